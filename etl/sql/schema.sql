@@ -1,0 +1,120 @@
+-- The warehouse's stored tables: load history, loaded rows, rejects, geography, configuration.
+-- Marts (sql/marts) are rebuilt from these after every load.
+
+create table if not exists loads (
+    load_id       integer primary key,
+    file_name     varchar not null,   -- the file's name as the user gave it
+    sha256        varchar not null,
+    kind          varchar not null,   -- roster | visits | contacts
+    sheet_name    varchar,
+    header_row    integer,            -- spreadsheet row number of the header
+    report_date   date,               -- 填报日期 from the title rows, when present
+    status        varchar not null,   -- loaded
+    rows_read     integer not null,
+    rows_loaded   integer not null,
+    rows_rejected integer not null,
+    warning_count integer not null,
+    loaded_at     timestamp not null
+);
+
+create table if not exists rejects (
+    load_id    integer not null,
+    file_name  varchar not null,
+    sheet_name varchar,
+    row_number integer not null,      -- as the clerk sees it in Excel
+    reason     varchar not null,      -- in Chinese, for the bureau
+    raw_values varchar not null       -- JSON object: header -> cell text
+);
+
+create table if not exists load_warnings (
+    load_id    integer not null,
+    file_name  varchar not null,
+    row_number integer,               -- null for a warning about the whole file
+    message    varchar not null
+);
+
+create table if not exists roster_rows (
+    load_id        integer not null,
+    row_number     integer not null,
+    id_number      varchar not null,  -- 18 characters, GB 11643, validated
+    elder_name     varchar not null,
+    sex            varchar not null,  -- from the ID number
+    birth_date     date not null,     -- from the ID number
+    district_code  varchar not null,
+    street_code    varchar not null,
+    community_code varchar not null,
+    address        varchar,
+    phone          varchar,           -- first valid number
+    phones         varchar[],
+    categories     varchar[] not null,-- canonical, from the categories, living and disability cells
+    living         varchar,
+    consent        varchar,           -- 同意 | 不同意 | null (not asked)
+    status         varchar not null,  -- 在册 | 死亡 | 迁出 | 入住机构 | 外出
+    change_date    date,
+    reg_date       date,
+    visitor_name   varchar,
+    risk_level     varchar            -- 高 | 中 | 低 | null (derived later)
+);
+
+create table if not exists visit_rows (
+    load_id        integer not null,
+    row_number     integer not null,
+    id_number      varchar,           -- null when the file gives name + community only
+    elder_name     varchar,
+    community_code varchar,
+    visit_at       timestamp not null,
+    visit_date     date not null,
+    method         varchar not null,  -- 上门 | 电话 | 视频 | 线上 | 路遇
+    outcome        varchar not null,  -- 正常 | 发现问题 | 紧急 | 未遇 | 拒访
+    visitor_name   varchar,
+    visitor_role   varchar,
+    findings       varchar,
+    problem        varchar,
+    action         varchar,
+    referral       varchar,
+    emergency      varchar,
+    latitude       double,
+    longitude      double,
+    dedup_key      varchar not null   -- elder, date-time, method, visitor, outcome
+);
+
+create table if not exists contact_rows (
+    load_id        integer not null,
+    row_number     integer not null,
+    id_number      varchar,
+    elder_name     varchar,
+    community_code varchar,
+    contact_name   varchar,
+    relation       varchar,
+    contact_phone  varchar,           -- first valid number, null when none is valid
+    contact_phone_raw varchar,
+    has_key        varchar,
+    set_date       date,
+    dedup_key      varchar not null
+);
+
+create table if not exists divisions (
+    code        varchar primary key,  -- NBS statistical code: 6/9/12 significant digits, 12 stored
+    parent_code varchar,
+    level       varchar not null,     -- district | street | community
+    name        varchar not null,
+    short_name  varchar not null
+);
+
+create table if not exists division_aliases (
+    code  varchar not null,
+    alias varchar not null            -- a former or colloquial name (体育馆街道 for 五大道街道)
+);
+
+create table if not exists division_shapes (
+    code          varchar primary key,
+    geometry      varchar not null,   -- GeoJSON geometry, WGS-84
+    is_schematic  boolean not null,   -- true for generated demo shapes: shown as 示意
+    centroid_lon  double not null,
+    centroid_lat  double not null
+);
+
+create table if not exists settings (
+    key   varchar primary key,
+    value varchar not null
+);
