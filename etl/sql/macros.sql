@@ -86,3 +86,7 @@ create or replace temp macro cv_mask_id(s) as
 create or replace temp macro cv_mask_phone(s) as
     case when s is null then null when length(s) < 7 then repeat('*', length(s))
          else substr(s, 1, 3) || repeat('*', length(s) - 7) || substr(s, -4) end;
+
+-- Completed years of age on date d.
+create or replace temp macro cv_age(birth, d) as
+    year(d) - year(birth) - case when month(d) * 100 + day(d) < month(birth) * 100 + day(birth) then 1 else 0 end;

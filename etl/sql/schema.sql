@@ -75,7 +75,7 @@ create table if not exists visit_rows (
     emergency      varchar,
     latitude       double,
     longitude      double,
-    dedup_key      varchar not null   -- elder, date-time, method, visitor, outcome
+    dedup_key      uhugeint not null  -- md5 of elder, date-time, method, visitor, outcome
 );
 
 create table if not exists contact_rows (
@@ -84,6 +84,7 @@ create table if not exists contact_rows (
     id_number      varchar,
     elder_name     varchar,
     community_code varchar,
+    street_code    varchar not null,  -- a newer list for a street replaces the older one
     contact_name   varchar,
     relation       varchar,
     contact_phone  varchar,           -- first valid number, null when none is valid

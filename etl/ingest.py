@@ -1,0 +1,217 @@
+"""Load export files: read, recognise, validate in SQL, stage; every row loaded or rejected."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from etl import mappings
+from etl.readers import RawSheet, ReadError, read_export
+from etl.settings import Settings
+from etl.warehouse import WriteSession, first_row, open_for_writing, scalar, sql
+
+# Columns a file of each kind cannot do without (any one alias of each group).
+REQUIRED = {
+    "roster": (("id_number",), ("name",), ("community",)),
+    "visits": (("visit_date",), ("method",), ("id_number", "name")),
+    "contacts": (("id_number", "name"), ("contact_name",)),
+}
+FIELDS = {
+    "roster": ("id_number", "name", "district", "street", "community", "sex", "birth_date", "address",
+               "phone", "categories", "living", "disability", "consent", "status", "change_date",
+               "reg_date", "visitor", "risk_level"),
+    "visits": ("id_number", "name", "district", "street", "community", "visit_date", "method", "outcome",
+               "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency",
+               "latitude", "longitude"),
+    "contacts": ("id_number", "name", "district", "street", "community", "contact_name", "relation",
+                 "contact_phone", "has_key", "set_date"),
+}
+TARGET_TABLE = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "contact_rows"}
+FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社区", "visit_date": "探访日期",
+                "method": "探访方式", "contact_name": "联系人"}
+SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
+
+
+class FileError(Exception):
+    """A file that cannot be loaded at all; the message is for the bureau clerk."""
+
+
+@dataclass(frozen=True)
+class FileResult:
+    file_name: str
+    status: str  # loaded | skipped | failed
+    kind: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    warning_count: int = 0
+    load_id: int | None = None
+    message: str | None = None
+
+
+Progress = Callable[[str, str], None]  # (file name, stage)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def ingest(paths: Sequence[Path], settings: Settings, kind: str | None = None,
+           progress: Progress | None = None) -> list[FileResult]:
+    """Load files into the warehouse in one swap; unreadable files are reported, not loaded."""
+    results = []
+    with open_for_writing(settings.db_path, settings.config) as session:
+        for path in paths:
+            result = load_file(session, Path(path), kind, progress or (lambda _file, _stage: None))
+            session.changed |= result.status == "loaded"
+            results.append(result)
+        if progress and session.changed:
+            progress("", "building")
+    return results
+
+
+def load_file(session: WriteSession, path: Path, kind: str | None, progress: Progress) -> FileResult:
+    con = session.con
+    name = path.name
+    try:
+        if not path.is_file():
+            raise FileError("文件不存在")
+        progress(name, "checking")
+        digest = sha256_of(path)
+        already = first_row(con, "select file_name from loads where sha256 = ?", [digest])
+        if already:
+            return FileResult(name, "skipped", message=f"已导入过 (与 {already[0]} 内容相同)")
+        progress(name, "reading")
+        sheets = read_export(path, con, "raw_sheet", mappings.header_score)
+        file_kind, column_maps = _recognise(sheets, kind)
+        progress(name, "validating")
+        con.execute("begin transaction")
+        try:
+            result = _stage(con, name, digest, file_kind, sheets, column_maps)
+            con.execute("commit")
+        except BaseException:
+            con.execute("rollback")
+            raise
+        return result
+    except (ReadError, FileError) as error:
+        return FileResult(name, "failed", message=str(error))
+    except OSError as error:
+        return FileResult(name, "failed", message=f"文件无法读取: {error.strerror}")
+
+
+def _recognise(sheets: list[RawSheet], kind: str | None) -> tuple[str, list[mappings.ColumnMap]]:
+    file_kind = kind or mappings.detect_kind(sheets[0].header)
+    if file_kind is None:
+        raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定")
+    column_maps = [mappings.map_columns(sheet.header, file_kind) for sheet in sheets]
+    for sheet, column_map in zip(sheets, column_maps, strict=True):
+        missing = [group for group in REQUIRED[file_kind] if not any(f in column_map.fields for f in group)]
+        if missing:
+            names = "、".join("或".join(FIELD_LABELS[f] for f in group) for group in missing)
+            where = f"工作表 {sheet.sheet_name} " if sheet.sheet_name else ""
+            raise FileError(f"{where}缺少必需的列: {names} (作为{mappings.KIND_LABELS[file_kind]}导入)")
+    return file_kind, column_maps
+
+
+def _source_select(index: int, sheet: RawSheet, column_map: mappings.ColumnMap, kind: str) -> str:
+    """SELECT of one sheet's data rows with canonical field names (identifiers only, no values)."""
+    fields = [
+        f"c{column_map.fields[field]} as {field}" if field in column_map.fields else f"null::varchar as {field}"
+        for field in FIELDS[kind]
+    ]
+    content = [f"c{i}" for i, cell in enumerate(sheet.header)
+               if cell and mappings.header_aliases()["*"].get(mappings.header_key(cell)) != mappings.IGNORED]
+    content += [f"c{i}" for i in range(len(sheet.header), sheet.column_count)]
+    first_cells = [f"c{i}" for i in range(min(3, sheet.column_count))]
+    return f"""
+        select {index} * {SHEET_ROW_STRIDE} + row_number as src_id, {index} as sheet_index, row_number,
+               {", ".join(fields)}
+        from {sheet.table}
+        where coalesce({", ".join(f"cv_clean({c})" for c in content)}) is not null
+          and not regexp_matches(coalesce(cv_squeeze(coalesce({", ".join(first_cells)})), ''), '^(合计|总计|小计)')"""
+
+
+def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: str, kind: str,
+           sheets: list[RawSheet], column_maps: list[mappings.ColumnMap]) -> FileResult:
+    load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
+    con.execute("create or replace temp view src as "
+                + " union all ".join(_source_select(i, s, m, kind)
+                                     for i, (s, m) in enumerate(zip(sheets, column_maps, strict=True))))
+    con.execute("create or replace temp table place_keys as " + sql("staging/place_keys"))
+    report_unit = next((s.report_unit for s in sheets if s.report_unit), None)
+    con.execute("create or replace temp table stg_places as " + sql("staging/places"),
+                {"report_unit": report_unit})
+    con.execute(f"create or replace temp table staged as {sql(f'staging/{kind}')}")
+
+    target = TARGET_TABLE[kind]
+    con.execute(f"""
+        insert into {target} by name
+        select * exclude (src_id, reject_reason, warnings), $load_id as load_id
+        from staged where reject_reason is null""", {"load_id": load_id})
+    for index, sheet in enumerate(sheets):
+        _store_rejects(con, load_id, file_name, index, sheet)
+    warning_count = _store_warnings(con, load_id, file_name, sheets, column_maps)
+    rows_read, rows_rejected = first_row(con, "select count(*), count(reject_reason) from staged")
+    report_date = next((s.report_date for s in sheets if s.report_date), None)
+    con.execute(
+        "insert into loads values ($id, $file, $sha, $kind, $sheet, $header_row, $report_date, 'loaded',"
+        " $read, $loaded, $rejected, $warnings, $at)",
+        {"id": load_id, "file": file_name, "sha": digest, "kind": kind,
+         "sheet": "、".join(s.sheet_name for s in sheets if s.sheet_name) or None,
+         "header_row": sheets[0].header_row, "report_date": report_date, "read": rows_read,
+         "loaded": rows_read - rows_rejected, "rejected": rows_rejected, "warnings": warning_count,
+         "at": dt.datetime.now()},
+    )
+    return FileResult(file_name, "loaded", kind, rows_read, rows_read - rows_rejected, rows_rejected,
+                      warning_count, load_id)
+
+
+def _store_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, index: int,
+                   sheet: RawSheet) -> None:
+    """Keep each rejected row with its raw cells, keyed by the header the clerk sees."""
+    labels = [cell or f"第{i + 1}列" for i, cell in enumerate(sheet.header)]
+    labels += [f"第{i + 1}列" for i in range(len(sheet.header), sheet.column_count)]
+    pairs = ", ".join(f"$k{i}, r.c{i}" for i in range(len(labels)))
+    con.execute(
+        f"""insert into rejects
+        select $load_id, $file, $sheet, r.row_number, s.reason, json_object({pairs})::varchar
+        from (select src_id, reject_reason as reason from staged where reject_reason is not null) s
+        join {sheet.table} r on s.src_id = $index * {SHEET_ROW_STRIDE} + r.row_number
+        order by r.row_number""",
+        {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name, "index": index}
+        | {f"k{i}": label for i, label in enumerate(labels)},
+    )
+
+
+def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str,
+                    sheets: list[RawSheet], column_maps: list[mappings.ColumnMap]) -> int:
+    file_warnings = []
+    for sheet, column_map in zip(sheets, column_maps, strict=True):
+        where = f"工作表 {sheet.sheet_name}: " if len(sheets) > 1 else ""
+        if column_map.unknown:
+            file_warnings.append(f"{where}未识别的列, 未导入: {'、'.join(column_map.unknown)}")
+        if column_map.duplicates:
+            file_warnings.append(f"{where}重复的列, 只用了第一列: {'、'.join(column_map.duplicates)}")
+        extra = [f"c{i}" for i in range(len(sheet.header), sheet.column_count)]
+        if extra:
+            count = scalar(con, f"select count(*) from {sheet.table} where coalesce({', '.join(extra)}) is not null")
+            if count:
+                file_warnings.append(f"{where}{count} 行在表头以外的列中还有内容, 未导入")
+    if file_warnings:
+        con.executemany("insert into load_warnings values (?, ?, null, ?)",
+                        [(load_id, file_name, message) for message in file_warnings])
+    con.execute(
+        """insert into load_warnings
+        select $load_id, $file, row_number, unnest(warnings) from staged where len(warnings) > 0""",
+        {"load_id": load_id, "file": file_name},
+    )
+    return scalar(con, "select count(*) from load_warnings where load_id = ?", [load_id])

@@ -1,0 +1,84 @@
+"""Read the monthly figures, load history and rejected rows from the warehouse (marts only)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from etl.privacy import mask_raw_values
+from etl.warehouse import build_month, first_row, scalar
+
+LEVELS = ("district", "street", "community")
+METRIC_COLUMNS = (
+    "level", "code", "name", "parent_code", "special_count", "eligible_home", "visited_home",
+    "visit_rate_home", "eligible_any", "visited_any", "visit_rate_any", "declined_count",
+    "contact_days_eligible", "contact_days_covered", "daily_contact_rate", "disabled_count",
+    "disabled_with_contact", "help_rate", "overdue_count",
+)
+
+
+class MetricsError(Exception):
+    """A question the warehouse cannot answer; the message says why."""
+
+
+def parse_month(text: str) -> dt.date:
+    try:
+        return dt.datetime.strptime(text, "%Y-%m").date()
+    except ValueError as error:
+        raise MetricsError(f"月份格式应为 YYYY-MM, 例如 2026-10: {text}") from error
+
+
+def month_end(month_start: dt.date) -> dt.date:
+    next_month = (month_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return next_month - dt.timedelta(days=1)
+
+
+def place_metrics(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,
+                  level: str | None = None) -> pd.DataFrame:
+    """One row per place for `month`, as of `as_of` (default: the month's end, or the data date)."""
+    if month is None:
+        month = scalar(con, "select max(month) from month_frame")
+    month_start = parse_month(month)
+    if as_of is not None and as_of < month_start:
+        raise MetricsError(f"截至日期 {as_of} 早于 {month} 的第一天")
+    if level is not None and level not in LEVELS:
+        raise MetricsError(f"层级应为 {'/'.join(LEVELS)}: {level}")
+    stored = first_row(con, "select as_of from month_frame where month_start = ?", [month_start])
+    data_date = scalar(con, "select max(as_of) from month_frame")
+    if as_of is None:
+        as_of = stored[0] if stored else min(month_end(month_start), data_date)
+        if month_start > data_date:
+            raise MetricsError(f"{month} 还没有数据: 数据截至 {data_date}")
+    if stored is None or stored[0] != as_of:
+        build_month(con, month_start, as_of)
+    columns = ", ".join(METRIC_COLUMNS)
+    return con.execute(
+        f"""select {columns}, month, as_of from place_months
+        where month_start = $month and ($level is null or level = $level)
+        order by case level when 'district' then 1 when 'street' then 2 else 3 end, code""",
+        {"month": month_start, "level": level},
+    ).df()
+
+
+def load_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute(
+        """select load_id, file_name as file, sha256, kind, status, rows_read, rows_loaded, rows_rejected,
+                  warning_count, report_date, loaded_at
+        from loads order by load_id"""
+    ).df()
+
+
+def rejected_rows(con: duckdb.DuckDBPyConnection, load_id: int | None = None) -> pd.DataFrame:
+    """Rejected rows with their reasons; raw values masked, since they hold IDs, names and phones."""
+    rows = con.execute(
+        """select r.load_id, r.file_name as file, r.sheet_name as sheet, r.row_number, r.reason,
+                  r.raw_values, l.kind
+        from rejects r join loads l using (load_id)
+        where $load_id is null or r.load_id = $load_id
+        order by r.load_id, r.sheet_name, r.row_number""",
+        {"load_id": load_id},
+    ).df()
+    rows["raw_values"] = [mask_raw_values(raw, kind) for raw, kind in zip(rows.raw_values, rows.kind, strict=True)]
+    return rows.drop(columns="kind")

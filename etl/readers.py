@@ -1,0 +1,297 @@
+"""Read bureau exports (.xlsx, .xls, .csv in any common encoding) into DuckDB as text cells."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import datetime as dt
+import io
+import math
+import re
+import tempfile
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+HEADER_SEARCH_ROWS = 30
+SAMPLE_BYTES = 1 << 20
+TRANSCODE_CHUNK = 4 << 20
+SPARE_COLUMNS = 8  # cells past the header are kept (and warned about), up to this many
+REPORT_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
+REPORT_UNIT = re.compile(r"填报单位\s*[:：]\s*([^\s,，:：]+)")
+
+
+class ReadError(Exception):
+    """A file that cannot be read at all; the message is for the bureau clerk."""
+
+
+@dataclass(frozen=True)
+class RawSheet:
+    """One sheet's cells as text in a DuckDB table: row_number, c0, c1, ... (data rows only)."""
+
+    table: str
+    sheet_name: str | None
+    header: list[str]
+    header_row: int  # spreadsheet row number of the header
+    report_date: dt.date | None
+    report_unit: str | None
+    column_count: int
+
+
+HeaderScore = Callable[[list[str]], int]
+
+
+def read_export(
+    path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore
+) -> list[RawSheet]:
+    """Load every sheet of `path` that has a recognisable header; raise ReadError when none has."""
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xls"):
+        sheets = _read_workbook(path, con, table_prefix, header_score)
+    elif suffix in (".csv", ".txt"):
+        sheets = [_read_csv(path, con, table_prefix, header_score)]
+    else:
+        raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: 请提供 .xlsx、.xls 或 .csv 文件")
+    return sheets
+
+
+def find_header(records: list[list[str]], header_score: HeaderScore) -> int | None:
+    """Index of the record that looks most like a header (at least two known column names)."""
+    best_index, best_score = None, 1
+    for index, record in enumerate(records[:HEADER_SEARCH_ROWS]):
+        score = header_score(record)
+        if score > best_score:
+            best_index, best_score = index, score
+    return best_index
+
+
+def _preamble_facts(records: list[list[str]]) -> tuple[dt.date | None, str | None]:
+    """填报日期 and 填报单位 from the rows above the header, when given."""
+    text = " ".join(cell for record in records for cell in record if cell)
+    report_date = None
+    unit = None
+    if match := REPORT_DATE.search(text):
+        try:
+            report_date = dt.date(*(int(part) for part in match.groups()))
+        except ValueError:
+            report_date = None
+    if match := REPORT_UNIT.search(text):
+        unit = match.group(1)
+    return report_date, unit
+
+
+# --- CSV -------------------------------------------------------------------------------------
+
+
+def detect_encoding(path: Path) -> str:
+    """utf-8, utf-8-sig, utf-16 or gb18030, from the bytes; ReadError when it is none of them."""
+    with path.open("rb") as f:
+        sample = f.read(SAMPLE_BYTES)
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        return encoding
+    raise ReadError("文件编码无法识别 (不是 UTF-8 也不是 GBK/GB18030), 请用 Excel 另存为 CSV UTF-8")
+
+
+def _transcode_to_utf8(path: Path, encoding: str, directory: Path) -> Path:
+    """Stream-convert a non-UTF-8 file, since DuckDB's reader takes UTF-8 (and UTF-16) only."""
+    target = Path(tempfile.mkstemp(suffix=".csv", dir=directory)[1])
+    decoder = codecs.getincrementaldecoder(encoding)()
+    try:
+        with path.open("rb") as src, target.open("wb") as dst:
+            while chunk := src.read(TRANSCODE_CHUNK):
+                dst.write(decoder.decode(chunk).encode("utf-8"))
+            dst.write(decoder.decode(b"", final=True).encode("utf-8"))
+    except UnicodeDecodeError as error:
+        target.unlink(missing_ok=True)
+        raise ReadError(f"文件中第 {error.start} 字节附近有无法识别的字符 ({encoding})") from error
+    return target
+
+
+def _head_records(path: Path, encoding: str) -> tuple[list[list[str]], list[int], str]:
+    """The first records, the physical line each ends on, and the delimiter."""
+    with path.open(encoding=encoding, newline="", errors="replace") as f:
+        head = "".join(line for _, line in zip(range(HEADER_SEARCH_ROWS + 20), f, strict=False))
+    first_lines = head.splitlines()[:HEADER_SEARCH_ROWS]
+    delimiter = max((",", "\t", ";"), key=lambda d: sum(line.count(d) for line in first_lines))
+    reader = csv.reader(io.StringIO(head), delimiter=delimiter)
+    records, line_ends = [], []
+    for record in reader:
+        records.append(record)
+        line_ends.append(reader.line_num)
+    return records, line_ends, delimiter
+
+
+def _blank_line_thresholds(path: Path, data_start_line: int) -> list[int]:
+    """For each blank line below the header, the first data-record index it shifts by one more row.
+
+    DuckDB's reader skips blank lines, but a clerk counts them: Excel shows them as rows.
+    """
+    data = path.read_bytes()
+    blank_lines: list[int] = []
+    line, position = 1, 0
+    for pattern in (b"\n\n", b"\n\r\n"):
+        start = 0
+        while (found := data.find(pattern, start)) != -1:
+            blank_lines.append(found)
+            start = found + 1
+    if not blank_lines:
+        return []
+    thresholds = []
+    for offset in sorted(blank_lines):
+        line += data.count(b"\n", position, offset + 1)  # now the blank line's own number
+        position = offset + 1
+        if line >= data_start_line:
+            thresholds.append(line - data_start_line - len(thresholds))
+    return thresholds
+
+
+def _read_csv(
+    path: Path, con: duckdb.DuckDBPyConnection, table: str, header_score: HeaderScore
+) -> RawSheet:
+    encoding = detect_encoding(path)
+    records, line_ends, delimiter = _head_records(path, "utf-8" if encoding == "utf-8-sig" else encoding)
+    header_index = find_header(records, header_score)
+    if header_index is None:
+        raise ReadError("前 30 行中没有找到表头 (例如 身份证号、姓名、社区 等列名)")
+    header = [cell.strip() for cell in records[header_index]]
+    report_date, unit = _preamble_facts(records[:header_index])
+    widest = max(len(record) for record in records)
+    column_count = max(len(header), widest) + SPARE_COLUMNS
+    header_line = line_ends[header_index]
+
+    source = path
+    temporary = None
+    if encoding not in ("utf-8", "utf-8-sig"):
+        temporary = source = _transcode_to_utf8(path, encoding, Path(tempfile.gettempdir()))
+    try:
+        columns = {f"c{i}": "VARCHAR" for i in range(column_count)}
+        scan = (
+            "select * from read_csv($path, header=false, auto_detect=false, columns=$columns,"
+            " delim=$delim, quote='\"', escape='\"', null_padding=true, strict_mode=false,"
+            " skip=$skip, parallel=$parallel)"
+        )
+        params = {"path": str(source), "columns": columns, "delim": delimiter, "skip": header_line}
+        try:
+            con.execute(f"create or replace temp table {table}_scan as {scan}", params | {"parallel": True})
+        except duckdb.Error as error:
+            if "parallel=false" not in str(error):
+                raise ReadError(f"CSV 格式错误: {str(error).splitlines()[0]}") from error
+            # Quoted line breaks inside cells (Alt+Enter in Excel) need the serial reader.
+            con.execute(f"create or replace temp table {table}_scan as {scan}", params | {"parallel": False})
+        thresholds = _blank_line_thresholds(source, header_line + 1)
+        con.execute(f"create or replace temp table {table}_blanks as select unnest($t::integer[]) as t",
+                    {"t": thresholds})
+        cells = ", ".join(columns)
+        con.execute(
+            f"""create or replace temp table {table} as
+            with scanned as (select rowid::integer as record_index, {cells} from {table}_scan)
+            select $first + record_index
+                   + (select count(*) from {table}_blanks b where b.t <= record_index)::integer
+                   as row_number, {cells}
+            from scanned order by record_index""",
+            {"first": header_line + 1},
+        )
+        con.execute(f"drop table {table}_scan; drop table {table}_blanks")
+    finally:
+        if temporary is not None:
+            temporary.unlink(missing_ok=True)
+    return RawSheet(table, None, header, header_line, report_date, unit, column_count)
+
+
+# --- Excel -----------------------------------------------------------------------------------
+
+
+def excel_text(value: object) -> str | None:
+    """A cell as the clerk sees it in Excel: numbers of 12+ digits shown as 1.20101E+17."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            if abs(value) < 1e11:
+                return str(int(value))
+            mantissa, exponent = f"{value:.5E}".split("E")
+            return f"{mantissa.rstrip('0').rstrip('.')}E{exponent[0]}{int(exponent[1:]):02d}"
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def _text_rows(rows: list[list[object]]) -> Iterator[list[str | None]]:
+    for row in rows:
+        yield [cell if type(cell) is str and cell else excel_text(cell) for cell in row]
+
+
+def _read_workbook(
+    path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore
+) -> list[RawSheet]:
+    from python_calamine import CalamineWorkbook  # imported here: only Excel files need it
+
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises several private error types
+        raise ReadError(f"Excel 文件无法打开 (文件损坏或不是 Excel 格式): {error}") from error
+    sheets = []
+    try:
+        for sheet_index, sheet_name in enumerate(workbook.sheet_names):
+            sheet = workbook.get_sheet_by_index(sheet_index)
+            rows = sheet.to_python(skip_empty_area=False)
+            if not rows:
+                continue
+            top = sheet.start[0] if sheet.start else 0
+            head = [list(_row) for _row in _text_rows(rows[:HEADER_SEARCH_ROWS])]
+            header_index = find_header([[c or "" for c in r] for r in head], header_score)
+            if header_index is None:
+                continue
+            text_rows = list(_text_rows(rows))
+            _fill_merged_cells(text_rows, sheet.merged_cell_ranges or [], top)
+            header = [(cell or "").strip() for cell in text_rows[header_index]]
+            report_date, unit = _preamble_facts([[c or "" for c in r] for r in text_rows[:header_index]])
+            data = text_rows[header_index + 1 :]
+            width = max((len(r) for r in text_rows), default=0)
+            columns = list(zip(*data, strict=True)) if data else [() for _ in range(width)]
+            first_row = top + header_index + 2  # 1-based spreadsheet row of the first data row
+            arrays = {"row_number": pa.array(range(first_row, first_row + len(data)), pa.int32())}
+            for i in range(width):
+                arrays[f"c{i}"] = pa.array(columns[i] if i < len(columns) else [None] * len(data),
+                                           pa.string())
+            table = f"{table_prefix}_{len(sheets)}"
+            con.register(f"{table}_arrow", pa.table(arrays))
+            con.execute(f"create or replace temp table {table} as select * from {table}_arrow")
+            con.unregister(f"{table}_arrow")
+            sheets.append(RawSheet(table, sheet_name, header, top + header_index + 1,
+                                   report_date, unit, width))
+    finally:
+        workbook.close()
+    if not sheets:
+        raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
+    return sheets
+
+
+def _fill_merged_cells(rows: list[list[str | None]], ranges: list, top: int) -> None:
+    """Give every cell of a merged range the value Excel shows in its top-left cell."""
+    for (first_row, first_col), (last_row, last_col) in ranges:
+        r0, r1 = first_row - top, last_row - top
+        if r0 < 0 or r0 >= len(rows):
+            continue
+        value = rows[r0][first_col] if first_col < len(rows[r0]) else None
+        for r in range(r0, min(r1, len(rows) - 1) + 1):
+            for c in range(first_col, min(last_col, len(rows[r]) - 1) + 1):
+                rows[r][c] = value

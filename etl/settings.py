@@ -1,0 +1,74 @@
+"""Settings and the district's configuration, read once into frozen dataclasses."""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+DEFAULT_DB = Path("data/warehouse.duckdb")
+RISK_LEVELS = ("高", "中", "低")
+
+
+class ConfigError(Exception):
+    """The configuration file is unusable; the message says why."""
+
+
+@dataclass(frozen=True)
+class Config:
+    special_categories: tuple[str, ...]
+    aged_from: int
+    semi_disabled_counts_as_disabled: bool
+    visit_interval_days: tuple[tuple[str, int], ...]  # (risk level, days)
+    risk_rules: tuple[tuple[str, tuple[str, ...]], ...]  # (高 | 中, categories that all apply)
+    high_on_open_problem: bool
+
+
+@dataclass(frozen=True)
+class Settings:
+    db_path: Path
+    config: Config
+
+
+def default_config_text() -> str:
+    return resources.files("etl").joinpath("carevisit.toml").read_text(encoding="utf-8")
+
+
+def parse_config(text: str, source: str = "carevisit.toml") -> Config:
+    try:
+        raw = tomllib.loads(text)
+        intervals = raw["visit_interval_days"]
+        risk = raw["risk"]
+        config = Config(
+            special_categories=tuple(raw["special_categories"]),
+            aged_from=int(raw["aged_from"]),
+            semi_disabled_counts_as_disabled=bool(raw["semi_disabled_counts_as_disabled"]),
+            visit_interval_days=tuple((level, int(intervals[level])) for level in RISK_LEVELS),
+            risk_rules=tuple(("高", tuple(rule)) for rule in risk["high"])
+            + tuple(("中", tuple(rule)) for rule in risk["medium"]),
+            high_on_open_problem=bool(risk["high_on_open_problem"]),
+        )
+    except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
+        raise ConfigError(f"{source}: {error!r}") from error
+    if any(days <= 0 for _, days in config.visit_interval_days):
+        raise ConfigError(f"{source}: visit_interval_days must be positive")
+    return config
+
+
+def load_settings(db: str | None = None, environ: Mapping[str, str] | None = None) -> Settings:
+    """--db, else CAREVISIT_DB, else data/warehouse.duckdb; CAREVISIT_CONFIG names a config file."""
+    environ = os.environ if environ is None else environ
+    db_path = Path(db or environ.get("CAREVISIT_DB") or DEFAULT_DB)
+    config_path = environ.get("CAREVISIT_CONFIG")
+    if config_path:
+        try:
+            text = Path(config_path).read_text(encoding="utf-8")
+        except OSError as error:
+            raise ConfigError(f"{config_path}: {error.strerror}") from error
+        config = parse_config(text, config_path)
+    else:
+        config = parse_config(default_config_text())
+    return Settings(db_path=db_path, config=config)

@@ -1,0 +1,91 @@
+-- one row per elder living alone per month: counted and covered elder-days, longest gap
+with alone_months as (
+    select
+        m.elder_id,
+        m.month,
+        m.month_start,
+        m.as_of,
+        least(cast(m.month_start + interval 1 month - interval 1 day as date), m.as_of) as window_end,
+        m.district_code,
+        m.street_code,
+        m.community_code,
+        e.reg_date,
+        e.exit_date
+    from elder_months m
+    join elders e using (elder_id)
+    where m.is_alone and not m.is_declined
+),
+
+elder_days as (
+    select a.*, cast(unnest(generate_series(a.month_start, a.window_end, interval 1 day)) as date) as day
+    from alone_months a
+),
+
+counted_days as (
+    -- active on d: registered before d and not exited on or before d
+    select *
+    from elder_days
+    where (reg_date is null or reg_date < day) and (exit_date is null or exit_date > day)
+),
+
+contact_days as (
+    select distinct elder_id, visit_date as day
+    from visits
+    where is_successful
+),
+
+marked as (
+    select c.*, cd.day is not null as is_covered
+    from counted_days c
+    left join contact_days cd using (elder_id, day)
+),
+
+day_counts as (
+    select
+        elder_id,
+        month_start,
+        count(*) as contact_days_eligible,
+        count(*) filter (where is_covered) as contact_days_covered
+    from marked
+    group by elder_id, month_start
+),
+
+longest_gaps as (
+    -- consecutive uncovered days share an island: day minus its rank among uncovered days
+    select elder_id, month_start, max(gap_days) as longest_gap_days
+    from (
+        select elder_id, month_start, island, count(*) as gap_days
+        from (
+            select
+                elder_id,
+                month_start,
+                day - cast(row_number() over (partition by elder_id, month_start order by day) as integer) as island
+            from marked
+            where not is_covered
+        )
+        group by elder_id, month_start, island
+    )
+    group by elder_id, month_start
+),
+
+final as (
+    select
+        a.month,
+        a.month_start,
+        a.as_of,
+        a.elder_id,
+        a.district_code,
+        a.street_code,
+        a.community_code,
+        coalesce(d.contact_days_eligible, 0) as contact_days_eligible,
+        coalesce(d.contact_days_covered, 0) as contact_days_covered,
+        coalesce(g.longest_gap_days, 0) as longest_gap_days
+    from alone_months a
+    left join day_counts d using (elder_id, month_start)
+    left join longest_gaps g using (elder_id, month_start)
+)
+
+select
+    *,
+    contact_days_eligible > 0 and contact_days_covered = contact_days_eligible as is_fully_covered
+from final

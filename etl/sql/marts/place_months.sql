@@ -1,0 +1,97 @@
+-- one row per place (district, street, community) per month: the three rates with their counts
+with elder_facts as (
+    select
+        m.month_start,
+        m.district_code,
+        m.street_code,
+        m.community_code,
+        m.is_special and m.is_active_in_month as is_special_counted,
+        m.is_eligible_home,
+        m.is_visited_home,
+        m.is_eligible_any,
+        m.is_visited_any,
+        m.is_declined_counted,
+        m.is_not_visited_this_month,
+        m.is_overdue,
+        m.is_help_eligible,
+        m.is_helped,
+        c.contact_days_eligible,
+        c.contact_days_covered,
+        c.is_fully_covered,
+        c.longest_gap_days,
+        c.elder_id is not null as is_contact_counted
+    from elder_months m
+    left join elder_contact_months c using (elder_id, month_start)
+),
+
+rollup as (
+    select
+        month_start,
+        case
+            when grouping(community_code) = 0 then community_code
+            when grouping(street_code) = 0 then street_code
+            else district_code
+        end as code,
+        count(*) filter (where is_special_counted) as special_count,
+        count(*) filter (where is_eligible_home) as eligible_home,
+        count(*) filter (where is_visited_home) as visited_home,
+        count(*) filter (where is_eligible_any) as eligible_any,
+        count(*) filter (where is_visited_any) as visited_any,
+        count(*) filter (where is_declined_counted) as declined_count,
+        count(*) filter (where is_not_visited_this_month) as not_visited_count,
+        count(*) filter (where is_overdue) as overdue_count,
+        coalesce(sum(contact_days_eligible), 0)::bigint as contact_days_eligible,
+        coalesce(sum(contact_days_covered), 0)::bigint as contact_days_covered,
+        count(*) filter (where is_contact_counted) as alone_count,
+        count(*) filter (where is_fully_covered) as fully_covered_count,
+        max(longest_gap_days) as max_gap_days,
+        count(*) filter (where is_help_eligible) as disabled_count,
+        count(*) filter (where is_helped) as disabled_with_contact
+    from elder_facts
+    group by grouping sets (
+        (month_start, district_code),
+        (month_start, district_code, street_code),
+        (month_start, district_code, street_code, community_code)
+    )
+),
+
+places as (
+    select f.month, f.month_start, f.as_of, d.level, d.code, d.name, d.short_name, d.parent_code
+    from divisions d
+    cross join month_frame f
+),
+
+final as (
+    select
+        p.level,
+        p.code,
+        p.name,
+        p.short_name,
+        p.parent_code,
+        p.month,
+        p.month_start,
+        p.as_of,
+        coalesce(r.special_count, 0) as special_count,
+        coalesce(r.eligible_home, 0) as eligible_home,
+        coalesce(r.visited_home, 0) as visited_home,
+        r.visited_home / nullif(r.eligible_home, 0) as visit_rate_home,
+        coalesce(r.eligible_any, 0) as eligible_any,
+        coalesce(r.visited_any, 0) as visited_any,
+        r.visited_any / nullif(r.eligible_any, 0) as visit_rate_any,
+        coalesce(r.declined_count, 0) as declined_count,
+        coalesce(r.contact_days_eligible, 0) as contact_days_eligible,
+        coalesce(r.contact_days_covered, 0) as contact_days_covered,
+        r.contact_days_covered / nullif(r.contact_days_eligible, 0) as daily_contact_rate,
+        coalesce(r.alone_count, 0) as alone_count,
+        coalesce(r.fully_covered_count, 0) as fully_covered_count,
+        r.max_gap_days,
+        coalesce(r.disabled_count, 0) as disabled_count,
+        coalesce(r.disabled_with_contact, 0) as disabled_with_contact,
+        r.disabled_with_contact / nullif(r.disabled_count, 0) as help_rate,
+        coalesce(r.overdue_count, 0) as overdue_count,
+        coalesce(r.not_visited_count, 0) as not_visited_count
+    from places p
+    left join rollup r using (month_start, code)
+)
+
+select * from final

@@ -1,0 +1,71 @@
+-- one row per designated-contact source row: typed, canonical values, and why it cannot be used
+with source as (
+    select
+        s.src_id,
+        s.row_number,
+        case when cv_clean(s.id_number) is not null then cv_id_normalize(s.id_number) end as id_number,
+        cv_squeeze(s.name) as elder_name,
+        cv_squeeze(s.contact_name) as contact_name,
+        cv_clean(s.relation) as relation,
+        cv_clean(s.contact_phone) as contact_phone_raw,
+        cv_squeeze(s.has_key) as has_key_text,
+        cv_clean(s.set_date) as set_date_text
+    from src s
+),
+
+mapped as (
+    select
+        s.*,
+        p.community_code,
+        p.street_code,
+        p.place_problem,
+        cv_phone_list(s.contact_phone_raw) as phones,
+        has_key.value as has_key,
+        cv_parse_date(s.set_date_text) as set_date,
+        case when s.id_number is not null then cv_id_problem(s.id_number) end as id_problem
+    from source s
+    join stg_places p using (src_id)
+    left join value_map has_key on has_key.field = 'yes_no' and has_key.synonym = s.has_key_text
+),
+
+keyed as (
+    select
+        *,
+        concat_ws('|', coalesce(id_number, elder_name || '@' || community_code), coalesce(contact_name, ''),
+                  coalesce(phones[1], contact_phone_raw, '')) as dedup_key
+    from mapped
+),
+
+final as (
+    select
+        src_id,
+        row_number,
+        id_number,
+        elder_name,
+        community_code,
+        street_code,
+        contact_name,
+        relation,
+        phones[1] as contact_phone,
+        contact_phone_raw,
+        has_key,
+        set_date,
+        dedup_key,
+        case
+            when id_problem is not null then id_problem
+            when id_number is null and elder_name is null then '老人姓名和身份证号都为空'
+            when place_problem is not null then place_problem
+            when street_code is null then '街道和社区都为空, 无法确定属于哪个街道的联系人表'
+            when id_number is null and community_code is null then '缺少身份证号, 且社区为空, 无法确定是哪位老人'
+            when has_key_text is not null and has_key is null then '未知的是否有钥匙: ' || has_key_text
+            when set_date_text is not null and set_date is null then '确定日期无法识别: ' || set_date_text
+            when row_number() over (partition by dedup_key order by src_id) > 1
+                then '重复记录 (与第 ' || first_value(row_number) over (partition by dedup_key order by src_id) || ' 行相同)'
+        end as reject_reason,
+        list_filter([
+            case when contact_phone_raw is not null and len(phones) = 0 then '联系人电话无效: ' || contact_phone_raw end
+        ], lambda w: w is not null) as warnings
+    from keyed
+)
+
+select * from final

@@ -1,0 +1,107 @@
+-- one row per source row: its district, street and community codes, or why they cannot be found
+with source as (
+    select
+        src_id,
+        cv_clean(district) as district_text,
+        coalesce(cv_clean(street), $report_unit) as street_text,
+        cv_clean(community) as community_text,
+        cv_clean(street) is null as street_from_unit
+    from src
+),
+
+district_match as (
+    select s.src_id, list(distinct k.code) as codes
+    from source s join place_keys k
+        on k.level = 'district' and k.place_key = cv_district_key(s.district_text)
+    group by s.src_id
+),
+
+street_match as (
+    select s.src_id, list(distinct k.code) as codes
+    from source s
+    left join district_match d using (src_id)
+    join place_keys k
+        on k.level = 'street' and k.place_key = cv_place_key(s.street_text)
+        and (len(d.codes) is distinct from 1 or k.district_code = d.codes[1])
+    group by s.src_id
+),
+
+community_match as (
+    select s.src_id, list(distinct k.code) as codes
+    from source s
+    left join district_match d using (src_id)
+    left join street_match st using (src_id)
+    join place_keys k
+        on k.level = 'community' and k.place_key = cv_place_key(s.community_text)
+        and (len(d.codes) is distinct from 1 or k.district_code = d.codes[1])
+        and (len(st.codes) is distinct from 1 or k.parent_code = st.codes[1])
+    group by s.src_id
+),
+
+community_anywhere as (
+    select s.src_id, list(distinct k.code) as codes
+    from source s
+    join place_keys k on k.level = 'community' and k.place_key = cv_place_key(s.community_text)
+    group by s.src_id
+),
+
+resolved as (
+    select
+        s.*,
+        d.codes as district_codes,
+        st.codes as street_codes,
+        c.codes as community_codes,
+        a.codes as community_elsewhere
+    from source s
+    left join district_match d using (src_id)
+    left join street_match st using (src_id)
+    left join community_match c using (src_id)
+    left join community_anywhere a using (src_id)
+),
+
+unknown_community as (
+    -- the nearest community name, offered to the clerk (only for the few rows that need it)
+    select
+        r.src_id,
+        arg_max(d.short_name, jaro_winkler_similarity(cv_place_key(d.name), cv_place_key(r.community_text))) as closest_name
+    from resolved r
+    join divisions d
+        on d.level = 'community' and (len(r.street_codes) is distinct from 1 or d.parent_code = r.street_codes[1])
+    where r.community_text is not null and r.community_codes is null and r.community_elsewhere is null
+    group by r.src_id
+),
+
+final as (
+    select
+        r.src_id,
+        case when len(r.community_codes) = 1 then r.community_codes[1] end as community_code,
+        case
+            when len(r.community_codes) = 1 then community.parent_code
+            when len(r.street_codes) = 1 then r.street_codes[1]
+        end as street_code,
+        case
+            when r.district_text is not null and r.district_codes is null then '未知的区: ' || r.district_text
+            when r.street_text is not null and r.street_codes is null and not r.street_from_unit
+                then '未知街道: ' || r.street_text
+            when len(r.street_codes) > 1 then '街道名称在多个区重复: ' || r.street_text || ', 请填写所属区'
+            when r.community_text is null then null
+            when r.community_codes is null and r.community_elsewhere is not null
+                then '社区 ' || r.community_text || ' 不属于 ' || r.street_text
+            when r.community_codes is null
+                then '未知社区: ' || r.community_text || coalesce(' (最接近: ' || u.closest_name || ')', '')
+            when len(r.community_codes) > 1
+                then '社区名称在多个街道重复: ' || r.community_text || ', 请填写所属街道'
+        end as place_problem
+    from resolved r
+    left join divisions community on community.code = r.community_codes[1] and len(r.community_codes) = 1
+    left join unknown_community u using (src_id)
+)
+
+select
+    f.src_id,
+    f.community_code,
+    f.street_code,
+    street.parent_code as district_code,
+    f.place_problem
+from final f
+left join divisions street on street.code = f.street_code

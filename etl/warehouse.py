@@ -1,0 +1,202 @@
+"""The DuckDB warehouse: safe writes (new file, then swap), the mart build and its checks."""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import geography
+from etl.mappings import value_synonyms
+from etl.settings import Config
+
+# Built in this order after every load; views are cheap to keep, tables are what readers query.
+MARTS: tuple[tuple[str, str], ...] = (
+    ("elders", "table"),
+    ("visits", "view"),
+    ("designated_contacts", "table"),
+    ("month_frame", "table"),
+    ("elder_months", "table"),
+    ("elder_contact_months", "table"),
+    ("place_months", "table"),
+)
+# The marts that depend on the month frame: recomputed for a month at another as-of date.
+MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months")
+CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique")
+
+
+class WarehouseError(Exception):
+    """A load that cannot complete; the warehouse is left as it was."""
+
+
+def sql(name: str) -> str:
+    """The text of etl/sql/<name>.sql."""
+    return resources.files("etl").joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
+
+
+def first_row(con: duckdb.DuckDBPyConnection, query: str, params=None) -> tuple | None:
+    """The first row of a query, with the result fully consumed (DuckDB 2 requires it)."""
+    rows = con.execute(query, params).fetchall()
+    return rows[0] if rows else None
+
+
+def scalar(con: duckdb.DuckDBPyConnection, query: str, params=None):
+    return first_row(con, query, params)[0]
+
+
+def prepare(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the session's macros; every connection needs them."""
+    con.execute(sql("macros"))
+
+
+def temporary_path(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.cv-tmp-{os.getpid()}")
+
+
+@contextlib.contextmanager
+def _writer_lock(db_path: Path) -> Iterator[None]:
+    """One writer at a time; readers are never blocked since they read the previous file."""
+    lock_path = db_path.with_name(f".{db_path.name}.lock")
+    with lock_path.open("w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
+
+
+@dataclass
+class WriteSession:
+    con: duckdb.DuckDBPyConnection
+    config: Config
+    changed: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+@contextlib.contextmanager
+def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
+    """Copy the warehouse, let the caller change the copy, rebuild marts, check, then swap it in.
+
+    If anything fails (or the process is killed) the original file is untouched; a copy left by
+    a killed process is removed by the next writer.
+    """
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with _writer_lock(db_path):
+        for stale in db_path.parent.glob(f".{db_path.name}.cv-tmp-*"):
+            stale.unlink()
+        work_path = temporary_path(db_path)
+        if db_path.exists():
+            shutil.copyfile(db_path, work_path)
+        con = duckdb.connect(str(work_path))
+        session = WriteSession(con, config)
+        try:
+            con.execute(sql("schema"))
+            prepare(con)
+            _write_reference_tables(con, config)
+            yield session
+            if session.changed:
+                build_marts(con)
+                failures = run_checks(con)
+                if failures:
+                    raise WarehouseError("数据检查未通过, 本次导入已撤销: " + "; ".join(failures))
+                con.execute("checkpoint")
+        except BaseException:
+            con.close()
+            work_path.unlink(missing_ok=True)
+            raise
+        con.close()
+        if session.changed:
+            os.replace(work_path, db_path)
+            _fsync_directory(db_path.parent)
+        else:
+            work_path.unlink(missing_ok=True)
+
+
+def _fsync_directory(directory: Path) -> None:
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def open_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
+    if not db_path.exists():
+        raise WarehouseError(f"数据库 {db_path} 不存在: 请先导入数据 (carevisit ingest) 或生成演示数据 (carevisit demo)")
+    con = duckdb.connect(str(db_path), read_only=True)
+    prepare(con)
+    return con
+
+
+def _write_reference_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """Value synonyms, configuration and (on a new warehouse) the built-in geography."""
+    synonyms = pd.DataFrame(value_synonyms(), columns=["field", "value", "synonym"])
+    con.execute("create or replace temp table value_map as "
+                "select field, value, regexp_replace(synonym, '\\s+', '', 'g') as synonym from synonyms")
+    write_config(con, config)
+    if scalar(con, "select count(*) from divisions") == 0:
+        write_divisions(con, geography.reference_divisions(), geography.division_aliases())
+
+
+def write_divisions(con: duckdb.DuckDBPyConnection, divisions: pd.DataFrame, aliases: pd.DataFrame) -> None:
+    """Replace the geography with `divisions` (and their aliases) and schematic shapes for them."""
+    shapes = geography.schematic_shapes(divisions)
+    for table, frame in (("divisions", divisions), ("division_aliases", aliases), ("division_shapes", shapes)):
+        con.register("incoming", frame)
+        con.execute(f"delete from {table}")
+        con.execute(f"insert into {table} by name select * from incoming")
+        con.unregister("incoming")
+
+
+def write_config(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """The configuration as tables, so that marts are computed with it in SQL."""
+    con.execute(
+        "create or replace table cfg_settings as select $aged_from as aged_from,"
+        " $semi::boolean as semi_disabled_counts_as_disabled, $open::boolean as high_on_open_problem,"
+        " $categories::varchar[] as special_categories",
+        {"aged_from": config.aged_from, "semi": config.semi_disabled_counts_as_disabled,
+         "open": config.high_on_open_problem, "categories": list(config.special_categories)},
+    )
+    con.execute("create or replace table cfg_intervals (risk_level varchar, days integer)")
+    con.executemany("insert into cfg_intervals values (?, ?)", list(config.visit_interval_days))
+    con.execute("create or replace table cfg_risk_rules (level varchar, categories varchar[])")
+    con.executemany("insert into cfg_risk_rules values (?, ?)",
+                    [(level, list(categories)) for level, categories in config.risk_rules])
+
+
+def build_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """Rebuild every mart from the stored rows."""
+    for name, kind in MARTS:
+        con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
+
+
+def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of) -> None:
+    """The month marts for one month at any as-of date, as temp tables shadowing the stored ones.
+
+    Works on a read-only connection: temp objects live in memory.
+    """
+    con.execute(
+        "create or replace temp table month_frame as select strftime($m, '%Y-%m') as month,"
+        " $m::date as month_start, last_day($m::date) as month_end, $d::date as as_of",
+        {"m": month_start, "d": as_of},
+    )
+    for name in MONTH_MARTS:
+        con.execute(f"create or replace temp table {name} as {sql(f'marts/{name}')}")
+
+
+def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Names and first offending rows of the checks that returned rows."""
+    failures = []
+    for name in CHECKS:
+        rows = con.execute(sql(f"checks/{name}")).fetchall()
+        if rows:
+            failures.append(f"{name}: {rows[:3]}")
+    return failures
