@@ -1,0 +1,98 @@
+"""Shared test helpers: synthetic ID numbers and a small in-memory warehouse."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+
+import duckdb
+import pytest
+
+from etl import geography
+from etl.settings import parse_config, default_config_text
+from etl.warehouse import build_marts, build_month, prepare, sql, write_config, write_divisions
+
+HUAYUANLU = "120101001001"  # 花园路社区, 劝业场街道
+BINXI = "120101001002"  # 滨西社区, 劝业场街道
+QUANYECHANG = "120101001000"
+HEPING = "120101000000"
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+
+
+def make_id(birth: str = "19500101", serial: int = 1, area: str = "120101", male: bool = True) -> str:
+    """A synthetic, valid GB 11643 ID number (fake person)."""
+    sequence = f"{serial % 100:02d}{(serial * 2 + (1 if male else 0)) % 10}"
+    body = f"{area}{birth}{sequence}"
+    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, WEIGHTS, strict=True)) % 11]
+
+
+class MartWarehouse:
+    """Rows written straight into the stored tables, then the marts built: for metric tests."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection):
+        self.con = con
+        self._rows = itertools.count(1)
+        for load_id, kind in ((1, "roster"), (2, "visits"), (3, "contacts")):
+            con.execute(
+                "insert into loads values (?, ?, ?, ?, null, 1, '2026-01-01', 'loaded', 0, 0, 0, 0, now())",
+                [load_id, f"{kind}.csv", f"sha-{kind}", kind],
+            )
+
+    def elder(self, id_number: str, *categories: str, community: str = HUAYUANLU, consent: str | None = None,
+              status: str = "在册", change_date: str | None = None, reg_date: str | None = None,
+              risk_level: str | None = None, name: str = "测试") -> str:
+        street = self.con.execute("select parent_code from divisions where code = ?", [community]).fetchall()[0][0]
+        self.con.execute(
+            """insert into roster_rows (load_id, row_number, id_number, elder_name, sex, birth_date, district_code,
+                   street_code, community_code, categories, consent, status, change_date, reg_date, risk_level)
+               values (1, ?, ?, ?, '男', cv_id_birth_date(?), ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [next(self._rows), id_number, name, id_number, HEPING, street, community, list(categories),
+             consent, status, change_date, reg_date, risk_level],
+        )
+        return id_number
+
+    def visit(self, id_number: str | None, when: str, method: str = "上门", outcome: str = "正常",
+              name: str | None = None, community: str | None = None) -> None:
+        self.con.execute(
+            """insert into visit_rows (load_id, row_number, id_number, elder_name, community_code, visit_at,
+                   visit_date, method, outcome, dedup_key)
+               values (2, ?, ?, ?, ?, ?::timestamp, ?::date, ?, ?, ?)""",
+            [next(self._rows), id_number, name, community, when, when, method, outcome, next(self._rows)],
+        )
+
+    def contact(self, id_number: str, contact_name: str | None = "联系人", phone: str | None = "13800000000",
+                set_date: str | None = None, street: str = QUANYECHANG) -> None:
+        self.con.execute(
+            """insert into contact_rows (load_id, row_number, id_number, street_code, contact_name,
+                   contact_phone, set_date, dedup_key)
+               values (3, ?, ?, ?, ?, ?, ?, ?)""",
+            [next(self._rows), id_number, street, contact_name, phone, set_date, str(next(self._rows))],
+        )
+
+    def build(self, month: str, as_of: str) -> None:
+        build_marts(self.con)
+        build_month(self.con, dt.date.fromisoformat(month + "-01"), dt.date.fromisoformat(as_of))
+
+    def place(self, month: str, as_of: str, code: str = HEPING) -> dict:
+        self.build(month, as_of)
+        cursor = self.con.execute("select * from place_months where code = ?", [code])
+        columns = [d[0] for d in cursor.description]
+        return dict(zip(columns, cursor.fetchall()[0], strict=True))
+
+    def elder_month(self, id_number: str) -> dict:
+        cursor = self.con.execute("select * from elder_months where elder_id = ?", [id_number])
+        columns = [d[0] for d in cursor.description]
+        rows = cursor.fetchall()
+        return dict(zip(columns, rows[0], strict=True)) if rows else {}
+
+
+@pytest.fixture
+def mart_warehouse(request) -> MartWarehouse:
+    config_text = getattr(request, "param", None) or default_config_text()
+    con = duckdb.connect()
+    con.execute(sql("schema"))
+    prepare(con)
+    write_config(con, parse_config(config_text))
+    write_divisions(con, geography.reference_divisions(), geography.division_aliases())
+    yield MartWarehouse(con)
+    con.close()

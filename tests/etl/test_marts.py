@@ -1,0 +1,377 @@
+"""The numbers of DESIGN §4 on hand-made cases: each test a handful of elders and visits."""
+
+import pytest
+
+from etl.settings import default_config_text
+from tests.conftest import BINXI, HUAYUANLU, QUANYECHANG, make_id
+
+OCT, END = "2026-10", "2026-10-31"
+SEVENTY = "19560101"  # 70 at October 2026: special only through a category
+EIGHTY_SIX = "19400101"  # 高龄 by birth date
+
+
+def test_home_visit_counts_for_both_rates(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "独居")
+    mart_warehouse.visit(a, "2026-10-05 09:00")
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["visited_home"], figures["eligible_home"], figures["visit_rate_home"]) == (1, 1, 1.0)
+    assert (figures["visited_any"], figures["eligible_any"], figures["visit_rate_any"]) == (1, 1, 1.0)
+
+
+@pytest.mark.parametrize("method", ["电话", "视频", "线上", "路遇"])
+def test_other_methods_count_only_for_the_any_method_rate(mart_warehouse, method):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢")
+    mart_warehouse.visit(a, "2026-10-05 09:00", method=method)
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["visited_home"], figures["eligible_home"]) == (0, 1)
+    assert (figures["visited_any"], figures["eligible_any"]) == (1, 1)
+
+
+@pytest.mark.parametrize("outcome", ["未遇", "拒访"])
+def test_nobody_home_or_refused_is_not_a_visit(mart_warehouse, outcome):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢")
+    mart_warehouse.visit(a, "2026-10-05 09:00", outcome=outcome)
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["visited_home"], figures["visited_any"], figures["not_visited_count"]) == (0, 0, 1)
+
+
+@pytest.mark.parametrize("outcome", ["正常", "发现问题", "紧急"])
+def test_visits_finding_problems_still_count(mart_warehouse, outcome):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢")
+    mart_warehouse.visit(a, "2026-10-05 09:00", outcome=outcome)
+    assert mart_warehouse.place(OCT, END)["visited_home"] == 1
+
+
+def test_declined_consent_is_excluded_and_counted_apart(mart_warehouse):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "独居", consent="不同意")
+    b = mart_warehouse.elder(make_id(SEVENTY, 2), "独居", consent="同意")
+    mart_warehouse.visit(b, "2026-10-05 09:00")
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["special_count"], figures["declined_count"]) == (2, 1)
+    assert (figures["eligible_home"], figures["eligible_any"], figures["visit_rate_home"]) == (1, 1, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("reg_date", "eligible"),
+    [(None, 1), ("2026-09-30", 1), ("2026-10-01", 0), ("2026-10-15", 0)],
+)
+def test_registered_before_the_first_day_of_the_month_counts(mart_warehouse, reg_date, eligible):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "独居", reg_date=reg_date)
+    assert mart_warehouse.place(OCT, END)["eligible_home"] == eligible
+
+
+def test_exit_during_the_month_without_a_visit_leaves_the_denominator(mart_warehouse):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "失能", status="死亡", change_date="2026-10-10")
+    b = mart_warehouse.elder(make_id(SEVENTY, 2), "失能")
+    mart_warehouse.visit(b, "2026-10-03 09:00")
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["visited_home"], figures["eligible_home"]) == (1, 1)
+    assert figures["special_count"] == 2  # still active in October: counted in the totals
+
+
+def test_exit_during_the_month_after_a_visit_stays_counted(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能", status="迁出", change_date="2026-10-10")
+    mart_warehouse.visit(a, "2026-10-03 09:00")
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["visited_home"], figures["eligible_home"]) == (1, 1)
+
+
+def test_exit_with_only_a_phone_call_leaves_home_rate_but_not_any_rate(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能", status="入住机构", change_date="2026-10-10")
+    mart_warehouse.visit(a, "2026-10-03 09:00", method="电话")
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["visited_home"], figures["eligible_home"]) == (0, 0)
+    assert (figures["visited_any"], figures["eligible_any"]) == (1, 1)
+
+
+def test_exit_before_the_month_is_not_counted_at_all(mart_warehouse):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "失能", status="死亡", change_date="2026-09-30")
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["special_count"], figures["eligible_home"], figures["visit_rate_home"]) == (0, 0, None)
+
+
+def test_zero_denominators_give_null_rates_not_zero_or_full(mart_warehouse):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "空巢", community=HUAYUANLU)
+    figures = mart_warehouse.place(OCT, END, code="120101002000")  # 小白楼街道: nobody on the roster
+    assert figures["special_count"] == 0
+    assert [figures[k] for k in ("visit_rate_home", "visit_rate_any", "daily_contact_rate", "help_rate")] == [
+        None, None, None, None]
+
+
+def test_one_person_in_several_categories_is_counted_once(mart_warehouse):
+    a = mart_warehouse.elder(make_id(EIGHTY_SIX, 1), "独居", "失能", "空巢")  # and 高龄 by age
+    mart_warehouse.visit(a, "2026-10-05 09:00")
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["special_count"], figures["eligible_home"], figures["visited_home"]) == (1, 1, 1)
+
+
+@pytest.mark.parametrize(
+    ("birth", "as_of", "special"),
+    [
+        ("19400101", END, 1),  # 86
+        ("19560101", END, 0),  # 70, no category
+        ("19461020", "2026-10-31", 1),  # turns 80 on 20 October
+        ("19461020", "2026-10-15", 0),  # not yet 80 at the as-of date
+    ],
+)
+def test_aged_80_is_special_by_the_id_birth_date_at_the_as_of_date(mart_warehouse, birth, as_of, special):
+    mart_warehouse.elder(make_id(birth, 1))
+    assert mart_warehouse.place(OCT, as_of)["special_count"] == special
+
+
+def test_unconfigured_category_does_not_make_an_elder_special(mart_warehouse):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "特困")  # Heping's list has no 特困
+    assert mart_warehouse.place(OCT, END)["special_count"] == 0
+
+
+@pytest.mark.parametrize(
+    "mart_warehouse",
+    [default_config_text().replace('"孤寡", "高龄",', '"孤寡",')],
+    indirect=True,
+)
+def test_without_aged_in_the_configuration_age_alone_does_not_count(mart_warehouse):
+    mart_warehouse.elder(make_id(EIGHTY_SIX, 1))
+    mart_warehouse.elder(make_id(EIGHTY_SIX, 2), "独居")
+    assert mart_warehouse.place(OCT, END)["special_count"] == 1
+
+
+def test_visits_after_the_as_of_date_do_not_count_yet(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢")
+    mart_warehouse.visit(a, "2026-10-20 09:00")
+    assert mart_warehouse.place(OCT, "2026-10-15")["visited_home"] == 0
+    assert mart_warehouse.place(OCT, "2026-10-20")["visited_home"] == 1
+
+
+def test_rates_are_counted_from_people_not_averaged_across_places(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢", community=HUAYUANLU)
+    mart_warehouse.visit(a, "2026-10-05 09:00")
+    for serial in (2, 3, 4):
+        mart_warehouse.elder(make_id(SEVENTY, serial), "空巢", community=BINXI)
+    assert mart_warehouse.place(OCT, END, code=HUAYUANLU)["visit_rate_home"] == 1.0
+    assert mart_warehouse.place(OCT, END, code=BINXI)["visit_rate_home"] == 0.0
+    street = mart_warehouse.place(OCT, END, code=QUANYECHANG)
+    assert (street["visited_home"], street["eligible_home"], street["visit_rate_home"]) == (1, 4, 0.25)
+
+
+def test_visit_without_id_is_linked_by_name_and_community(mart_warehouse):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "空巢", name="王淑芬", community=BINXI)
+    mart_warehouse.visit(None, "2026-10-05 09:00", name="王淑芬", community=BINXI)
+    assert mart_warehouse.place(OCT, END)["visited_home"] == 1
+
+
+def test_visit_without_id_is_not_linked_when_two_elders_share_the_name(mart_warehouse):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "空巢", name="王淑芬", community=BINXI)
+    mart_warehouse.elder(make_id(SEVENTY, 2), "空巢", name="王淑芬", community=BINXI)
+    mart_warehouse.visit(None, "2026-10-05 09:00", name="王淑芬", community=BINXI)
+    assert mart_warehouse.place(OCT, END)["visited_home"] == 0
+
+
+# --- 独居日联系率 ------------------------------------------------------------------------------
+
+
+def test_daily_contact_counts_covered_elder_days_and_the_longest_gap(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "独居")
+    for day in (1, 2, 3, 4, 5, 8):  # gaps: 6-7 and 9-10
+        mart_warehouse.visit(a, f"2026-10-{day:02d} 09:00", method="电话")
+    figures = mart_warehouse.place(OCT, "2026-10-10")
+    assert (figures["contact_days_covered"], figures["contact_days_eligible"]) == (6, 10)
+    assert figures["daily_contact_rate"] == 0.6
+    assert (figures["max_gap_days"], figures["fully_covered_count"], figures["alone_count"]) == (2, 0, 1)
+
+
+def test_an_elder_contacted_every_day_is_fully_covered(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "独居")
+    for day in range(1, 6):
+        mart_warehouse.visit(a, f"2026-10-{day:02d} 20:00", method="视频")
+    figures = mart_warehouse.place(OCT, "2026-10-05")
+    assert (figures["daily_contact_rate"], figures["fully_covered_count"], figures["max_gap_days"]) == (1.0, 1, 0)
+
+
+def test_several_contacts_on_one_day_cover_that_day_once(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "独居")
+    mart_warehouse.visit(a, "2026-10-01 08:00", method="电话")
+    mart_warehouse.visit(a, "2026-10-01 18:00", method="上门")
+    figures = mart_warehouse.place(OCT, "2026-10-02")
+    assert (figures["contact_days_covered"], figures["contact_days_eligible"]) == (1, 2)
+
+
+def test_unanswered_calls_do_not_cover_a_day(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "独居")
+    mart_warehouse.visit(a, "2026-10-01 08:00", method="电话", outcome="未遇")
+    assert mart_warehouse.place(OCT, "2026-10-01")["contact_days_covered"] == 0
+
+
+def test_elder_days_start_after_registration_and_stop_at_exit(mart_warehouse):
+    # registered 3 Oct: counted from 4 Oct; exited 8 Oct: counted to 7 Oct → 4 elder-days
+    mart_warehouse.elder(make_id(SEVENTY, 1), "独居", reg_date="2026-10-03", status="死亡", change_date="2026-10-08")
+    assert mart_warehouse.place(OCT, END)["contact_days_eligible"] == 4
+
+
+def test_declined_elders_living_alone_have_no_elder_days(mart_warehouse):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "独居", consent="不同意")
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["contact_days_eligible"], figures["daily_contact_rate"]) == (0, None)
+
+
+def test_living_alone_from_the_living_column_counts_like_the_category(mart_warehouse):
+    # staging folds 居住情况=独居 into the categories; the mart sees one list
+    mart_warehouse.elder(make_id(SEVENTY, 1), "独居")
+    assert mart_warehouse.place(OCT, "2026-10-03")["contact_days_eligible"] == 3
+
+
+# --- 失能帮扶率 --------------------------------------------------------------------------------
+
+
+def test_disabled_elder_with_a_named_contact_and_valid_phone_is_helped(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能")
+    mart_warehouse.elder(make_id(SEVENTY, 2), "失能")
+    mart_warehouse.contact(a)
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["disabled_with_contact"], figures["disabled_count"], figures["help_rate"]) == (1, 2, 0.5)
+
+
+@pytest.mark.parametrize(("contact_name", "phone"), [(None, "13800000000"), ("张大伟", None)])
+def test_a_contact_without_name_or_valid_phone_does_not_help(mart_warehouse, contact_name, phone):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能")
+    mart_warehouse.contact(a, contact_name=contact_name, phone=phone)
+    assert mart_warehouse.place(OCT, END)["disabled_with_contact"] == 0
+
+
+def test_a_contact_designated_after_the_as_of_date_does_not_help_yet(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能")
+    mart_warehouse.contact(a, set_date="2026-10-20")
+    assert mart_warehouse.place(OCT, "2026-10-15")["disabled_with_contact"] == 0
+    assert mart_warehouse.place(OCT, "2026-10-20")["disabled_with_contact"] == 1
+
+
+@pytest.mark.parametrize(
+    ("reg_date", "status", "change_date", "consent", "counted"),
+    [
+        ("2026-10-31", "在册", None, None, 1),  # registered on D counts
+        ("2026-11-01", "在册", None, None, 0),
+        (None, "死亡", "2026-10-31", None, 0),  # exited on D does not
+        (None, "死亡", "2026-11-02", None, 1),
+        (None, "在册", None, "不同意", 0),
+    ],
+)
+def test_help_rate_counts_disabled_elders_active_at_the_as_of_date(
+    mart_warehouse, reg_date, status, change_date, consent, counted
+):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "失能", reg_date=reg_date, status=status, change_date=change_date,
+                         consent=consent)
+    assert mart_warehouse.place(OCT, END)["disabled_count"] == counted
+
+
+def test_semi_disabled_elders_are_not_in_the_help_rate_by_default(mart_warehouse):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "半失能")
+    assert mart_warehouse.place(OCT, END)["disabled_count"] == 0
+
+
+@pytest.mark.parametrize(
+    "mart_warehouse",
+    [default_config_text().replace("semi_disabled_counts_as_disabled = false", "semi_disabled_counts_as_disabled = true")],
+    indirect=True,
+)
+def test_semi_disabled_elders_count_when_configured(mart_warehouse):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "半失能")
+    assert mart_warehouse.place(OCT, END)["disabled_count"] == 1
+
+
+def test_a_newer_contact_list_for_a_street_replaces_the_older_one(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能")
+    mart_warehouse.contact(a)  # load 3, report date 2026-01-01
+    mart_warehouse.con.execute(
+        "insert into loads values (4, 'newer.csv', 'sha-4', 'contacts', null, 1, '2026-06-01', 'loaded', 0, 0, 0, 0, now())"
+    )
+    mart_warehouse.con.execute(
+        "insert into contact_rows (load_id, row_number, id_number, street_code, contact_name, contact_phone, dedup_key)"
+        " values (4, 1, ?, ?, '新联系人', null, 'x')",
+        [make_id(SEVENTY, 2), QUANYECHANG],
+    )
+    assert mart_warehouse.place(OCT, END)["disabled_with_contact"] == 0
+
+
+# --- 逾期 and 本月未访 -------------------------------------------------------------------------
+
+
+def test_high_risk_elder_is_overdue_seven_days_after_the_last_home_visit(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "独居", "失能")  # 独居 + 失能 → 高
+    mart_warehouse.visit(a, "2026-10-01 09:00")
+    figures = mart_warehouse.place(OCT, END)
+    row = mart_warehouse.elder_month(a)
+    assert (row["risk_level"], str(row["due_date"]), row["overdue_days"]) == ("高", "2026-10-08", 23)
+    assert figures["overdue_count"] == 1
+
+
+def test_low_risk_elder_visited_within_thirty_days_is_not_overdue(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢")
+    mart_warehouse.visit(a, "2026-10-01 09:00")
+    mart_warehouse.place(OCT, END)
+    row = mart_warehouse.elder_month(a)
+    assert (row["risk_level"], row["overdue_days"], row["is_overdue"]) == ("低", 0, False)
+
+
+def test_phone_contacts_do_not_reset_the_home_visit_clock(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能")  # 中: 30 days
+    mart_warehouse.visit(a, "2026-09-01 09:00")
+    mart_warehouse.visit(a, "2026-10-20 09:00", method="电话")
+    mart_warehouse.place(OCT, END)
+    assert mart_warehouse.elder_month(a)["overdue_days"] == 30  # due 1 Oct, as of 31 Oct
+
+
+def test_never_visited_elder_is_due_one_interval_after_registration(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能", reg_date="2026-09-01")
+    mart_warehouse.place(OCT, END)
+    row = mart_warehouse.elder_month(a)
+    assert (str(row["due_date"]), row["overdue_days"]) == ("2026-10-01", 30)
+
+
+def test_never_visited_elder_without_registration_date_is_not_overdue(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能")
+    assert mart_warehouse.place(OCT, END)["overdue_count"] == 0
+    assert mart_warehouse.elder_month(a)["overdue_days"] == 0
+
+
+def test_not_visited_this_month_lists_eligible_elders_without_a_home_visit(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢")
+    mart_warehouse.elder(make_id(SEVENTY, 2), "空巢")
+    mart_warehouse.elder(make_id(SEVENTY, 3), "空巢", consent="不同意")
+    mart_warehouse.visit(a, "2026-10-05 09:00")
+    assert mart_warehouse.place(OCT, END)["not_visited_count"] == 1
+
+
+# --- 风险等级 ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("birth", "categories", "expected"),
+    [
+        (EIGHTY_SIX, ("独居",), "高"),
+        (EIGHTY_SIX, ("空巢",), "高"),
+        (SEVENTY, ("独居", "失能"), "高"),
+        (SEVENTY, ("独居",), "低"),
+        (SEVENTY, ("重残",), "中"),
+        (SEVENTY, ("计生特殊家庭",), "中"),
+        (EIGHTY_SIX, (), "低"),
+    ],
+)
+def test_derived_risk_level(mart_warehouse, birth, categories, expected):
+    a = mart_warehouse.elder(make_id(birth, 1), *categories)
+    mart_warehouse.place(OCT, END)
+    assert mart_warehouse.elder_month(a)["risk_level"] == expected
+
+
+def test_roster_risk_level_wins_over_the_rules(mart_warehouse):
+    a = mart_warehouse.elder(make_id(EIGHTY_SIX, 1), "独居", risk_level="低")
+    mart_warehouse.place(OCT, END)
+    assert (mart_warehouse.elder_month(a)["risk_level"], mart_warehouse.elder_month(a)["is_risk_derived"]) == (
+        "低", False)
+
+
+@pytest.mark.parametrize(("last_outcome", "expected"), [("紧急", "高"), ("发现问题", "高"), ("正常", "低")])
+def test_a_problem_found_at_the_last_visit_makes_an_elder_high_risk(mart_warehouse, last_outcome, expected):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢")
+    mart_warehouse.visit(a, "2026-10-02 09:00", outcome="发现问题")
+    mart_warehouse.visit(a, "2026-10-09 09:00", outcome=last_outcome)
+    mart_warehouse.place(OCT, END)
+    assert mart_warehouse.elder_month(a)["risk_level"] == expected
