@@ -1,0 +1,119 @@
+"""Parsing macros: dates, ID numbers, phones, place names, masks."""
+
+import datetime as dt
+
+import duckdb
+import pytest
+
+from etl.warehouse import prepare
+from tests.conftest import make_id
+
+
+@pytest.fixture(scope="module")
+def con():
+    con = duckdb.connect()
+    prepare(con)
+    yield con
+    con.close()
+
+
+def one(con, expression: str, value):
+    return con.execute(f"select {expression}", [value]).fetchall()[0][0]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2023.8.5", dt.date(2023, 8, 5)),
+        ("2023年8月5日", dt.date(2023, 8, 5)),
+        ("2023/8/5", dt.date(2023, 8, 5)),
+        ("20230805", dt.date(2023, 8, 5)),
+        ("2023-08-05", dt.date(2023, 8, 5)),
+        ("2023-08-05 14:30", dt.date(2023, 8, 5)),
+        ("2023-08-05 14:30:00", dt.date(2023, 8, 5)),
+        ("45143", dt.date(2023, 8, 5)),  # Excel serial number
+        ("45143.75", dt.date(2023, 8, 5)),
+        ("2024.13.5", None),
+        ("2023-02-30", None),
+        ("下周一", None),
+    ],
+)
+def test_dates_in_the_forms_bureaus_send(con, text, expected):
+    assert one(con, "cv_parse_date(?)", text) == expected
+
+
+def test_time_of_day_is_kept_for_visits(con):
+    assert one(con, "cv_parse_timestamp(?)", "2023年8月5日 14:30") == dt.datetime(2023, 8, 5, 14, 30)
+    assert one(con, "cv_parse_timestamp(?)", "45143.75") == dt.datetime(2023, 8, 5, 18, 0)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (" 11010519491231002x ", "11010519491231002X"),
+        ("1101 0519 4912 3100 2X", "11010519491231002X"),
+        ("110105491231002", "11010519491231002X"),  # 15-digit legacy form, upgraded
+    ],
+)
+def test_id_numbers_are_normalised(con, text, expected):
+    assert one(con, "cv_id_normalize(?)", text) == expected
+    assert one(con, "cv_id_problem(cv_id_normalize(?))", text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "reason"),
+    [
+        ("110105194912310021", "身份证号校验位错误"),
+        ("1.20101E+17", "身份证号被Excel存成了数字(1.20101E+17), 已无法恢复, 请把该列设为文本后重新导出"),
+        ("120101195002301234", "身份证号中的出生日期不存在"),
+        ("12010119500101", "身份证号格式不对: 应为18位"),
+        (None, "身份证号为空"),
+    ],
+)
+def test_unusable_id_numbers_name_the_reason(con, text, reason):
+    assert one(con, "cv_id_problem(cv_id_normalize(?))", text) == reason
+
+
+def test_an_id_whose_digits_pass_the_check_but_came_as_a_float_is_rejected(con):
+    assert one(con, "cv_id_problem(cv_id_normalize(?))", "120101195001011234.0").startswith("身份证号被Excel")
+
+
+def test_sex_and_birth_date_come_from_the_id(con):
+    woman = make_id("19450317", 3, male=False)
+    assert one(con, "cv_id_sex(?)", woman) == "女"
+    assert one(con, "cv_id_birth_date(?)", woman) == dt.date(1945, 3, 17)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("13812345678", ["13812345678"]),
+        ("138 1234 5678", ["13812345678"]),
+        ("13812345678；022-23301234", ["13812345678", "02223301234"]),
+        ("13812345678 13912345678", ["13812345678", "13912345678"]),
+        ("无, 23301234", ["23301234"]),
+        ("+86 13812345678", ["13812345678"]),
+        ("12345", []),
+        (None, []),
+    ],
+)
+def test_phone_cells_are_split_and_validated(con, text, expected):
+    assert one(con, "cv_phone_list(?)", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [("劝业场街道", "劝业场"), ("劝业场街", "劝业场"), ("滨西社区居委会", "滨西"), ("滨西社区", "滨西"),
+     ("滨西", "滨西"), (" 花园路 社区 ", "花园路"), ("社区(村)", "社区(村)")],
+)
+def test_place_names_match_without_their_suffix(con, text, key):
+    assert one(con, "cv_place_key(?)", text) == key
+
+
+@pytest.mark.parametrize(
+    ("expression", "value", "masked"),
+    [("cv_mask_name(?)", "张三丰", "张**"), ("cv_mask_id(?)", "120101195001011234", "1201**********1234"),
+     ("cv_mask_phone(?)", "13812345678", "138****5678")],
+)
+def test_masks_match_the_design(con, expression, value, masked):
+    assert one(con, expression, value) == masked
