@@ -1,23 +1,5 @@
 -- one row per designated contact person on each street's latest contact list, with the elder's ID
-with contact_loads as (
-    select load_id, coalesce(report_date, cast(loaded_at as date)) as snapshot_date
-    from loads
-    where kind = 'contacts'
-),
-
-street_snapshots as (
-    select distinct c.street_code, c.load_id, l.snapshot_date
-    from contact_rows c
-    join contact_loads l using (load_id)
-),
-
-current_snapshots as (
-    select street_code, load_id
-    from street_snapshots
-    qualify row_number() over (partition by street_code order by snapshot_date desc, load_id desc) = 1
-),
-
-roster_names as (
+with roster_names as (
     select elder_name, community_code, any_value(elder_id) as elder_id, count(*) as elder_count
     from elders
     group by elder_name, community_code
@@ -33,7 +15,7 @@ final as (
         c.set_date,
         c.contact_name is not null and c.contact_phone is not null as is_usable
     from contact_rows c
-    join current_snapshots s using (street_code, load_id)
+    join current_snapshots s on s.kind = 'contacts' and s.street_code = c.street_code and s.load_id = c.load_id
     left join roster_names n
         on c.id_number is null and n.elder_name = c.elder_name and n.community_code = c.community_code
 )

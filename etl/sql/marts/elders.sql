@@ -1,28 +1,10 @@
 -- one row per elder on the current roster: each street's latest roster snapshot
-with roster_loads as (
-    select load_id, coalesce(report_date, cast(loaded_at as date)) as snapshot_date
-    from loads
-    where kind = 'roster'
-),
-
-street_snapshots as (
-    select distinct r.street_code, r.load_id, l.snapshot_date
-    from roster_rows r
-    join roster_loads l using (load_id)
-),
-
-current_snapshots as (
-    select street_code, load_id, snapshot_date
-    from street_snapshots
-    qualify row_number() over (partition by street_code order by snapshot_date desc, load_id desc) = 1
-),
-
-current_rows as (
+with current_rows as (
     select r.*, c.snapshot_date
     from roster_rows r
-    join current_snapshots c using (street_code, load_id)
+    join current_snapshots c on c.kind = 'roster' and c.street_code = r.street_code and c.load_id = r.load_id
     -- an elder who moved between streets is where the newest snapshot has them
-    qualify row_number() over (partition by r.id_number order by c.snapshot_date desc, r.load_id desc) = 1
+    qualify row_number() over (partition by r.id_number order by c.snapshot_date desc nulls last, r.load_id desc) = 1
 ),
 
 final as (

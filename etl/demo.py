@@ -1,0 +1,1446 @@
+"""Synthetic bureau exports (底册, 探访记录, 联系人表) for the demo and benchmarks, deterministic for a seed."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.csv as pa_csv
+from openpyxl import Workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.writer.excel import ExcelWriter
+
+from etl.geography import reference_divisions
+
+
+@dataclass(frozen=True)
+class DemoExports:
+    files: list[Path]  # in the order they should be loaded
+    expected_rejects: dict[str, int]  # file name -> number of deliberately bad rows in it
+    as_of: date  # last day covered by visits and contacts
+
+
+# --- Sizes and shares -----------------------------------------------------------------------
+
+DISTRICT_ELDERS = 130_000
+CITY_ELDERS = 3_000_000
+CITY_DISTRICTS = 25
+# 80+ elders all count as special (高龄). Real Heping has 12-15% of its 60+ aged 80+, which would
+# make ~17,000 special elders; the design's ~6,000 (Tianjin's list, without 高龄) needs ~2.3%.
+AGED_SHARE = 0.023
+SPECIAL_SHARE_UNDER_80 = 0.0236  # elders under 80 with at least one roster category
+SPECIAL_SHARE_80_PLUS = 0.45  # 80+ elders who also carry a roster category
+BAD_ROW_SHARE = 0.0015
+
+# --- Canonical codes ----------------------------------------------------------------------
+
+CATEGORY_NAMES = ("独居", "空巢", "孤寡", "失能", "半失能", "重残", "计生特殊家庭")
+LONE, EMPTY_NEST, WIDOWED, DISABLED, SEMI_DISABLED, SEVERE, FAMILY_PLANNING = (
+    1 << i for i in range(len(CATEGORY_NAMES))
+)
+# (categories, weight) for elders who carry at least one roster category; ~34% include 独居.
+CATEGORY_COMBOS = (
+    (LONE, 22), (LONE | WIDOWED, 5), (LONE | DISABLED, 3), (LONE | SEMI_DISABLED, 4),
+    (EMPTY_NEST, 20), (EMPTY_NEST | DISABLED, 4), (EMPTY_NEST | SEMI_DISABLED, 5),
+    (WIDOWED, 4), (DISABLED, 8), (SEMI_DISABLED, 8), (SEVERE, 6), (SEVERE | DISABLED, 2),
+    (FAMILY_PLANNING, 6), (FAMILY_PLANNING | EMPTY_NEST, 3),
+)
+
+LIVING_LONE, LIVING_COUPLE, LIVING_CHILDREN, LIVING_RELATIVES, LIVING_OTHER, LIVING_BLANK = range(6)
+ABILITY_DISABLED, ABILITY_SEMI, ABILITY_SELF, ABILITY_BLANK = range(4)
+CONSENT_YES, CONSENT_NO, CONSENT_BLANK = range(3)
+STATUS_ACTIVE, STATUS_DEAD, STATUS_MOVED, STATUS_INSTITUTION, STATUS_AWAY = range(5)
+RISK_HIGH, RISK_MEDIUM, RISK_LOW, RISK_BLANK = range(4)
+HOME, PHONE, VIDEO, ONLINE, STREET = range(5)  # 上门 电话 视频 线上 路遇
+NORMAL, PROBLEM, EMERGENCY, NOT_MET, REFUSED = range(5)  # 正常 发现问题 紧急 未遇 拒访
+RELATION_NAMES = ("子女", "邻居", "网格员", "志愿者")
+ROLE_NAMES = ("网格员", "社工", "志愿者")
+
+# --- Spellings (all from etl/mappings: headers.csv and values.csv) --------------------------
+
+SERIAL_HEADERS = ("序号", "编号")
+PLACE_HEADERS = {
+    "street": ("街道", "所属街道", "街道名称", "街道(乡镇)", "街道", "所属街道"),
+    "community": ("社区", "所属社区", "居委会", "社区名称", "社区(村)", "社区"),
+    "id_number": ("身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证", "身份证号码"),
+}
+ROSTER_HEADERS = {
+    "name": ("姓名", "老人姓名", "姓名", "服务对象姓名"),
+    "sex": ("性别",),
+    "birth_date": ("出生日期", "出生日期", "出生年月"),
+    "address": ("家庭住址", "居住地址", "住址", "现住址"),
+    "phone": ("联系电话", "手机号码", "电话"),
+    "categories": ("特殊困难类别", "老人类型", "人员类别", "类别"),
+    "living": ("居住情况", "居住方式", "居住状况"),
+    "disability": ("失能程度", "失能等级", "自理能力"),
+    "consent": ("是否同意探访", "本人意愿", "意愿"),
+    "status": ("状态", "在册状态"),
+    "change_date": ("变动日期", "变动时间"),
+    "reg_date": ("建档日期", "登记日期"),
+    "visitor": ("包联人", "探访责任人"),
+    "risk_level": ("风险等级",),
+}
+VISIT_HEADERS = {
+    "name": ("老人姓名", "姓名", "服务对象姓名"),
+    "visit_date": ("探访日期", "探访时间", "走访日期", "服务日期"),
+    "method": ("探访方式", "走访方式"),
+    "outcome": ("探访结果", "老人状态"),
+    "visitor": ("探访人", "走访人"),
+    "visitor_role": ("探访人身份", "探访人类型"),
+    "findings": ("探访情况", "探访内容", "主要情况"),
+    "problem": ("发现问题", "存在问题"),
+    "action": ("处置情况", "处理措施"),
+}
+CONTACT_HEADERS = {
+    "name": ("老人姓名", "失能老人姓名", "姓名"),
+    "contact_name": ("联系人", "联系人姓名", "帮扶联系人"),
+    "relation": ("与老人关系", "关系"),
+    "contact_phone": ("联系人电话", "联系人手机"),
+    "has_key": ("是否有钥匙", "持有钥匙"),
+    "set_date": ("确定日期", "确定时间", "设立日期"),
+}
+CATEGORY_LABELS = (  # one column per variant family, in CATEGORY_NAMES order, then 高龄
+    ("独居", "独居老人", "独居"),
+    ("空巢", "空巢老人", "空巢"),
+    ("孤寡", "孤寡老人", "孤寡老人"),
+    ("失能", "失能老人", "完全失能"),
+    ("半失能", "半失能老人", "部分失能"),
+    ("重残", "重度残疾", "一二级残疾"),
+    ("计生特殊家庭", "计划生育特殊家庭", "失独"),
+    ("高龄", "高龄老人", "高龄"),
+)
+LIVING_LABELS = (
+    ("独居", "独自居住", "一人居住"),
+    ("空巢", "仅与配偶同住", "与配偶同住", "夫妻同住"),
+    ("与子女同住", "与子女居住", "与家人同住"),
+    ("与其他亲属同住",),
+    ("其他",),
+)
+ABILITY_LABELS = (("失能", "完全失能", "重度失能"), ("半失能", "部分失能", "中度失能"),
+                  ("自理", "能力完好", "生活自理", "能自理"))
+CONSENT_LABELS = (("同意", "不同意"), ("是", "否"), ("愿意", "不愿意"), ("同意探访", "不同意探访"))
+STATUS_LABELS = (
+    ("在册", "正常", "在档"),
+    ("死亡", "去世", "已故", "亡故"),
+    ("迁出", "户籍迁出", "迁移"),
+    ("入住机构", "入住养老机构", "入住养老院"),
+    ("外出", "异地居住", "长期外出"),
+)
+RISK_LABELS = (("高", "中", "低"), ("高风险", "中风险", "低风险"))
+YES_NO_LABELS = (("是", "否"), ("有", "无"))
+METHOD_LABELS = (
+    ("上门", "入户", "入户走访", "上门探访", "入户探访"),
+    ("电话", "电话问候", "电话探访", "电话联系"),
+    ("视频", "微信视频", "视频通话"),
+    ("主动关爱电话", "智能设备", "平台", "线上"),
+    ("路遇",),
+)
+OUTCOME_LABELS = (
+    ("正常", "良好", "无异常", "情况良好"),
+    ("发现问题", "存在问题"),
+    ("紧急", "紧急情况"),
+    ("未遇", "无人在家", "不在家", "未见到本人"),
+    ("拒访", "拒绝探访"),
+)
+UNKNOWN_METHOD = "托人带话"
+UNKNOWN_COMMUNITIES = ("幸福里社区", "光明里社区", "和谐家园社区", "阳光花园社区", "建设里社区", "红旗里社区")
+
+NOTES = {  # (method, outcome) -> what the visitor wrote
+    (HOME, NORMAL): (
+        "老人身体状况良好，生活规律，居家环境整洁",
+        "老人精神状态较好，饮食正常，无特殊需求",
+        "了解老人近况，血压平稳，家中水电燃气正常",
+        "老人身体健康，子女定期看望，生活有保障",
+        "协助老人整理药品，提醒按时服药",
+        "检查家中用电用气安全，未发现隐患",
+        "与老人聊天谈心，老人情绪稳定",
+    ),
+    (HOME, NOT_MET): ("敲门无人应答，已电话联系家属", "老人外出就医，未见到本人", "家中无人，约定次日再访"),
+    (HOME, REFUSED): ("老人表示不需要探访，已做好解释", "老人不愿开门，隔门询问一切正常"),
+    (PHONE, NORMAL): ("电话问候，老人身体状况良好", "电话联系，老人表示一切正常", "询问老人饮食起居，无异常"),
+    (PHONE, NOT_MET): ("电话无人接听", "电话未接通，稍后再次联系"),
+    (VIDEO, NORMAL): ("微信视频通话，老人精神状态良好", "视频连线，老人在家休息，状态正常"),
+    (VIDEO, NOT_MET): ("视频未接通",),
+    (ONLINE, NORMAL): ("主动关爱电话接通，老人应答正常", "智能设备监测正常"),
+    (ONLINE, NOT_MET): ("主动关爱电话未接听",),
+    (STREET, NORMAL): ("路遇老人，交谈片刻，精神状态良好",),
+}
+ISSUES = {  # outcome -> (what was found, the problem, what was done)
+    PROBLEM: (
+        ("老人近期血压偏高，精神欠佳", "血压偏高", "已联系家属陪同就医"),
+        ("家中燃气灶老化，存在安全隐患", "燃气安全隐患", "已联系燃气公司上门检修"),
+        ("卫生间地面湿滑，无扶手", "存在跌倒风险", "已协调安装扶手和防滑垫"),
+        ("家中取暖设备故障，室温偏低", "冬季取暖不足", "已联系物业维修"),
+        ("老人行动不便，独自就医困难", "就医困难", "已协助预约家庭医生上门"),
+        ("家中电线老化裸露", "用电安全隐患", "已上报街道协调解决"),
+    ),
+    EMERGENCY: (
+        ("老人在家中摔倒，无法起身", "老人摔倒受伤", "已拨打120送医并通知家属"),
+        ("老人突发胸闷气短", "突发疾病", "已拨打120，网格员陪同送医"),
+    ),
+}
+
+SURNAMES = tuple(
+    "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕苏卢蒋蔡"
+    "贾丁魏薛叶阎余潘杜戴夏钟汪田任姜范方石姚谭廖邹熊金陆郝孔白崔康毛邱秦江史顾侯邵孟龙万段"
+    "雷钱汤尹黎易常武乔贺赖龚文"
+)
+ELDER_CHARS = (
+    tuple("国建明德文志福宝永庆树春长金立振成华海林忠义全兴顺广祥学贵山荣生富有良才仁杰宏"),
+    tuple("淑秀桂玉兰英芳珍华凤琴云霞敏丽红梅萍素洁静慧娟艳琳莲翠菊香美荣"),
+)
+YOUNG_CHARS = (
+    tuple("伟强磊洋勇军杰涛超明刚平辉鹏华飞鑫波斌宇浩凯健俊帆亮"),
+    tuple("静丽敏燕艳娟霞芳娜丹玲萍红洁琳雪婷慧颖晶倩璐佳欣"),
+)
+MOBILE_PREFIXES = (130, 131, 132, 133, 135, 136, 137, 138, 139, 150, 151, 152, 153, 155, 156,
+                   157, 158, 159, 173, 176, 177, 180, 181, 185, 186, 187, 188, 189)
+LANDLINE_PREFIXES = ("2330", "2331", "2332", "2339", "2311", "2312", "2712", "2719")
+TIANJIN_AREA_CODES = ("120101", "120102", "120103", "120104", "120105", "120106", "120110",
+                      "120111", "120112", "120113", "120114", "120115", "120116")
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+ID_CHECK_CHARS = "10X98765432"
+_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
+
+
+# --- Places, calendar, styles ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Places:
+    """One district: its streets and communities, communities grouped by street."""
+
+    district_code: str
+    district_name: str
+    street_names: np.ndarray
+    street_short: np.ndarray
+    community_names: np.ndarray
+    community_short: np.ndarray
+    community_street: np.ndarray  # street index of each community
+
+    @property
+    def area_code(self) -> str:
+        return self.district_code[:6]
+
+
+@dataclass(frozen=True)
+class _Calendar:
+    """The 12 months ending at as_of; days are counted from the first day of the first month."""
+
+    start: date
+    as_of: date
+
+    @classmethod
+    def ending(cls, as_of: date) -> _Calendar:
+        first = as_of.year * 12 + as_of.month - 1 - 11
+        return cls(date(first // 12, first % 12 + 1, 1), as_of)
+
+    @property
+    def start_epoch(self) -> int:
+        return (self.start - date(1970, 1, 1)).days
+
+    @property
+    def n_days(self) -> int:
+        return (self.as_of - self.start).days + 1
+
+    @property
+    def month_starts(self) -> list[date]:
+        months = self.start.year * 12 + self.start.month - 1 + np.arange(12)
+        return [date(int(m) // 12, int(m) % 12 + 1, 1) for m in months]
+
+    @property
+    def month_first(self) -> np.ndarray:
+        return np.array([(m - self.start).days for m in self.month_starts])
+
+    @property
+    def month_len(self) -> np.ndarray:
+        """Calendar length of each month, the partial last month included."""
+        starts = [*self.month_starts, _add_month(self.month_starts[-1])]
+        return np.diff([(m - self.start).days for m in starts])
+
+    @property
+    def month_last(self) -> np.ndarray:
+        return np.minimum(self.month_first + self.month_len - 1, self.n_days - 1)
+
+    @property
+    def day_month(self) -> np.ndarray:
+        return np.searchsorted(self.month_first, np.arange(self.n_days), side="right") - 1
+
+
+@dataclass(frozen=True)
+class _Style:
+    """How one street (or, at city scale, one district) writes its exports."""
+
+    variant: int  # picks header aliases and value synonyms
+    visit_date: str  # dot | cn | slash | iso | iso_time | compact
+    roster_date: str  # the same, or excel (date cells, xlsx only)
+    encoding: str = "utf-8"  # utf-8 | utf-8-sig | gb18030, for csv files
+    roster_format: str = "csv"  # csv | xlsx
+    contacts_format: str = "csv"  # csv | xlsx | xls
+    xlsx_visit_months: int = 0  # the last n monthly visit files are xlsx with date cells
+    place_form: int = 0  # 0 劝业场街道/花园路社区居委会, 1 劝业场街/花园路社区, 2 劝业场/花园路
+    title_rows: bool = False
+    total_row: bool = False
+    eol: str = "\n"
+    merged_places: bool = False  # street and community cells merged down the roster (xlsx)
+    visits_have_id: bool = True
+    risk: str = "absent"  # given | blank | absent
+    disability_column: bool = True
+    aged_in_categories: bool = False  # writes 高龄 for 80+ elders (the app derives it anyway)
+    ordinary_category: str | None = None  # what the categories cell says for ordinary elders
+    ordinary_consent: bool = False
+    spaced_ids: float = 0.003
+    lower_x: bool = False
+    legacy_ids: float = 0.0
+
+
+def _heping_styles() -> list[_Style]:
+    """One style per Heping street, in code order: every format and quirk appears at least once."""
+    return [
+        _Style(0, "slash", "slash", encoding="utf-8-sig", title_rows=True, total_row=True,
+               eol="\r\n", risk="given"),
+        _Style(1, "iso_time", "excel", encoding="utf-8-sig", roster_format="xlsx",
+               contacts_format="xlsx", xlsx_visit_months=2, place_form=1, title_rows=True,
+               merged_places=True, lower_x=True),
+        _Style(2, "cn", "cn", encoding="gb18030", place_form=2, title_rows=True, total_row=True,
+               eol="\r\n", risk="blank", ordinary_category="无", legacy_ids=0.004),
+        _Style(3, "dot", "compact", visits_have_id=False, disability_column=False),
+        _Style(4, "iso_time", "iso", contacts_format="xls", place_form=1, total_row=True,
+               risk="given", aged_in_categories=True, ordinary_consent=True),
+        _Style(5, "slash", "excel", encoding="gb18030", roster_format="xlsx", place_form=2,
+               title_rows=True, eol="\r\n", lower_x=True, legacy_ids=0.002),
+    ]
+
+
+def _city_style(rng: np.random.Generator) -> _Style:
+    """A random CSV-only style for one district of the city."""
+    dates = ("dot", "cn", "slash", "iso", "iso_time")
+    return _Style(
+        int(rng.integers(6)),
+        dates[rng.integers(len(dates))],
+        dates[rng.integers(len(dates) - 1)],
+        encoding="gb18030" if rng.random() < 0.4 else "utf-8",
+        place_form=int(rng.integers(3)),
+        title_rows=bool(rng.random() < 0.5),
+        total_row=bool(rng.random() < 0.4),
+        visits_have_id=bool(rng.random() < 0.9),
+        risk=("given", "blank", "absent")[rng.integers(3)],
+        ordinary_category=None if rng.random() < 0.7 else "无",
+        lower_x=bool(rng.random() < 0.3),
+        legacy_ids=0.002 if rng.random() < 0.3 else 0.0,
+    )
+
+
+@dataclass(frozen=True)
+class _Diligence:
+    """How well each community works: shares by community (rows) and month (columns)."""
+
+    home: np.ndarray  # special elders visited at home
+    daily: np.ndarray  # 独居 elder-days with a contact
+    contact: np.ndarray  # 失能 elders with a designated contact person, by community
+
+
+def _make_diligence(rng: np.random.Generator, n_communities: int, n_months: int) -> _Diligence:
+    months = np.arange(n_months)
+    home = np.clip(rng.uniform(0.965, 0.995, (n_communities, 1))
+                   + rng.normal(0, 0.008, (n_communities, n_months)), 0.955, 1.0)
+    daily = np.clip(rng.uniform(0.972, 0.99, (n_communities, 1))
+                    + rng.normal(0, 0.004, (n_communities, n_months)), 0.95, 0.998)
+    contact = np.full(n_communities, 0.93)
+    lagging = rng.choice(n_communities, size=min(n_communities, int(rng.integers(2, 4))),
+                         replace=False)
+    k = len(lagging)
+    home[lagging] = np.minimum(rng.uniform(0.6, 0.68, (k, 1))
+                               + rng.uniform(0.008, 0.014, (k, 1)) * months, 0.8)
+    daily[lagging] = np.minimum(rng.uniform(0.82, 0.88, (k, 1)) + 0.005 * months, 0.93)
+    contact[lagging] = 0.72
+    return _Diligence(home, daily, contact)
+
+
+# --- Small vectorized helpers ---------------------------------------------------------------
+
+
+def _add_month(d: date) -> date:
+    return date(d.year + d.month // 12, d.month % 12 + 1, 1)
+
+
+def _epoch(d: date) -> int:
+    return (d - date(1970, 1, 1)).days
+
+
+def _ymd(days: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year, month and day of days counted from 1970-01-01."""
+    as_date = np.asarray(days, dtype="int64").astype("datetime64[D]")
+    months = as_date.astype("datetime64[M]")
+    year = as_date.astype("datetime64[Y]").astype(np.int64) + 1970
+    month = months.astype(np.int64) % 12 + 1
+    day = (as_date - months).astype(np.int64) + 1
+    return year, month, day
+
+
+def _cat(*parts) -> np.ndarray:
+    """Element-wise string concatenation of arrays and scalars."""
+    out = parts[0]
+    for part in parts[1:]:
+        out = np.strings.add(out, part)
+    return np.asarray(out)
+
+
+def _text(numbers: np.ndarray, width: int = 0) -> np.ndarray:
+    text = np.asarray(numbers).astype(np.int64).astype(str)
+    return np.strings.zfill(text, width) if width else text
+
+
+def _format_days(days: np.ndarray, fmt: str, minutes: np.ndarray | None = None) -> np.ndarray:
+    """Days (and minutes of the day) written the way a street writes them."""
+    y, m, d = _ymd(days)
+    ys, ms, ds = _text(y), _text(m), _text(d)
+    if fmt == "dot":
+        return _cat(ys, ".", ms, ".", ds)
+    if fmt == "cn":
+        return _cat(ys, "年", ms, "月", ds, "日")
+    if fmt == "slash":
+        return _cat(ys, "/", ms, "/", ds)
+    if fmt == "compact":
+        return _cat(ys, _text(m, 2), _text(d, 2))
+    iso = _cat(ys, "-", _text(m, 2), "-", _text(d, 2))
+    if fmt == "iso_time" and minutes is not None:
+        return _cat(iso, " ", _text(minutes // 60, 2), ":", _text(minutes % 60, 2))
+    return iso
+
+
+def _impossible_day(day: int, fmt: str, minute: int) -> str:
+    """A date a clerk mistyped: month 13 or 30 February, in the street's own format."""
+    y, m, d = (int(x[0]) for x in _ymd(np.array([day])))
+    m, d = (13, d) if d % 2 else (2, 30)
+    if fmt in ("cn",):
+        return f"{y}年{m}月{d}日"
+    if fmt == "slash":
+        return f"{y}/{m}/{d}"
+    if fmt == "compact":
+        return f"{y}{m:02d}{d:02d}"
+    if fmt == "iso_time":
+        return f"{y}-{m:02d}-{d:02d} {minute // 60:02d}:{minute % 60:02d}"
+    if fmt == "iso":
+        return f"{y}-{m:02d}-{d:02d}"
+    return f"{y}.{m}.{d}"
+
+
+def _pick(rng: np.random.Generator, options, n: int, p=None) -> np.ndarray:
+    options = np.asarray(options)
+    if p is not None:
+        p = np.asarray(p, dtype=float) / np.sum(p)
+    return options[rng.choice(len(options), size=n, p=p)]
+
+
+def _id_check_chars(base17: np.ndarray) -> np.ndarray:
+    """ISO 7064 MOD 11-2 check characters of 17-digit ID bodies held as integers."""
+    total = np.zeros(len(base17), dtype=np.int64)
+    for position, weight in enumerate(ID_WEIGHTS):
+        total += (base17 // 10 ** (16 - position)) % 10 * weight
+    return np.array(list(ID_CHECK_CHARS))[total % 11]
+
+
+def _make_names(rng: np.random.Generator, female: np.ndarray, chars, two_char_share: float = 0.7):
+    n = len(female)
+    surname_weights = 1.0 / (np.arange(len(SURNAMES)) + 6)
+    surname = _pick(rng, SURNAMES, n, surname_weights)
+    male_chars, female_chars = (np.asarray(c) for c in chars)
+    first = np.where(female, female_chars[rng.integers(len(female_chars), size=n)],
+                     male_chars[rng.integers(len(male_chars), size=n)])
+    second = np.where(female, female_chars[rng.integers(len(female_chars), size=n)],
+                      male_chars[rng.integers(len(male_chars), size=n)])
+    second = np.where(rng.random(n) < two_char_share, second, "")
+    return _cat(surname, first, second).astype("<U4")
+
+
+def _unique_within(rng: np.random.Generator, names: np.ndarray, group: np.ndarray,
+                   female: np.ndarray) -> np.ndarray:
+    """Redraw names until no two people of one group share one: visits may name people only."""
+    names = names.copy()
+    for _ in range(50):
+        clash = np.flatnonzero(pd.DataFrame({"g": group, "n": names}).duplicated().to_numpy())
+        if not len(clash):
+            return names
+        names[clash] = _make_names(rng, female[clash], ELDER_CHARS, two_char_share=1.0)
+    raise RuntimeError("could not make names unique")
+
+
+def _mobiles(rng: np.random.Generator, n: int) -> np.ndarray:
+    prefix = np.asarray(MOBILE_PREFIXES)[rng.integers(len(MOBILE_PREFIXES), size=n)]
+    return _text(prefix * 10**8 + rng.integers(0, 10**8, size=n))
+
+
+def _landlines(rng: np.random.Generator, n: int, with_area: np.ndarray | bool = True):
+    local = _cat(_pick(rng, LANDLINE_PREFIXES, n), _text(rng.integers(0, 10**4, size=n), 4))
+    return np.where(with_area, _cat("022-", local), local)
+
+
+# --- Elders, staff, visits, contacts --------------------------------------------------------
+
+
+def make_elders(rng: np.random.Generator, places: _Places, calendar: _Calendar,
+                count: int) -> pd.DataFrame:
+    """One row per elder aged 60+ on the district's roster, with canonical codes."""
+    n_communities = len(places.community_names)
+    weights = rng.gamma(8.0, size=n_communities)
+    community = np.repeat(np.arange(n_communities), rng.multinomial(count, weights / weights.sum()))
+
+    aged = rng.random(count) < AGED_SHARE
+    young_age = _pick(rng, np.arange(60, 80), count, np.linspace(1.0, 0.55, 20))
+    old_age = _pick(rng, np.arange(80, 103), count, 0.8 ** np.arange(23))
+    target_age = np.where(aged, old_age, young_age)
+    as_of = _epoch(calendar.as_of)
+    birth = as_of - np.floor((target_age + rng.uniform(0.02, 0.98, count)) * 365.2425).astype(np.int64)
+    y, m, d = _ymd(birth)
+    age = calendar.as_of.year - y - ((calendar.as_of.month * 100 + calendar.as_of.day) < m * 100 + d)
+    female = rng.random(count) < np.select([age >= 80, age >= 70], [0.62, 0.56], 0.52)
+
+    other_codes = [c for c in TIANJIN_AREA_CODES if c != places.area_code]
+    area = np.where(rng.random(count) < 0.95, int(places.area_code),
+                    _pick(rng, other_codes, count).astype(np.int64))
+    body = area * 10**11 + (y * 10000 + m * 100 + d) * 1000
+    seq = 2 * rng.integers(0, 500, size=count) + ~female
+    for _ in range(50):
+        clash = np.flatnonzero(pd.Series(body + seq).duplicated().to_numpy())
+        if not len(clash):
+            break
+        seq[clash] = 2 * rng.integers(0, 500, size=len(clash)) + ~female[clash]
+    base17 = body + seq
+    id_number = _cat(_text(base17), _id_check_chars(base17))
+
+    names = _unique_within(rng, _make_names(rng, female, ELDER_CHARS), community, female)
+
+    combo_bits = np.array([bits for bits, _ in CATEGORY_COMBOS])
+    combo = combo_bits[rng.choice(len(combo_bits), size=count,
+                                  p=np.array([w for _, w in CATEGORY_COMBOS]) / 100)]
+    has_category = rng.random(count) < np.where(age >= 80, SPECIAL_SHARE_80_PLUS,
+                                                SPECIAL_SHARE_UNDER_80)
+    categories = np.where(has_category, combo, 0).astype(np.int64)
+    special = (categories > 0) | (age >= 80)
+
+    living = np.select(
+        [categories & LONE > 0, categories & EMPTY_NEST > 0, categories & WIDOWED > 0],
+        [LIVING_LONE, LIVING_COUPLE, _pick(rng, [LIVING_RELATIVES, LIVING_OTHER], count)],
+        _pick(rng, [LIVING_CHILDREN, LIVING_RELATIVES, LIVING_OTHER, LIVING_BLANK], count,
+              [0.6, 0.08, 0.04, 0.28]),
+    )
+    ability = np.select(
+        [categories & DISABLED > 0, categories & SEMI_DISABLED > 0],
+        [ABILITY_DISABLED, ABILITY_SEMI],
+        np.where(rng.random(count) < 0.7, ABILITY_SELF, ABILITY_BLANK),
+    )
+    consent = np.where(special, np.where(rng.random(count) < 0.02, CONSENT_NO, CONSENT_YES),
+                       CONSENT_BLANK)
+
+    # Registration: at 60 (with a lag) when that falls inside the year, else before it.
+    start = calendar.start_epoch
+    sixtieth = birth + np.round(60 * 365.2425).astype(np.int64)
+    earliest = np.maximum(sixtieth, _epoch(date(2016, 1, 1)))
+    late = sixtieth + rng.integers(0, 60, size=count)
+    registration = np.where(
+        sixtieth >= start - 30,
+        np.clip(late, start, as_of),
+        earliest + (rng.random(count) * np.maximum(start - earliest, 1)).astype(np.int64),
+    )
+    has_registration = (registration >= start) | (rng.random(count) >= 0.03)
+
+    # Exits during the year, all with a change date after registration.
+    exit_share = np.where(age >= 80, 0.075, 0.027)
+    can_exit = registration < as_of
+    exits = can_exit & (rng.random(count) < exit_share)
+    exit_status = np.where(
+        age >= 80,
+        _pick(rng, [STATUS_DEAD, STATUS_MOVED, STATUS_INSTITUTION, STATUS_AWAY], count,
+              [0.8, 0.05, 0.1, 0.05]),
+        _pick(rng, [STATUS_DEAD, STATUS_MOVED, STATUS_INSTITUTION, STATUS_AWAY], count,
+              [0.45, 0.25, 0.15, 0.15]),
+    )
+    status = np.where(exits, exit_status, STATUS_ACTIVE)
+    change_from = np.maximum(start, registration + 1)
+    change = np.where(
+        exits,
+        change_from + (rng.random(count) * (as_of - change_from + 1)).astype(np.int64),
+        -1,
+    )
+
+    high = (special & (age >= 80) & (categories & (LONE | EMPTY_NEST) > 0)) | (
+        (categories & LONE > 0) & (categories & DISABLED > 0))
+    medium = categories & (DISABLED | SEMI_DISABLED | SEVERE | FAMILY_PLANNING) > 0
+    risk = np.select([high, medium, special], [RISK_HIGH, RISK_MEDIUM, RISK_LOW], RISK_BLANK)
+    birth_cell = np.where(rng.random(count) < 0.003, birth + rng.integers(1, 40, size=count), birth)
+
+    return pd.DataFrame({
+        "community": community,
+        "street": places.community_street[community],
+        "name": names,
+        "female": female,
+        "birth": birth,
+        "birth_cell": birth_cell,
+        "age": age,
+        "id_number": id_number,
+        "categories": categories,
+        "special": special,
+        "living": living,
+        "ability": ability,
+        "consent": consent,
+        "status": status,
+        "change": change,
+        "registration": np.where(has_registration, registration, -1),
+        "risk": risk,
+        "high_risk": high,
+        "address": _addresses(rng, places, community),
+        "phone": _elder_phones(rng, count),
+    })
+
+
+def _addresses(rng: np.random.Generator, places: _Places, community: np.ndarray) -> np.ndarray:
+    n = len(community)
+    short = places.community_short[community].astype(str)
+    road = np.strings.endswith(short, "路") | np.strings.endswith(short, "道")
+    unit = _text(rng.integers(1, 7, size=n))
+    room = _text(rng.integers(1, 7, size=n) * 100 + rng.integers(1, 4, size=n))
+    on_road = _cat(short, _text(rng.integers(1, 200, size=n)), "号", unit, "门", room)
+    in_estate = _cat(short, _text(rng.integers(1, 40, size=n)), "号楼", unit, "门", room)
+    prefix = np.where(rng.random(n) < 0.5, f"天津市{places.district_name}", places.district_name)
+    return _cat(prefix, np.where(road, on_road, in_estate))
+
+
+def _elder_phones(rng: np.random.Generator, n: int) -> np.ndarray:
+    kind = rng.choice(5, size=n, p=[0.75, 0.08, 0.04, 0.09, 0.04])
+    mobile = _mobiles(rng, n)
+    landline = _landlines(rng, n, rng.random(n) < 0.8)
+    separator = _pick(rng, ["、", "，", "/", " "], n)
+    return np.select(
+        [kind == 0, kind == 1, kind == 2, kind == 3],
+        [mobile, _cat(mobile, separator, _mobiles(rng, n)), _cat(landline, separator, mobile),
+         landline],
+        "",
+    )
+
+
+def make_staff(rng: np.random.Generator, n_communities: int) -> pd.DataFrame:
+    """Visitors of each community: two 网格员, two 社工, then volunteers."""
+    per_community = rng.integers(5, 9, size=n_communities)
+    community = np.repeat(np.arange(n_communities), per_community)
+    rank = np.arange(len(community)) - np.repeat(np.cumsum(per_community) - per_community,
+                                                 per_community)
+    female = rng.random(len(community)) < 0.65
+    return pd.DataFrame({
+        "community": community,
+        "name": _make_names(rng, female, YOUNG_CHARS, 0.5),
+        "role": np.minimum(rank // 2, 2),
+        "phone": _mobiles(rng, len(community)),
+    })
+
+
+def _active_days(elders: pd.DataFrame, calendar: _Calendar) -> tuple[np.ndarray, np.ndarray]:
+    """First and last day (offsets) on which each elder counts: after registration, before exit."""
+    start = calendar.start_epoch
+    registration = elders["registration"].to_numpy()
+    first = np.where(registration < 0, 0, np.maximum(registration + 1 - start, 0))
+    change = elders["change"].to_numpy()
+    last = np.where(change < 0, calendar.n_days - 1, change - 1 - start)
+    return first, last
+
+
+def _pick_visitors(rng: np.random.Generator, elder: np.ndarray, elders: pd.DataFrame,
+                   staff: pd.DataFrame, own_share: float) -> np.ndarray:
+    per_community = np.bincount(staff["community"], minlength=elders["community"].max() + 1)
+    first_of = np.cumsum(per_community) - per_community
+    community = elders["community"].to_numpy()[elder]
+    anyone = first_of[community] + (rng.random(len(elder)) * per_community[community]).astype(int)
+    return np.where(rng.random(len(elder)) < own_share, elders["visitor"].to_numpy()[elder], anyone)
+
+
+def _spread(rng: np.random.Generator, first: np.ndarray, last: np.ndarray, counts: np.ndarray):
+    """counts[i] distinct days in [first[i], last[i]], one in each equal slice; counts <= span."""
+    group = np.repeat(np.arange(len(first)), counts)
+    slot = np.arange(len(group)) - np.repeat(np.cumsum(counts) - counts, counts)
+    span = (last - first + 1)[group]
+    n = counts[group]
+    lo = first[group] + span * slot // n
+    hi = first[group] + span * (slot + 1) // n
+    return group, slot, lo + (rng.random(len(group)) * (hi - lo)).astype(np.int64)
+
+
+def _home_minutes(rng: np.random.Generator, n: int) -> np.ndarray:
+    return np.where(rng.random(n) < 0.55, 540 + rng.integers(0, 150, size=n),
+                    840 + rng.integers(0, 180, size=n))
+
+
+def _call_minutes(rng: np.random.Generator, n: int) -> np.ndarray:
+    return 480 + rng.integers(0, 720, size=n)
+
+
+def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFrame,
+                diligence: _Diligence, calendar: _Calendar) -> pd.DataFrame:
+    """One row per visit or contact attempt, with canonical codes, sorted by day."""
+    first, last = _active_days(elders, calendar)
+    community = elders["community"].to_numpy()
+    categories = elders["categories"].to_numpy()
+    declined = elders["consent"].to_numpy() == CONSENT_NO
+    parts: list[dict[str, np.ndarray]] = []
+
+    def add(elder, day, minute, method, outcome, own_share=0.85):
+        n = len(elder)
+        parts.append({
+            "elder": elder, "day": day, "minute": minute,
+            "method": np.broadcast_to(method, n), "outcome": np.broadcast_to(outcome, n),
+            "visitor": _pick_visitors(rng, elder, elders, staff, own_share),
+        })
+
+    # Elder-months in which a special-difficulty elder is on the roster.
+    n_months = len(calendar.month_first)
+    special = np.flatnonzero(elders["special"].to_numpy())
+    elder = np.repeat(special, n_months)
+    month = np.tile(np.arange(n_months), len(special))
+    lo = np.maximum(calendar.month_first[month], first[elder])
+    hi = np.minimum(calendar.month_last[month], last[elder])
+    keep = lo <= hi
+    elder, month, lo, hi = elder[keep], month[keep], lo[keep], hi[keep]
+    span = hi - lo + 1
+    home_share = diligence.home[community[elder], month]
+    willing = ~declined[elder]
+
+    visited = willing & (rng.random(len(elder)) < home_share * span / calendar.month_len[month])
+    v = np.flatnonzero(visited)
+    extra = np.where(elders["high_risk"].to_numpy()[elder[v]],
+                     rng.binomial(3, home_share[v]), rng.random(len(v)) < 0.08)
+    counts = np.minimum(1 + extra, span[v])
+    group, slot, day = _spread(rng, lo[v], hi[v], counts)
+    roll = rng.random(len(group))
+    outcome = np.select([roll < 0.0025, roll < 0.0325], [EMERGENCY, PROBLEM], NORMAL)
+    add(elder[v][group], day, _home_minutes(rng, len(group)), HOME, outcome)
+
+    # 未遇 before the first successful visit of the month, and for some elders never found.
+    first_day = day[slot == 0]
+    retry = rng.random(len(v)) < 0.07
+    missed_day = first_day - rng.integers(1, 5, size=len(v))
+    retry &= missed_day >= lo[v]
+    add(elder[v][retry], missed_day[retry], _home_minutes(rng, int(retry.sum())), HOME, NOT_MET)
+    unfound = np.flatnonzero(willing & ~visited & (rng.random(len(elder)) < 0.3))
+    unfound_day = lo[unfound] + (rng.random(len(unfound)) * span[unfound]).astype(np.int64)
+    add(elder[unfound], unfound_day, _home_minutes(rng, len(unfound)), HOME, NOT_MET)
+
+    # Elders who decline visits: now and then a refused knock.
+    refused = np.flatnonzero(~willing & (rng.random(len(elder)) < 0.15))
+    refused_day = lo[refused] + (rng.random(len(refused)) * span[refused]).astype(np.int64)
+    add(elder[refused], refused_day, _home_minutes(rng, len(refused)), HOME, REFUSED)
+
+    # Phone and video calls for special elders not living alone, and the odd street encounter.
+    not_lone = willing & (categories[elder] & LONE == 0)
+    called = np.flatnonzero(not_lone & (rng.random(len(elder)) < 0.35))
+    call_day = lo[called] + (rng.random(len(called)) * span[called]).astype(np.int64)
+    add(elder[called], call_day, _call_minutes(rng, len(called)),
+        np.where(rng.random(len(called)) < 0.8, PHONE, VIDEO),
+        np.where(rng.random(len(called)) < 0.96, NORMAL, NOT_MET))
+    met = np.flatnonzero(willing & (rng.random(len(elder)) < 0.03))
+    met_day = lo[met] + (rng.random(len(met)) * span[met]).astype(np.int64)
+    add(elder[met], met_day, _home_minutes(rng, len(met)), STREET, NORMAL)
+
+    # Daily contacts for elders living alone, while they are on the roster.
+    lone = np.flatnonzero((categories & LONE > 0) & ~declined & elders["special"].to_numpy())
+    days = np.arange(calendar.n_days)
+    active = (days >= first[lone, None]) & (days <= last[lone, None])
+    share = diligence.daily[community[lone]][:, calendar.day_month]
+    reached = active & (rng.random(active.shape) < share)
+    preferred = _pick(rng, [PHONE, ONLINE, VIDEO], len(lone), [0.55, 0.3, 0.15])
+    row, day = np.nonzero(reached)
+    method = np.where(rng.random(len(row)) < 0.9, preferred[row],
+                      _pick(rng, [PHONE, ONLINE, VIDEO], len(row)))
+    minute = _call_minutes(rng, len(row))
+    add(lone[row], day, minute, method, NORMAL, own_share=0.9)
+    again = rng.random(len(row)) < 0.015  # an unanswered call, then a successful one
+    add(lone[row[again]], day[again], np.maximum(480, minute[again] - rng.integers(20, 120,
+        size=int(again.sum()))), method[again], NOT_MET, own_share=1.0)
+    unanswered_row, unanswered_day = np.nonzero(active & ~reached
+                                                & (rng.random(active.shape) < 0.25))
+    add(lone[unanswered_row], unanswered_day, _call_minutes(rng, len(unanswered_row)),
+        preferred[unanswered_row], NOT_MET, own_share=0.9)
+
+    # An inspector's signal: one or two home visits dated after the elder's death.
+    change_day = elders["change"].to_numpy() - calendar.start_epoch
+    dead = np.flatnonzero(elders["special"].to_numpy()
+                          & (elders["status"].to_numpy() == STATUS_DEAD)
+                          & (change_day >= 0) & (change_day <= calendar.n_days - 4))
+    ghosts = dead[rng.permutation(len(dead))[:2]]
+    room = np.minimum(10, calendar.n_days - 1 - change_day[ghosts])
+    ghost_day = change_day[ghosts] + 2 + (rng.random(len(ghosts)) * (room - 1)).astype(np.int64)
+    add(ghosts, ghost_day, _home_minutes(rng, len(ghosts)), HOME, NORMAL, own_share=1.0)
+
+    visits = pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
+    _describe(rng, visits)
+    order = np.lexsort((visits["minute"], visits["day"], community[visits["elder"]]))
+    return visits.iloc[order].reset_index(drop=True)
+
+
+def _describe(rng: np.random.Generator, visits: pd.DataFrame) -> None:
+    """Fill in what the visitor wrote: a note, and a problem and action when one was found."""
+    notes, note_start = _note_table()
+    method = visits["method"].to_numpy()
+    outcome = visits["outcome"].to_numpy()
+    note = np.zeros(len(visits), dtype=np.int64)
+    issue = np.full(len(visits), -1, dtype=np.int64)
+    for (m, o), phrases in NOTES.items():
+        mask = (method == m) & (outcome == o)
+        note[mask] = note_start[(m, o)] + rng.integers(len(phrases), size=int(mask.sum()))
+    issue_offset = 0
+    for o, issues in ISSUES.items():
+        mask = outcome == o
+        chosen = rng.integers(len(issues), size=int(mask.sum()))
+        issue[mask] = issue_offset + chosen
+        note[mask] = note_start[o] + chosen
+        issue_offset += len(issues)
+    visits["note"] = note
+    visits["issue"] = issue
+
+
+def _note_table() -> tuple[list[str], dict]:
+    notes: list[str] = []
+    start: dict = {}
+    for key, phrases in NOTES.items():
+        start[key] = len(notes)
+        notes.extend(phrases)
+    for o, issues in ISSUES.items():
+        start[o] = len(notes)
+        notes.extend(found for found, _, _ in issues)
+    return notes, start
+
+
+def make_contacts(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFrame,
+                  diligence: _Diligence, calendar: _Calendar) -> pd.DataFrame:
+    """Designated contact persons of 失能 elders: one row per elder and contact."""
+    community = elders["community"].to_numpy()
+    disabled = np.flatnonzero(elders["categories"].to_numpy() & DISABLED > 0)
+    covered = disabled[rng.random(len(disabled)) < diligence.contact[community[disabled]]]
+    elder = np.repeat(covered, np.where(rng.random(len(covered)) < 0.1, 2, 1))
+    n = len(elder)
+    relation = rng.choice(len(RELATION_NAMES), size=n, p=[0.55, 0.2, 0.15, 0.1])
+    name = _make_names(rng, rng.random(n) < 0.5, YOUNG_CHARS, 0.6)
+    phone = _mobiles(rng, n)
+
+    # Staff contacts are the community's own 网格员 or volunteers, with their own phones.
+    staff_community = staff["community"].to_numpy()
+    role = staff["role"].to_numpy()
+    for relation_code, role_code in ((2, 0), (3, 2)):
+        pool = np.flatnonzero(role == role_code)
+        first = np.searchsorted(staff_community[pool], community[elder], side="left")
+        width = np.searchsorted(staff_community[pool], community[elder], side="right") - first
+        chosen = pool[np.minimum(first + (rng.random(n) * np.maximum(width, 1)).astype(int),
+                                 len(pool) - 1)]
+        use = (relation == relation_code) & (width > 0)
+        name = np.where(use, staff["name"].to_numpy()[chosen], name)
+        phone = np.where(use, staff["phone"].to_numpy()[chosen], phone)
+
+    kind = rng.choice(4, size=n, p=[0.94, 0.03, 0.015, 0.015])
+    phone = np.select([kind == 1, kind == 2, kind == 3],
+                      [_landlines(rng, n), np.full(n, "无"), _text(rng.integers(10**4, 10**5, n))],
+                      phone)
+    key_share = np.array([0.85, 0.4, 0.2, 0.1])[relation]
+    registration = elders["registration"].to_numpy()[elder]
+    since = np.maximum(np.where(registration < 0, 0, registration), _epoch(date(2022, 7, 1)))
+    until = np.where(rng.random(n) < 0.85, np.maximum(calendar.start_epoch, since + 1),
+                     _epoch(calendar.as_of))
+    until = np.maximum(until, since + 1)
+    return pd.DataFrame({
+        "elder": elder,
+        "name": name,
+        "relation": relation,
+        "phone": phone,
+        "has_key": rng.random(n) < key_share,
+        "set_day": since + (rng.random(n) * (until - since)).astype(np.int64),
+    })
+
+
+# --- Sheets: columns as (distinct values, one code per row) ---------------------------------
+
+
+@dataclass
+class _Column:
+    values: np.ndarray  # object array: str, None, or for xlsx a datetime or float
+    codes: np.ndarray  # one index into values per row
+
+    def __post_init__(self) -> None:
+        self.codes = np.array(self.codes, dtype=np.int64)  # own, writable copy
+
+    def append(self, value) -> int:
+        self.values = np.append(self.values, np.array([value], dtype=object))
+        return len(self.values) - 1
+
+
+@dataclass
+class _Sheet:
+    kind: str
+    roles: list[str]
+    headers: list[str]
+    columns: list[_Column]
+    serial_header: str | None
+    title: str | None
+    report_line: str | None
+    total_row: bool
+    day: np.ndarray | None = None  # visits only: day and minute of each row, for bad dates
+    minute: np.ndarray | None = None
+    merged_roles: tuple[str, ...] = ()
+    ids: np.ndarray | None = None  # canonical ID numbers, aligned with the ID column's values
+    bad_rows: int = field(default=0)
+
+    def column(self, role: str) -> _Column | None:
+        return self.columns[self.roles.index(role)] if role in self.roles else None
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.columns[0].codes)
+
+    def take(self, rows: np.ndarray) -> None:
+        for column in self.columns:
+            column.codes = column.codes[rows]
+        if self.day is not None:
+            self.day, self.minute = self.day[rows], self.minute[rows]
+
+
+def _objects(values) -> np.ndarray:
+    out = np.empty(len(values), dtype=object)
+    out[:] = list(values) if not isinstance(values, np.ndarray) else values
+    return out
+
+
+def _labels(options: tuple, variant: int) -> str:
+    return options[variant % len(options)]
+
+
+def _labelled(rng: np.random.Generator, table: tuple, variant: int, codes: np.ndarray,
+              vary: float = 0.0) -> _Column:
+    """A column of canonical codes written with a street's synonyms, a few rows differently."""
+    values, offsets = [], []
+    for synonyms in table:
+        offsets.append(len(values))
+        values.extend(synonyms)
+    offsets = np.array(offsets)
+    sizes = np.array([len(s) for s in table])
+    preferred = variant % sizes[codes]
+    other = rng.integers(0, 1 << 30, size=len(codes)) % sizes[codes]
+    chosen = np.where(rng.random(len(codes)) < vary, other, preferred)
+    return _Column(_objects(values), offsets[codes] + chosen)
+
+
+def _place_columns(places: _Places, style: _Style, community: np.ndarray) -> list[_Column]:
+    form = style.place_form
+    street = places.street_names if form == 0 else _cat(
+        places.street_short, "街" if form == 1 else "")
+    if form == 0:
+        comm = places.community_names
+    elif form == 1:
+        comm = _cat(places.community_short, "社区")
+    else:
+        comm = places.community_short
+    return [_Column(_objects(street), places.community_street[community]),
+            _Column(_objects(comm), community)]
+
+
+def _id_values(rng: np.random.Generator, ids: np.ndarray, style: _Style) -> np.ndarray:
+    """The elders' ID numbers as one file writes them: spaces, lowercase x, legacy 15 digits."""
+    n = len(ids)
+    out = ids.astype("<U22")
+    spaced = rng.random(n) < style.spaced_ids
+    gaps = _cat(np.strings.slice(ids, 0, 6), " ", np.strings.slice(ids, 6, 14), " ",
+                np.strings.slice(ids, 14, 18))
+    out = np.where(spaced, np.where(rng.random(n) < 0.5, gaps, _cat(ids, " ")), out)
+    if style.lower_x:
+        out = np.where(rng.random(n) < 0.6, np.strings.replace(out, "X", "x"), out)
+    legacy = rng.random(n) < style.legacy_ids
+    out = np.where(legacy, _cat(np.strings.slice(ids, 0, 6), np.strings.slice(ids, 8, 17)), out)
+    return _objects(out)
+
+
+def _dates(days: np.ndarray, fmt: str, minutes: np.ndarray | None = None,
+           blank: np.ndarray | None = None) -> _Column:
+    """A date column of distinct values; excel gives datetime cells, blank rows stay empty."""
+    key = days * 1440 + (minutes if minutes is not None and fmt in ("iso_time", "excel") else 0)
+    unique, codes = np.unique(key, return_inverse=True)
+    if fmt == "excel":
+        values = _objects([datetime(1970, 1, 1) + timedelta(minutes=int(k)) for k in unique])
+        if minutes is None:
+            values = _objects([v.date() for v in values])
+    else:
+        values = _objects(_format_days(unique // 1440, fmt, unique % 1440))
+    column = _Column(values, codes)
+    if blank is not None and blank.any():
+        column.codes = np.where(blank, column.append(None), column.codes)
+    return column
+
+
+def _title_lines(style: _Style, title: str, unit: str, reported: date) -> tuple[str | None, str | None]:
+    if not style.title_rows:
+        return None, None
+    return title, f"填报单位：{unit}  填报日期：{reported.year}年{reported.month}月{reported.day}日"
+
+
+def _roster_sheet(rng: np.random.Generator, elders: pd.DataFrame, ids: np.ndarray,
+                  rows: np.ndarray, staff: pd.DataFrame, places: _Places, style: _Style,
+                  calendar: _Calendar, unit: str) -> _Sheet:
+    v = style.variant
+    e = elders.iloc[rows]
+    n = len(rows)
+    fmt = style.roster_date
+    text_fmt = "slash" if fmt == "excel" else fmt
+    roles, headers, columns = ["street", "community"], [
+        _labels(PLACE_HEADERS["street"], v), _labels(PLACE_HEADERS["community"], v)], []
+    columns += _place_columns(places, style, e["community"].to_numpy())
+
+    def put(role, column, table=ROSTER_HEADERS):
+        roles.append(role)
+        headers.append(_labels(table[role] if role in table else PLACE_HEADERS[role], v))
+        columns.append(column)
+
+    per_row = np.arange(n)
+    put("name", _Column(_objects(e["name"].to_numpy()), per_row))
+    put("sex", _Column(_objects(["男", "女"]), e["female"].to_numpy().astype(int)))
+    put("id_number", _Column(_id_values(rng, ids[rows], style), per_row))
+    put("birth_date", _dates(e["birth_cell"].to_numpy(), fmt))
+    put("address", _Column(_objects(e["address"].to_numpy()), per_row))
+    phone = e["phone"].to_numpy()
+    put("phone", _Column(_objects(np.where(phone == "", None, phone)), per_row))
+    put("categories", _category_column(style, e))
+    living = e["living"].to_numpy()
+    put("living", _optional(_labelled(rng, LIVING_LABELS, v, np.minimum(living, 4)),
+                            living == LIVING_BLANK))
+    if style.disability_column:
+        ability = e["ability"].to_numpy()
+        put("disability", _optional(_labelled(rng, ABILITY_LABELS, v, np.minimum(ability, 2)),
+                                    ability == ABILITY_BLANK))
+    consent = e["consent"].to_numpy()
+    pair = CONSENT_LABELS[v % len(CONSENT_LABELS)]
+    consent_values = _objects([pair[0], pair[1], pair[0] if style.ordinary_consent else None])
+    put("consent", _Column(consent_values, consent))
+    status = e["status"].to_numpy()
+    put("status", _labelled(rng, STATUS_LABELS, v, status))
+    change = e["change"].to_numpy()
+    put("change_date", _dates(np.maximum(change, 0), text_fmt, blank=change < 0))
+    registration = e["registration"].to_numpy()
+    put("reg_date", _dates(np.maximum(registration, 0), fmt, blank=registration < 0))
+    put("visitor", _Column(_objects(staff["name"].to_numpy()), e["visitor"].to_numpy()))
+    if style.risk != "absent":
+        labels = RISK_LABELS[v % 2]
+        risk = e["risk"].to_numpy() if style.risk == "given" else np.full(n, RISK_BLANK)
+        put("risk_level", _Column(_objects([*labels, None]), risk))
+    title, report = _title_lines(style, f"{places.district_name}居家老年人情况底册", unit,
+                                 calendar.as_of)
+    return _Sheet("roster", roles, headers, columns, _labels(SERIAL_HEADERS, v), title, report,
+                  style.total_row,
+                  merged_roles=("street", "community") if style.merged_places else (),
+                  ids=ids[rows])
+
+
+def _optional(column: _Column, blank: np.ndarray) -> _Column:
+    if blank.any():
+        column.codes = np.where(blank, column.append(None), column.codes)
+    return column
+
+
+def _category_column(style: _Style, elders: pd.DataFrame) -> _Column:
+    family = style.variant % 3
+    values = []
+    for code in range(256):
+        labels = [CATEGORY_LABELS[i][family] for i in range(len(CATEGORY_NAMES)) if code >> i & 1]
+        if code & 128:
+            labels.append(CATEGORY_LABELS[-1][family])
+        values.append("、".join(labels) if labels else style.ordinary_category)
+    aged = (elders["age"].to_numpy() >= 80) & style.aged_in_categories
+    return _Column(_objects(values), elders["categories"].to_numpy() + 128 * aged)
+
+
+def _visits_sheet(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.DataFrame,
+                  ids: np.ndarray, staff: pd.DataFrame, places: _Places, style: _Style,
+                  calendar: _Calendar, unit: str, month: int, xlsx: bool) -> _Sheet:
+    v = style.variant
+    elder = visits["elder"].to_numpy()
+    used, local = np.unique(elder, return_inverse=True)
+    roles = ["street", "community", "name"]
+    headers = [_labels(PLACE_HEADERS["street"], v), _labels(PLACE_HEADERS["community"], v),
+               _labels(VISIT_HEADERS["name"], v)]
+    columns = _place_columns(places, style, elders["community"].to_numpy()[elder])
+    columns.append(_Column(_objects(elders["name"].to_numpy()[used]), local))
+    if style.visits_have_id:
+        roles.append("id_number")
+        headers.append(_labels(PLACE_HEADERS["id_number"], v))
+        columns.append(_Column(_id_values(rng, ids[used], style), local))
+    day = visits["day"].to_numpy() + calendar.start_epoch
+    minute = visits["minute"].to_numpy()
+    notes, _ = _note_table()
+    issue = visits["issue"].to_numpy()
+    problems = [p for issues in ISSUES.values() for _, p, _ in issues]
+    actions = [a for issues in ISSUES.values() for _, _, a in issues]
+    visitor = visits["visitor"].to_numpy()
+    more = [
+        ("visit_date", _dates(day, "excel" if xlsx else style.visit_date, minute)),
+        ("method", _labelled(rng, METHOD_LABELS, v, visits["method"].to_numpy(), vary=0.06)),
+        ("outcome", _labelled(rng, OUTCOME_LABELS, v, visits["outcome"].to_numpy(), vary=0.06)),
+        ("visitor", _Column(_objects(staff["name"].to_numpy()), visitor)),
+        ("visitor_role", _Column(_objects(ROLE_NAMES), staff["role"].to_numpy()[visitor])),
+        ("findings", _Column(_objects(notes), visits["note"].to_numpy())),
+        ("problem", _Column(_objects([*problems, None]), np.where(issue < 0, len(problems), issue))),
+        ("action", _Column(_objects([*actions, None]), np.where(issue < 0, len(actions), issue))),
+    ]
+    for role, column in more:
+        roles.append(role)
+        headers.append(_labels(VISIT_HEADERS[role], v))
+        columns.append(column)
+    first = calendar.month_starts[month]
+    reported = min(_add_month(first) + timedelta(days=2), calendar.as_of)
+    title, report = _title_lines(
+        style, f"{places.district_name}探访关爱服务记录（{first.year}年{first.month}月）", unit, reported)
+    return _Sheet("visits", roles, headers, columns, _labels(SERIAL_HEADERS, v + 1), title, report,
+                  style.total_row, day=day, minute=minute, ids=ids[used])
+
+
+def _contacts_sheet(rng: np.random.Generator, contacts: pd.DataFrame, elders: pd.DataFrame,
+                    ids: np.ndarray, places: _Places, style: _Style, calendar: _Calendar,
+                    unit: str, fmt: str) -> _Sheet:
+    v = style.variant
+    elder = contacts["elder"].to_numpy()
+    used, local = np.unique(elder, return_inverse=True)
+    n = len(contacts)
+    roles = ["street", "community", "name", "id_number"]
+    headers = [_labels(PLACE_HEADERS["street"], v), _labels(PLACE_HEADERS["community"], v),
+               _labels(CONTACT_HEADERS["name"], v), _labels(PLACE_HEADERS["id_number"], v)]
+    columns = _place_columns(places, style, elders["community"].to_numpy()[elder])
+    columns.append(_Column(_objects(elders["name"].to_numpy()[used]), local))
+    columns.append(_Column(_id_values(rng, ids[used], style), local))
+    yes, no = YES_NO_LABELS[v % 2]
+    date_fmt = "excel" if fmt == "xlsx" else ("slash" if style.roster_date == "excel"
+                                               else style.roster_date)
+    more = [
+        ("contact_name", _Column(_objects(contacts["name"].to_numpy()), np.arange(n))),
+        ("relation", _Column(_objects(RELATION_NAMES), contacts["relation"].to_numpy())),
+        ("contact_phone", _Column(_objects(contacts["phone"].to_numpy()), np.arange(n))),
+        ("has_key", _Column(_objects([no, yes]), contacts["has_key"].to_numpy().astype(int))),
+        ("set_date", _dates(contacts["set_day"].to_numpy(), date_fmt)),
+    ]
+    for role, column in more:
+        roles.append(role)
+        headers.append(_labels(CONTACT_HEADERS[role], v))
+        columns.append(column)
+    title, report = _title_lines(style, f"{places.district_name}失能老年人联系人情况表", unit,
+                                 calendar.as_of)
+    return _Sheet("contacts", roles, headers, columns, _labels(SERIAL_HEADERS, v), title, report,
+                  False, ids=ids[used])
+
+
+# --- Deliberately bad rows ------------------------------------------------------------------
+
+
+def _plant_bad_rows(rng: np.random.Generator, sheet: _Sheet, share: float, fmt: str,
+                    date_fmt: str, known_places: set[str]) -> None:
+    """Corrupt a few rows the way real exports are corrupt; sheet.bad_rows counts them."""
+    kinds = []
+    id_column = sheet.column("id_number")
+    if id_column is not None:
+        kinds += ["check_digit", "id_as_number"]
+    if sheet.kind == "roster" and not sheet.merged_roles:
+        kinds.append("unknown_community")
+    if sheet.kind == "visits":
+        kinds += ["impossible_date", "unknown_method", "duplicate"]
+    if sheet.kind == "contacts":
+        kinds = ["check_digit"]
+    count = min(int(rng.binomial(sheet.n_rows, share)), sheet.n_rows // 2)
+    if not kinds or not count:
+        return
+    rows = rng.choice(sheet.n_rows, size=count, replace=False)
+    kind = np.asarray(kinds)[rng.integers(len(kinds), size=count)]
+    for row, what in zip(rows.tolist(), kind.tolist(), strict=True):
+        if what in ("check_digit", "id_as_number"):
+            good = str(sheet.ids[id_column.codes[row]])
+            if what == "check_digit":
+                wrong = ID_CHECK_CHARS[(ID_CHECK_CHARS.index(good[17]) + 1
+                                        + int(rng.integers(10))) % 11]
+                bad = good[:17] + wrong
+            else:
+                number = float(good[:17] + ("0" if good[17] == "X" else good[17]))
+                bad = number if fmt == "xlsx" else f"{number:.5E}"
+            id_column.codes[row] = id_column.append(bad)
+        elif what == "unknown_community":
+            name = next(c for c in UNKNOWN_COMMUNITIES if _place_key(c) not in known_places)
+            column = sheet.column("community")
+            column.codes[row] = column.append(name)
+        elif what == "impossible_date":
+            column = sheet.column("visit_date")
+            column.codes[row] = column.append(
+                _impossible_day(int(sheet.day[row]), date_fmt, int(sheet.minute[row])))
+        elif what == "unknown_method":
+            column = sheet.column("method")
+            column.codes[row] = column.append(UNKNOWN_METHOD)
+    duplicated = np.sort(rows[kind == "duplicate"])
+    if len(duplicated):
+        sheet.take(np.sort(np.concatenate([np.arange(sheet.n_rows), duplicated]), kind="stable"))
+    sheet.bad_rows = count
+
+
+def _place_key(name: str) -> str:
+    for suffix in ("街道办事处", "街道", "街", "社区居民委员会", "社区居委会", "居民委员会", "居委会",
+                   "社区", "村民委员会", "村委会", "村"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+# --- Writers --------------------------------------------------------------------------------
+
+
+def _cells(sheet: _Sheet) -> tuple[list[str], list[list]]:
+    """Header and row values (top-left value only in merged runs), serial number first."""
+    headers = list(sheet.headers)
+    columns = []
+    for role, column in zip(sheet.roles, sheet.columns, strict=True):
+        values = column.values[column.codes]
+        if role in sheet.merged_roles:
+            starts = np.r_[True, column.codes[1:] != column.codes[:-1]]
+            values = np.where(starts, values, None)
+        columns.append(values.tolist())
+    if sheet.serial_header:
+        headers.insert(0, sheet.serial_header)
+        columns.insert(0, list(range(1, sheet.n_rows + 1)))
+    return headers, columns
+
+
+def _trailer(sheet: _Sheet, width: int) -> list[list]:
+    if not sheet.total_row:
+        return []
+    unit = "人" if sheet.kind == "roster" else "条"
+    total = [None] * width
+    total[0] = "合计"
+    total[min(3, width - 1)] = f"共{sheet.n_rows}{unit}"
+    return [[None] * width, [None] * width, total]
+
+
+class _StableZip(zipfile.ZipFile):
+    """A zip whose entries carry one fixed timestamp, so equal workbooks give equal bytes."""
+
+    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
+        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
+            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=_ZIP_TIME)
+            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
+            zinfo_or_arcname.external_attr = 0o600 << 16
+        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
+
+    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
+        self.writestr(arcname, Path(filename).read_bytes(), compress_type, compresslevel)
+
+
+def _write_xlsx(path: Path, sheet: _Sheet, stamp: datetime) -> None:
+    headers, columns = _cells(sheet)
+    width = len(headers)
+    workbook = Workbook(write_only=True)
+    workbook.properties.creator = "探访关爱"
+    workbook.properties.created = workbook.properties.modified = stamp
+    ws = workbook.create_sheet("Sheet1")
+    top = 1
+    if sheet.title:
+        last = get_column_letter(width)
+        ws.append([sheet.title])
+        ws.append([sheet.report_line])
+        ws.merged_cells.add(f"A1:{last}1")
+        ws.merged_cells.add(f"A2:{last}2")
+        top = 3
+    ws.append(headers)
+    for role in sheet.merged_roles:
+        column = sheet.column(role)
+        letter = get_column_letter(headers.index(sheet.headers[sheet.roles.index(role)]) + 1)
+        starts = np.flatnonzero(np.r_[True, column.codes[1:] != column.codes[:-1]])
+        ends = np.r_[starts[1:], sheet.n_rows] - 1
+        for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+            if end > start:
+                ws.merged_cells.add(f"{letter}{top + 1 + start}:{letter}{top + 1 + end}")
+    for row in zip(*columns, strict=True):
+        ws.append(row)
+    for row in _trailer(sheet, width):
+        ws.append(row)
+    with _StableZip(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        ExcelWriter(workbook, archive).write_data()
+
+
+def _write_xls(path: Path, sheet: _Sheet) -> None:
+    import xlwt
+
+    headers, columns = _cells(sheet)
+    book = xlwt.Workbook(encoding="utf-8")
+    ws = book.add_sheet("Sheet1")
+    rows = [[h] for h in (sheet.title, sheet.report_line) if h] + [headers]
+    rows += [list(r) for r in zip(*columns, strict=True)] + _trailer(sheet, len(headers))
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if value is not None:
+                ws.write(r, c, value)
+    book.save(str(path))
+
+
+def _write_csv(path: Path, sheet: _Sheet, style: _Style) -> None:
+    width = len(sheet.headers) + (1 if sheet.serial_header else 0)
+    eol = style.eol
+    arrays = [pa.array(c.values, type=pa.string()).take(pa.array(c.codes)) for c in sheet.columns]
+    names = list(sheet.headers)
+    if sheet.serial_header:
+        arrays.insert(0, pa.array(_text(np.arange(1, sheet.n_rows + 1))))
+        names.insert(0, sheet.serial_header)
+    body = io.BytesIO()
+    pa_csv.write_csv(pa.table(arrays, names=names), body, pa_csv.WriteOptions(
+        quoting_style="none", quoting_header="none", eol=eol))
+    head = "".join(line + "," * (width - 1) + eol for line in (sheet.title, sheet.report_line) if line)
+    tail = "".join(",".join("" if v is None else v for v in row) + eol
+                   for row in _trailer(sheet, width))
+    text = body.getvalue()
+    if style.encoding == "gb18030":
+        data = (head + text.decode("utf-8") + tail).encode("gb18030")
+    else:
+        data = head.encode() + text + tail.encode()
+        if style.encoding == "utf-8-sig":
+            data = b"\xef\xbb\xbf" + data
+    path.write_bytes(data)
+
+
+# --- Putting it together ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Written:
+    order: tuple
+    path: Path
+    bad_rows: int
+
+
+def _write_sheet(rng: np.random.Generator, sheet: _Sheet, path: Path, fmt: str, style: _Style,
+                 date_fmt: str, known: set[str], share: float, calendar: _Calendar) -> int:
+    _plant_bad_rows(rng, sheet, share, fmt, date_fmt, known)
+    stamp = datetime.combine(calendar.as_of, datetime.min.time())
+    if fmt == "xlsx":
+        _write_xlsx(path, sheet, stamp)
+    elif fmt == "xls":
+        _write_xls(path, sheet)
+    else:
+        _write_csv(path, sheet, style)
+    return sheet.bad_rows
+
+
+def _write_district(rng: np.random.Generator, out_dir: Path, places: _Places,
+                    calendar: _Calendar, count: int, styles: list[_Style] | None,
+                    share: float, district_index: int) -> list[_Written]:
+    """Generate one district's people and records and write its files (per street, or whole)."""
+    elders = make_elders(rng, places, calendar, count)
+    staff = make_staff(rng, len(places.community_names))
+    diligence = _make_diligence(rng, len(places.community_names), len(calendar.month_first))
+    elders["visitor"] = _assign_visitors(rng, elders, staff)
+    visits = make_visits(rng, elders, staff, diligence, calendar)
+    contacts = make_contacts(rng, elders, staff, diligence, calendar)
+
+    known = {_place_key(n) for n in (*places.street_names, *places.community_names)}
+    ids = elders["id_number"].to_numpy().astype(str)
+    if styles is None:  # city scale: the whole district is one unit
+        units = [(places.district_name, np.ones(len(elders), bool), _city_style(rng))]
+    else:
+        units = [(str(places.street_names[s]), elders["street"].to_numpy() == s,
+                  styles[s % len(styles)]) for s in range(len(places.street_names))]
+    visit_unit = np.empty(len(visits), dtype=np.int64)
+    visit_month = calendar.day_month[visits["day"].to_numpy()]
+    written = []
+    for u, (unit, in_unit, style) in enumerate(units):
+        roster_path = out_dir / f"{unit}居家老年人情况底册.{style.roster_format}"
+        roster = _roster_sheet(rng, elders, ids, np.flatnonzero(in_unit), staff, places, style,
+                               calendar, unit)
+        bad = _write_sheet(rng, roster, roster_path, style.roster_format, style,
+                           style.roster_date, known, share, calendar)
+        written.append(_Written((0, 0, district_index, u), roster_path, bad))
+
+        mine = in_unit[contacts["elder"].to_numpy()]
+        contacts_path = out_dir / f"{unit}失能老年人联系人情况表.{style.contacts_format}"
+        sheet = _contacts_sheet(rng, contacts[mine], elders, ids, places, style, calendar, unit,
+                                style.contacts_format)
+        bad = _write_sheet(rng, sheet, contacts_path, style.contacts_format, style,
+                           style.roster_date, known, share, calendar)
+        written.append(_Written((1, 0, district_index, u), contacts_path, bad))
+        visit_unit[in_unit[visits["elder"].to_numpy()]] = u
+
+    for m, first in enumerate(calendar.month_starts):
+        in_month = visit_month == m
+        for u, (unit, _, style) in enumerate(units):
+            xlsx = m >= len(calendar.month_starts) - style.xlsx_visit_months
+            fmt = "xlsx" if xlsx else "csv"
+            path = out_dir / f"{unit}探访关爱服务记录{first.year}年{first.month:02d}月.{fmt}"
+            subset = visits[in_month & (visit_unit == u)]
+            sheet = _visits_sheet(rng, subset, elders, ids, staff, places, style, calendar, unit,
+                                  m, xlsx)
+            bad = _write_sheet(rng, sheet, path, fmt, style, "dot" if xlsx else style.visit_date,
+                               known, share, calendar)
+            written.append(_Written((2, m, district_index, u), path, bad))
+    return written
+
+
+def _assign_visitors(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFrame):
+    """Each elder's 包联人: one of the community's 网格员 or 社工."""
+    carers = staff[staff["role"] < 2]
+    per_community = np.bincount(carers["community"], minlength=elders["community"].max() + 1)
+    first_of = np.cumsum(per_community) - per_community
+    community = elders["community"].to_numpy()
+    chosen = first_of[community] + (rng.random(len(elders)) * per_community[community]).astype(int)
+    return carers.index.to_numpy()[chosen]
+
+
+def _places_of(divisions: pd.DataFrame, district: pd.Series) -> _Places:
+    streets = divisions[(divisions["level"] == "street")
+                        & (divisions["parent_code"] == district["code"])].sort_values("code")
+    communities = divisions[(divisions["level"] == "community")
+                            & divisions["parent_code"].isin(streets["code"])]
+    communities = communities.sort_values(["parent_code", "code"])
+    street_index = {code: i for i, code in enumerate(streets["code"])}
+    return _Places(
+        district_code=str(district["code"]),
+        district_name=str(district["name"]),
+        street_names=streets["name"].to_numpy().astype(str),
+        street_short=streets["short_name"].to_numpy().astype(str),
+        community_names=communities["name"].to_numpy().astype(str),
+        community_short=communities["short_name"].to_numpy().astype(str),
+        community_street=communities["parent_code"].map(street_index).to_numpy().astype(np.int64),
+    )
+
+
+def write_demo_exports(out_dir: Path, *, seed: int = 2024, scale: str = "district",
+                       as_of: date | None = None, _elder_count: int | None = None,
+                       _bad_row_share: float = BAD_ROW_SHARE) -> DemoExports:
+    """Write a district's (or a city's) year of synthetic exports into out_dir."""
+    as_of = as_of or date.today() - timedelta(days=1)
+    calendar = _Calendar.ending(as_of)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if scale == "district":
+        divisions = reference_divisions()
+        districts = [_places_of(divisions, divisions[divisions["level"] == "district"].iloc[0])]
+        counts = [_elder_count or DISTRICT_ELDERS]
+        styles = _heping_styles()
+    elif scale == "city":
+        from etl.geography import city_divisions
+
+        divisions = city_divisions(district_count=CITY_DISTRICTS)
+        rows = divisions[divisions["level"] == "district"].sort_values("code")
+        districts = [_places_of(divisions, row) for _, row in rows.iterrows()]
+        weights = np.random.default_rng([seed, len(districts)]).gamma(6.0, size=len(districts))
+        counts = np.random.default_rng(seed).multinomial(_elder_count or CITY_ELDERS,
+                                                         weights / weights.sum()).tolist()
+        styles = None
+    else:
+        raise ValueError(f"scale must be 'district' or 'city', not {scale!r}")
+    written: list[_Written] = []
+    for index, (places, count) in enumerate(zip(districts, counts, strict=True)):
+        rng = np.random.default_rng([seed, index])
+        written += _write_district(rng, out_dir, places, calendar, int(count), styles,
+                                   _bad_row_share, index)
+    written.sort(key=lambda w: w.order)
+    return DemoExports(
+        files=[w.path for w in written],
+        expected_rejects={w.path.name: w.bad_rows for w in written},
+        as_of=as_of,
+    )

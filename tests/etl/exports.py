@@ -1,0 +1,86 @@
+"""Write small export files the way bureaus send them, for loader tests."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import duckdb
+import openpyxl
+
+from etl.ingest import ingest
+from etl.settings import Settings, default_config_text, parse_config
+from tests.conftest import make_id
+
+ROSTER_HEADER = ["序号", "街道", "社区", "姓名", "身份证号", "特殊困难类别", "居住情况", "是否同意探访", "状态",
+                 "变动日期", "建档日期", "联系电话"]
+VISIT_HEADER = ["身份证号", "老人姓名", "社区", "探访日期", "探访方式", "探访结果", "探访人"]
+TITLE = [["和平区居家老年人情况底册"], ["填报单位：劝业场街道", "", "填报日期：2026年10月5日"]]
+
+ALICE = make_id("19400101", 1)  # 86, 高龄
+BOB = make_id("19560202", 2)  # 70
+CAROL = make_id("19550303", 3, male=False)
+
+
+def roster_row(n: int, id_number: str, name: str = "张三", community: str = "花园路", categories: str = "独居",
+               street: str = "劝业场街道", **overrides: str) -> list[str]:
+    row = dict(zip(ROSTER_HEADER, [str(n), street, community, name, id_number, categories, "", "", "在册", "",
+                                   "", "13812345678"], strict=True))
+    row.update(overrides)
+    return list(row.values())
+
+
+def visit_row(id_number: str, when: str = "2026-10-05", method: str = "入户", outcome: str = "正常",
+              name: str = "张三", community: str = "花园路", visitor: str = "网格员甲") -> list[str]:
+    return [id_number, name, community, when, method, outcome, visitor]
+
+
+def write_csv(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    return path
+
+
+def write_xlsx(path: Path, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in rows:
+        sheet.append(row)
+    for cell_range in merges:
+        sheet.merge_cells(cell_range)
+    workbook.save(path)
+    return path
+
+
+def write_xls(path: Path, rows: list[list]) -> Path:
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("底册")
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    workbook.save(str(path))
+    return path
+
+
+class Warehouse:
+    """A warehouse file in a temporary folder, loaded through the real ingest path."""
+
+    def __init__(self, path: Path):
+        self.settings = Settings(db_path=path, config=parse_config(default_config_text()))
+
+    def ingest(self, *paths: Path, kind: str | None = None):
+        return ingest(list(paths), self.settings, kind)
+
+    def rows(self, query: str, params=None) -> list[tuple]:
+        con = duckdb.connect(str(self.settings.db_path), read_only=True)
+        try:
+            return con.execute(query, params).fetchall()
+        finally:
+            con.close()
+
+    def one(self, query: str, params=None):
+        return self.rows(query, params)[0][0]

@@ -1,0 +1,387 @@
+"""Loading real files: formats, encodings, messy layouts, reasons for rejects, nothing lost."""
+
+import datetime as dt
+import json
+
+import pytest
+
+from tests.conftest import make_id
+from tests.etl.exports import (
+    ALICE,
+    BOB,
+    CAROL,
+    ROSTER_HEADER,
+    TITLE,
+    VISIT_HEADER,
+    Warehouse,
+    roster_row,
+    visit_row,
+    write_csv,
+    write_xls,
+    write_xlsx,
+)
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> Warehouse:
+    return Warehouse(tmp_path / "warehouse.duckdb")
+
+
+def rejects(warehouse: Warehouse) -> list[tuple[int, str]]:
+    return warehouse.rows("select row_number, reason from rejects order by row_number")
+
+
+# --- formats and encodings ---------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+def test_csv_in_every_common_encoding_loads_the_same_rows(warehouse, tmp_path, encoding):
+    path = write_csv(tmp_path / "底册.csv", [*TITLE, ROSTER_HEADER, roster_row(1, ALICE, name="张三丰")],
+                     encoding)
+    [result] = warehouse.ingest(path)
+    assert (result.status, result.kind, result.rows_loaded) == ("loaded", "roster", 1)
+    assert warehouse.one("select elder_name from roster_rows") == "张三丰"
+
+
+def test_gb18030_file_is_really_not_utf8(tmp_path):
+    path = write_csv(tmp_path / "x.csv", [ROSTER_HEADER], "gb18030")
+    with pytest.raises(UnicodeDecodeError):
+        path.read_bytes().decode("utf-8")
+
+
+def test_xlsx_with_title_rows_and_report_date(warehouse, tmp_path):
+    path = write_xlsx(tmp_path / "底册.xlsx", [*TITLE, ROSTER_HEADER, roster_row(1, ALICE)], merges=("A1:L1",))
+    [result] = warehouse.ingest(path)
+    assert result.rows_loaded == 1
+    assert warehouse.rows("select header_row, report_date from loads") == [(3, dt.date(2026, 10, 5))]
+
+
+def test_legacy_xls_loads(warehouse, tmp_path):
+    path = write_xls(tmp_path / "底册.xls", [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB)])
+    [result] = warehouse.ingest(path)
+    assert (result.status, result.rows_loaded) == ("loaded", 2)
+
+
+def test_merged_street_and_community_cells_apply_to_every_row_they_cover(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, community="滨西"), roster_row(2, BOB, community=""),
+            roster_row(3, CAROL, community="", street="")]
+    path = write_xlsx(tmp_path / "底册.xlsx", rows, merges=("C2:C4", "B2:B4"))
+    [result] = warehouse.ingest(path)
+    assert result.rows_loaded == 3
+    assert warehouse.rows("select distinct community_code from roster_rows") == [("120101001002",)]
+
+
+@pytest.mark.parametrize("id_header", ["身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证"])
+def test_id_header_variants(warehouse, tmp_path, id_header):
+    header = [id_header if h == "身份证号" else h for h in ROSTER_HEADER]
+    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", [header, roster_row(1, ALICE)]))
+    assert result.rows_loaded == 1
+
+
+@pytest.mark.parametrize(
+    ("header", "field_value"),
+    [
+        (["身份证号", "老人姓名", "所属社区", "走访日期", "走访方式", "老人状态", "走访人"], "上门"),
+        (["证件号码", "服务对象姓名", "居委会", "服务日期", "探访方式", "探访结果", "探访人"], "上门"),
+    ],
+)
+def test_visit_header_variants(warehouse, tmp_path, header, field_value):
+    [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", [header, visit_row(ALICE)]))
+    assert (result.kind, result.rows_loaded) == ("visits", 1)
+    assert warehouse.one("select method from visit_rows") == field_value
+
+
+# --- blank rows, totals and row numbers ------------------------------------------------------------
+
+
+def test_blank_and_total_rows_are_neither_loaded_nor_rejected(warehouse, tmp_path):
+    rows = [*TITLE, ROSTER_HEADER, roster_row(1, ALICE), [""] * 12, ["3", "", "", "", "", "", "", "", "", "", "", ""],
+            roster_row(2, BOB), ["合计", "", "", "2人"], ["总计：2"]]
+    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 2, 0)
+
+
+def test_csv_rejects_name_the_line_the_clerk_sees_even_after_blank_lines(warehouse, tmp_path):
+    bad = make_id("19500101", 7)[:-1] + "0"
+    text = "\r\n".join([
+        "和平区居家老年人情况底册", "", ",".join(ROSTER_HEADER), ",".join(roster_row(1, ALICE)), "", "",
+        ",".join(roster_row(2, bad)),
+    ])
+    path = tmp_path / "r.csv"
+    path.write_text(text, encoding="utf-8")
+    warehouse.ingest(path)
+    assert rejects(warehouse) == [(7, "身份证号校验位错误")]
+
+
+def test_xlsx_rejects_name_the_excel_row(warehouse, tmp_path):
+    bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")
+    rows = [*TITLE, ROSTER_HEADER, roster_row(1, BOB), [None] * 12, roster_row(2, bad)]
+    warehouse.ingest(write_xlsx(tmp_path / "r.xlsx", rows))
+    assert rejects(warehouse) == [(6, "身份证号校验位错误")]
+
+
+def test_quoted_line_breaks_inside_cells_are_read(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, **{"联系电话": "13812345678\n（白天）"}), roster_row(2, BOB)]
+    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    assert result.rows_loaded == 2
+
+
+# --- values: IDs, dates, phones, names, places ---------------------------------------------------------
+
+
+def test_excel_number_id_cell_is_rejected_never_repaired(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB)]
+    rows[2][4] = float(BOB[:-1] + "0") if BOB[-1] == "X" else float(BOB)
+    warehouse.ingest(write_xlsx(tmp_path / "r.xlsx", rows))
+    [(row, reason)] = rejects(warehouse)
+    assert row == 3 and reason.startswith("身份证号被Excel存成了数字(1.20101E+17)")
+
+
+def test_id_spaces_lowercase_x_and_legacy_15_digits_are_accepted(warehouse, tmp_path):
+    x_id = next(make_id("19500101", n) for n in range(100) if make_id("19500101", n).endswith("X"))
+    legacy = "120101" + "500505" + "123"  # 15-digit form of 1950-05-05
+    rows = [ROSTER_HEADER, roster_row(1, f" {x_id[:6]} {x_id[6:-1]}{x_id[-1].lower()} "),
+            roster_row(2, legacy)]
+    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    assert result.rows_loaded == 2
+    ids = [r[0] for r in warehouse.rows("select id_number from roster_rows order by row_number")]
+    assert ids[0] == x_id and len(ids[1]) == 18 and ids[1].startswith("12010119500505123")
+
+
+def test_visit_dates_from_excel_cells_and_serial_numbers(warehouse, tmp_path):
+    rows = [VISIT_HEADER, visit_row(ALICE, dt.datetime(2026, 10, 5, 14, 30)), visit_row(BOB, 46298),
+            visit_row(CAROL, "2026年10月7日")]
+    warehouse.ingest(write_xlsx(tmp_path / "v.xlsx", rows))
+    assert warehouse.rows("select visit_at from visit_rows order by row_number") == [
+        (dt.datetime(2026, 10, 5, 14, 30),), (dt.datetime(2026, 10, 3),), (dt.datetime(2026, 10, 7),)]
+
+
+def test_impossible_date_is_rejected_with_the_value(warehouse, tmp_path):
+    warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, "2024.13.5")]))
+    assert rejects(warehouse) == [(2, "探访日期无法识别: 2024.13.5")]
+
+
+def test_several_phones_in_a_cell_first_valid_is_primary(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, **{"联系电话": "无；138 1234 5678、022-23301234"})]
+    warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    assert warehouse.rows("select phone, phones from roster_rows") == [
+        ("13812345678", ["13812345678", "02223301234"])]
+
+
+def test_names_lose_inner_spaces(warehouse, tmp_path):
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="张　三 丰")]))
+    assert warehouse.one("select elder_name from roster_rows") == "张三丰"
+
+
+@pytest.mark.parametrize(
+    ("street", "community", "code"),
+    [("劝业场街", "滨西", "120101001002"), ("劝业场街道", "滨西社区居委会", "120101001002"),
+     ("", "花园路社区", "120101001001"), ("体育馆街道", "", None)],
+)
+def test_place_names_resolve_without_suffixes_and_by_former_names(warehouse, tmp_path, street, community, code):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, street=street, community=community)]
+    warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    if code is None:  # a street alone is not enough for a roster row
+        assert rejects(warehouse) == [(2, "社区为空")]
+    else:
+        assert warehouse.one("select community_code from roster_rows") == code
+
+
+def test_former_street_name_resolves_to_its_current_code(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, street="体育馆街道", community="文化里")]
+    warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    assert warehouse.one("select street_code from roster_rows") == "120101003000"
+
+
+def test_unknown_community_names_the_closest(warehouse, tmp_path):
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, community="花园社区")]))
+    assert rejects(warehouse) == [(2, "未知社区: 花园社区 (最接近: 花园路)")]
+
+
+def test_community_in_another_street_is_rejected(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, street="南市街道", community="花园路")]
+    warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    assert rejects(warehouse) == [(2, "社区 花园路 不属于 南市街道")]
+
+
+def test_street_comes_from_the_reporting_unit_when_the_file_has_no_street_column(warehouse, tmp_path):
+    header = [h for h in ROSTER_HEADER if h != "街道"]
+    row = [v for h, v in zip(ROSTER_HEADER, roster_row(1, ALICE, community="兆丰路"), strict=True) if h != "街道"]
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [*TITLE, header, row]))
+    assert warehouse.one("select street_code from roster_rows") == "120101001000"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "reason"),
+    [
+        ({"状态": "失联"}, "未知的在册状态: 失联"),
+        ({"特殊困难类别": "独居、低保"}, "未知的特殊困难类别: 低保"),
+        ({"是否同意探访": "看情况"}, "未知的探访意愿: 看情况"),
+        ({"状态": "死亡"}, "状态为死亡但没有填写变动日期"),
+        ({"建档日期": "去年"}, "建档日期无法识别: 去年"),
+        ({"姓名": ""}, "姓名为空"),
+    ],
+)
+def test_roster_values_outside_the_vocabulary_are_rejected_naming_the_value(warehouse, tmp_path, overrides,
+                                                                            reason):
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, **overrides)]))
+    assert rejects(warehouse) == [(2, reason)]
+
+
+@pytest.mark.parametrize(
+    ("method", "outcome", "reason"),
+    [("托人带话", "正常", "未知的探访方式: 托人带话"), ("入户", "还行", "未知的探访结果: 还行"),
+     ("", "正常", "探访方式为空")],
+)
+def test_visit_values_outside_the_vocabulary_are_rejected(warehouse, tmp_path, method, outcome, reason):
+    warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, method=method, outcome=outcome)]))
+    assert rejects(warehouse) == [(2, reason)]
+
+
+@pytest.mark.parametrize(
+    ("synonym", "canonical"),
+    [("入户", "上门"), ("入户走访", "上门"), ("上门探访", "上门"), ("电话问候", "电话"), ("电话探访", "电话"),
+     ("微信视频", "视频"), ("视频通话", "视频"), ("主动关爱电话", "线上")],
+)
+def test_visit_method_synonyms(warehouse, tmp_path, synonym, canonical):
+    warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, method=synonym)]))
+    assert warehouse.one("select method from visit_rows") == canonical
+
+
+@pytest.mark.parametrize(("synonym", "canonical"), [("无人在家", "未遇"), ("未见到本人", "未遇"), ("拒绝探访", "拒访")])
+def test_visit_outcome_synonyms(warehouse, tmp_path, synonym, canonical):
+    warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, outcome=synonym)]))
+    assert warehouse.one("select outcome from visit_rows") == canonical
+
+
+@pytest.mark.parametrize(("synonym", "canonical"), [("是", "同意"), ("愿意", "同意"), ("否", "不同意"), ("拒绝", "不同意")])
+def test_consent_synonyms(warehouse, tmp_path, synonym, canonical):
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, **{"是否同意探访": synonym})]))
+    assert warehouse.one("select consent from roster_rows") == canonical
+
+
+def test_categories_cell_and_living_column_combine(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, categories="失能老人、计划生育特殊家庭", **{"居住情况": "独自居住"})]
+    warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    assert warehouse.one("select categories from roster_rows") == ["失能", "独居", "计生特殊家庭"]
+
+
+def test_birth_date_column_disagreeing_with_the_id_only_warns(warehouse, tmp_path):
+    header = [*ROSTER_HEADER, "出生日期"]
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [header, [*roster_row(1, ALICE), "1941-01-01"]]))
+    assert warehouse.one("select birth_date from roster_rows") == dt.date(1940, 1, 1)
+    assert warehouse.rows("select row_number, message from load_warnings") == [
+        (2, "出生日期 1941-01-01 与身份证号不一致, 以身份证号为准")]
+
+
+def test_unknown_columns_are_warned_about_once_per_file(warehouse, tmp_path):
+    header = [*ROSTER_HEADER, "爱好"]
+    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", [header, [*roster_row(1, ALICE), "下棋"]]))
+    assert result.warning_count == 1
+    assert warehouse.one("select message from load_warnings") == "未识别的列, 未导入: 爱好"
+
+
+# --- duplicates, conservation, idempotency, snapshots, order ---------------------------------------
+
+
+def test_exact_duplicate_visit_is_rejected_within_a_file_and_across_files(warehouse, tmp_path):
+    first = write_csv(tmp_path / "v1.csv", [VISIT_HEADER, visit_row(ALICE), visit_row(ALICE)])
+    second = write_csv(tmp_path / "v2.csv", [VISIT_HEADER, visit_row(ALICE), visit_row(ALICE, visitor="网格员乙")])
+    warehouse.ingest(first, second)
+    assert warehouse.rows("select file_name, row_number, reason from rejects order by file_name") == [
+        ("v1.csv", 3, "重复记录 (与第 2 行相同)"), ("v2.csv", 2, "重复记录 (已在 v1.csv 中导入)")]
+    assert warehouse.one("select count(*) from visit_rows") == 2
+
+
+def test_rows_read_equal_rows_loaded_plus_rows_rejected(warehouse, tmp_path):
+    rows = [ROSTER_HEADER] + [roster_row(n, make_id("19500101", n)) for n in range(1, 40)]
+    rows[5][4] = rows[5][4][:-1] + ("1" if rows[5][4][-1] != "1" else "2")
+    rows[9][2] = "不存在社区"
+    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (39, 37, 2)
+    assert warehouse.rows("select rows_read, rows_loaded, rows_rejected from loads") == [(39, 37, 2)]
+    assert warehouse.one("select count(*) from roster_rows") + warehouse.one("select count(*) from rejects") == 39
+
+
+def test_rejected_rows_keep_their_raw_values(warehouse, tmp_path):
+    warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, method="托人带话")]))
+    raw = json.loads(warehouse.one("select raw_values from rejects"))
+    assert raw["探访方式"] == "托人带话" and raw["身份证号"] == ALICE
+
+
+def test_loading_the_same_file_twice_changes_nothing(warehouse, tmp_path):
+    path = write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE)])
+    warehouse.ingest(path)
+    before = warehouse.settings.db_path.read_bytes()
+    [again] = warehouse.ingest(path)
+    assert again.status == "skipped"
+    assert warehouse.settings.db_path.read_bytes() == before
+
+
+def test_a_newer_roster_replaces_that_streets_older_snapshot_only(warehouse, tmp_path):
+    old = write_csv(tmp_path / "old.csv", [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB),
+                                           roster_row(3, CAROL, street="南市街道", community="庆有西里")])
+    new = write_csv(tmp_path / "new.csv", [["填报日期：2026年11月1日"], ROSTER_HEADER, roster_row(1, ALICE)])
+    warehouse.ingest(old)
+    warehouse.ingest(new)
+    assert warehouse.rows("select elder_id from elders order by elder_id") == sorted([(ALICE,), (CAROL,)])
+
+
+def test_visits_loaded_before_their_roster_are_linked_when_it_arrives(warehouse, tmp_path):
+    visits = write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, "2026-10-05")])
+    roster = write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE)])
+    warehouse.ingest(visits)
+    assert warehouse.one("select count(*) from elder_months") == 0
+    warehouse.ingest(roster)
+    assert warehouse.one("select visited_home from place_months where code = '120101001001' and month = '2026-10'") == 1
+
+
+# --- whole files that cannot be loaded ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("notes.txt", "随便写的一些字\n没有表头\n", "前 30 行中没有找到表头 (例如 身份证号、姓名、社区 等列名)"),
+        ("bad.xlsx", "this is not a workbook", "Excel 文件无法打开"),
+        ("data.pdf", "%PDF-1.4", "不支持的文件类型 .pdf"),
+    ],
+)
+def test_an_unreadable_file_is_reported_and_the_others_still_load(warehouse, tmp_path, name, content, message):
+    bad = tmp_path / name
+    bad.write_text(content, encoding="utf-8")
+    good = write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE)])
+    bad_result, good_result = warehouse.ingest(bad, good)
+    assert bad_result.status == "failed" and bad_result.message.startswith(message)
+    assert good_result.rows_loaded == 1
+
+
+def test_a_file_missing_a_required_column_names_it(warehouse, tmp_path):
+    header = [h for h in VISIT_HEADER if h != "探访方式"]
+    [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", [header, ["x"] * len(header)]), kind="visits")
+    assert (result.status, result.message) == ("failed", "缺少必需的列: 探访方式 (作为探访记录导入)")
+
+
+def test_kind_is_recognised_from_the_header_and_can_be_overridden(warehouse, tmp_path):
+    contacts = write_csv(tmp_path / "c.csv", [["街道", "社区", "老人姓名", "身份证号", "联系人", "与老人关系", "联系电话"],
+                                              ["劝业场", "花园路", "张三", ALICE, "李明", "儿子", "13900000000"]])
+    [result] = warehouse.ingest(contacts)
+    assert (result.kind, result.rows_loaded) == ("contacts", 1)
+    assert warehouse.rows("select contact_name, contact_phone from contact_rows") == [("李明", "13900000000")]
+
+
+def test_only_unreadable_files_leave_no_warehouse_behind(warehouse, tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_text("没有表头\n", encoding="utf-8")
+    [result] = warehouse.ingest(bad)
+    assert result.status == "failed"
+    assert not warehouse.settings.db_path.exists()
+
+
+def test_an_older_roster_loaded_late_does_not_replace_a_newer_one(warehouse, tmp_path):
+    new = write_csv(tmp_path / "new.csv", [["填报日期：2026年11月1日"], ROSTER_HEADER, roster_row(1, ALICE)])
+    old = write_csv(tmp_path / "old.csv", [["填报日期：2026年10月1日"], ROSTER_HEADER, roster_row(1, ALICE),
+                                           roster_row(2, BOB)])
+    warehouse.ingest(new)
+    warehouse.ingest(old)
+    assert warehouse.rows("select elder_id from elders") == [(ALICE,)]
