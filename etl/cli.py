@@ -25,6 +25,8 @@ STATUS_LABELS = {"loaded": "已导入", "skipped": "已跳过", "failed": "失�
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     out, err = Console(), Console(stderr=True)
+    if not out.is_terminal:
+        out.width = 160  # piped to a file: no reason to wrap at 80 columns
     try:
         settings = load_settings(args.db)
         return args.run(args, settings, out, err)

@@ -1,0 +1,103 @@
+"""Loads are atomic: a killed load leaves the previous warehouse intact, readers are never blocked."""
+
+import hashlib
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import make_id
+from tests.etl.exports import ALICE, ROSTER_HEADER, VISIT_HEADER, Warehouse, roster_row, write_csv
+
+BIG_VISIT_ROWS = 400_000
+
+
+@pytest.fixture
+def loaded(tmp_path) -> Warehouse:
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb")
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE)]))
+    return warehouse
+
+
+def big_visits_file(path: Path) -> Path:
+    """Many distinct phone contacts, so that loading takes a few seconds."""
+    lines = [",".join(VISIT_HEADER)]
+    elders = [make_id("19500101", n) for n in range(100)]
+    for i in range(BIG_VISIT_ROWS):
+        minute = i // 100
+        lines.append(f"{elders[i % 100]},张三,花园路,2026-10-{1 + minute // 1440 % 28:02d} "
+                     f"{minute // 60 % 24:02d}:{minute % 60:02d},电话,正常,网格员甲")
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return path
+
+
+def start_ingest(warehouse: Warehouse, path: Path) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "-m", "etl.cli", "ingest", str(path), "--db", str(warehouse.settings.db_path)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=os.environ | {"PYTHONPATH": str(Path(__file__).parents[2])},
+    )
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def wait_for_work_file(db_path: Path, process: subprocess.Popen) -> Path:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and process.poll() is None:
+        if work := list(db_path.parent.glob(f".{db_path.name}.cv-tmp-*")):
+            return work[0]
+        time.sleep(0.02)
+    raise AssertionError("the load finished or never started")
+
+
+def test_a_load_killed_midway_leaves_the_previous_warehouse_intact(loaded, tmp_path):
+    db_path = loaded.settings.db_path
+    before = digest(db_path)
+    process = start_ingest(loaded, big_visits_file(tmp_path / "visits.csv"))
+    wait_for_work_file(db_path, process)
+    time.sleep(0.5)  # well inside reading and validating 400,000 rows
+    assert process.poll() is None, "load finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+    assert digest(db_path) == before
+    assert loaded.rows("select count(*), min(file_name) from loads") == [(1, "r.csv")]
+    assert loaded.one("select count(*) from visit_rows") == 0
+
+
+def test_the_next_load_after_a_killed_one_cleans_up_and_succeeds(loaded, tmp_path):
+    db_path = loaded.settings.db_path
+    process = start_ingest(loaded, big_visits_file(tmp_path / "visits.csv"))
+    wait_for_work_file(db_path, process)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+    [result] = loaded.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, [ALICE, "张三", "花园路", "2026-10-05",
+                                                                           "入户", "正常", "网格员甲"]]))
+    assert result.rows_loaded == 1
+    assert list(db_path.parent.glob(f".{db_path.name}.cv-tmp-*")) == []
+
+
+def test_a_reader_keeps_working_during_a_load_and_sees_the_new_data_after_reopening(loaded, tmp_path):
+    db_path = loaded.settings.db_path
+    reader = duckdb.connect(str(db_path), read_only=True)
+    process = start_ingest(loaded, big_visits_file(tmp_path / "visits.csv"))
+    answers = set()
+    while process.poll() is None:
+        answers.add(reader.execute("select count(*) from visit_rows").fetchall()[0][0])
+        time.sleep(0.05)
+    assert process.returncode == 0
+    assert answers == {0}  # never blocked, never half a load
+    assert reader.execute("select count(*) from visit_rows").fetchall()[0][0] == 0  # its snapshot
+    reader.close()
+
+    reopened = duckdb.connect(str(db_path), read_only=True)
+    assert reopened.execute("select count(*) from visit_rows").fetchall()[0][0] == BIG_VISIT_ROWS
+    reopened.close()

@@ -1,0 +1,122 @@
+"""The carevisit command line: the contract scripts and the dashboard rely on."""
+
+import csv
+import io
+import json
+
+import pytest
+
+from etl.cli import main
+from tests.etl.exports import ALICE, BOB, ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
+
+METRIC_KEYS = ["level", "code", "name", "parent_code", "special_count", "eligible_home", "visited_home",
+               "visit_rate_home", "eligible_any", "visited_any", "visit_rate_any", "declined_count",
+               "contact_days_eligible", "contact_days_covered", "daily_contact_rate", "disabled_count",
+               "disabled_with_contact", "help_rate", "overdue_count"]
+
+
+@pytest.fixture
+def db(tmp_path, capsys):
+    path = tmp_path / "w.duckdb"
+    roster = write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="张三丰"),
+                                            roster_row(2, BOB, name="李四", categories="空巢")])
+    visits = write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, "2026-10-05"),
+                                            visit_row(BOB, "2026-10-06", method="托人带话")])
+    assert main(["ingest", str(roster), str(visits), "--db", str(path)]) == 0
+    capsys.readouterr()
+    return path
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_ingest_prints_a_summary_per_file(tmp_path, capsys):
+    path = write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, "123")])
+    code, out, _ = run(capsys, "ingest", str(path), "--db", str(tmp_path / "w.duckdb"))
+    assert code == 0
+    assert "底册.csv" in out and "读取 2 行, 导入 1 行, 拒收 1 行" in out
+
+
+def test_ingest_exits_non_zero_naming_each_unreadable_file(tmp_path, capsys):
+    bad = tmp_path / "坏文件.csv"
+    bad.write_text("没有表头\n", encoding="utf-8")
+    good = write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE)])
+    code, out, err = run(capsys, "ingest", str(bad), str(good), str(tmp_path / "不存在.xlsx"),
+                         "--db", str(tmp_path / "w.duckdb"))
+    assert code == 1
+    assert "无法导入 坏文件.csv: 前 30 行中没有找到表头" in err
+    assert "无法导入 不存在.xlsx: 文件不存在" in err
+    assert "导入 1, 跳过 0, 失败 2" in out
+
+
+def test_metrics_json_has_the_contract_keys_and_fractions(db, capsys):
+    code, out, _ = run(capsys, "metrics", "--month", "2026-10", "--level", "district", "--format", "json",
+                       "--db", str(db))
+    assert code == 0
+    [district] = json.loads(out)
+    assert list(district)[: len(METRIC_KEYS)] == METRIC_KEYS
+    assert (district["visited_home"], district["eligible_home"], district["visit_rate_home"]) == (1, 2, 0.5)
+    assert district["help_rate"] is None  # nobody disabled: no denominator
+
+
+def test_metrics_csv_lists_every_place_at_a_level(db, capsys):
+    code, out, _ = run(capsys, "metrics", "--month", "2026-10", "--level", "community", "--format", "csv",
+                       "--db", str(db))
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and len(rows) == 63
+    huayuan = next(r for r in rows if r["code"] == "120101001001")
+    assert (huayuan["visited_home"], huayuan["eligible_home"], huayuan["visit_rate_home"]) == ("1", "2", "0.5")
+
+
+def test_metrics_as_of_recomputes_the_month_at_that_date(db, capsys):
+    _, out, _ = run(capsys, "metrics", "--month", "2026-10", "--as-of", "2026-10-04", "--level", "district",
+                    "--format", "json", "--db", str(db))
+    [district] = json.loads(out)
+    assert (district["visited_home"], district["as_of"]) == (0, "2026-10-04")
+
+
+def test_metrics_table_shows_rates_with_their_counts(db, capsys):
+    code, out, _ = run(capsys, "metrics", "--month", "2026-10", "--level", "district", "--db", str(db))
+    assert code == 0 and "50.0% (1/2)" in out and "数据截至 2026-10-05" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [(["--month", "2026/10"], "月份格式应为 YYYY-MM"), (["--month", "2026-10", "--as-of", "2026-09-01"], "早于")],
+)
+def test_metrics_explains_bad_questions(db, capsys, args, message):
+    code, _, err = run(capsys, "metrics", *args, "--db", str(db))
+    assert code == 2 and message in err
+
+
+def test_a_missing_warehouse_is_explained(tmp_path, capsys):
+    code, _, err = run(capsys, "metrics", "--db", str(tmp_path / "nothing.duckdb"))
+    assert code == 2 and "carevisit demo" in err
+
+
+def test_loads_json_lists_the_history(db, capsys):
+    _, out, _ = run(capsys, "loads", "--format", "json", "--db", str(db))
+    loads = json.loads(out)
+    assert [(entry["file"], entry["kind"], entry["status"], entry["rows_read"], entry["rows_loaded"],
+             entry["rows_rejected"]) for entry in loads] == [("r.csv", "roster", "loaded", 2, 2, 0),
+                                                             ("v.csv", "visits", "loaded", 2, 1, 1)]
+    assert {"load_id", "sha256"} <= set(loads[0])
+
+
+def test_rejects_show_reason_and_row_with_personal_data_masked(db, capsys):
+    code, out, _ = run(capsys, "rejects", "--format", "json", "--db", str(db))
+    [reject] = json.loads(out)
+    assert (reject["file"], reject["row_number"], reject["reason"]) == ("v.csv", 3, "未知的探访方式: 托人带话")
+    raw = json.loads(reject["raw_values"])
+    assert raw["身份证号"] == BOB[:4] + "**********" + BOB[-4:]
+    assert raw["老人姓名"] == "张*" and raw["探访方式"] == "托人带话"
+    assert BOB not in out
+
+
+def test_env_variable_names_the_default_warehouse(db, capsys, monkeypatch):
+    monkeypatch.setenv("CAREVISIT_DB", str(db))
+    code, out, _ = run(capsys, "loads", "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 2
