@@ -28,9 +28,12 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("elder_months", "table"),
     ("elder_contact_months", "table"),
     ("place_months", "table"),
+    ("category_months", "table"),
+    ("risk_months", "table"),
+    ("street_freshness", "table"),
 )
 # The marts that depend on the month frame: recomputed for a month at another as-of date.
-MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months")
+MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category_months", "risk_months")
 CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique")
 
 

@@ -375,3 +375,59 @@ def test_a_problem_found_at_the_last_visit_makes_an_elder_high_risk(mart_warehou
     mart_warehouse.visit(a, "2026-10-09 09:00", outcome=last_outcome)
     mart_warehouse.place(OCT, END)
     assert mart_warehouse.elder_month(a)["risk_level"] == expected
+
+
+# --- breakdowns for the screens --------------------------------------------------------------------
+
+
+def category_counts(mart_warehouse, code: str = HEPING) -> dict[str, int]:
+    rows = mart_warehouse.con.execute(
+        "select category, people_count from category_months where code = ? order by category", [code]).fetchall()
+    return dict(rows)
+
+
+def test_category_breakdown_counts_each_person_once_per_category(mart_warehouse):
+    mart_warehouse.elder(make_id(EIGHTY_SIX, 1), "独居", "失能")
+    mart_warehouse.elder(make_id(SEVENTY, 2), "独居")
+    mart_warehouse.elder(make_id(SEVENTY, 3), "特困")  # not configured: not special
+    figures = mart_warehouse.place(OCT, END)
+    assert category_counts(mart_warehouse) == {"失能": 1, "独居": 2, "高龄": 1}
+    assert (figures["special_count"], figures["multi_category_count"]) == (2, 1)
+
+
+def test_risk_mix_counts_special_people_active_at_the_as_of_date(mart_warehouse):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "独居", "失能")
+    mart_warehouse.elder(make_id(SEVENTY, 2), "失能")
+    mart_warehouse.elder(make_id(SEVENTY, 3), "空巢", status="死亡", change_date="2026-10-10")
+    mart_warehouse.place(OCT, END)
+    rows = mart_warehouse.con.execute(
+        "select risk_level, people_count from risk_months where code = ? order by risk_level", [HEPING]).fetchall()
+    assert dict(rows) == {"中": 1, "高": 1}
+
+
+def test_problems_and_emergencies_found_in_the_month_are_counted(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢")
+    mart_warehouse.visit(a, "2026-10-02 09:00", outcome="发现问题")
+    mart_warehouse.visit(a, "2026-10-03 09:00", outcome="紧急")
+    mart_warehouse.visit(a, "2026-09-03 09:00", outcome="紧急")
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["problem_visit_count"], figures["emergency_visit_count"], figures["open_problem_count"]) == (
+        1, 1, 1)
+
+
+def test_street_freshness_shows_the_latest_visit_loaded(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢")
+    mart_warehouse.visit(a, "2026-10-02 09:00")
+    mart_warehouse.visit(a, "2026-10-09 09:00", method="电话")
+    mart_warehouse.place(OCT, END)
+    rows = mart_warehouse.con.execute(
+        "select latest_visit_date::varchar, visit_count, roster_file from street_freshness where street_code = ?",
+        [QUANYECHANG]).fetchall()
+    assert rows == [("2026-10-09", 2, "roster.csv")]
+
+
+def test_screens_get_masked_names_ids_and_phones(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢", name="王淑芬")
+    mart_warehouse.place(OCT, END)
+    assert mart_warehouse.con.execute(
+        "select elder_name_masked, id_number_masked from elders").fetchall() == [("王**", a[:4] + "*" * 10 + a[-4:])]

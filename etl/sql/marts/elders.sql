@@ -11,6 +11,10 @@ final as (
     select
         id_number as elder_id,
         elder_name,
+        -- what screens and exports show (DESIGN §6); the clear values stay for linking only
+        cv_mask_name(elder_name) as elder_name_masked,
+        cv_mask_id(id_number) as id_number_masked,
+        cv_mask_phone(phone) as phone_masked,
         sex,
         birth_date,
         district_code,

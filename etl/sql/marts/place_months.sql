@@ -19,9 +19,43 @@ with elder_facts as (
         c.contact_days_covered,
         c.is_fully_covered,
         c.longest_gap_days,
-        c.elder_id is not null as is_contact_counted
+        c.elder_id is not null as is_contact_counted,
+        m.is_special and m.is_active_at_as_of and m.has_open_problem as is_open_problem,
+        m.is_special and m.is_active_in_month
+            and len(list_distinct(m.categories || case when m.is_aged then ['高龄'] else [] end)) > 1
+            as is_multi_category
     from elder_months m
     left join elder_contact_months c using (elder_id, month_start)
+),
+
+month_incidents as (
+    -- visits in the month that found a problem or an emergency, by the elder's place
+    select f.month_start, e.district_code, e.street_code, e.community_code,
+           count(*) filter (where v.outcome = '发现问题') as problem_visit_count,
+           count(*) filter (where v.outcome = '紧急') as emergency_visit_count
+    from visits v
+    join elders e using (elder_id)
+    join month_frame f on date_trunc('month', v.visit_date) = f.month_start and v.visit_date <= f.as_of
+    where v.outcome in ('发现问题', '紧急')
+    group by all
+),
+
+incident_rollup as (
+    select
+        month_start,
+        case
+            when grouping(community_code) = 0 then community_code
+            when grouping(street_code) = 0 then street_code
+            else district_code
+        end as code,
+        sum(problem_visit_count)::bigint as problem_visit_count,
+        sum(emergency_visit_count)::bigint as emergency_visit_count
+    from month_incidents
+    group by grouping sets (
+        (month_start, district_code),
+        (month_start, district_code, street_code),
+        (month_start, district_code, street_code, community_code)
+    )
 ),
 
 rollup as (
@@ -45,6 +79,8 @@ rollup as (
         count(*) filter (where is_contact_counted) as alone_count,
         count(*) filter (where is_fully_covered) as fully_covered_count,
         max(longest_gap_days) as max_gap_days,
+        count(*) filter (where is_open_problem) as open_problem_count,
+        count(*) filter (where is_multi_category) as multi_category_count,
         count(*) filter (where is_help_eligible) as disabled_count,
         count(*) filter (where is_helped) as disabled_with_contact
     from elder_facts
@@ -89,9 +125,14 @@ final as (
         coalesce(r.disabled_with_contact, 0) as disabled_with_contact,
         r.disabled_with_contact / nullif(r.disabled_count, 0) as help_rate,
         coalesce(r.overdue_count, 0) as overdue_count,
-        coalesce(r.not_visited_count, 0) as not_visited_count
+        coalesce(r.not_visited_count, 0) as not_visited_count,
+        coalesce(r.open_problem_count, 0) as open_problem_count,
+        coalesce(r.multi_category_count, 0) as multi_category_count,
+        coalesce(i.problem_visit_count, 0) as problem_visit_count,
+        coalesce(i.emergency_visit_count, 0) as emergency_visit_count
     from places p
     left join rollup r using (month_start, code)
+    left join incident_rollup i using (month_start, code)
 )
 
 select * from final

@@ -1,0 +1,451 @@
+"""Demo exports: formats, planted bad rows, determinism, and the district's size, read back from disk."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import date
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from etl.demo import write_demo_exports
+from etl.geography import reference_divisions
+
+AS_OF = date(2026, 10, 20)
+BOM = b"\xef\xbb\xbf"
+MAPPINGS = Path(__file__).resolve().parents[2] / "etl" / "mappings"
+ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+PLACE_SUFFIX = re.compile(r"(街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)$")
+DAY = re.compile(r"(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?(?: \d{1,2}:\d{2}(?::\d{2})?)?")
+
+
+# --- An independent reader: what a careful clerk would count in each file ------------------
+
+
+def _aliases() -> pd.DataFrame:
+    return pd.read_csv(MAPPINGS / "headers.csv", dtype=str)
+
+
+def _synonyms(field: str) -> dict[str, str]:
+    values = pd.read_csv(MAPPINGS / "values.csv", dtype=str, keep_default_na=False)
+    values = values[values["field"] == field]
+    return dict(zip(values["synonym"], values["value"], strict=True))
+
+
+def _field_of(kind: str) -> dict[str, str]:
+    aliases = _aliases()
+    aliases = aliases[aliases["kind"].isin([kind, "*"])]
+    return dict(zip(aliases["alias"], aliases["field"], strict=True))
+
+
+def _kind_of(path: Path) -> str:
+    if "底册" in path.name:
+        return "roster"
+    return "contacts" if "联系人" in path.name else "visits"
+
+
+def _decode(raw: bytes) -> str:
+    if raw.startswith(BOM):
+        return raw[3:].decode("utf-8")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return raw.decode("gb18030")
+
+
+def _records(path: Path) -> list[list[str]]:
+    if path.suffix == ".csv":
+        return [row for row in csv.reader(io.StringIO(_decode(path.read_bytes())))]
+    frame = pd.read_excel(path, header=None, dtype=object, engine="calamine")
+    return [["" if pd.isna(v) else str(v) for v in row] for row in frame.itertuples(index=False)]
+
+
+def _table(path: Path) -> pd.DataFrame:
+    """Data rows under the header, columns named by canonical field; blank and 合计 rows dropped."""
+    fields = _field_of(_kind_of(path))
+    records = _records(path)
+    header = next(i for i, row in enumerate(records) if sum(cell in fields for cell in row) >= 3)
+    names = [fields.get(cell, cell) for cell in records[header]]
+    rows = [row + [""] * (len(names) - len(row)) for row in records[header + 1:]]
+    frame = pd.DataFrame(rows, columns=names, dtype=object).fillna("")
+    frame = frame[frame.apply(lambda r: any(v.strip() for v in r), axis=1)]
+    frame = frame[frame.iloc[:, 0] != "合计"]
+    for place in ("street", "community"):  # merged cells: the value sits in the first row only
+        if place in frame:
+            frame[place] = frame[place].replace("", None).ffill()
+    return frame.reset_index(drop=True)
+
+
+def _id18(text: str) -> str | None:
+    """The valid 18-digit form of an ID cell (spaces, lowercase x and 15 digits allowed)."""
+    s = re.sub(r"\s+", "", text).upper()
+    if re.fullmatch(r"\d{15}", s):
+        body = s[:6] + "19" + s[6:15]
+        s = body + "10X98765432"[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+    if not re.fullmatch(r"\d{17}[\dX]", s):
+        return None
+    try:
+        born = date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
+    except ValueError:
+        return None
+    check = "10X98765432"[sum(int(d) * w for d, w in zip(s[:17], ID_WEIGHTS, strict=True)) % 11]
+    return s if check == s[17] and born <= date.today() else None
+
+
+def _day(text: str) -> date | None:
+    match = DAY.fullmatch(text.strip())
+    if match is None and re.fullmatch(r"(19|20)\d{6}", text.strip()):
+        match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text.strip())
+    if match is None:
+        return None
+    try:
+        return date(*(int(g) for g in match.groups()[:3]))
+    except ValueError:
+        return None
+
+
+def _place_keys(divisions: pd.DataFrame) -> set[str]:
+    return {PLACE_SUFFIX.sub("", name) for name in divisions["name"]}
+
+
+def _reject_mask(path: Path, frame: pd.DataFrame, places: set[str]) -> pd.Series:
+    bad = pd.Series(False, index=frame.index)
+    if "id_number" in frame:
+        bad |= frame["id_number"].map(_id18).isna()
+    if _kind_of(path) == "roster":
+        bad |= ~frame["community"].map(lambda c: PLACE_SUFFIX.sub("", c) in places)
+    if _kind_of(path) == "visits":
+        methods = _synonyms("method")
+        bad |= frame["visit_date"].map(_day).isna()
+        bad |= ~frame["method"].isin(methods)
+        elder = ["id_number"] if "id_number" in frame else ["name", "community"]
+        bad |= frame.duplicated(elder + ["visit_date", "method", "visitor", "outcome"])
+    return bad
+
+
+def _counted_rejects(exports, divisions: pd.DataFrame) -> dict[str, int]:
+    places = _place_keys(divisions)
+    return {p.name: int(_reject_mask(p, _table(p), places).sum()) for p in exports.files}
+
+
+def _good_rows(exports, kind: str, divisions: pd.DataFrame) -> pd.DataFrame:
+    places = _place_keys(divisions)
+    frames = []
+    for path in exports.files:
+        if _kind_of(path) == kind:
+            frame = _table(path)
+            frames.append(frame[~_reject_mask(path, frame, places)].assign(file=path.name))
+    return pd.concat(frames, ignore_index=True)
+
+
+def _age(id18: str, on: date) -> int:
+    born = date(int(id18[6:10]), int(id18[10:12]), int(id18[12:14]))
+    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
+
+
+def _special(roster: pd.DataFrame, as_of: date) -> pd.Series:
+    """Special-difficulty per DESIGN §4: a roster category (cell, living, disability) or 80+."""
+    categories = {k: v for k, v in _synonyms("category").items() if v and v != "高龄"}
+    living = {k for k, v in _synonyms("living").items() if v in ("独居", "空巢")}
+    disability = {k for k, v in _synonyms("disability").items() if v in ("失能", "半失能")}
+    listed = roster["categories"].map(
+        lambda cell: any(part in categories for part in re.split(r"[、，,]", cell)))
+    listed |= roster["living"].isin(living)
+    if "disability" in roster:
+        listed |= roster["disability"].isin(disability)
+    aged = roster["id_number"].map(lambda s: _age(_id18(s), as_of) >= 80)
+    return listed | aged
+
+
+# --- Fixtures ---------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    return write_demo_exports(tmp_path_factory.mktemp("small"), seed=7, as_of=AS_OF,
+                              _elder_count=6000)
+
+
+@pytest.fixture(scope="module")
+def district(tmp_path_factory):
+    return write_demo_exports(tmp_path_factory.mktemp("district"), as_of=AS_OF)
+
+
+@pytest.fixture(scope="module")
+def district_roster(district):
+    return _good_rows(district, "roster", reference_divisions())
+
+
+@pytest.fixture(scope="module")
+def divisions():
+    return reference_divisions()
+
+
+# --- Formats -------------------------------------------------------------------------------------
+
+
+def test_files_come_in_every_promised_format(small):
+    assert {p.suffix for p in small.files} == {".csv", ".xlsx", ".xls"}
+
+
+def test_some_csv_files_start_with_a_bom(small):
+    assert any(p.read_bytes().startswith(BOM) for p in small.files if p.suffix == ".csv")
+
+
+def test_some_csv_files_are_plain_utf8(small):
+    plain = [p for p in small.files if p.suffix == ".csv" and not p.read_bytes().startswith(BOM)]
+    assert any(_is_utf8(p.read_bytes()) for p in plain)
+
+
+def test_some_csv_files_are_gb18030_and_not_utf8(small):
+    gb = [p for p in small.files if p.suffix == ".csv" and not _is_utf8(p.read_bytes())]
+    assert gb
+    for path in gb:
+        assert "街道" in path.read_bytes().decode("gb18030")
+
+
+def _is_utf8(raw: bytes) -> bool:
+    try:
+        raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def test_one_street_sends_its_rosters_in_gb18030(small):
+    roster = next(p for p in small.files if "五大道" in p.name and "底册" in p.name)
+    assert not _is_utf8(roster.read_bytes())
+    assert "身份" in roster.read_bytes().decode("gb18030")
+
+
+def test_xlsx_roster_has_title_rows_above_the_header(small):
+    path = next(p for p in small.files if p.suffix == ".xlsx" and "底册" in p.name)
+    records = _records(path)
+    assert records[0][0] == "和平区居家老年人情况底册"
+    assert records[1][0].startswith("填报单位：") and "填报日期：" in records[1][0]
+    assert "身份证号" in records[2] or "身份证号码" in records[2]
+
+
+def test_one_roster_merges_community_cells_down_the_rows(small):
+    merged = []
+    for path in (p for p in small.files if p.suffix == ".xlsx" and "底册" in p.name):
+        sheet = openpyxl.load_workbook(path).active
+        merged += [r for r in sheet.merged_cells.ranges if r.min_col == r.max_col and r.max_row > r.min_row]
+    assert len(merged) > 5
+
+
+def test_xlsx_id_cells_are_text_except_planted_numbers(small):
+    for path in (p for p in small.files if p.suffix == ".xlsx"):
+        sheet = openpyxl.load_workbook(path, read_only=True).active
+        rows = list(sheet.iter_rows(values_only=True))
+        header = next(i for i, row in enumerate(rows) if "身份证号" in row or "身份证号码" in row
+                      or "公民身份号码" in row or "证件号码" in row or "身份证" in row)
+        column = next(i for i, h in enumerate(rows[header]) if h and "身份" in h or h == "证件号码")
+        numbers = sum(isinstance(row[column], float) for row in rows[header + 1:])
+        texts = sum(isinstance(row[column], str) for row in rows[header + 1:])
+        assert texts > 0
+        assert numbers <= small.expected_rejects[path.name]
+
+
+def test_some_visit_files_carry_excel_date_cells(small):
+    path = next(p for p in small.files if p.suffix == ".xlsx" and "探访" in p.name)
+    rows = list(openpyxl.load_workbook(path, read_only=True).active.iter_rows(values_only=True))
+    assert any(hasattr(cell, "year") for row in rows for cell in row)
+
+
+def test_one_street_names_elders_without_id_numbers_in_its_visits(small):
+    without = [p for p in small.files if _kind_of(p) == "visits" and "id_number" not in _table(p)]
+    assert len(without) == 12
+    assert len({p.name[:4] for p in without}) == 1
+
+
+def test_headers_all_come_from_the_mapping_file(small):
+    for path in small.files:
+        fields = _field_of(_kind_of(path))
+        records = _records(path)
+        header = next(row for row in records if sum(cell in fields for cell in row) >= 3)
+        assert set(header) <= set(fields), path.name
+
+
+@pytest.mark.parametrize(("kind", "column", "field"), [
+    ("visits", "outcome", "outcome"),
+    ("roster", "status", "status"),
+    ("roster", "consent", "consent"),
+    ("roster", "living", "living"),
+    ("roster", "disability", "disability"),
+    ("roster", "risk_level", "risk_level"),
+    ("contacts", "has_key", "yes_no"),
+])
+def test_values_all_come_from_the_mapping_file(small, divisions, kind, column, field):
+    rows = _good_rows(small, kind, divisions)
+    values = set(rows[column].dropna()) - {""}
+    assert values
+    assert values <= set(_synonyms(field))
+
+
+def test_categories_cells_list_known_categories(small, divisions):
+    roster = _good_rows(small, "roster", divisions)
+    parts = {part for cell in roster["categories"] if cell for part in cell.split("、")}
+    assert parts <= set(_synonyms("category"))
+    assert "独居" in parts or "独居老人" in parts
+
+
+def test_files_are_listed_rosters_first_then_contacts_then_visits_by_month(small):
+    kinds = [_kind_of(p) for p in small.files]
+    assert kinds == sorted(kinds, key=["roster", "contacts", "visits"].index)
+    months = [re.search(r"(\d{4})年(\d{2})月", p.name).groups() for p in small.files
+              if _kind_of(p) == "visits"]
+    assert months == sorted(months)
+    assert len(set(months)) == 12
+
+
+# --- Bad rows ------------------------------------------------------------------------------
+
+
+def test_expected_rejects_match_the_bad_rows_in_the_files(small, divisions):
+    assert _counted_rejects(small, divisions) == small.expected_rejects
+    assert 0 < sum(small.expected_rejects.values())
+
+
+def test_every_kind_of_bad_row_is_planted(district, divisions):
+    texts = "".join(p.read_bytes().decode("utf-8", errors="ignore") for p in district.files
+                    if p.suffix == ".csv")
+    assert "托人带话" in texts
+    assert ".13." in texts or "年13月" in texts or "/13/" in texts or "-13-" in texts
+    assert re.search(r"1\.\d{5}E\+17", texts)
+    assert any(name in texts for name in ("幸福里社区", "光明里社区"))
+
+
+def test_bad_rows_are_a_small_share_of_all_rows(district):
+    rows = sum(len(_table(p)) for p in district.files)
+    share = sum(district.expected_rejects.values()) / rows
+    assert 0.001 <= share <= 0.003
+
+
+def test_without_bad_rows_every_id_passes_its_check_digit(tmp_path, divisions):
+    exports = write_demo_exports(tmp_path, seed=3, as_of=AS_OF, _elder_count=3000,
+                                 _bad_row_share=0.0)
+    assert set(exports.expected_rejects.values()) == {0}
+    for path in exports.files:
+        frame = _table(path)
+        if "id_number" in frame:
+            assert frame["id_number"].map(_id18).notna().all(), path.name
+    assert set(_counted_rejects(exports, divisions).values()) == {0}
+
+
+def test_ids_agree_with_sex_and_mostly_with_birth_date(small, divisions):
+    roster = _good_rows(small, "roster", divisions)
+    ids = roster["id_number"].map(_id18)
+    assert ((ids.str[16].astype(int) % 2 == 1) == (roster["sex"] == "男")).all()
+    written = roster["birth_date"].map(lambda s: _day(s.split(" ")[0]) or _day(s))
+    from_id = ids.map(lambda s: date(int(s[6:10]), int(s[10:12]), int(s[12:14])))
+    agree = (written == from_id).mean()
+    assert 0.99 < agree < 1.0
+
+
+def test_legacy_15_digit_ids_appear(district, divisions):
+    roster = _good_rows(district, "roster", divisions)
+    assert (roster["id_number"].str.strip().str.len() == 15).sum() > 5
+
+
+# --- Content -----------------------------------------------------------------------------
+
+
+def test_same_seed_writes_the_same_bytes(tmp_path):
+    first = write_demo_exports(tmp_path / "a", seed=11, as_of=AS_OF, _elder_count=2000)
+    second = write_demo_exports(tmp_path / "b", seed=11, as_of=AS_OF, _elder_count=2000)
+    assert [p.name for p in first.files] == [p.name for p in second.files]
+    for a, b in zip(first.files, second.files, strict=True):
+        assert a.read_bytes() == b.read_bytes(), a.name
+    assert first.expected_rejects == second.expected_rejects
+
+
+def test_another_seed_writes_other_people(tmp_path):
+    first = write_demo_exports(tmp_path / "a", seed=11, as_of=AS_OF, _elder_count=2000)
+    second = write_demo_exports(tmp_path / "b", seed=12, as_of=AS_OF, _elder_count=2000)
+    assert first.files[0].read_bytes() != second.files[0].read_bytes()
+
+
+def test_as_of_defaults_to_yesterday(tmp_path):
+    from datetime import timedelta
+
+    exports = write_demo_exports(tmp_path, _elder_count=1000)
+    assert exports.as_of == date.today() - timedelta(days=1)
+
+
+def test_visits_cover_the_twelve_months_ending_at_as_of(small, divisions):
+    visits = _good_rows(small, "visits", divisions)
+    days = visits["visit_date"].map(_day)
+    assert days.min() == date(2025, 11, 1)
+    assert days.max() == AS_OF
+
+
+def test_every_exit_has_a_change_date_inside_the_year(small, divisions):
+    roster = _good_rows(small, "roster", divisions)
+    exited = roster[roster["status"].map(_synonyms("status")) != "在册"]
+    assert len(exited) > 0
+    changed = exited["change_date"].map(_day)
+    assert changed.notna().all()
+    assert changed.between(date(2025, 11, 1), AS_OF).all()
+
+
+def test_contacts_include_a_few_unusable_phones(district, divisions):
+    contacts = _good_rows(district, "contacts", divisions)
+    phone = contacts["contact_phone"]
+    unusable = ~phone.str.fullmatch(r"1[3-9]\d{9}|022-\d{8}")
+    assert 0 < unusable.mean() < 0.06
+    assert (phone == "无").any()
+
+
+def test_city_scale_writes_csv_per_district(tmp_path):
+    try:
+        from etl.geography import city_divisions
+    except ImportError:
+        pytest.skip("etl.geography.city_divisions is not there yet")
+    exports = write_demo_exports(tmp_path, scale="city", as_of=AS_OF, _elder_count=25 * 800)
+    districts = city_divisions(district_count=25).query("level == 'district'")
+    rosters = [p for p in exports.files if _kind_of(p) == "roster"]
+    assert len(rosters) == len(districts) == 25
+    assert {p.suffix for p in exports.files} == {".csv"}
+    encodings = {"utf-8" if _is_utf8(p.read_bytes()) else "gb18030" for p in exports.files}
+    assert encodings == {"utf-8", "gb18030"}
+    assert not any(p.read_bytes().startswith(BOM) for p in exports.files)
+    assert _counted_rejects(exports, city_divisions(district_count=25)) == exports.expected_rejects
+
+
+# --- The district at full scale (DESIGN §7) ---------------------------------------------------
+
+
+def test_district_roster_has_about_130_000_elders(district_roster):
+    assert 120_000 <= len(district_roster) <= 140_000
+
+
+def test_district_has_about_6_000_special_difficulty_elders(district_roster):
+    active = district_roster["status"].map(_synonyms("status")) == "在册"
+    special = _special(district_roster, AS_OF) & active
+    assert 5_000 <= special.sum() <= 7_000
+
+
+def test_district_has_1_200_to_1_800_elders_living_alone(district_roster):
+    lone = district_roster["living"].map(_synonyms("living")) == "独居"
+    assert 1_200 <= lone.sum() <= 1_800
+
+
+def test_district_visit_rows_per_year_are_about_0_7_million(district):
+    rows = sum(len(_table(p)) for p in district.files if _kind_of(p) == "visits")
+    assert 500_000 <= rows <= 900_000
+
+
+def test_district_expected_rejects_match_the_bad_rows_in_the_files(district, divisions):
+    assert _counted_rejects(district, divisions) == district.expected_rejects
+
+
+def test_district_files_per_street(district):
+    kinds = pd.Series([_kind_of(p) for p in district.files]).value_counts().to_dict()
+    assert kinds == {"roster": 6, "contacts": 6, "visits": 72}
+    xlsx_rows = sum(len(_table(p)) for p in district.files if p.suffix == ".xlsx")
+    assert xlsx_rows <= 60_000
