@@ -3,7 +3,7 @@
 import pytest
 
 from etl.settings import default_config_text
-from tests.conftest import BINXI, HUAYUANLU, QUANYECHANG, make_id
+from tests.conftest import BINXI, HEPING, HUAYUANLU, QUANYECHANG, make_id
 
 OCT, END = "2026-10", "2026-10-31"
 SEVENTY = "19560101"  # 70 at October 2026: special only through a category
