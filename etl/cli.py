@@ -78,6 +78,10 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(run=_geo_import)
 
     command("rebuild", _rebuild, "recompute the marts (after changing the configuration)")
+
+    p = command("serve", _serve, "run the dashboard")
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--port", type=int, default=8050)
     return parser
 
 
@@ -223,6 +227,17 @@ def _rebuild(args, settings: Settings, out: Console, err: Console) -> int:
     with open_for_writing(settings.db_path, settings.config) as session:
         session.changed = True  # marts are rebuilt with the current configuration on the way out
     out.print("指标已按当前配置重新计算")
+    return 0
+
+
+def _serve(args, settings: Settings, out: Console, err: Console) -> int:
+    from dashboard.app import create_app  # the web stack is only needed here
+
+    if not settings.db_path.exists():
+        raise WarehouseError(f"数据库 {settings.db_path} 不存在: 请先导入数据 (carevisit ingest) 或生成演示数据 (carevisit demo)")
+    app = create_app(settings)
+    err.print(f"探访关爱看板: http://{args.host}:{args.port}/  (Ctrl+C 退出)")
+    app.run(host=args.host, port=args.port, debug=False, threaded=True)
     return 0
 
 

@@ -20,6 +20,7 @@ from etl.settings import Config
 
 # Built in this order after every load; views are cheap to keep, tables are what readers query.
 MARTS: tuple[tuple[str, str], ...] = (
+    ("place_tree", "table"),
     ("current_snapshots", "table"),
     ("elders", "table"),
     ("visits", "view"),

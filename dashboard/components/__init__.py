@@ -1,0 +1,115 @@
+"""Reusable pieces: make_* factories that take data and return components."""
+
+from __future__ import annotations
+
+import dash_ag_grid as dag
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import dcc, html
+
+from dashboard.i18n import t
+from dashboard import queries
+from dashboard.queries import Place
+from dashboard.urls import carried, href
+
+KPI_RATES = ("visit_rate_home", "visit_rate_any", "daily_contact_rate", "help_rate")
+GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
+
+
+def make_kpi_card(title: str, value: str, detail: str, change: str, card_id: str, tone: str = "secondary") -> dbc.Card:
+    return dbc.Card(dbc.CardBody([
+        html.Div(title, className="kpi-title"),
+        html.Div(value, className=f"kpi-value text-{tone}"),
+        html.Div(detail, className="kpi-detail"),
+        html.Div(change, className="kpi-change"),
+    ]), className="kpi-card h-100", id=card_id)
+
+
+def make_chart(chart_id: str, figure, filename: str, lang: str, note: str | None = None) -> dbc.Card:
+    """A chart with PNG and SVG downloads (rendered in the browser, with its Chinese fonts)."""
+    buttons = html.Div([
+        dbc.Button(t("download_png", lang), id={"type": "image-download", "chart": chart_id, "format": "png"},
+                   size="sm", color="light", className="me-1"),
+        dbc.Button(t("download_svg", lang), id={"type": "image-download", "chart": chart_id, "format": "svg"},
+                   size="sm", color="light"),
+        dcc.Store(id={"type": "image-filename", "chart": chart_id}, data=filename),
+        dcc.Store(id={"type": "image-done", "chart": chart_id}),
+    ], className="chart-downloads")
+    body = [buttons, dcc.Graph(id=chart_id, figure=figure, config=GRAPH_CONFIG)]
+    if note:
+        body.append(html.Div(note, className="chart-note"))
+    return dbc.Card(dbc.CardBody(body), className="chart-card")
+
+
+def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]], export_query: dict | None,
+               lang: str, height: int = 520) -> html.Div:
+    """An AG Grid table; Excel and CSV exports are built on the server from the same query."""
+    column_defs = [{"field": field, "headerName": header, "filter": True, "sortable": True, "resizable": True}
+                   for field, header in columns]
+    grid = dag.AgGrid(
+        id=table_id, rowData=frame.to_dict("records"), columnDefs=column_defs,
+        defaultColDef={"flex": 1, "minWidth": 90}, dashGridOptions={"pagination": True, "paginationPageSize": 50},
+        style={"height": height}, className="ag-theme-alpine",
+    )
+    exports = []
+    if export_query is not None:
+        exports = [html.Div([
+            dbc.Button(t("download_excel", lang), id={"type": "table-download", "table": table_id, "format": "xlsx"},
+                       size="sm", color="light", className="me-1"),
+            dbc.Button(t("download_csv", lang), id={"type": "table-download", "table": table_id, "format": "csv"},
+                       size="sm", color="light"),
+            dcc.Store(id={"type": "table-query", "table": table_id}, data=export_query),
+        ], className="table-downloads")]
+    return html.Div([*exports, grid])
+
+
+def make_breadcrumbs(chain: list[Place], query: dict, lang: str) -> dbc.Breadcrumb:
+    items = [{"label": p.short_name if p.level != "district" else p.name, "href": href("/", carried(query), place=p.code),
+              "external_link": False} for p in chain[:-1]]
+    items.append({"label": chain[-1].name, "active": True})
+    return dbc.Breadcrumb(items=items, id="breadcrumbs")
+
+
+def make_month_select(months: pd.DataFrame, month: str, lang: str, select_id: str = "month-select") -> html.Div:
+    return html.Div([
+        dbc.Label(t("month", lang), html_for=select_id, className="me-2 mb-0"),
+        dbc.Select(id=select_id, value=month, options=[{"label": m, "value": m} for m in months["month"]],
+                   size="sm", style={"width": "9rem"}),
+    ], className="d-flex align-items-center")
+
+
+def make_message(text: str, color: str = "info") -> dbc.Alert:
+    return dbc.Alert(text, color=color, className="mt-3")
+
+
+def level_name(level: str, lang: str) -> str:
+    return t(f"level_{level}", lang) if level in ("district", "street", "community") else ""
+
+
+def make_kpis(history: pd.DataFrame, lang: str) -> dbc.Row:
+    current = history.iloc[-1]
+    previous = history.iloc[-2] if len(history) > 1 else None
+    cards = []
+    for rate in KPI_RATES:
+        numerator, denominator = queries.RATES[rate]
+        value = current[rate]
+        if pd.isna(value):
+            shown, detail, tone = "—", t("no_denominator", lang), "secondary"
+        else:
+            shown = f"{value:.1%}"
+            detail = t("of_target", lang, numerator=int(current[numerator]), denominator=int(current[denominator]))
+            tone = "success" if value >= 0.995 else "warning" if value >= 0.9 else "danger"
+        before = None if previous is None else previous[rate]
+        change = (t("change_pp", lang, change=(value - before) * 100)
+                  if not pd.isna(value) and before is not None and not pd.isna(before) else t("no_change", lang))
+        cards.append(dbc.Col(make_kpi_card(t(rate, lang), shown, f"{detail} · {t('target', lang)}", change,
+                                           f"kpi-{rate}", tone), xs=12, sm=6, xl=2))
+    counts = html.Div([
+        html.Div([html.Span(t(key, lang), className="count-label"),
+                  html.Span(t("people_unit", lang, count=int(current[key])), className="count-value")],
+                 className="count-row", id=f"count-{key}")
+        for key in ("special_count", "declined_count", "overdue_count", "not_visited_count")
+    ])
+    cards.append(dbc.Col(dbc.Card(dbc.CardBody(counts), className="kpi-card h-100"), xs=12, xl=4))
+    return dbc.Row(cards, className="g-3")

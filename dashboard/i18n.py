@@ -1,0 +1,140 @@
+"""Every UI string, in Simplified Chinese (default) and English."""
+
+from __future__ import annotations
+
+LANGUAGES = ("zh", "en")
+
+STRINGS: dict[str, tuple[str, str]] = {
+    # app frame
+    "app_title": ("探访关爱看板", "CareVisit"),
+    "nav_overview": ("总览", "Overview"),
+    "nav_overdue": ("逾期", "Overdue"),
+    "nav_risk": ("风险", "Risk"),
+    "nav_data": ("数据", "Data"),
+    "language_switch": ("English", "中文"),
+    "month": ("月份", "Month"),
+    "place": ("地区", "Place"),
+    "data_date": ("数据截至 {date}", "Data as of {date}"),
+    "schematic_note": ("示意图: 边界为示意, 非实际行政边界", "Schematic map: boundaries are illustrative"),
+    "no_data": ("还没有数据: 请先导入底册和探访记录 (carevisit ingest)", "No data yet: load rosters and visits first"),
+    "out_of_scope": ("没有找到这个地区, 或您无权查看", "This place does not exist or is outside your jurisdiction"),
+    "download_png": ("PNG", "PNG"),
+    "download_svg": ("SVG", "SVG"),
+    "download_excel": ("导出 Excel", "Excel"),
+    "download_csv": ("导出 CSV", "CSV"),
+    # rates and counts
+    "visit_rate_home": ("月探访率 (上门)", "Monthly home-visit rate"),
+    "visit_rate_any": ("月探访率 (任意方式)", "Monthly visit rate (any method)"),
+    "daily_contact_rate": ("独居日联系率", "Daily contact rate (living alone)"),
+    "help_rate": ("失能帮扶率", "Community-help rate (disabled)"),
+    "target": ("目标 100%", "Target 100%"),
+    "of_target": ("{numerator:,} / {denominator:,}", "{numerator:,} / {denominator:,}"),
+    "no_denominator": ("本月无应统计对象", "Nobody to count this month"),
+    "change_pp": ("较上月 {change:+.1f} 个百分点", "{change:+.1f} pp vs last month"),
+    "no_change": ("上月无可比数据", "No previous month to compare"),
+    "special_count": ("特殊困难老人", "Special-difficulty elders"),
+    "declined_count": ("不同意探访", "Declined visits"),
+    "overdue_count": ("逾期未访", "Overdue"),
+    "not_visited_count": ("本月未访", "Not visited this month"),
+    "people_unit": ("{count:,} 人", "{count:,}"),
+    # overview
+    "map_title": ("{place} 各{level}{rate}", "{rate} by {level}, {place}"),
+    "map_colour_by": ("地图着色", "Colour map by"),
+    "map_missing_shapes": ("{count} 个地区没有边界, 未在地图上显示: {names}",
+                           "{count} places have no boundary and are not on the map: {names}"),
+    "ranked_title": ("各{level}{rate} (由低到高)", "{rate} by {level}, lowest first"),
+    "trend_title": ("近 12 个月趋势", "Last 12 months"),
+    "categories_title": ("特殊困难类别 (每人每类计一次)", "Categories (each person once per category)"),
+    "categories_note": ("共 {total:,} 人, 其中 {multi:,} 人同时属于多个类别",
+                        "{total:,} people, {multi:,} of them in several categories"),
+    "level_district": ("区", "district"),
+    "level_street": ("街道", "street"),
+    "level_community": ("社区", "community"),
+    "drill_hint": ("点击地图或柱条查看下一级", "Click the map or a bar to drill down"),
+    "people_title": ("{place} 特殊困难老人 ({count:,} 人)", "Special-difficulty elders in {place} ({count:,})"),
+    "open_work_list": ("查看逾期和本月未访名单", "Open the overdue work list"),
+    # people columns
+    "col_name": ("姓名", "Name"),
+    "col_id_number": ("身份证号", "ID number"),
+    "col_phone": ("电话", "Phone"),
+    "col_street": ("街道", "Street"),
+    "col_community": ("社区", "Community"),
+    "col_age": ("年龄", "Age"),
+    "col_categories": ("类别", "Categories"),
+    "col_risk_level": ("风险", "Risk"),
+    "col_last_visit_date": ("最近探访", "Last visit"),
+    "col_last_visit_method": ("方式", "Method"),
+    "col_last_home_visit_date": ("最近上门", "Last home visit"),
+    "col_due_date": ("应访日期", "Due"),
+    "col_overdue_days": ("逾期天数", "Days overdue"),
+    "col_status": ("状态", "Status"),
+    "status_overdue": ("逾期", "Overdue"),
+    "status_not_visited": ("本月未访", "Not visited this month"),
+    "status_ok": ("已访", "Visited"),
+    # overdue page
+    "overdue_title": ("逾期和本月未访名单", "Overdue and not-yet-visited elders"),
+    "filter_category": ("类别", "Category"),
+    "filter_risk": ("风险等级", "Risk level"),
+    "all_categories": ("全部类别", "All categories"),
+    "overdue_summary": ("共 {count:,} 人: 逾期 {overdue:,} 人, 本月未访 {not_visited:,} 人",
+                        "{count:,} people: {overdue:,} overdue, {not_visited:,} not visited this month"),
+    "empty_work_list": ("没有逾期或本月未访的老人", "Nobody is overdue or unvisited"),
+    # risk page
+    "risk_title": ("风险等级与类别", "Risk levels and categories"),
+    "risk_by_place": ("各{level}风险等级 (人)", "Risk levels by {level} (people)"),
+    "open_problems_title": ("探访发现问题尚未解决 ({count:,} 人)", "Problems found at visits, still open ({count:,})"),
+    "incidents": ("本月探访发现问题 {problems:,} 次, 紧急情况 {emergencies:,} 次",
+                  "This month: {problems:,} visits found problems, {emergencies:,} emergencies"),
+    "risk_high": ("高", "High"),
+    "risk_medium": ("中", "Medium"),
+    "risk_low": ("低", "Low"),
+    # data page
+    "data_title": ("数据导入情况", "Data loads"),
+    "loads_title": ("导入记录", "Load history"),
+    "rejects_title": ("拒收的行 (已打码)", "Rejected rows"),
+    "freshness_title": ("各街道数据新鲜度", "Data freshness per street"),
+    "col_file_name": ("文件", "File"),
+    "col_kind": ("类型", "Kind"),
+    "col_loaded_at": ("导入时间", "Loaded at"),
+    "col_rows_read": ("读取", "Read"),
+    "col_rows_loaded": ("导入", "Loaded"),
+    "col_rows_rejected": ("拒收", "Rejected"),
+    "col_warning_count": ("警告", "Warnings"),
+    "col_report_date": ("填报日期", "Report date"),
+    "col_sheet_name": ("工作表", "Sheet"),
+    "col_row_number": ("行号", "Row"),
+    "col_reason": ("原因", "Reason"),
+    "col_street_name": ("街道", "Street"),
+    "col_latest_visit_date": ("最新探访记录", "Latest visit loaded"),
+    "col_visit_count": ("探访记录数", "Visits"),
+    "col_roster_file": ("当前底册", "Current roster"),
+    "col_roster_date": ("底册日期", "Roster date"),
+    "col_contacts_file": ("当前联系人表", "Current contact list"),
+    "col_contacts_date": ("联系人表日期", "Contact list date"),
+    "kind_roster": ("底册", "Roster"),
+    "kind_visits": ("探访记录", "Visits"),
+    "kind_contacts": ("联系人情况表", "Contacts"),
+}
+
+
+# Data values (categories, methods, risk levels) as shown in English; Chinese shows them as stored.
+VALUE_LABELS_EN = {
+    "独居": "Living alone", "空巢": "Empty nest", "孤寡": "No spouse or children", "高龄": "Aged 80+",
+    "失能": "Disabled", "半失能": "Semi-disabled", "重残": "Severe disability", "计生特殊家庭": "Family-planning special",
+    "留守": "Left behind", "特困": "Extreme poverty", "上门": "Home visit", "电话": "Phone", "视频": "Video",
+    "线上": "Online", "路遇": "Met outside", "高": "High", "中": "Medium", "低": "Low", "正常": "Normal",
+    "发现问题": "Problem found", "紧急": "Emergency", "未遇": "Nobody home", "拒访": "Refused",
+    "同意": "Agreed", "不同意": "Declined",
+}
+
+
+def value_label(value: str | None, lang: str = "zh") -> str:
+    if value is None:
+        return ""
+    return VALUE_LABELS_EN.get(value, value) if lang == "en" else value
+
+
+def t(key: str, lang: str = "zh", **values) -> str:
+    """The string for `key` in `lang`, with {placeholders} filled in."""
+    text = STRINGS[key][LANGUAGES.index(lang) if lang in LANGUAGES else 0]
+    return text.format(**values) if values else text

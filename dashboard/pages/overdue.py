@@ -1,0 +1,93 @@
+"""逾期 Overdue: the work list of overdue and not-yet-visited elders, by risk then days overdue."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, html
+
+from dashboard import context, queries, tables
+from dashboard.components import make_message, make_month_select, make_table
+from dashboard.i18n import t, value_label
+from dashboard.urls import href, parse
+
+dash.register_page(__name__, path="/overdue", title="探访关爱看板 · 逾期")
+
+PLACE = "overdue-place"
+MONTH = "overdue-month"
+CATEGORY = "overdue-category"
+RISK = "overdue-risk"
+TABLE = "overdue-people"
+RISK_LEVELS = ("高", "中", "低")
+INDENT = {"root": "", "district": "", "street": "\u3000", "community": "\u3000\u3000"}
+
+
+def skeleton() -> html.Div:
+    """The components this page's callbacks use (for callback validation)."""
+    return html.Div([dbc.Select(id=PLACE), dbc.Select(id=MONTH), dbc.Select(id=CATEGORY), dbc.Checklist(id=RISK)])
+
+
+def layout(place: str | None = None, month: str | None = None, category: str | None = None,
+           risk: str | None = None, lang: str = "zh", **_query) -> html.Div:
+    wh, scope = context.warehouse(), context.scope()
+    months = queries.months(wh)
+    if months.empty:
+        return make_message(t("no_data", lang), "warning")
+    try:
+        target = queries.place(wh, place, scope) if place else queries.root_place(wh, scope)
+    except queries.OutOfScope:
+        return make_message(t("out_of_scope", lang), "danger")
+    month = month if month in set(months["month"]) else months["month"].iloc[0]
+    risks = tuple(r for r in (risk or "").split(",") if r in RISK_LEVELS)
+    people = queries.people(wh, target, month, scope, work_list=True, category=category or None, risk=risks)
+    shown = tables.people_table(people, lang)
+    export = {"table": "people", "place": target.code, "month": month, "work_list": True, "category": category,
+              "risk": list(risks), "lang": lang}
+    summary = t("overdue_summary", lang, count=len(people), overdue=int(people["is_overdue"].sum()),
+                not_visited=int(people["is_not_visited_this_month"].sum()))
+    return html.Div([
+        html.H4(t("overdue_title", lang), className="mb-3"),
+        make_filters(wh, scope, target, months, month, category, risks, lang),
+        html.Div(summary, className="my-2", id="overdue-summary"),
+        make_table(TABLE, shown, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=620)
+        if len(shown) else make_message(t("empty_work_list", lang), "success"),
+    ])
+
+
+def make_filters(wh, scope, target, months, month, category, risks, lang) -> dbc.Row:
+    places = queries.all_places(wh, scope)
+    place_options = [{"label": f"{INDENT[row.level]}{row.name}", "value": row.code}
+                     for row in places.itertuples(index=False)]
+    root = queries.root_place(wh, scope)
+    if root.level == queries.ROOT_LEVEL:
+        place_options.insert(0, {"label": root.name, "value": root.code})
+    category_options = [{"label": t("all_categories", lang), "value": ""}] + [
+        {"label": value_label(c, lang), "value": c} for c in queries.configured_categories(wh)]
+    return dbc.Row([
+        dbc.Col([dbc.Label(t("place", lang), html_for=PLACE),
+                 dbc.Select(id=PLACE, value=target.code, options=place_options, size="sm")], md=4),
+        dbc.Col([make_month_select(months, month, lang, MONTH)], md=2, className="d-flex align-items-end"),
+        dbc.Col([dbc.Label(t("filter_category", lang), html_for=CATEGORY),
+                 dbc.Select(id=CATEGORY, value=category or "", options=category_options, size="sm")], md=3),
+        dbc.Col([dbc.Label(t("filter_risk", lang)),
+                 dbc.Checklist(id=RISK, value=list(risks), inline=True,
+                               options=[{"label": value_label(r, lang), "value": r} for r in RISK_LEVELS])], md=3),
+    ], className="g-2 align-items-end")
+
+
+@callback(
+    Output("url", "href", allow_duplicate=True),
+    Input(PLACE, "value"),
+    Input(MONTH, "value"),
+    Input(CATEGORY, "value"),
+    Input(RISK, "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def filter_list(place, month, category, risk, search):
+    query = parse(search)
+    changes = {PLACE: {"place": place}, MONTH: {"month": month}, CATEGORY: {"category": category},
+               RISK: {"risk": ",".join(r for r in RISK_LEVELS if r in (risk or []))}}[ctx.triggered_id]
+    if all(query.get(key, "") == (value or "") for key, value in changes.items()):
+        return dash.no_update
+    return href("/overdue", query, **changes)

@@ -1,0 +1,128 @@
+"""总览 Overview: the three rates against 100%, a map and ranked bars of the places below, the trend."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, ctx, dcc, html
+
+from dashboard import context, figures, queries
+from dashboard.components import (
+    KPI_RATES,
+    level_name,
+    make_breadcrumbs,
+    make_chart,
+    make_kpis,
+    make_message,
+    make_month_select,
+)
+from dashboard.i18n import t
+from dashboard.urls import carried, href, parse
+
+dash.register_page(__name__, path="/", title="探访关爱看板 · 总览")
+
+MAP = "overview-map"
+BARS = "overview-bars"
+MONTH = "overview-month"
+RATE = "overview-rate"
+
+
+def skeleton() -> html.Div:
+    """The components this page's callbacks use (for callback validation)."""
+    return html.Div([dcc.Graph(id=MAP), dcc.Graph(id=BARS), dbc.Select(id=MONTH), dbc.RadioItems(id=RATE)])
+
+
+def layout(place: str | None = None, month: str | None = None, rate: str = "visit_rate_home", lang: str = "zh",
+           **_query) -> html.Div:
+    wh, scope = context.warehouse(), context.scope()
+    query = {"place": place, "month": month, "rate": rate, "lang": lang}
+    months = queries.months(wh)
+    if months.empty:
+        return make_message(t("no_data", lang), "warning")
+    try:
+        target = queries.place(wh, place, scope) if place else queries.root_place(wh, scope)
+    except queries.OutOfScope:
+        return make_message(t("out_of_scope", lang), "danger")
+    if target.level == "community":
+        return dcc.Location(id="overview-to-community", href=href("/community", query), refresh="callback-nav")
+    month = month if month in set(months["month"]) else months["month"].iloc[0]
+    rate = rate if rate in queries.RATES else "visit_rate_home"
+    history = queries.place_months(wh, target, scope, until=month)
+    kids = queries.children_month(wh, target, month, scope)
+    child_level = level_name(kids["level"].iloc[0], lang) if len(kids) else ""
+    as_of = pd.Timestamp(months.loc[months["month"] == month, "as_of"].iloc[0]).date()
+    return html.Div([
+        html.Div([
+            make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),
+            html.Div([
+                make_month_select(months, month, lang, MONTH),
+                html.Span(t("data_date", lang, date=as_of), className="data-date ms-3", id="data-date"),
+            ], className="d-flex align-items-center"),
+        ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
+        make_kpis(history, lang),
+        dbc.Row([
+            dbc.Col(html.Div([
+                dbc.Label(t("map_colour_by", lang), className="me-2 mb-0"),
+                dbc.RadioItems(id=RATE, value=rate, inline=True,
+                               options=[{"label": t(r, lang), "value": r} for r in KPI_RATES]),
+            ], className="d-flex align-items-center flex-wrap"), width=12),
+        ], className="mt-3 mb-2"),
+        dbc.Row([
+            dbc.Col(make_map(wh, target, kids, rate, child_level, lang), lg=7),
+            dbc.Col(make_chart(BARS, figures.ranked_bars(
+                kids, rate, t("ranked_title", lang, level=child_level, rate=t(rate, lang)), lang),
+                f"{target.short_name}_{month}_{rate}_排名", lang, note=t("drill_hint", lang)), lg=5),
+        ], className="g-3"),
+        dbc.Row([
+            dbc.Col(make_chart("overview-trend", figures.trend_figure(history, t("trend_title", lang), lang),
+                               f"{target.short_name}_趋势", lang), lg=7),
+            dbc.Col(make_categories(wh, target, month, scope, history, lang), lg=5),
+        ], className="g-3 mt-1"),
+    ])
+
+
+def make_map(wh, target, kids: pd.DataFrame, rate: str, child_level: str, lang: str) -> dbc.Card:
+    shapes = queries.shapes(wh, list(kids["code"]))
+    title = t("map_title", lang, place=target.short_name, level=child_level, rate=t(rate, lang))
+    missing = kids[~kids["code"].isin(shapes["code"])]
+    notes = []
+    if shapes["is_schematic"].any():
+        notes.append(t("schematic_note", lang))
+    if len(missing):
+        notes.append(t("map_missing_shapes", lang, count=len(missing), names="、".join(missing["short_name"])))
+    figure = figures.map_figure(kids, shapes, rate, title, lang)
+    return make_chart(MAP, figure, f"{target.short_name}_{rate}_地图", lang, note=" · ".join(notes) or None)
+
+
+def make_categories(wh, target, month: str, scope: str, history: pd.DataFrame, lang: str) -> dbc.Card:
+    current = history.iloc[-1]
+    note = t("categories_note", lang, total=int(current["special_count"]), multi=int(current["multi_category_count"]))
+    figure = figures.category_bars(queries.categories(wh, target, month, scope), t("categories_title", lang), lang)
+    return make_chart("overview-categories", figure, f"{target.short_name}_{month}_类别", lang, note=note)
+
+
+@callback(
+    Output("url", "href", allow_duplicate=True),
+    Input(MAP, "clickData"),
+    Input(BARS, "clickData"),
+    Input(MONTH, "value"),
+    Input(RATE, "value"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def navigate(map_click, bar_click, month, rate, search):
+    query = parse(search)
+    if ctx.triggered_id in (MAP, BARS):
+        click = map_click if ctx.triggered_id == MAP else bar_click
+        code = click["points"][0]["customdata"] if click else None
+        if not code:
+            return dash.no_update
+        level = queries.place(context.warehouse(), code, context.scope()).level
+        path = "/community" if level == "community" else "/"
+        return href(path, carried(query), place=code, rate=query.get("rate"))
+    if ctx.triggered_id == MONTH and month != query.get("month"):
+        return href("/", query, month=month)
+    if ctx.triggered_id == RATE and rate != query.get("rate", "visit_rate_home"):
+        return href("/", query, rate=rate)
+    return dash.no_update

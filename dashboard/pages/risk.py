@@ -1,0 +1,78 @@
+"""风险 Risk: risk levels and categories by place (people counted once), open problems, emergencies."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, dcc, html
+
+from dashboard import context, figures, queries, tables
+from dashboard.components import level_name, make_breadcrumbs, make_chart, make_message, make_month_select, make_table
+from dashboard.i18n import t
+from dashboard.urls import carried, href, parse
+
+dash.register_page(__name__, path="/risk", title="探访关爱看板 · 风险")
+
+MONTH = "risk-month"
+BARS = "risk-bars"
+PROBLEMS = "risk-open-problems"
+
+
+def skeleton() -> html.Div:
+    """The components this page's callbacks use (for callback validation)."""
+    return html.Div([dbc.Select(id=MONTH), dcc.Graph(id=BARS)])
+
+
+def layout(place: str | None = None, month: str | None = None, lang: str = "zh", **_query) -> html.Div:
+    wh, scope = context.warehouse(), context.scope()
+    query = {"place": place, "month": month, "lang": lang}
+    months = queries.months(wh)
+    if months.empty:
+        return make_message(t("no_data", lang), "warning")
+    try:
+        target = queries.place(wh, place, scope) if place else queries.root_place(wh, scope)
+    except queries.OutOfScope:
+        return make_message(t("out_of_scope", lang), "danger")
+    month = month if month in set(months["month"]) else months["month"].iloc[0]
+    current = queries.place_months(wh, target, scope, until=month, last=1).iloc[-1]
+    problems = tables.people_table(queries.people(wh, target, month, scope, open_problems=True), lang)
+    export = {"table": "people", "place": target.code, "month": month, "open_problems": True, "lang": lang}
+    charts = []
+    if target.level != "community":
+        risk = queries.risk_by_child(wh, target, month, scope)
+        child_level = level_name(queries.children(wh, target, scope)[0].level, lang) if len(risk) else ""
+        charts.append(dbc.Col(make_chart(BARS, figures.risk_bars(risk, t("risk_by_place", lang, level=child_level),
+                                                                  lang), f"{target.short_name}_{month}_风险", lang,
+                                         note=t("drill_hint", lang)), lg=7))
+    note = t("categories_note", lang, total=int(current["special_count"]), multi=int(current["multi_category_count"]))
+    charts.append(dbc.Col(make_chart("risk-categories", figures.category_bars(
+        queries.categories(wh, target, month, scope), t("categories_title", lang), lang),
+        f"{target.short_name}_{month}_类别", lang, note=note), lg=5))
+    return html.Div([
+        html.Div([
+            make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),
+            make_month_select(months, month, lang, MONTH),
+        ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
+        html.H4(t("risk_title", lang)),
+        html.Div(t("incidents", lang, problems=int(current["problem_visit_count"]),
+                   emergencies=int(current["emergency_visit_count"])), className="mb-2", id="risk-incidents"),
+        dbc.Row(charts, className="g-3"),
+        html.H5(t("open_problems_title", lang, count=len(problems)), className="mt-4"),
+        make_table(PROBLEMS, problems, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=420),
+    ])
+
+
+@callback(
+    Output("url", "href", allow_duplicate=True),
+    Input(MONTH, "value"),
+    Input(BARS, "clickData"),
+    State("url", "search"),
+    prevent_initial_call=True,
+)
+def navigate(month, click, search):
+    query = parse(search)
+    if ctx.triggered_id == BARS and click:
+        return href("/risk", carried(query), place=click["points"][0]["customdata"])
+    if ctx.triggered_id == MONTH and month != query.get("month"):
+        return href("/risk", query, month=month)
+    return dash.no_update

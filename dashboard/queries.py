@@ -1,0 +1,312 @@
+"""The dashboard's one door to DuckDB: read-only, marts only, every query scoped to a place."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+ALL = "all"  # the scope and place of a user who may see every district
+ROOT_LEVEL = "root"
+
+# In every query: the place (aliased t, from place_tree) lies within the scope.
+IN_SCOPE = "($scope = 'all' or $scope in (t.district_code, t.street_code, t.code))"
+
+METRIC_COLUMNS = (
+    "special_count", "eligible_home", "visited_home", "eligible_any", "visited_any", "declined_count",
+    "contact_days_eligible", "contact_days_covered", "alone_count", "fully_covered_count", "disabled_count",
+    "disabled_with_contact", "overdue_count", "not_visited_count", "open_problem_count",
+    "multi_category_count", "problem_visit_count", "emergency_visit_count",
+)
+RATES = {  # rate -> (numerator, denominator)
+    "visit_rate_home": ("visited_home", "eligible_home"),
+    "visit_rate_any": ("visited_any", "eligible_any"),
+    "daily_contact_rate": ("contact_days_covered", "contact_days_eligible"),
+    "help_rate": ("disabled_with_contact", "disabled_count"),
+}
+RISK_ORDER = {"高": 1, "中": 2, "低": 3}
+
+
+class OutOfScope(LookupError):
+    """A place the user may not see, or that does not exist."""
+
+
+@dataclass(frozen=True)
+class Place:
+    code: str
+    level: str  # root | district | street | community
+    name: str
+    short_name: str
+    parent_code: str | None
+
+
+class Warehouse:
+    """Read-only access that follows the file: a load swaps in a new file, readers re-attach to it.
+
+    Each re-attach is a fresh in-memory DuckDB instance, because duckdb.connect(path) would hand
+    back the old, cached database while any connection to it is open.
+    """
+
+    def __init__(self, db_path: Path):
+        self.db_path = Path(db_path)
+        self._lock = threading.Lock()
+        self._root: duckdb.DuckDBPyConnection | None = None
+        self._identity: tuple[int, int] | None = None
+
+    def _current(self) -> duckdb.DuckDBPyConnection:
+        stat = os.stat(self.db_path)
+        identity = (stat.st_ino, stat.st_mtime_ns)
+        with self._lock:
+            if identity != self._identity:
+                root = duckdb.connect()
+                quoted = str(self.db_path).replace("'", "''")
+                root.execute(f"attach '{quoted}' as warehouse (read_only)")
+                self._root, self._identity = root, identity
+            return self._root
+
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        cursor = self._current().cursor()
+        try:
+            cursor.execute("use warehouse")
+            yield cursor
+        finally:
+            cursor.close()
+
+    def frame(self, query: str, params: dict | None = None) -> pd.DataFrame:
+        with self.cursor() as cursor:
+            return cursor.execute(query, _used(query, params)).df()
+
+    def rows(self, query: str, params: dict | None = None) -> list[tuple]:
+        with self.cursor() as cursor:
+            return cursor.execute(query, _used(query, params)).fetchall()
+
+
+def _used(query: str, params: dict | None) -> dict:
+    """The parameters a query refers to: DuckDB rejects unused ones, and filters come and go."""
+    names = set(re.findall(r"\$(\w+)", query))
+    return {key: value for key, value in (params or {}).items() if key in names}
+
+
+# --- places ------------------------------------------------------------------------------------
+
+
+def root_place(wh: Warehouse, scope: str = ALL) -> Place:
+    """Where the overview starts: the scope itself, or the only district, or all districts."""
+    if scope != ALL:
+        return place(wh, scope, scope)
+    districts = wh.rows("select code from place_tree where level = 'district' order by code")
+    if len(districts) == 1:
+        return place(wh, districts[0][0], scope)
+    return Place(ALL, ROOT_LEVEL, "全部辖区", "全部", None)
+
+
+def place(wh: Warehouse, code: str, scope: str = ALL) -> Place:
+    if code == ALL and scope == ALL:
+        return root_place(wh, scope)
+    rows = wh.rows(
+        f"select code, level, name, short_name, parent_code from place_tree t where code = $code and {IN_SCOPE}",
+        {"code": code, "scope": scope},
+    )
+    if not rows:
+        raise OutOfScope(code)
+    return Place(*rows[0])
+
+
+def ancestors(wh: Warehouse, target: Place, scope: str = ALL) -> list[Place]:
+    """From the top the user may see down to `target` (for breadcrumbs)."""
+    top = root_place(wh, scope)
+    chain = [target]
+    while chain[0].code != top.code and chain[0].parent_code:
+        try:
+            chain.insert(0, place(wh, chain[0].parent_code, scope))
+        except OutOfScope:
+            break
+    if chain[0].code != top.code:
+        chain.insert(0, top)
+    return chain
+
+
+def children(wh: Warehouse, parent: Place, scope: str = ALL) -> list[Place]:
+    condition = "t.level = 'district'" if parent.level == ROOT_LEVEL else "t.parent_code = $parent"
+    rows = wh.rows(
+        f"""select code, level, name, short_name, parent_code from place_tree t
+        where {condition} and {IN_SCOPE} order by code""",
+        {"parent": parent.code, "scope": scope},
+    )
+    return [Place(*row) for row in rows]
+
+
+def all_places(wh: Warehouse, scope: str = ALL) -> pd.DataFrame:
+    """Every place the user may pick: code, level, name, parent name."""
+    return wh.frame(
+        f"""select t.code, t.level, t.name, t.short_name, p.short_name as parent_short_name
+        from place_tree t left join place_tree p on p.code = t.parent_code
+        where {IN_SCOPE} order by t.code""",
+        {"scope": scope},
+    )
+
+
+def configured_categories(wh: Warehouse) -> list[str]:
+    return wh.rows("select special_categories from cfg_settings")[0][0]
+
+
+# --- months ------------------------------------------------------------------------------------
+
+
+def months(wh: Warehouse) -> pd.DataFrame:
+    """Reported months, newest first, with the as-of date of each."""
+    return wh.frame("select month, month_start, as_of from month_frame order by month_start desc")
+
+
+# --- figures per place -----------------------------------------------------------------------
+
+
+def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
+    for rate, (numerator, denominator) in RATES.items():
+        frame[rate] = (frame[numerator] / frame[denominator].where(frame[denominator] > 0)).astype("Float64")
+    return frame
+
+
+def place_months(wh: Warehouse, target: Place, scope: str = ALL, until: str | None = None,
+                 last: int = 13) -> pd.DataFrame:
+    """The place's counts and rates for `last` months up to `until` (default: the latest), oldest first."""
+    sums = ", ".join(f"sum(m.{c})::bigint as {c}" for c in METRIC_COLUMNS)
+    if target.level == ROOT_LEVEL:
+        where, params = "t.level = 'district'", {}
+    else:
+        where, params = "t.code = $code", {"code": target.code}
+    frame = wh.frame(
+        f"""select m.month, m.month_start, any_value(m.as_of) as as_of, {sums}, max(m.max_gap_days) as max_gap_days
+        from place_months m join place_tree t using (code)
+        where {where} and {IN_SCOPE} and ($until is null or m.month <= $until)
+        group by m.month, m.month_start
+        order by m.month_start desc limit $last""",
+        params | {"scope": scope, "last": last, "until": until},
+    )
+    return _with_rates(frame.iloc[::-1].reset_index(drop=True))
+
+
+def children_month(wh: Warehouse, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:
+    """One row per child place for the month, with shapes flags; every child, data or not."""
+    condition = "t.level = 'district'" if parent.level == ROOT_LEVEL else "t.parent_code = $parent"
+    columns = ", ".join(f"m.{c}" for c in METRIC_COLUMNS)
+    frame = wh.frame(
+        f"""select t.code, t.name, t.short_name, t.level, t.has_shape, t.is_schematic, {columns}
+        from place_tree t join place_months m on m.code = t.code and m.month = $month
+        where {condition} and {IN_SCOPE}
+        order by t.code""",
+        {"parent": parent.code, "month": month, "scope": scope},
+    )
+    return _with_rates(frame)
+
+
+def shapes(wh: Warehouse, codes: list[str]) -> pd.DataFrame:
+    return wh.frame(
+        "select code, geometry, is_schematic, centroid_lon, centroid_lat from division_shapes where code in $codes",
+        {"codes": codes},
+    )
+
+
+def categories(wh: Warehouse, target: Place, month: str, scope: str = ALL) -> pd.DataFrame:
+    """People per category (each person once per category), largest first."""
+    where = "t.level = 'district'" if target.level == ROOT_LEVEL else "t.code = $code"
+    return wh.frame(
+        f"""select c.category, sum(c.people_count)::bigint as people_count
+        from category_months c join place_tree t using (code)
+        join month_frame f on f.month_start = c.month_start
+        where f.month = $month and {where} and {IN_SCOPE}
+        group by c.category order by people_count desc, c.category""",
+        {"code": target.code, "month": month, "scope": scope},
+    )
+
+
+def risk_by_child(wh: Warehouse, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:
+    condition = "t.level = 'district'" if parent.level == ROOT_LEVEL else "t.parent_code = $parent"
+    return wh.frame(
+        f"""select t.code, t.short_name, r.risk_level, r.people_count, r.overdue_count, r.open_problem_count
+        from risk_months r join place_tree t using (code)
+        join month_frame f on f.month_start = r.month_start
+        where f.month = $month and {condition} and {IN_SCOPE}
+        order by t.code, r.risk_level""",
+        {"parent": parent.code, "month": month, "scope": scope},
+    )
+
+
+# --- people (masked) ---------------------------------------------------------------------------
+
+PEOPLE_COLUMNS = """
+    e.elder_name_masked as name, e.id_number_masked as id_number, e.phone_masked as phone,
+    s.short_name as street, c.short_name as community, m.age, m.categories, m.risk_level,
+    m.last_visit_date, m.last_visit_method, m.last_home_visit_date, m.due_date, m.overdue_days,
+    m.is_overdue, m.is_not_visited_this_month, m.has_open_problem, m.last_visit_outcome, e.consent,
+    m.is_eligible_home, m.visited_home"""
+
+
+def people(wh: Warehouse, target: Place, month: str, scope: str = ALL, *, work_list: bool = False,
+           category: str | None = None, risk: tuple[str, ...] = (), open_problems: bool = False,
+           limit: int = 5000) -> pd.DataFrame:
+    """Special-difficulty elders of a place in a month, masked; the work list keeps overdue and 本月未访."""
+    where = ["m.is_special", "m.is_active_at_as_of or m.is_active_in_month"]
+    if target.level != ROOT_LEVEL:
+        where.append("$code in (m.district_code, m.street_code, m.community_code)")
+    if work_list:
+        where.append("(m.is_overdue or m.is_not_visited_this_month)")
+    if category:
+        where.append("list_contains(m.categories || case when m.is_aged then ['高龄'] else [] end, $category)")
+    if risk:
+        where.append("list_contains($risk, m.risk_level)")
+    if open_problems:
+        where.append("m.has_open_problem")
+    return wh.frame(
+        f"""select {PEOPLE_COLUMNS}
+        from elder_months m
+        join month_frame f on f.month_start = m.month_start
+        join elders e using (elder_id)
+        join place_tree t on t.code = m.community_code
+        join place_tree s on s.code = m.street_code
+        join place_tree c on c.code = m.community_code
+        where f.month = $month and {IN_SCOPE} and {" and ".join(f"({w})" for w in where)}
+        order by case m.risk_level when '高' then 1 when '中' then 2 else 3 end, m.overdue_days desc,
+                 m.is_not_visited_this_month desc, s.code, c.code, e.elder_name_masked
+        limit $limit""",
+        {"code": target.code, "month": month, "scope": scope, "category": category, "risk": list(risk),
+         "limit": limit},
+    )
+
+
+# --- data ----------------------------------------------------------------------------------------
+
+
+def loads(wh: Warehouse) -> pd.DataFrame:
+    return wh.frame(
+        """select load_id, file_name, kind, loaded_at, rows_read, rows_loaded, rows_rejected, warning_count,
+                  report_date
+        from loads order by load_id desc"""
+    )
+
+
+def rejects(wh: Warehouse, limit: int = 2000) -> pd.DataFrame:
+    """Rejected rows with reasons; raw values are not shown here (they hold unmasked personal data)."""
+    return wh.frame(
+        """select r.load_id, r.file_name, r.sheet_name, r.row_number, r.reason
+        from rejects r order by r.load_id desc, r.sheet_name, r.row_number limit $limit""",
+        {"limit": limit},
+    )
+
+
+def freshness(wh: Warehouse, scope: str = ALL) -> pd.DataFrame:
+    return wh.frame(
+        f"""select f.street_name, f.latest_visit_date, f.visit_count, f.roster_file, f.roster_date,
+                   f.contacts_file, f.contacts_date
+        from street_freshness f join place_tree t on t.code = f.street_code
+        where {IN_SCOPE} order by f.street_code""",
+        {"scope": scope},
+    )

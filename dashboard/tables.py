@@ -1,0 +1,83 @@
+"""Tables shown on screens and exported to Excel/CSV: one builder each, so exports match the screen."""
+
+from __future__ import annotations
+
+import io
+
+import pandas as pd
+
+from dashboard import queries
+from dashboard.i18n import t, value_label
+
+PEOPLE_COLUMNS = ("name", "id_number", "phone", "street", "community", "age", "categories", "risk_level",
+                  "last_visit_date", "last_visit_method", "last_home_visit_date", "due_date", "overdue_days",
+                  "status")
+LOAD_COLUMNS = ("file_name", "kind", "loaded_at", "rows_read", "rows_loaded", "rows_rejected", "warning_count",
+                "report_date")
+REJECT_COLUMNS = ("file_name", "sheet_name", "row_number", "reason")
+FRESHNESS_COLUMNS = ("street_name", "latest_visit_date", "visit_count", "roster_file", "roster_date",
+                     "contacts_file", "contacts_date")
+
+
+def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    for column in frame.columns:
+        if pd.api.types.is_datetime64_any_dtype(frame[column]):
+            frame[column] = frame[column].dt.strftime("%Y-%m-%d").where(frame[column].notna(), "")
+    return frame
+
+
+def people_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Masked people with their status, in the display order of the work list."""
+    status = [t("status_overdue", lang) if overdue else t("status_not_visited", lang) if not_visited
+              else t("status_ok", lang)
+              for overdue, not_visited in zip(frame["is_overdue"], frame["is_not_visited_this_month"], strict=True)]
+    shown = frame.assign(
+        categories=["、".join(value_label(c, lang) for c in cats) for cats in frame["categories"]],
+        risk_level=[value_label(r, lang) for r in frame["risk_level"]],
+        last_visit_method=[value_label(m, lang) for m in frame["last_visit_method"]],
+        status=status,
+    )
+    return _dates_as_text(shown[list(PEOPLE_COLUMNS)].copy())
+
+
+def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, str]:
+    """The rows (display columns) and a file name for an export spec stored beside a table.
+
+    The spec comes from the browser; the scope does not, so a user can only export what they may see.
+    """
+    lang = spec.get("lang", "zh")
+    kind = spec["table"]
+    if kind == "people":
+        target = queries.place(wh, spec["place"], scope)
+        frame = people_table(queries.people(
+            wh, target, spec["month"], scope, work_list=spec.get("work_list", False),
+            category=spec.get("category"), risk=tuple(spec.get("risk") or ()),
+            open_problems=spec.get("open_problems", False), limit=1_000_000), lang)
+        return frame, f"{target.short_name}_{spec['month']}_{'逾期名单' if spec.get('work_list') else '名单'}"
+    if kind == "loads":
+        frame = queries.loads(wh)
+        frame["kind"] = [t(f"kind_{k}", lang) for k in frame["kind"]]
+        return _dates_as_text(frame[list(LOAD_COLUMNS)]), "导入记录"
+    if kind == "rejects":
+        return queries.rejects(wh, limit=1_000_000)[list(REJECT_COLUMNS)], "拒收的行"
+    if kind == "freshness":
+        return _dates_as_text(queries.freshness(wh, scope)[list(FRESHNESS_COLUMNS)]), "数据新鲜度"
+    raise ValueError(f"unknown table {kind}")
+
+
+def headers(columns: tuple[str, ...], lang: str) -> list[tuple[str, str]]:
+    return [(column, t(f"col_{column}", lang)) for column in columns]
+
+
+def to_file(frame: pd.DataFrame, columns: tuple[str, ...], lang: str, file_format: str) -> bytes:
+    """Excel or CSV (UTF-8 with BOM, so that Excel opens Chinese correctly) with display headers."""
+    named = frame.rename(columns=dict(headers(columns, lang)))
+    if file_format == "csv":
+        return named.to_csv(index=False).encode("utf-8-sig")
+    buffer = io.BytesIO()
+    named.to_excel(buffer, index=False, engine="openpyxl")
+    return buffer.getvalue()
+
+
+COLUMNS = {"people": PEOPLE_COLUMNS, "loads": LOAD_COLUMNS, "rejects": REJECT_COLUMNS,
+           "freshness": FRESHNESS_COLUMNS}
