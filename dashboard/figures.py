@@ -180,5 +180,6 @@ def risk_bars(risk: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
         ))
     figure.update_layout(**_base_layout(title=dict(text=title, x=0.01, font=dict(size=15)), barmode="stack",
                                         height=max(260, 28 * len(places) + 100),
-                                        legend=dict(orientation="h", y=-0.12), yaxis=dict(autorange="reversed")))
+                                        legend=dict(orientation="h", y=-0.12, traceorder="normal"),
+                                        yaxis=dict(autorange="reversed"), xaxis=dict(tickformat=",d")))
     return figure

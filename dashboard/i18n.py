@@ -22,6 +22,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_svg": ("SVG", "SVG"),
     "download_excel": ("导出 Excel", "Excel"),
     "download_csv": ("导出 CSV", "CSV"),
+    "no_rows": ("没有符合条件的记录", "No rows"),
     # rates and counts
     "visit_rate_home": ("月探访率 (上门)", "Monthly home-visit rate"),
     "visit_rate_any": ("月探访率 (任意方式)", "Monthly visit rate (any method)"),
@@ -126,6 +127,22 @@ VALUE_LABELS_EN = {
     "发现问题": "Problem found", "紧急": "Emergency", "未遇": "Nobody home", "拒访": "Refused",
     "同意": "Agreed", "不同意": "Declined",
 }
+
+
+GRID_LOCALE_ZH = {
+    "page": "第", "of": "/", "to": "至", "more": "更多", "next": "下一页", "last": "末页", "first": "首页",
+    "previous": "上一页", "pageSizeSelectorLabel": "每页行数:", "noRowsToShow": "没有符合条件的记录",
+    "loadingOoo": "加载中…", "filterOoo": "筛选…", "contains": "包含", "notContains": "不包含", "equals": "等于",
+    "notEqual": "不等于", "startsWith": "开头是", "endsWith": "结尾是", "blank": "为空", "notBlank": "不为空",
+    "andCondition": "且", "orCondition": "或", "lessThan": "小于", "greaterThan": "大于",
+    "lessThanOrEqual": "小于等于", "greaterThanOrEqual": "大于等于", "inRange": "介于",
+    "ariaPageSizeSelectorLabel": "每页行数",
+}
+
+
+def grid_locale(lang: str) -> dict[str, str]:
+    """AG Grid's own words (pagination, filters) in the page's language."""
+    return GRID_LOCALE_ZH if lang == "zh" else {}
 
 
 def value_label(value: str | None, lang: str = "zh") -> str:

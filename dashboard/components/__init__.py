@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.i18n import t
+from dashboard.i18n import grid_locale, t
 from dashboard import queries
 from dashboard.queries import Place
 from dashboard.urls import carried, href
@@ -48,8 +48,10 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
     column_defs = [{"field": field, "headerName": header, "filter": True, "sortable": True, "resizable": True}
                    for field, header in columns]
     grid = dag.AgGrid(
-        id=table_id, rowData=frame.to_dict("records"), columnDefs=column_defs,
-        defaultColDef={"flex": 1, "minWidth": 90}, dashGridOptions={"pagination": True, "paginationPageSize": 50},
+        id=table_id, rowData=frame.to_dict("records"), columnDefs=column_defs, columnSize="autoSize",
+        defaultColDef={"minWidth": 70},
+        dashGridOptions={"pagination": True, "paginationPageSize": 50, "localeText": grid_locale(lang),
+                         "overlayNoRowsTemplate": t("no_rows", lang)},
         style={"height": height}, className="ag-theme-alpine",
     )
     exports = []

@@ -19,6 +19,7 @@ CATEGORY = "overdue-category"
 RISK = "overdue-risk"
 TABLE = "overdue-people"
 RISK_LEVELS = ("高", "中", "低")
+ALL_CATEGORIES = "all"
 INDENT = {"root": "", "district": "", "street": "\u3000", "community": "\u3000\u3000"}
 
 
@@ -39,7 +40,8 @@ def layout(place: str | None = None, month: str | None = None, category: str | N
         return make_message(t("out_of_scope", lang), "danger")
     month = month if month in set(months["month"]) else months["month"].iloc[0]
     risks = tuple(r for r in (risk or "").split(",") if r in RISK_LEVELS)
-    people = queries.people(wh, target, month, scope, work_list=True, category=category or None, risk=risks)
+    category = None if category in (None, "", ALL_CATEGORIES) else category
+    people = queries.people(wh, target, month, scope, work_list=True, category=category, risk=risks)
     shown = tables.people_table(people, lang)
     export = {"table": "people", "place": target.code, "month": month, "work_list": True, "category": category,
               "risk": list(risks), "lang": lang}
@@ -61,14 +63,14 @@ def make_filters(wh, scope, target, months, month, category, risks, lang) -> dbc
     root = queries.root_place(wh, scope)
     if root.level == queries.ROOT_LEVEL:
         place_options.insert(0, {"label": root.name, "value": root.code})
-    category_options = [{"label": t("all_categories", lang), "value": ""}] + [
+    category_options = [{"label": t("all_categories", lang), "value": ALL_CATEGORIES}] + [
         {"label": value_label(c, lang), "value": c} for c in queries.configured_categories(wh)]
     return dbc.Row([
         dbc.Col([dbc.Label(t("place", lang), html_for=PLACE),
                  dbc.Select(id=PLACE, value=target.code, options=place_options, size="sm")], md=4),
         dbc.Col([make_month_select(months, month, lang, MONTH)], md=2, className="d-flex align-items-end"),
         dbc.Col([dbc.Label(t("filter_category", lang), html_for=CATEGORY),
-                 dbc.Select(id=CATEGORY, value=category or "", options=category_options, size="sm")], md=3),
+                 dbc.Select(id=CATEGORY, value=category or ALL_CATEGORIES, options=category_options, size="sm")], md=3),
         dbc.Col([dbc.Label(t("filter_risk", lang)),
                  dbc.Checklist(id=RISK, value=list(risks), inline=True,
                                options=[{"label": value_label(r, lang), "value": r} for r in RISK_LEVELS])], md=3),
@@ -86,6 +88,7 @@ def make_filters(wh, scope, target, months, month, category, risks, lang) -> dbc
 )
 def filter_list(place, month, category, risk, search):
     query = parse(search)
+    category = None if category == ALL_CATEGORIES else category
     changes = {PLACE: {"place": place}, MONTH: {"month": month}, CATEGORY: {"category": category},
                RISK: {"risk": ",".join(r for r in RISK_LEVELS if r in (risk or []))}}[ctx.triggered_id]
     if all(query.get(key, "") == (value or "") for key, value in changes.items()):

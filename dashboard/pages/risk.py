@@ -58,7 +58,8 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
                    emergencies=int(current["emergency_visit_count"])), className="mb-2", id="risk-incidents"),
         dbc.Row(charts, className="g-3"),
         html.H5(t("open_problems_title", lang, count=len(problems)), className="mt-4"),
-        make_table(PROBLEMS, problems, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=420),
+        make_table(PROBLEMS, problems, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=420)
+        if len(problems) else make_message(t("no_rows", lang), "light"),
     ])
 
 

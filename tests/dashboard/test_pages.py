@@ -1,0 +1,229 @@
+"""Queries, page layouts and callbacks on a real warehouse file, called directly (no browser)."""
+
+import os
+from contextvars import copy_context
+
+import pandas as pd
+import pytest
+from dash._callback_context import context_value
+from dash._utils import AttributeDict
+
+from dashboard import queries, tables
+from dashboard.app import create_app
+from etl.ingest import ingest
+from etl.settings import Settings, default_config_text, parse_config
+from tests.conftest import make_id
+from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
+
+QUANYECHANG, NANSHI = "120101001000", "120101006000"
+HUAYUANLU, BINXI, QINGYOU = "120101001001", "120101001002", "120101006001"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory) -> Settings:
+    folder = tmp_path_factory.mktemp("dashboard")
+    people = [
+        (make_id("19400101", 1), "花园路", "劝业场街道", "独居、失能"),  # 高 risk, visited
+        (make_id("19560101", 2), "花园路", "劝业场街道", "空巢"),  # not visited
+        (make_id("19560101", 3), "滨西", "劝业场街道", "失能"),  # visited by phone only
+        (make_id("19560101", 4), "庆有西里", "南市街道", "孤寡"),  # visited
+    ]
+    roster = write_csv(folder / "roster.csv", [ROSTER_HEADER] + [
+        roster_row(n, pid, name=f"王{n}号", community=c, street=s, categories=cat)
+        for n, (pid, c, s, cat) in enumerate(people, 1)])
+    visits = write_csv(folder / "visits.csv", [
+        VISIT_HEADER, visit_row(people[0][0], "2026-10-05", community="花园路"),
+        visit_row(people[2][0], "2026-10-06", method="电话问候", community="滨西"),
+        visit_row(people[3][0], "2026-10-07", community="庆有西里"),
+        visit_row(people[3][0], "2026-09-07", community="庆有西里"),
+    ])
+    result = Settings(db_path=folder / "w.duckdb", config=parse_config(default_config_text()))
+    ingest([roster, visits], result)
+    return result
+
+
+@pytest.fixture(scope="module")
+def wh(settings) -> queries.Warehouse:
+    return queries.Warehouse(settings.db_path)
+
+
+def render(app, layout, **query):
+    with app.server.test_request_context("/"):
+        return layout(**query)
+
+
+def texts(component) -> list[str]:
+    """Every string shown in a component tree."""
+    found = []
+
+    def walk(node):
+        if isinstance(node, str):
+            found.append(node)
+        elif isinstance(node, list | tuple):
+            for child in node:
+                walk(child)
+        elif hasattr(node, "children"):
+            walk(node.children)
+            for attribute in ("label", "value"):
+                if isinstance(getattr(node, attribute, None), str):
+                    found.append(getattr(node, attribute))
+    walk(component)
+    return found
+
+
+def find(component, component_id):
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children] if children is not None else []:
+        if (hit := find(child, component_id)) is not None:
+            return hit
+    return None
+
+
+# --- queries -------------------------------------------------------------------------------------
+
+
+def test_the_only_district_is_the_root(wh):
+    assert queries.root_place(wh).name == "和平区"
+
+
+def test_place_months_recount_rates_from_people(wh):
+    street = queries.place(wh, QUANYECHANG)
+    october = queries.place_months(wh, street, until="2026-10").iloc[-1]
+    assert (october["visited_home"], october["eligible_home"], october["visit_rate_home"]) == (1, 3, 1 / 3)
+    assert (october["visited_any"], october["eligible_any"]) == (2, 3)
+
+
+def test_people_are_masked_and_work_list_keeps_the_unvisited(wh):
+    street = queries.place(wh, QUANYECHANG)
+    work = queries.people(wh, street, "2026-10", work_list=True)
+    assert sorted(work["community"]) == ["滨西", "花园路"]
+    assert all(name.endswith("**") for name in work["name"])
+    assert all("*" * 10 in id_number for id_number in work["id_number"])
+
+
+def test_a_scope_hides_every_other_place(wh):
+    with pytest.raises(queries.OutOfScope):
+        queries.place(wh, NANSHI, scope=QUANYECHANG)
+    assert [p.code for p in queries.children(wh, queries.place(wh, "120101000000"), scope=QUANYECHANG)] == [QUANYECHANG]
+    people = queries.people(wh, queries.root_place(wh, QUANYECHANG), "2026-10", scope=QUANYECHANG)
+    assert set(people["street"]) == {"劝业场"}
+
+
+def test_exports_are_scoped_on_the_server_whatever_the_browser_asks(wh):
+    with pytest.raises(queries.OutOfScope):
+        tables.build({"table": "people", "place": NANSHI, "month": "2026-10"}, wh, QUANYECHANG)
+
+
+def test_export_rows_equal_the_screen_rows(wh):
+    spec = {"table": "people", "place": QUANYECHANG, "month": "2026-10", "work_list": True, "lang": "zh"}
+    frame, name = tables.build(spec, wh, queries.ALL)
+    on_screen = tables.people_table(queries.people(wh, queries.place(wh, QUANYECHANG), "2026-10", work_list=True), "zh")
+    pd.testing.assert_frame_equal(frame, on_screen)
+    csv_text = tables.to_file(frame, tables.PEOPLE_COLUMNS, "zh", "csv").decode("utf-8-sig")
+    assert csv_text.splitlines()[0].startswith("姓名,身份证号,电话") and len(csv_text.splitlines()) == 3
+    assert name == "劝业场_2026-10_逾期名单"
+
+
+def test_the_dashboard_follows_the_file_a_load_swaps_in(settings, tmp_path):
+    path = tmp_path / "live.duckdb"
+    path.write_bytes(settings.db_path.read_bytes())
+    wh = queries.Warehouse(path)
+    assert wh.rows("select count(*) from loads")[0][0] == 2
+    newer = Settings(db_path=tmp_path / "newer.duckdb", config=settings.config)
+    ingest([write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, make_id("19500101", 9))])], newer)
+    os.replace(newer.db_path, path)  # what a load does
+    assert wh.rows("select count(*) from loads")[0][0] == 1
+
+
+# --- pages ---------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def app(settings):
+    return create_app(settings)
+
+
+@pytest.fixture(scope="module")
+def pages(app):
+    import sys
+
+    import dash
+    return {page["path"]: sys.modules[page["module"]] for page in dash.page_registry.values()}
+
+
+def test_overview_shows_the_rates_with_counts_and_the_data_date(app, pages):
+    page = render(app, pages["/"].layout, month="2026-10")
+    shown = texts(page)
+    assert "50.0%" in shown and "2 / 4 · 目标 100%" in shown  # home visits: 2 of 4 elders
+    assert "较上月 +25.0 个百分点" in shown  # September: 1 of 4
+    assert "数据截至 2026-10-07" in shown  # the latest visit loaded
+
+
+def test_overview_of_a_street_maps_its_communities(app, pages):
+    page = render(app, pages["/"].layout, place=QUANYECHANG, month="2026-10")
+    figure = find(page, "overview-map").figure
+    locations = {code for trace in figure["data"] for code in trace["locations"]}
+    assert {HUAYUANLU, BINXI} <= locations and QINGYOU not in locations
+
+
+def test_zero_denominators_say_so_instead_of_a_percentage(app, pages):
+    page = render(app, pages["/"].layout, place=NANSHI, month="2026-10")
+    help_card = find(page, "kpi-help_rate")
+    assert "本月无应统计对象" in " ".join(texts(help_card)) and "—" in texts(help_card)
+
+
+def test_community_page_lists_its_masked_people(app, pages):
+    page = render(app, pages["/community"].layout, place=HUAYUANLU, month="2026-10")
+    rows = find(page, "community-people").rowData
+    assert sorted(r["name"] for r in rows) == ["王**", "王**"]
+    assert {r["status"] for r in rows} == {"已访", "本月未访"}
+
+
+def test_overdue_filters_come_from_the_url(app, pages):
+    page = render(app, pages["/overdue"].layout, place=QUANYECHANG, month="2026-10", category="失能", risk="中")
+    rows = find(page, "overdue-people").rowData
+    assert [(r["community"], r["risk_level"]) for r in rows] == [("滨西", "中")]
+    assert find(page, "overdue-category").value == "失能" and find(page, "overdue-risk").value == ["中"]
+
+
+def test_english_labels(app, pages):
+    shown = texts(render(app, pages["/"].layout, month="2026-10", lang="en"))
+    assert "Monthly home-visit rate" in shown and "月探访率 (上门)" not in shown
+
+
+def test_a_place_outside_the_scope_is_refused(settings, pages):
+    scoped = create_app(settings, scope=QUANYECHANG)
+    page = render(scoped, pages["/"].layout, place=NANSHI)
+    assert texts(page) == ["没有找到这个地区, 或您无权查看"]
+
+
+def run_callback(callback, triggered: str, *args):
+    def call():
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": triggered, "value": None}]))
+        return callback(*args)
+    return copy_context().run(call)
+
+
+def test_clicking_a_street_on_the_map_navigates_to_that_street(app, pages):
+    click = {"points": [{"customdata": QUANYECHANG}]}
+    with app.server.test_request_context("/"):
+        target = run_callback(pages["/"].navigate, "overview-map.clickData", click, None, "2026-10",
+                              "visit_rate_home", "?month=2026-10&lang=zh")
+    assert target == f"/?month=2026-10&lang=zh&place={QUANYECHANG}"
+
+
+def test_clicking_a_community_opens_its_page(app, pages):
+    click = {"points": [{"customdata": HUAYUANLU}]}
+    with app.server.test_request_context("/"):
+        target = run_callback(pages["/"].navigate, "overview-bars.clickData", None, click, "2026-10",
+                              "visit_rate_home", f"?place={QUANYECHANG}&month=2026-10")
+    assert target == f"/community?month=2026-10&place={HUAYUANLU}"
+
+
+def test_choosing_a_risk_level_puts_it_in_the_url(app, pages):
+    with app.server.test_request_context("/"):
+        target = run_callback(pages["/overdue"].filter_list, "overdue-risk.value", None, None, None, ["低", "高"],
+                              "?month=2026-10")
+    assert target == "/overdue?month=2026-10&risk=%E9%AB%98%2C%E4%BD%8E"
