@@ -76,7 +76,7 @@ def make_navbar(pathname: str, query: dict) -> dbc.Navbar:
         dbc.NavbarBrand(t("app_title", lang), href=href("/", carried(query))),
         dbc.Nav(links, className="me-auto"),
         dbc.Nav([switch]),
-    ], fluid=True), dark=True, className="cv-navbar mb-3", style={"backgroundColor": "#1f4e79"})
+    ], fluid=True), color="#1f4e79", dark=True, className="mb-3")
 
 
 @callback(Output("navbar", "children"), Input("url", "pathname"), Input("url", "search"))

@@ -93,7 +93,7 @@ def _view(shapes: pd.DataFrame) -> tuple[dict, float]:
     if not lons:
         return {"lon": 117.2, "lat": 39.12}, 11
     span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.3, 1e-4)
-    zoom = max(min(math.log2(360 / span) - 0.9, 16), 3)
+    zoom = max(min(math.log2(360 / span) - 0.45, 16), 3)
     return {"lon": (min(lons) + max(lons)) / 2, "lat": (min(lats) + max(lats)) / 2}, round(zoom, 2)
 
 
@@ -110,23 +110,30 @@ def _rate_parts(rate: str) -> tuple[str, str]:
 
 
 def ranked_bars(places: pd.DataFrame, rate: str, title: str, lang: str = "zh") -> go.Figure:
-    """Places ranked by `rate`, lowest (most lagging) on top; places without a rate listed last."""
+    """Places ranked by `rate` as dots on the map's colour scale, most lagging on top.
+
+    Dots rather than bars from zero: near the target, 96% and 99% must look different.
+    Places without a rate are listed last, labelled, never drawn as 0%.
+    """
     numerator, denominator = _rate_parts(rate)
     # plotly draws the first row at the bottom: places without a rate first, then best to worst
     ranked = places.assign(_missing=places[rate].isna()).sort_values(["_missing", rate], ascending=[False, False])
     labels = [rate_text(r, n, d) if not pd.isna(r) else t("no_denominator", lang)
               for r, n, d in zip(ranked[rate], ranked[numerator], ranked[denominator], strict=True)]
-    values = (ranked[rate].fillna(0) * 100).round(1)
-    figure = go.Figure(go.Bar(
-        x=values, y=ranked["short_name"], orientation="h", text=labels, textposition="outside", cliponaxis=False,
-        customdata=ranked["code"], hovertemplate="%{y}: %{text}<extra></extra>",
-        marker=dict(color=rate_colours(ranked[rate])),
+    zmin, _ = colour_range(ranked[rate])
+    values = [zmin if pd.isna(r) else round(r * 100, 1) for r in ranked[rate]]
+    figure = go.Figure(go.Scatter(
+        x=values, y=ranked["short_name"], mode="markers+text", text=labels, textposition="middle right",
+        customdata=ranked["code"], hovertemplate="%{y}: %{text}<extra></extra>", cliponaxis=False,
+        marker=dict(size=14, color=rate_colours(ranked[rate]), line=dict(color="#51606f", width=1)),
     ))
     figure.add_vline(x=100, line=dict(color=TARGET_COLOUR, dash="dash"), annotation_text=t("target", lang),
                      annotation_position="top")
     figure.update_layout(**_base_layout(
-        title=dict(text=title, x=0.01, font=dict(size=15)), height=max(260, 28 * len(ranked) + 80),
-        xaxis=dict(range=[0, 135], ticksuffix="%", tickvals=[0, 20, 40, 60, 80, 100]), showlegend=False,
+        title=dict(text=title, x=0.01, font=dict(size=15)), height=max(260, 30 * len(ranked) + 90),
+        xaxis=dict(range=[zmin - 1, 100 + (100 - zmin) * 0.9], ticksuffix="%",
+                   tickvals=[v for v in range(int(zmin), 101, 5 if 100 - zmin <= 40 else 20)]),
+        yaxis=dict(showgrid=True, gridcolor="#eef1f4"), showlegend=False,
     ))
     return figure
 

@@ -33,6 +33,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_denominator": ("本月无应统计对象", "Nobody to count this month"),
     "change_pp": ("较上月 {change:+.1f} 个百分点", "{change:+.1f} pp vs last month"),
     "no_change": ("上月无可比数据", "No previous month to compare"),
+    "change_none": ("与上月持平", "Same as last month"),
     "special_count": ("特殊困难老人", "Special-difficulty elders"),
     "declined_count": ("不同意探访", "Declined visits"),
     "overdue_count": ("逾期未访", "Overdue"),

@@ -103,8 +103,12 @@ def make_kpis(history: pd.DataFrame, lang: str) -> dbc.Row:
             detail = t("of_target", lang, numerator=int(current[numerator]), denominator=int(current[denominator]))
             tone = "success" if value >= 0.995 else "warning" if value >= 0.9 else "danger"
         before = None if previous is None else previous[rate]
-        change = (t("change_pp", lang, change=(value - before) * 100)
-                  if not pd.isna(value) and before is not None and not pd.isna(before) else t("no_change", lang))
+        if pd.isna(value) or before is None or pd.isna(before):
+            change = t("no_change", lang)
+        elif abs(value - before) < 0.0005:
+            change = t("change_none", lang)
+        else:
+            change = t("change_pp", lang, change=(value - before) * 100)
         cards.append(dbc.Col(make_kpi_card(t(rate, lang), shown, f"{detail} · {t('target', lang)}", change,
                                            f"kpi-{rate}", tone), xs=12, sm=6, xl=2))
     counts = html.Div([

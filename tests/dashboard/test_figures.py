@@ -47,7 +47,7 @@ def test_places_without_a_shape_are_left_off_the_map():
 def test_ranked_bars_put_the_most_lagging_place_on_top_and_missing_rates_last():
     frame = places({"a": (10, 10), "b": (6, 10), "c": (0, 0), "d": (9, 10)})
     bar = figures.ranked_bars(frame, "visit_rate_home", "title").data[0]
-    # plotly draws the first bar at the bottom
+    # plotly draws the first row at the bottom
     assert list(bar.customdata) == ["c", "a", "d", "b"]
     assert list(bar.text) == ["本月无应统计对象", "100.0% (10/10)", "90.0% (9/10)", "60.0% (6/10)"]
 
