@@ -1,10 +1,10 @@
-"""Synthetic bureau exports (底册, 探访记录, 联系人表) for the demo and benchmarks, deterministic for a seed."""
+"""Synthetic bureau exports (底册, 探访记录, 联系人表) for the demo and benchmarks."""
 
 from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -32,9 +32,9 @@ DISTRICT_ELDERS = 130_000
 CITY_ELDERS = 3_000_000
 CITY_DISTRICTS = 25
 # 80+ elders all count as special (高龄). Real Heping has 12-15% of its 60+ aged 80+, which would
-# make ~17,000 special elders; the design's ~6,000 (Tianjin's list, without 高龄) needs ~2.3%.
-AGED_SHARE = 0.023
-SPECIAL_SHARE_UNDER_80 = 0.0236  # elders under 80 with at least one roster category
+# make ~17,000 special elders; the design's ~6,000 (Tianjin's list, without 高龄) needs ~2.4%.
+AGED_SHARE = 0.024
+SPECIAL_SHARE_UNDER_80 = 0.0245  # elders under 80 with at least one roster category
 SPECIAL_SHARE_80_PLUS = 0.45  # 80+ elders who also carry a roster category
 BAD_ROW_SHARE = 0.0015
 
@@ -149,7 +149,8 @@ OUTCOME_LABELS = (
     ("拒访", "拒绝探访"),
 )
 UNKNOWN_METHOD = "托人带话"
-UNKNOWN_COMMUNITIES = ("幸福里社区", "光明里社区", "和谐家园社区", "阳光花园社区", "建设里社区", "红旗里社区")
+UNKNOWN_COMMUNITIES = ("幸福里社区", "光明里社区", "和谐家园社区", "阳光花园社区", "建设里社区",
+                       "红旗里社区")
 
 NOTES = {  # (method, outcome) -> what the visitor wrote
     (HOME, NORMAL): (
@@ -161,9 +162,13 @@ NOTES = {  # (method, outcome) -> what the visitor wrote
         "检查家中用电用气安全，未发现隐患",
         "与老人聊天谈心，老人情绪稳定",
     ),
-    (HOME, NOT_MET): ("敲门无人应答，已电话联系家属", "老人外出就医，未见到本人", "家中无人，约定次日再访"),
+    (HOME, NOT_MET): (
+        "敲门无人应答，已电话联系家属", "老人外出就医，未见到本人", "家中无人，约定次日再访",
+    ),
     (HOME, REFUSED): ("老人表示不需要探访，已做好解释", "老人不愿开门，隔门询问一切正常"),
-    (PHONE, NORMAL): ("电话问候，老人身体状况良好", "电话联系，老人表示一切正常", "询问老人饮食起居，无异常"),
+    (PHONE, NORMAL): (
+        "电话问候，老人身体状况良好", "电话联系，老人表示一切正常", "询问老人饮食起居，无异常",
+    ),
     (PHONE, NOT_MET): ("电话无人接听", "电话未接通，稍后再次联系"),
     (VIDEO, NORMAL): ("微信视频通话，老人精神状态良好", "视频连线，老人在家休息，状态正常"),
     (VIDEO, NOT_MET): ("视频未接通",),
@@ -348,8 +353,8 @@ class _Diligence:
 
 def _make_diligence(rng: np.random.Generator, n_communities: int, n_months: int) -> _Diligence:
     months = np.arange(n_months)
-    home = np.clip(rng.uniform(0.965, 0.995, (n_communities, 1))
-                   + rng.normal(0, 0.008, (n_communities, n_months)), 0.955, 1.0)
+    home = np.clip(rng.uniform(0.975, 0.998, (n_communities, 1))
+                   + rng.normal(0, 0.006, (n_communities, n_months)), 0.965, 1.0)
     daily = np.clip(rng.uniform(0.972, 0.99, (n_communities, 1))
                     + rng.normal(0, 0.004, (n_communities, n_months)), 0.95, 0.998)
     contact = np.full(n_communities, 0.93)
@@ -394,7 +399,7 @@ def _cat(*parts) -> np.ndarray:
 
 def _text(numbers: np.ndarray, width: int = 0) -> np.ndarray:
     text = np.asarray(numbers).astype(np.int64).astype(str)
-    return np.strings.zfill(text, width) if width else text
+    return np.strings.zfill(text, width) if width and len(text) else text
 
 
 def _format_days(days: np.ndarray, fmt: str, minutes: np.ndarray | None = None) -> np.ndarray:
@@ -493,13 +498,17 @@ def make_elders(rng: np.random.Generator, places: _Places, calendar: _Calendar,
     community = np.repeat(np.arange(n_communities), rng.multinomial(count, weights / weights.sum()))
 
     aged = rng.random(count) < AGED_SHARE
-    young_age = _pick(rng, np.arange(60, 80), count, np.linspace(1.0, 0.55, 20))
+    # Fewer 60-year-olds than 61-year-olds: some who turned 60 are not on the roster yet.
+    young_weights = np.linspace(1.0, 0.55, 20) * np.r_[0.6, np.ones(19)]
+    young_age = _pick(rng, np.arange(60, 80), count, young_weights)
     old_age = _pick(rng, np.arange(80, 103), count, 0.8 ** np.arange(23))
     target_age = np.where(aged, old_age, young_age)
     as_of = _epoch(calendar.as_of)
-    birth = as_of - np.floor((target_age + rng.uniform(0.02, 0.98, count)) * 365.2425).astype(np.int64)
+    years = target_age + rng.uniform(0.02, 0.98, count)
+    birth = as_of - np.floor(years * 365.2425).astype(np.int64)
     y, m, d = _ymd(birth)
-    age = calendar.as_of.year - y - ((calendar.as_of.month * 100 + calendar.as_of.day) < m * 100 + d)
+    before_birthday = (calendar.as_of.month * 100 + calendar.as_of.day) < m * 100 + d
+    age = calendar.as_of.year - y - before_birthday
     female = rng.random(count) < np.select([age >= 80, age >= 70], [0.62, 0.56], 0.52)
 
     other_codes = [c for c in TIANJIN_AREA_CODES if c != places.area_code]
@@ -681,7 +690,7 @@ def _call_minutes(rng: np.random.Generator, n: int) -> np.ndarray:
 
 def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFrame,
                 diligence: _Diligence, calendar: _Calendar) -> pd.DataFrame:
-    """One row per visit or contact attempt, with canonical codes, sorted by day."""
+    """One row per visit or contact attempt, with canonical codes, by community and time."""
     first, last = _active_days(elders, calendar)
     community = elders["community"].to_numpy()
     categories = elders["categories"].to_numpy()
@@ -716,7 +725,7 @@ def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFr
     counts = np.minimum(1 + extra, span[v])
     group, slot, day = _spread(rng, lo[v], hi[v], counts)
     roll = rng.random(len(group))
-    outcome = np.select([roll < 0.0025, roll < 0.0325], [EMERGENCY, PROBLEM], NORMAL)
+    outcome = np.select([roll < 0.0005, roll < 0.0305], [EMERGENCY, PROBLEM], NORMAL)
     add(elder[v][group], day, _home_minutes(rng, len(group)), HOME, outcome)
 
     # 未遇 before the first successful visit of the month, and for some elders never found.
@@ -823,6 +832,8 @@ def make_contacts(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.Data
     elder = np.repeat(covered, np.where(rng.random(len(covered)) < 0.1, 2, 1))
     n = len(elder)
     relation = rng.choice(len(RELATION_NAMES), size=n, p=[0.55, 0.2, 0.15, 0.1])
+    second = np.r_[False, elder[1:] == elder[:-1]]  # a second contact is someone else
+    relation = np.where(second, (np.roll(relation, 1) + 1 + rng.integers(3, size=n)) % 4, relation)
     name = _make_names(rng, rng.random(n) < 0.5, YOUNG_CHARS, 0.6)
     phone = _mobiles(rng, n)
 
@@ -889,7 +900,7 @@ class _Sheet:
     minute: np.ndarray | None = None
     merged_roles: tuple[str, ...] = ()
     ids: np.ndarray | None = None  # canonical ID numbers, aligned with the ID column's values
-    bad_rows: int = field(default=0)
+    bad_rows: int = 0
 
     def column(self, role: str) -> _Column | None:
         return self.columns[self.roles.index(role)] if role in self.roles else None
@@ -947,6 +958,8 @@ def _place_columns(places: _Places, style: _Style, community: np.ndarray) -> lis
 def _id_values(rng: np.random.Generator, ids: np.ndarray, style: _Style) -> np.ndarray:
     """The elders' ID numbers as one file writes them: spaces, lowercase x, legacy 15 digits."""
     n = len(ids)
+    if not n:
+        return _objects([])
     out = ids.astype("<U22")
     spaced = rng.random(n) < style.spaced_ids
     gaps = _cat(np.strings.slice(ids, 0, 6), " ", np.strings.slice(ids, 6, 14), " ",
@@ -971,12 +984,11 @@ def _dates(days: np.ndarray, fmt: str, minutes: np.ndarray | None = None,
     else:
         values = _objects(_format_days(unique // 1440, fmt, unique % 1440))
     column = _Column(values, codes)
-    if blank is not None and blank.any():
-        column.codes = np.where(blank, column.append(None), column.codes)
-    return column
+    return column if blank is None else _optional(column, blank)
 
 
-def _title_lines(style: _Style, title: str, unit: str, reported: date) -> tuple[str | None, str | None]:
+def _title_lines(style: _Style, title: str, unit: str,
+                 reported: date) -> tuple[str | None, str | None]:
     if not style.title_rows:
         return None, None
     return title, f"填报单位：{unit}  填报日期：{reported.year}年{reported.month}月{reported.day}日"
@@ -1085,7 +1097,8 @@ def _visits_sheet(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.Dat
         ("visitor", _Column(_objects(staff["name"].to_numpy()), visitor)),
         ("visitor_role", _Column(_objects(ROLE_NAMES), staff["role"].to_numpy()[visitor])),
         ("findings", _Column(_objects(notes), visits["note"].to_numpy())),
-        ("problem", _Column(_objects([*problems, None]), np.where(issue < 0, len(problems), issue))),
+        ("problem", _Column(_objects([*problems, None]), np.where(issue < 0, len(problems),
+                                                                  issue))),
         ("action", _Column(_objects([*actions, None]), np.where(issue < 0, len(actions), issue))),
     ]
     for role, column in more:
@@ -1094,8 +1107,8 @@ def _visits_sheet(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.Dat
         columns.append(column)
     first = calendar.month_starts[month]
     reported = min(_add_month(first) + timedelta(days=2), calendar.as_of)
-    title, report = _title_lines(
-        style, f"{places.district_name}探访关爱服务记录（{first.year}年{first.month}月）", unit, reported)
+    title = f"{places.district_name}探访关爱服务记录（{first.year}年{first.month}月）"
+    title, report = _title_lines(style, title, unit, reported)
     return _Sheet("visits", roles, headers, columns, _labels(SERIAL_HEADERS, v + 1), title, report,
                   style.total_row, day=day, minute=minute, ids=ids[used])
 
@@ -1183,8 +1196,8 @@ def _plant_bad_rows(rng: np.random.Generator, sheet: _Sheet, share: float, fmt: 
 
 
 def _place_key(name: str) -> str:
-    for suffix in ("街道办事处", "街道", "街", "社区居民委员会", "社区居委会", "居民委员会", "居委会",
-                   "社区", "村民委员会", "村委会", "村"):
+    for suffix in ("街道办事处", "街道", "街", "社区居民委员会", "社区居委会", "居民委员会",
+                   "居委会", "社区", "村民委员会", "村委会", "村"):
         if name.endswith(suffix):
             return name[: -len(suffix)]
     return name
@@ -1291,7 +1304,8 @@ def _write_csv(path: Path, sheet: _Sheet, style: _Style) -> None:
     body = io.BytesIO()
     pa_csv.write_csv(pa.table(arrays, names=names), body, pa_csv.WriteOptions(
         quoting_style="none", quoting_header="none", eol=eol))
-    head = "".join(line + "," * (width - 1) + eol for line in (sheet.title, sheet.report_line) if line)
+    head = "".join(line + "," * (width - 1) + eol
+                   for line in (sheet.title, sheet.report_line) if line)
     tail = "".join(",".join("" if v is None else v for v in row) + eol
                    for row in _trailer(sheet, width))
     text = body.getvalue()
@@ -1338,7 +1352,8 @@ def _write_district(rng: np.random.Generator, out_dir: Path, places: _Places,
     visits = make_visits(rng, elders, staff, diligence, calendar)
     contacts = make_contacts(rng, elders, staff, diligence, calendar)
 
-    known = {_place_key(n) for n in (*places.street_names, *places.community_names)}
+    known = {_place_key(n) for n in (*places.street_names, *places.street_short,
+                                     *places.community_names, *places.community_short)}
     ids = elders["id_number"].to_numpy().astype(str)
     if styles is None:  # city scale: the whole district is one unit
         units = [(places.district_name, np.ones(len(elders), bool), _city_style(rng))]
