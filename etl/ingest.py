@@ -211,7 +211,8 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
                         [(load_id, file_name, message) for message in file_warnings])
     con.execute(
         """insert into load_warnings
-        select $load_id, $file, row_number, unnest(warnings) from staged where len(warnings) > 0""",
+        select $load_id, $file, row_number, unnest(warnings) from staged
+        where reject_reason is null and len(warnings) > 0""",
         {"load_id": load_id, "file": file_name},
     )
     return scalar(con, "select count(*) from load_warnings where load_id = ?", [load_id])

@@ -86,6 +86,29 @@ class MartWarehouse:
         return dict(zip(columns, rows[0], strict=True)) if rows else {}
 
 
+DEMO_AS_OF = dt.date(2026, 10, 31)
+
+
+@pytest.fixture(scope="session")
+def demo_build(tmp_path_factory):
+    """The full Heping demo (about 130,000 elders, 0.7 M visits), generated and loaded once per run."""
+    from etl.demo import write_demo_exports
+    from etl.ingest import ingest
+    from etl.settings import Settings
+
+    folder = tmp_path_factory.mktemp("demo")
+    exports = write_demo_exports(folder / "exports", as_of=DEMO_AS_OF)
+    settings = Settings(db_path=folder / "warehouse.duckdb", config=parse_config(default_config_text()))
+    results = ingest(exports.files, settings)
+    assert all(result.status == "loaded" for result in results), [r for r in results if r.status != "loaded"]
+    return settings, exports, results
+
+
+@pytest.fixture(scope="session")
+def demo_settings(demo_build):
+    return demo_build[0]
+
+
 @pytest.fixture
 def mart_warehouse(request) -> MartWarehouse:
     config_text = getattr(request, "param", None) or default_config_text()

@@ -50,8 +50,7 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
     grid = dag.AgGrid(
         id=table_id, rowData=frame.to_dict("records"), columnDefs=column_defs, columnSize="autoSize",
         defaultColDef={"minWidth": 70},
-        dashGridOptions={"pagination": True, "paginationPageSize": 50, "localeText": grid_locale(lang),
-                         "overlayNoRowsTemplate": t("no_rows", lang)},
+        dashGridOptions={"pagination": True, "paginationPageSize": 50, "localeText": grid_locale(lang)},
         style={"height": height}, className="ag-theme-alpine",
     )
     exports = []

@@ -1,0 +1,72 @@
+"""A served dashboard on the demo warehouse and a headless Chromium (Debian's, never downloaded)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from dashboard.app import create_app
+
+CHROMIUM = os.environ.get("CAREVISIT_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+# Chromium's software GL reports its own performance notes on the console; they are not the page's.
+BROWSER_NOISE = ("GL Driver Message", "GPU stall due to ReadPixels")
+
+
+def pytest_collection_modifyitems(items):
+    if Path(CHROMIUM).exists():
+        return
+    if os.environ.get("CI"):
+        raise pytest.UsageError(f"browser tests must run in CI, but {CHROMIUM} is missing: .ci/run installs it")
+    skip = pytest.mark.skip(reason=f"no Chromium at {CHROMIUM} (apt-get install chromium chromium-driver)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def server_url(demo_settings):
+    app = create_app(demo_settings)
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class ConsoleLog(list):
+    """Errors and warnings the page wrote to the browser console."""
+
+    def attach(self, page):
+        page.on("console", lambda m: m.type in ("error", "warning") and not any(n in m.text for n in BROWSER_NOISE)
+                and self.append(f"{m.type}: {m.text}"))
+        page.on("pageerror", lambda error: self.append(f"pageerror: {error}"))
+        page.on("requestfailed", lambda request: self.append(f"requestfailed: {request.url}"))
+        return self
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True, locale="zh-CN")
+    page = context.new_page()
+    page.console_log = ConsoleLog().attach(page)
+    page.set_default_timeout(20_000)
+    yield page
+    context.close()
+    shutil.rmtree(tmp_path, ignore_errors=True)

@@ -1,0 +1,153 @@
+"""What only a browser shows: pages render cleanly, the map drills down, links restore views, exports."""
+
+import csv
+import io
+import re
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+MONTH = "2026-10"
+WUDADAO = "120101003000"  # 五大道街道
+TAILAILI = "120101003009"  # 泰来里社区, lagging in the demo
+
+
+def open_page(page, url: str, ready: str):
+    page.goto(url)
+    page.wait_for_selector(ready)
+    page.wait_for_load_state("networkidle")
+    return page
+
+
+def query_of(page) -> dict[str, str]:
+    return {key: values[0] for key, values in parse_qs(urlparse(page.url).query).items()}
+
+
+@pytest.mark.parametrize(
+    ("path", "ready", "heading"),
+    [
+        (f"/?month={MONTH}", "#overview-map .js-plotly-plot", "月探访率 (上门)"),
+        (f"/?month={MONTH}&place={WUDADAO}", "#overview-map .js-plotly-plot", "五大道街道"),
+        (f"/community?month={MONTH}&place={TAILAILI}", "#community-people .ag-row", "泰来里"),
+        (f"/overdue?month={MONTH}", "#overdue-people .ag-row", "逾期和本月未访名单"),
+        (f"/risk?month={MONTH}", "#risk-bars .js-plotly-plot", "风险等级与类别"),
+        ("/data", "#data-loads .ag-row", "数据导入情况"),
+    ],
+)
+def test_every_page_renders_with_an_empty_console(page, server_url, path, ready, heading):
+    open_page(page, server_url + path, ready)
+    assert heading in page.inner_text("body")
+    assert page.console_log == []
+
+
+def test_the_map_draws_polygons_offline(page, server_url):
+    open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .js-plotly-plot")
+    page.wait_for_function("document.querySelector('#overview-map canvas') !== null")
+    assert page.console_log == []  # no tile, glyph or font request was attempted
+
+
+def test_clicking_a_street_on_the_map_opens_that_street(page, server_url, demo_settings):
+    import duckdb
+
+    with duckdb.connect(str(demo_settings.db_path), read_only=True) as con:
+        lon, lat = con.execute("select centroid_lon, centroid_lat from division_shapes where code = ?",
+                               [WUDADAO]).fetchall()[0]
+    open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .js-plotly-plot")
+    page.wait_for_function("document.querySelector('#overview-map .js-plotly-plot')._fullLayout.map._subplot.map"
+                           ".loaded()")
+    x, y = page.evaluate(
+        """([lon, lat]) => {
+            const graph = document.querySelector('#overview-map .js-plotly-plot');
+            const map = graph._fullLayout.map._subplot.map;
+            const point = map.project([lon, lat]);
+            const box = map.getCanvas().getBoundingClientRect();
+            return [box.left + point.x, box.top + point.y];
+        }""",
+        [lon, lat],
+    )
+    page.mouse.click(x, y)
+    page.wait_for_url(re.compile(f"place={WUDADAO}"))
+    page.wait_for_selector("#breadcrumbs >> text=五大道街道")
+    assert page.inner_text("#breadcrumbs").split() == ["和平区", "/", "五大道街道"] or "五大道街道" in page.inner_text(
+        "#breadcrumbs")
+    assert query_of(page)["month"] == MONTH
+    assert page.console_log == []
+
+
+def test_clicking_a_community_dot_opens_its_people(page, server_url):
+    open_page(page, f"{server_url}/?month={MONTH}&place={WUDADAO}", "#overview-bars .js-plotly-plot")
+    # the top dot is the most lagging community; plotly draws it last
+    page.locator("#overview-bars .scatterlayer .point").last.click(force=True)
+    page.wait_for_url(re.compile(f"/community\\?.*place={TAILAILI}"))
+    page.wait_for_selector("#breadcrumbs >> text=泰来里社区居委会")
+    page.wait_for_selector("#community-people .ag-row")
+    assert page.console_log == []
+
+
+def test_a_deep_link_restores_month_place_category_and_risk(page, server_url):
+    url = f"{server_url}/overdue?month=2026-09&place={WUDADAO}&category=独居&risk=高"
+    open_page(page, url, "#overdue-summary")
+    assert page.input_value("#overdue-month") == "2026-09"
+    assert page.input_value("#overdue-place") == WUDADAO
+    assert page.input_value("#overdue-category") == "独居"
+    assert page.is_checked("#overdue-risk input[value='高']") and not page.is_checked("#overdue-risk input[value='低']")
+    rows = page.locator("#overdue-people .ag-row")
+    if rows.count():
+        assert set(page.locator("#overdue-people .ag-cell[col-id='risk_level']").all_inner_texts()) == {"高"}
+    assert page.console_log == []
+
+
+def test_changing_a_filter_updates_the_url_and_back_restores_it(page, server_url):
+    open_page(page, f"{server_url}/overdue?month={MONTH}", "#overdue-people .ag-row")
+    page.check("#overdue-risk input[value='高']")
+    page.wait_for_url(re.compile("risk="))
+    assert query_of(page)["risk"] == "高"
+    page.go_back()
+    page.wait_for_url(lambda url: "risk=" not in url)
+    page.wait_for_function("!document.querySelector(\"#overdue-risk input[value='高']\").checked")
+    assert page.console_log == []
+
+
+def test_the_exported_work_list_matches_the_screen(page, server_url):
+    open_page(page, f"{server_url}/overdue?month={MONTH}&place={WUDADAO}", "#overdue-people .ag-row")
+    summary = page.inner_text("#overdue-summary")
+    count, overdue, not_visited = (int(n.replace(",", "")) for n in re.findall(r"\d[\d,]*", summary)[:3])
+    with page.expect_download() as download:
+        page.click("text=导出 CSV")
+    rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
+    assert len(rows) == count
+    assert sum("逾期" in row["状态"] for row in rows) == overdue
+    assert sum("本月未访" in row["状态"] for row in rows) == not_visited
+    first_on_screen = page.locator("#overdue-people .ag-row[row-index='0'] .ag-cell[col-id='id_number']").inner_text()
+    assert rows[0]["身份证号"] == first_on_screen and "**********" in first_on_screen
+
+
+def test_the_excel_export_downloads_a_workbook(page, server_url):
+    open_page(page, f"{server_url}/data", "#data-loads .ag-row")
+    with page.expect_download() as download:
+        page.locator("#data-loads").locator("xpath=..").get_by_text("导出 Excel").click()
+    assert download.value.suggested_filename == "导入记录.xlsx"
+    assert download.value.path().read_bytes()[:2] == b"PK"
+
+
+@pytest.mark.parametrize(("button", "signature"), [("PNG", b"\x89PNG"), ("SVG", b"<svg")])
+def test_charts_download_as_png_and_svg(page, server_url, button, signature):
+    open_page(page, f"{server_url}/?month={MONTH}", "#overview-trend .js-plotly-plot")
+    card = page.locator(".chart-card", has=page.locator("#overview-trend"))
+    with page.expect_download() as download:
+        card.get_by_role("button", name=button).click()
+    content = download.value.path().read_bytes()
+    assert content.startswith(signature)
+    if button == "SVG":
+        assert "月探访率" in content.decode("utf-8")
+
+
+def test_the_english_switch_changes_the_labels(page, server_url):
+    open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .js-plotly-plot")
+    page.click("#language-switch")
+    page.wait_for_url(re.compile("lang=en"))
+    page.wait_for_selector("text=Monthly home-visit rate")
+    assert "Overview" in page.inner_text(".navbar") and "总览" not in page.inner_text(".navbar")
+    assert page.console_log == []
