@@ -136,14 +136,14 @@ def _source_select(index: int, sheet: RawSheet, column_map: mappings.ColumnMap, 
         select {index} * {SHEET_ROW_STRIDE} + row_number as src_id, {index} as sheet_index, row_number,
                {", ".join(fields)}
         from {sheet.table}
-        where coalesce({", ".join(f"cv_clean({c})" for c in content)}) is not null
-          and not regexp_matches(coalesce(cv_squeeze(coalesce({", ".join(first_cells)})), ''), '^(合计|总计|小计)')"""
+        where regexp_matches(concat_ws('', {", ".join(content)}), '[^\\s　]')
+          and not regexp_matches(coalesce({", ".join(first_cells)}, ''), '^[\\s　]*(合|总|小)[\\s　]*计')"""
 
 
 def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: str, kind: str,
            sheets: list[RawSheet], column_maps: list[mappings.ColumnMap]) -> FileResult:
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
-    con.execute("create or replace temp view src as "
+    con.execute("create or replace temp table src as "
                 + " union all ".join(_source_select(i, s, m, kind)
                                      for i, (s, m) in enumerate(zip(sheets, column_maps, strict=True))))
     con.execute("create or replace temp table place_keys as " + sql("staging/place_keys"))

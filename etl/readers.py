@@ -190,19 +190,14 @@ def _read_csv(
             # Quoted line breaks inside cells (Alt+Enter in Excel) need the serial reader.
             con.execute(f"create or replace temp table {table}_scan as {scan}", params | {"parallel": False})
         thresholds = _blank_line_thresholds(source, header_line + 1)
-        con.execute(f"create or replace temp table {table}_blanks as select unnest($t::integer[]) as t",
-                    {"t": thresholds})
         cells = ", ".join(columns)
+        # Excel row = first data row + record index + blank lines above it (DuckDB skips those)
+        shift = "(select count(*) from unnest($thresholds::integer[]) b(t) where b.t <= rowid)" if thresholds else "0"
         con.execute(
-            f"""create or replace temp table {table} as
-            with scanned as (select rowid::integer as record_index, {cells} from {table}_scan)
-            select $first + record_index
-                   + (select count(*) from {table}_blanks b where b.t <= record_index)::integer
-                   as row_number, {cells}
-            from scanned order by record_index""",
-            {"first": header_line + 1},
+            f"""create or replace temp view {table} as
+            select ($first + rowid + {shift})::integer as row_number, {cells} from {table}_scan""".replace(
+                "$first", str(header_line + 1)).replace("$thresholds", str(thresholds)),
         )
-        con.execute(f"drop table {table}_scan; drop table {table}_blanks")
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)

@@ -143,9 +143,10 @@ def open_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
 
 def _write_reference_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Value synonyms, configuration and (on a new warehouse) the built-in geography."""
-    synonyms = pd.DataFrame(value_synonyms(), columns=["field", "value", "synonym"])
+    con.register("synonyms", pd.DataFrame(value_synonyms(), columns=["field", "value", "synonym"]))
     con.execute("create or replace temp table value_map as "
                 "select field, value, regexp_replace(synonym, '\\s+', '', 'g') as synonym from synonyms")
+    con.unregister("synonyms")
     write_config(con, config)
     if scalar(con, "select count(*) from divisions") == 0:
         write_divisions(con, geography.reference_divisions(), geography.division_aliases())

@@ -1,12 +1,12 @@
 -- Cleaning and parsing macros, created as temporary macros in every connection.
 
--- Trim ordinary and full-width spaces; empty becomes null.
-create or replace temp macro cv_clean(s) as
-    nullif(regexp_replace(s, '^[\s\x{3000}\x{feff}]+|[\s\x{3000}]+$', '', 'g'), '');
+-- Trim ordinary and full-width (U+3000) spaces; empty becomes null. trim/replace rather than
+-- regular expressions: this runs on every cell of every file.
+create or replace temp macro cv_clean(s) as nullif(trim(trim(s), '　'), '');
 
 -- Remove every space inside a value (names, ID numbers).
 create or replace temp macro cv_squeeze(s) as
-    nullif(regexp_replace(s, '[\s\x{3000}]+', '', 'g'), '');
+    nullif(replace(replace(replace(replace(replace(s, ' ', ''), '　', ''), chr(9), ''), chr(10), ''), chr(13), ''), '');
 
 -- Suffix-insensitive key of a street or community name: 劝业场街 = 劝业场街道, 滨西 = 滨西社区居委会.
 create or replace temp macro cv_place_key(s) as

@@ -3,6 +3,9 @@ with source as (
     select
         s.src_id,
         s.row_number,
+        s.district,
+        s.street,
+        s.community,
         case when cv_clean(s.id_number) is not null then cv_id_normalize(s.id_number) end as id_number,
         cv_squeeze(s.name) as elder_name,
         cv_squeeze(s.contact_name) as contact_name,
@@ -24,7 +27,10 @@ mapped as (
         cv_parse_date(s.set_date_text) as set_date,
         case when s.id_number is not null then cv_id_problem(s.id_number) end as id_problem
     from source s
-    join stg_places p using (src_id)
+    join stg_places p
+        on p.district_raw is not distinct from s.district
+        and p.street_raw is not distinct from s.street
+        and p.community_raw is not distinct from s.community
     left join value_map has_key on has_key.field = 'yes_no' and has_key.synonym = s.has_key_text
 ),
 

@@ -1,12 +1,19 @@
--- one row per source row: its district, street and community codes, or why they cannot be found
-with source as (
+-- one row per distinct place spelling in the file: district, street and community codes, or why not found
+with spellings as (
+    -- a file names the same few places on thousands of rows: resolve each raw spelling once
+    select row_number() over () as spelling_id, district as district_raw, street as street_raw,
+           community as community_raw
+    from (select distinct district, street, community from src)
+),
+
+source as (
     select
-        src_id,
-        cv_clean(district) as district_text,
-        coalesce(cv_clean(street), $report_unit) as street_text,
-        cv_clean(community) as community_text,
-        cv_clean(street) is null as street_from_unit
-    from src
+        spelling_id as src_id,
+        cv_clean(district_raw) as district_text,
+        coalesce(cv_clean(street_raw), $report_unit) as street_text,
+        cv_clean(community_raw) as community_text,
+        cv_clean(street_raw) is null as street_from_unit
+    from spellings
 ),
 
 district_match as (
@@ -98,10 +105,13 @@ final as (
 )
 
 select
-    f.src_id,
+    k.district_raw,
+    k.street_raw,
+    k.community_raw,
     f.community_code,
     f.street_code,
     street.parent_code as district_code,
     f.place_problem
-from final f
+from spellings k
+join final f on f.src_id = k.spelling_id
 left join divisions street on street.code = f.street_code

@@ -3,6 +3,9 @@ with source as (
     select
         s.src_id,
         s.row_number,
+        s.district,
+        s.street,
+        s.community,
         cv_id_normalize(s.id_number) as id_number,
         cv_squeeze(s.name) as elder_name,
         cv_clean(s.sex) as sex_text,
@@ -60,7 +63,10 @@ mapped as (
         row_number() over (partition by s.id_number order by s.src_id) as id_occurrence,
         first_value(s.row_number) over (partition by s.id_number order by s.src_id) as id_first_row
     from source s
-    join stg_places p using (src_id)
+    join stg_places p
+        on p.district_raw is not distinct from s.district
+        and p.street_raw is not distinct from s.street
+        and p.community_raw is not distinct from s.community
     left join categories c using (src_id)
     left join value_map living on living.field = 'living' and living.synonym = s.living_text
     left join value_map disability on disability.field = 'disability' and disability.synonym = s.disability_text
