@@ -1,4 +1,9 @@
-"""Pure figure builders: DataFrames in, go.Figure out; no Dash, no DuckDB."""
+"""Pure figure builders: DataFrames in, plotly figure dicts out; no Dash, no DuckDB.
+
+Figures are plain dicts in plotly's JSON schema rather than go.Figure objects: building a
+go.Figure with a template costs about 40 ms per chart in validation alone, several times the
+budget of a whole page. Browser tests catch what validation would have caught.
+"""
 
 from __future__ import annotations
 
@@ -6,10 +11,10 @@ import json
 import math
 
 import pandas as pd
-import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from dashboard.i18n import t, value_label
+from dashboard.queries import RATES
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 RATE_COLOURS = [[0.0, "#b2182b"], [0.5, "#f4a582"], [0.85, "#fddbc7"], [0.97, "#a6dba0"], [1.0, "#1b7837"]]
@@ -18,12 +23,41 @@ SERIES_COLOURS = {"visit_rate_home": "#1f4e79", "visit_rate_any": "#6a9fd4", "da
                   "help_rate": "#2e8540"}
 RISK_COLOURS = {"高": "#c0392b", "中": "#e67e22", "低": "#95a5a6"}
 TARGET_COLOUR = "#555555"
+GRID = "#eef1f4"
 
 
-def _base_layout(**overrides) -> dict:
-    layout = dict(template="plotly_white", font=dict(family=FONT, size=13), margin=dict(l=10, r=10, t=40, b=10),
-                  hoverlabel=dict(font_family=FONT))
+def _axis(**overrides) -> dict:
+    return {"gridcolor": GRID, "zeroline": False, "automargin": True, "linecolor": "#c8d0d8"} | overrides
+
+
+def _layout(title: str, height: int, **overrides) -> dict:
+    """The house look, stated explicitly (no plotly template)."""
+    layout = {
+        "title": {"text": title, "x": 0.01, "font": {"size": 15}},
+        "height": height,
+        "font": {"family": FONT, "size": 13, "color": "#1d2733"},
+        "paper_bgcolor": "white",
+        "plot_bgcolor": "white",
+        "margin": {"l": 10, "r": 10, "t": 40, "b": 10},
+        "hoverlabel": {"font": {"family": FONT}},
+        "xaxis": _axis(),
+        "yaxis": _axis(),
+    }
     return layout | overrides
+
+
+def _target_line(axis: str, lang: str) -> tuple[dict, dict]:
+    """A dashed line at 100% and its label."""
+    if axis == "x":
+        shape = {"type": "line", "xref": "x", "yref": "paper", "x0": 100, "x1": 100, "y0": 0, "y1": 1}
+        note = {"xref": "x", "yref": "paper", "x": 100, "y": 1, "yanchor": "bottom", "showarrow": False,
+                "text": t("target", lang), "font": {"size": 11, "color": TARGET_COLOUR}}
+    else:
+        shape = {"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 100, "y1": 100}
+        note = {"xref": "paper", "yref": "y", "x": 1, "y": 100, "xanchor": "right", "yanchor": "bottom",
+                "showarrow": False, "text": t("target", lang), "font": {"size": 11, "color": TARGET_COLOUR}}
+    shape["line"] = {"color": TARGET_COLOUR, "dash": "dash", "width": 1.5}
+    return shape, note
 
 
 def rate_text(rate: float | None, numerator: int, denominator: int) -> str:
@@ -42,45 +76,45 @@ def colour_range(rates: pd.Series) -> tuple[float, float]:
 def rate_colours(rates: pd.Series) -> list[str]:
     """The map's colour for each rate, grey where there is none."""
     zmin, zmax = colour_range(rates)
-    return [NO_DATA_COLOUR if pd.isna(r) else sample_colorscale(RATE_COLOURS, (min(max(r * 100, zmin), zmax) - zmin)
-                                                                / (zmax - zmin))[0]
-            for r in rates]
+    present = [(min(max(r * 100, zmin), zmax) - zmin) / (zmax - zmin) for r in rates.dropna()]
+    sampled = iter(sample_colorscale(RATE_COLOURS, present)) if present else iter(())
+    return [NO_DATA_COLOUR if pd.isna(r) else next(sampled) for r in rates]
 
 
-def map_figure(places: pd.DataFrame, shapes: pd.DataFrame, rate: str, title: str, lang: str = "zh") -> go.Figure:
+def map_figure(places: pd.DataFrame, shapes: pd.DataFrame, rate: str, title: str, lang: str = "zh") -> dict:
     """Choropleth of `places` coloured by `rate`; places without a rate are grey, never 0% or 100%."""
-    numerator, denominator = _rate_parts(rate)
+    numerator, denominator = RATES[rate]
     merged = places.merge(shapes[["code", "geometry"]], on="code")
-    features = [{"type": "Feature", "id": code, "properties": {}, "geometry": json.loads(geometry)}
-                for code, geometry in zip(merged["code"], merged["geometry"], strict=True)]
-    geojson = {"type": "FeatureCollection", "features": features}
+    geojson = {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "id": code, "properties": {}, "geometry": json.loads(geometry)}
+        for code, geometry in zip(merged["code"], merged["geometry"], strict=True)]}
     hover = [f"<b>{name}</b><br>{t(rate, lang)}: {rate_text(r, n, d)}" if not pd.isna(r)
              else f"<b>{name}</b><br>{t('no_denominator', lang)}"
              for name, r, n, d in zip(merged["short_name"], merged[rate], merged[numerator], merged[denominator],
                                       strict=True)]
     has_rate = merged[rate].notna().to_numpy()
     zmin, zmax = colour_range(merged[rate])
-    figure = go.Figure()
+    outline = {"line": {"color": "white", "width": 1}}
+    data = []
     if (~has_rate).any():
-        figure.add_trace(go.Choroplethmap(
-            geojson=geojson, locations=merged.loc[~has_rate, "code"], z=[0] * int((~has_rate).sum()),
-            colorscale=[[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]], showscale=False,
-            customdata=merged.loc[~has_rate, "code"], hovertext=[h for h, ok in zip(hover, has_rate, strict=True) if not ok],
-            hoverinfo="text", marker=dict(line=dict(color="white", width=1)), name="",
-        ))
-    figure.add_trace(go.Choroplethmap(
-        geojson=geojson, locations=merged.loc[has_rate, "code"], z=(merged.loc[has_rate, rate] * 100).round(1),
-        zmin=zmin, zmax=zmax, colorscale=RATE_COLOURS, customdata=merged.loc[has_rate, "code"],
-        hovertext=[h for h, ok in zip(hover, has_rate, strict=True) if ok], hoverinfo="text",
-        marker=dict(line=dict(color="white", width=1), opacity=0.9), name="",
-        colorbar=dict(title=dict(text="%"), ticksuffix="%", thickness=12, len=0.8),
-    ))
+        data.append({
+            "type": "choroplethmap", "geojson": geojson, "name": "", "showscale": False, "hoverinfo": "text",
+            "locations": list(merged.loc[~has_rate, "code"]), "customdata": list(merged.loc[~has_rate, "code"]),
+            "z": [0] * int((~has_rate).sum()), "colorscale": [[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
+            "hovertext": [h for h, ok in zip(hover, has_rate, strict=True) if not ok], "marker": outline,
+        })
+    data.append({
+        "type": "choroplethmap", "geojson": geojson, "name": "", "hoverinfo": "text",
+        "locations": list(merged.loc[has_rate, "code"]), "customdata": list(merged.loc[has_rate, "code"]),
+        "z": [round(float(r) * 100, 1) for r in merged.loc[has_rate, rate]], "zmin": zmin, "zmax": zmax,
+        "colorscale": RATE_COLOURS, "hovertext": [h for h, ok in zip(hover, has_rate, strict=True) if ok],
+        "marker": outline | {"opacity": 0.9},
+        "colorbar": {"title": {"text": "%"}, "ticksuffix": "%", "thickness": 12, "len": 0.8},
+    })
     center, zoom = _view(shapes)
-    figure.update_layout(**_base_layout(
-        title=dict(text=title, x=0.01, font=dict(size=15)), height=440, margin=dict(l=0, r=0, t=40, b=0),
-        map=dict(style="white-bg", center=center, zoom=zoom), clickmode="event",
-    ))
-    return figure
+    layout = _layout(title, 440, margin={"l": 0, "r": 0, "t": 40, "b": 0}, clickmode="event",
+                     map={"style": "white-bg", "center": center, "zoom": zoom})
+    return {"data": data, "layout": layout}
 
 
 def _view(shapes: pd.DataFrame) -> tuple[dict, float]:
@@ -103,90 +137,83 @@ def _coordinates(nested) -> list[tuple[float, float]]:
     return [point for part in nested for point in _coordinates(part)]
 
 
-def _rate_parts(rate: str) -> tuple[str, str]:
-    from dashboard.queries import RATES
-
-    return RATES[rate]
-
-
-def ranked_bars(places: pd.DataFrame, rate: str, title: str, lang: str = "zh") -> go.Figure:
+def ranked_bars(places: pd.DataFrame, rate: str, title: str, lang: str = "zh") -> dict:
     """Places ranked by `rate` as dots on the map's colour scale, most lagging on top.
 
     Dots rather than bars from zero: near the target, 96% and 99% must look different.
     Places without a rate are listed last, labelled, never drawn as 0%.
     """
-    numerator, denominator = _rate_parts(rate)
+    numerator, denominator = RATES[rate]
     # plotly draws the first row at the bottom: places without a rate first, then best to worst
     ranked = places.assign(_missing=places[rate].isna()).sort_values(["_missing", rate], ascending=[False, False])
     labels = [rate_text(r, n, d) if not pd.isna(r) else t("no_denominator", lang)
               for r, n, d in zip(ranked[rate], ranked[numerator], ranked[denominator], strict=True)]
     zmin, _ = colour_range(ranked[rate])
-    values = [zmin if pd.isna(r) else round(r * 100, 1) for r in ranked[rate]]
-    figure = go.Figure(go.Scatter(
-        x=values, y=ranked["short_name"], mode="markers+text", text=labels, textposition="middle right",
-        customdata=ranked["code"], hovertemplate="%{y}: %{text}<extra></extra>", cliponaxis=False,
-        marker=dict(size=14, color=rate_colours(ranked[rate]), line=dict(color="#51606f", width=1)),
-    ))
-    figure.add_vline(x=100, line=dict(color=TARGET_COLOUR, dash="dash"), annotation_text=t("target", lang),
-                     annotation_position="top")
-    figure.update_layout(**_base_layout(
-        title=dict(text=title, x=0.01, font=dict(size=15)), height=max(260, 30 * len(ranked) + 90),
-        xaxis=dict(range=[zmin - 1, 100 + (100 - zmin) * 0.9], ticksuffix="%",
-                   tickvals=[v for v in range(int(zmin), 101, 5 if 100 - zmin <= 40 else 20)]),
-        yaxis=dict(showgrid=True, gridcolor="#eef1f4"), showlegend=False,
-    ))
-    return figure
+    shape, note = _target_line("x", lang)
+    data = [{
+        "type": "scatter", "mode": "markers+text", "x": [zmin if pd.isna(r) else round(float(r) * 100, 1)
+                                                         for r in ranked[rate]],
+        "y": list(ranked["short_name"]), "text": labels, "textposition": "middle right", "cliponaxis": False,
+        "customdata": list(ranked["code"]), "hovertemplate": "%{y}: %{text}<extra></extra>",
+        "marker": {"size": 14, "color": rate_colours(ranked[rate]), "line": {"color": "#51606f", "width": 1}},
+    }]
+    step = 5 if 100 - zmin <= 40 else 20
+    layout = _layout(
+        title, max(260, 30 * len(ranked) + 90), showlegend=False, shapes=[shape], annotations=[note],
+        xaxis=_axis(range=[zmin - 1, 100 + (100 - zmin) * 0.9], ticksuffix="%",
+                    tickvals=list(range(int(zmin), 101, step))),
+    )
+    return {"data": data, "layout": layout}
 
 
-def trend_figure(history: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+def trend_figure(history: pd.DataFrame, title: str, lang: str = "zh") -> dict:
     """The four rates month by month against the 100% target; missing months stay gaps."""
-    figure = go.Figure()
+    data = []
     for rate, colour in SERIES_COLOURS.items():
-        numerator, denominator = _rate_parts(rate)
-        figure.add_trace(go.Scatter(
-            x=history["month"], y=(history[rate].astype(float) * 100).round(1), name=t(rate, lang),
-            mode="lines+markers", line=dict(color=colour, width=2),
-            customdata=list(zip(history[numerator], history[denominator], strict=True)),
-            hovertemplate="%{x} %{y:.1f}% (%{customdata[0]:,}/%{customdata[1]:,})<extra>" + t(rate, lang) + "</extra>",
-        ))
-    figure.add_hline(y=100, line=dict(color=TARGET_COLOUR, dash="dash"))
+        numerator, denominator = RATES[rate]
+        data.append({
+            "type": "scatter", "mode": "lines+markers", "name": t(rate, lang), "x": list(history["month"]),
+            "y": [None if pd.isna(r) else round(float(r) * 100, 1) for r in history[rate]],
+            "line": {"color": colour, "width": 2},
+            "customdata": [[int(n), int(d)] for n, d in zip(history[numerator], history[denominator], strict=True)],
+            "hovertemplate": "%{x} %{y:.1f}% (%{customdata[0]:,}/%{customdata[1]:,})<extra>" + t(rate, lang)
+            + "</extra>",
+        })
     lowest = min((history[r].astype(float).min() for r in SERIES_COLOURS), default=0.8)
     floor = 80 if pd.isna(lowest) else max(math.floor(lowest * 100 / 5) * 5 - 5, 0)
-    figure.update_layout(**_base_layout(
-        title=dict(text=title, x=0.01, font=dict(size=15)), height=340,
-        yaxis=dict(range=[floor, 102], ticksuffix="%"), xaxis=dict(type="category"),
-        legend=dict(orientation="h", y=-0.15),
-    ))
-    return figure
+    shape, note = _target_line("y", lang)
+    layout = _layout(title, 340, shapes=[shape], annotations=[note], xaxis=_axis(type="category"),
+                     yaxis=_axis(range=[floor, 102], ticksuffix="%"), legend={"orientation": "h", "y": -0.15})
+    return {"data": data, "layout": layout}
 
 
-def category_bars(categories: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+def category_bars(categories: pd.DataFrame, title: str, lang: str = "zh") -> dict:
     ordered = categories.sort_values("people_count")
-    figure = go.Figure(go.Bar(
-        x=ordered["people_count"], y=[value_label(c, lang) for c in ordered["category"]], orientation="h",
-        text=[f"{n:,}" for n in ordered["people_count"]], textposition="auto", marker_color="#1f4e79",
-        hovertemplate="%{y}: %{x:,}<extra></extra>",
-    ))
-    figure.update_layout(**_base_layout(title=dict(text=title, x=0.01, font=dict(size=15)),
-                                        height=max(240, 30 * len(ordered) + 80), showlegend=False,
-                                        xaxis=dict(tickformat=",d", dtick=1 if ordered["people_count"].max() < 8
-                                                   else None)))
-    return figure
+    counts = [int(n) for n in ordered["people_count"]]
+    data = [{
+        "type": "bar", "orientation": "h", "x": counts, "y": [value_label(c, lang) for c in ordered["category"]],
+        "text": [f"{n:,}" for n in counts], "textposition": "auto", "marker": {"color": "#1f4e79"},
+        "hovertemplate": "%{y}: %{x:,}<extra></extra>",
+    }]
+    small = max(counts, default=0) < 8
+    layout = _layout(title, max(240, 30 * len(ordered) + 80), showlegend=False,
+                     xaxis=_axis(tickformat=",d", **({"dtick": 1} if small else {})))
+    return {"data": data, "layout": layout}
 
 
-def risk_bars(risk: pd.DataFrame, title: str, lang: str = "zh") -> go.Figure:
+def risk_bars(risk: pd.DataFrame, title: str, lang: str = "zh") -> dict:
     """People by risk level per place, stacked high to low; clicking a bar drills into the place."""
-    figure = go.Figure()
     places = risk.drop_duplicates("code")[["code", "short_name"]]
+    data = []
     for level in ("高", "中", "低"):
         counts = places.merge(risk[risk["risk_level"] == level], on=["code", "short_name"], how="left")
-        figure.add_trace(go.Bar(
-            x=counts["people_count"].fillna(0), y=counts["short_name"], orientation="h",
-            name=value_label(level, lang), marker_color=RISK_COLOURS[level], customdata=counts["code"],
-            hovertemplate="%{y} " + value_label(level, lang) + ": %{x:,}<extra></extra>",
-        ))
-    figure.update_layout(**_base_layout(title=dict(text=title, x=0.01, font=dict(size=15)), barmode="stack",
-                                        height=max(260, 28 * len(places) + 100),
-                                        legend=dict(orientation="h", y=-0.12, traceorder="normal"),
-                                        yaxis=dict(autorange="reversed"), xaxis=dict(tickformat=",d")))
-    return figure
+        data.append({
+            "type": "bar", "orientation": "h", "name": value_label(level, lang),
+            "x": [int(n) for n in counts["people_count"].fillna(0)], "y": list(counts["short_name"]),
+            "customdata": list(counts["code"]), "marker": {"color": RISK_COLOURS[level]},
+            "hovertemplate": "%{y} " + value_label(level, lang) + ": %{x:,}<extra></extra>",
+        })
+    layout = _layout(title, max(260, 28 * len(places) + 100), barmode="stack",
+                     legend={"orientation": "h", "y": -0.12, "traceorder": "normal"},
+                     yaxis=_axis(autorange="reversed"), xaxis=_axis(tickformat=",d"))
+    return {"data": data, "layout": layout}

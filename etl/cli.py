@@ -16,7 +16,7 @@ from rich.table import Table
 from etl import metrics
 from etl.ingest import FileResult, ingest
 from etl.settings import ConfigError, Settings, load_settings
-from etl.warehouse import WarehouseError, open_for_reading, open_for_writing
+from etl.warehouse import WarehouseError, open_for_reading, open_for_writing, write_divisions
 
 STAGES = {"checking": "校验", "reading": "读取", "validating": "校验并入库", "building": "计算指标"}
 STATUS_LABELS = {"loaded": "已导入", "skipped": "已跳过", "failed": "失败"}
@@ -197,10 +197,15 @@ def _rejects(args, settings: Settings, out: Console, err: Console) -> int:
 
 def _demo(args, settings: Settings, out: Console, err: Console) -> int:
     from etl.demo import write_demo_exports  # the generator is only needed here
+    from etl.geography import city_divisions, division_aliases
 
     out_dir = args.out or settings.db_path.parent / f"demo-{args.scale}"
     with err.status("生成演示数据 …"):
         exports = write_demo_exports(out_dir, seed=args.seed, scale=args.scale, as_of=args.as_of)
+    if args.scale == "city":
+        with open_for_writing(settings.db_path, settings.config) as session:
+            write_divisions(session.con, city_divisions(), division_aliases())
+            session.changed = True
     err.print(f"演示数据已写入 {out_dir} ({len(exports.files)} 个文件), 开始导入")
     args.files, args.kind = exports.files, None
     return _ingest(args, settings, out, err)

@@ -143,7 +143,7 @@ def _source_select(index: int, sheet: RawSheet, column_map: mappings.ColumnMap, 
 def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: str, kind: str,
            sheets: list[RawSheet], column_maps: list[mappings.ColumnMap]) -> FileResult:
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
-    con.execute("create or replace temp table src as "
+    con.execute("create or replace temp view src as "
                 + " union all ".join(_source_select(i, s, m, kind)
                                      for i, (s, m) in enumerate(zip(sheets, column_maps, strict=True))))
     con.execute("create or replace temp table place_keys as " + sql("staging/place_keys"))

@@ -27,34 +27,34 @@ def shapes(codes) -> pd.DataFrame:
 def test_map_colours_places_by_rate_and_greys_places_without_one():
     frame = places({"a": (9, 10), "b": (0, 0)})
     figure = figures.map_figure(frame, shapes("ab"), "visit_rate_home", "title")
-    grey, coloured = figure.data
-    assert list(grey.locations) == ["b"] and "本月无应统计对象" in grey.hovertext[0]
-    assert list(coloured.locations) == ["a"] and list(coloured.z) == [90.0]
-    assert "90.0% (9/10)" in coloured.hovertext[0]
-    assert figure.layout.map.style == "white-bg"
+    grey, coloured = figure["data"]
+    assert grey["locations"] == ["b"] and "本月无应统计对象" in grey["hovertext"][0]
+    assert coloured["locations"] == ["a"] and coloured["z"] == [90.0]
+    assert "90.0% (9/10)" in coloured["hovertext"][0]
+    assert figure["layout"]["map"]["style"] == "white-bg"
 
 
 def test_map_has_no_text_labels_that_would_fetch_glyphs():
     figure = figures.map_figure(places({"a": (1, 2)}), shapes("a"), "visit_rate_home", "t")
-    assert all(trace.text is None for trace in figure.data)
+    assert all("text" not in trace for trace in figure["data"])
 
 
 def test_places_without_a_shape_are_left_off_the_map():
     figure = figures.map_figure(places({"a": (1, 2), "b": (2, 2)}), shapes("a"), "visit_rate_home", "t")
-    assert [list(trace.locations) for trace in figure.data] == [["a"]]
+    assert [trace["locations"] for trace in figure["data"]] == [["a"]]
 
 
 def test_ranked_bars_put_the_most_lagging_place_on_top_and_missing_rates_last():
     frame = places({"a": (10, 10), "b": (6, 10), "c": (0, 0), "d": (9, 10)})
-    bar = figures.ranked_bars(frame, "visit_rate_home", "title").data[0]
+    bar = figures.ranked_bars(frame, "visit_rate_home", "title")["data"][0]
     # plotly draws the first row at the bottom
-    assert list(bar.customdata) == ["c", "a", "d", "b"]
-    assert list(bar.text) == ["本月无应统计对象", "100.0% (10/10)", "90.0% (9/10)", "60.0% (6/10)"]
+    assert bar["customdata"] == ["c", "a", "d", "b"]
+    assert bar["text"] == ["本月无应统计对象", "100.0% (10/10)", "90.0% (9/10)", "60.0% (6/10)"]
 
 
 def test_ranked_bars_speak_english():
-    bar = figures.ranked_bars(places({"c": (0, 0)}), "visit_rate_home", "t", lang="en").data[0]
-    assert list(bar.text) == ["Nobody to count this month"]
+    bar = figures.ranked_bars(places({"c": (0, 0)}), "visit_rate_home", "t", lang="en")["data"][0]
+    assert bar["text"] == ["Nobody to count this month"]
 
 
 def test_trend_shows_each_rate_against_the_target():
@@ -66,9 +66,9 @@ def test_trend_shows_each_rate_against_the_target():
         history[numerator], history[denominator] = [8, 9], [10, 10]
         history[rate] = pd.array([0.8, 0.9], dtype="Float64")
     figure = figures.trend_figure(history, "trend")
-    assert [trace.name for trace in figure.data] == ["月探访率 (上门)", "月探访率 (任意方式)", "独居日联系率", "失能帮扶率"]
-    assert list(figure.data[0].y) == [80.0, 90.0]
-    assert figure.layout.shapes[0].y0 == 100
+    assert [trace["name"] for trace in figure["data"]] == ["月探访率 (上门)", "月探访率 (任意方式)", "独居日联系率", "失能帮扶率"]
+    assert figure["data"][0]["y"] == [80.0, 90.0]
+    assert figure["layout"]["shapes"][0]["y0"] == 100
 
 
 @pytest.mark.parametrize(("rates", "expected"), [([0.97, 1.0], (90, 100)), ([0.62, 0.99], (55, 100)), ([], (80, 100))])
@@ -78,5 +78,14 @@ def test_colour_scale_starts_just_below_the_lowest_rate(rates, expected):
 
 def test_category_bars_label_categories_in_english():
     frame = pd.DataFrame({"category": ["独居", "高龄"], "people_count": [5, 3]})
-    bar = figures.category_bars(frame, "t", lang="en").data[0]
-    assert list(bar.y) == ["Aged 80+", "Living alone"] and list(bar.x) == [3, 5]
+    bar = figures.category_bars(frame, "t", lang="en")["data"][0]
+    assert bar["y"] == ["Aged 80+", "Living alone"] and bar["x"] == [3, 5]
+
+
+def test_figures_are_plain_json():
+    import json as json_module
+
+    frame = places({"a": (9, 10)})
+    for figure in (figures.map_figure(frame, shapes("a"), "visit_rate_home", "t"),
+                   figures.ranked_bars(frame, "visit_rate_home", "t")):
+        assert json_module.loads(json_module.dumps(figure)) == figure

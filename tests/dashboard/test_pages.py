@@ -164,7 +164,7 @@ def test_overview_shows_the_rates_with_counts_and_the_data_date(app, pages):
 def test_overview_of_a_street_maps_its_communities(app, pages):
     page = render(app, pages["/"].layout, place=QUANYECHANG, month="2026-10")
     figure = find(page, "overview-map").figure
-    locations = {code for trace in figure["data"] for code in trace["locations"]}
+    locations = {code for trace in figure["data"] for code in trace["locations"]}  # a plain dict figure
     assert {HUAYUANLU, BINXI} <= locations and QINGYOU not in locations
 
 

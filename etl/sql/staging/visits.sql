@@ -100,15 +100,18 @@ keyed as materialized (
     select
         *,
         md5_number(concat_ws('|', coalesce(id_number, elder_name || '@' || community_code),
-                             cast(visit_at as varchar), method, coalesce(visitor_name, ''), outcome)) as dedup_key
+                             cast(visit_at as varchar), method, coalesce(visitor_name, ''), outcome)) as dedup_key,
+        cast(visit_at as date) as visit_date
     from mapped
 ),
 
 already_loaded as (
+    -- joining on the date too lets DuckDB skip stored row groups outside this file's dates
     select v.dedup_key, min(l.file_name) as loaded_in_file
     from visit_rows v
-    join loads l using (load_id)
-    where v.dedup_key in (select dedup_key from keyed)
+    join (select distinct dedup_key, visit_date from keyed) k
+        on v.dedup_key = k.dedup_key and v.visit_date = cast(k.visit_date as date)
+    join loads l on l.load_id = v.load_id
     group by v.dedup_key
 ),
 
@@ -137,7 +140,7 @@ final as (
         elder_name,
         community_code,
         visit_at,
-        cast(visit_at as date) as visit_date,
+        visit_date,
         method,
         outcome,
         visitor_name,
