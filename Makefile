@@ -3,6 +3,8 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DB ?= data/warehouse.duckdb
+HOST ?= 127.0.0.1
+PORT ?= 8050
 
 .PHONY: demo test bench clean
 
@@ -14,13 +16,14 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@[ -f $(DB) ] || $(BIN)/carevisit demo --db $(DB)
-	$(BIN)/carevisit metrics --db $(DB) --level street
+	$(BIN)/carevisit serve --db $(DB) --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
 	$(BIN)/pytest
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/dashboard.py
 
 clean:
 	rm -rf $(VENV) data/warehouse.duckdb data/demo-*

@@ -74,8 +74,8 @@ def make_navbar(pathname: str, query: dict) -> dbc.Navbar:
     switch = dbc.NavLink(t("language_switch", lang), href=href(pathname, query, lang=other), id="language-switch")
     return dbc.Navbar(dbc.Container([
         dbc.NavbarBrand(t("app_title", lang), href=href("/", carried(query))),
-        dbc.Nav(links, className="me-auto"),
-        dbc.Nav([switch]),
+        dbc.Nav(links, className="me-auto flex-row gap-2"),
+        dbc.Nav([switch], className="flex-row"),
     ], fluid=True), color="#1f4e79", dark=True, className="mb-3")
 
 

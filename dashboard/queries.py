@@ -244,7 +244,8 @@ def risk_by_child(wh: Warehouse, parent: Place, month: str, scope: str = ALL) ->
 
 PEOPLE_COLUMNS = """
     e.elder_name_masked as name, e.id_number_masked as id_number, e.phone_masked as phone,
-    s.short_name as street, c.short_name as community, m.age, m.categories, m.risk_level,
+    s.short_name as street, c.short_name as community, m.age,
+    list_sort(m.categories || case when m.is_aged then ['高龄'] else [] end) as categories, m.risk_level,
     m.last_visit_date, m.last_visit_method, m.last_home_visit_date, m.due_date, m.overdue_days,
     m.is_overdue, m.is_not_visited_this_month, m.has_open_problem, m.last_visit_outcome, e.consent,
     m.is_eligible_home, m.visited_home"""

@@ -9,9 +9,9 @@ import pandas as pd
 from dashboard import queries
 from dashboard.i18n import t, value_label
 
-PEOPLE_COLUMNS = ("name", "id_number", "phone", "street", "community", "age", "categories", "risk_level",
-                  "last_visit_date", "last_visit_method", "last_home_visit_date", "due_date", "overdue_days",
-                  "status")
+# Who, where and how urgent first: that is what staff planning visits read, often on a phone.
+PEOPLE_COLUMNS = ("name", "street", "community", "risk_level", "status", "overdue_days", "last_home_visit_date",
+                  "due_date", "last_visit_date", "last_visit_method", "categories", "age", "phone", "id_number")
 LOAD_COLUMNS = ("file_name", "kind", "loaded_at", "rows_read", "rows_loaded", "rows_rejected", "warning_count",
                 "report_date")
 REJECT_COLUMNS = ("file_name", "sheet_name", "row_number", "reason")
@@ -20,9 +20,13 @@ FRESHNESS_COLUMNS = ("street_name", "latest_visit_date", "visit_count", "roster_
 
 
 def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates as 2026-10-05, times of day only where there are some (load times)."""
     for column in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
-            frame[column] = frame[column].dt.strftime("%Y-%m-%d").where(frame[column].notna(), "")
+            values = frame[column].dropna()
+            has_time = bool(len(values)) and bool((values != values.dt.normalize()).any())
+            shown = frame[column].dt.strftime("%Y-%m-%d %H:%M" if has_time else "%Y-%m-%d")
+            frame[column] = shown.where(frame[column].notna(), "")
     return frame
 
 

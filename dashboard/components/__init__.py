@@ -46,12 +46,13 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
                lang: str, height: int = 520) -> html.Div:
     """An AG Grid table; Excel and CSV exports are built on the server from the same query."""
     column_defs = [{"field": field, "headerName": header, "filter": True, "sortable": True, "resizable": True}
-                   for field, header in columns]
+                   | ({"pinned": "left"} if index == 0 else {}) for index, (field, header) in enumerate(columns)]
     grid = dag.AgGrid(
         id=table_id, rowData=frame.to_dict("records"), columnDefs=column_defs, columnSize="autoSize",
         defaultColDef={"minWidth": 70},
-        dashGridOptions={"pagination": True, "paginationPageSize": 50, "localeText": grid_locale(lang)},
-        style={"height": height}, className="ag-theme-alpine",
+        dashGridOptions={"pagination": len(frame) > 20, "paginationPageSize": 50, "localeText": grid_locale(lang)}
+        | ({"domLayout": "autoHeight"} if len(frame) <= 20 else {}),
+        style={} if len(frame) <= 20 else {"height": height}, className="ag-theme-alpine",
     )
     exports = []
     if export_query is not None:

@@ -122,7 +122,7 @@ def test_export_rows_equal_the_screen_rows(wh):
     on_screen = tables.people_table(queries.people(wh, queries.place(wh, QUANYECHANG), "2026-10", work_list=True), "zh")
     pd.testing.assert_frame_equal(frame, on_screen)
     csv_text = tables.to_file(frame, tables.PEOPLE_COLUMNS, "zh", "csv").decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("姓名,身份证号,电话") and len(csv_text.splitlines()) == 3
+    assert csv_text.splitlines()[0].startswith("姓名,街道,社区,风险,状态,逾期天数") and len(csv_text.splitlines()) == 3
     assert name == "劝业场_2026-10_逾期名单"
 
 
