@@ -120,3 +120,35 @@ def test_env_variable_names_the_default_warehouse(db, capsys, monkeypatch):
     monkeypatch.setenv("CAREVISIT_DB", str(db))
     code, out, _ = run(capsys, "loads", "--format", "json")
     assert code == 0 and len(json.loads(out)) == 2
+
+
+def test_geo_import_of_a_division_list_adds_places(db, tmp_path, capsys):
+    divisions = tmp_path / "新社区.csv"
+    divisions.write_text("区划代码,名称,上级代码\n120101001099,示范新村社区居委会,120101001000\n", encoding="utf-8")
+    code, out, _ = run(capsys, "geo", "import", str(divisions), "--db", str(db))
+    assert code == 0 and "区划: 更新 1 条" in out
+    _, out, _ = run(capsys, "metrics", "--month", "2026-10", "--level", "community", "--format", "csv", "--db", str(db))
+    assert "120101001099,示范新村社区居委会" in out
+
+
+def test_geo_import_of_boundaries_in_gcj02_replaces_the_schematic_shape(db, tmp_path, capsys):
+    boundary = tmp_path / "花园路.geojson"
+    square = [[117.20, 39.11], [117.21, 39.11], [117.21, 39.12], [117.20, 39.12], [117.20, 39.11]]
+    boundary.write_text(json.dumps({"type": "FeatureCollection", "features": [{
+        "type": "Feature", "properties": {"name": "花园路社区"},
+        "geometry": {"type": "Polygon", "coordinates": [square]}}]}, ensure_ascii=False), encoding="utf-8")
+    code, out, _ = run(capsys, "geo", "import", str(boundary), "--coords", "gcj02", "--db", str(db))
+    assert code == 0 and "边界: 匹配 1 个" in out
+    import duckdb
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        schematic, lon = con.execute(
+            "select is_schematic, centroid_lon from division_shapes where code = '120101001001'").fetchall()[0]
+    assert schematic is False and 117.198 < lon < 117.205  # shifted back west from GCJ-02
+
+
+def test_geo_import_explains_an_unusable_file(db, tmp_path, capsys):
+    bad = tmp_path / "边界.geojson"
+    bad.write_text("not json", encoding="utf-8")
+    code, _, err = run(capsys, "geo", "import", str(bad), "--db", str(db))
+    assert code == 1 and "边界.geojson" in err
