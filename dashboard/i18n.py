@@ -122,7 +122,8 @@ STRINGS: dict[str, tuple[str, str]] = {
 # Data values (categories, methods, risk levels) as shown in English; Chinese shows them as stored.
 VALUE_LABELS_EN = {
     "独居": "Living alone", "空巢": "Empty nest", "孤寡": "No spouse or children", "高龄": "Aged 80+",
-    "失能": "Disabled", "半失能": "Semi-disabled", "重残": "Severe disability", "计生特殊家庭": "Family-planning special",
+    "失能": "Disabled", "半失能": "Semi-disabled", "重残": "Severe disability",
+    "计生特殊家庭": "Family-planning special",
     "留守": "Left behind", "特困": "Extreme poverty", "上门": "Home visit", "电话": "Phone", "视频": "Video",
     "线上": "Online", "路遇": "Met outside", "高": "High", "中": "Medium", "低": "Low", "正常": "Normal",
     "发现问题": "Problem found", "紧急": "Emergency", "未遇": "Nobody home", "拒访": "Refused",

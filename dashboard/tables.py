@@ -32,8 +32,8 @@ def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
 
 def people_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Masked people with their status, in the display order of the work list."""
-    status = ["、".join([t("status_overdue", lang)] * bool(overdue) + [t("status_not_visited", lang)] * bool(not_visited))
-              or t("status_ok", lang)
+    status = ["、".join([t("status_overdue", lang)] * bool(overdue)
+                       + [t("status_not_visited", lang)] * bool(not_visited)) or t("status_ok", lang)
               for overdue, not_visited in zip(frame["is_overdue"], frame["is_not_visited_this_month"], strict=True)]
     shown = frame.assign(
         categories=["、".join(value_label(c, lang) for c in cats) for cats in frame["categories"]],

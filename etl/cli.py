@@ -16,7 +16,7 @@ from rich.table import Table
 from etl import metrics
 from etl.ingest import FileResult, ingest
 from etl.settings import ConfigError, Settings, load_settings
-from etl.warehouse import WarehouseError, open_for_reading, open_for_writing, write_divisions
+from etl.warehouse import WarehouseError, open_for_reading, open_for_writing, require_warehouse, write_divisions
 
 STAGES = {"checking": "校验", "reading": "读取", "validating": "校验并入库", "building": "计算指标"}
 STATUS_LABELS = {"loaded": "已导入", "skipped": "已跳过", "failed": "失败"}
@@ -105,8 +105,9 @@ def _print_frame(frame: pd.DataFrame, fmt: str, out: Console, title: str | None 
 
 
 def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
-    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                  TimeElapsedColumn(), console=err, transient=True) as progress:
+    with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
+                  TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
+                  transient=True) as progress:
         task = progress.add_task("导入", total=len(args.files))
         done: set[str] = set()
 
@@ -162,14 +163,17 @@ def _rate_cell(numerator: int, denominator: int, rate: float) -> str:
 
 def _metrics_for_people(frame: pd.DataFrame) -> pd.DataFrame:
     """The figures a bureau reader scans: each rate with its numerator and denominator."""
+    def cells(numerator: str, denominator: str, rate: str) -> list[str]:
+        return [_rate_cell(*row) for row in frame[[numerator, denominator, rate]].itertuples(index=False)]
+
     return pd.DataFrame({
         "地区": frame["name"],
         "特殊困难老人": frame["special_count"],
-        "月探访率(上门)": [_rate_cell(*r) for r in frame[["visited_home", "eligible_home", "visit_rate_home"]].itertuples(index=False)],
-        "月探访率(任意方式)": [_rate_cell(*r) for r in frame[["visited_any", "eligible_any", "visit_rate_any"]].itertuples(index=False)],
+        "月探访率(上门)": cells("visited_home", "eligible_home", "visit_rate_home"),
+        "月探访率(任意方式)": cells("visited_any", "eligible_any", "visit_rate_any"),
         "不同意探访": frame["declined_count"],
-        "独居日联系率": [_rate_cell(*r) for r in frame[["contact_days_covered", "contact_days_eligible", "daily_contact_rate"]].itertuples(index=False)],
-        "失能帮扶率": [_rate_cell(*r) for r in frame[["disabled_with_contact", "disabled_count", "help_rate"]].itertuples(index=False)],
+        "独居日联系率": cells("contact_days_covered", "contact_days_eligible", "daily_contact_rate"),
+        "失能帮扶率": cells("disabled_with_contact", "disabled_count", "help_rate"),
         "逾期": frame["overdue_count"],
     })
 
@@ -238,8 +242,7 @@ def _rebuild(args, settings: Settings, out: Console, err: Console) -> int:
 def _serve(args, settings: Settings, out: Console, err: Console) -> int:
     from dashboard.app import create_app  # the web stack is only needed here
 
-    if not settings.db_path.exists():
-        raise WarehouseError(f"数据库 {settings.db_path} 不存在: 请先导入数据 (carevisit ingest) 或生成演示数据 (carevisit demo)")
+    require_warehouse(settings.db_path)
     app = create_app(settings)
     err.print(f"探访关爱看板: http://{args.host}:{args.port}/  (Ctrl+C 退出)")
     app.run(host=args.host, port=args.port, debug=False, threaded=True)

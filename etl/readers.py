@@ -189,14 +189,17 @@ def _read_csv(
                 raise ReadError(f"CSV 格式错误: {str(error).splitlines()[0]}") from error
             # Quoted line breaks inside cells (Alt+Enter in Excel) need the serial reader.
             con.execute(f"create or replace temp table {table}_scan as {scan}", params | {"parallel": False})
-        thresholds = _blank_line_thresholds(source, header_line + 1)
-        cells = ", ".join(columns)
         # Excel row = first data row + record index + blank lines above it (DuckDB skips those)
-        shift = "(select count(*) from unnest($thresholds::integer[]) b(t) where b.t <= rowid)" if thresholds else "0"
+        con.execute(f"create or replace temp table {table}_shift as select $first::integer as first_row,"
+                    " $thresholds::integer[] as blank_thresholds",
+                    {"first": header_line + 1, "thresholds": _blank_line_thresholds(source, header_line + 1)})
+        cells = ", ".join(columns)
         con.execute(
             f"""create or replace temp view {table} as
-            select ($first + rowid + {shift})::integer as row_number, {cells} from {table}_scan""".replace(
-                "$first", str(header_line + 1)).replace("$thresholds", str(thresholds)),
+            select (s.first_row + r.rowid + case when len(s.blank_thresholds) = 0 then 0
+                       else len(list_filter(s.blank_thresholds, lambda b: b <= r.rowid)) end)::integer as row_number,
+                   {cells}
+            from {table}_scan r, {table}_shift s"""
         )
     finally:
         if temporary is not None:

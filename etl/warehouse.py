@@ -23,6 +23,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("place_tree", "table"),
     ("current_snapshots", "table"),
     ("elders", "table"),
+    ("elder_name_keys", "table"),
     ("visits", "view"),
     ("designated_contacts", "table"),
     ("month_frame", "table"),
@@ -133,9 +134,14 @@ def _fsync_directory(directory: Path) -> None:
         os.close(fd)
 
 
-def open_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
+def require_warehouse(db_path: Path) -> None:
     if not db_path.exists():
-        raise WarehouseError(f"数据库 {db_path} 不存在: 请先导入数据 (carevisit ingest) 或生成演示数据 (carevisit demo)")
+        raise WarehouseError(
+            f"数据库 {db_path} 不存在: 请先导入数据 (carevisit ingest) 或生成演示数据 (carevisit demo)")
+
+
+def open_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
+    require_warehouse(db_path)
     con = duckdb.connect(str(db_path), read_only=True)
     prepare(con)
     return con

@@ -9,7 +9,7 @@ import duckdb
 import pytest
 
 from etl import geography
-from etl.settings import parse_config, default_config_text
+from etl.settings import default_config_text, parse_config
 from etl.warehouse import build_marts, build_month, prepare, sql, write_config, write_divisions
 
 HUAYUANLU = "120101001001"  # 花园路社区, 劝业场街道

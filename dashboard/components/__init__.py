@@ -7,8 +7,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard.i18n import grid_locale, t
 from dashboard import queries
+from dashboard.i18n import grid_locale, t
 from dashboard.queries import Place
 from dashboard.urls import carried, href
 
@@ -67,8 +67,8 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
 
 
 def make_breadcrumbs(chain: list[Place], query: dict, lang: str) -> dbc.Breadcrumb:
-    items = [{"label": p.short_name if p.level != "district" else p.name, "href": href("/", carried(query), place=p.code),
-              "external_link": False} for p in chain[:-1]]
+    items = [{"label": p.short_name if p.level != "district" else p.name,
+              "href": href("/", carried(query), place=p.code), "external_link": False} for p in chain[:-1]]
     items.append({"label": chain[-1].name, "active": True})
     return dbc.Breadcrumb(items=items, id="breadcrumbs")
 

@@ -7,7 +7,13 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import context, queries, tables
-from dashboard.components import make_breadcrumbs, make_kpis, make_message, make_month_select, make_table
+from dashboard.components import (
+    make_breadcrumbs,
+    make_kpis,
+    make_message,
+    make_month_select,
+    make_table,
+)
 from dashboard.i18n import t
 from dashboard.urls import href, parse
 
@@ -23,18 +29,14 @@ def skeleton() -> html.Div:
 
 
 def layout(place: str | None = None, month: str | None = None, lang: str = "zh", **_query) -> html.Div:
-    wh, scope = context.warehouse(), context.scope()
     query = {"place": place, "month": month, "lang": lang}
-    months = queries.months(wh)
-    if months.empty:
-        return make_message(t("no_data", lang), "warning")
     try:
-        target = queries.place(wh, place or "", scope)
-    except queries.OutOfScope:
-        return make_message(t("out_of_scope", lang), "danger")
+        state = context.page_state(place, month, lang)
+    except context.PageProblem as problem:
+        return make_message(problem.message, problem.color)
+    wh, scope, months, target, month = state.wh, state.scope, state.months, state.target, state.month
     if target.level != "community":
         return dcc.Location(id="community-to-overview", href=href("/", query), refresh="callback-nav")
-    month = month if month in set(months["month"]) else months["month"].iloc[0]
     history = queries.place_months(wh, target, scope, until=month)
     people = tables.people_table(queries.people(wh, target, month, scope), lang)
     export = {"table": "people", "place": target.code, "month": month, "lang": lang}

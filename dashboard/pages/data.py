@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 from dash import html
 
-from dashboard import context, queries, tables
+from dashboard import context, tables
 from dashboard.components import make_table
 from dashboard.i18n import t
 

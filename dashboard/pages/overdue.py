@@ -30,15 +30,11 @@ def skeleton() -> html.Div:
 
 def layout(place: str | None = None, month: str | None = None, category: str | None = None,
            risk: str | None = None, lang: str = "zh", **_query) -> html.Div:
-    wh, scope = context.warehouse(), context.scope()
-    months = queries.months(wh)
-    if months.empty:
-        return make_message(t("no_data", lang), "warning")
     try:
-        target = queries.place(wh, place, scope) if place else queries.root_place(wh, scope)
-    except queries.OutOfScope:
-        return make_message(t("out_of_scope", lang), "danger")
-    month = month if month in set(months["month"]) else months["month"].iloc[0]
+        state = context.page_state(place, month, lang)
+    except context.PageProblem as problem:
+        return make_message(problem.message, problem.color)
+    wh, scope, months, target, month = state.wh, state.scope, state.months, state.target, state.month
     risks = tuple(r for r in (risk or "").split(",") if r in RISK_LEVELS)
     category = None if category in (None, "", ALL_CATEGORIES) else category
     people = queries.people(wh, target, month, scope, work_list=True, category=category, risk=risks)

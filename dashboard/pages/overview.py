@@ -35,23 +35,19 @@ def skeleton() -> html.Div:
 
 def layout(place: str | None = None, month: str | None = None, rate: str = "visit_rate_home", lang: str = "zh",
            **_query) -> html.Div:
-    wh, scope = context.warehouse(), context.scope()
     query = {"place": place, "month": month, "rate": rate, "lang": lang}
-    months = queries.months(wh)
-    if months.empty:
-        return make_message(t("no_data", lang), "warning")
     try:
-        target = queries.place(wh, place, scope) if place else queries.root_place(wh, scope)
-    except queries.OutOfScope:
-        return make_message(t("out_of_scope", lang), "danger")
+        state = context.page_state(place, month, lang)
+    except context.PageProblem as problem:
+        return make_message(problem.message, problem.color)
+    wh, scope, months, target, month = state.wh, state.scope, state.months, state.target, state.month
     if target.level == "community":
         return dcc.Location(id="overview-to-community", href=href("/community", query), refresh="callback-nav")
-    month = month if month in set(months["month"]) else months["month"].iloc[0]
     rate = rate if rate in queries.RATES else "visit_rate_home"
     history = queries.place_months(wh, target, scope, until=month)
     kids = queries.children_month(wh, target, month, scope)
     child_level = level_name(kids["level"].iloc[0], lang) if len(kids) else ""
-    as_of = pd.Timestamp(months.loc[months["month"] == month, "as_of"].iloc[0]).date()
+    as_of = state.as_of
     return html.Div([
         html.Div([
             make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),

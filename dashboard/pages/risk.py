@@ -7,7 +7,14 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import context, figures, queries, tables
-from dashboard.components import level_name, make_breadcrumbs, make_chart, make_message, make_month_select, make_table
+from dashboard.components import (
+    level_name,
+    make_breadcrumbs,
+    make_chart,
+    make_message,
+    make_month_select,
+    make_table,
+)
 from dashboard.i18n import t
 from dashboard.urls import carried, href, parse
 
@@ -24,16 +31,12 @@ def skeleton() -> html.Div:
 
 
 def layout(place: str | None = None, month: str | None = None, lang: str = "zh", **_query) -> html.Div:
-    wh, scope = context.warehouse(), context.scope()
     query = {"place": place, "month": month, "lang": lang}
-    months = queries.months(wh)
-    if months.empty:
-        return make_message(t("no_data", lang), "warning")
     try:
-        target = queries.place(wh, place, scope) if place else queries.root_place(wh, scope)
-    except queries.OutOfScope:
-        return make_message(t("out_of_scope", lang), "danger")
-    month = month if month in set(months["month"]) else months["month"].iloc[0]
+        state = context.page_state(place, month, lang)
+    except context.PageProblem as problem:
+        return make_message(problem.message, problem.color)
+    wh, scope, months, target, month = state.wh, state.scope, state.months, state.target, state.month
     current = queries.place_months(wh, target, scope, until=month, last=1).iloc[-1]
     problems = tables.people_table(queries.people(wh, target, month, scope, open_problems=True), lang)
     export = {"table": "people", "place": target.code, "month": month, "open_problems": True, "lang": lang}

@@ -7,7 +7,8 @@ import pytest
 
 from dashboard import figures
 
-SQUARE = json.dumps({"type": "Polygon", "coordinates": [[[117.2, 39.1], [117.21, 39.1], [117.21, 39.11], [117.2, 39.1]]]})
+SQUARE = json.dumps({"type": "Polygon",
+                     "coordinates": [[[117.2, 39.1], [117.21, 39.1], [117.21, 39.11], [117.2, 39.1]]]})
 
 
 def places(rates: dict[str, tuple[int, int]]) -> pd.DataFrame:
@@ -66,7 +67,8 @@ def test_trend_shows_each_rate_against_the_target():
         history[numerator], history[denominator] = [8, 9], [10, 10]
         history[rate] = pd.array([0.8, 0.9], dtype="Float64")
     figure = figures.trend_figure(history, "trend")
-    assert [trace["name"] for trace in figure["data"]] == ["月探访率 (上门)", "月探访率 (任意方式)", "独居日联系率", "失能帮扶率"]
+    assert [trace["name"] for trace in figure["data"]] == [
+        "月探访率 (上门)", "月探访率 (任意方式)", "独居日联系率", "失能帮扶率"]
     assert figure["data"][0]["y"] == [80.0, 90.0]
     assert figure["layout"]["shapes"][0]["y0"] == 100
 

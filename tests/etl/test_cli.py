@@ -7,7 +7,15 @@ import json
 import pytest
 
 from etl.cli import main
-from tests.etl.exports import ALICE, BOB, ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
+from tests.etl.exports import (
+    ALICE,
+    BOB,
+    ROSTER_HEADER,
+    VISIT_HEADER,
+    roster_row,
+    visit_row,
+    write_csv,
+)
 
 METRIC_KEYS = ["level", "code", "name", "parent_code", "special_count", "eligible_home", "visited_home",
                "visit_rate_home", "eligible_any", "visited_any", "visit_rate_any", "declined_count",

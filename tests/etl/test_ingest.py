@@ -254,7 +254,8 @@ def test_visit_outcome_synonyms(warehouse, tmp_path, synonym, canonical):
     assert warehouse.one("select outcome from visit_rows") == canonical
 
 
-@pytest.mark.parametrize(("synonym", "canonical"), [("是", "同意"), ("愿意", "同意"), ("否", "不同意"), ("拒绝", "不同意")])
+@pytest.mark.parametrize(
+    ("synonym", "canonical"), [("是", "同意"), ("愿意", "同意"), ("否", "不同意"), ("拒绝", "不同意")])
 def test_consent_synonyms(warehouse, tmp_path, synonym, canonical):
     warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, **{"是否同意探访": synonym})]))
     assert warehouse.one("select consent from roster_rows") == canonical
@@ -363,7 +364,8 @@ def test_a_file_missing_a_required_column_names_it(warehouse, tmp_path):
 
 
 def test_kind_is_recognised_from_the_header_and_can_be_overridden(warehouse, tmp_path):
-    contacts = write_csv(tmp_path / "c.csv", [["街道", "社区", "老人姓名", "身份证号", "联系人", "与老人关系", "联系电话"],
+    header = ["街道", "社区", "老人姓名", "身份证号", "联系人", "与老人关系", "联系电话"]
+    contacts = write_csv(tmp_path / "c.csv", [header,
                                               ["劝业场", "花园路", "张三", ALICE, "李明", "儿子", "13900000000"]])
     [result] = warehouse.ingest(contacts)
     assert (result.kind, result.rows_loaded) == ("contacts", 1)

@@ -269,7 +269,8 @@ def test_semi_disabled_elders_are_not_in_the_help_rate_by_default(mart_warehouse
 
 @pytest.mark.parametrize(
     "mart_warehouse",
-    [default_config_text().replace("semi_disabled_counts_as_disabled = false", "semi_disabled_counts_as_disabled = true")],
+    [default_config_text().replace("semi_disabled_counts_as_disabled = false",
+                                   "semi_disabled_counts_as_disabled = true")],
     indirect=True,
 )
 def test_semi_disabled_elders_count_when_configured(mart_warehouse):
@@ -281,7 +282,8 @@ def test_a_newer_contact_list_for_a_street_replaces_the_older_one(mart_warehouse
     a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能")
     mart_warehouse.contact(a)  # load 3, report date 2026-01-01
     mart_warehouse.con.execute(
-        "insert into loads values (4, 'newer.csv', 'sha-4', 'contacts', null, 1, '2026-06-01', 'loaded', 0, 0, 0, 0, now())"
+        "insert into loads values"
+        " (4, 'newer.csv', 'sha-4', 'contacts', null, 1, '2026-06-01', 'loaded', 0, 0, 0, 0, now())"
     )
     mart_warehouse.con.execute(
         "insert into contact_rows (load_id, row_number, id_number, street_code, contact_name, contact_phone, dedup_key)"

@@ -20,22 +20,11 @@ configured as (
 ),
 
 final as (
-    select
-        month_start,
-        case
-            when grouping(community_code) = 0 then community_code
-            when grouping(street_code) = 0 then street_code
-            else district_code
-        end as code,
-        category,
-        count(*) as people_count
-    from person_categories
-    where category in (select category from configured)
-    group by grouping sets (
-        (month_start, district_code, category),
-        (month_start, district_code, street_code, category),
-        (month_start, district_code, street_code, community_code, category)
-    )
+    -- each person counts in their community, their street and their district
+    select c.month_start, place.code, c.category, count(*) as people_count
+    from person_categories c, unnest([c.district_code, c.street_code, c.community_code]) as place(code)
+    where c.category in (select category from configured)
+    group by c.month_start, place.code, c.category
 )
 
 select * from final

@@ -1,13 +1,7 @@
 -- one row per designated contact person on each street's latest contact list, with the elder's ID
-with roster_names as (
-    select elder_name, community_code, any_value(elder_id) as elder_id, count(*) as elder_count
-    from elders
-    group by elder_name, community_code
-),
-
-final as (
+with final as (
     select
-        coalesce(c.id_number, case when n.elder_count = 1 then n.elder_id end) as elder_id,
+        coalesce(c.id_number, n.elder_id) as elder_id,
         c.contact_name,
         c.relation,
         c.contact_phone,
@@ -16,7 +10,7 @@ final as (
         c.contact_name is not null and c.contact_phone is not null as is_usable
     from contact_rows c
     join current_snapshots s on s.kind = 'contacts' and s.street_code = c.street_code and s.load_id = c.load_id
-    left join roster_names n
+    left join elder_name_keys n
         on c.id_number is null and n.elder_name = c.elder_name and n.community_code = c.community_code
 )
 

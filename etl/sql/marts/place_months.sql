@@ -43,29 +43,18 @@ month_incidents as (
 incident_rollup as (
     select
         month_start,
-        case
-            when grouping(community_code) = 0 then community_code
-            when grouping(street_code) = 0 then street_code
-            else district_code
-        end as code,
+        place.code,
         sum(problem_visit_count)::bigint as problem_visit_count,
         sum(emergency_visit_count)::bigint as emergency_visit_count
-    from month_incidents
-    group by grouping sets (
-        (month_start, district_code),
-        (month_start, district_code, street_code),
-        (month_start, district_code, street_code, community_code)
-    )
+    from month_incidents, unnest([district_code, street_code, community_code]) as place(code)
+    group by month_start, place.code
 ),
 
 rollup as (
+    -- each person counts in their community, their street and their district: rates from people up
     select
         month_start,
-        case
-            when grouping(community_code) = 0 then community_code
-            when grouping(street_code) = 0 then street_code
-            else district_code
-        end as code,
+        place.code,
         count(*) filter (where is_special_counted) as special_count,
         count(*) filter (where is_eligible_home) as eligible_home,
         count(*) filter (where is_visited_home) as visited_home,
@@ -83,12 +72,8 @@ rollup as (
         count(*) filter (where is_multi_category) as multi_category_count,
         count(*) filter (where is_help_eligible) as disabled_count,
         count(*) filter (where is_helped) as disabled_with_contact
-    from elder_facts
-    group by grouping sets (
-        (month_start, district_code),
-        (month_start, district_code, street_code),
-        (month_start, district_code, street_code, community_code)
-    )
+    from elder_facts, unnest([district_code, street_code, community_code]) as place(code)
+    group by month_start, place.code
 ),
 
 places as (

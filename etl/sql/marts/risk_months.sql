@@ -6,24 +6,17 @@ with people as (
 ),
 
 final as (
+    -- each person counts in their community, their street and their district
     select
-        month_start,
-        case
-            when grouping(community_code) = 0 then community_code
-            when grouping(street_code) = 0 then street_code
-            else district_code
-        end as code,
-        risk_level,
+        p.month_start,
+        place.code,
+        p.risk_level,
         count(*) as people_count,
-        count(*) filter (where is_overdue) as overdue_count,
-        count(*) filter (where has_open_problem) as open_problem_count,
-        count(*) filter (where is_not_visited_this_month) as not_visited_count
-    from people
-    group by grouping sets (
-        (month_start, district_code, risk_level),
-        (month_start, district_code, street_code, risk_level),
-        (month_start, district_code, street_code, community_code, risk_level)
-    )
+        count(*) filter (where p.is_overdue) as overdue_count,
+        count(*) filter (where p.has_open_problem) as open_problem_count,
+        count(*) filter (where p.is_not_visited_this_month) as not_visited_count
+    from people p, unnest([p.district_code, p.street_code, p.community_code]) as place(code)
+    group by p.month_start, place.code, p.risk_level
 )
 
 select * from final
