@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import flask
@@ -33,20 +34,27 @@ class PageProblem(Exception):
 class PageState:
     """What every page starts from: the data, the user's scope, the place and month asked for."""
 
-    wh: Warehouse
+    wh: queries.Reader  # the warehouse, or a view of it with the month recomputed at `as_of`
     scope: str
     months: pd.DataFrame  # newest first
     target: queries.Place
     month: str
     lang: str
+    as_of: dt.date
+    chosen_as_of: str | None  # the URL's as-of date when it differs from the month's own
 
     @property
-    def as_of(self):
-        return pd.Timestamp(self.months.loc[self.months["month"] == self.month, "as_of"].iloc[0]).date()
+    def month_start(self) -> dt.date:
+        return dt.date.fromisoformat(self.month + "-01")
+
+    @property
+    def data_date(self) -> dt.date:
+        return pd.Timestamp(self.months["as_of"].max()).date()
 
 
-def page_state(place: str | None, month: str | None, lang: str) -> PageState:
-    """Resolve the URL's place and month; the top place and latest month when absent or unknown."""
+def page_state(place: str | None, month: str | None, lang: str, as_of: str | None = None) -> PageState:
+    """Resolve the URL's place, month and as-of date; the top place, the latest month and the month's
+    own as-of date (its last day, or the data date) when absent or unusable."""
     wh, user_scope = warehouse(), scope()
     months = queries.months(wh)
     if months.empty:
@@ -56,4 +64,18 @@ def page_state(place: str | None, month: str | None, lang: str) -> PageState:
     except queries.OutOfScope as error:
         raise PageProblem(t("out_of_scope", lang), "danger") from error
     month = month if month in set(months["month"]) else months["month"].iloc[0]
-    return PageState(wh, user_scope, months, target, month, lang)
+    stored = pd.Timestamp(months.loc[months["month"] == month, "as_of"].iloc[0]).date()
+    chosen = _as_of_date(as_of, dt.date.fromisoformat(month + "-01"), pd.Timestamp(months["as_of"].max()).date())
+    if chosen is None or chosen == stored:
+        return PageState(wh, user_scope, months, target, month, lang, stored, None)
+    view = wh.as_of(dt.date.fromisoformat(month + "-01"), chosen)
+    return PageState(view, user_scope, months, target, month, lang, chosen, chosen.isoformat())
+
+
+def _as_of_date(text: str | None, month_start: dt.date, data_date: dt.date) -> dt.date | None:
+    """An as-of date inside or after the month, up to the data date; None when there is none."""
+    try:
+        value = dt.date.fromisoformat(text) if text else None
+    except ValueError:
+        return None
+    return value if value is not None and month_start <= value <= data_date else None

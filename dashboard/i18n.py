@@ -13,6 +13,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_data": ("数据", "Data"),
     "language_switch": ("English", "中文"),
     "month": ("月份", "Month"),
+    "as_of": ("截至", "As of"),
     "place": ("地区", "Place"),
     "data_date": ("数据截至 {date}", "Data as of {date}"),
     "schematic_note": ("示意图: 边界为示意, 非实际行政边界", "Schematic map: boundaries are illustrative"),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import os
 import re
 import threading
@@ -12,6 +13,8 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
+
+from etl.warehouse import build_month, prepare
 
 ALL = "all"  # the scope and place of a user who may see every district
 ROOT_LEVEL = "root"
@@ -32,6 +35,7 @@ RATES = {  # rate -> (numerator, denominator)
     "help_rate": ("disabled_with_contact", "disabled_count"),
 }
 RISK_ORDER = {"高": 1, "中": 2, "低": 3}
+ROLLUPS = ("month_frame", "place_months", "category_months", "risk_months")  # small: one row per place-month
 
 
 class OutOfScope(LookupError):
@@ -47,18 +51,36 @@ class Place:
     parent_code: str | None
 
 
-class Warehouse:
+class Reader:
+    """Runs queries; `cursor()` decides which data they see."""
+
+    def cursor(self) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
+        raise NotImplementedError
+
+    def frame(self, query: str, params: dict | None = None) -> pd.DataFrame:
+        with self.cursor() as cursor:
+            return cursor.execute(query, _used(query, params)).df()
+
+    def rows(self, query: str, params: dict | None = None) -> list[tuple]:
+        with self.cursor() as cursor:
+            return cursor.execute(query, _used(query, params)).fetchall()
+
+
+class Warehouse(Reader):
     """Read-only access that follows the file: a load swaps in a new file, readers re-attach to it.
 
     Each re-attach is a fresh in-memory DuckDB instance, because duckdb.connect(path) would hand
     back the old, cached database while any connection to it is open.
     """
 
+    MAX_AS_OF_VIEWS = 16
+
     def __init__(self, db_path: Path):
         self.db_path = Path(db_path)
         self._lock = threading.Lock()
         self._root: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[int, int] | None = None
+        self._as_of_views: dict[tuple, str] = {}
 
     def _current(self) -> duckdb.DuckDBPyConnection:
         stat = os.stat(self.db_path)
@@ -68,7 +90,7 @@ class Warehouse:
                 root = duckdb.connect()
                 quoted = str(self.db_path).replace("'", "''")
                 root.execute(f"attach '{quoted}' as warehouse (read_only)")
-                self._root, self._identity = root, identity
+                self._root, self._identity, self._as_of_views = root, identity, {}
             return self._root
 
     @contextlib.contextmanager
@@ -80,13 +102,44 @@ class Warehouse:
         finally:
             cursor.close()
 
-    def frame(self, query: str, params: dict | None = None) -> pd.DataFrame:
-        with self.cursor() as cursor:
-            return cursor.execute(query, _used(query, params)).df()
+    def as_of(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
+        """This warehouse with one month recomputed at another as-of date: built once, then cached.
 
-    def rows(self, query: str, params: dict | None = None) -> list[tuple]:
-        with self.cursor() as cursor:
-            return cursor.execute(query, _used(query, params)).fetchall()
+        The recomputed marts live in an in-memory database attached beside the warehouse and put
+        first on the search path, so every query in this module works on them unchanged.
+        """
+        root = self._current()
+        with self._lock:
+            key = (self._identity, month_start, as_of)
+            if key not in self._as_of_views:
+                if len(self._as_of_views) >= self.MAX_AS_OF_VIEWS:
+                    root.execute(f"detach {self._as_of_views.pop(next(iter(self._as_of_views)))}")
+                name = f"as_of_{month_start:%Y%m}_{as_of:%Y%m%d}"
+                builder = root.cursor()
+                try:
+                    builder.execute(f"attach ':memory:' as {name}")
+                    builder.execute("use warehouse")
+                    prepare(builder)
+                    builder.execute(f"set search_path = '{name}.main,warehouse.main'")
+                    build_month(builder, month_start, as_of, schema=f"{name}.main")
+                    for table in ROLLUPS:  # other months as stored, for trends and month-on-month change
+                        builder.execute(f"insert into {name}.main.{table} by name select * from warehouse.main.{table}"
+                                        " where month_start <> $month", {"month": month_start})
+                finally:
+                    builder.close()
+                self._as_of_views[key] = name
+            return AsOfView(self, self._as_of_views[key])
+
+
+class AsOfView(Reader):
+    def __init__(self, warehouse: Warehouse, schema: str):
+        self.warehouse, self.schema = warehouse, schema
+
+    @contextlib.contextmanager
+    def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        with self.warehouse.cursor() as cursor:
+            cursor.execute(f"set search_path = '{self.schema}.main,warehouse.main'")
+            yield cursor
 
 
 def _used(query: str, params: dict | None) -> dict:
@@ -98,7 +151,7 @@ def _used(query: str, params: dict | None) -> dict:
 # --- places ------------------------------------------------------------------------------------
 
 
-def root_place(wh: Warehouse, scope: str = ALL) -> Place:
+def root_place(wh: Reader, scope: str = ALL) -> Place:
     """Where the overview starts: the scope itself, or the only district, or all districts."""
     if scope != ALL:
         return place(wh, scope, scope)
@@ -108,7 +161,7 @@ def root_place(wh: Warehouse, scope: str = ALL) -> Place:
     return Place(ALL, ROOT_LEVEL, "全部辖区", "全部", None)
 
 
-def place(wh: Warehouse, code: str, scope: str = ALL) -> Place:
+def place(wh: Reader, code: str, scope: str = ALL) -> Place:
     if code == ALL and scope == ALL:
         return root_place(wh, scope)
     rows = wh.rows(
@@ -120,7 +173,7 @@ def place(wh: Warehouse, code: str, scope: str = ALL) -> Place:
     return Place(*rows[0])
 
 
-def ancestors(wh: Warehouse, target: Place, scope: str = ALL) -> list[Place]:
+def ancestors(wh: Reader, target: Place, scope: str = ALL) -> list[Place]:
     """From the top the user may see down to `target` (for breadcrumbs)."""
     top = root_place(wh, scope)
     chain = [target]
@@ -134,7 +187,7 @@ def ancestors(wh: Warehouse, target: Place, scope: str = ALL) -> list[Place]:
     return chain
 
 
-def children(wh: Warehouse, parent: Place, scope: str = ALL) -> list[Place]:
+def children(wh: Reader, parent: Place, scope: str = ALL) -> list[Place]:
     condition = "t.level = 'district'" if parent.level == ROOT_LEVEL else "t.parent_code = $parent"
     rows = wh.rows(
         f"""select code, level, name, short_name, parent_code from place_tree t
@@ -144,7 +197,7 @@ def children(wh: Warehouse, parent: Place, scope: str = ALL) -> list[Place]:
     return [Place(*row) for row in rows]
 
 
-def all_places(wh: Warehouse, scope: str = ALL) -> pd.DataFrame:
+def all_places(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     """Every place the user may pick: code, level, name, parent name."""
     return wh.frame(
         f"""select t.code, t.level, t.name, t.short_name, p.short_name as parent_short_name
@@ -154,14 +207,14 @@ def all_places(wh: Warehouse, scope: str = ALL) -> pd.DataFrame:
     )
 
 
-def configured_categories(wh: Warehouse) -> list[str]:
+def configured_categories(wh: Reader) -> list[str]:
     return wh.rows("select special_categories from cfg_settings")[0][0]
 
 
 # --- months ------------------------------------------------------------------------------------
 
 
-def months(wh: Warehouse) -> pd.DataFrame:
+def months(wh: Reader) -> pd.DataFrame:
     """Reported months, newest first, with the as-of date of each."""
     return wh.frame("select month, month_start, as_of from month_frame order by month_start desc")
 
@@ -175,7 +228,7 @@ def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def place_months(wh: Warehouse, target: Place, scope: str = ALL, until: str | None = None,
+def place_months(wh: Reader, target: Place, scope: str = ALL, until: str | None = None,
                  last: int = 13) -> pd.DataFrame:
     """The place's counts and rates for `last` months up to `until` (default: the latest), oldest first."""
     sums = ", ".join(f"sum(m.{c})::bigint as {c}" for c in METRIC_COLUMNS)
@@ -194,7 +247,7 @@ def place_months(wh: Warehouse, target: Place, scope: str = ALL, until: str | No
     return _with_rates(frame.iloc[::-1].reset_index(drop=True))
 
 
-def children_month(wh: Warehouse, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:
+def children_month(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:
     """One row per child place for the month, with shapes flags; every child, data or not."""
     condition = "t.level = 'district'" if parent.level == ROOT_LEVEL else "t.parent_code = $parent"
     columns = ", ".join(f"m.{c}" for c in METRIC_COLUMNS)
@@ -208,14 +261,14 @@ def children_month(wh: Warehouse, parent: Place, month: str, scope: str = ALL) -
     return _with_rates(frame)
 
 
-def shapes(wh: Warehouse, codes: list[str]) -> pd.DataFrame:
+def shapes(wh: Reader, codes: list[str]) -> pd.DataFrame:
     return wh.frame(
         "select code, geometry, is_schematic, centroid_lon, centroid_lat from division_shapes where code in $codes",
         {"codes": codes},
     )
 
 
-def categories(wh: Warehouse, target: Place, month: str, scope: str = ALL) -> pd.DataFrame:
+def categories(wh: Reader, target: Place, month: str, scope: str = ALL) -> pd.DataFrame:
     """People per category (each person once per category), largest first."""
     where = "t.level = 'district'" if target.level == ROOT_LEVEL else "t.code = $code"
     return wh.frame(
@@ -228,7 +281,7 @@ def categories(wh: Warehouse, target: Place, month: str, scope: str = ALL) -> pd
     )
 
 
-def risk_by_child(wh: Warehouse, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:
+def risk_by_child(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:
     condition = "t.level = 'district'" if parent.level == ROOT_LEVEL else "t.parent_code = $parent"
     return wh.frame(
         f"""select t.code, t.short_name, r.risk_level, r.people_count, r.overdue_count, r.open_problem_count
@@ -251,7 +304,7 @@ PEOPLE_COLUMNS = """
     m.is_eligible_home, m.visited_home"""
 
 
-def people(wh: Warehouse, target: Place, month: str, scope: str = ALL, *, work_list: bool = False,
+def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list: bool = False,
            category: str | None = None, risk: tuple[str, ...] = (), open_problems: bool = False,
            limit: int = 5000) -> pd.DataFrame:
     """Special-difficulty elders of a place in a month, masked; the work list keeps overdue and 本月未访."""
@@ -286,7 +339,7 @@ def people(wh: Warehouse, target: Place, month: str, scope: str = ALL, *, work_l
 # --- data ----------------------------------------------------------------------------------------
 
 
-def loads(wh: Warehouse) -> pd.DataFrame:
+def loads(wh: Reader) -> pd.DataFrame:
     return wh.frame(
         """select load_id, file_name, kind, loaded_at, rows_read, rows_loaded, rows_rejected, warning_count,
                   report_date
@@ -294,7 +347,7 @@ def loads(wh: Warehouse) -> pd.DataFrame:
     )
 
 
-def rejects(wh: Warehouse, limit: int = 2000) -> pd.DataFrame:
+def rejects(wh: Reader, limit: int = 2000) -> pd.DataFrame:
     """Rejected rows with reasons; raw values are not shown here (they hold unmasked personal data)."""
     return wh.frame(
         """select r.load_id, r.file_name, r.sheet_name, r.row_number, r.reason
@@ -303,7 +356,7 @@ def rejects(wh: Warehouse, limit: int = 2000) -> pd.DataFrame:
     )
 
 
-def freshness(wh: Warehouse, scope: str = ALL) -> pd.DataFrame:
+def freshness(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     return wh.frame(
         f"""select f.street_name, f.latest_visit_date, f.visit_count, f.roster_file, f.roster_date,
                    f.contacts_file, f.contacts_date

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pandas as pd
@@ -53,6 +54,8 @@ def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, 
     kind = spec["table"]
     if kind == "people":
         target = queries.place(wh, spec["place"], scope)
+        if spec.get("as_of"):  # the same recomputed month the screen showed
+            wh = wh.as_of(dt.date.fromisoformat(spec["month"] + "-01"), dt.date.fromisoformat(spec["as_of"]))
         frame = people_table(queries.people(
             wh, target, spec["month"], scope, work_list=spec.get("work_list", False),
             category=spec.get("category"), risk=tuple(spec.get("risk") or ()),

@@ -5,7 +5,7 @@ from __future__ import annotations
 from urllib.parse import parse_qsl, urlencode
 
 # Query keys that follow the user from page to page.
-CARRIED = ("month", "lang")
+CARRIED = ("month", "as_of", "lang")
 
 
 def href(path: str, query: dict[str, str | None], **changes: str | None) -> str:

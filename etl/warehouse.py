@@ -190,18 +190,19 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
 
 
-def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of) -> None:
-    """The month marts for one month at any as-of date, as temp tables shadowing the stored ones.
+def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str = "temp") -> None:
+    """The month marts for one month at any as-of date, in `schema`, shadowing the stored ones.
 
-    Works on a read-only connection: temp objects live in memory.
+    Works on a read-only warehouse: the default temp schema, or an attached in-memory database
+    that comes first on the search path, lives in memory.
     """
     con.execute(
-        "create or replace temp table month_frame as select strftime($m, '%Y-%m') as month,"
+        f"create or replace table {schema}.month_frame as select strftime($m, '%Y-%m') as month,"
         " $m::date as month_start, last_day($m::date) as month_end, $d::date as as_of",
         {"m": month_start, "d": as_of},
     )
     for name in MONTH_MARTS:
-        con.execute(f"create or replace temp table {name} as {sql(f'marts/{name}')}")
+        con.execute(f"create or replace table {schema}.{name} as {sql(f'marts/{name}')}")
 
 
 def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:

@@ -73,12 +73,18 @@ def make_breadcrumbs(chain: list[Place], query: dict, lang: str) -> dbc.Breadcru
     return dbc.Breadcrumb(items=items, id="breadcrumbs")
 
 
-def make_month_select(months: pd.DataFrame, month: str, lang: str, select_id: str = "month-select") -> html.Div:
+def make_month_select(state, select_id: str) -> html.Div:
+    """The month, and the date its figures are counted to (its last day, or the data date)."""
+    lang = state.lang
     return html.Div([
         dbc.Label(t("month", lang), html_for=select_id, className="me-2 mb-0"),
-        dbc.Select(id=select_id, value=month, options=[{"label": m, "value": m} for m in months["month"]],
-                   size="sm", style={"width": "9rem"}),
-    ], className="d-flex align-items-center")
+        dbc.Select(id=select_id, value=state.month, size="sm", style={"width": "8rem"},
+                   options=[{"label": m, "value": m} for m in state.months["month"]]),
+        dbc.Label(t("as_of", lang), html_for=f"{select_id}-as-of", className="ms-3 me-2 mb-0"),
+        dbc.Input(id=f"{select_id}-as-of", type="date", value=state.as_of.isoformat(), size="sm",
+                  min=state.month_start.isoformat(), max=state.data_date.isoformat(), style={"width": "10rem"},
+                  debounce=True),
+    ], className="d-flex align-items-center flex-wrap")
 
 
 def make_message(text: str, color: str = "info") -> dbc.Alert:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html
 
 from dashboard import context, queries, tables
 from dashboard.components import (
@@ -20,30 +20,32 @@ from dashboard.urls import href, parse
 dash.register_page(__name__, path="/community", title="探访关爱看板 · 社区")
 
 MONTH = "community-month"
+AS_OF = f"{MONTH}-as-of"
 PEOPLE = "community-people"
 
 
 def skeleton() -> html.Div:
     """The components this page's callbacks use (for callback validation)."""
-    return html.Div([dbc.Select(id=MONTH)])
+    return html.Div([dbc.Select(id=MONTH), dbc.Input(id=AS_OF)])
 
 
-def layout(place: str | None = None, month: str | None = None, lang: str = "zh", **_query) -> html.Div:
-    query = {"place": place, "month": month, "lang": lang}
+def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
+           **_query) -> html.Div:
+    query = {"place": place, "month": month, "lang": lang, "as_of": as_of}
     try:
-        state = context.page_state(place, month, lang)
+        state = context.page_state(place, month, lang, as_of)
     except context.PageProblem as problem:
         return make_message(problem.message, problem.color)
-    wh, scope, months, target, month = state.wh, state.scope, state.months, state.target, state.month
+    wh, scope, target, month = state.wh, state.scope, state.target, state.month
     if target.level != "community":
         return dcc.Location(id="community-to-overview", href=href("/", query), refresh="callback-nav")
     history = queries.place_months(wh, target, scope, until=month)
     people = tables.people_table(queries.people(wh, target, month, scope), lang)
-    export = {"table": "people", "place": target.code, "month": month, "lang": lang}
+    export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of, "lang": lang}
     return html.Div([
         html.Div([
             make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),
-            make_month_select(months, month, lang, MONTH),
+            make_month_select(state, MONTH),
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
         make_kpis(history, lang),
         html.Div([
@@ -57,9 +59,14 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
 @callback(
     Output("url", "href", allow_duplicate=True),
     Input(MONTH, "value"),
+    Input(AS_OF, "value"),
     State("url", "search"),
     prevent_initial_call=True,
 )
-def change_month(month, search):
+def change_month(month, as_of, search):
     query = parse(search)
-    return href("/community", query, month=month) if month != query.get("month") else dash.no_update
+    if ctx.triggered_id == MONTH and month != query.get("month"):
+        return href("/community", query, month=month, as_of=None)
+    if ctx.triggered_id == AS_OF and as_of and as_of != query.get("as_of"):
+        return href("/community", query, as_of=as_of)
+    return dash.no_update

@@ -15,6 +15,7 @@ dash.register_page(__name__, path="/overdue", title="探访关爱看板 · 逾�
 
 PLACE = "overdue-place"
 MONTH = "overdue-month"
+AS_OF = f"{MONTH}-as-of"
 CATEGORY = "overdue-category"
 RISK = "overdue-risk"
 TABLE = "overdue-people"
@@ -25,34 +26,36 @@ INDENT = {"root": "", "district": "", "street": "\u3000", "community": "\u3000\u
 
 def skeleton() -> html.Div:
     """The components this page's callbacks use (for callback validation)."""
-    return html.Div([dbc.Select(id=PLACE), dbc.Select(id=MONTH), dbc.Select(id=CATEGORY), dbc.Checklist(id=RISK)])
+    return html.Div([dbc.Select(id=PLACE), dbc.Select(id=MONTH), dbc.Input(id=AS_OF), dbc.Select(id=CATEGORY),
+                     dbc.Checklist(id=RISK)])
 
 
 def layout(place: str | None = None, month: str | None = None, category: str | None = None,
-           risk: str | None = None, lang: str = "zh", **_query) -> html.Div:
+           risk: str | None = None, lang: str = "zh", as_of: str | None = None, **_query) -> html.Div:
     try:
-        state = context.page_state(place, month, lang)
+        state = context.page_state(place, month, lang, as_of)
     except context.PageProblem as problem:
         return make_message(problem.message, problem.color)
-    wh, scope, months, target, month = state.wh, state.scope, state.months, state.target, state.month
+    wh, scope, target, month = state.wh, state.scope, state.target, state.month
     risks = tuple(r for r in (risk or "").split(",") if r in RISK_LEVELS)
     category = None if category in (None, "", ALL_CATEGORIES) else category
     people = queries.people(wh, target, month, scope, work_list=True, category=category, risk=risks)
     shown = tables.people_table(people, lang)
-    export = {"table": "people", "place": target.code, "month": month, "work_list": True, "category": category,
-              "risk": list(risks), "lang": lang}
+    export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of,
+              "work_list": True, "category": category, "risk": list(risks), "lang": lang}
     summary = t("overdue_summary", lang, count=len(people), overdue=int(people["is_overdue"].sum()),
                 not_visited=int(people["is_not_visited_this_month"].sum()))
     return html.Div([
         html.H4(t("overdue_title", lang), className="mb-3"),
-        make_filters(wh, scope, target, months, month, category, risks, lang),
+        make_filters(state, category, risks),
         html.Div(summary, className="my-2", id="overdue-summary"),
         make_table(TABLE, shown, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=620)
         if len(shown) else make_message(t("empty_work_list", lang), "success"),
     ])
 
 
-def make_filters(wh, scope, target, months, month, category, risks, lang) -> dbc.Row:
+def make_filters(state, category, risks) -> dbc.Row:
+    wh, scope, target, lang = state.wh, state.scope, state.target, state.lang
     places = queries.all_places(wh, scope)
     place_options = [{"label": f"{INDENT[row.level]}{row.name}", "value": row.code}
                      for row in places.itertuples(index=False)]
@@ -64,12 +67,12 @@ def make_filters(wh, scope, target, months, month, category, risks, lang) -> dbc
     return dbc.Row([
         dbc.Col([dbc.Label(t("place", lang), html_for=PLACE),
                  dbc.Select(id=PLACE, value=target.code, options=place_options, size="sm")], md=4),
-        dbc.Col([make_month_select(months, month, lang, MONTH)], md=2, className="d-flex align-items-end"),
         dbc.Col([dbc.Label(t("filter_category", lang), html_for=CATEGORY),
                  dbc.Select(id=CATEGORY, value=category or ALL_CATEGORIES, options=category_options, size="sm")], md=3),
         dbc.Col([dbc.Label(t("filter_risk", lang)),
                  dbc.Checklist(id=RISK, value=list(risks), inline=True,
                                options=[{"label": value_label(r, lang), "value": r} for r in RISK_LEVELS])], md=3),
+        dbc.Col([make_month_select(state, MONTH)], xs=12, className="mt-2"),
     ], className="g-2 align-items-end")
 
 
@@ -77,15 +80,19 @@ def make_filters(wh, scope, target, months, month, category, risks, lang) -> dbc
     Output("url", "href", allow_duplicate=True),
     Input(PLACE, "value"),
     Input(MONTH, "value"),
+    Input(AS_OF, "value"),
     Input(CATEGORY, "value"),
     Input(RISK, "value"),
     State("url", "search"),
     prevent_initial_call=True,
 )
-def filter_list(place, month, category, risk, search):
+def filter_list(place, month, as_of, category, risk, search):
     query = parse(search)
     category = None if category == ALL_CATEGORIES else category
-    changes = {PLACE: {"place": place}, MONTH: {"month": month}, CATEGORY: {"category": category},
+    if ctx.triggered_id == MONTH and month != query.get("month"):
+        return href("/overdue", query, month=month, as_of=None)
+    changes = {PLACE: {"place": place}, MONTH: {"month": month}, AS_OF: {"as_of": as_of},
+               CATEGORY: {"category": category},
                RISK: {"risk": ",".join(r for r in RISK_LEVELS if r in (risk or []))}}[ctx.triggered_id]
     if all(query.get(key, "") == (value or "") for key, value in changes.items()):
         return dash.no_update

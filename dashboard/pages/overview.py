@@ -25,22 +25,24 @@ dash.register_page(__name__, path="/", title="探访关爱看板 · 总览")
 MAP = "overview-map"
 BARS = "overview-bars"
 MONTH = "overview-month"
+AS_OF = f"{MONTH}-as-of"
 RATE = "overview-rate"
 
 
 def skeleton() -> html.Div:
     """The components this page's callbacks use (for callback validation)."""
-    return html.Div([dcc.Graph(id=MAP), dcc.Graph(id=BARS), dbc.Select(id=MONTH), dbc.RadioItems(id=RATE)])
+    return html.Div([dcc.Graph(id=MAP), dcc.Graph(id=BARS), dbc.Select(id=MONTH), dbc.Input(id=AS_OF),
+                     dbc.RadioItems(id=RATE)])
 
 
 def layout(place: str | None = None, month: str | None = None, rate: str = "visit_rate_home", lang: str = "zh",
-           **_query) -> html.Div:
-    query = {"place": place, "month": month, "rate": rate, "lang": lang}
+           as_of: str | None = None, **_query) -> html.Div:
+    query = {"place": place, "month": month, "rate": rate, "lang": lang, "as_of": as_of}
     try:
-        state = context.page_state(place, month, lang)
+        state = context.page_state(place, month, lang, as_of)
     except context.PageProblem as problem:
         return make_message(problem.message, problem.color)
-    wh, scope, months, target, month = state.wh, state.scope, state.months, state.target, state.month
+    wh, scope, target, month = state.wh, state.scope, state.target, state.month
     if target.level == "community":
         return dcc.Location(id="overview-to-community", href=href("/community", query), refresh="callback-nav")
     rate = rate if rate in queries.RATES else "visit_rate_home"
@@ -52,7 +54,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
         html.Div([
             make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),
             html.Div([
-                make_month_select(months, month, lang, MONTH),
+                make_month_select(state, MONTH),
                 html.Span(t("data_date", lang, date=as_of), className="data-date ms-3", id="data-date"),
             ], className="d-flex align-items-center"),
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
@@ -103,11 +105,12 @@ def make_categories(wh, target, month: str, scope: str, history: pd.DataFrame, l
     Input(MAP, "clickData"),
     Input(BARS, "clickData"),
     Input(MONTH, "value"),
+    Input(AS_OF, "value"),
     Input(RATE, "value"),
     State("url", "search"),
     prevent_initial_call=True,
 )
-def navigate(map_click, bar_click, month, rate, search):
+def navigate(map_click, bar_click, month, as_of, rate, search):
     query = parse(search)
     if ctx.triggered_id in (MAP, BARS):
         click = map_click if ctx.triggered_id == MAP else bar_click
@@ -118,7 +121,9 @@ def navigate(map_click, bar_click, month, rate, search):
         path = "/community" if level == "community" else "/"
         return href(path, carried(query), place=code, rate=query.get("rate"))
     if ctx.triggered_id == MONTH and month != query.get("month"):
-        return href("/", query, month=month)
+        return href("/", query, month=month, as_of=None)
+    if ctx.triggered_id == AS_OF and as_of and as_of != query.get("as_of"):
+        return href("/", query, as_of=as_of)
     if ctx.triggered_id == RATE and rate != query.get("rate", "visit_rate_home"):
         return href("/", query, rate=rate)
     return dash.no_update

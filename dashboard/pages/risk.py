@@ -21,25 +21,28 @@ from dashboard.urls import carried, href, parse
 dash.register_page(__name__, path="/risk", title="探访关爱看板 · 风险")
 
 MONTH = "risk-month"
+AS_OF = f"{MONTH}-as-of"
 BARS = "risk-bars"
 PROBLEMS = "risk-open-problems"
 
 
 def skeleton() -> html.Div:
     """The components this page's callbacks use (for callback validation)."""
-    return html.Div([dbc.Select(id=MONTH), dcc.Graph(id=BARS)])
+    return html.Div([dbc.Select(id=MONTH), dbc.Input(id=AS_OF), dcc.Graph(id=BARS)])
 
 
-def layout(place: str | None = None, month: str | None = None, lang: str = "zh", **_query) -> html.Div:
-    query = {"place": place, "month": month, "lang": lang}
+def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
+           **_query) -> html.Div:
+    query = {"place": place, "month": month, "lang": lang, "as_of": as_of}
     try:
-        state = context.page_state(place, month, lang)
+        state = context.page_state(place, month, lang, as_of)
     except context.PageProblem as problem:
         return make_message(problem.message, problem.color)
-    wh, scope, months, target, month = state.wh, state.scope, state.months, state.target, state.month
+    wh, scope, target, month = state.wh, state.scope, state.target, state.month
     current = queries.place_months(wh, target, scope, until=month, last=1).iloc[-1]
     problems = tables.people_table(queries.people(wh, target, month, scope, open_problems=True), lang)
-    export = {"table": "people", "place": target.code, "month": month, "open_problems": True, "lang": lang}
+    export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of,
+              "open_problems": True, "lang": lang}
     charts = []
     if target.level != "community":
         risk = queries.risk_by_child(wh, target, month, scope)
@@ -54,7 +57,7 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
     return html.Div([
         html.Div([
             make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),
-            make_month_select(months, month, lang, MONTH),
+            make_month_select(state, MONTH),
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
         html.H4(t("risk_title", lang)),
         html.Div(t("incidents", lang, problems=int(current["problem_visit_count"]),
@@ -69,14 +72,17 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
 @callback(
     Output("url", "href", allow_duplicate=True),
     Input(MONTH, "value"),
+    Input(AS_OF, "value"),
     Input(BARS, "clickData"),
     State("url", "search"),
     prevent_initial_call=True,
 )
-def navigate(month, click, search):
+def navigate(month, as_of, click, search):
     query = parse(search)
     if ctx.triggered_id == BARS and click:
         return href("/risk", carried(query), place=click["points"][0]["customdata"])
     if ctx.triggered_id == MONTH and month != query.get("month"):
-        return href("/risk", query, month=month)
+        return href("/risk", query, month=month, as_of=None)
+    if ctx.triggered_id == AS_OF and as_of and as_of != query.get("as_of"):
+        return href("/risk", query, as_of=as_of)
     return dash.no_update

@@ -209,7 +209,7 @@ def run_callback(callback, triggered: str, *args):
 def test_clicking_a_street_on_the_map_navigates_to_that_street(app, pages):
     click = {"points": [{"customdata": QUANYECHANG}]}
     with app.server.test_request_context("/"):
-        target = run_callback(pages["/"].navigate, "overview-map.clickData", click, None, "2026-10",
+        target = run_callback(pages["/"].navigate, "overview-map.clickData", click, None, "2026-10", None,
                               "visit_rate_home", "?month=2026-10&lang=zh")
     assert target == f"/?month=2026-10&lang=zh&place={QUANYECHANG}"
 
@@ -217,13 +217,41 @@ def test_clicking_a_street_on_the_map_navigates_to_that_street(app, pages):
 def test_clicking_a_community_opens_its_page(app, pages):
     click = {"points": [{"customdata": HUAYUANLU}]}
     with app.server.test_request_context("/"):
-        target = run_callback(pages["/"].navigate, "overview-bars.clickData", None, click, "2026-10",
+        target = run_callback(pages["/"].navigate, "overview-bars.clickData", None, click, "2026-10", None,
                               "visit_rate_home", f"?place={QUANYECHANG}&month=2026-10")
     assert target == f"/community?month=2026-10&place={HUAYUANLU}"
 
 
 def test_choosing_a_risk_level_puts_it_in_the_url(app, pages):
     with app.server.test_request_context("/"):
-        target = run_callback(pages["/overdue"].filter_list, "overdue-risk.value", None, None, None, ["低", "高"],
-                              "?month=2026-10")
+        target = run_callback(pages["/overdue"].filter_list, "overdue-risk.value", None, None, None, None,
+                              ["低", "高"], "?month=2026-10")
     assert target == "/overdue?month=2026-10&risk=%E9%AB%98%2C%E4%BD%8E"
+
+
+def test_an_as_of_date_recomputes_the_month_at_that_date(app, pages):
+    page = render(app, pages["/"].layout, month="2026-10", as_of="2026-10-05")
+    shown = texts(page)
+    assert "数据截至 2026-10-05" in shown
+    assert "25.0%" in shown and "1 / 4 · 目标 100%" in shown  # only the 5 October visit counts by then
+    assert find(page, "overview-month-as-of").value == "2026-10-05"
+
+
+@pytest.mark.parametrize("as_of", ["2026-09-30", "2027-01-01", "not-a-date"])
+def test_an_as_of_date_outside_the_month_or_the_data_is_ignored(app, pages, as_of):
+    shown = texts(render(app, pages["/"].layout, month="2026-10", as_of=as_of))
+    assert "数据截至 2026-10-07" in shown and "50.0%" in shown
+
+
+def test_changing_the_month_drops_the_as_of_date(app, pages):
+    with app.server.test_request_context("/"):
+        target = run_callback(pages["/"].navigate, "overview-month.value", None, None, "2026-09", "2026-10-05",
+                              "visit_rate_home", "?month=2026-10&as_of=2026-10-05")
+    assert target == "/?month=2026-09"
+
+
+def test_exports_use_the_as_of_date_of_the_screen(wh):
+    spec = {"table": "people", "place": QUANYECHANG, "month": "2026-10", "work_list": True}
+    assert len(tables.build(spec, wh, queries.ALL)[0]) == 2  # by 7 October one of three was visited
+    frame, _name = tables.build(spec | {"as_of": "2026-10-04"}, wh, queries.ALL)
+    assert len(frame) == 3  # on 4 October nobody had been
