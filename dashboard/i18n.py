@@ -24,6 +24,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_excel": ("导出 Excel", "Excel"),
     "download_csv": ("导出 CSV", "CSV"),
     "no_rows": ("没有符合条件的记录", "No rows"),
+    "display_limit": ("仅显示最紧急的前 {shown:,} 人, 共 {count:,} 人; 导出 Excel 或 CSV 可得全部名单",
+                      "Showing the {shown:,} most urgent of {count:,}; export to Excel or CSV for all"),
     # rates and counts
     "visit_rate_home": ("月探访率 (上门)", "Monthly home-visit rate"),
     "visit_rate_any": ("月探访率 (任意方式)", "Monthly visit rate (any method)"),

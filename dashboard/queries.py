@@ -296,21 +296,24 @@ def risk_by_child(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd
 # --- people (masked) ---------------------------------------------------------------------------
 
 PEOPLE_COLUMNS = """
-    e.elder_name_masked as name, e.id_number_masked as id_number, e.phone_masked as phone,
+    m.elder_name_masked as name, m.id_number_masked as id_number, m.phone_masked as phone,
     s.short_name as street, c.short_name as community, m.age,
     list_sort(m.categories || case when m.is_aged then ['高龄'] else [] end) as categories, m.risk_level,
     m.last_visit_date, m.last_visit_method, m.last_home_visit_date, m.due_date, m.overdue_days,
-    m.is_overdue, m.is_not_visited_this_month, m.has_open_problem, m.last_visit_outcome, e.consent,
+    m.is_overdue, m.is_not_visited_this_month, m.has_open_problem, m.last_visit_outcome, m.consent,
     m.is_eligible_home, m.visited_home"""
+# The column of elder_months that holds a place of each level: one column compared, so that
+# DuckDB can skip the row groups of other places (elder_months is stored sorted by place).
+PLACE_COLUMN = {"district": "m.district_code", "street": "m.street_code", "community": "m.community_code"}
 
 
 def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list: bool = False,
            category: str | None = None, risk: tuple[str, ...] = (), open_problems: bool = False,
-           limit: int = 5000) -> pd.DataFrame:
+           limit: int | None = None) -> pd.DataFrame:
     """Special-difficulty elders of a place in a month, masked; the work list keeps overdue and 本月未访."""
     where = ["m.is_special", "m.is_active_at_as_of or m.is_active_in_month"]
     if target.level != ROOT_LEVEL:
-        where.append("$code in (m.district_code, m.street_code, m.community_code)")
+        where.append(f"{PLACE_COLUMN[target.level]} = $code")
     if work_list:
         where.append("(m.is_overdue or m.is_not_visited_this_month)")
     if category:
@@ -323,16 +326,15 @@ def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list
         f"""select {PEOPLE_COLUMNS}
         from elder_months m
         join month_frame f on f.month_start = m.month_start
-        join elders e using (elder_id)
         join place_tree t on t.code = m.community_code
         join place_tree s on s.code = m.street_code
         join place_tree c on c.code = m.community_code
         where f.month = $month and {IN_SCOPE} and {" and ".join(f"({w})" for w in where)}
         order by case m.risk_level when '高' then 1 when '中' then 2 else 3 end, m.overdue_days desc,
-                 m.is_not_visited_this_month desc, s.code, c.code, e.elder_name_masked
+                 m.is_not_visited_this_month desc, s.code, c.code, m.elder_name_masked
         limit $limit""",
         {"code": target.code, "month": month, "scope": scope, "category": category, "risk": list(risk),
-         "limit": limit},
+         "limit": limit if limit is not None else 2**62},
     )
 
 
@@ -341,19 +343,13 @@ def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list
 
 def loads(wh: Reader) -> pd.DataFrame:
     return wh.frame(
-        """select load_id, file_name, kind, loaded_at, rows_read, rows_loaded, rows_rejected, warning_count,
-                  report_date
-        from loads order by load_id desc"""
+        "select * from load_history order by load_id desc"
     )
 
 
 def rejects(wh: Reader, limit: int = 2000) -> pd.DataFrame:
-    """Rejected rows with reasons; raw values are not shown here (they hold unmasked personal data)."""
     return wh.frame(
-        """select r.load_id, r.file_name, r.sheet_name, r.row_number, r.reason
-        from rejects r order by r.load_id desc, r.sheet_name, r.row_number limit $limit""",
-        {"limit": limit},
-    )
+        "select * from rejected_rows order by load_id desc, sheet_name, row_number limit $limit", {"limit": limit})
 
 
 def freshness(wh: Reader, scope: str = ALL) -> pd.DataFrame:

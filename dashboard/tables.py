@@ -6,6 +6,8 @@ import datetime as dt
 import io
 
 import pandas as pd
+import pyarrow as pa
+from openpyxl import Workbook
 
 from dashboard import queries
 from dashboard.i18n import t, value_label
@@ -18,6 +20,15 @@ LOAD_COLUMNS = ("file_name", "kind", "loaded_at", "rows_read", "rows_loaded", "r
 REJECT_COLUMNS = ("file_name", "sheet_name", "row_number", "reason")
 FRESHNESS_COLUMNS = ("street_name", "latest_visit_date", "visit_count", "roster_file", "roster_date",
                      "contacts_file", "contacts_date")
+
+
+# Rows sent to a table on screen; the export always has every row.
+DISPLAY_LIMIT = 1000
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """Rows for the grid. Through Arrow: pandas' own to_dict is slow on Arrow-backed strings."""
+    return pa.Table.from_pandas(frame, preserve_index=False).to_pylist()
 
 
 def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -81,8 +92,13 @@ def to_file(frame: pd.DataFrame, columns: tuple[str, ...], lang: str, file_forma
     named = frame.rename(columns=dict(headers(columns, lang)))
     if file_format == "csv":
         return named.to_csv(index=False).encode("utf-8-sig")
+    workbook = Workbook(write_only=True)  # streams rows: several times faster than pandas' to_excel
+    sheet = workbook.create_sheet()
+    sheet.append(list(named.columns))
+    for row in records(named):
+        sheet.append(list(row.values()))
     buffer = io.BytesIO()
-    named.to_excel(buffer, index=False, engine="openpyxl")
+    workbook.save(buffer)
     return buffer.getvalue()
 
 

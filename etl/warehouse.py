@@ -33,6 +33,8 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("category_months", "table"),
     ("risk_months", "table"),
     ("street_freshness", "table"),
+    ("load_history", "view"),
+    ("rejected_rows", "view"),
 )
 # The marts that depend on the month frame: recomputed for a month at another as-of date.
 MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category_months", "risk_months")
@@ -190,19 +192,22 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
 
 
-def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str = "temp") -> None:
-    """The month marts for one month at any as-of date, in `schema`, shadowing the stored ones.
+def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str | None = None) -> None:
+    """The month marts for one month at any as-of date, shadowing the stored ones: as temp tables,
+    or in `schema` (an attached in-memory database that comes first on the search path).
 
-    Works on a read-only warehouse: the default temp schema, or an attached in-memory database
-    that comes first on the search path, lives in memory.
+    Works on a read-only warehouse: both live in memory.
     """
+    def target(name: str) -> str:
+        return f"temp table {name}" if schema is None else f"table {schema}.{name}"
+
     con.execute(
-        f"create or replace table {schema}.month_frame as select strftime($m, '%Y-%m') as month,"
+        f"create or replace {target('month_frame')} as select strftime($m, '%Y-%m') as month,"
         " $m::date as month_start, last_day($m::date) as month_end, $d::date as as_of",
         {"m": month_start, "d": as_of},
     )
     for name in MONTH_MARTS:
-        con.execute(f"create or replace table {schema}.{name} as {sql(f'marts/{name}')}")
+        con.execute(f"create or replace {target(name)} as {sql(f'marts/{name}')}")
 
 
 def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:

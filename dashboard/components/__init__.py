@@ -10,6 +10,7 @@ from dash import dcc, html
 from dashboard import queries
 from dashboard.i18n import grid_locale, t
 from dashboard.queries import Place
+from dashboard.tables import DISPLAY_LIMIT, records
 from dashboard.urls import carried, href
 
 KPI_RATES = ("visit_rate_home", "visit_rate_any", "daily_contact_rate", "help_rate")
@@ -43,16 +44,18 @@ def make_chart(chart_id: str, figure, filename: str, lang: str, note: str | None
 
 
 def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]], export_query: dict | None,
-               lang: str, height: int = 520) -> html.Div:
-    """An AG Grid table; Excel and CSV exports are built on the server from the same query."""
+               lang: str, height: int = 520, total: int | None = None) -> html.Div:
+    """An AG Grid table of at most DISPLAY_LIMIT rows (of `total`); Excel and CSV exports are built on the
+    server from the same query and have every row."""
     column_defs = [{"field": field, "headerName": header, "filter": True, "sortable": True, "resizable": True}
                    | ({"pinned": "left"} if index == 0 else {}) for index, (field, header) in enumerate(columns)]
+    shown = frame.head(DISPLAY_LIMIT)
     grid = dag.AgGrid(
-        id=table_id, rowData=frame.to_dict("records"), columnDefs=column_defs, columnSize="autoSize",
+        id=table_id, rowData=records(shown), columnDefs=column_defs, columnSize="autoSize",
         defaultColDef={"minWidth": 70},
-        dashGridOptions={"pagination": len(frame) > 20, "paginationPageSize": 50, "localeText": grid_locale(lang)}
-        | ({"domLayout": "autoHeight"} if len(frame) <= 20 else {}),
-        style={} if len(frame) <= 20 else {"height": height}, className="ag-theme-alpine",
+        dashGridOptions={"pagination": len(shown) > 20, "paginationPageSize": 50, "localeText": grid_locale(lang)}
+        | ({"domLayout": "autoHeight"} if len(shown) <= 20 else {}),
+        style={} if len(shown) <= 20 else {"height": height}, className="ag-theme-alpine",
     )
     exports = []
     if export_query is not None:
@@ -63,6 +66,10 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
                        size="sm", color="light"),
             dcc.Store(id={"type": "table-query", "table": table_id}, data=export_query),
         ], className="table-downloads")]
+    total = len(frame) if total is None else total
+    if total > len(shown):
+        exports.append(html.Div(t("display_limit", lang, shown=len(shown), count=total),
+                                className="chart-note", id=f"{table_id}-limit"))
     return html.Div([*exports, grid])
 
 

@@ -40,7 +40,8 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
     if target.level != "community":
         return dcc.Location(id="community-to-overview", href=href("/", query), refresh="callback-nav")
     history = queries.place_months(wh, target, scope, until=month)
-    people = tables.people_table(queries.people(wh, target, month, scope), lang)
+    everyone = queries.people(wh, target, month, scope)
+    people = tables.people_table(everyone.head(tables.DISPLAY_LIMIT), lang)
     export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of, "lang": lang}
     return html.Div([
         html.Div([
@@ -49,10 +50,10 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
         make_kpis(history, lang),
         html.Div([
-            html.H5(t("people_title", lang, place=target.short_name, count=len(people)), className="mb-0"),
+            html.H5(t("people_title", lang, place=target.short_name, count=len(everyone)), className="mb-0"),
             dcc.Link(t("open_work_list", lang), href=href("/overdue", query, month=month)),
         ], className="d-flex justify-content-between align-items-end mt-4 mb-2"),
-        make_table(PEOPLE, people, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang),
+        make_table(PEOPLE, people, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, total=len(everyone)),
     ])
 
 

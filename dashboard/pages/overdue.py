@@ -40,7 +40,7 @@ def layout(place: str | None = None, month: str | None = None, category: str | N
     risks = tuple(r for r in (risk or "").split(",") if r in RISK_LEVELS)
     category = None if category in (None, "", ALL_CATEGORIES) else category
     people = queries.people(wh, target, month, scope, work_list=True, category=category, risk=risks)
-    shown = tables.people_table(people, lang)
+    shown = tables.people_table(people.head(tables.DISPLAY_LIMIT), lang)
     export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of,
               "work_list": True, "category": category, "risk": list(risks), "lang": lang}
     summary = t("overdue_summary", lang, count=len(people), overdue=int(people["is_overdue"].sum()),
@@ -49,7 +49,8 @@ def layout(place: str | None = None, month: str | None = None, category: str | N
         html.H4(t("overdue_title", lang), className="mb-3"),
         make_filters(state, category, risks),
         html.Div(summary, className="my-2", id="overdue-summary"),
-        make_table(TABLE, shown, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=620)
+        make_table(TABLE, shown, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=620,
+                   total=len(people))
         if len(shown) else make_message(t("empty_work_list", lang), "success"),
     ])
 

@@ -19,7 +19,8 @@ create or replace temp macro cv_district_key(s) as
 
 -- Dates in the forms bureaus send: 2023.8.5, 2023年8月5日, 2023/8/5, 20230805, 2023-08-05 14:30,
 -- Excel serial numbers (45123 or 45123.5) and date cells (written by the reader as ISO text).
-create or replace temp macro cv_parse_timestamp(s) as
+create or replace temp macro cv_parse_timestamp(s) as coalesce(
+    try_cast(s as timestamp),  -- the common ISO forms, fast; the rest below
     case
         when s is null then null
         when regexp_full_match(s, '[1-9]\d{4}(\.\d+)?')
@@ -29,7 +30,7 @@ create or replace temp macro cv_parse_timestamp(s) as
         else try_strptime(
             regexp_replace(regexp_replace(regexp_replace(s, '[年月/.]', '-', 'g'), '[日号]', '', 'g'), '\s+', ' ', 'g'),
             ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H时%M分'])
-    end;
+    end);
 
 create or replace temp macro cv_parse_date(s) as
     case when year(cv_parse_timestamp(s)) between 1900 and 2100 then cast(cv_parse_timestamp(s) as date) end;

@@ -27,6 +27,9 @@ elder_frame as (
         e.reg_date,
         e.exit_date,
         e.roster_risk_level,
+        e.elder_name_masked,
+        e.id_number_masked,
+        e.phone_masked,
         cv_age(e.birth_date, f.as_of) as age,
         cv_age(e.birth_date, f.as_of) >= s.aged_from as is_aged,
         list_has_any(e.categories, s.special_categories)
@@ -129,6 +132,10 @@ final as (
         w.street_code,
         w.community_code,
         w.categories,
+        w.elder_name_masked,
+        w.id_number_masked,
+        w.phone_masked,
+        w.consent,
         w.age,
         w.is_aged,
         w.is_special,
@@ -174,3 +181,5 @@ select
     is_special and is_active_at_as_of and overdue_days > 0 as is_overdue,
     is_help_eligible and has_designated_contact as is_helped
 from final
+-- stored in the order person lists ask for: a month and a place, so other row groups are skipped
+order by month_start, district_code, street_code, community_code
