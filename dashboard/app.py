@@ -7,7 +7,7 @@ from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import ALL, MATCH, Dash, Input, Output, State, callback, ctx, dcc, html
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html
 
 from dashboard import context, tables
 from dashboard.i18n import t
@@ -56,6 +56,17 @@ def create_app(settings: Settings, scope: str = ALL_PLACES) -> Dash:
         app.validation_layout = validation_layout
 
     app.server.before_request(use_page_skeletons)  # runs after Dash's own page-router setup
+    # Callbacks are registered on this app, not through Dash's global @callback list: Dash hands
+    # that list to the first app created in a process and empties it, so a second app would have none.
+    app.callback(Output("navbar", "children"), Input("url", "pathname"), Input("url", "search"))(update_navbar)
+    app.callback(
+        Output("table-file", "data"),
+        Input({"type": "table-download", "table": ALL, "format": ALL}, "n_clicks"),
+        State({"type": "table-query", "table": ALL}, "data"),
+        prevent_initial_call=True,
+    )(download_table)
+    for page in dash.page_registry.values():
+        sys.modules[page["module"]].register(app)
     app.clientside_callback(
         DOWNLOAD_IMAGE,
         Output({"type": "image-done", "chart": MATCH}, "data"),
@@ -79,17 +90,10 @@ def make_navbar(pathname: str, query: dict) -> dbc.Navbar:
     ], fluid=True), color="#1f4e79", dark=True, className="mb-3")
 
 
-@callback(Output("navbar", "children"), Input("url", "pathname"), Input("url", "search"))
 def update_navbar(pathname: str, search: str):
     return make_navbar(pathname or "/", parse(search))
 
 
-@callback(
-    Output("table-file", "data"),
-    Input({"type": "table-download", "table": ALL, "format": ALL}, "n_clicks"),
-    State({"type": "table-query", "table": ALL}, "data"),
-    prevent_initial_call=True,
-)
 def download_table(clicks: list, specs: list):
     if not ctx.triggered_id or not any(clicks):
         return dash.no_update

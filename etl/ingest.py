@@ -137,7 +137,8 @@ def _source_select(index: int, sheet: RawSheet, column_map: mappings.ColumnMap, 
                {", ".join(fields)}
         from {sheet.table}
         where regexp_matches(concat_ws('', {", ".join(content)}), '[^\\s　]')
-          and not regexp_matches(coalesce({", ".join(first_cells)}, ''), '^[\\s　]*(合|总|小)[\\s　]*计')"""
+          and not regexp_matches(coalesce({", ".join(f"nullif({c}, '')" for c in first_cells)}, ''),
+                                 '^[\\s　]*(合|总|小)[\\s　]*计')"""
 
 
 def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: str, kind: str,
@@ -203,7 +204,8 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
             file_warnings.append(f"{where}重复的列, 只用了第一列: {'、'.join(column_map.duplicates)}")
         extra = [f"c{i}" for i in range(len(sheet.header), sheet.column_count)]
         if extra:
-            count = scalar(con, f"select count(*) from {sheet.table} where coalesce({', '.join(extra)}) is not null")
+            count = scalar(con, f"select count(*) from {sheet.table} "
+                                f"where regexp_matches(concat_ws('', {', '.join(extra)}), '[^\\s]')")
             if count:
                 file_warnings.append(f"{where}{count} 行在表头以外的列中还有内容, 未导入")
     if file_warnings:

@@ -68,6 +68,14 @@ def find_header(records: list[list[str]], header_score: HeaderScore) -> int | No
     return best_index
 
 
+def _header_cells(record: list) -> list[str]:
+    """The header row's cells, without the empty cells Excel and CSV pad it with on the right."""
+    cells = [(cell or "").strip() for cell in record]
+    while cells and not cells[-1]:
+        cells.pop()
+    return cells
+
+
 def _preamble_facts(records: list[list[str]]) -> tuple[dt.date | None, str | None]:
     """填报日期 and 填报单位 from the rows above the header, when given."""
     text = " ".join(cell for record in records for cell in record if cell)
@@ -164,7 +172,7 @@ def _read_csv(
     header_index = find_header(records, header_score)
     if header_index is None:
         raise ReadError("前 30 行中没有找到表头 (例如 身份证号、姓名、社区 等列名)")
-    header = [cell.strip() for cell in records[header_index]]
+    header = _header_cells(records[header_index])
     report_date, unit = _preamble_facts(records[:header_index])
     widest = max(len(record) for record in records)
     column_count = max(len(header), widest) + SPARE_COLUMNS
@@ -237,6 +245,13 @@ def _text_rows(rows: list[list[object]]) -> Iterator[list[str | None]]:
         yield [cell if type(cell) is str and cell else excel_text(cell) for cell in row]
 
 
+def _text_column(values: tuple) -> tuple | list:
+    """A column's cells as text; all-text columns (most of an export) pass through untouched."""
+    if set(map(type, values)) <= {str}:
+        return values
+    return [cell if type(cell) is str and cell else excel_text(cell) for cell in values]
+
+
 def _read_workbook(
     path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore
 ) -> list[RawSheet]:
@@ -258,13 +273,15 @@ def _read_workbook(
             header_index = find_header([[c or "" for c in r] for r in head], header_score)
             if header_index is None:
                 continue
-            text_rows = list(_text_rows(rows))
-            _fill_merged_cells(text_rows, sheet.merged_cell_ranges or [], top)
-            header = [(cell or "").strip() for cell in text_rows[header_index]]
-            report_date, unit = _preamble_facts([[c or "" for c in r] for r in text_rows[:header_index]])
-            data = text_rows[header_index + 1 :]
-            width = max((len(r) for r in text_rows), default=0)
-            columns = list(zip(*data, strict=True)) if data else [() for _ in range(width)]
+            _fill_merged_cells(rows, sheet.merged_cell_ranges or [], top)
+            head = [list(_row) for _row in _text_rows(rows[: header_index + 1])]
+            header = _header_cells(head[header_index])
+            report_date, unit = _preamble_facts([[c or "" for c in r] for r in head[:header_index]])
+            data = rows[header_index + 1 :]
+            width = max((len(r) for r in rows), default=0)
+            # column by column: the transpose and the type check run in C, Python only touches
+            # the cells of columns that hold numbers or dates
+            columns = [_text_column(c) for c in zip(*data, strict=True)] if data else []
             first_row = top + header_index + 2  # 1-based spreadsheet row of the first data row
             arrays = {"row_number": pa.array(range(first_row, first_row + len(data)), pa.int32())}
             for i in range(width):
@@ -283,7 +300,7 @@ def _read_workbook(
     return sheets
 
 
-def _fill_merged_cells(rows: list[list[str | None]], ranges: list, top: int) -> None:
+def _fill_merged_cells(rows: list[list[object]], ranges: list, top: int) -> None:
     """Give every cell of a merged range the value Excel shows in its top-left cell."""
     for (first_row, first_col), (last_row, last_col) in ranges:
         r0, r1 = first_row - top, last_row - top

@@ -103,7 +103,8 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
         work_path = temporary_path(db_path)
         if db_path.exists():
             shutil.copyfile(db_path, work_path)
-        con = duckdb.connect(str(work_path))
+        # the copy is thrown away if anything fails: no point checkpointing it before the end
+        con = duckdb.connect(str(work_path), config={"checkpoint_threshold": "4GB"})
         session = WriteSession(con, config)
         try:
             con.execute(sql("schema"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import context, queries, tables
 from dashboard.components import (
@@ -57,13 +57,6 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
     ])
 
 
-@callback(
-    Output("url", "href", allow_duplicate=True),
-    Input(MONTH, "value"),
-    Input(AS_OF, "value"),
-    State("url", "search"),
-    prevent_initial_call=True,
-)
 def change_month(month, as_of, search):
     query = parse(search)
     if ctx.triggered_id == MONTH and month != query.get("month"):
@@ -71,3 +64,14 @@ def change_month(month, as_of, search):
     if ctx.triggered_id == AS_OF and as_of and as_of != query.get("as_of"):
         return href("/community", query, as_of=as_of)
     return dash.no_update
+
+
+def register(app) -> None:
+    """This page's callbacks, on `app` (each app registers its own: see create_app)."""
+    app.callback(
+        Output("url", "href", allow_duplicate=True),
+        Input(MONTH, "value"),
+        Input(AS_OF, "value"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )(change_month)

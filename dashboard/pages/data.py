@@ -27,3 +27,7 @@ def layout(lang: str = "zh", **_query) -> html.Div:
                      make_table(f"data-{kind}", frame, tables.headers(tables.COLUMNS[kind], lang),
                                 {"table": kind, "lang": lang}, lang, height=height)]
     return html.Div([html.H4(t("data_title", lang)), *sections])
+
+
+def register(app) -> None:
+    """This page has no callbacks of its own (table exports are registered by the app)."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, html
+from dash import Input, Output, State, ctx, html
 
 from dashboard import context, queries, tables
 from dashboard.components import make_message, make_month_select, make_table
@@ -77,16 +77,6 @@ def make_filters(state, category, risks) -> dbc.Row:
     ], className="g-2 align-items-end")
 
 
-@callback(
-    Output("url", "href", allow_duplicate=True),
-    Input(PLACE, "value"),
-    Input(MONTH, "value"),
-    Input(AS_OF, "value"),
-    Input(CATEGORY, "value"),
-    Input(RISK, "value"),
-    State("url", "search"),
-    prevent_initial_call=True,
-)
 def filter_list(place, month, as_of, category, risk, search):
     query = parse(search)
     category = None if category == ALL_CATEGORIES else category
@@ -98,3 +88,17 @@ def filter_list(place, month, as_of, category, risk, search):
     if all(query.get(key, "") == (value or "") for key, value in changes.items()):
         return dash.no_update
     return href("/overdue", query, **changes)
+
+
+def register(app) -> None:
+    """This page's callbacks, on `app` (each app registers its own: see create_app)."""
+    app.callback(
+        Output("url", "href", allow_duplicate=True),
+        Input(PLACE, "value"),
+        Input(MONTH, "value"),
+        Input(AS_OF, "value"),
+        Input(CATEGORY, "value"),
+        Input(RISK, "value"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )(filter_list)

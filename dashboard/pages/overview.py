@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import context, figures, queries
 from dashboard.components import (
@@ -100,16 +100,6 @@ def make_categories(wh, target, month: str, scope: str, history: pd.DataFrame, l
     return make_chart("overview-categories", figure, f"{target.short_name}_{month}_类别", lang, note=note)
 
 
-@callback(
-    Output("url", "href", allow_duplicate=True),
-    Input(MAP, "clickData"),
-    Input(BARS, "clickData"),
-    Input(MONTH, "value"),
-    Input(AS_OF, "value"),
-    Input(RATE, "value"),
-    State("url", "search"),
-    prevent_initial_call=True,
-)
 def navigate(map_click, bar_click, month, as_of, rate, search):
     query = parse(search)
     if ctx.triggered_id in (MAP, BARS):
@@ -127,3 +117,17 @@ def navigate(map_click, bar_click, month, as_of, rate, search):
     if ctx.triggered_id == RATE and rate != query.get("rate", "visit_rate_home"):
         return href("/", query, rate=rate)
     return dash.no_update
+
+
+def register(app) -> None:
+    """This page's callbacks, on `app` (each app registers its own: see create_app)."""
+    app.callback(
+        Output("url", "href", allow_duplicate=True),
+        Input(MAP, "clickData"),
+        Input(BARS, "clickData"),
+        Input(MONTH, "value"),
+        Input(AS_OF, "value"),
+        Input(RATE, "value"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )(navigate)

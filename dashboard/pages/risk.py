@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html
+from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import context, figures, queries, tables
 from dashboard.components import (
@@ -71,14 +71,6 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
     ])
 
 
-@callback(
-    Output("url", "href", allow_duplicate=True),
-    Input(MONTH, "value"),
-    Input(AS_OF, "value"),
-    Input(BARS, "clickData"),
-    State("url", "search"),
-    prevent_initial_call=True,
-)
 def navigate(month, as_of, click, search):
     query = parse(search)
     if ctx.triggered_id == BARS and click:
@@ -88,3 +80,15 @@ def navigate(month, as_of, click, search):
     if ctx.triggered_id == AS_OF and as_of and as_of != query.get("as_of"):
         return href("/risk", query, as_of=as_of)
     return dash.no_update
+
+
+def register(app) -> None:
+    """This page's callbacks, on `app` (each app registers its own: see create_app)."""
+    app.callback(
+        Output("url", "href", allow_duplicate=True),
+        Input(MONTH, "value"),
+        Input(AS_OF, "value"),
+        Input(BARS, "clickData"),
+        State("url", "search"),
+        prevent_initial_call=True,
+    )(navigate)

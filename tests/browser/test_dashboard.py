@@ -120,8 +120,10 @@ def test_the_exported_work_list_matches_the_screen(page, server_url):
     assert len(rows) == count
     assert sum("逾期" in row["状态"] for row in rows) == overdue
     assert sum("本月未访" in row["状态"] for row in rows) == not_visited
-    first_on_screen = page.locator("#overdue-people .ag-row[row-index='0'] .ag-cell[col-id='id_number']").inner_text()
-    assert rows[0]["身份证号"] == first_on_screen and "**********" in first_on_screen
+    first_row = page.locator("#overdue-people .ag-center-cols-container .ag-row[row-index='0']")
+    on_screen = [first_row.locator(f".ag-cell[col-id='{column}']").inner_text() for column in ("street", "community")]
+    assert [rows[0]["街道"], rows[0]["社区"]] == on_screen
+    assert all("**********" in row["身份证号"] for row in rows)
 
 
 def test_the_excel_export_downloads_a_workbook(page, server_url):

@@ -255,3 +255,15 @@ def test_exports_use_the_as_of_date_of_the_screen(wh):
     assert len(tables.build(spec, wh, queries.ALL)[0]) == 2  # by 7 October one of three was visited
     frame, _name = tables.build(spec | {"as_of": "2026-10-04"}, wh, queries.ALL)
     assert len(frame) == 3  # on 4 October nobody had been
+
+
+def test_every_app_in_a_process_gets_every_callback(settings):
+    def outputs(app) -> set[str]:
+        client = app.server.test_client()
+        client.get("/")
+        return {dependency["output"] for dependency in client.get("/_dash-dependencies").get_json()}
+
+    first, second = create_app(settings), create_app(settings)
+    assert outputs(first) == outputs(second)
+    assert {"table-file.data", "navbar.children"} <= outputs(second)
+    assert sum("url.href" in output for output in outputs(second)) == 4  # overview, community, overdue, risk

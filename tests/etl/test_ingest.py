@@ -101,6 +101,14 @@ def test_blank_and_total_rows_are_neither_loaded_nor_rejected(warehouse, tmp_pat
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 2, 0)
 
 
+def test_blank_total_and_overflowing_rows_in_an_excel_file(warehouse, tmp_path):
+    rows = [*TITLE, ROSTER_HEADER, roster_row(1, ALICE), [""] * 12, ["", "合  计", "", "2人"],
+            [*roster_row(2, BOB), "表头外的备注"]]
+    [result] = warehouse.ingest(write_xlsx(tmp_path / "r.xlsx", rows))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 2, 0)
+    assert warehouse.rows("select message from load_warnings") == [("1 行在表头以外的列中还有内容, 未导入",)]
+
+
 def test_csv_rejects_name_the_line_the_clerk_sees_even_after_blank_lines(warehouse, tmp_path):
     bad = make_id("19500101", 7)[:-1] + "0"
     text = "\r\n".join([
