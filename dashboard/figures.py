@@ -203,17 +203,18 @@ def category_bars(categories: pd.DataFrame, title: str, lang: str = "zh") -> dic
 
 def risk_bars(risk: pd.DataFrame, title: str, lang: str = "zh") -> dict:
     """People by risk level per place, stacked high to low; clicking a bar drills into the place."""
-    places = risk.drop_duplicates("code")[["code", "short_name"]]
+    counts = risk.pivot_table(index=["code", "short_name"], columns="risk_level", values="people_count",
+                              aggfunc="sum", fill_value=0, sort=True).reset_index()
     data = []
     for level in ("高", "中", "低"):
-        counts = places.merge(risk[risk["risk_level"] == level], on=["code", "short_name"], how="left")
         data.append({
             "type": "bar", "orientation": "h", "name": value_label(level, lang),
-            "x": [int(n) for n in counts["people_count"].fillna(0)], "y": list(counts["short_name"]),
-            "customdata": list(counts["code"]), "marker": {"color": RISK_COLOURS[level]},
+            "x": [int(n) for n in counts[level]] if level in counts else [0] * len(counts),
+            "y": list(counts["short_name"]), "customdata": list(counts["code"]),
+            "marker": {"color": RISK_COLOURS[level]},
             "hovertemplate": "%{y} " + value_label(level, lang) + ": %{x:,}<extra></extra>",
         })
-    layout = _layout(title, max(260, 28 * len(places) + 100), barmode="stack",
+    layout = _layout(title, max(260, 28 * len(counts) + 100), barmode="stack",
                      legend={"orientation": "h", "y": -0.12, "traceorder": "normal"},
                      yaxis=_axis(autorange="reversed"), xaxis=_axis(tickformat=",d"))
     return {"data": data, "layout": layout}

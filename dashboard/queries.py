@@ -222,10 +222,9 @@ def months(wh: Reader) -> pd.DataFrame:
 # --- figures per place -----------------------------------------------------------------------
 
 
-def _with_rates(frame: pd.DataFrame) -> pd.DataFrame:
-    for rate, (numerator, denominator) in RATES.items():
-        frame[rate] = (frame[numerator] / frame[denominator].where(frame[denominator] > 0)).astype("Float64")
-    return frame
+# Each rate recounted from its summed numerator and denominator (never averaged), null without people.
+SUMMED_RATES = ", ".join(f"sum(m.{numerator}) / nullif(sum(m.{denominator}), 0) as {rate}"
+                         for rate, (numerator, denominator) in RATES.items())
 
 
 def place_months(wh: Reader, target: Place, scope: str = ALL, until: str | None = None,
@@ -237,28 +236,28 @@ def place_months(wh: Reader, target: Place, scope: str = ALL, until: str | None 
     else:
         where, params = "t.code = $code", {"code": target.code}
     frame = wh.frame(
-        f"""select m.month, m.month_start, any_value(m.as_of) as as_of, {sums}, max(m.max_gap_days) as max_gap_days
+        f"""select m.month, m.month_start, any_value(m.as_of) as as_of, {sums}, {SUMMED_RATES},
+               max(m.max_gap_days) as max_gap_days
         from place_months m join place_tree t using (code)
         where {where} and {IN_SCOPE} and ($until is null or m.month <= $until)
         group by m.month, m.month_start
         order by m.month_start desc limit $last""",
         params | {"scope": scope, "last": last, "until": until},
     )
-    return _with_rates(frame.iloc[::-1].reset_index(drop=True))
+    return frame.iloc[::-1].reset_index(drop=True)
 
 
 def children_month(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:
     """One row per child place for the month, with shapes flags; every child, data or not."""
     condition = "t.level = 'district'" if parent.level == ROOT_LEVEL else "t.parent_code = $parent"
-    columns = ", ".join(f"m.{c}" for c in METRIC_COLUMNS)
-    frame = wh.frame(
+    columns = ", ".join(f"m.{c}" for c in (*METRIC_COLUMNS, *RATES))
+    return wh.frame(
         f"""select t.code, t.name, t.short_name, t.level, t.has_shape, t.is_schematic, {columns}
         from place_tree t join place_months m on m.code = t.code and m.month = $month
         where {condition} and {IN_SCOPE}
         order by t.code""",
         {"parent": parent.code, "month": month, "scope": scope},
     )
-    return _with_rates(frame)
 
 
 def shapes(wh: Reader, codes: list[str]) -> pd.DataFrame:
@@ -320,8 +319,8 @@ def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list
         where.append("list_contains(m.categories || case when m.is_aged then ['高龄'] else [] end, $category)")
     if risk:
         where.append("list_contains($risk, m.risk_level)")
-    if open_problems:
-        where.append("m.has_open_problem")
+    if open_problems:  # still open: the elder is still on the roster at the as-of date
+        where.append("m.has_open_problem and m.is_active_at_as_of")
     return wh.frame(
         f"""select {PEOPLE_COLUMNS}
         from elder_months m

@@ -44,12 +44,12 @@ def make_chart(chart_id: str, figure, filename: str, lang: str, note: str | None
 
 
 def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]], export_query: dict | None,
-               lang: str, height: int = 520, total: int | None = None) -> html.Div:
-    """An AG Grid table of at most DISPLAY_LIMIT rows (of `total`); Excel and CSV exports are built on the
+               lang: str, height: int = 520, total: int | None = None, limit: int = DISPLAY_LIMIT) -> html.Div:
+    """An AG Grid table of at most `limit` rows (of `total`); Excel and CSV exports are built on the
     server from the same query and have every row."""
     column_defs = [{"field": field, "headerName": header, "filter": True, "sortable": True, "resizable": True}
                    | ({"pinned": "left"} if index == 0 else {}) for index, (field, header) in enumerate(columns)]
-    shown = frame.head(DISPLAY_LIMIT)
+    shown = frame.head(limit)
     grid = dag.AgGrid(
         id=table_id, rowData=records(shown), columnDefs=column_defs, columnSize="autoSize",
         defaultColDef={"minWidth": 70},

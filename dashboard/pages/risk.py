@@ -24,6 +24,7 @@ MONTH = "risk-month"
 AS_OF = f"{MONTH}-as-of"
 BARS = "risk-bars"
 PROBLEMS = "risk-open-problems"
+PROBLEMS_SHOWN = 200  # an overview of risk: the most urgent; the export has everyone
 
 
 def skeleton() -> html.Div:
@@ -40,8 +41,9 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
         return make_message(problem.message, problem.color)
     wh, scope, target, month = state.wh, state.scope, state.target, state.month
     current = queries.place_months(wh, target, scope, until=month, last=1).iloc[-1]
-    open_problems = queries.people(wh, target, month, scope, open_problems=True)
-    problems = tables.people_table(open_problems.head(tables.DISPLAY_LIMIT), lang)
+    problems = tables.people_table(
+        queries.people(wh, target, month, scope, open_problems=True, limit=PROBLEMS_SHOWN), lang)
+    problem_count = int(current["open_problem_count"])
     export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of,
               "open_problems": True, "lang": lang}
     charts = []
@@ -64,9 +66,9 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
         html.Div(t("incidents", lang, problems=int(current["problem_visit_count"]),
                    emergencies=int(current["emergency_visit_count"])), className="mb-2", id="risk-incidents"),
         dbc.Row(charts, className="g-3"),
-        html.H5(t("open_problems_title", lang, count=len(open_problems)), className="mt-4"),
+        html.H5(t("open_problems_title", lang, count=problem_count), className="mt-4"),
         make_table(PROBLEMS, problems, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=420,
-                   total=len(open_problems))
+                   total=problem_count, limit=PROBLEMS_SHOWN)
         if len(problems) else make_message(t("no_rows", lang), "light"),
     ])
 

@@ -91,3 +91,10 @@ def test_figures_are_plain_json():
     for figure in (figures.map_figure(frame, shapes("a"), "visit_rate_home", "t"),
                    figures.ranked_bars(frame, "visit_rate_home", "t")):
         assert json_module.loads(json_module.dumps(figure)) == figure
+
+
+def test_risk_bars_stack_high_medium_low_per_place_with_missing_levels_as_zero():
+    risk = pd.DataFrame({"code": ["a", "a", "b"], "short_name": ["甲", "甲", "乙"], "risk_level": ["高", "低", "中"],
+                         "people_count": [3, 5, 2]})
+    high, medium, low = figures.risk_bars(risk, "t")["data"]
+    assert (high["y"], high["x"], medium["x"], low["x"]) == (["甲", "乙"], [3, 0], [0, 2], [5, 0])
