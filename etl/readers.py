@@ -245,10 +245,13 @@ def _text_rows(rows: list[list[object]]) -> Iterator[list[str | None]]:
         yield [cell if type(cell) is str and cell else excel_text(cell) for cell in row]
 
 
-def _text_column(values: tuple) -> tuple | list:
-    """A column's cells as text; all-text columns (most of an export) pass through untouched."""
+def _text_column(values: tuple) -> list:
+    """A column's cells as text; all-text columns (most of an export) pass through untouched.
+
+    Always a list: pyarrow converts a list of str four times faster than a tuple.
+    """
     if set(map(type, values)) <= {str}:
-        return values
+        return list(values)
     return [cell if type(cell) is str and cell else excel_text(cell) for cell in values]
 
 
