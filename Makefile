@@ -19,7 +19,7 @@ demo: $(STAMP)
 	$(BIN)/carevisit serve --db $(DB) --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
-	$(BIN)/ruff check dashboard etl tests
+	$(BIN)/ruff check dashboard etl tests bench
 	$(BIN)/pytest
 
 bench: $(STAMP)
