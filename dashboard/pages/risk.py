@@ -24,12 +24,15 @@ MONTH = "risk-month"
 AS_OF = f"{MONTH}-as-of"
 BARS = "risk-bars"
 PROBLEMS = "risk-open-problems"
+PROBLEMS_AREA = "risk-open-problems-area"
+PROBLEMS_SPEC = "risk-open-problems-spec"
 PROBLEMS_SHOWN = 200  # an overview of risk: the most urgent; the export has everyone
 
 
 def skeleton() -> html.Div:
     """The components this page's callbacks use (for callback validation)."""
-    return html.Div([dbc.Select(id=MONTH), dbc.Input(id=AS_OF), dcc.Graph(id=BARS)])
+    return html.Div([dbc.Select(id=MONTH), dbc.Input(id=AS_OF), dcc.Graph(id=BARS), dcc.Store(id=PROBLEMS_SPEC),
+                     html.Div(id=PROBLEMS_AREA)])
 
 
 def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
@@ -41,11 +44,10 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
         return make_message(problem.message, problem.color)
     wh, scope, target, month = state.wh, state.scope, state.target, state.month
     current = queries.place_months(wh, target, scope, until=month, last=1).iloc[-1]
-    problems = tables.people_table(
-        queries.people(wh, target, month, scope, open_problems=True, limit=PROBLEMS_SHOWN), lang)
     problem_count = int(current["open_problem_count"])
-    export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of,
-              "open_problems": True, "lang": lang}
+    # the person list comes in its own callback once the page shows: the aggregates do not wait for it
+    problems_spec = {"place": target.code, "month": month, "as_of": state.chosen_as_of, "lang": lang,
+                     "count": problem_count}
     charts = []
     if target.level != "community":
         risk = queries.risk_by_child(wh, target, month, scope)
@@ -67,10 +69,26 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
                    emergencies=int(current["emergency_visit_count"])), className="mb-2", id="risk-incidents"),
         dbc.Row(charts, className="g-3"),
         html.H5(t("open_problems_title", lang, count=problem_count), className="mt-4"),
-        make_table(PROBLEMS, problems, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=420,
-                   total=problem_count, limit=PROBLEMS_SHOWN)
-        if len(problems) else make_message(t("no_rows", lang), "light"),
+        dcc.Store(id=PROBLEMS_SPEC, data=problems_spec),
+        dcc.Loading(html.Div(id=PROBLEMS_AREA), type="dot"),
     ])
+
+
+def show_open_problems(spec: dict):
+    """The most urgent people whose last visit found a problem or an emergency."""
+    lang = spec["lang"]
+    try:
+        state = context.page_state(spec["place"], spec["month"], lang, spec["as_of"])
+    except context.PageProblem as problem:
+        return make_message(problem.message, problem.color)
+    problems = tables.people_table(queries.people(state.wh, state.target, state.month, state.scope,
+                                                  open_problems=True, limit=PROBLEMS_SHOWN), lang)
+    if not len(problems):
+        return make_message(t("no_rows", lang), "light")
+    export = {"table": "people", "place": state.target.code, "month": state.month, "as_of": state.chosen_as_of,
+              "open_problems": True, "lang": lang}
+    return make_table(PROBLEMS, problems, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=420,
+                      total=spec["count"], limit=PROBLEMS_SHOWN)
 
 
 def navigate(month, as_of, click, search):
@@ -94,3 +112,4 @@ def register(app) -> None:
         State("url", "search"),
         prevent_initial_call=True,
     )(navigate)
+    app.callback(Output(PROBLEMS_AREA, "children"), Input(PROBLEMS_SPEC, "data"))(show_open_problems)

@@ -32,7 +32,7 @@ def query_of(page) -> dict[str, str]:
         (f"/?month={MONTH}&place={WUDADAO}", "#overview-map .js-plotly-plot", "五大道街道"),
         (f"/community?month={MONTH}&place={TAILAILI}", "#community-people .ag-row", "泰来里"),
         (f"/overdue?month={MONTH}", "#overdue-people .ag-row", "逾期和本月未访名单"),
-        (f"/risk?month={MONTH}", "#risk-bars .js-plotly-plot", "风险等级与类别"),
+        (f"/risk?month={MONTH}", "#risk-open-problems .ag-row", "风险等级与类别"),
         ("/data", "#data-loads .ag-row", "数据导入情况"),
     ],
 )

@@ -267,3 +267,12 @@ def test_every_app_in_a_process_gets_every_callback(settings):
     assert outputs(first) == outputs(second)
     assert {"table-file.data", "navbar.children"} <= outputs(second)
     assert sum("url.href" in output for output in outputs(second)) == 4  # overview, community, overdue, risk
+
+
+def test_the_risk_page_loads_its_person_list_in_a_second_callback(app, pages):
+    page = render(app, pages["/risk"].layout, month="2026-10")
+    spec = find(page, "risk-open-problems-spec").data
+    assert (spec["place"], spec["month"], spec["count"]) == ("120101000000", "2026-10", 0)
+    with app.server.test_request_context("/"):
+        shown = texts(pages["/risk"].show_open_problems(spec))
+    assert shown == ["没有符合条件的记录"]  # nobody's last visit found a problem in this data
