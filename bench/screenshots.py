@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import argparse
+import sys
 import threading
 from pathlib import Path
 
-from playwright.sync_api import sync_playwright
-from werkzeug.serving import make_server
+# Run as `python bench/screenshots.py`, bench/ comes first on sys.path and bench/dashboard.py would
+# shadow the dashboard package.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard.app import create_app
-from etl.settings import load_settings
+from playwright.sync_api import sync_playwright  # noqa: E402 - after the path fix above
+from werkzeug.serving import make_server  # noqa: E402
+
+from dashboard.app import create_app  # noqa: E402
+from etl.settings import load_settings  # noqa: E402
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking"]
 SIZES = {"desktop": (1440, 900), "phone": (390, 844)}
@@ -23,7 +28,7 @@ def screens(month: str) -> dict[str, tuple[str, str]]:
         "drilldown-street": (f"/?month={month}&place=120101003000", "#overview-map canvas"),
         "community": (f"/community?month={month}&place=120101003009", "#community-people .ag-row"),
         "overdue": (f"/overdue?month={month}", "#overdue-people .ag-row"),
-        "risk": (f"/risk?month={month}", "#risk-bars .js-plotly-plot"),
+        "risk": (f"/risk?month={month}", "#risk-open-problems .ag-row"),
         "data": ("/data", "#data-loads .ag-row"),
         "overview-en": (f"/?month={month}&lang=en", "#overview-map canvas"),
     }
