@@ -34,7 +34,6 @@ RATES = {  # rate -> (numerator, denominator)
     "daily_contact_rate": ("contact_days_covered", "contact_days_eligible"),
     "help_rate": ("disabled_with_contact", "disabled_count"),
 }
-RISK_ORDER = {"高": 1, "中": 2, "低": 3}
 ROLLUPS = ("month_frame", "place_months", "category_months", "risk_months")  # small: one row per place-month
 
 
