@@ -55,7 +55,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level_district": ("区", "district"),
     "level_street": ("街道", "street"),
     "level_community": ("社区", "community"),
-    "drill_hint": ("点击地图或柱条查看下一级", "Click the map or a bar to drill down"),
+    "drill_hint": ("点击地图或图中的地区查看下一级", "Click a place on the map or in the chart to drill down"),
     "people_title": ("{place} 特殊困难老人 ({count:,} 人)", "Special-difficulty elders in {place} ({count:,})"),
     "open_work_list": ("查看逾期和本月未访名单", "Open the overdue work list"),
     # people columns
