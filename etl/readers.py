@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 HEADER_SEARCH_ROWS = 30
@@ -30,9 +31,14 @@ class ReadError(Exception):
 
 @dataclass(frozen=True)
 class RawSheet:
-    """One sheet's cells as text in a DuckDB table: row_number, c0, c1, ... (data rows only)."""
+    """One sheet's cells as text: row_number, c0, c1, ... (the rows below the header).
+
+    `cells` is registered in the connection under the name `table`, where DuckDB scans it in place,
+    until `release` is called.
+    """
 
     table: str
+    cells: pa.Table
     sheet_name: str | None
     header: list[str]
     header_row: int  # spreadsheet row number of the header
@@ -56,6 +62,12 @@ def read_export(
     else:
         raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: 请提供 .xlsx、.xls 或 .csv 文件")
     return sheets
+
+
+def release(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:
+    """Free the cells of sheets read by read_export."""
+    for sheet in sheets:
+        con.unregister(sheet.table)
 
 
 def find_header(records: list[list[str]], header_score: HeaderScore) -> int | None:
@@ -145,23 +157,21 @@ def _blank_line_thresholds(path: Path, data_start_line: int) -> list[int]:
 
     DuckDB's reader skips blank lines, but a clerk counts them: Excel shows them as rows.
     """
-    data = path.read_bytes()
-    blank_lines: list[int] = []
-    line, position = 1, 0
-    for pattern in (b"\n\n", b"\n\r\n"):
-        start = 0
-        while (found := data.find(pattern, start)) != -1:
-            blank_lines.append(found)
-            start = found + 1
-    if not blank_lines:
-        return []
-    thresholds = []
-    for offset in sorted(blank_lines):
-        line += data.count(b"\n", position, offset + 1)  # now the blank line's own number
-        position = offset + 1
-        if line >= data_start_line:
-            thresholds.append(line - data_start_line - len(thresholds))
-    return thresholds
+    data = np.frombuffer(path.read_bytes(), np.uint8)
+    line_ends = np.flatnonzero(data == ord("\n"))  # line k (1-based) ends at line_ends[k - 1]
+    gaps = np.diff(line_ends, prepend=-1)
+    blank = (gaps == 1) | ((gaps == 2) & (data[line_ends - 1] == ord("\r")))
+    blank_lines = np.flatnonzero(blank) + 1
+    blank_lines = blank_lines[blank_lines >= data_start_line]
+    # the n-th blank line (0-based) below the header comes after (line - start - n) data records
+    return (blank_lines - data_start_line - np.arange(len(blank_lines))).tolist()
+
+
+def _row_numbers(first_row: int, count: int, blank_thresholds: list[int]) -> pa.Array:
+    """Spreadsheet row of each data record: its index, plus the blank lines above it."""
+    index = np.arange(count, dtype=np.int32)
+    shift = np.searchsorted(np.asarray(blank_thresholds, np.int32), index, side="right")
+    return pa.array(first_row + index + shift.astype(np.int32), pa.int32())
 
 
 def _read_csv(
@@ -184,6 +194,7 @@ def _read_csv(
         temporary = source = _transcode_to_utf8(path, encoding, Path(tempfile.gettempdir()))
     try:
         columns = {f"c{i}": "VARCHAR" for i in range(column_count)}
+        # Straight to Arrow, in file order: a DuckDB temp table would cost twice as much to fill.
         scan = (
             "select * from read_csv($path, header=false, auto_detect=false, columns=$columns,"
             " delim=$delim, quote='\"', escape='\"', null_padding=true, strict_mode=false,"
@@ -191,28 +202,19 @@ def _read_csv(
         )
         params = {"path": str(source), "columns": columns, "delim": delimiter, "skip": header_line}
         try:
-            con.execute(f"create or replace temp table {table}_scan as {scan}", params | {"parallel": True})
+            cells = con.sql(scan, params=params | {"parallel": True}).to_arrow_table()
         except duckdb.Error as error:
             if "parallel=false" not in str(error):
                 raise ReadError(f"CSV 格式错误: {str(error).splitlines()[0]}") from error
             # Quoted line breaks inside cells (Alt+Enter in Excel) need the serial reader.
-            con.execute(f"create or replace temp table {table}_scan as {scan}", params | {"parallel": False})
-        # Excel row = first data row + record index + blank lines above it (DuckDB skips those)
-        con.execute(f"create or replace temp table {table}_shift as select $first::integer as first_row,"
-                    " $thresholds::integer[] as blank_thresholds",
-                    {"first": header_line + 1, "thresholds": _blank_line_thresholds(source, header_line + 1)})
-        cells = ", ".join(columns)
-        con.execute(
-            f"""create or replace temp view {table} as
-            select (s.first_row + r.rowid + case when len(s.blank_thresholds) = 0 then 0
-                       else len(list_filter(s.blank_thresholds, lambda b: b <= r.rowid)) end)::integer as row_number,
-                   {cells}
-            from {table}_scan r, {table}_shift s"""
-        )
+            cells = con.sql(scan, params=params | {"parallel": False}).to_arrow_table()
+        thresholds = _blank_line_thresholds(source, header_line + 1)
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
-    return RawSheet(table, None, header, header_line, report_date, unit, column_count)
+    cells = cells.add_column(0, "row_number", _row_numbers(header_line + 1, cells.num_rows, thresholds))
+    con.register(table, cells)
+    return RawSheet(table, cells, None, header, header_line, report_date, unit, column_count)
 
 
 # --- Excel -----------------------------------------------------------------------------------
@@ -291,10 +293,9 @@ def _read_workbook(
                 arrays[f"c{i}"] = pa.array(columns[i] if i < len(columns) else [None] * len(data),
                                            pa.string())
             table = f"{table_prefix}_{len(sheets)}"
-            con.register(f"{table}_arrow", pa.table(arrays))
-            con.execute(f"create or replace temp table {table} as select * from {table}_arrow")
-            con.unregister(f"{table}_arrow")
-            sheets.append(RawSheet(table, sheet_name, header, top + header_index + 1,
+            cells = pa.table(arrays)
+            con.register(table, cells)
+            sheets.append(RawSheet(table, cells, sheet_name, header, top + header_index + 1,
                                    report_date, unit, width))
     finally:
         workbook.close()

@@ -1,54 +1,30 @@
 -- one row per visit source row: typed, canonical values, and the first reason it cannot be used
-with source_rows as materialized (
-    select
-        s.src_id,
-        s.row_number,
-        s.district,
-        s.street,
-        s.community,
-        s.id_number as id_raw,
-        s.name as name_raw,
-        s.visit_date as visit_date_raw,
-        s.method as method_raw,
-        s.outcome as outcome_raw,
-        s.visitor as visitor_raw,
-        nullif(s.visitor_role, '') as visitor_role,
-        nullif(s.findings, '') as findings,
-        nullif(s.problem, '') as problem,
-        nullif(s.action, '') as action,
-        nullif(s.referral, '') as referral,
-        nullif(s.emergency, '') as emergency,
-        cv_clean(s.latitude) as latitude_text,
-        cv_clean(s.longitude) as longitude_text
-    from src s
-),
-
 -- A visit file repeats the same elders, staff, dates and words thousands of times:
 -- each distinct raw value is cleaned and looked up once, then joined back.
-id_values as (
+with id_values as (
     select id_raw, id_number, case when id_number is not null then cv_id_problem(id_number) end as id_problem
     from (select id_raw, case when cv_clean(id_raw) is not null then cv_id_normalize(id_raw) end as id_number
-          from (select distinct id_raw from source_rows))
+          from (select distinct id_number as id_raw from src))
 ),
 
 date_values as (
     select visit_date_raw, cv_clean(visit_date_raw) as visit_date_text,
            cv_parse_timestamp(cv_clean(visit_date_raw)) as visit_at
-    from (select distinct visit_date_raw from source_rows)
+    from (select distinct visit_date as visit_date_raw from src)
 ),
 
 word_values as (
     select w.field, w.raw, cv_squeeze(w.raw) as text, m.value
     from (
-        select distinct 'method' as field, method_raw as raw from source_rows
-        union select distinct 'outcome', outcome_raw from source_rows
+        select distinct 'method' as field, method as raw from src
+        union select distinct 'outcome', outcome from src
     ) w
     left join value_map m on m.field = w.field and m.synonym = cv_squeeze(w.raw)
 ),
 
 name_values as (
     select distinct raw, cv_squeeze(raw) as text
-    from (select name_raw as raw from source_rows union select visitor_raw from source_rows)
+    from (select name as raw from src union select visitor from src)
 ),
 
 source as (
@@ -65,27 +41,27 @@ source as (
         outcome.text as outcome_text,
         coalesce(outcome.value, case when outcome.text is null then '正常' end) as outcome,
         visitor.text as visitor_name,
-        r.visitor_role,
-        r.findings,
-        r.problem,
-        r.action,
-        r.referral,
-        r.emergency,
-        r.latitude_text,
-        r.longitude_text,
+        nullif(r.visitor_role, '') as visitor_role,
+        nullif(r.findings, '') as findings,
+        nullif(r.problem, '') as problem,
+        nullif(r.action, '') as action,
+        nullif(r.referral, '') as referral,
+        nullif(r.emergency, '') as emergency,
+        cv_clean(r.latitude) as latitude_text,
+        cv_clean(r.longitude) as longitude_text,
         p.community_code,
         p.place_problem
-    from source_rows r
+    from src r
     join stg_places p
         on p.district_raw is not distinct from r.district
         and p.street_raw is not distinct from r.street
         and p.community_raw is not distinct from r.community
-    join id_values i on i.id_raw is not distinct from r.id_raw
-    join date_values d on d.visit_date_raw is not distinct from r.visit_date_raw
-    join word_values method on method.field = 'method' and method.raw is not distinct from r.method_raw
-    join word_values outcome on outcome.field = 'outcome' and outcome.raw is not distinct from r.outcome_raw
-    join name_values elder on elder.raw is not distinct from r.name_raw
-    join name_values visitor on visitor.raw is not distinct from r.visitor_raw
+    join id_values i on i.id_raw is not distinct from r.id_number
+    join date_values d on d.visit_date_raw is not distinct from r.visit_date
+    join word_values method on method.field = 'method' and method.raw is not distinct from r.method
+    join word_values outcome on outcome.field = 'outcome' and outcome.raw is not distinct from r.outcome
+    join name_values elder on elder.raw is not distinct from r.name
+    join name_values visitor on visitor.raw is not distinct from r.visitor
 ),
 
 mapped as (
@@ -96,40 +72,13 @@ mapped as (
     from source s
 ),
 
-keyed as materialized (
+keyed as (
     select
         *,
         md5_number(concat_ws('|', coalesce(id_number, elder_name || '@' || community_code),
                              cast(visit_at as varchar), method, coalesce(visitor_name, ''), outcome)) as dedup_key,
         cast(visit_at as date) as visit_date
     from mapped
-),
-
-already_loaded as (
-    -- joining on the date too lets DuckDB skip stored row groups outside this file's dates
-    select v.dedup_key, min(l.file_name) as loaded_in_file
-    from visit_rows v
-    join (select distinct dedup_key, visit_date from keyed) k
-        on v.dedup_key = k.dedup_key and v.visit_date = cast(k.visit_date as date)
-    join loads l on l.load_id = v.load_id
-    group by v.dedup_key
-),
-
-first_occurrences as (
-    select dedup_key, min(src_id) as first_src_id, arg_min(row_number, src_id) as key_first_row
-    from keyed
-    group by dedup_key
-),
-
-checked as (
-    select
-        k.*,
-        k.src_id <> f.first_src_id as is_repeat,
-        f.key_first_row,
-        a.loaded_in_file
-    from keyed k
-    join first_occurrences f using (dedup_key)
-    left join already_loaded a using (dedup_key)
 ),
 
 final as (
@@ -165,8 +114,6 @@ final as (
             when method_text is null then '探访方式为空'
             when method is null then '未知的探访方式: ' || method_text
             when outcome is null then '未知的探访结果: ' || outcome_text
-            when is_repeat then '重复记录 (与第 ' || key_first_row || ' 行相同)'
-            when loaded_in_file is not null then '重复记录 (已在 ' || loaded_in_file || ' 中导入)'
         end as reject_reason,
         list_filter([
             case when place_problem is not null and id_number is not null then place_problem || ' (按身份证号关联)' end,
@@ -174,7 +121,7 @@ final as (
                       and not (latitude between -90 and 90 and longitude between -180 and 180)
                  then '经纬度无效, 已忽略' end
         ], lambda w: w is not null) as warnings
-    from checked
+    from keyed
 )
 
 select * from final

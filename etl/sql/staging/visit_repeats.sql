@@ -1,0 +1,39 @@
+-- A visit that is otherwise valid but repeats an earlier row of this file, or a visit already
+-- loaded, is rejected as 重复记录 (same elder, date-time, method, visitor and outcome).
+with valid as (
+    select src_id, row_number, dedup_key, visit_date from staged where reject_reason is null
+),
+
+repeated as (
+    select dedup_key, min(src_id) as first_src_id, arg_min(row_number, src_id) as key_first_row
+    from valid
+    group by dedup_key
+    having count(*) > 1
+),
+
+already_loaded as (
+    -- joining on the date too lets DuckDB skip stored row groups outside this file's dates
+    select v.dedup_key, min(l.file_name) as loaded_in_file
+    from visit_rows v
+    join (select distinct dedup_key, visit_date from valid) k
+        on v.dedup_key = k.dedup_key and v.visit_date = k.visit_date
+    join loads l on l.load_id = v.load_id
+    group by v.dedup_key
+),
+
+reasons as (
+    select
+        v.src_id,
+        case
+            when v.src_id <> r.first_src_id then '重复记录 (与第 ' || r.key_first_row || ' 行相同)'
+            when a.loaded_in_file is not null then '重复记录 (已在 ' || a.loaded_in_file || ' 中导入)'
+        end as reason
+    from valid v
+    left join repeated r using (dedup_key)
+    left join already_loaded a using (dedup_key)
+    where r.dedup_key is not null or a.dedup_key is not null
+)
+
+update staged set reject_reason = reasons.reason
+from reasons
+where staged.src_id = reasons.src_id and reasons.reason is not null
