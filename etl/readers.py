@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 
 HEADER_SEARCH_ROWS = 30
 SAMPLE_BYTES = 1 << 20
@@ -152,19 +153,27 @@ def _head_records(path: Path, encoding: str) -> tuple[list[list[str]], list[int]
     return records, line_ends, delimiter
 
 
-def _blank_line_thresholds(path: Path, data_start_line: int) -> list[int]:
+def _blank_line_thresholds(data: bytes, data_start: int, records: int) -> list[int]:
     """For each blank line below the header, the first data-record index it shifts by one more row.
 
-    DuckDB's reader skips blank lines, but a clerk counts them: Excel shows them as rows.
+    Both CSV readers skip blank lines, but a clerk counts them: Excel shows them as rows.
+    `data_start` is the offset of the first line below the header; `records` how many were read.
     """
-    data = np.frombuffer(path.read_bytes(), np.uint8)
-    line_ends = np.flatnonzero(data == ord("\n"))  # line k (1-based) ends at line_ends[k - 1]
-    gaps = np.diff(line_ends, prepend=-1)
-    blank = (gaps == 1) | ((gaps == 2) & (data[line_ends - 1] == ord("\r")))
-    blank_lines = np.flatnonzero(blank) + 1
-    blank_lines = blank_lines[blank_lines >= data_start_line]
-    # the n-th blank line (0-based) below the header comes after (line - start - n) data records
-    return (blank_lines - data_start_line - np.arange(len(blank_lines))).tolist()
+    if data.count(b"\n", data_start) <= records:  # a line per record: no blank line (the usual case)
+        return []
+    blank_ends = []  # offsets of the line break that ends each blank line's predecessor
+    for pattern in (b"\n\n", b"\n\r\n"):
+        start = max(data_start - 1, 0)
+        while (found := data.find(pattern, start)) != -1:
+            blank_ends.append(found)
+            start = found + 1
+    thresholds: list[int] = []
+    index, position = 0, data_start
+    for offset in sorted(blank_ends):
+        index += data.count(b"\n", position, offset + 1)  # the blank line's index below the header
+        position = offset + 1
+        thresholds.append(index - len(thresholds))
+    return thresholds
 
 
 def _row_numbers(first_row: int, count: int, blank_thresholds: list[int]) -> pa.Array:
@@ -177,44 +186,80 @@ def _row_numbers(first_row: int, count: int, blank_thresholds: list[int]) -> pa.
 def _read_csv(
     path: Path, con: duckdb.DuckDBPyConnection, table: str, header_score: HeaderScore
 ) -> RawSheet:
-    encoding = detect_encoding(path)
-    records, line_ends, delimiter = _head_records(path, "utf-8" if encoding == "utf-8-sig" else encoding)
+    encoding = detect_encoding(path).removesuffix("-sig")  # the BOM is above the header, never read as data
+    records, line_ends, delimiter = _head_records(path, encoding)
     header_index = find_header(records, header_score)
     if header_index is None:
         raise ReadError("前 30 行中没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     header = _header_cells(records[header_index])
     report_date, unit = _preamble_facts(records[:header_index])
-    widest = max(len(record) for record in records)
-    column_count = max(len(header), widest) + SPARE_COLUMNS
+    width = max(len(header), *(len(record) for record in records[header_index:]))
     header_line = line_ends[header_index]
 
-    source = path
-    temporary = None
-    if encoding not in ("utf-8", "utf-8-sig"):
+    source, temporary = path, None
+    if encoding == "utf-16":  # a line break byte can be half of a UTF-16 character: convert first
         temporary = source = _transcode_to_utf8(path, encoding, Path(tempfile.gettempdir()))
+        encoding = "utf-8"
     try:
-        columns = {f"c{i}": "VARCHAR" for i in range(column_count)}
-        # Straight to Arrow, in file order: a DuckDB temp table would cost twice as much to fill.
-        scan = (
-            "select * from read_csv($path, header=false, auto_detect=false, columns=$columns,"
-            " delim=$delim, quote='\"', escape='\"', null_padding=true, strict_mode=false,"
-            " skip=$skip, parallel=$parallel)"
-        )
-        params = {"path": str(source), "columns": columns, "delim": delimiter, "skip": header_line}
+        data = source.read_bytes()
+        data_start = 0
+        for _ in range(header_line):
+            data_start = data.find(b"\n", data_start) + 1 or len(data)
         try:
-            cells = con.sql(scan, params=params | {"parallel": True}).to_arrow_table()
-        except duckdb.Error as error:
-            if "parallel=false" not in str(error):
-                raise ReadError(f"CSV 格式错误: {str(error).splitlines()[0]}") from error
-            # Quoted line breaks inside cells (Alt+Enter in Excel) need the serial reader.
-            cells = con.sql(scan, params=params | {"parallel": False}).to_arrow_table()
-        thresholds = _blank_line_thresholds(source, header_line + 1)
+            cells = _parse_with_arrow(pa.py_buffer(data).slice(data_start), encoding, delimiter, width)
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            cells = None
+        if cells is None:
+            if encoding != "utf-8" and temporary is None:
+                temporary = source = _transcode_to_utf8(path, encoding, Path(tempfile.gettempdir()))
+            cells = _parse_with_duckdb(source, con, delimiter, header_line, width + SPARE_COLUMNS)
+        thresholds = _blank_line_thresholds(data, data_start, cells.num_rows)
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
     cells = cells.add_column(0, "row_number", _row_numbers(header_line + 1, cells.num_rows, thresholds))
     con.register(table, cells)
-    return RawSheet(table, cells, None, header, header_line, report_date, unit, column_count)
+    return RawSheet(table, cells, None, header, header_line, report_date, unit, cells.num_columns - 1)
+
+
+def _column_names(count: int) -> list[str]:
+    return [f"c{i}" for i in range(count)]
+
+
+def _parse_with_arrow(body: pa.Buffer, encoding: str, delimiter: str, width: int) -> pa.Table:
+    """The data lines below the header, every cell as text (empty: null), by Arrow's parallel parser.
+
+    It is the fastest reader here (GB18030 included), but it wants every record to have `width`
+    cells; anything else raises ArrowInvalid.
+    """
+    names = _column_names(width)
+    return pa_csv.read_csv(
+        pa.BufferReader(body),
+        read_options=pa_csv.ReadOptions(column_names=names, encoding=encoding),
+        parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+                                              strings_can_be_null=True),
+    )
+
+
+def _parse_with_duckdb(path: Path, con: duckdb.DuckDBPyConnection, delimiter: str, header_line: int,
+                       column_count: int) -> pa.Table:
+    """The lenient reader, for UTF-8 files Arrow refuses: rows of uneven length (padded, and cells past
+    the header kept up to SPARE_COLUMNS), stray quotes."""
+    scan = (
+        "select * from read_csv($path, header=false, auto_detect=false, columns=$columns,"
+        " delim=$delim, quote='\"', escape='\"', null_padding=true, strict_mode=false,"
+        " skip=$skip, parallel=$parallel)"
+    )
+    params = {"path": str(path), "columns": dict.fromkeys(_column_names(column_count), "VARCHAR"),
+              "delim": delimiter, "skip": header_line}
+    try:
+        return con.sql(scan, params=params | {"parallel": True}).to_arrow_table()
+    except duckdb.Error as error:
+        if "parallel=false" not in str(error):
+            raise ReadError(f"CSV 格式错误: {str(error).splitlines()[0]}") from error
+        # Quoted line breaks inside cells (Alt+Enter in Excel) need the serial reader.
+        return con.sql(scan, params=params | {"parallel": False}).to_arrow_table()
 
 
 # --- Excel -----------------------------------------------------------------------------------

@@ -34,13 +34,35 @@ def rejects(warehouse: Warehouse) -> list[tuple[int, str]]:
 # --- formats and encodings ---------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030"])
+ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16"]
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
 def test_csv_in_every_common_encoding_loads_the_same_rows(warehouse, tmp_path, encoding):
     path = write_csv(tmp_path / "底册.csv", [*TITLE, ROSTER_HEADER, roster_row(1, ALICE, name="张三丰")],
                      encoding)
     [result] = warehouse.ingest(path)
     assert (result.status, result.kind, result.rows_loaded) == ("loaded", "roster", 1)
     assert warehouse.one("select elder_name from roster_rows") == "张三丰"
+
+
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_rows_of_uneven_length_are_read_in_every_encoding(warehouse, tmp_path, encoding):
+    # a short row makes the fast reader give up; the lenient one pads it, in the file's encoding
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, name="张三丰"), ["2", "劝业场街", "花园路"], roster_row(3, CAROL, name="王五")]
+    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", rows, encoding))
+    assert (result.rows_read, result.rows_loaded) == (3, 2)
+    assert warehouse.rows("select row_number, reason from rejects") == [(3, "身份证号为空")]
+    assert warehouse.rows("select elder_name from roster_rows order by row_number") == [("张三丰",), ("王五",)]
+
+
+def test_a_bad_byte_deep_in_a_gb18030_file_is_reported_with_its_place(warehouse, tmp_path):
+    rows = [ROSTER_HEADER] + [roster_row(n, make_id("19500101", n), name="张三") for n in range(1, 20_000)]
+    path = write_csv(tmp_path / "底册.csv", rows, "gb18030")
+    data = path.read_bytes()
+    path.write_bytes(data[:-100] + b"\x80\x20" + data[-100:])  # 0x80 starts no GB18030 character
+    [result] = warehouse.ingest(path)
+    assert result.status == "failed" and result.message.startswith(f"文件中第 {len(data) - 100} 字节附近有无法识别的字符")
 
 
 def test_gb18030_file_is_really_not_utf8(tmp_path):
