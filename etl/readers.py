@@ -318,12 +318,11 @@ def _read_workbook(
             rows = sheet.to_python(skip_empty_area=False)
             if not rows:
                 continue
-            top = sheet.start[0] if sheet.start else 0
             head = [list(_row) for _row in _text_rows(rows[:HEADER_SEARCH_ROWS])]
             header_index = find_header([[c or "" for c in r] for r in head], header_score)
             if header_index is None:
                 continue
-            _fill_merged_cells(rows, sheet.merged_cell_ranges or [], top)
+            _fill_merged_cells(rows, sheet.merged_cell_ranges or [])
             head = [list(_row) for _row in _text_rows(rows[: header_index + 1])]
             header = _header_cells(head[header_index])
             report_date, unit = _preamble_facts([[c or "" for c in r] for r in head[:header_index]])
@@ -332,7 +331,7 @@ def _read_workbook(
             # column by column: the transpose and the type check run in C, Python only touches
             # the cells of columns that hold numbers or dates
             columns = [_text_column(c) for c in zip(*data, strict=True)] if data else []
-            first_row = top + header_index + 2  # 1-based spreadsheet row of the first data row
+            first_row = header_index + 2  # 1-based spreadsheet row of the first data row (rows start at A1)
             arrays = {"row_number": pa.array(range(first_row, first_row + len(data)), pa.int32())}
             for i in range(width):
                 arrays[f"c{i}"] = pa.array(columns[i] if i < len(columns) else [None] * len(data),
@@ -340,7 +339,7 @@ def _read_workbook(
             table = f"{table_prefix}_{len(sheets)}"
             cells = pa.table(arrays)
             con.register(table, cells)
-            sheets.append(RawSheet(table, cells, sheet_name, header, top + header_index + 1,
+            sheets.append(RawSheet(table, cells, sheet_name, header, header_index + 1,
                                    report_date, unit, width))
     finally:
         workbook.close()
@@ -349,13 +348,12 @@ def _read_workbook(
     return sheets
 
 
-def _fill_merged_cells(rows: list[list[object]], ranges: list, top: int) -> None:
+def _fill_merged_cells(rows: list[list[object]], ranges: list) -> None:
     """Give every cell of a merged range the value Excel shows in its top-left cell."""
-    for (first_row, first_col), (last_row, last_col) in ranges:
-        r0, r1 = first_row - top, last_row - top
-        if r0 < 0 or r0 >= len(rows):
+    for (first_row, first_col), (last_row, last_col) in ranges:  # 0-based, like the rows from A1
+        if first_row >= len(rows):
             continue
-        value = rows[r0][first_col] if first_col < len(rows[r0]) else None
-        for r in range(r0, min(r1, len(rows) - 1) + 1):
+        value = rows[first_row][first_col] if first_col < len(rows[first_row]) else None
+        for r in range(first_row, min(last_row, len(rows) - 1) + 1):
             for c in range(first_col, min(last_col, len(rows[r]) - 1) + 1):
                 rows[r][c] = value

@@ -49,7 +49,8 @@ def test_csv_in_every_common_encoding_loads_the_same_rows(warehouse, tmp_path, e
 @pytest.mark.parametrize("encoding", ENCODINGS)
 def test_rows_of_uneven_length_are_read_in_every_encoding(warehouse, tmp_path, encoding):
     # a short row makes the fast reader give up; the lenient one pads it, in the file's encoding
-    rows = [ROSTER_HEADER, roster_row(1, ALICE, name="张三丰"), ["2", "劝业场街", "花园路"], roster_row(3, CAROL, name="王五")]
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, name="张三丰"), ["2", "劝业场街", "花园路"],
+            roster_row(3, CAROL, name="王五")]
     [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", rows, encoding))
     assert (result.rows_read, result.rows_loaded) == (3, 2)
     assert warehouse.rows("select row_number, reason from rejects") == [(3, "身份证号为空")]
@@ -62,7 +63,8 @@ def test_a_bad_byte_deep_in_a_gb18030_file_is_reported_with_its_place(warehouse,
     data = path.read_bytes()
     path.write_bytes(data[:-100] + b"\x80\x20" + data[-100:])  # 0x80 starts no GB18030 character
     [result] = warehouse.ingest(path)
-    assert result.status == "failed" and result.message.startswith(f"文件中第 {len(data) - 100} 字节附近有无法识别的字符")
+    assert result.status == "failed"
+    assert result.message.startswith(f"文件中第 {len(data) - 100} 字节附近有无法识别的字符")
 
 
 def test_gb18030_file_is_really_not_utf8(tmp_path):
@@ -148,6 +150,17 @@ def test_xlsx_rejects_name_the_excel_row(warehouse, tmp_path):
     rows = [*TITLE, ROSTER_HEADER, roster_row(1, BOB), [None] * 12, roster_row(2, bad)]
     warehouse.ingest(write_xlsx(tmp_path / "r.xlsx", rows))
     assert rejects(warehouse) == [(6, "身份证号校验位错误")]
+
+
+def test_xlsx_rows_are_numbered_from_a1_when_the_sheet_starts_lower_down(warehouse, tmp_path):
+    bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")
+    rows = [[], [], [None, *ROSTER_HEADER], [None, *roster_row(1, BOB)], [None, *roster_row(2, CAROL, community="")],
+            [None, *roster_row(3, bad)]]
+    warehouse.ingest(write_xlsx(tmp_path / "r.xlsx", rows, merges=("D4:D5",)))  # 社区 merged over two rows
+    assert warehouse.rows("select header_row from loads") == [(3,)]
+    assert rejects(warehouse) == [(6, "身份证号校验位错误")]
+    assert warehouse.rows("select row_number, community_code from roster_rows order by 1") == [
+        (4, "120101001001"), (5, "120101001001")]
 
 
 def test_quoted_line_breaks_inside_cells_are_read(warehouse, tmp_path):
