@@ -61,14 +61,6 @@ class FileResult:
 Progress = Callable[[str, str], None]  # (file name, stage)
 
 
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def ingest(paths: Sequence[Path], settings: Settings, kind: str | None = None,
            progress: Progress | None = None) -> list[FileResult]:
     """Load files into the warehouse in one swap; unreadable files are reported, not loaded."""
@@ -90,12 +82,13 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
         if not path.is_file():
             raise FileError("文件不存在")
         progress(name, "checking")
-        digest = sha256_of(path)
+        contents = path.read_bytes()
+        digest = hashlib.sha256(contents).hexdigest()
         already = first_row(con, "select file_name from loads where sha256 = ?", [digest])
         if already:
             return FileResult(name, "skipped", message=f"已导入过 (与 {already[0]} 内容相同)")
         progress(name, "reading")
-        sheets = read_export(path, con, "raw_sheet", mappings.header_score)
+        sheets = read_export(path, con, "raw_sheet", mappings.header_score, contents)
         try:
             file_kind, column_maps = _recognise(sheets, kind)
             progress(name, "validating")

@@ -52,14 +52,18 @@ HeaderScore = Callable[[list[str]], int]
 
 
 def read_export(
-    path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore
+    path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore,
+    contents: bytes | None = None,
 ) -> list[RawSheet]:
-    """Load every sheet of `path` that has a recognisable header; raise ReadError when none has."""
+    """Load every sheet of `path` that has a recognisable header; raise ReadError when none has.
+
+    `contents`: the file's bytes, when the caller has read them already (a CSV is not read twice).
+    """
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         sheets = _read_workbook(path, con, table_prefix, header_score)
     elif suffix in (".csv", ".txt"):
-        sheets = [_read_csv(path, con, table_prefix, header_score)]
+        sheets = [_read_csv(path, con, table_prefix, header_score, contents)]
     else:
         raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: 请提供 .xlsx、.xls 或 .csv 文件")
     return sheets
@@ -184,7 +188,7 @@ def _row_numbers(first_row: int, count: int, blank_thresholds: list[int]) -> pa.
 
 
 def _read_csv(
-    path: Path, con: duckdb.DuckDBPyConnection, table: str, header_score: HeaderScore
+    path: Path, con: duckdb.DuckDBPyConnection, table: str, header_score: HeaderScore, contents: bytes | None
 ) -> RawSheet:
     encoding = detect_encoding(path).removesuffix("-sig")  # the BOM is above the header, never read as data
     records, line_ends, delimiter = _head_records(path, encoding)
@@ -201,7 +205,7 @@ def _read_csv(
         temporary = source = _transcode_to_utf8(path, encoding, Path(tempfile.gettempdir()))
         encoding = "utf-8"
     try:
-        data = source.read_bytes()
+        data = contents if contents is not None and source is path else source.read_bytes()
         data_start = 0
         for _ in range(header_line):
             data_start = data.find(b"\n", data_start) + 1 or len(data)
@@ -237,7 +241,7 @@ def _parse_with_arrow(body: pa.Buffer, encoding: str, delimiter: str, width: int
         pa.BufferReader(body),
         read_options=pa_csv.ReadOptions(column_names=names, encoding=encoding),
         parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-        convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()),
+        convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, pa.dictionary(pa.int32(), pa.string())),
                                               strings_can_be_null=True),
     )
 

@@ -38,6 +38,9 @@ MARTS: tuple[tuple[str, str], ...] = (
 )
 # The marts that depend on the month frame: recomputed for a month at another as-of date.
 MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category_months", "risk_months")
+# Raised when stored rows change meaning; _upgrade converts warehouses written before.
+# 2: visit dedup keys combine a hash per part (cv_visit_key) instead of hashing the joined parts.
+FORMAT_VERSION = 2
 CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique")
 
 
@@ -109,6 +112,7 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
         try:
             con.execute(sql("schema"))
             prepare(con)
+            session.changed = _upgrade(con)
             _write_reference_tables(con, config)
             yield session
             if session.changed:
@@ -127,6 +131,20 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
             _fsync_directory(db_path.parent)
         else:
             work_path.unlink(missing_ok=True)
+
+
+def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
+    """Bring a warehouse written by an earlier CareVisit to FORMAT_VERSION; whether it had data to change."""
+    version = int(scalar(con, "select coalesce(max(value), '1') from settings where key = 'format_version'"))
+    if version >= FORMAT_VERSION:
+        return False
+    has_data = scalar(con, "select count(*) from loads") > 0
+    if version < 2:  # visit keys were an md5 of the parts joined by '|'
+        con.execute("update visit_rows set dedup_key = "
+                    "cv_visit_key(id_number, elder_name, community_code, visit_at, method, visitor_name, outcome)")
+    con.execute("insert or replace into settings values ('format_version', $version)",
+                {"version": str(FORMAT_VERSION)})
+    return has_data
 
 
 def _fsync_directory(directory: Path) -> None:

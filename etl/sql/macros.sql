@@ -79,6 +79,16 @@ create or replace temp macro cv_phone_list(s) as
                              lambda p: cv_phone_valid(p))
         end));
 
+-- The key that makes two visits the same (重复记录): same elder (ID number, or name@community
+-- without one), date-time, method, visitor and outcome. It combines a stable hash of each part
+-- with xor, so that staging hashes each distinct value once, not each row.
+create or replace temp macro cv_key_part(part, value) as md5_number(part || ':' || cast(value as varchar));
+create or replace temp macro cv_visit_key(id_number, elder_name, community_code, visit_at, method, visitor_name,
+                                          outcome) as
+    xor(xor(xor(xor(cv_key_part('elder', coalesce(id_number, elder_name || '@' || community_code)),
+                    cv_key_part('at', visit_at)), cv_key_part('method', method)),
+            cv_key_part('visitor', coalesce(visitor_name, ''))), cv_key_part('outcome', outcome));
+
 -- Masks for sensitive personal information (DESIGN §6).
 create or replace temp macro cv_mask_name(s) as
     case when s is null then null when length(s) <= 1 then s else substr(s, 1, 1) || repeat('*', length(s) - 1) end;

@@ -75,7 +75,7 @@ create table if not exists visit_rows (
     emergency      varchar,
     latitude       double,
     longitude      double,
-    dedup_key      uhugeint not null  -- md5 of elder, date-time, method, visitor, outcome
+    dedup_key      uhugeint not null  -- cv_visit_key: elder, date-time, method, visitor, outcome
 );
 
 create table if not exists contact_rows (
@@ -116,6 +116,6 @@ create table if not exists division_shapes (
 );
 
 create table if not exists settings (
-    key   varchar primary key,
+    key   varchar primary key,        -- format_version: see FORMAT_VERSION in etl/warehouse.py
     value varchar not null
 );

@@ -11,6 +11,7 @@ import openpyxl
 
 from etl.ingest import ingest
 from etl.settings import Settings, default_config_text, parse_config
+from etl.warehouse import prepare
 from tests.conftest import make_id
 
 ROSTER_HEADER = ["序号", "街道", "社区", "姓名", "身份证号", "特殊困难类别", "居住情况", "是否同意探访", "状态",
@@ -75,9 +76,11 @@ class Warehouse:
     def ingest(self, *paths: Path, kind: str | None = None):
         return ingest(list(paths), self.settings, kind)
 
-    def rows(self, query: str, params=None) -> list[tuple]:
+    def rows(self, query: str, params=None, macros: bool = False) -> list[tuple]:
         con = duckdb.connect(str(self.settings.db_path), read_only=True)
         try:
+            if macros:
+                prepare(con)
             return con.execute(query, params).fetchall()
         finally:
             con.close()

@@ -3,8 +3,10 @@
 import datetime as dt
 import json
 
+import duckdb
 import pytest
 
+from etl.warehouse import FORMAT_VERSION
 from tests.conftest import make_id
 from tests.etl.exports import (
     ALICE,
@@ -335,6 +337,29 @@ def test_exact_duplicate_visit_is_rejected_within_a_file_and_across_files(wareho
     assert warehouse.rows("select file_name, row_number, reason from rejects order by file_name") == [
         ("v1.csv", 3, "重复记录 (与第 2 行相同)"), ("v2.csv", 2, "重复记录 (已在 v1.csv 中导入)")]
     assert warehouse.one("select count(*) from visit_rows") == 2
+
+
+def test_the_stored_visit_key_is_cv_visit_key_of_the_stored_values(warehouse, tmp_path):
+    # staging builds the key from each distinct value's hash; upgrades recompute it row by row
+    rows = [VISIT_HEADER, visit_row(ALICE), visit_row("", name="李 四"),
+            visit_row(BOB, outcome="", when="2026-10-06 9:30")]
+    warehouse.ingest(write_csv(tmp_path / "v.csv", rows))
+    assert warehouse.rows(
+        """select count(*), count(*) filter (where dedup_key = cv_visit_key(id_number, elder_name, community_code,
+                                                                      visit_at, method, visitor_name, outcome))
+        from visit_rows""", macros=True) == [(3, 3)]
+
+
+def test_a_warehouse_from_before_the_key_change_still_finds_repeats(warehouse, tmp_path):
+    warehouse.ingest(write_csv(tmp_path / "v1.csv", [VISIT_HEADER, visit_row(ALICE)]))
+    con = duckdb.connect(str(warehouse.settings.db_path))
+    con.execute("""update visit_rows set dedup_key = md5_number(concat_ws('|', coalesce(id_number, elder_name || '@'
+                   || community_code), cast(visit_at as varchar), method, coalesce(visitor_name, ''), outcome))""")
+    con.execute("delete from settings where key = 'format_version'")  # as CareVisit 0.1 wrote it
+    con.close()
+    warehouse.ingest(write_csv(tmp_path / "v2.csv", [VISIT_HEADER, visit_row(BOB), visit_row(ALICE)]))
+    assert rejects(warehouse) == [(3, "重复记录 (已在 v1.csv 中导入)")]
+    assert warehouse.one("select value from settings where key = 'format_version'") == str(FORMAT_VERSION)
 
 
 def test_rows_read_equal_rows_loaded_plus_rows_rejected(warehouse, tmp_path):

@@ -4,19 +4,19 @@ with valid as (
     select src_id, row_number, dedup_key, visit_date from staged where reject_reason is null
 ),
 
-repeated as (
-    select dedup_key, min(src_id) as first_src_id, arg_min(row_number, src_id) as key_first_row
+keys as materialized (
+    -- the key holds the date-time, so each key has one date
+    select dedup_key, any_value(visit_date) as visit_date, count(*) as occurrences,
+           min(src_id) as first_src_id, arg_min(row_number, src_id) as key_first_row
     from valid
     group by dedup_key
-    having count(*) > 1
 ),
 
 already_loaded as (
     -- joining on the date too lets DuckDB skip stored row groups outside this file's dates
     select v.dedup_key, min(l.file_name) as loaded_in_file
     from visit_rows v
-    join (select distinct dedup_key, visit_date from valid) k
-        on v.dedup_key = k.dedup_key and v.visit_date = k.visit_date
+    join keys k on v.dedup_key = k.dedup_key and v.visit_date = k.visit_date
     join loads l on l.load_id = v.load_id
     group by v.dedup_key
 ),
@@ -29,11 +29,11 @@ reasons as (
             when a.loaded_in_file is not null then '重复记录 (已在 ' || a.loaded_in_file || ' 中导入)'
         end as reason
     from valid v
-    left join repeated r using (dedup_key)
+    left join (select * from keys where occurrences > 1) r using (dedup_key)
     left join already_loaded a using (dedup_key)
-    where r.dedup_key is not null or a.dedup_key is not null
+    where v.src_id <> r.first_src_id or a.loaded_in_file is not null
 )
 
 update staged set reject_reason = reasons.reason
 from reasons
-where staged.src_id = reasons.src_id and reasons.reason is not null
+where staged.src_id = reasons.src_id

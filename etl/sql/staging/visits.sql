@@ -1,30 +1,41 @@
 -- one row per visit source row: typed, canonical values, and the first reason it cannot be used
+-- (repeats of other rows are found afterwards, by visit_repeats.sql)
+
 -- A visit file repeats the same elders, staff, dates and words thousands of times:
 -- each distinct raw value is cleaned and looked up once, then joined back.
 with id_values as (
-    select id_raw, id_number, case when id_number is not null then cv_id_problem(id_number) end as id_problem
+    select id_raw, id_number, case when id_number is not null then cv_id_problem(id_number) end as id_problem,
+           cv_key_part('elder', id_number) as id_key
     from (select id_raw, case when cv_clean(id_raw) is not null then cv_id_normalize(id_raw) end as id_number
           from (select distinct id_number as id_raw from src))
 ),
 
 date_values as (
-    select visit_date_raw, cv_clean(visit_date_raw) as visit_date_text,
-           cv_parse_timestamp(cv_clean(visit_date_raw)) as visit_at
-    from (select distinct visit_date as visit_date_raw from src)
+    select *, cv_key_part('at', visit_at) as at_key
+    from (
+        select visit_date_raw, cv_clean(visit_date_raw) as visit_date_text,
+               cv_parse_timestamp(cv_clean(visit_date_raw)) as visit_at
+        from (select distinct visit_date as visit_date_raw from src)
+    )
 ),
 
 word_values as (
-    select w.field, w.raw, cv_squeeze(w.raw) as text, m.value
+    select *, cv_key_part(field, value) as value_key
     from (
-        select distinct 'method' as field, method as raw from src
-        union select distinct 'outcome', outcome from src
-    ) w
-    left join value_map m on m.field = w.field and m.synonym = cv_squeeze(w.raw)
+        select w.field, w.raw, cv_squeeze(w.raw) as text,
+               -- a visit without an outcome went normally
+               coalesce(m.value, case when w.field = 'outcome' and cv_squeeze(w.raw) is null then '正常' end) as value
+        from (
+            select distinct 'method' as field, method as raw from src
+            union select distinct 'outcome', outcome from src
+        ) w
+        left join value_map m on m.field = w.field and m.synonym = cv_squeeze(w.raw)
+    )
 ),
 
 name_values as (
-    select distinct raw, cv_squeeze(raw) as text
-    from (select name as raw from src union select visitor from src)
+    select raw, text, cv_key_part('visitor', coalesce(text, '')) as visitor_key
+    from (select distinct raw, cv_squeeze(raw) as text from (select name as raw from src union select visitor from src))
 ),
 
 source as (
@@ -39,7 +50,7 @@ source as (
         method.text as method_text,
         method.value as method,
         outcome.text as outcome_text,
-        coalesce(outcome.value, case when outcome.text is null then '正常' end) as outcome,
+        outcome.value as outcome,
         visitor.text as visitor_name,
         nullif(r.visitor_role, '') as visitor_role,
         nullif(r.findings, '') as findings,
@@ -50,7 +61,10 @@ source as (
         cv_clean(r.latitude) as latitude_text,
         cv_clean(r.longitude) as longitude_text,
         p.community_code,
-        p.place_problem
+        p.place_problem,
+        -- the dedup key from the parts' keys, each looked up with its value (cv_visit_key per row)
+        xor(xor(xor(xor(coalesce(i.id_key, cv_key_part('elder', elder.text || '@' || p.community_code)),
+                        d.at_key), method.value_key), visitor.visitor_key), outcome.value_key) as dedup_key
     from src r
     join stg_places p
         on p.district_raw is not distinct from r.district
@@ -67,18 +81,10 @@ source as (
 mapped as (
     select
         s.*,
+        cast(s.visit_at as date) as visit_date,
         try_cast(s.latitude_text as double) as latitude,
         try_cast(s.longitude_text as double) as longitude
     from source s
-),
-
-keyed as (
-    select
-        *,
-        md5_number(concat_ws('|', coalesce(id_number, elder_name || '@' || community_code),
-                             cast(visit_at as varchar), method, coalesce(visitor_name, ''), outcome)) as dedup_key,
-        cast(visit_at as date) as visit_date
-    from mapped
 ),
 
 final as (
@@ -121,7 +127,7 @@ final as (
                       and not (latitude between -90 and 90 and longitude between -180 and 180)
                  then '经纬度无效, 已忽略' end
         ], lambda w: w is not null) as warnings
-    from keyed
+    from mapped
 )
 
 select * from final
