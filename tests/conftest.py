@@ -34,7 +34,7 @@ class MartWarehouse:
         self._rows = itertools.count(1)
         for load_id, kind in ((1, "roster"), (2, "visits"), (3, "contacts")):
             con.execute(
-                "insert into loads values (?, ?, ?, ?, null, 1, '2026-01-01', 'loaded', 0, 0, 0, 0, now())",
+                "insert into loads values (?, ?, ?, ?, null, 1, '2026-01-01', 'loaded', 0, 0, 0, 0, now(), 0)",
                 [load_id, f"{kind}.csv", f"sha-{kind}", kind],
             )
 

@@ -14,7 +14,8 @@ create table if not exists loads (
     rows_loaded   integer not null,
     rows_rejected integer not null,
     warning_count integer not null,
-    loaded_at     timestamp not null
+    loaded_at     timestamp not null,
+    size_bytes    bigint              -- the file's size (null for loads before format 2)
 );
 
 create table if not exists rejects (

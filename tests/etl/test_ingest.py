@@ -387,6 +387,23 @@ def test_loading_the_same_file_twice_changes_nothing(warehouse, tmp_path):
     assert warehouse.settings.db_path.read_bytes() == before
 
 
+def test_a_file_of_the_same_size_as_a_loaded_one_is_told_apart_by_its_hash(warehouse, tmp_path):
+    first = write_csv(tmp_path / "r1.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="张三")])
+    second = write_csv(tmp_path / "r2.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="李四")])
+    assert first.stat().st_size == second.stat().st_size
+    assert [r.status for r in warehouse.ingest(first, second)] == ["loaded", "loaded"]
+
+
+def test_a_file_loaded_before_sizes_were_kept_is_still_skipped(warehouse, tmp_path):
+    path = write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE)])
+    warehouse.ingest(path)
+    con = duckdb.connect(str(warehouse.settings.db_path))
+    con.execute("update loads set size_bytes = null")
+    con.close()
+    [again] = warehouse.ingest(path)
+    assert (again.status, again.message) == ("skipped", "已导入过 (与 r.csv 内容相同)")
+
+
 def test_a_newer_roster_replaces_that_streets_older_snapshot_only(warehouse, tmp_path):
     old = write_csv(tmp_path / "old.csv", [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB),
                                            roster_row(3, CAROL, street="南市街道", community="庆有西里")])

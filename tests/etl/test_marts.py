@@ -283,7 +283,7 @@ def test_a_newer_contact_list_for_a_street_replaces_the_older_one(mart_warehouse
     mart_warehouse.contact(a)  # load 3, report date 2026-01-01
     mart_warehouse.con.execute(
         "insert into loads values"
-        " (4, 'newer.csv', 'sha-4', 'contacts', null, 1, '2026-06-01', 'loaded', 0, 0, 0, 0, now())"
+        " (4, 'newer.csv', 'sha-4', 'contacts', null, 1, '2026-06-01', 'loaded', 0, 0, 0, 0, now(), 0)"
     )
     mart_warehouse.con.execute(
         "insert into contact_rows (load_id, row_number, id_number, street_code, contact_name, contact_phone, dedup_key)"

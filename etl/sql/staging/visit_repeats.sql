@@ -1,14 +1,11 @@
 -- A visit that is otherwise valid but repeats an earlier row of this file, or a visit already
 -- loaded, is rejected as 重复记录 (same elder, date-time, method, visitor and outcome).
-with valid as (
-    select src_id, row_number, dedup_key, visit_date from staged where reject_reason is null
-),
-
-keys as materialized (
+with keys as materialized (
     -- the key holds the date-time, so each key has one date
     select dedup_key, any_value(visit_date) as visit_date, count(*) as occurrences,
            min(src_id) as first_src_id, arg_min(row_number, src_id) as key_first_row
-    from valid
+    from staged
+    where reject_reason is null
     group by dedup_key
 ),
 
@@ -28,10 +25,10 @@ reasons as (
             when v.src_id <> r.first_src_id then '重复记录 (与第 ' || r.key_first_row || ' 行相同)'
             when a.loaded_in_file is not null then '重复记录 (已在 ' || a.loaded_in_file || ' 中导入)'
         end as reason
-    from valid v
+    from staged v
     left join (select * from keys where occurrences > 1) r using (dedup_key)
     left join already_loaded a using (dedup_key)
-    where v.src_id <> r.first_src_id or a.loaded_in_file is not null
+    where v.reject_reason is null and (v.src_id <> r.first_src_id or a.loaded_in_file is not null)
 )
 
 update staged set reject_reason = reasons.reason
