@@ -9,6 +9,7 @@ import dataclasses
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import sys
@@ -324,8 +325,12 @@ class TimedConnection:
 
 
 def statement_label(query: str) -> str:
-    """What a statement creates (a mart, a staging table) or inserts into; else its first word."""
-    words = query.lower().split(maxsplit=6)
+    """What a statement creates (a mart, a staging table), inserts into, updates or deletes from; else
+    its first word."""
+    text = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("--"))
+    if changed := re.search(r"^\s*(update|delete from) (\w+)", text, re.MULTILINE | re.IGNORECASE):
+        return f"{changed[1].split()[0].lower()} {changed[2]}"
+    words = text.lower().split(maxsplit=6)
     if words[:3] == ["create", "or", "replace"]:
         return words[5] if words[3] == "temp" else words[4]
     if words[:2] == ["insert", "into"]:

@@ -88,7 +88,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             digest = hasher.submit(lambda: hashlib.sha256(contents).hexdigest())
             # Only a file of the size of a loaded one can be that file again: compare hashes first
             # then. Any other file is read and staged while it is hashed.
-            same_size = "select 1 from loads where size_bytes = ? or size_bytes is null"  # null: loaded before 2
+            same_size = "select 1 from loads where size_bytes = ? or size_bytes is null"  # null: size unknown
             if first_row(con, same_size, [len(contents)]) and (
                 already := first_row(con, "select file_name from loads where sha256 = ?", [digest.result()])
             ):
