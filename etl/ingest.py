@@ -162,8 +162,6 @@ def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], 
     con.execute("create or replace temp view src as "
                 + " union all ".join(_source_select(i, s, m, kind)
                                      for i, (s, m) in enumerate(zip(sheets, column_maps, strict=True))))
-    # once per session: write_divisions drops it when the geography changes
-    con.execute("create temp table if not exists place_keys as " + sql("staging/place_keys"))
     report_unit = next((s.report_unit for s in sheets if s.report_unit), None)
     con.execute("create or replace temp table stg_places as " + sql("staging/places"),
                 {"report_unit": report_unit})

@@ -10,7 +10,6 @@ import math
 import re
 import tempfile
 from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,14 +158,13 @@ def _head_records(path: Path, encoding: str) -> tuple[list[list[str]], list[int]
     return records, line_ends, delimiter
 
 
-def _blank_line_thresholds(data: bytes, data_start: int, line_breaks: int, records: int) -> list[int]:
+def _blank_line_thresholds(data: bytes, data_start: int, records: int) -> list[int]:
     """For each blank line below the header, the first data-record index it shifts by one more row.
 
     Both CSV readers skip blank lines, but a clerk counts them: Excel shows them as rows.
-    `data_start` is the offset of the first line below the header, `line_breaks` the number of
-    line breaks from there on, `records` the number of records read.
+    `data_start` is the offset of the first line below the header; `records` how many were read.
     """
-    if line_breaks <= records:  # a line per record: no blank line (the usual case)
+    if data.count(b"\n", data_start) <= records:  # a line per record: no blank line (the usual case)
         return []
     blank_ends = []  # offsets of the line break that ends each blank line's predecessor
     for pattern in (b"\n\n", b"\n\r\n"):
@@ -212,17 +210,15 @@ def _read_csv(
         data_start = 0
         for _ in range(header_line):
             data_start = data.find(b"\n", data_start) + 1 or len(data)
-        with ThreadPoolExecutor(max_workers=1) as counter:  # Arrow lets go of the GIL while it parses
-            line_breaks = counter.submit(data.count, b"\n", data_start)
-            try:
-                cells = _parse_with_arrow(pa.py_buffer(data).slice(data_start), encoding, delimiter, width)
-            except (pa.ArrowInvalid, UnicodeDecodeError):
-                cells = None
+        try:
+            cells = _parse_with_arrow(pa.py_buffer(data).slice(data_start), encoding, delimiter, width)
+        except (pa.ArrowInvalid, UnicodeDecodeError):
+            cells = None
         if cells is None:
             if encoding != "utf-8" and temporary is None:
                 temporary = source = _transcode_to_utf8(path, encoding, Path(tempfile.gettempdir()))
             cells = _parse_with_duckdb(source, con, delimiter, header_line, width + SPARE_COLUMNS)
-        thresholds = _blank_line_thresholds(data, data_start, line_breaks.result(), cells.num_rows)
+        thresholds = _blank_line_thresholds(data, data_start, cells.num_rows)
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)

@@ -173,7 +173,7 @@ def open_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _write_reference_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Value synonyms, configuration and (on a new warehouse) the built-in geography."""
+    """Value synonyms, configuration, place-name keys and (on a new warehouse) the built-in geography."""
     con.register("synonyms", pd.DataFrame(value_synonyms(), columns=["field", "value", "synonym"]))
     con.execute("create or replace temp table value_map as "
                 "select field, value, regexp_replace(synonym, '\\s+', '', 'g') as synonym from synonyms")
@@ -181,6 +181,8 @@ def _write_reference_tables(con: duckdb.DuckDBPyConnection, config: Config) -> N
     write_config(con, config)
     if scalar(con, "select count(*) from divisions") == 0:
         write_divisions(con, geography.reference_divisions(), geography.division_aliases())
+    else:
+        _write_place_keys(con)
 
 
 def write_divisions(con: duckdb.DuckDBPyConnection, divisions: pd.DataFrame, aliases: pd.DataFrame) -> None:
@@ -191,7 +193,12 @@ def write_divisions(con: duckdb.DuckDBPyConnection, divisions: pd.DataFrame, ali
         con.execute(f"delete from {table}")
         con.execute(f"insert into {table} by name select * from incoming")
         con.unregister("incoming")
-    con.execute("drop table if exists temp.place_keys")  # the spellings ingest matches names against
+    _write_place_keys(con)
+
+
+def _write_place_keys(con: duckdb.DuckDBPyConnection) -> None:
+    """Every spelling of every division's name, keyed as ingest matches the names in a file."""
+    con.execute("create or replace temp table place_keys as " + sql("staging/place_keys"))
 
 
 def write_config(con: duckdb.DuckDBPyConnection, config: Config) -> None:
