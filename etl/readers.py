@@ -23,6 +23,7 @@ SAMPLE_BYTES = 1 << 20
 TRANSCODE_CHUNK = 4 << 20
 SPARE_COLUMNS = 8  # cells past the header are kept (and warned about), up to this many
 REPEATED_TEXT = pa.dictionary(pa.int32(), pa.string())
+REPEATED_BYTES = pa.dictionary(pa.int32(), pa.binary())
 REPORT_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
 REPORT_UNIT = re.compile(r"填报单位\s*[:：]\s*([^\s,，:：]+)")
 
@@ -239,13 +240,32 @@ def _parse_with_arrow(body: pa.Buffer, encoding: str, delimiter: str, width: int
     same places, dates and words on thousands of rows, and DuckDB works on each distinct one once.
     """
     names = _column_names(width)
-    return pa_csv.read_csv(
+    cell_type = REPEATED_TEXT if encoding == "utf-8" else REPEATED_BYTES
+    cells = pa_csv.read_csv(
         pa.BufferReader(body),
-        read_options=pa_csv.ReadOptions(column_names=names, encoding=encoding),
+        read_options=pa_csv.ReadOptions(column_names=names),
         parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
-        convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, REPEATED_TEXT),
+        convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, cell_type),
                                               strings_can_be_null=True),
     )
+    if encoding == "utf-8":
+        return cells
+    # GB18030 never uses the bytes of `,` `"` or a line break inside a character, so the file was
+    # parsed as raw bytes (in parallel); now each distinct cell value is decoded once.
+    return pa.table([pa.chunked_array([_decoded(chunk, encoding) for chunk in column.chunks], REPEATED_TEXT)
+                     for column in cells.columns], names=names)
+
+
+def _decoded(chunk: pa.DictionaryArray, encoding: str) -> pa.DictionaryArray:
+    """A dictionary-encoded column of raw bytes as text; UnicodeDecodeError on a byte `encoding` lacks."""
+    values = chunk.dictionary
+    offsets = np.frombuffer(values.buffers()[1], np.int32, len(values) + 1, values.offset * 4)
+    data = np.frombuffer(values.buffers()[2] or b"", np.uint8)[offsets[0]:offsets[-1]]
+    if data.size == 0 or data.max() < 0x80:  # ASCII only (IDs, dates, phones): already valid UTF-8
+        text = values.cast(pa.string())
+    else:
+        text = pa.array([value.decode(encoding) for value in values.to_pylist()], pa.string())
+    return pa.DictionaryArray.from_arrays(chunk.indices, text)
 
 
 def _parse_with_duckdb(path: Path, con: duckdb.DuckDBPyConnection, delimiter: str, header_line: int,

@@ -69,6 +69,18 @@ def test_a_bad_byte_deep_in_a_gb18030_file_is_reported_with_its_place(warehouse,
     assert result.message.startswith(f"文件中第 {len(data) - 100} 字节附近有无法识别的字符")
 
 
+def test_gb18030_characters_that_hold_ascii_bytes_come_through_intact(warehouse, tmp_path):
+    # 乗 ends in the byte of `\`, 億 in `|`, 丂 in `@`; 𠀀 takes four bytes, two of them digits
+    names = ["乗億", "丂亊", "𠀀三"]
+    rows = [ROSTER_HEADER] + [roster_row(n, person, name=name)
+                              for n, (person, name) in enumerate(zip([ALICE, BOB, CAROL], names, strict=True), 1)]
+    rows[2][-1] = "13812345678,\n13912345678"  # two phones in one cell: quoted, over two lines
+    path = write_csv(tmp_path / "底册.csv", rows, "gb18030")
+    [result] = warehouse.ingest(path)
+    assert result.rows_loaded == 3
+    assert warehouse.rows("select elder_name from roster_rows order by row_number") == [(n,) for n in names]
+
+
 def test_gb18030_file_is_really_not_utf8(tmp_path):
     path = write_csv(tmp_path / "x.csv", [ROSTER_HEADER], "gb18030")
     with pytest.raises(UnicodeDecodeError):
