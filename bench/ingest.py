@@ -6,6 +6,8 @@ import argparse
 import codecs
 import csv
 import dataclasses
+import datetime as dt
+import itertools
 import json
 import os
 import platform
@@ -75,7 +77,8 @@ class Inputs:
     base: Path  # the warehouse without the visit files the inputs were made from
     csv_utf8: Path
     csv_gb18030: Path
-    xlsx: Path
+    xlsx: Path  # every cell text, as systems export them
+    xlsx_typed: Path  # 序号 as numbers and visit dates as date cells, as clerks type them
 
     @classmethod
     def under(cls, out: Path, plan: Plan) -> Inputs:
@@ -87,6 +90,7 @@ class Inputs:
             csv_utf8=out / f"{visits}-utf8.csv",
             csv_gb18030=out / f"{visits}-gb18030.csv",
             xlsx=out / f"{plan.scale}-visits-{plan.xlsx_rows}.xlsx",
+            xlsx_typed=out / f"{plan.scale}-visits-{plan.xlsx_rows}-typed.xlsx",
         )
 
 
@@ -163,9 +167,10 @@ def ensure_inputs(inputs: Inputs, plan: Plan, err: Console) -> None:
     if not _is_fresh(inputs.csv_gb18030, inputs.csv_utf8):
         err.log(f"writing {inputs.csv_gb18030.name}")
         transcode(inputs.csv_utf8, inputs.csv_gb18030, "gb18030")
-    if not _is_fresh(inputs.xlsx, inputs.csv_utf8):
-        err.log(f"writing {inputs.xlsx.name} (openpyxl, once)")
-        write_xlsx(inputs.csv_utf8, plan.xlsx_rows, inputs.xlsx)
+    for target, typed in ((inputs.xlsx, False), (inputs.xlsx_typed, True)):
+        if not _is_fresh(target, inputs.csv_utf8):
+            err.log(f"writing {target.name} (openpyxl, once)")
+            write_xlsx(inputs.csv_utf8, plan.xlsx_rows, target, typed)
 
 
 def _is_fresh(path: Path, source: Path) -> bool:
@@ -289,17 +294,35 @@ def transcode(source: Path, target: Path, encoding: str) -> None:
     os.replace(_part(target), target)
 
 
-def write_xlsx(source: Path, rows: int, target: Path) -> None:
-    """The header and first `rows` rows of a CSV as a workbook of text cells (IDs stay text)."""
+def write_xlsx(source: Path, rows: int, target: Path, typed: bool) -> None:
+    """The header and first `rows` rows of a CSV as a workbook (IDs stay text).
+
+    `typed`: 序号 as numbers and the visit dates that are plain dates as date cells.
+    """
     workbook = openpyxl.Workbook(write_only=True)
     sheet = workbook.create_sheet("探访记录")
     with source.open(encoding="utf-8", newline="") as f:
-        for index, record in enumerate(csv.reader(f)):
-            if index > rows:
-                break
-            sheet.append([cell or None for cell in record])
+        records = csv.reader(f)
+        header = next(records)
+        sheet.append(header)
+        date_column = header.index("探访日期")
+        for record in itertools.islice(records, rows):
+            cells: list[object] = [cell or None for cell in record]
+            if typed:
+                cells[0] = int(record[0]) if record[0].isdigit() else cells[0]
+                cells[date_column] = _plain_date(record[date_column]) or cells[date_column]
+            sheet.append(cells)
     workbook.save(_part(target))
     os.replace(_part(target), target)
+
+
+def _plain_date(text: str) -> dt.date | None:
+    for spelling in ("%Y-%m-%d", "%Y/%m/%d", "%Y年%m月%d日"):
+        try:
+            return dt.datetime.strptime(text, spelling).date()
+        except ValueError:
+            continue
+    return None
 
 
 # --- Measurements ----------------------------------------------------------------------------
@@ -397,7 +420,7 @@ def measure_ingest(label: str, path: Path, base: Path, config: Config, runs: int
 
 
 def ingest_figures(inputs: Inputs, plan: Plan, config: Config) -> list[IngestFigure]:
-    utf8, gb18030, xlsx = inputs.csv_utf8, inputs.csv_gb18030, inputs.xlsx
+    utf8, gb18030, xlsx, xlsx_typed = inputs.csv_utf8, inputs.csv_gb18030, inputs.xlsx, inputs.xlsx_typed
     runs, base = plan.ingest_runs, inputs.base
     return [
         measure_ingest("CSV UTF-8", utf8, base, config, runs, CSV_TARGET_ROWS_PER_S,
@@ -409,6 +432,9 @@ def ingest_figures(inputs: Inputs, plan: Plan, config: Config) -> list[IngestFig
         measure_ingest(".xlsx", xlsx, base, config, runs, XLSX_TARGET_ROWS_PER_S,
                        "pandas.read_excel(openpyxl)",
                        lambda: len(pd.read_excel(xlsx, engine="openpyxl", dtype=str))),
+        measure_ingest(".xlsx, numbers and dates", xlsx_typed, base, config, runs, XLSX_TARGET_ROWS_PER_S,
+                       "pandas.read_excel(openpyxl)",
+                       lambda: len(pd.read_excel(xlsx_typed, engine="openpyxl", dtype=str))),
     ]
 
 

@@ -6,10 +6,9 @@ import codecs
 import csv
 import datetime as dt
 import io
-import math
 import re
 import tempfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +16,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
+
+from etl import workbooks
 
 HEADER_SEARCH_ROWS = 30
 SAMPLE_BYTES = 1 << 20
@@ -291,95 +292,67 @@ def _parse_with_duckdb(path: Path, con: duckdb.DuckDBPyConnection, delimiter: st
 # --- Excel -----------------------------------------------------------------------------------
 
 
-def excel_text(value: object) -> str | None:
-    """A cell as the clerk sees it in Excel: numbers of 12+ digits shown as 1.20101E+17."""
-    if value is None or value == "":
-        return None
-    if isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer():
-            if abs(value) < 1e11:
-                return str(int(value))
-            mantissa, exponent = f"{value:.5E}".split("E")
-            return f"{mantissa.rstrip('0').rstrip('.')}E{exponent[0]}{int(exponent[1:]):02d}"
-        return repr(value)
-    if isinstance(value, dt.datetime):
-        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    return str(value)
-
-
-def _text_rows(rows: list[list[object]]) -> Iterator[list[str | None]]:
-    for row in rows:
-        yield [cell if type(cell) is str and cell else excel_text(cell) for cell in row]
-
-
-def _text_column(values: tuple) -> list:
-    """A column's cells as text; all-text columns (most of an export) pass through untouched.
-
-    Always a list: pyarrow converts a list of str four times faster than a tuple.
-    """
-    if set(map(type, values)) <= {str}:
-        return list(values)
-    return [cell if type(cell) is str and cell else excel_text(cell) for cell in values]
-
-
 def _read_workbook(
     path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore
 ) -> list[RawSheet]:
-    from python_calamine import CalamineWorkbook  # imported here: only Excel files need it
-
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises several private error types
+        grids = workbooks.read_grids(path)
+    except workbooks.WorkbookError as error:
         raise ReadError(f"Excel 文件无法打开 (文件损坏或不是 Excel 格式): {error}") from error
     sheets = []
-    try:
-        for sheet_index, sheet_name in enumerate(workbook.sheet_names):
-            sheet = workbook.get_sheet_by_index(sheet_index)
-            rows = sheet.to_python(skip_empty_area=False)
-            if not rows:
-                continue
-            head = [list(_row) for _row in _text_rows(rows[:HEADER_SEARCH_ROWS])]
-            header_index = find_header([[c or "" for c in r] for r in head], header_score)
-            if header_index is None:
-                continue
-            _fill_merged_cells(rows, sheet.merged_cell_ranges or [])
-            head = [list(_row) for _row in _text_rows(rows[: header_index + 1])]
-            header = _header_cells(head[header_index])
-            report_date, unit = _preamble_facts([[c or "" for c in r] for r in head[:header_index]])
-            data = rows[header_index + 1 :]
-            width = max((len(r) for r in rows), default=0)
-            # column by column: the transpose and the type check run in C, Python only touches
-            # the cells of columns that hold numbers or dates
-            columns = [_text_column(c) for c in zip(*data, strict=True)] if data else []
-            first_row = header_index + 2  # 1-based spreadsheet row of the first data row (rows start at A1)
-            arrays = {"row_number": pa.array(range(first_row, first_row + len(data)), pa.int32())}
-            for i in range(width):
-                arrays[f"c{i}"] = pa.array(columns[i] if i < len(columns) else [None] * len(data),
-                                           pa.string())
-            table = f"{table_prefix}_{len(sheets)}"
-            cells = pa.table(arrays)
-            con.register(table, cells)
-            sheets.append(RawSheet(table, cells, sheet_name, header, header_index + 1,
-                                   report_date, unit, width))
-    finally:
-        workbook.close()
+    for grid in grids:
+        # the header is looked for in the sheet's first 30 rows, as a clerk would
+        head = _grid_rows(grid.cells.slice(0, max(HEADER_SEARCH_ROWS - grid.first_row + 1, 0)))
+        header_index = find_header([[cell or "" for cell in row] for row in head], header_score)
+        if header_index is None:
+            continue
+        top, data = _fill_merged_cells(grid, header_index + 1)
+        header = _header_cells(top[header_index])
+        report_date, unit = _preamble_facts([[cell or "" for cell in row] for row in top[:header_index]])
+        first_row = grid.first_row + header_index + 1  # spreadsheet row of the first data row
+        cells = data.add_column(0, "row_number",
+                                pa.array(range(first_row, first_row + data.num_rows), pa.int32()))
+        table = f"{table_prefix}_{len(sheets)}"
+        con.register(table, cells)
+        sheets.append(RawSheet(table, cells, grid.name, header, first_row - 1, report_date, unit,
+                               data.num_columns))
     if not sheets:
         raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     return sheets
 
 
-def _fill_merged_cells(rows: list[list[object]], ranges: list) -> None:
-    """Give every cell of a merged range the value Excel shows in its top-left cell."""
-    for (first_row, first_col), (last_row, last_col) in ranges:  # 0-based, like the rows from A1
-        if first_row >= len(rows):
+def _grid_rows(cells: pa.Table) -> list[list[str | None]]:
+    return [list(row.values()) for row in cells.to_pylist()]
+
+
+def _fill_merged_cells(grid: workbooks.Grid, split: int) -> tuple[list[list[str | None]], pa.Table]:
+    """Give every cell of a merged range the value Excel shows in its top-left cell.
+
+    Returns the grid's first `split` rows as lists and the rest as columns.
+    """
+    top, data = _grid_rows(grid.cells.slice(0, split)), grid.cells.slice(split)
+    patched: dict[int, list[str | None]] = {}
+
+    def cell(row: int, col: int) -> str | None:
+        if row < 0:
+            return None
+        if row < split:
+            return top[row][col]
+        return patched[col][row - split] if col in patched else data.column(col)[row - split].as_py()
+
+    width, height = grid.cells.num_columns, grid.cells.num_rows
+    for (first_row, first_col), (last_row, last_col) in grid.merged:
+        first_row, last_row = first_row - grid.first_row + 1, min(last_row - grid.first_row + 1, height - 1)
+        if first_row >= height or first_col >= width:
             continue
-        value = rows[first_row][first_col] if first_col < len(rows[first_row]) else None
-        for r in range(first_row, min(last_row, len(rows) - 1) + 1):
-            for c in range(first_col, min(last_col, len(rows[r]) - 1) + 1):
-                rows[r][c] = value
+        value = cell(first_row, first_col)
+        for col in range(first_col, min(last_col, width - 1) + 1):
+            for row in range(max(first_row, 0), min(last_row, split - 1) + 1):
+                top[row][col] = value
+            below = max(first_row, split)  # the range's first row among the data rows
+            if last_row >= below:
+                values = patched.setdefault(col, data.column(col).to_pylist())
+                values[below - split:last_row - split + 1] = [value] * (last_row - below + 1)
+    for col, values in patched.items():
+        data = data.set_column(col, data.column_names[col], pa.array(values, pa.string()))
+    return top, data

@@ -1,0 +1,272 @@
+"""Excel sheets as grids of text cells, read as fast as the sheet allows (fastexcel, else python-calamine)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import math
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyarrow as pa
+from python_calamine import CalamineWorkbook
+
+# A cell whose type is not text (a number, a date, a true/false): its column letters, row number,
+# type and stored value, whatever the order of its attributes.
+TYPED_CELL = re.compile(
+    rb'<c\b(?![^>]*\bt="(?:s|str|inlineStr)")(?:(?=[^>]*\br="([A-Z]+)(\d+)"))?(?:(?=[^>]*\bt="(\w+)"))?'
+    rb'[^>]*(?<!/)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<v>([^<]*)</v>'
+)
+# A cell that holds something: its column letters and row number.
+VALUED_CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"[^>]*(?<!/)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<(?:v|is)>')
+MERGED_RANGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+UNPREFIXED_SHEET = re.compile(rb"<worksheet\b")
+TAIL_BYTES = 1 << 16
+OOXML = {"main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
+         "rel": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
+
+MergedRange = tuple[tuple[int, int], tuple[int, int]]  # (first row, first column), (last row, last column)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A sheet's cells as text, columns c0, c1, ... from column A; merged cells not filled in yet."""
+
+    name: str
+    cells: pa.Table
+    first_row: int  # spreadsheet row of the grid's first row (rows above it are empty)
+    merged: list[MergedRange]  # 0-based, counted from A1
+    reader: str  # "fastexcel" or "python-calamine"
+
+
+class WorkbookError(Exception):
+    """The file is not a workbook that can be opened."""
+
+
+class _NeedsCalamine(Exception):
+    """The sheet holds something only python-calamine's reading is trusted with."""
+
+
+def excel_text(value: object) -> str | None:
+    """A cell as the clerk sees it in Excel: numbers of 12+ digits shown as 1.20101E+17."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer():
+            if abs(value) < 1e11:
+                return str(int(value))
+            mantissa, exponent = f"{value:.5E}".split("E")
+            return f"{mantissa.rstrip('0').rstrip('.')}E{exponent[0]}{int(exponent[1:]):02d}"
+        return repr(value)
+    if isinstance(value, dt.datetime):
+        return value.isoformat(sep=" ") if value.time() != dt.time() else value.date().isoformat()
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    return str(value)
+
+
+def read_grids(path: Path, fast: bool = True) -> list[Grid]:
+    """Every sheet, in the workbook's order; WorkbookError when the file cannot be opened.
+
+    `fast=False` reads every sheet with python-calamine: the reference the fast reading is tested against.
+    """
+    try:
+        workbook = CalamineWorkbook.from_path(str(path))
+    except Exception as error:  # calamine raises several private error types
+        raise WorkbookError(str(error)) from error
+    try:
+        return list(_grids(path, workbook, fast))
+    finally:
+        workbook.close()
+
+
+def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]:
+    parts = _sheet_parts(path) if fast and path.suffix.lower() in (".xlsx", ".xlsm") else None
+    if parts is None or len(parts) != len(workbook.sheet_names):
+        parts = [None] * len(workbook.sheet_names)
+    for index, (name, part) in enumerate(zip(workbook.sheet_names, parts, strict=True)):
+        try:
+            if part is None:
+                raise _NeedsCalamine
+            yield _fast_grid(path, index, name, part)
+        except _NeedsCalamine:
+            yield _calamine_grid(workbook, index, name)
+
+
+# --- python-calamine: every workbook, cell by cell in Python ---------------------------------
+
+
+def _calamine_grid(workbook: CalamineWorkbook, index: int, name: str) -> Grid:
+    sheet = workbook.get_sheet_by_index(index)
+    rows = sheet.to_python(skip_empty_area=False)
+    # column by column: the transpose and the type check run in C, Python only touches the cells
+    # of columns that hold numbers or dates
+    columns = list(zip(*rows, strict=True))
+    cells = pa.table({f"c{i}": pa.array(_text_column(column), pa.string()) for i, column in enumerate(columns)})
+    merged = [tuple(map(tuple, cell_range)) for cell_range in sheet.merged_cell_ranges or []]
+    return Grid(name, cells, 1, merged, "python-calamine")
+
+
+def _text_column(values: tuple) -> list:
+    """A column's cells as text; all-text columns (most of an export) pass through untouched.
+
+    Always a list: pyarrow converts a list of str four times faster than a tuple.
+    """
+    if set(map(type, values)) <= {str}:
+        return list(values)
+    return [cell if type(cell) is str and cell else excel_text(cell) for cell in values]
+
+
+# --- fastexcel: the sheet's text in Rust, straight into Arrow --------------------------------
+# fastexcel shows numbers and dates its own way (120101199001011200, 2024-03-05 00:00:00), so the
+# cells that are not text are found in the sheet's XML, alongside, and shown as Excel shows them.
+
+
+def _sheet_parts(path: Path) -> list[str] | None:
+    """The XML part of each sheet, in the workbook's order; None when the package is unusual."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            book = ET.fromstring(package.read("xl/workbook.xml"))
+            relations = ET.fromstring(package.read("xl/_rels/workbook.xml.rels"))
+        targets = {relation.get("Id"): relation.get("Target", "") for relation in relations}
+        sheet_ids = [sheet.get(f"{{{OOXML['rel']}}}id") for sheet in book.iterfind("main:sheets/main:sheet", OOXML)]
+        parts = [targets[sheet_id].removeprefix("/") for sheet_id in sheet_ids]
+    except (KeyError, ET.ParseError, zipfile.BadZipFile):
+        return None
+    parts = [part if part.startswith("xl/") else f"xl/{part}" for part in parts]
+    return parts if all(part.startswith("xl/worksheets/") for part in parts) else None
+
+
+@dataclass(frozen=True)
+class _SheetXml:
+    typed: list[tuple[bytes, bytes, bytes, bytes]]  # TYPED_CELL's groups, for every such cell
+    merged: list[MergedRange]
+    first: re.Match | None  # the first and last cells that hold something
+    last: re.Match | None
+
+
+def _fast_grid(path: Path, index: int, name: str, part: str) -> Grid:
+    with ThreadPoolExecutor(1) as pool:  # fastexcel and zlib release the GIL: the two run side by side
+        text = pool.submit(_fastexcel_text, path, index)
+        sheet = _scan_sheet_xml(path, part)
+        try:
+            table = text.result()
+        except Exception as error:  # fastexcel's own error types
+            raise _NeedsCalamine from error
+    columns = [table.column(i).cast(pa.string()) for i in range(table.num_columns)]
+    first_row, offset = _grid_origin(sheet, columns)
+    _show_typed_cells(sheet.typed, columns, first_row, offset)
+    empty = pa.nulls(table.num_rows, pa.string())
+    cells = pa.table({f"c{i}": empty for i in range(offset)}
+                     | {f"c{offset + i}": column for i, column in enumerate(columns)})
+    return Grid(name, cells, first_row, sheet.merged, "fastexcel")
+
+
+def _scan_sheet_xml(path: Path, part: str) -> _SheetXml:
+    with zipfile.ZipFile(path) as package:
+        xml = package.read(part)
+    if not UNPREFIXED_SHEET.search(xml, 0, 4096):
+        raise _NeedsCalamine  # namespace prefixes (x:c): the patterns would see nothing
+    data_end = xml.rfind(b"</sheetData>")
+    return _SheetXml(
+        typed=TYPED_CELL.findall(xml),
+        merged=[_merged_range(*found) for found in MERGED_RANGE.findall(xml, max(data_end, 0))],
+        first=VALUED_CELL.search(xml),
+        last=_last_valued_cell(xml, data_end if data_end >= 0 else len(xml)),
+    )
+
+
+def _grid_origin(sheet: _SheetXml, columns: list[pa.Array]) -> tuple[int, int]:
+    """The spreadsheet row of fastexcel's first row, and the column its first column is (0 = A).
+
+    fastexcel starts at the first row and column that hold something, without saying where that is:
+    the sheet's first and last cells that hold something must sit where fastexcel shows them.
+    """
+    if sheet.first is None or sheet.last is None or not columns or len(columns[0]) == 0:
+        raise _NeedsCalamine
+    first_row, first_col = int(sheet.first.group(2)), _column_index(sheet.first.group(1))
+    last_row, last_col = int(sheet.last.group(2)), _column_index(sheet.last.group(1))
+    first_shown = min((i for i, column in enumerate(columns) if column[0].is_valid), default=-1)
+    last_shown = max((i for i, column in enumerate(columns) if column[-1].is_valid), default=-1)
+    offset = first_col - first_shown
+    if first_shown < 0 or offset < 0 or last_col - offset != last_shown or last_row - first_row + 1 != len(columns[0]):
+        raise _NeedsCalamine
+    return first_row, offset
+
+
+def _show_typed_cells(typed: list[tuple[bytes, bytes, bytes, bytes]], columns: list[pa.Array],
+                      first_row: int, offset: int) -> None:
+    """Replace fastexcel's text of every number, date and true/false cell with Excel's."""
+    by_column: dict[int, list[tuple[int, bytes, bytes]]] = {}
+    for col_letters, row_number, cell_type, value in typed:
+        if not col_letters:
+            raise _NeedsCalamine  # a cell without its reference: only calamine counts its place
+        row, col = int(row_number) - first_row, _column_index(col_letters) - offset
+        if not (0 <= row < len(columns[0]) and 0 <= col < len(columns)):
+            raise _NeedsCalamine
+        by_column.setdefault(col, []).append((row, cell_type or b"n", value))
+    texts: dict[tuple[bytes, bytes, str], str | None] = {}  # dates and numbers repeat down a column
+    for col, cells in by_column.items():
+        values = columns[col].to_pylist()
+        for row, cell_type, value in cells:
+            shown = values[row]
+            if shown is None:
+                raise _NeedsCalamine
+            key = (cell_type, value, shown)
+            if key not in texts:
+                texts[key] = _typed_text(cell_type, value.decode(), shown)
+            values[row] = texts[key]
+        columns[col] = pa.array(values, pa.string())
+
+
+def _fastexcel_text(path: Path, index: int) -> pa.RecordBatch:
+    import fastexcel  # imported here: only .xlsx files need it
+
+    return fastexcel.read_excel(str(path)).load_sheet(index, header_row=None, dtypes="string").to_arrow()
+
+
+def _typed_text(cell_type: bytes, value: str, shown: str) -> str | None:
+    """A number, date or true/false cell as excel_text shows it, from its stored value and fastexcel's text."""
+    if cell_type == b"b":
+        return excel_text(value == "1")
+    if cell_type != b"n":  # errors (#N/A) and ISO dates: rare, left to python-calamine
+        raise _NeedsCalamine
+    if ISO_DATETIME.match(shown):  # a number formatted as a date
+        moment = dt.datetime.fromisoformat(shown)
+        if moment.year <= 1900:  # a time of day or a duration: only the number format tells which
+            raise _NeedsCalamine
+        return excel_text(moment)
+    return excel_text(float(value))
+
+
+def _last_valued_cell(xml: bytes, end: int) -> re.Match | None:
+    size = TAIL_BYTES
+    while True:
+        start = max(end - size, 0)
+        matches = list(VALUED_CELL.finditer(xml, start, end))
+        if matches or start == 0:
+            return matches[-1] if matches else None
+        size *= 16
+
+
+def _merged_range(first_col: bytes, first_row: bytes, last_col: bytes, last_row: bytes) -> MergedRange:
+    last_col, last_row = last_col or first_col, last_row or first_row
+    return ((int(first_row) - 1, _column_index(first_col)), (int(last_row) - 1, _column_index(last_col)))
+
+
+@functools.cache
+def _column_index(letters: bytes) -> int:
+    index = 0
+    for letter in letters:
+        index = index * 26 + letter - 64
+    return index - 1
