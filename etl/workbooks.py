@@ -13,7 +13,9 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 from python_calamine import CalamineWorkbook
 
 # A cell whose type is not text (a number, a date, a true/false): its column letters, row number,
@@ -25,7 +27,8 @@ TYPED_CELL = re.compile(
 # A cell that holds something: its column letters and row number.
 VALUED_CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"[^>]*(?<!/)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<(?:v|is)>')
 MERGED_RANGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
-ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")
+ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")  # how fastexcel shows a date cell
+PLAIN_WHOLE_NUMBER = r"^(-?[1-9]\d{0,10}|0)$"  # under 1e11: Excel shows it as stored
 UNPREFIXED_SHEET = re.compile(rb"<worksheet\b")
 TAIL_BYTES = 1 << 16
 OOXML = {"main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -148,8 +151,30 @@ def _sheet_parts(path: Path) -> list[str] | None:
 
 
 @dataclass(frozen=True)
+class _TypedCells:
+    """Every number, date and true/false cell of a sheet, as numpy arrays."""
+
+    rows: np.ndarray  # spreadsheet row numbers
+    cols: np.ndarray  # 0 = A
+    cell_types: np.ndarray  # b"n" (or b"", the same) or b"b"
+    values: np.ndarray  # as stored
+
+    @classmethod
+    def of(cls, found: list[tuple[bytes, bytes, bytes, bytes]]) -> _TypedCells:
+        """From TYPED_CELL's groups; _NeedsCalamine for a cell without its reference, or an error or ISO date."""
+        letters, row_numbers, cell_types, values = (
+            (np.array(part) for part in zip(*found, strict=True)) if found else (np.array([], "S1"),) * 4
+        )
+        if (letters == b"").any() or not np.isin(cell_types, (b"", b"n", b"b")).all():
+            raise _NeedsCalamine
+        column_letters, column_of_cell = np.unique(letters, return_inverse=True)
+        cols = np.array([_column_index(letter) for letter in column_letters.tolist()], np.int64)[column_of_cell]
+        return cls(row_numbers.astype(np.int64), cols, cell_types, values)
+
+
+@dataclass(frozen=True)
 class _SheetXml:
-    typed: list[tuple[bytes, bytes, bytes, bytes]]  # TYPED_CELL's groups, for every such cell
+    typed: _TypedCells
     merged: list[MergedRange]
     first: re.Match | None  # the first and last cells that hold something
     last: re.Match | None
@@ -179,7 +204,7 @@ def _scan_sheet_xml(path: Path, part: str) -> _SheetXml:
         raise _NeedsCalamine  # namespace prefixes (x:c): the patterns would see nothing
     data_end = xml.rfind(b"</sheetData>")
     return _SheetXml(
-        typed=TYPED_CELL.findall(xml),
+        typed=_TypedCells.of(TYPED_CELL.findall(xml)),
         merged=[_merged_range(*found) for found in MERGED_RANGE.findall(xml, max(data_end, 0))],
         first=VALUED_CELL.search(xml),
         last=_last_valued_cell(xml, data_end if data_end >= 0 else len(xml)),
@@ -204,29 +229,38 @@ def _grid_origin(sheet: _SheetXml, columns: list[pa.Array]) -> tuple[int, int]:
     return first_row, offset
 
 
-def _show_typed_cells(typed: list[tuple[bytes, bytes, bytes, bytes]], columns: list[pa.Array],
-                      first_row: int, offset: int) -> None:
-    """Replace fastexcel's text of every number, date and true/false cell with Excel's."""
-    by_column: dict[int, list[tuple[int, bytes, bytes]]] = {}
-    for col_letters, row_number, cell_type, value in typed:
-        if not col_letters:
-            raise _NeedsCalamine  # a cell without its reference: only calamine counts its place
-        row, col = int(row_number) - first_row, _column_index(col_letters) - offset
-        if not (0 <= row < len(columns[0]) and 0 <= col < len(columns)):
-            raise _NeedsCalamine
-        by_column.setdefault(col, []).append((row, cell_type or b"n", value))
-    texts: dict[tuple[bytes, bytes, str], str | None] = {}  # dates and numbers repeat down a column
-    for col, cells in by_column.items():
-        values = columns[col].to_pylist()
-        for row, cell_type, value in cells:
-            shown = values[row]
-            if shown is None:
-                raise _NeedsCalamine
-            key = (cell_type, value, shown)
-            if key not in texts:
-                texts[key] = _typed_text(cell_type, value.decode(), shown)
-            values[row] = texts[key]
-        columns[col] = pa.array(values, pa.string())
+def _show_typed_cells(typed: _TypedCells, columns: list[pa.Array], first_row: int, offset: int) -> None:
+    """Replace fastexcel's text of every number, date and true/false cell with Excel's.
+
+    Column by column in Arrow: whole numbers as stored, dates cut to the day when that is all they
+    hold. Only true/false, huge or fractional numbers and dates with seconds' fractions are shown
+    one by one, in Python.
+    """
+    if len(typed.rows) == 0:
+        return
+    rows, cols, cell_types, values = typed.rows - first_row, typed.cols - offset, typed.cell_types, typed.values
+    if rows.min() < 0 or rows.max() >= len(columns[0]) or cols.min() < 0 or cols.max() >= len(columns):
+        raise _NeedsCalamine
+    for col in np.unique(cols).tolist():
+        in_column = cols == col
+        at = rows[in_column]
+        shown = columns[col].take(pa.array(at))
+        if shown.null_count:
+            raise _NeedsCalamine  # a cell fastexcel saw as empty
+        stored = pa.array(values[in_column], pa.binary()).cast(pa.string())
+        is_bool = pa.array(cell_types[in_column] == b"b")
+        is_date = pc.match_substring_regex(shown, "^" + ISO_DATETIME.pattern)  # a number formatted as a date
+        is_day_or_moment = pc.and_(pc.match_substring_regex(shown, "^" + ISO_DATETIME.pattern + "$"),
+                                   pc.greater(pc.utf8_slice_codeunits(shown, 0, 4), "1900"))
+        is_whole = pc.and_not(pc.match_substring_regex(stored, PLAIN_WHOLE_NUMBER), pc.or_(is_bool, is_date))
+        day = pc.if_else(pc.ends_with(shown, " 00:00:00"), pc.utf8_slice_codeunits(shown, 0, 10), shown)
+        text = pc.if_else(is_day_or_moment, day, pc.if_else(is_whole, stored, None)).to_numpy(zero_copy_only=False)
+        one_by_one = np.flatnonzero(~pc.or_(is_day_or_moment, is_whole).to_numpy(zero_copy_only=False))
+        for i in one_by_one.tolist():
+            text[i] = _typed_text(cell_types[in_column][i], stored[i].as_py(), shown[i].as_py())
+        cells = columns[col].to_numpy(zero_copy_only=False)
+        cells[at] = text
+        columns[col] = pa.array(cells, pa.string())
 
 
 def _fastexcel_text(path: Path, index: int) -> pa.RecordBatch:
@@ -239,7 +273,7 @@ def _typed_text(cell_type: bytes, value: str, shown: str) -> str | None:
     """A number, date or true/false cell as excel_text shows it, from its stored value and fastexcel's text."""
     if cell_type == b"b":
         return excel_text(value == "1")
-    if cell_type != b"n":  # errors (#N/A) and ISO dates: rare, left to python-calamine
+    if cell_type not in (b"", b"n"):  # errors (#N/A) and ISO dates: rare, left to python-calamine
         raise _NeedsCalamine
     if ISO_DATETIME.match(shown):  # a number formatted as a date
         moment = dt.datetime.fromisoformat(shown)

@@ -114,7 +114,8 @@ def test_an_unusual_sheet_is_left_to_calamine(tmp_path, case, change):
     assert_read_alike(path, reader="python-calamine")
 
 
-@pytest.mark.parametrize("value", [dt.time(9, 30), dt.timedelta(hours=30)], ids=["time of day", "duration"])
+@pytest.mark.parametrize("value", [dt.time(9, 30), dt.timedelta(hours=30), dt.timedelta(days=2)],
+                         ids=["time of day", "duration", "whole days"])
 def test_times_of_day_and_durations_are_left_to_calamine(tmp_path, value):
     # fastexcel shows both as a date in 1899/1900; only the number format tells them apart
     path = tmp_path / "探访.xlsx"
