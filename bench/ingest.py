@@ -43,7 +43,7 @@ SERIAL_HEADER = "序号"  # a column every bureau export has and the loader igno
 # "open": read the bytes and look for a load of the same size; the SHA-256 is computed alongside the rest
 STAGES = {"checking": "open", "reading": "read", "validating": "validate+stage"}
 OUTSIDE_SQL = "Python outside SQL"
-PACKAGES = ("duckdb", "pandas", "pyarrow", "openpyxl", "python-calamine")
+PACKAGES = ("duckdb", "pandas", "pyarrow", "openpyxl", "python-calamine", "fastexcel")
 
 
 class BenchError(Exception):
