@@ -420,22 +420,23 @@ def measure_ingest(label: str, path: Path, base: Path, config: Config, runs: int
 
 
 def ingest_figures(inputs: Inputs, plan: Plan, config: Config) -> list[IngestFigure]:
-    utf8, gb18030, xlsx, xlsx_typed = inputs.csv_utf8, inputs.csv_gb18030, inputs.xlsx, inputs.xlsx_typed
-    runs, base = plan.ingest_runs, inputs.base
-    return [
-        measure_ingest("CSV UTF-8", utf8, base, config, runs, CSV_TARGET_ROWS_PER_S,
-                       "pandas.read_csv",
-                       lambda: len(pd.read_csv(utf8, encoding="utf-8", dtype=str))),
-        measure_ingest("CSV GB18030", gb18030, base, config, runs, CSV_TARGET_ROWS_PER_S,
-                       "pandas.read_csv",
-                       lambda: len(pd.read_csv(gb18030, encoding="gb18030", dtype=str))),
-        measure_ingest(".xlsx", xlsx, base, config, runs, XLSX_TARGET_ROWS_PER_S,
-                       "pandas.read_excel(openpyxl)",
-                       lambda: len(pd.read_excel(xlsx, engine="openpyxl", dtype=str))),
-        measure_ingest(".xlsx, numbers and dates", xlsx_typed, base, config, runs, XLSX_TARGET_ROWS_PER_S,
-                       "pandas.read_excel(openpyxl)",
-                       lambda: len(pd.read_excel(xlsx_typed, engine="openpyxl", dtype=str))),
+    def read_csv(path: Path, encoding: str) -> Callable[[], int]:
+        return lambda: len(pd.read_csv(path, encoding=encoding, dtype=str))
+
+    def read_excel(path: Path) -> Callable[[], int]:
+        return lambda: len(pd.read_excel(path, engine="openpyxl", dtype=str))
+
+    inputs_measured = [
+        ("CSV UTF-8", inputs.csv_utf8, CSV_TARGET_ROWS_PER_S, "pandas.read_csv",
+         read_csv(inputs.csv_utf8, "utf-8")),
+        ("CSV GB18030", inputs.csv_gb18030, CSV_TARGET_ROWS_PER_S, "pandas.read_csv",
+         read_csv(inputs.csv_gb18030, "gb18030")),
+        (".xlsx", inputs.xlsx, XLSX_TARGET_ROWS_PER_S, "pandas.read_excel(openpyxl)", read_excel(inputs.xlsx)),
+        (".xlsx, numbers and dates", inputs.xlsx_typed, XLSX_TARGET_ROWS_PER_S, "pandas.read_excel(openpyxl)",
+         read_excel(inputs.xlsx_typed)),
     ]
+    return [measure_ingest(label, path, inputs.base, config, plan.ingest_runs, target, baseline, read_baseline)
+            for label, path, target, baseline, read_baseline in inputs_measured]
 
 
 def mart_figures(warehouse: Path, config: Config, runs: int, scale: str) -> MartFigure:
