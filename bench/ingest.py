@@ -40,7 +40,7 @@ XLSX_TARGET_ROWS_PER_S = 80_000
 CITY_MART_TARGET_S = 60.0
 TRANSCODE_CHUNK = 4 << 20
 SERIAL_HEADER = "序号"  # a column every bureau export has and the loader ignores
-# "open": read the bytes and look for a load of the same size; the SHA-256 is computed alongside the rest
+# "open": the file's size, and a look for a load of that size; the SHA-256 is computed alongside the rest
 STAGES = {"checking": "open", "reading": "read", "validating": "validate+stage"}
 OUTSIDE_SQL = "Python outside SQL"
 PACKAGES = ("duckdb", "pandas", "pyarrow", "openpyxl", "python-calamine", "fastexcel")

@@ -83,24 +83,27 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
         if not path.is_file():
             raise FileError("文件不存在")
         progress(name, "checking")
-        contents = path.read_bytes()
+        version = _version(path)
         with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib lets go of the GIL: it runs alongside
-            digest = hasher.submit(lambda: hashlib.sha256(contents).hexdigest())
+            digest = hasher.submit(_sha256, path)
             # Only a file of the size of a loaded one can be that file again: compare hashes first
             # then. Any other file is read and staged while it is hashed.
             same_size = "select 1 from loads where size_bytes = ? or size_bytes is null"  # null: size unknown
-            if first_row(con, same_size, [len(contents)]) and (
+            if first_row(con, same_size, [version[0]]) and (
                 already := first_row(con, "select file_name from loads where sha256 = ?", [digest.result()])
             ):
                 return FileResult(name, "skipped", message=f"已导入过 (与 {already[0]} 内容相同)")
             progress(name, "reading")
-            sheets = read_export(path, con, "raw_sheet", mappings.header_score, contents)
+            sheets = read_export(path, con, "raw_sheet", mappings.header_score)
             try:
                 file_kind, column_maps = _recognise(sheets, kind)
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
-                    result = _stage(con, name, digest, len(contents), file_kind, sheets, column_maps)
+                    result = _stage(con, name, digest, version[0], file_kind, sheets, column_maps)
+                    # the file was hashed and read separately: both must have seen the same contents
+                    if _version(path) != version:
+                        raise FileError("文件在导入过程中被修改了: 请保存并关闭文件后重新导入")
                     con.execute("commit")
                 except BaseException:
                     con.execute("rollback")
@@ -112,6 +115,17 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
         return FileResult(name, "failed", message=str(error))
     except OSError as error:
         return FileResult(name, "failed", message=f"文件无法读取: {error.strerror}")
+
+
+def _version(path: Path) -> tuple[int, int]:
+    """Size and modification time: a file whose version changes during its load is not loaded."""
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+def _sha256(path: Path) -> str:
+    with path.open("rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
 
 
 def _recognise(sheets: list[RawSheet], kind: str | None) -> tuple[str, list[mappings.ColumnMap]]:

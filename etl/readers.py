@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 import duckdb
 import numpy as np
@@ -55,18 +56,14 @@ HeaderScore = Callable[[list[str]], int]
 
 
 def read_export(
-    path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore,
-    contents: bytes | None = None,
+    path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore
 ) -> list[RawSheet]:
-    """Load every sheet of `path` that has a recognisable header; raise ReadError when none has.
-
-    `contents`: the file's bytes, when the caller has read them already (a CSV is not read twice).
-    """
+    """Load every sheet of `path` that has a recognisable header; raise ReadError when none has."""
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".xls"):
         sheets = _read_workbook(path, con, table_prefix, header_score)
     elif suffix in (".csv", ".txt"):
-        sheets = [_read_csv(path, con, table_prefix, header_score, contents)]
+        sheets = [_read_csv(path, con, table_prefix, header_score)]
     else:
         raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: 请提供 .xlsx、.xls 或 .csv 文件")
     return sheets
@@ -160,10 +157,21 @@ def _head_records(path: Path, encoding: str) -> tuple[list[list[str]], list[int]
     return records, line_ends, delimiter
 
 
+def _line_offset(data: BinaryIO | pa.NativeFile, lines: int) -> int:
+    """Offset of the first byte after `lines` line breaks, read from the start of `data`."""
+    offset = 0
+    while lines and (chunk := data.read(SAMPLE_BYTES)):
+        end = -1
+        while lines and (end := chunk.find(b"\n", end + 1)) != -1:
+            lines -= 1
+        offset += end + 1 if not lines else len(chunk)
+    return offset
+
+
 def _blank_line_thresholds(data: bytes, data_start: int, records: int) -> list[int]:
     """For each blank line below the header, the first data-record index it shifts by one more row.
 
-    Both CSV readers skip blank lines, but a clerk counts them: Excel shows them as rows.
+    DuckDB's reader skips blank lines, but a clerk counts them: Excel shows them as rows.
     `data_start` is the offset of the first line below the header; `records` how many were read.
     """
     if data.count(b"\n", data_start) <= records:  # a line per record: no blank line (the usual case)
@@ -190,9 +198,7 @@ def _row_numbers(first_row: int, count: int, blank_thresholds: list[int]) -> pa.
     return pa.array(first_row + index + shift.astype(np.int32), pa.int32())
 
 
-def _read_csv(
-    path: Path, con: duckdb.DuckDBPyConnection, table: str, header_score: HeaderScore, contents: bytes | None
-) -> RawSheet:
+def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_score: HeaderScore) -> RawSheet:
     encoding = detect_encoding(path).removesuffix("-sig")  # the BOM is above the header, never read as data
     records, line_ends, delimiter = _head_records(path, encoding)
     header_index = find_header(records, header_score)
@@ -208,19 +214,20 @@ def _read_csv(
         temporary = source = _transcode_to_utf8(path, encoding, Path(tempfile.gettempdir()))
         encoding = "utf-8"
     try:
-        data = contents if contents is not None and source is path else source.read_bytes()
-        data_start = 0
-        for _ in range(header_line):
-            data_start = data.find(b"\n", data_start) + 1 or len(data)
         try:
-            cells = _parse_with_arrow(pa.py_buffer(data).slice(data_start), encoding, delimiter, width)
+            # Arrow reads the file in blocks and parses each as it arrives: no copy of it is kept
+            with pa.OSFile(str(source)) as body:
+                body.seek(_line_offset(body, header_line))
+                cells = _parse_with_arrow(body, encoding, delimiter, width)
+            thresholds = []  # Arrow keeps blank lines, as rows of empty cells
         except (pa.ArrowInvalid, UnicodeDecodeError):
             cells = None
         if cells is None:
             if encoding != "utf-8" and temporary is None:
                 temporary = source = _transcode_to_utf8(path, encoding, Path(tempfile.gettempdir()))
             cells = _parse_with_duckdb(source, con, delimiter, header_line, width + SPARE_COLUMNS)
-        thresholds = _blank_line_thresholds(data, data_start, cells.num_rows)
+            data = source.read_bytes()
+            thresholds = _blank_line_thresholds(data, _line_offset(io.BytesIO(data), header_line), cells.num_rows)
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
@@ -233,19 +240,20 @@ def _column_names(count: int) -> list[str]:
     return [f"c{i}" for i in range(count)]
 
 
-def _parse_with_arrow(body: pa.Buffer, encoding: str, delimiter: str, width: int) -> pa.Table:
+def _parse_with_arrow(body: pa.NativeFile, encoding: str, delimiter: str, width: int) -> pa.Table:
     """The data lines below the header, every cell as text (empty: null), by Arrow's parallel parser.
 
     It is the fastest reader here (GB18030 included), but it wants every record to have `width`
-    cells; anything else raises ArrowInvalid. Cells come dictionary-encoded: an export repeats the
-    same places, dates and words on thousands of rows, and DuckDB works on each distinct one once.
+    cells; anything else raises ArrowInvalid. A blank line is a record of empty cells, so records
+    are numbered as Excel numbers rows. Cells come dictionary-encoded: an export repeats the same
+    places, dates and words on thousands of rows, and DuckDB works on each distinct one once.
     """
     names = _column_names(width)
     cell_type = REPEATED_TEXT if encoding == "utf-8" else REPEATED_BYTES
     cells = pa_csv.read_csv(
-        pa.BufferReader(body),
+        body,
         read_options=pa_csv.ReadOptions(column_names=names),
-        parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True),
+        parse_options=pa_csv.ParseOptions(delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False),
         convert_options=pa_csv.ConvertOptions(column_types=dict.fromkeys(names, cell_type),
                                               strings_can_be_null=True),
     )
