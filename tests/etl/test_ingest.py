@@ -347,11 +347,13 @@ def test_unknown_columns_are_warned_about_once_per_file(warehouse, tmp_path):
 
 
 def test_exact_duplicate_visit_is_rejected_within_a_file_and_across_files(warehouse, tmp_path):
-    first = write_csv(tmp_path / "v1.csv", [VISIT_HEADER, visit_row(ALICE), visit_row(ALICE)])
-    second = write_csv(tmp_path / "v2.csv", [VISIT_HEADER, visit_row(ALICE), visit_row(ALICE, visitor="网格员乙")])
+    first = write_csv(tmp_path / "v1.csv", [VISIT_HEADER, visit_row(ALICE), visit_row(ALICE), visit_row(ALICE)])
+    second = write_csv(tmp_path / "v2.csv", [VISIT_HEADER, visit_row(ALICE), visit_row(ALICE, visitor="网格员乙"),
+                                             visit_row(ALICE)])
     warehouse.ingest(first, second)
-    assert warehouse.rows("select file_name, row_number, reason from rejects order by file_name") == [
-        ("v1.csv", 3, "重复记录 (与第 2 行相同)"), ("v2.csv", 2, "重复记录 (已在 v1.csv 中导入)")]
+    assert warehouse.rows("select file_name, row_number, reason from rejects order by file_name, row_number") == [
+        ("v1.csv", 3, "重复记录 (与第 2 行相同)"), ("v1.csv", 4, "重复记录 (与第 2 行相同)"),
+        ("v2.csv", 2, "重复记录 (已在 v1.csv 中导入)"), ("v2.csv", 4, "重复记录 (与第 2 行相同)")]
     assert warehouse.one("select count(*) from visit_rows") == 2
 
 
