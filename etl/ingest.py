@@ -84,12 +84,13 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             raise FileError("文件不存在")
         progress(name, "checking")
         version = _version(path)
+        size = version[0]
         with ThreadPoolExecutor(max_workers=1) as hasher:  # hashlib lets go of the GIL: it runs alongside
             digest = hasher.submit(_sha256, path)
             # Only a file of the size of a loaded one can be that file again: compare hashes first
             # then. Any other file is read and staged while it is hashed.
             same_size = "select 1 from loads where size_bytes = ? or size_bytes is null"  # null: size unknown
-            if first_row(con, same_size, [version[0]]) and (
+            if first_row(con, same_size, [size]) and (
                 already := first_row(con, "select file_name from loads where sha256 = ?", [digest.result()])
             ):
                 return FileResult(name, "skipped", message=f"已导入过 (与 {already[0]} 内容相同)")
@@ -100,7 +101,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
-                    result = _stage(con, name, digest, version[0], file_kind, sheets, column_maps)
+                    result = _stage(con, name, digest, size, file_kind, sheets, column_maps)
                     # the file was hashed and read separately: both must have seen the same contents
                     if _version(path) != version:
                         raise FileError("文件在导入过程中被修改了: 请保存并关闭文件后重新导入")
