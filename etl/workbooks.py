@@ -273,8 +273,6 @@ def _typed_text(cell_type: bytes, value: str, shown: str) -> str | None:
     """A number, date or true/false cell as excel_text shows it, from its stored value and fastexcel's text."""
     if cell_type == b"b":
         return excel_text(value == "1")
-    if cell_type not in (b"", b"n"):  # errors (#N/A) and ISO dates: rare, left to python-calamine
-        raise _NeedsCalamine
     if ISO_DATETIME.match(shown):  # a number formatted as a date
         moment = dt.datetime.fromisoformat(shown)
         if moment.year <= 1900:  # a time of day or a duration: only the number format tells which
