@@ -34,7 +34,8 @@ RATES = {  # rate -> (numerator, denominator)
     "daily_contact_rate": ("contact_days_covered", "contact_days_eligible"),
     "help_rate": ("disabled_with_contact", "disabled_count"),
 }
-ROLLUPS = ("month_frame", "place_months", "category_months", "risk_months")  # small: one row per place-month
+# small: one row per place-month
+ROLLUPS = ("month_frame", "place_months", "category_months", "risk_months", "place_changes")
 
 
 class OutOfScope(LookupError):
@@ -121,9 +122,11 @@ class Warehouse(Reader):
                     prepare(builder)
                     builder.execute(f"set search_path = '{name}.main,warehouse.main'")
                     build_month(builder, month_start, as_of, schema=f"{name}.main")
+                    computed = [m for (m,) in builder.execute(f"select month_start from {name}.main.month_frame")
+                                .fetchall()]
                     for table in ROLLUPS:  # other months as stored, for trends and month-on-month change
                         builder.execute(f"insert into {name}.main.{table} by name select * from warehouse.main.{table}"
-                                        " where month_start <> $month", {"month": month_start})
+                                        " where not list_contains($computed, month_start)", {"computed": computed})
                 finally:
                     builder.close()
                 self._as_of_views[key] = name
@@ -309,7 +312,7 @@ def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list
            category: str | None = None, risk: tuple[str, ...] = (), open_problems: bool = False,
            limit: int | None = None) -> pd.DataFrame:
     """Special-difficulty elders of a place in a month, masked; the work list keeps overdue and 本月未访."""
-    where = ["m.is_special", "m.is_active_at_as_of or m.is_active_in_month"]
+    where = ["m.is_special_in_month or (m.is_special and m.is_active_at_as_of)"]
     if target.level != ROOT_LEVEL:
         where.append(f"{PLACE_COLUMN[target.level]} = $code")
     if work_list:

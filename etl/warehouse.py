@@ -22,6 +22,9 @@ from etl.settings import Config
 MARTS: tuple[tuple[str, str], ...] = (
     ("place_tree", "table"),
     ("current_snapshots", "table"),
+    ("roster_snapshots", "table"),
+    ("roster_listings", "view"),
+    ("elder_periods", "table"),
     ("elders", "table"),
     ("elder_name_keys", "table"),
     ("visits", "view"),
@@ -32,12 +35,14 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("place_months", "table"),
     ("category_months", "table"),
     ("risk_months", "table"),
+    ("place_changes", "table"),
     ("street_freshness", "table"),
     ("load_history", "view"),
     ("rejected_rows", "view"),
 )
 # The marts that depend on the month frame: recomputed for a month at another as-of date.
-MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category_months", "risk_months")
+MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category_months", "risk_months",
+               "place_changes")
 # Raised when stored rows change meaning; _upgrade converts warehouses written before.
 # 2: visit dedup keys combine a hash per part (cv_visit_key) instead of hashing the joined parts;
 #    loads.size_bytes.
@@ -225,7 +230,8 @@ def build_marts(con: duckdb.DuckDBPyConnection) -> None:
 
 def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str | None = None) -> None:
     """The month marts for one month at any as-of date, shadowing the stored ones: as temp tables,
-    or in `schema` (an attached in-memory database that comes first on the search path).
+    or in `schema` (an attached in-memory database that comes first on the search path). The month
+    before is computed beside it, whole, so that what changed since then can be told.
 
     Works on a read-only warehouse: both live in memory.
     """
@@ -233,8 +239,10 @@ def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str 
         return f"temp table {name}" if schema is None else f"table {schema}.{name}"
 
     con.execute(
-        f"create or replace {target('month_frame')} as select strftime($m, '%Y-%m') as month,"
-        " $m::date as month_start, last_day($m::date) as month_end, $d::date as as_of",
+        f"""create or replace {target('month_frame')} as
+        select strftime(m, '%Y-%m') as month, m as month_start, last_day(m) as month_end, d as as_of
+        from (values (cast($m::date - interval 1 month as date), last_day(cast($m::date - interval 1 month as date))),
+                     ($m::date, $d::date)) as months(m, d)""",
         {"m": month_start, "d": as_of},
     )
     for name in MONTH_MARTS:

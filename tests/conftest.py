@@ -38,15 +38,24 @@ class MartWarehouse:
                 [load_id, f"{kind}.csv", f"sha-{kind}", kind],
             )
 
+    def snapshot(self, report_date: str | None) -> int:
+        """A newer roster load (填报日期 `report_date`): elder(..., load=) lists people in it."""
+        load_id = self.con.execute("select max(load_id) + 1 from loads").fetchall()[0][0]
+        self.con.execute(
+            "insert into loads values (?, ?, ?, 'roster', null, 1, ?, 'loaded', 0, 0, 0, 0, now(), 0)",
+            [load_id, f"roster-{load_id}.csv", f"sha-{load_id}", report_date],
+        )
+        return load_id
+
     def elder(self, id_number: str, *categories: str, community: str = HUAYUANLU, consent: str | None = None,
               status: str = "在册", change_date: str | None = None, reg_date: str | None = None,
-              risk_level: str | None = None, name: str = "测试") -> str:
+              risk_level: str | None = None, name: str = "测试", load: int = 1) -> str:
         street = self.con.execute("select parent_code from divisions where code = ?", [community]).fetchall()[0][0]
         self.con.execute(
             """insert into roster_rows (load_id, row_number, id_number, elder_name, sex, birth_date, district_code,
                    street_code, community_code, categories, consent, status, change_date, reg_date, risk_level)
-               values (1, ?, ?, ?, '男', cv_id_birth_date(?), ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [next(self._rows), id_number, name, id_number, HEPING, street, community, list(categories),
+               values (?, ?, ?, ?, '男', cv_id_birth_date(?), ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [load, next(self._rows), id_number, name, id_number, HEPING, street, community, list(categories),
              consent, status, change_date, reg_date, risk_level],
         )
         return id_number
@@ -70,17 +79,20 @@ class MartWarehouse:
         )
 
     def build(self, month: str, as_of: str) -> None:
+        """Every mart, then `month` at `as_of` (with the month before it, whole) shadowing the stored ones."""
+        self.month = month
         build_marts(self.con)
         build_month(self.con, dt.date.fromisoformat(month + "-01"), dt.date.fromisoformat(as_of))
 
     def place(self, month: str, as_of: str, code: str = HEPING) -> dict:
         self.build(month, as_of)
-        cursor = self.con.execute("select * from place_months where code = ?", [code])
+        cursor = self.con.execute("select * from place_months where code = ? and month = ?", [code, month])
         columns = [d[0] for d in cursor.description]
         return dict(zip(columns, cursor.fetchall()[0], strict=True))
 
     def elder_month(self, id_number: str) -> dict:
-        cursor = self.con.execute("select * from elder_months where elder_id = ?", [id_number])
+        cursor = self.con.execute("select * from elder_months where elder_id = ? and month = ?",
+                                  [id_number, self.month])
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
         return dict(zip(columns, rows[0], strict=True)) if rows else {}

@@ -439,12 +439,14 @@ def test_a_file_loaded_before_sizes_were_kept_is_still_skipped(warehouse, tmp_pa
 
 
 def test_a_newer_roster_replaces_that_streets_older_snapshot_only(warehouse, tmp_path):
-    old = write_csv(tmp_path / "old.csv", [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB),
+    old = write_csv(tmp_path / "old.csv", [["填报日期：2026年10月1日"], ROSTER_HEADER, roster_row(1, ALICE),
+                                           roster_row(2, BOB),
                                            roster_row(3, CAROL, street="南市街道", community="庆有西里")])
     new = write_csv(tmp_path / "new.csv", [["填报日期：2026年11月1日"], ROSTER_HEADER, roster_row(1, ALICE)])
     warehouse.ingest(old)
     warehouse.ingest(new)
-    assert warehouse.rows("select elder_id from elders order by elder_id") == sorted([(ALICE,), (CAROL,)])
+    assert warehouse.rows("select elder_id from elders where is_listed_now order by elder_id") == sorted(
+        [(ALICE,), (CAROL,)])
 
 
 def test_visits_loaded_before_their_roster_are_linked_when_it_arrives(warehouse, tmp_path):
@@ -505,4 +507,4 @@ def test_an_older_roster_loaded_late_does_not_replace_a_newer_one(warehouse, tmp
                                            roster_row(2, BOB)])
     warehouse.ingest(new)
     warehouse.ingest(old)
-    assert warehouse.rows("select elder_id from elders") == [(ALICE,)]
+    assert warehouse.rows("select elder_id from elders where is_listed_now") == [(ALICE,)]

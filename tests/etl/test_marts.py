@@ -384,7 +384,8 @@ def test_a_problem_found_at_the_last_visit_makes_an_elder_high_risk(mart_warehou
 
 def category_counts(mart_warehouse, code: str = HEPING) -> dict[str, int]:
     rows = mart_warehouse.con.execute(
-        "select category, people_count from category_months where code = ? order by category", [code]).fetchall()
+        "select category, people_count from category_months where code = ? and month_start = '2026-10-01'"
+        " order by category", [code]).fetchall()
     return dict(rows)
 
 
@@ -403,7 +404,8 @@ def test_risk_mix_counts_special_people_active_at_the_as_of_date(mart_warehouse)
     mart_warehouse.elder(make_id(SEVENTY, 3), "空巢", status="死亡", change_date="2026-10-10")
     mart_warehouse.place(OCT, END)
     rows = mart_warehouse.con.execute(
-        "select risk_level, people_count from risk_months where code = ? order by risk_level", [HEPING]).fetchall()
+        "select risk_level, people_count from risk_months where code = ? and month_start = '2026-10-01'"
+        " order by risk_level", [HEPING]).fetchall()
     assert dict(rows) == {"中": 1, "高": 1}
 
 

@@ -7,7 +7,7 @@ with people as (
         community_code,
         list_distinct(categories || case when is_aged then ['高龄'] else [] end) as categories
     from elder_months
-    where is_special and is_active_in_month
+    where is_special_in_month
 ),
 
 person_categories as (

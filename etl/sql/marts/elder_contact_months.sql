@@ -8,11 +8,8 @@ with alone_months as (
         least(cast(m.month_start + interval 1 month - interval 1 day as date), m.as_of) as window_end,
         m.district_code,
         m.street_code,
-        m.community_code,
-        e.reg_date,
-        e.exit_date
+        m.community_code
     from elder_months m
-    join elders e using (elder_id)
     where m.is_alone and not m.is_declined
 ),
 
@@ -22,10 +19,14 @@ elder_days as (
 ),
 
 counted_days as (
-    -- active on d: registered before d and not exited on or before d
-    select *
-    from elder_days
-    where (reg_date is null or reg_date < day) and (exit_date is null or exit_date > day)
+    -- on the roster on d: came onto it before d and not gone on or before d
+    select d.*
+    from elder_days d
+    where exists (
+        select 1 from elder_periods p
+        where p.elder_id = d.elder_id
+            and (p.valid_from is null or p.valid_from < d.day) and (p.valid_to is null or p.valid_to > d.day)
+    )
 ),
 
 contact_days as (

@@ -3,12 +3,50 @@ with settings as (
     select * from cfg_settings
 ),
 
-candidates as (
-    -- anyone with a category, or old enough to be 高龄 by the latest as-of date
-    select e.*
-    from elders e, settings s
-    where len(e.categories) > 0
-        or cv_age(e.birth_date, (select max(as_of) from month_frame)) >= s.aged_from
+frame as (
+    select *, least(month_end, as_of) as window_end, cast(month_start - interval 1 day as date) as previous_end
+    from month_frame
+),
+
+touching as (
+    -- each elder's periods on the roster from the end of the month before up to the as-of date
+    select
+        f.month_start,
+        f.previous_end,
+        f.window_end,
+        p.*,
+        list_has_any(p.categories, s.special_categories) as is_marked,
+        (p.valid_from is null or p.valid_from <= f.previous_end)
+            and (p.valid_to is null or p.valid_to > f.previous_end) as holds_at_start,
+        (p.valid_from is null or p.valid_from <= f.window_end)
+            and (p.valid_to is null or p.valid_to > f.window_end) as holds_at_end,
+        (p.valid_from is null or p.valid_from <= f.as_of)
+            and (p.valid_to is null or p.valid_to > f.as_of) as holds_at_as_of
+    from elder_periods p
+    join frame f
+        on (p.valid_from is null or p.valid_from <= f.as_of)
+        and (p.valid_to is null or p.valid_to > f.previous_end)
+    cross join settings s
+),
+
+month_states as (
+    -- where and as what each elder stood at the end of the month before, at the window's end, at the as-of date
+    select
+        elder_id,
+        month_start,
+        bool_or(holds_at_start) as was_on_roster,
+        bool_or(holds_at_start and is_marked) as was_marked,
+        any_value(district_code) filter (where holds_at_start) as start_district_code,
+        any_value(street_code) filter (where holds_at_start) as start_street_code,
+        any_value(community_code) filter (where holds_at_start) as start_community_code,
+        bool_or(holds_at_end) as is_on_roster_at_end,
+        bool_or(holds_at_end and is_marked) as is_marked_at_end,
+        bool_or(holds_at_as_of) as is_active_at_as_of,
+        -- the month's own row: the latest period begun by the window's end
+        arg_max(period_id, coalesce(valid_from, date '0001-01-01')) filter (where valid_from is null or valid_from <= window_end)
+            as period_id
+    from touching
+    group by elder_id, month_start
 ),
 
 elder_frame as (
@@ -17,36 +55,58 @@ elder_frame as (
         f.month_start,
         f.month_end,
         f.as_of,
-        least(f.month_end, f.as_of) as window_end,
+        f.window_end,
         e.elder_id,
         e.district_code,
         e.street_code,
         e.community_code,
+        ms.start_district_code,
+        ms.start_street_code,
+        ms.start_community_code,
         e.categories,
         e.consent,
         e.reg_date,
-        e.exit_date,
+        e.joined_on,
+        e.valid_from,
+        e.valid_to,
+        e.end_reason,
         e.roster_risk_level,
-        e.elder_name_masked,
-        e.id_number_masked,
-        e.phone_masked,
+        cv_mask_name(e.elder_name) as elder_name_masked,
+        cv_mask_id(e.elder_id) as id_number_masked,
+        cv_mask_phone(e.phone) as phone_masked,
         cv_age(e.birth_date, f.as_of) as age,
         cv_age(e.birth_date, f.as_of) >= s.aged_from as is_aged,
-        list_has_any(e.categories, s.special_categories)
-            or (cv_age(e.birth_date, f.as_of) >= s.aged_from and list_contains(s.special_categories, '高龄'))
-            as is_special,
+        list_contains(s.special_categories, '高龄') as aged_counts,
+        ms.was_on_roster as is_active_in_month,
+        ms.was_marked,
+        ms.is_marked_at_end,
+        ms.is_on_roster_at_end,
+        ms.was_on_roster
+            and (ms.was_marked or (cv_age(e.birth_date, f.previous_end) >= s.aged_from and aged_counts)) as was_special,
+        ms.is_on_roster_at_end
+            and (ms.is_marked_at_end or (cv_age(e.birth_date, f.window_end) >= s.aged_from and aged_counts))
+            as is_special_at_end,
+        -- counted in the month: special-difficulty and on the roster when it began (高龄 at the as-of date)
+        ms.was_on_roster and (ms.was_marked or (is_aged and aged_counts)) as is_special_in_month,
+        ms.is_on_roster_at_end and (ms.is_marked_at_end or (is_aged and aged_counts)) as stays_special,
+        list_has_any(e.categories, s.special_categories) or (is_aged and aged_counts) as is_special,
         list_contains(e.categories, '独居') as is_alone,
         list_contains(e.categories, '失能')
             or (s.semi_disabled_counts_as_disabled and list_contains(e.categories, '半失能')) as is_disabled,
         e.consent is not distinct from '不同意' as is_declined,
-        (e.reg_date is null or e.reg_date < f.month_start)
-            and (e.exit_date is null or e.exit_date >= f.month_start) as is_active_in_month,
-        coalesce(e.exit_date between f.month_start and least(f.month_end, f.as_of), false) as exited_in_month,
-        (e.reg_date is null or e.reg_date <= f.as_of)
-            and (e.exit_date is null or e.exit_date > f.as_of) as is_active_at_as_of
-    from candidates e
-    cross join month_frame f
+        ms.is_active_at_as_of
+    from month_states ms
+    join frame f using (month_start)
+    join elder_periods e using (period_id)
     cross join settings s
+),
+
+records_start as (
+    -- the first day of each street's visit records: the warehouse knows nothing of visits before it
+    select e.street_code, min(v.visit_date) as first_visit_date
+    from visits v
+    join elders e using (elder_id)
+    group by e.street_code
 ),
 
 month_visits as (
@@ -84,7 +144,7 @@ with_last_visits as (
     left join month_visits mv using (elder_id, month_start)
     asof left join home_visits hv on hv.elder_id = ef.elder_id and hv.visit_date <= ef.as_of
     asof left join successful_visits sv on sv.elder_id = ef.elder_id and sv.visit_date <= ef.as_of
-    where ef.is_special or ef.is_alone or ef.is_disabled
+    where ef.is_special or ef.is_special_in_month or ef.was_special or ef.is_alone or ef.is_disabled
 ),
 
 rule_levels as (
@@ -131,6 +191,9 @@ final as (
         w.district_code,
         w.street_code,
         w.community_code,
+        w.start_district_code,
+        w.start_street_code,
+        w.start_community_code,
         w.categories,
         w.elder_name_masked,
         w.id_number_masked,
@@ -139,11 +202,40 @@ final as (
         w.age,
         w.is_aged,
         w.is_special,
+        w.is_special_in_month,
+        w.was_special,
+        w.is_special_at_end,
         w.is_alone,
         w.is_disabled,
         w.is_declined,
         w.is_active_in_month,
-        w.exited_in_month,
+        -- left the month's special-difficulty count before its end: an exit, a newer roster without
+        -- them, or the marking removed
+        w.is_special_in_month and not w.stays_special as exited_in_month,
+        case when w.is_special_in_month and not w.stays_special
+             then case when w.valid_to <= w.window_end then w.valid_to else w.valid_from end end as exit_date,
+        -- why the elder is no longer on the roster at the window's end (死亡 … or 去向未说明)
+        case when w.valid_to <= w.window_end then w.end_reason end as exit_reason,
+        -- 底册变动: why the elder joined or left the special-difficulty count since the month before
+        -- (a move between places is told apart per level, in place_changes)
+        case when w.is_special_at_end and not w.was_special then
+            case
+                when not w.is_active_in_month then 'registered'
+                when w.is_marked_at_end and not w.was_marked then 'marked'
+                else 'turned_80'
+            end
+        end as joined_reason,
+        case when w.was_special and not w.is_special_at_end then
+            case
+                when w.is_on_roster_at_end then 'unmarked'
+                when w.end_reason = '死亡' then 'died'
+                when w.end_reason = '迁出' then 'moved_out'
+                when w.end_reason = '入住机构' then 'institution'
+                when w.end_reason = '外出' then 'away'
+                else 'unexplained'
+            end
+        end as left_reason,
+        w.joined_on,
         w.is_active_at_as_of,
         w.risk_level,
         w.is_risk_derived,
@@ -155,30 +247,34 @@ final as (
         w.visited_home,
         w.visited_any,
         -- 月探访率: each variant excludes those who left during the month without its qualifying visit
-        w.is_special and w.is_active_in_month and not w.is_declined
-            and not (w.exited_in_month and not w.visited_home) as is_eligible_home,
-        w.is_special and w.is_active_in_month and not w.is_declined
-            and not (w.exited_in_month and not w.visited_any) as is_eligible_any,
-        w.is_special and w.is_active_in_month and w.is_declined as is_declined_counted,
+        w.is_special_in_month and not w.is_declined
+            and not (w.is_special_in_month and not w.stays_special and not w.visited_home) as is_eligible_home,
+        w.is_special_in_month and not w.is_declined
+            and not (w.is_special_in_month and not w.stays_special and not w.visited_any) as is_eligible_any,
+        w.is_special_in_month and w.is_declined as is_declined_counted,
         -- 失能帮扶率
         w.is_disabled and w.is_active_at_as_of and not w.is_declined as is_help_eligible,
         coalesce(c.has_designated_contact, false) as has_designated_contact,
-        -- 逾期
+        -- 逾期: from the last home visit; without one on record, from when the elder came onto the
+        -- roster or the street's records begin, whichever is later (记录期内未上门)
         i.days as interval_days,
-        cast(coalesce(w.last_home_visit_date, w.reg_date, w.as_of) + i.days as date) as due_date,
-        greatest(date_diff('day', cast(coalesce(w.last_home_visit_date, w.reg_date, w.as_of) + i.days as date), w.as_of), 0)
-            as overdue_days
+        w.last_home_visit_date is null as is_never_home_visited,
+        cast(coalesce(w.last_home_visit_date, greatest(w.joined_on, rs.first_visit_date, fv.first_visit_date), w.as_of)
+             + i.days as date) as due_date
     from with_risk w
     left join cfg_intervals i on i.risk_level = w.risk_level
     left join contacts c using (elder_id, month_start)
+    left join records_start rs using (street_code)
+    cross join (select min(visit_date) as first_visit_date from visits) fv
 )
 
 select
     *,
+    greatest(date_diff('day', due_date, as_of), 0) as overdue_days,
     is_eligible_home and visited_home as is_visited_home,
     is_eligible_any and visited_any as is_visited_any,
     is_eligible_home and not visited_home as is_not_visited_this_month,
-    is_special and is_active_at_as_of and overdue_days > 0 as is_overdue,
+    is_special and is_active_at_as_of and due_date < as_of as is_overdue,
     is_help_eligible and has_designated_contact as is_helped
 from final
 -- stored in the order person lists ask for: a month and a place, so other row groups are skipped

@@ -1,9 +1,9 @@
--- one row per (name, community) that identifies exactly one elder on the current roster
+-- one row per (name, community) that identifies exactly one elder on any roster snapshot of it
 with final as (
-    select elder_name, community_code, any_value(elder_id) as elder_id
-    from elders
+    select elder_name, community_code, any_value(id_number) as elder_id
+    from roster_rows
     group by elder_name, community_code
-    having count(*) = 1
+    having count(distinct id_number) = 1
 )
 
 select * from final

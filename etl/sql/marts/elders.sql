@@ -1,10 +1,9 @@
--- one row per elder on the current roster: each street's latest roster snapshot
-with current_rows as (
-    select r.*, c.snapshot_date
-    from roster_rows r
-    join current_snapshots c on c.kind = 'roster' and c.street_code = r.street_code and c.load_id = r.load_id
-    -- an elder who moved between streets is where the newest snapshot has them
-    qualify row_number() over (partition by r.id_number order by c.snapshot_date desc nulls last, r.load_id desc) = 1
+-- one row per elder ever listed on a roster, as their newest snapshot lists them
+with latest as (
+    select *
+    from roster_listings
+    -- an elder on two lists (moved, or listed by two streets) is where the newer snapshot has them
+    qualify row_number() over (partition by id_number order by snapshot_date desc, load_id desc) = 1
 ),
 
 final as (
@@ -27,13 +26,15 @@ final as (
         consent,
         status,
         change_date,
-        case when status <> '在册' then change_date end as exit_date,
+        exit_date,
         reg_date,
         visitor_name,
         risk_level as roster_risk_level,
+        snapshot_date,
+        listed_to is null as is_listed_now,  -- on the newest roster of their community
         load_id,
         row_number as source_row_number
-    from current_rows
+    from latest
 )
 
 select * from final

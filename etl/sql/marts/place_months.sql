@@ -5,7 +5,8 @@ with elder_facts as (
         m.district_code,
         m.street_code,
         m.community_code,
-        m.is_special and m.is_active_in_month as is_special_counted,
+        m.is_special_in_month as is_special_counted,
+        m.is_special_at_end,
         m.is_eligible_home,
         m.is_visited_home,
         m.is_eligible_any,
@@ -21,7 +22,7 @@ with elder_facts as (
         c.longest_gap_days,
         c.elder_id is not null as is_contact_counted,
         m.is_special and m.is_active_at_as_of and m.has_open_problem as is_open_problem,
-        m.is_special and m.is_active_in_month
+        m.is_special_in_month
             and len(list_distinct(m.categories || case when m.is_aged then ['高龄'] else [] end)) > 1
             as is_multi_category
     from elder_months m
@@ -56,6 +57,7 @@ rollup as (
         month_start,
         place.code,
         count(*) filter (where is_special_counted) as special_count,
+        count(*) filter (where is_special_at_end) as special_end_count,
         count(*) filter (where is_eligible_home) as eligible_home,
         count(*) filter (where is_visited_home) as visited_home,
         count(*) filter (where is_eligible_any) as eligible_any,
@@ -93,6 +95,7 @@ final as (
         p.month_start,
         p.as_of,
         coalesce(r.special_count, 0) as special_count,
+        coalesce(r.special_end_count, 0) as special_end_count,
         coalesce(r.eligible_home, 0) as eligible_home,
         coalesce(r.visited_home, 0) as visited_home,
         r.visited_home / nullif(r.eligible_home, 0) as visit_rate_home,

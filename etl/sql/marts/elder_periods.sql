@@ -1,0 +1,121 @@
+-- one row per elder per stretch of days on the roster under one listing: where, as what, from when to when
+--
+-- A community's roster snapshot is in force from its date until its next snapshot (the first one,
+-- the baseline, from always). Within that span an elder listed in it is on the roster from their
+-- registration date until their exit date. An elder missing from a newer snapshot therefore leaves
+-- on that snapshot's date, one who first appears in it joins on that date at the earliest, and no
+-- newer snapshot changes a day before its own date (DESIGN §4, roster history).
+with spread as (
+    -- elders listed by more than one community (moved, or on two streets' lists at once)
+    select *, min(community_code) over (partition by id_number) <> max(community_code) over (partition by id_number)
+        as is_shared
+    from roster_listings
+),
+
+shared_bounds as (
+    select distinct id_number, bound
+    from spread, unnest([listed_from, listed_to, snapshot_date]) as b(bound)
+    where is_shared and bound is not null
+),
+
+shared_spans as (
+    -- the stretches between one elder's snapshot dates: within each, one listing holds
+    select id_number, lag(bound) over (partition by id_number order by bound) as span_from, bound as span_to
+    from shared_bounds
+    union all
+    select id_number, max(bound), null from shared_bounds group by id_number
+),
+
+shared_winners as (
+    -- where two communities list the elder at once, the newer snapshot holds (跨街道重复: counted once),
+    -- a snapshot dated by then before one that holds only as a community's baseline
+    select
+        l.* replace (
+            greatest(l.listed_from, sp.span_from) as listed_from,
+            least(l.listed_to, sp.span_to) as listed_to
+        )
+    from shared_spans sp
+    join spread l
+        on l.id_number = sp.id_number and l.is_shared
+        and (l.listed_from is null or sp.span_from >= l.listed_from)
+        and (l.listed_to is null or (sp.span_to is not null and sp.span_to <= l.listed_to))
+    qualify row_number() over (
+        partition by sp.id_number, sp.span_from
+        order by coalesce(l.snapshot_date <= sp.span_from, false) desc, l.snapshot_date desc, l.load_id desc
+    ) = 1
+),
+
+segments as (
+    select * exclude (is_shared) from spread where not is_shared
+    union all by name
+    select * exclude (is_shared) from shared_winners
+),
+
+on_roster as (
+    select
+        *,
+        greatest(listed_from, reg_date) as valid_from,
+        least(listed_to, exit_date) as valid_to,
+        -- a newer listing that reports the elder gone (死亡 … dated before it) ends this one for that reason
+        case when lead(exit_date) over by_listing <= lead(listed_from) over by_listing
+             then lead(status) over by_listing end as next_listing_exit
+    from segments
+    window by_listing as (partition by id_number order by listed_from nulls first)
+),
+
+kept as (
+    select *, lag(valid_to) over (partition by id_number order by valid_from nulls first) as previous_valid_to
+    from on_roster
+    where valid_from is null or valid_to is null or valid_from < valid_to
+),
+
+stretches as (
+    -- consecutive periods of one elder form one stretch on the roster (a move or a newer listing goes on)
+    select
+        *,
+        sum(case when previous_valid_to = valid_from then 0 else 1 end)
+            over (partition by id_number order by valid_from nulls first) as stretch
+    from kept
+),
+
+final as (
+    select
+        row_number() over (order by id_number, valid_from nulls first) as period_id,
+        id_number as elder_id,
+        elder_name,
+        sex,
+        birth_date,
+        district_code,
+        street_code,
+        community_code,
+        address,
+        phone,
+        categories,
+        living,
+        consent,
+        status,
+        change_date,
+        exit_date,
+        reg_date,
+        visitor_name,
+        risk_level as roster_risk_level,
+        valid_from,
+        valid_to,
+        -- the day the elder came onto the roster for this stretch (null: always, for all we know)
+        first_value(valid_from) over (partition by id_number, stretch order by valid_from nulls first) as joined_on,
+        -- why the stretch ends: an exit status, or a newer snapshot that does not list the elder here
+        case
+            when valid_to is null then null
+            when valid_to = exit_date then status
+            when next_listing_exit is not null then next_listing_exit
+            when lead(valid_from) over by_elder = valid_to then '续列'
+            else '去向未说明'
+        end as end_reason,
+        snapshot_date,
+        load_id,
+        row_number as source_row_number
+    from stretches
+    window by_elder as (partition by id_number order by valid_from nulls first)
+)
+
+select * from final

@@ -1,0 +1,32 @@
+-- one row per community per roster load: the community's lists in order, each in force until the next
+with listed as (
+    select
+        community_code,
+        load_id,
+        any_value(street_code) as street_code,
+        any_value(district_code) as district_code,
+        count(*) as elder_count
+    from roster_rows
+    group by community_code, load_id
+),
+
+dated as (
+    -- a roster is dated by its 填报日期, else by the day it was loaded
+    select ls.*, coalesce(l.report_date, cast(l.loaded_at as date)) as snapshot_date, l.file_name
+    from listed ls
+    join loads l using (load_id)
+),
+
+final as (
+    select
+        *,
+        row_number() over by_date as snapshot_seq,
+        -- the first list of a community is its baseline: it holds for every month before it too
+        row_number() over by_date = 1 as is_baseline,
+        lead(snapshot_date) over by_date as next_snapshot_date,
+        lag(load_id) over by_date as previous_load_id
+    from dated
+    window by_date as (partition by community_code order by snapshot_date, load_id)
+)
+
+select * from final

@@ -1,0 +1,229 @@
+"""Roster history (DESIGN §4): every snapshot kept, each month computed from the rosters as they stood."""
+
+import pytest
+
+from tests.conftest import BINXI, HEPING, HUAYUANLU, QUANYECHANG, make_id
+
+XIAOBAILOU = "120101002000"
+XIAOBAILOU_COMMUNITY = "120101002002"
+SEVENTY = "19560101"  # 70 in 2026: special only through a category
+SEVENTY_NINE = "19461115"  # turns 80 on 15 November 2026
+PLACES = (HEPING, QUANYECHANG, HUAYUANLU, BINXI, XIAOBAILOU, XIAOBAILOU_COMMUNITY)
+
+
+def figures(mart_warehouse, month: str, as_of: str) -> dict:
+    """Every place's full row of place_months for the month, at every level."""
+    mart_warehouse.build(month, as_of)
+    cursor = mart_warehouse.con.execute("select * from place_months where month = ? order by code", [month])
+    columns = [d[0] for d in cursor.description]
+    return {row[columns.index("code")]: dict(zip(columns, row, strict=True)) for row in cursor.fetchall()}
+
+
+def changes(mart_warehouse, month: str, as_of: str, code: str = HEPING) -> dict:
+    mart_warehouse.build(month, as_of)
+    cursor = mart_warehouse.con.execute("select * from place_changes where month = ? and code = ?", [month, code])
+    columns = [d[0] for d in cursor.description]
+    return dict(zip(columns, cursor.fetchall()[0], strict=True))
+
+
+def joined(row: dict) -> dict:
+    return {key.removeprefix("joined_"): value for key, value in row.items()
+            if key.startswith("joined_") and key not in ("joined_count", "joined_eligible", "joined_visited") and value}
+
+
+def left(row: dict) -> dict:
+    return {key.removeprefix("left_"): value for key, value in row.items()
+            if key.startswith("left_") and key not in ("left_count", "left_eligible", "left_visited_before") and value}
+
+
+def test_a_newer_roster_changes_no_figure_of_a_month_that_ended_before_it(mart_warehouse):
+    w = mart_warehouse
+    stays, vanishes, moves, unmarked, dies = (make_id(SEVENTY, i) for i in range(1, 6))
+    for person in (stays, vanishes, unmarked, dies):
+        w.elder(person, "独居")
+    w.elder(moves, "空巢", community=BINXI)
+    w.visit(stays, "2026-09-03 10:00")
+    w.visit(vanishes, "2026-10-03 10:00")
+    before = {month: figures(w, month, end) for month, end in (("2026-09", "2026-09-30"), ("2026-10", "2026-10-31"))}
+
+    november = w.snapshot("2026-11-10")
+    w.elder(stays, "独居", load=november)
+    w.elder(moves, "空巢", community=XIAOBAILOU_COMMUNITY, load=november)
+    w.elder(unmarked, load=november)  # category removed
+    w.elder(dies, "独居", status="死亡", change_date="2026-09-20", load=november)  # reported late
+    w.elder(make_id(SEVENTY, 6), "孤寡", load=november)  # newly listed
+    w.elder(make_id(SEVENTY, 7), "独居", community=BINXI, load=november)  # Binxi's list, newer: replaces it
+
+    after = {month: figures(w, month, end) for month, end in (("2026-09", "2026-09-30"), ("2026-10", "2026-10-31"))}
+    for month in before:
+        for code in PLACES:
+            assert after[month][code] == before[month][code], (month, code)
+
+
+def test_someone_missing_from_a_newer_roster_leaves_on_its_date_unexplained(mart_warehouse):
+    w = mart_warehouse
+    stays, vanishes = make_id(SEVENTY, 1), make_id(SEVENTY, 2)
+    w.elder(stays, "独居")
+    w.elder(vanishes, "独居")
+    november = w.snapshot("2026-11-10")
+    w.elder(stays, "独居", load=november)
+    row = changes(w, "2026-11", "2026-11-30")
+    assert (row["special_before"], row["special_now"], left(row)) == (2, 1, {"unexplained": 1})
+    assert w.elder_month(vanishes)["exit_date"].isoformat() == "2026-11-10"
+    assert w.elder_month(vanishes)["exit_reason"] == "去向未说明"
+
+
+def test_a_community_file_replaces_that_community_only(mart_warehouse):
+    w = mart_warehouse
+    huayuanlu, binxi = make_id(SEVENTY, 1), make_id(SEVENTY, 2)
+    w.elder(huayuanlu, "独居")
+    w.elder(binxi, "独居", community=BINXI)  # the street's file listed both communities
+    binxi_file = w.snapshot("2026-11-10")
+    w.elder(binxi, "独居", community=BINXI, load=binxi_file)
+    w.elder(make_id(SEVENTY, 3), "空巢", community=BINXI, load=binxi_file)
+    november = figures(w, "2026-11", "2026-11-30")
+    assert november[HUAYUANLU]["special_end_count"] == 1  # not emptied by Binxi's file
+    assert november[BINXI]["special_end_count"] == 2
+
+
+def test_the_same_id_on_two_streets_counts_once_in_the_newer_snapshots_street(mart_warehouse):
+    w = mart_warehouse
+    twice = make_id(SEVENTY, 1)
+    w.elder(twice, "独居")
+    newer = w.snapshot("2026-06-30")
+    w.elder(twice, "独居", community=XIAOBAILOU_COMMUNITY, load=newer)
+    october = figures(w, "2026-10", "2026-10-31")
+    assert october[HEPING]["special_count"] == 1
+    assert (october[QUANYECHANG]["special_count"], october[XIAOBAILOU]["special_count"]) == (0, 1)
+
+
+def test_a_person_new_on_a_later_roster_counts_from_its_date(mart_warehouse):
+    w = mart_warehouse
+    w.elder(make_id(SEVENTY, 1), "独居")
+    november = w.snapshot("2026-11-10")
+    w.elder(make_id(SEVENTY, 1), "独居", load=november)
+    newcomer = w.elder(make_id(SEVENTY, 2), "独居", load=november)
+    assert figures(w, "2026-11", "2026-11-30")[HEPING]["special_count"] == 1  # not yet in November's rate
+    assert figures(w, "2026-12", "2026-12-31")[HEPING]["special_count"] == 2
+    w.build("2026-11", "2026-11-30")
+    assert w.elder_month(newcomer)["joined_on"].isoformat() == "2026-11-10"
+
+
+def test_a_removed_category_stops_counting_from_the_newer_rosters_date(mart_warehouse):
+    w = mart_warehouse
+    person = w.elder(make_id(SEVENTY, 1), "独居")
+    november = w.snapshot("2026-11-10")
+    w.elder(person, load=november)
+    assert figures(w, "2026-10", "2026-10-31")[HEPING]["special_end_count"] == 1
+    november_figures = figures(w, "2026-11", "2026-11-30")[HEPING]
+    # counted at the start of November, gone without a visit: out of the denominator, like an exit
+    assert (november_figures["special_count"], november_figures["eligible_home"],
+            november_figures["special_end_count"]) == (1, 0, 0)
+    assert left(changes(w, "2026-11", "2026-11-30")) == {"unmarked": 1}
+
+
+def test_an_exit_status_without_a_date_counts_from_the_snapshots_date(mart_warehouse):
+    w = mart_warehouse
+    person = w.elder(make_id(SEVENTY, 1), "独居")
+    november = w.snapshot("2026-11-10")
+    w.elder(person, "独居", status="死亡", load=november)
+    w.build("2026-11", "2026-11-30")
+    assert w.elder_month(person)["exit_date"].isoformat() == "2026-11-10"
+    assert left(changes(w, "2026-11", "2026-11-30")) == {"died": 1}
+
+
+@pytest.mark.parametrize(("status", "reason"), [
+    ("死亡", "died"), ("迁出", "moved_out"), ("入住机构", "institution"), ("外出", "away"),
+])
+def test_each_exit_status_is_its_own_reason_for_leaving(mart_warehouse, status, reason):
+    mart_warehouse.elder(make_id(SEVENTY, 1), "独居", status=status, change_date="2026-11-05")
+    row = changes(mart_warehouse, "2026-11", "2026-11-30")
+    assert (row["special_before"], row["special_now"], left(row)) == (1, 0, {reason: 1})
+
+
+def test_reasons_for_joining(mart_warehouse):
+    w = mart_warehouse
+    marked, moved, turning = make_id(SEVENTY, 1), make_id(SEVENTY, 2), make_id(SEVENTY_NINE, 3)
+    w.elder(marked)  # on the roster, no category
+    w.elder(moved, "独居", community=XIAOBAILOU_COMMUNITY)
+    w.elder(turning)
+    w.elder(make_id(SEVENTY, 4), "独居", reg_date="2026-11-03")  # registered during November
+    november = w.snapshot("2026-11-10")
+    w.elder(marked, "空巢", load=november)
+    w.elder(moved, "独居", load=november)  # now in Huayuanlu (Quanyechang street)
+    w.elder(turning, load=november)
+    w.elder(make_id(SEVENTY, 4), "独居", reg_date="2026-11-03", load=november)
+    w.elder(make_id(SEVENTY, 5), "独居", load=november)  # first listed
+    street = changes(w, "2026-11", "2026-11-30", QUANYECHANG)
+    assert joined(street) == {"registered": 2, "marked": 1, "turned_80": 1, "moved_in": 1}
+    assert joined(changes(w, "2026-11", "2026-11-30", HEPING)) == {"registered": 2, "marked": 1, "turned_80": 1}
+    assert left(changes(w, "2026-11", "2026-11-30", XIAOBAILOU)) == {"moved_to": 1}
+
+
+def test_a_move_inside_a_place_is_no_change_at_its_level(mart_warehouse):
+    w = mart_warehouse
+    person = w.elder(make_id(SEVENTY, 1), "独居")
+    november = w.snapshot("2026-11-10")
+    w.elder(person, "独居", community=BINXI, load=november)
+    w.elder(make_id(SEVENTY, 2), "独居", community=HUAYUANLU, load=november)
+    street = changes(w, "2026-11", "2026-11-30", QUANYECHANG)
+    assert (joined(street), left(street)) == ({"registered": 1}, {})
+    assert joined(changes(w, "2026-11", "2026-11-30", BINXI)) == {"moved_in": 1}
+    assert left(changes(w, "2026-11", "2026-11-30", HUAYUANLU)) == {"moved_to": 1}
+
+
+def test_counts_balance_at_every_level_and_month_to_month(mart_warehouse):
+    w = mart_warehouse
+    for i in range(1, 7):
+        w.elder(make_id(SEVENTY, i), "独居", community=(HUAYUANLU, BINXI, XIAOBAILOU_COMMUNITY)[i % 3])
+    w.elder(make_id(SEVENTY, 7), "空巢", status="死亡", change_date="2026-10-20")
+    november = w.snapshot("2026-11-10")
+    for i in (1, 2, 4):
+        w.elder(make_id(SEVENTY, i), "独居", community=(BINXI, XIAOBAILOU_COMMUNITY, HUAYUANLU)[i % 3], load=november)
+    w.elder(make_id(SEVENTY, 8), "孤寡", load=november)
+    for month, end in (("2026-10", "2026-10-31"), ("2026-11", "2026-11-30")):
+        w.build(month, end)
+        rows = w.con.execute(
+            """select c.code, c.special_before, c.special_now, c.joined_count, c.left_count, p.special_end_count
+            from place_changes c join place_months p using (code, month_start) where c.month = ?""",
+            [month]).fetchall()
+        for code, before, now, joined_count, left_count, end_count in rows:
+            assert now == before + joined_count - left_count, (month, code)
+            assert end_count == now, (month, code)
+    w.build("2026-11", "2026-11-30")
+    pairs = w.con.execute(
+        """select n.code, n.special_before, p.special_now from place_changes n
+        join place_changes p on p.code = n.code and p.month = '2026-10' where n.month = '2026-11'""").fetchall()
+    assert all(before == previous_now for _, before, previous_now in pairs)
+
+
+def test_why_the_visit_rate_moved(mart_warehouse):
+    w = mart_warehouse
+    stayed_visited_both, stayed_visited_before, leaves_visited = (make_id(SEVENTY, i) for i in (1, 2, 3))
+    for person in (stayed_visited_both, stayed_visited_before, leaves_visited):
+        w.elder(person, "独居")
+    w.elder(make_id(SEVENTY, 4), "独居", reg_date="2026-10-10")  # joins November's denominator
+    for person in (stayed_visited_both, stayed_visited_before, leaves_visited):
+        w.visit(person, "2026-10-05 10:00")
+    w.visit(stayed_visited_both, "2026-11-05 10:00")
+    w.visit(make_id(SEVENTY, 4), "2026-11-06 10:00")
+    november = w.snapshot("2026-10-31")
+    for person in (stayed_visited_both, stayed_visited_before, make_id(SEVENTY, 4)):
+        w.elder(person, "独居", reg_date="2026-10-10" if person == make_id(SEVENTY, 4) else None, load=november)
+    row = changes(w, "2026-11", "2026-11-30")
+    assert {key: row[key] for key in ("stayed_count", "stayed_visited_before", "stayed_visited_now", "joined_eligible",
+                                      "joined_visited", "left_eligible", "left_visited_before")} == {
+        "stayed_count": 2, "stayed_visited_before": 2, "stayed_visited_now": 1, "joined_eligible": 1,
+        "joined_visited": 1, "left_eligible": 1, "left_visited_before": 1}
+
+
+def test_never_visited_elder_is_due_from_when_the_streets_records_begin(mart_warehouse):
+    w = mart_warehouse
+    never = w.elder(make_id(SEVENTY, 1), "独居", reg_date="2016-03-01")
+    other = w.elder(make_id(SEVENTY, 2), "独居")
+    w.visit(other, "2026-10-02 10:00")  # the street's records begin on 2 October
+    w.build("2026-10", "2026-10-31")
+    row = w.elder_month(never)
+    assert (row["is_never_home_visited"], row["due_date"].isoformat(), row["overdue_days"]) == (True, "2026-11-01", 0)
+    w.build("2026-11", "2026-11-20")
+    assert w.elder_month(never)["overdue_days"] == 19
