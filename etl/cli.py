@@ -1,4 +1,4 @@
-"""The carevisit command: ingest, metrics, loads, rejects, demo, geo import, rebuild, serve."""
+"""The carevisit command: ingest, metrics, changes, loads, rejects, demo, geo import, rebuild, serve."""
 
 from __future__ import annotations
 
@@ -50,6 +50,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--kind", choices=("roster", "visits", "contacts"))
 
     p = command("metrics", _metrics, "monthly visit, daily contact and community-help rates per place")
+    p.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
+    p.add_argument("--level", choices=metrics.LEVELS)
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = command("changes", _changes, "roster changes (底册变动): who joined and left, and why the visit rate moved")
     p.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
     p.add_argument("--level", choices=metrics.LEVELS)
@@ -175,6 +181,61 @@ def _metrics_for_people(frame: pd.DataFrame) -> pd.DataFrame:
         "独居日联系率": cells("contact_days_covered", "contact_days_eligible", "daily_contact_rate"),
         "失能帮扶率": cells("disabled_with_contact", "disabled_count", "help_rate"),
         "逾期": frame["overdue_count"],
+    })
+
+
+def _changes(args, settings: Settings, out: Console, err: Console) -> int:
+    con = open_for_reading(settings.db_path)
+    try:
+        frame = metrics.place_changes(con, args.month, args.as_of, args.level)
+    finally:
+        con.close()
+    if args.format == "json":
+        _print_frame(_nested_changes(frame), "json", out)
+    elif args.format == "csv":
+        _print_frame(frame, "csv", out)
+    else:
+        as_of = pd.Timestamp(frame["as_of"].iloc[0]).date() if len(frame) else args.as_of
+        month = frame["month"].iloc[0] if len(frame) else args.month
+        _print_frame(_changes_for_people(frame), "table", out, title=f"{month} 底册变动 (数据截至 {as_of})")
+    return 0
+
+
+def _nested_changes(frame: pd.DataFrame) -> pd.DataFrame:
+    """joined_<reason> and left_<reason> columns as two objects of reason -> count."""
+    nested = frame[["code", "name", "month", "special_before", "special_now"]].copy()
+    nested["joined"] = frame[[f"joined_{r}" for r in metrics.JOINED_REASONS]].rename(
+        columns=lambda c: c.removeprefix("joined_")).to_dict("records")
+    nested["left"] = frame[[f"left_{r}" for r in metrics.LEFT_REASONS]].rename(
+        columns=lambda c: c.removeprefix("left_")).to_dict("records")
+    for column in metrics.RATE_MOVES:
+        nested[column] = frame[column].astype("Int64")
+    return nested
+
+
+def _changes_for_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """Before, joined and left with their reasons, now: what a bureau reader checks."""
+    def reasons(row, labels: dict[str, str], prefix: str) -> str:
+        parts = [f"{label} {row[f'{prefix}_{code}']}" for code, label in labels.items() if row[f"{prefix}_{code}"]]
+        return f"{row[f'{prefix}_count']} ({'、'.join(parts)})" if parts else "0"
+
+    rows = frame.to_dict("records")
+    return pd.DataFrame({
+        "地区": frame["name"],
+        "上月末": frame["special_before"],
+        "新增": [reasons(row, metrics.JOINED_REASONS, "joined") for row in rows],
+        "减少": [reasons(row, metrics.LEFT_REASONS, "left") for row in rows],
+        "本月末": frame["special_now"],
+        "两月均在 (上月已访/本月已访)": [
+            "—" if pd.isna(row["stayed_count"])
+            else f"{row['stayed_count']} ({row['stayed_visited_before']}/{row['stayed_visited_now']})"
+            for row in rows],
+        "新进入本月应访 (已访)": [
+            "—" if pd.isna(row["joined_eligible"]) else f"{row['joined_eligible']} ({row['joined_visited']})"
+            for row in rows],
+        "退出本月应访 (上月已访)": [
+            "—" if pd.isna(row["left_eligible"]) else f"{row['left_eligible']} ({row['left_visited_before']})"
+            for row in rows],
     })
 
 

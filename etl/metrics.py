@@ -12,7 +12,7 @@ from etl.warehouse import build_month, first_row, scalar
 
 LEVELS = ("district", "street", "community")
 METRIC_COLUMNS = (
-    "level", "code", "name", "parent_code", "special_count", "eligible_home", "visited_home",
+    "level", "code", "name", "parent_code", "special_count", "special_end_count", "eligible_home", "visited_home",
     "visit_rate_home", "eligible_any", "visited_any", "visit_rate_any", "declined_count",
     "contact_days_eligible", "contact_days_covered", "daily_contact_rate", "disabled_count",
     "disabled_with_contact", "help_rate", "overdue_count",
@@ -35,9 +35,17 @@ def month_end(month_start: dt.date) -> dt.date:
     return next_month - dt.timedelta(days=1)
 
 
-def place_metrics(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,
-                  level: str | None = None) -> pd.DataFrame:
-    """One row per place for `month`, as of `as_of` (default: the month's end, or the data date)."""
+# 底册变动: why special-difficulty elders joined or left, as stored in place_changes (joined_<code>, left_<code>)
+JOINED_REASONS = {"registered": "新登记或首次列入", "marked": "新标注", "turned_80": "年满80岁", "moved_in": "从他处迁入"}
+LEFT_REASONS = {"died": "死亡", "moved_out": "迁出", "institution": "入住机构", "away": "外出",
+                "unmarked": "取消标注", "unexplained": "去向未说明", "moved_to": "转至他处"}
+RATE_MOVES = ("stayed_count", "stayed_visited_before", "stayed_visited_now", "joined_eligible", "joined_visited",
+              "left_eligible", "left_visited_before")
+
+
+def _month_marts(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None,
+                 level: str | None) -> dt.date:
+    """Make the month marts hold `month` as of `as_of` (default: the month's end, or the data date)."""
     if month is None:
         month = scalar(con, "select max(month) from month_frame")
     month_start = parse_month(month)
@@ -53,13 +61,35 @@ def place_metrics(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.d
             raise MetricsError(f"{month} 还没有数据: 数据截至 {data_date}")
     if stored is None or stored[0] != as_of:
         build_month(con, month_start, as_of)
-    columns = ", ".join(METRIC_COLUMNS)
+    return month_start
+
+
+def _per_place(con: duckdb.DuckDBPyConnection, mart: str, columns: str, month_start: dt.date,
+               level: str | None) -> pd.DataFrame:
     return con.execute(
-        f"""select {columns}, month, as_of from place_months
+        f"""select {columns}, month, as_of from {mart}
         where month_start = $month and ($level is null or level = $level)
         order by case level when 'district' then 1 when 'street' then 2 else 3 end, code""",
         {"month": month_start, "level": level},
     ).df()
+
+
+def place_metrics(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,
+                  level: str | None = None) -> pd.DataFrame:
+    """One row per place for `month`, as of `as_of` (default: the month's end, or the data date)."""
+    month_start = _month_marts(con, month, as_of, level)
+    return _per_place(con, "place_months", ", ".join(METRIC_COLUMNS), month_start, level)
+
+
+def place_changes(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,
+                  level: str | None = None) -> pd.DataFrame:
+    """One row per place: special-difficulty elders at the end of the month before and now, who
+    joined and left by reason (joined_<reason>, left_<reason>), and why 月探访率 (上门) moved."""
+    month_start = _month_marts(con, month, as_of, level)
+    columns = ["level", "code", "name", "special_before", "special_now",
+               *(f"joined_{reason}" for reason in JOINED_REASONS), *(f"left_{reason}" for reason in LEFT_REASONS),
+               "joined_count", "left_count", *RATE_MOVES]
+    return _per_place(con, "place_changes", ", ".join(columns), month_start, level)
 
 
 def load_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

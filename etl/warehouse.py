@@ -47,7 +47,7 @@ MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category
 # 2: visit dedup keys combine a hash per part (cv_visit_key) instead of hashing the joined parts;
 #    loads.size_bytes.
 FORMAT_VERSION = 2
-CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique")
+CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique", "change_balance")
 
 
 class WarehouseError(Exception):

@@ -1,15 +1,25 @@
 -- one row per elder per stretch of days on the roster under one listing: where, as what, from when to when
+-- (for the elders any figure counts: special-difficulty, living alone or disabled on some list, or 80+)
 --
 -- A community's roster snapshot is in force from its date until its next snapshot (the first one,
 -- the baseline, from always). Within that span an elder listed in it is on the roster from their
 -- registration date until their exit date. An elder missing from a newer snapshot therefore leaves
 -- on that snapshot's date, one who first appears in it joins on that date at the earliest, and no
 -- newer snapshot changes a day before its own date (DESIGN §4, roster history).
-with spread as (
+with candidates as (
+    -- elders who are or were special-difficulty, living alone or disabled on some list, or 80 by
+    -- today: no figure counts anyone else, and they are most of a roster of all 60+ elders
+    select distinct r.id_number
+    from roster_rows r, cfg_settings s
+    where len(r.categories) > 0 or cv_age(r.birth_date, current_date) >= s.aged_from
+),
+
+spread as (
     -- elders listed by more than one community (moved, or on two streets' lists at once)
     select *, min(community_code) over (partition by id_number) <> max(community_code) over (partition by id_number)
         as is_shared
     from roster_listings
+    semi join candidates using (id_number)
 ),
 
 shared_bounds as (
