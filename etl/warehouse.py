@@ -33,6 +33,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("category_months", "table"),
     ("risk_months", "table"),
     ("street_freshness", "table"),
+    ("roster_findings", "table"),
     ("load_history", "view"),
     ("rejected_rows", "view"),
 )

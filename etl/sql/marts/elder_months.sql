@@ -145,6 +145,7 @@ final as (
         w.is_active_in_month,
         w.exited_in_month,
         w.is_active_at_as_of,
+        w.exit_date,
         w.risk_level,
         w.is_risk_derived,
         w.has_open_problem,
