@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
 from dashboard import queries
-from dashboard.i18n import grid_locale, t
+from dashboard.i18n import day_label, grid_locale, t
 from dashboard.queries import Place
 from dashboard.tables import DISPLAY_LIMIT, records
 from dashboard.urls import carried, href
@@ -102,9 +104,11 @@ def level_name(level: str, lang: str) -> str:
     return t(f"level_{level}", lang) if level in ("district", "street", "community") else ""
 
 
-def make_kpis(history: pd.DataFrame, lang: str) -> dbc.Row:
-    current = history.iloc[-1]
-    previous = history.iloc[-2] if len(history) > 1 else None
+def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_like: bool = False) -> html.Div:
+    """The rates against 100% and the counts, each with its change from `previous` (a month's row of
+    place_months, or none); `like_for_like` when that month is counted to the same day as this one."""
+    before = previous.iloc[-1] if len(previous) else None
+    suffix = "_same_day" if like_for_like else ""
     cards = []
     for rate in KPI_RATES:
         numerator, denominator = queries.RATES[rate]
@@ -115,20 +119,32 @@ def make_kpis(history: pd.DataFrame, lang: str) -> dbc.Row:
             shown = f"{value:.1%}"
             detail = t("of_target", lang, numerator=int(current[numerator]), denominator=int(current[denominator]))
             tone = "success" if value >= 0.995 else "warning" if value >= 0.9 else "danger"
-        before = None if previous is None else previous[rate]
-        if pd.isna(value) or before is None or pd.isna(before):
+        earlier = None if before is None else before[rate]
+        if pd.isna(value) or earlier is None or pd.isna(earlier):
             change = t("no_change", lang)
-        elif abs(value - before) < 0.0005:
-            change = t("change_none", lang)
+        elif abs(value - earlier) < 0.0005:
+            change = t(f"change_none{suffix}", lang)
         else:
-            change = t("change_pp", lang, change=(value - before) * 100)
+            change = t(f"change_pp{suffix}", lang, change=(value - earlier) * 100)
         cards.append(dbc.Col(make_kpi_card(t(rate, lang), shown, f"{detail} · {t('target', lang)}", change,
                                            f"kpi-{rate}", tone), xs=12, sm=6, xl=2))
     counts = html.Div([
         html.Div([html.Span(t(key, lang), className="count-label"),
-                  html.Span(t("people_unit", lang, count=int(current[key])), className="count-value")],
+                  html.Span([t("people_unit", lang, count=int(current[key])),
+                             *([html.Span(t(f"count_change{suffix}", lang, change=int(current[key] - before[key])),
+                                          className="count-change")] if before is not None else [])],
+                            className="count-value")],
                  className="count-row", id=f"count-{key}")
         for key in ("special_count", "declined_count", "overdue_count", "not_visited_count")
     ])
     cards.append(dbc.Col(dbc.Card(dbc.CardBody(counts), className="kpi-card h-100"), xs=12, xl=4))
-    return dbc.Row(cards, className="g-3")
+    rows = [dbc.Row(cards, className="g-3")]
+    if like_for_like and before is not None:
+        rows.append(html.Div(t("in_progress_note", lang, day=day_label(_date(current["as_of"]), lang),
+                               previous=day_label(_date(before["as_of"]), lang)),
+                             className="chart-note mt-1", id="kpi-like-for-like"))
+    return html.Div(rows)
+
+
+def _date(value) -> dt.date:
+    return pd.Timestamp(value).date()
