@@ -197,15 +197,16 @@ def grid_locale(lang: str) -> dict[str, str]:
     return GRID_LOCALE_ZH if lang == "zh" else {}
 
 
-def warning_label(code: str | None, lang: str = "zh") -> str:
+def warning_label(code: str | float | None, lang: str = "zh") -> str:
     """A warning's kind in words; a code this version does not know is shown as it is."""
-    key = f"warning_{code or 'other'}"
-    return t(key, lang) if key in STRINGS else code
+    if not isinstance(code, str):  # warnings stored before codes (null, or NaN from pandas)
+        return t("warning_other", lang)
+    return t(f"warning_{code}", lang) if f"warning_{code}" in STRINGS else code
 
 
 def field_label(field: str | None, lang: str = "zh") -> str:
     """A field in words, with its name in the mappings file: 类别 (category)."""
-    if field is None:
+    if not isinstance(field, str):
         return ""
     key = f"field_{field}"
     return f"{t(key, lang)} ({field})" if key in STRINGS else field

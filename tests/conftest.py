@@ -135,13 +135,17 @@ def demo_settings(demo_build):
     return demo_build[0]
 
 
-@pytest.fixture
-def mart_warehouse(request) -> MartWarehouse:
-    config_text = getattr(request, "param", None) or default_config_text()
-    con = duckdb.connect()
+def new_mart_warehouse(con: duckdb.DuckDBPyConnection, config_text: str | None = None) -> MartWarehouse:
+    """An empty warehouse on `con` (in memory, or a file that screens can then open) with Heping's geography."""
     con.execute(sql("schema"))
     prepare(con)
-    write_config(con, parse_config(config_text))
+    write_config(con, parse_config(config_text or default_config_text()))
     write_divisions(con, geography.reference_divisions(), geography.division_aliases())
-    yield MartWarehouse(con)
+    return MartWarehouse(con)
+
+
+@pytest.fixture
+def mart_warehouse(request) -> MartWarehouse:
+    con = duckdb.connect()
+    yield new_mart_warehouse(con, getattr(request, "param", None))
     con.close()
