@@ -175,11 +175,13 @@ def in_progress_day(history: pd.DataFrame) -> int | None:
     return as_of.day if in_progress(pd.Timestamp(last["month_start"]).date(), as_of) else None
 
 
-def trend_figure(history: pd.DataFrame, title: str, lang: str = "zh") -> dict:
+def trend_figure(history: pd.DataFrame, title: str, lang: str = "zh", same_day_before: pd.DataFrame | None = None
+                 ) -> dict:
     """The four rates month by month against the 100% target; missing months stay gaps.
 
-    A month in progress is drawn apart (open marker, dashed line to it, "截至 28 日" on its label and
-    hover): 28 days of a month are not a fall from the whole of the one before.
+    A month in progress is drawn apart (open marker, dashed line to it, "截至 28 日" at its foot and in
+    its hover, with last month's rate to the same day from `same_day_before`): 28 days of a month are
+    not a fall from the whole of the one before.
     """
     months = list(history["month"])
     day = in_progress_day(history)
@@ -205,17 +207,25 @@ def trend_figure(history: pd.DataFrame, title: str, lang: str = "zh") -> dict:
                 "type": "scatter", "mode": "markers", "legendgroup": rate, "showlegend": False,
                 "x": months[-1:], "y": values[-1:], "customdata": counts[-1:],
                 "marker": {"color": "white", "size": 9, "symbol": "circle", "line": {"color": colour, "width": 2}},
-                "hovertemplate": hover.replace("%{x}", "%{x} " + partial),
+                "hovertemplate": hover.replace("%{x}", "%{x} " + partial).replace(
+                    "<extra>", _same_day_text(same_day_before, rate, lang) + "<extra>"),
             })
     lowest = min((history[r].astype(float).min() for r in SERIES_COLOURS), default=0.8)
     floor = 80 if pd.isna(lowest) else max(math.floor(lowest * 100 / 5) * 5 - 5, 0)
     shape, note = _target_line("y", lang)
-    xaxis = _axis(type="category")
-    if day:
-        xaxis |= {"tickmode": "array", "tickvals": months, "ticktext": [*months[:-1], f"{months[-1]}<br>{partial}"]}
-    layout = _layout(title, 340, shapes=[shape], annotations=[note], xaxis=xaxis,
+    notes = [note]
+    if day:  # at the foot of the open point: tick labels get thinned out on a phone, this does not
+        notes.append({"xref": "x", "yref": "paper", "x": months[-1], "y": 0, "xanchor": "right", "yanchor": "bottom",
+                      "showarrow": False, "text": partial, "font": {"size": 11, "color": TARGET_COLOUR}})
+    layout = _layout(title, 340, shapes=[shape], annotations=notes, xaxis=_axis(type="category"),
                      yaxis=_axis(range=[floor, 102], ticksuffix="%"), legend={"orientation": "h", "y": -0.15})
     return {"data": data, "layout": layout}
+
+
+def _same_day_text(same_day_before: pd.DataFrame | None, rate: str, lang: str) -> str:
+    if same_day_before is None or same_day_before.empty or pd.isna(same_day_before[rate].iloc[-1]):
+        return ""
+    return "<br>" + t("same_day_before", lang, rate=float(same_day_before[rate].iloc[-1]) * 100)
 
 
 def category_bars(categories: pd.DataFrame, title: str, lang: str = "zh") -> dict:

@@ -28,6 +28,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_rows": ("没有符合条件的记录", "No rows"),
     "display_limit": ("仅显示最紧急的前 {shown:,} 人, 共 {count:,} 人; 导出 Excel 或 CSV 可得全部名单",
                       "Showing the {shown:,} most urgent of {count:,}; export to Excel or CSV for all"),
+    "display_limit_rows": ("仅显示前 {shown:,} 行, 共 {count:,} 行; 导出 Excel 或 CSV 可得全部",
+                           "Showing the first {shown:,} of {count:,} rows; export to Excel or CSV for all"),
     # rates and counts
     "visit_rate_home": ("月探访率 (上门)", "Monthly home-visit rate"),
     "visit_rate_any": ("月探访率 (任意方式)", "Monthly visit rate (any method)"),
@@ -47,6 +49,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                          "This month is in progress (data to {day}): every change compares with last month"
                          " to the same day ({previous})"),
     "in_progress_day": ("截至 {day} 日", "to day {day}"),
+    "same_day_before": ("上月同期 {rate:.1f}%", "Same day last month {rate:.1f}%"),
     "trend_in_progress_note": ("{month} 截至 {day} 日, 尚未结束 (空心点、虚线)",
                                "{month} is counted to day {day}, still in progress (open marker, dashed line)"),
     "special_count": ("特殊困难老人", "Special-difficulty elders"),

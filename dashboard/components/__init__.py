@@ -16,6 +16,9 @@ from dashboard.tables import DISPLAY_LIMIT, records
 from dashboard.urls import carried, href
 
 KPI_RATES = ("visit_rate_home", "visit_rate_any", "daily_contact_rate", "help_rate")
+# Counts read 133,087 (grouped, right-aligned); row numbers and ages stay as they are.
+COUNT_FORMAT = {"valueFormatter": {"function": "params.value == null ? '' : d3.format(',')(params.value)"},
+                "type": "rightAligned"}
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
@@ -46,11 +49,14 @@ def make_chart(chart_id: str, figure, filename: str, lang: str, note: str | None
 
 
 def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]], export_query: dict | None,
-               lang: str, height: int = 520, total: int | None = None, limit: int = DISPLAY_LIMIT) -> html.Div:
+               lang: str, height: int = 520, total: int | None = None, limit: int = DISPLAY_LIMIT,
+               limit_note: str = "display_limit") -> html.Div:
     """An AG Grid table of at most `limit` rows (of `total`); Excel and CSV exports are built on the
-    server from the same query and have every row."""
+    server from the same query and have every row. `limit_note` says so (people, or rows)."""
     column_defs = [{"field": field, "headerName": header, "filter": True, "sortable": True, "resizable": True}
-                   | ({"pinned": "left"} if index == 0 else {}) for index, (field, header) in enumerate(columns)]
+                   | ({"pinned": "left"} if index == 0 else {})
+                   | (COUNT_FORMAT if field.endswith("_count") or field.startswith("rows_") else {})
+                   for index, (field, header) in enumerate(columns)]
     shown = frame.head(limit)
     grid = dag.AgGrid(
         id=table_id, rowData=records(shown), columnDefs=column_defs, columnSize="autoSize",
@@ -70,7 +76,7 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
         ], className="table-downloads")]
     total = len(frame) if total is None else total
     if total > len(shown):
-        exports.append(html.Div(t("display_limit", lang, shown=len(shown), count=total),
+        exports.append(html.Div(t(limit_note, lang, shown=len(shown), count=total),
                                 className="chart-note", id=f"{table_id}-limit"))
     return html.Div([*exports, grid])
 
@@ -131,7 +137,7 @@ def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_li
     counts = html.Div([
         html.Div([html.Span(t(key, lang), className="count-label"),
                   html.Span([t("people_unit", lang, count=int(current[key])),
-                             *([html.Span(t(f"count_change{suffix}", lang, change=int(current[key] - before[key])),
+                             *([html.Span(_count_change(int(current[key] - before[key]), suffix, lang),
                                           className="count-change")] if before is not None else [])],
                             className="count-value")],
                  className="count-row", id=f"count-{key}")
@@ -144,6 +150,10 @@ def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_li
                                previous=day_label(_date(before["as_of"]), lang)),
                              className="chart-note mt-1", id="kpi-like-for-like"))
     return html.Div(rows)
+
+
+def _count_change(change: int, suffix: str, lang: str) -> str:
+    return t(f"count_change{suffix}", lang, change=change) if change else t(f"change_none{suffix}", lang)
 
 
 def _date(value) -> dt.date:

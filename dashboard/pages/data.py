@@ -37,7 +37,7 @@ def layout(lang: str = "zh", **_query) -> html.Div:
         if hint:
             sections.append(html.Div(t(hint, lang), className="chart-note mb-1"))
         sections.append(make_table(f"data-{kind}", frame, tables.headers(tables.COLUMNS[kind], lang),
-                                   {"table": kind, "lang": lang}, lang, height=height)
+                                   {"table": kind, "lang": lang}, lang, height=height, limit_note="display_limit_rows")
                         if len(frame) else make_message(t("no_rows", lang), "light"))
     return html.Div([html.H4(t("data_title", lang)), *sections])
 

@@ -74,7 +74,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
                 f"{target.short_name}_{month}_{rate}_排名", lang, note=t("drill_hint", lang)), lg=5),
         ], className="g-3"),
         dbc.Row([
-            dbc.Col(make_chart("overview-trend", figures.trend_figure(history, t("trend_title", lang), lang),
+            dbc.Col(make_chart("overview-trend", figures.trend_figure(history, t("trend_title", lang), lang, previous),
                                f"{target.short_name}_趋势", lang, note=t(
                                    "trend_in_progress_note", lang, month=month, day=as_of.day)
                                if state.in_progress else None), lg=7),

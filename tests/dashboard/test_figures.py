@@ -78,18 +78,21 @@ def test_trend_shows_each_rate_against_the_target():
         "月探访率 (上门)", "月探访率 (任意方式)", "独居日联系率", "失能帮扶率"]
     assert figure["data"][0]["y"] == [80.0, 90.0]
     assert figure["layout"]["shapes"][0]["y0"] == 100
-    assert "ticktext" not in figure["layout"]["xaxis"]  # a complete month is not marked
+    assert len(figure["layout"]["annotations"]) == 1  # the target's label; a complete month is not marked
 
 
 def test_trend_marks_a_month_in_progress_with_its_day():
-    figure = figures.trend_figure(trend_history("2026-10-28"), "trend")
+    same_day_before = pd.DataFrame({"month": ["2026-09"], "visit_rate_home": [0.85], "visit_rate_any": [None],
+                                    "daily_contact_rate": [0.9], "help_rate": [0.9]})
+    figure = figures.trend_figure(trend_history("2026-10-28"), "trend", same_day_before=same_day_before)
     home = [trace for trace in figure["data"] if trace["legendgroup"] == "visit_rate_home"]
     complete, step, current = home
     assert (complete["x"], complete["y"]) == (["2026-09"], [80.0])
     assert step["line"]["dash"] == "dot" and step["x"] == ["2026-09", "2026-10"]
     assert current["marker"]["color"] == "white" and current["y"] == [90.0]
-    assert "截至 28 日" in current["hovertemplate"]
-    assert figure["layout"]["xaxis"]["ticktext"] == ["2026-09", "2026-10<br>截至 28 日"]
+    assert current["hovertemplate"].startswith("%{x} 截至 28 日 %{y:.1f}%")
+    assert "<br>上月同期 85.0%<extra>" in current["hovertemplate"]
+    assert [(a["x"], a["text"]) for a in figure["layout"]["annotations"][1:]] == [("2026-10", "截至 28 日")]
     assert [trace["name"] for trace in figure["data"] if trace.get("showlegend", True)] == [
         "月探访率 (上门)", "月探访率 (任意方式)", "独居日联系率", "失能帮扶率"]
 

@@ -112,7 +112,9 @@ def test_the_like_for_like_wording_in_english(app, pages):
 def test_the_trend_marks_the_month_in_progress(app, pages):
     page = render(app, pages["/"].layout, place=QUANYECHANG, month="2026-11")
     figure = find(page, "overview-trend").figure
-    assert figure["layout"]["xaxis"]["ticktext"][-1] == "2026-11<br>截至 10 日"
+    assert figure["layout"]["annotations"][-1]["text"] == "截至 10 日"
+    open_point = [trace for trace in figure["data"] if trace.get("marker", {}).get("color") == "white"][0]
+    assert "上月同期 20.0%" in open_point["hovertemplate"]  # October to the 10th: 1 of 5
     assert "2026-11 截至 10 日, 尚未结束 (空心点、虚线)" in " ".join(texts(page))
 
 
