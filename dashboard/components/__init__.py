@@ -19,6 +19,8 @@ KPI_RATES = ("visit_rate_home", "visit_rate_any", "daily_contact_rate", "help_ra
 # Counts read 133,087 (grouped, right-aligned); row numbers and ages stay as they are.
 COUNT_FORMAT = {"valueFormatter": {"function": "params.value == null ? '' : d3.format(',')(params.value)"},
                 "type": "rightAligned"}
+# Columns whose longest values may be off the first page that AG Grid sizes the columns by.
+MIN_WIDTHS = {"status": 210}
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
@@ -56,6 +58,7 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
     column_defs = [{"field": field, "headerName": header, "filter": True, "sortable": True, "resizable": True}
                    | ({"pinned": "left"} if index == 0 else {})
                    | (COUNT_FORMAT if field.endswith("_count") or field.startswith("rows_") else {})
+                   | ({"minWidth": MIN_WIDTHS[field]} if field in MIN_WIDTHS else {})
                    for index, (field, header) in enumerate(columns)]
     shown = frame.head(limit)
     grid = dag.AgGrid(
