@@ -44,7 +44,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "change_pp_same_day": ("与上月同期相比 {change:+.1f} 个百分点", "{change:+.1f} pp vs the same day last month"),
     "change_none_same_day": ("与上月同期持平", "Same as the same day last month"),
     "count_change": ("较上月 {change:+,}", "{change:+,} vs last month"),
-    "count_change_same_day": ("较上月同期 {change:+,}", "{change:+,} vs the same day last month"),
+    "count_change_same_day": ("较上月同期 {change:+,}", "{change:+,} vs same day"),
+    "count_none": ("与上月持平", "no change"),
+    "count_none_same_day": ("与上月同期持平", "no change vs same day"),
     "in_progress_note": ("本月尚未结束 (数据截至 {day}): 各项变化均与上月同期 (截至 {previous}) 相比",
                          "This month is in progress (data to {day}): every change compares with last month"
                          " to the same day ({previous})"),

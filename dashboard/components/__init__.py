@@ -156,7 +156,7 @@ def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_li
 
 
 def _count_change(change: int, suffix: str, lang: str) -> str:
-    return t(f"count_change{suffix}", lang, change=change) if change else t(f"change_none{suffix}", lang)
+    return t(f"count_change{suffix}", lang, change=change) if change else t(f"count_none{suffix}", lang)
 
 
 def _date(value) -> dt.date:
