@@ -48,6 +48,11 @@ class PageState:
         return dt.date.fromisoformat(self.month + "-01")
 
     @property
+    def in_progress(self) -> bool:
+        """Counted to a day before the month's last: compared with last month as of the same day."""
+        return queries.in_progress(self.month_start, self.as_of)
+
+    @property
     def data_date(self) -> dt.date:
         return pd.Timestamp(self.months["as_of"].max()).date()
 

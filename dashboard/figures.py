@@ -14,7 +14,7 @@ import pandas as pd
 from plotly.colors import sample_colorscale
 
 from dashboard.i18n import t, value_label
-from dashboard.queries import RATES
+from dashboard.queries import RATES, in_progress
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 RATE_COLOURS = [[0.0, "#b2182b"], [0.5, "#f4a582"], [0.85, "#fddbc7"], [0.97, "#a6dba0"], [1.0, "#1b7837"]]
@@ -166,25 +166,66 @@ def ranked_bars(places: pd.DataFrame, rate: str, title: str, lang: str = "zh") -
     return {"data": data, "layout": layout}
 
 
-def trend_figure(history: pd.DataFrame, title: str, lang: str = "zh") -> dict:
-    """The four rates month by month against the 100% target; missing months stay gaps."""
+def in_progress_day(history: pd.DataFrame) -> int | None:
+    """The day its last month is counted to, when that month is still in progress."""
+    if history.empty:
+        return None
+    last = history.iloc[-1]
+    as_of = pd.Timestamp(last["as_of"]).date()
+    return as_of.day if in_progress(pd.Timestamp(last["month_start"]).date(), as_of) else None
+
+
+def trend_figure(history: pd.DataFrame, title: str, lang: str = "zh", same_day_before: pd.DataFrame | None = None
+                 ) -> dict:
+    """The four rates month by month against the 100% target; missing months stay gaps.
+
+    A month in progress is drawn apart (open marker, dashed line to it, "截至 28 日" at its foot and in
+    its hover, with last month's rate to the same day from `same_day_before`): 28 days of a month are
+    not a fall from the whole of the one before.
+    """
+    months = list(history["month"])
+    day = in_progress_day(history)
+    done = len(months) - 1 if day else len(months)  # complete months, drawn solid
+    partial = t("in_progress_day", lang, day=day) if day else ""
     data = []
     for rate, colour in SERIES_COLOURS.items():
         numerator, denominator = RATES[rate]
+        values = [None if pd.isna(r) else round(float(r) * 100, 1) for r in history[rate]]
+        counts = [[int(n), int(d)] for n, d in zip(history[numerator], history[denominator], strict=True)]
+        hover = "%{x} %{y:.1f}% (%{customdata[0]:,}/%{customdata[1]:,})<extra>" + t(rate, lang) + "</extra>"
         data.append({
-            "type": "scatter", "mode": "lines+markers", "name": t(rate, lang), "x": list(history["month"]),
-            "y": [None if pd.isna(r) else round(float(r) * 100, 1) for r in history[rate]],
-            "line": {"color": colour, "width": 2},
-            "customdata": [[int(n), int(d)] for n, d in zip(history[numerator], history[denominator], strict=True)],
-            "hovertemplate": "%{x} %{y:.1f}% (%{customdata[0]:,}/%{customdata[1]:,})<extra>" + t(rate, lang)
-            + "</extra>",
+            "type": "scatter", "mode": "lines+markers", "name": t(rate, lang), "legendgroup": rate,
+            "x": months[:done], "y": values[:done], "line": {"color": colour, "width": 2},
+            "customdata": counts[:done], "hovertemplate": hover,
         })
+        if day:
+            data.append({  # the dashed step into the month in progress: no hover of its own
+                "type": "scatter", "mode": "lines", "legendgroup": rate, "showlegend": False, "hoverinfo": "skip",
+                "x": months[-2:], "y": values[-2:], "line": {"color": colour, "width": 2, "dash": "dot"},
+            })
+            data.append({
+                "type": "scatter", "mode": "markers", "legendgroup": rate, "showlegend": False,
+                "x": months[-1:], "y": values[-1:], "customdata": counts[-1:],
+                "marker": {"color": "white", "size": 9, "symbol": "circle", "line": {"color": colour, "width": 2}},
+                "hovertemplate": hover.replace("%{x}", "%{x} " + partial).replace(
+                    "<extra>", _same_day_text(same_day_before, rate, lang) + "<extra>"),
+            })
     lowest = min((history[r].astype(float).min() for r in SERIES_COLOURS), default=0.8)
     floor = 80 if pd.isna(lowest) else max(math.floor(lowest * 100 / 5) * 5 - 5, 0)
     shape, note = _target_line("y", lang)
-    layout = _layout(title, 340, shapes=[shape], annotations=[note], xaxis=_axis(type="category"),
+    notes = [note]
+    if day:  # at the foot of the open point: tick labels get thinned out on a phone, this does not
+        notes.append({"xref": "x", "yref": "paper", "x": months[-1], "y": 0, "xanchor": "right", "yanchor": "bottom",
+                      "showarrow": False, "text": partial, "font": {"size": 11, "color": TARGET_COLOUR}})
+    layout = _layout(title, 340, shapes=[shape], annotations=notes, xaxis=_axis(type="category"),
                      yaxis=_axis(range=[floor, 102], ticksuffix="%"), legend={"orientation": "h", "y": -0.15})
     return {"data": data, "layout": layout}
+
+
+def _same_day_text(same_day_before: pd.DataFrame | None, rate: str, lang: str) -> str:
+    if same_day_before is None or same_day_before.empty or pd.isna(same_day_before[rate].iloc[-1]):
+        return ""
+    return "<br>" + t("same_day_before", lang, rate=float(same_day_before[rate].iloc[-1]) * 100)
 
 
 def category_bars(categories: pd.DataFrame, title: str, lang: str = "zh") -> dict:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 LANGUAGES = ("zh", "en")
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -26,6 +28,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_rows": ("没有符合条件的记录", "No rows"),
     "display_limit": ("仅显示最紧急的前 {shown:,} 人, 共 {count:,} 人; 导出 Excel 或 CSV 可得全部名单",
                       "Showing the {shown:,} most urgent of {count:,}; export to Excel or CSV for all"),
+    "display_limit_rows": ("仅显示前 {shown:,} 行, 共 {count:,} 行; 导出 Excel 或 CSV 可得全部",
+                           "Showing the first {shown:,} of {count:,} rows; export to Excel or CSV for all"),
     # rates and counts
     "visit_rate_home": ("月探访率 (上门)", "Monthly home-visit rate"),
     "visit_rate_any": ("月探访率 (任意方式)", "Monthly visit rate (any method)"),
@@ -37,6 +41,19 @@ STRINGS: dict[str, tuple[str, str]] = {
     "change_pp": ("较上月 {change:+.1f} 个百分点", "{change:+.1f} pp vs last month"),
     "no_change": ("上月无可比数据", "No previous month to compare"),
     "change_none": ("与上月持平", "Same as last month"),
+    "change_pp_same_day": ("与上月同期相比 {change:+.1f} 个百分点", "{change:+.1f} pp vs the same day last month"),
+    "change_none_same_day": ("与上月同期持平", "Same as the same day last month"),
+    "count_change": ("较上月 {change:+,}", "{change:+,} vs last month"),
+    "count_change_same_day": ("较上月同期 {change:+,}", "{change:+,} vs same day"),
+    "count_none": ("与上月持平", "no change"),
+    "count_none_same_day": ("与上月同期持平", "no change vs same day"),
+    "in_progress_note": ("本月尚未结束 (数据截至 {day}): 各项变化均与上月同期 (截至 {previous}) 相比",
+                         "This month is in progress (data to {day}): every change compares with last month"
+                         " to the same day ({previous})"),
+    "in_progress_day": ("截至 {day} 日", "to day {day}"),
+    "same_day_before": ("上月同期 {rate:.1f}%", "Same day last month {rate:.1f}%"),
+    "trend_in_progress_note": ("{month} 截至 {day} 日, 尚未结束 (空心点、虚线)",
+                               "{month} is counted to day {day}, still in progress (open marker, dashed line)"),
     "special_count": ("特殊困难老人", "Special-difficulty elders"),
     "declined_count": ("不同意探访", "Declined visits"),
     "overdue_count": ("逾期未访", "Overdue"),
@@ -76,6 +93,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status_overdue": ("逾期", "Overdue"),
     "status_not_visited": ("本月未访", "Not visited this month"),
     "status_ok": ("已访", "Visited"),
+    "status_exited": ("已退出 ({date})", "Left ({date})"),
     # overdue page
     "overdue_title": ("逾期和本月未访名单", "Overdue and not-yet-visited elders"),
     "filter_category": ("类别", "Category"),
@@ -116,6 +134,40 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_roster_date": ("底册日期", "Roster date"),
     "col_contacts_file": ("当前联系人表", "Current contact list"),
     "col_contacts_date": ("联系人表日期", "Contact list date"),
+    "warnings_title": ("各街道导入警告 (按类型)", "Load warnings per street and kind"),
+    "unknown_values_title": ("未识别的值 (按出现次数)", "Unrecognised values, most frequent first"),
+    "unknown_values_hint": ("在映射文件 etl/mappings/values.csv 中为一个值加一行 (字段,标准值,原值), 下次导入即可识别",
+                            "One line in etl/mappings/values.csv (field,value,synonym) makes a value known"
+                            " from the next load"),
+    "findings_title": ("底数不清: 底册属性与类别标注矛盾的老人 (已打码)",
+                       "Roster findings: attributes that contradict the marking (masked)"),
+    "findings_hint": ("按街道标注计算; 请街道核实底册并更正 (如居住情况为独居却未标注独居)",
+                      "Counted as marked; the street should check and correct its roster"
+                      " (e.g. living alone but not marked 独居)"),
+    "no_street": ("(未定位到街道)", "(no street)"),
+    "col_code": ("警告类型", "Kind"),
+    "col_file_count": ("文件数", "Files"),
+    "col_field": ("字段", "Field"),
+    "col_value": ("未识别的值", "Value"),
+    "col_occurrence_count": ("出现次数", "Occurrences"),
+    "col_streets": ("涉及街道", "Streets"),
+    "col_finding": ("问题", "Finding"),
+    "warning_unknown_value": ("未识别的值", "Unrecognised value"),
+    "warning_contradiction": ("属性与标注矛盾", "Attributes contradict the marking"),
+    "warning_birth_date_mismatch": ("出生日期与身份证号不符", "Birth date differs from the ID number"),
+    "warning_invalid_phone": ("电话号码无效", "Invalid phone number"),
+    "warning_exit_without_date": ("已退出但无变动日期", "Left, without a date"),
+    "warning_other": ("其他", "Other"),
+    "field_category": ("类别", "Category"),
+    "field_living": ("居住情况", "Living arrangement"),
+    "field_disability": ("失能程度", "Disability"),
+    "field_consent": ("是否同意探访", "Consent"),
+    "field_status": ("人员状态", "Status"),
+    "field_risk_level": ("风险等级", "Risk level"),
+    "field_sex": ("性别", "Sex"),
+    "field_method": ("探访方式", "Visit method"),
+    "field_outcome": ("探访结果", "Visit outcome"),
+    "field_yes_no": ("是/否", "Yes/no"),
     "kind_roster": ("底册", "Roster"),
     "kind_visits": ("探访记录", "Visits"),
     "kind_contacts": ("联系人情况表", "Contacts"),
@@ -148,6 +200,26 @@ GRID_LOCALE_ZH = {
 def grid_locale(lang: str) -> dict[str, str]:
     """AG Grid's own words (pagination, filters) in the page's language."""
     return GRID_LOCALE_ZH if lang == "zh" else {}
+
+
+def warning_label(code: str | float | None, lang: str = "zh") -> str:
+    """A warning's kind in words; a code this version does not know is shown as it is."""
+    if not isinstance(code, str):  # warnings stored before codes (null, or NaN from pandas)
+        return t("warning_other", lang)
+    return t(f"warning_{code}", lang) if f"warning_{code}" in STRINGS else code
+
+
+def field_label(field: str | None, lang: str = "zh") -> str:
+    """A field in words, with its name in the mappings file: 类别 (category)."""
+    if not isinstance(field, str):
+        return ""
+    key = f"field_{field}"
+    return f"{t(key, lang)} ({field})" if key in STRINGS else field
+
+
+def day_label(date: dt.date, lang: str = "zh") -> str:
+    """11月28日 / 28 Nov."""
+    return f"{date.month}月{date.day}日" if lang == "zh" else f"{date.day} {date:%b}"
 
 
 def value_label(value: str | None, lang: str = "zh") -> str:

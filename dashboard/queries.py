@@ -65,6 +65,10 @@ class Reader:
         with self.cursor() as cursor:
             return cursor.execute(query, _used(query, params)).fetchall()
 
+    def recomputed(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
+        """The stored data with one month recomputed at `as_of` (see Warehouse.as_of)."""
+        raise NotImplementedError
+
 
 class Warehouse(Reader):
     """Read-only access that follows the file: a load swaps in a new file, readers re-attach to it.
@@ -132,6 +136,9 @@ class Warehouse(Reader):
                 self._as_of_views[key] = name
             return AsOfView(self, self._as_of_views[key])
 
+    def recomputed(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
+        return self.as_of(month_start, as_of)
+
 
 class AsOfView(Reader):
     def __init__(self, warehouse: Warehouse, schema: str):
@@ -142,6 +149,10 @@ class AsOfView(Reader):
         with self.warehouse.cursor() as cursor:
             cursor.execute(f"set search_path = '{self.schema}.main,warehouse.main'")
             yield cursor
+
+    def recomputed(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
+        """Another month recomputed: from the stored data, not from this view's month."""
+        return self.warehouse.as_of(month_start, as_of)
 
 
 def _used(query: str, params: dict | None) -> dict:
@@ -221,6 +232,18 @@ def months(wh: Reader) -> pd.DataFrame:
     return wh.frame("select month, month_start, as_of from month_frame order by month_start desc")
 
 
+def in_progress(month_start: dt.date, as_of: dt.date) -> bool:
+    """A month counted to a day before its last: its changes are compared like for like."""
+    next_month = (month_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+    return as_of < next_month - dt.timedelta(days=1)
+
+
+def same_day_last_month(as_of: dt.date) -> dt.date:
+    """The same day of the month before, clamped to its length (30 March -> 28 February)."""
+    previous_end = as_of.replace(day=1) - dt.timedelta(days=1)
+    return previous_end.replace(day=min(as_of.day, previous_end.day))
+
+
 # --- figures per place -----------------------------------------------------------------------
 
 
@@ -247,6 +270,24 @@ def place_months(wh: Reader, target: Place, scope: str = ALL, until: str | None 
         params | {"scope": scope, "last": last, "until": until},
     )
     return frame.iloc[::-1].reset_index(drop=True)
+
+
+def previous_month(wh: Reader, target: Place, scope: str, month: str, as_of: dt.date) -> pd.DataFrame:
+    """The month before `month` to compare it with (one row; none before the records begin).
+
+    For a month in progress it is recomputed as of the same day, so that 28 days of November are
+    compared with the first 28 days of October, not with all of it.
+    """
+    month_start = dt.date.fromisoformat(month + "-01")
+    previous_start = (month_start - dt.timedelta(days=1)).replace(day=1)
+    previous = f"{previous_start:%Y-%m}"
+    stored = place_months(wh, target, scope, until=previous, last=1)
+    if stored.empty or stored["month"].iloc[-1] != previous:
+        return stored.iloc[0:0]
+    same_day = same_day_last_month(as_of)
+    if not in_progress(month_start, as_of) or same_day >= pd.Timestamp(stored["as_of"].iloc[-1]).date():
+        return stored
+    return place_months(wh.recomputed(previous_start, same_day), target, scope, until=previous, last=1)
 
 
 def children_month(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:
@@ -300,9 +341,12 @@ PEOPLE_COLUMNS = """
     m.elder_name_masked as name, m.id_number_masked as id_number, m.phone_masked as phone,
     s.short_name as street, c.short_name as community, m.age,
     list_sort(m.categories || case when m.is_aged then ['高龄'] else [] end) as categories, m.risk_level,
-    m.last_visit_date, m.last_visit_method, m.last_home_visit_date, m.due_date, m.overdue_days,
+    m.last_visit_date, m.last_visit_method, m.last_home_visit_date,
+    -- someone who left is due for nothing: no due date, no overdue days
+    case when m.is_active_at_as_of then m.due_date end as due_date,
+    case when m.is_active_at_as_of then m.overdue_days end as overdue_days,
     m.is_overdue, m.is_not_visited_this_month, m.has_open_problem, m.last_visit_outcome, m.consent,
-    m.is_eligible_home, m.visited_home"""
+    m.is_eligible_home, m.visited_home, m.exited_in_month as has_left, m.exit_date"""
 # The column of elder_months that holds a place of each level: one column compared, so that
 # DuckDB can skip the row groups of other places (elder_months is stored sorted by place).
 PLACE_COLUMN = {"district": "m.district_code", "street": "m.street_code", "community": "m.community_code"}
@@ -331,7 +375,8 @@ def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list
         join place_tree s on s.code = m.street_code
         join place_tree c on c.code = m.community_code
         where f.month = $month and {IN_SCOPE} and {" and ".join(f"({w})" for w in where)}
-        order by case m.risk_level when '高' then 1 when '中' then 2 else 3 end, m.overdue_days desc,
+        order by m.exited_in_month, case m.risk_level when '高' then 1 when '中' then 2 else 3 end,
+                 m.overdue_days desc,
                  m.is_not_visited_this_month desc, s.code, c.code, m.elder_name_masked
         limit $limit""",
         {"code": target.code, "month": month, "scope": scope, "category": category, "risk": list(risk),
@@ -359,5 +404,54 @@ def freshness(wh: Reader, scope: str = ALL) -> pd.DataFrame:
                    f.contacts_file, f.contacts_date
         from street_freshness f join place_tree t on t.code = f.street_code
         where {IN_SCOPE} order by f.street_code""",
+        {"scope": scope},
+    )
+
+
+# Load warnings are placed by their community, else their street; those about a whole file have
+# neither and are shown only to a user who may see everything.
+WARNING_PLACES = """
+        from load_warnings w
+        left join place_tree t on t.code = coalesce(w.community_code, w.street_code)
+        left join place_tree s on s.code = t.street_code"""
+
+
+def warning_counts(wh: Reader, scope: str = ALL) -> pd.DataFrame:
+    """Warnings per street and kind, streets in code order, the commonest kind first."""
+    return wh.frame(
+        f"""select s.name as street_name, w.code, count(*) as warning_count,
+                   count(distinct w.load_id) as file_count
+        {WARNING_PLACES}
+        where {IN_SCOPE}
+        group by s.code, s.name, w.code
+        order by s.code nulls last, warning_count desc, w.code nulls last""",
+        {"scope": scope},
+    )
+
+
+def unknown_values(wh: Reader, scope: str = ALL) -> pd.DataFrame:
+    """Values no mapping recognised, the most frequent first: each is one line to add to a mappings file."""
+    return wh.frame(
+        f"""select w.field, w.value, count(*) as occurrence_count, count(distinct w.load_id) as file_count,
+                   array_to_string(list_sort(list_distinct(list(s.name))), '、') as streets
+        {WARNING_PLACES}
+        where w.code = 'unknown_value' and {IN_SCOPE}
+        group by w.field, w.value
+        order by occurrence_count desc, w.field, w.value""",
+        {"scope": scope},
+    )
+
+
+def roster_findings(wh: Reader, scope: str = ALL) -> pd.DataFrame:
+    """底数不清: elders on current rosters whose attributes contradict their marking (masked)."""
+    return wh.frame(
+        f"""select s.name as street_name, c.short_name as community, f.elder_name_masked as name,
+                   f.id_number_masked as id_number, f.finding, f.file_name, f.row_number
+        from roster_findings f
+        join place_tree t on t.code = f.community_code
+        join place_tree s on s.code = f.street_code
+        join place_tree c on c.code = f.community_code
+        where {IN_SCOPE}
+        order by f.street_code, f.community_code, f.row_number""",
         {"scope": scope},
     )

@@ -10,7 +10,7 @@ import pyarrow as pa
 from openpyxl import Workbook
 
 from dashboard import queries
-from dashboard.i18n import t, value_label
+from dashboard.i18n import field_label, t, value_label, warning_label
 
 # Who, where and how urgent first: that is what staff planning visits read, often on a phone.
 PEOPLE_COLUMNS = ("name", "street", "community", "risk_level", "status", "overdue_days", "last_home_visit_date",
@@ -20,6 +20,9 @@ LOAD_COLUMNS = ("file_name", "kind", "loaded_at", "rows_read", "rows_loaded", "r
 REJECT_COLUMNS = ("file_name", "sheet_name", "row_number", "reason")
 FRESHNESS_COLUMNS = ("street_name", "latest_visit_date", "visit_count", "roster_file", "roster_date",
                      "contacts_file", "contacts_date")
+WARNING_COLUMNS = ("street_name", "code", "warning_count", "file_count")
+UNKNOWN_VALUE_COLUMNS = ("field", "value", "occurrence_count", "streets", "file_count")
+FINDING_COLUMNS = ("street_name", "community", "name", "id_number", "finding", "file_name", "row_number")
 
 
 # Rows sent to a table on screen; the export always has every row.
@@ -42,12 +45,19 @@ def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
+def _status(overdue: bool, not_visited: bool, has_left: bool, exit_date, lang: str) -> str:
+    if has_left:
+        return t("status_exited", lang, date=f"{exit_date:%Y-%m-%d}")
+    return "、".join([t("status_overdue", lang)] * bool(overdue)
+                    + [t("status_not_visited", lang)] * bool(not_visited)) or t("status_ok", lang)
+
+
 def people_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Masked people with their status, in the display order of the work list."""
-    status = ["、".join([t("status_overdue", lang)] * bool(overdue)
-                       + [t("status_not_visited", lang)] * bool(not_visited)) or t("status_ok", lang)
-              for overdue, not_visited in zip(frame["is_overdue"], frame["is_not_visited_this_month"], strict=True)]
+    """Masked people with their status, in the display order of the work list; who left says when."""
+    status = [_status(*flags, lang) for flags in zip(frame["is_overdue"], frame["is_not_visited_this_month"],
+                                                      frame["has_left"], frame["exit_date"], strict=True)]
     shown = frame.assign(
+        overdue_days=frame["overdue_days"].astype("Int64"),  # blank, not NaN or 12.0, for those who left
         categories=["、".join(value_label(c, lang) for c in cats) for cats in frame["categories"]],
         risk_level=[value_label(r, lang) for r in frame["risk_level"]],
         last_visit_method=[value_label(m, lang) for m in frame["last_visit_method"]],
@@ -80,6 +90,17 @@ def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, 
         return queries.rejects(wh, limit=1_000_000)[list(REJECT_COLUMNS)], "拒收的行"
     if kind == "freshness":
         return _dates_as_text(queries.freshness(wh, scope)[list(FRESHNESS_COLUMNS)]), "数据新鲜度"
+    if kind == "warnings":
+        frame = queries.warning_counts(wh, scope)
+        frame["street_name"] = frame["street_name"].fillna(t("no_street", lang))
+        frame["code"] = [warning_label(code, lang) for code in frame["code"]]
+        return frame[list(WARNING_COLUMNS)], "导入警告"
+    if kind == "unknown_values":
+        frame = queries.unknown_values(wh, scope)
+        frame["field"] = [field_label(field, lang) for field in frame["field"]]
+        return frame[list(UNKNOWN_VALUE_COLUMNS)], "未识别的值"
+    if kind == "findings":
+        return queries.roster_findings(wh, scope)[list(FINDING_COLUMNS)], "底数不清"
     raise ValueError(f"unknown table {kind}")
 
 
@@ -103,4 +124,5 @@ def to_file(frame: pd.DataFrame, columns: tuple[str, ...], lang: str, file_forma
 
 
 COLUMNS = {"people": PEOPLE_COLUMNS, "loads": LOAD_COLUMNS, "rejects": REJECT_COLUMNS,
-           "freshness": FRESHNESS_COLUMNS}
+           "freshness": FRESHNESS_COLUMNS, "warnings": WARNING_COLUMNS, "unknown_values": UNKNOWN_VALUE_COLUMNS,
+           "findings": FINDING_COLUMNS}

@@ -258,10 +258,10 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
             if count:
                 file_warnings.append(f"{where}{count} 行在表头以外的列中还有内容, 未导入")
     if file_warnings:
-        con.executemany("insert into load_warnings values (?, ?, null, ?)",
+        con.executemany("insert into load_warnings (load_id, file_name, message) values (?, ?, ?)",
                         [(load_id, file_name, message) for message in file_warnings])
     con.execute(
-        """insert into load_warnings
+        """insert into load_warnings (load_id, file_name, row_number, message)
         select $load_id, $file, row_number, unnest(warnings) from staged
         where reject_reason is null and len(warnings) > 0""",
         {"load_id": load_id, "file": file_name},

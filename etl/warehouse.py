@@ -37,6 +37,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("risk_months", "table"),
     ("place_changes", "table"),
     ("street_freshness", "table"),
+    ("roster_findings", "table"),
     ("load_history", "view"),
     ("rejected_rows", "view"),
 )

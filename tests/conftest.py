@@ -32,33 +32,50 @@ class MartWarehouse:
     def __init__(self, con: duckdb.DuckDBPyConnection):
         self.con = con
         self._rows = itertools.count(1)
+        self.roster_row_numbers: dict[tuple[int, str], int] = {}
         for load_id, kind in ((1, "roster"), (2, "visits"), (3, "contacts")):
             con.execute(
                 "insert into loads values (?, ?, ?, ?, null, 1, '2026-01-01', 'loaded', 0, 0, 0, 0, now(), 0)",
                 [load_id, f"{kind}.csv", f"sha-{kind}", kind],
             )
 
-    def snapshot(self, report_date: str | None) -> int:
-        """A newer roster load (填报日期 `report_date`): elder(..., load=) lists people in it."""
+    def load(self, kind: str = "roster", report_date: str | None = None, file_name: str | None = None) -> int:
+        """Another loaded file; returns its load_id."""
         load_id = self.con.execute("select max(load_id) + 1 from loads").fetchall()[0][0]
         self.con.execute(
-            "insert into loads values (?, ?, ?, 'roster', null, 1, ?, 'loaded', 0, 0, 0, 0, now(), 0)",
-            [load_id, f"roster-{load_id}.csv", f"sha-{load_id}", report_date],
+            "insert into loads values (?, ?, ?, ?, null, 1, ?, 'loaded', 0, 0, 0, 0, now(), 0)",
+            [load_id, file_name or f"{kind}-{load_id}.csv", f"sha-{load_id}", kind, report_date],
         )
         return load_id
 
     def elder(self, id_number: str, *categories: str, community: str = HUAYUANLU, consent: str | None = None,
               status: str = "在册", change_date: str | None = None, reg_date: str | None = None,
-              risk_level: str | None = None, name: str = "测试", load: int = 1) -> str:
-        street = self.con.execute("select parent_code from divisions where code = ?", [community]).fetchall()[0][0]
+              risk_level: str | None = None, name: str = "测试", load_id: int = 1) -> str:
+        street = self.street_of(community)
+        row_number = next(self._rows)
+        self.roster_row_numbers[load_id, id_number] = row_number
         self.con.execute(
             """insert into roster_rows (load_id, row_number, id_number, elder_name, sex, birth_date, district_code,
                    street_code, community_code, categories, consent, status, change_date, reg_date, risk_level)
                values (?, ?, ?, ?, '男', cv_id_birth_date(?), ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [load, next(self._rows), id_number, name, id_number, HEPING, street, community, list(categories),
+            [load_id, row_number, id_number, name, id_number, HEPING, street, community, list(categories),
              consent, status, change_date, reg_date, risk_level],
         )
         return id_number
+
+    def street_of(self, community: str) -> str:
+        return self.con.execute("select parent_code from divisions where code = ?", [community]).fetchall()[0][0]
+
+    def warning(self, code: str, message: str, *, id_number: str | None = None, load_id: int = 1,
+                field: str | None = None, value: str | None = None, community: str | None = HUAYUANLU) -> None:
+        """A load warning; about the roster row of `id_number` when given."""
+        row_number = self.roster_row_numbers[load_id, id_number] if id_number else next(self._rows)
+        file_name = self.con.execute("select file_name from loads where load_id = ?", [load_id]).fetchall()[0][0]
+        self.con.execute(
+            "insert into load_warnings values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [load_id, file_name, row_number, message, code, field, value,
+             self.street_of(community) if community else None, community],
+        )
 
     def visit(self, id_number: str | None, when: str, method: str = "上门", outcome: str = "正常",
               name: str | None = None, community: str | None = None) -> None:
@@ -121,13 +138,17 @@ def demo_settings(demo_build):
     return demo_build[0]
 
 
-@pytest.fixture
-def mart_warehouse(request) -> MartWarehouse:
-    config_text = getattr(request, "param", None) or default_config_text()
-    con = duckdb.connect()
+def new_mart_warehouse(con: duckdb.DuckDBPyConnection, config_text: str | None = None) -> MartWarehouse:
+    """An empty warehouse on `con` (in memory, or a file that screens can then open) with Heping's geography."""
     con.execute(sql("schema"))
     prepare(con)
-    write_config(con, parse_config(config_text))
+    write_config(con, parse_config(config_text or default_config_text()))
     write_divisions(con, geography.reference_divisions(), geography.division_aliases())
-    yield MartWarehouse(con)
+    return MartWarehouse(con)
+
+
+@pytest.fixture
+def mart_warehouse(request) -> MartWarehouse:
+    con = duckdb.connect()
+    yield new_mart_warehouse(con, getattr(request, "param", None))
     con.close()

@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
 from dashboard import queries
-from dashboard.i18n import grid_locale, t
+from dashboard.i18n import day_label, grid_locale, t
 from dashboard.queries import Place
 from dashboard.tables import DISPLAY_LIMIT, records
 from dashboard.urls import carried, href
 
 KPI_RATES = ("visit_rate_home", "visit_rate_any", "daily_contact_rate", "help_rate")
+# Counts read 133,087 (grouped, right-aligned); row numbers and ages stay as they are.
+COUNT_FORMAT = {"valueFormatter": {"function": "params.value == null ? '' : d3.format(',')(params.value)"},
+                "type": "rightAligned"}
+# Columns whose longest values may be off the first page that AG Grid sizes the columns by.
+MIN_WIDTHS = {"status": 210}
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
@@ -44,11 +51,15 @@ def make_chart(chart_id: str, figure, filename: str, lang: str, note: str | None
 
 
 def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]], export_query: dict | None,
-               lang: str, height: int = 520, total: int | None = None, limit: int = DISPLAY_LIMIT) -> html.Div:
+               lang: str, height: int = 520, total: int | None = None, limit: int = DISPLAY_LIMIT,
+               limit_note: str = "display_limit") -> html.Div:
     """An AG Grid table of at most `limit` rows (of `total`); Excel and CSV exports are built on the
-    server from the same query and have every row."""
+    server from the same query and have every row. `limit_note` says so (people, or rows)."""
     column_defs = [{"field": field, "headerName": header, "filter": True, "sortable": True, "resizable": True}
-                   | ({"pinned": "left"} if index == 0 else {}) for index, (field, header) in enumerate(columns)]
+                   | ({"pinned": "left"} if index == 0 else {})
+                   | (COUNT_FORMAT if field.endswith("_count") or field.startswith("rows_") else {})
+                   | ({"minWidth": MIN_WIDTHS[field]} if field in MIN_WIDTHS else {})
+                   for index, (field, header) in enumerate(columns)]
     shown = frame.head(limit)
     grid = dag.AgGrid(
         id=table_id, rowData=records(shown), columnDefs=column_defs, columnSize="autoSize",
@@ -68,7 +79,7 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
         ], className="table-downloads")]
     total = len(frame) if total is None else total
     if total > len(shown):
-        exports.append(html.Div(t("display_limit", lang, shown=len(shown), count=total),
+        exports.append(html.Div(t(limit_note, lang, shown=len(shown), count=total),
                                 className="chart-note", id=f"{table_id}-limit"))
     return html.Div([*exports, grid])
 
@@ -102,9 +113,11 @@ def level_name(level: str, lang: str) -> str:
     return t(f"level_{level}", lang) if level in ("district", "street", "community") else ""
 
 
-def make_kpis(history: pd.DataFrame, lang: str) -> dbc.Row:
-    current = history.iloc[-1]
-    previous = history.iloc[-2] if len(history) > 1 else None
+def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_like: bool = False) -> html.Div:
+    """The rates against 100% and the counts, each with its change from `previous` (a month's row of
+    place_months, or none); `like_for_like` when that month is counted to the same day as this one."""
+    before = previous.iloc[-1] if len(previous) else None
+    suffix = "_same_day" if like_for_like else ""
     cards = []
     for rate in KPI_RATES:
         numerator, denominator = queries.RATES[rate]
@@ -115,20 +128,36 @@ def make_kpis(history: pd.DataFrame, lang: str) -> dbc.Row:
             shown = f"{value:.1%}"
             detail = t("of_target", lang, numerator=int(current[numerator]), denominator=int(current[denominator]))
             tone = "success" if value >= 0.995 else "warning" if value >= 0.9 else "danger"
-        before = None if previous is None else previous[rate]
-        if pd.isna(value) or before is None or pd.isna(before):
+        earlier = None if before is None else before[rate]
+        if pd.isna(value) or earlier is None or pd.isna(earlier):
             change = t("no_change", lang)
-        elif abs(value - before) < 0.0005:
-            change = t("change_none", lang)
+        elif abs(value - earlier) < 0.0005:
+            change = t(f"change_none{suffix}", lang)
         else:
-            change = t("change_pp", lang, change=(value - before) * 100)
+            change = t(f"change_pp{suffix}", lang, change=(value - earlier) * 100)
         cards.append(dbc.Col(make_kpi_card(t(rate, lang), shown, f"{detail} · {t('target', lang)}", change,
                                            f"kpi-{rate}", tone), xs=12, sm=6, xl=2))
     counts = html.Div([
         html.Div([html.Span(t(key, lang), className="count-label"),
-                  html.Span(t("people_unit", lang, count=int(current[key])), className="count-value")],
+                  html.Span([t("people_unit", lang, count=int(current[key])),
+                             *([html.Span(_count_change(int(current[key] - before[key]), suffix, lang),
+                                          className="count-change")] if before is not None else [])],
+                            className="count-value")],
                  className="count-row", id=f"count-{key}")
         for key in ("special_count", "declined_count", "overdue_count", "not_visited_count")
     ])
     cards.append(dbc.Col(dbc.Card(dbc.CardBody(counts), className="kpi-card h-100"), xs=12, xl=4))
-    return dbc.Row(cards, className="g-3")
+    rows = [dbc.Row(cards, className="g-3")]
+    if like_for_like and before is not None:
+        rows.append(html.Div(t("in_progress_note", lang, day=day_label(_date(current["as_of"]), lang),
+                               previous=day_label(_date(before["as_of"]), lang)),
+                             className="chart-note mt-1", id="kpi-like-for-like"))
+    return html.Div(rows)
+
+
+def _count_change(change: int, suffix: str, lang: str) -> str:
+    return t(f"count_change{suffix}", lang, change=change) if change else t(f"count_none{suffix}", lang)
+
+
+def _date(value) -> dt.date:
+    return pd.Timestamp(value).date()

@@ -1,4 +1,4 @@
-"""数据 Data: what was loaded, what was rejected and why, how fresh each street's data is."""
+"""数据 Data: freshness per street, 底数不清 findings, warnings and unknown values, loads, rejected rows."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import dash
 from dash import html
 
 from dashboard import context, tables
-from dashboard.components import make_table
+from dashboard.components import make_message, make_table
 from dashboard.i18n import t
 
 dash.register_page(__name__, path="/data", title="探访关爱看板 · 数据")
@@ -17,15 +17,28 @@ def skeleton() -> html.Div:
     return html.Div()
 
 
+# table kind, title, a line that says what to do about it, height when it scrolls
+SECTIONS = (
+    ("freshness", "freshness_title", None, 300),
+    ("findings", "findings_title", "findings_hint", 360),
+    ("warnings", "warnings_title", None, 360),
+    ("unknown_values", "unknown_values_title", "unknown_values_hint", 360),
+    ("loads", "loads_title", None, 360),
+    ("rejects", "rejects_title", None, 420),
+)
+
+
 def layout(lang: str = "zh", **_query) -> html.Div:
     wh, scope = context.warehouse(), context.scope()
     sections = []
-    for kind, title, height in (("freshness", "freshness_title", 300), ("loads", "loads_title", 360),
-                                ("rejects", "rejects_title", 420)):
+    for kind, title, hint, height in SECTIONS:
         frame, _name = tables.build({"table": kind, "lang": lang}, wh, scope)
-        sections += [html.H5(t(title, lang), className="mt-4"),
-                     make_table(f"data-{kind}", frame, tables.headers(tables.COLUMNS[kind], lang),
-                                {"table": kind, "lang": lang}, lang, height=height)]
+        sections.append(html.H5(t(title, lang), className="mt-4"))
+        if hint:
+            sections.append(html.Div(t(hint, lang), className="chart-note mb-1"))
+        sections.append(make_table(f"data-{kind}", frame, tables.headers(tables.COLUMNS[kind], lang),
+                                   {"table": kind, "lang": lang}, lang, height=height, limit_note="display_limit_rows")
+                        if len(frame) else make_message(t("no_rows", lang), "light"))
     return html.Div([html.H4(t("data_title", lang)), *sections])
 
 

@@ -47,6 +47,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
         return dcc.Location(id="overview-to-community", href=href("/community", query), refresh="callback-nav")
     rate = rate if rate in queries.RATES else "visit_rate_home"
     history = queries.place_months(wh, target, scope, until=month)
+    previous = queries.previous_month(wh, target, scope, month, state.as_of)
     kids = queries.children_month(wh, target, month, scope)
     child_level = level_name(kids["level"].iloc[0], lang) if len(kids) else ""
     as_of = state.as_of
@@ -58,7 +59,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
                 html.Span(t("data_date", lang, date=as_of), className="data-date ms-3", id="data-date"),
             ], className="d-flex align-items-center"),
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
-        make_kpis(history, lang),
+        make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress),
         dbc.Row([
             dbc.Col(html.Div([
                 dbc.Label(t("map_colour_by", lang), className="me-2 mb-0"),
@@ -73,8 +74,10 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
                 f"{target.short_name}_{month}_{rate}_排名", lang, note=t("drill_hint", lang)), lg=5),
         ], className="g-3"),
         dbc.Row([
-            dbc.Col(make_chart("overview-trend", figures.trend_figure(history, t("trend_title", lang), lang),
-                               f"{target.short_name}_趋势", lang), lg=7),
+            dbc.Col(make_chart("overview-trend", figures.trend_figure(history, t("trend_title", lang), lang, previous),
+                               f"{target.short_name}_趋势", lang, note=t(
+                                   "trend_in_progress_note", lang, month=month, day=as_of.day)
+                               if state.in_progress else None), lg=7),
             dbc.Col(make_categories(wh, target, month, scope, history, lang), lg=5),
         ], className="g-3 mt-1"),
     ])

@@ -31,7 +31,12 @@ create table if not exists load_warnings (
     load_id    integer not null,
     file_name  varchar not null,
     row_number integer,               -- null for a warning about the whole file
-    message    varchar not null
+    message    varchar not null,
+    code       varchar,               -- machine code: unknown_value, contradiction, birth_date_mismatch, ...
+    field      varchar,               -- the standard column the warning is about
+    value      varchar,               -- the cell's value, masked where personal
+    street_code    varchar,
+    community_code varchar
 );
 
 create table if not exists roster_rows (

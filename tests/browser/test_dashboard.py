@@ -42,6 +42,16 @@ def test_every_page_renders_with_an_empty_console(page, server_url, path, ready,
     assert page.console_log == []
 
 
+def test_a_month_in_progress_is_compared_with_the_same_day_last_month(page, server_url):
+    # The test demo ends on 31 October; counted to the 28th, October is a month in progress, as the
+    # latest month of a demo built today (yesterday's data) is.
+    open_page(page, f"{server_url}/?month={MONTH}&as_of=2026-10-28", "#overview-trend .js-plotly-plot")
+    assert re.search(r"与上月同期相比 [+-]\d+\.\d 个百分点|与上月同期持平", page.inner_text("#kpi-visit_rate_home"))
+    assert "上月同期 (截至 9月28日)" in page.inner_text("#kpi-like-for-like")
+    assert "截至 28 日" in page.inner_text("#overview-trend")  # at the month's open point
+    assert page.console_log == []
+
+
 def test_the_map_draws_polygons_offline(page, server_url):
     open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .js-plotly-plot")
     page.wait_for_function("document.querySelector('#overview-map canvas') !== null")

@@ -58,19 +58,43 @@ def test_ranked_bars_speak_english():
     assert bar["text"] == ["Nobody to count this month"]
 
 
-def test_trend_shows_each_rate_against_the_target():
-    history = pd.DataFrame({"month": ["2026-09", "2026-10"]})
+def trend_history(last_as_of: str = "2026-10-31") -> pd.DataFrame:
+    """September and October at 80% and 90%, October counted to `last_as_of`."""
+    history = pd.DataFrame({"month": ["2026-09", "2026-10"],
+                            "month_start": pd.to_datetime(["2026-09-01", "2026-10-01"]),
+                            "as_of": pd.to_datetime(["2026-09-30", last_as_of])})
     for rate, (numerator, denominator) in {"visit_rate_home": ("visited_home", "eligible_home"),
                                            "visit_rate_any": ("visited_any", "eligible_any"),
                                            "daily_contact_rate": ("contact_days_covered", "contact_days_eligible"),
                                            "help_rate": ("disabled_with_contact", "disabled_count")}.items():
         history[numerator], history[denominator] = [8, 9], [10, 10]
         history[rate] = pd.array([0.8, 0.9], dtype="Float64")
-    figure = figures.trend_figure(history, "trend")
+    return history
+
+
+def test_trend_shows_each_rate_against_the_target():
+    figure = figures.trend_figure(trend_history(), "trend")
     assert [trace["name"] for trace in figure["data"]] == [
         "月探访率 (上门)", "月探访率 (任意方式)", "独居日联系率", "失能帮扶率"]
     assert figure["data"][0]["y"] == [80.0, 90.0]
     assert figure["layout"]["shapes"][0]["y0"] == 100
+    assert len(figure["layout"]["annotations"]) == 1  # the target's label; a complete month is not marked
+
+
+def test_trend_marks_a_month_in_progress_with_its_day():
+    same_day_before = pd.DataFrame({"month": ["2026-09"], "visit_rate_home": [0.85], "visit_rate_any": [None],
+                                    "daily_contact_rate": [0.9], "help_rate": [0.9]})
+    figure = figures.trend_figure(trend_history("2026-10-28"), "trend", same_day_before=same_day_before)
+    home = [trace for trace in figure["data"] if trace["legendgroup"] == "visit_rate_home"]
+    complete, step, current = home
+    assert (complete["x"], complete["y"]) == (["2026-09"], [80.0])
+    assert step["line"]["dash"] == "dot" and step["x"] == ["2026-09", "2026-10"]
+    assert current["marker"]["color"] == "white" and current["y"] == [90.0]
+    assert current["hovertemplate"].startswith("%{x} 截至 28 日 %{y:.1f}%")
+    assert "<br>上月同期 85.0%<extra>" in current["hovertemplate"]
+    assert [(a["x"], a["text"]) for a in figure["layout"]["annotations"][1:]] == [("2026-10", "截至 28 日")]
+    assert [trace["name"] for trace in figure["data"] if trace.get("showlegend", True)] == [
+        "月探访率 (上门)", "月探访率 (任意方式)", "独居日联系率", "失能帮扶率"]
 
 
 @pytest.mark.parametrize(("rates", "expected"), [([0.97, 1.0], (90, 100)), ([0.62, 0.99], (55, 100)), ([], (80, 100))])

@@ -157,7 +157,7 @@ def test_overview_shows_the_rates_with_counts_and_the_data_date(app, pages):
     page = render(app, pages["/"].layout, month="2026-10")
     shown = texts(page)
     assert "50.0%" in shown and "2 / 4 · 目标 100%" in shown  # home visits: 2 of 4 elders
-    assert "较上月 +25.0 个百分点" in shown  # September: 1 of 4
+    assert "与上月同期相比 +25.0 个百分点" in shown  # October is counted to the 7th; by 7 September 1 of 4
     assert "数据截至 2026-10-07" in shown  # the latest visit loaded
 
 

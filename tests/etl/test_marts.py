@@ -435,3 +435,28 @@ def test_screens_get_masked_names_ids_and_phones(mart_warehouse):
     mart_warehouse.place(OCT, END)
     assert mart_warehouse.con.execute(
         "select elder_name_masked, id_number_masked from elders").fetchall() == [("王**", a[:4] + "*" * 10 + a[-4:])]
+
+
+def test_an_elder_who_left_in_the_month_carries_the_exit_date(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢", status="死亡", change_date="2026-10-12")
+    mart_warehouse.place(OCT, END)
+    row = mart_warehouse.elder_month(a)
+    assert (str(row["exit_date"]), row["exited_in_month"]) == ("2026-10-12", True)
+
+
+def test_roster_findings_list_contradictions_on_each_communitys_latest_roster(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢", name="王淑芬")
+    b = mart_warehouse.elder(make_id(SEVENTY, 2), "空巢", community=BINXI)
+    mart_warehouse.warning("contradiction", "居住情况为独居, 但未标注独居", id_number=a)
+    mart_warehouse.warning("contradiction", "失能程度为完全失能, 但未标注失能", id_number=a)
+    mart_warehouse.warning("invalid_phone", "电话号码无效", id_number=b, community=BINXI)
+    mart_warehouse.warning("contradiction", "居住情况为独居, 但未标注独居", id_number=b, community=BINXI)
+    newer = mart_warehouse.load("roster", report_date="2026-10-01")  # 滨西's newer roster, corrected
+    mart_warehouse.elder(b, "空巢", "独居", community=BINXI, load_id=newer)
+    mart_warehouse.place(OCT, END)
+    rows = mart_warehouse.con.execute(
+        "select community_code, elder_name_masked, id_number_masked, finding, file_name, row_number"
+        " from roster_findings").fetchall()
+    assert rows == [(HUAYUANLU, "王**", a[:4] + "*" * 10 + a[-4:],
+                     "失能程度为完全失能, 但未标注失能; 居住情况为独居, 但未标注独居", "roster.csv",
+                     mart_warehouse.roster_row_numbers[1, a])]

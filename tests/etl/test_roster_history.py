@@ -46,13 +46,13 @@ def test_a_newer_roster_changes_no_figure_of_a_month_that_ended_before_it(mart_w
     w.visit(vanishes, "2026-10-03 10:00")
     before = {month: figures(w, month, end) for month, end in (("2026-09", "2026-09-30"), ("2026-10", "2026-10-31"))}
 
-    november = w.snapshot("2026-11-10")
-    w.elder(stays, "独居", load=november)
-    w.elder(moves, "空巢", community=XIAOBAILOU_COMMUNITY, load=november)
-    w.elder(unmarked, load=november)  # category removed
-    w.elder(dies, "独居", status="死亡", change_date="2026-09-20", load=november)  # reported late
-    w.elder(make_id(SEVENTY, 6), "孤寡", load=november)  # newly listed
-    w.elder(make_id(SEVENTY, 7), "独居", community=BINXI, load=november)  # Binxi's list, newer: replaces it
+    november = w.load("roster", "2026-11-10")
+    w.elder(stays, "独居", load_id=november)
+    w.elder(moves, "空巢", community=XIAOBAILOU_COMMUNITY, load_id=november)
+    w.elder(unmarked, load_id=november)  # category removed
+    w.elder(dies, "独居", status="死亡", change_date="2026-09-20", load_id=november)  # reported late
+    w.elder(make_id(SEVENTY, 6), "孤寡", load_id=november)  # newly listed
+    w.elder(make_id(SEVENTY, 7), "独居", community=BINXI, load_id=november)  # Binxi's list, newer: replaces it
 
     after = {month: figures(w, month, end) for month, end in (("2026-09", "2026-09-30"), ("2026-10", "2026-10-31"))}
     for month in before:
@@ -65,8 +65,8 @@ def test_someone_missing_from_a_newer_roster_leaves_on_its_date_unexplained(mart
     stays, vanishes = make_id(SEVENTY, 1), make_id(SEVENTY, 2)
     w.elder(stays, "独居")
     w.elder(vanishes, "独居")
-    november = w.snapshot("2026-11-10")
-    w.elder(stays, "独居", load=november)
+    november = w.load("roster", "2026-11-10")
+    w.elder(stays, "独居", load_id=november)
     row = changes(w, "2026-11", "2026-11-30")
     assert (row["special_before"], row["special_now"], left(row)) == (2, 1, {"unexplained": 1})
     assert w.elder_month(vanishes)["exit_date"].isoformat() == "2026-11-10"
@@ -78,9 +78,9 @@ def test_a_community_file_replaces_that_community_only(mart_warehouse):
     huayuanlu, binxi = make_id(SEVENTY, 1), make_id(SEVENTY, 2)
     w.elder(huayuanlu, "独居")
     w.elder(binxi, "独居", community=BINXI)  # the street's file listed both communities
-    binxi_file = w.snapshot("2026-11-10")
-    w.elder(binxi, "独居", community=BINXI, load=binxi_file)
-    w.elder(make_id(SEVENTY, 3), "空巢", community=BINXI, load=binxi_file)
+    binxi_file = w.load("roster", "2026-11-10")
+    w.elder(binxi, "独居", community=BINXI, load_id=binxi_file)
+    w.elder(make_id(SEVENTY, 3), "空巢", community=BINXI, load_id=binxi_file)
     november = figures(w, "2026-11", "2026-11-30")
     assert november[HUAYUANLU]["special_end_count"] == 1  # not emptied by Binxi's file
     assert november[BINXI]["special_end_count"] == 2
@@ -90,8 +90,8 @@ def test_the_same_id_on_two_streets_counts_once_in_the_newer_snapshots_street(ma
     w = mart_warehouse
     twice = make_id(SEVENTY, 1)
     w.elder(twice, "独居")
-    newer = w.snapshot("2026-06-30")
-    w.elder(twice, "独居", community=XIAOBAILOU_COMMUNITY, load=newer)
+    newer = w.load("roster", "2026-06-30")
+    w.elder(twice, "独居", community=XIAOBAILOU_COMMUNITY, load_id=newer)
     october = figures(w, "2026-10", "2026-10-31")
     assert october[HEPING]["special_count"] == 1
     assert (october[QUANYECHANG]["special_count"], october[XIAOBAILOU]["special_count"]) == (0, 1)
@@ -100,9 +100,9 @@ def test_the_same_id_on_two_streets_counts_once_in_the_newer_snapshots_street(ma
 def test_a_person_new_on_a_later_roster_counts_from_its_date(mart_warehouse):
     w = mart_warehouse
     w.elder(make_id(SEVENTY, 1), "独居")
-    november = w.snapshot("2026-11-10")
-    w.elder(make_id(SEVENTY, 1), "独居", load=november)
-    newcomer = w.elder(make_id(SEVENTY, 2), "独居", load=november)
+    november = w.load("roster", "2026-11-10")
+    w.elder(make_id(SEVENTY, 1), "独居", load_id=november)
+    newcomer = w.elder(make_id(SEVENTY, 2), "独居", load_id=november)
     assert figures(w, "2026-11", "2026-11-30")[HEPING]["special_count"] == 1  # not yet in November's rate
     assert figures(w, "2026-12", "2026-12-31")[HEPING]["special_count"] == 2
     w.build("2026-11", "2026-11-30")
@@ -112,8 +112,8 @@ def test_a_person_new_on_a_later_roster_counts_from_its_date(mart_warehouse):
 def test_a_removed_category_stops_counting_from_the_newer_rosters_date(mart_warehouse):
     w = mart_warehouse
     person = w.elder(make_id(SEVENTY, 1), "独居")
-    november = w.snapshot("2026-11-10")
-    w.elder(person, load=november)
+    november = w.load("roster", "2026-11-10")
+    w.elder(person, load_id=november)
     assert figures(w, "2026-10", "2026-10-31")[HEPING]["special_end_count"] == 1
     november_figures = figures(w, "2026-11", "2026-11-30")[HEPING]
     # counted at the start of November, gone without a visit: out of the denominator, like an exit
@@ -125,8 +125,8 @@ def test_a_removed_category_stops_counting_from_the_newer_rosters_date(mart_ware
 def test_an_exit_status_without_a_date_counts_from_the_snapshots_date(mart_warehouse):
     w = mart_warehouse
     person = w.elder(make_id(SEVENTY, 1), "独居")
-    november = w.snapshot("2026-11-10")
-    w.elder(person, "独居", status="死亡", load=november)
+    november = w.load("roster", "2026-11-10")
+    w.elder(person, "独居", status="死亡", load_id=november)
     w.build("2026-11", "2026-11-30")
     assert w.elder_month(person)["exit_date"].isoformat() == "2026-11-10"
     assert left(changes(w, "2026-11", "2026-11-30")) == {"died": 1}
@@ -148,12 +148,12 @@ def test_reasons_for_joining(mart_warehouse):
     w.elder(moved, "独居", community=XIAOBAILOU_COMMUNITY)
     w.elder(turning)
     w.elder(make_id(SEVENTY, 4), "独居", reg_date="2026-11-03")  # registered during November
-    november = w.snapshot("2026-11-10")
-    w.elder(marked, "空巢", load=november)
-    w.elder(moved, "独居", load=november)  # now in Huayuanlu (Quanyechang street)
-    w.elder(turning, load=november)
-    w.elder(make_id(SEVENTY, 4), "独居", reg_date="2026-11-03", load=november)
-    w.elder(make_id(SEVENTY, 5), "独居", load=november)  # first listed
+    november = w.load("roster", "2026-11-10")
+    w.elder(marked, "空巢", load_id=november)
+    w.elder(moved, "独居", load_id=november)  # now in Huayuanlu (Quanyechang street)
+    w.elder(turning, load_id=november)
+    w.elder(make_id(SEVENTY, 4), "独居", reg_date="2026-11-03", load_id=november)
+    w.elder(make_id(SEVENTY, 5), "独居", load_id=november)  # first listed
     street = changes(w, "2026-11", "2026-11-30", QUANYECHANG)
     assert joined(street) == {"registered": 2, "marked": 1, "turned_80": 1, "moved_in": 1}
     assert joined(changes(w, "2026-11", "2026-11-30", HEPING)) == {"registered": 2, "marked": 1, "turned_80": 1}
@@ -163,9 +163,9 @@ def test_reasons_for_joining(mart_warehouse):
 def test_a_move_inside_a_place_is_no_change_at_its_level(mart_warehouse):
     w = mart_warehouse
     person = w.elder(make_id(SEVENTY, 1), "独居")
-    november = w.snapshot("2026-11-10")
-    w.elder(person, "独居", community=BINXI, load=november)
-    w.elder(make_id(SEVENTY, 2), "独居", community=HUAYUANLU, load=november)
+    november = w.load("roster", "2026-11-10")
+    w.elder(person, "独居", community=BINXI, load_id=november)
+    w.elder(make_id(SEVENTY, 2), "独居", community=HUAYUANLU, load_id=november)
     street = changes(w, "2026-11", "2026-11-30", QUANYECHANG)
     assert (joined(street), left(street)) == ({"registered": 1}, {})
     assert joined(changes(w, "2026-11", "2026-11-30", BINXI)) == {"moved_in": 1}
@@ -177,10 +177,11 @@ def test_counts_balance_at_every_level_and_month_to_month(mart_warehouse):
     for i in range(1, 7):
         w.elder(make_id(SEVENTY, i), "独居", community=(HUAYUANLU, BINXI, XIAOBAILOU_COMMUNITY)[i % 3])
     w.elder(make_id(SEVENTY, 7), "空巢", status="死亡", change_date="2026-10-20")
-    november = w.snapshot("2026-11-10")
+    november = w.load("roster", "2026-11-10")
     for i in (1, 2, 4):
-        w.elder(make_id(SEVENTY, i), "独居", community=(BINXI, XIAOBAILOU_COMMUNITY, HUAYUANLU)[i % 3], load=november)
-    w.elder(make_id(SEVENTY, 8), "孤寡", load=november)
+        community = (BINXI, XIAOBAILOU_COMMUNITY, HUAYUANLU)[i % 3]
+        w.elder(make_id(SEVENTY, i), "独居", community=community, load_id=november)
+    w.elder(make_id(SEVENTY, 8), "孤寡", load_id=november)
     for month, end in (("2026-10", "2026-10-31"), ("2026-11", "2026-11-30")):
         w.build(month, end)
         rows = w.con.execute(
@@ -207,9 +208,9 @@ def test_why_the_visit_rate_moved(mart_warehouse):
         w.visit(person, "2026-10-05 10:00")
     w.visit(stayed_visited_both, "2026-11-05 10:00")
     w.visit(make_id(SEVENTY, 4), "2026-11-06 10:00")
-    november = w.snapshot("2026-10-31")
+    november = w.load("roster", "2026-10-31")
     for person in (stayed_visited_both, stayed_visited_before, make_id(SEVENTY, 4)):
-        w.elder(person, "独居", reg_date="2026-10-10" if person == make_id(SEVENTY, 4) else None, load=november)
+        w.elder(person, "独居", reg_date="2026-10-10" if person == make_id(SEVENTY, 4) else None, load_id=november)
     row = changes(w, "2026-11", "2026-11-30")
     assert {key: row[key] for key in ("stayed_count", "stayed_visited_before", "stayed_visited_now", "joined_eligible",
                                       "joined_visited", "left_eligible", "left_visited_before")} == {
