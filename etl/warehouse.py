@@ -35,6 +35,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("place_months", "table"),
     ("category_months", "table"),
     ("risk_months", "table"),
+    ("elder_changes", "table"),
     ("place_changes", "table"),
     ("street_freshness", "table"),
     ("roster_findings", "table"),
@@ -43,7 +44,7 @@ MARTS: tuple[tuple[str, str], ...] = (
 )
 # The marts that depend on the month frame: recomputed for a month at another as-of date.
 MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category_months", "risk_months",
-               "place_changes")
+               "elder_changes", "place_changes")
 # Raised when stored rows change meaning; _upgrade converts warehouses written before.
 # 2: visit dedup keys combine a hash per part (cv_visit_key) instead of hashing the joined parts;
 #    loads.size_bytes.
