@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -125,6 +126,14 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
 
         results = ingest(args.files, settings, args.kind, report)
     _print_results(results, out)
+    rosters = [r.load_id for r in results if r.status == "loaded" and r.kind == "roster"]
+    if rosters:
+        con = open_for_reading(settings.db_path)
+        try:
+            for message in metrics.roster_alerts(con, rosters):
+                err.print(f"[bold yellow]请注意[/]: {escape(message)}", soft_wrap=True)
+        finally:
+            con.close()
     failed = [r for r in results if r.status == "failed"]
     for result in failed:
         err.print(f"[red]无法导入 {result.file_name}[/]: {result.message}")

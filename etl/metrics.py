@@ -93,6 +93,15 @@ def place_changes(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.d
     return _per_place(con, "place_changes", ", ".join(columns), month_start, level)
 
 
+def roster_alerts(con: duckdb.DuckDBPyConnection, load_ids: list[int] | None = None) -> list[str]:
+    """What a roster load changed that needs a look: a community left out, many people gone without a status."""
+    rows = con.execute(
+        "select message from roster_alerts where $ids is null or list_contains($ids, load_id) order by load_id, code",
+        {"ids": load_ids},
+    ).fetchall()
+    return [message for (message,) in rows]
+
+
 def load_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     return con.execute(
         """select load_id, file_name as file, sha256, kind, status, rows_read, rows_loaded, rows_rejected,

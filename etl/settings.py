@@ -25,6 +25,7 @@ class Config:
     visit_interval_days: tuple[tuple[str, int], ...]  # (risk level, days)
     risk_rules: tuple[tuple[str, tuple[str, ...]], ...]  # (高 | 中, categories that all apply)
     high_on_open_problem: bool
+    removal_alert_share: float = 0.2  # a newer roster leaving out more of a community without a status is flagged
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ def parse_config(text: str, source: str = "carevisit.toml") -> Config:
             risk_rules=tuple(("高", tuple(rule)) for rule in risk["high"])
             + tuple(("中", tuple(rule)) for rule in risk["medium"]),
             high_on_open_problem=bool(risk["high_on_open_problem"]),
+            removal_alert_share=float(raw.get("roster_removal_alert_share", 0.2)),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
         raise ConfigError(f"{source}: {error!r}") from error

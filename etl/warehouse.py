@@ -39,6 +39,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("place_changes", "table"),
     ("street_freshness", "table"),
     ("roster_findings", "table"),
+    ("roster_alerts", "table"),
     ("load_history", "view"),
     ("rejected_rows", "view"),
 )
@@ -213,9 +214,10 @@ def write_config(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.execute(
         "create or replace table cfg_settings as select $aged_from as aged_from,"
         " $semi::boolean as semi_disabled_counts_as_disabled, $open::boolean as high_on_open_problem,"
-        " $categories::varchar[] as special_categories",
+        " $categories::varchar[] as special_categories, $removal::double as removal_alert_share",
         {"aged_from": config.aged_from, "semi": config.semi_disabled_counts_as_disabled,
-         "open": config.high_on_open_problem, "categories": list(config.special_categories)},
+         "open": config.high_on_open_problem, "categories": list(config.special_categories),
+         "removal": config.removal_alert_share},
     )
     con.execute("create or replace table cfg_intervals (risk_level varchar, days integer)")
     con.executemany("insert into cfg_intervals values (?, ?)", list(config.visit_interval_days))

@@ -10,6 +10,7 @@ from etl.cli import main
 from tests.etl.exports import (
     ALICE,
     BOB,
+    CAROL,
     ROSTER_HEADER,
     VISIT_HEADER,
     roster_row,
@@ -17,8 +18,8 @@ from tests.etl.exports import (
     write_csv,
 )
 
-METRIC_KEYS = ["level", "code", "name", "parent_code", "special_count", "eligible_home", "visited_home",
-               "visit_rate_home", "eligible_any", "visited_any", "visit_rate_any", "declined_count",
+METRIC_KEYS = ["level", "code", "name", "parent_code", "special_count", "special_end_count", "eligible_home",
+               "visited_home", "visit_rate_home", "eligible_any", "visited_any", "visit_rate_any", "declined_count",
                "contact_days_eligible", "contact_days_covered", "daily_contact_rate", "disabled_count",
                "disabled_with_contact", "help_rate", "overdue_count"]
 
@@ -160,3 +161,75 @@ def test_geo_import_explains_an_unusable_file(db, tmp_path, capsys):
     bad.write_text("not json", encoding="utf-8")
     code, _, err = run(capsys, "geo", "import", str(bad), "--db", str(db))
     assert code == 1 and "边界.geojson" in err
+
+
+@pytest.fixture
+def two_rosters(tmp_path, capsys):
+    """October's roster, then November's (dated the 10th) without Bob and with Carol; visits to mid-November."""
+    path = tmp_path / "w.duckdb"
+    october = write_csv(tmp_path / "october.csv", [["填报日期：2026年10月1日"], ROSTER_HEADER, roster_row(1, ALICE),
+                                                   roster_row(2, BOB, categories="空巢")])
+    november = write_csv(tmp_path / "november.csv", [["填报日期：2026年11月10日"], ROSTER_HEADER,
+                                                     roster_row(1, ALICE), roster_row(2, CAROL, categories="独居")])
+    visits = write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, "2026-09-05"), visit_row(BOB, "2026-10-06"),
+                                            visit_row(ALICE, "2026-11-15")])
+    assert main(["ingest", str(october), str(visits), "--db", str(path)]) == 0
+    capsys.readouterr()
+    return path, november
+
+
+def test_changes_json_gives_joined_and_left_by_reason(two_rosters, capsys):
+    path, november = two_rosters
+    assert main(["ingest", str(november), "--db", str(path)]) == 0
+    capsys.readouterr()
+    code, out, _ = run(capsys, "changes", "--month", "2026-11", "--level", "district", "--format", "json",
+                       "--db", str(path))
+    [row] = json.loads(out)
+    assert code == 0
+    assert list(row) == ["code", "name", "month", "special_before", "special_now", "joined", "left", "stayed_count",
+                         "stayed_visited_before", "stayed_visited_now", "joined_eligible", "joined_visited",
+                         "left_eligible", "left_visited_before"]
+    assert (row["special_before"], row["special_now"]) == (2, 2)
+    assert {k: v for k, v in row["joined"].items() if v} == {"registered": 1}
+    assert {k: v for k, v in row["left"].items() if v} == {"unexplained": 1}
+    assert set(row["left"]) == {"died", "moved_out", "institution", "away", "unmarked", "unexplained", "moved_to"}
+    # Bob was visited in October and left in November; Alice stayed and was visited both months
+    assert (row["stayed_count"], row["stayed_visited_before"], row["stayed_visited_now"]) == (1, 0, 1)
+    assert (row["left_eligible"], row["left_visited_before"]) == (1, 1)
+
+
+def test_changes_agree_with_themselves_and_with_metrics_at_every_place(two_rosters, capsys):
+    path, november = two_rosters
+    assert main(["ingest", str(november), "--db", str(path)]) == 0
+    capsys.readouterr()
+
+    def rows(command: str, month: str) -> dict:
+        _, out, _ = run(capsys, command, "--month", month, "--format", "json", "--db", str(path))
+        return {row["code"]: row for row in json.loads(out)}
+
+    october, november_changes, october_metrics = rows("changes", "2026-10"), rows("changes", "2026-11"), rows(
+        "metrics", "2026-10")
+    assert len(october) == len(november_changes) > 60
+    for place, row in november_changes.items():
+        assert row["special_before"] == october[place]["special_now"], place
+        assert october_metrics[place]["special_end_count"] == october[place]["special_now"], place
+        assert row["special_now"] == row["special_before"] + sum(row["joined"].values()) - sum(row["left"].values())
+
+
+def test_a_newer_roster_changes_no_earlier_month_through_the_command_line(two_rosters, capsys):
+    path, november = two_rosters
+    before = [run(capsys, "metrics", "--month", month, "--format", "csv", "--db", str(path))[1]
+              for month in ("2026-09", "2026-10")]
+    assert main(["ingest", str(november), "--db", str(path)]) == 0
+    capsys.readouterr()
+    after = [run(capsys, "metrics", "--month", month, "--format", "csv", "--db", str(path))[1]
+             for month in ("2026-09", "2026-10")]
+    assert after == before
+
+
+def test_ingest_warns_loudly_when_a_roster_drops_many_people_without_a_status(two_rosters, tmp_path, capsys):
+    path, _ = two_rosters
+    shorter = write_csv(tmp_path / "short.csv", [["填报日期：2026年11月10日"], ROSTER_HEADER, roster_row(1, ALICE)])
+    code, _, err = run(capsys, "ingest", str(shorter), "--db", str(path))
+    assert code == 0
+    assert "请注意" in err and "short.csv" in err and "少了 1 人 (占 50%)" in err

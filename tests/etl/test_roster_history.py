@@ -228,3 +228,39 @@ def test_never_visited_elder_is_due_from_when_the_streets_records_begin(mart_war
     assert (row["is_never_home_visited"], row["due_date"].isoformat(), row["overdue_days"]) == (True, "2026-11-01", 0)
     w.build("2026-11", "2026-11-20")
     assert w.elder_month(never)["overdue_days"] == 19
+
+
+def alerts(mart_warehouse) -> list[tuple]:
+    mart_warehouse.build("2026-11", "2026-11-30")
+    return mart_warehouse.con.execute("select load_id, community_code, code from roster_alerts").fetchall()
+
+
+def test_a_roster_that_drops_many_people_without_a_status_is_flagged(mart_warehouse):
+    w = mart_warehouse
+    people = [w.elder(make_id(SEVENTY, i), "独居") for i in range(1, 11)]
+    w.elder(make_id(SEVENTY, 11), "独居", status="死亡", change_date="2026-05-01")  # gone already: not counted
+    november = w.load("roster", "2026-11-10")
+    for person in people[:7]:
+        w.elder(person, "独居", load_id=november)
+    assert alerts(w) == [(november, HUAYUANLU, "mass_removal")]
+
+
+def test_a_few_people_dropped_is_ordinary_churn(mart_warehouse):
+    w = mart_warehouse
+    people = [w.elder(make_id(SEVENTY, i), "独居") for i in range(1, 11)]
+    november = w.load("roster", "2026-11-10")
+    for person in people[:9]:
+        w.elder(person, "独居", load_id=november)
+    w.elder(people[9], "独居", status="死亡", change_date="2026-11-02", load_id=november)
+    assert alerts(w) == []
+
+
+def test_a_community_left_out_of_a_newer_street_file_is_flagged_and_kept(mart_warehouse):
+    w = mart_warehouse
+    w.elder(make_id(SEVENTY, 1), "独居", community=HUAYUANLU)
+    kept = w.elder(make_id(SEVENTY, 2), "独居", community=BINXI)
+    street_file = w.load("roster", "2026-11-10")
+    w.elder(make_id(SEVENTY, 1), "独居", community=HUAYUANLU, load_id=street_file)
+    w.elder(make_id(SEVENTY, 3), "独居", community="120101001004", load_id=street_file)
+    assert alerts(w) == [(street_file, BINXI, "community_missing")]
+    assert w.con.execute("select is_listed_now from elders where elder_id = ?", [kept]).fetchall() == [(True,)]

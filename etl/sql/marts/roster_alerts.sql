@@ -1,0 +1,67 @@
+-- one row per roster load and community that needs a look before its figures are trusted
+with previous_lists as (
+    -- each community snapshot with the one it replaced
+    select s.load_id, s.community_code, s.street_code, s.file_name, s.previous_load_id, p.file_name as previous_file
+    from roster_snapshots s
+    join roster_snapshots p on p.community_code = s.community_code and p.load_id = s.previous_load_id
+),
+
+dropped as (
+    -- people on the replaced list, still on the roster there, whom the newer list leaves out without a status
+    select n.load_id, n.community_code, count(*) as previous_count,
+           count(*) filter (where r.id_number is null) as dropped_count
+    from previous_lists n
+    join roster_rows o on o.load_id = n.previous_load_id and o.community_code = n.community_code
+    left join roster_rows r on r.load_id = n.load_id and r.community_code = n.community_code
+        and r.id_number = o.id_number
+    where o.status is null or o.status = '在册'
+    group by n.load_id, n.community_code
+),
+
+mass_removals as (
+    select
+        l.load_id,
+        l.street_code,
+        l.community_code,
+        'mass_removal' as code,
+        l.file_name || ': ' || d.place_name || '的名单比上一份 (' || l.previous_file || ') 少了 ' || d.dropped_count
+            || ' 人 (占 ' || cast(round(100.0 * d.dropped_count / d.previous_count) as integer) || '%), 且没有填写死亡、迁出等状态,'
+            || ' 这些人按去向未说明计为退出: 请核实名单是否完整' as message
+    from previous_lists l
+    join (select dr.*, v.short_name as place_name from dropped dr join divisions v on v.code = dr.community_code) d
+        using (load_id, community_code)
+    cross join cfg_settings s
+    where d.dropped_count > s.removal_alert_share * d.previous_count
+),
+
+street_files as (
+    -- loads that list several communities of a street: the street's own roster
+    select load_id, street_code, any_value(file_name) as file_name, max(snapshot_date) as snapshot_date
+    from roster_snapshots
+    group by load_id, street_code
+    having count(*) > 1
+),
+
+left_out as (
+    -- a community the street listed before but its newer file does not: its older list stays in force
+    select
+        f.load_id,
+        f.street_code,
+        c.community_code,
+        'community_missing' as code,
+        f.file_name || ' 没有列出' || v.short_name || '社区: 该社区仍沿用 ' || c.file_name || ' ('
+            || strftime(c.snapshot_date, '%Y-%m-%d') || ') 的名单, 如该社区已撤销或合并请另行说明' as message
+    from street_files f
+    join roster_snapshots c
+        on c.street_code = f.street_code and c.next_snapshot_date is null and c.snapshot_date < f.snapshot_date
+    join divisions v on v.code = c.community_code
+),
+
+final as (
+    select * from mass_removals
+    union all
+    select * from left_out
+)
+
+select * from final
+order by load_id, community_code
