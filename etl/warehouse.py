@@ -49,7 +49,8 @@ MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category
 # Raised when stored rows change meaning; _upgrade converts warehouses written before.
 # 2: visit dedup keys combine a hash per part (cv_visit_key) instead of hashing the joined parts;
 #    loads.size_bytes.
-FORMAT_VERSION = 2
+# 3: structured warnings (load_warnings.code, field, value, street_code, community_code).
+FORMAT_VERSION = 3
 CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique", "change_balance")
 
 
@@ -154,6 +155,9 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("update visit_rows set dedup_key = "
                     "cv_visit_key(id_number, elder_name, community_code, visit_at, method, visitor_name, outcome)")
         con.execute("alter table loads add column if not exists size_bytes bigint")
+    if version < 3:  # warnings were sentences only
+        for column in ("code", "field", "value", "street_code", "community_code"):
+            con.execute(f"alter table load_warnings add column if not exists {column} varchar")
     con.execute("insert or replace into settings values ('format_version', $version)",
                 {"version": str(FORMAT_VERSION)})
     return has_data

@@ -102,11 +102,12 @@ elder_frame as (
 ),
 
 records_start as (
-    -- the first day of each street's visit records: the warehouse knows nothing of visits before it
-    select e.street_code, min(v.visit_date) as first_visit_date
-    from visits v
-    join elders e using (elder_id)
-    group by e.street_code
+    -- the first day of each street's visit records (as its files name the place): the warehouse
+    -- knows nothing of visits before it
+    select d.parent_code as street_code, min(v.visit_date) as first_visit_date
+    from visit_rows v
+    join divisions d on d.code = v.community_code
+    group by d.parent_code
 ),
 
 month_visits as (
@@ -259,13 +260,13 @@ final as (
         -- roster or the street's records begin, whichever is later (记录期内未上门)
         i.days as interval_days,
         w.last_home_visit_date is null as is_never_home_visited,
-        cast(coalesce(w.last_home_visit_date, greatest(w.joined_on, rs.first_visit_date, fv.first_visit_date), w.as_of)
+        cast(coalesce(w.last_home_visit_date, greatest(w.joined_on, coalesce(rs.first_visit_date, fv.first_visit_date)), w.as_of)
              + i.days as date) as due_date
     from with_risk w
     left join cfg_intervals i on i.risk_level = w.risk_level
     left join contacts c using (elder_id, month_start)
     left join records_start rs using (street_code)
-    cross join (select min(visit_date) as first_visit_date from visits) fv
+    cross join (select min(first_visit_date) as first_visit_date from records_start) fv
 )
 
 select
