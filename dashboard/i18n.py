@@ -94,6 +94,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status_not_visited": ("本月未访", "Not visited this month"),
     "status_ok": ("已访", "Visited"),
     "status_exited": ("已退出 ({date})", "Left ({date})"),
+    "never_home_visited": ("记录期内未上门", "No home visit on record"),
     # overdue page
     "overdue_title": ("逾期和本月未访名单", "Overdue and not-yet-visited elders"),
     "filter_category": ("类别", "Category"),

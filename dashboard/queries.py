@@ -346,7 +346,7 @@ PEOPLE_COLUMNS = """
     case when m.is_active_at_as_of then m.due_date end as due_date,
     case when m.is_active_at_as_of then m.overdue_days end as overdue_days,
     m.is_overdue, m.is_not_visited_this_month, m.has_open_problem, m.last_visit_outcome, m.consent,
-    m.is_eligible_home, m.visited_home, m.exited_in_month as has_left, m.exit_date"""
+    m.is_eligible_home, m.visited_home, m.exited_in_month as has_left, m.exit_date, m.is_never_home_visited"""
 # The column of elder_months that holds a place of each level: one column compared, so that
 # DuckDB can skip the row groups of other places (elder_months is stored sorted by place).
 PLACE_COLUMN = {"district": "m.district_code", "street": "m.street_code", "community": "m.community_code"}

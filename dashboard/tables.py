@@ -63,7 +63,11 @@ def people_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
         last_visit_method=[value_label(m, lang) for m in frame["last_visit_method"]],
         status=status,
     )
-    return _dates_as_text(shown[list(PEOPLE_COLUMNS)].copy())
+    shown = _dates_as_text(shown[list(PEOPLE_COLUMNS)].copy())
+    # the clock of someone never visited starts when the street's records do (DESIGN §4, overdue)
+    shown.loc[frame["is_never_home_visited"].to_numpy(dtype=bool), "last_home_visit_date"] = t(
+        "never_home_visited", lang)
+    return shown
 
 
 def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, str]:

@@ -103,6 +103,13 @@ def test_people_are_masked_and_work_list_keeps_the_unvisited(wh):
     assert all("*" * 10 in id_number for id_number in work["id_number"])
 
 
+def test_someone_never_visited_at_home_shows_no_home_visit_on_record(wh):
+    street = queries.place(wh, QUANYECHANG)
+    shown = tables.people_table(queries.people(wh, street, "2026-10"), "zh").set_index("community")
+    assert shown.loc["滨西", "last_home_visit_date"] == "记录期内未上门"  # phoned only
+    assert sorted(shown.loc["花园路", "last_home_visit_date"]) == ["2026-10-05", "记录期内未上门"]
+
+
 def test_a_scope_hides_every_other_place(wh):
     with pytest.raises(queries.OutOfScope):
         queries.place(wh, NANSHI, scope=QUANYECHANG)
