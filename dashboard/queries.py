@@ -340,7 +340,7 @@ def risk_by_child(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd
 PEOPLE_COLUMNS = """
     m.elder_name_masked as name, m.id_number_masked as id_number, m.phone_masked as phone,
     s.short_name as street, c.short_name as community, m.age,
-    list_sort(m.categories || case when m.is_aged then ['高龄'] else [] end) as categories, m.risk_level,
+    m.categories, m.risk_level,
     m.last_visit_date, m.last_visit_method, m.last_home_visit_date,
     -- someone who left is due for nothing: no due date, no overdue days
     case when m.is_active_at_as_of then m.due_date end as due_date,
@@ -362,11 +362,11 @@ def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list
     if work_list:
         where.append("(m.is_overdue or m.is_not_visited_this_month)")
     if category:
-        where.append("list_contains(m.categories || case when m.is_aged then ['高龄'] else [] end, $category)")
+        where.append("list_contains(m.categories, $category)")
     if risk:
         where.append("list_contains($risk, m.risk_level)")
-    if open_problems:  # still open: the elder is still on the roster at the as-of date
-        where.append("m.has_open_problem and m.is_active_at_as_of")
+    if open_problems:
+        where.append("m.is_open_problem")
     return wh.frame(
         f"""select {PEOPLE_COLUMNS}
         from elder_months m

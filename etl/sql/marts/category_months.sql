@@ -5,7 +5,7 @@ with people as (
         district_code,
         street_code,
         community_code,
-        list_distinct(categories || case when is_aged then ['高龄'] else [] end) as categories
+        categories
     from elder_months
     where is_special_in_month
 ),

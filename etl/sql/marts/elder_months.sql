@@ -63,7 +63,10 @@ elder_frame as (
         ms.start_district_code,
         ms.start_street_code,
         ms.start_community_code,
-        e.categories,
+        -- the person's categories: as the roster marks them, and 高龄 from the birth date (DESIGN §4)
+        list_sort(list_distinct(
+            e.categories || case when cv_age(e.birth_date, f.as_of) >= s.aged_from then ['高龄'] else [] end
+        )) as categories,
         e.consent,
         e.reg_date,
         e.joined_on,
@@ -102,12 +105,11 @@ elder_frame as (
 ),
 
 records_start as (
-    -- the first day of each street's visit records (as its files name the place): the warehouse
-    -- knows nothing of visits before it
-    select d.parent_code as street_code, min(v.visit_date) as first_visit_date
-    from visit_rows v
-    join divisions d on d.code = v.community_code
-    group by d.parent_code
+    -- the first day of each street's visit records: the warehouse knows nothing of visits before it
+    select e.street_code, min(v.visit_date) as first_visit_date
+    from visits v
+    join elders e using (elder_id)
+    group by e.street_code
 ),
 
 month_visits as (
@@ -155,7 +157,7 @@ rule_levels as (
         min(case r.level when '高' then 1 when '中' then 2 end) as rule_rank
     from with_last_visits w
     join cfg_risk_rules r
-        on list_has_all(w.categories || case when w.is_aged then ['高龄'] else [] end, r.categories)
+        on list_has_all(w.categories, r.categories)
     group by w.elder_id, w.month_start
 ),
 
@@ -241,6 +243,8 @@ final as (
         w.risk_level,
         w.is_risk_derived,
         w.has_open_problem,
+        -- still open: a problem or emergency at the last visit of someone special on the roster at the as-of date
+        w.is_special and w.is_active_at_as_of and w.has_open_problem as is_open_problem,
         w.last_visit_date,
         w.last_visit_method,
         w.last_visit_outcome,

@@ -21,9 +21,9 @@ with elder_facts as (
         c.is_fully_covered,
         c.longest_gap_days,
         c.elder_id is not null as is_contact_counted,
-        m.is_special and m.is_active_at_as_of and m.has_open_problem as is_open_problem,
+        m.is_open_problem,
         m.is_special_in_month
-            and len(list_distinct(m.categories || case when m.is_aged then ['高龄'] else [] end)) > 1
+            and len(m.categories) > 1
             as is_multi_category
     from elder_months m
     left join elder_contact_months c using (elder_id, month_start)
