@@ -272,31 +272,51 @@ def test_street_comes_from_the_reporting_unit_when_the_file_has_no_street_column
     assert warehouse.one("select street_code from roster_rows") == "120101001000"
 
 
+def test_a_roster_row_without_a_name_is_rejected(warehouse, tmp_path):
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="")]))
+    assert rejects(warehouse) == [(2, "姓名为空")]
+
+
 @pytest.mark.parametrize(
-    ("overrides", "reason"),
+    ("overrides", "column", "stored", "warning"),
     [
-        ({"状态": "失联"}, "未知的在册状态: 失联"),
-        ({"特殊困难类别": "独居、低保"}, "未知的特殊困难类别: 低保"),
-        ({"是否同意探访": "看情况"}, "未知的探访意愿: 看情况"),
-        ({"状态": "死亡"}, "状态为死亡但没有填写变动日期"),
-        ({"建档日期": "去年"}, "建档日期无法识别: 去年"),
-        ({"姓名": ""}, "姓名为空"),
+        ({"状态": "失联"}, "status", None, ("unknown_value", "status", "失联", "未知的在册状态: 失联")),
+        ({"特殊困难类别": "独居、低保"}, "categories", ["独居"],
+         ("unknown_value", "category", "低保", "未知的特殊困难类别: 低保, 未计入")),
+        ({"是否同意探访": "看情况"}, "consent", None, ("unknown_value", "consent", "看情况", "未知的探访意愿: 看情况")),
+        ({"状态": "死亡"}, "change_date", None,
+         ("exit_without_date", "change_date", None, "状态为死亡但没有填写变动日期, 按底册的填报日期计为离开")),
+        ({"建档日期": "去年"}, "reg_date", None, ("unknown_value", "reg_date", "去年", "建档日期无法识别: 去年")),
+        ({"变动日期": "上个月"}, "change_date", None,
+         ("unknown_value", "change_date", "上个月", "变动日期无法识别: 上个月")),
+        ({"居住情况": "住在山上"}, "living", None, ("unknown_value", "living", "住在山上", "未知的居住情况: 住在山上")),
     ],
 )
-def test_roster_values_outside_the_vocabulary_are_rejected_naming_the_value(warehouse, tmp_path, overrides,
-                                                                            reason):
-    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, **overrides)]))
-    assert rejects(warehouse) == [(2, reason)]
+def test_roster_values_outside_the_vocabulary_load_unknown_and_warn_naming_the_value(
+        warehouse, tmp_path, overrides, column, stored, warning):
+    # rejecting the row would take a living person out of every denominator (DESIGN §3)
+    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, **overrides)]))
+    assert (result.rows_loaded, result.rows_rejected) == (1, 0)
+    assert warehouse.one(f"select {column} from roster_rows") == stored  # noqa: S608 (a column name)
+    assert warehouse.rows("select code, field, value, message from load_warnings") == [warning]
 
 
 @pytest.mark.parametrize(
     ("method", "outcome", "reason"),
-    [("托人带话", "正常", "未知的探访方式: 托人带话"), ("入户", "还行", "未知的探访结果: 还行"),
-     ("", "正常", "探访方式为空")],
+    [("托人带话", "正常", "未知的探访方式: 托人带话"), ("", "正常", "探访方式为空")],
 )
 def test_visit_values_outside_the_vocabulary_are_rejected(warehouse, tmp_path, method, outcome, reason):
     warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, method=method, outcome=outcome)]))
     assert rejects(warehouse) == [(2, reason)]
+
+
+def test_a_visit_whose_outcome_is_not_understood_loads_as_unknown_and_warns(warehouse, tmp_path):
+    [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, outcome="还行")]))
+    assert result.rows_loaded == 1
+    assert warehouse.one("select outcome from visit_rows") == "未知"
+    assert warehouse.rows("select code, field, value, message, street_code, community_code from load_warnings") == [
+        ("unknown_value", "outcome", "还行", "未知的探访结果: 还行, 不计为有效探访", "120101001000", "120101001001")]
+    assert warehouse.rows("select is_successful, is_home_visit from visits") == [(False, False)]
 
 
 @pytest.mark.parametrize(
@@ -322,10 +342,10 @@ def test_consent_synonyms(warehouse, tmp_path, synonym, canonical):
     assert warehouse.one("select consent from roster_rows") == canonical
 
 
-def test_categories_cell_and_living_column_combine(warehouse, tmp_path):
-    rows = [ROSTER_HEADER, roster_row(1, ALICE, categories="失能老人、计划生育特殊家庭", **{"居住情况": "独自居住"})]
+def test_categories_come_from_the_category_column_only(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, categories="失能老人、计划生育特殊家庭", **{"居住情况": "与配偶同住"})]
     warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
-    assert warehouse.one("select categories from roster_rows") == ["失能", "独居", "计生特殊家庭"]
+    assert warehouse.rows("select categories, living from roster_rows") == [(["失能", "计生特殊家庭"], "空巢")]
 
 
 def test_birth_date_column_disagreeing_with_the_id_only_warns(warehouse, tmp_path):
