@@ -659,3 +659,20 @@ def test_an_older_roster_loaded_late_does_not_replace_a_newer_one(warehouse, tmp
     warehouse.ingest(new)
     warehouse.ingest(old)
     assert warehouse.rows("select elder_id from elders") == [(ALICE,)]
+
+
+def test_a_warehouse_of_format_2_gains_the_new_columns_and_keeps_its_rows(warehouse, tmp_path):
+    warehouse.ingest(write_csv(tmp_path / "r1.csv", [ROSTER_HEADER, roster_row(1, ALICE)]))
+    con = duckdb.connect(str(warehouse.settings.db_path))
+    # the tables as format 2 wrote them: no disability, status not null, warnings as text only
+    con.execute("alter table roster_rows drop column disability")
+    con.execute("alter table roster_rows alter column status set not null")
+    for column in ("code", "field", "value", "street_code", "community_code"):
+        con.execute(f"alter table load_warnings drop column {column}")
+    con.execute("update settings set value = '2' where key = 'format_version'")
+    con.close()
+    warehouse.ingest(write_csv(tmp_path / "r2.csv", [ROSTER_HEADER, roster_row(1, BOB, 状态="失联")]))
+    assert warehouse.rows("select id_number, status, disability from roster_rows order by load_id") == [
+        (ALICE, "在册", None), (BOB, None, None)]
+    assert warehouse.rows("select code, field from load_warnings") == [("unknown_value", "status")]
+    assert warehouse.one("select value from settings where key = 'format_version'") == str(FORMAT_VERSION)
