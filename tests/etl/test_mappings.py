@@ -73,3 +73,17 @@ def test_a_bureaus_file_with_wrong_columns_is_refused_naming_it(tmp_path):
     (tmp_path / "values.csv").write_text("字段,值\n", encoding="utf-8")
     with pytest.raises(mappings.MappingError, match="values.csv: 缺少列 field, value, synonym"):
         mappings.value_synonyms(tmp_path)
+
+
+def test_deriving_categories_from_attributes_is_opt_in_and_a_true_boolean():
+    from etl.settings import ConfigError, default_config_text, parse_config
+
+    text = default_config_text()
+    assert parse_config(text).derive_categories_from_attributes is False
+    on = text.replace("derive_categories_from_attributes = false", "derive_categories_from_attributes = true")
+    assert parse_config(on).derive_categories_from_attributes is True
+    with pytest.raises(ConfigError, match="derive_categories_from_attributes must be true or false"):
+        parse_config(text.replace("derive_categories_from_attributes = false", "derive_categories_from_attributes = 1"))
+    # a configuration written before the setting existed keeps the default
+    older = parse_config(text.replace("derive_categories_from_attributes = false", ""))
+    assert older.derive_categories_from_attributes is False
