@@ -254,6 +254,8 @@ def _loads(args, settings: Settings, out: Console, err: Console) -> int:
         history = metrics.load_history(con)
         if args.format == "table":
             history["sha256"] = history["sha256"].str[:12]
+        if args.format != "json":  # the counts by code are a nested object: JSON only
+            history = history.drop(columns="warnings_by_code")
         _print_frame(history, args.format, out, title="导入记录")
     finally:
         con.close()

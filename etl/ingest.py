@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -33,6 +34,13 @@ FIELDS = {
                "latitude", "longitude"),
     "contacts": ("id_number", "name", "district", "street", "community", "contact_name", "relation",
                  "contact_phone", "has_key", "set_date"),
+}
+# The cells each kind reads as words (staging/words.sql): field in the mapping files -> column.
+WORD_FIELDS = {
+    "roster": {"category": "categories", "living": "living", "disability": "disability", "consent": "consent",
+               "status": "status", "risk_level": "risk_level", "sex": "sex"},
+    "visits": {"method": "method", "outcome": "outcome"},
+    "contacts": {"yes_no": "has_key"},
 }
 # Checks across rows that run on the staged rows once each row is validated on its own.
 LATER_STEPS = {"visits": ("staging/visit_repeats",)}
@@ -95,13 +103,14 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             ):
                 return FileResult(name, "skipped", message=f"已导入过 (与 {already[0]} 内容相同)")
             progress(name, "reading")
-            sheets = read_export(path, con, "raw_sheet", mappings.header_score)
+            words_dir = session.config.words_dir
+            sheets = read_export(path, con, "raw_sheet", functools.partial(mappings.header_score, words_dir=words_dir))
             try:
-                file_kind, column_maps = _recognise(sheets, kind)
+                file_kind, column_maps = _recognise(sheets, kind, words_dir)
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
-                    result = _stage(con, name, digest, size, file_kind, sheets, column_maps)
+                    result = _stage(con, name, digest, size, file_kind, sheets, column_maps, words_dir)
                     # the file was hashed and read separately: both must have seen the same contents
                     if _version(path) != version:
                         raise FileError("文件在导入过程中被修改了: 请保存并关闭文件后重新导入")
@@ -112,7 +121,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             finally:
                 release(con, sheets)
         return result
-    except (ReadError, FileError) as error:
+    except (ReadError, FileError, mappings.MappingError) as error:
         return FileResult(name, "failed", message=str(error))
     except OSError as error:
         return FileResult(name, "failed", message=f"文件无法读取: {error.strerror}")
@@ -129,16 +138,23 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def _recognise(sheets: list[RawSheet], kind: str | None) -> tuple[str, list[mappings.ColumnMap]]:
-    file_kind = kind or mappings.detect_kind(sheets[0].header)
+def _recognise(sheets: list[RawSheet], kind: str | None,
+               words_dir: Path | None = None) -> tuple[str, list[mappings.ColumnMap]]:
+    file_kind = kind or mappings.detect_kind(sheets[0].header, words_dir)
     if file_kind is None:
         raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定")
-    column_maps = [mappings.map_columns(sheet.header, file_kind) for sheet in sheets]
+    column_maps = [mappings.map_columns(sheet.header, file_kind, words_dir) for sheet in sheets]
     for sheet, column_map in zip(sheets, column_maps, strict=True):
+        where = f"工作表 {sheet.sheet_name} " if sheet.sheet_name else ""
+        visit_columns = mappings.visit_columns(sheet.header, words_dir)
+        if file_kind != "visits" and visit_columns:
+            # a visit record read as a roster would make every visit a person
+            raise FileError(f"{where}表头中有探访记录的列: {'、'.join(visit_columns)}; "
+                            f"这是探访记录, 不能作为{mappings.KIND_LABELS[file_kind]}导入 "
+                            f"(底册和探访记录请分开导出, 或用 --kind visits 导入)")
         missing = [group for group in REQUIRED[file_kind] if not any(f in column_map.fields for f in group)]
         if missing:
             names = "、".join("或".join(FIELD_LABELS[f] for f in group) for group in missing)
-            where = f"工作表 {sheet.sheet_name} " if sheet.sheet_name else ""
             raise FileError(f"{where}缺少必需的列: {names} (作为{mappings.KIND_LABELS[file_kind]}导入)")
     return file_kind, column_maps
 
@@ -155,14 +171,13 @@ def _source_select(index: int, sheet: RawSheet, column_map: mappings.ColumnMap, 
         from {sheet.table}"""
 
 
-def _not_data(sheet: RawSheet) -> str:
+def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
     """Condition on a sheet's raw cells `r` for a row that is not data: blank, or a 合计/总计 row.
 
     Staging validates every row; only rejected rows are tested against this (a blank or total row
     is never valid), so the test costs nothing on the rows that load.
     """
-    content = [f"r.c{i}" for i, cell in enumerate(sheet.header)
-               if cell and mappings.header_aliases()["*"].get(mappings.header_key(cell)) != mappings.IGNORED]
+    content = [f"r.c{i}" for i, cell in enumerate(sheet.header) if cell and not mappings.is_ignored(cell, words_dir)]
     content += [f"r.c{i}" for i in range(len(sheet.header), sheet.column_count)]
     first_cells = [f"r.c{i}" for i in range(min(3, sheet.column_count))]
     return f"""(not regexp_matches(concat_ws('', {", ".join(content)}), '[^\\s　]')
@@ -171,7 +186,7 @@ def _not_data(sheet: RawSheet) -> str:
 
 
 def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
-           sheets: list[RawSheet], column_maps: list[mappings.ColumnMap]) -> FileResult:
+           sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], words_dir: Path | None = None) -> FileResult:
     """Validate and store one read file; `digest` (its SHA-256, still being computed) is needed last."""
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
     con.execute("create or replace temp view src as "
@@ -180,6 +195,11 @@ def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], 
     report_unit = next((s.report_unit for s in sheets if s.report_unit), None)
     con.execute("create or replace temp table stg_places as " + sql("staging/places"),
                 {"report_unit": report_unit})
+    # each distinct word cell (category, method …) is recognised once
+    con.execute("create or replace temp view word_cells as "
+                + " union all ".join(f"select distinct '{field}' as field, {column} as raw from src"
+                                     for field, column in WORD_FIELDS[kind].items()))
+    con.execute("create or replace temp table stg_words as " + sql("staging/words"))
     # Row order means nothing from here on (rows carry src_id and row_number): without it, DuckDB
     # fills the staged rows and stores them on both cores (the insert takes half the time).
     con.execute("set preserve_insertion_order = false")
@@ -188,10 +208,15 @@ def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], 
         for step in LATER_STEPS.get(kind, ()):
             con.execute(sql(step))
         for index, sheet in enumerate(sheets):
-            _set_aside_rejects(con, load_id, file_name, index, sheet)
+            _set_aside_rejects(con, load_id, file_name, index, sheet, words_dir)
+        # the staged columns that the stored table has (staging also keeps what warnings need)
+        columns = ", ".join(column for (column,) in con.execute(
+            "select column_name from duckdb_columns() where table_name = 'staged' and column_name in "
+            "(select column_name from duckdb_columns() where table_name = ? and database_name = current_database())",
+            [TARGET_TABLE[kind]]).fetchall())
         con.execute(f"""
             insert into {TARGET_TABLE[kind]} by name
-            select * exclude (src_id, reject_reason, warnings), $load_id as load_id
+            select {columns}, $load_id as load_id
             from staged where reject_reason is null""", {"load_id": load_id})
     finally:
         con.execute("reset preserve_insertion_order")
@@ -212,7 +237,7 @@ def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], 
 
 
 def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, index: int,
-                       sheet: RawSheet) -> None:
+                       sheet: RawSheet, words_dir: Path | None = None) -> None:
     """Rejected rows of one sheet: blank and total rows are dropped (they are not data), the others
     are kept in `rejects` with their raw cells, keyed by the header the clerk sees."""
     first_id = index * SHEET_ROW_STRIDE
@@ -225,7 +250,7 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
     con.register("rejected_cells", sheet.cells.filter(pc.is_in(sheet.cells["row_number"], row_numbers)))
     try:
         con.execute(f"delete from staged where src_id in "
-                    f"(select {first_id} + row_number from rejected_cells r where {_not_data(sheet)})")
+                    f"(select {first_id} + row_number from rejected_cells r where {_not_data(sheet, words_dir)})")
         labels = [cell or f"第{i + 1}列" for i, cell in enumerate(sheet.header)]
         labels += [f"第{i + 1}列" for i in range(len(sheet.header), sheet.column_count)]
         pairs = ", ".join(f"$k{i}, r.c{i}" for i in range(len(labels)))
@@ -233,7 +258,7 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
             f"""insert into rejects
             select $load_id, $file, $sheet, r.row_number, s.reject_reason, json_object({pairs})::varchar
             from sheet_rejects s join rejected_cells r using (row_number)
-            where not {_not_data(sheet)}
+            where not {_not_data(sheet, words_dir)}
             order by r.row_number""",
             {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name}
             | {f"k{i}": label for i, label in enumerate(labels)},
@@ -244,26 +269,34 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
 
 def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str,
                     sheets: list[RawSheet], column_maps: list[mappings.ColumnMap]) -> int:
-    file_warnings = []
+    file_warnings = []  # (code, value, message)
     for sheet, column_map in zip(sheets, column_maps, strict=True):
         where = f"工作表 {sheet.sheet_name}: " if len(sheets) > 1 else ""
         if column_map.unknown:
-            file_warnings.append(f"{where}未识别的列, 未导入: {'、'.join(column_map.unknown)}")
+            names = "、".join(column_map.unknown)
+            file_warnings.append(("unknown_column", names, f"{where}未识别的列, 未导入: {names}"))
         if column_map.duplicates:
-            file_warnings.append(f"{where}重复的列, 只用了第一列: {'、'.join(column_map.duplicates)}")
+            names = "、".join(column_map.duplicates)
+            file_warnings.append(("duplicate_column", names, f"{where}重复的列, 只用了第一列: {names}"))
         extra = [f"c{i}" for i in range(len(sheet.header), sheet.column_count)]
         if extra:
             count = scalar(con, f"select count(*) from {sheet.table} "
                                 f"where regexp_matches(concat_ws('', {', '.join(extra)}), '[^\\s]')")
             if count:
-                file_warnings.append(f"{where}{count} 行在表头以外的列中还有内容, 未导入")
+                file_warnings.append(("extra_cells", None, f"{where}{count} 行在表头以外的列中还有内容, 未导入"))
+    # header cells are quoted like any cell: masked where they look like a phone or an ID number
     if file_warnings:
-        con.executemany("insert into load_warnings (load_id, file_name, message) values (?, ?, ?)",
-                        [(load_id, file_name, message) for message in file_warnings])
+        con.executemany(
+            "insert into load_warnings (load_id, file_name, message, code, value)"
+            " values (?, ?, cv_mask_free_text(?), ?, cv_mask_free_text(?))",
+            [(load_id, file_name, message, code, value) for code, value, message in file_warnings],
+        )
     con.execute(
-        """insert into load_warnings (load_id, file_name, row_number, message)
-        select $load_id, $file, row_number, unnest(warnings) from staged
-        where reject_reason is null and len(warnings) > 0""",
+        """insert into load_warnings by name
+        select $load_id as load_id, $file as file_name, row_number, w.message, w.code, w.field, w.value,
+               coalesce(s.street_code, d.parent_code) as street_code, s.community_code
+        from (select *, unnest(warnings) as w from staged s where reject_reason is null and len(warnings) > 0) s
+        left join divisions d on d.code = s.community_code""",
         {"load_id": load_id, "file": file_name},
     )
     return scalar(con, "select count(*) from load_warnings where load_id = ?", [load_id])

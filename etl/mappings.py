@@ -1,15 +1,19 @@
-"""Header aliases and value synonyms, read from the data files in etl/mappings/."""
+"""Header aliases, value synonyms and keywords, read from etl/mappings/ and a bureau's own files."""
 
 from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
+from pathlib import Path
 
 KINDS = ("roster", "visits", "contacts")
 IGNORED = "_ignore"
+UNKNOWN = "_unknown"  # a header keyword that says "not this field": the column stays unrecognised
+NEGATION = "_negation"  # keywords.csv rows (field *) naming the words that negate a keyword after them
 
 # Fields that only one kind of export has: they decide the kind of a file from its header.
 KIND_MARKERS = {
@@ -18,13 +22,37 @@ KIND_MARKERS = {
     "visits": {"visit_date", "method", "outcome", "visitor_role", "findings"},
     "contacts": {"contact_name", "relation", "contact_phone", "has_key", "set_date"},
 }
+# Columns that only a visit record has: a roster (or contact list) with them is a visit file.
+VISIT_COLUMNS = ("visit_date", "method")
 KIND_LABELS = {"roster": "底册", "visits": "探访记录", "contacts": "联系人情况表"}
+# The files read from etl/mappings/ and, when present, from the bureau's folder beside its
+# configuration file (rows added to the package's), with the columns each must have.
+FILES = {
+    "headers.csv": ("kind", "field", "alias"),
+    "header_keywords.csv": ("kind", "field", "keyword", "priority"),
+    "values.csv": ("field", "value", "synonym"),
+    "keywords.csv": ("field", "value", "keyword", "priority", "negated_value"),
+}
+_BRACKETED = re.compile(r"\([^()]*\)|\[[^\]]*\]|【[^】]*】")
+# Words around the meaning of a header: 居民身份证号码 = 身份证, 社区名称 = 社区.
+_PREFIXES = re.compile(r"^(居民|公民)")
+_SUFFIXES = re.compile(r"(号码|号|名称|情况|状况|信息)$")
+
+
+class MappingError(Exception):
+    """A mapping file that cannot be read; the message names it."""
 
 
 def header_key(text: str) -> str:
-    """A header cell without spaces, line breaks, markers and full-width punctuation."""
-    text = text.replace("（", "(").replace("）", ")").replace("：", ":")
-    return re.sub(r"[\s*:※]+", "", text).lower()
+    """A header cell as compared: full-width forms made half-width (NFKC), without spaces, line
+    breaks, markers and bracketed notes (身份证号（18位） = 身份证号), lower case."""
+    key = re.sub(r"[\s*:※]+", "", unicodedata.normalize("NFKC", text)).lower()
+    return _BRACKETED.sub("", key) or key
+
+
+def header_stem(key: str) -> str:
+    """A header key without the words that do not change its meaning."""
+    return _SUFFIXES.sub("", _PREFIXES.sub("", key)) or key
 
 
 @dataclass(frozen=True)
@@ -36,51 +64,115 @@ class ColumnMap:
 
 
 @cache
-def header_aliases() -> dict[str, dict[str, str]]:
+def rows(name: str, words_dir: Path | None = None) -> tuple[dict[str, str], ...]:
+    """The rows of one mapping file: the package's, then the bureau's own in `words_dir`."""
+    with resources.files("etl").joinpath(f"mappings/{name}").open(encoding="utf-8") as f:
+        found = list(csv.DictReader(f))
+    local = words_dir / name if words_dir else None
+    if local and local.is_file():
+        try:
+            with local.open(encoding="utf-8-sig") as f:
+                reader = csv.DictReader(f)
+                missing = [c for c in FILES[name] if c not in (reader.fieldnames or []) and c != "negated_value"]
+                if missing:
+                    raise MappingError(f"{local}: 缺少列 {', '.join(missing)} (应有 {', '.join(FILES[name])})")
+                found += [row for row in reader if any(row.values())]
+        except (OSError, UnicodeDecodeError, csv.Error) as error:
+            raise MappingError(f"{local}: {error}") from error
+    return tuple({column: (row.get(column) or "").strip() for column in FILES[name]} for row in found)
+
+
+@cache
+def header_aliases(words_dir: Path | None = None) -> dict[str, dict[str, str]]:
     """kind ('*' for any) -> {header key: field}."""
     aliases: dict[str, dict[str, str]] = {}
-    with resources.files("etl").joinpath("mappings/headers.csv").open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            aliases.setdefault(row["kind"], {})[header_key(row["alias"])] = row["field"]
+    for row in rows("headers.csv", words_dir):
+        aliases.setdefault(row["kind"], {})[header_key(row["alias"])] = row["field"]
     return aliases
 
 
 @cache
-def value_synonyms() -> list[tuple[str, str, str]]:
+def header_stems(words_dir: Path | None = None) -> dict[str, dict[str, str]]:
+    """kind -> {stem of an alias: field}, for the stems that name one field only."""
+    stems: dict[str, dict[str, set[str]]] = {}
+    for kind, table in header_aliases(words_dir).items():
+        for key, field in table.items():
+            stems.setdefault(kind, {}).setdefault(header_stem(key), set()).add(field)
+    return {kind: {stem: fields.pop() for stem, fields in table.items() if len(fields) == 1}
+            for kind, table in stems.items()}
+
+
+@cache
+def header_keywords(words_dir: Path | None = None) -> dict[str, list[tuple[re.Pattern[str], str]]]:
+    """kind -> (pattern, field) in priority order, the kind's own and the ones for any kind."""
+    ordered = sorted(enumerate(rows("header_keywords.csv", words_dir)),
+                     key=lambda item: (int(item[1]["priority"] or 100), item[0]))
+    keywords: dict[str, list[tuple[re.Pattern[str], str]]] = {kind: [] for kind in KINDS}
+    for _, row in ordered:
+        pattern = re.compile(".*".join(re.escape(header_key(part)) for part in row["keyword"].split("*")))
+        for kind in KINDS if row["kind"] == "*" else (row["kind"],):
+            keywords.setdefault(kind, []).append((pattern, row["field"]))
+    return keywords
+
+
+def value_synonyms(words_dir: Path | None = None) -> list[tuple[str, str, str]]:
     """(field, canonical value, synonym) rows."""
-    with resources.files("etl").joinpath("mappings/values.csv").open(encoding="utf-8") as f:
-        return [(row["field"], row["value"], row["synonym"]) for row in csv.DictReader(f)]
+    return [(row["field"], row["value"], row["synonym"]) for row in rows("values.csv", words_dir)]
 
 
-def field_for(key: str, kind: str) -> str | None:
-    aliases = header_aliases()
-    return aliases.get(kind, {}).get(key) or aliases["*"].get(key)
+def value_keywords(words_dir: Path | None = None) -> list[tuple[str, str, str, int | None, str | None]]:
+    """(field, canonical value, keyword, priority, value when negated) rows."""
+    return [(row["field"], row["value"], row["keyword"], int(row["priority"]) if row["priority"] else None,
+             row["negated_value"] or None) for row in rows("keywords.csv", words_dir)]
 
 
-def header_score(cells: list[str]) -> int:
+def field_for(cell: str, kind: str, words_dir: Path | None = None, keywords: bool = True) -> str | None:
+    """The field a header cell names: by alias, by the alias's stem, then by keyword."""
+    key = header_key(cell)
+    aliases, stems = header_aliases(words_dir), header_stems(words_dir)
+    field = (aliases.get(kind, {}).get(key) or aliases.get("*", {}).get(key)
+             or stems.get(kind, {}).get(header_stem(key)) or stems.get("*", {}).get(header_stem(key)))
+    if field is None and keywords:
+        field = next((f for pattern, f in header_keywords(words_dir).get(kind, []) if pattern.search(key)), None)
+    return None if field == UNKNOWN else field
+
+
+def is_ignored(cell: str, words_dir: Path | None = None) -> bool:
+    return field_for(cell, "*", words_dir, keywords=False) == IGNORED
+
+
+def header_score(cells: list[str], words_dir: Path | None = None) -> int:
     """How many cells of a row are known column names of any kind of export."""
-    keys = {header_key(cell) for cell in cells if cell}
-    return sum(1 for key in keys if any(key in table for table in header_aliases().values()))
+    return sum(1 for cell in {c for c in cells if c}
+               if any(field_for(cell, kind, words_dir, keywords=False) for kind in KINDS))
 
 
-def detect_kind(header: list[str]) -> str | None:
-    """roster, visits or contacts, from the kind-specific columns the header has."""
-    keys = {header_key(cell) for cell in header if cell}
-    scores = {
-        kind: sum(1 for key in keys if header_aliases().get(kind, {}).get(key) in KIND_MARKERS[kind])
-        for kind in KINDS
-    }
-    best = max(scores, key=lambda kind: scores[kind])
-    return best if scores[best] > 0 else None
+def detect_kind(header: list[str], words_dir: Path | None = None) -> str | None:
+    """roster, visits or contacts, from the kind-specific columns the header has (by alias first,
+    by keyword when no alias says)."""
+    for keywords in (False, True):
+        scores = {
+            kind: sum(1 for cell in header if cell and field_for(cell, kind, words_dir, keywords) in KIND_MARKERS[kind])
+            for kind in KINDS
+        }
+        best = max(scores, key=lambda kind: scores[kind])
+        if scores[best] > 0:
+            return best
+    return None
 
 
-def map_columns(header: list[str], kind: str) -> ColumnMap:
+def visit_columns(header: list[str], words_dir: Path | None = None) -> list[str]:
+    """The header cells that only a visit record has (探访日期, 探访方式 …)."""
+    return [cell for cell in header if cell and field_for(cell, "visits", words_dir) in VISIT_COLUMNS]
+
+
+def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> ColumnMap:
     fields: dict[str, int] = {}
     unknown, duplicates = [], []
     for index, cell in enumerate(header):
         if not cell:
             continue
-        field = field_for(header_key(cell), kind)
+        field = field_for(cell, kind, words_dir)
         if field is None:
             unknown.append(cell)
         elif field == IGNORED:

@@ -103,11 +103,19 @@ def roster_alerts(con: duckdb.DuckDBPyConnection, load_ids: list[int] | None = N
 
 
 def load_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
-    return con.execute(
+    """One row per load; warnings_by_code: {code: count} of its warnings (code "other" before format 3)."""
+    history = con.execute(
         """select load_id, file_name as file, sha256, kind, status, rows_read, rows_loaded, rows_rejected,
                   warning_count, report_date, loaded_at
         from loads order by load_id"""
     ).df()
+    counts: dict[int, dict[str, int]] = {}
+    for load_id, code, count in con.execute(
+        "select load_id, coalesce(code, 'other'), count(*) from load_warnings group by all order by all"
+    ).fetchall():
+        counts.setdefault(load_id, {})[code] = count
+    history["warnings_by_code"] = [counts.get(load_id, {}) for load_id in history.load_id]
+    return history
 
 
 def rejected_rows(con: duckdb.DuckDBPyConnection, load_id: int | None = None) -> pd.DataFrame:

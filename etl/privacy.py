@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 from etl import mappings
 
@@ -33,14 +34,14 @@ MASKS = {"id": mask_id, "name": mask_name, "phone": mask_phone, "address": mask_
          "all": lambda value: "****"}
 
 
-def mask_raw_values(raw_json: str, kind: str) -> str:
+def mask_raw_values(raw_json: str, kind: str, words_dir: Path | None = None) -> str:
     """A rejected row's cells with every sensitive column masked, keyed as in the file."""
     cells = json.loads(raw_json)
     masked = {}
     for header, value in cells.items():
         if value is None:
             continue
-        field = mappings.field_for(mappings.header_key(header), kind)
+        field = mappings.field_for(header, kind, words_dir)
         mask = MASKS.get(SENSITIVE_FIELDS.get(field or "", ""))
         masked[header] = mask(value) if mask and value else value
     return json.dumps(masked, ensure_ascii=False)

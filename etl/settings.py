@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from collections.abc import Mapping
@@ -26,6 +27,10 @@ class Config:
     risk_rules: tuple[tuple[str, tuple[str, ...]], ...]  # (高 | 中, categories that all apply)
     high_on_open_problem: bool
     removal_alert_share: float = 0.2  # a newer roster leaving out more of a community without a status is flagged
+    # staging adds 独居/空巢 from the living arrangement and 失能/半失能 from the disability level
+    derive_categories_from_attributes: bool = False
+    # the bureau's own mapping files (headers.csv, values.csv, keywords.csv …): its config's folder
+    words_dir: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -52,12 +57,20 @@ def parse_config(text: str, source: str = "carevisit.toml") -> Config:
             + tuple(("中", tuple(rule)) for rule in risk["medium"]),
             high_on_open_problem=bool(risk["high_on_open_problem"]),
             removal_alert_share=float(raw.get("roster_removal_alert_share", 0.2)),
+            derive_categories_from_attributes=_boolean(raw.get("derive_categories_from_attributes", False),
+                                                       "derive_categories_from_attributes"),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
         raise ConfigError(f"{source}: {error!r}") from error
     if any(days <= 0 for _, days in config.visit_interval_days):
         raise ConfigError(f"{source}: visit_interval_days must be positive")
     return config
+
+
+def _boolean(value: object, name: str) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{name} must be true or false")
+    return value
 
 
 def load_settings(db: str | None = None, environ: Mapping[str, str] | None = None) -> Settings:
@@ -70,7 +83,7 @@ def load_settings(db: str | None = None, environ: Mapping[str, str] | None = Non
             text = Path(config_path).read_text(encoding="utf-8")
         except OSError as error:
             raise ConfigError(f"{config_path}: {error.strerror}") from error
-        config = parse_config(text, config_path)
+        config = dataclasses.replace(parse_config(text, config_path), words_dir=Path(config_path).resolve().parent)
     else:
         config = parse_config(default_config_text())
     return Settings(db_path=db_path, config=config)

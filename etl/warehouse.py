@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from etl import geography
-from etl.mappings import value_synonyms
+from etl.mappings import NEGATION, value_keywords, value_synonyms
 from etl.settings import Config
 
 # Built in this order after every load; views are cheap to keep, tables are what readers query.
@@ -49,7 +49,8 @@ MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category
 # Raised when stored rows change meaning; _upgrade converts warehouses written before.
 # 2: visit dedup keys combine a hash per part (cv_visit_key) instead of hashing the joined parts;
 #    loads.size_bytes.
-# 3: structured warnings (load_warnings.code, field, value, street_code, community_code).
+# 3: roster_rows.disability, roster_rows.status nullable; load_warnings code, field, value, street_code,
+#    community_code (categories of rows loaded before still include what living/disability derived).
 FORMAT_VERSION = 3
 CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique", "change_balance")
 
@@ -155,7 +156,9 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("update visit_rows set dedup_key = "
                     "cv_visit_key(id_number, elder_name, community_code, visit_at, method, visitor_name, outcome)")
         con.execute("alter table loads add column if not exists size_bytes bigint")
-    if version < 3:  # warnings were sentences only
+    if version < 3:  # attributes and unknown statuses; structured warnings
+        con.execute("alter table roster_rows add column if not exists disability varchar")
+        con.execute("alter table roster_rows alter column status drop not null")
         for column in ("code", "field", "value", "street_code", "community_code"):
             con.execute(f"alter table load_warnings add column if not exists {column} varchar")
     con.execute("insert or replace into settings values ('format_version', $version)",
@@ -185,16 +188,47 @@ def open_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
 
 
 def _write_reference_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
-    """Value synonyms, configuration, place-name keys and (on a new warehouse) the built-in geography."""
-    con.register("synonyms", pd.DataFrame(value_synonyms(), columns=["field", "value", "synonym"]))
-    con.execute("create or replace temp table value_map as "
-                "select field, value, regexp_replace(synonym, '\\s+', '', 'g') as synonym from synonyms")
-    con.unregister("synonyms")
+    """Value words, configuration, place-name keys and (on a new warehouse) the built-in geography."""
+    write_words(con, config.words_dir)
     write_config(con, config)
     if scalar(con, "select count(*) from divisions") == 0:
         write_divisions(con, geography.reference_divisions(), geography.division_aliases())
     else:
         _write_place_keys(con)
+
+
+def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -> None:
+    """The value synonyms and keywords (the package's and the bureau's), keyed as cells are compared.
+
+    value_map: field, value, synonym (a bureau's line wins over the package's for the same synonym);
+    keyword_map: field, value, keyword, keyword_pattern, negated_value; value_rank: field, value,
+    rank (a cell naming several values counts as the lowest rank's); negation: the pattern of the
+    words that negate a keyword after them.
+    """
+    con.register("synonyms", pd.DataFrame(value_synonyms(words_dir), columns=["field", "value", "synonym"]))
+    con.register("keywords", pd.DataFrame(value_keywords(words_dir),
+                                          columns=["field", "value", "keyword", "priority", "negated_value"]))
+    try:
+        con.execute("""create or replace temp table value_map as
+            select field, value, synonym from (
+                select field, value, cv_word_core(synonym) as synonym, row_number() over () as line from synonyms)
+            where synonym is not null
+            qualify row_number() over (partition by field, synonym order by line desc) = 1""")
+        con.execute("""create or replace temp table keyword_map as
+            select field, value, cv_word_key(keyword) as keyword,
+                   cv_regex_escape(cv_word_key(keyword)) as keyword_pattern,
+                   negated_value
+            from keywords where field <> '*' and cv_word_key(keyword) is not null""")
+        con.execute("""create or replace temp table value_rank as
+            select field, value, min(priority)::integer as rank from keywords
+            where field <> '*' and priority is not null group by field, value""")
+        con.execute("""create or replace temp table negation as
+            select '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(keyword)), '|' order by length(keyword) desc),
+                                   '$^') || ')' as pattern
+            from keywords where field = '*' and value = $negation""", {"negation": NEGATION})
+    finally:
+        con.unregister("synonyms")
+        con.unregister("keywords")
 
 
 def write_divisions(con: duckdb.DuckDBPyConnection, divisions: pd.DataFrame, aliases: pd.DataFrame) -> None:
@@ -218,10 +252,11 @@ def write_config(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.execute(
         "create or replace table cfg_settings as select $aged_from as aged_from,"
         " $semi::boolean as semi_disabled_counts_as_disabled, $open::boolean as high_on_open_problem,"
-        " $categories::varchar[] as special_categories, $removal::double as removal_alert_share",
+        " $categories::varchar[] as special_categories, $derive::boolean as derive_categories_from_attributes,"
+        " $removal::double as removal_alert_share",
         {"aged_from": config.aged_from, "semi": config.semi_disabled_counts_as_disabled,
          "open": config.high_on_open_problem, "categories": list(config.special_categories),
-         "removal": config.removal_alert_share},
+         "derive": config.derive_categories_from_attributes, "removal": config.removal_alert_share},
     )
     con.execute("create or replace table cfg_intervals (risk_level varchar, days integer)")
     con.executemany("insert into cfg_intervals values (?, ?)", list(config.visit_interval_days))

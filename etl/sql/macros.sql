@@ -8,6 +8,20 @@ create or replace temp macro cv_clean(s) as nullif(trim(trim(s), '　'), '');
 create or replace temp macro cv_squeeze(s) as
     nullif(replace(replace(replace(replace(replace(s, ' ', ''), '　', ''), chr(9), ''), chr(10), ''), chr(13), ''), '');
 
+-- Words as people write them, compared after normalising: full-width forms made half-width (the
+-- NFKC forms of ASCII; etl/mappings.py header_key does the same for headers), spaces removed,
+-- lower case. cv_word_core also drops bracketed notes: 失能老人（完全失能） -> 失能老人.
+create or replace temp macro cv_half_width(s) as
+    translate(s, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　',
+                 '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ');
+create or replace temp macro cv_word_key(s) as
+    nullif(lower(regexp_replace(cv_half_width(s), '\s+', '', 'g')), '');
+create or replace temp macro cv_word_core(s) as
+    coalesce(nullif(regexp_replace(cv_word_key(s), '\([^()]*\)|\[[^\]]*\]|【[^】]*】', '', 'g'), ''), cv_word_key(s));
+
+-- A literal text as a regular expression that matches it (keywords from the mapping files).
+create or replace temp macro cv_regex_escape(s) as regexp_replace(s, '([.^$*+?()\[\]{}|\\])', '\\\1', 'g');
+
 -- Suffix-insensitive key of a street or community name: 劝业场街 = 劝业场街道, 滨西 = 滨西社区居委会.
 create or replace temp macro cv_place_key(s) as
     regexp_replace(
@@ -35,6 +49,51 @@ create or replace temp macro cv_parse_timestamp(s) as coalesce(
 create or replace temp macro cv_parse_date(s) as
     case when year(cv_parse_timestamp(s)) between 1900 and 2100 then cast(cv_parse_timestamp(s) as date) end;
 
+-- Masks for sensitive personal information (DESIGN §6).
+create or replace temp macro cv_mask_name(s) as
+    case when s is null then null when length(s) <= 1 then s else substr(s, 1, 1) || repeat('*', length(s) - 1) end;
+create or replace temp macro cv_mask_id(s) as
+    case when s is null then null else substr(s, 1, 4) || repeat('*', length(s) - 8) || substr(s, -4) end;
+create or replace temp macro cv_mask_phone(s) as
+    case when s is null then null when length(s) < 7 then repeat('*', length(s))
+         else substr(s, 1, 3) || repeat('*', length(s) - 7) || substr(s, -4) end;
+
+-- Any text quoted into a message, a warning or a reject reason (DESIGN §6: whatever column it was
+-- typed in): runs of 7 or more digits (spaces inside allowed) look like a phone or an ID number
+-- and are masked, IDs as cv_mask_id, other numbers keeping their first and last digits.
+create or replace temp macro cv_mask_digit_run(run) as
+    case
+        when length(regexp_replace(run, '\s', '', 'g')) < 7 then run
+        when regexp_full_match(regexp_replace(run, '\s', '', 'g'), '\d{15}|\d{17}[\dXx]')
+            then cv_mask_id(upper(regexp_replace(run, '\s', '', 'g')))
+        when length(regexp_replace(run, '\s', '', 'g')) >= 11
+            then cv_mask_phone(regexp_replace(run, '\s', '', 'g'))
+        else substr(regexp_replace(run, '\s', '', 'g'), 1, 2) || repeat('*', length(regexp_replace(run, '\s', '', 'g')) - 4)
+             || substr(regexp_replace(run, '\s', '', 'g'), -2)
+    end;
+create or replace temp macro cv_mask_free_text(s) as
+    case when s is not null then array_to_string(list_transform(regexp_extract_all(s, '\d(?:[ \t　]*\d)*[Xx]?|[^\d]+'),
+        lambda part: case when regexp_matches(part, '^\d') then cv_mask_digit_run(part) else part end), '') end;
+
+-- A birth date column compared with the ID number's at the precision it is written in: a day
+-- (a date on the 1st of the right month counts as a year-month: Excel stores 1955.07 typed in a
+-- date cell as 1955-07-01), a year-month (1955.07, 1955-07, 1928年03月, 195507; 1955.1 may be an
+-- Excel number that lost the 0 of 1955.10) or a year. Null when the text is no date at all.
+create or replace temp macro cv_birth_year_month(s) as
+    regexp_extract(cv_half_width(trim(s)), '^((?:18|19|20)\d{2})\s*[年.\-/]?\s*(0?[1-9]|1[0-2])\s*月?(份)?$', ['y', 'm']);
+create or replace temp macro cv_birth_date_contradicts(s, birth) as
+    case
+        when cv_parse_date(s) is not null
+            then cv_parse_date(s) <> birth
+                 and not (day(cv_parse_date(s)) = 1 and date_trunc('month', cv_parse_date(s)) = date_trunc('month', birth))
+        when cv_birth_year_month(s).y <> ''
+            then cast(cv_birth_year_month(s).y as integer) <> year(birth)
+                 or (cast(cv_birth_year_month(s).m as integer) <> month(birth)
+                     and not (regexp_full_match(trim(s), '\d{4}\.1') and month(birth) = 10))
+        when regexp_full_match(cv_half_width(trim(s)), '(18|19|20)\d{2}\s*年?')
+            then cast(substr(trim(cv_half_width(s)), 1, 4) as integer) <> year(birth)
+    end;
+
 -- GB 11643 ID numbers. cv_id_normalize strips spaces, upper-cases x and upgrades the 15-digit
 -- legacy form; anything else is returned as it came so that the reason can name it.
 create or replace temp macro cv_id_check_digit(id17) as
@@ -56,7 +115,7 @@ create or replace temp macro cv_id_problem(id18) as
     case
         when id18 is null then '身份证号为空'
         when regexp_matches(id18, '^\d(\.\d+)?E\+?\d+$') or regexp_full_match(id18, '\d+\.\d+')
-            then '身份证号被Excel存成了数字(' || id18 || '), 已无法恢复, 请把该列设为文本后重新导出'
+            then '身份证号被Excel存成了数字(' || cv_mask_free_text(id18) || '), 已无法恢复, 请把该列设为文本后重新导出'
         when not regexp_full_match(id18, '\d{17}[\dX]') then '身份证号格式不对: 应为18位'
         when cv_id_birth_date(id18) is null or cv_id_birth_date(id18) > current_date
             or year(cv_id_birth_date(id18)) < 1880 then '身份证号中的出生日期不存在'
@@ -66,17 +125,23 @@ create or replace temp macro cv_id_problem(id18) as
 create or replace temp macro cv_id_sex(id18) as
     case when try_cast(substr(id18, 17, 1) as integer) % 2 = 1 then '男' else '女' end;
 
--- Phone numbers: a cell may hold several (separated by punctuation or spaces, or written with
--- spaces inside one number); keep the valid ones in order (mobile, landline with area code, local).
-create or replace temp macro cv_phone_strip(p) as regexp_replace(p, '^\s*(\+?86)?|[-()（）\s]', '', 'g');
+-- Phone numbers as people write them, in every kind of file: a cell may hold several, each maybe
+-- with spaces or dashes inside (138 0013 8000, 022-23301234), a +86 prefix, a name or a note
+-- around it (张三13800138000（儿子）). Keep the valid ones in order (mobile, landline with area
+-- code, local).
+create or replace temp macro cv_phone_digits(p) as
+    regexp_replace(regexp_replace(p, '\D', '', 'g'), '^(0086|86)(1[3-9]\d{9})$', '\2');
 create or replace temp macro cv_phone_valid(p) as regexp_full_match(p, '1[3-9]\d{9}|0\d{9,11}|[2-8]\d{6,7}');
 create or replace temp macro cv_phone_list(s) as
-    flatten(list_transform(regexp_split_to_array(coalesce(s, ''), '[,，;；/、|]+'),
-        lambda part: case
-            when cv_phone_valid(cv_phone_strip(part)) then [cv_phone_strip(part)]
-            else list_filter(list_transform(regexp_split_to_array(trim(part), '\s+'),
-                                            lambda p: cv_phone_strip(p)),
-                             lambda p: cv_phone_valid(p))
+    flatten(list_transform(regexp_extract_all(cv_half_width(coalesce(s, '')), '\+?\d[\d \t\-()]*\d'),
+        lambda run: case
+            when cv_phone_valid(cv_phone_digits(run)) then [cv_phone_digits(run)]
+            -- numbers side by side, separated by spaces only
+            when list_bool_or(list_transform(regexp_split_to_array(trim(run), '\s+'),
+                                             lambda p: cv_phone_valid(cv_phone_digits(p))))
+                then list_filter(list_transform(regexp_split_to_array(trim(run), '\s+'), lambda p: cv_phone_digits(p)),
+                                 lambda p: cv_phone_valid(p))
+            else regexp_extract_all(cv_phone_digits(run), '1[3-9]\d{9}')
         end));
 
 -- The key that makes two visits the same (重复记录): same elder (ID number, or name@community
@@ -89,15 +154,12 @@ create or replace temp macro cv_visit_key(id_number, elder_name, community_code,
                     cv_key_part('at', visit_at)), cv_key_part('method', method)),
             cv_key_part('visitor', coalesce(visitor_name, ''))), cv_key_part('outcome', outcome));
 
--- Masks for sensitive personal information (DESIGN §6).
-create or replace temp macro cv_mask_name(s) as
-    case when s is null then null when length(s) <= 1 then s else substr(s, 1, 1) || repeat('*', length(s) - 1) end;
-create or replace temp macro cv_mask_id(s) as
-    case when s is null then null else substr(s, 1, 4) || repeat('*', length(s) - 8) || substr(s, -4) end;
-create or replace temp macro cv_mask_phone(s) as
-    case when s is null then null when length(s) < 7 then repeat('*', length(s))
-         else substr(s, 1, 3) || repeat('*', length(s) - 7) || substr(s, -4) end;
-
 -- Completed years of age on date d.
 create or replace temp macro cv_age(birth, d) as
     year(d) - year(birth) - case when month(d) * 100 + day(d) < month(birth) * 100 + day(birth) then 1 else 0 end;
+
+-- A warning about one row, as staging lists them (stored in load_warnings): a machine code, the
+-- canonical field, the cell's text masked like any text quoted into a message, and the sentence
+-- for the clerk (built with the masked value).
+create or replace temp macro cv_warning(code, field, value, message) as
+    {'code': code, 'field': field, 'value': cv_mask_free_text(value), 'message': message};

@@ -28,14 +28,17 @@ create table if not exists rejects (
 );
 
 create table if not exists load_warnings (
-    load_id    integer not null,
-    file_name  varchar not null,
-    row_number integer,               -- null for a warning about the whole file
-    message    varchar not null,
-    code       varchar,               -- machine code: unknown_value, contradiction, birth_date_mismatch, ...
-    field      varchar,               -- the standard column the warning is about
-    value      varchar,               -- the cell's value, masked where personal
-    street_code    varchar,
+    load_id        integer not null,
+    file_name      varchar not null,
+    row_number     integer,           -- null for a warning about the whole file
+    message        varchar not null,  -- in Chinese, naming the column and the value (masked)
+    code           varchar,           -- unknown_value | contradiction | birth_date_mismatch | sex_mismatch |
+                                      -- invalid_phone | unknown_area_code | exit_without_date | unusable_id |
+                                      -- place_by_id | bad_coordinates | unknown_column | duplicate_column |
+                                      -- extra_cells (null: written before format 3)
+    field          varchar,           -- the canonical field (category, living, method, outcome …)
+    value          varchar,           -- the cell's text, digit runs that may be phones or IDs masked
+    street_code    varchar,           -- where the row's place is known
     community_code varchar
 );
 
@@ -52,14 +55,16 @@ create table if not exists roster_rows (
     address        varchar,
     phone          varchar,           -- first valid number
     phones         varchar[],
-    categories     varchar[] not null,-- canonical, from the categories, living and disability cells
-    living         varchar,
+    categories     varchar[] not null,-- canonical, from the category column only (the street's marking;
+                                      -- also from living/disability when derive_categories_from_attributes)
+    living         varchar,           -- 独居 | 空巢 | 与子女同住 | 与其他亲属同住 | 其他 | null (unknown)
     consent        varchar,           -- 同意 | 不同意 | null (not asked)
-    status         varchar not null,  -- 在册 | 死亡 | 迁出 | 入住机构 | 外出
-    change_date    date,
+    status         varchar,           -- 在册 | 死亡 | 迁出 | 入住机构 | 外出 | null (unknown: still on the roster)
+    change_date    date,              -- null with an exit status: the snapshot's report date counts
     reg_date       date,
     visitor_name   varchar,
-    risk_level     varchar            -- 高 | 中 | 低 | null (derived later)
+    risk_level     varchar,           -- 高 | 中 | 低 | null (derived later)
+    disability     varchar            -- 失能 | 半失能 | 自理 | null (unknown)
 );
 
 create table if not exists visit_rows (
@@ -71,7 +76,8 @@ create table if not exists visit_rows (
     visit_at       timestamp not null,
     visit_date     date not null,
     method         varchar not null,  -- 上门 | 电话 | 视频 | 线上 | 路遇
-    outcome        varchar not null,  -- 正常 | 发现问题 | 紧急 | 未遇 | 拒访
+    outcome        varchar not null,  -- 正常 | 发现问题 | 紧急 | 未遇 | 拒访 | 未知 (not recognised: warned,
+                                      -- never qualifies)
     visitor_name   varchar,
     visitor_role   varchar,
     findings       varchar,

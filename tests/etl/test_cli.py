@@ -115,6 +115,19 @@ def test_loads_json_lists_the_history(db, capsys):
     assert {"load_id", "sha256"} <= set(loads[0])
 
 
+def test_loads_json_counts_each_loads_warnings_by_code(tmp_path, capsys):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, categories="", 居住情况="独居", 状态="失联"),
+            roster_row(2, BOB, 状态="下落不明")]
+    path = tmp_path / "w.duckdb"
+    assert main(["ingest", str(write_csv(tmp_path / "r.csv", rows)), "--db", str(path)]) == 0
+    capsys.readouterr()
+    _, out, _ = run(capsys, "loads", "--format", "json", "--db", str(path))
+    [load] = json.loads(out)
+    assert (load["warning_count"], load["warnings_by_code"]) == (3, {"contradiction": 1, "unknown_value": 2})
+    _, table, _ = run(capsys, "loads", "--db", str(path))
+    assert "r.csv" in table and "warnings_by_code" not in table
+
+
 def test_rejects_show_reason_and_row_with_personal_data_masked(db, capsys):
     code, out, _ = run(capsys, "rejects", "--format", "json", "--db", str(db))
     [reject] = json.loads(out)

@@ -13,8 +13,13 @@ def demo(demo_build):
 
 
 def test_every_planted_bad_row_is_rejected_and_nothing_else(demo):
-    _con, exports, results = demo
-    assert {r.file_name: r.rows_rejected for r in results} == exports.expected_rejects
+    con, exports, results = demo
+    # a visit whose ID is unusable but that names the elder and the community loads, linked by
+    # name, with a warning (DESIGN §3): the demo still counts it among its planted bad rows
+    linked_by_name = dict(con.execute(
+        "select file_name, count(*) from load_warnings where code = 'unusable_id' group by file_name").fetchall())
+    assert {r.file_name: r.rows_rejected + linked_by_name.get(r.file_name, 0) for r in results} == \
+        exports.expected_rejects
 
 
 def test_rows_read_are_rows_loaded_plus_rejected_for_every_file(demo):

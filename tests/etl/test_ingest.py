@@ -1,12 +1,15 @@
 """Loading real files: formats, encodings, messy layouts, reasons for rejects, nothing lost."""
 
+import dataclasses
 import datetime as dt
 import json
+from pathlib import Path
 
 import duckdb
 import pytest
 
 from etl.ingest import ingest
+from etl.settings import Settings, load_settings
 from etl.warehouse import FORMAT_VERSION
 from tests.conftest import make_id
 from tests.etl.exports import (
@@ -110,7 +113,9 @@ def test_merged_street_and_community_cells_apply_to_every_row_they_cover(warehou
     assert warehouse.rows("select distinct community_code from roster_rows") == [("120101001002",)]
 
 
-@pytest.mark.parametrize("id_header", ["身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证"])
+@pytest.mark.parametrize("id_header", ["身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证", "居民身份证号",
+                                       "公民身份证号码", "身份证号码(18位)", "身份证号（18位）", "身份证号码\n（必填）",
+                                       "身 份 证 号", "ＩＤ：身份证号"])
 def test_id_header_variants(warehouse, tmp_path, id_header):
     header = [id_header if h == "身份证号" else h for h in ROSTER_HEADER]
     [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", [header, roster_row(1, ALICE)]))
@@ -272,31 +277,51 @@ def test_street_comes_from_the_reporting_unit_when_the_file_has_no_street_column
     assert warehouse.one("select street_code from roster_rows") == "120101001000"
 
 
+def test_a_roster_row_without_a_name_is_rejected(warehouse, tmp_path):
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="")]))
+    assert rejects(warehouse) == [(2, "姓名为空")]
+
+
 @pytest.mark.parametrize(
-    ("overrides", "reason"),
+    ("overrides", "column", "stored", "warning"),
     [
-        ({"状态": "失联"}, "未知的在册状态: 失联"),
-        ({"特殊困难类别": "独居、低保"}, "未知的特殊困难类别: 低保"),
-        ({"是否同意探访": "看情况"}, "未知的探访意愿: 看情况"),
-        ({"状态": "死亡"}, "状态为死亡但没有填写变动日期"),
-        ({"建档日期": "去年"}, "建档日期无法识别: 去年"),
-        ({"姓名": ""}, "姓名为空"),
+        ({"状态": "失联"}, "status", None, ("unknown_value", "status", "失联", "未知的在册状态: 失联")),
+        ({"特殊困难类别": "独居、低保"}, "categories", ["独居"],
+         ("unknown_value", "category", "低保", "未知的特殊困难类别: 低保, 未计入")),
+        ({"是否同意探访": "看情况"}, "consent", None, ("unknown_value", "consent", "看情况", "未知的探访意愿: 看情况")),
+        ({"状态": "死亡"}, "change_date", None,
+         ("exit_without_date", "change_date", None, "状态为死亡但没有填写变动日期, 按底册的填报日期计为离开")),
+        ({"建档日期": "去年"}, "reg_date", None, ("unknown_value", "reg_date", "去年", "建档日期无法识别: 去年")),
+        ({"变动日期": "上个月"}, "change_date", None,
+         ("unknown_value", "change_date", "上个月", "变动日期无法识别: 上个月")),
+        ({"居住情况": "住在山上"}, "living", None, ("unknown_value", "living", "住在山上", "未知的居住情况: 住在山上")),
     ],
 )
-def test_roster_values_outside_the_vocabulary_are_rejected_naming_the_value(warehouse, tmp_path, overrides,
-                                                                            reason):
-    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, **overrides)]))
-    assert rejects(warehouse) == [(2, reason)]
+def test_roster_values_outside_the_vocabulary_load_unknown_and_warn_naming_the_value(
+        warehouse, tmp_path, overrides, column, stored, warning):
+    # rejecting the row would take a living person out of every denominator (DESIGN §3)
+    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, **overrides)]))
+    assert (result.rows_loaded, result.rows_rejected) == (1, 0)
+    assert warehouse.one(f"select {column} from roster_rows") == stored  # noqa: S608 (a column name)
+    assert warehouse.rows("select code, field, value, message from load_warnings") == [warning]
 
 
 @pytest.mark.parametrize(
     ("method", "outcome", "reason"),
-    [("托人带话", "正常", "未知的探访方式: 托人带话"), ("入户", "还行", "未知的探访结果: 还行"),
-     ("", "正常", "探访方式为空")],
+    [("托人带话", "正常", "未知的探访方式: 托人带话"), ("", "正常", "探访方式为空")],
 )
 def test_visit_values_outside_the_vocabulary_are_rejected(warehouse, tmp_path, method, outcome, reason):
     warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, method=method, outcome=outcome)]))
     assert rejects(warehouse) == [(2, reason)]
+
+
+def test_a_visit_whose_outcome_is_not_understood_loads_as_unknown_and_warns(warehouse, tmp_path):
+    [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, outcome="还行")]))
+    assert result.rows_loaded == 1
+    assert warehouse.one("select outcome from visit_rows") == "未知"
+    assert warehouse.rows("select code, field, value, message, street_code, community_code from load_warnings") == [
+        ("unknown_value", "outcome", "还行", "未知的探访结果: 还行, 不计为有效探访", "120101001000", "120101001001")]
+    assert warehouse.rows("select is_successful, is_home_visit from visits") == [(False, False)]
 
 
 @pytest.mark.parametrize(
@@ -322,25 +347,100 @@ def test_consent_synonyms(warehouse, tmp_path, synonym, canonical):
     assert warehouse.one("select consent from roster_rows") == canonical
 
 
-def test_categories_cell_and_living_column_combine(warehouse, tmp_path):
-    rows = [ROSTER_HEADER, roster_row(1, ALICE, categories="失能老人、计划生育特殊家庭", **{"居住情况": "独自居住"})]
+def test_categories_come_from_the_category_column_only(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, categories="失能老人、计划生育特殊家庭", **{"居住情况": "与配偶同住"})]
     warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
-    assert warehouse.one("select categories from roster_rows") == ["失能", "独居", "计生特殊家庭"]
+    assert warehouse.rows("select categories, living from roster_rows") == [(["失能", "计生特殊家庭"], "空巢")]
+
+
+def test_living_with_a_spouse_and_no_category_is_not_special(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, categories="", **{"居住情况": "与配偶同住"})]
+    warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    assert warehouse.rows("select categories, living from roster_rows") == [([], "空巢")]
+    assert warehouse.rows("select * from load_warnings") == []
+
+
+@pytest.mark.parametrize(
+    ("categories", "living", "disability", "warnings"),
+    [
+        ("", "独自居住", "", [("contradiction", "living", "独自居住")]),
+        ("空巢", "", "完全失能", [("contradiction", "disability", "完全失能")]),
+        ("失能", "", "半失能", [("contradiction", "disability", "半失能")]),
+        ("独居、失能", "独居", "失能", []),
+        ("", "与子女同住", "自理", []),
+    ],
+)
+def test_attributes_that_contradict_the_marking_load_as_marked_and_warn(warehouse, tmp_path, categories, living,
+                                                                          disability, warnings):
+    header = [*ROSTER_HEADER, "失能程度"]
+    rows = [header, [*roster_row(1, ALICE, categories=categories, **{"居住情况": living}), disability]]
+    warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    marked = warehouse.one("select categories from roster_rows")
+    assert marked == sorted(c for c in categories.replace("、", " ").split() if c)
+    assert warehouse.rows("select code, field, value from load_warnings") == warnings
+
+
+def test_the_living_contradiction_names_the_column_and_the_value(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, categories="空巢", **{"居住情况": "独居"})]
+    warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    assert warehouse.rows("select row_number, message, street_code, community_code from load_warnings") == [
+        (2, "居住情况为独居, 但特殊困难类别中没有独居: 按类别导入, 请核实", "120101001000", "120101001001")]
+
+
+def test_categories_can_be_derived_from_the_attributes_when_configured(tmp_path):
+    settings = Settings(tmp_path / "w.duckdb", dataclasses.replace(
+        Warehouse(tmp_path / "w.duckdb").settings.config, derive_categories_from_attributes=True))
+    header = [*ROSTER_HEADER, "失能程度"]
+    rows = [header, [*roster_row(1, ALICE, categories="", **{"居住情况": "独自居住"}), "部分失能"],
+            [*roster_row(2, BOB, categories="孤寡", **{"居住情况": "与老伴同住"}), "自理"]]
+    ingest([write_csv(tmp_path / "r.csv", rows)], settings)
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    assert con.execute("select categories from roster_rows order by row_number").fetchall() == [
+        (["半失能", "独居"],), (["孤寡", "空巢"],)]
+    assert con.execute("select count(*) from load_warnings").fetchall() == [(0,)]
+    con.close()
+
+
+def test_an_exit_without_its_change_date_loads_and_warns(warehouse, tmp_path):
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, 状态="已去世")]))
+    assert warehouse.rows("select status, change_date from roster_rows") == [("死亡", None)]
+    assert warehouse.rows("select code, field from load_warnings") == [("exit_without_date", "change_date")]
+
+
+def test_a_phone_number_typed_in_any_column_is_masked_in_the_warning(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, 状态="13812345678", 是否同意探访=f"问{ALICE}")]
+    warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    warnings = warehouse.rows("select value, message from load_warnings order by field")
+    masked_id = f"问{ALICE[:4]}**********{ALICE[-4:]}"
+    assert warnings == [(masked_id, f"未知的探访意愿: {masked_id}"), ("138****5678", "未知的在册状态: 138****5678")]
+
+
+@pytest.mark.parametrize(
+    ("birth", "warned"),
+    [("1940.01", False), ("1940-01", False), ("1940年01月", False), ("194001", False), ("1940", False),
+     ("1940-01-01", False), ("1941.01", True), ("1940.02", True), ("不详", True)],
+)
+def test_a_birth_year_month_agreeing_with_the_id_does_not_warn(warehouse, tmp_path, birth, warned):
+    header = [*ROSTER_HEADER, "出生年月"]
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [header, [*roster_row(1, ALICE), birth]]))
+    assert warehouse.one("select count(*) from roster_rows") == 1
+    assert bool(warehouse.rows("select code from load_warnings where field = 'birth_date'")) is warned
 
 
 def test_birth_date_column_disagreeing_with_the_id_only_warns(warehouse, tmp_path):
     header = [*ROSTER_HEADER, "出生日期"]
     warehouse.ingest(write_csv(tmp_path / "r.csv", [header, [*roster_row(1, ALICE), "1941-01-01"]]))
     assert warehouse.one("select birth_date from roster_rows") == dt.date(1940, 1, 1)
-    assert warehouse.rows("select row_number, message from load_warnings") == [
-        (2, "出生日期 1941-01-01 与身份证号不一致, 以身份证号为准")]
+    assert warehouse.rows("select row_number, code, field, value, message from load_warnings") == [
+        (2, "birth_date_mismatch", "birth_date", "1941-01-01", "出生日期 1941-01-01 与身份证号不一致, 以身份证号为准")]
 
 
 def test_unknown_columns_are_warned_about_once_per_file(warehouse, tmp_path):
     header = [*ROSTER_HEADER, "爱好"]
     [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", [header, [*roster_row(1, ALICE), "下棋"]]))
     assert result.warning_count == 1
-    assert warehouse.one("select message from load_warnings") == "未识别的列, 未导入: 爱好"
+    assert warehouse.rows("select code, value, message from load_warnings") == [
+        ("unknown_column", "爱好", "未识别的列, 未导入: 爱好")]
 
 
 # --- duplicates, conservation, idempotency, snapshots, order ---------------------------------------
@@ -484,6 +584,59 @@ def test_a_file_missing_a_required_column_names_it(warehouse, tmp_path):
     assert (result.status, result.message) == ("failed", "缺少必需的列: 探访方式 (作为探访记录导入)")
 
 
+@pytest.mark.parametrize("kind", [None, "roster"])
+def test_a_roster_with_visit_columns_is_refused_naming_them(warehouse, tmp_path, kind):
+    header = [*ROSTER_HEADER, "探访日期", "探访方式（入户/电话）"]
+    path = write_csv(tmp_path / "r.csv", [header, [*roster_row(1, ALICE), "2026-10-05", "入户"]])
+    [result] = warehouse.ingest(path, kind=kind)
+    assert result.status == "failed"
+    assert result.message.startswith(
+        "表头中有探访记录的列: 探访日期、探访方式（入户/电话）; 这是探访记录, 不能作为底册导入")
+
+
+def test_a_visit_file_given_as_a_roster_is_refused(warehouse, tmp_path):
+    [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE)]), kind="roster")
+    assert (result.status, result.message.split(";")[0]) == ("failed", "表头中有探访记录的列: 探访日期、探访方式")
+
+
+def test_a_visit_with_an_unusable_id_is_linked_by_name_and_community(warehouse, tmp_path):
+    bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")
+    rows = [VISIT_HEADER, visit_row(bad), visit_row(bad, name="", when="2026-10-06")]
+    [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", rows))
+    assert (result.rows_loaded, result.rows_rejected) == (1, 1)
+    assert warehouse.rows("select id_number, elder_name, community_code from visit_rows") == [
+        (None, "张三", "120101001001")]
+    assert rejects(warehouse) == [(3, "身份证号校验位错误")]
+    assert warehouse.rows("select code, message from load_warnings") == [
+        ("unusable_id", "身份证号校验位错误, 按姓名和社区关联")]
+
+
+def test_a_contact_list_with_unknown_key_and_date_loads_and_warns(warehouse, tmp_path):
+    header = ["街道", "社区", "老人姓名", "身份证号", "联系人", "联系电话", "是否有钥匙", "确定日期"]
+    row = ["劝业场", "花园路", "张三", ALICE, "李明", "13900000000", "说不清", "前年"]
+    [result] = warehouse.ingest(write_csv(tmp_path / "c.csv", [header, row]))
+    assert result.rows_loaded == 1
+    assert warehouse.rows("select has_key, set_date from contact_rows") == [(None, None)]
+    assert warehouse.rows("select field, value from load_warnings order by field") == [
+        ("has_key", "说不清"), ("set_date", "前年")]
+
+
+def test_a_bureaus_own_words_beside_its_configuration_are_used(tmp_path):
+    bureau = tmp_path / "bureau"
+    bureau.mkdir()
+    (bureau / "carevisit.toml").write_text(
+        (Path(__file__).parents[2] / "etl" / "carevisit.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (bureau / "values.csv").write_text("field,value,synonym\nmethod,上门,敲门问候\n", encoding="utf-8")
+    (bureau / "headers.csv").write_text("kind,field,alias\nvisits,method,服务手段\n", encoding="utf-8")
+    settings = load_settings(str(tmp_path / "w.duckdb"), {"CAREVISIT_CONFIG": str(bureau / "carevisit.toml")})
+    header = [h if h != "探访方式" else "服务手段" for h in VISIT_HEADER]
+    [result] = ingest([write_csv(tmp_path / "v.csv", [header, visit_row(ALICE, method="敲门问候")])], settings)
+    assert (result.status, result.rows_loaded) == ("loaded", 1)
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    assert con.execute("select method from visit_rows").fetchall() == [("上门",)]
+    con.close()
+
+
 def test_kind_is_recognised_from_the_header_and_can_be_overridden(warehouse, tmp_path):
     header = ["街道", "社区", "老人姓名", "身份证号", "联系人", "与老人关系", "联系电话"]
     contacts = write_csv(tmp_path / "c.csv", [header,
@@ -508,3 +661,20 @@ def test_an_older_roster_loaded_late_does_not_replace_a_newer_one(warehouse, tmp
     warehouse.ingest(new)
     warehouse.ingest(old)
     assert warehouse.rows("select elder_id from elders where is_listed_now") == [(ALICE,)]
+
+
+def test_a_warehouse_of_format_2_gains_the_new_columns_and_keeps_its_rows(warehouse, tmp_path):
+    warehouse.ingest(write_csv(tmp_path / "r1.csv", [ROSTER_HEADER, roster_row(1, ALICE)]))
+    con = duckdb.connect(str(warehouse.settings.db_path))
+    # the tables as format 2 wrote them: no disability, status not null, warnings as text only
+    con.execute("alter table roster_rows drop column disability")
+    con.execute("alter table roster_rows alter column status set not null")
+    for column in ("code", "field", "value", "street_code", "community_code"):
+        con.execute(f"alter table load_warnings drop column {column}")
+    con.execute("update settings set value = '2' where key = 'format_version'")
+    con.close()
+    warehouse.ingest(write_csv(tmp_path / "r2.csv", [ROSTER_HEADER, roster_row(1, BOB, 状态="失联")]))
+    assert warehouse.rows("select id_number, status, disability from roster_rows order by load_id") == [
+        (ALICE, "在册", None), (BOB, None, None)]
+    assert warehouse.rows("select code, field from load_warnings") == [("unknown_value", "status")]
+    assert warehouse.one("select value from settings where key = 'format_version'") == str(FORMAT_VERSION)

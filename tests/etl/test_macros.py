@@ -93,6 +93,14 @@ def test_sex_and_birth_date_come_from_the_id(con):
         ("13812345678 13912345678", ["13812345678", "13912345678"]),
         ("无, 23301234", ["23301234"]),
         ("+86 13812345678", ["13812345678"]),
+        ("138 0013 8000", ["13800138000"]),
+        ("13800138000（儿子）", ["13800138000"]),
+        ("张三13800138000", ["13800138000"]),
+        ("022-23301234", ["02223301234"]),
+        ("(022)23301234", ["02223301234"]),
+        ("１３８００１３８０００", ["13800138000"]),
+        ("张三13800138000 李四：139-0013-9000", ["13800138000", "13900139000"]),
+        ("儿子13800138000，女儿13900139000/座机23301234", ["13800138000", "13900139000", "23301234"]),
         ("12345", []),
         (None, []),
     ],
@@ -117,3 +125,51 @@ def test_place_names_match_without_their_suffix(con, text, key):
 )
 def test_masks_match_the_design(con, expression, value, masked):
     assert one(con, expression, value) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "masked"),
+    [
+        ("未知的在册状态: 13800138000", "未知的在册状态: 138****8000"),
+        ("见 120101195001011234 号", "见 1201**********1234 号"),
+        ("12010119500101123x", "1201**********123X"),
+        ("电话138 0013 8000", "电话138****8000"),
+        ("座机23301234", "座机23****34"),
+        ("2026年10月5日 第12行", "2026年10月5日 第12行"),
+        ("1.20101E+17", "1.20101E+17"),
+        ("独居", "独居"),
+        (None, None),
+    ],
+)
+def test_free_text_is_masked_where_it_looks_like_a_phone_or_an_id(con, text, masked):
+    assert one(con, "cv_mask_free_text(?)", text) == masked
+
+
+@pytest.mark.parametrize(
+    ("text", "contradicts"),
+    [
+        ("1955-07-15", False), ("1955年7月15日", False), ("19550715", False),
+        ("1955.07", False), ("1955-07", False), ("1955年07月", False), ("1955年7月", False), ("195507", False),
+        ("1955/7", False), ("1955", False), ("1955年", False),
+        ("1955-07-01", False),  # a year-month typed into a date cell: Excel keeps it as the 1st
+        ("1955-07-16", True), ("1955.08", True), ("1956", True), ("1928年03月", True),
+        ("不详", None),
+    ],
+)
+def test_a_birth_date_column_is_compared_at_the_precision_it_gives(con, text, contradicts):
+    assert con.execute("select cv_birth_date_contradicts(?, date '1955-07-15')", [text]).fetchall()[0][0] is contradicts
+
+
+def test_an_excel_number_that_lost_the_zero_of_october_is_no_contradiction(con):
+    assert con.execute("select cv_birth_date_contradicts('1955.1', date '1955-10-15')").fetchall()[0][0] is False
+    assert con.execute("select cv_birth_date_contradicts('1955.1', date '1955-01-15')").fetchall()[0][0] is False
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "core"),
+    [("失能老人（完全失能）", "失能老人(完全失能)", "失能老人"), (" 入 户 ", "入户", "入户"), ("ＡＢＣ", "abc", "abc"),
+     ("（空）", "(空)", "(空)"), ("　", None, None)],
+)
+def test_words_are_compared_half_width_without_spaces_and_notes(con, text, key, core):
+    assert one(con, "cv_word_key(?)", text) == key
+    assert one(con, "cv_word_core(?)", text) == core

@@ -1,4 +1,4 @@
--- one row per designated-contact source row: typed, canonical values, and why it cannot be used
+-- one row per designated-contact source row: typed, canonical values, warnings, and why it cannot be used
 with source as (
     select
         s.src_id,
@@ -11,7 +11,8 @@ with source as (
         cv_squeeze(s.contact_name) as contact_name,
         cv_clean(s.relation) as relation,
         cv_clean(s.contact_phone) as contact_phone_raw,
-        cv_squeeze(s.has_key) as has_key_text,
+        cv_clean(s.has_key) as has_key_text,
+        s.has_key as has_key_raw,
         cv_clean(s.set_date) as set_date_text
     from src s
 ),
@@ -31,7 +32,7 @@ mapped as (
         on p.district_raw is not distinct from s.district
         and p.street_raw is not distinct from s.street
         and p.community_raw is not distinct from s.community
-    left join value_map has_key on has_key.field = 'yes_no' and has_key.synonym = s.has_key_text
+    left join stg_words has_key on has_key.field = 'yes_no' and has_key.raw = s.has_key_raw
 ),
 
 keyed as (
@@ -60,16 +61,19 @@ final as (
         case
             when id_problem is not null then id_problem
             when id_number is null and elder_name is null then '老人姓名和身份证号都为空'
-            when place_problem is not null then place_problem
+            when place_problem is not null then cv_mask_free_text(place_problem)
             when street_code is null then '街道和社区都为空, 无法确定属于哪个街道的联系人表'
             when id_number is null and community_code is null then '缺少身份证号, 且社区为空, 无法确定是哪位老人'
-            when has_key_text is not null and has_key is null then '未知的是否有钥匙: ' || has_key_text
-            when set_date_text is not null and set_date is null then '确定日期无法识别: ' || set_date_text
             when row_number() over (partition by dedup_key order by src_id) > 1
                 then '重复记录 (与第 ' || first_value(row_number) over (partition by dedup_key order by src_id) || ' 行相同)'
         end as reject_reason,
         list_filter([
-            case when contact_phone_raw is not null and len(phones) = 0 then '联系人电话无效: ' || contact_phone_raw end
+            case when contact_phone_raw is not null and len(phones) = 0 then cv_warning('invalid_phone', 'contact_phone',
+                contact_phone_raw, '联系人电话无效: ' || cv_mask_free_text(contact_phone_raw)) end,
+            case when has_key_text is not null and has_key is null then cv_warning('unknown_value', 'has_key',
+                has_key_text, '未知的是否有钥匙: ' || cv_mask_free_text(has_key_text)) end,
+            case when set_date_text is not null and set_date is null then cv_warning('unknown_value', 'set_date',
+                set_date_text, '确定日期无法识别: ' || cv_mask_free_text(set_date_text)) end
         ], lambda w: w is not null) as warnings
     from keyed
 )

@@ -1,13 +1,18 @@
--- one row per visit source row: typed, canonical values, and the first reason it cannot be used
--- (repeats of other rows are found afterwards, by visit_repeats.sql)
+-- one row per visit source row: typed, canonical values, warnings, and the first reason it cannot be used
+-- (repeats of other rows are found afterwards, by visit_repeats.sql). A visit is rejected only when
+-- it names no elder (no usable ID, no name + community), or has no usable date or method (DESIGN §3).
 
 -- A visit file repeats the same elders, staff, dates and words thousands of times:
 -- each distinct raw value is cleaned and looked up once, then joined back.
 with id_values as (
-    select id_raw, id_number, case when id_number is not null then cv_id_problem(id_number) end as id_problem,
-           cv_key_part('elder', id_number) as id_key
-    from (select id_raw, case when cv_clean(id_raw) is not null then cv_id_normalize(id_raw) end as id_number
-          from (select distinct id_number as id_raw from src))
+    select id_raw, case when id_problem is null then id_number end as id_number, id_problem,
+           -- an unusable ID links nothing: the visit is linked by name + community instead
+           case when id_problem is null then cv_key_part('elder', id_number) end as id_key
+    from (
+        select id_raw, id_number, case when id_number is not null then cv_id_problem(id_number) end as id_problem
+        from (select id_raw, case when cv_clean(id_raw) is not null then cv_id_normalize(id_raw) end as id_number
+              from (select distinct id_number as id_raw from src))
+    )
 ),
 
 date_values as (
@@ -22,14 +27,17 @@ date_values as (
 word_values as (
     select *, cv_key_part(field, value) as value_key
     from (
-        select w.field, w.raw, cv_squeeze(w.raw) as text,
-               -- a visit without an outcome went normally
-               coalesce(m.value, case when w.field = 'outcome' and cv_squeeze(w.raw) is null then '正常' end) as value
+        select w.field, w.raw, cv_clean(w.raw) as text,
+               case
+                   when w.field = 'outcome' and cv_word_key(w.raw) is null then '正常'  -- no outcome: it went normally
+                   when w.field = 'outcome' then coalesce(m.value, '未知')  -- loads, never qualifies, warns
+                   else m.value
+               end as value
         from (
             select distinct 'method' as field, method as raw from src
             union select distinct 'outcome', outcome from src
         ) w
-        left join value_map m on m.field = w.field and m.synonym = cv_squeeze(w.raw)
+        left join stg_words m on m.field = w.field and m.raw = w.raw
     )
 ),
 
@@ -61,6 +69,7 @@ source as (
         cv_clean(r.latitude) as latitude_text,
         cv_clean(r.longitude) as longitude_text,
         p.community_code,
+        p.street_code,
         p.place_problem,
         -- the dedup key from the parts' keys, each looked up with its value (cv_visit_key per row)
         xor(xor(xor(xor(coalesce(i.id_key, cv_key_part('elder', elder.text || '@' || p.community_code)),
@@ -108,24 +117,31 @@ final as (
         case when latitude between -90 and 90 and longitude between -180 and 180 then latitude end as latitude,
         case when latitude between -90 and 90 and longitude between -180 and 180 then longitude end as longitude,
         dedup_key,
+        street_code,
         case
-            when id_problem is not null then id_problem
+            when id_number is null and id_problem is not null and (elder_name is null or community_code is null)
+                then id_problem
+            when id_number is null and place_problem is not null then cv_mask_free_text(place_problem)
             when id_number is null and (elder_name is null or community_code is null)
                 then '缺少身份证号, 且姓名或社区为空, 无法确定是哪位老人'
-            when place_problem is not null and id_number is null then place_problem
             when visit_date_text is null then '探访日期为空'
             when visit_at is null or year(visit_at) not between 2000 and 2100
-                then '探访日期无法识别: ' || visit_date_text
-            when cast(visit_at as date) > current_date then '探访日期在今天之后: ' || visit_date_text
+                then '探访日期无法识别: ' || cv_mask_free_text(visit_date_text)
+            when cast(visit_at as date) > current_date then '探访日期在今天之后: ' || cv_mask_free_text(visit_date_text)
             when method_text is null then '探访方式为空'
-            when method is null then '未知的探访方式: ' || method_text
-            when outcome is null then '未知的探访结果: ' || outcome_text
+            when method is null then '未知的探访方式: ' || cv_mask_free_text(method_text)
         end as reject_reason,
         list_filter([
-            case when place_problem is not null and id_number is not null then place_problem || ' (按身份证号关联)' end,
+            case when id_problem is not null then cv_warning('unusable_id', 'id_number', null,
+                id_problem || ', 按姓名和社区关联') end,
+            case when place_problem is not null and id_number is not null then cv_warning('place_by_id', 'community',
+                null, cv_mask_free_text(place_problem) || ' (按身份证号关联)') end,
+            case when outcome = '未知' then cv_warning('unknown_value', 'outcome', outcome_text,
+                '未知的探访结果: ' || cv_mask_free_text(outcome_text) || ', 不计为有效探访') end,
             case when (latitude_text is not null or longitude_text is not null)
                       and not (latitude between -90 and 90 and longitude between -180 and 180)
-                 then '经纬度无效, 已忽略' end
+                 then cv_warning('bad_coordinates', 'latitude', concat_ws(', ', latitude_text, longitude_text),
+                    '经纬度无效, 已忽略') end
         ], lambda w: w is not null) as warnings
     from mapped
 )

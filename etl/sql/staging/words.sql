@@ -1,0 +1,67 @@
+-- one row per distinct (field, raw cell) of the file: the canonical values the cell names, its
+-- strongest one, and the parts of it that no synonym or keyword explains
+-- (word_cells: field, raw; value_map: exact synonyms; keyword_map: words a cell may contain)
+with cells as (
+    select distinct field, raw from word_cells where cv_word_key(raw) is not null
+),
+
+tokens as (
+    -- a cell may name several values: 独居、失能; 入户+电话 (categories also split at spaces)
+    select c.field, c.raw, t.position, t.token, cv_word_key(t.token) as token_key, cv_word_core(t.token) as token_core
+    from cells c,
+        unnest(regexp_split_to_array(cv_half_width(c.raw),
+                                     case when c.field = 'category' then '[、,;/+|\s]+' else '[、,;/+|]+' end))
+            with ordinality as t(token, position)
+    where cv_word_key(t.token) is not null
+),
+
+exact as (
+    select t.field, t.raw, t.position, m.value
+    from tokens t
+    join value_map m on m.field = t.field and m.synonym in (t.token_core, t.token_key)
+),
+
+keyword_hits as (
+    -- keywords of the tokens no synonym names; a negated keyword (无异常, 未上门) means its
+    -- negated_value, or nothing
+    select t.field, t.raw, t.position, k.keyword,
+           case when regexp_matches(t.token_key, n.pattern || '[^,;。、]{0,3}' || k.keyword_pattern)
+                then k.negated_value else k.value end as value
+    from tokens t
+    join keyword_map k on k.field = t.field and contains(t.token_key, k.keyword)
+    cross join negation n
+    where not exists (select 1 from exact e where e.field = t.field and e.raw = t.raw and e.position = t.position)
+),
+
+keyword_values as (
+    -- a keyword inside a longer keyword found in the same token is the longer one's (半失能, not 失能)
+    select h.field, h.raw, h.position, h.value
+    from keyword_hits h
+    where not exists (
+        select 1 from keyword_hits longer
+        where longer.field = h.field and longer.raw = h.raw and longer.position = h.position
+            and longer.keyword <> h.keyword and contains(longer.keyword, h.keyword)
+    )
+),
+
+token_values as (
+    select t.field, t.raw, t.position, t.token, v.value
+    from tokens t
+    left join (select * from exact union all select * from keyword_values where value is not null) v
+        on v.field = t.field and v.raw = t.raw and v.position = t.position
+),
+
+final as (
+    select
+        field,
+        raw,
+        list_sort(list(distinct value) filter (where value <> '')) as "values",
+        -- the strongest: 入户+电话 is a home visit
+        arg_min(value, coalesce(r.rank, 100)) filter (where value <> '') as value,
+        list(distinct trim(token)) filter (where value is null) as unknown_parts
+    from token_values
+    left join value_rank r using (field, value)
+    group by field, raw
+)
+
+select * from final

@@ -1,0 +1,89 @@
+"""Recognising column names as people write them: normalised, by alias, stem and keyword."""
+
+import pytest
+
+from etl import mappings
+
+
+@pytest.mark.parametrize(
+    ("kind", "cell", "field"),
+    [
+        ("roster", "身份证号", "id_number"), ("roster", "身份证号码", "id_number"),
+        ("roster", "公民身份号码", "id_number"), ("roster", "居民身份证号", "id_number"),
+        ("roster", "公民身份证号码", "id_number"), ("roster", "身份证号码(18位)", "id_number"),
+        ("roster", "身份证号（18位）", "id_number"), ("roster", "身份证号\n（必填）", "id_number"),
+        ("roster", "ＩＤ身份证", "id_number"), ("roster", " 身 份 证 号 ", "id_number"),
+        ("roster", "*身份证号：", "id_number"), ("visits", "老人身份证号码", "id_number"),
+        ("roster", "姓名", "name"), ("roster", "老人姓名（必填）", "name"), ("visits", "服务对象姓名", "name"),
+        ("roster", "联系电话(手机)", "phone"), ("roster", "手机号码", "phone"), ("roster", "本人联系方式", "phone"),
+        ("roster", "社区名称", "community"), ("roster", "所属社区（村）", "community"),
+        ("roster", "居委会名称", "community"),
+        ("roster", "街道(乡镇)", "street"), ("roster", "所属街道名称", "street"),
+        ("roster", "特殊困难类别", "categories"), ("roster", "人员类别", "categories"),
+        ("roster", "老人类型", "categories"), ("roster", "特殊困难老年人类别", "categories"),
+        ("roster", "居住情况", "living"), ("roster", "居住状况（独居/空巢）", "living"),
+        ("roster", "失能程度", "disability"), ("roster", "失能等级评估", "disability"),
+        ("roster", "出生年月", "birth_date"), ("roster", "是否同意探访", "consent"),
+        ("roster", "风险等级", "risk_level"),
+        ("roster", "在册状态", "status"), ("roster", "变动日期", "change_date"), ("roster", "建档日期", "reg_date"),
+        ("visits", "探访日期", "visit_date"), ("visits", "走访时间", "visit_date"),
+        ("visits", "探访日期（年月日）", "visit_date"),
+        ("visits", "探访方式", "method"), ("visits", "探访形式", "method"), ("visits", "探访结果", "outcome"),
+        ("visits", "探访人姓名", "visitor"), ("visits", "探访人身份", "visitor_role"),
+        ("contacts", "联系人姓名", "contact_name"), ("contacts", "联系人电话", "contact_phone"),
+        ("contacts", "联系人手机号码", "contact_phone"), ("contacts", "是否持有钥匙", "has_key"),
+    ],
+)
+def test_header_spellings(kind, cell, field):
+    assert mappings.field_for(cell, kind) == field
+
+
+@pytest.mark.parametrize(
+    ("kind", "cell"), [("roster", "紧急联系人电话"), ("roster", "爱好"), ("contacts", "联系人身份证号")])
+def test_columns_that_are_not_a_field_stay_unrecognised(kind, cell):
+    assert mappings.field_for(cell, kind) is None
+
+
+def test_header_keys_are_half_width_without_spaces_and_notes():
+    assert mappings.header_key("身份证号码（１８位）") == "身份证号码"
+    assert mappings.header_key("Ｎａｍｅ 姓名") == "name姓名"
+
+
+def test_the_kind_is_detected_from_loosely_spelled_headers():
+    visits = ["序号", "所属社区", "老人姓名", "公民身份证号码", "探访日期（年月日）", "探访形式"]
+    assert mappings.detect_kind(visits) == "visits"
+    assert mappings.detect_kind(["序号", "社区", "姓名", "身份证号", "居住状况（独居/空巢）", "变动日期"]) == "roster"
+
+
+def test_visit_columns_are_named():
+    assert mappings.visit_columns(["姓名", "身份证号", "探访日期", "探访方式", "变动日期"]) == ["探访日期", "探访方式"]
+
+
+def test_a_bureaus_own_header_aliases_are_read_beside_its_configuration(tmp_path):
+    (tmp_path / "headers.csv").write_text("kind,field,alias\nroster,categories,困难类型标注\n", encoding="utf-8")
+    assert mappings.field_for("困难类型标注", "roster", tmp_path) == "categories"
+    assert mappings.field_for("困难类型标注", "roster") == "categories"  # found by keyword (类型) anyway
+    (tmp_path / "header_keywords.csv").write_text("kind,field,keyword,priority\nroster,visitor,网格员,1\n",
+                                                  encoding="utf-8")
+    assert mappings.field_for("所属网格员", "roster", tmp_path) == "visitor"
+    assert mappings.field_for("所属网格员", "roster") is None
+
+
+def test_a_bureaus_file_with_wrong_columns_is_refused_naming_it(tmp_path):
+    (tmp_path / "values.csv").write_text("字段,值\n", encoding="utf-8")
+    with pytest.raises(mappings.MappingError, match="values.csv: 缺少列 field, value, synonym"):
+        mappings.value_synonyms(tmp_path)
+
+
+def test_deriving_categories_from_attributes_is_opt_in_and_a_true_boolean():
+    from etl.settings import ConfigError, default_config_text, parse_config
+
+    text = default_config_text()
+    assert parse_config(text).derive_categories_from_attributes is False
+    on = text.replace("derive_categories_from_attributes = false", "derive_categories_from_attributes = true")
+    assert parse_config(on).derive_categories_from_attributes is True
+    with pytest.raises(ConfigError, match="derive_categories_from_attributes must be true or false"):
+        parse_config(text.replace("derive_categories_from_attributes = false", "derive_categories_from_attributes = 1"))
+    # a configuration written before the setting existed keeps the default
+    older = parse_config(text.replace("derive_categories_from_attributes = false", ""))
+    assert older.derive_categories_from_attributes is False

@@ -1,0 +1,131 @@
+"""Recognising the words people write in cells (staging/words.sql): synonyms, keywords, negations."""
+
+import duckdb
+import pytest
+
+from etl.warehouse import prepare, sql, write_words
+
+
+@pytest.fixture(scope="module")
+def con():
+    con = duckdb.connect()
+    prepare(con)
+    write_words(con)
+    con.execute("create table word_cells (field varchar, raw varchar)")
+    yield con
+    con.close()
+
+
+def recognise(con, field: str, raw: str) -> tuple:
+    con.execute("delete from word_cells")
+    con.execute("insert into word_cells values (?, ?)", [field, raw])
+    query = f'select value, "values", unknown_parts from ({sql("staging/words")})'  # noqa: S608 (a model's text)
+    rows = con.execute(query).fetchall()
+    return rows[0] if rows else (None, None, None)
+
+
+@pytest.mark.parametrize(
+    ("cell", "method"),
+    [
+        ("上门", "上门"), ("入户", "上门"), ("入户走访", "上门"), ("实地走访", "上门"), ("走访", "上门"),
+        ("上门探访（本人）", "上门"), ("ＲＵ入户", "上门"), (" 入 户 ", "上门"),
+        ("电话", "电话"), ("电话回访", "电话"), ("电话随访", "电话"), ("电话走访", "电话"), ("致电问候", "电话"),
+        ("视频", "视频"), ("微信视频", "视频"), ("视频通话", "视频"),
+        ("一键呼叫", "线上"), ("智能设备", "线上"), ("智能手环报警", "线上"), ("主动关爱电话", "线上"),
+        ("路遇", "路遇"), ("路上偶遇", "路遇"),
+        # a combination counts as its strongest kind: 上门 > 视频 > 电话 > 线上 > 路遇
+        ("入户+电话", "上门"), ("上门、电话", "上门"), ("电话/视频", "视频"), ("路遇，电话", "电话"),
+        ("一键呼叫+电话", "电话"),
+        # a negated kind is not that kind
+        ("未上门，电话联系", "电话"),
+        ("托人带话", None),
+    ],
+)
+def test_visit_methods(con, cell, method):
+    assert recognise(con, "method", cell)[0] == method
+
+
+@pytest.mark.parametrize(
+    ("cell", "outcome"),
+    [
+        ("正常", "正常"), ("良好", "正常"), ("情况良好", "正常"), ("身体健康", "正常"),
+        # negations of a problem are normal
+        ("无异常", "正常"), ("未发现异常", "正常"), ("无明显异常", "正常"), ("无问题", "正常"),
+        ("没有问题", "正常"), ("未见异常", "正常"), ("不需要帮助", "正常"), ("无安全隐患", "正常"),
+        ("有问题", "发现问题"), ("需要帮助", "发现问题"), ("发现安全隐患", "发现问题"), ("存在问题", "发现问题"),
+        ("不正常", "发现问题"),
+        ("紧急", "紧急"), ("突发疾病送医", "紧急"), ("拨打120", "紧急"), ("情况紧急", "紧急"),
+        ("未遇", "未遇"), ("未见到本人", "未遇"), ("未见本人", "未遇"), ("不在家", "未遇"), ("家中无人", "未遇"),
+        ("无人在家", "未遇"),
+        ("拒访", "拒访"), ("拒绝", "拒访"), ("拒绝探访", "拒访"), ("不接受探访", "拒访"),
+        ("正常（电话联系）", "正常"), ("发现问题，已送医", "紧急"),
+        ("还行", None),
+    ],
+)
+def test_visit_outcomes(con, cell, outcome):
+    assert recognise(con, "outcome", cell)[0] == outcome
+
+
+@pytest.mark.parametrize(
+    ("cell", "categories", "unknown"),
+    [
+        ("独居老人", ["独居"], None),
+        ("独居老人、空巢老年人", ["独居", "空巢"], None),
+        ("失能老人（完全失能）", ["失能"], None),
+        ("失能老人(完全失能)", ["失能"], None),
+        ("半失能", ["半失能"], None),
+        ("部分失能老人", ["半失能"], None),
+        ("计划生育特殊家庭", ["计生特殊家庭"], None),
+        ("失独家庭", ["计生特殊家庭"], None),
+        ("低保特困", ["特困"], None),
+        ("独居 低保", ["独居"], ["低保"]),
+        ("独居，失能；重度残疾", ["失能", "独居", "重残"], None),
+        ("无", None, None),
+    ],
+)
+def test_categories(con, cell, categories, unknown):
+    _, values, unknown_parts = recognise(con, "category", cell)
+    assert (values, unknown_parts) == (categories, unknown)
+
+
+@pytest.mark.parametrize(
+    ("field", "cell", "value"),
+    [
+        ("living", "独居", "独居"), ("living", "独自居住", "独居"), ("living", "一人居住", "独居"),
+        ("living", "与老伴同住", "空巢"), ("living", "与配偶同住", "空巢"), ("living", "夫妻二人居住", "空巢"),
+        ("living", "与儿女同住", "与子女同住"), ("living", "与配偶及子女同住", "与子女同住"),
+        ("living", "与孙子同住", "与其他亲属同住"),
+        ("disability", "完全失能", "失能"), ("disability", "生活不能自理", "失能"), ("disability", "半失能", "半失能"),
+        ("disability", "轻度失能", "半失能"), ("disability", "能自理", "自理"), ("disability", "生活自理", "自理"),
+        ("consent", "是", "同意"), ("consent", "否", "不同意"), ("consent", "同意", "同意"),
+        ("consent", "不同意", "不同意"), ("consent", "愿意", "同意"), ("consent", "不愿意", "不同意"),
+        ("consent", "√", "同意"), ("consent", "拒绝", "不同意"), ("consent", "同意探访", "同意"),
+        ("status", "在册", "在册"), ("status", "已去世", "死亡"), ("status", "病故", "死亡"),
+        ("status", "入住养老院", "入住机构"), ("status", "户口迁出", "迁出"), ("status", "随子女异地居住", "外出"),
+        ("risk_level", "高风险", "高"), ("risk_level", "较高", "高"), ("risk_level", "中等", "中"),
+        ("risk_level", "低", "低"),
+        ("yes_no", "有", "是"), ("yes_no", "没有", "否"), ("yes_no", "无", "否"), ("yes_no", "√", "是"),
+        ("consent", "看情况", None), ("status", "失联", None),
+    ],
+)
+def test_attributes_consent_status_risk_and_yes_no(con, field, cell, value):
+    assert recognise(con, field, cell)[0] == value
+
+
+def test_a_cell_of_spaces_is_no_word(con):
+    assert recognise(con, "method", " 　") == (None, None, None)
+
+
+def test_a_bureaus_own_words_come_after_the_packages_and_win(tmp_path):
+    (tmp_path / "values.csv").write_text("field,value,synonym\noutcome,拒访,闭门不见\nmethod,路遇,拒访\n",
+                                         encoding="utf-8")
+    (tmp_path / "keywords.csv").write_text("field,value,keyword,priority,negated_value\nmethod,上门,敲门,1,\n",
+                                           encoding="utf-8")
+    con = duckdb.connect()
+    prepare(con)
+    write_words(con, tmp_path)
+    con.execute("create table word_cells (field varchar, raw varchar)")
+    assert recognise(con, "outcome", "闭门不见")[0] == "拒访"
+    assert recognise(con, "method", "敲门问候")[0] == "上门"
+    assert recognise(con, "method", "入户")[0] == "上门"  # the package's words still apply
+    con.close()
