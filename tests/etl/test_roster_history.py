@@ -264,3 +264,15 @@ def test_a_community_left_out_of_a_newer_street_file_is_flagged_and_kept(mart_wa
     w.elder(make_id(SEVENTY, 3), "独居", community="120101001004", load_id=street_file)
     assert alerts(w) == [(street_file, BINXI, "community_missing")]
     assert w.con.execute("select is_listed_now from elders where elder_id = ?", [kept]).fetchall() == [(True,)]
+
+
+def test_a_move_reported_by_the_old_street_after_the_new_one_lists_the_elder_is_no_gap(mart_warehouse):
+    w = mart_warehouse
+    mover = w.elder(make_id(SEVENTY, 1), "独居")
+    new_street = w.load("roster", "2026-10-15")
+    w.elder(mover, "独居", community=XIAOBAILOU_COMMUNITY, load_id=new_street)
+    old_street = w.load("roster", "2026-10-31")
+    w.elder(mover, "独居", status="迁出", change_date="2026-10-10", load_id=old_street)
+    november = figures(w, "2026-11", "2026-11-30")
+    assert (november[HEPING]["special_count"], november[XIAOBAILOU]["special_count"]) == (1, 1)
+    assert left(changes(w, "2026-11", "2026-11-30")) == {}

@@ -38,7 +38,8 @@ shared_spans as (
 
 shared_winners as (
     -- where two communities list the elder at once, the newer snapshot holds (跨街道重复: counted once),
-    -- a snapshot dated by then before one that holds only as a community's baseline
+    -- a snapshot dated by then before one that holds only as a community's baseline, and a list that
+    -- has them before one that reports them gone (the street they left writes 迁出 after the new one lists them)
     select
         l.* replace (
             greatest(l.listed_from, sp.span_from) as listed_from,
@@ -51,7 +52,8 @@ shared_winners as (
         and (l.listed_to is null or (sp.span_to is not null and sp.span_to <= l.listed_to))
     qualify row_number() over (
         partition by sp.id_number, sp.span_from
-        order by coalesce(l.snapshot_date <= sp.span_from, false) desc, l.snapshot_date desc, l.load_id desc
+        order by coalesce(l.exit_date > sp.span_from, l.exit_date is null) desc,
+            coalesce(l.snapshot_date <= sp.span_from, false) desc, l.snapshot_date desc, l.load_id desc
     ) = 1
 ),
 
