@@ -891,7 +891,8 @@ def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFr
     add(elder[refused], refused_day, _home_minutes(rng, len(refused)), HOME, REFUSED)
 
     # Phone and video calls for special elders not living alone, and the odd street encounter.
-    not_lone = willing & (categories[elder] & LONE == 0)
+    ever_lone = (categories | elders["categories_after"].to_numpy()) & LONE > 0
+    not_lone = willing & ~ever_lone[elder]
     called = np.flatnonzero(not_lone & (rng.random(len(elder)) < 0.35))
     call_day = lo[called] + (rng.random(len(called)) * span[called]).astype(np.int64)
     add(elder[called], call_day, _call_minutes(rng, len(called)),
@@ -951,6 +952,10 @@ def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFr
         visitor[moved] = np.where(rng.random(len(moved)) < 0.85, own, anyone)
         visits["visitor"] = visitor
     visits["community"] = where
+    # ...without writing one visit twice (a second visitor drawn the same as the first)
+    twice = visits.duplicated(["elder", "day", "method", "outcome", "visitor"]).to_numpy()
+    kept = ~(twice & (where != community[elder]))
+    visits, where = visits[kept], where[kept]
     order = np.lexsort((visits["minute"], visits["day"], where))
     return visits.iloc[order].reset_index(drop=True)
 
