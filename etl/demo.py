@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
@@ -24,6 +24,14 @@ class DemoExports:
     files: list[Path]  # in the order they should be loaded
     expected_rejects: dict[str, int]  # file name -> number of deliberately bad rows in it
     as_of: date  # last day covered by visits and contacts
+    # roster file name -> rows that load with a warning by design, by kind: unknown_value (an
+    # attribute in words no mapping knows), exit_without_date, contradiction (底数不清)
+    expected_warnings: dict[str, dict[str, int]] = field(default_factory=dict)
+    report_dates: dict[str, date] = field(default_factory=dict)  # roster file name -> 填报日期
+    # what the warehouse should make of the rosters (DESIGN §4, roster history): one row per
+    # street (district at city scale) and month, as place_changes: special_before, special_now,
+    # joined_* and left_* by reason
+    roster_history: pd.DataFrame = field(default_factory=pd.DataFrame)
 
 
 # --- Sizes and shares -----------------------------------------------------------------------
@@ -37,6 +45,17 @@ AGED_SHARE = 0.024
 SPECIAL_SHARE_UNDER_80 = 0.0245  # elders under 80 with at least one roster category
 SPECIAL_SHARE_80_PLUS = 0.45  # 80+ elders who also carry a roster category
 BAD_ROW_SHARE = 0.0015
+# Roster history over the year (shares a year). Deaths come to about 0.5 % a month among
+# special-difficulty elders; other exits are moves out of the district, institutions, living away.
+DEATH_80_PLUS, DEATH_SPECIAL, DEATH_OTHER = 0.07, 0.035, 0.012
+UNDATED_EXIT_SHARE = 0.04  # exits written with their status but no change date
+NEWLY_REGISTERED_SHARE = 0.012  # elders of any age registered during the year
+VANISH_SPECIAL, VANISH_OTHER = 0.02, 0.002  # missing from a newer roster without a status
+MOVE_SPECIAL, MOVE_OTHER = 0.012, 0.006  # moves to another street of the district
+UNMARK_SHARE = 0.03  # of elders marked only 独居/空巢/孤寡: the marking removed
+MARK_SHARE = 0.001  # of unmarked elders under 79: newly marked
+LONE_UNMARKED_SHARE = 0.0004  # of unmarked elders: 居住情况 独居, nothing marked (底数不清)
+DISABLED_UNMARKED_SHARE = 0.015  # of marked elders: 完全失能 without 失能 marked (底数不清)
 
 # --- Canonical codes ----------------------------------------------------------------------
 
@@ -57,6 +76,7 @@ ABILITY_DISABLED, ABILITY_SEMI, ABILITY_SELF, ABILITY_BLANK = range(4)
 CONSENT_YES, CONSENT_NO, CONSENT_BLANK = range(3)
 STATUS_ACTIVE, STATUS_DEAD, STATUS_MOVED, STATUS_INSTITUTION, STATUS_AWAY = range(5)
 RISK_HIGH, RISK_MEDIUM, RISK_LOW, RISK_BLANK = range(4)
+EVENT_NONE, EVENT_VANISH, EVENT_MOVE, EVENT_UNMARK, EVENT_MARK = range(5)
 HOME, PHONE, VIDEO, ONLINE, STREET = range(5)  # 上门 电话 视频 线上 路遇
 NORMAL, PROBLEM, EMERGENCY, NOT_MET, REFUSED = range(5)  # 正常 发现问题 紧急 未遇 拒访
 RELATION_NAMES = ("子女", "邻居", "网格员", "志愿者")
@@ -117,7 +137,7 @@ CATEGORY_LABELS = (  # one column per variant family, in CATEGORY_NAMES order, t
 )
 LIVING_LABELS = (
     ("独居", "独自居住", "一人居住"),
-    ("空巢", "仅与配偶同住", "与配偶同住", "夫妻同住"),
+    ("与配偶同住", "仅与配偶同住", "夫妻同住"),
     ("与子女同住", "与子女居住", "与家人同住"),
     ("与其他亲属同住",),
     ("其他",),
@@ -149,6 +169,9 @@ OUTCOME_LABELS = (
     ("拒访", "拒绝探访"),
 )
 UNKNOWN_METHOD = "托人带话"
+# Attributes written in words no mapping knows (the row loads, the field unknown, with a warning).
+UNKNOWN_VALUES = {"living": "待核实", "disability": "待评估", "consent": "待定"}
+UNKNOWN_VALUE_SHARE = 0.0005
 UNKNOWN_COMMUNITIES = ("幸福里社区", "光明里社区", "和谐家园社区", "阳光花园社区", "建设里社区",
                        "红旗里社区")
 
@@ -290,6 +313,8 @@ class _Style:
     contacts_format: str = "csv"  # csv | xlsx | xls
     xlsx_visit_months: int = 0  # the last n monthly visit files are xlsx with date cells
     place_form: int = 0  # 0 劝业场街道/花园路社区居委会, 1 劝业场街/花园路社区, 2 劝业场/花园路
+    report_day: int = 0  # monthly roster dated the month's last day (0) or that day of the next
+    keep_exits: bool = True  # exits stay on later rosters with their status (else listed once)
     title_rows: bool = False
     total_row: bool = False
     eol: str = "\n"
@@ -312,14 +337,16 @@ def _heping_styles() -> list[_Style]:
                eol="\r\n", risk="given"),
         _Style(1, "iso_time", "excel", encoding="utf-8-sig", roster_format="xlsx",
                contacts_format="xlsx", xlsx_visit_months=2, place_form=1, title_rows=True,
-               merged_places=True, lower_x=True),
+               merged_places=True, lower_x=True, report_day=3),
         _Style(2, "cn", "cn", encoding="gb18030", place_form=2, title_rows=True, total_row=True,
-               eol="\r\n", risk="blank", ordinary_category="无", legacy_ids=0.004),
-        _Style(3, "dot", "compact", visits_have_id=False, disability_column=False),
+               eol="\r\n", risk="blank", ordinary_category="无", legacy_ids=0.004,
+               report_day=5, keep_exits=False),
+        _Style(3, "dot", "compact", visits_have_id=False, disability_column=False, report_day=1),
         _Style(4, "iso_time", "iso", contacts_format="xls", place_form=1, total_row=True,
-               risk="given", aged_in_categories=True, ordinary_consent=True),
+               risk="given", aged_in_categories=True, ordinary_consent=True, report_day=2,
+               keep_exits=False),
         _Style(5, "slash", "excel", encoding="gb18030", roster_format="xlsx", place_form=2,
-               title_rows=True, eol="\r\n", lower_x=True, legacy_ids=0.002),
+               title_rows=True, eol="\r\n", lower_x=True, legacy_ids=0.002, report_day=4),
     ]
 
 
@@ -490,9 +517,33 @@ def _landlines(rng: np.random.Generator, n: int, with_area: np.ndarray | bool = 
 # --- Elders, staff, visits, contacts --------------------------------------------------------
 
 
+def _age_on(birth: np.ndarray, day) -> np.ndarray:
+    """Age in whole years on day (both counted from 1970-01-01)."""
+    by, bm, bd = _ymd(birth)
+    y, m, d = _ymd(np.broadcast_to(day, np.shape(birth)))
+    return y - by - ((m * 100 + d) < (bm * 100 + bd))
+
+
+def _living_of(categories: np.ndarray, plain: np.ndarray, widowed: np.ndarray) -> np.ndarray:
+    """What the 居住情况 column says, following the categories; `plain` for unmarked elders."""
+    return np.select(
+        [categories & LONE > 0, categories & EMPTY_NEST > 0, categories & WIDOWED > 0],
+        [LIVING_LONE, LIVING_COUPLE, widowed], plain)
+
+
+def _ability_of(categories: np.ndarray, plain: np.ndarray) -> np.ndarray:
+    return np.select([categories & DISABLED > 0, categories & SEMI_DISABLED > 0],
+                     [ABILITY_DISABLED, ABILITY_SEMI], plain)
+
+
 def make_elders(rng: np.random.Generator, places: _Places, calendar: _Calendar,
-                count: int) -> pd.DataFrame:
-    """One row per elder aged 60+ on the district's roster, with canonical codes."""
+                count: int, events_from: int | None = None) -> pd.DataFrame:
+    """One row per elder aged 60+ on the district's roster during the year, with canonical codes.
+
+    With events_from (a day, after the first monthly rosters), some elders also move between
+    streets, vanish from the roster without a word, or have their marking removed or added on a
+    day from then on; without it (one roster a year) nobody does.
+    """
     n_communities = len(places.community_names)
     weights = rng.gamma(8.0, size=n_communities)
     community = np.repeat(np.arange(n_communities), rng.multinomial(count, weights / weights.sum()))
@@ -526,68 +577,133 @@ def make_elders(rng: np.random.Generator, places: _Places, calendar: _Calendar,
 
     names = _unique_within(rng, _make_names(rng, female, ELDER_CHARS), community, female)
 
-    combo_bits = np.array([bits for bits, _ in CATEGORY_COMBOS])
-    combo = combo_bits[rng.choice(len(combo_bits), size=count,
-                                  p=np.array([w for _, w in CATEGORY_COMBOS]) / 100)]
-    has_category = rng.random(count) < np.where(age >= 80, SPECIAL_SHARE_80_PLUS,
-                                                SPECIAL_SHARE_UNDER_80)
-    categories = np.where(has_category, combo, 0).astype(np.int64)
-    special = (categories > 0) | (age >= 80)
-
-    living = np.select(
-        [categories & LONE > 0, categories & EMPTY_NEST > 0, categories & WIDOWED > 0],
-        [LIVING_LONE, LIVING_COUPLE, _pick(rng, [LIVING_RELATIVES, LIVING_OTHER], count)],
-        _pick(rng, [LIVING_CHILDREN, LIVING_RELATIVES, LIVING_OTHER, LIVING_BLANK], count,
-              [0.6, 0.08, 0.04, 0.28]),
-    )
-    ability = np.select(
-        [categories & DISABLED > 0, categories & SEMI_DISABLED > 0],
-        [ABILITY_DISABLED, ABILITY_SEMI],
-        np.where(rng.random(count) < 0.7, ABILITY_SELF, ABILITY_BLANK),
-    )
-    consent = np.where(special, np.where(rng.random(count) < 0.02, CONSENT_NO, CONSENT_YES),
-                       CONSENT_BLANK)
-
-    # Registration: at 60 (with a lag) when that falls inside the year, else before it.
+    # Registration: at 60 (with a lag) when that falls inside the year, else before it; a few
+    # elders of any age register during the year (moved into the district, registered late),
+    # more often than others because they need looking after.
     start = calendar.start_epoch
     sixtieth = birth + np.round(60 * 365.2425).astype(np.int64)
     earliest = np.maximum(sixtieth, _epoch(date(2016, 1, 1)))
     late = sixtieth + rng.integers(0, 60, size=count)
+    newly = rng.random(count) < NEWLY_REGISTERED_SHARE
     registration = np.where(
         sixtieth >= start - 30,
         np.clip(late, start, as_of),
         earliest + (rng.random(count) * np.maximum(start - earliest, 1)).astype(np.int64),
     )
+    registration = np.where(newly, start + (rng.random(count) * (as_of - start)).astype(np.int64),
+                            registration)
     has_registration = (registration >= start) | (rng.random(count) >= 0.03)
 
-    # Exits during the year, all with a change date after registration.
-    exit_share = np.where(age >= 80, 0.075, 0.027)
+    combo_bits = np.array([bits for bits, _ in CATEGORY_COMBOS])
+    combo = combo_bits[rng.choice(len(combo_bits), size=count,
+                                  p=np.array([w for _, w in CATEGORY_COMBOS]) / 100)]
+    marked_share = np.where(age >= 80, SPECIAL_SHARE_80_PLUS,
+                            np.where(newly, 0.2, SPECIAL_SHARE_UNDER_80))
+    categories = np.where(rng.random(count) < marked_share, combo, 0).astype(np.int64)
+
+    # Exits during the year, all with a change date after registration: deaths come to about
+    # 0.5 % a month among special-difficulty elders, more among the oldest.
+    special = (categories > 0) | (age >= 80)
+    dies = np.select([age >= 80, special], [DEATH_80_PLUS, DEATH_SPECIAL], DEATH_OTHER)
+    leaves = np.where(age >= 80, 0.02, 0.015)
+    roll = rng.random(count)
     can_exit = registration < as_of
-    exits = can_exit & (rng.random(count) < exit_share)
-    exit_status = np.where(
+    exits = can_exit & (roll < dies + leaves)
+    other_exit = np.where(
         age >= 80,
-        _pick(rng, [STATUS_DEAD, STATUS_MOVED, STATUS_INSTITUTION, STATUS_AWAY], count,
-              [0.8, 0.05, 0.1, 0.05]),
-        _pick(rng, [STATUS_DEAD, STATUS_MOVED, STATUS_INSTITUTION, STATUS_AWAY], count,
-              [0.45, 0.25, 0.15, 0.15]),
+        _pick(rng, [STATUS_MOVED, STATUS_INSTITUTION, STATUS_AWAY], count, [0.25, 0.5, 0.25]),
+        _pick(rng, [STATUS_MOVED, STATUS_INSTITUTION, STATUS_AWAY], count, [0.45, 0.25, 0.3]),
     )
-    status = np.where(exits, exit_status, STATUS_ACTIVE)
+    status = np.where(exits, np.where(roll < dies, STATUS_DEAD, other_exit), STATUS_ACTIVE)
     change_from = np.maximum(start, registration + 1)
     change = np.where(
         exits,
         change_from + (rng.random(count) * (as_of - change_from + 1)).astype(np.int64),
         -1,
     )
+    # A few clerks write the status but not the day it changed.
+    undated = exits & (rng.random(count) < UNDATED_EXIT_SHARE)
+
+    # What else happens during the year, one thing per elder at most, to elders on the roster
+    # since before it: moves to another street, vanishing, marking removed or added.
+    n_streets = len(places.street_names)
+    event_day = np.full(count, -1, dtype=np.int64)
+    event = np.full(count, EVENT_NONE)
+    if events_from is not None and n_streets > 1:
+        settled = ~exits & (registration < start)
+        unmarkable = (categories > 0) & (categories & ~(LONE | EMPTY_NEST | WIDOWED) == 0) \
+            & (age < 79)
+        chance = rng.random(count)
+        shares = np.stack([
+            np.where(special, VANISH_SPECIAL, VANISH_OTHER),
+            np.where(special, MOVE_SPECIAL, MOVE_OTHER),
+            np.where(unmarkable, UNMARK_SHARE, 0.0),
+            np.where(special | (age >= 79), 0.0, MARK_SHARE),
+        ])
+        bounds = np.cumsum(shares, axis=0)
+        drawn = settled & (chance < bounds[-1])
+        event = np.where(drawn, (chance[None, :] >= bounds).sum(axis=0) + EVENT_VANISH, EVENT_NONE)
+        event_day = np.where(drawn, events_from + (rng.random(count) * (as_of - events_from))
+                             .astype(np.int64), -1)
+    categories_after = np.select([event == EVENT_UNMARK, event == EVENT_MARK], [0, combo],
+                                 categories).astype(np.int64)
+
+    # Movers go to a community of another street.
+    per_street = np.bincount(places.community_street, minlength=n_streets)
+    first_of = np.cumsum(per_street) - per_street
+    street = places.community_street[community]
+    to_street = (street + rng.integers(1, max(n_streets, 2), size=count)) % max(n_streets, 1)
+    dest = np.where(event == EVENT_MOVE, first_of[to_street] + (rng.random(count)
+                    * per_street[to_street]).astype(np.int64), -1)
+    movers = np.flatnonzero(dest >= 0)
+    for _ in range(50):  # names stay unique within the community they move to
+        owners = np.r_[np.arange(count), movers]
+        places_of = np.r_[community, dest[movers]]
+        clash = pd.DataFrame({"g": places_of, "n": names[owners]}).duplicated().to_numpy()
+        if not clash.any():
+            break
+        redo = np.unique(owners[clash])
+        names[redo] = _make_names(rng, female[redo], ELDER_CHARS, two_char_share=1.0)
+
+    widowed_living = _pick(rng, [LIVING_RELATIVES, LIVING_OTHER], count)
+    plain_living = _pick(rng, [LIVING_COUPLE, LIVING_CHILDREN, LIVING_RELATIVES, LIVING_OTHER,
+                               LIVING_BLANK], count, [0.56, 0.2, 0.05, 0.03, 0.16])
+    plain_ability = np.where(rng.random(count) < 0.7, ABILITY_SELF, ABILITY_BLANK)
+    # The 居住情况 or 失能程度 of a few elders contradicts their marking (底数不清): living alone
+    # with nothing marked, or 完全失能 without 失能 among the categories.
+    plain = (event == EVENT_NONE) & ~exits
+    roll = rng.random(count)
+    lone_unmarked = plain & (categories == 0) & (age < 79) & (roll < LONE_UNMARKED_SHARE)
+    disabled_unmarked = plain & (categories > 0) & (categories & (DISABLED | SEMI_DISABLED) == 0) \
+        & (roll < DISABLED_UNMARKED_SHARE)
+    plain_living = np.where(lone_unmarked, LIVING_LONE, plain_living)
+    plain_ability = np.where(disabled_unmarked, ABILITY_DISABLED, plain_ability)
+    living = _living_of(categories, plain_living, widowed_living)
+    ability = _ability_of(categories, plain_ability)
+    ability = np.where(disabled_unmarked, ABILITY_DISABLED, ability)
+    # Whose marking is removed has moved in with the children.
+    after_living = np.where(event == EVENT_UNMARK, LIVING_CHILDREN,
+                            _living_of(categories_after, plain_living, widowed_living))
+    after_ability = np.where(disabled_unmarked, ABILITY_DISABLED,
+                             _ability_of(categories_after, plain_ability))
+
+    ever_special = special | (categories_after > 0)
+    consent = np.where(ever_special, np.where(rng.random(count) < 0.02, CONSENT_NO, CONSENT_YES),
+                       CONSENT_BLANK)
 
     high = (special & (age >= 80) & (categories & (LONE | EMPTY_NEST) > 0)) | (
         (categories & LONE > 0) & (categories & DISABLED > 0))
     medium = categories & (DISABLED | SEMI_DISABLED | SEVERE | FAMILY_PLANNING) > 0
     risk = np.select([high, medium, special], [RISK_HIGH, RISK_MEDIUM, RISK_LOW], RISK_BLANK)
     birth_cell = np.where(rng.random(count) < 0.003, birth + rng.integers(1, 40, size=count), birth)
+    address = _addresses(rng, places, community)
+    dest_address = address.copy()
+    if len(movers):
+        dest_address[movers] = _addresses(rng, places, dest[movers])
 
     return pd.DataFrame({
         "community": community,
-        "street": places.community_street[community],
+        "street": street,
         "name": names,
         "female": female,
         "birth": birth,
@@ -595,16 +711,25 @@ def make_elders(rng: np.random.Generator, places: _Places, calendar: _Calendar,
         "age": age,
         "id_number": id_number,
         "categories": categories,
+        "categories_after": categories_after,
         "special": special,
+        "ever_special": ever_special,
         "living": living,
+        "living_after": after_living,
         "ability": ability,
+        "ability_after": after_ability,
         "consent": consent,
         "status": status,
         "change": change,
+        "undated_exit": undated,
+        "event": event,
+        "event_day": event_day,
+        "dest_community": dest,
         "registration": np.where(has_registration, registration, -1),
         "risk": risk,
         "high_risk": high,
-        "address": _addresses(rng, places, community),
+        "address": address,
+        "dest_address": dest_address,
         "phone": _elder_phones(rng, count),
     })
 
@@ -650,13 +775,30 @@ def make_staff(rng: np.random.Generator, n_communities: int) -> pd.DataFrame:
 
 
 def _active_days(elders: pd.DataFrame, calendar: _Calendar) -> tuple[np.ndarray, np.ndarray]:
-    """First and last day (offsets) on which each elder counts: after registration, before exit."""
+    """First and last day (offsets) on which each elder is there to visit: after registration,
+    before exit or vanishing."""
     start = calendar.start_epoch
     registration = elders["registration"].to_numpy()
     first = np.where(registration < 0, 0, np.maximum(registration + 1 - start, 0))
     change = elders["change"].to_numpy()
-    last = np.where(change < 0, calendar.n_days - 1, change - 1 - start)
+    vanished = elders["event"].to_numpy() == EVENT_VANISH
+    gone = np.where(vanished, elders["event_day"].to_numpy(), change)
+    last = np.where(gone < 0, calendar.n_days - 1, gone - 1 - start)
     return first, last
+
+
+def _categories_on(elders: pd.DataFrame, day) -> np.ndarray:
+    """Each elder's categories on a day (epoch), the marking removed or added by then."""
+    changed = elders["event"].isin([EVENT_UNMARK, EVENT_MARK]).to_numpy()
+    after = changed & (np.asarray(day) >= elders["event_day"].to_numpy())
+    return np.where(after, elders["categories_after"].to_numpy(), elders["categories"].to_numpy())
+
+
+def _community_on(elders: pd.DataFrame, elder: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """Where each elder lives on a day (epoch): movers in their new community from the move."""
+    dest = elders["dest_community"].to_numpy()[elder]
+    moved = (dest >= 0) & (day >= elders["event_day"].to_numpy()[elder])
+    return np.where(moved, dest, elders["community"].to_numpy()[elder])
 
 
 def _pick_visitors(rng: np.random.Generator, elder: np.ndarray, elders: pd.DataFrame,
@@ -705,11 +847,16 @@ def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFr
             "visitor": _pick_visitors(rng, elder, elders, staff, own_share),
         })
 
-    # Elder-months in which a special-difficulty elder is on the roster.
-    n_months = len(calendar.month_first)
-    special = np.flatnonzero(elders["special"].to_numpy())
-    elder = np.repeat(special, n_months)
-    month = np.tile(np.arange(n_months), len(special))
+    # Elder-months in which a special-difficulty elder is on the roster: marked at the month's
+    # start or end, or 80 by its end.
+    start = calendar.start_epoch
+    month_first, month_last = start + calendar.month_first, start + calendar.month_last
+    birth = elders["birth"].to_numpy()
+    special_months = np.stack([
+        (_categories_on(elders, first_day) | _categories_on(elders, last_day) > 0)
+        | (_age_on(birth, last_day) >= 80)
+        for first_day, last_day in zip(month_first, month_last, strict=True)], axis=1)
+    elder, month = np.nonzero(special_months)
     lo = np.maximum(calendar.month_first[month], first[elder])
     hi = np.minimum(calendar.month_last[month], last[elder])
     keep = lo <= hi
@@ -744,7 +891,8 @@ def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFr
     add(elder[refused], refused_day, _home_minutes(rng, len(refused)), HOME, REFUSED)
 
     # Phone and video calls for special elders not living alone, and the odd street encounter.
-    not_lone = willing & (categories[elder] & LONE == 0)
+    ever_lone = (categories | elders["categories_after"].to_numpy()) & LONE > 0
+    not_lone = willing & ~ever_lone[elder]
     called = np.flatnonzero(not_lone & (rng.random(len(elder)) < 0.35))
     call_day = lo[called] + (rng.random(len(called)) * span[called]).astype(np.int64)
     add(elder[called], call_day, _call_minutes(rng, len(called)),
@@ -754,10 +902,14 @@ def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFr
     met_day = lo[met] + (rng.random(len(met)) * span[met]).astype(np.int64)
     add(elder[met], met_day, _home_minutes(rng, len(met)), STREET, NORMAL)
 
-    # Daily contacts for elders living alone, while they are on the roster.
-    lone = np.flatnonzero((categories & LONE > 0) & ~declined & elders["special"].to_numpy())
+    # Daily contacts for elders living alone, while they are on the roster and marked 独居.
+    after = elders["categories_after"].to_numpy()
+    lone = np.flatnonzero(((categories | after) & LONE > 0) & ~declined)
     days = np.arange(calendar.n_days)
-    active = (days >= first[lone, None]) & (days <= last[lone, None])
+    marked_day = elders["event_day"].to_numpy()[lone, None] - start
+    lone_then = np.where(days >= np.where(marked_day < 0, calendar.n_days, marked_day),
+                         after[lone, None], categories[lone, None]) & LONE > 0
+    active = (days >= first[lone, None]) & (days <= last[lone, None]) & lone_then
     share = diligence.daily[community[lone]][:, calendar.day_month]
     reached = active & (rng.random(active.shape) < share)
     preferred = _pick(rng, [PHONE, ONLINE, VIDEO], len(lone), [0.55, 0.3, 0.15])
@@ -786,7 +938,25 @@ def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFr
 
     visits = pd.DataFrame({k: np.concatenate([p[k] for p in parts]) for k in parts[0]})
     _describe(rng, visits)
-    order = np.lexsort((visits["minute"], visits["day"], community[visits["elder"]]))
+    # Movers are visited by their new community's staff from the day they move.
+    elder = visits["elder"].to_numpy()
+    where = _community_on(elders, elder, visits["day"].to_numpy() + start)
+    moved = np.flatnonzero(where != community[elder])
+    if len(moved):
+        per_community = np.bincount(staff["community"], minlength=len(diligence.contact))
+        first_of = np.cumsum(per_community) - per_community
+        own = elders["dest_visitor"].to_numpy()[elder[moved]]
+        anyone = first_of[where[moved]] + (rng.random(len(moved))
+                                           * per_community[where[moved]]).astype(int)
+        visitor = visits["visitor"].to_numpy().copy()
+        visitor[moved] = np.where(rng.random(len(moved)) < 0.85, own, anyone)
+        visits["visitor"] = visitor
+    visits["community"] = where
+    # ...without writing one visit twice (a second visitor drawn the same as the first)
+    twice = visits.duplicated(["elder", "day", "method", "outcome", "visitor"]).to_numpy()
+    kept = ~(twice & (where != community[elder]))
+    visits, where = visits[kept], where[kept]
+    order = np.lexsort((visits["minute"], visits["day"], where))
     return visits.iloc[order].reset_index(drop=True)
 
 
@@ -868,6 +1038,148 @@ def make_contacts(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.Data
         "has_key": rng.random(n) < key_share,
         "set_day": since + (rng.random(n) * (until - since)).astype(np.int64),
     })
+
+
+# --- Roster history: monthly snapshots and what the warehouse should make of them -----------
+
+LEFT_REASONS = {STATUS_DEAD: "died", STATUS_MOVED: "moved_out", STATUS_INSTITUTION: "institution",
+                STATUS_AWAY: "away"}
+HISTORY_COLUMNS = ("special_before", "special_now", "joined_registered", "joined_marked",
+                   "joined_turned_80", "joined_moved_in", "left_died", "left_moved_out",
+                   "left_institution", "left_away", "left_unmarked", "left_unexplained",
+                   "left_moved_to")
+
+
+def _snapshot_days(calendar: _Calendar, styles: list[_Style], monthly: bool) -> np.ndarray:
+    """填报日期 (epoch days) of each unit's rosters, oldest first: one a month, the last at as_of.
+
+    A street reports each month on its own day: the month's last day or the 1st-5th of the next.
+    """
+    as_of = _epoch(calendar.as_of)
+    if not monthly:
+        return np.full((len(styles), 1), as_of, dtype=np.int64)
+    month_end = calendar.start_epoch + calendar.month_last[:-1]
+    days = month_end[None, :] + np.array([s.report_day for s in styles])[:, None]
+    return np.c_[np.minimum(days, as_of - 1), np.full(len(styles), as_of)].astype(np.int64)
+
+
+@dataclass(frozen=True)
+class _Listings:
+    """How each unit's snapshots list each elder: 0 not, 1 on the roster, 2 with an exit status.
+
+    Side a is the elder's first unit; side b the unit a mover moves to (-1 for the rest).
+    """
+
+    unit_a: np.ndarray
+    unit_b: np.ndarray
+    code_a: np.ndarray  # elders x snapshots
+    code_b: np.ndarray
+    exit_a: np.ndarray  # the exit status written on side a (a mover's old street: 迁出)
+    change_a: np.ndarray  # the change date written on side a, -1 when left blank
+    snapshots: np.ndarray  # units x snapshots, epoch days
+
+
+def _first_true(mask: np.ndarray) -> np.ndarray:
+    return mask & ~np.c_[np.zeros(len(mask), bool), np.cumsum(mask, axis=1)[:, :-1] > 0]
+
+
+def _listings(elders: pd.DataFrame, unit_of_community: np.ndarray, snapshots: np.ndarray,
+              keep_exits: np.ndarray) -> _Listings:
+    """Who each snapshot lists and how: exits with their status, kept on later rosters by streets
+    that keep them (else listed once); movers listed 迁出 once by their old street, then by their
+    new one from its first roster dated after that; the vanished dropped without a word."""
+    unit_a = unit_of_community[elders["community"].to_numpy()]
+    dest = elders["dest_community"].to_numpy()
+    unit_b = np.where(dest >= 0, unit_of_community[np.maximum(dest, 0)], -1)
+    event = elders["event"].to_numpy()
+    event_day = elders["event_day"].to_numpy()
+    registration = elders["registration"].to_numpy()
+    mover = event == EVENT_MOVE
+
+    day_a = snapshots[unit_a]
+    registered = (registration[:, None] < 0) | (registration[:, None] <= day_a)
+    exit_day = np.where(mover, event_day, elders["change"].to_numpy())
+    exited = (exit_day[:, None] >= 0) & (exit_day[:, None] <= day_a)
+    first_report = _first_true(exited)
+    kept = exited & (keep_exits[unit_a][:, None] & ~mover[:, None])
+    vanished = (event == EVENT_VANISH)[:, None] & (event_day[:, None] <= day_a)
+    code_a = np.where(registered & ~vanished, np.where(exited, 2 * (first_report | kept), 1), 0)
+
+    reported_on = np.where(first_report.any(axis=1), (day_a * first_report).max(axis=1), -1)
+    day_b = snapshots[np.maximum(unit_b, 0)]
+    code_b = (mover & (reported_on >= 0))[:, None] & (day_b > reported_on[:, None])
+    exit_a = np.where(mover, STATUS_MOVED, elders["status"].to_numpy())
+    undated = elders["undated_exit"].to_numpy() & ~mover
+    change_a = np.where(undated, -1, exit_day)
+    return _Listings(unit_a, unit_b, code_a.astype(np.int8), code_b.astype(np.int8),
+                     exit_a, change_a, snapshots)
+
+
+def _roster_history(elders: pd.DataFrame, listings: _Listings, calendar: _Calendar,
+                    unit_names: list[str]) -> pd.DataFrame:
+    """Per unit and month, what DESIGN §4 (roster history) makes of the snapshots as written:
+    special-difficulty elders at the end of the month before and at its end, joiners and leavers
+    by reason. Each day, a unit's newest snapshot dated by then is in force (its first, the
+    baseline, before it); an elder counts where a snapshot in force lists them, from their
+    registration until the change date written with an exit (the snapshot's date if none)."""
+    lst, n = listings, len(elders)
+    rows = np.arange(n)
+    birth = elders["birth"].to_numpy()
+    registration = elders["registration"].to_numpy()
+    changed = elders["event"].isin([EVENT_UNMARK, EVENT_MARK]).to_numpy()
+    event_day = elders["event_day"].to_numpy()
+    before, after = elders["categories"].to_numpy(), elders["categories_after"].to_numpy()
+
+    def state(day: int):
+        in_force = np.maximum((lst.snapshots <= day).sum(axis=1) - 1, 0)
+        k_a = in_force[lst.unit_a]
+        code_a = lst.code_a[rows, k_a]
+        dated_a = lst.snapshots[lst.unit_a, k_a]
+        exit_on = np.where(lst.change_a < 0, dated_a, lst.change_a)
+        registered = (registration < 0) | (registration <= day)
+        on_a = registered & ((code_a == 1) | ((code_a == 2) & (day < exit_on)))
+        k_b = in_force[np.maximum(lst.unit_b, 0)]
+        on_b = (lst.unit_b >= 0) & (lst.code_b[rows, k_b] == 1)
+        dated_b = lst.snapshots[np.maximum(lst.unit_b, 0), k_b]
+        use_b = on_b & (~on_a | (dated_b > dated_a))
+        marked_a = np.where(changed & (dated_a >= event_day), after, before) > 0
+        marked = np.where(use_b, before > 0, marked_a)
+        on = on_a | on_b
+        unit = np.where(use_b, lst.unit_b, lst.unit_a)
+        special = on & (marked | (_age_on(birth, day) >= 80))
+        previous = np.where(k_a > 0, lst.code_a[rows, np.maximum(k_a - 1, 0)], 0)
+        reported = (code_a == 2) | ((code_a == 0) & (previous == 2))
+        gone = np.where(reported, lst.exit_a, -1)  # why side a no longer lists the elder
+        return on, unit, marked & on, special, gone
+
+    n_units = len(unit_names)
+    start = calendar.start_epoch
+    ends = [start - 1, *(start + calendar.month_last).tolist()]
+    states = [state(day) for day in ends]
+    frames = []
+    for m, month_start in enumerate(calendar.month_starts):
+        was_on, was_unit, was_marked, was_special, _ = states[m]
+        on, unit, marked, special, gone = states[m + 1]
+        stayed = was_special & special & (was_unit == unit)
+        joined = special & ~stayed
+        left = was_special & ~stayed
+        joined_reason = np.select(
+            [was_special, ~was_on, marked & ~was_marked], [3, 0, 1], 2)  # as HISTORY_COLUMNS
+        left_reason = np.select(
+            [special, on, gone == STATUS_DEAD, gone == STATUS_MOVED, gone == STATUS_INSTITUTION,
+             gone == STATUS_AWAY], [6, 4, 0, 1, 2, 3], 5)
+        counts = {
+            "special_before": np.bincount(was_unit[was_special], minlength=n_units),
+            "special_now": np.bincount(unit[special], minlength=n_units),
+        }
+        for i, name in enumerate(HISTORY_COLUMNS[2:6]):
+            counts[name] = np.bincount(unit[joined & (joined_reason == i)], minlength=n_units)
+        for i, name in enumerate(HISTORY_COLUMNS[6:]):
+            counts[name] = np.bincount(was_unit[left & (left_reason == i)], minlength=n_units)
+        frames.append(pd.DataFrame({"place": unit_names,
+                                    "month": f"{month_start.year}-{month_start.month:02d}",
+                                    **counts}))
+    return pd.concat(frames, ignore_index=True)
 
 
 # --- Sheets: columns as (distinct values, one code per row) ---------------------------------
@@ -994,12 +1306,12 @@ def _title_lines(style: _Style, title: str, unit: str,
     return title, f"填报单位：{unit}  填报日期：{reported.year}年{reported.month}月{reported.day}日"
 
 
-def _roster_sheet(rng: np.random.Generator, elders: pd.DataFrame, ids: np.ndarray,
-                  rows: np.ndarray, staff: pd.DataFrame, places: _Places, style: _Style,
-                  calendar: _Calendar, unit: str) -> _Sheet:
+def _roster_sheet(rng: np.random.Generator, e: pd.DataFrame, ids: np.ndarray,
+                  staff: pd.DataFrame, places: _Places, style: _Style, reported: date,
+                  unit: str) -> _Sheet:
+    """One roster snapshot: e holds the elders it lists, as it lists them (one row each)."""
     v = style.variant
-    e = elders.iloc[rows]
-    n = len(rows)
+    n = len(e)
     fmt = style.roster_date
     text_fmt = "slash" if fmt == "excel" else fmt
     roles, headers, columns = ["street", "community"], [
@@ -1014,7 +1326,7 @@ def _roster_sheet(rng: np.random.Generator, elders: pd.DataFrame, ids: np.ndarra
     per_row = np.arange(n)
     put("name", _Column(_objects(e["name"].to_numpy()), per_row))
     put("sex", _Column(_objects(["男", "女"]), e["female"].to_numpy().astype(int)))
-    put("id_number", _Column(_id_values(rng, ids[rows], style), per_row))
+    put("id_number", _Column(_id_values(rng, ids, style), per_row))
     put("birth_date", _dates(e["birth_cell"].to_numpy(), fmt))
     put("address", _Column(_objects(e["address"].to_numpy()), per_row))
     phone = e["phone"].to_numpy()
@@ -1042,12 +1354,13 @@ def _roster_sheet(rng: np.random.Generator, elders: pd.DataFrame, ids: np.ndarra
         labels = RISK_LABELS[v % 2]
         risk = e["risk"].to_numpy() if style.risk == "given" else np.full(n, RISK_BLANK)
         put("risk_level", _Column(_objects([*labels, None]), risk))
-    title, report = _title_lines(style, f"{places.district_name}居家老年人情况底册", unit,
-                                 calendar.as_of)
+    # A roster always says when it was drawn up: its 填报日期 dates the snapshot.
+    title, report = _title_lines(replace(style, title_rows=True),
+                                 f"{places.district_name}居家老年人情况底册", unit, reported)
     return _Sheet("roster", roles, headers, columns, _labels(SERIAL_HEADERS, v), title, report,
                   style.total_row,
                   merged_roles=("street", "community") if style.merged_places else (),
-                  ids=ids[rows])
+                  ids=ids)
 
 
 def _optional(column: _Column, blank: np.ndarray) -> _Column:
@@ -1064,7 +1377,7 @@ def _category_column(style: _Style, elders: pd.DataFrame) -> _Column:
         if code & 128:
             labels.append(CATEGORY_LABELS[-1][family])
         values.append("、".join(labels) if labels else style.ordinary_category)
-    aged = (elders["age"].to_numpy() >= 80) & style.aged_in_categories
+    aged = elders["aged"].to_numpy() & style.aged_in_categories
     return _Column(_objects(values), elders["categories"].to_numpy() + 128 * aged)
 
 
@@ -1077,7 +1390,7 @@ def _visits_sheet(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.Dat
     roles = ["street", "community", "name"]
     headers = [_labels(PLACE_HEADERS["street"], v), _labels(PLACE_HEADERS["community"], v),
                _labels(VISIT_HEADERS["name"], v)]
-    columns = _place_columns(places, style, elders["community"].to_numpy()[elder])
+    columns = _place_columns(places, style, visits["community"].to_numpy())
     columns.append(_Column(_objects(elders["name"].to_numpy()[used]), local))
     if style.visits_have_id:
         roles.append("id_number")
@@ -1123,7 +1436,7 @@ def _contacts_sheet(rng: np.random.Generator, contacts: pd.DataFrame, elders: pd
     roles = ["street", "community", "name", "id_number"]
     headers = [_labels(PLACE_HEADERS["street"], v), _labels(PLACE_HEADERS["community"], v),
                _labels(CONTACT_HEADERS["name"], v), _labels(PLACE_HEADERS["id_number"], v)]
-    columns = _place_columns(places, style, elders["community"].to_numpy()[elder])
+    columns = _place_columns(places, style, contacts["community"].to_numpy())
     columns.append(_Column(_objects(elders["name"].to_numpy()[used]), local))
     columns.append(_Column(_id_values(rng, ids[used], style), local))
     yes, no = YES_NO_LABELS[v % 2]
@@ -1146,12 +1459,69 @@ def _contacts_sheet(rng: np.random.Generator, contacts: pd.DataFrame, elders: pd
                   False, ids=ids[used])
 
 
+def _listing_frame(elders: pd.DataFrame, lst: _Listings, unit: int,
+                   k: int) -> tuple[pd.DataFrame, np.ndarray]:
+    """The elders unit's snapshot k lists, as it lists them, in community order; and their rows."""
+    side_a = np.flatnonzero((lst.unit_a == unit) & (lst.code_a[:, k] > 0))
+    side_b = np.flatnonzero((lst.unit_b == unit) & (lst.code_b[:, k] > 0))
+    rows = np.r_[side_a, side_b]
+    on_b = np.arange(len(rows)) >= len(side_a)
+    day = int(lst.snapshots[unit, k])
+    e = elders.iloc[rows].copy()
+    changed = e["event"].isin([EVENT_UNMARK, EVENT_MARK]).to_numpy() & (
+        day >= e["event_day"].to_numpy())
+    for column in ("categories", "living", "ability"):
+        e[column] = np.where(changed, e[f"{column}_after"], e[column])
+    code = np.where(on_b, 1, lst.code_a[rows, k])
+    e["status"] = np.where(code == 2, lst.exit_a[rows], STATUS_ACTIVE)
+    e["change"] = np.where(code == 2, lst.change_a[rows], -1)
+    for column, moved in (("community", "dest_community"), ("address", "dest_address"),
+                          ("visitor", "dest_visitor")):
+        e[column] = np.where(on_b, e[moved], e[column])
+    e["aged"] = _age_on(e["birth"].to_numpy(), day) >= 80
+    order = np.argsort(e["community"].to_numpy(), kind="stable")
+    return e.iloc[order], rows[order]
+
+
+def _roster_warnings(e: pd.DataFrame, style: _Style) -> dict[str, np.ndarray]:
+    """Rows that load with a warning by design: exits without a date, attributes contradicting
+    the marking (底数不清)."""
+    categories = e["categories"].to_numpy()
+    ability = e["ability"].to_numpy()
+    contradiction = (e["living"].to_numpy() == LIVING_LONE) & (categories & LONE == 0)
+    if style.disability_column:
+        contradiction |= (ability == ABILITY_DISABLED) & (categories & DISABLED == 0)
+        contradiction |= (ability == ABILITY_SEMI) & (categories & SEMI_DISABLED == 0)
+    return {"exit_without_date": (e["status"].to_numpy() != STATUS_ACTIVE)
+            & (e["change"].to_numpy() < 0),
+            "contradiction": contradiction}
+
+
+def _plant_unknown_values(rng: np.random.Generator, sheet: _Sheet, candidates: np.ndarray,
+                          share: float) -> np.ndarray:
+    """Write a few attributes in words no mapping knows: the rows load, with a warning."""
+    rows = np.flatnonzero(candidates)
+    count = min(int(rng.binomial(sheet.n_rows, share)), len(rows))
+    rows = np.sort(rng.choice(rows, size=count, replace=False))
+    roles = [role for role in UNKNOWN_VALUES if sheet.column(role) is not None]
+    if not count:
+        return rows
+    which = np.asarray(roles)[rng.integers(len(roles), size=count)]
+    for role in roles:
+        column = sheet.column(role)
+        mine = rows[which == role]
+        column.codes[mine] = column.append(UNKNOWN_VALUES[role])
+    return rows
+
+
 # --- Deliberately bad rows ------------------------------------------------------------------
 
 
 def _plant_bad_rows(rng: np.random.Generator, sheet: _Sheet, share: float, fmt: str,
-                    date_fmt: str, known_places: set[str]) -> None:
-    """Corrupt a few rows the way real exports are corrupt; sheet.bad_rows counts them."""
+                    date_fmt: str, known_places: set[str],
+                    candidates: np.ndarray | None = None) -> None:
+    """Corrupt a few rows the way real exports are corrupt (only candidates, when given);
+    sheet.bad_rows counts them."""
     kinds = []
     id_column = sheet.column("id_number")
     if id_column is not None:
@@ -1162,10 +1532,11 @@ def _plant_bad_rows(rng: np.random.Generator, sheet: _Sheet, share: float, fmt: 
         kinds += ["impossible_date", "unknown_method", "duplicate"]
     if sheet.kind == "contacts":
         kinds = ["check_digit"]
-    count = min(int(rng.binomial(sheet.n_rows, share)), sheet.n_rows // 2)
+    pool = np.arange(sheet.n_rows) if candidates is None else np.flatnonzero(candidates)
+    count = min(int(rng.binomial(sheet.n_rows, share)), sheet.n_rows // 2, len(pool))
     if not kinds or not count:
         return
-    rows = rng.choice(sheet.n_rows, size=count, replace=False)
+    rows = rng.choice(pool, size=count, replace=False)
     kind = np.asarray(kinds)[rng.integers(len(kinds), size=count)]
     for row, what in zip(rows.tolist(), kind.tolist(), strict=True):
         if what in ("check_digit", "id_as_number"):
@@ -1326,11 +1697,14 @@ class _Written:
     order: tuple
     path: Path
     bad_rows: int
+    warnings: dict[str, int] | None = None
+    report_date: date | None = None
 
 
 def _write_sheet(rng: np.random.Generator, sheet: _Sheet, path: Path, fmt: str, style: _Style,
-                 date_fmt: str, known: set[str], share: float, calendar: _Calendar) -> int:
-    _plant_bad_rows(rng, sheet, share, fmt, date_fmt, known)
+                 date_fmt: str, known: set[str], share: float, calendar: _Calendar,
+                 candidates: np.ndarray | None = None) -> int:
+    _plant_bad_rows(rng, sheet, share, fmt, date_fmt, known, candidates)
     stamp = datetime.combine(calendar.as_of, datetime.min.time())
     if fmt == "xlsx":
         _write_xlsx(path, sheet, stamp)
@@ -1343,46 +1717,77 @@ def _write_sheet(rng: np.random.Generator, sheet: _Sheet, path: Path, fmt: str, 
 
 def _write_district(rng: np.random.Generator, out_dir: Path, places: _Places,
                     calendar: _Calendar, count: int, styles: list[_Style] | None,
-                    share: float, district_index: int) -> list[_Written]:
-    """Generate one district's people and records and write its files (per street, or whole)."""
-    elders = make_elders(rng, places, calendar, count)
-    staff = make_staff(rng, len(places.community_names))
-    diligence = _make_diligence(rng, len(places.community_names), len(calendar.month_first))
+                    share: float, district_index: int) -> tuple[list[_Written], pd.DataFrame]:
+    """Generate one district's people and records and write its files (per street, or whole);
+    also what the warehouse should make of its rosters."""
+    n_communities = len(places.community_names)
+    if styles is None:  # city scale: the whole district is one unit, with one roster a year
+        unit_names, unit_styles = [places.district_name], [_city_style(rng)]
+        unit_of_community = np.zeros(n_communities, dtype=np.int64)
+    else:
+        unit_names = [str(name) for name in places.street_names]
+        unit_styles = [styles[s % len(styles)] for s in range(len(unit_names))]
+        unit_of_community = places.community_street
+    snapshots = _snapshot_days(calendar, unit_styles, monthly=styles is not None)
+    events_from = int(snapshots[:, 0].max()) + 1 if styles is not None else None
+
+    elders = make_elders(rng, places, calendar, count, events_from)
+    staff = make_staff(rng, n_communities)
+    diligence = _make_diligence(rng, n_communities, len(calendar.month_first))
     elders["visitor"] = _assign_visitors(rng, elders, staff)
+    dest = elders["dest_community"].to_numpy()
+    elders["dest_visitor"] = np.where(dest >= 0, _assign_visitors(
+        rng, elders.assign(community=np.maximum(dest, 0)), staff), -1)
     visits = make_visits(rng, elders, staff, diligence, calendar)
     contacts = make_contacts(rng, elders, staff, diligence, calendar)
+    contacts["community"] = _community_on(elders, contacts["elder"].to_numpy(),
+                                          _epoch(calendar.as_of))
+    listings = _listings(elders, unit_of_community, snapshots,
+                         np.array([style.keep_exits for style in unit_styles]))
+    history = _roster_history(elders, listings, calendar, unit_names)
 
     known = {_place_key(n) for n in (*places.street_names, *places.street_short,
                                      *places.community_names, *places.community_short)}
     ids = elders["id_number"].to_numpy().astype(str)
-    if styles is None:  # city scale: the whole district is one unit
-        units = [(places.district_name, np.ones(len(elders), bool), _city_style(rng))]
-    else:
-        units = [(str(places.street_names[s]), elders["street"].to_numpy() == s,
-                  styles[s % len(styles)]) for s in range(len(places.street_names))]
-    visit_unit = np.empty(len(visits), dtype=np.int64)
-    visit_month = calendar.day_month[visits["day"].to_numpy()]
+    ordinary = ~elders["ever_special"].to_numpy()
     written = []
-    for u, (unit, in_unit, style) in enumerate(units):
-        roster_path = out_dir / f"{unit}居家老年人情况底册.{style.roster_format}"
-        roster = _roster_sheet(rng, elders, ids, np.flatnonzero(in_unit), staff, places, style,
-                               calendar, unit)
-        bad = _write_sheet(rng, roster, roster_path, style.roster_format, style,
-                           style.roster_date, known, share, calendar)
-        written.append(_Written((0, 0, district_index, u), roster_path, bad))
+    n_snapshots = snapshots.shape[1]
+    for k in range(n_snapshots):
+        latest = k == n_snapshots - 1
+        for u, (unit, style) in enumerate(zip(unit_names, unit_styles, strict=True)):
+            listed, rows = _listing_frame(elders, listings, u, k)
+            reported = date(1970, 1, 1) + timedelta(days=int(snapshots[u, k]))
+            fmt = style.roster_format if latest else "csv"
+            if fmt == "csv" and style.roster_date == "excel":  # date cells only in workbooks
+                style = replace(style, roster_date="slash")
+            month = calendar.month_starts[-n_snapshots + k]
+            suffix = f"{month.year}年{month.month:02d}月" if n_snapshots > 1 else ""
+            path = out_dir / f"{unit}居家老年人情况底册{suffix}.{fmt}"
+            sheet = _roster_sheet(rng, listed, ids[rows], staff, places, style, reported, unit)
+            flagged = _roster_warnings(listed, style)
+            plain = ordinary[rows] & ~flagged["exit_without_date"] & ~flagged["contradiction"]
+            unknown = _plant_unknown_values(rng, sheet, plain, UNKNOWN_VALUE_SHARE)
+            plain[unknown] = False
+            bad = _write_sheet(rng, sheet, path, fmt, style, style.roster_date, known, share,
+                               calendar, candidates=plain)
+            warnings = {"unknown_value": len(unknown),
+                        **{kind: int(mask.sum()) for kind, mask in flagged.items()}}
+            written.append(_Written((0, k, district_index, u), path, bad, warnings, reported))
 
-        mine = in_unit[contacts["elder"].to_numpy()]
+    final_unit = unit_of_community[contacts["community"].to_numpy()]
+    visit_unit = unit_of_community[visits["community"].to_numpy()]
+    for u, (unit, style) in enumerate(zip(unit_names, unit_styles, strict=True)):
         contacts_path = out_dir / f"{unit}失能老年人联系人情况表.{style.contacts_format}"
-        sheet = _contacts_sheet(rng, contacts[mine], elders, ids, places, style, calendar, unit,
-                                style.contacts_format)
+        sheet = _contacts_sheet(rng, contacts[final_unit == u], elders, ids, places, style,
+                                calendar, unit, style.contacts_format)
         bad = _write_sheet(rng, sheet, contacts_path, style.contacts_format, style,
                            style.roster_date, known, share, calendar)
         written.append(_Written((1, 0, district_index, u), contacts_path, bad))
-        visit_unit[in_unit[visits["elder"].to_numpy()]] = u
 
+    visit_month = calendar.day_month[visits["day"].to_numpy()]
     for m, first in enumerate(calendar.month_starts):
         in_month = visit_month == m
-        for u, (unit, _, style) in enumerate(units):
+        for u, (unit, style) in enumerate(zip(unit_names, unit_styles, strict=True)):
             xlsx = m >= len(calendar.month_starts) - style.xlsx_visit_months
             fmt = "xlsx" if xlsx else "csv"
             path = out_dir / f"{unit}探访关爱服务记录{first.year}年{first.month:02d}月.{fmt}"
@@ -1392,7 +1797,7 @@ def _write_district(rng: np.random.Generator, out_dir: Path, places: _Places,
             bad = _write_sheet(rng, sheet, path, fmt, style, "dot" if xlsx else style.visit_date,
                                known, share, calendar)
             written.append(_Written((2, m, district_index, u), path, bad))
-    return written
+    return written, history
 
 
 def _assign_visitors(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFrame):
@@ -1449,13 +1854,19 @@ def write_demo_exports(out_dir: Path, *, seed: int = 2024, scale: str = "distric
     else:
         raise ValueError(f"scale must be 'district' or 'city', not {scale!r}")
     written: list[_Written] = []
+    histories = []
     for index, (places, count) in enumerate(zip(districts, counts, strict=True)):
         rng = np.random.default_rng([seed, index])
-        written += _write_district(rng, out_dir, places, calendar, int(count), styles,
-                                   _bad_row_share, index)
+        files, history = _write_district(rng, out_dir, places, calendar, int(count), styles,
+                                         _bad_row_share, index)
+        written += files
+        histories.append(history)
     written.sort(key=lambda w: w.order)
     return DemoExports(
         files=[w.path for w in written],
         expected_rejects={w.path.name: w.bad_rows for w in written},
         as_of=as_of,
+        expected_warnings={w.path.name: w.warnings for w in written if w.warnings},
+        report_dates={w.path.name: w.report_date for w in written if w.report_date},
+        roster_history=pd.concat(histories, ignore_index=True),
     )

@@ -1,7 +1,20 @@
 """The demo through the real load path: every planted bad row rejected, nothing else, sensible rates."""
 
+from pathlib import Path
+
 import duckdb
 import pytest
+
+# Until staging reads categories only from the category column and lets unknown attributes and
+# undated exits load with a warning (branch recognise), ordinary elders living with a spouse count
+# as 空巢 and the planted warning rows are rejected: these tests describe the demo after that.
+_STAGING = Path(__file__).resolve().parents[2] / "etl" / "sql" / "staging" / "roster.sql"
+pending_recognise = pytest.mark.xfail(
+    "未知的居住情况" in _STAGING.read_text(encoding="utf-8"),
+    reason="staging still derives categories from 居住情况 and rejects unknown attributes",
+    strict=True,
+)
+COMPLETE_MONTH = "2026-09"
 
 
 @pytest.fixture(scope="module")
@@ -12,6 +25,7 @@ def demo(demo_build):
     con.close()
 
 
+@pending_recognise
 def test_every_planted_bad_row_is_rejected_and_nothing_else(demo):
     con, exports, results = demo
     # a visit whose ID is unusable but that names the elder and the community loads, linked by
@@ -27,6 +41,7 @@ def test_rows_read_are_rows_loaded_plus_rejected_for_every_file(demo):
     assert con.execute("select count(*) from loads where rows_read <> rows_loaded + rows_rejected").fetchall() == [(0,)]
 
 
+@pending_recognise
 def test_the_demo_district_looks_like_a_real_one(demo):
     con, _exports, _results = demo
     special, rate, lowest = con.execute(
@@ -37,3 +52,31 @@ def test_the_demo_district_looks_like_a_real_one(demo):
     assert 5000 <= special <= 7000
     assert 0.95 <= rate < 1.0  # most communities near the target...
     assert lowest < 0.85  # ...and a few clearly lagging
+
+
+def test_roster_changes_balance_at_every_place(demo):
+    con, _exports, _results = demo
+    unbalanced, places, changed = con.execute(
+        """select count(*) filter (where special_now <> special_before + joined_count - left_count),
+                  count(*), sum(joined_count + left_count)
+           from place_changes where month = $month""", {"month": COMPLETE_MONTH}).fetchall()[0]
+    assert unbalanced == 0
+    assert places > 60
+    assert changed > 0
+
+
+@pending_recognise
+def test_street_changes_agree_with_the_generators_roster_history(demo):
+    con, exports, _results = demo
+    truth = exports.roster_history.query("month == @COMPLETE_MONTH").set_index("place")
+    columns = ["special_before", "special_now", "left_died", "left_unexplained",
+               "joined_registered"]
+    found = con.execute(
+        f"""select name, {', '.join(columns)} from place_changes
+            where level = 'street' and month = $month""",  # noqa: S608 (column names are literals)
+        {"month": COMPLETE_MONTH}).df().set_index("name")
+    assert set(found.index) == set(truth.index)
+    for column in columns:
+        expected = truth[column]
+        difference = (found[column].reindex(expected.index) - expected).abs()
+        assert (difference <= 2 + 0.02 * expected).all(), (column, difference.to_dict())
