@@ -1,4 +1,4 @@
-"""数据 Data: freshness per street, 底数不清 findings, warnings and unknown values, loads, rejected rows."""
+"""数据 Data: freshness, roster alerts and rosters in force, 底数不清, warnings, unknown values, loads, rejects."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ def skeleton() -> html.Div:
 # table kind, title, a line that says what to do about it, height when it scrolls
 SECTIONS = (
     ("freshness", "freshness_title", None, 300),
+    ("alerts", "alerts_title", "alerts_hint", 300),
+    ("snapshots", "snapshots_title", None, 300),
     ("findings", "findings_title", "findings_hint", 360),
     ("warnings", "warnings_title", None, 360),
     ("unknown_values", "unknown_values_title", "unknown_values_hint", 360),
