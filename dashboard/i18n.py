@@ -187,6 +187,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "move_up": ("较上月上升 {change:.1f} 个百分点", "Up {change:.1f} pp on last month"),
     "move_down_whole_month": ("比上月全月低 {change:.1f} 个百分点", "{change:.1f} pp below all of last month"),
     "move_up_whole_month": ("比上月全月高 {change:.1f} 个百分点", "{change:.1f} pp above all of last month"),
+    "move_why": ("原因: ", "Why: "),
     "move_stayed_lost": ("原有对象中 {count:,} 人上月已上门、本月未上门",
                          "{count:,} visited last month are not visited this month"),
     "move_stayed_gained": ("原有对象中 {count:,} 人上月未上门、本月已上门",
@@ -202,6 +203,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # changes page: who is behind a count
     "changes_page_title": ("{place} {month} 底册变动: {group} ({count:,} 人)",
                            "{place}, {month}: {group} ({count:,})"),
+    "rate_move_page_title": ("{place} {month} 月探访率 (上门) 变化: {group} ({count:,} 人)",
+                             "{place}, {month}, home-visit rate: {group} ({count:,})"),
     "group_joined": ("新增", "Joined"),
     "group_left": ("减少", "Left"),
     "group_joined_not_visited": ("新纳入月探访率、尚未上门", "Newly counted in the visit rate, not yet visited"),
@@ -227,12 +230,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "alerts_hint": ("新底册与上一份相比少了很多人且未填写状态, 或街道的底册漏列了社区: 请街道核实",
                     "A newer roster drops many people without a status, or a street's roster leaves out a"
                     " community: the street should check"),
-    "snapshots_title": ("各社区现行底册", "Rosters in force per community"),
+    "snapshots_title": ("现行底册 (各社区以最新一份为准)", "Rosters in force (each community's newest)"),
     "col_message": ("提醒", "Alert"),
     "col_alert_code": ("类型", "Kind"),
     "col_snapshot_date": ("底册日期", "Roster date"),
     "col_elder_count": ("人数", "Elders"),
-    "col_snapshot_count": ("历次底册", "Rosters loaded"),
+    "col_community_count": ("社区数", "Communities"),
+    "col_communities": ("适用社区", "Current for"),
+    "alerts_none": ("没有需要核实的底册", "No roster needs a check"),
     "alert_mass_removal": ("大量人员未列入", "Many people left out"),
     "alert_community_missing": ("漏列社区", "Community left out"),
 }

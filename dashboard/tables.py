@@ -24,7 +24,7 @@ WARNING_COLUMNS = ("street_name", "code", "warning_count", "file_count")
 UNKNOWN_VALUE_COLUMNS = ("field", "value", "occurrence_count", "streets", "file_count")
 CHANGE_COLUMNS = ("name", "id_number", "community", "change_reason", "change_date", "visited_before", "visited_now")
 ALERT_COLUMNS = ("file_name", "street_name", "community", "alert_code", "message")
-SNAPSHOT_COLUMNS = ("street_name", "community", "file_name", "snapshot_date", "elder_count", "snapshot_count")
+SNAPSHOT_COLUMNS = ("street_name", "file_name", "snapshot_date", "community_count", "elder_count", "communities")
 FINDING_COLUMNS = ("street_name", "community", "name", "id_number", "finding", "file_name", "row_number")
 
 
@@ -73,20 +73,23 @@ def _visited(value, lang: str) -> str:
     return t("not_counted", lang) if value is None or pd.isna(value) else t("yes" if value else "no", lang)
 
 
-def change_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The people behind a 底册变动 count: why and when they joined or left, visited last month and this."""
+def change_table(frame: pd.DataFrame, lang: str, group: str = "joined") -> pd.DataFrame:
+    """The people behind a 底册变动 count: why and when they joined or left, visited last month and this.
+    Those who stayed have neither a reason nor a date: their lists leave the two columns out."""
     shown = frame.assign(
         change_reason=[change_reason_label(j if isinstance(j, str) else r, lang)
                        for j, r in zip(frame["joined_reason"], frame["left_reason"], strict=True)],
         visited_before=[_visited(v, lang) for v in frame["visited_before"]],
         visited_now=[_visited(v, lang) for v in frame["visited_now"]],
     )
-    return _dates_as_text(shown[list(CHANGE_COLUMNS)].copy())
+    columns = [c for c in CHANGE_COLUMNS if not (group.startswith("stayed") and c in ("change_reason", "change_date"))]
+    return _dates_as_text(shown[columns].copy())
 
 
 def change_file_name(target: queries.Place, month: str, group: str, reason: str | None) -> str:
-    what = change_reason_label(reason) if reason else t(f"group_{group}")
-    return f"{target.short_name}_{month}_底册变动_{t(f'group_{group}')}{'_' + what if reason else ''}"
+    kind = "底册变动" if group in ("joined", "left") else "月探访率变化"
+    what = t(f"group_{group}") + (f"_{change_reason_label(reason)}" if reason else "")
+    return f"{target.short_name}_{month}_{kind}_{what}"
 
 
 def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, str]:
@@ -111,7 +114,7 @@ def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, 
             wh = wh.as_of(dt.date.fromisoformat(spec["month"] + "-01"), dt.date.fromisoformat(spec["as_of"]))
         group = spec["group"] if spec.get("group") in queries.CHANGE_GROUPS else "joined"
         frame = queries.change_people(wh, target, spec["month"], scope, group, spec.get("reason"))
-        return change_table(frame, lang), change_file_name(target, spec["month"], group, spec.get("reason"))
+        return change_table(frame, lang, group), change_file_name(target, spec["month"], group, spec.get("reason"))
     if kind == "alerts":
         frame = queries.roster_alerts(wh, scope)
         frame["alert_code"] = [t(f"alert_{code}", lang) for code in frame["code"]]

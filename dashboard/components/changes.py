@@ -71,14 +71,16 @@ def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before:
     return RateMove(t(f"move_{direction}{suffix}", lang, change=abs(change) * 100), parts)
 
 
-def make_rate_move(move: RateMove | None, link: Callable[..., str]) -> html.Div | None:
-    """The sentence, each part a link to the people behind its count (`link(group)` gives the href)."""
+def make_rate_move(move: RateMove | None, link: Callable[..., str], lang: str, headline: bool) -> html.Div | None:
+    """The sentence, each part a link to the people behind its count (`link(group)` gives the href).
+    Under a KPI change that already says how far the rate moved, `headline=False` leaves the number out."""
     if move is None:
         return None
     parts = []
     for index, (text, group) in enumerate(move.parts):
         parts += ["; "] * bool(index) + [dcc.Link(text, href=link(group), id=f"rate-move-{group}")]
-    return html.Div([f"{move.headline}: ", *parts], className="kpi-why", id="rate-move")
+    lead = f"{move.headline}: " if headline else t("move_why", lang)
+    return html.Div([lead, *parts], className="kpi-why", id="rate-move")
 
 
 def make_changes_panel(row: Mapping | None, link: Callable[..., str], lang: str,
@@ -130,4 +132,5 @@ def make_month_changes(state, query: dict, row: Mapping | None) -> tuple[html.Di
     link = change_link(state, query)
     move = explain_rate_move(row, state.lang, whole_month_before=state.in_progress)
     panel = make_changes_panel(row, link, state.lang, state.as_of.day if state.in_progress else None)
-    return make_rate_move(move, link), panel
+    # a month in progress: the card compares with the same day, the sentence with all of last month
+    return make_rate_move(move, link, state.lang, headline=state.in_progress), panel

@@ -35,17 +35,18 @@ def layout(place: str | None = None, month: str | None = None, kind: str = "join
     what = t(f"group_{group}", lang) + (f" · {change_reason_label(reason, lang)}" if reason else "")
     export = {"table": "changes", "place": target.code, "month": month, "as_of": state.chosen_as_of,
               "group": group, "reason": reason, "lang": lang}
+    shown = tables.change_table(people.head(tables.DISPLAY_LIMIT), lang, group)
     back = href("/community" if target.level == "community" else "/", query, month=month)
     return html.Div([
         make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),
-        html.H4(t("changes_page_title", lang, place=target.short_name, month=month, group=what, count=len(people)),
+        html.H4(t("changes_page_title" if group in REASONS else "rate_move_page_title", lang,
+                  place=target.short_name, month=month, group=what, count=len(people)),
                 className="mt-3 mb-1", id="changes-title"),
         html.Div([
             html.Span(t("changes_hint", lang), className="chart-note me-3"),
             dcc.Link(t("changes_back", lang, place=target.short_name), href=back, id="changes-back"),
         ], className="mb-2"),
-        make_table(TABLE, tables.change_table(people.head(tables.DISPLAY_LIMIT), lang),
-                   tables.headers(tables.CHANGE_COLUMNS, lang), export, lang, total=len(people),
+        make_table(TABLE, shown, tables.headers(tuple(shown.columns), lang), export, lang, total=len(people),
                    limit_note="display_limit_rows")
         if len(people) else make_message(t("changes_empty", lang), "light"),
     ])

@@ -29,6 +29,9 @@ SECTIONS = (
     ("rejects", "rejects_title", None, 420),
 )
 
+# what an empty table means, where it says more than 没有符合条件的记录
+EMPTY = {"alerts": "alerts_none"}
+
 
 def layout(lang: str = "zh", **_query) -> html.Div:
     wh, scope = context.warehouse(), context.scope()
@@ -40,7 +43,7 @@ def layout(lang: str = "zh", **_query) -> html.Div:
             sections.append(html.Div(t(hint, lang), className="chart-note mb-1"))
         sections.append(make_table(f"data-{kind}", frame, tables.headers(tables.COLUMNS[kind], lang),
                                    {"table": kind, "lang": lang}, lang, height=height, limit_note="display_limit_rows")
-                        if len(frame) else make_message(t("no_rows", lang), "light"))
+                        if len(frame) else make_message(t(EMPTY.get(kind, "no_rows"), lang), "light"))
     return html.Div([html.H4(t("data_title", lang)), *sections])
 
 

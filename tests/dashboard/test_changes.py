@@ -15,6 +15,7 @@ from tests.conftest import BINXI, HUAYUANLU, QUANYECHANG, make_id, new_mart_ware
 from tests.dashboard.test_pages import find, render, texts
 
 QINGYOU, NANSHI = "120101006001", "120101006000"  # 庆有西里社区, 南市街道
+ZHAOFENGLU = "120101001004"  # 兆丰路社区, 劝业场街道
 SEVENTY = "19560101"
 A, B, C, D, E, F, G, H, J, K = (make_id(SEVENTY, n) for n in range(1, 11))
 
@@ -22,7 +23,9 @@ A, B, C, D, E, F, G, H, J, K = (make_id(SEVENTY, n) for n in range(1, 11))
 @pytest.fixture(scope="module")
 def settings(tmp_path_factory) -> Settings:
     """A baseline roster, then a newer one reported on 15 October: in 花园路 D died on 3 October, E is
-    left off (去向未说明), F and G are new; in 滨西 H is newly marked; in 庆有西里 J is new.
+    left off (去向未说明), F and G are new; in 滨西 H is newly marked; in 庆有西里 J is new. Two
+    elders of no category raise alerts: L, left off in 庆有西里 (half of its list), and M in 兆丰路,
+    which the newer street file leaves out.
 
     Home visits in 花园路: September A B C D (4 of 5), October A (1 of 3: A B C; D and E left unvisited,
     F and G count from November).
@@ -36,6 +39,8 @@ def settings(tmp_path_factory) -> Settings:
         mart.elder(person, "空巢", name=names[person])
     mart.elder(H, community=BINXI, name=names[H])
     mart.elder(K, "空巢", community=QINGYOU, name=names[K])
+    mart.elder(make_id(SEVENTY, 11), community=QINGYOU, name="卫子")  # L
+    mart.elder(make_id(SEVENTY, 12), community=ZHAOFENGLU, name="蒋丑")  # M
     october = mart.load("roster", report_date="2026-10-15", file_name="和平区底册2026年10月.xlsx")
     for person in (A, B, C, F):
         mart.elder(person, "空巢", name=names[person], load_id=october)
@@ -171,7 +176,8 @@ def test_the_sentence_sits_under_the_visit_rate_change(app, pages):
     assert "33.3%" in shown and "较上月 -46.7 个百分点" in shown  # September 4/5, October 1/3
     # B and C lost their visit; D (visited) and E (not) left: half visited, below 80 %, so their leaving
     # lifted the rate and is not named
-    assert "".join(texts(find(card, "rate-move"))) == "较上月下降 46.7 个百分点: 原有对象中 2 人上月已上门、本月未上门"
+    # the card says by how much already: the sentence says why
+    assert "".join(texts(find(card, "rate-move"))) == "原因: 原有对象中 2 人上月已上门、本月未上门"
     assert find(card, "rate-move-stayed_lost").href == (
         f"/changes?month=2026-10&lang=zh&place={HUAYUANLU}&kind=stayed_lost")
 
@@ -193,7 +199,7 @@ def test_the_panel_and_sentence_in_english(app, pages):
     page = render(app, pages["/community"].layout, place=HUAYUANLU, month="2026-10", lang="en")
     assert find(page, "changes-joined-registered").children == "Newly registered 2"
     assert find(page, "changes-left-unexplained").children == "Left off, no reason given 1"
-    assert "".join(texts(find(page, "rate-move"))).startswith("Down 46.7 pp on last month: 2 visited last month")
+    assert "".join(texts(find(page, "rate-move"))) == "Why: 2 visited last month are not visited this month"
 
 
 # --- the people behind a count -------------------------------------------------------------------
@@ -272,7 +278,22 @@ def test_an_unknown_kind_or_reason_falls_back_to_everyone_who_joined(app, pages)
 
 def test_the_data_page_lists_rosters_in_force(app, pages):
     rows = find(render(app, pages["/data"].layout), "data-snapshots").rowData
-    assert [(r["community"], r["file_name"], r["snapshot_date"], r["elder_count"], r["snapshot_count"])
-            for r in rows] == [("花园路", "和平区底册2026年10月.xlsx", "2026-10-15", 6, 2),
-                               ("滨西", "和平区底册2026年10月.xlsx", "2026-10-15", 1, 2),
-                               ("庆有西里", "和平区底册2026年10月.xlsx", "2026-10-15", 2, 2)]
+    assert [(r["street_name"], r["file_name"], r["community_count"], r["elder_count"], r["communities"])
+            for r in rows] == [
+        ("劝业场街道", "和平区底册2026年10月.xlsx", 2, 7, "花园路、滨西"),
+        ("劝业场街道", "roster.csv", 1, 1, "兆丰路"),  # left out of the newer file: its older list holds
+        ("南市街道", "和平区底册2026年10月.xlsx", 1, 2, "庆有西里")]
+
+
+def test_the_data_page_lists_roster_alerts_with_file_and_message(app, pages):
+    rows = find(render(app, pages["/data"].layout), "data-alerts").rowData
+    assert [(r["file_name"], r["street_name"], r["community"], r["alert_code"]) for r in rows] == [
+        ("和平区底册2026年10月.xlsx", "劝业场街道", "兆丰路", "漏列社区"),
+        ("和平区底册2026年10月.xlsx", "南市街道", "庆有西里", "大量人员未列入")]
+    assert "没有列出兆丰路社区" in rows[0]["message"] and "少了 1 人 (占 50%)" in rows[1]["message"]
+
+
+def test_a_street_user_sees_only_its_own_alerts_and_rosters(street_app, pages):
+    page = render(street_app, pages["/data"].layout)
+    assert [r["community"] for r in find(page, "data-alerts").rowData] == ["兆丰路"]
+    assert {r["street_name"] for r in find(page, "data-snapshots").rowData} == {"劝业场街道"}
