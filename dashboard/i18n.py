@@ -190,6 +190,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "move_why": ("原因: ", "Why: "),
     "move_stayed_lost": ("原有对象中 {count:,} 人上月已上门、本月未上门",
                          "{count:,} visited last month are not visited this month"),
+    "move_stayed_lost_whole_month": ("原有对象中 {count:,} 人上月已上门、本月尚未上门",
+                                     "{count:,} visited last month are not yet visited this month"),
     "move_stayed_gained": ("原有对象中 {count:,} 人上月未上门、本月已上门",
                            "{count:,} not visited last month are visited this month"),
     "move_joined_not_visited": ("新纳入的 {total:,} 人中 {count:,} 人尚未上门",

@@ -53,8 +53,9 @@ def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before:
     if abs(change) < FLAT:
         return None
     down = change < 0
+    suffix = "_whole_month" if whole_month_before else ""
     contributions = (
-        ((gained - lost) / now, ("move_stayed_lost", "stayed_lost", lost, stayed) if down
+        ((gained - lost) / now, (f"move_stayed_lost{suffix}", "stayed_lost", lost, stayed) if down
          else ("move_stayed_gained", "stayed_gained", gained, stayed)),
         ((joined_visited - rate_before * joined) / now,
          ("move_joined_not_visited", "joined_not_visited", joined - joined_visited, joined) if down
@@ -67,7 +68,6 @@ def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before:
                   for amount, (key, group, count, total) in sorted(contributions, key=lambda c: -abs(c[0]))
                   if amount * change > 0)
     direction = "down" if down else "up"
-    suffix = "_whole_month" if whole_month_before else ""
     return RateMove(t(f"move_{direction}{suffix}", lang, change=abs(change) * 100), parts)
 
 
