@@ -37,8 +37,8 @@ def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before:
     The change splits exactly into what stayers, joiners and leavers did, each measured against last
     month's rate r0: (gained - lost) / N + (joined_visited - r0 * joined) / N - (left_visited - r0 * left) / N,
     N being this month's count. The sentence names the parts that moved the rate the way it went,
-    the largest first. `whole_month_before`: this month is in progress and compared with all of the
-    last one, so the headline says so.
+    the largest first, leaving out those too small to show. `whole_month_before`: this month is in
+    progress and compared with all of the last one, so the headline says so.
     """
     if row is None or pd.isna(row["stayed_count"]):
         return None
@@ -64,9 +64,12 @@ def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before:
          ("move_left_visited", "left_visited", left_visited, left) if down
          else ("move_left_not_visited", "left_not_visited", left - left_visited, left)),
     )
+    # the parts that moved it the way it went, largest first; those worth less than 0.05 pp are left out
+    # (in a district a handful of joiners moves nothing), but the largest is always named
+    ranked = [c for c in sorted(contributions, key=lambda c: -abs(c[0])) if c[0] * change > 0]
     parts = tuple((t(key, lang, count=count, total=total), group)
-                  for amount, (key, group, count, total) in sorted(contributions, key=lambda c: -abs(c[0]))
-                  if amount * change > 0)
+                  for index, (amount, (key, group, count, total)) in enumerate(ranked)
+                  if index == 0 or abs(amount) >= FLAT)
     direction = "down" if down else "up"
     return RateMove(t(f"move_{direction}{suffix}", lang, change=abs(change) * 100), parts)
 

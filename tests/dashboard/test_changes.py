@@ -105,6 +105,9 @@ def move_row(stayed=10, before=8, now=8, lost=0, gained=0, joined=0, joined_visi
         # 6/10 -> 7/9: an unvisited leaver and a visited joiner; stayers as they were
         (move_row(8, 6, 6, joined=1, joined_visited=1, left=2, left_visited=0), "zh", False,
          "较上月上升 17.8 个百分点: 移出的 2 人中 2 人上月未上门; 新纳入的 1 人中 1 人已上门"),
+        # 4,800/5,000 -> 4,500/5,001: 300 stayers lost their visit; the joiner is not worth naming
+        (move_row(5000, 4800, 4500, lost=300, joined=1), "zh", False,
+         "较上月下降 6.0 个百分点: 原有对象中 300 人上月已上门、本月未上门"),
         # a month in progress against all of last month
         (move_row(10, 9, 3, lost=6), "zh", True, "比上月全月低 60.0 个百分点: 原有对象中 6 人上月已上门、本月尚未上门"),
         (move_row(10, 9, 3, lost=6), "en", True,
