@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from etl import metrics
+
 LANGUAGES = ("zh", "en")
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -172,6 +174,82 @@ STRINGS: dict[str, tuple[str, str]] = {
     "kind_roster": ("底册", "Roster"),
     "kind_visits": ("探访记录", "Visits"),
     "kind_contacts": ("联系人情况表", "Contacts"),
+    # roster changes (底册变动)
+    "changes_title": ("本月变动", "This month's changes"),
+    "changes_balance": ("特殊困难老人 上月末 {before:,} 人 → {now_label} {now:,} 人",
+                        "Special-difficulty elders: {before:,} at the end of last month → {now:,} {now_label}"),
+    "changes_now_end": ("本月末", "at the end of this month"),
+    "changes_now_day": ("截至 {day} 日", "to day {day}"),
+    "changes_joined": ("新增 {count:,} 人", "{count:,} joined"),
+    "changes_left": ("减少 {count:,} 人", "{count:,} left"),
+    "changes_reason_count": ("{reason} {count:,}", "{reason} {count:,}"),
+    "changes_none": ("本月无底册变动数据", "No roster changes for this month"),
+    "move_down": ("较上月下降 {change:.1f} 个百分点", "Down {change:.1f} pp on last month"),
+    "move_up": ("较上月上升 {change:.1f} 个百分点", "Up {change:.1f} pp on last month"),
+    "move_down_whole_month": ("比上月全月低 {change:.1f} 个百分点", "{change:.1f} pp below all of last month"),
+    "move_up_whole_month": ("比上月全月高 {change:.1f} 个百分点", "{change:.1f} pp above all of last month"),
+    "move_why": ("原因: ", "Why: "),
+    "move_stayed_lost": ("原有对象中 {count:,} 人上月已上门、本月未上门",
+                         "{count:,} visited last month are not visited this month"),
+    "move_stayed_lost_whole_month": ("原有对象中 {count:,} 人上月已上门、本月尚未上门",
+                                     "{count:,} visited last month are not yet visited this month"),
+    "move_stayed_gained": ("原有对象中 {count:,} 人上月未上门、本月已上门",
+                           "{count:,} not visited last month are visited this month"),
+    "move_joined_not_visited": ("新纳入的 {total:,} 人中 {count:,} 人尚未上门",
+                                "{count:,} of {total:,} newly counted not yet visited"),
+    "move_joined_visited": ("新纳入的 {total:,} 人中 {count:,} 人已上门",
+                            "{count:,} of {total:,} newly counted already visited"),
+    "move_left_visited": ("移出的 {total:,} 人中 {count:,} 人上月已上门",
+                          "{count:,} of {total:,} no longer counted had a visit last month"),
+    "move_left_not_visited": ("移出的 {total:,} 人中 {count:,} 人上月未上门",
+                              "{count:,} of {total:,} no longer counted had no visit last month"),
+    # changes page: who is behind a count
+    "changes_page_title": ("{place} {month} 底册变动: {group} ({count:,} 人)",
+                           "{place}, {month}: {group} ({count:,})"),
+    "rate_move_page_title": ("{place} {month} 月探访率 (上门) 变化: {group} ({count:,} 人)",
+                             "{place}, {month}, home-visit rate: {group} ({count:,})"),
+    "group_joined": ("新增", "Joined"),
+    "group_left": ("减少", "Left"),
+    "group_joined_not_visited": ("新纳入月探访率、尚未上门", "Newly counted in the visit rate, not yet visited"),
+    "group_joined_visited": ("新纳入月探访率、已上门", "Newly counted in the visit rate, visited"),
+    "group_stayed_lost": ("上月已上门、本月未上门", "Visited last month, not this month"),
+    "group_stayed_gained": ("上月未上门、本月已上门", "Not visited last month, visited this month"),
+    "group_left_visited": ("移出月探访率、上月已上门", "No longer counted, visited last month"),
+    "group_left_not_visited": ("移出月探访率、上月未上门", "No longer counted, not visited last month"),
+    "changes_back": ("返回{place}", "Back to {place}"),
+    "changes_hint": ("变动按月初与月末 (或截至日期) 的底册比较; 上门情况只对计入月探访率的月份显示",
+                     "Compares the roster at the start of the month with its end (or the as-of date); visits are"
+                     " shown for the months the elder counted in the visit rate"),
+    "changes_empty": ("没有符合条件的人员", "Nobody in this group"),
+    "col_change_reason": ("变动原因", "Reason"),
+    "col_change_date": ("变动日期", "Date"),
+    "col_visited_before": ("上月上门", "Visited last month"),
+    "col_visited_now": ("本月上门", "Visited this month"),
+    "yes": ("是", "yes"),
+    "no": ("否", "no"),
+    "not_counted": ("不计入", "not counted"),
+    # data page: roster history
+    "alerts_title": ("底册提醒: 需要核实的底册", "Roster alerts: rosters to check"),
+    "alerts_hint": ("新底册与上一份相比少了很多人且未填写状态, 或街道的底册漏列了社区: 请街道核实",
+                    "A newer roster drops many people without a status, or a street's roster leaves out a"
+                    " community: the street should check"),
+    "snapshots_title": ("现行底册 (各社区以最新一份为准)", "Rosters in force (each community's newest)"),
+    "col_message": ("提醒", "Alert"),
+    "col_alert_code": ("类型", "Kind"),
+    "col_snapshot_date": ("底册日期", "Roster date"),
+    "col_elder_count": ("人数", "Elders"),
+    "col_community_count": ("社区数", "Communities"),
+    "col_communities": ("适用社区", "Current for"),
+    "alerts_none": ("没有需要核实的底册", "No roster needs a check"),
+    "alert_mass_removal": ("大量人员未列入", "Many people left out"),
+    "alert_community_missing": ("漏列社区", "Community left out"),
+}
+
+# 底册变动 reasons in English; Chinese uses the ETL's own labels (etl.metrics).
+CHANGE_REASONS_EN = {
+    "registered": "Newly registered", "marked": "Newly marked", "turned_80": "Turned 80", "moved_in": "Moved in",
+    "died": "Died", "moved_out": "Moved out", "institution": "Into an institution", "away": "Living elsewhere",
+    "unmarked": "Marking removed", "unexplained": "Left off, no reason given", "moved_to": "Moved elsewhere",
 }
 
 
@@ -221,6 +299,14 @@ def field_label(field: str | None, lang: str = "zh") -> str:
 def day_label(date: dt.date, lang: str = "zh") -> str:
     """11月28日 / 28 Nov."""
     return f"{date.month}月{date.day}日" if lang == "zh" else f"{date.day} {date:%b}"
+
+
+def change_reason_label(reason: str | None, lang: str = "zh") -> str:
+    """新登记或首次列入 / Newly registered; blank for none."""
+    if not isinstance(reason, str):
+        return ""
+    zh = {**metrics.JOINED_REASONS, **metrics.LEFT_REASONS}
+    return CHANGE_REASONS_EN.get(reason, reason) if lang == "en" else zh.get(reason, reason)
 
 
 def value_label(value: str | None, lang: str = "zh") -> str:

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl import metrics
 from etl.warehouse import build_month, prepare
 
 ALL = "all"  # the scope and place of a user who may see every district
@@ -453,5 +454,100 @@ def roster_findings(wh: Reader, scope: str = ALL) -> pd.DataFrame:
         join place_tree c on c.code = f.community_code
         where {IN_SCOPE}
         order by f.street_code, f.community_code, f.row_number""",
+        {"scope": scope},
+    )
+
+
+# --- roster changes (底册变动) ------------------------------------------------------------------
+
+JOINED_REASONS = tuple(metrics.JOINED_REASONS)
+LEFT_REASONS = tuple(metrics.LEFT_REASONS)
+CHANGE_COUNTS = ("special_before", "special_now", *(f"joined_{r}" for r in JOINED_REASONS),
+                 *(f"left_{r}" for r in LEFT_REASONS), "joined_count", "left_count")
+# Null for the first month computed (no month before it to compare with): summed, they stay null.
+RATE_MOVES = (*metrics.RATE_MOVES, "stayed_visited_before_only", "stayed_visited_now_only")
+# The people behind each count of place_changes: its condition on elder_changes (aliased c).
+CHANGE_GROUPS = {
+    "joined": "c.joined_reason is not null",
+    "left": "c.left_reason is not null",
+    "joined_not_visited": "c.is_eligible and not c.was_eligible and not c.visited_now",
+    "joined_visited": "c.is_eligible and not c.was_eligible and c.visited_now",
+    "stayed_lost": "c.was_eligible and c.is_eligible and c.visited_before and not c.visited_now",
+    "stayed_gained": "c.was_eligible and c.is_eligible and c.visited_now and not c.visited_before",
+    "left_visited": "c.was_eligible and not c.is_eligible and c.visited_before",
+    "left_not_visited": "c.was_eligible and not c.is_eligible and not c.visited_before",
+}
+
+
+def place_changes(wh: Reader, target: Place, month: str, scope: str = ALL) -> pd.Series | None:
+    """The place's 底册变动 in the month (the districts' summed at the root); None without a row."""
+    where = "t.level = 'district'" if target.level == ROOT_LEVEL else "t.code = $code"
+    sums = ", ".join(f"sum(c.{column})::bigint as {column}" for column in (*CHANGE_COUNTS, *RATE_MOVES))
+    frame = wh.frame(
+        f"""select c.month, any_value(c.as_of) as as_of, {sums}
+        from place_changes c join place_tree t using (code)
+        where c.month = $month and {where} and {IN_SCOPE}
+        group by c.month""",
+        {"code": target.code, "month": month, "scope": scope},
+    )
+    return frame.iloc[0] if len(frame) else None
+
+
+def change_people(wh: Reader, target: Place, month: str, scope: str, group: str,
+                  reason: str | None = None) -> pd.DataFrame:
+    """The people behind one count of place_changes (masked), in the community where they counted."""
+    where = ["t.level = 'district'" if target.level == ROOT_LEVEL else "c.code = $code", CHANGE_GROUPS[group]]
+    if reason and group in ("joined", "left"):
+        where.append(f"c.{group}_reason = $reason")
+    return wh.frame(
+        f"""select m.elder_name_masked as name, m.id_number_masked as id_number, p.short_name as community,
+               c.joined_reason, c.left_reason,
+               case when c.left_reason is not null or (c.was_eligible and not c.is_eligible) then m.exit_date
+                    when c.joined_reason = 'registered' then m.joined_on end as change_date,
+               case when c.was_eligible then c.visited_before end as visited_before,
+               case when c.is_eligible then c.visited_now end as visited_now
+        from elder_changes c
+        join month_frame f on f.month_start = c.month_start
+        join place_tree t on t.code = c.code
+        join elder_months m on m.month_start = c.month_start and m.elder_id = c.elder_id
+        -- who left counted where they were at the month's start
+        left join place_tree p on p.code = case when c.was_counted and not c.is_counted
+                                                then m.start_community_code else m.community_code end
+        where f.month = $month and {IN_SCOPE} and {" and ".join(f"({w})" for w in where)}
+        order by p.code, m.elder_name_masked, m.id_number_masked""",
+        {"code": target.code, "month": month, "scope": scope, "reason": reason},
+    )
+
+
+def roster_alerts(wh: Reader, scope: str = ALL) -> pd.DataFrame:
+    """Roster loads that need a look (a community left out, many people gone without a status)."""
+    return wh.frame(
+        f"""select a.load_id, l.file_name, l.report_date, s.name as street_name, c.short_name as community,
+               a.code, a.message
+        from roster_alerts a
+        join place_tree t on t.code = coalesce(a.community_code, a.street_code)
+        left join place_tree s on s.code = a.street_code
+        left join place_tree c on c.code = a.community_code
+        join loads l on l.load_id = a.load_id
+        where {IN_SCOPE}
+        order by a.load_id desc, a.street_code, a.community_code""",
+        {"scope": scope},
+    )
+
+
+def roster_snapshots(wh: Reader, scope: str = ALL) -> pd.DataFrame:
+    """The rosters in force: per street and file, the communities it is current for and how many elders
+    they list (a community's own newer file is a row of its own)."""
+    return wh.frame(
+        f"""select s.name as street_name, r.file_name, r.snapshot_date, count(*) as community_count,
+               string_agg(c.short_name, '、' order by r.community_code) as communities,
+               sum(r.elder_count)::bigint as elder_count
+        from roster_snapshots r
+        join place_tree t on t.code = r.community_code
+        join place_tree s on s.code = r.street_code
+        join place_tree c on c.code = r.community_code
+        where r.next_snapshot_date is null and {IN_SCOPE}
+        group by r.street_code, s.name, r.load_id, r.file_name, r.snapshot_date
+        order by r.street_code, r.snapshot_date desc, r.load_id desc""",
         {"scope": scope},
     )

@@ -10,7 +10,7 @@ import pyarrow as pa
 from openpyxl import Workbook
 
 from dashboard import queries
-from dashboard.i18n import field_label, t, value_label, warning_label
+from dashboard.i18n import change_reason_label, field_label, t, value_label, warning_label
 
 # Who, where and how urgent first: that is what staff planning visits read, often on a phone.
 PEOPLE_COLUMNS = ("name", "street", "community", "risk_level", "status", "overdue_days", "last_home_visit_date",
@@ -22,6 +22,9 @@ FRESHNESS_COLUMNS = ("street_name", "latest_visit_date", "visit_count", "roster_
                      "contacts_file", "contacts_date")
 WARNING_COLUMNS = ("street_name", "code", "warning_count", "file_count")
 UNKNOWN_VALUE_COLUMNS = ("field", "value", "occurrence_count", "streets", "file_count")
+CHANGE_COLUMNS = ("name", "id_number", "community", "change_reason", "change_date", "visited_before", "visited_now")
+ALERT_COLUMNS = ("file_name", "street_name", "community", "alert_code", "message")
+SNAPSHOT_COLUMNS = ("street_name", "file_name", "snapshot_date", "community_count", "elder_count", "communities")
 FINDING_COLUMNS = ("street_name", "community", "name", "id_number", "finding", "file_name", "row_number")
 
 
@@ -70,6 +73,29 @@ def people_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return shown
 
 
+def _visited(value, lang: str) -> str:
+    return t("not_counted", lang) if value is None or pd.isna(value) else t("yes" if value else "no", lang)
+
+
+def change_table(frame: pd.DataFrame, lang: str, group: str = "joined") -> pd.DataFrame:
+    """The people behind a 底册变动 count: why and when they joined or left, visited last month and this.
+    Those who stayed have neither a reason nor a date: their lists leave the two columns out."""
+    shown = frame.assign(
+        change_reason=[change_reason_label(j if isinstance(j, str) else r, lang)
+                       for j, r in zip(frame["joined_reason"], frame["left_reason"], strict=True)],
+        visited_before=[_visited(v, lang) for v in frame["visited_before"]],
+        visited_now=[_visited(v, lang) for v in frame["visited_now"]],
+    )
+    columns = [c for c in CHANGE_COLUMNS if not (group.startswith("stayed") and c in ("change_reason", "change_date"))]
+    return _dates_as_text(shown[columns].copy())
+
+
+def change_file_name(target: queries.Place, month: str, group: str, reason: str | None) -> str:
+    kind = "底册变动" if group in ("joined", "left") else "月探访率变化"
+    what = t(f"group_{group}") + (f"_{change_reason_label(reason)}" if reason else "")
+    return f"{target.short_name}_{month}_{kind}_{what}"
+
+
 def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, str]:
     """The rows (display columns) and a file name for an export spec stored beside a table.
 
@@ -86,6 +112,20 @@ def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, 
             category=spec.get("category"), risk=tuple(spec.get("risk") or ()),
             open_problems=spec.get("open_problems", False), limit=1_000_000), lang)
         return frame, f"{target.short_name}_{spec['month']}_{'逾期名单' if spec.get('work_list') else '名单'}"
+    if kind == "changes":
+        target = queries.place(wh, spec["place"], scope)
+        if spec.get("as_of"):
+            wh = wh.as_of(dt.date.fromisoformat(spec["month"] + "-01"), dt.date.fromisoformat(spec["as_of"]))
+        group = spec["group"] if spec.get("group") in queries.CHANGE_GROUPS else "joined"
+        frame = queries.change_people(wh, target, spec["month"], scope, group, spec.get("reason"))
+        return change_table(frame, lang, group), change_file_name(target, spec["month"], group, spec.get("reason"))
+    if kind == "alerts":
+        frame = queries.roster_alerts(wh, scope)
+        frame["alert_code"] = [t(f"alert_{code}", lang) for code in frame["code"]]
+        frame["street_name"] = frame["street_name"].fillna("")
+        return frame[list(ALERT_COLUMNS)], "底册提醒"
+    if kind == "snapshots":
+        return _dates_as_text(queries.roster_snapshots(wh, scope)[list(SNAPSHOT_COLUMNS)]), "现行底册"
     if kind == "loads":
         frame = queries.loads(wh)
         frame["kind"] = [t(f"kind_{k}", lang) for k in frame["kind"]]
@@ -129,4 +169,5 @@ def to_file(frame: pd.DataFrame, columns: tuple[str, ...], lang: str, file_forma
 
 COLUMNS = {"people": PEOPLE_COLUMNS, "loads": LOAD_COLUMNS, "rejects": REJECT_COLUMNS,
            "freshness": FRESHNESS_COLUMNS, "warnings": WARNING_COLUMNS, "unknown_values": UNKNOWN_VALUE_COLUMNS,
-           "findings": FINDING_COLUMNS}
+           "findings": FINDING_COLUMNS, "changes": CHANGE_COLUMNS, "alerts": ALERT_COLUMNS,
+           "snapshots": SNAPSHOT_COLUMNS}

@@ -25,12 +25,15 @@ GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
 
-def make_kpi_card(title: str, value: str, detail: str, change: str, card_id: str, tone: str = "secondary") -> dbc.Card:
+def make_kpi_card(title: str, value: str, detail: str, change: str, card_id: str, tone: str = "secondary",
+                  why=None) -> dbc.Card:
+    """A rate's card; `why` says under its change what moved it."""
     return dbc.Card(dbc.CardBody([
         html.Div(title, className="kpi-title"),
         html.Div(value, className=f"kpi-value text-{tone}"),
         html.Div(detail, className="kpi-detail"),
         html.Div(change, className="kpi-change"),
+        *([why] if why is not None else []),
     ]), className="kpi-card h-100", id=card_id)
 
 
@@ -113,9 +116,11 @@ def level_name(level: str, lang: str) -> str:
     return t(f"level_{level}", lang) if level in ("district", "street", "community") else ""
 
 
-def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_like: bool = False) -> html.Div:
+def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_like: bool = False,
+              why: dict | None = None) -> html.Div:
     """The rates against 100% and the counts, each with its change from `previous` (a month's row of
-    place_months, or none); `like_for_like` when that month is counted to the same day as this one."""
+    place_months, or none); `like_for_like` when that month is counted to the same day as this one;
+    `why`: for a rate, what moved it (shown under its change)."""
     before = previous.iloc[-1] if len(previous) else None
     suffix = "_same_day" if like_for_like else ""
     cards = []
@@ -136,7 +141,7 @@ def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_li
         else:
             change = t(f"change_pp{suffix}", lang, change=(value - earlier) * 100)
         cards.append(dbc.Col(make_kpi_card(t(rate, lang), shown, f"{detail} · {t('target', lang)}", change,
-                                           f"kpi-{rate}", tone), xs=12, sm=6, xl=2))
+                                           f"kpi-{rate}", tone, (why or {}).get(rate)), xs=12, sm=6, xl=2))
     counts = html.Div([
         html.Div([html.Span(t(key, lang), className="count-label"),
                   html.Span([t("people_unit", lang, count=int(current[key])),

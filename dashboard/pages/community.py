@@ -14,6 +14,7 @@ from dashboard.components import (
     make_month_select,
     make_table,
 )
+from dashboard.components.changes import make_month_changes
 from dashboard.i18n import t
 from dashboard.urls import href, parse
 
@@ -41,6 +42,7 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
         return dcc.Location(id="community-to-overview", href=href("/", query), refresh="callback-nav")
     history = queries.place_months(wh, target, scope, until=month)
     previous = queries.previous_month(wh, target, scope, month, state.as_of)
+    why, changes_panel = make_month_changes(state, query, queries.place_changes(wh, target, month, scope))
     everyone = queries.people(wh, target, month, scope)
     people = tables.people_table(everyone.head(tables.DISPLAY_LIMIT), lang)
     export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of, "lang": lang}
@@ -49,7 +51,8 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
             make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),
             make_month_select(state, MONTH),
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
-        make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress),
+        make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress, why={"visit_rate_home": why}),
+        changes_panel,
         html.Div([
             html.H5(t("people_title", lang, place=target.short_name, count=len(everyone)), className="mb-0"),
             dcc.Link(t("open_work_list", lang), href=href("/overdue", query, month=month)),

@@ -1,4 +1,4 @@
-"""数据 Data: freshness per street, 底数不清 findings, warnings and unknown values, loads, rejected rows."""
+"""数据 Data: freshness, roster alerts and rosters in force, 底数不清, warnings, unknown values, loads, rejects."""
 
 from __future__ import annotations
 
@@ -20,12 +20,17 @@ def skeleton() -> html.Div:
 # table kind, title, a line that says what to do about it, height when it scrolls
 SECTIONS = (
     ("freshness", "freshness_title", None, 300),
+    ("alerts", "alerts_title", "alerts_hint", 300),
+    ("snapshots", "snapshots_title", None, 300),
     ("findings", "findings_title", "findings_hint", 360),
     ("warnings", "warnings_title", None, 360),
     ("unknown_values", "unknown_values_title", "unknown_values_hint", 360),
     ("loads", "loads_title", None, 360),
     ("rejects", "rejects_title", None, 420),
 )
+
+# what an empty table means, where it says more than 没有符合条件的记录
+EMPTY = {"alerts": "alerts_none"}
 
 
 def layout(lang: str = "zh", **_query) -> html.Div:
@@ -38,7 +43,7 @@ def layout(lang: str = "zh", **_query) -> html.Div:
             sections.append(html.Div(t(hint, lang), className="chart-note mb-1"))
         sections.append(make_table(f"data-{kind}", frame, tables.headers(tables.COLUMNS[kind], lang),
                                    {"table": kind, "lang": lang}, lang, height=height, limit_note="display_limit_rows")
-                        if len(frame) else make_message(t("no_rows", lang), "light"))
+                        if len(frame) else make_message(t(EMPTY.get(kind, "no_rows"), lang), "light"))
     return html.Div([html.H4(t("data_title", lang)), *sections])
 
 

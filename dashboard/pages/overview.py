@@ -17,6 +17,7 @@ from dashboard.components import (
     make_message,
     make_month_select,
 )
+from dashboard.components.changes import make_month_changes
 from dashboard.i18n import t
 from dashboard.urls import carried, href, parse
 
@@ -48,6 +49,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
     rate = rate if rate in queries.RATES else "visit_rate_home"
     history = queries.place_months(wh, target, scope, until=month)
     previous = queries.previous_month(wh, target, scope, month, state.as_of)
+    why, changes_panel = make_month_changes(state, query, queries.place_changes(wh, target, month, scope))
     kids = queries.children_month(wh, target, month, scope)
     child_level = level_name(kids["level"].iloc[0], lang) if len(kids) else ""
     as_of = state.as_of
@@ -59,7 +61,8 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
                 html.Span(t("data_date", lang, date=as_of), className="data-date ms-3", id="data-date"),
             ], className="d-flex align-items-center"),
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
-        make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress),
+        make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress, why={"visit_rate_home": why}),
+        changes_panel,
         dbc.Row([
             dbc.Col(html.Div([
                 dbc.Label(t("map_colour_by", lang), className="me-2 mb-0"),

@@ -163,3 +163,20 @@ def test_the_english_switch_changes_the_labels(page, server_url):
     page.wait_for_selector("text=Monthly home-visit rate")
     assert "Overview" in page.inner_text(".navbar") and "总览" not in page.inner_text(".navbar")
     assert page.console_log == []
+
+
+def test_a_joined_count_opens_as_many_people(page, server_url):
+    open_page(page, f"{server_url}/?month={MONTH}", "#changes-panel")
+    links = page.locator("#changes-panel a[id^='changes-joined-']")
+    counts = [int(re.search(r"(\d[\d,]*)$", text).group(1).replace(",", "")) for text in links.all_inner_texts()]
+    assert counts, "the demo has elders who joined in the month"
+    smallest = counts.index(min(counts))
+    links.nth(smallest).click()
+    page.wait_for_url(re.compile(r"/changes\?.*kind=joined"))
+    page.wait_for_selector("#changes-people .ag-row")
+    assert f"({counts[smallest]:,} 人)" in page.inner_text("#changes-title")
+    shown = page.evaluate("dash_ag_grid.getApi('changes-people').getDisplayedRowCount()")
+    assert shown == counts[smallest]
+    assert all("**********" in cell for cell in page.locator(
+        "#changes-people .ag-cell[col-id='id_number']").all_inner_texts())
+    assert page.console_log == []

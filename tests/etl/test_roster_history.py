@@ -218,6 +218,16 @@ def test_why_the_visit_rate_moved(mart_warehouse):
         "joined_visited": 1, "left_eligible": 1, "left_visited_before": 1}
 
 
+def test_stayers_who_gained_or_lost_their_visit_are_counted_apart(mart_warehouse):
+    w = mart_warehouse
+    lost, gained, both = (w.elder(make_id(SEVENTY, i), "独居") for i in (1, 2, 3))
+    for person, day in ((lost, "2026-10-05"), (both, "2026-10-06"), (gained, "2026-11-05"), (both, "2026-11-06")):
+        w.visit(person, f"{day} 10:00")
+    row = changes(w, "2026-11", "2026-11-30")
+    assert (row["stayed_visited_before"], row["stayed_visited_now"]) == (2, 2)  # nets out to no move
+    assert (row["stayed_visited_before_only"], row["stayed_visited_now_only"]) == (1, 1)
+
+
 def test_never_visited_elder_is_due_from_when_the_streets_records_begin(mart_warehouse):
     w = mart_warehouse
     never = w.elder(make_id(SEVENTY, 1), "独居", reg_date="2016-03-01")

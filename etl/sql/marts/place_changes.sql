@@ -28,6 +28,11 @@ rate_moves as (
         count(*) filter (where was_eligible and is_eligible) as stayed_count,
         count(*) filter (where was_eligible and is_eligible and visited_before) as stayed_visited_before,
         count(*) filter (where was_eligible and is_eligible and visited_now) as stayed_visited_now,
+        -- the two ways a stayer moves the rate (visited_now - visited_before nets them out)
+        count(*) filter (where was_eligible and is_eligible and visited_before and not visited_now)
+            as stayed_visited_before_only,
+        count(*) filter (where was_eligible and is_eligible and visited_now and not visited_before)
+            as stayed_visited_now_only,
         count(*) filter (where is_eligible and not was_eligible) as joined_eligible,
         count(*) filter (where is_eligible and not was_eligible and visited_now) as joined_visited,
         count(*) filter (where was_eligible and not is_eligible) as left_eligible,
@@ -66,6 +71,8 @@ final as (
         r.stayed_count,
         r.stayed_visited_before,
         r.stayed_visited_now,
+        r.stayed_visited_before_only,
+        r.stayed_visited_now_only,
         r.joined_eligible,
         r.joined_visited,
         r.left_eligible,
