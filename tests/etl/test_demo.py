@@ -15,6 +15,7 @@ import python_calamine
 
 from etl.demo import UNKNOWN_VALUES, write_demo_exports
 from etl.geography import reference_divisions
+from tests.conftest import DEMO_AS_OF
 
 AS_OF = date(2026, 10, 20)
 BOM = b"\xef\xbb\xbf"
@@ -206,8 +207,9 @@ def small(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def district(tmp_path_factory):
-    return write_demo_exports(tmp_path_factory.mktemp("district"), as_of=AS_OF)
+def district(demo_build):
+    """The full district's exports: the very files the session's demo warehouse was loaded from."""
+    return demo_build[1]
 
 
 @pytest.fixture(scope="module")
@@ -587,7 +589,7 @@ def test_district_roster_has_about_130_000_elders(district_roster):
 
 def test_district_has_about_6_000_special_difficulty_elders(district_roster):
     active = district_roster["status"].map(_synonyms("status")) == "在册"
-    special = _special(district_roster, AS_OF) & active
+    special = _special(district_roster, DEMO_AS_OF) & active
     assert 5_000 <= special.sum() <= 7_000
 
 
@@ -617,7 +619,7 @@ def test_district_visits_most_special_elders_and_two_or_three_communities_lag(
     september, october = date(2026, 9, 1), date(2026, 10, 1)
     roster = district_roster
     registered = roster["reg_date"].map(lambda s: s == "" or _day(s.split(" ")[0]) < september)
-    eligible = roster[_special(roster, AS_OF) & registered
+    eligible = roster[_special(roster, DEMO_AS_OF) & registered
                       & (roster["status"].map(_synonyms("status")) == "在册")
                       & (roster["consent"].map(_synonyms("consent")) != "不同意")]
     visits = _good_rows(district, "visits", divisions)
