@@ -163,3 +163,8 @@ create or replace temp macro cv_age(birth, d) as
 -- for the clerk (built with the masked value).
 create or replace temp macro cv_warning(code, field, value, message) as
     {'code': code, 'field': field, 'value': cv_mask_free_text(value), 'message': message};
+
+-- On the roster on day d: a stretch runs from valid_from (null: always) up to, not including, valid_to
+-- (null: still running). Every "active on a date" of the marts is this test.
+create or replace temp macro cv_on_roster(d, valid_from, valid_to) as
+    (valid_from is null or valid_from <= d) and (valid_to is null or valid_to > d);

@@ -16,12 +16,9 @@ touching as (
         f.window_end,
         p.*,
         list_has_any(p.categories, s.special_categories) as is_marked,
-        (p.valid_from is null or p.valid_from <= f.previous_end)
-            and (p.valid_to is null or p.valid_to > f.previous_end) as holds_at_start,
-        (p.valid_from is null or p.valid_from <= f.window_end)
-            and (p.valid_to is null or p.valid_to > f.window_end) as holds_at_end,
-        (p.valid_from is null or p.valid_from <= f.as_of)
-            and (p.valid_to is null or p.valid_to > f.as_of) as holds_at_as_of
+        cv_on_roster(f.previous_end, p.valid_from, p.valid_to) as holds_at_start,
+        cv_on_roster(f.window_end, p.valid_from, p.valid_to) as holds_at_end,
+        cv_on_roster(f.as_of, p.valid_from, p.valid_to) as holds_at_as_of
     from elder_periods p
     join frame f
         on (p.valid_from is null or p.valid_from <= f.as_of)
@@ -43,8 +40,8 @@ month_states as (
         bool_or(holds_at_end and is_marked) as is_marked_at_end,
         bool_or(holds_at_as_of) as is_active_at_as_of,
         -- the month's own row: the latest period begun by the window's end
-        arg_max(period_id, coalesce(valid_from, date '0001-01-01')) filter (where valid_from is null or valid_from <= window_end)
-            as period_id
+        arg_max(period_id, coalesce(valid_from, date '0001-01-01'))
+            filter (where valid_from is null or valid_from <= window_end) as period_id
     from touching
     group by elder_id, month_start
 ),
