@@ -10,6 +10,7 @@ import pandas as pd
 
 from dashboard import queries
 from dashboard.i18n import t
+from dashboard.measures import in_progress
 from dashboard.queries import ALL, Warehouse
 
 
@@ -50,7 +51,7 @@ class PageState:
     @property
     def in_progress(self) -> bool:
         """Counted to a day before the month's last: compared with last month as of the same day."""
-        return queries.in_progress(self.month_start, self.as_of)
+        return in_progress(self.month_start, self.as_of)
 
     @property
     def data_date(self) -> dt.date:

@@ -14,7 +14,7 @@ import pandas as pd
 from plotly.colors import sample_colorscale
 
 from dashboard.i18n import t, value_label
-from dashboard.queries import RATES, in_progress
+from dashboard.measures import RATES, in_progress
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 RATE_COLOURS = [[0.0, "#b2182b"], [0.5, "#f4a582"], [0.85, "#fddbc7"], [0.97, "#a6dba0"], [1.0, "#1b7837"]]

@@ -14,6 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dashboard.measures import RATES, in_progress, same_day_last_month
 from etl import metrics
 from etl.warehouse import build_month, prepare
 
@@ -29,12 +30,6 @@ METRIC_COLUMNS = (
     "disabled_with_contact", "overdue_count", "not_visited_count", "open_problem_count",
     "multi_category_count", "problem_visit_count", "emergency_visit_count",
 )
-RATES = {  # rate -> (numerator, denominator)
-    "visit_rate_home": ("visited_home", "eligible_home"),
-    "visit_rate_any": ("visited_any", "eligible_any"),
-    "daily_contact_rate": ("contact_days_covered", "contact_days_eligible"),
-    "help_rate": ("disabled_with_contact", "disabled_count"),
-}
 # small: one row per place-month
 ROLLUPS = ("month_frame", "place_months", "category_months", "risk_months", "place_changes")
 
@@ -231,18 +226,6 @@ def configured_categories(wh: Reader) -> list[str]:
 def months(wh: Reader) -> pd.DataFrame:
     """Reported months, newest first, with the as-of date of each."""
     return wh.frame("select month, month_start, as_of from month_frame order by month_start desc")
-
-
-def in_progress(month_start: dt.date, as_of: dt.date) -> bool:
-    """A month counted to a day before its last: its changes are compared like for like."""
-    next_month = (month_start.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return as_of < next_month - dt.timedelta(days=1)
-
-
-def same_day_last_month(as_of: dt.date) -> dt.date:
-    """The same day of the month before, clamped to its length (30 March -> 28 February)."""
-    previous_end = as_of.replace(day=1) - dt.timedelta(days=1)
-    return previous_end.replace(day=min(as_of.day, previous_end.day))
 
 
 # --- figures per place -----------------------------------------------------------------------

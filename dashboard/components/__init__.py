@@ -9,8 +9,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import queries
 from dashboard.i18n import day_label, grid_locale, t
+from dashboard.measures import RATES
 from dashboard.queries import Place
 from dashboard.tables import DISPLAY_LIMIT, records
 from dashboard.urls import carried, href
@@ -125,7 +125,7 @@ def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_li
     suffix = "_same_day" if like_for_like else ""
     cards = []
     for rate in KPI_RATES:
-        numerator, denominator = queries.RATES[rate]
+        numerator, denominator = RATES[rate]
         value = current[rate]
         if pd.isna(value):
             shown, detail, tone = "—", t("no_denominator", lang), "secondary"

@@ -19,6 +19,7 @@ from dashboard.components import (
 )
 from dashboard.components.changes import make_month_changes
 from dashboard.i18n import t
+from dashboard.measures import RATES
 from dashboard.urls import carried, href, parse
 
 dash.register_page(__name__, path="/", title="探访关爱看板 · 总览")
@@ -46,7 +47,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
     wh, scope, target, month = state.wh, state.scope, state.target, state.month
     if target.level == "community":
         return dcc.Location(id="overview-to-community", href=href("/community", query), refresh="callback-nav")
-    rate = rate if rate in queries.RATES else "visit_rate_home"
+    rate = rate if rate in RATES else "visit_rate_home"
     history = queries.place_months(wh, target, scope, until=month)
     previous = queries.previous_month(wh, target, scope, month, state.as_of)
     why, changes_panel = make_month_changes(state, query, queries.place_changes(wh, target, month, scope))

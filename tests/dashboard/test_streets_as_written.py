@@ -8,6 +8,7 @@ import pytest
 
 from dashboard import queries, tables
 from dashboard.app import create_app
+from dashboard.measures import same_day_last_month
 from etl.settings import Settings, default_config_text, parse_config
 from etl.warehouse import build_marts
 from tests.conftest import BINXI, HUAYUANLU, QUANYECHANG, make_id, new_mart_warehouse
@@ -135,7 +136,7 @@ def test_the_previous_month_is_recomputed_only_for_a_month_in_progress(settings)
 def test_the_same_day_last_month_is_clamped_to_its_length(as_of, expected):
     import datetime as dt
 
-    assert queries.same_day_last_month(dt.date.fromisoformat(as_of)).isoformat() == expected
+    assert same_day_last_month(dt.date.fromisoformat(as_of)).isoformat() == expected
 
 
 # --- who left --------------------------------------------------------------------------------------
