@@ -19,7 +19,7 @@ spread as (
     select *, min(community_code) over (partition by id_number) <> max(community_code) over (partition by id_number)
         as is_shared
     from roster_listings
-    semi join candidates using (id_number)
+    where id_number in (select id_number from candidates)
 ),
 
 shared_bounds as (

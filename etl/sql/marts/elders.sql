@@ -1,9 +1,16 @@
 -- one row per elder ever listed on a roster, as their newest snapshot lists them
-with latest as (
-    select *
-    from roster_listings
+with newest_loads as (
     -- an elder on two lists (moved, or listed by two streets) is where the newer snapshot has them
-    qualify row_number() over (partition by id_number order by snapshot_date desc, load_id desc) = 1
+    select r.id_number, max({'snapshot_date': s.snapshot_date, 'load_id': r.load_id}).load_id as load_id
+    from roster_rows r
+    join roster_snapshots s using (load_id, community_code)
+    group by r.id_number
+),
+
+latest as (
+    select l.*
+    from roster_listings l
+    join newest_loads n using (id_number, load_id)
 ),
 
 final as (
