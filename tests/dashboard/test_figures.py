@@ -122,3 +122,16 @@ def test_risk_bars_stack_high_medium_low_per_place_with_missing_levels_as_zero()
                          "people_count": [3, 5, 2]})
     high, medium, low = figures.risk_bars(risk, "t")["data"]
     assert (high["y"], high["x"], medium["x"], low["x"]) == (["甲", "乙"], [3, 0], [0, 2], [5, 0])
+
+
+def test_every_warning_kind_the_etl_writes_has_a_label_in_both_languages():
+    import re
+    from pathlib import Path
+
+    from dashboard.i18n import STRINGS
+
+    etl = Path(__file__).resolve().parents[2] / "etl"
+    text = "\n".join(p.read_text(encoding="utf-8") for p in [*etl.rglob("*.sql"), *etl.rglob("*.py")])
+    codes = set(re.findall(r"cv_warning\('(\w+)'", text)) | set(re.findall(r'\("(\w+)", (?:None|names), f"', text))
+    assert len(codes) >= 10
+    assert {code for code in codes if f"warning_{code}" not in STRINGS} == set()
