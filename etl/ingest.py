@@ -207,21 +207,25 @@ def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], 
         con.execute(f"create or replace temp table staged as {sql(f'staging/{kind}')}")
         for step in LATER_STEPS.get(kind, ()):
             con.execute(sql(step))
+        # Three counts measured apart, so that the load_conservation check can catch a row lost
+        # on the way: the rows the reader saw that are data, the rows stored, the rows set aside.
+        rows_read, rows_rejected = 0, 0
         for index, sheet in enumerate(sheets):
-            _set_aside_rejects(con, load_id, file_name, index, sheet, words_dir)
+            not_data, rejected = _set_aside_rejects(con, load_id, file_name, index, sheet, words_dir)
+            rows_read += sheet.cells.num_rows - not_data
+            rows_rejected += rejected
         # the staged columns that the stored table has (staging also keeps what warnings need)
         columns = ", ".join(column for (column,) in con.execute(
             "select column_name from duckdb_columns() where table_name = 'staged' and column_name in "
             "(select column_name from duckdb_columns() where table_name = ? and database_name = current_database())",
             [TARGET_TABLE[kind]]).fetchall())
-        con.execute(f"""
+        rows_loaded = scalar(con, f"""
             insert into {TARGET_TABLE[kind]} by name
             select {columns}, $load_id as load_id
             from staged where reject_reason is null""", {"load_id": load_id})
     finally:
         con.execute("reset preserve_insertion_order")
     warning_count = _store_warnings(con, load_id, file_name, sheets, column_maps)
-    rows_read, rows_rejected = first_row(con, "select count(*), count(reject_reason) from staged")
     report_date = next((s.report_date for s in sheets if s.report_date), None)
     con.execute(
         "insert into loads values ($id, $file, $sha, $kind, $sheet, $header_row, $report_date, 'loaded',"
@@ -229,17 +233,17 @@ def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], 
         {"id": load_id, "file": file_name, "sha": digest.result(), "size": size, "kind": kind,
          "sheet": "、".join(s.sheet_name for s in sheets if s.sheet_name) or None,
          "header_row": sheets[0].header_row, "report_date": report_date, "read": rows_read,
-         "loaded": rows_read - rows_rejected, "rejected": rows_rejected, "warnings": warning_count,
+         "loaded": rows_loaded, "rejected": rows_rejected, "warnings": warning_count,
          "at": dt.datetime.now()},
     )
-    return FileResult(file_name, "loaded", kind, rows_read, rows_read - rows_rejected, rows_rejected,
-                      warning_count, load_id)
+    return FileResult(file_name, "loaded", kind, rows_read, rows_loaded, rows_rejected, warning_count, load_id)
 
 
 def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, index: int,
-                       sheet: RawSheet, words_dir: Path | None = None) -> None:
+                       sheet: RawSheet, words_dir: Path | None = None) -> tuple[int, int]:
     """Rejected rows of one sheet: blank and total rows are dropped (they are not data), the others
-    are kept in `rejects` with their raw cells, keyed by the header the clerk sees."""
+    are kept in `rejects` with their raw cells, keyed by the header the clerk sees. Returns how many
+    rows were not data and how many were kept as rejects."""
     first_id = index * SHEET_ROW_STRIDE
     con.execute("create or replace temp table sheet_rejects as select row_number, reject_reason from staged"
                 " where reject_reason is not null and src_id between $first and $last",
@@ -249,12 +253,13 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
     # the few rejected rows' cells, picked out in Arrow: a join in DuckDB would scan every cell
     con.register("rejected_cells", sheet.cells.filter(pc.is_in(sheet.cells["row_number"], row_numbers)))
     try:
-        con.execute(f"delete from staged where src_id in "
-                    f"(select {first_id} + row_number from rejected_cells r where {_not_data(sheet, words_dir)})")
+        not_data = scalar(con, f"delete from staged where src_id in (select {first_id} + row_number "
+                               f"from rejected_cells r where {_not_data(sheet, words_dir)})")
         labels = [cell or f"第{i + 1}列" for i, cell in enumerate(sheet.header)]
         labels += [f"第{i + 1}列" for i in range(len(sheet.header), sheet.column_count)]
         pairs = ", ".join(f"$k{i}, r.c{i}" for i in range(len(labels)))
-        con.execute(
+        rejected = scalar(
+            con,
             f"""insert into rejects
             select $load_id, $file, $sheet, r.row_number, s.reject_reason, json_object({pairs})::varchar
             from sheet_rejects s join rejected_cells r using (row_number)
@@ -265,6 +270,7 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
         )
     finally:
         con.unregister("rejected_cells")
+    return not_data, rejected
 
 
 def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str,

@@ -1,4 +1,5 @@
--- loads whose rows read are not exactly rows loaded + rows rejected, or whose tables disagree
+-- loads whose rows read (counted by the reader, less blank and 合计 rows) are not exactly the rows
+-- loaded plus the rows rejected (each counted as it was written), or whose tables disagree
 with stored as (
     select load_id, count(*) as n from roster_rows group by load_id
     union all select load_id, count(*) from visit_rows group by load_id
