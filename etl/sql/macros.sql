@@ -61,19 +61,26 @@ create or replace temp macro cv_mask_phone(s) as
 -- Any text quoted into a message, a warning or a reject reason (DESIGN §6: whatever column it was
 -- typed in): runs of 7 or more digits (spaces inside allowed) look like a phone or an ID number
 -- and are masked, IDs as cv_mask_id, other numbers keeping their first and last digits.
-create or replace temp macro cv_mask_digit_run(run) as
+-- (The run without its spaces is bound once, as a one-element list: each mention of a macro
+-- parameter copies its whole expression into the query, and staging quotes texts in many places.)
+create or replace temp macro cv_mask_digits(run, digits) as
     case
-        when length(regexp_replace(run, '\s', '', 'g')) < 7 then run
-        when regexp_full_match(regexp_replace(run, '\s', '', 'g'), '\d{15}|\d{17}[\dXx]')
-            then cv_mask_id(upper(regexp_replace(run, '\s', '', 'g')))
-        when length(regexp_replace(run, '\s', '', 'g')) >= 11
-            then cv_mask_phone(regexp_replace(run, '\s', '', 'g'))
-        else substr(regexp_replace(run, '\s', '', 'g'), 1, 2) || repeat('*', length(regexp_replace(run, '\s', '', 'g')) - 4)
-             || substr(regexp_replace(run, '\s', '', 'g'), -2)
+        when length(digits) < 7 then run
+        when regexp_full_match(digits, '\d{15}|\d{17}[\dXx]') then cv_mask_id(upper(digits))
+        when length(digits) >= 11 then cv_mask_phone(digits)
+        else substr(digits, 1, 2) || repeat('*', length(digits) - 4) || substr(digits, -2)
     end;
+create or replace temp macro cv_mask_digit_run(run) as
+    list_transform([regexp_replace(run, '\s', '', 'g')], lambda digits: cv_mask_digits(run, digits))[1];
+-- Fast path first: a text with no digit followed by 6 more digits, spaces or X (no run long enough
+-- to mask) is returned as it is; a lambda costs about a millisecond per chunk of rows wherever it
+-- is evaluated, even for a few rows of it.
 create or replace temp macro cv_mask_free_text(s) as
-    case when s is not null then array_to_string(list_transform(regexp_extract_all(s, '\d(?:[ \t　]*\d)*[Xx]?|[^\d]+'),
-        lambda part: case when regexp_matches(part, '^\d') then cv_mask_digit_run(part) else part end), '') end;
+    case
+        when not regexp_matches(s, '\d[\d \t　Xx]{6}') then s
+        when s is not null then array_to_string(list_transform(regexp_extract_all(s, '\d(?:[ \t　]*\d)*[Xx]?|[^\d]+'),
+            lambda part: case when regexp_matches(part, '^\d') then cv_mask_digit_run(part) else part end), '')
+    end;
 
 -- A birth date column compared with the ID number's at the precision it is written in: a day
 -- (a date on the 1st of the right month counts as a year-month: Excel stores 1955.07 typed in a
@@ -83,6 +90,11 @@ create or replace temp macro cv_birth_year_month(s) as
     regexp_extract(cv_half_width(trim(s)), '^((?:18|19|20)\d{2})\s*[年.\-/]?\s*(0?[1-9]|1[0-2])\s*月?(份)?$', ['y', 'm']);
 create or replace temp macro cv_birth_date_contradicts(s, birth) as
     case
+        -- fast path: the ID's own date in the forms clerks mostly type (cv_parse_date reads them as
+        -- that day, in its years 1900-2100)
+        when year(birth) between 1900 and 2100
+             and s in (strftime(birth, '%Y年%-m月%-d日'), strftime(birth, '%Y年%m月%d日'), strftime(birth, '%Y-%m-%d'))
+            then false
         when cv_parse_date(s) is not null
             then cv_parse_date(s) <> birth
                  and not (day(cv_parse_date(s)) = 1 and date_trunc('month', cv_parse_date(s)) = date_trunc('month', birth))
@@ -133,7 +145,10 @@ create or replace temp macro cv_phone_digits(p) as
     regexp_replace(regexp_replace(p, '\D', '', 'g'), '^(0086|86)(1[3-9]\d{9})$', '\2');
 create or replace temp macro cv_phone_valid(p) as regexp_full_match(p, '1[3-9]\d{9}|0\d{9,11}|[2-8]\d{6,7}');
 create or replace temp macro cv_phone_list(s) as
-    flatten(list_transform(regexp_extract_all(cv_half_width(coalesce(s, '')), '\+?\d[\d \t\-()]*\d'),
+    case
+        -- fast path: a cell that is one valid number and nothing else (most cells)
+        when cv_phone_valid(s) then [s]
+        else flatten(list_transform(regexp_extract_all(cv_half_width(coalesce(s, '')), '\+?\d[\d \t\-()]*\d'),
         lambda run: case
             when cv_phone_valid(cv_phone_digits(run)) then [cv_phone_digits(run)]
             -- numbers side by side, separated by spaces only
@@ -142,7 +157,8 @@ create or replace temp macro cv_phone_list(s) as
                 then list_filter(list_transform(regexp_split_to_array(trim(run), '\s+'), lambda p: cv_phone_digits(p)),
                                  lambda p: cv_phone_valid(p))
             else regexp_extract_all(cv_phone_digits(run), '1[3-9]\d{9}')
-        end));
+        end))
+    end;
 
 -- The key that makes two visits the same (重复记录): same elder (ID number, or name@community
 -- without one), date-time, method, visitor and outcome. It combines a stable hash of each part
@@ -163,6 +179,19 @@ create or replace temp macro cv_age(birth, d) as
 -- for the clerk (built with the masked value).
 create or replace temp macro cv_warning(code, field, value, message) as
     {'code': code, 'field': field, 'value': cv_mask_free_text(value), 'message': message};
+
+-- The warnings of one row from a list of cv_warn (null where there is none). cv_warn_quoting's
+-- sentence names the cell's text as {value}: it is masked and quoted once here, not in every
+-- warning (each use of a macro copies its whole expression into the query, which DuckDB then
+-- binds and optimises for every file).
+create or replace temp macro cv_warn(code, field, value, message) as
+    {'code': code, 'field': field, 'value': value, 'message': message, 'quote': false};
+create or replace temp macro cv_warn_quoting(code, field, value, message) as
+    {'code': code, 'field': field, 'value': value, 'message': message, 'quote': true};
+create or replace temp macro cv_warnings(warns) as
+    list_transform(list_filter(warns, lambda w: w is not null),
+        lambda w: cv_warning(w.code, w.field, w.value,
+            case when w.quote then replace(w.message, '{value}', cv_mask_free_text(w.value)) else w.message end));
 
 -- On the roster on day d: a stretch runs from valid_from (null: always) up to, not including, valid_to
 -- (null: still running). Every "active on a date" of the marts is this test.

@@ -160,6 +160,30 @@ def test_a_birth_date_column_is_compared_at_the_precision_it_gives(con, text, co
     assert con.execute("select cv_birth_date_contradicts(?, date '1955-07-15')", [text]).fetchall()[0][0] is contradicts
 
 
+def test_the_birth_date_fast_path_keeps_the_parsers_years(con):
+    # the ID's own date, but before 1900: cv_parse_date reads no date there, so neither may the fast path
+    contradicts = "select cv_birth_date_contradicts(?, ?)"
+    assert con.execute(contradicts, ["1899年7月15日", dt.date(1899, 7, 15)]).fetchall()[0][0] is None
+    assert con.execute(contradicts, ["1955年07月15日", dt.date(1955, 7, 15)]).fetchall()[0][0] is False
+
+
+def test_warnings_are_masked_and_quoted_once(con):
+    warnings = con.execute("""select cv_warnings([
+        cv_warn_quoting('invalid_phone', 'phone', '电话 138 0013 800', '联系电话无效: {value}'),
+        null,
+        cv_warn('unusable_id', 'id_number', null, '身份证号格式不对: 应为18位, 按姓名和社区关联'),
+        cv_warn_quoting('unknown_value', 'status', '1234567　890', '未知的在册状态: {value}')])""").fetchall()[0][0]
+    assert warnings == [
+        {"code": "invalid_phone", "field": "phone", "value": "电话 13******00",
+         "message": "联系电话无效: 电话 13******00"},
+        {"code": "unusable_id", "field": "id_number", "value": None,
+         "message": "身份证号格式不对: 应为18位, 按姓名和社区关联"},
+        # as cv_mask_free_text has it: the full-width space counts as a character of the run
+        {"code": "unknown_value", "field": "status", "value": "123****\u3000890",
+         "message": "未知的在册状态: 123****\u3000890"},
+    ]
+
+
 def test_an_excel_number_that_lost_the_zero_of_october_is_no_contradiction(con):
     assert con.execute("select cv_birth_date_contradicts('1955.1', date '1955-10-15')").fetchall()[0][0] is False
     assert con.execute("select cv_birth_date_contradicts('1955.1', date '1955-01-15')").fetchall()[0][0] is False

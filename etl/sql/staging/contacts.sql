@@ -67,14 +67,16 @@ final as (
             when row_number() over (partition by dedup_key order by src_id) > 1
                 then '重复记录 (与第 ' || first_value(row_number) over (partition by dedup_key order by src_id) || ' 行相同)'
         end as reject_reason,
-        list_filter([
-            case when contact_phone_raw is not null and len(phones) = 0 then cv_warning('invalid_phone', 'contact_phone',
-                contact_phone_raw, '联系人电话无效: ' || cv_mask_free_text(contact_phone_raw)) end,
-            case when has_key_text is not null and has_key is null then cv_warning('unknown_value', 'has_key',
-                has_key_text, '未知的是否有钥匙: ' || cv_mask_free_text(has_key_text)) end,
-            case when set_date_text is not null and set_date is null then cv_warning('unknown_value', 'set_date',
-                set_date_text, '确定日期无法识别: ' || cv_mask_free_text(set_date_text)) end
-        ], lambda w: w is not null) as warnings
+        case when (contact_phone_raw is not null and len(phones) = 0) or (has_key_text is not null and has_key is null)
+                  or (set_date_text is not null and set_date is null)
+        then cv_warnings([
+            case when contact_phone_raw is not null and len(phones) = 0 then cv_warn_quoting('invalid_phone',
+                'contact_phone', contact_phone_raw, '联系人电话无效: {value}') end,
+            case when has_key_text is not null and has_key is null then cv_warn_quoting('unknown_value', 'has_key',
+                has_key_text, '未知的是否有钥匙: {value}') end,
+            case when set_date_text is not null and set_date is null then cv_warn_quoting('unknown_value', 'set_date',
+                set_date_text, '确定日期无法识别: {value}') end
+        ]) else [] end as warnings
     from keyed
 )
 

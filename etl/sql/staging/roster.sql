@@ -32,6 +32,14 @@ with source as (
     from src s
 ),
 
+-- the category cells' values, once per distinct cell: the category column alone marks who is
+-- special-difficulty; 高龄 comes from the ID number
+category_words as (
+    select raw, marked, list_sort(list_distinct(marked)) as marked_sorted, unknown_parts
+    from (select raw, list_filter(coalesce("values", []), lambda c: c <> '高龄') as marked, unknown_parts
+          from stg_words where field = 'category')
+),
+
 mapped as (
     select
         s.*,
@@ -39,8 +47,8 @@ mapped as (
         p.street_code,
         p.community_code,
         p.place_problem,
-        -- the category column alone marks who is special-difficulty; 高龄 comes from the ID number
-        list_filter(coalesce(category."values", []), lambda c: c <> '高龄') as marked,
+        coalesce(category.marked, []) as marked,
+        coalesce(category.marked_sorted, []) as marked_sorted,
         category.unknown_parts as unknown_categories,
         living.value as living,
         disability.value as disability,
@@ -52,6 +60,7 @@ mapped as (
         cv_parse_date(s.reg_date_text) as reg_date,
         cv_phone_list(s.phone_text) as phones,
         cv_id_problem(s.id_number) as id_problem,
+        cv_id_birth_date(s.id_number) as id_birth_date,
         row_number() over (partition by s.id_number order by s.src_id) as id_occurrence,
         first_value(s.row_number) over (partition by s.id_number order by s.src_id) as id_first_row,
         (select any_value(derive_categories_from_attributes) from cfg_settings) as derive_categories
@@ -60,7 +69,7 @@ mapped as (
         on p.district_raw is not distinct from s.district
         and p.street_raw is not distinct from s.street
         and p.community_raw is not distinct from s.community
-    left join stg_words category on category.field = 'category' and category.raw = s.categories_raw
+    left join category_words category on category.raw = s.categories_raw
     left join stg_words living on living.field = 'living' and living.raw = s.living_raw
     left join stg_words disability on disability.field = 'disability' and disability.raw = s.disability_raw
     left join stg_words consent on consent.field = 'consent' and consent.raw = s.consent_raw
@@ -72,9 +81,38 @@ mapped as (
 categorised as (
     select
         *,
-        list_sort(list_distinct(marked || case when derive_categories then list_filter(
-            [living, disability], lambda c: c in ('独居', '空巢', '失能', '半失能')) else [] end)) as categories
+        case when derive_categories then list_sort(list_distinct(marked || list_filter(
+            [living, disability], lambda c: c in ('独居', '空巢', '失能', '半失能')))) else marked_sorted end as categories,
+        -- once per row: null when the text is no date, true when it is another date than the ID's
+        case when birth_date_text is not null then cv_birth_date_contradicts(birth_date_text, id_birth_date) end
+            as birth_contradicts
     from mapped
+),
+
+checked as (
+    -- each warning's condition, once: the warnings list is only built for the few rows with one
+    select
+        *,
+        len(unknown_categories) > 0 as unknown_category,
+        living_text is not null and living is null as unknown_living,
+        disability_text is not null and disability is null as unknown_disability,
+        consent_text is not null and consent is null as unknown_consent,
+        status is null as unknown_status,
+        risk_text is not null and risk_level is null as unknown_risk,
+        change_date_text is not null and change_date is null as unknown_change_date,
+        reg_date_text is not null and reg_date is null as unknown_reg_date,
+        status not in ('在册') and change_date is null as exit_without_date,
+        -- the attributes contradict the street's marking: loaded as marked (底数不清)
+        not derive_categories and living = '独居' and not list_contains(categories, '独居') as living_contradicts,
+        not derive_categories and disability in ('失能', '半失能') and not list_contains(categories, disability)
+            as disability_contradicts,
+        birth_date_text is not null and birth_contradicts is not false as birth_warning,
+        (sex_text is not null and sex_given is null) or sex_given <> cv_id_sex(id_number) as sex_warning,
+        substr(id_number, 1, 2) not in ('11', '12', '13', '14', '15', '21', '22', '23', '31',
+            '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46', '50', '51', '52',
+            '53', '54', '61', '62', '63', '64', '65', '71', '81', '82') as unknown_area_code,
+        phone_text is not null and len(phones) = 0 as invalid_phone
+    from categorised
 ),
 
 final as (
@@ -84,7 +122,7 @@ final as (
         id_number,
         elder_name,
         cv_id_sex(id_number) as sex,
-        cv_id_birth_date(id_number) as birth_date,
+        id_birth_date as birth_date,
         district_code,
         street_code,
         community_code,
@@ -107,56 +145,41 @@ final as (
             when community_code is null then '社区为空'
             when id_occurrence > 1 then '身份证号在本文件中重复 (与第 ' || id_first_row || ' 行相同)'
         end as reject_reason,
-        list_filter([
-            case when len(unknown_categories) > 0 then cv_warning('unknown_value', 'category',
-                array_to_string(unknown_categories, '、'),
-                '未知的特殊困难类别: ' || cv_mask_free_text(array_to_string(unknown_categories, '、')) || ', 未计入') end,
-            case when living_text is not null and living is null then cv_warning('unknown_value', 'living',
-                living_text, '未知的居住情况: ' || cv_mask_free_text(living_text)) end,
-            case when disability_text is not null and disability is null then cv_warning('unknown_value', 'disability',
-                disability_text, '未知的失能程度: ' || cv_mask_free_text(disability_text)) end,
-            case when consent_text is not null and consent is null then cv_warning('unknown_value', 'consent',
-                consent_text, '未知的探访意愿: ' || cv_mask_free_text(consent_text)) end,
-            case when status is null then cv_warning('unknown_value', 'status',
-                status_text, '未知的在册状态: ' || cv_mask_free_text(status_text)) end,
-            case when risk_text is not null and risk_level is null then cv_warning('unknown_value', 'risk_level',
-                risk_text, '未知的风险等级: ' || cv_mask_free_text(risk_text)) end,
-            case when change_date_text is not null and change_date is null then cv_warning('unknown_value',
-                'change_date', change_date_text, '变动日期无法识别: ' || cv_mask_free_text(change_date_text)) end,
-            case when reg_date_text is not null and reg_date is null then cv_warning('unknown_value',
-                'reg_date', reg_date_text, '建档日期无法识别: ' || cv_mask_free_text(reg_date_text)) end,
-            case when status not in ('在册') and change_date is null then cv_warning('exit_without_date',
-                'change_date', change_date_text,
+        case when unknown_category or unknown_living or unknown_disability or unknown_consent or unknown_status
+                  or unknown_risk or unknown_change_date or unknown_reg_date or exit_without_date or living_contradicts
+                  or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
+        then cv_warnings([
+            case when unknown_category then cv_warn_quoting('unknown_value', 'category',
+                array_to_string(unknown_categories, '、'), '未知的特殊困难类别: {value}, 未计入') end,
+            case when unknown_living then cv_warn_quoting('unknown_value', 'living', living_text, '未知的居住情况: {value}') end,
+            case when unknown_disability then cv_warn_quoting('unknown_value', 'disability', disability_text,
+                '未知的失能程度: {value}') end,
+            case when unknown_consent then cv_warn_quoting('unknown_value', 'consent', consent_text, '未知的探访意愿: {value}') end,
+            case when unknown_status then cv_warn_quoting('unknown_value', 'status', status_text, '未知的在册状态: {value}') end,
+            case when unknown_risk then cv_warn_quoting('unknown_value', 'risk_level', risk_text, '未知的风险等级: {value}') end,
+            case when unknown_change_date then cv_warn_quoting('unknown_value', 'change_date', change_date_text,
+                '变动日期无法识别: {value}') end,
+            case when unknown_reg_date then cv_warn_quoting('unknown_value', 'reg_date', reg_date_text, '建档日期无法识别: {value}') end,
+            case when exit_without_date then cv_warn('exit_without_date', 'change_date', change_date_text,
                 '状态为' || status || '但没有填写变动日期, 按底册的填报日期计为离开') end,
-            -- the attributes contradict the street's marking: loaded as marked (底数不清)
-            case when not derive_categories and living = '独居' and not list_contains(categories, '独居')
-                then cv_warning('contradiction', 'living', living_text,
-                    '居住情况为' || cv_mask_free_text(living_text) || ', 但特殊困难类别中没有独居: 按类别导入, 请核实') end,
-            case when not derive_categories and disability in ('失能', '半失能')
-                      and not list_contains(categories, disability)
-                then cv_warning('contradiction', 'disability', disability_text,
-                    '失能程度为' || cv_mask_free_text(disability_text) || ', 但特殊困难类别中没有' || disability
-                    || ': 按类别导入, 请核实') end,
-            case when birth_date_text is not null
-                      and cv_birth_date_contradicts(birth_date_text, cv_id_birth_date(id_number)) is null
-                then cv_warning('unknown_value', 'birth_date', birth_date_text,
-                    '出生日期无法识别: ' || cv_mask_free_text(birth_date_text) || ', 以身份证号为准')
-                when cv_birth_date_contradicts(birth_date_text, cv_id_birth_date(id_number))
-                then cv_warning('birth_date_mismatch', 'birth_date', birth_date_text,
-                    '出生日期 ' || cv_mask_free_text(birth_date_text) || ' 与身份证号不一致, 以身份证号为准') end,
-            case when sex_text is not null and sex_given is null then cv_warning('unknown_value', 'sex',
-                sex_text, '未知的性别: ' || cv_mask_free_text(sex_text) || ', 以身份证号为准')
-                when sex_given <> cv_id_sex(id_number) then cv_warning('sex_mismatch', 'sex', sex_text,
-                '性别与身份证号不一致, 以身份证号为准') end,
-            case when phone_text is not null and len(phones) = 0 then cv_warning('invalid_phone', 'phone',
-                phone_text, '联系电话无效: ' || cv_mask_free_text(phone_text)) end,
-            case when substr(id_number, 1, 2) not in ('11', '12', '13', '14', '15', '21', '22', '23', '31',
-                 '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46', '50', '51', '52',
-                 '53', '54', '61', '62', '63', '64', '65', '71', '81', '82')
-                 then cv_warning('unknown_area_code', 'id_number', substr(id_number, 1, 6),
-                    '身份证号的地区码未知: ' || substr(id_number, 1, 6)) end
-        ], lambda w: w is not null) as warnings
-    from categorised
+            case when living_contradicts then cv_warn_quoting('contradiction', 'living', living_text,
+                '居住情况为{value}, 但特殊困难类别中没有独居: 按类别导入, 请核实') end,
+            case when disability_contradicts then cv_warn_quoting('contradiction', 'disability', disability_text,
+                '失能程度为{value}, 但特殊困难类别中没有' || disability || ': 按类别导入, 请核实') end,
+            case when birth_date_text is not null and birth_contradicts is null
+                then cv_warn_quoting('unknown_value', 'birth_date', birth_date_text, '出生日期无法识别: {value}, 以身份证号为准')
+                when birth_contradicts
+                then cv_warn_quoting('birth_date_mismatch', 'birth_date', birth_date_text,
+                    '出生日期 {value} 与身份证号不一致, 以身份证号为准') end,
+            case when sex_text is not null and sex_given is null
+                then cv_warn_quoting('unknown_value', 'sex', sex_text, '未知的性别: {value}, 以身份证号为准')
+                when sex_given <> cv_id_sex(id_number)
+                then cv_warn('sex_mismatch', 'sex', sex_text, '性别与身份证号不一致, 以身份证号为准') end,
+            case when invalid_phone then cv_warn_quoting('invalid_phone', 'phone', phone_text, '联系电话无效: {value}') end,
+            case when unknown_area_code then cv_warn('unknown_area_code', 'id_number', substr(id_number, 1, 6),
+                '身份证号的地区码未知: ' || substr(id_number, 1, 6)) end
+        ]) else [] end as warnings
+    from checked
 )
 
 select * from final

@@ -131,18 +131,20 @@ final as (
             when method_text is null then '探访方式为空'
             when method is null then '未知的探访方式: ' || cv_mask_free_text(method_text)
         end as reject_reason,
-        list_filter([
-            case when id_problem is not null then cv_warning('unusable_id', 'id_number', null,
+        case when id_problem is not null or place_problem is not null or outcome = '未知'
+                  or latitude_text is not null or longitude_text is not null
+        then cv_warnings([
+            case when id_problem is not null then cv_warn('unusable_id', 'id_number', null,
                 id_problem || ', 按姓名和社区关联') end,
-            case when place_problem is not null and id_number is not null then cv_warning('place_by_id', 'community',
+            case when place_problem is not null and id_number is not null then cv_warn('place_by_id', 'community',
                 null, cv_mask_free_text(place_problem) || ' (按身份证号关联)') end,
-            case when outcome = '未知' then cv_warning('unknown_value', 'outcome', outcome_text,
-                '未知的探访结果: ' || cv_mask_free_text(outcome_text) || ', 不计为有效探访') end,
+            case when outcome = '未知' then cv_warn_quoting('unknown_value', 'outcome', outcome_text,
+                '未知的探访结果: {value}, 不计为有效探访') end,
             case when (latitude_text is not null or longitude_text is not null)
                       and not (latitude between -90 and 90 and longitude between -180 and 180)
-                 then cv_warning('bad_coordinates', 'latitude', concat_ws(', ', latitude_text, longitude_text),
+                 then cv_warn('bad_coordinates', 'latitude', concat_ws(', ', latitude_text, longitude_text),
                     '经纬度无效, 已忽略') end
-        ], lambda w: w is not null) as warnings
+        ]) else [] end as warnings
     from mapped
 )
 

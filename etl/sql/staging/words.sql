@@ -1,8 +1,14 @@
 -- one row per distinct (field, raw cell) of the file: the canonical values the cell names, its
 -- strongest one, and the parts of it that no synonym or keyword explains
 -- (word_cells: field, raw; value_map: exact synonyms; keyword_map: words a cell may contain)
-with cells as (
-    select distinct field, raw from word_cells where cv_word_key(raw) is not null
+with raw_cells as materialized (
+    -- distinct first, normalised after: a filter here would be pushed below the DISTINCT and
+    -- normalise every cell of the file (cv_word_key costs microseconds a call)
+    select distinct field, raw from word_cells
+),
+
+cells as (
+    select field, raw from raw_cells where cv_word_key(raw) is not null
 ),
 
 tokens as (
