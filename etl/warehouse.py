@@ -265,10 +265,12 @@ def write_config(con: duckdb.DuckDBPyConnection, config: Config) -> None:
                     [(level, list(categories)) for level, categories in config.risk_rules])
 
 
-def build_marts(con: duckdb.DuckDBPyConnection) -> None:
-    """Rebuild every mart from the stored rows."""
+def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True) -> None:
+    """Rebuild every mart from the stored rows; without the month marts for a caller that then
+    computes one month with build_month."""
     for name, kind in MARTS:
-        con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
+        if months or name not in MONTH_MARTS:
+            con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
 
 
 def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str | None = None) -> None:

@@ -96,9 +96,9 @@ class MartWarehouse:
         )
 
     def build(self, month: str, as_of: str) -> None:
-        """Every mart, then `month` at `as_of` (with the month before it, whole) shadowing the stored ones."""
+        """The marts, then `month` at `as_of` with the month before it, whole (temp tables)."""
         self.month = month
-        build_marts(self.con)
+        build_marts(self.con, months=False)  # the month's marts come from build_month, as temp tables
         build_month(self.con, dt.date.fromisoformat(month + "-01"), dt.date.fromisoformat(as_of))
 
     def place(self, month: str, as_of: str, code: str = HEPING) -> dict:
