@@ -157,16 +157,25 @@ def _print_results(results: list[FileResult], out: Console) -> None:
     )
 
 
-def _metrics(args, settings: Settings, out: Console, err: Console) -> int:
+def _per_place(args, settings: Settings, read) -> pd.DataFrame:
+    """One row per place for --month, --as-of and --level, as `read` (a metrics function) gives them."""
     con = open_for_reading(settings.db_path)
     try:
-        frame = metrics.place_metrics(con, args.month, args.as_of, args.level)
+        return read(con, args.month, args.as_of, args.level)
     finally:
         con.close()
+
+
+def _month_title(frame: pd.DataFrame, args, what: str) -> str:
+    as_of = pd.Timestamp(frame["as_of"].iloc[0]).date() if len(frame) else args.as_of
+    month = frame["month"].iloc[0] if len(frame) else args.month
+    return f"{month} {what} (数据截至 {as_of})"
+
+
+def _metrics(args, settings: Settings, out: Console, err: Console) -> int:
+    frame = _per_place(args, settings, metrics.place_metrics)
     if args.format == "table":
-        as_of = pd.Timestamp(frame["as_of"].iloc[0]).date() if len(frame) else args.as_of
-        month = frame["month"].iloc[0] if len(frame) else args.month
-        _print_frame(_metrics_for_people(frame), "table", out, title=f"{month} 指标 (数据截至 {as_of})")
+        _print_frame(_metrics_for_people(frame), "table", out, title=_month_title(frame, args, "指标"))
     else:
         _print_frame(frame, args.format, out)
     return 0
@@ -194,19 +203,13 @@ def _metrics_for_people(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def _changes(args, settings: Settings, out: Console, err: Console) -> int:
-    con = open_for_reading(settings.db_path)
-    try:
-        frame = metrics.place_changes(con, args.month, args.as_of, args.level)
-    finally:
-        con.close()
+    frame = _per_place(args, settings, metrics.place_changes)
     if args.format == "json":
         _print_frame(_nested_changes(frame), "json", out)
     elif args.format == "csv":
         _print_frame(frame, "csv", out)
     else:
-        as_of = pd.Timestamp(frame["as_of"].iloc[0]).date() if len(frame) else args.as_of
-        month = frame["month"].iloc[0] if len(frame) else args.month
-        _print_frame(_changes_for_people(frame), "table", out, title=f"{month} 底册变动 (数据截至 {as_of})")
+        _print_frame(_changes_for_people(frame), "table", out, title=_month_title(frame, args, "底册变动"))
     return 0
 
 

@@ -1,13 +1,10 @@
 """底册变动 on screen: the 本月变动 panel, why 月探访率 (上门) moved, the people behind each count, roster alerts."""
 
-import sys
 
-import dash
 import duckdb
 import pytest
 
 from dashboard import queries, tables
-from dashboard.app import create_app
 from dashboard.components.changes import explain_rate_move
 from etl.settings import Settings, default_config_text, parse_config
 from etl.warehouse import build_marts
@@ -56,21 +53,6 @@ def settings(tmp_path_factory) -> Settings:
     build_marts(con)
     con.close()
     return Settings(db_path=path, config=parse_config(default_config_text()))
-
-
-@pytest.fixture(scope="module")
-def app(settings):
-    return create_app(settings)
-
-
-@pytest.fixture(scope="module")
-def street_app(settings):
-    return create_app(settings, scope=QUANYECHANG)
-
-
-@pytest.fixture(scope="module")
-def pages(app):
-    return {page["path"]: sys.modules[page["module"]] for page in dash.page_registry.values()}
 
 
 def stored_changes(settings, code: str, month: str = "2026-10") -> dict:

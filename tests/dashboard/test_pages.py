@@ -147,19 +147,6 @@ def test_the_dashboard_follows_the_file_a_load_swaps_in(settings, tmp_path):
 # --- pages ---------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def app(settings):
-    return create_app(settings)
-
-
-@pytest.fixture(scope="module")
-def pages(app):
-    import sys
-
-    import dash
-    return {page["path"]: sys.modules[page["module"]] for page in dash.page_registry.values()}
-
-
 def test_overview_shows_the_rates_with_counts_and_the_data_date(app, pages):
     page = render(app, pages["/"].layout, month="2026-10")
     shown = texts(page)

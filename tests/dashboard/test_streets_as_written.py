@@ -1,13 +1,10 @@
 """Issue 9 on screen: a month in progress compared like for like, who left, and what the Data page finds."""
 
-import sys
 
-import dash
 import duckdb
 import pytest
 
 from dashboard import queries, tables
-from dashboard.app import create_app
 from dashboard.measures import same_day_last_month
 from etl.settings import Settings, default_config_text, parse_config
 from etl.warehouse import build_marts
@@ -48,21 +45,6 @@ def settings(tmp_path_factory) -> Settings:
     build_marts(con)
     con.close()
     return Settings(db_path=path, config=parse_config(default_config_text()))
-
-
-@pytest.fixture(scope="module")
-def app(settings):
-    return create_app(settings)
-
-
-@pytest.fixture(scope="module")
-def street_app(settings):
-    return create_app(settings, scope=QUANYECHANG)
-
-
-@pytest.fixture(scope="module")
-def pages(app):
-    return {page["path"]: sys.modules[page["module"]] for page in dash.page_registry.values()}
 
 
 # --- a month in progress -------------------------------------------------------------------------
