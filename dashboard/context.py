@@ -8,19 +8,52 @@ from dataclasses import dataclass
 import flask
 import pandas as pd
 
-from dashboard import queries
+from dashboard import auth, queries
+from dashboard.accounts import User
 from dashboard.i18n import t
 from dashboard.measures import in_progress
-from dashboard.queries import ALL, Warehouse
+from dashboard.queries import Warehouse
 
 
 def warehouse() -> Warehouse:
     return flask.current_app.config["CAREVISIT_WAREHOUSE"]
 
 
+def user() -> User:
+    """Who is asking: from the server's session (or the local user), never from the browser."""
+    who = auth.current()
+    if who is None:
+        raise auth.NotSignedIn
+    return who
+
+
 def scope() -> str:
-    """The user's jurisdiction; every query is filtered by it. Sign-in will set it per user."""
-    return flask.current_app.config.get("CAREVISIT_SCOPE", ALL)
+    """The user's jurisdiction: every query is filtered by it. No place, no data (default deny)."""
+    place = user().place
+    if not place:
+        raise auth.NotSignedIn
+    return place
+
+
+def may(permission: str) -> bool:
+    return user().may(permission)
+
+
+def record_view(table: str, place: str, rows: int, **filters) -> None:
+    """Audit a person-level list shown on screen: who, where, which list and filters, how many rows."""
+    auth.audit("view", place=place, detail={"table": table} | {k: v for k, v in filters.items() if v},
+               row_count=rows)
+
+
+def require(permission: str) -> None:
+    """Refuse what the user's role does not allow, and record the refusal."""
+    if not may(permission):
+        record_refusal(permission)
+        raise auth.Forbidden(permission)
+
+
+def record_refusal(permission: str) -> None:
+    auth.audit("refused", detail={"permission": permission})
 
 
 class PageProblem(Exception):

@@ -14,11 +14,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dashboard.accounts import ALL  # the scope and place of a user who may see every district
 from dashboard.measures import RATES, in_progress, same_day_last_month
 from etl import metrics
 from etl.warehouse import build_month, prepare
 
-ALL = "all"  # the scope and place of a user who may see every district
 ROOT_LEVEL = "root"
 
 # In every query: the place (aliased t, from place_tree) lies within the scope.

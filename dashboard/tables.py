@@ -9,7 +9,7 @@ import pandas as pd
 import pyarrow as pa
 from openpyxl import Workbook
 
-from dashboard import queries
+from dashboard import auth, context, queries
 from dashboard.i18n import change_reason_label, field_label, t, value_label, warning_label
 
 # Who, where and how urgent first: that is what staff planning visits read, often on a phone.
@@ -25,8 +25,13 @@ UNKNOWN_VALUE_COLUMNS = ("field", "value", "occurrence_count", "streets", "file_
 CHANGE_COLUMNS = ("name", "id_number", "community", "change_reason", "change_date", "visited_before", "visited_now")
 ALERT_COLUMNS = ("file_name", "street_name", "community", "alert_code", "message")
 SNAPSHOT_COLUMNS = ("street_name", "file_name", "snapshot_date", "community_count", "elder_count", "communities")
+AUDIT_COLUMNS = ("at", "username", "role", "user_place", "event", "place", "detail", "row_count", "file_sha256",
+                 "remote_addr")
 FINDING_COLUMNS = ("street_name", "community", "name", "id_number", "finding", "file_name", "row_number")
 
+
+# Tables of people (masked): shown to roles with "people", exported by roles with "export_people".
+PERSON_TABLES = frozenset({"people", "changes", "findings", "rejects"})
 
 # Rows sent to a table on screen; the export always has every row.
 DISPLAY_LIMIT = 1000
@@ -145,7 +150,26 @@ def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, 
         return frame[list(UNKNOWN_VALUE_COLUMNS)], "未识别的值"
     if kind == "findings":
         return queries.roster_findings(wh, scope)[list(FINDING_COLUMNS)], "底数不清"
+    if kind == "audit":
+        return audit_table(wh, scope, spec.get("since"), lang), "审计记录"
     raise ValueError(f"unknown table {kind}")
+
+
+def audit_table(wh: queries.Warehouse, scope: str, since: str | None, lang: str) -> pd.DataFrame:
+    """Audit records of the users within the admin's place (and, for an admin of everything, of
+    failed sign-ins under unknown names), newest first."""
+    context.require("admin")
+    try:
+        start = dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        start = None
+    frame = pd.DataFrame(auth.accounts().events(start), columns=["id", *AUDIT_COLUMNS])
+    codes = set(queries.all_places(wh, scope)["code"]) | ({queries.ALL} if scope == queries.ALL else set())
+    frame = frame[frame["user_place"].isin(codes) | (frame["user_place"].isna() & (scope == queries.ALL))]
+    frame = frame.assign(role=[t(f"role_{r}", lang) if isinstance(r, str) else "" for r in frame["role"]],
+                         event=[t(f"event_{e}", lang) for e in frame["event"]],
+                         file_sha256=frame["file_sha256"].fillna("").str[:12])
+    return frame[list(AUDIT_COLUMNS)].reset_index(drop=True)
 
 
 def headers(columns: tuple[str, ...], lang: str) -> list[tuple[str, str]]:

@@ -9,10 +9,11 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import context
 from dashboard.i18n import day_label, grid_locale, t
 from dashboard.measures import RATES
 from dashboard.queries import Place
-from dashboard.tables import DISPLAY_LIMIT, records
+from dashboard.tables import DISPLAY_LIMIT, PERSON_TABLES, records
 from dashboard.urls import carried, href
 
 KPI_RATES = ("visit_rate_home", "visit_rate_any", "daily_contact_rate", "help_rate")
@@ -72,7 +73,7 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
         style={} if len(shown) <= 20 else {"height": height}, className="ag-theme-alpine",
     )
     exports = []
-    if export_query is not None:
+    if export_query is not None and (export_query["table"] not in PERSON_TABLES or context.may("export_people")):
         exports = [html.Div([
             dbc.Button(t("download_excel", lang), id={"type": "table-download", "table": table_id, "format": "xlsx"},
                        size="sm", color="light", className="me-1"),
@@ -110,6 +111,12 @@ def make_month_select(state, select_id: str) -> html.Div:
 
 def make_message(text: str, color: str = "info") -> dbc.Alert:
     return dbc.Alert(text, color=color, className="mt-3")
+
+
+def make_no_people(lang: str) -> dbc.Alert:
+    """What a role without person lists (统计 analyst) sees where a list would be."""
+    role = t(f"role_{context.user().role}", lang)
+    return make_message(t("no_people_permission", lang, role=role), "secondary")
 
 
 def level_name(level: str, lang: str) -> str:

@@ -31,12 +31,6 @@ AS_OF = f"{MONTH}-as-of"
 RATE = "overview-rate"
 
 
-def skeleton() -> html.Div:
-    """The components this page's callbacks use (for callback validation)."""
-    return html.Div([dcc.Graph(id=MAP), dcc.Graph(id=BARS), dbc.Select(id=MONTH), dbc.Input(id=AS_OF),
-                     dbc.RadioItems(id=RATE)])
-
-
 def layout(place: str | None = None, month: str | None = None, rate: str = "visit_rate_home", lang: str = "zh",
            as_of: str | None = None, **_query) -> html.Div:
     query = {"place": place, "month": month, "rate": rate, "lang": lang, "as_of": as_of}

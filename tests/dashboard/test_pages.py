@@ -9,6 +9,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from dashboard import queries, tables
+from dashboard.accounts import User
 from dashboard.app import create_app
 from etl.ingest import ingest
 from etl.settings import Settings, default_config_text, parse_config
@@ -17,6 +18,9 @@ from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row
 
 QUANYECHANG, NANSHI = "120101001000", "120101006000"
 HUAYUANLU, BINXI, QINGYOU = "120101001001", "120101001002", "120101006001"
+
+
+ADMIN = User("test", "admin", "all")
 
 
 @pytest.fixture(scope="module")
@@ -188,7 +192,7 @@ def test_english_labels(app, pages):
 
 
 def test_a_place_outside_the_scope_is_refused(settings, pages):
-    scoped = create_app(settings, scope=QUANYECHANG)
+    scoped = create_app(settings, User("street", "admin", QUANYECHANG))
     page = render(scoped, pages["/"].layout, place=NANSHI)
     assert texts(page) == ["没有找到这个地区, 或您无权查看"]
 
@@ -257,7 +261,7 @@ def test_every_app_in_a_process_gets_every_callback(settings):
         client.get("/")
         return {dependency["output"] for dependency in client.get("/_dash-dependencies").get_json()}
 
-    first, second = create_app(settings), create_app(settings)
+    first, second = create_app(settings, ADMIN), create_app(settings, ADMIN)
     assert outputs(first) == outputs(second)
     assert {"table-file.data", "navbar.children"} <= outputs(second)
     assert sum("url.href" in output for output in outputs(second)) == 4  # overview, community, overdue, risk
