@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import flask
@@ -92,9 +93,15 @@ class PageState:
 
 
 def page_state(place: str | None, month: str | None, lang: str, as_of: str | None = None) -> PageState:
-    """Resolve the URL's place, month and as-of date; the top place, the latest month and the month's
-    own as-of date (its last day, or the data date) when absent or unusable."""
-    wh, user_scope = warehouse(), scope()
+    """Resolve the URL's place, month and as-of date for the signed-in user (see `resolve`); each new
+    as-of date is a recomputation of the month, so they are bounded per user."""
+    return resolve(warehouse(), scope(), place, month, lang, as_of, on_recompute=lambda: auth.throttle("as_of"))
+
+
+def resolve(wh: Warehouse, user_scope: str, place: str | None, month: str | None, lang: str,
+            as_of: str | None = None, on_recompute: Callable[[], None] | None = None) -> PageState:
+    """The place, month and as-of date asked for, within the scope: the top place, the latest month and
+    the month's own as-of date (its last day, or the data date) when absent or unusable."""
     months = queries.months(wh)
     if months.empty:
         raise PageProblem(t("no_data", lang), "warning")
@@ -107,6 +114,8 @@ def page_state(place: str | None, month: str | None, lang: str, as_of: str | Non
     chosen = _as_of_date(as_of, dt.date.fromisoformat(month + "-01"), pd.Timestamp(months["as_of"].max()).date())
     if chosen is None or chosen == stored:
         return PageState(wh, user_scope, months, target, month, lang, stored, None)
+    if on_recompute is not None and not wh.has_as_of(dt.date.fromisoformat(month + "-01"), chosen):
+        on_recompute()
     view = wh.as_of(dt.date.fromisoformat(month + "-01"), chosen)
     return PageState(view, user_scope, months, target, month, lang, chosen, chosen.isoformat())
 

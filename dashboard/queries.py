@@ -102,6 +102,11 @@ class Warehouse(Reader):
         finally:
             cursor.close()
 
+    def has_as_of(self, month_start: dt.date, as_of: dt.date) -> bool:
+        """Whether that recomputed month is built already (asking for it again costs nothing)."""
+        self._current()
+        return (self._identity, month_start, as_of) in self._as_of_views
+
     def as_of(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
         """This warehouse with one month recomputed at another as-of date: built once, then cached.
 
@@ -371,15 +376,21 @@ def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list
 # --- data ----------------------------------------------------------------------------------------
 
 
-def loads(wh: Reader) -> pd.DataFrame:
+# A file's history and rejected rows are shown to users whose place holds the whole file (load_places);
+# a file no single district holds, only to a user who may see everything.
+LOAD_IN_SCOPE = f"($scope = 'all' or exists (select 1 from place_tree t where t.code = place_code and {IN_SCOPE}))"
+
+
+def loads(wh: Reader, scope: str = ALL) -> pd.DataFrame:
+    return wh.frame(f"select * from load_history where {LOAD_IN_SCOPE} order by load_id desc", {"scope": scope})
+
+
+def rejects(wh: Reader, scope: str = ALL, limit: int = 2000) -> pd.DataFrame:
     return wh.frame(
-        "select * from load_history order by load_id desc"
+        f"""select * from rejected_rows where {LOAD_IN_SCOPE}
+        order by load_id desc, sheet_name, row_number limit $limit""",
+        {"scope": scope, "limit": limit},
     )
-
-
-def rejects(wh: Reader, limit: int = 2000) -> pd.DataFrame:
-    return wh.frame(
-        "select * from rejected_rows order by load_id desc, sheet_name, row_number limit $limit", {"limit": limit})
 
 
 def freshness(wh: Reader, scope: str = ALL) -> pd.DataFrame:

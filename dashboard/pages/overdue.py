@@ -10,6 +10,7 @@ from dashboard import context, queries, tables
 from dashboard.components import make_message, make_month_select, make_no_people, make_table
 from dashboard.i18n import t, value_label
 from dashboard.urls import href, parse
+from etl.settings import RISK_LEVELS
 
 dash.register_page(__name__, path="/overdue", title="探访关爱看板 · 逾期")
 
@@ -19,7 +20,6 @@ AS_OF = f"{MONTH}-as-of"
 CATEGORY = "overdue-category"
 RISK = "overdue-risk"
 TABLE = "overdue-people"
-RISK_LEVELS = ("高", "中", "低")
 ALL_CATEGORIES = "all"
 INDENT = {"root": "", "district": "", "street": "\u3000", "community": "\u3000\u3000"}
 
