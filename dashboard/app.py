@@ -15,6 +15,7 @@ from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html
 from dashboard import auth, context, queries, tables
 from dashboard.accounts import User
 from dashboard.auth import Security
+from dashboard.components import UNMASKABLE, make_message
 from dashboard.i18n import t
 from dashboard.queries import Warehouse
 from dashboard.urls import carried, href, parse
@@ -56,6 +57,8 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
         html.Div(id="navbar"),
         dbc.Container(dash.page_container, fluid=True, className="page"),
         dcc.Download(id="table-file"),
+        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(t("unmask_title"))), dbc.ModalBody(id="unmask-body")],
+                  id="unmask-modal", is_open=False),
     ])
     # Callbacks are registered on this app, not through Dash's global @callback list: Dash hands
     # that list to the first app created in a process and empties it, so a second app would have none.
@@ -66,6 +69,14 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
         State({"type": "table-query", "table": ALL}, "data"),
         prevent_initial_call=True,
     )(download_table)
+    for grid in UNMASKABLE:
+        app.callback(
+            Output("unmask-modal", "is_open", allow_duplicate=True),
+            Output("unmask-body", "children", allow_duplicate=True),
+            Input(grid, "cellClicked"),
+            State({"type": "table-query", "table": grid}, "data"),
+            prevent_initial_call=True,
+        )(unmask_person)
     for page in dash.page_registry.values():
         sys.modules[page["module"]].register(app)
     app.clientside_callback(
@@ -85,7 +96,7 @@ def content_security_policy(app: Dash) -> str:
     return "; ".join((
         "default-src 'self'", f"script-src 'self' {' '.join(app.csp_hashes())}",
         "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "font-src 'self' data:",
-        "connect-src 'self'", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+        "connect-src 'self'", "worker-src 'self' blob:", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
         "frame-ancestors 'none'",
     ))
 
@@ -113,6 +124,32 @@ def make_navbar(pathname: str, query: dict) -> html.Div:
     if not local:
         return navbar
     return html.Div([navbar, html.Div(t("local_mode", lang), className="local-mode-banner mb-3", id="local-mode")])
+
+
+def unmask_person(cell: dict | None, spec: dict | None):
+    """Staff: a click on a masked name shows that one person's details, and the audit log records it."""
+    if not cell or cell.get("colId") != "name" or not spec:
+        return dash.no_update, dash.no_update
+    lang = spec.get("lang", "zh") if isinstance(spec.get("lang"), str) else "zh"
+    if not context.may("unmask"):
+        context.record_refusal("unmask")
+        return dash.no_update, dash.no_update
+    auth.throttle("unmask")
+    position = int(cell.get("rowId"))
+    person = tables.person_at(spec, position, context.warehouse(), context.scope())
+    if person is None:
+        return True, make_message(t("no_rows", lang), "light")
+    auth.audit("unmask", place=spec.get("place"), row_count=1,
+               detail={"table": spec.get("table"), "month": spec.get("month"), "row": position,
+                       "community": person["community"]})
+    rows = [(t("col_name", lang), person["name"]), (t("col_id_number", lang), person["id_number"]),
+            (t("col_phone", lang), person["phone"] or ""), (t("col_address", lang), person["address"] or ""),
+            (t("col_community", lang), person["community"])]
+    return True, html.Div([
+        html.Dl([item for label, value in rows for item in (html.Dt(label), html.Dd(value))],
+                className="unmask-details mb-2"),
+        html.Div(t("unmask_logged", lang), className="chart-note"),
+    ])
 
 
 def _place_name(code: str, lang: str) -> str:

@@ -335,7 +335,8 @@ PEOPLE_COLUMNS = """
     case when m.is_active_at_as_of then m.due_date end as due_date,
     case when m.is_active_at_as_of then m.overdue_days end as overdue_days,
     m.is_overdue, m.is_not_visited_this_month, m.has_open_problem, m.last_visit_outcome, m.consent,
-    m.is_eligible_home, m.visited_home, m.exited_in_month as has_left, m.exit_date, m.is_never_home_visited"""
+    m.is_eligible_home, m.visited_home, m.exited_in_month as has_left, m.exit_date, m.is_never_home_visited,
+    m.elder_id  -- never shown or sent to the browser: it is the ID number (for `unmasked`, on the server)"""
 # The column of elder_months that holds a place of each level: one column compared, so that
 # DuckDB can skip the row groups of other places (elder_months is stored sorted by place).
 PLACE_COLUMN = {"district": "m.district_code", "street": "m.street_code", "community": "m.community_code"}
@@ -366,11 +367,24 @@ def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list
         where f.month = $month and {IN_SCOPE} and {" and ".join(f"({w})" for w in where)}
         order by m.exited_in_month, case m.risk_level when '高' then 1 when '中' then 2 else 3 end,
                  m.overdue_days desc,
-                 m.is_not_visited_this_month desc, s.code, c.code, m.elder_name_masked
+                 m.is_not_visited_this_month desc, s.code, c.code, m.elder_name_masked, m.elder_id
         limit $limit""",
         {"code": target.code, "month": month, "scope": scope, "category": category, "risk": list(risk),
          "limit": limit if limit is not None else 2**62},
     )
+
+
+def unmasked(wh: Reader, elder_id: str, scope: str) -> dict | None:
+    """One person's name, ID number, phone and address as the roster has them (for staff, logged)."""
+    frame = wh.frame(
+        f"""select e.elder_name as name, e.elder_id as id_number, e.phone, e.address, c.short_name as community
+        from elders e
+        join place_tree t on t.code = e.community_code
+        join place_tree c on c.code = e.community_code
+        where e.elder_id = $elder_id and {IN_SCOPE}""",
+        {"elder_id": elder_id, "scope": scope},
+    )
+    return frame.iloc[0].to_dict() if len(frame) else None
 
 
 # --- data ----------------------------------------------------------------------------------------

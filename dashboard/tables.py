@@ -112,19 +112,10 @@ def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, 
     lang = spec.get("lang", "zh")
     kind = spec["table"]
     if kind in ("people", "changes"):
-        # place, month and as-of date checked and resolved as the page does (the same recomputed month)
-        try:
-            state = context.resolve(wh, scope, _text(spec.get("place")), _text(spec.get("month")), lang,
-                                    _text(spec.get("as_of")))
-        except context.PageProblem as problem:
-            raise queries.OutOfScope(spec.get("place")) from problem
+        state = _resolved(spec, wh, scope, lang)
         wh, target, month = state.wh, state.target, state.month
     if kind == "people":
-        risk = tuple(r for r in spec.get("risk") or () if r in RISK_LEVELS)
-        category = _text(spec.get("category"))
-        frame = people_table(queries.people(
-            wh, target, month, scope, work_list=bool(spec.get("work_list")), category=category, risk=risk,
-            open_problems=bool(spec.get("open_problems")), limit=1_000_000), lang)
+        frame = people_table(_people(spec, wh, target, month, scope), lang)
         return frame, f"{target.short_name}_{month}_{'逾期名单' if spec.get('work_list') else '名单'}"
     if kind == "changes":
         group = spec["group"] if spec.get("group") in queries.CHANGE_GROUPS else "joined"
@@ -177,6 +168,35 @@ def audit_table(wh: queries.Warehouse, scope: str, since: str | None, lang: str)
                          event=[t(f"event_{e}", lang) for e in frame["event"]],
                          file_sha256=frame["file_sha256"].fillna("").str[:12])
     return frame[list(AUDIT_COLUMNS)].reset_index(drop=True)
+
+
+def _people(spec: dict, wh: queries.Reader, target: queries.Place, month: str, scope: str) -> pd.DataFrame:
+    """The list a people table shows, whole and in its order (rows on screen are its first ones)."""
+    risk = tuple(r for r in spec.get("risk") or () if r in RISK_LEVELS)
+    return queries.people(wh, target, month, scope, work_list=bool(spec.get("work_list")),
+                          category=_text(spec.get("category")), risk=risk,
+                          open_problems=bool(spec.get("open_problems")), limit=1_000_000)
+
+
+def person_at(spec: dict, position: int, wh: queries.Warehouse, scope: str) -> dict | None:
+    """The unmasked details of the person in row `position` of a people table (as make_table keys rows)."""
+    if spec.get("table") != "people" or not isinstance(position, int) or position < 0:
+        raise ValueError("not a row of a list of people")
+    state = _resolved(spec, wh, scope, "zh")
+    people = _people(spec, state.wh, state.target, state.month, scope)
+    if position >= len(people):
+        return None
+    return queries.unmasked(state.wh, people["elder_id"].iloc[position], scope)
+
+
+def _resolved(spec: dict, wh: queries.Warehouse, scope: str, lang: str) -> context.PageState:
+    """The spec's place, month and as-of date checked and resolved as the page does (the same
+    recomputed month); a place outside the scope is refused."""
+    try:
+        return context.resolve(wh, scope, _text(spec.get("place")), _text(spec.get("month")), lang,
+                               _text(spec.get("as_of")))
+    except context.PageProblem as problem:
+        raise queries.OutOfScope(spec.get("place")) from problem
 
 
 def _text(value) -> str | None:

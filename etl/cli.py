@@ -518,6 +518,7 @@ def _audit(args, settings: Settings, out: Console, err: Console) -> int:
     events = pd.DataFrame(_accounts(settings).events(args.since),
                           columns=["id", "at", "username", "role", "user_place", "event", "place", "detail",
                                    "row_count", "file_sha256", "remote_addr"])
+    events["row_count"] = events["row_count"].astype("Int64")
     if args.format == "json":  # detail as the object it is
         events["detail"] = [json.loads(d) if isinstance(d, str) else None for d in events["detail"]]
         out.file.write(events.to_json(orient="records", force_ascii=False, indent=1) + "\n")

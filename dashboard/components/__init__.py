@@ -16,6 +16,8 @@ from dashboard.queries import Place
 from dashboard.tables import DISPLAY_LIMIT, PERSON_TABLES, records
 from dashboard.urls import carried, href
 
+# People tables whose masked names a staff member may click to see one person in full (logged)
+UNMASKABLE = ("community-people", "overdue-people", "risk-open-problems")
 KPI_RATES = ("visit_rate_home", "visit_rate_any", "daily_contact_rate", "help_rate")
 # Counts read 133,087 (grouped, right-aligned); row numbers and ages stay as they are.
 COUNT_FORMAT = {"valueFormatter": {"function": "params.value == null ? '' : d3.format(',')(params.value)"},
@@ -81,6 +83,8 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
                        size="sm", color="light"),
             dcc.Store(id={"type": "table-query", "table": table_id}, data=export_query),
         ], className="table-downloads")]
+    if table_id in UNMASKABLE and context.may("unmask"):
+        exports.append(html.Div(t("unmask_hint", lang), className="chart-note", id=f"{table_id}-unmask-hint"))
     total = len(frame) if total is None else total
     if total > len(shown):
         exports.append(html.Div(t(limit_note, lang, shown=len(shown), count=total),
