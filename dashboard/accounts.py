@@ -133,8 +133,7 @@ class AccountStore:
         self.path = Path(path)
         self.lockout = lockout
         self._hasher = PasswordHasher()
-        # Verified when a username is unknown, so that a wrong name takes as long as a wrong password.
-        self._dummy_hash = self._hasher.hash(secrets.token_hex(16))
+        self._dummy_hash: str | None = None
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists():
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
@@ -216,6 +215,8 @@ class AccountStore:
                 (username,),
             ).fetchone()
             if row is None:
+                # a wrong name takes as long as a wrong password: nothing tells which names exist
+                self._dummy_hash = self._dummy_hash or self._hasher.hash(secrets.token_hex(16))
                 self._verify(self._dummy_hash, password)
                 return SignInResult(None, "unknown")
             role, place, generation, password_hash, disabled, locked_until = row
