@@ -75,12 +75,14 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
         style={} if len(shown) <= 20 else {"height": height}, className="ag-theme-alpine",
     )
     exports = []
-    if export_query is not None and (export_query["table"] not in PERSON_TABLES or context.may("export_people")):
+    if export_query is not None:  # the spec stays beside the table: the unmask callback reads it too
+        allowed = export_query["table"] not in PERSON_TABLES or context.may("export_people")
         exports = [html.Div([
-            dbc.Button(t("download_excel", lang), id={"type": "table-download", "table": table_id, "format": "xlsx"},
-                       size="sm", color="light", className="me-1"),
-            dbc.Button(t("download_csv", lang), id={"type": "table-download", "table": table_id, "format": "csv"},
-                       size="sm", color="light"),
+            *([dbc.Button(t("download_excel", lang), id={"type": "table-download", "table": table_id,
+                                                          "format": "xlsx"}, size="sm", color="light",
+                          className="me-1"),
+               dbc.Button(t("download_csv", lang), id={"type": "table-download", "table": table_id, "format": "csv"},
+                          size="sm", color="light")] if allowed else []),
             dcc.Store(id={"type": "table-query", "table": table_id}, data=export_query),
         ], className="table-downloads")]
     if table_id in UNMASKABLE and context.may("unmask"):
