@@ -20,6 +20,13 @@ def warehouse() -> Warehouse:
     return flask.current_app.config["CAREVISIT_WAREHOUSE"]
 
 
+def categories(state: PageState) -> pd.DataFrame:
+    """People per category at the page's place and month, small counts of sensitive categories hidden."""
+    config = flask.current_app.config["CAREVISIT_CONFIG"]
+    return queries.categories(state.wh, state.target, state.month, state.scope, config.sensitive_categories,
+                              config.small_count_threshold)
+
+
 def user() -> User:
     """Who is asking: from the server's session (or the local user), never from the browser."""
     who = auth.current()

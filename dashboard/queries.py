@@ -299,16 +299,26 @@ def shapes(wh: Reader, codes: list[str]) -> pd.DataFrame:
     )
 
 
-def categories(wh: Reader, target: Place, month: str, scope: str = ALL) -> pd.DataFrame:
-    """People per category (each person once per category), largest first."""
+def categories(wh: Reader, target: Place, month: str, scope: str = ALL, sensitive: tuple[str, ...] = (),
+               threshold: int = 0) -> pd.DataFrame:
+    """People per category (each person once per category), largest first. A small count (1 to
+    threshold - 1) of a sensitive category is suppressed: null, with `suppressed` set."""
     where = "t.level = 'district'" if target.level == ROOT_LEVEL else "t.code = $code"
     return wh.frame(
-        f"""select c.category, sum(c.people_count)::bigint as people_count
-        from category_months c join place_tree t using (code)
-        join month_frame f on f.month_start = c.month_start
-        where f.month = $month and {where} and {IN_SCOPE}
-        group by c.category order by people_count desc, c.category""",
-        {"code": target.code, "month": month, "scope": scope},
+        f"""with counts as (
+            select c.category, sum(c.people_count)::bigint as people_count,
+                list_contains($sensitive, c.category) and sum(c.people_count) between 1 and $threshold - 1
+                    as suppressed
+            from category_months c join place_tree t using (code)
+            join month_frame f on f.month_start = c.month_start
+            where f.month = $month and {where} and {IN_SCOPE}
+            group by c.category
+        )
+        select category, case when suppressed then null else people_count end as people_count, suppressed,
+            case when suppressed then '<' || $threshold else format('{{:,}}', people_count) end as count_text
+        from counts order by suppressed, people_count desc, category""",
+        {"code": target.code, "month": month, "scope": scope, "sensitive": list(sensitive),
+         "threshold": threshold},
     )
 
 

@@ -52,7 +52,7 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
                                          note=t("drill_hint", lang)), lg=7))
     note = t("categories_note", lang, total=int(current["special_count"]), multi=int(current["multi_category_count"]))
     charts.append(dbc.Col(make_chart("risk-categories", figures.category_bars(
-        queries.categories(wh, target, month, scope), t("categories_title", lang), lang),
+        context.categories(state), t("categories_title", lang), lang),
         f"{target.short_name}_{month}_类别", lang, note=note), lg=5))
     return html.Div([
         html.Div([

@@ -114,6 +114,15 @@ def test_someone_never_visited_at_home_shows_no_home_visit_on_record(wh):
     assert sorted(shown.loc["花园路", "last_home_visit_date"]) == ["2026-10-05", "记录期内未上门"]
 
 
+def test_a_small_count_of_a_sensitive_category_is_not_shown(wh):
+    district = queries.place(wh, "120101000000")
+    counts = queries.categories(wh, district, "2026-10", sensitive=("孤寡",), threshold=5).set_index("category")
+    assert counts.loc["孤寡", "suppressed"] and pd.isna(counts.loc["孤寡", "people_count"])
+    assert counts.loc["孤寡", "count_text"] == "<5"
+    assert counts.loc["独居", "people_count"] == 1 and not counts.loc["独居", "suppressed"]
+    assert not queries.categories(wh, district, "2026-10", sensitive=("孤寡",), threshold=1)["suppressed"].any()
+
+
 def test_a_scope_hides_every_other_place(wh):
     with pytest.raises(queries.OutOfScope):
         queries.place(wh, NANSHI, scope=QUANYECHANG)
