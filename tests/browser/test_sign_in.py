@@ -81,7 +81,7 @@ def test_a_street_user_sees_only_their_street_and_nothing_beside_it(page, signed
     base, _ = signed_in_server
     sign_in(page, base, "staff", "/?month=2026-10")
     assert page.inner_text(".breadcrumb").strip() == "劝业场街道"
-    page.wait_for_function("document.querySelector('#overview-map canvas') !== null")  # the map, drawn
+    page.wait_for_function("() => document.querySelector('#overview-map canvas') !== null")  # the map, drawn
     page.goto(f"{base}/community?place={QINGYOU}&month=2026-10")
     page.wait_for_selector(".alert")
     assert "没有找到这个地区, 或您无权查看" in page.inner_text("body") and "赵" not in page.inner_text("body")
