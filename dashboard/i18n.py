@@ -46,6 +46,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_people_permission": ("您的角色 ({role}) 只能查看汇总数字, 不能查看名单",
                              "Your role ({role}) sees totals only, not lists of people"),
     "nav_audit": ("审计", "Audit"),
+    "nav_reports": ("报表", "Reports"),
+    "reports_hint": ("数据截至 {as_of}; 点击街道名称可看该街道各社区的汇总表。导出的 Excel 为正式格式 (A4 横向, 每页重复表头)。",
+                     "The monthly summary, data as of {as_of}; the Excel file is in the official layout "
+                     "(A4 landscape, header repeated on every page)."),
     "audit_title": ("审计记录", "Audit log"),
     "audit_hint": ("登录、查看和导出名单、显示完整信息的记录, 只增不改, 至少保存三年。",
                    "Sign-ins, views and exports of lists, unmasking: append-only, kept at least three years."),

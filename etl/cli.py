@@ -19,7 +19,7 @@ from rich.table import Table
 
 from dashboard.accounts import ALL as ALL_PLACES
 from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, new_password
-from etl import metrics
+from etl import metrics, reports
 from etl.ingest import FileResult, ingest
 from etl.settings import ConfigError, Settings, load_settings
 from etl.warehouse import WarehouseError, open_for_reading, open_for_writing, require_warehouse, write_divisions
@@ -131,6 +131,18 @@ def _parser() -> argparse.ArgumentParser:
     p = user_command("passwd", _user_passwd, "set a new password (ends the account's sessions, lifts a lock)")
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    report = sub.add_parser("report", help="reports: the monthly 汇总表")
+    report_sub = report.add_subparsers(dest="report_command", required=True)
+    p = report_sub.add_parser("monthly", help="the monthly 汇总表 (Excel, official layout)",
+                              description="the monthly 汇总表: one row per street (or per community of a street)")
+    p.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
+    p.add_argument("--place", help="a district code (a row per street) or a street code (a row per community)")
+    p.add_argument("--reporter", default="", help="填报人")
+    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    p.add_argument("--db", help="warehouse file (default: $CAREVISIT_DB or data/warehouse.duckdb)")
+    p.set_defaults(run=_report_monthly)
 
     p = command("audit", _audit, "the audit log: sign-ins, views and exports of person lists, unmasking")
     p.add_argument("--since", type=dt.date.fromisoformat, help="YYYY-MM-DD")
@@ -408,6 +420,27 @@ def _serve(args, settings: Settings, out: Console, err: Console) -> int:
         err.print("[yellow]还没有账号[/]: 用 carevisit user add 用户名 --role admin --place 区划代码 添加")
     err.print(f"探访关爱看板: http://{args.host}:{args.port}/  (Ctrl+C 退出)")
     server.run(plan)
+    return 0
+
+
+def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int:
+    con = open_for_reading(settings.db_path)
+    try:
+        summary = reports.monthly_summary(con, args.month, args.as_of, args.place)
+    except reports.ReportError as error:
+        err.print(f"[bold red]无法生成汇总表[/]: {escape(str(error))}")
+        return 1
+    finally:
+        con.close()
+    if args.out.suffix.lower() != ".xlsx":
+        err.print(f"[bold red]无法生成汇总表[/]: 输出文件应为 .xlsx: {escape(str(args.out))}")
+        return 1
+    try:
+        args.out.write_bytes(reports.to_workbook(summary, reporter=args.reporter))
+    except OSError as error:
+        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: {escape(error.strerror or str(error))}")
+        return 1
+    out.print(f"已生成 {escape(summary.title)}: {escape(str(args.out))} ({len(summary.rows) - 1} 行 + 合计)")
     return 0
 
 
