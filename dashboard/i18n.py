@@ -47,7 +47,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "Your role ({role}) sees totals only, not lists of people"),
     "nav_audit": ("审计", "Audit"),
     "nav_reports": ("报表", "Reports"),
-    "reports_hint": ("数据截至 {as_of}; 点击街道名称可看该街道各社区的汇总表。导出的 Excel 为正式格式 (A4 横向, 每页重复表头)。",
+    "reports_hint": ("数据截至 {as_of}; 点击街道名称可看该街道各社区的汇总表。"
+                     "导出的 Excel 为正式格式 (A4 横向, 每页重复表头)。",
                      "The monthly summary, data as of {as_of}; the Excel file is in the official layout "
                      "(A4 landscape, header repeated on every page)."),
     "audit_title": ("审计记录", "Audit log"),
