@@ -428,17 +428,18 @@ def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int
     try:
         summary = reports.monthly_summary(con, args.month, args.as_of, args.place)
     except reports.ReportError as error:
-        err.print(f"[bold red]无法生成汇总表[/]: {escape(str(error))}")
+        err.print(f"[bold red]无法生成汇总表[/]: {escape(str(error))}", soft_wrap=True)
         return 1
     finally:
         con.close()
     if args.out.suffix.lower() != ".xlsx":
-        err.print(f"[bold red]无法生成汇总表[/]: 输出文件应为 .xlsx: {escape(str(args.out))}")
+        err.print(f"[bold red]无法生成汇总表[/]: 输出文件应为 .xlsx: {escape(str(args.out))}", soft_wrap=True)
         return 1
     try:
         args.out.write_bytes(reports.to_workbook(summary, reporter=args.reporter))
     except OSError as error:
-        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: {escape(error.strerror or str(error))}")
+        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: {escape(error.strerror or str(error))}",
+                  soft_wrap=True)
         return 1
     out.print(f"已生成 {escape(summary.title)}: {escape(str(args.out))} ({len(summary.rows) - 1} 行 + 合计)")
     return 0
