@@ -11,6 +11,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 from rich.console import Console
 from rich.markup import escape
@@ -39,7 +40,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.db)
         return args.run(args, settings, out, err)
     except (ConfigError, WarehouseError, metrics.MetricsError) as error:
-        err.print(f"[bold red]错误[/]: {error}")
+        err.print(f"[bold red]错误[/]: {_shown(str(error))}", soft_wrap=True)
+        return 2
+    except duckdb.Error as error:  # --db names a file that is not a warehouse, or one being written
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        err.print(f"[bold red]错误[/]: 数据库文件无法打开 ({_shown(str(args.db or '默认位置'))}): {_shown(reason)}",
+                  soft_wrap=True)
         return 2
 
 
@@ -180,7 +186,7 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
             if file_name and file_name not in done and stage == "checking" and done:
                 progress.advance(task)
             done.add(file_name)
-            progress.update(task, description=f"{STAGES[stage]} {file_name}".strip())
+            progress.update(task, description=f"{STAGES[stage]} {_shown(file_name)}".strip())
 
         results = ingest(args.files, settings, args.kind, report)
     _print_results(results, out)
@@ -194,8 +200,20 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
             con.close()
     failed = [r for r in results if r.status == "failed"]
     for result in failed:
-        err.print(f"[red]无法导入 {result.file_name}[/]: {result.message}")
+        err.print(f"[red]无法导入 {_shown(result.file_name)}[/]: {_shown(result.message or '')}", soft_wrap=True)
     return 1 if failed else 0
+
+
+def _shown(text: str) -> str:
+    """Text from a file or its name, safe to print: Rich markup such as [final] shown as typed, and a
+    name in GBK bytes (from a Windows share or a zip) decoded rather than crashing the output."""
+    if any("\udc80" <= c <= "\udcff" for c in text):
+        raw = text.encode("utf-8", "surrogateescape")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("gb18030", "replace")
+    return escape(text)
 
 
 def _print_results(results: list[FileResult], out: Console) -> None:
@@ -203,8 +221,8 @@ def _print_results(results: list[FileResult], out: Console) -> None:
     for column in ("文件", "类型", "状态", "读取行数", "导入", "拒收", "警告", "说明"):
         table.add_column(column)
     for r in results:
-        table.add_row(r.file_name, r.kind or "", STATUS_LABELS[r.status], str(r.rows_read), str(r.rows_loaded),
-                      str(r.rows_rejected), str(r.warning_count), r.message or "")
+        table.add_row(_shown(r.file_name), r.kind or "", STATUS_LABELS[r.status], str(r.rows_read),
+                      str(r.rows_loaded), str(r.rows_rejected), str(r.warning_count), _shown(r.message or ""))
     out.print(table)
     loaded = [r for r in results if r.status == "loaded"]
     out.print(
