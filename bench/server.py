@@ -60,7 +60,7 @@ def start(command: list[str], port: int) -> subprocess.Popen:
         try:
             requests.get(f"http://127.0.0.1:{port}/login", timeout=2)
             return process
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or still starting its workers
             time.sleep(0.3)
     process.kill()
     raise RuntimeError(f"the server did not start: {' '.join(command)}")
