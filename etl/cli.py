@@ -63,6 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--kind", choices=("roster", "visits", "contacts"))
 
+    p = command("watch", _watch, "load new or changed exports dropped into a folder, as they settle")
+    p.add_argument("folder", type=Path)
+    p.add_argument("--settle", type=float, default=3.0, help="seconds a file must stay unchanged (default 3)")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between looks at the folder (default 1)")
+
     p = command("metrics", _metrics, "monthly visit, daily contact and community-help rates per place")
     p.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
@@ -214,6 +219,29 @@ def _shown(text: str) -> str:
         except UnicodeDecodeError:
             text = raw.decode("gb18030", "replace")
     return escape(text)
+
+
+def _watch(args, settings: Settings, out: Console, err: Console) -> int:
+    from etl.watch import watch
+
+    if not args.folder.is_dir():
+        err.print(f"[bold red]错误[/]: 文件夹不存在: {_shown(str(args.folder))}", soft_wrap=True)
+        return 2
+
+    def report(result: FileResult) -> None:
+        stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        counts = (f"读取 {result.rows_read} 行, 导入 {result.rows_loaded} 行, 拒收 {result.rows_rejected} 行"
+                  if result.status == "loaded" else _shown(result.message or ""))
+        out.print(f"{stamp} {STATUS_LABELS[result.status]} {_shown(result.file_name)}: {counts}", soft_wrap=True)
+        out.file.flush()
+
+    err.print(f"正在监视 {_shown(str(args.folder))} (文件保持 {args.settle:g} 秒不变后导入; Ctrl+C 退出)",
+              soft_wrap=True)
+    try:
+        watch(args.folder, settings, report, settle=args.settle, interval=args.interval)
+    except KeyboardInterrupt:
+        err.print("已停止监视")
+    return 0
 
 
 def _print_results(results: list[FileResult], out: Console) -> None:
