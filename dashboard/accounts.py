@@ -29,6 +29,7 @@ PERMISSIONS = {
     "people": frozenset({"leader", "inspector", "staff", "admin"}),  # masked person lists on screen
     "export_people": frozenset({"inspector", "staff", "admin"}),  # work lists and check lists as files
     "unmask": frozenset({"staff"}),  # one person at a time, logged
+    "load": frozenset({"admin", "analyst", "staff"}),  # upload exports (staff: rows of their place only)
     "admin": frozenset({"admin"}),  # accounts, the audit log
 }
 MIN_PASSWORD_LENGTH = 10

@@ -12,7 +12,7 @@ import duckdb
 import flask
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html
 
-from dashboard import auth, context, queries, tables
+from dashboard import auth, context, queries, tables, uploads
 from dashboard.accounts import User
 from dashboard.auth import Security
 from dashboard.components import UNMASKABLE, make_message
@@ -25,7 +25,8 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PAGES = Path(__file__).resolve().parent / "pages"
 # (label, path, the permission the page needs beyond signing in)
 NAV = (("nav_overview", "/", None), ("nav_overdue", "/overdue", "people"), ("nav_risk", "/risk", None),
-       ("nav_reports", "/reports", None), ("nav_data", "/data", None), ("nav_audit", "/audit", "admin"))
+       ("nav_reports", "/reports", None), ("nav_data", "/data", None), ("nav_upload", "/upload", "load"),
+       ("nav_audit", "/audit", "admin"))
 
 DOWNLOAD_IMAGE = """
 function(clicks, filename) {
@@ -51,7 +52,9 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
     )
     app.server.config["CAREVISIT_WAREHOUSE"] = Warehouse(settings.db_path)
     app.server.config["CAREVISIT_CONFIG"] = settings.config
+    app.server.config["CAREVISIT_SETTINGS"] = settings
     auth.install(app.server, settings.db_path, security or Security(), local_user)
+    app.server.add_url_rule("/upload/files", "upload", uploads.upload_view, methods=["POST"])
     app.layout = html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         html.Div(id="navbar"),

@@ -35,7 +35,8 @@ log = logging.getLogger("carevisit.server")
 # Reachable without a session: the sign-in page and the static files it and Dash need (public code).
 PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/_favicon.ico")
 SIGN_IN_LIMIT = "10 per minute"  # per address, on top of the per-account lock-out
-LIMITS = {"export": parse("30 per minute"), "as_of": parse("20 per minute"), "unmask": parse("30 per hour")}
+LIMITS = {"export": parse("30 per minute"), "as_of": parse("20 per minute"), "unmask": parse("30 per hour"),
+          "upload": parse("20 per hour")}
 
 
 @dataclass(frozen=True)
