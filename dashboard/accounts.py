@@ -66,6 +66,10 @@ create trigger if not exists audit_log_no_update before update on audit_log
     begin select raise(abort, 'the audit log is append-only'); end;
 create trigger if not exists audit_log_no_delete before delete on audit_log
     begin select raise(abort, 'the audit log is append-only'); end;
+-- REPLACE deletes the old record without firing the delete trigger: an id may be written once only
+create trigger if not exists audit_log_no_replace before insert on audit_log
+    when new.id is not null and exists (select 1 from audit_log where id = new.id)
+    begin select raise(abort, 'the audit log is append-only'); end;
 """
 
 
@@ -178,6 +182,11 @@ class AccountStore:
             ).rowcount
         if not changed:
             raise AccountError(f"没有用户 {username}")
+
+    def end_sessions(self, username: str) -> None:
+        """Sign the account out everywhere: every session cookie issued so far stops working."""
+        with self._connect() as con:
+            con.execute("update users set generation = generation + 1 where username = ?", (username,))
 
     def set_disabled(self, username: str, disabled: bool = True) -> None:
         with self._connect() as con:
