@@ -103,26 +103,44 @@ def test_after_sign_out_the_old_cookie_opens_nothing(app, deps, store):
     assert status == 401, "a session cookie still works after signing out"
 
 
-@pytest.mark.parametrize("target", [
+EVIL_TARGETS = [
     "https://evil.example", "//evil.example", "/\\evil.example", "\\\\evil.example", "https:evil.example",
     "http:/evil.example", "javascript:alert(1)", "/%2F%2Fevil.example", "%2F%2Fevil.example",
-    "/\t/evil.example", " //evil.example", "///evil.example", "\x00//evil.example",
-])
-def test_sign_in_never_redirects_off_site(app, store, target):
-    client = new_client(app)
-    answer = sign_in(client, "q-staff", next_url=target)
-    assert answer.status_code == 302
-    location = answer.headers["Location"]
+    "/\t/evil.example", " //evil.example", "///evil.example", "\x00//evil.example", "/.//evil.example",
+]
+
+
+def assert_local(location: str) -> None:
     parts = urlsplit(location)
     assert parts.netloc in ("", "localhost"), location
     assert parts.scheme in ("", "http", "https") and not location.lstrip().startswith("//"), location
-    # what a browser would make of the Location header: backslashes and tabs are slashes / dropped
+    # what a browser would make of the Location header: backslashes count as slashes, tabs are dropped
     browser_view = location.replace("\\", "/").replace("\t", "").strip()
     assert not browser_view.startswith("//") and "evil.example" not in urlsplit(browser_view).netloc, location
 
 
-def test_sign_in_keeps_a_local_next(app, store):
+@pytest.mark.parametrize("target", ["https://evil.example", "//evil.example"])
+def test_signing_in_never_redirects_off_site(app, store, target):
+    answer = sign_in(new_client(app), "q-staff", next_url=target)
+    assert answer.status_code == 302
+    assert_local(answer.headers["Location"])
+
+
+@pytest.fixture(scope="module")
+def signed_in_browser(app, store):
     client = new_client(app)
-    answer = sign_in(client, "q-staff", next_url=f"/overdue?place={QUANYECHANG}")
+    assert sign_in(client, "q-analyst", next_url=f"/overdue?place={QUANYECHANG}").status_code == 302
+    return client
+
+
+@pytest.mark.parametrize("target", EVIL_TARGETS)
+def test_the_sign_in_page_of_a_signed_in_user_never_redirects_off_site(signed_in_browser, target):
+    answer = signed_in_browser.get("/login", query_string={"next": target})
+    assert answer.status_code == 302
+    assert_local(answer.headers["Location"])
+
+
+def test_sign_in_keeps_a_local_next(signed_in_browser):
+    answer = signed_in_browser.get("/login", query_string={"next": f"/overdue?place={QUANYECHANG}"})
     assert answer.status_code == 302
     assert answer.headers["Location"].endswith(f"/overdue?place={QUANYECHANG}")
