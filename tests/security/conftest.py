@@ -338,15 +338,16 @@ def dep_with_input(deps, component_id: str) -> dict:
     return next(d for d in deps.values() if any(i["id"] == component_id for i in d["inputs"]))
 
 
-def show_page(client, deps, path: str, search: str = "") -> tuple[int, str]:
+def show_page(client, deps, path: str, search: str = "", fresh_limits: bool = True) -> tuple[int, str]:
     """What the browser gets for a page: Dash's pages router called with the URL's path and query."""
     body = payload(router(deps), {"_pages_location.pathname": path, "_pages_location.search": search}, {})
-    return post_callback(client, body)
+    return post_callback(client, body, fresh_limits)
 
 
-def export(client, deps, spec, file_format: str = "xlsx", table_id: str = "attack-table") -> tuple[int, str]:
+def export(client, deps, spec, file_format: str = "xlsx", table_id: str = "attack-table",
+           fresh_limits: bool = True) -> tuple[int, str]:
     """Press a table's download button, with the spec stored beside the table."""
     body = payload(deps["table-file.data"],
                    {"table-download.n_clicks": 1, "__id__": {"table": table_id, "format": file_format}},
                    {"table-query.data": spec, "__id__": {"table": table_id}})
-    return post_callback(client, body)
+    return post_callback(client, body, fresh_limits)
