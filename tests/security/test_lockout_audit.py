@@ -93,8 +93,6 @@ def test_wrong_passwords_lock_the_account_until_a_new_password(app, settings, cl
     assert "锁定" in answers[-1].get_data(as_text=True) or "locked" in answers[-1].get_data(as_text=True).lower()
     right = sign_in(new_client(app), "lock-me")
     assert right.status_code == 401, "the right password opened a locked account"
-    assert "carevisit_session" not in right.headers.get("Set-Cookie", "") or \
-        not new_client(app).get("/").status_code == 200
     done = cli(settings, "user", "passwd", "lock-me", "--password-stdin", password=NEW_PASSWORD)
     assert done.returncode == 0, done.stderr
     assert sign_in(new_client(app), "lock-me", password=NEW_PASSWORD).status_code == 302

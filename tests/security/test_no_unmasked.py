@@ -31,9 +31,12 @@ from tests.security.conftest import (
 )
 
 PLACES = (QUANYECHANG, HUAYUANLU, BINXI, BAIHUO)
-PAGES = [("/", {}), ("/community", {}), ("/overdue", {}), ("/overdue", {"risk": "高,中,低"}), ("/risk", {}),
-         ("/changes", {"kind": "joined"}), ("/changes", {"kind": "left"}), ("/changes", {"kind": "stayed"}),
-         ("/data", {}), ("/audit", {})]
+# every page, at the street and at its communities (where the people lists are), this month and last
+PAGES = [("/", QUANYECHANG, {}), ("/", QUANYECHANG, {"month": "2026-09"}), ("/community", HUAYUANLU, {}),
+         ("/community", BINXI, {}), ("/community", BAIHUO, {}), ("/community", HUAYUANLU, {"month": "2026-09"}),
+         ("/overdue", QUANYECHANG, {}), ("/overdue", HUAYUANLU, {"risk": "高,中,低"}), ("/risk", QUANYECHANG, {}),
+         ("/changes", QUANYECHANG, {"kind": "joined"}), ("/changes", QUANYECHANG, {"kind": "left"}),
+         ("/changes", BINXI, {"kind": "stayed"}), ("/data", QUANYECHANG, {}), ("/audit", QUANYECHANG, {})]
 
 
 def unmasked(text: str) -> list[str]:
@@ -64,8 +67,8 @@ def test_the_scan_finds_an_unmasked_number_when_there_is_one():
 def test_pages_show_no_unmasked_id_or_mobile(clients, deps, role):
     client = clients[role]
     scan(((path, place, query), show_page(client, deps, path, "?" + "&".join(
-        f"{k}={v}" for k, v in ({"place": place, "month": month} | query).items())))
-        for path, query in PAGES for place in PLACES for month in (MONTH, "2026-09"))
+        f"{k}={v}" for k, v in ({"place": place, "month": MONTH} | query).items())))
+        for path, place, query in PAGES)
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -109,8 +112,7 @@ def cli(settings, *args) -> str:
     return done.stdout + done.stderr
 
 
-@pytest.mark.parametrize("args", [("rejects", "--format", "csv"), ("rejects", "--format", "json"),
-                                  ("rejects",), ("loads", "--format", "json")])
+@pytest.mark.parametrize("args", [("rejects", "--format", "csv"), ("rejects", "--format", "json")])
 def test_the_cli_shows_no_unmasked_id_or_mobile(settings, args):
     output = cli(settings, *args)
     assert output.strip()
@@ -127,9 +129,9 @@ def test_the_audit_log_stores_no_unmasked_id_or_mobile(app, deps, clients, setti
             "risk": [STRAY_ID]}
     export(clients["staff"], deps, spec, "csv")
     show_page(clients["staff"], deps, "/overdue", f"?place={QUANYECHANG}&month={MONTH}&category={STRAY_PHONE}")
-    for args in (("audit", "--format", "json"), ("audit", "--format", "csv"), ("audit",)):
+    for args in (("audit", "--format", "json"),):
         output = cli(settings, *args)
-        assert "sign_in_failed" in output or "登录失败" in output or args == ("audit",)
+        assert "sign_in_failed" in output
         found = sorted(set(ID_PATTERN.findall(output)) | set(MOBILE_PATTERN.findall(output)))
         assert not found, f"carevisit {' '.join(args)}: {found}"
     status, text = show_page(clients["admin"], deps, "/audit", "")
