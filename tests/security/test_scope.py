@@ -10,6 +10,7 @@ import pytest
 from dashboard import tables
 from tests.security.conftest import (
     BAIHUO,
+    BINXI,
     DISTRICT,
     HUAYUANLU,
     IN_SCOPE_PEOPLE,
@@ -350,3 +351,53 @@ def test_a_user_without_a_place_sees_nothing(app, deps):
         assert 400 <= status < 500 or not (MASKED_PERSON.search(shown) or "花园路" in shown), path
     status, text = export(client, deps, specs("people", HUAYUANLU), "csv")
     assert 400 <= status < 500, status
+
+
+# --- a community's staff member: the street and the sibling communities are outside --------------
+
+SIBLING_MARKERS = ("滨西", "百货大楼", BINXI, BAIHUO)
+
+
+def sibling_leaks(status: int, text: str) -> list[str]:
+    if 400 <= status < 500 and status != 429:
+        return []
+    if status != 200:
+        return [f"status {status}"]
+    shown = readable(text)
+    return [m for m in SIBLING_MARKERS + OTHER_STREET_MARKERS if m in shown]
+
+
+@pytest.fixture(scope="module")
+def community_staff(app, store):
+    from tests.security.conftest import signed_in
+    return signed_in(app, "c-staff")
+
+
+COMMUNITY_ATTACKS = [QUANYECHANG, BINXI, BAIHUO, DISTRICT, NANSHI, "12010100101", "120101001", "1201010010",
+                     f"{HUAYUANLU}%", "all"]
+
+
+def test_a_community_user_sees_their_community(community_staff, deps):
+    status, text = show_page(community_staff, deps, "/community", search(HUAYUANLU))
+    assert status == 200 and MASKED_PERSON.search(readable(text)) and not sibling_leaks(status, text)
+
+
+@pytest.mark.parametrize("path", PLACE_PAGES + ("/data",))
+def test_a_community_user_sees_nothing_of_the_street_or_its_other_communities(community_staff, deps, path):
+    failures = []
+    for place in COMMUNITY_ATTACKS:
+        status, text = show_page(community_staff, deps, path, search(place))
+        if found := sibling_leaks(status, text):
+            failures.append((place, found[:4]))
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("table", ["people", "changes", "rejects", "findings", "warnings", "unknown_values",
+                                   "loads", "snapshots", "freshness", "alerts"])
+def test_a_community_users_exports_hold_only_their_community(community_staff, deps, table):
+    failures = []
+    for place in COMMUNITY_ATTACKS[:4] + [None]:
+        status, text = export(community_staff, deps, specs(table, place), "csv")
+        if found := sibling_leaks(status, text):
+            failures.append((place, found[:4]))
+    assert not failures, failures
