@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import logging
+import re
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,9 +141,25 @@ def current() -> User | None:
 
 def audit(event: str, *, place: str | None = None, detail: dict | None = None, row_count: int | None = None,
           file_sha256: str | None = None) -> None:
-    """Record what the current user did (person-level views and exports, unmasking, refusals)."""
-    accounts().record(event, current(), place=place, detail=detail, row_count=row_count, file_sha256=file_sha256,
+    """Record what the current user did (person-level views and exports, unmasking, refusals). Values
+    that came from the browser are kept only when they are codes, months, dates or filter words."""
+    accounts().record(event, current(), place=auditable(place),
+                      detail={key: auditable(value) for key, value in (detail or {}).items()} or None,
+                      row_count=row_count, file_sha256=file_sha256,
                       remote_addr=flask.request.remote_addr if flask.has_request_context() else None)
+
+
+# What an audit record keeps of a value the browser sent: division codes, months, dates and the words of
+# the app's own filters; anything else (a phone number typed into a URL ...) is not written down.
+AUDITABLE = re.compile(r"^(all|\d{12}|\d{4}-\d{2}(-\d{2})?|[a-z_]{1,32}|[\u4e00-\u9fff]{1,12})$")
+
+
+def auditable(value):
+    if isinstance(value, list | tuple):
+        return [auditable(v) for v in value[:20]]
+    if value is None or isinstance(value, bool | int):
+        return value
+    return value if isinstance(value, str) and AUDITABLE.match(value) else "(无效值)"
 
 
 def throttle(kind: str) -> None:

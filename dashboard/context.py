@@ -60,8 +60,8 @@ def require(permission: str) -> None:
         raise auth.Forbidden(permission)
 
 
-def record_refusal(permission: str) -> None:
-    auth.audit("refused", detail={"permission": permission})
+def record_refusal(permission: str, place: str | None = None) -> None:
+    auth.audit("refused", place=place, detail={"permission": permission})
 
 
 class PageProblem(Exception):
@@ -106,7 +106,7 @@ def page_state(place: str | None, month: str | None, lang: str, as_of: str | Non
         return resolve(warehouse(), scope(), place, month, lang, as_of, on_recompute=lambda: auth.throttle("as_of"))
     except PageProblem as problem:
         if place and problem.color == "danger":  # a place that is not the user's: a refusal on record
-            record_refusal("place")
+            record_refusal("place", place)
         raise
 
 

@@ -166,8 +166,16 @@ def audit_table(wh: queries.Warehouse, scope: str, since: str | None, lang: str)
     frame = pd.DataFrame(auth.accounts().events(start), columns=["id", *AUDIT_COLUMNS])
     codes = set(queries.all_places(wh, scope)["code"]) | ({queries.ALL} if scope == queries.ALL else set())
     frame = frame[frame["user_place"].isin(codes) | (frame["user_place"].isna() & (scope == queries.ALL))]
+    # a code of a place beyond the admin's (what their users tried to open) is not theirs to read
+    beyond = re.compile(r"\d{12}")
+
+    def own(text):
+        return beyond.sub(lambda m: m.group(0) if m.group(0) in codes else "辖区外", text) \
+            if isinstance(text, str) else text
+
     frame = frame.assign(role=[t(f"role_{r}", lang) if isinstance(r, str) else "" for r in frame["role"]],
                          event=[t(f"event_{e}", lang) for e in frame["event"]],
+                         place=frame["place"].map(own), detail=frame["detail"].map(own),
                          file_sha256=frame["file_sha256"].fillna("").str[:12])
     return frame[list(AUDIT_COLUMNS)].reset_index(drop=True)
 
@@ -195,11 +203,16 @@ def _resolved(spec: dict, wh: queries.Warehouse, scope: str, lang: str,
               on_recompute: Callable[[], None] | None = None) -> context.PageState:
     """The spec's place, month and as-of date checked and resolved as the page does (the same
     recomputed month); a place outside the scope is refused."""
+    if not isinstance(spec.get("place"), str):  # a list of a page always names its place
+        raise TypeError("an export names its place")
     try:
-        return context.resolve(wh, scope, _text(spec.get("place")), _text(spec.get("month")), lang,
-                               _text(spec.get("as_of")), on_recompute)
+        state = context.resolve(wh, scope, spec["place"], _text(spec.get("month")), lang, _text(spec.get("as_of")),
+                                on_recompute)
     except context.PageProblem as problem:
         raise queries.OutOfScope(spec.get("place")) from problem
+    if spec.get("month") and state.month != spec["month"]:  # a page offers only months with data
+        raise ValueError("no such month")
+    return state
 
 
 def _text(value) -> str | None:
@@ -216,7 +229,7 @@ def headers(columns: tuple[str, ...], lang: str) -> list[tuple[str, str]]:
 # A cell a spreadsheet would read as a formula (=HYPERLINK(...) typed into a roster's name column) ...
 FORMULA_START = re.compile(r"^[=+\-@\t\r]")
 # ... except a number written with its sign, or a masked phone: values, and nothing can run in them
-NUMBER_LIKE = re.compile(r"^[+-]?[\d\s*().-]*$")
+NUMBER_LIKE = re.compile(r"^[+-]?[\d\s().-]*$")
 
 
 def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
