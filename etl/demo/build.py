@@ -28,12 +28,31 @@ from etl.demo.vocabulary import UNKNOWN_COMMUNITIES
 from etl.demo.writers import write_csv, write_xls, write_xlsx
 from etl.geography import reference_divisions
 
-DISTRICT_ELDERS = 130_000
-CITY_ELDERS = 3_000_000
 CITY_DISTRICTS = 25
 BAD_ROW_SHARE = 0.0015
 UNKNOWN_VALUE_SHARE = 0.0005
-SCALES = ("district", "city")
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How much a scale generates: elders, months ending at as_of, Heping's streets and the
+    communities that lag (all streets, and lagging communities drawn at random, when None)."""
+
+    elders: int
+    months: int = 12
+    street_codes: tuple[str, ...] | None = None
+    lagging: tuple[str, ...] | None = None
+
+
+SCALES = {
+    "district": Scale(130_000),  # Heping as DESIGN §7 sizes it
+    "city": Scale(3_000_000),  # 25 districts, one CSV style and one roster a year each
+    # Quick to build and load, for tests: three streets with every export format among them (小白楼
+    # xlsx, 五大道 gb18030 csv, 南营门 xls), the months a month-on-month view needs, and 泰来里 of
+    # 五大道 lagging as in the district demo.
+    "small": Scale(6_000, months=4, street_codes=("120101002000", "120101003000", "120101005000"),
+                   lagging=("120101003009",)),
+}
 
 
 @dataclass(frozen=True)
@@ -76,7 +95,8 @@ def _write_sheet(rng: np.random.Generator, sheet: Sheet, path: Path, fmt: str, s
 
 def _write_district(rng: np.random.Generator, out_dir: Path, places: Places,
                     calendar: Calendar, count: int, styles: list[Style] | None,
-                    share: float, district_index: int) -> tuple[list[_Written], pd.DataFrame]:
+                    share: float, district_index: int,
+                    lagging: np.ndarray | None = None) -> tuple[list[_Written], pd.DataFrame]:
     """Generate one district's people and records and write its files (per street, or whole);
     also what the warehouse should make of its rosters."""
     n_communities = len(places.community_names)
@@ -85,14 +105,14 @@ def _write_district(rng: np.random.Generator, out_dir: Path, places: Places,
         unit_of_community = np.zeros(n_communities, dtype=np.int64)
     else:
         unit_names = [str(name) for name in places.street_names]
-        unit_styles = [styles[s % len(styles)] for s in range(len(unit_names))]
+        unit_styles = styles
         unit_of_community = places.community_street
     snapshots = snapshot_days(calendar, unit_styles, monthly=styles is not None)
     events_from = int(snapshots[:, 0].max()) + 1 if styles is not None else None
 
     elders = make_elders(rng, places, calendar, count, events_from)
     staff = make_staff(rng, n_communities)
-    diligence = make_diligence(rng, n_communities, len(calendar.month_first))
+    diligence = make_diligence(rng, n_communities, len(calendar.month_first), lagging)
     elders["visitor"] = assign_visitors(rng, elders, staff)
     dest = elders["dest_community"].to_numpy()
     elders["dest_visitor"] = np.where(dest >= 0, assign_visitors(
@@ -164,34 +184,42 @@ def _write_district(rng: np.random.Generator, out_dir: Path, places: Places,
 def write_demo_exports(out_dir: Path, *, seed: int = 2024, scale: str = "district",
                        as_of: date | None = None, _elder_count: int | None = None,
                        _bad_row_share: float = BAD_ROW_SHARE) -> DemoExports:
-    """Write a district's (or a city's) year of synthetic exports into out_dir."""
+    """Write a district's (or a city's, or a few streets') year of synthetic exports into out_dir."""
+    if scale not in SCALES:
+        raise ValueError(f"scale must be one of {', '.join(SCALES)}, not {scale!r}")
+    size = SCALES[scale]
     as_of = as_of or date.today() - timedelta(days=1)
-    calendar = Calendar.ending(as_of)
+    calendar = Calendar.ending(as_of, size.months)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    if scale == "district":
-        divisions = reference_divisions()
-        districts = [district_places(divisions, divisions[divisions["level"] == "district"].iloc[0])]
-        counts = [_elder_count or DISTRICT_ELDERS]
-        styles = heping_styles()
-    elif scale == "city":
+    lagging = None
+    if scale == "city":
         from etl.geography import city_divisions
 
         divisions = city_divisions(district_count=CITY_DISTRICTS)
         rows = divisions[divisions["level"] == "district"].sort_values("code")
         districts = [district_places(divisions, row) for _, row in rows.iterrows()]
         weights = np.random.default_rng([seed, len(districts)]).gamma(6.0, size=len(districts))
-        counts = np.random.default_rng(seed).multinomial(_elder_count or CITY_ELDERS,
+        counts = np.random.default_rng(seed).multinomial(_elder_count or size.elders,
                                                          weights / weights.sum()).tolist()
         styles = None
     else:
-        raise ValueError(f"scale must be 'district' or 'city', not {scale!r}")
+        divisions = reference_divisions()
+        district = divisions[divisions["level"] == "district"].iloc[0]
+        everywhere = district_places(divisions, district)
+        places = district_places(divisions, district, size.street_codes)
+        districts, counts = [places], [_elder_count or size.elders]
+        # each street keeps its own style, whichever streets the scale covers
+        position = {code: i for i, code in enumerate(everywhere.street_codes)}
+        styles = [heping_styles()[position[code] % len(heping_styles())] for code in places.street_codes]
+        if size.lagging is not None:
+            lagging = np.flatnonzero(np.isin(places.community_codes, size.lagging))
     written: list[_Written] = []
     histories = []
     for index, (places, count) in enumerate(zip(districts, counts, strict=True)):
         rng = np.random.default_rng([seed, index])
         files, history = _write_district(rng, out_dir, places, calendar, int(count), styles,
-                                         _bad_row_share, index)
+                                         _bad_row_share, index, lagging)
         written += files
         histories.append(history)
     written.sort(key=lambda w: w.order)

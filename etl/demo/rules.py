@@ -20,6 +20,7 @@ _lock = threading.Lock()
 def _macros() -> duckdb.DuckDBPyConnection:
     """One in-memory connection with the macros, opened on first use (temp macros belong to it)."""
     con = duckdb.connect()
+    con.execute("set enable_progress_bar = false")
     prepare(con)
     return con
 
@@ -34,12 +35,12 @@ def _ask(query: str, values: Sequence) -> np.ndarray:
             result = con.execute(query).fetchnumpy()
         finally:
             con.unregister("arg")
-    return np.asarray(next(iter(result.values())), dtype=str)
+    return np.asarray(next(iter(result.values())), dtype=object)
 
 
 def id_check_characters(bodies: Sequence[str]) -> np.ndarray:
     """The GB 11643 check character of each 17-digit ID body (cv_id_check_digit)."""
-    return _ask("select cv_id_check_digit(v) from arg", bodies)
+    return _ask("select cv_id_check_digit(v) from arg", bodies).astype(str)
 
 
 @functools.cache
@@ -50,9 +51,16 @@ def check_character_cycle() -> str:
     return "".join(id_check_characters(bodies))
 
 
+def valid_ids(cells: Sequence[str]) -> np.ndarray:
+    """The valid 18-digit form of each ID cell (cv_id_normalize), None where cv_id_problem finds one."""
+    # normalised once in a subquery: each mention of a macro's parameter copies the whole expression
+    return _ask("select case when cv_id_problem(id18) is null then id18 end"
+                " from (select cv_id_normalize(v) as id18 from arg)", cells)
+
+
 def place_keys(names: Sequence[str]) -> np.ndarray:
     """The suffix-insensitive key of each street or community name (cv_place_key)."""
-    return _ask("select cv_place_key(v) from arg", names)
+    return _ask("select cv_place_key(v) from arg", names).astype(str)
 
 
 def risk_levels(categories: Sequence[Sequence[str]], has_open_problem: Sequence[bool] | None = None,

@@ -22,6 +22,8 @@ class Places:
     community_names: np.ndarray
     community_short: np.ndarray
     community_street: np.ndarray  # street index of each community
+    street_codes: np.ndarray
+    community_codes: np.ndarray
 
     @property
     def area_code(self) -> str:
@@ -190,4 +192,6 @@ def district_places(divisions: pd.DataFrame, district: pd.Series,
         community_names=communities["name"].to_numpy().astype(str),
         community_short=communities["short_name"].to_numpy().astype(str),
         community_street=communities["parent_code"].map(street_index).to_numpy().astype(np.int64),
+        street_codes=streets["code"].to_numpy().astype(str),
+        community_codes=communities["code"].to_numpy().astype(str),
     )

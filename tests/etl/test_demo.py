@@ -14,15 +14,13 @@ import pytest
 import python_calamine
 
 from etl.demo import UNKNOWN_VALUES, write_demo_exports
+from etl.demo.rules import place_keys, valid_ids
 from etl.geography import reference_divisions
 from tests.conftest import DEMO_AS_OF
 
 AS_OF = date(2026, 10, 20)
 BOM = b"\xef\xbb\xbf"
 MAPPINGS = Path(__file__).resolve().parents[2] / "etl" / "mappings"
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-PLACE_SUFFIX = re.compile(r"(街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区"
-                          r"|村民委员会|村委会|村)$")
 DAY = re.compile(r"(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?(?: \d{1,2}:\d{2}(?::\d{2})?)?")
 
 
@@ -90,22 +88,15 @@ def _table(path: Path) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
-def _id18(text: str) -> str | None:
-    """The valid 18-digit form of an ID cell (spaces, lowercase x and 15 digits allowed)."""
-    s = re.sub(r"\s+", "", text).upper()
-    if re.fullmatch(r"\d{15}", s):
-        s = _with_check(s[:6] + "19" + s[6:15])
-    if not re.fullmatch(r"\d{17}[\dX]", s):
-        return None
-    try:
-        born = date(int(s[6:10]), int(s[10:12]), int(s[12:14]))
-    except ValueError:
-        return None
-    return s if _with_check(s[:17]) == s and born <= date.today() else None
+def _id18(cells: pd.Series) -> pd.Series:
+    """The valid 18-digit form of each ID cell (spaces, lowercase x and 15 digits allowed), as the
+    macros check it; None where it is unusable."""
+    return pd.Series(valid_ids(cells.tolist()), index=cells.index, dtype=object)
 
 
-def _with_check(body: str) -> str:
-    return body + "10X98765432"[sum(int(d) * w for d, w in zip(body, ID_WEIGHTS, strict=True)) % 11]
+def _place_key(names: pd.Series) -> pd.Series:
+    """Street or community names without their suffix (cv_place_key)."""
+    return pd.Series(place_keys(names.tolist()), index=names.index, dtype=object)
 
 
 def _day(text: str) -> date | None:
@@ -121,15 +112,15 @@ def _day(text: str) -> date | None:
 
 
 def _place_keys(divisions: pd.DataFrame) -> set[str]:
-    return {PLACE_SUFFIX.sub("", name) for name in (*divisions["name"], *divisions["short_name"])}
+    return set(place_keys([*divisions["name"], *divisions["short_name"]]))
 
 
 def _reject_mask(path: Path, frame: pd.DataFrame, places: set[str]) -> pd.Series:
     bad = pd.Series(False, index=frame.index)
     if "id_number" in frame:
-        bad |= frame["id_number"].map(_id18).isna()
+        bad |= _id18(frame["id_number"]).isna()
     if _kind_of(path) == "roster":
-        bad |= ~frame["community"].map(lambda c: PLACE_SUFFIX.sub("", c) in places)
+        bad |= ~_place_key(frame["community"]).isin(places)
     if _kind_of(path) == "visits":
         methods = _synonyms("method")
         bad |= frame["visit_date"].map(_day).isna()
@@ -172,7 +163,7 @@ def _marked(roster: pd.DataFrame, category: str | None = None) -> pd.Series:
 def _special(roster: pd.DataFrame, as_of: date) -> pd.Series:
     """Special-difficulty per DESIGN §4: a category in the category cell, or 80+ (the living
     arrangement and disability columns are attributes, never categories)."""
-    aged = roster["id_number"].map(lambda s: _age(_id18(s), as_of) >= 80)
+    aged = _id18(roster["id_number"]).map(lambda s: _age(s, as_of) >= 80)
     return _marked(roster) | aged
 
 
@@ -193,7 +184,7 @@ def _good_roster_rows(exports, paths: list[Path], divisions: pd.DataFrame) -> pd
     for path in paths:
         frame = _table(path)
         frame = frame[~_reject_mask(path, frame, places)].assign(file=path.name)
-        frames.append(frame.assign(id18=frame["id_number"].map(_id18)))
+        frames.append(frame.assign(id18=_id18(frame["id_number"])))
     return pd.concat(frames, ignore_index=True)
 
 
@@ -207,9 +198,9 @@ def small(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def district(demo_build):
-    """The full district's exports: the very files the session's demo warehouse was loaded from."""
-    return demo_build[1]
+def district(tmp_path_factory):
+    """The full district's exports (DESIGN §7: about 130,000 elders, 0.7 M visits), written, not loaded."""
+    return write_demo_exports(tmp_path_factory.mktemp("district"), as_of=DEMO_AS_OF)
 
 
 @pytest.fixture(scope="module")
@@ -370,13 +361,13 @@ def test_without_bad_rows_every_id_passes_its_check_digit(tmp_path, divisions):
     for path in exports.files:
         frame = _table(path)
         if "id_number" in frame:
-            assert frame["id_number"].map(_id18).notna().all(), path.name
+            assert _id18(frame["id_number"]).notna().all(), path.name
     assert set(_counted_rejects(exports, divisions).values()) == {0}
 
 
 def test_ids_agree_with_sex_and_mostly_with_birth_date(small, divisions):
     roster = _good_rows(small, "roster", divisions)
-    ids = roster["id_number"].map(_id18)
+    ids = _id18(roster["id_number"])
     assert ((ids.str[16].astype(int) % 2 == 1) == (roster["sex"] == "男")).all()
     written = roster["birth_date"].map(lambda s: _day(s.split(" ")[0]) or _day(s))
     from_id = ids.map(lambda s: date(int(s[6:10]), int(s[10:12]), int(s[12:14])))
@@ -510,7 +501,7 @@ def test_district_history_has_every_kind_of_change(district):
 def small_rosters(small, divisions):
     return _good_roster_rows(small, _rosters(small), divisions).assign(
         status_value=lambda f: f["status"].map(_synonyms("status")),
-        street_key=lambda f: f["street"].str.replace(PLACE_SUFFIX, "", regex=True),
+        street_key=lambda f: _place_key(f["street"]),
         reported=lambda f: f["file"].map(small.report_dates))
 
 
@@ -629,7 +620,7 @@ def test_district_visits_most_special_elders_and_two_or_three_communities_lag(
                   & (day >= september) & (day < october)]
 
     def elder_key(frame: pd.DataFrame) -> pd.Series:  # names are unique within a community
-        return frame["community"].str.replace(PLACE_SUFFIX, "", regex=True) + "/" + frame["name"]
+        return _place_key(frame["community"]) + "/" + frame["name"]
 
     visited = elder_key(eligible).isin(set(elder_key(home)))
     by_community = visited.groupby(elder_key(eligible).str.split("/").str[0]).mean()
