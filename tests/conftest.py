@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
 
 import duckdb
 import pytest
@@ -141,6 +142,17 @@ def demo_build(tmp_path_factory):
 @pytest.fixture(scope="session")
 def demo_settings(demo_build):
     return demo_build[0]
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked slow write the full district demo (DESIGN §7 sizes): they run in CI, with
+    CAREVISIT_FULL_DEMO=1 or with -m slow; a local run skips them and says so."""
+    if os.environ.get("CI") or os.environ.get("CAREVISIT_FULL_DEMO") or config.option.markexpr == "slow":
+        return
+    skip = pytest.mark.skip(reason="writes the full district demo: runs in CI, with CAREVISIT_FULL_DEMO=1 or -m slow")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 def new_mart_warehouse(con: duckdb.DuckDBPyConnection, config_text: str | None = None) -> MartWarehouse:
