@@ -8,6 +8,7 @@ import re
 from datetime import date
 from pathlib import Path
 
+import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
@@ -115,10 +116,24 @@ def _place_keys(divisions: pd.DataFrame) -> frozenset[str]:
     return frozenset(place_keys([*divisions["name"], *divisions["short_name"]]))
 
 
-@functools.cache
+_IDS: dict[Path, pd.Series] = {}
+
+
 def _ids(path: Path) -> pd.Series:
     """The valid 18-digit form of each row's ID number (None where unusable)."""
-    return _id18(_table(path)["id_number"])
+    if path not in _IDS:
+        _read_ids([path])
+    return _IDS[path]
+
+
+def _read_ids(paths: list[Path]) -> None:
+    """The IDs of many files checked in one query: planning the macros costs more than the rows."""
+    todo = [p for p in paths if p not in _IDS and "id_number" in _table(p)]
+    if todo:
+        checked = _id18(pd.concat([_table(p)["id_number"] for p in todo], ignore_index=True))
+        ends = np.cumsum([len(_table(p)) for p in todo])
+        for path, end in zip(todo, ends, strict=True):
+            _IDS[path] = checked.iloc[end - len(_table(path)):end].set_axis(_table(path).index)
 
 
 @functools.cache
@@ -142,11 +157,13 @@ def _reject_mask(path: Path, places: frozenset[str]) -> pd.Series:
 
 def _counted_rejects(exports, divisions: pd.DataFrame) -> dict[str, int]:
     places = _place_keys(divisions)
+    _read_ids(exports.files)
     return {p.name: int(_reject_mask(p, places).sum()) for p in exports.files}
 
 
 def _good_rows(exports, kind: str, divisions: pd.DataFrame) -> pd.DataFrame:
     places = _place_keys(divisions)
+    _read_ids([path for path in exports.files if _kind_of(path) == kind])
     frames = []
     for path in exports.files:
         if _kind_of(path) == kind:
@@ -188,6 +205,7 @@ def _latest_rosters(exports) -> list[Path]:
 
 def _good_roster_rows(exports, paths: list[Path], divisions: pd.DataFrame) -> pd.DataFrame:
     places = _place_keys(divisions)
+    _read_ids(paths)
     frames = []
     for path in paths:
         good = ~_reject_mask(path, places)
