@@ -35,6 +35,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from dashboard import queries
 from dashboard.accounts import User
 from dashboard.app import create_app
+from etl.demo.rules import risk_levels
 from etl.settings import Config, Settings, default_config_text, parse_config
 
 log = logging.getLogger("bench.dashboard")
@@ -348,8 +349,8 @@ BASELINE_NOTE = (
     "also keeps each ID's last-loaded roster row (simplified: the warehouse takes each street's latest snapshot), "
     "derives category flags and gives ID-less visits their elder by name + community. Per request: month "
     "eligibility, home visits and group-bys per child place (月探访率 上门 only: no trend, other rates, categories, "
-    "shapes or figures), or the work list with last visits, risk rules, due dates, masking and order. Compute "
-    "only: no HTTP, no JSON, no components, which flatters it.")
+    "shapes or figures), or the work list with last visits, risk rules (asked of DuckDB, as the warehouse's rule), "
+    "due dates, masking and order. Compute only: no HTTP, no JSON, no components, which flatters it.")
 
 
 @dataclass(frozen=True)
@@ -467,17 +468,13 @@ def last_visits(raw: Raw, ids: pd.Series) -> pd.DataFrame:
 
 
 def derived_risk(people: pd.DataFrame, config: Config) -> pd.Series:
-    """The roster's level, else the configured rules (高 before 中), else 低."""
-    def flag(category: str) -> pd.Series:
-        return people["is_aged"] if category == "高龄" else people.get(f"is_{category}", False)
-
-    def any_rule(level: str) -> pd.Series:
-        rules = [np.logical_and.reduce([flag(c) for c in rule]) for lvl, rule in config.risk_rules if lvl == level]
-        return pd.Series(np.logical_or.reduce(rules), index=people.index)
-
-    high = any_rule("高") | (config.high_on_open_problem & people["last_visit_outcome"].isin(OPEN_PROBLEM))
-    rule_level = pd.Series(np.select([high, any_rule("中")], ["高", "中"], "低"), index=people.index)
-    return people["risk_level"].fillna(rule_level)
+    """The roster's level, else the configured rules (高 before 中) and an open problem, else 低: the
+    warehouse's rule, asked of DuckDB (etl.demo.rules) rather than written again in pandas."""
+    categories = [[*(c if isinstance(c, list | np.ndarray) else []), *(["高龄"] if aged else [])]
+                  for c, aged in zip(people["categories"], people["is_aged"], strict=True)]
+    open_problem = people["last_visit_outcome"].isin(OPEN_PROBLEM).to_numpy()
+    derived = pd.Series(risk_levels(categories, open_problem, config), index=people.index)
+    return people["risk_level"].fillna(derived)
 
 
 def mask(values: pd.Series, keep_start: int, keep_end: int) -> pd.Series:
