@@ -89,7 +89,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("demo", _demo, "write synthetic demo exports for Heping and load them")
     p.add_argument("--seed", type=int, default=2024)
-    p.add_argument("--scale", choices=("district", "city"), default="district")
+    p.add_argument("--scale", choices=("small", "district", "city"), default="district",
+                   help="small: three streets, four months, for a quick look")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="last day of demo data (default: yesterday)")
     p.add_argument("--out", type=Path, help="folder for the exports (default: beside the warehouse)")
 
