@@ -1,0 +1,131 @@
+"""POST /upload/files as an attacker and as a clerk would send it: real sign-in, real files, real loads."""
+
+import io
+import json
+import os
+import re
+import stat
+import zipfile
+
+import duckdb
+import pytest
+
+from dashboard.accounts import AccountStore, accounts_path
+from dashboard.app import create_app
+from dashboard.uploads import uploads_dir
+from etl.ingest import ingest
+from etl.settings import Settings, default_config_text, parse_config
+from tests.conftest import make_id
+from tests.etl.exports import ROSTER_HEADER, roster_row, write_csv
+
+PASSWORD = "a long enough password"
+QUANYECHANG = "120101001000"
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("uploads")
+    seed = write_csv(folder / "seed.csv", [ROSTER_HEADER, roster_row(1, make_id("19400101", 1))])
+    settings = Settings(db_path=folder / "w.duckdb", config=parse_config(default_config_text()))
+    ingest([seed], settings)
+    store = AccountStore(accounts_path(settings.db_path))
+    for role in ("staff", "leader", "analyst"):
+        store.add(f"u-{role}", role, QUANYECHANG if role == "staff" else "120101000000", PASSWORD)
+    return create_app(settings)
+
+
+def signed_in(app, role: str):
+    client = app.server.test_client()
+    form = client.get("/login").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    assert client.post("/login", data={"csrf_token": token, "username": f"u-{role}", "password": PASSWORD}
+                       ).status_code == 302
+    return client, upload_token(client)
+
+
+def upload_token(client) -> str | None:
+    """The form token the 导入 page hands the browser (a new session has a new one), as Dash renders it."""
+    answer = client.post("/_dash-update-component", json={
+        "output": ".._pages_content.children..._pages_store.data..",
+        "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
+        "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/upload"},
+                   {"id": "_pages_location", "property": "search", "value": ""}],
+        "changedPropIds": ["_pages_location.pathname"], "state": []})
+    found = re.search(r'"id":\s*"upload-token",\s*"data":\s*"([^"]+)"', answer.get_data(as_text=True))
+    return found.group(1) if found else None
+
+
+def csv_bytes(rows: list[list[str]]) -> bytes:
+    return "\n".join(",".join(row) for row in rows).encode("utf-8")
+
+
+def send(client, token: str | None, files: list[tuple[str, bytes]]):
+    data = {"files": [(io.BytesIO(content), name) for name, content in files]}
+    if token is not None:
+        data["csrf_token"] = token
+    answer = client.post("/upload/files", data=data, content_type="multipart/form-data",
+                         headers={"Accept": "application/json"})
+    return answer
+
+
+def results(app, answer) -> dict:
+    batch = answer.get_json()["next"].split("batch=")[1]
+    folder = uploads_dir(app.server.config["CAREVISIT_SETTINGS"].db_path) / batch
+    return json.loads((folder / "results.json").read_text(encoding="utf-8")), folder
+
+
+def test_a_staff_upload_loads_their_rows_keeps_the_files_private_and_is_audited(app):
+    client, token = signed_in(app, "staff")
+    mine, theirs = make_id("19410101", 2), make_id("19420101", 3)
+    roster = csv_bytes([ROSTER_HEADER, roster_row(1, mine, name="甲"),
+                        roster_row(2, theirs, name="乙", community="庆有西里", street="南市街道")])
+    answer = send(client, token, [("劝业场底册.csv", roster)])
+    record, folder = results(app, answer)
+    assert [(r["file_name"], r["status"], r["rows_loaded"], r["rows_rejected"]) for r in record["results"]] == [
+        ("劝业场底册.csv", "loaded", 1, 1)]
+    assert stat.S_IMODE(os.stat(folder / "劝业场底册.csv").st_mode) == 0o600
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    with duckdb.connect(str(app.server.config["CAREVISIT_SETTINGS"].db_path), read_only=True) as con:
+        reason = con.execute("select reason from rejects where file_name = '劝业场底册.csv'").fetchall()
+    assert reason == [("不属于您的辖区 (劝业场街道), 未导入",)]
+    events = AccountStore(accounts_path(app.server.config["CAREVISIT_SETTINGS"].db_path)).events()
+    upload = next(e for e in events if e["event"] == "upload")
+    assert upload["username"] == "u-staff" and upload["row_count"] == 1 and len(upload["file_sha256"]) == 64
+
+
+def test_roles_that_may_not_load_are_refused_and_a_missing_token_sends_nothing(app):
+    client, token = signed_in(app, "leader")
+    assert send(client, token, [("x.csv", b"a,b\n")]).status_code == 403
+    client, token = signed_in(app, "staff")
+    assert send(client, None, [("x.csv", b"a,b\n")]).get_json() == {"next": "/upload?problem=expired"}
+    anonymous = app.server.test_client()
+    assert anonymous.post("/upload/files", data={}).status_code == 401
+
+
+def zip_of(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression) as bundle:
+        for name, content in members.items():
+            bundle.writestr(name, content)
+    return buffer.getvalue()
+
+
+def test_a_zip_is_opened_member_by_member_without_its_paths(app):
+    client, token = signed_in(app, "staff")
+    roster = csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19430101", 4), name="丙")])
+    bundle = zip_of({"../../逃出去.csv": roster, "__MACOSX/._x.csv": b"junk", "说明.docx": b"not an export"})
+    record, folder = results(app, send(client, token, [("各社区.zip", bundle)]))
+    assert [r["file_name"] for r in record["results"]] == ["逃出去.csv"]
+    assert (folder / "逃出去.csv").exists() and not (folder.parent.parent / "逃出去.csv").exists()
+
+
+def test_hostile_uploads_are_refused_with_a_reason(app):
+    client, token = signed_in(app, "staff")
+    bomb = zip_of({"大.csv": b"0" * (20 * 1024 * 1024)})  # 20 MB of one byte: a compression ratio of ~1000
+    record, folder = results(app, send(client, token, [("炸弹.zip", bomb), ("程序.exe", b"MZ"),
+                                                       ("坏.zip", b"PK\x03\x04 not really")]))
+    assert record["results"] == []
+    assert any("压缩比过高" in r for r in record["refused"])
+    assert any("只能上传" in r for r in record["refused"])
+    assert any("无法打开" in r for r in record["refused"])
+    assert not (folder / "大.csv").exists()  # refused before a byte of it was written
