@@ -143,7 +143,7 @@ def audit(event: str, *, place: str | None = None, detail: dict | None = None, r
           file_sha256: str | None = None) -> None:
     """Record what the current user did (person-level views and exports, unmasking, refusals). Values
     that came from the browser are kept only when they are codes, months, dates or filter words."""
-    accounts().record(event, current(), place=auditable(place),
+    accounts().record(event, current(), place=auditable(place) if isinstance(place, str | None) else "(无效值)",
                       detail={key: auditable(value) for key, value in (detail or {}).items()} or None,
                       row_count=row_count, file_sha256=file_sha256,
                       remote_addr=flask.request.remote_addr if flask.has_request_context() else None)

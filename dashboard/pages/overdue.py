@@ -34,7 +34,7 @@ def layout(place: str | None = None, month: str | None = None, category: str | N
         return make_no_people(lang)
     wh, scope, target, month = state.wh, state.scope, state.target, state.month
     risks = tuple(r for r in (risk or "").split(",") if r in RISK_LEVELS)
-    category = None if category in (None, "", ALL_CATEGORIES) else category
+    category = category if isinstance(category, str) and category not in ("", ALL_CATEGORIES) else None
     people = queries.people(wh, target, month, scope, work_list=True, category=category, risk=risks)
     context.record_view("work_list", target.code, len(people), month=month, as_of=state.chosen_as_of,
                         category=category, risk=list(risks))
