@@ -17,7 +17,8 @@ import pyarrow.compute as pc
 from etl import mappings
 from etl.readers import RawSheet, ReadError, read_export, release
 from etl.settings import Settings
-from etl.warehouse import WriteSession, first_row, open_for_writing, scalar, sql
+from etl.sqlfiles import first_row, scalar, sql
+from etl.warehouse import WriteSession, open_for_writing
 
 # Columns a file of each kind cannot do without (any one alias of each group).
 REQUIRED = {

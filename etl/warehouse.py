@@ -8,7 +8,6 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -17,6 +16,7 @@ import pandas as pd
 from etl import geography
 from etl.mappings import NEGATION, value_keywords, value_synonyms
 from etl.settings import Config
+from etl.sqlfiles import prepare, scalar, sql
 
 # Built in this order after every load; views are cheap to keep, tables are what readers query.
 MARTS: tuple[tuple[str, str], ...] = (
@@ -57,26 +57,6 @@ CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_mo
 
 class WarehouseError(Exception):
     """A load that cannot complete; the warehouse is left as it was."""
-
-
-def sql(name: str) -> str:
-    """The text of etl/sql/<name>.sql."""
-    return resources.files("etl").joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
-
-
-def first_row(con: duckdb.DuckDBPyConnection, query: str, params=None) -> tuple | None:
-    """The first row of a query, with the result fully consumed (DuckDB 2 requires it)."""
-    rows = con.execute(query, params).fetchall()
-    return rows[0] if rows else None
-
-
-def scalar(con: duckdb.DuckDBPyConnection, query: str, params=None):
-    return first_row(con, query, params)[0]
-
-
-def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the session's macros; every connection needs them."""
-    con.execute(sql("macros"))
 
 
 def temporary_path(db_path: Path) -> Path:
