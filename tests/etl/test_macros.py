@@ -119,6 +119,15 @@ def test_place_names_match_without_their_suffix(con, text, key):
 
 
 @pytest.mark.parametrize(
+    ("name", "level", "short_name"),
+    [("和平区", "district", "和平"), ("劝业场街道", "street", "劝业场"), ("滨西社区居委会", "community", "滨西"),
+     ("社区", "community", "社区"), ("区", "district", "区")],
+)
+def test_a_division_is_shown_without_its_suffix(con, name, level, short_name):
+    assert con.execute("select cv_short_name(?, ?)", [name, level]).fetchall()[0][0] == short_name
+
+
+@pytest.mark.parametrize(
     ("expression", "value", "masked"),
     [("cv_mask_name(?)", "张三丰", "张**"), ("cv_mask_id(?)", "120101195001011234", "1201**********1234"),
      ("cv_mask_phone(?)", "13812345678", "138****5678")],
