@@ -8,8 +8,8 @@ import duckdb
 import pandas as pd
 
 from etl import mappings
+from etl.build import build_month
 from etl.sqlfiles import first_row, scalar, sql
-from etl.warehouse import build_month
 
 LEVELS = ("district", "street", "community")
 METRIC_COLUMNS = (
