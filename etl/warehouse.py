@@ -186,12 +186,19 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
 
 def write_divisions(con: duckdb.DuckDBPyConnection, divisions: pd.DataFrame, aliases: pd.DataFrame) -> None:
     """Replace the geography with `divisions` (and their aliases) and schematic shapes for them."""
-    shapes = geography.schematic_shapes(divisions)
-    for table, frame in (("divisions", divisions), ("division_aliases", aliases), ("division_shapes", shapes)):
-        con.register("incoming", frame)
-        con.execute(f"delete from {table}")
-        con.execute(f"insert into {table} by name select * from incoming")
-        con.unregister("incoming")
+    con.register("incoming_divisions", divisions)
+    con.register("incoming_aliases", aliases)
+    con.register("incoming_shapes", geography.schematic_shapes(divisions))
+    try:
+        con.execute("""delete from divisions;
+            insert into divisions by name select * from incoming_divisions;
+            delete from division_aliases;
+            insert into division_aliases by name select * from incoming_aliases;
+            delete from division_shapes;
+            insert into division_shapes by name select * from incoming_shapes""")
+    finally:
+        for name in ("incoming_divisions", "incoming_aliases", "incoming_shapes"):
+            con.unregister(name)
     _write_place_keys(con)
 
 
