@@ -111,3 +111,33 @@ def test_a_repeated_visit_is_rejected_naming_the_first_row(con):
 def test_visits_differing_in_method_or_time_are_no_repeats(con):
     rows = staged(con, "visits", visit(), visit(method="电话"), visit(visit_date="2026-10-05 15:00"))
     assert [row["reject_reason"] for row in rows] == [None, None, None]
+
+
+# --- moved from test_ingest.py: the same rules, on literal rows instead of files ------------------
+
+
+@pytest.mark.parametrize(
+    ("method", "outcome", "reason"),
+    [("托人带话", "正常", "未知的探访方式: 托人带话"), ("", "正常", "探访方式为空")],
+)
+def test_visit_values_outside_the_vocabulary_are_rejected(con, method, outcome, reason):
+    rows = staged(con, "visits", visit(method=method, outcome=outcome))
+    assert [(row["row_number"], row["reject_reason"]) for row in rows] == [(2, reason)]
+
+
+def test_a_phone_number_typed_in_any_column_is_masked_in_the_warning(con):
+    [row] = staged(con, "roster", roster(status="13812345678", consent=f"问{ALICE}"))
+    warnings = [(w["value"], w["message"]) for w in sorted(row["warnings"], key=lambda w: w["field"])]
+    masked_id = f"问{ALICE[:4]}**********{ALICE[-4:]}"
+    assert warnings == [(masked_id, f"未知的探访意愿: {masked_id}"), ("138****5678", "未知的在册状态: 138****5678")]
+
+
+@pytest.mark.parametrize(
+    ("birth", "warned"),
+    [("1940.01", False), ("1940-01", False), ("1940年01月", False), ("194001", False), ("1940", False),
+     ("1940-01-01", False), ("1941.01", True), ("1940.02", True), ("不详", True)],
+)
+def test_a_birth_year_month_agreeing_with_the_id_does_not_warn(con, birth, warned):
+    [row] = staged(con, "roster", roster(birth_date=birth))
+    assert row["reject_reason"] is None
+    assert any(w["field"] == "birth_date" for w in row["warnings"]) is warned
