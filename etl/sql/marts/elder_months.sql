@@ -127,7 +127,7 @@ home_visits as (
 ),
 
 successful_visits as (
-    select elder_id, visit_date, visit_at, method, outcome, is_problem_found from visits where is_successful
+    select elder_id, visit_date, visit_at, method, outcome from visits where is_successful
 ),
 
 with_last_visits as (
@@ -139,7 +139,7 @@ with_last_visits as (
         sv.visit_date as last_visit_date,
         sv.method as last_visit_method,
         sv.outcome as last_visit_outcome,
-        coalesce(sv.is_problem_found, false) as has_open_problem
+        coalesce(cv_problem_found(sv.outcome), false) as has_open_problem
     from elder_frame ef
     left join month_visits mv using (elder_id, month_start)
     asof left join home_visits hv on hv.elder_id = ef.elder_id and hv.visit_date <= ef.as_of

@@ -9,8 +9,6 @@ with final as (
         v.outcome,
         v.outcome in ('正常', '发现问题', '紧急') as is_successful,  -- 未遇, 拒访 and 未知 never qualify
         v.method = '上门' and is_successful as is_home_visit,
-        -- a problem or an emergency found: open until a later successful visit finds none (elder_months)
-        v.outcome in ('发现问题', '紧急') as is_problem_found,
         v.visitor_name,
         v.visitor_role,
         v.findings,
