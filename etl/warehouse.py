@@ -18,6 +18,7 @@ from etl.build import build_marts, run_checks
 from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
 from etl.mappings import NEGATION, value_keywords, value_synonyms
 from etl.settings import Config
+from etl.sqlfiles import first_row as first_row  # re-exported: etl/reports.py (on main) imports it from here
 from etl.sqlfiles import prepare, scalar, sql
 
 # Raised when stored rows change meaning; _upgrade converts warehouses written before.
