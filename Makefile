@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	@[ -f $(DB) ] || $(BIN)/carevisit demo --db $(DB)
-	$(BIN)/carevisit serve --db $(DB) --host $(HOST) --port $(PORT)
+	$(BIN)/carevisit serve --db $(DB) --host $(HOST) --port $(PORT) --no-auth
 
 test: $(STAMP)
 	$(BIN)/ruff check dashboard etl tests bench

@@ -33,6 +33,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from dashboard import queries
+from dashboard.accounts import User
 from dashboard.app import create_app
 from etl.settings import Config, Settings, default_config_text, parse_config
 
@@ -73,7 +74,7 @@ class Served:
 def serve(db_path: Path) -> Served:
     """The real app in a daemon thread on a free loopback port, like tests/browser/conftest.py."""
     settings = Settings(db_path=db_path, config=parse_config(default_config_text()))
-    server = make_server("127.0.0.1", 0, create_app(settings).server, threaded=True,
+    server = make_server("127.0.0.1", 0, create_app(settings, User("bench", "admin", "all")).server, threaded=True,
                          request_handler=QuietHandler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -14,6 +14,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from playwright.sync_api import sync_playwright  # noqa: E402 - after the path fix above
 from werkzeug.serving import make_server  # noqa: E402
 
+from dashboard.accounts import User  # noqa: E402
 from dashboard.app import create_app  # noqa: E402
 from etl.settings import load_settings  # noqa: E402
 
@@ -42,7 +43,8 @@ def main() -> None:
     parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    server = make_server("127.0.0.1", 0, create_app(load_settings(args.db)).server, threaded=True)
+    app = create_app(load_settings(args.db), User("本机", "admin", "all"))
+    server = make_server("127.0.0.1", 0, app.server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}"
     with sync_playwright() as playwright:

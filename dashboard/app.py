@@ -2,23 +2,30 @@
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
 import dash
 import dash_bootstrap_components as dbc
+import duckdb
+import flask
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html
 
-from dashboard import context, tables
+from dashboard import auth, context, queries, tables
+from dashboard.accounts import User
+from dashboard.auth import Security
+from dashboard.components import UNMASKABLE, make_message
 from dashboard.i18n import t
-from dashboard.queries import ALL as ALL_PLACES
 from dashboard.queries import Warehouse
 from dashboard.urls import carried, href, parse
 from etl.settings import Settings
 
 ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PAGES = Path(__file__).resolve().parent / "pages"
-NAV = (("nav_overview", "/"), ("nav_overdue", "/overdue"), ("nav_risk", "/risk"), ("nav_data", "/data"))
+# (label, path, the permission the page needs beyond signing in)
+NAV = (("nav_overview", "/", None), ("nav_overdue", "/overdue", "people"), ("nav_risk", "/risk", None),
+       ("nav_reports", "/reports", None), ("nav_data", "/data", None), ("nav_audit", "/audit", "admin"))
 
 DOWNLOAD_IMAGE = """
 function(clicks, filename) {
@@ -32,30 +39,27 @@ function(clicks, filename) {
 """
 
 
-def create_app(settings: Settings, scope: str = ALL_PLACES) -> Dash:
+def create_app(settings: Settings, local_user: User | None = None, security: Security | None = None) -> Dash:
+    """The dashboard. Users sign in with their accounts; with `local_user`, every request is that user's
+    (single-user local mode: `carevisit serve --no-auth`, loopback only, and the tests)."""
     app = Dash(
         __name__, use_pages=True, pages_folder=str(PAGES), assets_folder=str(ASSETS), title="探访关爱看板",
         update_title=None, serve_locally=True,
+        # Every page's callbacks are registered at once, and their components exist only on their page.
+        # (It also keeps Dash from calling every page's layout, unasked, on the first request.)
+        suppress_callback_exceptions=True,
     )
     app.server.config["CAREVISIT_WAREHOUSE"] = Warehouse(settings.db_path)
-    app.server.config["CAREVISIT_SCOPE"] = scope
+    app.server.config["CAREVISIT_CONFIG"] = settings.config
+    auth.install(app.server, settings.db_path, security or Security(), local_user)
     app.layout = html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         html.Div(id="navbar"),
         dbc.Container(dash.page_container, fluid=True, className="page"),
         dcc.Download(id="table-file"),
+        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(t("unmask_title"))), dbc.ModalBody(id="unmask-body")],
+                  id="unmask-modal", is_open=False),
     ])
-    # Callbacks of every page are registered at once; their components exist only on their page.
-    # Dash builds a validation layout on the first request from each page's layout(), which lacks
-    # the controls of a page shown without a place; each page declares them in skeleton() instead.
-    validation_layout = html.Div(
-        [app.layout, *(sys.modules[page["module"]].skeleton() for page in dash.page_registry.values())]
-    )
-
-    def use_page_skeletons() -> None:
-        app.validation_layout = validation_layout
-
-    app.server.before_request(use_page_skeletons)  # runs after Dash's own page-router setup
     # Callbacks are registered on this app, not through Dash's global @callback list: Dash hands
     # that list to the first app created in a process and empties it, so a second app would have none.
     app.callback(Output("navbar", "children"), Input("url", "pathname"), Input("url", "search"))(update_navbar)
@@ -65,6 +69,14 @@ def create_app(settings: Settings, scope: str = ALL_PLACES) -> Dash:
         State({"type": "table-query", "table": ALL}, "data"),
         prevent_initial_call=True,
     )(download_table)
+    for grid in UNMASKABLE:
+        app.callback(
+            Output("unmask-modal", "is_open", allow_duplicate=True),
+            Output("unmask-body", "children", allow_duplicate=True),
+            Input(grid, "cellClicked"),
+            State({"type": "table-query", "table": grid}, "data"),
+            prevent_initial_call=True,
+        )(unmask_person)
     for page in dash.page_registry.values():
         sys.modules[page["module"]].register(app)
     app.clientside_callback(
@@ -74,20 +86,77 @@ def create_app(settings: Settings, scope: str = ALL_PLACES) -> Dash:
         State({"type": "image-filename", "chart": MATCH}, "data"),
         prevent_initial_call=True,
     )
+    app.server.config["CAREVISIT_CSP"] = lambda: content_security_policy(app)
     return app
 
 
-def make_navbar(pathname: str, query: dict) -> dbc.Navbar:
+def content_security_policy(app: Dash) -> str:
+    """Scripts only from this server and Dash's own inline ones, by hash (Dash adds one on the first
+    request, so this is asked each time); styles inline, as Plotly writes them."""
+    return "; ".join((
+        "default-src 'self'", f"script-src 'self' {' '.join(app.csp_hashes())}",
+        "style-src 'self' 'unsafe-inline'", "img-src 'self' data: blob:", "font-src 'self' data:",
+        "connect-src 'self'", "worker-src 'self' blob:", "object-src 'none'", "base-uri 'self'", "form-action 'self'",
+        "frame-ancestors 'none'",
+    ))
+
+
+def make_navbar(pathname: str, query: dict) -> html.Div:
     lang = query.get("lang", "zh")
+    user = context.user()
     links = [dbc.NavLink(t(key, lang), href=href(path, carried(query)), active=pathname == path,
-                         id=f"nav-{path.strip('/') or 'overview'}") for key, path in NAV]
+                         id=f"nav-{path.strip('/') or 'overview'}")
+             for key, path, permission in NAV if permission is None or user.may(permission)]
     other = "en" if lang == "zh" else "zh"
     switch = dbc.NavLink(t("language_switch", lang), href=href(pathname, query, lang=other), id="language-switch")
-    return dbc.Navbar(dbc.Container([
+    local = flask.current_app.config.get("CAREVISIT_LOCAL_USER") is not None
+    who = html.Span([
+        html.Span(user.username, className="navbar-user-name"), " · ", t(f"role_{user.role}", lang), " · ",
+        _place_name(user.place, lang),
+    ], className="navbar-user", id="navbar-user")
+    account = [who] if local else [who, dbc.NavLink(t("sign_out", lang), href="/logout", id="sign-out",
+                                                   external_link=True)]
+    navbar = dbc.Navbar(dbc.Container([
         dbc.NavbarBrand(t("app_title", lang), href=href("/", carried(query))),
         dbc.Nav(links, className="me-auto flex-row gap-2"),
-        dbc.Nav([switch], className="flex-row"),
-    ], fluid=True), color="#1f4e79", dark=True, className="mb-3")
+        dbc.Nav([*account, switch], className="flex-row align-items-center gap-2"),
+    ], fluid=True), color="#1f4e79", dark=True, className="mb-3" if not local else "mb-0")
+    if not local:
+        return navbar
+    return html.Div([navbar, html.Div(t("local_mode", lang), className="local-mode-banner mb-3", id="local-mode")])
+
+
+def unmask_person(cell: dict | None, spec: dict | None):
+    """Staff: a click on a masked name shows that one person's details, and the audit log records it."""
+    if not cell or cell.get("colId") != "name" or not spec:
+        return dash.no_update, dash.no_update
+    lang = spec.get("lang", "zh") if isinstance(spec.get("lang"), str) else "zh"
+    if not context.may("unmask"):
+        context.record_refusal("unmask")
+        return dash.no_update, dash.no_update
+    auth.throttle("unmask")
+    position = int(cell.get("rowId"))
+    person = tables.person_at(spec, position, context.warehouse(), context.scope())
+    if person is None:
+        return True, make_message(t("no_rows", lang), "light")
+    auth.audit("unmask", place=spec.get("place"), row_count=1,
+               detail={"table": spec.get("table"), "month": spec.get("month"), "row": position,
+                       "community": person["community"]})
+    rows = [(t("col_name", lang), person["name"]), (t("col_id_number", lang), person["id_number"]),
+            (t("col_phone", lang), person["phone"] or ""), (t("col_address", lang), person["address"] or ""),
+            (t("col_community", lang), person["community"])]
+    return True, html.Div([
+        html.Dl([item for label, value in rows for item in (html.Dt(label), html.Dd(value))],
+                className="unmask-details mb-2"),
+        html.Div(t("unmask_logged", lang), className="chart-note"),
+    ])
+
+
+def _place_name(code: str, lang: str) -> str:
+    try:
+        return queries.place(context.warehouse(), code, code).short_name
+    except (queries.OutOfScope, duckdb.Error):  # a place no longer in the geography, or no warehouse yet
+        return code
 
 
 def update_navbar(pathname: str, search: str):
@@ -98,7 +167,15 @@ def download_table(clicks: list, specs: list):
     if not ctx.triggered_id or not any(clicks):
         return dash.no_update
     table_id, file_format = ctx.triggered_id["table"], ctx.triggered_id["format"]
+    if file_format not in ("xlsx", "csv"):
+        raise ValueError(file_format)
     spec = next(s for s, state in zip(specs, ctx.states_list[0], strict=True) if state["id"]["table"] == table_id)
+    if spec["table"] in tables.PERSON_TABLES:
+        context.require("export_people")
+    auth.throttle("export")
     frame, name = tables.build(spec, context.warehouse(), context.scope())
     data = tables.to_file(frame, tables.COLUMNS[spec["table"]], spec.get("lang", "zh"), file_format)
+    auth.audit("export", place=spec.get("place") or context.scope(), row_count=len(frame),
+               file_sha256=hashlib.sha256(data).hexdigest(),
+               detail={k: v for k, v in spec.items() if v not in (None, "", [], False)} | {"format": file_format})
     return dcc.send_bytes(data, f"{name}.{file_format}")

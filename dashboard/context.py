@@ -3,24 +3,65 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import flask
 import pandas as pd
 
-from dashboard import queries
+from dashboard import auth, queries
+from dashboard.accounts import User
 from dashboard.i18n import t
 from dashboard.measures import in_progress
-from dashboard.queries import ALL, Warehouse
+from dashboard.queries import Warehouse
 
 
 def warehouse() -> Warehouse:
     return flask.current_app.config["CAREVISIT_WAREHOUSE"]
 
 
+def categories(state: PageState) -> pd.DataFrame:
+    """People per category at the page's place and month, small counts of sensitive categories hidden."""
+    config = flask.current_app.config["CAREVISIT_CONFIG"]
+    return queries.categories(state.wh, state.target, state.month, state.scope, config.sensitive_categories,
+                              config.small_count_threshold)
+
+
+def user() -> User:
+    """Who is asking: from the server's session (or the local user), never from the browser."""
+    who = auth.current()
+    if who is None:
+        raise auth.NotSignedIn
+    return who
+
+
 def scope() -> str:
-    """The user's jurisdiction; every query is filtered by it. Sign-in will set it per user."""
-    return flask.current_app.config.get("CAREVISIT_SCOPE", ALL)
+    """The user's jurisdiction: every query is filtered by it. No place, no data (default deny)."""
+    place = user().place
+    if not place:
+        raise auth.NotSignedIn
+    return place
+
+
+def may(permission: str) -> bool:
+    return user().may(permission)
+
+
+def record_view(table: str, place: str, rows: int, **filters) -> None:
+    """Audit a person-level list shown on screen: who, where, which list and filters, how many rows."""
+    auth.audit("view", place=place, detail={"table": table} | {k: v for k, v in filters.items() if v},
+               row_count=rows)
+
+
+def require(permission: str) -> None:
+    """Refuse what the user's role does not allow, and record the refusal."""
+    if not may(permission):
+        record_refusal(permission)
+        raise auth.Forbidden(permission)
+
+
+def record_refusal(permission: str) -> None:
+    auth.audit("refused", detail={"permission": permission})
 
 
 class PageProblem(Exception):
@@ -59,9 +100,15 @@ class PageState:
 
 
 def page_state(place: str | None, month: str | None, lang: str, as_of: str | None = None) -> PageState:
-    """Resolve the URL's place, month and as-of date; the top place, the latest month and the month's
-    own as-of date (its last day, or the data date) when absent or unusable."""
-    wh, user_scope = warehouse(), scope()
+    """Resolve the URL's place, month and as-of date for the signed-in user (see `resolve`); each new
+    as-of date is a recomputation of the month, so they are bounded per user."""
+    return resolve(warehouse(), scope(), place, month, lang, as_of, on_recompute=lambda: auth.throttle("as_of"))
+
+
+def resolve(wh: Warehouse, user_scope: str, place: str | None, month: str | None, lang: str,
+            as_of: str | None = None, on_recompute: Callable[[], None] | None = None) -> PageState:
+    """The place, month and as-of date asked for, within the scope: the top place, the latest month and
+    the month's own as-of date (its last day, or the data date) when absent or unusable."""
     months = queries.months(wh)
     if months.empty:
         raise PageProblem(t("no_data", lang), "warning")
@@ -74,6 +121,8 @@ def page_state(place: str | None, month: str | None, lang: str, as_of: str | Non
     chosen = _as_of_date(as_of, dt.date.fromisoformat(month + "-01"), pd.Timestamp(months["as_of"].max()).date())
     if chosen is None or chosen == stored:
         return PageState(wh, user_scope, months, target, month, lang, stored, None)
+    if on_recompute is not None and not wh.has_as_of(dt.date.fromisoformat(month + "-01"), chosen):
+        on_recompute()
     view = wh.as_of(dt.date.fromisoformat(month + "-01"), chosen)
     return PageState(view, user_scope, months, target, month, lang, chosen, chosen.isoformat())
 

@@ -229,12 +229,12 @@ def _same_day_text(same_day_before: pd.DataFrame | None, rate: str, lang: str) -
 
 
 def category_bars(categories: pd.DataFrame, title: str, lang: str = "zh") -> dict:
-    ordered = categories.sort_values("people_count")
-    counts = [int(n) for n in ordered["people_count"]]
+    ordered = categories.iloc[::-1]  # largest at the top; a suppressed small count (<5) at the bottom
+    counts = [0 if pd.isna(n) else int(n) for n in ordered["people_count"]]
     data = [{
         "type": "bar", "orientation": "h", "x": counts, "y": [value_label(c, lang) for c in ordered["category"]],
-        "text": [f"{n:,}" for n in counts], "textposition": "auto", "marker": {"color": "#1f4e79"},
-        "hovertemplate": "%{y}: %{x:,}<extra></extra>",
+        "text": list(ordered["count_text"]), "textposition": "auto",
+        "marker": {"color": "#1f4e79"}, "hovertemplate": "%{y}: %{text}<extra></extra>",
     }]
     small = max(counts, default=0) < 8
     layout = _layout(title, max(240, 30 * len(ordered) + 80), showlegend=False,

@@ -14,11 +14,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from dashboard.accounts import ALL  # the scope and place of a user who may see every district
 from dashboard.measures import RATES, in_progress, same_day_last_month
 from etl import metrics
 from etl.build import recompute_month
 
-ALL = "all"  # the scope and place of a user who may see every district
 ROOT_LEVEL = "root"
 
 # In every query: the place (aliased t, from place_tree) lies within the scope.
@@ -101,6 +101,11 @@ class Warehouse(Reader):
             yield cursor
         finally:
             cursor.close()
+
+    def has_as_of(self, month_start: dt.date, as_of: dt.date) -> bool:
+        """Whether that recomputed month is built already (asking for it again costs nothing)."""
+        self._current()
+        return (self._identity, month_start, as_of) in self._as_of_views
 
     def as_of(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
         """This warehouse with one month recomputed at another as-of date: built once, then cached.
@@ -293,16 +298,26 @@ def shapes(wh: Reader, codes: list[str]) -> pd.DataFrame:
     )
 
 
-def categories(wh: Reader, target: Place, month: str, scope: str = ALL) -> pd.DataFrame:
-    """People per category (each person once per category), largest first."""
+def categories(wh: Reader, target: Place, month: str, scope: str = ALL, sensitive: tuple[str, ...] = (),
+               threshold: int = 0) -> pd.DataFrame:
+    """People per category (each person once per category), largest first. A small count (1 to
+    threshold - 1) of a sensitive category is suppressed: null, with `suppressed` set."""
     where = "t.level = 'district'" if target.level == ROOT_LEVEL else "t.code = $code"
     return wh.frame(
-        f"""select c.category, sum(c.people_count)::bigint as people_count
-        from category_months c join place_tree t using (code)
-        join month_frame f on f.month_start = c.month_start
-        where f.month = $month and {where} and {IN_SCOPE}
-        group by c.category order by people_count desc, c.category""",
-        {"code": target.code, "month": month, "scope": scope},
+        f"""with counts as (
+            select c.category, sum(c.people_count)::bigint as people_count,
+                list_contains($sensitive, c.category) and sum(c.people_count) between 1 and $threshold - 1
+                    as suppressed
+            from category_months c join place_tree t using (code)
+            join month_frame f on f.month_start = c.month_start
+            where f.month = $month and {where} and {IN_SCOPE}
+            group by c.category
+        )
+        select category, case when suppressed then null else people_count end as people_count, suppressed,
+            case when suppressed then '<' || $threshold else format('{{:,}}', people_count) end as count_text
+        from counts order by suppressed, people_count desc, category""",
+        {"code": target.code, "month": month, "scope": scope, "sensitive": list(sensitive),
+         "threshold": threshold},
     )
 
 
@@ -329,7 +344,8 @@ PEOPLE_COLUMNS = """
     case when m.is_active_at_as_of then m.due_date end as due_date,
     case when m.is_active_at_as_of then m.overdue_days end as overdue_days,
     m.is_overdue, m.is_not_visited_this_month, m.has_open_problem, m.last_visit_outcome, m.consent,
-    m.is_eligible_home, m.visited_home, m.exited_in_month as has_left, m.exit_date, m.is_never_home_visited"""
+    m.is_eligible_home, m.visited_home, m.exited_in_month as has_left, m.exit_date, m.is_never_home_visited,
+    m.elder_id  -- never shown or sent to the browser: it is the ID number (for `unmasked`, on the server)"""
 # The column of elder_months that holds a place of each level: one column compared, so that
 # DuckDB can skip the row groups of other places (elder_months is stored sorted by place).
 PLACE_COLUMN = {"district": "m.district_code", "street": "m.street_code", "community": "m.community_code"}
@@ -360,25 +376,44 @@ def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list
         where f.month = $month and {IN_SCOPE} and {" and ".join(f"({w})" for w in where)}
         order by m.exited_in_month, case m.risk_level when '高' then 1 when '中' then 2 else 3 end,
                  m.overdue_days desc,
-                 m.is_not_visited_this_month desc, s.code, c.code, m.elder_name_masked
+                 m.is_not_visited_this_month desc, s.code, c.code, m.elder_name_masked, m.elder_id
         limit $limit""",
         {"code": target.code, "month": month, "scope": scope, "category": category, "risk": list(risk),
          "limit": limit if limit is not None else 2**62},
     )
 
 
+def unmasked(wh: Reader, elder_id: str, scope: str) -> dict | None:
+    """One person's name, ID number, phone and address as the roster has them (for staff, logged)."""
+    frame = wh.frame(
+        f"""select e.elder_name as name, e.elder_id as id_number, e.phone, e.address, c.short_name as community
+        from elders e
+        join place_tree t on t.code = e.community_code
+        join place_tree c on c.code = e.community_code
+        where e.elder_id = $elder_id and {IN_SCOPE}""",
+        {"elder_id": elder_id, "scope": scope},
+    )
+    return frame.iloc[0].to_dict() if len(frame) else None
+
+
 # --- data ----------------------------------------------------------------------------------------
 
 
-def loads(wh: Reader) -> pd.DataFrame:
+# A file's history and rejected rows are shown to users whose place holds the whole file (load_places);
+# a file no single district holds, only to a user who may see everything.
+LOAD_IN_SCOPE = f"($scope = 'all' or exists (select 1 from place_tree t where t.code = place_code and {IN_SCOPE}))"
+
+
+def loads(wh: Reader, scope: str = ALL) -> pd.DataFrame:
+    return wh.frame(f"select * from load_history where {LOAD_IN_SCOPE} order by load_id desc", {"scope": scope})
+
+
+def rejects(wh: Reader, scope: str = ALL, limit: int = 2000) -> pd.DataFrame:
     return wh.frame(
-        "select * from load_history order by load_id desc"
+        f"""select * from rejected_rows where {LOAD_IN_SCOPE}
+        order by load_id desc, sheet_name, row_number limit $limit""",
+        {"scope": scope, "limit": limit},
     )
-
-
-def rejects(wh: Reader, limit: int = 2000) -> pd.DataFrame:
-    return wh.frame(
-        "select * from rejected_rows order by load_id desc, sheet_name, row_number limit $limit", {"limit": limit})
 
 
 def freshness(wh: Reader, scope: str = ALL) -> pd.DataFrame:

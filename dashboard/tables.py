@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 
 import pandas as pd
 import pyarrow as pa
 from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
 
-from dashboard import queries
+from dashboard import auth, context, queries
 from dashboard.i18n import change_reason_label, field_label, t, value_label, warning_label
+from etl.settings import RISK_LEVELS
 
 # Who, where and how urgent first: that is what staff planning visits read, often on a phone.
 PEOPLE_COLUMNS = ("name", "street", "community", "risk_level", "status", "overdue_days", "last_home_visit_date",
@@ -25,8 +28,13 @@ UNKNOWN_VALUE_COLUMNS = ("field", "value", "occurrence_count", "streets", "file_
 CHANGE_COLUMNS = ("name", "id_number", "community", "change_reason", "change_date", "visited_before", "visited_now")
 ALERT_COLUMNS = ("file_name", "street_name", "community", "alert_code", "message")
 SNAPSHOT_COLUMNS = ("street_name", "file_name", "snapshot_date", "community_count", "elder_count", "communities")
+AUDIT_COLUMNS = ("at", "username", "role", "user_place", "event", "place", "detail", "row_count", "file_sha256",
+                 "remote_addr")
 FINDING_COLUMNS = ("street_name", "community", "name", "id_number", "finding", "file_name", "row_number")
 
+
+# Tables of people (masked): shown to roles with "people", exported by roles with "export_people".
+PERSON_TABLES = frozenset({"people", "changes", "findings", "rejects"})
 
 # Rows sent to a table on screen; the export always has every row.
 DISPLAY_LIMIT = 1000
@@ -103,22 +111,17 @@ def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, 
     """
     lang = spec.get("lang", "zh")
     kind = spec["table"]
+    if kind in ("people", "changes"):
+        state = _resolved(spec, wh, scope, lang)
+        wh, target, month = state.wh, state.target, state.month
     if kind == "people":
-        target = queries.place(wh, spec["place"], scope)
-        if spec.get("as_of"):  # the same recomputed month the screen showed
-            wh = wh.as_of(dt.date.fromisoformat(spec["month"] + "-01"), dt.date.fromisoformat(spec["as_of"]))
-        frame = people_table(queries.people(
-            wh, target, spec["month"], scope, work_list=spec.get("work_list", False),
-            category=spec.get("category"), risk=tuple(spec.get("risk") or ()),
-            open_problems=spec.get("open_problems", False), limit=1_000_000), lang)
-        return frame, f"{target.short_name}_{spec['month']}_{'逾期名单' if spec.get('work_list') else '名单'}"
+        frame = people_table(_people(spec, wh, target, month, scope), lang)
+        return frame, f"{target.short_name}_{month}_{'逾期名单' if spec.get('work_list') else '名单'}"
     if kind == "changes":
-        target = queries.place(wh, spec["place"], scope)
-        if spec.get("as_of"):
-            wh = wh.as_of(dt.date.fromisoformat(spec["month"] + "-01"), dt.date.fromisoformat(spec["as_of"]))
         group = spec["group"] if spec.get("group") in queries.CHANGE_GROUPS else "joined"
-        frame = queries.change_people(wh, target, spec["month"], scope, group, spec.get("reason"))
-        return change_table(frame, lang, group), change_file_name(target, spec["month"], group, spec.get("reason"))
+        reason = _text(spec.get("reason"))
+        frame = queries.change_people(wh, target, month, scope, group, reason)
+        return change_table(frame, lang, group), change_file_name(target, month, group, reason)
     if kind == "alerts":
         frame = queries.roster_alerts(wh, scope)
         frame["alert_code"] = [t(f"alert_{code}", lang) for code in frame["code"]]
@@ -127,11 +130,11 @@ def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, 
     if kind == "snapshots":
         return _dates_as_text(queries.roster_snapshots(wh, scope)[list(SNAPSHOT_COLUMNS)]), "现行底册"
     if kind == "loads":
-        frame = queries.loads(wh)
+        frame = queries.loads(wh, scope)
         frame["kind"] = [t(f"kind_{k}", lang) for k in frame["kind"]]
         return _dates_as_text(frame[list(LOAD_COLUMNS)]), "导入记录"
     if kind == "rejects":
-        return queries.rejects(wh, limit=1_000_000)[list(REJECT_COLUMNS)], "拒收的行"
+        return queries.rejects(wh, scope, limit=1_000_000)[list(REJECT_COLUMNS)], "拒收的行"
     if kind == "freshness":
         return _dates_as_text(queries.freshness(wh, scope)[list(FRESHNESS_COLUMNS)]), "数据新鲜度"
     if kind == "warnings":
@@ -145,26 +148,110 @@ def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, 
         return frame[list(UNKNOWN_VALUE_COLUMNS)], "未识别的值"
     if kind == "findings":
         return queries.roster_findings(wh, scope)[list(FINDING_COLUMNS)], "底数不清"
+    if kind == "audit":
+        return audit_table(wh, scope, spec.get("since"), lang), "审计记录"
     raise ValueError(f"unknown table {kind}")
+
+
+def audit_table(wh: queries.Warehouse, scope: str, since: str | None, lang: str) -> pd.DataFrame:
+    """Audit records of the users within the admin's place (and, for an admin of everything, of
+    failed sign-ins under unknown names), newest first."""
+    context.require("admin")
+    try:
+        start = dt.date.fromisoformat(since) if since else None
+    except ValueError:
+        start = None
+    frame = pd.DataFrame(auth.accounts().events(start), columns=["id", *AUDIT_COLUMNS])
+    codes = set(queries.all_places(wh, scope)["code"]) | ({queries.ALL} if scope == queries.ALL else set())
+    frame = frame[frame["user_place"].isin(codes) | (frame["user_place"].isna() & (scope == queries.ALL))]
+    frame = frame.assign(role=[t(f"role_{r}", lang) if isinstance(r, str) else "" for r in frame["role"]],
+                         event=[t(f"event_{e}", lang) for e in frame["event"]],
+                         file_sha256=frame["file_sha256"].fillna("").str[:12])
+    return frame[list(AUDIT_COLUMNS)].reset_index(drop=True)
+
+
+def _people(spec: dict, wh: queries.Reader, target: queries.Place, month: str, scope: str) -> pd.DataFrame:
+    """The list a people table shows, whole and in its order (rows on screen are its first ones)."""
+    risk = tuple(r for r in spec.get("risk") or () if r in RISK_LEVELS)
+    return queries.people(wh, target, month, scope, work_list=bool(spec.get("work_list")),
+                          category=_text(spec.get("category")), risk=risk,
+                          open_problems=bool(spec.get("open_problems")), limit=1_000_000)
+
+
+def person_at(spec: dict, position: int, wh: queries.Warehouse, scope: str) -> dict | None:
+    """The unmasked details of the person in row `position` of a people table (as make_table keys rows)."""
+    if spec.get("table") != "people" or not isinstance(position, int) or position < 0:
+        raise ValueError("not a row of a list of people")
+    state = _resolved(spec, wh, scope, "zh")
+    people = _people(spec, state.wh, state.target, state.month, scope)
+    if position >= len(people):
+        return None
+    return queries.unmasked(state.wh, people["elder_id"].iloc[position], scope)
+
+
+def _resolved(spec: dict, wh: queries.Warehouse, scope: str, lang: str) -> context.PageState:
+    """The spec's place, month and as-of date checked and resolved as the page does (the same
+    recomputed month); a place outside the scope is refused."""
+    try:
+        return context.resolve(wh, scope, _text(spec.get("place")), _text(spec.get("month")), lang,
+                               _text(spec.get("as_of")))
+    except context.PageProblem as problem:
+        raise queries.OutOfScope(spec.get("place")) from problem
+
+
+def _text(value) -> str | None:
+    """A text field of an export spec (it comes from the browser): a string, or nothing."""
+    if value is None or isinstance(value, str):
+        return value or None
+    raise TypeError("expected text")
 
 
 def headers(columns: tuple[str, ...], lang: str) -> list[tuple[str, str]]:
     return [(column, t(f"col_{column}", lang)) for column in columns]
 
 
+# A cell a spreadsheet would read as a formula (=HYPERLINK(...) typed into a roster's name column) ...
+FORMULA_START = re.compile(r"^[=+\-@\t\r]")
+# ... except a number written with its sign, or a masked phone: values, and nothing can run in them
+NUMBER_LIKE = re.compile(r"^[+-]?[\d\s*().-]*$")
+
+
+def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells made safe to open in Excel or WPS: a leading ' keeps a formula as text."""
+    frame = frame.copy()
+    for column in frame.columns:
+        if pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
+            text = frame[column].astype("string")
+            risky = (text.str.match(FORMULA_START.pattern) & ~text.str.match(NUMBER_LIKE.pattern)).fillna(False)
+            if risky.any():
+                frame[column] = frame[column].astype(object).where(~risky, "'" + text.astype(object))
+    return frame
+
+
 def to_file(frame: pd.DataFrame, columns: tuple[str, ...], lang: str, file_format: str) -> bytes:
-    """Excel or CSV (UTF-8 with BOM, so that Excel opens Chinese correctly) with display headers."""
+    """Excel or CSV (UTF-8 with BOM, so that Excel opens Chinese correctly) with display headers.
+
+    Text is never a formula: CSV cells that start like one get a leading ', and Excel cells are
+    written as text (data_type s), so that a cell typed as =HYPERLINK(...) opens as the text it is."""
     named = frame.rename(columns=dict(headers(columns, lang)))
     if file_format == "csv":
-        return named.to_csv(index=False).encode("utf-8-sig")
+        return neutralised(named).to_csv(index=False).encode("utf-8-sig")
     workbook = Workbook(write_only=True)  # streams rows: several times faster than pandas' to_excel
     sheet = workbook.create_sheet()
     sheet.append(list(named.columns))
     for row in records(named):
-        sheet.append(list(row.values()))
+        sheet.append([_cell(sheet, value) for value in row.values()])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def _cell(sheet, value):
+    if not isinstance(value, str):
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.data_type = "s"  # openpyxl would store a string starting with = as a formula
+    return cell
 
 
 COLUMNS = {"people": PEOPLE_COLUMNS, "loads": LOAD_COLUMNS, "rejects": REJECT_COLUMNS,

@@ -28,6 +28,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("street_freshness", "table"),
     ("roster_findings", "table"),
     ("roster_alerts", "table"),
+    ("load_places", "table"),
     ("load_history", "view"),
     ("rejected_rows", "view"),
 )

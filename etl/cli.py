@@ -4,17 +4,23 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
+import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from etl import metrics
+from dashboard.accounts import ALL as ALL_PLACES
+from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, new_password
+from etl import metrics, reports
 from etl.ingest import FileResult, ingest
 from etl.settings import ConfigError, Settings, load_settings
 from etl.warehouse import WarehouseError, open_for_reading, open_for_writing, require_warehouse, write_divisions
@@ -24,6 +30,8 @@ STATUS_LABELS = {"loaded": "已导入", "skipped": "已跳过", "failed": "失�
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # Warehouses, accounts, keys and exports hold personal data: readable by their owner only.
+    os.umask(0o077)
     args = _parser().parse_args(argv)
     out, err = Console(), Console(stderr=True)
     if not out.is_terminal:
@@ -32,7 +40,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         settings = load_settings(args.db)
         return args.run(args, settings, out, err)
     except (ConfigError, WarehouseError, metrics.MetricsError) as error:
-        err.print(f"[bold red]错误[/]: {error}")
+        err.print(f"[bold red]错误[/]: {_shown(str(error))}", soft_wrap=True)
+        return 2
+    except duckdb.Error as error:  # --db names a file that is not a warehouse, or one being written
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        err.print(f"[bold red]错误[/]: 数据库文件无法打开 ({_shown(str(args.db or '默认位置'))}): {_shown(reason)}",
+                  soft_wrap=True)
         return 2
 
 
@@ -49,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
     p = command("ingest", _ingest, "load roster, visit and contact exports (.xlsx .xls .csv)")
     p.add_argument("files", nargs="+", type=Path)
     p.add_argument("--kind", choices=("roster", "visits", "contacts"))
+
+    p = command("watch", _watch, "load new or changed exports dropped into a folder, as they settle")
+    p.add_argument("folder", type=Path)
+    p.add_argument("--settle", type=float, default=3.0, help="seconds a file must stay unchanged (default 3)")
+    p.add_argument("--interval", type=float, default=1.0, help="seconds between looks at the folder (default 1)")
 
     p = command("metrics", _metrics, "monthly visit, daily contact and community-help rates per place")
     p.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
@@ -86,9 +104,60 @@ def _parser() -> argparse.ArgumentParser:
 
     command("rebuild", _rebuild, "recompute the marts (after changing the configuration)")
 
-    p = command("serve", _serve, "run the dashboard")
+    p = command("serve", _serve, "run the dashboard (users sign in; see `carevisit user`)")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8050)
+    p.add_argument("--no-auth", action="store_true",
+                   help="single-user local mode: no sign-in, you are admin of everything (loopback addresses only)")
+    p.add_argument("--prod", action="store_true", help="production server (gunicorn), to run behind HTTPS")
+    p.add_argument("--workers", type=int, default=2, help="--prod: worker processes (default 2)")
+    p.add_argument("--threads", type=int, default=8, help="--prod: threads per worker (default 8)")
+    p.add_argument("--allowed-host", action="append", default=[], metavar="NAME",
+                   help="--prod: a host name users reach the server by (repeatable; required off loopback)")
+    p.add_argument("--behind-proxy", action="store_true",
+                   help="--prod: trust X-Forwarded-For/-Proto/-Host from one reverse proxy (nginx, Caddy)")
+    p.add_argument("--plain-http", action="store_true",
+                   help="--prod without HTTPS (cookies not marked Secure): only on a closed network")
+
+    users = sub.add_parser("user", help="accounts: add, list, disable, enable, passwd")
+    users_sub = users.add_subparsers(dest="user_command", required=True)
+
+    def user_command(name: str, run, help_text: str) -> argparse.ArgumentParser:
+        p = users_sub.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--db", help="warehouse file; its accounts live beside it")
+        p.set_defaults(run=run)
+        return p
+
+    p = user_command("add", _user_add, "add an account")
+    p.add_argument("username")
+    p.add_argument("--role", required=True, choices=ROLES)
+    p.add_argument("--place", required=True, help="division code of the user's jurisdiction, or 'all'")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+    p = user_command("list", _user_list, "list accounts")
+    p.add_argument("--format", choices=("table", "json"), default="table")
+    p = user_command("disable", _user_disable, "disable an account (ends its sessions)")
+    p.add_argument("username")
+    p = user_command("enable", _user_enable, "enable an account again")
+    p.add_argument("username")
+    p = user_command("passwd", _user_passwd, "set a new password (ends the account's sessions, lifts a lock)")
+    p.add_argument("username")
+    p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
+
+    report = sub.add_parser("report", help="reports: the monthly 汇总表")
+    report_sub = report.add_subparsers(dest="report_command", required=True)
+    p = report_sub.add_parser("monthly", help="the monthly 汇总表 (Excel, official layout)",
+                              description="the monthly 汇总表: one row per street (or per community of a street)")
+    p.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
+    p.add_argument("--place", help="a district code (a row per street) or a street code (a row per community)")
+    p.add_argument("--reporter", default="", help="填报人")
+    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    p.add_argument("--db", help="warehouse file (default: $CAREVISIT_DB or data/warehouse.duckdb)")
+    p.set_defaults(run=_report_monthly)
+
+    p = command("audit", _audit, "the audit log: sign-ins, views and exports of person lists, unmasking")
+    p.add_argument("--since", type=dt.date.fromisoformat, help="YYYY-MM-DD")
+    p.add_argument("--format", choices=("table", "csv", "json"), default="table")
     return parser
 
 
@@ -122,7 +191,7 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
             if file_name and file_name not in done and stage == "checking" and done:
                 progress.advance(task)
             done.add(file_name)
-            progress.update(task, description=f"{STAGES[stage]} {file_name}".strip())
+            progress.update(task, description=f"{STAGES[stage]} {_shown(file_name)}".strip())
 
         results = ingest(args.files, settings, args.kind, report)
     _print_results(results, out)
@@ -136,8 +205,43 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
             con.close()
     failed = [r for r in results if r.status == "failed"]
     for result in failed:
-        err.print(f"[red]无法导入 {result.file_name}[/]: {result.message}")
+        err.print(f"[red]无法导入 {_shown(result.file_name)}[/]: {_shown(result.message or '')}", soft_wrap=True)
     return 1 if failed else 0
+
+
+def _shown(text: str) -> str:
+    """Text from a file or its name, safe to print: Rich markup such as [final] shown as typed, and a
+    name in GBK bytes (from a Windows share or a zip) decoded rather than crashing the output."""
+    if any("\udc80" <= c <= "\udcff" for c in text):
+        raw = text.encode("utf-8", "surrogateescape")
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("gb18030", "replace")
+    return escape(text)
+
+
+def _watch(args, settings: Settings, out: Console, err: Console) -> int:
+    from etl.watch import watch
+
+    if not args.folder.is_dir():
+        err.print(f"[bold red]错误[/]: 文件夹不存在: {_shown(str(args.folder))}", soft_wrap=True)
+        return 2
+
+    def report(result: FileResult) -> None:
+        stamp = dt.datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+        counts = (f"读取 {result.rows_read} 行, 导入 {result.rows_loaded} 行, 拒收 {result.rows_rejected} 行"
+                  if result.status == "loaded" else _shown(result.message or ""))
+        out.print(f"{stamp} {STATUS_LABELS[result.status]} {_shown(result.file_name)}: {counts}", soft_wrap=True)
+        out.file.flush()
+
+    err.print(f"正在监视 {_shown(str(args.folder))} (文件保持 {args.settle:g} 秒不变后导入; Ctrl+C 退出)",
+              soft_wrap=True)
+    try:
+        watch(args.folder, settings, report, settle=args.settle, interval=args.interval)
+    except KeyboardInterrupt:
+        err.print("已停止监视")
+    return 0
 
 
 def _print_results(results: list[FileResult], out: Console) -> None:
@@ -145,8 +249,8 @@ def _print_results(results: list[FileResult], out: Console) -> None:
     for column in ("文件", "类型", "状态", "读取行数", "导入", "拒收", "警告", "说明"):
         table.add_column(column)
     for r in results:
-        table.add_row(r.file_name, r.kind or "", STATUS_LABELS[r.status], str(r.rows_read), str(r.rows_loaded),
-                      str(r.rows_rejected), str(r.warning_count), r.message or "")
+        table.add_row(_shown(r.file_name), r.kind or "", STATUS_LABELS[r.status], str(r.rows_read),
+                      str(r.rows_loaded), str(r.rows_rejected), str(r.warning_count), _shown(r.message or ""))
     out.print(table)
     loaded = [r for r in results if r.status == "loaded"]
     out.print(
@@ -287,7 +391,40 @@ def _demo(args, settings: Settings, out: Console, err: Console) -> int:
             session.changed = True
     err.print(f"演示数据已写入 {out_dir} ({len(exports.files)} 个文件), 开始导入")
     args.files, args.kind = exports.files, None
-    return _ingest(args, settings, out, err)
+    status = _ingest(args, settings, out, err)
+    if status == 0:
+        _demo_accounts(settings, out)
+    return status
+
+
+def _demo_accounts(settings: Settings, out: Console) -> None:
+    """One account per role: the staff member at the first street, everyone else at the top."""
+    con = open_for_reading(settings.db_path)
+    try:
+        districts = [c for (c,) in con.execute("select code from divisions where level = 'district' order by code")
+                     .fetchall()]
+        street = con.execute("select min(code) from divisions where level = 'street'").fetchall()[0][0]
+    finally:
+        con.close()
+    top = districts[0] if len(districts) == 1 else ALL_PLACES
+    store = AccountStore(accounts_path(settings.db_path))
+    existing = {u["username"] for u in store.users()}
+    created = []
+    for role in ROLES:
+        username, place = f"demo-{role}", street if role == "staff" else top
+        if username in existing:
+            continue
+        password = new_password()
+        store.add(username, role, place, password)
+        store.record("user_added", username=_operator(), place=place, detail={"user": username, "role": role})
+        created.append((username, role, place, password))
+    if created:
+        table = Table(title="演示账号 (密码只显示这一次; 改密码: carevisit user passwd 用户名)")
+        for column in ("用户名", "角色", "地区", "密码"):
+            table.add_column(column)
+        for row in created:
+            table.add_row(*row)
+        out.print(table)
 
 
 def _geo_import(args, settings: Settings, out: Console, err: Console) -> int:
@@ -315,12 +452,160 @@ def _rebuild(args, settings: Settings, out: Console, err: Console) -> int:
 
 
 def _serve(args, settings: Settings, out: Console, err: Console) -> int:
-    from dashboard.app import create_app  # the web stack is only needed here
+    from dashboard import server  # the web stack is only needed here
 
     require_warehouse(settings.db_path)
-    app = create_app(settings)
+    try:
+        plan = server.plan(settings, host=args.host, port=args.port, no_auth=args.no_auth, prod=args.prod,
+                           allowed_hosts=args.allowed_host, behind_proxy=args.behind_proxy,
+                           plain_http=args.plain_http, workers=args.workers, threads=args.threads)
+    except server.ServeError as error:
+        err.print(f"[bold red]无法启动[/]: {escape(str(error))}")
+        return 2
+    if not AccountStore(accounts_path(settings.db_path)).users() and not args.no_auth:
+        err.print("[yellow]还没有账号[/]: 用 carevisit user add 用户名 --role admin --place 区划代码 添加")
     err.print(f"探访关爱看板: http://{args.host}:{args.port}/  (Ctrl+C 退出)")
-    app.run(host=args.host, port=args.port, debug=False, threaded=True)
+    server.run(plan)
+    return 0
+
+
+def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int:
+    con = open_for_reading(settings.db_path)
+    try:
+        summary = reports.monthly_summary(con, args.month, args.as_of, args.place)
+    except reports.ReportError as error:
+        err.print(f"[bold red]无法生成汇总表[/]: {escape(str(error))}", soft_wrap=True)
+        return 1
+    finally:
+        con.close()
+    if args.out.suffix.lower() != ".xlsx":
+        err.print(f"[bold red]无法生成汇总表[/]: 输出文件应为 .xlsx: {escape(str(args.out))}", soft_wrap=True)
+        return 1
+    try:
+        args.out.write_bytes(reports.to_workbook(summary, reporter=args.reporter))
+    except OSError as error:
+        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: {escape(error.strerror or str(error))}",
+                  soft_wrap=True)
+        return 1
+    out.print(f"已生成 {escape(summary.title)}: {escape(str(args.out))} ({len(summary.rows) - 1} 行 + 合计)")
+    return 0
+
+
+# --- accounts and audit ------------------------------------------------------------------------
+
+
+def _accounts(settings: Settings) -> AccountStore:
+    require_warehouse(settings.db_path)
+    return AccountStore(accounts_path(settings.db_path))
+
+
+def _operator() -> str:
+    """Who ran an account command, for the audit log."""
+    try:
+        return f"cli:{getpass.getuser()}"
+    except (KeyError, OSError):
+        return "cli"
+
+
+def _read_password(args, err: Console) -> tuple[str, bool]:
+    """(password, generated): from stdin, typed twice at a terminal, or made up and printed once."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n"), False
+    if sys.stdin.isatty():
+        first, second = getpass.getpass("密码: "), getpass.getpass("再输入一次: ")
+        if first != second:
+            raise AccountError("两次输入的密码不一致")
+        return first, False
+    return new_password(), True
+
+
+def _known_place(settings: Settings, place: str) -> None:
+    if place == ALL_PLACES:
+        return
+    con = open_for_reading(settings.db_path)
+    try:
+        found = con.execute("select count(*) from divisions where code = ?", [place]).fetchall()[0][0]
+    finally:
+        con.close()
+    if not found:
+        raise AccountError(f"地区代码 {place} 不在本库的区划中 (可用 all 表示全部)")
+
+
+def _user_add(args, settings: Settings, out: Console, err: Console) -> int:
+    store = _accounts(settings)
+    try:
+        _known_place(settings, args.place)
+        password, generated = _read_password(args, err)
+        store.add(args.username, args.role, args.place, password)
+    except AccountError as error:
+        err.print(f"[bold red]错误[/]: {escape(str(error))}")
+        return 2
+    store.record("user_added", username=_operator(), place=args.place,
+                 detail={"user": args.username, "role": args.role})
+    out.print(f"已添加用户 {escape(args.username)} ({args.role}, {args.place})")
+    if generated:
+        out.print(f"初始密码 (只显示这一次): {password}")
+    return 0
+
+
+def _user_list(args, settings: Settings, out: Console, err: Console) -> int:
+    users = pd.DataFrame(_accounts(settings).users(),
+                         columns=["username", "role", "place", "disabled", "locked_until", "created_at",
+                                  "last_sign_in"])
+    if args.format == "json":
+        out.file.write(users.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        _print_frame(users, "table", out, title="用户")
+    return 0
+
+
+def _user_disable(args, settings: Settings, out: Console, err: Console) -> int:
+    return _user_change(args, settings, out, err, "user_disabled", "已停用", disabled=True)
+
+
+def _user_enable(args, settings: Settings, out: Console, err: Console) -> int:
+    return _user_change(args, settings, out, err, "user_enabled", "已启用", disabled=False)
+
+
+def _user_change(args, settings, out, err, event: str, done: str, disabled: bool) -> int:
+    store = _accounts(settings)
+    try:
+        store.set_disabled(args.username, disabled)
+    except AccountError as error:
+        err.print(f"[bold red]错误[/]: {escape(str(error))}")
+        return 2
+    store.record(event, username=_operator(), detail={"user": args.username})
+    out.print(f"{done}用户 {escape(args.username)}")
+    return 0
+
+
+def _user_passwd(args, settings: Settings, out: Console, err: Console) -> int:
+    store = _accounts(settings)
+    try:
+        password, generated = _read_password(args, err)
+        store.set_password(args.username, password)
+    except AccountError as error:
+        err.print(f"[bold red]错误[/]: {escape(str(error))}")
+        return 2
+    store.record("password_changed", username=_operator(), detail={"user": args.username})
+    out.print(f"已修改用户 {escape(args.username)} 的密码")
+    if generated:
+        out.print(f"新密码 (只显示这一次): {password}")
+    return 0
+
+
+def _audit(args, settings: Settings, out: Console, err: Console) -> int:
+    events = pd.DataFrame(_accounts(settings).events(args.since),
+                          columns=["id", "at", "username", "role", "user_place", "event", "place", "detail",
+                                   "row_count", "file_sha256", "remote_addr"])
+    events["row_count"] = events["row_count"].astype("Int64")
+    if args.format == "json":  # detail as the object it is
+        events["detail"] = [json.loads(d) if isinstance(d, str) else None for d in events["detail"]]
+        out.file.write(events.to_json(orient="records", force_ascii=False, indent=1) + "\n")
+    else:
+        if args.format == "table":
+            events["file_sha256"] = events["file_sha256"].str[:12]
+        _print_frame(events, args.format, out, title="审计记录")
     return 0
 
 

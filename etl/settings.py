@@ -29,6 +29,9 @@ class Config:
     removal_alert_share: float = 0.2  # a newer roster leaving out more of a community without a status is flagged
     # staging adds 独居/空巢 from the living arrangement and 失能/半失能 from the disability level
     derive_categories_from_attributes: bool = False
+    # small counts of these categories are shown as "<threshold>" in totals by category
+    sensitive_categories: tuple[str, ...] = ("计生特殊家庭",)
+    small_count_threshold: int = 5
     # the bureau's own mapping files (headers.csv, values.csv, keywords.csv …): its config's folder
     words_dir: Path | None = None
 
@@ -59,6 +62,8 @@ def parse_config(text: str, source: str = "carevisit.toml") -> Config:
             removal_alert_share=float(raw.get("roster_removal_alert_share", 0.2)),
             derive_categories_from_attributes=_boolean(raw.get("derive_categories_from_attributes", False),
                                                        "derive_categories_from_attributes"),
+            sensitive_categories=tuple(raw.get("sensitive_categories", ("计生特殊家庭",))),
+            small_count_threshold=int(raw.get("small_count_threshold", 5)),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
         raise ConfigError(f"{source}: {error!r}") from error

@@ -9,12 +9,15 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import context
 from dashboard.i18n import day_label, grid_locale, t
 from dashboard.measures import RATES
 from dashboard.queries import Place
-from dashboard.tables import DISPLAY_LIMIT, records
+from dashboard.tables import DISPLAY_LIMIT, PERSON_TABLES, records
 from dashboard.urls import carried, href
 
+# People tables whose masked names a staff member may click to see one person in full (logged)
+UNMASKABLE = ("community-people", "overdue-people", "risk-open-problems")
 KPI_RATES = ("visit_rate_home", "visit_rate_any", "daily_contact_rate", "help_rate")
 # Counts read 133,087 (grouped, right-aligned); row numbers and ages stay as they are.
 COUNT_FORMAT = {"valueFormatter": {"function": "params.value == null ? '' : d3.format(',')(params.value)"},
@@ -72,14 +75,18 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
         style={} if len(shown) <= 20 else {"height": height}, className="ag-theme-alpine",
     )
     exports = []
-    if export_query is not None:
+    if export_query is not None:  # the spec stays beside the table: the unmask callback reads it too
+        allowed = export_query["table"] not in PERSON_TABLES or context.may("export_people")
         exports = [html.Div([
-            dbc.Button(t("download_excel", lang), id={"type": "table-download", "table": table_id, "format": "xlsx"},
-                       size="sm", color="light", className="me-1"),
-            dbc.Button(t("download_csv", lang), id={"type": "table-download", "table": table_id, "format": "csv"},
-                       size="sm", color="light"),
+            *([dbc.Button(t("download_excel", lang), id={"type": "table-download", "table": table_id,
+                                                          "format": "xlsx"}, size="sm", color="light",
+                          className="me-1"),
+               dbc.Button(t("download_csv", lang), id={"type": "table-download", "table": table_id, "format": "csv"},
+                          size="sm", color="light")] if allowed else []),
             dcc.Store(id={"type": "table-query", "table": table_id}, data=export_query),
         ], className="table-downloads")]
+    if table_id in UNMASKABLE and context.may("unmask"):
+        exports.append(html.Div(t("unmask_hint", lang), className="chart-note", id=f"{table_id}-unmask-hint"))
     total = len(frame) if total is None else total
     if total > len(shown):
         exports.append(html.Div(t(limit_note, lang, shown=len(shown), count=total),
@@ -110,6 +117,12 @@ def make_month_select(state, select_id: str) -> html.Div:
 
 def make_message(text: str, color: str = "info") -> dbc.Alert:
     return dbc.Alert(text, color=color, className="mt-3")
+
+
+def make_no_people(lang: str) -> dbc.Alert:
+    """What a role without person lists (统计 analyst) sees where a list would be."""
+    role = t(f"role_{context.user().role}", lang)
+    return make_message(t("no_people_permission", lang, role=role), "secondary")
 
 
 def level_name(level: str, lang: str) -> str:

@@ -6,7 +6,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import context, queries, tables
-from dashboard.components import make_breadcrumbs, make_message, make_table
+from dashboard.components import make_breadcrumbs, make_message, make_no_people, make_table
 from dashboard.i18n import change_reason_label, t
 from dashboard.urls import href
 
@@ -16,11 +16,6 @@ TABLE = "changes-people"
 REASONS = {"joined": queries.JOINED_REASONS, "left": queries.LEFT_REASONS}
 
 
-def skeleton() -> html.Div:
-    """This page has no callbacks of its own (table exports are shared)."""
-    return html.Div()
-
-
 def layout(place: str | None = None, month: str | None = None, kind: str = "joined", reason: str | None = None,
            lang: str = "zh", as_of: str | None = None, **_query) -> html.Div:
     query = {"place": place, "month": month, "lang": lang, "as_of": as_of}
@@ -28,10 +23,14 @@ def layout(place: str | None = None, month: str | None = None, kind: str = "join
         state = context.page_state(place, month, lang, as_of)
     except context.PageProblem as problem:
         return make_message(problem.message, problem.color)
+    if not context.may("people"):
+        return make_no_people(lang)
     wh, scope, target, month = state.wh, state.scope, state.target, state.month
     group = kind if kind in queries.CHANGE_GROUPS else "joined"
     reason = reason if reason in REASONS.get(group, ()) else None
     people = queries.change_people(wh, target, month, scope, group, reason)
+    context.record_view("changes", target.code, len(people), month=month, as_of=state.chosen_as_of, group=group,
+                        reason=reason)
     what = t(f"group_{group}", lang) + (f" · {change_reason_label(reason, lang)}" if reason else "")
     export = {"table": "changes", "place": target.code, "month": month, "as_of": state.chosen_as_of,
               "group": group, "reason": reason, "lang": lang}

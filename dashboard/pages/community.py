@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dash
-import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import context, queries, tables
@@ -12,6 +11,7 @@ from dashboard.components import (
     make_kpis,
     make_message,
     make_month_select,
+    make_no_people,
     make_table,
 )
 from dashboard.components.changes import make_month_changes
@@ -23,11 +23,6 @@ dash.register_page(__name__, path="/community", title="探访关爱看板 · 社
 MONTH = "community-month"
 AS_OF = f"{MONTH}-as-of"
 PEOPLE = "community-people"
-
-
-def skeleton() -> html.Div:
-    """The components this page's callbacks use (for callback validation)."""
-    return html.Div([dbc.Select(id=MONTH), dbc.Input(id=AS_OF)])
 
 
 def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
@@ -43,9 +38,6 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
     history = queries.place_months(wh, target, scope, until=month)
     previous = queries.previous_month(wh, target, scope, month, state.as_of)
     why, changes_panel = make_month_changes(state, query, queries.place_changes(wh, target, month, scope))
-    everyone = queries.people(wh, target, month, scope)
-    people = tables.people_table(everyone.head(tables.DISPLAY_LIMIT), lang)
-    export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of, "lang": lang}
     return html.Div([
         html.Div([
             make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),
@@ -53,12 +45,24 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
         make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress, why={"visit_rate_home": why}),
         changes_panel,
+        *(make_people(state, query) if context.may("people") else [make_no_people(lang)]),
+    ])
+
+
+def make_people(state: context.PageState, query: dict) -> list:
+    """The community's special-difficulty elders, masked (the view is audited)."""
+    target, month, lang = state.target, state.month, state.lang
+    everyone = queries.people(state.wh, target, month, state.scope)
+    context.record_view("people", target.code, len(everyone), month=month, as_of=state.chosen_as_of)
+    people = tables.people_table(everyone.head(tables.DISPLAY_LIMIT), lang)
+    export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of, "lang": lang}
+    return [
         html.Div([
             html.H5(t("people_title", lang, place=target.short_name, count=len(everyone)), className="mb-0"),
             dcc.Link(t("open_work_list", lang), href=href("/overdue", query, month=month)),
         ], className="d-flex justify-content-between align-items-end mt-4 mb-2"),
         make_table(PEOPLE, people, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, total=len(everyone)),
-    ])
+    ]
 
 
 def change_month(month, as_of, search):

@@ -12,11 +12,6 @@ from dashboard.i18n import t
 dash.register_page(__name__, path="/data", title="探访关爱看板 · 数据")
 
 
-def skeleton() -> html.Div:
-    """This page has no callbacks of its own (table exports are shared)."""
-    return html.Div()
-
-
 # table kind, title, a line that says what to do about it, height when it scrolls
 SECTIONS = (
     ("freshness", "freshness_title", None, 300),
@@ -37,7 +32,11 @@ def layout(lang: str = "zh", **_query) -> html.Div:
     wh, scope = context.warehouse(), context.scope()
     sections = []
     for kind, title, hint, height in SECTIONS:
+        if kind in tables.PERSON_TABLES and not context.may("people"):
+            continue
         frame, _name = tables.build({"table": kind, "lang": lang}, wh, scope)
+        if kind in tables.PERSON_TABLES:
+            context.record_view(kind, scope, len(frame))
         sections.append(html.H5(t(title, lang), className="mt-4"))
         if hint:
             sections.append(html.Div(t(hint, lang), className="chart-note mb-1"))

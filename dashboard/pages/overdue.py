@@ -7,9 +7,10 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, ctx, html
 
 from dashboard import context, queries, tables
-from dashboard.components import make_message, make_month_select, make_table
+from dashboard.components import make_message, make_month_select, make_no_people, make_table
 from dashboard.i18n import t, value_label
 from dashboard.urls import href, parse
+from etl.settings import RISK_LEVELS
 
 dash.register_page(__name__, path="/overdue", title="探访关爱看板 · 逾期")
 
@@ -19,15 +20,8 @@ AS_OF = f"{MONTH}-as-of"
 CATEGORY = "overdue-category"
 RISK = "overdue-risk"
 TABLE = "overdue-people"
-RISK_LEVELS = ("高", "中", "低")
 ALL_CATEGORIES = "all"
 INDENT = {"root": "", "district": "", "street": "\u3000", "community": "\u3000\u3000"}
-
-
-def skeleton() -> html.Div:
-    """The components this page's callbacks use (for callback validation)."""
-    return html.Div([dbc.Select(id=PLACE), dbc.Select(id=MONTH), dbc.Input(id=AS_OF), dbc.Select(id=CATEGORY),
-                     dbc.Checklist(id=RISK)])
 
 
 def layout(place: str | None = None, month: str | None = None, category: str | None = None,
@@ -36,10 +30,14 @@ def layout(place: str | None = None, month: str | None = None, category: str | N
         state = context.page_state(place, month, lang, as_of)
     except context.PageProblem as problem:
         return make_message(problem.message, problem.color)
+    if not context.may("people"):
+        return make_no_people(lang)
     wh, scope, target, month = state.wh, state.scope, state.target, state.month
     risks = tuple(r for r in (risk or "").split(",") if r in RISK_LEVELS)
     category = None if category in (None, "", ALL_CATEGORIES) else category
     people = queries.people(wh, target, month, scope, work_list=True, category=category, risk=risks)
+    context.record_view("work_list", target.code, len(people), month=month, as_of=state.chosen_as_of,
+                        category=category, risk=list(risks))
     shown = tables.people_table(people.head(tables.DISPLAY_LIMIT), lang)
     export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of,
               "work_list": True, "category": category, "risk": list(risks), "lang": lang}

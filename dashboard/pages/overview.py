@@ -31,12 +31,6 @@ AS_OF = f"{MONTH}-as-of"
 RATE = "overview-rate"
 
 
-def skeleton() -> html.Div:
-    """The components this page's callbacks use (for callback validation)."""
-    return html.Div([dcc.Graph(id=MAP), dcc.Graph(id=BARS), dbc.Select(id=MONTH), dbc.Input(id=AS_OF),
-                     dbc.RadioItems(id=RATE)])
-
-
 def layout(place: str | None = None, month: str | None = None, rate: str = "visit_rate_home", lang: str = "zh",
            as_of: str | None = None, **_query) -> html.Div:
     query = {"place": place, "month": month, "rate": rate, "lang": lang, "as_of": as_of}
@@ -82,7 +76,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
                                f"{target.short_name}_趋势", lang, note=t(
                                    "trend_in_progress_note", lang, month=month, day=as_of.day)
                                if state.in_progress else None), lg=7),
-            dbc.Col(make_categories(wh, target, month, scope, history, lang), lg=5),
+            dbc.Col(make_categories(state, history), lg=5),
         ], className="g-3 mt-1"),
     ])
 
@@ -100,10 +94,11 @@ def make_map(wh, target, kids: pd.DataFrame, rate: str, child_level: str, lang: 
     return make_chart(MAP, figure, f"{target.short_name}_{rate}_地图", lang, note=" · ".join(notes) or None)
 
 
-def make_categories(wh, target, month: str, scope: str, history: pd.DataFrame, lang: str) -> dbc.Card:
+def make_categories(state: context.PageState, history: pd.DataFrame) -> dbc.Card:
+    target, month, lang = state.target, state.month, state.lang
     current = history.iloc[-1]
     note = t("categories_note", lang, total=int(current["special_count"]), multi=int(current["multi_category_count"]))
-    figure = figures.category_bars(queries.categories(wh, target, month, scope), t("categories_title", lang), lang)
+    figure = figures.category_bars(context.categories(state), t("categories_title", lang), lang)
     return make_chart("overview-categories", figure, f"{target.short_name}_{month}_类别", lang, note=note)
 
 

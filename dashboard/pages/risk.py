@@ -13,6 +13,7 @@ from dashboard.components import (
     make_chart,
     make_message,
     make_month_select,
+    make_no_people,
     make_table,
 )
 from dashboard.i18n import t
@@ -27,12 +28,6 @@ PROBLEMS = "risk-open-problems"
 PROBLEMS_AREA = "risk-open-problems-area"
 PROBLEMS_SPEC = "risk-open-problems-spec"
 PROBLEMS_SHOWN = 200  # an overview of risk: the most urgent; the export has everyone
-
-
-def skeleton() -> html.Div:
-    """The components this page's callbacks use (for callback validation)."""
-    return html.Div([dbc.Select(id=MONTH), dbc.Input(id=AS_OF), dcc.Graph(id=BARS), dcc.Store(id=PROBLEMS_SPEC),
-                     html.Div(id=PROBLEMS_AREA)])
 
 
 def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
@@ -57,7 +52,7 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
                                          note=t("drill_hint", lang)), lg=7))
     note = t("categories_note", lang, total=int(current["special_count"]), multi=int(current["multi_category_count"]))
     charts.append(dbc.Col(make_chart("risk-categories", figures.category_bars(
-        queries.categories(wh, target, month, scope), t("categories_title", lang), lang),
+        context.categories(state), t("categories_title", lang), lang),
         f"{target.short_name}_{month}_类别", lang, note=note), lg=5))
     return html.Div([
         html.Div([
@@ -81,8 +76,12 @@ def show_open_problems(spec: dict):
         state = context.page_state(spec["place"], spec["month"], lang, spec["as_of"])
     except context.PageProblem as problem:
         return make_message(problem.message, problem.color)
+    if not context.may("people"):
+        return make_no_people(lang)
     problems = tables.people_table(queries.people(state.wh, state.target, state.month, state.scope,
                                                   open_problems=True, limit=PROBLEMS_SHOWN), lang)
+    context.record_view("open_problems", state.target.code, len(problems), month=state.month,
+                        as_of=state.chosen_as_of)
     if not len(problems):
         return make_message(t("no_rows", lang), "light")
     export = {"table": "people", "place": state.target.code, "month": state.month, "as_of": state.chosen_as_of,

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from werkzeug.serving import make_server
 
+from dashboard.accounts import User
 from dashboard.app import create_app
 
 CHROMIUM = os.environ.get("CAREVISIT_CHROMIUM", "/usr/bin/chromium")
@@ -32,7 +33,7 @@ def pytest_collection_modifyitems(items):
 
 @pytest.fixture(scope="session")
 def server_url(demo_settings):
-    app = create_app(demo_settings)
+    app = create_app(demo_settings, User("本机", "admin", "all"))
     server = make_server("127.0.0.1", 0, app.server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -54,7 +54,7 @@ def test_a_month_in_progress_is_compared_with_the_same_day_last_month(page, serv
 
 def test_the_map_draws_polygons_offline(page, server_url):
     open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .js-plotly-plot")
-    page.wait_for_function("document.querySelector('#overview-map canvas') !== null")
+    page.wait_for_function("() => document.querySelector('#overview-map canvas') !== null")
     assert page.console_log == []  # no tile, glyph or font request was attempted
 
 
@@ -65,8 +65,8 @@ def test_clicking_a_street_on_the_map_opens_that_street(page, server_url, demo_s
         lon, lat = con.execute("select centroid_lon, centroid_lat from division_shapes where code = ?",
                                [WUDADAO]).fetchall()[0]
     open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .js-plotly-plot")
-    page.wait_for_function("document.querySelector('#overview-map .js-plotly-plot')._fullLayout.map._subplot.map"
-                           ".loaded()")
+    page.wait_for_function("() => document.querySelector('#overview-map .js-plotly-plot')"
+                           "._fullLayout.map._subplot.map.loaded()")
     x, y = page.evaluate(
         """([lon, lat]) => {
             const graph = document.querySelector('#overview-map .js-plotly-plot');
@@ -116,7 +116,7 @@ def test_changing_a_filter_updates_the_url_and_back_restores_it(page, server_url
     assert query_of(page)["risk"] == "高"
     page.go_back()
     page.wait_for_url(lambda url: "risk=" not in url)
-    page.wait_for_function("!document.querySelector(\"#overdue-risk input[value='高']\").checked")
+    page.wait_for_function("() => !document.querySelector(\"#overdue-risk input[value='高']\").checked")
     assert page.console_log == []
 
 

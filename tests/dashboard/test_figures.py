@@ -103,9 +103,16 @@ def test_colour_scale_starts_just_below_the_lowest_rate(rates, expected):
 
 
 def test_category_bars_label_categories_in_english():
-    frame = pd.DataFrame({"category": ["独居", "高龄"], "people_count": [5, 3]})
+    frame = pd.DataFrame({"category": ["独居", "高龄"], "people_count": [5, 3], "count_text": ["5", "3"]})
     bar = figures.category_bars(frame, "t", lang="en")["data"][0]
     assert bar["y"] == ["Aged 80+", "Living alone"] and bar["x"] == [3, 5]
+
+
+def test_a_suppressed_small_count_is_drawn_as_its_bound_not_its_value():
+    frame = pd.DataFrame({"category": ["独居", "计生特殊家庭"], "people_count": pd.array([5, None], dtype="Int64"),
+                          "count_text": ["5", "<5"]})
+    bar = figures.category_bars(frame, "t")["data"][0]
+    assert bar["y"] == ["计生特殊家庭", "独居"] and bar["x"] == [0, 5] and bar["text"] == ["<5", "5"]
 
 
 def test_figures_are_plain_json():

@@ -9,6 +9,7 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from dashboard import queries, tables
+from dashboard.accounts import User
 from dashboard.app import create_app
 from etl.ingest import ingest
 from etl.settings import Settings, default_config_text, parse_config
@@ -17,6 +18,9 @@ from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row
 
 QUANYECHANG, NANSHI = "120101001000", "120101006000"
 HUAYUANLU, BINXI, QINGYOU = "120101001001", "120101001002", "120101006001"
+
+
+ADMIN = User("test", "admin", "all")
 
 
 @pytest.fixture(scope="module")
@@ -110,6 +114,15 @@ def test_someone_never_visited_at_home_shows_no_home_visit_on_record(wh):
     assert sorted(shown.loc["花园路", "last_home_visit_date"]) == ["2026-10-05", "记录期内未上门"]
 
 
+def test_a_small_count_of_a_sensitive_category_is_not_shown(wh):
+    district = queries.place(wh, "120101000000")
+    counts = queries.categories(wh, district, "2026-10", sensitive=("孤寡",), threshold=5).set_index("category")
+    assert counts.loc["孤寡", "suppressed"] and pd.isna(counts.loc["孤寡", "people_count"])
+    assert counts.loc["孤寡", "count_text"] == "<5"
+    assert counts.loc["独居", "people_count"] == 1 and not counts.loc["独居", "suppressed"]
+    assert not queries.categories(wh, district, "2026-10", sensitive=("孤寡",), threshold=1)["suppressed"].any()
+
+
 def test_a_scope_hides_every_other_place(wh):
     with pytest.raises(queries.OutOfScope):
         queries.place(wh, NANSHI, scope=QUANYECHANG)
@@ -188,7 +201,7 @@ def test_english_labels(app, pages):
 
 
 def test_a_place_outside_the_scope_is_refused(settings, pages):
-    scoped = create_app(settings, scope=QUANYECHANG)
+    scoped = create_app(settings, User("street", "admin", QUANYECHANG))
     page = render(scoped, pages["/"].layout, place=NANSHI)
     assert texts(page) == ["没有找到这个地区, 或您无权查看"]
 
@@ -257,7 +270,7 @@ def test_every_app_in_a_process_gets_every_callback(settings):
         client.get("/")
         return {dependency["output"] for dependency in client.get("/_dash-dependencies").get_json()}
 
-    first, second = create_app(settings), create_app(settings)
+    first, second = create_app(settings, ADMIN), create_app(settings, ADMIN)
     assert outputs(first) == outputs(second)
     assert {"table-file.data", "navbar.children"} <= outputs(second)
     assert sum("url.href" in output for output in outputs(second)) == 4  # overview, community, overdue, risk
@@ -270,3 +283,12 @@ def test_the_risk_page_loads_its_person_list_in_a_second_callback(app, pages):
     with app.server.test_request_context("/"):
         shown = texts(pages["/risk"].show_open_problems(spec))
     assert shown == ["没有符合条件的记录"]  # nobody's last visit found a problem in this data
+
+
+def test_the_reports_page_shows_the_summary_of_the_users_place(settings, pages):
+    street = create_app(settings, User("street", "staff", QUANYECHANG))
+    shown = " ".join(texts(render(street, pages["/reports"].layout, month="2026-10")))
+    assert "劝业场街道特殊困难老年人探访关爱情况汇总表 (2026年10月)" in shown
+    assert "花园路" in shown and "滨西" in shown and "庆有西里" not in shown and "合计" in shown
+    refused = " ".join(texts(render(street, pages["/reports"].layout, month="2026-10", place=NANSHI)))
+    assert "无权查看" in refused and "庆有西里" not in refused

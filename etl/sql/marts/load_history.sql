@@ -1,7 +1,10 @@
--- one row per loaded file: what the Data screen and exports show of the load history
+-- one row per loaded file: what the Data screen and exports show of the load history, and the place
+-- it belongs to (load_places)
 with final as (
-    select load_id, file_name, kind, loaded_at, rows_read, rows_loaded, rows_rejected, warning_count, report_date
-    from loads
+    select l.load_id, l.file_name, l.kind, l.loaded_at, l.rows_read, l.rows_loaded, l.rows_rejected,
+        l.warning_count, l.report_date, p.place_code
+    from loads l
+    join load_places p using (load_id)
 )
 
 select * from final

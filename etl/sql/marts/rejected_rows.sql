@@ -1,7 +1,9 @@
--- one row per rejected source row, without its raw cells (they hold unmasked personal data)
+-- one row per rejected source row, without its raw cells (they hold unmasked personal data), with the
+-- place its file belongs to (load_places)
 with final as (
-    select load_id, file_name, sheet_name, row_number, reason
-    from rejects
+    select r.load_id, r.file_name, r.sheet_name, r.row_number, r.reason, p.place_code
+    from rejects r
+    join load_places p using (load_id)
 )
 
 select * from final

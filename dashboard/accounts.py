@@ -1,0 +1,292 @@
+"""Accounts, roles and the audit log: a small SQLite database of their own beside the warehouse.
+
+The warehouse is read-only while serving and replaced on every load, so who may sign in and who saw
+what live apart from it: `data/warehouse.duckdb` has `data/warehouse.accounts.sqlite` (WAL mode, so
+sign-ins and audit records from several server processes do not block readers). The audit log is
+append-only: triggers refuse to update or delete a record, and nothing here deletes one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import secrets
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+ALL = "all"  # the place of a user who may see every district of the warehouse
+
+# What each role may do beyond seeing the aggregates of their place (DESIGN §6).
+ROLES = ("leader", "inspector", "staff", "analyst", "admin")
+PERMISSIONS = {
+    "people": frozenset({"leader", "inspector", "staff", "admin"}),  # masked person lists on screen
+    "export_people": frozenset({"inspector", "staff", "admin"}),  # work lists and check lists as files
+    "unmask": frozenset({"staff"}),  # one person at a time, logged
+    "admin": frozenset({"admin"}),  # accounts, the audit log
+}
+MIN_PASSWORD_LENGTH = 10
+
+SCHEMA = """
+create table if not exists users (
+    username text primary key,
+    role text not null,
+    place text not null,
+    password_hash text not null,
+    disabled integer not null default 0,
+    -- bumped when the password changes or the account is disabled: signs out every session
+    generation integer not null default 0,
+    failed_count integer not null default 0,
+    locked_until text,
+    created_at text not null,
+    last_sign_in text
+);
+create table if not exists audit_log (
+    id integer primary key autoincrement,
+    at text not null,
+    username text,
+    role text,
+    user_place text,
+    event text not null,
+    place text,
+    detail text,  -- JSON: table, filters, reason; never a sensitive value
+    row_count integer,
+    file_sha256 text,
+    remote_addr text
+);
+create index if not exists audit_log_at on audit_log (at);
+create trigger if not exists audit_log_no_update before update on audit_log
+    begin select raise(abort, 'the audit log is append-only'); end;
+create trigger if not exists audit_log_no_delete before delete on audit_log
+    begin select raise(abort, 'the audit log is append-only'); end;
+"""
+
+
+class AccountError(ValueError):
+    """A request about accounts that cannot be done; the message says why, in Chinese."""
+
+
+@dataclass(frozen=True)
+class User:
+    username: str
+    role: str
+    place: str
+    generation: int = 0
+
+    def may(self, permission: str) -> bool:
+        return self.role in PERMISSIONS[permission]
+
+    @property
+    def session_id(self) -> str:
+        """What the session cookie names: a changed password or a disabled account ends old sessions."""
+        return f"{self.username}:{self.generation}"
+
+
+@dataclass(frozen=True)
+class SignInResult:
+    user: User | None
+    reason: str | None  # unknown | wrong_password | locked | disabled
+
+
+@dataclass(frozen=True)
+class Lockout:
+    failures: int = 5  # wrong passwords in a row that lock the account
+    minutes: int = 15
+
+
+def accounts_path(db_path: Path) -> Path:
+    """The accounts and audit database beside a warehouse: `x.duckdb` → `x.accounts.sqlite`."""
+    return Path(db_path).with_name(Path(db_path).stem + ".accounts.sqlite")
+
+
+def secret_key(db_path: Path) -> bytes:
+    """The key that signs session cookies: made on first use beside the warehouse, mode 0600."""
+    path = Path(db_path).with_name(Path(db_path).stem + ".secret")
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        pass
+    key = secrets.token_bytes(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:  # another process made it first
+        return path.read_bytes()
+    with os.fdopen(fd, "wb") as file:
+        file.write(key)
+    return key
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+class AccountStore:
+    """Users and the audit log. One short-lived SQLite connection per call: safe across threads and forks."""
+
+    def __init__(self, path: Path, lockout: Lockout = Lockout()):
+        self.path = Path(path)
+        self.lockout = lockout
+        self._hasher = PasswordHasher()
+        self._dummy_hash: str | None = None
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not self.path.exists():
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
+        with self._connect() as con:
+            con.execute("pragma journal_mode = wal")
+            con.executescript(SCHEMA)
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
+        try:
+            con.execute("pragma busy_timeout = 10000")
+            yield con
+        finally:
+            con.close()
+
+    # --- accounts ------------------------------------------------------------------------------
+
+    def add(self, username: str, role: str, place: str, password: str) -> User:
+        _check_username(username)
+        if role not in ROLES:
+            raise AccountError(f"角色只能是 {', '.join(ROLES)}")
+        _check_password(password)
+        with self._connect() as con:
+            try:
+                con.execute(
+                    "insert into users (username, role, place, password_hash, created_at) values (?, ?, ?, ?, ?)",
+                    (username, role, place, self._hasher.hash(password), _now().isoformat()),
+                )
+            except sqlite3.IntegrityError as error:
+                raise AccountError(f"用户 {username} 已存在") from error
+        return User(username, role, place)
+
+    def set_password(self, username: str, password: str) -> None:
+        _check_password(password)
+        with self._connect() as con:
+            changed = con.execute(
+                """update users set password_hash = ?, generation = generation + 1, failed_count = 0,
+                       locked_until = null where username = ?""",
+                (self._hasher.hash(password), username),
+            ).rowcount
+        if not changed:
+            raise AccountError(f"没有用户 {username}")
+
+    def set_disabled(self, username: str, disabled: bool = True) -> None:
+        with self._connect() as con:
+            changed = con.execute(
+                "update users set disabled = ?, generation = generation + 1 where username = ?",
+                (int(disabled), username),
+            ).rowcount
+        if not changed:
+            raise AccountError(f"没有用户 {username}")
+
+    def users(self) -> list[dict]:
+        with self._connect() as con:
+            con.row_factory = sqlite3.Row
+            rows = con.execute(
+                """select username, role, place, disabled, locked_until, created_at, last_sign_in
+                from users order by username"""
+            ).fetchall()
+        return [dict(row) | {"disabled": bool(row["disabled"])} for row in rows]
+
+    def user(self, session_id: str) -> User | None:
+        """The signed-in user a session names, if the account is still enabled and unchanged."""
+        username, _, generation = session_id.rpartition(":")
+        with self._connect() as con:
+            row = con.execute(
+                "select role, place, generation from users where username = ? and not disabled", (username,)
+            ).fetchone()
+        if row is None or str(row[2]) != generation:
+            return None
+        return User(username, row[0], row[1], row[2])
+
+    def sign_in(self, username: str, password: str) -> SignInResult:
+        """Check a password; count failures and lock the account after too many in a row."""
+        with self._connect() as con:
+            row = con.execute(
+                "select role, place, generation, password_hash, disabled, locked_until from users where username = ?",
+                (username,),
+            ).fetchone()
+            if row is None:
+                # a wrong name takes as long as a wrong password: nothing tells which names exist
+                self._dummy_hash = self._dummy_hash or self._hasher.hash(secrets.token_hex(16))
+                self._verify(self._dummy_hash, password)
+                return SignInResult(None, "unknown")
+            role, place, generation, password_hash, disabled, locked_until = row
+            now = _now()
+            if locked_until and dt.datetime.fromisoformat(locked_until) > now:
+                return SignInResult(None, "locked")
+            if not self._verify(password_hash, password):
+                failures = con.execute(
+                    "update users set failed_count = failed_count + 1 where username = ? returning failed_count",
+                    (username,),
+                ).fetchone()[0]
+                if failures >= self.lockout.failures:
+                    until = now + dt.timedelta(minutes=self.lockout.minutes)
+                    con.execute("update users set locked_until = ?, failed_count = 0 where username = ?",
+                                (until.isoformat(), username))
+                    return SignInResult(None, "locked")
+                return SignInResult(None, "wrong_password")
+            if disabled:
+                return SignInResult(None, "disabled")
+            con.execute("update users set failed_count = 0, locked_until = null, last_sign_in = ? where username = ?",
+                        (now.isoformat(), username))
+            if self._hasher.check_needs_rehash(password_hash):
+                con.execute("update users set password_hash = ? where username = ?",
+                            (self._hasher.hash(password), username))
+        return SignInResult(User(username, role, place, generation), None)
+
+    def _verify(self, password_hash: str, password: str) -> bool:
+        try:
+            return self._hasher.verify(password_hash, password)
+        except (VerificationError, InvalidHashError):
+            return False
+
+    # --- audit log -----------------------------------------------------------------------------
+
+    def record(self, event: str, user: User | None = None, *, username: str | None = None, place: str | None = None,
+               detail: dict | None = None, row_count: int | None = None, file_sha256: str | None = None,
+               remote_addr: str | None = None) -> None:
+        """Append one event. `detail` holds what was asked (table, filters), never a sensitive value."""
+        with self._connect() as con:
+            con.execute(
+                """insert into audit_log (at, username, role, user_place, event, place, detail, row_count,
+                       file_sha256, remote_addr) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                (_now().isoformat(), user.username if user else username, user.role if user else None,
+                 user.place if user else None, event, place,
+                 json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else None,
+                 row_count, file_sha256, remote_addr),
+            )
+
+    def events(self, since: dt.date | None = None, limit: int | None = None) -> list[dict]:
+        """Audit records, newest first."""
+        with self._connect() as con:
+            con.row_factory = sqlite3.Row
+            rows = con.execute(
+                """select id, at, username, role, user_place, event, place, detail, row_count, file_sha256,
+                       remote_addr from audit_log where at >= ? order by id desc limit ?""",
+                ((since or dt.date.min).isoformat(), -1 if limit is None else limit),
+            ).fetchall()
+        return [dict(row) for row in rows]
+
+
+def new_password() -> str:
+    """A random password for a new account (printed once, to be changed with `user passwd`)."""
+    return secrets.token_urlsafe(12)
+
+
+def _check_username(username: str) -> None:
+    if not (1 <= len(username) <= 64) or not all(c.isalnum() or c in "._-" for c in username):
+        raise AccountError("用户名只能由字母、数字和 . _ - 组成, 不超过 64 个字符")
+
+
+def _check_password(password: str) -> None:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"密码至少 {MIN_PASSWORD_LENGTH} 个字符")

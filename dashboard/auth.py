@@ -1,0 +1,293 @@
+"""Sign-in, sessions and the server's defences, installed on the Dash app's Flask server.
+
+Flask-Login keeps who is signed in; the cookie names the account and its generation (a changed
+password or a disabled account ends every session). The place a user may see always comes from
+their account on the server, never from the browser. Another identity provider (OIDC, LDAP) would
+replace `sign_in_view` and nothing else: pages only ever call `context.user()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import ipaddress
+import logging
+import traceback
+from dataclasses import dataclass, field
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import flask
+import flask_login
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import generate_csrf, validate_csrf
+from limits import parse
+from markupsafe import escape
+from werkzeug.exceptions import HTTPException
+from wtforms import ValidationError
+
+from dashboard.accounts import AccountStore, Lockout, User, accounts_path, secret_key
+from dashboard.i18n import t
+from dashboard.queries import OutOfScope
+
+log = logging.getLogger("carevisit.server")
+
+# Reachable without a session: the sign-in page and the static files it and Dash need (public code).
+PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/_favicon.ico")
+SIGN_IN_LIMIT = "10 per minute"  # per address, on top of the per-account lock-out
+LIMITS = {"export": parse("30 per minute"), "as_of": parse("20 per minute"), "unmask": parse("30 per hour")}
+
+
+@dataclass(frozen=True)
+class Security:
+    """How the server defends itself; `serve --prod` turns on what needs HTTPS."""
+
+    secure_cookies: bool = False  # cookies only over HTTPS, and HSTS
+    trusted_hosts: tuple[str, ...] = ()  # Host headers answered; empty: any (loopback development)
+    session_hours: float = 8.0  # a session ends this long after sign-in, active or not
+    lockout: Lockout = field(default_factory=Lockout)
+
+
+class SessionUser(flask_login.UserMixin):
+    def __init__(self, user: User):
+        self.user = user
+
+    def get_id(self) -> str:
+        return self.user.session_id
+
+
+class NotSignedIn(Exception):
+    """A request without a session (the sign-in check lets none through: this is the second lock)."""
+
+
+class Forbidden(Exception):
+    """The user's role may not do this."""
+
+
+class TooManyRequests(Exception):
+    """A user asked for more exports or recomputations than the server allows per minute."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def install(server: flask.Flask, db_path: Path, security: Security, local_user: User | None) -> None:
+    """Sign-in (or a fixed local user), security headers, rate limits and clean error answers."""
+    server.config.update(
+        SECRET_KEY=secret_key(db_path),
+        SESSION_COOKIE_NAME="carevisit_session",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Strict",
+        SESSION_COOKIE_SECURE=security.secure_cookies,
+        SESSION_REFRESH_EACH_REQUEST=False,
+        PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=security.session_hours),
+        WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # callbacks send small JSON; uploads will have their own route
+        CAREVISIT_SECURITY=security,
+        CAREVISIT_LOCAL_USER=local_user,
+        RATELIMIT_STORAGE_URI="memory://",
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+    if security.trusted_hosts:
+        server.config["TRUSTED_HOSTS"] = list(security.trusted_hosts)
+    store = AccountStore(accounts_path(db_path), security.lockout)
+    server.extensions["carevisit_accounts"] = store
+    limiter = Limiter(get_remote_address, app=server, default_limits=[], storage_uri="memory://")
+    server.extensions["carevisit_limiter"] = limiter
+
+    if local_user is None:
+        manager = flask_login.LoginManager(server)
+        manager.session_protection = "basic"
+
+        @manager.user_loader
+        def load_user(session_id: str) -> SessionUser | None:
+            signed_in = flask.session.get("signed_in_at")
+            if signed_in is None or dt.datetime.now(dt.UTC).timestamp() - signed_in > security.session_hours * 3600:
+                return None
+            user = store.user(session_id)
+            return SessionUser(user) if user else None
+
+        # first of all: no hook of Dash's runs for a request without a session
+        server.before_request_funcs.setdefault(None, []).insert(0, _require_sign_in)
+        server.add_url_rule("/login", "login", limiter.limit(SIGN_IN_LIMIT, methods=["POST"])(sign_in_view),
+                            methods=["GET", "POST"])
+        server.add_url_rule("/logout", "logout", sign_out_view, methods=["GET", "POST"])
+    server.after_request(_security_headers)
+    server.register_error_handler(Exception, _error_answer)
+
+
+def accounts() -> AccountStore:
+    return flask.current_app.extensions["carevisit_accounts"]
+
+
+def current() -> User | None:
+    """The user of this request: the fixed local user, or whoever signed in (None: nobody)."""
+    local = flask.current_app.config.get("CAREVISIT_LOCAL_USER")
+    if local is not None:
+        return local
+    who = flask_login.current_user
+    return who.user if who and who.is_authenticated else None
+
+
+def audit(event: str, *, place: str | None = None, detail: dict | None = None, row_count: int | None = None,
+          file_sha256: str | None = None) -> None:
+    """Record what the current user did (person-level views and exports, unmasking, refusals)."""
+    accounts().record(event, current(), place=place, detail=detail, row_count=row_count, file_sha256=file_sha256,
+                      remote_addr=flask.request.remote_addr if flask.has_request_context() else None)
+
+
+def throttle(kind: str) -> None:
+    """Count one export, recomputation or unmask for the user; refuse past the per-minute bound."""
+    user = current()
+    limiter: Limiter = flask.current_app.extensions["carevisit_limiter"]
+    if not limiter.limiter.hit(LIMITS[kind], kind, user.username if user else flask.request.remote_addr or "-"):
+        raise TooManyRequests(kind)
+
+
+# --- sign-in and sign-out ----------------------------------------------------------------------
+
+
+def _require_sign_in():
+    if any(flask.request.path.startswith(prefix) for prefix in PUBLIC_PREFIXES):
+        return None
+    if flask_login.current_user.is_authenticated:
+        return None
+    if flask.request.path.startswith("/_dash") or flask.request.method != "GET":
+        return flask.Response(t("signed_out"), status=401, mimetype="text/plain")
+    target = flask.request.full_path.rstrip("?")
+    return flask.redirect(flask.url_for("login", next=target))
+
+
+def _safe_next(target: str | None) -> str:
+    """Only a path on this site: never another host (an open redirect would help phishing)."""
+    if not target:
+        return "/"
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+def sign_in_view():
+    lang = "en" if flask.request.args.get("lang") == "en" else "zh"
+    next_url = _safe_next(flask.request.values.get("next"))
+    if flask.request.method == "GET":
+        if flask_login.current_user.is_authenticated:
+            return flask.redirect(next_url)
+        return _sign_in_page(lang, next_url)
+    try:
+        validate_csrf(flask.request.form.get("csrf_token"))
+    except ValidationError:  # a stale form or a forged request: ask again
+        return _sign_in_page(lang, next_url, t("sign_in_expired", lang)), 400
+    username = flask.request.form.get("username", "").strip()[:64]
+    password = flask.request.form.get("password", "")[:1024]
+    store = accounts()
+    result = store.sign_in(username, password)
+    address = flask.request.remote_addr
+    if result.user is None:
+        # the name typed is kept only when it is an account's: a password typed in the name field is not stored
+        known = result.reason != "unknown"
+        store.record("sign_in_failed", username=username if known else None, remote_addr=address,
+                     detail={"reason": result.reason})
+        message = t("sign_in_locked" if result.reason == "locked" else "sign_in_failed", lang)
+        return _sign_in_page(lang, next_url, message), 401
+    flask.session.clear()  # no state from before sign-in survives it
+    flask.session.permanent = True
+    flask.session["signed_in_at"] = dt.datetime.now(dt.UTC).timestamp()
+    flask_login.login_user(SessionUser(result.user))
+    store.record("sign_in", result.user, remote_addr=address)
+    return flask.redirect(next_url)
+
+
+def sign_out_view():
+    user = current()
+    if user is not None:
+        accounts().record("sign_out", user, remote_addr=flask.request.remote_addr)
+    flask_login.logout_user()
+    flask.session.clear()
+    return flask.redirect(flask.url_for("login"))
+
+
+SIGN_IN_PAGE = """<!doctype html>
+<html lang="{html_lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="/assets/vendor/bootstrap.min.css"><link rel="stylesheet" href="/assets/style.css">
+</head><body class="sign-in">
+<main class="sign-in-card card"><div class="card-body">
+<h1 class="h4 mb-1">{app_title}</h1><p class="text-muted mb-4">{subtitle}</p>
+{message}
+<form method="post" action="/login{lang_query}" autocomplete="on">
+<input type="hidden" name="csrf_token" value="{csrf}"><input type="hidden" name="next" value="{next}">
+<div class="mb-3"><label class="form-label" for="username">{username_label}</label>
+<input class="form-control" id="username" name="username" autocomplete="username" required autofocus></div>
+<div class="mb-3"><label class="form-label" for="password">{password_label}</label>
+<input class="form-control" id="password" name="password" type="password" autocomplete="current-password"
+ required></div>
+<button class="btn btn-primary w-100" type="submit" id="sign-in">{submit}</button>
+</form>
+<p class="sign-in-note mt-3 mb-0">{note}</p>
+<p class="mt-2 mb-0"><a href="/login?lang={other_lang}&amp;next={next}">{switch}</a></p>
+</div></main></body></html>"""
+
+
+def _sign_in_page(lang: str, next_url: str, message: str | None = None) -> str:
+    return SIGN_IN_PAGE.format(
+        html_lang="zh-CN" if lang == "zh" else "en", title=t("sign_in_title", lang), app_title=t("app_title", lang),
+        subtitle=t("sign_in_subtitle", lang), username_label=t("username", lang),
+        password_label=t("password", lang), submit=t("sign_in", lang), note=t("sign_in_note", lang),
+        message=f'<div class="alert alert-danger" role="alert">{escape(message)}</div>' if message else "",
+        csrf=escape(generate_csrf()), next=escape(next_url), lang_query="?lang=en" if lang == "en" else "",
+        other_lang="en" if lang == "zh" else "zh", switch=t("language_switch", lang),
+    )
+
+
+# --- headers and errors ------------------------------------------------------------------------
+
+
+def _security_headers(response: flask.Response) -> flask.Response:
+    security: Security = flask.current_app.config["CAREVISIT_SECURITY"]
+    headers = response.headers
+    if "CAREVISIT_CSP" in flask.current_app.config:
+        headers.setdefault("Content-Security-Policy", flask.current_app.config["CAREVISIT_CSP"]())
+    headers.setdefault("X-Frame-Options", "DENY")
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    headers.setdefault("Referrer-Policy", "same-origin")
+    headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+    headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
+    if security.secure_cookies:
+        headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+    static = any(flask.request.path.startswith(p) for p in ("/assets/", "/_dash-component-suites/"))
+    if not static:  # pages and callbacks carry personal data: never kept in a shared cache or the disk cache
+        headers["Cache-Control"] = "no-store"
+    return response
+
+
+# Errors that come from what the browser sent (a list where a code was expected, a missing key ...)
+BAD_INPUT = (TypeError, ValueError, KeyError, IndexError, AttributeError, LookupError)
+
+
+def _error_answer(error: Exception):
+    """Plain answers without a traceback: 400 for a malformed request, 429 past a limit, 500 otherwise."""
+    if isinstance(error, HTTPException):
+        return error
+    if isinstance(error, OutOfScope):
+        return flask.Response(t("out_of_scope"), status=403, mimetype="text/plain")
+    if isinstance(error, NotSignedIn):
+        return flask.Response(t("signed_out"), status=401, mimetype="text/plain")
+    if isinstance(error, Forbidden):
+        return flask.Response(t("forbidden"), status=403, mimetype="text/plain")
+    if isinstance(error, TooManyRequests):
+        return flask.Response(t("too_many_requests"), status=429, mimetype="text/plain")
+    if isinstance(error, BAD_INPUT):
+        return flask.Response(t("bad_request"), status=400, mimetype="text/plain")
+    # Where it failed, not the message: a message may quote a value from the data.
+    frames = "".join(traceback.format_tb(error.__traceback__))
+    log.error("request failed: %s %s: %s\n%s", flask.request.method, flask.request.path, type(error).__name__, frames)
+    return flask.Response(t("server_error"), status=500, mimetype="text/plain")

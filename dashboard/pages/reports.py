@@ -1,0 +1,118 @@
+"""报表 Reports: the monthly 汇总表 of the chosen place and month, previewed as it prints, and as Excel."""
+
+from __future__ import annotations
+
+import hashlib
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, ctx, dcc, html
+
+from dashboard import auth, context
+from dashboard.components import make_breadcrumbs, make_message, make_month_select
+from dashboard.i18n import t
+from dashboard.queries import ROOT_LEVEL, ancestors
+from dashboard.urls import href, parse
+from etl import reports
+
+dash.register_page(__name__, path="/reports", title="探访关爱看板 · 报表")
+
+MONTH = "reports-month"
+AS_OF = f"{MONTH}-as-of"
+DOWNLOAD = "reports-download"
+FILE = "reports-file"
+SPEC = "reports-spec"
+
+
+def summary_of(place: str | None, month: str | None, lang: str, as_of: str | None):
+    """The page state and the 汇总表 of its place and month (the user's scope decides what may be asked)."""
+    state = context.page_state(place, month, lang, as_of)
+    target = state.target
+    code, level = ("all", "all") if target.level == ROOT_LEVEL else (target.code, target.level)
+    with state.wh.cursor() as cursor:
+        return state, reports.summarize(cursor, state.month_start, code, target.name, level)
+
+
+def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
+           **_query) -> html.Div:
+    query = {"place": place, "month": month, "lang": lang, "as_of": as_of}
+    try:
+        state, summary = summary_of(place, month, lang, as_of)
+    except context.PageProblem as problem:
+        return make_message(problem.message, problem.color)
+    except reports.ReportError as error:
+        return make_message(str(error), "warning")
+    return html.Div([
+        html.Div([
+            make_breadcrumbs(ancestors(state.wh, state.target, state.scope), query, lang),
+            make_month_select(state, MONTH),
+        ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
+        html.Div([
+            html.H4(summary.title, className="mb-0", id="reports-title"),
+            html.Button(t("download_excel", lang), id=DOWNLOAD, className="btn btn-primary btn-sm"),
+        ], className="d-flex justify-content-between align-items-center mt-3 mb-1"),
+        html.Div(t("reports_hint", lang, as_of=f"{summary.as_of:%Y-%m-%d}"), className="chart-note mb-2"),
+        make_preview(summary, lambda code: href("/reports", query, place=code)),
+        html.Div(reports.FOOTNOTE, className="chart-note mt-2"),
+        dcc.Store(id=SPEC, data={"place": state.target.code, "month": state.month, "as_of": state.chosen_as_of,
+                                 "lang": lang}),
+        dcc.Download(id=FILE),
+    ])
+
+
+def make_preview(summary: reports.MonthlySummary, link) -> html.Div:
+    """The table as it prints: the two header rows with their groups, one row per place, 合计 last."""
+    columns = summary.columns()
+    groups, index = [], 0
+    while index < len(columns):
+        group = columns[index][2]
+        span = 1
+        while group is not None and index + span < len(columns) and columns[index + span][2] == group:
+            span += 1
+        groups.append(html.Th(group or columns[index][1], colSpan=span, rowSpan=1 if group else 2))
+        index += span
+    level = {"street": "街道", "community": "社区", "district": "区"}[summary.child_level]
+    head = html.Thead([html.Tr([html.Th(level, rowSpan=2), *groups]),
+                       html.Tr([html.Th(header) for _, header, group in columns if group is not None])])
+    body = []
+    for record in summary.rows.to_dict("records"):
+        name = record["short_name"] if record["level"] == "community" else record["name"]
+        # a street's name opens its own 汇总表, of its communities
+        cells = [html.Th(dcc.Link(name, href=link(record["code"])) if record["level"] in ("district", "street")
+                         else name)]
+        for column, _, _ in columns:
+            value = record[column]
+            cells.append(html.Td("" if value is None or pd.isna(value) else
+                                 f"{value:.1%}" if column in reports.RATES else f"{int(value):,}"))
+        body.append(html.Tr(cells, className="report-total" if record["level"] == "total" else None))
+    return html.Div(html.Table([head, html.Tbody(body)], className="report-table", id="reports-table"),
+                    className="report-scroll")
+
+
+def download(clicks, spec):
+    if not clicks or not spec:
+        return dash.no_update
+    auth.throttle("export")
+    _state, summary = summary_of(spec.get("place"), spec.get("month"), "zh", spec.get("as_of"))
+    data = reports.to_workbook(summary, reporter=context.user().username)
+    auth.audit("export", place=spec.get("place"), row_count=len(summary.rows),
+               file_sha256=hashlib.sha256(data).hexdigest(), detail={"table": "monthly_summary",
+                                                                     "month": summary.month})
+    return dcc.send_bytes(data, f"{summary.place_name}_{summary.month}_汇总表.xlsx")
+
+
+def change_month(month, as_of, search):
+    query = parse(search)
+    if ctx.triggered_id == MONTH and month != query.get("month"):
+        return href("/reports", query, month=month, as_of=None)
+    if ctx.triggered_id == AS_OF and as_of and as_of != query.get("as_of"):
+        return href("/reports", query, as_of=as_of)
+    return dash.no_update
+
+
+def register(app) -> None:
+    """This page's callbacks, on `app` (each app registers its own: see create_app)."""
+    app.callback(Output(FILE, "data"), Input(DOWNLOAD, "n_clicks"), State(SPEC, "data"),
+                 prevent_initial_call=True)(download)
+    app.callback(Output("url", "href", allow_duplicate=True), Input(MONTH, "value"), Input(AS_OF, "value"),
+                 State("url", "search"), prevent_initial_call=True)(change_month)

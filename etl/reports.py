@@ -1,0 +1,223 @@
+"""The monthly 汇总表 (附件2 of the Heping plan): one row per street of a district, or per community of
+a street, and a 合计 row, in the official layout as an Excel workbook.
+
+Every figure comes from the marts as `carevisit metrics` reads them (etl/sql/reports/monthly_summary.sql);
+合计 counts are sums and 合计 rates are recomputed from the summed counts, never averaged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from etl import metrics
+from etl.warehouse import first_row, prepare, sql
+
+# (column, header, group): a group of None stands alone, spanning both header rows
+COUNTS = (
+    ("community_count", "社区数", None),
+    ("elders_60_count", "60岁及以上老年人", None),
+    ("special_count", "合计", "特殊困难老年人"),
+)
+AFTER_CATEGORIES = (
+    ("joined_count", "新增", "本月变动"),
+    ("left_count", "减少", "本月变动"),
+    ("declined_count", "不同意探访", None),
+    ("eligible_home", "应上门探访", "探访"),
+    ("visited_home", "已上门探访", "探访"),
+    ("visited_any", "已探访(任意方式)", "探访"),
+    ("visited_phone", "其中电话", "探访"),
+    ("visited_video", "其中视频", "探访"),
+    ("visited_other", "其中其他方式", "探访"),
+    ("visit_count", "探访人次", "探访"),
+    ("visit_rate_home", "月探访率(上门)", "探访"),
+    ("visit_rate_any", "月探访率(任意方式)", "探访"),
+    ("alone_count", "独居老年人", "独居"),
+    ("daily_contact_rate", "日联系率", "独居"),
+    ("disabled_count", "失能老年人", "失能"),
+    ("disabled_with_contact", "已明确联系人", "失能"),
+    ("help_rate", "社区帮扶率", "失能"),
+    ("problem_visit_count", "发现问题(人次)", "问题与紧急情况"),
+    ("emergency_visit_count", "紧急情况(人次)", "问题与紧急情况"),
+)
+# rate: (numerator, denominator), recomputed for 合计
+RATES = {
+    "visit_rate_home": ("visited_home", "eligible_home"),
+    "visit_rate_any": ("visited_any", "eligible_any"),
+    "daily_contact_rate": ("contact_days_covered", "contact_days_eligible"),
+    "help_rate": ("disabled_with_contact", "disabled_count"),
+}
+HIDDEN_COUNTS = ("eligible_any", "contact_days_eligible", "contact_days_covered")
+FOOTNOTE = ("注: 1. 一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。2. 月探访率 = 已探访人数 / 应探访人数 "
+            "(不同意探访者不计入应探访); 日联系率按独居老年人联系天数计算; 社区帮扶率 = 已明确联系人的失能老年人 / "
+            "失能老年人。3. 合计行的比率由合计人数重新计算。")
+
+
+class ReportError(Exception):
+    """A report that cannot be made; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class MonthlySummary:
+    place_code: str
+    place_name: str
+    child_level: str  # street | community | district
+    month: str
+    as_of: dt.date
+    categories: tuple[str, ...]
+    rows: pd.DataFrame  # one per child place, then 合计 (level "total")
+
+    @property
+    def title(self) -> str:
+        year, month = self.month.split("-")
+        return f"{self.place_name}特殊困难老年人探访关爱情况汇总表 ({year}年{int(month)}月)"
+
+    def columns(self) -> list[tuple[str, str, str | None]]:
+        """(column, header, group) in the table's order, categories after the special-difficulty total."""
+        return [*COUNTS, *((f"category:{c}", c, "特殊困难老年人") for c in self.categories), *AFTER_CATEGORIES]
+
+
+def monthly_summary(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,
+                    place: str | None = None) -> MonthlySummary:
+    """The 汇总表 of `place` (default: the warehouse's only district, else all districts) for `month`."""
+    code, name, level = _place(con, place)
+    try:
+        month_start = metrics._month_marts(con, month, as_of, None)
+    except metrics.MetricsError as error:
+        raise ReportError(str(error)) from error
+    return summarize(con, month_start, code, name, level)
+
+
+def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, name: str,
+              level: str) -> MonthlySummary:
+    """The 汇总表 of the place `code` (level all | district | street) from the month marts as they stand
+    on `con` (stored, or recomputed at another as-of date)."""
+    if level == "community":
+        raise ReportError(f"{name} 是社区: 汇总表按区 (各街道) 或街道 (各社区) 汇总, 请给出区或街道的代码")
+    prepare(con)  # the macros (cv_age) on this connection: a dashboard cursor has none
+    rows = con.execute(sql("reports/monthly_summary"), {"month_start": month_start, "parent": code}).df()
+    if rows.empty:
+        raise ReportError(f"{name} 在 {month_start:%Y-%m} 没有下级地区的数据")
+    categories = tuple(con.execute("select special_categories from cfg_settings").fetchall()[0][0])
+    for category in categories:
+        rows[f"category:{category}"] = [int(counts.get(category, 0)) if isinstance(counts, dict) else 0
+                                        for counts in rows["by_category"]]
+    count_columns = [c for c, _, _ in [*COUNTS, *AFTER_CATEGORIES] if c not in RATES]
+    count_columns += [f"category:{c}" for c in categories] + list(HIDDEN_COUNTS)
+    total = {column: int(rows[column].sum()) for column in count_columns}
+    total |= {"code": code, "level": "total", "name": "合计", "short_name": "合计"}
+    rows = pd.concat([rows.drop(columns="by_category"), pd.DataFrame([total])], ignore_index=True)
+    for rate, (numerator, denominator) in RATES.items():
+        rows[rate] = [n / d if d else None for n, d in zip(rows[numerator], rows[denominator], strict=True)]
+    child_level = {"all": "district", "district": "street", "street": "community"}[level]
+    as_of_date = pd.Timestamp(rows["as_of"].dropna().iloc[0]).date()
+    return MonthlySummary(code, name, child_level, f"{month_start:%Y-%m}", as_of_date, categories, rows)
+
+
+def _place(con: duckdb.DuckDBPyConnection, place: str | None) -> tuple[str, str, str]:
+    if place in (None, "all"):
+        districts = con.execute("select code, name from place_tree where level = 'district' order by code").fetchall()
+        if len(districts) == 1 and place is None:
+            return districts[0][0], districts[0][1], "district"
+        return "all", "全部辖区", "all"
+    row = first_row(con, "select code, name, level from place_tree where code = ?", [place])
+    if row is None:
+        raise ReportError(f"地区代码 {place} 不在本库的区划中")
+    return row
+
+
+# --- the workbook ------------------------------------------------------------------------------
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+HEADER_ROW = 4  # rows 1-3: title, 填报 block, 单位
+
+
+def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = None,
+                report_date: dt.date | None = None) -> bytes:
+    """The 汇总表 as .xlsx: merged two-row header, numbers as numbers, rates as 0.0 %, A4 landscape with
+    the header rows repeated on every printed page."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "汇总表"
+    columns = summary.columns()
+    width = len(columns) + 1
+    last = get_column_letter(width)
+    sheet.merge_cells(f"A1:{last}1")
+    sheet["A1"] = summary.title
+    sheet["A1"].font = Font(size=16, bold=True)
+    sheet["A1"].alignment = CENTER
+    sheet.row_dimensions[1].height = 30
+    sheet["A2"] = f"填报单位: {unit or summary.place_name}"
+    sheet["F2"] = f"填报人: {reporter}"
+    sheet["K2"] = f"填报日期: {(report_date or dt.date.today()):%Y年%m月%d日}"
+    sheet["A3"] = f"数据截至: {summary.as_of:%Y年%m月%d日}"
+    sheet[f"{last}3"] = "单位: 人"
+    sheet[f"{last}3"].alignment = Alignment(horizontal="right")
+
+    level_name = {"street": "街道", "community": "社区", "district": "区"}[summary.child_level]
+    top, sub = HEADER_ROW, HEADER_ROW + 1
+    sheet.merge_cells(start_row=top, start_column=1, end_row=sub, end_column=1)
+    sheet.cell(top, 1, level_name)
+    index = 0
+    while index < len(columns):
+        group = columns[index][2]
+        span = 1
+        while group is not None and index + span < len(columns) and columns[index + span][2] == group:
+            span += 1
+        first = index + 2
+        if group is None:
+            sheet.merge_cells(start_row=top, start_column=first, end_row=sub, end_column=first)
+            sheet.cell(top, first, columns[index][1])
+        else:
+            if span > 1:
+                sheet.merge_cells(start_row=top, start_column=first, end_row=top, end_column=first + span - 1)
+            sheet.cell(top, first, group)
+            for offset in range(span):
+                sheet.cell(sub, first + offset, columns[index + offset][1])
+        index += span
+    for row in (top, sub):
+        for column in range(1, width + 1):
+            cell = sheet.cell(row, column)
+            cell.font, cell.alignment, cell.border = Font(bold=True), CENTER, BORDER
+    sheet.row_dimensions[sub].height = 45
+
+    for offset, record in enumerate(summary.rows.to_dict("records")):
+        row = sub + 1 + offset
+        sheet.cell(row, 1, record["short_name"] if summary.child_level == "community" else record["name"])
+        for position, (column, _, _) in enumerate(columns, start=2):
+            value = record[column]
+            cell = sheet.cell(row, position, None if value is None or pd.isna(value) else
+                              (float(value) if column in RATES else int(value)))
+            cell.number_format = "0.0%" if column in RATES else "#,##0"
+        for column in range(1, width + 1):
+            cell = sheet.cell(row, column)
+            cell.border = BORDER
+            if record["level"] == "total":
+                cell.font = Font(bold=True)
+    note_row = sub + len(summary.rows) + 2
+    sheet.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
+    sheet.cell(note_row, 1, FOOTNOTE).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.row_dimensions[note_row].height = 48
+
+    sheet.column_dimensions["A"].width = 16
+    for column in range(2, width + 1):
+        sheet.column_dimensions[get_column_letter(column)].width = 8.5
+    sheet.freeze_panes = sheet.cell(sub + 1, 2)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.print_title_rows = f"{top}:{sub}"
+    sheet.print_options.horizontalCentered = True
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,45 @@
+-- one row per load: the smallest place that holds every row it stored and every warning it placed,
+-- so that a user sees a file's history and rejected rows only when the whole file is within their place.
+-- A file with nothing placed (every row rejected) belongs to the warehouse's only district, else to all.
+with row_places as (
+    select load_id, community_code as code from roster_rows
+    union all
+    select v.load_id, coalesce(v.community_code, e.community_code)
+    from visit_rows v left join elders e on e.elder_id = v.id_number
+    union all
+    select load_id, coalesce(community_code, street_code) from contact_rows
+    union all
+    select load_id, coalesce(community_code, street_code) from load_warnings
+),
+
+placed as (
+    select r.load_id, t.code, t.level, t.street_code, t.district_code
+    from (select distinct load_id, code from row_places where code is not null) r
+    join place_tree t on t.code = r.code
+),
+
+covering as (
+    select
+        load_id,
+        case
+            when count(distinct code) = 1 then any_value(code)
+            when count(distinct coalesce(street_code, code)) = 1 and count(street_code) = count(*)
+                then any_value(street_code)
+            when count(distinct district_code) = 1 then any_value(district_code)
+        end as place_code
+    from placed
+    group by load_id
+),
+
+only_district as (
+    select case when count(*) = 1 then any_value(code) end as code from place_tree where level = 'district'
+),
+
+final as (
+    select l.load_id, coalesce(c.place_code, d.code, 'all') as place_code
+    from loads l
+    left join covering c using (load_id)
+    cross join only_district d
+)
+
+select * from final

@@ -1,0 +1,120 @@
+"""Signed in as each role, in a real browser: what that role sees, and nothing more."""
+
+import threading
+
+import pytest
+from werkzeug.serving import make_server
+
+from dashboard.accounts import AccountStore, accounts_path
+from dashboard.app import create_app
+from etl.ingest import ingest
+from etl.settings import Settings, default_config_text, parse_config
+from tests.conftest import make_id
+from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
+
+pytestmark = pytest.mark.browser
+
+QUANYECHANG, HUAYUANLU, QINGYOU = "120101001000", "120101001001", "120101006001"
+PASSWORD = "a long enough password"
+XSS = "<img src=x onerror=alert(1)>"
+ROLES = {"leader": "120101000000", "inspector": "120101000000", "staff": QUANYECHANG, "analyst": "120101000000",
+         "admin": "120101000000"}
+
+
+@pytest.fixture(scope="module")
+def signed_in_server(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("sign-in")
+    huayuanlu, qingyou = make_id("19400101", 1), make_id("19560101", 4)
+    roster = write_csv(folder / f"{XSS}.csv", [ROSTER_HEADER,
+                                               roster_row(1, huayuanlu, name=XSS, categories="独居、失能"),
+                                               roster_row(2, qingyou, name="赵六", community="庆有西里",
+                                                          street="南市街道", categories="孤寡")])
+    visits = write_csv(folder / "南市.csv", [VISIT_HEADER, visit_row(qingyou, "2026-10-07", community="庆有西里")])
+    own = write_csv(folder / "劝业场.csv", [VISIT_HEADER, visit_row(huayuanlu, "2026-10-08", name=XSS)])
+    settings = Settings(db_path=folder / "w.duckdb", config=parse_config(default_config_text()))
+    ingest([roster, visits, own], settings)
+    store = AccountStore(accounts_path(settings.db_path))
+    for role, place in ROLES.items():
+        store.add(f"user-{role}", role, place, PASSWORD)
+    server = make_server("127.0.0.1", 0, create_app(settings).server, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", huayuanlu
+    server.shutdown()
+
+
+def sign_in(page, base: str, role: str, path: str = "/"):
+    page.goto(base + path)
+    page.wait_for_selector("#sign-in")
+    page.fill("#username", f"user-{role}")
+    page.fill("#password", PASSWORD)
+    page.click("#sign-in")
+    page.wait_for_selector("#navbar-user")
+    page.wait_for_load_state("networkidle")
+
+
+def nav(page) -> set[str]:
+    return {link.inner_text() for link in page.query_selector_all(".navbar-nav .nav-link")}
+
+
+@pytest.mark.parametrize("role", list(ROLES))
+def test_each_role_sees_its_own_screens(page, signed_in_server, role):
+    base, _ = signed_in_server
+    alerts = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    sign_in(page, base, role, f"/community?place={HUAYUANLU}&month=2026-10")
+    assert {"leader": "局领导", "inspector": "督查", "staff": "工作人员", "analyst": "统计",
+            "admin": "管理员"}[role] in page.inner_text("#navbar-user")
+    links = nav(page)
+    assert ("逾期" in links) == (role != "analyst")
+    assert ("审计" in links) == (role == "admin")
+    body = page.inner_text("body")
+    if role == "analyst":
+        assert "只能查看汇总数字, 不能查看名单" in body and not page.query_selector("#community-people")
+    else:
+        page.wait_for_selector("#community-people .ag-row")
+        exports = page.query_selector_all("#community-people >> xpath=.. >> button")
+        assert bool(exports) == (role in ("inspector", "staff", "admin"))  # a leader reads, does not export
+    assert alerts == [] and page.console_log == []
+
+
+def test_a_street_user_sees_only_their_street_and_nothing_beside_it(page, signed_in_server):
+    base, _ = signed_in_server
+    sign_in(page, base, "staff", "/?month=2026-10")
+    assert page.inner_text(".breadcrumb").strip() == "劝业场街道"
+    page.wait_for_function("() => document.querySelector('#overview-map canvas') !== null")  # the map, drawn
+    page.goto(f"{base}/community?place={QINGYOU}&month=2026-10")
+    page.wait_for_selector(".alert")
+    assert "没有找到这个地区, 或您无权查看" in page.inner_text("body") and "赵" not in page.inner_text("body")
+    page.goto(f"{base}/data")
+    page.wait_for_selector("#data-loads .ag-row")
+    files = page.inner_text("#data-loads")
+    # their street's own file; not the other street's, nor the roster that lists both streets
+    assert "劝业场.csv" in files and "南市.csv" not in files and XSS not in files
+    assert page.console_log == []
+
+
+def test_staff_unmask_one_person_and_a_hostile_name_stays_text(page, signed_in_server):
+    base, id_number = signed_in_server
+    alerts = []
+    page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
+    sign_in(page, base, "staff", f"/community?place={HUAYUANLU}&month=2026-10")
+    assert "点击姓名可查看" in page.inner_text("body")
+    page.click("#community-people .ag-row [col-id=name]")
+    page.wait_for_selector("#unmask-modal .unmask-details")
+    details = page.inner_text("#unmask-modal")
+    assert id_number in details and "<img" in details  # shown as the text it is
+    assert page.query_selector("#unmask-modal img") is None and alerts == []
+    assert page.console_log == []
+
+
+def test_admin_reads_the_audit_log_and_signing_out_ends_the_session(page, signed_in_server):
+    base, _ = signed_in_server
+    sign_in(page, base, "admin", "/audit")
+    page.wait_for_selector("#audit-log .ag-row")
+    log = page.inner_text("#audit-log")
+    assert "登录" in log and "user-admin" in log
+    page.click("#sign-out")
+    page.wait_for_selector("#sign-in")
+    page.goto(f"{base}/audit")
+    assert page.query_selector("#sign-in") is not None  # back at the sign-in page
+    assert page.console_log == []

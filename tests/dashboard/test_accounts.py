@@ -1,0 +1,164 @@
+"""Accounts and the audit log (a real SQLite file beside the warehouse), and the commands that manage them."""
+
+import io
+import json
+import os
+import shutil
+import sqlite3
+import stat
+from pathlib import Path
+
+import pytest
+
+from dashboard.accounts import AccountError, AccountStore, Lockout, User, accounts_path, secret_key
+from etl.cli import main
+from tests.etl.exports import ALICE, ROSTER_HEADER, roster_row, write_csv
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def store(tmp_path) -> AccountStore:
+    store = AccountStore(accounts_path(tmp_path / "w.duckdb"), Lockout(failures=3, minutes=15))
+    store.add("wang", "staff", "120101001000", PASSWORD)
+    return store
+
+
+def test_the_accounts_live_beside_the_warehouse_readable_by_their_owner_only(tmp_path, store):
+    assert store.path == tmp_path / "w.accounts.sqlite"
+    key = secret_key(tmp_path / "w.duckdb")
+    assert len(key) == 32 and secret_key(tmp_path / "w.duckdb") == key  # made once, then kept
+    for path in (store.path, tmp_path / "w.secret"):
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+
+
+def test_a_password_is_stored_as_an_argon2_hash_never_as_typed(store):
+    with sqlite3.connect(store.path) as con:
+        (stored,) = con.execute("select password_hash from users where username = 'wang'").fetchone()
+    assert stored.startswith("$argon2id$") and PASSWORD not in stored
+
+
+def test_signing_in_checks_the_password_and_names_no_reason_to_the_caller_that_helps_guessing(store):
+    assert store.sign_in("wang", PASSWORD).user == User("wang", "staff", "120101001000", 0)
+    assert store.sign_in("wang", "wrong password").reason == "wrong_password"
+    assert store.sign_in("nobody", PASSWORD).reason == "unknown"
+
+
+def test_repeated_wrong_passwords_lock_the_account_until_a_new_password_is_set(store):
+    for _ in range(3):
+        assert store.sign_in("wang", "wrong password").user is None
+    locked = store.sign_in("wang", PASSWORD)
+    assert locked.user is None and locked.reason == "locked"  # the right password does not open it either
+    store.set_password("wang", "another long password")
+    assert store.sign_in("wang", "another long password").user is not None
+
+
+def test_a_new_password_or_a_disabled_account_ends_every_session(store):
+    session = store.sign_in("wang", PASSWORD).user.session_id
+    assert store.user(session) is not None
+    store.set_password("wang", "another long password")
+    assert store.user(session) is None
+    session = store.sign_in("wang", "another long password").user.session_id
+    store.set_disabled("wang")
+    assert store.user(session) is None
+    assert store.sign_in("wang", "another long password").user is None
+
+
+@pytest.mark.parametrize(("username", "role", "password", "message"), [
+    ("wang", "staff", PASSWORD, "已存在"),
+    ("li", "boss", PASSWORD, "角色只能是"),
+    ("li", "staff", "short", "密码至少"),
+    ("li wei", "staff", PASSWORD, "用户名只能"),
+])
+def test_an_account_that_cannot_be_added_says_why(store, username, role, password, message):
+    with pytest.raises(AccountError, match=message):
+        store.add(username, role, "120101001000", password)
+
+
+def test_the_audit_log_is_append_only(store):
+    store.record("sign_in", User("wang", "staff", "120101001000"), remote_addr="127.0.0.1")
+    with sqlite3.connect(store.path) as con:
+        for statement in ("update audit_log set username = 'x'", "delete from audit_log"):
+            with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+                con.execute(statement)
+    assert [e["event"] for e in store.events()] == ["sign_in"]
+
+
+# --- the commands ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def loaded(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("accounts")
+    roster = write_csv(folder / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE)])
+    assert main(["ingest", str(roster), "--db", str(folder / "w.duckdb")]) == 0
+    return folder / "w.duckdb"
+
+
+@pytest.fixture
+def db(loaded, tmp_path, capsys):
+    """A warehouse of one's own, without accounts."""
+    capsys.readouterr()
+    return Path(shutil.copy(loaded, tmp_path / "w.duckdb"))
+
+
+def run(capsys, monkeypatch, *args: str, stdin: str | None = None) -> tuple[int, str, str]:
+    if stdin is not None:
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(list(args))
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_user_add_list_disable_and_passwd(db, capsys, monkeypatch):
+    code, out, _ = run(capsys, monkeypatch, "user", "add", "zhao", "--role", "leader", "--place", "120101000000",
+                       "--password-stdin", "--db", str(db), stdin=PASSWORD + "\n")
+    assert code == 0 and "已添加用户 zhao" in out and PASSWORD not in out
+    code, out, _ = run(capsys, monkeypatch, "user", "add", "qian", "--role", "staff", "--place", "120101001000",
+                       "--db", str(db), stdin="")  # no terminal: a password is made and shown once
+    password = out.split("初始密码 (只显示这一次): ")[1].strip()
+    assert code == 0 and AccountStore(accounts_path(db)).sign_in("qian", password).user is not None
+    assert run(capsys, monkeypatch, "user", "disable", "qian", "--db", str(db))[0] == 0
+    code, out, _ = run(capsys, monkeypatch, "user", "list", "--format", "json", "--db", str(db))
+    assert [(u["username"], u["role"], u["place"], u["disabled"]) for u in json.loads(out)] == [
+        ("qian", "staff", "120101001000", True), ("zhao", "leader", "120101000000", False)]
+    assert run(capsys, monkeypatch, "user", "passwd", "zhao", "--password-stdin", "--db", str(db),
+               stdin="a brand new password\n")[0] == 0
+    assert AccountStore(accounts_path(db)).sign_in("zhao", "a brand new password").user is not None
+    code, out, _ = run(capsys, monkeypatch, "audit", "--format", "json", "--db", str(db))
+    events = json.loads(out)[::-1]  # printed newest first
+    assert [e["event"] for e in events] == ["user_added", "user_added", "user_disabled", "password_changed"]
+    assert events[0]["detail"] == {"role": "leader", "user": "zhao"} and events[0]["username"].startswith("cli")
+
+
+def test_a_place_outside_the_geography_is_refused(db, capsys, monkeypatch):
+    code, _, err = run(capsys, monkeypatch, "user", "add", "sun", "--role", "staff", "--place", "999999",
+                       "--password-stdin", "--db", str(db), stdin=PASSWORD + "\n")
+    assert code == 2 and "地区代码 999999 不在本库的区划中" in err
+    assert AccountStore(accounts_path(db)).users() == []
+
+
+def test_files_the_command_creates_are_readable_by_their_owner_only(tmp_path, capsys, monkeypatch):
+    previous = os.umask(0o022)  # a shell's usual umask: the command must not rely on it
+    try:
+        db = tmp_path / "w.duckdb"
+        roster = write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE)])
+        assert main(["ingest", str(roster), "--db", str(db)]) == 0
+        os.umask(0o022)
+        run(capsys, monkeypatch, "user", "add", "zhou", "--role", "admin", "--place", "all", "--db", str(db),
+            stdin="")
+    finally:
+        os.umask(previous)
+    for path in (db, accounts_path(db)):
+        assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--no-auth", "--host", "0.0.0.0"], "--no-auth (不登录) 只能在本机地址上使用"),
+    (["--host", "0.0.0.0"], "请加 --prod"),
+    (["--prod", "--host", "0.0.0.0"], "--allowed-host"),
+    (["--prod", "--no-auth"], "正式服务必须登录"),
+])
+def test_serving_in_a_way_that_would_expose_the_data_is_refused(db, capsys, monkeypatch, args, message):
+    code, _, err = run(capsys, monkeypatch, "serve", *args, "--db", str(db))
+    assert code == 2 and message in err.replace("\n", "")

@@ -1,0 +1,146 @@
+"""The monthly 汇总表: every cell from the marts, 合计 summed and rates recomputed, the official layout."""
+
+import json
+
+import openpyxl
+import pytest
+
+from etl.cli import main
+from tests.conftest import make_id
+from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
+
+ALONE_DISABLED = make_id("19400101", 11)  # 独居、失能: two categories, 高龄 too
+DECLINED = make_id("19560202", 12)
+DIED = make_id("19500303", 13)
+NANSHI_ELDER = make_id("19550404", 14)
+YOUNG = make_id("19800505", 15)  # 46: on the roster, not 60+
+NOT_VISITED = make_id("19520606", 16)
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reports")
+    roster = write_csv(folder / "roster.csv", [
+        ROSTER_HEADER,
+        roster_row(1, ALONE_DISABLED, name="甲", categories="独居、失能"),
+        roster_row(2, DECLINED, name="乙", categories="空巢", **{"是否同意探访": "不同意"}),
+        roster_row(3, DIED, name="丙", community="滨西", categories="孤寡",
+                   **{"状态": "死亡", "变动日期": "2026-10-10"}),
+        roster_row(4, NANSHI_ELDER, name="丁", community="庆有西里", street="南市街道", categories="重残"),
+        roster_row(5, YOUNG, name="戊", categories=""),
+        roster_row(6, NOT_VISITED, name="己", categories="半失能"),
+    ])
+    visits = write_csv(folder / "visits.csv", [
+        VISIT_HEADER,
+        visit_row(ALONE_DISABLED, "2026-10-03"),
+        visit_row(ALONE_DISABLED, "2026-10-20", method="电话问候"),
+        visit_row(DIED, "2026-10-05", method="电话", community="滨西"),
+        visit_row(NANSHI_ELDER, "2026-10-07", community="庆有西里", outcome="发现问题"),
+        visit_row(NANSHI_ELDER, "2026-10-08", method="视频", community="庆有西里"),
+    ])
+    path = folder / "w.duckdb"
+    assert main(["ingest", str(roster), str(visits), "--db", str(path)]) == 0
+    return path
+
+
+def report(db, tmp_path, *args: str) -> list[list]:
+    out = tmp_path / "汇总表.xlsx"
+    assert main(["report", "monthly", "--month", "2026-10", "--db", str(db), "--out", str(out), *args]) == 0
+    sheet = openpyxl.load_workbook(out).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)], sheet
+
+
+def table(rows: list[list]) -> dict[str, dict[str, object]]:
+    """{place name: {header: value}} from the two header rows (a group's sub-headers, or the group's own)."""
+    top, sub = rows[3], rows[4]
+    headers, group = [], None
+    for upper, lower in zip(top, sub, strict=True):
+        group = upper if upper is not None else group
+        headers.append(f"{group}/{lower}" if lower is not None else upper)
+    return {row[0]: dict(zip(headers, row, strict=True)) for row in rows[5:] if row[0] and not row[0].startswith("注")}
+
+
+def metrics(db, capsys, level: str) -> dict[str, dict]:
+    capsys.readouterr()
+    assert main(["metrics", "--month", "2026-10", "--level", level, "--format", "json", "--db", str(db)]) == 0
+    return {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+
+
+HEADERS = {
+    "special_count": "特殊困难老年人/合计", "eligible_home": "探访/应上门探访", "visited_home": "探访/已上门探访",
+    "visited_any": "探访/已探访(任意方式)", "declined_count": "不同意探访", "disabled_count": "失能/失能老年人",
+    "disabled_with_contact": "失能/已明确联系人",
+}
+
+
+def test_every_street_row_is_the_figures_carevisit_metrics_gives(db, tmp_path, capsys):
+    rows, _sheet = report(db, tmp_path)
+    cells = table(rows)
+    by_street = metrics(db, capsys, "street")
+    for name, figures in by_street.items():
+        for column, header in HEADERS.items():
+            assert cells[name][header] == figures[column], (name, column)
+        assert cells[name]["探访/月探访率(上门)"] == pytest.approx(figures["visit_rate_home"]) \
+            if figures["visit_rate_home"] is not None else cells[name]["探访/月探访率(上门)"] is None
+
+
+def test_the_hand_made_case_counts_as_the_definitions_say(db, tmp_path):
+    cells = table(report(db, tmp_path)[0])
+    street = cells["劝业场街道"]
+    assert street["60岁及以上老年人"] == 3  # 甲, 乙 and 己: 丙 died, 戊 is 46
+    assert street["特殊困难老年人/合计"] == 4  # 甲, 乙, 己, and 丙 who died in the month
+    assert (street["探访/应上门探访"], street["探访/已上门探访"]) == (2, 1)  # 乙 declined; 丙 left unvisited
+    assert (street["特殊困难老年人/独居"], street["特殊困难老年人/失能"], street["特殊困难老年人/高龄"]) == (1, 1, 1)
+    assert street["不同意探访"] == 1 and street["本月变动/减少"] == 1
+    assert street["探访/探访人次"] == 3 and street["探访/其中电话"] == 2  # 甲 by phone too, 丙 by phone only
+    nanshi = cells["南市街道"]
+    assert nanshi["探访/其中视频"] == 1 and nanshi["问题与紧急情况/发现问题(人次)"] == 1
+    assert street["社区数"] == 12
+
+
+def test_the_total_sums_counts_and_recomputes_rates(db, tmp_path):
+    cells = table(report(db, tmp_path)[0])
+    streets = [row for name, row in cells.items() if name != "合计"]
+    total = cells["合计"]
+    for header in ("特殊困难老年人/合计", "探访/应上门探访", "探访/已上门探访", "探访/探访人次", "60岁及以上老年人"):
+        assert total[header] == sum(row[header] for row in streets), header
+    assert total["探访/月探访率(上门)"] == pytest.approx(total["探访/已上门探访"] / total["探访/应上门探访"])
+    rates = [row["探访/月探访率(上门)"] for row in streets if row["探访/月探访率(上门)"] is not None]
+    assert total["探访/月探访率(上门)"] != pytest.approx(sum(rates) / len(rates))  # not an average of rates
+
+
+def test_a_street_variant_has_a_row_per_community(db, tmp_path):
+    rows, _ = report(db, tmp_path, "--place", "120101001000")
+    cells = table(rows)
+    assert rows[3][0] == "社区" and "花园路" in cells and "滨西" in cells and "庆有西里" not in cells
+    assert cells["花园路"]["特殊困难老年人/合计"] == 3 and cells["滨西"]["特殊困难老年人/合计"] == 1
+
+
+def test_the_workbook_is_in_the_official_layout(db, tmp_path):
+    rows, sheet = report(db, tmp_path, "--reporter", "张科员")
+    assert rows[0][0] == "和平区特殊困难老年人探访关爱情况汇总表 (2026年10月)"
+    assert "填报人: 张科员" in rows[1] and rows[2][-1] == "单位: 人"
+    merged = {str(r) for r in sheet.merged_cells.ranges}
+    assert {"A4:A5", "B4:B5"} <= merged and any(r.startswith("D4:") for r in merged)  # 特殊困难老年人 over its columns
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$4:$5"
+    rate = next(c for c in sheet[6] if c.number_format == "0.0%")
+    assert isinstance(rate.value, float) and isinstance(sheet["B6"].value, int)
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--month", "2027-03"], "还没有数据"),
+    (["--place", "999999"], "不在本库的区划中"),
+    (["--place", "120101001001"], "是社区"),
+    (["--out-dir"], None),
+])
+def test_a_bad_request_gets_one_clear_line(db, tmp_path, capsys, args, message):
+    if message is None:  # an output path that cannot be written
+        code = main(["report", "monthly", "--month", "2026-10", "--db", str(db),
+                     "--out", str(tmp_path / "no" / "such" / "folder.xlsx")])
+        err = capsys.readouterr().err
+        assert code == 1 and "无法写入" in err
+        return
+    code = main(["report", "monthly", "--db", str(db), "--out", str(tmp_path / "x.xlsx"),
+                 *(["--month", "2026-10"] if "--month" not in args else []), *args])
+    err = capsys.readouterr().err
+    assert code == 1 and message in err and len(err.strip().splitlines()) == 1
