@@ -29,6 +29,7 @@ PERMISSIONS = {
     "people": frozenset({"leader", "inspector", "staff", "admin"}),  # masked person lists on screen
     "export_people": frozenset({"inspector", "staff", "admin"}),  # work lists and check lists as files
     "unmask": frozenset({"staff"}),  # one person at a time, logged
+    "load": frozenset({"admin", "analyst", "staff"}),  # upload exports (staff: rows of their place only)
     "admin": frozenset({"admin"}),  # accounts, the audit log
 }
 MIN_PASSWORD_LENGTH = 10
@@ -64,6 +65,10 @@ create index if not exists audit_log_at on audit_log (at);
 create trigger if not exists audit_log_no_update before update on audit_log
     begin select raise(abort, 'the audit log is append-only'); end;
 create trigger if not exists audit_log_no_delete before delete on audit_log
+    begin select raise(abort, 'the audit log is append-only'); end;
+-- REPLACE deletes the old record without firing the delete trigger: an id may be written once only
+create trigger if not exists audit_log_no_replace before insert on audit_log
+    when new.id is not null and exists (select 1 from audit_log where id = new.id)
     begin select raise(abort, 'the audit log is append-only'); end;
 """
 
@@ -177,6 +182,11 @@ class AccountStore:
             ).rowcount
         if not changed:
             raise AccountError(f"没有用户 {username}")
+
+    def end_sessions(self, username: str) -> None:
+        """Sign the account out everywhere: every session cookie issued so far stops working."""
+        with self._connect() as con:
+            con.execute("update users set generation = generation + 1 where username = ?", (username,))
 
     def set_disabled(self, username: str, disabled: bool = True) -> None:
         with self._connect() as con:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import sys
 from pathlib import Path
 
@@ -12,7 +13,7 @@ import duckdb
 import flask
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html
 
-from dashboard import auth, context, queries, tables
+from dashboard import auth, context, queries, tables, uploads
 from dashboard.accounts import User
 from dashboard.auth import Security
 from dashboard.components import UNMASKABLE, make_message
@@ -25,7 +26,8 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PAGES = Path(__file__).resolve().parent / "pages"
 # (label, path, the permission the page needs beyond signing in)
 NAV = (("nav_overview", "/", None), ("nav_overdue", "/overdue", "people"), ("nav_risk", "/risk", None),
-       ("nav_reports", "/reports", None), ("nav_data", "/data", None), ("nav_audit", "/audit", "admin"))
+       ("nav_reports", "/reports", None), ("nav_data", "/data", None), ("nav_upload", "/upload", "load"),
+       ("nav_audit", "/audit", "admin"))
 
 DOWNLOAD_IMAGE = """
 function(clicks, filename) {
@@ -51,7 +53,9 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
     )
     app.server.config["CAREVISIT_WAREHOUSE"] = Warehouse(settings.db_path)
     app.server.config["CAREVISIT_CONFIG"] = settings.config
+    app.server.config["CAREVISIT_SETTINGS"] = settings
     auth.install(app.server, settings.db_path, security or Security(), local_user)
+    app.server.add_url_rule("/upload/files", "upload", uploads.upload_view, methods=["POST"])
     app.layout = html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         html.Div(id="navbar"),
@@ -126,6 +130,19 @@ def make_navbar(pathname: str, query: dict) -> html.Div:
     return html.Div([navbar, html.Div(t("local_mode", lang), className="local-mode-banner mb-3", id="local-mode")])
 
 
+# What an audit record keeps of a value the browser sent: codes, months, dates and the words of the
+# app's own filters; anything else (a phone number typed into the URL ...) is not written down.
+AUDITABLE = re.compile(r"^(all|\d{12}|\d{4}-\d{2}(-\d{2})?|[a-z_]{1,32}|[\u4e00-\u9fff]{1,12})$")
+
+
+def _audited(value):
+    if isinstance(value, list | tuple):
+        return [_audited(v) for v in value][:20]
+    if isinstance(value, bool | int) or value is None:
+        return value
+    return value if isinstance(value, str) and AUDITABLE.match(value) else "(无效值)"
+
+
 def unmask_person(cell: dict | None, spec: dict | None):
     """Staff: a click on a masked name shows that one person's details, and the audit log records it."""
     if not cell or cell.get("colId") != "name" or not spec:
@@ -173,9 +190,10 @@ def download_table(clicks: list, specs: list):
     if spec["table"] in tables.PERSON_TABLES:
         context.require("export_people")
     auth.throttle("export")
-    frame, name = tables.build(spec, context.warehouse(), context.scope())
+    frame, name = tables.build(spec, context.warehouse(), context.scope(), lambda: auth.throttle("as_of"))
     data = tables.to_file(frame, tables.COLUMNS[spec["table"]], spec.get("lang", "zh"), file_format)
-    auth.audit("export", place=spec.get("place") or context.scope(), row_count=len(frame),
+    auth.audit("export", place=_audited(spec.get("place")) or context.scope(), row_count=len(frame),
                file_sha256=hashlib.sha256(data).hexdigest(),
-               detail={k: v for k, v in spec.items() if v not in (None, "", [], False)} | {"format": file_format})
+               detail={k: _audited(v) for k, v in spec.items() if v not in (None, "", [], False)}
+               | {"format": file_format})
     return dcc.send_bytes(data, f"{name}.{file_format}")

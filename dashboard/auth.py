@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import dash
+import duckdb
 import flask
 import flask_login
 from flask_limiter import Limiter
@@ -35,7 +37,8 @@ log = logging.getLogger("carevisit.server")
 # Reachable without a session: the sign-in page and the static files it and Dash need (public code).
 PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/_favicon.ico")
 SIGN_IN_LIMIT = "10 per minute"  # per address, on top of the per-account lock-out
-LIMITS = {"export": parse("30 per minute"), "as_of": parse("20 per minute"), "unmask": parse("30 per hour")}
+LIMITS = {"export": parse("30 per minute"), "as_of": parse("20 per minute"), "unmask": parse("30 per hour"),
+          "upload": parse("20 per hour")}
 
 
 @dataclass(frozen=True)
@@ -207,7 +210,8 @@ def sign_in_view():
 
 def sign_out_view():
     user = current()
-    if user is not None:
+    if user is not None and flask.current_app.config.get("CAREVISIT_LOCAL_USER") is None:
+        accounts().end_sessions(user.username)  # a copy of the cookie opens nothing any more
         accounts().record("sign_out", user, remote_addr=flask.request.remote_addr)
     flask_login.logout_user()
     flask.session.clear()
@@ -269,15 +273,20 @@ def _security_headers(response: flask.Response) -> flask.Response:
     return response
 
 
-# Errors that come from what the browser sent (a list where a code was expected, a missing key ...)
-BAD_INPUT = (TypeError, ValueError, KeyError, IndexError, AttributeError, LookupError)
+# Errors that come from what the browser sent (a list where a code was expected, a missing key, JSON
+# nested thousands deep, a value DuckDB cannot take as a parameter ...)
+BAD_INPUT = (TypeError, ValueError, KeyError, IndexError, AttributeError, LookupError, RecursionError,
+             duckdb.ConversionException, duckdb.InvalidInputException, dash.exceptions.DashException)
 
 
 def _error_answer(error: Exception):
     """Plain answers without a traceback: 400 for a malformed request, 429 past a limit, 500 otherwise."""
     if isinstance(error, HTTPException):
         return error
+    if isinstance(error, dash.exceptions.DependencyException):  # a script or style Dash does not have
+        return flask.Response(t("bad_request"), status=404, mimetype="text/plain")
     if isinstance(error, OutOfScope):
+        audit("refused", detail={"out_of_scope": True})
         return flask.Response(t("out_of_scope"), status=403, mimetype="text/plain")
     if isinstance(error, NotSignedIn):
         return flask.Response(t("signed_out"), status=401, mimetype="text/plain")

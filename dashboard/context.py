@@ -102,7 +102,12 @@ class PageState:
 def page_state(place: str | None, month: str | None, lang: str, as_of: str | None = None) -> PageState:
     """Resolve the URL's place, month and as-of date for the signed-in user (see `resolve`); each new
     as-of date is a recomputation of the month, so they are bounded per user."""
-    return resolve(warehouse(), scope(), place, month, lang, as_of, on_recompute=lambda: auth.throttle("as_of"))
+    try:
+        return resolve(warehouse(), scope(), place, month, lang, as_of, on_recompute=lambda: auth.throttle("as_of"))
+    except PageProblem as problem:
+        if place and problem.color == "danger":  # a place that is not the user's: a refusal on record
+            record_refusal("place")
+        raise
 
 
 def resolve(wh: Warehouse, user_scope: str, place: str | None, month: str | None, lang: str,

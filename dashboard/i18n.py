@@ -47,6 +47,27 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "Your role ({role}) sees totals only, not lists of people"),
     "nav_audit": ("审计", "Audit"),
     "nav_reports": ("报表", "Reports"),
+    "nav_upload": ("导入", "Upload"),
+    "upload_title": ("数据导入", "Load exports"),
+    "upload_hint": ("选择各街道报来的底册、探访记录、联系人情况表 (xlsx、xls、csv, 或它们的 zip 压缩包, 可多选), "
+                    "点「上传并导入」。同一文件重复上传会自动跳过; 街道和社区的工作人员只能导入本辖区的数据。",
+                    "Choose the rosters, visit records and contact lists (xlsx, xls, csv or a zip of them; several "
+                    "at once) and press Upload. A file loaded before is skipped; staff load their own place only."),
+    "upload_drop": ("把文件拖到这里, 或点击选择文件 (可多选)", "Drop files here, or click to choose (several at once)"),
+    "upload_types": ("xlsx、xls、csv, 或它们的 zip 压缩包; 选好后立即上传并导入",
+                     "xlsx, xls, csv or a zip of them; they upload and load as soon as they are chosen"),
+    "upload_failed": ("上传没有完成 (文件过大或网络中断), 请重试", "The upload did not complete (too large, or the "
+                      "connection dropped): try again"),
+    "upload_results": ("导入结果 ({at})", "Results ({at})"),
+    "upload_status_loaded": ("已导入", "Loaded"),
+    "upload_status_skipped": ("已跳过", "Skipped"),
+    "upload_status_failed": ("失败", "Failed"),
+    "upload_expired": ("页面已过期, 请重新选择文件上传", "The page expired: choose the files again"),
+    "upload_count": ("请选择 1 到 50 个文件", "Choose 1 to 50 files"),
+    "upload_unknown_batch": ("没有找到这次导入的结果", "No such upload"),
+    "upload_rejects_hint": ("拒收的行及原因见「数据」页 (姓名、身份证号已打码), 改好后再次上传即可。",
+                            "Rejected rows and their reasons are on the Data page; correct and upload again."),
+    "col_note": ("说明", "Note"),
     "reports_hint": ("数据截至 {as_of}; 点击街道名称可看该街道各社区的汇总表。"
                      "导出的 Excel 为正式格式 (A4 横向, 每页重复表头)。",
                      "The monthly summary, data as of {as_of}; the Excel file is in the official layout "

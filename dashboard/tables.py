@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import pyarrow as pa
@@ -104,7 +105,8 @@ def change_file_name(target: queries.Place, month: str, group: str, reason: str 
     return f"{target.short_name}_{month}_{kind}_{what}"
 
 
-def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, str]:
+def build(spec: dict, wh: queries.Warehouse, scope: str,
+          on_recompute: Callable[[], None] | None = None) -> tuple[pd.DataFrame, str]:
     """The rows (display columns) and a file name for an export spec stored beside a table.
 
     The spec comes from the browser; the scope does not, so a user can only export what they may see.
@@ -112,7 +114,7 @@ def build(spec: dict, wh: queries.Warehouse, scope: str) -> tuple[pd.DataFrame, 
     lang = spec.get("lang", "zh")
     kind = spec["table"]
     if kind in ("people", "changes"):
-        state = _resolved(spec, wh, scope, lang)
+        state = _resolved(spec, wh, scope, lang, on_recompute)
         wh, target, month = state.wh, state.target, state.month
     if kind == "people":
         frame = people_table(_people(spec, wh, target, month, scope), lang)
@@ -189,12 +191,13 @@ def person_at(spec: dict, position: int, wh: queries.Warehouse, scope: str) -> d
     return queries.unmasked(state.wh, people["elder_id"].iloc[position], scope)
 
 
-def _resolved(spec: dict, wh: queries.Warehouse, scope: str, lang: str) -> context.PageState:
+def _resolved(spec: dict, wh: queries.Warehouse, scope: str, lang: str,
+              on_recompute: Callable[[], None] | None = None) -> context.PageState:
     """The spec's place, month and as-of date checked and resolved as the page does (the same
     recomputed month); a place outside the scope is refused."""
     try:
         return context.resolve(wh, scope, _text(spec.get("place")), _text(spec.get("month")), lang,
-                               _text(spec.get("as_of")))
+                               _text(spec.get("as_of")), on_recompute)
     except context.PageProblem as problem:
         raise queries.OutOfScope(spec.get("place")) from problem
 
@@ -235,7 +238,8 @@ def to_file(frame: pd.DataFrame, columns: tuple[str, ...], lang: str, file_forma
     written as text (data_type s), so that a cell typed as =HYPERLINK(...) opens as the text it is."""
     named = frame.rename(columns=dict(headers(columns, lang)))
     if file_format == "csv":
-        return neutralised(named).to_csv(index=False).encode("utf-8-sig")
+        # CRLF line ends, as Excel writes them: a cell holding a bare CR or LF is quoted, so it stays one cell
+        return neutralised(named).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     workbook = Workbook(write_only=True)  # streams rows: several times faster than pandas' to_excel
     sheet = workbook.create_sheet()
     sheet.append(list(named.columns))
@@ -257,4 +261,4 @@ def _cell(sheet, value):
 COLUMNS = {"people": PEOPLE_COLUMNS, "loads": LOAD_COLUMNS, "rejects": REJECT_COLUMNS,
            "freshness": FRESHNESS_COLUMNS, "warnings": WARNING_COLUMNS, "unknown_values": UNKNOWN_VALUE_COLUMNS,
            "findings": FINDING_COLUMNS, "changes": CHANGE_COLUMNS, "alerts": ALERT_COLUMNS,
-           "snapshots": SNAPSHOT_COLUMNS}
+           "snapshots": SNAPSHOT_COLUMNS, "audit": AUDIT_COLUMNS}

@@ -66,12 +66,15 @@ Progress = Callable[[str, str], None]  # (file name, stage)
 
 
 def ingest(paths: Sequence[Path], settings: Settings, kind: str | None = None,
-           progress: Progress | None = None) -> list[FileResult]:
-    """Load files into the warehouse in one swap; unreadable files are reported, not loaded."""
+           progress: Progress | None = None, place_scope: str | None = None) -> list[FileResult]:
+    """Load files into the warehouse in one swap; unreadable files are reported, not loaded.
+
+    With `place_scope` (the place of a street's or a community's staff who sent them), rows outside
+    that place are rejected, and a file with none inside it is refused."""
     results = []
     with open_for_writing(settings.db_path, settings.config) as session:
         for path in paths:
-            result = load_file(session, Path(path), kind, progress or (lambda _file, _stage: None))
+            result = load_file(session, Path(path), kind, progress or (lambda _file, _stage: None), place_scope)
             session.changed |= result.status == "loaded"
             results.append(result)
         if progress and session.changed:
@@ -79,7 +82,8 @@ def ingest(paths: Sequence[Path], settings: Settings, kind: str | None = None,
     return results
 
 
-def load_file(session: WriteSession, path: Path, kind: str | None, progress: Progress) -> FileResult:
+def load_file(session: WriteSession, path: Path, kind: str | None, progress: Progress,
+              place_scope: str | None = None) -> FileResult:
     con = session.con
     name = path.name
     try:
@@ -105,7 +109,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
-                    result = _stage(con, name, digest, size, file_kind, sheets, column_maps, words_dir)
+                    result = _stage(con, name, digest, size, file_kind, sheets, column_maps, words_dir, place_scope)
                     # the file was hashed and read separately: both must have seen the same contents
                     if _version(path) != version:
                         raise FileError("文件在导入过程中被修改了: 请保存并关闭文件后重新导入")
@@ -211,20 +215,23 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = N
 
 
 def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
-           sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], words_dir: Path | None = None) -> FileResult:
+           sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], words_dir: Path | None = None,
+           place_scope: str | None = None) -> FileResult:
     """Validate and store one read file; `digest` (its SHA-256, still being computed) is needed last."""
     con.register("src", source_cells(sheets, column_maps, kind))
     try:
-        return _stage_source(con, file_name, digest, size, kind, sheets, column_maps, words_dir)
+        return _stage_source(con, file_name, digest, size, kind, sheets, column_maps, words_dir, place_scope)
     finally:
         con.unregister("src")
 
 
 def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
                   sheets: list[RawSheet], column_maps: list[mappings.ColumnMap],
-                  words_dir: Path | None = None) -> FileResult:
+                  words_dir: Path | None = None, place_scope: str | None = None) -> FileResult:
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
     stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None))
+    if place_scope not in (None, "all"):
+        _reject_out_of_scope(con, place_scope)
     # Row order means nothing from here on (rows carry src_id and row_number): without it, DuckDB
     # fills the staged rows and stores them on both cores (the insert takes half the time).
     con.execute("set preserve_insertion_order = false")
@@ -259,6 +266,17 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
          "at": dt.datetime.now()},
     )
     return FileResult(file_name, "loaded", kind, rows_read, rows_loaded, rows_rejected, warning_count, load_id)
+
+
+def _reject_out_of_scope(con: duckdb.DuckDBPyConnection, place_scope: str) -> None:
+    """Rows outside the sender's place are rejected; a file with none inside it is refused."""
+    name = first_row(con, "select name from place_tree where code = ?", [place_scope])
+    name = name[0] if name else place_scope
+    before = scalar(con, "select count(*) from staged where reject_reason is null")
+    con.execute(f"""update staged set reject_reason = o.reason from ({sql('staging/out_of_scope')}) o
+                where staged.src_id = o.src_id""", {"scope": place_scope, "scope_name": name})
+    if before and not scalar(con, "select count(*) from staged where reject_reason is null"):
+        raise FileError(f"文件中没有属于您辖区 ({name}) 的行, 未导入")
 
 
 def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, index: int,

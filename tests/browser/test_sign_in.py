@@ -2,6 +2,7 @@
 
 import threading
 
+import duckdb
 import pytest
 from werkzeug.serving import make_server
 
@@ -38,7 +39,7 @@ def signed_in_server(tmp_path_factory):
         store.add(f"user-{role}", role, place, PASSWORD)
     server = make_server("127.0.0.1", 0, create_app(settings).server, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield f"http://127.0.0.1:{server.server_port}", huayuanlu
+    yield f"http://127.0.0.1:{server.server_port}", huayuanlu, settings.db_path
     server.shutdown()
 
 
@@ -58,7 +59,7 @@ def nav(page) -> set[str]:
 
 @pytest.mark.parametrize("role", list(ROLES))
 def test_each_role_sees_its_own_screens(page, signed_in_server, role):
-    base, _ = signed_in_server
+    base, _, _ = signed_in_server
     alerts = []
     page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
     sign_in(page, base, role, f"/community?place={HUAYUANLU}&month=2026-10")
@@ -78,10 +79,12 @@ def test_each_role_sees_its_own_screens(page, signed_in_server, role):
 
 
 def test_a_street_user_sees_only_their_street_and_nothing_beside_it(page, signed_in_server):
-    base, _ = signed_in_server
+    base, _, _ = signed_in_server
     sign_in(page, base, "staff", "/?month=2026-10")
     assert page.inner_text(".breadcrumb").strip() == "劝业场街道"
-    page.wait_for_function("() => document.querySelector('#overview-map canvas') !== null")  # the map, drawn
+    page.wait_for_function("() => document.querySelector('#overview-map .js-plotly-plot')"  # the map, drawn
+                           "._fullLayout.map._subplot.map.loaded()")
+    page.wait_for_load_state("networkidle")
     page.goto(f"{base}/community?place={QINGYOU}&month=2026-10")
     page.wait_for_selector(".alert")
     assert "没有找到这个地区, 或您无权查看" in page.inner_text("body") and "赵" not in page.inner_text("body")
@@ -94,7 +97,7 @@ def test_a_street_user_sees_only_their_street_and_nothing_beside_it(page, signed
 
 
 def test_staff_unmask_one_person_and_a_hostile_name_stays_text(page, signed_in_server):
-    base, id_number = signed_in_server
+    base, id_number, _ = signed_in_server
     alerts = []
     page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
     sign_in(page, base, "staff", f"/community?place={HUAYUANLU}&month=2026-10")
@@ -108,7 +111,7 @@ def test_staff_unmask_one_person_and_a_hostile_name_stays_text(page, signed_in_s
 
 
 def test_admin_reads_the_audit_log_and_signing_out_ends_the_session(page, signed_in_server):
-    base, _ = signed_in_server
+    base, _, _ = signed_in_server
     sign_in(page, base, "admin", "/audit")
     page.wait_for_selector("#audit-log .ag-row")
     log = page.inner_text("#audit-log")
@@ -117,4 +120,30 @@ def test_admin_reads_the_audit_log_and_signing_out_ends_the_session(page, signed
     page.wait_for_selector("#sign-in")
     page.goto(f"{base}/audit")
     assert page.query_selector("#sign-in") is not None  # back at the sign-in page
+    assert page.console_log == []
+
+
+def test_staff_upload_their_streets_files_and_a_file_of_another_street_is_refused(page, signed_in_server,
+                                                                                   tmp_path):
+    base, id_number, db_path = signed_in_server
+    other = make_id("19450505", 7)
+    roster = write_csv(tmp_path / "劝业场底册11月.csv", [
+        ROSTER_HEADER, roster_row(1, id_number, name="甲", categories="独居、失能"),
+        roster_row(2, make_id("19430303", 8), name="乙", categories="空巢")])
+    visits = write_csv(tmp_path / "劝业场探访11月.csv", [VISIT_HEADER,
+                                                    visit_row(id_number, "2026-11-03", name="甲"),
+                                                    visit_row(other, "2026-11-04", name="丙", community="庆有西里")])
+    foreign = write_csv(tmp_path / "南市底册.csv", [ROSTER_HEADER, roster_row(1, other, name="丙", community="庆有西里",
+                                                                        street="南市街道", categories="孤寡")])
+    sign_in(page, base, "staff", "/upload")
+    page.set_input_files("#upload-files input[type=file]", [str(roster), str(visits), str(foreign)])
+    page.wait_for_selector("#upload-results .ag-row")
+    shown = page.inner_text("#upload-results")
+    assert all(name in shown for name in ("劝业场底册11月.csv", "劝业场探访11月.csv", "南市底册.csv"))
+    assert shown.count("已导入") == 2 and shown.count("失败") == 1 and "没有属于您辖区 (劝业场街道) 的行" in shown
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        loads = dict(con.execute("select file_name, (rows_loaded, rows_rejected) from loads").fetchall())
+    # the roster whole; of the visits, the other street's row is rejected; the other street's file refused
+    assert loads["劝业场底册11月.csv"] == (2, 0) and loads["劝业场探访11月.csv"] == (1, 1)
+    assert "南市底册.csv" not in loads
     assert page.console_log == []

@@ -1,0 +1,83 @@
+"""数据导入 Upload: send the streets' exports from the browser; each file's result as the CLI prints it."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+from flask_wtf.csrf import generate_csrf
+
+from dashboard import context, tables, uploads
+from dashboard.components import make_message, make_table
+from dashboard.i18n import t
+
+dash.register_page(__name__, path="/upload", title="探访关爱看板 · 数据导入")
+
+RESULT_COLUMNS = ("file_name", "kind", "status", "rows_read", "rows_loaded", "rows_rejected", "warning_count",
+                  "note")
+PROBLEMS = {"expired": "upload_expired", "count": "upload_count", "failed": "upload_failed"}
+FILES, TOKEN, SENDING = "upload-files", "upload-token", "upload-sending"
+
+# In the browser: the chosen files (base64 from dcc.Upload) posted as multipart form data, then the
+# page of the batch's results. Never through a Dash callback: the server streams the form to disk.
+SEND_FILES = """
+async function(contents, names, token) {
+    if (!contents || !contents.length) { return window.dash_clientside.no_update; }
+    const form = new FormData();
+    form.append('csrf_token', token);
+    contents.forEach((content, i) => {
+        const [head, data] = content.split(',');
+        const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
+        const type = (head.match(/^data:([^;]*)/) || [])[1] || 'application/octet-stream';
+        form.append('files', new Blob([bytes], {type: type}), names[i]);
+    });
+    let next = '/upload?problem=failed';
+    try {
+        const response = await fetch('/upload/files', {method: 'POST', body: form, credentials: 'same-origin',
+                                                       headers: {'Accept': 'application/json'}});
+        if (response.ok) { next = (await response.json()).next; }
+    } catch (error) { /* the connection dropped: say so */ }
+    window.location.assign(next);
+    return window.dash_clientside.no_update;
+}
+"""
+
+
+def layout(lang: str = "zh", batch: str | None = None, problem: str | None = None, **_query) -> html.Div:
+    if not context.may("load"):
+        context.record_refusal("load")
+        return make_message(t("forbidden", lang), "danger")
+    parts = [
+        html.H4(t("upload_title", lang)),
+        html.Div(t("upload_hint", lang), className="chart-note mb-3"),
+        # The files go to POST /upload/files as a multipart form (streamed to disk on the server), sent
+        # by the browser once chosen (SEND_FILES below); the page then shows the result of the batch.
+        dcc.Upload(html.Div([html.Div(t("upload_drop", lang), className="upload-drop-title"),
+                             html.Div(t("upload_types", lang), className="chart-note")]),
+                   id=FILES, multiple=True, accept=".xlsx,.xls,.csv,.zip", className="upload-drop mb-2"),
+        dcc.Store(id=TOKEN, data=generate_csrf()),
+        html.Div(id=SENDING, className="chart-note mb-3"),
+    ]
+    if problem in PROBLEMS:
+        parts.append(make_message(t(PROBLEMS[problem], lang), "warning"))
+    record = uploads.batch_results(batch)
+    if batch and record is None:
+        parts.append(make_message(t("upload_unknown_batch", lang), "warning"))
+    if record:
+        parts.append(html.H5(t("upload_results", lang, at=record["at"].replace("T", " ")), className="mt-2"))
+        for refused in record["refused"]:
+            parts.append(make_message(refused, "danger"))
+        frame = pd.DataFrame(record["results"]).rename(columns={"message": "note"})[list(RESULT_COLUMNS)]
+        frame["kind"] = [t(f"kind_{k}", lang) if isinstance(k, str) else "" for k in frame["kind"]]
+        frame["status"] = [t(f"upload_status_{s}", lang) for s in frame["status"]]
+        frame["note"] = frame["note"].fillna("")
+        parts.append(make_table("upload-results", frame, tables.headers(RESULT_COLUMNS, lang), None, lang))
+        if (frame["rows_rejected"] > 0).any():
+            parts.append(html.Div(t("upload_rejects_hint", lang), className="chart-note mt-2"))
+    return html.Div(parts)
+
+
+def register(app) -> None:
+    """The files are sent from the browser (SEND_FILES) to /upload/files (dashboard/uploads.py)."""
+    app.clientside_callback(SEND_FILES, Output(SENDING, "children"), Input(FILES, "contents"),
+                            State(FILES, "filename"), State(TOKEN, "data"), prevent_initial_call=True)

@@ -1,0 +1,182 @@
+"""Loading from the browser: POST /upload streams files to disk beside the warehouse and loads them.
+
+Files arrive as multipart form data, which Werkzeug spools to disk past a few hundred kilobytes,
+so a 100 MB export never sits in memory. They are kept, mode 0600, in `X.uploads/<batch>/` beside
+the warehouse `X.duckdb` (the record of what was sent), then loaded by the same `ingest` as the
+command line, within the user's place. A zip of exports is opened member by member, with bounds
+on count, size and compression ratio, and only the members' own names (no paths) are used.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import zipfile
+from pathlib import Path
+
+import flask
+from flask_wtf.csrf import validate_csrf
+from werkzeug.datastructures import FileStorage
+from wtforms import ValidationError
+
+from dashboard import auth
+from etl.ingest import FileResult, ingest
+
+EXPORT_SUFFIXES = (".xlsx", ".xls", ".csv")
+MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # one request, all files together
+MAX_FILES = 50
+ZIP_MAX_MEMBERS = 200
+ZIP_MAX_BYTES = 1024 * 1024 * 1024  # uncompressed, all members
+ZIP_MAX_RATIO = 100  # a member that inflates more than this is a zip bomb, not an export
+BATCH = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{8}$")
+
+
+class UploadError(ValueError):
+    """An upload refused as a whole; the message says why, for the clerk."""
+
+
+def uploads_dir(db_path: Path) -> Path:
+    return Path(db_path).with_name(Path(db_path).stem + ".uploads")
+
+
+def clean_name(name: str) -> str:
+    """A file's own name as the clerk gave it (Chinese kept), without any folder, control character
+    or leading dot: never a path that points elsewhere."""
+    name = name.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(c for c in name if c.isprintable()).strip().lstrip(".")
+    return name[-200:] or "unnamed"
+
+
+def _private_file(path: Path):
+    return os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "wb")
+
+
+def _unique(folder: Path, name: str) -> Path:
+    path, stem, suffix, n = folder / name, Path(name).stem, Path(name).suffix, 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem} ({n}){suffix}"
+    return path
+
+
+def save(storage: FileStorage, folder: Path) -> list[Path]:
+    """The uploaded file (or the exports inside a zip) written into `folder`; others refused by name."""
+    name = clean_name(storage.filename or "")
+    suffix = Path(name).suffix.lower()
+    if suffix == ".zip":
+        archive = _unique(folder, name)
+        with _private_file(archive) as out:
+            shutil.copyfileobj(storage.stream, out)
+        return unzip(archive, folder)
+    if suffix not in EXPORT_SUFFIXES:
+        raise UploadError(f"{name}: 只能上传 xlsx、xls、csv 文件或它们的 zip 压缩包")
+    path = _unique(folder, name)
+    with _private_file(path) as out:
+        shutil.copyfileobj(storage.stream, out)
+    return [path]
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    """Windows zips name members in GBK without saying so; Python reads those names as CP437."""
+    if info.flag_bits & 0x800:
+        return info.filename
+    try:
+        return info.filename.encode("cp437").decode("gb18030")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return info.filename
+
+
+def unzip(archive: Path, folder: Path) -> list[Path]:
+    try:
+        with zipfile.ZipFile(archive) as bundle:
+            members = [m for m in bundle.infolist() if not m.is_dir() and "__MACOSX" not in m.filename
+                       and Path(_member_name(m)).suffix.lower() in EXPORT_SUFFIXES]
+            if not members:
+                raise UploadError(f"{archive.name}: 压缩包里没有 xlsx、xls 或 csv 文件")
+            if len(members) > ZIP_MAX_MEMBERS or sum(m.file_size for m in members) > ZIP_MAX_BYTES:
+                raise UploadError(f"{archive.name}: 压缩包里的文件太多或太大, 请分开上传")
+            paths = []
+            for member in members:
+                if member.compress_size and member.file_size / member.compress_size > ZIP_MAX_RATIO:
+                    raise UploadError(f"{archive.name}: 压缩包异常 (压缩比过高), 未导入")
+                path = _unique(folder, clean_name(_member_name(member)))
+                with bundle.open(member) as source, _private_file(path) as out:
+                    copied = shutil.copyfileobj(source, out, 1024 * 1024) or out.tell()
+                if copied > member.file_size:  # the header lied about the size
+                    raise UploadError(f"{archive.name}: 压缩包异常, 未导入")
+                paths.append(path)
+            return paths
+    except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as error:  # corrupt, encrypted, unknown
+        raise UploadError(f"{archive.name}: 压缩包无法打开 (文件损坏或已加密)") from error
+
+
+def upload_view():
+    """POST /upload: signed in, allowed to load, a valid form token; files saved, loaded, recorded."""
+    user = auth.current()
+    if user is None:
+        raise auth.NotSignedIn
+    if not user.may("load"):
+        auth.audit("refused", detail={"permission": "load"})
+        raise auth.Forbidden("load")
+    flask.request.max_content_length = MAX_UPLOAD_BYTES
+    try:
+        validate_csrf(flask.request.form.get("csrf_token"))
+    except ValidationError:
+        return _next("/upload?problem=expired")
+    auth.throttle("upload")
+    files = [f for f in flask.request.files.getlist("files") if f and f.filename]
+    if not files or len(files) > MAX_FILES:
+        return _next("/upload?problem=count")
+    db_path = flask.current_app.config["CAREVISIT_WAREHOUSE"].db_path
+    batch = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"
+    folder = uploads_dir(db_path) / batch
+    folder.mkdir(parents=True, mode=0o700)
+    os.chmod(folder.parent, 0o700)
+    refused, saved = [], []
+    for storage in files:
+        try:
+            saved += save(storage, folder)
+        except UploadError as error:
+            refused.append(str(error))
+    results = ingest(saved, flask.current_app.config["CAREVISIT_SETTINGS"], place_scope=user.place) if saved else []
+    record = {"user": user.username, "at": dt.datetime.now().isoformat(timespec="seconds"), "refused": refused,
+              "results": [_result(r) for r in results]}
+    with _private_file(folder / "results.json") as out:
+        out.write(json.dumps(record, ensure_ascii=False).encode())
+    for path, result in zip(saved, results, strict=True):
+        auth.audit("upload", place=user.place, row_count=result.rows_loaded,
+                   file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
+                   detail={"file": result.file_name, "status": result.status, "kind": result.kind,
+                           "rows_read": result.rows_read, "rows_rejected": result.rows_rejected, "batch": batch})
+    return _next(f"/upload?batch={batch}")
+
+
+def _next(url: str):
+    """Where the browser goes next: said in JSON to the page's script, a redirect to a plain form."""
+    if flask.request.accept_mimetypes.best == "application/json":
+        return flask.jsonify({"next": url})
+    return flask.redirect(url)
+
+
+def _result(result: FileResult) -> dict:
+    return {"file_name": result.file_name, "status": result.status, "kind": result.kind,
+            "rows_read": result.rows_read, "rows_loaded": result.rows_loaded, "rows_rejected": result.rows_rejected,
+            "warning_count": result.warning_count, "message": result.message}
+
+
+def batch_results(batch: str | None) -> dict | None:
+    """What a batch of the current user's loaded (None for another user's, or for no such batch)."""
+    user = auth.current()
+    if not batch or not BATCH.match(batch) or user is None:
+        return None
+    path = uploads_dir(flask.current_app.config["CAREVISIT_WAREHOUSE"].db_path) / batch / "results.json"
+    try:
+        record = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+    return record if record.get("user") == user.username else None

@@ -1,0 +1,251 @@
+"""Lock-out after wrong passwords, sessions ended by disabling or a new password, and an append-only audit log
+that holds every sign-in, failure, lock, person-level view, export and refusal."""
+
+import base64
+import hashlib
+import json
+import sqlite3
+import subprocess
+import sys
+import time
+
+import pytest
+
+from dashboard.accounts import AccountStore, accounts_path
+from dashboard.app import create_app
+from dashboard.auth import Security
+from tests.security.conftest import (
+    HUAYUANLU,
+    MONTH,
+    NANSHI,
+    PASSWORD,
+    QUANYECHANG,
+    downloads,
+    export,
+    new_client,
+    payload,
+    post_callback,
+    show_page,
+    sign_in,
+    signed_in,
+)
+
+NEW_PASSWORD = "another-long-password"
+
+
+def cli(settings, *args, password: str | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "etl.cli", *args, "--db", str(settings.db_path)],
+                          input=password + "\n" if password else None, capture_output=True, text=True,
+                          timeout=120, check=False)
+
+
+def events(settings, **match) -> list[dict]:
+    """Audit records (newest first) as the accounts database holds them, those matching every field given."""
+    records = [r | {"detail": json.loads(r["detail"]) if r["detail"] else None}
+               for r in AccountStore(accounts_path(settings.db_path)).events()]
+    return [r for r in records if all(r.get(k) == v for k, v in match.items())]
+
+
+def test_carevisit_audit_lists_the_records(settings, clients):
+    done = cli(settings, "audit", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    records = json.loads(done.stdout)
+    assert [r["id"] for r in records] == [r["id"] for r in events(settings)][:len(records)]
+    assert "sign_in" in {r["event"] for r in records}
+
+
+def navbar_status(client, deps) -> int:
+    return post_callback(client, payload(deps["navbar.children"], {"url.pathname": "/", "url.search": ""}, {}))[0]
+
+
+@pytest.fixture(scope="module")
+def cli_users(settings, store):
+    """One account made through `carevisit user add --password-stdin`, as an administrator would; two more
+    through the same AccountStore directly (each CLI run costs seconds on a busy machine)."""
+    done = cli(settings, "user", "add", "lock-me", "--role", "staff", "--place", QUANYECHANG, "--password-stdin",
+               password=PASSWORD)
+    assert done.returncode == 0, done.stderr
+    for username in ("disable-me", "passwd-me"):
+        store.add(username, "staff", QUANYECHANG, PASSWORD)
+    return store
+
+
+def test_user_add_refuses_a_place_outside_the_geography(settings, store):
+    done = cli(settings, "user", "add", "ghost", "--role", "staff", "--place", "999999999999", "--password-stdin",
+               password=PASSWORD)
+    assert done.returncode != 0
+    assert "ghost" not in {u["username"] for u in store.users()}
+
+
+def test_user_add_refuses_a_short_password(settings, store):
+    done = cli(settings, "user", "add", "shorty", "--role", "staff", "--place", QUANYECHANG, "--password-stdin",
+               password="short")
+    assert done.returncode != 0
+
+
+# --- lock-out ------------------------------------------------------------------------------------
+
+
+def test_wrong_passwords_lock_the_account_until_a_new_password(app, settings, cli_users):
+    client = new_client(app)
+    answers = [sign_in(client, "lock-me", password=f"wrong-password-{n}") for n in range(5)]
+    assert [a.status_code for a in answers] == [401] * 5
+    assert "锁定" in answers[-1].get_data(as_text=True) or "locked" in answers[-1].get_data(as_text=True).lower()
+    right = sign_in(new_client(app), "lock-me")
+    assert right.status_code == 401, "the right password opened a locked account"
+    done = cli(settings, "user", "passwd", "lock-me", "--password-stdin", password=NEW_PASSWORD)
+    assert done.returncode == 0, done.stderr
+    assert sign_in(new_client(app), "lock-me", password=NEW_PASSWORD).status_code == 302
+    assert sign_in(new_client(app), "lock-me").status_code == 401  # the old password is gone
+
+    failed = events(settings, event="sign_in_failed", username="lock-me")
+    reasons = [(r["detail"] or {}).get("reason") for r in failed]
+    assert reasons.count("wrong_password") >= 4 and "locked" in reasons, reasons
+    assert events(settings, event="sign_in", username="lock-me")
+    assert events(settings, event="password_changed") and any(
+        (r["detail"] or {}).get("user") == "lock-me" for r in events(settings, event="password_changed"))
+
+
+def test_a_disabled_users_session_stops_working(app, deps, settings, cli_users):
+    client = signed_in(app, "disable-me")
+    assert navbar_status(client, deps) == 200
+    assert cli(settings, "user", "disable", "disable-me").returncode == 0
+    assert navbar_status(client, deps) == 401
+    assert sign_in(new_client(app), "disable-me").status_code == 401
+    assert cli(settings, "user", "enable", "disable-me").returncode == 0
+    assert navbar_status(client, deps) == 401, "re-enabling the account revived the old session"
+
+
+def test_a_password_change_ends_old_sessions(app, deps, settings, cli_users):
+    client = signed_in(app, "passwd-me")
+    assert navbar_status(client, deps) == 200
+    assert cli(settings, "user", "passwd", "passwd-me", "--password-stdin", password=NEW_PASSWORD).returncode == 0
+    assert navbar_status(client, deps) == 401
+    assert client.get("/").status_code == 302
+
+
+def test_a_session_ends_after_its_lifetime(settings, store, deps):
+    short = create_app(settings, security=Security(session_hours=1 / 3600))
+    client = signed_in(short, "q-analyst")
+    assert client.get("/").status_code == 200
+    time.sleep(1.5)
+    assert client.get("/").status_code == 302
+
+
+# --- what the audit log holds --------------------------------------------------------------------
+
+
+def test_sign_ins_and_failures_are_recorded(app, settings, store):
+    client = new_client(app)
+    assert sign_in(client, "q-inspector", password="not-the-password").status_code == 401
+    assert sign_in(client, "q-inspector").status_code == 302
+    newest = events(settings, username="q-inspector")
+    assert [r["event"] for r in newest[:2]] == ["sign_in", "sign_in_failed"], newest[:2]
+    assert newest[0]["remote_addr"] and newest[1]["remote_addr"]
+    assert newest[1]["detail"] == {"reason": "wrong_password"}
+
+
+def test_a_person_level_view_is_recorded(clients, deps, settings):
+    status, _text = show_page(clients["staff"], deps, "/community", f"?place={HUAYUANLU}&month={MONTH}")
+    assert status == 200
+    view = events(settings, event="view", username="q-staff")[0]
+    status, text = export(clients["staff"], deps, {"table": "people", "place": HUAYUANLU, "month": MONTH,
+                                                    "as_of": None, "lang": "zh"}, "csv")
+    rows = base64.b64decode(downloads(json.loads(text))[0]["content"]).decode("utf-8-sig").strip().splitlines()
+    assert view["place"] == HUAYUANLU and view["detail"]["table"] == "people"
+    assert view["row_count"] == len(rows) - 1 > 0
+    assert view["user_place"] == QUANYECHANG and view["role"] == "staff"
+
+
+def test_the_work_list_view_is_recorded(clients, deps, settings):
+    before = len(events(settings, event="view", username="q-inspector"))
+    status, _text = show_page(clients["inspector"], deps, "/overdue", f"?place={QUANYECHANG}&month={MONTH}")
+    assert status == 200
+    after = events(settings, event="view", username="q-inspector")
+    assert len(after) == before + 1 and after[0]["detail"]["table"] == "work_list"
+
+
+@pytest.mark.parametrize("file_format", ["xlsx", "csv"])
+def test_an_export_is_recorded_with_its_row_count_and_file_hash(clients, deps, settings, file_format):
+    spec = {"table": "people", "place": QUANYECHANG, "month": MONTH, "as_of": None, "lang": "zh", "work_list": True}
+    status, text = export(clients["staff"], deps, spec, file_format)
+    assert status == 200
+    download = downloads(json.loads(text))[0]
+    raw = base64.b64decode(download["content"])
+    record = events(settings, event="export", username="q-staff")[0]
+    assert record["file_sha256"] == hashlib.sha256(raw).hexdigest()
+    assert record["place"] == QUANYECHANG and record["detail"]["table"] == "people"
+    assert record["detail"]["format"] == file_format and record["row_count"] > 0
+
+
+def test_a_refused_export_is_recorded(clients, deps, settings):
+    status, _text = export(clients["analyst"], deps, {"table": "people", "place": QUANYECHANG, "month": MONTH},
+                           "csv")
+    assert status == 403
+    refused = events(settings, event="refused", username="q-analyst")
+    assert refused and refused[0]["detail"]["permission"] == "export_people"
+
+
+def test_a_refused_page_is_recorded(clients, deps, settings):
+    status, _text = show_page(clients["staff"], deps, "/audit", "")
+    assert status in (200, 403)
+    assert events(settings, event="refused", username="q-staff")
+
+
+def test_a_request_for_a_place_outside_the_scope_is_recorded_as_a_refusal(clients, deps, settings):
+    """Probing other streets is what the audit log is for."""
+    before = len(events(settings, username="q-leader"))
+    show_page(clients["leader"], deps, "/community", f"?place={NANSHI}&month={MONTH}")
+    export(clients["leader"], deps, {"table": "warnings", "place": NANSHI, "lang": "zh"}, "csv")
+    after = events(settings, username="q-leader")
+    new = after[:len(after) - before]
+    assert any(r["event"] in ("refused", "out_of_scope") and NANSHI in json.dumps(r, ensure_ascii=False)
+               for r in new), [(r["event"], r["place"], r["detail"]) for r in new]
+
+
+def test_the_audit_page_is_for_admins_only(clients, deps):
+    for role in ("leader", "inspector", "staff", "analyst"):
+        status, text = show_page(clients[role], deps, "/audit", "")
+        assert "sign_in" not in text and "q-staff" not in text, role
+    status, text = export(clients["staff"], deps, {"table": "audit", "lang": "zh"}, "csv")
+    assert status == 403, status
+
+
+def test_an_admin_sees_only_the_audit_of_their_place(app, deps, clients):
+    """q-admin (劝业场) must not read what the district admin or unknown names did."""
+    status, text = show_page(signed_in(app, "q-admin"), deps, "/audit", "")
+    shown = json.dumps(json.loads(text), ensure_ascii=False)
+    assert status == 200 and "q-staff" in shown
+    assert "district-admin" not in shown
+
+
+def test_an_admin_can_export_the_audit_log(clients, deps):
+    """The audit page offers Excel/CSV buttons: they must give a file."""
+    status, text = export(clients["admin"], deps, {"table": "audit", "lang": "zh"}, "csv")
+    assert status == 200, (status, text[:100])
+    content = base64.b64decode(downloads(json.loads(text))[0]["content"]).decode("utf-8-sig")
+    assert "q-staff" in content and "district-admin" not in content
+
+
+# --- append-only ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("statement", [
+    "update audit_log set username = 'nobody' where id = (select max(id) from audit_log)",
+    "update audit_log set event = 'view'",
+    "delete from audit_log where id = (select min(id) from audit_log)",
+    "delete from audit_log",
+    "insert or replace into audit_log (id, at, event) select min(id), '2000-01-01', 'forged' from audit_log",
+    "replace into audit_log (id, at, event) select max(id), '2000-01-01', 'forged' from audit_log",
+])
+def test_the_audit_log_refuses_to_change(settings, store, statement):
+    con = sqlite3.connect(accounts_path(settings.db_path), isolation_level=None)
+    try:
+        count = con.execute("select count(*) from audit_log").fetchone()[0]
+        assert count > 0
+        with pytest.raises(sqlite3.DatabaseError):
+            con.execute(statement)
+        assert con.execute("select count(*) from audit_log where event = 'forged'").fetchone()[0] == 0
+        assert con.execute("select count(*) from audit_log").fetchone()[0] == count
+    finally:
+        con.close()
