@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -222,7 +223,10 @@ def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], 
     try:
         return _stage_source(con, file_name, digest, size, kind, sheets, column_maps, words_dir, place_scope)
     finally:
-        con.unregister("src")
+        # after a DuckDB error the transaction is aborted and src goes with its rollback; the
+        # error itself is what the caller must see
+        with contextlib.suppress(duckdb.TransactionException):
+            con.unregister("src")
 
 
 def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
