@@ -17,7 +17,7 @@ import pandas as pd
 from dashboard.accounts import ALL  # the scope and place of a user who may see every district
 from dashboard.measures import RATES, in_progress, same_day_last_month
 from etl import metrics
-from etl.warehouse import build_month, prepare
+from etl.build import recompute_month
 
 ROOT_LEVEL = "root"
 
@@ -124,9 +124,8 @@ class Warehouse(Reader):
                 try:
                     builder.execute(f"attach ':memory:' as {name}")
                     builder.execute("use warehouse")
-                    prepare(builder)
                     builder.execute(f"set search_path = '{name}.main,warehouse.main'")
-                    build_month(builder, month_start, as_of, schema=f"{name}.main")
+                    recompute_month(builder, month_start, as_of, schema=f"{name}.main")
                     computed = [m for (m,) in builder.execute(f"select month_start from {name}.main.month_frame")
                                 .fetchall()]
                     for table in ROLLUPS:  # other months as stored, for trends and month-on-month change

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
@@ -17,7 +18,8 @@ import pyarrow.compute as pc
 from etl import mappings
 from etl.readers import RawSheet, ReadError, read_export, release
 from etl.settings import Settings
-from etl.warehouse import WriteSession, first_row, open_for_writing, scalar, sql
+from etl.sqlfiles import first_row, scalar, sql
+from etl.warehouse import WriteSession, open_for_writing
 
 # Columns a file of each kind cannot do without (any one alias of each group).
 REQUIRED = {
@@ -35,14 +37,8 @@ FIELDS = {
     "contacts": ("id_number", "name", "district", "street", "community", "contact_name", "relation",
                  "contact_phone", "has_key", "set_date"),
 }
-# The cells each kind reads as words (staging/words.sql): field in the mapping files -> column.
-WORD_FIELDS = {
-    "roster": {"category": "categories", "living": "living", "disability": "disability", "consent": "consent",
-               "status": "status", "risk_level": "risk_level", "sex": "sex"},
-    "visits": {"method": "method", "outcome": "outcome"},
-    "contacts": {"yes_no": "has_key"},
-}
-# Checks across rows that run on the staged rows once each row is validated on its own.
+# Checks across rows, run on the staged rows once each row is validated on its own: SELECTs of the
+# src_id and reason of the rows they reject.
 LATER_STEPS = {"visits": ("staging/visit_repeats",)}
 TARGET_TABLE = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "contact_rows"}
 FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社区", "visit_date": "探访日期",
@@ -163,16 +159,28 @@ def _recognise(sheets: list[RawSheet], kind: str | None,
     return file_kind, column_maps
 
 
-def _source_select(index: int, sheet: RawSheet, column_map: mappings.ColumnMap, kind: str) -> str:
-    """SELECT of one sheet's rows with canonical field names (identifiers only, no values)."""
-    fields = [
-        f"c{column_map.fields[field]} as {field}" if field in column_map.fields else f"null::varchar as {field}"
-        for field in FIELDS[kind]
-    ]
-    return f"""
-        select {index} * {SHEET_ROW_STRIDE} + row_number as src_id, {index} as sheet_index, row_number,
-               {", ".join(fields)}
-        from {sheet.table}"""
+def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], kind: str) -> pa.Table:
+    """Staging's input: the rows of every sheet with canonical field names (src_id, row_number, then
+    FIELDS[kind], null where a sheet has no such column), picked from the read cells without a copy."""
+    tables = []
+    for index, (sheet, column_map) in enumerate(zip(sheets, column_maps, strict=True)):
+        row_numbers = sheet.cells["row_number"]
+        columns = {"src_id": pc.add(row_numbers, pa.scalar(index * SHEET_ROW_STRIDE, pa.int32())),
+                   "row_number": row_numbers}
+        for field in FIELDS[kind]:
+            columns[field] = (sheet.cells[f"c{column_map.fields[field]}"] if field in column_map.fields
+                              else pa.nulls(sheet.cells.num_rows, pa.string()))
+        tables.append(pa.table(columns))
+    if len(tables) == 1:
+        return tables[0]
+    # sheets may hold a column as dictionary-encoded text or plain text: one type for each, to concatenate
+    return pa.concat_tables([table.cast(_common_schema(tables)) for table in tables])
+
+
+def _common_schema(tables: list[pa.Table]) -> pa.Schema:
+    first = tables[0].schema
+    return pa.schema([field if all(t.schema.field(field.name).type == field.type for t in tables)
+                      else pa.field(field.name, pa.string()) for field in first])
 
 
 def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
@@ -189,31 +197,49 @@ def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
                               '^[\\s　]*(合|总|小)[\\s　]*计'))"""
 
 
+def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = None) -> None:
+    """Validate the rows of `src` (src_id, row_number and FIELDS[kind], as text) into the temp table
+    `staged`: typed values, warnings and a reject_reason per row, repeats of other rows rejected
+    too. Staging is SQL only: `src` may as well be a handful of literal rows."""
+    con.execute("create or replace temp table stg_places as " + sql("staging/places"), {"report_unit": report_unit})
+    # each distinct word cell (category, method …) is recognised once
+    con.execute(f"create or replace temp view word_cells as {sql(f'staging/{kind}_word_cells')}")
+    con.execute("create or replace temp table stg_words as " + sql("staging/words"))
+    con.execute("set preserve_insertion_order = false")  # as below: row order means nothing in staged
+    try:
+        con.execute(f"create or replace temp table staged as {sql(f'staging/{kind}')}")
+        for step in LATER_STEPS.get(kind, ()):
+            con.execute(f"""update staged set reject_reason = later.reason from ({sql(step)}) later
+                        where staged.src_id = later.src_id""")
+    finally:
+        con.execute("reset preserve_insertion_order")
+
+
 def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
            sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], words_dir: Path | None = None,
            place_scope: str | None = None) -> FileResult:
     """Validate and store one read file; `digest` (its SHA-256, still being computed) is needed last."""
+    con.register("src", source_cells(sheets, column_maps, kind))
+    try:
+        return _stage_source(con, file_name, digest, size, kind, sheets, column_maps, words_dir, place_scope)
+    finally:
+        # after a DuckDB error the transaction is aborted and src goes with its rollback; the
+        # error itself is what the caller must see
+        with contextlib.suppress(duckdb.TransactionException):
+            con.unregister("src")
+
+
+def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
+                  sheets: list[RawSheet], column_maps: list[mappings.ColumnMap],
+                  words_dir: Path | None = None, place_scope: str | None = None) -> FileResult:
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
-    con.execute("create or replace temp view src as "
-                + " union all ".join(_source_select(i, s, m, kind)
-                                     for i, (s, m) in enumerate(zip(sheets, column_maps, strict=True))))
-    report_unit = next((s.report_unit for s in sheets if s.report_unit), None)
-    con.execute("create or replace temp table stg_places as " + sql("staging/places"),
-                {"report_unit": report_unit})
-    # each distinct word cell (category, method …) is recognised once
-    con.execute("create or replace temp view word_cells as "
-                + " union all ".join(f"select distinct '{field}' as field, {column} as raw from src"
-                                     for field, column in WORD_FIELDS[kind].items()))
-    con.execute("create or replace temp table stg_words as " + sql("staging/words"))
+    stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None))
+    if place_scope not in (None, "all"):
+        _reject_out_of_scope(con, place_scope)
     # Row order means nothing from here on (rows carry src_id and row_number): without it, DuckDB
     # fills the staged rows and stores them on both cores (the insert takes half the time).
     con.execute("set preserve_insertion_order = false")
     try:
-        con.execute(f"create or replace temp table staged as {sql(f'staging/{kind}')}")
-        for step in LATER_STEPS.get(kind, ()):
-            con.execute(sql(step))
-        if place_scope not in (None, "all"):
-            _reject_out_of_scope(con, place_scope)
         # Three counts measured apart, so that the load_conservation check can catch a row lost
         # on the way: the rows the reader saw that are data, the rows stored, the rows set aside.
         rows_read, rows_rejected = 0, 0

@@ -32,6 +32,8 @@ FILES = {
     "header_keywords.csv": ("kind", "field", "keyword", "priority"),
     "values.csv": ("field", "value", "synonym"),
     "keywords.csv": ("field", "value", "keyword", "priority", "negated_value"),
+    "geography_headers.csv": ("field", "alias"),  # division lists and boundary files
+    "geography_levels.csv": ("level", "synonym"),
 }
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\]]*\]|【[^】]*】")
 # Words around the meaning of a header: 居民身份证号码 = 身份证, 社区名称 = 社区.

@@ -7,8 +7,9 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from etl.privacy import mask_raw_values
-from etl.warehouse import build_month, first_row, scalar
+from etl import mappings
+from etl.build import build_month
+from etl.sqlfiles import first_row, scalar, sql
 
 LEVELS = ("district", "street", "community")
 METRIC_COLUMNS = (
@@ -119,14 +120,17 @@ def load_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def rejected_rows(con: duckdb.DuckDBPyConnection, load_id: int | None = None) -> pd.DataFrame:
-    """Rejected rows with their reasons; raw values masked, since they hold IDs, names and phones."""
-    rows = con.execute(
-        """select r.load_id, r.file_name as file, r.sheet_name as sheet, r.row_number, r.reason,
-                  r.raw_values, l.kind
-        from rejects r join loads l using (load_id)
-        where $load_id is null or r.load_id = $load_id
-        order by r.load_id, r.sheet_name, r.row_number""",
+    """Rejected rows with their reasons; raw values masked (cv_mask_field), since they hold IDs, names and phones."""
+    # which field each header names is the mappings' call; how a field's value is masked is SQL's
+    headers = con.execute(
+        """select distinct l.kind, unnest(json_keys(r.raw_values)) as header
+        from rejects r join loads l using (load_id) where $load_id is null or r.load_id = $load_id""",
         {"load_id": load_id},
-    ).df()
-    rows["raw_values"] = [mask_raw_values(raw, kind) for raw, kind in zip(rows.raw_values, rows.kind, strict=True)]
-    return rows.drop(columns="kind")
+    ).fetchall()
+    fields = pd.DataFrame([(kind, header, mappings.field_for(header, kind)) for kind, header in headers],
+                          columns=["kind", "header", "field"], dtype=object)
+    con.register("reject_header_fields", fields)
+    try:
+        return con.execute(sql("exports/rejected_rows"), {"load_id": load_id}).df()
+    finally:
+        con.unregister("reject_header_fields")

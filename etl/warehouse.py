@@ -1,4 +1,4 @@
-"""The DuckDB warehouse: safe writes (new file, then swap), the mart build and its checks."""
+"""The DuckDB warehouse: one writer at a time, a new file swapped in, upgrades, reference tables."""
 
 from __future__ import annotations
 
@@ -8,76 +8,29 @@ import os
 import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from importlib import resources
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from etl import geography
+from etl.build import build_marts, run_checks
+from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
 from etl.mappings import NEGATION, value_keywords, value_synonyms
 from etl.settings import Config
+from etl.sqlfiles import first_row as first_row  # re-exported: etl/reports.py (on main) imports it from here
+from etl.sqlfiles import prepare, scalar, sql
 
-# Built in this order after every load; views are cheap to keep, tables are what readers query.
-MARTS: tuple[tuple[str, str], ...] = (
-    ("place_tree", "table"),
-    ("current_snapshots", "table"),
-    ("roster_snapshots", "table"),
-    ("roster_listings", "view"),
-    ("elder_periods", "table"),
-    ("elders", "table"),
-    ("elder_name_keys", "table"),
-    ("visits", "view"),
-    ("designated_contacts", "table"),
-    ("month_frame", "table"),
-    ("elder_months", "table"),
-    ("elder_contact_months", "table"),
-    ("place_months", "table"),
-    ("category_months", "table"),
-    ("risk_months", "table"),
-    ("elder_changes", "table"),
-    ("place_changes", "table"),
-    ("street_freshness", "table"),
-    ("roster_findings", "table"),
-    ("roster_alerts", "table"),
-    ("load_places", "table"),
-    ("load_history", "view"),
-    ("rejected_rows", "view"),
-)
-# The marts that depend on the month frame: recomputed for a month at another as-of date.
-MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category_months", "risk_months",
-               "elder_changes", "place_changes")
 # Raised when stored rows change meaning; _upgrade converts warehouses written before.
 # 2: visit dedup keys combine a hash per part (cv_visit_key) instead of hashing the joined parts;
 #    loads.size_bytes.
 # 3: roster_rows.disability, roster_rows.status nullable; load_warnings code, field, value, street_code,
 #    community_code (categories of rows loaded before still include what living/disability derived).
 FORMAT_VERSION = 3
-CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique", "change_balance")
 
 
 class WarehouseError(Exception):
     """A load that cannot complete; the warehouse is left as it was."""
-
-
-def sql(name: str) -> str:
-    """The text of etl/sql/<name>.sql."""
-    return resources.files("etl").joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
-
-
-def first_row(con: duckdb.DuckDBPyConnection, query: str, params=None) -> tuple | None:
-    """The first row of a query, with the result fully consumed (DuckDB 2 requires it)."""
-    rows = con.execute(query, params).fetchall()
-    return rows[0] if rows else None
-
-
-def scalar(con: duckdb.DuckDBPyConnection, query: str, params=None):
-    return first_row(con, query, params)[0]
-
-
-def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the session's macros; every connection needs them."""
-    con.execute(sql("macros"))
 
 
 def temporary_path(db_path: Path) -> Path:
@@ -234,12 +187,19 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
 
 def write_divisions(con: duckdb.DuckDBPyConnection, divisions: pd.DataFrame, aliases: pd.DataFrame) -> None:
     """Replace the geography with `divisions` (and their aliases) and schematic shapes for them."""
-    shapes = geography.schematic_shapes(divisions)
-    for table, frame in (("divisions", divisions), ("division_aliases", aliases), ("division_shapes", shapes)):
-        con.register("incoming", frame)
-        con.execute(f"delete from {table}")
-        con.execute(f"insert into {table} by name select * from incoming")
-        con.unregister("incoming")
+    con.register("incoming_divisions", divisions)
+    con.register("incoming_aliases", aliases)
+    con.register("incoming_shapes", geography.schematic_shapes(divisions))
+    try:
+        con.execute("""delete from divisions;
+            insert into divisions by name select * from incoming_divisions;
+            delete from division_aliases;
+            insert into division_aliases by name select * from incoming_aliases;
+            delete from division_shapes;
+            insert into division_shapes by name select * from incoming_shapes""")
+    finally:
+        for name in ("incoming_divisions", "incoming_aliases", "incoming_shapes"):
+            con.unregister(name)
     _write_place_keys(con)
 
 
@@ -264,42 +224,3 @@ def write_config(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     con.execute("create or replace table cfg_risk_rules (level varchar, categories varchar[])")
     con.executemany("insert into cfg_risk_rules values (?, ?)",
                     [(level, list(categories)) for level, categories in config.risk_rules])
-
-
-def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True) -> None:
-    """Rebuild every mart from the stored rows; without the month marts for a caller that then
-    computes one month with build_month."""
-    for name, kind in MARTS:
-        if months or name not in MONTH_MARTS:
-            con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
-
-
-def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str | None = None) -> None:
-    """The month marts for one month at any as-of date, shadowing the stored ones: as temp tables,
-    or in `schema` (an attached in-memory database that comes first on the search path). The month
-    before is computed beside it, whole, so that what changed since then can be told.
-
-    Works on a read-only warehouse: both live in memory.
-    """
-    def target(name: str) -> str:
-        return f"temp table {name}" if schema is None else f"table {schema}.{name}"
-
-    con.execute(
-        f"""create or replace {target('month_frame')} as
-        select strftime(m, '%Y-%m') as month, m as month_start, last_day(m) as month_end, d as as_of
-        from (values (cast($m::date - interval 1 month as date), last_day(cast($m::date - interval 1 month as date))),
-                     ($m::date, $d::date)) as months(m, d)""",
-        {"m": month_start, "d": as_of},
-    )
-    for name in MONTH_MARTS:
-        con.execute(f"create or replace {target(name)} as {sql(f'marts/{name}')}")
-
-
-def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Names and first offending rows of the checks that returned rows."""
-    failures = []
-    for name in CHECKS:
-        rows = con.execute(sql(f"checks/{name}")).fetchall()
-        if rows:
-            failures.append(f"{name}: {rows[:3]}")
-    return failures

@@ -23,6 +23,7 @@ create or replace temp macro cv_word_core(s) as
 create or replace temp macro cv_regex_escape(s) as regexp_replace(s, '([.^$*+?()\[\]{}|\\])', '\\\1', 'g');
 
 -- Suffix-insensitive key of a street or community name: 劝业场街 = 劝业场街道, 滨西 = 滨西社区居委会.
+-- The one list of place-name suffixes: file matching, shape matching and short names use it.
 create or replace temp macro cv_place_key(s) as
     regexp_replace(
         replace(replace(cv_squeeze(s), '（', '('), '）', ')'),
@@ -30,6 +31,11 @@ create or replace temp macro cv_place_key(s) as
 
 create or replace temp macro cv_district_key(s) as
     regexp_replace(cv_squeeze(s), '(区|县|市)$', '');
+
+-- The name a division is shown by: its name without its level's suffix (和平区 -> 和平), or the
+-- whole name when that is all there is.
+create or replace temp macro cv_short_name(s, level) as
+    coalesce(nullif(case when level = 'district' then cv_district_key(s) else cv_place_key(s) end, ''), s);
 
 -- Dates in the forms bureaus send: 2023.8.5, 2023年8月5日, 2023/8/5, 20230805, 2023-08-05 14:30,
 -- Excel serial numbers (45123 or 45123.5) and date cells (written by the reader as ISO text).
@@ -49,26 +55,33 @@ create or replace temp macro cv_parse_timestamp(s) as coalesce(
 create or replace temp macro cv_parse_date(s) as
     case when year(cv_parse_timestamp(s)) between 1900 and 2100 then cast(cv_parse_timestamp(s) as date) end;
 
--- Masks for sensitive personal information (DESIGN §6).
+-- Masks for sensitive personal information (DESIGN §6: 张*, 1201**********1234, 138****5678), the one
+-- masking policy: the marts, rejected rows' raw cells and any text quoted into a message use these.
+-- A name keeps its first character, unless that is the whole name; an ID number or a phone too
+-- short to keep its ends is all stars; an address keeps its first six characters.
 create or replace temp macro cv_mask_name(s) as
-    case when s is null then null when length(s) <= 1 then s else substr(s, 1, 1) || repeat('*', length(s) - 1) end;
+    case when length(s) <= 1 then repeat('*', length(s)) else substr(s, 1, 1) || repeat('*', length(s) - 1) end;
 create or replace temp macro cv_mask_id(s) as
-    case when s is null then null else substr(s, 1, 4) || repeat('*', length(s) - 8) || substr(s, -4) end;
+    case when length(s) <= 8 then repeat('*', length(s)) else substr(s, 1, 4) || repeat('*', length(s) - 8) || substr(s, -4) end;
 create or replace temp macro cv_mask_phone(s) as
-    case when s is null then null when length(s) < 7 then repeat('*', length(s))
-         else substr(s, 1, 3) || repeat('*', length(s) - 7) || substr(s, -4) end;
+    case
+        when length(s) < 7 then repeat('*', length(s))
+        when length(s) < 11 then substr(s, 1, 2) || repeat('*', length(s) - 4) || substr(s, -2)  -- a local number
+        else substr(s, 1, 3) || repeat('*', length(s) - 7) || substr(s, -4)
+    end;
+create or replace temp macro cv_mask_address(s) as
+    case when length(s) > 6 then substr(s, 1, 6) || '****' when s is not null then '****' end;
 
 -- Any text quoted into a message, a warning or a reject reason (DESIGN §6: whatever column it was
 -- typed in): runs of 7 or more digits (spaces inside allowed) look like a phone or an ID number
--- and are masked, IDs as cv_mask_id, other numbers keeping their first and last digits.
+-- and are masked, IDs as cv_mask_id, other numbers as cv_mask_phone.
 -- (The run without its spaces is bound once, as a one-element list: each mention of a macro
 -- parameter copies its whole expression into the query, and staging quotes texts in many places.)
 create or replace temp macro cv_mask_digits(run, digits) as
     case
         when length(digits) < 7 then run
         when regexp_full_match(digits, '\d{15}|\d{17}[\dXx]') then cv_mask_id(upper(digits))
-        when length(digits) >= 11 then cv_mask_phone(digits)
-        else substr(digits, 1, 2) || repeat('*', length(digits) - 4) || substr(digits, -2)
+        else cv_mask_phone(digits)
     end;
 create or replace temp macro cv_mask_digit_run(run) as
     list_transform([regexp_replace(run, '\s', '', 'g')], lambda digits: cv_mask_digits(run, digits))[1];
@@ -80,6 +93,21 @@ create or replace temp macro cv_mask_free_text(s) as
         when not regexp_matches(s, '\d[\d \t　Xx]{6}') then s
         when s is not null then array_to_string(list_transform(regexp_extract_all(s, '\d(?:[ \t　]*\d)*[Xx]?|[^\d]+'),
             lambda part: case when regexp_matches(part, '^\d') then cv_mask_digit_run(part) else part end), '')
+    end;
+
+-- A cell of a canonical field (etl/mappings: id_number, name, phone …) masked as that field's
+-- value; dates as they are (20250117 is no phone); any other cell (备注, 处理措施, a column no mapping
+-- knows) as free text, since a phone or an ID can be typed anywhere.
+create or replace temp macro cv_mask_field(field, s) as
+    case
+        when s is null or s = '' then s
+        when field = 'id_number' then cv_mask_id(s)
+        when field in ('name', 'contact_name', 'visitor') then cv_mask_name(s)
+        when field in ('phone', 'contact_phone') then cv_mask_phone(s)
+        when field = 'address' then cv_mask_address(s)
+        when field in ('birth_date', 'findings', 'problem', 'disability') then '****'
+        when field in ('visit_date', 'reg_date', 'change_date', 'set_date') then s
+        else cv_mask_free_text(s)
     end;
 
 -- A birth date column compared with the ID number's at the precision it is written in: a day
@@ -192,6 +220,11 @@ create or replace temp macro cv_warnings(warns) as
     list_transform(list_filter(warns, lambda w: w is not null),
         lambda w: cv_warning(w.code, w.field, w.value,
             case when w.quote then replace(w.message, '{value}', cv_mask_free_text(w.value)) else w.message end));
+
+-- A visit that found a problem or an emergency (open until a later successful visit finds none).
+-- A macro rather than a column of the visits mart: the as-of month marts are recomputed over a
+-- stored visits view, which may have been built by an earlier version.
+create or replace temp macro cv_problem_found(outcome) as outcome in ('发现问题', '紧急');
 
 -- On the roster on day d: a stretch runs from valid_from (null: always) up to, not including, valid_to
 -- (null: still running). Every "active on a date" of the marts is this test.

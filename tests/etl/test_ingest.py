@@ -306,15 +306,6 @@ def test_roster_values_outside_the_vocabulary_load_unknown_and_warn_naming_the_v
     assert warehouse.rows("select code, field, value, message from load_warnings") == [warning]
 
 
-@pytest.mark.parametrize(
-    ("method", "outcome", "reason"),
-    [("托人带话", "正常", "未知的探访方式: 托人带话"), ("", "正常", "探访方式为空")],
-)
-def test_visit_values_outside_the_vocabulary_are_rejected(warehouse, tmp_path, method, outcome, reason):
-    warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, method=method, outcome=outcome)]))
-    assert rejects(warehouse) == [(2, reason)]
-
-
 def test_a_visit_whose_outcome_is_not_understood_loads_as_unknown_and_warns(warehouse, tmp_path):
     [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, outcome="还行")]))
     assert result.rows_loaded == 1
@@ -405,26 +396,6 @@ def test_an_exit_without_its_change_date_loads_and_warns(warehouse, tmp_path):
     warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, 状态="已去世")]))
     assert warehouse.rows("select status, change_date from roster_rows") == [("死亡", None)]
     assert warehouse.rows("select code, field from load_warnings") == [("exit_without_date", "change_date")]
-
-
-def test_a_phone_number_typed_in_any_column_is_masked_in_the_warning(warehouse, tmp_path):
-    rows = [ROSTER_HEADER, roster_row(1, ALICE, 状态="13812345678", 是否同意探访=f"问{ALICE}")]
-    warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
-    warnings = warehouse.rows("select value, message from load_warnings order by field")
-    masked_id = f"问{ALICE[:4]}**********{ALICE[-4:]}"
-    assert warnings == [(masked_id, f"未知的探访意愿: {masked_id}"), ("138****5678", "未知的在册状态: 138****5678")]
-
-
-@pytest.mark.parametrize(
-    ("birth", "warned"),
-    [("1940.01", False), ("1940-01", False), ("1940年01月", False), ("194001", False), ("1940", False),
-     ("1940-01-01", False), ("1941.01", True), ("1940.02", True), ("不详", True)],
-)
-def test_a_birth_year_month_agreeing_with_the_id_does_not_warn(warehouse, tmp_path, birth, warned):
-    header = [*ROSTER_HEADER, "出生年月"]
-    warehouse.ingest(write_csv(tmp_path / "r.csv", [header, [*roster_row(1, ALICE), birth]]))
-    assert warehouse.one("select count(*) from roster_rows") == 1
-    assert bool(warehouse.rows("select code from load_warnings where field = 'birth_date'")) is warned
 
 
 def test_birth_date_column_disagreeing_with_the_id_only_warns(warehouse, tmp_path):

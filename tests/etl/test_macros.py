@@ -119,12 +119,47 @@ def test_place_names_match_without_their_suffix(con, text, key):
 
 
 @pytest.mark.parametrize(
+    ("name", "level", "short_name"),
+    [("和平区", "district", "和平"), ("劝业场街道", "street", "劝业场"), ("滨西社区居委会", "community", "滨西"),
+     ("社区", "community", "社区"), ("区", "district", "区")],
+)
+def test_a_division_is_shown_without_its_suffix(con, name, level, short_name):
+    assert con.execute("select cv_short_name(?, ?)", [name, level]).fetchall()[0][0] == short_name
+
+
+@pytest.mark.parametrize(
     ("expression", "value", "masked"),
     [("cv_mask_name(?)", "张三丰", "张**"), ("cv_mask_id(?)", "120101195001011234", "1201**********1234"),
      ("cv_mask_phone(?)", "13812345678", "138****5678")],
 )
 def test_masks_match_the_design(con, expression, value, masked):
     assert one(con, expression, value) == masked
+
+
+@pytest.mark.parametrize(
+    ("expression", "value", "masked"),
+    [("cv_mask_name(?)", "张", "*"), ("cv_mask_name(?)", "张三", "张*"), ("cv_mask_name(?)", "", ""),
+     ("cv_mask_name(?)", None, None), ("cv_mask_id(?)", "12345678", "********"),
+     ("cv_mask_id(?)", "120101195", "1201*1195"), ("cv_mask_phone(?)", "123456", "******"),
+     ("cv_mask_phone(?)", "2330123", "23***23"), ("cv_mask_phone(?)", "23301234", "23****34"),
+     ("cv_mask_address(?)", "和平区花园路3号", "和平区花园路****"),
+     ("cv_mask_address(?)", "花园路3号", "****")],
+)
+def test_short_values_are_masked_whole(con, expression, value, masked):
+    assert one(con, expression, value) == masked
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "masked"),
+    [("id_number", "120101195001011234", "1201**********1234"), ("name", "张", "*"), ("visitor", "李四", "李*"),
+     ("contact_name", "王五", "王*"), ("contact_phone", "13812345678", "138****5678"),
+     ("address", "和平区花园路3号", "和平区花园路****"), ("findings", "血压高", "****"),
+     ("birth_date", "1950.1.1", "****"),
+     ("method", "上门", "上门"), ("reg_date", "20250117", "20250117"), (None, "备注 13812345678", "备注 138****5678"),
+     ("name", "", "")],
+)
+def test_a_cell_is_masked_as_its_field(con, field, value, masked):
+    assert con.execute("select cv_mask_field(?, ?)", [field, value]).fetchall()[0][0] == masked
 
 
 @pytest.mark.parametrize(

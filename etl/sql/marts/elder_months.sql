@@ -127,7 +127,14 @@ home_visits as (
 ),
 
 successful_visits as (
-    select elder_id, visit_date, visit_at, method, outcome from visits where is_successful
+    -- one per elder and day, for the as-of join below (which picks by date): the day's latest, and of
+    -- visits at the same time the one that found no problem, then by method and outcome, so that
+    -- the last visit does not depend on the order rows were stored in
+    select elder_id, visit_date, visit_at, method, outcome
+    from visits
+    where is_successful
+    qualify row_number() over (partition by elder_id, visit_date
+                               order by visit_at desc, cv_problem_found(outcome), method, outcome) = 1
 ),
 
 with_last_visits as (
@@ -139,7 +146,7 @@ with_last_visits as (
         sv.visit_date as last_visit_date,
         sv.method as last_visit_method,
         sv.outcome as last_visit_outcome,
-        coalesce(sv.outcome in ('发现问题', '紧急'), false) as has_open_problem
+        coalesce(cv_problem_found(sv.outcome), false) as has_open_problem
     from elder_frame ef
     left join month_visits mv using (elder_id, month_start)
     asof left join home_visits hv on hv.elder_id = ef.elder_id and hv.visit_date <= ef.as_of

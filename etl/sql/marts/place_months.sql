@@ -37,7 +37,7 @@ month_incidents as (
     from visits v
     join elders e using (elder_id)
     join month_frame f on date_trunc('month', v.visit_date) = f.month_start and v.visit_date <= f.as_of
-    where v.outcome in ('发现问题', '紧急')
+    where cv_problem_found(v.outcome)
     group by all
 ),
 

@@ -8,7 +8,7 @@ with final as (
         v.method,
         v.outcome,
         v.outcome in ('正常', '发现问题', '紧急') as is_successful,  -- 未遇, 拒访 and 未知 never qualify
-        v.method = '上门' and v.outcome in ('正常', '发现问题', '紧急') as is_home_visit,
+        v.method = '上门' and is_successful as is_home_visit,
         v.visitor_name,
         v.visitor_role,
         v.findings,

@@ -1,5 +1,6 @@
--- A visit that is otherwise valid but repeats an earlier row of this file, or a visit already
--- loaded, is rejected as 重复记录 (same elder, date-time, method, visitor and outcome).
+-- one row per staged visit that repeats another (same elder, date-time, method, visitor and
+-- outcome): an otherwise valid row repeating an earlier row of this file, or a visit already
+-- loaded; src_id and the reason it is rejected (重复记录)
 with keys as materialized (
     -- the key holds the date-time, so each key has one date
     select dedup_key, any_value(visit_date) as visit_date, count(*) as occurrences, min(src_id) as first_src_id
@@ -25,8 +26,12 @@ already_loaded as (
     join keys k on v.dedup_key = k.dedup_key and v.visit_date = k.visit_date
     join loads l on l.load_id = v.load_id
     group by k.first_src_id
+),
+
+final as (
+    select * from repeated_in_file
+    union all
+    select * from already_loaded
 )
 
-update staged set reject_reason = repeats.reason
-from (select * from repeated_in_file union all select * from already_loaded) repeats
-where staged.src_id = repeats.src_id
+select * from final

@@ -1,0 +1,41 @@
+-- one row per rejected source row, its raw cells masked as the field each header names
+-- ($load_id: one load, or null for all; reject_header_fields: kind, header, field, from etl/mappings)
+with source as (
+    select r.rowid as reject_id, r.load_id, r.file_name, r.sheet_name, r.row_number, r.reason, r.raw_values, l.kind
+    from rejects r
+    join loads l using (load_id)
+    where $load_id is null or r.load_id = $load_id
+),
+
+cells as (
+    -- a header written twice keeps its first place and its last value, as a JSON reader has it
+    select s.reject_id, s.kind, c.key as header, min(c.id) as position, arg_max_null(c.atom ->> '$', c.id) as value
+    from source s, json_each(s.raw_values) c
+    group by s.reject_id, s.kind, c.key
+),
+
+masked as (
+    select
+        c.reject_id,
+        '{' || string_agg(to_json(c.header) || ': ' || to_json(cv_mask_field(f.field, c.value)), ', '
+                          order by c.position) || '}' as raw_values
+    from cells c
+    left join reject_header_fields f using (kind, header)
+    where c.value is not null
+    group by c.reject_id
+),
+
+final as (
+    select
+        s.load_id,
+        s.file_name as file,
+        s.sheet_name as sheet,
+        s.row_number,
+        s.reason,
+        coalesce(m.raw_values, '{}') as raw_values
+    from source s
+    left join masked m using (reject_id)
+)
+
+select * from final
+order by load_id, sheet, row_number

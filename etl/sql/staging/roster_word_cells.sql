@@ -1,0 +1,9 @@
+-- one row per distinct (field, raw cell) of a roster that is read as words (staging/words.sql);
+-- the field is the one the mapping files list its synonyms and keywords under
+select distinct 'category' as field, categories as raw from src
+union all select distinct 'living', living from src
+union all select distinct 'disability', disability from src
+union all select distinct 'consent', consent from src
+union all select distinct 'status', status from src
+union all select distinct 'risk_level', risk_level from src
+union all select distinct 'sex', sex from src

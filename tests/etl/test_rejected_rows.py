@@ -1,0 +1,38 @@
+"""Rejected rows as `carevisit rejects` shows them: raw cells masked in SQL as the field each header names."""
+
+import json
+
+import pytest
+
+from etl.metrics import rejected_rows
+
+
+def reject(wh, load_id: int, row_number: int, cells: dict, sheet: str | None = None) -> None:
+    wh.con.execute("insert into rejects values (?, 'f.csv', ?, ?, '身份证号为空', ?)",
+                   [load_id, sheet, row_number, json.dumps(cells, ensure_ascii=False)])
+
+
+def masked_cells(wh, load_id: int | None = None) -> list[dict]:
+    return [json.loads(raw) for raw in rejected_rows(wh.con, load_id).raw_values]
+
+
+def test_cells_are_masked_as_their_column_and_free_text_elsewhere(mart_warehouse):
+    reject(mart_warehouse, 1, 3, {"序号": "3", "姓名": "张", "身份证号码": "120101195001011234",
+                                  "联系电话": "13812345678", "备注": "儿子 13900139000", "居住情况": None})
+    assert masked_cells(mart_warehouse) == [{"序号": "3", "姓名": "*", "身份证号码": "1201**********1234",
+                                             "联系电话": "138****5678", "备注": "儿子 139****9000"}]
+
+
+def test_the_raw_text_keeps_its_order_and_its_json_form(mart_warehouse):
+    reject(mart_warehouse, 2, 5, {"探访方式": "托人带话", "老人姓名": "李四", "空": ""})
+    [raw] = rejected_rows(mart_warehouse.con).raw_values
+    assert raw == '{"探访方式": "托人带话", "老人姓名": "李*", "空": ""}'
+
+
+@pytest.mark.parametrize(("load_id", "rows"), [(None, 2), (1, 1), (3, 0)])
+def test_rejects_of_one_load(mart_warehouse, load_id, rows):
+    reject(mart_warehouse, 1, 3, {"姓名": "张三"})
+    reject(mart_warehouse, 2, 4, {"老人姓名": "李四"}, sheet="Sheet1")
+    frame = rejected_rows(mart_warehouse.con, load_id)
+    assert len(frame) == rows
+    assert list(frame.columns) == ["load_id", "file", "sheet", "row_number", "reason", "raw_values"]
