@@ -274,7 +274,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
 
 def _reject_out_of_scope(con: duckdb.DuckDBPyConnection, place_scope: str) -> None:
     """Rows outside the sender's place are rejected; a file with none inside it is refused."""
-    name = first_row(con, "select name from place_tree where code = ?", [place_scope])
+    name = first_row(con, "select name from divisions where code = ?", [place_scope])
     name = name[0] if name else place_scope
     before = scalar(con, "select count(*) from staged where reject_reason is null")
     con.execute(f"""update staged set reject_reason = o.reason from ({sql('staging/out_of_scope')}) o

@@ -127,14 +127,14 @@ home_visits as (
 ),
 
 successful_visits as (
-    -- one per elder and day, for the as-of join below (which picks by date): the day's latest, and of
-    -- visits at the same time the one that found no problem, then by method and outcome, so that
-    -- the last visit does not depend on the order rows were stored in
+    -- one per elder and day, for the as-of join below (which picks by date): the day's latest; of visits
+    -- at the same time, the one that found a problem (it stays open until a later visit), then by method
+    -- and outcome, so that the last visit never depends on the order rows were stored in
     select elder_id, visit_date, visit_at, method, outcome
     from visits
     where is_successful
     qualify row_number() over (partition by elder_id, visit_date
-                               order by visit_at desc, cv_problem_found(outcome), method, outcome) = 1
+                               order by visit_at desc, cv_problem_found(outcome) desc, method, outcome) = 1
 ),
 
 with_last_visits as (

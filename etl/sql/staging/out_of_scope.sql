@@ -14,11 +14,19 @@ with placed as (
     where s.reject_reason is null
 ),
 
+-- each division with the places above it (the stored divisions: a first load has no marts yet)
+within as (
+    select d.code, [d.code, p.code, g.code] as places
+    from divisions d
+    left join divisions p on p.code = d.parent_code
+    left join divisions g on g.code = p.parent_code
+),
+
 final as (
     select p.src_id, '不属于您的辖区 (' || $scope_name || '), 未导入' as reason
     from placed p
-    left join place_tree t on t.code = p.place_code
-    where t.code is null or not ($scope in (t.district_code, t.street_code, t.code))
+    left join within w on w.code = p.place_code
+    where w.code is null or not list_contains(w.places, $scope)
 )
 
 select * from final
