@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import functools
+import hashlib
+
 import duckdb
 
 from etl.sqlfiles import prepare, sql
@@ -38,12 +41,22 @@ MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category
 CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique", "change_balance")
 
 
+@functools.cache
+def marts_version() -> str:
+    """What the marts are built by: a digest of the macros, the marts' and the checks' SQL. A warehouse
+    whose marts another version of CareVisit built is rebuilt before it is read (warehouse.refresh)."""
+    texts = [sql("macros"), *(sql(f"marts/{name}") for name, _ in MARTS), *(sql(f"checks/{c}") for c in CHECKS)]
+    return hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
+
+
 def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True) -> None:
     """Rebuild every mart from the stored rows; without the month marts for a caller that then
     computes one month with build_month."""
     for name, kind in MARTS:
         if months or name not in MONTH_MARTS:
             con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
+    if months:
+        con.execute("insert or replace into settings values ('marts_version', $v)", {"v": marts_version()})
 
 
 def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str | None = None) -> None:

@@ -23,7 +23,14 @@ from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path,
 from etl import metrics, reports
 from etl.ingest import FileResult, ingest
 from etl.settings import ConfigError, Settings, load_settings
-from etl.warehouse import WarehouseError, open_for_reading, open_for_writing, require_warehouse, write_divisions
+from etl.warehouse import (
+    WarehouseError,
+    open_for_reading,
+    open_for_writing,
+    refresh,
+    require_warehouse,
+    write_divisions,
+)
 
 STAGES = {"checking": "校验", "reading": "读取", "validating": "校验并入库", "building": "计算指标"}
 STATUS_LABELS = {"loaded": "已导入", "skipped": "已跳过", "failed": "失败"}
@@ -264,6 +271,7 @@ def _print_results(results: list[FileResult], out: Console) -> None:
 
 def _per_place(args, settings: Settings, read) -> pd.DataFrame:
     """One row per place for --month, --as-of and --level, as `read` (a metrics function) gives them."""
+    _refreshed(settings, Console(stderr=True))
     con = open_for_reading(settings.db_path)
     try:
         return read(con, args.month, args.as_of, args.level)
@@ -452,10 +460,18 @@ def _rebuild(args, settings: Settings, out: Console, err: Console) -> int:
     return 0
 
 
+def _refreshed(settings: Settings, err: Console) -> None:
+    """A warehouse an earlier CareVisit built gets this version's marts before it is read."""
+    with err.status("数据库由旧版本生成, 正在按当前版本重新计算指标 …"):
+        if refresh(settings.db_path, settings.config):
+            err.print("已按当前版本重新计算指标")
+
+
 def _serve(args, settings: Settings, out: Console, err: Console) -> int:
     from dashboard import server  # the web stack is only needed here
 
     require_warehouse(settings.db_path)
+    _refreshed(settings, err)
     try:
         plan = server.plan(settings, host=args.host, port=args.port, no_auth=args.no_auth, prod=args.prod,
                            allowed_hosts=args.allowed_host, behind_proxy=args.behind_proxy,
@@ -471,6 +487,7 @@ def _serve(args, settings: Settings, out: Console, err: Console) -> int:
 
 
 def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int:
+    _refreshed(settings, err)
     con = open_for_reading(settings.db_path)
     try:
         summary = reports.monthly_summary(con, args.month, args.as_of, args.place)

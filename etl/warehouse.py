@@ -14,7 +14,7 @@ import duckdb
 import pandas as pd
 
 from etl import geography
-from etl.build import build_marts, run_checks
+from etl.build import build_marts, marts_version, run_checks
 from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
 from etl.mappings import NEGATION, value_keywords, value_synonyms
 from etl.settings import Config
@@ -78,7 +78,7 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
         try:
             con.execute(sql("schema"))
             prepare(con)
-            session.changed = _upgrade(con)
+            session.changed = _upgrade(con) or marts_stale(con)
             _write_reference_tables(con, config)
             yield session
             if session.changed:
@@ -126,6 +126,27 @@ def _fsync(path: Path) -> None:
         os.fsync(fd)
     finally:
         os.close(fd)
+
+
+def marts_stale(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the warehouse holds data whose marts another version of CareVisit built."""
+    stored = first_row(con, "select value from settings where key = 'marts_version'")
+    return (stored is None or stored[0] != marts_version()) and scalar(con, "select count(*) from loads") > 0
+
+
+def refresh(db_path: Path, config: Config) -> bool:
+    """Rebuild the marts of a warehouse that an earlier CareVisit built (a new mart, a changed rule),
+    before anything reads them; whether it did."""
+    require_warehouse(db_path)
+    con = duckdb.connect(str(db_path), read_only=True)
+    try:
+        stale = marts_stale(con)
+    finally:
+        con.close()
+    if stale:
+        with open_for_writing(db_path, config):
+            pass  # the session finds the marts stale and rebuilds them on the way out
+    return stale
 
 
 def require_warehouse(db_path: Path) -> None:

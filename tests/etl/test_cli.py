@@ -246,3 +246,17 @@ def test_ingest_warns_loudly_when_a_roster_drops_many_people_without_a_status(tw
     code, _, err = run(capsys, "ingest", str(shorter), "--db", str(path))
     assert code == 0
     assert "请注意" in err and "short.csv" in err and "少了 1 人 (占 50%)" in err
+
+
+def test_a_warehouse_an_earlier_version_built_gets_this_versions_marts_before_it_is_read(db, capsys):
+    import duckdb
+
+    with duckdb.connect(str(db)) as con:  # as an earlier CareVisit left it: a mart missing, another version
+        con.execute("drop table load_places cascade")
+        con.execute("update settings set value = 'earlier' where key = 'marts_version'")
+    code, out, err = run(capsys, "metrics", "--month", "2026-10", "--format", "csv", "--db", str(db))
+    assert code == 0 and "已按当前版本重新计算指标" in err and "district" in out
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("select count(*) from load_places").fetchall()[0][0] == 2
+    code, _, err = run(capsys, "metrics", "--month", "2026-10", "--db", str(db))
+    assert code == 0 and "重新计算" not in err  # once only
