@@ -175,8 +175,8 @@ def root_place(wh: Reader, scope: str = ALL) -> Place:
 
 
 def place(wh: Reader, code: str, scope: str = ALL) -> Place:
-    if not isinstance(code, str):  # the browser sent a list, a number, an object …: no such place
-        raise OutOfScope(repr(code)[:40])
+    if not isinstance(code, str):  # the browser sent a list, a number, an object …: a bad request
+        raise TypeError("a place is a code")
     if code == ALL and scope == ALL:
         return root_place(wh, scope)
     rows = wh.rows(

@@ -7,6 +7,7 @@ import pytest
 
 from tests.security.conftest import (
     MONTH,
+    PASSWORD,
     QUANYECHANG,
     new_client,
     payload,
@@ -91,8 +92,10 @@ def test_a_forged_session_cookie_is_refused(app, deps):
 
 
 def test_after_sign_out_the_old_cookie_opens_nothing(app, deps, store):
+    # an account of its own: signing out ends every session of the account, the shared clients' too
+    store.add("q-signs-out", "inspector", QUANYECHANG, PASSWORD)
     client = new_client(app)
-    assert sign_in(client, "q-inspector").status_code == 302
+    assert sign_in(client, "q-signs-out").status_code == 302
     cookie = client.get_cookie("carevisit_session")
     assert cookie is not None
     assert client.get("/logout").status_code == 302
