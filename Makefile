@@ -20,7 +20,7 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/ruff check dashboard etl tests bench
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadscope
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

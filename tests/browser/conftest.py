@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -60,6 +61,16 @@ class ConsoleLog(list):
         page.on("pageerror", lambda error: self.append(f"pageerror: {error}"))
         page.on("requestfailed", lambda request: self.append(f"requestfailed: {request.url}"))
         return self
+
+
+def wait_until(page, script: str, timeout: float = 20.0) -> None:
+    """Poll a JavaScript function until it returns true. (Playwright's wait_for_function evaluates its
+    predicate with eval inside the page, which the pages' Content-Security-Policy forbids.)"""
+    deadline = time.monotonic() + timeout
+    while not page.evaluate(script):
+        if time.monotonic() > deadline:
+            raise AssertionError(f"still false after {timeout} s: {script}")
+        page.wait_for_timeout(100)
 
 
 @pytest.fixture

@@ -7,6 +7,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 
+from tests.browser.conftest import wait_until  # noqa: E402
+
 pytestmark = pytest.mark.browser
 
 MONTH = "2026-10"
@@ -54,7 +56,7 @@ def test_a_month_in_progress_is_compared_with_the_same_day_last_month(page, serv
 
 def test_the_map_draws_polygons_offline(page, server_url):
     open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .js-plotly-plot")
-    page.wait_for_function("() => document.querySelector('#overview-map canvas') !== null")
+    wait_until(page, "() => document.querySelector('#overview-map canvas') !== null")
     assert page.console_log == []  # no tile, glyph or font request was attempted
 
 
@@ -65,7 +67,7 @@ def test_clicking_a_street_on_the_map_opens_that_street(page, server_url, demo_s
         lon, lat = con.execute("select centroid_lon, centroid_lat from division_shapes where code = ?",
                                [WUDADAO]).fetchall()[0]
     open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .js-plotly-plot")
-    page.wait_for_function("() => document.querySelector('#overview-map .js-plotly-plot')"
+    wait_until(page, "() => document.querySelector('#overview-map .js-plotly-plot')"
                            "._fullLayout.map._subplot.map.loaded()")
     x, y = page.evaluate(
         """([lon, lat]) => {
@@ -116,7 +118,7 @@ def test_changing_a_filter_updates_the_url_and_back_restores_it(page, server_url
     assert query_of(page)["risk"] == "高"
     page.go_back()
     page.wait_for_url(lambda url: "risk=" not in url)
-    page.wait_for_function("() => !document.querySelector(\"#overdue-risk input[value='高']\").checked")
+    wait_until(page, "() => !document.querySelector(\"#overdue-risk input[value='高']\").checked")
     assert page.console_log == []
 
 
@@ -175,7 +177,7 @@ def test_a_joined_count_opens_as_many_people(page, server_url):
     page.wait_for_url(re.compile(r"/changes\?.*kind=joined"))
     page.wait_for_selector("#changes-people .ag-row")
     assert f"({counts[smallest]:,} 人)" in page.inner_text("#changes-title")
-    shown = page.evaluate("dash_ag_grid.getApi('changes-people').getDisplayedRowCount()")
+    shown = page.evaluate("() => dash_ag_grid.getApi('changes-people').getDisplayedRowCount()")
     assert shown == counts[smallest]
     assert all("**********" in cell for cell in page.locator(
         "#changes-people .ag-cell[col-id='id_number']").all_inner_texts())

@@ -10,6 +10,7 @@ from dashboard.accounts import AccountStore, accounts_path
 from dashboard.app import create_app
 from etl.ingest import ingest
 from etl.settings import Settings, default_config_text, parse_config
+from tests.browser.conftest import wait_until  # noqa: E402
 from tests.conftest import make_id
 from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
 
@@ -82,7 +83,7 @@ def test_a_street_user_sees_only_their_street_and_nothing_beside_it(page, signed
     base, _, _ = signed_in_server
     sign_in(page, base, "staff", "/?month=2026-10")
     assert page.inner_text(".breadcrumb").strip() == "劝业场街道"
-    page.wait_for_function("() => document.querySelector('#overview-map .js-plotly-plot')"  # the map, drawn
+    wait_until(page, "() => document.querySelector('#overview-map .js-plotly-plot')"  # the map, drawn
                            "._fullLayout.map._subplot.map.loaded()")
     page.wait_for_load_state("networkidle")
     page.goto(f"{base}/community?place={QINGYOU}&month=2026-10")
