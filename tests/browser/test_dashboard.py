@@ -68,7 +68,7 @@ def test_clicking_a_street_on_the_map_opens_that_street(page, server_url, demo_s
                                [WUDADAO]).fetchall()[0]
     open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .js-plotly-plot")
     wait_until(page, "() => document.querySelector('#overview-map .js-plotly-plot')"
-                           "._fullLayout.map._subplot.map.loaded()")
+                           "?._fullLayout?.map?._subplot?.map?.loaded() === true")
     x, y = page.evaluate(
         """([lon, lat]) => {
             const graph = document.querySelector('#overview-map .js-plotly-plot');
@@ -118,7 +118,7 @@ def test_changing_a_filter_updates_the_url_and_back_restores_it(page, server_url
     assert query_of(page)["risk"] == "高"
     page.go_back()
     page.wait_for_url(lambda url: "risk=" not in url)
-    wait_until(page, "() => !document.querySelector(\"#overdue-risk input[value='高']\").checked")
+    wait_until(page, "() => document.querySelector(\"#overdue-risk input[value='高']\")?.checked === false")
     assert page.console_log == []
 
 
