@@ -4,17 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 
+import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import dcc, html
+from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import context
 from dashboard.i18n import day_label, grid_locale, t
 from dashboard.measures import RATES
 from dashboard.queries import Place
 from dashboard.tables import DISPLAY_LIMIT, PERSON_TABLES, records
-from dashboard.urls import carried, href
+from dashboard.urls import carried, href, parse
 
 # People tables whose masked names a staff member may click to see one person in full (logged)
 UNMASKABLE = ("community-people", "overdue-people", "risk-open-problems")
@@ -113,6 +114,23 @@ def make_month_select(state, select_id: str) -> html.Div:
                   min=state.month_start.isoformat(), max=state.data_date.isoformat(), style={"width": "10rem"},
                   debounce=True),
     ], className="d-flex align-items-center flex-wrap")
+
+
+def register_month_select(app, path: str, select_id: str) -> None:
+    """The callback of a page's make_month_select: another month (at its own as-of date) or another
+    as-of date changes the URL, and the page follows it."""
+    as_of_id = f"{select_id}-as-of"
+
+    def change_month(month, as_of, search):
+        query = parse(search)
+        if ctx.triggered_id == select_id and month != query.get("month"):
+            return href(path, query, month=month, as_of=None)
+        if ctx.triggered_id == as_of_id and as_of and as_of != query.get("as_of"):
+            return href(path, query, as_of=as_of)
+        return dash.no_update
+
+    app.callback(Output("url", "href", allow_duplicate=True), Input(select_id, "value"), Input(as_of_id, "value"),
+                 State("url", "search"), prevent_initial_call=True)(change_month)
 
 
 def make_message(text: str, color: str = "info") -> dbc.Alert:

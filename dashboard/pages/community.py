@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, ctx, dcc, html
+from dash import dcc, html
 
 from dashboard import context, queries, tables
 from dashboard.components import (
@@ -13,15 +13,15 @@ from dashboard.components import (
     make_month_select,
     make_no_people,
     make_table,
+    register_month_select,
 )
 from dashboard.components.changes import make_month_changes
 from dashboard.i18n import t
-from dashboard.urls import href, parse
+from dashboard.urls import href
 
 dash.register_page(__name__, path="/community", title="探访关爱看板 · 社区")
 
 MONTH = "community-month"
-AS_OF = f"{MONTH}-as-of"
 PEOPLE = "community-people"
 
 
@@ -65,21 +65,6 @@ def make_people(state: context.PageState, query: dict) -> list:
     ]
 
 
-def change_month(month, as_of, search):
-    query = parse(search)
-    if ctx.triggered_id == MONTH and month != query.get("month"):
-        return href("/community", query, month=month, as_of=None)
-    if ctx.triggered_id == AS_OF and as_of and as_of != query.get("as_of"):
-        return href("/community", query, as_of=as_of)
-    return dash.no_update
-
-
 def register(app) -> None:
     """This page's callbacks, on `app` (each app registers its own: see create_app)."""
-    app.callback(
-        Output("url", "href", allow_duplicate=True),
-        Input(MONTH, "value"),
-        Input(AS_OF, "value"),
-        State("url", "search"),
-        prevent_initial_call=True,
-    )(change_month)
+    register_month_select(app, "/community", MONTH)

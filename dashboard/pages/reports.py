@@ -6,19 +6,18 @@ import hashlib
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, ctx, dcc, html
+from dash import Input, Output, State, dcc, html
 
 from dashboard import auth, context
-from dashboard.components import make_breadcrumbs, make_message, make_month_select
+from dashboard.components import make_breadcrumbs, make_message, make_month_select, register_month_select
 from dashboard.i18n import t
 from dashboard.queries import ROOT_LEVEL, ancestors
-from dashboard.urls import href, parse
+from dashboard.urls import href
 from etl import reports
 
 dash.register_page(__name__, path="/reports", title="探访关爱看板 · 报表")
 
 MONTH = "reports-month"
-AS_OF = f"{MONTH}-as-of"
 DOWNLOAD = "reports-download"
 FILE = "reports-file"
 SPEC = "reports-spec"
@@ -101,18 +100,8 @@ def download(clicks, spec):
     return dcc.send_bytes(data, f"{summary.place_name}_{summary.month}_汇总表.xlsx")
 
 
-def change_month(month, as_of, search):
-    query = parse(search)
-    if ctx.triggered_id == MONTH and month != query.get("month"):
-        return href("/reports", query, month=month, as_of=None)
-    if ctx.triggered_id == AS_OF and as_of and as_of != query.get("as_of"):
-        return href("/reports", query, as_of=as_of)
-    return dash.no_update
-
-
 def register(app) -> None:
     """This page's callbacks, on `app` (each app registers its own: see create_app)."""
     app.callback(Output(FILE, "data"), Input(DOWNLOAD, "n_clicks"), State(SPEC, "data"),
                  prevent_initial_call=True)(download)
-    app.callback(Output("url", "href", allow_duplicate=True), Input(MONTH, "value"), Input(AS_OF, "value"),
-                 State("url", "search"), prevent_initial_call=True)(change_month)
+    register_month_select(app, "/reports", MONTH)
