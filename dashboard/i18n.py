@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from etl import metrics
+from etl import reasons
 
 LANGUAGES = ("zh", "en")
 
@@ -397,7 +397,7 @@ def change_reason_label(reason: str | None, lang: str = "zh") -> str:
     """新登记或首次列入 / Newly registered; blank for none."""
     if not isinstance(reason, str):
         return ""
-    zh = {**metrics.JOINED_REASONS, **metrics.LEFT_REASONS}
+    zh = {**reasons.JOINED_REASONS, **reasons.LEFT_REASONS}
     return CHANGE_REASONS_EN.get(reason, reason) if lang == "en" else zh.get(reason, reason)
 
 

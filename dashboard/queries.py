@@ -16,7 +16,7 @@ import pandas as pd
 
 from dashboard.accounts import ALL  # the scope and place of a user who may see every district
 from dashboard.measures import RATES, in_progress, same_day_last_month
-from etl import metrics
+from etl import reasons
 from etl.build import recompute_month
 
 ROOT_LEVEL = "root"
@@ -479,12 +479,12 @@ def roster_findings(wh: Reader, scope: str = ALL) -> pd.DataFrame:
 
 # --- roster changes (底册变动) ------------------------------------------------------------------
 
-JOINED_REASONS = tuple(metrics.JOINED_REASONS)
-LEFT_REASONS = tuple(metrics.LEFT_REASONS)
+JOINED_REASONS = tuple(reasons.JOINED_REASONS)
+LEFT_REASONS = tuple(reasons.LEFT_REASONS)
 CHANGE_COUNTS = ("special_before", "special_now", *(f"joined_{r}" for r in JOINED_REASONS),
                  *(f"left_{r}" for r in LEFT_REASONS), "joined_count", "left_count")
 # Null for the first month computed (no month before it to compare with): summed, they stay null.
-RATE_MOVES = (*metrics.RATE_MOVES, "stayed_visited_before_only", "stayed_visited_now_only")
+RATE_MOVES = (*reasons.RATE_MOVES, "stayed_visited_before_only", "stayed_visited_now_only")
 # The people behind each count of place_changes: its condition on elder_changes (aliased c).
 CHANGE_GROUPS = {
     "joined": "c.joined_reason is not null",

@@ -9,6 +9,7 @@ import pandas as pd
 
 from etl import mappings
 from etl.build import build_month
+from etl.reasons import JOINED_REASONS, LEFT_REASONS, RATE_MOVES
 from etl.sqlfiles import first_row, scalar, sql
 
 LEVELS = ("district", "street", "community")
@@ -36,13 +37,6 @@ def month_end(month_start: dt.date) -> dt.date:
     return next_month - dt.timedelta(days=1)
 
 
-# 底册变动: why special-difficulty elders joined or left, as stored in place_changes (joined_<code>, left_<code>)
-JOINED_REASONS = {"registered": "新登记或首次列入", "marked": "新标注", "turned_80": "年满80岁",
-                  "moved_in": "从他处迁入"}
-LEFT_REASONS = {"died": "死亡", "moved_out": "迁出", "institution": "入住机构", "away": "外出",
-                "unmarked": "取消标注", "unexplained": "去向未说明", "moved_to": "转至他处"}
-RATE_MOVES = ("stayed_count", "stayed_visited_before", "stayed_visited_now", "joined_eligible", "joined_visited",
-              "left_eligible", "left_visited_before")
 
 
 def _month_marts(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None,
