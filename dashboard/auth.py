@@ -36,7 +36,8 @@ from dashboard.queries import OutOfScope
 log = logging.getLogger("carevisit.server")
 
 # Reachable without a session: the sign-in page and the static files it and Dash need (public code).
-PUBLIC_PREFIXES = ("/login", "/assets/", "/_dash-component-suites/", "/_favicon.ico")
+PUBLIC_PATHS = frozenset({"/login", "/_favicon.ico"})
+PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 SIGN_IN_LIMIT = "10 per minute"  # per address, on top of the per-account lock-out
 LIMITS = {"export": parse("30 per minute"), "as_of": parse("20 per minute"), "unmask": parse("30 per hour"),
           "upload": parse("20 per hour")}
@@ -92,7 +93,7 @@ def install(server: flask.Flask, db_path: Path, security: Security, local_user: 
         SESSION_REFRESH_EACH_REQUEST=False,
         PERMANENT_SESSION_LIFETIME=dt.timedelta(hours=security.session_hours),
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
-        MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # callbacks send small JSON; uploads will have their own route
+        MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # callbacks send small JSON; /upload/files raises its own bound
         CAREVISIT_SECURITY=security,
         CAREVISIT_LOCAL_USER=local_user,
         RATELIMIT_STORAGE_URI="memory://",
@@ -174,7 +175,7 @@ def throttle(kind: str) -> None:
 
 
 def _require_sign_in():
-    if any(flask.request.path.startswith(prefix) for prefix in PUBLIC_PREFIXES):
+    if flask.request.path in PUBLIC_PATHS or flask.request.path.startswith(PUBLIC_PREFIXES):
         return None
     if flask_login.current_user.is_authenticated:
         return None
