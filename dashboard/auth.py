@@ -141,11 +141,13 @@ def current() -> User | None:
 
 
 def audit(event: str, *, place: str | None = None, detail: dict | None = None, row_count: int | None = None,
-          file_sha256: str | None = None) -> None:
-    """Record what the current user did (person-level views and exports, unmasking, refusals). Values
-    that came from the browser are kept only when they are codes, months, dates or filter words."""
+          file_sha256: str | None = None, facts: dict | None = None) -> None:
+    """Record what the current user did (person-level views and exports, unmasking, refusals, uploads).
+    `detail` came from the browser: kept only where it is a code, month, date or filter word. `facts`
+    are what the server established itself (a load's counts, a file's name with digit runs masked)."""
+    kept = {key: auditable(value) for key, value in (detail or {}).items()} | (facts or {})
     accounts().record(event, current(), place=auditable(place) if isinstance(place, str | None) else "(无效值)",
-                      detail={key: auditable(value) for key, value in (detail or {}).items()} or None,
+                      detail=kept or None,
                       row_count=row_count, file_sha256=file_sha256,
                       remote_addr=flask.request.remote_addr if flask.has_request_context() else None)
 

@@ -26,6 +26,7 @@ from wtforms import ValidationError
 
 from dashboard import auth
 from etl.ingest import FileResult, ingest
+from etl.warehouse import WarehouseError
 
 EXPORT_SUFFIXES = (".xlsx", ".xls", ".csv")
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # one request, all files together
@@ -106,9 +107,11 @@ def unzip(archive: Path, folder: Path) -> list[Path]:
                     raise UploadError(f"{archive.name}: 压缩包异常 (压缩比过高), 未导入")
                 path = _unique(folder, clean_name(_member_name(member)))
                 with bundle.open(member) as source, _private_file(path) as out:
-                    copied = shutil.copyfileobj(source, out, 1024 * 1024) or out.tell()
-                if copied > member.file_size:  # the header lied about the size
-                    raise UploadError(f"{archive.name}: 压缩包异常, 未导入")
+                    # never more than the member says it holds: a header that lies is a bomb too
+                    while chunk := source.read(1024 * 1024):
+                        if out.tell() + len(chunk) > member.file_size:
+                            raise UploadError(f"{archive.name}: 压缩包异常, 未导入")
+                        out.write(chunk)
                 paths.append(path)
             return paths
     except (zipfile.BadZipFile, NotImplementedError, RuntimeError) as error:  # corrupt, encrypted, unknown
@@ -143,7 +146,11 @@ def upload_view():
             saved += save(storage, folder)
         except UploadError as error:
             refused.append(str(error))
-    results = ingest(saved, flask.current_app.config["CAREVISIT_SETTINGS"], place_scope=user.place) if saved else []
+    try:
+        results = ingest(saved, flask.current_app.config["CAREVISIT_SETTINGS"], place_scope=user.place) if saved else []
+    except WarehouseError as error:  # the load was undone as a whole: say why
+        refused.append(str(error))
+        results, saved = [], []
     record = {"user": user.username, "at": dt.datetime.now().isoformat(timespec="seconds"), "refused": refused,
               "results": [_result(r) for r in results]}
     with _private_file(folder / "results.json") as out:
@@ -151,8 +158,9 @@ def upload_view():
     for path, result in zip(saved, results, strict=True):
         auth.audit("upload", place=user.place, row_count=result.rows_loaded,
                    file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-                   detail={"file": result.file_name, "status": result.status, "kind": result.kind,
-                           "rows_read": result.rows_read, "rows_rejected": result.rows_rejected, "batch": batch})
+                   facts={"file": re.sub(r"\d{7,}", lambda m: "*" * len(m.group()), result.file_name),
+                          "status": result.status, "kind": result.kind, "rows_read": result.rows_read,
+                          "rows_rejected": result.rows_rejected, "batch": batch})
     return _next(f"/upload?batch={batch}")
 
 

@@ -91,6 +91,7 @@ def test_a_staff_upload_loads_their_rows_keeps_the_files_private_and_is_audited(
     events = AccountStore(accounts_path(app.server.config["CAREVISIT_SETTINGS"].db_path)).events()
     upload = next(e for e in events if e["event"] == "upload")
     assert upload["username"] == "u-staff" and upload["row_count"] == 1 and len(upload["file_sha256"]) == 64
+    assert json.loads(upload["detail"])["file"] == "劝业场底册.csv"
 
 
 def test_roles_that_may_not_load_are_refused_and_a_missing_token_sends_nothing(app):
