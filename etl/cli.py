@@ -412,7 +412,8 @@ def _demo_accounts(settings: Settings, out: Console) -> None:
     try:
         districts = [c for (c,) in con.execute("select code from divisions where level = 'district' order by code")
                      .fetchall()]
-        street = con.execute("select min(code) from divisions where level = 'street'").fetchall()[0][0]
+        # the staff member works at the first street the demo has data for
+        street = con.execute("select min(street_code) from roster_rows").fetchall()[0][0]
     finally:
         con.close()
     top = districts[0] if len(districts) == 1 else ALL_PLACES
