@@ -49,10 +49,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "nav_reports": ("报表", "Reports"),
     "nav_upload": ("导入", "Upload"),
     "upload_title": ("数据导入", "Load exports"),
-    "upload_hint": ("选择各街道报来的底册、探访记录、联系人情况表 (xlsx、xls、csv, 或它们的 zip 压缩包, 可多选), "
-                    "点「上传并导入」。同一文件重复上传会自动跳过; 街道和社区的工作人员只能导入本辖区的数据。",
-                    "Choose the rosters, visit records and contact lists (xlsx, xls, csv or a zip of them; several "
-                    "at once) and press Upload. A file loaded before is skipped; staff load their own place only."),
+    "upload_hint": ("把各街道报来的底册、探访记录、联系人情况表 (xlsx、xls、csv, 或它们的 zip 压缩包, 可多选) "
+                    "拖到下面或点击选择, 选好即上传并导入。同一文件重复上传会自动跳过; "
+                    "街道和社区的工作人员只能导入本辖区的数据。",
+                    "Drop the rosters, visit records and contact lists (xlsx, xls, csv or a zip of them; several at "
+                    "once) below: they load as soon as chosen. A file loaded before is skipped; staff load their "
+                    "own place only."),
     "upload_drop": ("把文件拖到这里, 或点击选择文件 (可多选)", "Drop files here, or click to choose (several at once)"),
     "upload_types": ("xlsx、xls、csv, 或它们的 zip 压缩包; 选好后立即上传并导入",
                      "xlsx, xls, csv or a zip of them; they upload and load as soon as they are chosen"),

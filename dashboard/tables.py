@@ -156,8 +156,7 @@ def build(spec: dict, wh: queries.Warehouse, scope: str,
 
 
 def audit_table(wh: queries.Warehouse, scope: str, since: str | None, lang: str) -> pd.DataFrame:
-    """Audit records of the users within the admin's place (and, for an admin of everything, of
-    failed sign-ins under unknown names), newest first."""
+    """Audit records of the users within the admin's place, newest first."""
     context.require("admin")
     try:
         start = dt.date.fromisoformat(since) if since else None
@@ -165,7 +164,10 @@ def audit_table(wh: queries.Warehouse, scope: str, since: str | None, lang: str)
         start = None
     frame = pd.DataFrame(auth.accounts().events(start), columns=["id", *AUDIT_COLUMNS])
     codes = set(queries.all_places(wh, scope)["code"]) | ({queries.ALL} if scope == queries.ALL else set())
-    frame = frame[frame["user_place"].isin(codes) | (frame["user_place"].isna() & (scope == queries.ALL))]
+    # the admin's users' records; of records without a user's place (account commands, sign-ins under
+    # unknown names), those about a place of theirs, or all of them for an admin of everything
+    frame = frame[frame["user_place"].isin(codes)
+                  | (frame["user_place"].isna() & (frame["place"].isin(codes) | (scope == queries.ALL)))]
     # a code of a place beyond the admin's (what their users tried to open) is not theirs to read
     beyond = re.compile(r"\d{12}")
 

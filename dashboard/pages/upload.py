@@ -56,7 +56,7 @@ def layout(lang: str = "zh", batch: str | None = None, problem: str | None = Non
                              html.Div(t("upload_types", lang), className="chart-note")]),
                    id=FILES, multiple=True, accept=".xlsx,.xls,.csv,.zip", className="upload-drop mb-2"),
         dcc.Store(id=TOKEN, data=generate_csrf()),
-        html.Div(id=SENDING, className="chart-note mb-3"),
+        dcc.Loading(html.Div(id=SENDING, className="chart-note mb-3"), type="dot"),  # while the files travel
     ]
     if problem in PROBLEMS:
         parts.append(make_message(t(PROBLEMS[problem], lang), "warning"))
