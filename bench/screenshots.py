@@ -31,6 +31,7 @@ def screens(month: str) -> dict[str, tuple[str, str]]:
         "overdue": (f"/overdue?month={month}", "#overdue-people .ag-row"),
         "risk": (f"/risk?month={month}", "#risk-open-problems .ag-row"),
         "data": ("/data", "#data-loads .ag-row"),
+        "reports": (f"/reports?month={month}", "#reports-table"),
         "overview-en": (f"/?month={month}&lang=en", "#overview-map canvas"),
     }
 
