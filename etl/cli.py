@@ -60,9 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="carevisit", description="探访关爱看板 CareVisit")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def command(name: str, run, help_text: str) -> argparse.ArgumentParser:
-        p = sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--db", help="warehouse file (default: $CAREVISIT_DB or data/warehouse.duckdb)")
+    def command(name: str, run, help_text: str, under=sub) -> argparse.ArgumentParser:
+        """A command (or a subcommand `under` another's parsers) that works on the --db warehouse."""
+        p = under.add_parser(name, help=help_text, description=help_text)
+        p.add_argument("--db", help="warehouse file (default: $CAREVISIT_DB or data/warehouse.duckdb; "
+                                    "its accounts live beside it)")
         p.set_defaults(run=run)
         return p
 
@@ -130,38 +132,30 @@ def _parser() -> argparse.ArgumentParser:
     users = sub.add_parser("user", help="accounts: add, list, disable, enable, passwd")
     users_sub = users.add_subparsers(dest="user_command", required=True)
 
-    def user_command(name: str, run, help_text: str) -> argparse.ArgumentParser:
-        p = users_sub.add_parser(name, help=help_text, description=help_text)
-        p.add_argument("--db", help="warehouse file; its accounts live beside it")
-        p.set_defaults(run=run)
-        return p
-
-    p = user_command("add", _user_add, "add an account")
+    p = command("add", _user_add, "add an account", users_sub)
     p.add_argument("username")
     p.add_argument("--role", required=True, choices=ROLES)
     p.add_argument("--place", required=True, help="division code of the user's jurisdiction, or 'all'")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
-    p = user_command("list", _user_list, "list accounts")
+    p = command("list", _user_list, "list accounts", users_sub)
     p.add_argument("--format", choices=("table", "json"), default="table")
-    p = user_command("disable", _user_disable, "disable an account (ends its sessions)")
+    p = command("disable", _user_disable, "disable an account (ends its sessions)", users_sub)
     p.add_argument("username")
-    p = user_command("enable", _user_enable, "enable an account again")
+    p = command("enable", _user_enable, "enable an account again", users_sub)
     p.add_argument("username")
-    p = user_command("passwd", _user_passwd, "set a new password (ends the account's sessions, lifts a lock)")
+    p = command("passwd", _user_passwd, "set a new password (ends the account's sessions, lifts a lock)", users_sub)
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
     report = sub.add_parser("report", help="reports: the monthly 汇总表")
     report_sub = report.add_subparsers(dest="report_command", required=True)
-    p = report_sub.add_parser("monthly", help="the monthly 汇总表 (Excel, official layout)",
-                              description="the monthly 汇总表: one row per street (or per community of a street)")
+    p = command("monthly", _report_monthly, "the monthly 汇总表: one row per street (or per community of a street), "
+                "as Excel in the official layout", report_sub)
     p.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
     p.add_argument("--place", help="a district code (a row per street) or a street code (a row per community)")
     p.add_argument("--reporter", default="", help="填报人")
     p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
-    p.add_argument("--db", help="warehouse file (default: $CAREVISIT_DB or data/warehouse.duckdb)")
-    p.set_defaults(run=_report_monthly)
 
     p = command("audit", _audit, "the audit log: sign-ins, views and exports of person lists, unmasking")
     p.add_argument("--since", type=dt.date.fromisoformat, help="YYYY-MM-DD")

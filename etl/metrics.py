@@ -39,7 +39,7 @@ def month_end(month_start: dt.date) -> dt.date:
 
 
 
-def _month_marts(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None,
+def month_marts(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None,
                  level: str | None) -> dt.date:
     """Make the month marts hold `month` as of `as_of` (default: the month's end, or the data date)."""
     if month is None:
@@ -73,7 +73,7 @@ def _per_place(con: duckdb.DuckDBPyConnection, mart: str, columns: str, month_st
 def place_metrics(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,
                   level: str | None = None) -> pd.DataFrame:
     """One row per place for `month`, as of `as_of` (default: the month's end, or the data date)."""
-    month_start = _month_marts(con, month, as_of, level)
+    month_start = month_marts(con, month, as_of, level)
     return _per_place(con, "place_months", ", ".join(METRIC_COLUMNS), month_start, level)
 
 
@@ -81,7 +81,7 @@ def place_changes(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.d
                   level: str | None = None) -> pd.DataFrame:
     """One row per place: special-difficulty elders at the end of the month before and now, who
     joined and left by reason (joined_<reason>, left_<reason>), and why 月探访率 (上门) moved."""
-    month_start = _month_marts(con, month, as_of, level)
+    month_start = month_marts(con, month, as_of, level)
     columns = ["level", "code", "name", "special_before", "special_now",
                *(f"joined_{reason}" for reason in JOINED_REASONS), *(f"left_{reason}" for reason in LEFT_REASONS),
                "joined_count", "left_count", *RATE_MOVES]

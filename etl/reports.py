@@ -79,9 +79,24 @@ class MonthlySummary:
         year, month = self.month.split("-")
         return f"{self.place_name}特殊困难老年人探访关爱情况汇总表 ({year}年{int(month)}月)"
 
+    @property
+    def level_name(self) -> str:
+        return {"street": "街道", "community": "社区", "district": "区"}[self.child_level]
+
     def columns(self) -> list[tuple[str, str, str | None]]:
         """(column, header, group) in the table's order, categories after the special-difficulty total."""
         return [*COUNTS, *((f"category:{c}", c, "特殊困难老年人") for c in self.categories), *AFTER_CATEGORIES]
+
+    def header_groups(self) -> list[tuple[str, list[str] | None]]:
+        """The top header row, left to right: (text, the headers under it); a column without a group
+        has none under it and spans both header rows."""
+        groups: list[tuple[str, list[str] | None]] = []
+        for _column, header, group in self.columns():
+            if group is not None and groups and groups[-1][1] is not None and groups[-1][0] == group:
+                groups[-1][1].append(header)
+            else:
+                groups.append((group, [header]) if group is not None else (header, None))
+        return groups
 
 
 def monthly_summary(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,
@@ -89,7 +104,7 @@ def monthly_summary(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt
     """The 汇总表 of `place` (default: the warehouse's only district, else all districts) for `month`."""
     code, name, level = _place(con, place)
     try:
-        month_start = metrics._month_marts(con, month, as_of, None)
+        month_start = metrics.month_marts(con, month, as_of, None)
     except metrics.MetricsError as error:
         raise ReportError(str(error)) from error
     return summarize(con, month_start, code, name, level)
@@ -163,27 +178,21 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
     sheet[f"{last}3"] = "单位: 人"
     sheet[f"{last}3"].alignment = Alignment(horizontal="right")
 
-    level_name = {"street": "街道", "community": "社区", "district": "区"}[summary.child_level]
     top, sub = HEADER_ROW, HEADER_ROW + 1
     sheet.merge_cells(start_row=top, start_column=1, end_row=sub, end_column=1)
-    sheet.cell(top, 1, level_name)
-    index = 0
-    while index < len(columns):
-        group = columns[index][2]
-        span = 1
-        while group is not None and index + span < len(columns) and columns[index + span][2] == group:
-            span += 1
-        first = index + 2
-        if group is None:
+    sheet.cell(top, 1, summary.level_name)
+    first = 2
+    for text, headers in summary.header_groups():
+        sheet.cell(top, first, text)
+        if headers is None:
             sheet.merge_cells(start_row=top, start_column=first, end_row=sub, end_column=first)
-            sheet.cell(top, first, columns[index][1])
-        else:
-            if span > 1:
-                sheet.merge_cells(start_row=top, start_column=first, end_row=top, end_column=first + span - 1)
-            sheet.cell(top, first, group)
-            for offset in range(span):
-                sheet.cell(sub, first + offset, columns[index + offset][1])
-        index += span
+            first += 1
+            continue
+        if len(headers) > 1:
+            sheet.merge_cells(start_row=top, start_column=first, end_row=top, end_column=first + len(headers) - 1)
+        for offset, header in enumerate(headers):
+            sheet.cell(sub, first + offset, header)
+        first += len(headers)
     for row in (top, sub):
         for column in range(1, width + 1):
             cell = sheet.cell(row, column)

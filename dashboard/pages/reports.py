@@ -62,17 +62,13 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
 def make_preview(summary: reports.MonthlySummary, link) -> html.Div:
     """The table as it prints: the two header rows with their groups, one row per place, 合计 last."""
     columns = summary.columns()
-    groups, index = [], 0
-    while index < len(columns):
-        group = columns[index][2]
-        span = 1
-        while group is not None and index + span < len(columns) and columns[index + span][2] == group:
-            span += 1
-        groups.append(html.Th(group or columns[index][1], colSpan=span, rowSpan=1 if group else 2))
-        index += span
-    level = {"street": "街道", "community": "社区", "district": "区"}[summary.child_level]
-    head = html.Thead([html.Tr([html.Th(level, rowSpan=2), *groups]),
-                       html.Tr([html.Th(header) for _, header, group in columns if group is not None])])
+    groups = summary.header_groups()
+    head = html.Thead([
+        html.Tr([html.Th(summary.level_name, rowSpan=2),
+                 *(html.Th(text, colSpan=len(headers or [text]), rowSpan=1 if headers else 2)
+                   for text, headers in groups)]),
+        html.Tr([html.Th(header) for _, headers in groups for header in headers or ()]),
+    ])
     body = []
     for record in summary.rows.to_dict("records"):
         name = record["short_name"] if record["level"] == "community" else record["name"]
