@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import os
 import re
 import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
+from importlib import resources
 from pathlib import Path
 
 import duckdb
@@ -155,6 +157,12 @@ class AsOfView(Reader):
         return self.warehouse.as_of(month_start, as_of)
 
 
+@functools.cache
+def sql(name: str) -> str:
+    """The text of dashboard/sql/<name>.sql: a query whose values are `$parameters`."""
+    return resources.files("dashboard").joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
+
+
 def _used(query: str, params: dict | None) -> dict:
     """The parameters a query refers to: DuckDB rejects unused ones, and filters come and go."""
     names = set(re.findall(r"\$(\w+)", query))
@@ -231,7 +239,7 @@ def configured_categories(wh: Reader) -> list[str]:
 
 def months(wh: Reader) -> pd.DataFrame:
     """Reported months, newest first, with the as-of date of each."""
-    return wh.frame("select month, month_start, as_of from month_frame order by month_start desc")
+    return wh.frame(sql("months"))
 
 
 # --- figures per place -----------------------------------------------------------------------
