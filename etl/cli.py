@@ -20,7 +20,7 @@ from rich.table import Table
 
 from dashboard.accounts import ALL as ALL_PLACES
 from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, new_password
-from etl import metrics, reports
+from etl import corrections, metrics, reports
 from etl.ingest import FileResult, ingest
 from etl.settings import ConfigError, Settings, load_settings
 from etl.warehouse import (
@@ -95,6 +95,11 @@ def _parser() -> argparse.ArgumentParser:
     p = command("rejects", _rejects, "rejected rows with their reasons (personal data masked)")
     p.add_argument("--load", type=int, dest="load_id")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
+
+    p = command("corrections", _corrections,
+                "write a load's corrections workbook (退回修改): its rows still to fix, as sent, to load back")
+    p.add_argument("--load", type=int, dest="load_id", required=True, help="the load (see carevisit loads)")
+    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
 
     p = command("demo", _demo, "write synthetic demo exports for Heping and load them")
     p.add_argument("--seed", type=int, default=2024)
@@ -248,18 +253,20 @@ def _watch(args, settings: Settings, out: Console, err: Console) -> int:
 
 def _print_results(results: list[FileResult], out: Console) -> None:
     table = Table(title="导入结果")
-    for column in ("文件", "类型", "状态", "读取行数", "导入", "拒收", "警告", "说明"):
+    for column in ("文件", "批次", "类型", "状态", "读取行数", "导入", "拒收", "警告", "说明"):
         table.add_column(column)
     for r in results:
-        table.add_row(_shown(r.file_name), r.kind or "", STATUS_LABELS[r.status], str(r.rows_read),
-                      str(r.rows_loaded), str(r.rows_rejected), str(r.warning_count), _shown(r.message or ""))
+        table.add_row(_shown(r.file_name), str(r.load_id or ""), r.kind or "", STATUS_LABELS[r.status],
+                      str(r.rows_read), str(r.rows_loaded), str(r.rows_rejected), str(r.warning_count),
+                      _shown(r.message or ""))
     out.print(table)
     loaded = [r for r in results if r.status == "loaded"]
     out.print(
         f"共 {len(results)} 个文件: 导入 {len(loaded)}, 跳过 {sum(r.status == 'skipped' for r in results)}, "
         f"失败 {sum(r.status == 'failed' for r in results)}; 读取 {sum(r.rows_read for r in loaded)} 行, "
         f"导入 {sum(r.rows_loaded for r in loaded)} 行, 拒收 {sum(r.rows_rejected for r in loaded)} 行"
-        + (" (用 carevisit rejects 查看拒收原因)" if any(r.rows_rejected for r in loaded) else "")
+        + (" (用 carevisit rejects 查看拒收原因; carevisit corrections --load 批次 --out 文件.xlsx"
+           " 导出退回修改表, 改好后再导入)" if any(r.rows_rejected for r in loaded) else "")
     )
 
 
@@ -378,6 +385,25 @@ def _rejects(args, settings: Settings, out: Console, err: Console) -> int:
         _print_frame(metrics.rejected_rows(con, args.load_id), args.format, out, title="拒收的行")
     finally:
         con.close()
+    return 0
+
+
+def _corrections(args, settings: Settings, out: Console, err: Console) -> int:
+    con = open_for_reading(settings.db_path)
+    try:
+        found = corrections.waiting_rows(con, args.load_id)
+    finally:
+        con.close()
+    if found is None:
+        err.print(f"没有批次 {args.load_id} (用 carevisit loads 查看导入记录)", markup=False)
+        return 1
+    origin, file_name, rows = found
+    try:
+        args.out.write_bytes(corrections.workbook(origin, file_name, rows))
+    except OSError as error:
+        err.print(f"无法写入 {args.out}: {error.strerror}", markup=False)
+        return 1
+    out.print(f"{file_name}: {len(rows)} 行待修改, 已写入 {args.out}; 改好后用 carevisit ingest 导入", markup=False)
     return 0
 
 

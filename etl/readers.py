@@ -50,6 +50,7 @@ class RawSheet:
     report_date: dt.date | None
     report_unit: str | None
     column_count: int
+    preamble: str = ""  # the text of the rows above the header (a title, 填报单位 …)
 
 
 HeaderScore = Callable[[list[str]], int]
@@ -93,9 +94,14 @@ def _header_cells(record: list) -> list[str]:
     return cells
 
 
+def preamble_text(records: list[list[str]]) -> str:
+    """The rows above the header as one line of text."""
+    return " ".join(cell for record in records for cell in record if cell)
+
+
 def _preamble_facts(records: list[list[str]]) -> tuple[dt.date | None, str | None]:
     """填报日期 and 填报单位 from the rows above the header, when given."""
-    text = " ".join(cell for record in records for cell in record if cell)
+    text = preamble_text(records)
     report_date = None
     unit = None
     if match := REPORT_DATE.search(text):
@@ -233,7 +239,8 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
             temporary.unlink(missing_ok=True)
     cells = cells.add_column(0, "row_number", _row_numbers(header_line + 1, cells.num_rows, thresholds))
     con.register(table, cells)
-    return RawSheet(table, cells, None, header, header_line, report_date, unit, cells.num_columns - 1)
+    return RawSheet(table, cells, None, header, header_line, report_date, unit, cells.num_columns - 1,
+                    preamble_text(records[:header_index]))
 
 
 def _column_names(count: int) -> list[str]:
@@ -323,7 +330,7 @@ def _read_workbook(
         table = f"{table_prefix}_{len(sheets)}"
         con.register(table, cells)
         sheets.append(RawSheet(table, cells, grid.name, header, first_row - 1, report_date, unit,
-                               data.num_columns))
+                               data.num_columns, preamble_text([[c or "" for c in row] for row in top[:header_index]])))
     if not sheets:
         raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     return sheets

@@ -26,7 +26,9 @@ from etl.sqlfiles import prepare, scalar, sql
 #    loads.size_bytes.
 # 3: roster_rows.disability, roster_rows.status nullable; load_warnings code, field, value, street_code,
 #    community_code (categories of rows loaded before still include what living/disability derived).
-FORMAT_VERSION = 3
+# 4: the corrections round-trip: rejects.column_name, origin_load_id, origin_row, resolved_by;
+#    the corrections table (created with the schema).
+FORMAT_VERSION = 4
 
 
 class WarehouseError(Exception):
@@ -115,6 +117,11 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("alter table roster_rows alter column status drop not null")
         for column in ("code", "field", "value", "street_code", "community_code"):
             con.execute(f"alter table load_warnings add column if not exists {column} varchar")
+    if version < 4:  # rejects remember their origin, and which correction took them over
+        con.execute("alter table rejects add column if not exists column_name varchar")
+        for column in ("origin_load_id", "origin_row", "resolved_by"):
+            con.execute(f"alter table rejects add column if not exists {column} integer")
+        con.execute("update rejects set origin_load_id = load_id, origin_row = row_number where origin_load_id is null")
     con.execute("insert or replace into settings values ('format_version', $version)",
                 {"version": str(FORMAT_VERSION)})
     return has_data

@@ -71,6 +71,7 @@ source as (
         p.community_code,
         p.street_code,
         p.place_problem,
+        p.place_field,
         -- the dedup key from the parts' keys, each looked up with its value (cv_visit_key per row)
         xor(xor(xor(xor(coalesce(i.id_key, cv_key_part('elder', elder.text || '@' || p.community_code)),
                         d.at_key), method.value_key), visitor.visitor_key), outcome.value_key) as dedup_key
@@ -120,17 +121,19 @@ final as (
         street_code,
         case
             when id_number is null and id_problem is not null and (elder_name is null or community_code is null)
-                then id_problem
-            when id_number is null and place_problem is not null then cv_mask_free_text(place_problem)
+                then {'reason': id_problem, 'field': 'id_number'}
+            when id_number is null and place_problem is not null
+                then {'reason': cv_mask_free_text(place_problem), 'field': place_field}
             when id_number is null and (elder_name is null or community_code is null)
-                then '缺少身份证号, 且姓名或社区为空, 无法确定是哪位老人'
-            when visit_date_text is null then '探访日期为空'
+                then {'reason': '缺少身份证号, 且姓名或社区为空, 无法确定是哪位老人', 'field': 'id_number'}
+            when visit_date_text is null then {'reason': '探访日期为空', 'field': 'visit_date'}
             when visit_at is null or year(visit_at) not between 2000 and 2100
-                then '探访日期无法识别: ' || cv_mask_free_text(visit_date_text)
-            when cast(visit_at as date) > current_date then '探访日期在今天之后: ' || cv_mask_free_text(visit_date_text)
-            when method_text is null then '探访方式为空'
-            when method is null then '未知的探访方式: ' || cv_mask_free_text(method_text)
-        end as reject_reason,
+                then {'reason': '探访日期无法识别: ' || cv_mask_free_text(visit_date_text), 'field': 'visit_date'}
+            when cast(visit_at as date) > current_date
+                then {'reason': '探访日期在今天之后: ' || cv_mask_free_text(visit_date_text), 'field': 'visit_date'}
+            when method_text is null then {'reason': '探访方式为空', 'field': 'method'}
+            when method is null then {'reason': '未知的探访方式: ' || cv_mask_free_text(method_text), 'field': 'method'}
+        end as reject,  -- the first reason the row cannot be used, and the field whose cell is at fault
         case when id_problem is not null or place_problem is not null or outcome = '未知'
                   or latitude_text is not null or longitude_text is not null
         then cv_warnings([
@@ -148,4 +151,5 @@ final as (
     from mapped
 )
 
-select * from final
+select * exclude (reject), reject.reason as reject_reason, reject.field as reject_field
+from final
