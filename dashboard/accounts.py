@@ -30,6 +30,8 @@ PERMISSIONS = {
     "export_people": frozenset({"inspector", "staff", "admin"}),  # work lists and check lists as files
     "unmask": frozenset({"staff"}),  # one person at a time, logged
     "load": frozenset({"admin", "analyst", "staff"}),  # upload exports (staff: rows of their place only)
+    # download a load's rejected rows as sent (unmasked, like the file itself) to fix and send back (退回修改)
+    "correct": frozenset({"admin", "staff"}),
     "admin": frozenset({"admin"}),  # accounts, the audit log
 }
 MIN_PASSWORD_LENGTH = 10

@@ -55,6 +55,7 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
     app.server.config["CAREVISIT_SETTINGS"] = settings
     auth.install(app.server, settings.db_path, security or Security(), local_user)
     app.server.add_url_rule("/upload/files", "upload", uploads.upload_view, methods=["POST"])
+    app.server.add_url_rule("/corrections/<int:load_id>", "corrections", uploads.corrections_view)
     app.layout = html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         html.Div(id="navbar"),

@@ -67,8 +67,21 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_expired": ("页面已过期, 请重新选择文件上传", "The page expired: choose the files again"),
     "upload_count": ("请选择 1 到 50 个文件", "Choose 1 to 50 files"),
     "upload_unknown_batch": ("没有找到这次导入的结果", "No such upload"),
-    "upload_rejects_hint": ("拒收的行及原因见「数据」页 (姓名、身份证号已打码), 改好后再次上传即可。",
-                            "Rejected rows and their reasons are on the Data page; correct and upload again."),
+    "upload_rejects_hint": ("拒收的行及原因见「数据」页。下载退回修改表, 在表中改好标黄的单元格后上传, "
+                            "改好的行即并入原文件。",
+                            "Rejected rows and their reasons are on the Data page. Download the corrections "
+                            "workbook, fix the highlighted cells and upload it: fixed rows join the original file."),
+    "upload_corrections": ("下载退回修改表: {file}", "Download the corrections workbook: {file}"),
+    "waiting_title": ("待修改的行 (退回修改)", "Rows waiting for a correction"),
+    "waiting_hint": ("被拒收、尚未改好导入的行, 按街道; 已等待超过 7 天的标红。"
+                     "下载退回修改表, 改好后在「数据导入」页上传。",
+                     "Rejected rows not yet corrected, per street; red after 7 days. Download the corrections "
+                     "workbook, fix it and upload it on the Upload page."),
+    "waiting_none": ("没有待修改的行", "No rows are waiting for a correction"),
+    "waiting_download": ("下载退回修改表", "Corrections workbook"),
+    "col_waiting_count": ("待修改行数", "Rows waiting"),
+    "col_waiting_days": ("已等待 (天)", "Days waiting"),
+    "event_corrections": ("下载退回修改表", "Downloaded a corrections workbook"),
     "col_note": ("说明", "Note"),
     "reports_hint": ("数据截至 {as_of}; 点击街道名称可看该街道各社区的汇总表。"
                      "导出的 Excel 为正式格式 (A4 横向, 每页重复表头)。",

@@ -418,6 +418,17 @@ def loads(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     return wh.frame(f"select * from load_history where {LOAD_IN_SCOPE} order by load_id desc", {"scope": scope})
 
 
+def load_in_scope(wh: Reader, load_id: int, scope: str) -> bool:
+    """Whether a load's file is held whole by the user's place (so its rows are the user's to see)."""
+    return bool(wh.rows(f"select 1 from load_history where load_id = $load_id and {LOAD_IN_SCOPE}",
+                        {"load_id": load_id, "scope": scope}))
+
+
+def waiting_corrections(wh: Reader, scope: str = ALL) -> pd.DataFrame:
+    """Files with rows still waiting for a correction (退回修改), per street, the longest waiting first."""
+    return wh.frame(sql("waiting_corrections"), {"scope": scope})
+
+
 def rejects(wh: Reader, scope: str = ALL, limit: int = 2000) -> pd.DataFrame:
     return wh.frame(
         f"""select * from rejected_rows where {LOAD_IN_SCOPE}

@@ -74,7 +74,20 @@ def layout(lang: str = "zh", batch: str | None = None, problem: str | None = Non
         parts.append(make_table("upload-results", frame, tables.headers(RESULT_COLUMNS, lang), None, lang))
         if (frame["rows_rejected"] > 0).any():
             parts.append(html.Div(t("upload_rejects_hint", lang), className="chart-note mt-2"))
+            parts.append(_corrections_links(record["results"], lang))
     return html.Div(parts)
+
+
+def _corrections_links(results: list[dict], lang: str) -> html.Ul:
+    """For each loaded file with rejected rows: its corrections workbook (退回修改), to fix and upload back."""
+    if not context.may("correct"):
+        return html.Ul()
+    return html.Ul([
+        html.Li(html.A(t("upload_corrections", lang, file=uploads.corrections_name(r["file_name"])),
+                       href=f"/corrections/{r['load_id']}", download="",
+                       id={"type": "corrections-download", "load": r["load_id"]}))
+        for r in results if r["status"] == "loaded" and r["rows_rejected"] and r.get("load_id")
+    ], className="mt-2", id="upload-corrections")
 
 
 def register(app) -> None:
