@@ -172,3 +172,11 @@ def test_the_command_writes_the_workbook(warehouse, tmp_path):
     missing = subprocess.run([sys.executable, "-m", "etl.cli", "corrections", "--load", "42", "--out", str(out),
                               "--db", str(warehouse.settings.db_path)], capture_output=True, text=True)
     assert missing.returncode == 1 and "没有批次 42" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_rows_of_a_roster_a_newer_roster_replaced_wait_no_more(warehouse, tmp_path):
+    [october] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    assert warehouse.one("select waiting_count from load_history where load_id = ?", [october.load_id]) == 4
+    november_title = [TITLE[0], ["填报单位：劝业场街道", "", "填报日期：2026年11月5日"]]
+    warehouse.ingest(write_xlsx(tmp_path / "11月.xlsx", november_title + [ROSTER_HEADER, roster_row(1, IDS[0])]))
+    assert warehouse.one("select waiting_count from load_history where load_id = ?", [october.load_id]) == 0
