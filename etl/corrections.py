@@ -26,6 +26,7 @@ import pyarrow.compute as pc
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
 
 from etl.readers import RawSheet
 from etl.sqlfiles import first_row
@@ -161,14 +162,15 @@ def workbook(origin: int, file_name: str, rows: list[tuple]) -> bytes:
         sheet = book.create_sheet((sheet_name or UNNAMED_SHEET)[:31])
         cells = [_cells(raw) for *_, raw in sheet_rows]
         headers = list(dict.fromkeys(h for row in cells for h, _ in row if h not in (ROW_COLUMN, PROBLEM_COLUMN)))
-        sheet.column_dimensions["A"].width = 8
-        sheet.column_dimensions["B"].width = 36
+        _lay_out(sheet, [[str(origin_row), reason, *(dict(row).get(h) for h in headers)]
+                         for (_s, origin_row, reason, _f, _r), row in zip(sheet_rows, cells, strict=True)],
+                 [ROW_COLUMN, PROBLEM_COLUMN, *headers])
         sheet.append([_styled(sheet, TITLE.format(load_id=origin, file_name=file_name), Font(bold=True, size=13))])
         sheet.append([_styled(sheet, HINT, Font(color="666666"))])
         sheet.append([_styled(sheet, h, Font(bold=True)) for h in (ROW_COLUMN, PROBLEM_COLUMN, *headers)])
         for (_sheet, origin_row, reason, fault, _raw), row in zip(sheet_rows, cells, strict=True):
             values = dict(row)
-            sheet.append([origin_row, _styled(sheet, reason, fill=None if fault in headers else FAULT)]
+            sheet.append([origin_row, _styled(sheet, reason, fill=None if fault in headers else FAULT, wrap=True)]
                          + [_styled(sheet, values.get(h), fill=FAULT if h == fault else None) for h in headers])
         sheet.freeze_panes = "C4"
     buffer = io.BytesIO()
@@ -176,12 +178,29 @@ def workbook(origin: int, file_name: str, rows: list[tuple]) -> bytes:
     return buffer.getvalue()
 
 
+def _lay_out(sheet, rows: list[list], header: list[str]) -> None:
+    """Columns as wide as their text (a Chinese character counts two), 问题 wrapped; printed landscape
+    with the header on every page (a roster is wider than a page: it is a sheet to fix on screen)."""
+    for index, name in enumerate(header):
+        widest = max((_width(row[index]) for row in rows[:500]), default=0)
+        limit = 50 if name == PROBLEM_COLUMN else 30
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(widest, _width(name), 6) + 2, limit)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.print_title_rows = "3:3"
+
+
+def _width(value) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
 def _cells(raw: str) -> list[tuple[str, str | None]]:
     """A reject's cells in the file's order (a header written twice keeps each of its cells)."""
     return json.loads(raw, object_pairs_hook=list)
 
 
-def _styled(sheet, value, font: Font | None = None, fill: PatternFill | None = None):
+def _styled(sheet, value, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False):
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # as sent: an ID number stays text, a cell starting with = is no formula
@@ -189,5 +208,5 @@ def _styled(sheet, value, font: Font | None = None, fill: PatternFill | None = N
         cell.font = font
     if fill:
         cell.fill = fill
-    cell.alignment = Alignment(vertical="top")
+    cell.alignment = Alignment(vertical="top", wrap_text=wrap)
     return cell
