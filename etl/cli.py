@@ -8,6 +8,7 @@ import getpass
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -192,15 +193,26 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
                   transient=True) as progress:
         task = progress.add_task("导入", total=len(args.files))
-        done: set[str] = set()
+        started = time.perf_counter()
 
         def report(file_name: str, stage: str) -> None:
-            if file_name and file_name not in done and stage == "checking" and done:
-                progress.advance(task)
-            done.add(file_name)
+            nonlocal started
+            if stage == "checking":
+                started = time.perf_counter()
             progress.update(task, description=f"{STAGES[stage]} {_shown(file_name)}".strip())
 
-        results = ingest(args.files, settings, args.kind, report)
+        def finished(result: FileResult) -> None:
+            """Each file's line as soon as it is loaded, with its speed, above the bar of the whole batch."""
+            progress.advance(task)
+            seconds = time.perf_counter() - started
+            if result.status == "loaded":
+                speed = f"{result.rows_read / seconds:,.0f} 行/秒" if seconds > 0 else ""
+                progress.console.print(f"{STATUS_LABELS[result.status]} {_shown(result.file_name)}: "
+                                       f"{result.rows_read:,} 行, {seconds:.1f} 秒, {speed}", soft_wrap=True)
+            else:
+                progress.console.print(f"{STATUS_LABELS[result.status]} {_shown(result.file_name)}", soft_wrap=True)
+
+        results = ingest(args.files, settings, args.kind, report, done=finished)
     _print_results(results, out)
     rosters = [r.load_id for r in results if r.status == "loaded" and r.kind == "roster"]
     if rosters:

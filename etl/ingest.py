@@ -64,10 +64,12 @@ class FileResult:
 
 
 Progress = Callable[[str, str], None]  # (file name, stage)
+Done = Callable[[FileResult], None]  # a file's result, as soon as it is known
 
 
 def ingest(paths: Sequence[Path], settings: Settings, kind: str | None = None,
-           progress: Progress | None = None, place_scope: str | None = None) -> list[FileResult]:
+           progress: Progress | None = None, place_scope: str | None = None,
+           done: Done | None = None) -> list[FileResult]:
     """Load files into the warehouse in one swap; unreadable files are reported, not loaded.
 
     With `place_scope` (the place of a street's or a community's staff who sent them), rows outside
@@ -78,6 +80,8 @@ def ingest(paths: Sequence[Path], settings: Settings, kind: str | None = None,
             result = load_file(session, Path(path), kind, progress or (lambda _file, _stage: None), place_scope)
             session.changed |= result.status == "loaded"
             results.append(result)
+            if done:
+                done(result)
         if progress and session.changed:
             progress("", "building")
     return results

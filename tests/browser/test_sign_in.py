@@ -119,6 +119,7 @@ def test_admin_reads_the_audit_log_and_signing_out_ends_the_session(page, signed
     assert "登录" in log and "user-admin" in log
     page.click("#sign-out")
     page.wait_for_selector("#sign-in")
+    page.wait_for_load_state("networkidle")  # the sign-in page whole, before leaving it
     page.goto(f"{base}/audit")
     assert page.query_selector("#sign-in") is not None  # back at the sign-in page
     assert page.console_log == []
