@@ -77,7 +77,7 @@ def upload_token(session: requests.Session, base_url: str) -> str:
 
 
 def time_page(base: Path, csv: Path, folder: Path) -> tuple[float, dict]:
-    db = folder / "web.duckdb"
+    db = Path(tempfile.mkdtemp(dir=folder)) / "web.duckdb"  # with its own accounts and uploads
     shutil.copyfile(base, db)
     AccountStore(accounts_path(db)).add("bench-admin", "admin", "all", PASSWORD)
     port = free_port()
