@@ -187,11 +187,11 @@ def corrections_view(load_id: int):
     if not queries.load_in_scope(wh, load_id, user.place):
         raise queries.OutOfScope(str(load_id))
     with wh.cursor() as cursor:
-        origin, file_name, rows = corrections.waiting_rows(cursor, load_id)
-    data = corrections.workbook(origin, file_name, rows)
-    auth.audit("corrections", place=user.place, row_count=len(rows), file_sha256=hashlib.sha256(data).hexdigest(),
-               facts={"load_id": origin})
-    return flask.send_file(io.BytesIO(data), as_attachment=True, download_name=corrections_name(file_name),
+        waiting = corrections.waiting_rows(cursor, load_id)
+    data = corrections.workbook(waiting)
+    auth.audit("corrections", place=user.place, row_count=len(waiting.rows),
+               file_sha256=hashlib.sha256(data).hexdigest(), facts={"load_id": waiting.origin_load_id})
+    return flask.send_file(io.BytesIO(data), as_attachment=True, download_name=corrections_name(waiting.file_name),
                            mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
 

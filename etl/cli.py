@@ -409,13 +409,13 @@ def _corrections(args, settings: Settings, out: Console, err: Console) -> int:
     if found is None:
         err.print(f"没有批次 {args.load_id} (用 carevisit loads 查看导入记录)", markup=False)
         return 1
-    origin, file_name, rows = found
     try:
-        args.out.write_bytes(corrections.workbook(origin, file_name, rows))
+        args.out.write_bytes(corrections.workbook(found))
     except OSError as error:
         err.print(f"无法写入 {args.out}: {error.strerror}", markup=False)
         return 1
-    out.print(f"{file_name}: {len(rows)} 行待修改, 已写入 {args.out}; 改好后用 carevisit ingest 导入", markup=False)
+    out.print(f"{found.file_name}: {len(found.rows)} 行待修改, {len(found.warnings)} 条提示需核实, 已写入 {args.out};"
+              " 改好后用 carevisit ingest 导入", markup=False)
     return 0
 
 

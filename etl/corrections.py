@@ -38,6 +38,8 @@ UNNAMED_SHEET = "退回修改"  # the sheet of a CSV file's rows
 HINT = ("请直接在本表中修改标黄的单元格 (问题列说明了原因), 保存后在「数据导入」页上传或用 carevisit ingest 导入。"
         "改好的行将并入原文件; 请勿删除第一行和原行号列。")
 FAULT = PatternFill("solid", fgColor="FFF2A8")
+WARNINGS_SHEET = "已导入但需核实"
+WARNINGS_TITLE = "以下行已导入, 但有需要核实的内容 (在原文件中按行号查找; 核实后在下月的表中更正即可)"
 
 
 class CorrectionError(ValueError):
@@ -135,9 +137,19 @@ def origin_rows(sheets: list[RawSheet], correction: Correction, stride: int) -> 
 # --- the workbook ------------------------------------------------------------------------------
 
 
-def waiting_rows(con: duckdb.DuckDBPyConnection, load_id: int) -> tuple[int, str, list[tuple]] | None:
-    """The rows of a load (or of the load a corrections load corrects) still waiting for a correction:
-    (origin load, its file name, [(sheet, original row, reason, column at fault, cells as JSON)])."""
+@dataclass(frozen=True)
+class Waiting:
+    """What a load's corrections workbook holds."""
+
+    origin_load_id: int
+    file_name: str
+    rows: list[tuple]  # rows waiting for a correction: (sheet, original row, reason, column at fault, cells JSON)
+    warnings: list[tuple]  # rows loaded with a warning to check: (row, message with values masked)
+
+
+def waiting_rows(con: duckdb.DuckDBPyConnection, load_id: int) -> Waiting | None:
+    """The rows of a load (or of the load a corrections load corrects) still waiting for a correction,
+    and the rows it loaded with a warning; None for no such load."""
     found = first_row(con, """select o.load_id, o.file_name from loads l left join corrections c using (load_id)
                            join loads o on o.load_id = coalesce(c.origin_load_id, l.load_id)
                            where l.load_id = ?""", [load_id])
@@ -148,15 +160,20 @@ def waiting_rows(con: duckdb.DuckDBPyConnection, load_id: int) -> tuple[int, str
         """select sheet_name, origin_row, reason, column_name, raw_values from rejects
         where origin_load_id = ? and resolved_by is null
         order by sheet_name nulls first, origin_row""", [origin]).fetchall()
-    return origin, file_name, rows
+    warnings = con.execute("""select row_number, message from load_warnings
+                           where load_id = ? and row_number is not null order by row_number, message""",
+                           [origin]).fetchall()
+    return Waiting(origin, file_name, rows, warnings)
 
 
-def workbook(origin: int, file_name: str, rows: list[tuple]) -> bytes:
+def workbook(waiting: Waiting) -> bytes:
     """The corrections workbook: one sheet per sheet of the original file, its rows still to fix with
-    their cells as sent (text, never formulas), 原行号 and 问题 in front, the cell at fault highlighted."""
+    their cells as sent (text, never formulas), 原行号 and 问题 in front, the cell at fault highlighted;
+    then a sheet of the rows loaded with a warning, to check in the original file (not read back)."""
+    origin, file_name = waiting.origin_load_id, waiting.file_name
     book = Workbook(write_only=True)
     by_sheet: dict[str | None, list[tuple]] = {}
-    for row in rows:
+    for row in waiting.rows:
         by_sheet.setdefault(row[0], []).append(row)
     for sheet_name, sheet_rows in by_sheet.items() or {None: []}.items():
         sheet = book.create_sheet((sheet_name or UNNAMED_SHEET)[:31])
@@ -173,6 +190,14 @@ def workbook(origin: int, file_name: str, rows: list[tuple]) -> bytes:
             sheet.append([origin_row, _styled(sheet, reason, fill=None if fault in headers else FAULT, wrap=True)]
                          + [_styled(sheet, values.get(h), fill=FAULT if h == fault else None) for h in headers])
         sheet.freeze_panes = "C4"
+    if waiting.warnings:
+        # its header is no export's: a workbook sent back is read without this sheet
+        sheet = book.create_sheet(WARNINGS_SHEET)
+        sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 10, 80
+        sheet.append([_styled(sheet, WARNINGS_TITLE, Font(bold=True, size=13))])
+        sheet.append([_styled(sheet, h, Font(bold=True)) for h in ("行号", "提示")])
+        for row_number, message in waiting.warnings:
+            sheet.append([row_number, _styled(sheet, message)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

@@ -40,10 +40,10 @@ def roster_with_bad_rows(folder):
 def corrections_workbook(warehouse: Warehouse, load_id: int) -> openpyxl.Workbook:
     con = duckdb.connect(str(warehouse.settings.db_path), read_only=True)
     try:
-        origin, file_name, rows = corrections.waiting_rows(con, load_id)
+        waiting = corrections.waiting_rows(con, load_id)
     finally:
         con.close()
-    return openpyxl.load_workbook(io.BytesIO(corrections.workbook(origin, file_name, rows)))
+    return openpyxl.load_workbook(io.BytesIO(corrections.workbook(waiting)))
 
 
 def data_rows(sheet) -> list[dict]:
@@ -180,3 +180,16 @@ def test_rows_of_a_roster_a_newer_roster_replaced_wait_no_more(warehouse, tmp_pa
     november_title = [TITLE[0], ["填报单位：劝业场街道", "", "填报日期：2026年11月5日"]]
     warehouse.ingest(write_xlsx(tmp_path / "11月.xlsx", november_title + [ROSTER_HEADER, roster_row(1, IDS[0])]))
     assert warehouse.one("select waiting_count from load_history where load_id = ?", [october.load_id]) == 0
+
+
+def test_rows_loaded_with_a_warning_are_listed_to_check_and_that_sheet_is_not_read_back(warehouse, tmp_path):
+    rows = [roster_row(1, IDS[0], 居住情况="住山上"), roster_row(2, BAD_ID)]
+    [original] = warehouse.ingest(write_xlsx(tmp_path / "底册.xlsx", TITLE + [ROSTER_HEADER] + rows))
+    book = corrections_workbook(warehouse, original.load_id)
+    assert book.sheetnames == ["Sheet", "已导入但需核实"]
+    checks = [[c.value for c in row] for row in book["已导入但需核实"].iter_rows(min_row=3)]
+    assert checks == [[4, "未知的居住情况: 住山上"]]
+    fix(book["Sheet"], 5, "身份证号", IDS[1])
+    book.save(tmp_path / "fixed.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "fixed.xlsx")
+    assert (corrected.rows_read, corrected.rows_loaded, corrected.rows_rejected) == (1, 1, 0)
