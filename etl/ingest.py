@@ -318,7 +318,8 @@ def _claim_rows(con: duckdb.DuckDBPyConnection, load_id: int, kind: str, sheets:
     con.execute(
         """update rejects set resolved_by = $load_id
         where origin_load_id = $origin and resolved_by is null
-            and (sheet_name, origin_row) in (select (origin_sheet, origin_row) from stg_claims where takes_over)""",
+            and exists (select 1 from stg_claims c where c.takes_over and c.origin_row = rejects.origin_row
+                        and c.origin_sheet is not distinct from rejects.sheet_name)""",
         params | {"load_id": load_id})
 
 
