@@ -89,8 +89,7 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
     as_of = first_row(con, "select as_of from month_frame where month_start = ?", [month_start])
     if as_of is None:
         raise CheckListError(f"{month_start:%Y-%m} 没有数据")
-    pool = con.execute(sql("reports/checklist_communities"),
-                       {"place": code, "scope": scope, "month_start": month_start}).df()
+    pool = communities(con, month_start, code, scope)
     if pool.empty:
         raise CheckListError(f"{name} 在 {month_start:%Y-%m} 没有需要探访的特殊困难老年人")
     seed = DEFAULT_SEED if seed is None else seed
@@ -107,6 +106,12 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
     people = _to_verify(people, seed, visited_per_community)
     return CheckList(code, name, f"{month_start:%Y-%m}", as_of[0], seed, sample if not picked else None, pool,
                      chosen.reset_index(drop=True), people)
+
+
+def communities(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str, scope: str = "all") -> pd.DataFrame:
+    """The communities of `place` a check list may take (those with special-difficulty elders), with weights."""
+    return con.execute(sql("reports/checklist_communities"),
+                       {"place": place, "scope": scope, "month_start": month_start}).df()
 
 
 def _place(con: duckdb.DuckDBPyConnection, place: str | None) -> tuple[str, str]:
