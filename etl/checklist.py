@@ -85,6 +85,8 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
                scope: str = "all", visited_per_community: int = 5) -> CheckList:
     """As check_list, from the month marts as they stand on `con` (stored, or recomputed at an as-of date)."""
     prepare(con)
+    if seed is not None and not 0 <= seed < 2**63:
+        raise CheckListError(f"随机种子应为非负整数: {seed}")
     code, name = _place(con, place)
     as_of = first_row(con, "select as_of from month_frame where month_start = ?", [month_start])
     if as_of is None:

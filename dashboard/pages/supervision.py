@@ -38,8 +38,9 @@ PLACES_SHOWN = 30  # lagging places ranked on screen  # evidence rows per signal
 
 def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
            pick: str | None = None, sample: str | None = None, seed: str | None = None, **_query) -> html.Div:
-    query = {"place": place, "month": month, "lang": lang, "as_of": as_of, "pick": pick, "sample": sample,
-             "seed": seed}
+    query = {"place": place, "month": month, "lang": lang, "as_of": as_of,
+             **{key: value if isinstance(value, str) else None  # a repeated key arrives as a list
+                for key, value in (("pick", pick), ("sample", sample), ("seed", seed))}}
     try:
         state = context.page_state(place, month, lang, as_of)
     except context.PageProblem as problem:
@@ -206,9 +207,10 @@ def make_evidence(rows: pd.DataFrame, signal: str, lang: str) -> dbc.Table:
 
 def _number(text: str | None) -> int | None:
     try:
-        return int(text) if text not in (None, "") else None
+        number = int(text) if text not in (None, "") else None
     except (TypeError, ValueError):
         return None
+    return number if number is None or 0 <= number < 2**63 else None
 
 
 def _state(spec: dict) -> context.PageState:
@@ -323,7 +325,10 @@ def download(clicks, spec):
         return dash.no_update
     context.require("export_people")
     auth.throttle("export")
-    made = checklist_of(spec)
+    try:
+        made = checklist_of(spec)
+    except checklist.CheckListError as error:  # communities no longer drawable: the page says why
+        raise ValueError("no such check list") from error
     data = checklist.to_workbook(made)
     auth.audit("export", place=spec.get("place"), row_count=len(made.people),
                file_sha256=hashlib.sha256(data).hexdigest(),

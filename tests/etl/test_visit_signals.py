@@ -96,7 +96,7 @@ def test_busy_days_are_per_visitor_and_day_and_count_home_visits_only(signals):
 def test_successful_visits_after_death_or_exit(signals, status, method, visit_day, fires):
     change = None if status == "在册" else "2026-10-10"
     elder = signals.elder("失能", status=status, change_date=change)
-    signals.visit(elder, f"2026-09-20 09:00")
+    signals.visit(elder, "2026-09-20 09:00")
     signals.visit(elder, f"{visit_day} 09:00", method=method)
     leads = signals.leads("after_exit")
     assert [(rows, measure) for _, rows, measure in leads] == ([(1, 2.0 if visit_day == "2026-10-12" else 0.0)]
