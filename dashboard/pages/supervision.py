@@ -258,7 +258,7 @@ def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
     controls = dbc.Row([
         dbc.Col([dbc.Label(t("checklist_pick", lang), html_for=PICK),
                  dcc.Dropdown(id=PICK, options=options, multi=True,
-                              value=[c for c in (spec["pick"] or "").split(",") if c],
+                              value=[c for c in (spec["pick"] or "").split(",") if c in set(pool["code"])],
                               placeholder=t("checklist_pick_placeholder", lang))], md=5),
         dbc.Col(dbc.Button(t("checklist_show", lang), id=SHOW, size="sm", color="secondary"), md="auto"),
         dbc.Col([dbc.Label(t("checklist_sample", lang), html_for=SAMPLE),
@@ -323,6 +323,7 @@ def change_list(show, draw, pick, sample, seed, search):
 def download(clicks, spec):
     if not clicks or not spec:
         return dash.no_update
+    context.require("supervise")
     context.require("export_people")
     auth.throttle("export")
     try:
