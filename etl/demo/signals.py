@@ -13,6 +13,8 @@ COPIED_NOTE = "老人身体状况良好，居家环境整洁，生活用品齐�
 BUSY_VISITS = 18  # home visits one visitor records in one day (the limit is 12)
 COPIES = 7  # elders whose visits carry the copied note in one month
 PHONE_ONLY_ELDERS = 3  # elders only phoned for the last three months
+FAR_VISITS = 2  # home visits per street recorded kilometres from where the elder is usually visited
+HEPING = (39.1170, 117.2000)  # about the middle of 和平区 (WGS-84)
 
 
 def plant_signals(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.DataFrame, staff: pd.DataFrame,
@@ -54,8 +56,41 @@ def plant_signals(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.Dat
             "elder": copied, "day": lo + rng.integers(0, hi - lo + 1, size=len(copied)),
             "minute": 540 + rng.integers(0, 300, size=len(copied)), "method": HOME, "outcome": NORMAL,
             "visitor": visitor, "note": note_start["copied"], "issue": -1, "community": community[copied]}))
-    visits = pd.concat([visits, *rows], ignore_index=True)
-    return _phone_only(rng, visits, elders, calendar, first, last, np.setdiff1d(communities, places), note_start)
+    visits = _added(visits, rows)
+    visits = _phone_only(rng, visits, elders, calendar, first, last, np.setdiff1d(communities, places), note_start)
+    return _far(rng, visits, calendar, community_street)
+
+
+def _far(rng: np.random.Generator, visits: pd.DataFrame, calendar: Calendar,
+         community_street: np.ndarray) -> pd.DataFrame:
+    """A few home visits of the last two months per street marked to be written far from the elder's home
+    (where files carry points), of elders with other home visits to compare with."""
+    home = (visits["method"].to_numpy() == HOME) & (visits["outcome"].to_numpy() == NORMAL)
+    visited = np.bincount(visits["elder"].to_numpy()[home], minlength=visits["elder"].max() + 1)
+    recent = calendar.day_month[np.minimum(visits["day"].to_numpy(), calendar.n_days - 1)] >= calendar.n_months - 2
+    candidates = np.flatnonzero(home & recent & (visited[visits["elder"].to_numpy()] >= 4))
+    street = community_street[visits["community"].to_numpy()[candidates]]
+    far = np.zeros(len(visits), dtype=bool)
+    for s in np.unique(street):
+        far[rng.permutation(candidates[street == s])[:FAR_VISITS]] = True
+    return visits.assign(far=far)
+
+
+def visit_points(visits: pd.DataFrame, n_elders: int, n_communities: int) -> tuple[np.ndarray, np.ndarray]:
+    """Latitude and longitude of each home visit as a visiting app records them: at the elder's home
+    (the same for every visit, from a generator of its own), give or take 20 m; those marked far 2-3 km
+    away. Calls and unfinished visits have none (NaN)."""
+    rng = np.random.default_rng(11)
+    centre = np.array(HEPING) + rng.uniform(-0.012, 0.012, size=(n_communities, 2))
+    elder = visits["elder"].to_numpy()
+    homes = np.random.default_rng(12).normal(0, 0.0015, size=(n_elders, 2))
+    points = centre[visits["community"].to_numpy()] + homes[elder]
+    noise = np.random.default_rng(len(visits)).normal(0, 0.0002, size=points.shape)
+    angle = np.random.default_rng(len(visits) + 1).uniform(0, 2 * np.pi, size=len(visits))
+    away = np.where(visits["far"].to_numpy(), 0.02 + 0.01 * np.abs(np.sin(angle)), 0.0)
+    points = points + noise + away[:, None] * np.stack([np.sin(angle), np.cos(angle)], axis=1)
+    recorded = visits["method"].to_numpy() == HOME
+    return np.where(recorded, points[:, 0], np.nan), np.where(recorded, points[:, 1], np.nan)
 
 
 def _phone_only(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.DataFrame, calendar: Calendar,
@@ -81,4 +116,13 @@ def _phone_only(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.DataF
         "visitor": elders["visitor"].to_numpy()[elder], "note": rng.choice(phone_notes, size=len(elder)),
         "issue": -1, "community": community[elder]})
     calls = calls[calls["day"] <= calendar.n_days - 1]
-    return pd.concat([visits[~dropped], calls], ignore_index=True)
+    return _added(visits[~dropped], [calls])
+
+
+def _added(visits: pd.DataFrame, rows: list[pd.DataFrame]) -> pd.DataFrame:
+    """`visits` and the planted `rows`, without a planted row that repeats a visit (same elder, day, method,
+    outcome, visitor): a file whose dates carry no time would hold it twice, and the repeat is rejected."""
+    combined = pd.concat([visits, *rows], ignore_index=True)
+    planted = np.arange(len(combined)) >= len(visits)
+    repeats = combined.duplicated(["elder", "day", "method", "outcome", "visitor"]).to_numpy()
+    return combined[~(planted & repeats)].reset_index(drop=True)

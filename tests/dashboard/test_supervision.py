@@ -61,7 +61,7 @@ def test_each_signal_shows_its_evidence_masked_and_says_leads_are_not_findings(i
     assert "7 位老人记录相同" in " ".join(texts(find(layout, "evidence-identical_notes")))
     assert "死亡" in " ".join(texts(find(layout, "evidence-after_exit")))
     assert "已连续 3 个月" in " ".join(texts(find(layout, "evidence-phone_only")))
-    assert "没有经纬度" in " ".join(texts(find(layout, "signal-gps_far")))
+    assert "公里" in " ".join(texts(find(layout, "evidence-gps_far")))  # 小白楼's visits carry points
     assert "没有录入时间" in " ".join(texts(find(layout, "signal-late_entry")))
     names = [cells[1] for cells in (texts(row) for row in find(layout, "evidence-daily_home_visits")
                                     .children[1].children)]
