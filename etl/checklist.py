@@ -83,8 +83,8 @@ def check_list(con: duckdb.DuckDBPyConnection, month: str | None, place: str | N
 def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str | None, *,
                sample: int | None = None, seed: int | None = None, picked: list[str] | None = None,
                scope: str = "all", visited_per_community: int = 5) -> CheckList:
-    """As check_list, from the month marts as they stand on `con` (stored, or recomputed at an as-of date)."""
-    prepare(con)
+    """As check_list, from the month marts as they stand on `con` (stored, or recomputed at an as-of date).
+    Its queries need no macros: a dashboard cursor, which has none, runs them as they are."""
     if seed is not None and not 0 <= seed < 2**63:
         raise CheckListError(f"随机种子应为非负整数: {seed}")
     code, name = _place(con, place)

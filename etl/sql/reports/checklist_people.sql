@@ -1,7 +1,11 @@
 -- one row per elder of the communities $codes to verify at home for month $month_start: those due a
 -- home visit (the check list says which were visited and draws some to confirm) and those with a
 -- visit-quality lead that month; masked, as every export is (DESIGN §6)
-with month_leads as (
+with codes as (
+    select unnest($codes::varchar[]) as community_code
+),
+
+month_leads as (
     select elder_id, list(distinct signal order by signal) as signals
     from visit_signals
     where month_start = $month_start and elder_id is not null
@@ -11,13 +15,14 @@ with month_leads as (
 due as (
     select elder_id
     from elder_months
-    where month_start = $month_start and is_eligible_home and list_contains($codes, community_code)
+    where month_start = $month_start and is_eligible_home and community_code in (select community_code from codes)
 ),
 
 people as (
     select elder_id from due
     union
-    select l.elder_id from month_leads l join elders e using (elder_id) where list_contains($codes, e.community_code)
+    select l.elder_id from month_leads l join elders e using (elder_id)
+    where e.community_code in (select community_code from codes)
 ),
 
 final as (
@@ -27,7 +32,7 @@ final as (
         e.elder_name_masked as name,
         e.id_number_masked as id_number,
         e.phone_masked as phone,
-        cv_mask_address(e.address) as address,
+        e.address_masked as address,
         coalesce(m.categories, e.categories) as categories,
         m.risk_level,
         coalesce(m.is_eligible_home, false) as is_due,
