@@ -25,8 +25,8 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PAGES = Path(__file__).resolve().parent / "pages"
 # (label, path, the permission the page needs beyond signing in)
 NAV = (("nav_overview", "/", None), ("nav_overdue", "/overdue", "people"), ("nav_risk", "/risk", None),
-       ("nav_reports", "/reports", None), ("nav_data", "/data", None), ("nav_upload", "/upload", "load"),
-       ("nav_audit", "/audit", "admin"))
+       ("nav_supervision", "/supervision", "supervise"), ("nav_reports", "/reports", None), ("nav_data", "/data", None),
+       ("nav_upload", "/upload", "load"), ("nav_audit", "/audit", "admin"))
 
 DOWNLOAD_IMAGE = """
 function(clicks, filename) {

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from dashboard.accounts import ALL as ALL_PLACES
 from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, new_password
-from etl import corrections, metrics, reports
+from etl import checklist, corrections, metrics, reports
 from etl.ingest import FileResult, ingest
 from etl.settings import ConfigError, Settings, load_settings
 from etl.warehouse import (
@@ -153,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
-    report = sub.add_parser("report", help="reports: the monthly 汇总表")
+    report = sub.add_parser("report", help="reports: the monthly 汇总表, the inspector's check list")
     report_sub = report.add_subparsers(dest="report_command", required=True)
     p = command("monthly", _report_monthly, "the monthly 汇总表: one row per street (or per community of a street), "
                 "as Excel in the official layout", report_sub)
@@ -161,6 +161,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
     p.add_argument("--place", help="a district code (a row per street) or a street code (a row per community)")
     p.add_argument("--reporter", default="", help="填报人")
+    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+
+    p = command("checklist", _report_checklist, "an inspector's check list: per community, the elders to verify "
+                "at home, as Excel to print", report_sub)
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--place", required=True, help="a district, street or community code")
+    p.add_argument("--sample", type=int, help="draw this many communities (stratified by street, weighted by "
+                                              "people still to visit and visit-quality leads); default: all")
+    p.add_argument("--seed", type=int, help=f"the draw's random seed (default {checklist.DEFAULT_SEED}): "
+                                            "the same seed draws the same list")
     p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
 
     p = command("audit", _audit, "the audit log: sign-ins, views and exports of person lists, unmasking")
@@ -539,6 +549,31 @@ def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int
                   soft_wrap=True)
         return 1
     out.print(f"已生成 {escape(summary.title)}: {escape(str(args.out))} ({len(summary.rows) - 1} 行 + 合计)")
+    return 0
+
+
+def _report_checklist(args, settings: Settings, out: Console, err: Console) -> int:
+    if args.out.suffix.lower() != ".xlsx":
+        err.print(f"[bold red]无法生成督查清单[/]: 输出文件应为 .xlsx: {escape(str(args.out))}", soft_wrap=True)
+        return 1
+    _refreshed(settings, err)
+    con = open_for_reading(settings.db_path)
+    try:
+        made = checklist.check_list(con, args.month, args.place, sample=args.sample, seed=args.seed,
+                                    visited_per_community=settings.config.visit_quality.checklist_visited_per_community)
+    except checklist.CheckListError as error:
+        err.print(f"[bold red]无法生成督查清单[/]: {escape(str(error))}", soft_wrap=True)
+        return 1
+    finally:
+        con.close()
+    try:
+        args.out.write_bytes(checklist.to_workbook(made))
+    except OSError as error:
+        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: {escape(error.strerror or str(error))}",
+                  soft_wrap=True)
+        return 1
+    out.print(f"已生成 {escape(made.title)}: {escape(str(args.out))} ({len(made.communities)} 个社区, "
+              f"{len(made.people)} 位老人待核实; {escape(made.how_drawn)})")
     return 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import os
 import shutil
@@ -247,6 +248,12 @@ def write_config(con: duckdb.DuckDBPyConnection, config: Config) -> None:
          "open": config.high_on_open_problem, "categories": list(config.special_categories),
          "derive": config.derive_categories_from_attributes, "removal": config.removal_alert_share},
     )
+    # the visit-quality thresholds (sql/marts/visit_signals.sql), one row
+    con.register("visit_quality", pd.DataFrame([dataclasses.asdict(config.visit_quality)]))
+    try:
+        con.execute("create or replace table cfg_visit_quality as select * from visit_quality")
+    finally:
+        con.unregister("visit_quality")
     con.execute("create or replace table cfg_intervals (risk_level varchar, days integer)")
     con.executemany("insert into cfg_intervals values (?, ?)", list(config.visit_interval_days))
     con.execute("create or replace table cfg_risk_rules (level varchar, categories varchar[])")

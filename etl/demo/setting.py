@@ -95,6 +95,7 @@ class Style:
     eol: str = "\n"
     merged_places: bool = False  # street and community cells merged down the roster (xlsx)
     visits_have_id: bool = True
+    visits_have_gps: bool = False  # home visits carry 纬度/经度 (a street whose visiting app records them)
     risk: str = "absent"  # given | blank | absent
     disability_column: bool = True
     aged_in_categories: bool = False  # writes 高龄 for 80+ elders (the app derives it anyway)
@@ -112,7 +113,7 @@ def heping_styles() -> list[Style]:
               eol="\r\n", risk="given"),
         Style(1, "iso_time", "excel", encoding="utf-8-sig", roster_format="xlsx",
               contacts_format="xlsx", xlsx_visit_months=2, place_form=1, title_rows=True,
-              merged_places=True, lower_x=True, report_day=3),
+              merged_places=True, lower_x=True, report_day=3, visits_have_gps=True),
         Style(2, "cn", "cn", encoding="gb18030", place_form=2, title_rows=True, total_row=True,
               eol="\r\n", risk="blank", ordinary_category="无", legacy_ids=0.004,
               report_day=5, keep_exits=False),

@@ -10,6 +10,7 @@ import pandas as pd
 from etl.demo.arrays import age_on, as_text, epoch_day, pick
 from etl.demo.people import landlines, make_names, mobiles
 from etl.demo.setting import Calendar, Diligence
+from etl.demo.signals import COPIED_NOTE, plant_signals
 from etl.demo.vocabulary import (
     CONSENT_NO,
     DISABLED,
@@ -92,7 +93,7 @@ def _call_minutes(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFrame,
-                diligence: Diligence, calendar: Calendar) -> pd.DataFrame:
+                diligence: Diligence, calendar: Calendar, community_street: np.ndarray) -> pd.DataFrame:
     """One row per visit or contact attempt, with canonical codes, by community and time."""
     first, last = _active_days(elders, calendar)
     community = elders["community"].to_numpy()
@@ -217,7 +218,12 @@ def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFr
     twice = visits.duplicated(["elder", "day", "method", "outcome", "visitor"]).to_numpy()
     kept = ~(twice & (where != community[elder]))
     visits, where = visits[kept], where[kept]
-    order = np.lexsort((visits["minute"], visits["day"], where))
+    visits = visits.assign(community=where)
+    # what an inspector should find (a generator of their own: the rest of the demo stays as it was)
+    first_day, last_day = _active_days(elders, calendar)
+    visits = plant_signals(np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0]), visits, elders, staff,
+                           calendar, first_day, last_day, note_table()[1], community_street)
+    order = np.lexsort((visits["minute"].to_numpy(), visits["day"].to_numpy(), visits["community"].to_numpy()))
     return visits.iloc[order].reset_index(drop=True)
 
 
@@ -251,6 +257,8 @@ def note_table() -> tuple[list[str], dict]:
     for o, issues in ISSUES.items():
         start[o] = len(notes)
         notes.extend(found for found, _, _ in issues)
+    start["copied"] = len(notes)
+    notes.append(COPIED_NOTE)
     return notes, start
 
 

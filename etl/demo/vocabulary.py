@@ -59,6 +59,8 @@ VISIT_HEADERS = {
     "findings": ("探访情况", "探访内容", "主要情况"),
     "problem": ("发现问题", "存在问题"),
     "action": ("处置情况", "处理措施"),
+    "latitude": ("纬度",),
+    "longitude": ("经度",),
 }
 CONTACT_HEADERS = {
     "name": ("老人姓名", "失能老人姓名", "姓名"),
