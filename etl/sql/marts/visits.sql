@@ -14,6 +14,8 @@ with final as (
         v.findings,
         v.problem,
         v.action,
+        v.resolution,
+        v.is_referred,
         v.latitude,
         v.longitude,
         v.load_id,
