@@ -22,6 +22,7 @@ from etl.demo.vocabulary import (
     CONSENT_LABELS,
     CONTACT_HEADERS,
     DISABLED,
+    HANDLING,
     ISSUES,
     LIVING_BLANK,
     LIVING_LABELS,
@@ -30,6 +31,7 @@ from etl.demo.vocabulary import (
     METHOD_LABELS,
     OUTCOME_LABELS,
     PLACE_HEADERS,
+    REFERRALS,
     RELATION_NAMES,
     RISK_BLANK,
     RISK_LABELS,
@@ -275,6 +277,12 @@ def visits_sheet(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.Data
                                                                      issue))),
         ("action", Column(object_array([*actions, None]), np.where(issue < 0, len(actions), issue))),
     ]
+    if style.handling_columns:
+        more += [
+            ("resolution", Column(object_array([None, *(by_variant(words, v) for words in HANDLING[1:])]),
+                                  visits["handling"].to_numpy())),
+            ("referral", Column(object_array([None, *REFERRALS]), visits["referral"].to_numpy() + 1)),
+        ]
     for role, column in more:
         roles.append(role)
         headers.append(by_variant(VISIT_HEADERS[role], v))
