@@ -83,7 +83,10 @@ class Bulletin:
 
 def make_bulletin(con: duckdb.DuckDBPyConnection, month: str | None, place: str | None = None) -> Bulletin:
     """The 通报 of `place` (default: the warehouse's only district) for `month`, from the stored marts."""
-    code, name, level = reports._place(con, place)
+    try:
+        code, name, level = reports._place(con, place)
+    except reports.ReportError as error:
+        raise BulletinError(str(error)) from error
     try:
         month_start = metrics.month_marts(con, month, None, None)
     except metrics.MetricsError as error:
@@ -292,7 +295,7 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
     for sentence in summary_sentences(bulletin):
         paragraph = document.add_paragraph(sentence)
         paragraph.paragraph_format.first_line_indent = Pt(24)
-    table = _table(document, ["指标", "本月", "人数", "上月", "目标", "差距"])
+    table = _table(document, ["指标", "本月", "人数", "上月", "目标", "差距"], [4.4, 2, 3.6, 2, 1.6, 3])
     for rate, label, numerator, denominator in HEADLINE:
         gap = "" if pd.isna(now[rate]) else f"{(1 - now[rate]) * 100:.1f} 个百分点"
         _row(table, [label, percent(now[rate]), f"{int(now[numerator]):,}/{int(now[denominator]):,}",
@@ -301,7 +304,8 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
 
     document.add_heading(f"二、各{bulletin.level_name}排名", level=2)
     table = _table(document, ["名次", bulletin.level_name, "月探访率(上门)", "已上门/应上门", "日联系率",
-                              "帮扶率", "发现问题", "办结", "未访人数"])
+                              "帮扶率", "发现问题", "办结", "未访人数"],
+                   [1.1, 2.6, 2.1, 2.5, 1.6, 1.6, 1.6, 1.3, 1.6])
     for rank, record in enumerate(bulletin.ranked.to_dict("records"), start=1):
         cells = _row(table, [str(rank), _name(bulletin, pd.Series(record)), percent(record["visit_rate_home"]),
                              f"{int(record['visited_home']):,}/{int(record['eligible_home']):,}",
@@ -322,7 +326,8 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
     if bulletin.lagging.empty:
         document.add_paragraph("本月各社区月探访率(上门)均达到 100%。")
     else:
-        table = _table(document, ["社区", "所属街道", "月探访率(上门)", "已上门/应上门", "还需上门"])
+        table = _table(document, ["社区", "所属街道", "月探访率(上门)", "已上门/应上门", "还需上门"],
+                       [3.6, 3.2, 3, 3.2, 2.6])
         for record in bulletin.lagging.to_dict("records"):
             cells = _row(table, [record["short_name"], record["street_name"] or "", percent(record["visit_rate_home"]),
                                  f"{int(record['visited_home']):,}/{int(record['eligible_home']):,}",
@@ -355,12 +360,17 @@ def _fonts(document) -> None:
     document.styles["Normal"].font.size = Pt(11)
 
 
-def _table(document, headers: list[str]):
+def _table(document, headers: list[str], widths: list[float]):
+    """A bordered table with a shaded header row; `widths` in cm, for every row added (_row)."""
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid, which LibreOffice reads
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+    for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
         cell.text = ""
+        cell.width = Cm(width)
         run = cell.paragraphs[0].add_run(text)
         run.bold, run.font.size = True, Pt(10)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
@@ -374,8 +384,10 @@ def _table(document, headers: list[str]):
 
 
 def _row(table, values: list[str], bold: bool = False):
+    widths = [cell.width for cell in table.rows[0].cells]  # as the header row has them
     cells = table.add_row().cells
-    for position, (cell, text) in enumerate(zip(cells, values, strict=True)):
+    for position, (cell, text, width) in enumerate(zip(cells, values, widths, strict=True)):
+        cell.width = width
         run = cell.paragraphs[0].add_run(text)
         run.font.size, run.bold = Pt(10), bold
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if position <= 1 else WD_ALIGN_PARAGRAPH.RIGHT
