@@ -112,6 +112,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_png": ("PNG", "PNG"),
     "download_svg": ("SVG", "SVG"),
     "download_excel": ("导出 Excel", "Excel"),
+    "download_bulletin": ("导出通报 (Word)", "Bulletin (Word)"),
+    "bulletin_failed": ("通报未能生成: {reason}", "The bulletin could not be made: {reason}"),
     "download_csv": ("导出 CSV", "CSV"),
     "no_rows": ("没有符合条件的记录", "No rows"),
     "display_limit": ("仅显示最紧急的前 {shown:,} 人, 共 {count:,} 人; 导出 Excel 或 CSV 可得全部名单",

@@ -91,8 +91,13 @@ def make_bulletin(con: duckdb.DuckDBPyConnection, month: str | None, place: str 
         month_start = metrics.month_marts(con, month, None, None)
     except metrics.MetricsError as error:
         raise BulletinError(str(error)) from error
+    return compose(con, month_start, code, name, level)
+
+
+def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, name: str, level: str) -> Bulletin:
+    """The 通报 of the place `code` (a district or street) from the month marts as they stand on `con`."""
     if code == "all":
-        raise BulletinError("库中有多个区: 请用 --place 给出一个区或街道的代码")
+        raise BulletinError("库中有多个区: 请给出一个区或街道")
     try:
         summary = reports.summarize(con, month_start, code, name, level)
     except reports.ReportError as error:

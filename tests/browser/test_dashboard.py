@@ -5,6 +5,7 @@ import io
 import re
 from urllib.parse import parse_qs, urlparse
 
+import docx
 import pytest
 
 from tests.browser.conftest import wait_until  # noqa: E402
@@ -181,4 +182,19 @@ def test_a_joined_count_opens_as_many_people(page, server_url):
     assert shown == counts[smallest]
     assert all("**********" in cell for cell in page.locator(
         "#changes-people .ag-cell[col-id='id_number']").all_inner_texts())
+    assert page.console_log == []
+
+
+def test_the_reports_page_downloads_the_summary_and_the_bulletin(page, server_url):
+    open_page(page, f"{server_url}/reports?month={MONTH}", "#reports-table")
+    with page.expect_download() as download:
+        page.click("text=导出 Excel")
+    assert download.value.suggested_filename == "和平区_2026-10_汇总表.xlsx"
+    assert download.value.path().read_bytes()[:2] == b"PK"
+    with page.expect_download(timeout=60_000) as download:
+        page.click("text=导出通报 (Word)")
+    assert download.value.suggested_filename == "和平区_2026-10_通报.docx"
+    document = docx.Document(download.value.path())
+    assert any(p.text.startswith("本月全区特殊困难老年人月探访率(上门)为") for p in document.paragraphs)
+    assert len(document.inline_shapes) == 2  # the map and the trend
     assert page.console_log == []
