@@ -153,9 +153,10 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     if below:
         sentences.append(f"{below} 个{bulletin.level_name}月探访率(上门)低于 {LIGHTS[1][0]:.0%}，列为红色。")
     problem = (f"本月探访发现问题 {int(now['problem_found_count']):,} 件，办结 {int(now['problem_closed_count']):,} 件"
-               f"，转介 {int(now['problem_referred_count']):,} 件；月末仍未解决 {int(now['open_problem_count']):,} 件")
+               f"，转介 {int(now['problem_referred_count']):,} 件；"
+               f"月末仍有 {int(now['open_problem_count']):,} 人的问题未解决")
     if now["open_problem_count"]:
-        problem += f"，其中超过 30 天的 {int(now['open_problem_long_count']):,} 件"
+        problem += f"，其中超过 30 天的 {int(now['open_problem_long_count']):,} 人"
     if not pd.isna(now["median_days_to_close"]):
         problem += f"；办结用时中位数 {now['median_days_to_close']:g} 天"
     sentences.append(problem + "。")
@@ -191,10 +192,15 @@ def chart_images(bulletin: Bulletin) -> dict[str, bytes]:
     check_chromium()
     figures = {"map": map_figure(bulletin), "trend": trend_figure(bulletin)}
     try:
-        return {name: kaleido.calc_fig_sync(figure, opts={"format": "png", "scale": 2,
-                                                          "width": figure["layout"]["width"],
-                                                          "height": figure["layout"]["height"]})
-                for name, figure in figures.items()}
+        # one browser for both charts: starting Chromium costs seconds, a chart in a running one a fraction
+        kaleido.start_sync_server(silence_warnings=True)
+        try:
+            return {name: kaleido.calc_fig_sync(figure, opts={"format": "png", "scale": 2,
+                                                              "width": figure["layout"]["width"],
+                                                              "height": figure["layout"]["height"]})
+                    for name, figure in figures.items()}
+        finally:
+            kaleido.stop_sync_server(silence_warnings=True)
     except Exception as error:  # kaleido reports a missing or broken browser in many ways
         raise BulletinError(f"图表绘制失败 ({type(error).__name__}): 请确认已安装 Debian 软件包 "
                             f"{CHROMIUM_PACKAGE} 和 {CJK_FONT_PACKAGE}") from error
