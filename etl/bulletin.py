@@ -137,10 +137,11 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     first = f"本月{where}特殊困难老年人月探访率(上门)为 {percent(now['visit_rate_home'])}"
     if before is not None and not pd.isna(before["visit_rate_home"]):
         first += f"，{points(now['visit_rate_home'] - before['visit_rate_home'])}"
-    if len(ranked) > 1:
-        lowest, highest = ranked.iloc[0], ranked.iloc[-1]
-        first += (f"；{_name(bulletin, lowest)}最低，为 {percent(lowest['visit_rate_home'])}，"
-                  f"{_name(bulletin, highest)}最高，为 {percent(highest['visit_rate_home'])}")
+    if len(ranked) > 1 and ranked["visit_rate_home"].iloc[0] != ranked["visit_rate_home"].iloc[-1]:
+        first += (f"；{_extreme(bulletin, ranked, ranked['visit_rate_home'].iloc[0])}最低，为 "
+                  f"{percent(ranked['visit_rate_home'].iloc[0])}，"
+                  f"{_extreme(bulletin, ranked, ranked['visit_rate_home'].iloc[-1])}最高，为 "
+                  f"{percent(ranked['visit_rate_home'].iloc[-1])}")
     sentences.append(first + "。")
     gap = int(now["eligible_home"] - now["visited_home"])
     sentences.append(
@@ -161,6 +162,14 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
         problem += f"；办结用时中位数 {now['median_days_to_close']:g} 天"
     sentences.append(problem + "。")
     return sentences
+
+
+def _extreme(bulletin: Bulletin, ranked: pd.DataFrame, rate: float) -> str:
+    """The place at a rate, or the first of those sharing it and how many share it (长春道等 3 个社区)."""
+    at = ranked[ranked["visit_rate_home"] == rate]
+    if len(at) == 1:
+        return _name(bulletin, at.iloc[0])
+    return f"{_name(bulletin, at.iloc[0])}等 {len(at)} 个{bulletin.level_name}"
 
 
 def _name(bulletin: Bulletin, row: pd.Series) -> str:

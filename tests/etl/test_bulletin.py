@@ -115,3 +115,17 @@ def test_without_chromium_the_command_names_the_package(demo_settings, tmp_path,
                  "--out", str(tmp_path / "x.docx")]) == 1
     error = capsys.readouterr().err.strip()
     assert "apt-get install chromium" in error and "\n" not in error
+
+
+def test_a_street_s_bulletin_ranks_its_communities(demo_settings, tmp_path, capsys):
+    out = tmp_path / "街道通报.docx"
+    street = "120101003000"  # 五大道街道
+    assert main(["report", "bulletin", "--month", MONTH, "--place", street, "--db", str(demo_settings.db_path),
+                 "--out", str(out)]) == 0
+    document = docx.Document(out)
+    communities = [c for c in metrics(demo_settings.db_path, capsys, "community").values()
+                   if c["parent_code"] == street]
+    [figures] = [s for s in metrics(demo_settings.db_path, capsys, "street").values() if s["code"] == street]
+    assert f"本月全街道特殊困难老年人月探访率(上门)为 {pct(figures['visit_rate_home'])}" in document.paragraphs[3].text
+    ranking = document.tables[1]
+    assert ranking.rows[0].cells[1].text == "社区" and len(ranking.rows) == len(communities) + 2  # header, 合计
