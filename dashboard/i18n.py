@@ -112,6 +112,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_png": ("PNG", "PNG"),
     "download_svg": ("SVG", "SVG"),
     "download_excel": ("导出 Excel", "Excel"),
+    "chart_caption": ("{place} · {month} · 数据截至 {as_of}", "{place} · {month} · data as of {as_of}"),
     "download_bulletin": ("导出通报 (Word)", "Bulletin (Word)"),
     "bulletin_failed": ("通报未能生成: {reason}", "The bulletin could not be made: {reason}"),
     "download_csv": ("导出 CSV", "CSV"),

@@ -8,6 +8,7 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import context, figures, queries, tables
 from dashboard.components import (
+    chart_caption,
     level_name,
     make_breadcrumbs,
     make_chart,
@@ -49,11 +50,11 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
         child_level = level_name(queries.children(wh, target, scope)[0].level, lang) if len(risk) else ""
         charts.append(dbc.Col(make_chart(BARS, figures.risk_bars(risk, t("risk_by_place", lang, level=child_level),
                                                                   lang), f"{target.short_name}_{month}_风险", lang,
-                                         note=t("drill_hint", lang)), lg=7))
+                                         note=t("drill_hint", lang), caption=chart_caption(state)), lg=7))
     note = t("categories_note", lang, total=int(current["special_count"]), multi=int(current["multi_category_count"]))
     charts.append(dbc.Col(make_chart("risk-categories", figures.category_bars(
         context.categories(state), t("categories_title", lang), lang),
-        f"{target.short_name}_{month}_类别", lang, note=note), lg=5))
+        f"{target.short_name}_{month}_类别", lang, note=note, caption=chart_caption(state)), lg=5))
     return html.Div([
         html.Div([
             make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),

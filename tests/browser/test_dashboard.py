@@ -198,3 +198,16 @@ def test_the_reports_page_downloads_the_summary_and_the_bulletin(page, server_ur
     assert any(p.text.startswith("本月全区特殊困难老年人月探访率(上门)为") for p in document.paragraphs)
     assert len(document.inline_shapes) == 2  # the map and the trend
     assert page.console_log == []
+
+
+@pytest.mark.parametrize(("path", "chart"), [(f"/?month={MONTH}", "#overview-trend"),
+                                             (f"/?month={MONTH}", "#overview-map"),
+                                             (f"/risk?month={MONTH}", "#risk-categories")])
+def test_a_downloaded_chart_says_its_place_month_and_data_date(page, server_url, path, chart):
+    open_page(page, server_url + path, f"{chart} .js-plotly-plot")
+    card = page.locator(".chart-card", has=page.locator(chart))
+    with page.expect_download() as download:
+        card.get_by_role("button", name="SVG").click()
+    svg = download.value.path().read_text(encoding="utf-8")
+    assert "和平区 · 2026-10 · 数据截至 2026-10-31" in svg
+    assert page.console_log == []
