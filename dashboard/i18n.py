@@ -206,6 +206,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "download_png": ("PNG", "PNG"),
     "download_svg": ("SVG", "SVG"),
     "download_excel": ("导出 Excel", "Excel"),
+    "chart_caption": ("{place} · {month} · 数据截至 {as_of}", "{place} · {month} · data as of {as_of}"),
+    "download_bulletin": ("导出通报 (Word)", "Bulletin (Word)"),
+    "bulletin_failed": ("通报未能生成: {reason}", "The bulletin could not be made: {reason}"),
     "download_csv": ("导出 CSV", "CSV"),
     "no_rows": ("没有符合条件的记录", "No rows"),
     "display_limit": ("仅显示最紧急的前 {shown:,} 人, 共 {count:,} 人; 导出 Excel 或 CSV 可得全部名单",
@@ -288,6 +291,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     # risk page
     "risk_title": ("风险等级与类别", "Risk levels and categories"),
     "risk_by_place": ("各{level}风险等级 (人)", "Risk levels by {level} (people)"),
+    "problems_title": ("问题办理", "Problems followed to closure"),
+    "problems_summary": ("本月发现问题 {found:,} 件, 办结 {closed:,} 件, 转介 {referred:,} 件; 仍未解决 {open:,} 人, "
+                         "其中超过 30 天 {long:,} 人; 办结用时中位数 {median}",
+                         "This month {found:,} problems found, {closed:,} closed, {referred:,} referred; {open:,} "
+                         "people with a problem still open, {long:,} for more than 30 days; median days to close: "
+                         "{median}"),
+    "problems_days": ("{days:g} 天", "{days:g} days"),
+    "problems_rule": ("问题在此后的探访记录处置结果为已解决时办结; "
+                      "记录中没有处置结果的, 在此后一次上门探访未发现问题时办结。",
+                      "A problem closes when a later visit records it as handled (处置结果), or, where the record has "
+                      "no such column, at the next home visit that finds nothing."),
+    "col_found": ("发现问题(件)", "Found"),
+    "col_closed": ("办结(件)", "Closed"),
+    "col_referred": ("转介(件)", "Referred"),
+    "col_open": ("仍未解决(人)", "Still open (people)"),
+    "col_open_long": ("超过30天(人)", "Open > 30 days"),
+    "col_median_days": ("办结用时中位数(天)", "Median days to close"),
     "open_problems_title": ("探访发现问题尚未解决 ({count:,} 人)", "Problems found at visits, still open ({count:,})"),
     "incidents": ("本月探访发现问题 {problems:,} 次, 紧急情况 {emergencies:,} 次",
                   "This month: {problems:,} visits found problems, {emergencies:,} emergencies"),

@@ -270,6 +270,12 @@ def place_months(wh: Reader, target: Place, scope: str = ALL, until: str | None 
     return frame.iloc[::-1].reset_index(drop=True)
 
 
+def problem_months(wh: Reader, target: Place, month: str, scope: str = ALL) -> pd.DataFrame:
+    """Problems followed to closure in `month`: the place first (is_target), then the places below it."""
+    code = None if target.level == ROOT_LEVEL else target.code
+    return wh.frame(sql("problem_months"), {"code": code, "month": month, "scope": scope})
+
+
 def previous_month(wh: Reader, target: Place, scope: str, month: str, as_of: dt.date) -> pd.DataFrame:
     """The month before `month` to compare it with (one row; none before the records begin).
 

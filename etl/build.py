@@ -19,6 +19,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("elders", "table"),
     ("elder_name_keys", "table"),
     ("visits", "view"),
+    ("problems", "table"),
     ("designated_contacts", "table"),
     ("month_frame", "table"),
     ("elder_months", "table"),

@@ -21,7 +21,7 @@ from rich.table import Table
 
 from dashboard.accounts import ALL as ALL_PLACES
 from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, new_password
-from etl import checklist, corrections, metrics, reports
+from etl import bulletin, checklist, corrections, metrics, reports
 from etl.ingest import FileResult, ingest
 from etl.settings import ConfigError, Settings, load_settings
 from etl.warehouse import (
@@ -153,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
-    report = sub.add_parser("report", help="reports: the monthly 汇总表, the inspector's check list")
+    report = sub.add_parser("report", help="reports: the monthly 汇总表, the 通报, the inspector's check list")
     report_sub = report.add_subparsers(dest="report_command", required=True)
     p = command("monthly", _report_monthly, "the monthly 汇总表: one row per street (or per community of a street), "
                 "as Excel in the official layout", report_sub)
@@ -162,6 +162,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--place", help="a district code (a row per street) or a street code (a row per community)")
     p.add_argument("--reporter", default="", help="填报人")
     p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    p = command("bulletin", _report_bulletin, "the monthly 通报: headline rates, a written summary, the ranking "
+                "with traffic lights, lagging communities, map and trend, as Word", report_sub)
+    p.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
+    p.add_argument("--place", help="a district code (streets ranked) or a street code (communities ranked)")
+    p.add_argument("--out", type=Path, required=True, help="the .docx file to write")
 
     p = command("checklist", _report_checklist, "an inspector's check list: per community, the elders to verify "
                 "at home, as Excel to print", report_sub)
@@ -549,6 +554,33 @@ def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int
                   soft_wrap=True)
         return 1
     out.print(f"已生成 {escape(summary.title)}: {escape(str(args.out))} ({len(summary.rows) - 1} 行 + 合计)")
+    return 0
+
+
+def _report_bulletin(args, settings: Settings, out: Console, err: Console) -> int:
+    if args.out.suffix.lower() != ".docx":
+        err.print(f"[bold red]无法生成通报[/]: 输出文件应为 .docx: {escape(str(args.out))}", soft_wrap=True)
+        return 1
+    if not args.out.parent.is_dir() or not os.access(args.out.parent, os.W_OK):
+        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: 文件夹不存在或不可写", soft_wrap=True)
+        return 1
+    _refreshed(settings, err)
+    con = open_for_reading(settings.db_path)
+    try:
+        made = bulletin.make_bulletin(con, args.month, args.place)
+        images = bulletin.chart_images(made)
+    except bulletin.BulletinError as error:
+        err.print(f"[bold red]无法生成通报[/]: {escape(str(error))}", soft_wrap=True)
+        return 1
+    finally:
+        con.close()
+    try:
+        args.out.write_bytes(bulletin.to_docx(made, images))
+    except OSError as error:
+        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: {escape(error.strerror or str(error))}",
+                  soft_wrap=True)
+        return 1
+    out.print(f"已生成 {escape(made.title)}: {escape(str(args.out))}")
     return 0
 
 

@@ -29,7 +29,9 @@ from etl.sqlfiles import prepare, scalar, sql
 #    community_code (categories of rows loaded before still include what living/disability derived).
 # 4: the corrections round-trip: rejects.column_name, origin_load_id, origin_row, resolved_by;
 #    the corrections table (created with the schema).
-FORMAT_VERSION = 4
+# 5: visit_rows.resolution (处置结果) and is_referred, for problems followed to closure (visits loaded
+#    before count as written without them: closed by a later home visit that finds nothing, not referred).
+FORMAT_VERSION = 5
 
 
 class WarehouseError(Exception):
@@ -123,6 +125,9 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
         for column in ("origin_load_id", "origin_row", "resolved_by"):
             con.execute(f"alter table rejects add column if not exists {column} integer")
         con.execute("update rejects set origin_load_id = load_id, origin_row = row_number where origin_load_id is null")
+    if version < 5:  # problems followed to closure: the 处置结果 and whether the visit referred
+        con.execute("alter table visit_rows add column if not exists resolution varchar")
+        con.execute("alter table visit_rows add column if not exists is_referred boolean")
     con.execute("insert or replace into settings values ('format_version', $version)",
                 {"version": str(FORMAT_VERSION)})
     return has_data

@@ -23,6 +23,7 @@ from etl.demo.vocabulary import (
     CONSENT_LABELS,
     CONTACT_HEADERS,
     DISABLED,
+    HANDLING,
     ISSUES,
     LIVING_BLANK,
     LIVING_LABELS,
@@ -31,6 +32,7 @@ from etl.demo.vocabulary import (
     METHOD_LABELS,
     OUTCOME_LABELS,
     PLACE_HEADERS,
+    REFERRALS,
     RELATION_NAMES,
     RISK_BLANK,
     RISK_LABELS,
@@ -281,6 +283,12 @@ def visits_sheet(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.Data
         more += [(role, Column(object_array([*(f"{x:.6f}" for x in values), None]),
                                np.where(np.isnan(values), len(values), np.arange(len(values)))))
                  for role, values in (("latitude", latitude), ("longitude", longitude))]
+    if style.handling_columns:
+        more += [
+            ("resolution", Column(object_array([None, *(by_variant(words, v) for words in HANDLING[1:])]),
+                                  visits["handling"].to_numpy())),
+            ("referral", Column(object_array([None, *REFERRALS]), visits["referral"].to_numpy() + 1)),
+        ]
     for role, column in more:
         roles.append(role)
         headers.append(by_variant(VISIT_HEADERS[role], v))

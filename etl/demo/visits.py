@@ -27,6 +27,7 @@ from etl.demo.vocabulary import (
     ONLINE,
     PHONE,
     PROBLEM,
+    REFERRALS,
     REFUSED,
     RELATION_NAMES,
     STATUS_DEAD,
@@ -224,7 +225,42 @@ def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFr
     visits = plant_signals(np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0]), visits, elders, staff,
                            calendar, first_day, last_day, note_table()[1], community_street)
     order = np.lexsort((visits["minute"].to_numpy(), visits["day"].to_numpy(), visits["community"].to_numpy()))
-    return visits.iloc[order].reset_index(drop=True)
+    visits = visits.iloc[order].reset_index(drop=True)
+    _follow_up(rng, visits)
+    return visits
+
+
+def _follow_up(rng: np.random.Generator, visits: pd.DataFrame) -> None:
+    """What 处置结果 says at each visit (0 nothing, 1 handled, 2 not yet) and the referral (-1 nothing
+    written, 0 无, 1.. a referral): a problem is now and then handled on the spot, else followed up at
+    the elder's next successful visits until one says it was handled."""
+    order = np.lexsort((visits["minute"].to_numpy(), visits["day"].to_numpy(), visits["elder"].to_numpy()))
+    elder = visits["elder"].to_numpy()[order]
+    outcome = visits["outcome"].to_numpy()[order]
+    method = visits["method"].to_numpy()[order]
+    n = len(order)
+    found = np.isin(outcome, [PROBLEM, EMERGENCY])
+    handling = np.zeros(n, dtype=np.int64)
+    handling[found] = np.where(rng.random(int(found.sum())) < 0.4, 1, 2)
+    successful = np.flatnonzero(np.isin(outcome, [NORMAL, PROBLEM, EMERGENCY]))
+    following = np.searchsorted(successful, np.arange(n), side="right")
+    has_next = following < len(successful)
+    next_visit = np.where(has_next, successful[np.minimum(following, len(successful) - 1)], -1)
+    has_next &= elder[np.maximum(next_visit, 0)] == elder
+    still_open = np.flatnonzero(handling == 2)
+    while len(still_open):
+        later = next_visit[still_open[has_next[still_open]]]
+        later = later[handling[later] == 0]  # a visit that finds the problem again says so itself
+        handled = rng.random(len(later)) < np.where(method[later] == HOME, 0.6, 0.25)
+        handling[later] = np.where(handled, 1, 2)
+        still_open = later[~handled]
+    referral = np.full(n, -1, dtype=np.int64)
+    referral[found] = np.where(rng.random(int(found.sum())) < 0.3,
+                               rng.integers(1, len(REFERRALS), size=int(found.sum())), 0)
+    back = np.empty(n, dtype=np.int64)
+    back[order] = np.arange(n)
+    visits["handling"] = handling[back]
+    visits["referral"] = referral[back]
 
 
 def _describe(rng: np.random.Generator, visits: pd.DataFrame) -> None:

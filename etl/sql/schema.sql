@@ -97,6 +97,8 @@ create table if not exists visit_rows (
     action         varchar,
     referral       varchar,
     emergency      varchar,
+    resolution     varchar,           -- 处置结果: 已解决 | 未解决 | null (nothing written, or no such column)
+    is_referred    boolean,           -- the referral cell names a referral (转介 …), not 无
     latitude       double,
     longitude      double,
     dedup_key      uhugeint not null  -- cv_visit_key: elder, date-time, method, visitor, outcome

@@ -14,6 +14,8 @@ with final as (
         v.findings,
         v.problem,
         v.action,
+        v.resolution,
+        v.is_referred,
         v.latitude,
         v.longitude,
         v.community_code as visit_community_code,  -- as the visit's file names it (null without one)

@@ -36,6 +36,8 @@ word_values as (
         from (
             select distinct 'method' as field, method as raw from src
             union select distinct 'outcome', outcome from src
+            union select distinct 'resolution', resolution from src
+            union select distinct 'referral', referral from src
         ) w
         left join stg_words m on m.field = w.field and m.raw = w.raw
     )
@@ -66,6 +68,11 @@ source as (
         nullif(r.action, '') as action,
         nullif(r.referral, '') as referral,
         nullif(r.emergency, '') as emergency,
+        resolution.text as resolution_text,
+        resolution.value as resolution_value,
+        -- 处置结果 as written: handled, not (yet) handled (unrecognised words too), or nothing written
+        case when resolution.text is not null then coalesce(resolution.value, '未解决') end as resolution,
+        coalesce(referral.value = '转介', false) as is_referred,
         cv_clean(r.latitude) as latitude_text,
         cv_clean(r.longitude) as longitude_text,
         p.community_code,
@@ -84,6 +91,8 @@ source as (
     join date_values d on d.visit_date_raw is not distinct from r.visit_date
     join word_values method on method.field = 'method' and method.raw is not distinct from r.method
     join word_values outcome on outcome.field = 'outcome' and outcome.raw is not distinct from r.outcome
+    join word_values resolution on resolution.field = 'resolution' and resolution.raw is not distinct from r.resolution
+    join word_values referral on referral.field = 'referral' and referral.raw is not distinct from r.referral
     join name_values elder on elder.raw is not distinct from r.name
     join name_values visitor on visitor.raw is not distinct from r.visitor
 ),
@@ -115,6 +124,8 @@ final as (
         action,
         referral,
         emergency,
+        resolution,
+        is_referred,
         case when latitude between -90 and 90 and longitude between -180 and 180 then latitude end as latitude,
         case when latitude between -90 and 90 and longitude between -180 and 180 then longitude end as longitude,
         dedup_key,
@@ -135,6 +146,7 @@ final as (
             when method is null then {'reason': '未知的探访方式: ' || cv_mask_free_text(method_text), 'field': 'method'}
         end as reject,  -- the first reason the row cannot be used, and the field whose cell is at fault
         case when id_problem is not null or place_problem is not null or outcome = '未知'
+                  or (resolution_text is not null and resolution_value is null)
                   or latitude_text is not null or longitude_text is not null
         then cv_warnings([
             case when id_problem is not null then cv_warn('unusable_id', 'id_number', null,
@@ -143,6 +155,8 @@ final as (
                 null, cv_mask_free_text(place_problem) || ' (按身份证号关联)') end,
             case when outcome = '未知' then cv_warn_quoting('unknown_value', 'outcome', outcome_text,
                 '未知的探访结果: {value}, 不计为有效探访') end,
+            case when resolution_text is not null and resolution_value is null then cv_warn_quoting('unknown_value',
+                'resolution', resolution_text, '未知的处置结果: {value}, 按未解决计') end,
             case when (latitude_text is not null or longitude_text is not null)
                       and not (latitude between -90 and 90 and longitude between -180 and 180)
                  then cv_warn('bad_coordinates', 'latitude', concat_ws(', ', latitude_text, longitude_text),
