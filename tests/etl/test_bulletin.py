@@ -36,9 +36,9 @@ def test_the_summary_says_what_carevisit_metrics_says(made, demo_settings, capsy
     [now] = metrics(demo_settings.db_path, capsys, "district").values()
     [before] = metrics(demo_settings.db_path, capsys, "district", BEFORE).values()
     change = (now["visit_rate_home"] - before["visit_rate_home"]) * 100
-    direction = "上升" if change > 0 else "下降"
-    assert (f"本月全区特殊困难老年人月探访率(上门)为 {pct(now['visit_rate_home'])}，较上月{direction} "
-            f"{abs(change):.1f} 个百分点") in text
+    moved = ("与上月持平" if round(change, 1) == 0
+             else f"较上月{'上升' if change > 0 else '下降'} {abs(change):.1f} 个百分点")
+    assert f"本月全区特殊困难老年人月探访率(上门)为 {pct(now['visit_rate_home'])}，{moved}" in text
     streets = [s for s in metrics(demo_settings.db_path, capsys, "street").values() if s["visit_rate_home"] is not None]
     lowest = min(streets, key=lambda s: s["visit_rate_home"])
     assert f"{lowest['name']}最低，为 {pct(lowest['visit_rate_home'])}" in text
