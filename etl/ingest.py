@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import mappings
-from etl.readers import RawSheet, ReadError, read_export, release
+from etl.readers import RawSheet, ReadError, display_name, read_export, release
 from etl.settings import Settings
 from etl.sqlfiles import first_row, scalar, sql
 from etl.warehouse import WriteSession, open_for_writing
@@ -86,10 +86,10 @@ def ingest(paths: Sequence[Path], settings: Settings, kind: str | None = None,
 def load_file(session: WriteSession, path: Path, kind: str | None, progress: Progress,
               place_scope: str | None = None) -> FileResult:
     con = session.con
-    name = path.name
+    name = display_name(path)
     try:
         if not path.is_file():
-            raise FileError("文件不存在")
+            raise FileError(_not_a_file(path))
         progress(name, "checking")
         version = _version(path)
         size = version[0]
@@ -124,7 +124,21 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
     except (ReadError, FileError, mappings.MappingError) as error:
         return FileResult(name, "failed", message=str(error))
     except OSError as error:
-        return FileResult(name, "failed", message=f"文件无法读取: {error.strerror}")
+        return FileResult(name, "failed", message=f"文件无法读取: {error.strerror or error}")
+    except (duckdb.Error, pa.ArrowException, UnicodeError, ValueError, MemoryError) as error:
+        # a file nothing above foresaw: refused alone, in one line (the first: DuckDB's next lines
+        # quote the offending row), and the other files of the command still load
+        reason = str(error).splitlines()[0] if str(error) else ""
+        return FileResult(name, "failed", message=f"文件无法读取 ({type(error).__name__}): {reason}".rstrip(": "))
+
+
+def _not_a_file(path: Path) -> str:
+    """Why a path given as a file is not one, in the clerk's words."""
+    if path.is_dir():
+        return "这是一个文件夹, 不是文件: 请选择其中的文件"
+    if path.exists():
+        return "这不是普通文件 (而是管道、设备等), 无法导入"
+    return "文件不存在"
 
 
 def _version(path: Path) -> tuple[int, int]:

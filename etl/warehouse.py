@@ -70,10 +70,15 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
             stale.unlink()
         work_path = temporary_path(db_path)
         if db_path.exists():
+            require_duckdb_file(db_path)
             shutil.copyfile(db_path, work_path)
-        # The copy is thrown away if anything fails: no point checkpointing it, or syncing it to disk
-        # after every file (that took 0.6 s a city-sized file), before it is complete.
-        con = duckdb.connect(str(work_path), config={"checkpoint_threshold": "4GB", "fsync_mode": "NONE"})
+        try:
+            # The copy is thrown away if anything fails: no point checkpointing it, or syncing it to disk
+            # after every file (that took 0.6 s a city-sized file), before it is complete.
+            con = duckdb.connect(str(work_path), config={"checkpoint_threshold": "4GB", "fsync_mode": "NONE"})
+        except BaseException:
+            work_path.unlink(missing_ok=True)
+            raise
         session = WriteSession(con, config)
         try:
             con.execute(sql("schema"))
@@ -153,6 +158,23 @@ def require_warehouse(db_path: Path) -> None:
     if not db_path.exists():
         raise WarehouseError(
             f"数据库 {db_path} 不存在: 请先导入数据 (carevisit ingest) 或生成演示数据 (carevisit demo)")
+    require_duckdb_file(db_path)
+
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+def require_duckdb_file(db_path: Path) -> None:
+    """WarehouseError when the --db file is not a DuckDB database (a folder, a spreadsheet, a typo)."""
+    if db_path.is_dir():
+        raise WarehouseError(f"数据库 {db_path} 是一个文件夹: --db 应指向数据库文件 (例如 data/warehouse.duckdb)")
+    try:
+        with db_path.open("rb") as f:
+            header = f.read(12)
+    except OSError as error:
+        raise WarehouseError(f"数据库 {db_path} 无法读取: {error.strerror or error}") from error
+    if header and header[8:12] != DUCKDB_MAGIC:  # an empty file becomes a new warehouse
+        raise WarehouseError(f"{db_path} 不是 CareVisit 的数据库文件 (不是 DuckDB 格式): 请检查 --db 指向的文件")
 
 
 def open_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
