@@ -61,6 +61,7 @@ class FileResult:
     warning_count: int = 0
     load_id: int | None = None
     message: str | None = None
+    parts: tuple[FileResult, ...] = ()  # a workbook of several kinds: one load per kind
 
 
 Progress = Callable[[str, str], None]  # (file name, stage)
@@ -106,11 +107,14 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             words_dir = session.config.words_dir
             sheets = read_export(path, con, "raw_sheet", functools.partial(mappings.header_score, words_dir=words_dir))
             try:
-                file_kind, column_maps = _recognise(sheets, kind, words_dir)
+                # a workbook may hold a roster sheet and a visit sheet: each kind is a load of its own
+                parts = [(group, *_recognise(group, group_kind, words_dir))
+                         for group_kind, group in _sheets_by_kind(sheets, kind, words_dir)]
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
-                    result = _stage(con, name, digest, size, file_kind, sheets, column_maps, words_dir, place_scope)
+                    result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
+                                               place_scope) for group, file_kind, column_maps in parts])
                     # the file was hashed and read separately: both must have seen the same contents
                     if _version(path) != version:
                         raise FileError("文件在导入过程中被修改了: 请保存并关闭文件后重新导入")
@@ -139,6 +143,30 @@ def _not_a_file(path: Path) -> str:
     if path.exists():
         return "这不是普通文件 (而是管道、设备等), 无法导入"
     return "文件不存在"
+
+
+def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
+                    words_dir: Path | None = None) -> list[tuple[str | None, list[RawSheet]]]:
+    """The sheets grouped by their kind, in the workbook's order; a sheet whose kind its header does
+    not tell goes with the first sheet's (and `kind`, when given, is every sheet's)."""
+    if kind is not None:
+        return [(kind, sheets)]
+    kinds = [mappings.detect_kind(sheet.header, words_dir) for sheet in sheets]
+    groups: dict[str | None, list[RawSheet]] = {}
+    for sheet, sheet_kind in zip(sheets, kinds, strict=True):
+        groups.setdefault(sheet_kind or kinds[0], []).append(sheet)
+    return list(groups.items())
+
+
+def _combined(results: list[FileResult]) -> FileResult:
+    """One file's result from the loads of its kinds (a workbook with a roster and a visit sheet)."""
+    if len(results) == 1:
+        return results[0]
+    first = results[0]
+    return FileResult(first.file_name, "loaded", "+".join(r.kind or "" for r in results),
+                      sum(r.rows_read for r in results), sum(r.rows_loaded for r in results),
+                      sum(r.rows_rejected for r in results), sum(r.warning_count for r in results), first.load_id,
+                      parts=tuple(results))
 
 
 def _version(path: Path) -> tuple[int, int]:

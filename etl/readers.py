@@ -322,6 +322,10 @@ def _row_numbers(first_row: int, count: int, blank_thresholds: list[int]) -> pa.
 def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_score: HeaderScore) -> RawSheet:
     encoding, bom = detect_encoding(path)
     records, line_ends, delimiter, cr_only = _head_records(path, encoding, bom)
+    if encoding == "utf-8" and any("\ufffd" in cell for record in records for cell in record):
+        # the first megabyte was UTF-8 (ASCII, say), the lines after it are not
+        encoding = _encoding_past_the_sample(path, bom)
+        records, line_ends, delimiter, cr_only = _head_records(path, encoding, bom)
     header_index = find_header(records, header_score)
     if header_index is None:
         raise ReadError("前 30 行中没有找到表头 (例如 身份证号、姓名、社区 等列名)")
@@ -385,7 +389,7 @@ def _refuse_folded_rows(cells: pa.Table, delimiter: str, width: int) -> None:
         folded = pc.match_substring_regex(column.cast(pa.string()), pattern)
         if pc.any(folded).as_py():
             at = pc.index(folded, True).as_py()
-            row, cell = cells["row_number"][at].as_py(), column[at].as_py()
+            row, cell = cells["row_number"][at].as_py(), column[at].as_py().rstrip("\r\n")
             lines = cell.count("\n") + cell.count("\r") - cell.count("\r\n")
             raise ReadError(f"第 {row} 行有一个引号 (\") 没有配对, 其后 {lines} 行被读进了同一个单元格: "
                             "请删去或配对这个引号后重新导入")

@@ -17,6 +17,7 @@ from etl import geography
 from etl.build import build_marts, marts_version, run_checks
 from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
 from etl.mappings import NEGATION, value_keywords, value_synonyms
+from etl.readers import remove_stale_temporary_files
 from etl.settings import Config
 from etl.sqlfiles import first_row as first_row  # re-exported: etl/reports.py (on main) imports it from here
 from etl.sqlfiles import prepare, scalar, sql
@@ -68,6 +69,7 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
     with _writer_lock(db_path):
         for stale in db_path.parent.glob(f".{db_path.name}.cv-tmp-*"):
             stale.unlink()
+        remove_stale_temporary_files()  # what a killed load left in the system's temporary folder
         work_path = temporary_path(db_path)
         if db_path.exists():
             require_duckdb_file(db_path)
