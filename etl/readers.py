@@ -10,6 +10,7 @@ import io
 import os
 import re
 import tempfile
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -107,15 +108,17 @@ def _utf8_named(path: Path) -> Iterator[Path]:
 
 
 def display_name(path: Path) -> str:
-    """A file's name as its sender typed it: a name in GBK bytes (from a Windows share or a zip) decoded."""
+    """A file's name as its sender typed it, safe to show on one line: a name in GBK bytes (from a
+    Windows share or a zip) decoded; control characters and bidi overrides (which make 底册\u202eslx.csv
+    show as 底册csv.xls) written as their codes."""
     name = path.name
     if any("\udc80" <= c <= "\udcff" for c in name):
         raw = name.encode("utf-8", "surrogateescape")
         try:
-            return raw.decode("utf-8")
+            name = raw.decode("utf-8")
         except UnicodeDecodeError:
-            return raw.decode("gb18030", "replace")
-    return name
+            name = raw.decode("gb18030", "replace")
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c for c in name)
 
 
 def release(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:

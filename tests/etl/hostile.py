@@ -165,10 +165,9 @@ def _mixed_encodings(folder: Path) -> Path:
 
 
 def _late_gb18030(folder: Path) -> Path:
-    ascii_rows = csv_text([ROSTER_HEADER, *roster_rows(20_000, 1000, name="Zhang")])
-    data = ascii_rows.encode("gb18030") + csv_text(roster_rows(1, 30_000, name="王五")).encode("gb18030")
-    assert len(ascii_rows) > 1 << 20  # past the sample the encoding is guessed from
-    return _bytes("late-gb18030.csv", data)(folder)
+    title = "Heping District " * 70_000  # ASCII past the megabyte the encoding is guessed from
+    return _bytes("late-gb18030.csv", f"{title}\r\n{csv_text([ROSTER_HEADER, *roster_rows(3, 1000)])}"
+                  .encode("gb18030"))(folder)
 
 
 def _formulas(folder: Path) -> Path:
@@ -210,12 +209,15 @@ def _every_field_empty(folder: Path) -> Path:
 
 
 def _blank_line_flood(folder: Path) -> Path:
-    text = csv_text([ROSTER_HEADER]) + "\r\n" * 200_000 + csv_text(roster_rows(3, 900))
+    text = csv_text([ROSTER_HEADER]) + "\r\n" * 50_000 + csv_text(roster_rows(3, 900))
     return _text("blank-flood.csv", text)(folder)
 
 
 def _very_long(folder: Path) -> Path:
-    return write_csv(folder / "very-long.csv", [ROSTER_HEADER, *roster_rows(60_000, 10_000)])
+    """100,000 rows, the same 1,000 people over and over (repeats are rejected): long, cheap to write."""
+    people = roster_rows(1000, 10_000)
+    rows = [[str(n), *people[n % 1000][1:]] for n in range(100_000)]
+    return _text("very-long.csv", csv_text([ROSTER_HEADER, *rows]))(folder)
 
 
 def _very_wide(folder: Path) -> Path:
@@ -319,7 +321,7 @@ HOSTILE_FILES: dict[str, Callable[[Path], Path]] = {
     "name with rich markup": _odd_name("底册[final][bold].csv"),
     "name with a bidi override": _odd_name(f"底册{BIDI_OVERRIDE}vsc.csv"),
     "name with spaces and a leading dash": _odd_name("-底册 最终 版 (2).csv"),
-    "very long name": _odd_name("底册" * 80 + ".csv"),
+    "very long name": _odd_name("底册" * 40 + ".csv"),  # 244 bytes: near the 255 a name may have
     "name in gbk bytes": _gbk_bytes_name,
     "a folder named .csv": lambda folder: (folder / "folder.csv").mkdir() or folder / "folder.csv",
     "a fifo": lambda folder: os.mkfifo(folder / "pipe.csv") or folder / "pipe.csv",
