@@ -6,6 +6,7 @@ import codecs
 import contextlib
 import csv
 import datetime as dt
+import functools
 import io
 import os
 import re
@@ -371,8 +372,18 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
             temporary.unlink(missing_ok=True)
     cells = cells.add_column(0, "row_number", _row_numbers(header_line + 1, cells.num_rows, thresholds))
     _refuse_folded_rows(cells, delimiter, width)
+    cells = _without_empty_rows(cells)
     con.register(table, cells)
     return RawSheet(table, cells, None, header, header_line, report_date, unit, cells.num_columns - 1)
+
+
+def _without_empty_rows(cells: pa.Table) -> pa.Table:
+    """The rows that hold at least one cell: a file of a million blank lines (a clerk's Ctrl+Down)
+    costs nothing past this point. They are not data, so no count changes; rows keep their numbers."""
+    if cells.num_columns < 2:
+        return cells
+    holds_something = functools.reduce(pc.or_, (pc.is_valid(cells[name]) for name in cells.column_names[1:]))
+    return cells if pc.all(holds_something).as_py() is not False else cells.filter(holds_something)
 
 
 def _refuse_folded_rows(cells: pa.Table, delimiter: str, width: int) -> None:

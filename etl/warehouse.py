@@ -28,6 +28,7 @@ from etl.sqlfiles import prepare, scalar, sql
 # 3: roster_rows.disability, roster_rows.status nullable; load_warnings code, field, value, street_code,
 #    community_code (categories of rows loaded before still include what living/disability derived).
 FORMAT_VERSION = 3
+LOAD_MEMORY_LIMIT = "1GB"  # DuckDB's while files are staged (a 2 M-row CSV: 1.5 GB peak, from 2.7 GB)
 
 
 class WarehouseError(Exception):
@@ -67,8 +68,8 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
     """
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(db_path):
-        for stale in db_path.parent.glob(f".{db_path.name}.cv-tmp-*"):
-            stale.unlink()
+        for stale in db_path.parent.glob(f".{db_path.name}.cv-tmp-*"):  # a copy, or DuckDB's spill folder
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
         remove_stale_temporary_files()  # what a killed load left in the system's temporary folder
         work_path = temporary_path(db_path)
         if db_path.exists():
@@ -77,7 +78,10 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
         try:
             # The copy is thrown away if anything fails: no point checkpointing it, or syncing it to disk
             # after every file (that took 0.6 s a city-sized file), before it is complete.
-            con = duckdb.connect(str(work_path), config={"checkpoint_threshold": "4GB", "fsync_mode": "NONE"})
+            # Staging a file holds its rows in temporary tables: past LOAD_MEMORY_LIMIT DuckDB spills
+            # them to disk (beside the copy), so a file's rows never decide how much memory a load takes.
+            con = duckdb.connect(str(work_path), config={"checkpoint_threshold": "4GB", "fsync_mode": "NONE",
+                                                         "memory_limit": LOAD_MEMORY_LIMIT})
         except BaseException:
             work_path.unlink(missing_ok=True)
             raise
@@ -89,6 +93,7 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
             _write_reference_tables(con, config)
             yield session
             if session.changed:
+                con.execute("reset memory_limit")  # the marts: as before, measured at city scale
                 build_marts(con)
                 failures = run_checks(con)
                 if failures:

@@ -296,3 +296,19 @@ def test_temporary_files_a_killed_load_left_are_removed_by_the_next(tmp_path):
         left.unlink(missing_ok=True)
         mine.unlink(missing_ok=True)
 
+
+
+def test_a_spill_folder_a_killed_load_left_beside_the_warehouse_is_removed_by_the_next(warehouse, tmp_path, good):
+    spill = tmp_path / ".warehouse.duckdb.cv-tmp-99999.tmp"
+    spill.mkdir()
+    (spill / "duckdb_temp_block-1.block").write_bytes(b"x" * 1024)
+    [result] = warehouse.ingest(good)
+    assert result.status == "loaded" and not spill.exists()
+
+
+def test_a_million_blank_lines_cost_no_time(warehouse, tmp_path):
+    path = tmp_path / "底册.csv"
+    path.write_text(csv_text([ROSTER_HEADER]) + "\r\n" * 1_000_000 + csv_text(roster_rows(2)), encoding="utf-8")
+    [result] = warehouse.ingest(path)
+    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 2, 2)
+    assert warehouse.rows("select row_number from roster_rows order by 1") == [(1_000_002,), (1_000_003,)]
