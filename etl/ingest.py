@@ -163,10 +163,11 @@ def _combined(results: list[FileResult]) -> FileResult:
     if len(results) == 1:
         return results[0]
     first = results[0]
-    return FileResult(first.file_name, "loaded", "+".join(r.kind or "" for r in results),
-                      sum(r.rows_read for r in results), sum(r.rows_loaded for r in results),
-                      sum(r.rows_rejected for r in results), sum(r.warning_count for r in results), first.load_id,
-                      parts=tuple(results))
+    # the first sheet's kind stands for the file (what shows it knows three kinds); the note says all
+    note = "按工作表分别导入: " + "、".join(f"{mappings.KIND_LABELS[r.kind]} {r.rows_read} 行" for r in results)
+    return FileResult(first.file_name, "loaded", first.kind, sum(r.rows_read for r in results),
+                      sum(r.rows_loaded for r in results), sum(r.rows_rejected for r in results),
+                      sum(r.warning_count for r in results), first.load_id, note, parts=tuple(results))
 
 
 def _version(path: Path) -> tuple[int, int]:

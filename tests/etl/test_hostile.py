@@ -159,7 +159,8 @@ def test_a_line_break_inside_a_quoted_cell_is_still_a_cell(warehouse, tmp_path):
 
 def test_a_roster_sheet_then_a_visit_sheet_load_each_as_its_kind(warehouse, tmp_path):
     [result] = warehouse.ingest(mixed_workbook(tmp_path / "十月.xlsx", roster_count=3, visit_count=4))
-    assert (result.status, result.kind, result.rows_read, result.rows_loaded) == ("loaded", "roster+visits", 7, 7)
+    assert (result.status, result.kind, result.rows_read, result.rows_loaded) == ("loaded", "roster", 7, 7)
+    assert result.message == "按工作表分别导入: 底册 3 行、探访记录 4 行"
     assert [(p.kind, p.rows_loaded) for p in result.parts] == [("roster", 3), ("visits", 4)]
     assert warehouse.rows("select kind, sheet_name, rows_loaded from loads order by load_id") == [
         ("roster", "底册", 3), ("visits", "探访记录", 4)]
