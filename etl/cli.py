@@ -229,7 +229,8 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
 
         results = ingest(args.files, settings, args.kind, report, done=finished)
     _print_results(results, out)
-    rosters = [r.load_id for r in results if r.status == "loaded" and r.kind == "roster"]
+    rosters = [part.load_id for r in results if r.status == "loaded" for part in r.parts or (r,)
+               if part.kind == "roster"]
     if rosters:
         con = open_for_reading(settings.db_path)
         try:

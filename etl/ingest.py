@@ -16,7 +16,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import corrections, mappings
-from etl.readers import RawSheet, ReadError, read_export, release
+from etl.readers import RawSheet, ReadError, display_name, read_export, release
 from etl.settings import Settings
 from etl.sqlfiles import first_row, scalar, sql
 from etl.warehouse import WriteSession, open_for_writing
@@ -61,6 +61,7 @@ class FileResult:
     warning_count: int = 0
     load_id: int | None = None
     message: str | None = None
+    parts: tuple[FileResult, ...] = ()  # a workbook of several kinds: one load per kind
 
 
 Progress = Callable[[str, str], None]  # (file name, stage)
@@ -90,10 +91,10 @@ def ingest(paths: Sequence[Path], settings: Settings, kind: str | None = None,
 def load_file(session: WriteSession, path: Path, kind: str | None, progress: Progress,
               place_scope: str | None = None) -> FileResult:
     con = session.con
-    name = path.name
+    name = display_name(path)
     try:
         if not path.is_file():
-            raise FileError("文件不存在")
+            raise FileError(_not_a_file(path))
         progress(name, "checking")
         version = _version(path)
         size = version[0]
@@ -111,14 +112,17 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             sheets = read_export(path, con, "raw_sheet", functools.partial(mappings.header_score, words_dir=words_dir))
             try:
                 correction = corrections.claim(con, sheets, kind, place_scope)
-                file_kind, column_maps = _recognise(
-                    [correction.own_sheet(i, s) for i, s in enumerate(sheets)] if correction else sheets,
-                    correction.kind if correction else kind, words_dir)
+                if correction:  # a corrections workbook is read as the file it corrects was
+                    own = [correction.own_sheet(i, s) for i, s in enumerate(sheets)]
+                    parts = [(sheets, *_recognise(own, correction.kind, words_dir))]
+                else:  # a workbook may hold a roster sheet and a visit sheet: each kind is a load of its own
+                    parts = [(group, *_recognise(group, group_kind, words_dir))
+                             for group_kind, group in _sheets_by_kind(sheets, kind, words_dir)]
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
-                    result = _stage(con, name, digest, size, file_kind, sheets, column_maps, words_dir, place_scope,
-                                    correction)
+                    result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
+                                               place_scope, correction) for group, file_kind, column_maps in parts])
                     # the file was hashed and read separately: both must have seen the same contents
                     if _version(path) != version:
                         raise FileError("文件在导入过程中被修改了: 请保存并关闭文件后重新导入")
@@ -132,7 +136,46 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
     except (ReadError, FileError, mappings.MappingError, corrections.CorrectionError) as error:
         return FileResult(name, "failed", message=str(error))
     except OSError as error:
-        return FileResult(name, "failed", message=f"文件无法读取: {error.strerror}")
+        return FileResult(name, "failed", message=f"文件无法读取: {error.strerror or error}")
+    except (duckdb.Error, pa.ArrowException, UnicodeError, ValueError, MemoryError) as error:
+        # a file nothing above foresaw: refused alone, in one line (the first: DuckDB's next lines
+        # quote the offending row), and the other files of the command still load
+        reason = str(error).splitlines()[0] if str(error) else ""
+        return FileResult(name, "failed", message=f"文件无法读取 ({type(error).__name__}): {reason}".rstrip(": "))
+
+
+def _not_a_file(path: Path) -> str:
+    """Why a path given as a file is not one, in the clerk's words."""
+    if path.is_dir():
+        return "这是一个文件夹, 不是文件: 请选择其中的文件"
+    if path.exists():
+        return "这不是普通文件 (而是管道、设备等), 无法导入"
+    return "文件不存在"
+
+
+def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
+                    words_dir: Path | None = None) -> list[tuple[str | None, list[RawSheet]]]:
+    """The sheets grouped by their kind, in the workbook's order; a sheet whose kind its header does
+    not tell goes with the first sheet's (and `kind`, when given, is every sheet's)."""
+    if kind is not None:
+        return [(kind, sheets)]
+    kinds = [mappings.detect_kind(sheet.header, words_dir) for sheet in sheets]
+    groups: dict[str | None, list[RawSheet]] = {}
+    for sheet, sheet_kind in zip(sheets, kinds, strict=True):
+        groups.setdefault(sheet_kind or kinds[0], []).append(sheet)
+    return list(groups.items())
+
+
+def _combined(results: list[FileResult]) -> FileResult:
+    """One file's result from the loads of its kinds (a workbook with a roster and a visit sheet)."""
+    if len(results) == 1:
+        return results[0]
+    first = results[0]
+    # the first sheet's kind stands for the file (what shows it knows three kinds); the note says all
+    note = "按工作表分别导入: " + "、".join(f"{mappings.KIND_LABELS[r.kind]} {r.rows_read} 行" for r in results)
+    return FileResult(first.file_name, "loaded", first.kind, sum(r.rows_read for r in results),
+                      sum(r.rows_loaded for r in results), sum(r.rows_rejected for r in results),
+                      sum(r.warning_count for r in results), first.load_id, note, parts=tuple(results))
 
 
 def _version(path: Path) -> tuple[int, int]:
