@@ -220,12 +220,10 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
             """Each file's line as soon as it is loaded, with its speed, above the bar of the whole batch."""
             progress.advance(task)
             seconds = time.perf_counter() - started
-            if result.status == "loaded":
+            if result.status == "loaded":  # a file not loaded is said once, at the end, with its reason
                 speed = f"{result.rows_read / seconds:,.0f} 行/秒" if seconds > 0 else ""
                 progress.console.print(f"{STATUS_LABELS[result.status]} {_shown(result.file_name)}: "
                                        f"{result.rows_read:,} 行, {seconds:.1f} 秒, {speed}", soft_wrap=True)
-            else:
-                progress.console.print(f"{STATUS_LABELS[result.status]} {_shown(result.file_name)}", soft_wrap=True)
 
         results = ingest(args.files, settings, args.kind, report, done=finished)
     _print_results(results, out)
