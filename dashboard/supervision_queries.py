@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard.queries import ROOT_LEVEL, Place, Reader, sql
+from etl.settings import AMBER_FROM, GREEN_FROM
 
-AMBER_FROM = 0.9  # 月探访率 (上门) from which a place is amber rather than red; green is 100 %
 SIGNAL_ROWS = 5000  # evidence rows a screen shows at most
 
 
@@ -19,7 +19,8 @@ def lagging(wh: Reader, target: Place, month: str, scope: str, level: str) -> pd
     if level not in ("street", "community"):
         raise ValueError(level)
     return wh.frame(sql("supervision_lagging"), {"place": _place_code(target), "scope": scope, "month": month,
-                                                 "level": level, "amber_from": AMBER_FROM})
+                                                 "level": level, "amber_from": AMBER_FROM,
+                                                 "green_from": GREEN_FROM})
 
 
 def signals(wh: Reader, target: Place, month: str, scope: str, limit: int = SIGNAL_ROWS) -> pd.DataFrame:

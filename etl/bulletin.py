@@ -24,6 +24,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from etl import metrics, reports
+from etl.settings import AMBER_FROM, GREEN_FROM
 from etl.sqlfiles import sql
 
 # (rate, its name in the text, numerator, denominator)
@@ -34,8 +35,9 @@ HEADLINE = (
     ("help_rate", "失能老年人社区帮扶率", "disabled_with_contact", "disabled_count"),
 )
 # traffic lights of 月探访率 (上门): (lowest rate, colour, name)
-LIGHTS = ((0.95, "C6EFCE", "绿"), (0.85, "FFEB9C", "黄"), (0.0, "FFC7CE", "红"))
-LIGHTS_NOTE = "月探访率(上门): 绿色 95% 及以上, 黄色 85% 至 95%, 红色低于 85%。"
+LIGHTS = ((GREEN_FROM, "C6EFCE", "绿"), (AMBER_FROM, "FFEB9C", "黄"), (0.0, "FFC7CE", "红"))
+LIGHTS_NOTE = (f"月探访率(上门): 绿色 {GREEN_FROM:.0%} (达标), 黄色 {AMBER_FROM:.0%} 至 {GREEN_FROM:.0%}, "
+               f"红色低于 {AMBER_FROM:.0%}。")
 LAGGING_ROWS = 10
 CHROMIUM_PACKAGE = "chromium"
 CJK_FONT_PACKAGE = "fonts-noto-cjk"

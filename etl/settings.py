@@ -12,6 +12,9 @@ from pathlib import Path
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
 RISK_LEVELS = ("高", "中", "低")
+# The traffic light of a 月探访率 (上门), on every screen and in every report: green where the target
+# (100 %) is met, amber from AMBER_FROM, red below.
+GREEN_FROM, AMBER_FROM = 1.0, 0.9
 
 
 class ConfigError(Exception):

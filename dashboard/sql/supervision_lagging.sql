@@ -1,6 +1,7 @@
 -- Places of $level (street | community) within $place and the user's $scope, for month $month: 月探访率 (上门)
 -- with its counts, the people still to visit, the two months before, the month's visit-quality leads,
--- and a traffic light (green: everyone visited; amber: at least $amber_from; red: below); lowest first.
+-- and a traffic light (green from $green_from, the target; amber from $amber_from; red below; etl/settings.py);
+-- lowest first.
 with month as (
     select month_start from month_frame where month = $month
 ),
@@ -48,7 +49,7 @@ final as (
         f.rate_2_months_ago,
         coalesce(l.lead_count, 0) as lead_count,
         case when f.visit_rate_home is null then null
-             when f.visit_rate_home >= 1 then 'green'
+             when f.visit_rate_home >= $green_from then 'green'
              when f.visit_rate_home >= $amber_from then 'amber'
              else 'red' end as light
     from places p
