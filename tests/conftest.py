@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import fcntl
 import functools
 import itertools
 import os
+import pickle
+import shutil
 
 import duckdb
 import pytest
@@ -140,10 +144,25 @@ def build_demo(folder, scale: str):
 
 
 @pytest.fixture(scope="session")
-def demo_build(tmp_path_factory):
+def demo_build(tmp_path_factory, worker_id):
     """The small demo (three of Heping's streets, four months, about 300 special-difficulty elders, 泰来里
-    lagging), generated and loaded once per run: what most tests of the demo and the browser tests need."""
-    return build_demo(tmp_path_factory.mktemp("demo"), "small")
+    lagging), generated and loaded once per run: what most tests of the demo and the browser tests need.
+
+    Under xdist the first worker that needs it builds it in the run's shared temp folder, under a lock;
+    every worker then works on a copy of its own (files, warehouse, paths in the results)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    built, saved = shared / "small-demo", shared / "small-demo.pickle"
+    with open(shared / "small-demo.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not saved.exists():
+            saved.write_bytes(pickle.dumps(build_demo(built, "small")))
+    settings, exports, results = pickle.loads(saved.read_bytes())
+    folder = tmp_path_factory.mktemp("demo")
+    shutil.copytree(built, folder, dirs_exist_ok=True)
+    exports = dataclasses.replace(exports, files=[folder / path.relative_to(built) for path in exports.files])
+    settings = dataclasses.replace(settings, db_path=folder / settings.db_path.relative_to(built))
+    return settings, exports, results
 
 
 @pytest.fixture(scope="session")
