@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_DBS = {scale: ROOT / f"bench/out/{scale}.duckdb" for scale in ("district", "city")}  # bench/ingest.py's
 STREET = "120101003000"  # 五大道, Heping (district 01 of the synthetic city)
 COMMUNITY = "120101003009"  # 泰来里, in 五大道
-TARGET_MS = {"aggregate": 50.0, "person list": 200.0}
+TARGET_MS = {"aggregate": 50.0, "person list": 200.0, "supervision": 100.0}
 MAP_TARGET_BYTES = 1_000_000
 SPEEDUP_TARGET = 20.0
 WARMUPS = 3
@@ -262,6 +262,10 @@ def cases(places: Places) -> list[Case]:
              f"work list of street {street}"),
         Case("data", "person list", "/data", {}, "data-loads",
              "data page: freshness per street, load history, rejected rows (≤ 2000, no personal data)"),
+        Case("supervision_top", "supervision", "/supervision", {}, "supervision-lagging-street",
+             "督查 at the top: streets and communities ranked, visit-quality leads with evidence (≤ 200 a signal)"),
+        Case("supervision_street_draw", "supervision", "/supervision", {"place": street, "sample": "3", "seed": "1"},
+             "checklist-lists", f"督查 of street {street} with a check list of 3 communities drawn"),
     ]
 
 

@@ -28,8 +28,11 @@ ROLES = ("leader", "inspector", "staff", "analyst", "admin")
 PERMISSIONS = {
     "people": frozenset({"leader", "inspector", "staff", "admin"}),  # masked person lists on screen
     "export_people": frozenset({"inspector", "staff", "admin"}),  # work lists and check lists as files
+    "supervise": frozenset({"leader", "inspector", "admin"}),  # the 督查 screen: lagging places, visit-quality leads
     "unmask": frozenset({"staff"}),  # one person at a time, logged
     "load": frozenset({"admin", "analyst", "staff"}),  # upload exports (staff: rows of their place only)
+    # download a load's rejected rows as sent (unmasked, like the file itself) to fix and send back (退回修改)
+    "correct": frozenset({"admin", "staff"}),
     "admin": frozenset({"admin"}),  # accounts, the audit log
 }
 MIN_PASSWORD_LENGTH = 10

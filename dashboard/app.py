@@ -25,16 +25,26 @@ ASSETS = Path(__file__).resolve().parents[1] / "assets"
 PAGES = Path(__file__).resolve().parent / "pages"
 # (label, path, the permission the page needs beyond signing in)
 NAV = (("nav_overview", "/", None), ("nav_overdue", "/overdue", "people"), ("nav_risk", "/risk", None),
-       ("nav_reports", "/reports", None), ("nav_data", "/data", None), ("nav_upload", "/upload", "load"),
-       ("nav_audit", "/audit", "admin"))
+       ("nav_supervision", "/supervision", "supervise"), ("nav_reports", "/reports", None), ("nav_data", "/data", None),
+       ("nav_upload", "/upload", "load"), ("nav_audit", "/audit", "admin"))
 
 DOWNLOAD_IMAGE = """
-function(clicks, filename) {
+function(clicks, filename, caption) {
     const triggered = window.dash_clientside.callback_context.triggered;
     if (!triggered.length || !clicks.some(Boolean)) { return window.dash_clientside.no_update; }
     const id = JSON.parse(triggered[0].prop_id.split('.')[0]);
     const graph = document.getElementById(id.chart).querySelector('.js-plotly-plot');
-    Plotly.downloadImage(graph, {format: id.format, filename: filename, scale: id.format === 'png' ? 2 : 1});
+    const options = {format: id.format, filename: filename, scale: id.format === 'png' ? 2 : 1};
+    let image = graph;
+    if (caption) {  // the caption line under the title, in the image only: place, month, data date
+        const layout = Object.assign({}, graph.layout);
+        layout.title = Object.assign({}, layout.title, {subtitle: {text: caption, font: {size: 12, color: '#555555'}}});
+        layout.margin = Object.assign({}, layout.margin, {t: ((layout.margin || {}).t || 40) + 22});
+        image = {data: graph.data, layout: layout};
+        options.width = graph._fullLayout.width;
+        options.height = graph._fullLayout.height + 22;
+    }
+    Plotly.downloadImage(image, options);
     return Date.now();
 }
 """
@@ -55,6 +65,7 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
     app.server.config["CAREVISIT_SETTINGS"] = settings
     auth.install(app.server, settings.db_path, security or Security(), local_user)
     app.server.add_url_rule("/upload/files", "upload", uploads.upload_view, methods=["POST"])
+    app.server.add_url_rule("/corrections/<int:load_id>", "corrections", uploads.corrections_view)
     app.layout = html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         html.Div(id="navbar"),
@@ -87,6 +98,7 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
         Output({"type": "image-done", "chart": MATCH}, "data"),
         Input({"type": "image-download", "chart": MATCH, "format": ALL}, "n_clicks"),
         State({"type": "image-filename", "chart": MATCH}, "data"),
+        State({"type": "image-caption", "chart": MATCH}, "data"),
         prevent_initial_call=True,
     )
     app.server.config["CAREVISIT_CSP"] = lambda: content_security_policy(app)

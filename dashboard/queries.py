@@ -243,6 +243,12 @@ def place_months(wh: Reader, target: Place, scope: str = ALL, until: str | None 
     return frame.iloc[::-1].reset_index(drop=True)
 
 
+def problem_months(wh: Reader, target: Place, month: str, scope: str = ALL) -> pd.DataFrame:
+    """Problems followed to closure in `month`: the place first (is_target), then the places below it."""
+    code = None if target.level == ROOT_LEVEL else target.code
+    return wh.frame(sql("problem_months"), {"code": code, "month": month, "scope": scope})
+
+
 def previous_month(wh: Reader, target: Place, scope: str, month: str, as_of: dt.date) -> pd.DataFrame:
     """The month before `month` to compare it with (one row; none before the records begin).
 
@@ -308,6 +314,17 @@ def unmasked(wh: Reader, elder_id: str, scope: str) -> dict | None:
 
 def loads(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     return wh.frame(sql("loads"), {"scope": scope})
+
+
+def load_in_scope(wh: Reader, load_id: int, scope: str) -> bool:
+    """Whether a load's file is held whole by the user's place (so its rows are the user's to see)."""
+    return bool(wh.rows(f"select 1 from load_history where load_id = $load_id and {LOAD_IN_SCOPE}",
+                        {"load_id": load_id, "scope": scope}))
+
+
+def waiting_corrections(wh: Reader, scope: str = ALL) -> pd.DataFrame:
+    """Files with rows still waiting for a correction (退回修改), per street, the longest waiting first."""
+    return wh.frame(sql("waiting_corrections"), {"scope": scope})
 
 
 def rejects(wh: Reader, scope: str = ALL, limit: int = 2000) -> pd.DataFrame:

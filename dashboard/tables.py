@@ -21,7 +21,7 @@ PEOPLE_COLUMNS = ("name", "street", "community", "risk_level", "status", "overdu
                   "due_date", "last_visit_date", "last_visit_method", "categories", "age", "phone", "id_number")
 LOAD_COLUMNS = ("file_name", "kind", "loaded_at", "rows_read", "rows_loaded", "rows_rejected", "warning_count",
                 "report_date")
-REJECT_COLUMNS = ("file_name", "sheet_name", "row_number", "reason")
+REJECT_COLUMNS = ("file_name", "sheet_name", "row_number", "reason", "reject_status")
 FRESHNESS_COLUMNS = ("street_name", "latest_visit_date", "visit_count", "roster_file", "roster_date",
                      "contacts_file", "contacts_date")
 WARNING_COLUMNS = ("street_name", "code", "warning_count", "file_count")
@@ -136,7 +136,10 @@ def build(spec: dict, wh: queries.Warehouse, scope: str,
         frame["kind"] = [t(f"kind_{k}", lang) for k in frame["kind"]]
         return _dates_as_text(frame[list(LOAD_COLUMNS)]), "导入记录"
     if kind == "rejects":
-        return queries.rejects(wh, scope, limit=1_000_000)[list(REJECT_COLUMNS)], "拒收的行"
+        frame = queries.rejects(wh, scope, limit=1_000_000)
+        frame["reject_status"] = [t("reject_waiting" if waiting else "reject_handled", lang)
+                                  for waiting in frame["is_waiting"]]
+        return frame[list(REJECT_COLUMNS)], "拒收的行"
     if kind == "freshness":
         return _dates_as_text(queries.freshness(wh, scope)[list(FRESHNESS_COLUMNS)]), "数据新鲜度"
     if kind == "warnings":

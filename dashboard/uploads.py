@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import io
 import json
 import os
 import re
@@ -24,7 +25,8 @@ from flask_wtf.csrf import validate_csrf
 from werkzeug.datastructures import FileStorage
 from wtforms import ValidationError
 
-from dashboard import auth
+from dashboard import auth, queries
+from etl import corrections
 from etl.ingest import FileResult, ingest
 from etl.warehouse import WarehouseError
 
@@ -171,8 +173,34 @@ def _next(url: str):
     return flask.redirect(url)
 
 
+def corrections_view(load_id: int):
+    """GET /corrections/<load>: the corrections workbook (退回修改) of a load the user's place holds whole:
+    its rows still to fix, as sent. For roles that may correct; every download is in the audit log."""
+    user = auth.current()
+    if user is None:
+        raise auth.NotSignedIn
+    if not user.may("correct"):
+        auth.audit("refused", detail={"permission": "correct"})
+        raise auth.Forbidden("correct")
+    auth.throttle("export")
+    wh = flask.current_app.config["CAREVISIT_WAREHOUSE"]
+    if not queries.load_in_scope(wh, load_id, user.place):
+        raise queries.OutOfScope(str(load_id))
+    with wh.cursor() as cursor:
+        waiting = corrections.waiting_rows(cursor, load_id)
+    data = corrections.workbook(waiting)
+    auth.audit("corrections", place=user.place, row_count=len(waiting.rows),
+               file_sha256=hashlib.sha256(data).hexdigest(), facts={"load_id": waiting.origin_load_id})
+    return flask.send_file(io.BytesIO(data), as_attachment=True, download_name=corrections_name(waiting.file_name),
+                           mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+
+def corrections_name(file_name: str) -> str:
+    return f"{Path(file_name).stem}_退回修改.xlsx"
+
+
 def _result(result: FileResult) -> dict:
-    return {"file_name": result.file_name, "status": result.status, "kind": result.kind,
+    return {"file_name": result.file_name, "status": result.status, "kind": result.kind, "load_id": result.load_id,
             "rows_read": result.rows_read, "rows_loaded": result.rows_loaded, "rows_rejected": result.rows_rejected,
             "warning_count": result.warning_count, "message": result.message}
 

@@ -19,6 +19,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("elders", "table"),
     ("elder_name_keys", "table"),
     ("visits", "view"),
+    ("problems", "table"),
     ("designated_contacts", "table"),
     ("month_frame", "table"),
     ("elder_months", "table"),
@@ -34,10 +35,13 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("load_places", "table"),
     ("load_history", "view"),
     ("rejected_rows", "view"),
+    ("visit_signals", "table"),
 )
 # The marts that depend on the month frame: recomputed for a month at another as-of date.
 MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category_months", "risk_months",
                "elder_changes", "place_changes")
+# Built from every stored month of the month marts: not without them (build_marts(months=False)).
+WHOLE_HISTORY_MARTS = ("visit_signals",)
 CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique", "change_balance")
 
 
@@ -53,7 +57,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True) -> None:
     """Rebuild every mart from the stored rows; without the month marts for a caller that then
     computes one month with build_month."""
     for name, kind in MARTS:
-        if months or name not in MONTH_MARTS:
+        if months or name not in (*MONTH_MARTS, *WHOLE_HISTORY_MARTS):
             con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
     if months:
         con.execute("insert or replace into settings values ('marts_version', $v)", {"v": marts_version()})

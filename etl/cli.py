@@ -8,6 +8,7 @@ import getpass
 import json
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,7 +21,7 @@ from rich.table import Table
 
 from dashboard.accounts import ALL as ALL_PLACES
 from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, new_password
-from etl import metrics, reports
+from etl import bulletin, checklist, corrections, metrics, reports
 from etl.ingest import FileResult, ingest
 from etl.settings import ConfigError, Settings, load_settings
 from etl.warehouse import (
@@ -96,6 +97,11 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--load", type=int, dest="load_id")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
 
+    p = command("corrections", _corrections,
+                "write a load's corrections workbook (退回修改): its rows still to fix, as sent, to load back")
+    p.add_argument("--load", type=int, dest="load_id", required=True, help="the load (see carevisit loads)")
+    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+
     p = command("demo", _demo, "write synthetic demo exports for Heping and load them")
     p.add_argument("--seed", type=int, default=2024)
     p.add_argument("--scale", choices=("small", "district", "city"), default="district",
@@ -147,7 +153,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("username")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
 
-    report = sub.add_parser("report", help="reports: the monthly 汇总表")
+    report = sub.add_parser("report", help="reports: the monthly 汇总表, the 通报, the inspector's check list")
     report_sub = report.add_subparsers(dest="report_command", required=True)
     p = command("monthly", _report_monthly, "the monthly 汇总表: one row per street (or per community of a street), "
                 "as Excel in the official layout", report_sub)
@@ -155,6 +161,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
     p.add_argument("--place", help="a district code (a row per street) or a street code (a row per community)")
     p.add_argument("--reporter", default="", help="填报人")
+    p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
+    p = command("bulletin", _report_bulletin, "the monthly 通报: headline rates, a written summary, the ranking "
+                "with traffic lights, lagging communities, map and trend, as Word", report_sub)
+    p.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
+    p.add_argument("--place", help="a district code (streets ranked) or a street code (communities ranked)")
+    p.add_argument("--out", type=Path, required=True, help="the .docx file to write")
+
+    p = command("checklist", _report_checklist, "an inspector's check list: per community, the elders to verify "
+                "at home, as Excel to print", report_sub)
+    p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--place", required=True, help="a district, street or community code")
+    p.add_argument("--sample", type=int, help="draw this many communities (stratified by street, weighted by "
+                                              "people still to visit and visit-quality leads); default: all")
+    p.add_argument("--seed", type=int, help=f"the draw's random seed (default {checklist.DEFAULT_SEED}): "
+                                            "the same seed draws the same list")
     p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
 
     p = command("audit", _audit, "the audit log: sign-ins, views and exports of person lists, unmasking")
@@ -187,17 +208,29 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
                   transient=True) as progress:
         task = progress.add_task("导入", total=len(args.files))
-        done: set[str] = set()
+        started = time.perf_counter()
 
         def report(file_name: str, stage: str) -> None:
-            if file_name and file_name not in done and stage == "checking" and done:
-                progress.advance(task)
-            done.add(file_name)
+            nonlocal started
+            if stage == "checking":
+                started = time.perf_counter()
             progress.update(task, description=f"{STAGES[stage]} {_shown(file_name)}".strip())
 
-        results = ingest(args.files, settings, args.kind, report)
+        def finished(result: FileResult) -> None:
+            """Each file's line as soon as it is loaded, with its speed, above the bar of the whole batch."""
+            progress.advance(task)
+            seconds = time.perf_counter() - started
+            if result.status == "loaded":
+                speed = f"{result.rows_read / seconds:,.0f} 行/秒" if seconds > 0 else ""
+                progress.console.print(f"{STATUS_LABELS[result.status]} {_shown(result.file_name)}: "
+                                       f"{result.rows_read:,} 行, {seconds:.1f} 秒, {speed}", soft_wrap=True)
+            else:
+                progress.console.print(f"{STATUS_LABELS[result.status]} {_shown(result.file_name)}", soft_wrap=True)
+
+        results = ingest(args.files, settings, args.kind, report, done=finished)
     _print_results(results, out)
-    rosters = [r.load_id for r in results if r.status == "loaded" and r.kind == "roster"]
+    rosters = [part.load_id for r in results if r.status == "loaded" for part in r.parts or (r,)
+               if part.kind == "roster"]
     if rosters:
         con = open_for_reading(settings.db_path)
         try:
@@ -248,18 +281,20 @@ def _watch(args, settings: Settings, out: Console, err: Console) -> int:
 
 def _print_results(results: list[FileResult], out: Console) -> None:
     table = Table(title="导入结果")
-    for column in ("文件", "类型", "状态", "读取行数", "导入", "拒收", "警告", "说明"):
+    for column in ("文件", "批次", "类型", "状态", "读取行数", "导入", "拒收", "警告", "说明"):
         table.add_column(column)
     for r in results:
-        table.add_row(_shown(r.file_name), r.kind or "", STATUS_LABELS[r.status], str(r.rows_read),
-                      str(r.rows_loaded), str(r.rows_rejected), str(r.warning_count), _shown(r.message or ""))
+        table.add_row(_shown(r.file_name), str(r.load_id or ""), r.kind or "", STATUS_LABELS[r.status],
+                      str(r.rows_read), str(r.rows_loaded), str(r.rows_rejected), str(r.warning_count),
+                      _shown(r.message or ""))
     out.print(table)
     loaded = [r for r in results if r.status == "loaded"]
     out.print(
         f"共 {len(results)} 个文件: 导入 {len(loaded)}, 跳过 {sum(r.status == 'skipped' for r in results)}, "
         f"失败 {sum(r.status == 'failed' for r in results)}; 读取 {sum(r.rows_read for r in loaded)} 行, "
         f"导入 {sum(r.rows_loaded for r in loaded)} 行, 拒收 {sum(r.rows_rejected for r in loaded)} 行"
-        + (" (用 carevisit rejects 查看拒收原因)" if any(r.rows_rejected for r in loaded) else "")
+        + (" (用 carevisit rejects 查看拒收原因; carevisit corrections --load 批次 --out 文件.xlsx"
+           " 导出退回修改表, 改好后再导入)" if any(r.rows_rejected for r in loaded) else "")
     )
 
 
@@ -378,6 +413,25 @@ def _rejects(args, settings: Settings, out: Console, err: Console) -> int:
         _print_frame(metrics.rejected_rows(con, args.load_id), args.format, out, title="拒收的行")
     finally:
         con.close()
+    return 0
+
+
+def _corrections(args, settings: Settings, out: Console, err: Console) -> int:
+    con = open_for_reading(settings.db_path)
+    try:
+        found = corrections.waiting_rows(con, args.load_id)
+    finally:
+        con.close()
+    if found is None:
+        err.print(f"没有批次 {args.load_id} (用 carevisit loads 查看导入记录)", markup=False)
+        return 1
+    try:
+        args.out.write_bytes(corrections.workbook(found))
+    except OSError as error:
+        err.print(f"无法写入 {args.out}: {error.strerror}", markup=False)
+        return 1
+    out.print(f"{found.file_name}: {len(found.rows)} 行待修改, {len(found.warnings)} 条提示需核实, 已写入 {args.out};"
+              " 改好后用 carevisit ingest 导入", markup=False)
     return 0
 
 
@@ -501,6 +555,58 @@ def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int
                   soft_wrap=True)
         return 1
     out.print(f"已生成 {escape(summary.title)}: {escape(str(args.out))} ({len(summary.rows) - 1} 行 + 合计)")
+    return 0
+
+
+def _report_bulletin(args, settings: Settings, out: Console, err: Console) -> int:
+    if args.out.suffix.lower() != ".docx":
+        err.print(f"[bold red]无法生成通报[/]: 输出文件应为 .docx: {escape(str(args.out))}", soft_wrap=True)
+        return 1
+    if not args.out.parent.is_dir() or not os.access(args.out.parent, os.W_OK):
+        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: 文件夹不存在或不可写", soft_wrap=True)
+        return 1
+    _refreshed(settings, err)
+    con = open_for_reading(settings.db_path)
+    try:
+        made = bulletin.make_bulletin(con, args.month, args.place)
+        images = bulletin.chart_images(made)
+    except bulletin.BulletinError as error:
+        err.print(f"[bold red]无法生成通报[/]: {escape(str(error))}", soft_wrap=True)
+        return 1
+    finally:
+        con.close()
+    try:
+        args.out.write_bytes(bulletin.to_docx(made, images))
+    except OSError as error:
+        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: {escape(error.strerror or str(error))}",
+                  soft_wrap=True)
+        return 1
+    out.print(f"已生成 {escape(made.title)}: {escape(str(args.out))}")
+    return 0
+
+
+def _report_checklist(args, settings: Settings, out: Console, err: Console) -> int:
+    if args.out.suffix.lower() != ".xlsx":
+        err.print(f"[bold red]无法生成督查清单[/]: 输出文件应为 .xlsx: {escape(str(args.out))}", soft_wrap=True)
+        return 1
+    _refreshed(settings, err)
+    con = open_for_reading(settings.db_path)
+    try:
+        made = checklist.check_list(con, args.month, args.place, sample=args.sample, seed=args.seed,
+                                    visited_per_community=settings.config.visit_quality.checklist_visited_per_community)
+    except checklist.CheckListError as error:
+        err.print(f"[bold red]无法生成督查清单[/]: {escape(str(error))}", soft_wrap=True)
+        return 1
+    finally:
+        con.close()
+    try:
+        args.out.write_bytes(checklist.to_workbook(made))
+    except OSError as error:
+        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: {escape(error.strerror or str(error))}",
+                  soft_wrap=True)
+        return 1
+    out.print(f"已生成 {escape(made.title)}: {escape(str(args.out))} ({len(made.communities)} 个社区, "
+              f"{len(made.people)} 位老人待核实; {escape(made.how_drawn)})")
     return 0
 
 

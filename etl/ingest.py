@@ -15,8 +15,8 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl import mappings
-from etl.readers import RawSheet, ReadError, read_export, release
+from etl import corrections, mappings
+from etl.readers import RawSheet, ReadError, display_name, read_export, release
 from etl.settings import Settings
 from etl.sqlfiles import first_row, scalar, sql
 from etl.warehouse import WriteSession, open_for_writing
@@ -33,7 +33,7 @@ FIELDS = {
                "reg_date", "visitor", "risk_level"),
     "visits": ("id_number", "name", "district", "street", "community", "visit_date", "method", "outcome",
                "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency",
-               "latitude", "longitude"),
+               "resolution", "latitude", "longitude"),
     "contacts": ("id_number", "name", "district", "street", "community", "contact_name", "relation",
                  "contact_phone", "has_key", "set_date"),
 }
@@ -61,13 +61,16 @@ class FileResult:
     warning_count: int = 0
     load_id: int | None = None
     message: str | None = None
+    parts: tuple[FileResult, ...] = ()  # a workbook of several kinds: one load per kind
 
 
 Progress = Callable[[str, str], None]  # (file name, stage)
+Done = Callable[[FileResult], None]  # a file's result, as soon as it is known
 
 
 def ingest(paths: Sequence[Path], settings: Settings, kind: str | None = None,
-           progress: Progress | None = None, place_scope: str | None = None) -> list[FileResult]:
+           progress: Progress | None = None, place_scope: str | None = None,
+           done: Done | None = None) -> list[FileResult]:
     """Load files into the warehouse in one swap; unreadable files are reported, not loaded.
 
     With `place_scope` (the place of a street's or a community's staff who sent them), rows outside
@@ -78,6 +81,8 @@ def ingest(paths: Sequence[Path], settings: Settings, kind: str | None = None,
             result = load_file(session, Path(path), kind, progress or (lambda _file, _stage: None), place_scope)
             session.changed |= result.status == "loaded"
             results.append(result)
+            if done:
+                done(result)
         if progress and session.changed:
             progress("", "building")
     return results
@@ -86,10 +91,10 @@ def ingest(paths: Sequence[Path], settings: Settings, kind: str | None = None,
 def load_file(session: WriteSession, path: Path, kind: str | None, progress: Progress,
               place_scope: str | None = None) -> FileResult:
     con = session.con
-    name = path.name
+    name = display_name(path)
     try:
         if not path.is_file():
-            raise FileError("文件不存在")
+            raise FileError(_not_a_file(path))
         progress(name, "checking")
         version = _version(path)
         size = version[0]
@@ -106,11 +111,18 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             words_dir = session.config.words_dir
             sheets = read_export(path, con, "raw_sheet", functools.partial(mappings.header_score, words_dir=words_dir))
             try:
-                file_kind, column_maps = _recognise(sheets, kind, words_dir)
+                correction = corrections.claim(con, sheets, kind, place_scope)
+                if correction:  # a corrections workbook is read as the file it corrects was
+                    own = [correction.own_sheet(i, s) for i, s in enumerate(sheets)]
+                    parts = [(sheets, *_recognise(own, correction.kind, words_dir))]
+                else:  # a workbook may hold a roster sheet and a visit sheet: each kind is a load of its own
+                    parts = [(group, *_recognise(group, group_kind, words_dir))
+                             for group_kind, group in _sheets_by_kind(sheets, kind, words_dir)]
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
-                    result = _stage(con, name, digest, size, file_kind, sheets, column_maps, words_dir, place_scope)
+                    result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
+                                               place_scope, correction) for group, file_kind, column_maps in parts])
                     # the file was hashed and read separately: both must have seen the same contents
                     if _version(path) != version:
                         raise FileError("文件在导入过程中被修改了: 请保存并关闭文件后重新导入")
@@ -121,10 +133,49 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             finally:
                 release(con, sheets)
         return result
-    except (ReadError, FileError, mappings.MappingError) as error:
+    except (ReadError, FileError, mappings.MappingError, corrections.CorrectionError) as error:
         return FileResult(name, "failed", message=str(error))
     except OSError as error:
-        return FileResult(name, "failed", message=f"文件无法读取: {error.strerror}")
+        return FileResult(name, "failed", message=f"文件无法读取: {error.strerror or error}")
+    except (duckdb.Error, pa.ArrowException, UnicodeError, ValueError, MemoryError) as error:
+        # a file nothing above foresaw: refused alone, in one line (the first: DuckDB's next lines
+        # quote the offending row), and the other files of the command still load
+        reason = str(error).splitlines()[0] if str(error) else ""
+        return FileResult(name, "failed", message=f"文件无法读取 ({type(error).__name__}): {reason}".rstrip(": "))
+
+
+def _not_a_file(path: Path) -> str:
+    """Why a path given as a file is not one, in the clerk's words."""
+    if path.is_dir():
+        return "这是一个文件夹, 不是文件: 请选择其中的文件"
+    if path.exists():
+        return "这不是普通文件 (而是管道、设备等), 无法导入"
+    return "文件不存在"
+
+
+def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
+                    words_dir: Path | None = None) -> list[tuple[str | None, list[RawSheet]]]:
+    """The sheets grouped by their kind, in the workbook's order; a sheet whose kind its header does
+    not tell goes with the first sheet's (and `kind`, when given, is every sheet's)."""
+    if kind is not None:
+        return [(kind, sheets)]
+    kinds = [mappings.detect_kind(sheet.header, words_dir) for sheet in sheets]
+    groups: dict[str | None, list[RawSheet]] = {}
+    for sheet, sheet_kind in zip(sheets, kinds, strict=True):
+        groups.setdefault(sheet_kind or kinds[0], []).append(sheet)
+    return list(groups.items())
+
+
+def _combined(results: list[FileResult]) -> FileResult:
+    """One file's result from the loads of its kinds (a workbook with a roster and a visit sheet)."""
+    if len(results) == 1:
+        return results[0]
+    first = results[0]
+    # the first sheet's kind stands for the file (what shows it knows three kinds); the note says all
+    note = "按工作表分别导入: " + "、".join(f"{mappings.KIND_LABELS[r.kind]} {r.rows_read} 行" for r in results)
+    return FileResult(first.file_name, "loaded", first.kind, sum(r.rows_read for r in results),
+                      sum(r.rows_loaded for r in results), sum(r.rows_rejected for r in results),
+                      sum(r.warning_count for r in results), first.load_id, note, parts=tuple(results))
 
 
 def _version(path: Path) -> tuple[int, int]:
@@ -209,19 +260,20 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = N
     try:
         con.execute(f"create or replace temp table staged as {sql(f'staging/{kind}')}")
         for step in LATER_STEPS.get(kind, ()):
-            con.execute(f"""update staged set reject_reason = later.reason from ({sql(step)}) later
-                        where staged.src_id = later.src_id""")
+            con.execute(f"""update staged set reject_reason = later.reason, reject_field = null
+                        from ({sql(step)}) later where staged.src_id = later.src_id""")
     finally:
         con.execute("reset preserve_insertion_order")
 
 
 def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
            sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], words_dir: Path | None = None,
-           place_scope: str | None = None) -> FileResult:
+           place_scope: str | None = None, correction: corrections.Correction | None = None) -> FileResult:
     """Validate and store one read file; `digest` (its SHA-256, still being computed) is needed last."""
     con.register("src", source_cells(sheets, column_maps, kind))
     try:
-        return _stage_source(con, file_name, digest, size, kind, sheets, column_maps, words_dir, place_scope)
+        return _stage_source(con, file_name, digest, size, kind, sheets, column_maps, words_dir, place_scope,
+                             correction)
     finally:
         # after a DuckDB error the transaction is aborted and src goes with its rollback; the
         # error itself is what the caller must see
@@ -231,9 +283,14 @@ def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], 
 
 def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
                   sheets: list[RawSheet], column_maps: list[mappings.ColumnMap],
-                  words_dir: Path | None = None, place_scope: str | None = None) -> FileResult:
+                  words_dir: Path | None = None, place_scope: str | None = None,
+                  correction: corrections.Correction | None = None) -> FileResult:
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
     stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None))
+    con.execute("create or replace temp table stg_claims (src_id integer, origin_row integer, origin_sheet varchar,"
+                " takes_over boolean, reason varchar)")  # rows of a corrections workbook (_claim_rows)
+    if correction:
+        _claim_rows(con, load_id, kind, sheets, correction)
     if place_scope not in (None, "all"):
         _reject_out_of_scope(con, place_scope)
     # Row order means nothing from here on (rows carry src_id and row_number): without it, DuckDB
@@ -244,7 +301,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
         # on the way: the rows the reader saw that are data, the rows stored, the rows set aside.
         rows_read, rows_rejected = 0, 0
         for index, sheet in enumerate(sheets):
-            not_data, rejected = _set_aside_rejects(con, load_id, file_name, index, sheet, words_dir)
+            not_data, rejected = _set_aside_rejects(con, load_id, file_name, index, sheet, column_maps[index],
+                                                    words_dir, correction)
             rows_read += sheet.cells.num_rows - not_data
             rows_rejected += rejected
         # the staged columns that the stored table has (staging also keeps what warnings need)
@@ -252,10 +310,14 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
             "select column_name from duckdb_columns() where table_name = 'staged' and column_name in "
             "(select column_name from duckdb_columns() where table_name = ? and database_name = current_database())",
             [TARGET_TABLE[kind]]).fetchall())
+        # a corrections workbook's fixed rows join the load they correct, under their original row numbers
+        rows = ("(select s.* replace (c.origin_row as row_number) from staged s join stg_claims c using (src_id))"
+                if correction else "staged")
         rows_loaded = scalar(con, f"""
             insert into {TARGET_TABLE[kind]} by name
             select {columns}, $load_id as load_id
-            from staged where reject_reason is null""", {"load_id": load_id})
+            from {rows} where reject_reason is null""",
+                             {"load_id": correction.origin_load_id if correction else load_id})
     finally:
         con.execute("reset preserve_insertion_order")
     warning_count = _store_warnings(con, load_id, file_name, sheets, column_maps)
@@ -269,7 +331,39 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
          "loaded": rows_loaded, "rejected": rows_rejected, "warnings": warning_count,
          "at": dt.datetime.now()},
     )
-    return FileResult(file_name, "loaded", kind, rows_read, rows_loaded, rows_rejected, warning_count, load_id)
+    message = None
+    if correction:
+        con.execute("insert into corrections values (?, ?)", [load_id, correction.origin_load_id])
+        waiting = scalar(con, "select count(*) from rejects where origin_load_id = ? and resolved_by is null",
+                         [correction.origin_load_id])
+        message = f"退回修改: {rows_loaded} 行改好并入 {correction.origin_file}, 仍有 {waiting} 行待修改"
+    return FileResult(file_name, "loaded", kind, rows_read, rows_loaded, rows_rejected, warning_count, load_id,
+                      message)
+
+
+def _claim_rows(con: duckdb.DuckDBPyConnection, load_id: int, kind: str, sheets: list[RawSheet],
+                correction: corrections.Correction) -> None:
+    """Match a corrections workbook's rows to the rows of the original load waiting for a correction:
+    rows that claim none are rejected, and the waiting rows taken over (fixed here, or rejected again
+    here, where they wait in their place) stop waiting."""
+    con.register("origin_cells", corrections.origin_rows(sheets, correction, SHEET_ROW_STRIDE))
+    try:
+        con.execute("create or replace temp table stg_origin as select * from origin_cells")
+    finally:
+        con.unregister("origin_cells")
+    params = {"origin": correction.origin_load_id}
+    con.execute(f"create or replace temp table stg_claims as {sql('staging/corrections')}", params)
+    con.execute("""update staged set reject_reason = c.reason, reject_field = null from stg_claims c
+                where staged.src_id = c.src_id and c.reason is not null""")
+    if kind in ("roster", "contacts"):  # visits repeating any stored visit are rejected by staging already
+        con.execute(f"""update staged set reject_reason = r.reason, reject_field = null
+                    from ({sql(f'staging/corrections_{kind}')}) r where staged.src_id = r.src_id""", params)
+    con.execute(
+        """update rejects set resolved_by = $load_id
+        where origin_load_id = $origin and resolved_by is null
+            and exists (select 1 from stg_claims c where c.takes_over and c.origin_row = rejects.origin_row
+                        and c.origin_sheet is not distinct from rejects.sheet_name)""",
+        params | {"load_id": load_id})
 
 
 def _reject_out_of_scope(con: duckdb.DuckDBPyConnection, place_scope: str) -> None:
@@ -277,20 +371,22 @@ def _reject_out_of_scope(con: duckdb.DuckDBPyConnection, place_scope: str) -> No
     name = first_row(con, "select name from divisions where code = ?", [place_scope])
     name = name[0] if name else place_scope
     before = scalar(con, "select count(*) from staged where reject_reason is null")
-    con.execute(f"""update staged set reject_reason = o.reason from ({sql('staging/out_of_scope')}) o
-                where staged.src_id = o.src_id""", {"scope": place_scope, "scope_name": name})
+    con.execute(f"""update staged set reject_reason = o.reason, reject_field = 'community'
+                from ({sql('staging/out_of_scope')}) o where staged.src_id = o.src_id""",
+                {"scope": place_scope, "scope_name": name})
     if before and not scalar(con, "select count(*) from staged where reject_reason is null"):
         raise FileError(f"文件中没有属于您辖区 ({name}) 的行, 未导入")
 
 
 def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, index: int,
-                       sheet: RawSheet, words_dir: Path | None = None) -> tuple[int, int]:
+                       sheet: RawSheet, column_map: mappings.ColumnMap, words_dir: Path | None = None,
+                       correction: corrections.Correction | None = None) -> tuple[int, int]:
     """Rejected rows of one sheet: blank and total rows are dropped (they are not data), the others
     are kept in `rejects` with their raw cells, keyed by the header the clerk sees. Returns how many
     rows were not data and how many were kept as rejects."""
     first_id = index * SHEET_ROW_STRIDE
-    con.execute("create or replace temp table sheet_rejects as select row_number, reject_reason from staged"
-                " where reject_reason is not null and src_id between $first and $last",
+    con.execute("create or replace temp table sheet_rejects as select src_id, row_number, reject_reason, reject_field"
+                " from staged where reject_reason is not null and src_id between $first and $last",
                 {"first": first_id, "last": first_id + SHEET_ROW_STRIDE - 1})
     row_numbers = pa.array([row for (row,) in con.execute("select row_number from sheet_rejects").fetchall()],
                            pa.int32())
@@ -302,14 +398,29 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
         labels = [cell or f"第{i + 1}列" for i, cell in enumerate(sheet.header)]
         labels += [f"第{i + 1}列" for i in range(len(sheet.header), sheet.column_count)]
         pairs = ", ".join(f"$k{i}, r.c{i}" for i in range(len(labels)))
+        # the header of the cell at fault, for the corrections workbook to highlight
+        faults = {field: labels[position] for field, position in column_map.fields.items()}
+        # a row waits for a correction in its own load; a corrections workbook's row in the load it
+        # corrects, when it takes over a waiting row (one that claims none cannot be corrected: not waiting)
         rejected = scalar(
             con,
-            f"""insert into rejects
-            select $load_id, $file, $sheet, r.row_number, s.reject_reason, json_object({pairs})::varchar
+            f"""insert into rejects by name
+            select $load_id as load_id, $file as file_name,
+                case when $correction then c.origin_sheet else $sheet end as sheet_name,
+                r.row_number, s.reject_reason as reason, json_object({pairs})::varchar as raw_values,
+                list_extract($fault_labels::varchar[], list_position($fault_fields::varchar[], s.reject_field))
+                    as column_name,
+                $origin_load as origin_load_id,
+                case when not $correction then r.row_number when c.takes_over then c.origin_row end as origin_row,
+                case when $correction and not c.takes_over then $load_id end as resolved_by
             from sheet_rejects s join rejected_cells r using (row_number)
+            left join stg_claims c using (src_id)
             where not {_not_data(sheet, words_dir)}
             order by r.row_number""",
-            {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name}
+            {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name,
+             "fault_fields": list(faults), "fault_labels": list(faults.values()),
+             "correction": correction is not None,
+             "origin_load": correction.origin_load_id if correction else load_id}
             | {f"k{i}": label for i, label in enumerate(labels)},
         )
     finally:

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import codecs
+import contextlib
 import csv
 import datetime as dt
+import functools
 import io
+import os
 import re
 import tempfile
-from collections.abc import Callable
+import unicodedata
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -16,6 +20,7 @@ from typing import BinaryIO
 import duckdb
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from etl import workbooks
@@ -24,6 +29,9 @@ HEADER_SEARCH_ROWS = 30
 SAMPLE_BYTES = 1 << 20
 TRANSCODE_CHUNK = 4 << 20
 SPARE_COLUMNS = 8  # cells past the header are kept (and warned about), up to this many
+MAX_COLUMNS = workbooks.MAX_COLUMNS  # a CSV wider than a sheet may be is refused, as the sheet is
+MAX_LINE_CHARS = 16 << 20  # a CSV line (a record) of 16 M characters is not an export
+TEMPORARY_PREFIX = "carevisit-"
 REPEATED_TEXT = pa.dictionary(pa.int32(), pa.string())
 REPEATED_BYTES = pa.dictionary(pa.int32(), pa.binary())
 REPORT_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
@@ -32,6 +40,20 @@ REPORT_UNIT = re.compile(r"填报单位\s*[:：]\s*([^\s,，:：]+)")
 
 class ReadError(Exception):
     """A file that cannot be read at all; the message is for the bureau clerk."""
+
+
+def temporary_file(suffix: str) -> Path:
+    """A new file in the system's temporary folder, named for the process that made it, so that the
+    next load can remove what a killed one left (remove_stale_temporary_files)."""
+    return Path(tempfile.mkstemp(suffix=suffix, prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-")[1])
+
+
+def remove_stale_temporary_files() -> None:
+    """Remove the temporary files of CareVisit processes that are no longer running."""
+    for stale in Path(tempfile.gettempdir()).glob(f"{TEMPORARY_PREFIX}*-*"):
+        pid = stale.name.removeprefix(TEMPORARY_PREFIX).split("-", 1)[0]
+        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
+            stale.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)
@@ -50,6 +72,7 @@ class RawSheet:
     report_date: dt.date | None
     report_unit: str | None
     column_count: int
+    preamble: str = ""  # the text of the rows above the header (a title, 填报单位 …)
 
 
 HeaderScore = Callable[[list[str]], int]
@@ -60,13 +83,44 @@ def read_export(
 ) -> list[RawSheet]:
     """Load every sheet of `path` that has a recognisable header; raise ReadError when none has."""
     suffix = path.suffix.lower()
-    if suffix in (".xlsx", ".xlsm", ".xls"):
-        sheets = _read_workbook(path, con, table_prefix, header_score)
-    elif suffix in (".csv", ".txt"):
-        sheets = [_read_csv(path, con, table_prefix, header_score)]
-    else:
+    if suffix not in (".xlsx", ".xlsm", ".xls", ".csv", ".txt"):
         raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: 请提供 .xlsx、.xls 或 .csv 文件")
-    return sheets
+    with _utf8_named(path) as readable:
+        if suffix in (".csv", ".txt"):
+            return [_read_csv(readable, con, table_prefix, header_score)]
+        return _read_workbook(readable, con, table_prefix, header_score)
+
+
+@contextlib.contextmanager
+def _utf8_named(path: Path) -> Iterator[Path]:
+    """`path`, or a link to it whose name is UTF-8: Arrow, DuckDB and the Excel readers open only such
+    names, and a name in GBK bytes (from a Windows share or a zip) is not."""
+    try:
+        os.fsdecode(path).encode("utf-8")
+    except UnicodeEncodeError:
+        link = temporary_file(path.suffix.encode("utf-8", "replace").decode("utf-8"))
+        link.unlink()
+        link.symlink_to(path.absolute())
+        try:
+            yield link
+        finally:
+            link.unlink(missing_ok=True)
+        return
+    yield path
+
+
+def display_name(path: Path) -> str:
+    """A file's name as its sender typed it, safe to show on one line: a name in GBK bytes (from a
+    Windows share or a zip) decoded; control characters and bidi overrides (which make 底册\u202eslx.csv
+    show as 底册csv.xls) written as their codes."""
+    name = path.name
+    if any("\udc80" <= c <= "\udcff" for c in name):
+        raw = name.encode("utf-8", "surrogateescape")
+        try:
+            name = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            name = raw.decode("gb18030", "replace")
+    return "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf") else c for c in name)
 
 
 def release(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:
@@ -93,9 +147,14 @@ def _header_cells(record: list) -> list[str]:
     return cells
 
 
+def preamble_text(records: list[list[str]]) -> str:
+    """The rows above the header as one line of text."""
+    return " ".join(cell for record in records for cell in record if cell)
+
+
 def _preamble_facts(records: list[list[str]]) -> tuple[dt.date | None, str | None]:
     """填报日期 and 填报单位 from the rows above the header, when given."""
-    text = " ".join(cell for record in records for cell in record if cell)
+    text = preamble_text(records)
     report_date = None
     unit = None
     if match := REPORT_DATE.search(text):
@@ -111,50 +170,122 @@ def _preamble_facts(records: list[list[str]]) -> tuple[dt.date | None, str | Non
 # --- CSV -------------------------------------------------------------------------------------
 
 
-def detect_encoding(path: Path) -> str:
-    """utf-8, utf-8-sig, utf-16 or gb18030, from the bytes; ReadError when it is none of them."""
+ENCODING_LABELS = {"utf-8": "UTF-8", "utf-16": "UTF-16", "gb18030": "GBK/GB18030"}
+SAVE_AS_UTF8 = "请用 Excel 或 WPS 打开后另存为「CSV UTF-8」再导入"
+
+
+def detect_encoding(path: Path) -> tuple[str, int]:
+    """utf-8, utf-16 or gb18030, from the bytes, and how many bytes of a UTF-8 byte-order mark to skip
+    (Excel's "CSV UTF-8" writes one; some tools write it before GB18030 text too); ReadError when
+    the file is in none of them."""
     with path.open("rb") as f:
         sample = f.read(SAMPLE_BYTES)
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
+        return "utf-16", 0  # the codec reads its own mark
+    bom = len(codecs.BOM_UTF8) if sample.startswith(codecs.BOM_UTF8) else 0
     for encoding in ("utf-8", "gb18030"):
         try:
-            codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+            codecs.getincrementaldecoder(encoding)().decode(sample[bom:], final=False)
         except UnicodeDecodeError:
             continue
-        return encoding
-    raise ReadError("文件编码无法识别 (不是 UTF-8 也不是 GBK/GB18030), 请用 Excel 另存为 CSV UTF-8")
+        return encoding, bom
+    raise ReadError(f"文件编码无法识别 (不是 UTF-8 也不是 GBK/GB18030): {SAVE_AS_UTF8}")
 
 
-def _transcode_to_utf8(path: Path, encoding: str, directory: Path) -> Path:
-    """Stream-convert a non-UTF-8 file, since DuckDB's reader takes UTF-8 (and UTF-16) only."""
-    target = Path(tempfile.mkstemp(suffix=".csv", dir=directory)[1])
+def _line_of(path: Path, offset: int) -> int:
+    """The line (from 1) that byte `offset` of the file is on."""
+    lines, read = 1, 0
+    with path.open("rb") as f:
+        while read < offset and (chunk := f.read(min(TRANSCODE_CHUNK, offset - read))):
+            lines += chunk.count(b"\n")
+            read += len(chunk)
+    return lines
+
+
+def _first_bad_byte(path: Path, encoding: str, start: int = 0) -> int | None:
+    """Offset of the first byte that is not text in `encoding`, from `start`; None when there is none."""
     decoder = codecs.getincrementaldecoder(encoding)()
+    offset = start
+    with path.open("rb") as f:
+        f.seek(start)
+        while True:
+            chunk = f.read(TRANSCODE_CHUNK)
+            try:
+                decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as error:
+                return offset + error.start - len(decoder.getstate()[0])
+            if not chunk:
+                return None
+            offset += len(chunk)
+
+
+def _encoding_past_the_sample(path: Path, bom: int) -> str:
+    """The encoding of a file read as UTF-8 from its first megabyte, in which a later byte is not
+    UTF-8: GB18030 when all before it was ASCII (which both share) and the whole file is GB18030;
+    otherwise ReadError naming the line."""
+    bad = _first_bad_byte(path, "utf-8", bom)
+    if bad is None:
+        return "utf-8"
+    with path.open("rb") as f:
+        f.seek(bom)
+        ascii_before = (f.read(bad - bom) if bad - bom <= SAMPLE_BYTES * 64 else b"\x80").isascii()
+    if ascii_before and _first_bad_byte(path, "gb18030", bom) is None:
+        return "gb18030"
+    line = _line_of(path, bad)
+    if _first_bad_byte(path, "gb18030", bad) is None:
+        raise ReadError(f"第 {line} 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: 文件混用了两种编码, {SAVE_AS_UTF8}")
+    raise ReadError(f"第 {line} 行有无法识别的字符 (不是 UTF-8 编码): {SAVE_AS_UTF8}")
+
+
+def _transcode_to_utf8(path: Path, encoding: str, skip: int = 0, cr_only: bool = False) -> Path:
+    """Stream-convert a file to UTF-8 with line feeds, since DuckDB's reader takes UTF-8 (and UTF-16)
+    only and the readers here count lines by their line feeds. Old Mac files end lines with CR alone."""
+    target = temporary_file(".csv")
+    decoder = codecs.getincrementaldecoder(encoding)()
+    read = skip
     try:
         with path.open("rb") as src, target.open("wb") as dst:
+            src.seek(skip)
             while chunk := src.read(TRANSCODE_CHUNK):
-                dst.write(decoder.decode(chunk).encode("utf-8"))
+                text = decoder.decode(chunk)
+                dst.write((text.replace("\r", "\n") if cr_only else text).encode("utf-8"))
+                read += len(chunk)
             dst.write(decoder.decode(b"", final=True).encode("utf-8"))
     except UnicodeDecodeError as error:
         target.unlink(missing_ok=True)
-        raise ReadError(f"文件中第 {error.start} 字节附近有无法识别的字符 ({encoding})") from error
+        line = _line_of(path, read + error.start - len(decoder.getstate()[0]))
+        label = ENCODING_LABELS[encoding]
+        raise ReadError(f"第 {line} 行有无法识别的字符 (按 {label} 编码读取): {SAVE_AS_UTF8}") from error
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
     return target
 
 
-def _head_records(path: Path, encoding: str) -> tuple[list[list[str]], list[int], str]:
-    """The first records, the physical line each ends on, and the delimiter."""
-    with path.open(encoding=encoding, newline="", errors="replace") as f:
-        head = "".join(line for _, line in zip(range(HEADER_SEARCH_ROWS + 20), f, strict=False))
-    first_lines = head.splitlines()[:HEADER_SEARCH_ROWS]
+def _head_records(path: Path, encoding: str, bom: int) -> tuple[list[list[str]], list[int], str, bool]:
+    """The first records, the physical line each ends on, the delimiter, and whether lines end with
+    CR alone (old Mac files)."""
+    lines = []
+    with path.open("rb") as raw:
+        raw.seek(bom)
+        text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
+        while len(lines) < HEADER_SEARCH_ROWS + 20 and (line := text.readline(MAX_LINE_CHARS)):
+            if len(line) == MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
+                raise ReadError(f"第 {len(lines) + 1} 行超过 {MAX_LINE_CHARS:,} 个字符, 不是一份导出的表格")
+            lines.append(line)
+    cr_only = any(line.endswith("\r") for line in lines) and not any(line.endswith("\n") for line in lines)
+    first_lines = lines[:HEADER_SEARCH_ROWS]
     delimiter = max((",", "\t", ";"), key=lambda d: sum(line.count(d) for line in first_lines))
-    reader = csv.reader(io.StringIO(head), delimiter=delimiter)
+    csv.field_size_limit(MAX_LINE_CHARS)  # the module's default (128 KB) is below what a long cell holds
+    reader = csv.reader(lines, delimiter=delimiter)
     records, line_ends = [], []
-    for record in reader:
-        records.append(record)
-        line_ends.append(reader.line_num)
-    return records, line_ends, delimiter
+    try:
+        for record in reader:
+            records.append(record)
+            line_ends.append(reader.line_num)
+    except csv.Error:  # a quote left open up to the end of the lines read: judged by the parse below
+        pass
+    return records, line_ends, delimiter, cr_only
 
 
 def _line_offset(data: BinaryIO | pa.NativeFile, lines: int) -> int:
@@ -199,32 +330,46 @@ def _row_numbers(first_row: int, count: int, blank_thresholds: list[int]) -> pa.
 
 
 def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_score: HeaderScore) -> RawSheet:
-    encoding = detect_encoding(path).removesuffix("-sig")  # the BOM is above the header, never read as data
-    records, line_ends, delimiter = _head_records(path, encoding)
+    encoding, bom = detect_encoding(path)
+    records, line_ends, delimiter, cr_only = _head_records(path, encoding, bom)
+    if encoding == "utf-8" and any("\ufffd" in cell for record in records for cell in record):
+        # the first megabyte was UTF-8 (ASCII, say), the lines after it are not
+        encoding = _encoding_past_the_sample(path, bom)
+        records, line_ends, delimiter, cr_only = _head_records(path, encoding, bom)
     header_index = find_header(records, header_score)
     if header_index is None:
         raise ReadError("前 30 行中没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     header = _header_cells(records[header_index])
     report_date, unit = _preamble_facts(records[:header_index])
-    width = max(len(header), *(len(record) for record in records[header_index:]))
+    # the widest record, not counting the empty cells a row may trail (Excel writes 16,383 commas
+    # when something once touched column XFD)
+    width = max(len(header), *(len(_header_cells(record)) for record in records[header_index:]))
+    if width > MAX_COLUMNS:
+        raise ReadError(f"表格有 {width:,} 列, 超过上限 {MAX_COLUMNS} 列: 请只保留需要导入的列")
     header_line = line_ends[header_index]
 
     source, temporary = path, None
-    if encoding == "utf-16":  # a line break byte can be half of a UTF-16 character: convert first
-        temporary = source = _transcode_to_utf8(path, encoding, Path(tempfile.gettempdir()))
-        encoding = "utf-8"
+    if encoding == "utf-16" or cr_only:  # a line break byte can be half of a UTF-16 character: convert first
+        temporary = source = _transcode_to_utf8(path, encoding, bom, cr_only)
+        encoding, bom = "utf-8", 0
     try:
-        try:
-            # Arrow reads the file in blocks and parses each as it arrives: no copy of it is kept
-            with pa.OSFile(str(source)) as body:
-                body.seek(_line_offset(body, header_line))
-                cells = _parse_with_arrow(body, encoding, delimiter, width)
-            thresholds = []  # Arrow keeps blank lines, as rows of empty cells
-        except (pa.ArrowInvalid, UnicodeDecodeError):
-            cells = None
+        cells = None
+        while cells is None:
+            try:
+                # Arrow reads the file in blocks and parses each as it arrives: no copy of it is kept
+                with pa.OSFile(str(source)) as body:
+                    body.seek(_line_offset(body, header_line))
+                    cells = _parse_with_arrow(body, encoding, delimiter, width)
+                thresholds = []  # Arrow keeps blank lines, as rows of empty cells
+            except (pa.ArrowInvalid, UnicodeDecodeError) as error:
+                # not UTF-8 past the sampled megabyte: GB18030 throughout, or refused with its line
+                if (encoding == "utf-8" and "utf8" in str(error).lower().replace("-", "")
+                        and (encoding := _encoding_past_the_sample(source, bom)) != "utf-8"):
+                    continue
+                break
         if cells is None:
             if encoding != "utf-8" and temporary is None:
-                temporary = source = _transcode_to_utf8(path, encoding, Path(tempfile.gettempdir()))
+                temporary = source = _transcode_to_utf8(path, encoding, bom)
             cells = _parse_with_duckdb(source, con, delimiter, header_line, width + SPARE_COLUMNS)
             data = source.read_bytes()
             thresholds = _blank_line_thresholds(data, _line_offset(io.BytesIO(data), header_line), cells.num_rows)
@@ -232,8 +377,43 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
         if temporary is not None:
             temporary.unlink(missing_ok=True)
     cells = cells.add_column(0, "row_number", _row_numbers(header_line + 1, cells.num_rows, thresholds))
+    _refuse_folded_rows(cells, delimiter, width)
+    cells = _without_empty_rows(cells)
     con.register(table, cells)
-    return RawSheet(table, cells, None, header, header_line, report_date, unit, cells.num_columns - 1)
+    return RawSheet(table, cells, None, header, header_line, report_date, unit, cells.num_columns - 1,
+                    preamble_text(records[:header_index]))
+
+
+def _without_empty_rows(cells: pa.Table) -> pa.Table:
+    """The rows that hold at least one cell: a file of a million blank lines (a clerk's Ctrl+Down)
+    costs nothing past this point. They are not data, so no count changes; rows keep their numbers."""
+    if cells.num_columns < 2:
+        return cells
+    holds_something = functools.reduce(pc.or_, (pc.is_valid(cells[name]) for name in cells.column_names[1:]))
+    return cells if pc.all(holds_something).as_py() is not False else cells.filter(holds_something)
+
+
+def _refuse_folded_rows(cells: pa.Table, delimiter: str, width: int) -> None:
+    """ReadError when a cell holds whole lines of the file: a quote opened and never closed folds the
+    lines after it into one cell, and rows a clerk sees would silently go missing.
+
+    A cell may hold a line break (Alt+Enter in Excel), but not a line with as many delimiters as half
+    a record: that is a record.
+    """
+    separators = max(2, (width - 1) // 2)
+    pattern = f"[\\r\\n][^\\r\\n]*(?:{re.escape(delimiter)}[^\\r\\n]*){{{separators}}}"
+    for name in cells.column_names[1:]:
+        column = cells[name]
+        distinct = [chunk.dictionary if pa.types.is_dictionary(chunk.type) else chunk for chunk in column.chunks]
+        if not any(pc.any(pc.match_substring(values, "\n")).as_py() for values in distinct):
+            continue  # no cell holds a line break: the usual case, decided on the distinct values
+        folded = pc.match_substring_regex(column.cast(pa.string()), pattern)
+        if pc.any(folded).as_py():
+            at = pc.index(folded, True).as_py()
+            row, cell = cells["row_number"][at].as_py(), column[at].as_py().rstrip("\r\n")
+            lines = cell.count("\n") + cell.count("\r") - cell.count("\r\n")
+            raise ReadError(f"第 {row} 行有一个引号 (\") 没有配对, 其后 {lines} 行被读进了同一个单元格: "
+                            "请删去或配对这个引号后重新导入")
 
 
 def _column_names(count: int) -> list[str]:
@@ -284,17 +464,24 @@ def _parse_with_duckdb(path: Path, con: duckdb.DuckDBPyConnection, delimiter: st
     scan = (
         "select * from read_csv($path, header=false, auto_detect=false, columns=$columns,"
         " delim=$delim, quote='\"', escape='\"', null_padding=true, strict_mode=false,"
-        " skip=$skip, parallel=$parallel)"
+        " skip=$skip, parallel=$parallel, max_line_size=$max_line)"
     )
     params = {"path": str(path), "columns": dict.fromkeys(_column_names(column_count), "VARCHAR"),
-              "delim": delimiter, "skip": header_line}
+              "delim": delimiter, "skip": header_line, "max_line": MAX_LINE_CHARS}
     try:
-        return con.sql(scan, params=params | {"parallel": True}).to_arrow_table()
+        try:
+            return con.sql(scan, params=params | {"parallel": True}).to_arrow_table()
+        except duckdb.Error as error:
+            if "parallel=false" not in str(error):
+                raise
+            # Quoted line breaks inside cells (Alt+Enter in Excel) need the serial reader.
+            return con.sql(scan, params=params | {"parallel": False}).to_arrow_table()
     except duckdb.Error as error:
-        if "parallel=false" not in str(error):
-            raise ReadError(f"CSV 格式错误: {str(error).splitlines()[0]}") from error
-        # Quoted line breaks inside cells (Alt+Enter in Excel) need the serial reader.
-        return con.sql(scan, params=params | {"parallel": False}).to_arrow_table()
+        # the first line only: the next ones quote the offending line, personal data included
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        if "maximum line size" in reason.lower():
+            raise ReadError(f"有一行超过 {MAX_LINE_CHARS:,} 字节, 不是一份导出的表格") from error
+        raise ReadError(f"CSV 格式错误: {reason.removeprefix('Invalid Input Error: ')}") from error
 
 
 # --- Excel -----------------------------------------------------------------------------------
@@ -305,6 +492,8 @@ def _read_workbook(
 ) -> list[RawSheet]:
     try:
         grids = workbooks.read_grids(path)
+    except workbooks.SheetTooLarge as error:
+        raise ReadError(str(error)) from error
     except workbooks.WorkbookError as error:
         raise ReadError(f"Excel 文件无法打开 (文件损坏或不是 Excel 格式): {error}") from error
     sheets = []
@@ -323,7 +512,7 @@ def _read_workbook(
         table = f"{table_prefix}_{len(sheets)}"
         con.register(table, cells)
         sheets.append(RawSheet(table, cells, grid.name, header, first_row - 1, report_date, unit,
-                               data.num_columns))
+                               data.num_columns, preamble_text([[c or "" for c in row] for row in top[:header_index]])))
     if not sheets:
         raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     return sheets

@@ -44,7 +44,9 @@ AFTER_CATEGORIES = (
     ("disabled_count", "失能老年人", "失能"),
     ("disabled_with_contact", "已明确联系人", "失能"),
     ("help_rate", "社区帮扶率", "失能"),
-    ("problem_visit_count", "发现问题(人次)", "问题与紧急情况"),
+    ("problem_found_count", "发现问题(件)", "问题与紧急情况"),
+    ("problem_closed_count", "已办结(件)", "问题与紧急情况"),
+    ("problem_referred_count", "转介(件)", "问题与紧急情况"),
     ("emergency_visit_count", "紧急情况(人次)", "问题与紧急情况"),
 )
 # rate: (numerator, denominator), recomputed for 合计
@@ -57,7 +59,8 @@ RATES = {
 HIDDEN_COUNTS = ("eligible_any", "contact_days_eligible", "contact_days_covered")
 FOOTNOTE = ("注: 1. 一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。2. 月探访率 = 已探访人数 / 应探访人数 "
             "(不同意探访者不计入应探访); 日联系率按独居老年人联系天数计算; 社区帮扶率 = 已明确联系人的失能老年人 / "
-            "失能老年人。3. 合计行的比率由合计人数重新计算。")
+            "失能老年人。3. 合计行的比率由合计人数重新计算。4. 探访发现的问题 (含紧急情况), 在此后的探访记录处置结果为"
+            "已解决时办结; 记录中没有处置结果的, 在此后一次上门探访未发现问题时办结。")
 
 
 class ReportError(Exception):

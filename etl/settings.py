@@ -19,6 +19,20 @@ class ConfigError(Exception):
 
 
 @dataclass(frozen=True)
+class VisitQuality:
+    """Thresholds of the visit-quality signals (督查线索): leads for inspectors, never findings."""
+
+    home_visits_per_day_limit: int = 12  # more home visits by one visitor in one day is a lead
+    identical_notes_min_visits: int = 5  # the same note on this many elders' visits by one visitor in a month
+    identical_notes_min_chars: int = 12  # shorter notes (正常, 无异常 …) repeat by nature
+    common_note_visitors: int = 3  # a note written by more visitors than this is a template, not a copy
+    gps_distance_km: float = 1.0  # a home visit this far from where the elder's other visits were recorded
+    gps_min_points: int = 3  # home visits with a point an elder needs before distances mean anything
+    phone_only_months: int = 3  # consecutive months of calls only, for elders who must be visited at home
+    checklist_visited_per_community: int = 5  # visited elders drawn per community to confirm the visit
+
+
+@dataclass(frozen=True)
 class Config:
     special_categories: tuple[str, ...]
     aged_from: int
@@ -34,6 +48,7 @@ class Config:
     small_count_threshold: int = 5
     # the bureau's own mapping files (headers.csv, values.csv, keywords.csv …): its config's folder
     words_dir: Path | None = None
+    visit_quality: VisitQuality = VisitQuality()
 
 
 @dataclass(frozen=True)
@@ -64,12 +79,27 @@ def parse_config(text: str, source: str = "carevisit.toml") -> Config:
                                                        "derive_categories_from_attributes"),
             sensitive_categories=tuple(raw.get("sensitive_categories", ("计生特殊家庭",))),
             small_count_threshold=int(raw.get("small_count_threshold", 5)),
+            visit_quality=_visit_quality(raw.get("visit_quality", {})),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
         raise ConfigError(f"{source}: {error!r}") from error
     if any(days <= 0 for _, days in config.visit_interval_days):
         raise ConfigError(f"{source}: visit_interval_days must be positive")
     return config
+
+
+def _visit_quality(raw: dict) -> VisitQuality:
+    if not isinstance(raw, dict):
+        raise TypeError("visit_quality must be a table of settings")
+    defaults = VisitQuality()
+    unknown = set(raw) - {f.name for f in dataclasses.fields(VisitQuality)}
+    if unknown:
+        raise ValueError(f"visit_quality: unknown setting {', '.join(sorted(unknown))}")
+    values = {f.name: type(getattr(defaults, f.name))(raw.get(f.name, getattr(defaults, f.name)))
+              for f in dataclasses.fields(VisitQuality)}
+    if any(value <= 0 for value in values.values()):
+        raise ValueError("visit_quality: every setting must be positive")
+    return VisitQuality(**values)
 
 
 def _boolean(value: object, name: str) -> bool:

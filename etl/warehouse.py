@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import fcntl
 import os
 import shutil
@@ -17,6 +18,7 @@ from etl import geography
 from etl.build import build_marts, marts_version, run_checks
 from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
 from etl.mappings import NEGATION, value_keywords, value_synonyms
+from etl.readers import remove_stale_temporary_files
 from etl.settings import Config
 from etl.sqlfiles import first_row as first_row  # re-exported: etl/reports.py (on main) imports it from here
 from etl.sqlfiles import prepare, scalar, sql
@@ -26,7 +28,12 @@ from etl.sqlfiles import prepare, scalar, sql
 #    loads.size_bytes.
 # 3: roster_rows.disability, roster_rows.status nullable; load_warnings code, field, value, street_code,
 #    community_code (categories of rows loaded before still include what living/disability derived).
-FORMAT_VERSION = 3
+# 4: the corrections round-trip: rejects.column_name, origin_load_id, origin_row, resolved_by;
+#    the corrections table (created with the schema).
+# 5: visit_rows.resolution (处置结果) and is_referred, for problems followed to closure (visits loaded
+#    before count as written without them: closed by a later home visit that finds nothing, not referred).
+FORMAT_VERSION = 5
+LOAD_MEMORY_LIMIT = "1GB"  # DuckDB's while files are staged (a 2 M-row CSV: 1.5 GB peak, from 2.7 GB)
 
 
 class WarehouseError(Exception):
@@ -66,14 +73,23 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
     """
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(db_path):
-        for stale in db_path.parent.glob(f".{db_path.name}.cv-tmp-*"):
-            stale.unlink()
+        for stale in db_path.parent.glob(f".{db_path.name}.cv-tmp-*"):  # a copy, or DuckDB's spill folder
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+        remove_stale_temporary_files()  # what a killed load left in the system's temporary folder
         work_path = temporary_path(db_path)
         if db_path.exists():
+            require_duckdb_file(db_path)
             shutil.copyfile(db_path, work_path)
-        # The copy is thrown away if anything fails: no point checkpointing it, or syncing it to disk
-        # after every file (that took 0.6 s a city-sized file), before it is complete.
-        con = duckdb.connect(str(work_path), config={"checkpoint_threshold": "4GB", "fsync_mode": "NONE"})
+        try:
+            # The copy is thrown away if anything fails: no point checkpointing it, or syncing it to disk
+            # after every file (that took 0.6 s a city-sized file), before it is complete.
+            # Staging a file holds its rows in temporary tables: past LOAD_MEMORY_LIMIT DuckDB spills
+            # them to disk (beside the copy), so a file's rows never decide how much memory a load takes.
+            con = duckdb.connect(str(work_path), config={"checkpoint_threshold": "4GB", "fsync_mode": "NONE",
+                                                         "memory_limit": LOAD_MEMORY_LIMIT})
+        except BaseException:
+            work_path.unlink(missing_ok=True)
+            raise
         session = WriteSession(con, config)
         try:
             con.execute(sql("schema"))
@@ -82,6 +98,7 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
             _write_reference_tables(con, config)
             yield session
             if session.changed:
+                con.execute("reset memory_limit")  # the marts: as before, measured at city scale
                 build_marts(con)
                 failures = run_checks(con)
                 if failures:
@@ -115,6 +132,14 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("alter table roster_rows alter column status drop not null")
         for column in ("code", "field", "value", "street_code", "community_code"):
             con.execute(f"alter table load_warnings add column if not exists {column} varchar")
+    if version < 4:  # rejects remember their origin, and which correction took them over
+        con.execute("alter table rejects add column if not exists column_name varchar")
+        for column in ("origin_load_id", "origin_row", "resolved_by"):
+            con.execute(f"alter table rejects add column if not exists {column} integer")
+        con.execute("update rejects set origin_load_id = load_id, origin_row = row_number where origin_load_id is null")
+    if version < 5:  # problems followed to closure: the 处置结果 and whether the visit referred
+        con.execute("alter table visit_rows add column if not exists resolution varchar")
+        con.execute("alter table visit_rows add column if not exists is_referred boolean")
     con.execute("insert or replace into settings values ('format_version', $version)",
                 {"version": str(FORMAT_VERSION)})
     return has_data
@@ -153,6 +178,23 @@ def require_warehouse(db_path: Path) -> None:
     if not db_path.exists():
         raise WarehouseError(
             f"数据库 {db_path} 不存在: 请先导入数据 (carevisit ingest) 或生成演示数据 (carevisit demo)")
+    require_duckdb_file(db_path)
+
+
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+
+
+def require_duckdb_file(db_path: Path) -> None:
+    """WarehouseError when the --db file is not a DuckDB database (a folder, a spreadsheet, a typo)."""
+    if db_path.is_dir():
+        raise WarehouseError(f"数据库 {db_path} 是一个文件夹: --db 应指向数据库文件 (例如 data/warehouse.duckdb)")
+    try:
+        with db_path.open("rb") as f:
+            header = f.read(12)
+    except OSError as error:
+        raise WarehouseError(f"数据库 {db_path} 无法读取: {error.strerror or error}") from error
+    if header and header[8:12] != DUCKDB_MAGIC:  # an empty file becomes a new warehouse
+        raise WarehouseError(f"{db_path} 不是 CareVisit 的数据库文件 (不是 DuckDB 格式): 请检查 --db 指向的文件")
 
 
 def open_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
@@ -240,6 +282,12 @@ def write_config(con: duckdb.DuckDBPyConnection, config: Config) -> None:
          "open": config.high_on_open_problem, "categories": list(config.special_categories),
          "derive": config.derive_categories_from_attributes, "removal": config.removal_alert_share},
     )
+    # the visit-quality thresholds (sql/marts/visit_signals.sql), one row
+    con.register("visit_quality", pd.DataFrame([dataclasses.asdict(config.visit_quality)]))
+    try:
+        con.execute("create or replace table cfg_visit_quality as select * from visit_quality")
+    finally:
+        con.unregister("visit_quality")
     con.execute("create or replace table cfg_intervals (risk_level varchar, days integer)")
     con.executemany("insert into cfg_intervals values (?, ?)", list(config.visit_interval_days))
     con.execute("create or replace table cfg_risk_rules (level varchar, categories varchar[])")

@@ -1,13 +1,19 @@
-"""Excel sheets as grids of text cells, read as fast as the sheet allows (fastexcel, else python-calamine)."""
+"""Excel sheets as grids of text cells, read as fast as the sheet allows (fastexcel, else python-calamine;
+lxml for the HTML tables and XML Spreadsheet 2003 files that systems save as .xls)."""
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import datetime as dt
 import functools
 import math
+import os
 import re
+import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
+import zlib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -16,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from lxml import etree, html
 from python_calamine import CalamineWorkbook
 
 # A cell whose type is not text (a number, a date, a true/false): its column letters, row number,
@@ -34,6 +41,20 @@ TAIL_BYTES = 1 << 16
 OOXML = {"main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
          "rel": "http://schemas.openxmlformats.org/officeDocument/2006/relationships"}
 
+# Bounds on a sheet, checked before the readers allocate its grid of (rows x columns) cells: a single
+# cell at XFD1048576 would make that grid 17 G cells (the process aborts asking for 512 GB).
+MAX_COLUMNS = 256  # an export has tens of columns; .xls itself stops at 256 (IV)
+MAX_CELLS = 64 << 20  # 67 M cells: about 2 GB in the readers' grids
+DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"')
+ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+# A cell reference at or past a column, for the widths a sheet is tested against: AA (27), BA (53),
+# DA (105), IW (257). One search each, which stops at the first match.
+CELL_PAST_COLUMN = {26: re.compile(rb'\sr="[A-Z]{2,3}\d'), 52: re.compile(rb'\sr="(?:[B-Z][A-Z]|[A-Z]{3})\d'),
+                    104: re.compile(rb'\sr="(?:[D-Z][A-Z]|[A-Z]{3})\d'),
+                    256: re.compile(rb'\sr="(?:I[W-Z]|[J-Z][A-Z]|[A-Z]{3})\d')}
+SPREADSHEET_2003 = "urn:schemas-microsoft-com:office:spreadsheet"
+ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
 MergedRange = tuple[tuple[int, int], tuple[int, int]]  # (first row, first column), (last row, last column)
 
 
@@ -50,6 +71,10 @@ class Grid:
 
 class WorkbookError(Exception):
     """The file is not a workbook that can be opened."""
+
+
+class SheetTooLarge(WorkbookError):
+    """A sheet past MAX_COLUMNS or MAX_CELLS; the message, for the clerk, names it and the bound."""
 
 
 class _NeedsCalamine(Exception):
@@ -83,14 +108,106 @@ def read_grids(path: Path, fast: bool = True) -> list[Grid]:
 
     `fast=False` reads every sheet with python-calamine: the reference the fast reading is tested against.
     """
+    with path.open("rb") as f:
+        head = f.read(4096)
+    if head.startswith(ZIP_MAGIC):
+        suffix = path.suffix.lower() if path.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
+    elif head.startswith(OLE_MAGIC):
+        suffix = ".xls"
+    elif (markup := _markup_kind(head)) is not None:
+        return _markup_grids(path, markup)
+    else:
+        raise WorkbookError("文件内容不是 Excel 格式")
+    with _named_with_suffix(path, suffix) as path:
+        if suffix != ".xls":
+            _check_sheet_sizes(path)
+        try:
+            workbook = CalamineWorkbook.from_path(str(path))
+        except Exception as error:  # calamine raises several private error types
+            raise WorkbookError(str(error)) from error
+        try:
+            return list(_grids(path, workbook, fast))
+        finally:
+            workbook.close()
+
+
+@contextlib.contextmanager
+def _named_with_suffix(path: Path, suffix: str) -> Iterator[Path]:
+    """`path`, or a link to it ending in `suffix`: the readers go by the name, and an .xlsx saved as
+    .xls (or the other way round) opens in Excel all the same."""
+    if path.suffix.lower() == suffix:
+        yield path
+        return
+    link = Path(tempfile.mkstemp(suffix=suffix, prefix=f"carevisit-{os.getpid()}-")[1])
+    link.unlink()
+    link.symlink_to(path.absolute())
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as error:  # calamine raises several private error types
-        raise WorkbookError(str(error)) from error
-    try:
-        return list(_grids(path, workbook, fast))
+        yield link
     finally:
-        workbook.close()
+        link.unlink(missing_ok=True)
+
+
+# --- bounds: a sheet's size from its XML, before any reader allocates its grid --------------
+
+
+def _check_sheet_sizes(path: Path) -> None:
+    """SheetTooLarge when a sheet's declared range (<dimension>) or the cells it really holds span
+    more than MAX_COLUMNS columns or MAX_CELLS cells. The XML is streamed, never held whole."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = {info.filename: info for info in package.infolist()}
+            parts = _sheet_parts(path) or sorted(n for n in names
+                                                 if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+            sheet_names = _sheet_names(package) or parts
+            for name, part in zip(sheet_names, parts, strict=False):
+                if part in names:
+                    _check_sheet_size(package, part, name)
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+        raise WorkbookError(f"压缩包损坏: {error}") from error
+
+
+def _sheet_names(package: zipfile.ZipFile) -> list[str] | None:
+    try:
+        book = ET.fromstring(package.read("xl/workbook.xml"))
+    except (KeyError, ET.ParseError):
+        return None
+    return [sheet.get("name", "") for sheet in book.iterfind("main:sheets/main:sheet", OOXML)]
+
+
+def _check_sheet_size(package: zipfile.ZipFile, part: str, name: str) -> None:
+    """The declared range first (it comes before the cells), then the cells: their last row and
+    which of the widths in CELL_PAST_COLUMN they pass."""
+    width, last_row, at_start, tail = 26, 0, True, b""
+    with package.open(part) as stream:
+        while chunk := stream.read(4 << 20):
+            window = tail + chunk
+            if at_start and (declared := DIMENSION.search(window, 0, 4096)):
+                first_col, first_row, last_col, last_declared_row = declared.groups()
+                _refuse_size(name, _column_index(last_col or first_col) - _column_index(first_col) + 1,
+                             int(last_declared_row or first_row) - int(first_row) + 1,
+                             declared.group(0).split(b'"')[1].decode())
+            at_start = False
+            for past, pattern in CELL_PAST_COLUMN.items():
+                if past >= width and pattern.search(window):
+                    width = 2 * past if past < 104 else (MAX_COLUMNS if past == 104 else MAX_COLUMNS + 1)
+            if width > MAX_COLUMNS:
+                break
+            last_row = max(last_row, *map(int, ROW_NUMBER.findall(window)), 0)
+            tail = window[-64:]  # a reference cut in two by the chunks is whole in the next window
+    _refuse_size(name, width, last_row, None)
+
+
+def _refuse_size(sheet: str, columns: int, rows: int, declared: str | None) -> None:
+    if columns <= MAX_COLUMNS and columns * rows <= MAX_CELLS:
+        return
+    if declared:
+        what = f"声明的范围是 {declared}"
+    elif columns > MAX_COLUMNS:
+        what = f"有单元格在第 {MAX_COLUMNS} 列以外"
+    else:
+        what = f"有 {rows:,} 行、{columns} 列以上"
+    raise SheetTooLarge(f"工作表 {sheet} {what}, 超过上限 ({MAX_COLUMNS} 列, {MAX_CELLS:,} 个单元格): "
+                        "请删除表格以外远处的单元格 (按 Ctrl+End 可以找到) 后重新保存")
 
 
 def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]:
@@ -302,3 +419,173 @@ def _column_index(letters: bytes) -> int:
     for letter in letters:
         index = index * 26 + letter - 64
     return index - 1
+
+
+# --- markup: .xls files that are HTML tables or XML Spreadsheet 2003 -------------------------
+# Government systems often save these as .xls; Excel and WPS open them without a word. Cells are
+# read with lxml, rows and merged ranges placed as Excel places them.
+
+
+def _markup_kind(head: bytes) -> str | None:
+    """"xml2003", "html" or None, from the file's first bytes."""
+    text = head.removeprefix(b"\xef\xbb\xbf").lstrip().lower()
+    if not text.startswith(b"<"):
+        return None
+    if SPREADSHEET_2003.encode() in text or b'progid="excel.sheet"' in text:
+        return "xml2003"
+    if any(tag in text for tag in (b"<html", b"<table", b"<!doctype html", b"<meta", b"<head", b"<body")):
+        return "html"
+    return None
+
+
+def _markup_grids(path: Path, kind: str) -> list[Grid]:
+    data = path.read_bytes()
+    try:
+        return _xml2003_grids(data) if kind == "xml2003" else [_html_grid(data, path.stem)]
+    except (etree.LxmlError, ValueError) as error:
+        raise WorkbookError(f"{'XML' if kind == 'xml2003' else 'HTML'} 表格无法解析: {error}") from error
+
+
+class _GridBuilder:
+    """Cells placed by (row, column) from 0, with merged ranges; bounded by MAX_COLUMNS and MAX_CELLS."""
+
+    def __init__(self, name: str):
+        self.name = name
+        self.cells: dict[tuple[int, int], str] = {}
+        self.merged: list[MergedRange] = []
+        self.height = self.width = 0
+
+    def put(self, row: int, col: int, value: str | None, down: int = 0, across: int = 0) -> None:
+        self.height, self.width = max(self.height, row + down + 1), max(self.width, col + across + 1)
+        _refuse_size(self.name, self.width, self.height, None)
+        if value is not None and value != "":
+            self.cells[row, col] = value
+        if down or across:
+            self.merged.append(((row, col), (row + down, col + across)))
+
+    def grid(self) -> Grid:
+        columns: list[list[str | None]] = [[None] * self.height for _ in range(self.width)]
+        for (row, col), value in self.cells.items():
+            columns[col][row] = value
+        cells = pa.table({f"c{i}": pa.array(column, pa.string()) for i, column in enumerate(columns)})
+        return Grid(self.name, cells, 1, self.merged, "lxml")
+
+
+def _xml2003_grids(data: bytes) -> list[Grid]:
+    """XML Spreadsheet 2003: Worksheet > Table > Row > Cell > Data, with ss:Index to skip ahead and
+    ss:MergeAcross / ss:MergeDown for merged cells."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True, recover=False)
+    root = etree.fromstring(data, parser)
+    ss = f"{{{SPREADSHEET_2003}}}"
+    grids = []
+    for sheet in root.iter(f"{ss}Worksheet"):
+        builder = _GridBuilder(sheet.get(f"{ss}Name") or f"Sheet{len(grids) + 1}")
+        row = -1
+        for row_element in sheet.iterfind(f"{ss}Table/{ss}Row"):
+            row = _index(row_element, ss, row)
+            col = -1
+            for cell in row_element.iterfind(f"{ss}Cell"):
+                col = _index(cell, ss, col)
+                value = cell.find(f"{ss}Data")
+                text = _xml2003_text(value.get(f"{ss}Type"), "".join(value.itertext())) if value is not None else None
+                across, down = int(cell.get(f"{ss}MergeAcross", 0)), int(cell.get(f"{ss}MergeDown", 0))
+                builder.put(row, col, text, down, across)
+                col += across
+        grids.append(builder.grid())
+    if not grids:
+        raise WorkbookError("XML 表格中没有工作表")
+    return grids
+
+
+def _index(element, ss: str, previous: int) -> int:
+    """An element's 0-based position: its ss:Index (from 1) when given, else the one after the previous."""
+    given = element.get(f"{ss}Index")
+    return int(given) - 1 if given else previous + 1
+
+
+def _xml2003_text(cell_type: str | None, value: str) -> str | None:
+    """A cell as Excel shows it: numbers and dates as excel_text shows them."""
+    try:
+        if cell_type == "Number":
+            return excel_text(float(value))
+        if cell_type == "DateTime":
+            return excel_text(dt.datetime.fromisoformat(value.removesuffix("Z")))
+        if cell_type == "Boolean":
+            return excel_text(value.strip() == "1")
+    except ValueError:
+        pass
+    return value
+
+
+HTML_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w-]+)""", re.IGNORECASE)
+HTML_ROW_BLOCKS = {"h1", "h2", "h3", "h4", "h5", "h6", "p", "div", "caption"}
+
+
+def _html_encoding(data: bytes) -> str:
+    """The encoding a browser (and Excel) would read the page in: the byte-order mark, else the
+    <meta charset>, else UTF-8 when it decodes as such, else GB18030. GB2312 and GBK are read as
+    GB18030, which holds them both."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if found := HTML_CHARSET.search(data, 0, 4096):
+        declared = found.group(1).decode("ascii").lower()
+        if declared in ("gb2312", "gbk", "gb18030", "x-gbk", "cp936"):
+            return "gb18030"
+        with contextlib.suppress(LookupError):
+            return codecs.lookup(declared).name
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return "gb18030"
+    return "utf-8"
+
+
+def _html_grid(data: bytes, title: str) -> Grid:
+    """Excel's view of a page: each table row a row, with rowspan and colspan as merged cells, and a
+    heading or paragraph outside the tables a row of its own."""
+    parser = html.HTMLParser(encoding=_html_encoding(data).removesuffix("-sig"), no_network=True)
+    document = html.document_fromstring(data, parser=parser)
+    name = (document.findtext(".//title") or "").strip() or title
+    builder = _GridBuilder(name)
+    row = 0
+    for element in document.body.iter() if document.body is not None else ():
+        if element.tag in HTML_ROW_BLOCKS and not element.xpath(".//table|ancestor::table"):
+            if text := _html_text(element):
+                builder.put(row, 0, text)
+                row += 1
+        elif element.tag == "table" and not element.xpath("ancestor::table"):
+            row = _html_table(element, builder, row)
+    return builder.grid()
+
+
+def _html_table(table, builder: _GridBuilder, row: int) -> int:
+    """Place a table's rows from `row`; the row after it."""
+    covered_to: dict[int, int] = {}  # column -> last row a rowspan from above covers it to
+    for tr in table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr"):
+        col = 0
+        for td in tr.xpath("./td|./th"):
+            while covered_to.get(col, -1) >= row:
+                col += 1
+            across = min(_span(td.get("colspan")), 1000) - 1  # the limits browsers apply
+            down = min(_span(td.get("rowspan")), 65534) - 1
+            builder.put(row, col, _html_text(td), down, across)
+            for covered in range(col, col + across + 1):
+                covered_to[covered] = row + down
+            col += across + 1
+        row += 1
+    return row
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(int(value or 1), 1)
+    except ValueError:
+        return 1
+
+
+def _html_text(element) -> str:
+    """A cell's text as Excel shows it: line breaks at <br>, runs of spaces (and &nbsp;) as one."""
+    for br in element.iter("br"):
+        br.tail = "\n" + (br.tail or "")
+    lines = "".join(element.itertext()).replace("\xa0", " ").split("\n")
+    return "\n".join(" ".join(line.split()) for line in lines).strip()

@@ -90,12 +90,14 @@ class MartWarehouse:
         )
 
     def visit(self, id_number: str | None, when: str, method: str = "上门", outcome: str = "正常",
-              name: str | None = None, community: str | None = None) -> None:
+              name: str | None = None, community: str | None = None, resolution: str | None = None,
+              referred: bool | None = None) -> None:
         self.con.execute(
             """insert into visit_rows (load_id, row_number, id_number, elder_name, community_code, visit_at,
-                   visit_date, method, outcome, dedup_key)
-               values (2, ?, ?, ?, ?, ?::timestamp, ?::date, ?, ?, ?)""",
-            [next(self._rows), id_number, name, community, when, when, method, outcome, next(self._rows)],
+                   visit_date, method, outcome, resolution, is_referred, dedup_key)
+               values (2, ?, ?, ?, ?, ?::timestamp, ?::date, ?, ?, ?, ?, ?)""",
+            [next(self._rows), id_number, name, community, when, when, method, outcome, resolution, referred,
+             next(self._rows)],
         )
 
     def contact(self, id_number: str, contact_name: str | None = "联系人", phone: str | None = "13800000000",

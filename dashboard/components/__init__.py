@@ -41,14 +41,23 @@ def make_kpi_card(title: str, value: str, detail: str, change: str, card_id: str
     ]), className="kpi-card h-100", id=card_id)
 
 
-def make_chart(chart_id: str, figure, filename: str, lang: str, note: str | None = None) -> dbc.Card:
-    """A chart with PNG and SVG downloads (rendered in the browser, with its Chinese fonts)."""
+def chart_caption(state: context.PageState) -> str:
+    """The line a downloaded chart carries under its title: place, month and data date."""
+    return t("chart_caption", state.lang, place=state.target.name, month=state.month,
+             as_of=f"{state.as_of:%Y-%m-%d}")
+
+
+def make_chart(chart_id: str, figure, filename: str, lang: str, note: str | None = None,
+               caption: str | None = None) -> dbc.Card:
+    """A chart with PNG and SVG downloads (rendered in the browser, with its Chinese fonts); a downloaded
+    image carries `caption` (chart_caption) under its title, so that a pasted chart says what it shows."""
     buttons = html.Div([
         dbc.Button(t("download_png", lang), id={"type": "image-download", "chart": chart_id, "format": "png"},
                    size="sm", color="light", className="me-1"),
         dbc.Button(t("download_svg", lang), id={"type": "image-download", "chart": chart_id, "format": "svg"},
                    size="sm", color="light"),
         dcc.Store(id={"type": "image-filename", "chart": chart_id}, data=filename),
+        dcc.Store(id={"type": "image-caption", "chart": chart_id}, data=caption),
         dcc.Store(id={"type": "image-done", "chart": chart_id}),
     ], className="chart-downloads")
     body = [buttons, dcc.Graph(id=chart_id, figure=figure, config=GRAPH_CONFIG)]

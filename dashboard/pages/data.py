@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import html
 
-from dashboard import context, tables
+from dashboard import context, queries, tables
 from dashboard.components import make_message, make_table
 from dashboard.i18n import t
 
@@ -26,11 +28,40 @@ SECTIONS = (
 
 # what an empty table means, where it says more than 没有符合条件的记录
 EMPTY = {"alerts": "alerts_none"}
+LONG_WAIT_DAYS = 7  # rows waiting longer than this for a correction are shown in red
+
+
+def waiting_corrections(frame: pd.DataFrame, lang: str) -> html.Div:
+    """退回修改: per street, the files whose rejected rows still wait for a correction, how many and for
+    how long; a link to each file's corrections workbook for roles that may correct."""
+    if frame.empty:
+        return make_message(t("waiting_none", lang), "light")
+    may_correct = context.may("correct")
+    head = ["street_name", "file_name", "kind", "loaded_at", "waiting_count", "waiting_days"]
+    rows = []
+    for street, files in frame.groupby(frame["street_name"].fillna(t("no_street", lang)), sort=False):
+        for first, (_, row) in zip([True] + [False] * (len(files) - 1), files.iterrows(), strict=True):
+            link = html.A(t("waiting_download", lang), href=f"/corrections/{row['load_id']}", download="",
+                          id={"type": "corrections-download", "load": int(row["load_id"])})
+            rows.append(html.Tr([
+                html.Td(f"{street} ({files['waiting_count'].sum():,})" if first else ""),
+                html.Td(row["file_name"]), html.Td(t(f"kind_{row['kind']}", lang)),
+                html.Td(f"{row['loaded_at']:%Y-%m-%d}"), html.Td(f"{row['waiting_count']:,}", className="text-end"),
+                html.Td(f"{row['waiting_days']}", className="text-end"
+                        + (" text-danger fw-bold" if row["waiting_days"] > LONG_WAIT_DAYS else "")),
+                *([html.Td(link)] if may_correct else []),
+            ]))
+    header = html.Thead(html.Tr([html.Th(t(f"col_{c}", lang)) for c in head]
+                                + ([html.Th("")] if may_correct else [])))
+    return dbc.Table([header, html.Tbody(rows)], size="sm", bordered=True, hover=True, id="data-waiting",
+                     className="waiting-table")
 
 
 def layout(lang: str = "zh", **_query) -> html.Div:
     wh, scope = context.warehouse(), context.scope()
-    sections = []
+    sections = [html.H5(t("waiting_title", lang), className="mt-4"),
+                html.Div(t("waiting_hint", lang), className="chart-note mb-1"),
+                waiting_corrections(queries.waiting_corrections(wh, scope), lang)]
     for kind, title, hint, height in SECTIONS:
         if kind in tables.PERSON_TABLES and not context.may("people"):
             continue

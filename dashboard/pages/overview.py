@@ -10,6 +10,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from dashboard import context, figures, queries
 from dashboard.components import (
     KPI_RATES,
+    chart_caption,
     level_name,
     make_breadcrumbs,
     make_chart,
@@ -66,22 +67,24 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
             ], className="d-flex align-items-center flex-wrap"), width=12),
         ], className="mt-3 mb-2"),
         dbc.Row([
-            dbc.Col(make_map(wh, target, kids, rate, child_level, lang), lg=7),
+            dbc.Col(make_map(wh, target, kids, rate, child_level, lang, chart_caption(state)), lg=7),
             dbc.Col(make_chart(BARS, figures.ranked_bars(
                 kids, rate, t("ranked_title", lang, level=child_level, rate=t(rate, lang)), lang),
-                f"{target.short_name}_{month}_{rate}_排名", lang, note=t("drill_hint", lang)), lg=5),
+                f"{target.short_name}_{month}_{rate}_排名", lang, note=t("drill_hint", lang),
+                caption=chart_caption(state)), lg=5),
         ], className="g-3"),
         dbc.Row([
             dbc.Col(make_chart("overview-trend", figures.trend_figure(history, t("trend_title", lang), lang, previous),
                                f"{target.short_name}_趋势", lang, note=t(
                                    "trend_in_progress_note", lang, month=month, day=as_of.day)
-                               if state.in_progress else None), lg=7),
+                               if state.in_progress else None, caption=chart_caption(state)), lg=7),
             dbc.Col(make_categories(state, history), lg=5),
         ], className="g-3 mt-1"),
     ])
 
 
-def make_map(wh, target, kids: pd.DataFrame, rate: str, child_level: str, lang: str) -> dbc.Card:
+def make_map(wh, target, kids: pd.DataFrame, rate: str, child_level: str, lang: str,
+             caption: str | None = None) -> dbc.Card:
     shapes = queries.shapes(wh, list(kids["code"]))
     title = t("map_title", lang, place=target.short_name, level=child_level, rate=t(rate, lang))
     missing = kids[~kids["code"].isin(shapes["code"])]
@@ -91,7 +94,8 @@ def make_map(wh, target, kids: pd.DataFrame, rate: str, child_level: str, lang: 
     if len(missing):
         notes.append(t("map_missing_shapes", lang, count=len(missing), names="、".join(missing["short_name"])))
     figure = figures.map_figure(kids, shapes, rate, title, lang)
-    return make_chart(MAP, figure, f"{target.short_name}_{rate}_地图", lang, note=" · ".join(notes) or None)
+    return make_chart(MAP, figure, f"{target.short_name}_{rate}_地图", lang, note=" · ".join(notes) or None,
+                      caption=caption)
 
 
 def make_categories(state: context.PageState, history: pd.DataFrame) -> dbc.Card:
@@ -99,7 +103,8 @@ def make_categories(state: context.PageState, history: pd.DataFrame) -> dbc.Card
     current = history.iloc[-1]
     note = t("categories_note", lang, total=int(current["special_count"]), multi=int(current["multi_category_count"]))
     figure = figures.category_bars(context.categories(state), t("categories_title", lang), lang)
-    return make_chart("overview-categories", figure, f"{target.short_name}_{month}_类别", lang, note=note)
+    return make_chart("overview-categories", figure, f"{target.short_name}_{month}_类别", lang, note=note,
+                      caption=chart_caption(state))
 
 
 def navigate(map_click, bar_click, month, as_of, rate, search):

@@ -1,4 +1,4 @@
-"""报表 Reports: the monthly 汇总表 of the chosen place and month, previewed as it prints, and as Excel."""
+"""报表 Reports: the monthly 汇总表 of a place and month, previewed as it prints, as Excel; the 通报 as Word."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dashboard.components import make_breadcrumbs, make_message, make_month_sele
 from dashboard.i18n import t
 from dashboard.queries import ROOT_LEVEL, ancestors
 from dashboard.urls import href
-from etl import reports
+from etl import bulletin, reports
 
 dash.register_page(__name__, path="/reports", title="探访关爱看板 · 报表")
 
@@ -21,6 +21,9 @@ MONTH = "reports-month"
 DOWNLOAD = "reports-download"
 FILE = "reports-file"
 SPEC = "reports-spec"
+BULLETIN_DOWNLOAD = "reports-bulletin-download"
+BULLETIN_FILE = "reports-bulletin-file"
+BULLETIN_MESSAGE = "reports-bulletin-message"
 
 
 def summary_of(place: str | None, month: str | None, lang: str, as_of: str | None):
@@ -48,14 +51,20 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
         html.Div([
             html.H4(summary.title, className="mb-0", id="reports-title"),
-            html.Button(t("download_excel", lang), id=DOWNLOAD, className="btn btn-primary btn-sm"),
+            html.Div([
+                html.Button(t("download_excel", lang), id=DOWNLOAD, className="btn btn-primary btn-sm me-2"),
+                dcc.Loading(html.Button(t("download_bulletin", lang), id=BULLETIN_DOWNLOAD,
+                                        className="btn btn-outline-primary btn-sm"), type="circle"),
+            ], className="d-flex"),
         ], className="d-flex justify-content-between align-items-center mt-3 mb-1"),
+        html.Div(id=BULLETIN_MESSAGE),
         html.Div(t("reports_hint", lang, as_of=f"{summary.as_of:%Y-%m-%d}"), className="chart-note mb-2"),
         make_preview(summary, lambda code: href("/reports", query, place=code)),
         html.Div(reports.FOOTNOTE, className="chart-note mt-2"),
         dcc.Store(id=SPEC, data={"place": state.target.code, "month": state.month, "as_of": state.chosen_as_of,
                                  "lang": lang}),
         dcc.Download(id=FILE),
+        dcc.Download(id=BULLETIN_FILE),
     ])
 
 
@@ -96,8 +105,31 @@ def download(clicks, spec):
     return dcc.send_bytes(data, f"{summary.place_name}_{summary.month}_汇总表.xlsx")
 
 
+def download_bulletin(clicks, spec):
+    """The 通报 of the page's place and month as Word, its charts drawn on the server."""
+    if not clicks or not spec:
+        return dash.no_update, dash.no_update
+    auth.throttle("export")
+    lang = spec.get("lang") or "zh"
+    state = context.page_state(spec.get("place"), spec.get("month"), lang, spec.get("as_of"))
+    target = state.target
+    code, level = ("all", "all") if target.level == ROOT_LEVEL else (target.code, target.level)
+    try:
+        with state.wh.cursor() as cursor:
+            made = bulletin.compose(cursor, state.month_start, code, target.name, level)
+        data = bulletin.to_docx(made, bulletin.chart_images(made), unit=target.name)
+    except (bulletin.BulletinError, reports.ReportError) as error:
+        return dash.no_update, make_message(t("bulletin_failed", lang, reason=str(error)), "warning")
+    auth.audit("export", place=spec.get("place"), row_count=len(made.summary.rows),
+               file_sha256=hashlib.sha256(data).hexdigest(), detail={"table": "bulletin", "month": made.summary.month})
+    return dcc.send_bytes(data, f"{made.summary.place_name}_{made.summary.month}_通报.docx"), None
+
+
 def register(app) -> None:
     """This page's callbacks, on `app` (each app registers its own: see create_app)."""
     app.callback(Output(FILE, "data"), Input(DOWNLOAD, "n_clicks"), State(SPEC, "data"),
                  prevent_initial_call=True)(download)
+    app.callback(Output(BULLETIN_FILE, "data"), Output(BULLETIN_MESSAGE, "children"),
+                 Input(BULLETIN_DOWNLOAD, "n_clicks"), State(SPEC, "data"),
+                 prevent_initial_call=True)(download_bulletin)
     register_month_select(app, "/reports", MONTH)

@@ -8,6 +8,7 @@ from dash import Input, Output, State, ctx, dcc, html
 
 from dashboard import context, figures, queries, tables
 from dashboard.components import (
+    chart_caption,
     level_name,
     make_breadcrumbs,
     make_chart,
@@ -49,11 +50,11 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
         child_level = level_name(queries.children(wh, target, scope)[0].level, lang) if len(risk) else ""
         charts.append(dbc.Col(make_chart(BARS, figures.risk_bars(risk, t("risk_by_place", lang, level=child_level),
                                                                   lang), f"{target.short_name}_{month}_风险", lang,
-                                         note=t("drill_hint", lang)), lg=7))
+                                         note=t("drill_hint", lang), caption=chart_caption(state)), lg=7))
     note = t("categories_note", lang, total=int(current["special_count"]), multi=int(current["multi_category_count"]))
     charts.append(dbc.Col(make_chart("risk-categories", figures.category_bars(
         context.categories(state), t("categories_title", lang), lang),
-        f"{target.short_name}_{month}_类别", lang, note=note), lg=5))
+        f"{target.short_name}_{month}_类别", lang, note=note, caption=chart_caption(state)), lg=5))
     return html.Div([
         html.Div([
             make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),
@@ -63,10 +64,43 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
         html.Div(t("incidents", lang, problems=int(current["problem_visit_count"]),
                    emergencies=int(current["emergency_visit_count"])), className="mb-2", id="risk-incidents"),
         dbc.Row(charts, className="g-3"),
+        make_problems(queries.problem_months(wh, target, month, scope), lang),
         html.H5(t("open_problems_title", lang, count=problem_count), className="mt-4"),
         dcc.Store(id=PROBLEMS_SPEC, data=problems_spec),
         dcc.Loading(html.Div(id=PROBLEMS_AREA), type="dot"),
     ])
+
+
+PROBLEM_COLUMNS = ("problem_found_count", "problem_closed_count", "problem_referred_count", "open_problem_count",
+                   "open_problem_long_count", "median_days_to_close")
+PROBLEM_HEADERS = ("col_found", "col_closed", "col_referred", "col_open", "col_open_long", "col_median_days")
+
+
+def make_problems(problems, lang: str) -> html.Div:
+    """Problems followed to closure: the place's figures in a sentence, then a row per place below it."""
+    if problems.empty:
+        return html.Div()
+    rows = problems[~problems["is_target"]]
+    children = [html.Tr([html.Th(record["short_name"]),
+                         *(html.Td("" if record[c] is None or record[c] != record[c] else f"{record[c]:,g}")
+                           for c in PROBLEM_COLUMNS)])
+                for record in rows.to_dict("records")]
+    parts = [html.H5(t("problems_title", lang), className="mt-4")]
+    if problems["is_target"].any():
+        place = problems[problems["is_target"]].iloc[0]
+        median = place["median_days_to_close"]
+        parts.append(html.Div(t("problems_summary", lang, found=int(place["problem_found_count"]),
+                                closed=int(place["problem_closed_count"]),
+                                referred=int(place["problem_referred_count"]), open=int(place["open_problem_count"]),
+                                long=int(place["open_problem_long_count"]),
+                                median="—" if median != median else t("problems_days", lang, days=median)),
+                              id="risk-problems-summary", className="mb-2"))
+    if children:
+        head = html.Thead(html.Tr([html.Th(t("col_place", lang)), *(html.Th(t(h, lang)) for h in PROBLEM_HEADERS)]))
+        parts.append(html.Div(html.Table([head, html.Tbody(children)], className="report-table",
+                                         id="risk-problems"), className="report-scroll"))
+    parts.append(html.Div(t("problems_rule", lang), className="chart-note mt-1"))
+    return html.Div(parts)
 
 
 def show_open_problems(spec: dict):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dash
+import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 from flask_wtf.csrf import generate_csrf
@@ -16,12 +17,12 @@ dash.register_page(__name__, path="/upload", title="探访关爱看板 · 数据
 RESULT_COLUMNS = ("file_name", "kind", "status", "rows_read", "rows_loaded", "rows_rejected", "warning_count",
                   "note")
 PROBLEMS = {"expired": "upload_expired", "count": "upload_count", "failed": "upload_failed"}
-FILES, TOKEN, SENDING = "upload-files", "upload-token", "upload-sending"
+FILES, TOKEN, SENDING, LABELS = "upload-files", "upload-token", "upload-sending", "upload-labels"
 
 # In the browser: the chosen files (base64 from dcc.Upload) posted as multipart form data, then the
 # page of the batch's results. Never through a Dash callback: the server streams the form to disk.
 SEND_FILES = """
-async function(contents, names, token) {
+async function(contents, names, token, labels) {
     if (!contents || !contents.length) { return window.dash_clientside.no_update; }
     const form = new FormData();
     form.append('csrf_token', token);
@@ -31,12 +32,34 @@ async function(contents, names, token) {
         const type = (head.match(/^data:([^;]*)/) || [])[1] || 'application/octet-stream';
         form.append('files', new Blob([bytes], {type: type}), names[i]);
     });
-    let next = '/upload?problem=failed';
-    try {
-        const response = await fetch('/upload/files', {method: 'POST', body: form, credentials: 'same-origin',
-                                                       headers: {'Accept': 'application/json'}});
-        if (response.ok) { next = (await response.json()).next; }
-    } catch (error) { /* the connection dropped: say so */ }
+    // XMLHttpRequest, not fetch: it reports how much of the files has gone up
+    const shown = document.getElementById('upload-progress');
+    const bar = shown && shown.querySelector('.progress-bar');
+    const say = (text, percent) => {
+        if (!shown) { return; }
+        shown.hidden = false;
+        bar.style.width = percent + '%';
+        bar.setAttribute('aria-valuenow', percent);
+        bar.textContent = text;
+    };
+    const next = await new Promise(resolve => {
+        const request = new XMLHttpRequest();
+        request.open('POST', '/upload/files');
+        request.setRequestHeader('Accept', 'application/json');
+        request.upload.onprogress = event => {
+            if (event.lengthComputable) {
+                const percent = Math.round(100 * event.loaded / event.total);
+                say(labels.sending.replace('{percent}', percent), percent);
+            }
+        };
+        request.upload.onload = () => say(labels.loading, 100);
+        request.onload = () => {
+            try { resolve(request.status === 200 ? JSON.parse(request.responseText).next : '/upload?problem=failed'); }
+            catch (error) { resolve('/upload?problem=failed'); }
+        };
+        request.onerror = () => resolve('/upload?problem=failed');  // the connection dropped: say so
+        request.send(form);
+    });
     window.location.assign(next);
     return window.dash_clientside.no_update;
 }
@@ -56,7 +79,11 @@ def layout(lang: str = "zh", batch: str | None = None, problem: str | None = Non
                              html.Div(t("upload_types", lang), className="chart-note")]),
                    id=FILES, multiple=True, accept=".xlsx,.xls,.csv,.zip", className="upload-drop mb-2"),
         dcc.Store(id=TOKEN, data=generate_csrf()),
-        dcc.Loading(html.Div(id=SENDING, className="chart-note mb-3"), type="dot"),  # while the files travel
+        dcc.Store(id=LABELS, data={"sending": t("upload_sending", lang), "loading": t("upload_loading", lang)}),
+        # how much has gone up, then that the server is loading it (SEND_FILES fills it in)
+        html.Div(dbc.Progress(value=0, striped=True, animated=True, style={"height": "1.6rem"}),
+                 id="upload-progress", hidden=True, className="mb-3"),
+        html.Div(id=SENDING),
     ]
     if problem in PROBLEMS:
         parts.append(make_message(t(PROBLEMS[problem], lang), "warning"))
@@ -74,10 +101,24 @@ def layout(lang: str = "zh", batch: str | None = None, problem: str | None = Non
         parts.append(make_table("upload-results", frame, tables.headers(RESULT_COLUMNS, lang), None, lang))
         if (frame["rows_rejected"] > 0).any():
             parts.append(html.Div(t("upload_rejects_hint", lang), className="chart-note mt-2"))
+            parts.append(_corrections_links(record["results"], lang))
     return html.Div(parts)
+
+
+def _corrections_links(results: list[dict], lang: str) -> html.Ul:
+    """For each loaded file with rejected rows: its corrections workbook (退回修改), to fix and upload back."""
+    if not context.may("correct"):
+        return html.Ul()
+    return html.Ul([
+        html.Li(html.A(t("upload_corrections", lang, file=uploads.corrections_name(r["file_name"])),
+                       href=f"/corrections/{r['load_id']}", download="",
+                       id={"type": "corrections-download", "load": r["load_id"]}))
+        for r in results if r["status"] == "loaded" and r["rows_rejected"] and r.get("load_id")
+    ], className="mt-2", id="upload-corrections")
 
 
 def register(app) -> None:
     """The files are sent from the browser (SEND_FILES) to /upload/files (dashboard/uploads.py)."""
     app.clientside_callback(SEND_FILES, Output(SENDING, "children"), Input(FILES, "contents"),
-                            State(FILES, "filename"), State(TOKEN, "data"), prevent_initial_call=True)
+                            State(FILES, "filename"), State(TOKEN, "data"), State(LABELS, "data"),
+                            prevent_initial_call=True)

@@ -117,7 +117,7 @@ def _write_district(rng: np.random.Generator, out_dir: Path, places: Places,
     dest = elders["dest_community"].to_numpy()
     elders["dest_visitor"] = np.where(dest >= 0, assign_visitors(
         rng, elders.assign(community=np.maximum(dest, 0)), staff), -1)
-    visits = make_visits(rng, elders, staff, diligence, calendar)
+    visits = make_visits(rng, elders, staff, diligence, calendar, places.community_street)
     contacts = make_contacts(rng, elders, staff, diligence, calendar)
     contacts["community"] = community_on(elders, contacts["elder"].to_numpy(),
                                          epoch_day(calendar.as_of))

@@ -95,6 +95,8 @@ class Style:
     eol: str = "\n"
     merged_places: bool = False  # street and community cells merged down the roster (xlsx)
     visits_have_id: bool = True
+    visits_have_gps: bool = False  # home visits carry 纬度/经度 (a street whose visiting app records them)
+    handling_columns: bool = False  # visit records carry 处置结果 and 转介情况
     risk: str = "absent"  # given | blank | absent
     disability_column: bool = True
     aged_in_categories: bool = False  # writes 高龄 for 80+ elders (the app derives it anyway)
@@ -109,17 +111,17 @@ def heping_styles() -> list[Style]:
     """One style per Heping street, in code order: every format and quirk appears at least once."""
     return [
         Style(0, "slash", "slash", encoding="utf-8-sig", title_rows=True, total_row=True,
-              eol="\r\n", risk="given"),
+              eol="\r\n", risk="given", handling_columns=True),
         Style(1, "iso_time", "excel", encoding="utf-8-sig", roster_format="xlsx",
               contacts_format="xlsx", xlsx_visit_months=2, place_form=1, title_rows=True,
-              merged_places=True, lower_x=True, report_day=3),
+              merged_places=True, lower_x=True, report_day=3, visits_have_gps=True),
         Style(2, "cn", "cn", encoding="gb18030", place_form=2, title_rows=True, total_row=True,
               eol="\r\n", risk="blank", ordinary_category="无", legacy_ids=0.004,
-              report_day=5, keep_exits=False),
+              report_day=5, keep_exits=False, handling_columns=True),
         Style(3, "dot", "compact", visits_have_id=False, disability_column=False, report_day=1),
         Style(4, "iso_time", "iso", contacts_format="xls", place_form=1, total_row=True,
               risk="given", aged_in_categories=True, ordinary_consent=True, report_day=2,
-              keep_exits=False),
+              keep_exits=False, handling_columns=True),
         Style(5, "slash", "excel", encoding="gb18030", roster_format="xlsx", place_form=2,
               title_rows=True, eol="\r\n", lower_x=True, legacy_ids=0.002, report_day=4),
     ]
@@ -141,6 +143,7 @@ def city_style(rng: np.random.Generator) -> Style:
         ordinary_category=None if rng.random() < 0.7 else "无",
         lower_x=bool(rng.random() < 0.3),
         legacy_ids=0.002 if rng.random() < 0.3 else 0.0,
+        handling_columns=bool(rng.random() < 0.5),
     )
 
 

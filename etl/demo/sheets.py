@@ -11,6 +11,7 @@ import pandas as pd
 from etl.demo.arrays import add_month, format_days, impossible_day, strcat
 from etl.demo.rules import check_character_cycle
 from etl.demo.setting import Calendar, Places, Style
+from etl.demo.signals import visit_points
 from etl.demo.visits import note_table
 from etl.demo.vocabulary import (
     ABILITY_BLANK,
@@ -22,6 +23,7 @@ from etl.demo.vocabulary import (
     CONSENT_LABELS,
     CONTACT_HEADERS,
     DISABLED,
+    HANDLING,
     ISSUES,
     LIVING_BLANK,
     LIVING_LABELS,
@@ -30,6 +32,7 @@ from etl.demo.vocabulary import (
     METHOD_LABELS,
     OUTCOME_LABELS,
     PLACE_HEADERS,
+    REFERRALS,
     RELATION_NAMES,
     RISK_BLANK,
     RISK_LABELS,
@@ -275,6 +278,17 @@ def visits_sheet(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.Data
                                                                      issue))),
         ("action", Column(object_array([*actions, None]), np.where(issue < 0, len(actions), issue))),
     ]
+    if style.visits_have_gps:
+        latitude, longitude = visit_points(visits, len(elders), len(places.community_names))
+        more += [(role, Column(object_array([*(f"{x:.6f}" for x in values), None]),
+                               np.where(np.isnan(values), len(values), np.arange(len(values)))))
+                 for role, values in (("latitude", latitude), ("longitude", longitude))]
+    if style.handling_columns:
+        more += [
+            ("resolution", Column(object_array([None, *(by_variant(words, v) for words in HANDLING[1:])]),
+                                  visits["handling"].to_numpy())),
+            ("referral", Column(object_array([None, *REFERRALS]), visits["referral"].to_numpy() + 1)),
+        ]
     for role, column in more:
         roles.append(role)
         headers.append(by_variant(VISIT_HEADERS[role], v))

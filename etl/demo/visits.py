@@ -10,6 +10,7 @@ import pandas as pd
 from etl.demo.arrays import age_on, as_text, epoch_day, pick
 from etl.demo.people import landlines, make_names, mobiles
 from etl.demo.setting import Calendar, Diligence
+from etl.demo.signals import COPIED_NOTE, plant_signals
 from etl.demo.vocabulary import (
     CONSENT_NO,
     DISABLED,
@@ -26,6 +27,7 @@ from etl.demo.vocabulary import (
     ONLINE,
     PHONE,
     PROBLEM,
+    REFERRALS,
     REFUSED,
     RELATION_NAMES,
     STATUS_DEAD,
@@ -92,7 +94,7 @@ def _call_minutes(rng: np.random.Generator, n: int) -> np.ndarray:
 
 
 def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFrame,
-                diligence: Diligence, calendar: Calendar) -> pd.DataFrame:
+                diligence: Diligence, calendar: Calendar, community_street: np.ndarray) -> pd.DataFrame:
     """One row per visit or contact attempt, with canonical codes, by community and time."""
     first, last = _active_days(elders, calendar)
     community = elders["community"].to_numpy()
@@ -217,8 +219,48 @@ def make_visits(rng: np.random.Generator, elders: pd.DataFrame, staff: pd.DataFr
     twice = visits.duplicated(["elder", "day", "method", "outcome", "visitor"]).to_numpy()
     kept = ~(twice & (where != community[elder]))
     visits, where = visits[kept], where[kept]
-    order = np.lexsort((visits["minute"], visits["day"], where))
-    return visits.iloc[order].reset_index(drop=True)
+    visits = visits.assign(community=where)
+    # what an inspector should find (a generator of their own: the rest of the demo stays as it was)
+    first_day, last_day = _active_days(elders, calendar)
+    visits = plant_signals(np.random.default_rng(rng.bit_generator.seed_seq.spawn(1)[0]), visits, elders, staff,
+                           calendar, first_day, last_day, note_table()[1], community_street)
+    order = np.lexsort((visits["minute"].to_numpy(), visits["day"].to_numpy(), visits["community"].to_numpy()))
+    visits = visits.iloc[order].reset_index(drop=True)
+    _follow_up(rng, visits)
+    return visits
+
+
+def _follow_up(rng: np.random.Generator, visits: pd.DataFrame) -> None:
+    """What 处置结果 says at each visit (0 nothing, 1 handled, 2 not yet) and the referral (-1 nothing
+    written, 0 无, 1.. a referral): a problem is now and then handled on the spot, else followed up at
+    the elder's next successful visits until one says it was handled."""
+    order = np.lexsort((visits["minute"].to_numpy(), visits["day"].to_numpy(), visits["elder"].to_numpy()))
+    elder = visits["elder"].to_numpy()[order]
+    outcome = visits["outcome"].to_numpy()[order]
+    method = visits["method"].to_numpy()[order]
+    n = len(order)
+    found = np.isin(outcome, [PROBLEM, EMERGENCY])
+    handling = np.zeros(n, dtype=np.int64)
+    handling[found] = np.where(rng.random(int(found.sum())) < 0.4, 1, 2)
+    successful = np.flatnonzero(np.isin(outcome, [NORMAL, PROBLEM, EMERGENCY]))
+    following = np.searchsorted(successful, np.arange(n), side="right")
+    has_next = following < len(successful)
+    next_visit = np.where(has_next, successful[np.minimum(following, len(successful) - 1)], -1)
+    has_next &= elder[np.maximum(next_visit, 0)] == elder
+    still_open = np.flatnonzero(handling == 2)
+    while len(still_open):
+        later = next_visit[still_open[has_next[still_open]]]
+        later = later[handling[later] == 0]  # a visit that finds the problem again says so itself
+        handled = rng.random(len(later)) < np.where(method[later] == HOME, 0.6, 0.25)
+        handling[later] = np.where(handled, 1, 2)
+        still_open = later[~handled]
+    referral = np.full(n, -1, dtype=np.int64)
+    referral[found] = np.where(rng.random(int(found.sum())) < 0.3,
+                               rng.integers(1, len(REFERRALS), size=int(found.sum())), 0)
+    back = np.empty(n, dtype=np.int64)
+    back[order] = np.arange(n)
+    visits["handling"] = handling[back]
+    visits["referral"] = referral[back]
 
 
 def _describe(rng: np.random.Generator, visits: pd.DataFrame) -> None:
@@ -251,6 +293,8 @@ def note_table() -> tuple[list[str], dict]:
     for o, issues in ISSUES.items():
         start[o] = len(notes)
         notes.extend(found for found, _, _ in issues)
+    start["copied"] = len(notes)
+    notes.append(COPIED_NOTE)
     return notes, start
 
 

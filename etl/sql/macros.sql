@@ -221,7 +221,7 @@ create or replace temp macro cv_warnings(warns) as
         lambda w: cv_warning(w.code, w.field, w.value,
             case when w.quote then replace(w.message, '{value}', cv_mask_free_text(w.value)) else w.message end));
 
--- A visit that found a problem or an emergency (open until a later successful visit finds none).
+-- A visit that found a problem or an emergency (open until closed: marts/problems.sql).
 -- A macro rather than a column of the visits mart: the as-of month marts are recomputed over a
 -- stored visits view, which may have been built by an earlier version.
 create or replace temp macro cv_problem_found(outcome) as outcome in ('发现问题', '紧急');

@@ -18,13 +18,25 @@ create table if not exists loads (
     size_bytes    bigint              -- the file's size (null for loads before format 2)
 );
 
+-- loads of a corrections workbook (退回修改) sent back: the load it corrects, whose rows its fixed rows
+-- join (etl/corrections.py)
+create table if not exists corrections (
+    load_id        integer primary key,
+    origin_load_id integer not null
+);
+
 create table if not exists rejects (
     load_id    integer not null,
     file_name  varchar not null,
     sheet_name varchar,
     row_number integer not null,      -- as the clerk sees it in Excel
     reason     varchar not null,      -- in Chinese, for the bureau
-    raw_values varchar not null       -- JSON object: header -> cell text
+    raw_values varchar not null,      -- JSON object: header -> cell text
+    column_name varchar,              -- the header of the cell at fault (null: the row as a whole)
+    origin_load_id integer,           -- the load whose row it is: this one, or the one a corrections
+    origin_row  integer,              -- workbook corrects, and the row number in that load's file
+    resolved_by integer               -- the corrections load that took the row over (fixed, or rejected
+                                      -- again there); null while the row waits for a correction
 );
 
 create table if not exists load_warnings (
@@ -85,6 +97,8 @@ create table if not exists visit_rows (
     action         varchar,
     referral       varchar,
     emergency      varchar,
+    resolution     varchar,           -- 处置结果: 已解决 | 未解决 | null (nothing written, or no such column)
+    is_referred    boolean,           -- the referral cell names a referral (转介 …), not 无
     latitude       double,
     longitude      double,
     dedup_key      uhugeint not null  -- cv_visit_key: elder, date-time, method, visitor, outcome

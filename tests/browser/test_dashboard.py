@@ -5,6 +5,7 @@ import io
 import re
 from urllib.parse import parse_qs, urlparse
 
+import docx
 import pytest
 
 from tests.browser.conftest import wait_until  # noqa: E402
@@ -181,4 +182,32 @@ def test_a_joined_count_opens_as_many_people(page, server_url):
     assert shown == counts[smallest]
     assert all("**********" in cell for cell in page.locator(
         "#changes-people .ag-cell[col-id='id_number']").all_inner_texts())
+    assert page.console_log == []
+
+
+def test_the_reports_page_downloads_the_summary_and_the_bulletin(page, server_url):
+    open_page(page, f"{server_url}/reports?month={MONTH}", "#reports-table")
+    with page.expect_download() as download:
+        page.click("text=导出 Excel")
+    assert download.value.suggested_filename == "和平区_2026-10_汇总表.xlsx"
+    assert download.value.path().read_bytes()[:2] == b"PK"
+    with page.expect_download(timeout=60_000) as download:
+        page.click("text=导出通报 (Word)")
+    assert download.value.suggested_filename == "和平区_2026-10_通报.docx"
+    document = docx.Document(download.value.path())
+    assert any(p.text.startswith("本月全区特殊困难老年人月探访率(上门)为") for p in document.paragraphs)
+    assert len(document.inline_shapes) == 2  # the map and the trend
+    assert page.console_log == []
+
+
+@pytest.mark.parametrize(("path", "chart"), [(f"/?month={MONTH}", "#overview-trend"),
+                                             (f"/?month={MONTH}", "#overview-map"),
+                                             (f"/risk?month={MONTH}", "#risk-categories")])
+def test_a_downloaded_chart_says_its_place_month_and_data_date(page, server_url, path, chart):
+    open_page(page, server_url + path, f"{chart} .js-plotly-plot")
+    card = page.locator(".chart-card", has=page.locator(chart))
+    with page.expect_download() as download:
+        card.get_by_role("button", name="SVG").click()
+    svg = download.value.path().read_text(encoding="utf-8")
+    assert "和平区 · 2026-10 · 数据截至 2026-10-31" in svg
     assert page.console_log == []

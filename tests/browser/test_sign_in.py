@@ -119,6 +119,7 @@ def test_admin_reads_the_audit_log_and_signing_out_ends_the_session(page, signed
     assert "登录" in log and "user-admin" in log
     page.click("#sign-out")
     page.wait_for_selector("#sign-in")
+    page.wait_for_load_state("networkidle")  # the sign-in page whole, before leaving it
     page.goto(f"{base}/audit")
     assert page.query_selector("#sign-in") is not None  # back at the sign-in page
     assert page.console_log == []
@@ -147,4 +148,57 @@ def test_staff_upload_their_streets_files_and_a_file_of_another_street_is_refuse
     # the roster whole; of the visits, the other street's row is rejected; the other street's file refused
     assert loads["劝业场底册11月.csv"] == (2, 0) and loads["劝业场探访11月.csv"] == (1, 1)
     assert "南市底册.csv" not in loads
+    assert page.console_log == []
+
+
+def test_staff_download_the_corrections_workbook_fix_two_rows_and_upload_it_back(page, signed_in_server, tmp_path):
+    """退回修改 in the browser: planted bad rows out, two fixed with openpyxl, back in; every count balances."""
+    import openpyxl
+
+    from etl.sqlfiles import sql
+
+    base, _id_number, db_path = signed_in_server
+    ids = [make_id("19380808", n) for n in range(11, 16)]
+    wrong = ids[1][:-1] + ("0" if ids[1][-1] != "0" else "1")
+    roster = write_csv(tmp_path / "劝业场底册12月.csv", [
+        ROSTER_HEADER, roster_row(1, ids[0], name="甲"), roster_row(2, wrong, name="乙"),
+        roster_row(3, ids[2], name=""), roster_row(4, ids[3], name="丁", community="不存在"),
+        roster_row(5, ids[4][:-3], name="戊")])
+    sign_in(page, base, "staff", "/upload")
+    page.set_input_files("#upload-files input[type=file]", [str(roster)])
+    page.wait_for_selector("#upload-corrections a")
+    with page.expect_download() as download:
+        page.click("#upload-corrections a")
+    workbook = tmp_path / download.value.suggested_filename
+    assert workbook.name == "劝业场底册12月_退回修改.xlsx"
+    download.value.save_as(workbook)
+    book = openpyxl.load_workbook(workbook)
+    sheet = book.active
+    header = [cell.value for cell in sheet[3]]
+    rows = {row[0].value: row for row in sheet.iter_rows(min_row=4)}
+    assert sorted(rows) == [3, 4, 5, 6]
+    rows[3][header.index("身份证号")].value = ids[1]
+    rows[4][header.index("姓名")].value = "丙"
+    book.save(workbook)
+
+    page.goto(base + "/upload")
+    page.set_input_files("#upload-files input[type=file]", [str(workbook)])
+    page.wait_for_selector("#upload-results .ag-row")
+    shown = page.inner_text("#upload-results")
+    assert "劝业场底册12月_退回修改.xlsx" in shown and "仍有 2 行待修改" in shown
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        origin, read, loaded, rejected = con.execute(
+            "select load_id, rows_read, rows_loaded, rows_rejected from loads where file_name = '劝业场底册12月.csv'"
+        ).fetchone()
+        assert (read, loaded, rejected) == (5, 1, 4)
+        assert con.execute("select rows_read, rows_loaded, rows_rejected from loads l join corrections c using "
+                           "(load_id) where c.origin_load_id = ?", [origin]).fetchone() == (4, 2, 2)
+        assert sorted(con.execute("select elder_name from roster_rows where load_id = ?", [origin]).fetchall()) == [
+            ("丙",), ("乙",), ("甲",)]
+        assert con.execute(sql("checks/load_conservation")).fetchall() == []
+    page.goto(base + "/data")
+    page.wait_for_selector("#data-waiting")
+    waiting = page.inner_text("#data-waiting")
+    [line] = [line for line in waiting.splitlines() if "劝业场底册12月.csv" in line]
+    assert line.split("\t")[4] == "2"  # rows waiting
     assert page.console_log == []

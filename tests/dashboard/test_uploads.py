@@ -130,3 +130,56 @@ def test_hostile_uploads_are_refused_with_a_reason(app):
     assert any("只能上传" in r for r in record["refused"])
     assert any("无法打开" in r for r in record["refused"])
     assert not (folder / "大.csv").exists()  # refused before a byte of it was written
+
+
+def test_the_corrections_workbook_round_trip_through_the_browser_routes(app):
+    """退回修改: a staff clerk downloads the rows of their upload still to fix, fixes one, uploads it back."""
+    import openpyxl
+
+    client, token = signed_in(app, "staff")
+    good, bad = make_id("19430101", 4), make_id("19430101", 5)
+    wrong = bad[:-1] + ("0" if bad[-1] != "0" else "1")
+    roster = csv_bytes([ROSTER_HEADER, roster_row(1, good, name="丙"), roster_row(2, wrong, name="丁"),
+                        roster_row(3, make_id("19430101", 6), name="")])
+    record, _folder = results(app, send(client, token, [("street.csv", roster)]))
+    [loaded] = record["results"]
+    assert (loaded["rows_loaded"], loaded["rows_rejected"]) == (1, 2)
+    answer = client.get(f"/corrections/{loaded['load_id']}")
+    assert answer.status_code == 200 and "attachment" in answer.headers["Content-Disposition"]
+    book = openpyxl.load_workbook(io.BytesIO(answer.data))
+    sheet = book.active
+    header = [c.value for c in sheet[3]]
+    assert [(r[0].value, r[header.index("身份证号")].value) for r in sheet.iter_rows(min_row=4)][0] == (3, wrong)
+    sheet.cell(4, header.index("身份证号") + 1).value = bad
+    buffer = io.BytesIO()
+    book.save(buffer)
+    record, _folder = results(app, send(client, upload_token(client), [("street_退回修改.xlsx", buffer.getvalue())]))
+    [corrected] = record["results"]
+    assert (corrected["status"], corrected["rows_loaded"], corrected["rows_rejected"]) == ("loaded", 1, 1)
+    db = app.server.config["CAREVISIT_SETTINGS"].db_path
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        assert con.execute("select load_id from roster_rows where id_number = ?", [bad]).fetchall() == [
+            (loaded["load_id"],)]
+    finally:
+        con.close()
+    events = [e for e in AccountStore(accounts_path(db)).events(None) if e["event"] == "corrections"]
+    assert [e["row_count"] for e in events] == [2]
+
+
+def test_corrections_are_refused_to_roles_without_them_and_outside_the_users_place(app):
+    client, token = signed_in(app, "staff")
+    roster = csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19440101", 7), name="")])
+    record, _folder = results(app, send(client, token, [("mine.csv", roster)]))
+    load_id = record["results"][0]["load_id"]
+    analyst, _token = signed_in(app, "analyst")
+    assert analyst.get(f"/corrections/{load_id}").status_code == 403
+    # another street's file is not the street clerk's
+    other = write_csv(app.server.config["CAREVISIT_SETTINGS"].db_path.with_name("other.csv"),
+                      [ROSTER_HEADER, *(roster_row(n, make_id("19450101", 8 + n), name=name, street="小白楼街道",
+                                                   community="泰安道") for n, name in ((1, "戊"), (2, "")))])
+    [theirs] = ingest([other], app.server.config["CAREVISIT_SETTINGS"])
+    assert theirs.rows_rejected == 1
+    assert client.get(f"/corrections/{theirs.load_id}").status_code == 403
+    assert client.get("/corrections/999").status_code == 403
+    assert app.server.test_client().get(f"/corrections/{load_id}").status_code in (302, 401)

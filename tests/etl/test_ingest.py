@@ -70,7 +70,8 @@ def test_a_bad_byte_deep_in_a_gb18030_file_is_reported_with_its_place(warehouse,
     path.write_bytes(data[:-100] + b"\x80\x20" + data[-100:])  # 0x80 starts no GB18030 character
     [result] = warehouse.ingest(path)
     assert result.status == "failed"
-    assert result.message.startswith(f"文件中第 {len(data) - 100} 字节附近有无法识别的字符")
+    line = data[:-100].count(b"\n") + 1
+    assert result.message.startswith(f"第 {line} 行有无法识别的字符 (按 GBK/GB18030 编码读取)")
 
 
 def test_gb18030_characters_that_hold_ascii_bytes_come_through_intact(warehouse, tmp_path):

@@ -383,7 +383,8 @@ def test_a_problem_found_at_the_last_visit_makes_an_elder_high_risk(mart_warehou
     ("visits", "expected"),
     [
         # the day's latest visit is the last one, whatever order the rows were stored in
-        ((("2026-10-09 15:00", "电话", "正常"), ("2026-10-09 09:00", "上门", "发现问题")), ("电话", "正常", "低")),
+        # (a phone call finds nothing: the problem stays open until a home visit, marts/problems)
+        ((("2026-10-09 15:00", "电话", "正常"), ("2026-10-09 09:00", "上门", "发现问题")), ("电话", "正常", "高")),
         ((("2026-10-09 09:00", "电话", "正常"), ("2026-10-09 15:00", "上门", "发现问题")), ("上门", "发现问题", "高")),
         # at the same time, the visit that found a problem: it stays open until a later visit
         ((("2026-10-09 00:00", "上门", "发现问题"), ("2026-10-09 00:00", "电话", "正常")), ("上门", "发现问题", "高")),

@@ -8,8 +8,8 @@ from etl.metrics import rejected_rows
 
 
 def reject(wh, load_id: int, row_number: int, cells: dict, sheet: str | None = None) -> None:
-    wh.con.execute("insert into rejects values (?, 'f.csv', ?, ?, '身份证号为空', ?)",
-                   [load_id, sheet, row_number, json.dumps(cells, ensure_ascii=False)])
+    wh.con.execute("insert into rejects values (?, 'f.csv', ?, ?, '身份证号为空', ?, null, ?, ?, null)",
+                   [load_id, sheet, row_number, json.dumps(cells, ensure_ascii=False), load_id, row_number])
 
 
 def masked_cells(wh, load_id: int | None = None) -> list[dict]:

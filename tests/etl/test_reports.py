@@ -94,7 +94,8 @@ def test_the_hand_made_case_counts_as_the_definitions_say(db, tmp_path):
     assert street["不同意探访"] == 1 and street["本月变动/减少"] == 1
     assert street["探访/探访人次"] == 3 and street["探访/其中电话"] == 2  # 甲 by phone too, 丙 by phone only
     nanshi = cells["南市街道"]
-    assert nanshi["探访/其中视频"] == 1 and nanshi["问题与紧急情况/发现问题(人次)"] == 1
+    assert nanshi["探访/其中视频"] == 1 and nanshi["问题与紧急情况/发现问题(件)"] == 1
+    assert (nanshi["问题与紧急情况/已办结(件)"], nanshi["问题与紧急情况/转介(件)"]) == (0, 0)  # open at the month's end
     assert street["社区数"] == 12
 
 

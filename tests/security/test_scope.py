@@ -39,7 +39,7 @@ MALFORMED_PLACES = [
 ]
 BAD_MONTHS = ["2999-12", "x", "2026-13", "' OR 1=1 --", ["2026-10", "2026-09"], None]
 BAD_AS_OF = ["2999-12-31", "0001-01-01", "x", "2026-09-30", "' OR 1=1 --", ["2026-10-05"]]
-PLACE_PAGES = ("/", "/community", "/overdue", "/risk", "/changes")
+PLACE_PAGES = ("/", "/community", "/overdue", "/risk", "/changes", "/supervision")
 PERSON_EXPORTS = ("people", "changes", "findings", "rejects")
 # a person of the in-scope street in a list: a masked name (王**)
 MASKED_PERSON = re.compile(r"王\*+")

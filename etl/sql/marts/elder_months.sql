@@ -137,6 +137,14 @@ successful_visits as (
                                order by visit_at desc, cv_problem_found(outcome) desc, method, outcome) = 1
 ),
 
+open_problems as (
+    -- a problem (marts/problems, where the rule lives) found by the as-of date and not closed by then
+    select p.elder_id, f.month_start, min(p.opened_date) as open_problem_since
+    from problems p
+    join month_frame f on p.opened_date <= f.as_of and (p.closed_date is null or p.closed_date > f.as_of)
+    group by p.elder_id, f.month_start
+),
+
 with_last_visits as (
     select
         ef.*,
@@ -146,9 +154,11 @@ with_last_visits as (
         sv.visit_date as last_visit_date,
         sv.method as last_visit_method,
         sv.outcome as last_visit_outcome,
-        coalesce(cv_problem_found(sv.outcome), false) as has_open_problem
+        op.elder_id is not null as has_open_problem,
+        op.open_problem_since
     from elder_frame ef
     left join month_visits mv using (elder_id, month_start)
+    left join open_problems op using (elder_id, month_start)
     asof left join home_visits hv on hv.elder_id = ef.elder_id and hv.visit_date <= ef.as_of
     asof left join successful_visits sv on sv.elder_id = ef.elder_id and sv.visit_date <= ef.as_of
     where ef.is_special or ef.is_special_in_month or ef.was_special or ef.is_alone or ef.is_disabled
@@ -247,8 +257,10 @@ final as (
         w.risk_level,
         w.is_risk_derived,
         w.has_open_problem,
-        -- still open: a problem or emergency at the last visit of someone special on the roster at the as-of date
+        -- still open: a problem or emergency not closed by the as-of date (marts/problems), of someone
+        -- special on the roster at the as-of date; and for how many days
         w.is_special and w.is_active_at_as_of and w.has_open_problem as is_open_problem,
+        case when w.has_open_problem then date_diff('day', w.open_problem_since, w.as_of) end as open_problem_days,
         w.last_visit_date,
         w.last_visit_method,
         w.last_visit_outcome,

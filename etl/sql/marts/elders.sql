@@ -21,6 +21,7 @@ final as (
         cv_mask_name(elder_name) as elder_name_masked,
         cv_mask_id(id_number) as id_number_masked,
         cv_mask_phone(phone) as phone_masked,
+        cv_mask_address(address) as address_masked,
         sex,
         birth_date,
         district_code,

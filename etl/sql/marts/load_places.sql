@@ -35,11 +35,19 @@ only_district as (
     select case when count(*) = 1 then any_value(code) end as code from place_tree where level = 'district'
 ),
 
-final as (
+own as (
     select l.load_id, coalesce(c.place_code, d.code, 'all') as place_code
     from loads l
     left join covering c using (load_id)
     cross join only_district d
+),
+
+final as (
+    -- a corrections workbook belongs where the file it corrects does (its fixed rows are stored there)
+    select o.load_id, coalesce(origin.place_code, o.place_code) as place_code
+    from own o
+    left join corrections k using (load_id)
+    left join own origin on origin.load_id = k.origin_load_id
 )
 
 select * from final

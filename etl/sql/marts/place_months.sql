@@ -22,6 +22,7 @@ with elder_facts as (
         c.longest_gap_days,
         c.elder_id is not null as is_contact_counted,
         m.is_open_problem,
+        m.is_open_problem and m.open_problem_days > 30 as is_open_problem_long,
         m.is_special_in_month
             and len(m.categories) > 1
             as is_multi_category
@@ -51,6 +52,31 @@ incident_rollup as (
     group by month_start, place.code
 ),
 
+month_problems as (
+    -- problems (marts/problems) found or closed in the month up to the as-of date, by the elder's place
+    select f.month_start, e.district_code, e.street_code, e.community_code,
+           p.opened_date between f.month_start and f.as_of as is_found,
+           coalesce(p.closed_date between f.month_start and f.as_of, false) as is_closed,
+           p.is_referred,
+           p.days_to_close
+    from problems p
+    join elders e using (elder_id)
+    join month_frame f
+        on p.opened_date between f.month_start and f.as_of or p.closed_date between f.month_start and f.as_of
+),
+
+problem_rollup as (
+    select
+        month_start,
+        place.code,
+        count(*) filter (where is_found) as problem_found_count,
+        count(*) filter (where is_found and is_referred) as problem_referred_count,
+        count(*) filter (where is_closed) as problem_closed_count,
+        median(days_to_close) filter (where is_closed) as median_days_to_close
+    from month_problems, unnest([district_code, street_code, community_code]) as place(code)
+    group by month_start, place.code
+),
+
 rollup as (
     -- each person counts in their community, their street and their district: rates from people up
     select
@@ -71,6 +97,7 @@ rollup as (
         count(*) filter (where is_fully_covered) as fully_covered_count,
         max(longest_gap_days) as max_gap_days,
         count(*) filter (where is_open_problem) as open_problem_count,
+        count(*) filter (where is_open_problem_long) as open_problem_long_count,
         count(*) filter (where is_multi_category) as multi_category_count,
         count(*) filter (where is_help_eligible) as disabled_count,
         count(*) filter (where is_helped) as disabled_with_contact
@@ -115,12 +142,18 @@ final as (
         coalesce(r.overdue_count, 0) as overdue_count,
         coalesce(r.not_visited_count, 0) as not_visited_count,
         coalesce(r.open_problem_count, 0) as open_problem_count,
+        coalesce(r.open_problem_long_count, 0) as open_problem_long_count,
+        coalesce(pr.problem_found_count, 0) as problem_found_count,
+        coalesce(pr.problem_closed_count, 0) as problem_closed_count,
+        coalesce(pr.problem_referred_count, 0) as problem_referred_count,
+        pr.median_days_to_close,
         coalesce(r.multi_category_count, 0) as multi_category_count,
         coalesce(i.problem_visit_count, 0) as problem_visit_count,
         coalesce(i.emergency_visit_count, 0) as emergency_visit_count
     from places p
     left join rollup r using (month_start, code)
     left join incident_rollup i using (month_start, code)
+    left join problem_rollup pr using (month_start, code)
 )
 
 select * from final

@@ -14,8 +14,11 @@ with final as (
         v.findings,
         v.problem,
         v.action,
+        v.resolution,
+        v.is_referred,
         v.latitude,
         v.longitude,
+        v.community_code as visit_community_code,  -- as the visit's file names it (null without one)
         v.load_id,
         v.row_number as source_row_number
     from visit_rows v

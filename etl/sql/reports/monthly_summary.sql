@@ -1,6 +1,7 @@
 -- the monthly 汇总表: one row per place below $parent (streets of a district, communities of a street)
 -- for the month starting $month_start, counted as the month marts count it (as of month_frame.as_of).
--- Every count is a count of people, except visit_count (人次) and the problem and emergency visits.
+-- Every count is a count of people, except visit_count (人次), the emergency visits and the problems
+-- (marts/problems: found, closed, referred in the month).
 with frame as (
     select month_start, as_of from month_frame where month_start = $month_start
 ),
@@ -86,6 +87,10 @@ final as (
         p.disabled_count,
         p.disabled_with_contact,
         p.problem_visit_count,
+        p.problem_found_count,
+        p.problem_closed_count,
+        p.problem_referred_count,
+        p.open_problem_count,
         p.emergency_visit_count,
         p.as_of
     from children k

@@ -23,6 +23,7 @@ mapped as (
         p.community_code,
         p.street_code,
         p.place_problem,
+        p.place_field,
         cv_phone_list(s.contact_phone_raw) as phones,
         has_key.value as has_key,
         cv_parse_date(s.set_date_text) as set_date,
@@ -59,14 +60,17 @@ final as (
         set_date,
         dedup_key,
         case
-            when id_problem is not null then id_problem
-            when id_number is null and elder_name is null then '老人姓名和身份证号都为空'
-            when place_problem is not null then cv_mask_free_text(place_problem)
-            when street_code is null then '街道和社区都为空, 无法确定属于哪个街道的联系人表'
-            when id_number is null and community_code is null then '缺少身份证号, 且社区为空, 无法确定是哪位老人'
+            when id_problem is not null then {'reason': id_problem, 'field': 'id_number'}
+            when id_number is null and elder_name is null then {'reason': '老人姓名和身份证号都为空', 'field': 'name'}
+            when place_problem is not null then {'reason': cv_mask_free_text(place_problem), 'field': place_field}
+            when street_code is null
+                then {'reason': '街道和社区都为空, 无法确定属于哪个街道的联系人表', 'field': 'community'}
+            when id_number is null and community_code is null
+                then {'reason': '缺少身份证号, 且社区为空, 无法确定是哪位老人', 'field': 'community'}
             when row_number() over (partition by dedup_key order by src_id) > 1
-                then '重复记录 (与第 ' || first_value(row_number) over (partition by dedup_key order by src_id) || ' 行相同)'
-        end as reject_reason,
+                then {'reason': '重复记录 (与第 ' || first_value(row_number) over (partition by dedup_key order by src_id)
+                                || ' 行相同)', 'field': null}
+        end as reject,  -- the first reason the row cannot be used, and the field whose cell is at fault
         case when (contact_phone_raw is not null and len(phones) = 0) or (has_key_text is not null and has_key is null)
                   or (set_date_text is not null and set_date is null)
         then cv_warnings([
@@ -80,4 +84,5 @@ final as (
     from keyed
 )
 
-select * from final
+select * exclude (reject), reject.reason as reject_reason, reject.field as reject_field
+from final

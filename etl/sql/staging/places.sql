@@ -87,18 +87,21 @@ final as (
             when len(r.street_codes) = 1 then r.street_codes[1]
         end as street_code,
         case
-            when r.district_text is not null and r.district_codes is null then '未知的区: ' || r.district_text
+            when r.district_text is not null and r.district_codes is null
+                then {'text': '未知的区: ' || r.district_text, 'field': 'district'}
             when r.street_text is not null and r.street_codes is null and not r.street_from_unit
-                then '未知街道: ' || r.street_text
-            when len(r.street_codes) > 1 then '街道名称在多个区重复: ' || r.street_text || ', 请填写所属区'
+                then {'text': '未知街道: ' || r.street_text, 'field': 'street'}
+            when len(r.street_codes) > 1
+                then {'text': '街道名称在多个区重复: ' || r.street_text || ', 请填写所属区', 'field': 'street'}
             when r.community_text is null then null
             when r.community_codes is null and r.community_elsewhere is not null
-                then '社区 ' || r.community_text || ' 不属于 ' || r.street_text
+                then {'text': '社区 ' || r.community_text || ' 不属于 ' || r.street_text, 'field': 'community'}
             when r.community_codes is null
-                then '未知社区: ' || r.community_text || coalesce(' (最接近: ' || u.closest_name || ')', '')
+                then {'text': '未知社区: ' || r.community_text || coalesce(' (最接近: ' || u.closest_name || ')', ''),
+                      'field': 'community'}
             when len(r.community_codes) > 1
-                then '社区名称在多个街道重复: ' || r.community_text || ', 请填写所属街道'
-        end as place_problem
+                then {'text': '社区名称在多个街道重复: ' || r.community_text || ', 请填写所属街道', 'field': 'community'}
+        end as place_problem  -- the problem, and the field whose cell is at fault
     from resolved r
     left join divisions community on community.code = r.community_codes[1] and len(r.community_codes) = 1
     left join unknown_community u using (src_id)
@@ -111,7 +114,8 @@ select
     f.community_code,
     f.street_code,
     street.parent_code as district_code,
-    f.place_problem
+    f.place_problem.text as place_problem,
+    f.place_problem.field as place_field
 from spellings k
 join final f on f.src_id = k.spelling_id
 left join divisions street on street.code = f.street_code

@@ -47,6 +47,7 @@ mapped as (
         p.street_code,
         p.community_code,
         p.place_problem,
+        p.place_field,
         coalesce(category.marked, []) as marked,
         coalesce(category.marked_sorted, []) as marked_sorted,
         category.unknown_parts as unknown_categories,
@@ -138,13 +139,15 @@ final as (
         reg_date,
         visitor_name,
         risk_level,
+        -- the first reason the row cannot be used, and the field whose cell is at fault
         case
-            when id_problem is not null then id_problem
-            when elder_name is null then '姓名为空'
-            when place_problem is not null then cv_mask_free_text(place_problem)
-            when community_code is null then '社区为空'
-            when id_occurrence > 1 then '身份证号在本文件中重复 (与第 ' || id_first_row || ' 行相同)'
-        end as reject_reason,
+            when id_problem is not null then {'reason': id_problem, 'field': 'id_number'}
+            when elder_name is null then {'reason': '姓名为空', 'field': 'name'}
+            when place_problem is not null then {'reason': cv_mask_free_text(place_problem), 'field': place_field}
+            when community_code is null then {'reason': '社区为空', 'field': 'community'}
+            when id_occurrence > 1
+                then {'reason': '身份证号在本文件中重复 (与第 ' || id_first_row || ' 行相同)', 'field': 'id_number'}
+        end as reject,
         case when unknown_category or unknown_living or unknown_disability or unknown_consent or unknown_status
                   or unknown_risk or unknown_change_date or unknown_reg_date or exit_without_date or living_contradicts
                   or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
@@ -182,4 +185,5 @@ final as (
     from checked
 )
 
-select * from final
+select * exclude (reject), reject.reason as reject_reason, reject.field as reject_field
+from final

@@ -36,6 +36,8 @@ word_values as (
         from (
             select distinct 'method' as field, method as raw from src
             union select distinct 'outcome', outcome from src
+            union select distinct 'resolution', resolution from src
+            union select distinct 'referral', referral from src
         ) w
         left join stg_words m on m.field = w.field and m.raw = w.raw
     )
@@ -66,11 +68,17 @@ source as (
         nullif(r.action, '') as action,
         nullif(r.referral, '') as referral,
         nullif(r.emergency, '') as emergency,
+        resolution.text as resolution_text,
+        resolution.value as resolution_value,
+        -- 处置结果 as written: handled, not (yet) handled (unrecognised words too), or nothing written
+        case when resolution.text is not null then coalesce(resolution.value, '未解决') end as resolution,
+        coalesce(referral.value = '转介', false) as is_referred,
         cv_clean(r.latitude) as latitude_text,
         cv_clean(r.longitude) as longitude_text,
         p.community_code,
         p.street_code,
         p.place_problem,
+        p.place_field,
         -- the dedup key from the parts' keys, each looked up with its value (cv_visit_key per row)
         xor(xor(xor(xor(coalesce(i.id_key, cv_key_part('elder', elder.text || '@' || p.community_code)),
                         d.at_key), method.value_key), visitor.visitor_key), outcome.value_key) as dedup_key
@@ -83,6 +91,8 @@ source as (
     join date_values d on d.visit_date_raw is not distinct from r.visit_date
     join word_values method on method.field = 'method' and method.raw is not distinct from r.method
     join word_values outcome on outcome.field = 'outcome' and outcome.raw is not distinct from r.outcome
+    join word_values resolution on resolution.field = 'resolution' and resolution.raw is not distinct from r.resolution
+    join word_values referral on referral.field = 'referral' and referral.raw is not distinct from r.referral
     join name_values elder on elder.raw is not distinct from r.name
     join name_values visitor on visitor.raw is not distinct from r.visitor
 ),
@@ -114,24 +124,29 @@ final as (
         action,
         referral,
         emergency,
+        resolution,
+        is_referred,
         case when latitude between -90 and 90 and longitude between -180 and 180 then latitude end as latitude,
         case when latitude between -90 and 90 and longitude between -180 and 180 then longitude end as longitude,
         dedup_key,
         street_code,
         case
             when id_number is null and id_problem is not null and (elder_name is null or community_code is null)
-                then id_problem
-            when id_number is null and place_problem is not null then cv_mask_free_text(place_problem)
+                then {'reason': id_problem, 'field': 'id_number'}
+            when id_number is null and place_problem is not null
+                then {'reason': cv_mask_free_text(place_problem), 'field': place_field}
             when id_number is null and (elder_name is null or community_code is null)
-                then '缺少身份证号, 且姓名或社区为空, 无法确定是哪位老人'
-            when visit_date_text is null then '探访日期为空'
+                then {'reason': '缺少身份证号, 且姓名或社区为空, 无法确定是哪位老人', 'field': 'id_number'}
+            when visit_date_text is null then {'reason': '探访日期为空', 'field': 'visit_date'}
             when visit_at is null or year(visit_at) not between 2000 and 2100
-                then '探访日期无法识别: ' || cv_mask_free_text(visit_date_text)
-            when cast(visit_at as date) > current_date then '探访日期在今天之后: ' || cv_mask_free_text(visit_date_text)
-            when method_text is null then '探访方式为空'
-            when method is null then '未知的探访方式: ' || cv_mask_free_text(method_text)
-        end as reject_reason,
+                then {'reason': '探访日期无法识别: ' || cv_mask_free_text(visit_date_text), 'field': 'visit_date'}
+            when cast(visit_at as date) > current_date
+                then {'reason': '探访日期在今天之后: ' || cv_mask_free_text(visit_date_text), 'field': 'visit_date'}
+            when method_text is null then {'reason': '探访方式为空', 'field': 'method'}
+            when method is null then {'reason': '未知的探访方式: ' || cv_mask_free_text(method_text), 'field': 'method'}
+        end as reject,  -- the first reason the row cannot be used, and the field whose cell is at fault
         case when id_problem is not null or place_problem is not null or outcome = '未知'
+                  or (resolution_text is not null and resolution_value is null)
                   or latitude_text is not null or longitude_text is not null
         then cv_warnings([
             case when id_problem is not null then cv_warn('unusable_id', 'id_number', null,
@@ -140,6 +155,8 @@ final as (
                 null, cv_mask_free_text(place_problem) || ' (按身份证号关联)') end,
             case when outcome = '未知' then cv_warn_quoting('unknown_value', 'outcome', outcome_text,
                 '未知的探访结果: {value}, 不计为有效探访') end,
+            case when resolution_text is not null and resolution_value is null then cv_warn_quoting('unknown_value',
+                'resolution', resolution_text, '未知的处置结果: {value}, 按未解决计') end,
             case when (latitude_text is not null or longitude_text is not null)
                       and not (latitude between -90 and 90 and longitude between -180 and 180)
                  then cv_warn('bad_coordinates', 'latitude', concat_ws(', ', latitude_text, longitude_text),
@@ -148,4 +165,5 @@ final as (
     from mapped
 )
 
-select * from final
+select * exclude (reject), reject.reason as reject_reason, reject.field as reject_field
+from final

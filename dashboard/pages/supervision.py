@@ -1,0 +1,350 @@
+"""督查 Supervision: lagging places ranked, visit-quality leads with their evidence, a check list to take out."""
+
+from __future__ import annotations
+
+import hashlib
+
+import dash
+import dash_bootstrap_components as dbc
+import flask
+import pandas as pd
+from dash import Input, Output, State, dcc, html
+
+from dashboard import auth, context
+from dashboard import supervision_queries as queries
+from dashboard.components import make_breadcrumbs, make_message, make_month_select, register_month_select
+from dashboard.i18n import t, value_label
+from dashboard.queries import ROOT_LEVEL, OutOfScope, ancestors
+from dashboard.urls import href, parse
+from etl import checklist
+
+dash.register_page(__name__, path="/supervision", title="探访关爱看板 · 督查")
+
+MONTH = "supervision-month"
+PICK = "supervision-pick"
+SAMPLE = "supervision-sample"
+SEED = "supervision-seed"
+DRAW = "supervision-draw"
+SHOW = "supervision-show"
+DOWNLOAD = "supervision-download"
+PRINT = "supervision-print"
+PRINTED = "supervision-printed"
+FILE = "supervision-file"
+SPEC = "supervision-spec"
+SIGNALS = ("daily_home_visits", "after_exit", "identical_notes", "gps_far", "phone_only")
+SIGNAL_ROWS_SHOWN = 200
+PLACES_SHOWN = 30  # lagging places ranked on screen  # evidence rows per signal on screen
+
+
+def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
+           pick: str | None = None, sample: str | None = None, seed: str | None = None, **_query) -> html.Div:
+    query = {"place": place, "month": month, "lang": lang, "as_of": as_of,
+             **{key: value if isinstance(value, str) else None  # a repeated key arrives as a list
+                for key, value in (("pick", pick), ("sample", sample), ("seed", seed))}}
+    try:
+        state = context.page_state(place, month, lang, as_of)
+    except context.PageProblem as problem:
+        return make_message(problem.message, problem.color)
+    if not context.may("supervise"):
+        context.record_refusal("supervise", state.target.code)
+        return make_message(t("supervision_not_allowed", lang, role=t(f"role_{context.user().role}", lang)),
+                            "secondary")
+    return html.Div([
+        html.Div([
+            make_breadcrumbs(ancestors(state.wh, state.target, state.scope), query, lang),
+            make_month_select(state, MONTH),
+        ], className="d-flex justify-content-between align-items-center flex-wrap mb-2 no-print"),
+        html.H4(t("supervision_title", lang, place=state.target.name), className="mb-2 no-print"),
+        dbc.Alert(t("supervision_leads_note", lang), color="info", className="py-2 no-print",
+                  id="supervision-note"),
+        html.Div(make_lagging(state, query), className="no-print"),
+        html.Div(make_signals(state), className="no-print"),
+        make_checklist_section(state, query),
+    ])
+
+
+# --- lagging places ------------------------------------------------------------------------------
+
+
+def make_lagging(state: context.PageState, query: dict) -> html.Div:
+    lang = state.lang
+    levels = {"district": ("street", "community"), "street": ("community",)}.get(
+        state.target.level, ("street", "community") if state.target.level == ROOT_LEVEL else ())
+    if not levels:
+        return html.Div()
+    parts = [html.H5(t("supervision_lagging", lang), className="mt-3")]
+    for level in levels:
+        places = queries.lagging(state.wh, state.target, state.month, state.scope, level)
+        parts.append(html.H6(t(f"supervision_rank_{level}", lang), className="mt-2"))
+        parts.append(make_lagging_table(places, lambda code: href("/supervision", query, place=code, pick=None),
+                                        lang, f"supervision-lagging-{level}"))
+    return html.Div(parts)
+
+
+def _rate(value) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.1%}"
+
+
+def make_lagging_table(places: pd.DataFrame, link, lang: str, table_id: str) -> html.Div:
+    if places.empty:
+        return make_message(t("no_rows", lang), "light")
+    head = html.Thead(html.Tr([html.Th(t(key, lang)) for key in (
+        "supervision_col_light", "col_place", "supervision_col_rate", "supervision_col_gap",
+        "supervision_col_trend", "supervision_col_leads")]))
+    lagging = places[places["light"] != "green"]
+    rows = []
+    for p in lagging.head(PLACES_SHOWN).itertuples(index=False):
+        name = p.short_name if p.level == "street" else f"{p.parent_short_name} · {p.short_name}"
+        rows.append(html.Tr([
+            html.Td(html.Span(className=f"light light-{p.light}", title=t(f"light_{p.light}", lang))
+                    if p.light else ""),
+            html.Td(dcc.Link(name, href=link(p.code))),
+            html.Td(f"{_rate(p.visit_rate_home)} ({int(p.visited_home):,}/{int(p.eligible_home):,})"),
+            html.Td(t("supervision_gap", lang, count=int(p.to_visit_count)) if p.to_visit_count else "—"),
+            html.Td(" → ".join(_rate(r) for r in (p.rate_2_months_ago, p.rate_1_month_ago, p.visit_rate_home))),
+            html.Td(f"{int(p.lead_count)}" if p.lead_count else ""),
+        ], className=f"light-{p.light}"))
+    note = [html.Div(t("supervision_more_places", lang, shown=PLACES_SHOWN, count=len(lagging)),
+                     className="chart-note")] if len(lagging) > PLACES_SHOWN else []
+    if len(places) > len(lagging):
+        note.append(html.Div(t("supervision_all_visited", lang, count=len(places) - len(lagging)),
+                             className="chart-note"))
+    if lagging.empty:
+        return html.Div(note)
+    return html.Div([dbc.Table([head, html.Tbody(rows)], size="sm", bordered=True, hover=True, id=table_id,
+                               className="supervision-table"), *note])
+
+
+# --- visit-quality leads ---------------------------------------------------------------------------
+
+
+def make_signals(state: context.PageState) -> html.Div:
+    lang = state.lang
+    evidence = queries.signals(state.wh, state.target, state.month, state.scope)
+    context.record_view("visit_signals", state.target.code, len(evidence), month=state.month)
+    config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
+    cards = []
+    for signal in SIGNALS:
+        rows = evidence[evidence["signal"] == signal]
+        leads = rows["lead_key"].nunique()
+        if signal == "gps_far" and not queries.has_points(state.wh):
+            body = [html.Div(t("signal_gps_far_no_points", lang), className="chart-note")]
+        elif rows.empty:
+            body = [html.Div(t("signal_none", lang), className="chart-note")]
+        else:
+            body = [make_evidence(rows.head(SIGNAL_ROWS_SHOWN), signal, lang)]
+            if len(rows) > SIGNAL_ROWS_SHOWN:
+                body.append(html.Div(t("display_limit_rows", lang, shown=SIGNAL_ROWS_SHOWN, count=len(rows)),
+                                     className="chart-note"))
+        cards.append(dbc.Card(dbc.CardBody([
+            html.Div([html.Strong(t(f"signal_{signal}", lang)),
+                      dbc.Badge(t("signal_lead_count", lang, count=leads), color="warning" if leads else "light",
+                                text_color="dark", className="ms-2")]),
+            html.Div(t(f"signal_{signal}_rule", lang, **_thresholds(config)), className="chart-note mb-2"),
+            *body,
+        ]), className="mb-2", id=f"signal-{signal}"))
+    cards.append(dbc.Card(dbc.CardBody([html.Strong(t("signal_late_entry", lang)),
+                                        html.Div(t("signal_late_entry_missing", lang), className="chart-note")]),
+                          className="mb-2", id="signal-late_entry"))
+    return html.Div([html.H5(t("supervision_signals", lang), className="mt-4"), *cards])
+
+
+def _thresholds(config) -> dict:
+    return {"limit": config.home_visits_per_day_limit, "visits": config.identical_notes_min_visits,
+            "chars": config.identical_notes_min_chars, "km": config.gps_distance_km,
+            "months": config.phone_only_months}
+
+
+def _day(value) -> str:
+    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d}"
+
+
+def _time(value) -> str:
+    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
+
+
+def _what(row, signal: str, lang: str) -> str:
+    """The evidence of one row, in words."""
+    measure = row.measure
+    if signal == "daily_home_visits":
+        return t("evidence_daily", lang, count=int(measure))
+    if signal == "after_exit":
+        return t("evidence_after_exit", lang, status=value_label(row.elder_status, lang), date=_day(row.exit_date),
+                 days=int(measure))
+    if signal == "identical_notes":
+        return t("evidence_notes", lang, count=int(measure), note=row.note or "")
+    if signal == "gps_far":
+        return t("evidence_gps", lang, km=measure)
+    return t("evidence_phone_only", lang, months=int(measure))
+
+
+def make_evidence(rows: pd.DataFrame, signal: str, lang: str) -> dbc.Table:
+    visit_columns = signal != "phone_only"
+    keys = ["col_community", "col_name", *(["evidence_col_when", "evidence_col_method", "evidence_col_visitor"]
+                                           if visit_columns else []), "evidence_col_what",
+            *(["evidence_col_source"] if visit_columns else [])]
+    head = html.Thead(html.Tr([html.Th(t(key, lang)) for key in keys]))
+    body, previous = [], None
+    for row in rows.itertuples(index=False):
+        cells = [f"{row.street} · {row.community}", row.name or t("evidence_unlinked", lang)]
+        if visit_columns:
+            cells += [_time(row.visit_at), f"{value_label(row.method, lang)} · {value_label(row.outcome, lang)}",
+                      row.visitor or ""]
+        cells.append(_what(row, signal, lang))
+        if visit_columns:
+            cells.append(t("evidence_source", lang, file=row.file_name or "", row=row.row_number)
+                         if row.file_name else "")
+        # the rows of one lead together, a line between leads
+        body.append(html.Tr([html.Td(c) for c in cells],
+                            className="lead-start" if row.lead_key != previous else None))
+        previous = row.lead_key
+    return dbc.Table([head, html.Tbody(body)], size="sm", bordered=True, className="supervision-table mb-0",
+                     id=f"evidence-{signal}")
+
+
+# --- the check list ---------------------------------------------------------------------------------
+
+
+def _number(text: str | None) -> int | None:
+    try:
+        number = int(text) if text not in (None, "") else None
+    except (TypeError, ValueError):
+        return None
+    return number if number is None or 0 <= number < 2**63 else None
+
+
+def _state(spec: dict) -> context.PageState:
+    """The page state of a spec (from the browser): a place outside the user's scope is refused."""
+    try:
+        return context.page_state(spec.get("place"), spec.get("month"), "zh", spec.get("as_of"))
+    except context.PageProblem as problem:
+        raise OutOfScope(spec.get("place")) from problem
+
+
+def _seed(text: str | None) -> int:
+    seed = _number(text)
+    return checklist.DEFAULT_SEED if seed is None else seed
+
+
+def checklist_of(spec: dict) -> checklist.CheckList:
+    """The check list a page state and its choices ask for, within the user's scope."""
+    state = _state(spec)
+    picked = [c for c in (spec.get("pick") or "").split(",") if c] or None
+    config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
+    target = state.target
+    with state.wh.cursor() as cursor:
+        return checklist.from_marts(cursor, state.month_start, None if target.level == ROOT_LEVEL else target.code,
+                                    sample=None if picked else _number(spec.get("sample")),
+                                    seed=_number(spec.get("seed")), picked=picked, scope=state.scope,
+                                    visited_per_community=config.checklist_visited_per_community)
+
+
+def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
+    lang = state.lang
+    heading = html.H5(t("checklist_title", lang), className="mt-4 no-print")
+    if not context.may("export_people"):
+        return html.Div([heading, make_message(t("checklist_not_allowed", lang), "secondary")])
+    spec = {"place": state.target.code, "month": state.month, "as_of": state.chosen_as_of,
+            "pick": query.get("pick"), "sample": query.get("sample"), "seed": query.get("seed")}
+    asked = bool(spec["pick"] or spec["sample"])
+    target = None if state.target.level == ROOT_LEVEL else state.target.code
+    with state.wh.cursor() as cursor:
+        pool = checklist.communities(cursor, state.month_start, target or "all", state.scope)
+    if pool.empty:
+        return html.Div([heading, make_message(t("checklist_no_communities", lang), "light")])
+    options = [{"label": f"{c.street_name} · {c.short_name} ({_rate(c.visit_rate_home)}"
+                         + (f", {t('signal_lead_count', lang, count=int(c.lead_count))}" if c.lead_count else "")
+                         + ")", "value": c.code} for c in pool.itertuples(index=False)]
+    controls = dbc.Row([
+        dbc.Col([dbc.Label(t("checklist_pick", lang), html_for=PICK),
+                 dcc.Dropdown(id=PICK, options=options, multi=True,
+                              value=[c for c in (spec["pick"] or "").split(",") if c in set(pool["code"])],
+                              placeholder=t("checklist_pick_placeholder", lang))], md=5),
+        dbc.Col(dbc.Button(t("checklist_show", lang), id=SHOW, size="sm", color="secondary"), md="auto"),
+        dbc.Col([dbc.Label(t("checklist_sample", lang), html_for=SAMPLE),
+                 dbc.Input(id=SAMPLE, type="number", min=1, max=len(pool), size="sm",
+                           value=_number(spec["sample"]) or min(3, len(pool)))], md=2),
+        dbc.Col([dbc.Label(t("checklist_seed", lang), html_for=SEED),
+                 dbc.Input(id=SEED, type="number", size="sm", value=_seed(spec["seed"]))], md=2),
+        dbc.Col(dbc.Button(t("checklist_draw", lang), id=DRAW, size="sm", color="primary"), md="auto"),
+    ], className="g-2 align-items-end no-print")
+    parts = [heading, html.Div(t("checklist_hint", lang), className="chart-note mb-2 no-print"), controls]
+    if not asked:
+        return html.Div(parts)
+    try:
+        made = checklist_of(spec)
+    except checklist.CheckListError as error:
+        return html.Div([*parts, make_message(str(error), "warning")])
+    context.record_view("checklist", state.target.code, len(made.people), month=state.month,
+                        sample=made.sample, seed=made.seed, communities=list(made.communities["code"]))
+    parts += [
+        html.Div([
+            html.Button(t("download_excel", lang), id=DOWNLOAD, className="btn btn-primary btn-sm me-2"),
+            html.Button(t("checklist_print", lang), id=PRINT, className="btn btn-outline-secondary btn-sm"),
+        ], className="mt-3 mb-2 no-print"),
+        html.Div(made.how_drawn, id="checklist-how", className="mb-2"),
+        html.Div([make_printed_list(made, c) for c in made.communities.itertuples(index=False)],
+                 id="checklist-lists"),
+        dcc.Store(id=SPEC, data=spec),
+        dcc.Store(id=PRINTED),
+        dcc.Download(id=FILE),
+    ]
+    return html.Div(parts)
+
+
+def make_printed_list(made: checklist.CheckList, community) -> html.Div:
+    """One community's list as it prints: a page of its own, tick boxes to fill in by hand."""
+    rows = checklist.rows_of(made, community.code)
+    head = html.Thead(html.Tr([html.Th(h) for h in checklist.HEADERS]))
+    body = html.Tbody([html.Tr([html.Td(v, className="tick" if checklist.HEADERS[i] in checklist.TICKS else None)
+                                for i, v in enumerate(values)]) for values in rows])
+    rate = _rate(community.visit_rate_home)
+    return html.Div([
+        html.H6(f"{community.street_name} · {community.short_name}  督查核实清单 ({made.month})"),
+        html.Div(f"应上门 {int(community.eligible_home)} 人, 已上门 {int(community.visited_home)} 人, 月探访率(上门) "
+                 f"{rate}, 还需上门 {int(community.to_visit_count)} 人; 督查线索 {int(community.lead_count)} 条。"
+                 "线索是需要核实的疑点, 不是结论。", className="chart-note"),
+        html.Div("核实人: ____________   核实日期: ____年__月__日   社区陪同人员: ____________", className="my-1"),
+        html.Table([head, body], className="report-table checklist-table"),
+    ], className="checklist-page mb-4")
+
+
+def change_list(show, draw, pick, sample, seed, search):
+    """Show the picked communities, or draw a sample by seed: the choice goes into the URL."""
+    query = parse(search)
+    if dash.ctx.triggered_id == SHOW and pick:
+        return href("/supervision", query, pick=",".join(pick), sample=None, seed=None)
+    if dash.ctx.triggered_id == DRAW and sample:
+        return href("/supervision", query, pick=None, sample=str(sample), seed=str(seed if seed is not None else
+                                                                                    checklist.DEFAULT_SEED))
+    return dash.no_update
+
+
+def download(clicks, spec):
+    if not clicks or not spec:
+        return dash.no_update
+    context.require("supervise")
+    context.require("export_people")
+    auth.throttle("export")
+    try:
+        made = checklist_of(spec)
+    except checklist.CheckListError as error:  # communities no longer drawable: the page says why
+        raise ValueError("no such check list") from error
+    data = checklist.to_workbook(made)
+    auth.audit("export", place=spec.get("place"), row_count=len(made.people),
+               file_sha256=hashlib.sha256(data).hexdigest(),
+               detail={"table": "checklist", "month": made.month, "sample": made.sample, "seed": made.seed,
+                       "communities": list(made.communities["code"])})
+    return dcc.send_bytes(data, f"{made.place_name}_{made.month}_督查核实清单.xlsx")
+
+
+def register(app) -> None:
+    """This page's callbacks, on `app` (each app registers its own: see create_app)."""
+    app.callback(Output("url", "href", allow_duplicate=True), Input(SHOW, "n_clicks"), Input(DRAW, "n_clicks"),
+                 State(PICK, "value"), State(SAMPLE, "value"), State(SEED, "value"), State("url", "search"),
+                 prevent_initial_call=True)(change_list)
+    app.callback(Output(FILE, "data"), Input(DOWNLOAD, "n_clicks"), State(SPEC, "data"),
+                 prevent_initial_call=True)(download)
+    app.clientside_callback("function(clicks) { if (clicks) { window.print(); } return clicks; }",
+                            Output(PRINTED, "data"), Input(PRINT, "n_clicks"), prevent_initial_call=True)
+    register_month_select(app, "/supervision", MONTH)

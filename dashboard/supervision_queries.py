@@ -1,0 +1,33 @@
+"""The 督查 screen's queries (dashboard/sql/supervision_*.sql): scoped to the user's place, masked."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard.queries import ROOT_LEVEL, Place, Reader, sql
+
+AMBER_FROM = 0.9  # 月探访率 (上门) from which a place is amber rather than red; green is 100 %
+SIGNAL_ROWS = 5000  # evidence rows a screen shows at most
+
+
+def _place_code(target: Place) -> str:
+    return "all" if target.level == ROOT_LEVEL else target.code
+
+
+def lagging(wh: Reader, target: Place, month: str, scope: str, level: str) -> pd.DataFrame:
+    """Places of `level` within `target`, lowest 月探访率 (上门) first, with the people still to visit."""
+    if level not in ("street", "community"):
+        raise ValueError(level)
+    return wh.frame(sql("supervision_lagging"), {"place": _place_code(target), "scope": scope, "month": month,
+                                                 "level": level, "amber_from": AMBER_FROM})
+
+
+def signals(wh: Reader, target: Place, month: str, scope: str, limit: int = SIGNAL_ROWS) -> pd.DataFrame:
+    """The evidence rows of the month's visit-quality leads within `target`."""
+    return wh.frame(sql("supervision_signals"), {"place": _place_code(target), "scope": scope, "month": month,
+                                                 "limit": limit})
+
+
+def has_points(wh: Reader) -> bool:
+    """Whether any loaded visit carries a GPS point (else the distance signal cannot speak)."""
+    return bool(wh.rows(sql("supervision_points"))[0][0])

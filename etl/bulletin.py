@@ -1,0 +1,428 @@
+"""The monthly 通报 (bulletin): headline rates against 100 %, a summary written from the figures, the
+ranking of the places below with traffic lights, the lagging communities, a map and the trend, as Word.
+
+Every number comes from the month marts the 汇总表 reads (reports.summarize, reports/bulletin_*.sql).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+import os
+import shutil
+from dataclasses import dataclass
+
+import duckdb
+import pandas as pd
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from etl import metrics, reports
+from etl.sqlfiles import sql
+
+# (rate, its name in the text, numerator, denominator)
+HEADLINE = (
+    ("visit_rate_home", "月探访率(上门)", "visited_home", "eligible_home"),
+    ("visit_rate_any", "月探访率(任意方式)", "visited_any", "eligible_any"),
+    ("daily_contact_rate", "独居老年人日联系率", "contact_days_covered", "contact_days_eligible"),
+    ("help_rate", "失能老年人社区帮扶率", "disabled_with_contact", "disabled_count"),
+)
+# traffic lights of 月探访率 (上门): (lowest rate, colour, name)
+LIGHTS = ((0.95, "C6EFCE", "绿"), (0.85, "FFEB9C", "黄"), (0.0, "FFC7CE", "红"))
+LIGHTS_NOTE = "月探访率(上门): 绿色 95% 及以上, 黄色 85% 至 95%, 红色低于 85%。"
+LAGGING_ROWS = 10
+CHROMIUM_PACKAGE = "chromium"
+CJK_FONT_PACKAGE = "fonts-noto-cjk"
+
+
+class BulletinError(Exception):
+    """A 通报 that cannot be made; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class Bulletin:
+    summary: reports.MonthlySummary  # the places below, 合计 last: the 汇总表's own rows
+    months: pd.DataFrame  # the place, month by month up to this one (reports/bulletin_months.sql)
+    lagging: pd.DataFrame  # communities below 100 %, furthest first (reports/bulletin_lagging.sql)
+    shapes: pd.DataFrame  # code, geometry (GeoJSON), centroid of the places below
+
+    @property
+    def title(self) -> str:
+        year, month = self.summary.month.split("-")
+        return f"关于{year}年{int(month)}月{self.summary.place_name}特殊困难老年人探访关爱工作情况的通报"
+
+    @property
+    def this_month(self) -> pd.Series:
+        return self.months.iloc[-1]
+
+    @property
+    def last_month(self) -> pd.Series | None:
+        if len(self.months) < 2:
+            return None
+        before = self.months.iloc[-2]
+        expected = (pd.Timestamp(self.this_month["month_start"]) - pd.DateOffset(months=1)).date()
+        return before if pd.Timestamp(before["month_start"]).date() == expected else None
+
+    @property
+    def ranked(self) -> pd.DataFrame:
+        """The places below by 月探访率 (上门), lowest first; places without a rate last."""
+        rows = self.summary.rows[self.summary.rows["level"] != "total"]
+        return rows.assign(_missing=rows["visit_rate_home"].isna()).sort_values(
+            ["_missing", "visit_rate_home", "code"]).drop(columns="_missing")
+
+    @property
+    def level_name(self) -> str:
+        return self.summary.level_name
+
+
+def make_bulletin(con: duckdb.DuckDBPyConnection, month: str | None, place: str | None = None) -> Bulletin:
+    """The 通报 of `place` (default: the warehouse's only district) for `month`, from the stored marts."""
+    try:
+        code, name, level = reports._place(con, place)
+    except reports.ReportError as error:
+        raise BulletinError(str(error)) from error
+    try:
+        month_start = metrics.month_marts(con, month, None, None)
+    except metrics.MetricsError as error:
+        raise BulletinError(str(error)) from error
+    return compose(con, month_start, code, name, level)
+
+
+def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, name: str, level: str) -> Bulletin:
+    """The 通报 of the place `code` (a district or street) from the month marts as they stand on `con`."""
+    if code == "all":
+        raise BulletinError("库中有多个区: 请给出一个区或街道")
+    try:
+        summary = reports.summarize(con, month_start, code, name, level)
+    except reports.ReportError as error:
+        raise BulletinError(str(error)) from error
+    months = con.execute(sql("reports/bulletin_months"), {"code": code, "month_start": month_start}).df()
+    if months.empty or not months["eligible_home"].iloc[-1]:
+        raise BulletinError(f"{name} 在 {month_start:%Y-%m} 没有应探访的特殊困难老年人, 无法通报")
+    lagging = con.execute(sql("reports/bulletin_lagging"),
+                          {"code": code, "month_start": month_start, "limit": LAGGING_ROWS}).df()
+    children = [c for c in summary.rows["code"] if c != code]
+    shapes = con.execute("select code, geometry, centroid_lon, centroid_lat from division_shapes where code in $codes",
+                         {"codes": children}).df()
+    return Bulletin(summary, months, lagging, shapes)
+
+
+# --- the words ---------------------------------------------------------------------------------
+
+
+def percent(rate) -> str:
+    return "—" if rate is None or pd.isna(rate) else f"{rate:.1%}"
+
+
+def points(change: float) -> str:
+    """A month-on-month change in percentage points, in words."""
+    if round(change * 100, 1) == 0:
+        return "与上月持平"
+    return f"较上月{'上升' if change > 0 else '下降'} {abs(change) * 100:.1f} 个百分点"
+
+
+def summary_sentences(bulletin: Bulletin) -> list[str]:
+    """The summary, sentence by sentence, every number read from the bulletin's frames."""
+    now, before = bulletin.this_month, bulletin.last_month
+    where = "全区" if bulletin.summary.child_level == "street" else "全街道" if \
+        bulletin.summary.child_level == "community" else "全部辖区"
+    ranked = bulletin.ranked.dropna(subset=["visit_rate_home"])
+    sentences = []
+    first = f"本月{where}特殊困难老年人月探访率(上门)为 {percent(now['visit_rate_home'])}"
+    if before is not None and not pd.isna(before["visit_rate_home"]):
+        first += f"，{points(now['visit_rate_home'] - before['visit_rate_home'])}"
+    if len(ranked) > 1 and ranked["visit_rate_home"].iloc[0] != ranked["visit_rate_home"].iloc[-1]:
+        first += (f"；{_extreme(bulletin, ranked, ranked['visit_rate_home'].iloc[0])}最低，为 "
+                  f"{percent(ranked['visit_rate_home'].iloc[0])}，"
+                  f"{_extreme(bulletin, ranked, ranked['visit_rate_home'].iloc[-1])}最高，为 "
+                  f"{percent(ranked['visit_rate_home'].iloc[-1])}")
+    sentences.append(first + "。")
+    gap = int(now["eligible_home"] - now["visited_home"])
+    sentences.append(
+        f"应上门探访 {int(now['eligible_home']):,} 人，已上门探访 {int(now['visited_home']):,} 人，"
+        + (f"距 100% 目标还需上门探访 {gap:,} 人。" if gap else "已全部上门探访。"))
+    others = [f"{label}为 {percent(now[rate])}" for rate, label, _, _ in HEADLINE[1:] if not pd.isna(now[rate])]
+    if others:
+        sentences.append("；".join(others) + "。")
+    below = int((ranked["visit_rate_home"] < LIGHTS[1][0]).sum())
+    if below:
+        sentences.append(f"{below} 个{bulletin.level_name}月探访率(上门)低于 {LIGHTS[1][0]:.0%}，列为红色。")
+    problem = (f"本月探访发现问题 {int(now['problem_found_count']):,} 件，办结 {int(now['problem_closed_count']):,} 件"
+               f"，转介 {int(now['problem_referred_count']):,} 件；"
+               f"月末仍有 {int(now['open_problem_count']):,} 人的问题未解决")
+    if now["open_problem_count"]:
+        problem += f"，其中超过 30 天的 {int(now['open_problem_long_count']):,} 人"
+    if not pd.isna(now["median_days_to_close"]):
+        problem += f"；办结用时中位数 {now['median_days_to_close']:g} 天"
+    sentences.append(problem + "。")
+    return sentences
+
+
+def _extreme(bulletin: Bulletin, ranked: pd.DataFrame, rate: float) -> str:
+    """The place at a rate, or the first of those sharing it and how many share it (长春道等 3 个社区)."""
+    at = ranked[ranked["visit_rate_home"] == rate]
+    if len(at) == 1:
+        return _name(bulletin, at.iloc[0])
+    return f"{_name(bulletin, at.iloc[0])}等 {len(at)} 个{bulletin.level_name}"
+
+
+def _name(bulletin: Bulletin, row: pd.Series) -> str:
+    return row["short_name"] if bulletin.summary.child_level == "community" else row["name"]
+
+
+def light(rate) -> tuple[str, str] | None:
+    """(fill colour, name) of a rate's traffic light; None without a rate."""
+    if rate is None or pd.isna(rate):
+        return None
+    return next((colour, name) for floor, colour, name in LIGHTS if rate >= floor)
+
+
+# --- the charts --------------------------------------------------------------------------------
+
+
+def check_chromium() -> None:
+    """Charts are drawn by the system Chromium; without it (or the Chinese fonts) say which package to install."""
+    if not (os.environ.get("BROWSER_PATH") or shutil.which("chromium") or shutil.which("chromium-browser")
+            or shutil.which("google-chrome")):
+        raise BulletinError(f"未找到 Chromium 浏览器, 无法绘制通报中的图表: 请安装 Debian 软件包 {CHROMIUM_PACKAGE} "
+                            f"(apt-get install {CHROMIUM_PACKAGE} {CJK_FONT_PACKAGE})")
+
+
+def chart_images(bulletin: Bulletin) -> dict[str, bytes]:
+    """The map and the trend as PNG (2×), drawn offline by the system Chromium through kaleido."""
+    import kaleido
+
+    check_chromium()
+    figures = {"map": map_figure(bulletin), "trend": trend_figure(bulletin)}
+    try:
+        # one browser for both charts: starting Chromium costs seconds, a chart in a running one a fraction
+        kaleido.start_sync_server(silence_warnings=True)
+        try:
+            return {name: kaleido.calc_fig_sync(figure, opts={"format": "png", "scale": 2,
+                                                              "width": figure["layout"]["width"],
+                                                              "height": figure["layout"]["height"]})
+                    for name, figure in figures.items()}
+        finally:
+            kaleido.stop_sync_server(silence_warnings=True)
+    except Exception as error:  # kaleido reports a missing or broken browser in many ways
+        raise BulletinError(f"图表绘制失败 ({type(error).__name__}): 请确认已安装 Debian 软件包 "
+                            f"{CHROMIUM_PACKAGE} 和 {CJK_FONT_PACKAGE}") from error
+
+
+FONT = "Noto Sans CJK SC, sans-serif"
+
+
+def caption(bulletin: Bulletin, title: str) -> str:
+    return (f"{title} · {bulletin.summary.place_name} · {bulletin.summary.month} · "
+            f"数据截至 {bulletin.summary.as_of:%Y-%m-%d}")
+
+
+def map_figure(bulletin: Bulletin) -> dict:
+    """The places below as filled outlines coloured by their traffic light, each labelled with its
+    name and rate: plain shapes on a blank page, no map tiles and no glyphs to fetch."""
+    rows = bulletin.summary.rows.set_index("code")
+    data = []
+    labels = {"x": [], "y": [], "text": []}
+    for code, geometry, lon, lat in bulletin.shapes.itertuples(index=False):
+        if code not in rows.index:
+            continue
+        rate = rows.at[code, "visit_rate_home"]
+        fill = "#" + (light(rate) or ("EEEEEE", ""))[0]
+        shape = json.loads(geometry)
+        polygons = shape["coordinates"] if shape["type"] == "MultiPolygon" else [shape["coordinates"]]
+        for polygon in polygons:
+            ring = polygon[0]
+            data.append({"type": "scatter", "mode": "lines", "x": [p[0] for p in ring], "y": [p[1] for p in ring],
+                         "fill": "toself", "fillcolor": fill, "line": {"color": "#555555", "width": 1},
+                         "hoverinfo": "skip", "showlegend": False})
+        name = rows.at[code, "short_name"]
+        labels["x"].append(lon)
+        labels["y"].append(lat)
+        labels["text"].append(f"<b>{name}</b><br>{percent(rate)}")
+    data.append({"type": "scatter", "mode": "text", **labels, "textfont": {"size": 13, "family": FONT},
+                 "showlegend": False})
+    legend = "   ".join(f"<span style='color:#{colour}'>■</span> {name}" for _, colour, name in LIGHTS)
+    layout = {
+        "width": 760, "height": 560, "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
+        "plot_bgcolor": "white", "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
+        "title": {"text": caption(bulletin, "各" + bulletin.level_name + "月探访率(上门)"), "x": 0.01,
+                  "font": {"size": 14}},
+        "xaxis": {"visible": False}, "yaxis": {"visible": False, "scaleanchor": "x", "scaleratio": 1.3},
+        "annotations": [{"text": "示意图 · " + LIGHTS_NOTE, "xref": "paper", "yref": "paper", "x": 0, "y": -0.06,
+                         "showarrow": False, "xanchor": "left", "font": {"size": 11, "color": "#555555"}},
+                        {"text": legend, "xref": "paper", "yref": "paper", "x": 1, "y": 1.0, "showarrow": False,
+                         "xanchor": "right", "font": {"size": 12}}],
+    }
+    return {"data": data, "layout": layout}
+
+
+def trend_figure(bulletin: Bulletin) -> dict:
+    """The four rates month by month against the 100 % line."""
+    months = bulletin.months
+    colours = ("#1f4e79", "#6a9fd4", "#d17b0f", "#2e8540")
+    data = [{"type": "scatter", "mode": "lines+markers", "name": label, "x": list(months["month"]),
+             "y": [None if pd.isna(r) else round(float(r) * 100, 1) for r in months[rate]],
+             "line": {"color": colour, "width": 2}}
+            for (rate, label, _, _), colour in zip(HEADLINE, colours, strict=True)]
+    lowest = min((months[r].astype(float).min() for r, _, _, _ in HEADLINE), default=0.8)
+    floor = 80 if pd.isna(lowest) else max(int(lowest * 100 // 5) * 5 - 5, 0)
+    layout = {
+        "width": 760, "height": 420, "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
+        "plot_bgcolor": "white", "margin": {"l": 50, "r": 20, "t": 50, "b": 80},
+        "title": {"text": caption(bulletin, "近期趋势"), "x": 0.01, "font": {"size": 14}},
+        "xaxis": {"type": "category", "gridcolor": "#eef1f4"},
+        "yaxis": {"range": [floor, 102], "ticksuffix": "%", "gridcolor": "#eef1f4"},
+        "legend": {"orientation": "h", "y": -0.15},
+        "shapes": [{"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 100, "y1": 100,
+                    "line": {"color": "#555555", "dash": "dash", "width": 1.5}}],
+        "annotations": [{"xref": "paper", "yref": "y", "x": 1, "y": 100, "xanchor": "right", "yanchor": "bottom",
+                         "showarrow": False, "text": "目标 100%", "font": {"size": 11, "color": "#555555"}}],
+    }
+    return {"data": data, "layout": layout}
+
+
+# --- the document ------------------------------------------------------------------------------
+
+
+def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: str | None = None,
+            issued: dt.date | None = None) -> bytes:
+    """The 通报 as .docx: A4 portrait, headings, tables with coloured cells, the charts as pictures."""
+    document = Document()
+    _fonts(document)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.left_margin = section.right_margin = Cm(2.2)
+    section.top_margin = section.bottom_margin = Cm(2.2)
+    summary = bulletin.summary
+    now, before = bulletin.this_month, bulletin.last_month
+
+    heading = document.add_paragraph()
+    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = heading.add_run(bulletin.title)
+    run.bold, run.font.size = True, Pt(18)
+    meta = document.add_paragraph(f"{unit or summary.place_name}    {(issued or dt.date.today()):%Y年%m月%d日}    "
+                                  f"数据截至 {summary.as_of:%Y年%m月%d日}")
+    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    document.add_heading("一、总体情况", level=2)
+    for sentence in summary_sentences(bulletin):
+        paragraph = document.add_paragraph(sentence)
+        paragraph.paragraph_format.first_line_indent = Pt(24)
+    table = _table(document, ["指标", "本月", "人数", "上月", "目标", "差距"], [4.4, 2, 3.6, 2, 1.6, 3])
+    for rate, label, numerator, denominator in HEADLINE:
+        gap = "" if pd.isna(now[rate]) else f"{(1 - now[rate]) * 100:.1f} 个百分点"
+        _row(table, [label, percent(now[rate]), f"{int(now[numerator]):,}/{int(now[denominator]):,}",
+                     percent(before[rate]) if before is not None else "—", "100%", gap])
+    _caption(document, "人数: 已完成/应完成 (日联系率为人·天)。")
+
+    document.add_heading(f"二、各{bulletin.level_name}排名", level=2)
+    table = _table(document, ["名次", bulletin.level_name, "月探访率(上门)", "已上门/应上门", "日联系率",
+                              "帮扶率", "发现问题", "办结", "未访人数"],
+                   [1.1, 2.6, 2.1, 2.5, 1.6, 1.6, 1.6, 1.3, 1.6])
+    for rank, record in enumerate(bulletin.ranked.to_dict("records"), start=1):
+        cells = _row(table, [str(rank), _name(bulletin, pd.Series(record)), percent(record["visit_rate_home"]),
+                             f"{int(record['visited_home']):,}/{int(record['eligible_home']):,}",
+                             percent(record["daily_contact_rate"]), percent(record["help_rate"]),
+                             f"{int(record['problem_found_count']):,}", f"{int(record['problem_closed_count']):,}",
+                             f"{int(record['eligible_home'] - record['visited_home']):,}"])
+        if (lit := light(record["visit_rate_home"])) is not None:
+            _shade(cells[2], lit[0])
+    total = summary.rows[summary.rows["level"] == "total"].iloc[0]
+    cells = _row(table, ["", "合计", percent(total["visit_rate_home"]),
+                         f"{int(total['visited_home']):,}/{int(total['eligible_home']):,}",
+                         percent(total["daily_contact_rate"]), percent(total["help_rate"]),
+                         f"{int(total['problem_found_count']):,}", f"{int(total['problem_closed_count']):,}",
+                         f"{int(total['eligible_home'] - total['visited_home']):,}"], bold=True)
+    _caption(document, LIGHTS_NOTE + " 按月探访率(上门)由低到高排列; 合计的比率由合计人数计算。")
+
+    document.add_heading("三、进度滞后的社区", level=2)
+    if bulletin.lagging.empty:
+        document.add_paragraph("本月各社区月探访率(上门)均达到 100%。")
+    else:
+        table = _table(document, ["社区", "所属街道", "月探访率(上门)", "已上门/应上门", "还需上门"],
+                       [3.6, 3.2, 3, 3.2, 2.6])
+        for record in bulletin.lagging.to_dict("records"):
+            cells = _row(table, [record["short_name"], record["street_name"] or "", percent(record["visit_rate_home"]),
+                                 f"{int(record['visited_home']):,}/{int(record['eligible_home']):,}",
+                                 f"{int(record['still_to_visit']):,} 人"])
+            if (lit := light(record["visit_rate_home"])) is not None:
+                _shade(cells[2], lit[0])
+        _caption(document, f"还需上门人数最多的 {len(bulletin.lagging)} 个社区。")
+
+    if images:
+        document.add_heading("四、图表", level=2)
+        for name in ("map", "trend"):
+            if name in images:
+                document.add_picture(io.BytesIO(images[name]), width=Cm(16.5))
+                document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    document.add_heading("说明", level=3)
+    _caption(document, reports.FOOTNOTE.removeprefix("注: "))
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _fonts(document) -> None:
+    for style_name in ("Normal", "Heading 2", "Heading 3"):
+        style = document.styles[style_name]
+        style.font.name = "Noto Sans CJK SC"
+        style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
+        if style_name != "Normal":
+            style.font.color.rgb = RGBColor(0x1D, 0x27, 0x33)
+    document.styles["Normal"].font.size = Pt(11)
+
+
+def _table(document, headers: list[str], widths: list[float]):
+    """A bordered table with a shaded header row; `widths` in cm, for every row added (_row)."""
+    table = document.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.autofit = False
+    for column, width in zip(table.columns, widths, strict=True):
+        column.width = Cm(width)  # the grid, which LibreOffice reads
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
+        cell.text = ""
+        cell.width = Cm(width)
+        run = cell.paragraphs[0].add_run(text)
+        run.bold, run.font.size = True, Pt(10)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        _shade(cell, "D9E2F3")
+    # the header row repeats on every page the table runs over
+    header_props = table.rows[0]._tr.get_or_add_trPr()
+    repeat = OxmlElement("w:tblHeader")
+    repeat.set(qn("w:val"), "true")
+    header_props.append(repeat)
+    return table
+
+
+def _row(table, values: list[str], bold: bool = False):
+    widths = [cell.width for cell in table.rows[0].cells]  # as the header row has them
+    cells = table.add_row().cells
+    for position, (cell, text, width) in enumerate(zip(cells, values, widths, strict=True)):
+        cell.width = width
+        run = cell.paragraphs[0].add_run(text)
+        run.font.size, run.bold = Pt(10), bold
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if position <= 1 else WD_ALIGN_PARAGRAPH.RIGHT
+    return cells
+
+
+def _shade(cell, colour: str) -> None:
+    shading = OxmlElement("w:shd")
+    shading.set(qn("w:val"), "clear")
+    shading.set(qn("w:color"), "auto")
+    shading.set(qn("w:fill"), colour)
+    cell._tc.get_or_add_tcPr().append(shading)
+
+
+def _caption(document, text: str) -> None:
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run(text)
+    run.font.size, run.font.color.rgb = Pt(9), RGBColor(0x55, 0x55, 0x55)

@@ -1,0 +1,269 @@
+"""The inspector's check list (督查核实清单): communities picked or drawn by seed, a printable list per community."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from dataclasses import dataclass
+
+import duckdb
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+
+from etl import metrics
+from etl.sqlfiles import first_row, prepare, sql
+
+DEFAULT_SEED = 1
+# What to verify at home, by why the elder is on the list (signals: sql/marts/visit_signals.sql)
+CHECKS = {
+    "not_visited": "本月未上门: 核实老人近况和需求, 是否确未探访",
+    "after_exit": "死亡或退出后仍有探访记录: 核实老人现状和记录真实性",
+    "daily_home_visits": "探访人当日上门次数过多: 核实本月是否有人上门、何时上门",
+    "identical_notes": "探访记录内容与他人雷同: 核实探访内容是否属实",
+    "gps_far": "上门定位远离老人常住地: 核实上门地点",
+    "phone_only": "连续数月仅电话联系: 核实老人状况, 是否需要上门",
+    "sampled": "随机抽查: 核实本月是否确有上门 (记录 {date})",
+}
+TICKS = ("已见到老人", "情况属实", "情况不符")
+OVERVIEW_HEADERS = ("街道", "社区", "应上门", "已上门", "月探访率(上门)", "还需上门", "督查线索", "抽取权重",
+                    "核实人数")
+HEADERS = ("序号", "姓名", "身份证号", "电话", "地址", "类别", "风险等级", "核实事项", *TICKS, "备注")
+
+
+class CheckListError(Exception):
+    """A check list that cannot be made; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class CheckList:
+    place_code: str
+    place_name: str
+    month: str
+    as_of: dt.date
+    seed: int
+    sample: int | None  # communities drawn; None: picked (or all of the place)
+    pool: pd.DataFrame  # every community that could be drawn, with its weight
+    communities: pd.DataFrame  # the communities on the list, in order
+    people: pd.DataFrame  # one row per elder to verify: community_code, masked columns, check
+
+    @property
+    def title(self) -> str:
+        year, month = self.month.split("-")
+        return f"{self.place_name}探访关爱督查核实清单 ({year}年{int(month)}月)"
+
+    @property
+    def how_drawn(self) -> str:
+        if self.sample is None:
+            return f"指定社区 {len(self.communities)} 个; 已上门者随机抽查 (随机种子 {self.seed})"
+        return (f"从 {len(self.pool)} 个社区中按街道分层、按未上门人数和督查线索加权随机抽取 {self.sample} 个"
+                f" (随机种子 {self.seed}, 同一种子抽取结果相同)")
+
+
+def check_list(con: duckdb.DuckDBPyConnection, month: str | None, place: str | None, *, sample: int | None = None,
+               seed: int | None = None, picked: list[str] | None = None, scope: str = "all",
+               visited_per_community: int = 5, as_of: dt.date | None = None) -> CheckList:
+    """The check list of `place` for `month`: the communities `picked`, else `sample` of them drawn, else all."""
+    prepare(con)
+    try:
+        if month is not None:
+            month_start = metrics.parse_month(month)
+            first, last = con.execute("select min(month_start), max(month_start) from month_frame").fetchall()[0]
+            if first is None or not first <= month_start <= last:
+                raise CheckListError(f"{month} 没有数据" + (f": 数据从 {first:%Y-%m} 到 {last:%Y-%m}" if first else ""))
+        month_start = metrics.month_marts(con, month, as_of, None)
+    except metrics.MetricsError as error:
+        raise CheckListError(str(error)) from error
+    return from_marts(con, month_start, place, sample=sample, seed=seed, picked=picked, scope=scope,
+                      visited_per_community=visited_per_community)
+
+
+def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str | None, *,
+               sample: int | None = None, seed: int | None = None, picked: list[str] | None = None,
+               scope: str = "all", visited_per_community: int = 5) -> CheckList:
+    """As check_list, from the month marts as they stand on `con` (stored, or recomputed at an as-of date).
+    Its queries need no macros: a dashboard cursor, which has none, runs them as they are."""
+    if seed is not None and not 0 <= seed < 2**63:
+        raise CheckListError(f"随机种子应为非负整数: {seed}")
+    code, name = _place(con, place)
+    as_of = first_row(con, "select as_of from month_frame where month_start = ?", [month_start])
+    if as_of is None:
+        raise CheckListError(f"{month_start:%Y-%m} 没有数据")
+    pool = communities(con, month_start, code, scope)
+    if pool.empty:
+        raise CheckListError(f"{name} 在 {month_start:%Y-%m} 没有需要探访的特殊困难老年人")
+    seed = DEFAULT_SEED if seed is None else seed
+    if picked:
+        chosen = pool[pool["code"].isin(picked)]
+        if len(chosen) < len(set(picked)):
+            raise CheckListError("所选社区不在本辖区, 或本月没有需要探访的老人")
+    elif sample is not None:
+        chosen = draw(pool, sample, seed)
+    else:
+        chosen = pool
+    people = con.execute(sql("reports/checklist_people"),
+                         {"codes": list(chosen["code"]), "month_start": month_start}).df()
+    people = _to_verify(people, seed, visited_per_community)
+    return CheckList(code, name, f"{month_start:%Y-%m}", as_of[0], seed, sample if not picked else None, pool,
+                     chosen.reset_index(drop=True), people)
+
+
+def communities(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str, scope: str = "all") -> pd.DataFrame:
+    """The communities of `place` a check list may take (those with special-difficulty elders), with weights."""
+    return con.execute(sql("reports/checklist_communities"),
+                       {"place": place, "scope": scope, "month_start": month_start}).df()
+
+
+def _place(con: duckdb.DuckDBPyConnection, place: str | None) -> tuple[str, str]:
+    if place is None:
+        districts = con.execute("select code, name from place_tree where level = 'district' order by code").fetchall()
+        return districts[0] if len(districts) == 1 else ("all", "全部辖区")
+    row = first_row(con, "select code, name from place_tree where code = ?", [place])
+    if row is None:
+        raise CheckListError(f"地区代码 {place} 不在本库的区划中")
+    return row
+
+
+def draw(pool: pd.DataFrame, sample: int, seed: int) -> pd.DataFrame:
+    """`sample` communities of `pool`, stratified by street (each street its share of the sample,
+    by largest remainder) and weighted within it by draw_weight (Efraimidis–Spirakis); the same seed
+    draws the same communities."""
+    if sample < 1:
+        raise CheckListError(f"抽取的社区数应至少为 1: {sample}")
+    if sample > len(pool):
+        raise CheckListError(f"抽取 {sample} 个社区, 但可抽的社区只有 {len(pool)} 个")
+    rng = np.random.default_rng(seed)
+    sizes = pool.groupby("street_code", sort=True).size()
+    quota = sizes / sizes.sum() * sample
+    shares = np.floor(quota).astype(int)
+    remainder = (quota - shares).sort_values(ascending=False, kind="stable")
+    for street in remainder.index[:sample - shares.sum()]:
+        shares[street] += 1
+    chosen = []
+    for street, count in shares.items():
+        stratum = pool[pool["street_code"] == street]
+        keys = rng.random(len(stratum)) ** (1 / stratum["draw_weight"].to_numpy(dtype=float))
+        chosen.append(stratum.iloc[np.argsort(-keys, kind="stable")[:count]])
+    return pd.concat(chosen).sort_values(["street_code", "code"])
+
+
+def _to_verify(people: pd.DataFrame, seed: int, visited_per_community: int) -> pd.DataFrame:
+    """Each elder's checks: not visited, their leads; and of the visited without a lead, a few drawn per
+    community (by the seed and the community, so a community's draw does not depend on the others)."""
+    checks = [[CHECKS[s] for s in signals] + ([CHECKS["not_visited"]] if due and not visited else [])
+              for signals, due, visited in zip(people["signals"], people["is_due"], people["visited_home"],
+                                               strict=True)]
+    people = people.assign(check=["\n".join(c) for c in checks], is_sampled=False)
+    unchecked_visited = np.array([not c for c in checks], dtype=bool) & people["visited_home"].to_numpy(dtype=bool)
+    for code, rows in people[unchecked_visited].groupby("community_code"):
+        rng = np.random.default_rng([seed, int(code)])
+        drawn = rows.index[np.sort(rng.permutation(len(rows))[:visited_per_community])]
+        people.loc[drawn, "is_sampled"] = True
+        people.loc[drawn, "check"] = [CHECKS["sampled"].format(date=_date(d))
+                                      for d in people.loc[drawn, "last_home_visit_date"]]
+    listed = people[people["check"] != ""]
+    return listed.drop(columns=["elder_id"]).reset_index(drop=True)
+
+
+def _date(value) -> str:
+    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%m月%d日}"
+
+
+def rows_of(check_list: CheckList, code: str) -> list[list]:
+    """The printed rows of one community's list: what HEADERS name, tick boxes empty."""
+    people = check_list.people[check_list.people["community_code"] == code]
+    return [[number, p.name, p.id_number, p.phone or "", p.address or "", "、".join(p.categories),
+             p.risk_level or "", p.check, *("□" * len(TICKS)), ""]
+            for number, p in enumerate(people.itertuples(index=False), start=1)]
+
+
+THIN = Side(style="thin", color="000000")
+BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+WRAP = Alignment(wrap_text=True, vertical="center")
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+WIDTHS = (5, 8, 20, 13, 14, 14, 7, 44, 7, 7, 7, 18)
+HEADER_ROW = 4
+
+
+def to_workbook(check_list: CheckList, made_on: dt.date | None = None) -> bytes:
+    """A sheet of how the communities were chosen, then a sheet per community to print: A4 landscape,
+    header rows repeated, tick boxes (□) to fill in by hand; every cell text, never a formula."""
+    workbook = Workbook()
+    overview = workbook.active
+    overview.title = "抽取说明"
+    overview.append([check_list.title])
+    overview["A1"].font = Font(size=14, bold=True)
+    overview.append([f"数据截至: {check_list.as_of:%Y年%m月%d日}", "", "",
+                     f"生成日期: {(made_on or dt.date.today()):%Y年%m月%d日}"])
+    overview.append([check_list.how_drawn])
+    overview.append(list(OVERVIEW_HEADERS))
+    for cell in overview[HEADER_ROW]:
+        cell.font, cell.border, cell.alignment = Font(bold=True), BORDER, CENTER
+    for c in check_list.communities.itertuples(index=False):
+        overview.append([c.street_name, c.short_name, int(c.eligible_home), int(c.visited_home),
+                         None if pd.isna(c.visit_rate_home) else float(c.visit_rate_home), int(c.to_visit_count),
+                         int(c.lead_count), int(c.draw_weight), len(rows_of(check_list, c.code))])
+        for cell in overview[overview.max_row]:
+            cell.border = BORDER
+        overview.cell(overview.max_row, 5).number_format = "0.0%"
+    for column, width in zip("ABCDEFGHI", (12, 14, 8, 8, 12, 9, 9, 9, 9), strict=True):
+        overview.column_dimensions[column].width = width
+    _print_setup(overview, None)
+    names: set[str] = set()
+    for c in check_list.communities.itertuples(index=False):
+        _community_sheet(workbook, check_list, c, names)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _community_sheet(workbook: Workbook, check_list: CheckList, community, names: set[str]) -> None:
+    title = community.short_name[:28]
+    while title in names:  # two communities of one name in different streets
+        title = f"{title[:26]}_{len(names)}"
+    names.add(title)
+    sheet = workbook.create_sheet(title)
+    last = get_column_letter(len(HEADERS))
+    sheet.merge_cells(f"A1:{last}1")
+    sheet["A1"] = f"{community.street_name} · {community.short_name}  督查核实清单 ({check_list.month})"
+    sheet["A1"].font, sheet["A1"].alignment = Font(size=14, bold=True), CENTER
+    rate = "—" if pd.isna(community.visit_rate_home) else f"{community.visit_rate_home:.1%}"
+    sheet["A2"] = (f"应上门 {int(community.eligible_home)} 人, 已上门 {int(community.visited_home)} 人, 月探访率(上门) "
+                   f"{rate}, 还需上门 {int(community.to_visit_count)} 人; 督查线索 {int(community.lead_count)} 条。"
+                   "线索是需要核实的疑点, 不是结论。")
+    sheet.merge_cells(f"A2:{last}2")
+    sheet["A2"].alignment = WRAP
+    sheet.row_dimensions[2].height = 30
+    sheet["A3"] = "核实人:                    核实日期:        年    月    日          社区陪同人员:"
+    sheet.merge_cells(f"A3:{last}3")
+    for column, header in enumerate(HEADERS, start=1):
+        cell = sheet.cell(HEADER_ROW, column, header)
+        cell.font, cell.border, cell.alignment = Font(bold=True), BORDER, CENTER
+    sheet.row_dimensions[HEADER_ROW].height = 30
+    for values in rows_of(check_list, community.code):
+        sheet.append(values)
+        # room for the wrapped checks and for a note written by hand
+        lines = sum(-(-len(line) // 22) for line in values[HEADERS.index("核实事项")].split("\n"))
+        sheet.row_dimensions[sheet.max_row].height = max(36, 16 * lines + 6)
+        for column, cell in enumerate(sheet[sheet.max_row], start=1):
+            cell.border = BORDER
+            cell.alignment = CENTER if HEADERS[column - 1] in ("序号", *TICKS) else WRAP
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text as typed, never a formula
+            if HEADERS[column - 1] in TICKS:
+                cell.font = Font(size=14)
+    for column, width in enumerate(WIDTHS, start=1):
+        sheet.column_dimensions[get_column_letter(column)].width = width
+    _print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def _print_setup(sheet, title_rows: str | None) -> None:
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
+    sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    if title_rows:
+        sheet.print_title_rows = title_rows
+    sheet.print_options.horizontalCentered = True

@@ -1,0 +1,237 @@
+"""The corrections round-trip (退回修改): the rows of a load still to fix, sent out and taken back.
+
+A load's rejected rows wait for a correction. `workbook` writes them in the file's own columns and
+order, with 原行号 and 问题 in front and the cell at fault highlighted, under a title naming the load
+(批次). Sent back, the workbook is recognised by that title and its 原行号 column (`claim`); its rows
+are validated like any file of the load's kind, matched to the rows waiting (staging/corrections.sql),
+and the fixed ones join the original load's rows under their original row numbers, so that the
+roster or list they belong to is whole again (a corrections workbook never replaces a roster). Rows
+rejected again wait in place of the old ones, with their new reason.
+
+Counts stay balanced for each file: the original load keeps what it read, loaded and rejected; the
+corrections load has its own; the original's rows stored are its own plus its corrections' loaded
+(checks/load_conservation.sql).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+from dataclasses import dataclass, replace
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from etl.readers import RawSheet
+from etl.sqlfiles import first_row
+
+ROW_COLUMN, PROBLEM_COLUMN = "原行号", "问题"
+TITLE = "退回修改 · 批次 {load_id} · 原文件 {file_name}"
+MARK = re.compile(r"退回修改\s*·?\s*批次\s*(\d+)")
+UNNAMED_SHEET = "退回修改"  # the sheet of a CSV file's rows
+HINT = ("请直接在本表中修改标黄的单元格 (问题列说明了原因), 保存后在「数据导入」页上传或用 carevisit ingest 导入。"
+        "改好的行将并入原文件; 请勿删除第一行和原行号列。")
+FAULT = PatternFill("solid", fgColor="FFF2A8")
+WARNINGS_SHEET = "已导入但需核实"
+WARNINGS_TITLE = "以下行已导入, 但有需要核实的内容 (在原文件中按行号查找; 核实后在下月的表中更正即可)"
+
+
+class CorrectionError(ValueError):
+    """A corrections workbook that cannot be taken back; the message is for the clerk."""
+
+
+@dataclass(frozen=True)
+class Correction:
+    """A file recognised as a corrections workbook of `origin_load_id`."""
+
+    origin_load_id: int
+    origin_file: str
+    kind: str
+    # per sheet of the file: the positions of 原行号 and 问题, and the origin sheet its rows belong to
+    row_columns: tuple[int, ...]
+    problem_columns: tuple[int | None, ...]
+    origin_sheets: tuple[str | None, ...]
+
+    def own_sheet(self, index: int, sheet: RawSheet) -> RawSheet:
+        """The sheet as the original file had it: the two added columns' headers blanked, so that they
+        are neither mapped (问题 is also a visit record's column) nor warned about."""
+        header = list(sheet.header)
+        for position in (self.row_columns[index], self.problem_columns[index]):
+            if position is not None:
+                header[position] = ""
+        return replace(sheet, header=header)
+
+
+def _position(header: list[str], name: str) -> int | None:
+    return next((i for i, cell in enumerate(header) if cell.strip() == name), None)
+
+
+def claim(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None,
+          place_scope: str | None) -> Correction | None:
+    """The load a file corrects, when it is a corrections workbook; None for any other file."""
+    marks = {int(m.group(1)) for sheet in sheets if (m := MARK.search(sheet.preamble))}
+    row_columns = [_position(sheet.header, ROW_COLUMN) for sheet in sheets]
+    problem_columns = [_position(sheet.header, PROBLEM_COLUMN) for sheet in sheets]
+    if not marks:
+        if any(r is not None and p is not None for r, p in zip(row_columns, problem_columns, strict=True)):
+            raise CorrectionError("这像是退回修改表, 但第一行的批次信息被删除了: 请在下载的表格上直接修改后再导入")
+        return None
+    if len(marks) > 1:
+        raise CorrectionError("一个文件中有多个批次的退回修改表: 请分开导入")
+    if any(column is None for column in row_columns):
+        raise CorrectionError(f"退回修改表缺少「{ROW_COLUMN}」列: 请在下载的表格上直接修改, 不要删除列")
+    (load_id,) = marks
+    found = first_row(con, """select coalesce(c.origin_load_id, l.load_id), o.kind, o.file_name
+                           from loads l left join corrections c using (load_id)
+                           join loads o on o.load_id = coalesce(c.origin_load_id, l.load_id)
+                           where l.load_id = ?""", [load_id])
+    if found is None:
+        raise CorrectionError(f"退回修改表对应的批次 {load_id} 不存在 (是否导入到了别的数据库?)")
+    origin, origin_kind, origin_file = found
+    if kind and kind != origin_kind:
+        raise CorrectionError(f"这是批次 {load_id} 的退回修改表, 只能按原文件的类型导入")
+    if place_scope not in (None, "all") and not first_row(
+        con, """select 1 from load_places p join place_tree t on t.code = p.place_code
+             where p.load_id = ? and ? in (t.code, t.street_code, t.district_code)""", [origin, place_scope]
+    ):
+        raise CorrectionError(f"批次 {load_id} 的文件不在您的辖区内, 不能导入它的退回修改表")
+    waiting = [name for (name,) in con.execute(
+        "select distinct sheet_name from rejects where origin_load_id = ? and resolved_by is null", [origin]
+    ).fetchall()]
+    origin_sheets = tuple(_origin_sheet(sheet.sheet_name, waiting) for sheet in sheets)
+    return Correction(origin, origin_file, origin_kind, tuple(row_columns), tuple(problem_columns), origin_sheets)
+
+
+def _origin_sheet(name: str | None, waiting: list[str | None]) -> str | None:
+    """The original file's sheet whose rows a corrections sheet holds: its namesake, or the only one."""
+    if name in waiting:
+        return name
+    if len(waiting) == 1:
+        return waiting[0]
+    return name if name != UNNAMED_SHEET else None
+
+
+def origin_rows(sheets: list[RawSheet], correction: Correction, stride: int) -> pa.Table:
+    """For every row of the file: its src_id, the row of the original file it claims to be (the 原行号
+    cell as a whole number, else null) and that file's sheet."""
+    tables = []
+    for index, sheet in enumerate(sheets):
+        cells = sheet.cells
+        text = pc.utf8_trim_whitespace(cells[f"c{correction.row_columns[index]}"].cast(pa.string()))
+        numbered = pc.match_substring_regex(text, r"^\d{1,9}(\.0+)?$")
+        number = pc.if_else(numbered, pc.replace_substring_regex(text, r"\.0+$", ""), pa.scalar(None, pa.string()))
+        tables.append(pa.table({
+            "src_id": pc.add(cells["row_number"], pa.scalar(index * stride, pa.int32())),
+            "origin_row": number.cast(pa.int32()),
+            "origin_sheet": pa.array([correction.origin_sheets[index]] * cells.num_rows, pa.string()),
+        }))
+    return pa.concat_tables(tables)
+
+
+# --- the workbook ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """What a load's corrections workbook holds."""
+
+    origin_load_id: int
+    file_name: str
+    rows: list[tuple]  # rows waiting for a correction: (sheet, original row, reason, column at fault, cells JSON)
+    warnings: list[tuple]  # rows loaded with a warning to check: (row, message with values masked)
+
+
+def waiting_rows(con: duckdb.DuckDBPyConnection, load_id: int) -> Waiting | None:
+    """The rows of a load (or of the load a corrections load corrects) still waiting for a correction,
+    and the rows it loaded with a warning; None for no such load."""
+    found = first_row(con, """select o.load_id, o.file_name from loads l left join corrections c using (load_id)
+                           join loads o on o.load_id = coalesce(c.origin_load_id, l.load_id)
+                           where l.load_id = ?""", [load_id])
+    if found is None:
+        return None
+    origin, file_name = found
+    rows = con.execute(
+        """select sheet_name, origin_row, reason, column_name, raw_values from rejects
+        where origin_load_id = ? and resolved_by is null
+        order by sheet_name nulls first, origin_row""", [origin]).fetchall()
+    warnings = con.execute("""select row_number, message from load_warnings
+                           where load_id = ? and row_number is not null order by row_number, message""",
+                           [origin]).fetchall()
+    return Waiting(origin, file_name, rows, warnings)
+
+
+def workbook(waiting: Waiting) -> bytes:
+    """The corrections workbook: one sheet per sheet of the original file, its rows still to fix with
+    their cells as sent (text, never formulas), 原行号 and 问题 in front, the cell at fault highlighted;
+    then a sheet of the rows loaded with a warning, to check in the original file (not read back)."""
+    origin, file_name = waiting.origin_load_id, waiting.file_name
+    book = Workbook(write_only=True)
+    by_sheet: dict[str | None, list[tuple]] = {}
+    for row in waiting.rows:
+        by_sheet.setdefault(row[0], []).append(row)
+    for sheet_name, sheet_rows in by_sheet.items() or {None: []}.items():
+        sheet = book.create_sheet((sheet_name or UNNAMED_SHEET)[:31])
+        cells = [_cells(raw) for *_, raw in sheet_rows]
+        headers = list(dict.fromkeys(h for row in cells for h, _ in row if h not in (ROW_COLUMN, PROBLEM_COLUMN)))
+        _lay_out(sheet, [[str(origin_row), reason, *(dict(row).get(h) for h in headers)]
+                         for (_s, origin_row, reason, _f, _r), row in zip(sheet_rows, cells, strict=True)],
+                 [ROW_COLUMN, PROBLEM_COLUMN, *headers])
+        sheet.append([_styled(sheet, TITLE.format(load_id=origin, file_name=file_name), Font(bold=True, size=13))])
+        sheet.append([_styled(sheet, HINT, Font(color="666666"))])
+        sheet.append([_styled(sheet, h, Font(bold=True)) for h in (ROW_COLUMN, PROBLEM_COLUMN, *headers)])
+        for (_sheet, origin_row, reason, fault, _raw), row in zip(sheet_rows, cells, strict=True):
+            values = dict(row)
+            sheet.append([origin_row, _styled(sheet, reason, fill=None if fault in headers else FAULT, wrap=True)]
+                         + [_styled(sheet, values.get(h), fill=FAULT if h == fault else None) for h in headers])
+        sheet.freeze_panes = "C4"
+    if waiting.warnings:
+        # its header is no export's: a workbook sent back is read without this sheet
+        sheet = book.create_sheet(WARNINGS_SHEET)
+        sheet.column_dimensions["A"].width, sheet.column_dimensions["B"].width = 10, 80
+        sheet.append([_styled(sheet, WARNINGS_TITLE, Font(bold=True, size=13))])
+        sheet.append([_styled(sheet, h, Font(bold=True)) for h in ("行号", "提示")])
+        for row_number, message in waiting.warnings:
+            sheet.append([row_number, _styled(sheet, message)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _lay_out(sheet, rows: list[list], header: list[str]) -> None:
+    """Columns as wide as their text (a Chinese character counts two), 问题 wrapped; printed landscape
+    with the header on every page (a roster is wider than a page: it is a sheet to fix on screen)."""
+    for index, name in enumerate(header):
+        widest = max((_width(row[index]) for row in rows[:500]), default=0)
+        limit = 50 if name == PROBLEM_COLUMN else 30
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(widest, _width(name), 6) + 2, limit)
+    sheet.page_setup.orientation = "landscape"
+    sheet.page_setup.paperSize = "9"  # A4
+    sheet.print_title_rows = "3:3"
+
+
+def _width(value) -> int:
+    text = "" if value is None else str(value)
+    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
+
+
+def _cells(raw: str) -> list[tuple[str, str | None]]:
+    """A reject's cells in the file's order (a header written twice keeps each of its cells)."""
+    return json.loads(raw, object_pairs_hook=list)
+
+
+def _styled(sheet, value, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False):
+    cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # as sent: an ID number stays text, a cell starting with = is no formula
+    if font:
+        cell.font = font
+    if fill:
+        cell.fill = fill
+    cell.alignment = Alignment(vertical="top", wrap_text=wrap)
+    return cell

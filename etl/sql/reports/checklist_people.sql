@@ -1,0 +1,50 @@
+-- one row per elder of the communities $codes to verify at home for month $month_start: those due a
+-- home visit (the check list says which were visited and draws some to confirm) and those with a
+-- visit-quality lead that month; masked, as every export is (DESIGN §6)
+with codes as (
+    select unnest($codes::varchar[]) as community_code
+),
+
+month_leads as (
+    select elder_id, list(distinct signal order by signal) as signals
+    from visit_signals
+    where month_start = $month_start and elder_id is not null
+    group by elder_id
+),
+
+due as (
+    select elder_id
+    from elder_months
+    where month_start = $month_start and is_eligible_home and community_code in (select community_code from codes)
+),
+
+people as (
+    select elder_id from due
+    union
+    select l.elder_id from month_leads l join elders e using (elder_id)
+    where e.community_code in (select community_code from codes)
+),
+
+final as (
+    select
+        coalesce(m.community_code, e.community_code) as community_code,
+        p.elder_id,  -- the ID number: orders the draw, never shown
+        e.elder_name_masked as name,
+        e.id_number_masked as id_number,
+        e.phone_masked as phone,
+        e.address_masked as address,
+        coalesce(m.categories, e.categories) as categories,
+        m.risk_level,
+        coalesce(m.is_eligible_home, false) as is_due,
+        coalesce(m.visited_home, false) as visited_home,
+        m.last_home_visit_date,
+        e.status,
+        e.exit_date,
+        coalesce(l.signals, []) as signals
+    from people p
+    join elders e using (elder_id)
+    left join elder_months m on m.elder_id = p.elder_id and m.month_start = $month_start
+    left join month_leads l using (elder_id)
+)
+
+select * from final order by community_code, elder_id

@@ -1,0 +1,44 @@
+"""The risk screen's problems followed to closure: the marts' figures, for the user's place only."""
+
+import duckdb
+import pytest
+
+from dashboard.accounts import User
+from dashboard.app import create_app
+from tests.dashboard.test_pages import find, render, texts
+
+WUDADAO = "120101003000"
+
+
+@pytest.fixture(scope="module")
+def settings(demo_settings):
+    return demo_settings  # the pages fixture builds its app on it
+
+
+def marts(db_path, code: str) -> dict:
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        cursor = con.execute("select * from place_months where code = ? and month = '2026-10'", [code])
+        return dict(zip([d[0] for d in cursor.description], cursor.fetchone(), strict=True))
+
+
+def test_the_risk_screen_shows_the_problem_figures_of_the_marts(demo_settings, pages):
+    street = create_app(demo_settings, User("street", "leader", WUDADAO))
+    page = render(street, pages["/risk"].layout, month="2026-10")
+    figures = marts(demo_settings.db_path, WUDADAO)
+    summary = " ".join(texts(find(page, "risk-problems-summary")))
+    assert (f"本月发现问题 {figures['problem_found_count']:,} 件, 办结 {figures['problem_closed_count']:,} 件, "
+            f"转介 {figures['problem_referred_count']:,} 件; 仍未解决 {figures['open_problem_count']:,} 人, "
+            f"其中超过 30 天 {figures['open_problem_long_count']:,} 人") in summary
+    rows = find(page, "risk-problems").children[1].children
+    with duckdb.connect(str(demo_settings.db_path), read_only=True) as con:
+        communities = con.execute("select short_name, problem_found_count from place_months where parent_code = ?"
+                                  " and month = '2026-10' order by code", [WUDADAO]).fetchall()
+    assert [(row.children[0].children, row.children[1].children) for row in rows] == [
+        (name, f"{found:,}") for name, found in communities]
+    assert sum(found for _, found in communities) == figures["problem_found_count"]
+
+
+def test_a_street_user_sees_no_other_street_s_problems(demo_settings, pages):
+    street = create_app(demo_settings, User("street", "leader", WUDADAO))
+    page = render(street, pages["/risk"].layout, month="2026-10", place="120101001000")
+    assert find(page, "risk-problems") is None and "无权查看" in " ".join(texts(page))

@@ -1,0 +1,140 @@
+"""督查 Supervision on the small demo (its planted leads), layouts and callbacks called directly, per role."""
+
+import base64
+import io
+import re
+import sys
+
+import dash
+import openpyxl
+import pytest
+
+from dashboard import auth
+from dashboard.accounts import User
+from dashboard.app import create_app, make_navbar
+from tests.dashboard.test_pages import find, render, run_callback, texts
+
+MONTH = "2026-10"
+XIAOBAILOU, WUDADAO, NANYINGMEN = "120101002000", "120101003000", "120101005000"
+
+
+@pytest.fixture(scope="module")
+def settings(demo_settings):
+    return demo_settings
+
+
+def app_for(settings, role: str, place: str = "all"):
+    return create_app(settings, User(f"demo-{role}", role, place))
+
+
+@pytest.fixture(scope="module")
+def inspector(settings):
+    return app_for(settings, "inspector")
+
+
+@pytest.fixture(scope="module")
+def page(inspector):
+    return sys.modules[next(p["module"] for p in dash.page_registry.values() if p["path"] == "/supervision")]
+
+
+def shown(app, page, **query) -> str:
+    return " ".join(texts(render(app, page.layout, month=MONTH, **query)))
+
+
+def test_lagging_streets_and_communities_are_ranked_with_the_people_still_to_visit(inspector, page):
+    layout = render(inspector, page.layout, month=MONTH)
+    streets = find(layout, "supervision-lagging-street")
+    rows = [texts(row) for row in streets.children[1].children]
+    rates = [float(re.match(r"([\d.]+)%", row[1]).group(1)) for row in rows]
+    assert rates == sorted(rates) and all("还需上门" in " ".join(row) for row in rows)
+    assert all(" → " in row[3] for row in rows)  # the last three months
+    communities = " ".join(texts(find(layout, "supervision-lagging-community")))
+    assert "泰来里" in communities  # the demo's lagging community
+
+
+def test_each_signal_shows_its_evidence_masked_and_says_leads_are_not_findings(inspector, page):
+    layout = render(inspector, page.layout, month=MONTH)
+    text = " ".join(texts(layout))
+    assert "不是结论" in text
+    daily = " ".join(texts(find(layout, "evidence-daily_home_visits")))
+    assert "当日上门 18 次" in daily and re.search(r"\.xlsx 第 \d+ 行", daily)
+    assert "7 位老人记录相同" in " ".join(texts(find(layout, "evidence-identical_notes")))
+    assert "死亡" in " ".join(texts(find(layout, "evidence-after_exit")))
+    assert "已连续 3 个月" in " ".join(texts(find(layout, "evidence-phone_only")))
+    assert "公里" in " ".join(texts(find(layout, "evidence-gps_far")))  # 小白楼's visits carry points
+    assert "没有录入时间" in " ".join(texts(find(layout, "signal-late_entry")))
+    names = [cells[1] for cells in (texts(row) for row in find(layout, "evidence-daily_home_visits")
+                                    .children[1].children)]
+    assert names and all(re.fullmatch(r".\*+", name) for name in names)
+    assert not re.search(r"\d{17}[\dX]|1[3-9]\d{9}", text)
+
+
+def test_a_street_inspector_sees_only_their_street(settings, page):
+    street = app_for(settings, "inspector", XIAOBAILOU)
+    text = shown(street, page)
+    assert "小白楼" in text and "五大道" not in text and "南营门" not in text
+    refused = shown(street, page, place=WUDADAO)
+    assert "无权查看" in refused and "五大道" not in refused
+
+
+def test_a_street_inspectors_draw_takes_only_their_communities(settings, page):
+    street = app_for(settings, "inspector", XIAOBAILOU)
+    layout = render(street, page.layout, month=MONTH, place=XIAOBAILOU, sample="3", seed="4")
+    lists = " ".join(texts(find(layout, "checklist-lists")))
+    assert lists.count("督查核实清单") == 3 and "五大道" not in lists and "南营门" not in lists
+    picked_outside = shown(street, page, place=XIAOBAILOU, pick="120101003001")
+    assert "不在本辖区" in picked_outside
+
+
+@pytest.mark.parametrize(("role", "sees", "lists"), [
+    ("inspector", True, True), ("admin", True, True), ("leader", True, False), ("staff", False, False),
+    ("analyst", False, False)])
+def test_who_sees_the_screen_and_who_may_make_check_lists(settings, page, role, sees, lists):
+    app = app_for(settings, role)
+    with app.server.test_request_context("/"):
+        navbar = " ".join(texts(make_navbar("/", {})))
+    assert ("督查" in navbar) is sees
+    text = shown(app, page, sample="2")
+    assert ("单日上门过多" in text) is sees
+    assert ("随机抽取" in text) is lists
+
+
+def test_drawing_and_picking_put_the_choice_in_the_url(inspector, page):
+    with inspector.server.test_request_context("/"):
+        drawn = run_callback(page.change_list, "supervision-draw.n_clicks", None, 1, [], 3, 9, f"?month={MONTH}")
+        picked = run_callback(page.change_list, "supervision-show.n_clicks", 1, None, ["120101002001"], 3, 9,
+                              f"?month={MONTH}&sample=3&seed=9")
+    assert drawn == f"/supervision?month={MONTH}&sample=3&seed=9"
+    assert picked == f"/supervision?month={MONTH}&pick=120101002001"
+
+
+def test_the_same_seed_shows_the_same_draw_and_another_seed_another(inspector, page):
+    def drawn(seed):
+        layout = render(inspector, page.layout, month=MONTH, sample="4", seed=seed)
+        return [t for t in texts(find(layout, "checklist-lists")) if "督查核实清单" in t]
+    assert drawn("7") == drawn("7") and drawn("7") != drawn("8")
+
+
+def test_the_download_is_the_list_on_screen_as_a_workbook(inspector, page):
+    spec = {"place": "120101000000", "month": MONTH, "as_of": None, "pick": None, "sample": "2", "seed": "7"}
+    layout = render(inspector, page.layout, month=MONTH, sample="2", seed="7")
+    titles = [t for t in texts(find(layout, "checklist-lists")) if "督查核实清单" in t]
+    with inspector.server.test_request_context("/"):
+        sent = page.download(1, spec)
+    workbook = openpyxl.load_workbook(io.BytesIO(base64.b64decode(sent["content"])))
+    assert sent["filename"] == f"和平区_{MONTH}_督查核实清单.xlsx"
+    assert [ws["A1"].value for ws in workbook.worksheets[1:]] == titles
+
+
+def test_a_leader_may_not_download_a_check_list(settings, page):
+    leader = app_for(settings, "leader")
+    spec = {"place": "120101000000", "month": MONTH, "sample": "2", "seed": "7"}
+    with leader.server.test_request_context("/"), pytest.raises(auth.Forbidden):
+        page.download(1, spec)
+
+
+def test_a_download_for_a_place_outside_the_scope_is_refused(settings, page):
+    from dashboard.queries import OutOfScope
+    street = app_for(settings, "inspector", XIAOBAILOU)
+    with street.server.test_request_context("/"), pytest.raises(OutOfScope):
+        page.download(1, {"place": WUDADAO, "month": MONTH, "sample": "1", "seed": "1"})

@@ -1,0 +1,131 @@
+"""The monthly 通报: every number in its text and tables is the marts' (as `carevisit metrics` and the 汇总表 give
+them), bad requests get one line and exit 1, the document carries its charts."""
+
+import json
+import zipfile
+
+import docx
+import openpyxl
+import pytest
+
+from etl.cli import main
+
+MONTH, BEFORE = "2026-10", "2026-09"
+
+
+def metrics(path, capsys, level: str, month: str = MONTH) -> dict[str, dict]:
+    capsys.readouterr()
+    assert main(["metrics", "--month", month, "--level", level, "--format", "json", "--db", str(path)]) == 0
+    return {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+
+
+@pytest.fixture(scope="module")
+def made(demo_settings, tmp_path_factory):
+    out = tmp_path_factory.mktemp("bulletin") / "通报.docx"
+    assert main(["report", "bulletin", "--month", MONTH, "--db", str(demo_settings.db_path), "--out", str(out)]) == 0
+    return docx.Document(out), out
+
+
+def pct(rate: float) -> str:
+    return f"{rate:.1%}"
+
+
+def test_the_summary_says_what_carevisit_metrics_says(made, demo_settings, capsys):
+    document, _ = made
+    text = "\n".join(p.text for p in document.paragraphs)
+    [now] = metrics(demo_settings.db_path, capsys, "district").values()
+    [before] = metrics(demo_settings.db_path, capsys, "district", BEFORE).values()
+    change = (now["visit_rate_home"] - before["visit_rate_home"]) * 100
+    moved = ("与上月持平" if round(change, 1) == 0
+             else f"较上月{'上升' if change > 0 else '下降'} {abs(change):.1f} 个百分点")
+    assert f"本月全区特殊困难老年人月探访率(上门)为 {pct(now['visit_rate_home'])}，{moved}" in text
+    streets = [s for s in metrics(demo_settings.db_path, capsys, "street").values() if s["visit_rate_home"] is not None]
+    lowest = min(streets, key=lambda s: s["visit_rate_home"])
+    assert f"{lowest['name']}最低，为 {pct(lowest['visit_rate_home'])}" in text
+    assert (f"应上门探访 {now['eligible_home']:,} 人，已上门探访 {now['visited_home']:,} 人，"
+            f"距 100% 目标还需上门探访 {now['eligible_home'] - now['visited_home']:,} 人") in text
+    for rate, label in (("visit_rate_any", "月探访率(任意方式)"), ("daily_contact_rate", "独居老年人日联系率"),
+                        ("help_rate", "失能老年人社区帮扶率")):
+        assert f"{label}为 {pct(now[rate])}" in text
+
+
+def test_the_ranking_table_is_the_streets_lowest_first_with_their_lights(made, demo_settings, capsys):
+    document, _ = made
+    streets = metrics(demo_settings.db_path, capsys, "street").values()
+    table = document.tables[1]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    ranked = sorted((s for s in streets if s["visit_rate_home"] is not None), key=lambda s: s["visit_rate_home"])
+    unranked = [s["name"] for s in sorted(streets, key=lambda s: s["code"]) if s["visit_rate_home"] is None]
+    assert [r[1] for r in rows[:-1]] == [s["name"] for s in ranked] + unranked
+    assert all(r[2] == "—" for r in rows[len(ranked):-1])
+    for row, street in zip(rows, ranked, strict=False):
+        assert row[2] == pct(street["visit_rate_home"])
+        assert row[3] == f"{street['visited_home']:,}/{street['eligible_home']:,}"
+    assert rows[-1][1] == "合计"
+    fills = [row.cells[2]._tc.xpath("./w:tcPr/w:shd/@w:fill") for row in table.rows[1:len(ranked) + 1]]
+    expected = [["C6EFCE"] if s["visit_rate_home"] >= 0.95 else ["FFEB9C"] if s["visit_rate_home"] >= 0.85
+                else ["FFC7CE"] for s in ranked]
+    assert fills == expected
+
+
+def test_the_problems_are_the_summary_tables(made, demo_settings, tmp_path):
+    document, _ = made
+    text = "\n".join(p.text for p in document.paragraphs)
+    out = tmp_path / "汇总表.xlsx"
+    assert main(["report", "monthly", "--month", MONTH, "--db", str(demo_settings.db_path), "--out", str(out)]) == 0
+    rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
+    sub = rows[4]
+    total = next(r for r in rows if r[0] == "合计")
+    found, closed, referred = (total[sub.index(h)] for h in ("发现问题(件)", "已办结(件)", "转介(件)"))
+    assert f"本月探访发现问题 {found:,} 件，办结 {closed:,} 件，转介 {referred:,} 件" in text
+
+
+def test_the_document_carries_the_map_and_the_trend(made):
+    _, path = made
+    images = [n for n in zipfile.ZipFile(path).namelist() if n.startswith("word/media/")]
+    assert len(images) == 2
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--month", "2031-01"], "2031-01 还没有数据"),
+    (["--month", MONTH, "--place", "120101999000"], "地区代码 120101999000 不在本库的区划中"),
+    (["--month", "10/2026"], "月份格式应为 YYYY-MM"),
+])
+def test_bad_requests_get_one_line_and_exit_1(demo_settings, tmp_path, capsys, args, message):
+    capsys.readouterr()
+    assert main(["report", "bulletin", "--db", str(demo_settings.db_path), "--out", str(tmp_path / "x.docx"),
+                 *args]) == 1
+    error = capsys.readouterr().err.strip()
+    assert message in error and "\n" not in error and "Traceback" not in error
+
+
+@pytest.mark.parametrize("out", ["/nonexistent-folder/通报.docx", "通报.pdf"])
+def test_an_output_that_cannot_be_written_gets_one_line(demo_settings, tmp_path, capsys, out):
+    capsys.readouterr()
+    assert main(["report", "bulletin", "--month", MONTH, "--db", str(demo_settings.db_path), "--out", out]) == 1
+    error = capsys.readouterr().err.strip()
+    assert error.startswith("无法") and "\n" not in error
+
+
+def test_without_chromium_the_command_names_the_package(demo_settings, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("PATH", str(tmp_path))  # no browser on the path
+    monkeypatch.delenv("BROWSER_PATH", raising=False)
+    capsys.readouterr()
+    assert main(["report", "bulletin", "--month", MONTH, "--db", str(demo_settings.db_path),
+                 "--out", str(tmp_path / "x.docx")]) == 1
+    error = capsys.readouterr().err.strip()
+    assert "apt-get install chromium" in error and "\n" not in error
+
+
+def test_a_street_s_bulletin_ranks_its_communities(demo_settings, tmp_path, capsys):
+    out = tmp_path / "街道通报.docx"
+    street = "120101003000"  # 五大道街道
+    assert main(["report", "bulletin", "--month", MONTH, "--place", street, "--db", str(demo_settings.db_path),
+                 "--out", str(out)]) == 0
+    document = docx.Document(out)
+    communities = [c for c in metrics(demo_settings.db_path, capsys, "community").values()
+                   if c["parent_code"] == street]
+    [figures] = [s for s in metrics(demo_settings.db_path, capsys, "street").values() if s["code"] == street]
+    assert f"本月全街道特殊困难老年人月探访率(上门)为 {pct(figures['visit_rate_home'])}" in document.paragraphs[3].text
+    ranking = document.tables[1]
+    assert ranking.rows[0].cells[1].text == "社区" and len(ranking.rows) == len(communities) + 2  # header, 合计

@@ -1,0 +1,118 @@
+"""The inspector's check list: a reproducible stratified, weighted draw; a printable list per community."""
+
+import re
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+
+from etl import checklist
+from etl.cli import main
+
+DISTRICT = "120101000000"
+
+
+@pytest.fixture(scope="module")
+def db(demo_settings):
+    return demo_settings.db_path
+
+
+@pytest.fixture
+def con(db):
+    con = duckdb.connect(str(db), read_only=True)
+    yield con
+    con.close()
+
+
+def drawn(con, seed: int, sample: int = 4) -> list[str]:
+    return list(checklist.check_list(con, "2026-10", DISTRICT, sample=sample, seed=seed).communities["code"])
+
+
+def test_the_same_seed_draws_the_same_communities_and_another_seed_others(con):
+    assert drawn(con, 7) == drawn(con, 7)
+    assert drawn(con, 7) != drawn(con, 8)
+
+
+def test_the_same_seed_draws_the_same_people_to_confirm(con):
+    first = checklist.check_list(con, "2026-10", DISTRICT, sample=4, seed=3).people
+    again = checklist.check_list(con, "2026-10", DISTRICT, sample=4, seed=3).people
+    pd.testing.assert_frame_equal(first, again)
+
+
+def pool(weights: dict[str, list[int]]) -> pd.DataFrame:
+    rows = [{"street_code": street, "code": f"{street}{i:03d}", "draw_weight": w}
+            for street, ws in weights.items() for i, w in enumerate(ws)]
+    return pd.DataFrame(rows)
+
+
+def test_each_street_gets_its_share_of_the_sample():
+    communities = pool({"A": [1] * 6, "B": [1] * 3, "C": [1] * 3})
+    for seed in range(20):
+        counts = checklist.draw(communities, 4, seed)["street_code"].value_counts().to_dict()
+        assert counts == {"A": 2, "B": 1, "C": 1}
+
+
+def test_lag_and_leads_make_a_community_likelier():
+    communities = pool({"A": [1, 1, 1, 1, 1, 40]})
+    hits = sum("A005" in set(checklist.draw(communities, 1, seed)["code"]) for seed in range(100))
+    assert hits > 70  # 40 / 45 expected; an unweighted draw would give about 17
+
+
+@pytest.mark.parametrize(("sample", "message"), [(0, "至少为 1"), (7, "只有 6 个")])
+def test_a_sample_the_list_cannot_give_is_refused(sample, message):
+    with pytest.raises(checklist.CheckListError, match=message):
+        checklist.draw(pool({"A": [1] * 6}), sample, 1)
+
+
+def test_each_community_lists_its_unvisited_its_leads_and_a_few_visited_to_confirm(con):
+    made = checklist.check_list(con, "2026-10", DISTRICT, visited_per_community=2)
+    people = made.people
+    unvisited = people[people["is_due"] & ~people["visited_home"]]
+    assert len(unvisited) and unvisited["check"].str.contains("本月未上门").all()
+    leads = people[people["signals"].map(len) > 0]
+    assert {s for signals in leads["signals"] for s in signals} >= {"daily_home_visits", "identical_notes",
+                                                                    "phone_only"}
+    sampled = people[people["is_sampled"]]
+    assert sampled.groupby("community_code").size().max() <= 2
+    assert sampled["check"].str.startswith("随机抽查").all()
+
+
+def run(capsys, db, *args: str) -> tuple[int, str, str]:
+    code = main(["report", "checklist", "--db", str(db), *args])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_workbook_has_a_sheet_per_community_with_tick_boxes_and_nothing_unmasked(db, tmp_path, capsys):
+    out = tmp_path / "清单.xlsx"
+    code, printed, _ = run(capsys, db, "--month", "2026-10", "--place", DISTRICT, "--sample", "3", "--seed", "5",
+                           "--out", str(out))
+    assert code == 0 and "3 个社区" in printed and "随机种子 5" in printed
+    workbook = openpyxl.load_workbook(out)
+    assert workbook.sheetnames[0] == "抽取说明" and len(workbook.sheetnames) == 4
+    sheet = workbook.worksheets[1]
+    assert [c.value for c in sheet[checklist.HEADER_ROW]] == list(checklist.HEADERS)
+    assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$4:$4"
+    rows = [list(r) for r in sheet.iter_rows(min_row=checklist.HEADER_ROW + 1, values_only=True)]
+    assert rows and all(r[8:11] == ["□", "□", "□"] for r in rows)
+    text = " ".join(str(v) for ws in workbook.worksheets for r in ws.iter_rows(values_only=True) for v in r if v)
+    assert not re.search(r"\d{17}[\dX]|1[3-9]\d{9}", text)  # no ID number or mobile in the clear
+    assert all("*" in r[1] for r in rows)  # names masked
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--month", "2027-03", "--place", DISTRICT], "没有数据"),
+    (["--month", "2026-13", "--place", DISTRICT], "YYYY-MM"),
+    (["--month", "2026-10", "--place", "999999"], "不在本库的区划中"),
+    (["--month", "2026-10", "--place", DISTRICT, "--sample", "500"], "可抽的社区只有"),
+])
+def test_a_bad_request_gets_one_clear_line(db, tmp_path, capsys, args, message):
+    code, _, err = run(capsys, db, *args, "--out", str(tmp_path / "x.xlsx"))
+    assert code == 1 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_an_output_path_that_cannot_be_written(db, tmp_path, capsys):
+    code, _, err = run(capsys, db, "--month", "2026-10", "--place", DISTRICT,
+                       "--out", str(tmp_path / "no" / "such" / "folder.xlsx"))
+    assert code == 1 and "无法写入" in err and len(err.strip().splitlines()) == 1

@@ -1,0 +1,195 @@
+"""The corrections round-trip (退回修改): a load's rejected rows written out, fixed by the clerk, taken back."""
+
+import io
+import subprocess
+import sys
+
+import duckdb
+import openpyxl
+import pytest
+
+from etl import corrections
+from tests.conftest import make_id
+from tests.etl.exports import (
+    ROSTER_HEADER,
+    TITLE,
+    VISIT_HEADER,
+    Warehouse,
+    roster_row,
+    visit_row,
+    write_csv,
+    write_xlsx,
+)
+
+IDS = [make_id("19400101", n) for n in range(1, 8)]
+BAD_ID = IDS[1][:-1] + ("0" if IDS[1][-1] != "0" else "1")  # a wrong check digit
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> Warehouse:
+    return Warehouse(tmp_path / "warehouse.duckdb")
+
+
+def roster_with_bad_rows(folder):
+    """A roster of six rows, four of them bad; data rows start on spreadsheet row 4."""
+    rows = [roster_row(1, IDS[0]), roster_row(2, BAD_ID), roster_row(3, IDS[2], name=""),
+            roster_row(4, IDS[3], community="幸福里"), roster_row(5, IDS[4]), roster_row(6, IDS[4], name="李四")]
+    return write_xlsx(folder / "劝业场底册.xlsx", TITLE + [ROSTER_HEADER] + rows)
+
+
+def corrections_workbook(warehouse: Warehouse, load_id: int) -> openpyxl.Workbook:
+    con = duckdb.connect(str(warehouse.settings.db_path), read_only=True)
+    try:
+        waiting = corrections.waiting_rows(con, load_id)
+    finally:
+        con.close()
+    return openpyxl.load_workbook(io.BytesIO(corrections.workbook(waiting)))
+
+
+def data_rows(sheet) -> list[dict]:
+    header = [cell.value for cell in sheet[3]]
+    return [dict(zip(header, [c.value for c in row], strict=True)) for row in sheet.iter_rows(min_row=4)]
+
+
+def fix(sheet, original_row: int, column: str, value: str) -> None:
+    header = [cell.value for cell in sheet[3]]
+    for row in sheet.iter_rows(min_row=4):
+        if row[0].value == original_row:
+            row[header.index(column)].value = value
+            return
+    raise AssertionError(f"no row {original_row}")
+
+
+def test_the_workbook_holds_exactly_the_rejected_rows_in_the_files_columns_with_the_cell_at_fault_marked(
+        warehouse, tmp_path):
+    [result] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    assert (result.rows_loaded, result.rows_rejected) == (2, 4)
+    book = corrections_workbook(warehouse, result.load_id)
+    sheet = book.active
+    assert sheet["A1"].value == f"退回修改 · 批次 {result.load_id} · 原文件 劝业场底册.xlsx"
+    assert [c.value for c in sheet[3]] == ["原行号", "问题", *ROSTER_HEADER]
+    rows = data_rows(sheet)
+    assert [(r["原行号"], r["姓名"]) for r in rows] == [(5, "张三"), (6, None), (7, "张三"), (9, "李四")]
+    assert rows[0]["问题"] == "身份证号校验位错误" and rows[0]["身份证号"] == BAD_ID  # as sent, as text
+    assert rows[3]["问题"] == "身份证号在本文件中重复 (与第 8 行相同)"
+    header = [c.value for c in sheet[3]]
+    marked = {(row[0].value, header[i]) for row in sheet.iter_rows(min_row=4) for i, c in enumerate(row)
+              if c.fill.fgColor.rgb.endswith("FFF2A8")}
+    assert marked == {(5, "身份证号"), (6, "姓名"), (7, "社区"), (9, "身份证号")}
+
+
+def test_fixed_rows_join_the_original_load_and_the_rest_stay_rejected_with_their_reason(warehouse, tmp_path):
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    book = corrections_workbook(warehouse, original.load_id)
+    fix(book.active, 5, "身份证号", IDS[1])
+    fix(book.active, 6, "姓名", "王五")
+    book.save(tmp_path / "劝业场底册_退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "劝业场底册_退回修改.xlsx")
+
+    assert (corrected.status, corrected.rows_read, corrected.rows_loaded, corrected.rows_rejected) == (
+        "loaded", 4, 2, 2)
+    assert "仍有 2 行待修改" in corrected.message
+    # the fixed rows are the original roster's, under their own row numbers: the roster is whole again
+    assert warehouse.rows("select load_id, row_number, elder_name from roster_rows order by row_number") == [
+        (original.load_id, 4, "张三"), (original.load_id, 5, "张三"), (original.load_id, 6, "王五"),
+        (original.load_id, 8, "张三")]
+    assert warehouse.rows("select origin_row, reason from rejects where resolved_by is null order by origin_row") == [
+        (7, "未知社区: 幸福里 (最接近: 花园路)"), (9, "身份证号与原文件第 8 行相同")]
+    # both files' counts balance, as the loads record them
+    assert warehouse.rows("select load_id, rows_read, rows_loaded, rows_rejected from loads order by load_id") == [
+        (original.load_id, 6, 2, 4), (corrected.load_id, 4, 2, 2)]
+    assert warehouse.rows("select load_id, waiting_count from load_history order by load_id") == [
+        (original.load_id, 2), (corrected.load_id, 0)]
+    # the next workbook holds the two still waiting, with the original row numbers
+    assert [r["原行号"] for r in data_rows(corrections_workbook(warehouse, corrected.load_id).active)] == [7, 9]
+
+
+def test_a_row_sent_back_twice_or_already_fixed_is_refused_and_loaded_once(warehouse, tmp_path):
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    book = corrections_workbook(warehouse, original.load_id)
+    fix(book.active, 5, "身份证号", IDS[1])
+    book.save(tmp_path / "第一次.xlsx")
+    warehouse.ingest(tmp_path / "第一次.xlsx")
+    fix(book.active, 5, "序号", "2 (再次)")  # the same workbook again, changed so that it is a new file
+    book.save(tmp_path / "第二次.xlsx")
+    [again] = warehouse.ingest(tmp_path / "第二次.xlsx")
+    assert warehouse.one("select count(*) from roster_rows where id_number = ?", [IDS[1]]) == 1
+    assert ("原文件第 5 行不是待修改的行 (已改好导入, 或原本就已导入)",) in warehouse.rows(
+        "select reason from rejects where load_id = ?", [again.load_id])
+
+
+def test_visits_corrected_join_their_load_and_repeats_of_stored_visits_stay_out(warehouse, tmp_path):
+    warehouse.ingest(write_csv(tmp_path / "roster.csv", [ROSTER_HEADER, roster_row(1, IDS[0])]))
+    rows = [visit_row(IDS[0], "2026-10-05"), visit_row(IDS[0], "2026-10-32"), visit_row(IDS[0], "2026-10-06", "飞鸽")]
+    [original] = warehouse.ingest(write_csv(tmp_path / "visits.csv", [VISIT_HEADER, *rows]))
+    assert original.rows_rejected == 2
+    book = corrections_workbook(warehouse, original.load_id)
+    assert book.active.title == "退回修改"  # a CSV's rows
+    fix(book.active, 3, "探访日期", "2026-10-12")
+    fix(book.active, 4, "探访方式", "2026-10-05")  # still wrong
+    book.save(tmp_path / "visits_fixed.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "visits_fixed.xlsx")
+    assert (corrected.rows_loaded, corrected.rows_rejected) == (1, 1)
+    assert warehouse.rows("select load_id, row_number, visit_date::varchar from visit_rows order by row_number") == [
+        (original.load_id, 2, "2026-10-05"), (original.load_id, 3, "2026-10-12")]
+    assert warehouse.rows("select origin_row, reason from rejects where resolved_by is null") == [
+        (4, "未知的探访方式: 2026-10-05")]
+
+
+def test_a_workbook_without_its_title_row_or_for_an_unknown_load_is_refused_in_one_line(warehouse, tmp_path):
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    book = corrections_workbook(warehouse, original.load_id)
+    book.active.delete_rows(1, 2)
+    book.save(tmp_path / "no_title.xlsx")
+    [result] = warehouse.ingest(tmp_path / "no_title.xlsx")
+    assert result.status == "failed" and "批次信息被删除" in result.message
+    book = corrections_workbook(warehouse, original.load_id)
+    book.active["A1"] = "退回修改 · 批次 99 · 原文件 x.xlsx"
+    book.save(tmp_path / "unknown.xlsx")
+    [result] = warehouse.ingest(tmp_path / "unknown.xlsx")
+    assert result.status == "failed" and "批次 99 不存在" in result.message
+    assert warehouse.one("select count(*) from rejects where resolved_by is not null") == 0
+
+
+def test_a_staff_user_cannot_correct_another_streets_file(warehouse, tmp_path):
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    book = corrections_workbook(warehouse, original.load_id)
+    book.save(tmp_path / "fixed.xlsx")
+    other_street = warehouse.one("select code from divisions where level = 'street' and name <> '劝业场街道' limit 1")
+    from etl.ingest import ingest
+    [result] = ingest([tmp_path / "fixed.xlsx"], warehouse.settings, place_scope=other_street)
+    assert result.status == "failed" and "不在您的辖区内" in result.message
+
+
+def test_the_command_writes_the_workbook(warehouse, tmp_path):
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    out = tmp_path / "退回.xlsx"
+    done = subprocess.run([sys.executable, "-m", "etl.cli", "corrections", "--load", str(original.load_id),
+                           "--out", str(out), "--db", str(warehouse.settings.db_path)], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "4 行待修改" in done.stdout and BAD_ID not in done.stdout
+    assert len(data_rows(openpyxl.load_workbook(out).active)) == 4
+    missing = subprocess.run([sys.executable, "-m", "etl.cli", "corrections", "--load", "42", "--out", str(out),
+                              "--db", str(warehouse.settings.db_path)], capture_output=True, text=True)
+    assert missing.returncode == 1 and "没有批次 42" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_rows_of_a_roster_a_newer_roster_replaced_wait_no_more(warehouse, tmp_path):
+    [october] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    assert warehouse.one("select waiting_count from load_history where load_id = ?", [october.load_id]) == 4
+    november_title = [TITLE[0], ["填报单位：劝业场街道", "", "填报日期：2026年11月5日"]]
+    warehouse.ingest(write_xlsx(tmp_path / "11月.xlsx", november_title + [ROSTER_HEADER, roster_row(1, IDS[0])]))
+    assert warehouse.one("select waiting_count from load_history where load_id = ?", [october.load_id]) == 0
+
+
+def test_rows_loaded_with_a_warning_are_listed_to_check_and_that_sheet_is_not_read_back(warehouse, tmp_path):
+    rows = [roster_row(1, IDS[0], 居住情况="住山上"), roster_row(2, BAD_ID)]
+    [original] = warehouse.ingest(write_xlsx(tmp_path / "底册.xlsx", TITLE + [ROSTER_HEADER] + rows))
+    book = corrections_workbook(warehouse, original.load_id)
+    assert book.sheetnames == ["Sheet", "已导入但需核实"]
+    checks = [[c.value for c in row] for row in book["已导入但需核实"].iter_rows(min_row=3)]
+    assert checks == [[4, "未知的居住情况: 住山上"]]
+    fix(book["Sheet"], 5, "身份证号", IDS[1])
+    book.save(tmp_path / "fixed.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "fixed.xlsx")
+    assert (corrected.rows_read, corrected.rows_loaded, corrected.rows_rejected) == (1, 1, 0)

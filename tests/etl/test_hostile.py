@@ -1,0 +1,315 @@
+"""Files that broke the loader (issue 12), each written here as it arrived: now loaded, or refused in one line."""
+
+import codecs
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.readers import TEMPORARY_PREFIX, display_name, read_export, release, remove_stale_temporary_files
+from etl.workbooks import MAX_CELLS, MAX_COLUMNS
+from tests.conftest import HUAYUANLU
+from tests.etl.exports import ROSTER_HEADER, Warehouse, roster_row, write_csv
+from tests.etl.hostile import (
+    csv_text,
+    far_cell_xlsx,
+    html_xls,
+    mixed_workbook,
+    person,
+    roster_rows,
+    xml2003_xls,
+)
+
+CARE_VISIT = [sys.executable, "-m", "etl.cli"]
+
+
+@pytest.fixture
+def warehouse(tmp_path) -> Warehouse:
+    return Warehouse(tmp_path / "warehouse.duckdb")
+
+
+@pytest.fixture
+def good(tmp_path) -> Path:
+    """A good file sent along with the bad one: it must load whatever the other does."""
+    return write_csv(tmp_path / "good.csv", [ROSTER_HEADER, *roster_rows(3, 5000)])
+
+
+def assert_refused_alone(results, message: str) -> None:
+    bad, good = results
+    assert bad.status == "failed" and message in bad.message and "\n" not in bad.message
+    assert (good.status, good.rows_loaded) == ("loaded", 3)
+
+
+def rejects(warehouse: Warehouse) -> list[tuple[int, str]]:
+    return warehouse.rows("select row_number, reason from rejects order by row_number")
+
+
+# --- far-away cells and sizes: refused before any reader allocates the sheet ---------------------------
+
+
+@pytest.mark.parametrize("honest_dimension", [True, False], ids=["declared", "hidden behind a small dimension"])
+def test_a_cell_at_xfd1048576_is_refused_before_reading_not_an_abort(warehouse, tmp_path, good, honest_dimension):
+    path = far_cell_xlsx(tmp_path / "底册.xlsx", honest_dimension=honest_dimension)
+    results = warehouse.ingest(path, good)
+    assert_refused_alone(results, f"超过上限 ({MAX_COLUMNS} 列, {MAX_CELLS:,} 个单元格)")
+    assert "Ctrl+End" in results[0].message
+
+
+def test_the_far_cell_refusal_through_the_command_line_exits_1_without_a_backtrace(tmp_path, good):
+    path = far_cell_xlsx(tmp_path / "底册.xlsx")
+    done = subprocess.run([*CARE_VISIT, "ingest", str(path), str(good), "--db", str(tmp_path / "w.duckdb")],
+                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2])
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr and "panicked" not in done.stderr
+    assert [line for line in done.stderr.splitlines() if "底册.xlsx" in line] == [
+        next(line for line in done.stderr.splitlines() if line.startswith("无法导入 底册.xlsx"))]
+    assert not list(tmp_path.glob(".w.duckdb.cv-tmp-*"))
+
+
+def test_a_cell_in_column_aa_is_no_reason_to_refuse(warehouse, tmp_path):
+    path = far_cell_xlsx(tmp_path / "底册.xlsx", cell="AD3")
+    [result] = warehouse.ingest(path)
+    assert (result.status, result.rows_loaded) == ("loaded", 2)
+
+
+def test_a_csv_wider_than_a_sheet_may_be_is_refused(warehouse, tmp_path, good):
+    header = ROSTER_HEADER + [f"备注{n}" for n in range(MAX_COLUMNS)]
+    path = write_csv(tmp_path / "宽.csv", [header, roster_rows(1)[0] + ["x"] * MAX_COLUMNS])
+    assert_refused_alone(warehouse.ingest(path, good), f"超过上限 {MAX_COLUMNS} 列")
+
+
+# --- CSV oddities that were tracebacks ----------------------------------------------------------------
+
+
+def test_a_cell_over_128_kb_near_the_top_loads_whole(warehouse, tmp_path):
+    rows = roster_rows(3)
+    rows[0][-1] = "13812345678" + " " * 200_000
+    rows[1][3] = "长" * 150_000
+    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, *rows]))
+    assert (result.status, result.rows_read, result.rows_loaded + result.rows_rejected) == ("loaded", 3, 3)
+
+
+def test_cr_only_line_endings_load_with_the_rows_a_person_sees(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, *roster_rows(4), roster_row(5, "123")]
+    path = tmp_path / "mac.csv"
+    path.write_text(csv_text(rows, line_end="\r"), encoding="utf-8")
+    [result] = warehouse.ingest(path)
+    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 5, 4)
+    assert rejects(warehouse) == [(6, "身份证号格式不对: 应为18位")]
+
+
+def test_16383_trailing_commas_load_the_rows_without_a_warning(warehouse, tmp_path):
+    rows = [row + [""] * 16_383 for row in [ROSTER_HEADER, *roster_rows(5)]]
+    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", rows))
+    assert (result.status, result.rows_read, result.rows_loaded, result.warning_count) == ("loaded", 5, 5, 0)
+
+
+def test_a_file_name_in_gbk_bytes_loads_under_its_chinese_name(warehouse, tmp_path, good):
+    path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/" + "底册十月".encode("gbk") + b".csv"))
+    write_csv(path, [ROSTER_HEADER, *roster_rows(2)])
+    result, _ = warehouse.ingest(path, good)
+    assert (result.status, result.file_name, result.rows_loaded) == ("loaded", "底册十月.csv", 2)
+    assert display_name(path) == "底册十月.csv"
+    assert warehouse.one("select count(*) from loads where file_name = '底册十月.csv'") == 1
+
+
+def test_a_db_that_is_not_duckdb_is_refused_in_one_line_leaving_nothing_beside_it(tmp_path, good):
+    db = tmp_path / "notes.duckdb"
+    db.write_text("这不是数据库", encoding="utf-8")
+    done = subprocess.run([*CARE_VISIT, "ingest", str(good), "--db", str(db)], capture_output=True, text=True,
+                          timeout=120, cwd=Path(__file__).parents[2])
+    assert done.returncode == 2 and "Traceback" not in done.stderr
+    assert done.stderr.strip().splitlines() == [
+        f"错误: {db} 不是 CareVisit 的数据库文件 (不是 DuckDB 格式): 请检查 --db 指向的文件"]
+    assert db.read_text(encoding="utf-8") == "这不是数据库"
+    assert not list(tmp_path.glob(".notes.duckdb.cv-tmp-*"))
+
+
+def test_an_unbalanced_quote_mid_file_is_refused_with_its_line(warehouse, tmp_path, good):
+    lines = csv_text([ROSTER_HEADER, *roster_rows(20)]).split("\r\n")
+    lines[4] = lines[4].replace("张三", '"张三')  # line 5 of the file
+    path = tmp_path / "引号.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    assert_refused_alone(warehouse.ingest(path, good),
+                         "第 5 行有一个引号 (\") 没有配对, 其后 16 行被读进了同一个单元格")
+
+
+def test_a_quote_left_open_in_a_ragged_file_is_refused_too(warehouse, tmp_path, good):
+    rows = [ROSTER_HEADER, *roster_rows(6)]
+    rows[3] = rows[3][:5]  # a short row: the lenient reader reads this file
+    lines = csv_text(rows).split("\r\n")
+    lines[2] = lines[2].replace("张三", '"张三')
+    path = tmp_path / "引号.csv"
+    path.write_text("\r\n".join(lines), encoding="utf-8")
+    assert_refused_alone(warehouse.ingest(path, good), "第 3 行有一个引号 (\") 没有配对")
+
+
+def test_a_line_break_inside_a_quoted_cell_is_still_a_cell(warehouse, tmp_path):
+    rows = roster_rows(3)
+    rows[1][-1] = "13812345678,\n13912345678"
+    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, *rows]))
+    assert (result.status, result.rows_loaded) == ("loaded", 3)
+
+
+# --- a workbook of two kinds -------------------------------------------------------------------------
+
+
+def test_a_roster_sheet_then_a_visit_sheet_load_each_as_its_kind(warehouse, tmp_path):
+    [result] = warehouse.ingest(mixed_workbook(tmp_path / "十月.xlsx", roster_count=3, visit_count=4))
+    assert (result.status, result.kind, result.rows_read, result.rows_loaded) == ("loaded", "roster", 7, 7)
+    assert result.message == "按工作表分别导入: 底册 3 行、探访记录 4 行"
+    assert [(p.kind, p.rows_loaded) for p in result.parts] == [("roster", 3), ("visits", 4)]
+    assert warehouse.rows("select kind, sheet_name, rows_loaded from loads order by load_id") == [
+        ("roster", "底册", 3), ("visits", "探访记录", 4)]
+    # nobody from the visit sheet became a roster elder
+    assert warehouse.one("select count(*) from roster_rows where elder_name like '访%'") == 0
+    assert warehouse.one("select count(*) from visit_rows") == 4
+
+
+def test_a_workbook_of_two_kinds_is_skipped_whole_the_second_time(warehouse, tmp_path):
+    path = mixed_workbook(tmp_path / "十月.xlsx")
+    warehouse.ingest(path)
+    [again] = warehouse.ingest(path)
+    assert again.status == "skipped"
+    assert warehouse.one("select count(*) from loads") == 2
+
+
+# --- messages that misled ----------------------------------------------------------------------------
+
+
+def test_a_folder_and_a_fifo_are_not_missing_files(warehouse, tmp_path, good):
+    (tmp_path / "十月.csv").mkdir()
+    os.mkfifo(tmp_path / "管道.csv")
+    folder, fifo, _ = warehouse.ingest(tmp_path / "十月.csv", tmp_path / "管道.csv", good)
+    assert folder.message == "这是一个文件夹, 不是文件: 请选择其中的文件"
+    assert fifo.message == "这不是普通文件 (而是管道、设备等), 无法导入"
+
+
+def test_gb18030_behind_a_utf8_byte_order_mark_loads(warehouse, tmp_path):
+    path = tmp_path / "底册.csv"
+    path.write_bytes(codecs.BOM_UTF8 + csv_text([ROSTER_HEADER, *roster_rows(2, name="王五")]).encode("gb18030"))
+    [result] = warehouse.ingest(path)
+    assert (result.status, result.rows_loaded, result.warning_count) == ("loaded", 2, 0)
+    assert warehouse.rows("select distinct elder_name from roster_rows") == [("王五",)]
+
+
+def test_a_gb18030_file_whose_first_megabyte_is_ascii_loads_as_gb18030(warehouse, tmp_path):
+    title = "Heping District " * 70_000  # over the megabyte the encoding is guessed from
+    path = tmp_path / "底册.csv"
+    path.write_bytes(f"{title}\r\n{csv_text([ROSTER_HEADER, *roster_rows(2, name='王五')])}".encode("gb18030"))
+    [result] = warehouse.ingest(path)
+    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 2, 2)
+    assert warehouse.rows("select distinct elder_name from roster_rows") == [("王五",)]
+
+
+def test_utf8_then_gb18030_is_refused_naming_the_line_and_both_encodings(warehouse, tmp_path, good):
+    head = csv_text([ROSTER_HEADER, *roster_rows(20_000, name="张三")])
+    path = tmp_path / "底册.csv"
+    path.write_bytes(head.encode("utf-8") + csv_text(roster_rows(1, 30_000, name="王五")).encode("gb18030"))
+    assert_refused_alone(warehouse.ingest(path, good),
+                         "第 20002 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: 文件混用了两种编码")
+
+
+def test_rich_markup_in_a_file_name_prints_as_typed(tmp_path, good):
+    bad = tmp_path / "底册[final][bold].csv"
+    bad.write_text("没有表头\n", encoding="utf-8")
+    done = subprocess.run([*CARE_VISIT, "ingest", str(bad), str(good), "--db", str(tmp_path / "w.duckdb")],
+                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2])
+    assert done.returncode == 1
+    assert "无法导入 底册[final][bold].csv: 前 30 行中没有找到表头" in done.stderr
+
+
+# --- byte-order marks --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("first", ["街道", "身份证号", '"身份证号"'])
+def test_a_utf8_byte_order_mark_is_not_part_of_the_first_header_cell(tmp_path, first):
+    header = [first.strip('"'), *(h for h in ROSTER_HEADER if h != first.strip('"'))]
+    line = ",".join([first, *header[1:]])
+    path = tmp_path / "底册.csv"
+    path.write_bytes(codecs.BOM_UTF8 + (line + "\r\n" + csv_text(roster_rows(1))).encode("utf-8"))
+    con = duckdb.connect()
+    sheets = read_export(path, con, "t", lambda cells: sum(cell in ROSTER_HEADER for cell in cells))
+    try:
+        assert sheets[0].header[0] == first.strip('"')
+    finally:
+        release(con, sheets)
+
+
+# --- .xls files that are HTML or XML Spreadsheet 2003 ---------------------------------------------------
+
+
+def test_an_html_table_saved_as_xls_loads_with_excels_row_numbers(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, *roster_rows(3, name="张三丰"), roster_row(5, "123", name="李四")]
+    [result] = warehouse.ingest(html_xls(tmp_path / "底册.xls", rows, encoding="gbk"))
+    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 4, 3)
+    # title in row 1, header in row 2: the bad ID is in row 6, as Excel shows it
+    assert rejects(warehouse) == [(6, "身份证号格式不对: 应为18位")]
+    # the community cell spans its rows (rowspan), as a merged cell does
+    assert warehouse.rows("select distinct community_code, elder_name from roster_rows") == [(HUAYUANLU, "张三丰")]
+
+
+def test_an_html_table_in_utf8_without_a_charset_loads(warehouse, tmp_path):
+    path = html_xls(tmp_path / "底册.xls", [ROSTER_HEADER, *roster_rows(2, name="王五")], encoding="utf-8")
+    path.write_bytes(path.read_bytes().replace(b"charset=utf-8", b""))
+    [result] = warehouse.ingest(path)
+    assert (result.status, result.rows_loaded) == ("loaded", 2)
+    assert warehouse.rows("select distinct elder_name from roster_rows") == [("王五",)]
+
+
+def test_an_xml_spreadsheet_2003_loads_with_excels_row_numbers(warehouse, tmp_path):
+    rows = [ROSTER_HEADER, *roster_rows(3), roster_row(4, person(4))]
+    id_column = ROSTER_HEADER.index("身份证号")
+    path = xml2003_xls(tmp_path / "底册.xls", rows, skip_rows=2, number_columns=(id_column,))
+    [result] = warehouse.ingest(path)
+    # title row 1, header row 4 (ss:Index), rows 5-8; an ID stored as a number is corrupt, as Excel shows it
+    assert (result.status, result.rows_read) == ("loaded", 4)
+    assert [row for row, _ in rejects(warehouse)] == [
+        row for row, digits in zip(range(5, 9), [r[id_column] for r in rows[1:]], strict=True) if digits.isdigit()]
+
+
+def test_a_xml_spreadsheet_cell_far_away_is_refused(warehouse, tmp_path, good):
+    path = xml2003_xls(tmp_path / "底册.xls", [ROSTER_HEADER, *roster_rows(2)])
+    path.write_text(path.read_text(encoding="utf-8").replace(
+        "</Table>", '<Row ss:Index="1048576"><Cell ss:Index="16384"><Data ss:Type="String">x</Data></Cell></Row>'
+                    "</Table>"), encoding="utf-8")
+    assert_refused_alone(warehouse.ingest(path, good), f"超过上限 ({MAX_COLUMNS} 列")
+
+
+# --- temporary files -----------------------------------------------------------------------------------
+
+
+def test_temporary_files_a_killed_load_left_are_removed_by_the_next(tmp_path):
+    import tempfile
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = Path(tempfile.gettempdir()) / f"{TEMPORARY_PREFIX}{dead.stdout.strip()}-abc.csv"
+    mine = Path(tempfile.gettempdir()) / f"{TEMPORARY_PREFIX}{os.getpid()}-abc.csv"
+    left.write_text("x")
+    mine.write_text("x")
+    try:
+        remove_stale_temporary_files()
+        assert not left.exists() and mine.exists()
+    finally:
+        left.unlink(missing_ok=True)
+        mine.unlink(missing_ok=True)
+
+
+
+def test_a_spill_folder_a_killed_load_left_beside_the_warehouse_is_removed_by_the_next(warehouse, tmp_path, good):
+    spill = tmp_path / ".warehouse.duckdb.cv-tmp-99999.tmp"
+    spill.mkdir()
+    (spill / "duckdb_temp_block-1.block").write_bytes(b"x" * 1024)
+    [result] = warehouse.ingest(good)
+    assert result.status == "loaded" and not spill.exists()
+
+
+def test_a_million_blank_lines_cost_no_time(warehouse, tmp_path):
+    path = tmp_path / "底册.csv"
+    path.write_text(csv_text([ROSTER_HEADER]) + "\r\n" * 1_000_000 + csv_text(roster_rows(2)), encoding="utf-8")
+    [result] = warehouse.ingest(path)
+    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 2, 2)
+    assert warehouse.rows("select row_number from roster_rows order by 1") == [(1_000_002,), (1_000_003,)]
