@@ -318,8 +318,7 @@ def loads(wh: Reader, scope: str = ALL) -> pd.DataFrame:
 
 def load_in_scope(wh: Reader, load_id: int, scope: str) -> bool:
     """Whether a load's file is held whole by the user's place (so its rows are the user's to see)."""
-    return bool(wh.rows(f"select 1 from load_history where load_id = $load_id and {LOAD_IN_SCOPE}",
-                        {"load_id": load_id, "scope": scope}))
+    return bool(wh.rows(sql("load_in_scope"), {"load_id": load_id, "scope": scope}))
 
 
 def waiting_corrections(wh: Reader, scope: str = ALL) -> pd.DataFrame:
