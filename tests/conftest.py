@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import fcntl
 import functools
 import itertools
 import os
+import pickle
+import shutil
 
 import duckdb
 import pytest
@@ -141,11 +145,34 @@ def build_demo(folder, scale: str):
     return settings, exports, results
 
 
+def built_once(tmp_path_factory, worker_id: str, name: str, build):
+    """`build(folder)` run once for the whole run, even under xdist: the first worker that asks builds in
+    the run's shared temp folder, under a lock, and every worker gets a copy of its own of the folder.
+    Returns (the built folder, this worker's copy, what build returned, unpickled: paths in it still
+    name the built folder)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base if worker_id == "master" else base.parent
+    built, saved = shared / name, shared / f"{name}.pickle"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not saved.exists():
+            built.mkdir(exist_ok=True)
+            saved.write_bytes(pickle.dumps(build(built)))
+    copy = tmp_path_factory.mktemp(name)
+    shutil.copytree(built, copy, dirs_exist_ok=True)
+    return built, copy, pickle.loads(saved.read_bytes())
+
+
 @pytest.fixture(scope="session")
-def demo_build(tmp_path_factory):
+def demo_build(tmp_path_factory, worker_id):
     """The small demo (three of Heping's streets, four months, about 300 special-difficulty elders, 泰来里
-    lagging), generated and loaded once per run: what most tests of the demo and the browser tests need."""
-    return build_demo(tmp_path_factory.mktemp("demo"), "small")
+    lagging), generated and loaded once per run: what most tests of the demo and the browser tests need.
+    Each xdist worker works on a copy of its own (see built_once)."""
+    built, folder, (settings, exports, results) = built_once(
+        tmp_path_factory, worker_id, "small-demo", lambda folder: build_demo(folder, "small"))
+    exports = dataclasses.replace(exports, files=[folder / path.relative_to(built) for path in exports.files])
+    settings = dataclasses.replace(settings, db_path=folder / settings.db_path.relative_to(built))
+    return settings, exports, results
 
 
 @pytest.fixture(scope="session")

@@ -17,5 +17,5 @@ from place_months m
 join place_tree t using (code)
 where m.month = $month
     and (t.code = $code or t.parent_code = $code or ($code is null and t.level = 'district'))
-    and ($scope = 'all' or $scope in (t.district_code, t.street_code, t.code))
+    and in_scope($scope, t.district_code, t.street_code, t.code)
 order by is_target desc, t.code

@@ -12,7 +12,7 @@ places as (
     left join place_tree p on p.code = t.parent_code
     where t.level = $level
         and ($place = 'all' or $place in (t.district_code, t.street_code, t.code))
-        and ($scope = 'all' or $scope in (t.district_code, t.street_code, t.code))
+        and in_scope($scope, t.district_code, t.street_code, t.code)
 ),
 
 figures as (

@@ -25,6 +25,6 @@ join place_tree c on c.code = s.community_code
 left join loads l on l.load_id = s.load_id
 where f.month = $month
     and ($place = 'all' or $place in (t.district_code, t.street_code, t.code))
-    and ($scope = 'all' or $scope in (t.district_code, t.street_code, t.code))
+    and in_scope($scope, t.district_code, t.street_code, t.code)
 order by s.signal, s.lead_key, s.visit_at nulls last, c.code
 limit $limit

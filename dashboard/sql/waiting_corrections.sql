@@ -14,5 +14,5 @@ from load_history h
 left join place_tree t on t.code = h.place_code
 left join place_tree s on s.code = t.street_code
 where h.waiting_count > 0
-    and ($scope = 'all' or $scope in (t.district_code, t.street_code, t.code))
+    and in_scope($scope, t.district_code, t.street_code, t.code)
 order by t.street_code nulls last, waiting_days desc, h.load_id

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import shutil
 
 import pytest
 
@@ -24,16 +25,23 @@ METRIC_KEYS = ["level", "code", "name", "parent_code", "special_count", "special
                "disabled_with_contact", "help_rate", "overdue_count"]
 
 
+@pytest.fixture(scope="module")
+def db_folder(tmp_path_factory):
+    """Two small files ingested into w.duckdb, once for the module (tests get a copy: see `db`)."""
+    folder = tmp_path_factory.mktemp("cli")
+    roster = write_csv(folder / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="张三丰"),
+                                          roster_row(2, BOB, name="李四", categories="空巢")])
+    visits = write_csv(folder / "v.csv", [VISIT_HEADER, visit_row(ALICE, "2026-10-05"),
+                                          visit_row(BOB, "2026-10-06", method="托人带话")])
+    assert main(["ingest", str(roster), str(visits), "--db", str(folder / "w.duckdb")]) == 0
+    return folder
+
+
 @pytest.fixture
-def db(tmp_path, capsys):
-    path = tmp_path / "w.duckdb"
-    roster = write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="张三丰"),
-                                            roster_row(2, BOB, name="李四", categories="空巢")])
-    visits = write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, "2026-10-05"),
-                                            visit_row(BOB, "2026-10-06", method="托人带话")])
-    assert main(["ingest", str(roster), str(visits), "--db", str(path)]) == 0
-    capsys.readouterr()
-    return path
+def db(db_folder, tmp_path):
+    """A fresh copy of the module's warehouse (and its files) in the test's own folder."""
+    shutil.copytree(db_folder, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "w.duckdb"
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:
@@ -176,19 +184,25 @@ def test_geo_import_explains_an_unusable_file(db, tmp_path, capsys):
     assert code == 1 and "边界.geojson" in err
 
 
+@pytest.fixture(scope="module")
+def two_rosters_folder(tmp_path_factory):
+    """October's roster and visits ingested, once for the module (tests get a copy: see `two_rosters`)."""
+    folder = tmp_path_factory.mktemp("two-rosters")
+    october = write_csv(folder / "october.csv", [["填报日期：2026年10月1日"], ROSTER_HEADER, roster_row(1, ALICE),
+                                                 roster_row(2, BOB, categories="空巢")])
+    write_csv(folder / "november.csv", [["填报日期：2026年11月10日"], ROSTER_HEADER,
+                                        roster_row(1, ALICE), roster_row(2, CAROL, categories="独居")])
+    visits = write_csv(folder / "v.csv", [VISIT_HEADER, visit_row(ALICE, "2026-09-05"), visit_row(BOB, "2026-10-06"),
+                                          visit_row(ALICE, "2026-11-15")])
+    assert main(["ingest", str(october), str(visits), "--db", str(folder / "w.duckdb")]) == 0
+    return folder
+
+
 @pytest.fixture
-def two_rosters(tmp_path, capsys):
+def two_rosters(two_rosters_folder, tmp_path):
     """October's roster, then November's (dated the 10th) without Bob and with Carol; visits to mid-November."""
-    path = tmp_path / "w.duckdb"
-    october = write_csv(tmp_path / "october.csv", [["填报日期：2026年10月1日"], ROSTER_HEADER, roster_row(1, ALICE),
-                                                   roster_row(2, BOB, categories="空巢")])
-    november = write_csv(tmp_path / "november.csv", [["填报日期：2026年11月10日"], ROSTER_HEADER,
-                                                     roster_row(1, ALICE), roster_row(2, CAROL, categories="独居")])
-    visits = write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, "2026-09-05"), visit_row(BOB, "2026-10-06"),
-                                            visit_row(ALICE, "2026-11-15")])
-    assert main(["ingest", str(october), str(visits), "--db", str(path)]) == 0
-    capsys.readouterr()
-    return path, november
+    shutil.copytree(two_rosters_folder, tmp_path, dirs_exist_ok=True)
+    return tmp_path / "w.duckdb", tmp_path / "november.csv"
 
 
 def test_changes_json_gives_joined_and_left_by_reason(two_rosters, capsys):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import csv
+import dataclasses
 import io
 import json
 import re
@@ -16,7 +17,7 @@ from dashboard.accounts import AccountStore, accounts_path
 from dashboard.app import create_app
 from etl.ingest import ingest
 from etl.settings import Settings, default_config_text, parse_config
-from tests.conftest import make_id
+from tests.conftest import built_once, make_id
 from tests.etl.exports import ROSTER_HEADER, roster_row, write_csv, write_xlsx
 
 DISTRICT = "120101000000"
@@ -98,9 +99,14 @@ def visit(p: Person, when: str, outcome: str = "正常", findings: str = "身体
 
 
 @pytest.fixture(scope="session")
-def settings(tmp_path_factory) -> Settings:
-    """Three streets loaded through the real ingest; strays in wrong columns in 劝业场's files and 南市's."""
-    folder = tmp_path_factory.mktemp("security")
+def settings(tmp_path_factory, worker_id) -> Settings:
+    """Three streets loaded through the real ingest; strays in wrong columns in 劝业场's files and 南市's.
+    Built once per run; each xdist worker works on a copy of its own (see built_once)."""
+    built, folder, result = built_once(tmp_path_factory, worker_id, "security", _load_streets)
+    return dataclasses.replace(result, db_path=folder / result.db_path.relative_to(built))
+
+
+def _load_streets(folder) -> Settings:
     q = IN_SCOPE_PEOPLE
     strays = [  # rows of 劝业场's roster with sensitive values where they do not belong
         roster_row(90, make_id("19410101", 90), name="王错位", community="滨西", 状态=STRAY_PHONE),

@@ -1,0 +1,2 @@
+-- The special-difficulty categories the settings list (one row, one list).
+select special_categories from cfg_settings
