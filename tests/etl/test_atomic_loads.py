@@ -101,3 +101,64 @@ def test_a_reader_keeps_working_during_a_load_and_sees_the_new_data_after_reopen
     reopened = duckdb.connect(str(db_path), read_only=True)
     assert reopened.execute("select count(*) from visit_rows").fetchall()[0][0] == BIG_VISIT_ROWS
     reopened.close()
+
+
+KILL_POINTS = 20
+AT_ONCE = 4  # loads killed side by side, each on its own copy of the warehouse
+
+
+def test_loads_killed_at_twenty_points_from_start_to_swap_leave_a_whole_warehouse(loaded, tmp_path):
+    """SIGKILL at 20 points spread over a whole load (start, reading, staging, the mart build, the swap):
+    each warehouse is the one before, byte for byte, or the one after, whole; the next load succeeds and
+    leaves no temporary file behind."""
+    rows = 30_000
+    lines = [",".join(VISIT_HEADER)] + [
+        f"{ALICE},张三,花园路,2026-10-{1 + i // 1440 % 28:02d} {i // 60 % 24:02d}:{i % 60:02d},电话,正常,网格员甲"
+        for i in range(rows)]
+    visits = tmp_path / "visits.csv"
+    visits.write_text("\n".join(lines), encoding="utf-8")
+    base = loaded.settings.db_path
+    before = digest(base)
+
+    def copies(count: int, name: str) -> list[Warehouse]:
+        made = []
+        for n in range(count):
+            folder = tmp_path / f"{name}{n}"
+            folder.mkdir()
+            (folder / base.name).write_bytes(base.read_bytes())
+            made.append(Warehouse(folder / base.name))
+        return made
+
+    # how long a whole load takes here, with as many side by side as will be killed at once
+    started = time.monotonic()
+    for process in [start_ingest(w, visits) for w in copies(AT_ONCE, "whole")]:
+        assert process.wait() == 0
+    whole = time.monotonic() - started
+
+    outcomes = []
+    points = [whole * (n + 0.5) / KILL_POINTS for n in range(KILL_POINTS)]
+    for batch in range(0, KILL_POINTS, AT_ONCE):
+        warehouses = copies(AT_ONCE, f"killed{batch}-")
+        started = time.monotonic()
+        processes = [start_ingest(w, visits) for w in warehouses]
+        for process, at in sorted(zip(processes, points[batch:batch + AT_ONCE], strict=True), key=lambda p: p[1]):
+            time.sleep(max(0.0, started + at - time.monotonic()))
+            if process.poll() is None:
+                os.kill(process.pid, signal.SIGKILL)
+            process.wait()
+        for warehouse in warehouses:
+            db_path = warehouse.settings.db_path
+            if digest(db_path) == before:
+                outcomes.append("before")
+            else:  # published before the kill: the load whole
+                assert warehouse.rows("select file_name, rows_loaded from loads order by load_id") == [
+                    ("r.csv", 1), ("visits.csv", rows)]
+                assert warehouse.one("select count(*) from visit_rows") == rows
+                outcomes.append("after")
+            [result] = warehouse.ingest(write_csv(db_path.with_name("next.csv"), [
+                VISIT_HEADER, [ALICE, "张三", "花园路", "2026-11-05", "入户", "正常", "网格员甲"]]))
+            assert (result.status, result.rows_loaded) == ("loaded", 1)
+            assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(".")) == [
+                f".{db_path.name}.lock"]
+    # killed before the swap, the warehouse is the one before (here 18 of 20; the last points fall after it)
+    assert len(outcomes) == KILL_POINTS and "before" in outcomes, outcomes
