@@ -23,6 +23,7 @@ from dashboard.accounts import ALL as ALL_PLACES
 from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, new_password
 from etl import bulletin, checklist, corrections, metrics, reports
 from etl.ingest import FileResult, ingest
+from etl.readers import display_text
 from etl.settings import ConfigError, Settings, load_settings
 from etl.warehouse import (
     WarehouseError,
@@ -243,15 +244,9 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
 
 
 def _shown(text: str) -> str:
-    """Text from a file or its name, safe to print: Rich markup such as [final] shown as typed, and a
-    name in GBK bytes (from a Windows share or a zip) decoded rather than crashing the output."""
-    if any("\udc80" <= c <= "\udcff" for c in text):
-        raw = text.encode("utf-8", "surrogateescape")
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("gb18030", "replace")
-    return escape(text)
+    """Text from a file or its name, safe to print: Rich markup such as [final] shown as typed, a name
+    in GBK bytes decoded, control characters as codes (readers.display_text)."""
+    return escape(display_text(text))
 
 
 def _watch(args, settings: Settings, out: Console, err: Console) -> int:
@@ -533,75 +528,65 @@ def _serve(args, settings: Settings, out: Console, err: Console) -> int:
     return 0
 
 
-def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int:
+def _report(args, settings: Settings, out: Console, err: Console, what: str, suffix: str, make, write,
+            problem: type[Exception]):
+    """A report command: `make(con)` from the warehouse, `write(made)` into --out (of `suffix`), and what
+    was made; None when a bad request (`problem`), a wrong suffix or a folder that cannot be written
+    was said in one line (the command then exits 1)."""
+    if args.out.suffix.lower() != suffix:
+        err.print(f"[bold red]无法生成{what}[/]: 输出文件应为 {suffix}: {escape(str(args.out))}", soft_wrap=True)
+        return None
+    if not args.out.parent.is_dir() or not os.access(args.out.parent, os.W_OK):
+        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: 文件夹不存在或不可写", soft_wrap=True)
+        return None
     _refreshed(settings, err)
     con = open_for_reading(settings.db_path)
     try:
-        summary = reports.monthly_summary(con, args.month, args.as_of, args.place)
-    except reports.ReportError as error:
-        err.print(f"[bold red]无法生成汇总表[/]: {escape(str(error))}", soft_wrap=True)
-        return 1
+        made = make(con)
+    except problem as error:
+        err.print(f"[bold red]无法生成{what}[/]: {escape(str(error))}", soft_wrap=True)
+        return None
     finally:
         con.close()
-    if args.out.suffix.lower() != ".xlsx":
-        err.print(f"[bold red]无法生成汇总表[/]: 输出文件应为 .xlsx: {escape(str(args.out))}", soft_wrap=True)
-        return 1
     try:
-        args.out.write_bytes(reports.to_workbook(summary, reporter=args.reporter))
+        args.out.write_bytes(write(made))
     except OSError as error:
         err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: {escape(error.strerror or str(error))}",
                   soft_wrap=True)
+        return None
+    return made
+
+
+def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int:
+    made = _report(args, settings, out, err, "汇总表", ".xlsx",
+                   lambda con: reports.monthly_summary(con, args.month, args.as_of, args.place),
+                   lambda summary: reports.to_workbook(summary, reporter=args.reporter), reports.ReportError)
+    if made is None:
         return 1
-    out.print(f"已生成 {escape(summary.title)}: {escape(str(args.out))} ({len(summary.rows) - 1} 行 + 合计)")
+    out.print(f"已生成 {escape(made.title)}: {escape(str(args.out))} ({len(made.rows) - 1} 行 + 合计)")
     return 0
 
 
 def _report_bulletin(args, settings: Settings, out: Console, err: Console) -> int:
-    if args.out.suffix.lower() != ".docx":
-        err.print(f"[bold red]无法生成通报[/]: 输出文件应为 .docx: {escape(str(args.out))}", soft_wrap=True)
+    def make(con):
+        bulletin_made = bulletin.make_bulletin(con, args.month, args.place)
+        return bulletin_made, bulletin.chart_images(bulletin_made)
+
+    made = _report(args, settings, out, err, "通报", ".docx", make, lambda pair: bulletin.to_docx(*pair),
+                   bulletin.BulletinError)
+    if made is None:
         return 1
-    if not args.out.parent.is_dir() or not os.access(args.out.parent, os.W_OK):
-        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: 文件夹不存在或不可写", soft_wrap=True)
-        return 1
-    _refreshed(settings, err)
-    con = open_for_reading(settings.db_path)
-    try:
-        made = bulletin.make_bulletin(con, args.month, args.place)
-        images = bulletin.chart_images(made)
-    except bulletin.BulletinError as error:
-        err.print(f"[bold red]无法生成通报[/]: {escape(str(error))}", soft_wrap=True)
-        return 1
-    finally:
-        con.close()
-    try:
-        args.out.write_bytes(bulletin.to_docx(made, images))
-    except OSError as error:
-        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: {escape(error.strerror or str(error))}",
-                  soft_wrap=True)
-        return 1
-    out.print(f"已生成 {escape(made.title)}: {escape(str(args.out))}")
+    out.print(f"已生成 {escape(made[0].title)}: {escape(str(args.out))}")
     return 0
 
 
 def _report_checklist(args, settings: Settings, out: Console, err: Console) -> int:
-    if args.out.suffix.lower() != ".xlsx":
-        err.print(f"[bold red]无法生成督查清单[/]: 输出文件应为 .xlsx: {escape(str(args.out))}", soft_wrap=True)
-        return 1
-    _refreshed(settings, err)
-    con = open_for_reading(settings.db_path)
-    try:
-        made = checklist.check_list(con, args.month, args.place, sample=args.sample, seed=args.seed,
-                                    visited_per_community=settings.config.visit_quality.checklist_visited_per_community)
-    except checklist.CheckListError as error:
-        err.print(f"[bold red]无法生成督查清单[/]: {escape(str(error))}", soft_wrap=True)
-        return 1
-    finally:
-        con.close()
-    try:
-        args.out.write_bytes(checklist.to_workbook(made))
-    except OSError as error:
-        err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: {escape(error.strerror or str(error))}",
-                  soft_wrap=True)
+    visited = settings.config.visit_quality.checklist_visited_per_community
+    made = _report(args, settings, out, err, "督查清单", ".xlsx",
+                   lambda con: checklist.check_list(con, args.month, args.place, sample=args.sample, seed=args.seed,
+                                                    visited_per_community=visited),
+                   checklist.to_workbook, checklist.CheckListError)
+    if made is None:
         return 1
     out.print(f"已生成 {escape(made.title)}: {escape(str(args.out))} ({len(made.communities)} 个社区, "
               f"{len(made.people)} 位老人待核实; {escape(made.how_drawn)})")

@@ -110,10 +110,14 @@ def _utf8_named(path: Path) -> Iterator[Path]:
 
 
 def display_name(path: Path) -> str:
-    """A file's name as its sender typed it, safe to show on one line: a name in GBK bytes (from a
-    Windows share or a zip) decoded; control characters and bidi overrides (which make 底册\u202eslx.csv
-    show as 底册csv.xls) written as their codes."""
-    name = path.name
+    """A file's name as its sender typed it, safe to show on one line (display_text)."""
+    return display_text(path.name)
+
+
+def display_text(name: str) -> str:
+    """A name as its sender typed it, safe to show on one line: a name in GBK bytes (from a Windows
+    share or a zip) decoded; control characters and bidi overrides (which make 底册\u202eslx.csv show
+    as 底册csv.xls) written as their codes."""
     if any("\udc80" <= c <= "\udcff" for c in name):
         raw = name.encode("utf-8", "surrogateescape")
         try:
