@@ -24,6 +24,10 @@ FILES, TOKEN, SENDING, LABELS = "upload-files", "upload-token", "upload-sending"
 SEND_FILES = """
 async function(contents, names, token, labels) {
     if (!contents || !contents.length) { return window.dash_clientside.no_update; }
+    // once per page: a second send (the callback fired again, a second drop) would load the files twice
+    // and be cut off when the first one's results open
+    if (window.carevisitSending) { return window.dash_clientside.no_update; }
+    window.carevisitSending = true;
     const form = new FormData();
     form.append('csrf_token', token);
     contents.forEach((content, i) => {
