@@ -25,7 +25,7 @@ from flask_wtf.csrf import validate_csrf
 from werkzeug.datastructures import FileStorage
 from wtforms import ValidationError
 
-from dashboard import auth, queries
+from dashboard import auth, context, queries
 from etl import corrections
 from etl.ingest import FileResult, ingest
 from etl.warehouse import WarehouseError
@@ -122,12 +122,8 @@ def unzip(archive: Path, folder: Path) -> list[Path]:
 
 def upload_view():
     """POST /upload: signed in, allowed to load, a valid form token; files saved, loaded, recorded."""
-    user = auth.current()
-    if user is None:
-        raise auth.NotSignedIn
-    if not user.may("load"):
-        auth.audit("refused", detail={"permission": "load"})
-        raise auth.Forbidden("load")
+    user = context.user()
+    context.require("load")
     flask.request.max_content_length = MAX_UPLOAD_BYTES
     try:
         validate_csrf(flask.request.form.get("csrf_token"))
@@ -176,12 +172,8 @@ def _next(url: str):
 def corrections_view(load_id: int):
     """GET /corrections/<load>: the corrections workbook (退回修改) of a load the user's place holds whole:
     its rows still to fix, as sent. For roles that may correct; every download is in the audit log."""
-    user = auth.current()
-    if user is None:
-        raise auth.NotSignedIn
-    if not user.may("correct"):
-        auth.audit("refused", detail={"permission": "correct"})
-        raise auth.Forbidden("correct")
+    user = context.user()
+    context.require("correct")
     auth.throttle("export")
     wh = flask.current_app.config["CAREVISIT_WAREHOUSE"]
     if not queries.load_in_scope(wh, load_id, user.place):
