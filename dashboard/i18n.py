@@ -147,8 +147,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "改好的行即并入原文件。",
                             "Rejected rows and their reasons are on the Data page. Download the corrections "
                             "workbook, fix the highlighted cells and upload it: fixed rows join the original file."),
-    "upload_sending": ("正在上传 {percent}%", "Uploading {percent}%"),
-    "upload_loading": ("上传完成, 正在导入 (大文件需要几十秒) …", "Uploaded; loading (a large file takes a while) …"),
+    "upload_loading": ("正在上传并导入 (大文件需要几十秒) …", "Uploading and loading (a large file takes a while) …"),
     "upload_corrections": ("下载退回修改表: {file}", "Download the corrections workbook: {file}"),
     "waiting_title": ("待修改的行 (退回修改)", "Rows waiting for a correction"),
     "waiting_hint": ("被拒收、尚未改好导入的行, 按街道; 已等待超过 7 天的标红。"

@@ -36,34 +36,20 @@ async function(contents, names, token, labels) {
         const type = (head.match(/^data:([^;]*)/) || [])[1] || 'application/octet-stream';
         form.append('files', new Blob([bytes], {type: type}), names[i]);
     });
-    // XMLHttpRequest, not fetch: it reports how much of the files has gone up
+    // the bar says the files are on their way and being loaded, until the results page opens
     const shown = document.getElementById('upload-progress');
-    const bar = shown && shown.querySelector('.progress-bar');
-    const say = (text, percent) => {
-        if (!shown) { return; }
+    if (shown) {
         shown.hidden = false;
-        bar.style.width = percent + '%';
-        bar.setAttribute('aria-valuenow', percent);
-        bar.textContent = text;
-    };
-    const next = await new Promise(resolve => {
-        const request = new XMLHttpRequest();
-        request.open('POST', '/upload/files');
-        request.setRequestHeader('Accept', 'application/json');
-        request.upload.onprogress = event => {
-            if (event.lengthComputable) {
-                const percent = Math.round(100 * event.loaded / event.total);
-                say(labels.sending.replace('{percent}', percent), percent);
-            }
-        };
-        request.upload.onload = () => say(labels.loading, 100);
-        request.onload = () => {
-            try { resolve(request.status === 200 ? JSON.parse(request.responseText).next : '/upload?problem=failed'); }
-            catch (error) { resolve('/upload?problem=failed'); }
-        };
-        request.onerror = () => resolve('/upload?problem=failed');  // the connection dropped: say so
-        request.send(form);
-    });
+        const bar = shown.querySelector('.progress-bar');
+        bar.style.width = '100%';
+        bar.textContent = labels.loading;
+    }
+    let next = '/upload?problem=failed';
+    try {
+        const response = await fetch('/upload/files', {method: 'POST', body: form, credentials: 'same-origin',
+                                                       headers: {'Accept': 'application/json'}});
+        if (response.ok) { next = (await response.json()).next; }
+    } catch (error) { /* the connection dropped: say so */ }
     window.location.assign(next);
     return window.dash_clientside.no_update;
 }
@@ -83,8 +69,8 @@ def layout(lang: str = "zh", batch: str | None = None, problem: str | None = Non
                              html.Div(t("upload_types", lang), className="chart-note")]),
                    id=FILES, multiple=True, accept=".xlsx,.xls,.csv,.zip", className="upload-drop mb-2"),
         dcc.Store(id=TOKEN, data=generate_csrf()),
-        dcc.Store(id=LABELS, data={"sending": t("upload_sending", lang), "loading": t("upload_loading", lang)}),
-        # how much has gone up, then that the server is loading it (SEND_FILES fills it in)
+        dcc.Store(id=LABELS, data={"loading": t("upload_loading", lang)}),
+        # that the files are on their way and being loaded (SEND_FILES shows it)
         html.Div(dbc.Progress(value=0, striped=True, animated=True, style={"height": "1.6rem"}),
                  id="upload-progress", hidden=True, className="mb-3"),
         html.Div(id=SENDING),
