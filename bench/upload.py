@@ -11,6 +11,7 @@ copy of the same warehouse. Target: the page takes at most 1.5× the command lin
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import re
 import shutil
@@ -22,7 +23,6 @@ import time
 from pathlib import Path
 
 import duckdb
-import pyarrow.csv as pa_csv
 import requests
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -37,22 +37,25 @@ TARGET_RATIO = 1.5
 
 
 def write_visits(base: Path, rows: int, target: Path) -> None:
-    """`rows` home visits to the base warehouse's elders this month, each at its own minute (no repeats)."""
+    """`rows` home visits to the base warehouse's elders this month, none repeating another: each elder in
+    turn, then the next round at another minute of the month (a prime stride spreads the rounds over it;
+    a month's export holds at most its minutes as date-times)."""
     con = duckdb.connect(str(base), read_only=True)
     try:
-        table = con.sql("""
+        days = max(dt.date.today().day - 1, 1)
+        con.sql("""
             with people as (
-                select e.elder_id, e.elder_name, c.short_name as community, row_number() over () - 1 as n,
-                       count(*) over () as total
+                select e.elder_id, e.elder_name, c.short_name as community, row_number() over () - 1 as n
                 from elders e join place_tree c on c.code = e.community_code
-            )
+            ),
+            slot as (select i, i % (select count(*) from people) as n,
+                            (i // (select count(*) from people)) * 7919 % (1440 * $days) as minute
+                     from range($rows) r(i))
             select p.elder_id as "身份证号", p.elder_name as "老人姓名", p.community as "社区",
-                strftime(date_trunc('month', current_date) + (i % 1440) * interval 1 minute
-                         + ((i // 1440) % greatest(day(current_date) - 1, 1)) * interval 1 day
-                         + (i // (1440 * 28)) * interval 1 second, '%Y-%m-%d %H:%M:%S') as "探访日期",
-                '入户' as "探访方式", '正常' as "探访结果", '网格员' || (i % 97) as "探访人"
-            from range($rows) r(i) join people p on p.n = i % p.total""", params={"rows": rows}).to_arrow_table()
-        pa_csv.write_csv(table, target, pa_csv.WriteOptions(quoting_style="needed"))
+                strftime(date_trunc('month', current_date) + s.minute * interval 1 minute, '%Y-%m-%d %H:%M')
+                    as "探访日期",
+                '入户' as "探访方式", '正常' as "探访结果", '网格员' || (s.i % 97) as "探访人"
+            from slot s join people p using (n)""", params={"rows": rows, "days": days}).write_csv(str(target))
     finally:
         con.close()
 

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -129,6 +129,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                     con.execute("commit")
                 except BaseException:
                     con.execute("rollback")
+                    reset_settings(con)
                     raise
             finally:
                 release(con, sheets)
@@ -137,7 +138,9 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
         return FileResult(name, "failed", message=str(error))
     except OSError as error:
         return FileResult(name, "failed", message=f"文件无法读取: {error.strerror or error}")
-    except (duckdb.Error, pa.ArrowException, UnicodeError, ValueError, MemoryError) as error:
+    except (duckdb.OutOfMemoryException, MemoryError):
+        return FileResult(name, "failed", message="文件太大, 超出了导入可用的内存, 未导入: 请把它分成几个文件再导入")
+    except (duckdb.Error, pa.ArrowException, UnicodeError, ValueError) as error:
         # a file nothing above foresaw: refused alone, in one line (the first: DuckDB's next lines
         # quote the offending row), and the other files of the command still load
         reason = str(error).splitlines()[0] if str(error) else ""
@@ -220,7 +223,7 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
                    "row_number": row_numbers}
         for field in FIELDS[kind]:
             columns[field] = (sheet.cells[f"c{column_map.fields[field]}"] if field in column_map.fields
-                              else pa.nulls(sheet.cells.num_rows, pa.string()))
+                              else pa.nulls(sheet.cells.num_rows, pa.null()))  # no memory, whatever the rows
         tables.append(pa.table(columns))
     if len(tables) == 1:
         return tables[0]
@@ -256,14 +259,40 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = N
     # each distinct word cell (category, method …) is recognised once
     con.execute(f"create or replace temp view word_cells as {sql(f'staging/{kind}_word_cells')}")
     con.execute("create or replace temp table stg_words as " + sql("staging/words"))
-    con.execute("set preserve_insertion_order = false")  # as below: row order means nothing in staged
-    try:
+    with _settings(con, UNORDERED | AS_WRITTEN):
         con.execute(f"create or replace temp table staged as {sql(f'staging/{kind}')}")
+    with _settings(con, UNORDERED):
         for step in LATER_STEPS.get(kind, ()):
             con.execute(f"""update staged set reject_reason = later.reason, reject_field = null
                         from ({sql(step)}) later where staged.src_id = later.src_id""")
+
+
+# Row order means nothing in staging (rows carry src_id and row_number): without it, DuckDB fills
+# the staged rows and stores them on both cores (the insert takes half the time).
+UNORDERED = {"preserve_insertion_order": "false"}
+# The staging SELECTs join the file's rows to lookups of its distinct values, each lookup written on the
+# right, as the side DuckDB builds its hash table on. Left to reorder, DuckDB estimates a distinct of
+# 10 M rows at 10 M and builds on the file's rows instead, past the load's memory limit.
+AS_WRITTEN = {"disabled_optimizers": "join_order,build_side_probe_side"}
+
+
+@contextlib.contextmanager
+def _settings(con: duckdb.DuckDBPyConnection, values: dict[str, str]) -> Iterator[None]:
+    """DuckDB settings for the statements inside, reset afterwards (after an error too)."""
+    for name, value in values.items():
+        con.execute(f"set {name} = '{value}'")
+    try:
+        yield
     finally:
-        con.execute("reset preserve_insertion_order")
+        reset_settings(con)
+
+
+def reset_settings(con: duckdb.DuckDBPyConnection) -> None:
+    """Staging's settings back to DuckDB's defaults. After an error DuckDB refuses any statement until the
+    rollback (the error is what the caller must see): load_file resets them again after its rollback."""
+    with contextlib.suppress(duckdb.TransactionException):
+        for name in UNORDERED | AS_WRITTEN:
+            con.execute(f"reset {name}")
 
 
 def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
@@ -293,10 +322,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
         _claim_rows(con, load_id, kind, sheets, correction)
     if place_scope not in (None, "all"):
         _reject_out_of_scope(con, place_scope)
-    # Row order means nothing from here on (rows carry src_id and row_number): without it, DuckDB
-    # fills the staged rows and stores them on both cores (the insert takes half the time).
-    con.execute("set preserve_insertion_order = false")
-    try:
+    with _settings(con, UNORDERED):
         # Three counts measured apart, so that the load_conservation check can catch a row lost
         # on the way: the rows the reader saw that are data, the rows stored, the rows set aside.
         rows_read, rows_rejected = 0, 0
@@ -318,8 +344,6 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
             select {columns}, $load_id as load_id
             from {rows} where reject_reason is null""",
                              {"load_id": correction.origin_load_id if correction else load_id})
-    finally:
-        con.execute("reset preserve_insertion_order")
     warning_count = _store_warnings(con, load_id, file_name, sheets, column_maps)
     report_date = next((s.report_date for s in sheets if s.report_date), None)
     con.execute(
