@@ -111,8 +111,10 @@ def navigate(map_click, bar_click, month, as_of, rate, search):
     query = parse(search)
     if ctx.triggered_id in (MAP, BARS):
         click = map_click if ctx.triggered_id == MAP else bar_click
-        code = click["points"][0]["customdata"] if click else None
-        if not code:
+        code = click["points"][0].get("customdata") if click else None
+        if isinstance(code, list):  # a click on a place's fill on the map carries its trace's [code]
+            code = code[0] if code else None
+        if not code or not isinstance(code, str):
             return dash.no_update
         level = queries.place(context.warehouse(), code, context.scope()).level
         path = "/community" if level == "community" else "/"
