@@ -304,16 +304,17 @@ def visits_sheet(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.Data
                  style.total_row, day=day, minute=minute, ids=ids[used])
 
 
-# About 3 in 100 visits typed into the system weeks after the visit (督查: visits entered late); the rest
-# within two days. A hash of the visit, not the random generator, so that no other demo figure moves.
-LATE_ENTRY_PER_100 = 3
+# About 2 in 1,000 visits and calls typed into the system weeks after the visit (督查: visits entered
+# late); the rest within two days. A hash of the visit, not the random generator, so that no other demo
+# figure moves.
+LATE_ENTRY_PER_1000 = 2
 
 
 def entry_times(visits: pd.DataFrame, day: np.ndarray, minute: np.ndarray,
                 calendar: Calendar) -> tuple[np.ndarray, np.ndarray]:
     """(day, minute) each visit was entered, never after the demo's last day."""
     mix = (visits["elder"].to_numpy().astype(np.int64) * 2654435761 + day * 40503 + minute) % 1000003
-    late = mix % 100 < LATE_ENTRY_PER_100
+    late = mix % 1000 < LATE_ENTRY_PER_1000
     lag = np.where(late, 10 + mix % 25, mix % 3)
     last = calendar.start_epoch + calendar.n_days - 1
     return np.minimum(day + lag, last), np.minimum(minute + 30 + mix % 120, 1439)
