@@ -11,7 +11,7 @@ import json
 import math
 
 import pandas as pd
-from plotly.colors import sample_colorscale
+from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
 
 from dashboard.i18n import t, value_label
 from dashboard.measures import RATES, in_progress
@@ -60,10 +60,15 @@ def _target_line(axis: str, lang: str) -> tuple[dict, dict]:
     return shape, note
 
 
+def rate_percent(rate: float | None) -> str:
+    """A rate as the screens and reports print it (91.2%), a dash without one."""
+    return "—" if rate is None or pd.isna(rate) else f"{rate:.1%}"
+
+
 def rate_text(rate: float | None, numerator: int, denominator: int) -> str:
     if rate is None or pd.isna(rate):
         return "—"
-    return f"{rate:.1%} ({numerator:,}/{denominator:,})"
+    return f"{rate_percent(rate)} ({numerator:,}/{denominator:,})"
 
 
 def colour_range(rates: pd.Series) -> tuple[float, float]:
@@ -81,60 +86,105 @@ def rate_colours(rates: pd.Series) -> list[str]:
     return [NO_DATA_COLOUR if pd.isna(r) else next(sampled) for r in rates]
 
 
-def map_figure(places: pd.DataFrame, shapes: pd.DataFrame, rate: str, title: str, lang: str = "zh") -> dict:
-    """Choropleth of `places` coloured by `rate`; places without a rate are grey, never 0% or 100%."""
+# Label sizes by how many places share the map: six streets take 13 px, a street's 10-20 communities less.
+LABEL_SIZES = ((8, 13), (16, 11), (30, 10))
+SMALLEST_LABEL = 9
+
+
+def map_figure(places: pd.DataFrame, shapes: pd.DataFrame, rate: str, title: str, lang: str = "zh",
+               fills: dict[str, str] | None = None, outline: str = "white", height: int = 440) -> dict:
+    """The places as filled outlines coloured by `rate`, each labelled on the map with its name and rate.
+
+    Plain cartesian shapes on a blank page (longitude, latitude with the latitude's aspect): no map
+    tiles and no label glyphs to fetch, vector SVG export, and the same figure in the 通报. A click on
+    a place or its label gives its code as `customdata` (a fill's click carries its trace's list).
+    Places without a rate are grey, never 0% or 100%; `fills` (code -> colour) replaces the colour
+    scale, as the 通报's traffic lights do; places without a shape are left off.
+    """
     numerator, denominator = RATES[rate]
-    merged = places.merge(shapes[["code", "geometry"]], on="code")
-    geojson = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": code, "properties": {}, "geometry": json.loads(geometry)}
-        for code, geometry in zip(merged["code"], merged["geometry"], strict=True)]}
+    merged = places.merge(shapes[["code", "geometry", "centroid_lon", "centroid_lat"]], on="code")
+    rings = [_rings(json.loads(geometry)) for geometry in merged["geometry"]]
+    colours = rate_colours(merged[rate]) if fills is None else [fills[code] for code in merged["code"]]
     hover = [f"<b>{name}</b><br>{t(rate, lang)}: {rate_text(r, n, d)}" if not pd.isna(r)
              else f"<b>{name}</b><br>{t('no_denominator', lang)}"
              for name, r, n, d in zip(merged["short_name"], merged[rate], merged[numerator], merged[denominator],
                                       strict=True)]
-    has_rate = merged[rate].notna().to_numpy()
-    zmin, zmax = colour_range(merged[rate])
-    outline = {"line": {"color": "white", "width": 1}}
     data = []
-    if (~has_rate).any():
+    # the largest first, so that a place inside another's outline stays on top and clickable
+    for i in sorted(range(len(merged)), key=lambda i: -_area(rings[i])):
+        x, y = _path(rings[i])
         data.append({
-            "type": "choroplethmap", "geojson": geojson, "name": "", "showscale": False, "hoverinfo": "text",
-            "locations": list(merged.loc[~has_rate, "code"]), "customdata": list(merged.loc[~has_rate, "code"]),
-            "z": [0] * int((~has_rate).sum()), "colorscale": [[0, NO_DATA_COLOUR], [1, NO_DATA_COLOUR]],
-            "hovertext": [h for h, ok in zip(hover, has_rate, strict=True) if not ok], "marker": outline,
+            "type": "scatter", "mode": "lines", "x": x, "y": y, "fill": "toself", "fillcolor": colours[i],
+            "line": {"color": outline, "width": 1.5 if outline == "white" else 1}, "hoveron": "fills",
+            "hoverinfo": "text", "text": hover[i],
+            "customdata": [merged["code"].iat[i]], "name": "", "showlegend": False,
         })
-    data.append({
-        "type": "choroplethmap", "geojson": geojson, "name": "", "hoverinfo": "text",
-        "locations": list(merged.loc[has_rate, "code"]), "customdata": list(merged.loc[has_rate, "code"]),
-        "z": [round(float(r) * 100, 1) for r in merged.loc[has_rate, rate]], "zmin": zmin, "zmax": zmax,
-        "colorscale": RATE_COLOURS, "hovertext": [h for h, ok in zip(hover, has_rate, strict=True) if ok],
-        "marker": outline | {"opacity": 0.9},
-        "colorbar": {"title": {"text": "%"}, "ticksuffix": "%", "thickness": 12, "len": 0.8},
-    })
-    center, zoom = _view(shapes)
-    layout = _layout(title, 440, margin={"l": 0, "r": 0, "t": 40, "b": 0}, clickmode="event",
-                     map={"style": "white-bg", "center": center, "zoom": zoom})
+    zmin, zmax = colour_range(merged[rate])
+    size = next((s for most, s in LABEL_SIZES if len(merged) <= most), SMALLEST_LABEL)
+    labels = {
+        "type": "scatter", "mode": "markers+text", "x": list(merged["centroid_lon"]), "y": list(merged["centroid_lat"]),
+        "text": [f"<b>{name}</b><br>{rate_percent(r)}" for name, r in zip(merged["short_name"], merged[rate],
+                                                                          strict=True)],
+        "textposition": "middle center", "cliponaxis": False, "customdata": list(merged["code"]),
+        "hovertext": hover, "hoverinfo": "text", "name": "", "showlegend": False,
+        "textfont": {"size": size, "color": [_ink(c) for c in colours], "family": FONT},
+        "marker": {"size": 2 * size, "opacity": 0},
+    }
+    if fills is None:  # the colour bar, carried by the (invisible) label markers
+        labels["marker"] |= {
+            "color": [zmin if pd.isna(r) else round(float(r) * 100, 1) for r in merged[rate]], "cmin": zmin,
+            "cmax": zmax, "colorscale": RATE_COLOURS, "showscale": True,
+            "colorbar": {"title": {"text": "%"}, "ticksuffix": "%", "thickness": 12, "len": 0.8}}
+    data.append(labels)
+    x_range, y_range, ratio = _frame(rings)
+    hidden = {"visible": False, "fixedrange": True}
+    layout = _layout(title, height, margin={"l": 10, "r": 10, "t": 40, "b": 10}, clickmode="event",
+                     hovermode="closest", showlegend=False, dragmode=False,
+                     xaxis=hidden | {"range": x_range, "constrain": "domain"},
+                     yaxis=hidden | {"range": y_range, "scaleanchor": "x", "scaleratio": ratio, "constrain": "domain"})
     return {"data": data, "layout": layout}
 
 
-def _view(shapes: pd.DataFrame) -> tuple[dict, float]:
-    """Centre and zoom that frame the shapes (from their coordinates, no tiles needed)."""
-    lons, lats = [], []
-    for geometry in shapes["geometry"]:
-        for lon, lat in _coordinates(json.loads(geometry)["coordinates"]):
-            lons.append(lon)
-            lats.append(lat)
-    if not lons:
-        return {"lon": 117.2, "lat": 39.12}, 11
-    span = max(max(lons) - min(lons), (max(lats) - min(lats)) * 1.3, 1e-4)
-    zoom = max(min(math.log2(360 / span) - 0.45, 16), 3)
-    return {"lon": (min(lons) + max(lons)) / 2, "lat": (min(lats) + max(lats)) / 2}, round(zoom, 2)
+def _rings(geometry: dict) -> list[list]:
+    """The outer rings of a Polygon or MultiPolygon (holes are drawn by the places inside them)."""
+    polygons = geometry["coordinates"] if geometry["type"] == "MultiPolygon" else [geometry["coordinates"]]
+    return [polygon[0] for polygon in polygons if polygon]
 
 
-def _coordinates(nested) -> list[tuple[float, float]]:
-    if nested and isinstance(nested[0], int | float):
-        return [tuple(nested[:2])]
-    return [point for part in nested for point in _coordinates(part)]
+def _path(rings: list[list]) -> tuple[list, list]:
+    """The rings as one line with gaps between them: one trace, one fill, per place."""
+    x, y = [], []
+    for ring in rings:
+        if x:
+            x.append(None)
+            y.append(None)
+        x.extend(point[0] for point in ring)
+        y.extend(point[1] for point in ring)
+    return x, y
+
+
+def _area(rings: list[list]) -> float:
+    """The rings' area in square degrees (shoelace), only to order the places."""
+    return sum(abs(sum(a[0] * b[1] - b[0] * a[1] for a, b in zip(ring, ring[1:] + ring[:1], strict=True))) / 2
+               for ring in rings)
+
+
+def _frame(rings: list[list[list]]) -> tuple[list[float], list[float], float]:
+    """Axis ranges around every ring with a margin for labels, and the aspect of a degree of
+    longitude to one of latitude there (1/cos(latitude)), so that places keep their shape."""
+    points = [point for place in rings for ring in place for point in ring]
+    if not points:
+        return [117.19, 117.23], [39.1, 39.14], 1.3
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    pad_x, pad_y = max((max(lons) - min(lons)) * 0.03, 1e-4), max((max(lats) - min(lats)) * 0.03, 1e-4)
+    ratio = 1 / math.cos(math.radians((min(lats) + max(lats)) / 2))
+    return ([min(lons) - pad_x, max(lons) + pad_x], [min(lats) - pad_y, max(lats) + pad_y], round(ratio, 4))
+
+
+def _ink(fill: str) -> str:
+    """Dark label text on a light fill, white on a dark one."""
+    red, green, blue = (int(part) for part in unlabel_rgb(fill)) if fill.startswith("rgb") else hex_to_rgb(fill)
+    return "#1d2733" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "white"
 
 
 def ranked_bars(places: pd.DataFrame, rate: str, title: str, lang: str = "zh") -> dict:

@@ -92,6 +92,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "signal_phone_only_rule": ("应每月上门的老人连续 {months} 个月以上只有电话、视频等联系, 没有上门",
                                "An elder due a monthly home visit who had only calls for {months} months or more"),
     "signal_late_entry": ("补录过晚", "Entered long after the visit"),
+    "signal_late_entry_rule": ("探访记录的录入时间比探访日期晚 {days} 天以上 (同一探访人同一天录入的算一条线索)",
+                               "A visit entered more than {days} days after its date (what one visitor entered on "
+                               "one day is one lead)"),
     "signal_late_entry_missing": ("导入的探访记录没有录入时间, 暂无法判断", "The loaded visit records carry no entry "
                                   "time: this cannot be told yet"),
     "signal_none": ("本月没有此类线索", "No such lead this month"),
@@ -107,6 +110,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "evidence_after_exit": ("{status} ({date}) 后 {days} 天", "{days} days after {status} ({date})"),
     "evidence_notes": ("{count} 位老人记录相同: {note}", "Same note for {count} elders: {note}"),
     "evidence_gps": ("距常见位置 {km} 公里", "{km} km from the usual place"),
+    "evidence_late_entry": ("探访后 {days} 天录入 ({entered})", "Entered {days} days later ({entered})"),
     "evidence_phone_only": ("已连续 {months} 个月仅电话等联系", "Calls only for {months} months in a row"),
     "checklist_title": ("督查核实清单", "Check list for a field visit"),
     "checklist_not_allowed": ("您的角色只能查看, 不能生成和导出核实清单",
@@ -364,6 +368,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_unusable_id": ("身份证号无效, 按姓名和社区关联", "Unusable ID number, linked by name and community"),
     "warning_place_by_id": ("地点无法识别, 按身份证号关联", "Unknown place, linked by ID number"),
     "warning_bad_coordinates": ("经纬度无效", "Invalid coordinates"),
+    "warning_bad_entry_time": ("录入时间无法识别", "Entry time not recognised"),
     "warning_unknown_column": ("未识别的列", "Unrecognised column"),
     "warning_duplicate_column": ("重复的列", "Repeated column"),
     "warning_extra_cells": ("表头以外的列有内容", "Cells beyond the header"),

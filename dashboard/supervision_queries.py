@@ -29,6 +29,11 @@ def signals(wh: Reader, target: Place, month: str, scope: str, limit: int = SIGN
                                                  "limit": limit})
 
 
+def has_entry_times(wh: Reader) -> bool:
+    """Whether any loaded visit carries an entry time (else the late-entry signal cannot speak)."""
+    return bool(wh.rows(sql("supervision_entry_times"))[0][0])
+
+
 def has_points(wh: Reader) -> bool:
     """Whether any loaded visit carries a GPS point (else the distance signal cannot speak)."""
     return bool(wh.rows(sql("supervision_points"))[0][0])

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import json
 import os
 import shutil
 from dataclasses import dataclass
@@ -23,6 +22,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from dashboard import figures
 from etl import metrics, reports
 from etl.settings import AMBER_FROM, GREEN_FROM
 from etl.sqlfiles import sql
@@ -52,7 +52,7 @@ class Bulletin:
     summary: reports.MonthlySummary  # the places below, 合计 last: the 汇总表's own rows
     months: pd.DataFrame  # the place, month by month up to this one (reports/bulletin_months.sql)
     lagging: pd.DataFrame  # communities below 100 %, furthest first (reports/bulletin_lagging.sql)
-    shapes: pd.DataFrame  # code, geometry (GeoJSON), centroid of the places below
+    shapes: pd.DataFrame  # code, geometry (GeoJSON), is_schematic, centroid of the places below
 
     @property
     def title(self) -> str:
@@ -110,16 +110,15 @@ def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, nam
     lagging = con.execute(sql("reports/bulletin_lagging"),
                           {"code": code, "month_start": month_start, "limit": LAGGING_ROWS}).df()
     children = [c for c in summary.rows["code"] if c != code]
-    shapes = con.execute("select code, geometry, centroid_lon, centroid_lat from division_shapes where code in $codes",
-                         {"codes": children}).df()
+    shapes = con.execute("select code, geometry, is_schematic, centroid_lon, centroid_lat from division_shapes "
+                         "where code in $codes", {"codes": children}).df()
     return Bulletin(summary, months, lagging, shapes)
 
 
 # --- the words ---------------------------------------------------------------------------------
 
 
-def percent(rate) -> str:
-    return "—" if rate is None or pd.isna(rate) else f"{rate:.1%}"
+percent = figures.rate_percent
 
 
 def points(change: float) -> str:
@@ -226,42 +225,26 @@ def caption(bulletin: Bulletin, title: str) -> str:
 
 
 def map_figure(bulletin: Bulletin) -> dict:
-    """The places below as filled outlines coloured by their traffic light, each labelled with its
-    name and rate: plain shapes on a blank page, no map tiles and no glyphs to fetch."""
-    rows = bulletin.summary.rows.set_index("code")
-    data = []
-    labels = {"x": [], "y": [], "text": []}
-    for code, geometry, lon, lat in bulletin.shapes.itertuples(index=False):
-        if code not in rows.index:
-            continue
-        rate = rows.at[code, "visit_rate_home"]
-        fill = "#" + (light(rate) or ("EEEEEE", ""))[0]
-        shape = json.loads(geometry)
-        polygons = shape["coordinates"] if shape["type"] == "MultiPolygon" else [shape["coordinates"]]
-        for polygon in polygons:
-            ring = polygon[0]
-            data.append({"type": "scatter", "mode": "lines", "x": [p[0] for p in ring], "y": [p[1] for p in ring],
-                         "fill": "toself", "fillcolor": fill, "line": {"color": "#555555", "width": 1},
-                         "hoverinfo": "skip", "showlegend": False})
-        name = rows.at[code, "short_name"]
-        labels["x"].append(lon)
-        labels["y"].append(lat)
-        labels["text"].append(f"<b>{name}</b><br>{percent(rate)}")
-    data.append({"type": "scatter", "mode": "text", **labels, "textfont": {"size": 13, "family": FONT},
-                 "showlegend": False})
+    """The dashboard's map of the places below (names and rates on the map, nothing fetched), coloured by
+    their traffic light, with the caption line as its title and the lights' legend."""
+    rows = bulletin.summary.rows[bulletin.summary.rows["level"] != "total"]
+    fills = {code: "#" + (light(rate) or ("EEEEEE", ""))[0] for code, rate in zip(rows["code"], rows["visit_rate_home"],
+                                                                                  strict=True)}
+    title = caption(bulletin, "各" + bulletin.level_name + "月探访率(上门)")
+    # grey outlines: a grey printout keeps them
+    figure = figures.map_figure(rows, bulletin.shapes, "visit_rate_home", title, fills=fills, outline="#555555",
+                                height=560)
+    note = ("示意图 · " if bulletin.shapes["is_schematic"].any() else "") + LIGHTS_NOTE
     legend = "   ".join(f"<span style='color:#{colour}'>■</span> {name}" for _, colour, name in LIGHTS)
-    layout = {
-        "width": 760, "height": 560, "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
-        "plot_bgcolor": "white", "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
-        "title": {"text": caption(bulletin, "各" + bulletin.level_name + "月探访率(上门)"), "x": 0.01,
-                  "font": {"size": 14}},
-        "xaxis": {"visible": False}, "yaxis": {"visible": False, "scaleanchor": "x", "scaleratio": 1.3},
-        "annotations": [{"text": "示意图 · " + LIGHTS_NOTE, "xref": "paper", "yref": "paper", "x": 0, "y": -0.06,
+    figure["layout"] |= {
+        "width": 760, "font": {"family": FONT, "size": 13}, "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
+        "title": figure["layout"]["title"] | {"font": {"size": 14}},
+        "annotations": [{"text": note, "xref": "paper", "yref": "paper", "x": 0, "y": -0.06,
                          "showarrow": False, "xanchor": "left", "font": {"size": 11, "color": "#555555"}},
                         {"text": legend, "xref": "paper", "yref": "paper", "x": 1, "y": 1.0, "showarrow": False,
                          "xanchor": "right", "font": {"size": 12}}],
     }
-    return {"data": data, "layout": layout}
+    return figure
 
 
 def trend_figure(bulletin: Bulletin) -> dict:

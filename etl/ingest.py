@@ -33,7 +33,7 @@ FIELDS = {
                "reg_date", "visitor", "risk_level"),
     "visits": ("id_number", "name", "district", "street", "community", "visit_date", "method", "outcome",
                "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency",
-               "resolution", "latitude", "longitude"),
+               "resolution", "latitude", "longitude", "entered_at"),
     "contacts": ("id_number", "name", "district", "street", "community", "contact_name", "relation",
                  "contact_phone", "has_key", "set_date"),
 }

@@ -32,6 +32,7 @@ class VisitQuality:
     gps_distance_km: float = 1.0  # a home visit this far from where the elder's other visits were recorded
     gps_min_points: int = 3  # home visits with a point an elder needs before distances mean anything
     phone_only_months: int = 3  # consecutive months of calls only, for elders who must be visited at home
+    late_entry_days: int = 7  # a visit entered (录入时间) more days than this after its date
     checklist_visited_per_community: int = 5  # visited elders drawn per community to confirm the visit
 
 

@@ -32,7 +32,9 @@ from etl.sqlfiles import prepare, scalar, sql
 #    the corrections table (created with the schema).
 # 5: visit_rows.resolution (处置结果) and is_referred, for problems followed to closure (visits loaded
 #    before count as written without them: closed by a later home visit that finds nothing, not referred).
-FORMAT_VERSION = 5
+# 6: visit_rows.entered_at (录入时间), for visits entered long after their date (visits loaded before
+#    have none: the signal cannot speak of them).
+FORMAT_VERSION = 6
 # DuckDB's, for a whole load (staging, marts, checks): past it DuckDB spills to disk beside the copy, so
 # that neither a file's rows nor the warehouse's decide how much memory a load takes. A file's cells are
 # held beside it as Arrow (4 bytes a cell, plus its distinct values): a 10 M-row visits CSV loads within
@@ -141,6 +143,8 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
     if version < 5:  # problems followed to closure: the 处置结果 and whether the visit referred
         con.execute("alter table visit_rows add column if not exists resolution varchar")
         con.execute("alter table visit_rows add column if not exists is_referred boolean")
+    if version < 6:  # visits entered long after their date: the entry time
+        con.execute("alter table visit_rows add column if not exists entered_at timestamp")
     con.execute("insert or replace into settings values ('format_version', $version)",
                 {"version": str(FORMAT_VERSION)})
     return has_data

@@ -111,9 +111,13 @@ def navigate(map_click, bar_click, month, as_of, rate, search):
     query = parse(search)
     if ctx.triggered_id in (MAP, BARS):
         click = map_click if ctx.triggered_id == MAP else bar_click
-        code = click["points"][0]["customdata"] if click else None
+        code = click["points"][0].get("customdata") if click else None
+        if isinstance(code, list) and len(code) == 1:  # a click on a place's fill carries its trace's [code]
+            code = code[0]
         if not code:
             return dash.no_update
+        if not isinstance(code, str):
+            raise ValueError("a map click names one place")  # a malformed request: 400
         level = queries.place(context.warehouse(), code, context.scope()).level
         path = "/community" if level == "community" else "/"
         return href(path, carried(query), place=code, rate=query.get("rate"))

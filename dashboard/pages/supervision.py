@@ -31,7 +31,7 @@ PRINT = "supervision-print"
 PRINTED = "supervision-printed"
 FILE = "supervision-file"
 SPEC = "supervision-spec"
-SIGNALS = ("daily_home_visits", "after_exit", "identical_notes", "gps_far", "phone_only")
+SIGNALS = ("daily_home_visits", "after_exit", "identical_notes", "gps_far", "phone_only", "late_entry")
 SIGNAL_ROWS_SHOWN = 200
 PLACES_SHOWN = 30  # lagging places ranked on screen  # evidence rows per signal on screen
 
@@ -129,6 +129,8 @@ def make_signals(state: context.PageState) -> html.Div:
         leads = rows["lead_key"].nunique()
         if signal == "gps_far" and not queries.has_points(state.wh):
             body = [html.Div(t("signal_gps_far_no_points", lang), className="chart-note")]
+        elif signal == "late_entry" and not queries.has_entry_times(state.wh):
+            body = [html.Div(t("signal_late_entry_missing", lang), className="chart-note")]
         elif rows.empty:
             body = [html.Div(t("signal_none", lang), className="chart-note")]
         else:
@@ -143,16 +145,13 @@ def make_signals(state: context.PageState) -> html.Div:
             html.Div(t(f"signal_{signal}_rule", lang, **_thresholds(config)), className="chart-note mb-2"),
             *body,
         ]), className="mb-2", id=f"signal-{signal}"))
-    cards.append(dbc.Card(dbc.CardBody([html.Strong(t("signal_late_entry", lang)),
-                                        html.Div(t("signal_late_entry_missing", lang), className="chart-note")]),
-                          className="mb-2", id="signal-late_entry"))
     return html.Div([html.H5(t("supervision_signals", lang), className="mt-4"), *cards])
 
 
 def _thresholds(config) -> dict:
     return {"limit": config.home_visits_per_day_limit, "visits": config.identical_notes_min_visits,
             "chars": config.identical_notes_min_chars, "km": config.gps_distance_km,
-            "months": config.phone_only_months}
+            "months": config.phone_only_months, "days": config.late_entry_days}
 
 
 def _day(value) -> str:
@@ -175,6 +174,8 @@ def _what(row, signal: str, lang: str) -> str:
         return t("evidence_notes", lang, count=int(measure), note=row.note or "")
     if signal == "gps_far":
         return t("evidence_gps", lang, km=measure)
+    if signal == "late_entry":
+        return t("evidence_late_entry", lang, days=int(measure), entered=_time(row.entered_at))
     return t("evidence_phone_only", lang, months=int(measure))
 
 

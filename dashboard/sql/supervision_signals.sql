@@ -15,6 +15,7 @@ select
     s.note_masked as note,
     s.elder_status,
     s.exit_date,
+    s.entered_at,
     l.file_name,
     s.source_row_number as row_number
 from visit_signals s

@@ -97,6 +97,7 @@ class Style:
     visits_have_id: bool = True
     visits_have_gps: bool = False  # home visits carry 纬度/经度 (a street whose visiting app records them)
     handling_columns: bool = False  # visit records carry 处置结果 and 转介情况
+    entry_times: bool = False  # visit records carry 录入时间 (a few typed in weeks late)
     risk: str = "absent"  # given | blank | absent
     disability_column: bool = True
     aged_in_categories: bool = False  # writes 高龄 for 80+ elders (the app derives it anyway)
@@ -121,7 +122,7 @@ def heping_styles() -> list[Style]:
         Style(3, "dot", "compact", visits_have_id=False, disability_column=False, report_day=1),
         Style(4, "iso_time", "iso", contacts_format="xls", place_form=1, total_row=True,
               risk="given", aged_in_categories=True, ordinary_consent=True, report_day=2,
-              keep_exits=False, handling_columns=True),
+              keep_exits=False, handling_columns=True, entry_times=True),
         Style(5, "slash", "excel", encoding="gb18030", roster_format="xlsx", place_form=2,
               title_rows=True, eol="\r\n", lower_x=True, legacy_ids=0.002, report_day=4),
     ]

@@ -63,6 +63,7 @@ VISIT_HEADERS = {
     "longitude": ("经度",),
     "resolution": ("处置结果", "办理结果"),
     "referral": ("转介情况",),
+    "entered_at": ("录入时间", "填报时间", "创建时间"),
 }
 CONTACT_HEADERS = {
     "name": ("老人姓名", "失能老人姓名", "姓名"),

@@ -46,7 +46,7 @@ create table if not exists load_warnings (
     message        varchar not null,  -- in Chinese, naming the column and the value (masked)
     code           varchar,           -- unknown_value | contradiction | birth_date_mismatch | sex_mismatch |
                                       -- invalid_phone | unknown_area_code | exit_without_date | unusable_id |
-                                      -- place_by_id | bad_coordinates | unknown_column | duplicate_column |
+                                      -- place_by_id | bad_coordinates | bad_entry_time | unknown_column | duplicate_column |
                                       -- extra_cells (null: written before format 3)
     field          varchar,           -- the canonical field (category, living, method, outcome …)
     value          varchar,           -- the cell's text, digit runs that may be phones or IDs masked
@@ -101,6 +101,7 @@ create table if not exists visit_rows (
     is_referred    boolean,           -- the referral cell names a referral (转介 …), not 无
     latitude       double,
     longitude      double,
+    entered_at     timestamp,         -- 录入时间: when the visit was typed into the system (some exports)
     dedup_key      uhugeint not null  -- cv_visit_key: elder, date-time, method, visitor, outcome
 );
 

@@ -55,31 +55,59 @@ def test_a_month_in_progress_is_compared_with_the_same_day_last_month(page, serv
     assert page.console_log == []
 
 
+FILLS = "#overview-map .scatterlayer .trace path.js-fill"
+
+
 def test_the_map_draws_polygons_offline(page, server_url):
     open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .js-plotly-plot")
-    wait_until(page, "() => document.querySelector('#overview-map canvas') !== null")
+    wait_until(page, f"() => document.querySelectorAll('{FILLS}').length >= 3")  # the small demo's streets
     assert page.console_log == []  # no tile, glyph or font request was attempted
+
+
+def test_the_map_labels_each_place_with_its_name_and_rate_as_ranked(page, server_url):
+    open_page(page, f"{server_url}/?month={MONTH}&place={WUDADAO}", "#overview-map .textpoint")
+    on_map = page.locator("#overview-map .textpoint text").all_text_contents()  # "泰来里" + "88.9%" per label
+    names, ranking = page.evaluate("() => { const bars = document.querySelector('#overview-bars .js-plotly-plot');"
+                                   " return [bars.data[0].y, bars.data[0].text]; }")
+    assert len(on_map) == len(names) >= 3
+    assert sorted(on_map) == sorted(name + text.split(" ")[0] for name, text in zip(names, ranking, strict=True))
+    assert page.console_log == []
+
+
+def test_the_map_downloads_as_svg_with_its_labels_and_caption(page, server_url):
+    open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .textpoint")
+    card = page.locator(".chart-card", has=page.locator("#overview-map"))
+    with page.expect_download() as download:
+        card.get_by_role("button", name="SVG").click()
+    content = download.value.path().read_bytes().decode("utf-8")
+    assert content.startswith("<svg") and "<image" not in content  # vector shapes, not a picture of a canvas
+    assert "五大道" in content and "数据截至" in content
 
 
 def test_clicking_a_street_on_the_map_opens_that_street(page, server_url, demo_settings):
     import duckdb
+    import shapely
 
     with duckdb.connect(str(demo_settings.db_path), read_only=True) as con:
-        lon, lat = con.execute("select centroid_lon, centroid_lat from division_shapes where code = ?",
-                               [WUDADAO]).fetchall()[0]
+        geometry, lon, lat = con.execute("select geometry, centroid_lon, centroid_lat from division_shapes "
+                                         "where code = ?", [WUDADAO]).fetchall()[0]
+    # a point of the street's area well away from its label, so that the click lands on the fill
+    outline = shapely.from_geojson(geometry)
+    corner = shapely.get_coordinates(outline)[0]  # the first vertex of its outer ring
+    lon, lat = lon + (corner[0] - lon) * 0.6, lat + (corner[1] - lat) * 0.6
+    assert outline.contains(shapely.Point(lon, lat))
     open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .js-plotly-plot")
-    wait_until(page, "() => document.querySelector('#overview-map .js-plotly-plot')"
-                           "?._fullLayout?.map?._subplot?.map?.loaded() === true")
+    wait_until(page, f"() => document.querySelectorAll('{FILLS}').length >= 3")
     x, y = page.evaluate(
         """([lon, lat]) => {
-            const graph = document.querySelector('#overview-map .js-plotly-plot');
-            const map = graph._fullLayout.map._subplot.map;
-            const point = map.project([lon, lat]);
-            const box = map.getCanvas().getBoundingClientRect();
-            return [box.left + point.x, box.top + point.y];
+            const layout = document.querySelector('#overview-map .js-plotly-plot')._fullLayout;
+            const box = document.querySelector('#overview-map .main-svg').getBoundingClientRect();
+            return [box.left + layout.xaxis._offset + layout.xaxis.l2p(lon),
+                    box.top + layout.yaxis._offset + layout.yaxis.l2p(lat)];
         }""",
         [lon, lat],
     )
+    page.mouse.move(x, y)
     page.mouse.click(x, y)
     page.wait_for_url(re.compile(f"place={WUDADAO}"))
     page.wait_for_selector("#breadcrumbs >> text=五大道街道")

@@ -83,8 +83,8 @@ def test_a_street_user_sees_only_their_street_and_nothing_beside_it(page, signed
     base, _, _ = signed_in_server
     sign_in(page, base, "staff", "/?month=2026-10")
     assert page.inner_text(".breadcrumb").strip() == "劝业场街道"
-    wait_until(page, "() => document.querySelector('#overview-map .js-plotly-plot')"  # the map, drawn
-                           "?._fullLayout?.map?._subplot?.map?.loaded() === true")
+    wait_until(page, "() => document.querySelector('#overview-map .scatterlayer .trace path.js-fill')"
+                           " !== null")  # the map, drawn
     page.wait_for_load_state("networkidle")
     page.goto(f"{base}/community?place={QINGYOU}&month=2026-10")
     page.wait_for_selector(".alert")

@@ -1,6 +1,7 @@
 """Figure builders: what the reader sees for given numbers, including missing ones."""
 
 import json
+import math
 
 import pandas as pd
 import pytest
@@ -22,27 +23,74 @@ def places(rates: dict[str, tuple[int, int]]) -> pd.DataFrame:
 
 
 def shapes(codes) -> pd.DataFrame:
-    return pd.DataFrame({"code": list(codes), "geometry": [SQUARE] * len(codes), "is_schematic": True})
+    return pd.DataFrame({"code": list(codes), "geometry": [SQUARE] * len(codes), "is_schematic": True,
+                         "centroid_lon": 117.207, "centroid_lat": 39.103})
+
+
+def outlines(figure: dict) -> dict[str, dict]:
+    """The map's filled outlines by place code."""
+    return {trace["customdata"][0]: trace for trace in figure["data"] if trace.get("fill") == "toself"}
+
+
+def labels(figure: dict) -> dict:
+    return next(trace for trace in figure["data"] if trace["mode"] == "markers+text")
 
 
 def test_map_colours_places_by_rate_and_greys_places_without_one():
     frame = places({"a": (9, 10), "b": (0, 0)})
     figure = figures.map_figure(frame, shapes("ab"), "visit_rate_home", "title")
-    grey, coloured = figure["data"]
-    assert grey["locations"] == ["b"] and "本月无应统计对象" in grey["hovertext"][0]
-    assert coloured["locations"] == ["a"] and coloured["z"] == [90.0]
-    assert "90.0% (9/10)" in coloured["hovertext"][0]
-    assert figure["layout"]["map"]["style"] == "white-bg"
+    drawn = outlines(figure)
+    assert drawn["b"]["fillcolor"] == figures.NO_DATA_COLOUR and "本月无应统计对象" in drawn["b"]["text"]
+    assert drawn["a"]["fillcolor"] == figures.rate_colours(frame["visit_rate_home"])[0] != figures.NO_DATA_COLOUR
+    assert "90.0% (9/10)" in drawn["a"]["text"]
+    assert labels(figure)["marker"]["color"][0] == 90.0 and labels(figure)["marker"]["showscale"]
 
 
-def test_map_has_no_text_labels_that_would_fetch_glyphs():
+def test_map_labels_each_place_with_its_name_and_its_rate_as_the_ranking_shows_it():
+    frame = places({"a": (9, 10), "b": (2, 3), "c": (0, 0)})
+    figure = figures.map_figure(frame, shapes("abc"), "visit_rate_home", "t")
+    ranked = figures.ranked_bars(frame, "visit_rate_home", "t")["data"][0]
+    ranking = dict(zip(ranked["customdata"], ranked["text"], strict=True))
+    label = dict(zip(labels(figure)["customdata"], labels(figure)["text"], strict=True))
+    assert label == {"a": "<b>社区a</b><br>90.0%", "b": "<b>社区b</b><br>66.7%", "c": "<b>社区c</b><br>—"}
+    assert ranking["a"].startswith("90.0%") and ranking["b"].startswith("66.7%")
+
+
+def test_map_is_drawn_on_plain_axes_that_fetch_nothing():
     figure = figures.map_figure(places({"a": (1, 2)}), shapes("a"), "visit_rate_home", "t")
-    assert all("text" not in trace for trace in figure["data"])
+    assert {trace["type"] for trace in figure["data"]} == {"scatter"}  # no map subplot: no tiles, no glyphs
+    assert "map" not in figure["layout"]
+    assert figure["layout"]["yaxis"]["scaleanchor"] == "x"
+    assert figure["layout"]["yaxis"]["scaleratio"] == pytest.approx(1 / math.cos(math.radians(39.105)), rel=1e-3)
+
+
+def test_map_labels_shrink_as_places_grow_in_number():
+    six = figures.map_figure(places({c: (1, 2) for c in "abcdef"}), shapes("abcdef"), "visit_rate_home", "t")
+    fifteen = figures.map_figure(places({c: (1, 2) for c in "abcdefghijklmno"}), shapes("abcdefghijklmno"),
+                                 "visit_rate_home", "t")
+    assert labels(six)["textfont"]["size"] > labels(fifteen)["textfont"]["size"] >= figures.SMALLEST_LABEL
+
+
+def test_map_label_ink_is_white_on_the_darkest_red_and_dark_on_pale_fills():
+    frame = places({"a": (1, 10), "b": (10, 10), "c": (0, 0)})
+    figure = figures.map_figure(frame, shapes("abc"), "visit_rate_home", "t", fills={"a": "#b2182b", "b": "#FFEB9C",
+                                                                                        "c": "#EEEEEE"})
+    assert labels(figure)["textfont"]["color"] == ["white", "#1d2733", "#1d2733"]
+    assert "showscale" not in labels(figure)["marker"]  # given fills, no colour bar
 
 
 def test_places_without_a_shape_are_left_off_the_map():
     figure = figures.map_figure(places({"a": (1, 2), "b": (2, 2)}), shapes("a"), "visit_rate_home", "t")
-    assert [trace["locations"] for trace in figure["data"]] == [["a"]]
+    assert list(outlines(figure)) == ["a"] and labels(figure)["customdata"] == ["a"]
+
+
+def test_a_multipolygon_is_one_outline_with_a_gap_between_its_parts():
+    two = json.dumps({"type": "MultiPolygon", "coordinates": [
+        [[[117.2, 39.1], [117.21, 39.1], [117.21, 39.11], [117.2, 39.1]]],
+        [[[117.3, 39.1], [117.31, 39.1], [117.31, 39.11], [117.3, 39.1]]]]})
+    frame = shapes("a").assign(geometry=two)
+    outline = outlines(figures.map_figure(places({"a": (1, 2)}), frame, "visit_rate_home", "t"))["a"]
+    assert outline["x"] == [117.2, 117.21, 117.21, 117.2, None, 117.3, 117.31, 117.31, 117.3]
 
 
 def test_ranked_bars_put_the_most_lagging_place_on_top_and_missing_rates_last():

@@ -171,7 +171,7 @@ def test_overview_shows_the_rates_with_counts_and_the_data_date(app, pages):
 def test_overview_of_a_street_maps_its_communities(app, pages):
     page = render(app, pages["/"].layout, place=QUANYECHANG, month="2026-10")
     figure = find(page, "overview-map").figure
-    locations = {code for trace in figure["data"] for code in trace["locations"]}  # a plain dict figure
+    locations = {code for trace in figure["data"] for code in trace["customdata"]}  # a plain dict figure
     assert {HUAYUANLU, BINXI} <= locations and QINGYOU not in locations
 
 
@@ -215,6 +215,15 @@ def run_callback(callback, triggered: str, *args):
 
 def test_clicking_a_street_on_the_map_navigates_to_that_street(app, pages):
     click = {"points": [{"customdata": QUANYECHANG}]}
+    with app.server.test_request_context("/"):
+        target = run_callback(pages["/"].navigate, "overview-map.clickData", click, None, "2026-10", None,
+                              "visit_rate_home", "?month=2026-10&lang=zh")
+    assert target == f"/?month=2026-10&lang=zh&place={QUANYECHANG}"
+
+
+def test_a_click_on_a_place_s_fill_navigates_by_the_code_its_trace_carries(app, pages):
+    # Dash passes a fill's click (no point of its own) with its trace's whole customdata: [code]
+    click = {"points": [{"curveNumber": 2, "customdata": [QUANYECHANG]}]}
     with app.server.test_request_context("/"):
         target = run_callback(pages["/"].navigate, "overview-map.clickData", click, None, "2026-10", None,
                               "visit_rate_home", "?month=2026-10&lang=zh")

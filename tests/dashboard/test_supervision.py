@@ -12,7 +12,10 @@ import pytest
 from dashboard import auth
 from dashboard.accounts import User
 from dashboard.app import create_app, make_navbar
+from etl.ingest import ingest
+from etl.settings import Settings, default_config_text, parse_config
 from tests.dashboard.test_pages import find, render, run_callback, texts
+from tests.etl.exports import ALICE, ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
 
 MONTH = "2026-10"
 XIAOBAILOU, WUDADAO, NANYINGMEN = "120101002000", "120101003000", "120101005000"
@@ -62,7 +65,7 @@ def test_each_signal_shows_its_evidence_masked_and_says_leads_are_not_findings(i
     assert "死亡" in " ".join(texts(find(layout, "evidence-after_exit")))
     assert "已连续 3 个月" in " ".join(texts(find(layout, "evidence-phone_only")))
     assert "公里" in " ".join(texts(find(layout, "evidence-gps_far")))  # 小白楼's visits carry points
-    assert "没有录入时间" in " ".join(texts(find(layout, "signal-late_entry")))
+    assert re.search(r"探访后 \d+ 天录入", " ".join(texts(find(layout, "evidence-late_entry"))))  # 南营门's files
     names = [cells[1] for cells in (texts(row) for row in find(layout, "evidence-daily_home_visits")
                                     .children[1].children)]
     assert names and all(re.fullmatch(r".\*+", name) for name in names)
@@ -138,3 +141,13 @@ def test_a_download_for_a_place_outside_the_scope_is_refused(settings, page):
     street = app_for(settings, "inspector", XIAOBAILOU)
     with street.server.test_request_context("/"), pytest.raises(OutOfScope):
         page.download(1, {"place": WUDADAO, "month": MONTH, "sample": "1", "seed": "1"})
+
+
+def test_late_entry_says_it_cannot_tell_when_no_file_carries_an_entry_time(tmp_path, page):
+    roster = write_csv(tmp_path / "roster.csv", [ROSTER_HEADER, roster_row(1, ALICE)])
+    visits = write_csv(tmp_path / "visits.csv", [VISIT_HEADER, visit_row(ALICE, "2026-10-05")])
+    settings = Settings(db_path=tmp_path / "w.duckdb", config=parse_config(default_config_text()))
+    ingest([roster, visits], settings)
+    card = " ".join(texts(find(render(app_for(settings, "inspector"), page.layout, month=MONTH),
+                               "signal-late_entry")))
+    assert "没有录入时间, 暂无法判断" in card and "0 条" in card and "本月没有此类线索" not in card

@@ -116,3 +116,32 @@ def test_an_output_path_that_cannot_be_written(db, tmp_path, capsys):
     code, _, err = run(capsys, db, "--month", "2026-10", "--place", DISTRICT,
                        "--out", str(tmp_path / "no" / "such" / "folder.xlsx"))
     assert code == 1 and "无法写入" in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_people_to_verify_include_one_due_here_whom_a_newer_roster_lists_elsewhere():
+    import datetime as dt
+
+    import duckdb
+
+    from etl.sqlfiles import sql
+
+    con = duckdb.connect()
+    con.execute("""create table elders as select * from (values
+        ('A', 'c1', '甲*', 'i', 'p', 'a', ['独居'], '在册', null::date),
+        ('B', 'c2', '乙*', 'i', 'p', 'a', ['独居'], '在册', null::date),  -- due in c1 in October, since in c2
+        ('C', 'c2', '丙*', 'i', 'p', 'a', ['独居'], '在册', null::date),  -- c2's own: not on c1's list
+        ('D', 'c1', '丁*', 'i', 'p', 'a', ['独居'], '在册', null::date))  -- not due, but with a lead
+        t(elder_id, community_code, elder_name_masked, id_number_masked, phone_masked, address_masked, categories,
+          status, exit_date)""")
+    con.execute("""create table elder_months as select * from (values
+        ('A', date '2026-10-01', 'c1', ['独居'], '高', true, false, null::date),
+        ('B', date '2026-10-01', 'c1', ['独居'], '高', true, true, date '2026-10-09'),
+        ('C', date '2026-10-01', 'c2', ['独居'], '高', true, false, null::date))
+        t(elder_id, month_start, community_code, categories, risk_level, is_eligible_home, visited_home,
+          last_home_visit_date)""")
+    con.execute("create table visit_signals as select 'D' as elder_id, date '2026-10-01' as month_start, "
+                "'late_entry' as signal")
+    people = con.execute(sql("reports/checklist_people"), {"codes": ["c1"], "month_start": dt.date(2026, 10, 1)}).df()
+    assert list(zip(people["elder_id"], people["community_code"], people["is_due"], strict=True)) == [
+        ("A", "c1", True), ("B", "c1", True), ("D", "c1", False)]
+    assert list(people["signals"].iloc[2]) == ["late_entry"]

@@ -27,13 +27,14 @@ class Signals:
                                community=community, **attributes)
 
     def visit(self, elder: str, when: str, method: str = "上门", outcome: str = "正常", visitor: str = "王芳",
-              findings: str | None = None, point: tuple[float, float] | None = None) -> None:
+              findings: str | None = None, point: tuple[float, float] | None = None,
+              entered: str | None = None) -> None:
         latitude, longitude = point or (None, None)
         self.con.execute(
             """insert into visit_rows (load_id, row_number, id_number, visit_at, visit_date, method, outcome,
-                   visitor_name, findings, latitude, longitude, dedup_key)
-               values (2, ?, ?, ?::timestamp, ?::date, ?, ?, ?, ?, ?, ?, ?)""",
-            [next(self._rows), elder, when, when, method, outcome, visitor, findings, latitude, longitude,
+                   visitor_name, findings, latitude, longitude, entered_at, dedup_key)
+               values (2, ?, ?, ?::timestamp, ?::date, ?, ?, ?, ?, ?, ?, ?::timestamp, ?)""",
+            [next(self._rows), elder, when, when, method, outcome, visitor, findings, latitude, longitude, entered,
              next(self._rows)],
         )
 
@@ -177,6 +178,28 @@ def test_a_month_with_a_home_visit_breaks_the_run(signals):
     for month, method in ((6, "电话"), (7, "电话"), (8, "上门"), (9, "电话")):
         signals.visit(elder, f"2026-{month:02d}-05 09:00", method=method)
     assert signals.leads("phone_only") == []
+
+
+@pytest.mark.parametrize(("entered", "fires"), [("2026-10-10 08:00", True), ("2026-10-09 23:59", False)])
+def test_a_visit_entered_more_than_the_lag_after_its_date(signals, entered, fires):
+    signals.visit(signals.elder(), "2026-10-02 15:00", entered=entered)  # the limit: 7 days, 9 October
+    assert signals.leads("late_entry") == ([(signals.leads("late_entry")[0][0], 1, 8.0)] if fires else [])
+
+
+def test_visits_one_visitor_entered_late_on_one_day_are_one_lead(signals):
+    for day in ("01", "02", "03"):
+        signals.visit(signals.elder(), f"2026-10-{day} 10:00", entered="2026-10-20 17:00")
+    signals.visit(signals.elder(), "2026-10-01 10:00", visitor="李强", entered="2026-10-20 17:00")
+    signals.visit(signals.elder(), "2026-10-04 10:00", entered="2026-10-05 09:00")  # in time
+    signals.visit(signals.elder(), "2026-10-04 11:00")  # no entry time: nothing to say
+    assert sorted((rows, measure) for _, rows, measure in signals.leads("late_entry")) == [(1, 19.0), (3, 19.0)]
+
+
+def test_the_entry_lag_is_a_setting():
+    con = duckdb.connect()
+    signals = Signals(con, config_with(late_entry_days=2))
+    signals.visit(signals.elder(), "2026-10-02 15:00", entered="2026-10-05 08:00")
+    assert [measure for _, _, measure in signals.leads("late_entry")] == [3.0]
 
 
 def test_evidence_is_placed_and_masked(signals):

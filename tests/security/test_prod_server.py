@@ -246,7 +246,7 @@ BAD_BODIES = {
         "outputs": {"id": "risk-open-problems-area", "property": "children"},
         "inputs": [{"id": "risk-open-problems-spec", "property": "data", "value": None}],
         "changedPropIds": ["risk-open-problems-spec.data"], "state": []}),
-    "map click on a list": lambda deps: overview_click(deps, [NANSHI]),
+    "map click on a list": lambda deps: overview_click(deps, [NANSHI, NANSHI]),  # [code]: a click on a fill
     "map click on a dict": lambda deps: overview_click(deps, {"code": NANSHI}),
 }
 

@@ -7,6 +7,8 @@
 --                      a note that few visitors write (a template everybody uses is no copy)
 --   gps_far            a home visit recorded far from where the elder's other home visits were
 --   phone_only         an elder due a home visit every month who had only calls for months in a row
+--   late_entry         a visit entered (录入时间) more than late_entry_days after its date; the visits one
+--                      visitor entered on one day make one lead (a batch typed in at once)
 with q as (
     select * from cfg_visit_quality
 ),
@@ -120,6 +122,14 @@ gps_far as (
     where distance_km > (select gps_distance_km from q)
 ),
 
+late_entry as (
+    select 'late_entry' as signal,
+           md5(concat_ws('|', 'late', street_code, coalesce(visitor_name, ''), cast(entered_at as date))) as lead_key,
+           date_diff('day', visit_date, cast(entered_at as date))::double as measure, *
+    from located
+    where date_diff('day', visit_date, cast(entered_at as date)) > (select late_entry_days from q)
+),
+
 phone_months as (
     -- elder-months due a home visit with calls (video, online …) but no home visit
     select m.*, year(m.month_start) * 12 + month(m.month_start) as month_index
@@ -152,6 +162,7 @@ visit_evidence as (
     union all by name select * from after_exit
     union all by name select * from identical_notes
     union all by name select * from gps_far
+    union all by name select * from late_entry
 ),
 
 final as (
@@ -159,7 +170,7 @@ final as (
            elder_id, elder_name_masked, visit_date, visit_at, method, outcome, visitor_name_masked,
            -- the note is the evidence of a copy only; digit runs (phones, IDs) masked as everywhere
            case when signal = 'identical_notes' then cv_mask_free_text(findings) end as note_masked,
-           elder_status, exit_date, load_id, source_row_number
+           elder_status, exit_date, entered_at, load_id, source_row_number
     from visit_evidence
     union all by name
     select signal, lead_key, measure, month_start, district_code, street_code, community_code,

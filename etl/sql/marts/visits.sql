@@ -18,6 +18,7 @@ with final as (
         v.is_referred,
         v.latitude,
         v.longitude,
+        v.entered_at,
         v.community_code as visit_community_code,  -- as the visit's file names it (null without one)
         v.load_id,
         v.row_number as source_row_number

@@ -5,6 +5,10 @@ with codes as (
     select unnest($codes::varchar[]) as community_code
 ),
 
+month_rows as (
+    select * from elder_months where month_start = $month_start
+),
+
 month_leads as (
     select elder_id, list(distinct signal order by signal) as signals
     from visit_signals
@@ -12,23 +16,33 @@ month_leads as (
     group by elder_id
 ),
 
+listed as (
+    -- the elders these communities list (a filter on the community column: cheap however many elders)
+    select * from elders where community_code in (select community_code from codes)
+),
+
 due as (
-    select elder_id
-    from elder_months
-    where month_start = $month_start and is_eligible_home and community_code in (select community_code from codes)
+    select elder_id from month_rows
+    where is_eligible_home and community_code in (select community_code from codes)
+),
+
+moved as (
+    -- due here this month but listed elsewhere since (a newer roster): looked up by ID, rarely any
+    select * from elders
+    where elder_id in (select elder_id from due where elder_id not in (select elder_id from listed))
 ),
 
 people as (
-    select elder_id from due
-    union
-    select l.elder_id from month_leads l join elders e using (elder_id)
-    where e.community_code in (select community_code from codes)
+    select * from listed
+    where elder_id in (select elder_id from due) or elder_id in (select elder_id from month_leads)
+    union all
+    select * from moved
 ),
 
 final as (
     select
         coalesce(m.community_code, e.community_code) as community_code,
-        p.elder_id,  -- the ID number: orders the draw, never shown
+        e.elder_id,  -- the ID number: orders the draw, never shown
         e.elder_name_masked as name,
         e.id_number_masked as id_number,
         e.phone_masked as phone,
@@ -41,10 +55,9 @@ final as (
         e.status,
         e.exit_date,
         coalesce(l.signals, []) as signals
-    from people p
-    join elders e using (elder_id)
-    left join elder_months m on m.elder_id = p.elder_id and m.month_start = $month_start
-    left join month_leads l using (elder_id)
+    from people e
+    left join month_rows m on m.elder_id = e.elder_id
+    left join month_leads l on l.elder_id = e.elder_id
 )
 
 select * from final order by community_code, elder_id

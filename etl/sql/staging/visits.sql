@@ -24,6 +24,12 @@ date_values as (
     )
 ),
 
+entry_values as (
+    -- 录入时间 / 填报时间 / 创建时间, where an export has one: a value that is no time warns, never rejects
+    select entered_raw, cv_clean(entered_raw) as entered_text, cv_parse_timestamp(cv_clean(entered_raw)) as entered_at
+    from (select distinct entered_at as entered_raw from src)
+),
+
 word_values as (
     select *, cv_key_part(field, value) as value_key
     from (
@@ -73,6 +79,8 @@ source as (
         -- 处置结果 as written: handled, not (yet) handled (unrecognised words too), or nothing written
         case when resolution.text is not null then coalesce(resolution.value, '未解决') end as resolution,
         coalesce(referral.value = '转介', false) as is_referred,
+        e.entered_text,
+        case when year(e.entered_at) between 2000 and 2100 then e.entered_at end as entered_at,
         cv_clean(r.latitude) as latitude_text,
         cv_clean(r.longitude) as longitude_text,
         p.community_code,
@@ -89,6 +97,7 @@ source as (
         and p.community_raw is not distinct from r.community
     join id_values i on i.id_raw is not distinct from r.id_number
     join date_values d on d.visit_date_raw is not distinct from r.visit_date
+    join entry_values e on e.entered_raw is not distinct from r.entered_at
     join word_values method on method.field = 'method' and method.raw is not distinct from r.method
     join word_values outcome on outcome.field = 'outcome' and outcome.raw is not distinct from r.outcome
     join word_values resolution on resolution.field = 'resolution' and resolution.raw is not distinct from r.resolution
@@ -128,6 +137,7 @@ final as (
         is_referred,
         case when latitude between -90 and 90 and longitude between -180 and 180 then latitude end as latitude,
         case when latitude between -90 and 90 and longitude between -180 and 180 then longitude end as longitude,
+        entered_at,
         dedup_key,
         street_code,
         case
@@ -148,6 +158,7 @@ final as (
         case when id_problem is not null or place_problem is not null or outcome = '未知'
                   or (resolution_text is not null and resolution_value is null)
                   or latitude_text is not null or longitude_text is not null
+                  or (entered_text is not null and entered_at is null)
         then cv_warnings([
             case when id_problem is not null then cv_warn('unusable_id', 'id_number', null,
                 id_problem || ', 按姓名和社区关联') end,
@@ -160,7 +171,9 @@ final as (
             case when (latitude_text is not null or longitude_text is not null)
                       and not (latitude between -90 and 90 and longitude between -180 and 180)
                  then cv_warn('bad_coordinates', 'latitude', concat_ws(', ', latitude_text, longitude_text),
-                    '经纬度无效, 已忽略') end
+                    '经纬度无效, 已忽略') end,
+            case when entered_text is not null and entered_at is null then cv_warn_quoting('bad_entry_time',
+                'entered_at', entered_text, '录入时间无法识别: {value}, 已忽略') end
         ]) else [] end as warnings
     from mapped
 )
