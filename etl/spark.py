@@ -211,15 +211,18 @@ def session(app_name: str = "carevisit", **config):
     return spark
 
 
-def register_export(spark, export_dir: Path) -> dict:
+def register_export(spark, location: str | Path, manifest: dict | None = None) -> dict:
     """Every stored table of an export (the cleaned rows, geography, configuration) as a Spark temp view
-    of its columns, partition keys that are not its own columns left out. The export's marts are not
-    registered: build_marts computes them. Returns the manifest."""
-    export_dir = Path(export_dir)
-    manifest = json.loads((export_dir / MANIFEST).read_text(encoding="utf-8"))
+    of its columns, partition keys that are not its own columns left out. `location` is the export's
+    folder, local or a URI Spark reads (s3a://bucket/carevisit/2026-10); give the manifest when it is
+    not on this machine's disk. The export's marts are not registered: build_marts computes them.
+    Returns the manifest."""
+    base = str(location).rstrip("/")
+    if manifest is None:
+        manifest = json.loads(Path(base, MANIFEST).read_text(encoding="utf-8"))
     for name in STORED:
         columns = [c for c, _ in manifest["tables"][name]["columns"]]
-        frame = spark.read.option("basePath", str(export_dir / name)).parquet(str(export_dir / name))
+        frame = spark.read.option("basePath", f"{base}/{name}").parquet(f"{base}/{name}")
         frame.select(*[f"`{c}`" for c in columns]).createOrReplaceTempView(name)
     return manifest
 
