@@ -194,6 +194,7 @@ def dependencies(name: str) -> list[str]:
 
 def session(app_name: str = "carevisit", **config):
     """A local Spark session for the tests and a quick look: two cores, few shuffle partitions, no UI,
+    interpreted expressions,
     partition folders read as text (month=2024-05 stays '2024-05'). Like DuckDB, Spark takes the
     machine's time zone (current_date: month_frame, elder_periods)."""
     from pyspark.sql import SparkSession
@@ -203,6 +204,11 @@ def session(app_name: str = "carevisit", **config):
                .config("spark.ui.enabled", "false")
                .config("spark.ui.showConsoleProgress", "false")
                .config("spark.driver.memory", "2g")
+               # a local session's data is small: compiling generated code for the models' large
+               # expressions (macros expanded) costs more than it saves (27 s of JVM CPU for
+               # place_months and its marts on the small demo against 37 s with code generation)
+               .config("spark.sql.codegen.wholeStage", "false")
+               .config("spark.sql.codegen.factoryMode", "NO_CODEGEN")
                .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false"))
     for key, value in config.items():
         builder = builder.config(key, value)
