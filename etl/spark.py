@@ -194,9 +194,8 @@ def dependencies(name: str) -> list[str]:
 
 def session(app_name: str = "carevisit", **config):
     """A local Spark session for the tests and a quick look: two cores, few shuffle partitions, no UI,
-    interpreted expressions,
-    partition folders read as text (month=2024-05 stays '2024-05'). Like DuckDB, Spark takes the
-    machine's time zone (current_date: month_frame, elder_periods)."""
+    interpreted expressions, partition folders read as text (month=2024-05 stays '2024-05'). Like
+    DuckDB, Spark takes the machine's time zone (current_date: month_frame, elder_periods)."""
     from pyspark.sql import SparkSession
 
     builder = (SparkSession.builder.master("local[2]").appName(app_name)
