@@ -17,11 +17,18 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $@
 
+# The suite also runs the marts on Apache Spark: pyspark (large, its own extra) only for `make test`
+SPARK_STAMP := $(VENV)/.spark-$(shell sha1sum pyproject.toml | cut -c1-12)
+
+$(SPARK_STAMP): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
+	rm -f $(VENV)/.spark-* && touch $@
+
 demo: $(STAMP)
 	@[ -f $(DB) ] || $(BIN)/carevisit demo --db $(DB)
 	$(BIN)/carevisit serve --db $(DB) --host $(HOST) --port $(PORT) --no-auth
 
-test: $(STAMP)
+test: $(SPARK_STAMP)
 	$(BIN)/ruff check dashboard etl tests bench
 	$(BIN)/pytest -n $(WORKERS) --dist loadscope
 

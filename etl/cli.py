@@ -179,6 +179,17 @@ def _parser() -> argparse.ArgumentParser:
                                             "the same seed draws the same list")
     p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
 
+    export = sub.add_parser("export", help="exports of the whole warehouse for a bureau's own systems")
+    export_sub = export.add_subparsers(dest="export_command", required=True)
+    p = command("parquet", _export_parquet,
+                "the cleaned tables and the marts as Hive-partitioned Parquet (a folder per table, "
+                "month=YYYY-MM/district=CODE), for the bureau's own cluster (Spark, a BI tool). "
+                "The files hold UNMASKED personal data (names, ID numbers, phones, addresses): they are "
+                "readable by their owner only (0600, folders 0700), the export is recorded in the audit log, "
+                "and they must stay on the bureau's systems", export_sub)
+    p.add_argument("--out", type=Path, required=True, help="an empty folder (created if missing)")
+    p.add_argument("--overwrite", action="store_true", help="replace an earlier export in --out")
+
     p = command("audit", _audit, "the audit log: sign-ins, views and exports of person lists, unmasking")
     p.add_argument("--since", type=dt.date.fromisoformat, help="YYYY-MM-DD")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -590,6 +601,28 @@ def _report_checklist(args, settings: Settings, out: Console, err: Console) -> i
         return 1
     out.print(f"已生成 {escape(made.title)}: {escape(str(args.out))} ({len(made.communities)} 个社区, "
               f"{len(made.people)} 位老人待核实; {escape(made.how_drawn)})")
+    return 0
+
+
+def _export_parquet(args, settings: Settings, out: Console, err: Console) -> int:
+    from etl.export import ExportError, export_parquet
+
+    _refreshed(settings, err)
+    con = open_for_reading(settings.db_path)
+    try:
+        with err.status("导出 Parquet …"):
+            exported = export_parquet(con, args.out, overwrite=args.overwrite)
+    except ExportError as error:
+        err.print(f"[bold red]无法导出[/]: {escape(str(error))}", soft_wrap=True)
+        return 1
+    finally:
+        con.close()
+    if accounts_path(settings.db_path).exists():
+        AccountStore(accounts_path(settings.db_path)).record(
+            "export_parquet", username=_operator(), place=ALL_PLACES, row_count=exported.row_count,
+            detail={"out": str(args.out.resolve()), "tables": len(exported.tables)})
+    out.print(f"已导出 {len(exported.tables)} 张表 ({exported.row_count} 行) 到 {escape(str(args.out))};"
+              " 其中含未打码的个人信息, 只能存放在本单位的系统中", soft_wrap=True)
     return 0
 
 
