@@ -54,6 +54,18 @@ ROLES = {
 }
 
 
+def ensure_accounts(db: Path, places, roles) -> None:
+    """An account load-<role> per role, made or given the benchmark's password: staff at the street,
+    everyone else at the top."""
+    store = AccountStore(accounts_path(db))
+    for role in roles:
+        place = places.street.code if role == "staff" else places.top.code
+        try:
+            store.add(f"load-{role}", role, place, bench_server.PASSWORD)
+        except AccountError:
+            store.set_password(f"load-{role}", bench_server.PASSWORD)
+
+
 def capture(base: str, username: str, case_names: tuple[str, ...], places) -> tuple[dict, list[dict]]:
     """Signs in as the user and sends each page's router callback once, as the browser would: the
     session cookies and the request bodies, checked to render the page (and the risk page's second
@@ -152,13 +164,7 @@ def run(args: argparse.Namespace) -> dict:
         if accounts_path(args.db).exists():
             shutil.copyfile(accounts_path(args.db), accounts_path(db))
     places = bench_dashboard.pick_places(queries.Warehouse(db))
-    store = AccountStore(accounts_path(db))
-    for role in ROLES:
-        place = places.street.code if role == "staff" else places.top.code
-        try:
-            store.add(f"load-{role}", role, place, bench_server.PASSWORD)
-        except AccountError:
-            store.set_password(f"load-{role}", bench_server.PASSWORD)
+    ensure_accounts(db, places, ROLES)
     port = bench_server.free_port()
     base = f"http://127.0.0.1:{port}"
     server = bench_server.start([str(Path(sys.executable).with_name("carevisit")), "serve", "--prod", "--plain-http",
