@@ -155,6 +155,12 @@ def locust_stats(prefix: Path) -> list[dict]:
                 for row in csv.DictReader(handle)]
 
 
+def locust_failures(prefix: Path) -> list[dict]:
+    with open(f"{prefix}_failures.csv", encoding="utf-8") as handle:
+        return [{"name": row["Name"], "error": row["Error"][:300], "occurrences": int(row["Occurrences"])}
+                for row in csv.DictReader(handle)]
+
+
 def run(args: argparse.Namespace) -> dict:
     work = Path(tempfile.mkdtemp(prefix="carevisit-load-"))
     db = args.db
@@ -199,7 +205,7 @@ def run(args: argparse.Namespace) -> dict:
         if publisher:
             publisher.join()
         after = overview_figures(base, leader_cookies, overview)
-        stats = locust_stats(prefix)
+        stats, failures = locust_stats(prefix), locust_failures(prefix)
     finally:
         peak = memory.stop()
         server.terminate()
@@ -210,7 +216,7 @@ def run(args: argparse.Namespace) -> dict:
         "workers": args.workers, "threads": args.threads, "cpu_count": os.cpu_count(),
         "load_average_before": [round(x, 2) for x in load_before], "load_average_after":
         [round(x, 2) for x in os.getloadavg()], "python": platform.python_version(), "elapsed_s": round(elapsed, 1),
-        "locust_exit_code": locust.returncode, "requests": stats, "total": total,
+        "locust_exit_code": locust.returncode, "requests": stats, "total": total, "failures": failures,
         "server_peak_rss_bytes": peak, "p95_target_ms": P95_TARGET_MS,
         "met": total["failures"] == 0 and total["p95_ms"] <= P95_TARGET_MS and total["requests"] > 0,
     }
@@ -250,6 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     for row in result["requests"]:
         print(f"{row['name'][:36]:36} {row['requests']:>6} {row['failures']:>5} {row['median_ms']:>7.0f}"
               f" {row['p95_ms']:>7.0f} {row['max_ms']:>7.0f} {row['avg_bytes']:>9}")
+    for failure in result["failures"]:
+        print(f"failed: {failure['name']}: {failure['error']} ({failure['occurrences']}×)")
     print(f"server peak memory (gunicorn master + workers, RSS): {result['server_peak_rss_bytes'] / 2**20:,.0f} MiB")
     if "publish" in result:
         p = result["publish"]
