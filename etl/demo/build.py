@@ -26,7 +26,7 @@ from etl.demo.sheets import (
 from etl.demo.visits import community_on, make_contacts, make_visits
 from etl.demo.vocabulary import UNKNOWN_COMMUNITIES
 from etl.demo.writers import write_csv, write_xls, write_xlsx
-from etl.geography import reference_divisions
+from etl.geography import city_divisions, reference_divisions
 
 CITY_DISTRICTS = 25
 PROVINCE_DISTRICTS = 50
@@ -61,8 +61,6 @@ def demo_divisions(scale: str) -> pd.DataFrame:
     """The division list a scale's exports name: Heping, or a synthetic city or province of its copies."""
     if scale not in ("city", "province"):
         return reference_divisions()
-    from etl.geography import city_divisions
-
     return city_divisions(district_count=CITY_DISTRICTS if scale == "city" else PROVINCE_DISTRICTS)
 
 
