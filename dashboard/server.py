@@ -75,6 +75,10 @@ def run(plan: Plan) -> None:
             options = {
                 "bind": f"{host}:{plan.port}", "workers": plan.workers, "worker_class": "gthread",
                 "threads": plan.threads, "timeout": 120, "graceful_timeout": 30, "preload_app": False,
+                # idle keep-alive connections wait in the poller, not a thread; gunicorn's 2 s closed them
+                # as the next request arrived on a busy machine (a reset in the load test); browsers keep
+                # them longer than that
+                "keepalive": 75,
                 "accesslog": "-", "errorlog": "-", "limit_request_line": 8190,
                 "forwarded_allow_ips": "*" if plan.behind_proxy else "127.0.0.1",
                 "proc_name": "carevisit",

@@ -105,8 +105,8 @@ def _parser() -> argparse.ArgumentParser:
 
     p = command("demo", _demo, "write synthetic demo exports for Heping and load them")
     p.add_argument("--seed", type=int, default=2024)
-    p.add_argument("--scale", choices=("small", "district", "city"), default="district",
-                   help="small: three streets, four months, for a quick look")
+    p.add_argument("--scale", choices=("small", "district", "city", "province"), default="district",
+                   help="small: three streets, four months, for a quick look; city: 25 districts; province: 50")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="last day of demo data (default: yesterday)")
     p.add_argument("--out", type=Path, help="folder for the exports (default: beside the warehouse)")
 
@@ -441,14 +441,15 @@ def _corrections(args, settings: Settings, out: Console, err: Console) -> int:
 
 def _demo(args, settings: Settings, out: Console, err: Console) -> int:
     from etl.demo import write_demo_exports  # the generator is only needed here
-    from etl.geography import city_divisions, division_aliases
+    from etl.demo.build import demo_divisions
+    from etl.geography import division_aliases
 
     out_dir = args.out or settings.db_path.parent / f"demo-{args.scale}"
     with err.status("生成演示数据 …"):
         exports = write_demo_exports(out_dir, seed=args.seed, scale=args.scale, as_of=args.as_of)
-    if args.scale == "city":
+    if args.scale in ("city", "province"):
         with open_for_writing(settings.db_path, settings.config) as session:
-            write_divisions(session.con, city_divisions(), division_aliases())
+            write_divisions(session.con, demo_divisions(args.scale), division_aliases())
             session.changed = True
     err.print(f"演示数据已写入 {out_dir} ({len(exports.files)} 个文件), 开始导入")
     args.files, args.kind = exports.files, None

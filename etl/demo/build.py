@@ -26,9 +26,10 @@ from etl.demo.sheets import (
 from etl.demo.visits import community_on, make_contacts, make_visits
 from etl.demo.vocabulary import UNKNOWN_COMMUNITIES
 from etl.demo.writers import write_csv, write_xls, write_xlsx
-from etl.geography import reference_divisions
+from etl.geography import city_divisions, reference_divisions
 
 CITY_DISTRICTS = 25
+PROVINCE_DISTRICTS = 50
 BAD_ROW_SHARE = 0.0015
 UNKNOWN_VALUE_SHARE = 0.0005
 
@@ -47,12 +48,20 @@ class Scale:
 SCALES = {
     "district": Scale(130_000),  # Heping as DESIGN §7 sizes it
     "city": Scale(3_000_000),  # 25 districts, one CSV style and one roster a year each
+    "province": Scale(6_000_000),  # 50 districts built as the city's are, written a district at a time
     # Quick to build and load, for tests: three streets with every export format among them (小白楼
     # xlsx, 五大道 gb18030 csv, 南营门 xls), the months a month-on-month view needs, and 泰来里 of
     # 五大道 lagging as in the district demo.
     "small": Scale(6_000, months=4, street_codes=("120101002000", "120101003000", "120101005000"),
                    lagging=("120101003009",)),
 }
+
+
+def demo_divisions(scale: str) -> pd.DataFrame:
+    """The division list a scale's exports name: Heping, or a synthetic city or province of its copies."""
+    if scale not in ("city", "province"):
+        return reference_divisions()
+    return city_divisions(district_count=CITY_DISTRICTS if scale == "city" else PROVINCE_DISTRICTS)
 
 
 @dataclass(frozen=True)
@@ -193,10 +202,8 @@ def write_demo_exports(out_dir: Path, *, seed: int = 2024, scale: str = "distric
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     lagging = None
-    if scale == "city":
-        from etl.geography import city_divisions
-
-        divisions = city_divisions(district_count=CITY_DISTRICTS)
+    if scale in ("city", "province"):
+        divisions = demo_divisions(scale)
         rows = divisions[divisions["level"] == "district"].sort_values("code")
         districts = [district_places(divisions, row) for _, row in rows.iterrows()]
         weights = np.random.default_rng([seed, len(districts)]).gamma(6.0, size=len(districts))

@@ -665,3 +665,15 @@ def test_district_visits_most_special_elders_and_two_or_three_communities_lag(
     assert 0.95 <= visited.mean() <= 0.99
     assert by_community.median() >= 0.96
     assert 2 <= (by_community < 0.85).sum() <= 3
+
+
+def test_province_scale_writes_fifty_districts_as_the_city_does(tmp_path):
+    from etl.demo.build import demo_divisions
+
+    exports = write_demo_exports(tmp_path, scale="province", as_of=AS_OF, _elder_count=50 * 100)
+    districts = demo_divisions("province").query("level == 'district'")
+    rosters = [p for p in exports.files if _kind_of(p) == "roster"]
+    assert len(districts) == districts["code"].nunique() == 50
+    assert sorted(p.name.removesuffix("居家老年人情况底册.csv") for p in rosters) == sorted(districts["name"])
+    assert {p.suffix for p in exports.files} == {".csv"}
+    assert len(exports.files) == 50 * (1 + 1 + 12)  # a roster, a contacts file and twelve months of visits

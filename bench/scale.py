@@ -1,0 +1,153 @@
+"""What a user waits for at one scale: a month's file through `carevisit ingest`, one file's publish, a rebuild.
+
+    python bench/scale.py --db bench/out/district.duckdb --exports bench/out/district-exports [--runs 3]
+
+Each figure is a whole command, process start to exit (the warehouse published), on a fresh copy of a
+warehouse (the copy is not timed), beside a baseline run in turns with it in the same run:
+
+- a month's visits as one UTF-8 CSV (the latest month's visit files of every street under one header),
+  `carevisit ingest` into the warehouse without them: rows/s, against `pandas.read_csv` of the same
+  file in a fresh process (it only reads);
+- one street's file of that month (a district's at city and province scale, where a district sends one
+  file), `carevisit ingest`: the incremental publish, against copying the warehouse file (what a
+  publish cannot go below: a load changes a copy and swaps it in);
+- `carevisit rebuild` (every mart), against the same copy.
+
+Wall seconds and, since the machine is shared, each command's CPU seconds (user + system, all cores).
+Figures go to bench/out/scale-<name>.json. Inputs are cached in bench/out/scale-<name>/.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+_spec = importlib.util.spec_from_file_location("bench_ingest", ROOT / "bench/ingest.py")
+bench_ingest = sys.modules["bench_ingest"] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench_ingest)
+
+CAREVISIT = str(Path(sys.executable).with_name("carevisit"))
+TARGETS = {"ingest_rows_per_s": 400_000, "publish_s": 20.0, "rebuild_s": 300.0}
+PANDAS_READ = "import sys, pandas; print(len(pandas.read_csv(sys.argv[1], dtype=str)))"
+
+
+def timed(command: list[str], cpu: list[float]) -> float:
+    """Wall seconds of the command; its CPU seconds (user + system, on every core) go to `cpu`."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    elapsed = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{' '.join(command[:2])} failed: {(done.stderr or done.stdout).strip()[-500:]}")
+    cpu.append(round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 2))
+    return elapsed
+
+
+def timed_copy(source: Path, target: Path) -> float:
+    started = time.perf_counter()
+    shutil.copyfile(source, target)
+    os.sync()
+    return time.perf_counter() - started
+
+
+def counts(db: Path) -> dict[str, int]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return {table: con.execute(f"select count(*) from {table}").fetchone()[0]  # noqa: S608 (fixed names)
+                for table in ("roster_rows", "visit_rows", "contact_rows", "elder_months", "place_months")}
+    finally:
+        con.close()
+
+
+def prepare(db: Path, exports: Path, work: Path) -> tuple[Path, Path, Path, int]:
+    """The month's CSV, one file of that month and the warehouse without the month's visit files."""
+    work.mkdir(parents=True, exist_ok=True)
+    month_csv, base = work / "month-visits-utf8.csv", work / "base.duckdb"
+    names = bench_ingest.latest_visit_files(db, 1)  # the latest month's files, whichever their rows
+    if not (month_csv.exists() and base.exists() and base.stat().st_mtime >= db.stat().st_mtime):
+        bench_ingest.write_visit_csv(exports, names, 10**9, month_csv)
+        bench_ingest.write_base_warehouse(db, names, base)
+        # its marts still count the month's visits: rebuilt, the base is what a bureau has before the month
+        subprocess.run([CAREVISIT, "rebuild", "--db", str(base)], cwd=ROOT, check=True, capture_output=True)
+    with month_csv.open("rb") as handle:
+        rows = sum(1 for _ in handle) - 1
+    return month_csv, exports / names[0], base, rows
+
+
+def median(values: list[float]) -> float:
+    return round(statistics.median(values), 2)
+
+
+def run(args: argparse.Namespace) -> dict:
+    work = args.out / f"scale-{args.name}"
+    month_csv, one_file, base, rows = prepare(args.db, args.exports, work)
+    copy = work / "run.duckdb"
+    names = ("ingest", "pandas", "publish", "rebuild", "copy")
+    figures: dict[str, list[float]] = {k: [] for k in names}
+    cpu: dict[str, list[float]] = {k: [] for k in names}
+    for _ in range(args.runs):  # in turns, so a busy minute of the machine falls on both
+        figures["pandas"].append(timed([sys.executable, "-c", PANDAS_READ, str(month_csv)], cpu["pandas"]))
+        shutil.copyfile(base, copy)
+        figures["ingest"].append(timed([CAREVISIT, "ingest", str(month_csv), "--db", str(copy)], cpu["ingest"]))
+        shutil.copyfile(base, copy)
+        figures["publish"].append(timed([CAREVISIT, "ingest", str(one_file), "--db", str(copy)], cpu["publish"]))
+        figures["copy"].append(timed_copy(base, copy))
+        figures["rebuild"].append(timed([CAREVISIT, "rebuild", "--db", str(copy)], cpu["rebuild"]))
+    copy.unlink(missing_ok=True)
+    ingest_s, pandas_s = median(figures["ingest"]), median(figures["pandas"])
+    return {
+        "name": args.name, "db": str(args.db), "runs": args.runs, "cpu_count": os.cpu_count(),
+        "load_average": [round(x, 2) for x in os.getloadavg()], "warehouse_bytes": args.db.stat().st_size,
+        "counts": counts(args.db), "month_file_rows": rows, "one_file": one_file.name, "runs_s": figures,
+        "cpu_s": {k: median(v) for k, v in cpu.items() if v},
+        "ingest_s": ingest_s, "ingest_rows_per_s": round(rows / ingest_s),
+        "pandas_read_s": pandas_s, "pandas_rows_per_s": round(rows / pandas_s),
+        "publish_s": median(figures["publish"]), "rebuild_s": median(figures["rebuild"]),
+        "copy_s": median(figures["copy"]), "targets": TARGETS,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True, help="a loaded demo warehouse")
+    parser.add_argument("--exports", type=Path, required=True, help="the exports it was loaded from")
+    parser.add_argument("--name", help="names the outputs (default: the warehouse's file name)")
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--out", type=Path, default=ROOT / "bench/out")
+    args = parser.parse_args(argv)
+    args.name = args.name or args.db.stem
+    result = run(args)
+    (args.out / f"scale-{args.name}.json").write_text(json.dumps(result, ensure_ascii=False, indent=1))
+    c = result["counts"]
+    print(f"{args.name}: {c['roster_rows']:,} roster rows, {c['visit_rows']:,} visit rows, {c['contact_rows']:,}"
+          f" contact rows, {result['warehouse_bytes'] / 2**20:,.0f} MiB; {args.runs} runs, {os.cpu_count()} cores,"
+          f" load average {result['load_average']}")
+    print(f"a month's visits ({result['month_file_rows']:,} rows), carevisit ingest end to end: {result['ingest_s']} s"
+          f" = {result['ingest_rows_per_s']:,} rows/s (target ≥ {TARGETS['ingest_rows_per_s']:,}); pandas.read_csv"
+          f" alone {result['pandas_read_s']} s = {result['pandas_rows_per_s']:,} rows/s; CPU s ingest"
+          f" {result['cpu_s']['ingest']}, pandas {result['cpu_s']['pandas']}")
+    print(f"one file ({result['one_file']}), carevisit ingest: {result['publish_s']} s"
+          f" (target ≤ {TARGETS['publish_s']:g} s), CPU {result['cpu_s']['publish']} s; copying the warehouse"
+          f" {result['copy_s']} s")
+    print(f"carevisit rebuild: {result['rebuild_s']} s (target ≤ {TARGETS['rebuild_s']:g} s),"
+          f" CPU {result['cpu_s']['rebuild']} s")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
