@@ -100,6 +100,7 @@ def _place_key(names: pd.Series) -> pd.Series:
     return pd.Series(place_keys(names.tolist()), index=names.index, dtype=object)
 
 
+@functools.cache  # a year of visits repeats the same few thousand date cells 0.7 M times
 def _day(text: str) -> date | None:
     match = DAY.fullmatch(text.strip())
     if match is None and re.fullmatch(r"(19|20)\d{6}", text.strip()):

@@ -1,12 +1,16 @@
 """Staging on a handful of literal rows in memory: each reject reason, warnings and repeats, without files."""
 
+import datetime as dt
+
 import duckdb
 import pyarrow as pa
 import pytest
 
+from etl import mappings
 from etl.ingest import FIELDS, stage
 from etl.warehouse import write_words
 from tests.conftest import make_id, new_mart_warehouse
+from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row
 
 ALICE = make_id("19400101", 1)
 BOB = make_id("19560202", 2)
@@ -34,6 +38,19 @@ def staged(con, kind: str, *rows: dict, report_unit: str | None = None) -> list[
     result = con.execute("select * from staged order by src_id")
     names = [column[0] for column in result.description]
     return [dict(zip(names, row, strict=True)) for row in result.fetchall()]
+
+
+def staged_sheet(con, header: list[str], *rows: list[str]) -> list[dict]:
+    """Stage `rows` as they stand under `header` in a file: the kind told and the columns mapped by the
+    header as ingest does, each cell's text as the reader gives it (empty: null), row numbers from 2."""
+    kind = mappings.detect_kind(header)
+    fields = mappings.map_columns(header, kind).fields
+    return staged(con, kind, *[{field: row[column] or None for field, column in fields.items()} for row in rows])
+
+
+def warnings_of(row: dict, *keys: str) -> list[tuple]:
+    """The row's warnings as load_warnings stores them, the columns asked for."""
+    return [tuple(warning[key] for key in keys) for warning in row["warnings"]]
 
 
 def roster(id_number: str = ALICE, **cells: str) -> dict:
@@ -141,3 +158,186 @@ def test_a_birth_year_month_agreeing_with_the_id_does_not_warn(con, birth, warne
     [row] = staged(con, "roster", roster(birth_date=birth))
     assert row["reject_reason"] is None
     assert any(w["field"] == "birth_date" for w in row["warnings"]) is warned
+
+
+# --- moved from test_ingest.py: the rows of a one-row file, staged as its header maps them ---------
+
+
+@pytest.mark.parametrize(
+    ("header", "field_value"),
+    [
+        (["身份证号", "老人姓名", "所属社区", "走访日期", "走访方式", "老人状态", "走访人"], "上门"),
+        (["证件号码", "服务对象姓名", "居委会", "服务日期", "探访方式", "探访结果", "探访人"], "上门"),
+    ],
+)
+def test_visit_header_variants(con, header, field_value):
+    assert mappings.detect_kind(header) == "visits"
+    [row] = staged_sheet(con, header, visit_row(ALICE))
+    assert (row["reject_reason"], row["method"]) == (None, field_value)
+
+
+def test_id_spaces_lowercase_x_and_legacy_15_digits_are_accepted(con):
+    x_id = next(make_id("19500101", n) for n in range(100) if make_id("19500101", n).endswith("X"))
+    legacy = "120101" + "500505" + "123"  # 15-digit form of 1950-05-05
+    rows = staged_sheet(con, ROSTER_HEADER, roster_row(1, f" {x_id[:6]} {x_id[6:-1]}{x_id[-1].lower()} "),
+                        roster_row(2, legacy))
+    assert [row["reject_reason"] for row in rows] == [None, None]
+    ids = [row["id_number"] for row in rows]
+    assert ids[0] == x_id and len(ids[1]) == 18 and ids[1].startswith("12010119500505123")
+
+
+def test_impossible_date_is_rejected_with_the_value(con):
+    rows = staged_sheet(con, VISIT_HEADER, visit_row(ALICE, "2024.13.5"))
+    assert [(row["row_number"], row["reject_reason"]) for row in rows] == [(2, "探访日期无法识别: 2024.13.5")]
+
+
+def test_several_phones_in_a_cell_first_valid_is_primary(con):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, **{"联系电话": "无；138 1234 5678、022-23301234"}))
+    assert (row["phone"], row["phones"]) == ("13812345678", ["13812345678", "02223301234"])
+
+
+def test_names_lose_inner_spaces(con):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, name="张　三 丰"))
+    assert row["elder_name"] == "张三丰"
+
+
+@pytest.mark.parametrize(
+    ("street", "community", "code"),
+    [("劝业场街", "滨西", "120101001002"), ("劝业场街道", "滨西社区居委会", "120101001002"),
+     ("", "花园路社区", "120101001001"), ("体育馆街道", "", None)],
+)
+def test_place_names_resolve_without_suffixes_and_by_former_names(con, street, community, code):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, street=street, community=community))
+    if code is None:  # a street alone is not enough for a roster row
+        assert (row["row_number"], row["reject_reason"]) == (2, "社区为空")
+    else:
+        assert (row["reject_reason"], row["community_code"]) == (None, code)
+
+
+def test_former_street_name_resolves_to_its_current_code(con):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, street="体育馆街道", community="文化里"))
+    assert (row["reject_reason"], row["street_code"]) == (None, "120101003000")
+
+
+def test_unknown_community_names_the_closest(con):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, community="花园社区"))
+    assert (row["row_number"], row["reject_reason"]) == (2, "未知社区: 花园社区 (最接近: 花园路)")
+
+
+def test_community_in_another_street_is_rejected(con):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, street="南市街道", community="花园路"))
+    assert (row["row_number"], row["reject_reason"]) == (2, "社区 花园路 不属于 南市街道")
+
+
+def test_a_roster_row_without_a_name_is_rejected(con):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, name=""))
+    assert (row["row_number"], row["reject_reason"]) == (2, "姓名为空")
+
+
+@pytest.mark.parametrize(
+    ("overrides", "column", "stored", "warning"),
+    [
+        ({"状态": "失联"}, "status", None, ("unknown_value", "status", "失联", "未知的在册状态: 失联")),
+        ({"特殊困难类别": "独居、低保"}, "categories", ["独居"],
+         ("unknown_value", "category", "低保", "未知的特殊困难类别: 低保, 未计入")),
+        ({"是否同意探访": "看情况"}, "consent", None, ("unknown_value", "consent", "看情况", "未知的探访意愿: 看情况")),
+        ({"状态": "死亡"}, "change_date", None,
+         ("exit_without_date", "change_date", None, "状态为死亡但没有填写变动日期, 按底册的填报日期计为离开")),
+        ({"建档日期": "去年"}, "reg_date", None, ("unknown_value", "reg_date", "去年", "建档日期无法识别: 去年")),
+        ({"变动日期": "上个月"}, "change_date", None,
+         ("unknown_value", "change_date", "上个月", "变动日期无法识别: 上个月")),
+        ({"居住情况": "住在山上"}, "living", None, ("unknown_value", "living", "住在山上", "未知的居住情况: 住在山上")),
+    ],
+)
+def test_roster_values_outside_the_vocabulary_load_unknown_and_warn_naming_the_value(
+        con, overrides, column, stored, warning):
+    # rejecting the row would take a living person out of every denominator (DESIGN §3)
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, **overrides))
+    assert row["reject_reason"] is None
+    assert row[column] == stored
+    assert warnings_of(row, "code", "field", "value", "message") == [warning]
+
+
+@pytest.mark.parametrize(
+    ("synonym", "canonical"),
+    [("入户", "上门"), ("入户走访", "上门"), ("上门探访", "上门"), ("电话问候", "电话"), ("电话探访", "电话"),
+     ("微信视频", "视频"), ("视频通话", "视频"), ("主动关爱电话", "线上")],
+)
+def test_visit_method_synonyms(con, synonym, canonical):
+    [row] = staged_sheet(con, VISIT_HEADER, visit_row(ALICE, method=synonym))
+    assert (row["reject_reason"], row["method"]) == (None, canonical)
+
+
+@pytest.mark.parametrize(("synonym", "canonical"), [("无人在家", "未遇"), ("未见到本人", "未遇"), ("拒绝探访", "拒访")])
+def test_visit_outcome_synonyms(con, synonym, canonical):
+    [row] = staged_sheet(con, VISIT_HEADER, visit_row(ALICE, outcome=synonym))
+    assert (row["reject_reason"], row["outcome"]) == (None, canonical)
+
+
+@pytest.mark.parametrize(
+    ("synonym", "canonical"), [("是", "同意"), ("愿意", "同意"), ("否", "不同意"), ("拒绝", "不同意")])
+def test_consent_synonyms(con, synonym, canonical):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, **{"是否同意探访": synonym}))
+    assert (row["reject_reason"], row["consent"]) == (None, canonical)
+
+
+def test_categories_come_from_the_category_column_only(con):
+    [row] = staged_sheet(con, ROSTER_HEADER,
+                         roster_row(1, ALICE, categories="失能老人、计划生育特殊家庭", **{"居住情况": "与配偶同住"}))
+    assert (row["categories"], row["living"]) == (["失能", "计生特殊家庭"], "空巢")
+
+
+def test_living_with_a_spouse_and_no_category_is_not_special(con):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, categories="", **{"居住情况": "与配偶同住"}))
+    assert (row["categories"], row["living"]) == ([], "空巢")
+    assert row["warnings"] == []
+
+
+@pytest.mark.parametrize(
+    ("categories", "living", "disability", "warnings"),
+    [
+        ("", "独自居住", "", [("contradiction", "living", "独自居住")]),
+        ("空巢", "", "完全失能", [("contradiction", "disability", "完全失能")]),
+        ("失能", "", "半失能", [("contradiction", "disability", "半失能")]),
+        ("独居、失能", "独居", "失能", []),
+        ("", "与子女同住", "自理", []),
+    ],
+)
+def test_attributes_that_contradict_the_marking_load_as_marked_and_warn(con, categories, living, disability,
+                                                                          warnings):
+    header = [*ROSTER_HEADER, "失能程度"]
+    [row] = staged_sheet(con, header, [*roster_row(1, ALICE, categories=categories, **{"居住情况": living}),
+                                       disability])
+    assert row["reject_reason"] is None
+    assert row["categories"] == sorted(c for c in categories.replace("、", " ").split() if c)
+    assert warnings_of(row, "code", "field", "value") == warnings
+
+
+def test_the_living_contradiction_names_the_column_and_the_value(con):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, categories="空巢", **{"居住情况": "独居"}))
+    assert [(row["row_number"], message, row["street_code"], row["community_code"])
+            for (message,) in warnings_of(row, "message")] == [
+        (2, "居住情况为独居, 但特殊困难类别中没有独居: 按类别导入, 请核实", "120101001000", "120101001001")]
+
+
+def test_an_exit_without_its_change_date_loads_and_warns(con):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, 状态="已去世"))
+    assert (row["reject_reason"], row["status"], row["change_date"]) == (None, "死亡", None)
+    assert warnings_of(row, "code", "field") == [("exit_without_date", "change_date")]
+
+
+def test_birth_date_column_disagreeing_with_the_id_only_warns(con):
+    header = [*ROSTER_HEADER, "出生日期"]
+    [row] = staged_sheet(con, header, [*roster_row(1, ALICE), "1941-01-01"])
+    assert (row["reject_reason"], row["birth_date"]) == (None, dt.date(1940, 1, 1))
+    assert [(row["row_number"], *warning) for warning in warnings_of(row, "code", "field", "value", "message")] == [
+        (2, "birth_date_mismatch", "birth_date", "1941-01-01", "出生日期 1941-01-01 与身份证号不一致, 以身份证号为准")]
+
+
+def test_a_contact_list_with_unknown_key_and_date_loads_and_warns(con):
+    header = ["街道", "社区", "老人姓名", "身份证号", "联系人", "联系电话", "是否有钥匙", "确定日期"]
+    row = ["劝业场", "花园路", "张三", ALICE, "李明", "13900000000", "说不清", "前年"]
+    [staged_row] = staged_sheet(con, header, row)
+    assert staged_row["reject_reason"] is None
+    assert (staged_row["has_key"], staged_row["set_date"]) == (None, None)
+    assert sorted(warnings_of(staged_row, "field", "value")) == [("has_key", "说不清"), ("set_date", "前年")]
