@@ -51,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, WarehouseError, metrics.MetricsError) as error:
         err.print(f"[bold red]错误[/]: {_shown(str(error))}", soft_wrap=True)
         return 2
+    except duckdb.OutOfMemoryException:  # the marts, past the load's memory limit (files: refused one by one)
+        err.print("[bold red]错误[/]: 内存不足, 数据库未改动: 请关闭其他程序后重试", soft_wrap=True)
+        return 2
     except duckdb.Error as error:  # --db names a file that is not a warehouse, or one being written
         reason = str(error).splitlines()[0] if str(error) else type(error).__name__
         err.print(f"[bold red]错误[/]: 数据库文件无法打开 ({_shown(str(args.db or '默认位置'))}): {_shown(reason)}",

@@ -44,6 +44,13 @@ TARGET_TABLE = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "co
 FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社区", "visit_date": "探访日期",
                 "method": "探访方式", "contact_name": "联系人"}
 SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
+# Row order means nothing in staging (rows carry src_id and row_number): without it, DuckDB fills
+# the staged rows and stores them on both cores (the insert takes half the time).
+UNORDERED = {"preserve_insertion_order": "false"}
+# The staging SELECTs join the file's rows to lookups of its distinct values, each lookup written on the
+# right, as the side DuckDB builds its hash table on. Left to reorder, DuckDB estimates a distinct of
+# 10 M rows at 10 M and builds on the file's rows instead, past the load's memory limit.
+AS_WRITTEN = {"disabled_optimizers": "join_order,build_side_probe_side"}
 
 
 class FileError(Exception):
@@ -265,15 +272,6 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = N
         for step in LATER_STEPS.get(kind, ()):
             con.execute(f"""update staged set reject_reason = later.reason, reject_field = null
                         from ({sql(step)}) later where staged.src_id = later.src_id""")
-
-
-# Row order means nothing in staging (rows carry src_id and row_number): without it, DuckDB fills
-# the staged rows and stores them on both cores (the insert takes half the time).
-UNORDERED = {"preserve_insertion_order": "false"}
-# The staging SELECTs join the file's rows to lookups of its distinct values, each lookup written on the
-# right, as the side DuckDB builds its hash table on. Left to reorder, DuckDB estimates a distinct of
-# 10 M rows at 10 M and builds on the file's rows instead, past the load's memory limit.
-AS_WRITTEN = {"disabled_optimizers": "join_order,build_side_probe_side"}
 
 
 @contextlib.contextmanager
