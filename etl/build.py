@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+from dataclasses import dataclass
 
 import duckdb
 
-from etl.sqlfiles import prepare, sql
+from etl.sqlfiles import first_row, prepare, scalar, sql
 
 # Built in this order after every load; views are cheap to keep, tables are what readers query.
 MARTS: tuple[tuple[str, str], ...] = (
@@ -19,6 +20,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("elders", "table"),
     ("elder_name_keys", "table"),
     ("visits", "view"),
+    ("street_records", "table"),
     ("problems", "table"),
     ("designated_contacts", "table"),
     ("month_frame", "table"),
@@ -45,6 +47,48 @@ WHOLE_HISTORY_MARTS = ("visit_signals",)
 CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique", "change_balance")
 
 
+# After a load, the marts that hold a row per elder (or per community) are rebuilt only for the elders
+# the load can have changed: its scope (etl/sql/scope/seed.sql), which holds everything a figure of one of
+# its elders is computed from beyond their own rows and the marts built whole. A scoped mart is computed
+# through views, named as the stored rows and the scoped marts it reads, that show only the scope's rows;
+# its result replaces the scope's stored rows. Every other mart is built whole.
+IN_SCOPE = "elder_id in (select elder_id from cv_scope_elders)"
+# The stored rows a scoped mart is computed from: the elders' in scope (and the visits without an ID
+# number in the communities that list them, linked by name there), or a community's
+ELDER_ROWS = {
+    "roster_rows": "id_number in (select elder_id from cv_scope_elders)",
+    "visit_rows": "id_number in (select elder_id from cv_scope_elders)"
+                  " or (id_number is null and community_code in (select community_code from cv_scope_listed))",
+}
+COMMUNITY_ROWS = {"roster_rows": "community_code in (select community_code from cv_scope_communities)"}
+
+
+@dataclass(frozen=True)
+class Scoped:
+    rows: dict[str, str]  # the stored rows it is computed from
+    computed: str  # its rows the scope replaces
+    read: str = IN_SCOPE  # its rows the scoped marts after it read
+
+
+SCOPED_MARTS = {
+    "elder_periods": Scoped(ELDER_ROWS, IN_SCOPE),
+    "elders": Scoped(ELDER_ROWS, IN_SCOPE),
+    # the communities with a new roster; read for every community that lists an elder in scope
+    "elder_name_keys": Scoped(COMMUNITY_ROWS, "community_code in (select community_code from cv_scope_communities)",
+                              "community_code in (select community_code from cv_scope_listed)"),
+    "problems": Scoped(ELDER_ROWS, IN_SCOPE),
+    "elder_months": Scoped(ELDER_ROWS, IN_SCOPE),
+    "elder_contact_months": Scoped(ELDER_ROWS, IN_SCOPE),
+    "elder_changes": Scoped(ELDER_ROWS, IN_SCOPE),
+}
+# A month mart's rows of the months whose frame a load changed are recomputed for everyone, from the
+# months they are computed from (etl/sql/scope/months.sql)
+IN_SCOPE_MONTHS = "month_start in (select month_start from cv_scope_months)"
+IN_SCOPE_FRAME = "month_start in (select month_start from cv_scope_frame)"
+# Past this share of the elders in scope, building whole is cheaper
+WHOLE_FROM_SHARE = 0.5
+
+
 @functools.cache
 def marts_version() -> str:
     """What the marts are built by: a digest of the macros, the marts' and the checks' SQL. A warehouse
@@ -53,14 +97,102 @@ def marts_version() -> str:
     return hashlib.sha256("\n".join(texts).encode()).hexdigest()[:16]
 
 
-def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True) -> None:
-    """Rebuild every mart from the stored rows; without the month marts for a caller that then
-    computes one month with build_month."""
+def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_load: int | None = None) -> bool:
+    """Rebuild the marts from the stored rows; without the month marts for a caller that then computes
+    one month with build_month. With `since_load` (the newest load before the loads just made), only
+    for the elders those loads can have changed, when nothing else changed since the last build.
+    Whether the build was scoped."""
+    scoped = months and since_load is not None and _scope(con, since_load)
     for name, kind in MARTS:
-        if months or name not in (*MONTH_MARTS, *WHOLE_HISTORY_MARTS):
-            con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
+        if not months and name in (*MONTH_MARTS, *WHOLE_HISTORY_MARTS):
+            continue
+        if scoped and name in SCOPED_MARTS:
+            _build_scoped(con, name)
+            continue
+        if scoped and name == "street_records":
+            con.execute("create or replace temp table previous_street_records as from street_records")
+        con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
+        if scoped and name == "street_records":
+            if scalar(con, "select (select min(first_visit_date) from street_records) is distinct from "
+                           "(select min(first_visit_date) from previous_street_records)"):
+                scoped = False  # a street without visits counts from the first day of all records: whole
+            else:
+                con.execute(sql("scope/street_records"))
+                con.execute(sql("scope/listed"))
     if months:
-        con.execute("insert or replace into settings values ('marts_version', $v)", {"v": marts_version()})
+        # marts_built: how the last build went (whole or scoped), for whoever asks why a publish took long
+        con.execute("insert or replace into settings values ('marts_version', $version), ('marts_inputs', $inputs), "
+                    "('marts_built', $built)",
+                    {"version": marts_version(), "inputs": scalar(con, sql("scope/fingerprint")),
+                     "built": "scoped" if scoped else "whole"})
+    return scoped
+
+
+def _scope(con: duckdb.DuckDBPyConnection, since_load: int) -> bool:
+    """Find the scope of the loads after `since_load` (temp tables cv_scope_*); whether a scoped build
+    gives what a whole one would: the marts were built with the same configuration, geography and date,
+    the month frame stays, and the scope is not most of the warehouse."""
+    stored = first_row(con, "select value from settings where key = 'marts_inputs'")
+    if stored is None or stored[0] != scalar(con, sql("scope/fingerprint")):
+        return False
+    con.execute(f"create or replace temp table cv_new_frame as {sql('marts/month_frame')}")
+    for statement in _statements(sql("scope/months")):
+        con.execute(statement)
+    # a corrections workbook's rows are stored under the load it corrects
+    con.execute("""create or replace temp table cv_changed_loads as
+        select load_id from loads where load_id > $since
+        union select origin_load_id from corrections where load_id > $since""", {"since": since_load})
+    for statement in _statements(sql("scope/seed")):
+        con.execute(statement)
+    con.execute(sql("scope/listed"))
+    in_scope, everyone = first_row(con, "select (select count(*) from cv_scope_elders), count(*) from elders")
+    return in_scope <= WHOLE_FROM_SHARE * everyone
+
+
+def _statements(script: str) -> list[str]:
+    return [part for part in script.split(";\n") if part.strip() and not all(
+        line.lstrip().startswith("--") or not line.strip() for line in part.splitlines())]
+
+
+def _build_scoped(con: duckdb.DuckDBPyConnection, name: str) -> None:
+    """Mart `name` for the scope (and, for a month mart, for everyone in the months in scope): computed
+    through views that show only the scope's rows of what it reads, then in place of the scope's rows."""
+    database = scalar(con, "select current_database()")
+    mart = SCOPED_MARTS[name]
+    computed = mart.computed
+    views = [*mart.rows.items(), *((other, SCOPED_MARTS[other].read) for other in SCOPED_MARTS
+                                   if _built_before(other, name))]
+    _compute(con, name, database, "cv_scoped", views)
+    replaced = computed
+    if name in MONTH_MARTS and scalar(con, "select count(*) from cv_scope_months"):
+        frame = [(table, IN_SCOPE_FRAME) for table in ("month_frame", *MONTH_MARTS) if _built_before(table, name)]
+        _compute(con, name, database, "cv_scoped_months", frame)
+        replaced = f"({computed}) or {IN_SCOPE_MONTHS} or month_start not in (select month_start from month_frame)"
+    con.execute(f'delete from "{database}".main.{name} where {replaced}')
+    con.execute(f'insert into "{database}".main.{name} select * from cv_scoped where {computed}')
+    if replaced != computed:
+        con.execute(f'insert into "{database}".main.{name} '
+                    f'select * from cv_scoped_months where {IN_SCOPE_MONTHS} and not ({computed})')
+        con.execute("drop table cv_scoped_months")
+    con.execute("drop table cv_scoped")
+
+
+def _compute(con: duckdb.DuckDBPyConnection, name: str, database: str, into: str,
+             views: list[tuple[str, str]]) -> None:
+    """Mart `name` into temp table `into`, reading each (table, filter) of `views` through a view that
+    shows only the rows the filter selects."""
+    for table, where in views:
+        con.execute(f'create or replace temp view {table} as select * from "{database}".main.{table} where {where}')
+    try:
+        con.execute(f"create or replace temp table {into} as {sql(f'marts/{name}')}")
+    finally:
+        for table, _ in views:
+            con.execute(f"drop view if exists temp.main.{table}")
+
+
+def _built_before(mart: str, name: str) -> bool:
+    order = [m for m, _ in MARTS]
+    return mart in order and order.index(mart) < order.index(name)
 
 
 def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str | None = None) -> None:

@@ -453,7 +453,7 @@ def _demo(args, settings: Settings, out: Console, err: Console) -> int:
     if args.scale in ("city", "province"):
         with open_for_writing(settings.db_path, settings.config) as session:
             write_divisions(session.con, demo_divisions(args.scale), division_aliases())
-            session.changed = True
+            session.changed = session.whole = True
     err.print(f"演示数据已写入 {out_dir} ({len(exports.files)} 个文件), 开始导入")
     args.files, args.kind = exports.files, None
     status = _ingest(args, settings, out, err)
@@ -503,7 +503,7 @@ def _geo_import(args, settings: Settings, out: Console, err: Console) -> int:
         return 1
     with open_for_writing(settings.db_path, settings.config) as session:
         summary = write_geography(session.con, geo)
-        session.changed = True
+        session.changed = session.whole = True
     out.print(f"区划: 更新 {summary.divisions_upserted} 条; 边界: 匹配 {summary.shapes_matched} 个")
     for unmatched in summary.shapes_unmatched:
         err.print(f"[yellow]未匹配的边界[/]: {unmatched}")
@@ -512,7 +512,7 @@ def _geo_import(args, settings: Settings, out: Console, err: Console) -> int:
 
 def _rebuild(args, settings: Settings, out: Console, err: Console) -> int:
     with open_for_writing(settings.db_path, settings.config) as session:
-        session.changed = True  # marts are rebuilt with the current configuration on the way out
+        session.changed = session.whole = True  # marts are rebuilt with the current configuration on the way out
     out.print("指标已按当前配置重新计算")
     return 0
 

@@ -67,6 +67,9 @@ class WriteSession:
     con: duckdb.DuckDBPyConnection
     config: Config
     changed: bool = False
+    # every mart built whole, not only for the elders the session's loads can have changed (build_marts):
+    # an upgrade, marts another version built, a rebuild asked for
+    whole: bool = False
     notes: list[str] = field(default_factory=list)
 
 
@@ -98,11 +101,12 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
         try:
             con.execute(sql("schema"))
             prepare(con)
-            session.changed = _upgrade(con) or marts_stale(con)
+            session.changed = session.whole = _upgrade(con) or marts_stale(con)
             _write_reference_tables(con, config)
+            since_load = scalar(con, "select coalesce(max(load_id), 0) from loads")
             yield session
             if session.changed:
-                build_marts(con)
+                build_marts(con, since_load=None if session.whole else since_load)
                 failures = run_checks(con)
                 if failures:
                     raise WarehouseError("数据检查未通过, 本次导入已撤销: " + "; ".join(failures))

@@ -91,22 +91,22 @@ class MartWarehouse:
 
     def visit(self, id_number: str | None, when: str, method: str = "上门", outcome: str = "正常",
               name: str | None = None, community: str | None = None, resolution: str | None = None,
-              referred: bool | None = None) -> None:
+              referred: bool | None = None, load_id: int = 2) -> None:
         self.con.execute(
             """insert into visit_rows (load_id, row_number, id_number, elder_name, community_code, visit_at,
                    visit_date, method, outcome, resolution, is_referred, dedup_key)
-               values (2, ?, ?, ?, ?, ?::timestamp, ?::date, ?, ?, ?, ?, ?)""",
-            [next(self._rows), id_number, name, community, when, when, method, outcome, resolution, referred,
+               values (?, ?, ?, ?, ?, ?::timestamp, ?::date, ?, ?, ?, ?, ?)""",
+            [load_id, next(self._rows), id_number, name, community, when, when, method, outcome, resolution, referred,
              next(self._rows)],
         )
 
     def contact(self, id_number: str, contact_name: str | None = "联系人", phone: str | None = "13800000000",
-                set_date: str | None = None, street: str = QUANYECHANG) -> None:
+                set_date: str | None = None, street: str = QUANYECHANG, load_id: int = 3) -> None:
         self.con.execute(
             """insert into contact_rows (load_id, row_number, id_number, street_code, contact_name,
                    contact_phone, set_date, dedup_key)
-               values (3, ?, ?, ?, ?, ?, ?, ?)""",
-            [next(self._rows), id_number, street, contact_name, phone, set_date, str(next(self._rows))],
+               values (?, ?, ?, ?, ?, ?, ?, ?)""",
+            [load_id, next(self._rows), id_number, street, contact_name, phone, set_date, str(next(self._rows))],
         )
 
     def build(self, month: str, as_of: str) -> None:

@@ -33,7 +33,7 @@ COMPARED = {
     "place_months": ("code", "month"),
     "elder_months": ("elder_id", "month"),
     "elder_contact_months": ("elder_id", "month"),
-    "elder_periods": ("period_id",),
+    "elder_periods": ("elder_id", "period_id"),
     "problems": ("elder_id", "opened_at"),
     "designated_contacts": ("elder_id", "contact_name", "contact_phone"),
 }

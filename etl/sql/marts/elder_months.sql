@@ -97,16 +97,8 @@ elder_frame as (
         ms.is_active_at_as_of
     from month_states ms
     join frame f using (month_start)
-    join elder_periods e using (period_id)
+    join elder_periods e using (elder_id, period_id)
     cross join settings s
-),
-
-records_start as (
-    -- the first day of each street's visit records: the warehouse knows nothing of visits before it
-    select e.street_code, min(v.visit_date) as first_visit_date
-    from visits v
-    join elders e using (elder_id)
-    group by e.street_code
 ),
 
 month_visits as (
@@ -285,8 +277,8 @@ final as (
     from with_risk w
     left join cfg_intervals i on i.risk_level = w.risk_level
     left join contacts c using (elder_id, month_start)
-    left join records_start rs using (street_code)
-    cross join (select min(first_visit_date) as first_visit_date from records_start) fv
+    left join street_records rs using (street_code)
+    cross join (select min(first_visit_date) as first_visit_date from street_records) fv
 )
 
 select

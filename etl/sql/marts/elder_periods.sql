@@ -92,7 +92,8 @@ stretches as (
 
 final as (
     select
-        row_number() over (order by id_number, valid_from nulls first) as period_id,
+        -- numbered per elder: an elder's periods do not depend on anyone else's rows
+        row_number() over (partition by id_number order by valid_from nulls first) as period_id,
         id_number as elder_id,
         elder_name,
         sex,

@@ -1,0 +1,25 @@
+-- The scope of the loads in cv_changed_loads: the elders whose figures they can change (cv_scope_elders),
+-- the communities whose roster they change (cv_scope_communities) and the communities that list an elder
+-- in scope (cv_scope_listed, scope/listed.sql). An elder is in scope when
+--   - a changed row names them;
+--   - their community has a new roster (a newer snapshot ends or begins their listing there, DESIGN §4,
+--     and the names that link visits without an ID number can change);
+--   - a changed visit without an ID number lies in their community (it is linked by name there);
+--   - their street has a new list of designated contacts (it replaces the street's older one).
+-- Whatever else an elder's figures are computed from is their own rows, or a mart built whole.
+create or replace temp table cv_scope_communities as
+    select distinct community_code from roster_rows where load_id in (select load_id from cv_changed_loads);
+
+create or replace temp table cv_scope_elders as
+    select id_number as elder_id from roster_rows
+    where load_id in (select load_id from cv_changed_loads)
+        or community_code in (select community_code from cv_scope_communities)
+        or community_code in (select community_code from visit_rows
+                              where load_id in (select load_id from cv_changed_loads) and id_number is null)
+        or street_code in (select street_code from contact_rows where load_id in (select load_id from cv_changed_loads))
+    union
+    select id_number from visit_rows
+    where load_id in (select load_id from cv_changed_loads) and id_number is not null
+    union
+    select id_number from contact_rows
+    where load_id in (select load_id from cv_changed_loads) and id_number is not null;

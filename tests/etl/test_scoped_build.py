@@ -1,0 +1,118 @@
+"""A load's marts rebuilt only for the elders it can change (etl/build.py, etl/sql/scope/) are exactly the
+marts a whole build makes: every stored mart, row for row, after each kind of load a street sends."""
+
+import duckdb
+import pytest
+
+from etl.build import MARTS, build_marts
+from tests.conftest import BINXI, HUAYUANLU, make_id, new_mart_warehouse
+
+XIAOBAILOU_COMMUNITY = "120101002002"  # another street's community
+SEVENTY = "19560101"
+
+
+def stored_marts(con) -> dict[str, list]:
+    return {name: sorted(con.execute(f"from {name}").fetchall(), key=repr)  # noqa: S608 (the marts' names)
+            for name, kind in MARTS if kind == "table"}
+
+
+@pytest.fixture
+def street():
+    """Two streets: 劝业场 (花园路, 滨西) with elders, visits, a problem and a contact list, and 小白楼's
+    community with as many elders again, whom a load of 劝业场's leaves alone."""
+    w = new_mart_warehouse(duckdb.connect())
+    people = {}
+    for i, (community, category) in enumerate([(HUAYUANLU, "独居")] * 4 + [(BINXI, "失能")] * 3 + [(BINXI, "空巢")]):
+        people[f"e{i}"] = w.elder(make_id(SEVENTY, i + 1), category, community=community, name=f"居民{i}")
+    # on both streets' lists: moved to 小白楼 in August
+    people["mover"] = w.elder(make_id(SEVENTY, 40), "独居", community=BINXI, name="两地")
+    later = w.load("roster", "2026-08-01")
+    w.elder(people["mover"], "独居", community=XIAOBAILOU_COMMUNITY, name="两地", load_id=later)
+    for i in range(12):
+        w.elder(make_id(SEVENTY, 60 + i), "空巢", community=XIAOBAILOU_COMMUNITY, name=f"邻街{i}", load_id=later)
+    w.visit(people["e0"], "2026-09-03 10:00")
+    w.visit(people["e1"], "2026-10-02 09:00", outcome="发现问题")
+    w.visit(None, "2026-10-04 09:00", name="居民5", community=BINXI)  # no ID: linked by name
+    w.visit(make_id(SEVENTY, 61), "2026-08-20 15:00")
+    w.visit(make_id(SEVENTY, 62), "2026-10-31 15:00")
+    for person in ("e4", "e5"):
+        w.contact(people[person])
+    build_marts(w.con)
+    w.people = people
+    return w
+
+
+def visits_within_the_months(w):
+    load = w.load("visits")
+    w.visit(w.people["e0"], "2026-10-12 10:00", load_id=load)
+    w.visit(w.people["e1"], "2026-10-20 10:00", load_id=load)  # closes e1's problem
+    w.visit(None, "2026-10-21 10:00", name="居民6", community=BINXI, load_id=load)
+
+
+def visits_of_a_new_month(w):
+    load = w.load("visits")
+    w.visit(w.people["e2"], "2026-11-05 10:00", outcome="紧急", load_id=load)
+    w.visit(w.people["mover"], "2026-11-06 10:00", load_id=load)
+
+
+def a_newer_roster_of_one_community(w):
+    load = w.load("roster", "2026-10-15")
+    for person in ("e0", "e2"):  # e1 and e3 are not on it: they leave on its date
+        w.elder(w.people[person], "独居", community=HUAYUANLU, name=f"居民{person[1:]}", load_id=load)
+    w.elder(make_id(SEVENTY, 20), "孤寡", community=HUAYUANLU, name="新人", load_id=load)
+    w.elder(make_id(SEVENTY, 70), "空巢", community=HUAYUANLU, name="邻街0", load_id=load)  # 小白楼's name, here
+
+
+def a_roster_that_makes_a_name_ambiguous(w):
+    load = w.load("roster", "2026-10-15")
+    for i in (4, 5, 6, 7):
+        w.elder(w.people[f"e{i}"], "失能", community=BINXI, name=f"居民{i}", load_id=load)
+    w.elder(make_id(SEVENTY, 21), "失能", community=BINXI, name="居民5", load_id=load)  # a second 居民5
+
+
+def a_new_contact_list(w):
+    load = w.load("contacts")
+    w.contact(w.people["e4"], contact_name="新联系人", load_id=load)  # e5's contact is not on it
+
+
+def visits_earlier_than_a_streets_records(w):
+    load = w.load("visits")
+    w.visit(w.people["e3"], "2026-08-25 10:00", load_id=load)  # 劝业场's records now begin in August
+
+
+@pytest.mark.parametrize("load", [visits_within_the_months, visits_of_a_new_month, a_newer_roster_of_one_community,
+                                  a_roster_that_makes_a_name_ambiguous, a_new_contact_list,
+                                  visits_earlier_than_a_streets_records])
+def test_a_scoped_build_makes_every_mart_row_a_whole_build_makes(street, load):
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    before = stored_marts(street.con)
+    load(street)
+    assert build_marts(street.con, since_load=since)  # scoped, not whole
+    scoped = stored_marts(street.con)
+    build_marts(street.con)
+    whole = stored_marts(street.con)
+    assert scoped != before
+    for name in whole:
+        assert scoped[name] == whole[name], name
+
+
+def test_the_scope_leaves_out_the_elders_of_other_streets(street):
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    visits_within_the_months(street)
+    assert build_marts(street.con, since_load=since)
+    in_scope = {row[0] for row in street.con.execute("from cv_scope_elders").fetchall()}
+    assert {street.people[p] for p in ("e0", "e1", "e4", "e5", "e6", "e7", "mover")} <= in_scope
+    assert not in_scope & {make_id(SEVENTY, 60 + i) for i in range(12)}
+
+
+def test_visits_older_than_every_record_and_a_new_configuration_build_whole(street):
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    load = street.load("visits")
+    street.visit(street.people["e3"], "2026-05-10 10:00", load_id=load)  # before every street's records
+    assert not build_marts(street.con, since_load=since)
+    whole_after_fallback = stored_marts(street.con)
+    build_marts(street.con)
+    assert stored_marts(street.con) == whole_after_fallback
+
+    street.con.execute("update cfg_settings set aged_from = 75")
+    assert not build_marts(street.con, since_load=since)
