@@ -116,3 +116,37 @@ def test_visits_older_than_every_record_and_a_new_configuration_build_whole(stre
 
     street.con.execute("update cfg_settings set aged_from = 75")
     assert not build_marts(street.con, since_load=since)
+
+
+def test_a_streets_visits_file_is_published_through_a_scoped_build_that_equals_a_rebuild(demo_settings, tmp_path):
+    """End to end on the demo: `ingest` of one community's visits builds scoped; `rebuild` changes nothing."""
+    import dataclasses
+    import shutil
+
+    from etl.ingest import ingest
+    from etl.warehouse import open_for_writing
+    from tests.etl.exports import VISIT_HEADER, write_csv
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_settings.db_path, db)
+    settings = dataclasses.replace(demo_settings, db_path=db)
+    with duckdb.connect(str(db), read_only=True) as con:
+        community, names = con.execute(
+            """select d.short_name, list(e.elder_id order by e.elder_id)[1:5] from elders e
+               join divisions d on d.code = e.community_code
+               group by d.short_name order by d.short_name limit 1""").fetchall()[0]
+    rows = [[elder_id, "", community, "2026-10-30", "入户", "正常", "网格员甲"] for elder_id in names]
+    results = ingest([write_csv(tmp_path / "本月探访.csv", [VISIT_HEADER, *rows])], settings)
+    assert [r.status for r in results] == ["loaded"] and results[0].rows_loaded == len(rows)
+
+    def marts_and_build():
+        with duckdb.connect(str(db), read_only=True) as con:
+            built = con.execute("select value from settings where key = 'marts_built'").fetchall()[0][0]
+            return built, stored_marts(con)
+
+    built, scoped = marts_and_build()
+    assert built == "scoped"
+    with open_for_writing(db, settings.config) as session:
+        session.changed = session.whole = True
+    built, whole = marts_and_build()
+    assert built == "whole" and scoped == whole
