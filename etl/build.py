@@ -85,6 +85,8 @@ SCOPED_MARTS = {
 # months they are computed from (etl/sql/scope/months.sql)
 IN_SCOPE_MONTHS = "month_start in (select month_start from cv_scope_months)"
 IN_SCOPE_FRAME = "month_start in (select month_start from cv_scope_frame)"
+# the month marts whose rows compare a month with the month before: computed from both
+COMPARES_MONTH_BEFORE = ("elder_changes",)
 # Past this share of the elders in scope, building whole is cheaper
 WHOLE_FROM_SHARE = 0.5
 
@@ -165,7 +167,8 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str) -> None:
     _compute(con, name, database, "cv_scoped", views)
     replaced = computed
     if name in MONTH_MARTS and scalar(con, "select count(*) from cv_scope_months"):
-        frame = [(table, IN_SCOPE_FRAME) for table in ("month_frame", *MONTH_MARTS) if _built_before(table, name)]
+        months = IN_SCOPE_FRAME if name in COMPARES_MONTH_BEFORE else IN_SCOPE_MONTHS
+        frame = [(table, months) for table in ("month_frame", *MONTH_MARTS) if _built_before(table, name)]
         _compute(con, name, database, "cv_scoped_months", frame)
         replaced = f"({computed}) or {IN_SCOPE_MONTHS} or month_start not in (select month_start from month_frame)"
     con.execute(f'delete from "{database}".main.{name} where {replaced}')
