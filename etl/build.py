@@ -105,11 +105,12 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
     for the elders those loads can have changed, when nothing else changed since the last build.
     Whether the build was scoped."""
     scoped = months and since_load is not None and _scope(con, since_load)
+    loads: dict[tuple[str, str], str] = {}  # the loads that hold the scope's rows, by table and filter
     for name, kind in MARTS:
         if not months and name in (*MONTH_MARTS, *WHOLE_HISTORY_MARTS):
             continue
         if scoped and name in SCOPED_MARTS:
-            _build_scoped(con, name)
+            _build_scoped(con, name, loads)
             continue
         if scoped and name == "street_records":
             con.execute("create or replace temp table previous_street_records as from street_records")
@@ -121,6 +122,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
             else:
                 con.execute(sql("scope/street_records"))
                 con.execute(sql("scope/listed"))
+                loads.clear()
     if months:
         # marts_built: how the last build went (whole or scoped), for whoever asks why a publish took long
         con.execute("insert or replace into settings values ('marts_version', $version), ('marts_inputs', $inputs), "
@@ -156,14 +158,14 @@ def _statements(script: str) -> list[str]:
         line.lstrip().startswith("--") or not line.strip() for line in part.splitlines())]
 
 
-def _build_scoped(con: duckdb.DuckDBPyConnection, name: str) -> None:
+def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, loads: dict[tuple[str, str], str]) -> None:
     """Mart `name` for the scope (and, for a month mart, for everyone in the months in scope): computed
     through views that show only the scope's rows of what it reads, then in place of the scope's rows."""
     database = scalar(con, "select current_database()")
     mart = SCOPED_MARTS[name]
     computed = mart.computed
-    views = [*mart.rows.items(), *((other, SCOPED_MARTS[other].read) for other in SCOPED_MARTS
-                                   if _built_before(other, name))]
+    views = [*((table, _in_loads(con, database, table, where, loads)) for table, where in mart.rows.items()),
+             *((other, SCOPED_MARTS[other].read) for other in SCOPED_MARTS if _built_before(other, name))]
     _compute(con, name, database, "cv_scoped", views)
     replaced = computed
     if name in MONTH_MARTS and scalar(con, "select count(*) from cv_scope_months"):
@@ -178,6 +180,18 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str) -> None:
                     f'select * from cv_scoped_months where {IN_SCOPE_MONTHS} and not ({computed})')
         con.execute("drop table cv_scoped_months")
     con.execute("drop table cv_scoped")
+
+
+def _in_loads(con: duckdb.DuckDBPyConnection, database: str, table: str, where: str,
+              loads: dict[tuple[str, str], str]) -> str:
+    """`where`, with the loads that hold such rows named as constants: stored rows lie in the order they
+    were loaded, so DuckDB then reads only the parts of the table that hold those loads (a load is one
+    street's or one district's file), not every row to test each against the scope."""
+    if (table, where) not in loads:
+        found = scalar(con, f'select list(distinct load_id order by load_id) from "{database}".main.{table} '
+                            f"where {where}")
+        loads[table, where] = f"load_id in ({', '.join(map(str, found or [-1]))}) and ({where})"
+    return loads[table, where]
 
 
 def _compute(con: duckdb.DuckDBPyConnection, name: str, database: str, into: str,
