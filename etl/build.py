@@ -61,6 +61,7 @@ ELDER_ROWS = {
                   " or (id_number is null and community_code in (select community_code from cv_scope_listed))",
 }
 COMMUNITY_ROWS = {"roster_rows": "community_code in (select community_code from cv_scope_communities)"}
+IN_SCOPE_STREETS = "street_code in (select street_code from cv_scope_streets)"
 
 
 @dataclass(frozen=True)
@@ -80,6 +81,8 @@ SCOPED_MARTS = {
     "elder_months": Scoped(ELDER_ROWS, IN_SCOPE),
     "elder_contact_months": Scoped(ELDER_ROWS, IN_SCOPE),
     "elder_changes": Scoped(ELDER_ROWS, IN_SCOPE),
+    # the streets with a new roster, from their rows
+    "roster_alerts": Scoped({"roster_rows": IN_SCOPE_STREETS}, IN_SCOPE_STREETS, IN_SCOPE_STREETS),
 }
 # A month mart's rows of the months whose frame a load changed are recomputed for everyone, from the
 # months they are computed from (etl/sql/scope/months.sql)

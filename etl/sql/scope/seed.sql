@@ -1,6 +1,6 @@
 -- The scope of the loads in cv_changed_loads: the elders whose figures they can change (cv_scope_elders),
--- the communities whose roster they change (cv_scope_communities) and the communities that list an elder
--- in scope (cv_scope_listed, scope/listed.sql). An elder is in scope when
+-- the communities and streets whose roster they change (cv_scope_communities, cv_scope_streets) and the
+-- communities that list an elder in scope (cv_scope_listed, scope/listed.sql). An elder is in scope when
 --   - a changed row names them;
 --   - their community has a new roster (a newer snapshot ends or begins their listing there, DESIGN §4,
 --     and the names that link visits without an ID number can change);
@@ -9,6 +9,10 @@
 -- Whatever else an elder's figures are computed from is their own rows, or a mart built whole.
 create or replace temp table cv_scope_communities as
     select distinct community_code from roster_rows where load_id in (select load_id from cv_changed_loads);
+
+-- the streets of those communities: their roster alerts compare each community's lists, and the street's
+create or replace temp table cv_scope_streets as
+    select distinct street_code from roster_rows where load_id in (select load_id from cv_changed_loads);
 
 create or replace temp table cv_scope_elders as
     select id_number as elder_id from roster_rows
