@@ -136,9 +136,9 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
 
 
 def _scope(con: duckdb.DuckDBPyConnection, since_load: int) -> bool:
-    """Find the scope of the loads after `since_load` (temp tables cv_scope_*); whether a scoped build
-    gives what a whole one would: the marts were built with the same configuration, geography and date,
-    the month frame stays, and the scope is not most of the warehouse."""
+    """Find the scope of the loads after `since_load` (temp tables cv_scope_*: its elders, communities,
+    streets, and the months whose frame changed); whether to build scoped: the marts were last built
+    with the same configuration, geography and date, and the scope is not most of the warehouse."""
     stored = first_row(con, "select value from settings where key = 'marts_inputs'")
     if stored is None or stored[0] != scalar(con, sql("scope/fingerprint")):
         return False
