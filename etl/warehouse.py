@@ -39,7 +39,8 @@ FORMAT_VERSION = 6
 # that neither a file's rows nor the warehouse's decide how much memory a load takes. A file's cells are
 # held beside it as Arrow (4 bytes a cell, plus its distinct values): a 10 M-row visits CSV loads within
 # 2 GiB (bench/memory.py). Marts that cannot be built within it (a city's history: DuckDB cannot spill
-# every operator) are built again whole within DuckDB's default, 80 % of the machine's memory.
+# every operator) are built again whole within DuckDB's default, 80 % of the machine's memory, and that
+# warehouse's marts from then on (_build_within_memory).
 LOAD_MEMORY_LIMIT = "1GB"
 
 
@@ -107,11 +108,7 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
             since_load = scalar(con, "select coalesce(max(load_id), 0) from loads")
             yield session
             if session.changed:
-                try:
-                    build_marts(con, since_load=None if session.whole else since_load)
-                except duckdb.OutOfMemoryException:
-                    con.execute("reset memory_limit")
-                    build_marts(con)
+                _build_within_memory(con, since_load=None if session.whole else since_load)
                 failures = run_checks(con)
                 if failures:
                     raise WarehouseError("数据检查未通过, 本次导入已撤销: " + "; ".join(failures))
@@ -127,6 +124,19 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
             _fsync(db_path.parent)
         else:
             work_path.unlink(missing_ok=True)
+
+
+def _build_within_memory(con: duckdb.DuckDBPyConnection, since_load: int | None) -> None:
+    """build_marts within the load's memory limit; marts that do not fit are built again whole within
+    DuckDB's default, and so are this warehouse's from then on (setting marts_memory)."""
+    if first_row(con, "select 1 from settings where key = 'marts_memory' and value = 'default'"):
+        con.execute("reset memory_limit")
+    try:
+        build_marts(con, since_load=since_load)
+    except duckdb.OutOfMemoryException:
+        con.execute("reset memory_limit")
+        build_marts(con)
+        con.execute("insert or replace into settings values ('marts_memory', 'default')")
 
 
 def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:

@@ -72,3 +72,5 @@ def test_marts_past_the_loads_memory_limit_are_built_within_the_machines(demo_se
             warehouse.build_marts(session.con)
     with duckdb.connect(str(db), read_only=True) as con:
         assert stored_marts(con) == before
+        # and from then on, without meeting the limit first
+        assert con.execute("select value from settings where key = 'marts_memory'").fetchall() == [("default",)]
