@@ -130,7 +130,7 @@ def _functions(tree: exp.Expression, list_columns: frozenset[str]) -> exp.Expres
     list_has_any -> arrays_overlap, list_has_all(a, b) -> size(array_except(b, a)) = 0, len() of a
     column the warehouse stores as a list -> size() (DuckDB's len measures lists and texts alike), and
     any_value(x) -> any_value(x, true) (sqlglot writes IGNORE NULLS after the FILTER clause, where
-    Spark's grammar refuses it)."""
+    Spark's grammar refuses it), epoch_us -> unix_micros."""
     def rewrite(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.ArrayOverlaps):
             return exp.func("arrays_overlap", node.this, node.expression)
@@ -140,6 +140,8 @@ def _functions(tree: exp.Expression, list_columns: frozenset[str]) -> exp.Expres
             return exp.EQ(this=missing, expression=exp.Literal.number(0))
         if isinstance(node, exp.IgnoreNulls) and isinstance(node.this, exp.AnyValue):
             return exp.Anonymous(this="any_value", expressions=[node.this.this, exp.true()])
+        if isinstance(node, exp.Anonymous) and node.name.lower() == "epoch_us":
+            return exp.func("unix_micros", *node.expressions)
         if isinstance(node, exp.Length) and isinstance(node.this, exp.Column) and node.this.name in list_columns:
             return exp.func("size", node.this)
         return node

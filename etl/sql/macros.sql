@@ -226,6 +226,14 @@ create or replace temp macro cv_warnings(warns) as
 -- stored visits view, which may have been built by an earlier version.
 create or replace temp macro cv_problem_found(outcome) as outcome in ('发现问题', '紧急');
 
+-- Which of an elder's visits is the last (the smallest key): the latest; of visits at the same time, the
+-- one that found a problem (it stays open until a later visit), then by method and outcome, so that the
+-- last visit never depends on the order rows were stored in. With arg_min over cv_last_visit (marts/elder_visit_months, elder_months).
+create or replace temp macro cv_last_visit_key(visit_at, method, outcome) as
+    {'at': -epoch_us(visit_at), 'problem': not cv_problem_found(outcome), 'method': method, 'outcome': outcome};
+create or replace temp macro cv_last_visit(visit_date, method, outcome) as
+    {'visit_date': visit_date, 'method': method, 'outcome': outcome};
+
 -- On the roster on day d: a stretch runs from valid_from (null: always) up to, not including, valid_to
 -- (null: still running). Every "active on a date" of the marts is this test.
 create or replace temp macro cv_on_roster(d, valid_from, valid_to) as

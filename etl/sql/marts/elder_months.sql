@@ -114,19 +114,25 @@ month_visits as (
     group by v.elder_id, f.month_start
 ),
 
-home_visits as (
-    select elder_id, visit_date from visits where is_home_visit
+as_of_month_visits as (
+    -- each elder's last successful and last home visit in the as-of date's own month, up to the as-of
+    -- date; the months before it come from marts/elder_visit_months
+    select
+        f.month_start,
+        v.elder_id,
+        arg_min(cv_last_visit(v.visit_date, v.method, v.outcome),
+                cv_last_visit_key(v.visit_at, v.method, v.outcome)) as last_visit,
+        max(v.visit_date) filter (where v.is_home_visit) as last_home_visit_date
+    from visits v
+    join month_frame f on v.visit_date between cast(date_trunc('month', f.as_of) as date) and f.as_of
+    where v.is_successful
+    group by all
 ),
 
-successful_visits as (
-    -- one per elder and day, for the as-of join below (which picks by date): the day's latest; of visits
-    -- at the same time, the one that found a problem (it stays open until a later visit), then by method
-    -- and outcome, so that the last visit never depends on the order rows were stored in
-    select elder_id, visit_date, visit_at, method, outcome
-    from visits
-    where is_successful
-    qualify row_number() over (partition by elder_id, visit_date
-                               order by visit_at desc, cv_problem_found(outcome) desc, method, outcome) = 1
+earlier_home_visits as (
+    select elder_id, visit_month, last_home_visit_date
+    from elder_visit_months
+    where last_home_visit_date is not null
 ),
 
 open_problems as (
@@ -142,17 +148,20 @@ with_last_visits as (
         ef.*,
         coalesce(mv.visited_home, false) as visited_home,
         coalesce(mv.visited_any, false) as visited_any,
-        hv.visit_date as last_home_visit_date,
-        sv.visit_date as last_visit_date,
-        sv.method as last_visit_method,
-        sv.outcome as last_visit_outcome,
+        coalesce(am.last_home_visit_date, hv.last_home_visit_date) as last_home_visit_date,
+        coalesce(am.last_visit, sv.last_visit).visit_date as last_visit_date,
+        coalesce(am.last_visit, sv.last_visit).method as last_visit_method,
+        coalesce(am.last_visit, sv.last_visit).outcome as last_visit_outcome,
         op.elder_id is not null as has_open_problem,
         op.open_problem_since
     from elder_frame ef
     left join month_visits mv using (elder_id, month_start)
     left join open_problems op using (elder_id, month_start)
-    asof left join home_visits hv on hv.elder_id = ef.elder_id and hv.visit_date <= ef.as_of
-    asof left join successful_visits sv on sv.elder_id = ef.elder_id and sv.visit_date <= ef.as_of
+    left join as_of_month_visits am using (elder_id, month_start)
+    asof left join earlier_home_visits hv
+        on hv.elder_id = ef.elder_id and hv.visit_month < date_trunc('month', ef.as_of)
+    asof left join elder_visit_months sv
+        on sv.elder_id = ef.elder_id and sv.visit_month < date_trunc('month', ef.as_of)
     where ef.is_special or ef.is_special_in_month or ef.was_special or ef.is_alone or ef.is_disabled
 ),
 
