@@ -30,9 +30,11 @@ counted_days as (
 ),
 
 contact_days as (
+    -- the days with a successful contact, within the days counted (a month built alone reads its own)
     select distinct elder_id, visit_date as day
     from visits
     where is_successful
+        and visit_date between (select min(month_start) from alone_months) and (select max(window_end) from alone_months)
 ),
 
 marked as (
