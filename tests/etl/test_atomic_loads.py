@@ -216,5 +216,5 @@ def test_loads_killed_at_twenty_points_from_start_to_swap_leave_a_whole_warehous
             assert (result.status, result.rows_loaded) == ("loaded", 1)
             assert sorted(p.name for p in db_path.parent.iterdir() if p.name.startswith(".")) == [
                 f".{db_path.name}.lock"]
-    # killed before the swap, the warehouse is the one before (here 18 of 20; the last points fall after it)
+    # killed before the swap, the warehouse is the one before (about half of the 20 here; later points fall after it)
     assert len(outcomes) == KILL_POINTS and "before" in outcomes, outcomes
