@@ -40,6 +40,11 @@ def district_roster(district):
     return _good_roster_rows(district, _latest_rosters(district), reference_divisions())
 
 
+@pytest.fixture(scope="module")
+def divisions():
+    return reference_divisions()
+
+
 @pytest.mark.slow  # rare changes (moves between streets) need the whole district
 def test_district_history_has_every_kind_of_change(district):
     totals = district.roster_history.sum(numeric_only=True)
