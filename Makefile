@@ -6,7 +6,8 @@ DB ?= data/warehouse.duckdb
 HOST ?= 127.0.0.1
 PORT ?= 8050
 # One test worker more than there are cores (at least 3): many tests wait on a browser or a subprocess
-# (on the 2-core machine, 3 workers finish the suite in 6½ minutes where 2 took 7½)
+# (on the 2-core machine, 3 workers finish the suite in 6½ minutes where 2 took 7½). Each module runs whole on
+# one worker, the longest first (tests/conftest.py LONGEST_MODULES), not xdist's order by number of tests.
 WORKERS ?= $(shell python3 -c "import os; print(max(3, (os.cpu_count() or 1) + 1))")
 
 .PHONY: demo test bench clean
@@ -30,7 +31,7 @@ demo: $(STAMP)
 
 test: $(SPARK_STAMP)
 	$(BIN)/ruff check dashboard etl tests bench
-	$(BIN)/pytest -n $(WORKERS) --dist loadscope
+	$(BIN)/pytest -n $(WORKERS) --dist loadscope --no-loadscope-reorder
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py

@@ -180,9 +180,32 @@ def demo_settings(demo_build):
     return demo_build[0]
 
 
+# The modules that take longest, longest first (CPU seconds of the module with its subprocesses, a JVM's
+# included, measured under `make test` on 2026-11-29): they start the run. Under `--dist loadscope` a module
+# runs whole on one worker, and a long one started last decides when the run ends (xdist's own order, by
+# number of tests, started the Spark module last). The other modules follow in collection order.
+LONGEST_MODULES = (
+    "tests/etl/test_spark.py",  # a JVM: 40 s of its CPU
+    "tests/etl/test_demo_scales.py",  # the full district written and read back: 60 s
+    "tests/etl/test_atomic_loads.py",  # 30 loads in subprocesses, 400,000-row files: 45 s
+    "tests/security/test_scope.py",  # 50 s
+    "tests/security/test_prod_server.py",  # gunicorn and the CLI in subprocesses: 50 s
+    "tests/etl/test_ingest.py",  # 40 s
+    "tests/etl/test_marts.py",  # 30 s
+    "tests/etl/test_demo.py",  # 25 s
+    "tests/etl/test_hostile.py",  # 25 s
+    "tests/security/test_no_unmasked.py",  # 25 s
+    "tests/browser/test_dashboard.py",  # a browser: more waiting than CPU
+    "tests/browser/test_sign_in.py",
+)
+
+
 def pytest_collection_modifyitems(config, items):
-    """Tests marked slow write the full district demo (DESIGN §7 sizes): they run in CI, with
-    CAREVISIT_FULL_DEMO=1 or with -m slow; a local run skips them and says so."""
+    """The longest modules first (LONGEST_MODULES; `make test` keeps this order with
+    --no-loadscope-reorder). Tests marked slow write the full district demo (DESIGN §7 sizes): they run in CI,
+    with CAREVISIT_FULL_DEMO=1 or with -m slow; a local run skips them and says so."""
+    rank = {module: n for n, module in enumerate(LONGEST_MODULES)}
+    items.sort(key=lambda item: rank.get(item.nodeid.split("::")[0], len(rank)))  # stable: the rest as collected
     if os.environ.get("CI") or os.environ.get("CAREVISIT_FULL_DEMO") or config.option.markexpr == "slow":
         return
     skip = pytest.mark.skip(reason="writes the full district demo: runs in CI, with CAREVISIT_FULL_DEMO=1 or -m slow")

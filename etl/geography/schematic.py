@@ -22,8 +22,24 @@ DISTRICT_SEMI_AXES_M = (2_100.0, 1_500.0)
 DISTRICT_PITCH_M = 5_400.0
 
 
+# Shapes made lately, by the divisions' codes, levels and parents (in order) and the seed, all they depend on:
+# every new warehouse writes shapes for the same few geographies (a test run makes hundreds of warehouses).
+_MADE: dict[tuple, pd.DataFrame] = {}
+_MADE_KEPT = 8
+
+
 def schematic_shapes(divisions: pd.DataFrame, seed: int = 7) -> pd.DataFrame:
     """Demo polygons for every division: streets tile their district, communities their street."""
+    tree = divisions[["code", "level", "parent_code"]].astype(object)
+    key = (seed, tuple(tree.where(tree.notna(), None).itertuples(index=False, name=None)))
+    if key not in _MADE:
+        while len(_MADE) >= _MADE_KEPT:
+            _MADE.pop(next(iter(_MADE)))
+        _MADE[key] = _schematic_shapes(divisions, seed)
+    return _MADE[key].copy()
+
+
+def _schematic_shapes(divisions: pd.DataFrame, seed: int) -> pd.DataFrame:
     by_code = divisions.set_index("code", drop=False)
     districts = by_code[by_code["level"] == "district"].sort_index()
     children = {

@@ -2,217 +2,39 @@
 
 from __future__ import annotations
 
-import functools
-import io
 import re
 from datetime import date
-from pathlib import Path
 
-import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
-import python_calamine
 
 from etl.demo import UNKNOWN_VALUES, write_demo_exports
-from etl.demo.rules import place_keys, valid_ids
 from etl.geography import reference_divisions
-from tests.conftest import DEMO_AS_OF
-
-AS_OF = date(2026, 10, 20)
-BOM = b"\xef\xbb\xbf"
-MAPPINGS = Path(__file__).resolve().parents[2] / "etl" / "mappings"
-DAY = re.compile(r"(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?(?: \d{1,2}:\d{2}(?::\d{2})?)?")
-
-
-# --- An independent reader: what a careful clerk would count in each file ------------------
-
-
-def _aliases() -> pd.DataFrame:
-    return pd.read_csv(MAPPINGS / "headers.csv", dtype=str)
-
-
-def _synonyms(field: str) -> dict[str, str]:
-    values = pd.read_csv(MAPPINGS / "values.csv", dtype=str, keep_default_na=False)
-    values = values[values["field"] == field]
-    return dict(zip(values["synonym"], values["value"], strict=True))
-
-
-def _field_of(kind: str) -> dict[str, str]:
-    aliases = _aliases()
-    aliases = aliases[aliases["kind"].isin([kind, "*"])]
-    return dict(zip(aliases["alias"], aliases["field"], strict=True))
-
-
-def _kind_of(path: Path) -> str:
-    if "底册" in path.name:
-        return "roster"
-    return "contacts" if "联系人" in path.name else "visits"
-
-
-def _decode(raw: bytes) -> str:
-    if raw.startswith(BOM):
-        return raw[3:].decode("utf-8")
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return raw.decode("gb18030")
-
-
-def _grid(path: Path) -> pd.DataFrame:
-    """Every cell of the first sheet as text, title rows included."""
-    if path.suffix == ".csv":
-        return pd.read_csv(io.StringIO(_decode(path.read_bytes())), header=None, dtype=str,
-                           keep_default_na=False)
-    rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
-    width = max(len(row) for row in rows)
-    cells = [["" if v is None else str(v) for v in row] + [""] * (width - len(row)) for row in rows]
-    return pd.DataFrame(cells, dtype=object)  # an ID stored as a number reads 1.2e+17
-
-
-def _header_row(grid: pd.DataFrame, fields: dict[str, str]) -> int:
-    return next(i for i in range(len(grid)) if grid.iloc[i].isin(list(fields)).sum() >= 3)
-
-
-@functools.cache
-def _table(path: Path) -> pd.DataFrame:
-    """Data rows under the header, columns named by canonical field; blank and 合计 rows dropped."""
-    fields = _field_of(_kind_of(path))
-    grid = _grid(path)
-    header = _header_row(grid, fields)
-    frame = grid.iloc[header + 1:].copy()
-    frame.columns = [fields.get(cell, cell) for cell in grid.iloc[header]]
-    frame = frame[(frame != "").any(axis=1) & (frame.iloc[:, 0] != "合计")]
-    for place in ("street", "community"):  # merged cells: the value sits in the first row only
-        if place in frame:
-            frame[place] = frame[place].replace("", None).ffill()
-    return frame.reset_index(drop=True)
-
-
-def _id18(cells: pd.Series) -> pd.Series:
-    """The valid 18-digit form of each ID cell (spaces, lowercase x and 15 digits allowed), as the
-    macros check it; None where it is unusable."""
-    return pd.Series(valid_ids(cells.tolist()), index=cells.index, dtype=object)
-
-
-def _place_key(names: pd.Series) -> pd.Series:
-    """Street or community names without their suffix (cv_place_key)."""
-    return pd.Series(place_keys(names.tolist()), index=names.index, dtype=object)
-
-
-@functools.cache  # a year of visits repeats the same few thousand date cells 0.7 M times
-def _day(text: str) -> date | None:
-    match = DAY.fullmatch(text.strip())
-    if match is None and re.fullmatch(r"(19|20)\d{6}", text.strip()):
-        match = re.fullmatch(r"(\d{4})(\d{2})(\d{2})", text.strip())
-    if match is None:
-        return None
-    try:
-        return date(*(int(g) for g in match.groups()[:3]))
-    except ValueError:
-        return None
-
-
-def _place_keys(divisions: pd.DataFrame) -> frozenset[str]:
-    return frozenset(place_keys([*divisions["name"], *divisions["short_name"]]))
-
-
-_IDS: dict[Path, pd.Series] = {}
-
-
-def _ids(path: Path) -> pd.Series:
-    """The valid 18-digit form of each row's ID number (None where unusable)."""
-    if path not in _IDS:
-        _read_ids([path])
-    return _IDS[path]
-
-
-def _read_ids(paths: list[Path]) -> None:
-    """The IDs of many files checked in one query: planning the macros costs more than the rows."""
-    todo = [p for p in paths if p not in _IDS and "id_number" in _table(p)]
-    if todo:
-        checked = _id18(pd.concat([_table(p)["id_number"] for p in todo], ignore_index=True))
-        ends = np.cumsum([len(_table(p)) for p in todo])
-        for path, end in zip(todo, ends, strict=True):
-            _IDS[path] = checked.iloc[end - len(_table(path)):end].set_axis(_table(path).index)
-
-
-@functools.cache
-def _reject_mask(path: Path, places: frozenset[str]) -> pd.Series:
-    frame = _table(path)
-    bad = pd.Series(False, index=frame.index)
-    if "id_number" in frame:
-        bad |= _ids(path).isna()
-    if _kind_of(path) == "roster":
-        bad |= ~_place_key(frame["community"]).isin(places)
-    if _kind_of(path) == "visits":
-        methods = _synonyms("method")
-        bad |= frame["visit_date"].map(_day).isna()
-        bad |= ~frame["method"].isin(methods)
-        elder = ["id_number"] if "id_number" in frame else ["name", "community"]
-        bad |= frame.duplicated(elder + ["visit_date", "method", "visitor", "outcome"])
-    if _kind_of(path) == "contacts":
-        bad |= frame.duplicated(["id_number", "contact_name", "contact_phone"])
-    return bad
-
-
-def _counted_rejects(exports, divisions: pd.DataFrame) -> dict[str, int]:
-    places = _place_keys(divisions)
-    _read_ids(exports.files)
-    return {p.name: int(_reject_mask(p, places).sum()) for p in exports.files}
-
-
-def _good_rows(exports, kind: str, divisions: pd.DataFrame) -> pd.DataFrame:
-    places = _place_keys(divisions)
-    _read_ids([path for path in exports.files if _kind_of(path) == kind])
-    frames = []
-    for path in exports.files:
-        if _kind_of(path) == kind:
-            frame = _table(path)
-            frames.append(frame[~_reject_mask(path, places)].assign(file=path.name))
-    return pd.concat(frames, ignore_index=True)
-
-
-def _age(id18: str, on: date) -> int:
-    born = date(int(id18[6:10]), int(id18[10:12]), int(id18[12:14]))
-    return on.year - born.year - ((on.month, on.day) < (born.month, born.day))
-
-
-def _marked(roster: pd.DataFrame, category: str | None = None) -> pd.Series:
-    """The category cell lists a special-difficulty category (that one, when given)."""
-    categories = {k for k, v in _synonyms("category").items()
-                  if v and v != "高龄" and (category is None or v == category)}
-    return roster["categories"].map(
-        lambda cell: any(part in categories for part in re.split(r"[、，,]", cell)))
-
-
-def _special(roster: pd.DataFrame, as_of: date) -> pd.Series:
-    """Special-difficulty per DESIGN §4: a category in the category cell, or 80+ (the living
-    arrangement and disability columns are attributes, never categories)."""
-    aged = roster["id18"].map(lambda s: _age(s, as_of) >= 80)
-    return _marked(roster) | aged
-
-
-def _rosters(exports, street: str | None = None) -> list[Path]:
-    """Roster files oldest first (of one street, when given)."""
-    return [p for p in exports.files if _kind_of(p) == "roster" and (street is None
-            or p.name.startswith(street))]
-
-
-def _latest_rosters(exports) -> list[Path]:
-    last = max(exports.report_dates.values())
-    return [p for p in _rosters(exports) if exports.report_dates[p.name] == last]
-
-
-def _good_roster_rows(exports, paths: list[Path], divisions: pd.DataFrame) -> pd.DataFrame:
-    places = _place_keys(divisions)
-    _read_ids(paths)
-    frames = []
-    for path in paths:
-        good = ~_reject_mask(path, places)
-        frames.append(_table(path)[good].assign(file=path.name, id18=_ids(path)[good]))
-    return pd.concat(frames, ignore_index=True)
-
+from tests.etl.demo_reader import (
+    AS_OF,
+    BOM,
+    _counted_rejects,
+    _day,
+    _decode,
+    _field_of,
+    _good_roster_rows,
+    _good_rows,
+    _grid,
+    _header_row,
+    _id18,
+    _is_utf8,
+    _kind_of,
+    _latest_rosters,
+    _marked,
+    _place_key,
+    _place_keys,
+    _reject_mask,
+    _rosters,
+    _special,
+    _synonyms,
+    _table,
+)
 
 # --- Fixtures ---------------------------------------------------------------------------------
 
@@ -221,18 +43,6 @@ def _good_roster_rows(exports, paths: list[Path], divisions: pd.DataFrame) -> pd
 def small(tmp_path_factory):
     return write_demo_exports(tmp_path_factory.mktemp("small"), seed=7, as_of=AS_OF,
                               _elder_count=6000)
-
-
-@pytest.fixture(scope="module")
-def district(tmp_path_factory):
-    """The full district's exports (DESIGN §7: about 130,000 elders, 0.7 M visits), written, not loaded."""
-    return write_demo_exports(tmp_path_factory.mktemp("district"), as_of=DEMO_AS_OF)
-
-
-@pytest.fixture(scope="module")
-def district_roster(district):
-    """The streets' current rosters."""
-    return _good_roster_rows(district, _latest_rosters(district), reference_divisions())
 
 
 @pytest.fixture(scope="module")
@@ -266,14 +76,6 @@ def test_some_csv_files_are_gb18030_and_not_utf8(small):
     assert gb
     for path in gb:
         assert "街道" in path.read_bytes().decode("gb18030")
-
-
-def _is_utf8(raw: bytes) -> bool:
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        return False
-    return True
 
 
 def test_one_street_sends_its_rosters_in_gb18030(small):
@@ -462,22 +264,6 @@ def test_contacts_include_a_few_unusable_phones(small, divisions):
     assert (phone == "无").any()
 
 
-def test_city_scale_writes_csv_per_district(tmp_path):
-    try:
-        from etl.geography import city_divisions
-    except ImportError:
-        pytest.skip("etl.geography.city_divisions is not there yet")
-    exports = write_demo_exports(tmp_path, scale="city", as_of=AS_OF, _elder_count=25 * 300)
-    districts = city_divisions(district_count=25).query("level == 'district'")
-    rosters = [p for p in exports.files if _kind_of(p) == "roster"]
-    assert len(rosters) == len(districts) == 25
-    assert {p.suffix for p in exports.files} == {".csv"}
-    encodings = {"utf-8" if _is_utf8(p.read_bytes()) else "gb18030" for p in exports.files}
-    assert encodings == {"utf-8", "gb18030"}
-    assert not any(p.read_bytes().startswith(BOM) for p in exports.files)
-    assert _counted_rejects(exports, city_divisions(district_count=25)) == exports.expected_rejects
-
-
 # --- Roster history: a snapshot per street and month (DESIGN §4) ----------------------------
 
 
@@ -512,21 +298,6 @@ def test_deaths_are_about_half_a_percent_a_month_among_special_elders(small):
     history = small.roster_history.groupby("month").sum(numeric_only=True)
     rate = history["left_died"].sum() / history["special_before"].sum()
     assert 0.003 <= rate <= 0.008
-
-
-@pytest.mark.slow  # rare changes (moves between streets) need the whole district
-def test_district_history_has_every_kind_of_change(district):
-    totals = district.roster_history.sum(numeric_only=True)
-    for column in ("joined_registered", "joined_marked", "joined_turned_80", "joined_moved_in",
-                   "left_died", "left_moved_out", "left_institution", "left_away",
-                   "left_unmarked", "left_unexplained", "left_moved_to"):
-        assert totals[column] > 0, column
-    months = district.roster_history.groupby("month").sum(numeric_only=True)
-    balance = (months["special_before"] + months.filter(like="joined_").sum(axis=1)
-               - months.filter(like="left_").sum(axis=1))
-    assert (balance == months["special_now"]).all()
-    assert (months["special_before"].iloc[1:].to_numpy()
-            == months["special_now"].iloc[:-1].to_numpy()).all()
 
 
 @pytest.fixture(scope="module")
@@ -601,80 +372,3 @@ def test_most_unmarked_elders_live_with_a_spouse_and_are_not_special(small_roste
     unmarked = small_roster[~_marked(small_roster)]
     spouse = {k for k, v in _synonyms("living").items() if v == "空巢"}
     assert unmarked["living"].isin(spouse).mean() > 0.5
-
-
-# --- The district at full scale (DESIGN §7) ---------------------------------------------------
-
-
-@pytest.mark.slow
-def test_district_roster_has_about_130_000_elders(district_roster):
-    assert 120_000 <= len(district_roster) <= 140_000
-
-
-@pytest.mark.slow
-def test_district_has_about_6_000_special_difficulty_elders(district_roster):
-    active = district_roster["status"].map(_synonyms("status")) == "在册"
-    special = _special(district_roster, DEMO_AS_OF) & active
-    assert 5_000 <= special.sum() <= 7_000
-
-
-@pytest.mark.slow
-def test_district_has_1_200_to_1_800_elders_living_alone(district_roster):
-    lone = district_roster["living"].map(_synonyms("living")) == "独居"
-    assert 1_200 <= lone.sum() <= 1_800
-
-
-@pytest.mark.slow
-def test_district_visit_rows_per_year_are_about_0_7_million(district):
-    rows = sum(len(_table(p)) for p in district.files if _kind_of(p) == "visits")
-    assert 500_000 <= rows <= 900_000
-
-
-@pytest.mark.slow
-def test_district_expected_rejects_match_the_bad_rows_in_the_files(district, divisions):
-    assert _counted_rejects(district, divisions) == district.expected_rejects
-
-
-@pytest.mark.slow
-def test_district_files_per_street(district):
-    kinds = pd.Series([_kind_of(p) for p in district.files]).value_counts().to_dict()
-    assert kinds == {"roster": 72, "contacts": 6, "visits": 72}
-    xlsx_rows = sum(len(_table(p)) for p in district.files if p.suffix == ".xlsx")
-    assert xlsx_rows <= 60_000
-
-
-@pytest.mark.slow
-def test_district_visits_most_special_elders_and_two_or_three_communities_lag(
-        district, district_roster, divisions):
-    september, october = date(2026, 9, 1), date(2026, 10, 1)
-    roster = district_roster
-    registered = roster["reg_date"].map(lambda s: s == "" or _day(s.split(" ")[0]) < september)
-    eligible = roster[_special(roster, DEMO_AS_OF) & registered
-                      & (roster["status"].map(_synonyms("status")) == "在册")
-                      & (roster["consent"].map(_synonyms("consent")) != "不同意")]
-    visits = _good_rows(district, "visits", divisions)
-    day = visits["visit_date"].map(lambda s: _day(s.split(" ")[0]) or _day(s))
-    home = visits[(visits["method"].map(_synonyms("method")) == "上门")
-                  & ~visits["outcome"].map(_synonyms("outcome")).isin(["未遇", "拒访"])
-                  & (day >= september) & (day < october)]
-
-    def elder_key(frame: pd.DataFrame) -> pd.Series:  # names are unique within a community
-        return _place_key(frame["community"]) + "/" + frame["name"]
-
-    visited = elder_key(eligible).isin(set(elder_key(home)))
-    by_community = visited.groupby(elder_key(eligible).str.split("/").str[0]).mean()
-    assert 0.95 <= visited.mean() <= 0.99
-    assert by_community.median() >= 0.96
-    assert 2 <= (by_community < 0.85).sum() <= 3
-
-
-def test_province_scale_writes_fifty_districts_as_the_city_does(tmp_path):
-    from etl.demo.build import demo_divisions
-
-    exports = write_demo_exports(tmp_path, scale="province", as_of=AS_OF, _elder_count=50 * 100)
-    districts = demo_divisions("province").query("level == 'district'")
-    rosters = [p for p in exports.files if _kind_of(p) == "roster"]
-    assert len(districts) == districts["code"].nunique() == 50
-    assert sorted(p.name.removesuffix("居家老年人情况底册.csv") for p in rosters) == sorted(districts["name"])
-    assert {p.suffix for p in exports.files} == {".csv"}
-    assert len(exports.files) == 50 * (1 + 1 + 12)  # a roster, a contacts file and twelve months of visits

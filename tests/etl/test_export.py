@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import shutil
 import stat
@@ -22,6 +24,18 @@ def db(demo_settings, tmp_path):
     return path
 
 
+@pytest.fixture(scope="module")
+def exported(demo_settings, tmp_path_factory):
+    """One export of a copy of the small demo's warehouse (no accounts store), run as a user runs it: the
+    tests that only read what it wrote share it. Returns (exit code, what it printed, warehouse, folder)."""
+    folder = tmp_path_factory.mktemp("exported")
+    db, out = folder / "w.duckdb", folder / "export"
+    shutil.copyfile(demo_settings.db_path, db)
+    with contextlib.redirect_stdout(io.StringIO()) as printed:
+        code = main(["export", "parquet", "--out", str(out), "--db", str(db)])
+    return code, printed.getvalue(), db, out
+
+
 def run(capsys, *args: str) -> tuple[int, str, str]:
     code = main(list(args))
     captured = capsys.readouterr()
@@ -34,9 +48,8 @@ def read_back(folder, table: str) -> duckdb.DuckDBPyRelation:
                    params={"path": f"{folder / table}/**/*.parquet"})
 
 
-def test_every_table_is_a_folder_partitioned_by_month_and_district(db, tmp_path, capsys):
-    out = tmp_path / "export"
-    code, printed, _ = run(capsys, "export", "parquet", "--out", str(out), "--db", str(db))
+def test_every_table_is_a_folder_partitioned_by_month_and_district(exported):
+    code, printed, _db, out = exported
     assert code == 0 and "未打码" in printed
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted((*STORED, *MART_TABLES))
     assert list((out / "place_months" / "month=2026-10" / "district=120101").glob("*.parquet"))
@@ -49,9 +62,9 @@ def test_every_table_is_a_folder_partitioned_by_month_and_district(db, tmp_path,
 
 
 @pytest.mark.parametrize("table", ["place_months", "elder_months", "visit_rows", "roster_rows", "cfg_settings"])
-def test_a_table_reads_back_as_the_warehouse_holds_it(db, tmp_path, capsys, table):
-    out = tmp_path / "export"
-    assert run(capsys, "export", "parquet", "--out", str(out), "--db", str(db))[0] == 0
+def test_a_table_reads_back_as_the_warehouse_holds_it(exported, table):
+    code, _printed, db, out = exported
+    assert code == 0
     warehouse = duckdb.connect(str(db), read_only=True)
     columns = [name for name, _ in json.loads((out / MANIFEST).read_text())["tables"][table]["columns"]]
     exported = read_back(out, table).select(", ".join(f'"{c}"' for c in columns)).fetchall()
@@ -61,9 +74,9 @@ def test_a_table_reads_back_as_the_warehouse_holds_it(db, tmp_path, capsys, tabl
     assert sorted(map(repr, exported)) == sorted(map(repr, as_text))
 
 
-def test_files_are_readable_by_their_owner_only(db, tmp_path, capsys):
-    out = tmp_path / "export"
-    assert run(capsys, "export", "parquet", "--out", str(out), "--db", str(db))[0] == 0
+def test_files_are_readable_by_their_owner_only(exported):
+    code, _printed, _db, out = exported
+    assert code == 0
     modes = {path: stat.S_IMODE(path.stat().st_mode) for path in [out, *out.rglob("*")]}
     assert {mode for path, mode in modes.items() if path.is_dir()} == {0o700}
     assert {mode for path, mode in modes.items() if path.is_file()} == {0o600}
@@ -105,8 +118,9 @@ def test_the_export_is_recorded_in_the_audit_log(db, tmp_path, capsys):
     assert len(events) == 1 and events[0]["row_count"] > 0 and str(out) in events[0]["detail"]
 
 
-def test_without_an_accounts_store_none_is_made(db, tmp_path, capsys):
-    assert run(capsys, "export", "parquet", "--out", str(tmp_path / "export"), "--db", str(db))[0] == 0
+def test_without_an_accounts_store_none_is_made(exported):
+    code, _printed, db, _out = exported
+    assert code == 0
     assert not accounts_path(db).exists()
 
 

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from dashboard.app import create_app
+from dashboard.auth import LIMITS
 from tests.security.conftest import (
     QUANYECHANG,
     csrf_token,
@@ -76,10 +77,16 @@ def as_of_dates(count: int) -> list[str]:
 
 def test_as_of_recomputations_are_bounded_per_user(limited_app, deps):
     """Each new as-of date rebuilds a month (up to 2 s on a district): exports and pages, alternately, with a new
-    date each time; past the bound the answer is 429 (or the page's 操作过于频繁)."""
+    date each time; past the bound the answer is 429 (or the page's 操作过于频繁). The user's first rebuilds of
+    the minute are counted on the server's own limiter beforehand, so that the last few, and the refusal, are
+    sent well inside the minute however slow the machine: exactly as many as remain are served."""
+    remaining = 4
+    limiter = limited_app.server.extensions["carevisit_limiter"].limiter
+    for _ in range(AS_OF_PER_MINUTE - remaining):
+        assert limiter.hit(LIMITS["as_of"], "as_of", "q-staff")
     client = signed_in(limited_app, "q-staff")
     answers = []
-    for n, day in enumerate(as_of_dates(AS_OF_PER_MINUTE + 3)):
+    for n, day in enumerate(as_of_dates(remaining + 2)):
         if n % 2:
             status, text = show_page(client, deps, "/", f"?place={QUANYECHANG}&month=2026-09&as_of={day}",
                                      fresh_limits=False)
@@ -87,9 +94,7 @@ def test_as_of_recomputations_are_bounded_per_user(limited_app, deps):
             status, text = export(client, deps, {"table": "people", "place": QUANYECHANG, "month": "2026-09",
                                                  "as_of": day, "lang": "zh"}, "csv", fresh_limits=False)
         answers.append(429 if "操作过于频繁" in text else status)
-        if answers[-1] == 429:
-            break
-    assert 429 in answers, answers
+    assert answers == [200] * remaining + [429, 429], answers
 
 
 def test_the_limits_are_per_user_not_global(limited_app, deps):
