@@ -192,6 +192,7 @@ LONGEST_MODULES = (
     "tests/security/test_prod_server.py",  # gunicorn and the CLI in subprocesses: 50 s
     "tests/etl/test_ingest.py",  # 40 s
     "tests/etl/test_marts.py",  # 30 s
+    "tests/etl/test_scoped_build.py",  # each case built scoped and whole, a property test: 30 s
     "tests/etl/test_demo.py",  # 25 s
     "tests/etl/test_hostile.py",  # 25 s
     "tests/security/test_no_unmasked.py",  # 25 s
