@@ -157,6 +157,26 @@ def test_the_dashboard_follows_the_file_a_load_swaps_in(settings, tmp_path):
     assert wh.rows("select count(*) from loads")[0][0] == 1
 
 
+def test_remembered_answers_follow_the_file_a_load_swaps_in(settings, tmp_path):
+    path = tmp_path / "live.duckdb"
+    path.write_bytes(settings.db_path.read_bytes())
+    wh = queries.Warehouse(path)
+    assert len(queries.loads(wh)) == 2 and len(queries.loads(wh)) == 2  # the second from memory
+    assert queries.place_months(wh, queries.place(wh, QUANYECHANG), until="2026-10")["special_count"].iloc[-1] == 3
+    newer = Settings(db_path=tmp_path / "newer.duckdb", config=settings.config)
+    ingest([write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, make_id("19500101", 9))])], newer)
+    os.replace(newer.db_path, path)  # what a load does
+    assert len(queries.loads(wh)) == 1
+    assert "2026-10" not in set(queries.months(wh)["month"])  # the new file has no visits: no October
+
+
+def test_a_caller_that_changes_a_remembered_answer_changes_only_its_copy(wh):
+    months = queries.months(wh)
+    months["month"] = "changed"
+    months.loc[0, "as_of"] = None
+    assert "changed" not in set(queries.months(wh)["month"]) and queries.months(wh)["as_of"].notna().all()
+
+
 # --- pages ---------------------------------------------------------------------------------------
 
 
