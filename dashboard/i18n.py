@@ -123,6 +123,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "elders with leads, and a few visited ones drawn to confirm."),
     "checklist_pick": ("选择社区", "Pick communities"),
     "checklist_pick_placeholder": ("选择一个或多个社区", "One or more communities"),
+    "checklist_pick_search": ("输入街道或社区名称查找 (共 {count:,} 个社区)",
+                              "Type a street or community name ({count:,} communities)"),
     "checklist_show": ("生成清单", "Make the list"),
     "checklist_sample": ("抽取社区数", "Communities to draw"),
     "checklist_seed": ("随机种子", "Seed"),

@@ -32,8 +32,11 @@ PRINTED = "supervision-printed"
 FILE = "supervision-file"
 SPEC = "supervision-spec"
 SIGNALS = ("daily_home_visits", "after_exit", "identical_notes", "gps_far", "phone_only", "late_entry")
-SIGNAL_ROWS_SHOWN = 200
-PLACES_SHOWN = 30  # lagging places ranked on screen  # evidence rows per signal on screen
+SIGNAL_ROWS_SHOWN = 200  # evidence rows per signal on screen
+PLACES_SHOWN = 30  # lagging places ranked on screen
+# Communities the pick list offers at once: a city has thousands, so past this many the list starts
+# with those a draw favours most and the rest are found by typing (each keystroke asks the server).
+PICK_OPTIONS = 100
 
 
 def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
@@ -248,19 +251,16 @@ def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
     spec = {"place": state.target.code, "month": state.month, "as_of": state.chosen_as_of,
             "pick": query.get("pick"), "sample": query.get("sample"), "seed": query.get("seed")}
     asked = bool(spec["pick"] or spec["sample"])
-    target = None if state.target.level == ROOT_LEVEL else state.target.code
-    with state.wh.cursor() as cursor:
-        pool = checklist.communities(cursor, state.month_start, target or "all", state.scope)
+    pool = checklist_pool(state)
     if pool.empty:
         return html.Div([heading, make_message(t("checklist_no_communities", lang), "light")])
-    options = [{"label": f"{c.street_name} · {c.short_name} ({_rate(c.visit_rate_home)}"
-                         + (f", {t('signal_lead_count', lang, count=int(c.lead_count))}" if c.lead_count else "")
-                         + ")", "value": c.code} for c in pool.itertuples(index=False)]
+    picked = [c for c in (spec["pick"] or "").split(",") if c in set(pool["code"])]
+    many = len(pool) > PICK_OPTIONS
     controls = dbc.Row([
         dbc.Col([dbc.Label(t("checklist_pick", lang), html_for=PICK),
-                 dcc.Dropdown(id=PICK, options=options, multi=True,
-                              value=[c for c in (spec["pick"] or "").split(",") if c in set(pool["code"])],
-                              placeholder=t("checklist_pick_placeholder", lang))], md=5),
+                 dcc.Dropdown(id=PICK, options=pick_options(pool, picked, None, lang), multi=True, value=picked,
+                              placeholder=t("checklist_pick_search", lang, count=len(pool)) if many
+                              else t("checklist_pick_placeholder", lang))], md=5),
         dbc.Col(dbc.Button(t("checklist_show", lang), id=SHOW, size="sm", color="secondary"), md="auto"),
         dbc.Col([dbc.Label(t("checklist_sample", lang), html_for=SAMPLE),
                  dbc.Input(id=SAMPLE, type="number", min=1, max=len(pool), size="sm",
@@ -291,6 +291,49 @@ def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
         dcc.Download(id=FILE),
     ]
     return html.Div(parts)
+
+
+def checklist_pool(state: context.PageState) -> pd.DataFrame:
+    """The communities a check list of the page's place and month may take (kept per warehouse file)."""
+    target = "all" if state.target.level == ROOT_LEVEL else state.target.code
+
+    def read() -> pd.DataFrame:
+        with state.wh.cursor() as cursor:
+            return checklist.communities(cursor, state.month_start, target, state.scope)
+
+    return state.wh.remember(("checklist_pool", state.month_start, target, state.scope), read).copy(deep=False)
+
+
+def pick_options(pool: pd.DataFrame, picked: list[str], search: str | None, lang: str) -> list[dict]:
+    """The pick list's options: every community of a small pool; of a large one those whose street or
+    name contains `search` (else those a draw favours most), at most PICK_OPTIONS, and the picked ones."""
+    if len(pool) > PICK_OPTIONS:
+        label = pool["street_name"].fillna("") + " " + pool["short_name"].fillna("")
+        matches = label.str.contains(search, regex=False) if search else pd.Series(True, index=pool.index)
+        offered = set(pool[matches].sort_values("draw_weight", ascending=False, kind="stable")
+                      .head(PICK_OPTIONS)["code"]) | set(picked)
+        pool = pool[pool["code"].isin(offered)]
+    return [{"label": f"{c.street_name} · {c.short_name} ({_rate(c.visit_rate_home)}"
+                      + (f", {t('signal_lead_count', lang, count=int(c.lead_count))}" if c.lead_count else "")
+                      + ")", "value": c.code} for c in pool.itertuples(index=False)]
+
+
+def search_pick(search, picked, search_query):
+    """Typing in the pick list of a large place: the communities whose name matches, from the server."""
+    query = parse(search_query)
+    if not search:
+        return dash.no_update
+    try:
+        state = context.page_state(query.get("place"), query.get("month"), query.get("lang", "zh"),
+                                   query.get("as_of"))
+    except context.PageProblem:
+        return dash.no_update
+    if not context.may("supervise"):
+        return dash.no_update
+    pool = checklist_pool(state)
+    if len(pool) <= PICK_OPTIONS:
+        return dash.no_update  # every community is offered already
+    return pick_options(pool, [c for c in picked or [] if isinstance(c, str)], str(search), state.lang)
 
 
 def make_printed_list(made: checklist.CheckList, community) -> html.Div:
@@ -346,6 +389,8 @@ def register(app) -> None:
                  prevent_initial_call=True)(change_list)
     app.callback(Output(FILE, "data"), Input(DOWNLOAD, "n_clicks"), State(SPEC, "data"),
                  prevent_initial_call=True)(download)
+    app.callback(Output(PICK, "options"), Input(PICK, "search_value"), State(PICK, "value"),
+                 State("url", "search"), prevent_initial_call=True)(search_pick)
     app.clientside_callback("function(clicks) { if (clicks) { window.print(); } return clicks; }",
                             Output(PRINTED, "data"), Input(PRINT, "n_clicks"), prevent_initial_call=True)
     register_month_select(app, "/supervision", MONTH)

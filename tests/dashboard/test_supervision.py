@@ -7,6 +7,7 @@ import sys
 
 import dash
 import openpyxl
+import pandas as pd
 import pytest
 
 from dashboard import auth
@@ -151,3 +152,25 @@ def test_late_entry_says_it_cannot_tell_when_no_file_carries_an_entry_time(tmp_p
     card = " ".join(texts(find(render(app_for(settings, "inspector"), page.layout, month=MONTH),
                                "signal-late_entry")))
     assert "没有录入时间, 暂无法判断" in card and "0 条" in card and "本月没有此类线索" not in card
+
+
+def test_a_small_place_offers_every_community_to_pick_and_typing_asks_the_server_nothing(inspector, page):
+    options = find(render(inspector, page.layout, month=MONTH), "supervision-pick").options
+    assert 10 < len(options) <= page.PICK_OPTIONS and any("五大道 · " in o["label"] for o in options)
+    with inspector.server.test_request_context("/"):
+        assert page.search_pick("五大道", [], f"?month={MONTH}") is dash.no_update
+
+
+def test_a_large_pool_offers_the_communities_a_draw_favours_and_finds_the_others_as_one_types(page):
+    count = page.PICK_OPTIONS + 50
+    pool = pd.DataFrame({"code": [f"c{n:03}" for n in range(count)],
+                         "street_name": ["五大道"] * 75 + ["劝业场"] * (count - 75),
+                         "short_name": [f"社区{n}" for n in range(count)], "visit_rate_home": 0.5,
+                         "lead_count": 0, "draw_weight": range(count)})
+    offered = [o["value"] for o in page.pick_options(pool, ["c000"], None, "zh")]
+    assert len(offered) == page.PICK_OPTIONS + 1 and {"c000", f"c{count - 1:03}"} <= set(offered)
+    assert "c049" not in offered  # the 100 heaviest are c050 …, and the one picked stays
+    found = [o["value"] for o in page.pick_options(pool, ["c000"], "劝业场", "zh")]
+    assert set(found) == {f"c{n:03}" for n in range(75, count)} | {"c000"}
+    assert [o["label"] for o in page.pick_options(pool, [], "社区12", "zh")][:2] == ["五大道 · 社区12 (50.0%)",
+                                                                                  "劝业场 · 社区120 (50.0%)"]
