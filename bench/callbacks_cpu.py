@@ -1,12 +1,14 @@
 """Each page's router callback in-process, through Flask's test client: CPU time per request (DuckDB's
 threads included) and wall time, with the response size; optionally a cProfile of one case.
 
-    python bench/callbacks_cpu.py --db /tmp/district.duckdb [--runs 20] [--role leader] [--profile overview_top]
+    python bench/callbacks_cpu.py --db /tmp/district.duckdb [--runs 20] [--role leader] [--cold]
+        [--profile overview_top]
 
 The request is the one bench/callbacks.py sends over HTTP (the renderer's POST to /_dash-update-component),
 as a local user of the role at the warehouse's top (staff: at the street), so everything but the socket
 and gunicorn is measured: Flask, the sign-in check, Dash's dispatch, the queries, the figures, the JSON.
 CPU time stays meaningful on a busy shared machine, where wall time mostly measures the other work.
+`--cold` drops the answers the dashboard keeps per warehouse file before each request, as after a load.
 """
 
 from __future__ import annotations
@@ -46,12 +48,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=20)
     parser.add_argument("--role", default="leader")
     parser.add_argument("--cases", help="comma-separated case names (default: all)")
+    parser.add_argument("--cold", action="store_true", help="forget kept answers before each request")
     parser.add_argument("--profile", help="a case to profile with cProfile (its top functions are printed)")
     parser.add_argument("--profile-out", type=Path, help="where to write the profile's stats")
     args = parser.parse_args(argv)
     places = bench_dashboard.pick_places(queries.Warehouse(args.db))
     place = places.street.code if args.role == "staff" else places.top.code
     app = create_app(load_settings(args.db), User(f"bench-{args.role}", args.role, place))
+    warehouse = app.server.config["CAREVISIT_WAREHOUSE"]
     client = app.server.test_client()
     client.get("/").close()
     deps = client.get("/_dash-dependencies").get_json()
@@ -64,6 +68,8 @@ def main(argv: list[str] | None = None) -> int:
         body = json.dumps(bench_dashboard.router_body(router, case.path, case.query))
 
         def send(body=body) -> bytes:
+            if args.cold:
+                warehouse.forget()
             response = client.post("/_dash-update-component", data=body, headers=JSON_HEADERS)
             if response.status_code != 200:
                 raise RuntimeError(f"{response.status_code}: {response.get_data(as_text=True)[:200]}")
