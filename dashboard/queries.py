@@ -384,8 +384,11 @@ def load_in_scope(wh: Reader, load_id: int, scope: str) -> bool:
 
 
 def waiting_corrections(wh: Reader, scope: str = ALL) -> pd.DataFrame:
-    """Files with rows still waiting for a correction (退回修改), per street, the longest waiting first."""
-    return wh.frame(sql("waiting_corrections"), {"scope": scope})
+    """Files with rows still waiting for a correction (退回修改), per street, the longest waiting first.
+    Kept for the day: the days waited are counted to today."""
+    query = sql("waiting_corrections")
+    return wh.remember(("waiting_corrections", scope, dt.date.today()),
+                       lambda: wh.frame(query, {"scope": scope})).copy(deep=False)
 
 
 def rejects(wh: Reader, scope: str = ALL, limit: int = 2000) -> pd.DataFrame:
