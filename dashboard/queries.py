@@ -101,7 +101,10 @@ class Warehouse(Reader):
     """
 
     MAX_AS_OF_VIEWS = 16
-    MAX_REMEMBERED = 4096  # answers kept (aggregates: a few kB each)
+    # Answers kept: aggregates are a few rows each; a list of masked evidence (督查) a few thousand, so
+    # the rows are bounded too (about 100 MB a worker at 300 bytes a row).
+    MAX_REMEMBERED = 4096
+    MAX_REMEMBERED_ROWS = 300_000
 
     def __init__(self, db_path: Path):
         self.db_path = Path(db_path)
@@ -110,6 +113,7 @@ class Warehouse(Reader):
         self._identity: tuple[int, int] | None = None
         self._as_of_views: dict[tuple, str] = {}
         self._remembered: OrderedDict[tuple, object] = OrderedDict()
+        self._remembered_rows = 0
 
     def _current(self) -> duckdb.DuckDBPyConnection:
         stat = os.stat(self.db_path)
@@ -120,7 +124,7 @@ class Warehouse(Reader):
                 root.execute("attach $path as warehouse (read_only)", {"path": str(self.db_path)})
                 root.execute(sql("macros"))
                 self._root, self._identity, self._as_of_views = root, identity, {}
-                self._remembered = OrderedDict()  # a new file: none of the old answers holds
+                self._remembered, self._remembered_rows = OrderedDict(), 0  # a new file: no old answer holds
             return self._root
 
     def remember(self, key: tuple, compute: Callable[[], object]) -> object:
@@ -135,9 +139,12 @@ class Warehouse(Reader):
         value = compute()  # outside the lock: other requests go on meanwhile
         with self._lock:
             if key[0] == self._identity:  # not if a new file came in meanwhile
-                self._remembered[key] = value
-                while len(self._remembered) > self.MAX_REMEMBERED:
-                    self._remembered.popitem(last=False)
+                if key not in self._remembered:
+                    self._remembered[key] = value
+                    self._remembered_rows += _row_count(value)
+                while (len(self._remembered) > self.MAX_REMEMBERED
+                       or self._remembered_rows > self.MAX_REMEMBERED_ROWS):
+                    self._remembered_rows -= _row_count(self._remembered.popitem(last=False)[1])
         return value
 
     @contextlib.contextmanager
@@ -153,7 +160,7 @@ class Warehouse(Reader):
     def forget(self) -> None:
         """Drop the answers kept so far (a benchmark's first request after a load)."""
         with self._lock:
-            self._remembered = OrderedDict()
+            self._remembered, self._remembered_rows = OrderedDict(), 0
 
     def has_as_of(self, month_start: dt.date, as_of: dt.date) -> bool:
         """Whether that recomputed month is built already (asking for it again costs nothing)."""
@@ -221,6 +228,10 @@ def _used(query: str, params: dict | None) -> dict:
     """The parameters a query refers to: DuckDB rejects unused ones, and filters come and go."""
     names = set(re.findall(r"\$(\w+)", query))
     return {key: value for key, value in (params or {}).items() if key in names}
+
+
+def _row_count(value: object) -> int:
+    return len(value) if isinstance(value, pd.DataFrame | tuple | list) else 1
 
 
 def _key(params: dict) -> tuple:

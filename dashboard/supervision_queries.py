@@ -26,7 +26,7 @@ def lagging(wh: Reader, target: Place, month: str, scope: str, level: str) -> pd
 def signals(wh: Reader, target: Place, month: str, scope: str, limit: int = SIGNAL_ROWS) -> pd.DataFrame:
     """The evidence rows of the month's visit-quality leads within `target`."""
     return wh.frame(sql("supervision_signals"), {"place": _place_code(target), "scope": scope, "month": month,
-                                                 "limit": limit})
+                                                 "limit": limit}, cache=True)
 
 
 def has_entry_times(wh: Reader) -> bool:

@@ -170,6 +170,19 @@ def test_remembered_answers_follow_the_file_a_load_swaps_in(settings, tmp_path):
     assert "2026-10" not in set(queries.months(wh)["month"])  # the new file has no visits: no October
 
 
+def test_remembered_answers_are_bounded_in_rows_the_least_recently_used_going_first(settings):
+    wh = queries.Warehouse(settings.db_path)
+    wh.MAX_REMEMBERED_ROWS = 3
+    computed = []
+
+    def answer(name: str) -> pd.DataFrame:
+        return wh.remember((name,), lambda: computed.append(name) or pd.DataFrame({"x": [1, 2]}))
+
+    for name in ("a", "a", "b", "b", "a"):
+        answer(name)
+    assert computed == ["a", "b", "a"]  # b's two rows pushed a's out
+
+
 def test_a_caller_that_changes_a_remembered_answer_changes_only_its_copy(wh):
     months = queries.months(wh)
     months["month"] = "changed"
