@@ -335,3 +335,17 @@ def test_the_reports_page_shows_the_summary_of_the_users_place(settings, pages):
     assert "花园路" in shown and "滨西" in shown and "庆有西里" not in shown and "合计" in shown
     refused = " ".join(texts(render(street, pages["/reports"].layout, month="2026-10", place=NANSHI)))
     assert "无权查看" in refused and "庆有西里" not in refused
+
+
+def test_a_long_place_list_offers_the_places_along_the_way_to_the_chosen_one(pages):
+    places = pd.DataFrame({"code": ["d1", "d2", "s11", "s12", "s21", "c111", "c112", "c121", "c211"],
+                           "parent_code": [None, None, "d1", "d1", "d2", "s11", "s11", "s12", "s21"]})
+    along = pages["/overdue"].places_along
+    assert list(along(places, "all")["code"]) == ["d1", "d2"]
+    assert list(along(places, "s11")["code"]) == ["d1", "d2", "s11", "s12", "c111", "c112"]
+    assert list(along(places, "c121")["code"]) == ["d1", "d2", "s11", "s12", "c121"]
+
+
+def test_the_place_filter_of_a_district_lists_every_place(app, pages):
+    options = find(render(app, pages["/overdue"].layout, month="2026-10"), "overdue-place").options
+    assert {QUANYECHANG, NANSHI, HUAYUANLU, BINXI, QINGYOU} <= {o["value"] for o in options}
