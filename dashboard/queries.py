@@ -63,8 +63,10 @@ class Reader:
     def cursor(self) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
         raise NotImplementedError
 
-    def remember(self, key: tuple, compute: Callable[[], object]) -> object:
-        """`compute()`, or its answer kept from an earlier call with the same key on the same data."""
+    def remember(self, key: tuple, compute: Callable[[], object],
+                 weight: Callable[[object], int] | None = None) -> object:
+        """`compute()`, or its answer kept from an earlier call with the same key on the same data;
+        `weight(answer)`: the rows it holds (default: a frame's or a list's length, else 1)."""
         return compute()
 
     def frame(self, query: str, params: dict | None = None, *, cache: bool = False) -> pd.DataFrame:
@@ -112,7 +114,7 @@ class Warehouse(Reader):
         self._root: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[int, int] | None = None
         self._as_of_views: dict[tuple, str] = {}
-        self._remembered: OrderedDict[tuple, object] = OrderedDict()
+        self._remembered: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
         self._remembered_rows = 0
 
     def _current(self) -> duckdb.DuckDBPyConnection:
@@ -127,7 +129,8 @@ class Warehouse(Reader):
                 self._remembered, self._remembered_rows = OrderedDict(), 0  # a new file: no old answer holds
             return self._root
 
-    def remember(self, key: tuple, compute: Callable[[], object]) -> object:
+    def remember(self, key: tuple, compute: Callable[[], object],
+                 weight: Callable[[object], int] | None = None) -> object:
         """Answers are kept per file (its inode and mtime), so a load that swaps in a new file is seen
         by the next request, and least recently used answers make room for new ones."""
         self._current()
@@ -135,16 +138,16 @@ class Warehouse(Reader):
             key = (self._identity, *key)
             if key in self._remembered:
                 self._remembered.move_to_end(key)
-                return self._remembered[key]
+                return self._remembered[key][0]
         value = compute()  # outside the lock: other requests go on meanwhile
         with self._lock:
             if key[0] == self._identity:  # not if a new file came in meanwhile
                 if key not in self._remembered:
-                    self._remembered[key] = value
-                    self._remembered_rows += _row_count(value)
+                    self._remembered[key] = (value, (weight or _row_count)(value))
+                    self._remembered_rows += self._remembered[key][1]
                 while (len(self._remembered) > self.MAX_REMEMBERED
                        or self._remembered_rows > self.MAX_REMEMBERED_ROWS):
-                    self._remembered_rows -= _row_count(self._remembered.popitem(last=False)[1])
+                    self._remembered_rows -= self._remembered.popitem(last=False)[1][1]
         return value
 
     @contextlib.contextmanager
@@ -214,8 +217,9 @@ class AsOfView(Reader):
         """Another month recomputed: from the stored data, not from this view's month."""
         return self.warehouse.as_of(month_start, as_of)
 
-    def remember(self, key: tuple, compute: Callable[[], object]) -> object:
-        return self.warehouse.remember((self.schema, *key), compute)
+    def remember(self, key: tuple, compute: Callable[[], object],
+                 weight: Callable[[object], int] | None = None) -> object:
+        return self.warehouse.remember((self.schema, *key), compute, weight)
 
 
 @functools.cache

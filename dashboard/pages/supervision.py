@@ -235,12 +235,18 @@ def checklist_of(spec: dict) -> checklist.CheckList:
     state = _state(spec)
     picked = [c for c in (spec.get("pick") or "").split(",") if c] or None
     config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
-    target = state.target
-    with state.wh.cursor() as cursor:
-        return checklist.from_marts(cursor, state.month_start, None if target.level == ROOT_LEVEL else target.code,
-                                    sample=None if picked else _number(spec.get("sample")),
-                                    seed=_number(spec.get("seed")), picked=picked, scope=state.scope,
-                                    visited_per_community=config.checklist_visited_per_community)
+    place = None if state.target.level == ROOT_LEVEL else state.target.code
+    sample, seed = None if picked else _number(spec.get("sample")), _number(spec.get("seed"))
+
+    def make() -> checklist.CheckList:
+        with state.wh.cursor() as cursor:
+            return checklist.from_marts(cursor, state.month_start, place, sample=sample, seed=seed, picked=picked,
+                                        scope=state.scope, visited_per_community=config.checklist_visited_per_community)
+
+    # the same list for the same data and choices (the draw is by seed): the page and its download share it
+    key = ("checklist", state.month_start, place, tuple(picked or ()), sample, seed, state.scope,
+           config.checklist_visited_per_community)
+    return state.wh.remember(key, make, weight=lambda made: len(made.people) + len(made.pool))
 
 
 def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
