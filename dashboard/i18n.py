@@ -218,6 +218,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_rows": ("没有符合条件的记录", "No rows"),
     "display_limit": ("仅显示最紧急的前 {shown:,} 人, 共 {count:,} 人; 导出 Excel 或 CSV 可得全部名单",
                       "Showing the {shown:,} most urgent of {count:,}; export to Excel or CSV for all"),
+    "evidence_limit_above": ("仅显示前 {shown:,} 行, 共 {count:,} 行; 点击上方排名中的街道或社区, 查看其全部线索",
+                             "Showing the first {shown:,} of {count:,} rows; open a street or community in the "
+                             "ranking above for all its leads"),
     "display_limit_rows": ("仅显示前 {shown:,} 行, 共 {count:,} 行; 导出 Excel 或 CSV 可得全部",
                            "Showing the first {shown:,} of {count:,} rows; export to Excel or CSV for all"),
     # rates and counts

@@ -32,7 +32,10 @@ PRINTED = "supervision-printed"
 FILE = "supervision-file"
 SPEC = "supervision-spec"
 SIGNALS = ("daily_home_visits", "after_exit", "identical_notes", "gps_far", "phone_only", "late_entry")
-SIGNAL_ROWS_SHOWN = 200  # evidence rows per signal on screen
+SIGNAL_ROWS_SHOWN = 200  # evidence rows per signal on screen, of a street or a community
+# … of a district or a whole city, whose leads run to thousands of rows (at the top of a city 200 rows a
+# signal were 230 kB of a 317 kB page): the ranking's links open a street with all of its own
+SIGNAL_ROWS_SHOWN_ABOVE = 50
 PLACES_SHOWN = 30  # lagging places ranked on screen
 # Communities the pick list offers at once: a city has thousands, so past this many the list starts
 # with those a draw favours most and the rest are found by typing (each keystroke asks the server).
@@ -126,6 +129,8 @@ def make_signals(state: context.PageState) -> html.Div:
     evidence = queries.signals(state.wh, state.target, state.month, state.scope)
     context.record_view("visit_signals", state.target.code, len(evidence), month=state.month)
     config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
+    street_or_below = state.target.level in ("street", "community")
+    shown = SIGNAL_ROWS_SHOWN if street_or_below else SIGNAL_ROWS_SHOWN_ABOVE
     cards = []
     for signal in SIGNALS:
         rows = evidence[evidence["signal"] == signal]
@@ -137,10 +142,10 @@ def make_signals(state: context.PageState) -> html.Div:
         elif rows.empty:
             body = [html.Div(t("signal_none", lang), className="chart-note")]
         else:
-            body = [make_evidence(rows.head(SIGNAL_ROWS_SHOWN), signal, lang)]
-            if len(rows) > SIGNAL_ROWS_SHOWN:
-                body.append(html.Div(t("display_limit_rows", lang, shown=SIGNAL_ROWS_SHOWN, count=len(rows)),
-                                     className="chart-note"))
+            body = [make_evidence(rows.head(shown), signal, lang)]
+            if len(rows) > shown:
+                body.append(html.Div(t("display_limit_rows" if street_or_below else "evidence_limit_above", lang,
+                                       shown=shown, count=len(rows)), className="chart-note"))
         cards.append(dbc.Card(dbc.CardBody([
             html.Div([html.Strong(t(f"signal_{signal}", lang)),
                       dbc.Badge(t("signal_lead_count", lang, count=leads), color="warning" if leads else "light",

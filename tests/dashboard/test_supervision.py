@@ -15,6 +15,7 @@ from dashboard.accounts import User
 from dashboard.app import create_app, make_navbar
 from etl.ingest import ingest
 from etl.settings import Settings, default_config_text, parse_config
+from tests.conftest import make_id
 from tests.dashboard.test_pages import find, render, run_callback, texts
 from tests.etl.exports import ALICE, ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
 
@@ -174,3 +175,21 @@ def test_a_large_pool_offers_the_communities_a_draw_favours_and_finds_the_others
     assert set(found) == {f"c{n:03}" for n in range(75, count)} | {"c000"}
     assert [o["label"] for o in page.pick_options(pool, [], "社区12", "zh")][:2] == ["五大道 · 社区12 (50.0%)",
                                                                                   "劝业场 · 社区120 (50.0%)"]
+
+
+def test_above_a_street_a_signal_shows_fewer_evidence_rows_and_says_where_the_rest_are(tmp_path, page):
+    people = [make_id("19400101", n) for n in range(1, 61)]  # one visitor at 60 homes in a day: 60 rows
+    roster = write_csv(tmp_path / "roster.csv", [ROSTER_HEADER] + [roster_row(n, p) for n, p in enumerate(people, 1)])
+    visits = write_csv(tmp_path / "visits.csv", [VISIT_HEADER] + [visit_row(p, "2026-10-05") for p in people])
+    settings = Settings(db_path=tmp_path / "w.duckdb", config=parse_config(default_config_text()))
+    ingest([roster, visits], settings)
+    inspector = app_for(settings, "inspector")
+
+    def evidence(**query) -> tuple[int, str]:
+        card = find(render(inspector, page.layout, month=MONTH, **query), "signal-daily_home_visits")
+        return len(find(card, "evidence-daily_home_visits").children[1].children), " ".join(texts(card))
+
+    rows, text = evidence()  # the district
+    assert rows == page.SIGNAL_ROWS_SHOWN_ABOVE == 50 and "共 60 行; 点击上方排名中的街道或社区" in text
+    rows, text = evidence(place="120101001000")  # its street, 劝业场
+    assert rows == 60 and "仅显示前" not in text
