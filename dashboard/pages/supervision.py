@@ -131,10 +131,14 @@ def make_signals(state: context.PageState) -> html.Div:
     config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
     street_or_below = state.target.level in ("street", "community")
     shown = SIGNAL_ROWS_SHOWN if street_or_below else SIGNAL_ROWS_SHOWN_ABOVE
+    # each signal's rows by position, found in one pass (a mask per signal copied every column six times)
+    positions = evidence.groupby("signal", sort=False).indices
+    leads_of = evidence.groupby("signal", sort=False)["lead_key"].nunique()
     cards = []
     for signal in SIGNALS:
-        rows = evidence[evidence["signal"] == signal]
-        leads = rows["lead_key"].nunique()
+        found = positions.get(signal, [])
+        rows = evidence.iloc[list(found[:shown])]
+        leads = int(leads_of.get(signal, 0))
         if signal == "gps_far" and not queries.has_points(state.wh):
             body = [html.Div(t("signal_gps_far_no_points", lang), className="chart-note")]
         elif signal == "late_entry" and not queries.has_entry_times(state.wh):
@@ -142,10 +146,10 @@ def make_signals(state: context.PageState) -> html.Div:
         elif rows.empty:
             body = [html.Div(t("signal_none", lang), className="chart-note")]
         else:
-            body = [make_evidence(rows.head(shown), signal, lang)]
-            if len(rows) > shown:
+            body = [make_evidence(rows, signal, lang)]
+            if len(found) > shown:
                 body.append(html.Div(t("display_limit_rows" if street_or_below else "evidence_limit_above", lang,
-                                       shown=shown, count=len(rows)), className="chart-note"))
+                                       shown=shown, count=len(found)), className="chart-note"))
         cards.append(dbc.Card(dbc.CardBody([
             html.Div([html.Strong(t(f"signal_{signal}", lang)),
                       dbc.Badge(t("signal_lead_count", lang, count=leads), color="warning" if leads else "light",

@@ -193,3 +193,5 @@ def test_above_a_street_a_signal_shows_fewer_evidence_rows_and_says_where_the_re
     assert rows == page.SIGNAL_ROWS_SHOWN_ABOVE == 50 and "共 60 行; 点击上方排名中的街道或社区" in text
     rows, text = evidence(place="120101001000")  # its street, 劝业场
     assert rows == 60 and "仅显示前" not in text
+    others = render(inspector, page.layout, month=MONTH)
+    assert find(others, "evidence-identical_notes") is None and find(others, "evidence-after_exit") is None
