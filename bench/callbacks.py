@@ -4,11 +4,12 @@ and the pandas baseline over the raw tables in the same run.
     python bench/callbacks.py --db bench/out/district.duckdb [--requests 60] [--no-baseline]
 
 The server (gunicorn, 2 workers × 8 threads) runs as its own process; this script signs in as a
-district (or city, province) leader and as a street's staff (accounts load-leader, load-staff, made
-or reset as bench/load.py does) and times each page's router callback, its median, p95 and response
-bytes, while the RSS of the gunicorn master and workers is sampled. The baseline is bench/dashboard.py's:
-pandas over roster_rows and visit_rows loaded once, computing the overview and the work lists per
-request (compute only, no HTTP). Figures go to bench/out/callbacks-<name>.json.
+district (or city, province) leader, an inspector and a street's staff (accounts load-leader,
+load-inspector, load-staff, made or reset as bench/load.py does) and times each page's router
+callback, its median, p95 and response bytes, while the RSS of the gunicorn master and workers is
+sampled. The baseline is bench/dashboard.py's: pandas over roster_rows and visit_rows loaded once,
+computing the overview and the work lists per request (compute only, no HTTP). Figures go to
+bench/out/callbacks-<name>.json.
 """
 
 from __future__ import annotations
@@ -36,6 +37,8 @@ ROLE_CASES = {
     "leader": ("overview_top", "overview_street", "risk_top", "overdue_top", "community", "overdue_street", "data",
                "supervision_top"),
     "staff": ("overview_street", "community", "overdue_street"),
+    # the 督查 screen as its user sees it (with the check list: a leader may not print one)
+    "inspector": ("supervision_top", "supervision_street", "supervision_street_draw"),
 }
 MEMORY_TARGET_BYTES = 2 * 2**30
 
@@ -82,9 +85,9 @@ def main(argv: list[str] | None = None) -> int:
     args.out.mkdir(parents=True, exist_ok=True)
     (args.out / f"callbacks-{name}.json").write_text(json.dumps(run, ensure_ascii=False, indent=1))
     print(f"{name}: {args.requests} requests a case, {os.cpu_count()} cores, load average {run['load_average']}")
-    print(f"{'role':7} {'case':16} {'median':>8} {'p95':>8} {'bytes':>9} {'target':>7}")
+    print(f"{'role':9} {'case':23} {'median':>8} {'p95':>8} {'bytes':>9} {'target':>7}")
     for r in results:
-        print(f"{r['role']:7} {r['case']:16} {r['median_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['response_bytes']:>9,}"
+        print(f"{r['role']:9} {r['case']:23} {r['median_ms']:>8.1f} {r['p95_ms']:>8.1f} {r['response_bytes']:>9,}"
               f" {r['target_ms']:>7.0f} {'yes' if r['met'] else 'NO'}")
     print(f"server peak memory (gunicorn master + 2 workers, RSS): {peak / 2**20:,.0f} MiB (target ≤ 2 GiB)")
     for s in run.get("baseline", {}).get("speedups", []):

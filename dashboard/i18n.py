@@ -123,6 +123,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                        "elders with leads, and a few visited ones drawn to confirm."),
     "checklist_pick": ("选择社区", "Pick communities"),
     "checklist_pick_placeholder": ("选择一个或多个社区", "One or more communities"),
+    "checklist_pick_search": ("输入街道或社区名称查找 (共 {count:,} 个社区)",
+                              "Type a street or community name ({count:,} communities)"),
     "checklist_show": ("生成清单", "Make the list"),
     "checklist_sample": ("抽取社区数", "Communities to draw"),
     "checklist_seed": ("随机种子", "Seed"),
@@ -216,6 +218,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no_rows": ("没有符合条件的记录", "No rows"),
     "display_limit": ("仅显示最紧急的前 {shown:,} 人, 共 {count:,} 人; 导出 Excel 或 CSV 可得全部名单",
                       "Showing the {shown:,} most urgent of {count:,}; export to Excel or CSV for all"),
+    "evidence_limit_above": ("仅显示前 {shown:,} 行, 共 {count:,} 行; 点击上方排名中的街道或社区, 查看其全部线索",
+                             "Showing the first {shown:,} of {count:,} rows; open a street or community in the "
+                             "ranking above for all its leads"),
     "display_limit_rows": ("仅显示前 {shown:,} 行, 共 {count:,} 行; 导出 Excel 或 CSV 可得全部",
                            "Showing the first {shown:,} of {count:,} rows; export to Excel or CSV for all"),
     # rates and counts

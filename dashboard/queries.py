@@ -8,7 +8,8 @@ import functools
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -52,18 +53,42 @@ class Place:
 
 
 class Reader:
-    """Runs queries; `cursor()` decides which data they see."""
+    """Runs queries; `cursor()` decides which data they see.
+
+    `cache=True` keeps the answer for as long as the data it was read from (see Warehouse.remember):
+    for the small, aggregate answers that many requests ask again. DuckDB plans each query anew, and
+    planning one of these takes longer than running it (5-10 ms of CPU for a few hundred rows).
+    """
 
     def cursor(self) -> contextlib.AbstractContextManager[duckdb.DuckDBPyConnection]:
         raise NotImplementedError
 
-    def frame(self, query: str, params: dict | None = None) -> pd.DataFrame:
-        with self.cursor() as cursor:
-            return cursor.execute(query, _used(query, params)).df()
+    def remember(self, key: tuple, compute: Callable[[], object],
+                 weight: Callable[[object], int] | None = None) -> object:
+        """`compute()`, or its answer kept from an earlier call with the same key on the same data;
+        `weight(answer)`: the rows it holds (default: a frame's or a list's length, else 1)."""
+        return compute()
 
-    def rows(self, query: str, params: dict | None = None) -> list[tuple]:
+    def frame(self, query: str, params: dict | None = None, *, cache: bool = False) -> pd.DataFrame:
+        used = _used(query, params)
+        if not cache:
+            return self._frame(query, used)
+        # copy-on-write (pandas 3): a caller that changes its copy does not change the one kept
+        return self.remember(("frame", query, _key(used)), lambda: self._frame(query, used)).copy(deep=False)
+
+    def rows(self, query: str, params: dict | None = None, *, cache: bool = False) -> list[tuple]:
+        used = _used(query, params)
+        if not cache:
+            return self._rows(query, used)
+        return list(self.remember(("rows", query, _key(used)), lambda: tuple(self._rows(query, used))))
+
+    def _frame(self, query: str, used: dict) -> pd.DataFrame:
         with self.cursor() as cursor:
-            return cursor.execute(query, _used(query, params)).fetchall()
+            return cursor.execute(query, used).df()
+
+    def _rows(self, query: str, used: dict) -> list[tuple]:
+        with self.cursor() as cursor:
+            return cursor.execute(query, used).fetchall()
 
     def recomputed(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
         """The stored data with one month recomputed at `as_of` (see Warehouse.as_of)."""
@@ -78,6 +103,10 @@ class Warehouse(Reader):
     """
 
     MAX_AS_OF_VIEWS = 16
+    # Answers kept: aggregates are a few rows each; a list of masked evidence (督查) a few thousand, so
+    # the rows are bounded too (about 100 MB a worker at 300 bytes a row).
+    MAX_REMEMBERED = 4096
+    MAX_REMEMBERED_ROWS = 300_000
 
     def __init__(self, db_path: Path):
         self.db_path = Path(db_path)
@@ -85,6 +114,8 @@ class Warehouse(Reader):
         self._root: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[int, int] | None = None
         self._as_of_views: dict[tuple, str] = {}
+        self._remembered: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
+        self._remembered_rows = 0
 
     def _current(self) -> duckdb.DuckDBPyConnection:
         stat = os.stat(self.db_path)
@@ -95,7 +126,29 @@ class Warehouse(Reader):
                 root.execute("attach $path as warehouse (read_only)", {"path": str(self.db_path)})
                 root.execute(sql("macros"))
                 self._root, self._identity, self._as_of_views = root, identity, {}
+                self._remembered, self._remembered_rows = OrderedDict(), 0  # a new file: no old answer holds
             return self._root
+
+    def remember(self, key: tuple, compute: Callable[[], object],
+                 weight: Callable[[object], int] | None = None) -> object:
+        """Answers are kept per file (its inode and mtime), so a load that swaps in a new file is seen
+        by the next request, and least recently used answers make room for new ones."""
+        self._current()
+        with self._lock:
+            key = (self._identity, *key)
+            if key in self._remembered:
+                self._remembered.move_to_end(key)
+                return self._remembered[key][0]
+        value = compute()  # outside the lock: other requests go on meanwhile
+        with self._lock:
+            if key[0] == self._identity:  # not if a new file came in meanwhile
+                if key not in self._remembered:
+                    self._remembered[key] = (value, (weight or _row_count)(value))
+                    self._remembered_rows += self._remembered[key][1]
+                while (len(self._remembered) > self.MAX_REMEMBERED
+                       or self._remembered_rows > self.MAX_REMEMBERED_ROWS):
+                    self._remembered_rows -= self._remembered.popitem(last=False)[1][1]
+        return value
 
     @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -106,6 +159,11 @@ class Warehouse(Reader):
             yield cursor
         finally:
             cursor.close()
+
+    def forget(self) -> None:
+        """Drop the answers kept so far (a benchmark's first request after a load)."""
+        with self._lock:
+            self._remembered, self._remembered_rows = OrderedDict(), 0
 
     def has_as_of(self, month_start: dt.date, as_of: dt.date) -> bool:
         """Whether that recomputed month is built already (asking for it again costs nothing)."""
@@ -159,6 +217,10 @@ class AsOfView(Reader):
         """Another month recomputed: from the stored data, not from this view's month."""
         return self.warehouse.as_of(month_start, as_of)
 
+    def remember(self, key: tuple, compute: Callable[[], object],
+                 weight: Callable[[object], int] | None = None) -> object:
+        return self.warehouse.remember((self.schema, *key), compute, weight)
+
 
 @functools.cache
 def sql(name: str) -> str:
@@ -172,6 +234,16 @@ def _used(query: str, params: dict | None) -> dict:
     return {key: value for key, value in (params or {}).items() if key in names}
 
 
+def _row_count(value: object) -> int:
+    return len(value) if isinstance(value, pd.DataFrame | tuple | list) else 1
+
+
+def _key(params: dict) -> tuple:
+    """Parameters as a key: lists become tuples, and a value's type counts ('1' is not 1)."""
+    return tuple((name, type(value).__name__, tuple(value) if isinstance(value, list) else value)
+                 for name, value in sorted(params.items()))
+
+
 # --- places ------------------------------------------------------------------------------------
 
 
@@ -179,7 +251,7 @@ def root_place(wh: Reader, scope: str = ALL) -> Place:
     """Where the overview starts: the scope itself, or the only district, or all districts."""
     if scope != ALL:
         return place(wh, scope, scope)
-    districts = wh.rows(sql("districts"))
+    districts = wh.rows(sql("districts"), cache=True)
     if len(districts) == 1:
         return place(wh, districts[0][0], scope)
     return Place(ALL, ROOT_LEVEL, "全部辖区", "全部", None)
@@ -190,7 +262,7 @@ def place(wh: Reader, code: str, scope: str = ALL) -> Place:
         raise TypeError("a place is a code")
     if code == ALL and scope == ALL:
         return root_place(wh, scope)
-    rows = wh.rows(sql("place"), {"code": code, "scope": scope})
+    rows = wh.rows(sql("place"), {"code": code, "scope": scope}, cache=True)
     if not rows:
         raise OutOfScope(code)
     return Place(*rows[0])
@@ -211,17 +283,17 @@ def ancestors(wh: Reader, target: Place, scope: str = ALL) -> list[Place]:
 
 
 def children(wh: Reader, parent: Place, scope: str = ALL) -> list[Place]:
-    rows = wh.rows(sql("children"), {"level": parent.level, "parent": parent.code, "scope": scope})
+    rows = wh.rows(sql("children"), {"level": parent.level, "parent": parent.code, "scope": scope}, cache=True)
     return [Place(*row) for row in rows]
 
 
 def all_places(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     """Every place the user may pick: code, level, name, parent name."""
-    return wh.frame(sql("all_places"), {"scope": scope})
+    return wh.frame(sql("all_places"), {"scope": scope}, cache=True)
 
 
 def configured_categories(wh: Reader) -> list[str]:
-    return wh.rows(sql("configured_categories"))[0][0]
+    return list(wh.rows(sql("configured_categories"), cache=True)[0][0])
 
 
 # --- months ------------------------------------------------------------------------------------
@@ -229,7 +301,7 @@ def configured_categories(wh: Reader) -> list[str]:
 
 def months(wh: Reader) -> pd.DataFrame:
     """Reported months, newest first, with the as-of date of each."""
-    return wh.frame(sql("months"))
+    return wh.frame(sql("months"), cache=True)
 
 
 # --- figures per place -----------------------------------------------------------------------
@@ -239,26 +311,31 @@ def place_months(wh: Reader, target: Place, scope: str = ALL, until: str | None 
                  last: int = 13) -> pd.DataFrame:
     """The place's counts and rates for `last` months up to `until` (default: the latest), oldest first."""
     frame = wh.frame(sql("place_months"), {"level": target.level, "code": target.code, "scope": scope,
-                                            "until": until, "last": last})
+                                            "until": until, "last": last}, cache=True)
     return frame.iloc[::-1].reset_index(drop=True)
 
 
 def problem_months(wh: Reader, target: Place, month: str, scope: str = ALL) -> pd.DataFrame:
     """Problems followed to closure in `month`: the place first (is_target), then the places below it."""
     code = None if target.level == ROOT_LEVEL else target.code
-    return wh.frame(sql("problem_months"), {"code": code, "month": month, "scope": scope})
+    return wh.frame(sql("problem_months"), {"code": code, "month": month, "scope": scope}, cache=True)
 
 
-def previous_month(wh: Reader, target: Place, scope: str, month: str, as_of: dt.date) -> pd.DataFrame:
+def previous_month(wh: Reader, target: Place, scope: str, month: str, as_of: dt.date,
+                   history: pd.DataFrame | None = None) -> pd.DataFrame:
     """The month before `month` to compare it with (one row; none before the records begin).
 
     For a month in progress it is recomputed as of the same day, so that 28 days of November are
-    compared with the first 28 days of October, not with all of it.
+    compared with the first 28 days of October, not with all of it. `history`: the place's
+    place_months up to `month`, which holds the stored month before it (one query fewer).
     """
     month_start = dt.date.fromisoformat(month + "-01")
     previous_start = (month_start - dt.timedelta(days=1)).replace(day=1)
     previous = f"{previous_start:%Y-%m}"
-    stored = place_months(wh, target, scope, until=previous, last=1)
+    if history is None:
+        stored = place_months(wh, target, scope, until=previous, last=1)
+    else:
+        stored = history[history["month"] == previous].reset_index(drop=True)
     if stored.empty or stored["month"].iloc[-1] != previous:
         return stored.iloc[0:0]
     same_day = same_day_last_month(as_of)
@@ -270,11 +347,11 @@ def previous_month(wh: Reader, target: Place, scope: str, month: str, as_of: dt.
 def children_month(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:
     """One row per child place for the month, with shapes flags; every child, data or not."""
     return wh.frame(sql("children_month"), {"level": parent.level, "parent": parent.code, "month": month,
-                                             "scope": scope})
+                                             "scope": scope}, cache=True)
 
 
 def shapes(wh: Reader, codes: list[str]) -> pd.DataFrame:
-    return wh.frame(sql("shapes"), {"codes": codes})
+    return wh.frame(sql("shapes"), {"codes": codes}, cache=True)
 
 
 def categories(wh: Reader, target: Place, month: str, scope: str = ALL, sensitive: tuple[str, ...] = (),
@@ -282,12 +359,12 @@ def categories(wh: Reader, target: Place, month: str, scope: str = ALL, sensitiv
     """People per category (each person once per category), largest first. A small count (1 to
     threshold - 1) of a sensitive category is suppressed: null, with `suppressed` set."""
     return wh.frame(sql("categories"), {"level": target.level, "code": target.code, "month": month, "scope": scope,
-                                         "sensitive": list(sensitive), "threshold": threshold})
+                                         "sensitive": list(sensitive), "threshold": threshold}, cache=True)
 
 
 def risk_by_child(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:
     return wh.frame(sql("risk_by_child"), {"level": parent.level, "parent": parent.code, "month": month,
-                                            "scope": scope})
+                                            "scope": scope}, cache=True)
 
 
 # --- people (masked) ---------------------------------------------------------------------------
@@ -313,7 +390,7 @@ def unmasked(wh: Reader, elder_id: str, scope: str) -> dict | None:
 
 
 def loads(wh: Reader, scope: str = ALL) -> pd.DataFrame:
-    return wh.frame(sql("loads"), {"scope": scope})
+    return wh.frame(sql("loads"), {"scope": scope}, cache=True)
 
 
 def load_in_scope(wh: Reader, load_id: int, scope: str) -> bool:
@@ -322,26 +399,29 @@ def load_in_scope(wh: Reader, load_id: int, scope: str) -> bool:
 
 
 def waiting_corrections(wh: Reader, scope: str = ALL) -> pd.DataFrame:
-    """Files with rows still waiting for a correction (退回修改), per street, the longest waiting first."""
-    return wh.frame(sql("waiting_corrections"), {"scope": scope})
+    """Files with rows still waiting for a correction (退回修改), per street, the longest waiting first.
+    Kept for the day: the days waited are counted to today."""
+    query = sql("waiting_corrections")
+    return wh.remember(("waiting_corrections", scope, dt.date.today()),
+                       lambda: wh.frame(query, {"scope": scope})).copy(deep=False)
 
 
 def rejects(wh: Reader, scope: str = ALL, limit: int = 2000) -> pd.DataFrame:
-    return wh.frame(sql("rejects"), {"scope": scope, "limit": limit})
+    return wh.frame(sql("rejects"), {"scope": scope, "limit": limit}, cache=True)
 
 
 def freshness(wh: Reader, scope: str = ALL) -> pd.DataFrame:
-    return wh.frame(sql("freshness"), {"scope": scope})
+    return wh.frame(sql("freshness"), {"scope": scope}, cache=True)
 
 
 def warning_counts(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     """Warnings per street and kind, streets in code order, the commonest kind first."""
-    return wh.frame(sql("warning_counts"), {"scope": scope})
+    return wh.frame(sql("warning_counts"), {"scope": scope}, cache=True)
 
 
 def unknown_values(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     """Values no mapping recognised, the most frequent first: each is one line to add to a mappings file."""
-    return wh.frame(sql("unknown_values"), {"scope": scope})
+    return wh.frame(sql("unknown_values"), {"scope": scope}, cache=True)
 
 
 def roster_findings(wh: Reader, scope: str = ALL) -> pd.DataFrame:
@@ -365,7 +445,7 @@ CHANGE_GROUPS = ("joined", "left", "joined_not_visited", "joined_visited", "stay
 def place_changes(wh: Reader, target: Place, month: str, scope: str = ALL) -> pd.Series | None:
     """The place's 底册变动 in the month (the districts' summed at the root); None without a row."""
     frame = wh.frame(sql("place_changes"), {"level": target.level, "code": target.code, "month": month,
-                                             "scope": scope})
+                                             "scope": scope}, cache=True)
     return frame.iloc[0] if len(frame) else None
 
 
@@ -380,10 +460,10 @@ def change_people(wh: Reader, target: Place, month: str, scope: str, group: str,
 
 def roster_alerts(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     """Roster loads that need a look (a community left out, many people gone without a status)."""
-    return wh.frame(sql("roster_alerts"), {"scope": scope})
+    return wh.frame(sql("roster_alerts"), {"scope": scope}, cache=True)
 
 
 def roster_snapshots(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     """The rosters in force: per street and file, the communities it is current for and how many elders
     they list (a community's own newer file is a row of its own)."""
-    return wh.frame(sql("roster_snapshots"), {"scope": scope})
+    return wh.frame(sql("roster_snapshots"), {"scope": scope}, cache=True)

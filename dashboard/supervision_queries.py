@@ -20,20 +20,20 @@ def lagging(wh: Reader, target: Place, month: str, scope: str, level: str) -> pd
         raise ValueError(level)
     return wh.frame(sql("supervision_lagging"), {"place": _place_code(target), "scope": scope, "month": month,
                                                  "level": level, "amber_from": AMBER_FROM,
-                                                 "green_from": GREEN_FROM})
+                                                 "green_from": GREEN_FROM}, cache=True)
 
 
 def signals(wh: Reader, target: Place, month: str, scope: str, limit: int = SIGNAL_ROWS) -> pd.DataFrame:
     """The evidence rows of the month's visit-quality leads within `target`."""
     return wh.frame(sql("supervision_signals"), {"place": _place_code(target), "scope": scope, "month": month,
-                                                 "limit": limit})
+                                                 "limit": limit}, cache=True)
 
 
 def has_entry_times(wh: Reader) -> bool:
     """Whether any loaded visit carries an entry time (else the late-entry signal cannot speak)."""
-    return bool(wh.rows(sql("supervision_entry_times"))[0][0])
+    return bool(wh.rows(sql("supervision_entry_times"), cache=True)[0][0])
 
 
 def has_points(wh: Reader) -> bool:
     """Whether any loaded visit carries a GPS point (else the distance signal cannot speak)."""
-    return bool(wh.rows(sql("supervision_points"))[0][0])
+    return bool(wh.rows(sql("supervision_points"), cache=True)[0][0])

@@ -40,15 +40,15 @@ def waiting_corrections(frame: pd.DataFrame, lang: str) -> html.Div:
     head = ["street_name", "file_name", "kind", "loaded_at", "waiting_count", "waiting_days"]
     rows = []
     for street, files in frame.groupby(frame["street_name"].fillna(t("no_street", lang)), sort=False):
-        for first, (_, row) in zip([True] + [False] * (len(files) - 1), files.iterrows(), strict=True):
-            link = html.A(t("waiting_download", lang), href=f"/corrections/{row['load_id']}", download="",
-                          id={"type": "corrections-download", "load": int(row["load_id"])})
+        for first, row in zip([True] + [False] * (len(files) - 1), files.itertuples(index=False), strict=True):
+            link = html.A(t("waiting_download", lang), href=f"/corrections/{row.load_id}", download="",
+                          id={"type": "corrections-download", "load": int(row.load_id)})
             rows.append(html.Tr([
                 html.Td(f"{street} ({files['waiting_count'].sum():,})" if first else ""),
-                html.Td(row["file_name"]), html.Td(t(f"kind_{row['kind']}", lang)),
-                html.Td(f"{row['loaded_at']:%Y-%m-%d}"), html.Td(f"{row['waiting_count']:,}", className="text-end"),
-                html.Td(f"{row['waiting_days']}", className="text-end"
-                        + (" text-danger fw-bold" if row["waiting_days"] > LONG_WAIT_DAYS else "")),
+                html.Td(row.file_name), html.Td(t(f"kind_{row.kind}", lang)),
+                html.Td(f"{row.loaded_at:%Y-%m-%d}"), html.Td(f"{row.waiting_count:,}", className="text-end"),
+                html.Td(f"{row.waiting_days}", className="text-end"
+                        + (" text-danger fw-bold" if row.waiting_days > LONG_WAIT_DAYS else "")),
                 *([html.Td(link)] if may_correct else []),
             ]))
     header = html.Thead(html.Tr([html.Th(t(f"col_{c}", lang)) for c in head]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dash
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import Input, Output, State, ctx, html
 
 from dashboard import context, queries, tables
@@ -22,6 +23,8 @@ RISK = "overdue-risk"
 TABLE = "overdue-people"
 ALL_CATEGORIES = "all"
 INDENT = {"root": "", "district": "", "street": "\u3000", "community": "\u3000\u3000"}
+# Places the place filter lists at most before it lists only those along the way to the chosen one
+PLACE_OPTIONS = 300
 
 
 def layout(place: str | None = None, month: str | None = None, category: str | None = None,
@@ -53,9 +56,23 @@ def layout(place: str | None = None, month: str | None = None, category: str | N
     ])
 
 
+def places_along(places: pd.DataFrame, target_code: str) -> pd.DataFrame:
+    """Of a long list of places (a city's thousands), those one moves to from the target: the top ones
+    (districts), the target and the places above it, and the places right below each of them."""
+    parents = dict(zip(places["code"], places["parent_code"], strict=True))
+    chain, code = set(), target_code
+    while code in parents and code not in chain:
+        chain.add(code)
+        code = parents[code]
+    top = ~places["parent_code"].isin(places["code"])
+    return places[top | places["code"].isin(chain) | places["parent_code"].isin(chain)]
+
+
 def make_filters(state, category, risks) -> dbc.Row:
     wh, scope, target, lang = state.wh, state.scope, state.target, state.lang
     places = queries.all_places(wh, scope)
+    if len(places) > PLACE_OPTIONS:
+        places = places_along(places, target.code)
     place_options = [{"label": f"{INDENT[row.level]}{row.name}", "value": row.code}
                      for row in places.itertuples(index=False)]
     root = queries.root_place(wh, scope)

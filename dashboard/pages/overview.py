@@ -44,7 +44,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
         return dcc.Location(id="overview-to-community", href=href("/community", query), refresh="callback-nav")
     rate = rate if rate in RATES else "visit_rate_home"
     history = queries.place_months(wh, target, scope, until=month)
-    previous = queries.previous_month(wh, target, scope, month, state.as_of)
+    previous = queries.previous_month(wh, target, scope, month, state.as_of, history)
     why, changes_panel = make_month_changes(state, query, queries.place_changes(wh, target, month, scope))
     kids = queries.children_month(wh, target, month, scope)
     child_level = level_name(kids["level"].iloc[0], lang) if len(kids) else ""

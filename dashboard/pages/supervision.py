@@ -32,8 +32,14 @@ PRINTED = "supervision-printed"
 FILE = "supervision-file"
 SPEC = "supervision-spec"
 SIGNALS = ("daily_home_visits", "after_exit", "identical_notes", "gps_far", "phone_only", "late_entry")
-SIGNAL_ROWS_SHOWN = 200
-PLACES_SHOWN = 30  # lagging places ranked on screen  # evidence rows per signal on screen
+SIGNAL_ROWS_SHOWN = 200  # evidence rows per signal on screen, of a street or a community
+# … of a district or a whole city, whose leads run to thousands of rows (at the top of a city 200 rows a
+# signal were 230 kB of a 317 kB page): the ranking's links open a street with all of its own
+SIGNAL_ROWS_SHOWN_ABOVE = 50
+PLACES_SHOWN = 30  # lagging places ranked on screen
+# Communities the pick list offers at once: a city has thousands, so past this many the list starts
+# with those a draw favours most and the rest are found by typing (each keystroke asks the server).
+PICK_OPTIONS = 100
 
 
 def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
@@ -123,10 +129,16 @@ def make_signals(state: context.PageState) -> html.Div:
     evidence = queries.signals(state.wh, state.target, state.month, state.scope)
     context.record_view("visit_signals", state.target.code, len(evidence), month=state.month)
     config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
+    street_or_below = state.target.level in ("street", "community")
+    shown = SIGNAL_ROWS_SHOWN if street_or_below else SIGNAL_ROWS_SHOWN_ABOVE
+    # each signal's rows by position, found in one pass (a mask per signal copied every column six times)
+    positions = evidence.groupby("signal", sort=False).indices
+    leads_of = evidence.groupby("signal", sort=False)["lead_key"].nunique()
     cards = []
     for signal in SIGNALS:
-        rows = evidence[evidence["signal"] == signal]
-        leads = rows["lead_key"].nunique()
+        found = positions.get(signal, [])
+        rows = evidence.iloc[list(found[:shown])]
+        leads = int(leads_of.get(signal, 0))
         if signal == "gps_far" and not queries.has_points(state.wh):
             body = [html.Div(t("signal_gps_far_no_points", lang), className="chart-note")]
         elif signal == "late_entry" and not queries.has_entry_times(state.wh):
@@ -134,10 +146,10 @@ def make_signals(state: context.PageState) -> html.Div:
         elif rows.empty:
             body = [html.Div(t("signal_none", lang), className="chart-note")]
         else:
-            body = [make_evidence(rows.head(SIGNAL_ROWS_SHOWN), signal, lang)]
-            if len(rows) > SIGNAL_ROWS_SHOWN:
-                body.append(html.Div(t("display_limit_rows", lang, shown=SIGNAL_ROWS_SHOWN, count=len(rows)),
-                                     className="chart-note"))
+            body = [make_evidence(rows, signal, lang)]
+            if len(found) > shown:
+                body.append(html.Div(t("display_limit_rows" if street_or_below else "evidence_limit_above", lang,
+                                       shown=shown, count=len(found)), className="chart-note"))
         cards.append(dbc.Card(dbc.CardBody([
             html.Div([html.Strong(t(f"signal_{signal}", lang)),
                       dbc.Badge(t("signal_lead_count", lang, count=leads), color="warning" if leads else "light",
@@ -232,12 +244,18 @@ def checklist_of(spec: dict) -> checklist.CheckList:
     state = _state(spec)
     picked = [c for c in (spec.get("pick") or "").split(",") if c] or None
     config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
-    target = state.target
-    with state.wh.cursor() as cursor:
-        return checklist.from_marts(cursor, state.month_start, None if target.level == ROOT_LEVEL else target.code,
-                                    sample=None if picked else _number(spec.get("sample")),
-                                    seed=_number(spec.get("seed")), picked=picked, scope=state.scope,
-                                    visited_per_community=config.checklist_visited_per_community)
+    place = None if state.target.level == ROOT_LEVEL else state.target.code
+    sample, seed = None if picked else _number(spec.get("sample")), _number(spec.get("seed"))
+
+    def make() -> checklist.CheckList:
+        with state.wh.cursor() as cursor:
+            return checklist.from_marts(cursor, state.month_start, place, sample=sample, seed=seed, picked=picked,
+                                        scope=state.scope, visited_per_community=config.checklist_visited_per_community)
+
+    # the same list for the same data and choices (the draw is by seed): the page and its download share it
+    key = ("checklist", state.month_start, place, tuple(picked or ()), sample, seed, state.scope,
+           config.checklist_visited_per_community)
+    return state.wh.remember(key, make, weight=lambda made: len(made.people) + len(made.pool))
 
 
 def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
@@ -248,19 +266,16 @@ def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
     spec = {"place": state.target.code, "month": state.month, "as_of": state.chosen_as_of,
             "pick": query.get("pick"), "sample": query.get("sample"), "seed": query.get("seed")}
     asked = bool(spec["pick"] or spec["sample"])
-    target = None if state.target.level == ROOT_LEVEL else state.target.code
-    with state.wh.cursor() as cursor:
-        pool = checklist.communities(cursor, state.month_start, target or "all", state.scope)
+    pool = checklist_pool(state)
     if pool.empty:
         return html.Div([heading, make_message(t("checklist_no_communities", lang), "light")])
-    options = [{"label": f"{c.street_name} · {c.short_name} ({_rate(c.visit_rate_home)}"
-                         + (f", {t('signal_lead_count', lang, count=int(c.lead_count))}" if c.lead_count else "")
-                         + ")", "value": c.code} for c in pool.itertuples(index=False)]
+    picked = [c for c in (spec["pick"] or "").split(",") if c in set(pool["code"])]
+    many = len(pool) > PICK_OPTIONS
     controls = dbc.Row([
         dbc.Col([dbc.Label(t("checklist_pick", lang), html_for=PICK),
-                 dcc.Dropdown(id=PICK, options=options, multi=True,
-                              value=[c for c in (spec["pick"] or "").split(",") if c in set(pool["code"])],
-                              placeholder=t("checklist_pick_placeholder", lang))], md=5),
+                 dcc.Dropdown(id=PICK, options=pick_options(pool, picked, None, lang), multi=True, value=picked,
+                              placeholder=t("checklist_pick_search", lang, count=len(pool)) if many
+                              else t("checklist_pick_placeholder", lang))], md=5),
         dbc.Col(dbc.Button(t("checklist_show", lang), id=SHOW, size="sm", color="secondary"), md="auto"),
         dbc.Col([dbc.Label(t("checklist_sample", lang), html_for=SAMPLE),
                  dbc.Input(id=SAMPLE, type="number", min=1, max=len(pool), size="sm",
@@ -291,6 +306,49 @@ def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
         dcc.Download(id=FILE),
     ]
     return html.Div(parts)
+
+
+def checklist_pool(state: context.PageState) -> pd.DataFrame:
+    """The communities a check list of the page's place and month may take (kept per warehouse file)."""
+    target = "all" if state.target.level == ROOT_LEVEL else state.target.code
+
+    def read() -> pd.DataFrame:
+        with state.wh.cursor() as cursor:
+            return checklist.communities(cursor, state.month_start, target, state.scope)
+
+    return state.wh.remember(("checklist_pool", state.month_start, target, state.scope), read).copy(deep=False)
+
+
+def pick_options(pool: pd.DataFrame, picked: list[str], search: str | None, lang: str) -> list[dict]:
+    """The pick list's options: every community of a small pool; of a large one those whose street or
+    name contains `search` (else those a draw favours most), at most PICK_OPTIONS, and the picked ones."""
+    if len(pool) > PICK_OPTIONS:
+        label = pool["street_name"].fillna("") + " " + pool["short_name"].fillna("")
+        matches = label.str.contains(search, regex=False) if search else pd.Series(True, index=pool.index)
+        offered = set(pool[matches].sort_values("draw_weight", ascending=False, kind="stable")
+                      .head(PICK_OPTIONS)["code"]) | set(picked)
+        pool = pool[pool["code"].isin(offered)]
+    return [{"label": f"{c.street_name} · {c.short_name} ({_rate(c.visit_rate_home)}"
+                      + (f", {t('signal_lead_count', lang, count=int(c.lead_count))}" if c.lead_count else "")
+                      + ")", "value": c.code} for c in pool.itertuples(index=False)]
+
+
+def search_pick(search, picked, search_query):
+    """Typing in the pick list of a large place: the communities whose name matches, from the server."""
+    query = parse(search_query)
+    if not search:
+        return dash.no_update
+    try:
+        state = context.page_state(query.get("place"), query.get("month"), query.get("lang", "zh"),
+                                   query.get("as_of"))
+    except context.PageProblem:
+        return dash.no_update
+    if not context.may("supervise"):
+        return dash.no_update
+    pool = checklist_pool(state)
+    if len(pool) <= PICK_OPTIONS:
+        return dash.no_update  # every community is offered already
+    return pick_options(pool, [c for c in picked or [] if isinstance(c, str)], str(search), state.lang)
 
 
 def make_printed_list(made: checklist.CheckList, community) -> html.Div:
@@ -346,6 +404,8 @@ def register(app) -> None:
                  prevent_initial_call=True)(change_list)
     app.callback(Output(FILE, "data"), Input(DOWNLOAD, "n_clicks"), State(SPEC, "data"),
                  prevent_initial_call=True)(download)
+    app.callback(Output(PICK, "options"), Input(PICK, "search_value"), State(PICK, "value"),
+                 State("url", "search"), prevent_initial_call=True)(search_pick)
     app.clientside_callback("function(clicks) { if (clicks) { window.print(); } return clicks; }",
                             Output(PRINTED, "data"), Input(PRINT, "n_clicks"), prevent_initial_call=True)
     register_month_select(app, "/supervision", MONTH)

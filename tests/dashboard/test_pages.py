@@ -157,6 +157,39 @@ def test_the_dashboard_follows_the_file_a_load_swaps_in(settings, tmp_path):
     assert wh.rows("select count(*) from loads")[0][0] == 1
 
 
+def test_remembered_answers_follow_the_file_a_load_swaps_in(settings, tmp_path):
+    path = tmp_path / "live.duckdb"
+    path.write_bytes(settings.db_path.read_bytes())
+    wh = queries.Warehouse(path)
+    assert len(queries.loads(wh)) == 2 and len(queries.loads(wh)) == 2  # the second from memory
+    assert queries.place_months(wh, queries.place(wh, QUANYECHANG), until="2026-10")["special_count"].iloc[-1] == 3
+    newer = Settings(db_path=tmp_path / "newer.duckdb", config=settings.config)
+    ingest([write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, make_id("19500101", 9))])], newer)
+    os.replace(newer.db_path, path)  # what a load does
+    assert len(queries.loads(wh)) == 1
+    assert "2026-10" not in set(queries.months(wh)["month"])  # the new file has no visits: no October
+
+
+def test_remembered_answers_are_bounded_in_rows_the_least_recently_used_going_first(settings):
+    wh = queries.Warehouse(settings.db_path)
+    wh.MAX_REMEMBERED_ROWS = 3
+    computed = []
+
+    def answer(name: str) -> pd.DataFrame:
+        return wh.remember((name,), lambda: computed.append(name) or pd.DataFrame({"x": [1, 2]}))
+
+    for name in ("a", "a", "b", "b", "a"):
+        answer(name)
+    assert computed == ["a", "b", "a"]  # b's two rows pushed a's out
+
+
+def test_a_caller_that_changes_a_remembered_answer_changes_only_its_copy(wh):
+    months = queries.months(wh)
+    months["month"] = "changed"
+    months.loc[0, "as_of"] = None
+    assert "changed" not in set(queries.months(wh)["month"]) and queries.months(wh)["as_of"].notna().all()
+
+
 # --- pages ---------------------------------------------------------------------------------------
 
 
@@ -302,3 +335,17 @@ def test_the_reports_page_shows_the_summary_of_the_users_place(settings, pages):
     assert "花园路" in shown and "滨西" in shown and "庆有西里" not in shown and "合计" in shown
     refused = " ".join(texts(render(street, pages["/reports"].layout, month="2026-10", place=NANSHI)))
     assert "无权查看" in refused and "庆有西里" not in refused
+
+
+def test_a_long_place_list_offers_the_places_along_the_way_to_the_chosen_one(pages):
+    places = pd.DataFrame({"code": ["d1", "d2", "s11", "s12", "s21", "c111", "c112", "c121", "c211"],
+                           "parent_code": [None, None, "d1", "d1", "d2", "s11", "s11", "s12", "s21"]})
+    along = pages["/overdue"].places_along
+    assert list(along(places, "all")["code"]) == ["d1", "d2"]
+    assert list(along(places, "s11")["code"]) == ["d1", "d2", "s11", "s12", "c111", "c112"]
+    assert list(along(places, "c121")["code"]) == ["d1", "d2", "s11", "s12", "c121"]
+
+
+def test_the_place_filter_of_a_district_lists_every_place(app, pages):
+    options = find(render(app, pages["/overdue"].layout, month="2026-10"), "overdue-place").options
+    assert {QUANYECHANG, NANSHI, HUAYUANLU, BINXI, QINGYOU} <= {o["value"] for o in options}

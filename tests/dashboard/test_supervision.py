@@ -7,6 +7,7 @@ import sys
 
 import dash
 import openpyxl
+import pandas as pd
 import pytest
 
 from dashboard import auth
@@ -14,6 +15,7 @@ from dashboard.accounts import User
 from dashboard.app import create_app, make_navbar
 from etl.ingest import ingest
 from etl.settings import Settings, default_config_text, parse_config
+from tests.conftest import make_id
 from tests.dashboard.test_pages import find, render, run_callback, texts
 from tests.etl.exports import ALICE, ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
 
@@ -151,3 +153,45 @@ def test_late_entry_says_it_cannot_tell_when_no_file_carries_an_entry_time(tmp_p
     card = " ".join(texts(find(render(app_for(settings, "inspector"), page.layout, month=MONTH),
                                "signal-late_entry")))
     assert "没有录入时间, 暂无法判断" in card and "0 条" in card and "本月没有此类线索" not in card
+
+
+def test_a_small_place_offers_every_community_to_pick_and_typing_asks_the_server_nothing(inspector, page):
+    options = find(render(inspector, page.layout, month=MONTH), "supervision-pick").options
+    assert 10 < len(options) <= page.PICK_OPTIONS and any("五大道 · " in o["label"] for o in options)
+    with inspector.server.test_request_context("/"):
+        assert page.search_pick("五大道", [], f"?month={MONTH}") is dash.no_update
+
+
+def test_a_large_pool_offers_the_communities_a_draw_favours_and_finds_the_others_as_one_types(page):
+    count = page.PICK_OPTIONS + 50
+    pool = pd.DataFrame({"code": [f"c{n:03}" for n in range(count)],
+                         "street_name": ["五大道"] * 75 + ["劝业场"] * (count - 75),
+                         "short_name": [f"社区{n}" for n in range(count)], "visit_rate_home": 0.5,
+                         "lead_count": 0, "draw_weight": range(count)})
+    offered = [o["value"] for o in page.pick_options(pool, ["c000"], None, "zh")]
+    assert len(offered) == page.PICK_OPTIONS + 1 and {"c000", f"c{count - 1:03}"} <= set(offered)
+    assert "c049" not in offered  # the 100 heaviest are c050 …, and the one picked stays
+    found = [o["value"] for o in page.pick_options(pool, ["c000"], "劝业场", "zh")]
+    assert set(found) == {f"c{n:03}" for n in range(75, count)} | {"c000"}
+    assert [o["label"] for o in page.pick_options(pool, [], "社区12", "zh")][:2] == ["五大道 · 社区12 (50.0%)",
+                                                                                  "劝业场 · 社区120 (50.0%)"]
+
+
+def test_above_a_street_a_signal_shows_fewer_evidence_rows_and_says_where_the_rest_are(tmp_path, page):
+    people = [make_id("19400101", n) for n in range(1, 61)]  # one visitor at 60 homes in a day: 60 rows
+    roster = write_csv(tmp_path / "roster.csv", [ROSTER_HEADER] + [roster_row(n, p) for n, p in enumerate(people, 1)])
+    visits = write_csv(tmp_path / "visits.csv", [VISIT_HEADER] + [visit_row(p, "2026-10-05") for p in people])
+    settings = Settings(db_path=tmp_path / "w.duckdb", config=parse_config(default_config_text()))
+    ingest([roster, visits], settings)
+    inspector = app_for(settings, "inspector")
+
+    def evidence(**query) -> tuple[int, str]:
+        card = find(render(inspector, page.layout, month=MONTH, **query), "signal-daily_home_visits")
+        return len(find(card, "evidence-daily_home_visits").children[1].children), " ".join(texts(card))
+
+    rows, text = evidence()  # the district
+    assert rows == page.SIGNAL_ROWS_SHOWN_ABOVE == 50 and "共 60 行; 点击上方排名中的街道或社区" in text
+    rows, text = evidence(place="120101001000")  # its street, 劝业场
+    assert rows == 60 and "仅显示前" not in text
+    others = render(inspector, page.layout, month=MONTH)
+    assert find(others, "evidence-identical_notes") is None and find(others, "evidence-after_exit") is None
