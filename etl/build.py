@@ -145,22 +145,15 @@ def _scope(con: duckdb.DuckDBPyConnection, since_load: int) -> bool:
     if stored is None or stored[0] != scalar(con, sql("scope/fingerprint")):
         return False
     con.execute(f"create or replace temp table cv_new_frame as {sql('marts/month_frame')}")
-    for statement in _statements(sql("scope/months")):
-        con.execute(statement)
+    con.execute(sql("scope/months"))
     # a corrections workbook's rows are stored under the load it corrects
     con.execute("""create or replace temp table cv_changed_loads as
         select load_id from loads where load_id > $since
         union select origin_load_id from corrections where load_id > $since""", {"since": since_load})
-    for statement in _statements(sql("scope/seed")):
-        con.execute(statement)
+    con.execute(sql("scope/seed"))
     con.execute(sql("scope/listed"))
     in_scope, everyone = first_row(con, "select (select count(*) from cv_scope_elders), count(*) from elders")
     return in_scope <= WHOLE_FROM_SHARE * everyone
-
-
-def _statements(script: str) -> list[str]:
-    return [part for part in script.split(";\n") if part.strip() and not all(
-        line.lstrip().startswith("--") or not line.strip() for line in part.splitlines())]
 
 
 def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, loads: dict[tuple[str, str], str]) -> None:
