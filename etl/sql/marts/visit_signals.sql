@@ -16,7 +16,8 @@ with q as (
 placed as (
     -- each visit where its elder lives (as their newest roster has them), else where its file says
     select
-        v.*,
+        v.elder_id, v.visit_at, v.visit_date, v.method, v.outcome, v.is_successful, v.is_home_visit,
+        v.visitor_name, v.findings, v.latitude, v.longitude, v.entered_at, v.load_id, v.source_row_number,
         date_trunc('month', v.visit_date)::date as month_start,
         coalesce(e.community_code, v.visit_community_code) as place_code,
         e.elder_name_masked,
@@ -27,7 +28,7 @@ placed as (
 ),
 
 located as (
-    select p.*, t.district_code, t.street_code, cv_mask_name(p.visitor_name) as visitor_name_masked
+    select p.*, t.district_code, t.street_code
     from placed p
     join place_tree t on t.code = p.place_code and t.level = 'community'
 ),
@@ -59,15 +60,20 @@ after_exit as (
 
 note_keys as (
     -- each distinct note compared once, as people's words are compared (spaces, full-width forms)
-    select findings, cv_word_key(findings) as note_key
-    from (select distinct findings from visits where findings is not null)
+    select findings, note_key
+    from (
+        select findings, cv_word_key(findings) as note_key
+        from (select distinct findings from located where findings is not null and visitor_name is not null)
+    )
+    where length(note_key) >= (select identical_notes_min_chars from q)
 ),
 
 notes as (
-    select l.*, n.note_key
+    -- who wrote which note on whose visit in which month: only what a cluster is counted from
+    select l.street_code, l.visitor_name, l.month_start, l.elder_id, n.note_key
     from located l
     join note_keys n using (findings)
-    where l.visitor_name is not null and length(n.note_key) >= (select identical_notes_min_chars from q)
+    where l.visitor_name is not null
 ),
 
 common_notes as (
@@ -85,12 +91,19 @@ note_clusters as (
     having count(distinct elder_id) >= (select identical_notes_min_visits from q)
 ),
 
+cluster_notes as (
+    -- the notes' words as written, for each cluster: few, so its visits are found in one pass
+    select c.*, n.findings
+    from note_clusters c
+    join note_keys n using (note_key)
+),
+
 identical_notes as (
     select 'identical_notes' as signal,
-           md5(concat_ws('|', 'notes', n.street_code, n.visitor_name, n.note_key, n.month_start)) as lead_key,
-           c.elder_count::double as measure, n.* exclude (note_key)
-    from notes n
-    join note_clusters c using (street_code, visitor_name, note_key, month_start)
+           md5(concat_ws('|', 'notes', c.street_code, c.visitor_name, c.note_key, c.month_start)) as lead_key,
+           c.elder_count::double as measure, l.*
+    from located l
+    join cluster_notes c using (street_code, visitor_name, month_start, findings)
 ),
 
 points as (
@@ -167,7 +180,8 @@ visit_evidence as (
 
 final as (
     select signal, lead_key, measure, month_start, district_code, street_code, place_code as community_code,
-           elder_id, elder_name_masked, visit_date, visit_at, method, outcome, visitor_name_masked,
+           elder_id, elder_name_masked, visit_date, visit_at, method, outcome,
+           cv_mask_name(visitor_name) as visitor_name_masked,
            -- the note is the evidence of a copy only; digit runs (phones, IDs) masked as everywhere
            case when signal = 'identical_notes' then cv_mask_free_text(findings) end as note_masked,
            elder_status, exit_date, entered_at, load_id, source_row_number
