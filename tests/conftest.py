@@ -91,13 +91,14 @@ class MartWarehouse:
 
     def visit(self, id_number: str | None, when: str, method: str = "上门", outcome: str = "正常",
               name: str | None = None, community: str | None = None, resolution: str | None = None,
-              referred: bool | None = None, load_id: int = 2) -> None:
+              referred: bool | None = None, load_id: int = 2, visitor: str | None = None,
+              findings: str | None = None) -> None:
         self.con.execute(
             """insert into visit_rows (load_id, row_number, id_number, elder_name, community_code, visit_at,
-                   visit_date, method, outcome, resolution, is_referred, dedup_key)
-               values (?, ?, ?, ?, ?, ?::timestamp, ?::date, ?, ?, ?, ?, ?)""",
+                   visit_date, method, outcome, resolution, is_referred, visitor_name, findings, dedup_key)
+               values (?, ?, ?, ?, ?, ?::timestamp, ?::date, ?, ?, ?, ?, ?, ?, ?)""",
             [load_id, next(self._rows), id_number, name, community, when, when, method, outcome, resolution, referred,
-             next(self._rows)],
+             visitor, findings, next(self._rows)],
         )
 
     def contact(self, id_number: str, contact_name: str | None = "联系人", phone: str | None = "13800000000",

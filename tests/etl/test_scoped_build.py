@@ -84,7 +84,17 @@ def visits_earlier_than_a_streets_records(w):
     w.visit(w.people["e3"], "2026-08-25 10:00", load_id=load)  # 劝业场's records now begin in August
 
 
+COPIED_NOTE = "老人精神状态良好饮食起居正常无异常情况"  # long enough to compare (identical_notes_min_chars)
+
+
+def a_note_copied_onto_five_elders(w):
+    load = w.load("visits")
+    for person in ("e0", "e1", "e2", "e3", "e4"):
+        w.visit(w.people[person], "2026-10-16 10:00", load_id=load, visitor="王五", findings=COPIED_NOTE)
+
+
 @pytest.mark.parametrize(("load", "changes"), [
+    (a_note_copied_onto_five_elders, ("visit_signals",)),
     (visits_within_the_months, ("problems", "elder_months")),
     (visits_of_a_new_month, ("month_frame", "elder_months", "elder_changes")),
     (a_newer_roster_of_one_community, ("elder_periods", "roster_alerts", "elder_changes")),
@@ -103,6 +113,26 @@ def test_a_scoped_build_makes_every_mart_row_a_whole_build_makes(street, load, c
     assert all(scoped[name] != before[name] for name in changes)  # the load reached what it should
     for name in whole:
         assert scoped[name] == whole[name], name
+
+
+def test_a_note_that_becomes_a_template_drops_another_streets_lead_in_a_scoped_build(street):
+    """小白楼's visitor copied a note onto five elders (a lead); three visitors of 劝业场 then write it too, so
+    four visitors write it: a template, and 小白楼's lead goes, though no row of 小白楼 changed."""
+    for i in range(5):
+        street.visit(make_id(SEVENTY, 60 + i), "2026-10-09 10:00", load_id=street.load("visits"), visitor="赵六",
+                     findings=COPIED_NOTE)
+    build_marts(street.con)
+    lead_streets = "select distinct street_code from visit_signals where signal = 'identical_notes'"
+    assert street.con.execute(lead_streets).fetchall() == [(street.street_of(XIAOBAILOU_COMMUNITY),)]
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    load = street.load("visits")
+    for person, visitor in (("e0", "甲"), ("e1", "乙"), ("e5", "丙")):
+        street.visit(street.people[person], "2026-10-20 10:00", load_id=load, visitor=visitor, findings=COPIED_NOTE)
+    assert build_marts(street.con, since_load=since)  # scoped
+    scoped = stored_marts(street.con)
+    assert street.con.execute(lead_streets).fetchall() == []
+    build_marts(street.con)
+    assert stored_marts(street.con) == scoped
 
 
 def test_the_scope_leaves_out_the_elders_of_other_streets(street):
