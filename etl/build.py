@@ -20,6 +20,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("elders", "table"),
     ("elder_name_keys", "table"),
     ("visits", "view"),
+    ("elder_visit_spans", "table"),
     ("street_records", "table"),
     ("problems", "table"),
     ("elder_visit_months", "table"),
@@ -78,6 +79,7 @@ SCOPED_MARTS = {
     # the communities with a new roster; read for every community that lists an elder in scope
     "elder_name_keys": Scoped(COMMUNITY_ROWS, "community_code in (select community_code from cv_scope_communities)",
                               "community_code in (select community_code from cv_scope_listed)"),
+    "elder_visit_spans": Scoped(ELDER_ROWS, IN_SCOPE),
     "problems": Scoped(ELDER_ROWS, IN_SCOPE),
     "elder_visit_months": Scoped(ELDER_ROWS, IN_SCOPE),
     "elder_months": Scoped(ELDER_ROWS, IN_SCOPE),

@@ -1,7 +1,7 @@
 -- one row per street: how recent its data is (latest visit loaded, current roster and contact list)
 with visit_dates as (
-    select e.street_code, max(v.visit_date) as latest_visit_date, count(*) as visit_count
-    from visits v
+    select e.street_code, max(v.latest_visit_date) as latest_visit_date, sum(v.visit_count)::bigint as visit_count
+    from elder_visit_spans v
     join elders e using (elder_id)
     group by e.street_code
 ),
