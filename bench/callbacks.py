@@ -38,9 +38,16 @@ ROLE_CASES = {
                "supervision_top"),
     "staff": ("overview_street", "community", "overdue_street"),
     # the 督查 screen as its user sees it (with the check list: a leader may not print one)
-    "inspector": ("supervision_top", "supervision_street", "supervision_street_draw"),
+    "inspector": ("supervision_top", "supervision_street", "supervision_community", "supervision_street_draw"),
 }
 MEMORY_TARGET_BYTES = 2 * 2**30
+
+
+def supervision_cases(places) -> list:
+    """督查 cases beside bench/dashboard.py's: a community's (its leads and no ranking below it)."""
+    community = places.community.code
+    return [bench_dashboard.Case("supervision_community", "supervision", "/supervision", {"place": community},
+                                 "signal-daily_home_visits", f"督查 of community {community}: its leads with evidence")]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,20 +57,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--requests", type=int, default=60)
     parser.add_argument("--no-baseline", action="store_true", help="skip pandas (it loads the raw tables in memory)")
     parser.add_argument("--out", type=Path, default=ROOT / "bench/out")
+    parser.add_argument("--roles", help="comma-separated roles to sign in as (default: all: "
+                        + ", ".join(ROLE_CASES) + ")")
     args = parser.parse_args(argv)
+    roles = {role: ROLE_CASES[role] for role in (args.roles.split(",") if args.roles else ROLE_CASES)}
     name = args.name or args.db.stem
     wh = queries.Warehouse(args.db)
     places = bench_dashboard.pick_places(wh)
-    bench_load.ensure_accounts(args.db, places, ROLE_CASES)
+    bench_load.ensure_accounts(args.db, places, roles)
     port = bench_server.free_port()
     base = f"http://127.0.0.1:{port}"
     server = bench_server.start([str(Path(sys.executable).with_name("carevisit")), "serve", "--prod", "--plain-http",
                                  "--port", str(port), "--db", str(args.db)], port)
     memory = bench_load.MemoryWatch(server.pid)
-    every = {case.name: case for case in bench_dashboard.cases(places)}
+    every = {case.name: case for case in [*bench_dashboard.cases(places), *supervision_cases(places)]}
     results = []
     try:
-        for role, case_names in ROLE_CASES.items():
+        for role, case_names in roles.items():
             with requests.Session() as session:
                 bench_server.sign_in(session, base, f"load-{role}")
                 router = bench_dashboard.router_dependency(bench_dashboard.dependencies(session, base))
