@@ -289,9 +289,9 @@ def checklist_of(spec: dict) -> checklist.CheckList:
     return _checklist(spec)[0]
 
 
-def _checklist(spec: dict) -> tuple[checklist.CheckList, tuple]:
-    """The check list of checklist_of, and the key it is kept by."""
-    state = _state(spec)
+def _checklist(spec: dict, state: context.PageState | None = None) -> tuple[checklist.CheckList, tuple]:
+    """The check list of checklist_of, and the key it is kept by; `state`: the spec's, resolved already."""
+    state = state or _state(spec)
     picked = [c for c in (spec.get("pick") or "").split(",") if c] or None
     config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
     place = None if state.target.level == ROOT_LEVEL else state.target.code
@@ -340,7 +340,7 @@ def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
     if not asked:
         return html.Div(parts)
     try:
-        made, key = _checklist(spec)
+        made, key = _checklist(spec, state)
     except checklist.CheckListError as error:
         return html.Div([*parts, make_message(str(error), "warning")])
     context.record_view("checklist", state.target.code, len(made.people), month=state.month,
