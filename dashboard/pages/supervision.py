@@ -75,26 +75,31 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
 # --- sections kept ---------------------------------------------------------------------------------
 
 
-def _kept(state: context.PageState, key: tuple, build, rows: int):
+def _kept(state: context.PageState, key: tuple, build):
     """`build()`, made once per warehouse file and `key` (Warehouse.remember: a load starts afresh) with
     its components serialised once too. A city's page is some 6,000 components: building them took most
-    of a request and serialising them, one to_plotly_json call each, most of the rest. `rows`: about
-    how many table rows the answer holds (what the warehouse's bound on kept answers counts)."""
-    def made():
+    of a request and serialising them, one to_plotly_json call each, most of the rest."""
+    def made() -> tuple[object, int]:
         value = build()
-        for part in value if isinstance(value, tuple) else (value,):
-            if isinstance(part, Component):
-                _serialise_once(part)
-        return value
-    return state.wh.remember(("supervision", *key), made, weight=lambda _: rows)
+        size = sum(_serialise_once(part) for part in (value if isinstance(value, tuple) else (value,))
+                   if isinstance(part, Component))
+        return value, max(size // KEPT_BYTES_PER_ROW, len(value) if isinstance(value, list) else 1)
+    return state.wh.remember(("supervision", *key), made, weight=lambda kept: kept[1])[0]
 
 
-def _serialise_once(component: Component) -> None:
+# A kept section takes about 14 bytes of memory per byte of its JSON (its components and their plain
+# copy; tracemalloc at city scale), and the warehouse bounds what it keeps in rows of about 300 bytes.
+KEPT_BYTES_PER_ROW = 300 // 14
+
+
+def _serialise_once(component: Component) -> int:
     """Have `component` answer Dash's serialiser with its JSON as plain data, worked out now: the same
     text on every request, and the tree under it is never walked again. Its children stay as they are
-    for whoever reads the layout in Python."""
-    plain = json.loads(to_json_plotly(component))
+    for whoever reads the layout in Python. Returns the JSON's length."""
+    text = to_json_plotly(component)
+    plain = json.loads(text)
     component.to_plotly_json = lambda: plain
+    return len(text)
 
 
 # --- lagging places ------------------------------------------------------------------------------
@@ -105,7 +110,7 @@ def make_lagging(state: context.PageState, query: dict) -> html.Div:
     links = tuple(sorted((key, value if isinstance(value, str | None) else repr(value))
                          for key, value in query.items()))
     return _kept(state, ("lagging", state.target.code, state.month, state.scope, state.lang, links),
-                 lambda: _make_lagging(state, query), rows=2 * PLACES_SHOWN)
+                 lambda: _make_lagging(state, query))
 
 
 def _make_lagging(state: context.PageState, query: dict) -> html.Div:
@@ -165,7 +170,7 @@ def make_signals(state: context.PageState) -> html.Div:
     config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
     cards, evidence_rows = _kept(state, ("signals", state.target.code, state.month, state.scope, state.lang,
                                          tuple(sorted(_thresholds(config).items()))),
-                                 lambda: _make_signals(state, config), rows=len(SIGNALS) * SIGNAL_ROWS_SHOWN)
+                                 lambda: _make_signals(state, config))
     context.record_view("visit_signals", state.target.code, evidence_rows, month=state.month)
     return cards
 
@@ -322,7 +327,7 @@ def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
     picked = [c for c in (spec["pick"] or "").split(",") if c in set(pool["code"])]
     many = len(pool) > PICK_OPTIONS
     options = _kept(state, ("pick", state.month_start, state.target.code, state.scope, tuple(picked), lang),
-                    lambda: pick_options(pool, picked, None, lang), rows=PICK_OPTIONS)
+                    lambda: pick_options(pool, picked, None, lang))
     controls = dbc.Row([
         dbc.Col([dbc.Label(t("checklist_pick", lang), html_for=PICK),
                  dcc.Dropdown(id=PICK, options=options, multi=True, value=picked,
@@ -351,7 +356,7 @@ def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
             html.Button(t("checklist_print", lang), id=PRINT, className="btn btn-outline-secondary btn-sm"),
         ], className="mt-3 mb-2 no-print"),
         html.Div(made.how_drawn, id="checklist-how", className="mb-2"),
-        _kept(state, ("lists", *key), lambda: make_printed_lists(made), rows=len(made.people)),
+        _kept(state, ("lists", *key), lambda: make_printed_lists(made)),
         dcc.Store(id=SPEC, data=spec),
         dcc.Store(id=PRINTED),
         dcc.Download(id=FILE),
