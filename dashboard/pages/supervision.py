@@ -43,6 +43,9 @@ PLACES_SHOWN = 30  # lagging places ranked on screen
 # Communities the pick list offers at once: a city has thousands, so past this many the list starts
 # with those a draw favours most and the rest are found by typing (each keystroke asks the server).
 PICK_OPTIONS = 100
+# A kept section takes about 14 bytes of memory per byte of its JSON (its components and their plain
+# copy; tracemalloc at city scale), and the warehouse bounds what it keeps in rows of about 300 bytes.
+KEPT_BYTES_PER_ROW = 300 // 14
 
 
 def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
@@ -85,11 +88,6 @@ def _kept(state: context.PageState, key: tuple, build):
                    if isinstance(part, Component))
         return value, max(size // KEPT_BYTES_PER_ROW, len(value) if isinstance(value, list) else 1)
     return state.wh.remember(("supervision", *key), made, weight=lambda kept: kept[1])[0]
-
-
-# A kept section takes about 14 bytes of memory per byte of its JSON (its components and their plain
-# copy; tracemalloc at city scale), and the warehouse bounds what it keeps in rows of about 300 bytes.
-KEPT_BYTES_PER_ROW = 300 // 14
 
 
 def _serialise_once(component: Component) -> int:
