@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import json
 
 import dash
 import dash_bootstrap_components as dbc
 import flask
 import pandas as pd
 from dash import Input, Output, State, dcc, html
+from dash.development.base_component import Component
+from plotly.io.json import to_json_plotly
 
 from dashboard import auth, context
 from dashboard import supervision_queries as queries
@@ -40,6 +43,9 @@ PLACES_SHOWN = 30  # lagging places ranked on screen
 # Communities the pick list offers at once: a city has thousands, so past this many the list starts
 # with those a draw favours most and the rest are found by typing (each keystroke asks the server).
 PICK_OPTIONS = 100
+# A kept section takes about 14 bytes of memory per byte of its JSON (its components and their plain
+# copy; tracemalloc at city scale), and the warehouse bounds what it keeps in rows of about 300 bytes.
+KEPT_BYTES_PER_ROW = 300 // 14
 
 
 def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
@@ -69,10 +75,43 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
     ])
 
 
+# --- sections kept ---------------------------------------------------------------------------------
+
+
+def _kept(state: context.PageState, key: tuple, build):
+    """`build()`, made once per warehouse file and `key` (Warehouse.remember: a load starts afresh) with
+    its components serialised once too. A city's page is some 6,000 components: building them took most
+    of a request and serialising them, one to_plotly_json call each, most of the rest."""
+    def made() -> tuple[object, int]:
+        value = build()
+        size = sum(_serialise_once(part) for part in (value if isinstance(value, tuple) else (value,))
+                   if isinstance(part, Component))
+        return value, max(size // KEPT_BYTES_PER_ROW, len(value) if isinstance(value, list) else 1)
+    return state.wh.remember(("supervision", *key), made, weight=lambda kept: kept[1])[0]
+
+
+def _serialise_once(component: Component) -> int:
+    """Have `component` answer Dash's serialiser with its JSON as plain data, worked out now: the same
+    text on every request, and the tree under it is never walked again. Its children stay as they are
+    for whoever reads the layout in Python. Returns the JSON's length."""
+    text = to_json_plotly(component)
+    plain = json.loads(text)
+    component.to_plotly_json = lambda: plain
+    return len(text)
+
+
 # --- lagging places ------------------------------------------------------------------------------
 
 
 def make_lagging(state: context.PageState, query: dict) -> html.Div:
+    """The lagging places, kept per warehouse file, place, month and the query its links carry."""
+    links = tuple(sorted((key, value if isinstance(value, str | None) else repr(value))
+                         for key, value in query.items()))
+    return _kept(state, ("lagging", state.target.code, state.month, state.scope, state.lang, links),
+                 lambda: _make_lagging(state, query))
+
+
+def _make_lagging(state: context.PageState, query: dict) -> html.Div:
     lang = state.lang
     levels = {"district": ("street", "community"), "street": ("community",)}.get(
         state.target.level, ("street", "community") if state.target.level == ROOT_LEVEL else ())
@@ -125,10 +164,19 @@ def make_lagging_table(places: pd.DataFrame, link, lang: str, table_id: str) -> 
 
 
 def make_signals(state: context.PageState) -> html.Div:
+    """The leads and their evidence, kept per warehouse file, place and month; each view is audited."""
+    config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
+    cards, evidence_rows = _kept(state, ("signals", state.target.code, state.month, state.scope, state.lang,
+                                         tuple(sorted(_thresholds(config).items()))),
+                                 lambda: _make_signals(state, config))
+    context.record_view("visit_signals", state.target.code, evidence_rows, month=state.month)
+    return cards
+
+
+def _make_signals(state: context.PageState, config) -> tuple[html.Div, int]:
+    """The cards, and how many evidence rows they were made from (the audit record's count)."""
     lang = state.lang
     evidence = queries.signals(state.wh, state.target, state.month, state.scope)
-    context.record_view("visit_signals", state.target.code, len(evidence), month=state.month)
-    config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
     street_or_below = state.target.level in ("street", "community")
     shown = SIGNAL_ROWS_SHOWN if street_or_below else SIGNAL_ROWS_SHOWN_ABOVE
     # each signal's rows by position, found in one pass (a mask per signal copied every column six times)
@@ -157,7 +205,7 @@ def make_signals(state: context.PageState) -> html.Div:
             html.Div(t(f"signal_{signal}_rule", lang, **_thresholds(config)), className="chart-note mb-2"),
             *body,
         ]), className="mb-2", id=f"signal-{signal}"))
-    return html.Div([html.H5(t("supervision_signals", lang), className="mt-4"), *cards])
+    return html.Div([html.H5(t("supervision_signals", lang), className="mt-4"), *cards]), len(evidence)
 
 
 def _thresholds(config) -> dict:
@@ -241,7 +289,12 @@ def _seed(text: str | None) -> int:
 
 def checklist_of(spec: dict) -> checklist.CheckList:
     """The check list a page state and its choices ask for, within the user's scope."""
-    state = _state(spec)
+    return _checklist(spec)[0]
+
+
+def _checklist(spec: dict, state: context.PageState | None = None) -> tuple[checklist.CheckList, tuple]:
+    """The check list of checklist_of, and the key it is kept by; `state`: the spec's, resolved already."""
+    state = state or _state(spec)
     picked = [c for c in (spec.get("pick") or "").split(",") if c] or None
     config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
     place = None if state.target.level == ROOT_LEVEL else state.target.code
@@ -255,7 +308,7 @@ def checklist_of(spec: dict) -> checklist.CheckList:
     # the same list for the same data and choices (the draw is by seed): the page and its download share it
     key = ("checklist", state.month_start, place, tuple(picked or ()), sample, seed, state.scope,
            config.checklist_visited_per_community)
-    return state.wh.remember(key, make, weight=lambda made: len(made.people) + len(made.pool))
+    return state.wh.remember(key, make, weight=lambda made: len(made.people) + len(made.pool)), key
 
 
 def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
@@ -271,9 +324,11 @@ def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
         return html.Div([heading, make_message(t("checklist_no_communities", lang), "light")])
     picked = [c for c in (spec["pick"] or "").split(",") if c in set(pool["code"])]
     many = len(pool) > PICK_OPTIONS
+    options = _kept(state, ("pick", state.month_start, state.target.code, state.scope, tuple(picked), lang),
+                    lambda: pick_options(pool, picked, None, lang))
     controls = dbc.Row([
         dbc.Col([dbc.Label(t("checklist_pick", lang), html_for=PICK),
-                 dcc.Dropdown(id=PICK, options=pick_options(pool, picked, None, lang), multi=True, value=picked,
+                 dcc.Dropdown(id=PICK, options=options, multi=True, value=picked,
                               placeholder=t("checklist_pick_search", lang, count=len(pool)) if many
                               else t("checklist_pick_placeholder", lang))], md=5),
         dbc.Col(dbc.Button(t("checklist_show", lang), id=SHOW, size="sm", color="secondary"), md="auto"),
@@ -288,7 +343,7 @@ def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
     if not asked:
         return html.Div(parts)
     try:
-        made = checklist_of(spec)
+        made, key = _checklist(spec, state)
     except checklist.CheckListError as error:
         return html.Div([*parts, make_message(str(error), "warning")])
     context.record_view("checklist", state.target.code, len(made.people), month=state.month,
@@ -299,8 +354,7 @@ def make_checklist_section(state: context.PageState, query: dict) -> html.Div:
             html.Button(t("checklist_print", lang), id=PRINT, className="btn btn-outline-secondary btn-sm"),
         ], className="mt-3 mb-2 no-print"),
         html.Div(made.how_drawn, id="checklist-how", className="mb-2"),
-        html.Div([make_printed_list(made, c) for c in made.communities.itertuples(index=False)],
-                 id="checklist-lists"),
+        _kept(state, ("lists", *key), lambda: make_printed_lists(made)),
         dcc.Store(id=SPEC, data=spec),
         dcc.Store(id=PRINTED),
         dcc.Download(id=FILE),
@@ -349,6 +403,11 @@ def search_pick(search, picked, search_query):
     if len(pool) <= PICK_OPTIONS:
         return dash.no_update  # every community is offered already
     return pick_options(pool, [c for c in picked or [] if isinstance(c, str)], str(search), state.lang)
+
+
+def make_printed_lists(made: checklist.CheckList) -> html.Div:
+    return html.Div([make_printed_list(made, c) for c in made.communities.itertuples(index=False)],
+                    id="checklist-lists")
 
 
 def make_printed_list(made: checklist.CheckList, community) -> html.Div:
