@@ -20,6 +20,7 @@ on_roster as (
       and (l.listed_to is null or l.listed_to > f.as_of)
       and (l.exit_date is null or l.exit_date > f.as_of)
       and cv_age(l.birth_date, f.as_of) >= 60
+      and ($parent = 'all' or $parent in (l.district_code, l.street_code))  -- counted below $parent only
 ),
 
 aged_60 as (
@@ -35,7 +36,7 @@ month_visits as (
     from visits v
     join frame f on v.visit_date >= f.month_start and v.visit_date <= f.as_of
     join elder_months m on m.elder_id = v.elder_id and m.month_start = f.month_start
-    where m.is_special_in_month
+    where m.is_special_in_month and ($parent = 'all' or $parent in (m.district_code, m.street_code))
 ),
 
 visit_counts as (
