@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
 import functools
+import io
 import itertools
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 
 import duckdb
 import pytest
@@ -127,6 +131,31 @@ class MartWarehouse:
         columns = [d[0] for d in cursor.description]
         rows = cursor.fetchall()
         return dict(zip(columns, rows[0], strict=True)) if rows else {}
+
+
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`carevisit *args` run in this process, as `subprocess.run(..., capture_output=True, text=True)` would report
+    it: for tests of a command's logic and output (a new Python process pays a second or two of imports each
+    time). `stdin` is what is typed (no terminal). The process's umask (main sets its own) is put back after.
+    A few tests still run the real process, for exit codes and never a traceback (tests/etl/test_hostile.py,
+    tests/security/test_prod_server.py)."""
+    from etl.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    umask = os.umask(0o022)
+    os.umask(umask)
+    typed = sys.stdin
+    sys.stdin = io.StringIO(stdin or "")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as error:  # argparse refusing the arguments
+                code = error.code if isinstance(error.code, int) else 0 if error.code is None else 1
+    finally:
+        sys.stdin = typed
+        os.umask(umask)
+    return subprocess.CompletedProcess(["carevisit", *args], code, out.getvalue(), err.getvalue())
 
 
 DEMO_AS_OF = dt.date(2026, 10, 31)
