@@ -15,13 +15,22 @@ import shutil
 import subprocess
 import sys
 
+import argon2
 import duckdb
 import pytest
 
+from dashboard import accounts
 from etl import geography
 from etl.demo.rules import id_check_characters
 from etl.settings import default_config_text, parse_config
 from etl.warehouse import build_marts, build_month, prepare, sql, write_config, write_divisions
+
+# Passwords hashed at argon2's lowest cost in the test processes: a hash at the production cost (argon2-cffi's
+# defaults, 64 MiB and 3 passes) takes 0.3 CPU-s, and the sign-in, lock-out, scope and browser tests hash or
+# check a password a few hundred times. Hashing, checking and rehashing stay argon2's own; the CLI and the
+# server started as processes keep the production cost, which tests/security/test_prod_server.py checks in
+# the hashes they store.
+accounts.PasswordHasher = functools.partial(argon2.PasswordHasher, time_cost=1, memory_cost=8, parallelism=1)
 
 HUAYUANLU = "120101001001"  # 花园路社区, 劝业场街道
 BINXI = "120101001002"  # 滨西社区, 劝业场街道
