@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import fcntl
 import functools
+import io
 import itertools
 import os
 import pickle
 import shutil
+import subprocess
+import sys
 
+import argon2
 import duckdb
 import pytest
 
+from dashboard import accounts
 from etl import geography
 from etl.demo.rules import id_check_characters
 from etl.settings import default_config_text, parse_config
 from etl.warehouse import build_marts, build_month, prepare, sql, write_config, write_divisions
+
+# Passwords hashed at argon2's lowest cost in the test processes: a hash at the production cost (argon2-cffi's
+# defaults, 64 MiB and 3 passes) takes 0.3 CPU-s, and the sign-in, lock-out, scope and browser tests hash or
+# check a password a few hundred times. Hashing, checking and rehashing stay argon2's own; the CLI and the
+# server started as processes keep the production cost, which tests/security/test_prod_server.py checks in
+# the hashes they store.
+accounts.PasswordHasher = functools.partial(argon2.PasswordHasher, time_cost=1, memory_cost=8, parallelism=1)
 
 HUAYUANLU = "120101001001"  # 花园路社区, 劝业场街道
 BINXI = "120101001002"  # 滨西社区, 劝业场街道
@@ -130,6 +143,31 @@ class MartWarehouse:
         return dict(zip(columns, rows[0], strict=True)) if rows else {}
 
 
+def run_cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess:
+    """`carevisit *args` run in this process, as `subprocess.run(..., capture_output=True, text=True)` would report
+    it: for tests of a command's logic and output (a new Python process pays a second or two of imports each
+    time). `stdin` is what is typed (no terminal). The process's umask (main sets its own) is put back after.
+    A few tests still run the real process, for exit codes and never a traceback (tests/etl/test_hostile.py,
+    tests/security/test_prod_server.py)."""
+    from etl.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    umask = os.umask(0o022)
+    os.umask(umask)
+    typed = sys.stdin
+    sys.stdin = io.StringIO(stdin or "")
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(list(args))
+            except SystemExit as error:  # argparse refusing the arguments
+                code = error.code if isinstance(error.code, int) else 0 if error.code is None else 1
+    finally:
+        sys.stdin = typed
+        os.umask(umask)
+    return subprocess.CompletedProcess(["carevisit", *args], code, out.getvalue(), err.getvalue())
+
+
 DEMO_AS_OF = dt.date(2026, 10, 31)
 
 
@@ -181,25 +219,37 @@ def demo_settings(demo_build):
     return demo_build[0]
 
 
-# The modules that take longest, longest first (CPU seconds of the module with its subprocesses, a JVM's
-# included, measured under `make test` on 2026-11-29): they start the run. Under `--dist loadscope` a module
-# runs whole on one worker, and a long one started last decides when the run ends (xdist's own order, by
-# number of tests, started the Spark module last). The other modules follow in collection order.
+# The modules that take longest, longest first (wall seconds of the module, its subprocesses, a JVM's and a
+# browser's waiting included, under `make test` on 2026-11-29): they start the run. Under `--dist loadscope` a
+# module runs whole on one worker, and a long one started last decides when the run ends (xdist's own order, by
+# number of tests, started the Spark module last). The browser modules wait more than they compute: started
+# early, their waiting overlaps the others' work. The other modules follow in collection order.
 LONGEST_MODULES = (
-    "tests/etl/test_spark.py",  # a JVM: 40 s of its CPU
-    "tests/etl/test_demo_scales.py",  # the full district written and read back: 60 s
-    "tests/etl/test_atomic_loads.py",  # 30 loads in subprocesses, 400,000-row files: 45 s
-    "tests/security/test_scope.py",  # 50 s
-    "tests/security/test_prod_server.py",  # gunicorn and the CLI in subprocesses: 50 s
-    "tests/etl/test_ingest.py",  # 40 s
-    "tests/etl/test_marts.py",  # 30 s
-    "tests/etl/test_scoped_build.py",  # each case built scoped and whole, a property test: 30 s
-    "tests/etl/test_demo.py",  # 25 s
-    "tests/etl/test_hostile.py",  # 25 s
-    "tests/security/test_no_unmasked.py",  # 25 s
+    "tests/etl/test_spark.py",  # a JVM and the small demo it is compared on
+    "tests/etl/test_demo_scales.py",  # the full district written and read back: 55 CPU-s
     "tests/browser/test_dashboard.py",  # a browser: more waiting than CPU
+    "tests/security/test_scope.py",  # 180 tests, a few thousand callbacks
+    "tests/etl/test_ingest.py",  # 60 loads of real files: 40 CPU-s
+    "tests/etl/test_atomic_loads.py",  # 30 loads forked and killed, a 400,000-row file: 40 CPU-s
     "tests/browser/test_sign_in.py",
+    "tests/etl/test_hostile.py",  # 25 CPU-s
+    "tests/etl/test_marts.py",  # 30 CPU-s
+    "tests/etl/test_scoped_build.py",  # each case built scoped and whole, a property test: 30 CPU-s
+    "tests/security/test_no_unmasked.py",
+    "tests/etl/test_hostile_generated.py",
+    "tests/etl/test_demo.py",
+    "tests/security/test_prod_server.py",  # gunicorn and the CLI in subprocesses
 )
+
+
+def pytest_configure(config):
+    """The run's temporary folders in memory (/dev/shm) where the machine has it, unless a --basetemp is given:
+    the tests write warehouses, accounts and audit logs, and each commit waits for its fsync on a disk (on this
+    machine's virtual disk the scope tests took 41 s there, 20 s in memory, for the same CPU). xdist's workers
+    are given folders inside the main process's."""
+    if config.option.basetemp is None and "PYTEST_DEBUG_TEMPROOT" not in os.environ and os.access(
+            "/dev/shm", os.W_OK | os.X_OK):
+        os.environ["PYTEST_DEBUG_TEMPROOT"] = "/dev/shm"
 
 
 def pytest_collection_modifyitems(config, items):

@@ -58,8 +58,7 @@ def _decode(raw: bytes) -> str:
 def _grid(path: Path) -> pd.DataFrame:
     """Every cell of the first sheet as text, title rows included."""
     if path.suffix == ".csv":
-        return pd.read_csv(io.StringIO(_decode(path.read_bytes())), header=None, dtype=object,
-                           keep_default_na=False)
+        return pd.read_csv(io.StringIO(_decode(path.read_bytes())), header=None, dtype=object, na_filter=False)
     rows = python_calamine.CalamineWorkbook.from_path(str(path)).get_sheet_by_index(0).to_python()
     width = max(len(row) for row in rows)
     cells = [["" if v is None else str(v) for v in row] + [""] * (width - len(row)) for row in rows]
@@ -78,7 +77,10 @@ def _table(path: Path) -> pd.DataFrame:
     header = _header_row(grid, fields)
     frame = grid.iloc[header + 1:].copy()
     frame.columns = [fields.get(cell, cell) for cell in grid.iloc[header]]
-    frame = frame[(frame != "").any(axis=1) & (frame.iloc[:, 0] != "合计")]
+    # a blank row: every cell "" (a cell is text, or NaN past the end of a short CSV line: not blank); truth
+    # tested in one numpy pass (comparing the frame with "" cost 3.6 of the 19 CPU-s of reading the district)
+    filled = frame.to_numpy().astype(bool).any(axis=1)
+    frame = frame[filled & (frame.iloc[:, 0] != "合计").to_numpy()]
     for place in ("street", "community"):  # merged cells: the value sits in the first row only
         if place in frame:
             frame[place] = frame[place].replace("", None).ffill()

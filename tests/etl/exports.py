@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
+import re
+import zipfile
 import zlib
 from pathlib import Path
 
@@ -46,13 +48,26 @@ def write_csv(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:
 
 
 def write_xlsx(path: Path, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
+    """The same rows make the same bytes: openpyxl stamps the time of saving into the document's properties
+    and each zip entry, which are set to a fixed time here (so that Warehouse finds a first load it made)."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     for row in rows:
         sheet.append(row)
     for cell_range in merges:
         sheet.merge_cells(cell_range)
-    workbook.save(path)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    fixed = io.BytesIO()
+    with zipfile.ZipFile(buffer) as saved, zipfile.ZipFile(fixed, "w") as out:
+        for entry in saved.infolist():
+            data = saved.read(entry)
+            if entry.filename == "docProps/core.xml":
+                data = re.sub(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*", rb"\g<1>2026-10-05T08:00:00Z", data)
+            stamped = zipfile.ZipInfo(entry.filename, date_time=(2026, 10, 5, 8, 0, 0))
+            stamped.compress_type, stamped.external_attr = entry.compress_type, entry.external_attr
+            out.writestr(stamped, data)
+    path.write_bytes(fixed.getvalue())
     return path
 
 

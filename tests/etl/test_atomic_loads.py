@@ -36,48 +36,46 @@ def big_visits_file(path: Path) -> Path:
     return path
 
 
-def start_ingest(warehouse: Warehouse, path: Path) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "-m", "etl.cli", "ingest", str(path), "--db", str(warehouse.settings.db_path)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        env=os.environ | {"PYTHONPATH": str(Path(__file__).parents[2])},
-    )
+@pytest.fixture(scope="module")
+def big_visits(tmp_path_factory) -> Path:
+    """The big visits file, written once for the module (the loads only read it)."""
+    return big_visits_file(tmp_path_factory.mktemp("big") / "visits.csv")
 
 
 def digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def wait_for_work_file(db_path: Path, process: subprocess.Popen) -> Path:
+def wait_for_work_file(db_path: Path, loads: "ForkedLoads", pid: int) -> Path:
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and process.poll() is None:
+    while time.monotonic() < deadline and loads.poll(pid) is None:
         if work := list(db_path.parent.glob(f".{db_path.name}.cv-tmp-*")):
             return work[0]
         time.sleep(0.02)
     raise AssertionError("the load finished or never started")
 
 
-def test_a_load_killed_midway_leaves_the_previous_warehouse_intact(loaded, tmp_path):
+def test_a_load_killed_midway_leaves_the_previous_warehouse_intact(loaded, big_visits, forked_loads):
     db_path = loaded.settings.db_path
     before = digest(db_path)
-    process = start_ingest(loaded, big_visits_file(tmp_path / "visits.csv"))
-    wait_for_work_file(db_path, process)
+    pid = forked_loads.start(loaded, big_visits)
+    wait_for_work_file(db_path, forked_loads, pid)
     time.sleep(0.5)  # well inside reading and validating 400,000 rows
-    assert process.poll() is None, "load finished before it could be killed"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    assert forked_loads.poll(pid) is None, "load finished before it could be killed"
+    os.kill(pid, signal.SIGKILL)
+    assert forked_loads.wait(pid) == -signal.SIGKILL
 
     assert digest(db_path) == before
     assert loaded.rows("select count(*), min(file_name) from loads") == [(1, "r.csv")]
     assert loaded.one("select count(*) from visit_rows") == 0
 
 
-def test_the_next_load_after_a_killed_one_cleans_up_and_succeeds(loaded, tmp_path):
+def test_the_next_load_after_a_killed_one_cleans_up_and_succeeds(loaded, tmp_path, big_visits, forked_loads):
     db_path = loaded.settings.db_path
-    process = start_ingest(loaded, big_visits_file(tmp_path / "visits.csv"))
-    wait_for_work_file(db_path, process)
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    pid = forked_loads.start(loaded, big_visits)
+    wait_for_work_file(db_path, forked_loads, pid)
+    os.kill(pid, signal.SIGKILL)
+    assert forked_loads.wait(pid) == -signal.SIGKILL
 
     [result] = loaded.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, [ALICE, "张三", "花园路", "2026-10-05",
                                                                            "入户", "正常", "网格员甲"]]))
@@ -85,15 +83,16 @@ def test_the_next_load_after_a_killed_one_cleans_up_and_succeeds(loaded, tmp_pat
     assert list(db_path.parent.glob(f".{db_path.name}.cv-tmp-*")) == []
 
 
-def test_a_reader_keeps_working_during_a_load_and_sees_the_new_data_after_reopening(loaded, tmp_path):
+def test_a_reader_keeps_working_during_a_load_and_sees_the_new_data_after_reopening(loaded, big_visits,
+                                                                                     forked_loads):
     db_path = loaded.settings.db_path
     reader = duckdb.connect(str(db_path), read_only=True)
-    process = start_ingest(loaded, big_visits_file(tmp_path / "visits.csv"))
+    pid = forked_loads.start(loaded, big_visits)
     answers = set()
-    while process.poll() is None:
+    while (code := forked_loads.poll(pid)) is None:
         answers.add(reader.execute("select count(*) from visit_rows").fetchall()[0][0])
         time.sleep(0.05)
-    assert process.returncode == 0
+    assert code == 0
     assert answers == {0}  # never blocked, never half a load
     assert reader.execute("select count(*) from visit_rows").fetchall()[0][0] == 0  # its snapshot
     reader.close()
@@ -126,9 +125,9 @@ for line in sys.stdin:
             finally:
                 os._exit(code)
         print(pid, flush=True)
-    elif command == "wait":
-        status = os.waitpid(int(words[0]), 0)[1]
-        print(os.waitstatus_to_exitcode(status), flush=True)
+    elif command in ("wait", "poll"):  # poll: "running" while the load runs
+        done, status = os.waitpid(int(words[0]), os.WNOHANG if command == "poll" else 0)
+        print(os.waitstatus_to_exitcode(status) if done else "running", flush=True)
 """
 
 
@@ -140,10 +139,11 @@ class ForkedLoads:
                                        stdout=subprocess.PIPE, text=True,
                                        env=os.environ | {"PYTHONPATH": str(Path(__file__).parents[2])})
 
-    def _ask(self, *words: str) -> int:
+    def _ask(self, *words: str) -> int | None:
         self.server.stdin.write("\t".join(words) + "\n")
         self.server.stdin.flush()
-        return int(self.server.stdout.readline())
+        answer = self.server.stdout.readline().strip()
+        return None if answer == "running" else int(answer)
 
     def start(self, warehouse: Warehouse, path: Path) -> int:
         return self._ask("run", "ingest", str(path), "--db", str(warehouse.settings.db_path))
@@ -151,14 +151,19 @@ class ForkedLoads:
     def wait(self, pid: int) -> int:
         return self._ask("wait", str(pid))
 
+    def poll(self, pid: int) -> int | None:
+        """The load's exit code once it has ended (it is then waited for), None while it runs."""
+        return self._ask("poll", str(pid))
+
     def close(self) -> None:
         self.server.stdin.close()
         self.server.wait(timeout=60)
         self.server.stdout.close()
 
 
-@pytest.fixture
+@pytest.fixture(scope="module")
 def forked_loads():
+    """One fork server for the module's loads."""
     loads = ForkedLoads()
     yield loads
     loads.close()

@@ -1,15 +1,13 @@
 """The corrections round-trip (退回修改): a load's rejected rows written out, fixed by the clerk, taken back."""
 
 import io
-import subprocess
-import sys
 
 import duckdb
 import openpyxl
 import pytest
 
 from etl import corrections
-from tests.conftest import make_id
+from tests.conftest import make_id, run_cli
 from tests.etl.exports import (
     ROSTER_HEADER,
     TITLE,
@@ -164,13 +162,12 @@ def test_a_staff_user_cannot_correct_another_streets_file(warehouse, tmp_path):
 def test_the_command_writes_the_workbook(warehouse, tmp_path):
     [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
     out = tmp_path / "退回.xlsx"
-    done = subprocess.run([sys.executable, "-m", "etl.cli", "corrections", "--load", str(original.load_id),
-                           "--out", str(out), "--db", str(warehouse.settings.db_path)], capture_output=True, text=True)
+    done = run_cli("corrections", "--load", str(original.load_id), "--out", str(out),
+                   "--db", str(warehouse.settings.db_path))
     assert done.returncode == 0, done.stderr
     assert "4 行待修改" in done.stdout and BAD_ID not in done.stdout
     assert len(data_rows(openpyxl.load_workbook(out).active)) == 4
-    missing = subprocess.run([sys.executable, "-m", "etl.cli", "corrections", "--load", "42", "--out", str(out),
-                              "--db", str(warehouse.settings.db_path)], capture_output=True, text=True)
+    missing = run_cli("corrections", "--load", "42", "--out", str(out), "--db", str(warehouse.settings.db_path))
     assert missing.returncode == 1 and "没有批次 42" in missing.stderr and "Traceback" not in missing.stderr
 
 

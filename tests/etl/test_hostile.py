@@ -11,7 +11,7 @@ import pytest
 
 from etl.readers import TEMPORARY_PREFIX, display_name, read_export, release, remove_stale_temporary_files
 from etl.workbooks import MAX_CELLS, MAX_COLUMNS
-from tests.conftest import HUAYUANLU
+from tests.conftest import HUAYUANLU, run_cli
 from tests.etl.exports import ROSTER_HEADER, Warehouse, roster_row, write_csv
 from tests.etl.hostile import (
     csv_text,
@@ -216,8 +216,7 @@ def test_utf8_then_gb18030_is_refused_naming_the_line_and_both_encodings(warehou
 def test_rich_markup_in_a_file_name_prints_as_typed(tmp_path, good):
     bad = tmp_path / "底册[final][bold].csv"
     bad.write_text("没有表头\n", encoding="utf-8")
-    done = subprocess.run([*CARE_VISIT, "ingest", str(bad), str(good), "--db", str(tmp_path / "w.duckdb")],
-                          capture_output=True, text=True, timeout=120, cwd=Path(__file__).parents[2])
+    done = run_cli("ingest", str(bad), str(good), "--db", str(tmp_path / "w.duckdb"))  # what it prints: in-process
     assert done.returncode == 1
     assert "无法导入 底册[final][bold].csv: 前 30 行中没有找到表头" in done.stderr
 

@@ -6,7 +6,6 @@ import hashlib
 import json
 import sqlite3
 import subprocess
-import sys
 import time
 
 import pytest
@@ -14,6 +13,7 @@ import pytest
 from dashboard.accounts import AccountStore, accounts_path
 from dashboard.app import create_app
 from dashboard.auth import Security
+from tests.conftest import run_cli
 from tests.security.conftest import (
     HUAYUANLU,
     MONTH,
@@ -34,9 +34,8 @@ NEW_PASSWORD = "another-long-password"
 
 
 def cli(settings, *args, password: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "etl.cli", *args, "--db", str(settings.db_path)],
-                          input=password + "\n" if password else None, capture_output=True, text=True,
-                          timeout=120, check=False)
+    """The command as an administrator types it, run in this process (its logic is tested, not its process)."""
+    return run_cli(*args, "--db", str(settings.db_path), stdin=password + "\n" if password else None)
 
 
 def events(settings, **match) -> list[dict]:
@@ -61,7 +60,7 @@ def navbar_status(client, deps) -> int:
 @pytest.fixture(scope="module")
 def cli_users(settings, store):
     """One account made through `carevisit user add --password-stdin`, as an administrator would; two more
-    through the same AccountStore directly (each CLI run costs seconds on a busy machine)."""
+    through the same AccountStore directly."""
     done = cli(settings, "user", "add", "lock-me", "--role", "staff", "--place", QUANYECHANG, "--password-stdin",
                password=PASSWORD)
     assert done.returncode == 0, done.stderr

@@ -3,12 +3,11 @@ the roster had them typed in the wrong column (rejected rows, warnings, unknown 
 
 import json
 import re
-import subprocess
-import sys
 
 import pytest
 
 from dashboard import tables
+from tests.conftest import run_cli
 from tests.security.conftest import (
     ALL_PLAIN_SENSITIVE,
     BAIHUO,
@@ -116,8 +115,8 @@ def test_exports_show_no_unmasked_id_or_mobile(clients, deps, role, file_format)
 
 
 def cli(settings, *args) -> str:
-    done = subprocess.run([sys.executable, "-m", "etl.cli", *args, "--db", str(settings.db_path)],
-                          capture_output=True, text=True, timeout=120, check=False)
+    """What the command prints, run in this process (its output is tested, not its process)."""
+    done = run_cli(*args, "--db", str(settings.db_path))
     assert done.returncode == 0, done.stderr[-2000:]
     return done.stdout + done.stderr
 

@@ -8,14 +8,17 @@ import json
 import os
 import re
 import socket
+import sqlite3
 import stat
 import subprocess
 import sys
 import time
 from pathlib import Path
 
+import argon2
 import pytest
 
+from dashboard.accounts import accounts_path
 from tests.security.conftest import (
     IN_SCOPE_PEOPLE,
     MONTH,
@@ -60,6 +63,18 @@ def deployment(tmp_path_factory) -> Path:
                      db=db, password=PASSWORD)
     assert done.returncode == 0, done.stderr[-2000:]
     return db
+
+
+def test_the_command_line_hashes_passwords_at_argon2s_production_cost(deployment):
+    """The test processes hash at argon2's lowest cost (tests/conftest.py); a real `carevisit user add` at
+    argon2-cffi's defaults."""
+    with sqlite3.connect(accounts_path(deployment)) as con:
+        [(stored,)] = con.execute("select password_hash from users where username = 'prod-staff'").fetchall()
+    production = argon2.PasswordHasher()
+    parameters = argon2.extract_parameters(stored)
+    assert (parameters.type, parameters.memory_cost, parameters.time_cost, parameters.parallelism) == (
+        argon2.Type.ID, production.memory_cost, production.time_cost, production.parallelism) == (
+        argon2.Type.ID, 65536, 3, 4)
 
 
 @pytest.fixture(scope="module")
