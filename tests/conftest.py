@@ -242,13 +242,18 @@ LONGEST_MODULES = (
 )
 
 
+# What the run's folders can hold at once (district demos, exports, copies): a container's 64 MB /dev/shm
+# does not, and the run then keeps its folders on disk
+SHM_NEEDED = 8 * 2**30
+
+
 def pytest_configure(config):
     """The run's temporary folders in memory (/dev/shm) where the machine has it, unless a --basetemp is given:
     the tests write warehouses, accounts and audit logs, and each commit waits for its fsync on a disk (on this
     machine's virtual disk the scope tests took 41 s there, 20 s in memory, for the same CPU). xdist's workers
     are given folders inside the main process's."""
-    if config.option.basetemp is None and "PYTEST_DEBUG_TEMPROOT" not in os.environ and os.access(
-            "/dev/shm", os.W_OK | os.X_OK):
+    if (config.option.basetemp is None and "PYTEST_DEBUG_TEMPROOT" not in os.environ
+            and os.access("/dev/shm", os.W_OK | os.X_OK) and shutil.disk_usage("/dev/shm").free >= SHM_NEEDED):
         os.environ["PYTEST_DEBUG_TEMPROOT"] = "/dev/shm"
 
 
