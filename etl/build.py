@@ -120,16 +120,9 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
             _build_scoped(con, name, loads)
             continue
         if scoped and name == "street_records":
-            con.execute("create or replace temp table previous_street_records as from street_records")
+            scoped = _street_records_widening_scope(con, loads)
+            continue
         con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
-        if scoped and name == "street_records":
-            if scalar(con, "select (select min(first_visit_date) from street_records) is distinct from "
-                           "(select min(first_visit_date) from previous_street_records)"):
-                scoped = False  # a street without visits counts from the first day of all records: whole
-            else:
-                con.execute(sql("scope/street_records"))
-                con.execute(sql("scope/listed"))
-                loads.clear()
     if months:
         # marts_built: how the last build went (whole or scoped), for whoever asks why a publish took long
         con.execute("insert or replace into settings values ('marts_version', $version), ('marts_inputs', $inputs), "
@@ -156,6 +149,21 @@ def _scope(con: duckdb.DuckDBPyConnection, since_load: int) -> bool:
     con.execute(sql("scope/listed"))
     in_scope, everyone = first_row(con, "select (select count(*) from cv_scope_elders), count(*) from elders")
     return in_scope <= WHOLE_FROM_SHARE * everyone
+
+
+def _street_records_widening_scope(con: duckdb.DuckDBPyConnection, loads: dict[tuple[str, str], str]) -> bool:
+    """street_records, built whole, in a scoped build: the elders of a street whose records now begin on
+    another day join the scope (scope/street_records.sql). Whether the build can stay scoped: not when the
+    first day of all records moved (a street without visits counts from it)."""
+    con.execute("create or replace temp table previous_street_records as from street_records")
+    con.execute(f"create or replace table street_records as {sql('marts/street_records')}")
+    if scalar(con, "select (select min(first_visit_date) from street_records) is distinct from "
+                   "(select min(first_visit_date) from previous_street_records)"):
+        return False
+    con.execute(sql("scope/street_records"))
+    con.execute(sql("scope/listed"))
+    loads.clear()  # the scope grew: the loads that hold its rows are found again
+    return True
 
 
 def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, loads: dict[tuple[str, str], str]) -> None:
