@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import atexit
 import contextlib
 import datetime as dt
 import functools
 import os
 import re
+import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
@@ -21,6 +23,7 @@ from dashboard.accounts import ALL  # the scope and place of a user who may see 
 from dashboard.measures import in_progress, same_day_last_month
 from etl import reasons
 from etl.build import recompute_month
+from etl.readers import temporary_folder
 
 ROOT_LEVEL = "root"
 
@@ -28,6 +31,13 @@ ROOT_LEVEL = "root"
 # places are macros of dashboard/sql/macros.sql, made in each session's in-memory catalog and found
 # through the search path, after the marts.
 SEARCH_PATH = "warehouse.main,memory.main"
+
+# What each server process's DuckDB may hold in memory (the blocks of the warehouse it has read, the
+# as-of months it recomputed, a query's working set): past it, blocks are dropped and re-read, and
+# working sets spill to a private temporary folder. Without a limit DuckDB keeps up to 80 % of the
+# machine's memory, and a province's server grew to 7 GiB. CAREVISIT_READER_MEMORY sets it
+# (DuckDB's units: "1GB"); a gunicorn worker's Python, Dash and kept answers come on top (about 250 MB).
+READER_MEMORY_LIMIT = "500MB"
 
 METRIC_COLUMNS = (
     "special_count", "eligible_home", "visited_home", "eligible_any", "visited_any", "declined_count",
@@ -116,18 +126,30 @@ class Warehouse(Reader):
         self._as_of_views: dict[tuple, str] = {}
         self._remembered: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
         self._remembered_rows = 0
+        self._spill_parent: Path | None = None
 
     def _current(self) -> duckdb.DuckDBPyConnection:
         stat = os.stat(self.db_path)
         identity = (stat.st_ino, stat.st_mtime_ns)
         with self._lock:
             if identity != self._identity:
-                root = duckdb.connect()
+                root = duckdb.connect(config={"memory_limit": os.environ.get("CAREVISIT_READER_MEMORY",
+                                                                             READER_MEMORY_LIMIT),
+                                              "temp_directory": str(self._spill_folder(identity))})
                 root.execute("attach $path as warehouse (read_only)", {"path": str(self.db_path)})
                 root.execute(sql("macros"))
                 self._root, self._identity, self._as_of_views = root, identity, {}
                 self._remembered, self._remembered_rows = OrderedDict(), 0  # a new file: no old answer holds
             return self._root
+
+    def _spill_folder(self, identity: tuple[int, int]) -> Path:
+        """Where this file's DuckDB instance spills: its own folder (an instance still serving the previous
+        file may spill beside it), made by DuckDB and removed with the instance, in a private folder
+        of this process, removed at exit (or by the next load, if the process was killed)."""
+        if self._spill_parent is None:
+            self._spill_parent = temporary_folder("-reader")
+            atexit.register(shutil.rmtree, self._spill_parent, ignore_errors=True)
+        return self._spill_parent / f"{identity[0]}-{identity[1]}"
 
     def remember(self, key: tuple, compute: Callable[[], object],
                  weight: Callable[[object], int] | None = None) -> object:

@@ -10,6 +10,7 @@ import functools
 import io
 import os
 import re
+import shutil
 import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -48,12 +49,17 @@ def temporary_file(suffix: str) -> Path:
     return Path(tempfile.mkstemp(suffix=suffix, prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-")[1])
 
 
+def temporary_folder(suffix: str) -> Path:
+    """A new private (0700) folder in the system's temporary folder, named like temporary_file's."""
+    return Path(tempfile.mkdtemp(suffix=suffix, prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-"))
+
+
 def remove_stale_temporary_files() -> None:
-    """Remove the temporary files of CareVisit processes that are no longer running."""
+    """Remove the temporary files and folders of CareVisit processes that are no longer running."""
     for stale in Path(tempfile.gettempdir()).glob(f"{TEMPORARY_PREFIX}*-*"):
         pid = stale.name.removeprefix(TEMPORARY_PREFIX).split("-", 1)[0]
         if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
-            stale.unlink(missing_ok=True)
+            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

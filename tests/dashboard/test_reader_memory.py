@@ -1,0 +1,76 @@
+"""A server process's DuckDB keeps within its memory limit, spilling to a private folder that goes with it:
+a province's server grew to 7 GiB without one (DuckDB's default is 80 % of the machine)."""
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from dashboard import queries
+from etl.readers import remove_stale_temporary_files
+
+
+def limit_seen(wh: queries.Warehouse) -> float:
+    """The reader's memory limit in MiB, as DuckDB shows it ('476.8 MiB')."""
+    with wh.cursor() as cursor:
+        number, unit = cursor.execute("select current_setting('memory_limit')").fetchone()[0].split()
+    return float(number) * {"MiB": 1, "GiB": 1024}[unit]
+
+
+@pytest.mark.parametrize(("asked", "expected"), [(None, queries.READER_MEMORY_LIMIT), ("300MB", "300MB")])
+def test_the_reader_is_limited_to_its_memory(demo_settings, monkeypatch, asked, expected):
+    if asked is None:
+        monkeypatch.delenv("CAREVISIT_READER_MEMORY", raising=False)
+    else:
+        monkeypatch.setenv("CAREVISIT_READER_MEMORY", asked)
+    assert limit_seen(queries.Warehouse(demo_settings.db_path)) == pytest.approx(
+        int(expected.removesuffix("MB")) * 1e6 / 2**20, abs=0.1)
+
+
+def test_the_spill_folder_is_private_to_the_process_and_gone_when_it_ends(demo_settings):
+    script = (
+        "import sys; from dashboard import queries\n"
+        "wh = queries.Warehouse(sys.argv[1])\n"
+        "with wh.cursor() as c: folder = c.execute(\"select current_setting('temp_directory')\").fetchone()[0]\n"
+        "import os, stat; parent = os.path.dirname(folder); mode = oct(stat.S_IMODE(os.stat(parent).st_mode))\n"
+        "print(parent, mode, os.path.basename(parent).split('-')[1] == str(os.getpid()))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", script, str(demo_settings.db_path)], capture_output=True, text=True,
+                          check=True, env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])})
+    parent, mode, named_for_process = done.stdout.split()
+    assert mode == "0o700" and named_for_process == "True"
+    assert not Path(parent).exists()
+
+
+def test_the_spill_folder_of_a_killed_server_process_is_removed_by_the_next_load(tmp_path):
+    import tempfile
+
+    from etl.readers import TEMPORARY_PREFIX
+
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    left = Path(tempfile.gettempdir()) / f"{TEMPORARY_PREFIX}{dead.stdout.strip()}-abc-reader"
+    (left / "1-2").mkdir(parents=True)
+    (left / "1-2" / "duckdb_temp_storage-0.tmp").write_bytes(b"x" * 100)
+    try:
+        remove_stale_temporary_files()
+        assert not left.exists()
+    finally:
+        shutil.rmtree(left, ignore_errors=True)
+
+
+def test_answers_are_the_same_within_a_small_limit(demo_settings, monkeypatch):
+    """The demo's as-of month within a limit a tenth of the default: the same figures."""
+    import datetime as dt
+
+    def figures():
+        wh = queries.Warehouse(demo_settings.db_path)
+        view = wh.as_of(dt.date(2026, 10, 1), dt.date(2026, 10, 12))
+        return queries.place_months(view, queries.root_place(view)).to_dict("records")
+
+    monkeypatch.delenv("CAREVISIT_READER_MEMORY", raising=False)
+    expected = figures()
+    monkeypatch.setenv("CAREVISIT_READER_MEMORY", "120MB")
+    assert figures() == expected
