@@ -4,6 +4,12 @@ The warehouse is read-only while serving and replaced on every load, so who may 
 what live apart from it: `data/warehouse.duckdb` has `data/warehouse.accounts.sqlite` (WAL mode, so
 sign-ins and audit records from several server processes do not block readers). The audit log is
 append-only: triggers refuse to update or delete a record, and nothing here deletes one.
+
+Each thread of each process keeps one connection (opened on first use, never carried across a fork)
+with `synchronous = NORMAL`: a record is committed to the write-ahead log when `record` returns, so a
+worker killed the next instant loses nothing; what is not done at every commit is the wait for the disk
+to confirm (fsync, about 20 ms here), which only a power cut or a crash of the machine itself could
+make count, and then only for the last records, never leaving the file damaged (SQLite's WAL guarantee).
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ import json
 import os
 import secrets
 import sqlite3
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -134,14 +141,20 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
+# Connections a process had when it forked: SQLite forbids using or closing them in the child (a close
+# could checkpoint the parent's log), so the child keeps them here, untouched, and opens its own.
+_INHERITED: list[sqlite3.Connection] = []
+
+
 class AccountStore:
-    """Users and the audit log. One short-lived SQLite connection per call: safe across threads and forks."""
+    """Users and the audit log. A SQLite connection per thread and process (see the module's docstring)."""
 
     def __init__(self, path: Path, lockout: Lockout = Lockout()):
         self.path = Path(path)
         self.lockout = lockout
         self._hasher = PasswordHasher()
         self._dummy_hash: str | None = None
+        self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists():
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
@@ -151,12 +164,16 @@ class AccountStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        try:
+        """This thread's connection in this process, opened on first use; autocommit, as before."""
+        held = getattr(self._local, "held", None)
+        if held is None or held[0] != os.getpid():
+            if held is not None:  # opened before this process was forked from its parent
+                _INHERITED.append(held[1])
+            con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             con.execute("pragma busy_timeout = 10000")
-            yield con
-        finally:
-            con.close()
+            con.execute("pragma synchronous = normal")
+            held = self._local.held = (os.getpid(), con)
+        yield held[1]
 
     # --- accounts ------------------------------------------------------------------------------
 
@@ -202,11 +219,9 @@ class AccountStore:
 
     def users(self) -> list[dict]:
         with self._connect() as con:
-            con.row_factory = sqlite3.Row
-            rows = con.execute(
+            rows = _rows(con,
                 """select username, role, place, disabled, locked_until, created_at, last_sign_in
-                from users order by username"""
-            ).fetchall()
+                from users order by username""")
         return [dict(row) | {"disabled": bool(row["disabled"])} for row in rows]
 
     def user(self, session_id: str) -> User | None:
@@ -281,13 +296,18 @@ class AccountStore:
     def events(self, since: dt.date | None = None, limit: int | None = None) -> list[dict]:
         """Audit records, newest first."""
         with self._connect() as con:
-            con.row_factory = sqlite3.Row
-            rows = con.execute(
+            rows = _rows(con,
                 """select id, at, username, role, user_place, event, place, detail, row_count, file_sha256,
                        remote_addr from audit_log where at >= ? order by id desc limit ?""",
-                ((since or dt.date.min).isoformat(), -1 if limit is None else limit),
-            ).fetchall()
+                ((since or dt.date.min).isoformat(), -1 if limit is None else limit))
         return [dict(row) for row in rows]
+
+
+def _rows(con: sqlite3.Connection, query: str, parameters: tuple = ()) -> list[sqlite3.Row]:
+    """Rows by column name, on a cursor of their own: the connection is kept and shared by the store's calls."""
+    cursor = con.cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor.execute(query, parameters).fetchall()
 
 
 def new_password() -> str:
