@@ -20,6 +20,7 @@ import os
 import secrets
 import sqlite3
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -80,6 +81,14 @@ create trigger if not exists audit_log_no_delete before delete on audit_log
 create trigger if not exists audit_log_no_replace before insert on audit_log
     when new.id is not null and exists (select 1 from audit_log where id = new.id)
     begin select raise(abort, 'the audit log is append-only'); end;
+-- the server's rate limits (sign-in attempts per address, exports per user ...): one count for every
+-- server process, kept across restarts; a fixed window per key, from its first hit
+create table if not exists rate_limits (
+    key text primary key,
+    hits integer not null,
+    window_ends real not null  -- seconds since the epoch
+);
+create index if not exists rate_limits_window_ends on rate_limits (window_ends);
 """
 
 
@@ -292,6 +301,44 @@ class AccountStore:
                  json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str) if detail else None,
                  row_count, file_sha256, remote_addr),
             )
+
+    # --- rate limits (dashboard.auth.AccountsLimitStorage: Flask-Limiter's counters) -------------
+
+    def limit_hit(self, key: str, seconds: float, amount: int = 1) -> int:
+        """Count `amount` hits of a key; a window of `seconds` starts with the first hit after the last one ended.
+        One statement: hits from every thread and process add up, none lost between a read and a write."""
+        now = time.time()
+        with self._connect() as con:
+            con.execute("delete from rate_limits where window_ends <= ?", (now,))
+            return con.execute(
+                """insert into rate_limits (key, hits, window_ends) values (?, ?, ?)
+                on conflict (key) do update set
+                    hits = case when window_ends <= ? then excluded.hits else hits + excluded.hits end,
+                    window_ends = case when window_ends <= ? then excluded.window_ends else window_ends end
+                returning hits""",
+                (key, amount, now + seconds, now, now),
+            ).fetchone()[0]
+
+    def limit_count(self, key: str) -> int:
+        with self._connect() as con:
+            row = con.execute("select hits from rate_limits where key = ? and window_ends > ?",
+                              (key, time.time())).fetchone()
+        return row[0] if row else 0
+
+    def limit_window_ends(self, key: str) -> float:
+        """When the key's window ends (now, for a key without hits)."""
+        now = time.time()
+        with self._connect() as con:
+            row = con.execute("select window_ends from rate_limits where key = ? and window_ends > ?",
+                              (key, now)).fetchone()
+        return row[0] if row else now
+
+    def limit_clear(self, key: str | None = None) -> int:
+        """Forget a key's hits, or every key's (None); how many keys were forgotten."""
+        with self._connect() as con:
+            if key is None:
+                return con.execute("delete from rate_limits").rowcount
+            return con.execute("delete from rate_limits where key = ?", (key,)).rowcount
 
     def events(self, since: dt.date | None = None, limit: int | None = None) -> list[dict]:
         """Audit records, newest first."""
