@@ -34,6 +34,7 @@ from wtforms import ValidationError
 from dashboard.accounts import AccountStore, Lockout, User, accounts_path, secret_key
 from dashboard.i18n import t
 from dashboard.queries import OutOfScope
+from etl import diskspace
 
 log = logging.getLogger("carevisit.server")
 
@@ -353,6 +354,10 @@ def _error_answer(error: Exception):
         return flask.Response(t("too_many_requests"), status=429, mimetype="text/plain")
     if isinstance(error, BAD_INPUT):
         return flask.Response(t("bad_request"), status=400, mimetype="text/plain")
+    if diskspace.cause(error):  # an upload spooled, a load, an audit record: the disk, not the request
+        log.error("request failed: %s %s: the disk is full (%s)", flask.request.method, flask.request.path,
+                  type(error).__name__)
+        return flask.Response(t("disk_full"), status=507, mimetype="text/plain")
     # Where it failed, not the message: a message may quote a value from the data.
     frames = "".join(traceback.format_tb(error.__traceback__))
     log.error("request failed: %s %s: %s\n%s", flask.request.method, flask.request.path, type(error).__name__, frames)
