@@ -4,6 +4,12 @@ The warehouse is read-only while serving and replaced on every load, so who may 
 what live apart from it: `data/warehouse.duckdb` has `data/warehouse.accounts.sqlite` (WAL mode, so
 sign-ins and audit records from several server processes do not block readers). The audit log is
 append-only: triggers refuse to update or delete a record, and nothing here deletes one.
+
+Each thread of each process keeps one connection (opened on first use, never carried across a fork)
+with `synchronous = NORMAL`: a record is committed to the write-ahead log when `record` returns, so a
+worker killed the next instant loses nothing; what is not done at every commit is the wait for the disk
+to confirm (fsync, about 20 ms here), which only a power cut or a crash of the machine itself could
+make count, and then only for the last records, never leaving the file damaged (SQLite's WAL guarantee).
 """
 
 from __future__ import annotations
@@ -13,6 +19,8 @@ import json
 import os
 import secrets
 import sqlite3
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -73,6 +81,14 @@ create trigger if not exists audit_log_no_delete before delete on audit_log
 create trigger if not exists audit_log_no_replace before insert on audit_log
     when new.id is not null and exists (select 1 from audit_log where id = new.id)
     begin select raise(abort, 'the audit log is append-only'); end;
+-- the server's rate limits (sign-in attempts per address, exports per user ...): one count for every
+-- server process, kept across restarts; a fixed window per key, from its first hit
+create table if not exists rate_limits (
+    key text primary key,
+    hits integer not null,
+    window_ends real not null  -- seconds since the epoch
+);
+create index if not exists rate_limits_window_ends on rate_limits (window_ends);
 """
 
 
@@ -134,14 +150,20 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
+# Connections a process had when it forked: SQLite forbids using or closing them in the child (a close
+# could checkpoint the parent's log), so the child keeps them here, untouched, and opens its own.
+_INHERITED: list[sqlite3.Connection] = []
+
+
 class AccountStore:
-    """Users and the audit log. One short-lived SQLite connection per call: safe across threads and forks."""
+    """Users and the audit log. A SQLite connection per thread and process (see the module's docstring)."""
 
     def __init__(self, path: Path, lockout: Lockout = Lockout()):
         self.path = Path(path)
         self.lockout = lockout
         self._hasher = PasswordHasher()
         self._dummy_hash: str | None = None
+        self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         if not self.path.exists():
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT, 0o600))
@@ -151,12 +173,16 @@ class AccountStore:
 
     @contextmanager
     def _connect(self) -> Iterator[sqlite3.Connection]:
-        con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
-        try:
+        """This thread's connection in this process, opened on first use; autocommit, as before."""
+        held = getattr(self._local, "held", None)
+        if held is None or held[0] != os.getpid():
+            if held is not None:  # opened before this process was forked from its parent
+                _INHERITED.append(held[1])
+            con = sqlite3.connect(self.path, timeout=10, isolation_level=None)
             con.execute("pragma busy_timeout = 10000")
-            yield con
-        finally:
-            con.close()
+            con.execute("pragma synchronous = normal")
+            held = self._local.held = (os.getpid(), con)
+        yield held[1]
 
     # --- accounts ------------------------------------------------------------------------------
 
@@ -202,11 +228,9 @@ class AccountStore:
 
     def users(self) -> list[dict]:
         with self._connect() as con:
-            con.row_factory = sqlite3.Row
-            rows = con.execute(
+            rows = _rows(con,
                 """select username, role, place, disabled, locked_until, created_at, last_sign_in
-                from users order by username"""
-            ).fetchall()
+                from users order by username""")
         return [dict(row) | {"disabled": bool(row["disabled"])} for row in rows]
 
     def user(self, session_id: str) -> User | None:
@@ -278,16 +302,59 @@ class AccountStore:
                  row_count, file_sha256, remote_addr),
             )
 
+    # --- rate limits (dashboard.auth.AccountsLimitStorage: Flask-Limiter's counters) -------------
+
+    def limit_hit(self, key: str, seconds: float, amount: int = 1) -> int:
+        """Count `amount` hits of a key; a window of `seconds` starts with the first hit after the last one ended.
+        One statement: hits from every thread and process add up, none lost between a read and a write."""
+        now = time.time()
+        with self._connect() as con:
+            con.execute("delete from rate_limits where window_ends <= ?", (now,))
+            return con.execute(
+                """insert into rate_limits (key, hits, window_ends) values (?, ?, ?)
+                on conflict (key) do update set
+                    hits = case when window_ends <= ? then excluded.hits else hits + excluded.hits end,
+                    window_ends = case when window_ends <= ? then excluded.window_ends else window_ends end
+                returning hits""",
+                (key, amount, now + seconds, now, now),
+            ).fetchone()[0]
+
+    def limit_count(self, key: str) -> int:
+        with self._connect() as con:
+            row = con.execute("select hits from rate_limits where key = ? and window_ends > ?",
+                              (key, time.time())).fetchone()
+        return row[0] if row else 0
+
+    def limit_window_ends(self, key: str) -> float:
+        """When the key's window ends (now, for a key without hits)."""
+        now = time.time()
+        with self._connect() as con:
+            row = con.execute("select window_ends from rate_limits where key = ? and window_ends > ?",
+                              (key, now)).fetchone()
+        return row[0] if row else now
+
+    def limit_clear(self, key: str | None = None) -> int:
+        """Forget a key's hits, or every key's (None); how many keys were forgotten."""
+        with self._connect() as con:
+            if key is None:
+                return con.execute("delete from rate_limits").rowcount
+            return con.execute("delete from rate_limits where key = ?", (key,)).rowcount
+
     def events(self, since: dt.date | None = None, limit: int | None = None) -> list[dict]:
         """Audit records, newest first."""
         with self._connect() as con:
-            con.row_factory = sqlite3.Row
-            rows = con.execute(
+            rows = _rows(con,
                 """select id, at, username, role, user_place, event, place, detail, row_count, file_sha256,
                        remote_addr from audit_log where at >= ? order by id desc limit ?""",
-                ((since or dt.date.min).isoformat(), -1 if limit is None else limit),
-            ).fetchall()
+                ((since or dt.date.min).isoformat(), -1 if limit is None else limit))
         return [dict(row) for row in rows]
+
+
+def _rows(con: sqlite3.Connection, query: str, parameters: tuple = ()) -> list[sqlite3.Row]:
+    """Rows by column name, on a cursor of their own: the connection is kept and shared by the store's calls."""
+    cursor = con.cursor()
+    cursor.row_factory = sqlite3.Row
+    return cursor.execute(query, parameters).fetchall()
 
 
 def new_password() -> str:

@@ -12,6 +12,7 @@ import datetime as dt
 import ipaddress
 import logging
 import re
+import sqlite3
 import traceback
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import generate_csrf, validate_csrf
 from limits import parse
+from limits.storage import Storage
 from markupsafe import escape
 from werkzeug.exceptions import HTTPException
 from wtforms import ValidationError
@@ -32,6 +34,7 @@ from wtforms import ValidationError
 from dashboard.accounts import AccountStore, Lockout, User, accounts_path, secret_key
 from dashboard.i18n import t
 from dashboard.queries import OutOfScope
+from etl import diskspace
 
 log = logging.getLogger("carevisit.server")
 
@@ -41,6 +44,41 @@ PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 SIGN_IN_LIMIT = "10 per minute"  # per address, on top of the per-account lock-out
 LIMITS = {"export": parse("30 per minute"), "as_of": parse("20 per minute"), "unmask": parse("30 per hour"),
           "upload": parse("20 per hour")}
+# Where the limits count: the accounts database, so that every gunicorn worker counts against one bound and a
+# restart forgets nothing (a worker's memory gave an attacker the bound once per worker, afresh at each restart)
+LIMIT_STORAGE_URI = "carevisit-accounts://"
+
+
+class AccountsLimitStorage(Storage):
+    """Flask-Limiter's counters (fixed windows) in the accounts database (AccountStore.limit_hit)."""
+
+    STORAGE_SCHEME = ["carevisit-accounts"]
+
+    def __init__(self, uri: str | None = None, wrap_exceptions: bool = False, *, store: AccountStore, **options):
+        self.store = store
+        super().__init__(uri, wrap_exceptions=wrap_exceptions, **options)
+
+    @property
+    def base_exceptions(self) -> type[Exception]:
+        return sqlite3.Error
+
+    def incr(self, key: str, expiry: int, amount: int = 1) -> int:
+        return self.store.limit_hit(key, expiry, amount)
+
+    def get(self, key: str) -> int:
+        return self.store.limit_count(key)
+
+    def get_expiry(self, key: str) -> float:
+        return self.store.limit_window_ends(key)
+
+    def check(self) -> bool:
+        return True
+
+    def reset(self) -> int:
+        return self.store.limit_clear()
+
+    def clear(self, key: str) -> None:
+        self.store.limit_clear(key)
 
 
 @dataclass(frozen=True)
@@ -96,14 +134,14 @@ def install(server: flask.Flask, db_path: Path, security: Security, local_user: 
         MAX_CONTENT_LENGTH=2 * 1024 * 1024,  # callbacks send small JSON; /upload/files raises its own bound
         CAREVISIT_SECURITY=security,
         CAREVISIT_LOCAL_USER=local_user,
-        RATELIMIT_STORAGE_URI="memory://",
         RATELIMIT_HEADERS_ENABLED=True,
     )
     if security.trusted_hosts:
         server.config["TRUSTED_HOSTS"] = list(security.trusted_hosts)
     store = AccountStore(accounts_path(db_path), security.lockout)
     server.extensions["carevisit_accounts"] = store
-    limiter = Limiter(get_remote_address, app=server, default_limits=[], storage_uri="memory://")
+    limiter = Limiter(get_remote_address, app=server, default_limits=[], storage_uri=LIMIT_STORAGE_URI,
+                      storage_options={"store": store})
     server.extensions["carevisit_limiter"] = limiter
 
     if local_user is None:
@@ -316,6 +354,10 @@ def _error_answer(error: Exception):
         return flask.Response(t("too_many_requests"), status=429, mimetype="text/plain")
     if isinstance(error, BAD_INPUT):
         return flask.Response(t("bad_request"), status=400, mimetype="text/plain")
+    if diskspace.cause(error):  # an upload spooled, a load, an audit record: the disk, not the request
+        log.error("request failed: %s %s: the disk is full (%s)", flask.request.method, flask.request.path,
+                  type(error).__name__)
+        return flask.Response(t("disk_full"), status=507, mimetype="text/plain")
     # Where it failed, not the message: a message may quote a value from the data.
     frames = "".join(traceback.format_tb(error.__traceback__))
     log.error("request failed: %s %s: %s\n%s", flask.request.method, flask.request.path, type(error).__name__, frames)

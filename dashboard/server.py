@@ -80,6 +80,8 @@ def run(plan: Plan) -> None:
                 # them longer than that
                 "keepalive": 75,
                 "accesslog": "-", "errorlog": "-", "limit_request_line": 8190,
+                # gunicorn's own format, then the worker that answered (<pid>): which process served what
+                "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(p)s',
                 "forwarded_allow_ips": "*" if plan.behind_proxy else "127.0.0.1",
                 "proc_name": "carevisit",
             }

@@ -21,10 +21,10 @@ from rich.table import Table
 
 from dashboard.accounts import ALL as ALL_PLACES
 from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, new_password
-from etl import bulletin, checklist, corrections, metrics, reports
+from etl import bulletin, checklist, corrections, diskspace, metrics, reports
 from etl.ingest import FileResult, ingest
 from etl.readers import display_text
-from etl.settings import ConfigError, Settings, load_settings
+from etl.settings import DEFAULT_DB, ConfigError, Settings, load_settings
 from etl.warehouse import (
     WarehouseError,
     open_for_reading,
@@ -51,14 +51,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (ConfigError, WarehouseError, metrics.MetricsError) as error:
         err.print(f"[bold red]错误[/]: {_shown(str(error))}", soft_wrap=True)
         return 2
-    except duckdb.OutOfMemoryException:  # the marts, past the load's memory limit (files: refused one by one)
-        err.print("[bold red]错误[/]: 内存不足, 数据库未改动: 请关闭其他程序后重试", soft_wrap=True)
+    except (OSError, duckdb.Error) as error:
+        kind = diskspace.cause(error)
+        if kind is None and isinstance(error, OSError):
+            raise
+        if kind is not None:  # a load says so itself (DiskFull, above); a rebuild, an export, a report here
+            err.print(f"[bold red]错误[/]: {_shown(diskspace.message(kind, _written_folder(error, args)))}",
+                      soft_wrap=True)
+        elif isinstance(error, duckdb.OutOfMemoryException):  # the marts, past the load's memory limit
+            err.print("[bold red]错误[/]: 内存不足, 数据库未改动: 请关闭其他程序后重试", soft_wrap=True)
+        else:  # --db names a file that is not a warehouse, or one being written
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            err.print(f"[bold red]错误[/]: 数据库文件无法打开 ({_shown(str(args.db or '默认位置'))}): {_shown(reason)}",
+                      soft_wrap=True)
         return 2
-    except duckdb.Error as error:  # --db names a file that is not a warehouse, or one being written
-        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
-        err.print(f"[bold red]错误[/]: 数据库文件无法打开 ({_shown(str(args.db or '默认位置'))}): {_shown(reason)}",
-                  soft_wrap=True)
-        return 2
+
+
+def _written_folder(error: OSError | duckdb.Error, args) -> Path:
+    """The folder a write failed in: the file's the error names, else the warehouse's."""
+    if isinstance(error, OSError) and error.filename:
+        return Path(os.fsdecode(error.filename)).resolve().parent
+    return Path(args.db or os.environ.get("CAREVISIT_DB") or DEFAULT_DB).resolve().parent
 
 
 def _parser() -> argparse.ArgumentParser:

@@ -14,7 +14,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl import geography
+from etl import diskspace, geography
 from etl.build import build_marts, marts_version, run_checks
 from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
 from etl.mappings import NEGATION, value_keywords, value_synonyms
@@ -75,13 +75,30 @@ class WriteSession:
     notes: list[str] = field(default_factory=list)
 
 
+class DiskFull(WarehouseError):
+    """A load stopped by a full disk or a file-size limit; what it wrote is removed, the warehouse untouched."""
+
+
 @contextlib.contextmanager
 def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
     """Copy the warehouse, let the caller change the copy, rebuild marts, check, then swap it in.
 
     If anything fails (or the process is killed) the original file is untouched; a copy left by
-    a killed process is removed by the next writer.
+    a killed process is removed by the next writer. A full disk is said as such (DiskFull).
     """
+    copy_bytes = db_path.stat().st_size if db_path.is_file() else 0
+    try:
+        with _open_for_writing(db_path, config) as session:
+            yield session
+    except Exception as error:
+        kind = diskspace.cause(error)
+        if kind is None:
+            raise
+        raise DiskFull(diskspace.load_message(kind, db_path.parent, copy_bytes)) from error
+
+
+@contextlib.contextmanager
+def _open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _writer_lock(db_path):
         for stale in db_path.parent.glob(f".{db_path.name}.cv-tmp-*"):  # a copy, or DuckDB's spill folder
@@ -90,14 +107,18 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
         work_path = temporary_path(db_path)
         if db_path.exists():
             require_duckdb_file(db_path)
-            shutil.copyfile(db_path, work_path)
+            try:
+                shutil.copyfile(db_path, work_path)
+            except BaseException:  # a part-copy would keep a full disk full
+                _discard(work_path)
+                raise
         try:
             # The copy is thrown away if anything fails: no point checkpointing it, or syncing it to disk
             # after every file (that took 0.6 s a city-sized file), before it is complete.
             con = duckdb.connect(str(work_path), config={"checkpoint_threshold": "4GB", "fsync_mode": "NONE",
                                                          "memory_limit": LOAD_MEMORY_LIMIT})
         except BaseException:
-            work_path.unlink(missing_ok=True)
+            _discard(work_path)
             raise
         session = WriteSession(con, config)
         try:
@@ -115,15 +136,26 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
                 con.execute("checkpoint")
         except BaseException:
             con.close()
-            work_path.unlink(missing_ok=True)
+            _discard(work_path)
             raise
         con.close()
         if session.changed:
-            _fsync(work_path)  # on disk as a whole before it becomes the warehouse
+            try:
+                _fsync(work_path)  # on disk as a whole before it becomes the warehouse
+            except BaseException:
+                _discard(work_path)
+                raise
             os.replace(work_path, db_path)
             _fsync(db_path.parent)
         else:
-            work_path.unlink(missing_ok=True)
+            _discard(work_path)
+
+
+def _discard(work_path: Path) -> None:
+    """Remove a copy that will not become the warehouse, with DuckDB's log and spill folder beside it."""
+    work_path.unlink(missing_ok=True)
+    work_path.with_name(work_path.name + ".wal").unlink(missing_ok=True)
+    shutil.rmtree(work_path.with_name(work_path.name + ".tmp"), ignore_errors=True)
 
 
 def _build_within_memory(con: duckdb.DuckDBPyConnection, since_load: int | None) -> None:
