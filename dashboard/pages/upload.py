@@ -84,6 +84,8 @@ def layout(lang: str = "zh", batch: str | None = None, problem: str | None = Non
         parts.append(html.H5(t("upload_results", lang, at=record["at"].replace("T", " ")), className="mt-2"))
         for refused in record["refused"]:
             parts.append(make_message(refused, "danger"))
+        if not record["results"]:  # the whole batch refused (a full disk, …): its message says why
+            return html.Div(parts)
         frame = pd.DataFrame(record["results"]).rename(columns={"message": "note"})[list(RESULT_COLUMNS)]
         frame["kind"] = [t(f"kind_{k}", lang) if isinstance(k, str) else "" for k in frame["kind"]]
         frame["status"] = [t(f"upload_status_{s}", lang) for s in frame["status"]]

@@ -43,15 +43,19 @@ def signed_in(app, role: str):
     return client, upload_token(client)
 
 
-def upload_token(client) -> str | None:
-    """The form token the 导入 page hands the browser (a new session has a new one), as Dash renders it."""
-    answer = client.post("/_dash-update-component", json={
+def upload_page(client, search: str = ""):
+    """The 导入 page as Dash renders it for the browser (its router callback)."""
+    return client.post("/_dash-update-component", json={
         "output": ".._pages_content.children..._pages_store.data..",
         "outputs": [{"id": "_pages_content", "property": "children"}, {"id": "_pages_store", "property": "data"}],
         "inputs": [{"id": "_pages_location", "property": "pathname", "value": "/upload"},
-                   {"id": "_pages_location", "property": "search", "value": ""}],
+                   {"id": "_pages_location", "property": "search", "value": search}],
         "changedPropIds": ["_pages_location.pathname"], "state": []})
-    found = re.search(r'"id":\s*"upload-token",\s*"data":\s*"([^"]+)"', answer.get_data(as_text=True))
+
+
+def upload_token(client) -> str | None:
+    """The form token the 导入 page hands the browser (a new session has a new one)."""
+    found = re.search(r'"id":\s*"upload-token",\s*"data":\s*"([^"]+)"', upload_page(client).get_data(as_text=True))
     return found.group(1) if found else None
 
 
@@ -123,9 +127,11 @@ def test_a_zip_is_opened_member_by_member_without_its_paths(app):
 def test_hostile_uploads_are_refused_with_a_reason(app):
     client, token = signed_in(app, "staff")
     bomb = zip_of({"大.csv": b"0" * (20 * 1024 * 1024)})  # 20 MB of one byte: a compression ratio of ~1000
-    record, folder = results(app, send(client, token, [("炸弹.zip", bomb), ("程序.exe", b"MZ"),
-                                                       ("坏.zip", b"PK\x03\x04 not really")]))
+    answer = send(client, token, [("炸弹.zip", bomb), ("程序.exe", b"MZ"), ("坏.zip", b"PK\x03\x04 not really")])
+    record, folder = results(app, answer)
     assert record["results"] == []
+    page = upload_page(client, "?" + answer.get_json()["next"].split("?")[1])  # every file refused: each says why
+    assert page.status_code == 200 and "压缩比过高" in json.dumps(page.get_json(), ensure_ascii=False)
     assert any("压缩比过高" in r for r in record["refused"])
     assert any("只能上传" in r for r in record["refused"])
     assert any("无法打开" in r for r in record["refused"])
