@@ -38,6 +38,9 @@ SEARCH_PATH = "warehouse.main,memory.main"
 # machine's memory, and a province's server grew to 7 GiB. CAREVISIT_READER_MEMORY sets it
 # (DuckDB's units: "1GB"); a gunicorn worker's Python, Dash and kept answers come on top (about 250 MB).
 READER_MEMORY_LIMIT = "500MB"
+# What recomputing a month at another as-of date may hold, in an instance of its own for as long as it
+# takes (a province's month: about 1 GB, 35 CPU-s); CAREVISIT_AS_OF_MEMORY sets it.
+AS_OF_MEMORY_LIMIT = "2GB"
 
 METRIC_COLUMNS = (
     "special_count", "eligible_home", "visited_home", "eligible_any", "visited_any", "declined_count",
@@ -124,6 +127,7 @@ class Warehouse(Reader):
         self._root: duckdb.DuckDBPyConnection | None = None
         self._identity: tuple[int, int] | None = None
         self._as_of_views: dict[tuple, str] = {}
+        self._as_of_building: dict[tuple, threading.Lock] = {}
         self._remembered: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
         self._remembered_rows = 0
         self._spill_parent: Path | None = None
@@ -138,7 +142,10 @@ class Warehouse(Reader):
                                               "temp_directory": str(self._spill_folder(identity))})
                 root.execute("attach $path as warehouse (read_only)", {"path": str(self.db_path)})
                 root.execute(sql("macros"))
-                self._root, self._identity, self._as_of_views = root, identity, {}
+                self._root, self._identity, self._as_of_views, self._as_of_building = root, identity, {}, {}
+                for stale in self._spill_parent.glob("as-of-*"):  # the previous file's (still readable while open)
+                    if not stale.name.startswith(f"as-of-{identity[0]}-{identity[1]}-"):
+                        stale.unlink(missing_ok=True)
                 self._remembered, self._remembered_rows = OrderedDict(), 0  # a new file: no old answer holds
             return self._root
 
@@ -195,31 +202,66 @@ class Warehouse(Reader):
     def as_of(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
         """This warehouse with one month recomputed at another as-of date: built once, then cached.
 
-        The recomputed marts live in an in-memory database attached beside the warehouse and put
-        first on the search path, so every query in this module works on them unchanged.
+        The recomputed marts live in a database attached beside the warehouse and put first on the search
+        path, so every query in this module works on them unchanged. It is a file in the process's private
+        folder, not memory: its tables leave the reader's memory to the queries (at a province's size a
+        recomputed month is some 150 MB). It is built outside the lock (at a province it takes half a
+        minute): this worker's other requests go on meanwhile, and a second request for it waits for it.
         """
         root = self._current()
         with self._lock:
-            key = (self._identity, month_start, as_of)
-            if key not in self._as_of_views:
-                if len(self._as_of_views) >= self.MAX_AS_OF_VIEWS:
-                    root.execute(f"detach {self._as_of_views.pop(next(iter(self._as_of_views)))}")
+            identity = self._identity
+            key = (identity, month_start, as_of)
+            name = self._as_of_views.get(key)
+            if name is not None:
+                return AsOfView(self, name)
+            building = self._as_of_building.setdefault(key, threading.Lock())
+        with building:
+            with self._lock:
+                name = self._as_of_views.get(key)
+            if name is None:
                 name = f"as_of_{month_start:%Y%m}_{as_of:%Y%m%d}"
-                builder = root.cursor()
-                try:
-                    builder.execute(f"attach ':memory:' as {name}")
-                    builder.execute("use warehouse")
-                    builder.execute(f"set search_path = '{name}.main,warehouse.main'")
-                    recompute_month(builder, month_start, as_of, schema=f"{name}.main")
-                    computed = [m for (m,) in builder.execute("select month_start from month_frame").fetchall()]
-                    for table in ROLLUPS:  # other months as stored, for trends and month-on-month change
-                        # S608: the names are this database's, made above, and a mart's, from ROLLUPS
-                        builder.execute(f"insert into {name}.main.{table} by name select * from warehouse.main.{table}"  # noqa: S608
-                                        " where not list_contains($computed, month_start)", {"computed": computed})
-                finally:
-                    builder.close()
-                self._as_of_views[key] = name
-            return AsOfView(self, self._as_of_views[key])
+                self._build_as_of(root, name, self._as_of_file(identity, name), month_start, as_of)
+                with self._lock:
+                    self._as_of_building.pop(key, None)
+                    if identity != self._identity:  # a load swapped the file meanwhile: recompute on the new one
+                        return self.as_of(month_start, as_of)
+                    if len(self._as_of_views) >= self.MAX_AS_OF_VIEWS:
+                        oldest = self._as_of_views.pop(next(iter(self._as_of_views)))
+                        root.execute(f"detach {oldest}")
+                        _remove_database(self._as_of_file(identity, oldest))
+                    self._as_of_views[key] = name
+        return AsOfView(self, name)
+
+    def _as_of_file(self, identity: tuple[int, int], name: str) -> Path:
+        self._spill_folder(identity)
+        return self._spill_parent / f"as-of-{identity[0]}-{identity[1]}-{name}.duckdb"
+
+    def _build_as_of(self, root: duckdb.DuckDBPyConnection, name: str, path: Path, month_start: dt.date,
+                     as_of: dt.date) -> None:
+        """The recomputed month written to `path` by a DuckDB instance of its own, within AS_OF_MEMORY_LIMIT
+        (the reader's limit is for answering pages; a province's month needs more, for half a minute), then
+        attached read-only to the reader."""
+        _remove_database(path)  # what an earlier build that failed left
+        builder = duckdb.connect(config={"memory_limit": os.environ.get("CAREVISIT_AS_OF_MEMORY", AS_OF_MEMORY_LIMIT),
+                                         "temp_directory": str(path.with_suffix(".spill"))})
+        try:
+            builder.execute("attach $path as warehouse (read_only)", {"path": str(self.db_path)})
+            builder.execute(f"attach $path as {name}", {"path": str(path)})
+            builder.execute("use warehouse")
+            builder.execute(f"set search_path = '{name}.main,warehouse.main'")
+            recompute_month(builder, month_start, as_of, schema=f"{name}.main")
+            computed = [m for (m,) in builder.execute("select month_start from month_frame").fetchall()]
+            for table in ROLLUPS:  # other months as stored, for trends and month-on-month change
+                # S608: the names are this database's, made above, and a mart's, from ROLLUPS
+                builder.execute(f"insert into {name}.main.{table} by name select * from warehouse.main.{table}"  # noqa: S608
+                                " where not list_contains($computed, month_start)", {"computed": computed})
+            builder.close()
+            root.execute(f"attach $path as {name} (read_only)", {"path": str(path)})
+        except BaseException:
+            builder.close()
+            _remove_database(path)
+            raise
 
     def recomputed(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
         return self.as_of(month_start, as_of)
@@ -242,6 +284,11 @@ class AsOfView(Reader):
     def remember(self, key: tuple, compute: Callable[[], object],
                  weight: Callable[[object], int] | None = None) -> object:
         return self.warehouse.remember((self.schema, *key), compute, weight)
+
+
+def _remove_database(path: Path) -> None:
+    for part in (path, path.with_name(path.name + ".wal")):
+        part.unlink(missing_ok=True)
 
 
 @functools.cache

@@ -74,3 +74,25 @@ def test_answers_are_the_same_within_a_small_limit(demo_settings, monkeypatch):
     expected = figures()
     monkeypatch.setenv("CAREVISIT_READER_MEMORY", "120MB")
     assert figures() == expected
+
+
+def test_a_recomputed_month_is_a_file_of_the_process_replaced_when_a_load_swaps_the_warehouse(demo_settings, tmp_path):
+    """Its tables on disk, not in the reader's memory; a publish (a new file) makes it afresh and drops the old."""
+    import datetime as dt
+
+    path = tmp_path / "w.duckdb"
+    shutil.copyfile(demo_settings.db_path, path)
+    wh = queries.Warehouse(path)
+    with wh.cursor() as cursor:
+        private = Path(cursor.execute("select current_setting('temp_directory')").fetchone()[0]).parent
+    month, day = dt.date(2026, 10, 1), dt.date(2026, 10, 12)
+    before = queries.place_months(wh.as_of(month, day), queries.root_place(wh)).to_dict("records")
+    [first] = private.glob("as-of-*.duckdb")
+    assert wh.has_as_of(month, day)
+
+    shutil.copyfile(path, tmp_path / "published.duckdb")
+    os.replace(tmp_path / "published.duckdb", path)  # as a load publishes: a new file under the same name
+    assert not wh.has_as_of(month, day)
+    after = queries.place_months(wh.as_of(month, day), queries.root_place(wh)).to_dict("records")
+    assert after == before
+    assert [p.name for p in private.glob("as-of-*.duckdb")] != [first.name] and not first.exists()

@@ -111,6 +111,8 @@ month_visits as (
     join month_frame f
         on date_trunc('month', v.visit_date) = f.month_start and v.visit_date <= f.as_of
     where v.is_successful
+        -- the frame's bounds reach the scan: visits are linked to elders by name (marts/visits) within them only
+        and v.visit_date between (select min(month_start) from month_frame) and (select max(as_of) from month_frame)
     group by v.elder_id, f.month_start
 ),
 
@@ -126,6 +128,8 @@ as_of_month_visits as (
     from visits v
     join month_frame f on v.visit_date between cast(date_trunc('month', f.as_of) as date) and f.as_of
     where v.is_successful
+        and v.visit_date between (select min(date_trunc('month', as_of)) from month_frame)
+                             and (select max(as_of) from month_frame)
     group by all
 ),
 
