@@ -162,6 +162,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "下载退回修改表, 改好后在「数据导入」页上传。",
                      "Rejected rows not yet corrected, per street; red after 7 days. Download the corrections "
                      "workbook, fix it and upload it on the Upload page."),
+    "waiting_limit": ("仅显示等待最久的 {shown:,} 个文件, 共 {count:,} 个文件、{rows:,} 行待修改",
+                      "Showing the {shown:,} longest-waiting files of {count:,} ({rows:,} rows waiting)"),
     "waiting_none": ("没有待修改的行", "No rows are waiting for a correction"),
     "waiting_download": ("下载退回修改表", "Corrections workbook"),
     "col_waiting_count": ("待修改行数", "Rows waiting"),

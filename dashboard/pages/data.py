@@ -41,13 +41,18 @@ def waiting_corrections(frame: pd.DataFrame, lang: str) -> html.Div:
         return make_message(t("waiting_none", lang), "light")
     may_correct = context.may("correct")
     head = ["street_name", "file_name", "kind", "loaded_at", "waiting_count", "waiting_days"]
+    streets = frame["street_name"].fillna(t("no_street", lang))
+    street_totals = frame.groupby(streets)["waiting_count"].sum()
+    shown = frame
+    if len(frame) > ROWS_SHOWN:  # a city's or a province's files: the longest waiting, still by street
+        shown = frame.sort_values(["waiting_days", "load_id"], ascending=[False, True], kind="stable").head(ROWS_SHOWN)
     rows = []
-    for street, files in frame.groupby(frame["street_name"].fillna(t("no_street", lang)), sort=False):
+    for street, files in shown.groupby(streets.loc[shown.index], sort=False):
         for first, row in zip([True] + [False] * (len(files) - 1), files.itertuples(index=False), strict=True):
             link = html.A(t("waiting_download", lang), href=f"/corrections/{row.load_id}", download="",
                           id={"type": "corrections-download", "load": int(row.load_id)})
             rows.append(html.Tr([
-                html.Td(f"{street} ({files['waiting_count'].sum():,})" if first else ""),
+                html.Td(f"{street} ({street_totals[street]:,})" if first else ""),
                 html.Td(row.file_name), html.Td(t(f"kind_{row.kind}", lang)),
                 html.Td(f"{row.loaded_at:%Y-%m-%d}"), html.Td(f"{row.waiting_count:,}", className="text-end"),
                 html.Td(f"{row.waiting_days}", className="text-end"
@@ -56,8 +61,14 @@ def waiting_corrections(frame: pd.DataFrame, lang: str) -> html.Div:
             ]))
     header = html.Thead(html.Tr([html.Th(t(f"col_{c}", lang)) for c in head]
                                 + ([html.Th("")] if may_correct else [])))
-    return dbc.Table([header, html.Tbody(rows)], size="sm", bordered=True, hover=True, id="data-waiting",
-                     className="waiting-table")
+    table = dbc.Table([header, html.Tbody(rows)], size="sm", bordered=True, hover=True, id="data-waiting",
+                      className="waiting-table")
+    if len(shown) == len(frame):
+        return table
+    return html.Div([html.Div(table, style={"maxHeight": "420px", "overflowY": "auto"}),
+                     html.Div(t("waiting_limit", lang, shown=len(shown), count=len(frame),
+                                rows=int(frame["waiting_count"].sum())),
+                              className="chart-note", id="data-waiting-limit")])
 
 
 def layout(lang: str = "zh", **_query) -> html.Div:

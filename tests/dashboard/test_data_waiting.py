@@ -1,0 +1,55 @@
+"""退回修改 on the 数据 page: at a city's or a province's top it would list every file with a row waiting;
+it shows the longest waiting, still by street with each street's whole count, and says how many there are."""
+
+import sys
+
+import dash
+import pytest
+
+from dashboard.accounts import User
+from dashboard.app import create_app
+from etl.ingest import ingest
+from etl.settings import Settings, default_config_text, parse_config
+from tests.conftest import make_id
+from tests.dashboard.test_pages import find, render, texts
+from tests.etl.exports import ROSTER_HEADER, roster_row, write_csv
+
+FILES = (("花园路", "劝业场街道", 2), ("滨西", "劝业场街道", 1), ("庆有西里", "南市街道", 3))  # rows waiting
+
+
+@pytest.fixture(scope="module")
+def app(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("waiting")
+    paths = []
+    for n, (community, street, bad) in enumerate(FILES, 1):
+        rows = [roster_row(1, make_id("19400101", n), community=community, street=street)]
+        rows += [roster_row(k, "123", community=community, street=street) for k in range(2, 2 + bad)]  # no ID
+        paths.append(write_csv(folder / f"{community}底册.csv", [ROSTER_HEADER, *rows]))
+    settings = Settings(db_path=folder / "w.duckdb", config=parse_config(default_config_text()))
+    ingest(paths, settings)
+    return create_app(settings, User("test", "admin", "all"))
+
+
+@pytest.fixture(scope="module")
+def data(app):
+    return next(sys.modules[page["module"]] for page in dash.page_registry.values() if page["path"] == "/data")
+
+
+def waiting_lines(app, data) -> list[str]:
+    return texts(find(render(app, data.layout), "data-waiting"))
+
+
+def test_every_file_is_listed_when_they_are_few(app, data):
+    shown = waiting_lines(app, data)
+    assert sum(name.endswith("底册.csv") for name in shown) == 3
+    assert "劝业场街道 (3)" in shown and "南市街道 (3)" in shown
+    assert find(render(app, data.layout), "data-waiting-limit") is None
+
+
+def test_past_the_rows_shown_the_longest_waiting_with_each_streets_whole_count_and_a_note(app, data, monkeypatch):
+    monkeypatch.setattr(data, "ROWS_SHOWN", 2)
+    shown = waiting_lines(app, data)
+    assert sum(name.endswith("底册.csv") for name in shown) == 2
+    assert "劝业场街道 (3)" in shown  # both of its files' rows, though one file is not listed
+    note = texts(find(render(app, data.layout), "data-waiting-limit"))
+    assert note == ["仅显示等待最久的 2 个文件, 共 3 个文件、6 行待修改"]
