@@ -449,6 +449,19 @@ def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list
         "limit": limit if limit is not None else 2**62})
 
 
+def people_counts(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list: bool = False,
+                  category: str | None = None, risk: tuple[str, ...] = ()) -> dict[str, int]:
+    """How many people() finds, how many of them are overdue and how many 本月未访: a list that shows its
+    first rows only counts them all without fetching them (a province's work list holds tens of thousands)."""
+    # S608: people.sql, a file of this package, counted whole
+    query = ("select count(*) as people, count_if(is_overdue) as overdue,"  # noqa: S608
+             f" count_if(is_not_visited_this_month) as not_visited from ({sql('people')})")
+    [(total, overdue, not_visited)] = wh.rows(query, {
+        "level": target.level, "code": target.code, "month": month, "scope": scope, "work_list": work_list,
+        "category": category or None, "risk": list(risk) or None, "open_problems": False, "limit": 2**62})
+    return {"people": total, "overdue": overdue, "not_visited": not_visited}
+
+
 def unmasked(wh: Reader, elder_id: str, scope: str) -> dict | None:
     """One person's name, ID number, phone and address as the roster has them (for staff, logged)."""
     frame = wh.frame(sql("unmasked"), {"elder_id": elder_id, "scope": scope})

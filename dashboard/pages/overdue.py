@@ -38,20 +38,26 @@ def layout(place: str | None = None, month: str | None = None, category: str | N
     wh, scope, target, month = state.wh, state.scope, state.target, state.month
     risks = tuple(r for r in (risk or "").split(",") if r in RISK_LEVELS)
     category = category if isinstance(category, str) and category not in ("", ALL_CATEGORIES) else None
-    people = queries.people(wh, target, month, scope, work_list=True, category=category, risk=risks)
-    context.record_view("work_list", target.code, len(people), month=month, as_of=state.chosen_as_of,
+    # the rows shown, and the counts of all (a province's list holds tens of thousands)
+    people = queries.people(wh, target, month, scope, work_list=True, category=category, risk=risks,
+                            limit=tables.DISPLAY_LIMIT)
+    counts = (queries.people_counts(wh, target, month, scope, work_list=True, category=category, risk=risks)
+              if len(people) == tables.DISPLAY_LIMIT else
+              {"people": len(people), "overdue": int(people["is_overdue"].sum()),
+               "not_visited": int(people["is_not_visited_this_month"].sum())})
+    context.record_view("work_list", target.code, counts["people"], month=month, as_of=state.chosen_as_of,
                         category=category, risk=list(risks))
-    shown = tables.people_table(people.head(tables.DISPLAY_LIMIT), lang)
+    shown = tables.people_table(people, lang)
     export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of,
               "work_list": True, "category": category, "risk": list(risks), "lang": lang}
-    summary = t("overdue_summary", lang, count=len(people), overdue=int(people["is_overdue"].sum()),
-                not_visited=int(people["is_not_visited_this_month"].sum()))
+    summary = t("overdue_summary", lang, count=counts["people"], overdue=counts["overdue"],
+                not_visited=counts["not_visited"])
     return html.Div([
         html.H4(t("overdue_title", lang), className="mb-3"),
         make_filters(state, category, risks),
         html.Div(summary, className="my-2", id="overdue-summary"),
         make_table(TABLE, shown, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=620,
-                   total=len(people))
+                   total=counts["people"])
         if len(shown) else make_message(t("empty_work_list", lang), "success"),
     ])
 

@@ -228,6 +228,18 @@ def test_overdue_filters_come_from_the_url(app, pages):
     assert find(page, "overdue-category").value == "失能" and find(page, "overdue-risk").value == ["中"]
 
 
+@pytest.mark.parametrize("shown", [1000, 1])
+def test_the_work_list_counts_everyone_though_it_shows_its_first_rows(app, pages, wh, monkeypatch, shown):
+    """A province's list holds tens of thousands: it fetches the rows it shows, and counts all of them."""
+    everyone = queries.people(wh, queries.root_place(wh), "2026-10", work_list=True)
+    monkeypatch.setattr(tables, "DISPLAY_LIMIT", shown)
+    page = render(app, pages["/overdue"].layout, month="2026-10")
+    assert len(find(page, "overdue-people").rowData) == min(shown, len(everyone)) and len(everyone) > 1
+    assert texts(find(page, "overdue-summary")) == [
+        f"共 {len(everyone)} 人: 逾期 {int(everyone['is_overdue'].sum())} 人, "
+        f"本月未访 {int(everyone['is_not_visited_this_month'].sum())} 人"]
+
+
 def test_english_labels(app, pages):
     shown = texts(render(app, pages["/"].layout, month="2026-10", lang="en"))
     assert "Monthly home-visit rate" in shown and "月探访率 (上门)" not in shown
