@@ -22,7 +22,7 @@ import pandas as pd
 from dashboard.accounts import ALL  # the scope and place of a user who may see every district
 from dashboard.measures import in_progress, same_day_last_month
 from etl import reasons
-from etl.build import recompute_month
+from etl.build import as_of_name, build_as_of
 from etl.readers import temporary_folder
 
 ROOT_LEVEL = "root"
@@ -48,8 +48,6 @@ METRIC_COLUMNS = (
     "disabled_with_contact", "overdue_count", "not_visited_count", "open_problem_count",
     "multi_category_count", "problem_visit_count", "emergency_visit_count",
 )
-# small: one row per place-month
-ROLLUPS = ("month_frame", "place_months", "category_months", "risk_months", "place_changes")
 
 
 class OutOfScope(LookupError):
@@ -128,6 +126,7 @@ class Warehouse(Reader):
         self._identity: tuple[int, int] | None = None
         self._as_of_views: dict[tuple, str] = {}
         self._as_of_building: dict[tuple, threading.Lock] = {}
+        self._as_of_stored: set[str] = set()
         self._remembered: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
         self._remembered_rows = 0
         self._spill_parent: Path | None = None
@@ -143,6 +142,10 @@ class Warehouse(Reader):
                 root.execute("attach $path as warehouse (read_only)", {"path": str(self.db_path)})
                 root.execute(sql("macros"))
                 self._root, self._identity, self._as_of_views, self._as_of_building = root, identity, {}, {}
+                # the month-on-month comparison of a month in progress, built by the load (build_same_day_comparison)
+                self._as_of_stored = {name for (name,) in root.execute(
+                    "select schema_name from duckdb_schemas() where database_name = 'warehouse'"
+                    " and starts_with(schema_name, 'as_of_')").fetchall()}
                 for stale in self._spill_parent.glob("as-of-*"):  # the previous file's (still readable while open)
                     if not stale.name.startswith(f"as-of-{identity[0]}-{identity[1]}-"):
                         stale.unlink(missing_ok=True)
@@ -197,7 +200,8 @@ class Warehouse(Reader):
     def has_as_of(self, month_start: dt.date, as_of: dt.date) -> bool:
         """Whether that recomputed month is built already (asking for it again costs nothing)."""
         self._current()
-        return (self._identity, month_start, as_of) in self._as_of_views
+        return ((self._identity, month_start, as_of) in self._as_of_views
+                or as_of_name(month_start, as_of) in self._as_of_stored)
 
     def as_of(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
         """This warehouse with one month recomputed at another as-of date: built once, then cached.
@@ -211,16 +215,18 @@ class Warehouse(Reader):
         root = self._current()
         with self._lock:
             identity = self._identity
+            if as_of_name(month_start, as_of) in self._as_of_stored:
+                return AsOfView(self, f"warehouse.{as_of_name(month_start, as_of)}")
             key = (identity, month_start, as_of)
             name = self._as_of_views.get(key)
             if name is not None:
-                return AsOfView(self, name)
+                return AsOfView(self, f"{name}.main")
             building = self._as_of_building.setdefault(key, threading.Lock())
         with building:
             with self._lock:
                 name = self._as_of_views.get(key)
             if name is None:
-                name = f"as_of_{month_start:%Y%m}_{as_of:%Y%m%d}"
+                name = as_of_name(month_start, as_of)
                 self._build_as_of(root, name, self._as_of_file(identity, name), month_start, as_of)
                 with self._lock:
                     self._as_of_building.pop(key, None)
@@ -231,7 +237,7 @@ class Warehouse(Reader):
                         root.execute(f"detach {oldest}")
                         _remove_database(self._as_of_file(identity, oldest))
                     self._as_of_views[key] = name
-        return AsOfView(self, name)
+        return AsOfView(self, f"{name}.main")
 
     def _as_of_file(self, identity: tuple[int, int], name: str) -> Path:
         self._spill_folder(identity)
@@ -250,12 +256,7 @@ class Warehouse(Reader):
             builder.execute(f"attach $path as {name}", {"path": str(path)})
             builder.execute("use warehouse")
             builder.execute(f"set search_path = '{name}.main,warehouse.main'")
-            recompute_month(builder, month_start, as_of, schema=f"{name}.main")
-            computed = [m for (m,) in builder.execute("select month_start from month_frame").fetchall()]
-            for table in ROLLUPS:  # other months as stored, for trends and month-on-month change
-                # S608: the names are this database's, made above, and a mart's, from ROLLUPS
-                builder.execute(f"insert into {name}.main.{table} by name select * from warehouse.main.{table}"  # noqa: S608
-                                " where not list_contains($computed, month_start)", {"computed": computed})
+            build_as_of(builder, month_start, as_of, f"{name}.main", "warehouse.main")
             builder.close()
             root.execute(f"attach $path as {name} (read_only)", {"path": str(path)})
         except BaseException:
@@ -268,13 +269,15 @@ class Warehouse(Reader):
 
 
 class AsOfView(Reader):
+    """`schema`: where the recomputed marts are, first on the search path (`database.schema`)."""
+
     def __init__(self, warehouse: Warehouse, schema: str):
         self.warehouse, self.schema = warehouse, schema
 
     @contextlib.contextmanager
     def cursor(self) -> Iterator[duckdb.DuckDBPyConnection]:
         with self.warehouse.cursor() as cursor:
-            cursor.execute(f"set search_path = '{self.schema}.main,{SEARCH_PATH}'")
+            cursor.execute(f"set search_path = '{self.schema},{SEARCH_PATH}'")
             yield cursor
 
     def recomputed(self, month_start: dt.date, as_of: dt.date) -> AsOfView:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass
 
 import duckdb
 
+from etl.months import in_progress, month_before, same_day_last_month
 from etl.sqlfiles import first_row, prepare, scalar, sql
 
 # Built in this order after every load; views are cheap to keep, tables are what readers query.
@@ -46,6 +48,8 @@ MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category
                "elder_changes", "place_changes")
 # Built from every stored month of the month marts: not without them (build_marts(months=False)).
 WHOLE_HISTORY_MARTS = ("visit_signals",)
+# The rollups an as-of view takes as stored for the months it does not recompute
+AS_OF_ROLLUPS = ("month_frame", "place_months", "category_months", "risk_months", "place_changes")
 CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique", "change_balance")
 
 
@@ -124,6 +128,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
             continue
         con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
     if months:
+        build_same_day_comparison(con)
         # marts_built: how the last build went (whole or scoped), for whoever asks why a publish took long
         con.execute("insert or replace into settings values ('marts_version', $version), ('marts_inputs', $inputs), "
                     "('marts_built', $built)",
@@ -253,6 +258,49 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
 
 def recompute_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str | None = None) -> None:
     """The month marts for `month_start` as of `as_of`, on any connection (a read-only cursor
-    included): the session's macros, then build_month. The dashboard's as-of views call this."""
+    included): the session's macros, then build_month."""
     prepare(con)
     build_month(con, month_start, as_of, schema)
+
+
+def as_of_name(month_start: dt.date, as_of: dt.date) -> str:
+    """The schema (or attached database) that holds a month recomputed at another as-of date."""
+    return f"as_of_{month_start:%Y%m}_{as_of:%Y%m%d}"
+
+
+def build_as_of(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str, stored: str) -> None:
+    """The store's marts with one month recomputed at `as_of`, in `schema` (first on the connection's
+    search path, `stored` after it): the month marts of that month and the one before, and the other
+    months' rollups as stored, for trends and month-on-month change. The dashboard's as-of views."""
+    recompute_month(con, month_start, as_of, schema=schema)
+    computed = [m for (m,) in con.execute(f"select month_start from {schema}.month_frame").fetchall()]
+    for table in AS_OF_ROLLUPS:
+        # S608: the names are a schema of this module's or the caller's, and a mart's, from AS_OF_ROLLUPS
+        con.execute(f"insert into {schema}.{table} by name select * from {stored}.{table}"  # noqa: S608
+                    " where not list_contains($computed, month_start)", {"computed": computed})
+
+
+def build_same_day_comparison(con: duckdb.DuckDBPyConnection) -> str | None:
+    """When the newest month is in progress (counted to the 20th, say), the month before counted to the same
+    day, stored in its own schema (as_of_name): what the overview compares the month with. Built here, once
+    a publish, rather than by each server process on its first view (at a province, 40 CPU-s and 2 GB).
+    The previous comparison is dropped. Its schema's name, or None."""
+    for (stale,) in con.execute("select schema_name from duckdb_schemas() where database_name = current_database()"
+                                " and starts_with(schema_name, 'as_of_')").fetchall():
+        con.execute(f'drop schema "{stale}" cascade')
+    newest = first_row(con, "select month_start, as_of from month_frame order by month_start desc limit 1")
+    if newest is None or not in_progress(*newest):
+        return None
+    previous, same_day = month_before(newest[0]), same_day_last_month(newest[1])
+    if first_row(con, "select 1 from month_frame where month_start = $m and as_of > $d",
+                 {"m": previous, "d": same_day}) is None:
+        return None  # the month before is not stored past that day: it is its own comparison
+    name = as_of_name(previous, same_day)
+    path = scalar(con, "select current_setting('search_path')")
+    con.execute(f"create schema {name}")
+    try:
+        con.execute(f"set search_path = '{name},main'")
+        build_as_of(con, previous, same_day, name, "main")
+    finally:
+        con.execute(f"set search_path = '{path}'")
+    return name

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from dashboard import queries
@@ -96,3 +97,48 @@ def test_a_recomputed_month_is_a_file_of_the_process_replaced_when_a_load_swaps_
     after = queries.place_months(wh.as_of(month, day), queries.root_place(wh)).to_dict("records")
     assert after == before
     assert [p.name for p in private.glob("as-of-*.duckdb")] != [first.name] and not first.exists()
+
+
+def test_the_load_stores_the_same_day_comparison_the_overview_would_recompute(tmp_path):
+    """Visits up to 20 October: October is in progress, and the load stores September to the 20th; the
+    server uses it (no recompute, no file of its own), with the figures its own recompute gives."""
+    import datetime as dt
+
+    import duckdb
+
+    from etl.build import as_of_name
+    from etl.ingest import ingest
+    from etl.settings import Settings, default_config_text, parse_config
+    from tests.conftest import make_id
+    from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
+
+    people = [make_id("19400101", n) for n in range(1, 5)]
+    roster = write_csv(tmp_path / "底册.csv", [ROSTER_HEADER] + [
+        roster_row(n, person, name=f"王{n}号", community="花园路" if n < 3 else "滨西")
+        for n, person in enumerate(people, 1)])
+    visits = write_csv(tmp_path / "探访.csv", [VISIT_HEADER] + [
+        visit_row(people[0], "2026-09-05", community="花园路"), visit_row(people[1], "2026-09-25", community="花园路"),
+        visit_row(people[2], "2026-09-12", community="滨西"), visit_row(people[0], "2026-10-20", community="花园路")])
+    settings = Settings(db_path=tmp_path / "w.duckdb", config=parse_config(default_config_text()))
+    ingest([roster, visits], settings)
+
+    month, day = dt.date(2026, 9, 1), dt.date(2026, 9, 20)
+    stored = queries.Warehouse(settings.db_path)
+    assert stored.has_as_of(month, day)  # before anyone asked for it
+    view = stored.as_of(month, day)
+    assert view.schema == f"warehouse.{as_of_name(month, day)}"
+    with stored.cursor() as cursor:
+        private = Path(cursor.execute("select current_setting('temp_directory')").fetchone()[0]).parent
+    assert list(private.glob("as-of-*")) == []
+
+    bare = tmp_path / "bare.duckdb"  # the same warehouse without it: the server recomputes it
+    shutil.copyfile(settings.db_path, bare)
+    with duckdb.connect(str(bare)) as con:
+        con.execute(f"drop schema {as_of_name(month, day)} cascade")
+    recomputing = queries.Warehouse(bare)
+    assert not recomputing.has_as_of(month, day)
+    root = queries.root_place(stored)
+    september = queries.place_months(view, root, until="2026-09", last=1)
+    pd.testing.assert_frame_equal(
+        september, queries.place_months(recomputing.as_of(month, day), root, until="2026-09", last=1))
+    assert september["visited_home"].tolist() == [2] and str(september["as_of"].iloc[0])[:10] == "2026-09-20"
