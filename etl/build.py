@@ -100,6 +100,10 @@ IN_SCOPE_FRAME = "month_start in (select month_start from cv_scope_frame)"
 COMPARES_MONTH_BEFORE = ("elder_changes",)
 # Past this share of the elders in scope, building whole is cheaper
 WHOLE_FROM_SHARE = 0.5
+# Below this many elders on record, too: finding a load's scope and reading the stored rows through views cost
+# a fixed 0.15 CPU-s or so, what a whole build of some 4,000 elders' marts costs (the same as a scoped build
+# at the small demo's 6,000; measured on 2026-11-30). A pilot's warehouse, or a test's, builds whole.
+WHOLE_BELOW_ELDERS = 2_000
 
 
 @functools.cache
@@ -115,13 +119,16 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
     one month with build_month. With `since_load` (the newest load before the loads just made), only
     for the elders those loads can have changed, when nothing else changed since the last build.
     Whether the build was scoped."""
-    scoped = months and since_load is not None and _scope(con, since_load)
+    # what the marts are built with, read before they are (a build that spans midnight is then whole next time)
+    inputs = scalar(con, sql("scope/fingerprint")) if months else None
+    scoped = months and since_load is not None and _scope(con, since_load, inputs)
     loads: dict[tuple[str, str], str] = {}  # the loads that hold the scope's rows, by table and filter
+    database = scalar(con, "select current_database()")
     for name, kind in MARTS:
         if not months and name in (*MONTH_MARTS, *WHOLE_HISTORY_MARTS):
             continue
         if scoped and name in SCOPED_MARTS:
-            _build_scoped(con, name, loads)
+            _build_scoped(con, name, database, loads)
             continue
         if scoped and name == "street_records":
             scoped = _street_records_widening_scope(con, loads)
@@ -132,17 +139,18 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
         # marts_built: how the last build went (whole or scoped), for whoever asks why a publish took long
         con.execute("insert or replace into settings values ('marts_version', $version), ('marts_inputs', $inputs), "
                     "('marts_built', $built)",
-                    {"version": marts_version(), "inputs": scalar(con, sql("scope/fingerprint")),
+                    {"version": marts_version(), "inputs": inputs,
                      "built": "scoped" if scoped else "whole"})
     return scoped
 
 
-def _scope(con: duckdb.DuckDBPyConnection, since_load: int) -> bool:
+def _scope(con: duckdb.DuckDBPyConnection, since_load: int, inputs: str) -> bool:
     """Find the scope of the loads after `since_load` (temp tables cv_scope_*: its elders, communities,
     streets, and the months whose frame changed); whether to build scoped: the marts were last built
-    with the same configuration, geography and date, and the scope is not most of the warehouse."""
+    with the same configuration, geography and date (`inputs`, scope/fingerprint.sql), the warehouse is not
+    small and the scope is not most of it."""
     stored = first_row(con, "select value from settings where key = 'marts_inputs'")
-    if stored is None or stored[0] != scalar(con, sql("scope/fingerprint")):
+    if stored is None or stored[0] != inputs or scalar(con, "select count(*) from elders") < WHOLE_BELOW_ELDERS:
         return False
     con.execute(f"create or replace temp table cv_new_frame as {sql('marts/month_frame')}")
     con.execute(sql("scope/months"))
@@ -171,10 +179,10 @@ def _street_records_widening_scope(con: duckdb.DuckDBPyConnection, loads: dict[t
     return True
 
 
-def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, loads: dict[tuple[str, str], str]) -> None:
+def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
+                  loads: dict[tuple[str, str], str]) -> None:
     """Mart `name` for the scope (and, for a month mart, for everyone in the months in scope): computed
     through views that show only the scope's rows of what it reads, then in place of the scope's rows."""
-    database = scalar(con, "select current_database()")
     mart = SCOPED_MARTS[name]
     computed = mart.computed
     views = [*((table, _in_loads(con, database, table, where, loads)) for table, where in mart.rows.items()),

@@ -329,11 +329,10 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
                                                     words_dir, correction)
             rows_read += sheet.cells.num_rows - not_data
             rows_rejected += rejected
-        # the staged columns that the stored table has (staging also keeps what warnings need)
-        columns = ", ".join(column for (column,) in con.execute(
-            "select column_name from duckdb_columns() where table_name = 'staged' and column_name in "
-            "(select column_name from duckdb_columns() where table_name = ? and database_name = current_database())",
-            [TARGET_TABLE[kind]]).fetchall())
+        # the staged columns that the stored table has (staging also keeps what warnings need), in staged's
+        # order: read from two empty results (duckdb_columns() lists every column of every table)
+        stored = set(_column_names(con, TARGET_TABLE[kind]))
+        columns = ", ".join(column for column in _column_names(con, "staged") if column in stored)
         # a corrections workbook's fixed rows join the load they correct, under their original row numbers
         rows = ("(select s.* replace (c.origin_row as row_number) from staged s join stg_claims c using (src_id))"
                 if correction else "staged")
@@ -361,6 +360,10 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
         message = f"退回修改: {rows_loaded} 行改好并入 {correction.origin_file}, 仍有 {waiting} 行待修改"
     return FileResult(file_name, "loaded", kind, rows_read, rows_loaded, rows_rejected, warning_count, load_id,
                       message)
+
+
+def _column_names(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
+    return [column[0] for column in con.execute(f"select * from {table} limit 0").description]
 
 
 def _claim_rows(con: duckdb.DuckDBPyConnection, load_id: int, kind: str, sheets: list[RawSheet],
@@ -412,6 +415,8 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
                 {"first": first_id, "last": first_id + SHEET_ROW_STRIDE - 1})
     row_numbers = pa.array([row for (row,) in con.execute("select row_number from sheet_rejects").fetchall()],
                            pa.int32())
+    if not len(row_numbers):  # most sheets: nothing to set aside
+        return 0, 0
     # the few rejected rows' cells, picked out in Arrow: a join in DuckDB would scan every cell
     con.register("rejected_cells", sheet.cells.filter(pc.is_in(sheet.cells["row_number"], row_numbers)))
     try:

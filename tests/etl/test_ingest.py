@@ -1,6 +1,5 @@
 """Loading real files: formats, encodings, messy layouts, reasons for rejects, nothing lost."""
 
-import dataclasses
 import datetime as dt
 import json
 from pathlib import Path
@@ -9,7 +8,7 @@ import duckdb
 import pytest
 
 from etl.ingest import ingest
-from etl.settings import Settings, load_settings
+from etl.settings import load_settings
 from etl.warehouse import FORMAT_VERSION
 from tests.conftest import make_id
 from tests.etl.exports import (
@@ -226,20 +225,6 @@ def test_a_visit_whose_outcome_is_not_understood_loads_as_unknown_and_warns(ware
     assert warehouse.rows("select is_successful, is_home_visit from visits") == [(False, False)]
 
 
-def test_categories_can_be_derived_from_the_attributes_when_configured(tmp_path):
-    settings = Settings(tmp_path / "w.duckdb", dataclasses.replace(
-        Warehouse(tmp_path / "w.duckdb").settings.config, derive_categories_from_attributes=True))
-    header = [*ROSTER_HEADER, "失能程度"]
-    rows = [header, [*roster_row(1, ALICE, categories="", **{"居住情况": "独自居住"}), "部分失能"],
-            [*roster_row(2, BOB, categories="孤寡", **{"居住情况": "与老伴同住"}), "自理"]]
-    ingest([write_csv(tmp_path / "r.csv", rows)], settings)
-    con = duckdb.connect(str(settings.db_path), read_only=True)
-    assert con.execute("select categories from roster_rows order by row_number").fetchall() == [
-        (["半失能", "独居"],), (["孤寡", "空巢"],)]
-    assert con.execute("select count(*) from load_warnings").fetchall() == [(0,)]
-    con.close()
-
-
 def test_unknown_columns_are_warned_about_once_per_file(warehouse, tmp_path):
     header = [*ROSTER_HEADER, "爱好"]
     [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", [header, [*roster_row(1, ALICE), "下棋"]]))
@@ -260,17 +245,6 @@ def test_exact_duplicate_visit_is_rejected_within_a_file_and_across_files(wareho
         ("v1.csv", 3, "重复记录 (与第 2 行相同)"), ("v1.csv", 4, "重复记录 (与第 2 行相同)"),
         ("v2.csv", 2, "重复记录 (已在 v1.csv 中导入)"), ("v2.csv", 4, "重复记录 (与第 2 行相同)")]
     assert warehouse.one("select count(*) from visit_rows") == 2
-
-
-def test_the_stored_visit_key_is_cv_visit_key_of_the_stored_values(warehouse, tmp_path):
-    # staging builds the key from each distinct value's hash; upgrades recompute it row by row
-    rows = [VISIT_HEADER, visit_row(ALICE), visit_row("", name="李 四"),
-            visit_row(BOB, outcome="", when="2026-10-06 9:30")]
-    warehouse.ingest(write_csv(tmp_path / "v.csv", rows))
-    assert warehouse.rows(
-        """select count(*), count(*) filter (where dedup_key = cv_visit_key(id_number, elder_name, community_code,
-                                                                      visit_at, method, visitor_name, outcome))
-        from visit_rows""", macros=True) == [(3, 3)]
 
 
 def test_a_warehouse_from_before_the_key_change_still_finds_repeats(warehouse, tmp_path):

@@ -8,6 +8,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
+from etl import build
 from etl.build import MARTS, build_marts
 from tests.conftest import BINXI, HUAYUANLU, make_id, new_mart_warehouse
 
@@ -18,6 +19,12 @@ SEVENTY = "19560101"
 def stored_marts(con) -> dict[str, list]:
     return {name: sorted(con.execute(f"from {name}").fetchall(), key=repr)  # noqa: S608 (the marts' names)
             for name, kind in MARTS if kind == "table"}
+
+
+@pytest.fixture(autouse=True)
+def scoped_at_any_size(monkeypatch):
+    """The warehouses here are a few dozen elders, which build whole (WHOLE_BELOW_ELDERS) unless told not to."""
+    monkeypatch.setattr(build, "WHOLE_BELOW_ELDERS", 0)
 
 
 @pytest.fixture
@@ -155,6 +162,16 @@ def test_visits_older_than_every_record_and_a_new_configuration_build_whole(stre
 
     street.con.execute("update cfg_settings set aged_from = 75")
     assert not build_marts(street.con, since_load=since)
+
+
+def test_a_warehouse_of_few_elders_builds_whole(street, monkeypatch):
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    visits_within_the_months(street)
+    monkeypatch.undo()  # WHOLE_BELOW_ELDERS as it is
+    assert street.con.execute("select count(*) from elders").fetchall()[0][0] < build.WHOLE_BELOW_ELDERS
+    assert not build_marts(street.con, since_load=since)
+    monkeypatch.setattr(build, "WHOLE_BELOW_ELDERS", 0)
+    assert build_marts(street.con, since_load=since)  # the same load in a warehouse that is not small: scoped
 
 
 def test_a_streets_visits_file_is_published_through_a_scoped_build_that_equals_a_rebuild(demo_settings, tmp_path):

@@ -8,6 +8,7 @@ import pytest
 
 from etl import mappings
 from etl.ingest import FIELDS, stage
+from etl.settings import default_config_text
 from etl.warehouse import write_words
 from tests.conftest import make_id, new_mart_warehouse
 from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row
@@ -123,6 +124,15 @@ def test_an_unknown_outcome_loads_and_warns(con):
 def test_a_repeated_visit_is_rejected_naming_the_first_row(con):
     rows = staged(con, "visits", visit(), visit(BOB, name="李四"), visit())
     assert [row["reject_reason"] for row in rows] == [None, None, "重复记录 (与第 2 行相同)"]
+
+
+def test_the_visit_key_is_cv_visit_key_of_the_staged_values(con):
+    # staging builds the key from each distinct value's hash; upgrades recompute it row by row (cv_visit_key)
+    staged(con, "visits", visit(), visit(None, name="李 四"), visit(BOB, outcome="", visit_date="2026-10-06 9:30"))
+    assert con.execute(
+        """select count(*), count(*) filter (where dedup_key = cv_visit_key(id_number, elder_name, community_code,
+                                                                      visit_at, method, visitor_name, outcome))
+        from staged where reject_reason is null""").fetchall() == [(3, 3)]
 
 
 def test_visits_differing_in_method_or_time_are_no_repeats(con):
@@ -285,6 +295,27 @@ def test_categories_come_from_the_category_column_only(con):
     [row] = staged_sheet(con, ROSTER_HEADER,
                          roster_row(1, ALICE, categories="失能老人、计划生育特殊家庭", **{"居住情况": "与配偶同住"}))
     assert (row["categories"], row["living"]) == (["失能", "计生特殊家庭"], "空巢")
+
+
+@pytest.fixture(scope="module")
+def deriving_con():
+    """A warehouse configured to derive categories from the attributes (derive_categories_from_attributes)."""
+    text = default_config_text()
+    assert "derive_categories_from_attributes = false" in text
+    con = duckdb.connect()
+    new_mart_warehouse(con, text.replace("derive_categories_from_attributes = false",
+                                         "derive_categories_from_attributes = true"))
+    write_words(con)
+    yield con
+    con.close()
+
+
+def test_categories_can_be_derived_from_the_attributes_when_configured(deriving_con):
+    rows = staged_sheet(deriving_con, [*ROSTER_HEADER, "失能程度"],
+                        [*roster_row(1, ALICE, categories="", **{"居住情况": "独自居住"}), "部分失能"],
+                        [*roster_row(2, BOB, categories="孤寡", **{"居住情况": "与老伴同住"}), "自理"])
+    assert [(row["reject_reason"], row["categories"], row["warnings"]) for row in rows] == [
+        (None, ["半失能", "独居"], []), (None, ["孤寡", "空巢"], [])]
 
 
 def test_living_with_a_spouse_and_no_category_is_not_special(con):

@@ -142,19 +142,19 @@ final as (
         street_code,
         case
             when id_number is null and id_problem is not null and (elder_name is null or community_code is null)
-                then {'reason': id_problem, 'field': 'id_number'}
+                then {'reason': id_problem, 'quoted': null, 'field': 'id_number'}
             when id_number is null and place_problem is not null
-                then {'reason': cv_mask_free_text(place_problem), 'field': place_field}
+                then {'reason': '', 'quoted': place_problem, 'field': place_field}
             when id_number is null and (elder_name is null or community_code is null)
-                then {'reason': '缺少身份证号, 且姓名或社区为空, 无法确定是哪位老人', 'field': 'id_number'}
-            when visit_date_text is null then {'reason': '探访日期为空', 'field': 'visit_date'}
+                then {'reason': '缺少身份证号, 且姓名或社区为空, 无法确定是哪位老人', 'quoted': null, 'field': 'id_number'}
+            when visit_date_text is null then {'reason': '探访日期为空', 'quoted': null, 'field': 'visit_date'}
             when visit_at is null or year(visit_at) not between 2000 and 2100
-                then {'reason': '探访日期无法识别: ' || cv_mask_free_text(visit_date_text), 'field': 'visit_date'}
+                then {'reason': '探访日期无法识别: ', 'quoted': visit_date_text, 'field': 'visit_date'}
             when cast(visit_at as date) > current_date
-                then {'reason': '探访日期在今天之后: ' || cv_mask_free_text(visit_date_text), 'field': 'visit_date'}
-            when method_text is null then {'reason': '探访方式为空', 'field': 'method'}
-            when method is null then {'reason': '未知的探访方式: ' || cv_mask_free_text(method_text), 'field': 'method'}
-        end as reject,  -- the first reason the row cannot be used, and the field whose cell is at fault
+                then {'reason': '探访日期在今天之后: ', 'quoted': visit_date_text, 'field': 'visit_date'}
+            when method_text is null then {'reason': '探访方式为空', 'quoted': null, 'field': 'method'}
+            when method is null then {'reason': '未知的探访方式: ', 'quoted': method_text, 'field': 'method'}
+        end as reject,  -- the first reason the row cannot be used (the cell it quotes masked below), the field at fault
         case when id_problem is not null or place_problem is not null or outcome = '未知'
                   or (resolution_text is not null and resolution_value is null)
                   or latitude_text is not null or longitude_text is not null
@@ -178,5 +178,7 @@ final as (
     from mapped
 )
 
-select * exclude (reject), reject.reason as reject_reason, reject.field as reject_field
+-- the quoted cell masked once here, not in each reason (a macro's every use is planned anew for every file)
+select * exclude (reject), reject.reason || coalesce(cv_mask_free_text(reject.quoted), '') as reject_reason,
+       reject.field as reject_field
 from final
