@@ -15,7 +15,7 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl import corrections, mappings
+from etl import corrections, diskspace, mappings
 from etl.readers import RawSheet, ReadError, display_name, read_export, release
 from etl.settings import Settings
 from etl.sqlfiles import first_row, scalar, sql
@@ -143,15 +143,23 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
         return result
     except (ReadError, FileError, mappings.MappingError, corrections.CorrectionError) as error:
         return FileResult(name, "failed", message=str(error))
-    except OSError as error:
+    except (OSError, duckdb.Error) as error:
+        if diskspace.cause(error):  # the disk, not the file: the load stops as a whole (warehouse.DiskFull)
+            raise
+        return _unreadable(name, error)
+    except (MemoryError, pa.ArrowException, UnicodeError, ValueError) as error:
+        return _unreadable(name, error)
+
+
+def _unreadable(name: str, error: BaseException) -> FileResult:
+    """A file that could not be loaded, said in one line; the other files of the command still load."""
+    if isinstance(error, OSError):
         return FileResult(name, "failed", message=f"文件无法读取: {error.strerror or error}")
-    except (duckdb.OutOfMemoryException, MemoryError):
+    if isinstance(error, duckdb.OutOfMemoryException | MemoryError):
         return FileResult(name, "failed", message="文件太大, 超出了导入可用的内存, 未导入: 请把它分成几个文件再导入")
-    except (duckdb.Error, pa.ArrowException, UnicodeError, ValueError) as error:
-        # a file nothing above foresaw: refused alone, in one line (the first: DuckDB's next lines
-        # quote the offending row), and the other files of the command still load
-        reason = str(error).splitlines()[0] if str(error) else ""
-        return FileResult(name, "failed", message=f"文件无法读取 ({type(error).__name__}): {reason}".rstrip(": "))
+    # a file nothing above foresaw: its first line (DuckDB's next lines quote the offending row)
+    reason = str(error).splitlines()[0] if str(error) else ""
+    return FileResult(name, "failed", message=f"文件无法读取 ({type(error).__name__}): {reason}".rstrip(": "))
 
 
 def _not_a_file(path: Path) -> str:

@@ -155,6 +155,23 @@ def test_a_full_disk_is_said_in_one_line_and_the_warehouse_is_untouched(built, t
     assert [name for name in left if ".cv-tmp-" in name] == []
 
 
+
+@needs_namespaces
+def test_a_file_whose_own_rows_fill_the_disk_is_a_full_disk_not_a_bad_file(built, tmp_path):
+    """The copy fits, the file's staged rows do not (they are written when its transaction commits): the load
+    stops as a whole, said as a full disk, not as this file failing while the others load."""
+    big = write_csv(tmp_path / "全年探访.csv", [VISIT_HEADER] + [
+        visit(IN_SCOPE_PEOPLE[n % 3], f"2026-{1 + n % 10:02d}-{1 + n % 28:02d}") for n in range(150_000)])
+    size = int(built[0].stat().st_size * 2.1)
+    rc, _out, err, after, left = on_a_small_disk(
+        built, tmp_path, size, sys.executable, "-m", "etl.cli", "ingest", str(big), "--db", "{db}")
+    assert rc == 2, err[-2000:]
+    [line] = error_lines(err)
+    assert line.startswith("错误: " + FULL), line
+    assert not TRACEBACK.search(err.replace("错误:", "")), err
+    assert sha256(after) == sha256(built[0])
+    assert [name for name in left if ".cv-tmp-" in name] == []
+
 UPLOAD = textwrap.dedent("""\
     import io, json, re, sys
     from pathlib import Path
