@@ -22,7 +22,7 @@ import pandas as pd
 from dashboard.accounts import ALL  # the scope and place of a user who may see every district
 from dashboard.measures import in_progress, same_day_last_month
 from etl import reasons
-from etl.build import as_of_name, build_as_of
+from etl.build import AS_OF_MEMORY_LIMIT, as_of_name, build_as_of
 from etl.readers import temporary_folder
 
 ROOT_LEVEL = "root"
@@ -38,9 +38,6 @@ SEARCH_PATH = "warehouse.main,memory.main"
 # machine's memory, and a province's server grew to 7 GiB. CAREVISIT_READER_MEMORY sets it
 # (DuckDB's units: "1GB"); a gunicorn worker's Python, Dash and kept answers come on top (about 250 MB).
 READER_MEMORY_LIMIT = "500MB"
-# What recomputing a month at another as-of date may hold, in an instance of its own for as long as it
-# takes (a province's month: about 1 GB, 35 CPU-s); CAREVISIT_AS_OF_MEMORY sets it.
-AS_OF_MEMORY_LIMIT = "2GB"
 
 METRIC_COLUMNS = (
     "special_count", "eligible_home", "visited_home", "eligible_any", "visited_any", "declined_count",

@@ -48,6 +48,9 @@ MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category
                "elder_changes", "place_changes")
 # Built from every stored month of the month marts: not without them (build_marts(months=False)).
 WHOLE_HISTORY_MARTS = ("visit_signals",)
+# What recomputing one month at another as-of date may hold (a province's month: about 1.5 GB, 35 CPU-s):
+# a load storing the same-day comparison, or a server process asked for another date (CAREVISIT_AS_OF_MEMORY)
+AS_OF_MEMORY_LIMIT = "2GB"
 # The rollups an as-of view takes as stored for the months it does not recompute
 AS_OF_ROLLUPS = ("month_frame", "place_months", "category_months", "risk_months", "place_changes")
 CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique", "change_balance")
@@ -304,11 +307,17 @@ def build_same_day_comparison(con: duckdb.DuckDBPyConnection) -> str | None:
                  {"m": previous, "d": same_day}) is None:
         return None  # the month before is not stored past that day: it is its own comparison
     name = as_of_name(previous, same_day)
-    path = scalar(con, "select current_setting('search_path')")
+    path, limit = first_row(con, "select current_setting('search_path'), current_setting('memory_limit')")
     con.execute(f"create schema {name}")
     try:
         con.execute(f"set search_path = '{name},main'")
+        # the memory a server process would give it (a province's month: about 1.5 GB)
+        con.execute(f"set memory_limit = '{AS_OF_MEMORY_LIMIT}'")
         build_as_of(con, previous, same_day, name, "main")
+    except duckdb.OutOfMemoryException:  # not stored: a server recomputes it when asked, within the same memory
+        con.execute(f"drop schema if exists {name} cascade")
+        return None
     finally:
         con.execute(f"set search_path = '{path}'")
+        con.execute(f"set memory_limit = '{limit}'")
     return name
