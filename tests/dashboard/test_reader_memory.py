@@ -99,31 +99,37 @@ def test_a_recomputed_month_is_a_file_of_the_process_replaced_when_a_load_swaps_
     assert [p.name for p in private.glob("as-of-*.duckdb")] != [first.name] and not first.exists()
 
 
-def test_the_load_stores_the_same_day_comparison_the_overview_would_recompute(tmp_path):
-    """Visits up to 20 October: October is in progress, and the load stores September to the 20th; the
-    server uses it (no recompute, no file of its own), with the figures its own recompute gives."""
-    import datetime as dt
-
-    import duckdb
-
-    from etl.build import as_of_name
+def october_to_the_20th(folder: Path) -> Path:
+    """A warehouse whose visits end on 20 October: October is in progress."""
     from etl.ingest import ingest
     from etl.settings import Settings, default_config_text, parse_config
     from tests.conftest import make_id
     from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
 
     people = [make_id("19400101", n) for n in range(1, 5)]
-    roster = write_csv(tmp_path / "底册.csv", [ROSTER_HEADER] + [
+    roster = write_csv(folder / "底册.csv", [ROSTER_HEADER] + [
         roster_row(n, person, name=f"王{n}号", community="花园路" if n < 3 else "滨西")
         for n, person in enumerate(people, 1)])
-    visits = write_csv(tmp_path / "探访.csv", [VISIT_HEADER] + [
+    visits = write_csv(folder / "探访.csv", [VISIT_HEADER] + [
         visit_row(people[0], "2026-09-05", community="花园路"), visit_row(people[1], "2026-09-25", community="花园路"),
         visit_row(people[2], "2026-09-12", community="滨西"), visit_row(people[0], "2026-10-20", community="花园路")])
-    settings = Settings(db_path=tmp_path / "w.duckdb", config=parse_config(default_config_text()))
+    settings = Settings(db_path=folder / "w.duckdb", config=parse_config(default_config_text()))
     ingest([roster, visits], settings)
+    return settings.db_path
 
+
+def test_the_load_stores_the_same_day_comparison_the_overview_would_recompute(tmp_path):
+    """October is in progress: the load stores September to the 20th; the server uses it (no recompute, no
+    file of its own), with the figures its own recompute gives."""
+    import datetime as dt
+
+    import duckdb
+
+    from etl.build import as_of_name
+
+    db_path = october_to_the_20th(tmp_path)
     month, day = dt.date(2026, 9, 1), dt.date(2026, 9, 20)
-    stored = queries.Warehouse(settings.db_path)
+    stored = queries.Warehouse(db_path)
     assert stored.has_as_of(month, day)  # before anyone asked for it
     view = stored.as_of(month, day)
     assert view.schema == f"warehouse.{as_of_name(month, day)}"
@@ -132,7 +138,7 @@ def test_the_load_stores_the_same_day_comparison_the_overview_would_recompute(tm
     assert list(private.glob("as-of-*")) == []
 
     bare = tmp_path / "bare.duckdb"  # the same warehouse without it: the server recomputes it
-    shutil.copyfile(settings.db_path, bare)
+    shutil.copyfile(db_path, bare)
     with duckdb.connect(str(bare)) as con:
         con.execute(f"drop schema {as_of_name(month, day)} cascade")
     recomputing = queries.Warehouse(bare)
@@ -142,3 +148,23 @@ def test_the_load_stores_the_same_day_comparison_the_overview_would_recompute(tm
     pd.testing.assert_frame_equal(
         september, queries.place_months(recomputing.as_of(month, day), root, until="2026-09", last=1))
     assert september["visited_home"].tolist() == [2] and str(september["as_of"].iloc[0])[:10] == "2026-09-20"
+
+
+def test_a_comparison_that_does_not_fit_its_memory_is_left_to_the_server_and_the_load_goes_on(tmp_path, monkeypatch):
+    """Not stored, and the marts still built within the load's memory (not again whole, without a limit)."""
+    import datetime as dt
+
+    import duckdb
+
+    from etl import build
+
+    monkeypatch.setattr(build, "AS_OF_MEMORY_LIMIT", "2MB")
+    db_path = october_to_the_20th(tmp_path)
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("select count(*) from duckdb_schemas() where starts_with(schema_name, 'as_of_')"
+                           ).fetchone() == (0,)
+        assert con.execute("select count(*) from settings where key = 'marts_memory'").fetchone() == (0,)
+    wh = queries.Warehouse(db_path)
+    assert not wh.has_as_of(dt.date(2026, 9, 1), dt.date(2026, 9, 20))
+    view = wh.as_of(dt.date(2026, 9, 1), dt.date(2026, 9, 20))  # the server recomputes it
+    assert queries.place_months(view, queries.root_place(wh), until="2026-09", last=1)["visited_home"].tolist() == [2]
