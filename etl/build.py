@@ -48,6 +48,9 @@ MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category
                "elder_changes", "place_changes")
 # Built from every stored month of the month marts: not without them (build_marts(months=False)).
 WHOLE_HISTORY_MARTS = ("visit_signals",)
+# Elders from which a load stores the same-day comparison: below, a server recomputes it in a blink (a few
+# thousand elders: 0.2 CPU-s, what storing it would add to every load), at a province it took 40 CPU-s
+STORE_COMPARISON_FROM = 2_000
 # What recomputing one month at another as-of date may hold (a province's month: about 1.5 GB, 35 CPU-s):
 # a load storing the same-day comparison, or a server process asked for another date (CAREVISIT_AS_OF_MEMORY)
 AS_OF_MEMORY_LIMIT = "2GB"
@@ -294,13 +297,13 @@ def build_as_of(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str,
 def build_same_day_comparison(con: duckdb.DuckDBPyConnection) -> str | None:
     """When the newest month is in progress (counted to the 20th, say), the month before counted to the same
     day, stored in its own schema (as_of_name): what the overview compares the month with. Built here, once
-    a publish, rather than by each server process on its first view (at a province, 40 CPU-s and 2 GB).
-    The previous comparison is dropped. Its schema's name, or None."""
+    a publish, rather than by each server process on its first view (at a province, 40 CPU-s and 2 GB),
+    from STORE_COMPARISON_FROM elders. The previous comparison is dropped. Its schema's name, or None."""
     for (stale,) in con.execute("select schema_name from duckdb_schemas() where database_name = current_database()"
                                 " and starts_with(schema_name, 'as_of_')").fetchall():
         con.execute(f'drop schema "{stale}" cascade')
     newest = first_row(con, "select month_start, as_of from month_frame order by month_start desc limit 1")
-    if newest is None or not in_progress(*newest):
+    if newest is None or not in_progress(*newest) or scalar(con, "select count(*) from elders") < STORE_COMPARISON_FROM:
         return None
     previous, same_day = month_before(newest[0]), same_day_last_month(newest[1])
     if first_row(con, "select 1 from month_frame where month_start = $m and as_of > $d",

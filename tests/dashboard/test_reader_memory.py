@@ -118,6 +118,24 @@ def october_to_the_20th(folder: Path) -> Path:
     return settings.db_path
 
 
+@pytest.fixture
+def stores_comparisons(monkeypatch):
+    """The warehouses here are a few elders, for which the load leaves the comparison to the server."""
+    from etl import build
+
+    monkeypatch.setattr(build, "STORE_COMPARISON_FROM", 0)
+
+
+def test_a_small_warehouse_leaves_the_same_day_comparison_to_the_server(tmp_path):
+    import datetime as dt
+
+    wh = queries.Warehouse(october_to_the_20th(tmp_path))
+    assert not wh.has_as_of(dt.date(2026, 9, 1), dt.date(2026, 9, 20))
+    view = wh.as_of(dt.date(2026, 9, 1), dt.date(2026, 9, 20))
+    assert queries.place_months(view, queries.root_place(wh), until="2026-09", last=1)["visited_home"].tolist() == [2]
+
+
+@pytest.mark.usefixtures("stores_comparisons")
 def test_the_load_stores_the_same_day_comparison_the_overview_would_recompute(tmp_path):
     """October is in progress: the load stores September to the 20th; the server uses it (no recompute, no
     file of its own), with the figures its own recompute gives."""
@@ -150,6 +168,7 @@ def test_the_load_stores_the_same_day_comparison_the_overview_would_recompute(tm
     assert september["visited_home"].tolist() == [2] and str(september["as_of"].iloc[0])[:10] == "2026-09-20"
 
 
+@pytest.mark.usefixtures("stores_comparisons")
 def test_a_comparison_that_does_not_fit_its_memory_is_left_to_the_server_and_the_load_goes_on(tmp_path, monkeypatch):
     """Not stored, and the marts still built within the load's memory (not again whole, without a limit)."""
     import datetime as dt
