@@ -22,8 +22,9 @@ import pandas as pd
 from dashboard.accounts import ALL  # the scope and place of a user who may see every district
 from dashboard.measures import in_progress, same_day_last_month
 from etl import reasons
-from etl.build import AS_OF_MEMORY_LIMIT, as_of_name, build_as_of
+from etl.build import AS_OF_MEMORY_LIMIT, as_of_name, build_as_of_file
 from etl.readers import temporary_folder
+from etl.sqlfiles import remove_database
 
 ROOT_LEVEL = "root"
 
@@ -143,9 +144,9 @@ class Warehouse(Reader):
                 self._as_of_stored = {name for (name,) in root.execute(
                     "select schema_name from duckdb_schemas() where database_name = 'warehouse'"
                     " and starts_with(schema_name, 'as_of_')").fetchall()}
-                for stale in self._spill_parent.glob("as-of-*"):  # the previous file's (still readable while open)
+                for stale in self._spill_parent.glob("as-of-*.duckdb"):  # the previous file's (readable while open)
                     if not stale.name.startswith(f"as-of-{identity[0]}-{identity[1]}-"):
-                        stale.unlink(missing_ok=True)
+                        remove_database(stale)
                 self._remembered, self._remembered_rows = OrderedDict(), 0  # a new file: no old answer holds
             return self._root
 
@@ -232,33 +233,23 @@ class Warehouse(Reader):
                     if len(self._as_of_views) >= self.MAX_AS_OF_VIEWS:
                         oldest = self._as_of_views.pop(next(iter(self._as_of_views)))
                         root.execute(f"detach {oldest}")
-                        _remove_database(self._as_of_file(identity, oldest))
+                        remove_database(self._as_of_file(identity, oldest))
                     self._as_of_views[key] = name
         return AsOfView(self, f"{name}.main")
 
     def _as_of_file(self, identity: tuple[int, int], name: str) -> Path:
-        self._spill_folder(identity)
         return self._spill_parent / f"as-of-{identity[0]}-{identity[1]}-{name}.duckdb"
 
     def _build_as_of(self, root: duckdb.DuckDBPyConnection, name: str, path: Path, month_start: dt.date,
                      as_of: dt.date) -> None:
-        """The recomputed month written to `path` by a DuckDB instance of its own, within AS_OF_MEMORY_LIMIT
-        (the reader's limit is for answering pages; a province's month needs more, for half a minute), then
-        attached read-only to the reader."""
-        _remove_database(path)  # what an earlier build that failed left
-        builder = duckdb.connect(config={"memory_limit": os.environ.get("CAREVISIT_AS_OF_MEMORY", AS_OF_MEMORY_LIMIT),
-                                         "temp_directory": str(path.with_suffix(".spill"))})
+        """The recomputed month written to `path` by an instance of its own (the reader's memory is for answering
+        pages; a province's month needs more, for half a minute), then attached read-only to the reader."""
+        build_as_of_file(self.db_path, path, month_start, as_of,
+                         os.environ.get("CAREVISIT_AS_OF_MEMORY", AS_OF_MEMORY_LIMIT))
         try:
-            builder.execute("attach $path as warehouse (read_only)", {"path": str(self.db_path)})
-            builder.execute(f"attach $path as {name}", {"path": str(path)})
-            builder.execute("use warehouse")
-            builder.execute(f"set search_path = '{name}.main,warehouse.main'")
-            build_as_of(builder, month_start, as_of, f"{name}.main", "warehouse.main")
-            builder.close()
             root.execute(f"attach $path as {name} (read_only)", {"path": str(path)})
         except BaseException:
-            builder.close()
-            _remove_database(path)
+            remove_database(path)
             raise
 
     def recomputed(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
@@ -284,11 +275,6 @@ class AsOfView(Reader):
     def remember(self, key: tuple, compute: Callable[[], object],
                  weight: Callable[[object], int] | None = None) -> object:
         return self.warehouse.remember((self.schema, *key), compute, weight)
-
-
-def _remove_database(path: Path) -> None:
-    for part in (path, path.with_name(path.name + ".wal")):
-        part.unlink(missing_ok=True)
 
 
 @functools.cache

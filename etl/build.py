@@ -6,11 +6,12 @@ import datetime as dt
 import functools
 import hashlib
 from dataclasses import dataclass
+from pathlib import Path
 
 import duckdb
 
 from etl.months import in_progress, month_before, same_day_last_month
-from etl.sqlfiles import first_row, prepare, scalar, sql
+from etl.sqlfiles import first_row, prepare, remove_database, scalar, sql
 
 # Built in this order after every load; views are cheap to keep, tables are what readers query.
 MARTS: tuple[tuple[str, str], ...] = (
@@ -48,9 +49,6 @@ MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category
                "elder_changes", "place_changes")
 # Built from every stored month of the month marts: not without them (build_marts(months=False)).
 WHOLE_HISTORY_MARTS = ("visit_signals",)
-# Elders from which a load stores the same-day comparison: below, a server recomputes it in a blink (a few
-# thousand elders: 0.2 CPU-s, what storing it would add to every load), at a province it took 40 CPU-s
-STORE_COMPARISON_FROM = 2_000
 # What recomputing one month at another as-of date may hold (a province's month: about 1.5 GB, 35 CPU-s):
 # a load storing the same-day comparison, or a server process asked for another date (CAREVISIT_AS_OF_MEMORY)
 AS_OF_MEMORY_LIMIT = "2GB"
@@ -106,10 +104,12 @@ IN_SCOPE_FRAME = "month_start in (select month_start from cv_scope_frame)"
 COMPARES_MONTH_BEFORE = ("elder_changes",)
 # Past this share of the elders in scope, building whole is cheaper
 WHOLE_FROM_SHARE = 0.5
-# Below this many elders on record, too: finding a load's scope and reading the stored rows through views cost
-# a fixed 0.15 CPU-s or so, what a whole build of some 4,000 elders' marts costs (the same as a scoped build
-# at the small demo's 6,000; measured on 2026-11-30). A pilot's warehouse, or a test's, builds whole.
-WHOLE_BELOW_ELDERS = 2_000
+# A small warehouse (a pilot's, a test's), below this many elders on record, is built the plain way, which costs
+# it less: whole after a load, since finding a load's scope and reading the stored rows through views cost a
+# fixed 0.15 CPU-s or so, what a whole build of some 4,000 elders' marts costs (the same as a scoped build at
+# the small demo's 6,000; measured on 2026-11-30); and without storing the same-day comparison, which a server
+# recomputes for it in a blink while storing it would add 0.2 CPU-s to every load (a province's: 40 CPU-s).
+SMALL_BELOW_ELDERS = 2_000
 
 
 @functools.cache
@@ -156,7 +156,7 @@ def _scope(con: duckdb.DuckDBPyConnection, since_load: int, inputs: str) -> bool
     with the same configuration, geography and date (`inputs`, scope/fingerprint.sql), the warehouse is not
     small and the scope is not most of it."""
     stored = first_row(con, "select value from settings where key = 'marts_inputs'")
-    if stored is None or stored[0] != inputs or scalar(con, "select count(*) from elders") < WHOLE_BELOW_ELDERS:
+    if stored is None or stored[0] != inputs or _small(con):
         return False
     con.execute(f"create or replace temp table cv_new_frame as {sql('marts/month_frame')}")
     con.execute(sql("scope/months"))
@@ -168,6 +168,10 @@ def _scope(con: duckdb.DuckDBPyConnection, since_load: int, inputs: str) -> bool
     con.execute(sql("scope/listed"))
     in_scope, everyone = first_row(con, "select (select count(*) from cv_scope_elders), count(*) from elders")
     return in_scope <= WHOLE_FROM_SHARE * everyone
+
+
+def _small(con: duckdb.DuckDBPyConnection) -> bool:
+    return scalar(con, "select count(*) from elders") < SMALL_BELOW_ELDERS
 
 
 def _street_records_widening_scope(con: duckdb.DuckDBPyConnection, loads: dict[tuple[str, str], str]) -> bool:
@@ -294,16 +298,36 @@ def build_as_of(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str,
                     " where not list_contains($computed, month_start)", {"computed": computed})
 
 
+def build_as_of_file(warehouse: Path, path: Path, month_start, as_of, memory_limit: str = AS_OF_MEMORY_LIMIT) -> None:
+    """build_as_of by a DuckDB instance of its own, within `memory_limit`, into the database file `path` (its
+    main schema), reading the warehouse file read-only: what a server process attaches for another as-of date.
+    Nothing of it is left if it fails."""
+    remove_database(path)  # what an earlier build that failed left
+    con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": f"{path}.tmp"})
+    try:
+        con.execute("attach $path as warehouse (read_only)", {"path": str(warehouse)})
+        con.execute("attach $path as recomputed", {"path": str(path)})
+        con.execute("use warehouse")
+        con.execute("set search_path = 'recomputed.main,warehouse.main'")
+        build_as_of(con, month_start, as_of, "recomputed.main", "warehouse.main")
+    except BaseException:
+        con.close()
+        remove_database(path)
+        raise
+    con.close()
+
+
 def build_same_day_comparison(con: duckdb.DuckDBPyConnection) -> str | None:
     """When the newest month is in progress (counted to the 20th, say), the month before counted to the same
     day, stored in its own schema (as_of_name): what the overview compares the month with. Built here, once
     a publish, rather than by each server process on its first view (at a province, 40 CPU-s and 2 GB),
-    from STORE_COMPARISON_FROM elders. The previous comparison is dropped. Its schema's name, or None."""
+    unless the warehouse is small (SMALL_BELOW_ELDERS). The previous comparison is dropped. Its schema's name,
+    or None."""
     for (stale,) in con.execute("select schema_name from duckdb_schemas() where database_name = current_database()"
                                 " and starts_with(schema_name, 'as_of_')").fetchall():
         con.execute(f'drop schema "{stale}" cascade')
     newest = first_row(con, "select month_start, as_of from month_frame order by month_start desc limit 1")
-    if newest is None or not in_progress(*newest) or scalar(con, "select count(*) from elders") < STORE_COMPARISON_FROM:
+    if newest is None or not in_progress(*newest) or _small(con):
         return None
     previous, same_day = month_before(newest[0]), same_day_last_month(newest[1])
     if first_row(con, "select 1 from month_frame where month_start = $m and as_of > $d",

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import shutil
 from importlib import resources
+from pathlib import Path
 
 import duckdb
 
@@ -25,3 +27,10 @@ def first_row(con: duckdb.DuckDBPyConnection, query: str, params=None) -> tuple 
 
 def scalar(con: duckdb.DuckDBPyConnection, query: str, params=None):
     return first_row(con, query, params)[0]
+
+
+def remove_database(path: Path) -> None:
+    """Remove a DuckDB database file that will not be used, with its log (.wal) and spill folder (.tmp) beside it."""
+    path.unlink(missing_ok=True)
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    shutil.rmtree(path.with_name(path.name + ".tmp"), ignore_errors=True)

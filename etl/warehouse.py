@@ -21,7 +21,7 @@ from etl.mappings import NEGATION, value_keywords, value_synonyms
 from etl.readers import remove_stale_temporary_files
 from etl.settings import Config
 from etl.sqlfiles import first_row as first_row  # re-exported: etl/reports.py (on main) imports it from here
-from etl.sqlfiles import prepare, scalar, sql
+from etl.sqlfiles import prepare, remove_database, scalar, sql
 
 # Raised when stored rows change meaning; _upgrade converts warehouses written before.
 # 2: visit dedup keys combine a hash per part (cv_visit_key) instead of hashing the joined parts;
@@ -110,7 +110,7 @@ def _open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
             try:
                 shutil.copyfile(db_path, work_path)
             except BaseException:  # a part-copy would keep a full disk full
-                _discard(work_path)
+                remove_database(work_path)
                 raise
         try:
             # The copy is thrown away if anything fails: no point checkpointing it, or syncing it to disk
@@ -118,7 +118,7 @@ def _open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
             con = duckdb.connect(str(work_path), config={"checkpoint_threshold": "4GB", "fsync_mode": "NONE",
                                                          "memory_limit": LOAD_MEMORY_LIMIT})
         except BaseException:
-            _discard(work_path)
+            remove_database(work_path)
             raise
         session = WriteSession(con, config)
         try:
@@ -136,26 +136,19 @@ def _open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
                 con.execute("checkpoint")
         except BaseException:
             con.close()
-            _discard(work_path)
+            remove_database(work_path)
             raise
         con.close()
         if session.changed:
             try:
                 _fsync(work_path)  # on disk as a whole before it becomes the warehouse
             except BaseException:
-                _discard(work_path)
+                remove_database(work_path)
                 raise
             os.replace(work_path, db_path)
             _fsync(db_path.parent)
         else:
-            _discard(work_path)
-
-
-def _discard(work_path: Path) -> None:
-    """Remove a copy that will not become the warehouse, with DuckDB's log and spill folder beside it."""
-    work_path.unlink(missing_ok=True)
-    work_path.with_name(work_path.name + ".wal").unlink(missing_ok=True)
-    shutil.rmtree(work_path.with_name(work_path.name + ".tmp"), ignore_errors=True)
+            remove_database(work_path)
 
 
 def _build_within_memory(con: duckdb.DuckDBPyConnection, since_load: int | None) -> None:

@@ -123,7 +123,7 @@ def stores_comparisons(monkeypatch):
     """The warehouses here are a few elders, for which the load leaves the comparison to the server."""
     from etl import build
 
-    monkeypatch.setattr(build, "STORE_COMPARISON_FROM", 0)
+    monkeypatch.setattr(build, "SMALL_BELOW_ELDERS", 0)
 
 
 def test_a_small_warehouse_leaves_the_same_day_comparison_to_the_server(tmp_path):

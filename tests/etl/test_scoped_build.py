@@ -23,8 +23,8 @@ def stored_marts(con) -> dict[str, list]:
 
 @pytest.fixture(autouse=True)
 def scoped_at_any_size(monkeypatch):
-    """The warehouses here are a few dozen elders, which build whole (WHOLE_BELOW_ELDERS) unless told not to."""
-    monkeypatch.setattr(build, "WHOLE_BELOW_ELDERS", 0)
+    """The warehouses here are a few dozen elders, which build whole (SMALL_BELOW_ELDERS) unless told not to."""
+    monkeypatch.setattr(build, "SMALL_BELOW_ELDERS", 0)
 
 
 @pytest.fixture
@@ -167,10 +167,10 @@ def test_visits_older_than_every_record_and_a_new_configuration_build_whole(stre
 def test_a_warehouse_of_few_elders_builds_whole(street, monkeypatch):
     since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
     visits_within_the_months(street)
-    monkeypatch.undo()  # WHOLE_BELOW_ELDERS as it is
-    assert street.con.execute("select count(*) from elders").fetchall()[0][0] < build.WHOLE_BELOW_ELDERS
+    monkeypatch.undo()  # SMALL_BELOW_ELDERS as it is
+    assert street.con.execute("select count(*) from elders").fetchall()[0][0] < build.SMALL_BELOW_ELDERS
     assert not build_marts(street.con, since_load=since)
-    monkeypatch.setattr(build, "WHOLE_BELOW_ELDERS", 0)
+    monkeypatch.setattr(build, "SMALL_BELOW_ELDERS", 0)
     assert build_marts(street.con, since_load=since)  # the same load in a warehouse that is not small: scoped
 
 
