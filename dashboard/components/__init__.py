@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Callable
 
 import dash
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
+from dash.development.base_component import Component
+from plotly.io.json import to_json_plotly
 
 from dashboard import context
 from dashboard.i18n import day_label, grid_locale, t
 from dashboard.measures import RATES
-from dashboard.queries import Place
+from dashboard.queries import Place, Reader
 from dashboard.tables import DISPLAY_LIMIT, PERSON_TABLES, records
 from dashboard.urls import carried, href, parse
 
@@ -25,6 +29,9 @@ COUNT_FORMAT = {"valueFormatter": {"function": "params.value == null ? '' : d3.f
                 "type": "rightAligned"}
 # Columns whose longest values may be off the first page that AG Grid sizes the columns by.
 MIN_WIDTHS = {"status": 210}
+# A kept section takes about 14 bytes of memory per byte of its JSON (its components and their plain
+# copy; tracemalloc at city scale), and the warehouse bounds what it keeps in rows of about 300 bytes.
+KEPT_BYTES_PER_ROW = 300 // 14
 GRAPH_CONFIG = {"displaylogo": False, "responsive": True,
                 "modeBarButtonsToRemove": ["select2d", "lasso2d", "toImage"]}
 
@@ -206,3 +213,27 @@ def _count_change(change: int, suffix: str, lang: str) -> str:
 
 def _date(value) -> dt.date:
     return pd.Timestamp(value).date()
+
+
+def kept(wh: Reader, key: tuple, build: Callable[[], object]):
+    """`build()` (components, or a tuple of them and other values), made once per warehouse file and `key`
+    (Warehouse.remember: a load starts afresh), with its components serialised once too. A city's 督查
+    page is some 6,000 components, a province's 数据 page some 2,000: building them took most of a
+    request and serialising them, one to_plotly_json call each, most of the rest. `key` must name all
+    the page depends on: place, month, scope, language, and what the user's role may do there."""
+    def made() -> tuple[object, int]:
+        value = build()
+        size = sum(_serialise_once(part) for part in (value if isinstance(value, tuple) else (value,))
+                   if isinstance(part, Component))
+        return value, max(size // KEPT_BYTES_PER_ROW, len(value) if isinstance(value, list) else 1)
+    return wh.remember(key, made, weight=lambda answer: answer[1])[0]
+
+
+def _serialise_once(component: Component) -> int:
+    """Have `component` answer Dash's serialiser with its JSON as plain data, worked out now: the same
+    text on every request, and the tree under it is never walked again. Its children stay as they are
+    for whoever reads the layout in Python. Returns the JSON's length."""
+    text = to_json_plotly(component)
+    plain = json.loads(text)
+    component.to_plotly_json = lambda: plain
+    return len(text)

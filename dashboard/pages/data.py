@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import html
 
 from dashboard import context, queries, tables
-from dashboard.components import make_message, make_table
+from dashboard.components import kept, make_message, make_table
 from dashboard.i18n import t
 
 dash.register_page(__name__, path="/data", title="探访关爱看板 · 数据")
@@ -73,23 +75,33 @@ def waiting_corrections(frame: pd.DataFrame, lang: str) -> html.Div:
 
 def layout(lang: str = "zh", **_query) -> html.Div:
     wh, scope = context.warehouse(), context.scope()
+    # each section is kept per warehouse file (components.kept): the key names all it depends on
+    key = ("data", scope, lang, tuple(context.may(p) for p in ("correct", "export_people", "unmask")))
     sections = [html.H5(t("waiting_title", lang), className="mt-4"),
                 html.Div(t("waiting_hint", lang), className="chart-note mb-1"),
-                waiting_corrections(queries.waiting_corrections(wh, scope), lang)]
+                kept(wh, (*key, "waiting", dt.date.today()),  # days waited count to today
+                     lambda: waiting_corrections(queries.waiting_corrections(wh, scope), lang))]
     for kind, title, hint, height in SECTIONS:
         if kind in tables.PERSON_TABLES and not context.may("people"):
             continue
-        frame, _name = tables.build({"table": kind, "lang": lang}, wh, scope)
+        section, rows = kept(wh, (*key, kind), lambda kind=kind, title=title, hint=hint, height=height:
+                             _section(wh, scope, lang, kind, title, hint, height))
         if kind in tables.PERSON_TABLES:
-            context.record_view(kind, scope, len(frame))
-        sections.append(html.H5(t(title, lang), className="mt-4"))
-        if hint:
-            sections.append(html.Div(t(hint, lang), className="chart-note mb-1"))
-        sections.append(make_table(f"data-{kind}", frame, tables.headers(tables.COLUMNS[kind], lang),
-                                   {"table": kind, "lang": lang}, lang, height=height, limit=ROWS_SHOWN,
-                                   limit_note="display_limit_rows")
-                        if len(frame) else make_message(t(EMPTY.get(kind, "no_rows"), lang), "light"))
+            context.record_view(kind, scope, rows)
+        sections.append(section)
     return html.Div([html.H4(t("data_title", lang)), *sections])
+
+
+def _section(wh: queries.Reader, scope: str, lang: str, kind: str, title: str, hint: str | None,
+             height: int) -> tuple[html.Div, int]:
+    """A table's section and its row count (the rows a user of a person table is recorded to have seen)."""
+    frame, _name = tables.build({"table": kind, "lang": lang}, wh, scope)
+    table = (make_table(f"data-{kind}", frame, tables.headers(tables.COLUMNS[kind], lang),
+                        {"table": kind, "lang": lang}, lang, height=height, limit=ROWS_SHOWN,
+                        limit_note="display_limit_rows")
+             if len(frame) else make_message(t(EMPTY.get(kind, "no_rows"), lang), "light"))
+    return html.Div([html.H5(t(title, lang), className="mt-4"),
+                     *([html.Div(t(hint, lang), className="chart-note mb-1")] if hint else []), table]), len(frame)
 
 
 def register(app) -> None:

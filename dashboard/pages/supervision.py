@@ -3,19 +3,16 @@
 from __future__ import annotations
 
 import hashlib
-import json
 
 import dash
 import dash_bootstrap_components as dbc
 import flask
 import pandas as pd
 from dash import Input, Output, State, dcc, html
-from dash.development.base_component import Component
-from plotly.io.json import to_json_plotly
 
 from dashboard import auth, context
 from dashboard import supervision_queries as queries
-from dashboard.components import make_breadcrumbs, make_message, make_month_select, register_month_select
+from dashboard.components import kept, make_breadcrumbs, make_message, make_month_select, register_month_select
 from dashboard.i18n import t, value_label
 from dashboard.queries import ROOT_LEVEL, OutOfScope, ancestors
 from dashboard.urls import href, parse
@@ -43,9 +40,6 @@ PLACES_SHOWN = 30  # lagging places ranked on screen
 # Communities the pick list offers at once: a city has thousands, so past this many the list starts
 # with those a draw favours most and the rest are found by typing (each keystroke asks the server).
 PICK_OPTIONS = 100
-# A kept section takes about 14 bytes of memory per byte of its JSON (its components and their plain
-# copy; tracemalloc at city scale), and the warehouse bounds what it keeps in rows of about 300 bytes.
-KEPT_BYTES_PER_ROW = 300 // 14
 
 
 def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
@@ -79,25 +73,8 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
 
 
 def _kept(state: context.PageState, key: tuple, build):
-    """`build()`, made once per warehouse file and `key` (Warehouse.remember: a load starts afresh) with
-    its components serialised once too. A city's page is some 6,000 components: building them took most
-    of a request and serialising them, one to_plotly_json call each, most of the rest."""
-    def made() -> tuple[object, int]:
-        value = build()
-        size = sum(_serialise_once(part) for part in (value if isinstance(value, tuple) else (value,))
-                   if isinstance(part, Component))
-        return value, max(size // KEPT_BYTES_PER_ROW, len(value) if isinstance(value, list) else 1)
-    return state.wh.remember(("supervision", *key), made, weight=lambda kept: kept[1])[0]
-
-
-def _serialise_once(component: Component) -> int:
-    """Have `component` answer Dash's serialiser with its JSON as plain data, worked out now: the same
-    text on every request, and the tree under it is never walked again. Its children stay as they are
-    for whoever reads the layout in Python. Returns the JSON's length."""
-    text = to_json_plotly(component)
-    plain = json.loads(text)
-    component.to_plotly_json = lambda: plain
-    return len(text)
+    """`build()`, kept per warehouse file and `key` with its components serialised once (components.kept)."""
+    return kept(state.wh, ("supervision", *key), build)
 
 
 # --- lagging places ------------------------------------------------------------------------------
