@@ -339,6 +339,12 @@ BAD_INPUT = (TypeError, ValueError, KeyError, IndexError, AttributeError, Lookup
 
 def _error_answer(error: Exception):
     """Plain answers without a traceback: 400 for a malformed request, 429 past a limit, 500 otherwise."""
+    if isinstance(error, HTTPException) and error.code == 429:  # Flask-Limiter's, on the sign-in form
+        lang = "en" if flask.request.args.get("lang") == "en" else "zh"
+        if flask.request.endpoint == "login":  # the form again, saying why, not Werkzeug's English page
+            return _sign_in_page(lang, _safe_next(flask.request.values.get("next")),
+                                 t("too_many_requests", lang)), 429
+        return flask.Response(t("too_many_requests", lang), status=429, mimetype="text/plain")
     if isinstance(error, HTTPException):
         return error
     if isinstance(error, dash.exceptions.DependencyException):  # a script or style Dash does not have

@@ -38,6 +38,12 @@ def test_too_many_sign_in_posts_from_one_address_get_429(limited_app):
                 for n in range(SIGN_IN_PER_MINUTE + 2)]
     assert 429 not in statuses[:SIGN_IN_PER_MINUTE], statuses
     assert statuses[-1] == 429, statuses
+    # the sign-in form again, saying why in the user's language, not the web framework's English page
+    refused = client.post("/login", data={"csrf_token": token, "username": "q-staff", "password": "x"})
+    assert refused.status_code == 429 and 'name="password"' in refused.get_data(as_text=True)
+    assert "操作过于频繁, 请一分钟后再试" in refused.get_data(as_text=True)
+    english = client.post("/login?lang=en", data={"csrf_token": token, "username": "q-staff", "password": "x"})
+    assert "Too many requests: try again in a minute" in english.get_data(as_text=True)
 
 
 def test_the_right_password_is_also_refused_once_an_address_is_over_the_limit(limited_app):
