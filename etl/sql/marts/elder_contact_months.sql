@@ -22,11 +22,9 @@ counted_days as (
     -- on the roster on d: came onto it before d and not gone on or before d
     select d.*
     from elder_days d
-    where exists (
-        select 1 from elder_periods p
-        where p.elder_id = d.elder_id
-            and (p.valid_from is null or p.valid_from < d.day) and (p.valid_to is null or p.valid_to > d.day)
-    )
+    semi join elder_periods p
+        on p.elder_id = d.elder_id
+        and (p.valid_from is null or p.valid_from < d.day) and (p.valid_to is null or p.valid_to > d.day)
 ),
 
 contact_days as (

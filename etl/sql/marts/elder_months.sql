@@ -101,36 +101,54 @@ elder_frame as (
     cross join settings s
 ),
 
-month_visits as (
+as_of_windows as (
+    -- each frame month's as-of date's own month, from its first day to the as-of date: a whole month
+    -- when the as-of date is its last day
     select
-        v.elder_id,
-        f.month_start,
-        bool_or(v.is_home_visit) as visited_home,
-        bool_or(v.is_successful) as visited_any
-    from visits v
-    join month_frame f
-        on date_trunc('month', v.visit_date) = f.month_start and v.visit_date <= f.as_of
-    where v.is_successful
-        -- the frame's bounds reach the scan: visits are linked to elders by name (marts/visits) within them only
-        and v.visit_date between (select min(month_start) from month_frame) and (select max(as_of) from month_frame)
-    group by v.elder_id, f.month_start
+        month_start,
+        cast(date_trunc('month', as_of) as date) as as_of_month,
+        as_of,
+        as_of = last_day(as_of) as is_whole_month
+    from month_frame
 ),
 
 as_of_month_visits as (
     -- each elder's last successful and last home visit in the as-of date's own month, up to the as-of
-    -- date; the months before it come from marts/elder_visit_months
+    -- date; the months before it come from marts/elder_visit_months, and so does a whole month
+    select w.month_start, m.elder_id, m.last_visit, m.last_home_visit_date
+    from elder_visit_months m
+    join as_of_windows w on m.visit_month = w.as_of_month
+    where w.is_whole_month
+    union all
+    -- part of a month (the month in progress, or a month at another as-of date): its visits, linked to
+    -- elders by name (marts/visits) within the frame's bounds only, which reach the scan
     select
-        f.month_start,
+        w.month_start,
         v.elder_id,
         arg_min(cv_last_visit(v.visit_date, v.method, v.outcome),
                 cv_last_visit_key(v.visit_at, v.method, v.outcome)) as last_visit,
         max(v.visit_date) filter (where v.is_home_visit) as last_home_visit_date
     from visits v
-    join month_frame f on v.visit_date between cast(date_trunc('month', f.as_of) as date) and f.as_of
+    join as_of_windows w on v.visit_date between w.as_of_month and w.as_of and not w.is_whole_month
     where v.is_successful
-        and v.visit_date between (select min(date_trunc('month', as_of)) from month_frame)
-                             and (select max(as_of) from month_frame)
-    group by all
+        and v.visit_date between (select min(as_of_month) from as_of_windows where not is_whole_month)
+                             and (select max(as_of) from as_of_windows where not is_whole_month)
+    group by w.month_start, v.elder_id
+),
+
+month_visits as (
+    -- whether the frame month had a successful (a home) visit by the as-of date: a month counted to its
+    -- last day or later, from its row of marts/elder_visit_months; a month counted to an earlier day is
+    -- the as-of date's own month, read above
+    select f.month_start, m.elder_id, m.last_home_visit_date is not null as visited_home, true as visited_any
+    from elder_visit_months m
+    join month_frame f on m.visit_month = f.month_start
+    where f.as_of >= f.month_end
+    union all
+    select a.month_start, a.elder_id, a.last_home_visit_date is not null as visited_home, true as visited_any
+    from as_of_month_visits a
+    join month_frame f using (month_start)
+    where f.as_of < f.month_end
 ),
 
 earlier_home_visits as (

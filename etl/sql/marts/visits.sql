@@ -1,8 +1,20 @@
 -- one row per loaded visit or contact, with the elder it belongs to (by ID, else name + community)
-with final as (
+with linked as (
+    -- a visit with an ID number is the elder's it names
+    select v.*, v.id_number as elder_id
+    from visit_rows v
+    where v.id_number is not null
+    union all
+    -- a visit without one is linked by name + community when that names one elder (else it has none)
+    select v.*, n.elder_id
+    from visit_rows v
+    left join elder_name_keys n on n.elder_name = v.elder_name and n.community_code = v.community_code
+    where v.id_number is null
+),
+
+final as (
     select
-        -- a visit without an ID number is linked by name + community when that names one elder
-        coalesce(v.id_number, n.elder_id) as elder_id,
+        v.elder_id,
         v.visit_at,
         v.visit_date,
         v.method,
@@ -22,9 +34,7 @@ with final as (
         v.community_code as visit_community_code,  -- as the visit's file names it (null without one)
         v.load_id,
         v.row_number as source_row_number
-    from visit_rows v
-    left join elder_name_keys n
-        on v.id_number is null and n.elder_name = v.elder_name and n.community_code = v.community_code
+    from linked v
 )
 
 select * from final
