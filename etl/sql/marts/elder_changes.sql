@@ -49,19 +49,6 @@ counted as (
     where is_special_at_end
 ),
 
-by_place as (
-    select
-        month_start,
-        elder_id,
-        code,
-        bool_or(was_counted) as was_counted,
-        bool_or(is_counted) as is_counted,
-        max(joined_reason) as joined_reason,
-        max(left_reason) as left_reason
-    from counted
-    group by month_start, elder_id, code
-),
-
 eligibility as (
     -- who was due a home visit in 月探访率 (上门), at each level
     select m.month_start, m.elder_id, m.visited_home, place.code
@@ -70,19 +57,14 @@ eligibility as (
 ),
 
 eligibility_pairs as (
-    -- this month's and last month's, for months whose month before was computed too
-    select
-        coalesce(n.month_start, cast(p.month_start + interval 1 month as date)) as month_start,
-        coalesce(n.elder_id, p.elder_id) as elder_id,
-        coalesce(n.code, p.code) as code,
-        p.elder_id is not null as was_eligible,
-        n.elder_id is not null as is_eligible,
-        coalesce(p.visited_home, false) as visited_before,
-        coalesce(n.visited_home, false) as visited_now
-    from eligibility n
-    full join eligibility p
-        on p.elder_id = n.elder_id and p.code = n.code
-        and p.month_start = cast(n.month_start - interval 1 month as date)
+    -- this month's and last month's, for months whose month before was computed too: each month's row
+    -- once as itself and once as the next month's month before
+    select month_start, elder_id, code, false as was_eligible, true as is_eligible,
+           false as visited_before, visited_home as visited_now
+    from eligibility
+    union all
+    select cast(month_start + interval 1 month as date), elder_id, code, true, false, visited_home, false
+    from eligibility
 ),
 
 compared_pairs as (
@@ -92,21 +74,53 @@ compared_pairs as (
         and cast(month_start - interval 1 month as date) in (select month_start from month_frame)
 ),
 
+changed as (
+    -- why each elder joined or left at a place: few rows (an aggregate of text does not spill to disk)
+    select month_start, code, elder_id, max(joined_reason) as joined_reason, max(left_reason) as left_reason
+    from counted
+    where joined_reason is not null or left_reason is not null
+    group by month_start, code, elder_id
+),
+
+flags as (
+    -- each elder's rows at a place in a month, of either kind, as one: an aggregate, which spills to disk
+    -- where a province's full outer joins ran out of memory
+    select
+        month_start,
+        code,
+        elder_id,
+        bool_or(was_counted) as was_counted,
+        bool_or(is_counted) as is_counted,
+        bool_or(was_eligible) as was_eligible,
+        bool_or(is_eligible) as is_eligible,
+        bool_or(visited_before) as visited_before,
+        bool_or(visited_now) as visited_now
+    from (
+        select month_start, code, elder_id, was_counted, is_counted,
+               false as was_eligible, false as is_eligible, false as visited_before, false as visited_now
+        from counted
+        union all
+        select month_start, code, elder_id, false, false, was_eligible, is_eligible, visited_before, visited_now
+        from compared_pairs
+    )
+    group by month_start, code, elder_id
+),
+
 final as (
     select
-        coalesce(c.month_start, e.month_start) as month_start,
-        coalesce(c.code, e.code) as code,
-        coalesce(c.elder_id, e.elder_id) as elder_id,
-        coalesce(c.was_counted, false) as was_counted,
-        coalesce(c.is_counted, false) as is_counted,
+        f.month_start,
+        f.code,
+        f.elder_id,
+        f.was_counted,
+        f.is_counted,
         c.joined_reason,
         c.left_reason,
-        coalesce(e.was_eligible, false) as was_eligible,
-        coalesce(e.is_eligible, false) as is_eligible,
-        coalesce(e.visited_before, false) as visited_before,
-        coalesce(e.visited_now, false) as visited_now
-    from by_place c
-    full join compared_pairs e using (month_start, elder_id, code)
+        f.was_eligible,
+        f.is_eligible,
+        f.visited_before,
+        f.visited_now
+    from flags f
+    left join changed c using (month_start, code, elder_id)
 )
 
 select * from final
