@@ -29,9 +29,12 @@ demo: $(STAMP)
 	@[ -f $(DB) ] || $(BIN)/carevisit demo --db $(DB)
 	$(BIN)/carevisit serve --db $(DB) --host $(HOST) --port $(PORT) --no-auth
 
+# The suite starts a few dozen Python processes (workers, the command line, gunicorn, forked loads): each compiles
+# etl/, dashboard/ and tests/ anew (0.3 CPU-s a process, and pytest's assertion rewriting of every test module
+# in each worker) unless bytecode is kept, which a PYTHONDONTWRITEBYTECODE in the environment forbids.
 test: $(SPARK_STAMP)
 	$(BIN)/ruff check dashboard etl tests bench
-	$(BIN)/pytest -n $(WORKERS) --dist loadscope --no-loadscope-reorder
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(WORKERS) --dist loadscope --no-loadscope-reorder
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
