@@ -46,9 +46,13 @@ ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16"]
 def encodings_loaded(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
     """A file in each encoding of the roster with a title, loaded in one command (one mart build for all):
     the warehouse and each encoding's result."""
-    folder = tmp_path_factory.mktemp("encodings")
-    files = [write_csv(folder / f"底册-{encoding}.csv", [*TITLE, ROSTER_HEADER, roster_row(1, ALICE, name="张三丰")],
-                       encoding) for encoding in ENCODINGS]
+    return _loaded_in_each_encoding(tmp_path_factory, "encodings",
+                                    [*TITLE, ROSTER_HEADER, roster_row(1, ALICE, name="张三丰")])
+
+
+def _loaded_in_each_encoding(tmp_path_factory, name: str, rows: list) -> tuple[Warehouse, dict[str, object]]:
+    folder = tmp_path_factory.mktemp(name)
+    files = [write_csv(folder / f"底册-{encoding}.csv", rows, encoding) for encoding in ENCODINGS]
     warehouse = Warehouse(folder / "warehouse.duckdb")
     return warehouse, dict(zip(ENCODINGS, warehouse.ingest(*files), strict=True))
 
@@ -64,12 +68,9 @@ def test_csv_in_every_common_encoding_loads_the_same_rows(encodings_loaded, enco
 @pytest.fixture(scope="module")
 def uneven_loaded(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
     """A file in each encoding with a short row among whole ones, loaded in one command."""
-    folder = tmp_path_factory.mktemp("uneven")
-    rows = [ROSTER_HEADER, roster_row(1, ALICE, name="张三丰"), ["2", "劝业场街", "花园路"],
-            roster_row(3, CAROL, name="王五")]
-    files = [write_csv(folder / f"底册-{encoding}.csv", rows, encoding) for encoding in ENCODINGS]
-    warehouse = Warehouse(folder / "warehouse.duckdb")
-    return warehouse, dict(zip(ENCODINGS, warehouse.ingest(*files), strict=True))
+    return _loaded_in_each_encoding(tmp_path_factory, "uneven", [
+        ROSTER_HEADER, roster_row(1, ALICE, name="张三丰"), ["2", "劝业场街", "花园路"],
+        roster_row(3, CAROL, name="王五")])
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
