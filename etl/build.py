@@ -49,10 +49,6 @@ MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category
                "elder_changes", "place_changes")
 # Built from every stored month of the month marts: not without them (build_marts(months=False)).
 WHOLE_HISTORY_MARTS = ("visit_signals",)
-# What a load's marts may be built within, once its files are staged (within warehouse.LOAD_MEMORY_LIMIT):
-# the load already holds as much for the same-day comparison it stores. Within 1 GB a province's whole
-# build spilled some 40 GB and took 699 CPU-s (visit_signals alone 179, and 77 within 4 GB).
-MARTS_MEMORY_LIMIT = "2GB"
 # What recomputing one month at another as-of date may hold (a province's month: about 1.5 GB, 35 CPU-s):
 # a load storing the same-day comparison, or a server process asked for another date (CAREVISIT_AS_OF_MEMORY)
 AS_OF_MEMORY_LIMIT = "2GB"

@@ -15,7 +15,7 @@ import duckdb
 import pandas as pd
 
 from etl import diskspace, geography
-from etl.build import MARTS_MEMORY_LIMIT, build_marts, marts_version, run_checks
+from etl.build import build_marts, marts_version, run_checks
 from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
 from etl.mappings import NEGATION, value_keywords, value_synonyms
 from etl.readers import remove_stale_temporary_files
@@ -35,12 +35,12 @@ from etl.sqlfiles import prepare, remove_database, scalar, sql
 # 6: visit_rows.entered_at (录入时间), for visits entered long after their date (visits loaded before
 #    have none: the signal cannot speak of them).
 FORMAT_VERSION = 6
-# DuckDB's, for staging a load's files: past it DuckDB spills to disk beside the copy, so that neither a
-# file's rows nor the warehouse's decide how much memory a load takes. A file's cells are held beside it
-# as Arrow (4 bytes a cell, plus its distinct values): a 10 M-row visits CSV loads within 2 GiB
-# (bench/memory.py). The marts are then built within build.MARTS_MEMORY_LIMIT; those that cannot be (a
-# city's history: DuckDB cannot spill every operator) are built again whole within DuckDB's default, 80 %
-# of the machine's memory, and that warehouse's marts from then on (_build_within_memory).
+# DuckDB's, for a whole load (staging, marts, checks): past it DuckDB spills to disk beside the copy, so
+# that neither a file's rows nor the warehouse's decide how much memory a load takes. A file's cells are
+# held beside it as Arrow (4 bytes a cell, plus its distinct values): a 10 M-row visits CSV loads within
+# 2 GiB (bench/memory.py; the marts within 2 GB took it to 2.68 GiB). Marts that cannot be built within it
+# (a city's history: DuckDB cannot spill every operator) are built again whole within DuckDB's default,
+# 80 % of the machine's memory, and that warehouse's marts from then on (_build_within_memory).
 LOAD_MEMORY_LIMIT = "1GB"
 
 
@@ -152,12 +152,10 @@ def _open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
 
 
 def _build_within_memory(con: duckdb.DuckDBPyConnection, since_load: int | None) -> None:
-    """build_marts within MARTS_MEMORY_LIMIT; marts that do not fit are built again whole within
+    """build_marts within the load's memory limit; marts that do not fit are built again whole within
     DuckDB's default, and so are this warehouse's from then on (setting marts_memory)."""
     if first_row(con, "select 1 from settings where key = 'marts_memory' and value = 'default'"):
         con.execute("reset memory_limit")
-    else:
-        con.execute(f"set memory_limit = '{MARTS_MEMORY_LIMIT}'")
     try:
         build_marts(con, since_load=since_load)
     except duckdb.OutOfMemoryException:

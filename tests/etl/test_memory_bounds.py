@@ -66,7 +66,6 @@ def test_marts_past_the_loads_memory_limit_are_built_within_the_machines(demo_se
     with duckdb.connect(str(db), read_only=True) as con:
         before = stored_marts(con)
     monkeypatch.setattr(warehouse, "LOAD_MEMORY_LIMIT", "24MB")
-    monkeypatch.setattr(warehouse, "MARTS_MEMORY_LIMIT", "24MB")
     with warehouse.open_for_writing(db, demo_settings.config) as session:
         session.changed = session.whole = True
         with pytest.raises(duckdb.OutOfMemoryException):  # what the first build meets
