@@ -481,3 +481,27 @@ def test_roster_findings_list_contradictions_on_each_communitys_latest_roster(ma
     assert rows == [(HUAYUANLU, "王**", a[:4] + "*" * 10 + a[-4:],
                      "失能程度为完全失能, 但未标注失能; 居住情况为独居, 但未标注独居", "roster.csv",
                      mart_warehouse.roster_row_numbers[1, a])]
+
+
+@pytest.mark.parametrize(("month", "as_of", "visited", "last_visit", "last_home_visit"), [
+    # a month to its last day: what elder_visit_months holds for it
+    (OCT, END, (True, True), ("2026-10-20", "电话"), "2026-10-10"),
+    # the same month seen from the next: its own visits, the last visit up to that day
+    (OCT, "2026-11-10", (True, True), ("2026-11-05", "视频"), "2026-10-10"),
+    # a month in progress: only its visits by the as-of date, the last before them from earlier months
+    ("2026-11", "2026-11-03", (False, False), ("2026-10-20", "电话"), "2026-10-10"),
+    ("2026-11", "2026-11-30", (False, True), ("2026-11-05", "视频"), "2026-10-10"),
+])
+def test_a_months_visits_and_the_last_visit_by_any_as_of_date(mart_warehouse, month, as_of, visited, last_visit,
+                                                              last_home_visit):
+    """Whole months are read from elder_visit_months, a month counted to an earlier day from its visits:
+    the two must tell the same story."""
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "独居")
+    mart_warehouse.visit(a, "2026-10-10 09:00")
+    mart_warehouse.visit(a, "2026-10-20 09:00", method="电话")
+    mart_warehouse.visit(a, "2026-11-05 09:00", method="视频")
+    mart_warehouse.build(month, as_of)
+    row = mart_warehouse.elder_month(a)
+    assert (row["visited_home"], row["visited_any"]) == visited
+    assert (str(row["last_visit_date"]), row["last_visit_method"]) == last_visit
+    assert str(row["last_home_visit_date"]) == last_home_visit
