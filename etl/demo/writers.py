@@ -10,10 +10,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from lxml import etree
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell._writer import write_cell
 from openpyxl.utils import get_column_letter
 from openpyxl.writer.excel import ExcelWriter
 
@@ -51,12 +48,7 @@ def _trailer(sheet: Sheet, width: int) -> list[list]:
 
 
 class _StableZip(zipfile.ZipFile):
-    """A zip whose entries carry one fixed timestamp, so equal workbooks give equal bytes. `rows`: the data rows'
-    XML, added to the end of the sheet's rows (see write_xlsx)."""
-
-    def __init__(self, *args, rows: bytes = b"", **kwargs):
-        super().__init__(*args, **kwargs)
-        self.rows = rows
+    """A zip whose entries carry one fixed timestamp, so equal workbooks give equal bytes."""
 
     def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
         if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
@@ -66,69 +58,7 @@ class _StableZip(zipfile.ZipFile):
         super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
 
     def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        data = Path(filename).read_bytes()
-        if arcname == "xl/worksheets/sheet1.xml":
-            data = data.replace(b"</sheetData>", self.rows + b"</sheetData>", 1)
-        self.writestr(arcname, data, compress_type, compresslevel)
-
-
-def _rows_xml(ws, columns: list[np.ndarray], first: int, trailer: list[list]) -> bytes:
-    """Rows `first`, `first + 1` … of `columns` (object arrays of values, None for no cell), then the trailer, as
-    openpyxl writes them: each distinct value of a column written once by openpyxl itself (cells of the same value
-    differ only in their coordinate), in the order the rows meet them (the order openpyxl numbers styles in). A
-    year of a district's workbooks holds 0.6 M cells: appended one by one, they took 10 of its 23 CPU-s."""
-    factorized = [_factorize(values) for values in columns]
-    fragments = [[b""] * len(distinct) for distinct, _, _ in factorized]
-    meeting = sorted((row, index, code) for index, (_, first_rows, _) in enumerate(factorized)
-                     for code, row in enumerate(first_rows))
-    written = _after_coordinates(ws, [(index + 1, factorized[index][0][code]) for _row, index, code in meeting])
-    for (_row, index, code), fragment in zip(meeting, written, strict=True):
-        fragments[index][code] = fragment
-    cells = [[fragment[code] for code in codes.tolist()]
-             for fragment, (_, _, codes) in zip(fragments, factorized, strict=True)]
-    rows = [_row_xml(first + r, row) for r, row in enumerate(zip(*cells, strict=True))]
-    rows += [_row_xml(first + len(rows) + r, _after_coordinates(ws, [(c + 1, value) for c, value in enumerate(row)]))
-             for r, row in enumerate(trailer)]
-    return b"".join(rows)
-
-
-def _row_xml(number: int, cells) -> bytes:
-    r = str(number).encode()
-    return b'<row r="' + r + b'">' + b"".join(
-        b'<c r="' + _LETTERS[c] + r + b'"' + cell for c, cell in enumerate(cells) if cell) + b"</row>"
-
-
-_LETTERS = [get_column_letter(i + 1).encode() for i in range(702)]  # A … ZZ
-
-
-def _factorize(values: np.ndarray) -> tuple[list, list[int], np.ndarray]:
-    """The distinct values (None kept apart, as no cell), the row each first appears in, a code per row."""
-    index: dict = {}
-    distinct, first_rows, codes = [], [], np.empty(len(values), dtype=np.int64)
-    for row, value in enumerate(values.tolist()):
-        key = (type(value), value)
-        code = index.get(key)
-        if code is None:
-            code = index[key] = len(distinct)
-            distinct.append(value)
-            first_rows.append(row)
-        codes[row] = code
-    return distinct, first_rows, codes
-
-
-def _after_coordinates(ws, cells: list[tuple[int, object]]) -> list[bytes]:
-    """Cells (column, value) as openpyxl's write-only sheet writes them, each from after its coordinate
-    (`<c r="A1" t="n"><v>1</v></c>` gives b' t="n"><v>1</v></c>'); b"" for a value of None, no cell. Written
-    in one go, each in a row of its own, then cut where a cell starts (a cell's text is escaped: no `<` in it)."""
-    out = io.BytesIO()
-    with etree.xmlfile(out) as xf, xf.element("sheetData"):
-        for row, (column, value) in enumerate(cells, 1):
-            if value is not None:
-                cell = WriteOnlyCell(ws, value)
-                cell.row, cell.column = row, column
-                write_cell(xf, ws, cell, cell.has_style)
-    pieces = iter(out.getvalue().removesuffix(b"</sheetData>").split(b'<c r="')[1:])
-    return [b"" if value is None else (piece := next(pieces))[piece.index(b'"') + 1:] for _, value in cells]
+        self.writestr(arcname, Path(filename).read_bytes(), compress_type, compresslevel)
 
 
 def write_xlsx(path: Path, sheet: Sheet, stamp: datetime) -> None:
@@ -155,8 +85,11 @@ def write_xlsx(path: Path, sheet: Sheet, stamp: datetime) -> None:
         for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
             if end > start:
                 ws.merged_cells.add(f"{letter}{top + 1 + start}:{letter}{top + 1 + end}")
-    rows = _rows_xml(ws, [np.array(column, dtype=object) for column in columns], top + 1, _trailer(sheet, width))
-    with _StableZip(path, "w", zipfile.ZIP_DEFLATED, rows=rows) as archive:
+    for row in zip(*columns, strict=True):
+        ws.append(row)
+    for row in _trailer(sheet, width):
+        ws.append(row)
+    with _StableZip(path, "w", zipfile.ZIP_DEFLATED) as archive:
         ExcelWriter(workbook, archive).write_data()
 
 
