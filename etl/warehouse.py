@@ -40,7 +40,8 @@ FORMAT_VERSION = 6
 # held beside it as Arrow (4 bytes a cell, plus its distinct values): a 10 M-row visits CSV loads within
 # 2 GiB (bench/memory.py; the marts within 2 GB took it to 2.68 GiB). Marts that cannot be built within it
 # (a city's history: DuckDB cannot spill every operator) are built again whole within DuckDB's default,
-# 80 % of the machine's memory, and that warehouse's marts from then on (_build_within_memory).
+# 80 % of the machine's memory, and that warehouse's marts from then on, until a CareVisit with other marts
+# (_build_within_memory).
 LOAD_MEMORY_LIMIT = "1GB"
 
 
@@ -153,15 +154,18 @@ def _open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
 
 def _build_within_memory(con: duckdb.DuckDBPyConnection, since_load: int | None) -> None:
     """build_marts within the load's memory limit; marts that do not fit are built again whole within
-    DuckDB's default, and so are this warehouse's from then on (setting marts_memory)."""
-    if first_row(con, "select 1 from settings where key = 'marts_memory' and value = 'default'"):
+    DuckDB's default, and so are this warehouse's from then on, while the marts' SQL stays the same (setting
+    marts_memory names the marts_version that did not fit: another version of the marts tries the limit again,
+    so one build that once ran out does not leave the warehouse unlimited for good)."""
+    if first_row(con, "select 1 from settings where key = 'marts_memory' and value = $version",
+                 {"version": marts_version()}):
         con.execute("reset memory_limit")
     try:
         build_marts(con, since_load=since_load)
     except duckdb.OutOfMemoryException:
         con.execute("reset memory_limit")
         build_marts(con)
-        con.execute("insert or replace into settings values ('marts_memory', 'default')")
+        con.execute("insert or replace into settings values ('marts_memory', $version)", {"version": marts_version()})
 
 
 def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:

@@ -72,5 +72,25 @@ def test_marts_past_the_loads_memory_limit_are_built_within_the_machines(demo_se
             warehouse.build_marts(session.con)
     with duckdb.connect(str(db), read_only=True) as con:
         assert stored_marts(con) == before
-        # and from then on, without meeting the limit first
-        assert con.execute("select value from settings where key = 'marts_memory'").fetchall() == [("default",)]
+        # and from then on, without meeting the limit first, while the marts' SQL is this version's
+        assert con.execute("select value from settings where key = 'marts_memory'").fetchall() == [
+            (warehouse.marts_version(),)]
+
+
+@pytest.mark.parametrize(("ran_out", "within_the_limit"), [("this version", False), ("an earlier version", True)])
+def test_marts_that_once_ran_out_try_the_limit_again_when_their_sql_changes(demo_settings, tmp_path, ran_out,
+                                                                            within_the_limit):
+    """A warehouse built without a limit since its marts once ran out of it stays so while the marts are the
+    same; marts of another version (a new CareVisit, its SQL changed) are built within the load's limit again."""
+    import shutil
+
+    from etl import warehouse
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(demo_settings.db_path, db)
+    version = warehouse.marts_version() if ran_out == "this version" else "an earlier version"
+    with warehouse.open_for_writing(db, demo_settings.config) as session:
+        limit = session.con.execute("select current_setting('memory_limit')").fetchone()
+        session.con.execute("insert or replace into settings values ('marts_memory', $v)", {"v": version})
+        warehouse._build_within_memory(session.con, since_load=None)
+        assert (session.con.execute("select current_setting('memory_limit')").fetchone() == limit) is within_the_limit
