@@ -28,7 +28,7 @@ from wtforms import ValidationError
 from dashboard import auth, context, queries
 from etl import corrections
 from etl.ingest import FileResult, ingest
-from etl.warehouse import WarehouseError
+from etl.warehouse import DiskFull, WarehouseError
 
 EXPORT_SUFFIXES = (".xlsx", ".xls", ".csv")
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # one request, all files together
@@ -146,8 +146,8 @@ def upload_view():
             refused.append(str(error))
     try:
         results = ingest(saved, flask.current_app.config["CAREVISIT_SETTINGS"], place_scope=user.place) if saved else []
-    except WarehouseError as error:  # the load was undone as a whole: say why
-        refused.append(str(error))
+    except WarehouseError as error:  # the load was undone as a whole: say why (a full disk without its folder)
+        refused.append(error.on_the_server if isinstance(error, DiskFull) else str(error))
         results, saved = [], []
     record = {"user": user.username, "at": dt.datetime.now().isoformat(timespec="seconds"), "refused": refused,
               "results": [_result(r) for r in results]}

@@ -66,10 +66,13 @@ def file_size_limit() -> int | None:
     return None if soft == resource.RLIM_INFINITY else soft
 
 
-def load_message(kind: str, folder: Path, copy_bytes: int) -> str:
+def load_message(kind: str, folder: Path, copy_bytes: int, *, on_the_server: bool = False) -> str:
     """One line for a load stopped by the disk, said once what it wrote is removed: what happened, that nothing
-    changed, the space it needs (the copy of the warehouse it writes first, then the new rows), what to do."""
+    changed, the space it needs (the copy of the warehouse it writes first, then the new rows), what to do.
+    `on_the_server`: for someone who loaded through the browser, who neither sees nor may learn the server's
+    folders and cannot free its disk: the folder unnamed, the administrator asked."""
     copy = size_text(copy_bytes)
+    disk = "服务器上数据库所在磁盘" if on_the_server else f"数据库所在磁盘 ({folder})"
     if kind == "too_large":
         limit = file_size_limit()
         if limit is not None and copy_bytes >= limit:
@@ -77,17 +80,19 @@ def load_message(kind: str, folder: Path, copy_bytes: int) -> str:
         else:
             need = (f"导入要先复制一份数据库 ({copy}) 再写入新数据, 写出的文件超过了本机允许的单个文件大小上限"
                     + (f" ({size_text(limit)})" if limit is not None else ""))
-        return f"文件大小超过上限, 本次导入未完成, 数据库未改动: {need}。请信息科取消这个限制 (ulimit -f) 后重新导入"
+        todo = "请联系管理员取消这个限制后重新上传" if on_the_server else "请信息科取消这个限制 (ulimit -f) 后重新导入"
+        return f"文件大小超过上限, 本次导入未完成, 数据库未改动: {need}。{todo}"
     free = free_bytes(folder)
     if free is None:
-        need = f"导入要先复制一份数据库 ({copy}) 再写入新数据, 数据库所在磁盘 ({folder}) 没有足够的空间"
+        need = f"导入要先复制一份数据库 ({copy}) 再写入新数据, {disk}没有足够的空间"
     elif free < copy_bytes:
         need = (f"导入要先复制一份数据库, 至少需要 {copy} 可用空间 (另加新数据所需), "
-                f"数据库所在磁盘 ({folder}) 只有 {size_text(free)}")
+                f"{disk}只有 {size_text(free)}")
     else:
         need = (f"导入要先复制一份数据库 ({copy}) 再写入新数据和计算用的临时文件, 需要的空间超过了"
-                f"数据库所在磁盘 ({folder}) 上可用的 {size_text(free)}")
-    return f"磁盘已满, 本次导入未完成, 数据库未改动: {need}。请清理该磁盘或扩容后重新导入"
+                f"{disk}上可用的 {size_text(free)}")
+    todo = "请联系管理员清理服务器磁盘或扩容后重新上传" if on_the_server else "请清理该磁盘或扩容后重新导入"
+    return f"磁盘已满, 本次导入未完成, 数据库未改动: {need}。{todo}"
 
 
 def message(kind: str, folder: Path) -> str:

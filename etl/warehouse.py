@@ -77,7 +77,13 @@ class WriteSession:
 
 
 class DiskFull(WarehouseError):
-    """A load stopped by a full disk or a file-size limit; what it wrote is removed, the warehouse untouched."""
+    """A load stopped by a full disk or a file-size limit; what it wrote is removed, the warehouse untouched.
+    Its message names the warehouse's folder, for whoever runs the command on the server; `on_the_server`
+    is the same line for a browser's user (diskspace.load_message)."""
+
+    def __init__(self, message: str, on_the_server: str):
+        super().__init__(message)
+        self.on_the_server = on_the_server
 
 
 @contextlib.contextmanager
@@ -95,7 +101,8 @@ def open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
         kind = diskspace.cause(error)
         if kind is None:
             raise
-        raise DiskFull(diskspace.load_message(kind, db_path.parent, copy_bytes)) from error
+        raise DiskFull(diskspace.load_message(kind, db_path.parent, copy_bytes),
+                       diskspace.load_message(kind, db_path.parent, copy_bytes, on_the_server=True)) from error
 
 
 @contextlib.contextmanager
