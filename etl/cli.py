@@ -21,7 +21,7 @@ from rich.table import Table
 
 from dashboard.accounts import ALL as ALL_PLACES
 from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, new_password
-from etl import bulletin, checklist, corrections, diskspace, metrics, reports
+from etl import checklist, corrections, diskspace, metrics
 from etl.ingest import FileResult, ingest
 from etl.readers import display_text
 from etl.settings import DEFAULT_DB, ConfigError, Settings, load_settings
@@ -586,6 +586,8 @@ def _report(args, settings: Settings, out: Console, err: Console, what: str, suf
 
 
 def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int:
+    from etl import reports  # plotly and python-docx: imported by the reports alone (0.3 s of every command's start)
+
     made = _report(args, settings, out, err, "汇总表", ".xlsx",
                    lambda con: reports.monthly_summary(con, args.month, args.as_of, args.place),
                    lambda summary: reports.to_workbook(summary, reporter=args.reporter), reports.ReportError)
@@ -596,6 +598,8 @@ def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int
 
 
 def _report_bulletin(args, settings: Settings, out: Console, err: Console) -> int:
+    from etl import bulletin  # as reports, above
+
     def make(con):
         bulletin_made = bulletin.make_bulletin(con, args.month, args.place)
         return bulletin_made, bulletin.chart_images(bulletin_made)
