@@ -6,9 +6,10 @@ import duckdb
 import pytest
 
 from etl.build import build_marts
-from tests.conftest import BINXI, HUAYUANLU, new_mart_warehouse
+from tests.conftest import BINXI, HUAYUANLU, make_id, new_mart_warehouse
 
 SEVENTY = "19560101"
+TAIANDAO = "120101002002"  # 泰安道社区, 小白楼街道
 COPIED = "老人身体状况良好，居家环境整洁，生活用品齐全，已宣传防范电信诈骗知识"
 
 
@@ -22,20 +23,20 @@ class Signals:
         self._rows = itertools.count(10_000)
 
     def elder(self, *categories: str, community: str = HUAYUANLU, **attributes) -> str:
-        from tests.conftest import make_id
         return self.mart.elder(make_id(SEVENTY, next(self._serials)), *(categories or ("空巢",)),
                                community=community, **attributes)
 
     def visit(self, elder: str, when: str, method: str = "上门", outcome: str = "正常", visitor: str = "王芳",
               findings: str | None = None, point: tuple[float, float] | None = None,
-              entered: str | None = None) -> None:
+              entered: str | None = None, community: str | None = None) -> None:
+        """A visit of `elder` (an ID number); `community`: the one its file names (none by default)."""
         latitude, longitude = point or (None, None)
         self.con.execute(
             """insert into visit_rows (load_id, row_number, id_number, visit_at, visit_date, method, outcome,
-                   visitor_name, findings, latitude, longitude, entered_at, dedup_key)
-               values (2, ?, ?, ?::timestamp, ?::date, ?, ?, ?, ?, ?, ?, ?::timestamp, ?)""",
+                   visitor_name, findings, latitude, longitude, entered_at, community_code, dedup_key)
+               values (2, ?, ?, ?::timestamp, ?::date, ?, ?, ?, ?, ?, ?, ?::timestamp, ?, ?)""",
             [next(self._rows), elder, when, when, method, outcome, visitor, findings, latitude, longitude, entered,
-             next(self._rows)],
+             community, next(self._rows)],
         )
 
     def leads(self, signal: str) -> list[tuple]:
@@ -131,6 +132,29 @@ def test_short_notes_and_templates_everybody_writes_are_no_copies(signals):
         for day in range(5):
             signals.visit(signals.elder(), f"2026-10-{day + 3:02d} 10:00", visitor=visitor, findings=COPIED)
     assert signals.leads("identical_notes") == []
+
+
+@pytest.mark.parametrize(("writers", "copies"), [
+    (["王芳", "李强", "赵敏", "孙丽"], 0),  # four visitors: a template
+    (["王芳", "李强", "赵敏"], 3),  # three: each one's copies
+    (["王芳", "李强", "赵敏", "王芳@小白楼"], 0),  # one name in two streets is two visitors: a template
+    (["王芳", "李强", "赵敏", "孙丽@nowhere"], 3),  # a fourth whose visits cannot be placed counts for nothing
+], ids=["four", "three", "a-name-in-two-streets", "one-unplaced"])
+def test_a_template_is_told_from_copies_by_who_writes_it_where(signals, writers, copies):
+    """Visits whose files name their community, as exports do: a note is a template when more visitors
+    (by name within a street) write it than common_note_visitors (3), counting only visits placed in a known
+    community, each where its elder lives."""
+    for writer in writers:
+        visitor, _, where = writer.partition("@")
+        for day in range(5):
+            if where == "nowhere":  # someone on no roster, in a community missing from the divisions
+                elder, community = make_id("19561111", day + 1), "120101009999"
+            else:
+                community = TAIANDAO if where else HUAYUANLU
+                elder = signals.elder(community=community)
+            signals.visit(elder, f"2026-10-{day + 3:02d} 10:00", visitor=visitor, findings=COPIED,
+                          community=community)
+    assert [rows for _, rows, _ in signals.leads("identical_notes")] == [5] * copies
 
 
 def test_copies_are_counted_per_month(signals):
