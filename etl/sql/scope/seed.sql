@@ -4,7 +4,8 @@
 --   - a changed row names them;
 --   - their community has a new roster (a newer snapshot ends or begins their listing there, DESIGN §4,
 --     and the names that link visits without an ID number can change);
---   - a changed visit without an ID number lies in their community (it is linked by name there);
+--   - a changed visit without an ID number names them in their community (marts/visits.sql links it by
+--     name + community: to them if they are the one elder of that name there, else to nobody);
 --   - their street has a new list of designated contacts (it replaces the street's older one).
 -- Whatever else an elder's figures are computed from is their own rows, or a mart built whole.
 create or replace temp table cv_scope_communities as
@@ -18,8 +19,9 @@ create or replace temp table cv_scope_elders as
     select id_number as elder_id from roster_rows
     where load_id in (select load_id from cv_changed_loads)
         or community_code in (select community_code from cv_scope_communities)
-        or community_code in (select community_code from visit_rows
-                              where load_id in (select load_id from cv_changed_loads) and id_number is null)
+        or (elder_name, community_code) in (select elder_name, community_code from visit_rows
+                                            where load_id in (select load_id from cv_changed_loads)
+                                                and id_number is null)
         or street_code in (select street_code from contact_rows where load_id in (select load_id from cv_changed_loads))
     union
     select id_number from visit_rows
