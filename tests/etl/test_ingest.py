@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -32,8 +33,42 @@ def warehouse(tmp_path) -> Warehouse:
     return Warehouse(tmp_path / "warehouse.duckdb")
 
 
-def rejects(warehouse: Warehouse) -> list[tuple[int, str]]:
-    return warehouse.rows("select row_number, reason from rejects order by row_number")
+def rejects(warehouse: Warehouse, result=None) -> list[tuple[int, str]]:
+    """The rejects as (row number, reason): of one load when its result is given."""
+    if result is None:
+        return warehouse.rows("select row_number, reason from rejects order by row_number")
+    return warehouse.rows("select row_number, reason from rejects where load_id = ? order by row_number",
+                          [result.load_id])
+
+
+# Files that each test checks on its own load only (its result, and the rows whose load_id is its): written
+# next to their test, then loaded together in one command into one warehouse (one_load), so that the module
+# pays one warehouse and one mart build for them all instead of one each. Their bytes differ, and their visits
+# repeat none of the others', so that no file is skipped or has rows rejected because of another.
+ONE_LOAD: dict[str, Callable[[Path], Path | list[Path]]] = {}
+
+
+def in_one_load(key: str):
+    """Register `write(folder)`, which writes a file (or files) of the shared load, under `key`."""
+    def register(write):
+        assert key not in ONE_LOAD, key
+        ONE_LOAD[key] = write
+        return write
+    return register
+
+
+@pytest.fixture(scope="module")
+def one_load(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
+    """The warehouse of the shared load and each key's result (a list where the key wrote several files)."""
+    folder = tmp_path_factory.mktemp("one-load")
+    written = {key: write(folder) for key, write in ONE_LOAD.items()}
+    paths = [path for files in written.values() for path in (files if isinstance(files, list) else [files])]
+    assert len({path.name for path in paths}) == len(paths)
+    warehouse = Warehouse(folder / "warehouse.duckdb")
+    by_name = dict(zip([path.name for path in paths], warehouse.ingest(*paths), strict=True))
+    assert not [r for r in by_name.values() if r.status == "skipped"], "two files of the shared load are the same"
+    return warehouse, {key: [by_name[p.name] for p in files] if isinstance(files, list) else by_name[files.name]
+                       for key, files in written.items()}
 
 
 # --- formats and encodings ---------------------------------------------------------------------
@@ -42,42 +77,34 @@ def rejects(warehouse: Warehouse) -> list[tuple[int, str]]:
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16"]
 
 
-@pytest.fixture(scope="module")
-def encodings_loaded(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
-    """A file in each encoding of the roster with a title, loaded in one command (one mart build for all):
-    the warehouse and each encoding's result."""
-    return _loaded_in_each_encoding(tmp_path_factory, "encodings",
-                                    [*TITLE, ROSTER_HEADER, roster_row(1, ALICE, name="张三丰")])
-
-
-def _loaded_in_each_encoding(tmp_path_factory, name: str, rows: list) -> tuple[Warehouse, dict[str, object]]:
-    folder = tmp_path_factory.mktemp(name)
-    files = [write_csv(folder / f"底册-{encoding}.csv", rows, encoding) for encoding in ENCODINGS]
-    warehouse = Warehouse(folder / "warehouse.duckdb")
-    return warehouse, dict(zip(ENCODINGS, warehouse.ingest(*files), strict=True))
+@in_one_load("encodings")
+def _in_each_encoding(folder: Path) -> list[Path]:
+    """The roster with a title, a file in each encoding (ENCODINGS' order)."""
+    rows = [*TITLE, ROSTER_HEADER, roster_row(1, ALICE, name="张三丰")]
+    return [write_csv(folder / f"底册-{encoding}.csv", rows, encoding) for encoding in ENCODINGS]
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
-def test_csv_in_every_common_encoding_loads_the_same_rows(encodings_loaded, encoding):
-    warehouse, results = encodings_loaded
-    result = results[encoding]
+def test_csv_in_every_common_encoding_loads_the_same_rows(one_load, encoding):
+    warehouse, results = one_load
+    result = results["encodings"][ENCODINGS.index(encoding)]
     assert (result.status, result.kind, result.rows_loaded) == ("loaded", "roster", 1)
     assert warehouse.rows("select elder_name from roster_rows where load_id = ?", [result.load_id]) == [("张三丰",)]
 
 
-@pytest.fixture(scope="module")
-def uneven_loaded(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
-    """A file in each encoding with a short row among whole ones, loaded in one command."""
-    return _loaded_in_each_encoding(tmp_path_factory, "uneven", [
-        ROSTER_HEADER, roster_row(1, ALICE, name="张三丰"), ["2", "劝业场街", "花园路"],
-        roster_row(3, CAROL, name="王五")])
+@in_one_load("uneven")
+def _uneven_in_each_encoding(folder: Path) -> list[Path]:
+    """A short row among whole ones, a file in each encoding (ENCODINGS' order)."""
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, name="张三丰"), ["2", "劝业场街", "花园路"],
+            roster_row(3, CAROL, name="王五")]
+    return [write_csv(folder / f"不齐-{encoding}.csv", rows, encoding) for encoding in ENCODINGS]
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
-def test_rows_of_uneven_length_are_read_in_every_encoding(uneven_loaded, encoding):
+def test_rows_of_uneven_length_are_read_in_every_encoding(one_load, encoding):
     # a short row makes the fast reader give up; the lenient one pads it, in the file's encoding
-    warehouse, results = uneven_loaded
-    result = results[encoding]
+    warehouse, results = one_load
+    result = results["uneven"][ENCODINGS.index(encoding)]
     assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 3, 2)
     assert warehouse.rows("select row_number, reason from rejects where load_id = ?", [result.load_id]) == [
         (3, "身份证号为空")]
@@ -96,16 +123,24 @@ def test_a_bad_byte_deep_in_a_gb18030_file_is_reported_with_its_place(warehouse,
     assert result.message.startswith(f"第 {line} 行有无法识别的字符 (按 GBK/GB18030 编码读取)")
 
 
-def test_gb18030_characters_that_hold_ascii_bytes_come_through_intact(warehouse, tmp_path):
-    # 乗 ends in the byte of `\`, 億 in `|`, 丂 in `@`; 𠀀 takes four bytes, two of them digits
-    names = ["乗億", "丂亊", "𠀀三"]
-    rows = [ROSTER_HEADER] + [roster_row(n, person, name=name)
-                              for n, (person, name) in enumerate(zip([ALICE, BOB, CAROL], names, strict=True), 1)]
+# 乗 ends in the byte of `\`, 億 in `|`, 丂 in `@`; 𠀀 takes four bytes, two of them digits
+ASCII_HOLDING_NAMES = ["乗億", "丂亊", "𠀀三"]
+
+
+@in_one_load("gb18030 names")
+def _gb18030_names(folder: Path) -> Path:
+    rows = [ROSTER_HEADER] + [roster_row(n, person, name=name) for n, (person, name)
+                              in enumerate(zip([ALICE, BOB, CAROL], ASCII_HOLDING_NAMES, strict=True), 1)]
     rows[2][-1] = "13812345678,\n13912345678"  # two phones in one cell: quoted, over two lines
-    path = write_csv(tmp_path / "底册.csv", rows, "gb18030")
-    [result] = warehouse.ingest(path)
+    return write_csv(folder / "gb18030底册.csv", rows, "gb18030")
+
+
+def test_gb18030_characters_that_hold_ascii_bytes_come_through_intact(one_load):
+    warehouse, results = one_load
+    result = results["gb18030 names"]
     assert result.rows_loaded == 3
-    assert warehouse.rows("select elder_name from roster_rows order by row_number") == [(n,) for n in names]
+    assert warehouse.rows("select elder_name from roster_rows where load_id = ? order by row_number",
+                          [result.load_id]) == [(n,) for n in ASCII_HOLDING_NAMES]
 
 
 def test_gb18030_file_is_really_not_utf8(tmp_path):
@@ -114,145 +149,229 @@ def test_gb18030_file_is_really_not_utf8(tmp_path):
         path.read_bytes().decode("utf-8")
 
 
-def test_xlsx_with_title_rows_and_report_date(warehouse, tmp_path):
-    path = write_xlsx(tmp_path / "底册.xlsx", [*TITLE, ROSTER_HEADER, roster_row(1, ALICE)], merges=("A1:L1",))
-    [result] = warehouse.ingest(path)
+@in_one_load("xlsx title")
+def _xlsx_with_title(folder: Path) -> Path:
+    return write_xlsx(folder / "标题底册.xlsx", [*TITLE, ROSTER_HEADER, roster_row(1, ALICE)], merges=("A1:L1",))
+
+
+def test_xlsx_with_title_rows_and_report_date(one_load):
+    warehouse, results = one_load
+    result = results["xlsx title"]
     assert result.rows_loaded == 1
-    assert warehouse.rows("select header_row, report_date from loads") == [(3, dt.date(2026, 10, 5))]
+    assert warehouse.rows("select header_row, report_date from loads where load_id = ?", [result.load_id]) == [
+        (3, dt.date(2026, 10, 5))]
 
 
-def test_legacy_xls_loads(warehouse, tmp_path):
-    path = write_xls(tmp_path / "底册.xls", [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB)])
-    [result] = warehouse.ingest(path)
+@in_one_load("xls")
+def _legacy_xls(folder: Path) -> Path:
+    return write_xls(folder / "底册.xls", [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB)])
+
+
+def test_legacy_xls_loads(one_load):
+    result = one_load[1]["xls"]
     assert (result.status, result.rows_loaded) == ("loaded", 2)
 
 
-def test_merged_street_and_community_cells_apply_to_every_row_they_cover(warehouse, tmp_path):
+@in_one_load("merged")
+def _merged_cells(folder: Path) -> Path:
     rows = [ROSTER_HEADER, roster_row(1, ALICE, community="滨西"), roster_row(2, BOB, community=""),
             roster_row(3, CAROL, community="", street="")]
-    path = write_xlsx(tmp_path / "底册.xlsx", rows, merges=("C2:C4", "B2:B4"))
-    [result] = warehouse.ingest(path)
+    return write_xlsx(folder / "合并底册.xlsx", rows, merges=("C2:C4", "B2:B4"))
+
+
+def test_merged_street_and_community_cells_apply_to_every_row_they_cover(one_load):
+    warehouse, results = one_load
+    result = results["merged"]
     assert result.rows_loaded == 3
-    assert warehouse.rows("select distinct community_code from roster_rows") == [("120101001002",)]
+    assert warehouse.rows("select distinct community_code from roster_rows where load_id = ?", [result.load_id]) == [
+        ("120101001002",)]
 
 
 ID_HEADERS = ["身份证号", "身份证号码", "公民身份号码", "证件号码", "身份证", "居民身份证号", "公民身份证号码",
               "身份证号码(18位)", "身份证号（18位）", "身份证号码\n（必填）", "身 份 证 号", "ＩＤ：身份证号"]
 
 
-@pytest.fixture(scope="module")
-def id_header_results(tmp_path_factory) -> dict[str, object]:
-    """A file for each spelling of the ID header, loaded in one command (one mart build for all)."""
-    folder = tmp_path_factory.mktemp("id-headers")
-    files = [write_csv(folder / f"r{n}.csv", [[id_header if h == "身份证号" else h for h in ROSTER_HEADER],
-                                             roster_row(1, ALICE)])
-             for n, id_header in enumerate(ID_HEADERS)]
-    return dict(zip(ID_HEADERS, Warehouse(folder / "warehouse.duckdb").ingest(*files), strict=True))
+@in_one_load("id headers")
+def _id_headers(folder: Path) -> list[Path]:
+    """A file for each spelling of the ID header (ID_HEADERS' order)."""
+    return [write_csv(folder / f"id-header-{n}.csv", [[id_header if h == "身份证号" else h for h in ROSTER_HEADER],
+                                                      roster_row(1, ALICE)])
+            for n, id_header in enumerate(ID_HEADERS)]
 
 
 @pytest.mark.parametrize("id_header", ID_HEADERS)
-def test_id_header_variants(id_header_results, id_header):
-    result = id_header_results[id_header]
+def test_id_header_variants(one_load, id_header):
+    result = one_load[1]["id headers"][ID_HEADERS.index(id_header)]
     assert result.rows_loaded == 1
 
 
 # --- blank rows, totals and row numbers ------------------------------------------------------------
 
 
-def test_blank_and_total_rows_are_neither_loaded_nor_rejected(warehouse, tmp_path):
+@in_one_load("blank and total")
+def _blank_and_total_rows(folder: Path) -> Path:
     rows = [*TITLE, ROSTER_HEADER, roster_row(1, ALICE), [""] * 12, ["3", "", "", "", "", "", "", "", "", "", "", ""],
             roster_row(2, BOB), ["合计", "", "", "2人"], ["总计：2"]]
-    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    return write_csv(folder / "合计.csv", rows)
+
+
+def test_blank_and_total_rows_are_neither_loaded_nor_rejected(one_load):
+    result = one_load[1]["blank and total"]
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 2, 0)
 
 
-def test_blank_total_and_overflowing_rows_in_an_excel_file(warehouse, tmp_path):
+@in_one_load("blank, total and overflowing xlsx")
+def _blank_total_and_overflowing_rows(folder: Path) -> Path:
     rows = [*TITLE, ROSTER_HEADER, roster_row(1, ALICE), [""] * 12, ["", "合  计", "", "2人"],
             [*roster_row(2, BOB), "表头外的备注"]]
-    [result] = warehouse.ingest(write_xlsx(tmp_path / "r.xlsx", rows))
+    return write_xlsx(folder / "合计.xlsx", rows)
+
+
+def test_blank_total_and_overflowing_rows_in_an_excel_file(one_load):
+    warehouse, results = one_load
+    result = results["blank, total and overflowing xlsx"]
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 2, 0)
-    assert warehouse.rows("select message from load_warnings") == [("1 行在表头以外的列中还有内容, 未导入",)]
+    assert warehouse.rows("select message from load_warnings where load_id = ?", [result.load_id]) == [
+        ("1 行在表头以外的列中还有内容, 未导入",)]
+
+
+def _after_blank_lines(uneven: bool):
+    def write(folder: Path) -> Path:
+        bad = make_id("19500101", 7)[:-1] + "0"
+        short = ["3,劝业场街,花园路"] if uneven else []  # a short row: only the lenient reader takes it
+        text = "\r\n".join([
+            "和平区居家老年人情况底册", "", ",".join(ROSTER_HEADER), ",".join(roster_row(1, ALICE)), "", "",
+            ",".join(roster_row(2, bad)), *short, "", "",
+        ])
+        path = folder / f"空行{'-不齐' if uneven else ''}.csv"
+        path.write_text(text, encoding="utf-8")
+        return path
+    return write
+
+
+for _uneven in (False, True):
+    in_one_load(f"after blank lines, uneven={_uneven}")(_after_blank_lines(_uneven))
 
 
 @pytest.mark.parametrize("uneven", [False, True], ids=["fast reader", "lenient reader"])
-def test_csv_rejects_name_the_line_the_clerk_sees_even_after_blank_lines(warehouse, tmp_path, uneven):
-    bad = make_id("19500101", 7)[:-1] + "0"
-    short = ["3,劝业场街,花园路"] if uneven else []  # a short row: only the lenient reader takes it
-    text = "\r\n".join([
-        "和平区居家老年人情况底册", "", ",".join(ROSTER_HEADER), ",".join(roster_row(1, ALICE)), "", "",
-        ",".join(roster_row(2, bad)), *short, "", "",
-    ])
-    path = tmp_path / "r.csv"
-    path.write_text(text, encoding="utf-8")
-    [result] = warehouse.ingest(path)
-    assert result.rows_read == 2 + len(short)
-    assert rejects(warehouse) == [(7, "身份证号校验位错误")] + ([(8, "身份证号为空")] if uneven else [])
+def test_csv_rejects_name_the_line_the_clerk_sees_even_after_blank_lines(one_load, uneven):
+    warehouse, results = one_load
+    result = results[f"after blank lines, uneven={uneven}"]
+    assert result.rows_read == 2 + uneven
+    assert rejects(warehouse, result) == [(7, "身份证号校验位错误")] + ([(8, "身份证号为空")] if uneven else [])
 
 
-def test_xlsx_rejects_name_the_excel_row(warehouse, tmp_path):
+@in_one_load("xlsx rejects")
+def _xlsx_rejects(folder: Path) -> Path:
     bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")
     rows = [*TITLE, ROSTER_HEADER, roster_row(1, BOB), [None] * 12, roster_row(2, bad)]
-    warehouse.ingest(write_xlsx(tmp_path / "r.xlsx", rows))
-    assert rejects(warehouse) == [(6, "身份证号校验位错误")]
+    return write_xlsx(folder / "退回.xlsx", rows)
 
 
-def test_xlsx_rows_are_numbered_from_a1_when_the_sheet_starts_lower_down(warehouse, tmp_path):
+def test_xlsx_rejects_name_the_excel_row(one_load):
+    warehouse, results = one_load
+    assert rejects(warehouse, results["xlsx rejects"]) == [(6, "身份证号校验位错误")]
+
+
+@in_one_load("xlsx lower down")
+def _xlsx_lower_down(folder: Path) -> Path:
     bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")
     rows = [[], [], [None, *ROSTER_HEADER], [None, *roster_row(1, BOB)], [None, *roster_row(2, CAROL, community="")],
             [None, *roster_row(3, bad)]]
-    warehouse.ingest(write_xlsx(tmp_path / "r.xlsx", rows, merges=("D4:D5",)))  # 社区 merged over two rows
-    assert warehouse.rows("select header_row from loads") == [(3,)]
-    assert rejects(warehouse) == [(6, "身份证号校验位错误")]
-    assert warehouse.rows("select row_number, community_code from roster_rows order by 1") == [
-        (4, "120101001001"), (5, "120101001001")]
+    return write_xlsx(folder / "靠下.xlsx", rows, merges=("D4:D5",))  # 社区 merged over two rows
 
 
-def test_quoted_line_breaks_inside_cells_are_read(warehouse, tmp_path):
+def test_xlsx_rows_are_numbered_from_a1_when_the_sheet_starts_lower_down(one_load):
+    warehouse, results = one_load
+    result = results["xlsx lower down"]
+    assert warehouse.rows("select header_row from loads where load_id = ?", [result.load_id]) == [(3,)]
+    assert rejects(warehouse, result) == [(6, "身份证号校验位错误")]
+    assert warehouse.rows("select row_number, community_code from roster_rows where load_id = ? order by 1",
+                          [result.load_id]) == [(4, "120101001001"), (5, "120101001001")]
+
+
+@in_one_load("line breaks")
+def _line_breaks_in_cells(folder: Path) -> Path:
     rows = [ROSTER_HEADER, roster_row(1, ALICE, **{"联系电话": "13812345678\n（白天）"}), roster_row(2, BOB)]
-    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
-    assert result.rows_loaded == 2
+    return write_csv(folder / "换行.csv", rows)
+
+
+def test_quoted_line_breaks_inside_cells_are_read(one_load):
+    assert one_load[1]["line breaks"].rows_loaded == 2
 
 
 # --- values: IDs, dates, phones, names, places ---------------------------------------------------------
 
 
-def test_excel_number_id_cell_is_rejected_never_repaired(warehouse, tmp_path):
+@in_one_load("number id")
+def _number_id(folder: Path) -> Path:
     rows = [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB)]
     rows[2][4] = float(BOB[:-1] + "0") if BOB[-1] == "X" else float(BOB)
-    warehouse.ingest(write_xlsx(tmp_path / "r.xlsx", rows))
-    [(row, reason)] = rejects(warehouse)
+    return write_xlsx(folder / "数字身份证.xlsx", rows)
+
+
+def test_excel_number_id_cell_is_rejected_never_repaired(one_load):
+    warehouse, results = one_load
+    [(row, reason)] = rejects(warehouse, results["number id"])
     assert row == 3 and reason.startswith("身份证号被Excel存成了数字(1.20101E+17)")
 
 
-def test_visit_dates_from_excel_cells_and_serial_numbers(warehouse, tmp_path):
+@in_one_load("visit dates")
+def _visit_dates(folder: Path) -> Path:
     rows = [VISIT_HEADER, visit_row(ALICE, dt.datetime(2026, 10, 5, 14, 30)), visit_row(BOB, 46298),
             visit_row(CAROL, "2026年10月7日")]
-    warehouse.ingest(write_xlsx(tmp_path / "v.xlsx", rows))
-    assert warehouse.rows("select visit_at from visit_rows order by row_number") == [
+    return write_xlsx(folder / "探访日期.xlsx", rows)
+
+
+def test_visit_dates_from_excel_cells_and_serial_numbers(one_load):
+    warehouse, results = one_load
+    assert warehouse.rows("select visit_at from visit_rows where load_id = ? order by row_number",
+                          [results["visit dates"].load_id]) == [
         (dt.datetime(2026, 10, 5, 14, 30),), (dt.datetime(2026, 10, 3),), (dt.datetime(2026, 10, 7),)]
 
 
-def test_street_comes_from_the_reporting_unit_when_the_file_has_no_street_column(warehouse, tmp_path):
+@in_one_load("no street column")
+def _no_street_column(folder: Path) -> Path:
     header = [h for h in ROSTER_HEADER if h != "街道"]
     row = [v for h, v in zip(ROSTER_HEADER, roster_row(1, ALICE, community="兆丰路"), strict=True) if h != "街道"]
-    warehouse.ingest(write_csv(tmp_path / "r.csv", [*TITLE, header, row]))
-    assert warehouse.one("select street_code from roster_rows") == "120101001000"
+    return write_csv(folder / "无街道.csv", [*TITLE, header, row])
 
 
-def test_a_visit_whose_outcome_is_not_understood_loads_as_unknown_and_warns(warehouse, tmp_path):
-    [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, outcome="还行")]))
+def test_street_comes_from_the_reporting_unit_when_the_file_has_no_street_column(one_load):
+    warehouse, results = one_load
+    assert warehouse.rows("select street_code from roster_rows where load_id = ?",
+                          [results["no street column"].load_id]) == [("120101001000",)]
+
+
+@in_one_load("unknown outcome")
+def _unknown_outcome(folder: Path) -> Path:
+    return write_csv(folder / "未知结果.csv", [VISIT_HEADER, visit_row(ALICE, outcome="还行")])
+
+
+def test_a_visit_whose_outcome_is_not_understood_loads_as_unknown_and_warns(one_load):
+    warehouse, results = one_load
+    result = results["unknown outcome"]
+    load = [result.load_id]
     assert result.rows_loaded == 1
-    assert warehouse.one("select outcome from visit_rows") == "未知"
-    assert warehouse.rows("select code, field, value, message, street_code, community_code from load_warnings") == [
+    assert warehouse.rows("select outcome from visit_rows where load_id = ?", load) == [("未知",)]
+    assert warehouse.rows("select code, field, value, message, street_code, community_code from load_warnings"
+                          " where load_id = ?", load) == [
         ("unknown_value", "outcome", "还行", "未知的探访结果: 还行, 不计为有效探访", "120101001000", "120101001001")]
-    assert warehouse.rows("select is_successful, is_home_visit from visits") == [(False, False)]
+    assert warehouse.rows("select is_successful, is_home_visit from visits where load_id = ?", load) == [
+        (False, False)]
 
 
-def test_unknown_columns_are_warned_about_once_per_file(warehouse, tmp_path):
+@in_one_load("unknown column")
+def _unknown_column(folder: Path) -> Path:
     header = [*ROSTER_HEADER, "爱好"]
-    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", [header, [*roster_row(1, ALICE), "下棋"]]))
+    return write_csv(folder / "爱好.csv", [header, [*roster_row(1, ALICE), "下棋"]])
+
+
+def test_unknown_columns_are_warned_about_once_per_file(one_load):
+    warehouse, results = one_load
+    result = results["unknown column"]
     assert result.warning_count == 1
-    assert warehouse.rows("select code, value, message from load_warnings") == [
+    assert warehouse.rows("select code, value, message from load_warnings where load_id = ?", [result.load_id]) == [
         ("unknown_column", "爱好", "未识别的列, 未导入: 爱好")]
 
 
@@ -282,19 +401,34 @@ def test_a_warehouse_from_before_the_key_change_still_finds_repeats(warehouse, t
     assert warehouse.one("select value from settings where key = 'format_version'") == str(FORMAT_VERSION)
 
 
-def test_rows_read_equal_rows_loaded_plus_rows_rejected(warehouse, tmp_path):
+@in_one_load("conservation")
+def _conservation(folder: Path) -> Path:
     rows = [ROSTER_HEADER] + [roster_row(n, make_id("19500101", n)) for n in range(1, 40)]
     rows[5][4] = rows[5][4][:-1] + ("1" if rows[5][4][-1] != "1" else "2")
     rows[9][2] = "不存在社区"
-    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", rows))
+    return write_csv(folder / "守恒.csv", rows)
+
+
+def test_rows_read_equal_rows_loaded_plus_rows_rejected(one_load):
+    warehouse, results = one_load
+    result = results["conservation"]
+    load = [result.load_id]
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (39, 37, 2)
-    assert warehouse.rows("select rows_read, rows_loaded, rows_rejected from loads") == [(39, 37, 2)]
-    assert warehouse.one("select count(*) from roster_rows") + warehouse.one("select count(*) from rejects") == 39
+    assert warehouse.rows("select rows_read, rows_loaded, rows_rejected from loads where load_id = ?", load) == [
+        (39, 37, 2)]
+    assert (warehouse.one("select count(*) from roster_rows where load_id = ?", load)
+            + warehouse.one("select count(*) from rejects where load_id = ?", load)) == 39
 
 
-def test_rejected_rows_keep_their_raw_values(warehouse, tmp_path):
-    warehouse.ingest(write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, method="托人带话")]))
-    raw = json.loads(warehouse.one("select raw_values from rejects"))
+@in_one_load("raw values")
+def _raw_values(folder: Path) -> Path:
+    return write_csv(folder / "原值.csv", [VISIT_HEADER, visit_row(ALICE, method="托人带话")])
+
+
+def test_rejected_rows_keep_their_raw_values(one_load):
+    warehouse, results = one_load
+    [(raw,)] = warehouse.rows("select raw_values from rejects where load_id = ?", [results["raw values"].load_id])
+    raw = json.loads(raw)
     assert raw["探访方式"] == "托人带话" and raw["身份证号"] == ALICE
 
 
@@ -363,19 +497,26 @@ def test_visits_loaded_before_their_roster_are_linked_when_it_arrives(warehouse,
 # --- whole files that cannot be loaded ---------------------------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        ("notes.txt", "随便写的一些字\n没有表头\n", "前 30 行中没有找到表头 (例如 身份证号、姓名、社区 等列名)"),
-        ("bad.xlsx", "this is not a workbook", "Excel 文件无法打开"),
-        ("data.pdf", "%PDF-1.4", "不支持的文件类型 .pdf"),
-    ],
-)
-def test_an_unreadable_file_is_reported_and_the_others_still_load(warehouse, tmp_path, name, content, message):
-    bad = tmp_path / name
-    bad.write_text(content, encoding="utf-8")
-    good = write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE)])
-    bad_result, good_result = warehouse.ingest(bad, good)
+UNREADABLE = [
+    ("notes.txt", "随便写的一些字\n没有表头\n", "前 30 行中没有找到表头 (例如 身份证号、姓名、社区 等列名)"),
+    ("bad.xlsx", "this is not a workbook", "Excel 文件无法打开"),
+    ("data.pdf", "%PDF-1.4", "不支持的文件类型 .pdf"),
+]
+
+
+@in_one_load("unreadable, then a good one")
+def _unreadable_then_good(folder: Path) -> list[Path]:
+    """The unreadable files (UNREADABLE's order), then a good file in the same command."""
+    for name, content, _message in UNREADABLE:
+        (folder / name).write_text(content, encoding="utf-8")
+    return [*(folder / name for name, _content, _message in UNREADABLE),
+            write_csv(folder / "在坏文件之后.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="赵六")])]
+
+
+@pytest.mark.parametrize(("name", "content", "message"), UNREADABLE)
+def test_an_unreadable_file_is_reported_and_the_others_still_load(one_load, name, content, message):
+    *bad_results, good_result = one_load[1]["unreadable, then a good one"]
+    bad_result = bad_results[[n for n, _content, _message in UNREADABLE].index(name)]
     assert bad_result.status == "failed" and bad_result.message.startswith(message)
     assert good_result.rows_loaded == 1
 
@@ -401,15 +542,22 @@ def test_a_visit_file_given_as_a_roster_is_refused(warehouse, tmp_path):
     assert (result.status, result.message.split(";")[0]) == ("failed", "表头中有探访记录的列: 探访日期、探访方式")
 
 
-def test_a_visit_with_an_unusable_id_is_linked_by_name_and_community(warehouse, tmp_path):
+@in_one_load("unusable id")
+def _unusable_id(folder: Path) -> Path:
     bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")
     rows = [VISIT_HEADER, visit_row(bad), visit_row(bad, name="", when="2026-10-06")]
-    [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", rows))
+    return write_csv(folder / "无效身份证.csv", rows)
+
+
+def test_a_visit_with_an_unusable_id_is_linked_by_name_and_community(one_load):
+    warehouse, results = one_load
+    result = results["unusable id"]
+    load = [result.load_id]
     assert (result.rows_loaded, result.rows_rejected) == (1, 1)
-    assert warehouse.rows("select id_number, elder_name, community_code from visit_rows") == [
+    assert warehouse.rows("select id_number, elder_name, community_code from visit_rows where load_id = ?", load) == [
         (None, "张三", "120101001001")]
-    assert rejects(warehouse) == [(3, "身份证号校验位错误")]
-    assert warehouse.rows("select code, message from load_warnings") == [
+    assert rejects(warehouse, result) == [(3, "身份证号校验位错误")]
+    assert warehouse.rows("select code, message from load_warnings where load_id = ?", load) == [
         ("unusable_id", "身份证号校验位错误, 按姓名和社区关联")]
 
 
@@ -429,13 +577,19 @@ def test_a_bureaus_own_words_beside_its_configuration_are_used(tmp_path):
     con.close()
 
 
-def test_kind_is_recognised_from_the_header_and_can_be_overridden(warehouse, tmp_path):
+@in_one_load("contacts")
+def _contacts(folder: Path) -> Path:
     header = ["街道", "社区", "老人姓名", "身份证号", "联系人", "与老人关系", "联系电话"]
-    contacts = write_csv(tmp_path / "c.csv", [header,
-                                              ["劝业场", "花园路", "张三", ALICE, "李明", "儿子", "13900000000"]])
-    [result] = warehouse.ingest(contacts)
+    row = ["劝业场", "花园路", "张三", ALICE, "李明", "儿子", "13900000000"]
+    return write_csv(folder / "联系人.csv", [header, row])
+
+
+def test_kind_is_recognised_from_the_header_and_can_be_overridden(one_load):
+    warehouse, results = one_load
+    result = results["contacts"]
     assert (result.kind, result.rows_loaded) == ("contacts", 1)
-    assert warehouse.rows("select contact_name, contact_phone from contact_rows") == [("李明", "13900000000")]
+    assert warehouse.rows("select contact_name, contact_phone from contact_rows where load_id = ?",
+                          [result.load_id]) == [("李明", "13900000000")]
 
 
 def test_only_unreadable_files_leave_no_warehouse_behind(warehouse, tmp_path):
