@@ -95,31 +95,51 @@ def test_as_of_a_date_before_the_closing_visit_the_problem_is_open(mart_warehous
 # --- what a visit record writes as 处置结果 and 转介情况 ----------------------------------------------
 
 
-@pytest.mark.parametrize(
-    ("header", "cell", "resolution"),
-    [("处置结果", "已解决", "已解决"), ("办理结果", "已办结", "已解决"), ("处理结果", "问题已处理完毕", "已解决"),
-     ("处置结果", "未解决", "未解决"), ("办理结果", "跟进中", "未解决"), ("处置结果", "尚未办结", "未解决"),
-     ("处置结果", "", None)],
-)
-def test_the_handling_column_is_read_as_handled_or_not(tmp_path, header, cell, resolution):
-    warehouse = Warehouse(tmp_path / "w.duckdb")
-    [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", [[*VISIT_HEADER, header],
-                                                               [*visit_row(ALICE, outcome="发现问题"), cell]]))
+HANDLING = [("处置结果", "已解决", "已解决"), ("办理结果", "已办结", "已解决"),
+            ("处理结果", "问题已处理完毕", "已解决"),
+            ("处置结果", "未解决", "未解决"), ("办理结果", "跟进中", "未解决"), ("处置结果", "尚未办结", "未解决"),
+            ("处置结果", "", None)]
+REFERRAL = [("已转介社区卫生服务中心", True), ("转至街道", True), ("无", False), ("未转介", False), ("", False)]
+UNKNOWN_HANDLING = "再说吧"
+
+
+@pytest.fixture(scope="module")
+def column_loads(tmp_path_factory) -> tuple[Warehouse, dict[tuple, object]]:
+    """A visits file for each handling and referral cell below (and a handling word nobody knows), loaded in one
+    command (one mart build for all): each a visit of its own day, so that none repeats another. Returns the
+    warehouse and each file's result, by (its column, its cell)."""
+    folder = tmp_path_factory.mktemp("columns")
+    cases = ([(header, cell, visit_row(ALICE, outcome="发现问题")) for header, cell, _resolution in HANDLING]
+             + [("转介情况", cell, visit_row(ALICE)) for cell, _referred in REFERRAL]
+             + [("处置结果", UNKNOWN_HANDLING, visit_row(ALICE))])
+    files = []
+    for day, (header, cell, row) in enumerate(cases, 1):
+        row[VISIT_HEADER.index("探访日期")] = f"2026-10-{day:02d}"
+        files.append(write_csv(folder / f"v{day}.csv", [[*VISIT_HEADER, header], [*row, cell]]))
+    warehouse = Warehouse(folder / "w.duckdb")
+    results = warehouse.ingest(*files)
+    return warehouse, {(header, cell): result for (header, cell, _row), result in zip(cases, results, strict=True)}
+
+
+@pytest.mark.parametrize(("header", "cell", "resolution"), HANDLING)
+def test_the_handling_column_is_read_as_handled_or_not(column_loads, header, cell, resolution):
+    warehouse, results = column_loads
+    result = results[header, cell]
     assert result.rows_loaded == 1
-    assert warehouse.one("select resolution from visit_rows") == resolution
+    assert warehouse.rows("select resolution from visit_rows where load_id = ?", [result.load_id]) == [(resolution,)]
 
 
-@pytest.mark.parametrize(("cell", "referred"), [("已转介社区卫生服务中心", True), ("转至街道", True), ("无", False),
-                                                ("未转介", False), ("", False)])
-def test_the_referral_column_says_whether_the_visit_referred(tmp_path, cell, referred):
-    warehouse = Warehouse(tmp_path / "w.duckdb")
-    warehouse.ingest(write_csv(tmp_path / "v.csv", [[*VISIT_HEADER, "转介情况"], [*visit_row(ALICE), cell]]))
-    assert warehouse.one("select is_referred from visit_rows") is referred
+@pytest.mark.parametrize(("cell", "referred"), REFERRAL)
+def test_the_referral_column_says_whether_the_visit_referred(column_loads, cell, referred):
+    warehouse, results = column_loads
+    [(is_referred,)] = warehouse.rows("select is_referred from visit_rows where load_id = ?",
+                                      [results["转介情况", cell].load_id])
+    assert is_referred is referred
 
 
-def test_a_handling_word_nobody_knows_counts_as_not_handled_and_warns(tmp_path):
-    warehouse = Warehouse(tmp_path / "w.duckdb")
-    warehouse.ingest(write_csv(tmp_path / "v.csv", [[*VISIT_HEADER, "处置结果"], [*visit_row(ALICE), "再说吧"]]))
-    assert warehouse.one("select resolution from visit_rows") == "未解决"
-    assert warehouse.rows("select code, field, message from load_warnings") == [
+def test_a_handling_word_nobody_knows_counts_as_not_handled_and_warns(column_loads):
+    warehouse, results = column_loads
+    load = [results["处置结果", UNKNOWN_HANDLING].load_id]
+    assert warehouse.rows("select resolution from visit_rows where load_id = ?", load) == [("未解决",)]
+    assert warehouse.rows("select code, field, message from load_warnings where load_id = ?", load) == [
         ("unknown_value", "resolution", "未知的处置结果: 再说吧, 按未解决计")]
