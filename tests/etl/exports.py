@@ -7,6 +7,7 @@ import io
 import re
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -126,3 +127,35 @@ class Warehouse:
 
     def one(self, query: str, params=None):
         return self.rows(query, params)[0][0]
+
+
+class OneLoad:
+    """Files that tests each check on their own load only (its result, and the rows whose load_id is its):
+    each written next to its test (`@loads.file(key)` on a `write(folder)` that returns the file, or a list of
+    files), then all loaded together in one command into one warehouse, so that a module pays one warehouse and
+    one mart build for them instead of one each. Their bytes must differ and their visits repeat none of the
+    others', so that no file is skipped, or has rows rejected, because of another."""
+
+    def __init__(self):
+        self.writers: dict[str, Callable[[Path], Path | list[Path]]] = {}
+
+    def file(self, key: str):
+        def register(write):
+            assert key not in self.writers, key
+            self.writers[key] = write
+            return write
+        return register
+
+    def load(self, folder: Path, then: tuple[Path, ...] = ()) -> tuple[Warehouse, dict[str, object]]:
+        """The files written into `folder` and loaded in one command, `then` after them: the warehouse, and each
+        key's result (a list where its writer wrote several files) and each of `then`'s, by its path."""
+        written = {key: write(folder) for key, write in self.writers.items()}
+        paths = [path for files in written.values() for path in (files if isinstance(files, list) else [files])]
+        paths += then
+        assert len({path.name for path in paths}) == len(paths), "two files of the shared load have one name"
+        warehouse = Warehouse(folder / "warehouse.duckdb")
+        by_name = dict(zip([path.name for path in paths], warehouse.ingest(*paths), strict=True))
+        assert not [r for r in by_name.values() if r.status == "skipped"], "two files of the shared load are the same"
+        results = {key: [by_name[p.name] for p in files] if isinstance(files, list) else by_name[files.name]
+                   for key, files in written.items()}
+        return warehouse, results | {path: by_name[path.name] for path in then}

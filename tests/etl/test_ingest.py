@@ -2,7 +2,6 @@
 
 import datetime as dt
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -19,6 +18,7 @@ from tests.etl.exports import (
     ROSTER_HEADER,
     TITLE,
     VISIT_HEADER,
+    OneLoad,
     Warehouse,
     roster_row,
     visit_row,
@@ -41,34 +41,12 @@ def rejects(warehouse: Warehouse, result=None) -> list[tuple[int, str]]:
                           [result.load_id])
 
 
-# Files that each test checks on its own load only (its result, and the rows whose load_id is its): written
-# next to their test, then loaded together in one command into one warehouse (one_load), so that the module
-# pays one warehouse and one mart build for them all instead of one each. Their bytes differ, and their visits
-# repeat none of the others', so that no file is skipped or has rows rejected because of another.
-ONE_LOAD: dict[str, Callable[[Path], Path | list[Path]]] = {}
-
-
-def in_one_load(key: str):
-    """Register `write(folder)`, which writes a file (or files) of the shared load, under `key`."""
-    def register(write):
-        assert key not in ONE_LOAD, key
-        ONE_LOAD[key] = write
-        return write
-    return register
+loads = OneLoad()  # files each test checks on its own load only, loaded in one command (see OneLoad)
 
 
 @pytest.fixture(scope="module")
 def one_load(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
-    """The warehouse of the shared load and each key's result (a list where the key wrote several files)."""
-    folder = tmp_path_factory.mktemp("one-load")
-    written = {key: write(folder) for key, write in ONE_LOAD.items()}
-    paths = [path for files in written.values() for path in (files if isinstance(files, list) else [files])]
-    assert len({path.name for path in paths}) == len(paths)
-    warehouse = Warehouse(folder / "warehouse.duckdb")
-    by_name = dict(zip([path.name for path in paths], warehouse.ingest(*paths), strict=True))
-    assert not [r for r in by_name.values() if r.status == "skipped"], "two files of the shared load are the same"
-    return warehouse, {key: [by_name[p.name] for p in files] if isinstance(files, list) else by_name[files.name]
-                       for key, files in written.items()}
+    return loads.load(tmp_path_factory.mktemp("one-load"))
 
 
 # --- formats and encodings ---------------------------------------------------------------------
@@ -77,7 +55,7 @@ def one_load(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
 ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16"]
 
 
-@in_one_load("encodings")
+@loads.file("encodings")
 def _in_each_encoding(folder: Path) -> list[Path]:
     """The roster with a title, a file in each encoding (ENCODINGS' order)."""
     rows = [*TITLE, ROSTER_HEADER, roster_row(1, ALICE, name="张三丰")]
@@ -92,7 +70,7 @@ def test_csv_in_every_common_encoding_loads_the_same_rows(one_load, encoding):
     assert warehouse.rows("select elder_name from roster_rows where load_id = ?", [result.load_id]) == [("张三丰",)]
 
 
-@in_one_load("uneven")
+@loads.file("uneven")
 def _uneven_in_each_encoding(folder: Path) -> list[Path]:
     """A short row among whole ones, a file in each encoding (ENCODINGS' order)."""
     rows = [ROSTER_HEADER, roster_row(1, ALICE, name="张三丰"), ["2", "劝业场街", "花园路"],
@@ -127,7 +105,7 @@ def test_a_bad_byte_deep_in_a_gb18030_file_is_reported_with_its_place(warehouse,
 ASCII_HOLDING_NAMES = ["乗億", "丂亊", "𠀀三"]
 
 
-@in_one_load("gb18030 names")
+@loads.file("gb18030 names")
 def _gb18030_names(folder: Path) -> Path:
     rows = [ROSTER_HEADER] + [roster_row(n, person, name=name) for n, (person, name)
                               in enumerate(zip([ALICE, BOB, CAROL], ASCII_HOLDING_NAMES, strict=True), 1)]
@@ -149,7 +127,7 @@ def test_gb18030_file_is_really_not_utf8(tmp_path):
         path.read_bytes().decode("utf-8")
 
 
-@in_one_load("xlsx title")
+@loads.file("xlsx title")
 def _xlsx_with_title(folder: Path) -> Path:
     return write_xlsx(folder / "标题底册.xlsx", [*TITLE, ROSTER_HEADER, roster_row(1, ALICE)], merges=("A1:L1",))
 
@@ -162,7 +140,7 @@ def test_xlsx_with_title_rows_and_report_date(one_load):
         (3, dt.date(2026, 10, 5))]
 
 
-@in_one_load("xls")
+@loads.file("xls")
 def _legacy_xls(folder: Path) -> Path:
     return write_xls(folder / "底册.xls", [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB)])
 
@@ -172,7 +150,7 @@ def test_legacy_xls_loads(one_load):
     assert (result.status, result.rows_loaded) == ("loaded", 2)
 
 
-@in_one_load("merged")
+@loads.file("merged")
 def _merged_cells(folder: Path) -> Path:
     rows = [ROSTER_HEADER, roster_row(1, ALICE, community="滨西"), roster_row(2, BOB, community=""),
             roster_row(3, CAROL, community="", street="")]
@@ -191,7 +169,7 @@ ID_HEADERS = ["身份证号", "身份证号码", "公民身份号码", "证件�
               "身份证号码(18位)", "身份证号（18位）", "身份证号码\n（必填）", "身 份 证 号", "ＩＤ：身份证号"]
 
 
-@in_one_load("id headers")
+@loads.file("id headers")
 def _id_headers(folder: Path) -> list[Path]:
     """A file for each spelling of the ID header (ID_HEADERS' order)."""
     return [write_csv(folder / f"id-header-{n}.csv", [[id_header if h == "身份证号" else h for h in ROSTER_HEADER],
@@ -208,7 +186,7 @@ def test_id_header_variants(one_load, id_header):
 # --- blank rows, totals and row numbers ------------------------------------------------------------
 
 
-@in_one_load("blank and total")
+@loads.file("blank and total")
 def _blank_and_total_rows(folder: Path) -> Path:
     rows = [*TITLE, ROSTER_HEADER, roster_row(1, ALICE), [""] * 12, ["3", "", "", "", "", "", "", "", "", "", "", ""],
             roster_row(2, BOB), ["合计", "", "", "2人"], ["总计：2"]]
@@ -220,7 +198,7 @@ def test_blank_and_total_rows_are_neither_loaded_nor_rejected(one_load):
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 2, 0)
 
 
-@in_one_load("blank, total and overflowing xlsx")
+@loads.file("blank, total and overflowing xlsx")
 def _blank_total_and_overflowing_rows(folder: Path) -> Path:
     rows = [*TITLE, ROSTER_HEADER, roster_row(1, ALICE), [""] * 12, ["", "合  计", "", "2人"],
             [*roster_row(2, BOB), "表头外的备注"]]
@@ -250,7 +228,7 @@ def _after_blank_lines(uneven: bool):
 
 
 for _uneven in (False, True):
-    in_one_load(f"after blank lines, uneven={_uneven}")(_after_blank_lines(_uneven))
+    loads.file(f"after blank lines, uneven={_uneven}")(_after_blank_lines(_uneven))
 
 
 @pytest.mark.parametrize("uneven", [False, True], ids=["fast reader", "lenient reader"])
@@ -261,7 +239,7 @@ def test_csv_rejects_name_the_line_the_clerk_sees_even_after_blank_lines(one_loa
     assert rejects(warehouse, result) == [(7, "身份证号校验位错误")] + ([(8, "身份证号为空")] if uneven else [])
 
 
-@in_one_load("xlsx rejects")
+@loads.file("xlsx rejects")
 def _xlsx_rejects(folder: Path) -> Path:
     bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")
     rows = [*TITLE, ROSTER_HEADER, roster_row(1, BOB), [None] * 12, roster_row(2, bad)]
@@ -273,7 +251,7 @@ def test_xlsx_rejects_name_the_excel_row(one_load):
     assert rejects(warehouse, results["xlsx rejects"]) == [(6, "身份证号校验位错误")]
 
 
-@in_one_load("xlsx lower down")
+@loads.file("xlsx lower down")
 def _xlsx_lower_down(folder: Path) -> Path:
     bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")
     rows = [[], [], [None, *ROSTER_HEADER], [None, *roster_row(1, BOB)], [None, *roster_row(2, CAROL, community="")],
@@ -290,7 +268,7 @@ def test_xlsx_rows_are_numbered_from_a1_when_the_sheet_starts_lower_down(one_loa
                           [result.load_id]) == [(4, "120101001001"), (5, "120101001001")]
 
 
-@in_one_load("line breaks")
+@loads.file("line breaks")
 def _line_breaks_in_cells(folder: Path) -> Path:
     rows = [ROSTER_HEADER, roster_row(1, ALICE, **{"联系电话": "13812345678\n（白天）"}), roster_row(2, BOB)]
     return write_csv(folder / "换行.csv", rows)
@@ -303,7 +281,7 @@ def test_quoted_line_breaks_inside_cells_are_read(one_load):
 # --- values: IDs, dates, phones, names, places ---------------------------------------------------------
 
 
-@in_one_load("number id")
+@loads.file("number id")
 def _number_id(folder: Path) -> Path:
     rows = [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB)]
     rows[2][4] = float(BOB[:-1] + "0") if BOB[-1] == "X" else float(BOB)
@@ -316,7 +294,7 @@ def test_excel_number_id_cell_is_rejected_never_repaired(one_load):
     assert row == 3 and reason.startswith("身份证号被Excel存成了数字(1.20101E+17)")
 
 
-@in_one_load("visit dates")
+@loads.file("visit dates")
 def _visit_dates(folder: Path) -> Path:
     rows = [VISIT_HEADER, visit_row(ALICE, dt.datetime(2026, 10, 5, 14, 30)), visit_row(BOB, 46298),
             visit_row(CAROL, "2026年10月7日")]
@@ -330,7 +308,7 @@ def test_visit_dates_from_excel_cells_and_serial_numbers(one_load):
         (dt.datetime(2026, 10, 5, 14, 30),), (dt.datetime(2026, 10, 3),), (dt.datetime(2026, 10, 7),)]
 
 
-@in_one_load("no street column")
+@loads.file("no street column")
 def _no_street_column(folder: Path) -> Path:
     header = [h for h in ROSTER_HEADER if h != "街道"]
     row = [v for h, v in zip(ROSTER_HEADER, roster_row(1, ALICE, community="兆丰路"), strict=True) if h != "街道"]
@@ -343,7 +321,7 @@ def test_street_comes_from_the_reporting_unit_when_the_file_has_no_street_column
                           [results["no street column"].load_id]) == [("120101001000",)]
 
 
-@in_one_load("unknown outcome")
+@loads.file("unknown outcome")
 def _unknown_outcome(folder: Path) -> Path:
     return write_csv(folder / "未知结果.csv", [VISIT_HEADER, visit_row(ALICE, outcome="还行")])
 
@@ -361,7 +339,7 @@ def test_a_visit_whose_outcome_is_not_understood_loads_as_unknown_and_warns(one_
         (False, False)]
 
 
-@in_one_load("unknown column")
+@loads.file("unknown column")
 def _unknown_column(folder: Path) -> Path:
     header = [*ROSTER_HEADER, "爱好"]
     return write_csv(folder / "爱好.csv", [header, [*roster_row(1, ALICE), "下棋"]])
@@ -401,7 +379,7 @@ def test_a_warehouse_from_before_the_key_change_still_finds_repeats(warehouse, t
     assert warehouse.one("select value from settings where key = 'format_version'") == str(FORMAT_VERSION)
 
 
-@in_one_load("conservation")
+@loads.file("conservation")
 def _conservation(folder: Path) -> Path:
     rows = [ROSTER_HEADER] + [roster_row(n, make_id("19500101", n)) for n in range(1, 40)]
     rows[5][4] = rows[5][4][:-1] + ("1" if rows[5][4][-1] != "1" else "2")
@@ -420,7 +398,7 @@ def test_rows_read_equal_rows_loaded_plus_rows_rejected(one_load):
             + warehouse.one("select count(*) from rejects where load_id = ?", load)) == 39
 
 
-@in_one_load("raw values")
+@loads.file("raw values")
 def _raw_values(folder: Path) -> Path:
     return write_csv(folder / "原值.csv", [VISIT_HEADER, visit_row(ALICE, method="托人带话")])
 
@@ -504,7 +482,7 @@ UNREADABLE = [
 ]
 
 
-@in_one_load("unreadable, then a good one")
+@loads.file("unreadable, then a good one")
 def _unreadable_then_good(folder: Path) -> list[Path]:
     """The unreadable files (UNREADABLE's order), then a good file in the same command."""
     for name, content, _message in UNREADABLE:
@@ -542,7 +520,7 @@ def test_a_visit_file_given_as_a_roster_is_refused(warehouse, tmp_path):
     assert (result.status, result.message.split(";")[0]) == ("failed", "表头中有探访记录的列: 探访日期、探访方式")
 
 
-@in_one_load("unusable id")
+@loads.file("unusable id")
 def _unusable_id(folder: Path) -> Path:
     bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")
     rows = [VISIT_HEADER, visit_row(bad), visit_row(bad, name="", when="2026-10-06")]
@@ -577,7 +555,7 @@ def test_a_bureaus_own_words_beside_its_configuration_are_used(tmp_path):
     con.close()
 
 
-@in_one_load("contacts")
+@loads.file("contacts")
 def _contacts(folder: Path) -> Path:
     header = ["街道", "社区", "老人姓名", "身份证号", "联系人", "与老人关系", "联系电话"]
     row = ["劝业场", "花园路", "张三", ALICE, "李明", "儿子", "13900000000"]
