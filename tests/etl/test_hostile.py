@@ -12,7 +12,7 @@ import pytest
 from etl.readers import TEMPORARY_PREFIX, display_name, read_export, release, remove_stale_temporary_files
 from etl.workbooks import MAX_CELLS, MAX_COLUMNS
 from tests.conftest import HUAYUANLU, run_cli
-from tests.etl.exports import ROSTER_HEADER, Warehouse, roster_row, write_csv
+from tests.etl.exports import ROSTER_HEADER, OneLoad, Warehouse, roster_row, write_csv
 from tests.etl.hostile import (
     csv_text,
     far_cell_xlsx,
@@ -43,19 +43,44 @@ def assert_refused_alone(results, message: str) -> None:
     assert (good.status, good.rows_loaded) == ("loaded", 3)
 
 
-def rejects(warehouse: Warehouse) -> list[tuple[int, str]]:
-    return warehouse.rows("select row_number, reason from rejects order by row_number")
+def rejects(warehouse: Warehouse, result) -> list[tuple[int, str]]:
+    return warehouse.rows("select row_number, reason from rejects where load_id = ? order by row_number",
+                          [result.load_id])
+
+
+# Files each test checks on its own load only, loaded in one command (see OneLoad), the good file last: a bad
+# one is refused alone when the good file after it still loads.
+loads = OneLoad()
+
+
+@pytest.fixture(scope="module")
+def one_load(tmp_path_factory) -> tuple[Warehouse, dict]:
+    folder = tmp_path_factory.mktemp("one-load")
+    good = write_csv(folder / "good.csv", [ROSTER_HEADER, *roster_rows(3, 5000)])
+    warehouse, results = loads.load(folder, then=(good,))
+    return warehouse, results | {"good": results[good]}
+
+
+def refused_alone(one_load, key: str, message: str):
+    """The result of `key`'s file, checked refused in one line while the good file after it loaded."""
+    results = one_load[1]
+    assert_refused_alone((results[key], results["good"]), message)
+    return results[key]
 
 
 # --- far-away cells and sizes: refused before any reader allocates the sheet ---------------------------
 
 
+for _honest in (True, False):
+    loads.file(f"far cell, honest dimension={_honest}")(
+        lambda folder, honest=_honest: far_cell_xlsx(folder / f"远处-{honest}.xlsx", honest_dimension=honest))
+
+
 @pytest.mark.parametrize("honest_dimension", [True, False], ids=["declared", "hidden behind a small dimension"])
-def test_a_cell_at_xfd1048576_is_refused_before_reading_not_an_abort(warehouse, tmp_path, good, honest_dimension):
-    path = far_cell_xlsx(tmp_path / "底册.xlsx", honest_dimension=honest_dimension)
-    results = warehouse.ingest(path, good)
-    assert_refused_alone(results, f"超过上限 ({MAX_COLUMNS} 列, {MAX_CELLS:,} 个单元格)")
-    assert "Ctrl+End" in results[0].message
+def test_a_cell_at_xfd1048576_is_refused_before_reading_not_an_abort(one_load, honest_dimension):
+    result = refused_alone(one_load, f"far cell, honest dimension={honest_dimension}",
+                           f"超过上限 ({MAX_COLUMNS} 列, {MAX_CELLS:,} 个单元格)")
+    assert "Ctrl+End" in result.message
 
 
 def test_the_far_cell_refusal_through_the_command_line_exits_1_without_a_backtrace(tmp_path, good):
@@ -69,50 +94,78 @@ def test_the_far_cell_refusal_through_the_command_line_exits_1_without_a_backtra
     assert not list(tmp_path.glob(".w.duckdb.cv-tmp-*"))
 
 
-def test_a_cell_in_column_aa_is_no_reason_to_refuse(warehouse, tmp_path):
-    path = far_cell_xlsx(tmp_path / "底册.xlsx", cell="AD3")
-    [result] = warehouse.ingest(path)
+loads.file("column AD")(lambda folder: far_cell_xlsx(folder / "AD列.xlsx", cell="AD3"))
+
+
+def test_a_cell_in_column_aa_is_no_reason_to_refuse(one_load):
+    result = one_load[1]["column AD"]
     assert (result.status, result.rows_loaded) == ("loaded", 2)
 
 
-def test_a_csv_wider_than_a_sheet_may_be_is_refused(warehouse, tmp_path, good):
+@loads.file("wide csv")
+def _wide_csv(folder: Path) -> Path:
     header = ROSTER_HEADER + [f"备注{n}" for n in range(MAX_COLUMNS)]
-    path = write_csv(tmp_path / "宽.csv", [header, roster_rows(1)[0] + ["x"] * MAX_COLUMNS])
-    assert_refused_alone(warehouse.ingest(path, good), f"超过上限 {MAX_COLUMNS} 列")
+    return write_csv(folder / "宽.csv", [header, roster_rows(1)[0] + ["x"] * MAX_COLUMNS])
+
+
+def test_a_csv_wider_than_a_sheet_may_be_is_refused(one_load):
+    refused_alone(one_load, "wide csv", f"超过上限 {MAX_COLUMNS} 列")
 
 
 # --- CSV oddities that were tracebacks ----------------------------------------------------------------
 
 
-def test_a_cell_over_128_kb_near_the_top_loads_whole(warehouse, tmp_path):
+@loads.file("big cells")
+def _big_cells(folder: Path) -> Path:
     rows = roster_rows(3)
     rows[0][-1] = "13812345678" + " " * 200_000
     rows[1][3] = "长" * 150_000
-    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, *rows]))
+    return write_csv(folder / "大单元格.csv", [ROSTER_HEADER, *rows])
+
+
+def test_a_cell_over_128_kb_near_the_top_loads_whole(one_load):
+    result = one_load[1]["big cells"]
     assert (result.status, result.rows_read, result.rows_loaded + result.rows_rejected) == ("loaded", 3, 3)
 
 
-def test_cr_only_line_endings_load_with_the_rows_a_person_sees(warehouse, tmp_path):
+@loads.file("CR only")
+def _cr_only(folder: Path) -> Path:
     rows = [ROSTER_HEADER, *roster_rows(4), roster_row(5, "123")]
-    path = tmp_path / "mac.csv"
+    path = folder / "mac.csv"
     path.write_text(csv_text(rows, line_end="\r"), encoding="utf-8")
-    [result] = warehouse.ingest(path)
+    return path
+
+
+def test_cr_only_line_endings_load_with_the_rows_a_person_sees(one_load):
+    warehouse, results = one_load
+    result = results["CR only"]
     assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 5, 4)
-    assert rejects(warehouse) == [(6, "身份证号格式不对: 应为18位")]
+    assert rejects(warehouse, result) == [(6, "身份证号格式不对: 应为18位")]
 
 
-def test_16383_trailing_commas_load_the_rows_without_a_warning(warehouse, tmp_path):
+@loads.file("trailing commas")
+def _trailing_commas(folder: Path) -> Path:
     rows = [row + [""] * 16_383 for row in [ROSTER_HEADER, *roster_rows(5)]]
-    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", rows))
+    return write_csv(folder / "逗号.csv", rows)
+
+
+def test_16383_trailing_commas_load_the_rows_without_a_warning(one_load):
+    result = one_load[1]["trailing commas"]
     assert (result.status, result.rows_read, result.rows_loaded, result.warning_count) == ("loaded", 5, 5, 0)
 
 
-def test_a_file_name_in_gbk_bytes_loads_under_its_chinese_name(warehouse, tmp_path, good):
-    path = Path(os.fsdecode(os.fsencode(tmp_path) + b"/" + "底册十月".encode("gbk") + b".csv"))
-    write_csv(path, [ROSTER_HEADER, *roster_rows(2)])
-    result, _ = warehouse.ingest(path, good)
+@loads.file("gbk name")
+def _gbk_name(folder: Path) -> Path:
+    return write_csv(Path(os.fsdecode(os.fsencode(folder) + b"/" + "底册十月".encode("gbk") + b".csv")),
+                     [ROSTER_HEADER, *roster_rows(2)])
+
+
+def test_a_file_name_in_gbk_bytes_loads_under_its_chinese_name(one_load, tmp_path):
+    warehouse, results = one_load
+    result = results["gbk name"]
     assert (result.status, result.file_name, result.rows_loaded) == ("loaded", "底册十月.csv", 2)
-    assert display_name(path) == "底册十月.csv"
+    assert display_name(Path(os.fsdecode(os.fsencode(tmp_path) + b"/" + "底册十月".encode("gbk") + b".csv"))) == (
+        "底册十月.csv")
     assert warehouse.one("select count(*) from loads where file_name = '底册十月.csv'") == 1
 
 
@@ -128,45 +181,64 @@ def test_a_db_that_is_not_duckdb_is_refused_in_one_line_leaving_nothing_beside_i
     assert not list(tmp_path.glob(".notes.duckdb.cv-tmp-*"))
 
 
-def test_an_unbalanced_quote_mid_file_is_refused_with_its_line(warehouse, tmp_path, good):
+@loads.file("unbalanced quote")
+def _unbalanced_quote(folder: Path) -> Path:
     lines = csv_text([ROSTER_HEADER, *roster_rows(20)]).split("\r\n")
     lines[4] = lines[4].replace("张三", '"张三')  # line 5 of the file
-    path = tmp_path / "引号.csv"
+    path = folder / "引号.csv"
     path.write_text("\r\n".join(lines), encoding="utf-8")
-    assert_refused_alone(warehouse.ingest(path, good),
-                         "第 5 行有一个引号 (\") 没有配对, 其后 16 行被读进了同一个单元格")
+    return path
 
 
-def test_a_quote_left_open_in_a_ragged_file_is_refused_too(warehouse, tmp_path, good):
+def test_an_unbalanced_quote_mid_file_is_refused_with_its_line(one_load):
+    refused_alone(one_load, "unbalanced quote", "第 5 行有一个引号 (\") 没有配对, 其后 16 行被读进了同一个单元格")
+
+
+@loads.file("open quote, ragged")
+def _open_quote_ragged(folder: Path) -> Path:
     rows = [ROSTER_HEADER, *roster_rows(6)]
     rows[3] = rows[3][:5]  # a short row: the lenient reader reads this file
     lines = csv_text(rows).split("\r\n")
     lines[2] = lines[2].replace("张三", '"张三')
-    path = tmp_path / "引号.csv"
+    path = folder / "引号-不齐.csv"
     path.write_text("\r\n".join(lines), encoding="utf-8")
-    assert_refused_alone(warehouse.ingest(path, good), "第 3 行有一个引号 (\") 没有配对")
+    return path
 
 
-def test_a_line_break_inside_a_quoted_cell_is_still_a_cell(warehouse, tmp_path):
+def test_a_quote_left_open_in_a_ragged_file_is_refused_too(one_load):
+    refused_alone(one_load, "open quote, ragged", "第 3 行有一个引号 (\") 没有配对")
+
+
+@loads.file("quoted line break")
+def _quoted_line_break(folder: Path) -> Path:
     rows = roster_rows(3)
     rows[1][-1] = "13812345678,\n13912345678"
-    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, *rows]))
+    return write_csv(folder / "换行.csv", [ROSTER_HEADER, *rows])
+
+
+def test_a_line_break_inside_a_quoted_cell_is_still_a_cell(one_load):
+    result = one_load[1]["quoted line break"]
     assert (result.status, result.rows_loaded) == ("loaded", 3)
 
 
 # --- a workbook of two kinds -------------------------------------------------------------------------
 
 
-def test_a_roster_sheet_then_a_visit_sheet_load_each_as_its_kind(warehouse, tmp_path):
-    [result] = warehouse.ingest(mixed_workbook(tmp_path / "十月.xlsx", roster_count=3, visit_count=4))
+loads.file("two kinds")(lambda folder: mixed_workbook(folder / "十月.xlsx", roster_count=3, visit_count=4))
+
+
+def test_a_roster_sheet_then_a_visit_sheet_load_each_as_its_kind(one_load):
+    warehouse, results = one_load
+    result = results["two kinds"]
     assert (result.status, result.kind, result.rows_read, result.rows_loaded) == ("loaded", "roster", 7, 7)
     assert result.message == "按工作表分别导入: 底册 3 行、探访记录 4 行"
     assert [(p.kind, p.rows_loaded) for p in result.parts] == [("roster", 3), ("visits", 4)]
-    assert warehouse.rows("select kind, sheet_name, rows_loaded from loads order by load_id") == [
-        ("roster", "底册", 3), ("visits", "探访记录", 4)]
+    load_ids = [p.load_id for p in result.parts]
+    assert warehouse.rows("select kind, sheet_name, rows_loaded from loads where list_contains(?, load_id)"
+                          " order by load_id", [load_ids]) == [("roster", "底册", 3), ("visits", "探访记录", 4)]
     # nobody from the visit sheet became a roster elder
     assert warehouse.one("select count(*) from roster_rows where elder_name like '访%'") == 0
-    assert warehouse.one("select count(*) from visit_rows") == 4
+    assert warehouse.one("select count(*) from visit_rows where load_id = ?", [load_ids[1]]) == 4
 
 
 def test_a_workbook_of_two_kinds_is_skipped_whole_the_second_time(warehouse, tmp_path):
@@ -188,29 +260,48 @@ def test_a_folder_and_a_fifo_are_not_missing_files(warehouse, tmp_path, good):
     assert fifo.message == "这不是普通文件 (而是管道、设备等), 无法导入"
 
 
-def test_gb18030_behind_a_utf8_byte_order_mark_loads(warehouse, tmp_path):
-    path = tmp_path / "底册.csv"
+@loads.file("gb18030 behind a BOM")
+def _gb18030_behind_a_bom(folder: Path) -> Path:
+    path = folder / "BOM底册.csv"
     path.write_bytes(codecs.BOM_UTF8 + csv_text([ROSTER_HEADER, *roster_rows(2, name="王五")]).encode("gb18030"))
-    [result] = warehouse.ingest(path)
+    return path
+
+
+def test_gb18030_behind_a_utf8_byte_order_mark_loads(one_load):
+    warehouse, results = one_load
+    result = results["gb18030 behind a BOM"]
     assert (result.status, result.rows_loaded, result.warning_count) == ("loaded", 2, 0)
-    assert warehouse.rows("select distinct elder_name from roster_rows") == [("王五",)]
+    assert warehouse.rows("select distinct elder_name from roster_rows where load_id = ?", [result.load_id]) == [
+        ("王五",)]
 
 
-def test_a_gb18030_file_whose_first_megabyte_is_ascii_loads_as_gb18030(warehouse, tmp_path):
+@loads.file("ascii megabyte")
+def _ascii_megabyte(folder: Path) -> Path:
     title = "Heping District " * 70_000  # over the megabyte the encoding is guessed from
-    path = tmp_path / "底册.csv"
+    path = folder / "英文标题底册.csv"
     path.write_bytes(f"{title}\r\n{csv_text([ROSTER_HEADER, *roster_rows(2, name='王五')])}".encode("gb18030"))
-    [result] = warehouse.ingest(path)
+    return path
+
+
+def test_a_gb18030_file_whose_first_megabyte_is_ascii_loads_as_gb18030(one_load):
+    warehouse, results = one_load
+    result = results["ascii megabyte"]
     assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 2, 2)
-    assert warehouse.rows("select distinct elder_name from roster_rows") == [("王五",)]
+    assert warehouse.rows("select distinct elder_name from roster_rows where load_id = ?", [result.load_id]) == [
+        ("王五",)]
 
 
-def test_utf8_then_gb18030_is_refused_naming_the_line_and_both_encodings(warehouse, tmp_path, good):
+@loads.file("utf-8 then gb18030")
+def _utf8_then_gb18030(folder: Path) -> Path:
     head = csv_text([ROSTER_HEADER, *roster_rows(20_000, name="张三")])
-    path = tmp_path / "底册.csv"
+    path = folder / "两种编码.csv"
     path.write_bytes(head.encode("utf-8") + csv_text(roster_rows(1, 30_000, name="王五")).encode("gb18030"))
-    assert_refused_alone(warehouse.ingest(path, good),
-                         "第 20002 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: 文件混用了两种编码")
+    return path
+
+
+def test_utf8_then_gb18030_is_refused_naming_the_line_and_both_encodings(one_load):
+    refused_alone(one_load, "utf-8 then gb18030",
+                  "第 20002 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: 文件混用了两种编码")
 
 
 def test_rich_markup_in_a_file_name_prints_as_typed(tmp_path, good):
@@ -241,41 +332,64 @@ def test_a_utf8_byte_order_mark_is_not_part_of_the_first_header_cell(tmp_path, f
 # --- .xls files that are HTML or XML Spreadsheet 2003 ---------------------------------------------------
 
 
-def test_an_html_table_saved_as_xls_loads_with_excels_row_numbers(warehouse, tmp_path):
-    rows = [ROSTER_HEADER, *roster_rows(3, name="张三丰"), roster_row(5, "123", name="李四")]
-    [result] = warehouse.ingest(html_xls(tmp_path / "底册.xls", rows, encoding="gbk"))
+loads.file("html in gbk")(lambda folder: html_xls(
+    folder / "网页底册.xls", [ROSTER_HEADER, *roster_rows(3, name="张三丰"), roster_row(5, "123", name="李四")],
+    encoding="gbk"))
+
+
+def test_an_html_table_saved_as_xls_loads_with_excels_row_numbers(one_load):
+    warehouse, results = one_load
+    result = results["html in gbk"]
     assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 4, 3)
     # title in row 1, header in row 2: the bad ID is in row 6, as Excel shows it
-    assert rejects(warehouse) == [(6, "身份证号格式不对: 应为18位")]
+    assert rejects(warehouse, result) == [(6, "身份证号格式不对: 应为18位")]
     # the community cell spans its rows (rowspan), as a merged cell does
-    assert warehouse.rows("select distinct community_code, elder_name from roster_rows") == [(HUAYUANLU, "张三丰")]
+    assert warehouse.rows("select distinct community_code, elder_name from roster_rows where load_id = ?",
+                          [result.load_id]) == [(HUAYUANLU, "张三丰")]
 
 
-def test_an_html_table_in_utf8_without_a_charset_loads(warehouse, tmp_path):
-    path = html_xls(tmp_path / "底册.xls", [ROSTER_HEADER, *roster_rows(2, name="王五")], encoding="utf-8")
+@loads.file("html without a charset")
+def _html_without_a_charset(folder: Path) -> Path:
+    path = html_xls(folder / "无字符集.xls", [ROSTER_HEADER, *roster_rows(2, name="王五")], encoding="utf-8")
     path.write_bytes(path.read_bytes().replace(b"charset=utf-8", b""))
-    [result] = warehouse.ingest(path)
+    return path
+
+
+def test_an_html_table_in_utf8_without_a_charset_loads(one_load):
+    warehouse, results = one_load
+    result = results["html without a charset"]
     assert (result.status, result.rows_loaded) == ("loaded", 2)
-    assert warehouse.rows("select distinct elder_name from roster_rows") == [("王五",)]
+    assert warehouse.rows("select distinct elder_name from roster_rows where load_id = ?", [result.load_id]) == [
+        ("王五",)]
 
 
-def test_an_xml_spreadsheet_2003_loads_with_excels_row_numbers(warehouse, tmp_path):
-    rows = [ROSTER_HEADER, *roster_rows(3), roster_row(4, person(4))]
-    id_column = ROSTER_HEADER.index("身份证号")
-    path = xml2003_xls(tmp_path / "底册.xls", rows, skip_rows=2, number_columns=(id_column,))
-    [result] = warehouse.ingest(path)
+XML_ROWS = [ROSTER_HEADER, *roster_rows(3), roster_row(4, person(4))]
+ID_COLUMN = ROSTER_HEADER.index("身份证号")
+loads.file("xml 2003")(lambda folder: xml2003_xls(folder / "XML底册.xls", XML_ROWS, skip_rows=2,
+                                                  number_columns=(ID_COLUMN,)))
+
+
+def test_an_xml_spreadsheet_2003_loads_with_excels_row_numbers(one_load):
+    warehouse, results = one_load
+    result = results["xml 2003"]
     # title row 1, header row 4 (ss:Index), rows 5-8; an ID stored as a number is corrupt, as Excel shows it
     assert (result.status, result.rows_read) == ("loaded", 4)
-    assert [row for row, _ in rejects(warehouse)] == [
-        row for row, digits in zip(range(5, 9), [r[id_column] for r in rows[1:]], strict=True) if digits.isdigit()]
+    assert [row for row, _ in rejects(warehouse, result)] == [
+        row for row, digits in zip(range(5, 9), [r[ID_COLUMN] for r in XML_ROWS[1:]], strict=True)
+        if digits.isdigit()]
 
 
-def test_a_xml_spreadsheet_cell_far_away_is_refused(warehouse, tmp_path, good):
-    path = xml2003_xls(tmp_path / "底册.xls", [ROSTER_HEADER, *roster_rows(2)])
+@loads.file("xml far cell")
+def _xml_far_cell(folder: Path) -> Path:
+    path = xml2003_xls(folder / "XML远处.xls", [ROSTER_HEADER, *roster_rows(2)])
     path.write_text(path.read_text(encoding="utf-8").replace(
         "</Table>", '<Row ss:Index="1048576"><Cell ss:Index="16384"><Data ss:Type="String">x</Data></Cell></Row>'
                     "</Table>"), encoding="utf-8")
-    assert_refused_alone(warehouse.ingest(path, good), f"超过上限 ({MAX_COLUMNS} 列")
+    return path
+
+
+def test_a_xml_spreadsheet_cell_far_away_is_refused(one_load):
+    refused_alone(one_load, "xml far cell", f"超过上限 ({MAX_COLUMNS} 列")
 
 
 # --- temporary files -----------------------------------------------------------------------------------
@@ -306,9 +420,16 @@ def test_a_spill_folder_a_killed_load_left_beside_the_warehouse_is_removed_by_th
     assert result.status == "loaded" and not spill.exists()
 
 
-def test_a_million_blank_lines_cost_no_time(warehouse, tmp_path):
-    path = tmp_path / "底册.csv"
+@loads.file("a million blank lines")
+def _a_million_blank_lines(folder: Path) -> Path:
+    path = folder / "空行.csv"
     path.write_text(csv_text([ROSTER_HEADER]) + "\r\n" * 1_000_000 + csv_text(roster_rows(2)), encoding="utf-8")
-    [result] = warehouse.ingest(path)
+    return path
+
+
+def test_a_million_blank_lines_cost_no_time(one_load):
+    warehouse, results = one_load
+    result = results["a million blank lines"]
     assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 2, 2)
-    assert warehouse.rows("select row_number from roster_rows order by 1") == [(1_000_002,), (1_000_003,)]
+    assert warehouse.rows("select row_number from roster_rows where load_id = ? order by 1", [result.load_id]) == [
+        (1_000_002,), (1_000_003,)]
