@@ -128,6 +128,13 @@ class Warehouse:
     def one(self, query: str, params=None):
         return self.rows(query, params)[0][0]
 
+    def rejects(self, result=None) -> list[tuple[int, str]]:
+        """The rejected rows as (row number, reason): of one load when its result is given."""
+        if result is None:
+            return self.rows("select row_number, reason from rejects order by row_number")
+        return self.rows("select row_number, reason from rejects where load_id = ? order by row_number",
+                         [result.load_id])
+
 
 class OneLoad:
     """Files that tests each check on their own load only (its result, and the rows whose load_id is its):

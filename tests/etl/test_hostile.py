@@ -43,11 +43,6 @@ def assert_refused_alone(results, message: str) -> None:
     assert (good.status, good.rows_loaded) == ("loaded", 3)
 
 
-def rejects(warehouse: Warehouse, result) -> list[tuple[int, str]]:
-    return warehouse.rows("select row_number, reason from rejects where load_id = ? order by row_number",
-                          [result.load_id])
-
-
 # Files each test checks on its own load only, loaded in one command (see OneLoad), the good file last: a bad
 # one is refused alone when the good file after it still loads.
 loads = OneLoad()
@@ -140,7 +135,7 @@ def test_cr_only_line_endings_load_with_the_rows_a_person_sees(one_load):
     warehouse, results = one_load
     result = results["CR only"]
     assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 5, 4)
-    assert rejects(warehouse, result) == [(6, "身份证号格式不对: 应为18位")]
+    assert warehouse.rejects(result) == [(6, "身份证号格式不对: 应为18位")]
 
 
 @loads.file("trailing commas")
@@ -342,7 +337,7 @@ def test_an_html_table_saved_as_xls_loads_with_excels_row_numbers(one_load):
     result = results["html in gbk"]
     assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 4, 3)
     # title in row 1, header in row 2: the bad ID is in row 6, as Excel shows it
-    assert rejects(warehouse, result) == [(6, "身份证号格式不对: 应为18位")]
+    assert warehouse.rejects(result) == [(6, "身份证号格式不对: 应为18位")]
     # the community cell spans its rows (rowspan), as a merged cell does
     assert warehouse.rows("select distinct community_code, elder_name from roster_rows where load_id = ?",
                           [result.load_id]) == [(HUAYUANLU, "张三丰")]
@@ -374,7 +369,7 @@ def test_an_xml_spreadsheet_2003_loads_with_excels_row_numbers(one_load):
     result = results["xml 2003"]
     # title row 1, header row 4 (ss:Index), rows 5-8; an ID stored as a number is corrupt, as Excel shows it
     assert (result.status, result.rows_read) == ("loaded", 4)
-    assert [row for row, _ in rejects(warehouse, result)] == [
+    assert [row for row, _ in warehouse.rejects(result)] == [
         row for row, digits in zip(range(5, 9), [r[ID_COLUMN] for r in XML_ROWS[1:]], strict=True)
         if digits.isdigit()]
 

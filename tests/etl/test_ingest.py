@@ -33,14 +33,6 @@ def warehouse(tmp_path) -> Warehouse:
     return Warehouse(tmp_path / "warehouse.duckdb")
 
 
-def rejects(warehouse: Warehouse, result=None) -> list[tuple[int, str]]:
-    """The rejects as (row number, reason): of one load when its result is given."""
-    if result is None:
-        return warehouse.rows("select row_number, reason from rejects order by row_number")
-    return warehouse.rows("select row_number, reason from rejects where load_id = ? order by row_number",
-                          [result.load_id])
-
-
 loads = OneLoad()  # files each test checks on its own load only, loaded in one command (see OneLoad)
 
 
@@ -236,7 +228,7 @@ def test_csv_rejects_name_the_line_the_clerk_sees_even_after_blank_lines(one_loa
     warehouse, results = one_load
     result = results[f"after blank lines, uneven={uneven}"]
     assert result.rows_read == 2 + uneven
-    assert rejects(warehouse, result) == [(7, "身份证号校验位错误")] + ([(8, "身份证号为空")] if uneven else [])
+    assert warehouse.rejects(result) == [(7, "身份证号校验位错误")] + ([(8, "身份证号为空")] if uneven else [])
 
 
 @loads.file("xlsx rejects")
@@ -248,7 +240,7 @@ def _xlsx_rejects(folder: Path) -> Path:
 
 def test_xlsx_rejects_name_the_excel_row(one_load):
     warehouse, results = one_load
-    assert rejects(warehouse, results["xlsx rejects"]) == [(6, "身份证号校验位错误")]
+    assert warehouse.rejects(results["xlsx rejects"]) == [(6, "身份证号校验位错误")]
 
 
 @loads.file("xlsx lower down")
@@ -263,7 +255,7 @@ def test_xlsx_rows_are_numbered_from_a1_when_the_sheet_starts_lower_down(one_loa
     warehouse, results = one_load
     result = results["xlsx lower down"]
     assert warehouse.rows("select header_row from loads where load_id = ?", [result.load_id]) == [(3,)]
-    assert rejects(warehouse, result) == [(6, "身份证号校验位错误")]
+    assert warehouse.rejects(result) == [(6, "身份证号校验位错误")]
     assert warehouse.rows("select row_number, community_code from roster_rows where load_id = ? order by 1",
                           [result.load_id]) == [(4, "120101001001"), (5, "120101001001")]
 
@@ -290,7 +282,7 @@ def _number_id(folder: Path) -> Path:
 
 def test_excel_number_id_cell_is_rejected_never_repaired(one_load):
     warehouse, results = one_load
-    [(row, reason)] = rejects(warehouse, results["number id"])
+    [(row, reason)] = warehouse.rejects(results["number id"])
     assert row == 3 and reason.startswith("身份证号被Excel存成了数字(1.20101E+17)")
 
 
@@ -375,7 +367,7 @@ def test_a_warehouse_from_before_the_key_change_still_finds_repeats(warehouse, t
     con.execute("delete from settings where key = 'format_version'")  # as CareVisit 0.1 wrote it
     con.close()
     warehouse.ingest(write_csv(tmp_path / "v2.csv", [VISIT_HEADER, visit_row(BOB), visit_row(ALICE)]))
-    assert rejects(warehouse) == [(3, "重复记录 (已在 v1.csv 中导入)")]
+    assert warehouse.rejects() == [(3, "重复记录 (已在 v1.csv 中导入)")]
     assert warehouse.one("select value from settings where key = 'format_version'") == str(FORMAT_VERSION)
 
 
@@ -534,7 +526,7 @@ def test_a_visit_with_an_unusable_id_is_linked_by_name_and_community(one_load):
     assert (result.rows_loaded, result.rows_rejected) == (1, 1)
     assert warehouse.rows("select id_number, elder_name, community_code from visit_rows where load_id = ?", load) == [
         (None, "张三", "120101001001")]
-    assert rejects(warehouse, result) == [(3, "身份证号校验位错误")]
+    assert warehouse.rejects(result) == [(3, "身份证号校验位错误")]
     assert warehouse.rows("select code, message from load_warnings where load_id = ?", load) == [
         ("unusable_id", "身份证号校验位错误, 按姓名和社区关联")]
 
