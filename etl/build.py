@@ -141,7 +141,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
             continue
         con.execute(f"create or replace {kind} {name} as {sql(f'marts/{name}')}")
     if months:
-        build_same_day_comparison(con)
+        build_same_day_comparison(con, loads if scoped else None)
         # marts_built: how the last build went (whole or scoped), for whoever asks why a publish took long
         con.execute("insert or replace into settings values ('marts_version', $version), ('marts_inputs', $inputs), "
                     "('marts_built', $built)",
@@ -195,14 +195,13 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
     through views that show only the scope's rows of what it reads, then in place of the scope's rows."""
     mart = SCOPED_MARTS[name]
     computed = mart.computed
-    views = [*((table, _in_loads(con, database, table, where, loads)) for table, where in mart.rows.items()),
-             *((other, SCOPED_MARTS[other].read) for other in SCOPED_MARTS if _built_before(other, name))]
-    _compute(con, name, database, "cv_scoped", views)
+    _compute(con, name, "cv_scoped", _scope_views(con, name, database, f'"{database}".main', loads))
     replaced = computed
     if name in MONTH_MARTS and scalar(con, "select count(*) from cv_scope_months"):
         months = IN_SCOPE_FRAME if name in COMPARES_MONTH_BEFORE else IN_SCOPE_MONTHS
-        frame = [(table, months) for table in ("month_frame", *MONTH_MARTS) if _built_before(table, name)]
-        _compute(con, name, database, "cv_scoped_months", frame)
+        frame = [(table, f'"{database}".main.{table}', months)
+                 for table in ("month_frame", *MONTH_MARTS) if _built_before(table, name)]
+        _compute(con, name, "cv_scoped_months", frame)
         replaced = f"({computed}) or {IN_SCOPE_MONTHS} or month_start not in (select month_start from month_frame)"
     con.execute(f'delete from "{database}".main.{name} where {replaced}')
     con.execute(f'insert into "{database}".main.{name} select * from cv_scoped where {computed}')
@@ -211,6 +210,17 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
                     f'select * from cv_scoped_months where {IN_SCOPE_MONTHS} and not ({computed})')
         con.execute("drop table cv_scoped_months")
     con.execute("drop table cv_scoped")
+
+
+def _scope_views(con: duckdb.DuckDBPyConnection, name: str, database: str, months_from: str,
+                 loads: dict[tuple[str, str], str]) -> list[tuple[str, str, str]]:
+    """What scoped mart `name` reads, as (view, source, filter): the scope's stored rows, and its rows of the
+    scoped marts built before it, the month marts among them from `months_from` (a schema)."""
+    stored = f'"{database}".main'
+    return [*((table, f"{stored}.{table}", _in_loads(con, database, table, where, loads))
+              for table, where in SCOPED_MARTS[name].rows.items()),
+            *((other, f"{months_from if other in MONTH_MARTS else stored}.{other}", SCOPED_MARTS[other].read)
+              for other in SCOPED_MARTS if _built_before(other, name))]
 
 
 def _in_loads(con: duckdb.DuckDBPyConnection, database: str, table: str, where: str,
@@ -225,16 +235,15 @@ def _in_loads(con: duckdb.DuckDBPyConnection, database: str, table: str, where: 
     return loads[table, where]
 
 
-def _compute(con: duckdb.DuckDBPyConnection, name: str, database: str, into: str,
-             views: list[tuple[str, str]]) -> None:
-    """Mart `name` into temp table `into`, reading each (table, filter) of `views` through a view that
-    shows only the rows the filter selects."""
-    for table, where in views:
-        con.execute(f'create or replace temp view {table} as select * from "{database}".main.{table} where {where}')
+def _compute(con: duckdb.DuckDBPyConnection, name: str, into: str, views: list[tuple[str, str, str]]) -> None:
+    """Mart `name` into temp table `into`, reading each (table, source, filter) of `views` through a view
+    named `table` that shows only the rows of `source` the filter selects."""
+    for table, source, where in views:
+        con.execute(f"create or replace temp view {table} as select * from {source} where {where}")
     try:
         con.execute(f"create or replace temp table {into} as {sql(f'marts/{name}')}")
     finally:
-        for table, _ in views:
+        for table, _, _ in views:
             con.execute(f"drop view if exists temp.main.{table}")
 
 
@@ -317,30 +326,42 @@ def build_as_of_file(warehouse: Path, path: Path, month_start, as_of, memory_lim
     con.close()
 
 
-def build_same_day_comparison(con: duckdb.DuckDBPyConnection) -> str | None:
+def build_same_day_comparison(con: duckdb.DuckDBPyConnection,
+                              loads: dict[tuple[str, str], str] | None = None) -> str | None:
     """When the newest month is in progress (counted to the 20th, say), the month before counted to the same
     day, stored in its own schema (as_of_name): what the overview compares the month with. Built here, once
     a publish, rather than by each server process on its first view (at a province, 40 CPU-s and 2 GB),
-    unless the warehouse is small (SMALL_BELOW_ELDERS). The previous comparison is dropped. Its schema's name,
-    or None."""
-    for (stale,) in con.execute("select schema_name from duckdb_schemas() where database_name = current_database()"
-                                " and starts_with(schema_name, 'as_of_')").fetchall():
-        con.execute(f'drop schema "{stale}" cascade')
+    unless the warehouse is small (SMALL_BELOW_ELDERS). After a scoped build (`loads`: the loads that hold
+    its scope's rows, from _in_loads), the comparison the last build stored for the same day is kept with
+    its rows of the scope recomputed. Any other comparison is dropped. Its schema's name, or None."""
+    name = None
     newest = first_row(con, "select month_start, as_of from month_frame order by month_start desc limit 1")
-    if newest is None or not in_progress(*newest) or _small(con):
+    if newest is not None and in_progress(*newest) and not _small(con):
+        previous, same_day = month_before(newest[0]), same_day_last_month(newest[1])
+        # unless the month before is not stored past that day: it is then its own comparison
+        if first_row(con, "select 1 from month_frame where month_start = $m and as_of > $d",
+                     {"m": previous, "d": same_day}) is not None:
+            name = as_of_name(previous, same_day)
+    stored = [schema for (schema,) in con.execute(
+        "select schema_name from duckdb_schemas() where database_name = current_database()"
+        " and starts_with(schema_name, 'as_of_')").fetchall()]
+    kept = loads is not None and name in stored
+    for stale in stored:
+        if not (kept and stale == name):
+            con.execute(f'drop schema "{stale}" cascade')
+    if name is None:
         return None
-    previous, same_day = month_before(newest[0]), same_day_last_month(newest[1])
-    if first_row(con, "select 1 from month_frame where month_start = $m and as_of > $d",
-                 {"m": previous, "d": same_day}) is None:
-        return None  # the month before is not stored past that day: it is its own comparison
-    name = as_of_name(previous, same_day)
     path, limit = first_row(con, "select current_setting('search_path'), current_setting('memory_limit')")
-    con.execute(f"create schema {name}")
+    if not kept:
+        con.execute(f"create schema {name}")
     try:
         con.execute(f"set search_path = '{name},main'")
         # the memory a server process would give it (a province's month: about 1.5 GB)
         con.execute(f"set memory_limit = '{AS_OF_MEMORY_LIMIT}'")
-        build_as_of(con, previous, same_day, name, "main")
+        if kept:
+            _comparison_in_scope(con, name, previous, loads)
+        else:
+            build_as_of(con, previous, same_day, name, "main")
     except duckdb.OutOfMemoryException:  # not stored: a server recomputes it when asked, within the same memory
         con.execute(f"drop schema if exists {name} cascade")
         return None
@@ -348,3 +369,30 @@ def build_same_day_comparison(con: duckdb.DuckDBPyConnection) -> str | None:
         con.execute(f"set search_path = '{path}'")
         con.execute(f"set memory_limit = '{limit}'")
     return name
+
+
+def _comparison_in_scope(con: duckdb.DuckDBPyConnection, name: str, month_start: dt.date,
+                         loads: dict[tuple[str, str], str]) -> None:
+    """The same-day comparison in schema `name` (build_as_of of `month_start`), after a scoped build of the
+    same configuration, geography and date: its elders' rows of the scope recomputed as _build_scoped
+    recomputes the stored ones, its rollups of the two months recomputed from them, and the other
+    months' rollups taken again as stored. The same rows as build_as_of (tests/etl/test_scoped_build.py)."""
+    database = scalar(con, "select current_database()")
+    computed = f"month_start in ('{month_before(month_start)}', '{month_start}')"
+    frame = ("month_frame", f'"{database}".{name}.month_frame', computed)
+    for mart in MONTH_MARTS:
+        if mart in SCOPED_MARTS:
+            _compute(con, mart, "cv_scoped", [frame, *_scope_views(con, mart, database, f'"{database}".{name}', loads)])
+            con.execute(f'delete from "{database}".{name}.{mart} where {IN_SCOPE}')
+            con.execute(f'insert into "{database}".{name}.{mart} select * from cv_scoped where {IN_SCOPE}')
+        else:  # a rollup of the two months: from the month marts of the comparison (its schema, on the path)
+            _compute(con, mart, "cv_scoped", [frame])
+            con.execute(f'delete from "{database}".{name}.{mart}')
+            con.execute(f'insert into "{database}".{name}.{mart} select * from cv_scoped')
+        con.execute("drop table cv_scoped")
+    for table in AS_OF_ROLLUPS:
+        if table == "month_frame":
+            con.execute(f'delete from "{database}".{name}.{table} where not ({computed})')
+        # S608: a schema of this module's and a mart's name, from AS_OF_ROLLUPS
+        con.execute(f'insert into "{database}".{name}.{table} by name select * from "{database}".main.{table}'  # noqa: S608
+                    f" where not ({computed})")

@@ -17,8 +17,11 @@ SEVENTY = "19560101"
 
 
 def stored_marts(con) -> dict[str, list]:
+    """Every stored mart's rows, and the same-day comparison's (build_same_day_comparison) by schema."""
+    comparison = con.execute("select schema_name || '.' || table_name from duckdb_tables() where "
+                             "database_name = current_database() and starts_with(schema_name, 'as_of_')").fetchall()
     return {name: sorted(con.execute(f"from {name}").fetchall(), key=repr)  # noqa: S608 (the marts' names)
-            for name, kind in MARTS if kind == "table"}
+            for name in [*(name for name, kind in MARTS if kind == "table"), *(name for (name,) in comparison)]}
 
 
 @pytest.fixture(autouse=True)
@@ -140,6 +143,29 @@ def test_a_note_that_becomes_a_template_drops_another_streets_lead_in_a_scoped_b
     assert street.con.execute(lead_streets).fetchall() == []
     build_marts(street.con)
     assert stored_marts(street.con) == scoped
+
+
+def test_a_scoped_build_keeps_the_same_day_comparison_with_its_scopes_rows_recomputed(street):
+    """With November counted to the 10th, the stored comparison is October to the 10th. A load that does not
+    move the 10th keeps it, recomputed for the scope: a visit of 5 October and a new roster change it."""
+    street.visit(street.people["e5"], "2026-11-10 10:00", load_id=street.load("visits"))
+    build_marts(street.con)
+    comparison = "as_of_202610_20261010"
+    before = stored_marts(street.con)
+    assert f"{comparison}.elder_months" in before
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    street.visit(street.people["e3"], "2026-10-05 10:00", load_id=street.load("visits"))
+    a_newer_roster_of_one_community(street)
+    assert build_marts(street.con, since_load=since)  # scoped
+    scoped = stored_marts(street.con)
+    assert [name for name in scoped if name.startswith("as_of_")] == [
+        name for name in before if name.startswith("as_of_")]
+    assert all(scoped[f"{comparison}.{mart}"] != before[f"{comparison}.{mart}"]
+               for mart in ("elder_months", "place_months", "elder_changes"))
+    build_marts(street.con)
+    whole = stored_marts(street.con)
+    for name in whole:
+        assert scoped[name] == whole[name], name
 
 
 def test_the_scope_leaves_out_the_elders_of_other_streets(street):
