@@ -151,12 +151,6 @@ month_visits as (
     where f.as_of < f.month_end
 ),
 
-earlier_home_visits as (
-    select elder_id, visit_month, last_home_visit_date
-    from elder_visit_months
-    where last_home_visit_date is not null
-),
-
 open_problems as (
     -- a problem (marts/problems, where the rule lives) found by the as-of date and not closed by then
     select p.elder_id, f.month_start, min(p.opened_date) as open_problem_since
@@ -170,7 +164,7 @@ with_last_visits as (
         ef.*,
         coalesce(mv.visited_home, false) as visited_home,
         coalesce(mv.visited_any, false) as visited_any,
-        coalesce(am.last_home_visit_date, hv.last_home_visit_date) as last_home_visit_date,
+        coalesce(am.last_home_visit_date, sv.home_visit_through) as last_home_visit_date,
         coalesce(am.last_visit, sv.last_visit).visit_date as last_visit_date,
         coalesce(am.last_visit, sv.last_visit).method as last_visit_method,
         coalesce(am.last_visit, sv.last_visit).outcome as last_visit_outcome,
@@ -180,8 +174,6 @@ with_last_visits as (
     left join month_visits mv using (elder_id, month_start)
     left join open_problems op using (elder_id, month_start)
     left join as_of_month_visits am using (elder_id, month_start)
-    asof left join earlier_home_visits hv
-        on hv.elder_id = ef.elder_id and hv.visit_month < date_trunc('month', ef.as_of)
     asof left join elder_visit_months sv
         on sv.elder_id = ef.elder_id and sv.visit_month < date_trunc('month', ef.as_of)
     where ef.is_special or ef.is_special_in_month or ef.was_special or ef.is_alone or ef.is_disabled
