@@ -47,6 +47,9 @@ MARTS: tuple[tuple[str, str], ...] = (
 # The marts that depend on the month frame: recomputed for a month at another as-of date.
 MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category_months", "risk_months",
                "elder_changes", "place_changes")
+# The month marts whose rows of a month depend on that month's row of the frame alone (not on the other
+# months'): a month counted whole is the same rows in any frame (build_month takes them as stored)
+MONTH_BY_MONTH = ("elder_months",)
 # Built from every stored month of the month marts: not without them (build_marts(months=False)).
 WHOLE_HISTORY_MARTS = ("visit_signals",)
 # What recomputing one month at another as-of date may hold (a province's month: about 1.5 GB, 35 CPU-s):
@@ -252,10 +255,13 @@ def _built_before(mart: str, name: str) -> bool:
     return mart in order and order.index(mart) < order.index(name)
 
 
-def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str | None = None) -> None:
+def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str | None = None,
+                stored: str | None = None) -> None:
     """The month marts for one month at any as-of date, shadowing the stored ones: as temp tables,
     or in `schema` (an attached in-memory database that comes first on the search path). The month
-    before is computed beside it, whole, so that what changed since then can be told.
+    before is computed beside it, whole, so that what changed since then can be told; in a schema, its
+    elder_months rows are taken from the store's (`stored`, a schema) when the store counts that month
+    whole too (MONTH_BY_MONTH).
 
     Works on a read-only warehouse: both live in memory.
     """
@@ -269,7 +275,22 @@ def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str 
                      ($m::date, $d::date)) as months(m, d)""",
         {"m": month_start, "d": as_of},
     )
+    # S608 below: the names are a schema of this module's or the caller's, and a mart's, from MONTH_MARTS
+    whole_before = schema is not None and stored is not None and first_row(
+        con, f"select 1 from {stored}.month_frame where as_of >= month_end and month_start = "  # noqa: S608
+             f"(select min(month_start) from {schema}.month_frame)") is not None
     for name in MONTH_MARTS:
+        if whole_before and name in MONTH_BY_MONTH:
+            con.execute(f"create or replace {target(name)} as from {stored}.{name} where month_start = "  # noqa: S608
+                        f"(select min(month_start) from {schema}.month_frame)")
+            # the month itself, through a frame of its row alone
+            con.execute(f"create or replace temp view month_frame as from {schema}.month_frame "  # noqa: S608
+                        f"where month_start = (select max(month_start) from {schema}.month_frame)")
+            try:
+                con.execute(f"insert into {schema}.{name} by name select * from ({sql(f'marts/{name}')})")  # noqa: S608
+            finally:
+                con.execute("drop view temp.main.month_frame")
+            continue
         con.execute(f"create or replace {target(name)} as {sql(f'marts/{name}')}")
 
 
@@ -283,11 +304,12 @@ def run_checks(con: duckdb.DuckDBPyConnection) -> list[str]:
     return failures
 
 
-def recompute_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str | None = None) -> None:
+def recompute_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str | None = None,
+                    stored: str | None = None) -> None:
     """The month marts for `month_start` as of `as_of`, on any connection (a read-only cursor
     included): the session's macros, then build_month."""
     prepare(con)
-    build_month(con, month_start, as_of, schema)
+    build_month(con, month_start, as_of, schema, stored)
 
 
 def as_of_name(month_start: dt.date, as_of: dt.date) -> str:
@@ -299,7 +321,7 @@ def build_as_of(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str,
     """The store's marts with one month recomputed at `as_of`, in `schema` (first on the connection's
     search path, `stored` after it): the month marts of that month and the one before, and the other
     months' rollups as stored, for trends and month-on-month change. The dashboard's as-of views."""
-    recompute_month(con, month_start, as_of, schema=schema)
+    recompute_month(con, month_start, as_of, schema=schema, stored=stored)
     computed = [m for (m,) in con.execute(f"select month_start from {schema}.month_frame").fetchall()]
     for table in AS_OF_ROLLUPS:
         # S608: the names are a schema of this module's or the caller's, and a mart's, from AS_OF_ROLLUPS

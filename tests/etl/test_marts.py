@@ -505,3 +505,32 @@ def test_a_months_visits_and_the_last_visit_by_any_as_of_date(mart_warehouse, mo
     assert (row["visited_home"], row["visited_any"]) == visited
     assert (str(row["last_visit_date"]), row["last_visit_method"]) == last_visit
     assert str(row["last_home_visit_date"]) == last_home_visit
+
+
+@pytest.mark.parametrize(("data_until", "reused"), [("2026-11-03", True), ("2026-10-20", False)])
+def test_a_month_at_another_as_of_date_takes_the_month_before_as_stored_only_when_stored_whole(
+        mart_warehouse, data_until, reused):
+    """build_as_of takes the month before's elder_months as stored when the store counts it to its last day
+    (data until 3 November), and computes it when the store counts it to an earlier day (data until 20
+    October, so October as stored is not October whole): either way, the rows build_month computes."""
+    from etl.build import MONTH_MARTS, build_as_of, build_marts, build_month
+
+    con = mart_warehouse.con
+    for serial, category in enumerate(["独居", "失能", "空巢"], start=1):
+        elder = mart_warehouse.elder(make_id(SEVENTY, serial), category)
+        mart_warehouse.visit(elder, "2026-09-12 09:00")
+        mart_warehouse.visit(elder, "2026-10-08 09:00", method="电话" if serial == 2 else "上门")
+    mart_warehouse.visit(make_id(SEVENTY, 1), f"{data_until} 09:00")
+    build_marts(con)
+    stored_october = con.execute("select as_of from month_frame where month_start = '2026-10-01'").fetchall()
+    assert (str(stored_october[0][0]) == "2026-10-31") == reused
+    for schema, build in (("taken", lambda: build_as_of(con, "2026-11-01", "2026-11-02", "taken", "main")),
+                          ("computed", lambda: build_month(con, "2026-11-01", "2026-11-02", "computed"))):
+        con.execute(f"create schema {schema}")
+        con.execute(f"set search_path = '{schema},main'")  # as its callers do: the schema first
+        build()
+    con.execute("set search_path = 'main'")
+    for mart in MONTH_MARTS:
+        taken = sorted(con.execute(f"from taken.{mart} where month_start >= '2026-10-01'").fetchall(), key=repr)
+        computed = sorted(con.execute(f"from computed.{mart}").fetchall(), key=repr)
+        assert taken == computed and taken, mart
