@@ -72,7 +72,7 @@ def load_message(kind: str, folder: Path, copy_bytes: int, *, on_the_server: boo
     `on_the_server`: for someone who loaded through the browser, who neither sees nor may learn the server's
     folders and cannot free its disk: the folder unnamed, the administrator asked."""
     copy = size_text(copy_bytes)
-    disk = "服务器上数据库所在磁盘" if on_the_server else f"数据库所在磁盘 ({folder})"
+    disk = "服务器存放数据库的磁盘" if on_the_server else f"数据库所在磁盘 ({folder})"
     if kind == "too_large":
         limit = file_size_limit()
         if limit is not None and copy_bytes >= limit:

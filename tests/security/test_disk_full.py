@@ -208,7 +208,7 @@ def test_an_upload_from_the_browser_that_fills_the_disk_says_so_on_the_results_p
     answer = json.loads(out.splitlines()[-1])
     assert answer["status"] == 200
     [refused] = answer["record"]["refused"]
-    assert refused.startswith(FULL) and "需要的空间超过了服务器上数据库所在磁盘" in refused, refused
+    assert refused.startswith(FULL) and "需要的空间超过了服务器存放数据库的磁盘上可用的" in refused, refused
     assert "请联系管理员" in refused and "/" not in refused, refused  # the server's folders unnamed
     assert answer["record"]["results"] == []
     assert sha256(after) == sha256(built[0])
