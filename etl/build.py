@@ -49,7 +49,7 @@ MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category
                "elder_changes", "place_changes")
 # The month marts whose rows of a month depend on that month's row of the frame alone (not on the other
 # months'): a month counted whole is the same rows in any frame (build_month takes them as stored)
-MONTH_BY_MONTH = ("elder_months",)
+MONTH_BY_MONTH = ("elder_months", "elder_contact_months")
 # Built from every stored month of the month marts: not without them (build_marts(months=False)).
 WHOLE_HISTORY_MARTS = ("visit_signals",)
 # What recomputing one month at another as-of date may hold (a province's month: about 1.5 GB, 35 CPU-s):
@@ -260,8 +260,8 @@ def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str 
     """The month marts for one month at any as-of date, shadowing the stored ones: as temp tables,
     or in `schema` (an attached in-memory database that comes first on the search path). The month
     before is computed beside it, whole, so that what changed since then can be told; in a schema, its
-    elder_months rows are taken from the store's (`stored`, a schema) when the store counts that month
-    whole too (MONTH_BY_MONTH).
+    rows of the marts whose months stand alone (MONTH_BY_MONTH) are taken from the store's (`stored`, a
+    schema) when the store counts that month whole too.
 
     Works on a read-only warehouse: both live in memory.
     """
@@ -279,17 +279,17 @@ def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str 
     whole_before = schema is not None and stored is not None and first_row(
         con, f"select 1 from {stored}.month_frame where as_of >= month_end and month_start = "  # noqa: S608
              f"(select min(month_start) from {schema}.month_frame)") is not None
+    # the month itself: through views of the frame and of the month marts taken as stored that show its rows alone
+    itself = f"month_start = (select max(month_start) from {schema}.month_frame)"
     for name in MONTH_MARTS:
         if whole_before and name in MONTH_BY_MONTH:
             con.execute(f"create or replace {target(name)} as from {stored}.{name} where month_start = "  # noqa: S608
                         f"(select min(month_start) from {schema}.month_frame)")
-            # the month itself, through a frame of its row alone
-            con.execute(f"create or replace temp view month_frame as from {schema}.month_frame "  # noqa: S608
-                        f"where month_start = (select max(month_start) from {schema}.month_frame)")
-            try:
-                con.execute(f"insert into {schema}.{name} by name select * from ({sql(f'marts/{name}')})")  # noqa: S608
-            finally:
-                con.execute("drop view temp.main.month_frame")
+            views = [(table, f"{schema}.{table}", itself) for table in ("month_frame", *MONTH_BY_MONTH)
+                     if table == "month_frame" or MONTH_MARTS.index(table) < MONTH_MARTS.index(name)]
+            _compute(con, name, "cv_month", views)
+            con.execute(f"insert into {schema}.{name} by name from cv_month")
+            con.execute("drop table cv_month")
             continue
         con.execute(f"create or replace {target(name)} as {sql(f'marts/{name}')}")
 

@@ -510,9 +510,10 @@ def test_a_months_visits_and_the_last_visit_by_any_as_of_date(mart_warehouse, mo
 @pytest.mark.parametrize(("data_until", "reused"), [("2026-11-03", True), ("2026-10-20", False)])
 def test_a_month_at_another_as_of_date_takes_the_month_before_as_stored_only_when_stored_whole(
         mart_warehouse, data_until, reused):
-    """build_as_of takes the month before's elder_months as stored when the store counts it to its last day
-    (data until 3 November), and computes it when the store counts it to an earlier day (data until 20
-    October, so October as stored is not October whole): either way, the rows build_month computes."""
+    """build_as_of takes the month before's elder_months and elder_contact_months as stored when the store
+    counts it to its last day (data until 3 November), and computes them when the store counts it to an
+    earlier day (data until 20 October, so October as stored is not October whole): either way, the rows
+    build_month computes."""
     from etl.build import MONTH_MARTS, build_as_of, build_marts, build_month
 
     con = mart_warehouse.con
