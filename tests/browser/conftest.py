@@ -15,8 +15,17 @@ from dashboard.accounts import User
 from dashboard.app import create_app
 
 CHROMIUM = os.environ.get("CAREVISIT_CHROMIUM", "/usr/bin/chromium")
+# Chromium 156 loads its address bar's drop-down, a web page of its own (chrome://omnibox-popup.top-chrome), in a
+# renderer process of its own for every browser context: 0.6 CPU-s each, about a quarter of a test's browser CPU.
+# The tests never show an address bar. Chromium keeps only the last --disable-features it is given, so the list
+# also names the features Playwright disables itself (playwright 1.65's chromiumSwitches), which it would drop.
+PLAYWRIGHT_DISABLED = ("AvoidUnnecessaryBeforeUnloadCheckSync,DestroyProfileOnBrowserClose,HttpsUpgrades,"
+                       "HttpsFirstBalancedModeAutoEnable,LensOverlay,MediaRouter,PaintHolding,ThirdPartyStoragePartitioning,"
+                       "AvoidCorsURLLoaderRestartOnRedirect,TcpPortRandomizationWin,OptimizationHints,"
+                       "NetworkTimeServiceQuerying,AimEnabled,PreconnectToSearch")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 f"--disable-features={PLAYWRIGHT_DISABLED},WebUIOmniboxPopup,WebUIOmniboxAimPopup,WebUIOmniboxFullPopup"]
 # Chromium's software GL reports its own performance notes on the console; they are not the page's.
 BROWSER_NOISE = ("GL Driver Message", "GPU stall due to ReadPixels")
 
