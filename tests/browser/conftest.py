@@ -82,12 +82,19 @@ def wait_until(page, script: str, timeout: float = 20.0) -> None:
         page.wait_for_timeout(100)
 
 
-@pytest.fixture
-def page(browser, tmp_path):
+def new_page(browser):
+    """A page in a browser context of its own (no cookie, storage or cache of another page), its console
+    logged in page.console_log; close it with page.context.close()."""
     context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True, locale="zh-CN")
     page = context.new_page()
     page.console_log = ConsoleLog().attach(page)
     page.set_default_timeout(20_000)
+    return page
+
+
+@pytest.fixture
+def page(browser, tmp_path):
+    page = new_page(browser)
     yield page
-    context.close()
+    page.context.close()
     shutil.rmtree(tmp_path, ignore_errors=True)

@@ -8,7 +8,7 @@ from urllib.parse import parse_qs, urlparse
 import docx
 import pytest
 
-from tests.browser.conftest import wait_until  # noqa: E402
+from tests.browser.conftest import new_page, wait_until  # noqa: E402
 
 pytestmark = pytest.mark.browser
 
@@ -26,6 +26,18 @@ def open_page(page, url: str, ready: str):
 
 def query_of(page) -> dict[str, str]:
     return {key: values[0] for key, values in parse_qs(urlparse(page.url).query).items()}
+
+
+@pytest.fixture(scope="module")
+def overview(browser, server_url):
+    """The month's overview, opened once for the tests that only look at it and download its charts (a page
+    load costs the browser and the server about 2.5 CPU-s; a download leaves the chart as it was). Its
+    console is one log for all of them: a message that one of them causes fails every later one too."""
+    page = new_page(browser)
+    open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .textpoint")
+    page.wait_for_selector("#overview-trend .js-plotly-plot")
+    yield page
+    page.context.close()
 
 
 @pytest.mark.parametrize(
@@ -58,10 +70,9 @@ def test_a_month_in_progress_is_compared_with_the_same_day_last_month(page, serv
 FILLS = "#overview-map .scatterlayer .trace path.js-fill"
 
 
-def test_the_map_draws_polygons_offline(page, server_url):
-    open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .js-plotly-plot")
-    wait_until(page, f"() => document.querySelectorAll('{FILLS}').length >= 3")  # the small demo's streets
-    assert page.console_log == []  # no tile, glyph or font request was attempted
+def test_the_map_draws_polygons_offline(overview):
+    wait_until(overview, f"() => document.querySelectorAll('{FILLS}').length >= 3")  # the small demo's streets
+    assert overview.console_log == []  # no tile, glyph or font request was attempted
 
 
 def test_the_map_labels_each_place_with_its_name_and_rate_as_ranked(page, server_url):
@@ -74,10 +85,9 @@ def test_the_map_labels_each_place_with_its_name_and_rate_as_ranked(page, server
     assert page.console_log == []
 
 
-def test_the_map_downloads_as_svg_with_its_labels_and_caption(page, server_url):
-    open_page(page, f"{server_url}/?month={MONTH}", "#overview-map .textpoint")
-    card = page.locator(".chart-card", has=page.locator("#overview-map"))
-    with page.expect_download() as download:
+def test_the_map_downloads_as_svg_with_its_labels_and_caption(overview):
+    card = overview.locator(".chart-card", has=overview.locator("#overview-map"))
+    with overview.expect_download() as download:
         card.get_by_role("button", name="SVG").click()
     content = download.value.path().read_bytes().decode("utf-8")
     assert content.startswith("<svg") and "<image" not in content  # vector shapes, not a picture of a canvas
@@ -176,10 +186,9 @@ def test_the_excel_export_downloads_a_workbook(page, server_url):
 
 
 @pytest.mark.parametrize(("button", "signature"), [("PNG", b"\x89PNG"), ("SVG", b"<svg")])
-def test_charts_download_as_png_and_svg(page, server_url, button, signature):
-    open_page(page, f"{server_url}/?month={MONTH}", "#overview-trend .js-plotly-plot")
-    card = page.locator(".chart-card", has=page.locator("#overview-trend"))
-    with page.expect_download() as download:
+def test_charts_download_as_png_and_svg(overview, button, signature):
+    card = overview.locator(".chart-card", has=overview.locator("#overview-trend"))
+    with overview.expect_download() as download:
         card.get_by_role("button", name=button).click()
     content = download.value.path().read_bytes()
     assert content.startswith(signature)
@@ -228,14 +237,20 @@ def test_the_reports_page_downloads_the_summary_and_the_bulletin(page, server_ur
     assert page.console_log == []
 
 
-@pytest.mark.parametrize(("path", "chart"), [(f"/?month={MONTH}", "#overview-trend"),
-                                             (f"/?month={MONTH}", "#overview-map"),
-                                             (f"/risk?month={MONTH}", "#risk-categories")])
-def test_a_downloaded_chart_says_its_place_month_and_data_date(page, server_url, path, chart):
-    open_page(page, server_url + path, f"{chart} .js-plotly-plot")
+def svg_download(page, chart: str) -> str:
     card = page.locator(".chart-card", has=page.locator(chart))
     with page.expect_download() as download:
         card.get_by_role("button", name="SVG").click()
-    svg = download.value.path().read_text(encoding="utf-8")
-    assert "和平区 · 2026-10 · 数据截至 2026-10-31" in svg
+    return download.value.path().read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("chart", ["#overview-trend", "#overview-map"])
+def test_a_downloaded_chart_says_its_place_month_and_data_date(overview, chart):
+    assert "和平区 · 2026-10 · 数据截至 2026-10-31" in svg_download(overview, chart)
+    assert overview.console_log == []
+
+
+def test_a_downloaded_risk_chart_says_its_place_month_and_data_date(page, server_url):
+    open_page(page, f"{server_url}/risk?month={MONTH}", "#risk-categories .js-plotly-plot")
+    assert "和平区 · 2026-10 · 数据截至 2026-10-31" in svg_download(page, "#risk-categories")
     assert page.console_log == []
