@@ -323,10 +323,18 @@ def build_as_of(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str,
     months' rollups as stored, for trends and month-on-month change. The dashboard's as-of views."""
     recompute_month(con, month_start, as_of, schema=schema, stored=stored)
     computed = [m for (m,) in con.execute(f"select month_start from {schema}.month_frame").fetchall()]
+    _stored_rollups(con, schema, stored, computed)
+
+
+def _stored_rollups(con: duckdb.DuckDBPyConnection, schema: str, stored: str, computed: list) -> None:
+    """In `schema`, the rollups (AS_OF_ROLLUPS) of every month but the `computed` ones as `stored` holds them,
+    in place of any it held."""
     for table in AS_OF_ROLLUPS:
         # S608: the names are a schema of this module's or the caller's, and a mart's, from AS_OF_ROLLUPS
-        con.execute(f"insert into {schema}.{table} by name select * from {stored}.{table}"  # noqa: S608
-                    " where not list_contains($computed, month_start)", {"computed": computed})
+        for statement in (f"delete from {schema}.{table} where not list_contains($computed, month_start)",  # noqa: S608
+                          f"insert into {schema}.{table} by name select * from {stored}.{table}"  # noqa: S608
+                          " where not list_contains($computed, month_start)"):
+            con.execute(statement, {"computed": computed})
 
 
 def build_as_of_file(warehouse: Path, path: Path, month_start, as_of, memory_limit: str = AS_OF_MEMORY_LIMIT) -> None:
@@ -400,7 +408,8 @@ def _comparison_in_scope(con: duckdb.DuckDBPyConnection, name: str, month_start:
     recomputes the stored ones, its rollups of the two months recomputed from them, and the other
     months' rollups taken again as stored. The same rows as build_as_of (tests/etl/test_scoped_build.py)."""
     database = scalar(con, "select current_database()")
-    computed = f"month_start in ('{month_before(month_start)}', '{month_start}')"
+    months = [month_before(month_start), month_start]
+    computed = f"month_start in ('{months[0]}', '{months[1]}')"
     frame = ("month_frame", f'"{database}".{name}.month_frame', computed)
     for mart in MONTH_MARTS:
         if mart in SCOPED_MARTS:
@@ -412,9 +421,4 @@ def _comparison_in_scope(con: duckdb.DuckDBPyConnection, name: str, month_start:
             con.execute(f'delete from "{database}".{name}.{mart}')
             con.execute(f'insert into "{database}".{name}.{mart} select * from cv_scoped')
         con.execute("drop table cv_scoped")
-    for table in AS_OF_ROLLUPS:
-        if table == "month_frame":
-            con.execute(f'delete from "{database}".{name}.{table} where not ({computed})')
-        # S608: a schema of this module's and a mart's name, from AS_OF_ROLLUPS
-        con.execute(f'insert into "{database}".{name}.{table} by name select * from "{database}".main.{table}'  # noqa: S608
-                    f" where not ({computed})")
+    _stored_rollups(con, f'"{database}".{name}', f'"{database}".main', months)
