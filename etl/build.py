@@ -77,11 +77,25 @@ COMMUNITY_ROWS = {"roster_rows": "community_code in (select community_code from 
 IN_SCOPE_STREETS = "street_code in (select street_code from cv_scope_streets)"
 
 
+# A rollup (a row per place) counts the elders placed in the place: its rows of the districts where an elder
+# in scope is placed, or was before this build (cv_scope_districts, noted as their rows are replaced: PLACED_BY),
+# are computed from those districts' rows alone. A district is the top of the place tree.
+IN_SCOPE_DISTRICTS = "district_code in (select district_code from cv_scope_districts)"
+IN_SCOPE_PLACES = ("code in (select code from place_tree where district_code in "
+                   "(select district_code from cv_scope_districts))")
+# the per-elder marts the rollups read, with the columns that place their rows in a district
+PLACED_BY = {"elders": "[district_code]", "elder_months": "[district_code, start_district_code]"}
+IN_SCOPE_DISTRICT_ROWS = {"elders": IN_SCOPE_DISTRICTS, "elder_months": IN_SCOPE_DISTRICTS,
+                          "elder_contact_months": IN_SCOPE_DISTRICTS, "elder_changes": IN_SCOPE_PLACES}
+
+
 @dataclass(frozen=True)
 class Scoped:
     rows: dict[str, str]  # the stored rows it is computed from
     computed: str  # its rows the scope replaces
     read: str = IN_SCOPE  # its rows the scoped marts after it read
+    # what it reads of the scoped marts built before it, when not each one's `read` (the rest it reads whole)
+    reads: dict[str, str] | None = None
 
 
 SCOPED_MARTS = {
@@ -98,13 +112,17 @@ SCOPED_MARTS = {
     "elder_changes": Scoped(ELDER_ROWS, IN_SCOPE),
     # the streets with a new roster, from their rows
     "roster_alerts": Scoped({"roster_rows": IN_SCOPE_STREETS}, IN_SCOPE_STREETS, IN_SCOPE_STREETS),
+    **{rollup: Scoped({}, IN_SCOPE_PLACES, IN_SCOPE_PLACES, IN_SCOPE_DISTRICT_ROWS)
+       for rollup in ("place_months", "category_months", "risk_months", "place_changes")},
 }
+# the scoped marts with a row per elder (the rest: a row per community, street or place)
+ELDER_MARTS = tuple(name for name, mart in SCOPED_MARTS.items() if mart.computed == IN_SCOPE)
 # A month mart's rows of the months whose frame a load changed are recomputed for everyone, from the
 # months they are computed from (etl/sql/scope/months.sql)
 IN_SCOPE_MONTHS = "month_start in (select month_start from cv_scope_months)"
 IN_SCOPE_FRAME = "month_start in (select month_start from cv_scope_frame)"
-# the month marts whose rows compare a month with the month before: computed from both
-COMPARES_MONTH_BEFORE = ("elder_changes",)
+# the month marts whose rows compare a month with the month before (or say there is none): computed from both
+COMPARES_MONTH_BEFORE = ("elder_changes", "place_changes")
 # Past this share of the elders in scope, building whole is cheaper
 WHOLE_FROM_SHARE = 0.5
 # A small warehouse (a pilot's, a test's), below this many elders on record, is built the plain way, which costs
@@ -169,6 +187,7 @@ def _scope(con: duckdb.DuckDBPyConnection, since_load: int, inputs: str) -> bool
         union select origin_load_id from corrections where load_id > $since""", {"since": since_load})
     con.execute(sql("scope/seed"))
     con.execute(sql("scope/listed"))
+    con.execute("create or replace temp table cv_scope_districts (district_code varchar)")
     in_scope, everyone = first_row(con, "select (select count(*) from cv_scope_elders), count(*) from elders")
     return in_scope <= WHOLE_FROM_SHARE * everyone
 
@@ -188,8 +207,16 @@ def _street_records_widening_scope(con: duckdb.DuckDBPyConnection, loads: dict[t
         return False
     con.execute(sql("scope/street_records"))
     con.execute(sql("scope/listed"))
+    _note_districts(con, "elders", IN_SCOPE)  # of the elders who joined, whose rows of elders were built before
     loads.clear()  # the scope grew: the loads that hold its rows are found again
     return True
+
+
+def _note_districts(con: duckdb.DuckDBPyConnection, mart: str, where: str, source: str | None = None) -> None:
+    """The districts where the rows of `mart` (PLACED_BY) that `where` selects in `source` (the stored mart)
+    place an elder join cv_scope_districts."""
+    con.execute(f"insert into cv_scope_districts select distinct unnest({PLACED_BY[mart]}) "
+                f"from {source or mart} where {where}")
 
 
 def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
@@ -206,6 +233,9 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
                  for table in ("month_frame", *MONTH_MARTS) if _built_before(table, name)]
         _compute(con, name, "cv_scoped_months", frame)
         replaced = f"({computed}) or {IN_SCOPE_MONTHS} or month_start not in (select month_start from month_frame)"
+    if name in PLACED_BY:  # where the scope's elders were placed, and are now
+        _note_districts(con, name, computed, f'"{database}".main.{name}')
+        _note_districts(con, name, computed, "cv_scoped")
     con.execute(f'delete from "{database}".main.{name} where {replaced}')
     con.execute(f'insert into "{database}".main.{name} select * from cv_scoped where {computed}')
     if replaced != computed:
@@ -219,11 +249,13 @@ def _scope_views(con: duckdb.DuckDBPyConnection, name: str, database: str, month
                  loads: dict[tuple[str, str], str]) -> list[tuple[str, str, str]]:
     """What scoped mart `name` reads, as (view, source, filter): the scope's stored rows, and its rows of the
     scoped marts built before it, the month marts among them from `months_from` (a schema)."""
-    stored = f'"{database}".main'
+    stored, mart = f'"{database}".main', SCOPED_MARTS[name]
+    reads = {other: where for other, where in (mart.reads or {o: SCOPED_MARTS[o].read for o in SCOPED_MARTS}).items()
+             if _built_before(other, name)}
     return [*((table, f"{stored}.{table}", _in_loads(con, database, table, where, loads))
-              for table, where in SCOPED_MARTS[name].rows.items()),
-            *((other, f"{months_from if other in MONTH_MARTS else stored}.{other}", SCOPED_MARTS[other].read)
-              for other in SCOPED_MARTS if _built_before(other, name))]
+              for table, where in mart.rows.items()),
+            *((other, f"{months_from if other in MONTH_MARTS else stored}.{other}", where)
+              for other, where in reads.items())]
 
 
 def _in_loads(con: duckdb.DuckDBPyConnection, database: str, table: str, where: str,
@@ -412,7 +444,7 @@ def _comparison_in_scope(con: duckdb.DuckDBPyConnection, name: str, month_start:
     computed = f"month_start in ('{months[0]}', '{months[1]}')"
     frame = ("month_frame", f'"{database}".{name}.month_frame', computed)
     for mart in MONTH_MARTS:
-        if mart in SCOPED_MARTS:
+        if mart in ELDER_MARTS:
             _compute(con, mart, "cv_scoped", [frame, *_scope_views(con, mart, database, f'"{database}".{name}', loads)])
             con.execute(f'delete from "{database}".{name}.{mart} where {IN_SCOPE}')
             con.execute(f'insert into "{database}".{name}.{mart} select * from cv_scoped where {IN_SCOPE}')

@@ -77,18 +77,20 @@ class MartWarehouse:
               status: str = "在册", change_date: str | None = None, reg_date: str | None = None,
               risk_level: str | None = None, name: str = "测试", load_id: int = 1) -> str:
         street = self.street_of(community)
+        district = self.street_of(street)  # the street's parent
         row_number = next(self._rows)
         self.roster_row_numbers[load_id, id_number] = row_number
         self.con.execute(
             """insert into roster_rows (load_id, row_number, id_number, elder_name, sex, birth_date, district_code,
                    street_code, community_code, categories, consent, status, change_date, reg_date, risk_level)
                values (?, ?, ?, ?, '男', cv_id_birth_date(?), ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            [load_id, row_number, id_number, name, id_number, HEPING, street, community, list(categories),
+            [load_id, row_number, id_number, name, id_number, district, street, community, list(categories),
              consent, status, change_date, reg_date, risk_level],
         )
         return id_number
 
     def street_of(self, community: str) -> str:
+        """The place `community` lies in (a street's: its district)."""
         return self.con.execute("select parent_code from divisions where code = ?", [community]).fetchall()[0][0]
 
     def warning(self, code: str, message: str, *, id_number: str | None = None, load_id: int = 1,

@@ -4,16 +4,29 @@ marts a whole build makes: every stored mart, row for row, after each kind of lo
 import os
 
 import duckdb
+import pandas as pd
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from etl import build
+from etl import build, geography
 from etl.build import MARTS, build_marts
-from tests.conftest import BINXI, HUAYUANLU, make_id, new_mart_warehouse
+from etl.warehouse import write_divisions
+from tests.conftest import BINXI, HEPING, HUAYUANLU, make_id, new_mart_warehouse
 
 XIAOBAILOU_COMMUNITY = "120101002002"  # another street's community
+# a second district (a city's), of one street and one community: rollups are rebuilt by district
+HEXI, HEXI_STREET, HEXI_COMMUNITY = "120103000000", "120103001000", "120103001001"
 SEVENTY = "19560101"
+
+
+def with_a_second_district(con) -> None:
+    divisions = geography.reference_divisions()
+    parent = divisions.loc[divisions["code"] == HEPING, "parent_code"].iloc[0]
+    more = pd.DataFrame({"code": [HEXI, HEXI_STREET, HEXI_COMMUNITY], "parent_code": [parent, HEXI, HEXI_STREET],
+                         "level": ["district", "street", "community"], "name": ["河西区", "测试街道", "测试社区"],
+                         "short_name": ["河西区", "测试", "测试"]})
+    write_divisions(con, pd.concat([divisions, more], ignore_index=True), geography.division_aliases())
 
 
 def stored_marts(con) -> dict[str, list]:
@@ -33,8 +46,10 @@ def scoped_at_any_size(monkeypatch):
 @pytest.fixture
 def street():
     """Two streets: 劝业场 (花园路, 滨西) with elders, visits, a problem and a contact list, and 小白楼's
-    community with as many elders again, whom a load of 劝业场's leaves alone."""
+    community with as many elders again, whom a load of 劝业场's leaves alone; and a second district's
+    community with a few elders, one of whom moved there from 花园路."""
     w = new_mart_warehouse(duckdb.connect())
+    with_a_second_district(w.con)
     people = {}
     for i, (community, category) in enumerate([(HUAYUANLU, "独居")] * 4 + [(BINXI, "失能")] * 3 + [(BINXI, "空巢")]):
         people[f"e{i}"] = w.elder(make_id(SEVENTY, i + 1), category, community=community, name=f"居民{i}")
@@ -44,6 +59,14 @@ def street():
     w.elder(people["mover"], "独居", community=XIAOBAILOU_COMMUNITY, name="两地", load_id=later)
     for i in range(12):
         w.elder(make_id(SEVENTY, 60 + i), "空巢", community=XIAOBAILOU_COMMUNITY, name=f"邻街{i}", load_id=later)
+    # on both districts' lists: moved to 河西 in August
+    people["far_mover"] = w.elder(make_id(SEVENTY, 41), "独居", community=HUAYUANLU, name="远迁")
+    w.elder(people["far_mover"], "独居", community=HEXI_COMMUNITY, name="远迁", load_id=later)
+    for i in range(3):
+        people[f"x{i}"] = w.elder(make_id(SEVENTY, 80 + i), "失能", community=HEXI_COMMUNITY, name=f"河西{i}",
+                                  load_id=later)
+    w.visit(people["x0"], "2026-10-08 10:00", outcome="发现问题")
+    w.visit(people["far_mover"], "2026-07-20 10:00")
     w.visit(people["e0"], "2026-09-03 10:00")
     w.visit(people["e1"], "2026-10-02 09:00", outcome="发现问题")
     w.visit(None, "2026-10-04 09:00", name="居民5", community=BINXI)  # no ID: linked by name
@@ -51,6 +74,7 @@ def street():
     w.visit(make_id(SEVENTY, 62), "2026-10-31 15:00")
     for person in ("e4", "e5"):
         w.contact(people[person])
+    w.contact(people["e3"], street=HEXI_STREET, load_id=w.load("contacts"))  # on another street's list
     build_marts(w.con)
     w.people = people
     return w
@@ -89,9 +113,29 @@ def a_new_contact_list(w):
     w.contact(w.people["e4"], contact_name="新联系人", load_id=load)  # e5's contact is not on it
 
 
+def a_new_contact_list_of_a_street_whose_older_one_named_another_streets_elder(w):
+    w.contact(w.people["x0"], street=HEXI_STREET, load_id=w.load("contacts"))  # e3 is not on it
+
+
 def visits_earlier_than_a_streets_records(w):
     load = w.load("visits")
     w.visit(w.people["e3"], "2026-08-25 10:00", load_id=load)  # 劝业场's records now begin in August
+
+
+def an_elder_moving_to_another_district(w):
+    load = w.load("roster", "2026-10-10")  # 河西's community lists 花园路's e0: the rollups of both districts change
+    for person in ("x0", "x1", "x2", "far_mover"):
+        w.elder(w.people[person], "失能", community=HEXI_COMMUNITY, name=f"河西{person[1:]}", load_id=load)
+    w.elder(w.people["e0"], "独居", community=HEXI_COMMUNITY, name="居民0", load_id=load)
+
+
+def a_roster_that_places_an_elder_in_another_district_all_along(w):
+    """花园路's list of the day 河西's listed x0, with x0 on it too: the newer listing places x0 in 和平区 from
+    then on, and 河西区's rollups change though no other elder of 河西区's is in scope."""
+    load = w.load("roster", "2026-08-01")
+    for i in range(4):
+        w.elder(w.people[f"e{i}"], "独居", community=HUAYUANLU, name=f"居民{i}", load_id=load)
+    w.elder(w.people["x0"], "失能", community=HUAYUANLU, name="河西0", load_id=load)
 
 
 COPIED_NOTE = "老人精神状态良好饮食起居正常无异常情况"  # long enough to compare (identical_notes_min_chars)
@@ -110,7 +154,11 @@ def a_note_copied_onto_five_elders(w):
     (a_newer_roster_of_one_community, ("elder_periods", "roster_alerts", "elder_changes")),
     (a_roster_that_makes_a_name_ambiguous, ("elder_name_keys", "elder_months")),
     (a_new_contact_list, ("designated_contacts", "elder_months")),
+    (a_new_contact_list_of_a_street_whose_older_one_named_another_streets_elder,
+     ("designated_contacts", "elder_months")),
     (visits_earlier_than_a_streets_records, ("street_records", "elder_months")),
+    (an_elder_moving_to_another_district, ("elder_periods", "place_months", "place_changes")),
+    (a_roster_that_places_an_elder_in_another_district_all_along, ("elders", "place_months", "risk_months")),
 ])
 def test_a_scoped_build_makes_every_mart_row_a_whole_build_makes(street, load, changes):
     since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
@@ -180,6 +228,23 @@ def test_the_scope_leaves_out_the_elders_of_other_streets(street):
     assert not in_scope & {make_id(SEVENTY, 60 + i) for i in range(12)}
 
 
+def test_the_rollups_are_rebuilt_for_the_districts_where_the_scope_places_an_elder(street):
+    """A visit of 劝业场's rebuilds 和平区's rollups and keeps 河西区's; one of the elder who moved from 花园路 to
+    河西 rebuilds both, as do rows of 花园路's that a new roster moves there."""
+    def districts_rebuilt_by(load) -> set[str]:
+        since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+        load(street)
+        assert build_marts(street.con, since_load=since)
+        return {code for (code,) in street.con.execute("select district_code from cv_scope_districts").fetchall()}
+
+    assert districts_rebuilt_by(visits_within_the_months) == {HEPING}
+    assert districts_rebuilt_by(lambda w: w.visit(w.people["x1"], "2026-10-09 10:00",
+                                                  load_id=w.load("visits"))) == {HEXI}
+    assert districts_rebuilt_by(lambda w: w.visit(w.people["far_mover"], "2026-10-09 10:00",
+                                                  load_id=w.load("visits"))) == {HEPING, HEXI}
+    assert districts_rebuilt_by(an_elder_moving_to_another_district) == {HEPING, HEXI}
+
+
 def test_visits_older_than_every_record_and_a_new_configuration_build_whole(street):
     since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
     load = street.load("visits")
@@ -240,7 +305,7 @@ def test_a_streets_visits_file_is_published_through_a_scoped_build_that_equals_a
 # Any loads, not only the ones above: people on two communities of one street and a third of another,
 # rosters, visits with and without an ID number, contact lists, in any order and month
 PEOPLE = [make_id(SEVENTY, 100 + i) for i in range(9)]
-COMMUNITIES = (HUAYUANLU, BINXI, XIAOBAILOU_COMMUNITY)
+COMMUNITIES = (HUAYUANLU, BINXI, XIAOBAILOU_COMMUNITY, HEXI_COMMUNITY)
 DAYS = ("2026-08-15", "2026-09-01", "2026-09-20", "2026-10-05", "2026-10-31", "2026-11-03")
 roster_lists = st.tuples(st.just("roster"), st.sampled_from(COMMUNITIES), st.sampled_from(DAYS[1:5]),
                          st.lists(st.tuples(st.integers(0, 8), st.sampled_from(["独居", "失能", "空巢", ""]),
@@ -262,13 +327,13 @@ def apply(w, load) -> None:
     elif kind == "visits":
         load_id = w.load("visits")
         for person, day, method, outcome, named in rest[0]:
-            community = COMMUNITIES[person % 3]
+            community = COMMUNITIES[person % len(COMMUNITIES)]
             w.visit(None if named else PEOPLE[person], f"{day} 10:00", method, outcome, name=f"随机{person}",
                     community=community, load_id=load_id)
     else:
         load_id = w.load("contacts")
         for person in rest[0]:
-            w.contact(PEOPLE[person], street=w.street_of(COMMUNITIES[person % 3]), load_id=load_id)
+            w.contact(PEOPLE[person], street=w.street_of(COMMUNITIES[person % len(COMMUNITIES)]), load_id=load_id)
 
 
 @settings(max_examples=25 if os.environ.get("CAREVISIT_THOROUGH") else 8, deadline=None,

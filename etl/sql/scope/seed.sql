@@ -6,7 +6,8 @@
 --     and the names that link visits without an ID number can change);
 --   - a changed visit without an ID number names them in their community (marts/visits.sql links it by
 --     name + community: to them if they are the one elder of that name there, else to nobody);
---   - their street has a new list of designated contacts (it replaces the street's older one).
+--   - their street has a new list of designated contacts (it replaces the street's older one), or a list
+--     of a street with a new one names them.
 -- Whatever else an elder's figures are computed from is their own rows, or a mart built whole.
 create or replace temp table cv_scope_communities as
     select distinct community_code from roster_rows where load_id in (select load_id from cv_changed_loads);
@@ -27,5 +28,14 @@ create or replace temp table cv_scope_elders as
     select id_number from visit_rows
     where load_id in (select load_id from cv_changed_loads) and id_number is not null
     union
+    -- the elders named on any list of a street with a new one (it replaces the older lists, which can name
+    -- elders of other streets' rosters): by ID, or by name in the community the row gives
     select id_number from contact_rows
-    where load_id in (select load_id from cv_changed_loads) and id_number is not null;
+    where id_number is not null and street_code in (
+        select street_code from contact_rows where load_id in (select load_id from cv_changed_loads))
+    union
+    select id_number from roster_rows
+    where (elder_name, community_code) in (
+        select elder_name, community_code from contact_rows
+        where id_number is null and street_code in (
+            select street_code from contact_rows where load_id in (select load_id from cv_changed_loads)));
