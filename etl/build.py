@@ -62,9 +62,10 @@ CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_mo
 
 # After a load, the marts that hold a row per elder (or per community) are rebuilt only for the elders
 # the load can have changed: its scope (etl/sql/scope/seed.sql), which holds everything a figure of one of
-# its elders is computed from beyond their own rows and the marts built whole. A scoped mart is computed
-# through views, named as the stored rows and the scoped marts it reads, that show only the scope's rows;
-# its result replaces the scope's stored rows. Every other mart is built whole.
+# its elders is computed from beyond their own rows and the marts built whole; the rollups (a row per place),
+# only for the districts those elders are placed in. A scoped mart is computed through views, named as the
+# stored rows and the scoped marts it reads, that show only the scope's rows; its result replaces the
+# scope's stored rows. Every other mart is built whole.
 IN_SCOPE = "elder_id in (select elder_id from cv_scope_elders)"
 # The stored rows a scoped mart is computed from: the elders' in scope (and the visits without an ID
 # number in the communities that list them, linked by name there), or a community's
@@ -115,8 +116,6 @@ SCOPED_MARTS = {
     **{rollup: Scoped({}, IN_SCOPE_PLACES, IN_SCOPE_PLACES, IN_SCOPE_DISTRICT_ROWS)
        for rollup in ("place_months", "category_months", "risk_months", "place_changes")},
 }
-# the scoped marts with a row per elder (the rest: a row per community, street or place)
-ELDER_MARTS = tuple(name for name, mart in SCOPED_MARTS.items() if mart.computed == IN_SCOPE)
 # A month mart's rows of the months whose frame a load changed are recomputed for everyone, from the
 # months they are computed from (etl/sql/scope/months.sql)
 IN_SCOPE_MONTHS = "month_start in (select month_start from cv_scope_months)"
@@ -436,21 +435,20 @@ def build_same_day_comparison(con: duckdb.DuckDBPyConnection,
 def _comparison_in_scope(con: duckdb.DuckDBPyConnection, name: str, month_start: dt.date,
                          loads: dict[tuple[str, str], str]) -> None:
     """The same-day comparison in schema `name` (build_as_of of `month_start`), after a scoped build of the
-    same configuration, geography and date: its elders' rows of the scope recomputed as _build_scoped
-    recomputes the stored ones, its rollups of the two months recomputed from them, and the other
-    months' rollups taken again as stored. The same rows as build_as_of (tests/etl/test_scoped_build.py)."""
+    same configuration, geography and date: its rows of the scope recomputed for its two months as
+    _build_scoped recomputes the stored ones (its elders', then its rollups' of their districts, from the
+    comparison's month marts), and the other months' rollups taken again as stored. The same rows as
+    build_as_of (tests/etl/test_scoped_build.py)."""
     database = scalar(con, "select current_database()")
     months = [month_before(month_start), month_start]
-    computed = f"month_start in ('{months[0]}', '{months[1]}')"
-    frame = ("month_frame", f'"{database}".{name}.month_frame', computed)
+    frame = ("month_frame", f'"{database}".{name}.month_frame', f"month_start in ('{months[0]}', '{months[1]}')")
     for mart in MONTH_MARTS:
-        if mart in ELDER_MARTS:
-            _compute(con, mart, "cv_scoped", [frame, *_scope_views(con, mart, database, f'"{database}".{name}', loads)])
-            con.execute(f'delete from "{database}".{name}.{mart} where {IN_SCOPE}')
-            con.execute(f'insert into "{database}".{name}.{mart} select * from cv_scoped where {IN_SCOPE}')
-        else:  # a rollup of the two months: from the month marts of the comparison (its schema, on the path)
-            _compute(con, mart, "cv_scoped", [frame])
-            con.execute(f'delete from "{database}".{name}.{mart}')
-            con.execute(f'insert into "{database}".{name}.{mart} select * from cv_scoped')
+        computed = SCOPED_MARTS[mart].computed
+        _compute(con, mart, "cv_scoped", [frame, *_scope_views(con, mart, database, f'"{database}".{name}', loads)])
+        if mart in PLACED_BY:  # where the comparison placed the scope's elders, and places them now
+            _note_districts(con, mart, computed, f'"{database}".{name}.{mart}')
+            _note_districts(con, mart, computed, "cv_scoped")
+        con.execute(f'delete from "{database}".{name}.{mart} where {computed}')
+        con.execute(f'insert into "{database}".{name}.{mart} select * from cv_scoped where {computed}')
         con.execute("drop table cv_scoped")
     _stored_rollups(con, f'"{database}".{name}', f'"{database}".main', months)
