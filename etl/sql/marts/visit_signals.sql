@@ -99,7 +99,8 @@ located as (
         t.district_code,
         t.street_code
     from candidates v
-    left join elders e on e.elder_id = v.elder_id
+    -- the candidates' elders only: a hash table of a province's 6 M elders cost more than the join
+    left join (from elders where elder_id in (select elder_id from candidates)) e on e.elder_id = v.elder_id
     join communities t on t.code = coalesce(e.community_code, v.visit_community_code)
 ),
 
