@@ -535,3 +535,19 @@ def test_a_month_at_another_as_of_date_takes_the_month_before_as_stored_only_whe
         taken = sorted(con.execute(f"from taken.{mart} where month_start >= '2026-10-01'").fetchall(), key=repr)
         computed = sorted(con.execute(f"from computed.{mart}").fetchall(), key=repr)
         assert taken == computed and taken, mart
+
+
+def test_a_visits_file_that_names_no_community_belongs_where_its_elders_live(mart_warehouse):
+    """load_places: a file is shown to a user whose place holds every row of it; a visit without a community
+    (a file of ID numbers only) is where its elder lives. 花园路's two elders: 花园路's file; with 滨西's too:
+    劝业场's."""
+    w = mart_warehouse
+    a, b = w.elder(make_id(SEVENTY, 1), "独居"), w.elder(make_id(SEVENTY, 2), "独居")
+    c = w.elder(make_id(SEVENTY, 3), "独居", community=BINXI)
+    one, two = w.load("visits"), w.load("visits")
+    for elder, load in ((a, one), (b, one), (a, two), (c, two)):
+        w.visit(elder, "2026-10-05 09:00", load_id=load)  # no community: the file names none
+    w.build(OCT, END)
+    places = dict(w.con.execute("select load_id, place_code from load_places where load_id in (?, ?)",
+                                [one, two]).fetchall())
+    assert places == {one: HUAYUANLU, two: QUANYECHANG}

@@ -4,8 +4,12 @@
 with row_places as (
     select load_id, community_code as code from roster_rows
     union all
-    select v.load_id, coalesce(v.community_code, e.community_code)
+    select load_id, community_code from visit_rows where community_code is not null
+    union all
+    -- a visit whose file names no community: where its elder lives (joined for these rows only)
+    select v.load_id, e.community_code
     from visit_rows v left join elders e on e.elder_id = v.id_number
+    where v.community_code is null
     union all
     select load_id, coalesce(community_code, street_code) from contact_rows
     union all
