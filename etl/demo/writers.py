@@ -1,24 +1,19 @@
-"""File writers: a sheet as .xlsx (openpyxl, stable bytes), legacy .xls (xlwt) or .csv (Arrow)."""
+"""File writers: a sheet as .xlsx (XlsxWriter, stable bytes), legacy .xls (xlwt) or .csv (Arrow)."""
 
 from __future__ import annotations
 
 import io
-import zipfile
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from openpyxl import Workbook
-from openpyxl.utils import get_column_letter
-from openpyxl.writer.excel import ExcelWriter
+import xlsxwriter
 
 from etl.demo.arrays import as_text
 from etl.demo.setting import Style
 from etl.demo.sheets import Sheet
-
-_ZIP_TIME = (2024, 1, 1, 0, 0, 0)
 
 
 def _cells(sheet: Sheet) -> tuple[list[str], list[list]]:
@@ -47,50 +42,49 @@ def _trailer(sheet: Sheet, width: int) -> list[list]:
     return [[None] * width, [None] * width, total]
 
 
-class _StableZip(zipfile.ZipFile):
-    """A zip whose entries carry one fixed timestamp, so equal workbooks give equal bytes."""
-
-    def writestr(self, zinfo_or_arcname, data, compress_type=None, compresslevel=None):
-        if not isinstance(zinfo_or_arcname, zipfile.ZipInfo):
-            zinfo_or_arcname = zipfile.ZipInfo(zinfo_or_arcname, date_time=_ZIP_TIME)
-            zinfo_or_arcname.compress_type = zipfile.ZIP_DEFLATED
-            zinfo_or_arcname.external_attr = 0o600 << 16
-        super().writestr(zinfo_or_arcname, data, compress_type, compresslevel)
-
-    def write(self, filename, arcname=None, compress_type=None, compresslevel=None):
-        self.writestr(arcname, Path(filename).read_bytes(), compress_type, compresslevel)
+# How date cells are shown: openpyxl's formats for a datetime and a date, which the demo's workbooks were first
+# written with
+DATETIME_FORMAT, DATE_FORMAT = "yyyy-mm-dd h:mm:ss", "yyyy-mm-dd"
 
 
 def write_xlsx(path: Path, sheet: Sheet, stamp: datetime) -> None:
+    """The sheet as an .xlsx workbook, row by row (XlsxWriter's constant_memory mode: its strings inline, as
+    openpyxl's write-only mode stored them). Stable bytes: every zip entry carries XlsxWriter's fixed 1980
+    timestamp and the document's dates are `stamp`. Text stays text (no formulas, no links)."""
     headers, columns = _cells(sheet)
     width = len(headers)
-    workbook = Workbook(write_only=True)
-    workbook.properties.creator = "探访关爱"
-    workbook.properties.created = workbook.properties.modified = stamp
-    ws = workbook.create_sheet("Sheet1")
-    top = 1
+    workbook = xlsxwriter.Workbook(str(path), {
+        "constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False,
+        "default_date_format": DATETIME_FORMAT})
+    workbook.set_properties({"author": "探访关爱", "created": stamp})
+    ws = workbook.add_worksheet("Sheet1")
+    day = workbook.add_format({"num_format": DATE_FORMAT})
+    ws.add_write_handler(date, lambda ws, row, col, value, *_: ws.write_datetime(row, col, value, day))
+    top = 0
     if sheet.title:
-        last = get_column_letter(width)
-        ws.append([sheet.title])
-        ws.append([sheet.report_line])
-        ws.merged_cells.add(f"A1:{last}1")
-        ws.merged_cells.add(f"A2:{last}2")
-        top = 3
-    ws.append(headers)
+        ws.merge_range(0, 0, 0, width - 1, sheet.title)
+        ws.merge_range(1, 0, 1, width - 1, sheet.report_line)
+        top = 2
+    ws.write_row(top, 0, headers)
+    # merged runs of a column, by their first row (written before the rest of that row: constant_memory
+    # mode writes rows in order)
+    runs: dict[int, list[tuple[int, int]]] = {}
     for role in sheet.merged_roles:
         column = sheet.column(role)
-        letter = get_column_letter(headers.index(sheet.headers[sheet.roles.index(role)]) + 1)
+        col = headers.index(sheet.headers[sheet.roles.index(role)])
         starts = np.flatnonzero(np.r_[True, column.codes[1:] != column.codes[:-1]])
         ends = np.r_[starts[1:], sheet.n_rows] - 1
         for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
             if end > start:
-                ws.merged_cells.add(f"{letter}{top + 1 + start}:{letter}{top + 1 + end}")
-    for row in zip(*columns, strict=True):
-        ws.append(row)
-    for row in _trailer(sheet, width):
-        ws.append(row)
-    with _StableZip(path, "w", zipfile.ZIP_DEFLATED) as archive:
-        ExcelWriter(workbook, archive).write_data()
+                runs.setdefault(start, []).append((col, end))
+    first = top + 1
+    for r, row in enumerate(zip(*columns, strict=True)):
+        for col, end in runs.get(r, ()):
+            ws.merge_range(first + r, col, first + end, col, row[col])
+        ws.write_row(first + r, 0, row)
+    for r, row in enumerate(_trailer(sheet, width), start=first + sheet.n_rows):
+        ws.write_row(r, 0, row)
+    workbook.close()
 
 
 def write_xls(path: Path, sheet: Sheet) -> None:
