@@ -24,16 +24,20 @@ DAY = re.compile(r"(\d{4})[.\-/年](\d{1,2})[.\-/月](\d{1,2})日?(?: \d{1,2}:\d
 # --- An independent reader: what a careful clerk would count in each file ------------------
 
 
+# The mapping files read once (a district's year is 150 files, a city's 350, each asking for its fields)
+@functools.cache
 def _aliases() -> pd.DataFrame:
     return pd.read_csv(MAPPINGS / "headers.csv", dtype=str)
 
 
+@functools.cache
 def _synonyms(field: str) -> dict[str, str]:
     values = pd.read_csv(MAPPINGS / "values.csv", dtype=str, keep_default_na=False)
     values = values[values["field"] == field]
     return dict(zip(values["synonym"], values["value"], strict=True))
 
 
+@functools.cache
 def _field_of(kind: str) -> dict[str, str]:
     aliases = _aliases()
     aliases = aliases[aliases["kind"].isin([kind, "*"])]
