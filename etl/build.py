@@ -124,6 +124,12 @@ IN_SCOPE_FRAME = "month_start in (select month_start from cv_scope_frame)"
 COMPARES_MONTH_BEFORE = ("elder_changes", "place_changes")
 # Past this share of the elders in scope, building whole is cheaper
 WHOLE_FROM_SHARE = 0.5
+# The marts with a row per special-difficulty elder (and month) are built whole, in a scoped build, when the
+# scope holds more than this share of the elders they count (a month's visits of every street): computing
+# the scope's rows through views and replacing them cost more than building them whole (a province's month
+# of visits: elder_months 77 against 58 CPU-s, elder_contact_months 41 against 29, elder_changes 47 against 34)
+COUNTED_MARTS = ("elder_visit_months", "elder_months", "elder_contact_months", "elder_changes")
+COUNTED_WHOLE_FROM_SHARE = 0.5
 # A small warehouse (a pilot's, a test's), below this many elders on record, is built the plain way, which costs
 # it less: whole after a load, since finding a load's scope and reading the stored rows through views cost a
 # fixed 0.15 CPU-s or so, what a whole build of some 4,000 elders' marts costs (the same as a scoped build at
@@ -150,8 +156,12 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
     scoped = months and since_load is not None and _scope(con, since_load, inputs)
     loads: dict[tuple[str, str], str] = {}  # the loads that hold the scope's rows, by table and filter
     database = scalar(con, "select current_database()")
+    counted_whole = scoped and _most_counted_in_scope(con)
     for name, kind in MARTS:
         if not months and name in (*MONTH_MARTS, *WHOLE_HISTORY_MARTS):
+            continue
+        if scoped and counted_whole and name in COUNTED_MARTS:
+            _build_whole_in_scoped(con, name, database)
             continue
         if scoped and name in SCOPED_MARTS:
             _build_scoped(con, name, database, loads)
@@ -166,7 +176,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
         con.execute("insert or replace into settings values ('marts_version', $version), ('marts_inputs', $inputs), "
                     "('marts_built', $built)",
                     {"version": marts_version(), "inputs": inputs,
-                     "built": "scoped" if scoped else "whole"})
+                     "built": "whole" if not scoped else "scoped, counted marts whole" if counted_whole else "scoped"})
     return scoped
 
 
@@ -189,6 +199,25 @@ def _scope(con: duckdb.DuckDBPyConnection, since_load: int, inputs: str) -> bool
     con.execute("create or replace temp table cv_scope_districts (district_code varchar)")
     in_scope, everyone = first_row(con, "select (select count(*) from cv_scope_elders), count(*) from elders")
     return in_scope <= WHOLE_FROM_SHARE * everyone
+
+
+def _most_counted_in_scope(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the scope holds more than COUNTED_WHOLE_FROM_SHARE of the elders elder_months counts."""
+    share = scalar(con, "select count(*) filter (where elder_id in (select elder_id from cv_scope_elders)) "
+                        "/ greatest(count(*), 1) from (select distinct elder_id from elder_months)")
+    return share > COUNTED_WHOLE_FROM_SHARE
+
+
+def _build_whole_in_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str) -> None:
+    """Scoped mart `name` built whole in a scoped build, from the stored rows and the marts built before it as
+    they stand: the rows of the elders out of scope come out as they were (the scope holds every elder whose
+    figures the loads can change), so the districts of the scope's rows are noted as _build_scoped notes them."""
+    stored = f'"{database}".main.{name}'
+    if name in PLACED_BY:
+        _note_districts(con, name, IN_SCOPE, stored)
+    con.execute(f"create or replace table {stored} as {sql(f'marts/{name}')}")
+    if name in PLACED_BY:
+        _note_districts(con, name, IN_SCOPE, stored)
 
 
 def _small(con: duckdb.DuckDBPyConnection) -> bool:

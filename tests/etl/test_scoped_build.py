@@ -39,8 +39,11 @@ def stored_marts(con) -> dict[str, list]:
 
 @pytest.fixture(autouse=True)
 def scoped_at_any_size(monkeypatch):
-    """The warehouses here are a few dozen elders, which build whole (SMALL_BELOW_ELDERS) unless told not to."""
+    """The warehouses here are a few dozen elders, which build whole (SMALL_BELOW_ELDERS) unless told not to;
+    and a scope of a few of them is a large share, whose counted marts would be built whole
+    (COUNTED_WHOLE_FROM_SHARE) unless told not to: here, only where a test says so."""
     monkeypatch.setattr(build, "SMALL_BELOW_ELDERS", 0)
+    monkeypatch.setattr(build, "COUNTED_WHOLE_FROM_SHARE", 1.0)
 
 
 @pytest.fixture
@@ -216,6 +219,24 @@ def test_a_scoped_build_keeps_the_same_day_comparison_with_its_scopes_rows_recom
         assert scoped[name] == whole[name], name
 
 
+@pytest.mark.parametrize("load", [visits_within_the_months, visits_of_a_new_month, a_newer_roster_of_one_community,
+                                  a_roster_that_places_an_elder_in_another_district_all_along])
+def test_a_scope_of_most_counted_elders_builds_their_marts_whole_in_a_scoped_build(street, monkeypatch, load):
+    """Past COUNTED_WHOLE_FROM_SHARE, elder_months and the marts beside it are built whole, the rest scoped:
+    the same rows as a whole build."""
+    monkeypatch.setattr(build, "COUNTED_WHOLE_FROM_SHARE", 0.0)
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    load(street)
+    assert build_marts(street.con, since_load=since)  # scoped
+    built = street.con.execute("select value from settings where key = 'marts_built'").fetchall()
+    assert built == [("scoped, counted marts whole",)]
+    scoped = stored_marts(street.con)
+    build_marts(street.con)
+    whole = stored_marts(street.con)
+    for name in whole:
+        assert scoped[name] == whole[name], name
+
+
 def test_the_scope_leaves_out_the_elders_of_other_streets(street):
     since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
     visits_within_the_months(street)
@@ -339,8 +360,10 @@ def apply(w, load) -> None:
 @settings(max_examples=25 if os.environ.get("CAREVISIT_THOROUGH") else 8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(base=st.lists(st.one_of(roster_lists, visit_lists, contact_lists), min_size=1, max_size=3),
-       loads=st.lists(st.one_of(roster_lists, visit_lists, contact_lists), min_size=1, max_size=2))
-def test_any_loads_built_scoped_make_every_mart_row_a_whole_build_makes(street, base, loads):
+       loads=st.lists(st.one_of(roster_lists, visit_lists, contact_lists), min_size=1, max_size=2),
+       counted_whole=st.booleans())
+def test_any_loads_built_scoped_make_every_mart_row_a_whole_build_makes(street, base, loads, counted_whole):
+    build.COUNTED_WHOLE_FROM_SHARE = 0.0 if counted_whole else 1.0  # the fixture's monkeypatch restores it
     con = street.con
     con.execute("begin")  # each example on the fixture's warehouse, undone after
     try:
