@@ -56,7 +56,9 @@ WHOLE_HISTORY_MARTS = ("visit_signals",)
 # a load storing the same-day comparison, or a server process asked for another date (CAREVISIT_AS_OF_MEMORY)
 AS_OF_MEMORY_LIMIT = "2GB"
 # The rollups an as-of view takes as stored for the months it does not recompute
-AS_OF_ROLLUPS = ("month_frame", "place_months", "category_months", "risk_months", "place_changes")
+# The marts with a row per place (and month), counted from the per-elder month marts
+ROLLUPS = ("place_months", "category_months", "risk_months", "place_changes")
+AS_OF_ROLLUPS = ("month_frame", *ROLLUPS)
 CHECKS = ("load_conservation", "rates_in_range", "rollup_consistency", "elder_month_unique", "change_balance")
 
 
@@ -114,7 +116,7 @@ SCOPED_MARTS = {
     # the streets with a new roster, from their rows
     "roster_alerts": Scoped({"roster_rows": IN_SCOPE_STREETS}, IN_SCOPE_STREETS, IN_SCOPE_STREETS),
     **{rollup: Scoped({}, IN_SCOPE_PLACES, IN_SCOPE_PLACES, IN_SCOPE_DISTRICT_ROWS)
-       for rollup in ("place_months", "category_months", "risk_months", "place_changes")},
+       for rollup in ROLLUPS},
 }
 # A month mart's rows of the months whose frame a load changed are recomputed for everyone, from the
 # months they are computed from (etl/sql/scope/months.sql)
@@ -261,16 +263,23 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
                  for table in ("month_frame", *MONTH_MARTS) if _built_before(table, name)]
         _compute(con, name, "cv_scoped_months", frame)
         replaced = f"({computed}) or {IN_SCOPE_MONTHS} or month_start not in (select month_start from month_frame)"
-    if name in PLACED_BY:  # where the scope's elders were placed, and are now
-        _note_districts(con, name, computed, f'"{database}".main.{name}')
-        _note_districts(con, name, computed, "cv_scoped")
-    con.execute(f'delete from "{database}".main.{name} where {replaced}')
-    con.execute(f'insert into "{database}".main.{name} select * from cv_scoped where {computed}')
+    _replace_scope_rows(con, name, f'"{database}".main.{name}', computed, replaced)
     if replaced != computed:
         con.execute(f'insert into "{database}".main.{name} '
                     f'select * from cv_scoped_months where {IN_SCOPE_MONTHS} and not ({computed})')
         con.execute("drop table cv_scoped_months")
     con.execute("drop table cv_scoped")
+
+
+def _replace_scope_rows(con: duckdb.DuckDBPyConnection, name: str, target: str, computed: str, replaced: str) -> None:
+    """The rows of cv_scoped that `computed` selects in place of those of `target` (mart `name`, stored or in a
+    comparison's schema) that `replaced` selects; for a mart that places elders (PLACED_BY), where the scope's
+    rows placed them before and place them now joins cv_scope_districts first."""
+    if name in PLACED_BY:
+        _note_districts(con, name, computed, target)
+        _note_districts(con, name, computed, "cv_scoped")
+    con.execute(f"delete from {target} where {replaced}")
+    con.execute(f"insert into {target} select * from cv_scoped where {computed}")
 
 
 def _scope_views(con: duckdb.DuckDBPyConnection, name: str, database: str, months_from: str,
@@ -474,10 +483,6 @@ def _comparison_in_scope(con: duckdb.DuckDBPyConnection, name: str, month_start:
     for mart in MONTH_MARTS:
         computed = SCOPED_MARTS[mart].computed
         _compute(con, mart, "cv_scoped", [frame, *_scope_views(con, mart, database, f'"{database}".{name}', loads)])
-        if mart in PLACED_BY:  # where the comparison placed the scope's elders, and places them now
-            _note_districts(con, mart, computed, f'"{database}".{name}.{mart}')
-            _note_districts(con, mart, computed, "cv_scoped")
-        con.execute(f'delete from "{database}".{name}.{mart} where {computed}')
-        con.execute(f'insert into "{database}".{name}.{mart} select * from cv_scoped where {computed}')
+        _replace_scope_rows(con, mart, f'"{database}".{name}.{mart}', computed, computed)
         con.execute("drop table cv_scoped")
     _stored_rollups(con, f'"{database}".{name}', f'"{database}".main', months)
