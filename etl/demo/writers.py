@@ -47,6 +47,27 @@ def _trailer(sheet: Sheet, width: int) -> list[list]:
 DATETIME_FORMAT, DATE_FORMAT = "yyyy-mm-dd h:mm:ss", "yyyy-mm-dd"
 
 
+def _display_width(value) -> int:
+    """Columns a cell's text takes in a spreadsheet: a CJK character two, a date or time as formatted."""
+    if isinstance(value, datetime):
+        return len("2026-01-01 00:00:00")
+    if isinstance(value, date):
+        return len("2026-01-01")
+    text = "" if value is None else str(value)
+    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+
+
+def _column_widths(sheet: Sheet) -> list[int]:
+    """Each column as wide as its header and its widest value (a clerk's workbook is laid out so; at the
+    default width a date cell shows ###), between 6 and 40 characters."""
+    widths = [_display_width(h) for h in sheet.headers]
+    for n, column in enumerate(sheet.columns):
+        widths[n] = max([widths[n], *(_display_width(v) for v in column.values)])
+    if sheet.serial_header:
+        widths.insert(0, max(_display_width(sheet.serial_header), len(str(sheet.n_rows))))
+    return [min(max(w + 2, 6), 40) for w in widths]
+
+
 def write_xlsx(path: Path, sheet: Sheet, stamp: datetime) -> None:
     """The sheet as an .xlsx workbook, row by row (XlsxWriter's constant_memory mode: its strings inline, as
     openpyxl's write-only mode stored them). Stable bytes: every zip entry carries XlsxWriter's fixed 1980
@@ -58,6 +79,8 @@ def write_xlsx(path: Path, sheet: Sheet, stamp: datetime) -> None:
         "default_date_format": DATETIME_FORMAT})
     workbook.set_properties({"author": "探访关爱", "created": stamp})
     ws = workbook.add_worksheet("Sheet1")
+    for col, column_width in enumerate(_column_widths(sheet)):
+        ws.set_column(col, col, column_width)
     day = workbook.add_format({"num_format": DATE_FORMAT})
     ws.add_write_handler(date, lambda ws, row, col, value, *_: ws.write_datetime(row, col, value, day))
     top = 0

@@ -119,6 +119,24 @@ def test_some_visit_files_carry_excel_date_cells(small):
     assert any(hasattr(cell, "year") for row in rows for cell in row)
 
 
+def test_xlsx_columns_are_wide_enough_to_show_their_dates_and_id_numbers(small):
+    """Opened in a spreadsheet, a date cell narrower than its text shows ### (LibreOffice, Excel)."""
+    for path in (p for p in small.files if p.suffix == ".xlsx"):
+        sheet = openpyxl.load_workbook(path).active
+        rows = list(sheet.iter_rows())
+        header = next(n for n, row in enumerate(rows) if sum(cell.value is not None for cell in row) >= 3)
+        for n, title in enumerate(rows[header]):
+            cells = [row[n] for row in rows[header + 1:] if row[n].value is not None]
+            if any(cell.is_date and "h" in cell.number_format for cell in cells):
+                needed = len("2026-10-05 14:30:00")
+            elif any(cell.is_date for cell in cells):
+                needed = len("2026-10-05")
+            else:
+                needed = 18 if any(re.fullmatch(r"\d{17}[\dX]", str(cell.value)) for cell in cells) else 0
+            width = sheet.column_dimensions[title.column_letter].width
+            assert width >= needed, (path.name, title.value, width)
+
+
 def test_one_street_names_elders_without_id_numbers_in_its_visits(small):
     without = [p for p in small.files if _kind_of(p) == "visits" and "id_number" not in _table(p)]
     assert len(without) == 12
