@@ -49,12 +49,13 @@ DATETIME_FORMAT, DATE_FORMAT = "yyyy-mm-dd h:mm:ss", "yyyy-mm-dd"
 
 def _display_width(value) -> int:
     """Columns a cell's text takes in a spreadsheet: a CJK character two, a date or time as formatted."""
+    if isinstance(value, str):
+        return len(value.encode("gb18030", "replace"))  # a Chinese character is two bytes there, as wide
     if isinstance(value, datetime):
         return len("2026-01-01 00:00:00")
     if isinstance(value, date):
         return len("2026-01-01")
-    text = "" if value is None else str(value)
-    return sum(2 if ord(ch) > 0x2E80 else 1 for ch in text)
+    return 0 if value is None else len(str(value))
 
 
 def _column_widths(sheet: Sheet) -> list[int]:
