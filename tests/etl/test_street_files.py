@@ -1,0 +1,189 @@
+"""Files as streets and communities really send them: civil-affairs headers, two-row headers, footers,
+clock words, bracketed levels, IDs typed with full-width digits. Each loads as DESIGN §3 says."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from tests.conftest import HUAYUANLU, make_id, run_cli
+from tests.etl.exports import OneLoad, Warehouse, write_csv
+
+ZHAOFENGLU = "120101001004"
+
+loads = OneLoad()
+
+
+@pytest.fixture(scope="module")
+def one_load(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
+    return loads.load(tmp_path_factory.mktemp("street-files"))
+
+
+def elder(n: int) -> str:
+    """A distinct synthetic ID number for every n (this module's own birth dates: 1941 on)."""
+    return make_id((dt.date(1941, 1, 1) + dt.timedelta(days=n * 37)).strftime("%Y%m%d"), n % 90 + 1)
+
+
+def write_workbook(path: Path, sheets: dict[str, list[list]], merges: tuple[str, ...] = (),
+                   hidden_rows: tuple[int, ...] = (), hidden_columns: tuple[str, ...] = ()) -> Path:
+    """An .xlsx of named sheets; merges and hidden rows and columns on the last sheet."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    for cell_range in merges:
+        sheet.merge_cells(cell_range)
+    for row in hidden_rows:
+        sheet.row_dimensions[row].hidden = True
+    for column in hidden_columns:
+        sheet.column_dimensions[column].hidden = True
+    workbook.save(path)
+    return path
+
+
+def loaded(one_load, key: str, columns: str) -> list[tuple]:
+    """The rows of `key`'s load, in the file's order: its kind's stored table, the columns asked."""
+    warehouse, results = one_load
+    result = results[key]
+    table = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "contact_rows"}[result.kind]
+    return warehouse.rows(f"select {columns} from {table} where load_id = ? order by row_number",  # noqa: S608
+                          [result.load_id])
+
+
+def warnings(one_load, key: str) -> list[tuple]:
+    warehouse, results = one_load
+    return warehouse.rows("select row_number, message from load_warnings where load_id = ? order by all",
+                          [results[key].load_id])
+
+
+def balanced(result, read: int, rejected: int = 0) -> None:
+    assert result.status == "loaded", result.message
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (read, read - rejected, rejected)
+
+
+# --- shapes that load as they are ------------------------------------------------------------------
+
+
+@loads.file("civil-affairs headers")
+def _civil_affairs_headers(folder: Path) -> Path:
+    header = ["序号", "所在街道", "所在社区", "老人姓名", "身份证件号码", "老人类别", "联系方式", "本人意愿"]
+    rows = [["", "劝业场街道", "花园路", f"民政{n}", elder(n), "独居老人", "13812345678", "是"] for n in (1, 2)]
+    return write_csv(folder / "民政系统导出.csv", [header, *rows])
+
+
+def test_a_civil_affairs_export_with_a_blank_serial_column_loads(one_load):
+    balanced(one_load[1]["civil-affairs headers"], 2)
+    assert loaded(one_load, "civil-affairs headers", "elder_name, community_code, categories, phone, consent") == [
+        (f"民政{n}", HUAYUANLU, ["独居"], "13812345678", "同意") for n in (1, 2)]
+
+
+@loads.file("instructions sheet first")
+def _instructions_sheet_first(folder: Path) -> Path:
+    notes = [["填表说明"], ["1. 身份证号请填写18位"], ["2. 社区、姓名必填"]]
+    roster = [["街道", "社区", "姓名", "身份证号", "特殊困难类别"],
+              *[["劝业场街道", "花园路", f"说明{n}", elder(10 + n), "独居"] for n in (1, 2)]]
+    return write_workbook(folder / "说明在前.xlsx", {"填表说明": notes, "底册": roster})
+
+
+def test_a_workbook_whose_first_sheet_is_the_instructions_loads_the_second(one_load):
+    result = one_load[1]["instructions sheet first"]
+    balanced(result, 2)
+    assert one_load[0].one("select sheet_name from loads where load_id = ?", [result.load_id]) == "底册"
+
+
+@loads.file("column B, hidden rows")
+def _column_b_hidden_rows(folder: Path) -> Path:
+    rows = [[], ["", "序号", "街道", "社区", "姓名", "身份证号", "特殊困难类别", "备注"],
+            *[["", str(n), "劝业场街道", "花园路", f"隐藏{n}", elder(20 + n), "独居", ""] for n in (1, 2, 3)]]
+    return write_workbook(folder / "从B列开始.xlsx", {"底册": rows}, hidden_rows=(4,), hidden_columns=("H",))
+
+
+def test_a_table_from_column_b_with_hidden_rows_loads_every_row_under_its_excel_number(one_load):
+    balanced(one_load[1]["column B, hidden rows"], 3)
+    assert loaded(one_load, "column B, hidden rows", "row_number, elder_name") == [
+        (3, "隐藏1"), (4, "隐藏2"), (5, "隐藏3")]
+
+
+@loads.file("gbk title, trailing commas")
+def _gbk_title_trailing_commas(folder: Path) -> Path:
+    lines = ["和平区劝业场街道特殊困难老年人底册（2026年5月）,,,,,", "填报单位：劝业场街道,,,填报日期：2026年5月31日,,",
+             "街道,社区,姓名,身份证号,特殊困难类别,",
+             *[f"劝业场街道,花园路,国标{n},{elder(30 + n)},独居," for n in (1, 2)]]
+    path = folder / "国标标题.csv"
+    path.write_bytes(("\r\n".join(lines) + "\r\n").encode("gbk"))
+    return path
+
+
+def test_a_gbk_csv_with_a_title_and_a_trailing_comma_on_every_line_loads(one_load):
+    warehouse, results = one_load
+    result = results["gbk title, trailing commas"]
+    balanced(result, 2)
+    assert warehouse.one("select report_date from loads where load_id = ?", [result.load_id]) == dt.date(2026, 5, 31)
+    assert warnings(one_load, "gbk title, trailing commas") == []
+
+
+CATEGORY_CELLS = ["独居，失能", "独居 失能", "独居老人/失能老人", "空巢老人、高龄老人", "失能老人（完全失能）"]
+
+
+@loads.file("category separators")
+def _category_separators(folder: Path) -> Path:
+    rows = [["劝业场街道", "花园路", f"类别{i}", elder(40 + i), cell] for i, cell in enumerate(CATEGORY_CELLS)]
+    return write_csv(folder / "类别写法.csv", [["街道", "社区", "姓名", "身份证号", "特殊困难类别"], *rows])
+
+
+def test_category_cells_split_at_full_width_commas_spaces_and_slashes(one_load):
+    balanced(one_load[1]["category separators"], len(CATEGORY_CELLS))
+    assert [c for (c,) in loaded(one_load, "category separators", "categories")] == [
+        ["失能", "独居"], ["失能", "独居"], ["失能", "独居"], ["空巢"], ["失能"]]
+
+
+PHONE_CELLS = {"座机23301234": ["23301234"], "022-23301234": ["02223301234"],
+               "座机：022-23301234 手机：13812345678": ["02223301234", "13812345678"],
+               "138-1234-5678": ["13812345678"]}
+
+
+@loads.file("phones")
+def _phones(folder: Path) -> Path:
+    rows = [["劝业场街道", "花园路", f"电话{i}", elder(50 + i), "独居", cell] for i, cell in enumerate(PHONE_CELLS)]
+    return write_csv(folder / "电话写法.csv", [["街道", "社区", "姓名", "身份证号", "特殊困难类别", "联系方式"], *rows])
+
+
+def test_landlines_with_a_dash_or_the_word_座机_are_phones(one_load):
+    balanced(one_load[1]["phones"], len(PHONE_CELLS))
+    assert [p for (p,) in loaded(one_load, "phones", "phones")] == list(PHONE_CELLS.values())
+
+
+@loads.file("names")
+def _names(folder: Path) -> Path:
+    names = ["王〇一", "阿依·买买提", "欧阳 娜娜"]
+    rows = [["劝业场街道", "花园路", name, elder(60 + i), "独居"] for i, name in enumerate(names)]
+    return write_csv(folder / "姓名写法.csv", [["街道", "社区", "姓名", "身份证号", "特殊困难类别"], *rows])
+
+
+def test_names_with_〇_and_a_middle_dot_load_as_written(one_load):
+    assert loaded(one_load, "names", "elder_name") == [("王〇一",), ("阿依·买买提",), ("欧阳娜娜",)]
+
+
+# --- a file that is no table at all ----------------------------------------------------------------
+
+
+def test_the_blank_template_a_street_sends_back_is_refused_in_one_line_leaving_the_warehouse(tmp_path):
+    good = write_csv(tmp_path / "底册.csv", [["街道", "社区", "姓名", "身份证号", "特殊困难类别"],
+                                            ["劝业场街道", "花园路", "模板", elder(180), "独居"]])
+    db = tmp_path / "w.duckdb"
+    assert run_cli("ingest", str(good), "--db", str(db)).returncode == 0
+    before = hashlib.sha256(db.read_bytes()).hexdigest()
+    template = write_workbook(tmp_path / "空模板.xlsx", {"填表说明": [["填表说明"], ["1. 身份证号请填写18位"]],
+                                                      "Sheet2": [[]]})
+    done = run_cli("ingest", str(template), "--db", str(db))
+    assert done.returncode != 0
+    assert [line for line in done.stderr.splitlines() if "空模板.xlsx" in line] == [
+        "无法导入 空模板.xlsx: 所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)"]
+    assert "Traceback" not in done.stderr
+    assert hashlib.sha256(db.read_bytes()).hexdigest() == before
