@@ -154,13 +154,22 @@ def detect_kind(header: list[str], words_dir: Path | None = None) -> str | None:
     by keyword when no alias says)."""
     for keywords in (False, True):
         scores = {
-            kind: sum(1 for cell in header if cell and field_for(cell, kind, words_dir, keywords) in KIND_MARKERS[kind])
+            kind: sum(1 for cell in header if cell and field_for(cell, kind, words_dir, keywords) in KIND_MARKERS[kind]
+                      and not _names_another_field(cell, kind, words_dir))
             for kind in KINDS
         }
         best = max(scores, key=lambda kind: scores[kind])
         if scores[best] > 0:
             return best
     return None
+
+
+def _names_another_field(cell: str, kind: str, words_dir: Path | None = None) -> bool:
+    """Whether another kind of export has a column of this name that says nothing of its kind: 联系电话 is
+    a contact list's contact phone, but also a roster's phone, so it tells neither."""
+    return any(field_for(cell, other, words_dir, keywords=False) not in (None, IGNORED, UNKNOWN)
+               and field_for(cell, other, words_dir, keywords=False) not in KIND_MARKERS[other]
+               for other in KINDS if other != kind)
 
 
 def visit_columns(header: list[str], words_dir: Path | None = None) -> list[str]:

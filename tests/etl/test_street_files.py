@@ -170,6 +170,25 @@ def test_names_with_〇_and_a_middle_dot_load_as_written(one_load):
     assert loaded(one_load, "names", "elder_name") == [("王〇一",), ("阿依·买买提",), ("欧阳娜娜",)]
 
 
+# --- shapes that were refused, rejected or misread -------------------------------------------------
+
+
+@loads.file("required marks in headers")
+def _required_marks(folder: Path) -> Path:
+    header = ["序号", "街道\n（必填）", "社区名称*", "姓名（必填）", "身份证号码\n(18位)", "人员类型", "联系电话"]
+    rows = [[str(n), "劝业场街道", "花园路社区", f"必填{n}", elder(70 + n), "失能老人", "13812345678"] for n in (1, 2)]
+    return write_workbook(folder / "必填表头.xlsx", {"Sheet1": [header, *rows]})
+
+
+def test_a_roster_whose_phone_column_is_联系电话_is_a_roster_not_a_contact_list(one_load):
+    # 联系电话 is a roster's phone and a contact list's contact phone alike: it tells neither kind
+    result = one_load[1]["required marks in headers"]
+    assert result.kind == "roster"
+    balanced(result, 2)
+    assert loaded(one_load, "required marks in headers", "elder_name, categories, phone") == [
+        (f"必填{n}", ["失能"], "13812345678") for n in (1, 2)]
+
+
 # --- a file that is no table at all ----------------------------------------------------------------
 
 
