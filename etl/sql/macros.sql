@@ -24,13 +24,23 @@ create or replace temp macro cv_regex_escape(s) as regexp_replace(s, '([.^$*+?()
 
 -- Suffix-insensitive key of a street or community name: 劝业场街 = 劝业场街道, 滨西 = 滨西社区居委会.
 -- The one list of place-name suffixes: file matching, shape matching and short names use it.
+-- A level written in brackets counts as the suffix (滨西（社区）, 花园路社区(居委会)).
+create or replace temp macro cv_place_suffix() as
+    '(街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)';
+create or replace temp macro cv_place_brackets(s) as replace(replace(cv_squeeze(s), '（', '('), '）', ')');
 create or replace temp macro cv_place_key(s) as
     regexp_replace(
-        replace(replace(cv_squeeze(s), '（', '('), '）', ')'),
-        '(街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)$', '');
+        case
+            -- levels only (社区(村), a header's words): kept as they are
+            when regexp_full_match(cv_place_brackets(s), cv_place_suffix() || '*\(' || cv_place_suffix() || '\)')
+                then cv_place_brackets(s)
+            else regexp_replace(cv_place_brackets(s), cv_place_suffix() || '?\(' || cv_place_suffix() || '\)$', '')
+        end,
+        cv_place_suffix() || '$', '');
 
+-- A district's key without the city (and province) written before it: 天津市和平区 = 和平区 = 和平.
 create or replace temp macro cv_district_key(s) as
-    regexp_replace(cv_squeeze(s), '(区|县|市)$', '');
+    regexp_replace(regexp_replace(cv_squeeze(s), '^(.{2,}?省)?.{2,}?市(.{2,})$', '\2'), '(区|县|市)$', '');
 
 -- The name a division is shown by: its name without its level's suffix (和平区 -> 和平), or the
 -- whole name when that is all there is.

@@ -10,7 +10,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from tests.conftest import HUAYUANLU, make_id, run_cli
+from tests.conftest import BINXI, HUAYUANLU, make_id, run_cli
 from tests.etl.exports import OneLoad, Warehouse, write_csv
 
 ZHAOFENGLU = "120101001004"
@@ -187,6 +187,37 @@ def test_a_roster_whose_phone_column_is_联系电话_is_a_roster_not_a_contact_l
     balanced(result, 2)
     assert loaded(one_load, "required marks in headers", "elder_name, categories, phone") == [
         (f"必填{n}", ["失能"], "13812345678") for n in (1, 2)]
+
+
+@loads.file("bracketed levels")
+def _bracketed_levels(folder: Path) -> Path:
+    rows = [["劝业场街道办事处", "滨西(社区)", "括号一", elder(80), "独居"],
+            ["劝业场街道", "滨西（社区）", "括号二", elder(81), "独居"],
+            ["劝业场街道", "花园路社区(居委会)", "括号三", elder(82), "独居"],
+            ["劝业场", "兆丰路社区居民委员会", "括号四", elder(83), "独居"]]
+    return write_csv(folder / "社区括号.csv", [["街道", "社区", "姓名", "身份证号", "特殊困难类别"], *rows])
+
+
+def test_a_community_with_its_level_in_brackets_is_that_community(one_load):
+    balanced(one_load[1]["bracketed levels"], 4)
+    assert loaded(one_load, "bracketed levels", "community_code") == [
+        (BINXI,), (BINXI,), (HUAYUANLU,), (ZHAOFENGLU,)]
+
+
+@loads.file("district with its city")
+def _district_with_city(folder: Path) -> Path:
+    rows = [["天津市和平区", "劝业场街道", "花园路社区", "市区一", elder(90), "独居"],
+            ["和平", "劝业场街", "花园路", "市区二", elder(91), "独居"],
+            ["天津市南开区", "劝业场街道", "花园路", "市区三", elder(92), "独居"]]
+    return write_csv(folder / "区带市名.csv", [["区", "街道", "社区", "姓名", "身份证号", "特殊困难类别"], *rows])
+
+
+def test_a_district_written_with_its_city_is_that_district(one_load):
+    warehouse, results = one_load
+    result = results["district with its city"]
+    balanced(result, 3, rejected=1)
+    assert loaded(one_load, "district with its city", "elder_name") == [("市区一",), ("市区二",)]
+    assert warehouse.rejects(result) == [(4, "未知的区: 天津市南开区")]
 
 
 # --- a file that is no table at all ----------------------------------------------------------------
