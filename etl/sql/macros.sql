@@ -150,12 +150,16 @@ create or replace temp macro cv_id_check_digit(id17) as
     substr('10X98765432', cast(1 + list_sum(list_transform(range(1, 18),
         lambda i: try_cast(substr(id17, i, 1) as integer) * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i])) % 11 as bigint), 1);
 
+-- An ID cell's characters: full-width digits and Ｘ made half-width, and the apostrophe that makes
+-- Excel keep a number as text (typed in, or written by a system's export) dropped.
+create or replace temp macro cv_id_text(s) as nullif(ltrim(upper(cv_squeeze(cv_half_width(s))), '''‘’`'), '');
+
 create or replace temp macro cv_id_normalize(s) as
     case
-        when regexp_full_match(upper(cv_squeeze(s)), '\d{15}')
-            then substr(cv_squeeze(s), 1, 6) || '19' || substr(cv_squeeze(s), 7, 9)
-                 || cv_id_check_digit(substr(cv_squeeze(s), 1, 6) || '19' || substr(cv_squeeze(s), 7, 9))
-        else upper(cv_squeeze(s))
+        when regexp_full_match(cv_id_text(s), '\d{15}')
+            then substr(cv_id_text(s), 1, 6) || '19' || substr(cv_id_text(s), 7, 9)
+                 || cv_id_check_digit(substr(cv_id_text(s), 1, 6) || '19' || substr(cv_id_text(s), 7, 9))
+        else cv_id_text(s)
     end;
 
 create or replace temp macro cv_id_birth_date(id18) as try_strptime(substr(id18, 7, 8), '%Y%m%d')::date;

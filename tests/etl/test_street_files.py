@@ -220,6 +220,25 @@ def test_a_district_written_with_its_city_is_that_district(one_load):
     assert warehouse.rejects(result) == [(4, "未知的区: 天津市南开区")]
 
 
+FULL_WIDTH = str.maketrans("0123456789X", "０１２３４５６７８９Ｘ")
+
+
+@loads.file("ids as typed")
+def _ids_as_typed(folder: Path) -> Path:
+    cells = [elder(100).translate(FULL_WIDTH), "'" + elder(101), "‘" + elder(102), "＇" + elder(103)]
+    wrong_check = elder(104)[:17] + ("1" if elder(104).endswith("0") else "0")
+    rows = [["劝业场街道", "花园路", f"证号{i}", cell, "独居"] for i, cell in enumerate([*cells, "'" + wrong_check])]
+    return write_csv(folder / "证号写法.csv", [["街道", "社区", "姓名", "身份证号", "特殊困难类别"], *rows])
+
+
+def test_ids_in_full_width_digits_or_behind_an_apostrophe_are_read_as_ids(one_load):
+    warehouse, results = one_load
+    result = results["ids as typed"]
+    balanced(result, 5, rejected=1)
+    assert loaded(one_load, "ids as typed", "id_number") == [(elder(n),) for n in (100, 101, 102, 103)]
+    assert warehouse.rejects(result) == [(6, "身份证号校验位错误")]  # the apostrophe repairs nothing
+
+
 # --- a file that is no table at all ----------------------------------------------------------------
 
 
