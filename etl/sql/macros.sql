@@ -4,9 +4,10 @@
 -- regular expressions: this runs on every cell of every file.
 create or replace temp macro cv_clean(s) as nullif(trim(trim(s), '　'), '');
 
--- Remove every space inside a value (names, ID numbers).
+-- Remove every space inside a value (names, ID numbers): ordinary, full-width, tabs and line breaks, and
+-- the no-break and zero-width spaces that web systems' exports and copied cells carry.
 create or replace temp macro cv_squeeze(s) as
-    nullif(replace(replace(replace(replace(replace(s, ' ', ''), '　', ''), chr(9), ''), chr(10), ''), chr(13), ''), '');
+    nullif(translate(s, ' 　' || chr(9) || chr(10) || chr(13) || chr(160) || chr(8203) || chr(65279), ''), '');
 
 -- Words as people write them, compared after normalising: full-width forms made half-width (the
 -- NFKC forms of ASCII; etl/mappings.py header_key does the same for headers), spaces removed,

@@ -239,6 +239,19 @@ def test_ids_in_full_width_digits_or_behind_an_apostrophe_are_read_as_ids(one_lo
     assert warehouse.rejects(result) == [(6, "身份证号校验位错误")]  # the apostrophe repairs nothing
 
 
+@loads.file("ids with web spaces")
+def _ids_with_web_spaces(folder: Path) -> Path:
+    cells = [elder(105) + "\xa0", "\u200b" + elder(106), elder(107)[:9] + "\xa0" + elder(107)[9:]]
+    rows = [["劝业场街道", "花园路\xa0", f"网页\xa0{i}", cell, "独居"] for i, cell in enumerate(cells)]
+    return write_csv(folder / "网页导出空格.csv", [["街道", "社区", "姓名", "身份证号", "特殊困难类别"], *rows])
+
+
+def test_no_break_and_zero_width_spaces_from_a_web_export_are_spaces(one_load):
+    balanced(one_load[1]["ids with web spaces"], 3)
+    assert loaded(one_load, "ids with web spaces", "id_number, elder_name, community_code") == [
+        (elder(n), f"网页{i}", HUAYUANLU) for i, n in enumerate((105, 106, 107))]
+
+
 # --- a file that is no table at all ----------------------------------------------------------------
 
 
