@@ -48,6 +48,28 @@ create or replace temp macro cv_district_key(s) as
 create or replace temp macro cv_short_name(s, level) as
     coalesce(nullif(case when level = 'district' then cv_district_key(s) else cv_place_key(s) end, ''), s);
 
+-- A date (and time) written with separators, once cv_parse_timestamp's faster forms have failed.
+-- (2026 年 5 月 3 日 and 2026.05.03. too: spaces around the separators, one after the day)
+create or replace temp macro cv_parse_dashed(s) as try_strptime(
+    rtrim(trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(s, '[年月/.]', '-', 'g'), '[日号]', '', 'g'),
+                                             '\s*-\s*', '-', 'g'), '\s+', ' ', 'g')), '-'),
+    ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S.%f']);
+
+-- A time of day in a clerk's words: 9点30分 / 9时30分 / 9点半 / 3点 as 9:30 / 3:00; 上午, 中午, 左右, the
+-- weekday Excel's long date format adds (星期日, 周日) and a full stop dropped (the day alone when no time
+-- is left); 下午/晚上 put an hour before 12 after noon.
+create or replace temp macro cv_clock_text(s) as trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(regexp_replace(replace(s, '：', ':'), '(星期|周|礼拜)[一二三四五六日天]|。', ' ', 'g'),
+                   '(\d{1,2})\s*[时点:]\s*半', '\1:30', 'g'),
+    '(\d{1,2})\s*[时点]\s*(\d{1,2})\s*分?', '\1:\2', 'g'),
+    '(\d{1,2})\s*[时点]', '\1:00', 'g'),
+    '(上午|早上|早晨|凌晨|中午|下午|晚上|傍晚|左右|许)', ' ', 'g'), '(\d)分', '\1', 'g'));
+create or replace temp macro cv_parse_clock(s) as
+    cv_parse_dashed(cv_clock_text(s))
+    + case when regexp_matches(s, '(下午|晚上|傍晚)') and regexp_matches(s, '\d\s*[时点:：]')
+                and hour(cv_parse_dashed(cv_clock_text(s))) < 12
+           then interval 12 hour else interval 0 hour end;
+
 -- Dates in the forms bureaus send: 2023.8.5, 2023年8月5日, 2023/8/5, 20230805, 2023-08-05 14:30,
 -- Excel serial numbers (45123 or 45123.5) and date cells (written by the reader as ISO text).
 create or replace temp macro cv_parse_timestamp(s) as coalesce(
@@ -58,9 +80,10 @@ create or replace temp macro cv_parse_timestamp(s) as coalesce(
             then timestamp '1899-12-30' + to_microseconds(cast(round(cast(s as double) * 86400e6) as bigint))
         when regexp_full_match(s, '(19|20)\d{6}')
             then try_strptime(s, '%Y%m%d')
-        else try_strptime(
-            regexp_replace(regexp_replace(regexp_replace(s, '[年月/.]', '-', 'g'), '[日号]', '', 'g'), '\s+', ' ', 'g'),
-            ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S.%f', '%Y-%m-%d %H时%M分'])
+        -- a time of day or a weekday in words (2024年5月3日 上午, 下午3点, 9点30分, 星期日): only when the cell
+        -- has such a word
+        when regexp_matches(s, '[时点分午晚早凌傍左许：星周礼。]') then cv_parse_clock(s)
+        else cv_parse_dashed(s)
     end);
 
 create or replace temp macro cv_parse_date(s) as

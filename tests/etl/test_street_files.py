@@ -252,6 +252,48 @@ def test_no_break_and_zero_width_spaces_from_a_web_export_are_spaces(one_load):
         (elder(n), f"网页{i}", HUAYUANLU) for i, n in enumerate((105, 106, 107))]
 
 
+CLOCK_CELLS = {"2026年5月3日 上午": dt.datetime(2026, 5, 3), "2026年5月3日下午3点": dt.datetime(2026, 5, 3, 15),
+               "2026-5-3 上午9点30分": dt.datetime(2026, 5, 3, 9, 30),
+               "2026年5月4日晚上8点半": dt.datetime(2026, 5, 4, 20, 30),
+               "2026/05/05 09:30:00": dt.datetime(2026, 5, 5, 9, 30), "2026-5-6 9:30": dt.datetime(2026, 5, 6, 9, 30)}
+
+
+@loads.file("clock words")
+def _clock_words(folder: Path) -> Path:
+    header = ["身份证号", "姓名", "社区", "走访时间", "探访方式", "探访结果", "探访人员"]
+    rows = [[elder(110 + i), f"时刻{i}", "花园路", cell, "入户", "正常", "网格员"]
+            for i, cell in enumerate(CLOCK_CELLS)]
+    rows.append([elder(120), "无年份", "花园路", "5月3日", "入户", "正常", "网格员"])
+    return write_csv(folder / "走访时间写法.csv", [header, *rows])
+
+
+def test_visit_times_written_with_上午_下午_and_点_load_at_that_time(one_load):
+    balanced(one_load[1]["clock words"], len(CLOCK_CELLS) + 1, rejected=1)
+    assert [at for (at,) in loaded(one_load, "clock words", "visit_at")] == list(CLOCK_CELLS.values())
+
+
+def test_a_visit_date_without_a_year_is_rejected_saying_so(one_load):
+    warehouse, results = one_load
+    assert warehouse.rejects(results["clock words"]) == [(len(CLOCK_CELLS) + 2, "探访日期没有年份: 5月3日")]
+
+
+WEEKDAY_CELLS = {"2026年5月3日星期日": dt.datetime(2026, 5, 3), "2026-05-04 周一": dt.datetime(2026, 5, 4),
+                 "2026/5/5 星期二 10:00": dt.datetime(2026, 5, 5, 10), "2026.05.06.": dt.datetime(2026, 5, 6),
+                 "2026 年 5 月 7 日": dt.datetime(2026, 5, 7), "2026年5月8日。": dt.datetime(2026, 5, 8)}
+
+
+@loads.file("weekday dates")
+def _weekday_dates(folder: Path) -> Path:
+    header = ["身份证号", "姓名", "社区", "探访日期", "探访方式"]
+    rows = [[elder(125 + i), f"星期{i}", "花园路", cell, "入户"] for i, cell in enumerate(WEEKDAY_CELLS)]
+    return write_csv(folder / "长日期格式.csv", [header, *rows])
+
+
+def test_dates_in_excels_long_format_with_the_weekday_or_a_full_stop_load(one_load):
+    balanced(one_load[1]["weekday dates"], len(WEEKDAY_CELLS))
+    assert [at for (at,) in loaded(one_load, "weekday dates", "visit_at")] == list(WEEKDAY_CELLS.values())
+
+
 # --- a file that is no table at all ----------------------------------------------------------------
 
 

@@ -148,6 +148,8 @@ final as (
             when id_number is null and (elder_name is null or community_code is null)
                 then {'reason': '缺少身份证号, 且姓名或社区为空, 无法确定是哪位老人', 'quoted': null, 'field': 'id_number'}
             when visit_date_text is null then {'reason': '探访日期为空', 'quoted': null, 'field': 'visit_date'}
+            when visit_at is null and regexp_matches(cv_half_width(visit_date_text), '^\d{1,2}\s*月\s*\d{1,2}\s*[日号]?')
+                then {'reason': '探访日期没有年份: ', 'quoted': visit_date_text, 'field': 'visit_date'}
             when visit_at is null or year(visit_at) not between 2000 and 2100
                 then {'reason': '探访日期无法识别: ', 'quoted': visit_date_text, 'field': 'visit_date'}
             when cast(visit_at as date) > current_date
