@@ -53,6 +53,13 @@ UNORDERED = {"preserve_insertion_order": "false"}
 AS_WRITTEN = {"disabled_optimizers": "join_order,build_side_probe_side"}
 
 
+# The first cell of a row that is no data: a total, a subtotal named by its place, a signature, a note.
+NOT_DATA_FIRST_CELL = (r"^[\s　]*(\S*?(社区|街道|居委会|村))?[\s　]*(合|总|小)[\s　]*计"
+                       r"|^[\s　]*(填表|制表|审核|复核|填报|统计|负责)[\s　]*人"
+                       r"|^[\s　]*(填表|制表|填报)[\s　]*(日期|时间|单位)"
+                       r"|^[\s　]*(备注|说明|注)[\s　]*[:：]")
+
+
 class FileError(Exception):
     """A file that cannot be loaded at all; the message is for the bureau clerk."""
 
@@ -253,7 +260,8 @@ def _common_schema(tables: list[pa.Table]) -> pa.Schema:
 
 
 def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
-    """Condition on a sheet's raw cells `r` for a row that is not data: blank, or a 合计/总计 row.
+    """Condition on a sheet's raw cells `r` for a row that is not data: blank, a 合计/总计/小计 row (花园路社区小计
+    too), or the signature and notes below a table (填表人：…, 审核人：…, 备注：…).
 
     Staging validates every row; only rejected rows are tested against this (a blank or total row
     is never valid), so the test costs nothing on the rows that load.
@@ -263,7 +271,7 @@ def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
     first_cells = [f"r.c{i}" for i in range(min(3, sheet.column_count))]
     return f"""(not regexp_matches(concat_ws('', {", ".join(content)}), '[^\\s　]')
             or regexp_matches(coalesce({", ".join(f"nullif({c}, '')" for c in first_cells)}, ''),
-                              '^[\\s　]*(合|总|小)[\\s　]*计'))"""
+                              '{NOT_DATA_FIRST_CELL}'))"""
 
 
 def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = None) -> None:

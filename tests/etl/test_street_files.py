@@ -294,6 +294,25 @@ def test_dates_in_excels_long_format_with_the_weekday_or_a_full_stop_load(one_lo
     assert [at for (at,) in loaded(one_load, "weekday dates", "visit_at")] == list(WEEKDAY_CELLS.values())
 
 
+@loads.file("totals and footer")
+def _totals_and_footer(folder: Path) -> Path:
+    header = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]
+    rows = [header, ["劝业场街道", "花园路", "合计前一", elder(130), "独居"],
+            ["花园路社区小计", "", "1", "", ""],
+            ["劝业场街道", "滨西", "合计后一", elder(131), "独居"],
+            ["", "滨西社区 小计", "1", "", ""],
+            ["合 计", "", "2", "", ""], [],
+            ["备注：1.本表由社区填报"], ["填表人：某某", "", "审核人：某某", "联系电话：022-23301234"],
+            ["填报日期：2026年5月31日"]]
+    return write_workbook(folder / "合计与落款.xlsx", {"底册": rows})
+
+
+def test_subtotals_named_by_their_place_and_the_signature_below_are_not_data(one_load):
+    result = one_load[1]["totals and footer"]
+    balanced(result, 2)
+    assert loaded(one_load, "totals and footer", "row_number, elder_name") == [(2, "合计前一"), (4, "合计后一")]
+
+
 # --- a file that is no table at all ----------------------------------------------------------------
 
 
