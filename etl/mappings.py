@@ -144,9 +144,16 @@ def is_ignored(cell: str, words_dir: Path | None = None) -> bool:
 
 
 def header_score(cells: list[str], words_dir: Path | None = None) -> int:
-    """How many cells of a row are known column names of any kind of export."""
-    return sum(1 for cell in {c for c in cells if c}
-               if any(field_for(cell, kind, words_dir, keywords=False) for kind in KINDS))
+    """How many cells of a row are known column names of any kind of export: by alias, and, in a row
+    with at least one alias (姓名), by keyword too (服务时间, 走访形式). A data row holds no alias, and
+    its words (劝业场街道, 失能) would match keywords."""
+    distinct = {c for c in cells if c}
+    aliases = sum(1 for cell in distinct if any(field_for(cell, kind, words_dir, keywords=False) for kind in KINDS))
+    if not aliases:
+        return 0
+    return aliases + sum(1 for cell in distinct
+                         if not any(field_for(cell, kind, words_dir, keywords=False) for kind in KINDS)
+                         and any(field_for(cell, kind, words_dir) for kind in KINDS))
 
 
 def detect_kind(header: list[str], words_dir: Path | None = None) -> str | None:

@@ -313,6 +313,23 @@ def test_subtotals_named_by_their_place_and_the_signature_below_are_not_data(one
     assert loaded(one_load, "totals and footer", "row_number, elder_name") == [(2, "合计前一"), (4, "合计后一")]
 
 
+@loads.file("所在社区 and service columns")
+def _service_columns(folder: Path) -> Path:
+    header = ["老人姓名", "所在社区", "服务时间", "服务方式", "服务内容", "服务人员"]
+    rows = [[f"服务{n}", "花园路", f"2026-05-2{n}", "上门探访", "了解近况", "志愿者"] for n in (1, 2)]
+    return write_csv(folder / "服务记录.csv", [header, *rows])
+
+
+def test_a_visit_record_named_in_service_words_is_found_and_read(one_load):
+    result = one_load[1]["所在社区 and service columns"]
+    assert result.kind == "visits"
+    balanced(result, 2)
+    columns = "elder_name, community_code, visit_date, method, findings"
+    assert loaded(one_load, "所在社区 and service columns", columns) == [
+        (f"服务{n}", HUAYUANLU, dt.date(2026, 5, 20 + n), "上门", "了解近况") for n in (1, 2)]
+    assert warnings(one_load, "所在社区 and service columns") == []
+
+
 # --- a file that is no table at all ----------------------------------------------------------------
 
 
