@@ -140,13 +140,30 @@ def release(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:
 
 
 def find_header(records: list[list[str]], header_score: HeaderScore) -> int | None:
-    """Index of the record that looks most like a header (at least two known column names)."""
+    """Index of the record that looks most like a header (at least two known column names), read with
+    the names above its blank cells (header_record)."""
     best_index, best_score = None, 1
-    for index, record in enumerate(records[:HEADER_SEARCH_ROWS]):
-        score = header_score(record)
+    for index in range(min(len(records), HEADER_SEARCH_ROWS)):
+        score = header_score(header_record(records, index, header_score))
         if score > best_score:
             best_index, best_score = index, score
     return best_index
+
+
+def header_record(records: list[list[str]], index: int, header_score: HeaderScore) -> list[str]:
+    """Record `index` as a header: a blank cell takes the cell above it when that is a known column
+    name. In a two-row header the top row names the columns that the second row leaves blank (or
+    spans them, merged down), and the second row names the ones under a group title (基本信息,
+    探访情况)."""
+    record = list(records[index])
+    if index == 0:
+        return record
+    above = _header_cells(records[index - 1])
+    record += [""] * (len(above) - len(record))
+    for col, name in enumerate(above):
+        if name and not (record[col] or "").strip() and header_score([name]) > 0:
+            record[col] = name
+    return record
 
 
 def _header_cells(record: list) -> list[str]:
@@ -349,7 +366,7 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
     header_index = find_header(records, header_score)
     if header_index is None:
         raise ReadError("前 30 行中没有找到表头 (例如 身份证号、姓名、社区 等列名)")
-    header = _header_cells(records[header_index])
+    header = _header_cells(header_record(records, header_index, header_score))
     report_date, unit = _preamble_facts(records[:header_index])
     # the widest record, not counting the empty cells a row may trail (Excel writes 16,383 commas
     # when something once touched column XFD)
@@ -514,7 +531,8 @@ def _read_workbook(
         if header_index is None:
             continue
         top, data = _fill_merged_cells(grid, header_index + 1)
-        header = _header_cells(top[header_index])
+        header = _header_cells(header_record([[cell or "" for cell in row] for row in top], header_index,
+                                             header_score))
         report_date, unit = _preamble_facts([[cell or "" for cell in row] for row in top[:header_index]])
         first_row = grid.first_row + header_index + 1  # spreadsheet row of the first data row
         cells = data.add_column(0, "row_number",

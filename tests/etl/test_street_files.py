@@ -330,6 +330,40 @@ def test_a_visit_record_named_in_service_words_is_found_and_read(one_load):
     assert warnings(one_load, "所在社区 and service columns") == []
 
 
+@loads.file("two-row header, html")
+def _two_row_header_html(folder: Path) -> Path:
+    cells = "".join(f"<tr><td>{elder(140 + n)}</td><td>两行{n}</td><td>花园路</td><td>2026-05-0{n}</td>"
+                    "<td>入户</td><td>正常</td></tr>" for n in (1, 2))
+    page = ('<html><head><meta charset="gbk"></head><body><table><tr><td colspan="6">探访记录</td></tr>'
+            '<tr><td rowspan="2">身份证号</td><td rowspan="2">姓名</td><td rowspan="2">社区</td>'
+            '<td colspan="3">探访信息</td></tr><tr><td>探访日期</td><td>探访方式</td><td>探访结果</td></tr>'
+            f"{cells}</table></body></html>")
+    path = folder / "两行表头.xls"
+    path.write_bytes(page.encode("gbk"))
+    return path
+
+
+def test_a_two_row_header_with_a_group_title_over_the_visit_columns_is_read_whole(one_load):
+    balanced(one_load[1]["two-row header, html"], 2)
+    assert loaded(one_load, "two-row header, html", "row_number, elder_name, visit_date, method") == [
+        (3 + n, f"两行{n}", dt.date(2026, 5, n), "上门") for n in (1, 2)]
+
+
+@loads.file("two-row header, csv")
+def _two_row_header_csv(folder: Path) -> Path:
+    top = ["序号", "基本信息", "", "", "", "特殊困难类别", "联系电话"]
+    below = ["", "街道", "社区", "姓名", "身份证号", "", ""]
+    rows = [[str(n), "劝业场街道", "花园路", f"分组{n}", elder(150 + n), "独居", "13812345678"] for n in (1, 2)]
+    return write_csv(folder / "分组表头.csv", [top, below, *rows])
+
+
+def test_a_two_row_header_without_merges_takes_the_names_above_its_blank_cells(one_load):
+    balanced(one_load[1]["two-row header, csv"], 2)
+    assert loaded(one_load, "two-row header, csv", "row_number, elder_name, categories, phone") == [
+        (2 + n, f"分组{n}", ["独居"], "13812345678") for n in (1, 2)]
+    assert warnings(one_load, "two-row header, csv") == []
+
+
 # --- a file that is no table at all ----------------------------------------------------------------
 
 
