@@ -364,6 +364,52 @@ def test_a_two_row_header_without_merges_takes_the_names_above_its_blank_cells(o
     assert warnings(one_load, "two-row header, csv") == []
 
 
+ROSTER_WORDS = [("✔", "老两口", "半自理", "健在", "同意", "空巢", "半失能", "在册"),
+                ("✘", "一个人住", "自理", "在世", "不同意", "独居", "自理", "在册")]
+
+
+@loads.file("roster words")
+def _roster_words(folder: Path) -> Path:
+    header = ["街道", "社区", "姓名", "身份证号", "特殊困难类别", "是否同意探访", "居住情况", "失能程度", "状态"]
+    rows = [["劝业场街道", "花园路", f"词{i}", elder(160 + i), "空巢" if i == 0 else "独居", *words[:4]]
+            for i, words in enumerate(ROSTER_WORDS)]
+    return write_csv(folder / "底册用词.csv", [header, *rows])
+
+
+def test_roster_words_clerks_write_are_understood(one_load):
+    # 半自理 is half able to look after oneself: 半失能, never 自理
+    assert loaded(one_load, "roster words", "consent, living, disability, status") == [
+        tuple(words[4:]) for words in ROSTER_WORDS]
+
+
+@loads.file("visit words")
+def _visit_words(folder: Path) -> Path:
+    header = ["身份证号", "姓名", "社区", "探访日期", "探访方式", "探访结果", "探访人"]
+    rows = [[elder(170), "面谈", "花园路", "2026-05-06", "面对面", "正常", "社工"],
+            [elder(171), "送餐", "花园路", "2026-05-07", "视频探访", "需要送餐服务", "社工"],
+            [elder(172), "无需", "花园路", "2026-05-08", "电话", "不需要帮助", "社工"]]
+    return write_csv(folder / "探访用词.csv", [header, *rows])
+
+
+def test_visit_words_clerks_write_are_understood(one_load):
+    assert loaded(one_load, "visit words", "method, outcome") == [("上门", "正常"), ("视频", "发现问题"),
+                                                                  ("电话", "正常")]
+    assert warnings(one_load, "visit words") == []
+
+
+@loads.file("key words")
+def _key_words(folder: Path) -> Path:
+    header = ["社区", "姓名", "身份证号", "联系人姓名", "与老人关系", "联系人电话", "是否持有钥匙"]
+    rows = [["花园路", f"钥匙{i}", elder(175 + i), "王某", "儿子", f"1381234567{i}", cell]
+            for i, cell in enumerate(["有钥匙", "无钥匙", "没有"])]
+    return write_csv(folder / "钥匙.csv", [header, *rows])
+
+
+def test_has_key_cells_as_clerks_write_them(one_load):
+    assert loaded(one_load, "key words", "has_key") == [("是",), ("否",), ("否",)]
+    assert warnings(one_load, "key words") == []
+
+
 # --- a file that is no table at all ----------------------------------------------------------------
 
 
