@@ -31,7 +31,7 @@ FIELDS = {
     "roster": ("id_number", "name", "district", "street", "community", "sex", "birth_date", "address",
                "phone", "categories", "living", "disability", "consent", "status", "change_date",
                "reg_date", "visitor", "risk_level"),
-    "visits": ("id_number", "name", "district", "street", "community", "visit_date", "method", "outcome",
+    "visits": ("id_number", "name", "district", "street", "community", "visit_date", "visit_time", "method", "outcome",
                "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency",
                "resolution", "latitude", "longitude", "entered_at"),
     "contacts": ("id_number", "name", "district", "street", "community", "contact_name", "relation",

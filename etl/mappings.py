@@ -195,8 +195,21 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
             unknown.append(cell)
         elif field == IGNORED:
             continue
+        elif field == "visit_date" and field in fields and "visit_time" not in fields and {
+                _day_or_time(cell), _day_or_time(header[fields[field]])} == {"day", "time"}:
+            # 探访日期 and 探访时间 side by side: the day, and the time of day on it
+            if _day_or_time(cell) == "day":
+                fields["visit_time"], fields["visit_date"] = fields["visit_date"], index
+            else:
+                fields["visit_time"] = index
         elif field in fields:
             duplicates.append(cell)
         else:
             fields[field] = index
     return ColumnMap(kind, fields, unknown, duplicates)
+
+
+def _day_or_time(cell: str) -> str | None:
+    """"day" for a header naming a date (探访日期), "time" for one naming a time (探访时间), else None."""
+    key = header_key(cell)
+    return "day" if "日期" in key else "time" if "时间" in key else None

@@ -294,6 +294,25 @@ def test_dates_in_excels_long_format_with_the_weekday_or_a_full_stop_load(one_lo
     assert [at for (at,) in loaded(one_load, "weekday dates", "visit_at")] == list(WEEKDAY_CELLS.values())
 
 
+@loads.file("day and time columns")
+def _day_and_time_columns(folder: Path) -> Path:
+    header = ["身份证号", "姓名", "社区", "探访时间", "探访日期", "探访方式", "探访结果", "探访人"]
+    rows = [header, [elder(190), "两次", "花园路", dt.time(9, 30), dt.date(2026, 5, 3), "入户", "正常", "社工"],
+            [elder(190), "两次", "花园路", "下午3点", dt.date(2026, 5, 3), "入户", "正常", "社工"],
+            [elder(191), "整时", "花园路", "2026-05-04 10:15", "2026-05-04", "电话", "正常", "社工"],
+            [elder(192), "看不懂", "花园路", "傍晚时分", "2026-05-05", "电话", "正常", "社工"]]
+    return write_workbook(folder / "日期时间分列.xlsx", {"探访记录": rows})
+
+
+def test_a_visits_day_and_time_of_day_in_two_columns_make_its_time(one_load):
+    # two visits on one day at different times are two visits, not a repeat
+    balanced(one_load[1]["day and time columns"], 4)
+    assert [at for (at,) in loaded(one_load, "day and time columns", "visit_at")] == [
+        dt.datetime(2026, 5, 3, 9, 30), dt.datetime(2026, 5, 3, 15), dt.datetime(2026, 5, 4, 10, 15),
+        dt.datetime(2026, 5, 5)]
+    assert warnings(one_load, "day and time columns") == [(5, "探访时间无法识别: 傍晚时分, 只按日期导入")]
+
+
 @loads.file("totals and footer")
 def _totals_and_footer(folder: Path) -> Path:
     header = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]

@@ -16,11 +16,23 @@ with id_values as (
 ),
 
 date_values as (
-    select *, cv_key_part('at', visit_at) as at_key
+    -- the day, and the time of day when a column of its own gives it (探访日期 + 探访时间: 9:30, 下午3点,
+    -- or the same day's date and time); a time that cannot be read leaves the day alone, and warns
+    select *, cv_key_part('at', visit_at) as at_key, visit_time_text is not null and time_at is null as unknown_time
     from (
-        select visit_date_raw, cv_clean(visit_date_raw) as visit_date_text,
-               cv_parse_timestamp(cv_clean(visit_date_raw)) as visit_at
-        from (select distinct visit_date as visit_date_raw from src)
+        select *, coalesce(time_at, day_at) as visit_at
+        from (
+            select *,
+                   case when visit_time_text is not null and day_at is not null then coalesce(
+                       cv_parse_timestamp(strftime(day_at, '%Y-%m-%d') || ' ' || visit_time_text),
+                       case when cast(cv_parse_timestamp(visit_time_text) as date) = cast(day_at as date)
+                            then cv_parse_timestamp(visit_time_text) end) end as time_at
+            from (
+                select visit_date_raw, visit_time_raw, cv_clean(visit_date_raw) as visit_date_text,
+                       cv_clean(visit_time_raw) as visit_time_text, cv_parse_timestamp(cv_clean(visit_date_raw)) as day_at
+                from (select distinct visit_date as visit_date_raw, visit_time as visit_time_raw from src)
+            )
+        )
     )
 ),
 
@@ -63,6 +75,8 @@ source as (
         elder.text as elder_name,
         d.visit_date_text,
         d.visit_at,
+        d.visit_time_text,
+        d.unknown_time,
         method.text as method_text,
         method.value as method,
         outcome.text as outcome_text,
@@ -97,6 +111,7 @@ source as (
         and p.community_raw is not distinct from r.community
     join id_values i on i.id_raw is not distinct from r.id_number
     join date_values d on d.visit_date_raw is not distinct from r.visit_date
+        and d.visit_time_raw is not distinct from r.visit_time
     join entry_values e on e.entered_raw is not distinct from r.entered_at
     join word_values method on method.field = 'method' and method.raw is not distinct from r.method
     join word_values outcome on outcome.field = 'outcome' and outcome.raw is not distinct from r.outcome
@@ -160,7 +175,7 @@ final as (
         case when id_problem is not null or place_problem is not null or outcome = '未知'
                   or (resolution_text is not null and resolution_value is null)
                   or latitude_text is not null or longitude_text is not null
-                  or (entered_text is not null and entered_at is null)
+                  or (entered_text is not null and entered_at is null) or unknown_time
         then cv_warnings([
             case when id_problem is not null then cv_warn('unusable_id', 'id_number', null,
                 id_problem || ', 按姓名和社区关联') end,
@@ -175,7 +190,9 @@ final as (
                  then cv_warn('bad_coordinates', 'latitude', concat_ws(', ', latitude_text, longitude_text),
                     '经纬度无效, 已忽略') end,
             case when entered_text is not null and entered_at is null then cv_warn_quoting('bad_entry_time',
-                'entered_at', entered_text, '录入时间无法识别: {value}, 已忽略') end
+                'entered_at', entered_text, '录入时间无法识别: {value}, 已忽略') end,
+            case when unknown_time and visit_at is not null then cv_warn_quoting('unknown_value', 'visit_time',
+                visit_time_text, '探访时间无法识别: {value}, 只按日期导入') end
         ]) else [] end as warnings
     from mapped
 )
