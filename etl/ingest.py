@@ -261,7 +261,8 @@ def _common_schema(tables: list[pa.Table]) -> pa.Schema:
 
 def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
     """Condition on a sheet's raw cells `r` for a row that is not data: blank, a 合计/总计/小计 row (花园路社区小计
-    too), or the signature and notes below a table (填表人：…, 审核人：…, 备注：…).
+    too), the signature and notes below a table (填表人：…, 审核人：…, 备注：…), or the header again (blocks
+    pasted one under another, each with its header; $repeated_header is _repeated_header's).
 
     Staging validates every row; only rejected rows are tested against this (a blank or total row
     is never valid), so the test costs nothing on the rows that load.
@@ -269,9 +270,16 @@ def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
     content = [f"r.c{i}" for i, cell in enumerate(sheet.header) if cell and not mappings.is_ignored(cell, words_dir)]
     content += [f"r.c{i}" for i in range(len(sheet.header), sheet.column_count)]
     first_cells = [f"r.c{i}" for i in range(min(3, sheet.column_count))]
+    named = [f"coalesce(trim(r.c{i}), '')" for i, cell in enumerate(sheet.header) if cell]
     return f"""(not regexp_matches(concat_ws('', {", ".join(content)}), '[^\\s　]')
             or regexp_matches(coalesce({", ".join(f"nullif({c}, '')" for c in first_cells)}, ''),
-                              '{NOT_DATA_FIRST_CELL}'))"""
+                              '{NOT_DATA_FIRST_CELL}')
+            or [{", ".join(named)}]::varchar[] = $repeated_header::varchar[])"""
+
+
+def _repeated_header(sheet: RawSheet) -> dict[str, list[str]]:
+    """_not_data's parameter: the header's named cells, as a row repeating it holds them."""
+    return {"repeated_header": [cell for cell in sheet.header if cell]}
 
 
 def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = None) -> None:
@@ -437,7 +445,7 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
     con.register("rejected_cells", sheet.cells.filter(pc.is_in(sheet.cells["row_number"], row_numbers)))
     try:
         not_data = scalar(con, f"delete from staged where src_id in (select {first_id} + row_number "
-                               f"from rejected_cells r where {_not_data(sheet, words_dir)})")
+                               f"from rejected_cells r where {_not_data(sheet, words_dir)})", _repeated_header(sheet))
         labels = [cell or f"第{i + 1}列" for i, cell in enumerate(sheet.header)]
         labels += [f"第{i + 1}列" for i in range(len(sheet.header), sheet.column_count)]
         pairs = ", ".join(f"$k{i}, r.c{i}" for i in range(len(labels)))
@@ -464,7 +472,7 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
              "fault_fields": list(faults), "fault_labels": list(faults.values()),
              "correction": correction is not None,
              "origin_load": correction.origin_load_id if correction else load_id}
-            | {f"k{i}": label for i, label in enumerate(labels)},
+            | {f"k{i}": label for i, label in enumerate(labels)} | _repeated_header(sheet),
         )
     finally:
         con.unregister("rejected_cells")

@@ -332,6 +332,20 @@ def test_subtotals_named_by_their_place_and_the_signature_below_are_not_data(one
     assert loaded(one_load, "totals and footer", "row_number, elder_name") == [(2, "合计前一"), (4, "合计后一")]
 
 
+@loads.file("blocks with their headers")
+def _blocks_with_their_headers(folder: Path) -> Path:
+    header = ["序号", "街道", "社区", "姓名", "身份证号", "特殊困难类别"]
+    block = [[str(n), "劝业场街道", "花园路" if n < 3 else "滨西", f"分块{n}", elder(195 + n), "独居"]
+             for n in (1, 2, 3, 4)]
+    return write_workbook(folder / "分块粘贴.xlsx", {"底册": [header, *block[:2], [], header, *block[2:]]})
+
+
+def test_a_header_repeated_over_each_pasted_block_is_not_a_row(one_load):
+    balanced(one_load[1]["blocks with their headers"], 4)
+    assert loaded(one_load, "blocks with their headers", "row_number, community_code") == [
+        (2, HUAYUANLU), (3, HUAYUANLU), (6, BINXI), (7, BINXI)]
+
+
 @loads.file("所在社区 and service columns")
 def _service_columns(folder: Path) -> Path:
     header = ["老人姓名", "所在社区", "服务时间", "服务方式", "服务内容", "服务人员"]
