@@ -6,8 +6,10 @@ create or replace temp macro cv_clean(s) as nullif(trim(trim(s), '　'), '');
 
 -- Remove every space inside a value (names, ID numbers): ordinary, full-width, tabs and line breaks, and
 -- the no-break and zero-width spaces that web systems' exports and copied cells carry.
+-- (replace, one character each: faster than one translate)
 create or replace temp macro cv_squeeze(s) as
-    nullif(translate(s, ' 　' || chr(9) || chr(10) || chr(13) || chr(160) || chr(8203) || chr(65279), ''), '');
+    nullif(replace(replace(replace(replace(replace(replace(replace(replace(s, ' ', ''), '　', ''), chr(9), ''), chr(10), ''),
+                                                   chr(13), ''), chr(160), ''), chr(8203), ''), chr(65279), ''), '');
 
 -- Words as people write them, compared after normalising: full-width forms made half-width (the
 -- NFKC forms of ASCII; etl/mappings.py header_key does the same for headers), spaces removed,
@@ -51,8 +53,8 @@ create or replace temp macro cv_short_name(s, level) as
 -- A date (and time) written with separators, once cv_parse_timestamp's faster forms have failed.
 -- (2026 年 5 月 3 日 and 2026.05.03. too: spaces around the separators, one after the day)
 create or replace temp macro cv_parse_dashed(s) as try_strptime(
-    rtrim(trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(s, '[年月/.]', '-', 'g'), '[日号]', '', 'g'),
-                                             '\s*-\s*', '-', 'g'), '\s+', ' ', 'g')), '-'),
+    rtrim(trim(regexp_replace(regexp_replace(regexp_replace(s, '\s*[年月/.\-]\s*', '-', 'g'), '[日号]', '', 'g'),
+                              '\s+', ' ', 'g')), '-'),
     ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S.%f']);
 
 -- A time of day in a clerk's words: 9点30分 / 9时30分 / 9点半 / 3点 as 9:30 / 3:00; 上午, 中午, 左右, the
@@ -80,10 +82,10 @@ create or replace temp macro cv_parse_timestamp(s) as coalesce(
             then timestamp '1899-12-30' + to_microseconds(cast(round(cast(s as double) * 86400e6) as bigint))
         when regexp_full_match(s, '(19|20)\d{6}')
             then try_strptime(s, '%Y%m%d')
-        -- a time of day or a weekday in words (2024年5月3日 上午, 下午3点, 9点30分, 星期日): only when the cell
-        -- has such a word
-        when regexp_matches(s, '[时点分午晚早凌傍左许：星周礼。]') then cv_parse_clock(s)
-        else cv_parse_dashed(s)
+        -- a time of day or a weekday in words (2024年5月3日 上午, 下午3点, 9点30分, 星期日): only for a cell
+        -- that has such a word and no other form reads
+        else coalesce(cv_parse_dashed(s),
+                      case when regexp_matches(s, '[时点分午晚早凌傍左许：星周礼。]') then cv_parse_clock(s) end)
     end);
 
 create or replace temp macro cv_parse_date(s) as
@@ -175,8 +177,13 @@ create or replace temp macro cv_id_check_digit(id17) as
         lambda i: try_cast(substr(id17, i, 1) as integer) * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i])) % 11 as bigint), 1);
 
 -- An ID cell's characters: full-width digits and Ｘ made half-width, and the apostrophe that makes
--- Excel keep a number as text (typed in, or written by a system's export) dropped.
-create or replace temp macro cv_id_text(s) as nullif(ltrim(upper(cv_squeeze(cv_half_width(s))), '''‘’`'), '');
+-- Excel keep a number as text (typed in, or written by a system's export) dropped. Most cells are
+-- already 18 (or 15) plain characters: they skip cv_half_width, whose translate costs ten times more.
+create or replace temp macro cv_id_text(s) as
+    case
+        when regexp_full_match(s, '\d{17}[\dXx]|\d{15}') then upper(s)
+        else nullif(ltrim(upper(cv_squeeze(cv_half_width(s))), '''‘’`'), '')
+    end;
 
 create or replace temp macro cv_id_normalize(s) as
     case
