@@ -141,9 +141,12 @@ def release(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:
 
 def find_header(records: list[list[str]], header_score: HeaderScore) -> int | None:
     """Index of the record that looks most like a header (at least two known column names), read with
-    the names above its blank cells (header_record)."""
+    the names above its blank cells (header_record). A record that names no column itself (a title, a
+    data row below the header) is none, whatever it would take from above."""
     best_index, best_score = None, 1
     for index in range(min(len(records), HEADER_SEARCH_ROWS)):
+        if not header_score(records[index]):
+            continue
         score = header_score(header_record(records, index, header_score))
         if score > best_score:
             best_index, best_score = index, score

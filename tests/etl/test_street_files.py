@@ -397,6 +397,22 @@ def test_a_two_row_header_without_merges_takes_the_names_above_its_blank_cells(o
     assert warnings(one_load, "two-row header, csv") == []
 
 
+@loads.file("a line under the header")
+def _a_line_under_the_header(folder: Path) -> Path:
+    header = ["姓名", "身份证号", "社区", "楼号", "备注说明", "特殊困难类别"]
+    line = ["", "", "花园路社区", "劝业场街道", "失能2人", ""]  # blank under three names, place words under others
+    rows = [[f"楼下{n}", elder(185 + n), "花园路", f"{n}号楼", "", "独居"] for n in (1, 2)]
+    return write_csv(folder / "表头下一行.csv", [header, line, *rows])
+
+
+def test_a_row_naming_no_column_itself_is_never_the_header_it_sits_under(one_load):
+    warehouse, results = one_load
+    result = results["a line under the header"]
+    balanced(result, 3, rejected=1)
+    assert warehouse.rejects(result) == [(2, "身份证号为空")]
+    assert loaded(one_load, "a line under the header", "elder_name") == [("楼下1",), ("楼下2",)]
+
+
 ROSTER_WORDS = [("✔", "老两口", "半自理", "健在", "同意", "空巢", "半失能", "在册"),
                 ("✘", "一个人住", "自理", "在世", "不同意", "独居", "自理", "在册")]
 
