@@ -204,6 +204,24 @@ def test_a_community_with_its_level_in_brackets_is_that_community(one_load):
         (BINXI,), (BINXI,), (HUAYUANLU,), (ZHAOFENGLU,)]
 
 
+@loads.file("community with its street")
+def _community_with_its_street(folder: Path) -> Path:
+    cells = ["劝业场街道花园路社区", "和平区劝业场街道花园路社区居委会", "劝业场街滨西",
+             "小白楼街道花园路社区", "劝业场街道新花园路"]
+    rows = [[cell, f"全称{i}", elder(95 + i), "独居"] for i, cell in enumerate(cells)]
+    return write_csv(folder / "社区全称.csv", [["所属社区", "姓名", "身份证号", "特殊困难类别"], *rows])
+
+
+def test_a_community_cell_that_names_its_street_first_is_that_community(one_load):
+    warehouse, results = one_load
+    result = results["community with its street"]
+    balanced(result, 5, rejected=2)
+    assert loaded(one_load, "community with its street", "community_code") == [(HUAYUANLU,), (HUAYUANLU,), (BINXI,)]
+    # the street named is not the community's, or no community ends the cell: not guessed
+    assert [reason.split(" (")[0] for _, reason in warehouse.rejects(result)] == [
+        "未知社区: 小白楼街道花园路社区", "未知社区: 劝业场街道新花园路"]
+
+
 @loads.file("district with its city")
 def _district_with_city(folder: Path) -> Path:
     rows = [["天津市和平区", "劝业场街道", "花园路社区", "市区一", elder(90), "独居"],

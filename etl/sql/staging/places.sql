@@ -45,6 +45,26 @@ community_match as (
     group by s.src_id
 ),
 
+community_by_path as (
+    -- a community cell that names its street (and district) first: 劝业场街道花园路社区, 和平区劝业场街道花园路社区居委会;
+    -- only for the spellings no community is named by, and only when what comes before the community is
+    -- that community's own street (a community whose name ends another's is not taken for it)
+    select s.src_id, list(distinct k.code) as codes
+    from source s
+    left join street_match st using (src_id)
+    join place_keys k
+        on k.level = 'community' and k.place_key <> ''
+        and ends_with(cv_place_key(s.community_text), k.place_key)
+        and length(cv_place_key(s.community_text)) > length(k.place_key)
+        and (len(st.codes) is distinct from 1 or k.parent_code = st.codes[1])
+    join place_keys street on street.level = 'street' and street.code = k.parent_code and street.place_key <> ''
+    where s.src_id not in (select src_id from community_match)
+        and regexp_full_match(
+            left(cv_place_key(s.community_text), length(cv_place_key(s.community_text)) - length(k.place_key)),
+            '(.*(区|县|市))?' || cv_regex_escape(street.place_key) || '(街道办事处|街道|街|镇|乡)?')
+    group by s.src_id
+),
+
 community_anywhere as (
     select s.src_id, list(distinct k.code) as codes
     from source s
@@ -57,12 +77,13 @@ resolved as (
         s.*,
         d.codes as district_codes,
         st.codes as street_codes,
-        c.codes as community_codes,
+        coalesce(c.codes, p.codes) as community_codes,
         a.codes as community_elsewhere
     from source s
     left join district_match d using (src_id)
     left join street_match st using (src_id)
     left join community_match c using (src_id)
+    left join community_by_path p using (src_id)
     left join community_anywhere a using (src_id)
 ),
 
