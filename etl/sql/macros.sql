@@ -27,19 +27,16 @@ create or replace temp macro cv_regex_escape(s) as regexp_replace(s, '([.^$*+?()
 
 -- Suffix-insensitive key of a street or community name: 劝业场街 = 劝业场街道, 滨西 = 滨西社区居委会.
 -- The one list of place-name suffixes: file matching, shape matching and short names use it.
--- A level written in brackets counts as the suffix (滨西（社区）, 花园路社区(居委会)).
-create or replace temp macro cv_place_suffix() as
-    '(街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)';
-create or replace temp macro cv_place_brackets(s) as replace(replace(cv_squeeze(s), '（', '('), '）', ')');
+-- A level written in brackets counts as the suffix (滨西（社区）, 花园路社区(居委会)); a name of levels only
+-- (社区(村), a header's words) is kept as it is. The name is bound once (a lambda over a one-element list)
+-- and the list written out in each pattern: a macro's every use is bound anew, for every file.
 create or replace temp macro cv_place_key(s) as
-    regexp_replace(
+    list_transform([replace(replace(cv_squeeze(s), '（', '('), '）', ')')], lambda n: regexp_replace(
         case
-            -- levels only (社区(村), a header's words): kept as they are
-            when regexp_full_match(cv_place_brackets(s), cv_place_suffix() || '*\(' || cv_place_suffix() || '\)')
-                then cv_place_brackets(s)
-            else regexp_replace(cv_place_brackets(s), cv_place_suffix() || '?\(' || cv_place_suffix() || '\)$', '')
+            when regexp_full_match(n, '(街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)*\((街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)\)') then n
+            else regexp_replace(n, '(街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)?\((街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)\)$', '')
         end,
-        cv_place_suffix() || '$', '');
+        '(街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)$', ''))[1];
 
 -- A district's key without the city (and province) written before it: 天津市和平区 = 和平区 = 和平.
 create or replace temp macro cv_district_key(s) as
@@ -50,27 +47,29 @@ create or replace temp macro cv_district_key(s) as
 create or replace temp macro cv_short_name(s, level) as
     coalesce(nullif(case when level = 'district' then cv_district_key(s) else cv_place_key(s) end, ''), s);
 
--- A date (and time) written with separators, once cv_parse_timestamp's faster forms have failed.
--- (2026 年 5 月 3 日 and 2026.05.03. too: spaces around the separators, one after the day)
-create or replace temp macro cv_parse_dashed(s) as try_strptime(
+-- A date (and time) written with separators, once cv_parse_timestamp's faster forms have failed
+-- (2026 年 5 月 3 日 and 2026.05.03. too: spaces around the separators, one after the day).
+create or replace temp macro cv_date_text(s) as
     rtrim(trim(regexp_replace(regexp_replace(regexp_replace(s, '\s*[年月/.\-]\s*', '-', 'g'), '[日号]', '', 'g'),
-                              '\s+', ' ', 'g')), '-'),
-    ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S.%f']);
+                              '\s+', ' ', 'g')), '-');
+create or replace temp macro cv_parse_dashed(s) as
+    try_strptime(cv_date_text(s), ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S.%f']);
 
--- A time of day in a clerk's words: 9点30分 / 9时30分 / 9点半 / 3点 as 9:30 / 3:00; 上午, 中午, 左右, the
--- weekday Excel's long date format adds (星期日, 周日) and a full stop dropped (the day alone when no time
--- is left); 下午/晚上 put an hour before 12 after noon.
-create or replace temp macro cv_clock_text(s) as trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-    regexp_replace(regexp_replace(replace(s, '：', ':'), '(星期|周|礼拜)[一二三四五六日天]|。', ' ', 'g'),
-                   '(\d{1,2})\s*[时点:]\s*半', '\1:30', 'g'),
-    '(\d{1,2})\s*[时点]\s*(\d{1,2})\s*分?', '\1:\2', 'g'),
+-- A time of day in a clerk's words: 9点30分 / 9时30分 / 9点半 / 3点 as 9:30 / 3:00, 下午3点 as 3:00 PM; 上午,
+-- 中午, 左右, the weekday Excel's long date format adds (星期日, 周日) and a full stop dropped (the day alone
+-- when no time is left). One copy of the cell in the expression: a macro's every use is bound anew.
+create or replace temp macro cv_clock_text(s) as regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    regexp_replace(regexp_replace(regexp_replace(replace(s, '：', ':'), '(星期|周|礼拜)[一二三四五六日天]|。|左右|许', ' ', 'g'),
+                                  '(\d{1,2})\s*[时点:]\s*半', '\1:30', 'g'),
+                   '(\d{1,2})\s*[时点]\s*(\d{1,2})\s*分?', '\1:\2', 'g'),
     '(\d{1,2})\s*[时点]', '\1:00', 'g'),
-    '(上午|早上|早晨|凌晨|中午|下午|晚上|傍晚|左右|许)', ' ', 'g'), '(\d)分', '\1', 'g'));
+    '(\d)分', '\1', 'g'),
+    '(下午|晚上|傍晚)\s*(\d{1,2}:\d{2}(:\d{2})?)', ' \2 PM', 'g'),
+    '(上午|早上|早晨|凌晨|中午|下午|晚上|傍晚)', ' ', 'g');
 create or replace temp macro cv_parse_clock(s) as
-    cv_parse_dashed(cv_clock_text(s))
-    + case when regexp_matches(s, '(下午|晚上|傍晚)') and regexp_matches(s, '\d\s*[时点:：]')
-                and hour(cv_parse_dashed(cv_clock_text(s))) < 12
-           then interval 12 hour else interval 0 hour end;
+    try_strptime(cv_date_text(cv_clock_text(s)),
+                 ['%Y-%m-%d', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %I:%M %p', '%Y-%m-%d %I:%M:%S %p',
+                  '%Y-%m-%d %H:%M PM', '%Y-%m-%d %H:%M:%S PM']);
 
 -- Dates in the forms bureaus send: 2023.8.5, 2023年8月5日, 2023/8/5, 20230805, 2023-08-05 14:30,
 -- Excel serial numbers (45123 or 45123.5) and date cells (written by the reader as ISO text).
@@ -82,10 +81,8 @@ create or replace temp macro cv_parse_timestamp(s) as coalesce(
             then timestamp '1899-12-30' + to_microseconds(cast(round(cast(s as double) * 86400e6) as bigint))
         when regexp_full_match(s, '(19|20)\d{6}')
             then try_strptime(s, '%Y%m%d')
-        -- a time of day or a weekday in words (2024年5月3日 上午, 下午3点, 9点30分, 星期日): only for a cell
-        -- that has such a word and no other form reads
-        else coalesce(cv_parse_dashed(s),
-                      case when regexp_matches(s, '[时点分午晚早凌傍左许：星周礼。]') then cv_parse_clock(s) end)
+        -- then a time of day or a weekday in words (2024年5月3日 上午, 下午3点, 9点30分, 星期日)
+        else coalesce(cv_parse_dashed(s), cv_parse_clock(s))
     end);
 
 create or replace temp macro cv_parse_date(s) as
@@ -176,20 +173,22 @@ create or replace temp macro cv_id_check_digit(id17) as
     substr('10X98765432', cast(1 + list_sum(list_transform(range(1, 18),
         lambda i: try_cast(substr(id17, i, 1) as integer) * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i])) % 11 as bigint), 1);
 
--- An ID cell's characters: full-width digits and Ｘ made half-width, and the apostrophe that makes
--- Excel keep a number as text (typed in, or written by a system's export) dropped. Most cells are
--- already 18 (or 15) plain characters: they skip cv_half_width, whose translate costs ten times more.
+-- An ID cell's characters: full-width digits and Ｘ made half-width, spaces of every kind and the
+-- apostrophe that keeps Excel from making it a number dropped. Most cells are already 18 (or 15) plain
+-- characters: they skip cv_half_width, whose translate costs ten times more.
 create or replace temp macro cv_id_text(s) as
     case
         when regexp_full_match(s, '\d{17}[\dXx]|\d{15}') then upper(s)
-        else nullif(ltrim(upper(cv_squeeze(cv_half_width(s))), '''‘’`'), '')
+        else nullif(upper(regexp_replace(cv_half_width(s), '[\s\x{3000}\x{00A0}\x{200B}\x{FEFF}''‘’`]', '', 'g')), '')
     end;
 
+-- The 15-digit legacy form is upgraded in a lambda over a one-element list: the cell is bound once
+-- (a macro's every use is bound anew, for every file), and the lambda only runs for such cells.
 create or replace temp macro cv_id_normalize(s) as
     case
         when regexp_full_match(cv_id_text(s), '\d{15}')
-            then substr(cv_id_text(s), 1, 6) || '19' || substr(cv_id_text(s), 7, 9)
-                 || cv_id_check_digit(substr(cv_id_text(s), 1, 6) || '19' || substr(cv_id_text(s), 7, 9))
+            then list_transform([cv_id_text(s)], lambda id15: substr(id15, 1, 6) || '19' || substr(id15, 7, 9)
+                 || cv_id_check_digit(substr(id15, 1, 6) || '19' || substr(id15, 7, 9)))[1]
         else cv_id_text(s)
     end;
 
