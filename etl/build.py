@@ -42,6 +42,9 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("load_places", "table"),
     ("load_history", "view"),
     ("rejected_rows", "view"),
+    ("signal_note_visitors", "table"),
+    ("signal_notes", "table"),
+    ("signal_visits", "table"),
     ("visit_signals", "table"),
 )
 # The marts that depend on the month frame: recomputed for a month at another as-of date.
@@ -78,6 +81,12 @@ ELDER_ROWS = {
 }
 COMMUNITY_ROWS = {"roster_rows": "community_code in (select community_code from cv_scope_communities)"}
 IN_SCOPE_STREETS = "street_code in (select street_code from cv_scope_streets)"
+# The rows of the loads just made (or corrected); rows are only ever added to a load, never taken from one
+IN_CHANGED_LOADS = "load_id in (select load_id from cv_changed_loads)"
+# The visits whose row of signal_visits the loads can change (cv_scope_signal_rows, _scope_signal_visits)
+IN_SCOPE_SIGNAL_ROWS = "(load_id, row_number) in (select load_id, row_number from cv_scope_signal_rows)"
+IN_SCOPE_SIGNAL_VISITS = (f"{IN_CHANGED_LOADS} or (load_id, source_row_number) in "
+                          "(select load_id, row_number from cv_scope_signal_rows)")
 
 
 # A rollup (a row per place) counts the elders placed in the place: its rows of the districts where an elder
@@ -117,6 +126,11 @@ SCOPED_MARTS = {
     "roster_alerts": Scoped({"roster_rows": IN_SCOPE_STREETS}, IN_SCOPE_STREETS, IN_SCOPE_STREETS),
     **{rollup: Scoped({}, IN_SCOPE_PLACES, IN_SCOPE_PLACES, IN_SCOPE_DISTRICT_ROWS)
        for rollup in ROLLUPS},
+    # kept by load: a load's rows, from its visits
+    "signal_note_visitors": Scoped({"visit_rows": IN_CHANGED_LOADS}, IN_CHANGED_LOADS, IN_CHANGED_LOADS, {}),
+    # the visits a load can change (_scope_signal_visits), with everything else it reads whole: a visit's
+    # row depends on its elder's row, its note's (signal_notes) and every visit of its visitor's day
+    "signal_visits": Scoped({"visit_rows": IN_SCOPE_SIGNAL_ROWS}, IN_SCOPE_SIGNAL_VISITS, IN_SCOPE_SIGNAL_VISITS, {}),
 }
 # A month mart's rows of the months whose frame a load changed are recomputed for everyone, from the
 # months they are computed from (etl/sql/scope/months.sql)
@@ -165,6 +179,11 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
         if scoped and counted_whole and name in COUNTED_MARTS:
             _build_whole_in_scoped(con, name, database)
             continue
+        if scoped and name == "signal_notes":
+            _signal_notes_noting_changes(con)
+            continue
+        if scoped and name == "signal_visits":
+            _scope_signal_visits(con, database, loads)
         if scoped and name in SCOPED_MARTS:
             _build_scoped(con, name, database, loads)
             continue
@@ -242,6 +261,43 @@ def _street_records_widening_scope(con: duckdb.DuckDBPyConnection, loads: dict[t
     return True
 
 
+def _signal_notes_noting_changes(con: duckdb.DuckDBPyConnection) -> None:
+    """signal_notes, built whole, in a scoped build: the notes that became or stopped being ones that may be
+    copies (not surely a template) go to cv_scope_notes, whose every visit's row of signal_visits can change."""
+    con.execute("create or replace temp table previous_signal_notes as from signal_notes")
+    con.execute(f"create or replace table signal_notes as {sql('marts/signal_notes')}")
+    con.execute("""create or replace temp table cv_scope_notes as
+        (select findings from signal_notes where not is_surely_common
+         except select findings from previous_signal_notes where not is_surely_common)
+        union
+        (select findings from previous_signal_notes where not is_surely_common
+         except select findings from signal_notes where not is_surely_common)""")
+    con.execute("drop table previous_signal_notes")
+
+
+def _scope_signal_visits(con: duckdb.DuckDBPyConnection, database: str, loads: dict[tuple[str, str], str]) -> None:
+    """The visits whose row of signal_visits the loads can change (temp table cv_scope_signal_rows): the visits
+    of the elders in scope (and those without an ID number where they are listed: linked by name there), of the
+    changed loads, of a note in cv_scope_notes, and every visit of a visitor's day (busy counted over every
+    street) one of those is a home visit of, so that each day's count is whole. The loads that hold them are
+    noted in `loads` as constants, as _in_loads notes them."""
+    elder_rows = _in_loads(con, database, "visit_rows", ELDER_ROWS["visit_rows"], loads)
+    con.execute(f"""create or replace temp table cv_scope_signal_rows as
+        with touched as (
+            select load_id, row_number, visitor_name, visit_date, method
+            from "{database}".main.visit_rows
+            where ({elder_rows}) or {IN_CHANGED_LOADS} or findings in (select findings from cv_scope_notes)
+        )
+        select load_id, row_number from touched
+        union
+        select load_id, row_number from "{database}".main.visit_rows
+        where (visitor_name, visit_date) in (select visitor_name, visit_date from touched
+                                             where method = '上门' and visitor_name is not null)""")
+    found = scalar(con, "select list(distinct load_id order by load_id) from cv_scope_signal_rows")
+    loads["visit_rows", IN_SCOPE_SIGNAL_ROWS] = (f"load_id in ({', '.join(map(str, found or [-1]))}) "
+                                                 f"and ({IN_SCOPE_SIGNAL_ROWS})")
+
+
 def _note_districts(con: duckdb.DuckDBPyConnection, mart: str, where: str, source: str | None = None) -> None:
     """The districts where the rows of `mart` (PLACED_BY) that `where` selects in `source` (the stored mart)
     place an elder join cv_scope_districts."""
@@ -287,7 +343,8 @@ def _scope_views(con: duckdb.DuckDBPyConnection, name: str, database: str, month
     """What scoped mart `name` reads, as (view, source, filter): the scope's stored rows, and its rows of the
     scoped marts built before it, the month marts among them from `months_from` (a schema)."""
     stored, mart = f'"{database}".main', SCOPED_MARTS[name]
-    reads = {other: where for other, where in (mart.reads or {o: SCOPED_MARTS[o].read for o in SCOPED_MARTS}).items()
+    every = {o: SCOPED_MARTS[o].read for o in SCOPED_MARTS}
+    reads = {other: where for other, where in (every if mart.reads is None else mart.reads).items()
              if _built_before(other, name)}
     return [*((table, f"{stored}.{table}", _in_loads(con, database, table, where, loads))
               for table, where in mart.rows.items()),

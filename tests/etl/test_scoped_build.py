@@ -196,6 +196,57 @@ def test_a_note_that_becomes_a_template_drops_another_streets_lead_in_a_scoped_b
     assert stored_marts(street.con) == scoped
 
 
+def signal_visits_of(con, elders: list[str]) -> list[tuple]:
+    return con.execute("select elder_id, visitor_name, visit_date from signal_visits where list_contains(?, elder_id) "
+                       "order by all", [elders]).fetchall()
+
+
+def test_a_note_that_becomes_surely_a_template_drops_another_streets_candidates_in_a_scoped_build(street):
+    """小白楼's visitor copied a note onto five elders, on visits whose file names their community: candidates of
+    signal_visits. Three visitors of 劝业场 then write it on visits whose file names theirs: more visitors than
+    common_note_visitors, surely a template, and 小白楼's visits stop being candidates, though none of their rows
+    changed (signal_notes says which notes changed; their every visit's row is computed again)."""
+    xiaobailou = [make_id(SEVENTY, 60 + i) for i in range(5)]
+    load = street.load("visits")
+    for elder in xiaobailou:
+        street.visit(elder, "2026-10-09 10:00", load_id=load, visitor="赵六", findings=COPIED_NOTE,
+                     community=XIAOBAILOU_COMMUNITY)
+    build_marts(street.con)
+    assert len(signal_visits_of(street.con, xiaobailou)) == 5
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    load = street.load("visits")
+    for person, visitor in (("e0", "甲"), ("e1", "乙"), ("e5", "丙")):
+        street.visit(street.people[person], "2026-10-20 10:00", load_id=load, visitor=visitor, findings=COPIED_NOTE,
+                     community=BINXI if person == "e5" else HUAYUANLU)
+    assert build_marts(street.con, since_load=since)  # scoped
+    scoped = stored_marts(street.con)
+    assert signal_visits_of(street.con, xiaobailou) == []
+    build_marts(street.con)
+    assert stored_marts(street.con) == scoped
+
+
+def test_a_visitors_day_counted_over_two_streets_makes_the_other_streets_visits_candidates_in_a_scoped_build(street):
+    """A visitor's seven home visits of a day on 小白楼 are no candidates (the limit is 12); six more that day on
+    劝业场, in another load, make the day busy over both streets, and 小白楼's seven visits candidates, though
+    none of their rows changed (every visit of a day that a load's home visit counts in is computed again)."""
+    xiaobailou = [make_id(SEVENTY, 60 + i) for i in range(7)]
+    load = street.load("visits")
+    for hour, elder in enumerate(xiaobailou):
+        street.visit(elder, f"2026-10-14 {8 + hour:02d}:00", load_id=load, visitor="钱七",
+                     community=XIAOBAILOU_COMMUNITY)
+    build_marts(street.con)
+    assert signal_visits_of(street.con, xiaobailou) == []
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    load = street.load("visits")
+    for hour, person in enumerate(("e0", "e1", "e2", "e3", "e4", "e5")):
+        street.visit(street.people[person], f"2026-10-14 {15 + hour:02d}:00", load_id=load, visitor="钱七")
+    assert build_marts(street.con, since_load=since)  # scoped
+    scoped = stored_marts(street.con)
+    assert len(signal_visits_of(street.con, xiaobailou)) == 7
+    build_marts(street.con)
+    assert stored_marts(street.con) == scoped
+
+
 def test_a_scoped_build_keeps_the_same_day_comparison_with_its_scopes_rows_recomputed(street):
     """With November counted to the 10th, the stored comparison is October to the 10th. A load that does not
     move the 10th keeps it, recomputed for the scope: a visit of 5 October and a new roster change it."""

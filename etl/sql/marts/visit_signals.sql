@@ -9,99 +9,21 @@
 --   phone_only         an elder due a home visit every month who had only calls for months in a row
 --   late_entry         a visit entered (录入时间) more than late_entry_days after its date; the visits one
 --                      visitor entered on one day make one lead (a batch typed in at once)
--- Most visits are evidence of nothing. Each signal's candidate visits are found first from what it counts,
--- without placing them (a superset of its evidence), and only those are placed where their elder lives and
--- read whole (`located`): placing all of a province's 30 M visits with every column, to count a few thousand
--- evidence rows, took 150 CPU-s and spilled 34 GB within the load's 1 GB.
+-- Computed from the candidate visits, placed (signal_visits), and the notes (signal_notes).
 with q as (
     select * from cfg_visit_quality
 ),
 
-communities as (
-    select code, district_code, street_code from place_tree where level = 'community'
+located as (
+    select * from signal_visits
 ),
 
 note_keys as (
-    -- each distinct note compared once, as people's words are compared (spaces, full-width forms)
-    select findings, note_key
-    from (
-        select findings, cv_word_key(findings) as note_key
-        from (select distinct findings from visit_rows where findings is not null and visitor_name is not null)
-    )
-    where length(note_key) >= (select identical_notes_min_chars from q)
-),
-
-every_elder_placed as (
-    -- no elder lives in a community missing from the divisions (whose visits would then go unplaced)
-    select not exists (
-        select 1 from elders
-        where community_code is not null and community_code not in (select code from communities)
-    ) as holds
+    select findings, note_key from signal_notes
 ),
 
 surely_common_notes as (
-    -- a note more visitors wrote than common_note_visitors, counted on visits whose own file names a known
-    -- community (each placed, so each visitor counts at least once below): a template, never a copy
-    select n.note_key
-    from visit_rows v
-    join note_keys n using (findings)
-    where v.visitor_name is not null
-        and v.community_code in (select code from communities)
-        and (select holds from every_elder_placed)
-    group by n.note_key
-    having count(distinct v.visitor_name) > (select common_note_visitors from q)
-),
-
-other_notes as (
-    -- the notes that may be copies: every visit of theirs is a candidate, so their counts below are whole
-    select findings from note_keys
-    where note_key not in (select note_key from surely_common_notes)
-),
-
-busy_candidates as (
-    -- a visitor's home visits in a day in every street together: more than the limit in one street needs more
-    select visitor_name, visit_date
-    from visit_rows
-    where method = '上门' and visitor_name is not null
-    group by visitor_name, visit_date
-    having count(*) > (select home_visits_per_day_limit from q)
-),
-
-exits as (
-    select elder_id, exit_date from elders where exit_date is not null
-),
-
-candidates as (
-    -- the visits that can be evidence, or that a signal counts: one pass over the visits
-    select v.*
-    from visits v
-    left join busy_candidates b
-        on b.visitor_name = v.visitor_name and b.visit_date = v.visit_date and v.method = '上门'
-    left join exits x on x.elder_id = v.elder_id
-    left join other_notes o on o.findings = v.findings and v.visitor_name is not null
-    where b.visit_date is not null
-        or (v.visit_date > x.exit_date and v.is_successful)
-        or o.findings is not null
-        or (v.is_home_visit and v.latitude is not null and v.longitude is not null and v.elder_id is not null)
-        or date_diff('day', v.visit_date, cast(v.entered_at as date)) > (select late_entry_days from q)
-),
-
-located as (
-    -- each candidate where its elder lives (as their newest roster has them), else where its file says
-    select
-        v.elder_id, v.visit_at, v.visit_date, v.method, v.outcome, v.is_successful, v.is_home_visit,
-        v.visitor_name, v.findings, v.latitude, v.longitude, v.entered_at, v.load_id, v.source_row_number,
-        date_trunc('month', v.visit_date)::date as month_start,
-        t.code as place_code,
-        e.elder_name_masked,
-        e.status as elder_status,
-        e.exit_date,
-        t.district_code,
-        t.street_code
-    from candidates v
-    -- the candidates' elders only: a hash table of a province's 6 M elders cost more than the join
-    left join (from elders where elder_id in (select elder_id from candidates)) e on e.elder_id = v.elder_id
-    join communities t on t.code = coalesce(e.community_code, v.visit_community_code)
+    select note_key from signal_notes where is_surely_common
 ),
 
 busy_days as (
