@@ -44,6 +44,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("rejected_rows", "view"),
     ("signal_note_visitors", "table"),
     ("signal_notes", "table"),
+    ("signal_busy_days", "table"),
     ("signal_visits", "table"),
     ("visit_signals", "table"),
 )
@@ -83,6 +84,8 @@ COMMUNITY_ROWS = {"roster_rows": "community_code in (select community_code from 
 IN_SCOPE_STREETS = "street_code in (select street_code from cv_scope_streets)"
 # The rows of the loads just made (or corrected); rows are only ever added to a load, never taken from one
 IN_CHANGED_LOADS = "load_id in (select load_id from cv_changed_loads)"
+# The visitors' days (by name) of the loads' home visits (cv_scope_visitor_days): counted again over every street
+IN_SCOPE_VISITOR_DAYS = "(visitor_name, visit_date) in (select visitor_name, visit_date from cv_scope_visitor_days)"
 # The visits whose row of signal_visits the loads can change (cv_scope_signal_rows, _scope_signal_visits)
 IN_SCOPE_SIGNAL_ROWS = "(load_id, row_number) in (select load_id, row_number from cv_scope_signal_rows)"
 IN_SCOPE_SIGNAL_VISITS = (f"{IN_CHANGED_LOADS} or (load_id, source_row_number) in "
@@ -128,8 +131,10 @@ SCOPED_MARTS = {
        for rollup in ROLLUPS},
     # kept by load: a load's rows, from its visits
     "signal_note_visitors": Scoped({"visit_rows": IN_CHANGED_LOADS}, IN_CHANGED_LOADS, IN_CHANGED_LOADS, {}),
+    # the loads' visitors' days, from every visit of theirs
+    "signal_busy_days": Scoped({"visit_rows": IN_SCOPE_VISITOR_DAYS}, IN_SCOPE_VISITOR_DAYS, IN_SCOPE_VISITOR_DAYS, {}),
     # the visits a load can change (_scope_signal_visits), with everything else it reads whole: a visit's
-    # row depends on its elder's row, its note's (signal_notes) and every visit of its visitor's day
+    # row depends on its elder's row, its note's (signal_notes) and its visitor's day's (signal_busy_days)
     "signal_visits": Scoped({"visit_rows": IN_SCOPE_SIGNAL_ROWS}, IN_SCOPE_SIGNAL_VISITS, IN_SCOPE_SIGNAL_VISITS, {}),
 }
 # A month mart's rows of the months whose frame a load changed are recomputed for everyone, from the
@@ -182,6 +187,8 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
         if scoped and name == "signal_notes":
             _signal_notes_noting_changes(con)
             continue
+        if scoped and name == "signal_busy_days":
+            _scope_visitor_days(con, database, loads)
         if scoped and name == "signal_visits":
             _scope_signal_visits(con, database, loads)
         if scoped and name in SCOPED_MARTS:
@@ -275,24 +282,29 @@ def _signal_notes_noting_changes(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("drop table previous_signal_notes")
 
 
+def _scope_visitor_days(con: duckdb.DuckDBPyConnection, database: str, loads: dict[tuple[str, str], str]) -> None:
+    """The visitors' days (by name) of the changed loads' home visits (temp table cv_scope_visitor_days): the rows
+    of signal_busy_days the loads can change (rows are only ever added to a load: a day's count only grows)."""
+    changed = _in_loads(con, database, "visit_rows", IN_CHANGED_LOADS, loads)
+    con.execute("create or replace temp table cv_scope_visitor_days as select distinct visitor_name, visit_date "
+                f'from "{database}".main.visit_rows where {changed} and method = \'上门\' and visitor_name is not null')
+
+
 def _scope_signal_visits(con: duckdb.DuckDBPyConnection, database: str, loads: dict[tuple[str, str], str]) -> None:
     """The visits whose row of signal_visits the loads can change (temp table cv_scope_signal_rows): the visits
     of the elders in scope (and those without an ID number where they are listed: linked by name there), of the
-    changed loads, of a note in cv_scope_notes, and every visit of a visitor's day (busy counted over every
-    street) one of those is a home visit of, so that each day's count is whole. The loads that hold them are
-    noted in `loads` as constants, as _in_loads notes them."""
-    elder_rows = _in_loads(con, database, "visit_rows", ELDER_ROWS["visit_rows"], loads)
-    con.execute(f"""create or replace temp table cv_scope_signal_rows as
-        with touched as (
-            select load_id, row_number, visitor_name, visit_date, method
-            from "{database}".main.visit_rows
-            where ({elder_rows}) or {IN_CHANGED_LOADS} or findings in (select findings from cv_scope_notes)
-        )
-        select load_id, row_number from touched
-        union
-        select load_id, row_number from "{database}".main.visit_rows
-        where (visitor_name, visit_date) in (select visitor_name, visit_date from touched
-                                             where method = '上门' and visitor_name is not null)""")
+    changed loads, of a note in cv_scope_notes, and the home visits of a day in cv_scope_visitor_days (whose
+    row of signal_busy_days the loads can change). The loads that hold them are noted in `loads` as constants,
+    as _in_loads notes them."""
+    # each part its own scan, so that DuckDB reads only the parts of the table that hold its loads
+    parts = [_in_loads(con, database, "visit_rows", ELDER_ROWS["visit_rows"], loads),
+             _in_loads(con, database, "visit_rows", IN_CHANGED_LOADS, loads),
+             _in_loads(con, database, "visit_rows", IN_SCOPE_VISITOR_DAYS, loads) + " and method = '上门'"]
+    if scalar(con, "select count(*) from cv_scope_notes"):
+        parts.append("findings in (select findings from cv_scope_notes)")
+    con.execute("create or replace temp table cv_scope_signal_rows as "
+                + " union ".join(f'select load_id, row_number from "{database}".main.visit_rows where {where}'
+                                 for where in parts))
     found = scalar(con, "select list(distinct load_id order by load_id) from cv_scope_signal_rows")
     loads["visit_rows", IN_SCOPE_SIGNAL_ROWS] = (f"load_id in ({', '.join(map(str, found or [-1]))}) "
                                                  f"and ({IN_SCOPE_SIGNAL_ROWS})")

@@ -4,8 +4,8 @@
 -- evidence), and only those are placed where their elder lives and read whole (`located`): placing all of a
 -- province's 30 M visits with every column, to count a few thousand evidence rows, took 150 CPU-s and spilled
 -- 34 GB within the load's 1 GB. A publish computes the rows of only the visits its loads can change
--- (etl/build.py: its elders', its loads', those of a note that became or stopped being a template, and every
--- visit of a visitor's day one of those counts in).
+-- (etl/build.py: its elders', its loads', those of a note that became or stopped being a template, and the
+-- home visits of the days its loads' home visits fall on).
 with q as (
     select * from cfg_visit_quality
 ),
@@ -20,12 +20,7 @@ other_notes as (
 ),
 
 busy_candidates as (
-    -- a visitor's home visits in a day in every street together: more than the limit in one street needs more
-    select visitor_name, visit_date
-    from visit_rows
-    where method = '上门' and visitor_name is not null
-    group by visitor_name, visit_date
-    having count(*) > (select home_visits_per_day_limit from q)
+    select visitor_name, visit_date from signal_busy_days
 ),
 
 exits as (
