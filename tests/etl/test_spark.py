@@ -36,6 +36,8 @@ COMPARED = {
     "elder_periods": ("elder_id", "period_id"),
     "problems": ("elder_id", "opened_at"),
     "designated_contacts": ("elder_id", "contact_name", "contact_phone"),
+    "signal_notes": ("findings",),
+    "signal_visits": ("load_id", "source_row_number"),
 }
 
 
@@ -67,7 +69,7 @@ def built(spark, demo_settings, tmp_path_factory):
     finally:
         con.close()
     manifest = register_export(spark, out)
-    build_marts(spark, manifest, ["place_months"])
+    build_marts(spark, manifest, ["place_months", "signal_visits"])
     return spark
 
 
