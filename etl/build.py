@@ -86,6 +86,12 @@ IN_SCOPE_STREETS = "street_code in (select street_code from cv_scope_streets)"
 IN_CHANGED_LOADS = "load_id in (select load_id from cv_changed_loads)"
 # The visitors' days (by name) of the loads' home visits (cv_scope_visitor_days): counted again over every street
 IN_SCOPE_VISITOR_DAYS = "(visitor_name, visit_date) in (select visitor_name, visit_date from cv_scope_visitor_days)"
+# The visits of the elders whose row of elders a scoped build changed (cv_scope_changed_elders): by ID number, or
+# linked by name (marts/visits.sql)
+VISITS_OF_CHANGED_ELDERS = (
+    "id_number in (select elder_id from cv_scope_changed_elders) or (id_number is null and (elder_name, community_code)"
+    " in (select elder_name, community_code from elder_name_keys where elder_id in (select elder_id from"
+    " cv_scope_changed_elders)))")
 # The visits whose row of signal_visits the loads can change (cv_scope_signal_rows, _scope_signal_visits)
 IN_SCOPE_SIGNAL_ROWS = "(load_id, row_number) in (select load_id, row_number from cv_scope_signal_rows)"
 IN_SCOPE_SIGNAL_VISITS = (f"{IN_CHANGED_LOADS} or (load_id, source_row_number) in "
@@ -291,17 +297,22 @@ def _scope_visitor_days(con: duckdb.DuckDBPyConnection, database: str, loads: di
 
 
 def _scope_signal_visits(con: duckdb.DuckDBPyConnection, database: str, loads: dict[tuple[str, str], str]) -> None:
-    """The visits whose row of signal_visits the loads can change (temp table cv_scope_signal_rows): the visits
-    of the elders in scope (and those without an ID number where they are listed: linked by name there), of the
-    changed loads, of a note in cv_scope_notes, and the home visits of a day in cv_scope_visitor_days (whose
-    row of signal_busy_days the loads can change). The loads that hold them are noted in `loads` as constants,
-    as _in_loads notes them."""
+    """The visits whose row of signal_visits the loads can change (temp table cv_scope_signal_rows): those of the
+    changed loads, the home visits of a day in cv_scope_visitor_days (whose row of signal_busy_days the loads
+    can change), the visits of an elder whose row of elders changed (cv_scope_changed_elders), those without
+    an ID number in a community with a new roster (linked by name there), and those of a note in
+    cv_scope_notes. Any other visit's row is the same: its load, its elder's row, the names that link it, its
+    day's count and its note's are. The loads that hold them are noted in `loads` as constants, as _in_loads
+    notes them."""
     # each part its own scan, so that DuckDB reads only the parts of the table that hold its loads
-    parts = [_in_loads(con, database, "visit_rows", ELDER_ROWS["visit_rows"], loads),
-             _in_loads(con, database, "visit_rows", IN_CHANGED_LOADS, loads),
+    parts = [_in_loads(con, database, "visit_rows", IN_CHANGED_LOADS, loads),
              _in_loads(con, database, "visit_rows", IN_SCOPE_VISITOR_DAYS, loads) + " and method = '上门'"]
+    if scalar(con, "select count(*) from cv_scope_changed_elders"):
+        parts += [_in_loads(con, database, "visit_rows", VISITS_OF_CHANGED_ELDERS, loads)]
+    if scalar(con, "select count(*) from cv_scope_communities"):
+        parts += ["id_number is null and community_code in (select community_code from cv_scope_communities)"]
     if scalar(con, "select count(*) from cv_scope_notes"):
-        parts.append("findings in (select findings from cv_scope_notes)")
+        parts += ["findings in (select findings from cv_scope_notes)"]
     con.execute("create or replace temp table cv_scope_signal_rows as "
                 + " union ".join(f'select load_id, row_number from "{database}".main.visit_rows where {where}'
                                  for where in parts))
@@ -325,6 +336,8 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
     computed = mart.computed
     _compute(con, name, "cv_scoped", _scope_views(con, name, database, f'"{database}".main', loads))
     replaced = computed
+    if name == "elders":
+        _note_changed_elders(con, f'"{database}".main.elders', computed)
     if name in MONTH_MARTS and scalar(con, "select count(*) from cv_scope_months"):
         months = IN_SCOPE_FRAME if name in COMPARES_MONTH_BEFORE else IN_SCOPE_MONTHS
         frame = [(table, f'"{database}".main.{table}', months)
@@ -337,6 +350,16 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
                     f'select * from cv_scoped_months where {IN_SCOPE_MONTHS} and not ({computed})')
         con.execute("drop table cv_scoped_months")
     con.execute("drop table cv_scoped")
+
+
+def _note_changed_elders(con: duckdb.DuckDBPyConnection, stored: str, computed: str) -> None:
+    """The elders in scope whose row of elders the scoped build changes (temp table cv_scope_changed_elders),
+    from the stored rows and those computed (cv_scoped), before they replace them: the elders whose visits'
+    rows of signal_visits (where they live, their status, exit) can change with them."""
+    con.execute(f"""create or replace temp table cv_scope_changed_elders as
+        select elder_id from ((from {stored} where {computed} except all from cv_scoped where {computed})
+                              union all
+                              (from cv_scoped where {computed} except all from {stored} where {computed}))""")
 
 
 def _replace_scope_rows(con: duckdb.DuckDBPyConnection, name: str, target: str, computed: str, replaced: str) -> None:

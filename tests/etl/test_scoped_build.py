@@ -1,6 +1,7 @@
 """A load's marts rebuilt only for the elders it can change (etl/build.py, etl/sql/scope/) are exactly the
 marts a whole build makes: every stored mart, row for row, after each kind of load a street sends."""
 
+import datetime as dt
 import os
 
 import duckdb
@@ -243,6 +244,73 @@ def test_a_visitors_day_counted_over_two_streets_makes_the_other_streets_visits_
     assert build_marts(street.con, since_load=since)  # scoped
     scoped = stored_marts(street.con)
     assert len(signal_visits_of(street.con, xiaobailou)) == 7
+    build_marts(street.con)
+    assert stored_marts(street.con) == scoped
+
+
+def test_a_roster_that_says_an_elder_died_makes_their_earlier_visit_a_candidate_in_a_scoped_build(street):
+    """e1's visit of 2 October, in a load built before, is a candidate of signal_visits once a newer roster says
+    e1 died on 20 September (a visit after the exit), though the visit's row did not change: the visits of an
+    elder whose row of elders changed are computed again."""
+    e1 = street.people["e1"]
+    assert signal_visits_of(street.con, [e1]) == []
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    load = street.load("roster", "2026-10-15")
+    for person in ("e0", "e1", "e2", "e3"):
+        died = person == "e1"
+        street.elder(street.people[person], "独居", community=HUAYUANLU, name=f"居民{person[1:]}", load_id=load,
+                     status="死亡" if died else "在册", change_date="2026-09-20" if died else None)
+    assert build_marts(street.con, since_load=since)  # scoped
+    scoped = stored_marts(street.con)
+    assert signal_visits_of(street.con, [e1]) == [(e1, None, dt.date(2026, 10, 2))]
+    build_marts(street.con)
+    assert stored_marts(street.con) == scoped
+
+
+def test_a_roster_that_makes_a_name_ambiguous_unlinks_a_candidate_visit_in_a_scoped_build(street):
+    """The visit without an ID number of 居民5 in 滨西, on 4 October, is linked by name to e5, who died on
+    30 September: a candidate. A newer roster of 滨西 lists a second 居民5, and the visit is nobody's, no
+    candidate, though neither its row nor e5's exit changed: the visits without an ID number in a community
+    with a new roster are computed again."""
+    def roster(day: str) -> int:
+        load = street.load("roster", day)
+        for i in (4, 5, 6, 7):
+            street.elder(street.people[f"e{i}"], "失能", community=BINXI, name=f"居民{i}", load_id=load,
+                         status="死亡" if i == 5 else "在册", change_date="2026-09-30" if i == 5 else None)
+        return load
+
+    e5 = street.people["e5"]
+    roster("2026-10-01")
+    build_marts(street.con)
+    assert signal_visits_of(street.con, [e5]) == [(e5, None, dt.date(2026, 10, 4))]
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    street.elder(make_id(SEVENTY, 21), "失能", community=BINXI, name="居民5", load_id=roster("2026-10-15"))
+    assert build_marts(street.con, since_load=since)  # scoped
+    scoped = stored_marts(street.con)
+    assert signal_visits_of(street.con, [e5]) == []
+    build_marts(street.con)
+    assert stored_marts(street.con) == scoped
+
+
+def test_a_roster_that_moves_an_elder_places_their_candidate_visit_linked_by_name_anew_in_a_scoped_build(street):
+    """The visit without an ID number of 居民5 in 滨西 is linked by name to e5, who died before it: a candidate,
+    placed in 劝业场. A newer roster of 河西's community lists e5 there, and the candidate is placed in 河西,
+    though no row of 滨西 changed: the visits linked by name to an elder whose row of elders changed are
+    computed again."""
+    e5 = street.people["e5"]
+    load = street.load("roster", "2026-10-01")
+    for i in (4, 5, 6, 7):
+        street.elder(street.people[f"e{i}"], "失能", community=BINXI, name=f"居民{i}", load_id=load,
+                     status="死亡" if i == 5 else "在册", change_date="2026-09-30" if i == 5 else None)
+    build_marts(street.con)
+    placed = "select street_code from signal_visits where elder_id = ?"
+    assert street.con.execute(placed, [e5]).fetchall() == [(street.street_of(BINXI),)]
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    street.elder(e5, "失能", community=HEXI_COMMUNITY, name="居民5", load_id=street.load("roster", "2026-10-15"),
+                 status="死亡", change_date="2026-09-30")
+    assert build_marts(street.con, since_load=since)  # scoped
+    scoped = stored_marts(street.con)
+    assert street.con.execute(placed, [e5]).fetchall() == [(HEXI_STREET,)]
     build_marts(street.con)
     assert stored_marts(street.con) == scoped
 
