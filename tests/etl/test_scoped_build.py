@@ -315,6 +315,25 @@ def test_a_roster_that_moves_an_elder_places_their_candidate_visit_linked_by_nam
     assert stored_marts(street.con) == scoped
 
 
+def test_elders_is_computed_from_the_rosters_alone():
+    """A scoped build takes no row of elders as changed when its loads hold no roster rows (ELDERS_FROM): true only
+    while elders reads no other stored rows, through any mart it reads."""
+    import sqlglot
+
+    from etl.sqlfiles import sql
+
+    marts, read, stack = {name for name, _ in MARTS}, set(), ["elders"]
+    while stack:
+        tree = sqlglot.parse_one(sql(f"marts/{stack.pop()}"), read="duckdb")
+        ctes = {cte.alias for cte in tree.find_all(sqlglot.exp.CTE)}
+        for table in {t.name for t in tree.find_all(sqlglot.exp.Table)} - ctes:
+            if table in marts:
+                stack.append(table)
+            else:
+                read.add(table)
+    assert read == set(build.ELDERS_FROM)
+
+
 def test_a_scoped_build_keeps_the_same_day_comparison_with_its_scopes_rows_recomputed(street):
     """With November counted to the 10th, the stored comparison is October to the 10th. A load that does not
     move the 10th keeps it, recomputed for the scope: a visit of 5 October and a new roster change it."""
