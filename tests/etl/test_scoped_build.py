@@ -469,9 +469,14 @@ DAYS = ("2026-08-15", "2026-09-01", "2026-09-20", "2026-10-05", "2026-10-31", "2
 roster_lists = st.tuples(st.just("roster"), st.sampled_from(COMMUNITIES), st.sampled_from(DAYS[1:5]),
                          st.lists(st.tuples(st.integers(0, 8), st.sampled_from(["独居", "失能", "空巢", ""]),
                                             st.sampled_from(["在册", "死亡", "迁出"])), max_size=6))
+# visitors and notes (one long enough to compare, one not) for the visit-quality signals, whose thresholds the
+# property test lowers so that a few visits reach them
+VISITORS = (None, "甲", "乙")
+NOTES = (None, COPIED_NOTE, "正常")
 visit_lists = st.tuples(st.just("visits"), st.lists(st.tuples(
     st.integers(0, 8), st.sampled_from(DAYS), st.sampled_from(["上门", "电话"]),
-    st.sampled_from(["正常", "发现问题", "未遇"]), st.booleans()), min_size=1, max_size=5))
+    st.sampled_from(["正常", "发现问题", "未遇"]), st.booleans(), st.sampled_from(VISITORS), st.sampled_from(NOTES)),
+    min_size=1, max_size=5))
 contact_lists = st.tuples(st.just("contacts"), st.lists(st.integers(0, 8), max_size=3))
 
 
@@ -485,10 +490,10 @@ def apply(w, load) -> None:
                     status=status, load_id=load_id)
     elif kind == "visits":
         load_id = w.load("visits")
-        for person, day, method, outcome, named in rest[0]:
+        for person, day, method, outcome, named, visitor, note in rest[0]:
             community = COMMUNITIES[person % len(COMMUNITIES)]
             w.visit(None if named else PEOPLE[person], f"{day} 10:00", method, outcome, name=f"随机{person}",
-                    community=community, load_id=load_id)
+                    community=community, load_id=load_id, visitor=visitor, findings=note)
     else:
         load_id = w.load("contacts")
         for person in rest[0]:
@@ -505,6 +510,9 @@ def test_any_loads_built_scoped_make_every_mart_row_a_whole_build_makes(street, 
     con = street.con
     con.execute("begin")  # each example on the fixture's warehouse, undone after
     try:
+        # a visitor's day busy past one home visit, a note a template past one visitor, a copy on two elders
+        con.execute("update cfg_visit_quality set home_visits_per_day_limit = 1, common_note_visitors = 1, "
+                    "identical_notes_min_visits = 2")
         for load in base:
             apply(street, load)
         build_marts(con)
