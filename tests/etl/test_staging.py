@@ -357,6 +357,23 @@ def test_an_exit_without_its_change_date_loads_and_warns(con):
     assert warnings_of(row, "code", "field") == [("exit_without_date", "change_date")]
 
 
+@pytest.mark.parametrize(("status", "change_date"), [
+    ("死亡（2026.5.3）", dt.date(2026, 5, 3)),
+    ("迁出 2026年5月3日", dt.date(2026, 5, 3)),
+    ("已去世2026-05-03", dt.date(2026, 5, 3)),
+])
+def test_an_exit_with_its_date_in_the_status_cell_takes_that_date(con, status, change_date):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, 状态=status))
+    assert (row["reject_reason"], row["change_date"]) == (None, change_date)
+    assert row["status"] in ("死亡", "迁出")
+    assert warnings_of(row, "code") == []
+
+
+def test_a_date_in_the_status_cell_never_overrides_the_change_date_column(con):
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, 状态="死亡（2026.5.3）", 变动日期="2026-05-04"))
+    assert row["change_date"] == dt.date(2026, 5, 4)
+
+
 def test_birth_date_column_disagreeing_with_the_id_only_warns(con):
     header = [*ROSTER_HEADER, "出生日期"]
     [row] = staged_sheet(con, header, [*roster_row(1, ALICE), "1941-01-01"])
