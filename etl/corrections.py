@@ -30,6 +30,7 @@ from openpyxl.utils import get_column_letter
 
 from etl.readers import RawSheet
 from etl.sqlfiles import first_row
+from etl.workbooks import display_width
 
 ROW_COLUMN, PROBLEM_COLUMN = "原行号", "问题"
 TITLE = "退回修改 · 批次 {load_id} · 原文件 {file_name}"
@@ -207,17 +208,13 @@ def _lay_out(sheet, rows: list[list], header: list[str]) -> None:
     """Columns as wide as their text (a Chinese character counts two), 问题 wrapped; printed landscape
     with the header on every page (a roster is wider than a page: it is a sheet to fix on screen)."""
     for index, name in enumerate(header):
-        widest = max((_width(row[index]) for row in rows[:500]), default=0)
+        widest = max((display_width(row[index]) for row in rows[:500]), default=0)
         limit = 50 if name == PROBLEM_COLUMN else 30
-        sheet.column_dimensions[get_column_letter(index + 1)].width = min(max(widest, _width(name), 6) + 2, limit)
+        width = max(widest, display_width(name), 6) + 2
+        sheet.column_dimensions[get_column_letter(index + 1)].width = min(width, limit)
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = "9"  # A4
     sheet.print_title_rows = "3:3"
-
-
-def _width(value) -> int:
-    text = "" if value is None else str(value)
-    return sum(2 if ord(c) > 0x2E80 else 1 for c in text)
 
 
 def _cells(raw: str) -> list[tuple[str, str | None]]:

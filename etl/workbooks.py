@@ -81,6 +81,18 @@ class _NeedsCalamine(Exception):
     """The sheet holds something only python-calamine's reading is trusted with."""
 
 
+def display_width(value: object) -> int:
+    """Columns a cell takes in a spreadsheet, for sizing a column to its text: a Chinese character two (its
+    GB18030 length: one encode, not a loop over the characters), a date or time as formatted."""
+    if isinstance(value, str):
+        return len(value.encode("gb18030", "replace"))
+    if isinstance(value, dt.datetime):
+        return len("2026-01-01 00:00:00")
+    if isinstance(value, dt.date):
+        return len("2026-01-01")
+    return 0 if value is None else len(str(value))
+
+
 def excel_text(value: object) -> str | None:
     """A cell as the clerk sees it in Excel: numbers of 12+ digits shown as 1.20101E+17."""
     if value is None or value == "":

@@ -14,6 +14,7 @@ import xlsxwriter
 from etl.demo.arrays import as_text
 from etl.demo.setting import Style
 from etl.demo.sheets import Sheet
+from etl.workbooks import display_width
 
 
 def _cells(sheet: Sheet) -> tuple[list[str], list[list]]:
@@ -47,25 +48,14 @@ def _trailer(sheet: Sheet, width: int) -> list[list]:
 DATETIME_FORMAT, DATE_FORMAT = "yyyy-mm-dd h:mm:ss", "yyyy-mm-dd"
 
 
-def _display_width(value) -> int:
-    """Columns a cell's text takes in a spreadsheet: a CJK character two, a date or time as formatted."""
-    if isinstance(value, str):
-        return len(value.encode("gb18030", "replace"))  # a Chinese character is two bytes there, as wide
-    if isinstance(value, datetime):
-        return len("2026-01-01 00:00:00")
-    if isinstance(value, date):
-        return len("2026-01-01")
-    return 0 if value is None else len(str(value))
-
-
 def _column_widths(sheet: Sheet) -> list[int]:
     """Each column as wide as its header and its widest value (a clerk's workbook is laid out so; at the
     default width a date cell shows ###), between 6 and 40 characters."""
-    widths = [_display_width(h) for h in sheet.headers]
+    widths = [display_width(h) for h in sheet.headers]
     for n, column in enumerate(sheet.columns):
-        widths[n] = max([widths[n], *(_display_width(v) for v in column.values)])
+        widths[n] = max([widths[n], *(display_width(v) for v in column.values)])
     if sheet.serial_header:
-        widths.insert(0, max(_display_width(sheet.serial_header), len(str(sheet.n_rows))))
+        widths.insert(0, max(display_width(sheet.serial_header), len(str(sheet.n_rows))))
     return [min(max(w + 2, 6), 40) for w in widths]
 
 
