@@ -440,6 +440,18 @@ def test_problems_and_emergencies_found_in_the_month_are_counted(mart_warehouse)
         1, 1, 1)
 
 
+def test_problem_visits_are_counted_each_to_the_as_of_date_and_by_name_where_linked(mart_warehouse):
+    """Two problem visits on one day count twice, a phone call's too; one linked by name counts for its elder;
+    one after the as-of date, not yet."""
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢", name="甲")
+    mart_warehouse.visit(a, "2026-10-02 09:00", outcome="发现问题")
+    mart_warehouse.visit(a, "2026-10-02 15:00", method="电话", outcome="发现问题")
+    mart_warehouse.visit(None, "2026-10-05 09:00", outcome="紧急", name="甲", community=HUAYUANLU)
+    mart_warehouse.visit(a, "2026-10-25 09:00", outcome="紧急")
+    figures = mart_warehouse.place(OCT, "2026-10-20")
+    assert (figures["problem_visit_count"], figures["emergency_visit_count"]) == (2, 1)
+
+
 def test_street_freshness_shows_the_latest_visit_loaded(mart_warehouse):
     a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢")
     mart_warehouse.visit(a, "2026-10-02 09:00")

@@ -154,7 +154,7 @@ def a_note_copied_onto_five_elders(w):
 @pytest.mark.parametrize(("load", "changes"), [
     (a_note_copied_onto_five_elders, ("visit_signals",)),
     (visits_within_the_months, ("problems", "elder_months")),
-    (visits_of_a_new_month, ("month_frame", "elder_months", "elder_changes")),
+    (visits_of_a_new_month, ("month_frame", "elder_months", "elder_changes", "elder_incident_days")),
     (a_newer_roster_of_one_community, ("elder_periods", "roster_alerts", "elder_changes")),
     (a_roster_that_makes_a_name_ambiguous, ("elder_name_keys", "elder_months")),
     (a_new_contact_list, ("designated_contacts", "elder_months")),

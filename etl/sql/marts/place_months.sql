@@ -31,14 +31,13 @@ with elder_facts as (
 ),
 
 month_incidents as (
-    -- visits in the month that found a problem or an emergency, by the elder's place
+    -- visits in the month that found a problem or an emergency (marts/elder_incident_days), by the elder's place
     select f.month_start, e.district_code, e.street_code, e.community_code,
-           count(*) filter (where v.outcome = '发现问题') as problem_visit_count,
-           count(*) filter (where v.outcome = '紧急') as emergency_visit_count
-    from visits v
+           sum(i.problem_visit_count) as problem_visit_count,
+           sum(i.emergency_visit_count) as emergency_visit_count
+    from elder_incident_days i
     join elders e using (elder_id)
-    join month_frame f on date_trunc('month', v.visit_date) = f.month_start and v.visit_date <= f.as_of
-    where cv_problem_found(v.outcome)
+    join month_frame f on date_trunc('month', i.visit_date) = f.month_start and i.visit_date <= f.as_of
     group by all
 ),
 
