@@ -525,15 +525,17 @@ def test_a_month_at_another_as_of_date_takes_the_month_before_as_stored_only_whe
     """build_as_of takes the month before's elder_months and elder_contact_months as stored when the store
     counts it to its last day (data until 3 November), and computes them when the store counts it to an
     earlier day (data until 20 October, so October as stored is not October whole): either way, the rows
-    build_month computes."""
+    build_month computes (which reads every visit; build_as_of, only those dated in its months: a visit without
+    an ID number, on the last day of data or 1 November, counts, linked by name)."""
     from etl.build import MONTH_MARTS, build_as_of, build_marts, build_month
 
     con = mart_warehouse.con
     for serial, category in enumerate(["独居", "失能", "空巢"], start=1):
-        elder = mart_warehouse.elder(make_id(SEVENTY, serial), category)
+        elder = mart_warehouse.elder(make_id(SEVENTY, serial), category, name=f"老人{serial}")
         mart_warehouse.visit(elder, "2026-09-12 09:00")
         mart_warehouse.visit(elder, "2026-10-08 09:00", method="电话" if serial == 2 else "上门")
     mart_warehouse.visit(make_id(SEVENTY, 1), f"{data_until} 09:00")
+    mart_warehouse.visit(None, f"{min(data_until, '2026-11-01')} 10:00", name="老人3", community=HUAYUANLU)
     build_marts(con)
     stored_october = con.execute("select as_of from month_frame where month_start = '2026-10-01'").fetchall()
     assert (str(stored_october[0][0]) == "2026-10-31") == reused
