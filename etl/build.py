@@ -363,7 +363,7 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
         months = IN_SCOPE_FRAME if name in COMPARES_MONTH_BEFORE else IN_SCOPE_MONTHS
         frame = [(table, f'"{database}".main.{table}', months)
                  for table in ("month_frame", *MONTH_MARTS) if _built_before(table, name)]
-        frame += _visits_within(con, f'"{database}".main.month_frame', months)
+        frame += _visits_within(con, f'"{database}".main', months)
         _compute(con, name, "cv_scoped_months", frame)
         replaced = f"({computed}) or {IN_SCOPE_MONTHS} or month_start not in (select month_start from month_frame)"
     _replace_scope_rows(con, name, f'"{database}".main.{name}', computed, replaced)
@@ -455,19 +455,20 @@ def _compute(con: duckdb.DuckDBPyConnection, name: str, into: str,
             con.execute(f"drop view if exists temp.main.{table}")
 
 
-def _visits_within(con: duckdb.DuckDBPyConnection, frame: str, months: str) -> list[tuple[str, str, str]]:
-    """A view of the stored visit rows dated within the months of `frame` that `months` selects, up to their
-    as-of dates: all a month mart reads of the visits when it computes those months alone (elder_months and
-    elder_contact_months read the visits of a month up to its as-of date), named by constant dates so that
-    DuckDB reads only the parts of the table that hold them (visits are loaded a month's file at a time: the
-    province's new month for everyone read and linked by name every visit without an ID number, 3.4 M of
-    them, for 4 CPU-s, before keeping a month's)."""
+def _visits_within(con: duckdb.DuckDBPyConnection, stored: str, months: str,
+                   frame: str | None = None) -> list[tuple[str, str, str]]:
+    """A view of the visit rows stored in schema `stored` dated within the months of `frame` (the stored month
+    frame unless given) that `months` selects, up to their as-of dates: all a month mart reads of the visits
+    when it computes those months alone (elder_months and elder_contact_months read the visits of a month up
+    to its as-of date), named by constant dates so that DuckDB reads only the parts of the table that hold
+    them (visits are loaded a month's file at a time: the province's new month for everyone read and linked
+    by name every visit without an ID number, 3.4 M of them, for 4 CPU-s, before keeping a month's)."""
     first, last = first_row(con, "select least(min(month_start), min(date_trunc('month', as_of)))::date, "
-                                 f"greatest(max(month_end), max(as_of))::date from {frame} where {months}")
+                                 f"greatest(max(month_end), max(as_of))::date from {frame or f'{stored}.month_frame'} "
+                                 f"where {months}")
     if first is None:
         return []
-    stored = f'"{scalar(con, "select current_database()")}".main.visit_rows'
-    return [("visit_rows", stored, f"visit_date between '{first}' and '{last}'")]
+    return [("visit_rows", f"{stored}.visit_rows", f"visit_date between '{first}' and '{last}'")]
 
 
 def _built_before(mart: str, name: str) -> bool:
@@ -507,7 +508,7 @@ def build_month(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str 
                         f"(select min(month_start) from {schema}.month_frame)")
             views = [(table, f"{schema}.{table}", itself) for table in ("month_frame", *MONTH_BY_MONTH)
                      if table == "month_frame" or MONTH_MARTS.index(table) < MONTH_MARTS.index(name)]
-            _compute(con, name, "cv_month", [*views, *_visits_within(con, f"{schema}.month_frame", itself)])
+            _compute(con, name, "cv_month", [*views, *_visits_within(con, stored, itself, f"{schema}.month_frame")])
             con.execute(f"insert into {schema}.{name} by name from cv_month")
             con.execute("drop table cv_month")
             continue
