@@ -463,6 +463,8 @@ def _visits_within(con: duckdb.DuckDBPyConnection, stored: str, months: str,
     to its as-of date), named by constant dates so that DuckDB reads only the parts of the table that hold
     them (visits are loaded a month's file at a time: the province's new month for everyone read and linked
     by name every visit without an ID number, 3.4 M of them, for 4 CPU-s, before keeping a month's)."""
+    if "." not in stored:  # a schema of the current database's, named so (the temp views' schema is main too)
+        stored = f'"{scalar(con, "select current_database()")}".{stored}'
     first, last = first_row(con, "select least(min(month_start), min(date_trunc('month', as_of)))::date, "
                                  f"greatest(max(month_end), max(as_of))::date from {frame or f'{stored}.month_frame'} "
                                  f"where {months}")
