@@ -154,6 +154,9 @@ SCOPED_MARTS = {
 # of the mart that hold them (elder_name_keys, read for a few communities by every mart that links visits by name:
 # a province's 6 M rows scanned for each, 0.5-0.7 CPU-s a mart). Rows a scoped build replaces go to the end.
 CLUSTERED_BY = {"elder_name_keys": ("community_code", "cv_scope_listed")}
+# The marts computed from rosters and contact lists alone (and the loads that sent them): a scoped build of loads
+# that hold neither (visit files) keeps them as they are (1 CPU-s of a province's publish)
+ROSTER_MARTS = ("current_snapshots", "roster_snapshots", "designated_contacts", "roster_findings")
 # A month mart's rows of the months whose frame a load changed are recomputed for everyone, from the
 # months they are computed from (etl/sql/scope/months.sql)
 IN_SCOPE_MONTHS = "month_start in (select month_start from cv_scope_months)"
@@ -195,8 +198,12 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
     loads: dict[tuple[str, str], str] = {}  # the loads that hold the scope's rows, by table and filter
     database = scalar(con, "select current_database()")
     counted_whole = scoped and _most_counted_in_scope(con)
+    visits_alone = scoped and not scalar(con, "select count(*) from loads where kind <> 'visits' "
+                                              "and load_id in (select load_id from cv_changed_loads)")
     for name, kind in MARTS:
         if not months and name in (*MONTH_MARTS, *WHOLE_HISTORY_MARTS):
+            continue
+        if visits_alone and name in ROSTER_MARTS:
             continue
         if scoped and counted_whole and name in COUNTED_MARTS:
             _build_whole_in_scoped(con, name, database)
