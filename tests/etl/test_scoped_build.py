@@ -1,7 +1,9 @@
 """A load's marts rebuilt only for the elders it can change (etl/build.py, etl/sql/scope/) are exactly the
 marts a whole build makes: every stored mart, row for row, after each kind of load a street sends."""
 
+import copy
 import datetime as dt
+import itertools
 import os
 
 import duckdb
@@ -12,8 +14,9 @@ from hypothesis import strategies as st
 
 from etl import build, geography
 from etl.build import MARTS, build_marts
-from etl.warehouse import write_divisions
-from tests.conftest import BINXI, HEPING, HUAYUANLU, make_id, new_mart_warehouse
+from etl.sqlfiles import prepare
+from etl.warehouse import _write_place_keys, write_divisions
+from tests.conftest import BINXI, HEPING, HUAYUANLU, MartWarehouse, make_id, new_mart_warehouse
 
 XIAOBAILOU_COMMUNITY = "120101002002"  # another street's community
 # a second district (a city's), of one street and one community: rollups are rebuilt by district
@@ -47,11 +50,10 @@ def scoped_at_any_size(monkeypatch):
     monkeypatch.setattr(build, "COUNTED_WHOLE_FROM_SHARE", 1.0)
 
 
-@pytest.fixture
-def street():
+def street_built() -> MartWarehouse:
     """Two streets: 劝业场 (花园路, 滨西) with elders, visits, a problem and a contact list, and 小白楼's
     community with as many elders again, whom a load of 劝业场's leaves alone; and a second district's
-    community with a few elders, one of whom moved there from 花园路."""
+    community with a few elders, one of whom moved there from 花园路. Its marts built whole."""
     w = new_mart_warehouse(duckdb.connect())
     with_a_second_district(w.con)
     people = {}
@@ -82,6 +84,44 @@ def street():
     build_marts(w.con)
     w.people = people
     return w
+
+
+@pytest.fixture(scope="module")
+def street_template(tmp_path_factory):
+    """The street warehouse built once for the module (0.6 CPU-s a build) under the settings of
+    scoped_at_any_size, written to a file: each test's street is a copy. Returns the file and the
+    warehouse's Python state, its next row number in place of its counter."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(build, "SMALL_BELOW_ELDERS", 0)
+        patch.setattr(build, "COUNTED_WHOLE_FROM_SHARE", 1.0)
+        w = street_built()
+    path = tmp_path_factory.mktemp("street") / "street.duckdb"
+    w.con.execute("attach ? as template", [str(path)])
+    w.con.execute("copy from database memory to template")
+    w.con.execute("detach template")
+    w.con.close()
+    state = {k: v for k, v in vars(w).items() if k not in ("con", "_rows")} | {"next_row": next(w._rows)}
+    return path, state
+
+
+@pytest.fixture
+def street(street_template):
+    """street_built's warehouse, in memory on a connection of its own (copied from street_template:
+    the same tables, rows and constraints; the session's macros and place-name keys made again as
+    new_mart_warehouse makes them)."""
+    path, state = street_template
+    con = duckdb.connect()
+    prepare(con)
+    con.execute("attach ? as template (read_only)", [str(path)])
+    con.execute("copy from database template to memory")
+    con.execute("detach template")
+    _write_place_keys(con)
+    w = MartWarehouse.__new__(MartWarehouse)
+    state = copy.deepcopy(state)
+    w.__dict__.update({k: v for k, v in state.items() if k != "next_row"})
+    w.con, w._rows = con, itertools.count(state["next_row"])
+    yield w
+    con.close()
 
 
 def visits_within_the_months(w):
