@@ -222,28 +222,33 @@ def demo_settings(demo_build):
 
 
 # The modules that take longest, longest first (wall seconds of the module, its subprocesses, a JVM's and a
-# browser's waiting included, under `make test` on 2026-11-30, two runs beside other work, load 2-7; CPU-s of the
-# module and its subprocesses in the later run): they start the run. Under `--dist loadscope` a module runs whole
-# on one worker, and a long one started last decides when the run ends (xdist's own order, by number of tests,
-# started the Spark module last). The browser modules wait more than they compute: started early, their waiting
-# overlaps the others' work. The other modules follow in collection order.
+# browser's waiting included, under `make test` on 2026-11-30, beside other work, load 3-8). The CPU-s: of the
+# module's whole process tree (Python, DuckDB, the JVM, Chromium, servers and subprocesses), the module run alone
+# in a cgroup of its own on 2026-11-30, the small demo it reads built for it (about 7 CPU-s; a run builds it
+# once). They start the run. Under `--dist loadscope` a module runs whole on one worker, and a long one started
+# last decides when the run ends (xdist's own order, by number of tests, started the Spark module last). The
+# browser modules wait more than they compute: started early, their waiting overlaps the others' work. The other
+# modules follow in collection order.
 LONGEST_MODULES = (
-    "tests/etl/test_spark.py",  # a JVM and the small demo it is compared on: 30 CPU-s
-    "tests/etl/test_demo_scales.py",  # the full district written and read back, a city and a province: 34 CPU-s
-    "tests/browser/test_dashboard.py",  # a browser: more waiting than CPU
-    "tests/etl/test_scoped_build.py",  # each case built scoped and whole, a property test: 25 CPU-s
-    "tests/etl/test_marts.py",  # 84 tests, a whole build each: 23 CPU-s
-    "tests/etl/test_atomic_loads.py",  # 30 loads forked and killed, a 400,000-row file: 21 CPU-s
-    "tests/security/test_scope.py",  # 183 tests, a few thousand callbacks: 15 CPU-s
-    "tests/browser/test_sign_in.py",
-    "tests/etl/test_ingest.py",  # real files, 43 of them in one command: 15 CPU-s
+    "tests/etl/test_spark.py",  # a JVM and the small demo it is compared on: 42 CPU-s
+    "tests/etl/test_demo_scales.py",  # the full district written and read back, a city and a province: 35 CPU-s
+    "tests/browser/test_dashboard.py",  # a browser (about 45 of its 60 CPU-s) and the small demo
+    "tests/etl/test_scoped_build.py",  # each case built scoped and whole, a property test: 42 CPU-s
+    "tests/etl/test_marts.py",  # 85 tests, a whole build each: 25 CPU-s
+    "tests/etl/test_atomic_loads.py",  # 30 loads forked and killed, a 400,000-row file: 29 CPU-s
+    "tests/security/test_scope.py",  # 183 tests, a few thousand callbacks: 17 CPU-s
+    "tests/browser/test_sign_in.py",  # a browser: 30 CPU-s
+    "tests/etl/test_ingest.py",  # real files, 43 of them in one command: 21 CPU-s
     "tests/security/test_prod_server.py",  # gunicorn and the CLI in subprocesses: 12 CPU-s
-    "tests/etl/test_hostile_generated.py",  # 10 CPU-s
-    "tests/etl/test_demo.py",  # 9 CPU-s
-    "tests/etl/test_hostile.py",  # 8 CPU-s
-    "tests/security/test_disk_full.py",  # the CLI in five processes, a file-size limit or a small tmpfs: 10 CPU-s
-    "tests/etl/test_cli.py",
-    "tests/etl/test_corrections.py",
+    "tests/etl/test_hostile_generated.py",  # 17 CPU-s
+    "tests/etl/test_demo.py",  # 11 CPU-s
+    "tests/etl/test_hostile.py",  # 11 CPU-s
+    "tests/security/test_disk_full.py",  # the CLI in five processes, a file-size limit or a small tmpfs: 13 CPU-s
+    "tests/etl/test_visit_signals.py",  # 13 CPU-s
+    "tests/etl/test_staging.py",  # 77 tests, 12 CPU-s
+    "tests/security/test_no_unmasked.py",  # 10 CPU-s
+    "tests/etl/test_cli.py",  # 11 CPU-s
+    "tests/etl/test_corrections.py",  # 8 CPU-s
 )
 
 
