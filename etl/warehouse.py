@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import errno
 import fcntl
 import os
 import shutil
@@ -116,7 +117,7 @@ def _open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
         if db_path.exists():
             require_duckdb_file(db_path)
             try:
-                shutil.copyfile(db_path, work_path)
+                _copy_file(db_path, work_path)
             except BaseException:  # a part-copy would keep a full disk full
                 remove_database(work_path)
                 raise
@@ -203,6 +204,30 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
     con.execute("insert or replace into settings values ('format_version', $version)",
                 {"version": str(FORMAT_VERSION)})
     return has_data
+
+
+# copy_file_range's answers when the kernel cannot copy between these files (another file system, an old kernel)
+_NO_KERNEL_COPY = (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL)
+
+
+def _copy_file(source: Path, target: Path) -> None:
+    """`source` copied to `target` by the kernel (copy_file_range): on a file system whose files can share
+    blocks (XFS with reflink, the default of current mkfs.xfs; Btrfs) the copy shares them, and a publish
+    then writes only the blocks it changes (a province's 3.6 GB warehouse: 0.00 s against 0.8-1.4 s to copy
+    and 1.0-1.7 s to sync it, measured on XFS); elsewhere the kernel copies the bytes (ext4: 1.5-1.9 s against
+    shutil's 1.6-2.6 s). What it does not copy is read and written."""
+    with source.open("rb", buffering=0) as reader, target.open("wb", buffering=0) as writer:
+        left = os.fstat(reader.fileno()).st_size
+        try:
+            while left > 0:
+                copied = os.copy_file_range(reader.fileno(), writer.fileno(), left)
+                if copied == 0:
+                    break
+                left -= copied
+        except OSError as error:
+            if error.errno not in _NO_KERNEL_COPY:
+                raise
+        shutil.copyfileobj(reader, writer, 16 * 2**20)  # from where the kernel stopped: usually nothing left
 
 
 def _fsync(path: Path) -> None:

@@ -223,3 +223,32 @@ def test_loads_killed_at_twenty_points_from_start_to_swap_leave_a_whole_warehous
                 f".{db_path.name}.lock"]
     # killed before the swap, the warehouse is the one before (about half of the 20 here; later points fall after it)
     assert len(outcomes) == KILL_POINTS and "before" in outcomes, outcomes
+
+
+def copy_kernel_stops(stop_after: int | None, error: int | None):
+    """os.copy_file_range as a kernel that copies `stop_after` bytes and then nothing more, or fails at once
+    with `error` (another file system, an old kernel)."""
+    real = os.copy_file_range
+
+    def copy_file_range(src, dst, count, *args):
+        if error is not None:
+            raise OSError(error, os.strerror(error))
+        done = os.lseek(dst, 0, os.SEEK_CUR)
+        return real(src, dst, max(0, min(count, stop_after - done)), *args)
+    return copy_file_range
+
+
+@pytest.mark.parametrize(("stop_after", "error"), [(None, None), (3 * 2**20 + 7, None), (None, 18), (None, 38)])
+def test_the_warehouse_copy_is_the_file_byte_for_byte_however_the_kernel_copies(
+        tmp_path, monkeypatch, stop_after, error):
+    """A publish works on a copy of the warehouse (etl/warehouse.py _copy_file): made by the kernel, which may
+    share the file's blocks, copy part of it, or not copy at all (EXDEV 18, ENOSYS 38); the rest is read and
+    written. Either way the copy holds the same bytes."""
+    from etl.warehouse import _copy_file
+
+    source, target = tmp_path / "warehouse.duckdb", tmp_path / "copy.duckdb"
+    source.write_bytes(os.urandom(9 * 2**20 + 12345))
+    if stop_after is not None or error is not None:
+        monkeypatch.setattr(os, "copy_file_range", copy_kernel_stops(stop_after, error))
+    _copy_file(source, target)
+    assert hashlib.sha256(target.read_bytes()).digest() == hashlib.sha256(source.read_bytes()).digest()
