@@ -243,7 +243,7 @@ class Warehouse(Reader):
     def _build_as_of(self, root: duckdb.DuckDBPyConnection, name: str, path: Path, month_start: dt.date,
                      as_of: dt.date) -> None:
         """The recomputed month written to `path` by an instance of its own (the reader's memory is for answering
-        pages; a province's month needs more, for half a minute), then attached read-only to the reader."""
+        pages; a province's month needs more, for 7-8 s and 12 CPU-s), then attached read-only to the reader."""
         build_as_of_file(self.db_path, path, month_start, as_of,
                          os.environ.get("CAREVISIT_AS_OF_MEMORY", AS_OF_MEMORY_LIMIT))
         try:

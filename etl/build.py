@@ -175,7 +175,7 @@ COUNTED_WHOLE_FROM_SHARE = 0.5
 # it less: whole after a load, since finding a load's scope and reading the stored rows through views cost a
 # fixed 0.15 CPU-s or so, what a whole build of some 4,000 elders' marts costs (the same as a scoped build at
 # the small demo's 6,000; measured on 2026-11-30); and without storing the same-day comparison, which a server
-# recomputes for it in a blink while storing it would add 0.2 CPU-s to every load (a province's: 40 CPU-s).
+# recomputes for it in a blink while storing it would add 0.2 CPU-s to every load (a province's: 12 CPU-s).
 SMALL_BELOW_ELDERS = 2_000
 
 
@@ -590,7 +590,7 @@ def build_same_day_comparison(con: duckdb.DuckDBPyConnection,
                               loads: dict[tuple[str, str], str] | None = None) -> str | None:
     """When the newest month is in progress (counted to the 20th, say), the month before counted to the same
     day, stored in its own schema (as_of_name): what the overview compares the month with. Built here, once
-    a publish, rather than by each server process on its first view (at a province, 40 CPU-s and 2 GB),
+    a publish, rather than by each server process on its first view (at a province, 12 CPU-s and 2 GB),
     unless the warehouse is small (SMALL_BELOW_ELDERS). After a scoped build (`loads`: the loads that hold
     its scope's rows, from _in_loads), the comparison the last build stored for the same day is kept with
     its rows of the scope recomputed. Any other comparison is dropped. Its schema's name, or None."""
