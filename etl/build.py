@@ -153,7 +153,7 @@ SCOPED_MARTS = {
 # of that column in a temp table: a read names those values as constants too, so that DuckDB reads only the parts
 # of the mart that hold them (elder_name_keys, read for a few communities by every mart that links visits by name:
 # a province's 6 M rows scanned for each, 0.5-0.7 CPU-s a mart). Rows a scoped build replaces go to the end.
-CLUSTERED_BY = {"elder_name_keys": ("community_code", "cv_scope_listed")}
+CLUSTERED_BY = {"elder_name_keys": ("community_code", "cv_scope_listings")}
 # The marts computed from rosters and contact lists alone (and the loads that sent them): a scoped build of loads
 # that hold neither (visit files) keeps them as they are (1 CPU-s of a province's publish)
 ROSTER_MARTS = ("current_snapshots", "roster_snapshots", "designated_contacts", "roster_findings")
@@ -415,9 +415,7 @@ def _scope_views(con: duckdb.DuckDBPyConnection, name: str, database: str, month
     every = {o: SCOPED_MARTS[o].read for o in SCOPED_MARTS}
     reads = {other: where for other, where in (every if mart.reads is None else mart.reads).items()
              if _built_before(other, name)}
-    return [*((table, f"{stored}.{table}",
-               tuple(_in_loads(con, database, table, part, loads) for part in (where if isinstance(where, tuple)
-                                                                             else (where,))))
+    return [*((table, f"{stored}.{table}", tuple(_in_loads(con, database, table, p, loads) for p in _parts(where)))
               for table, where in mart.rows.items()),
             *((other, f"{months_from if other in MONTH_MARTS else stored}.{other}", _clustered(con, other, where))
               for other, where in reads.items())]
@@ -452,14 +450,18 @@ def _compute(con: duckdb.DuckDBPyConnection, name: str, into: str,
     named `table` that shows only the rows of `source` the filter selects (a tuple: disjoint parts, each
     its own scan)."""
     for table, source, where in views:
-        parts = where if isinstance(where, tuple) else (where,)
         con.execute(f"create or replace temp view {table} as "
-                    + " union all ".join(f"select * from {source} where {part}" for part in parts))
+                    + " union all ".join(f"select * from {source} where {part}" for part in _parts(where)))
     try:
         con.execute(f"create or replace temp table {into} as {sql(f'marts/{name}')}")
     finally:
         for table, _, _ in views:
             con.execute(f"drop view if exists temp.main.{table}")
+
+
+def _parts(where: str | tuple[str, ...]) -> tuple[str, ...]:
+    """A filter's disjoint parts (ELDER_ROWS): itself when it is one."""
+    return where if isinstance(where, tuple) else (where,)
 
 
 def _visits_within(con: duckdb.DuckDBPyConnection, stored: str, months: str,

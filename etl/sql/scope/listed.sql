@@ -1,7 +1,4 @@
 -- the names and communities the elders in scope are listed under on any roster (cv_scope_listings): a visit
--- without an ID number is linked by name there (marts/visits.sql) and can be theirs only if it names one of
--- these; and the communities among them (cv_scope_listed)
+-- without an ID number is linked by name there (marts/visits.sql) and can be theirs only if it names one of these
 create or replace temp table cv_scope_listings as
     select distinct elder_name, community_code from roster_rows where id_number in (select elder_id from cv_scope_elders);
-
-create or replace temp table cv_scope_listed as select distinct community_code from cv_scope_listings;

@@ -1,6 +1,7 @@
 -- The scope of the loads in cv_changed_loads: the elders whose figures they can change (cv_scope_elders),
--- the communities and streets whose roster they change (cv_scope_communities, cv_scope_streets) and the
--- communities that list an elder in scope (cv_scope_listed, scope/listed.sql). An elder is in scope when
+-- the communities and streets whose roster they change (cv_scope_communities, cv_scope_streets) and the names
+-- and communities the elders in scope are listed under (cv_scope_listings, scope/listed.sql). An elder is in
+-- scope when
 --   - a changed row names them;
 --   - their community has a new roster (a newer snapshot ends or begins their listing there, DESIGN §4,
 --     and the names that link visits without an ID number can change);
