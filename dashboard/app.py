@@ -21,7 +21,11 @@ from dashboard.queries import Warehouse
 from dashboard.urls import carried, href, parse
 from etl.settings import Settings
 
-ASSETS = Path(__file__).resolve().parents[1] / "assets"
+# The pages' stylesheets and scripts: the repository's top-level assets/ folder, which a wheel installs as
+# dashboard/assets (setup.py). Among them a partial plotly.js (scatter and bar, all the charts draw): dcc.Graph
+# takes a Plotly already on the page, and the full bundle, four times the size, is then never sent.
+INSTALLED_ASSETS = Path(__file__).resolve().parent / "assets"
+ASSETS = INSTALLED_ASSETS if INSTALLED_ASSETS.is_dir() else Path(__file__).resolve().parents[1] / "assets"
 PAGES = Path(__file__).resolve().parent / "pages"
 # (label, path, the permission the page needs beyond signing in)
 NAV = (("nav_overview", "/", None), ("nav_overdue", "/overdue", "people"), ("nav_risk", "/risk", None),

@@ -203,7 +203,9 @@ def chart_images(bulletin: Bulletin) -> dict[str, bytes]:
     figures = {"map": map_figure(bulletin), "trend": trend_figure(bulletin)}
     try:
         # one browser for both charts: starting Chromium costs seconds, a chart in a running one a fraction
-        kaleido.start_sync_server(silence_warnings=True)
+        # and no MathJax: kaleido's page would load it from a CDN (the charts have no formulas, a bureau's
+        # server often no internet)
+        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
         try:
             return {name: kaleido.calc_fig_sync(figure, opts={"format": "png", "scale": 2,
                                                               "width": figure["layout"]["width"],
