@@ -22,10 +22,12 @@ from dashboard.urls import carried, href, parse
 from etl.settings import Settings
 
 # The pages' stylesheets and scripts: the repository's top-level assets/ folder, which a wheel installs as
-# dashboard/assets (setup.py). Among them a partial plotly.js (scatter and bar, all the charts draw): dcc.Graph
-# takes a Plotly already on the page, and the full bundle, four times the size, is then never sent.
+# dashboard/assets (setup.py). Among them plotly.js's basic bundle (scatter and bar, all the charts draw), which
+# assets/plotly_bundle.js has dcc.Graph load in place of the full one, four times the size, when a page first
+# shows a chart; it is not among the scripts every page loads (PLOTLY_BUNDLE).
 INSTALLED_ASSETS = Path(__file__).resolve().parent / "assets"
 ASSETS = INSTALLED_ASSETS if INSTALLED_ASSETS.is_dir() else Path(__file__).resolve().parents[1] / "assets"
+PLOTLY_BUNDLE = r"plotly-basic\.min\.js$"
 PAGES = Path(__file__).resolve().parent / "pages"
 # (label, path, the permission the page needs beyond signing in)
 NAV = (("nav_overview", "/", None), ("nav_overdue", "/overdue", "people"), ("nav_risk", "/risk", None),
@@ -59,7 +61,7 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
     (single-user local mode: `carevisit serve --no-auth`, loopback only, and the tests)."""
     app = Dash(
         __name__, use_pages=True, pages_folder=str(PAGES), assets_folder=str(ASSETS), title="探访关爱看板",
-        update_title=None, serve_locally=True,
+        update_title=None, serve_locally=True, assets_ignore=PLOTLY_BUNDLE,
         # Every page's callbacks are registered at once, and their components exist only on their page.
         # (It also keeps Dash from calling every page's layout, unasked, on the first request.)
         suppress_callback_exceptions=True,

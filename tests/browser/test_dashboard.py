@@ -75,15 +75,25 @@ def test_the_map_draws_polygons_offline(overview):
     assert overview.console_log == []  # no tile, glyph or font request was attempted
 
 
-def test_the_charts_are_drawn_by_the_partial_plotly_bundle(overview):
-    # assets/vendor/plotly-basic.min.js (1.2 MB): the full bundle (4.8 MB) is not fetched, so a page opens with a
-    # quarter of the script to download and run (the renderer's CPU for the overview 1.7 s -> 0.9 s here)
-    loaded = overview.evaluate("() => performance.getEntriesByType('resource').map(entry => entry.name)")
-    assert any("/assets/vendor/plotly-basic.min.js" in url for url in loaded)
-    assert not any(url.split("?")[0].endswith("/plotly.min.js") for url in loaded)
+def scripts_loaded(page) -> list[str]:
+    return page.evaluate("() => performance.getEntriesByType('resource').map(entry => entry.name.split('?')[0])")
+
+
+def test_the_charts_are_drawn_by_the_basic_plotly_bundle(overview):
+    # assets/vendor/plotly-basic.min.js (1.2 MB) in place of the full bundle (4.8 MB): a page with charts has a
+    # quarter of the plotly.js to download and run (the renderer's CPU for the overview here: 1.7 -> 0.9 s)
     from plotly.offline import get_plotlyjs_version  # the one plotly.py's figures are written for
 
+    loaded = scripts_loaded(overview)
+    assert any(url.endswith("/assets/vendor/plotly-basic.min.js") for url in loaded)
+    assert not any(url.endswith("/plotly.min.js") for url in loaded)
     assert overview.evaluate("() => Plotly.version").split(".")[0] == get_plotlyjs_version().split(".")[0]
+
+
+def test_a_page_without_charts_loads_no_plotly(page, server_url):
+    open_page(page, f"{server_url}/overdue?month={MONTH}", "#overdue-people .ag-row")
+    assert not any(url.endswith(("/plotly-basic.min.js", "/plotly.min.js")) for url in scripts_loaded(page))
+    assert page.console_log == []
 
 
 def test_the_map_labels_each_place_with_its_name_and_rate_as_ranked(page, server_url):
