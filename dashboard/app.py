@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 import duckdb
 import flask
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html
+from flask_compress import Compress
 
 from dashboard import auth, context, queries, tables, uploads
 from dashboard.accounts import User
@@ -28,6 +29,7 @@ from etl.settings import Settings
 INSTALLED_ASSETS = Path(__file__).resolve().parent / "assets"
 ASSETS = INSTALLED_ASSETS if INSTALLED_ASSETS.is_dir() else Path(__file__).resolve().parents[1] / "assets"
 PLOTLY_BUNDLE = r"plotly-basic\.min\.js$"
+COMPRESSED = ["application/javascript", "text/javascript", "text/css", "application/json"]
 PAGES = Path(__file__).resolve().parent / "pages"
 # (label, path, the permission the page needs beyond signing in)
 NAV = (("nav_overview", "/", None), ("nav_overdue", "/overdue", "people"), ("nav_risk", "/risk", None),
@@ -66,6 +68,13 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
         # (It also keeps Dash from calling every page's layout, unasked, on the first request.)
         suppress_callback_exceptions=True,
     )
+    # Scripts, stylesheets and callback answers are compressed (Flask-Compress: zstd, brotli or gzip, as the
+    # browser accepts), for a district office at the end of a slow line. Not HTML: the sign-in page carries its
+    # CSRF token and the index its signed page token, which a page compressed together with text another site
+    # chose could leak by its size (BREACH); a callback answer needs a JSON POST that no other site can send.
+    app.server.config.update(COMPRESS_MIMETYPES=COMPRESSED, COMPRESS_STREAMS=False)
+    Compress(app.server)
+    app.server.after_request(_read_whole)  # runs before Compress's: Flask runs them last registered first
     app.server.config["CAREVISIT_WAREHOUSE"] = Warehouse(settings.db_path)
     app.server.config["CAREVISIT_CONFIG"] = settings.config
     app.server.config["CAREVISIT_SETTINGS"] = settings
@@ -178,6 +187,15 @@ def _place_name(code: str, lang: str) -> str:
         return queries.place(context.warehouse(), code, code).short_name
     except (queries.OutOfScope, duckdb.Error):  # a place no longer in the geography, or no warehouse yet
         return code
+
+
+def _read_whole(response: flask.Response) -> flask.Response:
+    """A file of assets/ read whole into its answer, so that Flask-Compress compresses it as it does every other
+    answer. (Flask sends a file as a stream, and Flask-Compress 1.25 compressing a stream leaves the file open.)"""
+    if response.is_streamed and response.mimetype in COMPRESSED:
+        response.direct_passthrough = False
+        response.make_sequence()
+    return response
 
 
 def update_navbar(pathname: str, search: str):
