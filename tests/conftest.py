@@ -232,7 +232,7 @@ def demo_settings(demo_build):
 LONGEST_MODULES = (
     "tests/etl/test_spark.py",  # a JVM and the small demo it is compared on: 42 CPU-s
     "tests/etl/test_demo_scales.py",  # the full district written and read back, a city and a province: 35 CPU-s
-    "tests/browser/test_dashboard.py",  # a browser (about 45 of its 60 CPU-s) and the small demo
+    "tests/browser/test_dashboard.py",  # a browser and the small demo: 52 CPU-s (60 with plotly.js's full bundle)
     "tests/etl/test_scoped_build.py",  # each case built scoped and whole, a property test: 42 CPU-s
     "tests/etl/test_marts.py",  # 85 tests, a whole build each: 25 CPU-s
     "tests/etl/test_atomic_loads.py",  # 30 loads forked and killed, a 400,000-row file: 29 CPU-s
