@@ -489,7 +489,7 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
             file_warnings.append(("unknown_column", names, f"{where}未识别的列, 未导入: {names}"))
         if column_map.duplicates:
             names = "、".join(column_map.duplicates)
-            file_warnings.append(("duplicate_column", names, f"{where}重复的列, 只用了第一列: {names}"))
+            file_warnings.append(("duplicate_column", names, f"{where}重复的列, 未导入: {names}"))
         extra = [f"c{i}" for i in range(len(sheet.header), sheet.column_count)]
         if extra:
             count = scalar(con, f"select count(*) from {sheet.table} "

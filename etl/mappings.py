@@ -185,13 +185,19 @@ def visit_columns(header: list[str], words_dir: Path | None = None) -> list[str]
 
 
 def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> ColumnMap:
+    """The column of each field. Of two columns naming one field, one named by an alias (问题描述) outranks
+    one found by a keyword (是否发现问题), wherever it stands; else the first is taken."""
     fields: dict[str, int] = {}
     unknown, duplicates = [], []
+    by_alias = {field_for(cell, kind, words_dir, keywords=False) for cell in header if cell} - {None, IGNORED}
     for index, cell in enumerate(header):
         if not cell:
             continue
         field = field_for(cell, kind, words_dir)
-        if field is None:
+        if (field in by_alias and field_for(cell, kind, words_dir, keywords=False) is None
+                and not (field == "visit_date" and _day_or_time(cell))):
+            duplicates.append(cell)  # a keyword's guess, where another column names the field outright
+        elif field is None:
             unknown.append(cell)
         elif field == IGNORED:
             continue
