@@ -71,6 +71,14 @@ create or replace temp macro cv_parse_clock(s) as
                  ['%Y-%m-%d', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %I:%M %p', '%Y-%m-%d %I:%M:%S %p',
                   '%Y-%m-%d %H:%M PM', '%Y-%m-%d %H:%M:%S PM']);
 
+-- A date written in Chinese numerals, as Excel's and WPS's Chinese date formats show it (二〇二六年十月五日,
+-- 二〇二六年十月五日星期一) and a CSV saved from them keeps it: in Arabic digits (2026年10月5日). The
+-- weekday goes first, so that its 一 is not taken for a digit.
+create or replace temp macro cv_arabic_numerals(s) as
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        translate(regexp_replace(s, '(星期|周|礼拜)[一二三四五六日天]', ' ', 'g'), '〇零○一二三四五六七八九', '000123456789'),
+        '(\d)十(\d)', '\1\2', 'g'), '(\d)十', '\1' || '0', 'g'), '十(\d)', '1\1', 'g'), '十', '10', 'g');
+
 -- Dates in the forms bureaus send: 2023.8.5, 2023年8月5日, 2023/8/5, 20230805, 2023-08-05 14:30,
 -- Excel serial numbers (45123 or 45123.5) and date cells (written by the reader as ISO text).
 create or replace temp macro cv_parse_timestamp(s) as coalesce(
@@ -82,6 +90,8 @@ create or replace temp macro cv_parse_timestamp(s) as coalesce(
         when regexp_full_match(s, '(19|20)\d{6}')
             then try_strptime(s, '%Y%m%d')
         -- then a time of day or a weekday in words (2024年5月3日 上午, 下午3点, 9点30分, 星期日)
+        -- in Chinese numerals (二〇二六年十月五日), then read as the same date in digits
+        when regexp_matches(s, '[〇零○一二三四五六七八九十]') then cv_parse_clock(cv_arabic_numerals(s))
         else coalesce(cv_parse_dashed(s), cv_parse_clock(s))
     end);
 

@@ -436,3 +436,34 @@ def test_a_problem_description_column_is_the_problem_and_是否解决_says_yes_o
         ("发现问题", "独自在家摔倒", "送医", "未解决")]
     assert [message for _, message in warnings(one_load, "problem and closure columns")] == [
         "未识别的列, 未导入: 解决时间", "重复的列, 未导入: 是否发现问题"]
+
+
+@loads.file("dates in Chinese numerals")
+def _chinese_numeral_dates(folder: Path) -> Path:
+    # Excel's and WPS's Chinese date formats, as a CSV saved from them writes the cells
+    header = ["身份证号", "老人姓名", "社区", "探访日期", "探访时间", "探访方式", "探访结果", "探访人"]
+    cells = [("二〇二六年十月五日", ""), ("二〇二六年十月六日星期二", "下午三点"), ("二零二六年十月三十一日", "9:30")]
+    rows = [[elder(105 + i), f"中文{i}", "花园路", day, time, "入户", "正常", "社工"]
+            for i, (day, time) in enumerate(cells)]
+    return write_csv(folder / "中文日期.csv", [header, *rows])
+
+
+def test_visit_dates_in_chinese_numerals_load_on_their_day(one_load):
+    balanced(one_load[1]["dates in Chinese numerals"], 3)
+    assert [at for (at,) in loaded(one_load, "dates in Chinese numerals", "visit_at")] == [
+        dt.datetime(2026, 10, 5), dt.datetime(2026, 10, 6, 15), dt.datetime(2026, 10, 31, 9, 30)]
+
+
+@loads.file("roster dates in Chinese numerals")
+def _roster_chinese_numeral_dates(folder: Path) -> Path:
+    header = [*ROSTER, "出生日期", "状态", "变动日期"]
+    row = ["劝业场街道", "花园路", "中文三", make_id("19400101", 30), "独居", "一九四〇年一月一日", "死亡",
+           "二〇二六年十月三日"]
+    return write_csv(folder / "底册中文日期.csv", [header, row])
+
+
+def test_birth_and_change_dates_in_chinese_numerals_are_read(one_load):
+    balanced(one_load[1]["roster dates in Chinese numerals"], 1)
+    assert loaded(one_load, "roster dates in Chinese numerals", "status, change_date") == [
+        ("死亡", dt.date(2026, 10, 3))]
+    assert warnings(one_load, "roster dates in Chinese numerals") == []
