@@ -222,7 +222,7 @@ def _recognise(sheets: list[RawSheet], kind: str | None,
     column_maps = [mappings.map_columns(sheet.header, file_kind, words_dir) for sheet in sheets]
     for sheet, column_map in zip(sheets, column_maps, strict=True):
         where = f"工作表 {sheet.sheet_name} " if sheet.sheet_name else ""
-        visit_columns = mappings.visit_columns(sheet.header, words_dir)
+        visit_columns = mappings.visit_columns(sheet.header, words_dir, file_kind)
         if file_kind != "visits" and visit_columns:
             # a visit record read as a roster would make every visit a person
             raise FileError(f"{where}表头中有探访记录的列: {'、'.join(visit_columns)}; "

@@ -179,9 +179,11 @@ def _names_another_field(cell: str, kind: str, words_dir: Path | None = None) ->
                for other in KINDS if other != kind)
 
 
-def visit_columns(header: list[str], words_dir: Path | None = None) -> list[str]:
-    """The header cells that only a visit record has (探访日期, 探访方式 …)."""
-    return [cell for cell in header if cell and field_for(cell, "visits", words_dir) in VISIT_COLUMNS]
+def visit_columns(header: list[str], words_dir: Path | None = None, kind: str | None = None) -> list[str]:
+    """The header cells that only a visit record has (探访日期, 探访方式 …): of a file of `kind`, not those that
+    name one of its own fields (联系方式 is a visit's method, but a roster's phone)."""
+    return [cell for cell in header if cell and field_for(cell, "visits", words_dir) in VISIT_COLUMNS
+            and (kind is None or field_for(cell, kind, words_dir) in (None, UNKNOWN))]
 
 
 def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> ColumnMap:

@@ -467,3 +467,37 @@ def test_birth_and_change_dates_in_chinese_numerals_are_read(one_load):
     assert loaded(one_load, "roster dates in Chinese numerals", "status, change_date") == [
         ("死亡", dt.date(2026, 10, 3))]
     assert warnings(one_load, "roster dates in Chinese numerals") == []
+
+
+@loads.file("daily contact log")
+def _daily_contact_log(folder: Path) -> Path:
+    # the 独居 elders' 日联系 log: who called whom, when, how, and how it went
+    header = ["社区", "老人姓名", "身份证号", "联系时间", "联系方式", "联系情况", "联系人"]
+    rows = [["花园路", "日联系", elder(110), f"2026-10-{day:02d} 08:30", "电话", "正常", "网格员"] for day in (1, 2)]
+    rows.append(["花园路", "日联系", elder(110), "2026-10-03 08:30", "电话", "无人接听", "网格员"])
+    return write_csv(folder / "独居老人日联系记录.csv", [header, *rows])
+
+
+def test_a_daily_contact_log_is_a_visit_record_never_a_contact_list(one_load):
+    # read as a contact list, each call made the caller the elder's designated contact, without a phone
+    result = one_load[1]["daily contact log"]
+    assert result.kind == "visits"
+    balanced(result, 3)
+    assert loaded(one_load, "daily contact log", "visit_at, method, outcome") == [
+        (dt.datetime(2026, 10, 1, 8, 30), "电话", "正常"), (dt.datetime(2026, 10, 2, 8, 30), "电话", "正常"),
+        (dt.datetime(2026, 10, 3, 8, 30), "电话", "未遇")]
+
+
+@loads.file("contact list with 联系方式")
+def _contact_list_with_联系方式(folder: Path) -> Path:
+    header = ["社区", "老人姓名", "身份证号", "联系人", "与老人关系", "联系方式"]
+    row = ["花园路", "方式一", elder(112), "赵某", "女儿", "13812345674"]
+    return write_csv(folder / "联系人联系方式.csv", [header, row])
+
+
+def test_a_contact_lists_联系方式_column_is_the_contacts_phone(one_load):
+    result = one_load[1]["contact list with 联系方式"]
+    assert result.kind == "contacts"
+    balanced(result, 1)
+    assert loaded(one_load, "contact list with 联系方式", "contact_name, contact_phone") == [("赵某", "13812345674")]
+    assert warnings(one_load, "contact list with 联系方式") == []
