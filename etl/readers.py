@@ -92,7 +92,7 @@ def read_export(
     if suffix not in (".xlsx", ".xlsm", ".xls", ".csv", ".txt"):
         raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: 请提供 .xlsx、.xls 或 .csv 文件")
     with _utf8_named(path) as readable:
-        if suffix in (".csv", ".txt"):
+        if suffix in (".csv", ".txt") and not workbooks.is_workbook(readable):
             return [_read_csv(readable, con, table_prefix, header_score)]
         return _read_workbook(readable, con, table_prefix, header_score)
 

@@ -143,6 +143,14 @@ def read_grids(path: Path, fast: bool = True) -> list[Grid]:
             workbook.close()
 
 
+def is_workbook(path: Path) -> bool:
+    """Whether the file's bytes are a workbook (.xlsx, .xls, or an HTML or XML table a system saves as one),
+    whatever its name says: a workbook renamed .csv opens in Excel and WPS all the same."""
+    with path.open("rb") as f:
+        head = f.read(4096)
+    return head.startswith((ZIP_MAGIC, OLE_MAGIC)) or _markup_kind(head) is not None
+
+
 @contextlib.contextmanager
 def _named_with_suffix(path: Path, suffix: str) -> Iterator[Path]:
     """`path`, or a link to it ending in `suffix`: the readers go by the name, and an .xlsx saved as

@@ -501,3 +501,40 @@ def test_a_contact_lists_联系方式_column_is_the_contacts_phone(one_load):
     balanced(result, 1)
     assert loaded(one_load, "contact list with 联系方式", "contact_name, contact_phone") == [("赵某", "13812345674")]
     assert warnings(one_load, "contact list with 联系方式") == []
+
+
+@loads.file("a workbook renamed .csv")
+def _workbook_renamed_csv(folder: Path) -> Path:
+    row = ["劝业场街道", "花园路", "改名", elder(115), "独居"]
+    workbook = write_workbook(folder / "改名.xlsx", {"底册": [ROSTER, row]})
+    return workbook.rename(folder / "改名底册.csv")
+
+
+@loads.file("an html table renamed .csv")
+def _html_renamed_csv(folder: Path) -> Path:
+    cells = "".join(f"<td>{cell}</td>" for cell in ["劝业场街道", "花园路", "网页改名", elder(116), "独居"])
+    header = "".join(f"<th>{cell}</th>" for cell in ROSTER)
+    path = folder / "网页改名.csv"
+    path.write_text(f"<html><body><table><tr>{header}</tr><tr>{cells}</tr></table></body></html>", encoding="utf-8")
+    return path
+
+
+def test_a_workbook_or_an_html_table_named_csv_is_read_as_what_it_is(one_load):
+    # Excel and WPS open them whatever the name says; read as text they were refused as an unknown encoding
+    balanced(one_load[1]["a workbook renamed .csv"], 1)
+    balanced(one_load[1]["an html table renamed .csv"], 1)
+    assert loaded(one_load, "an html table renamed .csv", "elder_name, community_code") == [("网页改名", HUAYUANLU)]
+
+
+@loads.file("risk colours")
+def _risk_colours(folder: Path) -> Path:
+    rows = [["劝业场街道", "花园路", f"颜色{i}", elder(117 + i), "独居", colour]
+            for i, colour in enumerate(["红色", "黄", "绿色", "一级"])]
+    return write_csv(folder / "风险颜色.csv", [[*ROSTER, "风险等级"], *rows])
+
+
+def test_risk_levels_as_red_yellow_green_are_high_middle_low_and_a_grade_number_is_not_guessed(one_load):
+    # 一级 is the highest grade in some plans and the lowest in others: it warns
+    balanced(one_load[1]["risk colours"], 4)
+    assert loaded(one_load, "risk colours", "risk_level") == [("高",), ("中",), ("低",), (None,)]
+    assert warnings(one_load, "risk colours") == [(5, "未知的风险等级: 一级")]
