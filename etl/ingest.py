@@ -21,6 +21,7 @@ from etl.settings import Settings
 from etl.sqlfiles import first_row, scalar, sql
 from etl.warehouse import WriteSession, open_for_writing
 
+PERSON_FIELDS = ("id_number", "name")  # a sheet with neither names no person
 # Columns a file of each kind cannot do without (any one alias of each group).
 REQUIRED = {
     "roster": (("id_number",), ("name",), ("community",)),
@@ -128,15 +129,19 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 correction = corrections.claim(con, sheets, kind, place_scope)
                 if correction:  # a corrections workbook is read as the file it corrects was
                     own = [correction.own_sheet(i, s) for i, s in enumerate(sheets)]
-                    parts = [(sheets, *_recognise(own, correction.kind, words_dir))]
+                    parts, lookups = [(sheets, *_recognise(own, correction.kind, words_dir))], []
                 else:  # a workbook may hold a roster sheet and a visit sheet: each kind is a load of its own
+                    lookups = _lookup_sheets(sheets, kind, words_dir)
+                    people = [sheet for sheet in sheets if all(sheet is not lookup for lookup in lookups)]
                     parts = [(group, *_recognise(group, group_kind, words_dir))
-                             for group_kind, group in _sheets_by_kind(sheets, kind, words_dir)]
+                             for group_kind, group in _sheets_by_kind(people, kind, words_dir)]
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
+                    notes = [_skipped_sheet_note(sheet) for sheet in lookups]
                     result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
-                                               place_scope, correction) for group, file_kind, column_maps in parts])
+                                               place_scope, correction, notes if index == 0 else [])
+                                        for index, (group, file_kind, column_maps) in enumerate(parts)])
                     # the file was hashed and read separately: both must have seen the same contents
                     if _version(path) != version:
                         raise FileError("文件在导入过程中被修改了: 请保存并关闭文件后重新导入")
@@ -176,6 +181,25 @@ def _not_a_file(path: Path) -> str:
     if path.exists():
         return "这不是普通文件 (而是管道、设备等), 无法导入"
     return "文件不存在"
+
+
+def _lookup_sheets(sheets: list[RawSheet], kind: str | None, words_dir: Path | None = None) -> list[RawSheet]:
+    """The sheets of a workbook that name no person (no ID number or name column) beside sheets that do: the
+    list its drop-downs offer (类别, 社区), a summary. They are no table of people: skipped, with a warning
+    (_skipped_sheet_note), where a workbook of them alone is refused as before."""
+    first_kind = kind or mappings.detect_kind(sheets[0].header, words_dir)
+    lookups = []
+    for sheet in sheets:
+        sheet_kind = kind or mappings.detect_kind(sheet.header, words_dir) or first_kind
+        fields = mappings.map_columns(sheet.header, sheet_kind, words_dir).fields if sheet_kind else {}
+        if sheet_kind and not any(field in fields for field in PERSON_FIELDS):
+            lookups.append(sheet)
+    return lookups if len(lookups) < len(sheets) else []
+
+
+def _skipped_sheet_note(sheet: RawSheet) -> str:
+    header = "、".join(cell for cell in sheet.header if cell)
+    return f"工作表 {sheet.sheet_name} 中没有身份证号或姓名列, 不是人员名单, 未导入 (表头: {header})"
 
 
 def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
@@ -319,12 +343,14 @@ def reset_settings(con: duckdb.DuckDBPyConnection) -> None:
 
 def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
            sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], words_dir: Path | None = None,
-           place_scope: str | None = None, correction: corrections.Correction | None = None) -> FileResult:
-    """Validate and store one read file; `digest` (its SHA-256, still being computed) is needed last."""
+           place_scope: str | None = None, correction: corrections.Correction | None = None,
+           notes: list[str] | None = None) -> FileResult:
+    """Validate and store one read file; `digest` (its SHA-256, still being computed) is needed last.
+    `notes`: warnings about the whole file (sheets skipped)."""
     con.register("src", source_cells(sheets, column_maps, kind))
     try:
         return _stage_source(con, file_name, digest, size, kind, sheets, column_maps, words_dir, place_scope,
-                             correction)
+                             correction, notes or [])
     finally:
         # after a DuckDB error the transaction is aborted and src goes with its rollback; the
         # error itself is what the caller must see
@@ -335,7 +361,7 @@ def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], 
 def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
                   sheets: list[RawSheet], column_maps: list[mappings.ColumnMap],
                   words_dir: Path | None = None, place_scope: str | None = None,
-                  correction: corrections.Correction | None = None) -> FileResult:
+                  correction: corrections.Correction | None = None, notes: list[str] | None = None) -> FileResult:
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
     stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None))
     con.execute("create or replace temp table stg_claims (src_id integer, origin_row integer, origin_sheet varchar,"
@@ -365,7 +391,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
             select {columns}, $load_id as load_id
             from {rows} where reject_reason is null""",
                              {"load_id": correction.origin_load_id if correction else load_id})
-    warning_count = _store_warnings(con, load_id, file_name, sheets, column_maps)
+    warning_count = _store_warnings(con, load_id, file_name, sheets, column_maps, notes or [])
     report_date = next((s.report_date for s in sheets if s.report_date), None)
     con.execute(
         "insert into loads values ($id, $file, $sha, $kind, $sheet, $header_row, $report_date, 'loaded',"
@@ -480,8 +506,8 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
 
 
 def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str,
-                    sheets: list[RawSheet], column_maps: list[mappings.ColumnMap]) -> int:
-    file_warnings = []  # (code, value, message)
+                    sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], notes: list[str]) -> int:
+    file_warnings = [("skipped_sheet", None, note) for note in notes]  # (code, value, message)
     for sheet, column_map in zip(sheets, column_maps, strict=True):
         where = f"工作表 {sheet.sheet_name}: " if len(sheets) > 1 else ""
         if column_map.unknown:

@@ -538,3 +538,31 @@ def test_risk_levels_as_red_yellow_green_are_high_middle_low_and_a_grade_number_
     balanced(one_load[1]["risk colours"], 4)
     assert loaded(one_load, "risk colours", "risk_level") == [("高",), ("中",), ("低",), (None,)]
     assert warnings(one_load, "risk colours") == [(5, "未知的风险等级: 一级")]
+
+
+@loads.file("a hidden list of drop-down words")
+def _hidden_lookup_sheet(folder: Path) -> Path:
+    # WPS and Excel templates keep the words their drop-downs offer on a sheet of their own, often hidden
+    path = write_workbook(folder / "带下拉字典.xlsx", {
+        "底册": [ROSTER, ["劝业场街道", "花园路", "字典", elder(125), "独居"]],
+        "字典": [["类别", "社区"], ["独居", "花园路"], ["空巢", "滨西"]]})
+    workbook = openpyxl.load_workbook(path)
+    workbook["字典"].sheet_state = "hidden"
+    workbook.save(path)
+    return path
+
+
+def test_a_sheet_listing_drop_down_words_beside_the_roster_is_skipped_with_a_warning(one_load):
+    # it named 类别 and 社区, so it was taken for a roster sheet without IDs, and the whole file was refused
+    warehouse, results = one_load
+    result = results["a hidden list of drop-down words"]
+    balanced(result, 1)
+    assert warehouse.one("select sheet_name from loads where load_id = ?", [result.load_id]) == "底册"
+    assert warnings(one_load, "a hidden list of drop-down words") == [
+        (None, "工作表 字典 中没有身份证号或姓名列, 不是人员名单, 未导入 (表头: 类别、社区)")]
+
+
+def test_a_workbook_whose_only_sheet_names_no_person_is_still_refused(tmp_path):
+    lookup = write_workbook(tmp_path / "只有字典.xlsx", {"字典": [["类别", "社区"], ["独居", "花园路"]]})
+    [result] = Warehouse(tmp_path / "w.duckdb").ingest(lookup)
+    assert (result.status, result.message) == ("failed", "工作表 字典 缺少必需的列: 身份证号、姓名 (作为底册导入)")
