@@ -270,11 +270,32 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
         for field in FIELDS[kind]:
             columns[field] = (sheet.cells[f"c{column_map.fields[field]}"] if field in column_map.fields
                               else pa.nulls(sheet.cells.num_rows, pa.null()))  # no memory, whatever the rows
+        if column_map.category_marks:
+            columns["categories"] = _ticked_categories(sheet, column_map)
         tables.append(pa.table(columns))
     if len(tables) == 1:
         return tables[0]
     # sheets may hold a column as dictionary-encoded text or plain text: one type for each, to concatenate
     return pa.concat_tables([table.cast(_common_schema(tables)) for table in tables])
+
+
+def _ticked_categories(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array:
+    """The categories column of a roster that ticks them in a column each (独居 √, 是否失能 是), with the
+    categories column's own words when it has one too: a tick (是, √, 1) names the column's category, a
+    cross or a blank none, other words (半失能 under 失能) are read as categories themselves."""
+    yes_no = mappings.yes_no_words()
+    parts = []
+    if "categories" in column_map.fields:
+        parts.append(sheet.cells[f"c{column_map.fields['categories']}"].cast(pa.string()).combine_chunks())
+    for index, category in column_map.category_marks.items():
+        encoded = pc.dictionary_encode(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
+        words = [None if value is None else {"是": category, "否": None}.get(
+                     yes_no.get(key := mappings.header_key(value)), value if key else None)
+                 for value in encoded.dictionary.to_pylist()]
+        parts.append(pa.array(words, pa.string()).take(encoded.indices))
+    # (null_handling="skip" drops the rows where every part is null, in pyarrow 26: joined in full, then trimmed)
+    joined = pc.binary_join_element_wise(*parts, "、", null_handling="replace", null_replacement="")
+    return pc.replace_substring_regex(joined, "^、+|、+$|(、)、+", r"\1")
 
 
 def _common_schema(tables: list[pa.Table]) -> pa.Schema:

@@ -6,6 +6,7 @@ import csv
 import re
 import unicodedata
 from dataclasses import dataclass
+from dataclasses import field as dataclass_field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -39,6 +40,8 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\]]*\]|【[^】]*】")
 # Words around the meaning of a header: 居民身份证号码 = 身份证, 社区名称 = 社区.
 _PREFIXES = re.compile(r"^(居民|公民)")
 _SUFFIXES = re.compile(r"(号码|号|名称|情况|状况|信息)$")
+# A roster column that marks one category (独居 √, 是否失能 是): its header is the category's name.
+_MARK_PREFIX = re.compile(r"^是否(属于|为)?")
 
 
 class MappingError(Exception):
@@ -63,6 +66,7 @@ class ColumnMap:
     fields: dict[str, int]  # canonical field -> column index
     unknown: list[str]  # header cells that map to nothing (warned about)
     duplicates: list[str]  # header cells naming a field already taken by an earlier column
+    category_marks: dict[int, str] = dataclass_field(default_factory=dict)  # column index -> the category it ticks
 
 
 @cache
@@ -139,6 +143,24 @@ def field_for(cell: str, kind: str, words_dir: Path | None = None, keywords: boo
     return None if field == UNKNOWN else field
 
 
+@cache
+def category_names(words_dir: Path | None = None) -> dict[str, str]:
+    """{header key of a category's name or synonym: the category} (独居老人 -> 独居)."""
+    return {header_key(synonym): value for kind, value, synonym in value_synonyms(words_dir)
+            if kind == "category" and value}
+
+
+def category_mark(cell: str, words_dir: Path | None = None) -> str | None:
+    """The category a roster column ticks, when its header is a category's name (独居, 空巢老人, 是否失能)."""
+    return category_names(words_dir).get(_MARK_PREFIX.sub("", header_key(cell)))
+
+
+def yes_no_words(words_dir: Path | None = None) -> dict[str, str]:
+    """{word key: 是 or 否}: the words that tick a category column (√, 是, 有, 1) or leave it unticked."""
+    words = {header_key(synonym): value for kind, value, synonym in value_synonyms(words_dir) if kind == "yes_no"}
+    return {"1": "是", "0": "否"} | words
+
+
 def is_ignored(cell: str, words_dir: Path | None = None) -> bool:
     return field_for(cell, "*", words_dir, keywords=False) == IGNORED
 
@@ -165,6 +187,7 @@ def detect_kind(header: list[str], words_dir: Path | None = None) -> str | None:
                       and not _names_another_field(cell, kind, words_dir))
             for kind in KINDS
         }
+        scores["roster"] += sum(1 for cell in header if cell and category_mark(cell, words_dir))
         best = max(scores, key=lambda kind: scores[kind])
         if scores[best] > 0:
             return best
@@ -190,13 +213,15 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
     """The column of each field. Of two columns naming one field, one named by an alias (问题描述) outranks
     one found by a keyword (是否发现问题), wherever it stands; else the first is taken."""
     fields: dict[str, int] = {}
-    unknown, duplicates = [], []
+    unknown, duplicates, marks = [], [], {}
     by_alias = {field_for(cell, kind, words_dir, keywords=False) for cell in header if cell} - {None, IGNORED}
     for index, cell in enumerate(header):
         if not cell:
             continue
         field = field_for(cell, kind, words_dir)
-        if (field in by_alias and field_for(cell, kind, words_dir, keywords=False) is None
+        if kind == "roster" and (mark := category_mark(cell, words_dir)):
+            marks[index] = mark
+        elif (field in by_alias and field_for(cell, kind, words_dir, keywords=False) is None
                 and not (field == "visit_date" and _day_or_time(cell))):
             duplicates.append(cell)  # a keyword's guess, where another column names the field outright
         elif field is None:
@@ -214,7 +239,7 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
             duplicates.append(cell)
         else:
             fields[field] = index
-    return ColumnMap(kind, fields, unknown, duplicates)
+    return ColumnMap(kind, fields, unknown, duplicates, marks)
 
 
 def _day_or_time(cell: str) -> str | None:

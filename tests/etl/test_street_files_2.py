@@ -566,3 +566,22 @@ def test_a_workbook_whose_only_sheet_names_no_person_is_still_refused(tmp_path):
     lookup = write_workbook(tmp_path / "只有字典.xlsx", {"字典": [["类别", "社区"], ["独居", "花园路"]]})
     [result] = Warehouse(tmp_path / "w.duckdb").ingest(lookup)
     assert (result.status, result.message) == ("failed", "工作表 字典 缺少必需的列: 身份证号、姓名 (作为底册导入)")
+
+
+@loads.file("a column per category")
+def _column_per_category(folder: Path) -> Path:
+    # the categories as tick columns, as many street rosters lay them out
+    header = ["街道", "社区", "姓名", "身份证号", "独居", "空巢老人", "失能", "是否孤寡"]
+    rows = [["劝业场街道", "花园路", "打勾一", elder(130), "√", "", "✔", "否"],
+            ["劝业场街道", "花园路", "打勾二", elder(131), "", "是", "半失能", ""],
+            ["劝业场街道", "花园路", "打勾三", elder(132), "", "", "", "是"],
+            ["劝业场街道", "花园路", "打勾四", elder(133), "×", "", "", ""]]
+    return write_csv(folder / "类别打勾.csv", [header, *rows])
+
+
+def test_categories_ticked_in_a_column_each_are_the_elders_categories(one_load):
+    # read as unknown columns (and 失能 as the disability level), nobody on this roster counted at all
+    balanced(one_load[1]["a column per category"], 4)
+    assert loaded(one_load, "a column per category", "categories, disability") == [
+        (["失能", "独居"], None), (["半失能", "空巢"], None), (["孤寡"], None), ([], None)]
+    assert warnings(one_load, "a column per category") == []
