@@ -585,3 +585,25 @@ def test_categories_ticked_in_a_column_each_are_the_elders_categories(one_load):
     assert loaded(one_load, "a column per category", "categories, disability") == [
         (["失能", "独居"], None), (["半失能", "空巢"], None), (["孤寡"], None), ([], None)]
     assert warnings(one_load, "a column per category") == []
+
+
+PROBLEM_CELLS = [("是", "发现问题"), ("否", "正常"), ("家中燃气管老化", "发现问题"), ("无", "正常"),
+                 ("未发现问题", "正常"), ("/", "正常"), ("", "正常")]
+
+
+@loads.file("problems without an outcome column")
+def _problems_without_outcome(folder: Path) -> Path:
+    header = ["身份证号", "老人姓名", "社区", "探访日期", "探访方式", "是否发现问题", "探访人"]
+    rows = [[elder(135 + i), f"无结果{i}", "花园路", "2026-10-05", "入户", cell, "社工"]
+            for i, (cell, _) in enumerate(PROBLEM_CELLS)]
+    return write_csv(folder / "只有问题列.csv", [header, *rows])
+
+
+def test_a_visit_whose_problem_column_names_a_problem_found_one_when_no_outcome_is_written(one_load):
+    # with no 探访结果 column every visit was 正常: a hazard written under 是否发现问题 never opened a problem
+    balanced(one_load[1]["problems without an outcome column"], len(PROBLEM_CELLS))
+    assert [o for (o,) in loaded(one_load, "problems without an outcome column", "outcome")] == [
+        o for _, o in PROBLEM_CELLS]
+    warehouse, results = one_load
+    assert warehouse.one("select count(*) from problems p join visit_rows v on v.id_number = p.elder_id "
+                         "where v.load_id = ?", [results["problems without an outcome column"].load_id]) == 2

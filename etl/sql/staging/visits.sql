@@ -61,6 +61,16 @@ word_values as (
     )
 ),
 
+problem_values as (
+    -- whether a problem cell says one was found: 是, or words that name one (燃气管老化); not 否/无, not 正常/
+    -- 未发现问题, not a cell of dashes and slashes. It stands for the outcome where none is written.
+    select p.raw, coalesce(regexp_matches(p.raw, '[\p{L}\p{N}]') and coalesce(yes_no.value, '是') = '是'
+                           and coalesce(said.value, '') <> '正常', false) as says_problem
+    from (select distinct problem as raw from src) p
+    left join stg_words yes_no on yes_no.field = 'yes_no' and yes_no.raw = p.raw
+    left join stg_words said on said.field = 'outcome' and said.raw = p.raw
+),
+
 name_values as (
     select raw, text, cv_key_part('visitor', coalesce(text, '')) as visitor_key
     from (select distinct raw, cv_squeeze(raw) as text from (select name as raw from src union select visitor from src))
@@ -80,7 +90,7 @@ source as (
         method.text as method_text,
         method.value as method,
         outcome.text as outcome_text,
-        outcome.value as outcome,
+        case when outcome.text is null and problem.says_problem then '发现问题' else outcome.value end as outcome,
         visitor.text as visitor_name,
         nullif(r.visitor_role, '') as visitor_role,
         nullif(r.findings, '') as findings,
@@ -103,7 +113,9 @@ source as (
         p.place_field,
         -- the dedup key from the parts' keys, each looked up with its value (cv_visit_key per row)
         xor(xor(xor(xor(coalesce(i.id_key, cv_key_part('elder', elder.text || '@' || p.community_code)),
-                        d.at_key), method.value_key), visitor.visitor_key), outcome.value_key) as dedup_key
+                        d.at_key), method.value_key), visitor.visitor_key),
+            case when outcome.text is null and problem.says_problem then cv_key_part('outcome', '发现问题')
+                 else outcome.value_key end) as dedup_key
     from src r
     join stg_places p
         on p.district_raw is not distinct from r.district
@@ -117,6 +129,7 @@ source as (
     join word_values outcome on outcome.field = 'outcome' and outcome.raw is not distinct from r.outcome
     join word_values resolution on resolution.field = 'resolution' and resolution.raw is not distinct from r.resolution
     join word_values referral on referral.field = 'referral' and referral.raw is not distinct from r.referral
+    join problem_values problem on problem.raw is not distinct from r.problem
     join name_values elder on elder.raw is not distinct from r.name
     join name_values visitor on visitor.raw is not distinct from r.visitor
 ),

@@ -3,3 +3,6 @@ select distinct 'method' as field, method as raw from src
 union all select distinct 'outcome', outcome from src
 union all select distinct 'resolution', resolution from src
 union all select distinct 'referral', referral from src
+-- the problem cell, for whether it says a problem was found (no, 否, 无; or 正常, 未发现问题) or names one
+union all select distinct 'yes_no', problem from src
+union all select distinct 'outcome', problem from src
