@@ -31,7 +31,7 @@ REQUIRED = {
 FIELDS = {
     "roster": ("id_number", "name", "district", "street", "community", "sex", "birth_date", "address",
                "phone", "categories", "living", "disability", "consent", "status", "change_date",
-               "reg_date", "visitor", "risk_level"),
+               "reg_date", "visitor", "risk_level", "report_date"),
     "visits": ("id_number", "name", "district", "street", "community", "visit_date", "visit_time", "method", "outcome",
                "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency",
                "resolution", "latitude", "longitude", "entered_at"),
@@ -414,6 +414,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
                              {"load_id": correction.origin_load_id if correction else load_id})
     warning_count = _store_warnings(con, load_id, file_name, sheets, column_maps, notes or [])
     report_date = next((s.report_date for s in sheets if s.report_date), None)
+    if report_date is None and kind == "roster":  # a 填报日期 column on every row, where no title row gives it
+        report_date = scalar(con, "select max(cv_parse_date(cv_clean(report_date))) from src")
     con.execute(
         "insert into loads values ($id, $file, $sha, $kind, $sheet, $header_row, $report_date, 'loaded',"
         " $read, $loaded, $rejected, $warnings, $at, $size)",

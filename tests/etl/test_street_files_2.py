@@ -607,3 +607,18 @@ def test_a_visit_whose_problem_column_names_a_problem_found_one_when_no_outcome_
     warehouse, results = one_load
     assert warehouse.one("select count(*) from problems p join visit_rows v on v.id_number = p.elder_id "
                          "where v.load_id = ?", [results["problems without an outcome column"].load_id]) == 2
+
+
+@loads.file("填报日期 as a column")
+def _report_date_column(folder: Path) -> Path:
+    rows = [["劝业场街道", "花园路", f"填报{i}", elder(145 + i), "独居", "2026年10月31日"] for i in (1, 2)]
+    return write_csv(folder / "填报日期列.csv", [[*ROSTER, "填报日期"], *rows])
+
+
+def test_a_roster_whose_rows_carry_the_report_date_is_a_snapshot_of_that_date(one_load):
+    # the date exits and joiners count from (DESIGN §4); without it, the day the file happened to be loaded
+    warehouse, results = one_load
+    result = results["填报日期 as a column"]
+    balanced(result, 2)
+    assert warehouse.one("select report_date from loads where load_id = ?", [result.load_id]) == dt.date(2026, 10, 31)
+    assert warnings(one_load, "填报日期 as a column") == []
