@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
@@ -129,11 +130,11 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 correction = corrections.claim(con, sheets, kind, place_scope)
                 if correction:  # a corrections workbook is read as the file it corrects was
                     own = [correction.own_sheet(i, s) for i, s in enumerate(sheets)]
-                    parts, lookups = [(sheets, *_recognise(own, correction.kind, words_dir))], []
+                    parts, lookups = [(sheets, *_recognise(own, correction.kind, words_dir, con))], []
                 else:  # a workbook may hold a roster sheet and a visit sheet: each kind is a load of its own
                     lookups = _lookup_sheets(sheets, kind, words_dir)
                     people = [sheet for sheet in sheets if all(sheet is not lookup for lookup in lookups)]
-                    parts = [(group, *_recognise(group, group_kind, words_dir))
+                    parts = [(group, *_recognise(group, group_kind, words_dir, con))
                              for group_kind, group in _sheets_by_kind(people, kind, words_dir)]
                 progress(name, "validating")
                 con.execute("begin transaction")
@@ -238,12 +239,15 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def _recognise(sheets: list[RawSheet], kind: str | None,
-               words_dir: Path | None = None) -> tuple[str, list[mappings.ColumnMap]]:
+def _recognise(sheets: list[RawSheet], kind: str | None, words_dir: Path | None = None,
+               con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list[mappings.ColumnMap]]:
     file_kind = kind or mappings.detect_kind(sheets[0].header, words_dir)
     if file_kind is None:
         raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定")
     column_maps = [mappings.map_columns(sheet.header, file_kind, words_dir) for sheet in sheets]
+    if con is not None:
+        column_maps = [_with_named_community(con, sheet, column_map) for sheet, column_map in zip(sheets, column_maps,
+                                                                                                  strict=True)]
     for sheet, column_map in zip(sheets, column_maps, strict=True):
         where = f"工作表 {sheet.sheet_name} " if sheet.sheet_name else ""
         visit_columns = mappings.visit_columns(sheet.header, words_dir, file_kind)
@@ -252,11 +256,26 @@ def _recognise(sheets: list[RawSheet], kind: str | None,
             raise FileError(f"{where}表头中有探访记录的列: {'、'.join(visit_columns)}; "
                             f"这是探访记录, 不能作为{mappings.KIND_LABELS[file_kind]}导入 "
                             f"(底册和探访记录请分开导出, 或用 --kind visits 导入)")
-        missing = [group for group in REQUIRED[file_kind] if not any(f in column_map.fields for f in group)]
+        missing = [group for group in REQUIRED[file_kind]
+                   if not any(f in column_map.fields or f in column_map.implied for f in group)]
         if missing:
             names = "、".join("或".join(FIELD_LABELS[f] for f in group) for group in missing)
             raise FileError(f"{where}缺少必需的列: {names} (作为{mappings.KIND_LABELS[file_kind]}导入)")
     return file_kind, column_maps
+
+
+def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet,
+                          column_map: mappings.ColumnMap) -> mappings.ColumnMap:
+    """A sheet without a community column is the community its sheet name (花园路社区, one sheet per community)
+    or its 填报单位 names, when that names exactly one known community; its rows are read as if a column
+    said so. Otherwise the sheet has no community, as before."""
+    if "community" in column_map.fields:
+        return column_map
+    for text in (sheet.sheet_name, sheet.report_unit):
+        if text and scalar(con, "select count(distinct code) from place_keys where level = 'community'"
+                                " and place_key <> '' and place_key = cv_place_key(?)", [text]) == 1:
+            return dataclasses.replace(column_map, implied={"community": text})
+    return column_map
 
 
 def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], kind: str) -> pa.Table:
@@ -268,8 +287,13 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
         columns = {"src_id": pc.add(row_numbers, pa.scalar(index * SHEET_ROW_STRIDE, pa.int32())),
                    "row_number": row_numbers}
         for field in FIELDS[kind]:
-            columns[field] = (sheet.cells[f"c{column_map.fields[field]}"] if field in column_map.fields
-                              else pa.nulls(sheet.cells.num_rows, pa.null()))  # no memory, whatever the rows
+            if field in column_map.fields:
+                columns[field] = sheet.cells[f"c{column_map.fields[field]}"]
+            elif field in column_map.implied:  # one value for the whole sheet, stored once
+                columns[field] = pa.DictionaryArray.from_arrays(pa.nulls(sheet.cells.num_rows, pa.int32()).fill_null(0),
+                                                                pa.array([column_map.implied[field]], pa.string()))
+            else:
+                columns[field] = pa.nulls(sheet.cells.num_rows, pa.null())  # no memory, whatever the rows
         if column_map.category_marks:
             columns["categories"] = _ticked_categories(sheet, column_map)
         tables.append(pa.table(columns))

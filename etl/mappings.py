@@ -67,6 +67,7 @@ class ColumnMap:
     unknown: list[str]  # header cells that map to nothing (warned about)
     duplicates: list[str]  # header cells naming a field already taken by an earlier column
     category_marks: dict[int, str] = dataclass_field(default_factory=dict)  # column index -> the category it ticks
+    implied: dict[str, str] = dataclass_field(default_factory=dict)  # field -> the sheet's one value (its 社区)
 
 
 @cache

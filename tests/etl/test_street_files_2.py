@@ -622,3 +622,33 @@ def test_a_roster_whose_rows_carry_the_report_date_is_a_snapshot_of_that_date(on
     balanced(result, 2)
     assert warehouse.one("select report_date from loads where load_id = ?", [result.load_id]) == dt.date(2026, 10, 31)
     assert warnings(one_load, "填报日期 as a column") == []
+
+
+@loads.file("a sheet per community, named by the sheet")
+def _sheet_names_the_community(folder: Path) -> Path:
+    header = ["序号", "姓名", "身份证号", "特殊困难类别"]
+    return write_workbook(folder / "按社区分表.xlsx", {"花园路社区": [header, ["1", "表名一", elder(150), "独居"]],
+                                                   "滨西": [header, ["1", "表名二", elder(151), "独居"]]})
+
+
+@loads.file("a community's file, named by its 填报单位")
+def _unit_names_the_community(folder: Path) -> Path:
+    rows = [["花园路社区特殊困难老年人底册"], ["填报单位：花园路社区", "", "填报日期：2026年10月31日"],
+            ["序号", "姓名", "身份证号", "特殊困难类别"], ["1", "单位一", elder(152), "独居"]]
+    return write_workbook(folder / "社区填报.xlsx", {"Sheet1": rows})
+
+
+def test_a_sheet_without_a_community_column_is_the_community_its_sheet_name_or_填报单位_names(one_load):
+    # refused before: 缺少必需的列: 社区
+    balanced(one_load[1]["a sheet per community, named by the sheet"], 2)
+    assert sorted(loaded(one_load, "a sheet per community, named by the sheet", "community_code")) == [
+        (HUAYUANLU,), (BINXI,)]
+    balanced(one_load[1]["a community's file, named by its 填报单位"], 1)
+    assert loaded(one_load, "a community's file, named by its 填报单位", "community_code") == [(HUAYUANLU,)]
+
+
+def test_a_sheet_without_a_community_column_named_for_no_community_is_still_refused(tmp_path):
+    roster = write_workbook(tmp_path / "无社区.xlsx", {"Sheet1": [["序号", "姓名", "身份证号", "特殊困难类别"],
+                                                               ["1", "无社区", elder(153), "独居"]]})
+    [result] = Warehouse(tmp_path / "w.duckdb").ingest(roster)
+    assert (result.status, result.message) == ("failed", "工作表 Sheet1 缺少必需的列: 社区 (作为底册导入)")
