@@ -652,3 +652,78 @@ def test_a_sheet_without_a_community_column_named_for_no_community_is_still_refu
                                                                ["1", "无社区", elder(153), "独居"]]})
     [result] = Warehouse(tmp_path / "w.duckdb").ingest(roster)
     assert (result.status, result.message) == ("failed", "工作表 Sheet1 缺少必需的列: 社区 (作为底册导入)")
+
+
+METHOD_WORDS = [("探视", "上门"), ("入户巡访", "上门"), ("上门看望", "上门"), ("节日慰问", "上门"), ("电访", "电话")]
+
+
+@loads.file("method words: 探视, 巡访, 看望, 慰问, 电访")
+def _method_words(folder: Path) -> Path:
+    rows = [[elder(155 + i), f"方式{i}", "花园路", f"2026-10-{i + 10:02d}", method, "正常", "社工"]
+            for i, (method, _) in enumerate(METHOD_WORDS)]
+    return write_csv(folder / "探访方式用词.csv", [VISITS, *rows])
+
+
+def test_visits_called_探视_巡访_看望_慰问_or_电访_are_home_visits_or_calls(one_load):
+    # each was rejected as an unknown method: a visit made, lost from the numbers
+    balanced(one_load[1]["method words: 探视, 巡访, 看望, 慰问, 电访"], len(METHOD_WORDS))
+    assert [m for (m,) in loaded(one_load, "method words: 探视, 巡访, 看望, 慰问, 电访", "method")] == [
+        m for _, m in METHOD_WORDS]
+
+
+OUTCOME_WORDS = [("一般", "正常"), ("精神状态好", "正常"), ("身体不好", "发现问题"), ("老人外出", "未遇"),
+                 ("较差", "未知")]
+
+
+@loads.file("outcome words: 一般, 好, 外出")
+def _outcome_words(folder: Path) -> Path:
+    header = ["身份证号", "老人姓名", "社区", "探访日期", "探访方式", "老人状态", "探访人"]
+    rows = [[elder(160 + i), f"状态{i}", "花园路", f"2026-10-{i + 10:02d}", "入户", outcome, "社工"]
+            for i, (outcome, _) in enumerate(OUTCOME_WORDS)]
+    return write_csv(folder / "老人状态用词.csv", [header, *rows])
+
+
+def test_an_elder_found_一般_or_好_was_visited_and_one_gone_out_was_not_met(one_load):
+    # 较差 (poor) may or may not be a problem found: it warns, as any unknown outcome
+    balanced(one_load[1]["outcome words: 一般, 好, 外出"], len(OUTCOME_WORDS))
+    assert [o for (o,) in loaded(one_load, "outcome words: 一般, 好, 外出", "outcome")] == [
+        o for _, o in OUTCOME_WORDS]
+    assert warnings(one_load, "outcome words: 一般, 好, 外出") == [(6, "未知的探访结果: 较差, 不计为有效探访")]
+
+
+@loads.file("被探访人 beside 探访人")
+def _visited_person_header(folder: Path) -> Path:
+    header = ["被探访人", "身份证号", "所在社区", "探访日期", "探访方式", "探访人"]
+    row = ["被访一", elder(165), "花园路", "2026-10-05", "入户", "网格员甲"]
+    return write_csv(folder / "被探访人.csv", [header, row])
+
+
+@loads.file("探访对象 without an ID")
+def _visit_subject_header(folder: Path) -> Path:
+    header = ["探访对象", "社区", "探访日期", "探访方式", "走访人员"]
+    return write_csv(folder / "探访对象.csv", [header, ["对象一", "花园路", "2026-10-05", "入户", "网格员乙"]])
+
+
+def test_the_person_visited_被探访人_or_探访对象_is_the_elder_never_the_visitor(one_load):
+    # 被探访人 was read as the visitor by the keyword 访*人 (the elder's name lost); 探访对象 was no column at all
+    assert loaded(one_load, "被探访人 beside 探访人", "elder_name, visitor_name") == [("被访一", "网格员甲")]
+    assert warnings(one_load, "被探访人 beside 探访人") == []
+    balanced(one_load[1]["探访对象 without an ID"], 1)
+    assert loaded(one_load, "探访对象 without an ID", "elder_name, visitor_name") == [("对象一", "网格员乙")]
+
+
+CATEGORY_WORDS = [("残疾一级", ["重残"]), ("肢体残疾二级", ["重残"]), ("80岁以上、独居", ["独居"])]
+
+
+@loads.file("category words: 残疾一级, 80岁以上")
+def _category_words(folder: Path) -> Path:
+    rows = [["劝业场街道", "花园路", f"类别{i}", elder(170 + i), cell] for i, (cell, _) in enumerate(CATEGORY_WORDS)]
+    return write_csv(folder / "类别用词2.csv", [ROSTER, *rows])
+
+
+def test_disability_grades_written_after_the_word_and_80岁以上_are_understood(one_load):
+    # 80岁以上 is 高龄, which the ID number decides: no warning about it
+    balanced(one_load[1]["category words: 残疾一级, 80岁以上"], len(CATEGORY_WORDS))
+    assert [c for (c,) in loaded(one_load, "category words: 残疾一级, 80岁以上", "categories")] == [
+        c for _, c in CATEGORY_WORDS]
+    assert warnings(one_load, "category words: 残疾一级, 80岁以上") == []
