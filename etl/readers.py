@@ -216,9 +216,22 @@ def detect_encoding(path: Path) -> tuple[str, int]:
     for encoding in ("utf-8", "gb18030"):
         try:
             codecs.getincrementaldecoder(encoding)().decode(sample[bom:], final=False)
-        except UnicodeDecodeError:
+        except UnicodeDecodeError as error:
+            if encoding == "utf-8":
+                utf8_error = error
             continue
         return encoding, bom
+    # lines in UTF-8 (a title a tool added), then GB18030 (the table Excel saved): refused, naming the line
+    line_start = sample.rfind(b"\n", 0, bom + utf8_error.start) + 1
+    if line_start > bom:
+        try:
+            codecs.getincrementaldecoder("gb18030")().decode(sample[line_start:], final=False)
+        except UnicodeDecodeError:
+            pass
+        else:
+            line = sample.count(b"\n", 0, line_start) + 1
+            raise ReadError(f"第 {line} 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: 文件混用了两种编码, "
+                            f"{SAVE_AS_UTF8}")
     raise ReadError(f"文件编码无法识别 (不是 UTF-8 也不是 GBK/GB18030): {SAVE_AS_UTF8}")
 
 

@@ -727,3 +727,13 @@ def test_disability_grades_written_after_the_word_and_80岁以上_are_understood
     assert [c for (c,) in loaded(one_load, "category words: 残疾一级, 80岁以上", "categories")] == [
         c for _, c in CATEGORY_WORDS]
     assert warnings(one_load, "category words: 残疾一级, 80岁以上") == []
+
+
+def test_a_utf8_title_over_a_gb18030_table_is_refused_naming_the_line_where_the_encoding_changes(tmp_path):
+    # said before: 文件编码无法识别 (不是 UTF-8 也不是 GBK/GB18030), though each part is one of them
+    table = [",".join(ROSTER), f"劝业场街道,花园路,混合,{elder(175)},独居"]
+    path = tmp_path / "标题另存.csv"
+    path.write_bytes("和平区底册\r\n".encode() + "\r\n".join(table).encode("gb18030"))
+    [result] = Warehouse(tmp_path / "w.duckdb").ingest(path)
+    assert (result.status, result.message) == ("failed", "第 2 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: "
+                                               "文件混用了两种编码, 请用 Excel 或 WPS 打开后另存为「CSV UTF-8」再导入")
