@@ -31,18 +31,24 @@ def elder(n: int) -> str:
     return make_id((dt.date(1938, 3, 1) + dt.timedelta(days=n * 41)).strftime("%Y%m%d"), n % 90 + 1)
 
 
-def loaded(one_load, key: str, columns: str) -> list[tuple]:
+def loaded(one_load, key: str, columns: str, names: str = "") -> list[tuple]:
+    """The rows of `key`'s load in the file's order (of the elders whose names start with `names`)."""
     warehouse, results = one_load
     result = results[key]
     table = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "contact_rows"}[result.kind]
-    return warehouse.rows(f"select {columns} from {table} where load_id = ? order by row_number",  # noqa: S608
-                          [result.load_id])
+    return warehouse.rows(f"select {columns} from {table} where load_id = ? and coalesce(elder_name, '') like ?"  # noqa: S608
+                          " order by row_number", [result.load_id, f"{names}%"])
 
 
-def warnings(one_load, key: str) -> list[tuple]:
+def warnings(one_load, key: str, names: str = "") -> list[tuple]:
+    """The warnings of `key`'s load: about the file, and about the rows of the elders whose names start with `names`."""
     warehouse, results = one_load
-    return warehouse.rows("select row_number, message from load_warnings where load_id = ? order by all",
-                          [results[key].load_id])
+    result = results[key]
+    table = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "contact_rows"}[result.kind]
+    return warehouse.rows(
+        f"""select row_number, message from load_warnings where load_id = $load and (row_number is null or
+            row_number in (select row_number from {table} where load_id = $load and elder_name like $names))
+            order by all""", {"load": result.load_id, "names": f"{names}%"})  # noqa: S608
 
 
 ROSTER = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]
@@ -68,18 +74,30 @@ def test_birth_dates_as_numbers_serials_and_year_months_agree_with_the_id(one_lo
     assert warnings(one_load, "id header with its length, coded words") == []
 
 
-@loads.file("bracketed categories and signed consent")
-def _bracketed_categories(folder: Path) -> Path:
-    cells = [("特殊困难（独居）", "同意（已签字）"), ("独居老人（80岁以上）", "不同意（本人拒绝）"),
+BRACKETED = [("特殊困难（独居）", "同意（已签字）"), ("独居老人（80岁以上）", "不同意（本人拒绝）"),
              ("空巢、失能（部分）", "已签字同意"), ("孤寡老人；重度残疾", "同意签字")]
-    rows = [["劝业场街道", "花园路", f"括注{i}", elder(i), category, consent]
-            for i, (category, consent) in enumerate(cells)]
-    return write_csv(folder / "括注类别.csv", [[*ROSTER, "是否同意探访"], *rows])
+CATEGORY_WORDS = [("残疾一级", ["重残"]), ("肢体残疾二级", ["重残"]), ("80岁以上、独居", ["独居"])]
+RISK_COLOURS = [("红色", "高"), ("黄", "中"), ("绿色", "低"), ("一级", None)]
+
+
+@loads.file("roster words")
+def _roster_words(folder: Path) -> Path:
+    """The rows of the tests of roster words below, each test's own under its names."""
+    header = [*ROSTER, "是否同意探访", "性别", "风险等级"]
+    rows = [["劝业场街道", "花园路", f"括注{i}", elder(i), category, consent, "", ""]
+            for i, (category, consent) in enumerate(BRACKETED)]
+    rows += [["劝业场街道", "花园路", f"代码{i}", make_id("19400101", 20 + i, male=i == 0), "独居", "", str(i + 1), ""]
+             for i in (0, 1)]
+    rows += [["劝业场街道", "花园路", f"类别{i}", elder(170 + i), cell, "", "", ""]
+             for i, (cell, _) in enumerate(CATEGORY_WORDS)]
+    rows += [["劝业场街道", "花园路", f"颜色{i}", elder(117 + i), "独居", "", "", colour]
+             for i, (colour, _) in enumerate(RISK_COLOURS)]
+    return write_csv(folder / "底册用词2.csv", [header, *rows])
 
 
 def test_categories_and_consent_with_notes_in_brackets_are_read(one_load):
-    balanced(one_load[1]["bracketed categories and signed consent"], 4)
-    assert loaded(one_load, "bracketed categories and signed consent", "categories, consent") == [
+    balanced(one_load[1]["roster words"], len(BRACKETED) + 2 + len(CATEGORY_WORDS) + len(RISK_COLOURS))
+    assert loaded(one_load, "roster words", "categories, consent", "括注") == [
         (["独居"], "同意"), (["独居"], "不同意"), (["失能", "空巢"], "同意"), (["孤寡", "重残"], "同意")]
 
 
@@ -179,6 +197,10 @@ def test_a_workbook_with_a_sheet_per_community_loads_every_sheet(one_load):
     assert warehouse.one("select sheet_name from loads where load_id = ?", [result.load_id]) == "花园路社区、滨西社区"
 
 
+CHINESE_NUMERAL_DATES = [("二〇二六年十月五日", ""), ("二〇二六年十月六日星期二", "下午三点"),
+                         ("二零二六年十月三十一日", "9:30")]
+
+
 @loads.file("visit dates and times")
 def _visit_dates_and_times(folder: Path) -> Path:
     header = ["身份证号", "老人姓名", "社区", "探访日期", "探访时间", "探访方式", "探访结果", "探访人"]
@@ -186,11 +208,14 @@ def _visit_dates_and_times(folder: Path) -> Path:
              ("10/05/2026", "")]
     rows = [[elder(30 + i), f"日期{i}", "花园路", day, time, "入户", "正常", "社工"]
             for i, (day, time) in enumerate(cells)]
+    # and Excel's and WPS's Chinese date formats, as a CSV saved from them writes the cells
+    rows += [[elder(105 + i), f"中文{i}", "花园路", day, time, "入户", "正常", "社工"]
+             for i, (day, time) in enumerate(CHINESE_NUMERAL_DATES)]
     return write_csv(folder / "探访日期写法.csv", [header, *rows])
 
 
 def test_visit_dates_with_dots_a_t_a_serial_and_a_full_width_colon_load(one_load):
-    assert [at for (at,) in loaded(one_load, "visit dates and times", "visit_at")] == [
+    assert [at for (at,) in loaded(one_load, "visit dates and times", "visit_at", "日期")] == [
         dt.datetime(2026, 10, 5, 9, 30), dt.datetime(2026, 10, 5, 9, 30), dt.datetime(2026, 10, 5),
         dt.datetime(2026, 10, 6, 9, 30)]
 
@@ -199,7 +224,7 @@ def test_a_visit_date_in_us_order_is_rejected_naming_it_never_guessed(one_load):
     # 10/05/2026 is 5 October or 10 May: DESIGN guesses nothing
     warehouse, results = one_load
     result = results["visit dates and times"]
-    balanced(result, 5, rejected=1)
+    balanced(result, 5 + len(CHINESE_NUMERAL_DATES), rejected=1)
     assert warehouse.rejects(result) == [(6, "探访日期无法识别: 10/05/2026")]
 
 
@@ -221,18 +246,32 @@ VISIT_WORDS = [("上门探访（入户）", "正常", "上门", "正常"), ("电
                ("入户走访", "老人身体健康，无异常", "上门", "正常"), ("微信视频通话", "情况稳定", "视频", "正常"),
                ("电话", "无人接听", "电话", "未遇"), ("入户", "身体不适，已联系家属", "上门", "发现问题")]
 
+PHONE_OUTCOMES = [("电话联系-已接通", "已接通", "正常"), ("电话", "无法接通", "未遇"), ("电话", "未联系上", "未遇"),
+                  ("电话", "已联系上，一切正常", "正常")]
 
-@loads.file("visit words with extra words")
+METHOD_WORDS = [("探视", "上门"), ("入户巡访", "上门"), ("上门看望", "上门"), ("节日慰问", "上门"), ("电访", "电话")]
+
+OUTCOME_WORDS = [("一般", "正常"), ("精神状态好", "正常"), ("身体不好", "发现问题"), ("老人外出", "未遇"),
+                 ("较差", "未知")]
+
+
+@loads.file("visit words")
 def _visit_words(folder: Path) -> Path:
-    rows = [[elder(40 + i), f"用词{i}", "花园路", f"2026-10-{i + 1:02d}", method, outcome, "社工"]
-            for i, (method, outcome, _, _) in enumerate(VISIT_WORDS)]
+    """The visits of the tests of words below, each test's own under its names."""
+    cells = ([("用词", method, outcome) for method, outcome, _, _ in VISIT_WORDS]
+             + [("接通", method, outcome) for method, outcome, _ in PHONE_OUTCOMES]
+             + [("方式", method, "正常") for method, _ in METHOD_WORDS]
+             + [("状态", "入户", outcome) for outcome, _ in OUTCOME_WORDS])
+    rows = [[elder(40 + i), f"{name}{i}", "花园路", f"2026-10-{i % 28 + 1:02d}", method, outcome, "社工"]
+            for i, (name, method, outcome) in enumerate(cells)]
     return write_csv(folder / "探访用词2.csv", [VISITS, *rows])
 
 
 def test_methods_and_outcomes_with_extra_words_are_understood(one_load):
-    balanced(one_load[1]["visit words with extra words"], len(VISIT_WORDS))
-    assert loaded(one_load, "visit words with extra words", "method, outcome") == [w[2:] for w in VISIT_WORDS]
-    assert warnings(one_load, "visit words with extra words") == []
+    balanced(one_load[1]["visit words"],
+             len(VISIT_WORDS) + len(PHONE_OUTCOMES) + len(METHOD_WORDS) + len(OUTCOME_WORDS))
+    assert loaded(one_load, "visit words", "method, outcome", "用词") == [w[2:] for w in VISIT_WORDS]
+    assert warnings(one_load, "visit words", "用词") == []
 
 
 @loads.file("a roster row sent twice")
@@ -251,19 +290,22 @@ def test_a_roster_row_sent_twice_in_one_file_is_rejected_once_naming_the_first(o
 @loads.file("status with its date in a snapshot")
 def _snapshot_status(folder: Path) -> Path:
     rows = [["和平区劝业场街道特殊困难老年人底册"], ["填报单位：劝业场街道", "", "填报日期：2026年10月31日"],
-            [*ROSTER, "状态", "变动日期"],
-            ["劝业场街道", "花园路", "快照一", elder(55), "独居", "在册", ""],
-            ["劝业场街道", "花园路", "快照二", elder(56), "独居", "已去世", "2026.10.3"],
-            ["劝业场街道", "花园路", "快照三", elder(57), "独居", "入住养老院", "2026/10/3"],
-            ["劝业场街道", "花园路", "快照四", elder(58), "独居", "死亡", ""]]
+            [*ROSTER, "出生日期", "状态", "变动日期"],
+            ["劝业场街道", "花园路", "快照一", elder(55), "独居", "", "在册", ""],
+            ["劝业场街道", "花园路", "快照二", elder(56), "独居", "", "已去世", "2026.10.3"],
+            ["劝业场街道", "花园路", "快照三", elder(57), "独居", "", "入住养老院", "2026/10/3"],
+            ["劝业场街道", "花园路", "快照四", elder(58), "独居", "", "死亡", ""],
+            # dates in Chinese numerals (a cell in Excel's Chinese date format)
+            ["劝业场街道", "花园路", "中文三", make_id("19400101", 30), "独居", "一九四〇年一月一日", "死亡",
+             "二〇二六年十月三日"]]
     return write_workbook(folder / "月度快照.xlsx", {"底册": rows})
 
 
 def test_a_monthly_snapshots_exits_load_with_their_dates_and_an_exit_without_one_warns(one_load):
-    balanced(one_load[1]["status with its date in a snapshot"], 4)
-    assert loaded(one_load, "status with its date in a snapshot", "status, change_date") == [
+    balanced(one_load[1]["status with its date in a snapshot"], 5)
+    assert loaded(one_load, "status with its date in a snapshot", "status, change_date", "快照") == [
         ("在册", None), ("死亡", dt.date(2026, 10, 3)), ("入住机构", dt.date(2026, 10, 3)), ("死亡", None)]
-    assert warnings(one_load, "status with its date in a snapshot") == [
+    assert warnings(one_load, "status with its date in a snapshot", "快照") == [
         (7, "状态为死亡但没有填写变动日期, 按底册的填报日期计为离开")]
 
 
@@ -311,32 +353,30 @@ def test_english_headers_from_a_vendor_system_are_refused_in_one_line_leaving_th
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
 
 
-def test_the_same_visit_in_two_files_counts_once(tmp_path):
+@loads.file("the same visit in two files")
+def _the_same_visit_in_two_files(folder: Path) -> list[Path]:
     rows = [VISITS, [elder(75), "两份", "花园路", "2026-10-05", "入户", "正常", "社工"]]
-    first = write_csv(tmp_path / "十月上.csv", rows)
     later = [elder(75), "两份", "花园路", "2026-10-20", "入户", "正常", "社工"]
-    second = write_csv(tmp_path / "十月下.csv", [*rows, later])
-    warehouse = Warehouse(tmp_path / "w.duckdb")
-    _, result = warehouse.ingest(first, second)
-    balanced(result, 2, rejected=1)
-    assert warehouse.one("select count(*) from visit_rows") == 2
-    assert [reason[:4] for _, reason in warehouse.rejects(result)] == ["重复记录"]
+    return [write_csv(folder / "十月上.csv", rows), write_csv(folder / "十月下.csv", [*rows, later])]
+
+
+def test_the_same_visit_in_two_files_counts_once(one_load):
+    warehouse, results = one_load
+    first, second = results["the same visit in two files"]
+    balanced(first, 1)
+    balanced(second, 2, rejected=1)
+    stored = "select count(*) from visit_rows where load_id in (?, ?)"
+    assert warehouse.one(stored, [first.load_id, second.load_id]) == 2
+    assert [reason[:4] for _, reason in warehouse.rejects(second)] == ["重复记录"]
 
 
 # --- shapes that were misread, refused or warned about ---------------------------------------------
 
 
-@loads.file("coded sex")
-def _coded_sex(folder: Path) -> Path:
-    rows = [["劝业场街道", "花园路", "代码一", make_id("19400101", 20), "独居", "1"],
-            ["劝业场街道", "花园路", "代码二", make_id("19400101", 21, male=False), "独居", "2"]]
-    return write_csv(folder / "性别代码.csv", [[*ROSTER, "性别"], *rows])
-
-
 def test_sex_written_as_the_national_code_1_or_2_is_understood(one_load):
     # GB/T 2261.1: 1 男, 2 女
-    balanced(one_load[1]["coded sex"], 2)
-    assert warnings(one_load, "coded sex") == []
+    assert loaded(one_load, "roster words", "sex", "代码") == [("男",), ("女",)]
+    assert warnings(one_load, "roster words", "代码") == []
 
 
 @loads.file("变动情况")
@@ -400,21 +440,9 @@ def test_a_帮扶人电话_column_is_the_contacts_phone_not_a_second_name(one_lo
     assert warnings(one_load, "帮扶人电话") == []
 
 
-PHONE_OUTCOMES = [("电话联系-已接通", "已接通", "正常"), ("电话", "无法接通", "未遇"), ("电话", "未联系上", "未遇"),
-                  ("电话", "已联系上，一切正常", "正常")]
-
-
-@loads.file("phone outcomes")
-def _phone_outcomes(folder: Path) -> Path:
-    rows = [[elder(95 + i), f"接通{i}", "花园路", f"2026-10-{i + 10:02d}", method, outcome, "社工"]
-            for i, (method, outcome, _) in enumerate(PHONE_OUTCOMES)]
-    return write_csv(folder / "电话结果.csv", [VISITS, *rows])
-
-
 def test_a_phone_call_that_got_through_is_a_contact_and_one_that_did_not_is_not(one_load):
-    balanced(one_load[1]["phone outcomes"], len(PHONE_OUTCOMES))
-    assert loaded(one_load, "phone outcomes", "method, outcome") == [("电话", o) for _, _, o in PHONE_OUTCOMES]
-    assert warnings(one_load, "phone outcomes") == []
+    assert loaded(one_load, "visit words", "method, outcome", "接通") == [("电话", o) for _, _, o in PHONE_OUTCOMES]
+    assert warnings(one_load, "visit words", "接通") == []
 
 
 @loads.file("problem and closure columns")
@@ -438,35 +466,15 @@ def test_a_problem_description_column_is_the_problem_and_是否解决_says_yes_o
         "未识别的列, 未导入: 解决时间", "重复的列, 未导入: 是否发现问题"]
 
 
-@loads.file("dates in Chinese numerals")
-def _chinese_numeral_dates(folder: Path) -> Path:
-    # Excel's and WPS's Chinese date formats, as a CSV saved from them writes the cells
-    header = ["身份证号", "老人姓名", "社区", "探访日期", "探访时间", "探访方式", "探访结果", "探访人"]
-    cells = [("二〇二六年十月五日", ""), ("二〇二六年十月六日星期二", "下午三点"), ("二零二六年十月三十一日", "9:30")]
-    rows = [[elder(105 + i), f"中文{i}", "花园路", day, time, "入户", "正常", "社工"]
-            for i, (day, time) in enumerate(cells)]
-    return write_csv(folder / "中文日期.csv", [header, *rows])
-
-
 def test_visit_dates_in_chinese_numerals_load_on_their_day(one_load):
-    balanced(one_load[1]["dates in Chinese numerals"], 3)
-    assert [at for (at,) in loaded(one_load, "dates in Chinese numerals", "visit_at")] == [
+    assert [at for (at,) in loaded(one_load, "visit dates and times", "visit_at", "中文")] == [
         dt.datetime(2026, 10, 5), dt.datetime(2026, 10, 6, 15), dt.datetime(2026, 10, 31, 9, 30)]
 
 
-@loads.file("roster dates in Chinese numerals")
-def _roster_chinese_numeral_dates(folder: Path) -> Path:
-    header = [*ROSTER, "出生日期", "状态", "变动日期"]
-    row = ["劝业场街道", "花园路", "中文三", make_id("19400101", 30), "独居", "一九四〇年一月一日", "死亡",
-           "二〇二六年十月三日"]
-    return write_csv(folder / "底册中文日期.csv", [header, row])
-
-
 def test_birth_and_change_dates_in_chinese_numerals_are_read(one_load):
-    balanced(one_load[1]["roster dates in Chinese numerals"], 1)
-    assert loaded(one_load, "roster dates in Chinese numerals", "status, change_date") == [
+    assert loaded(one_load, "status with its date in a snapshot", "status, change_date", "中文") == [
         ("死亡", dt.date(2026, 10, 3))]
-    assert warnings(one_load, "roster dates in Chinese numerals") == []
+    assert warnings(one_load, "status with its date in a snapshot", "中文") == []
 
 
 @loads.file("daily contact log")
@@ -526,18 +534,10 @@ def test_a_workbook_or_an_html_table_named_csv_is_read_as_what_it_is(one_load):
     assert loaded(one_load, "an html table renamed .csv", "elder_name, community_code") == [("网页改名", HUAYUANLU)]
 
 
-@loads.file("risk colours")
-def _risk_colours(folder: Path) -> Path:
-    rows = [["劝业场街道", "花园路", f"颜色{i}", elder(117 + i), "独居", colour]
-            for i, colour in enumerate(["红色", "黄", "绿色", "一级"])]
-    return write_csv(folder / "风险颜色.csv", [[*ROSTER, "风险等级"], *rows])
-
-
 def test_risk_levels_as_red_yellow_green_are_high_middle_low_and_a_grade_number_is_not_guessed(one_load):
     # 一级 is the highest grade in some plans and the lowest in others: it warns
-    balanced(one_load[1]["risk colours"], 4)
-    assert loaded(one_load, "risk colours", "risk_level") == [("高",), ("中",), ("低",), (None,)]
-    assert warnings(one_load, "risk colours") == [(5, "未知的风险等级: 一级")]
+    assert loaded(one_load, "roster words", "risk_level", "颜色") == [(level,) for _, level in RISK_COLOURS]
+    assert [message for _, message in warnings(one_load, "roster words", "颜色")] == ["未知的风险等级: 一级"]
 
 
 @loads.file("a hidden list of drop-down words")
@@ -654,41 +654,16 @@ def test_a_sheet_without_a_community_column_named_for_no_community_is_still_refu
     assert (result.status, result.message) == ("failed", "工作表 Sheet1 缺少必需的列: 社区 (作为底册导入)")
 
 
-METHOD_WORDS = [("探视", "上门"), ("入户巡访", "上门"), ("上门看望", "上门"), ("节日慰问", "上门"), ("电访", "电话")]
-
-
-@loads.file("method words: 探视, 巡访, 看望, 慰问, 电访")
-def _method_words(folder: Path) -> Path:
-    rows = [[elder(155 + i), f"方式{i}", "花园路", f"2026-10-{i + 10:02d}", method, "正常", "社工"]
-            for i, (method, _) in enumerate(METHOD_WORDS)]
-    return write_csv(folder / "探访方式用词.csv", [VISITS, *rows])
-
-
 def test_visits_called_探视_巡访_看望_慰问_or_电访_are_home_visits_or_calls(one_load):
     # each was rejected as an unknown method: a visit made, lost from the numbers
-    balanced(one_load[1]["method words: 探视, 巡访, 看望, 慰问, 电访"], len(METHOD_WORDS))
-    assert [m for (m,) in loaded(one_load, "method words: 探视, 巡访, 看望, 慰问, 电访", "method")] == [
-        m for _, m in METHOD_WORDS]
-
-
-OUTCOME_WORDS = [("一般", "正常"), ("精神状态好", "正常"), ("身体不好", "发现问题"), ("老人外出", "未遇"),
-                 ("较差", "未知")]
-
-
-@loads.file("outcome words: 一般, 好, 外出")
-def _outcome_words(folder: Path) -> Path:
-    header = ["身份证号", "老人姓名", "社区", "探访日期", "探访方式", "老人状态", "探访人"]
-    rows = [[elder(160 + i), f"状态{i}", "花园路", f"2026-10-{i + 10:02d}", "入户", outcome, "社工"]
-            for i, (outcome, _) in enumerate(OUTCOME_WORDS)]
-    return write_csv(folder / "老人状态用词.csv", [header, *rows])
+    assert [m for (m,) in loaded(one_load, "visit words", "method", "方式")] == [m for _, m in METHOD_WORDS]
 
 
 def test_an_elder_found_一般_or_好_was_visited_and_one_gone_out_was_not_met(one_load):
     # 较差 (poor) may or may not be a problem found: it warns, as any unknown outcome
-    balanced(one_load[1]["outcome words: 一般, 好, 外出"], len(OUTCOME_WORDS))
-    assert [o for (o,) in loaded(one_load, "outcome words: 一般, 好, 外出", "outcome")] == [
-        o for _, o in OUTCOME_WORDS]
-    assert warnings(one_load, "outcome words: 一般, 好, 外出") == [(6, "未知的探访结果: 较差, 不计为有效探访")]
+    assert [o for (o,) in loaded(one_load, "visit words", "outcome", "状态")] == [o for _, o in OUTCOME_WORDS]
+    assert [message for _, message in warnings(one_load, "visit words", "状态")] == [
+        "未知的探访结果: 较差, 不计为有效探访"]
 
 
 @loads.file("被探访人 beside 探访人")
@@ -712,21 +687,10 @@ def test_the_person_visited_被探访人_or_探访对象_is_the_elder_never_the_
     assert loaded(one_load, "探访对象 without an ID", "elder_name, visitor_name") == [("对象一", "网格员乙")]
 
 
-CATEGORY_WORDS = [("残疾一级", ["重残"]), ("肢体残疾二级", ["重残"]), ("80岁以上、独居", ["独居"])]
-
-
-@loads.file("category words: 残疾一级, 80岁以上")
-def _category_words(folder: Path) -> Path:
-    rows = [["劝业场街道", "花园路", f"类别{i}", elder(170 + i), cell] for i, (cell, _) in enumerate(CATEGORY_WORDS)]
-    return write_csv(folder / "类别用词2.csv", [ROSTER, *rows])
-
-
 def test_disability_grades_written_after_the_word_and_80岁以上_are_understood(one_load):
     # 80岁以上 is 高龄, which the ID number decides: no warning about it
-    balanced(one_load[1]["category words: 残疾一级, 80岁以上"], len(CATEGORY_WORDS))
-    assert [c for (c,) in loaded(one_load, "category words: 残疾一级, 80岁以上", "categories")] == [
-        c for _, c in CATEGORY_WORDS]
-    assert warnings(one_load, "category words: 残疾一级, 80岁以上") == []
+    assert [c for (c,) in loaded(one_load, "roster words", "categories", "类别")] == [c for _, c in CATEGORY_WORDS]
+    assert warnings(one_load, "roster words", "类别") == []
 
 
 def test_a_utf8_title_over_a_gb18030_table_is_refused_naming_the_line_where_the_encoding_changes(tmp_path):
