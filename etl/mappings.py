@@ -188,7 +188,7 @@ def detect_kind(header: list[str], words_dir: Path | None = None) -> str | None:
                       and not _names_another_field(cell, kind, words_dir))
             for kind in KINDS
         }
-        scores["roster"] += sum(1 for cell in header if cell and category_mark(cell, words_dir))
+        scores["roster"] += len(_tick_columns(header, words_dir))
         best = max(scores, key=lambda kind: scores[kind])
         if scores[best] > 0:
             return best
@@ -216,12 +216,13 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
     fields: dict[str, int] = {}
     unknown, duplicates, marks = [], [], {}
     by_alias = {field_for(cell, kind, words_dir, keywords=False) for cell in header if cell} - {None, IGNORED}
+    ticks = _tick_columns(header, words_dir) if kind == "roster" else {}
     for index, cell in enumerate(header):
         if not cell:
             continue
         field = field_for(cell, kind, words_dir)
-        if kind == "roster" and (mark := category_mark(cell, words_dir)):
-            marks[index] = mark
+        if index in ticks:
+            marks[index] = ticks[index]
         elif (field in by_alias and field_for(cell, kind, words_dir, keywords=False) is None
                 and not (field == "visit_date" and _day_or_time(cell))):
             duplicates.append(cell)  # a keyword's guess, where another column names the field outright
@@ -241,6 +242,15 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
         else:
             fields[field] = index
     return ColumnMap(kind, fields, unknown, duplicates, marks)
+
+
+def _tick_columns(header: list[str], words_dir: Path | None = None) -> dict[int, str]:
+    """A roster's columns that tick a category each, by index. A lone 失能 beside no other category column is
+    the disability level its keyword says (完全失能, 自理 under it), not a tick column."""
+    named = {index: mark for index, cell in enumerate(header) if cell and (mark := category_mark(cell, words_dir))}
+    if len(named) > 1:
+        return named
+    return {index: mark for index, mark in named.items() if field_for(header[index], "roster", words_dir) is None}
 
 
 def _day_or_time(cell: str) -> str | None:

@@ -701,3 +701,16 @@ def test_a_utf8_title_over_a_gb18030_table_is_refused_naming_the_line_where_the_
     [result] = Warehouse(tmp_path / "w.duckdb").ingest(path)
     assert (result.status, result.message) == ("failed", "第 2 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: "
                                                "文件混用了两种编码, 请用 Excel 或 WPS 打开后另存为「CSV UTF-8」再导入")
+
+
+@loads.file("a lone 失能 column of levels")
+def _lone_disability_column(folder: Path) -> Path:
+    rows = [["劝业场街道", "花园路", f"程度{i}", elder(180 + i), "独居", level]
+            for i, level in enumerate(["完全失能", "自理"])]
+    return write_csv(folder / "失能列.csv", [[*ROSTER, "失能"], *rows])
+
+
+def test_a_lone_失能_column_beside_the_categories_is_the_disability_level_not_a_tick_column(one_load):
+    balanced(one_load[1]["a lone 失能 column of levels"], 2)
+    assert loaded(one_load, "a lone 失能 column of levels", "categories, disability") == [
+        (["独居"], "失能"), (["独居"], "自理")]
