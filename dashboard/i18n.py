@@ -381,6 +381,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_unknown_column": ("未识别的列", "Unrecognised column"),
     "warning_duplicate_column": ("重复的列", "Repeated column"),
     "warning_extra_cells": ("表头以外的列有内容", "Cells beyond the header"),
+    "warning_skipped_sheet": ("未导入的工作表", "Sheet skipped"),
     "warning_other": ("其他", "Other"),
     "field_category": ("类别", "Category"),
     "field_living": ("居住情况", "Living arrangement"),

@@ -188,6 +188,6 @@ def test_every_warning_kind_the_etl_writes_has_a_label_in_both_languages():
     etl = Path(__file__).resolve().parents[2] / "etl"
     text = "\n".join(p.read_text(encoding="utf-8") for p in [*etl.rglob("*.sql"), *etl.rglob("*.py")])
     codes = set(re.findall(r"cv_warn(?:ing|_quoting)?\('(\w+)'", text))
-    codes |= set(re.findall(r'\("(\w+)", (?:None|names), f"', text))
+    codes |= set(re.findall(r'\("(\w+)", (?:None|names), (?:f"|note\))', text))  # ingest's file warnings
     assert len(codes) >= 10
     assert {code for code in codes if f"warning_{code}" not in STRINGS} == set()
