@@ -243,6 +243,7 @@ LONGEST_MODULES = (
     "tests/etl/test_hostile_generated.py",  # 17 CPU-s
     "tests/etl/test_demo.py",  # 11 CPU-s
     "tests/etl/test_hostile.py",  # 11 CPU-s
+    "tests/etl/test_street_files_2.py",  # 47 files in shared loads: 10 CPU-s
     "tests/security/test_disk_full.py",  # the CLI in five processes, a file-size limit or a small tmpfs: 13 CPU-s
     "tests/etl/test_visit_signals.py",  # 13 CPU-s
     "tests/etl/test_staging.py",  # 77 tests, 12 CPU-s
