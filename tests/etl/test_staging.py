@@ -121,6 +121,17 @@ def test_an_unknown_outcome_loads_and_warns(con):
     assert [w["code"] for w in row["warnings"]] == ["unknown_value"]
 
 
+def test_an_outcome_of_正常_beside_a_problem_written_loads_as_written_and_warns(con):
+    found, denied, nothing = staged(con, "visits", visit(outcome="正常", problem="家中燃气管老化"),
+                                    visit(outcome="正常", problem="无", visit_date="2026-10-06"),
+                                    visit(outcome="发现问题", problem="屋顶漏水", visit_date="2026-10-07"))
+    assert (found["reject_reason"], found["outcome"]) == (None, "正常")  # as the street wrote it: nothing guessed
+    [(code, field, message)] = warnings_of(found, "code", "field", "message")
+    assert (code, field) == ("problem_contradiction", "outcome") and "请核实" in message
+    assert "燃气" not in message  # what was found may be about the elder's health: never in a message
+    assert denied["warnings"] == [] and nothing["warnings"] == []
+
+
 def test_a_repeated_visit_is_rejected_naming_the_first_row(con):
     rows = staged(con, "visits", visit(), visit(BOB, name="李四"), visit())
     assert [row["reject_reason"] for row in rows] == [None, None, "重复记录 (与第 2 行相同)"]

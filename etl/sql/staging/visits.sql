@@ -91,6 +91,8 @@ source as (
         method.value as method,
         outcome.text as outcome_text,
         case when outcome.text is null and problem.says_problem then '发现问题' else outcome.value end as outcome,
+        -- 正常 written beside a problem written: loaded as written, with a warning (DESIGN §3: nothing guessed)
+        coalesce(outcome.text is not null and outcome.value = '正常' and problem.says_problem, false) as outcome_contradicts,
         visitor.text as visitor_name,
         nullif(r.visitor_role, '') as visitor_role,
         nullif(r.findings, '') as findings,
@@ -188,7 +190,7 @@ final as (
         case when id_problem is not null or place_problem is not null or outcome = '未知'
                   or (resolution_text is not null and resolution_value is null)
                   or latitude_text is not null or longitude_text is not null
-                  or (entered_text is not null and entered_at is null) or unknown_time
+                  or (entered_text is not null and entered_at is null) or unknown_time or outcome_contradicts
         then cv_warnings([
             case when id_problem is not null then cv_warn('unusable_id', 'id_number', null,
                 id_problem || ', 按姓名和社区关联') end,
@@ -205,7 +207,10 @@ final as (
             case when entered_text is not null and entered_at is null then cv_warn_quoting('bad_entry_time',
                 'entered_at', entered_text, '录入时间无法识别: {value}, 已忽略') end,
             case when unknown_time and visit_at is not null then cv_warn_quoting('unknown_value', 'visit_time',
-                visit_time_text, '探访时间无法识别: {value}, 只按日期导入') end
+                visit_time_text, '探访时间无法识别: {value}, 只按日期导入') end,
+            -- what was found is not quoted: it may be about the elder's health
+            case when outcome_contradicts then cv_warn_quoting('problem_contradiction', 'outcome', outcome_text,
+                '探访结果为{value}, 但发现问题一栏写有问题: 按{value}导入, 不计为发现问题, 请核实') end
         ]) else [] end as warnings
     from mapped
 )
