@@ -383,6 +383,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_extra_cells": ("表头以外的列有内容", "Cells beyond the header"),
     "warning_skipped_sheet": ("未导入的工作表", "Sheet skipped"),
     "warning_problem_contradiction": ("探访结果与发现问题不一致", "Outcome contradicts the problem written"),
+    "warning_status_in_name": ("姓名旁注明了状态", "A status noted beside the name"),
     "warning_other": ("其他", "Other"),
     "field_category": ("类别", "Category"),
     "field_living": ("居住情况", "Living arrangement"),

@@ -71,6 +71,10 @@ create or replace temp macro cv_parse_clock(s) as
                  ['%Y-%m-%d', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %I:%M %p', '%Y-%m-%d %I:%M:%S %p',
                   '%Y-%m-%d %H:%M PM', '%Y-%m-%d %H:%M:%S PM']);
 
+-- The note a clerk put in brackets after a name (张三（已故）, 李四(迁出)): its text, else null.
+create or replace temp macro cv_name_note(s) as
+    nullif(trim(regexp_extract(cv_squeeze(s), '[（(]([^（）()]+)[）)]\s*$', 1)), '');
+
 -- A date written in Chinese numerals, as Excel's and WPS's Chinese date formats show it (二〇二六年十月五日,
 -- 二〇二六年十月五日星期一) and a CSV saved from them keeps it: in Arabic digits (2026年10月5日). The
 -- weekday goes first, so that its 一 is not taken for a digit.

@@ -95,6 +95,20 @@ def test_the_report_unit_stands_in_for_a_missing_street(con):
     assert (row["reject_reason"], row["community_code"]) == (None, "120101001001")
 
 
+def test_a_status_noted_beside_the_name_of_an_elder_on_the_roll_warns(con):
+    # 张三（已故）: a clerk's note of a death in the name cell, the status cell left 在册 (or empty)
+    noted, blank, other = staged(con, "roster", roster(name="张三（已故）"),
+                                 roster(make_id("19400101", 2), name="李四(迁出)", status=None),
+                                 roster(make_id("19400101", 3), name="王五（女儿代填）"))
+    assert (noted["reject_reason"], noted["status"]) == (None, "在册")  # loaded as its status cell says
+    [(code, field, message)] = warnings_of(noted, "code", "field", "message")
+    assert (code, field) == ("status_in_name", "status") and "已故" in message and "张三" not in message
+    assert [w["code"] for w in blank["warnings"]] == ["status_in_name"]
+    assert other["warnings"] == []  # a note that is no status is none of the roster's business
+    [exited] = staged(con, "roster", roster(name="赵六（已故）", status="死亡", change_date="2026-05-03"))
+    assert exited["warnings"] == []  # the status cell already says so
+
+
 @pytest.mark.parametrize(
     ("cells", "reason"),
     [

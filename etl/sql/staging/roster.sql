@@ -9,6 +9,7 @@ with source as (
         s.community,
         cv_id_normalize(s.id_number) as id_number,
         cv_squeeze(s.name) as elder_name,
+        cv_name_note(s.name) as name_note,
         cv_clean(s.sex) as sex_text,
         s.sex as sex_raw,
         cv_clean(s.birth_date) as birth_date_text,
@@ -55,6 +56,7 @@ mapped as (
         disability.value as disability,
         consent.value as consent,
         case when s.status_text is null then '在册' else status.value end as status,
+        name_status.value as name_status,
         risk.value as risk_level,
         sex.value as sex_given,
         -- an exit whose date the clerk wrote in the status cell (死亡（2026.5.3）, 迁出 2026年5月3日) has its
@@ -80,6 +82,7 @@ mapped as (
     left join stg_words disability on disability.field = 'disability' and disability.raw = s.disability_raw
     left join stg_words consent on consent.field = 'consent' and consent.raw = s.consent_raw
     left join stg_words status on status.field = 'status' and status.raw = s.status_raw
+    left join stg_words name_status on name_status.field = 'status' and name_status.raw = s.name_note
     left join stg_words risk on risk.field = 'risk_level' and risk.raw = s.risk_raw
     left join stg_words sex on sex.field = 'sex' and sex.raw = s.sex_raw
 ),
@@ -117,7 +120,9 @@ checked as (
         substr(id_number, 1, 2) not in ('11', '12', '13', '14', '15', '21', '22', '23', '31',
             '32', '33', '34', '35', '36', '37', '41', '42', '43', '44', '45', '46', '50', '51', '52',
             '53', '54', '61', '62', '63', '64', '65', '71', '81', '82') as unknown_area_code,
-        phone_text is not null and len(phones) = 0 as invalid_phone
+        phone_text is not null and len(phones) = 0 as invalid_phone,
+        -- on the roll by its status cell, with an exit noted beside the name: loaded as the status cell says
+        status = '在册' and coalesce(name_status, '在册') <> '在册' as status_in_name
     from categorised
 ),
 
@@ -156,6 +161,7 @@ final as (
         case when unknown_category or unknown_living or unknown_disability or unknown_consent or unknown_status
                   or unknown_risk or unknown_change_date or unknown_reg_date or exit_without_date or living_contradicts
                   or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
+                  or status_in_name
         then cv_warnings([
             case when unknown_category then cv_warn_quoting('unknown_value', 'category',
                 array_to_string(unknown_categories, '、'), '未知的特殊困难类别: {value}, 未计入') end,
@@ -185,7 +191,9 @@ final as (
                 then cv_warn('sex_mismatch', 'sex', sex_text, '性别与身份证号不一致, 以身份证号为准') end,
             case when invalid_phone then cv_warn_quoting('invalid_phone', 'phone', phone_text, '联系电话无效: {value}') end,
             case when unknown_area_code then cv_warn('unknown_area_code', 'id_number', substr(id_number, 1, 6),
-                '身份证号的地区码未知: ' || substr(id_number, 1, 6)) end
+                '身份证号的地区码未知: ' || substr(id_number, 1, 6)) end,
+            case when status_in_name then cv_warn_quoting('status_in_name', 'status', name_note,
+                '姓名后注明「{value}」, 但在册状态为在册: 按在册导入, 请在状态一栏填写并注明变动日期') end
         ]) else [] end as warnings
     from checked
 )
