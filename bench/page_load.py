@@ -8,7 +8,7 @@ with an assets folder that lacks plotly_bundle.js (so dcc.Graph loads plotly's f
 does by default). Each load is a fresh browser context (no cache), as a user's first visit of the day;
 the pages are loaded in turns, ours then the baseline's. The CPU is every Chromium process's (psutil),
 measured from before the context opens to the page's last chart or grid row drawn and the network idle.
-Needs the test and bench extras (Playwright, psutil) and Debian's chromium. Without --db the district demo
+Needs the test and bench extras (Playwright, psutil) and Debian's chromium (--chromium). Without --db the district demo
 is built under bench/out/ the first time.
 """
 
@@ -34,10 +34,12 @@ ROOT = Path(__file__).resolve().parents[1]
 OUT = Path(__file__).parent / "out"
 sys.path.insert(0, str(ROOT))
 
+# a browser as a user runs it: the screenshots' flags, not the tests' (which turn V8's optimising compilers off)
+from screenshots import CHROMIUM_ARGS  # noqa: E402 (bench/screenshots.py)
+
 from dashboard import app as dashboard_app  # noqa: E402
 from dashboard.accounts import User  # noqa: E402
 from etl.settings import Settings, default_config_text, parse_config  # noqa: E402
-from tests.browser.conftest import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 # (name, path, what shows the page drawn)
 PAGES = (("overview", "/?month={month}", "#overview-map .textpoint"),
@@ -90,6 +92,7 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=OUT / "district.duckdb")
     parser.add_argument("--month", default="2026-10")
     parser.add_argument("--loads", type=int, default=5)
+    parser.add_argument("--chromium", default="/usr/bin/chromium")
     args = parser.parse_args()
     if not args.db.exists():
         OUT.mkdir(exist_ok=True)
@@ -106,7 +109,7 @@ def main() -> None:
 
         results = {}
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+            browser = playwright.chromium.launch(executable_path=args.chromium, args=CHROMIUM_ARGS)
             for name, path, ready in PAGES:
                 path = path.format(month=args.month)
                 load(browser, ours + path, ready)  # the servers' first answers (their queries) out of the figures
