@@ -139,7 +139,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
-                    notes = [_skipped_sheet_note(sheet) for sheet in lookups]
+                    notes = [_skipped_sheet_note(sheet, words_dir) for sheet in lookups]
                     result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
                                                place_scope, correction, notes if index == 0 else [])
                                         for index, (group, file_kind, column_maps) in enumerate(parts)])
@@ -198,9 +198,13 @@ def _lookup_sheets(sheets: list[RawSheet], kind: str | None, words_dir: Path | N
     return lookups if len(lookups) < len(sheets) else []
 
 
-def _skipped_sheet_note(sheet: RawSheet) -> str:
-    header = "、".join(cell for cell in sheet.header if cell)
-    return f"工作表 {sheet.sheet_name} 中没有身份证号或姓名列, 不是人员名单, 未导入 (表头: {header})"
+def _skipped_sheet_note(sheet: RawSheet, words_dir: Path | None = None) -> str:
+    """The warning for a sheet that names no person. Its header is quoted by the cells that are column names
+    (类别、社区) only: a sheet without a header row has a row of data there, which may be people's names."""
+    named = [cell for cell in sheet.header
+             if cell and any(mappings.field_for(cell, kind, words_dir) is not None for kind in mappings.KINDS)]
+    header = f" (表头: {'、'.join(named)})" if named else ""
+    return f"工作表 {sheet.sheet_name} 中没有身份证号或姓名列, 不是人员名单, 未导入{header}"
 
 
 def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
