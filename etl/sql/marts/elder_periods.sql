@@ -11,7 +11,7 @@ with candidates as (
     -- today: no figure counts anyone else, and they are most of a roster of all 60+ elders
     select distinct r.id_number
     from roster_rows r, cfg_settings s
-    where len(r.categories) > 0 or cv_age(r.birth_date, current_date) >= s.aged_from
+    where len(r.categories) > 0 or cv_age(r.birth_date, cv_today()) >= s.aged_from
 ),
 
 spread as (
@@ -20,6 +20,9 @@ spread as (
         as is_shared
     from roster_listings
     where id_number in (select id_number from candidates)
+        -- a list in force for no day says nothing: its community's next list is of the same date (a
+        -- corrected roster sent again the same day), and holds from it
+        and (listed_from is null or listed_to is null or listed_from < listed_to)
 ),
 
 shared_bounds as (
