@@ -192,9 +192,11 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
     one month with build_month. With `since_load` (the newest load before the loads just made), only
     for the elders those loads can have changed, when nothing else changed since the last build.
     Whether the build was scoped."""
-    # what the marts are built with, read before they are (a build that spans midnight is then whole next time)
-    inputs = scalar(con, sql("scope/fingerprint")) if months else None
-    scoped = months and since_load is not None and _scope(con, since_load, inputs)
+    # what the marts are built with and for which day, read before they are (a build that spans midnight then
+    # builds for the day after next time)
+    inputs, today = (first_row(con, f"select ({sql('scope/fingerprint')}), cv_today()::varchar") if months
+                     else (None, None))
+    scoped = months and since_load is not None and _scope(con, since_load, inputs, today)
     loads: dict[tuple[str, str], str] = {}  # the loads that hold the scope's rows, by table and filter
     database = scalar(con, "select current_database()")
     counted_whole = scoped and _most_counted_in_scope(con)
@@ -226,19 +228,21 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
         build_same_day_comparison(con, loads if scoped else None)
         # marts_built: how the last build went (whole or scoped), for whoever asks why a publish took long
         con.execute("insert or replace into settings values ('marts_version', $version), ('marts_inputs', $inputs), "
-                    "('marts_built', $built)",
-                    {"version": marts_version(), "inputs": inputs,
+                    "('marts_date', $today), ('marts_built', $built)",
+                    {"version": marts_version(), "inputs": inputs, "today": today,
                      "built": "whole" if not scoped else "scoped, counted marts whole" if counted_whole else "scoped"})
     return scoped
 
 
-def _scope(con: duckdb.DuckDBPyConnection, since_load: int, inputs: str) -> bool:
+def _scope(con: duckdb.DuckDBPyConnection, since_load: int, inputs: str, today: str) -> bool:
     """Find the scope of the loads after `since_load` (temp tables cv_scope_*: its elders, communities,
-    streets, and the months whose frame changed); whether to build scoped: the marts were last built
-    with the same configuration, geography and date (`inputs`, scope/fingerprint.sql), the warehouse is not
-    small and the scope is not most of it."""
-    stored = first_row(con, "select value from settings where key = 'marts_inputs'")
-    if stored is None or stored[0] != inputs or _small(con):
+    streets, and the months whose frame changed), and of the days since the marts were last built
+    (scope/new_day.sql: the first load of a day is scoped too); whether to build scoped: the marts were last
+    built with the same configuration and geography (`inputs`, scope/fingerprint.sql) on `today` or a day
+    before, the warehouse is not small and the scope is not most of it."""
+    built_with, built_on = first_row(con, "select (select value from settings where key = 'marts_inputs'), "
+                                          "(select value from settings where key = 'marts_date')")
+    if built_with != inputs or built_on is None or built_on > today or _small(con):
         return False
     con.execute(f"create or replace temp table cv_new_frame as {sql('marts/month_frame')}")
     con.execute(sql("scope/months"))
@@ -247,6 +251,8 @@ def _scope(con: duckdb.DuckDBPyConnection, since_load: int, inputs: str) -> bool
         select load_id from loads where load_id > $since
         union select origin_load_id from corrections where load_id > $since""", {"since": since_load})
     con.execute(sql("scope/seed"))
+    if built_on < today:
+        con.execute(sql("scope/new_day"), {"built_on": built_on})
     con.execute(sql("scope/listed"))
     con.execute("create or replace temp table cv_scope_districts (district_code varchar)")
     in_scope, everyone = first_row(con, "select (select count(*) from cv_scope_elders), count(*) from elders")

@@ -256,6 +256,11 @@ create or replace temp macro cv_visit_key(id_number, elder_name, community_code,
                     cv_key_part('at', visit_at)), cv_key_part('method', method)),
             cv_key_part('visitor', coalesce(visitor_name, ''))), cv_key_part('outcome', outcome));
 
+-- The day the marts are counted for: who is 80 by then (marts/elder_periods), which visits are not in the
+-- future (marts/month_frame). The machine's date; a warehouse's marts remember theirs (settings marts_date),
+-- and a load on a later day builds for what the day changed (scope/new_day.sql).
+create or replace temp macro cv_today() as current_date;
+
 -- Completed years of age on date d.
 create or replace temp macro cv_age(birth, d) as
     year(d) - year(birth) - case when month(d) * 100 + day(d) < month(birth) * 100 + day(birth) then 1 else 0 end;

@@ -457,6 +457,34 @@ def test_visits_older_than_every_record_and_a_new_configuration_build_whole(stre
     assert not build_marts(street.con, since_load=since)
 
 
+def on_day(con, day: str) -> None:
+    """The marts counted for `day` (cv_today, etl/sql/macros.sql), as on a machine whose clock says so."""
+    con.execute(f"create or replace temp macro cv_today() as date '{day}'")
+
+
+def test_the_first_load_of_a_day_builds_scoped_and_counts_who_turned_80_since(street):
+    """The marts were built yesterday. Today an elder on 花园路's roster with no category is 80, whom the figures
+    count from today (高龄): the day's first load builds scoped, with them, as a whole build today does. With the
+    clock set back to a day before the last build, a load builds whole."""
+    turned_80 = street.elder(make_id("19461130", 90), community=HUAYUANLU, name="寿星")
+    periods_of = "select count(*) from elder_periods where elder_id = ?"
+    on_day(street.con, "2026-11-29")
+    build_marts(street.con)
+    assert street.con.execute(periods_of, [turned_80]).fetchall() == [(0,)]
+    since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
+    on_day(street.con, "2026-11-30")
+    visits_of_a_new_month(street)
+    assert build_marts(street.con, since_load=since)  # scoped, not whole
+    scoped = stored_marts(street.con)
+    assert street.con.execute(periods_of, [turned_80]).fetchall() == [(1,)]
+    build_marts(street.con)
+    assert stored_marts(street.con) == scoped
+
+    on_day(street.con, "2026-11-28")
+    visits_within_the_months(street)
+    assert not build_marts(street.con, since_load=since + 1)
+
+
 def test_a_warehouse_of_few_elders_builds_whole(street, monkeypatch):
     since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
     visits_within_the_months(street)
@@ -503,7 +531,8 @@ def test_a_streets_visits_file_is_published_through_a_scoped_build_that_equals_a
 
 # Any loads, not only the ones above: people on two communities of one street and a third of another,
 # rosters, visits with and without an ID number, contact lists, in any order and month
-PEOPLE = [make_id(SEVENTY, 100 + i) for i in range(9)]
+# the last is 80 on 30 November 2026: counted from that day (next_day)
+PEOPLE = [*(make_id(SEVENTY, 100 + i) for i in range(8)), make_id("19461130", 108)]
 COMMUNITIES = (HUAYUANLU, BINXI, XIAOBAILOU_COMMUNITY, HEXI_COMMUNITY)
 DAYS = ("2026-08-15", "2026-09-01", "2026-09-20", "2026-10-05", "2026-10-31", "2026-11-03")
 roster_lists = st.tuples(st.just("roster"), st.sampled_from(COMMUNITIES), st.sampled_from(DAYS[1:5]),
@@ -544,8 +573,8 @@ def apply(w, load) -> None:
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(base=st.lists(st.one_of(roster_lists, visit_lists, contact_lists), min_size=1, max_size=3),
        loads=st.lists(st.one_of(roster_lists, visit_lists, contact_lists), min_size=1, max_size=2),
-       counted_whole=st.booleans())
-def test_any_loads_built_scoped_make_every_mart_row_a_whole_build_makes(street, base, loads, counted_whole):
+       counted_whole=st.booleans(), next_day=st.booleans())
+def test_any_loads_built_scoped_make_every_mart_row_a_whole_build_makes(street, base, loads, counted_whole, next_day):
     build.COUNTED_WHOLE_FROM_SHARE = 0.0 if counted_whole else 1.0  # the fixture's monkeypatch restores it
     con = street.con
     con.execute("begin")  # each example on the fixture's warehouse, undone after
@@ -555,8 +584,12 @@ def test_any_loads_built_scoped_make_every_mart_row_a_whole_build_makes(street, 
                     "identical_notes_min_visits = 2")
         for load in base:
             apply(street, load)
+        if next_day:  # built the day before the loads: PEOPLE's last turns 80 in between
+            on_day(con, "2026-11-29")
         build_marts(con)
         since = con.execute("select max(load_id) from loads").fetchall()[0][0]
+        if next_day:
+            on_day(con, "2026-11-30")
         for load in loads:
             apply(street, load)
         event("scoped" if build_marts(con, since_load=since) else "whole")
@@ -564,4 +597,5 @@ def test_any_loads_built_scoped_make_every_mart_row_a_whole_build_makes(street, 
         build_marts(con)
         assert stored_marts(con) == scoped
     finally:
-        con.execute("rollback")
+        con.execute("rollback")  # the day too
+    assert con.execute("select cv_today() = current_date").fetchall() == [(True,)]

@@ -1,10 +1,10 @@
 -- one row per reported month: its days and the as-of date of its figures (the data date for the latest)
 with bounds as (
     select
-        coalesce(max(visit_date), current_date) as data_date,
+        coalesce(max(visit_date), cv_today()) as data_date,
         min(visit_date) as first_visit_date
     from visit_rows
-    where visit_date <= current_date
+    where visit_date <= cv_today()
 ),
 
 months as (

@@ -1,8 +1,7 @@
--- What every mart depends on besides the stored rows: today's date (who is 80, which visits are in the
--- future), the configuration and the geography. A load changes none of them; when they differ from the
--- marts' last build, every mart is built whole.
+-- What every mart depends on besides the stored rows and the day (cv_today, kept apart: scope/new_day.sql):
+-- the configuration and the geography. A load changes neither; when they differ from the marts' last build,
+-- every mart is built whole.
 select md5(concat_ws('|',
-    current_date,
     (select string_agg(t::varchar, ';' order by t::varchar) from cfg_settings t),
     (select string_agg(t::varchar, ';' order by t::varchar) from cfg_visit_quality t),
     (select string_agg(t::varchar, ';' order by t::varchar) from cfg_intervals t),
