@@ -261,7 +261,8 @@ def _recognise(sheets: list[RawSheet], kind: str | None, words_dir: Path | None 
                             f"这是探访记录, 不能作为{mappings.KIND_LABELS[file_kind]}导入 "
                             f"(底册和探访记录请分开导出, 或用 --kind visits 导入)")
         missing = [group for group in REQUIRED[file_kind]
-                   if not any(f in column_map.fields or f in column_map.implied for f in group)]
+                   if not any(f in column_map.fields or f in column_map.implied or _in_parts(f, column_map)
+                              for f in group)]
         if missing:
             names = "、".join("或".join(FIELD_LABELS[f] for f in group) for group in missing)
             raise FileError(f"{where}缺少必需的列: {names} (作为{mappings.KIND_LABELS[file_kind]}导入)")
@@ -293,6 +294,8 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
         for field in FIELDS[kind]:
             if field in column_map.fields:
                 columns[field] = sheet.cells[f"c{column_map.fields[field]}"]
+            elif _in_parts(field, column_map):
+                columns[field] = _joined_date(sheet, [column_map.fields[part] for part in mappings.DATE_PARTS[field]])
             elif field in column_map.implied:  # one value for the whole sheet, stored once
                 columns[field] = pa.DictionaryArray.from_arrays(pa.nulls(sheet.cells.num_rows, pa.int32()).fill_null(0),
                                                                 pa.array([column_map.implied[field]], pa.string()))
@@ -305,6 +308,23 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
         return tables[0]
     # sheets may hold a column as dictionary-encoded text or plain text: one type for each, to concatenate
     return pa.concat_tables([table.cast(_common_schema(tables)) for table in tables])
+
+
+def _in_parts(field: str, column_map: mappings.ColumnMap) -> bool:
+    """Whether the sheet writes `field`, a date, in a column for each of its parts (mappings.DATE_PARTS), not whole:
+    read as the one date "<年>年<月>月<日>日", which staging parses and rejects as any date it is given."""
+    return (field not in column_map.fields and field in mappings.DATE_PARTS
+            and all(part in column_map.fields for part in mappings.DATE_PARTS[field]))
+
+
+def _joined_date(sheet: RawSheet, indexes: list[int]) -> pa.Array:
+    """A date's year, month and day columns as one text, 2026年10月5日; null where all three are empty, and with a
+    part left empty where it is (a date staging cannot read, rejected naming what the row says)."""
+    parts = [pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks()) for index in indexes]
+    year, month, day = parts
+    joined = pc.binary_join_element_wise(year, "年", month, "月", day, "日", "", null_handling="replace",
+                                         null_replacement="")
+    return pc.if_else(pc.equal(joined, "年月日"), pa.scalar(None, pa.string()), joined)
 
 
 def _ticked_categories(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array:

@@ -60,6 +60,11 @@ def header_stem(key: str) -> str:
     return _SUFFIXES.sub("", _PREFIXES.sub("", key)) or key
 
 
+# A date written in a column for each of its year, month and day (年份, 月份, 日: a template's layout): the field it
+# makes, and the fields of its parts (headers.csv)
+DATE_PARTS = {"visit_date": ("visit_year", "visit_month", "visit_day")}
+
+
 @dataclass(frozen=True)
 class ColumnMap:
     kind: str
@@ -241,6 +246,9 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
             duplicates.append(cell)
         else:
             fields[field] = index
+    if (all(part in fields for part in DATE_PARTS["visit_date"]) and "visit_date" in fields
+            and "visit_time" not in fields and _day_or_time(header[fields["visit_date"]]) == "time"):
+        fields["visit_time"] = fields.pop("visit_date")  # beside a date in parts, 探访时间 is the time of day
     return ColumnMap(kind, fields, unknown, duplicates, marks)
 
 

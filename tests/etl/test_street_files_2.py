@@ -338,6 +338,38 @@ def test_a_summary_block_under_the_table_is_rejected_row_by_row_never_loaded(one
     assert warehouse.rejects(result) == [(6, "身份证号为空"), (7, "身份证号为空")]
 
 
+@loads.file("the visit date in year, month and day columns")
+def _visit_date_in_parts(folder: Path) -> Path:
+    """A template that asks for the visit date in a column each: 年份, 月份 and 日 as numbers, or a month in words."""
+    header = ["序号", "老人姓名", "身份证号", "社区", "年份", "月份", "日", "探访方式", "探访结果", "探访人"]
+    parts = [(2026, 10, 9), (2026.0, "10", " 3 "), ("2026", "十", 21), (2026, 10, None), (2026, 2, 30),
+             (None, None, None)]
+    rows = [[i + 1, f"分列{i}", elder(90 + i), "花园路", *day, "入户", "正常", "社工"] for i, day in enumerate(parts)]
+    return write_workbook(folder / "分列日期.xlsx", {"探访": [header, *rows]})
+
+
+@loads.file("the visit date in year, month and day columns, and its time")
+def _visit_date_in_parts_and_time(folder: Path) -> Path:
+    header = ["老人姓名", "身份证号", "社区", "年", "月", "日", "探访时间", "探访方式", "探访结果"]
+    return write_csv(folder / "分列日期和时间.csv", [header, ["分列时", elder(96), "花园路", "2026", "10", "12", "9:30",
+                                                        "入户", "正常"]])
+
+
+def test_a_visit_date_written_in_year_month_and_day_columns_loads_as_that_date(one_load):
+    """Each row's date is its three cells read as one (2026年10月9日); a row with a part missing or a day that does not
+    exist is rejected naming the date it reads, as a date column's would be: never loaded on a guessed day."""
+    warehouse, results = one_load
+    result = results["the visit date in year, month and day columns"]
+    balanced(result, 6, rejected=3)
+    assert loaded(one_load, "the visit date in year, month and day columns", "elder_name, visit_date") == [
+        ("分列0", dt.date(2026, 10, 9)), ("分列1", dt.date(2026, 10, 3)), ("分列2", dt.date(2026, 10, 21))]
+    assert [reason for _, reason in warehouse.rejects(result)] == [
+        "探访日期无法识别: 2026年10月日", "探访日期无法识别: 2026年2月30日", "探访日期为空"]
+    # beside them, 探访时间 is the time of day
+    assert loaded(one_load, "the visit date in year, month and day columns, and its time", "visit_at") == [
+        (dt.datetime(2026, 10, 12, 9, 30),)]
+
+
 def test_english_headers_from_a_vendor_system_are_refused_in_one_line_leaving_the_warehouse(tmp_path):
     good = write_csv(tmp_path / "底册.csv", [ROSTER, ["劝业场街道", "花园路", "英文", elder(70), "独居"]])
     db = tmp_path / "w.duckdb"
