@@ -46,6 +46,8 @@ TARGET_TABLE = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "co
 FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社区", "visit_date": "探访日期",
                 "method": "探访方式", "contact_name": "联系人"}
 SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
+# The temp tables a file's staging makes (stage, _stage_source): dropped once its rows are stored
+STAGING_TABLES = ("staged", "stg_places", "stg_words", "stg_claims", "stg_origin", "sheet_rejects")
 # Row order means nothing in staging (rows carry src_id and row_number): without it, DuckDB fills
 # the staged rows and stores them on both cores (the insert takes half the time).
 UNORDERED = {"preserve_insertion_order": "false"}
@@ -473,6 +475,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
          "loaded": rows_loaded, "rejected": rows_rejected, "warnings": warning_count,
          "at": dt.datetime.now()},
     )
+    # the staged rows are stored: their temp tables go, rather than hold memory until the next file or the end
+    for table in STAGING_TABLES:
+        con.execute(f"drop table if exists {table}")
     message = None
     if correction:
         con.execute("insert into corrections values (?, ?)", [load_id, correction.origin_load_id])

@@ -138,6 +138,8 @@ def _open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
             since_load = scalar(con, "select coalesce(max(load_id), 0) from loads")
             yield session
             if session.changed:
+                # the rows just stored to the file, out of the load's memory, before the marts are built in it
+                con.execute("checkpoint")
                 _build_within_memory(con, since_load=None if session.whole else since_load)
                 failures = run_checks(con)
                 if failures:

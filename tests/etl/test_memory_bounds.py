@@ -94,3 +94,22 @@ def test_marts_that_once_ran_out_try_the_limit_again_when_their_sql_changes(demo
         session.con.execute("insert or replace into settings values ('marts_memory', $v)", {"v": version})
         warehouse._build_within_memory(session.con, since_load=None)
         assert (session.con.execute("select current_setting('memory_limit')").fetchone() == limit) is within_the_limit
+
+
+def test_a_files_staged_rows_are_let_go_before_the_marts_are_built(tmp_path):
+    """The marts are built within the load's memory after its files are stored: by then a file's staging tables
+    are gone, and the rows stored are written to the file (warehouse._open_for_writing checkpoints them)."""
+    from etl import warehouse
+    from etl.ingest import STAGING_TABLES, load_file
+    from etl.settings import default_config_text, parse_config
+    from tests.etl.exports import VISIT_HEADER, write_csv
+
+    visits = write_csv(tmp_path / "探访.csv", [VISIT_HEADER, *([person, "张三", "花园路", f"2026-10-{day:02d}", "入户",
+                                                                "正常", "网格员甲"] for day in (1, 2, 3)
+                                                               for person in PEOPLE[:5])])
+    with warehouse.open_for_writing(tmp_path / "w.duckdb", parse_config(default_config_text())) as session:
+        result = load_file(session, visits, None, lambda _file, _stage: None)
+        temporary = {name for (name,) in session.con.execute(
+            "select table_name from duckdb_tables() where temporary").fetchall()}
+    assert (result.status, result.rows_read) == ("loaded", 15)
+    assert temporary.isdisjoint(STAGING_TABLES), temporary
