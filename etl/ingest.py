@@ -322,8 +322,8 @@ def _in_parts(field: str, column_map: mappings.ColumnMap) -> bool:
 def _joined_date(sheet: RawSheet, indexes: list[int]) -> pa.Array:
     """A date's year, month and day columns as one text, 2026年10月5日; null where all three are empty, and with a
     part left empty where it is (a date staging cannot read, rejected naming what the row says)."""
-    parts = [pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks()) for index in indexes]
-    year, month, day = parts
+    year, month, day = (pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
+                        for index in indexes)
     joined = pc.binary_join_element_wise(year, "年", month, "月", day, "日", "", null_handling="replace",
                                          null_replacement="")
     return pc.if_else(pc.equal(joined, "年月日"), pa.scalar(None, pa.string()), joined)

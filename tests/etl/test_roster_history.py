@@ -132,7 +132,6 @@ def test_an_exit_status_without_a_date_counts_from_the_snapshots_date(mart_wareh
     assert left(changes(w, "2026-11", "2026-11-30")) == {"died": 1}
 
 
-
 def test_a_roster_sent_again_the_same_day_holds_in_place_of_the_first(mart_warehouse):
     """A street's roster of 10 November says the elder died; a corrected roster of the same date, loaded after it,
     lists them 在册. The corrected one holds from that day: the first was in force for no day, and its 死亡 is
@@ -145,6 +144,7 @@ def test_a_roster_sent_again_the_same_day_holds_in_place_of_the_first(mart_wareh
     assert (row["special_before"], row["special_now"], left(row)) == (1, 1, {})
     assert w.con.execute("select end_reason from elder_periods where elder_id = ? order by period_id",
                          [person]).fetchall() == [("续列",), (None,)]
+
 
 @pytest.mark.parametrize(("status", "reason"), [
     ("死亡", "died"), ("迁出", "moved_out"), ("入住机构", "institution"), ("外出", "away"),
