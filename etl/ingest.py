@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
@@ -43,6 +44,9 @@ FIELDS = {
 # src_id and reason of the rows they reject.
 LATER_STEPS = {"visits": ("staging/visit_repeats",)}
 TARGET_TABLE = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "contact_rows"}
+# What a staged row stores, where it is not one row of its table: a contact list's row, a row for each contact
+# person it names (staging/contacts.sql), numbered from 1 (the row's first: what load_conservation counts)
+STORED_ROWS = {"contacts": "(select s.* exclude (contacts), unnest(s.contacts, recursive := true) from {rows} s)"}
 FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社区", "visit_date": "探访日期",
                 "method": "探访方式", "contact_name": "联系人"}
 SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
@@ -305,6 +309,8 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
                 columns[field] = pa.nulls(sheet.cells.num_rows, pa.null())  # no memory, whatever the rows
         if column_map.category_marks:
             columns["categories"] = _ticked_categories(sheet, column_map)
+        if kind == "contacts":
+            columns["more_contacts"] = _more_contacts(sheet, column_map)
         tables.append(pa.table(columns))
     if len(tables) == 1:
         return tables[0]
@@ -327,6 +333,27 @@ def _joined_date(sheet: RawSheet, indexes: list[int]) -> pa.Array:
     joined = pc.binary_join_element_wise(year, "年", month, "月", day, "日", "", null_handling="replace",
                                          null_replacement="")
     return pc.if_else(pc.equal(joined, "年月日"), pa.scalar(None, pa.string()), joined)
+
+
+# A contact list's other contact people on a row (mappings.ColumnMap.more_contacts), as staging reads them
+MORE_CONTACTS = pa.list_(pa.struct([(field, pa.string()) for field in mappings.CONTACT_FIELDS]))
+
+
+def _more_contacts(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array:
+    """The contact people a row names after its first (联系人2 …), a list of MORE_CONTACTS's structs; null where the
+    sheet names one only."""
+    rows = sheet.cells.num_rows
+    if not column_map.more_contacts:
+        return pa.nulls(rows, MORE_CONTACTS)
+    people = [pa.StructArray.from_arrays(
+        [sheet.cells[f"c{person[field]}"].cast(pa.string()).combine_chunks() if field in person
+         else pa.nulls(rows, pa.string()) for field in mappings.CONTACT_FIELDS], names=list(mappings.CONTACT_FIELDS))
+        for person in column_map.more_contacts]
+    count = len(people)
+    # row i's people are i, i + rows, i + 2 * rows … of the people one after another
+    order = (np.arange(rows)[:, None] + np.arange(count)[None, :] * rows).ravel()
+    return pa.ListArray.from_arrays(pa.array(np.arange(0, rows * count + 1, count), pa.int32()),
+                                    pa.concat_arrays(people).take(order), type=MORE_CONTACTS)
 
 
 def _ticked_categories(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array:
@@ -378,7 +405,8 @@ def _repeated_header(sheet: RawSheet) -> dict[str, list[str]]:
 
 
 def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = None) -> None:
-    """Validate the rows of `src` (src_id, row_number and FIELDS[kind], as text) into the temp table
+    """Validate the rows of `src` (src_id, row_number and FIELDS[kind], as text; a contact list's more_contacts too,
+    MORE_CONTACTS) into the temp table
     `staged`: typed values, warnings and a reject_reason per row, repeats of other rows rejected
     too. Staging is SQL only: `src` may as well be a handful of literal rows."""
     con.execute("create or replace temp table stg_places as " + sql("staging/places"), {"report_unit": report_unit})
@@ -450,18 +478,20 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
                                                     words_dir, correction)
             rows_read += sheet.cells.num_rows - not_data
             rows_rejected += rejected
-        # the staged columns that the stored table has (staging also keeps what warnings need), in staged's
-        # order: read from two empty results (duckdb_columns() lists every column of every table)
-        stored = set(_column_names(con, TARGET_TABLE[kind]))
-        columns = ", ".join(column for column in _column_names(con, "staged") if column in stored)
         # a corrections workbook's fixed rows join the load they correct, under their original row numbers
         rows = ("(select s.* replace (c.origin_row as row_number) from staged s join stg_claims c using (src_id))"
                 if correction else "staged")
-        rows_loaded = scalar(con, f"""
+        rows_loaded = scalar(con, f"select count(*) from {rows} where reject_reason is null")
+        stored_rows = STORED_ROWS.get(kind, "{rows}").format(rows=rows)
+        # the staged columns that the stored table has (staging also keeps what warnings need), in staged's
+        # order: read from two empty results (duckdb_columns() lists every column of every table)
+        stored = set(_column_names(con, TARGET_TABLE[kind]))
+        columns = ", ".join(column for column in _column_names(con, stored_rows) if column in stored)
+        con.execute(f"""
             insert into {TARGET_TABLE[kind]} by name
             select {columns}, $load_id as load_id
-            from {rows} where reject_reason is null""",
-                             {"load_id": correction.origin_load_id if correction else load_id})
+            from {stored_rows} where reject_reason is null""",
+                    {"load_id": correction.origin_load_id if correction else load_id})
     warning_count = _store_warnings(con, load_id, file_name, sheets, column_maps, notes or [])
     report_date = next((s.report_date for s in sheets if s.report_date), None)
     if report_date is None and kind == "roster":  # a 填报日期 column on every row, where no title row gives it

@@ -65,14 +65,26 @@ def header_stem(key: str) -> str:
 DATE_PARTS = {"visit_date": ("visit_year", "visit_month", "visit_day")}
 
 
+# A contact list may name several contact people on a row (DESIGN §3; the plans say 一名或多名): a column each for
+# these fields of each, numbered (联系人1 … 联系人2 …, 第一联系人 … 第二联系人 …, 联系电话2) or written again in turn
+# (联系人, 电话, 联系人, 电话)
+CONTACT_FIELDS = ("contact_name", "relation", "contact_phone", "has_key")
+_NUMERALS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+_CONTACT_NUMBER = re.compile(r"第([1-9一二三四五六七八九])[位个名]?(?=.*联系)"  # 第二联系人, 第2位联系人电话
+                             r"|(?<=联系人)\(?([1-9一二三四五六七八九])\)?"  # 联系人2, 联系人(二)电话
+                             r"|\(?([1-9])\)?$")  # 联系电话2, 关系(2)
+
+
 @dataclass(frozen=True)
 class ColumnMap:
     kind: str
-    fields: dict[str, int]  # canonical field -> column index
+    fields: dict[str, int]  # canonical field -> column index (a contact list's first contact person's)
     unknown: list[str]  # header cells that map to nothing (warned about)
     duplicates: list[str]  # header cells naming a field already taken by an earlier column
     category_marks: dict[int, str] = dataclass_field(default_factory=dict)  # column index -> the category it ticks
     implied: dict[str, str] = dataclass_field(default_factory=dict)  # field -> the sheet's one value (its 社区)
+    # a contact list's other contact people on each row, in order: CONTACT_FIELDS -> column index
+    more_contacts: list[dict[str, int]] = dataclass_field(default_factory=list)
 
 
 @cache
@@ -217,19 +229,22 @@ def visit_columns(header: list[str], words_dir: Path | None = None, kind: str | 
 
 def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> ColumnMap:
     """The column of each field. Of two columns naming one field, one named by an alias (问题描述) outranks
-    one found by a keyword (是否发现问题), wherever it stands; else the first is taken."""
+    one found by a keyword (是否发现问题), wherever it stands; else the first is taken. A contact list's
+    columns of each contact person it numbers, or writes again (CONTACT_FIELDS), are that person's."""
+    found = _fields(header, kind, words_dir)  # index -> (field, named by an alias, contact person)
+    by_alias = {(field, person) for field, alias, person in found.values() if alias} - {(IGNORED, 0)}
+    people: dict[int, dict[str, int]] = {}
     fields: dict[str, int] = {}
     unknown, duplicates, marks = [], [], {}
-    by_alias = {field_for(cell, kind, words_dir, keywords=False) for cell in header if cell} - {None, IGNORED}
     ticks = _tick_columns(header, words_dir) if kind == "roster" else {}
     for index, cell in enumerate(header):
         if not cell:
             continue
-        field = field_for(cell, kind, words_dir)
+        field, alias, person = found[index]
+        taken = people.setdefault(person, {}) if person else fields
         if index in ticks:
             marks[index] = ticks[index]
-        elif (field in by_alias and field_for(cell, kind, words_dir, keywords=False) is None
-                and not (field == "visit_date" and _day_or_time(cell))):
+        elif (field, person) in by_alias and not alias and not (field == "visit_date" and _day_or_time(cell)):
             duplicates.append(cell)  # a keyword's guess, where another column names the field outright
         elif field is None:
             unknown.append(cell)
@@ -242,14 +257,55 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
                 fields["visit_time"], fields["visit_date"] = fields["visit_date"], index
             else:
                 fields["visit_time"] = index
-        elif field in fields:
+        elif field in taken:
             duplicates.append(cell)
         else:
-            fields[field] = index
+            taken[field] = index
     if (all(part in fields for part in DATE_PARTS["visit_date"]) and "visit_date" in fields
             and "visit_time" not in fields and _day_or_time(header[fields["visit_date"]]) == "time"):
         fields["visit_time"] = fields.pop("visit_date")  # beside a date in parts, 探访时间 is the time of day
-    return ColumnMap(kind, fields, unknown, duplicates, marks)
+    # the first contact person written is the row's contact person, the others come after
+    contacts = [people[person] for person in sorted(people)]
+    fields |= contacts[0] if contacts else {}
+    return ColumnMap(kind, fields, unknown, duplicates, marks, more_contacts=contacts[1:])
+
+
+def _fields(header: list[str], kind: str, words_dir: Path | None = None) -> dict[int, tuple[str | None, bool, int]]:
+    """Each named cell's field, whether an alias names it, and for a contact's field (CONTACT_FIELDS) in a contact
+    list the contact person it is of (from 1; 0 for other fields): the number its header gives (联系人2电话,
+    第二联系人), else the person of the columns before it, or the next one where it names a contact person again."""
+    found: dict[int, tuple[str | None, bool, int]] = {}
+    person, named = 1, set()  # the contact people whose name a column gives
+    for index, cell in enumerate(header):
+        if not cell:
+            continue
+        number, rest = _contact_number(cell) if kind == "contacts" else (None, cell)
+        if number is not None and field_for(rest, kind, words_dir) not in CONTACT_FIELDS:
+            number, rest = None, cell  # 备注2 is no contact person's
+        field = field_for(rest, kind, words_dir)
+        alias = field is not None and field_for(rest, kind, words_dir, keywords=False) == field
+        if kind == "contacts" and field in CONTACT_FIELDS:
+            if number is not None:
+                person = number
+            elif field == "contact_name" and person in named:
+                person = max(named) + 1
+            if field == "contact_name":
+                named.add(person)
+            found[index] = (field, alias, person)
+        else:
+            found[index] = (field, alias, 0)
+    return found
+
+
+def _contact_number(cell: str) -> tuple[int | None, str]:
+    """The number of the contact person a contact list's header cell numbers (联系人2电话 -> 2, 第二联系人 -> 2,
+    联系电话2 -> 2), and the cell without it; None and the cell when it numbers none."""
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell))
+    match = _CONTACT_NUMBER.search(text)
+    if match is None:
+        return None, cell
+    digit = next(group for group in match.groups() if group)
+    return int(_NUMERALS.get(digit, digit)), text[:match.start()] + text[match.end():]
 
 
 def _tick_columns(header: list[str], words_dir: Path | None = None) -> dict[int, str]:

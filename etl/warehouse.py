@@ -35,7 +35,7 @@ from etl.sqlfiles import prepare, remove_database, scalar, sql
 #    before count as written without them: closed by a later home visit that finds nothing, not referred).
 # 6: visit_rows.entered_at (录入时间), for visits entered long after their date (visits loaded before
 #    have none: the signal cannot speak of them).
-FORMAT_VERSION = 6
+FORMAT_VERSION = 7
 # DuckDB's, for a whole load (staging, marts, checks): past it DuckDB spills to disk beside the copy, so
 # that neither a file's rows nor the warehouse's decide how much memory a load takes. A file's cells are
 # held beside it as Arrow (4 bytes a cell, plus its distinct values): a 10 M-row visits CSV loads within
@@ -203,6 +203,8 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("alter table visit_rows add column if not exists is_referred boolean")
     if version < 6:  # visits entered long after their date: the entry time
         con.execute("alter table visit_rows add column if not exists entered_at timestamp")
+    if version < 7:  # a contact list's row may name several contact people: which one a stored row is
+        con.execute("alter table contact_rows add column if not exists contact_index smallint default 1")
     con.execute("insert or replace into settings values ('format_version', $version)",
                 {"version": str(FORMAT_VERSION)})
     return has_data

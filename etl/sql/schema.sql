@@ -119,7 +119,8 @@ create table if not exists contact_rows (
     contact_phone_raw varchar,
     has_key        varchar,
     set_date       date,
-    dedup_key      varchar not null
+    dedup_key      varchar not null,
+    contact_index  smallint not null default 1  -- which of its row's contact people (联系人1, 联系人2 …), from 1
 );
 
 create table if not exists divisions (

@@ -7,7 +7,7 @@ import pyarrow as pa
 import pytest
 
 from etl import mappings
-from etl.ingest import FIELDS, stage
+from etl.ingest import FIELDS, MORE_CONTACTS, stage
 from etl.settings import default_config_text
 from etl.warehouse import write_words
 from tests.conftest import make_id, new_mart_warehouse
@@ -31,6 +31,8 @@ def staged(con, kind: str, *rows: dict, report_unit: str | None = None) -> list[
     columns = {"src_id": pa.array(range(2, len(rows) + 2), pa.int32()),
                "row_number": pa.array(range(2, len(rows) + 2), pa.int32())}
     columns |= {field: pa.array([row.get(field) for row in rows], pa.string()) for field in FIELDS[kind]}
+    if kind == "contacts":  # the contact people a row names after its first (联系人2 …): a list of each one's cells
+        columns["more_contacts"] = pa.array([row.get("more_contacts") for row in rows], MORE_CONTACTS)
     con.register("src", pa.table(columns))
     try:
         stage(con, kind, report_unit)
@@ -45,8 +47,14 @@ def staged_sheet(con, header: list[str], *rows: list[str]) -> list[dict]:
     """Stage `rows` as they stand under `header` in a file: the kind told and the columns mapped by the
     header as ingest does, each cell's text as the reader gives it (empty: null), row numbers from 2."""
     kind = mappings.detect_kind(header)
-    fields = mappings.map_columns(header, kind).fields
-    return staged(con, kind, *[{field: row[column] or None for field, column in fields.items()} for row in rows])
+    column_map = mappings.map_columns(header, kind)
+
+    def cells(row: list[str], fields: dict[str, int]) -> dict:
+        return {field: row[column] or None for field, column in fields.items()}
+
+    return staged(con, kind, *[cells(row, column_map.fields) | (
+        {"more_contacts": [cells(row, person) for person in column_map.more_contacts]} if column_map.more_contacts
+        else {}) for row in rows])
 
 
 def warnings_of(row: dict, *keys: str) -> list[tuple]:
@@ -412,5 +420,24 @@ def test_a_contact_list_with_unknown_key_and_date_loads_and_warns(con):
     row = ["劝业场", "花园路", "张三", ALICE, "李明", "13900000000", "说不清", "前年"]
     [staged_row] = staged_sheet(con, header, row)
     assert staged_row["reject_reason"] is None
-    assert (staged_row["has_key"], staged_row["set_date"]) == (None, None)
+    assert (staged_row["contacts"][0]["has_key"], staged_row["set_date"]) == (None, None)
     assert sorted(warnings_of(staged_row, "field", "value")) == [("has_key", "说不清"), ("set_date", "前年")]
+
+
+def test_a_contact_lists_row_names_each_contact_person_written_and_warns_of_each(con):
+    person = {"name": "张三", "community": "花园路", "id_number": ALICE}
+    first, second, nobody = staged(
+        con, "contacts",
+        person | {"contact_name": "李明", "contact_phone": "13900000000",
+                  "more_contacts": [{"contact_name": "王芳", "contact_phone": "139", "has_key": "有"},
+                                    {"contact_name": None, "relation": " ", "contact_phone": None, "has_key": None}]},
+        person | {"id_number": BOB, "more_contacts": [{"contact_name": "孙七", "relation": "邻居"}]},
+        person | {"id_number": make_id("19450505", 5)})
+    assert [(c["contact_index"], c["contact_name"], c["contact_phone"], c["has_key"]) for c in first["contacts"]] == [
+        (1, "李明", "13900000000", None), (2, "王芳", None, "是")]
+    assert warnings_of(first, "field", "message") == [("contact_phone", "联系人2电话无效: 139")]
+    # only the second person written: the row's one contact person
+    assert [(c["contact_index"], c["contact_name"], c["relation"]) for c in second["contacts"]] == [(1, "孙七", "邻居")]
+    # nobody written: one contact person of whom nothing is known, as a row of an elder without one
+    assert [(c["contact_index"], c["contact_name"]) for c in nobody["contacts"]] == [(1, None)]
+    assert [row["reject_reason"] for row in (first, second, nobody)] == [None, None, None]

@@ -6,7 +6,8 @@
 with stored as (
     select load_id, count(*) as n from roster_rows group by load_id
     union all select load_id, count(*) from visit_rows group by load_id
-    union all select load_id, count(*) from contact_rows group by load_id
+    -- a row of a contact list stores a row for each contact person it names: its first counted
+    union all select load_id, count(*) from contact_rows where contact_index = 1 group by load_id
 ),
 
 rejected as (

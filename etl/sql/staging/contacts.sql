@@ -1,4 +1,5 @@
--- one row per designated-contact source row: typed, canonical values, warnings, and why it cannot be used
+-- one row per designated-contact source row: typed, canonical values, the contact people it names (one, or
+-- several: 联系人1, 联系人2 …), warnings, and why it cannot be used
 with source as (
     select
         s.src_id,
@@ -8,13 +9,66 @@ with source as (
         s.community,
         case when cv_clean(s.id_number) is not null then cv_id_normalize(s.id_number) end as id_number,
         cv_squeeze(s.name) as elder_name,
-        cv_squeeze(s.contact_name) as contact_name,
-        cv_clean(s.relation) as relation,
-        cv_clean(s.contact_phone) as contact_phone_raw,
-        cv_clean(s.has_key) as has_key_text,
-        s.has_key as has_key_raw,
         cv_clean(s.set_date) as set_date_text
     from src s
+),
+
+written as (
+    -- each contact person a row names: its first, then any written beside it (more_contacts); a person of whom
+    -- nothing is written is no one, unless the row names no one at all (an elder without a contact person yet)
+    select
+        w.src_id,
+        w.person.contact_name,
+        w.person.relation,
+        w.person.contact_phone,
+        w.person.has_key,
+        w.position
+    from (
+        select s.src_id, p.person, p.position,
+            coalesce(cv_clean(p.person.contact_name), cv_clean(p.person.relation), cv_clean(p.person.contact_phone),
+                     cv_clean(p.person.has_key)) is not null as is_named
+        from src s,
+            unnest([{'contact_name': s.contact_name, 'relation': s.relation, 'contact_phone': s.contact_phone,
+                     'has_key': s.has_key}] || coalesce(s.more_contacts, []))
+                with ordinality as p(person, position)
+    ) w
+    qualify w.is_named or (w.position = 1 and not bool_or(w.is_named) over (partition by w.src_id))
+),
+
+people as (
+    select
+        w.src_id,
+        row_number() over (partition by w.src_id order by w.position) as contact_index,
+        w.position,
+        cv_squeeze(w.contact_name) as contact_name,
+        cv_clean(w.relation) as relation,
+        cv_clean(w.contact_phone) as contact_phone_raw,
+        cv_phone_list(cv_clean(w.contact_phone)) as phones,
+        cv_clean(w.has_key) as has_key_text,
+        has_key.value as has_key,
+        -- a warning names the contact people after the first: 联系人2 …
+        case when w.position > 1 then '联系人' || w.position end as label
+    from written w
+    left join stg_words has_key on has_key.field = 'yes_no' and has_key.raw = w.has_key
+),
+
+contacts as (
+    -- a row's contact people, in the order written, with what each warns of
+    select
+        src_id,
+        list({'contact_index': contact_index, 'contact_name': contact_name, 'relation': relation,
+              'contact_phone': phones[1], 'contact_phone_raw': contact_phone_raw, 'has_key': has_key}
+             order by contact_index) as contacts,
+        string_agg(concat_ws('|', coalesce(contact_name, ''), coalesce(phones[1], contact_phone_raw, '')), '|'
+                   order by contact_index) as contact_key,
+        list_filter(flatten(list([
+            case when contact_phone_raw is not null and len(phones) = 0 then cv_warn_quoting('invalid_phone',
+                'contact_phone', contact_phone_raw, coalesce(label, '联系人') || '电话无效: {value}') end,
+            case when has_key_text is not null and has_key is null then cv_warn_quoting('unknown_value', 'has_key',
+                has_key_text, '未知的' || coalesce(label, '') || '是否有钥匙: {value}') end
+        ] order by contact_index)), lambda w: w is not null) as contact_warnings
+    from people
+    group by src_id
 ),
 
 mapped as (
@@ -24,8 +78,9 @@ mapped as (
         p.street_code,
         p.place_problem,
         p.place_field,
-        cv_phone_list(s.contact_phone_raw) as phones,
-        has_key.value as has_key,
+        c.contacts,
+        c.contact_key,
+        c.contact_warnings,
         cv_parse_date(s.set_date_text) as set_date,
         case when s.id_number is not null then cv_id_problem(s.id_number) end as id_problem
     from source s
@@ -33,14 +88,13 @@ mapped as (
         on p.district_raw is not distinct from s.district
         and p.street_raw is not distinct from s.street
         and p.community_raw is not distinct from s.community
-    left join stg_words has_key on has_key.field = 'yes_no' and has_key.raw = s.has_key_raw
+    join contacts c using (src_id)
 ),
 
 keyed as (
     select
         *,
-        concat_ws('|', coalesce(id_number, elder_name || '@' || community_code), coalesce(contact_name, ''),
-                  coalesce(phones[1], contact_phone_raw, '')) as dedup_key
+        concat_ws('|', coalesce(id_number, elder_name || '@' || community_code), contact_key) as dedup_key
     from mapped
 ),
 
@@ -52,11 +106,7 @@ final as (
         elder_name,
         community_code,
         street_code,
-        contact_name,
-        relation,
-        phones[1] as contact_phone,
-        contact_phone_raw,
-        has_key,
+        contacts,
         set_date,
         dedup_key,
         case
@@ -71,13 +121,8 @@ final as (
                 then {'reason': '重复记录 (与第 ' || first_value(row_number) over (partition by dedup_key order by src_id)
                                 || ' 行相同)', 'field': null}
         end as reject,  -- the first reason the row cannot be used, and the field whose cell is at fault
-        case when (contact_phone_raw is not null and len(phones) = 0) or (has_key_text is not null and has_key is null)
-                  or (set_date_text is not null and set_date is null)
-        then cv_warnings([
-            case when contact_phone_raw is not null and len(phones) = 0 then cv_warn_quoting('invalid_phone',
-                'contact_phone', contact_phone_raw, '联系人电话无效: {value}') end,
-            case when has_key_text is not null and has_key is null then cv_warn_quoting('unknown_value', 'has_key',
-                has_key_text, '未知的是否有钥匙: {value}') end,
+        case when len(contact_warnings) > 0 or (set_date_text is not null and set_date is null)
+        then cv_warnings(contact_warnings || [
             case when set_date_text is not null and set_date is null then cv_warn_quoting('unknown_value', 'set_date',
                 set_date_text, '确定日期无法识别: {value}') end
         ]) else [] end as warnings

@@ -1,0 +1,116 @@
+"""A contact list naming several contact people on a row (the plans: 一名或多名联系人), as the templates write them:
+numbered (联系人1 … 联系人2 …, 第一联系人 … 第二联系人 …) or the same columns again. Each person is stored and
+counts for 失能帮扶率; the file still balances row for row (DESIGN §3, §4)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from tests.conftest import make_id
+from tests.etl.exports import VISIT_HEADER, Warehouse, visit_row, write_csv, write_xlsx
+
+ROSTER = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]
+DISABLED = [make_id("19380101", n) for n in range(1, 7)]  # six elders, 失能
+NAMES = ["甲一", "乙二", "丙三", "丁四", "戊五", "己六"]
+
+
+def roster_and_visit(folder: Path) -> list[Path]:
+    """The six 失能 elders on a roster, and a visit that sets the month (2026-10) the marts count."""
+    roster = write_csv(folder / "底册.csv", [["填报日期：2026年10月1日"], ROSTER,
+                                            *[["劝业场街道", "花园路", name, id_number, "失能"]
+                                              for name, id_number in zip(NAMES, DISABLED, strict=True)]])
+    visits = write_csv(folder / "探访.csv", [VISIT_HEADER, visit_row(DISABLED[0], when="2026-10-05")])
+    return [roster, visits]
+
+
+def load(folder: Path, contacts: Path) -> tuple[Warehouse, object]:
+    warehouse = Warehouse(folder / "w.duckdb")
+    *_, result = warehouse.ingest(*roster_and_visit(folder), contacts)
+    assert (result.status, result.kind) == ("loaded", "contacts"), result
+    return warehouse, result
+
+
+def stored(warehouse: Warehouse, result) -> list[tuple]:
+    return warehouse.rows("select row_number, contact_index, contact_name, relation, contact_phone, has_key"
+                          " from contact_rows where load_id = ? order by row_number, contact_index", [result.load_id])
+
+
+def helped(warehouse: Warehouse) -> dict[str, bool]:
+    return dict(warehouse.rows("select elder_id, is_helped from elder_months where month = '2026-10'"))
+
+
+def test_numbered_contact_people_are_each_stored_and_the_second_ones_phone_helps(tmp_path):
+    header = ["街道", "社区", "老人姓名", "身份证号", "联系人1姓名", "联系人1电话", "与联系人1关系",
+              "联系人2姓名", "联系人2电话", "联系人2关系", "确定日期"]
+    rows = [
+        ["劝业场", "花园路", "甲一", DISABLED[0], "李明", "13900000001", "儿子", "王芳", "13900000002", "女儿",
+         "2026-09-01"],
+        # the first has no phone: the second is who the community can call
+        ["劝业场", "花园路", "乙二", DISABLED[1], "赵六", "", "邻居", "孙七", "13900000003", "网格员", "2026-09-01"],
+        # only the second person is written
+        ["劝业场", "花园路", "丙三", DISABLED[2], "", "", "", "周八", "13900000004", "侄子", ""],
+        # nobody yet: the elder is listed, without a contact person
+        ["劝业场", "花园路", "丁四", DISABLED[3], "", "", "", "", "", "", ""],
+        # one person without a valid phone
+        ["劝业场", "花园路", "戊五", DISABLED[4], "吴九", "1390000", "老伴", "", "", "", ""],
+    ]
+    warehouse, result = load(tmp_path, write_xlsx(tmp_path / "联系人.xlsx", [header, *rows]))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (5, 5, 0)
+    assert stored(warehouse, result) == [
+        (2, 1, "李明", "儿子", "13900000001", None), (2, 2, "王芳", "女儿", "13900000002", None),
+        (3, 1, "赵六", "邻居", None, None), (3, 2, "孙七", "网格员", "13900000003", None),
+        (4, 1, "周八", "侄子", "13900000004", None),
+        (5, 1, None, None, None, None),
+        (6, 1, "吴九", "老伴", None, None)]
+    assert warehouse.rows("select row_number, message from load_warnings where load_id = ? order by all",
+                          [result.load_id]) == [(6, "联系人电话无效: 13***00")]  # no 重复的列: every column is read
+    assert helped(warehouse) == dict(zip(DISABLED, [True, True, True, False, False, False], strict=True))
+
+
+@pytest.mark.parametrize(("header", "name"), [
+    (["老人姓名", "身份证号", "社区", "联系人", "关系", "联系电话", "联系人", "关系", "联系电话"], "again.csv"),
+    (["老人姓名", "身份证号", "社区", "第一联系人", "关系", "电话", "第二联系人", "关系", "电话"], "chinese.csv"),
+    (["老人姓名", "身份证号", "社区", "联系人(一)", "关系(1)", "联系电话(1)", "联系人(二)", "关系(2)", "联系电话(2)"],
+     "bracketed.csv"),
+])
+def test_contact_people_written_again_or_numbered_in_words_are_each_read(tmp_path, header, name):
+    rows = [["甲一", DISABLED[0], "花园路", "李明", "儿子", "13900000001", "王芳", "女儿", "13900000002"],
+            ["乙二", DISABLED[1], "花园路", "赵六", "邻居", "", "孙七", "网格员", "13900000003"]]
+    warehouse, result = load(tmp_path, write_csv(tmp_path / name, [header, *rows]))
+    assert stored(warehouse, result) == [
+        (2, 1, "李明", "儿子", "13900000001", None), (2, 2, "王芳", "女儿", "13900000002", None),
+        (3, 1, "赵六", "邻居", None, None), (3, 2, "孙七", "网格员", "13900000003", None)]
+    assert warehouse.rows("select message from load_warnings where load_id = ?", [result.load_id]) == []
+    assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, True]
+
+
+def test_a_row_repeating_another_with_the_same_people_is_rejected_and_one_with_another_second_person_is_not(tmp_path):
+    header = ["老人姓名", "身份证号", "社区", "联系人1", "联系人1电话", "联系人2", "联系人2电话", "联系人2是否有钥匙"]
+    first = ["甲一", DISABLED[0], "花园路", "李明", "13900000001", "王芳", "13900000002", "是"]
+    rows = [first, first, [*first[:5], "孙七", "13900000003", "说不清"]]
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "重复.csv", [header, *rows]))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (3, 2, 1)
+    assert warehouse.rejects(result) == [(3, "重复记录 (与第 2 行相同)")]
+    assert [(row, index, name, key) for row, index, name, _, _, key in stored(warehouse, result)] == [
+        (2, 1, "李明", None), (2, 2, "王芳", "是"), (4, 1, "李明", None), (4, 2, "孙七", None)]
+    assert warehouse.rows("select row_number, message from load_warnings where load_id = ?", [result.load_id]) == [
+        (4, "未知的联系人2是否有钥匙: 说不清")]
+
+
+def test_a_warehouse_of_format_6_keeps_its_contacts_as_each_rows_first_and_balances(tmp_path):
+    header = ["老人姓名", "身份证号", "社区", "联系人", "联系电话"]
+    warehouse, _ = load(tmp_path, write_csv(tmp_path / "c1.csv", [header, ["甲一", DISABLED[0], "花园路", "李明",
+                                                                          "13900000001"]]))
+    con = duckdb.connect(str(warehouse.settings.db_path))
+    con.execute("alter table contact_rows drop column contact_index")  # as CareVisit wrote it at format 6
+    con.execute("update settings set value = '6' where key = 'format_version'")
+    con.close()
+    [result] = warehouse.ingest(write_csv(tmp_path / "c2.csv", [
+        ["老人姓名", "身份证号", "社区", "联系人1", "联系人1电话", "联系人2", "联系人2电话"],
+        ["乙二", DISABLED[1], "花园路", "赵六", "13900000005", "孙七", "13900000006"]]))
+    assert result.status == "loaded", result
+    assert warehouse.rows("select contact_name, contact_index from contact_rows order by load_id, contact_index") == [
+        ("李明", 1), ("赵六", 1), ("孙七", 2)]
