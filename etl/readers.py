@@ -204,35 +204,62 @@ ENCODING_LABELS = {"utf-8": "UTF-8", "utf-16": "UTF-16", "gb18030": "GBK/GB18030
 SAVE_AS_UTF8 = "请用 Excel 或 WPS 打开后另存为「CSV UTF-8」再导入"
 
 
-def detect_encoding(path: Path) -> tuple[str, int]:
-    """utf-8, utf-16 or gb18030, from the bytes, and how many bytes of a UTF-8 byte-order mark to skip
-    (Excel's "CSV UTF-8" writes one; some tools write it before GB18030 text too); ReadError when
-    the file is in none of them."""
+def detect_encoding(path: Path) -> tuple[str, int, int]:
+    """utf-8, utf-16 or gb18030, from the bytes; how many bytes of a UTF-8 byte-order mark to skip
+    (Excel's "CSV UTF-8" writes one; some tools write it before GB18030 text too); and for GB18030
+    under lines in UTF-8 (a title a tool or another editor added above the table Excel saved), the
+    offset of the first GB18030 line, else 0. ReadError when the file is in none of them."""
     with path.open("rb") as f:
         sample = f.read(SAMPLE_BYTES)
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16", 0  # the codec reads its own mark
+        return "utf-16", 0, 0  # the codec reads its own mark
     bom = len(codecs.BOM_UTF8) if sample.startswith(codecs.BOM_UTF8) else 0
-    for encoding in ("utf-8", "gb18030"):
-        try:
-            codecs.getincrementaldecoder(encoding)().decode(sample[bom:], final=False)
-        except UnicodeDecodeError as error:
-            if encoding == "utf-8":
-                utf8_error = error
-            continue
-        return encoding, bom
-    # lines in UTF-8 (a title a tool added), then GB18030 (the table Excel saved): refused, naming the line
-    line_start = sample.rfind(b"\n", 0, bom + utf8_error.start) + 1
-    if line_start > bom:
-        try:
-            codecs.getincrementaldecoder("gb18030")().decode(sample[line_start:], final=False)
-        except UnicodeDecodeError:
-            pass
-        else:
-            line = sample.count(b"\n", 0, line_start) + 1
-            raise ReadError(f"第 {line} 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: 文件混用了两种编码, "
-                            f"{SAVE_AS_UTF8}")
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample[bom:], final=False)
+    except UnicodeDecodeError as error:
+        utf8_end = _utf8_lines_end(sample, bom, bom + error.start)
+    else:
+        return "utf-8", bom, 0
+    if utf8_end or _is_text(sample[bom:], "gb18030"):
+        return "gb18030", bom, utf8_end
     raise ReadError(f"文件编码无法识别 (不是 UTF-8 也不是 GBK/GB18030): {SAVE_AS_UTF8}")
+
+
+def _is_text(data: bytes, encoding: str) -> bool:
+    """Whether `data` (a file's first bytes: it may end inside a character) is text in `encoding`."""
+    try:
+        codecs.getincrementaldecoder(encoding)().decode(data, final=False)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
+def _utf8_lines_end(sample: bytes, bom: int, bad: int) -> int:
+    """Where the UTF-8 lines at the top of `sample` give way to GB18030 ones, `bad` being the first
+    byte that is not UTF-8: the start of its line, when the lines above it hold more than ASCII (which
+    both encodings share) and the rest of the sample is GB18030; else 0.
+
+    Lines that read as GB18030 too (UTF-8's three-byte Chinese characters often pair up as GB18030's
+    two-byte ones) count as UTF-8 only when they read as Chinese that way: a GB18030 line that happens
+    to be valid UTF-8 reads as Latin, Greek, Cyrillic … (characters below U+2000)."""
+    end = max(sample.rfind(b"\n", bom, bad), sample.rfind(b"\r", bom, bad)) + 1
+    lines = sample[bom:end]
+    if lines.isascii() or not _is_text(sample[end:], "gb18030"):
+        return 0
+    if _is_text(lines, "gb18030") and any("\x80" <= char < "\u2000" for char in lines.decode("utf-8")):
+        return 0
+    return end
+
+
+def _refuse_a_table_in_two_encodings(path: Path, utf8_end: int, header_start: int) -> None:
+    """ReadError naming the line where a file's UTF-8 lines give way to GB18030 ones (detect_encoding),
+    unless that is at or above the header's first line (`header_start`): a title in UTF-8 over a table
+    in GB18030 is read, each part in its own encoding; a table in two encodings (two exports pasted
+    together) is not for the reader to guess."""
+    with path.open("rb") as f:
+        line = len(f.read(utf8_end).splitlines()) + 1  # the line breaks of a CSV reader: LF, CR LF or CR
+    if line > header_start:
+        raise ReadError(f"第 {line} 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: 文件混用了两种编码, {SAVE_AS_UTF8}")
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -280,15 +307,18 @@ def _encoding_past_the_sample(path: Path, bom: int) -> str:
     raise ReadError(f"第 {line} 行有无法识别的字符 (不是 UTF-8 编码): {SAVE_AS_UTF8}")
 
 
-def _transcode_to_utf8(path: Path, encoding: str, skip: int = 0, cr_only: bool = False) -> Path:
+def _transcode_to_utf8(path: Path, encoding: str, skip: int = 0, cr_only: bool = False, utf8_end: int = 0) -> Path:
     """Stream-convert a file to UTF-8 with line feeds, since DuckDB's reader takes UTF-8 (and UTF-16)
-    only and the readers here count lines by their line feeds. Old Mac files end lines with CR alone."""
+    only and the readers here count lines by their line feeds. Old Mac files end lines with CR alone.
+    The lines up to `utf8_end` (a title above a GB18030 table, detect_encoding) are UTF-8 already."""
     target = temporary_file(".csv")
     decoder = codecs.getincrementaldecoder(encoding)()
-    read = skip
+    read = max(skip, utf8_end)
     try:
         with path.open("rb") as src, target.open("wb") as dst:
             src.seek(skip)
+            title = src.read(read - skip)
+            dst.write(title.replace(b"\r", b"\n") if cr_only else title)
             while chunk := src.read(TRANSCODE_CHUNK):
                 text = decoder.decode(chunk)
                 dst.write((text.replace("\r", "\n") if cr_only else text).encode("utf-8"))
@@ -305,14 +335,17 @@ def _transcode_to_utf8(path: Path, encoding: str, skip: int = 0, cr_only: bool =
     return target
 
 
-def _head_records(path: Path, encoding: str, bom: int) -> tuple[list[list[str]], list[int], str, bool]:
+def _head_records(path: Path, encoding: str, bom: int,
+                  utf8_end: int = 0) -> tuple[list[list[str]], list[int], str, bool]:
     """The first records, the physical line each ends on, the delimiter, and whether lines end with
-    CR alone (old Mac files)."""
+    CR alone (old Mac files). The lines up to `utf8_end` (a title above a GB18030 table) are UTF-8."""
     lines = []
     with path.open("rb") as raw:
         raw.seek(bom)
+        title = io.StringIO(raw.read(max(utf8_end - bom, 0)).decode("utf-8"), newline="")
         text = io.TextIOWrapper(raw, encoding=encoding, errors="replace", newline="")
-        while len(lines) < HEADER_SEARCH_ROWS + 20 and (line := text.readline(MAX_LINE_CHARS)):
+        while len(lines) < HEADER_SEARCH_ROWS + 20 and (
+                line := title.readline(MAX_LINE_CHARS) or text.readline(MAX_LINE_CHARS)):
             if len(line) == MAX_LINE_CHARS and not line.endswith(("\n", "\r")):
                 raise ReadError(f"第 {len(lines) + 1} 行超过 {MAX_LINE_CHARS:,} 个字符, 不是一份导出的表格")
             lines.append(line)
@@ -373,8 +406,8 @@ def _row_numbers(first_row: int, count: int, blank_thresholds: list[int]) -> pa.
 
 
 def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_score: HeaderScore) -> RawSheet:
-    encoding, bom = detect_encoding(path)
-    records, line_ends, delimiter, cr_only = _head_records(path, encoding, bom)
+    encoding, bom, utf8_end = detect_encoding(path)
+    records, line_ends, delimiter, cr_only = _head_records(path, encoding, bom, utf8_end)
     if encoding == "utf-8" and any("\ufffd" in cell for record in records for cell in record):
         # the first megabyte was UTF-8 (ASCII, say), the lines after it are not
         encoding = _encoding_past_the_sample(path, bom)
@@ -382,6 +415,8 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
     header_index = find_header(records, header_score)
     if header_index is None:
         raise ReadError("前 30 行中没有找到表头 (例如 身份证号、姓名、社区 等列名)")
+    if utf8_end:
+        _refuse_a_table_in_two_encodings(path, utf8_end, line_ends[header_index - 1] + 1 if header_index else 1)
     header = _header_cells(header_record(records, header_index, header_score))
     report_date, unit = _preamble_facts(records[:header_index])
     # the widest record, not counting the empty cells a row may trail (Excel writes 16,383 commas
@@ -393,7 +428,7 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
 
     source, temporary = path, None
     if encoding == "utf-16" or cr_only:  # a line break byte can be half of a UTF-16 character: convert first
-        temporary = source = _transcode_to_utf8(path, encoding, bom, cr_only)
+        temporary = source = _transcode_to_utf8(path, encoding, bom, cr_only, utf8_end)
         encoding, bom = "utf-8", 0
     try:
         cells = None
@@ -412,7 +447,7 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
                 break
         if cells is None:
             if encoding != "utf-8" and temporary is None:
-                temporary = source = _transcode_to_utf8(path, encoding, bom)
+                temporary = source = _transcode_to_utf8(path, encoding, bom, utf8_end=utf8_end)
             cells = _parse_with_duckdb(source, con, delimiter, header_line, width + SPARE_COLUMNS)
             data = source.read_bytes()
             thresholds = _blank_line_thresholds(data, _line_offset(io.BytesIO(data), header_line), cells.num_rows)

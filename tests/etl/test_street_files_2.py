@@ -4,16 +4,19 @@ problem and closure columns, daily contact logs, dates in Chinese numerals, and 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table
 
+from etl.readers import read_export
 from tests.conftest import BINXI, HUAYUANLU, make_id, run_cli
 from tests.etl.exports import OneLoad, Warehouse, write_csv
 from tests.etl.test_street_files import balanced, write_workbook
@@ -725,13 +728,93 @@ def test_disability_grades_written_after_the_word_and_80岁以上_are_understood
     assert warnings(one_load, "roster words", "类别") == []
 
 
-def test_a_utf8_title_over_a_gb18030_table_is_refused_naming_the_line_where_the_encoding_changes(tmp_path):
-    # said before: 文件编码无法识别 (不是 UTF-8 也不是 GBK/GB18030), though each part is one of them
-    table = [",".join(ROSTER), f"劝业场街道,花园路,混合,{elder(175)},独居"]
-    path = tmp_path / "标题另存.csv"
-    path.write_bytes("和平区底册\r\n".encode() + "\r\n".join(table).encode("gb18030"))
+# --- a title in UTF-8 over a table in GB18030 -----------------------------------------------------------
+
+# no 社区 column: the title's 填报单位 names the community, so a title read wrongly loses it (and the load fails)
+TITLED = ["序号", "街道", "姓名", "身份证号", "特殊困难类别", "联系电话"]
+# the UTF-8 of this title is not GB18030 (an odd number of Chinese characters before a line break)
+UTF8_TITLE = "和平区花园路社区居家老年人情况底册\r\n填报单位：花园路社区,,,填报日期：2026年10月31日\r\n"
+# the UTF-8 of this one reads as GB18030 too (garbled), the report date included (in full-width digits)
+UTF8_TITLE_ALSO_GB18030 = ("和平区花园路社区居家老人情况底册\r\n"
+                           "填报单位：花园路社区,,,填报日期：２０２６年１０月３１日\r\n")
+
+
+def titled_table(path: Path, title: str, rows: list[list[str]]) -> Path:
+    """`title` in UTF-8 (a tool's, or a clerk's in another editor) over a table Excel saved in GB18030."""
+    table = "".join(",".join(row) + "\r\n" for row in [TITLED, *rows])
+    path.write_bytes(title.encode("utf-8") + table.encode("gb18030"))
+    return path
+
+
+@loads.file("a utf-8 title over a gb18030 table")
+def _utf8_title(folder: Path) -> Path:
+    # the second row has no 联系电话 cell at all: Arrow refuses the uneven rows, the lenient reader (which
+    # takes UTF-8 only) reads them from a UTF-8 copy of the file
+    rows = [["1", "劝业场街道", "标题1", elder(191), "独居", "13812345678"],
+            ["2", "劝业场街道", "标题2", elder(192), "独居"]]
+    return titled_table(folder / "标题另存.csv", UTF8_TITLE, rows)
+
+
+@loads.file("a utf-8 title that reads as gb18030 too")
+def _utf8_title_also_gb18030(folder: Path) -> Path:
+    rows = [[str(n), "劝业场街道", f"两读{n}", elder(192 + n), "独居", "13812345678"] for n in (1, 2)]
+    return titled_table(folder / "标题两读.csv", UTF8_TITLE_ALSO_GB18030, rows)
+
+
+def test_a_utf8_title_over_a_gb18030_table_loads_with_the_report_date_and_unit_of_the_title(one_load):
+    # refused before: 第 3 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: 文件混用了两种编码
+    with pytest.raises(UnicodeDecodeError):
+        UTF8_TITLE.encode("utf-8").decode("gb18030")
+    warehouse, results = one_load
+    result = results["a utf-8 title over a gb18030 table"]
+    balanced(result, 2)
+    assert warehouse.rows("select header_row, report_date from loads where load_id = ?", [result.load_id]) == [
+        (3, dt.date(2026, 10, 31))]
+    columns = "row_number, elder_name, community_code, phone"
+    assert loaded(one_load, "a utf-8 title over a gb18030 table", columns) == [
+        (4, "标题1", HUAYUANLU, "13812345678"), (5, "标题2", HUAYUANLU, None)]
+
+
+def test_a_utf8_title_whose_bytes_are_gb18030_too_is_read_as_utf8_not_garbled(one_load):
+    # loaded before as GB18030 throughout: the title garbled, its 填报日期 and 填报单位 lost (缺少必需的列: 社区)
+    garbled = UTF8_TITLE_ALSO_GB18030.encode("utf-8").decode("gb18030")
+    assert "填报" not in garbled and "２０２６" not in garbled
+    warehouse, results = one_load
+    result = results["a utf-8 title that reads as gb18030 too"]
+    balanced(result, 2)
+    assert warehouse.rows("select header_row, report_date from loads where load_id = ?", [result.load_id]) == [
+        (3, dt.date(2026, 10, 31))]
+    assert loaded(one_load, "a utf-8 title that reads as gb18030 too", "row_number, elder_name, community_code") == [
+        (4, "两读1", HUAYUANLU), (5, "两读2", HUAYUANLU)]
+
+
+def test_a_gb18030_title_whose_bytes_happen_to_be_utf8_too_is_read_as_gb18030(tmp_path):
+    # a short line of GB18030 can be valid UTF-8: read so, 双失 would be two letters of no script a title is in
+    assert all(char < "\u2000" for char in "双失".encode("gb18030").decode("utf-8"))
+    title = "双失\r\n填报单位：花园路社区,,,填报日期：2026年10月31日\r\n"
+    path = tmp_path / "双失.csv"
+    path.write_bytes((title + f"{','.join(TITLED)}\r\n1,劝业场街道,双失一,{elder(199)},独居,\r\n").encode("gb18030"))
+    [sheet] = read_export(path, duckdb.connect(), "t", lambda cells: sum(cell in TITLED for cell in cells))
+    assert (sheet.preamble, sheet.report_date, sheet.report_unit) == (
+        "双失 填报单位：花园路社区 填报日期：2026年10月31日", dt.date(2026, 10, 31), "花园路社区")
+    assert sheet.cells.select(["row_number", "c2"]).to_pylist() == [{"row_number": 4, "c2": "双失一"}]
+
+
+@pytest.mark.parametrize(("utf8_lines", "line", "also_gb18030"), [
+    (["和平区底册", ",".join(ROSTER), f"劝业场街道,花园路,前行,{elder(195)},独居"], 4, False),
+    ([",".join(ROSTER)], 2, True),  # the header's UTF-8 reads as GB18030 too: the file did, garbled
+])
+def test_a_table_whose_rows_change_encoding_below_its_header_is_refused_naming_the_line(tmp_path, utf8_lines, line,
+                                                                                      also_gb18030):
+    # two exports pasted together: which one's encoding is the table's is not for the ETL to guess
+    utf8 = "".join(f"{text}\r\n" for text in utf8_lines).encode("utf-8")
+    with contextlib.nullcontext() if also_gb18030 else pytest.raises(UnicodeDecodeError):
+        utf8.decode("gb18030")
+    gb18030_rows = [f"劝业场街道,花园路,后行{n},{elder(196 + n)},独居" for n in (1, 2)]
+    path = tmp_path / "两段.csv"
+    path.write_bytes(utf8 + "".join(f"{text}\r\n" for text in gb18030_rows).encode("gb18030"))
     [result] = Warehouse(tmp_path / "w.duckdb").ingest(path)
-    assert (result.status, result.message) == ("failed", "第 2 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: "
+    assert (result.status, result.message) == ("failed", f"第 {line} 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: "
                                                "文件混用了两种编码, 请用 Excel 或 WPS 打开后另存为「CSV UTF-8」再导入")
 
 
