@@ -789,7 +789,7 @@ def test_a_utf8_title_whose_bytes_are_gb18030_too_is_read_as_utf8_not_garbled(on
 
 
 def test_a_gb18030_title_whose_bytes_happen_to_be_utf8_too_is_read_as_gb18030(tmp_path):
-    # a short line of GB18030 can be valid UTF-8: read so, 双失 would be two letters of no script a title is in
+    # a short line of GB18030 can be valid UTF-8 too: read so, 双失 would be ˫ʧ (two phonetic letters), no title
     assert all(char < "\u2000" for char in "双失".encode("gb18030").decode("utf-8"))
     title = "双失\r\n填报单位：花园路社区,,,填报日期：2026年10月31日\r\n"
     path = tmp_path / "双失.csv"
