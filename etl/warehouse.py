@@ -205,6 +205,24 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("alter table visit_rows add column if not exists entered_at timestamp")
     if version < 7:  # a contact list's row may name several contact people: which one a stored row is
         con.execute("alter table contact_rows add column if not exists contact_index smallint default 1")
+        # names stored without the note after them (cv_person_name), and the keys of the rows without an ID
+        # number that name them so: re-sent, such a visit or contact is still a repeat
+        for statement in (
+            """update visit_rows set dedup_key = xor(xor(dedup_key,
+                   cv_key_part('elder', elder_name || '@' || community_code)),
+                   cv_key_part('elder', cv_person_name(elder_name) || '@' || community_code))
+               where elder_name <> cv_person_name(elder_name) and id_number is null""",
+            """update contact_rows set dedup_key = cv_person_name(elder_name) || '@' || community_code
+                   || substr(dedup_key, length(elder_name || '@' || community_code) + 1)
+               where elder_name <> cv_person_name(elder_name) and id_number is null""",
+            "update roster_rows set elder_name = cv_person_name(elder_name)"
+            " where elder_name <> cv_person_name(elder_name)",
+            "update visit_rows set elder_name = cv_person_name(elder_name)"
+            " where elder_name <> cv_person_name(elder_name)",
+            "update contact_rows set elder_name = cv_person_name(elder_name)"
+            " where elder_name <> cv_person_name(elder_name)",
+        ):
+            con.execute(statement)
     con.execute("insert or replace into settings values ('format_version', $version)",
                 {"version": str(FORMAT_VERSION)})
     return has_data

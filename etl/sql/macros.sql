@@ -74,6 +74,10 @@ create or replace temp macro cv_parse_clock(s) as
 -- The note a clerk put in brackets after a name (张三（已故）, 李四(迁出)): its text, else null.
 create or replace temp macro cv_name_note(s) as
     nullif(trim(regexp_extract(cv_squeeze(s), '[（(]([^（）()]+)[）)]\s*$', 1)), '');
+-- An elder's name as stored and compared (a visit without an ID links by it): without spaces and without the note
+-- after it (张三（已故） is 张三; a person's name holds no brackets). The name is bound once (a one-element list).
+create or replace temp macro cv_person_name(s) as
+    list_transform([cv_squeeze(s)], lambda n: coalesce(nullif(regexp_replace(n, '[（(][^（）()]+[）)]$', ''), ''), n))[1];
 
 -- A date written in Chinese numerals, as Excel's and WPS's Chinese date formats show it (二〇二六年十月五日,
 -- 二〇二六年十月五日星期一) and a CSV saved from them keeps it: in Arabic digits (2026年10月5日). The

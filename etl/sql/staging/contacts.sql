@@ -8,7 +8,7 @@ with source as (
         s.street,
         s.community,
         case when cv_clean(s.id_number) is not null then cv_id_normalize(s.id_number) end as id_number,
-        cv_squeeze(s.name) as elder_name,
+        cv_person_name(s.name) as elder_name,
         cv_clean(s.set_date) as set_date_text
     from src s
 ),

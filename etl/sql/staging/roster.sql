@@ -8,7 +8,7 @@ with source as (
         s.street,
         s.community,
         cv_id_normalize(s.id_number) as id_number,
-        cv_squeeze(s.name) as elder_name,
+        cv_person_name(s.name) as elder_name,
         cv_name_note(s.name) as name_note,
         cv_clean(s.sex) as sex_text,
         s.sex as sex_raw,

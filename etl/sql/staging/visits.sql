@@ -72,7 +72,8 @@ problem_values as (
 ),
 
 name_values as (
-    select raw, text, cv_key_part('visitor', coalesce(text, '')) as visitor_key
+    -- the elder's name (cv_person_name) and the visitor's as written, of each distinct name
+    select raw, text, cv_person_name(raw) as person, cv_key_part('visitor', coalesce(text, '')) as visitor_key
     from (select distinct raw, cv_squeeze(raw) as text from (select name as raw from src union select visitor from src))
 ),
 
@@ -82,7 +83,7 @@ source as (
         r.row_number,
         i.id_number,
         i.id_problem,
-        elder.text as elder_name,
+        elder.person as elder_name,
         d.visit_date_text,
         d.visit_at,
         d.visit_time_text,
@@ -114,7 +115,7 @@ source as (
         p.place_problem,
         p.place_field,
         -- the dedup key from the parts' keys, each looked up with its value (cv_visit_key per row)
-        xor(xor(xor(xor(coalesce(i.id_key, cv_key_part('elder', elder.text || '@' || p.community_code)),
+        xor(xor(xor(xor(coalesce(i.id_key, cv_key_part('elder', elder.person || '@' || p.community_code)),
                         d.at_key), method.value_key), visitor.visitor_key),
             case when outcome.text is null and problem.says_problem then cv_key_part('outcome', '发现问题')
                  else outcome.value_key end) as dedup_key
