@@ -194,7 +194,7 @@ def _lookup_sheets(sheets: list[RawSheet], kind: str | None, words_dir: Path | N
     """The sheets of a workbook that name no person (no ID number or name column) beside sheets that do: the
     list its drop-downs offer (类别, 社区), a summary. They are no table of people: skipped, with a warning
     (_skipped_sheet_note), where a workbook of them alone is refused as before."""
-    first_kind = kind or mappings.detect_kind(sheets[0].header, words_dir)
+    first_kind = kind or _first_kind(sheets, words_dir)
     lookups = []
     for sheet in sheets:
         sheet_kind = kind or mappings.detect_kind(sheet.header, words_dir) or first_kind
@@ -213,17 +213,29 @@ def _skipped_sheet_note(sheet: RawSheet, words_dir: Path | None = None) -> str:
     return f"工作表 {sheet.sheet_name} 中没有身份证号或姓名列, 不是人员名单, 未导入{header}"
 
 
+def _first_kind(sheets: list[RawSheet], words_dir: Path | None = None) -> str | None:
+    """The kind of the first sheet whose header tells one (a summary sheet before the tables tells none)."""
+    return next((found for sheet in sheets if (found := mappings.detect_kind(sheet.header, words_dir))), None)
+
+
 def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
                     words_dir: Path | None = None) -> list[tuple[str | None, list[RawSheet]]]:
     """The sheets grouped by their kind, in the workbook's order; a sheet whose kind its header does
-    not tell goes with the first sheet's (and `kind`, when given, is every sheet's)."""
-    if kind is not None:
-        return [(kind, sheets)]
-    kinds = [mappings.detect_kind(sheet.header, words_dir) for sheet in sheets]
+    not tell goes with the first kind told (and `kind`, when given, is every sheet's). Roster sheets that
+    each give a report date of their own (9月, 10月: a snapshot a sheet) are a snapshot each, oldest first."""
+    first = kind or _first_kind(sheets, words_dir)
     groups: dict[str | None, list[RawSheet]] = {}
-    for sheet, sheet_kind in zip(sheets, kinds, strict=True):
-        groups.setdefault(sheet_kind or kinds[0], []).append(sheet)
-    return list(groups.items())
+    for sheet in sheets:
+        groups.setdefault(kind or mappings.detect_kind(sheet.header, words_dir) or first, []).append(sheet)
+    parts: list[tuple[str | None, list[RawSheet]]] = []
+    for group_kind, group in groups.items():
+        dates = [sheet.report_date for sheet in group]
+        if group_kind == "roster" and len(group) > 1 and None not in dates and len(set(dates)) > 1:
+            parts += [(group_kind, [sheet for sheet in group if sheet.report_date == date])
+                      for date in sorted(set(dates))]
+        else:
+            parts.append((group_kind, group))
+    return parts
 
 
 def _combined(results: list[FileResult]) -> FileResult:
@@ -302,6 +314,8 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
                 columns[field] = sheet.cells[f"c{column_map.fields[field]}"]
             elif _in_parts(field, column_map):
                 columns[field] = _joined_date(sheet, [column_map.fields[part] for part in mappings.DATE_PARTS[field]])
+            elif field == "consent" and "declines" in column_map.fields:
+                columns[field] = _consent_of_declines(sheet, column_map.fields["declines"])
             elif field in column_map.implied:  # one value for the whole sheet, stored once
                 columns[field] = pa.DictionaryArray.from_arrays(pa.nulls(sheet.cells.num_rows, pa.int32()).fill_null(0),
                                                                 pa.array([column_map.implied[field]], pa.string()))
@@ -354,6 +368,18 @@ def _more_contacts(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array:
     order = (np.arange(rows)[:, None] + np.arange(count)[None, :] * rows).ravel()
     return pa.ListArray.from_arrays(pa.array(np.arange(0, rows * count + 1, count), pa.int32()),
                                     pa.concat_arrays(people).take(order), type=MORE_CONTACTS)
+
+
+def _consent_of_declines(sheet: RawSheet, index: int) -> pa.Array:
+    """A roster's consent from a column that asks the other way round (是否拒绝探访, 不同意探访（打√）): a tick or 是
+    there is 不同意, a cross or 否 is 同意; other words are read as consent words themselves (staging warns of those
+    it does not know)."""
+    yes_no = mappings.yes_no_words()
+    encoded = pc.dictionary_encode(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
+    consent = {"是": "不同意", "否": "同意"}
+    words = [None if value is None else consent.get(yes_no.get(mappings.header_key(value)), value)
+             for value in encoded.dictionary.to_pylist()]
+    return pa.array(words, pa.string()).take(encoded.indices)
 
 
 def _ticked_categories(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array:

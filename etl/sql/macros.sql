@@ -48,9 +48,9 @@ create or replace temp macro cv_short_name(s, level) as
     coalesce(nullif(case when level = 'district' then cv_district_key(s) else cv_place_key(s) end, ''), s);
 
 -- A date (and time) written with separators, once cv_parse_timestamp's faster forms have failed
--- (2026 年 5 月 3 日 and 2026.05.03. too: spaces around the separators, one after the day).
+-- (2026 年 5 月 3 日 and 2026.05.03. too: spaces around the separators, one after the day; 2026年10月5日10:30).
 create or replace temp macro cv_date_text(s) as
-    rtrim(trim(regexp_replace(regexp_replace(regexp_replace(s, '\s*[年月/.\-]\s*', '-', 'g'), '[日号]', '', 'g'),
+    rtrim(trim(regexp_replace(regexp_replace(regexp_replace(s, '\s*[年月/.\-]\s*', '-', 'g'), '[日号]', ' ', 'g'),
                               '\s+', ' ', 'g')), '-');
 create or replace temp macro cv_parse_dashed(s) as
     try_strptime(cv_date_text(s), ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S.%f']);
@@ -97,6 +97,9 @@ create or replace temp macro cv_parse_timestamp(s) as coalesce(
             then timestamp '1899-12-30' + to_microseconds(cast(round(cast(s as double) * 86400e6) as bigint))
         when regexp_full_match(s, '(19|20)\d{6}')
             then try_strptime(s, '%Y%m%d')
+        -- a system's compact time stamp: 20261005103000, 202610051030
+        when regexp_full_match(s, '(19|20)\d{10}(\d{2})?')
+            then try_strptime(s, ['%Y%m%d%H%M%S', '%Y%m%d%H%M'])
         -- then a time of day or a weekday in words (2024年5月3日 上午, 下午3点, 9点30分, 星期日)
         -- in Chinese numerals (二〇二六年十月五日), then read as the same date in digits
         when regexp_matches(s, '[〇零○一二三四五六七八九十]') then cv_parse_clock(cv_arabic_numerals(s))

@@ -1,0 +1,76 @@
+"""Workbook layouts and cells as street offices send them (a probe's third round): a summary sheet before the
+tables, a roster sheet per month, a consent column asked the other way round, dates and times run together.
+Each loads as DESIGN §3 says, with the rows a person sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.conftest import make_id
+from tests.etl.exports import VISIT_HEADER, Warehouse, write_csv
+from tests.etl.test_street_files import write_workbook
+
+ROSTER = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]
+PEOPLE = [make_id("19370707", n) for n in range(1, 5)]
+SUMMARY = [["和平区探访关爱服务汇总"], ["社区", "应探访人数", "已探访人数", "探访率"], ["花园路", "3", "2", "66.7%"],
+           ["合计", "3", "2", "66.7%"]]
+
+
+def person(n: int, *cells: str, community: str = "花园路") -> list[str]:
+    return ["劝业场街道", community, f"版式{n}", PEOPLE[n], *cells]
+
+
+def visit(n: int, when: str = "2026-10-05") -> list[str]:
+    return [PEOPLE[n], f"版式{n}", "花园路", when, "入户", "正常", "网格员甲"]
+
+
+def test_a_visits_workbook_with_a_summary_sheet_first_loads_its_visits_and_skips_the_summary(tmp_path):
+    visits = [VISIT_HEADER, [PEOPLE[0], "版式0", "花园路", "2026-10-05", "入户", "正常", "网格员甲"],
+              [PEOPLE[1], "版式1", "花园路", "2026-10-06", "电话", "正常", "网格员甲"]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_workbook(tmp_path / "十月探访.xlsx", {"汇总": SUMMARY, "10月": visits}))
+    assert (result.status, result.kind, result.rows_read, result.rows_loaded) == ("loaded", "visits", 2, 2)
+    assert warehouse.rows("select message from load_warnings where code = 'skipped_sheet'") == [
+        ("工作表 汇总 中没有身份证号或姓名列, 不是人员名单, 未导入 (表头: 社区、应探访人数、已探访人数)",)]
+
+
+def test_a_roster_workbook_with_a_sheet_per_month_is_a_snapshot_per_sheet(tmp_path):
+    september = [["填报日期：2026年9月1日"], ROSTER, *[person(n, "独居") for n in range(3)]]
+    october = [["填报日期：2026年10月15日"], ROSTER, *[person(n, "独居") for n in range(2)]]  # 版式2 is gone
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result, _] = warehouse.ingest(write_workbook(tmp_path / "底册.xlsx", {"汇总": SUMMARY, "9月": september,
+                                                                         "10月": october}),
+                                   write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit(0, "2026-10-20")]))
+    assert result.status == "loaded", result
+    assert [(part.rows_read, part.rows_loaded, part.rows_rejected) for part in result.parts] == [(3, 3, 0), (2, 2, 0)]
+    assert warehouse.rows("select report_date, rows_loaded from loads where kind = 'roster' order by load_id") == [
+        (dt.date(2026, 9, 1), 3), (dt.date(2026, 10, 15), 2)]
+    # missing from the newer snapshot without a status: exited on its report date, 去向未说明 (DESIGN §4)
+    assert warehouse.rows("select elder_id, is_listed_now from elders order by elder_id") == [
+        (PEOPLE[0], True), (PEOPLE[1], True), (PEOPLE[2], False)]
+    assert warehouse.rows("select exit_date, left_reason from elder_months where elder_id = ? and month = '2026-10'",
+                          [PEOPLE[2]]) == [(dt.date(2026, 10, 15), "unexplained")]
+
+
+def test_a_consent_column_asked_the_other_way_round_reads_a_tick_as_declining(tmp_path):
+    ticked = write_csv(tmp_path / "打勾.csv", [[*ROSTER, "不同意探访（打√）"], person(0, "独居", "√"),
+                                              person(1, "独居", "")])
+    asked = write_csv(tmp_path / "拒绝.csv", [[*ROSTER, "是否拒绝探访"], person(2, "独居", "是", community="滨西"),
+                                             person(3, "独居", "否", community="滨西")])
+    visits = write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit(1)])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    warehouse.ingest(ticked, asked, visits)
+    assert warehouse.rows("select id_number, consent from roster_rows order by id_number") == [
+        (PEOPLE[0], "不同意"), (PEOPLE[1], None), (PEOPLE[2], "不同意"), (PEOPLE[3], "同意")]
+    assert warehouse.rows("select message from load_warnings") == []
+    assert warehouse.rows("select elder_id from elder_months where is_declined_counted order by all") == [
+        (PEOPLE[0],), (PEOPLE[2],)]
+
+
+def test_a_date_run_into_its_time_and_a_systems_compact_time_stamp_are_read(tmp_path):
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", [
+        VISIT_HEADER, visit(0, "2026年10月5日10:30"), visit(1, "20261006093000"), visit(2, "2026年10月7号8:05")]))
+    assert (result.rows_loaded, result.rows_rejected) == (3, 0)
+    assert warehouse.rows("select visit_at::varchar from visit_rows order by visit_at") == [
+        ("2026-10-05 10:30:00",), ("2026-10-06 09:30:00",), ("2026-10-07 08:05:00",)]
