@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -265,7 +266,8 @@ def _recognise(sheets: list[RawSheet], kind: str | None, words_dir: Path | None 
                con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list[mappings.ColumnMap]]:
     file_kind = kind or mappings.detect_kind(sheets[0].header, words_dir)
     if file_kind is None:
-        raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定")
+        raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定"
+                        + (DAY_COLUMNS_NOTE if _has_day_columns(sheets[0].header) else ""))
     column_maps = [mappings.map_columns(sheet.header, file_kind, words_dir) for sheet in sheets]
     if con is not None:
         column_maps = [_with_named_community(con, sheet, column_map) for sheet, column_map in zip(sheets, column_maps,
@@ -285,6 +287,19 @@ def _recognise(sheets: list[RawSheet], kind: str | None, words_dir: Path | None 
             names = "、".join("或".join(FIELD_LABELS[f] for f in group) for group in missing)
             raise FileError(f"{where}缺少必需的列: {names} (作为{mappings.KIND_LABELS[file_kind]}导入)")
     return file_kind, column_maps
+
+
+# A register with a column per day of the month (1日 … 31日, ticked on the days an elder was contacted): its month and
+# year are nowhere in its rows, and reading them from a title would be a guess
+DAY_COLUMNS_NOTE = ("; 这是每天一列 (1日…31日) 的登记表, 不能直接导入: 请改为每次探访或联系一行 "
+                    "(身份证号、姓名、社区、日期、方式) 后再导入")
+
+
+def _has_day_columns(header: list[str]) -> bool:
+    """Whether a header names most days of a month a column each (1日, 2号, 3 …)."""
+    days = {int(match[1]) for cell in header
+            if cell and (match := re.fullmatch(r"(\d{1,2})\s*[日号]?", mappings.header_key(cell)))}
+    return len(days & set(range(1, 32))) >= 20
 
 
 def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet,

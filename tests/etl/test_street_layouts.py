@@ -74,3 +74,13 @@ def test_a_date_run_into_its_time_and_a_systems_compact_time_stamp_are_read(tmp_
     assert (result.rows_loaded, result.rows_rejected) == (3, 0)
     assert warehouse.rows("select visit_at::varchar from visit_rows order by visit_at") == [
         ("2026-10-05 10:30:00",), ("2026-10-06 09:30:00",), ("2026-10-07 08:05:00",)]
+
+
+def test_a_register_with_a_column_per_day_is_refused_saying_how_to_send_it(tmp_path):
+    header = ["序号", "姓名", "社区", *[f"{day}日" for day in range(1, 32)]]
+    [result] = Warehouse(tmp_path / "w.duckdb").ingest(write_csv(tmp_path / "日联系.csv", [
+        ["独居老人每日联系登记表（2026年10月）"], header, ["1", "版式0", "花园路", *["√"] * 31]]))
+    assert result.status == "failed"
+    assert result.message == ("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定; "
+                              "这是每天一列 (1日…31日) 的登记表, 不能直接导入: "
+                              "请改为每次探访或联系一行 (身份证号、姓名、社区、日期、方式) 后再导入")
