@@ -25,7 +25,7 @@ create or replace temp macro cv_word_core(s) as
 -- A literal text as a regular expression that matches it (keywords from the mapping files).
 create or replace temp macro cv_regex_escape(s) as regexp_replace(s, '([.^$*+?()\[\]{}|\\])', '\\\1', 'g');
 
--- Suffix-insensitive key of a street or community name: 劝业场街 = 劝业场街道, 滨西 = 滨西社区居委会.
+-- Suffix-insensitive key of a street or community name: 劝业场街 = 劝业场街办 = 劝业场街道, 滨西 = 滨西居委 = 滨西社区居委会.
 -- The one list of place-name suffixes: file matching, shape matching and short names use it.
 -- A level written in brackets counts as the suffix (滨西（社区）, 花园路社区(居委会)); a name of levels only
 -- (社区(村), a header's words) is kept as it is. The name is bound once (a lambda over a one-element list)
@@ -33,10 +33,10 @@ create or replace temp macro cv_regex_escape(s) as regexp_replace(s, '([.^$*+?()
 create or replace temp macro cv_place_key(s) as
     list_transform([replace(replace(cv_squeeze(s), '（', '('), '）', ')')], lambda n: regexp_replace(
         case
-            when regexp_full_match(n, '(街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)*\((街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)\)') then n
-            else regexp_replace(n, '(街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)?\((街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)\)$', '')
+            when regexp_full_match(n, '(街道办事处|街道|街办|办事处|街|社区居民委员会|社区居委会|居民委员会|居委会|社居委|居委|社区|村民委员会|村委会|村)*\((街道办事处|街道|街办|办事处|街|社区居民委员会|社区居委会|居民委员会|居委会|社居委|居委|社区|村民委员会|村委会|村)\)') then n
+            else regexp_replace(n, '(街道办事处|街道|街办|办事处|街|社区居民委员会|社区居委会|居民委员会|居委会|社居委|居委|社区|村民委员会|村委会|村)?\((街道办事处|街道|街办|办事处|街|社区居民委员会|社区居委会|居民委员会|居委会|社居委|居委|社区|村民委员会|村委会|村)\)$', '')
         end,
-        '(街道办事处|街道|街|社区居民委员会|社区居委会|居民委员会|居委会|社区|村民委员会|村委会|村)$', ''))[1];
+        '(街道办事处|街道|街办|办事处|街|社区居民委员会|社区居委会|居民委员会|居委会|社居委|居委|社区|村民委员会|村委会|村)$', ''))[1];
 
 -- A district's key without the city (and province) written before it: 天津市和平区 = 和平区 = 和平.
 create or replace temp macro cv_district_key(s) as
