@@ -84,3 +84,14 @@ def test_a_register_with_a_column_per_day_is_refused_saying_how_to_send_it(tmp_p
     assert result.message == ("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定; "
                               "这是每天一列 (1日…31日) 的登记表, 不能直接导入: "
                               "请改为每次探访或联系一行 (身份证号、姓名、社区、日期、方式) 后再导入")
+
+
+def test_a_street_written_after_its_district_is_that_street_and_after_another_district_is_unknown(tmp_path):
+    rows = [["和平区劝业场街道", "花园路", "版式0", PEOPLE[0], "独居"],
+            ["天津市和平区劝业场街", "滨西", "版式1", PEOPLE[1], "独居"],
+            ["南开区劝业场街道", "花园路", "版式2", PEOPLE[2], "独居"]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [ROSTER, *rows]))
+    assert warehouse.rows("select row_number, community_code from roster_rows order by row_number") == [
+        (2, "120101001001"), (3, "120101001002")]
+    assert warehouse.rejects(result) == [(4, "未知街道: 南开区劝业场街道")]

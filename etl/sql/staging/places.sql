@@ -23,7 +23,7 @@ district_match as (
     group by s.src_id
 ),
 
-street_match as (
+street_by_name as (
     select s.src_id, list(distinct k.code) as codes
     from source s
     left join district_match d using (src_id)
@@ -31,6 +31,31 @@ street_match as (
         on k.level = 'street' and k.place_key = cv_place_key(s.street_text)
         and (len(d.codes) is distinct from 1 or k.district_code = d.codes[1])
     group by s.src_id
+),
+
+street_by_path as (
+    -- a street cell that names its district (and city) first: 和平区劝业场街道, 天津市和平区劝业场街; only for the
+    -- spellings no street is named by, and only when what comes before the street is that street's own district
+    select s.src_id, list(distinct k.code) as codes
+    from source s
+    left join district_match d using (src_id)
+    join place_keys k
+        on k.level = 'street' and k.place_key <> ''
+        and ends_with(cv_place_key(s.street_text), k.place_key)
+        and length(cv_place_key(s.street_text)) > length(k.place_key)
+        and (len(d.codes) is distinct from 1 or k.district_code = d.codes[1])
+    join place_keys district on district.level = 'district' and district.code = k.district_code
+        and district.place_key <> ''
+    where s.src_id not in (select src_id from street_by_name)
+        and cv_district_key(left(cv_place_key(s.street_text),
+                                 length(cv_place_key(s.street_text)) - length(k.place_key))) = district.place_key
+    group by s.src_id
+),
+
+street_match as (
+    select * from street_by_name
+    union all
+    select * from street_by_path
 ),
 
 community_match as (
