@@ -52,7 +52,7 @@ FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社
                 "method": "探访方式", "contact_name": "联系人"}
 SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
 # The temp tables a file's staging makes (stage, _stage_source): dropped once its rows are stored
-STAGING_TABLES = ("staged", "stg_places", "stg_words", "stg_claims", "stg_origin", "sheet_rejects")
+STAGING_TABLES = ("staged", "stg_sheets", "stg_places", "stg_words", "stg_claims", "stg_origin", "sheet_rejects")
 # Row order means nothing in staging (rows carry src_id and row_number): without it, DuckDB fills
 # the staged rows and stores them on both cores (the insert takes half the time).
 UNORDERED = {"preserve_insertion_order": "false"}
@@ -445,11 +445,15 @@ def _repeated_header(sheet: RawSheet) -> dict[str, list[str]]:
     return {"repeated_header": [cell for cell in sheet.header if cell]}
 
 
-def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = None) -> None:
+def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = None,
+          sheet_names: Sequence[str | None] = ()) -> None:
     """Validate the rows of `src` (src_id, row_number and FIELDS[kind], as text; a contact list's more_contacts too,
     MORE_CONTACTS) into the temp table
     `staged`: typed values, warnings and a reject_reason per row, repeats of other rows rejected
-    too. Staging is SQL only: `src` may as well be a handful of literal rows."""
+    too. Staging is SQL only: `src` may as well be a handful of literal rows. `sheet_names`: of a workbook's
+    sheets, in src_id order (SHEET_ROW_STRIDE), that a reason naming a row of another sheet names (cv_same_row)."""
+    con.execute("create or replace temp table stg_sheets as select $names::varchar[] as sheet_names, $stride as stride",
+                {"names": list(sheet_names), "stride": SHEET_ROW_STRIDE})
     con.execute("create or replace temp table stg_places as " + sql("staging/places"), {"report_unit": report_unit})
     # each distinct word cell (category, method …) is recognised once
     con.execute(f"create or replace temp view word_cells as {sql(f'staging/{kind}_word_cells')}")
@@ -503,7 +507,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
                   words_dir: Path | None = None, place_scope: str | None = None,
                   correction: corrections.Correction | None = None, notes: list[str] | None = None) -> FileResult:
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
-    stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None))
+    stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None), [s.sheet_name for s in sheets])
     con.execute("create or replace temp table stg_claims (src_id integer, origin_row integer, origin_sheet varchar,"
                 " takes_over boolean, reason varchar)")  # rows of a corrections workbook (_claim_rows)
     if correction:

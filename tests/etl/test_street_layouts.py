@@ -95,3 +95,14 @@ def test_a_street_written_after_its_district_is_that_street_and_after_another_di
     assert warehouse.rows("select row_number, community_code from roster_rows order by row_number") == [
         (2, "120101001001"), (3, "120101001002")]
     assert warehouse.rejects(result) == [(4, "未知街道: 南开区劝业场街道")]
+
+
+def test_a_row_repeating_one_of_another_sheet_names_that_sheet(tmp_path):
+    # a roster sheet a month without report dates: one snapshot, whose second month's people repeat the first's
+    september, october = [ROSTER, person(0, "独居"), person(1, "独居")], [ROSTER, person(0, "独居")]
+    visits = [VISIT_HEADER, visit(0), visit(0)]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    roster, visit_file = warehouse.ingest(write_workbook(tmp_path / "底册.xlsx", {"9月": september, "10月": october}),
+                                          write_workbook(tmp_path / "探访.xlsx", {"10月": visits}))
+    assert warehouse.rejects(roster) == [(2, "身份证号在本文件中重复 (与工作表 9月 第 2 行相同)")]
+    assert warehouse.rejects(visit_file) == [(3, "重复记录 (与第 2 行相同)")]

@@ -118,8 +118,10 @@ final as (
             when id_number is null and community_code is null
                 then {'reason': '缺少身份证号, 且社区为空, 无法确定是哪位老人', 'field': 'community'}
             when row_number() over (partition by dedup_key order by src_id) > 1
-                then {'reason': '重复记录 (与第 ' || first_value(row_number) over (partition by dedup_key order by src_id)
-                                || ' 行相同)', 'field': null}
+                then {'reason': '重复记录 (' || cv_same_row(first_value(src_id) over (partition by dedup_key order by src_id),
+                                                  src_id, first_value(row_number) over (partition by dedup_key
+                                                                                        order by src_id), sheets) || ')',
+                      'field': null}
         end as reject,  -- the first reason the row cannot be used, and the field whose cell is at fault
         case when len(contact_warnings) > 0 or (set_date_text is not null and set_date is null)
         then cv_warnings(contact_warnings || [
@@ -127,6 +129,7 @@ final as (
                 set_date_text, '确定日期无法识别: {value}') end
         ]) else [] end as warnings
     from keyed
+    cross join stg_sheets sheets
 )
 
 select * exclude (reject), reject.reason as reject_reason, reject.field as reject_field

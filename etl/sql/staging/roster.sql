@@ -71,6 +71,7 @@ mapped as (
         cv_id_birth_date(s.id_number) as id_birth_date,
         row_number() over (partition by s.id_number order by s.src_id) as id_occurrence,
         first_value(s.row_number) over (partition by s.id_number order by s.src_id) as id_first_row,
+        first_value(s.src_id) over (partition by s.id_number order by s.src_id) as id_first_src_id,
         (select any_value(derive_categories_from_attributes) from cfg_settings) as derive_categories
     from source s
     join stg_places p
@@ -156,7 +157,8 @@ final as (
             when place_problem is not null then {'reason': cv_mask_free_text(place_problem), 'field': place_field}
             when community_code is null then {'reason': '社区为空', 'field': 'community'}
             when id_occurrence > 1
-                then {'reason': '身份证号在本文件中重复 (与第 ' || id_first_row || ' 行相同)', 'field': 'id_number'}
+                then {'reason': '身份证号在本文件中重复 (' || cv_same_row(id_first_src_id, src_id, id_first_row, sheets) || ')',
+                      'field': 'id_number'}
         end as reject,
         case when unknown_category or unknown_living or unknown_disability or unknown_consent or unknown_status
                   or unknown_risk or unknown_change_date or unknown_reg_date or exit_without_date or living_contradicts
@@ -196,6 +198,7 @@ final as (
                 '姓名后注明「{value}」, 但在册状态为在册: 按在册导入, 请在状态一栏填写并注明变动日期') end
         ]) else [] end as warnings
     from checked
+    cross join stg_sheets sheets
 )
 
 select * exclude (reject), reject.reason as reject_reason, reject.field as reject_field

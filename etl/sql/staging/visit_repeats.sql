@@ -11,8 +11,9 @@ with keys as materialized (
 
 repeated_in_file as (
     -- every row of a key but its first
-    select v.src_id, '重复记录 (与第 ' || first.row_number || ' 行相同)' as reason
+    select v.src_id, '重复记录 (' || cv_same_row(first.src_id, v.src_id, first.row_number, sheets) || ')' as reason
     from (select * from keys where occurrences > 1) k
+    cross join stg_sheets sheets
     join staged first on first.src_id = k.first_src_id
     join staged v on v.dedup_key = k.dedup_key and v.src_id <> k.first_src_id
     where v.reject_reason is null
