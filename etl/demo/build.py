@@ -21,6 +21,7 @@ from etl.demo.sheets import (
     plant_unknown_values,
     roster_sheet,
     roster_warnings,
+    side_by_side,
     visits_sheet,
 )
 from etl.demo.visits import community_on, make_contacts, make_visits
@@ -92,6 +93,9 @@ def _write_sheet(rng: np.random.Generator, sheet: Sheet, path: Path, fmt: str, s
                  date_fmt: str, unknown_community: str, share: float, calendar: Calendar,
                  candidates: np.ndarray | None = None) -> int:
     plant_bad_rows(rng, sheet, share, fmt, date_fmt, unknown_community, candidates)
+    if sheet.kind == "contacts" and style.contact_people > 1:
+        # folded after its bad rows are planted, as every street's list: the files after it keep their bytes
+        sheet = side_by_side(sheet, style.contact_people, style.variant)
     stamp = datetime.combine(calendar.as_of, datetime.min.time())
     if fmt == "xlsx":
         write_xlsx(path, sheet, stamp)

@@ -86,6 +86,7 @@ class Style:
     encoding: str = "utf-8"  # utf-8 | utf-8-sig | gb18030, for csv files
     roster_format: str = "csv"  # csv | xlsx
     contacts_format: str = "csv"  # csv | xlsx | xls
+    contact_people: int = 1  # contact people side by side on a contact list's row (1: a row per contact person)
     xlsx_visit_months: int = 0  # the last n monthly visit files are xlsx with date cells
     place_form: int = 0  # 0 劝业场街道/花园路社区居委会, 1 劝业场街/花园路社区, 2 劝业场/花园路
     report_day: int = 0  # monthly roster dated the month's last day (0) or that day of the next
@@ -114,8 +115,8 @@ def heping_styles() -> list[Style]:
         Style(0, "slash", "slash", encoding="utf-8-sig", title_rows=True, total_row=True,
               eol="\r\n", risk="given", handling_columns=True),
         Style(1, "iso_time", "excel", encoding="utf-8-sig", roster_format="xlsx",
-              contacts_format="xlsx", xlsx_visit_months=2, place_form=1, title_rows=True,
-              merged_places=True, lower_x=True, report_day=3, visits_have_gps=True),
+              contacts_format="xlsx", contact_people=2, xlsx_visit_months=2, place_form=1,
+              title_rows=True, merged_places=True, lower_x=True, report_day=3, visits_have_gps=True),
         Style(2, "cn", "cn", encoding="gb18030", place_form=2, title_rows=True, total_row=True,
               eol="\r\n", risk="blank", ordinary_category="无", legacy_ids=0.004,
               report_day=5, keep_exits=False, handling_columns=True),

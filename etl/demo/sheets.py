@@ -353,6 +353,83 @@ def contacts_sheet(rng: np.random.Generator, contacts: pd.DataFrame, elders: pd.
                  False, ids=ids[used])
 
 
+# A contact person's columns, where a contact list writes its people side by side (Style.contact_people)
+PERSON_ROLES = ("contact_name", "relation", "contact_phone", "has_key")
+# Elders on such a list whose first contact person has no usable phone and whose second has one: at least these
+# many where the list has the people for it (the second is who the community calls: 失能帮扶率 counts them)
+SECOND_ONLY_ELDERS = 3
+USABLE_PHONE = r"1[3-9]\d{9}|022-\d{8}"
+
+
+def numbered(header: str, person: int, variant: int) -> str:
+    """A contact person's name or phone header numbered as a street numbers its groups of columns: 联系人2电话
+    (even variants) or 第二联系人电话 (odd)."""
+    if variant % 2:
+        return f"第{'一二三四五六七八九'[person - 1]}{header}"
+    return header.replace("联系人", f"联系人{person}", 1)
+
+
+def _elder_runs(sheet: Sheet) -> tuple[np.ndarray, np.ndarray]:
+    """The first row and the number of rows of each elder's run of a contact list (a row whose ID was spoilt is
+    a run of its own)."""
+    name, id_number = sheet.column("name"), sheet.column("id_number")
+    key = name.codes * len(id_number.values) + id_number.codes  # an elder's rows follow one another
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    return starts, np.diff(np.r_[starts, len(key)])
+
+
+def _lend_second_people(sheet: Sheet) -> None:
+    """Give a few elders whose one contact person has no usable phone the second person of an elder with two
+    usable ones, until SECOND_ONLY_ELDERS elders have a second person only to call: a person moves, so the list
+    keeps its people, its unusable phones and its elders with two people."""
+    starts, size = _elder_runs(sheet)
+    phone = sheet.column("contact_phone")
+    usable = pd.Series(phone.values[phone.codes], dtype=object).str.fullmatch(USABLE_PHONE).fillna(False)
+    usable = usable.to_numpy(dtype=bool)
+    second = np.minimum(starts + 1, max(sheet.n_rows - 1, 0))
+    natural = (size == 2) & ~usable[starts] & usable[second]
+    lenders = second[(size == 2) & usable[starts] & usable[second]]
+    spoilt = sheet.column("id_number").codes[starts] >= len(sheet.ids)  # a planted bad ID: the row is rejected
+    borrowers = starts[(size == 1) & ~usable[starts] & ~spoilt]
+    count = max(0, min(SECOND_ONLY_ELDERS - int(natural.sum()), len(lenders), len(borrowers)))
+    lenders, borrowers = lenders[:count], borrowers[:count]
+    for role, column in zip(sheet.roles, sheet.columns, strict=True):
+        if role not in PERSON_ROLES:  # the elder's cells, 确定日期 too
+            column.codes[lenders] = column.codes[borrowers]
+    position = np.arange(sheet.n_rows, dtype=np.float64)
+    position[lenders] = borrowers + 0.5
+    sheet.take(np.argsort(position, kind="stable"))
+
+
+def side_by_side(sheet: Sheet, people: int, variant: int) -> Sheet:
+    """A contact list (contacts_sheet's, bad rows planted) as a street writes it a row per elder: the elder's
+    contact people side by side, a group of columns each (名 and 电话 numbered, 关系 and 钥匙 under the person
+    before them), the groups an elder lacks empty, the row's 确定日期 its first person's. A row whose ID was
+    spoilt stays a row of its own, so the planted bad rows still count."""
+    sheet = replace(sheet, columns=[Column(column.values, column.codes) for column in sheet.columns])
+    _lend_second_people(sheet)
+    starts, size = _elder_runs(sheet)
+    if size.max(initial=0) > people:
+        raise ValueError(f"an elder has {size.max()} contact people, the list has room for {people}")
+    roles, headers, columns = [], [], []
+    for role, header, column in zip(sheet.roles, sheet.headers, sheet.columns, strict=True):
+        if role not in PERSON_ROLES:
+            roles.append(role)
+            headers.append(header)
+            columns.append(Column(column.values, column.codes[starts]))
+        elif role == PERSON_ROLES[0]:
+            for person in range(1, people + 1):
+                rows = np.minimum(starts + person - 1, max(sheet.n_rows - 1, 0))
+                for each in PERSON_ROLES:
+                    of_all, heading = sheet.column(each), sheet.headers[sheet.roles.index(each)]
+                    roles.append(each if person == 1 else f"{each}_{person}")
+                    headers.append(numbered(heading, person, variant) if each in ("contact_name", "contact_phone")
+                                   else heading)
+                    columns.append(_optional(Column(of_all.values, of_all.codes[rows]), size < person))
+    return Sheet(sheet.kind, roles, headers, columns, sheet.serial_header, sheet.title, sheet.report_line,
+                 sheet.total_row, ids=sheet.ids, bad_rows=sheet.bad_rows)
+
+
 def roster_warnings(e: pd.DataFrame, style: Style) -> dict[str, np.ndarray]:
     """Rows that load with a warning by design: exits without a date, attributes contradicting
     the marking (底数不清)."""

@@ -73,6 +73,40 @@ def _header_row(grid: pd.DataFrame, fields: dict[str, str]) -> int:
     return next(i for i in range(len(grid)) if grid.iloc[i].isin(list(fields)).sum() >= 3)
 
 
+# A contact list writing its contact people side by side numbers the columns of each (联系人2电话, 第二联系人姓名);
+# a column it does not number (关系, 是否有钥匙) is of the person before it
+CONTACT_FIELDS = ("contact_name", "relation", "contact_phone", "has_key")
+NUMERALS = "一二三四五六七八九"
+PERSON_NUMBER = re.compile(rf"^第([{NUMERALS}])|(?<=联系人)([1-9])")
+PERSON_COLUMN = re.compile(rf"(?:{'|'.join(CONTACT_FIELDS)})_(\d+)")  # a later contact person's field
+
+
+def _unnumbered(cell: str, kind: str) -> tuple[int | None, str]:
+    """The contact person a contact list's header cell numbers, and the cell without its number (None and the
+    cell where it numbers none)."""
+    match = PERSON_NUMBER.search(cell) if kind == "contacts" else None
+    if match is None:
+        return None, cell
+    number = NUMERALS.index(match.group(1)) + 1 if match.group(1) else int(match.group(2))
+    return number, cell[:match.start()] + cell[match.end():]
+
+
+def _column_names(header: list[str], kind: str) -> list[str]:
+    """Each header cell's canonical field, a contact person's after the first suffixed with its number
+    (contact_phone_2); a cell no alias names keeps its text."""
+    fields = _field_of(kind)
+    names, person = [], 1
+    for cell in header:
+        number, rest = _unnumbered(cell, kind)
+        field = fields.get(rest, cell)
+        if field in CONTACT_FIELDS:
+            person = number or person
+            names.append(field if person == 1 else f"{field}_{person}")
+        else:
+            names.append(fields.get(cell, cell))
+    return names
+
+
 @functools.cache
 def _table(path: Path) -> pd.DataFrame:
     """Data rows under the header, columns named by canonical field; blank and 合计 rows dropped."""
@@ -80,7 +114,7 @@ def _table(path: Path) -> pd.DataFrame:
     grid = _grid(path)
     header = _header_row(grid, fields)
     frame = grid.iloc[header + 1:].copy()
-    frame.columns = [fields.get(cell, cell) for cell in grid.iloc[header]]
+    frame.columns = _column_names(list(grid.iloc[header]), _kind_of(path))
     # a blank row: every cell "" (a cell is text, or NaN past the end of a short CSV line: not blank); truth
     # tested in one numpy pass (comparing the frame with "" cost 3.6 of the 19 CPU-s of reading the district)
     filled = frame.to_numpy().astype(bool).any(axis=1)
@@ -161,9 +195,24 @@ def _reject_mask(path: Path, places: frozenset[str]) -> pd.Series:
         bad |= ~frame["method"].isin(methods)
         elder = ["id_number"] if "id_number" in frame else ["name", "community"]
         bad |= frame.duplicated(elder + ["visit_date", "method", "visitor", "outcome"])
-    if _kind_of(path) == "contacts":
-        bad |= frame.duplicated(["id_number", "contact_name", "contact_phone"])
+    if _kind_of(path) == "contacts":  # a repeat names the same elder and the same contact people
+        people = [c for c in frame if c.startswith(("contact_name", "contact_phone"))]
+        bad |= frame.duplicated(["id_number", *people])
     return bad
+
+
+def _contact_people(frame: pd.DataFrame) -> pd.DataFrame:
+    """A contact list's rows as a row per contact person they name (contact_index from 1, each person's cells
+    under the plain field names): a person of whom nothing is written is no one, but a row's first is kept."""
+    numbers = sorted({int(match.group(1)) for c in frame if (match := PERSON_COLUMN.fullmatch(c))})
+    own = [c for c in CONTACT_FIELDS if c in frame]
+    shared = frame.drop(columns=[c for c in frame if c.startswith(CONTACT_FIELDS)])
+    people = [shared.assign(contact_index=1, **{c: frame[c] for c in own})]
+    for number in numbers:
+        person = frame[[f"{c}_{number}" for c in own]].set_axis(own, axis=1)
+        named = (person != "").any(axis=1)
+        people.append(shared[named].assign(contact_index=number, **{c: person.loc[named, c] for c in own}))
+    return pd.concat(people).sort_index(kind="stable").reset_index(drop=True)
 
 
 def _counted_rejects(exports, divisions: pd.DataFrame) -> dict[str, int]:
@@ -173,13 +222,15 @@ def _counted_rejects(exports, divisions: pd.DataFrame) -> dict[str, int]:
 
 
 def _good_rows(exports, kind: str, divisions: pd.DataFrame) -> pd.DataFrame:
+    """The rows of every file of a kind that load; of contact lists, a row per contact person."""
     places = _place_keys(divisions)
     _read_ids([path for path in exports.files if _kind_of(path) == kind])
     frames = []
     for path in exports.files:
         if _kind_of(path) == kind:
             frame = _table(path)
-            frames.append(frame[~_reject_mask(path, places)].assign(file=path.name))
+            good = frame[~_reject_mask(path, places)].assign(file=path.name)
+            frames.append(_contact_people(good) if kind == "contacts" else good)
     return pd.concat(frames, ignore_index=True)
 
 
