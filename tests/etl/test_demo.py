@@ -23,6 +23,7 @@ from tests.etl.demo_reader import (
     _grid,
     _header_row,
     _id18,
+    _ids,
     _is_utf8,
     _kind_of,
     _latest_rosters,
@@ -284,6 +285,68 @@ def test_contacts_include_a_few_unusable_phones(small, divisions):
     unusable = ~phone.str.fullmatch(r"1[3-9]\d{9}|022-\d{8}")
     assert 0 < unusable.mean() < 0.06
     assert (phone == "无").any()
+
+
+# --- A contact list with its contact people side by side --------------------------------------
+
+
+def test_one_street_writes_its_contact_people_side_by_side_a_row_per_elder(small):
+    contact_lists = {p.name[:3]: p for p in small.files if _kind_of(p) == "contacts"}
+    path = contact_lists.pop("小白楼")
+    frame = _table(path)
+    assert {"contact_name_2", "relation_2", "contact_phone_2", "has_key_2"} <= set(frame.columns)
+    grid = _grid(path)
+    header = set(grid.iloc[_header_row(grid, _field_of("contacts"))])
+    assert {"第一联系人姓名", "第二联系人姓名", "第二联系人手机"} <= header
+    assert not frame["id_number"].duplicated().any()  # a row per elder
+    second = frame["contact_name_2"] != ""
+    assert second.any() and (~second).any()  # an elder with one contact person leaves the second group empty
+    assert (frame.loc[~second, ["relation_2", "contact_phone_2", "has_key_2"]] == "").all().all()
+    # the first person's phone unusable, the second's usable: the second is who the community calls
+    usable = r"1[3-9]\d{9}|022-\d{8}"
+    assert (~frame["contact_phone"].str.fullmatch(usable) & frame["contact_phone_2"].str.fullmatch(usable)).any()
+    for other in contact_lists.values():  # the other streets write a row per contact person
+        assert not any(column.endswith("_2") for column in _table(other).columns), other.name
+
+
+@pytest.mark.parametrize(("variant", "name", "phone"), [
+    (0, "联系人2", "联系人2电话"),
+    (1, "第二联系人姓名", "第二联系人手机"),
+])
+def test_the_numbered_contact_headers_of_each_variant_name_the_second_person(variant, name, phone):
+    from etl.demo.sheets import numbered
+    from etl.demo.vocabulary import CONTACT_HEADERS
+    from etl.mappings import map_columns
+
+    headers = ["老人姓名", "身份证号"]
+    for person in (1, 2):
+        headers += [numbered(CONTACT_HEADERS["contact_name"][variant], person, variant),
+                    CONTACT_HEADERS["relation"][variant],
+                    numbered(CONTACT_HEADERS["contact_phone"][variant], person, variant),
+                    CONTACT_HEADERS["has_key"][variant]]
+    assert (headers[6], headers[8]) == (name, phone)
+    column_map = map_columns(headers, "contacts")
+    assert column_map.more_contacts == [{"contact_name": 6, "relation": 7, "contact_phone": 8, "has_key": 9}]
+    assert ({k: column_map.fields[k] for k in ("contact_name", "relation", "contact_phone", "has_key")},
+            column_map.unknown, column_map.duplicates) == ({"contact_name": 2, "relation": 3, "contact_phone": 4,
+                                                            "has_key": 5}, [], [])
+
+
+def test_bad_rows_planted_in_a_side_by_side_contact_list_are_counted_and_rejected(tmp_path, divisions):
+    from etl.ingest import ingest
+    from tests.etl.exports import Warehouse
+
+    exports = write_demo_exports(tmp_path / "exports", seed=2, as_of=AS_OF, scale="small", _elder_count=6000,
+                                 _bad_row_share=0.2)
+    assert _counted_rejects(exports, divisions) == exports.expected_rejects
+    path = next(p for p in exports.files if _kind_of(p) == "contacts" and p.name.startswith("小白楼"))
+    assert exports.expected_rejects[path.name] > 0
+    # an elder one of whose contact people's rows had its ID spoilt is written on two rows, one of them rejected
+    frame = _table(path).assign(valid=_ids(path).notna())
+    split = frame[frame.duplicated(["name", "community"], keep=False)]
+    assert split["valid"].any() and not split["valid"].all()
+    [result] = ingest([path], Warehouse(tmp_path / "w.duckdb").settings)
+    assert (result.rows_read, result.rows_rejected) == (len(_table(path)), exports.expected_rejects[path.name])
 
 
 # --- Roster history: a snapshot per street and month (DESIGN §4) ----------------------------

@@ -3,6 +3,8 @@
 import duckdb
 import pytest
 
+from tests.etl.demo_reader import _ids, _kind_of, _table
+
 COMPLETE_MONTH = "2026-09"
 
 
@@ -73,3 +75,27 @@ def test_street_changes_agree_with_the_generators_roster_history(demo):
         expected = truth[column]
         difference = (found[column].reindex(expected.index) - expected).abs()
         assert (difference <= 2 + 0.02 * expected).all(), (column, difference.to_dict())
+
+
+def test_a_side_by_side_contact_list_stores_each_person_and_the_second_ones_phone_helps(demo):
+    con, exports, results = demo
+    path = next(p for p in exports.files if _kind_of(p) == "contacts" and p.name.startswith("小白楼"))
+    [result] = [r for r in results if r.file_name == path.name]
+    frame = _table(path)
+    assert (result.rows_read, result.rows_loaded) == (len(frame), len(frame))  # a row per elder, read once
+    people = dict(con.execute("select contact_index, count(*) from contact_rows where load_id = ? group by all",
+                              [result.load_id]).fetchall())
+    assert people == {1: len(frame), 2: int((frame["contact_name_2"] != "").sum())}
+    assert people[2] > 0
+    # an elder whose first contact person has no usable phone and whose second has one is helped (失能帮扶率)
+    usable = r"1[3-9]\d{9}|022-\d{8}"
+    second_only = frame["contact_phone_2"].str.fullmatch(usable) & ~frame["contact_phone"].str.fullmatch(usable)
+    elders = list(_ids(path)[second_only])
+    assert elders
+    assert con.execute("select elder_id, count(*), count(*) filter (where is_usable) from designated_contacts"
+                       " where elder_id in (select unnest($elders)) group by all order by all",
+                       {"elders": elders}).fetchall() == [(elder, 2, 1) for elder in sorted(elders)]
+    helped = con.execute("""select elder_id, is_help_eligible, is_helped from elder_months
+                            where month = (select max(month) from elder_months) and elder_id in (select unnest($elders))
+                            order by all""", {"elders": elders}).fetchall()
+    assert helped == [(elder, True, True) for elder in sorted(elders)]
