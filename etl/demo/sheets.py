@@ -384,8 +384,7 @@ def _lend_second_people(sheet: Sheet) -> None:
     keeps its people, its unusable phones and its elders with two people."""
     starts, size = _elder_runs(sheet)
     phone = sheet.column("contact_phone")
-    usable = pd.Series(phone.values[phone.codes], dtype=object).str.fullmatch(USABLE_PHONE).fillna(False)
-    usable = usable.to_numpy(dtype=bool)
+    usable = pd.Series(phone.values[phone.codes], dtype=object).str.fullmatch(USABLE_PHONE, na=False).to_numpy(bool)
     second = np.minimum(starts + 1, max(sheet.n_rows - 1, 0))
     natural = (size == 2) & ~usable[starts] & usable[second]
     lenders = second[(size == 2) & usable[starts] & usable[second]]
@@ -403,9 +402,9 @@ def _lend_second_people(sheet: Sheet) -> None:
 
 def side_by_side(sheet: Sheet, people: int, variant: int) -> Sheet:
     """A contact list (contacts_sheet's, bad rows planted) as a street writes it a row per elder: the elder's
-    contact people side by side, a group of columns each (名 and 电话 numbered, 关系 and 钥匙 under the person
-    before them), the groups an elder lacks empty, the row's 确定日期 its first person's. A row whose ID was
-    spoilt stays a row of its own, so the planted bad rows still count."""
+    contact people side by side, a group of columns each (its name and phone headers numbered, 关系 and 钥匙
+    taken as the person's before them), the groups an elder lacks empty, the row's 确定日期 its first
+    person's. A row whose ID was spoilt stays a row of its own, so the planted bad rows still count."""
     sheet = replace(sheet, columns=[Column(column.values, column.codes) for column in sheet.columns])
     _lend_second_people(sheet)
     starts, size = _elder_runs(sheet)
