@@ -221,8 +221,9 @@ def test_every_count_of_the_panel_matches_its_list(settings):
 def test_the_list_shows_reason_date_and_visits_masked(app, pages):
     page = render(app, pages["/changes"].layout, place=HUAYUANLU, month="2026-10", kind="left")
     rows = {r["name"]: r for r in listed(page)}
-    # the death is reported by the roster of 15 October, which takes effect that day
-    assert (rows["赵*"]["change_reason"], rows["赵*"]["change_date"]) == ("死亡", "2026-10-15")
+    # the death (3 October) is reported by the roster of 15 October: it ends the stretch on its own date, in the
+    # month the roster takes effect (DESIGN §4: a newer roster changes no month that ended before its date)
+    assert (rows["赵*"]["change_reason"], rows["赵*"]["change_date"]) == ("死亡", "2026-10-03")
     assert (rows["钱*"]["change_reason"], rows["钱*"]["change_date"]) == ("去向未说明", "2026-10-15")
     assert (rows["赵*"]["visited_before"], rows["赵*"]["visited_now"]) == ("是", "不计入")
     assert (rows["钱*"]["visited_before"], rows["钱*"]["community"]) == ("否", "花园路")

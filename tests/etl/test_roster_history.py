@@ -300,3 +300,60 @@ def test_a_move_reported_by_the_old_street_after_the_new_one_lists_the_elder_is_
     november = figures(w, "2026-11", "2026-11-30")
     assert (november[HEPING]["special_count"], november[XIAOBAILOU]["special_count"]) == (1, 1)
     assert left(changes(w, "2026-11", "2026-11-30")) == {}
+
+
+def daily(w, elder_id: str, month: str) -> tuple:
+    return w.con.execute("select contact_days_eligible, contact_days_covered, longest_gap_days, is_fully_covered"
+                         " from elder_contact_months where elder_id = ? and month = ?", [elder_id, month]).fetchone()
+
+
+def test_a_newer_roster_of_the_same_elder_loses_no_day_of_their_daily_contacts(mart_warehouse):
+    # monthly snapshots are the rule: the day a newer one takes effect is still a day the elder is on the roster
+    w = mart_warehouse
+    alone = make_id(SEVENTY, 1)
+    w.elder(alone, "独居")
+    october = w.load("roster", "2026-10-16")
+    w.elder(alone, "独居", load_id=october)
+    for day in range(1, 32):
+        if day != 16:  # the one day nobody reached them is the new roster's
+            w.visit(alone, f"2026-10-{day:02d} 09:00", method="电话")
+    w.build("2026-10", "2026-10-31")
+    assert daily(w, alone, "2026-10") == (31, 30, 1, False)
+
+
+def test_a_marking_added_or_removed_mid_month_counts_the_daily_contacts_from_its_date(mart_warehouse):
+    w = mart_warehouse
+    marked, unmarked = make_id(SEVENTY, 1), make_id(SEVENTY, 2)
+    w.elder(marked, "失能")
+    w.elder(unmarked, "独居", "失能")
+    october = w.load("roster", "2026-10-16")
+    w.elder(marked, "独居", "失能", load_id=october)
+    w.elder(unmarked, "失能", load_id=october)
+    for day in range(1, 32):
+        for elder in (marked, unmarked):
+            w.visit(elder, f"2026-10-{day:02d} 09:00", method="电话")
+    figures = w.place("2026-10", "2026-10-31")
+    assert [daily(w, elder, "2026-10") for elder in (marked, unmarked)] == [(16, 16, 0, True), (15, 15, 0, True)]
+    assert (figures["contact_days_eligible"], figures["daily_contact_rate"]) == (31, 1.0)
+
+
+def test_an_exit_a_newer_roster_dates_earlier_in_its_own_month_ends_the_stretch_on_that_date(mart_warehouse):
+    w = mart_warehouse
+    dies_in_october, died_in_september = make_id(SEVENTY, 1), make_id(SEVENTY, 2)
+    for elder in (dies_in_october, died_in_september):
+        w.elder(elder, "独居")
+        for day in range(1, 31):
+            w.visit(elder, f"2026-09-{day:02d} 09:00", method="电话")
+    september = {elder: (w.build("2026-09", "2026-09-30"), daily(w, elder, "2026-09"))[1]
+                 for elder in (dies_in_october, died_in_september)}
+    late = w.load("roster", "2026-10-20")
+    w.elder(dies_in_october, "独居", status="死亡", change_date="2026-10-10", load_id=late)
+    w.elder(died_in_september, "独居", status="死亡", change_date="2026-09-20", load_id=late)
+    w.build("2026-10", "2026-10-31")
+    assert w.elder_month(dies_in_october)["exit_date"].isoformat() == "2026-10-10"
+    assert daily(w, dies_in_october, "2026-10")[:2] == (9, 0)  # 1-9 October: on the roster, not reached
+    # September ended before the roster that reports the death: it stays as it was; October counts no day
+    assert daily(w, died_in_september, "2026-10") is None
+    w.build("2026-09", "2026-09-30")
+    assert {elder: daily(w, elder, "2026-09") for elder in september} == september == {
+        dies_in_october: (30, 30, 0, True), died_in_september: (30, 30, 0, True)}

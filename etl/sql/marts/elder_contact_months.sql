@@ -1,16 +1,23 @@
 -- one row per elder living alone per month: counted and covered elder-days, longest gap
-with alone_months as (
-    select
-        m.elder_id,
-        m.month,
-        m.month_start,
-        m.as_of,
-        least(cast(m.month_start + interval 1 month - interval 1 day as date), m.as_of) as window_end,
-        m.district_code,
-        m.street_code,
-        m.community_code
+with alone_periods as (
+    -- the roster periods that mark the elder 独居 with consent not 不同意: the days they hold are counted, whatever
+    -- a newer listing says of the rest of the month (a marking added or removed counts from its date)
+    select elder_id, valid_from, valid_to, joined_on
+    from elder_periods
+    where list_contains(categories, '独居') and consent is distinct from '不同意'
+),
+
+month_windows as (
+    select m.*, least(cast(m.month_start + interval 1 month - interval 1 day as date), m.as_of) as window_end
     from elder_months m
-    where m.is_alone and not m.is_declined
+),
+
+alone_months as (
+    select m.elder_id, m.month, m.month_start, m.as_of, m.window_end, m.district_code, m.street_code, m.community_code
+    from month_windows m
+    semi join alone_periods p
+        on p.elder_id = m.elder_id
+        and (p.valid_from is null or p.valid_from <= m.window_end) and (p.valid_to is null or p.valid_to > m.month_start)
 ),
 
 elder_days as (
@@ -19,12 +26,14 @@ elder_days as (
 ),
 
 counted_days as (
-    -- on the roster on d: came onto it before d and not gone on or before d
+    -- on the roster as 独居 on d (DESIGN §4: registered before d, not exited on or before d): held by such a
+    -- period, the elder on the roster since before d (joined_on: a newer listing goes on, it is no registration)
     select d.*
     from elder_days d
-    semi join elder_periods p
+    semi join alone_periods p
         on p.elder_id = d.elder_id
-        and (p.valid_from is null or p.valid_from < d.day) and (p.valid_to is null or p.valid_to > d.day)
+        and (p.valid_from is null or p.valid_from <= d.day) and (p.valid_to is null or p.valid_to > d.day)
+        and (p.joined_on is null or p.joined_on < d.day)
 ),
 
 contact_days as (

@@ -5,7 +5,8 @@
 -- the baseline, from always). Within that span an elder listed in it is on the roster from their
 -- registration date until their exit date. An elder missing from a newer snapshot therefore leaves
 -- on that snapshot's date, one who first appears in it joins on that date at the earliest, and no
--- newer snapshot changes a day before its own date (DESIGN §4, roster history).
+-- newer snapshot changes a month that ended before its own date: one reporting an exit dated earlier in
+-- its own month ends the elder's stretch on that date (DESIGN §4, roster history).
 with candidates as (
     -- elders who are or were special-difficulty, living alone or disabled on some list, or 80 by
     -- today: no figure counts anyone else, and they are most of a roster of all 60+ elders
@@ -70,8 +71,14 @@ on_roster as (
     select
         *,
         greatest(listed_from, reg_date) as valid_from,
-        least(listed_to, exit_date) as valid_to,
-        -- a newer listing that reports the elder gone (死亡 … dated before it) ends this one for that reason
+        -- a newer listing that reports the elder gone on a date before its own ends this one on that date, in
+        -- the month of the newer listing at the earliest: it changes no month that ended before it (DESIGN §4)
+        least(listed_to, exit_date,
+              case when lead(exit_date) over by_listing <= lead(listed_from) over by_listing
+                   then greatest(lead(exit_date) over by_listing,
+                                 cast(date_trunc('month', lead(listed_from) over by_listing) as date)) end)
+            as valid_to,
+        -- and for that reason
         case when lead(exit_date) over by_listing <= lead(listed_from) over by_listing
              then lead(status) over by_listing end as next_listing_exit
     from segments
