@@ -357,3 +357,24 @@ def test_an_exit_a_newer_roster_dates_earlier_in_its_own_month_ends_the_stretch_
     w.build("2026-09", "2026-09-30")
     assert {elder: daily(w, elder, "2026-09") for elder in september} == september == {
         dies_in_october: (30, 30, 0, True), died_in_september: (30, 30, 0, True)}
+
+
+def test_a_communitys_first_roster_that_lists_an_elder_of_another_changes_no_month_before_it(mart_warehouse):
+    # 花园路's first roster (1 September) lists the elder; 泰安道's first (20 October) lists them as registered there on
+    # 18 October, the day 花园路's next roster says they moved out: each roster is its community's baseline, but the
+    # newer one rewrites no time before it (DESIGN §4)
+    w = mart_warehouse
+    moves, stays = make_id(SEVENTY, 1), make_id(SEVENTY, 2)
+    september = w.load("roster", "2026-09-01")
+    for elder in (moves, stays):
+        w.elder(elder, "空巢", load_id=september)
+    before = figures(w, "2026-09", "2026-09-30")
+    assert before[HUAYUANLU]["eligible_home"] == 2
+    taian = w.load("roster", "2026-10-20")
+    w.elder(moves, "空巢", community=XIAOBAILOU_COMMUNITY, reg_date="2026-10-18", load_id=taian)
+    october = w.load("roster", "2026-10-22")
+    w.elder(moves, "空巢", status="迁出", change_date="2026-10-18", load_id=october)
+    w.elder(stays, "空巢", load_id=october)
+    after = figures(w, "2026-09", "2026-09-30")
+    for code in PLACES:
+        assert after[code] == before[code], code

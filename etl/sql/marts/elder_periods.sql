@@ -42,8 +42,9 @@ shared_spans as (
 
 shared_winners as (
     -- where two communities list the elder at once, the newer snapshot holds (跨街道重复: counted once),
-    -- a snapshot dated by then before one that holds only as a community's baseline, and a list that
-    -- has them before one that reports them gone (the street they left writes 迁出 after the new one lists them)
+    -- a snapshot dated by then before one that holds only as a community's baseline (of two baselines, the
+    -- older), and a list that has them before one that reports them gone (the street they left writes 迁出
+    -- after the new one lists them)
     select
         l.* replace (
             greatest(l.listed_from, sp.span_from) as listed_from,
@@ -57,7 +58,11 @@ shared_winners as (
     qualify row_number() over (
         partition by sp.id_number, sp.span_from
         order by coalesce(l.exit_date > sp.span_from, l.exit_date is null) desc,
-            coalesce(l.snapshot_date <= sp.span_from, false) desc, l.snapshot_date desc, l.load_id desc
+            coalesce(l.snapshot_date <= sp.span_from, false) desc,
+            -- of snapshots in force by then the newer; before any was (baselines), the older: a newer
+            -- snapshot rewrites no time before it
+            case when coalesce(l.snapshot_date <= sp.span_from, false) then l.snapshot_date end desc nulls last,
+            l.snapshot_date, l.load_id desc
     ) = 1
 ),
 
