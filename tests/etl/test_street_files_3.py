@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import HUAYUANLU, make_id
 from tests.etl.exports import OneLoad, Warehouse, write_csv
-from tests.etl.test_street_files import balanced
+from tests.etl.test_street_files import balanced, loaded, warnings
 
 loads = OneLoad()
 
@@ -26,21 +26,6 @@ def one_load(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
 def elder(n: int) -> str:
     """A distinct synthetic ID number for every n (this module's own birth dates: 1936 on, every 43 days)."""
     return make_id((dt.date(1936, 4, 1) + dt.timedelta(days=n * 43)).strftime("%Y%m%d"), n % 90 + 1)
-
-
-def loaded(one_load, key: str, columns: str) -> list[tuple]:
-    """The rows of `key`'s load in the file's order."""
-    warehouse, results = one_load
-    result = results[key]
-    table = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "contact_rows"}[result.kind]
-    return warehouse.rows(f"select {columns} from {table} where load_id = ? order by row_number",  # noqa: S608
-                          [result.load_id])
-
-
-def warnings(one_load, key: str) -> list[tuple]:
-    warehouse, results = one_load
-    return warehouse.rows("select row_number, message from load_warnings where load_id = ? order by all",
-                          [results[key].load_id])
 
 
 def helped(one_load, elders: list[str]) -> list[bool]:
