@@ -114,3 +114,13 @@ def test_a_warehouse_of_format_6_keeps_its_contacts_as_each_rows_first_and_balan
     assert result.status == "loaded", result
     assert warehouse.rows("select contact_name, contact_index from contact_rows order by load_id, contact_index") == [
         ("李明", 1), ("赵六", 1), ("孙七", 2)]
+
+
+def test_a_contact_list_naming_the_assigned_cadre_包联人_as_contact_person_loads(tmp_path):
+    # the plans name 网格员 and other helpers as contact people; some lists call them 包联人
+    header = ["老人姓名", "身份证号", "社区", "包联人", "包联人电话"]
+    rows = [["甲一", DISABLED[0], "花园路", "网格员甲", "13900000001"], ["乙二", DISABLED[1], "花园路", "网格员乙", ""]]
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "包联.csv", [header, *rows]))
+    assert stored(warehouse, result) == [(2, 1, "网格员甲", None, "13900000001", None),
+                                         (3, 1, "网格员乙", None, None, None)]
+    assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, False]
