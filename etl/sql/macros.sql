@@ -77,7 +77,8 @@ create or replace temp macro cv_name_note(s) as
 -- An elder's name as stored and compared (a visit without an ID links by it): without spaces and without the note
 -- after it (张三（已故） is 张三; a person's name holds no brackets). The name is bound once (a one-element list).
 create or replace temp macro cv_person_name(s) as
-    list_transform([cv_squeeze(s)], lambda n: coalesce(nullif(regexp_replace(n, '[（(][^（）()]+[）)]$', ''), ''), n))[1];
+    list_transform([cv_squeeze(s)], lambda n: case when ends_with(n, ')') or ends_with(n, '）')
+        then coalesce(nullif(regexp_replace(n, '[（(][^（）()]+[）)]$', ''), ''), n) else n end)[1];
 
 -- A date written in Chinese numerals, as Excel's and WPS's Chinese date formats show it (二〇二六年十月五日,
 -- 二〇二六年十月五日星期一) and a CSV saved from them keeps it: in Arabic digits (2026年10月5日). The
