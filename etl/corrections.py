@@ -218,8 +218,15 @@ def _lay_out(sheet, rows: list[list], header: list[str]) -> None:
 
 
 def _cells(raw: str) -> list[tuple[str, str | None]]:
-    """A reject's cells in the file's order (a header written twice keeps each of its cells)."""
-    return json.loads(raw, object_pairs_hook=list)
+    """A reject's cells in the file's order. A header written twice keeps each of its cells, the second as
+    关系 (2): read back, that is the second contact person's (mappings.map_columns), or a column repeated as
+    the file repeated it."""
+    seen: dict[str, int] = {}
+    cells = []
+    for header, value in json.loads(raw, object_pairs_hook=list):
+        seen[header] = seen.get(header, 0) + 1
+        cells.append((header if seen[header] == 1 else f"{header} ({seen[header]})", value))
+    return cells
 
 
 def _styled(sheet, value, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False):

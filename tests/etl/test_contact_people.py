@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import make_id
 from tests.etl.exports import VISIT_HEADER, Warehouse, visit_row, write_csv, write_xlsx
+from tests.etl.test_corrections import corrections_workbook, fix
 
 ROSTER = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]
 DISABLED = [make_id("19380101", n) for n in range(1, 7)]  # six elders, 失能
@@ -124,3 +125,36 @@ def test_a_contact_list_naming_the_assigned_cadre_包联人_as_contact_person_lo
     assert stored(warehouse, result) == [(2, 1, "网格员甲", None, "13900000001", None),
                                          (3, 1, "网格员乙", None, None, None)]
     assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, False]
+
+
+def test_a_contact_list_sent_for_one_community_replaces_that_communitys_contact_people_only(tmp_path):
+    header = ["老人姓名", "身份证号", "社区", "联系人", "联系人电话"]
+    street = write_csv(tmp_path / "劝业场街道.csv", [
+        ["填报日期：2026年10月1日"], header, ["甲一", DISABLED[0], "花园路", "李明", "13900000001"],
+        ["乙二", DISABLED[1], "滨西", "赵六", "13900000002"]])
+    community = write_csv(tmp_path / "滨西社区.csv", [
+        ["填报日期：2026年10月20日"], header, ["乙二", DISABLED[1], "滨西", "孙七", ""]])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    warehouse.ingest(*roster_and_visit(tmp_path), street, community)
+    # 花园路's contact person stays; 滨西's list is the newer one
+    assert warehouse.rows("select elder_id, contact_name from designated_contacts order by elder_id") == [
+        (DISABLED[0], "李明"), (DISABLED[1], "孙七")]
+    assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, False]
+
+
+def test_a_rejected_row_with_its_contact_columns_written_twice_is_corrected_with_both_people(tmp_path):
+    header = ["老人姓名", "身份证号", "社区", "联系人", "关系", "电话", "联系人", "关系", "电话"]
+    bad = DISABLED[1][:17] + ("0" if DISABLED[1][17] != "0" else "1")  # a wrong check digit
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "两人.csv", [
+        header, ["甲一", DISABLED[0], "花园路", "李明", "儿子", "13900000001", "王芳", "女儿", "13900000002"],
+        ["乙二", bad, "花园路", "", "", "", "孙七", "邻居", "13900000003"]]))
+    assert warehouse.rejects(result) == [(3, "身份证号校验位错误")]
+    book = corrections_workbook(warehouse, result.load_id)
+    assert [cell.value for cell in book.active[3]][2:] == [
+        "老人姓名", "身份证号", "社区", "联系人", "关系", "电话", "联系人 (2)", "关系 (2)", "电话 (2)"]
+    fix(book.active, 3, "身份证号", DISABLED[1])
+    book.save(tmp_path / "两人_退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "两人_退回修改.xlsx")
+    assert (corrected.status, corrected.rows_loaded, corrected.rows_rejected) == ("loaded", 1, 0)
+    assert stored(warehouse, result)[-1:] == [(3, 1, "孙七", "邻居", "13900000003", None)]
+    assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, True]

@@ -378,3 +378,18 @@ def test_a_communitys_first_roster_that_lists_an_elder_of_another_changes_no_mon
     after = figures(w, "2026-09", "2026-09-30")
     for code in PLACES:
         assert after[code] == before[code], code
+
+
+def test_a_death_reported_two_rosters_later_ends_the_stretch_on_its_date_and_for_its_reason(mart_warehouse):
+    # the roster of 29 November had not heard of the death of the 25th; the one of the 30th reports it
+    w = mart_warehouse
+    dies = make_id(SEVENTY, 1)
+    w.elder(dies, "独居", load_id=w.load("roster", "2026-10-31"))
+    w.elder(dies, "独居", load_id=w.load("roster", "2026-11-29"))
+    w.elder(dies, "独居", status="死亡", change_date="2026-11-25", load_id=w.load("roster", "2026-11-30"))
+    w.visit(dies, "2026-11-27 09:00")  # after the death: not a day counted
+    w.build("2026-11", "2026-11-30")
+    month = w.elder_month(dies)
+    assert (month["exit_date"].isoformat(), month["exit_reason"], month["left_reason"]) == (
+        "2026-11-25", "死亡", "died")
+    assert daily(w, dies, "2026-11")[:2] == (24, 0)  # 1-24 November

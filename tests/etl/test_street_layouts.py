@@ -43,6 +43,7 @@ def test_a_roster_workbook_with_a_sheet_per_month_is_a_snapshot_per_sheet(tmp_pa
                                    write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit(0, "2026-10-20")]))
     assert result.status == "loaded", result
     assert [(part.rows_read, part.rows_loaded, part.rows_rejected) for part in result.parts] == [(3, 3, 0), (2, 2, 0)]
+    assert result.message == "按工作表分别导入: 底册 (9月) 3 行、底册 (10月) 2 行"
     assert warehouse.rows("select report_date, rows_loaded from loads where kind = 'roster' order by load_id") == [
         (dt.date(2026, 9, 1), 3), (dt.date(2026, 10, 15), 2)]
     # missing from the newer snapshot without a status: exited on its report date, 去向未说明 (DESIGN §4)

@@ -1,4 +1,7 @@
--- one row per kind (roster, contacts) per street: the load whose rows are that street's current list
+-- one row per kind (roster, contacts) per street, and per community a street's contact lists name: the load whose
+-- rows are that place's current list. A contact list sent for one community replaces that community's, as a roster
+-- does (a community's elders keep their contact people when another community's list comes); its rows without a
+-- community are current while it is its street's newest list (community_code null).
 with snapshot_loads as (
     select
         load_id,
@@ -11,18 +14,20 @@ with snapshot_loads as (
     where kind in ('roster', 'contacts')
 ),
 
-street_loads as (
-    select distinct street_code, load_id from roster_rows
+place_loads as (
+    select distinct street_code, null::varchar as community_code, load_id from roster_rows
     union
-    select distinct street_code, load_id from contact_rows
+    select distinct street_code, null::varchar as community_code, load_id from contact_rows
+    union
+    select distinct street_code, community_code, load_id from contact_rows where community_code is not null
 ),
 
 final as (
-    select s.kind, sl.street_code, s.load_id, s.snapshot_date
-    from street_loads sl
+    select s.kind, pl.street_code, pl.community_code, s.load_id, s.snapshot_date
+    from place_loads pl
     join snapshot_loads s using (load_id)
     qualify row_number() over (
-        partition by s.kind, sl.street_code order by s.snapshot_date desc nulls last, s.load_id desc
+        partition by s.kind, pl.street_code, pl.community_code order by s.snapshot_date desc nulls last, s.load_id desc
     ) = 1
 )
 

@@ -72,22 +72,31 @@ segments as (
     select * exclude (is_shared) from shared_winners
 ),
 
-on_roster as (
-    select
-        *,
-        greatest(listed_from, reg_date) as valid_from,
-        -- a newer listing that reports the elder gone on a date before its own ends this one on that date, in
-        -- the month of the newer listing at the earliest: it changes no month that ended before it (DESIGN §4)
-        least(listed_to, exit_date,
-              case when lead(exit_date) over by_listing <= lead(listed_from) over by_listing
-                   then greatest(lead(exit_date) over by_listing,
-                                 cast(date_trunc('month', lead(listed_from) over by_listing) as date)) end)
-            as valid_to,
-        -- and for that reason
-        case when lead(exit_date) over by_listing <= lead(listed_from) over by_listing
-             then lead(status) over by_listing end as next_listing_exit
+reported as (
+    -- a listing that reports the elder gone on a date before its own: from that date, in its own month at the
+    -- earliest (it changes no month that ended before it: DESIGN §4)
+    select *, case when exit_date <= listed_from
+                   then greatest(exit_date, cast(date_trunc('month', listed_from) as date)) end as reported_exit
     from segments
-    window by_listing as (partition by id_number order by listed_from nulls first)
+),
+
+on_roster as (
+    -- a later listing's report of the elder gone (the next, or one after a listing that had not heard of it) ends
+    -- this one on that date and for that reason
+    select
+        * exclude (later_exit, later_status),
+        greatest(listed_from, reg_date) as valid_from,
+        least(listed_to, exit_date, later_exit) as valid_to,
+        case when later_exit <= coalesce(listed_to, later_exit) then later_status end as next_listing_exit
+    from (
+        select
+            *,
+            min(reported_exit) over later as later_exit,
+            arg_min(case when reported_exit is not null then status end, reported_exit) over later as later_status
+        from reported
+        window later as (partition by id_number order by listed_from nulls first
+                         rows between 1 following and unbounded following)
+    )
 ),
 
 kept as (

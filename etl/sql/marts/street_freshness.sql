@@ -15,6 +15,7 @@ snapshots as (
         max(case when s.kind = 'contacts' then coalesce(l.report_date, cast(l.loaded_at as date)) end) as contacts_date
     from current_snapshots s
     join loads l using (load_id)
+    where s.community_code is null  -- the street's newest list of each kind
     group by s.street_code
 ),
 
