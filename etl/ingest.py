@@ -48,6 +48,9 @@ TARGET_TABLE = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "co
 # What a staged row stores, where it is not one row of its table: a contact list's row, a row for each contact
 # person it names (staging/contacts.sql), numbered from 1 (the row's first: what load_conservation counts)
 STORED_ROWS = {"contacts": "(select s.* exclude (contacts), unnest(s.contacts, recursive := true) from {rows} s)"}
+# How staging's reason for an exact repeat of a stored row begins (staging/visit_repeats.sql, contacts.sql,
+# corrections_contacts.sql): such a row is kept aside, with nothing to correct
+REPEAT = "重复记录"
 FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社区", "visit_date": "探访日期",
                 "method": "探访方式", "contact_name": "联系人"}
 SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
@@ -647,14 +650,16 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
                     as column_name,
                 $origin_load as origin_load_id,
                 case when not $correction then r.row_number when c.takes_over then c.origin_row end as origin_row,
-                case when $correction and not c.takes_over then $load_id end as resolved_by
+                -- an exact repeat of a row stored (重复记录) has nothing to fix: kept, not waiting
+                case when ($correction and not c.takes_over) or starts_with(s.reject_reason, $repeat)
+                     then $load_id end as resolved_by
             from sheet_rejects s join rejected_cells r using (row_number)
             left join stg_claims c using (src_id)
             where not {_not_data(sheet, words_dir)}
             order by r.row_number""",
             {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name,
              "fault_fields": list(faults), "fault_labels": list(faults.values()),
-             "correction": correction is not None,
+             "correction": correction is not None, "repeat": REPEAT,
              "origin_load": correction.origin_load_id if correction else load_id}
             | {f"k{i}": label for i, label in enumerate(labels)} | _repeated_header(sheet),
         )
