@@ -35,6 +35,8 @@ from etl.sqlfiles import prepare, remove_database, scalar, sql
 #    before count as written without them: closed by a later home visit that finds nothing, not referred).
 # 6: visit_rows.entered_at (录入时间), for visits entered long after their date (visits loaded before
 #    have none: the signal cannot speak of them).
+# 7: contact_rows.contact_index (a contact list's row may name several contact people); elder names stored
+#    without a bracketed note (张三（已故） is 张三), the keys of the rows without an ID number made again.
 FORMAT_VERSION = 7
 # DuckDB's, for a whole load (staging, marts, checks): past it DuckDB spills to disk beside the copy, so
 # that neither a file's rows nor the warehouse's decide how much memory a load takes. A file's cells are
