@@ -345,7 +345,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_street_name": ("街道", "Street"),
     "col_latest_visit_date": ("最新探访记录", "Latest visit loaded"),
     "col_visit_count": ("探访记录数", "Visits"),
-    "col_roster_file": ("当前底册", "Current roster"),
+    "col_roster_file": ("最早的现行底册", "Oldest roster in force"),
     "col_roster_date": ("底册日期", "Roster date"),
     "col_contacts_file": ("当前联系人表", "Current contact list"),
     "col_contacts_date": ("联系人表日期", "Contact list date"),

@@ -463,6 +463,19 @@ def test_street_freshness_shows_the_latest_visit_loaded(mart_warehouse):
     assert rows == [("2026-10-09", 2, "roster.csv")]
 
 
+def test_street_freshness_shows_the_oldest_roster_in_force_of_the_streets_communities(mart_warehouse):
+    # the street's list of 1 September, then one community's own list of 20 October: the other community is
+    # still on the September list, and the street's freshness says so
+    w = mart_warehouse
+    street = w.load("roster", "2026-09-01", file_name="劝业场街道底册.csv")
+    for n, community in ((1, HUAYUANLU), (2, BINXI)):
+        w.elder(make_id(SEVENTY, n), "空巢", community=community, load_id=street)
+    w.elder(make_id(SEVENTY, 1), "空巢", load_id=w.load("roster", "2026-10-20", file_name="花园路社区底册.csv"))
+    w.place(OCT, END)
+    assert w.con.execute("select roster_file, roster_date::varchar from street_freshness where street_code = ?",
+                         [QUANYECHANG]).fetchall() == [("劝业场街道底册.csv", "2026-09-01")]
+
+
 def test_screens_get_masked_names_ids_and_phones(mart_warehouse):
     a = mart_warehouse.elder(make_id(SEVENTY, 1), "空巢", name="王淑芬")
     mart_warehouse.place(OCT, END)

@@ -1,4 +1,4 @@
--- one row per street: how recent its data is (latest visit loaded, current roster and contact list)
+-- one row per street: how recent its data is (latest visit loaded, the oldest roster in force, newest contact list)
 with visit_dates as (
     select e.street_code, max(v.latest_visit_date) as latest_visit_date, sum(v.visit_count)::bigint as visit_count
     from elder_visit_spans v
@@ -6,16 +6,24 @@ with visit_dates as (
     group by e.street_code
 ),
 
-snapshots as (
+rosters as (
+    -- a street's rosters in force (a community's newest each): the oldest of them says how far behind it is
+    -- (communities send their own lists: the street's newest file may hold one of them)
+    select r.street_code, arg_min(l.file_name, r.snapshot_date) as roster_file, min(r.snapshot_date) as roster_date
+    from roster_snapshots r
+    join loads l using (load_id)
+    where r.next_snapshot_date is null
+    group by r.street_code
+),
+
+contact_lists as (
     select
         s.street_code,
-        max(case when s.kind = 'roster' then l.file_name end) as roster_file,
-        max(case when s.kind = 'roster' then coalesce(l.report_date, cast(l.loaded_at as date)) end) as roster_date,
-        max(case when s.kind = 'contacts' then l.file_name end) as contacts_file,
-        max(case when s.kind = 'contacts' then coalesce(l.report_date, cast(l.loaded_at as date)) end) as contacts_date
+        max(l.file_name) as contacts_file,
+        max(coalesce(l.report_date, cast(l.loaded_at as date))) as contacts_date
     from current_snapshots s
     join loads l using (load_id)
-    where s.community_code is null  -- the street's newest list of each kind
+    where s.kind = 'contacts' and s.community_code is null  -- the street's newest contact list
     group by s.street_code
 ),
 
@@ -26,13 +34,14 @@ final as (
         d.parent_code as district_code,
         v.latest_visit_date,
         coalesce(v.visit_count, 0) as visit_count,
-        s.roster_file,
-        s.roster_date,
-        s.contacts_file,
-        s.contacts_date
+        r.roster_file,
+        r.roster_date,
+        c.contacts_file,
+        c.contacts_date
     from divisions d
     left join visit_dates v on v.street_code = d.code
-    left join snapshots s on s.street_code = d.code
+    left join rosters r on r.street_code = d.code
+    left join contact_lists c on c.street_code = d.code
     where d.level = 'street'
 )
 
