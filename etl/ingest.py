@@ -399,31 +399,31 @@ def _consent_of_declines(sheet: RawSheet, index: int) -> pa.Array:
     """A roster's consent from a column that asks the other way round (是否拒绝探访, 不同意探访（打√）): a tick or 是
     there is 不同意, a cross or 否 is 同意; other words are read as consent words themselves (staging warns of those
     it does not know)."""
-    yes_no = mappings.yes_no_words()
-    encoded = pc.dictionary_encode(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
-    consent = {"是": "不同意", "否": "同意"}
-    words = [None if value is None else consent.get(yes_no.get(mappings.header_key(value)), value)
-             for value in encoded.dictionary.to_pylist()]
-    return pa.array(words, pa.string()).take(encoded.indices)
+    return _read_ticks(sheet, index, "不同意", "同意")
 
 
 def _ticked_categories(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array:
     """The categories column of a roster that ticks them in a column each (独居 √, 是否失能 是), with the
     categories column's own words when it has one too: a tick (是, √, 1) names the column's category, a
     cross or a blank none, other words (半失能 under 失能) are read as categories themselves."""
-    yes_no = mappings.yes_no_words()
     parts = []
     if "categories" in column_map.fields:
         parts.append(sheet.cells[f"c{column_map.fields['categories']}"].cast(pa.string()).combine_chunks())
-    for index, category in column_map.category_marks.items():
-        encoded = pc.dictionary_encode(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
-        words = [None if value is None else {"是": category, "否": None}.get(
-                     yes_no.get(key := mappings.header_key(value)), value if key else None)
-                 for value in encoded.dictionary.to_pylist()]
-        parts.append(pa.array(words, pa.string()).take(encoded.indices))
+    parts += [_read_ticks(sheet, index, category, None) for index, category in column_map.category_marks.items()]
     # (null_handling="skip" drops the rows where every part is null, in pyarrow 26: joined in full, then trimmed)
     joined = pc.binary_join_element_wise(*parts, "、", null_handling="replace", null_replacement="")
     return pc.replace_substring_regex(joined, "^、+|、+$|(、)、+", r"\1")
+
+
+def _read_ticks(sheet: RawSheet, index: int, ticked: str, crossed: str | None) -> pa.Array:
+    """Column `index` with a tick in it (是, √, 1: mappings.yes_no_words) read as `ticked`, a cross (否, ×, 0) as
+    `crossed`, a blank as null and any other words as they are; each distinct cell looked up once."""
+    yes_no = mappings.yes_no_words()
+    encoded = pc.dictionary_encode(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
+    words = [None if value is None else {"是": ticked, "否": crossed}.get(
+                 yes_no.get(key := mappings.header_key(value)), value if key else None)
+             for value in encoded.dictionary.to_pylist()]
+    return pa.array(words, pa.string()).take(encoded.indices)
 
 
 def _common_schema(tables: list[pa.Table]) -> pa.Schema:
