@@ -202,6 +202,8 @@ def _preamble_facts(records: list[list[str]]) -> tuple[dt.date | None, str | Non
 
 ENCODING_LABELS = {"utf-8": "UTF-8", "utf-16": "UTF-16", "gb18030": "GBK/GB18030"}
 SAVE_AS_UTF8 = "请用 Excel 或 WPS 打开后另存为「CSV UTF-8」再导入"
+# a file whose lines from `line` on are GB18030 under UTF-8 ones (a table, where a title may be either)
+MIXED_ENCODINGS = "第 {line} 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: 文件混用了两种编码, " + SAVE_AS_UTF8
 
 
 def detect_encoding(path: Path) -> tuple[str, int, int]:
@@ -259,7 +261,7 @@ def _refuse_a_table_in_two_encodings(path: Path, utf8_end: int, header_start: in
     with path.open("rb") as f:
         line = len(f.read(utf8_end).splitlines()) + 1  # the line breaks of a CSV reader: LF, CR LF or CR
     if line > header_start:
-        raise ReadError(f"第 {line} 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: 文件混用了两种编码, {SAVE_AS_UTF8}")
+        raise ReadError(MIXED_ENCODINGS.format(line=line))
 
 
 def _line_of(path: Path, offset: int) -> int:
@@ -303,7 +305,7 @@ def _encoding_past_the_sample(path: Path, bom: int) -> str:
         return "gb18030"
     line = _line_of(path, bad)
     if _first_bad_byte(path, "gb18030", bad) is None:
-        raise ReadError(f"第 {line} 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: 文件混用了两种编码, {SAVE_AS_UTF8}")
+        raise ReadError(MIXED_ENCODINGS.format(line=line))
     raise ReadError(f"第 {line} 行有无法识别的字符 (不是 UTF-8 编码): {SAVE_AS_UTF8}")
 
 
