@@ -47,6 +47,7 @@ from etl.demo.vocabulary import (
     VISIT_HEADERS,
     YES_NO_LABELS,
 )
+from etl.mappings import CONTACT_FIELDS
 
 
 @dataclass
@@ -353,8 +354,9 @@ def contacts_sheet(rng: np.random.Generator, contacts: pd.DataFrame, elders: pd.
                  False, ids=ids[used])
 
 
-# A contact person's columns, where a contact list writes its people side by side (Style.contact_people)
-PERSON_ROLES = ("contact_name", "relation", "contact_phone", "has_key")
+# A contact person's columns, where a contact list writes its people side by side (Style.contact_people): the
+# fields the loader reads of each person
+PERSON_ROLES = CONTACT_FIELDS
 # Elders on such a list whose first contact person has no usable phone and whose second has one: at least these
 # many where the list has the people for it (the second is who the community calls: 失能帮扶率 counts them)
 SECOND_ONLY_ELDERS = 3
