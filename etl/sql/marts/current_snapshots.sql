@@ -1,33 +1,30 @@
--- one row per kind (roster, contacts) per street, and per community a street's contact lists name: the load whose
--- rows are that place's current list. A contact list sent for one community replaces that community's, as a roster
--- does (a community's elders keep their contact people when another community's list comes); its rows without a
--- community are current while it is its street's newest list (community_code null).
+-- one row per street, and per community its contact lists name: the contact list load whose rows are that place's
+-- current list. A contact list sent for one community replaces that community's, as a roster does (a community's
+-- elders keep their contact people when another community's list comes); its rows without a community are current
+-- while it is its street's newest list (community_code null). (A community's rosters: marts/roster_snapshots.)
 with snapshot_loads as (
     select
         load_id,
-        kind,
         -- a file without 填报日期 is taken to be at least as new as everything loaded before it
         coalesce(report_date, max(report_date) over (
-            partition by kind order by load_id rows between unbounded preceding and 1 preceding
+            order by load_id rows between unbounded preceding and 1 preceding
         )) as snapshot_date
     from loads
-    where kind in ('roster', 'contacts')
+    where kind = 'contacts'
 ),
 
 place_loads as (
-    select distinct street_code, null::varchar as community_code, load_id from roster_rows
-    union
     select distinct street_code, null::varchar as community_code, load_id from contact_rows
     union
     select distinct street_code, community_code, load_id from contact_rows where community_code is not null
 ),
 
 final as (
-    select s.kind, pl.street_code, pl.community_code, s.load_id, s.snapshot_date
+    select pl.street_code, pl.community_code, s.load_id, s.snapshot_date
     from place_loads pl
     join snapshot_loads s using (load_id)
     qualify row_number() over (
-        partition by s.kind, pl.street_code, pl.community_code order by s.snapshot_date desc nulls last, s.load_id desc
+        partition by pl.street_code, pl.community_code order by s.snapshot_date desc nulls last, s.load_id desc
     ) = 1
 )
 

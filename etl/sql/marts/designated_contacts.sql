@@ -10,7 +10,7 @@ with final as (
         c.set_date,
         c.contact_name is not null and c.contact_phone is not null as is_usable
     from contact_rows c
-    join current_snapshots s on s.kind = 'contacts' and s.street_code = c.street_code
+    join current_snapshots s on s.street_code = c.street_code
         and s.community_code is not distinct from c.community_code and s.load_id = c.load_id
     left join elder_name_keys n
         on c.id_number is null and n.elder_name = c.elder_name and n.community_code = c.community_code

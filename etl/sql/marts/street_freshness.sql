@@ -17,14 +17,11 @@ rosters as (
 ),
 
 contact_lists as (
-    select
-        s.street_code,
-        max(l.file_name) as contacts_file,
-        max(coalesce(l.report_date, cast(l.loaded_at as date))) as contacts_date
+    -- the street's newest contact list
+    select s.street_code, l.file_name as contacts_file, coalesce(l.report_date, cast(l.loaded_at as date)) as contacts_date
     from current_snapshots s
     join loads l using (load_id)
-    where s.kind = 'contacts' and s.community_code is null  -- the street's newest contact list
-    group by s.street_code
+    where s.community_code is null
 ),
 
 final as (
