@@ -266,11 +266,11 @@ create or replace temp macro cv_visit_key(id_number, elder_name, community_code,
 
 -- A reject reason's reference to the earlier row a row repeats (its src_id `first_id` and row `first_row`): its row
 -- number, and its sheet's name when that is another sheet of the workbook (`sheets`: staging's one-row temp table
--- stg_sheets, the sheets' names in src_id order and the stride of their src_ids).
+-- stg_sheets, the sheets' names in src_id order and the stride of their src_ids), masked as any text quoted.
 create or replace temp macro cv_same_row(first_id, src_id, first_row, sheets) as
     '与' || case when first_id // sheets.stride <> src_id // sheets.stride
                       and sheets.sheet_names[first_id // sheets.stride + 1] is not null
-                 then '工作表 ' || sheets.sheet_names[first_id // sheets.stride + 1] || ' ' else '' end
+                 then '工作表 ' || cv_mask_free_text(sheets.sheet_names[first_id // sheets.stride + 1]) || ' ' else '' end
         || '第 ' || first_row || ' 行相同';
 
 -- The day the marts are counted for: who is 80 by then (marts/elder_periods), which visits are not in the

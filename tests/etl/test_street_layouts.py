@@ -107,3 +107,10 @@ def test_a_row_repeating_one_of_another_sheet_names_that_sheet(tmp_path):
                                           write_workbook(tmp_path / "探访.xlsx", {"10月": visits}))
     assert warehouse.rejects(roster) == [(2, "身份证号在本文件中重复 (与工作表 9月 第 2 行相同)")]
     assert warehouse.rejects(visit_file) == [(3, "重复记录 (与第 2 行相同)")]
+
+
+def test_a_sheet_named_by_a_phone_number_is_masked_in_the_reason_that_names_it(tmp_path):
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [roster] = warehouse.ingest(write_workbook(tmp_path / "底册.xlsx", {
+        "13812345678": [ROSTER, person(0, "独居")], "10月": [ROSTER, person(0, "独居")]}))
+    assert warehouse.rejects(roster) == [(2, "身份证号在本文件中重复 (与工作表 138****5678 第 2 行相同)")]
