@@ -153,7 +153,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                     result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
                                                place_scope, correction, notes if index == 0 else [])
                                         for index, (group, file_kind, column_maps) in enumerate(parts)],
-                                       [group for group, _, _ in parts])
+                                       [group for group, _, _ in parts], con)
                     # the file was hashed and read separately: both must have seen the same contents
                     if _version(path) != version:
                         raise FileError("文件在导入过程中被修改了: 请保存并关闭文件后重新导入")
@@ -243,19 +243,24 @@ def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
     return parts
 
 
-def _combined(results: list[FileResult], sheets: list[list[RawSheet]]) -> FileResult:
+def _combined(results: list[FileResult], sheets: list[list[RawSheet]], con: duckdb.DuckDBPyConnection) -> FileResult:
     """One file's result from the loads of its parts (a workbook with a roster and a visit sheet, a roster sheet
-    a month), each of `sheets`."""
+    a month), each of `sheets`; the sheets' names masked as any quoted text."""
     if len(results) == 1:
         return results[0]
     first = results[0]
     # the first sheet's kind stands for the file (what shows it knows three kinds); the note says all, parts of
     # one kind (a roster sheet a month) by their sheets' names
     kinds = [r.kind for r in results]
-    note = "按工作表分别导入: " + "、".join(
-        f"{mappings.KIND_LABELS[r.kind]}{names} {r.rows_read} 行" for r, part in zip(results, sheets, strict=True)
-        for names in [f" ({'、'.join(s.sheet_name for s in part if s.sheet_name)})"
-                      if kinds.count(r.kind) > 1 and any(s.sheet_name for s in part) else ""])
+    said = []
+    for result, part in zip(results, sheets, strict=True):
+        names = "、".join(sheet.sheet_name for sheet in part if sheet.sheet_name)
+        if kinds.count(result.kind) > 1 and names:
+            names = f" ({scalar(con, 'select cv_mask_free_text(?)', [names])})"
+        else:
+            names = ""
+        said.append(f"{mappings.KIND_LABELS[result.kind]}{names} {result.rows_read} 行")
+    note = "按工作表分别导入: " + "、".join(said)
     return FileResult(first.file_name, "loaded", first.kind, sum(r.rows_read for r in results),
                       sum(r.rows_loaded for r in results), sum(r.rows_rejected for r in results),
                       sum(r.warning_count for r in results), first.load_id, note, parts=tuple(results))
