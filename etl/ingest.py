@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import corrections, diskspace, mappings
-from etl.readers import RawSheet, ReadError, display_name, read_export, release
+from etl.readers import HEADER_SEARCH_ROWS, RawSheet, ReadError, UnreadSheet, display_name, read_export, release
 from etl.settings import Settings
 from etl.sqlfiles import first_row, scalar, sql
 from etl.warehouse import WriteSession, open_for_writing
@@ -135,7 +135,8 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 return FileResult(name, "skipped", message=f"已导入过 (与 {already[0]} 内容相同)")
             progress(name, "reading")
             words_dir = session.config.words_dir
-            sheets = read_export(path, con, "raw_sheet", functools.partial(mappings.header_score, words_dir=words_dir))
+            sheets, unread = read_export(path, con, "raw_sheet",
+                                         functools.partial(mappings.header_score, words_dir=words_dir))
             try:
                 correction = corrections.claim(con, sheets, kind, place_scope)
                 if correction:  # a corrections workbook is read as the file it corrects was
@@ -149,7 +150,8 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
-                    notes = [_skipped_sheet_note(sheet, words_dir) for sheet in lookups]
+                    notes = [*(_skipped_sheet_note(sheet, words_dir) for sheet in lookups),
+                             *map(_unread_sheet_note, unread)]
                     result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
                                                place_scope, correction, notes if index == 0 else [])
                                         for index, (group, file_kind, column_maps) in enumerate(parts)],
@@ -216,6 +218,13 @@ def _skipped_sheet_note(sheet: RawSheet, words_dir: Path | None = None) -> str:
              if cell and any(mappings.field_for(cell, kind, words_dir) is not None for kind in mappings.KINDS)]
     header = f" (表头: {'、'.join(named)})" if named else ""
     return f"工作表 {sheet.sheet_name} 中没有身份证号或姓名列, 不是人员名单, 未导入{header}"
+
+
+def _unread_sheet_note(sheet: UnreadSheet) -> str:
+    """The warning for a sheet with text but no header: nothing of it is loaded, and the clerk is told how to
+    send it if it is a list of people."""
+    return (f"工作表 {sheet.sheet_name} 的前 {HEADER_SEARCH_ROWS} 行中没有找到表头 (身份证号、姓名、社区 等列名), "
+            f"未导入 (该表有 {sheet.rows:,} 行内容); 如是人员名单, 请在数据上方加一行表头后重新导入")
 
 
 def _first_kind(sheets: list[RawSheet], words_dir: Path | None = None) -> str | None:

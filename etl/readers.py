@@ -81,19 +81,28 @@ class RawSheet:
     preamble: str = ""  # the text of the rows above the header (a title, 填报单位 …)
 
 
+@dataclass(frozen=True)
+class UnreadSheet:
+    """A sheet that holds text but no header in its first HEADER_SEARCH_ROWS rows: not read, and said so."""
+
+    sheet_name: str
+    rows: int  # rows holding some text
+
+
 HeaderScore = Callable[[list[str]], int]
 
 
 def read_export(
     path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore
-) -> list[RawSheet]:
-    """Load every sheet of `path` that has a recognisable header; raise ReadError when none has."""
+) -> tuple[list[RawSheet], list[UnreadSheet]]:
+    """Every sheet of `path` that has a recognisable header, and the sheets that hold text but no header
+    (a workbook's blank Sheet2 is neither); raise ReadError when no sheet has a header."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".xlsm", ".xls", ".csv", ".txt"):
         raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: 请提供 .xlsx、.xls 或 .csv 文件")
     with _utf8_named(path) as readable:
         if suffix in (".csv", ".txt") and not workbooks.is_workbook(readable):
-            return [_read_csv(readable, con, table_prefix, header_score)]
+            return [_read_csv(readable, con, table_prefix, header_score)], []
         return _read_workbook(readable, con, table_prefix, header_score)
 
 
@@ -569,19 +578,21 @@ def _parse_with_duckdb(path: Path, con: duckdb.DuckDBPyConnection, delimiter: st
 
 def _read_workbook(
     path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore
-) -> list[RawSheet]:
+) -> tuple[list[RawSheet], list[UnreadSheet]]:
     try:
         grids = workbooks.read_grids(path)
     except workbooks.SheetTooLarge as error:
         raise ReadError(str(error)) from error
     except workbooks.WorkbookError as error:
         raise ReadError(f"Excel 文件无法打开 (文件损坏或不是 Excel 格式): {error}") from error
-    sheets = []
+    sheets, unread = [], []
     for grid in grids:
         # the header is looked for in the sheet's first 30 rows, as a clerk would
         head = _grid_rows(grid.cells.slice(0, max(HEADER_SEARCH_ROWS - grid.first_row + 1, 0)))
         header_index = find_header([[cell or "" for cell in row] for row in head], header_score)
         if header_index is None:
+            if rows := _rows_with_text(grid.cells):
+                unread.append(UnreadSheet(grid.name, rows))
             continue
         top, data = _fill_merged_cells(grid, header_index + 1)
         header = _header_cells(header_record([[cell or "" for cell in row] for row in top], header_index,
@@ -596,7 +607,16 @@ def _read_workbook(
                                data.num_columns, preamble_text([[c or "" for c in row] for row in top[:header_index]])))
     if not sheets:
         raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
-    return sheets
+    return sheets, unread
+
+
+def _rows_with_text(cells: pa.Table) -> int:
+    """How many rows hold a cell with something other than spaces."""
+    if cells.num_columns == 0 or cells.num_rows == 0:
+        return 0
+    texts = (pc.and_kleene(pc.is_valid(column), pc.match_substring_regex(column, r"[^\s]"))
+             for column in cells.columns)
+    return pc.sum(functools.reduce(pc.or_kleene, texts).cast(pa.int64())).as_py() or 0
 
 
 def _grid_rows(cells: pa.Table) -> list[list[str | None]]:

@@ -317,7 +317,7 @@ def test_a_utf8_byte_order_mark_is_not_part_of_the_first_header_cell(tmp_path, f
     path = tmp_path / "底册.csv"
     path.write_bytes(codecs.BOM_UTF8 + (line + "\r\n" + csv_text(roster_rows(1))).encode("utf-8"))
     con = duckdb.connect()
-    sheets = read_export(path, con, "t", lambda cells: sum(cell in ROSTER_HEADER for cell in cells))
+    sheets, _ = read_export(path, con, "t", lambda cells: sum(cell in ROSTER_HEADER for cell in cells))
     try:
         assert sheets[0].header[0] == first.strip('"')
     finally:

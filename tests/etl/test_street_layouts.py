@@ -114,3 +114,16 @@ def test_a_sheet_named_by_a_phone_number_is_masked_in_the_reason_that_names_it(t
     [roster] = warehouse.ingest(write_workbook(tmp_path / "底册.xlsx", {
         "13812345678": [ROSTER, person(0, "独居")], "10月": [ROSTER, person(0, "独居")]}))
     assert warehouse.rejects(roster) == [(2, "身份证号在本文件中重复 (与工作表 138****5678 第 2 行相同)")]
+
+
+def test_a_sheet_with_people_but_no_header_is_not_lost_in_silence_and_a_blank_sheet_says_nothing(tmp_path):
+    # a second roster sheet whose clerk left out the header row: its rows cannot be read, and the load says so
+    roster = [["填报日期：2026年10月15日"], ROSTER, person(0, "独居")]
+    headless = [["补充名单, 请核对"], person(1, "独居"), person(2, "失能"), ["", "  "]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_workbook(tmp_path / "底册.xlsx", {"底册": roster, "补充": headless,
+                                                                      "Sheet3": []}))
+    assert (result.status, result.rows_read, result.rows_loaded, result.warning_count) == ("loaded", 1, 1, 1)
+    assert warehouse.rows("select message from load_warnings where code = 'skipped_sheet'") == [
+        ("工作表 补充 的前 30 行中没有找到表头 (身份证号、姓名、社区 等列名), 未导入 (该表有 3 行内容); "
+         "如是人员名单, 请在数据上方加一行表头后重新导入",)]
