@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import hashlib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -592,6 +594,31 @@ def build_as_of_file(warehouse: Path, path: Path, month_start, as_of, memory_lim
         remove_database(path)
         raise
     con.close()
+
+
+@contextlib.contextmanager
+def marts_as_of(con: duckdb.DuckDBPyConnection, month_start: dt.date, as_of: dt.date) -> Iterator[None]:
+    """Within it, the marts on `con` (a read-only connection included) are those with the month `month_start`
+    counted to `as_of`, first on the search path: the same-day comparison the last publish stored
+    (build_same_day_comparison), or else build_as_of in memory, dropped on leaving. What a report that
+    compares a month in progress like for like reads the month before from."""
+    database = scalar(con, "select current_database()")
+    name = as_of_name(month_start, as_of)
+    stored = first_row(con, "select 1 from duckdb_tables() where database_name = ? and schema_name = ?"
+                            " and table_name = 'place_months'", [database, name]) is not None
+    path = scalar(con, "select current_setting('search_path')")
+    if not stored:
+        con.execute("attach ':memory:' as cv_marts_as_of (read_write)")  # on a read-only connection too
+    try:
+        if not stored:
+            con.execute("set search_path = 'cv_marts_as_of.main,main'")
+            build_as_of(con, month_start, as_of, "cv_marts_as_of.main", f'"{database}".main')
+        con.execute(f"""set search_path = '{f'"{database}".{name}' if stored else "cv_marts_as_of.main"},main'""")
+        yield
+    finally:
+        con.execute(f"set search_path = '{path}'")
+        if not stored:
+            con.execute("detach cv_marts_as_of")
 
 
 def build_same_day_comparison(con: duckdb.DuckDBPyConnection,

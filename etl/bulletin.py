@@ -23,7 +23,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from dashboard import figures
-from etl import metrics, reports
+from etl import build, metrics, reports
+from etl.months import in_progress, month_before, same_day_last_month
 from etl.settings import AMBER_FROM, GREEN_FROM
 from etl.sqlfiles import sql
 
@@ -53,6 +54,9 @@ class Bulletin:
     months: pd.DataFrame  # the place, month by month up to this one (reports/bulletin_months.sql)
     lagging: pd.DataFrame  # communities below 100 %, furthest first (reports/bulletin_lagging.sql)
     shapes: pd.DataFrame  # code, geometry (GeoJSON), is_schematic, centroid of the places below
+    # the place's month before, as bulletin_months gives it, counted to the same day when this month is in
+    # progress (DESIGN §5: compared like for like); None before the records begin
+    last_month: pd.Series | None
 
     @property
     def title(self) -> str:
@@ -64,12 +68,10 @@ class Bulletin:
         return self.months.iloc[-1]
 
     @property
-    def last_month(self) -> pd.Series | None:
-        if len(self.months) < 2:
-            return None
-        before = self.months.iloc[-2]
-        expected = (pd.Timestamp(self.this_month["month_start"]) - pd.DateOffset(months=1)).date()
-        return before if pd.Timestamp(before["month_start"]).date() == expected else None
+    def same_day(self) -> dt.date | None:
+        """The day this month is counted to, when it is in progress: the month before is counted to the same."""
+        month_start = pd.Timestamp(self.this_month["month_start"]).date()
+        return self.summary.as_of if in_progress(month_start, self.summary.as_of) else None
 
     @property
     def ranked(self) -> pd.DataFrame:
@@ -96,8 +98,11 @@ def make_bulletin(con: duckdb.DuckDBPyConnection, month: str | None, place: str 
     return compose(con, month_start, code, name, level)
 
 
-def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, name: str, level: str) -> Bulletin:
-    """The 通报 of the place `code` (a district or street) from the month marts as they stand on `con`."""
+def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, name: str, level: str,
+            last_month: pd.DataFrame | None = None) -> Bulletin:
+    """The 通报 of the place `code` (a district or street) from the month marts as they stand on `con`.
+    `last_month`: the month before as the caller has it already (the dashboard's, one row or none), else read
+    here (_last_month)."""
     if code == "all":
         raise BulletinError("库中有多个区: 请给出一个区或街道")
     try:
@@ -112,7 +117,23 @@ def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, nam
     children = [c for c in summary.rows["code"] if c != code]
     shapes = con.execute("select code, geometry, is_schematic, centroid_lon, centroid_lat from division_shapes "
                          "where code in $codes", {"codes": children}).df()
-    return Bulletin(summary, months, lagging, shapes)
+    if last_month is None:
+        last_month = _last_month(con, code, month_start, summary.as_of, months)
+    return Bulletin(summary, months, lagging, shapes, None if last_month.empty else last_month.iloc[0])
+
+
+def _last_month(con: duckdb.DuckDBPyConnection, code: str, month_start: dt.date, as_of: dt.date,
+                months: pd.DataFrame) -> pd.DataFrame:
+    """The place's month before `month_start` (one row, or none before the records begin): for a month in
+    progress, counted to the same day (build.marts_as_of), unless it is stored to no later day."""
+    before = month_before(month_start)
+    stored = months[pd.to_datetime(months["month_start"]).dt.date == before].reset_index(drop=True)
+    same_day = same_day_last_month(as_of)
+    if stored.empty or not in_progress(month_start, as_of) or same_day >= pd.Timestamp(stored["as_of"].iloc[0]).date():
+        return stored
+    with build.marts_as_of(con, before, same_day):
+        counted = con.execute(sql("reports/bulletin_months"), {"code": code, "month_start": before}).df()
+    return counted[pd.to_datetime(counted["month_start"]).dt.date == before].reset_index(drop=True)
 
 
 # --- the words ---------------------------------------------------------------------------------
@@ -121,23 +142,28 @@ def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, nam
 percent = figures.rate_percent
 
 
-def points(change: float) -> str:
-    """A month-on-month change in percentage points, in words."""
+def points(change: float, same_day: dt.date | None = None) -> str:
+    """A month-on-month change in percentage points, in words; against the same day of the month before when
+    this month is in progress (`same_day`: the day it is counted to)."""
+    before = "上月同期" if same_day else "上月"
     if round(change * 100, 1) == 0:
-        return "与上月持平"
-    return f"较上月{'上升' if change > 0 else '下降'} {abs(change) * 100:.1f} 个百分点"
+        return f"与{before}持平"
+    return f"较{before}{'上升' if change > 0 else '下降'} {abs(change) * 100:.1f} 个百分点"
 
 
 def summary_sentences(bulletin: Bulletin) -> list[str]:
     """The summary, sentence by sentence, every number read from the bulletin's frames."""
-    now, before = bulletin.this_month, bulletin.last_month
+    now, before, same_day = bulletin.this_month, bulletin.last_month, bulletin.same_day
     where = "全区" if bulletin.summary.child_level == "street" else "全街道" if \
         bulletin.summary.child_level == "community" else "全部辖区"
     ranked = bulletin.ranked.dropna(subset=["visit_rate_home"])
     sentences = []
+    if same_day:
+        sentences.append(f"本月尚未结束，数据截至 {same_day.month} 月 {same_day.day} 日，"
+                         f"与上月的比较均为上月同期 (截至 {same_day_last_month(same_day).day} 日)。")
     first = f"本月{where}特殊困难老年人月探访率(上门)为 {percent(now['visit_rate_home'])}"
     if before is not None and not pd.isna(before["visit_rate_home"]):
-        first += f"，{points(now['visit_rate_home'] - before['visit_rate_home'])}"
+        first += f"，{points(now['visit_rate_home'] - before['visit_rate_home'], same_day)}"
     if len(ranked) > 1 and ranked["visit_rate_home"].iloc[0] != ranked["visit_rate_home"].iloc[-1]:
         first += (f"；{_extreme(bulletin, ranked, ranked['visit_rate_home'].iloc[0])}最低，为 "
                   f"{percent(ranked['visit_rate_home'].iloc[0])}，"
@@ -154,9 +180,10 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     below = int((ranked["visit_rate_home"] < LIGHTS[1][0]).sum())
     if below:
         sentences.append(f"{below} 个{bulletin.level_name}月探访率(上门)低于 {LIGHTS[1][0]:.0%}，列为红色。")
+    still = f"截至 {same_day.day} 日" if same_day else "月末"
     problem = (f"本月探访发现问题 {int(now['problem_found_count']):,} 件，办结 {int(now['problem_closed_count']):,} 件"
                f"，转介 {int(now['problem_referred_count']):,} 件；"
-               f"月末仍有 {int(now['open_problem_count']):,} 人的问题未解决")
+               f"{still}仍有 {int(now['open_problem_count']):,} 人的问题未解决")
     if now["open_problem_count"]:
         problem += f"，其中超过 30 天的 {int(now['open_problem_long_count']):,} 人"
     if not pd.isna(now["median_days_to_close"]):
@@ -302,7 +329,8 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
     for sentence in summary_sentences(bulletin):
         paragraph = document.add_paragraph(sentence)
         paragraph.paragraph_format.first_line_indent = Pt(24)
-    table = _table(document, ["指标", "本月", "人数", "上月", "目标", "差距"], [4.4, 2, 3.6, 2, 1.6, 3])
+    table = _table(document, ["指标", "本月", "人数", "上月同期" if bulletin.same_day else "上月", "目标", "差距"],
+                   [4.4, 2, 3.6, 2, 1.6, 3])
     for rate, label, numerator, denominator in HEADLINE:
         gap = "" if pd.isna(now[rate]) else f"{(1 - now[rate]) * 100:.1f} 个百分点"
         _row(table, [label, percent(now[rate]), f"{int(now[numerator]):,}/{int(now[denominator]):,}",
@@ -314,7 +342,9 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
                               "帮扶率", "发现问题", "办结", "未访人数"],
                    [1.1, 2.6, 2.1, 2.5, 1.6, 1.6, 1.6, 1.3, 1.6])
     for rank, record in enumerate(bulletin.ranked.to_dict("records"), start=1):
-        cells = _row(table, [str(rank), _name(bulletin, pd.Series(record)), percent(record["visit_rate_home"]),
+        # a place without a rate (nobody to visit) is listed last, unranked
+        cells = _row(table, ["—" if pd.isna(record["visit_rate_home"]) else str(rank),
+                             _name(bulletin, pd.Series(record)), percent(record["visit_rate_home"]),
                              f"{int(record['visited_home']):,}/{int(record['eligible_home']):,}",
                              percent(record["daily_contact_rate"]), percent(record["help_rate"]),
                              f"{int(record['problem_found_count']):,}", f"{int(record['problem_closed_count']):,}",

@@ -8,7 +8,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
-from dashboard import auth, context
+from dashboard import auth, context, queries
 from dashboard.components import make_breadcrumbs, make_message, make_month_select, register_month_select
 from dashboard.i18n import t
 from dashboard.queries import ROOT_LEVEL, ancestors
@@ -115,8 +115,10 @@ def download_bulletin(clicks, spec):
     target = state.target
     code, level = ("all", "all") if target.level == ROOT_LEVEL else (target.code, target.level)
     try:
+        # the month before as the overview compares with it (to the same day while this month is in progress)
+        last_month = queries.previous_month(state.wh, target, state.scope, state.month, state.as_of)
         with state.wh.cursor() as cursor:
-            made = bulletin.compose(cursor, state.month_start, code, target.name, level)
+            made = bulletin.compose(cursor, state.month_start, code, target.name, level, last_month)
         data = bulletin.to_docx(made, bulletin.chart_images(made), unit=target.name)
     except (bulletin.BulletinError, reports.ReportError) as error:
         return dash.no_update, make_message(t("bulletin_failed", lang, reason=str(error)), "warning")

@@ -58,6 +58,8 @@ def test_the_ranking_table_is_the_streets_lowest_first_with_their_lights(made, d
     unranked = [s["name"] for s in sorted(streets, key=lambda s: s["code"]) if s["visit_rate_home"] is None]
     assert [r[1] for r in rows[:-1]] == [s["name"] for s in ranked] + unranked
     assert all(r[2] == "—" for r in rows[len(ranked):-1])
+    # ranked from 1, and a street with nobody to visit unranked
+    assert [r[0] for r in rows[:-1]] == [str(n) for n in range(1, len(ranked) + 1)] + ["—"] * len(unranked)
     for row, street in zip(rows, ranked, strict=False):
         assert row[2] == pct(street["visit_rate_home"])
         assert row[3] == f"{street['visited_home']:,}/{street['eligible_home']:,}"
@@ -130,3 +132,34 @@ def test_a_street_s_bulletin_ranks_its_communities(demo_settings, tmp_path, caps
     assert f"本月全街道特殊困难老年人月探访率(上门)为 {pct(figures['visit_rate_home'])}" in document.paragraphs[3].text
     ranking = document.tables[1]
     assert ranking.rows[0].cells[1].text == "社区" and len(ranking.rows) == len(communities) + 2  # header, 合计
+
+
+@pytest.mark.parametrize("stored", [False, True], ids=["recomputed", "stored-by-the-load"])
+def test_a_month_in_progress_is_compared_with_the_same_day_of_the_month_before(tmp_path, monkeypatch, stored):
+    from etl import build
+    from tests.conftest import make_id
+    from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, Warehouse, roster_row, visit_row, write_csv
+
+    if stored:  # the load stores the comparison (build_same_day_comparison), as at a city's size
+        monkeypatch.setattr(build, "SMALL_BELOW_ELDERS", 0)
+    people = [make_id("19400101", n) for n in range(1, 5)]
+    roster = write_csv(tmp_path / f"底册{stored}.csv", [["填报日期：2026年9月1日"], ROSTER_HEADER,
+                                                     *(roster_row(n, p) for n, p in enumerate(people, 1))])
+    # October: all four visited, two of them by the 12th; November, counted to the 12th: the same two
+    days = (["2026-10-05", "2026-10-10", "2026-10-20", "2026-10-25"], ["2026-11-03", "2026-11-12"])
+    visits = write_csv(tmp_path / "探访.csv",
+                       [VISIT_HEADER, *(visit_row(p, d) for ds in days for p, d in zip(people, ds, strict=False))])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    assert all(r.status == "loaded" for r in warehouse.ingest(roster, visits))
+    assert bool(warehouse.rows("select schema_name from duckdb_schemas() where schema_name like 'as_of_%'")) == stored
+    out = tmp_path / "通报.docx"
+    assert main(["report", "bulletin", "--month", "2026-11", "--db", str(warehouse.settings.db_path),
+                 "--out", str(out)]) == 0
+    document = docx.Document(out)
+    text = "\n".join(p.text for p in document.paragraphs)
+    # 2/4 on the 12th of each month: level, not "较上月下降 50.0 个百分点" against all of October (4/4)
+    assert "本月尚未结束，数据截至 11 月 12 日，与上月的比较均为上月同期 (截至 12 日)。" in text
+    assert "月探访率(上门)为 50.0%，与上月同期持平" in text
+    assert "截至 12 日仍有 0 人的问题未解决" in text
+    headline = [[c.text for c in row.cells] for row in document.tables[0].rows]
+    assert headline[0][3] == "上月同期" and headline[1][:4] == ["月探访率(上门)", "50.0%", "2/4", "50.0%"]
