@@ -24,6 +24,7 @@ from dashboard.measures import in_progress, same_day_last_month
 from etl import reasons
 from etl.build import AS_OF_MEMORY_LIMIT, as_of_name, build_as_of_file
 from etl.readers import temporary_folder
+from etl.settings import small_count
 from etl.sqlfiles import remove_database
 
 ROOT_LEVEL = "root"
@@ -411,10 +412,17 @@ def shapes(wh: Reader, codes: list[str]) -> pd.DataFrame:
 
 def categories(wh: Reader, target: Place, month: str, scope: str = ALL, sensitive: tuple[str, ...] = (),
                threshold: int = 0) -> pd.DataFrame:
-    """People per category (each person once per category), largest first. A small count (1 to
-    threshold - 1) of a sensitive category is suppressed: null, with `suppressed` set."""
-    return wh.frame(sql("categories"), {"level": target.level, "code": target.code, "month": month, "scope": scope,
-                                         "sensitive": list(sensitive), "threshold": threshold}, cache=True)
+    """People per category (each person once per category), largest first. A small count of a sensitive
+    category (etl.settings.small_count) is suppressed: null, with `suppressed` set and '<threshold' as its
+    text, after the others."""
+    counts = wh.frame(sql("categories"), {"level": target.level, "code": target.code, "month": month,
+                                          "scope": scope}, cache=True)
+    suppressed = [small_count(c, n, sensitive, threshold) for c, n in zip(counts["category"], counts["people_count"],
+                                                                        strict=True)]
+    counts = counts.assign(suppressed=suppressed, count_text=[
+        f"<{threshold}" if hidden else f"{n:,}" for n, hidden in zip(counts["people_count"], suppressed, strict=True)])
+    counts["people_count"] = counts["people_count"].where(~counts["suppressed"])
+    return counts.sort_values("suppressed", kind="stable").reset_index(drop=True)
 
 
 def risk_by_child(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:

@@ -589,7 +589,8 @@ def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int
     from etl import reports  # plotly and python-docx: imported by the reports alone (0.3 s of every command's start)
 
     made = _report(args, settings, out, err, "汇总表", ".xlsx",
-                   lambda con: reports.monthly_summary(con, args.month, args.as_of, args.place),
+                   lambda con: reports.monthly_summary(con, args.month, args.as_of, args.place, (
+                       settings.config.sensitive_categories, settings.config.small_count_threshold)),
                    lambda summary: reports.to_workbook(summary, reporter=args.reporter), reports.ReportError)
     if made is None:
         return 1

@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from etl import metrics
+from etl.settings import small_count
 from etl.warehouse import first_row, prepare, sql
 
 # (column, header, group): a group of None stands alone, spanning both header rows
@@ -60,7 +61,12 @@ HIDDEN_COUNTS = ("eligible_any", "contact_days_eligible", "contact_days_covered"
 FOOTNOTE = ("注: 1. 一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。2. 月探访率 = 已探访人数 / 应探访人数 "
             "(不同意探访者不计入应探访); 日联系率按独居老年人联系天数计算; 社区帮扶率 = 已明确联系人的失能老年人 / "
             "失能老年人。3. 合计行的比率由合计人数重新计算。4. 探访发现的问题 (含紧急情况), 在此后的探访记录处置结果为"
-            "已解决时办结; 记录中没有处置结果的, 在此后一次上门探访未发现问题时办结。")
+            "已解决时办结; 记录中没有处置结果的, 在此后一次上门探访未发现问题时办结。5. 其中电话、视频、其他方式: "
+            "本月以该方式探访成功的人数, 一人可有多种方式, 各项可重叠; 探访人次不含未遇、拒访。")
+
+
+# (sensitive categories, threshold): their small counts are shown as '<threshold' (settings.small_count)
+SmallCounts = tuple[tuple[str, ...], int]
 
 
 class ReportError(Exception):
@@ -103,20 +109,21 @@ class MonthlySummary:
 
 
 def monthly_summary(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,
-                    place: str | None = None) -> MonthlySummary:
+                    place: str | None = None, small_counts: SmallCounts = ((), 0)) -> MonthlySummary:
     """The 汇总表 of `place` (default: the warehouse's only district, else all districts) for `month`."""
     code, name, level = _place(con, place)
     try:
         month_start = metrics.month_marts(con, month, as_of, None)
     except metrics.MetricsError as error:
         raise ReportError(str(error)) from error
-    return summarize(con, month_start, code, name, level)
+    return summarize(con, month_start, code, name, level, small_counts)
 
 
 def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, name: str,
-              level: str) -> MonthlySummary:
+              level: str, small_counts: SmallCounts = ((), 0)) -> MonthlySummary:
     """The 汇总表 of the place `code` (level all | district | street) from the month marts as they stand
-    on `con` (stored, or recomputed at another as-of date)."""
+    on `con` (stored, or recomputed at another as-of date). `small_counts`: the sensitive categories and the
+    threshold below which their counts show as '<threshold' (settings.small_count), the 合计's too."""
     if level == "community":
         raise ReportError(f"{name} 是社区: 汇总表按区 (各街道) 或街道 (各社区) 汇总, 请给出区或街道的代码")
     prepare(con)  # the macros (cv_age) on this connection: a dashboard cursor has none
@@ -134,6 +141,11 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
     rows = pd.concat([rows.drop(columns="by_category"), pd.DataFrame([total])], ignore_index=True)
     for rate, (numerator, denominator) in RATES.items():
         rows[rate] = [n / d if d else None for n, d in zip(rows[numerator], rows[denominator], strict=True)]
+    sensitive, threshold = small_counts
+    for column in (f"category:{c}" for c in categories if c in sensitive):
+        category = column.removeprefix("category:")
+        rows[column] = [f"<{threshold}" if small_count(category, int(n), sensitive, threshold) else int(n)
+                        for n in rows[column]]
     child_level = {"all": "district", "district": "street", "street": "community"}[level]
     as_of_date = pd.Timestamp(rows["as_of"].dropna().iloc[0]).date()
     return MonthlySummary(code, name, child_level, f"{month_start:%Y-%m}", as_of_date, categories, rows)
@@ -207,9 +219,12 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
         sheet.cell(row, 1, record["short_name"] if summary.child_level == "community" else record["name"])
         for position, (column, _, _) in enumerate(columns, start=2):
             value = record[column]
-            cell = sheet.cell(row, position, None if value is None or pd.isna(value) else
+            cell = sheet.cell(row, position, value if isinstance(value, str) else  # a small count: '<5'
+                              None if value is None or pd.isna(value) else
                               (float(value) if column in RATES else int(value)))
             cell.number_format = "0.0%" if column in RATES else "#,##0"
+            if isinstance(value, str):
+                cell.alignment = Alignment(horizontal="right")
         for column in range(1, width + 1):
             cell = sheet.cell(row, column)
             cell.border = BORDER
@@ -218,7 +233,7 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
     note_row = sub + len(summary.rows) + 2
     sheet.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
     sheet.cell(note_row, 1, FOOTNOTE).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.row_dimensions[note_row].height = 48
+    sheet.row_dimensions[note_row].height = 64
 
     sheet.column_dimensions["A"].width = 16
     for column in range(2, width + 1):

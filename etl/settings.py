@@ -61,6 +61,13 @@ class Settings:
     config: Config
 
 
+def small_count(category: str, people: int, sensitive: tuple[str, ...], threshold: int) -> bool:
+    """A count too small to show (configuration sensitive_categories, small_count_threshold): 1 to threshold - 1
+    people of a sensitive category, a family of a few who could be recognised. Every page and export that
+    counts people by category shows it as '<threshold'."""
+    return category in sensitive and 0 < people < threshold
+
+
 def default_config_text() -> str:
     return resources.files("etl").joinpath("carevisit.toml").read_text(encoding="utf-8")
 

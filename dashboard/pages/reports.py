@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 import dash
+import flask
 import pandas as pd
 from dash import Input, Output, State, dcc, html
 
@@ -31,8 +32,10 @@ def summary_of(place: str | None, month: str | None, lang: str, as_of: str | Non
     state = context.page_state(place, month, lang, as_of)
     target = state.target
     code, level = ("all", "all") if target.level == ROOT_LEVEL else (target.code, target.level)
+    config = flask.current_app.config["CAREVISIT_CONFIG"]
     with state.wh.cursor() as cursor:
-        return state, reports.summarize(cursor, state.month_start, code, target.name, level)
+        return state, reports.summarize(cursor, state.month_start, code, target.name, level,
+                                        (config.sensitive_categories, config.small_count_threshold))
 
 
 def layout(place: str | None = None, month: str | None = None, lang: str = "zh", as_of: str | None = None,
@@ -86,7 +89,7 @@ def make_preview(summary: reports.MonthlySummary, link) -> html.Div:
                          else name)]
         for column, _, _ in columns:
             value = record[column]
-            cells.append(html.Td("" if value is None or pd.isna(value) else
+            cells.append(html.Td(value if isinstance(value, str) else "" if value is None or pd.isna(value) else
                                  f"{value:.1%}" if column in reports.RATES else f"{int(value):,}"))
         body.append(html.Tr(cells, className="report-total" if record["level"] == "total" else None))
     return html.Div(html.Table([head, html.Tbody(body)], className="report-table", id="reports-table"),

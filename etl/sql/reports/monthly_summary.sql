@@ -12,15 +12,34 @@ children as (
     where ($parent = 'all' and t.level = 'district') or t.parent_code = $parent
 ),
 
--- elders aged 60+ on a roster in force at the as-of date and not exited by then
-on_roster as (
-    select distinct l.id_number, l.district_code, l.street_code, l.community_code
+-- elders aged 60+ on the roster in the month, on the month's own basis (DESIGN §4: a total that holds the
+-- special-difficulty elders the month counts, as "other elders on the roster count only in totals"): those
+-- the month counts (elder_months), and the others listed on some day from the month's first to the as-of
+-- date and not gone before the month began, where their latest listing by then puts them
+counted as (
+    select elder_id, district_code, street_code, community_code
+    from elder_months
+    where month_start = $month_start and is_special_in_month and age >= 60
+),
+
+listed as (
+    select
+        l.id_number as elder_id,
+        arg_max(l.district_code, coalesce(l.listed_from, date '0001-01-01')) as district_code,
+        arg_max(l.street_code, coalesce(l.listed_from, date '0001-01-01')) as street_code,
+        arg_max(l.community_code, coalesce(l.listed_from, date '0001-01-01')) as community_code
     from roster_listings l, frame f
     where (l.listed_from is null or l.listed_from <= f.as_of)
-      and (l.listed_to is null or l.listed_to > f.as_of)
-      and (l.exit_date is null or l.exit_date > f.as_of)
+      and (l.listed_to is null or l.listed_to > f.month_start)
+      and (l.exit_date is null or l.exit_date >= f.month_start)
       and cv_age(l.birth_date, f.as_of) >= 60
-      and ($parent = 'all' or $parent in (l.district_code, l.street_code))  -- counted below $parent only
+      and l.id_number not in (select elder_id from counted)
+    group by l.id_number
+),
+
+on_roster as (
+    select * from (select * from counted union all select * from listed)
+    where $parent = 'all' or $parent in (district_code, street_code)  -- counted below $parent only
 ),
 
 aged_60 as (
@@ -42,7 +61,7 @@ month_visits as (
 visit_counts as (
     select
         place.code,
-        count(*) as visit_count,
+        count(*) filter (where is_successful) as visit_count,  -- 未遇 and 拒访 are no visit (DESIGN §2)
         count(distinct elder_id) filter (where is_eligible_any and is_successful and method = '电话')
             as visited_phone,
         count(distinct elder_id) filter (where is_eligible_any and is_successful and method = '视频')
