@@ -26,7 +26,8 @@ def db(tmp_path_factory):
         roster_row(2, DECLINED, name="乙", categories="空巢", **{"是否同意探访": "不同意"}),
         roster_row(3, DIED, name="丙", community="滨西", categories="孤寡",
                    **{"状态": "死亡", "变动日期": "2026-10-10"}),
-        roster_row(4, NANSHI_ELDER, name="丁", community="庆有西里", street="南市街道", categories="重残、计生特殊家庭"),
+        roster_row(4, NANSHI_ELDER, name="丁", community="庆有西里", street="南市街道",
+                   categories="重残、计生特殊家庭"),
         roster_row(5, YOUNG, name="戊", categories=""),
         roster_row(6, NOT_VISITED, name="己", categories="半失能"),
     ])

@@ -127,3 +127,18 @@ def test_a_sheet_with_people_but_no_header_is_not_lost_in_silence_and_a_blank_sh
     assert warehouse.rows("select message from load_warnings where code = 'skipped_sheet'") == [
         ("工作表 补充 的前 30 行中没有找到表头 (身份证号、姓名、社区 等列名), 未导入 (该表有 3 行内容); "
          "如是人员名单, 请在数据上方加一行表头后重新导入",)]
+
+
+def test_a_failed_visit_written_in_the_method_cell_is_no_visit_where_no_outcome_is_written(tmp_path):
+    # files without an outcome column, or with it blank, write 未遇/拒访 into the method: never a visit (DESIGN §2)
+    roster = write_csv(tmp_path / "底册.csv", [ROSTER, *(person(n, "独居") for n in range(4))])
+    header = ["身份证号", "姓名", "社区", "探访日期", "探访方式", "探访结果"]
+    methods = ["上门未遇", "电话（未接通）", "上门（拒绝探访）", "上门"]
+    visits = write_csv(tmp_path / "探访.csv", [header, *([PEOPLE[n], f"版式{n}", "花园路", f"2026-10-0{n + 5}",
+                                                        method, ""] for n, method in enumerate(methods))])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    assert all(result.status == "loaded" for result in warehouse.ingest(roster, visits))
+    assert warehouse.rows("select method, outcome from visit_rows order by row_number") == [
+        ("上门", "未遇"), ("电话", "未遇"), ("上门", "拒访"), ("上门", "正常")]
+    assert warehouse.rows("select visited_home, eligible_home from place_months"
+                          " where month = '2026-10' and code = '120101001001'") == [(1, 4)]

@@ -91,7 +91,9 @@ source as (
         method.text as method_text,
         method.value as method,
         outcome.text as outcome_text,
-        case when outcome.text is null and problem.says_problem then '发现问题' else outcome.value end as outcome,
+        case when outcome.text is null and problem.says_problem then '发现问题'
+             when outcome.text is null then coalesce(method_said.value, outcome.value)
+             else outcome.value end as outcome,
         -- 正常 written beside a problem written: loaded as written, with a warning (DESIGN §3: nothing guessed)
         coalesce(outcome.text is not null and outcome.value = '正常' and problem.says_problem, false) as outcome_contradicts,
         visitor.text as visitor_name,
@@ -118,6 +120,7 @@ source as (
         xor(xor(xor(xor(coalesce(i.id_key, cv_key_part('elder', elder.person || '@' || p.community_code)),
                         d.at_key), method.value_key), visitor.visitor_key),
             case when outcome.text is null and problem.says_problem then cv_key_part('outcome', '发现问题')
+                 when outcome.text is null and method_said.value is not null then cv_key_part('outcome', method_said.value)
                  else outcome.value_key end) as dedup_key
     from src r
     join stg_places p
@@ -133,6 +136,10 @@ source as (
     join word_values resolution on resolution.field = 'resolution' and resolution.raw is not distinct from r.resolution
     join word_values referral on referral.field = 'referral' and referral.raw is not distinct from r.referral
     join problem_values problem on problem.raw is not distinct from r.problem
+    -- a method cell that says the visit failed (上门未遇, 电话无人接听, 上门（拒绝探访）): its outcome where the
+    -- row writes none, never a visit (DESIGN §2: 未遇 and 拒访 never count)
+    left join stg_words method_said
+        on method_said.field = 'outcome' and method_said.raw = r.method and method_said.value in ('未遇', '拒访')
     join name_values elder on elder.raw is not distinct from r.name
     join name_values visitor on visitor.raw is not distinct from r.visitor
 ),
