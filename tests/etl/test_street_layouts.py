@@ -142,3 +142,16 @@ def test_a_failed_visit_written_in_the_method_cell_is_no_visit_where_no_outcome_
         ("上门", "未遇"), ("电话", "未遇"), ("上门", "拒访"), ("上门", "正常")]
     assert warehouse.rows("select visited_home, eligible_home from place_months"
                           " where month = '2026-10' and code = '120101001001'") == [(1, 4)]
+
+
+def test_the_community_lived_in_outranks_the_registered_one_and_a_status_change_date_is_the_exit(tmp_path):
+    header = ["街道", "户籍所在社区", "现居住社区", "姓名", "身份证号", "特殊困难类别", "状态", "状态变更日期"]
+    rows = [["劝业场街道", "滨西", "花园路", "版式0", PEOPLE[0], "独居", "死亡", "2026-10-05"],
+            ["劝业场街道", "滨西", "花园路", "版式1", PEOPLE[1], "独居", "在册", ""]]
+    roster = write_csv(tmp_path / "底册.csv", [header, *rows])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(roster)
+    assert (result.status, result.rows_loaded) == ("loaded", 2)
+    assert warehouse.rows("select community_code, status, change_date from roster_rows order by row_number") == [
+        ("120101001001", "死亡", dt.date(2026, 10, 5)), ("120101001001", "在册", None)]
+    assert warehouse.rows("select message from load_warnings") == [("重复的列, 未导入: 户籍所在社区",)]
