@@ -237,7 +237,8 @@ create or replace temp macro cv_id_sex(id18) as
 -- code, local).
 create or replace temp macro cv_phone_digits(p) as
     regexp_replace(regexp_replace(p, '\D', '', 'g'), '^(0086|86)(1[3-9]\d{9})$', '\2');
-create or replace temp macro cv_phone_valid(p) as regexp_full_match(p, '1[3-9]\d{9}|0\d{9,11}|[2-8]\d{6,7}');
+-- a mobile; a landline with its area code (010 and 02x: eight digits after it; 0xxx: seven or eight); a local number
+create or replace temp macro cv_phone_valid(p) as regexp_full_match(p, '1[3-9]\d{9}|0[12]\d{9}|0[3-9]\d{9,10}|[2-8]\d{6,7}');
 create or replace temp macro cv_phone_list(s) as
     case
         -- fast path: a cell that is one valid number and nothing else (most cells)
@@ -250,7 +251,9 @@ create or replace temp macro cv_phone_list(s) as
                                              lambda p: cv_phone_valid(cv_phone_digits(p))))
                 then list_filter(list_transform(regexp_split_to_array(trim(run), '\s+'), lambda p: cv_phone_digits(p)),
                                  lambda p: cv_phone_valid(p))
-            else regexp_extract_all(cv_phone_digits(run), '1[3-9]\d{9}')
+            -- mobiles run together (22 digits: two of them); a digit too many or too few is no number
+            when length(cv_phone_digits(run)) % 11 = 0 then regexp_extract_all(cv_phone_digits(run), '1[3-9]\d{9}')
+            else []
         end))
     end;
 

@@ -102,6 +102,12 @@ def test_sex_and_birth_date_come_from_the_id(con):
         ("张三13800138000 李四：139-0013-9000", ["13800138000", "13900139000"]),
         ("儿子13800138000，女儿13900139000/座机23301234", ["13800138000", "13900139000", "23301234"]),
         ("12345", []),
+        # a digit too many is no number (not the first eleven), two mobiles run together are two
+        ("139123456789", []),
+        ("1380013800013900139000", ["13800138000", "13900139000"]),
+        # Tianjin's numbers have eight digits after 022; a county's four-digit area code, seven or eight
+        ("022-2345678", []),
+        ("0311-1234567", ["03111234567"]),
         (None, []),
     ],
 )
