@@ -384,6 +384,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_skipped_sheet": ("未导入的工作表", "Sheet skipped"),
     "warning_problem_contradiction": ("探访结果与发现问题不一致", "Outcome contradicts the problem written"),
     "warning_status_in_name": ("姓名旁注明了状态", "A status noted beside the name"),
+    "warning_self_contact": ("联系人是老人本人", "The contact person is the elder themself"),
     "warning_other": ("其他", "Other"),
     "field_category": ("类别", "Category"),
     "field_living": ("居住情况", "Living arrangement"),

@@ -257,6 +257,11 @@ create or replace temp macro cv_phone_list(s) as
         end))
     end;
 
+-- A contact person who is the elder themself (关系 本人, or the elder's own name): no designated contact person
+-- (DESIGN §4, 失能帮扶率), however valid the phone
+create or replace temp macro cv_contact_is_self(relation, contact_name, elder_name) as
+    coalesce(relation in ('本人', '自己', '老人本人', '本身', '自身') or contact_name = elder_name, false);
+
 -- The key that makes two visits the same (重复记录): same elder (ID number, or name@community
 -- without one), date-time, method, visitor and outcome. It combines a stable hash of each part
 -- with xor, so that staging hashes each distinct value once, not each row.

@@ -18,13 +18,14 @@ written as (
     -- nothing is written is no one, unless the row names no one at all (an elder without a contact person yet)
     select
         w.src_id,
+        w.elder_name,
         w.person.contact_name,
         w.person.relation,
         w.person.contact_phone,
         w.person.has_key,
         w.position
     from (
-        select s.src_id, p.person, p.position,
+        select s.src_id, cv_person_name(s.name) as elder_name, p.person, p.position,
             coalesce(cv_clean(p.person.contact_name), cv_clean(p.person.relation), cv_clean(p.person.contact_phone),
                      cv_clean(p.person.has_key)) is not null as is_named
         from src s,
@@ -46,6 +47,7 @@ people as (
         cv_phone_list(cv_clean(w.contact_phone)) as phones,
         cv_clean(w.has_key) as has_key_text,
         has_key.value as has_key,
+        cv_contact_is_self(cv_clean(w.relation), cv_squeeze(w.contact_name), w.elder_name) as is_self,
         -- a warning names the contact people after the first: 联系人2 …
         case when w.position > 1 then '联系人' || w.position end as label
     from written w
@@ -65,7 +67,9 @@ contacts as (
             case when contact_phone_raw is not null and len(phones) = 0 then cv_warn_quoting('invalid_phone',
                 'contact_phone', contact_phone_raw, coalesce(label, '联系人') || '电话无效: {value}') end,
             case when has_key_text is not null and has_key is null then cv_warn_quoting('unknown_value', 'has_key',
-                has_key_text, '未知的' || coalesce(label, '') || '是否有钥匙: {value}') end
+                has_key_text, '未知的' || coalesce(label, '') || '是否有钥匙: {value}') end,
+            case when is_self then cv_warn('self_contact', 'relation', null,
+                coalesce(label, '联系人') || '是老人本人, 不计为社区帮扶的联系人') end
         ] order by contact_index)), lambda w: w is not null) as contact_warnings
     from people
     group by src_id
