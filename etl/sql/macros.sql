@@ -88,10 +88,15 @@ create or replace temp macro cv_arabic_numerals(s) as
         translate(regexp_replace(s, '(星期|周|礼拜)[一二三四五六日天]', ' ', 'g'), '〇零○一二三四五六七八九', '000123456789'),
         '(\d)十(\d)', '\1\2', 'g'), '(\d)十', '\1' || '0', 'g'), '十(\d)', '1\1', 'g'), '十', '10', 'g');
 
+-- A date cell's text in half-width characters (２０２６年１０月５日, 2026－10－09) without a weekday in brackets
+-- after it (（周三）, (星期三)).
+create or replace temp macro cv_date_cell(s) as
+    trim(regexp_replace(cv_half_width(s), '\(\s*(周|星期|礼拜)[一二三四五六日天1-7]\s*\)', ''));
+
 -- Dates in the forms bureaus send: 2023.8.5, 2023年8月5日, 2023/8/5, 20230805, 2023-08-05 14:30,
 -- Excel serial numbers (45123 or 45123.5) and date cells (written by the reader as ISO text).
-create or replace temp macro cv_parse_timestamp(s) as coalesce(
-    try_cast(s as timestamp),  -- the common ISO forms, fast; the rest below
+create or replace temp macro cv_parse_timestamp_text(s) as coalesce(
+    try_cast(s as timestamp),
     case
         when s is null then null
         when regexp_full_match(s, '[1-9]\d{4}(\.\d+)?')
@@ -106,6 +111,19 @@ create or replace temp macro cv_parse_timestamp(s) as coalesce(
         when regexp_matches(s, '[〇零○一二三四五六七八九十]') then cv_parse_clock(cv_arabic_numerals(s))
         else coalesce(cv_parse_dashed(s), cv_parse_clock(s))
     end);
+
+create or replace temp macro cv_parse_timestamp(s) as case
+    -- a system's time in UTC or with its offset (2026-10-04T16:30:00Z, …+00:00): Beijing time, the day a
+    -- street counts in
+    when regexp_full_match(s, '\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d:?\d\d)')
+        then cast(regexp_extract(s, '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?') as timestamp)
+             + interval 8 hour
+             - case when ends_with(s, 'Z') then interval 0 minute
+                    else to_minutes(cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 1) || '1' as integer)
+                                    * (60 * cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 2) as integer)
+                                       + cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 3) as integer))) end
+    else coalesce(try_cast(s as timestamp), cv_parse_timestamp_text(cv_date_cell(s)))  -- the common ISO forms, fast
+end;
 
 create or replace temp macro cv_parse_date(s) as
     case when year(cv_parse_timestamp(s)) between 1900 and 2100 then cast(cv_parse_timestamp(s) as date) end;

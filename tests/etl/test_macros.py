@@ -33,6 +33,14 @@ def one(con, expression: str, value):
         ("2023-08-05 14:30:00", dt.date(2023, 8, 5)),
         ("45143", dt.date(2023, 8, 5)),  # Excel serial number
         ("45143.75", dt.date(2023, 8, 5)),
+        # full-width digits and dashes (DESIGN §3), a weekday in brackets after the day
+        ("２０２３年８月５日", dt.date(2023, 8, 5)),
+        ("２０２３．０８．０５", dt.date(2023, 8, 5)),
+        ("2023－08－05", dt.date(2023, 8, 5)),
+        ("2023年8月5日（周六）", dt.date(2023, 8, 5)),
+        # a system's time in UTC: the Beijing day, which counts (17:00 UTC on the 4th is 01:00 on the 5th)
+        ("2023-08-04T17:00:00.000Z", dt.date(2023, 8, 5)),
+        ("2023-08-05T09:00:00+08:00", dt.date(2023, 8, 5)),
         ("2024.13.5", None),
         ("2023-02-30", None),
         ("下周一", None),
@@ -45,6 +53,8 @@ def test_dates_in_the_forms_bureaus_send(con, text, expected):
 def test_time_of_day_is_kept_for_visits(con):
     assert one(con, "cv_parse_timestamp(?)", "2023年8月5日 14:30") == dt.datetime(2023, 8, 5, 14, 30)
     assert one(con, "cv_parse_timestamp(?)", "45143.75") == dt.datetime(2023, 8, 5, 18, 0)
+    assert one(con, "cv_parse_timestamp(?)", "2023-08-04T16:30:00Z") == dt.datetime(2023, 8, 5, 0, 30)
+    assert one(con, "cv_parse_timestamp(?)", "2023-08-04T19:30:00-05:00") == dt.datetime(2023, 8, 5, 8, 30)
 
 
 @pytest.mark.parametrize(
