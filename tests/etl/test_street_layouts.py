@@ -155,3 +155,18 @@ def test_the_community_lived_in_outranks_the_registered_one_and_a_status_change_
     assert warehouse.rows("select community_code, status, change_date from roster_rows order by row_number") == [
         ("120101001001", "死亡", dt.date(2026, 10, 5)), ("120101001001", "在册", None)]
     assert warehouse.rows("select message from load_warnings") == [("重复的列, 未导入: 户籍所在社区",)]
+
+
+def test_a_method_headed_just_fangshi_moving_away_to_another_place_and_a_category_of_no_are_read(tmp_path):
+    header = ["街道", "社区", "姓名", "身份证号", "特殊困难类别", "状态", "变动日期"]
+    rows = [person(0, "独居", "在册", ""), person(1, "独居", "迁居外地", "2026-09-20"), person(2, "否", "在册", ""),
+            person(3, "一般老人", "在册", "")]
+    roster = write_csv(tmp_path / "底册.csv", [header, *rows])
+    visits = write_csv(tmp_path / "探访.csv", [["身份证号", "姓名", "社区", "探访日期", "方式", "结果"],
+                                              [PEOPLE[0], "版式0", "花园路", "2026-10-05", "上门", "正常"]])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    assert [r.status for r in warehouse.ingest(roster, visits)] == ["loaded", "loaded"]
+    assert warehouse.rows("select categories, status from roster_rows order by row_number") == [
+        (["独居"], "在册"), (["独居"], "迁出"), ([], "在册"), ([], "在册")]
+    assert warehouse.rows("select message from load_warnings") == []
+    assert warehouse.rows("select method, outcome from visit_rows") == [("上门", "正常")]
