@@ -170,3 +170,13 @@ def test_a_method_headed_just_fangshi_moving_away_to_another_place_and_a_categor
         (["独居"], "在册"), (["独居"], "迁出"), ([], "在册"), ([], "在册")]
     assert warehouse.rows("select message from load_warnings") == []
     assert warehouse.rows("select method, outcome from visit_rows") == [("上门", "正常")]
+
+
+def test_a_street_and_community_written_as_their_division_codes_are_those_places(tmp_path):
+    roster = write_csv(tmp_path / "底册.csv", [ROSTER, ["120101001000", "120101001001", "版式0", PEOPLE[0], "独居"],
+                                              ["120101001", "120101001002", "版式1", PEOPLE[1], "独居"]])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(roster)
+    assert (result.rows_loaded, result.rows_rejected) == (2, 0)
+    assert warehouse.rows("select street_code, community_code from roster_rows order by row_number") == [
+        ("120101001000", "120101001001"), ("120101001000", "120101001002")]

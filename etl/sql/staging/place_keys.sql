@@ -1,4 +1,4 @@
--- one row per way of writing a division's name (full name, short name, former names)
+-- one row per way of writing a division's name (full name, short name, former names, its code)
 with divisions_named as (
     select code, parent_code, level, name, short_name from divisions
 ),
@@ -7,6 +7,11 @@ spellings as (
     select code, name as spelling from divisions_named
     union select code, short_name from divisions_named
     union select code, alias from division_aliases
+    -- the division code as systems export it: in full (120101001000), or a street's nine digits and a district's
+    -- six (the zeros after them dropped)
+    union select code, code from divisions_named
+    union select code, substr(code, 1, 9) from divisions_named where level = 'street' and ends_with(code, '000')
+    union select code, substr(code, 1, 6) from divisions_named where level = 'district' and ends_with(code, '000000')
 ),
 
 final as (
