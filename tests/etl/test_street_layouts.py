@@ -180,3 +180,14 @@ def test_a_street_and_community_written_as_their_division_codes_are_those_places
     assert (result.rows_loaded, result.rows_rejected) == (2, 0)
     assert warehouse.rows("select street_code, community_code from roster_rows order by row_number") == [
         ("120101001000", "120101001001"), ("120101001000", "120101001002")]
+
+
+def test_a_community_written_after_its_own_district_is_that_community_and_after_another_is_unknown(tmp_path):
+    roster = write_csv(tmp_path / "底册.csv", [ROSTER, ["劝业场街道", "和平区花园路社区", "版式0", PEOPLE[0], "独居"],
+                                              ["劝业场街道", "天津市和平区滨西社区居委会", "版式1", PEOPLE[1], "独居"],
+                                              ["劝业场街道", "南开区花园路社区", "版式2", PEOPLE[2], "独居"]])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(roster)
+    assert (result.rows_loaded, result.rows_rejected) == (2, 1)
+    assert warehouse.rows("select community_code from roster_rows order by row_number") == [
+        ("120101001001",), ("120101001002",)]

@@ -71,9 +71,10 @@ community_match as (
 ),
 
 community_by_path as (
-    -- a community cell that names its street (and district) first: 劝业场街道花园路社区, 和平区劝业场街道花园路社区居委会;
-    -- only for the spellings no community is named by, and only when what comes before the community is
-    -- that community's own street (a community whose name ends another's is not taken for it)
+    -- a community cell that names its street (and district) first: 劝业场街道花园路社区, 和平区劝业场街道花园路社区居委会,
+    -- or its district alone: 和平区花园路社区; only for the spellings no community is named by, and only when what
+    -- comes before the community is that community's own street or district (a community whose name ends
+    -- another's is not taken for it, nor one of another district)
     select s.src_id, list(distinct k.code) as codes
     from source s
     left join street_match st using (src_id)
@@ -84,9 +85,15 @@ community_by_path as (
         and (len(st.codes) is distinct from 1 or k.parent_code = st.codes[1])
     join place_keys street on street.level = 'street' and street.code = k.parent_code and street.place_key <> ''
     where s.src_id not in (select src_id from community_match)
-        and regexp_full_match(
-            left(cv_place_key(s.community_text), length(cv_place_key(s.community_text)) - length(k.place_key)),
-            '(.*(区|县|市))?' || cv_regex_escape(street.place_key) || '(街道办事处|街道|街|镇|乡)?')
+        and (regexp_full_match(
+                 left(cv_place_key(s.community_text), length(cv_place_key(s.community_text)) - length(k.place_key)),
+                 '(.*(区|县|市))?' || cv_regex_escape(street.place_key) || '(街道办事处|街道|街|镇|乡)?')
+             -- or its own district alone (和平区花园路社区, 天津市和平区花园路社区)
+             or exists (select 1 from place_keys district
+                        where district.level = 'district' and district.code = k.district_code
+                            and district.place_key <> ''
+                            and district.place_key = cv_district_key(left(cv_place_key(s.community_text),
+                                length(cv_place_key(s.community_text)) - length(k.place_key)))))
     group by s.src_id
 ),
 
