@@ -151,7 +151,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 con.execute("begin transaction")
                 try:
                     notes = [*(_skipped_sheet_note(sheet, words_dir) for sheet in lookups),
-                             *map(_unread_sheet_note, unread)]
+                             *(_unread_sheet_note(sheet, kind, words_dir) for sheet in unread)]
                     result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
                                                place_scope, correction, notes if index == 0 else [])
                                         for index, (group, file_kind, column_maps) in enumerate(parts)],
@@ -202,16 +202,19 @@ def _lookup_sheets(sheets: list[RawSheet], kind: str | None, words_dir: Path | N
     list its drop-downs offer (类别, 社区), a summary. They are no table of people: skipped, with a warning
     (_skipped_sheet_note), where a workbook of them alone is refused as before."""
     first_kind = kind or _first_kind(sheets, words_dir)
-    lookups = []
-    for sheet in sheets:
-        sheet_kind = kind or mappings.detect_kind(sheet.header, words_dir) or first_kind
-        fields = mappings.map_columns(sheet.header, sheet_kind, words_dir).fields if sheet_kind else {}
-        if sheet_kind and not any(field in fields for field in PERSON_FIELDS):
-            lookups.append(sheet)
+    lookups = [sheet for sheet in sheets if _names_no_person(sheet.header, kind, first_kind, words_dir)]
     return lookups if len(lookups) < len(sheets) else []
 
 
-def _skipped_sheet_note(sheet: RawSheet, words_dir: Path | None = None) -> str:
+def _names_no_person(header: list[str], kind: str | None, fallback: str | None, words_dir: Path | None = None) -> bool:
+    """Whether a sheet's header, of `kind` (else the kind it tells, else `fallback`), names no ID number or name
+    column."""
+    sheet_kind = kind or mappings.detect_kind(header, words_dir) or fallback
+    fields = mappings.map_columns(header, sheet_kind, words_dir).fields if sheet_kind else {}
+    return sheet_kind is not None and not any(field in fields for field in PERSON_FIELDS)
+
+
+def _skipped_sheet_note(sheet: RawSheet | UnreadSheet, words_dir: Path | None = None) -> str:
     """The warning for a sheet that names no person. Its header is quoted by the cells that are column names
     (类别、社区) only: a sheet without a header row has a row of data there, which may be people's names."""
     named = [cell for cell in sheet.header
@@ -220,9 +223,14 @@ def _skipped_sheet_note(sheet: RawSheet, words_dir: Path | None = None) -> str:
     return f"工作表 {sheet.sheet_name} 中没有身份证号或姓名列, 不是人员名单, 未导入{header}"
 
 
-def _unread_sheet_note(sheet: UnreadSheet) -> str:
-    """The warning for a sheet with text but no header: nothing of it is loaded, and the clerk is told how to
-    send it if it is a list of people."""
+def _unread_sheet_note(sheet: UnreadSheet, kind: str | None, words_dir: Path | None = None) -> str:
+    """The warning for a sheet with text that is not read (no header, or hidden): nothing of it is loaded, and
+    the clerk is told how to send it. A hidden list of drop-down words is said to be one (_skipped_sheet_note)."""
+    if sheet.hidden and _names_no_person(sheet.header, kind, None, words_dir):
+        return _skipped_sheet_note(sheet, words_dir)
+    if sheet.hidden:
+        return (f"工作表 {sheet.sheet_name} 是隐藏的工作表, 未导入 (该表有 {sheet.rows:,} 行内容); "
+                f"如需导入, 请在 Excel 中取消隐藏后重新导入")
     return (f"工作表 {sheet.sheet_name} 的前 {HEADER_SEARCH_ROWS} 行中没有找到表头 (身份证号、姓名、社区 等列名), "
             f"未导入 (该表有 {sheet.rows:,} 行内容); 如是人员名单, 请在数据上方加一行表头后重新导入")
 

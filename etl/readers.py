@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -83,10 +84,13 @@ class RawSheet:
 
 @dataclass(frozen=True)
 class UnreadSheet:
-    """A sheet that holds text but no header in its first HEADER_SEARCH_ROWS rows: not read, and said so."""
+    """A sheet that holds text but is not read, and said so: no header in its first HEADER_SEARCH_ROWS rows, or
+    hidden."""
 
     sheet_name: str
     rows: int  # rows holding some text
+    hidden: bool = False  # hidden in Excel, beside a sheet shown with a header: not read, whatever it holds
+    header: list[str] = dataclasses.field(default_factory=list)  # a hidden sheet's, where it has one
 
 
 HeaderScore = Callable[[list[str]], int]
@@ -585,11 +589,30 @@ def _read_workbook(
         raise ReadError(str(error)) from error
     except workbooks.WorkbookError as error:
         raise ReadError(f"Excel 文件无法打开 (文件损坏或不是 Excel 格式): {error}") from error
+    # a hidden sheet is not what the clerk sends (last month's list, a template's drop-down lists): it is read only
+    # when no sheet shown has a header (a system that hid its table); one that holds a table is named in a warning
+    sheets, unread = _read_grids([grid for grid in grids if not grid.hidden], con, table_prefix, header_score)
+    hidden = [grid for grid in grids if grid.hidden]
+    if sheets:
+        for grid in hidden:
+            if (index := _header_index(grid, header_score)) is not None:
+                top = [[cell or "" for cell in row] for row in _grid_rows(grid.cells.slice(0, index + 1))]
+                unread.append(UnreadSheet(grid.name, _rows_with_text(grid.cells), hidden=True,
+                                          header=_header_cells(header_record(top, index, header_score))))
+    else:
+        sheets, more = _read_grids(hidden, con, table_prefix, header_score)
+        unread += more
+    if not sheets:
+        raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
+    return sheets, unread
+
+
+def _read_grids(grids: list[workbooks.Grid], con: duckdb.DuckDBPyConnection, table_prefix: str,
+                header_score: HeaderScore) -> tuple[list[RawSheet], list[UnreadSheet]]:
+    """The sheets among `grids` with a header in their first rows, and those with text but none."""
     sheets, unread = [], []
     for grid in grids:
-        # the header is looked for in the sheet's first 30 rows, as a clerk would
-        head = _grid_rows(grid.cells.slice(0, max(HEADER_SEARCH_ROWS - grid.first_row + 1, 0)))
-        header_index = find_header([[cell or "" for cell in row] for row in head], header_score)
+        header_index = _header_index(grid, header_score)
         if header_index is None:
             if rows := _rows_with_text(grid.cells):
                 unread.append(UnreadSheet(grid.name, rows))
@@ -605,9 +628,13 @@ def _read_workbook(
         con.register(table, cells)
         sheets.append(RawSheet(table, cells, grid.name, header, first_row - 1, report_date, unit,
                                data.num_columns, preamble_text([[c or "" for c in row] for row in top[:header_index]])))
-    if not sheets:
-        raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     return sheets, unread
+
+
+def _header_index(grid: workbooks.Grid, header_score: HeaderScore) -> int | None:
+    """The grid row of the sheet's header, looked for in its first 30 rows as a clerk would."""
+    head = _grid_rows(grid.cells.slice(0, max(HEADER_SEARCH_ROWS - grid.first_row + 1, 0)))
+    return find_header([[cell or "" for cell in row] for row in head], header_score)
 
 
 def _rows_with_text(cells: pa.Table) -> int:

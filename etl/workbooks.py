@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import contextlib
+import dataclasses
 import datetime as dt
 import functools
 import math
@@ -23,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from lxml import etree, html
-from python_calamine import CalamineWorkbook
+from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
 # A cell whose type is not text (a number, a date, a true/false): its column letters, row number,
 # type and stored value, whatever the order of its attributes.
@@ -67,6 +68,7 @@ class Grid:
     first_row: int  # spreadsheet row of the grid's first row (rows above it are empty)
     merged: list[MergedRange]  # 0-based, counted from A1
     reader: str  # "fastexcel" or "python-calamine"
+    hidden: bool = False  # hidden in Excel (or very hidden): a clerk sending the file does not see it
 
 
 class WorkbookError(Exception):
@@ -234,13 +236,17 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]
     parts = _sheet_parts(path) if fast and path.suffix.lower() in (".xlsx", ".xlsm") else None
     if parts is None or len(parts) != len(workbook.sheet_names):
         parts = [None] * len(workbook.sheet_names)
+    visible = [sheet.visible == SheetVisibleEnum.Visible for sheet in workbook.sheets_metadata]
+    if len(visible) != len(workbook.sheet_names):
+        visible = [True] * len(workbook.sheet_names)
     for index, (name, part) in enumerate(zip(workbook.sheet_names, parts, strict=True)):
         try:
             if part is None:
                 raise _NeedsCalamine
-            yield _fast_grid(path, index, name, part)
+            grid = _fast_grid(path, index, name, part)
         except _NeedsCalamine:
-            yield _calamine_grid(workbook, index, name)
+            grid = _calamine_grid(workbook, index, name)
+        yield grid if visible[index] else dataclasses.replace(grid, hidden=True)
 
 
 # --- python-calamine: every workbook, cell by cell in Python ---------------------------------

@@ -191,3 +191,32 @@ def test_a_community_written_after_its_own_district_is_that_community_and_after_
     assert (result.rows_loaded, result.rows_rejected) == (2, 1)
     assert warehouse.rows("select community_code from roster_rows order by row_number") == [
         ("120101001001",), ("120101001002",)]
+
+
+def hide_sheets(path, *names: str):
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(path)
+    for name in names:
+        workbook[name].sheet_state = "hidden"
+    workbook.active = next(i for i, sheet in enumerate(workbook.worksheets) if sheet.title not in names)
+    workbook.save(path)
+    return path
+
+
+def test_a_hidden_sheet_is_not_what_the_clerk_sends_and_a_hidden_table_says_so(tmp_path):
+    # a leftover of last month's list, hidden, and a template's hidden drop-down list beside October's roster
+    september = [ROSTER, *(person(n, "独居") for n in range(4))]
+    october = [["填报日期：2026年10月31日"], ROSTER, *(person(n, "独居") for n in range(2))]
+    path = hide_sheets(write_workbook(tmp_path / "底册.xlsx", {"Sheet2": september, "10月": october,
+                                                               "字典": [["类别"], ["独居"], ["空巢"]]}),
+                       "Sheet2", "字典")
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(path)
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 2, 0)
+    assert warehouse.rows("select message from load_warnings") == [
+        ("工作表 Sheet2 是隐藏的工作表, 未导入 (该表有 5 行内容); 如需导入, 请在 Excel 中取消隐藏后重新导入",)]
+    # a workbook whose only table a system hid is read all the same
+    only = hide_sheets(write_workbook(tmp_path / "导出.xlsx", {"说明": [["本表由系统导出"]], "数据": october}), "数据")
+    [result] = Warehouse(tmp_path / "w2.duckdb").ingest(only)
+    assert (result.status, result.rows_loaded) == ("loaded", 2)
