@@ -471,7 +471,7 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
             temporary.unlink(missing_ok=True)
     cells = cells.add_column(0, "row_number", _row_numbers(header_line + 1, cells.num_rows, thresholds))
     _refuse_folded_rows(cells, delimiter, width)
-    cells = _without_empty_rows(cells)
+    cells = _with_dittos_filled(_without_empty_rows(cells))
     con.register(table, cells)
     return RawSheet(table, cells, None, header, header_line, report_date, unit, cells.num_columns - 1,
                     preamble_text(records[:header_index]))
@@ -618,6 +618,7 @@ def _read_grids(grids: list[workbooks.Grid], con: duckdb.DuckDBPyConnection, tab
                 unread.append(UnreadSheet(grid.name, rows))
             continue
         top, data = _fill_merged_cells(grid, header_index + 1)
+        data = _with_dittos_filled(data)
         header = _header_cells(header_record([[cell or "" for cell in row] for row in top], header_index,
                                              header_score))
         report_date, unit = _preamble_facts([[cell or "" for cell in row] for row in top[:header_index]])
@@ -635,6 +636,30 @@ def _header_index(grid: workbooks.Grid, header_score: HeaderScore) -> int | None
     """The grid row of the sheet's header, looked for in its first 30 rows as a clerk would."""
     head = _grid_rows(grid.cells.slice(0, max(HEADER_SEARCH_ROWS - grid.first_row + 1, 0)))
     return find_header([[cell or "" for cell in row] for row in head], header_score)
+
+
+# what a clerk writes for "the same as the cell above" (a merged cell by hand)
+DITTOS = pa.array(["同上", "〃", "″", "〞", '"', "同前"], pa.string())
+
+
+def _with_dittos_filled(cells: pa.Table) -> pa.Table:
+    """Each cell that says "the same as above" (同上, 〃) given the value of the nearest cell above it that says
+    something, as a merged cell is (_fill_merged_cells); the row numbers and every other cell as they are."""
+    for index, name in enumerate(cells.column_names):
+        column = cells.column(name)
+        if name == "row_number" or not pa.types.is_string(column.type) and not pa.types.is_dictionary(column.type):
+            continue
+        if pa.types.is_dictionary(column.type):
+            if not any(pc.any(pc.is_in(pc.utf8_trim_whitespace(chunk.dictionary), DITTOS)).as_py()
+                       for chunk in column.chunks):
+                continue
+            column = column.cast(pa.string())
+        ditto = pc.fill_null(pc.is_in(pc.utf8_trim_whitespace(column), DITTOS), False)
+        if not pc.any(ditto).as_py():
+            continue
+        above = pc.fill_null_forward(pc.if_else(ditto, pa.scalar(None, pa.string()), column))
+        cells = cells.set_column(index, name, pc.if_else(ditto, above, column))
+    return cells
 
 
 def _rows_with_text(cells: pa.Table) -> int:

@@ -1,10 +1,13 @@
-"""Workbook layouts and cells as street offices send them (a probe's third round): a summary sheet before the
-tables, a roster sheet per month, a consent column asked the other way round, dates and times run together.
-Each loads as DESIGN §3 says, with the rows a person sees."""
+"""Workbook layouts and cells as street offices send them (probes' third and fourth rounds): a summary sheet before
+the tables, a roster sheet per month, a consent column asked the other way round, dates and times run together,
+sheets without a header or hidden, a failed visit written in the method cell, codes and district-first names for
+places, 同上 for the cell above. Each loads as DESIGN §3 says, with the rows a person sees."""
 
 from __future__ import annotations
 
 import datetime as dt
+
+import pytest
 
 from tests.conftest import make_id
 from tests.etl.exports import VISIT_HEADER, Warehouse, write_csv
@@ -220,3 +223,16 @@ def test_a_hidden_sheet_is_not_what_the_clerk_sends_and_a_hidden_table_says_so(t
     only = hide_sheets(write_workbook(tmp_path / "导出.xlsx", {"说明": [["本表由系统导出"]], "数据": october}), "数据")
     [result] = Warehouse(tmp_path / "w2.duckdb").ingest(only)
     assert (result.status, result.rows_loaded) == ("loaded", 2)
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_a_cell_saying_the_same_as_above_is_the_value_above_it(tmp_path, suffix):
+    rows = [ROSTER, person(0, "独居"), ["同上", "同上", "版式1", PEOPLE[1], "〃"],
+            ["劝业场街道", "滨西", "版式2", PEOPLE[2], "失能"], ["〃", " 同上 ", "版式3", PEOPLE[3], "同上"]]
+    path = (write_csv(tmp_path / "底册.csv", rows) if suffix == ".csv"
+            else write_workbook(tmp_path / "底册.xlsx", {"底册": rows}))
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(path)
+    assert (result.rows_loaded, result.rows_rejected, result.warning_count) == (4, 0, 0)
+    assert warehouse.rows("select community_code, categories from roster_rows order by row_number") == [
+        ("120101001001", ["独居"]), ("120101001001", ["独居"]), ("120101001002", ["失能"]), ("120101001002", ["失能"])]
