@@ -128,6 +128,13 @@ end;
 create or replace temp macro cv_parse_date(s) as
     case when year(cv_parse_timestamp(s)) between 1900 and 2100 then cast(cv_parse_timestamp(s) as date) end;
 
+-- A roster's registration or change date, which a clerk may give by its month alone (2026年10月, 2026.10,
+-- 2026年10月份): that month's first day. A visit's date is a day, never this.
+create or replace temp macro cv_parse_day_or_month(s) as coalesce(cv_parse_date(s), list_transform(
+    [regexp_extract(cv_date_cell(s), '^((19|20)\d\d)\s*[年./-]\s*(\d{1,2})\s*月?份?$', ['y', '_', 'm'])],
+    lambda p: case when p.y <> '' and cast(p.m as integer) between 1 and 12
+                   then make_date(cast(p.y as integer), cast(p.m as integer), 1) end)[1]);
+
 -- Masks for sensitive personal information (DESIGN §6: 张*, 1201**********1234, 138****5678), the one
 -- masking policy: the marts, rejected rows' raw cells and any text quoted into a message use these.
 -- A name keeps its first character, unless that is the whole name; an ID number or a phone too

@@ -236,3 +236,14 @@ def test_a_cell_saying_the_same_as_above_is_the_value_above_it(tmp_path, suffix)
     assert (result.rows_loaded, result.rows_rejected, result.warning_count) == (4, 0, 0)
     assert warehouse.rows("select community_code, categories from roster_rows order by row_number") == [
         ("120101001001", ["独居"]), ("120101001001", ["独居"]), ("120101001002", ["失能"]), ("120101001002", ["失能"])]
+
+
+def test_a_registration_or_change_date_given_by_its_month_alone_is_that_months_first_day(tmp_path):
+    header = [*ROSTER, "状态", "变动日期", "建档日期"]
+    rows = [person(0, "独居", "在册", "", "2026年10月"), person(1, "独居", "死亡", "2026.9", ""),
+            person(2, "独居", "在册", "", "2026年10月5日")]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [header, *rows]))
+    assert (result.rows_loaded, result.warning_count) == (3, 0)
+    assert warehouse.rows("select change_date, reg_date from roster_rows order by row_number") == [
+        (None, dt.date(2026, 10, 1)), (dt.date(2026, 9, 1), None), (None, dt.date(2026, 10, 5))]

@@ -61,11 +61,11 @@ mapped as (
         sex.value as sex_given,
         -- an exit whose date the clerk wrote in the status cell (死亡（2026.5.3）, 迁出 2026年5月3日) has its
         -- change date, only in the wrong column: read there when the change-date cell is empty
-        coalesce(cv_parse_date(s.change_date_text),
+        coalesce(cv_parse_day_or_month(s.change_date_text),
                  case when s.change_date_text is null and status.value <> '在册' then cv_parse_date(nullif(
                      regexp_extract(s.status_text, '\d{4}\s*[./\-年]\s*\d{1,2}\s*[./\-月]\s*\d{1,2}\s*日?'), ''))
                  end) as change_date,
-        cv_parse_date(s.reg_date_text) as reg_date,
+        cv_parse_day_or_month(s.reg_date_text) as reg_date,
         cv_phone_list(s.phone_text) as phones,
         cv_id_problem(s.id_number) as id_problem,
         cv_id_birth_date(s.id_number) as id_birth_date,
