@@ -105,9 +105,28 @@ def read_export(
     if suffix not in (".xlsx", ".xlsm", ".xls", ".csv", ".txt"):
         raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: 请提供 .xlsx、.xls 或 .csv 文件")
     with _utf8_named(path) as readable:
-        if suffix in (".csv", ".txt") and not workbooks.is_workbook(readable):
+        if not workbooks.is_workbook(readable) and (suffix in (".csv", ".txt") or _is_delimited_text(readable)):
             return [_read_csv(readable, con, table_prefix, header_score)], []
         return _read_workbook(readable, con, table_prefix, header_score)
+
+
+def _is_delimited_text(path: Path) -> bool:
+    """Whether a file named as a workbook is text with tabs or commas between its cells: what a system's 导出Excel
+    often writes (a .xls that Excel opens as text). Read as a .csv is."""
+    with path.open("rb") as f:
+        head = f.read(SAMPLE_BYTES)
+    if not head or b"\x00" in head:
+        return False
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            text = head.decode(encoding)
+        except UnicodeDecodeError as error:
+            if error.start < len(head) - 4:  # not a character cut at the sample's end
+                continue
+            text = head[:error.start].decode(encoding)
+        lines = [line for line in text.splitlines()[:40] if line.strip()]
+        return len(lines) >= 2 and sum("\t" in line or "," in line for line in lines) >= len(lines) // 2 + 1
+    return False
 
 
 @contextlib.contextmanager

@@ -247,3 +247,13 @@ def test_a_registration_or_change_date_given_by_its_month_alone_is_that_months_f
     assert (result.rows_loaded, result.warning_count) == (3, 0)
     assert warehouse.rows("select change_date, reg_date from roster_rows order by row_number") == [
         (None, dt.date(2026, 10, 1)), (dt.date(2026, 9, 1), None), (None, dt.date(2026, 10, 5))]
+
+
+def test_a_systems_export_of_tab_separated_text_named_xls_is_read_as_the_text_it_is(tmp_path):
+    rows = [["花园路社区特殊困难老年人底册"], ROSTER, person(0, "独居"), person(1, "失能")]
+    path = tmp_path / "导出Excel.xls"
+    path.write_bytes("\r\n".join("\t".join(row) for row in rows).encode("gb18030"))
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(path)
+    assert (result.status, result.kind, result.rows_loaded) == ("loaded", "roster", 2)
+    assert warehouse.rows("select elder_name from roster_rows order by row_number") == [("版式0",), ("版式1",)]
