@@ -66,10 +66,17 @@ AS_WRITTEN = {"disabled_optimizers": "join_order,build_side_probe_side"}
 
 
 # The first cell of a row that is no data: a total, a subtotal named by its place, a signature, a note.
+# a template's example row under its header (示例, 例：张三 …) or its instructions (填写说明：…, 填写户籍姓名 in the
+# name's column): never a person,
+# whatever valid-looking ID it shows (rejected if it loads, then dropped as no data)
+EXAMPLE_FIRST_CELL = (r"^[\s　]*(填表|填写|填报)?[\s　]*(示例|样例|范例|举例)"
+                      r"|^[\s　]*例[\s　]*([:：]|$)"
+                      r"|^[\s　]*(填表|填写|填报)[\s　]*(说明|须知|要求)"
+                      r"|^[\s　]*请?[\s　]*(填写|填入|选择)")
 NOT_DATA_FIRST_CELL = (r"^[\s　]*(\S*?(社区|街道|居委会|村))?[\s　]*(合|总|小)[\s　]*计"
                        r"|^[\s　]*(填表|制表|审核|复核|填报|统计|负责)[\s　]*人"
                        r"|^[\s　]*(填表|制表|填报)[\s　]*(日期|时间|单位)"
-                       r"|^[\s　]*(备注|说明|注)[\s　]*[:：]")
+                       r"|^[\s　]*(备注|说明|注)[\s　]*[:：]|" + EXAMPLE_FIRST_CELL)
 
 
 class FileError(Exception):
@@ -546,6 +553,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
         _claim_rows(con, load_id, kind, sheets, correction)
     if place_scope not in (None, "all"):
         _reject_out_of_scope(con, place_scope)
+    _reject_examples(con, sheets)
     with _settings(con, UNORDERED):
         # Three counts measured apart, so that the load_conservation check can catch a row lost
         # on the way: the rows the reader saw that are data, the rows stored, the rows set aside.
@@ -622,6 +630,18 @@ def _claim_rows(con: duckdb.DuckDBPyConnection, load_id: int, kind: str, sheets:
             and exists (select 1 from stg_claims c where c.takes_over and c.origin_row = rejects.origin_row
                         and c.origin_sheet is not distinct from rejects.sheet_name)""",
         params | {"load_id": load_id})
+
+
+def _reject_examples(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:
+    """A template's example or instruction row (EXAMPLE_FIRST_CELL in one of its first three cells) is rejected,
+    so that _set_aside_rejects drops it as no data, however valid its cells."""
+    for index, sheet in enumerate(sheets):
+        first_cells = ", ".join(f"nullif(r.c{i}, '')" for i in range(min(3, sheet.column_count)))
+        con.execute(f"""update staged set reject_reason = '填表示例', reject_field = null
+                    where reject_reason is null and src_id in (
+                        select {index * SHEET_ROW_STRIDE} + row_number from {sheet.table} r
+                        where regexp_matches(coalesce({first_cells}, ''), $example))""",
+                    {"example": EXAMPLE_FIRST_CELL})
 
 
 def _reject_out_of_scope(con: duckdb.DuckDBPyConnection, place_scope: str) -> None:

@@ -257,3 +257,14 @@ def test_a_systems_export_of_tab_separated_text_named_xls_is_read_as_the_text_it
     [result] = warehouse.ingest(path)
     assert (result.status, result.kind, result.rows_loaded) == ("loaded", "roster", 2)
     assert warehouse.rows("select elder_name from roster_rows order by row_number") == [("版式0",), ("版式1",)]
+
+
+def test_a_templates_instruction_and_example_rows_are_no_people(tmp_path):
+    rows = [["序号", *ROSTER],
+            ["", "填写街道全称", "填写社区全称", "填写户籍姓名", "18位，末位X大写", "多选用顿号隔开"],
+            ["示例", "劝业场街道", "花园路", "张三", make_id("19450505", 77), "独居、失能"],
+            ["1", *person(0, "独居")], ["2", *person(1, "失能")]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_workbook(tmp_path / "底册.xlsx", {"底册": rows}))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 2, 0)
+    assert warehouse.rows("select elder_name from roster_rows order by row_number") == [("版式0",), ("版式1",)]
