@@ -152,7 +152,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 else:  # a workbook may hold a roster sheet and a visit sheet: each kind is a load of its own
                     lookups = _lookup_sheets(sheets, kind, words_dir)
                     people = [sheet for sheet in sheets if all(sheet is not lookup for lookup in lookups)]
-                    parts = [(group, *_recognise(group, group_kind, words_dir, con))
+                    parts = [(group, *_recognise(group, group_kind, words_dir, con, name))
                              for group_kind, group in _sheets_by_kind(people, kind, words_dir)]
                 progress(name, "validating")
                 con.execute("begin transaction")
@@ -302,15 +302,16 @@ def _sha256(path: Path) -> str:
 
 
 def _recognise(sheets: list[RawSheet], kind: str | None, words_dir: Path | None = None,
-               con: duckdb.DuckDBPyConnection | None = None) -> tuple[str, list[mappings.ColumnMap]]:
+               con: duckdb.DuckDBPyConnection | None = None,
+               file_name: str | None = None) -> tuple[str, list[mappings.ColumnMap]]:
     file_kind = kind or mappings.detect_kind(sheets[0].header, words_dir)
     if file_kind is None:
         raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定"
                         + (DAY_COLUMNS_NOTE if _has_day_columns(sheets[0].header) else ""))
     column_maps = [mappings.map_columns(sheet.header, file_kind, words_dir) for sheet in sheets]
     if con is not None:
-        column_maps = [_with_named_community(con, sheet, column_map) for sheet, column_map in zip(sheets, column_maps,
-                                                                                                  strict=True)]
+        column_maps = [_with_named_community(con, sheet, column_map, file_name)
+                       for sheet, column_map in zip(sheets, column_maps, strict=True)]
     for sheet, column_map in zip(sheets, column_maps, strict=True):
         where = f"工作表 {sheet.sheet_name} " if sheet.sheet_name else ""
         visit_columns = mappings.visit_columns(sheet.header, words_dir, file_kind)
@@ -341,17 +342,31 @@ def _has_day_columns(header: list[str]) -> bool:
     return len(days & set(range(1, 32))) >= 20
 
 
-def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet,
-                          column_map: mappings.ColumnMap) -> mappings.ColumnMap:
+COMMUNITY_WORD = re.compile(r"社区居委会|社区居民委员会|社区|居委会")
+
+
+def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_map: mappings.ColumnMap,
+                          file_name: str | None = None) -> mappings.ColumnMap:
     """A sheet without a community column is the community its sheet name (花园路社区, one sheet per community)
-    or its 填报单位 names, when that names exactly one known community; its rows are read as if a column
-    said so. Otherwise the sheet has no community, as before."""
+    or its 填报单位 names, else the one its title or the file's name names (花园路社区10月探访记录.xlsx), when that
+    names exactly one known community; its rows are read as if a column said so. Otherwise the sheet has no
+    community, as before."""
     if "community" in column_map.fields:
         return column_map
     for text in (sheet.sheet_name, sheet.report_unit):
         if text and scalar(con, "select count(distinct code) from place_keys where level = 'community'"
                                 " and place_key <> '' and place_key = cv_place_key(?)", [text]) == 1:
             return dataclasses.replace(column_map, implied={"community": text})
+    for text in (sheet.preamble, file_name):
+        # the words before each 社区/居委会 in it, two to eight characters of them, are the names it may give
+        names = list({text[max(0, found.start() - n):found.end()]
+                      for found in COMMUNITY_WORD.finditer(text or "") for n in range(2, 9)})
+        codes = [code for (code,) in con.execute(
+            "select distinct code from place_keys where level = 'community' and place_key <> ''"
+            " and place_key in (select cv_place_key(unnest($names)))", {"names": names}).fetchall()] if names else []
+        if len(codes) == 1:
+            name = scalar(con, "select name from divisions where code = ?", [codes[0]])
+            return dataclasses.replace(column_map, implied={"community": name})
     return column_map
 
 

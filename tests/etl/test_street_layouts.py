@@ -268,3 +268,15 @@ def test_a_templates_instruction_and_example_rows_are_no_people(tmp_path):
     [result] = warehouse.ingest(write_workbook(tmp_path / "底册.xlsx", {"底册": rows}))
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 2, 0)
     assert warehouse.rows("select elder_name from roster_rows order by row_number") == [("版式0",), ("版式1",)]
+
+
+def test_a_file_without_a_community_column_is_the_one_community_its_title_or_its_name_names(tmp_path):
+    header = ["街道", "姓名", "身份证号", "特殊困难类别"]
+    titled = write_workbook(tmp_path / "底册.xlsx", {"Sheet1": [["滨西社区特殊困难老年人底册（2026年9月）"], header,
+                                                               ["劝业场街道", "版式0", PEOPLE[0], "独居"]]})
+    named = write_csv(tmp_path / "和平区劝业场街道花园路社区10月底册.csv",
+                      [header, ["劝业场街道", "版式1", PEOPLE[1], "独居"]])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    assert [r.rows_loaded for r in warehouse.ingest(titled, named)] == [1, 1]
+    assert warehouse.rows("select community_code from roster_rows order by load_id") == [
+        ("120101001002",), ("120101001001",)]
