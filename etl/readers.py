@@ -37,6 +37,7 @@ TEMPORARY_PREFIX = "carevisit-"
 REPEATED_TEXT = pa.dictionary(pa.int32(), pa.string())
 REPEATED_BYTES = pa.dictionary(pa.int32(), pa.binary())
 REPORT_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
+REPORT_MONTH = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?!\s*\d)")
 REPORT_UNIT = re.compile(r"填报单位\s*[:：]\s*([^\s,，:：]+)")
 
 
@@ -219,9 +220,9 @@ def _preamble_facts(records: list[list[str]]) -> tuple[dt.date | None, str | Non
     text = preamble_text(records)
     report_date = None
     unit = None
-    if match := REPORT_DATE.search(text):
-        try:
-            report_date = dt.date(*(int(part) for part in match.groups()))
+    if match := REPORT_DATE.search(text) or REPORT_MONTH.search(text):
+        try:  # a month alone (2026年8月份底册: the roster of August) is its first day
+            report_date = dt.date(*(int(part) for part in match.groups()), *([1] if len(match.groups()) == 2 else []))
         except ValueError:
             report_date = None
     if match := REPORT_UNIT.search(text):

@@ -280,3 +280,14 @@ def test_a_file_without_a_community_column_is_the_one_community_its_title_or_its
     assert [r.rows_loaded for r in warehouse.ingest(titled, named)] == [1, 1]
     assert warehouse.rows("select community_code from roster_rows order by load_id") == [
         ("120101001002",), ("120101001001",)]
+
+
+def test_rosters_titled_by_their_month_alone_are_dated_by_it_whatever_order_they_are_loaded_in(tmp_path):
+    def roster(month: int, people: int):
+        return write_csv(tmp_path / f"{month}月.csv", [[f"花园路社区2026年{month}月份特殊困难老年人底册"], ROSTER,
+                                                      *(person(n, "独居") for n in range(people))])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    assert all(r.status == "loaded" for r in warehouse.ingest(roster(10, 1), roster(8, 3), roster(9, 2)))
+    assert warehouse.rows("select file_name, report_date from loads order by report_date") == [
+        ("8月.csv", dt.date(2026, 8, 1)), ("9月.csv", dt.date(2026, 9, 1)), ("10月.csv", dt.date(2026, 10, 1))]
+    assert warehouse.rows("select elder_id from elders where is_listed_now") == [(PEOPLE[0],)]
