@@ -88,10 +88,11 @@ create or replace temp macro cv_arabic_numerals(s) as
         translate(regexp_replace(s, '(星期|周|礼拜)[一二三四五六日天]', ' ', 'g'), '〇零○一二三四五六七八九', '000123456789'),
         '(\d)十(\d)', '\1\2', 'g'), '(\d)十', '\1' || '0', 'g'), '十(\d)', '1\1', 'g'), '十', '10', 'g');
 
--- A date cell's text in half-width characters (２０２６年１０月５日, 2026－10－09) without a weekday in brackets
--- after it (（周三）, (星期三)).
+-- A date cell's text in half-width characters (２０２６年１０月５日, 2026－10－09) without a note in brackets after
+-- it (（周三）, (补录)), and of a time range (9:00~9:30, 14:00至15:00, 9点-10点) its start.
 create or replace temp macro cv_date_cell(s) as
-    trim(regexp_replace(cv_half_width(s), '\(\s*(周|星期|礼拜)[一二三四五六日天1-7]\s*\)', ''));
+    trim(regexp_replace(regexp_replace(cv_half_width(s), '\s*\([^()]*\)\s*$', ''),
+                        '^(.*?\d{1,2}\s*[:点时]\s*\d{0,2}\s*分?)\s*(~|至|到|-|—|–)\s*\S.*$', '\1'));
 
 -- Dates in the forms bureaus send: 2023.8.5, 2023年8月5日, 2023/8/5, 20230805, 2023-08-05 14:30,
 -- Excel serial numbers (45123 or 45123.5) and date cells (written by the reader as ISO text).
@@ -115,7 +116,11 @@ create or replace temp macro cv_parse_timestamp_text(s) as coalesce(
 create or replace temp macro cv_parse_timestamp(s) as case
     -- a system's time in UTC or with its offset (2026-10-04T16:30:00Z, …+00:00): Beijing time, the day a
     -- street counts in
-    when regexp_full_match(s, '\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|[+-]\d\d:?\d\d)')
+    -- (an offset only after the seconds, and a negative one only after a T: 2026-10-05 10:00-10:30 and
+    -- 10:00:00-10:30 are time ranges, cv_date_cell)
+    when regexp_full_match(s, '\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?\s*Z'
+                              || '|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?\+\d\d:?\d\d'
+                              || '|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?-\d\d:?\d\d')
         then cast(regexp_extract(s, '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?') as timestamp)
              + interval 8 hour
              - case when ends_with(s, 'Z') then interval 0 minute
@@ -261,7 +266,8 @@ create or replace temp macro cv_id_sex(id18) as
 -- around it (张三13800138000（儿子）). Keep the valid ones in order (mobile, landline with area
 -- code, local).
 create or replace temp macro cv_phone_digits(p) as
-    regexp_replace(regexp_replace(p, '\D', '', 'g'), '^(0086|86)(1[3-9]\d{9})$', '\2');
+    regexp_replace(regexp_replace(regexp_replace(p, '\D', '', 'g'), '^(0086|86|0)(1[3-9]\d{9})$', '\2'),
+                   '^(0086|86)([1-9]\d{8,10})$', '0\2');  -- +86 22 2345 6789: the area code's 0 back
 -- a mobile; a landline with its area code (010 and 02x: eight digits after it; 0xxx: seven or eight); a local number
 create or replace temp macro cv_phone_valid(p) as regexp_full_match(p, '1[3-9]\d{9}|0[12]\d{9}|0[3-9]\d{9,10}|[2-8]\d{6,7}');
 create or replace temp macro cv_phone_list(s) as
@@ -271,6 +277,9 @@ create or replace temp macro cv_phone_list(s) as
         else flatten(list_transform(regexp_extract_all(cv_half_width(coalesce(s, '')), '\+?\d[\d \t\-()]*\d'),
         lambda run: case
             when cv_phone_valid(cv_phone_digits(run)) then [cv_phone_digits(run)]
+            -- a landline with its extension (022-23456789-801): the landline
+            when cv_phone_valid(cv_phone_digits(regexp_replace(run, '\s*-\s*\d{1,5}$', '')))
+                then [cv_phone_digits(regexp_replace(run, '\s*-\s*\d{1,5}$', ''))]
             -- numbers side by side, separated by spaces only
             when list_bool_or(list_transform(regexp_split_to_array(trim(run), '\s+'),
                                              lambda p: cv_phone_valid(cv_phone_digits(p))))

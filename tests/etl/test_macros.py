@@ -41,6 +41,10 @@ def one(con, expression: str, value):
         # a system's time in UTC: the Beijing day, which counts (17:00 UTC on the 4th is 01:00 on the 5th)
         ("2023-08-04T17:00:00.000Z", dt.date(2023, 8, 5)),
         ("2023-08-05T09:00:00+08:00", dt.date(2023, 8, 5)),
+        # a time range is its start, never an offset; a note in brackets after the date is no part of it
+        ("2023-08-05 10:00-10:30", dt.date(2023, 8, 5)),
+        ("2023-08-05 23:00:00-23:30", dt.date(2023, 8, 5)),
+        ("2023-08-05（补录）", dt.date(2023, 8, 5)),
         ("2024.13.5", None),
         ("2023-02-30", None),
         ("下周一", None),
@@ -55,6 +59,8 @@ def test_time_of_day_is_kept_for_visits(con):
     assert one(con, "cv_parse_timestamp(?)", "45143.75") == dt.datetime(2023, 8, 5, 18, 0)
     assert one(con, "cv_parse_timestamp(?)", "2023-08-04T16:30:00Z") == dt.datetime(2023, 8, 5, 0, 30)
     assert one(con, "cv_parse_timestamp(?)", "2023-08-04T19:30:00-05:00") == dt.datetime(2023, 8, 5, 8, 30)
+    for written in ("2023-08-05 9:00~9:30", "2023年8月5日 9点-10点", "2023-08-05 9:00 - 9:30"):
+        assert one(con, "cv_parse_timestamp(?)", written) == dt.datetime(2023, 8, 5, 9, 0), written
 
 
 @pytest.mark.parametrize(
@@ -118,6 +124,11 @@ def test_sex_and_birth_date_come_from_the_id(con):
         # Tianjin's numbers have eight digits after 022; a county's four-digit area code, seven or eight
         ("022-2345678", []),
         ("0311-1234567", ["03111234567"]),
+        # a mobile after a trunk 0, a landline after +86 without its 0, a landline with its extension
+        ("013800138000", ["13800138000"]),
+        ("+86 22 2345 6789", ["02223456789"]),
+        ("0086 22 23456789", ["02223456789"]),
+        ("022-23456789-801", ["02223456789"]),
         (None, []),
     ],
 )
