@@ -19,7 +19,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import corrections, diskspace, mappings
-from etl.readers import HEADER_SEARCH_ROWS, RawSheet, ReadError, UnreadSheet, display_name, read_export, release
+from etl.readers import (
+    HEADER_SEARCH_ROWS,
+    RawSheet,
+    ReadError,
+    UnreadSheet,
+    display_name,
+    read_export,
+    release,
+    rows_with_text,
+)
 from etl.settings import Settings
 from etl.sqlfiles import first_row, scalar, sql
 from etl.warehouse import WriteSession, open_for_writing
@@ -144,7 +153,9 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             words_dir = session.config.words_dir
             sheets, unread = read_export(path, con, "raw_sheet",
                                          functools.partial(mappings.header_score, words_dir=words_dir))
+            read = sheets
             try:
+                sheets, hidden = _shown_sheets(sheets, kind, words_dir)
                 correction = corrections.claim(con, sheets, kind, place_scope)
                 if correction:  # a corrections workbook is read as the file it corrects was
                     own = [correction.own_sheet(i, s) for i, s in enumerate(sheets)]
@@ -158,7 +169,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 con.execute("begin transaction")
                 try:
                     notes = [*(_skipped_sheet_note(sheet, words_dir) for sheet in lookups),
-                             *(_unread_sheet_note(sheet, kind, words_dir) for sheet in unread)]
+                             *map(_hidden_sheet_note, hidden), *map(_unread_sheet_note, unread)]
                     result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
                                                place_scope, correction, notes if index == 0 else [])
                                         for index, (group, file_kind, column_maps) in enumerate(parts)],
@@ -172,7 +183,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                     reset_settings(con)
                     raise
             finally:
-                release(con, sheets)
+                release(con, read)
         return result
     except (ReadError, FileError, mappings.MappingError, corrections.CorrectionError) as error:
         return FileResult(name, "failed", message=str(error))
@@ -221,7 +232,7 @@ def _names_no_person(header: list[str], kind: str | None, fallback: str | None, 
     return sheet_kind is not None and not any(field in fields for field in PERSON_FIELDS)
 
 
-def _skipped_sheet_note(sheet: RawSheet | UnreadSheet, words_dir: Path | None = None) -> str:
+def _skipped_sheet_note(sheet: RawSheet, words_dir: Path | None = None) -> str:
     """The warning for a sheet that names no person. Its header is quoted by the cells that are column names
     (类别、社区) only: a sheet without a header row has a row of data there, which may be people's names."""
     named = [cell for cell in sheet.header
@@ -230,14 +241,34 @@ def _skipped_sheet_note(sheet: RawSheet | UnreadSheet, words_dir: Path | None = 
     return f"工作表 {sheet.sheet_name} 中没有身份证号或姓名列, 不是人员名单, 未导入{header}"
 
 
-def _unread_sheet_note(sheet: UnreadSheet, kind: str | None, words_dir: Path | None = None) -> str:
-    """The warning for a sheet with text that is not read (no header, or hidden): nothing of it is loaded, and
-    the clerk is told how to send it. A hidden list of drop-down words is said to be one (_skipped_sheet_note)."""
-    if sheet.hidden and _names_no_person(sheet.header, kind, None, words_dir):
-        return _skipped_sheet_note(sheet, words_dir)
-    if sheet.hidden:
-        return (f"工作表 {sheet.sheet_name} 是隐藏的工作表, 未导入 (该表有 {sheet.rows:,} 行内容); "
-                f"如需导入, 请在 Excel 中取消隐藏后重新导入")
+def _shown_sheets(sheets: list[RawSheet], kind: str | None,
+                  words_dir: Path | None = None) -> tuple[list[RawSheet], list[RawSheet]]:
+    """The sheets to read, and the hidden ones not read: a hidden sheet listing people (last month's list left in
+    the workbook) is not what the clerk sends when a sheet shown lists people of its kind. Any other hidden sheet
+    is read as the others are (a system that hid its table; a template's drop-down lists, skipped as lookups)."""
+    if not any(sheet.hidden for sheet in sheets):
+        return sheets, []
+    first_kind = kind or _first_kind(sheets, words_dir)
+
+    def people_of(sheet: RawSheet) -> str | None:
+        """The kind of a sheet that lists people, else None."""
+        if _names_no_person(sheet.header, kind, first_kind, words_dir):
+            return None
+        return kind or mappings.detect_kind(sheet.header, words_dir) or first_kind
+
+    shown = {people_of(sheet) for sheet in sheets if not sheet.hidden and rows_with_text(sheet.cells)} - {None}
+    hidden = [sheet for sheet in sheets if sheet.hidden and people_of(sheet) in shown]
+    return [sheet for sheet in sheets if all(sheet is not h for h in hidden)], hidden
+
+
+def _hidden_sheet_note(sheet: RawSheet) -> str:
+    return (f"工作表 {sheet.sheet_name} 是隐藏的工作表, 未导入 (该表有 {rows_with_text(sheet.cells):,} 行内容); "
+            f"如需导入, 请在 Excel 中取消隐藏后重新导入")
+
+
+def _unread_sheet_note(sheet: UnreadSheet) -> str:
+    """The warning for a sheet with text but no header: nothing of it is loaded, and the clerk is told how to
+    send it if it is a list of people."""
     return (f"工作表 {sheet.sheet_name} 的前 {HEADER_SEARCH_ROWS} 行中没有找到表头 (身份证号、姓名、社区 等列名), "
             f"未导入 (该表有 {sheet.rows:,} 行内容); 如是人员名单, 请在数据上方加一行表头后重新导入")
 

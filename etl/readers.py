@@ -5,7 +5,6 @@ from __future__ import annotations
 import codecs
 import contextlib
 import csv
-import dataclasses
 import datetime as dt
 import functools
 import io
@@ -81,17 +80,15 @@ class RawSheet:
     report_unit: str | None
     column_count: int
     preamble: str = ""  # the text of the rows above the header (a title, 填报单位 …)
+    hidden: bool = False  # a sheet hidden in Excel (ingest decides whether it is read)
 
 
 @dataclass(frozen=True)
 class UnreadSheet:
-    """A sheet that holds text but is not read, and said so: no header in its first HEADER_SEARCH_ROWS rows, or
-    hidden."""
+    """A sheet that holds text but no header in its first HEADER_SEARCH_ROWS rows: not read, and said so."""
 
     sheet_name: str
     rows: int  # rows holding some text
-    hidden: bool = False  # hidden in Excel, beside a sheet shown with a header: not read, whatever it holds
-    header: list[str] = dataclasses.field(default_factory=list)  # a hidden sheet's, where it has one
 
 
 HeaderScore = Callable[[list[str]], int]
@@ -609,32 +606,11 @@ def _read_workbook(
         raise ReadError(str(error)) from error
     except workbooks.WorkbookError as error:
         raise ReadError(f"Excel 文件无法打开 (文件损坏或不是 Excel 格式): {error}") from error
-    # a hidden sheet is not what the clerk sends (last month's list, a template's drop-down lists): it is read only
-    # when no sheet shown has a header (a system that hid its table); one that holds a table is named in a warning
-    sheets, unread = _read_grids([grid for grid in grids if not grid.hidden], con, table_prefix, header_score)
-    hidden = [grid for grid in grids if grid.hidden]
-    if sheets:
-        for grid in hidden:
-            if (index := _header_index(grid, header_score)) is not None:
-                top = [[cell or "" for cell in row] for row in _grid_rows(grid.cells.slice(0, index + 1))]
-                unread.append(UnreadSheet(grid.name, _rows_with_text(grid.cells), hidden=True,
-                                          header=_header_cells(header_record(top, index, header_score))))
-    else:
-        sheets, more = _read_grids(hidden, con, table_prefix, header_score)
-        unread += more
-    if not sheets:
-        raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
-    return sheets, unread
-
-
-def _read_grids(grids: list[workbooks.Grid], con: duckdb.DuckDBPyConnection, table_prefix: str,
-                header_score: HeaderScore) -> tuple[list[RawSheet], list[UnreadSheet]]:
-    """The sheets among `grids` with a header in their first rows, and those with text but none."""
     sheets, unread = [], []
     for grid in grids:
         header_index = _header_index(grid, header_score)
         if header_index is None:
-            if rows := _rows_with_text(grid.cells):
+            if not grid.hidden and (rows := rows_with_text(grid.cells)):  # a hidden one: a drop-down's words
                 unread.append(UnreadSheet(grid.name, rows))
             continue
         top, data = _fill_merged_cells(grid, header_index + 1)
@@ -648,7 +624,10 @@ def _read_grids(grids: list[workbooks.Grid], con: duckdb.DuckDBPyConnection, tab
         table = f"{table_prefix}_{len(sheets)}"
         con.register(table, cells)
         sheets.append(RawSheet(table, cells, grid.name, header, first_row - 1, report_date, unit,
-                               data.num_columns, preamble_text([[c or "" for c in row] for row in top[:header_index]])))
+                               data.num_columns, preamble_text([[c or "" for c in row] for row in top[:header_index]]),
+                               grid.hidden))
+    if not sheets:
+        raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     return sheets, unread
 
 
@@ -682,12 +661,12 @@ def _with_dittos_filled(cells: pa.Table) -> pa.Table:
     return cells
 
 
-def _rows_with_text(cells: pa.Table) -> int:
-    """How many rows hold a cell with something other than spaces."""
-    if cells.num_columns == 0 or cells.num_rows == 0:
+def rows_with_text(cells: pa.Table) -> int:
+    """How many rows hold a cell of text with something other than spaces."""
+    columns = [column for column in cells.columns if pa.types.is_string(column.type)]
+    if not columns or cells.num_rows == 0:
         return 0
-    texts = (pc.and_kleene(pc.is_valid(column), pc.match_substring_regex(column, r"[^\s]"))
-             for column in cells.columns)
+    texts = (pc.and_kleene(pc.is_valid(column), pc.match_substring_regex(column, r"[^\s]")) for column in columns)
     return pc.sum(functools.reduce(pc.or_kleene, texts).cast(pa.int64())).as_py() or 0
 
 

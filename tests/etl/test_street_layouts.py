@@ -218,11 +218,29 @@ def test_a_hidden_sheet_is_not_what_the_clerk_sends_and_a_hidden_table_says_so(t
     [result] = warehouse.ingest(path)
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 2, 0)
     assert warehouse.rows("select message from load_warnings") == [
-        ("工作表 Sheet2 是隐藏的工作表, 未导入 (该表有 5 行内容); 如需导入, 请在 Excel 中取消隐藏后重新导入",)]
+        ("工作表 Sheet2 是隐藏的工作表, 未导入 (该表有 4 行内容); 如需导入, 请在 Excel 中取消隐藏后重新导入",)]
     # a workbook whose only table a system hid is read all the same
     only = hide_sheets(write_workbook(tmp_path / "导出.xlsx", {"说明": [["本表由系统导出"]], "数据": october}), "数据")
     [result] = Warehouse(tmp_path / "w2.duckdb").ingest(only)
     assert (result.status, result.rows_loaded) == ("loaded", 2)
+
+
+def test_a_hidden_sheet_is_read_when_nothing_shown_lists_its_people(tmp_path):
+    october = [ROSTER, *(person(n, "独居") for n in range(2))]
+    # a summary shown, the detail hidden by the system that exported it
+    summary_first = hide_sheets(write_workbook(tmp_path / "汇总.xlsx", {"汇总": SUMMARY, "明细": october}), "明细")
+    # a blank template shown (header only) over the filled-in copy someone hid
+    blank_first = hide_sheets(write_workbook(tmp_path / "模板.xlsx", {"模板": [ROSTER], "填报": october}), "填报")
+    # a visits sheet hidden beside the roster: a kind no shown sheet lists
+    visits = [VISIT_HEADER, visit(0), visit(1, "2026-10-06")]
+    both = hide_sheets(write_workbook(tmp_path / "两表.xlsx", {"底册": october, "探访": visits}), "探访")
+    for path in (summary_first, blank_first):
+        [result] = Warehouse(tmp_path / f"{path.stem}.duckdb").ingest(path)
+        assert (result.status, result.kind, result.rows_loaded) == ("loaded", "roster", 2), result
+    warehouse = Warehouse(tmp_path / "both.duckdb")
+    [result] = warehouse.ingest(both)
+    assert result.status == "loaded", result
+    assert warehouse.rows("select kind, rows_loaded from loads order by load_id") == [("roster", 2), ("visits", 2)]
 
 
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
