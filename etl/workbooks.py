@@ -36,7 +36,7 @@ TYPED_CELL = re.compile(
 VALUED_CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"[^>]*(?<!/)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<(?:v|is)>')
 MERGED_RANGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")  # how fastexcel shows a date cell
-PLAIN_WHOLE_NUMBER = r"^(-?[1-9]\d{0,10}|0)$"  # under 1e11: Excel shows it as stored
+PLAIN_WHOLE_NUMBER = r"^(-?[1-9]\d{0,14}|0)$"  # under 1e15: Excel keeps every digit
 UNPREFIXED_SHEET = re.compile(rb"<worksheet\b")
 TAIL_BYTES = 1 << 16
 OOXML = {"main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
@@ -96,7 +96,9 @@ def display_width(value: object) -> int:
 
 
 def excel_text(value: object) -> str | None:
-    """A cell as the clerk sees it in Excel: numbers of 12+ digits shown as 1.20101E+17."""
+    """A cell as the clerk sees it in Excel: a whole number as its digits while Excel keeps them all (a 12-digit
+    place code typed as a number is intact), one of 16+ digits as Excel shows it (1.20101E+17: an ID whose last
+    digits Excel has already lost)."""
     if value is None or value == "":
         return None
     if isinstance(value, str):
@@ -105,7 +107,7 @@ def excel_text(value: object) -> str | None:
         return "是" if value else "否"
     if isinstance(value, float):
         if math.isfinite(value) and value.is_integer():
-            if abs(value) < 1e11:
+            if abs(value) < 1e15:
                 return str(int(value))
             mantissa, exponent = f"{value:.5E}".split("E")
             return f"{mantissa.rstrip('0').rstrip('.')}E{exponent[0]}{int(exponent[1:]):02d}"

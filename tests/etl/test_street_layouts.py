@@ -185,6 +185,19 @@ def test_a_street_and_community_written_as_their_division_codes_are_those_places
         ("120101001000", "120101001001"), ("120101001000", "120101001002")]
 
 
+def test_a_division_code_typed_as_a_number_in_excel_is_intact_and_an_id_typed_so_is_not(tmp_path):
+    # Excel keeps 15 significant digits: a 12-digit code stored as a number is the code (it shows 1.20101E+11 in
+    # a narrow column), an 18-digit ID stored so has lost its last digits (DESIGN §2: reject)
+    rows = [ROSTER, ["劝业场街道", 120101001001, "版式0", PEOPLE[0], "独居"],
+            ["劝业场街道", 120101001002, "版式1", float(PEOPLE[1][:17]) * 10, "独居"]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_workbook(tmp_path / "底册.xlsx", {"底册": rows}))
+    assert (result.rows_loaded, result.rows_rejected) == (1, 1)
+    assert warehouse.rows("select community_code from roster_rows") == [("120101001001",)]
+    [(reason,)] = warehouse.rows("select reason from rejected_rows")
+    assert reason.startswith("身份证号被Excel存成了数字(1.20101E+17)")
+
+
 def test_a_community_written_after_its_own_district_is_that_community_and_after_another_is_unknown(tmp_path):
     roster = write_csv(tmp_path / "底册.csv", [ROSTER, ["劝业场街道", "和平区花园路社区", "版式0", PEOPLE[0], "独居"],
                                               ["劝业场街道", "天津市和平区滨西社区居委会", "版式1", PEOPLE[1], "独居"],
