@@ -291,10 +291,11 @@ create or replace temp macro cv_phone_list(s) as
         end))
     end;
 
--- A contact person who is the elder themself (关系 本人, or the elder's own name): no designated contact person
--- (DESIGN §4, 失能帮扶率), however valid the phone
+-- A contact person who is the elder themself (关系 本人, the elder's own name, or a name noted 朱秀兰（本人）): no
+-- designated contact person (DESIGN §4, 失能帮扶率), however valid the phone
 create or replace temp macro cv_contact_is_self(relation, contact_name, elder_name) as
-    coalesce(relation in ('本人', '自己', '老人本人', '本身', '自身') or contact_name = elder_name, false);
+    coalesce(list_has_any(['本人', '自己', '老人本人', '本身', '自身'], [relation, cv_name_note(contact_name)])
+             or cv_person_name(contact_name) = cv_person_name(elder_name), false);
 
 -- The key that makes two visits the same (重复记录): same elder (ID number, or name@community
 -- without one), date-time, method, visitor and outcome. It combines a stable hash of each part

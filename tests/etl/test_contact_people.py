@@ -167,10 +167,11 @@ def test_the_elder_written_as_their_own_contact_person_helps_nobody_and_says_so(
     header = ["街道", "社区", "老人姓名", "身份证号", "联系人姓名", "关系", "联系电话"]
     rows = [["劝业场", "花园路", "甲一", DISABLED[0], "甲一", "", "13900000001"],  # the elder's own name
             ["劝业场", "花园路", "乙二", DISABLED[1], "赵六", "本人", "13900000002"],
-            ["劝业场", "花园路", "丙三", DISABLED[2], "孙七", "儿子", "13900000003"]]
+            ["劝业场", "花园路", "丙三", DISABLED[2], "孙七", "儿子", "13900000003"],
+            ["劝业场", "花园路", "丁四", DISABLED[3], "丁四（本人）", "", "13900000004"]]
     contacts = write_csv(tmp_path / "联系人.csv", [header, *rows])
     warehouse, result = load(tmp_path, contacts)
-    assert [helped(warehouse)[elder] for elder in DISABLED[:3]] == [False, False, True]
+    assert [helped(warehouse)[elder] for elder in DISABLED[:4]] == [False, False, True, False]
     assert warehouse.rows("select row_number, message from load_warnings where code = 'self_contact'"
                           " order by row_number") == [
-        (2, "联系人是老人本人, 不计为社区帮扶的联系人"), (3, "联系人是老人本人, 不计为社区帮扶的联系人")]
+        (row, "联系人是老人本人, 不计为社区帮扶的联系人") for row in (2, 3, 5)]
