@@ -55,6 +55,14 @@ def test_the_kind_is_detected_from_loosely_spelled_headers():
     assert mappings.detect_kind(["序号", "社区", "姓名", "身份证号", "居住状况（独居/空巢）", "变动日期"]) == "roster"
 
 
+def test_where_the_elder_lives_is_the_address_wherever_the_household_registers_address_stands():
+    # 户籍地址 is found by a keyword only, so the column saying where the elder lives now is the address
+    for header in (["姓名", "户籍地址", "现居住地址"], ["姓名", "现居地址", "户籍地址"]):
+        columns = mappings.map_columns(header, "roster")
+        assert header[columns.fields["address"]].startswith("现居"), header
+    assert mappings.map_columns(["姓名", "户籍地址"], "roster").fields["address"] == 1
+
+
 def test_visit_columns_are_named():
     assert mappings.visit_columns(["姓名", "身份证号", "探访日期", "探访方式", "变动日期"]) == ["探访日期", "探访方式"]
 
