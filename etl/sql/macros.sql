@@ -3,6 +3,9 @@
 -- Trim ordinary and full-width (U+3000) spaces; empty becomes null. trim/replace rather than
 -- regular expressions: this runs on every cell of every file.
 create or replace temp macro cv_clean(s) as nullif(trim(trim(s), '　'), '');
+-- A roster's status as one cell of status words: the status column and the reason column beside it (状态 注销,
+-- 注销原因 死亡: 注销、死亡, read as 死亡; a reason column alone is the status)
+create or replace temp macro cv_status_cell(status, reason) as nullif(concat_ws('、', cv_clean(status), cv_clean(reason)), '');
 
 -- Remove every space inside a value (names, ID numbers): ordinary, full-width, tabs and line breaks, and
 -- the no-break and zero-width spaces that web systems' exports and copied cells carry.

@@ -72,7 +72,7 @@ create table if not exists roster_rows (
                                       -- also from living/disability when derive_categories_from_attributes)
     living         varchar,           -- 独居 | 空巢 | 与子女同住 | 与其他亲属同住 | 其他 | null (unknown)
     consent        varchar,           -- 同意 | 不同意 | null (not asked)
-    status         varchar,           -- 在册 | 死亡 | 迁出 | 入住机构 | 外出 | null (unknown: still on the roster)
+    status         varchar,           -- 在册 | 死亡 | 迁出 | 入住机构 | 外出 | 注销 (reason not said) | null (unknown: on the roster)
     change_date    date,              -- null with an exit status: the snapshot's report date counts
     reg_date       date,
     visitor_name   varchar,

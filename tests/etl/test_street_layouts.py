@@ -56,6 +56,24 @@ def test_a_roster_workbook_with_a_sheet_per_month_is_a_snapshot_per_sheet(tmp_pa
                           [PEOPLE[2]]) == [(dt.date(2026, 10, 15), "unexplained")]
 
 
+def test_a_roster_struck_off_with_注销_has_left_for_the_reason_its_reason_column_gives(tmp_path):
+    header = [*ROSTER, "状态", "注销原因", "注销日期"]
+    september = [["填报日期：2026年9月1日"], header, *(person(n, "独居", "在册", "", "") for n in range(3))]
+    october = [["填报日期：2026年10月31日"], header, person(0, "独居", "注销", "死亡", "2026-10-10"),
+               person(1, "独居", "已注销", "", "2026-10-12"), person(2, "独居", "在册", "", "")]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result, _] = warehouse.ingest(write_workbook(tmp_path / "底册.xlsx", {"9月": september, "10月": october}),
+                                   write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit(2, "2026-10-20")]))
+    assert (result.status, result.warning_count) == ("loaded", 0), result
+    assert warehouse.rows("select elder_name, status, change_date from roster_rows where load_id = 2"
+                          " order by row_number") == [("版式0", "死亡", dt.date(2026, 10, 10)),
+                                                      ("版式1", "注销", dt.date(2026, 10, 12)), ("版式2", "在册", None)]
+    assert warehouse.rows("select elder_id, exit_date, left_reason from elder_months where month = '2026-10'"
+                          " order by elder_id") == [(PEOPLE[0], dt.date(2026, 10, 10), "died"),
+                                                    (PEOPLE[1], dt.date(2026, 10, 12), "unexplained"),
+                                                    (PEOPLE[2], None, None)]
+
+
 def test_a_consent_column_asked_the_other_way_round_reads_a_tick_as_declining(tmp_path):
     ticked = write_csv(tmp_path / "打勾.csv", [[*ROSTER, "不同意探访（打√）"], person(0, "独居", "√"),
                                               person(1, "独居", "")])

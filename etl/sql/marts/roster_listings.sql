@@ -8,7 +8,7 @@ with final as (
         case when s.is_baseline then null else s.snapshot_date end as listed_from,
         s.next_snapshot_date as listed_to,
         -- an exit status without its change date counts from the snapshot's date (DESIGN §3)
-        case when r.status in ('死亡', '迁出', '入住机构', '外出') then coalesce(r.change_date, s.snapshot_date) end
+        case when r.status <> '在册' then coalesce(r.change_date, s.snapshot_date) end
             as exit_date
     from roster_rows r
     join roster_snapshots s using (load_id, community_code)

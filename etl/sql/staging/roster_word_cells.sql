@@ -4,7 +4,7 @@ select distinct 'category' as field, categories as raw from src
 union all select distinct 'living', living from src
 union all select distinct 'disability', disability from src
 union all select distinct 'consent', consent from src
-union all select distinct 'status', status from src
+union all select distinct 'status', cv_status_cell(status, status_reason) from src
 -- a status noted in brackets beside the name (张三（已故）): read with the status words, to warn of it
 union all select distinct 'status', cv_name_note(name) from src
 union all select distinct 'risk_level', risk_level from src
