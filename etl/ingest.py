@@ -46,7 +46,7 @@ FIELDS = {
                "reg_date", "visitor", "risk_level", "report_date"),
     "visits": ("id_number", "name", "district", "street", "community", "visit_date", "visit_time", "method", "outcome",
                "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency",
-               "resolution", "latitude", "longitude", "entered_at"),
+               "resolution", "latitude", "longitude", "entered_at", "notes"),
     "contacts": ("id_number", "name", "district", "street", "community", "contact_name", "relation",
                  "contact_phone", "has_key", "set_date"),
 }

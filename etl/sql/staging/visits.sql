@@ -71,6 +71,19 @@ problem_values as (
     left join stg_words said on said.field = 'outcome' and said.raw = p.raw
 ),
 
+failure_values as (
+    -- a method cell (上门未遇, 电话无人接听, 上门（拒绝探访）) or a short note (备注: 家中无人, 老人拒绝) that says the
+    -- visit failed, and nothing more: its outcome where the row writes none, never a visit (DESIGN §2: 未遇 and 拒访
+    -- never count). A longer note is a story (老人拒绝安装燃气报警器), not the visit's outcome.
+    select f.method_raw, f.notes_raw, coalesce(method_said.value, notes_said.value) as value
+    from (select distinct method as method_raw, notes as notes_raw from src) f
+    left join stg_words method_said
+        on method_said.field = 'outcome' and method_said.raw = f.method_raw and method_said.value in ('未遇', '拒访')
+    left join stg_words notes_said
+        on notes_said.field = 'outcome' and notes_said.raw = f.notes_raw and length(cv_clean(f.notes_raw)) <= 10
+        and len(notes_said."values") > 0 and list_has_all(['未遇', '拒访'], notes_said."values")
+),
+
 name_values as (
     -- the elder's name (cv_person_name) and the visitor's as written, of each distinct name
     select raw, text, cv_person_name(raw) as person, cv_key_part('visitor', coalesce(text, '')) as visitor_key
@@ -92,7 +105,7 @@ source as (
         method.value as method,
         outcome.text as outcome_text,
         case when outcome.text is null and problem.says_problem then '发现问题'
-             when outcome.text is null then coalesce(method_said.value, outcome.value)
+             when outcome.text is null then coalesce(failed.value, outcome.value)
              else outcome.value end as outcome,
         -- 正常 written beside a problem written: loaded as written, with a warning (DESIGN §3: nothing guessed)
         coalesce(outcome.text is not null and outcome.value = '正常' and problem.says_problem, false) as outcome_contradicts,
@@ -120,7 +133,7 @@ source as (
         xor(xor(xor(xor(coalesce(i.id_key, cv_key_part('elder', elder.person || '@' || p.community_code)),
                         d.at_key), method.value_key), visitor.visitor_key),
             case when outcome.text is null and problem.says_problem then cv_key_part('outcome', '发现问题')
-                 when outcome.text is null and method_said.value is not null then cv_key_part('outcome', method_said.value)
+                 when outcome.text is null and failed.value is not null then cv_key_part('outcome', failed.value)
                  else outcome.value_key end) as dedup_key
     from src r
     join stg_places p
@@ -136,10 +149,8 @@ source as (
     join word_values resolution on resolution.field = 'resolution' and resolution.raw is not distinct from r.resolution
     join word_values referral on referral.field = 'referral' and referral.raw is not distinct from r.referral
     join problem_values problem on problem.raw is not distinct from r.problem
-    -- a method cell that says the visit failed (上门未遇, 电话无人接听, 上门（拒绝探访）): its outcome where the
-    -- row writes none, never a visit (DESIGN §2: 未遇 and 拒访 never count)
-    left join stg_words method_said
-        on method_said.field = 'outcome' and method_said.raw = r.method and method_said.value in ('未遇', '拒访')
+    join failure_values failed on failed.method_raw is not distinct from r.method
+        and failed.notes_raw is not distinct from r.notes
     join name_values elder on elder.raw is not distinct from r.name
     join name_values visitor on visitor.raw is not distinct from r.visitor
 ),
