@@ -18,7 +18,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from etl import corrections, diskspace, mappings
+from etl import corrections, day_registers, diskspace, mappings
 from etl.readers import (
     HEADER_SEARCH_ROWS,
     RawSheet,
@@ -153,9 +153,11 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             words_dir = session.config.words_dir
             sheets, unread = read_export(path, con, "raw_sheet",
                                          functools.partial(mappings.header_score, words_dir=words_dir))
-            read = sheets
+            read = list(sheets)
             try:
                 sheets, hidden = _shown_sheets(sheets, kind, words_dir)
+                sheets, registers = _days_as_sheets(con, sheets, name, words_dir)
+                read += [day for register in registers for day in register.sheets]
                 correction = corrections.claim(con, sheets, kind, place_scope)
                 if correction:  # a corrections workbook is read as the file it corrects was
                     own = [correction.own_sheet(i, s) for i, s in enumerate(sheets)]
@@ -169,7 +171,8 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 con.execute("begin transaction")
                 try:
                     notes = [*(_skipped_sheet_note(sheet, words_dir) for sheet in lookups),
-                             *map(_hidden_sheet_note, hidden), *map(_unread_sheet_note, unread)]
+                             *map(_hidden_sheet_note, hidden), *map(_unread_sheet_note, unread),
+                             *(register.note for register in registers)]
                     result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
                                                place_scope, correction, notes if index == 0 else [])
                                         for index, (group, file_kind, column_maps) in enumerate(parts)],
@@ -185,7 +188,8 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             finally:
                 release(con, read)
         return result
-    except (ReadError, FileError, mappings.MappingError, corrections.CorrectionError) as error:
+    except (ReadError, FileError, mappings.MappingError, corrections.CorrectionError,
+            day_registers.RegisterError) as error:
         return FileResult(name, "failed", message=str(error))
     except (OSError, duckdb.Error) as error:
         if diskspace.cause(error):  # the disk, not the file: the load stops as a whole (warehouse.DiskFull)
@@ -259,6 +263,20 @@ def _shown_sheets(sheets: list[RawSheet], kind: str | None,
     shown = {people_of(sheet) for sheet in sheets if not sheet.hidden and rows_with_text(sheet.cells)} - {None}
     hidden = [sheet for sheet in sheets if sheet.hidden and people_of(sheet) in shown]
     return [sheet for sheet in sheets if all(sheet is not h for h in hidden)], hidden
+
+
+def _days_as_sheets(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], file_name: str,
+                    words_dir: Path | None = None) -> tuple[list[RawSheet], list[day_registers.DayRegister]]:
+    """The sheets to stage, a register with a column per day read as a sheet per day (etl/day_registers.py), and
+    those registers."""
+    staged, registers = [], []
+    for sheet in sheets:
+        if register := day_registers.as_visits(con, sheet, file_name, words_dir):
+            staged += register.sheets
+            registers.append(register)
+        else:
+            staged.append(sheet)
+    return staged, registers
 
 
 def _hidden_sheet_note(sheet: RawSheet) -> str:
@@ -337,8 +355,7 @@ def _recognise(sheets: list[RawSheet], kind: str | None, words_dir: Path | None 
                file_name: str | None = None) -> tuple[str, list[mappings.ColumnMap]]:
     file_kind = kind or mappings.detect_kind(sheets[0].header, words_dir)
     if file_kind is None:
-        raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定"
-                        + (DAY_COLUMNS_NOTE if _has_day_columns(sheets[0].header) else ""))
+        raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定")
     column_maps = [mappings.map_columns(sheet.header, file_kind, words_dir) for sheet in sheets]
     if con is not None:
         column_maps = [_with_named_community(con, sheet, column_map, file_name)
@@ -358,19 +375,6 @@ def _recognise(sheets: list[RawSheet], kind: str | None, words_dir: Path | None 
             names = "、".join("或".join(FIELD_LABELS[f] for f in group) for group in missing)
             raise FileError(f"{where}缺少必需的列: {names} (作为{mappings.KIND_LABELS[file_kind]}导入)")
     return file_kind, column_maps
-
-
-# A register with a column per day of the month (1日 … 31日, ticked on the days an elder was contacted): its month and
-# year are nowhere in its rows, and reading them from a title would be a guess
-DAY_COLUMNS_NOTE = ("; 这是每天一列 (1日…31日) 的登记表, 不能直接导入: 请改为每次探访或联系一行 "
-                    "(身份证号、姓名、社区、日期、方式) 后再导入")
-
-
-def _has_day_columns(header: list[str]) -> bool:
-    """Whether a header names most days of a month a column each (1日, 2号, 3 …)."""
-    days = {int(match[1]) for cell in header
-            if cell and (match := re.fullmatch(r"(\d{1,2})\s*[日号]?", mappings.header_key(cell)))}
-    return len(days & set(range(1, 32))) >= 20
 
 
 COMMUNITY_WORD = re.compile(r"社区居委会|社区居民委员会|社区|居委会")

@@ -11,6 +11,7 @@ import pytest
 
 from tests.conftest import make_id
 from tests.etl.exports import VISIT_HEADER, Warehouse, write_csv
+from tests.etl.test_corrections import corrections_workbook, fix
 from tests.etl.test_street_files import write_workbook
 
 ROSTER = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]
@@ -98,14 +99,60 @@ def test_a_date_run_into_its_time_and_a_systems_compact_time_stamp_are_read(tmp_
         ("2026-10-05 10:30:00",), ("2026-10-06 09:30:00",), ("2026-10-07 08:05:00",)]
 
 
-def test_a_register_with_a_column_per_day_is_refused_saying_how_to_send_it(tmp_path):
-    header = ["序号", "姓名", "社区", *[f"{day}日" for day in range(1, 32)]]
-    [result] = Warehouse(tmp_path / "w.duckdb").ingest(write_csv(tmp_path / "日联系.csv", [
-        ["独居老人每日联系登记表（2026年10月）"], header, ["1", "版式0", "花园路", *["√"] * 31]]))
-    assert result.status == "failed"
-    assert result.message == ("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定; "
-                              "这是每天一列 (1日…31日) 的登记表, 不能直接导入: "
-                              "请改为每次探访或联系一行 (身份证号、姓名、社区、日期、方式) 后再导入")
+DAYS = [f"{day}日" for day in range(1, 32)]
+
+
+def test_a_register_with_a_column_per_day_is_a_contact_on_each_day_marked(tmp_path):
+    # 独居老人每日联系登记表: a row per elder, a tick on each day contacted; the month is the title's
+    header = ["序号", "姓名", "身份证号", "社区", "联系方式", *DAYS]
+    grid = [["独居老人每日联系登记表（2026年10月）"], header,
+            ["1", "版式0", PEOPLE[0], "花园路", "13900000000", *["√"] * 31],
+            ["2", "版式1", PEOPLE[1], "花园路", "13900000001", *(["✓", "", "×"] * 11)[:31]],
+            ["3", "版式2", PEOPLE[2], "花园路", "", "入户", "未接通", *[None] * 29],
+            ["4", "", "", "花园路", "", *[None] * 4, "√", *[None] * 26]]
+    roster = write_csv(tmp_path / "底册.csv", [ROSTER, *(person(n, "独居") for n in range(3))])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [_, result] = warehouse.ingest(roster, write_workbook(tmp_path / "日联系.xlsx", {"10月": grid}))
+    assert (result.status, result.kind, result.rows_read, result.rows_loaded, result.rows_rejected) == (
+        "loaded", "visits", 45, 44, 1)
+    assert warehouse.rows("select message from load_warnings where code = 'skipped_sheet'") == [
+        ("工作表 10月 是每天一列的登记表 (2026年10月): 按每次联系一行导入, 共 45 次; 只打勾的日子按「电话」计"
+         " (标题中没有写明联系方式, 不计为上门探访); 未导入的列: 联系方式",)]
+    assert warehouse.rows("select elder_name, method, outcome, count(*), min(visit_date), max(visit_date)"
+                          " from visit_rows group by all order by all") == [
+        ("版式0", "电话", "正常", 31, dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+        ("版式1", "电话", "正常", 11, dt.date(2026, 10, 1), dt.date(2026, 10, 31)),
+        ("版式2", "上门", "正常", 1, dt.date(2026, 10, 1), dt.date(2026, 10, 1)),
+        ("版式2", "电话", "未遇", 1, dt.date(2026, 10, 2), dt.date(2026, 10, 2))]
+    # the rejected contact names the day and the row the clerk fills in
+    assert warehouse.rows("select sheet_name, row_number, reason from rejected_rows") == [
+        ("10月 (5日)", 6, "缺少身份证号, 且姓名或社区为空, 无法确定是哪位老人")]
+    assert warehouse.rows("select visited_home, visited_any, contact_days_covered from place_months"
+                          " where month = '2026-10' and code = '120101001001'") == [(1, 3, 31 + 11 + 1)]
+    # sent back for correction and loaded back, it joins the register's load as the day's contact
+    book = corrections_workbook(warehouse, result.load_id)
+    fix(book.active, 6, "身份证号", PEOPLE[2])
+    book.save(tmp_path / "日联系_退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "日联系_退回修改.xlsx")
+    assert (corrected.status, corrected.rows_loaded, corrected.rows_rejected) == ("loaded", 1, 0), corrected
+    assert warehouse.rows("select count(*) from visit_rows where load_id = ? and visit_date = '2026-10-05'",
+                          [result.load_id]) == [(2,)]
+
+
+def test_a_register_with_a_column_per_day_takes_its_method_from_its_title_and_its_month_from_somewhere(tmp_path):
+    header = ["姓名", "身份证号", "社区", *DAYS]
+    row = ["版式0", PEOPLE[0], "花园路", "√", *[None] * 30]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [home, phone] = warehouse.ingest(
+        write_workbook(tmp_path / "上门探视登记表.xlsx", {"2026年10月": [header, row]}),
+        write_csv(tmp_path / "电话问候2026.11.csv", [header, row]))
+    assert (home.rows_loaded, phone.rows_loaded) == (1, 1)
+    assert warehouse.rows("select method, visit_date from visit_rows order by visit_date") == [
+        ("上门", dt.date(2026, 10, 1)), ("电话", dt.date(2026, 11, 1))]
+    [result] = warehouse.ingest(write_csv(tmp_path / "日联系.csv", [["独居老人每日联系登记表"], header, row]))
+    assert (result.status, result.message) == ("failed", (
+        "是每天一列 (1日…31日) 的登记表, 但标题、工作表名和文件名中都没有写明年月 (如「2026年10月」), "
+        "无法确定日期: 请在标题中写明是哪年哪月后重新导入"))
 
 
 def test_a_street_written_after_its_district_is_that_street_and_after_another_district_is_unknown(tmp_path):

@@ -1,0 +1,116 @@
+"""A register with a column per day of a month (独居老人每日联系登记表: a row per elder, 1日 … 31日, a tick on the days
+the elder was contacted), read as the visit record it stands for: one sheet per day, a row per elder marked that
+day, with the date and the method as a visit record writes them. Each day's rows keep the register's row numbers,
+so a rejected contact names the row and day the clerk fills in (工作表 10月 (5日) 第 7 行).
+
+The month is the one the register's title, sheet name or file name gives (2026年10月); a register that names none
+is refused, saying so. A plain tick is a contact by the method the title names (每日电话问候 is by phone), else by
+phone: never a home visit unless the register says so (DESIGN §4: 上门 is the headline's qualifying method).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from etl import mappings
+from etl.readers import RawSheet
+
+DAY_CELL = re.compile(r"(\d{1,2})\s*[日号]?")
+YEAR_MONTH = re.compile(r"((?:19|20)\d\d)\s*(?:年\s*(\d{1,2})\s*月|[-./]\s*(\d{1,2})(?!\d))")
+MIN_DAYS = 20  # columns naming days of a month that make a register (a month has 28 to 31)
+# Marks that say the elder was contacted that day by the register's method, and marks that say not
+TICKS = frozenset(("√", "✓", "✔", "☑", "✅", "v", "V", "y", "Y", "1", "是", "有", "已", "已联系", "已探访", "已问候",
+                   "联系", "问候", "●", "★", "☆", "◎", "对"))
+BLANKS = frozenset(("×", "✗", "✘", "╳", "x", "X", "0", "否", "无", "未", "-", "—", "–", "/", "\\", "、", ".", "·", "…"))
+DEFAULT_METHOD = "电话"
+DATE_HEADER, METHOD_HEADER = "探访日期", "探访方式"
+# The columns of a register read with its marks: who and where (the elder's phone, 合计 and the like are not)
+KEPT_FIELDS = frozenset({"id_number", "name", "district", "street", "community", "visitor", "visitor_role"})
+
+
+class RegisterError(ValueError):
+    """A register with a column per day that cannot be read as visits: the message says why, for the clerk."""
+
+
+@dataclasses.dataclass(frozen=True)
+class DayRegister:
+    """A register sheet read as one sheet per day, and what the clerk is told about the reading."""
+
+    sheets: list[RawSheet]
+    note: str
+
+
+def day_columns(header: list[str]) -> dict[int, int]:
+    """Column index -> day of month, where a header names most days of a month a column each (1日, 2号, 3 …)."""
+    days = {index: int(match[1]) for index, cell in enumerate(header)
+            if cell and (match := DAY_CELL.fullmatch(mappings.header_key(cell))) and 1 <= int(match[1]) <= 31}
+    return days if len(set(days.values())) >= MIN_DAYS else {}
+
+
+def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
+              words_dir: Path | None = None) -> DayRegister | None:
+    """The sheet read as a visit record per day, or None when it is no register with a column per day."""
+    days = day_columns(sheet.header)
+    if not days:
+        return None
+    where = f"工作表 {sheet.sheet_name} " if sheet.sheet_name else ""
+    named = " ".join(text for text in (sheet.preamble, sheet.sheet_name, Path(file_name).stem) if text)
+    months = {(int(m[1]), int(m[2] or m[3])) for m in YEAR_MONTH.finditer(named) if 1 <= int(m[2] or m[3]) <= 12}
+    if len(months) != 1:
+        said = "写了不止一个年月" if months else "都没有写明年月 (如「2026年10月」)"
+        raise RegisterError(f"{where}是每天一列 (1日…31日) 的登记表, 但标题、工作表名和文件名中{said}, "
+                            f"无法确定日期: 请在标题中写明是哪年哪月后重新导入")
+    [(year, month)] = months
+    method = _named_method(named, words_dir) or DEFAULT_METHOD
+    fields = {index: mappings.field_for(cell, "visits", words_dir) if cell else None
+              for index, cell in enumerate(sheet.header) if index not in days}
+    kept = [index for index, field in fields.items() if field in KEPT_FIELDS]
+    unread = [sheet.header[index] for index, field in fields.items()
+              if field not in KEPT_FIELDS and field != mappings.IGNORED and sheet.header[index]]
+    header = [DATE_HEADER, METHOD_HEADER, *(sheet.header[index] for index in kept)]
+    sheets = []
+    for index, day in sorted(days.items(), key=lambda item: item[1]):
+        marks = pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()))  # a CSV's may be dictionaries
+        marked = pc.and_(pc.is_valid(marks), pc.invert(pc.is_in(marks, pa.array([*BLANKS, ""]))))
+        if not pc.any(marked).as_py():
+            continue
+        rows = sheet.cells.filter(marked)
+        mark = marks.filter(marked)
+        # a tick is the register's method; a mark naming one is that one (上门, 视频); any other (未接通) is noted
+        # beside the register's method, where staging reads a failure in it (电话（未接通）: 未遇)
+        methods = pa.array([method if text in TICKS else text if _named_method(text, words_dir)
+                            else f"{method}（{text}）" for text in mark.to_pylist()], pa.string())
+        columns = {"row_number": rows["row_number"],
+                   "c0": pa.array([f"{year}-{month:02d}-{day:02d}"] * rows.num_rows, pa.string()), "c1": methods,
+                   **{f"c{new}": rows[f"c{old}"] for new, old in enumerate(kept, start=2)}}
+        table = f"{sheet.table}_day{day}"
+        cells = pa.table(columns)
+        con.register(table, cells)
+        sheets.append(dataclasses.replace(sheet, table=table, cells=cells, header=header,
+                                          sheet_name=f"{sheet.sheet_name or ''} ({day}日)".strip(),
+                                          column_count=len(header)))
+    contacts = sum(s.cells.num_rows for s in sheets)
+    assumed = method == DEFAULT_METHOD and DEFAULT_METHOD not in named
+    note = (f"{where}是每天一列的登记表 ({year}年{month}月): 按每次联系一行导入, 共 {contacts:,} 次; "
+            f"只打勾的日子按「{method}」计" + (" (标题中没有写明联系方式, 不计为上门探访)" if assumed else "")
+            + (f"; 未导入的列: {'、'.join(unread)}" if unread else ""))
+    return DayRegister(sheets, note)
+
+
+def _named_method(text: str, words_dir: Path | None = None) -> str | None:
+    """The method a text names (每日电话问候登记表, 上门探视登记表; a mark 入户), the strongest of several."""
+    found = [(priority or 100, value) for field, value, keyword, priority, _ in _method_keywords(words_dir)
+             if keyword in text]
+    return min(found)[1] if found else None
+
+
+@functools.cache
+def _method_keywords(words_dir: Path | None = None) -> tuple[tuple[str, str, str, int | None, str | None], ...]:
+    return tuple(row for row in mappings.value_keywords(words_dir) if row[0] == "method")
