@@ -212,16 +212,21 @@ def test_a_failed_visit_written_in_the_method_cell_is_no_visit_where_no_outcome_
                           " where month = '2026-10' and code = '120101001001'") == [(1, 4)]
 
 
-def test_a_failed_visit_written_as_a_short_note_is_no_visit_and_a_story_in_the_notes_is_not_read(tmp_path):
+def test_a_failed_visit_written_as_a_short_note_is_no_visit_and_a_story_in_the_notes_asks_to_check(tmp_path):
     roster = write_csv(tmp_path / "底册.csv", [ROSTER, *(person(n, "独居") for n in range(4))])
-    header = ["身份证号", "姓名", "社区", "探访日期", "探访方式", "探访人", "备注"]
-    notes = ["家中无人", "老人拒绝", "老人拒绝安装燃气报警器, 已做好解释", "未遇后电话联系, 一切正常"]
+    header = ["身份证号", "姓名", "社区", "探访日期", "探访方式", "探访人", "备注", "探访情况"]
+    texts = [("家中无人", ""), ("", "老人拒绝"), ("", "老人拒绝安装燃气报警器, 已做好解释"),
+             ("未遇后电话联系, 一切正常", "")]
     visits = write_csv(tmp_path / "探访.csv", [header, *([PEOPLE[n], f"版式{n}", "花园路", f"2026-10-0{n + 5}",
-                                                        "入户", "甲", note] for n, note in enumerate(notes))])
+                                                        "入户", "甲", *text] for n, text in enumerate(texts))])
     warehouse = Warehouse(tmp_path / "w.duckdb")
     assert all(result.status == "loaded" for result in warehouse.ingest(roster, visits))
     assert warehouse.rows("select outcome from visit_rows order by row_number") == [
         ("未遇",), ("拒访",), ("正常",), ("正常",)]
+    assert warehouse.rows("select row_number, message from load_warnings where code = 'failure_in_text'"
+                          " order by row_number") == [
+        (4, "探访情况或备注中写的像是拒访, 但没有写探访结果: 按正常探访计, 请核实; 如确为拒访, 请在探访结果一栏写明"),
+        (5, "探访情况或备注中写的像是未遇, 但没有写探访结果: 按正常探访计, 请核实; 如确为未遇, 请在探访结果一栏写明")]
     assert warehouse.rows("select visited_home from place_months where month = '2026-10' and code = '120101001001'"
                           ) == [(2,)]
 

@@ -72,16 +72,26 @@ problem_values as (
 ),
 
 failure_values as (
-    -- a method cell (上门未遇, 电话无人接听, 上门（拒绝探访）) or a short note (备注: 家中无人, 老人拒绝) that says the
-    -- visit failed, and nothing more: its outcome where the row writes none, never a visit (DESIGN §2: 未遇 and 拒访
-    -- never count). A longer note is a story (老人拒绝安装燃气报警器), not the visit's outcome.
-    select f.method_raw, f.notes_raw, coalesce(method_said.value, notes_said.value) as value
-    from (select distinct method as method_raw, notes as notes_raw from src) f
+    -- a method cell (上门未遇, 电话无人接听, 上门（拒绝探访）) or a short note or account of the visit (备注 or 探访情况:
+    -- 家中无人, 老人拒绝) that says the visit failed, and nothing more: its outcome where the row writes none, never a
+    -- visit (DESIGN §2: 未遇 and 拒访 never count). A longer text is a story (老人拒绝安装燃气报警器), not the outcome.
+    select f.method_raw, f.notes_raw, f.findings_raw,
+           coalesce(method_said.value, notes_said.value, findings_said.value) as value,
+           -- a longer text that names a failure: the visit counts as written, and the clerk is asked to check
+           coalesce(list_filter(notes_mention."values", lambda v: v in ('未遇', '拒访'))[1],
+                    list_filter(findings_mention."values", lambda v: v in ('未遇', '拒访'))[1]) as mentioned
+    from (select distinct method as method_raw, notes as notes_raw, findings as findings_raw from src) f
     left join stg_words method_said
         on method_said.field = 'outcome' and method_said.raw = f.method_raw and method_said.value in ('未遇', '拒访')
     left join stg_words notes_said
         on notes_said.field = 'outcome' and notes_said.raw = f.notes_raw and length(cv_clean(f.notes_raw)) <= 10
         and len(notes_said."values") > 0 and list_has_all(['未遇', '拒访'], notes_said."values")
+    left join stg_words findings_said
+        on findings_said.field = 'outcome' and findings_said.raw = f.findings_raw
+        and length(cv_clean(f.findings_raw)) <= 10
+        and len(findings_said."values") > 0 and list_has_all(['未遇', '拒访'], findings_said."values")
+    left join stg_words notes_mention on notes_mention.field = 'outcome' and notes_mention.raw = f.notes_raw
+    left join stg_words findings_mention on findings_mention.field = 'outcome' and findings_mention.raw = f.findings_raw
 ),
 
 name_values as (
@@ -109,6 +119,8 @@ source as (
              else outcome.value end as outcome,
         -- 正常 written beside a problem written: loaded as written, with a warning (DESIGN §3: nothing guessed)
         coalesce(outcome.text is not null and outcome.value = '正常' and problem.says_problem, false) as outcome_contradicts,
+        case when outcome.text is null and failed.value is null and not problem.says_problem then failed.mentioned end
+            as failure_mentioned,
         visitor.text as visitor_name,
         nullif(r.visitor_role, '') as visitor_role,
         nullif(r.findings, '') as findings,
@@ -150,7 +162,7 @@ source as (
     join word_values referral on referral.field = 'referral' and referral.raw is not distinct from r.referral
     join problem_values problem on problem.raw is not distinct from r.problem
     join failure_values failed on failed.method_raw is not distinct from r.method
-        and failed.notes_raw is not distinct from r.notes
+        and failed.notes_raw is not distinct from r.notes and failed.findings_raw is not distinct from r.findings
     join name_values elder on elder.raw is not distinct from r.name
     join name_values visitor on visitor.raw is not distinct from r.visitor
 ),
@@ -210,6 +222,7 @@ final as (
                   or (resolution_text is not null and resolution_value is null)
                   or latitude_text is not null or longitude_text is not null
                   or (entered_text is not null and entered_at is null) or unknown_time or outcome_contradicts
+                  or failure_mentioned is not null
         then cv_warnings([
             case when id_problem is not null then cv_warn('unusable_id', 'id_number', null,
                 id_problem || ', 按姓名和社区关联') end,
@@ -229,7 +242,11 @@ final as (
                 visit_time_text, '探访时间无法识别: {value}, 只按日期导入') end,
             -- what was found is not quoted: it may be about the elder's health
             case when outcome_contradicts then cv_warn_quoting('problem_contradiction', 'outcome', outcome_text,
-                '探访结果为{value}, 但发现问题一栏写有问题: 按{value}导入, 不计为发现问题, 请核实') end
+                '探访结果为{value}, 但发现问题一栏写有问题: 按{value}导入, 不计为发现问题, 请核实') end,
+            -- nor is the text that names the failure
+            case when failure_mentioned is not null then cv_warn('failure_in_text', 'outcome', failure_mentioned,
+                '探访情况或备注中写的像是' || failure_mentioned || ', 但没有写探访结果: 按正常探访计, 请核实; 如确为'
+                || failure_mentioned || ', 请在探访结果一栏写明') end
         ]) else [] end as warnings
     from mapped
 )

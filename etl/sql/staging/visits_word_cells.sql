@@ -3,8 +3,9 @@ select distinct 'method' as field, method as raw from src
 union all select distinct 'outcome', outcome from src
 -- the method cell, for an outcome written into it where no outcome is written (上门未遇, 电话（未接通）)
 union all select distinct 'outcome', method from src
--- a short note, for a failure written there (家中无人)
+-- a short note or account of the visit, for a failure written there (家中无人)
 union all select distinct 'outcome', notes from src
+union all select distinct 'outcome', findings from src
 union all select distinct 'resolution', resolution from src
 union all select distinct 'referral', referral from src
 -- the problem cell, for whether it says a problem was found (no, 否, 无; or 正常, 未发现问题) or names one
