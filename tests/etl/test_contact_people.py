@@ -175,3 +175,17 @@ def test_the_elder_written_as_their_own_contact_person_helps_nobody_and_says_so(
     assert warehouse.rows("select row_number, message from load_warnings where code = 'self_contact'"
                           " order by row_number") == [
         (row, "联系人是老人本人, 不计为社区帮扶的联系人") for row in (2, 3, 5)]
+
+
+@pytest.mark.parametrize("header", ["联系人及电话", "联系人"])
+def test_a_contact_persons_name_and_phone_in_one_cell_are_the_name_and_the_phone(tmp_path, header):
+    cells = ["李明 13900000001", "王芳/女儿/139-0000-0002", "赵六（儿子）13900000003", "13900000004 孙七",
+             "周八 13900000005；吴九 13900000006"]
+    rows = [["劝业场", "花园路", f"老人{n}", DISABLED[n], cell] for n, cell in enumerate(cells)]
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "联系人.csv", [
+        ["街道", "社区", "老人姓名", "身份证号", header], *rows]))
+    assert (result.rows_loaded, result.warning_count) == (5, 0)
+    assert [row[2:5] for row in stored(warehouse, result)] == [
+        ("李明", None, "13900000001"), ("王芳", "女儿", "13900000002"), ("赵六（儿子）", "儿子", "13900000003"),
+        ("孙七", None, "13900000004"), ("周八", None, "13900000005")]
+    assert [helped(warehouse)[elder] for elder in DISABLED[:5]] == [True] * 5

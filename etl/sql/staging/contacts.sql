@@ -36,6 +36,24 @@ written as (
     qualify w.is_named or (w.position = 1 and not bool_or(w.is_named) over (partition by w.src_id))
 ),
 
+split as (
+    -- a name cell that holds the phone too, where no phone is written beside it (联系人及电话: 李明 13900000001,
+    -- 李明/儿子/13900000001, 李明（儿子）13900000001): the name and the relation written before the phone, and the phone
+    select w.* replace (
+            coalesce(cv_clean(w.contact_phone), case when has_phone then cv_clean(w.contact_name) end) as contact_phone,
+            case when has_phone then parts[1] else w.contact_name end as contact_name,
+            coalesce(cv_clean(w.relation), case when has_phone then coalesce(parts[2], cv_name_note(parts[1])) end)
+                as relation)
+    from (
+        select w.*, list_filter(regexp_split_to_array(coalesce(
+                   nullif(trim(regexp_extract(cv_clean(w.contact_name), '^(.*?)(\+?86)?[\d\-－ ]{7,}', 1)), ''),
+                   regexp_replace(cv_clean(w.contact_name), '(\+?86)?[\d\-－ ]{7,}', ' ', 'g')),
+                   '[/／、,，;；:：\s]+'), lambda part: part <> '') as parts,
+               cv_clean(w.contact_phone) is null and len(cv_phone_list(cv_clean(w.contact_name))) > 0 as has_phone
+        from written w
+    ) w
+),
+
 people as (
     select
         w.src_id,
@@ -50,7 +68,7 @@ people as (
         cv_contact_is_self(cv_clean(w.relation), cv_squeeze(w.contact_name), w.elder_name) as is_self,
         -- a warning names the contact people after the first: 联系人2 …
         case when w.position > 1 then '联系人' || w.position end as label
-    from written w
+    from split w
     left join stg_words has_key on has_key.field = 'yes_no' and has_key.raw = w.has_key
 ),
 
