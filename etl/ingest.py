@@ -42,8 +42,8 @@ REQUIRED = {
 }
 FIELDS = {
     "roster": ("id_number", "name", "district", "street", "community", "sex", "birth_date", "address",
-               "phone", "categories", "living", "disability", "consent", "status", "status_reason", "change_date",
-               "reg_date", "visitor", "risk_level", "report_date"),
+               "phone", "categories", "living", "disability", "consent", "status", "status_reason", "alive", "deceased",
+               "change_date", "reg_date", "visitor", "risk_level", "report_date"),
     "visits": ("id_number", "name", "district", "street", "community", "visit_date", "visit_time", "method", "outcome",
                "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency",
                "resolution", "latitude", "longitude", "entered_at", "notes"),

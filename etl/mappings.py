@@ -18,8 +18,8 @@ NEGATION = "_negation"  # keywords.csv rows (field *) naming the words that nega
 
 # Fields that only one kind of export has: they decide the kind of a file from its header.
 KIND_MARKERS = {
-    "roster": {"categories", "living", "disability", "status", "status_reason", "change_date", "reg_date", "consent",
-               "declines", "address", "risk_level", "economy", "sex", "birth_date"},
+    "roster": {"categories", "living", "disability", "status", "status_reason", "alive", "deceased", "change_date",
+               "reg_date", "consent", "declines", "address", "risk_level", "economy", "sex", "birth_date"},
     "visits": {"visit_date", "method", "outcome", "visitor_role", "findings"},
     "contacts": {"contact_name", "relation", "contact_phone", "has_key", "set_date"},
 }

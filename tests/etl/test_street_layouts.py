@@ -75,6 +75,18 @@ def test_a_roster_struck_off_with_注销_has_left_for_the_reason_its_reason_colu
                                                     (PEOPLE[2], None, None)]
 
 
+def test_a_column_asking_whether_the_elder_is_alive_or_has_died_says_the_death(tmp_path):
+    header = [*ROSTER, "是否健在", "是否死亡", "死亡日期"]
+    rows = [person(0, "独居", "否", "", "2026-08-03"), person(1, "独居", "", "是", ""),
+            person(2, "独居", "是", "否", "")]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [["填报日期：2026年9月30日"], header, *rows]))
+    assert result.status == "loaded"
+    assert warehouse.rows("select elder_name, status, change_date from roster_rows order by row_number") == [
+        ("版式0", "死亡", dt.date(2026, 8, 3)), ("版式1", "死亡", None), ("版式2", "在册", None)]
+    assert warehouse.rows("select row_number, code from load_warnings") == [(4, "exit_without_date")]
+
+
 def test_a_consent_column_asked_the_other_way_round_reads_a_tick_as_declining(tmp_path):
     ticked = write_csv(tmp_path / "打勾.csv", [[*ROSTER, "不同意探访（打√）"], person(0, "独居", "√"),
                                               person(1, "独居", "")])

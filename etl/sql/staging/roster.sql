@@ -29,7 +29,9 @@ with source as (
         cv_clean(s.reg_date) as reg_date_text,
         cv_squeeze(s.visitor) as visitor_name,
         cv_clean(s.risk_level) as risk_text,
-        s.risk_level as risk_raw
+        s.risk_level as risk_raw,
+        s.alive,
+        s.deceased
     from src s
 ),
 
@@ -55,7 +57,9 @@ mapped as (
         living.value as living,
         disability.value as disability,
         consent.value as consent,
-        case when s.status_text is null then '在册' else status.value end as status,
+        -- a 是否健在 or 是否死亡 column that says the elder died is their status, whatever the status cell says
+        case when alive.value = '否' or deceased.value = '是' then '死亡'
+             when s.status_text is null then '在册' else status.value end as status,
         name_status.value as name_status,
         risk.value as risk_level,
         sex.value as sex_given,
@@ -85,6 +89,8 @@ mapped as (
     left join stg_words status on status.field = 'status' and status.raw = s.status_raw
     left join stg_words name_status on name_status.field = 'status' and name_status.raw = s.name_note
     left join stg_words risk on risk.field = 'risk_level' and risk.raw = s.risk_raw
+    left join stg_words alive on alive.field = 'yes_no' and alive.raw = s.alive
+    left join stg_words deceased on deceased.field = 'yes_no' and deceased.raw = s.deceased
     left join stg_words sex on sex.field = 'sex' and sex.raw = s.sex_raw
 ),
 
