@@ -243,6 +243,23 @@ def test_a_failed_visit_written_as_a_short_note_is_no_visit_and_a_story_in_the_n
                           ) == [(2,)]
 
 
+def test_an_emergency_column_that_says_there_was_one_makes_the_visit_an_emergency(tmp_path):
+    roster = write_csv(tmp_path / "底册.csv", [ROSTER, *(person(n, "独居") for n in range(4))])
+    header = ["身份证号", "姓名", "社区", "探访日期", "探访方式", "探访结果", "是否紧急情况"]
+    cells = [("", "是"), ("发现问题", "突发疾病送医"), ("正常", "是"), ("", "否")]
+    visits = write_csv(tmp_path / "探访.csv", [header, *([PEOPLE[n], f"版式{n}", "花园路", f"2026-10-0{n + 5}",
+                                                        "入户", *cell] for n, cell in enumerate(cells))])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    assert all(result.status == "loaded" for result in warehouse.ingest(roster, visits))
+    # 正常 beside an emergency is loaded as written, and the clerk asked to check (DESIGN §3: nothing guessed)
+    assert warehouse.rows("select outcome from visit_rows order by row_number") == [
+        ("紧急",), ("紧急",), ("正常",), ("正常",)]
+    assert warehouse.rows("select row_number, message from load_warnings") == [
+        (4, "探访结果为正常, 但紧急情况一栏写有紧急情况: 按正常导入, 不计为紧急情况, 请核实")]
+    assert warehouse.rows("select emergency_visit_count from place_months"
+                          " where month = '2026-10' and code = '120101001001'") == [(2,)]
+
+
 def test_the_community_lived_in_outranks_the_registered_one_and_a_status_change_date_is_the_exit(tmp_path):
     header = ["街道", "户籍所在社区", "现居住社区", "姓名", "身份证号", "特殊困难类别", "状态", "状态变更日期"]
     rows = [["劝业场街道", "滨西", "花园路", "版式0", PEOPLE[0], "独居", "死亡", "2026-10-05"],

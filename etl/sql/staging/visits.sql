@@ -94,6 +94,15 @@ failure_values as (
     left join stg_words findings_mention on findings_mention.field = 'outcome' and findings_mention.raw = f.findings_raw
 ),
 
+emergency_values as (
+    -- whether an emergency cell (是否紧急情况) says there was one: 是, or words that name one (突发疾病送医)
+    select e.raw, coalesce(yes_no.value = '是' or (yes_no.value is null and said.value = '紧急'), false)
+               as says_emergency
+    from (select distinct emergency as raw from src) e
+    left join stg_words yes_no on yes_no.field = 'yes_no' and yes_no.raw = e.raw
+    left join stg_words said on said.field = 'outcome' and said.raw = e.raw
+),
+
 name_values as (
     -- the elder's name (cv_person_name) and the visitor's as written, of each distinct name
     select raw, text, cv_person_name(raw) as person, cv_key_part('visitor', coalesce(text, '')) as visitor_key
@@ -114,11 +123,16 @@ source as (
         method.text as method_text,
         method.value as method,
         outcome.text as outcome_text,
-        case when outcome.text is null and problem.says_problem then '发现问题'
-             when outcome.text is null then coalesce(failed.value, outcome.value)
-             else outcome.value end as outcome,
-        -- 正常 written beside a problem written: loaded as written, with a warning (DESIGN §3: nothing guessed)
+        -- the outcome other cells say, where the outcome cell says none, or says less (发现问题 beside an emergency)
+        case when (outcome.text is null or outcome.value = '发现问题') and emergency.says_emergency then '紧急'
+             when outcome.text is null and problem.says_problem then '发现问题'
+             when outcome.text is null then failed.value end as said_outcome,
+        coalesce(said_outcome, outcome.value) as outcome,
+        -- 正常 written beside a problem or an emergency written: loaded as written, with a warning (DESIGN §3:
+        -- nothing guessed)
         coalesce(outcome.text is not null and outcome.value = '正常' and problem.says_problem, false) as outcome_contradicts,
+        coalesce(outcome.text is not null and outcome.value = '正常' and emergency.says_emergency, false)
+            as emergency_contradicts,
         case when outcome.text is null and failed.value is null and not problem.says_problem then failed.mentioned end
             as failure_mentioned,
         visitor.text as visitor_name,
@@ -144,9 +158,8 @@ source as (
         -- the dedup key from the parts' keys, each looked up with its value (cv_visit_key per row)
         xor(xor(xor(xor(coalesce(i.id_key, cv_key_part('elder', elder.person || '@' || p.community_code)),
                         d.at_key), method.value_key), visitor.visitor_key),
-            case when outcome.text is null and problem.says_problem then cv_key_part('outcome', '发现问题')
-                 when outcome.text is null and failed.value is not null then cv_key_part('outcome', failed.value)
-                 else outcome.value_key end) as dedup_key
+            case when said_outcome is null then outcome.value_key else cv_key_part('outcome', said_outcome) end)
+            as dedup_key
     from src r
     join stg_places p
         on p.district_raw is not distinct from r.district
@@ -161,6 +174,7 @@ source as (
     join word_values resolution on resolution.field = 'resolution' and resolution.raw is not distinct from r.resolution
     join word_values referral on referral.field = 'referral' and referral.raw is not distinct from r.referral
     join problem_values problem on problem.raw is not distinct from r.problem
+    join emergency_values emergency on emergency.raw is not distinct from r.emergency
     join failure_values failed on failed.method_raw is not distinct from r.method
         and failed.notes_raw is not distinct from r.notes and failed.findings_raw is not distinct from r.findings
     join name_values elder on elder.raw is not distinct from r.name
@@ -222,6 +236,7 @@ final as (
                   or (resolution_text is not null and resolution_value is null)
                   or latitude_text is not null or longitude_text is not null
                   or (entered_text is not null and entered_at is null) or unknown_time or outcome_contradicts
+                  or emergency_contradicts
                   or failure_mentioned is not null
         then cv_warnings([
             case when id_problem is not null then cv_warn('unusable_id', 'id_number', null,
@@ -243,6 +258,8 @@ final as (
             -- what was found is not quoted: it may be about the elder's health
             case when outcome_contradicts then cv_warn_quoting('problem_contradiction', 'outcome', outcome_text,
                 '探访结果为{value}, 但发现问题一栏写有问题: 按{value}导入, 不计为发现问题, 请核实') end,
+            case when emergency_contradicts then cv_warn_quoting('problem_contradiction', 'outcome', outcome_text,
+                '探访结果为{value}, 但紧急情况一栏写有紧急情况: 按{value}导入, 不计为紧急情况, 请核实') end,
             -- nor is the text that names the failure
             case when failure_mentioned is not null then cv_warn('failure_in_text', 'outcome', failure_mentioned,
                 '探访情况或备注中写的像是' || failure_mentioned || ', 但没有写探访结果: 按正常探访计, 请核实; 如确为'

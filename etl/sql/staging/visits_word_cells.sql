@@ -11,3 +11,6 @@ union all select distinct 'referral', referral from src
 -- the problem cell, for whether it says a problem was found (no, 否, 无; or 正常, 未发现问题) or names one
 union all select distinct 'yes_no', problem from src
 union all select distinct 'outcome', problem from src
+-- the emergency cell, for whether it says there was one (是, 否; or names one)
+union all select distinct 'yes_no', emergency from src
+union all select distinct 'outcome', emergency from src
