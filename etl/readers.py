@@ -488,7 +488,7 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
             temporary.unlink(missing_ok=True)
     cells = cells.add_column(0, "row_number", _row_numbers(header_line + 1, cells.num_rows, thresholds))
     _refuse_folded_rows(cells, delimiter, width)
-    cells = _with_dittos_filled(_without_empty_rows(cells))
+    cells = _without_text_marks(_with_dittos_filled(_without_empty_rows(cells)))
     con.register(table, cells)
     return RawSheet(table, cells, None, header, header_line, report_date, unit, cells.num_columns - 1,
                     preamble_text(records[:header_index]))
@@ -658,6 +658,24 @@ def _with_dittos_filled(cells: pa.Table) -> pa.Table:
             continue
         above = pc.fill_null_forward(pc.if_else(ditto, pa.scalar(None, pa.string()), column))
         cells = cells.set_column(index, name, pc.if_else(ditto, above, column))
+    return cells
+
+
+# How a CSV keeps a cell as text (an ID, a date) from Excel's conversions, which Excel itself does not show: a
+# leading apostrophe, or a formula giving the text (="120101…")
+TEXT_MARK = r"^'|^=\"(.*)\"$"
+
+
+def _without_text_marks(cells: pa.Table) -> pa.Table:
+    """Each cell of a CSV as Excel shows it: without the apostrophe or the ="…" that keeps it text."""
+    for index, name in enumerate(cells.column_names):
+        column = cells.column(name)
+        if name == "row_number" or not pa.types.is_string(column.type) and not pa.types.is_dictionary(column.type):
+            continue
+        values = [chunk.dictionary for chunk in column.chunks] if pa.types.is_dictionary(column.type) else [column]
+        if not any(pc.any(pc.match_substring_regex(value, TEXT_MARK)).as_py() for value in values):
+            continue
+        cells = cells.set_column(index, name, pc.replace_substring_regex(column.cast(pa.string()), TEXT_MARK, r"\1"))
     return cells
 
 

@@ -87,6 +87,17 @@ def test_a_column_asking_whether_the_elder_is_alive_or_has_died_says_the_death(t
     assert warehouse.rows("select row_number, code from load_warnings") == [(4, "exit_without_date")]
 
 
+def test_a_csv_cell_kept_as_text_by_an_apostrophe_or_a_formula_is_its_text(tmp_path):
+    header = [*ROSTER, "联系电话", "建档日期"]
+    rows = [["劝业场街道", "花园路", "版式0", f'="{PEOPLE[0]}"', "独居", '="13900000001"', "'2023-05-01"],
+            ["劝业场街道", "花园路", "版式1", f"'{PEOPLE[1]}", "独居", "'13900000002", '="2023-05-02"']]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [header, *rows]))
+    assert (result.rows_loaded, result.warning_count) == (2, 0)
+    assert warehouse.rows("select id_number, phone, reg_date from roster_rows order by row_number") == [
+        (PEOPLE[0], "13900000001", dt.date(2023, 5, 1)), (PEOPLE[1], "13900000002", dt.date(2023, 5, 2))]
+
+
 def test_a_consent_column_asked_the_other_way_round_reads_a_tick_as_declining(tmp_path):
     ticked = write_csv(tmp_path / "打勾.csv", [[*ROSTER, "不同意探访（打√）"], person(0, "独居", "√"),
                                               person(1, "独居", "")])
