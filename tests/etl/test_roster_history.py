@@ -95,6 +95,13 @@ def test_the_same_id_on_two_streets_counts_once_in_the_newer_snapshots_street(ma
     october = figures(w, "2026-10", "2026-10-31")
     assert october[HEPING]["special_count"] == 1
     assert (october[QUANYECHANG]["special_count"], october[XIAOBAILOU]["special_count"]) == (0, 1)
+    # and is listed as 跨街道重复 on both streets' rosters, each saying where the elder is counted
+    findings = w.con.execute("select community_code, finding from roster_findings order by community_code")
+    assert findings.fetchall() == [
+        (HUAYUANLU, "跨街道重复: 同一身份证号也在小白楼街道泰安道社区居委会的底册中, 只计一次, "
+                    "计在小白楼街道泰安道社区居委会"),
+        (XIAOBAILOU_COMMUNITY, "跨街道重复: 同一身份证号也在劝业场街道花园路社区居委会的底册中, 只计一次, "
+                               "计在本社区 (底册较新)")]
 
 
 def test_a_person_new_on_a_later_roster_counts_from_its_date(mart_warehouse):

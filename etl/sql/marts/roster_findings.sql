@@ -1,13 +1,40 @@
--- one row per elder on a community's latest roster whose attributes contradict the marking (底数不清)
+-- one row per elder on a community's latest roster whose listing leaves the base numbers unclear (底数不清): attributes
+-- that contradict the marking, or the same ID on the current roster of another street (跨街道重复, DESIGN §4)
 with latest_loads as (
     -- each community's current list
     select community_code, load_id from roster_snapshots where next_snapshot_date is null
 ),
 
+current_rows as (
+    select r.load_id, r.row_number, r.id_number, r.street_code, r.community_code
+    from latest_loads x
+    join roster_rows r on r.load_id = x.load_id and r.community_code = x.community_code
+    where r.id_number is not null
+),
+
+cross_street as (
+    -- both listings are named, each with where the elder is counted: the street whose snapshot is newer (elders)
+    select a.load_id, a.row_number,
+           '跨街道重复: 同一身份证号也在' || string_agg(distinct bs.name || bc.name, '、') || '的底册中, 只计一次, '
+           || case when e.community_code = a.community_code then '计在本社区 (底册较新)'
+                   else '计在' || es.name || ec.name end as message
+    from current_rows a
+    join current_rows b on b.id_number = a.id_number and b.street_code <> a.street_code
+    join elders e on e.elder_id = a.id_number
+    join place_tree bs on bs.code = b.street_code
+    join place_tree bc on bc.code = b.community_code
+    join place_tree es on es.code = e.street_code
+    join place_tree ec on ec.code = e.community_code
+    group by a.load_id, a.row_number, e.community_code, a.community_code, es.name, ec.name
+),
+
 contradictions as (
     select load_id, row_number, string_agg(message, '; ' order by message) as finding
-    from load_warnings
-    where code = 'contradiction' and row_number is not null
+    from (
+        select load_id, row_number, message from load_warnings where code = 'contradiction' and row_number is not null
+        union all
+        select load_id, row_number, message from cross_street
+    )
     group by load_id, row_number
 ),
 
