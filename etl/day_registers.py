@@ -20,10 +20,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import mappings
-from etl.readers import RawSheet
+from etl.readers import RawSheet, named_months
 
 DAY_CELL = re.compile(r"(\d{1,2})\s*[日号]?")
-YEAR_MONTH = re.compile(r"((?:19|20)\d\d)\s*(?:年\s*(\d{1,2})\s*月|[-./]\s*(\d{1,2})(?!\d))")
 MIN_DAYS = 20  # columns naming days of a month that make a register (a month has 28 to 31)
 # Marks that say the elder was contacted that day by the register's method, and marks that say not
 TICKS = frozenset(("√", "✓", "✔", "☑", "✅", "v", "V", "y", "Y", "1", "是", "有", "已", "已联系", "已探访", "已问候",
@@ -62,7 +61,7 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         return None
     where = f"工作表 {sheet.sheet_name} " if sheet.sheet_name else ""
     named = " ".join(text for text in (sheet.preamble, sheet.sheet_name, Path(file_name).stem) if text)
-    months = {(int(m[1]), int(m[2] or m[3])) for m in YEAR_MONTH.finditer(named) if 1 <= int(m[2] or m[3]) <= 12}
+    months = named_months(named)
     if len(months) != 1:
         said = "写了不止一个年月" if months else "都没有写明年月 (如「2026年10月」)"
         raise RegisterError(f"{where}是每天一列 (1日…31日) 的登记表, 但标题、工作表名和文件名中{said}, "

@@ -25,6 +25,7 @@ from etl.readers import (
     ReadError,
     UnreadSheet,
     display_name,
+    named_months,
     read_export,
     release,
     rows_with_text,
@@ -46,7 +47,7 @@ FIELDS = {
                "change_date", "reg_date", "visitor", "risk_level", "report_date"),
     "visits": ("id_number", "name", "district", "street", "community", "visit_date", "visit_time", "method", "outcome",
                "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency",
-               "resolution", "latitude", "longitude", "entered_at", "notes"),
+               "resolution", "latitude", "longitude", "entered_at", "notes", "sheet_month"),
     "contacts": ("id_number", "name", "district", "street", "community", "contact_name", "relation",
                  "contact_phone", "has_key", "set_date"),
 }
@@ -360,6 +361,9 @@ def _recognise(sheets: list[RawSheet], kind: str | None, words_dir: Path | None 
     if con is not None:
         column_maps = [_with_named_community(con, sheet, column_map, file_name)
                        for sheet, column_map in zip(sheets, column_maps, strict=True)]
+    if file_kind == "visits":
+        column_maps = [_with_named_month(sheet, column_map, file_name)
+                       for sheet, column_map in zip(sheets, column_maps, strict=True)]
     for sheet, column_map in zip(sheets, column_maps, strict=True):
         where = f"工作表 {sheet.sheet_name} " if sheet.sheet_name else ""
         visit_columns = mappings.visit_columns(sheet.header, words_dir, file_kind)
@@ -403,6 +407,16 @@ def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, colum
             name = scalar(con, "select name from divisions where code = ?", [codes[0]])
             return dataclasses.replace(column_map, implied={"community": name})
     return column_map
+
+
+def _with_named_month(sheet: RawSheet, column_map: mappings.ColumnMap, file_name: str | None) -> mappings.ColumnMap:
+    """A visit sheet whose title, name or file's name names one month (2026年10月探访记录): that month, for the dates
+    written without their year (10月5日) or month (5日) in it (cv_date_in_month)."""
+    months = named_months(sheet.preamble, sheet.sheet_name, Path(file_name).stem if file_name else None)
+    if len(months) != 1:
+        return column_map
+    [(year, month)] = months
+    return dataclasses.replace(column_map, implied={**column_map.implied, "sheet_month": f"{year}-{month:02d}"})
 
 
 def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], kind: str) -> pa.Table:

@@ -37,6 +37,8 @@ REPEATED_TEXT = pa.dictionary(pa.int32(), pa.string())
 REPEATED_BYTES = pa.dictionary(pa.int32(), pa.binary())
 REPORT_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
 REPORT_MONTH = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?!\s*\d)")
+# A month named in a title, a sheet's name or a file's name: 2026年10月, 2026.10, 2026-10
+NAMED_MONTH = re.compile(r"((?:19|20)\d\d)\s*(?:年\s*(\d{1,2})\s*月|[-./]\s*(\d{1,2})(?!\d))")
 REPORT_UNIT = re.compile(r"填报单位\s*[:：]\s*([^\s,，:：]+)")
 
 
@@ -210,6 +212,12 @@ def _header_cells(record: list) -> list[str]:
 def preamble_text(records: list[list[str]]) -> str:
     """The rows above the header as one line of text."""
     return " ".join(cell for record in records for cell in record if cell)
+
+
+def named_months(*texts: str | None) -> set[tuple[int, int]]:
+    """The (year, month) pairs the texts name (a title, a sheet's name, a file's name)."""
+    return {(int(m[1]), int(m[2] or m[3])) for text in texts if text for m in NAMED_MONTH.finditer(text)
+            if 1 <= int(m[2] or m[3]) <= 12}
 
 
 def _preamble_facts(records: list[list[str]]) -> tuple[dt.date | None, str | None]:

@@ -143,6 +143,14 @@ create or replace temp macro cv_parse_day_or_month(s) as coalesce(cv_parse_date(
     lambda p: case when p.y <> '' and cast(p.m as integer) between 1 and 12
                    then make_date(cast(p.y as integer), cast(p.m as integer), 1) end)[1]);
 
+-- A visit's date written without its year (10月5日, 10.5, 10-5 9:30) or its month (5日), in a sheet whose title, name
+-- or file name gives its month (sheet_month: 2026-10): with them. Null where the sheet names no month: no year is
+-- guessed (DESIGN §3).
+create or replace temp macro cv_date_in_month(s, sheet_month) as case when sheet_month is not null then
+    regexp_replace(regexp_replace(cv_half_width(s),
+        '^(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?(?:$|(\s))', left(sheet_month, 4) || '-\1-\2\3'),
+        '^(\d{1,2})\s*[日号](?:$|(\s))', sheet_month || '-\1\2') end;
+
 -- Masks for sensitive personal information (DESIGN §6: 张*, 1201**********1234, 138****5678), the one
 -- masking policy: the marts, rejected rows' raw cells and any text quoted into a message use these.
 -- A name keeps its first character, unless that is the whole name; an ID number or a phone too

@@ -125,6 +125,21 @@ def test_a_date_run_into_its_time_and_a_systems_compact_time_stamp_are_read(tmp_
 DAYS = [f"{day}日" for day in range(1, 32)]
 
 
+def test_a_visit_date_without_its_year_is_in_the_month_the_title_names_and_is_refused_where_none_is(tmp_path):
+    dates = ["10月5日", "10.6", "10-7 9:30", "8日"]
+    rows = [visit(n, when) for n, when in enumerate(dates)]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [titled, named, untitled] = warehouse.ingest(
+        write_csv(tmp_path / "探访.csv", [["花园路社区2026年10月探访关爱服务记录"], VISIT_HEADER, *rows]),
+        write_workbook(tmp_path / "探访.xlsx", {"2026.11": [VISIT_HEADER, visit(0, "11月3日")]}),
+        write_csv(tmp_path / "记录.csv", [VISIT_HEADER, visit(1, "10月9日")]))
+    assert (titled.rows_loaded, named.rows_loaded, untitled.rows_rejected) == (4, 1, 1)
+    assert warehouse.rows("select visit_at::varchar from visit_rows order by visit_at") == [
+        ("2026-10-05 00:00:00",), ("2026-10-06 00:00:00",), ("2026-10-07 09:30:00",), ("2026-10-08 00:00:00",),
+        ("2026-11-03 00:00:00",)]
+    assert warehouse.rejects(untitled) == [(2, "探访日期没有年份: 10月9日")]
+
+
 def test_a_register_with_a_column_per_day_is_a_contact_on_each_day_marked(tmp_path):
     # 独居老人每日联系登记表: a row per elder, a tick on each day contacted; the month is the title's
     header = ["序号", "姓名", "身份证号", "社区", "联系方式", *DAYS]

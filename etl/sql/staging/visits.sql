@@ -28,9 +28,11 @@ date_values as (
                        case when cast(cv_parse_timestamp(visit_time_text) as date) = cast(day_at as date)
                             then cv_parse_timestamp(visit_time_text) end) end as time_at
             from (
-                select visit_date_raw, visit_time_raw, cv_clean(visit_date_raw) as visit_date_text,
-                       cv_clean(visit_time_raw) as visit_time_text, cv_parse_timestamp(cv_clean(visit_date_raw)) as day_at
-                from (select distinct visit_date as visit_date_raw, visit_time as visit_time_raw from src)
+                select visit_date_raw, visit_time_raw, sheet_month, cv_clean(visit_date_raw) as visit_date_text,
+                       cv_clean(visit_time_raw) as visit_time_text,
+                       coalesce(cv_parse_timestamp(cv_clean(visit_date_raw)),
+                                cv_parse_timestamp(cv_date_in_month(cv_clean(visit_date_raw), sheet_month))) as day_at
+                from (select distinct visit_date as visit_date_raw, visit_time as visit_time_raw, sheet_month from src)
             )
         )
     )
@@ -167,7 +169,7 @@ source as (
         and p.community_raw is not distinct from r.community
     join id_values i on i.id_raw is not distinct from r.id_number
     join date_values d on d.visit_date_raw is not distinct from r.visit_date
-        and d.visit_time_raw is not distinct from r.visit_time
+        and d.visit_time_raw is not distinct from r.visit_time and d.sheet_month is not distinct from r.sheet_month
     join entry_values e on e.entered_raw is not distinct from r.entered_at
     join word_values method on method.field = 'method' and method.raw is not distinct from r.method
     join word_values outcome on outcome.field = 'outcome' and outcome.raw is not distinct from r.outcome
