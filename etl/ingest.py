@@ -374,7 +374,7 @@ def _recognise(sheets: list[RawSheet], kind: str | None, words_dir: Path | None 
                             f"(底册和探访记录请分开导出, 或用 --kind visits 导入)")
         missing = [group for group in REQUIRED[file_kind]
                    if not any(f in column_map.fields or f in column_map.implied or _in_parts(f, column_map)
-                              for f in group)]
+                              or (column_map.marks and f == mappings.MARKS[file_kind][1]) for f in group)]
         if missing:
             names = "、".join("或".join(FIELD_LABELS[f] for f in group) for group in missing)
             raise FileError(f"{where}缺少必需的列: {names} (作为{mappings.KIND_LABELS[file_kind]}导入)")
@@ -439,8 +439,8 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
                                                                 pa.array([column_map.implied[field]], pa.string()))
             else:
                 columns[field] = pa.nulls(sheet.cells.num_rows, pa.null())  # no memory, whatever the rows
-        if column_map.category_marks:
-            columns["categories"] = _ticked_categories(sheet, column_map)
+        if column_map.marks:
+            columns[mappings.MARKS[kind][1]] = _ticked_values(sheet, column_map, mappings.MARKS[kind][1])
         if kind == "contacts":
             columns["more_contacts"] = _more_contacts(sheet, column_map)
         tables.append(pa.table(columns))
@@ -495,14 +495,15 @@ def _consent_of_declines(sheet: RawSheet, index: int) -> pa.Array:
     return _read_ticks(sheet, index, "不同意", "同意")
 
 
-def _ticked_categories(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array:
-    """The categories column of a roster that ticks them in a column each (独居 √, 是否失能 是), with the
-    categories column's own words when it has one too: a tick (是, √, 1) names the column's category, a
-    cross or a blank none, other words (半失能 under 失能) are read as categories themselves."""
+def _ticked_values(sheet: RawSheet, column_map: mappings.ColumnMap, field: str) -> pa.Array:
+    """The column `field` of a sheet that ticks its values in a column each (a roster's categories: 独居 √, 是否失能
+    是; a visit's method: 入户 | 电话 | 视频), with the field's own column's words when it has one too: a tick (是, √,
+    1) names the column's value, a cross or a blank none, other words (半失能 under 失能) are read as values
+    themselves (staging reads 入户、电话 as its strongest)."""
     parts = []
-    if "categories" in column_map.fields:
-        parts.append(sheet.cells[f"c{column_map.fields['categories']}"].cast(pa.string()).combine_chunks())
-    parts += [_read_ticks(sheet, index, category, None) for index, category in column_map.category_marks.items()]
+    if field in column_map.fields:
+        parts.append(sheet.cells[f"c{column_map.fields[field]}"].cast(pa.string()).combine_chunks())
+    parts += [_read_ticks(sheet, index, value, None) for index, value in column_map.marks.items()]
     # (null_handling="skip" drops the rows where every part is null, in pyarrow 26: joined in full, then trimmed)
     joined = pc.binary_join_element_wise(*parts, "、", null_handling="replace", null_replacement="")
     return pc.replace_substring_regex(joined, "^、+|、+$|(、)、+", r"\1")

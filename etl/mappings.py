@@ -40,7 +40,9 @@ _BRACKETED = re.compile(r"\([^()]*\)|\[[^\]]*\]|【[^】]*】")
 # Words around the meaning of a header: 居民身份证号码 = 身份证, 社区名称 = 社区.
 _PREFIXES = re.compile(r"^(居民|公民)")
 _SUFFIXES = re.compile(r"(号码|号|名称|情况|状况|信息)$")
-# A roster column that marks one category (独居 √, 是否失能 是): its header is the category's name.
+# A column that ticks one value of a field (a roster's 独居 √, 是否失能 是; a visit's 入户 | 电话 | 视频 √): its header
+# is the value's name. Kind -> the field of words (values.csv) it names a value of, and the field it fills.
+MARKS = {"roster": ("category", "categories"), "visits": ("method", "method")}
 _MARK_PREFIX = re.compile(r"^是否(属于|为)?")
 
 
@@ -81,7 +83,7 @@ class ColumnMap:
     fields: dict[str, int]  # canonical field -> column index (a contact list's first contact person's)
     unknown: list[str]  # header cells that map to nothing (warned about)
     duplicates: list[str]  # header cells naming a field already taken by an earlier column
-    category_marks: dict[int, str] = dataclass_field(default_factory=dict)  # column index -> the category it ticks
+    marks: dict[int, str] = dataclass_field(default_factory=dict)  # column index -> the value it ticks (MARKS)
     implied: dict[str, str] = dataclass_field(default_factory=dict)  # field -> the sheet's one value (its 社区)
     # a contact list's other contact people on each row, in order: CONTACT_FIELDS -> column index
     more_contacts: list[dict[str, int]] = dataclass_field(default_factory=list)
@@ -162,15 +164,16 @@ def field_for(cell: str, kind: str, words_dir: Path | None = None, keywords: boo
 
 
 @cache
-def category_names(words_dir: Path | None = None) -> dict[str, str]:
-    """{header key of a category's name or synonym: the category} (独居老人 -> 独居)."""
-    return {header_key(synonym): value for kind, value, synonym in value_synonyms(words_dir)
-            if kind == "category" and value}
+def mark_names(word_field: str, words_dir: Path | None = None) -> dict[str, str]:
+    """{header key of a value's name or synonym: the value} of a field of words (category: 独居老人 -> 独居)."""
+    return {header_key(synonym): value for field, value, synonym in value_synonyms(words_dir)
+            if field == word_field and value}
 
 
-def category_mark(cell: str, words_dir: Path | None = None) -> str | None:
-    """The category a roster column ticks, when its header is a category's name (独居, 空巢老人, 是否失能)."""
-    return category_names(words_dir).get(_MARK_PREFIX.sub("", header_key(cell)))
+def mark_of(cell: str, kind: str, words_dir: Path | None = None) -> str | None:
+    """The value a column of a `kind` export ticks, when its header is the value's name (独居, 空巢老人, 是否失能;
+    入户, 电话)."""
+    return mark_names(MARKS[kind][0], words_dir).get(_MARK_PREFIX.sub("", header_key(cell))) if kind in MARKS else None
 
 
 def yes_no_words(words_dir: Path | None = None) -> dict[str, str]:
@@ -188,7 +191,11 @@ def header_score(cells: list[str], words_dir: Path | None = None) -> int:
     with at least one alias (姓名), by keyword too (服务时间, 走访形式). A data row holds no alias, and
     its words (劝业场街道, 失能) would match keywords."""
     distinct = {c for c in cells if c}
-    aliases = sum(1 for cell in distinct if any(field_for(cell, kind, words_dir, keywords=False) for kind in KINDS))
+    named = {cell for cell in distinct if any(field_for(cell, kind, words_dir, keywords=False) for kind in KINDS)}
+    # a row of tick columns' names (入户 电话 视频 under 探访方式), with nothing but column names beside them
+    ticks = max((len(_tick_columns(list(distinct), kind, words_dir)) for kind in MARKS), default=0)
+    aliases = len(named) + (ticks if ticks > 1 and all(
+        cell in named or any(mark_of(cell, kind, words_dir) for kind in MARKS) for cell in distinct) else 0)
     if not aliases:
         return 0
     return aliases + sum(1 for cell in distinct
@@ -205,7 +212,8 @@ def detect_kind(header: list[str], words_dir: Path | None = None) -> str | None:
                       and not _names_another_field(cell, kind, words_dir))
             for kind in KINDS
         }
-        scores["roster"] += len(_tick_columns(header, words_dir))
+        for kind in MARKS:
+            scores[kind] += len(_tick_columns(header, kind, words_dir))
         best = max(scores, key=lambda kind: scores[kind])
         if scores[best] > 0:
             return best
@@ -236,7 +244,7 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
     people: dict[int, dict[str, int]] = {}
     fields: dict[str, int] = {}
     unknown, duplicates, marks = [], [], {}
-    ticks = _tick_columns(header, words_dir) if kind == "roster" else {}
+    ticks = _tick_columns(header, kind, words_dir)
     for index, cell in enumerate(header):
         if not cell:
             continue
@@ -308,13 +316,15 @@ def _contact_number(cell: str) -> tuple[int | None, str]:
     return int(_NUMERALS.get(digit, digit)), text[:match.start()] + text[match.end():]
 
 
-def _tick_columns(header: list[str], words_dir: Path | None = None) -> dict[int, str]:
-    """A roster's columns that tick a category each, by index. A lone 失能 beside no other category column is
-    the disability level its keyword says (完全失能, 自理 under it), not a tick column."""
-    named = {index: mark for index, cell in enumerate(header) if cell and (mark := category_mark(cell, words_dir))}
+def _tick_columns(header: list[str], kind: str, words_dir: Path | None = None) -> dict[int, str]:
+    """The columns that tick a value each (MARKS), by index. A lone one is no tick column where its header names a
+    field: a roster's lone 失能 is the disability level its keyword says (完全失能, 自理 under it), a visit record's
+    lone 电话 is a phone number."""
+    named = {index: mark for index, cell in enumerate(header) if cell and (mark := mark_of(cell, kind, words_dir))}
     if len(named) > 1:
         return named
-    return {index: mark for index, mark in named.items() if field_for(header[index], "roster", words_dir) is None}
+    return {index: mark for index, mark in named.items()
+            if kind == "roster" and field_for(header[index], kind, words_dir) is None}
 
 
 def _day_or_time(cell: str) -> str | None:

@@ -286,6 +286,25 @@ def test_an_emergency_column_that_says_there_was_one_makes_the_visit_an_emergenc
                           " where month = '2026-10' and code = '120101001001'") == [(2,)]
 
 
+@pytest.mark.parametrize("rows", ["one", "two"])
+def test_a_visit_method_ticked_in_a_column_each_is_the_method_ticked(tmp_path, rows):
+    roster = write_csv(tmp_path / "底册.csv", [ROSTER, *(person(n, "独居") for n in range(4))])
+    ticks = [("√", "", ""), ("", "✓", ""), ("", "", "√"), ("√", "√", "")]
+    data = [[PEOPLE[n], f"版式{n}", "花园路", "2026-10-05", *tick, "正常"] for n, tick in enumerate(ticks)]
+    header = ["身份证号", "姓名", "社区", "探访日期", "入户", "电话", "视频", "探访结果"]
+    if rows == "one":
+        visits = write_csv(tmp_path / "探访.csv", [header, *data])
+    else:  # 探访方式 over 入户 | 电话 | 视频, the other names merged down
+        top = ["身份证号", "姓名", "社区", "探访日期", "探访方式", None, None, "探访结果"]
+        visits = write_workbook(tmp_path / "探访.xlsx", {"探访": [top, [None] * 4 + header[4:7] + [None], *data]},
+                                merges=("E1:G1", *(f"{c}1:{c}2" for c in "ABCDH")))
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [_, result] = warehouse.ingest(roster, visits)
+    assert (result.status, result.rows_loaded, result.rows_rejected, result.warning_count) == ("loaded", 4, 0, 0)
+    assert warehouse.rows("select method from visit_rows order by row_number") == [
+        ("上门",), ("电话",), ("视频",), ("上门",)]
+
+
 def test_the_community_lived_in_outranks_the_registered_one_and_a_status_change_date_is_the_exit(tmp_path):
     header = ["街道", "户籍所在社区", "现居住社区", "姓名", "身份证号", "特殊困难类别", "状态", "状态变更日期"]
     rows = [["劝业场街道", "滨西", "花园路", "版式0", PEOPLE[0], "独居", "死亡", "2026-10-05"],
