@@ -429,7 +429,8 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
                    "row_number": row_numbers}
         for field in FIELDS[kind]:
             if field in column_map.fields:
-                columns[field] = sheet.cells[f"c{column_map.fields[field]}"]
+                columns[field] = _with_legend_read(sheet.cells[f"c{column_map.fields[field]}"],
+                                                   sheet.header[column_map.fields[field]])
             elif _in_parts(field, column_map):
                 columns[field] = _joined_date(sheet, [column_map.fields[part] for part in mappings.DATE_PARTS[field]])
             elif field == "consent" and "declines" in column_map.fields:
@@ -448,6 +449,23 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
         return tables[0]
     # sheets may hold a column as dictionary-encoded text or plain text: one type for each, to concatenate
     return pa.concat_tables([table.cast(_common_schema(tables)) for table in tables])
+
+
+# A legend of codes in a header (类别（1独居 2空巢 3失能）, 是否同意探访（1是 0否）, 类别: 1.独居 2.空巢): code, word
+LEGEND_PAIR = re.compile(r"(?<!\d)(\d{1,2})\s*[.．、:：=为\-]?\s*([^\d\s,，;；、/()（）.．:：=]+)")
+CODE = re.compile(r"(?<![\d.])\d{1,2}(?![\d.])")
+
+
+def _with_legend_read(column: pa.ChunkedArray, header_cell: str) -> pa.ChunkedArray | pa.Array:
+    """A column whose header gives a legend of codes (类别（1独居 2空巢 3失能）), its cells' codes as the words they
+    stand for (1、3: 独居、失能), read by staging as if written so; any other column as it is."""
+    legend = dict(LEGEND_PAIR.findall(header_cell or ""))
+    if len(legend) < 2 or not (pa.types.is_string(column.type) or pa.types.is_dictionary(column.type)):
+        return column
+    encoded = pc.dictionary_encode(column.cast(pa.string()).combine_chunks())
+    words = [None if value is None else CODE.sub(lambda code: legend.get(code[0], code[0]), value)
+             for value in encoded.dictionary.to_pylist()]
+    return pa.array(words, pa.string()).take(encoded.indices)
 
 
 def _in_parts(field: str, column_map: mappings.ColumnMap) -> bool:

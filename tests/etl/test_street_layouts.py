@@ -98,6 +98,18 @@ def test_a_csv_cell_kept_as_text_by_an_apostrophe_or_a_formula_is_its_text(tmp_p
         (PEOPLE[0], "13900000001", dt.date(2023, 5, 1)), (PEOPLE[1], "13900000002", dt.date(2023, 5, 2))]
 
 
+def test_codes_a_header_gives_a_legend_for_are_the_words_they_stand_for(tmp_path):
+    header = ["街道", "社区", "姓名", "身份证号", "特殊困难类别（1独居 2空巢 3失能 4孤寡）", "是否同意探访（1是 0否）"]
+    rows = [person(0, "1", "1"), person(1, "1、3", "0"), person(2, "2", ""), person(3, "5", "1")]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [header, *rows]))
+    assert result.rows_loaded == 4
+    assert warehouse.rows("select categories, consent from roster_rows order by row_number") == [
+        (["独居"], "同意"), (["失能", "独居"], "不同意"), (["空巢"], None), ([], "同意")]
+    # a code the legend does not give is an unknown category, as any other word would be
+    assert warehouse.rows("select row_number, message from load_warnings") == [(5, "未知的特殊困难类别: 5, 未计入")]
+
+
 def test_a_consent_column_asked_the_other_way_round_reads_a_tick_as_declining(tmp_path):
     ticked = write_csv(tmp_path / "打勾.csv", [[*ROSTER, "不同意探访（打√）"], person(0, "独居", "√"),
                                               person(1, "独居", "")])
