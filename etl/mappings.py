@@ -317,11 +317,11 @@ def _contact_number(cell: str) -> tuple[int | None, str]:
 
 
 def _tick_columns(header: list[str], kind: str, words_dir: Path | None = None) -> dict[int, str]:
-    """The columns that tick a value each (MARKS), by index. A lone one is no tick column where its header names a
-    field: a roster's lone 失能 is the disability level its keyword says (完全失能, 自理 under it), a visit record's
-    lone 电话 is a phone number."""
+    """The columns that tick a value each (MARKS), by index: two values at least. A lone one is no tick column where
+    its header names a field: a roster's lone 失能 is the disability level its keyword says (完全失能, 自理 under it), a
+    visit record's lone 电话 is a phone number."""
     named = {index: mark for index, cell in enumerate(header) if cell and (mark := mark_of(cell, kind, words_dir))}
-    if len(named) > 1:
+    if len(set(named.values())) > 1:  # 电话 twice is a phone number's columns (第一联系人 电话, 第二联系人 电话)
         return named
     return {index: mark for index, mark in named.items()
             if kind == "roster" and field_for(header[index], kind, words_dir) is None}

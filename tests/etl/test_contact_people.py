@@ -189,3 +189,17 @@ def test_a_contact_persons_name_and_phone_in_one_cell_are_the_name_and_the_phone
         ("李明", None, "13900000001"), ("王芳", "女儿", "13900000002"), ("赵六（儿子）", "儿子", "13900000003"),
         ("孙七", None, "13900000004"), ("周八", None, "13900000005")]
     assert [helped(warehouse)[elder] for elder in DISABLED[:5]] == [True] * 5
+
+
+def test_a_grid_worker_given_beside_the_contact_person_is_a_contact_person_too(tmp_path):
+    # the policy names the 网格员 first among those who may be a disabled elder's designated contact
+    header = ["社区", "老人姓名", "身份证号", "联系人", "关系", "联系电话", "网格员", "网格员电话"]
+    rows = [["花园路", "甲一", DISABLED[0], "李明", "儿子", "13900000001", "张网格", "13900000011"],
+            ["花园路", "乙二", DISABLED[1], "", "", "", "张网格", "13900000011"],
+            ["花园路", "丙三", DISABLED[2], "无", "", "", "", ""]]
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "联系人.csv", [header, *rows]))
+    assert (result.rows_loaded, result.warning_count) == (3, 0)
+    assert [row[:5] for row in stored(warehouse, result)] == [
+        (2, 1, "李明", "儿子", "13900000001"), (2, 2, "张网格", None, "13900000011"),
+        (3, 1, "张网格", None, "13900000011"), (4, 1, None, None, None)]
+    assert [helped(warehouse)[elder] for elder in DISABLED[:3]] == [True, True, False]

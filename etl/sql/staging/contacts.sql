@@ -59,7 +59,9 @@ people as (
         w.src_id,
         row_number() over (partition by w.src_id order by w.position) as contact_index,
         w.position,
-        cv_squeeze(w.contact_name) as contact_name,
+        -- 无, 暂无 where a name would be: no one
+        case when cv_squeeze(w.contact_name) not in ('无', '暂无', '没有', '/', '-', '—', '无联系人')
+             then cv_squeeze(w.contact_name) end as contact_name,
         cv_clean(w.relation) as relation,
         cv_clean(w.contact_phone) as contact_phone_raw,
         cv_phone_list(cv_clean(w.contact_phone)) as phones,
