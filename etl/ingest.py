@@ -171,9 +171,10 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
-                    notes = [*(_skipped_sheet_note(sheet, words_dir) for sheet in lookups),
-                             *map(_hidden_sheet_note, hidden), *map(_unread_sheet_note, unread),
-                             *(register.note for register in registers)]
+                    notes = [*(("skipped_sheet", _skipped_sheet_note(sheet, words_dir)) for sheet in lookups),
+                             *(("skipped_sheet", _hidden_sheet_note(sheet)) for sheet in hidden),
+                             *(("skipped_sheet", _unread_sheet_note(sheet)) for sheet in unread),
+                             *(("day_register", register.note) for register in registers)]
                     result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
                                                place_scope, correction, notes if index == 0 else [])
                                         for index, (group, file_kind, column_maps) in enumerate(parts)],
@@ -610,9 +611,9 @@ def reset_settings(con: duckdb.DuckDBPyConnection) -> None:
 def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
            sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], words_dir: Path | None = None,
            place_scope: str | None = None, correction: corrections.Correction | None = None,
-           notes: list[str] | None = None) -> FileResult:
+           notes: list[tuple[str, str]] | None = None) -> FileResult:
     """Validate and store one read file; `digest` (its SHA-256, still being computed) is needed last.
-    `notes`: warnings about the whole file (sheets skipped)."""
+    `notes`: warnings about the whole file (sheets skipped, a register read as a sheet per day): (code, message)."""
     con.register("src", source_cells(sheets, column_maps, kind))
     try:
         return _stage_source(con, file_name, digest, size, kind, sheets, column_maps, words_dir, place_scope,
@@ -627,7 +628,8 @@ def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], 
 def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
                   sheets: list[RawSheet], column_maps: list[mappings.ColumnMap],
                   words_dir: Path | None = None, place_scope: str | None = None,
-                  correction: corrections.Correction | None = None, notes: list[str] | None = None) -> FileResult:
+                  correction: corrections.Correction | None = None,
+                  notes: list[tuple[str, str]] | None = None) -> FileResult:
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
     stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None), [s.sheet_name for s in sheets])
     con.execute("create or replace temp table stg_claims (src_id integer, origin_row integer, origin_sheet varchar,"
@@ -794,8 +796,9 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
 
 
 def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str,
-                    sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], notes: list[str]) -> int:
-    file_warnings = [("skipped_sheet", None, note) for note in notes]  # (code, value, message)
+                    sheets: list[RawSheet], column_maps: list[mappings.ColumnMap],
+                    notes: list[tuple[str, str]]) -> int:
+    file_warnings = [(code, None, note) for code, note in notes]  # (code, value, message)
     for sheet, column_map in zip(sheets, column_maps, strict=True):
         where = f"工作表 {sheet.sheet_name}: " if len(sheets) > 1 else ""
         if column_map.unknown:

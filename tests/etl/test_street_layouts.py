@@ -165,7 +165,7 @@ def test_a_register_with_a_column_per_day_is_a_contact_on_each_day_marked(tmp_pa
     [_, result] = warehouse.ingest(roster, write_workbook(tmp_path / "日联系.xlsx", {"10月": grid}))
     assert (result.status, result.kind, result.rows_read, result.rows_loaded, result.rows_rejected) == (
         "loaded", "visits", 45, 44, 1)
-    assert warehouse.rows("select message from load_warnings where code = 'skipped_sheet'") == [
+    assert warehouse.rows("select message from load_warnings where code = 'day_register'") == [
         ("工作表 10月 是每天一列的登记表 (2026年10月): 按每次联系一行导入, 共 45 次; 只打勾的日子按「电话」计"
          " (标题中没有写明联系方式, 不计为上门探访); 未导入的列: 联系方式",)]
     assert warehouse.rows("select elder_name, method, outcome, count(*), min(visit_date), max(visit_date)"
