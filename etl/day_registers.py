@@ -95,6 +95,8 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         sheets.append(dataclasses.replace(sheet, table=table, cells=cells, header=header,
                                           sheet_name=f"{sheet.sheet_name or ''} ({day}日)".strip(),
                                           column_count=len(header)))
+    if not sheets:
+        raise RegisterError(f"{where}是每天一列的登记表 ({year}年{month}月), 但没有一天打了勾: 没有可导入的联系记录")
     contacts = sum(s.cells.num_rows for s in sheets)
     assumed = method == DEFAULT_METHOD and DEFAULT_METHOD not in named
     note = (f"{where}是每天一列的登记表 ({year}年{month}月): 按每次联系一行导入, 共 {contacts:,} 次; "

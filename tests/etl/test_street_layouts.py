@@ -203,6 +203,9 @@ def test_a_register_with_a_column_per_day_takes_its_method_from_its_title_and_it
     assert (result.status, result.message) == ("failed", (
         "是每天一列 (1日…31日) 的登记表, 但标题、工作表名和文件名中都没有写明年月 (如「2026年10月」), "
         "无法确定日期: 请在标题中写明是哪年哪月后重新导入"))
+    [blank] = warehouse.ingest(write_csv(tmp_path / "日联系2026年12月.csv", [header, [*row[:3], *[None] * 31]]))
+    assert (blank.status, blank.message) == (
+        "failed", "是每天一列的登记表 (2026年12月), 但没有一天打了勾: 没有可导入的联系记录")
 
 
 def test_a_street_written_after_its_district_is_that_street_and_after_another_district_is_unknown(tmp_path):
