@@ -158,7 +158,8 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             try:
                 sheets, hidden = _shown_sheets(sheets, kind, words_dir)
                 sheets, registers = _days_as_sheets(con, sheets, name, words_dir)
-                read += [day for register in registers for day in register.sheets]
+                sheets = [_with_section_communities(con, sheet, kind, words_dir) for sheet in sheets]
+                read += [sheet for sheet in sheets if all(sheet is not r for r in read)]
                 correction = corrections.claim(con, sheets, kind, place_scope)
                 if correction:  # a corrections workbook is read as the file it corrects was
                     own = [correction.own_sheet(i, s) for i, s in enumerate(sheets)]
@@ -279,6 +280,48 @@ def _days_as_sheets(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], file
         else:
             staged.append(sheet)
     return staged, registers
+
+
+# A row heading a community's block in a whole street's sheet: 一、花园路社区, 2. 滨西社区居委会（2人）
+SECTION_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+|\d{1,3})\s*[、.．:：)）]\s*")
+SECTION_NOTE = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
+
+
+def _with_section_communities(con: duckdb.DuckDBPyConnection, sheet: RawSheet, kind: str | None,
+                              words_dir: Path | None = None) -> RawSheet:
+    """A whole street's sheet without a community column, each community's block under a row that names it alone
+    (一、花园路社区, 滨西社区居委会（2人）): its rows with the community column those rows stand for, the heading
+    rows dropped as no data (as 小计 rows are). Any other sheet as it is: a visit record, which names its elders by
+    ID, is not read for headings (its millions of rows are not scanned for them)."""
+    sheet_kind = kind or mappings.detect_kind(sheet.header, words_dir)
+    if sheet_kind not in ("roster", "contacts") or "community" in mappings.map_columns(
+            sheet.header, sheet_kind, words_dir).fields:
+        return sheet
+    texts = [pc.utf8_trim_whitespace(sheet.cells[f"c{i}"].cast(pa.string())) for i in range(sheet.column_count)]
+    if not texts:
+        return sheet
+    written = [pc.fill_null(pc.not_equal(text, ""), False) for text in texts]
+    lone = pc.equal(functools.reduce(pc.add, (pc.cast(w, pa.int32()) for w in written)), 1)
+    text = pc.coalesce(*(pc.if_else(w, t, pa.scalar(None, pa.string())) for w, t in zip(written, texts, strict=True)))
+    candidates = {value for value in pc.unique(text.filter(lone)).to_pylist() if value}
+    names = {raw: SECTION_NOTE.sub("", SECTION_NUMBER.sub("", raw)) for raw in candidates}
+    found = dict(con.execute(
+        "select c.raw, any_value(d.name) from (select unnest($raws) as raw, unnest($names) as name) c"
+        " join place_keys k on k.level = 'community' and k.place_key <> '' and k.place_key = cv_place_key(c.name)"
+        " join divisions d on d.code = k.code group by c.raw having count(distinct k.code) = 1",
+        {"raws": list(names), "names": list(names.values())}).fetchall()) if names else {}
+    if not found:
+        return sheet
+    is_section = pc.fill_null(pc.and_(lone, pc.is_in(text, pa.array(list(found), pa.string()))), False)
+    heading = pc.if_else(is_section, pc.take(pa.array(list(found.values()), pa.string()),
+                                             pc.index_in(text, pa.array(list(found), pa.string()))),
+                         pa.scalar(None, pa.string()))
+    community = pc.fill_null_forward(heading)
+    cells = sheet.cells.append_column(f"c{sheet.column_count}", community).filter(pc.invert(is_section))
+    table = f"{sheet.table}_sections"
+    con.register(table, cells)
+    header = [*sheet.header, *[""] * (sheet.column_count - len(sheet.header)), "社区"]
+    return dataclasses.replace(sheet, table=table, cells=cells, header=header, column_count=sheet.column_count + 1)
 
 
 def _hidden_sheet_note(sheet: RawSheet) -> str:

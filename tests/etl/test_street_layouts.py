@@ -110,6 +110,17 @@ def test_codes_a_header_gives_a_legend_for_are_the_words_they_stand_for(tmp_path
     assert warehouse.rows("select row_number, message from load_warnings") == [(5, "未知的特殊困难类别: 5, 未计入")]
 
 
+def test_a_streets_sheet_with_a_heading_row_for_each_community_is_those_communities(tmp_path):
+    header = ["序号", "姓名", "身份证号", "特殊困难类别"]
+    rows = [["劝业场街道特殊困难老年人底册"], header, ["一、花园路社区"], ["1", "版式0", PEOPLE[0], "独居"],
+            ["2", "版式1", PEOPLE[1], "独居"], ["二、滨西社区居委会（1人）"], ["1", "版式2", PEOPLE[2], "独居"]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_workbook(tmp_path / "劝业场街道底册.xlsx", {"底册": rows}))
+    assert (result.status, result.rows_read, result.rows_loaded, result.warning_count) == ("loaded", 3, 3, 0)
+    assert warehouse.rows("select row_number, community_code from roster_rows order by row_number") == [
+        (4, "120101001001"), (5, "120101001001"), (7, "120101001002")]
+
+
 def test_a_consent_column_asked_the_other_way_round_reads_a_tick_as_declining(tmp_path):
     ticked = write_csv(tmp_path / "打勾.csv", [[*ROSTER, "不同意探访（打√）"], person(0, "独居", "√"),
                                               person(1, "独居", "")])
