@@ -354,11 +354,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "unknown_values_hint": ("在映射文件 etl/mappings/values.csv 中为一个值加一行 (字段,标准值,原值), 下次导入即可识别",
                             "One line in etl/mappings/values.csv (field,value,synonym) makes a value known"
                             " from the next load"),
-    "findings_title": ("底数不清: 底册属性与类别标注矛盾的老人 (已打码)",
-                       "Roster findings: attributes that contradict the marking (masked)"),
-    "findings_hint": ("按街道标注计算; 请街道核实底册并更正 (如居住情况为独居却未标注独居)",
-                      "Counted as marked; the street should check and correct its roster"
-                      " (e.g. living alone but not marked 独居)"),
+    "findings_title": ("底数不清: 底册属性与类别标注矛盾、或跨街道重复的老人 (已打码)",
+                       "Roster findings: attributes that contradict the marking, or listed by two streets (masked)"),
+    "findings_hint": ("按街道标注计算, 跨街道重复的只计一次; 请街道核实底册并更正 (如居住情况为独居却未标注独居)",
+                      "Counted as marked, one listed by two streets once; the street should check and correct its"
+                      " roster (e.g. living alone but not marked 独居)"),
     "no_street": ("(未定位到街道)", "(no street)"),
     "col_code": ("警告类型", "Kind"),
     "col_file_count": ("文件数", "Files"),
