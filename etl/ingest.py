@@ -301,7 +301,8 @@ def _with_section_communities(con: duckdb.DuckDBPyConnection, sheet: RawSheet, k
     if not texts:
         return sheet
     written = [pc.fill_null(pc.not_equal(text, ""), False) for text in texts]
-    lone = pc.equal(functools.reduce(pc.add, (pc.cast(w, pa.int32()) for w in written)), 1)
+    counts = functools.reduce(pc.add, (pc.cast(w, pa.int32()) for w in written))
+    lone = pc.equal(counts, 1)
     text = pc.coalesce(*(pc.if_else(w, t, pa.scalar(None, pa.string())) for w, t in zip(written, texts, strict=True)))
     candidates = {value for value in pc.unique(text.filter(lone)).to_pylist() if value}
     names = {raw: SECTION_NOTE.sub("", SECTION_NUMBER.sub("", raw)) for raw in candidates}
@@ -317,6 +318,8 @@ def _with_section_communities(con: duckdb.DuckDBPyConnection, sheet: RawSheet, k
                                              pc.index_in(text, pa.array(list(found), pa.string()))),
                          pa.scalar(None, pa.string()))
     community = pc.fill_null_forward(heading)
+    if pc.any(pc.and_(pc.greater(counts, 1), pc.is_null(community))).as_py():
+        return sheet  # a row of data above the first heading: no such layout (a community's name as a footer)
     cells = sheet.cells.append_column(f"c{sheet.column_count}", community).filter(pc.invert(is_section))
     table = f"{sheet.table}_sections"
     con.register(table, cells)

@@ -119,6 +119,10 @@ def test_a_streets_sheet_with_a_heading_row_for_each_community_is_those_communit
     assert (result.status, result.rows_read, result.rows_loaded, result.warning_count) == ("loaded", 3, 3, 0)
     assert warehouse.rows("select row_number, community_code from roster_rows order by row_number") == [
         (4, "120101001001"), (5, "120101001001"), (7, "120101001002")]
+    # a community's file whose name is its footer (花园路社区居委会（盖章）) is that community's, as its title says
+    footed = [["花园路社区特殊困难老年人底册"], header, ["1", "版式3", PEOPLE[3], "独居"], ["花园路社区居委会（盖章）"]]
+    [result] = warehouse.ingest(write_workbook(tmp_path / "花园路底册.xlsx", {"底册": footed}))
+    assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 1, 0), result
 
 
 def test_a_consent_column_asked_the_other_way_round_reads_a_tick_as_declining(tmp_path):
