@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import mappings
-from etl.readers import RawSheet, named_months
+from etl.readers import RawSheet, each_distinct, named_months
 
 DAY_CELL = re.compile(r"(\d{1,2})\s*[日号]?")
 MIN_DAYS = 20  # columns naming days of a month that make a register (a month has 28 to 31)
@@ -84,8 +84,8 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         mark = marks.filter(marked)
         # a tick is the register's method; a mark naming one is that one (上门, 视频); any other (未接通) is noted
         # beside the register's method, where staging reads a failure in it (电话（未接通）: 未遇)
-        methods = pa.array([method if text in TICKS else text if _named_method(text, words_dir)
-                            else f"{method}（{text}）" for text in mark.to_pylist()], pa.string())
+        methods = each_distinct(mark, lambda text: method if text in TICKS else text if _named_method(text, words_dir)
+                                else f"{method}（{text}）")
         columns = {"row_number": rows["row_number"],
                    "c0": pa.array([f"{year}-{month:02d}-{day:02d}"] * rows.num_rows, pa.string()), "c1": methods,
                    **{f"c{new}": rows[f"c{old}"] for new, old in enumerate(kept, start=2)}}

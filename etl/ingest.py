@@ -25,6 +25,7 @@ from etl.readers import (
     ReadError,
     UnreadSheet,
     display_name,
+    each_distinct,
     named_months,
     read_export,
     release,
@@ -509,10 +510,7 @@ def _with_legend_read(column: pa.ChunkedArray, header_cell: str) -> pa.ChunkedAr
     legend = dict(LEGEND_PAIR.findall(header_cell or ""))
     if len(legend) < 2 or not (pa.types.is_string(column.type) or pa.types.is_dictionary(column.type)):
         return column
-    encoded = pc.dictionary_encode(column.cast(pa.string()).combine_chunks())
-    words = [None if value is None else CODE.sub(lambda code: legend.get(code[0], code[0]), value)
-             for value in encoded.dictionary.to_pylist()]
-    return pa.array(words, pa.string()).take(encoded.indices)
+    return each_distinct(column, lambda value: CODE.sub(lambda code: legend.get(code[0], code[0]), value))
 
 
 def _in_parts(field: str, column_map: mappings.ColumnMap) -> bool:
@@ -578,11 +576,8 @@ def _read_ticks(sheet: RawSheet, index: int, ticked: str, crossed: str | None) -
     """Column `index` with a tick in it (是, √, 1: mappings.yes_no_words) read as `ticked`, a cross (否, ×, 0) as
     `crossed`, a blank as null and any other words as they are; each distinct cell looked up once."""
     yes_no = mappings.yes_no_words()
-    encoded = pc.dictionary_encode(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
-    words = [None if value is None else {"是": ticked, "否": crossed}.get(
-                 yes_no.get(key := mappings.header_key(value)), value if key else None)
-             for value in encoded.dictionary.to_pylist()]
-    return pa.array(words, pa.string()).take(encoded.indices)
+    return each_distinct(sheet.cells[f"c{index}"], lambda value: {"是": ticked, "否": crossed}.get(
+        yes_no.get(key := mappings.header_key(value)), value if key else None))
 
 
 def _common_schema(tables: list[pa.Table]) -> pa.Schema:

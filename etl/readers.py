@@ -687,6 +687,15 @@ def _without_text_marks(cells: pa.Table) -> pa.Table:
     return cells
 
 
+def each_distinct(column: pa.Array | pa.ChunkedArray, read: Callable[[str], str | None]) -> pa.Array:
+    """A column of text with each distinct cell read once by `read` (a file repeats the same few words thousands of
+    times); an empty cell stays empty."""
+    encoded = pc.dictionary_encode(column.cast(pa.string()).combine_chunks()
+                                   if isinstance(column, pa.ChunkedArray) else column.cast(pa.string()))
+    return pa.array([None if value is None else read(value) for value in encoded.dictionary.to_pylist()],
+                    pa.string()).take(encoded.indices)
+
+
 def rows_with_text(cells: pa.Table) -> int:
     """How many rows hold a cell of text with something other than spaces."""
     columns = [column for column in cells.columns if pa.types.is_string(column.type)]

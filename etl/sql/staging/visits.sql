@@ -73,27 +73,29 @@ problem_values as (
     left join stg_words said on said.field = 'outcome' and said.raw = p.raw
 ),
 
+text_failures as (
+    -- a note or account of the visit (备注, 探访情况) that names a failure: what it says, when it is short and says
+    -- nothing more (家中无人, 老人拒绝); else only that it mentions one (老人拒绝安装燃气报警器: a story, not the outcome)
+    select raw,
+           case when length(cv_clean(raw)) <= 10 and list_has_all(['未遇', '拒访'], "values") then value end as said,
+           list_filter("values", lambda v: v in ('未遇', '拒访'))[1] as mentioned
+    from stg_words
+    where field = 'outcome' and list_has_any("values", ['未遇', '拒访'])
+        and raw in (select notes from src union select findings from src)
+),
+
 failure_values as (
-    -- a method cell (上门未遇, 电话无人接听, 上门（拒绝探访）) or a short note or account of the visit (备注 or 探访情况:
-    -- 家中无人, 老人拒绝) that says the visit failed, and nothing more: its outcome where the row writes none, never a
-    -- visit (DESIGN §2: 未遇 and 拒访 never count). A longer text is a story (老人拒绝安装燃气报警器), not the outcome.
+    -- a method cell (上门未遇, 电话无人接听, 上门（拒绝探访）) or a short note that says the visit failed: its outcome
+    -- where the row writes none, never a visit (DESIGN §2: 未遇 and 拒访 never count); a longer text that names a
+    -- failure counts as written, and the clerk is asked to check (mentioned)
     select f.method_raw, f.notes_raw, f.findings_raw,
-           coalesce(method_said.value, notes_said.value, findings_said.value) as value,
-           -- a longer text that names a failure: the visit counts as written, and the clerk is asked to check
-           coalesce(list_filter(notes_mention."values", lambda v: v in ('未遇', '拒访'))[1],
-                    list_filter(findings_mention."values", lambda v: v in ('未遇', '拒访'))[1]) as mentioned
+           coalesce(method_said.value, notes.said, findings.said) as value,
+           coalesce(notes.mentioned, findings.mentioned) as mentioned
     from (select distinct method as method_raw, notes as notes_raw, findings as findings_raw from src) f
     left join stg_words method_said
         on method_said.field = 'outcome' and method_said.raw = f.method_raw and method_said.value in ('未遇', '拒访')
-    left join stg_words notes_said
-        on notes_said.field = 'outcome' and notes_said.raw = f.notes_raw and length(cv_clean(f.notes_raw)) <= 10
-        and len(notes_said."values") > 0 and list_has_all(['未遇', '拒访'], notes_said."values")
-    left join stg_words findings_said
-        on findings_said.field = 'outcome' and findings_said.raw = f.findings_raw
-        and length(cv_clean(f.findings_raw)) <= 10
-        and len(findings_said."values") > 0 and list_has_all(['未遇', '拒访'], findings_said."values")
-    left join stg_words notes_mention on notes_mention.field = 'outcome' and notes_mention.raw = f.notes_raw
-    left join stg_words findings_mention on findings_mention.field = 'outcome' and findings_mention.raw = f.findings_raw
+    left join text_failures notes on notes.raw = f.notes_raw
+    left join text_failures findings on findings.raw = f.findings_raw
 ),
 
 emergency_values as (
