@@ -24,7 +24,7 @@ from dashboard.measures import in_progress, same_day_last_month
 from etl import reasons
 from etl.build import AS_OF_MEMORY_LIMIT, as_of_name, build_as_of_file
 from etl.readers import temporary_folder
-from etl.settings import small_count
+from etl.settings import engine_config, small_count
 from etl.sqlfiles import remove_database
 
 ROOT_LEVEL = "root"
@@ -135,9 +135,9 @@ class Warehouse(Reader):
         identity = (stat.st_ino, stat.st_mtime_ns)
         with self._lock:
             if identity != self._identity:
-                root = duckdb.connect(config={"memory_limit": os.environ.get("CAREVISIT_READER_MEMORY",
-                                                                             READER_MEMORY_LIMIT),
-                                              "temp_directory": str(self._spill_folder(identity))})
+                root = duckdb.connect(config=engine_config(
+                    memory_limit=os.environ.get("CAREVISIT_READER_MEMORY", READER_MEMORY_LIMIT),
+                    temp_directory=str(self._spill_folder(identity))))
                 root.execute("attach $path as warehouse (read_only)", {"path": str(self.db_path)})
                 root.execute(sql("macros"))
                 self._root, self._identity, self._as_of_views, self._as_of_building = root, identity, {}, {}

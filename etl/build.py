@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from etl.months import in_progress, month_before, same_day_last_month
+from etl.settings import engine_config
 from etl.sqlfiles import first_row, prepare, remove_database, scalar, sql
 
 # Built in this order after every load; views are cheap to keep, tables are what readers query.
@@ -582,7 +583,7 @@ def build_as_of_file(warehouse: Path, path: Path, month_start, as_of, memory_lim
     main schema), reading the warehouse file read-only: what a server process attaches for another as-of date.
     Nothing of it is left if it fails."""
     remove_database(path)  # what an earlier build that failed left
-    con = duckdb.connect(config={"memory_limit": memory_limit, "temp_directory": f"{path}.tmp"})
+    con = duckdb.connect(config=engine_config(memory_limit=memory_limit, temp_directory=f"{path}.tmp"))
     try:
         con.execute("attach $path as warehouse (read_only)", {"path": str(warehouse)})
         con.execute("attach $path as recomputed", {"path": str(path)})

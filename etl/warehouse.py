@@ -20,7 +20,7 @@ from etl.build import build_marts, marts_version, run_checks
 from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
 from etl.mappings import NEGATION, value_keywords, value_synonyms
 from etl.readers import remove_stale_temporary_files
-from etl.settings import Config
+from etl.settings import Config, engine_config
 from etl.sqlfiles import first_row as first_row  # re-exported: etl/reports.py (on main) imports it from here
 from etl.sqlfiles import prepare, remove_database, scalar, sql
 
@@ -126,8 +126,8 @@ def _open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
         try:
             # The copy is thrown away if anything fails: no point checkpointing it, or syncing it to disk
             # after every file (that took 0.6 s a city-sized file), before it is complete.
-            con = duckdb.connect(str(work_path), config={"checkpoint_threshold": "4GB", "fsync_mode": "NONE",
-                                                         "memory_limit": LOAD_MEMORY_LIMIT})
+            con = duckdb.connect(str(work_path), config=engine_config(
+                checkpoint_threshold="4GB", fsync_mode="NONE", memory_limit=LOAD_MEMORY_LIMIT))
         except BaseException:
             remove_database(work_path)
             raise
@@ -272,7 +272,7 @@ def refresh(db_path: Path, config: Config) -> bool:
     """Rebuild the marts of a warehouse that an earlier CareVisit built (a new mart, a changed rule),
     before anything reads them; whether it did."""
     require_warehouse(db_path)
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = duckdb.connect(str(db_path), read_only=True, config=engine_config())
     try:
         stale = marts_stale(con)
     finally:
@@ -308,7 +308,7 @@ def require_duckdb_file(db_path: Path) -> None:
 
 def open_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
     require_warehouse(db_path)
-    con = duckdb.connect(str(db_path), read_only=True)
+    con = duckdb.connect(str(db_path), read_only=True, config=engine_config())
     prepare(con)
     return con
 

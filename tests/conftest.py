@@ -22,7 +22,7 @@ import pytest
 from dashboard import accounts
 from etl import geography
 from etl.demo.rules import id_check_characters
-from etl.settings import default_config_text, parse_config
+from etl.settings import default_config_text, engine_config, parse_config
 from etl.warehouse import build_marts, build_month, prepare, sql, write_config, write_divisions
 
 # Passwords hashed at argon2's lowest cost in the test processes: a hash at the production cost (argon2-cffi's
@@ -266,6 +266,10 @@ def pytest_configure(config):
     if (config.option.basetemp is None and "PYTEST_DEBUG_TEMPROOT" not in os.environ
             and os.access("/dev/shm", os.W_OK | os.X_OK) and shutil.disk_usage("/dev/shm").free >= SHM_NEEDED):
         os.environ["PYTEST_DEBUG_TEMPROOT"] = "/dev/shm"
+    # DuckDB with one thread in each test process and the processes it starts (etl.settings.engine_config): the
+    # workers are the suite's parallelism, and three workers of DuckDBs with a thread per core each spent a
+    # fifth more CPU on the same tests (tests/etl/test_marts.py: 54 CPU-s against 43, 2026-12-01)
+    os.environ.setdefault("CAREVISIT_THREADS", "1")
 
 
 def pytest_collection_modifyitems(config, items):
@@ -293,6 +297,6 @@ def new_mart_warehouse(con: duckdb.DuckDBPyConnection, config_text: str | None =
 
 @pytest.fixture
 def mart_warehouse(request) -> MartWarehouse:
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     yield new_mart_warehouse(con, getattr(request, "param", None))
     con.close()

@@ -10,7 +10,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from etl.settings import Config, default_config_text, parse_config
+from etl.settings import Config, default_config_text, engine_config, parse_config
 from etl.warehouse import prepare, write_config
 
 _lock = threading.Lock()
@@ -19,7 +19,7 @@ _lock = threading.Lock()
 @functools.cache
 def _macros() -> duckdb.DuckDBPyConnection:
     """One in-memory connection with the macros, opened on first use (temp macros belong to it)."""
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     con.execute("set enable_progress_bar = false")
     prepare(con)
     return con
@@ -74,7 +74,7 @@ def risk_levels(categories: Sequence[Sequence[str]], has_open_problem: Sequence[
         "has_open_problem": (np.zeros(len(categories), bool) if has_open_problem is None
                              else np.asarray(has_open_problem, bool)),
     })
-    with duckdb.connect() as con:
+    with duckdb.connect(config=engine_config()) as con:
         write_config(con, config)
         con.register("people", people)
         levels = con.execute("""

@@ -16,6 +16,7 @@ import shapely
 from etl import mappings
 from etl.geography.gcj02 import gcj02_coordinates_to_wgs84
 from etl.geography.shapes import geojson_strings, round_geometries
+from etl.settings import engine_config
 from etl.sqlfiles import prepare
 
 SUPPORTED_COORDINATE_SYSTEMS = ("wgs84", "gcj02")
@@ -223,7 +224,7 @@ def _inferred_parent(code: str, level: str) -> str:
 
 def _short_names(names: np.ndarray, levels: list[str]) -> list[str]:
     """Names without their level's suffix (cv_short_name: 劝业场街道 -> 劝业场)."""
-    with duckdb.connect() as con:
+    with duckdb.connect(config=engine_config()) as con:
         prepare(con)
         rows = con.execute(
             """select cv_short_name(name, level) from (

@@ -9,6 +9,7 @@ import pytest
 
 from etl import checklist
 from etl.cli import main
+from etl.settings import engine_config
 
 DISTRICT = "120101000000"
 
@@ -125,7 +126,7 @@ def test_the_people_to_verify_include_one_due_here_whom_a_newer_roster_lists_els
 
     from etl.sqlfiles import sql
 
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     con.execute("""create table elders as select * from (values
         ('A', 'c1', '甲*', 'i', 'p', 'a', ['独居'], '在册', null::date),
         ('B', 'c2', '乙*', 'i', 'p', 'a', ['独居'], '在册', null::date),  -- due in c1 in October, since in c2

@@ -5,9 +5,11 @@ import io
 import json
 import shutil
 
+import duckdb
 import pytest
 
 from etl.cli import main
+from etl.settings import engine_config
 from tests.etl.exports import (
     ALICE,
     BOB,
@@ -274,3 +276,13 @@ def test_a_warehouse_an_earlier_version_built_gets_this_versions_marts_before_it
         assert con.execute("select count(*) from load_places").fetchall()[0][0] == 2
     code, _, err = run(capsys, "metrics", "--month", "2026-10", "--db", str(db))
     assert code == 0 and "重新计算" not in err  # once only
+
+
+def test_carevisit_threads_sets_duckdbs_threads_and_a_wrong_value_is_said_in_one_line(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv("CAREVISIT_THREADS", "3")
+    with duckdb.connect(config=engine_config()) as con:
+        assert con.execute("select current_setting('threads')").fetchall() == [(3,)]
+    monkeypatch.setenv("CAREVISIT_THREADS", "两个")
+    code, _, err = run(capsys, "metrics", "--db", str(tmp_path / "warehouse.duckdb"), "--month", "2026-10")
+    assert code != 0
+    assert err.strip().splitlines() == ["错误: CAREVISIT_THREADS=两个: 应为正整数 (DuckDB 可用的线程数)"]

@@ -14,6 +14,7 @@ import pytest
 from dashboard.accounts import AccountStore, accounts_path
 from etl.cli import main
 from etl.export import MANIFEST, MART_TABLES, PARTITIONS, STORED
+from etl.settings import engine_config
 
 
 @pytest.fixture
@@ -43,7 +44,7 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def read_back(folder, table: str) -> duckdb.DuckDBPyRelation:
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     return con.sql("select * from read_parquet($path, hive_partitioning = true)",
                    params={"path": f"{folder / table}/**/*.parquet"})
 

@@ -22,6 +22,7 @@ from etl.geography import (
     wgs84_to_gcj02,
     write_geography,
 )
+from etl.settings import engine_config
 
 SQL_DIR = Path(__file__).parents[2] / "etl" / "sql"
 HEPING_CODE = "120101000000"
@@ -63,7 +64,7 @@ def insert_frame(con, table, frame):
 
 @pytest.fixture
 def warehouse():
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     con.execute((SQL_DIR / "schema.sql").read_text(encoding="utf-8"))
     con.execute((SQL_DIR / "macros.sql").read_text(encoding="utf-8"))
     yield con

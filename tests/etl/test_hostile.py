@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from etl.readers import TEMPORARY_PREFIX, display_name, read_export, release, remove_stale_temporary_files
+from etl.settings import engine_config
 from etl.workbooks import MAX_CELLS, MAX_COLUMNS
 from tests.conftest import HUAYUANLU, run_cli
 from tests.etl.exports import ROSTER_HEADER, OneLoad, Warehouse, roster_row, write_csv
@@ -316,7 +317,7 @@ def test_a_utf8_byte_order_mark_is_not_part_of_the_first_header_cell(tmp_path, f
     line = ",".join([first, *header[1:]])
     path = tmp_path / "底册.csv"
     path.write_bytes(codecs.BOM_UTF8 + (line + "\r\n" + csv_text(roster_rows(1))).encode("utf-8"))
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     sheets, _ = read_export(path, con, "t", lambda cells: sum(cell in ROSTER_HEADER for cell in cells))
     try:
         assert sheets[0].header[0] == first.strip('"')

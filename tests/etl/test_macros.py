@@ -5,13 +5,14 @@ import datetime as dt
 import duckdb
 import pytest
 
+from etl.settings import engine_config
 from etl.warehouse import prepare
 from tests.conftest import make_id
 
 
 @pytest.fixture(scope="module")
 def con():
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     prepare(con)
     yield con
     con.close()

@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from etl import build, geography
 from etl.build import MARTS, build_marts
+from etl.settings import engine_config
 from etl.sqlfiles import prepare
 from etl.warehouse import _write_place_keys, write_divisions
 from tests.conftest import BINXI, HEPING, HUAYUANLU, MartWarehouse, make_id, new_mart_warehouse
@@ -54,7 +55,7 @@ def street_built() -> MartWarehouse:
     """Two streets: 劝业场 (花园路, 滨西) with elders, visits, a problem and a contact list, and 小白楼's
     community with as many elders again, whom a load of 劝业场's leaves alone; and a second district's
     community with a few elders, one of whom moved there from 花园路. Its marts built whole."""
-    w = new_mart_warehouse(duckdb.connect())
+    w = new_mart_warehouse(duckdb.connect(config=engine_config()))
     with_a_second_district(w.con)
     people = {}
     for i, (community, category) in enumerate([(HUAYUANLU, "独居")] * 4 + [(BINXI, "失能")] * 3 + [(BINXI, "空巢")]):
@@ -110,7 +111,7 @@ def street(street_template):
     the same tables, rows and constraints; the session's macros and place-name keys made again as
     new_mart_warehouse makes them)."""
     path, state = street_template
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     prepare(con)
     con.execute("attach ? as template (read_only)", [str(path)])
     con.execute("copy from database template to memory")

@@ -8,7 +8,7 @@ import pytest
 
 from etl import mappings
 from etl.ingest import FIELDS, MORE_CONTACTS, stage
-from etl.settings import default_config_text
+from etl.settings import default_config_text, engine_config
 from etl.warehouse import write_words
 from tests.conftest import make_id, new_mart_warehouse
 from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row
@@ -19,7 +19,7 @@ BOB = make_id("19560202", 2)
 
 @pytest.fixture(scope="module")
 def con():
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     new_mart_warehouse(con)  # schema, macros, configuration and Heping's divisions
     write_words(con)
     yield con
@@ -335,7 +335,7 @@ def deriving_con():
     """A warehouse configured to derive categories from the attributes (derive_categories_from_attributes)."""
     text = default_config_text()
     assert "derive_categories_from_attributes = false" in text
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     new_mart_warehouse(con, text.replace("derive_categories_from_attributes = false",
                                          "derive_categories_from_attributes = true"))
     write_words(con)

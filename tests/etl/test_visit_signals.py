@@ -6,6 +6,7 @@ import duckdb
 import pytest
 
 from etl.build import build_marts
+from etl.settings import engine_config
 from tests.conftest import BINXI, HUAYUANLU, make_id, new_mart_warehouse
 
 SEVENTY = "19560101"
@@ -49,7 +50,7 @@ class Signals:
 
 @pytest.fixture
 def signals():
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     yield Signals(con)
     con.close()
 
@@ -71,7 +72,7 @@ def test_more_home_visits_in_a_day_than_the_limit(signals, home_visits, fires):
 
 
 def test_the_limit_is_a_setting():
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     signals = Signals(con, config_with(home_visits_per_day_limit=3))
     for _ in range(4):
         signals.visit(signals.elder(), "2026-10-09 10:00")
@@ -220,7 +221,7 @@ def test_visits_one_visitor_entered_late_on_one_day_are_one_lead(signals):
 
 
 def test_the_entry_lag_is_a_setting():
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     signals = Signals(con, config_with(late_entry_days=2))
     signals.visit(signals.elder(), "2026-10-02 15:00", entered="2026-10-05 08:00")
     assert [measure for _, _, measure in signals.leads("late_entry")] == [3.0]

@@ -3,12 +3,13 @@
 import duckdb
 import pytest
 
+from etl.settings import engine_config
 from etl.warehouse import prepare, sql, write_words
 
 
 @pytest.fixture(scope="module")
 def con():
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     prepare(con)
     write_words(con)
     con.execute("create table word_cells (field varchar, raw varchar)")
@@ -129,7 +130,7 @@ def test_a_bureaus_own_words_come_after_the_packages_and_win(tmp_path):
                                          encoding="utf-8")
     (tmp_path / "keywords.csv").write_text("field,value,keyword,priority,negated_value\nmethod,上门,敲门,1,\n",
                                            encoding="utf-8")
-    con = duckdb.connect()
+    con = duckdb.connect(config=engine_config())
     prepare(con)
     write_words(con, tmp_path)
     con.execute("create table word_cells (field varchar, raw varchar)")
