@@ -50,9 +50,12 @@ def spark():
     # repay the optimising compiler (the JVM's CPU for the session and place_months on the small demo:
     # 70 s with the defaults, 40 s so; rows unchanged). Nor is the bytecode of pyspark's own jars verified as it
     # loads (some 15,000 classes): the module 45 CPU-s (three runs) against 42 (two), on 2026-11-30.
-    spark = session("carevisit-tests", **{
-        "spark.driver.extraJavaOptions": "-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC "
-                                         "-XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote"})
+    # One core and one shuffle partition: the suite's workers share the machine's cores (the module 77 CPU-s,
+    # the small demo built for it included, against 84 with local[2] and two partitions; 2026-12-01).
+    spark = session("carevisit-tests", **{"spark.master": "local[1]", "spark.sql.shuffle.partitions": "1",
+                                          "spark.default.parallelism": "1", "spark.driver.extraJavaOptions":
+                                          "-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC "
+                                          "-XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote"})
     yield spark
     spark.stop()
 
