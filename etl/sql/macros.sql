@@ -130,11 +130,14 @@ create or replace temp macro cv_parse_timestamp(s) as case
                     else to_minutes(cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 1) || '1' as integer)
                                     * (60 * cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 2) as integer)
                                        + cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 3) as integer))) end
-    else coalesce(try_cast(s as timestamp), cv_parse_timestamp_text(cv_date_cell(s)))  -- the common ISO forms, fast
+    -- the common ISO forms, fast; else the cell's date part, bound once as a one-element list (each mention of a
+    -- macro's parameter copies the whole expression given for it, here 10 times over: see cv_mask_digits)
+    else coalesce(try_cast(s as timestamp),
+                  list_transform([cv_date_cell(s)], lambda day: cv_parse_timestamp_text(day))[1])
 end;
 
-create or replace temp macro cv_parse_date(s) as
-    case when year(cv_parse_timestamp(s)) between 1900 and 2100 then cast(cv_parse_timestamp(s) as date) end;
+create or replace temp macro cv_parse_date(s) as list_transform([cv_parse_timestamp(s)],  -- parsed once
+    lambda t: case when year(t) between 1900 and 2100 then cast(t as date) end)[1];
 
 -- A roster's registration or change date, which a clerk may give by its month alone (2026年10月, 2026.10,
 -- 2026年10月份): that month's first day. A visit's date is a day, never this.
@@ -219,15 +222,18 @@ create or replace temp macro cv_birth_date_contradicts(s, birth) as
         when year(birth) between 1900 and 2100
              and s in (strftime(birth, '%Y年%-m月%-d日'), strftime(birth, '%Y年%m月%d日'), strftime(birth, '%Y-%m-%d'))
             then false
-        when cv_parse_date(s) is not null
-            then cv_parse_date(s) <> birth
-                 and not (day(cv_parse_date(s)) = 1 and date_trunc('month', cv_parse_date(s)) = date_trunc('month', birth))
-        when cv_birth_year_month(s).y <> ''
-            then cast(cv_birth_year_month(s).y as integer) <> year(birth)
-                 or (cast(cv_birth_year_month(s).m as integer) <> month(birth)
-                     and not (regexp_full_match(trim(s), '\d{4}\.1') and month(birth) = 10))
-        when regexp_full_match(cv_half_width(trim(s)), '(18|19|20)\d{2}\s*年?')
-            then cast(substr(trim(cv_half_width(s)), 1, 4) as integer) <> year(birth)
+        -- else the cell read as a date and as a year-month, each bound once (a one-element list: cv_mask_digits)
+        else list_transform([{'day': cv_parse_date(s), 'ym': cv_birth_year_month(s)}], lambda cell: case
+            when cell.day is not null
+                then cell.day <> birth
+                     and not (day(cell.day) = 1 and date_trunc('month', cell.day) = date_trunc('month', birth))
+            when cell.ym.y <> ''
+                then cast(cell.ym.y as integer) <> year(birth)
+                     or (cast(cell.ym.m as integer) <> month(birth)
+                         and not (regexp_full_match(trim(s), '\d{4}\.1') and month(birth) = 10))
+            when regexp_full_match(cv_half_width(trim(s)), '(18|19|20)\d{2}\s*年?')
+                then cast(substr(trim(cv_half_width(s)), 1, 4) as integer) <> year(birth)
+        end)[1]
     end;
 
 -- GB 11643 ID numbers. cv_id_normalize strips spaces, upper-cases x and upgrades the 15-digit
