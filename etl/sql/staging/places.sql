@@ -12,14 +12,18 @@ source as (
         cv_clean(district_raw) as district_text,
         coalesce(cv_clean(street_raw), $report_unit) as street_text,
         cv_clean(community_raw) as community_text,
-        cv_clean(street_raw) is null as street_from_unit
+        cv_clean(street_raw) is null as street_from_unit,
+        -- each name's key once (a key spells out the suffix patterns: cv_place_key)
+        cv_district_key(district_text) as district_key,
+        cv_place_key(street_text) as street_key,
+        cv_place_key(community_text) as community_key
     from spellings
 ),
 
 district_match as (
     select s.src_id, list(distinct k.code) as codes
     from source s join place_keys k
-        on k.level = 'district' and k.place_key = cv_district_key(s.district_text)
+        on k.level = 'district' and k.place_key = s.district_key
     group by s.src_id
 ),
 
@@ -28,7 +32,7 @@ street_by_name as (
     from source s
     left join district_match d using (src_id)
     join place_keys k
-        on k.level = 'street' and k.place_key = cv_place_key(s.street_text)
+        on k.level = 'street' and k.place_key = s.street_key
         and (len(d.codes) is distinct from 1 or k.district_code = d.codes[1])
     group by s.src_id
 ),
@@ -41,14 +45,14 @@ street_by_path as (
     left join district_match d using (src_id)
     join place_keys k
         on k.level = 'street' and k.place_key <> ''
-        and ends_with(cv_place_key(s.street_text), k.place_key)
-        and length(cv_place_key(s.street_text)) > length(k.place_key)
+        and ends_with(s.street_key, k.place_key)
+        and length(s.street_key) > length(k.place_key)
         and (len(d.codes) is distinct from 1 or k.district_code = d.codes[1])
     join place_keys district on district.level = 'district' and district.code = k.district_code
         and district.place_key <> ''
     where s.src_id not in (select src_id from street_by_name)
-        and cv_district_key(left(cv_place_key(s.street_text),
-                                 length(cv_place_key(s.street_text)) - length(k.place_key))) = district.place_key
+        and cv_district_key(left(s.street_key,
+                                 length(s.street_key) - length(k.place_key))) = district.place_key
     group by s.src_id
 ),
 
@@ -64,7 +68,7 @@ community_match as (
     left join district_match d using (src_id)
     left join street_match st using (src_id)
     join place_keys k
-        on k.level = 'community' and k.place_key = cv_place_key(s.community_text)
+        on k.level = 'community' and k.place_key = s.community_key
         and (len(d.codes) is distinct from 1 or k.district_code = d.codes[1])
         and (len(st.codes) is distinct from 1 or k.parent_code = st.codes[1])
     group by s.src_id
@@ -80,27 +84,27 @@ community_by_path as (
     left join street_match st using (src_id)
     join place_keys k
         on k.level = 'community' and k.place_key <> ''
-        and ends_with(cv_place_key(s.community_text), k.place_key)
-        and length(cv_place_key(s.community_text)) > length(k.place_key)
+        and ends_with(s.community_key, k.place_key)
+        and length(s.community_key) > length(k.place_key)
         and (len(st.codes) is distinct from 1 or k.parent_code = st.codes[1])
     join place_keys street on street.level = 'street' and street.code = k.parent_code and street.place_key <> ''
     where s.src_id not in (select src_id from community_match)
         and (regexp_full_match(
-                 left(cv_place_key(s.community_text), length(cv_place_key(s.community_text)) - length(k.place_key)),
+                 left(s.community_key, length(s.community_key) - length(k.place_key)),
                  '(.*(区|县|市))?' || cv_regex_escape(street.place_key) || '(街道办事处|街道|街|镇|乡)?')
              -- or its own district alone (和平区花园路社区, 天津市和平区花园路社区)
              or exists (select 1 from place_keys district
                         where district.level = 'district' and district.code = k.district_code
                             and district.place_key <> ''
-                            and district.place_key = cv_district_key(left(cv_place_key(s.community_text),
-                                length(cv_place_key(s.community_text)) - length(k.place_key)))))
+                            and district.place_key = cv_district_key(left(s.community_key,
+                                length(s.community_key) - length(k.place_key)))))
     group by s.src_id
 ),
 
 community_anywhere as (
     select s.src_id, list(distinct k.code) as codes
     from source s
-    join place_keys k on k.level = 'community' and k.place_key = cv_place_key(s.community_text)
+    join place_keys k on k.level = 'community' and k.place_key = s.community_key
     group by s.src_id
 ),
 
@@ -123,7 +127,7 @@ unknown_community as (
     -- the nearest community name, offered to the clerk (only for the few rows that need it)
     select
         r.src_id,
-        arg_max(d.short_name, jaro_winkler_similarity(cv_place_key(d.name), cv_place_key(r.community_text))) as closest_name
+        arg_max(d.short_name, jaro_winkler_similarity(cv_place_key(d.name), r.community_key)) as closest_name
     from resolved r
     join divisions d
         on d.level = 'community' and (len(r.street_codes) is distinct from 1 or d.parent_code = r.street_codes[1])
