@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import shutil
 from importlib import resources
 from pathlib import Path
@@ -9,6 +10,7 @@ from pathlib import Path
 import duckdb
 
 
+@functools.cache  # read once per process: a load asks for some fifty of them, a mart build for thirty more
 def sql(name: str) -> str:
     """The text of etl/sql/<name>.sql."""
     return resources.files("etl").joinpath(f"sql/{name}.sql").read_text(encoding="utf-8")
