@@ -498,7 +498,9 @@ def _demo_accounts(settings: Settings, out: Console) -> None:
         store.record("user_added", username=_operator(), place=place, detail={"user": username, "role": role})
         created.append((username, role, place, password))
     if created:
-        table = Table(title="演示账号 (密码只显示这一次; 改密码: carevisit user passwd 用户名)")
+        # the note on a line of its own: as the table's title it was wrapped to the table's width
+        out.print("演示账号 (密码只显示这一次; 改密码: carevisit user passwd 用户名)")
+        table = Table()
         for column in ("用户名", "角色", "地区", "密码"):
             table.add_column(column)
         for row in created:

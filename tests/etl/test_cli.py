@@ -1,12 +1,14 @@
 """The carevisit command line: the contract scripts and the dashboard rely on."""
 
 import csv
+import dataclasses
 import io
 import json
 import shutil
 
 import duckdb
 import pytest
+from rich.console import Console
 
 from etl.cli import main
 from etl.settings import engine_config
@@ -286,3 +288,31 @@ def test_carevisit_threads_sets_duckdbs_threads_and_a_wrong_value_is_said_in_one
     code, _, err = run(capsys, "metrics", "--db", str(tmp_path / "warehouse.duckdb"), "--month", "2026-10")
     assert code != 0
     assert err.strip().splitlines() == ["错误: CAREVISIT_THREADS=两个: 应为正整数 (DuckDB 可用的线程数)"]
+
+
+def test_the_demo_prints_an_account_per_role_whose_password_signs_in_once(demo_settings, tmp_path, capsys):
+    """What `carevisit demo` ends with (the Quick start's first command): one account per role, the staff
+    member at the first street the demo has data for, the others at the district, each password printed
+    once under its one-line note; a second run makes and prints none."""
+    from dashboard.accounts import AccountStore, accounts_path
+    from etl.cli import _demo_accounts
+    from tests.conftest import HEPING
+
+    xiaobailou = "120101002000"  # the first of the small demo's streets (小白楼, 五大道, 南营门)
+
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo_settings.db_path, db)
+    settings = dataclasses.replace(demo_settings, db_path=db)
+    console = Console(file=io.StringIO(), width=100)
+    _demo_accounts(settings, console)
+    lines = console.file.getvalue().splitlines()
+    assert lines[0] == "演示账号 (密码只显示这一次; 改密码: carevisit user passwd 用户名)"
+    rows = [[cell.strip() for cell in line.strip("│").split("│")] for line in lines if "demo-" in line]
+    store = AccountStore(accounts_path(db))
+    signed_in = [store.sign_in(username, password).user for username, _, _, password in rows]
+    assert [(user.username, user.role, user.place) for user in signed_in] == [
+        ("demo-leader", "leader", HEPING), ("demo-inspector", "inspector", HEPING),
+        ("demo-staff", "staff", xiaobailou), ("demo-analyst", "analyst", HEPING), ("demo-admin", "admin", HEPING)]
+    again = Console(file=io.StringIO(), width=100)
+    _demo_accounts(settings, again)
+    assert again.file.getvalue() == ""
