@@ -129,15 +129,15 @@ def header_stems(words_dir: Path | None = None) -> dict[str, dict[str, str]]:
 
 
 @cache
-def header_keywords(words_dir: Path | None = None) -> dict[str, list[tuple[re.Pattern[str], str]]]:
-    """kind -> (pattern, field) in priority order, the kind's own and the ones for any kind."""
+def header_keywords(words_dir: Path | None = None) -> dict[str, list[tuple[re.Pattern[str], str, int]]]:
+    """kind -> (pattern, field, priority) in priority order, the kind's own and the ones for any kind."""
     ordered = sorted(enumerate(rows("header_keywords.csv", words_dir)),
                      key=lambda item: (int(item[1]["priority"] or 100), item[0]))
-    keywords: dict[str, list[tuple[re.Pattern[str], str]]] = {kind: [] for kind in KINDS}
+    keywords: dict[str, list[tuple[re.Pattern[str], str, int]]] = {kind: [] for kind in KINDS}
     for _, row in ordered:
         pattern = re.compile(".*".join(re.escape(header_key(part)) for part in row["keyword"].split("*")))
         for kind in KINDS if row["kind"] == "*" else (row["kind"],):
-            keywords.setdefault(kind, []).append((pattern, row["field"]))
+            keywords.setdefault(kind, []).append((pattern, row["field"], int(row["priority"] or 100)))
     return keywords
 
 
@@ -154,13 +154,21 @@ def value_keywords(words_dir: Path | None = None) -> list[tuple[str, str, str, i
 
 def field_for(cell: str, kind: str, words_dir: Path | None = None, keywords: bool = True) -> str | None:
     """The field a header cell names: by alias, by the alias's stem, then by keyword."""
+    return named_field(cell, kind, words_dir, keywords)[0]
+
+
+def named_field(cell: str, kind: str, words_dir: Path | None = None, keywords: bool = True) -> tuple[str | None, int]:
+    """field_for's field, and how surely the header names it: 0 by an alias (or its stem), else the priority of
+    the keyword that found it (header_keywords.csv: 联系人*电话 10 names a contact's phone more surely than 电话 30)."""
     key = header_key(cell)
     aliases, stems = header_aliases(words_dir), header_stems(words_dir)
     field = (aliases.get(kind, {}).get(key) or aliases.get("*", {}).get(key)
              or stems.get(kind, {}).get(header_stem(key)) or stems.get("*", {}).get(header_stem(key)))
+    priority = 0
     if field is None and keywords:
-        field = next((f for pattern, f in header_keywords(words_dir).get(kind, []) if pattern.search(key)), None)
-    return None if field == UNKNOWN else field
+        field, priority = next(((f, p) for pattern, f, p in header_keywords(words_dir).get(kind, [])
+                                if pattern.search(key)), (None, 0))
+    return (None, 0) if field == UNKNOWN else (field, priority)
 
 
 @cache
@@ -237,10 +245,11 @@ def visit_columns(header: list[str], words_dir: Path | None = None, kind: str | 
 
 def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> ColumnMap:
     """The column of each field. Of two columns naming one field, one named by an alias (问题描述) outranks
-    one found by a keyword (是否发现问题), wherever it stands; else the first is taken. A contact list's
+    one found by a keyword (是否发现问题), wherever it stands, and one found by a surer keyword (包联人电话, 关爱方式)
+    one found by a vaguer (手机号 the elder's, 联系方式 a phone); else the first is taken. A contact list's
     columns of each contact person it numbers, or writes again (CONTACT_FIELDS), are that person's."""
-    found = _fields(header, kind, words_dir)  # index -> (field, named by an alias, contact person)
-    by_alias = {(field, person) for field, alias, person in found.values() if alias} - {(IGNORED, 0)}
+    found = _fields(header, kind, words_dir)  # index -> (field, named by an alias, contact person, how surely)
+    by_alias = {(field, person) for field, alias, person, _ in found.values() if alias} - {(IGNORED, 0)}
     people: dict[int, dict[str, int]] = {}
     fields: dict[str, int] = {}
     unknown, duplicates, marks = [], [], {}
@@ -248,7 +257,7 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
     for index, cell in enumerate(header):
         if not cell:
             continue
-        field, alias, person = found[index]
+        field, alias, person, sureness = found[index]
         taken = people.setdefault(person, {}) if person else fields
         if index in ticks:
             marks[index] = ticks[index]
@@ -265,6 +274,9 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
                 fields["visit_time"], fields["visit_date"] = fields["visit_date"], index
             else:
                 fields["visit_time"] = index
+        elif field in taken and sureness < found[taken[field]][3]:
+            duplicates.append(header[taken[field]])
+            taken[field] = index
         elif field in taken:
             duplicates.append(cell)
         else:
@@ -278,11 +290,13 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
     return ColumnMap(kind, fields, unknown, duplicates, marks, more_contacts=contacts[1:])
 
 
-def _fields(header: list[str], kind: str, words_dir: Path | None = None) -> dict[int, tuple[str | None, bool, int]]:
-    """Each named cell's field, whether an alias names it, and for a contact's field (CONTACT_FIELDS) in a contact
+def _fields(header: list[str], kind: str,
+            words_dir: Path | None = None) -> dict[int, tuple[str | None, bool, int, int]]:
+    """Each named cell's field, whether an alias names it, for a contact's field (CONTACT_FIELDS) in a contact
     list the contact person it is of (from 1; 0 for other fields): the number its header gives (联系人2电话,
-    第二联系人), else the person of the columns before it, or the next one where it names a contact person again."""
-    found: dict[int, tuple[str | None, bool, int]] = {}
+    第二联系人), else the person of the columns before it, or the next one where it names a contact person again;
+    and how surely it names the field (named_field)."""
+    found: dict[int, tuple[str | None, bool, int, int]] = {}
     person, named = 1, set()  # the contact people whose name a column gives
     for index, cell in enumerate(header):
         if not cell:
@@ -290,8 +304,8 @@ def _fields(header: list[str], kind: str, words_dir: Path | None = None) -> dict
         number, rest = _contact_number(cell) if kind == "contacts" else (None, cell)
         if number is not None and field_for(rest, kind, words_dir) not in CONTACT_FIELDS:
             number, rest = None, cell  # 备注2 is no contact person's
-        field = field_for(rest, kind, words_dir)
-        alias = field is not None and field_for(rest, kind, words_dir, keywords=False) == field
+        field, sureness = named_field(rest, kind, words_dir)
+        alias = field is not None and sureness == 0
         if kind == "contacts" and field in CONTACT_FIELDS:
             if number is not None:
                 person = number
@@ -299,9 +313,9 @@ def _fields(header: list[str], kind: str, words_dir: Path | None = None) -> dict
                 person = max(named) + 1
             if field == "contact_name":
                 named.add(person)
-            found[index] = (field, alias, person)
+            found[index] = (field, alias, person, sureness)
         else:
-            found[index] = (field, alias, 0)
+            found[index] = (field, alias, 0, sureness)
     return found
 
 

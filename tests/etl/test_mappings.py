@@ -32,6 +32,14 @@ from etl import mappings
         ("visits", "探访人姓名", "visitor"), ("visits", "探访人身份", "visitor_role"),
         ("contacts", "联系人姓名", "contact_name"), ("contacts", "联系人电话", "contact_phone"),
         ("contacts", "联系人手机号码", "contact_phone"), ("contacts", "是否持有钥匙", "has_key"),
+        # other templates' (probe26b)
+        ("contacts", "联系人联系方式", "contact_phone"), ("contacts", "包联人联系方式", "contact_phone"),
+        ("contacts", "结对人", "contact_name"), ("contacts", "结对帮扶人", "contact_name"),
+        ("visits", "探视时间", "visit_date"), ("visits", "关爱日期", "visit_date"), ("visits", "关爱方式", "method"),
+        ("visits", "服务形式", "method"), ("visits", "探视结果", "outcome"), ("visits", "老人状况", "findings"),
+        ("visits", "服务情况", "findings"), ("visits", "志愿者", "visitor"),
+        ("roster", "村居", "community"), ("roster", "所在村（社区）", "community"),
+        ("roster", "减少时间", "change_date"),
     ],
 )
 def test_header_spellings(kind, cell, field):
@@ -61,6 +69,18 @@ def test_where_the_elder_lives_is_the_address_wherever_the_household_registers_a
         columns = mappings.map_columns(header, "roster")
         assert header[columns.fields["address"]].startswith("现居"), header
     assert mappings.map_columns(["姓名", "户籍地址"], "roster").fields["address"] == 1
+
+
+def test_a_header_naming_whose_phone_or_what_method_outranks_a_vaguer_one_wherever_it_stands():
+    # the elder's mobile left of the helper's 联系方式; a 联系方式 (the elder's phone) left of 关爱方式
+    contacts = ["姓名", "身份证号", "手机号", "包联人", "包联人联系方式"]
+    columns = mappings.map_columns(contacts, "contacts")
+    assert (columns.fields["contact_phone"], columns.duplicates) == (4, ["手机号"])
+    visits = ["姓名", "身份证号", "联系方式", "探访日期", "关爱方式"]
+    columns = mappings.map_columns(visits, "visits")
+    assert (columns.fields["method"], columns.duplicates) == (4, ["联系方式"])
+    # as sure as each other: the first
+    assert mappings.map_columns(["姓名", "手机", "联系人", "电话"], "contacts").fields["contact_phone"] == 1
 
 
 def test_visit_columns_are_named():

@@ -41,7 +41,9 @@ BINXI_CODE, TAIANDAO, YUWENFANG, XINXINGNANLI = "120101001002", "120101002002", 
 DISABLED = {("劝业场街道", "滨西"): [elder(n) for n in range(1, 5)],
             ("小白楼街道", "泰安道"): [elder(n) for n in range(5, 9)],
             ("五大道街道", "育文坊"): [elder(n) for n in range(9, 13)],
-            ("新兴街道", "新兴南里"): [elder(n) for n in (13, 14)]}
+            ("新兴街道", "新兴南里"): [elder(n) for n in (13, 14)],
+            ("南营门街道", "昆明路"): [elder(n) for n in range(200, 204)],
+            ("南市街道", "怀远里"): [elder(n) for n in range(204, 208)]}
 
 
 @loads.file("the disabled elders")
@@ -95,7 +97,8 @@ def contact_rows(street: str, community: str, cells: dict[str, str], header: lis
     rows = []
     for i, id_number in enumerate(DISABLED[(street, community)]):
         values = {"社区": community, "老人姓名": f"失能{id_number[-4:]}", "身份证号": id_number,
-                  "联系人": f"联系{i}", "联系人姓名": f"联系{i}", "关系": "儿子", "与老人关系": "儿子",
+                  "联系人": f"联系{i}", "联系人姓名": f"联系{i}", "包联人": f"联系{i}", "紧急联系人": f"联系{i}",
+                  "关系": "儿子", "与老人关系": "儿子",
                   "是否有钥匙": "是"}
         values |= {column: OWN for column, kind in cells.items() if kind == "own"}
         values |= {column: CONTACT if i < 2 else "" for column, kind in cells.items() if kind == "contact"}
@@ -124,11 +127,32 @@ def _own_phone_both_sides(folder: Path) -> Path:
     return write_csv(folder / "本人电话与联系人手机.csv", [header, *rows])
 
 
+# probe26b: a contact's phone written 联系方式 after their title (包联人联系方式, 紧急联系人联系方式) had been
+# taken for a second contact person's name, or the file for a visit record; the elder's phone left of it for
+# the contact's
+@loads.file("a bare mobile left of the helper's 联系方式")
+def _bare_mobile_left(folder: Path) -> Path:
+    header = ["社区", "老人姓名", "身份证号", "手机号", "包联人", "关系", "包联人联系方式"]
+    rows = contact_rows("南营门街道", "昆明路", {"手机号": "own", "包联人联系方式": "contact"}, header)
+    return write_csv(folder / "手机号与包联人联系方式.csv", [header, *rows])
+
+
+@loads.file("the 老年人 phone left of the emergency contact's 联系方式")
+def _older_persons_phone_left(folder: Path) -> Path:
+    header = ["社区", "老人姓名", "身份证号", "老年人电话", "紧急联系人", "与老人关系", "紧急联系人联系方式"]
+    rows = contact_rows("南市街道", "怀远里", {"老年人电话": "own", "紧急联系人联系方式": "contact"}, header)
+    return write_csv(folder / "老年人电话与紧急联系人联系方式.csv", [header, *rows])
+
+
 @pytest.mark.parametrize(("key", "street", "community", "warned"), [
     ("the elder's phone left of the contact's", "劝业场街道", "滨西", "未识别的列, 未导入: 老人联系电话"),
     # a bare 联系电话 may be the elder's or the contact's: an explicit 联系人电话 names the contact's outright
     ("a bare phone left of the contact's", "小白楼街道", "泰安道", "重复的列, 未导入: 联系电话"),
     ("the elder's own phone on both sides", "五大道街道", "育文坊", "未识别的列, 未导入: 本人电话、老人电话"),
+    # a header naming whose phone it is (包联人…) outranks a bare one, wherever either stands
+    ("a bare mobile left of the helper's 联系方式", "南营门街道", "昆明路", "重复的列, 未导入: 手机号"),
+    ("the 老年人 phone left of the emergency contact's 联系方式", "南市街道", "怀远里",
+     "未识别的列, 未导入: 老年人电话"),
 ])
 def test_the_elders_own_phone_is_never_taken_for_the_contact_persons(one_load, key, street, community, warned):
     """An elder whose contact person has no phone is not helped (失能帮扶率): the elder's own number is no contact."""
@@ -285,6 +309,37 @@ def test_outcomes_written_as_the_tasks_state_or_a_negated_finding_are_a_normal_v
     found = warehouse.rows("select elder_id from problems where elder_id in (select id_number from visit_rows"
                            " where load_id = ?)", [results["outcome words"].load_id])
     assert found == [(elder(100 + len(OUTCOMES) - 1),)]
+
+
+# probe26b: other templates' visit headers. 老人状况 and 探视结果 had been dropped as unknown columns, and their
+# 未遇 and 拒访 counted as visits; 关爱日期, 关爱方式 and 探视时间 refused the file; a 联系方式 column holding the
+# elder's phone had been taken for the method, beside a 关爱方式 that says it, and every row rejected
+TEMPLATES = {"关爱": ["身份证号", "老人姓名", "社区", "联系方式", "关爱日期", "关爱方式", "老人状况", "志愿者"],
+             "探视": ["身份证号", "老人姓名", "社区", "探视时间", "探视方式", "探视结果", "工作人员"]}
+SAID = [("正常", "正常"), ("未遇", "未遇"), ("拒访", "拒访"), ("情况良好", "正常")]
+
+
+def _template(name: str, first: int):
+    def write(folder: Path) -> Path:
+        rows = [[elder(first + i), f"{name}{i}", "花园路", OWN, f"2026-10-0{i + 5}", "上门走访", said, "社工"]
+                for i, (said, _) in enumerate(SAID)]
+        if "联系方式" not in TEMPLATES[name]:
+            rows = [row[:3] + row[4:] for row in rows]
+        return write_csv(folder / f"{name}记录.csv", [TEMPLATES[name], *rows])
+    return write
+
+
+loads.file("关爱 template")(_template("关爱", 220))
+loads.file("探视 template")(_template("探视", 230))
+
+
+@pytest.mark.parametrize(("key", "warned"), [("关爱 template", [(None, "重复的列, 未导入: 联系方式")]),
+                                             ("探视 template", [])])
+def test_other_templates_visit_headers_are_read_and_a_failed_visit_they_record_is_no_visit(one_load, key, warned):
+    balanced(one_load[1][key], len(SAID))
+    assert loaded(one_load, key, "visit_date, method, outcome") == [
+        (dt.date(2026, 10, 5 + i), "上门", outcome) for i, (_, outcome) in enumerate(SAID)]
+    assert warnings(one_load, key) == warned
 
 
 METHODS = ["家访", "敲门", "见面", "面谈", "入户家访"]
