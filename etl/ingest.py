@@ -85,9 +85,16 @@ EXAMPLE_FIRST_CELL = (r"^[\s　]*(填表|填写|填报)?[\s　]*(示例|样例|�
                       r"|^[\s　]*(填表|填写|填报)[\s　]*(说明|须知|要求)"
                       r"|^[\s　]*请?[\s　]*(填写|填入|选择)")
 NOT_DATA_FIRST_CELL = (r"^[\s　]*(\S*?(社区|街道|居委会|村))?[\s　]*(合|总|小)[\s　]*计"
+                       r"|^[\s　]*汇[\s　]*总[\s　]*行?[\s　]*([:：]|$)"  # an Excel table's total row (汇总)
                        r"|^[\s　]*(填表|制表|审核|复核|填报|统计|负责)[\s　]*人"
                        r"|^[\s　]*(填表|制表|填报)[\s　]*(日期|时间|单位)"
-                       r"|^[\s　]*(备注|说明|注)[\s　]*[:：]|" + EXAMPLE_FIRST_CELL)
+                       r"|^[\s　]*(备注|说明|注)[\s　]*[:：]"
+                       # the footer's lines: 联系电话：…, 日期：…, 报送单位（盖章）：…, a seal's place, page numbers
+                       r"|^[\s　]*(联系电话|电话|日期|报送日期|报送单位|单位|单位负责人)[\s　]*[:：]"
+                       r"|(盖章|公章|签章)|^[\s　]*(第[\s　]*\d+[\s　]*页|共[\s　]*\d+[\s　]*页)"
+                       # a title again after a page break
+                       r"|[（(][\s　]*续[\s　]*(表)?[\s　]*[)）][\s　]*$|续表[\s　]*$"
+                       r"|" + EXAMPLE_FIRST_CELL)
 
 
 class FileError(Exception):
@@ -349,13 +356,16 @@ def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
                     words_dir: Path | None = None) -> list[tuple[str | None, list[RawSheet]]]:
     """The sheets grouped by their kind, in the workbook's order; a sheet whose kind its header does
     not tell goes with the first kind told (and `kind`, when given, is every sheet's). Roster sheets that
-    each give a report date of their own (9月, 10月: a snapshot a sheet) are a snapshot each, oldest first."""
+    each give a report date of their own (9月, 10月 titled by their dates, or named 2026年9月, 2026年10月:
+    _dated_by_its_name) are a snapshot each, oldest first."""
     first = kind or _first_kind(sheets, words_dir)
     groups: dict[str | None, list[RawSheet]] = {}
     for sheet in sheets:
         groups.setdefault(kind or mappings.detect_kind(sheet.header, words_dir) or first, []).append(sheet)
     parts: list[tuple[str | None, list[RawSheet]]] = []
     for group_kind, group in groups.items():
+        if group_kind == "roster":
+            group = [_dated_by_its_name(sheet) for sheet in group]
         dates = [sheet.report_date for sheet in group]
         if group_kind == "roster" and len(group) > 1 and None not in dates and len(set(dates)) > 1:
             parts += [(group_kind, [sheet for sheet in group if sheet.report_date == date])
@@ -363,6 +373,17 @@ def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
         else:
             parts.append((group_kind, group))
     return parts
+
+
+def _dated_by_its_name(sheet: RawSheet) -> RawSheet:
+    """A roster sheet that no row above its header dates (填报日期, 2026年8月份底册), named by one month (a workbook
+    of a sheet a month: 2026年9月, 2026年10月): dated that month's first day, as a title naming its month alone is.
+    Such a workbook's sheets had been one snapshot, the later sheet's rows rejected as repeats of the earlier's."""
+    months = named_months(sheet.sheet_name) if sheet.report_date is None else set()
+    if len(months) != 1:
+        return sheet
+    [(year, month)] = months
+    return dataclasses.replace(sheet, report_date=dt.date(year, month, 1))
 
 
 def _combined(results: list[FileResult], sheets: list[list[RawSheet]], con: duckdb.DuckDBPyConnection) -> FileResult:
@@ -587,21 +608,25 @@ def _common_schema(tables: list[pa.Table]) -> pa.Schema:
 
 
 def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
-    """Condition on a sheet's raw cells `r` for a row that is not data: blank, a 合计/总计/小计 row (花园路社区小计
-    too), the signature and notes below a table (填表人：…, 审核人：…, 备注：…), or the header again (blocks
-    pasted one under another, each with its header; $repeated_header is _repeated_header's).
+    """Condition on a sheet's raw cells `r` for a row that is not data: blank; a row whose first written cell,
+    wherever it stands, is a 合计/总计/小计/汇总 (花园路社区小计 too), the signature, notes and seal below a
+    table (填表人：…, 审核人：…, 备注：…, （盖章）, 联系电话：…), a page number or a title again (…记录表（续）); or the
+    header again in two of its columns or more (blocks pasted one under another, each with its header; a two-row
+    header's upper row after a page break: $repeated_header is _repeated_header's).
 
     Staging validates every row; only rejected rows are tested against this (a blank or total row
     is never valid), so the test costs nothing on the rows that load.
     """
     content = [f"r.c{i}" for i, cell in enumerate(sheet.header) if cell and not mappings.is_ignored(cell, words_dir)]
     content += [f"r.c{i}" for i in range(len(sheet.header), sheet.column_count)]
-    first_cells = [f"r.c{i}" for i in range(min(3, sheet.column_count))]
+    cells = [f"r.c{i}" for i in range(sheet.column_count)]
     named = [f"coalesce(trim(r.c{i}), '')" for i, cell in enumerate(sheet.header) if cell]
     return f"""(not regexp_matches(concat_ws('', {", ".join(content)}), '[^\\s　]')
-            or regexp_matches(coalesce({", ".join(f"nullif({c}, '')" for c in first_cells)}, ''),
+            or regexp_matches(coalesce({", ".join(f"nullif(trim({c}), '')" for c in cells)}, ''),
                               '{NOT_DATA_FIRST_CELL}')
-            or [{", ".join(named)}]::varchar[] = $repeated_header::varchar[])"""
+            or len(list_filter(list_zip([{", ".join(named)}]::varchar[], $repeated_header::varchar[]),
+                               lambda pair: pair[1] = pair[2]))
+               >= least(2, greatest(1, len($repeated_header::varchar[]))))"""
 
 
 def _repeated_header(sheet: RawSheet) -> dict[str, list[str]]:

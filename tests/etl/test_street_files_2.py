@@ -162,6 +162,30 @@ def test_a_community_merged_over_sixty_rows_and_a_page_break_covers_them_all(one
     assert {code for (code,) in loaded(one_load, "merged across a page break", "community_code")} == {HUAYUANLU}
 
 
+# probe26a: the furniture of a printed register around its rows, each of which had been set aside as a row waiting
+# for a correction (身份证号为空 …): a two-row header's upper row again after a page break, the title again (续), a page
+# number, 合计 written in the name's column, an Excel table's total row (汇总), and a footer of a seal's place, a
+# phone and a date
+@loads.file("a printed register's furniture")
+def _printed_register(folder: Path) -> Path:
+    upper = ["序号", "社区", "老人信息", "老人信息", "探访日期", "探访方式", "探访结果", "探访人"]
+    lower = ["序号", "社区", "姓名", "身份证号", "探访日期", "探访方式", "探访结果", "探访人"]
+
+    def visit(n: int) -> list:
+        return [str(n), "花园路", f"页脚{n}", elder(200 + n), f"2026-10-{n + 2:02d}", "入户", "正常", "网格员甲"]
+
+    rows = [["劝业场街道2026年10月探访关爱服务记录表"], upper, lower, visit(1), visit(2),
+            ["", "", "第 1 页 共 2 页"], ["劝业场街道2026年10月探访关爱服务记录表（续）"], upper, lower, visit(3),
+            visit(4), ["", "", "", "合计", "4人次"], ["汇总", "", "", "4"], ["报送单位（盖章）：劝业场街道办事处"],
+            ["联系电话：022-12345678", "", "", "日期：2026年11月1日"], ["", "", "", "", "（盖章）"]]
+    return write_workbook(folder / "打印版探访记录.xlsx", {"探访记录": rows}, merges=("C2:D2", "C9:D9"))
+
+
+def test_a_printed_registers_page_furniture_and_footer_are_no_rows(one_load):
+    balanced(one_load[1]["a printed register's furniture"], 4)
+    assert loaded(one_load, "a printed register's furniture", "row_number") == [(4,), (5,), (10,), (11,)]
+
+
 @loads.file("html xls, gb2312, colspan title")
 def _html_xls(folder: Path) -> Path:
     cells = "".join(f"<tr><td>{i}</td><td>劝业场街道</td><td>花园路</td><td>网页{i}</td><td>{elder(85 + i)}</td>"
