@@ -886,12 +886,16 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
             " values (?, ?, cv_mask_free_text(?), ?, cv_mask_free_text(?))",
             [(load_id, file_name, message, code, value) for code, value, message in file_warnings],
         )
+    # a row's warning in a load of several sheets names its sheet (row 4 of which?), masked as any quoted text
     con.execute(
         """insert into load_warnings by name
-        select $load_id as load_id, $file as file_name, row_number, w.message, w.code, w.field, w.value,
-               coalesce(s.street_code, d.parent_code) as street_code, s.community_code
+        select $load_id as load_id, $file as file_name, row_number,
+               case when len($sheets) > 1 then '工作表 ' || cv_mask_free_text($sheets[src_id // $stride + 1]) || ': '
+                    else '' end || w.message as message,
+               w.code, w.field, w.value, coalesce(s.street_code, d.parent_code) as street_code, s.community_code
         from (select *, unnest(warnings) as w from staged s where reject_reason is null and len(warnings) > 0) s
         left join divisions d on d.code = s.community_code""",
-        {"load_id": load_id, "file": file_name},
+        {"load_id": load_id, "file": file_name, "stride": SHEET_ROW_STRIDE,
+         "sheets": [sheet.sheet_name or "" for sheet in sheets]},
     )
     return scalar(con, "select count(*) from load_warnings where load_id = ?", [load_id])

@@ -186,6 +186,24 @@ def test_a_printed_registers_page_furniture_and_footer_are_no_rows(one_load):
     assert loaded(one_load, "a printed register's furniture", "row_number") == [(4,), (5,), (10,), (11,)]
 
 
+# probe26a: a row's warning in a workbook of several sheets had said only its row number, which each sheet has
+@loads.file("a warning on the second sheet")
+def _warning_on_second_sheet(folder: Path) -> Path:
+    sheets = {community: [ROSTER, *[["劝业场街道", community, f"两表{n}", elder(n), words]
+                                    for n, words in people]]
+              for community, people in (("花园路", [(210, "独居"), (211, "独居")]),
+                                        ("滨西", [(212, "独居"), (213, "怪词")]))}
+    return write_workbook(folder / "两个社区两张表.xlsx", sheets)
+
+
+def test_a_rows_warning_in_a_workbook_of_several_sheets_names_its_sheet(one_load):
+    balanced(one_load[1]["a warning on the second sheet"], 4)
+    warehouse, results = one_load
+    assert warehouse.rows("select row_number, message from load_warnings where load_id = ?",
+                          [results["a warning on the second sheet"].load_id]) == [
+        (3, "工作表 滨西: 未知的特殊困难类别: 怪词, 未计入")]
+
+
 @loads.file("html xls, gb2312, colspan title")
 def _html_xls(folder: Path) -> Path:
     cells = "".join(f"<tr><td>{i}</td><td>劝业场街道</td><td>花园路</td><td>网页{i}</td><td>{elder(85 + i)}</td>"
