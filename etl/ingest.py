@@ -497,7 +497,9 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
         columns = {"src_id": pc.add(row_numbers, pa.scalar(index * SHEET_ROW_STRIDE, pa.int32())),
                    "row_number": row_numbers}
         for field in FIELDS[kind]:
-            if field in column_map.fields:
+            if field in column_map.fields and (asked := _asked_value(sheet.header[column_map.fields[field]], field)):
+                columns[field] = _read_ticks(sheet, column_map.fields[field], asked, None)
+            elif field in column_map.fields:
                 columns[field] = _with_legend_read(sheet.cells[f"c{column_map.fields[field]}"],
                                                    sheet.header[column_map.fields[field]])
             elif _in_parts(field, column_map):
@@ -532,6 +534,20 @@ def _with_legend_read(column: pa.ChunkedArray, header_cell: str) -> pa.ChunkedAr
     if len(legend) < 2 or not (pa.types.is_string(column.type) or pa.types.is_dictionary(column.type)):
         return column
     return each_distinct(column, lambda value: CODE.sub(lambda code: legend.get(code[0], code[0]), value))
+
+
+# Attributes a roster may ask as a question (是否失能 是/否, beside the categories that mark the elder): a tick is the
+# value the header names, a cross none
+QUESTION_FIELDS = ("disability",)
+
+
+def _asked_value(header_cell: str, field: str) -> str | None:
+    """The value of `field` a header asks about (是否失能: 失能), for QUESTION_FIELDS; else None."""
+    asked = mappings.asked_word(header_cell)
+    if field not in QUESTION_FIELDS or asked is None:
+        return None
+    return next((value for word_field, value, synonym in mappings.value_synonyms()
+                 if word_field == field and mappings.header_key(synonym) == asked), None)
 
 
 def _in_parts(field: str, column_map: mappings.ColumnMap) -> bool:

@@ -178,6 +178,14 @@ def mark_names(word_field: str, words_dir: Path | None = None) -> dict[str, str]
             if field == word_field and value}
 
 
+def asked_word(cell: str) -> str | None:
+    """The word a header asks about (是否失能, 是否为独居: 失能, 独居), as a header key; None for a header that asks
+    nothing."""
+    key = header_key(cell)
+    asked = _MARK_PREFIX.sub("", key)
+    return asked if asked != key and asked else None
+
+
 def mark_of(cell: str, kind: str, words_dir: Path | None = None) -> str | None:
     """The value a column of a `kind` export ticks, when its header is the value's name (独居, 空巢老人, 是否失能;
     入户, 电话)."""

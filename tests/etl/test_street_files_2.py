@@ -871,3 +871,22 @@ def test_a_lone_失能_column_beside_the_categories_is_the_disability_level_not_
     balanced(one_load[1]["a lone 失能 column of levels"], 2)
     assert loaded(one_load, "a lone 失能 column of levels", "categories, disability") == [
         (["独居"], "失能"), (["独居"], "自理")]
+
+
+# probe26b: a lone 是否失能 beside the categories is the disability attribute asked as a question; its 是 had been an
+# unknown disability level warned on every row, and the contradiction with the categories never checked
+@loads.file("a lone 是否失能 question")
+def _lone_disability_question(folder: Path) -> Path:
+    rows = [["劝业场街道", "花园路", f"问失能{i}", elder(185 + i), categories, answer]
+            for i, (categories, answer) in enumerate([("独居", "是"), ("空巢、失能", "√"), ("空巢", "否"),
+                                                      ("空巢", "")])]
+    return write_csv(folder / "是否失能列.csv", [[*ROSTER, "是否失能"], *rows])
+
+
+def test_a_lone_是否失能_question_beside_the_categories_is_the_disability_attribute(one_load):
+    balanced(one_load[1]["a lone 是否失能 question"], 4)
+    assert loaded(one_load, "a lone 是否失能 question", "categories, disability") == [
+        (["独居"], "失能"), (["失能", "空巢"], "失能"), (["空巢"], None), (["空巢"], None)]
+    # marked 独居 only, asked 是否失能 是: loaded as marked, and the street asked to check (DESIGN §4)
+    assert [message for _, message in warnings(one_load, "a lone 是否失能 question")] == [
+        "失能程度为失能, 但特殊困难类别中没有失能: 按类别导入, 请核实"]
