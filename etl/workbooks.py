@@ -46,13 +46,14 @@ OOXML = {"main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 # cell at XFD1048576 would make that grid 17 G cells (the process aborts asking for 512 GB).
 MAX_COLUMNS = 256  # an export has tens of columns; .xls itself stops at 256 (IV)
 MAX_CELLS = 64 << 20  # 67 M cells: about 2 GB in the readers' grids
-DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="\$?([A-Z]+)\$?(\d+)(?::\$?([A-Z]+)\$?(\d+))?"')
 ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
-# A cell reference at or past a column, for the widths a sheet is tested against: AA (27), BA (53),
-# DA (105), IW (257). One search each, which stops at the first match.
-CELL_PAST_COLUMN = {26: re.compile(rb'\sr="[A-Z]{2,3}\d'), 52: re.compile(rb'\sr="(?:[B-Z][A-Z]|[A-Z]{3})\d'),
-                    104: re.compile(rb'\sr="(?:[D-Z][A-Z]|[A-Z]{3})\d'),
-                    256: re.compile(rb'\sr="(?:I[W-Z]|[J-Z][A-Z]|[A-Z]{3})\d')}
+# A cell holding a value (<v>, an inline string <is>, a formula <f>) at or past a column, for the widths a sheet is
+# tested against: AA (27), BA (53), DA (105), IW (257). One search each, which stops at the first match. A cell that
+# holds only a format (<c r="KN7" s="3"/>: borders drawn past the table) is none: the readers skip it.
+_HOLDS_VALUE = rb'\d+"[^>]*>\s*<(?:\w+:)?(?:v|is|f)\b'
+CELL_PAST_COLUMN = {past: re.compile(rb'\sr="' + columns + _HOLDS_VALUE) for past, columns in (
+    (26, rb"[A-Z]{2,3}"), (52, rb"(?:[B-Z][A-Z]|[A-Z]{3})"), (104, rb"(?:[D-Z][A-Z]|[A-Z]{3})"),
+    (256, rb"(?:I[W-Z]|[J-Z][A-Z]|[A-Z]{3})"))}
 SPREADSHEET_2003 = "urn:schemas-microsoft-com:office:spreadsheet"
 ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -175,8 +176,10 @@ def _named_with_suffix(path: Path, suffix: str) -> Iterator[Path]:
 
 
 def _check_sheet_sizes(path: Path) -> None:
-    """SheetTooLarge when a sheet's declared range (<dimension>) or the cells it really holds span
-    more than MAX_COLUMNS columns or MAX_CELLS cells. The XML is streamed, never held whole."""
+    """SheetTooLarge when the cells a sheet really holds span more than MAX_COLUMNS columns or MAX_CELLS cells.
+    Its declared range (<dimension>) is not the measure: Excel stretches it over every cell ever formatted (borders
+    drawn to column KN), which the readers skip, as they do the range itself. The XML is streamed, never held
+    whole."""
     try:
         with zipfile.ZipFile(path) as package:
             names = {info.filename: info for info in package.infolist()}
@@ -199,18 +202,12 @@ def _sheet_names(package: zipfile.ZipFile) -> list[str] | None:
 
 
 def _check_sheet_size(package: zipfile.ZipFile, part: str, name: str) -> None:
-    """The declared range first (it comes before the cells), then the cells: their last row and
-    which of the widths in CELL_PAST_COLUMN they pass."""
-    width, last_row, at_start, tail = 26, 0, True, b""
+    """The cells: their last row (of any row written, formatted only or not) and which of the widths in
+    CELL_PAST_COLUMN the cells holding a value pass."""
+    width, last_row, tail = 26, 0, b""
     with package.open(part) as stream:
         while chunk := stream.read(4 << 20):
             window = tail + chunk
-            if at_start and (declared := DIMENSION.search(window, 0, 4096)):
-                first_col, first_row, last_col, last_declared_row = declared.groups()
-                _refuse_size(name, _column_index(last_col or first_col) - _column_index(first_col) + 1,
-                             int(last_declared_row or first_row) - int(first_row) + 1,
-                             declared.group(0).split(b'"')[1].decode())
-            at_start = False
             for past, pattern in CELL_PAST_COLUMN.items():
                 if past >= width and pattern.search(window):
                     width = 2 * past if past < 104 else (MAX_COLUMNS if past == 104 else MAX_COLUMNS + 1)
@@ -218,18 +215,13 @@ def _check_sheet_size(package: zipfile.ZipFile, part: str, name: str) -> None:
                 break
             last_row = max(last_row, *map(int, ROW_NUMBER.findall(window)), 0)
             tail = window[-64:]  # a reference cut in two by the chunks is whole in the next window
-    _refuse_size(name, width, last_row, None)
+    _refuse_size(name, width, last_row)
 
 
-def _refuse_size(sheet: str, columns: int, rows: int, declared: str | None) -> None:
+def _refuse_size(sheet: str, columns: int, rows: int) -> None:
     if columns <= MAX_COLUMNS and columns * rows <= MAX_CELLS:
         return
-    if declared:
-        what = f"声明的范围是 {declared}"
-    elif columns > MAX_COLUMNS:
-        what = f"有单元格在第 {MAX_COLUMNS} 列以外"
-    else:
-        what = f"有 {rows:,} 行、{columns} 列以上"
+    what = f"有单元格在第 {MAX_COLUMNS} 列以外" if columns > MAX_COLUMNS else f"有 {rows:,} 行、{columns} 列以上"
     raise SheetTooLarge(f"工作表 {sheet} {what}, 超过上限 ({MAX_COLUMNS} 列, {MAX_CELLS:,} 个单元格): "
                         "请删除表格以外远处的单元格 (按 Ctrl+End 可以找到) 后重新保存")
 
@@ -485,7 +477,7 @@ class _GridBuilder:
 
     def put(self, row: int, col: int, value: str | None, down: int = 0, across: int = 0) -> None:
         self.height, self.width = max(self.height, row + down + 1), max(self.width, col + across + 1)
-        _refuse_size(self.name, self.width, self.height, None)
+        _refuse_size(self.name, self.width, self.height)
         if value is not None and value != "":
             self.cells[row, col] = value
         if down or across:

@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
+from openpyxl.styles import Border, Side
 
 from etl.readers import TEMPORARY_PREFIX, display_name, read_export, release, remove_stale_temporary_files
 from etl.settings import engine_config
@@ -77,6 +79,28 @@ def test_a_cell_at_xfd1048576_is_refused_before_reading_not_an_abort(one_load, h
     result = refused_alone(one_load, f"far cell, honest dimension={honest_dimension}",
                            f"超过上限 ({MAX_COLUMNS} 列, {MAX_CELLS:,} 个单元格)")
     assert "Ctrl+End" in result.message
+
+
+@loads.file("borders drawn far past the table")
+def _borders_far_past_the_table(folder: Path) -> Path:
+    """Borders drawn over whole rows (to column KN) and on the sheet's last row: Excel declares the range
+    A1:KN1048576, whose cells hold nothing (probe26a: such files had been refused as too large)."""
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in [ROSTER_HEADER, *roster_rows(2, 6000)]:
+        sheet.append(row)
+    line = Side(style="thin")
+    for row in range(1, 4):
+        for column in range(1, 301):
+            sheet.cell(row, column).border = Border(left=line, right=line, top=line, bottom=line)
+    sheet.cell(1_048_576, 1).border = Border(bottom=line)
+    workbook.save(folder / "边框画到远处.xlsx")
+    return folder / "边框画到远处.xlsx"
+
+
+def test_a_table_with_borders_drawn_far_past_it_loads_its_rows(one_load):
+    result = one_load[1]["borders drawn far past the table"]
+    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 2, 2)
 
 
 def test_the_far_cell_refusal_through_the_command_line_exits_1_without_a_backtrace(tmp_path, good):
