@@ -202,26 +202,33 @@ def _sheet_names(package: zipfile.ZipFile) -> list[str] | None:
 
 
 def _check_sheet_size(package: zipfile.ZipFile, part: str, name: str) -> None:
-    """The cells: their last row (of any row written, formatted only or not) and which of the widths in
-    CELL_PAST_COLUMN the cells holding a value pass."""
-    width, last_row, tail = 26, 0, b""
+    """The cells: their last row (of any row written, formatted only or not), which of the widths in
+    CELL_PAST_COLUMN the cells holding a value pass, and how many cells are written at all (formatted ones
+    too: the XML of MAX_CELLS of them is gigabytes to read, whatever they hold)."""
+    width, last_row, written, tail = 26, 0, 0, b""
     with package.open(part) as stream:
         while chunk := stream.read(4 << 20):
             window = tail + chunk
             for past, pattern in CELL_PAST_COLUMN.items():
                 if past >= width and pattern.search(window):
                     width = 2 * past if past < 104 else (MAX_COLUMNS if past == 104 else MAX_COLUMNS + 1)
-            if width > MAX_COLUMNS:
+            written += chunk.count(b"<c ") + chunk.count(b":c ")
+            if width > MAX_COLUMNS or written > MAX_CELLS:
                 break
             last_row = max(last_row, *map(int, ROW_NUMBER.findall(window)), 0)
             tail = window[-64:]  # a reference cut in two by the chunks is whole in the next window
-    _refuse_size(name, width, last_row)
+    _refuse_size(name, width, last_row, written)
 
 
-def _refuse_size(sheet: str, columns: int, rows: int) -> None:
-    if columns <= MAX_COLUMNS and columns * rows <= MAX_CELLS:
+def _refuse_size(sheet: str, columns: int, rows: int, written: int = 0) -> None:
+    if columns <= MAX_COLUMNS and columns * rows <= MAX_CELLS and written <= MAX_CELLS:
         return
-    what = f"有单元格在第 {MAX_COLUMNS} 列以外" if columns > MAX_COLUMNS else f"有 {rows:,} 行、{columns} 列以上"
+    if columns > MAX_COLUMNS:
+        what = f"有单元格在第 {MAX_COLUMNS} 列以外"
+    elif written > MAX_CELLS:
+        what = f"写有 {written:,} 个以上的单元格 (含只设了格式的)"
+    else:
+        what = f"有 {rows:,} 行、{columns} 列以上"
     raise SheetTooLarge(f"工作表 {sheet} {what}, 超过上限 ({MAX_COLUMNS} 列, {MAX_CELLS:,} 个单元格): "
                         "请删除表格以外远处的单元格 (按 Ctrl+End 可以找到) 后重新保存")
 

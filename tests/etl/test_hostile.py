@@ -453,3 +453,21 @@ def test_a_million_blank_lines_cost_no_time(one_load):
     assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 2, 2)
     assert warehouse.rows("select row_number from roster_rows where load_id = ? order by 1", [result.load_id]) == [
         (1_000_002,), (1_000_003,)]
+
+
+def test_a_sheet_of_more_formatted_cells_than_the_bound_is_refused_before_reading(tmp_path, monkeypatch, good):
+    """Cells holding only a format are not measured as a table, but there may not be more of them than there may be
+    cells: their XML alone would be gigabytes to read (a small bound here, in place of 64 M)."""
+    from etl import workbooks
+
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    for row in [ROSTER_HEADER, *roster_rows(2, 6100)]:
+        sheet.append(row)
+    for row in range(4, 40):
+        for column in range(1, 101):
+            sheet.cell(row, column).border = Border(bottom=Side(style="thin"))
+    workbook.save(tmp_path / "格式.xlsx")
+    monkeypatch.setattr(workbooks, "MAX_CELLS", 3_000)
+    results = Warehouse(tmp_path / "w.duckdb").ingest(tmp_path / "格式.xlsx", good)
+    assert_refused_alone(results, "写有 3,6")
