@@ -360,6 +360,16 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "Counted as marked, one listed by two streets once; the street should check and correct its"
                       " roster (e.g. living alone but not marked 独居)"),
     "no_street": ("(未定位到街道)", "(no street)"),
+    "unlinked_title": ("未关联到底册的探访记录 (按街道和原因)",
+                       "Visits linked to no elder on a roster, per street and reason"),
+    "unlinked_hint": ("这些探访不计入任何老人的探访率。底册中无此人: 请核对身份证号, 或把老人补入底册; 同名无法区分: "
+                      "同一社区底册中有几位同名老人, 请在探访记录中填写身份证号",
+                      "These visits count for no elder. Not on any roster: check the ID number, or add the elder to"
+                      " the roster; name shared: the community lists several elders of that name, so write the ID"
+                      " number on the visit"),
+    "unlinked_none": ("所有探访记录都已关联到底册中的老人", "Every visit is linked to an elder on a roster"),
+    "unlinked_not_on_roster": ("底册中无此人", "Not on any roster"),
+    "unlinked_same_name": ("同名无法区分", "Name shared by several elders"),
     "col_code": ("警告类型", "Kind"),
     "col_file_count": ("文件数", "Files"),
     "col_field": ("字段", "Field"),

@@ -495,6 +495,11 @@ def warning_counts(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     return wh.frame(sql("warning_counts"), {"scope": scope}, cache=True)
 
 
+def unlinked_counts(wh: Reader, scope: str = ALL) -> pd.DataFrame:
+    """Visits that belong to no elder on any roster, per street and reason (底册中无此人, 同名无法区分)."""
+    return wh.frame(sql("unlinked_counts"), {"scope": scope}, cache=True)
+
+
 def unknown_values(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     """Values no mapping recognised, the most frequent first: each is one line to add to a mappings file."""
     return wh.frame(sql("unknown_values"), {"scope": scope}, cache=True)

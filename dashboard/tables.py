@@ -25,6 +25,7 @@ REJECT_COLUMNS = ("file_name", "sheet_name", "row_number", "reason", "reject_sta
 FRESHNESS_COLUMNS = ("street_name", "latest_visit_date", "visit_count", "roster_file", "roster_date",
                      "contacts_file", "contacts_date")
 WARNING_COLUMNS = ("street_name", "code", "warning_count", "file_count")
+UNLINKED_COLUMNS = ("street_name", "reason", "visit_count", "file_count", "latest_visit_date")
 UNKNOWN_VALUE_COLUMNS = ("field", "value", "occurrence_count", "streets", "file_count")
 CHANGE_COLUMNS = ("name", "id_number", "community", "change_reason", "change_date", "visited_before", "visited_now")
 ALERT_COLUMNS = ("file_name", "street_name", "community", "alert_code", "message")
@@ -147,6 +148,11 @@ def build(spec: dict, wh: queries.Warehouse, scope: str,
         frame["street_name"] = frame["street_name"].fillna(t("no_street", lang))
         frame["code"] = _labelled(frame["code"], warning_label, lang)
         return frame[list(WARNING_COLUMNS)], "导入警告"
+    if kind == "unlinked":
+        frame = queries.unlinked_counts(wh, scope)
+        frame["street_name"] = frame["street_name"].fillna(t("no_street", lang))
+        frame["reason"] = [t(f"unlinked_{reason}", lang) for reason in frame["reason"]]
+        return _dates_as_text(frame[list(UNLINKED_COLUMNS)]), "未关联到底册的探访"
     if kind == "unknown_values":
         frame = queries.unknown_values(wh, scope)
         frame["field"] = _labelled(frame["field"], field_label, lang)
@@ -284,5 +290,6 @@ def _cell(sheet, value):
 
 COLUMNS = {"people": PEOPLE_COLUMNS, "loads": LOAD_COLUMNS, "rejects": REJECT_COLUMNS,
            "freshness": FRESHNESS_COLUMNS, "warnings": WARNING_COLUMNS, "unknown_values": UNKNOWN_VALUE_COLUMNS,
+           "unlinked": UNLINKED_COLUMNS,
            "findings": FINDING_COLUMNS, "changes": CHANGE_COLUMNS, "alerts": ALERT_COLUMNS,
            "snapshots": SNAPSHOT_COLUMNS, "audit": AUDIT_COLUMNS}

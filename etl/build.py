@@ -26,6 +26,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("elders", "table"),
     ("elder_name_keys", "table"),
     ("visits", "view"),
+    ("unlinked_visits", "view"),
     ("elder_visit_spans", "table"),
     ("elder_incident_days", "table"),
     ("street_records", "table"),

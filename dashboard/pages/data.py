@@ -23,13 +23,14 @@ SECTIONS = (
     ("snapshots", "snapshots_title", None, 300),
     ("findings", "findings_title", "findings_hint", 360),
     ("warnings", "warnings_title", None, 360),
+    ("unlinked", "unlinked_title", "unlinked_hint", 240),
     ("unknown_values", "unknown_values_title", "unknown_values_hint", 360),
     ("loads", "loads_title", None, 360),
     ("rejects", "rejects_title", None, 420),
 )
 
 # what an empty table means, where it says more than 没有符合条件的记录
-EMPTY = {"alerts": "alerts_none"}
+EMPTY = {"alerts": "alerts_none", "unlinked": "unlinked_none"}
 LONG_WAIT_DAYS = 7  # rows waiting longer than this for a correction are shown in red
 # Rows each table shows (its exports have them all): a city's page held eight tables of up to 1,000 rows,
 # 1.3 MB that every visit sent though each table shows about a dozen rows at a time

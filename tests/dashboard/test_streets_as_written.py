@@ -42,6 +42,12 @@ def settings(tmp_path_factory) -> Settings:
                                     ("consent", "愿意", BINXI), ("living", "独自居住", QINGYOU)):
         mart.warning("unknown_value", f"未识别的值: {value}", field=field, value=value, community=community)
     mart.warning(None, "未识别的列, 未导入: 备注", community=None)  # about the whole file
+    # visits that belong to no elder: a name two elders of 庆有西里 share, a name and an ID number no roster lists
+    for n in (8, 9):
+        mart.elder(make_id(SEVENTY, n), "空巢", name="吴辛", community=QINGYOU)
+    mart.visit(None, "2026-10-05 09:00", name="吴辛", community=QINGYOU)
+    mart.visit(None, "2026-10-06 09:00", name="郑壬", community=BINXI)
+    mart.visit(make_id(SEVENTY, 10), "2026-10-07 09:00", community=HUAYUANLU)
     build_marts(con)
     con.close()
     return Settings(db_path=path, config=parse_config(default_config_text()))
@@ -178,8 +184,16 @@ def test_roster_findings_are_masked_and_list_both_streets(app, pages):
     assert all("*" * 10 in r["id_number"] for r in rows)
 
 
+def test_visits_linked_to_no_elder_are_counted_per_street_with_the_reason(app, pages):
+    """DESIGN §3: the Data screen counts unlinked visits per street with the reason, so the street can add the ID."""
+    rows = rows_of(render(app, pages["/data"].layout), "unlinked")
+    assert [(r["street_name"], r["reason"], r["visit_count"], r["latest_visit_date"]) for r in rows] == [
+        ("劝业场街道", "底册中无此人", 2, "2026-10-07"), ("南市街道", "同名无法区分", 1, "2026-10-05")]
+
+
 def test_a_street_user_sees_only_its_own_findings_warnings_and_values(street_app, pages):
     page = render(street_app, pages["/data"].layout)
+    assert [r["street_name"] for r in rows_of(page, "unlinked")] == ["劝业场街道"]
     assert [r["community"] for r in rows_of(page, "findings")] == ["滨西"]
     assert {r["street_name"] for r in rows_of(page, "warnings")} == {"劝业场街道"}
     assert [(r["value"], r["occurrence_count"], r["streets"]) for r in rows_of(page, "unknown_values")] == [
@@ -190,6 +204,7 @@ def test_a_street_user_sees_only_its_own_findings_warnings_and_values(street_app
     ("warnings", "导入警告", "街道,警告类型,警告,文件数"),
     ("unknown_values", "未识别的值", "字段,未识别的值,出现次数,涉及街道,文件数"),
     ("findings", "底数不清", "街道,社区,姓名,身份证号,问题,文件,行号"),
+    ("unlinked", "未关联到底册的探访", "街道,原因,探访记录数,文件数,最新探访记录"),
 ])
 def test_data_tables_export_what_the_screen_shows_within_the_scope(settings, table, name, header):
     wh = queries.Warehouse(settings.db_path)

@@ -1,5 +1,7 @@
 """The numbers of DESIGN §4 on hand-made cases: each test a handful of elders and visits."""
 
+import datetime as dt
+
 import pytest
 
 from etl.settings import default_config_text
@@ -164,6 +166,25 @@ def test_visit_without_id_is_not_linked_when_two_elders_share_the_name(mart_ware
     mart_warehouse.elder(make_id(SEVENTY, 2), "空巢", name="王淑芬", community=BINXI)
     mart_warehouse.visit(None, "2026-10-05 09:00", name="王淑芬", community=BINXI)
     assert mart_warehouse.place(OCT, END)["visited_home"] == 0
+
+
+def test_a_visit_linked_to_no_elder_is_listed_with_why_and_where(mart_warehouse):
+    """DESIGN §3: linked, never guessed; what is not linked says why (unlinked_visits), for the street to fix."""
+    w = mart_warehouse
+    w.elder(make_id(SEVENTY, 1), "空巢", name="王淑芬", community=BINXI)
+    w.elder(make_id(SEVENTY, 2), "空巢", name="王淑芬", community=BINXI)
+    w.elder(make_id(SEVENTY, 3), "独居", name="李桂兰")
+    w.visit(make_id(SEVENTY, 3), "2026-10-03 09:00", community=HUAYUANLU)  # by ID
+    w.visit(None, "2026-10-04 09:00", name="李桂兰", community=HUAYUANLU)  # by name
+    w.visit(None, "2026-10-05 09:00", name="王淑芬", community=BINXI)  # a name two elders share
+    w.visit(make_id(SEVENTY, 9), "2026-10-07 09:00", community=HUAYUANLU)  # an ID number on no roster
+    w.visit(None, "2026-10-08 09:00", name="赵六", community=BINXI)  # a name on no roster
+    w.build(OCT, END)
+    assert w.con.execute("select visit_date, community_code, street_code, reason from unlinked_visits"
+                         " order by visit_date").fetchall() == [
+        (dt.date(2026, 10, 5), BINXI, QUANYECHANG, "same_name"),
+        (dt.date(2026, 10, 7), HUAYUANLU, QUANYECHANG, "not_on_roster"),
+        (dt.date(2026, 10, 8), BINXI, QUANYECHANG, "not_on_roster")]
 
 
 # --- 独居日联系率 ------------------------------------------------------------------------------

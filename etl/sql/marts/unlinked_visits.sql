@@ -1,0 +1,40 @@
+-- one row per loaded visit or contact that belongs to no elder on any roster (DESIGN §3: linked, never guessed), with
+-- why: not_on_roster (底册中无此人: no roster lists its ID number, or, without one, its name in its community) or
+-- same_name (同名无法区分: its community's rosters list more than one elder of its name), for the street to add the
+-- ID number. A view: the Data screen counts them per street (dashboard/sql/unlinked_counts.sql), no load pays for it.
+with unlinked as (
+    -- the visits view links each visit (by ID, else name + community): what it links to no elder listed
+    select v.load_id, v.source_row_number, v.visit_date, v.visit_community_code as community_code, v.elder_id
+    from visits v
+    where v.elder_id is null
+        or not exists (select 1 from elders e where e.elder_id = v.elder_id)
+),
+
+named as (
+    -- the names of those without an ID that the community's rosters do list (under more than one ID number)
+    select distinct r.elder_name, r.community_code
+    from roster_rows r
+    where (r.elder_name, r.community_code) in (
+        select w.elder_name, w.community_code
+        from unlinked u
+        join visit_rows w on w.load_id = u.load_id and w.row_number = u.source_row_number
+        where u.elder_id is null)
+),
+
+final as (
+    select
+        u.load_id,
+        u.source_row_number,
+        u.visit_date,
+        u.community_code,
+        t.street_code,
+        t.district_code,
+        case when u.elder_id is null and n.elder_name is not null then 'same_name' else 'not_on_roster' end
+            as reason
+    from unlinked u
+    left join visit_rows w on u.elder_id is null and w.load_id = u.load_id and w.row_number = u.source_row_number
+    left join named n on n.elder_name = w.elder_name and n.community_code = w.community_code
+    left join place_tree t on t.code = u.community_code
+)
+
+select * from final
