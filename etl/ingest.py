@@ -447,7 +447,23 @@ def _recognise(sheets: list[RawSheet], kind: str | None, words_dir: Path | None 
         if missing:
             names = "、".join("或".join(FIELD_LABELS[f] for f in group) for group in missing)
             raise FileError(f"{where}缺少必需的列: {names} (作为{mappings.KIND_LABELS[file_kind]}导入)")
+        _refuse_rows_of_several(where, sheet.header, column_map, file_kind, words_dir)
     return file_kind, column_maps
+
+
+def _refuse_rows_of_several(where: str, header: list[str], column_map: mappings.ColumnMap, kind: str,
+                            words_dir: Path | None = None) -> None:
+    """FileError for a sheet whose rows each hold several people or visits (DESIGN §3: one row per elder, per visit):
+    a second 姓名 and 身份证号 (two tables side by side, a couple on one row) or a second visit date (9月探访日期 |
+    10月探访日期, 探访日期1 | 探访日期2). Only the first of each had been read: the rest lost, said to be repeats."""
+    twice = {mappings.field_for(cell, kind, words_dir) for cell in column_map.duplicates}
+    if {"name", "id_number"} <= twice:
+        raise FileError(f"{where}表头中姓名、身份证号出现了不止一次: 一行只能写一位老人; "
+                        "两份表格左右并排的, 请上下排列 (只留一行表头) 后重新导入")
+    if kind == "visits" and "visit_date" in twice:
+        dates = [cell for cell in header if cell and mappings.field_for(cell, kind, words_dir) == "visit_date"]
+        raise FileError(f"{where}表头中有几列探访日期 ({'、'.join(dates)}): 每次探访请写一行 "
+                        "(一行一个探访日期、一种探访方式) 后重新导入")
 
 
 COMMUNITY_WORD = re.compile(r"社区居委会|社区居民委员会|社区|居委会")

@@ -41,7 +41,9 @@ EXPECTED = {
     "gb18030 past the first megabyte": "loaded", "huge cells": "loaded", "far-away cell": "failed",
     "far-away cell behind a small dimension": "failed", "very wide": "failed", "wide but within bounds": "loaded",
     "very long": "loaded", "blank-line flood": "loaded", "formulas": "loaded", "merged-cell maze": "loaded",
-    "header in row 25": "loaded", "header below row 30": "failed", "duplicated headers": "loaded",
+    "header in row 25": "loaded", "header below row 30": "failed",
+    # a second 姓名 and 身份证号 on each row (another person's): refused, as two tables side by side are (probe26d)
+    "duplicated headers": "failed",
     "every field empty": "loaded", "mixed kinds in one workbook": "loaded",
     "control characters and bidi overrides": "loaded", "unbalanced quote": "failed",
     "cr-only line endings": "loaded", "16,383 trailing commas": "loaded", "html table saved as .xls": "loaded",

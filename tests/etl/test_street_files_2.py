@@ -890,3 +890,27 @@ def test_a_lone_是否失能_question_beside_the_categories_is_the_disability_at
     # marked 独居 only, asked 是否失能 是: loaded as marked, and the street asked to check (DESIGN §4)
     assert [message for _, message in warnings(one_load, "a lone 是否失能 question")] == [
         "失能程度为失能, 但特殊困难类别中没有失能: 按类别导入, 请核实"]
+
+
+# probe26d: rows that each hold several people or visits (DESIGN §3: a row per elder, a row per visit) had kept the
+# first of each and dropped the rest as repeated columns: refused, saying how to send them
+@loads.file("two tables side by side")
+def _side_by_side(folder: Path) -> Path:
+    rows = [[*ROSTER, "", *ROSTER], *[["劝业场街道", "花园路", f"左{i}", elder(190 + i), "独居", "",
+                                       "劝业场街道", "滨西", f"右{i}", elder(193 + i), "空巢"] for i in range(2)]]
+    return write_workbook(folder / "左右两个社区.xlsx", {"底册": rows})
+
+
+@loads.file("a visit date per month")
+def _visit_date_per_month(folder: Path) -> Path:
+    header = ["身份证号", "老人姓名", "社区", "9月探访日期", "10月探访日期", "探访方式"]
+    return write_csv(folder / "每月一列探访日期.csv", [header, [elder(196), "每月", "花园路", "9.5", "10.5", "入户"]])
+
+
+@pytest.mark.parametrize(("key", "said"), [
+    ("two tables side by side", "表头中姓名、身份证号出现了不止一次: 一行只能写一位老人; 两份表格左右并排的"),
+    ("a visit date per month", "表头中有几列探访日期 (9月探访日期、10月探访日期): 每次探访请写一行"),
+])
+def test_a_row_holding_two_people_or_two_visits_is_refused_saying_how_to_send_it(one_load, key, said):
+    result = one_load[1][key]
+    assert result.status == "failed" and said in result.message and "\n" not in result.message
