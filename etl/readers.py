@@ -404,14 +404,24 @@ def _head_records(path: Path, encoding: str, bom: int,
     return records, line_ends, delimiter, cr_only
 
 
+LINE_BREAK = re.compile(rb"\r\n|\n|\r")
+
+
 def _line_offset(data: BinaryIO | pa.NativeFile, lines: int) -> int:
-    """Offset of the first byte after `lines` line breaks, read from the start of `data`."""
-    offset = 0
+    """Offset of the first byte after `lines` line breaks, read from the start of `data`: \r\n, \n or a lone \r,
+    as _head_records counts the lines (a lone \r after the header had made the first person's row the header's)."""
+    offset, after_cr = 0, False
     while lines and (chunk := data.read(SAMPLE_BYTES)):
-        end = -1
-        while lines and (end := chunk.find(b"\n", end + 1)) != -1:
+        # a \r\n cut in two by the chunks: its \r was counted at the end of the chunk before
+        for found in LINE_BREAK.finditer(chunk, 1 if after_cr and chunk.startswith(b"\n") else 0):
             lines -= 1
-        offset += end + 1 if not lines else len(chunk)
+            if not lines:
+                end = found.end()
+                if found.group() == b"\r" and end == len(chunk) and data.read(1) == b"\n":
+                    end += 1
+                return offset + end
+        after_cr = chunk.endswith(b"\r")
+        offset += len(chunk)
     return offset
 
 

@@ -81,6 +81,30 @@ def test_a_cell_at_xfd1048576_is_refused_before_reading_not_an_abort(one_load, h
     assert "Ctrl+End" in result.message
 
 
+# probe26c: a lone \r ending one line above the table (the rest \r\n): its first person had been read as the
+# header's row and lost, without a word
+for _after in ("title", "header"):
+    loads.file(f"a lone CR after the {_after}")(
+        lambda folder, after=_after: _with_a_lone_cr(folder / f"单独回车-{after}.csv", after))
+
+
+def _with_a_lone_cr(path: Path, after: str) -> Path:
+    lines = [csv_text([row]).removesuffix("\r\n") for row in
+             [["和平区居家老年人情况底册"], ROSTER_HEADER, *roster_rows(3, 6200 if after == "title" else 6300)]]
+    lone = 0 if after == "title" else 1
+    path.write_bytes("".join(line + ("\r" if i == lone else "\r\n") for i, line in enumerate(lines)).encode())
+    return path
+
+
+@pytest.mark.parametrize("after", ["title", "header"])
+def test_a_lone_cr_ending_a_line_above_the_table_loses_no_row(one_load, after):
+    warehouse, results = one_load
+    result = results[f"a lone CR after the {after}"]
+    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 3, 3)
+    assert warehouse.rows("select row_number from roster_rows where load_id = ? order by 1", [result.load_id]) == [
+        (3,), (4,), (5,)]
+
+
 @loads.file("borders drawn far past the table")
 def _borders_far_past_the_table(folder: Path) -> Path:
     """Borders drawn over whole rows (to column KN) and on the sheet's last row: Excel declares the range
