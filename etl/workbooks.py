@@ -24,7 +24,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 from lxml import etree, html
-from python_calamine import CalamineWorkbook, SheetVisibleEnum
+from python_calamine import CalamineError, CalamineWorkbook, SheetVisibleEnum
 
 # A cell whose type is not text (a number, a date, a true/false): its column letters, row number,
 # type and stored value, whatever the order of its attributes.
@@ -46,12 +46,17 @@ OOXML = {"main": "http://schemas.openxmlformats.org/spreadsheetml/2006/main",
 # cell at XFD1048576 would make that grid 17 G cells (the process aborts asking for 512 GB).
 MAX_COLUMNS = 256  # an export has tens of columns; .xls itself stops at 256 (IV)
 MAX_CELLS = 64 << 20  # 67 M cells: about 2 GB in the readers' grids
-ROW_NUMBER = re.compile(rb'<(?:\w+:)?row\b[^>]*?\sr="(\d+)"')
+MAX_SHEETS = 500  # a workbook of a sheet per community, per month, for years: a few hundred at most
+MAX_SHARED_STRINGS = MAX_CELLS // 4  # distinct texts: a table's are far fewer than its cells
+# an attribute r written as XML allows it: r="A1", r='A1', r = "A1"
+_R = rb"""\sr\s*=\s*["']"""
+ROW_NUMBER = re.compile(rb"<(?:\w+:)?row\b[^>]*?" + _R + rb"(\d+)")
+SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
 # A cell holding a value (<v>, an inline string <is>, a formula <f>) at or past a column, for the widths a sheet is
 # tested against: AA (27), BA (53), DA (105), IW (257). One search each, which stops at the first match. A cell that
 # holds only a format (<c r="KN7" s="3"/>: borders drawn past the table) is none: the readers skip it.
-_HOLDS_VALUE = rb'\d+"[^>]*>\s*<(?:\w+:)?(?:v|is|f)\b'
-CELL_PAST_COLUMN = {past: re.compile(rb'\sr="' + columns + _HOLDS_VALUE) for past, columns in (
+_HOLDS_VALUE = rb"""\d+["'][^>]*>\s*<(?:\w+:)?(?:v|is|f)\b"""
+CELL_PAST_COLUMN = {past: re.compile(_R + columns + _HOLDS_VALUE) for past, columns in (
     (26, rb"[A-Z]{2,3}"), (52, rb"(?:[B-Z][A-Z]|[A-Z]{3})"), (104, rb"(?:[D-Z][A-Z]|[A-Z]{3})"),
     (256, rb"(?:I[W-Z]|[J-Z][A-Z]|[A-Z]{3})"))}
 SPREADSHEET_2003 = "urn:schemas-microsoft-com:office:spreadsheet"
@@ -144,6 +149,9 @@ def read_grids(path: Path, fast: bool = True) -> list[Grid]:
             raise WorkbookError(str(error)) from error
         try:
             return list(_grids(path, workbook, fast))
+        except CalamineError as error:  # a sheet's XML broken or written as no spreadsheet program writes it
+            raise WorkbookError("工作表的内容无法读取 (文件已损坏, 或不是由 Excel、WPS 保存的): "
+                                "请用 Excel 或 WPS 打开后另存为新的 .xlsx") from error
         finally:
             workbook.close()
 
@@ -185,12 +193,30 @@ def _check_sheet_sizes(path: Path) -> None:
             names = {info.filename: info for info in package.infolist()}
             parts = _sheet_parts(path) or sorted(n for n in names
                                                  if n.startswith("xl/worksheets/") and n.endswith(".xml"))
+            if len(parts) > MAX_SHEETS:
+                raise SheetTooLarge(f"工作簿有 {len(parts):,} 个工作表, 超过上限 {MAX_SHEETS} 个: "
+                                    "请只保留需要导入的工作表后重新保存")
             sheet_names = _sheet_names(package) or parts
             for name, part in zip(sheet_names, parts, strict=False):
                 if part in names:
                     _check_sheet_size(package, part, name)
+            if "xl/sharedStrings.xml" in names:
+                _check_shared_strings(package, "xl/sharedStrings.xml")
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
         raise WorkbookError(f"压缩包损坏: {error}") from error
+
+
+def _check_shared_strings(package: zipfile.ZipFile, part: str) -> None:
+    """SheetTooLarge when the workbook's table of texts holds more than MAX_SHARED_STRINGS: the readers load it whole
+    (a few megabytes can unpack to a hundred million texts that no cell uses)."""
+    count, tail = 0, b""
+    with package.open(part) as stream:
+        while chunk := stream.read(4 << 20):
+            count += len(SHARED_STRING.findall(tail + chunk)) - len(SHARED_STRING.findall(tail))
+            if count > MAX_SHARED_STRINGS:
+                raise SheetTooLarge(f"工作簿中的文字有 {count:,} 条以上, 超过上限 ({MAX_SHARED_STRINGS:,} 条): "
+                                    "请用 Excel 或 WPS 打开后另存为新的 .xlsx")
+            tail = chunk[-16:]
 
 
 def _sheet_names(package: zipfile.ZipFile) -> list[str] | None:
@@ -209,15 +235,31 @@ def _check_sheet_size(package: zipfile.ZipFile, part: str, name: str) -> None:
     with package.open(part) as stream:
         while chunk := stream.read(4 << 20):
             window = tail + chunk
-            for past, pattern in CELL_PAST_COLUMN.items():
-                if past >= width and pattern.search(window):
-                    width = 2 * past if past < 104 else (MAX_COLUMNS if past == 104 else MAX_COLUMNS + 1)
-            written += chunk.count(b"<c ") + chunk.count(b":c ")
+            for past, pattern in CELL_PAST_COLUMN.items():  # widths in order: a cell past BA is past AA too
+                if past < width:
+                    continue
+                if not pattern.search(window):
+                    break
+                width = 2 * past if past < 104 else (MAX_COLUMNS if past == 104 else MAX_COLUMNS + 1)
+            if _cells_without_reference(chunk):  # no reference to read the column from: the row's cells counted
+                rows = window.replace(b":row", b"<row").split(b"<row")
+                width = max(width, *(row.count(b"<c") + row.count(b":c") for row in rows))
+            # every tag starting <c (<col> too: a few), of any namespace: cells written, counted fast
+            written += chunk.count(b"<c") + chunk.count(b":c")
             if width > MAX_COLUMNS or written > MAX_CELLS:
                 break
             last_row = max(last_row, *map(int, ROW_NUMBER.findall(window)), 0)
             tail = window[-64:]  # a reference cut in two by the chunks is whole in the next window
     _refuse_size(name, width, last_row, written)
+
+
+def _cells_without_reference(chunk: bytes) -> bool:
+    """Whether a chunk of a sheet's XML may hold cells without a reference (r="B7"), which a reader places by their
+    order in the row. Told by counting, as fast as a scan of the bytes: every program writes r first (<c r="A1" …);
+    a cell written otherwise (<c s="1" r="A1">, <c\tr=…>) only takes the slower count of each row's cells."""
+    return (chunk.count(b"<c ") > chunk.count(b'<c r="') or chunk.count(b":c ") > chunk.count(b':c r="')
+            or any(form in chunk for form in (b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r",
+                                              b":c>", b":c/", b":c\t", b":c\n", b":c\r")))
 
 
 def _refuse_size(sheet: str, columns: int, rows: int, written: int = 0) -> None:

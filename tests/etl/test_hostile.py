@@ -22,6 +22,7 @@ from tests.etl.hostile import (
     html_xls,
     mixed_workbook,
     person,
+    rewrite_sheet,
     roster_rows,
     xml2003_xls,
 )
@@ -72,6 +73,36 @@ def refused_alone(one_load, key: str, message: str):
 for _honest in (True, False):
     loads.file(f"far cell, honest dimension={_honest}")(
         lambda folder, honest=_honest: far_cell_xlsx(folder / f"远处-{honest}.xlsx", honest_dimension=honest))
+
+
+# probe26c: the far cell's reference written as XML allows (r='…', r = "…"), or the cells of a row written without
+# references, which a reader places one after another: each had got past the bound and aborted the process
+@loads.file("far cell, single quotes")
+def _far_cell_single_quotes(folder: Path) -> Path:
+    return rewrite_sheet(far_cell_xlsx(folder / "远处-单引号.xlsx"),
+                         lambda xml: xml.replace(b'r="XFD1048576"', b"r = 'XFD1048576'"))
+
+
+@loads.file("a row of 300 cells without references")
+def _cells_without_references(folder: Path) -> Path:
+    wide = b"<row>" + b"<c><v>1</v></c>" * 300 + b"</row>"
+    return rewrite_sheet(far_cell_xlsx(folder / "无引用的宽行.xlsx", cell="A5"),
+                         lambda xml: xml.replace(b"</sheetData>", wide + b"</sheetData>"))
+
+
+@pytest.mark.parametrize("key", ["far cell, single quotes", "a row of 300 cells without references"])
+def test_a_far_cell_written_any_way_xml_allows_is_refused_before_reading(one_load, key):
+    refused_alone(one_load, key, f"有单元格在第 {MAX_COLUMNS} 列以外")
+
+
+@loads.file("a sheet's xml no program writes")
+def _character_reference(folder: Path) -> Path:
+    return rewrite_sheet(far_cell_xlsx(folder / "字符引用.xlsx", cell="A5"),
+                         lambda xml: xml.replace(b'r="A5"', b'r="&#65;5"'))
+
+
+def test_a_sheet_whose_xml_the_reader_cannot_parse_is_refused_in_one_line(one_load):
+    refused_alone(one_load, "a sheet's xml no program writes", "工作表的内容无法读取")
 
 
 @pytest.mark.parametrize("honest_dimension", [True, False], ids=["declared", "hidden behind a small dimension"])
@@ -495,3 +526,26 @@ def test_a_sheet_of_more_formatted_cells_than_the_bound_is_refused_before_readin
     monkeypatch.setattr(workbooks, "MAX_CELLS", 3_000)
     results = Warehouse(tmp_path / "w.duckdb").ingest(tmp_path / "格式.xlsx", good)
     assert_refused_alone(results, "写有 3,6")
+
+
+@pytest.mark.parametrize(("bound", "what", "said"), [
+    ("MAX_SHEETS", "sheets", "工作簿有 4 个工作表, 超过上限 3 个"),
+    ("MAX_SHARED_STRINGS", "texts", "工作簿中的文字有"),
+])
+def test_a_workbook_of_more_sheets_or_texts_than_the_bound_is_refused_before_reading(tmp_path, monkeypatch, good,
+                                                                                      bound, what, said):
+    """A 1.4 MB workbook of 3,000 sheets had run for minutes, a 10 MB one of a hundred million texts aborted (probe26c):
+    small bounds here, in place of 500 sheets and 16 M texts."""
+    import xlsxwriter  # writes its texts into a table of texts (sharedStrings.xml), as Excel does
+
+    from etl import workbooks
+
+    workbook = xlsxwriter.Workbook(tmp_path / "书.xlsx")
+    for index in range(4 if what == "sheets" else 1):
+        sheet = workbook.add_worksheet(f"表{index}")
+        for r, row in enumerate([ROSTER_HEADER, *roster_rows(2, 6400 + 10 * index)]):
+            sheet.write_row(r, 0, row)
+    workbook.close()
+    monkeypatch.setattr(workbooks, bound, 3)
+    results = Warehouse(tmp_path / "w.duckdb").ingest(tmp_path / "书.xlsx", good)
+    assert_refused_alone(results, said)
