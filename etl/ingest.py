@@ -443,7 +443,7 @@ def _recognise(sheets: list[RawSheet], kind: str | None, words_dir: Path | None 
                             f"(底册和探访记录请分开导出, 或用 --kind visits 导入)")
         missing = [group for group in REQUIRED[file_kind]
                    if not any(f in column_map.fields or f in column_map.implied or _in_parts(f, column_map)
-                              or (column_map.marks and f == mappings.MARKS[file_kind][1]) for f in group)]
+                              or f in {field for field, _ in column_map.marks.values()} for f in group)]
         if missing:
             names = "、".join("或".join(FIELD_LABELS[f] for f in group) for group in missing)
             raise FileError(f"{where}缺少必需的列: {names} (作为{mappings.KIND_LABELS[file_kind]}导入)")
@@ -527,8 +527,8 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
                                                                 pa.array([column_map.implied[field]], pa.string()))
             else:
                 columns[field] = pa.nulls(sheet.cells.num_rows, pa.null())  # no memory, whatever the rows
-        if column_map.marks:
-            columns[mappings.MARKS[kind][1]] = _ticked_values(sheet, column_map, mappings.MARKS[kind][1])
+        for field in {field for field, _ in column_map.marks.values()}:
+            columns[field] = _ticked_values(sheet, column_map, field)
         if kind == "contacts":
             columns["more_contacts"] = _more_contacts(sheet, column_map)
         tables.append(pa.table(columns))
@@ -619,7 +619,8 @@ def _ticked_values(sheet: RawSheet, column_map: mappings.ColumnMap, field: str) 
     parts = []
     if field in column_map.fields:
         parts.append(sheet.cells[f"c{column_map.fields[field]}"].cast(pa.string()).combine_chunks())
-    parts += [_read_ticks(sheet, index, value, None) for index, value in column_map.marks.items()]
+    parts += [_read_ticks(sheet, index, value, None) for index, (ticked, value) in column_map.marks.items()
+              if ticked == field]
     # (null_handling="skip" drops the rows where every part is null, in pyarrow 26: joined in full, then trimmed)
     joined = pc.binary_join_element_wise(*parts, "、", null_handling="replace", null_replacement="")
     return pc.replace_substring_regex(joined, "^、+|、+$|(、)、+", r"\1")

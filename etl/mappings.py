@@ -42,7 +42,7 @@ _PREFIXES = re.compile(r"^(居民|公民)")
 _SUFFIXES = re.compile(r"(号码|号|名称|情况|状况|信息)$")
 # A column that ticks one value of a field (a roster's 独居 √, 是否失能 是; a visit's 入户 | 电话 | 视频 √): its header
 # is the value's name. Kind -> the field of words (values.csv) it names a value of, and the field it fills.
-MARKS = {"roster": ("category", "categories"), "visits": ("method", "method")}
+MARKS = {"roster": (("category", "categories"),), "visits": (("method", "method"), ("outcome", "outcome"))}
 _MARK_PREFIX = re.compile(r"^是否(属于|为)?")
 
 
@@ -83,7 +83,8 @@ class ColumnMap:
     fields: dict[str, int]  # canonical field -> column index (a contact list's first contact person's)
     unknown: list[str]  # header cells that map to nothing (warned about)
     duplicates: list[str]  # header cells naming a field already taken by an earlier column
-    marks: dict[int, str] = dataclass_field(default_factory=dict)  # column index -> the value it ticks (MARKS)
+    # column index -> the field and the value it ticks (MARKS)
+    marks: dict[int, tuple[str, str]] = dataclass_field(default_factory=dict)
     implied: dict[str, str] = dataclass_field(default_factory=dict)  # field -> the sheet's one value (its 社区)
     # a contact list's other contact people on each row, in order: CONTACT_FIELDS -> column index
     more_contacts: list[dict[str, int]] = dataclass_field(default_factory=list)
@@ -186,10 +187,16 @@ def asked_word(cell: str) -> str | None:
     return asked if asked != key and asked else None
 
 
-def mark_of(cell: str, kind: str, words_dir: Path | None = None) -> str | None:
-    """The value a column of a `kind` export ticks, when its header is the value's name (独居, 空巢老人, 是否失能;
-    入户, 电话)."""
-    return mark_names(MARKS[kind][0], words_dir).get(_MARK_PREFIX.sub("", header_key(cell))) if kind in MARKS else None
+def mark_of(cell: str, kind: str, words_dir: Path | None = None) -> tuple[str, str] | None:
+    """The field and the value a column of a `kind` export ticks, when its header is the value's name (独居, 空巢老人,
+    是否失能: categories; 入户, 电话: method; 正常, 未遇, 拒访: outcome). A header that names a field of its own
+    (发现问题, 紧急情况: the problem and emergency columns) ticks none."""
+    key = _MARK_PREFIX.sub("", header_key(cell))
+    for word_field, field in MARKS.get(kind, ()):
+        if (value := mark_names(word_field, words_dir).get(key)) and field_for(cell, kind, words_dir,
+                                                                              keywords=False) is None:
+            return field, value
+    return None
 
 
 def yes_no_words(words_dir: Path | None = None) -> dict[str, str]:
@@ -338,15 +345,20 @@ def _contact_number(cell: str) -> tuple[int | None, str]:
     return int(_NUMERALS.get(digit, digit)), text[:match.start()] + text[match.end():]
 
 
-def _tick_columns(header: list[str], kind: str, words_dir: Path | None = None) -> dict[int, str]:
-    """The columns that tick a value each (MARKS), by index: two values at least. A lone one is no tick column where
-    its header names a field: a roster's lone 失能 is the disability level its keyword says (完全失能, 自理 under it), a
-    visit record's lone 电话 is a phone number."""
+def _tick_columns(header: list[str], kind: str, words_dir: Path | None = None) -> dict[int, tuple[str, str]]:
+    """The columns that tick a value each (MARKS), by index: two values of a field at least. A lone one is no tick
+    column where its header names a field: a roster's lone 失能 is the disability level its keyword says (完全失能, 自理
+    under it), a visit record's lone 电话 is a phone number."""
     named = {index: mark for index, cell in enumerate(header) if cell and (mark := mark_of(cell, kind, words_dir))}
-    if len(set(named.values())) > 1:  # 电话 twice is a phone number's columns (第一联系人 电话, 第二联系人 电话)
-        return named
-    return {index: mark for index, mark in named.items()
-            if kind == "roster" and field_for(header[index], kind, words_dir) is None}
+    ticks = {}
+    for field in {field for field, _ in named.values()}:
+        of_field = {index: mark for index, mark in named.items() if mark[0] == field}
+        if len({value for _, value in of_field.values()}) > 1:  # 电话 twice is a phone number's columns
+            ticks |= of_field
+        else:
+            ticks |= {index: mark for index, mark in of_field.items()
+                      if kind == "roster" and field_for(header[index], kind, words_dir) is None}
+    return dict(sorted(ticks.items()))
 
 
 def _day_or_time(cell: str) -> str | None:

@@ -342,6 +342,26 @@ def test_other_templates_visit_headers_are_read_and_a_failed_visit_they_record_i
     assert warnings(one_load, key) == warned
 
 
+# probe26d: the outcome ticked in a column each (正常 | 未遇 | 拒访 √), as the method may be: the columns had been
+# dropped as unknown and every visit stored 正常, the failed ones counted
+@loads.file("outcome ticks")
+def _outcome_ticks(folder: Path) -> Path:
+    header = ["身份证号", "老人姓名", "社区", "探访日期", "探访方式", "正常", "未遇", "拒访", "发现问题", "探访人"]
+    ticks = [("√", "", "", ""), ("", "√", "", ""), ("", "", "√", ""), ("√", "", "", "门锁损坏")]
+    rows = [[elder(240 + i), f"勾选{i}", "花园路", f"2026-10-1{i}", "入户", *tick, "社工"]
+            for i, tick in enumerate(ticks)]
+    return write_csv(folder / "探访结果打勾.csv", [header, *rows])
+
+
+def test_an_outcome_ticked_in_a_column_each_is_that_outcome(one_load):
+    balanced(one_load[1]["outcome ticks"], 4)
+    # 发现问题 beside them is the problem column its name says, not a tick: read, and checked against the outcome
+    assert loaded(one_load, "outcome ticks", "outcome, problem") == [
+        ("正常", None), ("未遇", None), ("拒访", None), ("正常", "门锁损坏")]
+    assert warnings(one_load, "outcome ticks") == [
+        (5, "探访结果为正常, 但发现问题一栏写有问题: 按正常导入, 不计为发现问题, 请核实")]
+
+
 METHODS = ["家访", "敲门", "见面", "面谈", "入户家访"]
 
 
