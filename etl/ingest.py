@@ -166,7 +166,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             try:
                 sheets, hidden = _shown_sheets(sheets, kind, words_dir)
                 sheets, registers = _days_as_sheets(con, sheets, name, words_dir)
-                sheets = [_with_section_communities(con, sheet, kind, words_dir) for sheet in sheets]
+                sheets = [_with_section_headings(con, sheet, kind, words_dir) for sheet in sheets]
                 read += [sheet for sheet in sheets if all(sheet is not r for r in read)]
                 correction = corrections.claim(con, sheets, kind, place_scope)
                 if correction:  # a corrections workbook is read as the file it corrects was
@@ -295,16 +295,47 @@ SECTION_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+|\d{1,3})\
 SECTION_NOTE = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
 
 
-def _with_section_communities(con: duckdb.DuckDBPyConnection, sheet: RawSheet, kind: str | None,
-                              words_dir: Path | None = None) -> RawSheet:
+def _with_section_headings(con: duckdb.DuckDBPyConnection, sheet: RawSheet, kind: str | None,
+                           words_dir: Path | None = None) -> RawSheet:
     """A whole street's sheet without a community column, each community's block under a row that names it alone
-    (一、花园路社区, 滨西社区居委会（2人）): its rows with the community column those rows stand for, the heading
-    rows dropped as no data (as 小计 rows are). Any other sheet as it is: a visit record, which names its elders by
-    ID, is not read for headings (its millions of rows are not scanned for them)."""
+    (一、花园路社区, 滨西社区居委会（2人）), or a roster without a category column, each category's block under a row
+    naming it (一、独居老人, （二）空巢老人（3人）): its rows with the column those rows stand for, the heading rows
+    dropped as no data (as 小计 rows are). Any other sheet as it is: a visit record, which names its elders by ID, is
+    not read for headings (its millions of rows are not scanned for them)."""
     sheet_kind = kind or mappings.detect_kind(sheet.header, words_dir)
-    if sheet_kind not in ("roster", "contacts") or "community" in mappings.map_columns(
-            sheet.header, sheet_kind, words_dir).fields:
+    if sheet_kind not in ("roster", "contacts"):
         return sheet
+    fields = mappings.map_columns(sheet.header, sheet_kind, words_dir)
+    if "community" not in fields.fields:
+        sheet = _with_sections(con, sheet, "社区", _communities_named)
+    if sheet_kind == "roster" and "categories" not in fields.fields and not fields.marks:
+        read = sheet
+        sheet = _with_sections(con, sheet, "特殊困难类别", _categories_named)
+        if sheet is not read and read.table.endswith("_sections"):
+            con.unregister(read.table)  # the communities' pass, read again by the categories' (release lets go of this)
+    return sheet
+
+
+def _communities_named(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> dict[str, str]:
+    """{heading as written: the community it names}, of the headings that name exactly one."""
+    return dict(con.execute(
+        "select c.raw, any_value(d.name) from (select unnest($raws) as raw, unnest($names) as name) c"
+        " join place_keys k on k.level = 'community' and k.place_key <> '' and k.place_key = cv_place_key(c.name)"
+        " join divisions d on d.code = k.code group by c.raw having count(distinct k.code) = 1",
+        {"raws": list(names), "names": list(names.values())}).fetchall())
+
+
+def _categories_named(_con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> dict[str, str]:
+    """{heading as written: the special-difficulty category it names} (独居老人, 空巢老年人, 失能: values.csv)."""
+    words = mappings.mark_names("category")
+    return {raw: words[key] for raw, name in names.items() if (key := mappings.header_key(name)) in words}
+
+
+def _with_sections(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column: str,
+                   named: Callable[[duckdb.DuckDBPyConnection, dict[str, str]], dict[str, str]]) -> RawSheet:
+    """The sheet with a column headed `column` for the blocks under rows naming its value alone (`named` reads the
+    headings, numbered or noted as they are written: 一、…, …（2人）); the sheet as it is when no row is such a heading,
+    or a row of data stands above the first (a community's name as a footer)."""
     texts = [pc.utf8_trim_whitespace(sheet.cells[f"c{i}"].cast(pa.string())) for i in range(sheet.column_count)]
     if not texts:
         return sheet
@@ -313,25 +344,21 @@ def _with_section_communities(con: duckdb.DuckDBPyConnection, sheet: RawSheet, k
     lone = pc.equal(counts, 1)
     text = pc.coalesce(*(pc.if_else(w, t, pa.scalar(None, pa.string())) for w, t in zip(written, texts, strict=True)))
     candidates = {value for value in pc.unique(text.filter(lone)).to_pylist() if value}
-    names = {raw: SECTION_NOTE.sub("", SECTION_NUMBER.sub("", raw)) for raw in candidates}
-    found = dict(con.execute(
-        "select c.raw, any_value(d.name) from (select unnest($raws) as raw, unnest($names) as name) c"
-        " join place_keys k on k.level = 'community' and k.place_key <> '' and k.place_key = cv_place_key(c.name)"
-        " join divisions d on d.code = k.code group by c.raw having count(distinct k.code) = 1",
-        {"raws": list(names), "names": list(names.values())}).fetchall()) if names else {}
+    found = named(con, {raw: SECTION_NOTE.sub("", SECTION_NUMBER.sub("", raw)) for raw in candidates}) \
+        if candidates else {}
     if not found:
         return sheet
     is_section = pc.fill_null(pc.and_(lone, pc.is_in(text, pa.array(list(found), pa.string()))), False)
     heading = pc.if_else(is_section, pc.take(pa.array(list(found.values()), pa.string()),
                                              pc.index_in(text, pa.array(list(found), pa.string()))),
                          pa.scalar(None, pa.string()))
-    community = pc.fill_null_forward(heading)
-    if pc.any(pc.and_(pc.greater(counts, 1), pc.is_null(community))).as_py():
+    value = pc.fill_null_forward(heading)
+    if pc.any(pc.and_(pc.greater(counts, 1), pc.is_null(value))).as_py():
         return sheet  # a row of data above the first heading: no such layout (a community's name as a footer)
-    cells = sheet.cells.append_column(f"c{sheet.column_count}", community).filter(pc.invert(is_section))
+    cells = sheet.cells.append_column(f"c{sheet.column_count}", value).filter(pc.invert(is_section))
     table = f"{sheet.table}_sections"
     con.register(table, cells)
-    header = [*sheet.header, *[""] * (sheet.column_count - len(sheet.header)), "社区"]
+    header = [*sheet.header, *[""] * (sheet.column_count - len(sheet.header)), column]
     return dataclasses.replace(sheet, table=table, cells=cells, header=header, column_count=sheet.column_count + 1)
 
 
