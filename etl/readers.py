@@ -262,7 +262,16 @@ def detect_encoding(path: Path) -> tuple[str, int, int]:
         return "utf-8", bom, 0
     if utf8_end or _is_text(sample[bom:], "gb18030"):
         return "gb18030", bom, utf8_end
+    if kind := next((name for magic, name in NOT_TABLES if sample.startswith(magic)), None):
+        raise ReadError(f"这不是表格文件 (内容是{kind}, 只是改了扩展名): 请发送 Excel 或 CSV 格式的名单或记录")
     raise ReadError(f"文件编码无法识别 (不是 UTF-8 也不是 GBK/GB18030): {SAVE_AS_UTF8}")
+
+
+# Files that are no table whatever their name says (a picture or a PDF renamed .csv): what they are, from their first
+# bytes, for the refusal to say so rather than ask for the file to be saved again as CSV
+NOT_TABLES = ((b"\x89PNG", " PNG 图片"), (b"\xff\xd8\xff", " JPEG 图片"), (b"GIF8", " GIF 图片"),
+              (b"%PDF", " PDF 文档"), (b"\x1f\x8b", "一个 gzip 压缩包"), (b"Rar!", "一个 RAR 压缩包"),
+              (b"7z\xbc\xaf", "一个 7z 压缩包"))
 
 
 def _is_text(data: bytes, encoding: str) -> bool:

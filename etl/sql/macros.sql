@@ -269,6 +269,8 @@ create or replace temp macro cv_id_problem(id18) as
         when id18 is null then '身份证号为空'
         when regexp_matches(id18, '^\d(\.\d+)?E\+?\d+$') or regexp_full_match(id18, '\d+\.\d+')
             then '身份证号被Excel存成了数字(' || cv_mask_free_text(id18) || '), 已无法恢复, 请把该列设为文本后重新导出'
+        -- a couple written on one row (ID、ID, or one under the other in the cell)
+        when regexp_matches(id18, '\d{17}[\dX]\D*\d{17}[\dX]') then '一格里写了两个身份证号: 请每位老人写一行'
         when not regexp_full_match(id18, '\d{17}[\dX]') then '身份证号格式不对: 应为18位'
         when cv_id_birth_date(id18) is null or cv_id_birth_date(id18) > current_date
             or year(cv_id_birth_date(id18)) < 1880 then '身份证号中的出生日期不存在'

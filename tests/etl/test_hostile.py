@@ -136,6 +136,18 @@ def test_a_lone_cr_ending_a_line_above_the_table_loses_no_row(one_load, after):
         (3,), (4,), (5,)]
 
 
+@loads.file("a picture renamed .csv")
+def _picture_renamed(folder: Path) -> Path:
+    path = folder / "照片.csv"
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 40)
+    return path
+
+
+def test_a_picture_renamed_csv_is_refused_as_no_table_not_asked_to_be_saved_as_csv_again(one_load):
+    """probe26c: it had been told to open the file in Excel and save it as CSV UTF-8."""
+    refused_alone(one_load, "a picture renamed .csv", "这不是表格文件 (内容是 PNG 图片, 只是改了扩展名)")
+
+
 @loads.file("borders drawn far past the table")
 def _borders_far_past_the_table(folder: Path) -> Path:
     """Borders drawn over whole rows (to column KN) and on the sheet's last row: Excel declares the range
