@@ -671,8 +671,9 @@ def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
     """Condition on a sheet's raw cells `r` for a row that is not data: blank; a row whose first written cell,
     wherever it stands, is a 合计/总计/小计/汇总 (花园路社区小计 too), the signature, notes and seal below a
     table (填表人：…, 审核人：…, 备注：…, （盖章）, 联系电话：…), a page number or a title again (…记录表（续）); or the
-    header again in two of its columns or more (blocks pasted one under another, each with its header; a two-row
-    header's upper row after a page break: $repeated_header is _repeated_header's).
+    header again in half its columns or more, two at least (blocks pasted one under another, each with its header; a
+    two-row header's upper row after a page break: $repeated_header is _repeated_header's). A person's row that writes
+    the words of two tick columns under them (独居 under 独居) is no header.
 
     Staging validates every row; only rejected rows are tested against this (a blank or total row
     is never valid), so the test costs nothing on the rows that load.
@@ -686,7 +687,7 @@ def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
                               '{NOT_DATA_FIRST_CELL}')
             or len(list_filter(list_zip([{", ".join(named)}]::varchar[], $repeated_header::varchar[]),
                                lambda pair: pair[1] = pair[2]))
-               >= least(2, greatest(1, len($repeated_header::varchar[]))))"""
+               >= greatest(1, least(2, len($repeated_header::varchar[])), len($repeated_header::varchar[]) // 2))"""
 
 
 def _repeated_header(sheet: RawSheet) -> dict[str, list[str]]:

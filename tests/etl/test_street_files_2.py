@@ -932,3 +932,17 @@ def test_a_roster_in_sections_headed_by_their_category_is_those_categories(one_l
     balanced(one_load[1]["category sections"], 3)
     assert loaded(one_load, "category sections", "row_number, categories") == [
         (4, ["独居"]), (5, ["独居"]), (7, ["空巢"])]
+
+
+@loads.file("tick columns written with their words")
+def _tick_words(folder: Path) -> Path:
+    header = ["街道", "社区", "姓名", "身份证号", "独居", "空巢", "失能"]
+    rows = [["劝业场街道", "花园路", "勾词0", elder(188), "√", "", ""],
+            ["劝业场街道", "花园路", "勾词1", elder(189)[:17], "独居", "空巢", ""]]  # an ID a digit short
+    return write_csv(folder / "类别列写字.csv", [header, *rows])
+
+
+def test_a_persons_rejected_row_that_writes_the_tick_columns_words_is_set_aside_not_taken_for_a_header(one_load):
+    """Two cells equal to their headers (独居 under 独居, 空巢 under 空巢) make no repeated header: the row is a
+    person's, rejected for its ID and kept for correction, not dropped as no data."""
+    balanced(one_load[1]["tick columns written with their words"], 2, rejected=1)
