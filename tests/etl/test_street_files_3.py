@@ -106,42 +106,34 @@ def contact_rows(street: str, community: str, cells: dict[str, str], header: lis
     return rows
 
 
-@loads.file("the elder's phone left of the contact's")
-def _elders_phone_left(folder: Path) -> Path:
-    header = ["社区", "老人姓名", "身份证号", "老人联系电话", "联系人", "与老人关系", "联系人联系电话", "是否有钥匙"]
-    rows = contact_rows("劝业场街道", "滨西", {"老人联系电话": "own", "联系人联系电话": "contact"}, header)
-    return write_csv(folder / "老人电话与联系人电话.csv", [["失能老年人联系人情况表"], header, *rows])
-
-
-@loads.file("a bare phone left of the contact's")
-def _bare_phone_left(folder: Path) -> Path:
-    header = ["社区", "老人姓名", "身份证号", "联系电话", "联系人", "关系", "联系人电话"]
-    rows = contact_rows("小白楼街道", "泰安道", {"联系电话": "own", "联系人电话": "contact"}, header)
-    return write_csv(folder / "联系电话与联系人电话.csv", [header, *rows])
-
-
-@loads.file("the elder's own phone on both sides")
-def _own_phone_both_sides(folder: Path) -> Path:
-    header = ["社区", "老人姓名", "身份证号", "本人电话", "联系人姓名", "与老人关系", "联系人手机", "老人电话"]
-    rows = contact_rows("五大道街道", "育文坊", {"本人电话": "own", "联系人手机": "contact", "老人电话": "own"}, header)
-    return write_csv(folder / "本人电话与联系人手机.csv", [header, *rows])
-
-
-# probe26b: a contact's phone written 联系方式 after their title (包联人联系方式, 紧急联系人联系方式) had been
-# taken for a second contact person's name, or the file for a visit record; the elder's phone left of it for
-# the contact's
-@loads.file("a bare mobile left of the helper's 联系方式")
-def _bare_mobile_left(folder: Path) -> Path:
-    header = ["社区", "老人姓名", "身份证号", "手机号", "包联人", "关系", "包联人联系方式"]
-    rows = contact_rows("南营门街道", "昆明路", {"手机号": "own", "包联人联系方式": "contact"}, header)
-    return write_csv(folder / "手机号与包联人联系方式.csv", [header, *rows])
-
-
-@loads.file("the 老年人 phone left of the emergency contact's 联系方式")
-def _older_persons_phone_left(folder: Path) -> Path:
-    header = ["社区", "老人姓名", "身份证号", "老年人电话", "紧急联系人", "与老人关系", "紧急联系人联系方式"]
-    rows = contact_rows("南市街道", "怀远里", {"老年人电话": "own", "紧急联系人联系方式": "contact"}, header)
-    return write_csv(folder / "老年人电话与紧急联系人联系方式.csv", [header, *rows])
+# Each layout: the street and community it lists, its header, which columns hold the elder's own phone and which the
+# contact's, its file's name and title. probe26b added the last two: a contact's phone written 联系方式 after their
+# title (包联人联系方式, 紧急联系人联系方式) had been taken for a second contact person's name, or the file for a
+# visit record, and the elder's phone left of it for the contact's.
+PHONE_LAYOUTS = {
+    "the elder's phone left of the contact's": (
+        "劝业场街道", "滨西", ["社区", "老人姓名", "身份证号", "老人联系电话", "联系人", "与老人关系", "联系人联系电话",
+                            "是否有钥匙"],
+        {"老人联系电话": "own", "联系人联系电话": "contact"}, "老人电话与联系人电话.csv", [["失能老年人联系人情况表"]]),
+    "a bare phone left of the contact's": (
+        "小白楼街道", "泰安道", ["社区", "老人姓名", "身份证号", "联系电话", "联系人", "关系", "联系人电话"],
+        {"联系电话": "own", "联系人电话": "contact"}, "联系电话与联系人电话.csv", []),
+    "the elder's own phone on both sides": (
+        "五大道街道", "育文坊", ["社区", "老人姓名", "身份证号", "本人电话", "联系人姓名", "与老人关系", "联系人手机",
+                              "老人电话"],
+        {"本人电话": "own", "联系人手机": "contact", "老人电话": "own"}, "本人电话与联系人手机.csv", []),
+    "a bare mobile left of the helper's 联系方式": (
+        "南营门街道", "昆明路", ["社区", "老人姓名", "身份证号", "手机号", "包联人", "关系", "包联人联系方式"],
+        {"手机号": "own", "包联人联系方式": "contact"}, "手机号与包联人联系方式.csv", []),
+    "the 老年人 phone left of the emergency contact's 联系方式": (
+        "南市街道", "怀远里", ["社区", "老人姓名", "身份证号", "老年人电话", "紧急联系人", "与老人关系",
+                            "紧急联系人联系方式"],
+        {"老年人电话": "own", "紧急联系人联系方式": "contact"}, "老年人电话与紧急联系人联系方式.csv", []),
+}
+for _key, (_street, _community, _header, _cells, _name, _title) in PHONE_LAYOUTS.items():
+    loads.file(_key)(lambda folder, street=_street, community=_community, header=_header, cells=_cells, name=_name,
+                     title=_title: write_csv(folder / name, [*title, header,
+                                                             *contact_rows(street, community, cells, header)]))
 
 
 @pytest.mark.parametrize(("key", "street", "community", "warned"), [
