@@ -341,8 +341,11 @@ def _with_sections(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column: str,
         return sheet
     written = [pc.fill_null(pc.not_equal(text, ""), False) for text in texts]
     counts = functools.reduce(pc.add, (pc.cast(w, pa.int32()) for w in written))
-    lone = pc.equal(counts, 1)
     text = pc.coalesce(*(pc.if_else(w, t, pa.scalar(None, pa.string())) for w, t in zip(written, texts, strict=True)))
+    # a row holding one text: in one cell, or merged across the row (every cell written the same)
+    other = functools.reduce(pc.or_, (pc.and_(w, pc.fill_null(pc.not_equal(t, text), False))
+                                      for w, t in zip(written, texts, strict=True)))
+    lone = pc.and_(pc.greater(counts, 0), pc.invert(other))
     candidates = {value for value in pc.unique(text.filter(lone)).to_pylist() if value}
     found = named(con, {raw: SECTION_NOTE.sub("", SECTION_NUMBER.sub("", raw)) for raw in candidates}) \
         if candidates else {}
@@ -353,7 +356,7 @@ def _with_sections(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column: str,
                                              pc.index_in(text, pa.array(list(found), pa.string()))),
                          pa.scalar(None, pa.string()))
     value = pc.fill_null_forward(heading)
-    if pc.any(pc.and_(pc.greater(counts, 1), pc.is_null(value))).as_py():
+    if pc.any(pc.and_(pc.and_(pc.greater(counts, 0), pc.invert(lone)), pc.is_null(value))).as_py():
         return sheet  # a row of data above the first heading: no such layout (a community's name as a footer)
     cells = sheet.cells.append_column(f"c{sheet.column_count}", value).filter(pc.invert(is_section))
     table = f"{sheet.table}_sections"
@@ -673,7 +676,8 @@ def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
     table (填表人：…, 审核人：…, 备注：…, （盖章）, 联系电话：…), a page number or a title again (…记录表（续）); or the
     header again in half its columns or more, two at least (blocks pasted one under another, each with its header; a
     two-row header's upper row after a page break: $repeated_header is _repeated_header's). A person's row that writes
-    the words of two tick columns under them (独居 under 独居) is no header.
+    the words of two tick columns under them (独居 under 独居) is no header. And a row whose cells all hold one text:
+    a heading merged across the table (网格员：张三 above the visits of each visitor).
 
     Staging validates every row; only rejected rows are tested against this (a blank or total row
     is never valid), so the test costs nothing on the rows that load.
@@ -682,9 +686,12 @@ def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
     content += [f"r.c{i}" for i in range(len(sheet.header), sheet.column_count)]
     cells = [f"r.c{i}" for i in range(sheet.column_count)]
     named = [f"coalesce(trim(r.c{i}), '')" for i, cell in enumerate(sheet.header) if cell]
+    written = f"list_filter([{', '.join(f'trim({c})' for c in cells)}]::varchar[], lambda cell: cell <> '')"
     return f"""(not regexp_matches(concat_ws('', {", ".join(content)}), '[^\\s　]')
             or regexp_matches(coalesce({", ".join(f"nullif(trim({c}), '')" for c in cells)}, ''),
                               '{NOT_DATA_FIRST_CELL}')
+            -- one text merged across the row (a heading band: 网格员：张三, 花园路社区): every cell written the same
+            or (len({written}) > 1 and len(list_distinct({written})) = 1)
             or len(list_filter(list_zip([{", ".join(named)}]::varchar[], $repeated_header::varchar[]),
                                lambda pair: pair[1] = pair[2]))
                >= greatest(1, least(2, len($repeated_header::varchar[])), len($repeated_header::varchar[]) // 2))"""

@@ -946,3 +946,24 @@ def test_a_persons_rejected_row_that_writes_the_tick_columns_words_is_set_aside_
     """Two cells equal to their headers (独居 under 独居, 空巢 under 空巢) make no repeated header: the row is a
     person's, rejected for its ID and kept for correction, not dropped as no data."""
     balanced(one_load[1]["tick columns written with their words"], 2, rejected=1)
+
+
+# probe26d: a heading merged across the table (Excel fills the merged range's text into every cell it covers): a
+# visitor's name above their visits, a community's above its people, each had been rejected as a row with a bad ID
+@loads.file("headings merged across the table")
+def _merged_headings(folder: Path) -> list[Path]:
+    visits = [VISITS, ["网格员：测试张"], [elder(182), "合并0", "花园路", "2026-10-05", "入户", "正常", "张"],
+              ["网格员：测试李"], [elder(183), "合并1", "花园路", "2026-10-06", "电话", "正常", "李"]]
+    roster = [["序号", "姓名", "性别", "身份证号", "特殊困难类别"], ["一、花园路社区"],
+              ["1", "合并2", "男", elder(184), "独居"], ["二、滨西社区"], ["1", "合并3", "男", elder(185), "空巢"]]
+    return [write_workbook(folder / "按网格员分段.xlsx", {"探访": visits}, merges=("A2:G2", "A4:G4")),
+            write_workbook(folder / "按社区分段的底册.xlsx", {"底册": roster}, merges=("A2:E2", "A4:E4"))]
+
+
+def test_a_heading_merged_across_the_table_is_no_row_and_a_communitys_heads_its_block(one_load):
+    visits, roster = one_load[1]["headings merged across the table"]
+    balanced(visits, 2)
+    balanced(roster, 2)
+    warehouse = one_load[0]
+    assert warehouse.rows("select community_code from roster_rows where load_id = ? order by row_number",
+                          [roster.load_id]) == [(HUAYUANLU,), (BINXI,)]
