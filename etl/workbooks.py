@@ -558,6 +558,8 @@ def _xml2003_grids(data: bytes) -> list[Grid]:
                 value = cell.find(f"{ss}Data")
                 text = _xml2003_text(value.get(f"{ss}Type"), "".join(value.itertext())) if value is not None else None
                 across, down = int(cell.get(f"{ss}MergeAcross", 0)), int(cell.get(f"{ss}MergeDown", 0))
+                if across < 0 or down < 0:
+                    raise WorkbookError("XML 表格中的合并范围 (ss:MergeAcross, ss:MergeDown) 是负数: 文件已损坏")
                 builder.put(row, col, text, down, across)
                 col += across
         grids.append(builder.grid())
@@ -569,6 +571,8 @@ def _xml2003_grids(data: bytes) -> list[Grid]:
 def _index(element, ss: str, previous: int) -> int:
     """An element's 0-based position: its ss:Index (from 1) when given, else the one after the previous."""
     given = element.get(f"{ss}Index")
+    if given and int(given) < 1:  # a place before the first row or column: no program writes it
+        raise WorkbookError(f"XML 表格中的位置 ss:Index={int(given)} 不是正整数: 文件已损坏")
     return int(given) - 1 if given else previous + 1
 
 

@@ -148,6 +148,19 @@ def test_a_picture_renamed_csv_is_refused_as_no_table_not_asked_to_be_saved_as_c
     refused_alone(one_load, "a picture renamed .csv", "这不是表格文件 (内容是 PNG 图片, 只是改了扩展名)")
 
 
+@loads.file("xml 2003 with a place before the first column")
+def _xml2003_negative_index(folder: Path) -> Path:
+    path = xml2003_xls(folder / "负位置.xls", [ROSTER_HEADER, *roster_rows(2, 6500)])
+    path.write_text(path.read_text(encoding="utf-8").replace("<Cell><Data", '<Cell ss:Index="-5"><Data', 1),
+                    encoding="utf-8")
+    return path
+
+
+def test_an_xml_2003_sheet_placing_a_cell_before_the_first_column_is_refused_in_one_line(one_load):
+    """probe26c: ss:Index="-5" had moved the cell to another column and made its row a rejected row."""
+    refused_alone(one_load, "xml 2003 with a place before the first column", "ss:Index=-5 不是正整数")
+
+
 @loads.file("borders drawn far past the table")
 def _borders_far_past_the_table(folder: Path) -> Path:
     """Borders drawn over whole rows (to column KN) and on the sheet's last row: Excel declares the range

@@ -64,6 +64,11 @@ def test_time_of_day_is_kept_for_visits(con):
         assert one(con, "cv_parse_timestamp(?)", written) == dt.datetime(2023, 8, 5, 9, 0), written
 
 
+def test_a_name_is_squeezed_of_spaces_and_of_a_nul_a_broken_export_leaves(con):
+    # (probe26c: 测试\0甲 had been stored so, and a visit written 测试甲 would not have found them)
+    assert one(con, "cv_squeeze(?)", "测试\x00甲\u3000 ") == "测试甲"
+
+
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
