@@ -309,10 +309,7 @@ def _with_section_headings(con: duckdb.DuckDBPyConnection, sheet: RawSheet, kind
     if "community" not in fields.fields:
         sheet = _with_sections(con, sheet, "社区", _communities_named)
     if sheet_kind == "roster" and "categories" not in fields.fields and not fields.marks:
-        read = sheet
         sheet = _with_sections(con, sheet, "特殊困难类别", _categories_named)
-        if sheet is not read and read.table.endswith("_sections"):
-            con.unregister(read.table)  # the communities' pass, read again by the categories' (release lets go of this)
     return sheet
 
 
@@ -359,7 +356,8 @@ def _with_sections(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column: str,
     if pc.any(pc.and_(pc.and_(pc.greater(counts, 0), pc.invert(lone)), pc.is_null(value))).as_py():
         return sheet  # a row of data above the first heading: no such layout (a community's name as a footer)
     cells = sheet.cells.append_column(f"c{sheet.column_count}", value).filter(pc.invert(is_section))
-    table = f"{sheet.table}_sections"
+    # registered once under one name, whichever passes read the sheet (release lets go of it)
+    table = sheet.table if sheet.table.endswith("_sections") else f"{sheet.table}_sections"
     con.register(table, cells)
     header = [*sheet.header, *[""] * (sheet.column_count - len(sheet.header)), column]
     return dataclasses.replace(sheet, table=table, cells=cells, header=header, column_count=sheet.column_count + 1)
@@ -590,10 +588,7 @@ QUESTION_FIELDS = ("disability",)
 def _asked_value(header_cell: str, field: str) -> str | None:
     """The value of `field` a header asks about (是否失能: 失能), for QUESTION_FIELDS; else None."""
     asked = mappings.asked_word(header_cell)
-    if field not in QUESTION_FIELDS or asked is None:
-        return None
-    return next((value for word_field, value, synonym in mappings.value_synonyms()
-                 if word_field == field and mappings.header_key(synonym) == asked), None)
+    return mappings.mark_names(field).get(asked) if field in QUESTION_FIELDS and asked else None
 
 
 def _in_parts(field: str, column_map: mappings.ColumnMap) -> bool:

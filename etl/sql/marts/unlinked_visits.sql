@@ -3,22 +3,22 @@
 -- same_name (同名无法区分: its community's rosters list more than one elder of its name), for the street to add the
 -- ID number. A view: the Data screen counts them per street (dashboard/sql/unlinked_counts.sql), no load pays for it.
 with unlinked as (
-    -- the visits view links each visit (by ID, else name + community): what it links to no elder listed
-    select v.load_id, v.source_row_number, v.visit_date, v.visit_community_code as community_code, v.elder_id
+    -- the visits view links each visit (by ID, else name + community): what it links to no elder listed, with the
+    -- name a visit without an ID gives
+    select v.load_id, v.source_row_number, v.visit_date, v.visit_community_code as community_code, v.elder_id,
+           w.elder_name
     from visits v
+    left join visit_rows w on v.elder_id is null and w.load_id = v.load_id and w.row_number = v.source_row_number
     where v.elder_id is null
         or not exists (select 1 from elders e where e.elder_id = v.elder_id)
 ),
 
-named as (
-    -- the names of those without an ID that the community's rosters do list (under more than one ID number)
+listed_names as (
+    -- of those names, the ones the community's rosters do list (under more than one ID number, or they would link)
     select distinct r.elder_name, r.community_code
     from roster_rows r
     where (r.elder_name, r.community_code) in (
-        select w.elder_name, w.community_code
-        from unlinked u
-        join visit_rows w on w.load_id = u.load_id and w.row_number = u.source_row_number
-        where u.elder_id is null)
+        select elder_name, community_code from unlinked where elder_id is null)
 ),
 
 final as (
@@ -32,8 +32,7 @@ final as (
         case when u.elder_id is null and n.elder_name is not null then 'same_name' else 'not_on_roster' end
             as reason
     from unlinked u
-    left join visit_rows w on u.elder_id is null and w.load_id = u.load_id and w.row_number = u.source_row_number
-    left join named n on n.elder_name = w.elder_name and n.community_code = w.community_code
+    left join listed_names n on n.elder_name = u.elder_name and n.community_code = u.community_code
     left join place_tree t on t.code = u.community_code
 )
 
