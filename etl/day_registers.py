@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import mappings
-from etl.readers import RawSheet, each_distinct, named_months
+from etl.readers import RawSheet, each_distinct, named_months, sheet_said
 
 DAY_CELL = re.compile(r"(\d{1,2})\s*[日号]?")
 MIN_DAYS = 20  # columns naming days of a month that make a register (a month has 28 to 31)
@@ -59,7 +59,7 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
     days = day_columns(sheet.header)
     if not days:
         return None
-    where = f"工作表 {sheet.sheet_name} " if sheet.sheet_name else ""
+    where = sheet_said(con, sheet.sheet_name)
     named = " ".join(text for text in (sheet.preamble, sheet.sheet_name, Path(file_name).stem) if text)
     months = named_months(named)
     if len(months) != 1:

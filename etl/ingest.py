@@ -30,6 +30,7 @@ from etl.readers import (
     read_export,
     release,
     rows_with_text,
+    sheet_said,
 )
 from etl.settings import Settings
 from etl.sqlfiles import first_row, scalar, sql
@@ -171,18 +172,18 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                 correction = corrections.claim(con, sheets, kind, place_scope)
                 if correction:  # a corrections workbook is read as the file it corrects was
                     own = [correction.own_sheet(i, s) for i, s in enumerate(sheets)]
-                    parts, lookups = [(sheets, *_recognise(own, correction.kind, words_dir, con))], []
+                    parts, lookups = [(sheets, *_recognise(con, own, correction.kind, words_dir))], []
                 else:  # a workbook may hold a roster sheet and a visit sheet: each kind is a load of its own
                     lookups = _lookup_sheets(sheets, kind, words_dir)
                     people = [sheet for sheet in sheets if all(sheet is not lookup for lookup in lookups)]
-                    parts = [(group, *_recognise(group, group_kind, words_dir, con, name))
+                    parts = [(group, *_recognise(con, group, group_kind, words_dir, name))
                              for group_kind, group in _sheets_by_kind(people, kind, words_dir)]
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
-                    notes = [*(("skipped_sheet", _skipped_sheet_note(sheet, words_dir)) for sheet in lookups),
-                             *(("skipped_sheet", _hidden_sheet_note(sheet)) for sheet in hidden),
-                             *(("skipped_sheet", _unread_sheet_note(sheet)) for sheet in unread),
+                    notes = [*(("skipped_sheet", _skipped_sheet_note(con, sheet, words_dir)) for sheet in lookups),
+                             *(("skipped_sheet", _hidden_sheet_note(con, sheet)) for sheet in hidden),
+                             *(("skipped_sheet", _unread_sheet_note(con, sheet)) for sheet in unread),
                              *(("day_register", register.note) for register in registers)]
                     result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
                                                place_scope, correction, notes if index == 0 else [])
@@ -247,13 +248,13 @@ def _names_no_person(header: list[str], kind: str | None, fallback: str | None, 
     return sheet_kind is not None and not any(field in fields for field in PERSON_FIELDS)
 
 
-def _skipped_sheet_note(sheet: RawSheet, words_dir: Path | None = None) -> str:
+def _skipped_sheet_note(con: duckdb.DuckDBPyConnection, sheet: RawSheet, words_dir: Path | None = None) -> str:
     """The warning for a sheet that names no person. Its header is quoted by the cells that are column names
     (类别、社区) only: a sheet without a header row has a row of data there, which may be people's names."""
     named = [cell for cell in sheet.header
              if cell and any(mappings.field_for(cell, kind, words_dir) is not None for kind in mappings.KINDS)]
     header = f" (表头: {'、'.join(named)})" if named else ""
-    return f"工作表 {sheet.sheet_name} 中没有身份证号或姓名列, 不是人员名单, 未导入{header}"
+    return f"{sheet_said(con, sheet.sheet_name)}中没有身份证号或姓名列, 不是人员名单, 未导入{header}"
 
 
 def _shown_sheets(sheets: list[RawSheet], kind: str | None,
@@ -363,16 +364,17 @@ def _with_sections(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column: str,
     return dataclasses.replace(sheet, table=table, cells=cells, header=header, column_count=sheet.column_count + 1)
 
 
-def _hidden_sheet_note(sheet: RawSheet) -> str:
-    return (f"工作表 {sheet.sheet_name} 是隐藏的工作表, 未导入 (该表有 {rows_with_text(sheet.cells):,} 行内容); "
-            f"如需导入, 请在 Excel 中取消隐藏后重新导入")
+def _hidden_sheet_note(con: duckdb.DuckDBPyConnection, sheet: RawSheet) -> str:
+    return (f"{sheet_said(con, sheet.sheet_name)}是隐藏的工作表, 未导入 "
+            f"(该表有 {rows_with_text(sheet.cells):,} 行内容); 如需导入, 请在 Excel 中取消隐藏后重新导入")
 
 
-def _unread_sheet_note(sheet: UnreadSheet) -> str:
+def _unread_sheet_note(con: duckdb.DuckDBPyConnection, sheet: UnreadSheet) -> str:
     """The warning for a sheet with text but no header: nothing of it is loaded, and the clerk is told how to
     send it if it is a list of people."""
-    return (f"工作表 {sheet.sheet_name} 的前 {HEADER_SEARCH_ROWS} 行中没有找到表头 (身份证号、姓名、社区 等列名), "
-            f"未导入 (该表有 {sheet.rows:,} 行内容); 如是人员名单, 请在数据上方加一行表头后重新导入")
+    return (f"{sheet_said(con, sheet.sheet_name)}的前 {HEADER_SEARCH_ROWS} 行中没有找到表头 "
+            f"(身份证号、姓名、社区 等列名), 未导入 (该表有 {sheet.rows:,} 行内容); "
+            "如是人员名单, 请在数据上方加一行表头后重新导入")
 
 
 def _first_kind(sheets: list[RawSheet], words_dir: Path | None = None) -> str | None:
@@ -416,7 +418,7 @@ def _dated_by_its_name(sheet: RawSheet) -> RawSheet:
 
 def _combined(results: list[FileResult], sheets: list[list[RawSheet]], con: duckdb.DuckDBPyConnection) -> FileResult:
     """One file's result from the loads of its parts (a workbook with a roster and a visit sheet, a roster sheet
-    a month), each of `sheets`; the sheets' names masked as any quoted text."""
+    a month), each of `sheets`; the sheets' names masked (cv_mask_sheet_name)."""
     if len(results) == 1:
         return results[0]
     first = results[0]
@@ -425,11 +427,9 @@ def _combined(results: list[FileResult], sheets: list[list[RawSheet]], con: duck
     kinds = [r.kind for r in results]
     said = []
     for result, part in zip(results, sheets, strict=True):
-        names = "、".join(sheet.sheet_name for sheet in part if sheet.sheet_name)
-        if kinds.count(result.kind) > 1 and names:
-            names = f" ({scalar(con, 'select cv_mask_free_text(?)', [names])})"
-        else:
-            names = ""
+        names = "、".join(scalar(con, "select cv_mask_sheet_name(?)", [sheet.sheet_name])
+                         for sheet in part if sheet.sheet_name)
+        names = f" ({names})" if kinds.count(result.kind) > 1 and names else ""
         said.append(f"{mappings.KIND_LABELS[result.kind]}{names} {result.rows_read} 行")
     note = "按工作表分别导入: " + "、".join(said)
     return FileResult(first.file_name, "loaded", first.kind, sum(r.rows_read for r in results),
@@ -448,21 +448,19 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-def _recognise(sheets: list[RawSheet], kind: str | None, words_dir: Path | None = None,
-               con: duckdb.DuckDBPyConnection | None = None,
-               file_name: str | None = None) -> tuple[str, list[mappings.ColumnMap]]:
+def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None,
+               words_dir: Path | None = None, file_name: str | None = None) -> tuple[str, list[mappings.ColumnMap]]:
     file_kind = kind or mappings.detect_kind(sheets[0].header, words_dir)
     if file_kind is None:
         raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定")
     column_maps = [mappings.map_columns(sheet.header, file_kind, words_dir) for sheet in sheets]
-    if con is not None:
-        column_maps = [_with_named_community(con, sheet, column_map, file_name)
-                       for sheet, column_map in zip(sheets, column_maps, strict=True)]
+    column_maps = [_with_named_community(con, sheet, column_map, file_name)
+                   for sheet, column_map in zip(sheets, column_maps, strict=True)]
     if file_kind == "visits":
         column_maps = [_with_named_month(sheet, column_map, file_name)
                        for sheet, column_map in zip(sheets, column_maps, strict=True)]
     for sheet, column_map in zip(sheets, column_maps, strict=True):
-        where = f"工作表 {sheet.sheet_name} " if sheet.sheet_name else ""
+        where = sheet_said(con, sheet.sheet_name)
         visit_columns = mappings.visit_columns(sheet.header, words_dir, file_kind)
         if file_kind != "visits" and visit_columns:
             # a visit record read as a roster would make every visit a person
@@ -929,7 +927,7 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
                     notes: list[tuple[str, str]]) -> int:
     file_warnings = [(code, None, note) for code, note in notes]  # (code, value, message)
     for sheet, column_map in zip(sheets, column_maps, strict=True):
-        where = f"工作表 {sheet.sheet_name}: " if len(sheets) > 1 else ""
+        where = sheet_said(con, sheet.sheet_name, ": ") if len(sheets) > 1 else ""
         if column_map.unknown:
             names = "、".join(column_map.unknown)
             file_warnings.append(("unknown_column", names, f"{where}未识别的列, 未导入: {names}"))
@@ -953,7 +951,7 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
     con.execute(
         """insert into load_warnings by name
         select $load_id as load_id, $file as file_name, row_number,
-               case when len($sheets) > 1 then '工作表 ' || cv_mask_free_text($sheets[src_id // $stride + 1]) || ': '
+               case when len($sheets) > 1 then '工作表 ' || cv_mask_sheet_name($sheets[src_id // $stride + 1]) || ': '
                     else '' end || w.message as message,
                w.code, w.field, w.value, coalesce(s.street_code, d.parent_code) as street_code, s.community_code
         from (select *, unnest(warnings) as w from staged s where reject_reason is null and len(warnings) > 0) s

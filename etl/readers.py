@@ -25,6 +25,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from etl import workbooks
+from etl.sqlfiles import scalar
 
 HEADER_SEARCH_ROWS = 30
 SAMPLE_BYTES = 1 << 20
@@ -713,6 +714,14 @@ def each_distinct(column: pa.Array | pa.ChunkedArray, read: Callable[[str], str 
                                    if isinstance(column, pa.ChunkedArray) else column.cast(pa.string()))
     return pa.array([None if value is None else read(value) for value in encoded.dictionary.to_pylist()],
                     pa.string()).take(encoded.indices)
+
+
+def sheet_said(con: duckdb.DuckDBPyConnection, name: str | None, after: str = " ") -> str:
+    """How a message names a sheet (工作表 X): a workbook may keep a sheet per elder named by the elder, so the name is
+    masked as macros.sql's cv_mask_sheet_name says; '' for a file without sheets (a CSV)."""
+    if not name:
+        return ""
+    return f"工作表 {scalar(con, 'select cv_mask_sheet_name(?)', [name])}{after}"
 
 
 def rows_with_text(cells: pa.Table) -> int:

@@ -196,6 +196,30 @@ create or replace temp macro cv_mask_free_text(s) as
             lambda part: case when regexp_matches(part, '^\d') then cv_mask_digit_run(part) else part end), '')
     end;
 
+-- A sheet's name quoted in a message or shown with a rejected row: a workbook may keep a sheet per
+-- elder, named by the elder (王秀英, 买买提·艾力). A name with the shape of a person's is masked as a
+-- name: Han words joined by a middle dot, or two to four Han characters that begin with a common
+-- surname (the demo's all among them) and hold no word of tables, places, months or categories
+-- (高龄, 王串场社区, 明细); any other name as free text (补充, 字典, Sheet1, 2026年9月).
+create or replace temp macro cv_mask_sheet_name(s) as
+    case
+        when regexp_full_match(s, '\p{Han}{1,8}[·•・．.]\p{Han}{1,8}')
+             or regexp_full_match(s, '(欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长孙|宇文|司徒|夏侯|令狐|端木|'
+                                     '[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于'
+                                     '蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛'
+                                     '闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔'
+                                     '伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴'
+                                     '霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤穆卓古吉缪车项'
+                                     '连麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟臧闵苟邬边卞姬师仇栾隋商刁沙荣'
+                                     '巫寇桑郎甄丛仲虞敖巩佘池查麻迟邝赖])\p{Han}{1,3}')
+                 and not regexp_matches(s, '社区|街道|居委|村委|小区|名单|名册|底册|记录|台账|登记|汇总|合计|统计|'
+                                           '明细|数据|信息|情况|说明|目录|封面|附件|备注|模板|样表|老人|独居|空巢|'
+                                           '失能|失智|高龄|留守|孤寡|失独|困难|低保|特困|探访|走访|巡访|联系|帮扶|'
+                                           '关爱|新增|减少|变动|死亡|迁出|[表册单簿录页月]$|季度')
+            then cv_mask_name(s)
+        else cv_mask_free_text(s)
+    end;
+
 -- A cell of a canonical field (etl/mappings: id_number, name, phone …) masked as that field's
 -- value; dates as they are (20250117 is no phone); any other cell (备注, 处理措施, a column no mapping
 -- knows) as free text, since a phone or an ID can be typed anywhere.
@@ -330,11 +354,11 @@ create or replace temp macro cv_visit_key(id_number, elder_name, community_code,
 
 -- A reject reason's reference to the earlier row a row repeats (its src_id `first_id` and row `first_row`): its row
 -- number, and its sheet's name when that is another sheet of the workbook (`sheets`: staging's one-row temp table
--- stg_sheets, the sheets' names in src_id order and the stride of their src_ids), masked as any text quoted.
+-- stg_sheets, the sheets' names in src_id order and the stride of their src_ids), masked (cv_mask_sheet_name).
 create or replace temp macro cv_same_row(first_id, src_id, first_row, sheets) as
     '与' || case when first_id // sheets.stride <> src_id // sheets.stride
                       and sheets.sheet_names[first_id // sheets.stride + 1] is not null
-                 then '工作表 ' || cv_mask_free_text(sheets.sheet_names[first_id // sheets.stride + 1]) || ' ' else '' end
+                 then '工作表 ' || cv_mask_sheet_name(sheets.sheet_names[first_id // sheets.stride + 1]) || ' ' else '' end
         || '第 ' || first_row || ' 行相同';
 
 -- The day the marts are counted for: who is 80 by then (marts/elder_periods), which visits are not in the

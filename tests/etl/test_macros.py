@@ -214,6 +214,28 @@ def test_free_text_is_masked_where_it_looks_like_a_phone_or_an_id(con, text, mas
 
 
 @pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        # a sheet per elder, named by the elder
+        ("王秀英", "王**"), ("张三", "张*"), ("欧阳娜娜", "欧***"), ("买买提·艾力", "买*****"), ("王串场", "王**"),
+        # the names of tables, places, months and categories, and words that begin with no surname
+        ("底册", "底册"), ("高龄", "高龄"), ("王串场社区", "王串场社区"), ("明细", "明细"), ("汇总表", "汇总表"),
+        ("十月", "十月"), ("补充", "补充"), ("字典", "字典"), ("Sheet1", "Sheet1"), ("2026年9月", "2026年9月"),
+        ("13812345678", "138****5678"), (None, None),
+    ],
+)
+def test_a_sheet_name_with_the_shape_of_a_persons_is_masked_as_a_name(con, name, said):
+    assert one(con, "cv_mask_sheet_name(?)", name) == said
+
+
+def test_a_sheet_named_by_any_elder_the_demo_makes_up_is_masked(con):
+    from etl.demo.vocabulary import ELDER_CHARS, SURNAMES
+
+    names = [surname + ELDER_CHARS[0][0] + ELDER_CHARS[1][0] for surname in SURNAMES]
+    assert [name for name in names if one(con, "cv_mask_sheet_name(?)", name) == name] == []
+
+
+@pytest.mark.parametrize(
     ("text", "contradicts"),
     [
         ("1955-07-15", False), ("1955年7月15日", False), ("19550715", False),

@@ -196,7 +196,7 @@ def test_a_register_with_a_column_per_day_is_a_contact_on_each_day_marked(tmp_pa
         ("版式2", "上门", "正常", 1, dt.date(2026, 10, 1), dt.date(2026, 10, 1)),
         ("版式2", "电话", "未遇", 1, dt.date(2026, 10, 2), dt.date(2026, 10, 2))]
     # the rejected contact names the day and the row the clerk fills in
-    assert warehouse.rows("select sheet_name, row_number, reason from rejected_rows") == [
+    assert warehouse.rows("select sheet_name, row_number, reason from rejected_rows", macros=True) == [
         ("10月 (5日)", 6, "缺少身份证号, 且姓名或社区为空, 无法确定是哪位老人")]
     assert warehouse.rows("select visited_home, visited_any, contact_days_covered from place_months"
                           " where month = '2026-10' and code = '120101001001'") == [(1, 3, 31 + 11 + 1)]
@@ -256,6 +256,21 @@ def test_a_sheet_named_by_a_phone_number_is_masked_in_the_reason_that_names_it(t
     [roster] = warehouse.ingest(write_workbook(tmp_path / "底册.xlsx", {
         "13812345678": [ROSTER, person(0, "独居")], "10月": [ROSTER, person(0, "独居")]}))
     assert warehouse.rejects(roster) == [(2, "身份证号在本文件中重复 (与工作表 138****5678 第 2 行相同)")]
+
+
+def test_a_sheet_named_by_its_elder_is_masked_wherever_its_name_is_said(tmp_path):
+    # a workbook kept a sheet per elder: notes without a header, a table naming no one, a sheet repeating the roster
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_workbook(tmp_path / "底册.xlsx", {
+        "底册": [ROSTER, person(0, "独居")], "王秀英": [["2026年10月5日 上门看望"], ["2026年10月12日 电话联系"]],
+        "买买提·艾力": [["社区", "类别"], ["花园路", "独居"]], "欧阳娜娜": [ROSTER, person(0, "独居")]}))
+    assert result.rows_rejected == 1
+    assert warehouse.rows("select message from load_warnings where code = 'skipped_sheet' order by message") == [
+        ("工作表 买***** 中没有身份证号或姓名列, 不是人员名单, 未导入 (表头: 社区、类别)",),
+        ("工作表 王** 的前 30 行中没有找到表头 (身份证号、姓名、社区 等列名), 未导入 (该表有 2 行内容); "
+         "如是人员名单, 请在数据上方加一行表头后重新导入",)]
+    assert warehouse.rows("select sheet_name, reason from rejected_rows", macros=True) == [
+        ("欧***", "身份证号在本文件中重复 (与工作表 底册 第 2 行相同)")]
 
 
 def test_a_sheet_with_people_but_no_header_is_not_lost_in_silence_and_a_blank_sheet_says_nothing(tmp_path):
@@ -388,7 +403,7 @@ def test_a_division_code_typed_as_a_number_in_excel_is_intact_and_an_id_typed_so
     [result] = warehouse.ingest(write_workbook(tmp_path / "底册.xlsx", {"底册": rows}))
     assert (result.rows_loaded, result.rows_rejected) == (1, 1)
     assert warehouse.rows("select community_code from roster_rows") == [("120101001001",)]
-    [(reason,)] = warehouse.rows("select reason from rejected_rows")
+    [(reason,)] = warehouse.rows("select reason from rejected_rows", macros=True)
     assert reason.startswith("身份证号被Excel存成了数字(1.20101E+17)")
 
 

@@ -29,7 +29,7 @@ final as (
     select
         s.load_id,
         s.file_name as file,
-        s.sheet_name as sheet,
+        cv_mask_sheet_name(s.sheet_name) as sheet,
         s.row_number,
         s.reason,
         coalesce(m.raw_values, '{}') as raw_values
