@@ -46,7 +46,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("roster_alerts", "table"),
     ("load_places", "table"),
     ("load_history", "view"),
-    ("rejected_rows", "view"),
+    ("rejected_rows", "table"),
     ("signal_note_visitors", "table"),
     ("signal_notes", "table"),
     ("signal_busy_days", "table"),

@@ -96,7 +96,7 @@ def test_a_row_repeating_another_with_the_same_people_is_rejected_and_one_with_a
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (3, 2, 1)
     assert warehouse.rejects(result) == [(3, "重复记录 (与第 2 行相同)")]
     # kept aside, but with nothing to correct: it waits for no 退回修改
-    assert warehouse.rows("select row_number, is_waiting from rejected_rows", macros=True) == [(3, False)]
+    assert warehouse.rows("select row_number, is_waiting from rejected_rows") == [(3, False)]
     assert warehouse.one("select waiting_count from load_history where load_id = ?", [result.load_id]) == 0
     assert [(row, index, name, key) for row, index, name, _, _, key in stored(warehouse, result)] == [
         (2, 1, "李明", None), (2, 2, "王芳", "是"), (4, 1, "李明", None), (4, 2, "孙七", None)]
