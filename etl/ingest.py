@@ -764,7 +764,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
     if correction:
         _claim_rows(con, load_id, kind, sheets, correction)
     if place_scope not in (None, "all"):
-        _reject_out_of_scope(con, place_scope)
+        _reject_out_of_scope(con, kind, place_scope)
     _reject_examples(con, sheets)
     with _settings(con, UNORDERED):
         # Three counts measured apart, so that the load_conservation check can catch a row lost
@@ -856,16 +856,18 @@ def _reject_examples(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> 
                     {"example": EXAMPLE_FIRST_CELL})
 
 
-def _reject_out_of_scope(con: duckdb.DuckDBPyConnection, place_scope: str) -> None:
-    """Rows outside the sender's place are rejected; a file with none inside it is refused."""
+def _reject_out_of_scope(con: duckdb.DuckDBPyConnection, kind: str, place_scope: str) -> None:
+    """Rows outside the sender's place are rejected; a file with no row inside it (a file of another district,
+    whose rows no known street holds) is refused: its people's rows are not kept."""
     name = first_row(con, "select name from divisions where code = ?", [place_scope])
     name = name[0] if name else place_scope
-    before = scalar(con, "select count(*) from staged where reject_reason is null")
-    con.execute(f"""update staged set reject_reason = o.reason, reject_field = 'community'
-                from ({sql('staging/out_of_scope')}) o where staged.src_id = o.src_id""",
-                {"scope": place_scope, "scope_name": name})
-    if before and not scalar(con, "select count(*) from staged where reject_reason is null"):
+    con.execute(f"create or replace temp table stg_out_of_scope as {sql('staging/out_of_scope')}",
+                {"scope": place_scope, "scope_name": name, "kind": kind})
+    if not scalar(con, "select count(*) from stg_out_of_scope where reason is null"):
         raise FileError(f"文件中没有属于您辖区 ({name}) 的行, 未导入")
+    con.execute("""update staged set reject_reason = o.reason, reject_field = 'community'
+                from stg_out_of_scope o
+                where staged.src_id = o.src_id and o.reason is not null and staged.reject_reason is null""")
 
 
 def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, index: int,

@@ -16,16 +16,18 @@ from dashboard.uploads import uploads_dir
 from etl.ingest import ingest
 from etl.settings import Settings, default_config_text, parse_config
 from tests.conftest import make_id
-from tests.etl.exports import ROSTER_HEADER, roster_row, write_csv
+from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
 
 PASSWORD = "a long enough password"
 QUANYECHANG = "120101001000"
+NANSHI_ELDER = make_id("19390101", 9)  # listed by another street (南市街道)
 
 
 @pytest.fixture(scope="module")
 def app(tmp_path_factory):
     folder = tmp_path_factory.mktemp("uploads")
-    seed = write_csv(folder / "seed.csv", [ROSTER_HEADER, roster_row(1, make_id("19400101", 1))])
+    seed = write_csv(folder / "seed.csv", [ROSTER_HEADER, roster_row(1, make_id("19400101", 1)),
+                                           roster_row(2, NANSHI_ELDER, community="庆有西里", street="南市街道")])
     settings = Settings(db_path=folder / "w.duckdb", config=parse_config(default_config_text()))
     ingest([seed], settings)
     store = AccountStore(accounts_path(settings.db_path))
@@ -96,6 +98,34 @@ def test_a_staff_upload_loads_their_rows_keeps_the_files_private_and_is_audited(
     upload = next(e for e in events if e["event"] == "upload")
     assert upload["username"] == "u-staff" and upload["row_count"] == 1 and len(upload["file_sha256"]) == 64
     assert json.loads(upload["detail"])["file"] == "劝业场底册.csv"
+
+
+def test_a_visit_or_contact_of_another_streets_elder_does_not_count_though_typed_in_ones_own_place(app):
+    # the row names a community (or a street) of the sender's, but the ID number of an elder 南市街道 lists
+    client, token = signed_in(app, "staff")
+    visits = csv_bytes([VISIT_HEADER, visit_row(make_id("19400101", 1), name="张三"),
+                        visit_row(NANSHI_ELDER, name="某某")])
+    contacts = csv_bytes([["街道", "社区", "老人姓名", "身份证号", "联系人姓名", "关系", "联系电话"],
+                          ["劝业场街道", "", "某某", NANSHI_ELDER, "李四", "儿子", "13900000001"]])
+    record, _ = results(app, send(client, token, [("探访.csv", visits), ("联系人.csv", contacts)]))
+    assert [(r["file_name"], r["status"], r["rows_loaded"], r["rows_rejected"]) for r in record["results"]] == [
+        ("探访.csv", "loaded", 1, 1), ("联系人.csv", "failed", 0, 0)]
+    assert record["results"][1]["message"] == "文件中没有属于您辖区 (劝业场街道) 的行, 未导入"
+    with duckdb.connect(str(app.server.config["CAREVISIT_SETTINGS"].db_path), read_only=True) as con:
+        assert con.execute("select count(*) from visit_rows where id_number = ?", [NANSHI_ELDER]).fetchall() == [(0,)]
+        assert con.execute("select reason from rejects where file_name = '探访.csv'").fetchall() == [
+            ("此人在底册中不属于您的辖区 (劝业场街道), 未导入: 请由其所在街道导入",)]
+
+
+def test_a_file_of_another_district_is_refused_and_its_people_are_not_kept(app):
+    client, token = signed_in(app, "staff")
+    roster = csv_bytes([ROSTER_HEADER, *(roster_row(n, make_id("19440101", 20 + n), name="丁", community="谊城",
+                                                    street="友谊路街道") for n in range(3))])
+    record, _ = results(app, send(client, token, [("河西区底册.csv", roster)]))
+    assert [(r["status"], r["message"]) for r in record["results"]] == [
+        ("failed", "文件中没有属于您辖区 (劝业场街道) 的行, 未导入")]
+    with duckdb.connect(str(app.server.config["CAREVISIT_SETTINGS"].db_path), read_only=True) as con:
+        assert con.execute("select count(*) from rejects where file_name = '河西区底册.csv'").fetchall() == [(0,)]
 
 
 def test_roles_that_may_not_load_are_refused_and_a_missing_token_sends_nothing(app):
