@@ -520,6 +520,10 @@ def _geo_import(args, settings: Settings, out: Console, err: Console) -> int:
         summary = write_geography(session.con, geo)
         session.changed = session.whole = True
     out.print(f"区划: 更新 {summary.divisions_upserted} 条; 边界: 匹配 {summary.shapes_matched} 个")
+    if summary.built_in_removed:
+        out.print(f"已移除内置的示例区划 (没有数据): {'、'.join(summary.built_in_removed)}")
+    if summary.schematic:
+        out.print(f"没有边界的区在地图上画作示意图: {'、'.join(summary.schematic)} (导入边界文件后显示实际边界)")
     for unmatched in summary.shapes_unmatched:
         err.print(f"[yellow]未匹配的边界[/]: {unmatched}")
     return 0

@@ -763,6 +763,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
                 " takes_over boolean, reason varchar)")  # rows of a corrections workbook (_claim_rows)
     if correction:
         _claim_rows(con, load_id, kind, sheets, correction)
+    _refuse_unknown_places(con)
     if place_scope not in (None, "all"):
         _reject_out_of_scope(con, kind, place_scope)
     _reject_examples(con, sheets)
@@ -854,6 +855,21 @@ def _reject_examples(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> 
                         select {index * SHEET_ROW_STRIDE} + row_number from {sheet.table} r
                         where regexp_matches(coalesce({first_cells}, ''), $example))""",
                     {"example": EXAMPLE_FIRST_CELL})
+
+
+def _refuse_unknown_places(con: duckdb.DuckDBPyConnection) -> None:
+    """A file that names places, none of which the warehouse's division list knows, is refused: it is another
+    district's, or the district's own list (街道、社区名单) has not been imported yet. Loaded, its rows would all be set
+    aside as 未知街道 (visits would belong to no place), and once the list is imported the same file would be
+    skipped as loaded before."""
+    named, known, examples = first_row(con, """
+        select count(*), count(*) filter (where street_code is not null or community_code is not null),
+               list(distinct coalesce(street_raw, community_raw, district_raw) order by 1)[:3]
+        from stg_places where coalesce(street_raw, community_raw, district_raw) is not null""")
+    if named and not known:
+        names = scalar(con, "select cv_mask_free_text(?)", ["、".join(examples)])
+        raise FileError(f"文件中的街道、社区都不在区划表中 (如 {names}): 如是本区的街道社区, "
+                        "请先导入本区的区划表 (街道、社区名单: carevisit geo import), 再导入此文件")
 
 
 def _reject_out_of_scope(con: duckdb.DuckDBPyConnection, kind: str, place_scope: str) -> None:

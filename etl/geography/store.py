@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -10,7 +10,8 @@ import pandas as pd
 import shapely
 
 from etl.geography.files import GeoImport
-from etl.geography.reference import DIVISION_COLUMNS
+from etl.geography.reference import DIVISION_COLUMNS, reference_divisions
+from etl.geography.schematic import SHAPE_COLUMNS, schematic_shapes
 from etl.geography.shapes import geojson_strings, inner_centroids, round_geometries
 from etl.sqlfiles import sql
 
@@ -22,6 +23,8 @@ class GeoImportSummary:
     divisions_upserted: int
     shapes_matched: int
     shapes_unmatched: list[str]
+    built_in_removed: list[str] = field(default_factory=list)  # the built-in example districts given up (和平区)
+    schematic: list[str] = field(default_factory=list)  # districts drawn as 示意图, having no boundary of their own
 
 
 def write_geography(con: duckdb.DuckDBPyConnection, geo: GeoImport) -> GeoImportSummary:
@@ -41,10 +44,16 @@ def write_geography(con: duckdb.DuckDBPyConnection, geo: GeoImport) -> GeoImport
             "select code, parent_code, level, name, short_name from geo_import_divisions",
         )
         divisions_upserted = len(geo.divisions)
-    if geo.shapes is None or not len(geo.shapes):
-        return GeoImportSummary(divisions_upserted, 0, [])
+    removed = _without_unused_built_in(con, geo.divisions) if divisions_upserted else []
+    matched_count, unmatched = 0, []
+    if geo.shapes is not None and len(geo.shapes):
+        matched_count, unmatched = _store_shapes(con, geo.shapes)
+    return GeoImportSummary(divisions_upserted, matched_count, unmatched, removed, _schematic_where_no_boundary(con))
 
-    shapes = geo.shapes.reindex(columns=IMPORTED_SHAPE_COLUMNS).reset_index(drop=True)
+
+def _store_shapes(con: duckdb.DuckDBPyConnection, imported: pd.DataFrame) -> tuple[int, list[str]]:
+    """Store each shape under the division it matches; how many matched, and the others with why."""
+    shapes = imported.reindex(columns=IMPORTED_SHAPE_COLUMNS).reset_index(drop=True)
     geometries = shapely.from_geojson(_objects(shapes["geometry"]))
     matches = _match_shapes(con, shapes, geometries)
     is_matched = matches["unmatched_reason"].isna().to_numpy()
@@ -72,11 +81,49 @@ def write_geography(con: duckdb.DuckDBPyConnection, geo: GeoImport) -> GeoImport
             "from geo_import_shapes",
         )
     unmatched = matches[~is_matched]
-    return GeoImportSummary(
-        divisions_upserted=divisions_upserted,
-        shapes_matched=len(matched),
-        shapes_unmatched=(unmatched["shape_label"] + ": " + unmatched["unmatched_reason"]).tolist(),
-    )
+    return len(matched), (unmatched["shape_label"] + ": " + unmatched["unmatched_reason"]).tolist()
+
+
+def _without_unused_built_in(con: duckdb.DuckDBPyConnection, imported: pd.DataFrame) -> list[str]:
+    """A new warehouse starts with the built-in example district (Heping, etl/reference): a bureau that imports its
+    own division list does not want it in every list, ranking and report. Built-in districts the list does not
+    cover and no stored row lies in are removed, with their streets, communities, former names and shapes; their
+    names are returned."""
+    built_in = reference_divisions()
+    districts = sorted(set(built_in.loc[built_in["level"] == "district", "code"]))
+    kept = {code[:6] for code in imported["code"].dropna()}
+    unused = [code for code in districts if code[:6] not in kept and not con.execute(
+        """select 1 where exists (select 1 from roster_rows where left(community_code, 6) = $d)
+                or exists (select 1 from visit_rows where left(community_code, 6) = $d)
+                or exists (select 1 from contact_rows where left(coalesce(community_code, street_code), 6) = $d)""",
+        {"d": code[:6]}).fetchall()]
+    if not unused:
+        return []
+    prefixes = [code[:6] for code in unused]
+    names = [name for (name,) in con.execute(
+        "select name from divisions where code in (select unnest($codes)) order by code", {"codes": unused}
+    ).fetchall()]
+    for table in ("division_aliases", "division_shapes", "divisions"):
+        con.execute(f"delete from {table} where left(code, 6) in (select unnest($p))", {"p": prefixes})  # noqa: S608
+    return names
+
+
+def _schematic_where_no_boundary(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Districts without a boundary of their own are drawn as a schematic (示意图: streets tiling the district,
+    communities their street), so that the map shows every place; a district with a real boundary anywhere in it
+    keeps none. Returns the names of the districts drawn so."""
+    divisions = con.execute(f"select {', '.join(DIVISION_COLUMNS)} from divisions").df()  # noqa: S608
+    real = {code[:6] for (code,) in con.execute(
+        "select code from division_shapes where not is_schematic").fetchall()}
+    drawn = divisions[~divisions["code"].str[:6].isin(real) & (divisions["level"] == "district")]
+    for _ in ("street", "community"):  # the places below them whose parent is drawn
+        drawn = divisions[(divisions["level"] == "district") & divisions["code"].isin(drawn["code"])
+                          | divisions["parent_code"].isin(drawn["code"])]
+    con.execute("delete from division_shapes where is_schematic")
+    if len(drawn):
+        _with_frame(con, "geo_schematic_shapes", schematic_shapes(drawn.reset_index(drop=True))[SHAPE_COLUMNS],
+                    "insert or replace into division_shapes by name select * from geo_schematic_shapes")
+    return drawn.loc[drawn["level"] == "district", "name"].tolist()
 
 
 def _match_shapes(

@@ -61,6 +61,29 @@ def test_ingest_prints_a_summary_per_file(tmp_path, capsys):
     assert "底册.csv" in out and "读取 2 行, 导入 1 行, 拒收 1 行" in out
 
 
+def test_another_district_imports_its_division_list_first_and_then_its_files_load(tmp_path, capsys):
+    # a new warehouse knows only the built-in example district (Heping); 武侯区's files name none of its places
+    roster = write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, roster_row(1, ALICE, street="玉林街道", community="芳草"),
+                                             roster_row(2, BOB, street="玉林街道", community="倪家桥")])
+    db = str(tmp_path / "w.duckdb")
+    code, _, err = run(capsys, "ingest", str(roster), "--db", db)
+    assert code == 1
+    assert ("无法导入 底册.csv: 文件中的街道、社区都不在区划表中 (如 玉林街道): 如是本区的街道社区, "
+            "请先导入本区的区划表 (街道、社区名单: carevisit geo import), 再导入此文件") in err
+    divisions = write_csv(tmp_path / "区划.csv", [["code", "name", "parent"], ["510107000000", "武侯区", ""],
+                                                 ["510107001000", "玉林街道", "510107000000"],
+                                                 ["510107001001", "芳草社区", "510107001000"],
+                                                 ["510107001002", "倪家桥社区", "510107001000"]])
+    code, out, _ = run(capsys, "geo", "import", str(divisions), "--db", db)
+    assert code == 0
+    assert "已移除内置的示例区划 (没有数据): 和平区" in out and "没有边界的区在地图上画作示意图: 武侯区" in out
+    # the same file, refused before, now loads (a refused file is not taken for one loaded before)
+    code, out, _ = run(capsys, "ingest", str(roster), "--db", db)
+    assert code == 0 and "读取 2 行, 导入 2 行, 拒收 0 行" in out
+    with duckdb.connect(db, read_only=True) as con:
+        assert con.execute("select distinct left(code, 6) from divisions").fetchall() == [("510107",)]
+
+
 def test_ingest_exits_non_zero_naming_each_unreadable_file(tmp_path, capsys):
     bad = tmp_path / "坏文件.csv"
     bad.write_text("没有表头\n", encoding="utf-8")

@@ -507,8 +507,42 @@ def test_write_geography_lists_a_shape_it_cannot_match(
 ):
     shapes = pd.DataFrame([{"code": code, "name": name, "level": None, "geometry": geometry}])
     summary = write_geography(heping_warehouse, GeoImport(divisions=None, shapes=shapes))
-    stored_count = heping_warehouse.execute("select count(*) from division_shapes").fetchone()[0]
+    stored_count = heping_warehouse.execute("select count(*) from division_shapes where not is_schematic").fetchone()[0]
     assert (summary.shapes_matched, summary.shapes_unmatched, stored_count) == (0, [expected], 0)
+
+
+WUHOU = pd.DataFrame(
+    [["510107000000", None, "district", "武侯区", "武侯"],
+     ["510107001000", "510107000000", "street", "玉林街道", "玉林"],
+     ["510107001001", "510107001000", "community", "芳草社区", "芳草"],
+     ["510107001002", "510107001000", "community", "倪家桥社区", "倪家桥"]],
+    columns=["code", "parent_code", "level", "name", "short_name"],
+)
+
+
+def test_another_districts_list_replaces_the_unused_built_in_one_and_is_drawn_as_a_schematic(heping_warehouse):
+    summary = write_geography(heping_warehouse, GeoImport(divisions=WUHOU, shapes=None))
+    assert (summary.built_in_removed, summary.schematic) == (["和平区"], ["武侯区"])
+    assert heping_warehouse.execute("select left(code, 6), count(*) from divisions group by 1").fetchall() == [
+        ("510107", 4)]
+    assert heping_warehouse.execute("select count(*), bool_and(is_schematic) from division_shapes"
+                                    " where left(code, 6) = '510107'").fetchall() == [(4, True)]
+    assert heping_warehouse.execute("select count(*) from division_aliases").fetchall() == [(0,)]
+    # its own boundary, once imported, takes the schematic's place
+    district = pd.DataFrame([{"code": "510107000000", "name": None, "level": None,
+                              "geometry": square_geojson(104.04, 30.64, 0.05)}])
+    write_geography(heping_warehouse, GeoImport(divisions=None, shapes=district))
+    assert heping_warehouse.execute("select code, is_schematic from division_shapes").fetchall() == [
+        ("510107000000", False)]
+
+
+def test_the_built_in_district_is_kept_where_rows_lie_in_it(heping_warehouse):
+    heping_warehouse.execute("insert into visit_rows (load_id, row_number, community_code, visit_at, visit_date,"
+                             " method, outcome, dedup_key) values (1, 2, ?, now(), today(), '上门', '正常', 1)",
+                             [BINXI_CODE])
+    summary = write_geography(heping_warehouse, GeoImport(divisions=WUHOU, shapes=None))
+    assert (summary.built_in_removed, sorted(summary.schematic)) == ([], ["和平区", "武侯区"])
+    assert heping_warehouse.execute("select count(distinct left(code, 6)) from divisions").fetchall() == [(2,)]
 
 
 def test_write_geography_does_not_guess_between_divisions_with_the_same_name(warehouse):
@@ -523,8 +557,9 @@ def test_write_geography_does_not_guess_between_divisions_with_the_same_name(war
     ]
 
 
-def test_write_geography_replaces_a_schematic_shape(heping_warehouse):
-    insert_frame(heping_warehouse, "division_shapes", schematic_shapes(reference_divisions()))
+def test_a_real_boundary_replaces_its_districts_schematic(heping_warehouse):
+    # a district is drawn from its own boundaries or as a schematic, never both (the two do not line up)
+    assert heping_warehouse.execute("select count(*) from division_shapes where is_schematic").fetchall() == [(70,)]
     shapes = pd.DataFrame(
         [{"code": BINXI_CODE, "name": None, "level": None, "geometry": square_geojson(117.2, 39.1)}]
     )
@@ -534,7 +569,7 @@ def test_write_geography_replaces_a_schematic_shape(heping_warehouse):
         "any_value(round(centroid_lon, 4)) filter (where code = $code) from division_shapes",
         {"code": BINXI_CODE},
     ).fetchone()
-    assert stored == (70, 1, 117.201)
+    assert stored == (1, 1, 117.201)
 
 
 def test_write_geography_merges_the_parts_of_one_division(heping_warehouse):
