@@ -33,6 +33,7 @@ from etl.geography import city_divisions, division_aliases
 from etl.ingest import FIELDS, ingest, load_file
 from etl.readers import read_export, release
 from etl.settings import Config, Settings, default_config_text, parse_config
+from etl.sqlfiles import prepare
 from etl.warehouse import build_marts, open_for_writing, run_checks, write_divisions
 
 CSV_TARGET_ROWS_PER_S = 500_000
@@ -213,6 +214,7 @@ def latest_visit_files(warehouse: Path, rows: int) -> list[str]:
 def write_visit_csv(exports: Path, file_names: Sequence[str], rows: int, target: Path) -> None:
     """The first `rows` rows of the demo's visit files under one header, as one UTF-8 export."""
     con = duckdb.connect()
+    prepare(con)  # the readers read a title's 填报日期 with the ETL's macros
     try:
         fields = FIELDS["visits"]
         con.execute("create table visit_export (file_index integer, row_number integer, "
@@ -240,7 +242,7 @@ def _append_visit_file(con: duckdb.DuckDBPyConnection, path: Path, index: int) -
         raise BenchError(f"{path} is missing: the demo exports no longer match the warehouse"
                          " (delete both to rebuild them)")
     present: set[str] = set()
-    sheets = read_export(path, con, "raw", mappings.header_score)
+    sheets, _ = read_export(path, con, "raw", mappings.header_score)
     for sheet in sheets:
         column_map = mappings.map_columns(sheet.header, "visits")
         present |= column_map.fields.keys()

@@ -36,10 +36,10 @@ MAX_LINE_CHARS = 16 << 20  # a CSV line (a record) of 16 M characters is not an 
 TEMPORARY_PREFIX = "carevisit-"
 REPEATED_TEXT = pa.dictionary(pa.int32(), pa.string())
 REPEATED_BYTES = pa.dictionary(pa.int32(), pa.binary())
-REPORT_DATE = re.compile(r"(\d{4})\s*[年./-]\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})")
-REPORT_MONTH = re.compile(r"((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?!\s*\d)")
-# A month named in a title, a sheet's name or a file's name: 2026年10月, 2026.10, 2026-10
+# A month named in a title, a sheet's name or a file's name: 2026年10月, 2026.10, 2026-10, and that of a day's date
+# (2026年10月5日) where no month is named alone (a 填报日期 2026年11月1日 under 2026年10月探访记录 names none)
 NAMED_MONTH = re.compile(r"((?:19|20)\d\d)\s*(?:年\s*(\d{1,2})\s*月|[-./]\s*(\d{1,2})(?!\d))")
+ALONE = re.compile(r"\s*\d|\s*[-./]\s*\d")  # what follows a month that is a day's
 REPORT_UNIT = re.compile(r"填报单位\s*[:：]\s*([^\s,，:：]+)")
 
 
@@ -216,23 +216,20 @@ def preamble_text(records: list[list[str]]) -> str:
 
 
 def named_months(*texts: str | None) -> set[tuple[int, int]]:
-    """The (year, month) pairs the texts name (a title, a sheet's name, a file's name)."""
-    return {(int(m[1]), int(m[2] or m[3])) for text in texts if text for m in NAMED_MONTH.finditer(text)
-            if 1 <= int(m[2] or m[3]) <= 12}
+    """The (year, month) pairs the texts name (a title, a sheet's name, a file's name): the months named alone, else
+    those of the days' dates."""
+    found = [(int(m[1]), int(m[2] or m[3]), not ALONE.match(text, m.end())) for text in texts if text
+             for m in NAMED_MONTH.finditer(text) if 1 <= int(m[2] or m[3]) <= 12]
+    alone = {(year, month) for year, month, is_alone in found if is_alone}
+    return alone or {(year, month) for year, month, _ in found}
 
 
-def _preamble_facts(records: list[list[str]]) -> tuple[dt.date | None, str | None]:
-    """填报日期 and 填报单位 from the rows above the header, when given."""
+def _preamble_facts(con: duckdb.DuckDBPyConnection, records: list[list[str]]) -> tuple[dt.date | None, str | None]:
+    """填报日期 (macros.sql's cv_report_date, dates read as any date cell is) and 填报单位 from the rows above the
+    header, when given."""
     text = preamble_text(records)
-    report_date = None
-    unit = None
-    if match := REPORT_DATE.search(text) or REPORT_MONTH.search(text):
-        try:  # a month alone (2026年8月份底册: the roster of August) is its first day
-            report_date = dt.date(*(int(part) for part in match.groups()), *([1] if len(match.groups()) == 2 else []))
-        except ValueError:
-            report_date = None
-    if match := REPORT_UNIT.search(text):
-        unit = match.group(1)
+    report_date = scalar(con, "select cv_report_date(?)", [text]) if text else None
+    unit = match.group(1) if (match := REPORT_UNIT.search(text)) else None
     return report_date, unit
 
 
@@ -478,7 +475,7 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
     if utf8_end:
         _refuse_a_table_in_two_encodings(path, utf8_end, line_ends[header_index - 1] + 1 if header_index else 1)
     header = _header_cells(header_record(records, header_index, header_score))
-    report_date, unit = _preamble_facts(records[:header_index])
+    report_date, unit = _preamble_facts(con, records[:header_index])
     # the widest record, not counting the empty cells a row may trail (Excel writes 16,383 commas
     # when something once touched column XFD)
     width = max(len(header), *(len(_header_cells(record)) for record in records[header_index:]))
@@ -645,7 +642,7 @@ def _read_workbook(
         data = _with_dittos_filled(data)
         header = _header_cells(header_record([[cell or "" for cell in row] for row in top], header_index,
                                              header_score))
-        report_date, unit = _preamble_facts([[cell or "" for cell in row] for row in top[:header_index]])
+        report_date, unit = _preamble_facts(con, [[cell or "" for cell in row] for row in top[:header_index]])
         first_row = grid.first_row + header_index + 1  # spreadsheet row of the first data row
         cells = data.add_column(0, "row_number",
                                 pa.array(range(first_row, first_row + data.num_rows), pa.int32()))

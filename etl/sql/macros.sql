@@ -80,9 +80,11 @@ create or replace temp macro cv_parse_clock(s) as
 create or replace temp macro cv_name_note(s) as
     nullif(trim(regexp_extract(cv_squeeze(s), '[（(]([^（）()]+)[）)]\s*$', 1)), '');
 -- An elder's name as stored and compared (a visit without an ID links by it): without spaces and without the note
--- after it (张三（已故） is 张三; a person's name holds no brackets). The name is bound once (a one-element list).
+-- after it (张三（已故） is 张三; a person's name holds no brackets), the dot of a transliterated name as one (阿不都.热合曼,
+-- 艾尔肯•吐尔逊, 古丽・阿不都 and 热依拉．买买提 as typed by other input methods are written with ·). The name is bound
+-- once (a one-element list).
 create or replace temp macro cv_person_name(s) as
-    list_transform([cv_squeeze(s)], lambda n: case when ends_with(n, ')') or ends_with(n, '）')
+    list_transform([translate(cv_squeeze(s), '.．•・‧∙⋅', '·······')], lambda n: case when ends_with(n, ')') or ends_with(n, '）')
         then coalesce(nullif(regexp_replace(n, '[（(][^（）()]+[）)]$', ''), ''), n) else n end)[1];
 
 -- A date written in Chinese numerals, as Excel's and WPS's Chinese date formats show it (二〇二六年十月五日,
@@ -148,13 +150,34 @@ create or replace temp macro cv_parse_day_or_month(s) as coalesce(cv_parse_date(
     lambda p: case when p.y <> '' and cast(p.m as integer) between 1 and 12
                    then make_date(cast(p.y as integer), cast(p.m as integer), 1) end)[1]);
 
+-- A snapshot's 填报日期 from the text above its header (its title, a 填报单位/日期 row), each date in it read as a
+-- date cell is (2026年9月30日, 2026.9.30, 2026-09-30, 二〇二六年九月三十日, and after a label 20260930): the date after
+-- a label (填报、报送、上报、制表、统计 日期 or 时间), else the latest date written (a title naming a period,
+-- 2026年1月1日—2026年9月30日, is dated its end), else a month named alone (2026年8月份底册: its first day).
+create or replace temp macro cv_report_date(text) as list_transform([' ' || cv_arabic_numerals(cv_half_width(text))],
+    lambda t: coalesce(
+        cv_parse_date(regexp_extract(t, '(?:填报|报送|上报|制表|统计)(?:日期|时间)\s*[:：]?\s*'
+                                        || '((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?|(?:19|20)\d{6}(?:\D|$))', 1)),
+        list_max(list_transform(
+            regexp_extract_all(t, '\D((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?)', 1),
+            lambda day: cv_parse_date(day))),
+        list_transform([regexp_extract(t, '\D((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?:\s*[^\d\s]|\s*$)', ['y', 'm'])],
+            lambda p: case when p.y <> '' and cast(p.m as integer) between 1 and 12
+                           then make_date(cast(p.y as integer), cast(p.m as integer), 1) end)[1]))[1];
+
 -- A visit's date written without its year (10月5日, 10.5, 10-5 9:30) or its month (5日), in a sheet whose title, name
--- or file name gives its month (sheet_month: 2026-10): with them. Null where the sheet names no month: no year is
+-- or file name gives its month (sheet_month: 2026-10): with them, the year the one that puts the day nearest the
+-- sheet's month (12月28日 in a register of 2027年1月 is 2026's). Null where the sheet names no month: no year is
 -- guessed (DESIGN §3).
 create or replace temp macro cv_date_in_month(s, sheet_month) as case when sheet_month is not null then
-    regexp_replace(regexp_replace(cv_half_width(s),
-        '^(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?(?:$|(\s))', left(sheet_month, 4) || '-\1-\2\3'),
-        '^(\d{1,2})\s*[日号](?:$|(\s))', sheet_month || '-\1\2') end;
+    list_transform([cv_half_width(s)], lambda t: regexp_replace(regexp_replace(t,
+        '^(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?(?:$|(\s))',
+        list_transform([coalesce(try_cast(regexp_extract(t, '^(\d{1,2})\s*[月./-]\s*\d', 1) as integer), 0)
+                        - cast(right(sheet_month, 2) as integer)],
+                       lambda after: cast(cast(left(sheet_month, 4) as integer)
+                                          - case when after > 6 then 1 when after < -6 then -1 else 0 end
+                                          as varchar))[1] || '-\1-\2\3'),
+        '^(\d{1,2})\s*[日号](?:$|(\s))', sheet_month || '-\1\2'))[1] end;
 
 -- Masks for sensitive personal information (DESIGN §6: 张*, 1201**********1234, 138****5678), the one
 -- masking policy: the marts, rejected rows' raw cells and any text quoted into a message use these.

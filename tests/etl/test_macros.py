@@ -214,6 +214,25 @@ def test_free_text_is_masked_where_it_looks_like_a_phone_or_an_id(con, text, mas
 
 
 @pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("和平区居家老年人情况底册 填报单位：劝业场街道 填报日期：2026年10月5日", dt.date(2026, 10, 5)),
+        # a title naming a period is dated its end; a labelled date wins over any other
+        ("居家老年人情况底册（2026年1月1日—2026年9月30日）", dt.date(2026, 9, 30)),
+        ("截至2026年10月31日 填报日期：2026年10月5日", dt.date(2026, 10, 5)),
+        # dates in the forms a date cell is read in
+        ("填报日期：二〇二六年九月三十日", dt.date(2026, 9, 30)), ("填报日期: 20260930", dt.date(2026, 9, 30)),
+        ("填报日期：２０２６年９月３０日", dt.date(2026, 9, 30)), ("报送时间：2026/9/30 10:00", dt.date(2026, 9, 30)),
+        ("2026年8月份底册", dt.date(2026, 8, 1)),
+        # no date: an unlabelled number, a month that is none, a heading
+        ("联系电话 20120131", None), ("底册 2026年13月", None), ("一、独居老人", None), ("", None),
+    ],
+)
+def test_a_snapshots_report_date_is_read_from_the_text_above_its_header(con, text, date):
+    assert one(con, "cv_report_date(?)", text) == date
+
+
+@pytest.mark.parametrize(
     ("name", "said"),
     [
         # a sheet per elder, named by the elder

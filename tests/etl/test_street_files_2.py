@@ -17,6 +17,7 @@ from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.table import Table
 
 from etl.readers import read_export
+from etl.sqlfiles import prepare
 from tests.conftest import BINXI, HUAYUANLU, make_id, run_cli
 from tests.etl.exports import OneLoad, Warehouse, write_csv
 from tests.etl.test_street_files import balanced, write_workbook
@@ -836,7 +837,9 @@ def test_a_gb18030_title_whose_bytes_happen_to_be_utf8_too_is_read_as_gb18030(tm
     title = "双失\r\n填报单位：花园路社区,,,填报日期：2026年10月31日\r\n"
     path = tmp_path / "双失.csv"
     path.write_bytes((title + f"{','.join(TITLED)}\r\n1,劝业场街道,双失一,{elder(199)},独居,\r\n").encode("gb18030"))
-    [sheet], _ = read_export(path, duckdb.connect(), "t", lambda cells: sum(cell in TITLED for cell in cells))
+    con = duckdb.connect()
+    prepare(con)
+    [sheet], _ = read_export(path, con, "t", lambda cells: sum(cell in TITLED for cell in cells))
     assert (sheet.preamble, sheet.report_date, sheet.report_unit) == (
         "双失 填报单位：花园路社区 填报日期：2026年10月31日", dt.date(2026, 10, 31), "花园路社区")
     assert sheet.cells.select(["row_number", "c2"]).to_pylist() == [{"row_number": 4, "c2": "双失一"}]

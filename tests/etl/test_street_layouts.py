@@ -174,6 +174,19 @@ def test_a_visit_date_without_its_year_is_in_the_month_the_title_names_and_is_re
     assert warehouse.rejects(untitled) == [(2, "探访日期没有年份: 10月9日")]
 
 
+def test_a_titles_month_is_not_undone_by_its_report_date_and_a_december_day_in_january_is_last_years(tmp_path):
+    # 2026年11月探访记录 filled in on 12月1日: the month is November's; a register of 2026年1月 lists late December
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [november, january] = warehouse.ingest(
+        write_csv(tmp_path / "探访.csv", [["2026年11月探访记录"], ["填报日期：2026年12月1日"], VISIT_HEADER,
+                                          visit(0, "11月5日"), visit(1, "11.30")]),
+        write_csv(tmp_path / "一月.csv", [["花园路社区2026年1月探访关爱服务记录"], VISIT_HEADER,
+                                          visit(2, "12月28日"), visit(3, "1月4日")]))
+    assert (november.rows_loaded, january.rows_loaded) == (2, 2)
+    assert warehouse.rows("select visit_date::varchar from visit_rows order by visit_date") == [
+        ("2025-12-28",), ("2026-01-04",), ("2026-11-05",), ("2026-11-30",)]
+
+
 def test_a_register_with_a_column_per_day_is_a_contact_on_each_day_marked(tmp_path):
     # 独居老人每日联系登记表: a row per elder, a tick on each day contacted; the month is the title's
     header = ["序号", "姓名", "身份证号", "社区", "联系方式", *DAYS]
