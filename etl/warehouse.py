@@ -37,7 +37,7 @@ from etl.sqlfiles import prepare, remove_database, scalar, sql
 #    have none: the signal cannot speak of them).
 # 7: contact_rows.contact_index (a contact list's row may name several contact people); elder names stored
 #    without a bracketed note (张三（已故） is 张三), the keys of the rows without an ID number made again.
-FORMAT_VERSION = 7
+FORMAT_VERSION = 8
 # DuckDB's, for a whole load (staging, marts, checks): past it DuckDB spills to disk beside the copy, so
 # that neither a file's rows nor the warehouse's decide how much memory a load takes. A file's cells are
 # held beside it as Arrow (4 bytes a cell, plus its distinct values): a 10 M-row visits CSV loads within
@@ -207,8 +207,10 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("alter table visit_rows add column if not exists entered_at timestamp")
     if version < 7:  # a contact list's row may name several contact people: which one a stored row is
         con.execute("alter table contact_rows add column if not exists contact_index smallint default 1")
-        # names stored without the note after them (cv_person_name), and the keys of the rows without an ID
-        # number that name them so: re-sent, such a visit or contact is still a repeat
+    if version < 8:
+        # names stored as cv_person_name writes them now (7: without the note after them; 8: a transliterated
+        # name's dot as ·), and the keys of the rows without an ID number that name them so: re-sent, such a
+        # visit or contact is still a repeat
         for statement in (
             """update visit_rows set dedup_key = xor(xor(dedup_key,
                    cv_key_part('elder', elder_name || '@' || community_code)),

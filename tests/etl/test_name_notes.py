@@ -52,3 +52,20 @@ def test_a_warehouse_of_format_6_has_its_names_without_notes_and_a_visit_sent_ag
     assert warehouse.rows("select distinct elder_name from visit_rows union all "
                           "select elder_name from roster_rows where id_number = ?", [ZHANG]) == [("张三",), ("张三",)]
     assert warehouse.one("select count(*) from visits where elder_id = ?", [ZHANG]) == 2
+
+
+def test_a_transliterated_names_dot_as_any_input_method_types_it_is_one_name(tmp_path):
+    # 阿不都·热合曼 on the roster, visits without an ID typed with . • ・ ．; and a warehouse of format 7, which had
+    # stored the roster's name as typed (阿不都.热合曼), is brought to the one spelling
+    aini = make_id("19380505", 5)
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER, ["劝业场街道", "花园路", "阿不都.热合曼", aini, "独居"]]))
+    con = duckdb.connect(str(warehouse.settings.db_path))
+    con.execute("update roster_rows set elder_name = '阿不都.热合曼'")
+    con.execute("update settings set value = '7' where key = 'format_version'")
+    con.close()
+    warehouse.ingest(visits(tmp_path, "v.csv", *(["", name, "花园路", f"2026-10-0{day}", "入户", "正常", "网格员甲"]
+                                                 for day, name in enumerate(["阿不都·热合曼", "阿不都•热合曼",
+                                                                             "阿不都・热合曼", "阿不都．热合曼"], 1))))
+    assert warehouse.rows("select elder_name from roster_rows") == [("阿不都·热合曼",)]
+    assert warehouse.one("select count(*) from visits where elder_id = ?", [aini]) == 4
