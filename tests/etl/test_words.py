@@ -82,6 +82,10 @@ def test_visit_outcomes(con, cell, outcome):
         ("独居 低保", ["独居"], ["低保"]),
         ("独居，失能；重度残疾", ["失能", "独居", "重残"], None),
         ("无", None, None),
+        # a note in brackets is read before the word it follows: it may say more (a degree), or another category
+        ("失能（半失能）", ["半失能"], None), ("失能（部分）", ["半失能"], None), ("失能(轻度)", ["半失能"], None),
+        ("失能（中度）", ["半失能"], None), ("失能老人（半失能）", ["半失能"], None), ("失能（重度）", ["失能"], None),
+        ("独居（子女在外地）", ["独居"], None), ("独居（失能）", ["失能", "独居"], None),
     ],
 )
 def test_categories(con, cell, categories, unknown):

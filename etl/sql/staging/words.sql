@@ -24,7 +24,7 @@ tokens as (
 exact as (
     select t.field, t.raw, t.position, m.value
     from tokens t
-    join value_map m on m.field = t.field and m.synonym in (t.token_core, t.token_key)
+    join value_map m on m.field = t.field and m.synonym = t.token_key
 ),
 
 keyword_hits as (
@@ -50,10 +50,23 @@ keyword_values as (
     )
 ),
 
+core as (
+    -- a token with a note in brackets that neither it nor its keywords explain: its word without the note
+    -- (独居（子女在外地）). The note is read first, so that it may say more than the word: 失能（半失能） is 半失能,
+    -- 失能（轻度） too (keywords.csv)
+    select t.field, t.raw, t.position, m.value
+    from tokens t
+    join value_map m on m.field = t.field and m.synonym = t.token_core and t.token_core <> t.token_key
+    where not exists (select 1 from exact e where e.field = t.field and e.raw = t.raw and e.position = t.position)
+        and not exists (select 1 from keyword_hits h
+                        where h.field = t.field and h.raw = t.raw and h.position = t.position)
+),
+
 token_values as (
     select t.field, t.raw, t.position, t.token, v.value
     from tokens t
-    left join (select * from exact union all select * from keyword_values where value is not null) v
+    left join (select * from exact union all select * from keyword_values where value is not null
+               union all select * from core) v
         on v.field = t.field and v.raw = t.raw and v.position = t.position
 ),
 
