@@ -27,6 +27,11 @@ KPI_RATES = ("visit_rate_home", "visit_rate_any", "daily_contact_rate", "help_ra
 # Counts read 133,087 (grouped, right-aligned); row numbers and ages stay as they are.
 COUNT_FORMAT = {"valueFormatter": {"function": "params.value == null ? '' : d3.format(',')(params.value)"},
                 "type": "rightAligned"}
+# Dates reach the grid as text (tables._dates_as_text), and a date column may hold words: 最近上门 says
+# 记录期内未上门. Typed as text: AG Grid would take a column whose first row holds a date for a column of
+# dates and show its words blank. Sorted as dates, the words before them (assets/dashAgGridFunctions.js).
+DATE_FORMAT = {"cellDataType": "text", "comparator": {"function": "dateTextOrder"}}
+DATE_COLUMN_ENDINGS = ("_date", "_at")  # and the audit log's "at"
 # Columns whose longest values may be off the first page that AG Grid sizes the columns by.
 MIN_WIDTHS = {"status": 210}
 # A kept section takes about 14 bytes of memory per byte of its JSON (its components and their plain
@@ -81,6 +86,7 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
     column_defs = [{"field": field, "headerName": header, "filter": True, "sortable": True, "resizable": True}
                    | ({"pinned": "left"} if index == 0 else {})
                    | (COUNT_FORMAT if field.endswith("_count") or field.startswith("rows_") else {})
+                   | (DATE_FORMAT if field.endswith(DATE_COLUMN_ENDINGS) or field == "at" else {})
                    | ({"minWidth": MIN_WIDTHS[field]} if field in MIN_WIDTHS else {})
                    for index, (field, header) in enumerate(columns)]
     shown = frame.head(limit)

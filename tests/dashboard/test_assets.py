@@ -17,7 +17,8 @@ def test_a_wheel_carries_the_assets_folder(tmp_path):
                    check=True, capture_output=True)
     [wheel] = tmp_path.glob("carevisit-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    for asset in ("style.css", "plotly_bundle.js", "vendor/bootstrap.min.css", "vendor/plotly-basic.min.js"):
+    for asset in ("style.css", "plotly_bundle.js", "dashAgGridFunctions.js", "vendor/bootstrap.min.css",
+                  "vendor/plotly-basic.min.js"):
         assert f"dashboard/assets/{asset}" in names, asset
     assert not any("screenshots" in name for name in names)  # the README's pictures stay in the repository
     assert "dashboard/pages/overview.py" in names and "etl/sql/marts/place_months.sql" in names
