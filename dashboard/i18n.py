@@ -351,9 +351,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_contacts_date": ("联系人表日期", "Contact list date"),
     "warnings_title": ("各街道导入警告 (按类型)", "Load warnings per street and kind"),
     "unknown_values_title": ("未识别的值 (按出现次数)", "Unrecognised values, most frequent first"),
-    "unknown_values_hint": ("在映射文件 etl/mappings/values.csv 中为一个值加一行 (字段,标准值,原值), 下次导入即可识别",
-                            "One line in etl/mappings/values.csv (field,value,synonym) makes a value known"
-                            " from the next load"),
+    # the bureau's own file, in its config's folder (Config.words_dir), never the package's etl/mappings
+    "unknown_values_hint": ("在配置文件 (CAREVISIT_CONFIG 所指的文件) 旁边的 values.csv 中为一个值加一行"
+                            " (field,value,synonym: 字段,标准值,原值; 没有这个文件就新建), 下次导入即可识别",
+                            "One line (field,value,synonym) in the values.csv beside the configuration file (the"
+                            " file CAREVISIT_CONFIG names; create it if there is none) makes a value known from the"
+                            " next load"),
     "findings_title": ("底数不清: 底册属性与类别标注矛盾、或跨街道重复的老人 (已打码)",
                        "Roster findings: attributes that contradict the marking, or listed by two streets (masked)"),
     "findings_hint": ("按街道标注计算, 跨街道重复的只计一次; 请街道核实底册并更正 (如居住情况为独居却未标注独居)",

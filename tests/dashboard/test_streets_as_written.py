@@ -175,6 +175,15 @@ def test_unknown_values_come_most_frequent_first_with_their_streets(app, pages):
     ]
 
 
+@pytest.mark.parametrize(("lang", "where"), [("zh", "配置文件 (CAREVISIT_CONFIG 所指的文件) 旁边的 values.csv"),
+                                           ("en", "values.csv beside the configuration file")])
+def test_the_unknown_values_hint_names_the_bureaus_own_values_csv(app, pages, lang, where):
+    """DESIGN §3: a bureau adds its words in a values.csv of its own, beside its configuration file (words_dir);
+    the package's etl/mappings/values.csv is not the clerk's to edit, and an upgrade replaces it."""
+    [hint] = [text for text in texts(render(app, pages["/data"].layout, lang=lang)) if "values.csv" in text]
+    assert where in hint and "CAREVISIT_CONFIG" in hint and "etl/mappings" not in hint
+
+
 def test_roster_findings_are_masked_and_list_both_streets(app, pages):
     rows = rows_of(render(app, pages["/data"].layout), "findings")
     assert [(r["street_name"], r["community"], r["name"], r["finding"]) for r in rows] == [
