@@ -90,6 +90,20 @@ class ColumnMap:
     more_contacts: list[dict[str, int]] = dataclass_field(default_factory=list)
 
 
+_READ: dict[Path | None, tuple] = {}  # words_dir -> the size and time of its files when they were read
+
+
+def reread_if_changed(words_dir: Path | None = None) -> None:
+    """Read the bureau's own files again if they changed since they were read (a line added to values.csv while
+    the server or `carevisit watch` runs counts from the next load, as the 数据 page says)."""
+    stamp = tuple((name, path.stat().st_size, path.stat().st_mtime_ns) for name in FILES
+                  if words_dir and (path := words_dir / name).is_file())
+    if _READ.setdefault(words_dir, stamp) != stamp:
+        for read in (rows, header_aliases, header_stems, header_keywords, mark_names):
+            read.cache_clear()
+        _READ[words_dir] = stamp
+
+
 @cache
 def rows(name: str, words_dir: Path | None = None) -> tuple[dict[str, str], ...]:
     """The rows of one mapping file: the package's, then the bureau's own in `words_dir`."""

@@ -18,7 +18,7 @@ import pandas as pd
 from etl import diskspace, geography
 from etl.build import build_marts, marts_version, run_checks
 from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
-from etl.mappings import NEGATION, value_keywords, value_synonyms
+from etl.mappings import NEGATION, reread_if_changed, value_keywords, value_synonyms
 from etl.readers import remove_stale_temporary_files
 from etl.settings import Config, engine_config
 from etl.sqlfiles import first_row as first_row  # re-exported: etl/reports.py (on main) imports it from here
@@ -333,6 +333,7 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
     rank (a cell naming several values counts as the lowest rank's); negation: the pattern of the
     words that negate a keyword after them.
     """
+    reread_if_changed(words_dir)
     con.register("synonyms", pd.DataFrame(value_synonyms(words_dir), columns=["field", "value", "synonym"]))
     con.register("keywords", pd.DataFrame(value_keywords(words_dir),
                                           columns=["field", "value", "keyword", "priority", "negated_value"]))

@@ -142,3 +142,19 @@ def test_a_bureaus_own_words_come_after_the_packages_and_win(tmp_path):
     assert recognise(con, "method", "敲门问候")[0] == "上门"
     assert recognise(con, "method", "入户")[0] == "上门"  # the package's words still apply
     con.close()
+
+
+def test_a_line_added_to_the_bureaus_words_counts_from_the_next_load_of_a_running_process(tmp_path):
+    # the server and `carevisit watch` run for months: each load opens with write_words, which must see the edit
+    (tmp_path / "values.csv").write_text("field,value,synonym\noutcome,拒访,闭门不见\n", encoding="utf-8")
+    con = duckdb.connect(config=engine_config())
+    prepare(con)
+    con.execute("create table word_cells (field varchar, raw varchar)")
+    write_words(con, tmp_path)
+    assert recognise(con, "method", "托人带话")[0] is None
+    with (tmp_path / "values.csv").open("a", encoding="utf-8") as file:
+        file.write("method,电话,托人带话\n")
+    write_words(con, tmp_path)
+    assert recognise(con, "method", "托人带话")[0] == "电话"
+    assert recognise(con, "outcome", "闭门不见")[0] == "拒访"
+    con.close()
