@@ -763,9 +763,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
                 " takes_over boolean, reason varchar)")  # rows of a corrections workbook (_claim_rows)
     if correction:
         _claim_rows(con, load_id, kind, sheets, correction)
-    _refuse_unknown_places(con)
-    if place_scope not in (None, "all"):
+    if place_scope not in (None, "all"):  # a staff's file of another district is none of theirs, said so first
         _reject_out_of_scope(con, kind, place_scope)
+    _refuse_unknown_places(con)
     _reject_examples(con, sheets)
     with _settings(con, UNORDERED):
         # Three counts measured apart, so that the load_conservation check can catch a row lost
@@ -864,8 +864,11 @@ def _refuse_unknown_places(con: duckdb.DuckDBPyConnection) -> None:
     skipped as loaded before."""
     named, known, examples = first_row(con, """
         select count(*), count(*) filter (where street_code is not null or community_code is not null),
-               list(distinct coalesce(street_raw, community_raw, district_raw) order by 1)[:3]
-        from stg_places where coalesce(street_raw, community_raw, district_raw) is not null""")
+               list(distinct name order by name)[:3]
+        from (select *, regexp_replace(coalesce(cv_squeeze(street_raw), cv_squeeze(community_raw),
+                                                cv_squeeze(district_raw)), '[[:cntrl:]]', '', 'g') as name
+              from stg_places)
+        where name <> ''""")
     if named and not known:
         names = scalar(con, "select cv_mask_free_text(?)", ["、".join(examples)])
         raise FileError(f"文件中的街道、社区都不在区划表中 (如 {names}): 如是本区的街道社区, "

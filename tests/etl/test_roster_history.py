@@ -400,3 +400,21 @@ def test_a_death_reported_two_rosters_later_ends_the_stretch_on_its_date_and_for
     assert (month["exit_date"].isoformat(), month["exit_reason"], month["left_reason"]) == (
         "2026-11-25", "死亡", "died")
     assert daily(w, dies, "2026-11")[:2] == (24, 0)  # 1-24 November
+
+
+def test_a_move_the_first_rosters_of_both_communities_tell_places_the_elder_by_its_dates(mart_warehouse):
+    # 花园路's first roster reports 迁出 on 15 October, 滨西's lists the elder registered there that day, both dated
+    # 1 November: the baselines say what was, so the elder is 花园路's until the 15th (their September counts there,
+    # with its visit) and 滨西's from then on; before, 滨西's listing took every day and September counted nowhere
+    w = mart_warehouse
+    mover = make_id(SEVENTY, 1)
+    huayuanlu, binxi = w.load("roster", "2026-11-01"), w.load("roster", "2026-11-01")
+    w.elder(mover, "空巢", status="迁出", change_date="2026-10-15", load_id=huayuanlu)
+    w.elder(mover, "空巢", community=BINXI, reg_date="2026-10-15", load_id=binxi)
+    w.visit(mover, "2026-09-10 10:00")
+    w.visit(mover, "2026-10-10 10:00")
+    september, october = figures(w, "2026-09", "2026-09-30"), figures(w, "2026-10", "2026-10-31")
+    assert (september[HUAYUANLU]["eligible_home"], september[HUAYUANLU]["visited_home"]) == (1, 1)
+    assert september[BINXI]["eligible_home"] == 0
+    assert (october[BINXI]["eligible_home"], october[BINXI]["visited_home"], october[HUAYUANLU]["eligible_home"]) == (
+        1, 1, 0)

@@ -101,8 +101,9 @@ def _roster_words(folder: Path) -> Path:
 
 def test_categories_and_consent_with_notes_in_brackets_are_read(one_load):
     balanced(one_load[1]["roster words"], len(BRACKETED) + 2 + len(CATEGORY_WORDS) + len(RISK_COLOURS))
+    # 失能（部分）: 部分失能, semi-disabled (its note read first: staging/words.sql)
     assert loaded(one_load, "roster words", "categories, consent", "括注") == [
-        (["独居"], "同意"), (["独居"], "不同意"), (["失能", "空巢"], "同意"), (["孤寡", "重残"], "同意")]
+        (["独居"], "同意"), (["独居"], "不同意"), (["半失能", "空巢"], "同意"), (["孤寡", "重残"], "同意")]
 
 
 @loads.file("semicolons")

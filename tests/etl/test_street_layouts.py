@@ -187,6 +187,20 @@ def test_a_titles_month_is_not_undone_by_its_report_date_and_a_december_day_in_j
         ("2025-12-28",), ("2026-01-04",), ("2026-11-05",), ("2026-11-30",)]
 
 
+def test_a_move_written_as_two_rows_of_one_file_is_no_repeat_but_a_person_twice_on_the_roll_is(tmp_path):
+    # a street's roster: 版式0 moved 花园路 -> 滨西 (迁出 there, 在册 here); 版式1 is on the roll in both, 版式2 twice
+    header = [*ROSTER, "状态", "变动日期", "建档日期"]
+    rows = [person(0, "空巢", "迁出", "2026-10-15", ""), person(0, "空巢", "在册", "", "2026-10-15", community="滨西"),
+            person(1, "独居", "在册", "", ""), person(1, "独居", "在册", "", "", community="滨西"),
+            person(2, "独居", "在册", "", ""), person(2, "独居", "死亡", "2026-10-01", "")]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [["填报日期：2026年11月1日"], header, *rows]))
+    assert warehouse.rejects(result) == [(6, "身份证号在本文件中重复 (与第 5 行相同)"),
+                                         (8, "身份证号在本文件中重复 (与第 7 行相同)")]
+    assert warehouse.rows("select community_code, status from roster_rows where id_number = ? order by row_number",
+                          [PEOPLE[0]]) == [("120101001001", "迁出"), ("120101001002", "在册")]
+
+
 def test_a_register_with_a_column_per_day_is_a_contact_on_each_day_marked(tmp_path):
     # 独居老人每日联系登记表: a row per elder, a tick on each day contacted; the month is the title's
     header = ["序号", "姓名", "身份证号", "社区", "联系方式", *DAYS]

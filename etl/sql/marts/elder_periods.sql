@@ -27,8 +27,9 @@ spread as (
 ),
 
 shared_bounds as (
+    -- the dates a listing's hold may change: its snapshot's span, and the days it says the elder came and left
     select distinct id_number, bound
-    from spread, unnest([listed_from, listed_to, snapshot_date]) as b(bound)
+    from spread, unnest([listed_from, listed_to, snapshot_date, reg_date, exit_date]) as b(bound)
     where is_shared and bound is not null
 ),
 
@@ -40,16 +41,12 @@ shared_spans as (
     select id_number, max(bound), null from shared_bounds group by id_number
 ),
 
-shared_winners as (
-    -- where two communities list the elder at once, the newer snapshot holds (跨街道重复: counted once),
-    -- a snapshot dated by then before one that holds only as a community's baseline (of two baselines, the
-    -- older), and a list that has them before one that reports them gone (the street they left writes 迁出
-    -- after the new one lists them)
-    select
-        l.* replace (
-            greatest(l.listed_from, sp.span_from) as listed_from,
-            least(l.listed_to, sp.span_to) as listed_to
-        )
+span_winners as (
+    -- where two communities list the elder at once, a list that has them there then holds: registered by the span's
+    -- start (the community they moved to lists them from their 建档日期) and not yet gone (the one they left writes
+    -- 迁出 with its date, or after the new one lists them); then the newer snapshot (跨街道重复: counted once), a
+    -- snapshot dated by then before one that holds only as a community's baseline (of two baselines, the older)
+    select sp.span_from, sp.span_to, l.*
     from shared_spans sp
     join spread l
         on l.id_number = sp.id_number and l.is_shared
@@ -57,13 +54,42 @@ shared_winners as (
         and (l.listed_to is null or (sp.span_to is not null and sp.span_to <= l.listed_to))
     qualify row_number() over (
         partition by sp.id_number, sp.span_from
-        order by coalesce(l.exit_date > sp.span_from, l.exit_date is null) desc,
+        order by (l.reg_date is null or l.reg_date <= sp.span_from)
+                 and (l.exit_date is null or sp.span_from is null or l.exit_date > sp.span_from) desc,
             coalesce(l.snapshot_date <= sp.span_from, false) desc,
             -- of snapshots in force by then the newer; before any was (baselines), the older: a newer
             -- snapshot rewrites no time before it
             case when coalesce(l.snapshot_date <= sp.span_from, false) then l.snapshot_date end desc nulls last,
             l.snapshot_date, l.load_id desc
     ) = 1
+),
+
+shared_winners as (
+    -- consecutive spans one listing holds are one segment of it
+    select * exclude (span_from, span_to, is_other, held, island_from, island_to) replace (
+        greatest(listed_from, island_from) as listed_from,
+        least(listed_to, island_to) as listed_to
+    )
+    from (
+        select
+            *,
+            case when bool_or(span_from is null) over island then null else min(span_from) over island end
+                as island_from,
+            case when bool_or(span_to is null) over island then null else max(span_to) over island end as island_to
+        from (
+            select *, sum(is_other) over (partition by id_number order by span_from nulls first) as held
+            from (
+                select
+                    *,
+                    case when (load_id, row_number) is not distinct from lag((load_id, row_number))
+                                  over (partition by id_number order by span_from nulls first)
+                         then 0 else 1 end as is_other
+                from span_winners
+            )
+        )
+        window island as (partition by id_number, held)
+        qualify row_number() over (partition by id_number, held order by span_from nulls first) = 1
+    )
 ),
 
 segments as (

@@ -73,9 +73,6 @@ mapped as (
         cv_phone_list(s.phone_text) as phones,
         cv_id_problem(s.id_number) as id_problem,
         cv_id_birth_date(s.id_number) as id_birth_date,
-        row_number() over (partition by s.id_number order by s.src_id) as id_occurrence,
-        first_value(s.row_number) over (partition by s.id_number order by s.src_id) as id_first_row,
-        first_value(s.src_id) over (partition by s.id_number order by s.src_id) as id_first_src_id,
         (select any_value(derive_categories_from_attributes) from cfg_settings) as derive_categories
     from source s
     join stg_places p
@@ -94,6 +91,22 @@ mapped as (
     left join stg_words sex on sex.field = 'sex' and sex.raw = s.sex_raw
 ),
 
+repeats as (
+    -- a row repeats an earlier one of its ID number listing the elder as it does (on the roll, or reported gone) or in
+    -- its community; a move written as two rows is none (迁出 from one community, 在册 in another: roster history
+    -- places the elder by the dates they give)
+    select
+        *,
+        greatest(row_number() over as_listed, row_number() over in_place) as id_occurrence,
+        case when row_number() over as_listed > 1 then first_value(row_number) over as_listed
+             else first_value(row_number) over in_place end as id_first_row,
+        case when row_number() over as_listed > 1 then first_value(src_id) over as_listed
+             else first_value(src_id) over in_place end as id_first_src_id
+    from mapped
+    window as_listed as (partition by id_number, coalesce(status, '在册') = '在册' order by src_id),
+           in_place as (partition by id_number, community_code order by src_id)
+),
+
 categorised as (
     select
         *,
@@ -102,7 +115,7 @@ categorised as (
         -- once per row: null when the text is no date, true when it is another date than the ID's
         case when birth_date_text is not null then cv_birth_date_contradicts(birth_date_text, id_birth_date) end
             as birth_contradicts
-    from mapped
+    from repeats
 ),
 
 checked as (
