@@ -37,6 +37,8 @@ ZIP_MAX_MEMBERS = 200
 ZIP_MAX_BYTES = 1024 * 1024 * 1024  # uncompressed, all members
 ZIP_MAX_RATIO = 100  # a member that inflates more than this is a zip bomb, not an export
 BATCH = re.compile(r"^\d{8}-\d{6}-[0-9a-f]{8}$")
+# a name on disk, in UTF-8: Linux allows 255 bytes where Windows allows 255 characters (a Chinese one is 3 bytes)
+NAME_MAX_BYTES = 200
 
 
 class UploadError(ValueError):
@@ -52,7 +54,21 @@ def clean_name(name: str) -> str:
     or leading dot: never a path that points elsewhere."""
     name = name.replace("\\", "/").rsplit("/", 1)[-1]
     name = "".join(c for c in name if c.isprintable()).strip().lstrip(".")
-    return name[-200:] or "unnamed"
+    return fitted(name) or "unnamed"
+
+
+def fitted(name: str) -> str:
+    """The name within NAME_MAX_BYTES: a longer one keeps its beginning and end around "…", and its extension, so
+    the clerk still knows it in the results."""
+    if len(name.encode()) <= NAME_MAX_BYTES:
+        return name
+    stem, suffix = Path(name).stem, Path(name).suffix
+    if len(suffix.encode()) > 16:  # no extension, only a dot in a long name
+        stem, suffix = name, ""
+    room = NAME_MAX_BYTES - len(f"…{suffix}".encode())
+    head = stem.encode()[:room - room // 3].decode(errors="ignore")  # a character cut in two is left out
+    tail = stem.encode()[-(room // 3):].decode(errors="ignore")
+    return f"{head}…{tail}{suffix}"
 
 
 def _private_file(path: Path):
@@ -60,10 +76,11 @@ def _private_file(path: Path):
 
 
 def _unique(folder: Path, name: str) -> Path:
+    """A name in the batch's folder no other file of the batch has: name (2).csv, and so on, within the bound."""
     path, stem, suffix, n = folder / name, Path(name).stem, Path(name).suffix, 1
     while path.exists():
         n += 1
-        path = folder / f"{stem} ({n}){suffix}"
+        path = folder / fitted(f"{stem} ({n}){suffix}")
     return path
 
 

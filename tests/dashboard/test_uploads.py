@@ -219,3 +219,20 @@ def test_corrections_are_refused_to_roles_without_them_and_outside_the_users_pla
     assert client.get(f"/corrections/{theirs.load_id}").status_code == 403
     assert client.get("/corrections/999").status_code == 403
     assert app.server.test_client().get(f"/corrections/{load_id}").status_code in (302, 401)
+
+
+def test_a_name_too_long_for_the_disk_is_shortened_and_the_other_files_still_load(app):
+    """Windows allows 255 characters, Linux 255 bytes: 90 Chinese ones are 270 (probe27b's HTTP 500, the batch lost)."""
+    client, token = signed_in(app, "staff")
+    long_stem = "花园路社区" + "探访记录" * 20 + "十一月"
+    rows = [csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19460101", n), name="庚")]) for n in range(4)]
+    bundle = zip_of({f"{'记' * 120}.csv": rows[2]})
+    record, folder = results(app, send(client, token, [(f"{long_stem}.csv", rows[0]), (f"{long_stem}.csv", rows[1]),
+                                                       ("短.zip", bundle), ("短.csv", rows[3])]))
+    names = [r["file_name"] for r in record["results"]]
+    assert [(r["status"], r["rows_loaded"]) for r in record["results"]] == [("loaded", 1)] * 4 and not record["refused"]
+    assert names[0].startswith("花园路社区探访记录") and names[0].endswith("十一月.csv") and "…" in names[0]
+    assert names[1].endswith("十一月 (2).csv") and names[2].startswith("记记") and names[2].endswith("记.csv")
+    assert names[3] == "短.csv"
+    assert sorted(path.name for path in folder.iterdir()) == sorted([*names, "短.zip", "results.json"])
+    assert all(len(name.encode()) <= 200 for name in names)
