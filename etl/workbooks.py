@@ -11,6 +11,7 @@ import functools
 import math
 import os
 import re
+import struct
 import tempfile
 import xml.etree.ElementTree as ET
 import zipfile
@@ -58,6 +59,12 @@ _HOLDS_VALUE = rb"""\d+["'][^>]*>\s*<(?:\w+:)?(?:v|is|f)\b"""
 CELL_PAST_COLUMN = {past: re.compile(_R + columns + _HOLDS_VALUE) for past, columns in (
     (26, rb"[A-Z]{2,3}"), (52, rb"(?:[B-Z][A-Z]|[A-Z]{3})"), (104, rb"(?:[D-Z][A-Z]|[A-Z]{3})"),
     (256, rb"(?:I[W-Z]|[J-Z][A-Z]|[A-Z]{3})"))}
+# Bounds on a zip (an .xlsx is one), checked on its directory before a part is unpacked. Measured: a 100,000-row sheet
+# of 20 columns written by openpyxl unpacks to 123 MB, 9.8 times its packed size; rows formatted and empty (the most
+# compressible part a real file holds) to 30 times. A byte repeated, deflated, unpacks to 1,000 times.
+MAX_UNPACKED_BYTES = 1 << 30  # all the parts (or exports) of one zip together: eight such sheets
+MAX_PACKING_RATIO = 100
+RATIO_FLOOR_BYTES = 1 << 20  # a smaller part costs nothing to unpack, whatever its ratio (a printer's settings: zeros)
 SPREADSHEET_2003 = "urn:schemas-microsoft-com:office:spreadsheet"
 ZIP_MAGIC, OLE_MAGIC = b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
@@ -82,6 +89,10 @@ class WorkbookError(Exception):
 
 class SheetTooLarge(WorkbookError):
     """A sheet past MAX_COLUMNS or MAX_CELLS; the message, for the clerk, names it and the bound."""
+
+
+class ZipBomb(SheetTooLarge):
+    """A zip that unpacks to more than any export does, or to more than it declares; the message is for the clerk."""
 
 
 class _NeedsCalamine(Exception):
@@ -186,35 +197,113 @@ def _check_sheet_sizes(path: Path) -> None:
     """SheetTooLarge when the cells a sheet really holds span more than MAX_COLUMNS columns or MAX_CELLS cells.
     Its declared range (<dimension>) is not the measure: Excel stretches it over every cell ever formatted (borders
     drawn to column KN), which the readers skip, as they do the range itself. The XML is streamed, never held
-    whole."""
+    whole. Before it, ZipBomb for a package past the bounds of check_packing; and every part is unpacked once here,
+    so that none a reader reads holds more than it declares."""
     try:
         with zipfile.ZipFile(path) as package:
-            names = {info.filename: info for info in package.infolist()}
+            members = package.infolist()
+            check_packing(members, "工作簿")
+            names = {info.filename: info for info in members}
             parts = _sheet_parts(path) or sorted(n for n in names
                                                  if n.startswith("xl/worksheets/") and n.endswith(".xml"))
             if len(parts) > MAX_SHEETS:
                 raise SheetTooLarge(f"工作簿有 {len(parts):,} 个工作表, 超过上限 {MAX_SHEETS} 个: "
                                     "请只保留需要导入的工作表后重新保存")
             sheet_names = _sheet_names(package) or parts
+            measured = set()
             for name, part in zip(sheet_names, parts, strict=False):
                 if part in names:
-                    _check_sheet_size(package, part, name)
+                    _check_sheet_size(path, names[part], name)
+                    measured.add(names[part])
             if "xl/sharedStrings.xml" in names:
-                _check_shared_strings(package, "xl/sharedStrings.xml")
-    except (zipfile.BadZipFile, zlib.error, OSError, EOFError) as error:
+                _check_shared_strings(path, names["xl/sharedStrings.xml"])
+                measured.add(names["xl/sharedStrings.xml"])
+            for member in members:  # the others (workbook, styles, a second entry of a sheet's name): only unpacked
+                if member not in measured:
+                    for _chunk in unpacked(path, member):
+                        pass
+    # a part packed as zipfile cannot unpack (NotImplementedError) or encrypted (RuntimeError): no export is
+    except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as error:
         raise WorkbookError(f"压缩包损坏: {error}") from error
 
 
-def _check_shared_strings(package: zipfile.ZipFile, part: str) -> None:
+def check_packing(members: list[zipfile.ZipInfo], what: str) -> None:
+    """ZipBomb when the members of a zip (`what`: 工作簿, 压缩包) declare more than MAX_UNPACKED_BYTES together, or
+    one of them past RATIO_FLOOR_BYTES more than MAX_PACKING_RATIO times its packed size: a bomb, not an export."""
+    total = sum(member.file_size for member in members)
+    if total > MAX_UNPACKED_BYTES:
+        raise ZipBomb(f"{what}解压后有 {total / 2**20:,.0f} MB, 超过上限 ({MAX_UNPACKED_BYTES >> 20:,} MB), 未导入: "
+                      "请分成几个文件再导入")
+    for member in members:
+        if member.file_size > max(RATIO_FLOOR_BYTES, MAX_PACKING_RATIO * member.compress_size):
+            ratio = member.file_size / max(member.compress_size, 1)
+            raise ZipBomb(f"{what}异常 (压缩比过高: 解压后是压缩时的 {ratio:,.0f} 倍), 不是导出的表格, 未导入")
+
+
+def unpacked(path: Path, member: zipfile.ZipInfo, size: int = 4 << 20) -> Iterator[bytes]:
+    """A member of the zip at `path`, in chunks of `size` bytes or more, unpacked as far as its packed bytes go:
+    ZipBomb as soon as that is past the size it declares. Python's zipfile stops there without a word, where a
+    reader that trusts the stream (fastexcel's) reads on, unbounded. BadZipFile for a member cut short or damaged."""
+    if member.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or member.flag_bits & 0x1:
+        # packed as no spreadsheet program packs (bzip2, LZMA; encrypted): our readers do not unpack them, and
+        # Python's own reading stops at the declared size
+        with zipfile.ZipFile(path) as package, package.open(member) as stream:
+            while chunk := stream.read(size):
+                yield chunk
+        return
+    inflater = zlib.decompressobj(-zlib.MAX_WBITS) if member.compress_type == zipfile.ZIP_DEFLATED else None
+    buffer, produced, crc = bytearray(), 0, 0
+    for piece in _unpacked_pieces(path, member, inflater, size):
+        produced += len(piece)
+        if produced > member.file_size:
+            raise ZipBomb("文件异常 (解压后的内容比文件中记录的大小更大: 文件已损坏或被改动过), 未导入")
+        crc = zlib.crc32(piece, crc)
+        if not buffer and len(piece) >= size:
+            yield piece
+            continue
+        buffer += piece
+        if len(buffer) >= size:
+            yield bytes(buffer)
+            buffer.clear()
+    if buffer:
+        yield bytes(buffer)
+    if produced != member.file_size or crc != member.CRC:
+        raise zipfile.BadZipFile(f"{member.filename} 的内容与记录的不符")
+
+
+def _unpacked_pieces(path: Path, member: zipfile.ZipInfo, inflater, size: int) -> Iterator[bytes]:
+    """The member's packed bytes, as stored after its local header, inflated (or as they are, when stored)."""
+    with path.open("rb") as raw:
+        raw.seek(member.header_offset)
+        local = raw.read(30)
+        if len(local) < 30 or not local.startswith(ZIP_MAGIC):
+            raise zipfile.BadZipFile(f"{member.filename} 的位置不对")
+        raw.seek(member.header_offset + 30 + sum(struct.unpack("<HH", local[26:30])))  # past its name and extra
+        left = member.compress_size
+        while left > 0 and not (inflater and inflater.eof):
+            packed = raw.read(min(left, 1 << 20))
+            if not packed:
+                raise zipfile.BadZipFile(f"{member.filename} 不完整")
+            left -= len(packed)
+            if inflater is None:
+                yield packed
+                continue
+            while packed and not inflater.eof:  # a megabyte packed may be a gigabyte unpacked: `size` at a time
+                yield inflater.decompress(packed, size)
+                packed = inflater.unconsumed_tail
+        if inflater:
+            yield inflater.flush()
+
+
+def _check_shared_strings(path: Path, part: zipfile.ZipInfo) -> None:
     """SheetTooLarge when the workbook's table of texts holds more than MAX_SHARED_STRINGS: the readers load it whole
     (a few megabytes can unpack to a hundred million texts that no cell uses)."""
     count = 0
-    with package.open(part) as stream:
-        while chunk := stream.read(4 << 20):
-            count += chunk.count(b"<si") + chunk.count(b":si")  # each text's tag, of any namespace, counted fast
-            if count > MAX_SHARED_STRINGS:
-                raise SheetTooLarge(f"工作簿中的文字有 {count:,} 条以上, 超过上限 ({MAX_SHARED_STRINGS:,} 条): "
-                                    "请用 Excel 或 WPS 打开后另存为新的 .xlsx")
+    for chunk in unpacked(path, part):
+        count += chunk.count(b"<si") + chunk.count(b":si")  # each text's tag, of any namespace, counted fast
+        if count > MAX_SHARED_STRINGS:
+            raise SheetTooLarge(f"工作簿中的文字有 {count:,} 条以上, 超过上限 ({MAX_SHARED_STRINGS:,} 条): "
+                                "请用 Excel 或 WPS 打开后另存为新的 .xlsx")
 
 
 def _sheet_names(package: zipfile.ZipFile) -> list[str] | None:
@@ -225,29 +314,28 @@ def _sheet_names(package: zipfile.ZipFile) -> list[str] | None:
     return [sheet.get("name", "") for sheet in book.iterfind("main:sheets/main:sheet", OOXML)]
 
 
-def _check_sheet_size(package: zipfile.ZipFile, part: str, name: str) -> None:
+def _check_sheet_size(path: Path, part: zipfile.ZipInfo, name: str) -> None:
     """The cells: their last row (of any row written, formatted only or not), which of the widths in
     CELL_PAST_COLUMN the cells holding a value pass, and how many cells are written at all (formatted ones
     too: the XML of MAX_CELLS of them is gigabytes to read, whatever they hold)."""
     width, last_row, written, tail = 26, 0, 0, b""
-    with package.open(part) as stream:
-        while chunk := stream.read(4 << 20):
-            window = tail + chunk
-            for past, pattern in CELL_PAST_COLUMN.items():  # widths in order: a cell past BA is past AA too
-                if past < width:
-                    continue
-                if not pattern.search(window):
-                    break
-                width = 2 * past if past < 104 else (MAX_COLUMNS if past == 104 else MAX_COLUMNS + 1)
-            if _cells_without_reference(chunk):  # no reference to read the column from: the row's cells counted
-                rows = window.replace(b":row", b"<row").split(b"<row")
-                width = max(width, *(row.count(b"<c") + row.count(b":c") for row in rows))
-            # every tag starting <c (<col> too: a few), of any namespace: cells written, counted fast
-            written += chunk.count(b"<c") + chunk.count(b":c")
-            if width > MAX_COLUMNS or written > MAX_CELLS:
+    for chunk in unpacked(path, part):
+        window = tail + chunk
+        for past, pattern in CELL_PAST_COLUMN.items():  # widths in order: a cell past BA is past AA too
+            if past < width:
+                continue
+            if not pattern.search(window):
                 break
-            last_row = max(last_row, *map(int, ROW_NUMBER.findall(window)), 0)
-            tail = window[-64:]  # a reference cut in two by the chunks is whole in the next window
+            width = 2 * past if past < 104 else (MAX_COLUMNS if past == 104 else MAX_COLUMNS + 1)
+        if _cells_without_reference(chunk):  # no reference to read the column from: the row's cells counted
+            rows = window.replace(b":row", b"<row").split(b"<row")
+            width = max(width, *(row.count(b"<c") + row.count(b":c") for row in rows))
+        # every tag starting <c (<col> too: a few), of any namespace: cells written, counted fast
+        written += chunk.count(b"<c") + chunk.count(b":c")
+        if width > MAX_COLUMNS or written > MAX_CELLS:
+            break
+        last_row = max(last_row, *map(int, ROW_NUMBER.findall(window)), 0)
+        tail = window[-64:]  # a reference cut in two by the chunks is whole in the next window
     _refuse_size(name, width, last_row, written)
 
 

@@ -17,6 +17,7 @@ from etl.ingest import ingest
 from etl.settings import Settings, default_config_text, parse_config
 from tests.conftest import make_id
 from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
+from tests.etl.hostile import declaring
 
 PASSWORD = "a long enough password"
 QUANYECHANG = "120101001000"
@@ -157,7 +158,10 @@ def test_a_zip_is_opened_member_by_member_without_its_paths(app):
 def test_hostile_uploads_are_refused_with_a_reason(app):
     client, token = signed_in(app, "staff")
     bomb = zip_of({"大.csv": b"0" * (20 * 1024 * 1024)})  # 20 MB of one byte: a compression ratio of ~1000
-    answer = send(client, token, [("炸弹.zip", bomb), ("程序.exe", b"MZ"), ("坏.zip", b"PK\x03\x04 not really")])
+    roster = csv_bytes([ROSTER_HEADER, *(roster_row(n, make_id("19470101", n), name="辛") for n in range(1, 40))])
+    lying = declaring(zip_of({"名单.csv": roster}), "名单.csv", 1000)  # a header naming its first 1,000 bytes only
+    answer = send(client, token, [("炸弹.zip", bomb), ("程序.exe", b"MZ"), ("坏.zip", b"PK\x03\x04 not really"),
+                                  ("声明太小.zip", lying)])
     record, folder = results(app, answer)
     assert record["results"] == []
     page = upload_page(client, "?" + answer.get_json()["next"].split("?")[1])  # every file refused: each says why
@@ -165,6 +169,8 @@ def test_hostile_uploads_are_refused_with_a_reason(app):
     assert any("压缩比过高" in r for r in record["refused"])
     assert any("只能上传" in r for r in record["refused"])
     assert any("无法打开" in r for r in record["refused"])
+    assert "声明太小.zip: 文件异常 (解压后的内容比文件中记录的大小更大: 文件已损坏或被改动过), 未导入" in (
+        record["refused"])
     assert not (folder / "大.csv").exists()  # refused before a byte of it was written
 
 

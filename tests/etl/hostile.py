@@ -7,7 +7,9 @@ import datetime as dt
 import io
 import os
 import re
+import struct
 import zipfile
+import zlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -53,6 +55,21 @@ def rewrite_sheet(path: Path, change: Callable[[bytes], bytes], part: str = "xl/
         for name, data in parts.items():
             target.writestr(name, data)
     return path
+
+
+def declaring(data: bytes, member: str, size: int) -> bytes:
+    """A zip's bytes with `member` declaring only its first `size` bytes, and their checksum, in its local header and
+    its central directory entry; its packed bytes as they were. A reader that stops where the header says finds
+    nothing wrong; one that inflates the packed bytes to their end reads on."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        local, crc = package.getinfo(member).header_offset, zlib.crc32(package.read(member)[:size])
+    central = data.rindex(member.encode()) - 46  # the directory, after every member's bytes, names it last
+    assert data[central:central + 4] == b"PK\x01\x02"
+    lying = bytearray(data)
+    for crc_at, size_at in ((local + 14, local + 22), (central + 16, central + 24)):
+        struct.pack_into("<I", lying, crc_at, crc)
+        struct.pack_into("<I", lying, size_at, size)
+    return bytes(lying)
 
 
 def far_cell_xlsx(path: Path, cell: str = "XFD1048576", honest_dimension: bool = True) -> Path:

@@ -13,11 +13,12 @@ from openpyxl.styles import Border, Side
 
 from etl.readers import TEMPORARY_PREFIX, display_name, read_export, release, remove_stale_temporary_files
 from etl.settings import engine_config
-from etl.workbooks import MAX_CELLS, MAX_COLUMNS
+from etl.workbooks import MAX_CELLS, MAX_COLUMNS, MAX_UNPACKED_BYTES
 from tests.conftest import HUAYUANLU, run_cli
 from tests.etl.exports import ROSTER_HEADER, OneLoad, Warehouse, roster_row, write_csv
 from tests.etl.hostile import (
     csv_text,
+    declaring,
     far_cell_xlsx,
     html_xls,
     mixed_workbook,
@@ -110,6 +111,36 @@ def test_a_cell_at_xfd1048576_is_refused_before_reading_not_an_abort(one_load, h
     result = refused_alone(one_load, f"far cell, honest dimension={honest_dimension}",
                            f"超过上限 ({MAX_COLUMNS} 列, {MAX_CELLS:,} 个单元格)")
     assert "Ctrl+End" in result.message
+
+
+# probe27b: an .xlsx is a zip, and its parts are bounded as an uploaded zip's members are: a 400 KB workbook whose
+# one text unpacked to 400 MB had taken 189 s and 2.6 GB before failing. A few MB of zeros exceed the ratio bound.
+@loads.file("a text of 4 MB of zeros")
+def _bomb(folder: Path) -> Path:
+    return rewrite_sheet(far_cell_xlsx(folder / "炸弹.xlsx", cell="A5"),
+                         lambda xml: xml.replace(b"<t>x</t>", b"<t>" + b"0" * (4 << 20) + b"</t>"))
+
+
+@loads.file("a sheet declaring 1.5 GB")
+def _declared_too_large(folder: Path) -> Path:
+    path = far_cell_xlsx(folder / "声明太大.xlsx", cell="A6")
+    return path.write_bytes(declaring(path.read_bytes(), "xl/worksheets/sheet1.xml", 3 << 29)) and path
+
+
+@loads.file("a sheet unpacking past its declared size")
+def _lying(folder: Path) -> Path:
+    path = far_cell_xlsx(folder / "声明太小.xlsx", cell="A7")  # its sheet unpacks to 2.6 kB: 1 kB declared
+    return path.write_bytes(declaring(path.read_bytes(), "xl/worksheets/sheet1.xml", 1000)) and path
+
+
+@pytest.mark.parametrize(("key", "said"), [
+    ("a text of 4 MB of zeros", "工作簿异常 (压缩比过高: 解压后是压缩时的 "),
+    ("a sheet declaring 1.5 GB", f"工作簿解压后有 1,536 MB, 超过上限 ({MAX_UNPACKED_BYTES >> 20:,} MB)"),
+    ("a sheet unpacking past its declared size", "解压后的内容比文件中记录的大小更大"),
+])
+def test_a_workbook_unpacking_to_more_than_any_export_or_than_it_declares_is_refused_before_reading(one_load, key,
+                                                                                                   said):
+    refused_alone(one_load, key, said)
 
 
 # probe26c: a lone \r ending one line above the table (the rest \r\n): its first person had been read as the
