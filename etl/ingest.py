@@ -758,6 +758,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
                   correction: corrections.Correction | None = None,
                   notes: list[tuple[str, str]] | None = None) -> FileResult:
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
+    # the name as stored and shown (load history, rejected rows, warnings), masked as any quoted text: a clerk may
+    # name a file by the elder's ID number (补录120101194001010012.csv)
+    stored_name = scalar(con, "select cv_mask_free_text(?)", [file_name])
     stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None), [s.sheet_name for s in sheets])
     con.execute("create or replace temp table stg_claims (src_id integer, origin_row integer, origin_sheet varchar,"
                 " takes_over boolean, reason varchar)")  # rows of a corrections workbook (_claim_rows)
@@ -772,7 +775,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
         # on the way: the rows the reader saw that are data, the rows stored, the rows set aside.
         rows_read, rows_rejected = 0, 0
         for index, sheet in enumerate(sheets):
-            not_data, rejected = _set_aside_rejects(con, load_id, file_name, index, sheet, column_maps[index],
+            not_data, rejected = _set_aside_rejects(con, load_id, stored_name, index, sheet, column_maps[index],
                                                     words_dir, correction)
             rows_read += sheet.cells.num_rows - not_data
             rows_rejected += rejected
@@ -790,14 +793,14 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
             select {columns}, $load_id as load_id
             from {stored_rows} where reject_reason is null""",
                     {"load_id": correction.origin_load_id if correction else load_id})
-    warning_count = _store_warnings(con, load_id, file_name, sheets, column_maps, notes or [])
+    warning_count = _store_warnings(con, load_id, stored_name, sheets, column_maps, notes or [])
     report_date = next((s.report_date for s in sheets if s.report_date), None)
     if report_date is None and kind == "roster":  # a 填报日期 column on every row, where no title row gives it
         report_date = scalar(con, "select max(cv_parse_date(cv_clean(report_date))) from src")
     con.execute(
         "insert into loads values ($id, $file, $sha, $kind, $sheet, $header_row, $report_date, 'loaded',"
         " $read, $loaded, $rejected, $warnings, $at, $size)",
-        {"id": load_id, "file": file_name, "sha": digest.result(), "size": size, "kind": kind,
+        {"id": load_id, "file": stored_name, "sha": digest.result(), "size": size, "kind": kind,
          "sheet": "、".join(s.sheet_name for s in sheets if s.sheet_name) or None,
          "header_row": sheets[0].header_row, "report_date": report_date, "read": rows_read,
          "loaded": rows_loaded, "rejected": rows_rejected, "warnings": warning_count,

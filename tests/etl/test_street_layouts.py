@@ -303,6 +303,16 @@ def test_a_sheet_named_by_its_elder_is_masked_wherever_its_name_is_said(tmp_path
     assert all(warehouse.rows(f"select count(*) from {name}") for name, _ in MARTS)  # noqa: S608 (mart names)
 
 
+def test_a_file_named_by_an_elders_id_number_is_stored_and_shown_masked(tmp_path):
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    rows = [ROSTER, person(0, "独居"), person(0, "独居")]
+    [result] = warehouse.ingest(write_csv(tmp_path / f"补录{PEOPLE[0]}.csv", rows))
+    masked = f"补录{PEOPLE[0][:4]}**********{PEOPLE[0][-4:]}.csv"
+    assert result.rows_rejected == 1
+    assert warehouse.rows("select file_name from loads union all select file_name from rejects"
+                          " union all select file_name from load_history") == [(masked,)] * 3
+
+
 def test_a_sheet_with_people_but_no_header_is_not_lost_in_silence_and_a_blank_sheet_says_nothing(tmp_path):
     # a second roster sheet whose clerk left out the header row: its rows cannot be read, and the load says so
     roster = [["填报日期：2026年10月15日"], ROSTER, person(0, "独居")]
