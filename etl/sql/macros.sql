@@ -96,10 +96,15 @@ create or replace temp macro cv_arabic_numerals(s) as
         '(\d)十(\d)', '\1\2', 'g'), '(\d)十', '\1' || '0', 'g'), '十(\d)', '1\1', 'g'), '十', '10', 'g');
 
 -- A date cell's text in half-width characters (２０２６年１０月５日, 2026－10－09) without a note in brackets after
--- it (（周三）, (补录)), and of a time range (9:00~9:30, 14:00至15:00, 9点-10点) its start.
+-- it (（周三）, (补录)), and of a time range (9:00~9:30, 14:00至15:00, 9点-10点) its start; without the zero-width
+-- characters and quotes a copied cell starts with, and a date whose parts a clerk's keyboard joined with 、 ， — or
+-- – (2026、9、5) joined with -.
 create or replace temp macro cv_date_cell(s) as
-    trim(regexp_replace(regexp_replace(cv_half_width(s), '\s*\([^()]*\)\s*$', ''),
-                        '^(.*?\d{1,2}\s*[:点时]\s*\d{0,2}\s*分?)\s*(~|至|到|-|—|–)\s*\S.*$', '\1'));
+    trim(regexp_replace(regexp_replace(regexp_replace(
+        regexp_replace(cv_half_width(s), '^[\s\x{200B}\x{FEFF}''‘’`]+', ''),
+        '^((?:19|20)\d\d)\s*[、,—–]\s*(\d{1,2})\s*[、,—–]\s*(\d{1,2})', '\1-\2-\3'),
+        '\s*\([^()]*\)\s*$', ''),
+        '^(.*?\d{1,2}\s*[:点时]\s*\d{0,2}\s*分?)\s*(~|至|到|-|—|–)\s*\S.*$', '\1'));
 
 -- Dates in the forms bureaus send: 2023.8.5, 2023年8月5日, 2023/8/5, 20230805, 2023-08-05 14:30,
 -- Excel serial numbers (45123 or 45123.5) and date cells (written by the reader as ISO text).
@@ -292,12 +297,20 @@ create or replace temp macro cv_id_check_digit(id17) as
         lambda i: try_cast(substr(id17, i, 1) as integer) * [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2][i])) % 11 as bigint), 1);
 
 -- An ID cell's characters: full-width digits and Ｘ made half-width, spaces of every kind and the
--- apostrophe that keeps Excel from making it a number dropped. Most cells are already 18 (or 15) plain
--- characters: they skip cv_half_width, whose translate costs ten times more.
+-- apostrophe that keeps Excel from making it a number dropped, dashes between its parts (120101-19400101-0012)
+-- too, and a note beside the one ID number it holds (…（已故）, … 本人). Most cells are already 18 (or 15)
+-- plain characters: they skip cv_half_width, whose translate costs ten times more.
 create or replace temp macro cv_id_text(s) as
     case
         when regexp_full_match(s, '\d{17}[\dXx]|\d{15}') then upper(s)
-        else nullif(upper(regexp_replace(cv_half_width(s), '[\s\x{3000}\x{00A0}\x{200B}\x{FEFF}''‘’`]', '', 'g')), '')
+        else list_transform(
+            [nullif(upper(regexp_replace(cv_half_width(s), '[\s\x{3000}\x{00A0}\x{200B}\x{FEFF}''‘’`]', '', 'g')), '')],
+            lambda t: case
+                when regexp_full_match(t, '\d{6}[-—–]\d{8}[-—–]\d{3}[\dX]') then regexp_replace(t, '[-—–]', '', 'g')
+                when regexp_full_match(t, '\D*\d{17}[\dX]\D*') and not regexp_full_match(t, '\d{17}[\dX]')
+                    then regexp_extract(t, '\d{17}[\dX]')
+                else t
+            end)[1]
     end;
 
 -- The 15-digit legacy form is upgraded in a lambda over a one-element list: the cell is bound once

@@ -46,6 +46,10 @@ def one(con, expression: str, value):
         ("2023-08-05 10:00-10:30", dt.date(2023, 8, 5)),
         ("2023-08-05 23:00:00-23:30", dt.date(2023, 8, 5)),
         ("2023-08-05（补录）", dt.date(2023, 8, 5)),
+        # what a keyboard or a copied cell adds (probe27c): a quote or a zero-width space before it, other joiners
+        ("‘2023.8.5", dt.date(2023, 8, 5)), ("\u200b2023-08-05", dt.date(2023, 8, 5)),
+        ("2023，8，5", dt.date(2023, 8, 5)), ("2023、8、5", dt.date(2023, 8, 5)), ("2023—8—5", dt.date(2023, 8, 5)),
+        ("2023–08–05 10:00–11:00", dt.date(2023, 8, 5)),
         ("2024.13.5", None),
         ("2023-02-30", None),
         ("下周一", None),
@@ -75,6 +79,9 @@ def test_a_name_is_squeezed_of_spaces_and_of_a_nul_a_broken_export_leaves(con):
         (" 11010519491231002x ", "11010519491231002X"),
         ("1101 0519 4912 3100 2X", "11010519491231002X"),
         ("110105491231002", "11010519491231002X"),  # 15-digit legacy form, upgraded
+        # dashes between its parts, a note beside the one ID a cell holds (probe27c)
+        ("110105-19491231-002X", "11010519491231002X"), ("11010519491231002X（已故）", "11010519491231002X"),
+        ("11010519491231002X 本人", "11010519491231002X"), ("身份证:11010519491231002X", "11010519491231002X"),
     ],
 )
 def test_id_numbers_are_normalised(con, text, expected):
