@@ -67,9 +67,15 @@ def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before:
     # the parts that moved it the way it went, largest first; those worth less than 0.05 pp are left out
     # (in a district a handful of joiners moves nothing), but the largest is always named
     ranked = [c for c in sorted(contributions, key=lambda c: -abs(c[0])) if c[0] * change > 0]
-    parts = tuple((t(key, lang, count=count, total=total), group)
-                  for index, (amount, (key, group, count, total)) in enumerate(ranked)
-                  if index == 0 or abs(amount) >= FLAT)
+    # the stayers' part is their net: the few who went the other way are named beside it (3 gained a visit, while 1
+    # lost theirs), or the count named would not be the one that moved the rate
+    offset = ((f"move_stayed_offset_lost{suffix}", "stayed_lost", lost) if not down
+              else ("move_stayed_offset_gained", "stayed_gained", gained))
+    parts = tuple(part for index, (amount, (key, group, count, total)) in enumerate(ranked)
+                  if index == 0 or abs(amount) >= FLAT
+                  for part in ((t(key, lang, count=count, total=total), group),
+                               *([(t(offset[0], lang, count=offset[2]), offset[1])]
+                                 if group.startswith("stayed") and offset[2] else [])))
     direction = "down" if down else "up"
     return RateMove(t(f"move_{direction}{suffix}", lang, change=abs(change) * 100), parts)
 

@@ -90,6 +90,12 @@ def move_row(stayed=10, before=8, now=8, lost=0, gained=0, joined=0, joined_visi
         # 4,800/5,000 -> 4,500/5,001: 300 stayers lost their visit; the joiner is not worth naming
         (move_row(5000, 4800, 4500, lost=300, joined=1), "zh", False,
          "较上月下降 6.0 个百分点: 原有对象中 300 人上月已上门、本月未上门"),
+        # 5/10 -> 7/10: three stayers gained their visit and one lost it: the net two moved it, both are said
+        (move_row(10, 5, 7, lost=1, gained=3), "zh", False,
+         "较上月上升 20.0 个百分点: 原有对象中 3 人上月未上门、本月已上门; 另有 1 人上月已上门、本月未上门"),
+        (move_row(10, 9, 7, lost=3, gained=1), "en", False,
+         "Down 20.0 pp on last month: 3 visited last month are not visited this month;"
+         " while 1 not visited last month are visited this month"),
         # a month in progress against all of last month
         (move_row(10, 9, 3, lost=6), "zh", True, "比上月全月低 60.0 个百分点: 原有对象中 6 人上月已上门、本月尚未上门"),
         (move_row(10, 9, 3, lost=6), "en", True,
