@@ -46,27 +46,44 @@ span_winners as (
     -- start (the community they moved to lists them from their 建档日期) and not yet gone (the one they left writes
     -- 迁出 with its date, or after the new one lists them); then the newer snapshot (跨街道重复: counted once), a
     -- snapshot dated by then before one that holds only as a community's baseline (of two baselines, the older)
-    select sp.span_from, sp.span_to, l.*
+    select
+        sp.span_from,
+        sp.span_to,
+        l.*,
+        row_number() over (
+            partition by sp.id_number, sp.span_from
+            order by (l.reg_date is null or l.reg_date <= sp.span_from)
+                     and (l.exit_date is null or sp.span_from is null or l.exit_date > sp.span_from) desc,
+                coalesce(l.snapshot_date <= sp.span_from, false) desc,
+                -- of snapshots in force by then the newer; before any was (baselines), the older: a newer
+                -- snapshot rewrites no time before it
+                case when coalesce(l.snapshot_date <= sp.span_from, false) then l.snapshot_date end desc nulls last,
+                l.snapshot_date, l.load_id desc
+        ) as span_rank
     from shared_spans sp
     join spread l
         on l.id_number = sp.id_number and l.is_shared
         and (l.listed_from is null or sp.span_from >= l.listed_from)
         and (l.listed_to is null or (sp.span_to is not null and sp.span_to <= l.listed_to))
-    qualify row_number() over (
-        partition by sp.id_number, sp.span_from
-        order by (l.reg_date is null or l.reg_date <= sp.span_from)
-                 and (l.exit_date is null or sp.span_from is null or l.exit_date > sp.span_from) desc,
-            coalesce(l.snapshot_date <= sp.span_from, false) desc,
-            -- of snapshots in force by then the newer; before any was (baselines), the older: a newer
-            -- snapshot rewrites no time before it
-            case when coalesce(l.snapshot_date <= sp.span_from, false) then l.snapshot_date end desc nulls last,
-            l.snapshot_date, l.load_id desc
-    ) = 1
+),
+
+held_spans as (
+    -- each span's winner, numbered by the run of consecutive spans one listing holds
+    select *, sum(is_other) over (partition by id_number order by span_from nulls first) as held
+    from (
+        select
+            *,
+            case when load_id = lag(load_id) over by_span and row_number = lag(row_number) over by_span
+                 then 0 else 1 end as is_other
+        from span_winners
+        where span_rank = 1
+        window by_span as (partition by id_number order by span_from nulls first)
+    )
 ),
 
 shared_winners as (
     -- consecutive spans one listing holds are one segment of it
-    select * exclude (span_from, span_to, is_other, held, island_from, island_to) replace (
+    select * exclude (span_from, span_to, span_rank, is_other, held, island_from, island_to, island_row) replace (
         greatest(listed_from, island_from) as listed_from,
         least(listed_to, island_to) as listed_to
     )
@@ -75,21 +92,12 @@ shared_winners as (
             *,
             case when bool_or(span_from is null) over island then null else min(span_from) over island end
                 as island_from,
-            case when bool_or(span_to is null) over island then null else max(span_to) over island end as island_to
-        from (
-            select *, sum(is_other) over (partition by id_number order by span_from nulls first) as held
-            from (
-                select
-                    *,
-                    case when (load_id, row_number) is not distinct from lag((load_id, row_number))
-                                  over (partition by id_number order by span_from nulls first)
-                         then 0 else 1 end as is_other
-                from span_winners
-            )
-        )
+            case when bool_or(span_to is null) over island then null else max(span_to) over island end as island_to,
+            row_number() over (partition by id_number, held order by span_from nulls first) as island_row
+        from held_spans
         window island as (partition by id_number, held)
-        qualify row_number() over (partition by id_number, held order by span_from nulls first) = 1
     )
+    where island_row = 1
 ),
 
 segments as (
