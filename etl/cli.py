@@ -516,14 +516,21 @@ def _geo_import(args, settings: Settings, out: Console, err: Console) -> int:
     except GeoImportError as error:
         err.print(f"[bold red]无法导入 {args.file.name}[/]: {error}")
         return 1
-    with open_for_writing(settings.db_path, settings.config) as session:
-        summary = write_geography(session.con, geo)
-        session.changed = session.whole = True
+    try:
+        with open_for_writing(settings.db_path, settings.config) as session:  # refused: the warehouse as it was
+            summary = write_geography(session.con, geo)
+            session.changed = session.whole = True
+    except GeoImportError as error:
+        err.print(f"[bold red]无法导入 {args.file.name}[/]: {error}")
+        return 1
     out.print(f"区划: 更新 {summary.divisions_upserted} 条; 边界: 匹配 {summary.shapes_matched} 个")
     if summary.built_in_removed:
         out.print(f"已移除内置的示例区划 (没有数据): {'、'.join(summary.built_in_removed)}")
     if summary.schematic:
         out.print(f"没有边界的区在地图上画作示意图: {'、'.join(summary.schematic)} (导入边界文件后显示实际边界)")
+    if summary.unbounded:
+        err.print(f"[yellow]这些街道还没有边界, 地图上不显示[/]: {'、'.join(summary.unbounded)} (请导入它们的边界)",
+                  soft_wrap=True)
     for unmatched in summary.shapes_unmatched:
         err.print(f"[yellow]未匹配的边界[/]: {unmatched}")
     return 0

@@ -158,7 +158,9 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             if first_row(con, same_size, [size]) and (
                 already := first_row(con, "select file_name from loads where sha256 = ?", [digest.result()])
             ):
-                return FileResult(name, "skipped", message=f"已导入过 (与 {already[0]} 内容相同)")
+                # a street's staff is not told the name another street gave it
+                said = f" (与 {already[0]} 内容相同)" if place_scope in (None, "all") else ""
+                return FileResult(name, "skipped", message=f"已导入过{said}")
             progress(name, "reading")
             words_dir = session.config.words_dir
             sheets, unread = read_export(path, con, "raw_sheet",
@@ -861,12 +863,14 @@ def _reject_examples(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> 
 
 
 def _refuse_unknown_places(con: duckdb.DuckDBPyConnection) -> None:
-    """A file that names places, none of which the warehouse's division list knows, is refused: it is another
-    district's, or the district's own list (街道、社区名单) has not been imported yet. Loaded, its rows would all be set
-    aside as 未知街道 (visits would belong to no place), and once the list is imported the same file would be
-    skipped as loaded before."""
+    """A file that names places, none of which the warehouse's division list knows as written (a community of the
+    same name in a known district under an unknown street is not known), is refused: it is another district's,
+    or the district's own list (街道、社区名单) has not been imported yet. Loaded, its rows would all be set aside
+    as 未知街道 (visits would belong to no place), and once the list is imported the same file would be skipped as
+    loaded before."""
     named, known, examples = first_row(con, """
-        select count(*), count(*) filter (where street_code is not null or community_code is not null),
+        select count(*), count(*) filter (where place_problem is null
+                                          and (street_code is not null or community_code is not null)),
                list(distinct name order by name)[:3]
         from (select *, regexp_replace(coalesce(cv_squeeze(street_raw), cv_squeeze(community_raw),
                                                 cv_squeeze(district_raw)), '[[:cntrl:]]', '', 'g') as name

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from etl.geography.files import GeoImport
+from etl.geography.files import GeoImport, GeoImportError
 from etl.geography.reference import DIVISION_COLUMNS, reference_divisions
 from etl.geography.schematic import SHAPE_COLUMNS, schematic_shapes
 from etl.geography.shapes import geojson_strings, inner_centroids, round_geometries
@@ -24,7 +24,8 @@ class GeoImportSummary:
     shapes_matched: int
     shapes_unmatched: list[str]
     built_in_removed: list[str] = field(default_factory=list)  # the built-in example districts given up (和平区)
-    schematic: list[str] = field(default_factory=list)  # districts drawn as 示意图, having no boundary of their own
+    schematic: list[str] = field(default_factory=list)  # districts drawn as 示意图, without a boundary of their own
+    unbounded: list[str] = field(default_factory=list)  # streets of the other districts without a boundary: not drawn
 
 
 def write_geography(con: duckdb.DuckDBPyConnection, geo: GeoImport) -> GeoImportSummary:
@@ -44,11 +45,25 @@ def write_geography(con: duckdb.DuckDBPyConnection, geo: GeoImport) -> GeoImport
             "select code, parent_code, level, name, short_name from geo_import_divisions",
         )
         divisions_upserted = len(geo.divisions)
+        _refuse_orphans(con)
     removed = _without_unused_built_in(con, geo.divisions) if divisions_upserted else []
     matched_count, unmatched = 0, []
     if geo.shapes is not None and len(geo.shapes):
         matched_count, unmatched = _store_shapes(con, geo.shapes)
-    return GeoImportSummary(divisions_upserted, matched_count, unmatched, removed, _schematic_where_no_boundary(con))
+    return GeoImportSummary(divisions_upserted, matched_count, unmatched, removed, *_schematic_where_no_boundary(con))
+
+
+def _refuse_orphans(con: duckdb.DuckDBPyConnection) -> None:
+    """GeoImportError for a list whose streets or communities name a place above them that no list gave (a list of
+    communities alone): a file's rows there could be placed in no street, and would be rejected as 未知街道."""
+    orphans = [code for (code,) in con.execute(
+        """select distinct d.parent_code from divisions d
+           where d.level in ('street', 'community')
+               and not exists (select 1 from divisions p where p.code = d.parent_code)
+           order by 1 limit 4""").fetchall()]
+    if orphans:
+        raise GeoImportError(f"区划表中缺少这些上级区划: {'、'.join(orphans[:3])}{' 等' if len(orphans) > 3 else ''} "
+                             "(请把街道、区也列入区划表, 每行: 代码, 名称, 上级代码)")
 
 
 def _store_shapes(con: duckdb.DuckDBPyConnection, imported: pd.DataFrame) -> tuple[int, list[str]]:
@@ -108,14 +123,15 @@ def _without_unused_built_in(con: duckdb.DuckDBPyConnection, imported: pd.DataFr
     return names
 
 
-def _schematic_where_no_boundary(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """Districts without a boundary of their own are drawn as a schematic (示意图: streets tiling the district,
-    communities their street), so that the map shows every place; a district with a real boundary anywhere in it
-    keeps none. Returns the names of the districts drawn so."""
+def _schematic_where_no_boundary(con: duckdb.DuckDBPyConnection) -> tuple[list[str], list[str]]:
+    """A district without a boundary of its own anywhere is drawn as a schematic (示意图: streets tiling the district,
+    communities their street), so that the map shows every place; one with boundaries is drawn from them alone (a
+    schematic and boundaries do not line up), its streets without one not drawn. Returns the names of the districts
+    drawn as schematics, and the streets left without a boundary in the others (for the clerk to send)."""
     divisions = con.execute(f"select {', '.join(DIVISION_COLUMNS)} from divisions").df()  # noqa: S608
-    real = {code[:6] for (code,) in con.execute(
-        "select code from division_shapes where not is_schematic").fetchall()}
-    drawn = divisions[~divisions["code"].str[:6].isin(real) & (divisions["level"] == "district")]
+    real = {code for (code,) in con.execute("select code from division_shapes where not is_schematic").fetchall()}
+    bounded = {code[:6] for code in real}
+    drawn = divisions[~divisions["code"].str[:6].isin(bounded) & (divisions["level"] == "district")]
     for _ in ("street", "community"):  # the places below them whose parent is drawn
         drawn = divisions[(divisions["level"] == "district") & divisions["code"].isin(drawn["code"])
                           | divisions["parent_code"].isin(drawn["code"])]
@@ -123,7 +139,9 @@ def _schematic_where_no_boundary(con: duckdb.DuckDBPyConnection) -> list[str]:
     if len(drawn):
         _with_frame(con, "geo_schematic_shapes", schematic_shapes(drawn.reset_index(drop=True))[SHAPE_COLUMNS],
                     "insert or replace into division_shapes by name select * from geo_schematic_shapes")
-    return drawn.loc[drawn["level"] == "district", "name"].tolist()
+    missing = divisions[(divisions["level"] == "street") & divisions["code"].str[:6].isin(bounded)
+                        & ~divisions["code"].isin(real)]
+    return drawn.loc[drawn["level"] == "district", "name"].tolist(), missing["name"].tolist()
 
 
 def _match_shapes(

@@ -63,8 +63,9 @@ def test_ingest_prints_a_summary_per_file(tmp_path, capsys):
 
 def test_another_district_imports_its_division_list_first_and_then_its_files_load(tmp_path, capsys):
     # a new warehouse knows only the built-in example district (Heping); 武侯区's files name none of its places
+    # (Heping has a 文化村 too, under a street of its own)
     roster = write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, roster_row(1, ALICE, street="玉林街道", community="芳草"),
-                                             roster_row(2, BOB, street="玉林街道", community="倪家桥")])
+                                             roster_row(2, BOB, street="玉林街道", community="文化村")])
     db = str(tmp_path / "w.duckdb")
     code, _, err = run(capsys, "ingest", str(roster), "--db", db)
     assert code == 1
@@ -73,7 +74,7 @@ def test_another_district_imports_its_division_list_first_and_then_its_files_loa
     divisions = write_csv(tmp_path / "区划.csv", [["code", "name", "parent"], ["510107000000", "武侯区", ""],
                                                  ["510107001000", "玉林街道", "510107000000"],
                                                  ["510107001001", "芳草社区", "510107001000"],
-                                                 ["510107001002", "倪家桥社区", "510107001000"]])
+                                                 ["510107001002", "文化村社区", "510107001000"]])
     code, out, _ = run(capsys, "geo", "import", str(divisions), "--db", db)
     assert code == 0
     assert "已移除内置的示例区划 (没有数据): 和平区" in out and "没有边界的区在地图上画作示意图: 武侯区" in out

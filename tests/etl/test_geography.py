@@ -528,12 +528,18 @@ def test_another_districts_list_replaces_the_unused_built_in_one_and_is_drawn_as
     assert heping_warehouse.execute("select count(*), bool_and(is_schematic) from division_shapes"
                                     " where left(code, 6) = '510107'").fetchall() == [(4, True)]
     assert heping_warehouse.execute("select count(*) from division_aliases").fetchall() == [(0,)]
-    # its own boundary, once imported, takes the schematic's place
-    district = pd.DataFrame([{"code": "510107000000", "name": None, "level": None,
-                              "geometry": square_geojson(104.04, 30.64, 0.05)}])
-    write_geography(heping_warehouse, GeoImport(divisions=None, shapes=district))
+    # its own boundaries, once every street has one, take the schematic's place
+    street = pd.DataFrame([{"code": "510107001000", "name": None, "level": None,
+                            "geometry": square_geojson(104.04, 30.64, 0.05)}])
+    summary = write_geography(heping_warehouse, GeoImport(divisions=None, shapes=street))
+    assert (summary.schematic, summary.unbounded) == ([], [])
     assert heping_warehouse.execute("select code, is_schematic from division_shapes").fetchall() == [
-        ("510107000000", False)]
+        ("510107001000", False)]
+
+
+def test_a_list_of_communities_without_their_streets_is_refused_as_it_is(heping_warehouse):
+    with pytest.raises(GeoImportError, match="区划表中缺少这些上级区划: 510107001000 "):
+        write_geography(heping_warehouse, GeoImport(divisions=WUHOU[WUHOU["level"] == "community"], shapes=None))
 
 
 def test_the_built_in_district_is_kept_where_rows_lie_in_it(heping_warehouse):
@@ -557,19 +563,20 @@ def test_write_geography_does_not_guess_between_divisions_with_the_same_name(war
     ]
 
 
-def test_a_real_boundary_replaces_its_districts_schematic(heping_warehouse):
+def test_a_real_boundary_replaces_its_districts_schematic_and_the_streets_without_one_are_named(heping_warehouse):
     # a district is drawn from its own boundaries or as a schematic, never both (the two do not line up)
     assert heping_warehouse.execute("select count(*) from division_shapes where is_schematic").fetchall() == [(70,)]
     shapes = pd.DataFrame(
-        [{"code": BINXI_CODE, "name": None, "level": None, "geometry": square_geojson(117.2, 39.1)}]
+        [{"code": QUANYECHANG_CODE, "name": None, "level": None, "geometry": square_geojson(117.2, 39.1)}]
     )
-    write_geography(heping_warehouse, GeoImport(divisions=None, shapes=shapes))
+    summary = write_geography(heping_warehouse, GeoImport(divisions=None, shapes=shapes))
     stored = heping_warehouse.execute(
         "select count(*), count(*) filter (where not is_schematic), "
         "any_value(round(centroid_lon, 4)) filter (where code = $code) from division_shapes",
-        {"code": BINXI_CODE},
-    ).fetchone()
-    assert stored == (1, 1, 117.201)
+        {"code": QUANYECHANG_CODE},
+    ).fetchall()
+    assert stored == [(1, 1, 117.201)]
+    assert (summary.schematic, len(summary.unbounded), "劝业场街道" in summary.unbounded) == ([], 5, False)
 
 
 def test_write_geography_merges_the_parts_of_one_division(heping_warehouse):
