@@ -82,10 +82,10 @@ def test_visit_outcomes(con, cell, outcome):
         ("独居 低保", ["独居"], ["低保"]),
         ("独居，失能；重度残疾", ["失能", "独居", "重残"], None),
         ("无", None, None),
-        # a note in brackets is read before the word it follows: it may say more (a degree), or another category
+        # a note in brackets that says more (a degree) is read; any other note not (it may be about someone else)
         ("失能（半失能）", ["半失能"], None), ("失能（部分）", ["半失能"], None), ("失能(轻度)", ["半失能"], None),
         ("失能（中度）", ["半失能"], None), ("失能老人（半失能）", ["半失能"], None), ("失能（重度）", ["失能"], None),
-        ("独居（子女在外地）", ["独居"], None), ("独居（失能）", ["失能", "独居"], None),
+        ("独居（子女在外地）", ["独居"], None), ("空巢（子女失能）", ["空巢"], None), ("独居（配偶失能住院）", ["独居"], None),
     ],
 )
 def test_categories(con, cell, categories, unknown):
@@ -119,6 +119,8 @@ def test_categories(con, cell, categories, unknown):
         ("risk_level", "低", "低"),
         ("yes_no", "有", "是"), ("yes_no", "没有", "否"), ("yes_no", "无", "否"), ("yes_no", "√", "是"),
         ("consent", "看情况", None), ("status", "失联", None),
+        # a note about someone else changes nothing (probe28b)
+        ("status", "在册（配偶已去世）", "在册"), ("consent", "同意（子女不同意）", "同意"),
     ],
 )
 def test_attributes_consent_status_risk_and_yes_no(con, field, cell, value):

@@ -27,6 +27,27 @@ exact as (
     join value_map m on m.field = t.field and m.synonym = t.token_key
 ),
 
+noted as (
+    -- a note in brackets that says more than the word it follows, as keywords.csv spells it out with its bracket
+    -- (失能(半 and 失能(轻: 失能（半失能）, 失能（轻度） are 半失能). Any other note is read no further: 在册（配偶已去世）
+    -- is 在册, 空巢（子女失能） 空巢 (a note may be about someone else)
+    select t.field, t.raw, t.position, arg_max(k.value, length(k.keyword)) as value
+    from tokens t
+    join keyword_map k on k.field = t.field and contains(k.keyword, '(') and contains(t.token_key, k.keyword)
+    where t.token_core <> t.token_key
+        and not exists (select 1 from exact e where e.field = t.field and e.raw = t.raw and e.position = t.position)
+    group by t.field, t.raw, t.position
+),
+
+core as (
+    -- a token with a note in brackets: its word without the note (独居（子女在外地）)
+    select t.field, t.raw, t.position, m.value
+    from tokens t
+    join value_map m on m.field = t.field and m.synonym = t.token_core and t.token_core <> t.token_key
+    where not exists (select 1 from exact e where e.field = t.field and e.raw = t.raw and e.position = t.position)
+        and not exists (select 1 from noted n where n.field = t.field and n.raw = t.raw and n.position = t.position)
+),
+
 keyword_hits as (
     -- keywords of the tokens no synonym names; a negated keyword (无异常, 未上门) means its
     -- negated_value, or nothing
@@ -37,6 +58,8 @@ keyword_hits as (
     join keyword_map k on k.field = t.field and contains(t.token_key, k.keyword)
     cross join negation n
     where not exists (select 1 from exact e where e.field = t.field and e.raw = t.raw and e.position = t.position)
+        and not exists (select 1 from noted d where d.field = t.field and d.raw = t.raw and d.position = t.position)
+        and not exists (select 1 from core c where c.field = t.field and c.raw = t.raw and c.position = t.position)
 ),
 
 keyword_values as (
@@ -50,23 +73,11 @@ keyword_values as (
     )
 ),
 
-core as (
-    -- a token with a note in brackets that neither it nor its keywords explain: its word without the note
-    -- (独居（子女在外地）). The note is read first, so that it may say more than the word: 失能（半失能） is 半失能,
-    -- 失能（轻度） too (keywords.csv)
-    select t.field, t.raw, t.position, m.value
-    from tokens t
-    join value_map m on m.field = t.field and m.synonym = t.token_core and t.token_core <> t.token_key
-    where not exists (select 1 from exact e where e.field = t.field and e.raw = t.raw and e.position = t.position)
-        and not exists (select 1 from keyword_hits h
-                        where h.field = t.field and h.raw = t.raw and h.position = t.position)
-),
-
 token_values as (
     select t.field, t.raw, t.position, t.token, v.value
     from tokens t
-    left join (select * from exact union all select * from keyword_values where value is not null
-               union all select * from core) v
+    left join (select * from exact union all select * from noted union all select * from core
+               union all select * from keyword_values where value is not null) v
         on v.field = t.field and v.raw = t.raw and v.position = t.position
 ),
 
