@@ -229,14 +229,17 @@ def _check_sheet_sizes(path: Path) -> None:
 
 def check_packing(members: list[zipfile.ZipInfo], what: str) -> None:
     """ZipBomb when the members of a zip (`what`: 工作簿, 压缩包) declare more than MAX_UNPACKED_BYTES together, or
-    one of them past RATIO_FLOOR_BYTES more than MAX_PACKING_RATIO times its packed size: a bomb, not an export."""
+    one of them, or all together, past RATIO_FLOOR_BYTES more than MAX_PACKING_RATIO times its packed size: a bomb,
+    not an export."""
     total = sum(member.file_size for member in members)
     if total > MAX_UNPACKED_BYTES:
         raise ZipBomb(f"{what}解压后有 {total / 2**20:,.0f} MB, 超过上限 ({MAX_UNPACKED_BYTES >> 20:,} MB), 未导入: "
                       "请分成几个文件再导入")
-    for member in members:
-        if member.file_size > max(RATIO_FLOOR_BYTES, MAX_PACKING_RATIO * member.compress_size):
-            ratio = member.file_size / max(member.compress_size, 1)
+    packed = sum(member.compress_size for member in members)
+    # each part past the floor, and all of them together (many small parts, each under it: probe28b)
+    for unpacked_size, packed_size in [(m.file_size, m.compress_size) for m in members] + [(total, packed)]:
+        if unpacked_size > max(RATIO_FLOOR_BYTES, MAX_PACKING_RATIO * packed_size):
+            ratio = unpacked_size / max(packed_size, 1)
             raise ZipBomb(f"{what}异常 (压缩比过高: 解压后是压缩时的 {ratio:,.0f} 倍), 不是导出的表格, 未导入")
 
 

@@ -85,6 +85,13 @@ def test_another_district_imports_its_division_list_first_and_then_its_files_loa
         assert con.execute("select distinct left(code, 6) from divisions").fetchall() == [("510107",)]
 
 
+def test_an_unknown_place_of_any_length_is_quoted_in_a_short_line(tmp_path, capsys):
+    # a 100,000-character cell had been printed whole: minutes at a terminal, a stalled folder watch (probe28b)
+    roster = write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, roster_row(1, ALICE, street="玉林街道" * 25_000)])
+    code, _, err = run(capsys, "ingest", str(roster), "--db", str(tmp_path / "w.duckdb"))
+    assert code == 1 and "(如 玉林街道玉林街道玉林街道玉林街道玉林街道):" in err and len(err) < 400
+
+
 def test_ingest_exits_non_zero_naming_each_unreadable_file(tmp_path, capsys):
     bad = tmp_path / "坏文件.csv"
     bad.write_text("没有表头\n", encoding="utf-8")

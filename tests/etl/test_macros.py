@@ -231,6 +231,9 @@ def test_free_text_is_masked_where_it_looks_like_a_phone_or_an_id(con, text, mas
         ("填报日期：二〇二六年九月三十日", dt.date(2026, 9, 30)), ("填报日期: 20260930", dt.date(2026, 9, 30)),
         ("填报日期：２０２６年９月３０日", dt.date(2026, 9, 30)), ("报送时间：2026/9/30 10:00", dt.date(2026, 9, 30)),
         ("2026年8月份底册", dt.date(2026, 8, 1)),
+        # a range after a label is dated its end; a range of months, its last month (probe28b: 2026-01-09)
+        ("统计时间：2026年9月1日至2026年9月30日", dt.date(2026, 9, 30)),
+        ("居家老年人情况底册（2026年1-9月）", dt.date(2026, 9, 1)), ("2026年1至9月底册", dt.date(2026, 9, 1)),
         # no date: an unlabelled number, a month that is none, a heading
         ("联系电话 20120131", None), ("底册 2026年13月", None), ("一、独居老人", None), ("", None),
     ],

@@ -85,7 +85,8 @@ def test_visit_outcomes(con, cell, outcome):
         # a note in brackets that says more (a degree) is read; any other note not (it may be about someone else)
         ("失能（半失能）", ["半失能"], None), ("失能（部分）", ["半失能"], None), ("失能(轻度)", ["半失能"], None),
         ("失能（中度）", ["半失能"], None), ("失能老人（半失能）", ["半失能"], None), ("失能（重度）", ["失能"], None),
-        ("独居（子女在外地）", ["独居"], None), ("空巢（子女失能）", ["空巢"], None), ("独居（配偶失能住院）", ["独居"], None),
+        ("独居（子女在外地）", ["独居"], None), ("空巢（子女失能）", ["空巢"], None),
+        ("独居（配偶失能住院）", ["独居"], None),
     ],
 )
 def test_categories(con, cell, categories, unknown):
