@@ -762,7 +762,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
     # the name as stored and shown (load history, rejected rows, warnings), masked as any quoted text: a clerk may
     # name a file by the elder's ID number (补录120101194001010012.csv)
-    stored_name = scalar(con, "select cv_mask_free_text(?)", [file_name])
+    stored_name = scalar(con, "select cv_mask_file_name(?)", [file_name])
     stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None), [s.sheet_name for s in sheets])
     con.execute("create or replace temp table stg_claims (src_id integer, origin_row integer, origin_sheet varchar,"
                 " takes_over boolean, reason varchar)")  # rows of a corrections workbook (_claim_rows)

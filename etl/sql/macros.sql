@@ -231,6 +231,15 @@ create or replace temp macro cv_mask_free_text(s) as
             lambda part: case when regexp_matches(part, '^\d') then cv_mask_digit_run(part) else part end), '')
     end;
 
+-- A file's name as stored and shown: masked as free text, in half-width digits, and a phone or an ID number written
+-- with dashes or underscores between its digits (138-1234-5678, 1201-0119-4001-0100-12) masked as one (a date,
+-- 2026-10-05, has too few digits to be either).
+create or replace temp macro cv_mask_file_name(s) as
+    array_to_string(list_transform(
+        regexp_extract_all(cv_mask_free_text(cv_half_width(s)), '\d(?:[-_]?\d){10,}[-_]?[Xx]?|[^\d]+|\d+'),
+        lambda part: case when regexp_matches(part, '^\d(?:[-_]?\d){10,}')
+                          then cv_mask_digit_run(regexp_replace(part, '[-_]', '', 'g')) else part end), '');
+
 -- A sheet's name quoted in a message or shown with a rejected row: a workbook may keep a sheet per
 -- elder, named by the elder (王秀英, 买买提·艾力). A name with the shape of a person's is masked as a
 -- name: Han words joined by a middle dot, or two to four Han characters that begin with a common

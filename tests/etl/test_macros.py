@@ -243,6 +243,22 @@ def test_a_snapshots_report_date_is_read_from_the_text_above_its_header(con, tex
 
 
 @pytest.mark.parametrize(
+    ("name", "shown"),
+    [
+        ("补录120101194001010012.csv", "补录1201**********0012.csv"),
+        # dashes, underscores and full-width digits do not hide a phone or an ID number (probe28b); a date is none
+        ("1201-0119-4001-0100-12探访.csv", "1201**********0012探访.csv"),
+        ("联系138-1234-5678.xlsx", "联系138****5678.xlsx"),
+        ("１２０１０１１９４００１０１００１２.csv", "1201**********0012.csv"),
+        ("a_13812345678_b.csv", "a_138****5678_b.csv"),
+        ("2026-10-05探访记录.xlsx", "2026-10-05探访记录.xlsx"), ("花园路2026年10月.xlsx", "花园路2026年10月.xlsx"),
+    ],
+)
+def test_a_file_name_is_stored_with_phones_and_id_numbers_masked_however_written(con, name, shown):
+    assert one(con, "cv_mask_file_name(?)", name) == shown
+
+
+@pytest.mark.parametrize(
     ("name", "said"),
     [
         # a sheet per elder, named by the elder
