@@ -887,6 +887,10 @@ def _reject_out_of_scope(con: duckdb.DuckDBPyConnection, kind: str, place_scope:
     whose rows no known street holds) is refused: its people's rows are not kept."""
     name = first_row(con, "select name from divisions where code = ?", [place_scope])
     name = name[0] if name else place_scope
+    # the day each row's person is placed on by the rosters: a visit's date, else today (staging/out_of_scope)
+    con.execute("create or replace temp view stg_days as "
+                + ("select src_id, id_number, visit_date as on_day from staged" if kind == "visits"
+                   else "select src_id, id_number, cv_today() as on_day from staged"))
     con.execute(f"create or replace temp table stg_out_of_scope as {sql('staging/out_of_scope')}",
                 {"scope": place_scope, "scope_name": name, "kind": kind})
     if not scalar(con, "select count(*) from stg_out_of_scope where reason is null"):

@@ -124,6 +124,20 @@ def test_a_visit_or_contact_of_another_streets_elder_does_not_count_though_typed
             ("此人在底册中不属于您的辖区 (劝业场街道), 未导入: 请由其所在街道导入",)]
 
 
+def test_staff_cannot_take_another_streets_elder_onto_their_own_roster(app):
+    # two steps had worked (probe28b): a roster row listing 南市街道's elder in 花园路, then a visit counted for them
+    client, token = signed_in(app, "staff")
+    roster = csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19400101", 1), name="甲"),
+                        roster_row(2, NANSHI_ELDER, name="某某")])
+    record, _ = results(app, send(client, token, [("花园路底册.csv", roster)]))
+    assert [(r["status"], r["rows_loaded"], r["rows_rejected"]) for r in record["results"]] == [("loaded", 1, 1)]
+    with duckdb.connect(str(app.server.config["CAREVISIT_SETTINGS"].db_path), read_only=True) as con:
+        assert con.execute("select reason from rejects where file_name = '花园路底册.csv'").fetchall() == [
+            ("此人在其他街道的底册中, 未导入: 请原街道先报迁出, 或由区里导入",)]
+        assert con.execute("select distinct community_code from roster_rows where id_number = ?",
+                           [NANSHI_ELDER]).fetchall() == [("120101006001",)]
+
+
 def test_a_file_of_another_district_is_refused_and_its_people_are_not_kept(app):
     client, token = signed_in(app, "staff")
     roster = csv_bytes([ROSTER_HEADER, *(roster_row(n, make_id("19440101", 20 + n), name="丁", community="谊城",

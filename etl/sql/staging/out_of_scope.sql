@@ -2,22 +2,43 @@
 -- outside that place (null: within it). Rows outside are rejected with the reason, never stored as data; a file
 -- with no row within is refused (ingest._reject_out_of_scope). A row's place is its community, else its street
 -- (contact lists), else, for a visit written with an ID number only, the community the roster lists that person
--- in. A visit or contact naming a person by ID number also needs that person where the rosters last list them
--- (the latest snapshot) to lie within the place: a visit typed in one's own community with another street's
--- elder's ID would count for that street. (A roster may list a person another street listed before: that is how
--- a move is told; the changes screen shows it to both.)
-with listed as (
-    select r.id_number, arg_max(r.community_code, (coalesce(l.report_date, l.loaded_at::date), r.load_id)) as code
+-- in. A row naming a person by ID number also needs the rosters to place that person within it: a visit or a
+-- contact where the rosters list them on its day (a visit's date; stg_days), so that a visit typed in one's own
+-- community with another street's elder's ID counts for no one; a roster row, where the rosters list them now
+-- unless they are listed there as gone, so that staff cannot take another street's elder onto their own roster
+-- (the street they left reports 迁出 first, or the district loads the move).
+with rosters as (
+    -- the listings of the people this file names, each with the day it holds from (its 填报日期, else its load's)
+    select r.id_number, r.community_code, r.status, coalesce(l.report_date, cast(l.loaded_at as date)) as listed_on,
+        -- the order of listings: by that day, then as loaded
+        date_diff('day', date '1900-01-01', coalesce(l.report_date, cast(l.loaded_at as date))) * 1000000 + r.load_id
+            as listing_order
     from roster_rows r
     join loads l using (load_id)
-    where $kind <> 'roster' and r.id_number in (select id_number from staged where id_number is not null)
-    group by r.id_number
+    where r.id_number in (select id_number from stg_days where id_number is not null)
+),
+
+listed as (
+    -- where the rosters list each row's person on its day: the latest listing by then, else (a day before every
+    -- roster) the first
+    select
+        d.src_id,
+        coalesce(
+            arg_max(r.community_code, r.listing_order) filter (where r.listed_on <= d.on_day),
+            arg_min(r.community_code, r.listing_order)) as code,
+        coalesce(
+            arg_max(r.status, r.listing_order) filter (where r.listed_on <= d.on_day),
+            arg_min(r.status, r.listing_order)) as status
+    from stg_days d
+    join rosters r using (id_number)
+    group by d.src_id
 ),
 
 placed as (
-    select s.src_id, coalesce(s.community_code, s.street_code, l.code) as place_code, l.code as listed_code
+    select s.src_id, coalesce(s.community_code, s.street_code, l.code) as place_code, l.code as listed_code,
+        l.status as listed_status
     from staged s
-    left join listed l using (id_number)
+    left join listed l using (src_id)
 ),
 
 -- each division with the places above it (the stored divisions: a first load has no marts yet)
@@ -35,7 +56,10 @@ final as (
             when w.code is null or not list_contains(w.places, $scope)
                 then '不属于您的辖区 (' || $scope_name || '), 未导入'
             when p.listed_code is not null and not coalesce(list_contains(l.places, $scope), false)
-                then '此人在底册中不属于您的辖区 (' || $scope_name || '), 未导入: 请由其所在街道导入'
+                 and ($kind <> 'roster' or p.listed_status = '在册')
+                then case when $kind = 'roster'
+                          then '此人在其他街道的底册中, 未导入: 请原街道先报迁出, 或由区里导入'
+                          else '此人在底册中不属于您的辖区 (' || $scope_name || '), 未导入: 请由其所在街道导入' end
         end as reason
     from placed p
     left join within w on w.code = p.place_code
