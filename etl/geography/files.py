@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import re
 from dataclasses import dataclass
@@ -69,13 +70,19 @@ def read_geo_file(path: Path, coords: str = "wgs84") -> GeoImport:
 
 
 def _read_division_csv(path: Path) -> pd.DataFrame:
-    text = _decoded_text(path)
+    """The list's rows under its header: the first of its first rows that names a code and a name column (a title
+    such as 武侯区行政区划代码表 may stand above it, as above any export)."""
     try:
-        raw = pd.read_csv(
-            io.StringIO(text), dtype=str, keep_default_na=False, skipinitialspace=True
-        )
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as error:
+        rows = [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(_decoded_text(path)))]
+    except csv.Error as error:
         raise GeoImportError(f"无法读取文件 {path.name}: {error}") from None
+    if not any(any(row) for row in rows):
+        raise GeoImportError(f"无法读取文件 {path.name}: 文件是空的")
+    header_index = next((index for index, row in enumerate(rows[:10])
+                         if {"code", "name"} <= _standard_fields(row).keys()), 0)
+    header = rows[header_index] if rows else []
+    raw = pd.DataFrame([(row + [""] * len(header))[:len(header)] for row in rows[header_index + 1:]],
+                       columns=header, dtype=str)
     fields = _standard_fields(raw.columns)
     missing = {
         label: field
@@ -89,7 +96,7 @@ def _read_division_csv(path: Path) -> pd.DataFrame:
     table = table[(table["code"].str.strip() != "") | (table["name"].str.strip() != "")]
     if table.empty:
         raise GeoImportError(f"文件 {path.name} 中没有区划")
-    places = [f"第 {position + 2} 行" for position in table.index]  # the header is line 1
+    places = [f"第 {position + header_index + 2} 行" for position in table.index]  # the header's line, then its rows
     return _division_table(table, path.name, places)
 
 

@@ -158,8 +158,8 @@ create or replace temp macro cv_parse_day_or_month(s) as coalesce(cv_parse_date(
 -- A snapshot's 填报日期 from the text above its header (its title, a 填报单位/日期 row), each date in it read as a
 -- date cell is (2026年9月30日, 2026.9.30, 2026-09-30, 二〇二六年九月三十日, and after a label 20260930): the date after
 -- a label (填报、报送、上报、制表、统计 日期 or 时间; of a range after it, 2026年9月1日至2026年9月30日, the end), else
--- the latest date written (a title naming a period, 2026年1月1日—2026年9月30日, is dated its end), else a month
--- named alone (2026年8月份底册: its first day; of a range of months, 2026年1-9月, the last).
+-- the latest date written (a title naming a period, 2026年1月1日—2026年9月30日, is dated its end; 9月底 is its last
+-- day), else a month named alone (2026年8月份底册: its first day; of a range of months, 2026年1-9月, the last).
 create or replace temp macro cv_report_date(text) as list_transform(
     [' ' || regexp_replace(cv_arabic_numerals(cv_half_width(text)),
                            '(\d{1,2})\s*(?:-|~|至|到|—|–)\s*(\d{1,2})\s*月', '\2月', 'g')],
@@ -170,10 +170,16 @@ create or replace temp macro cv_report_date(text) as list_transform(
                                || '(?:\s*(?:至|到|~|—|–|-)\s*((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}))?',
                             ['start', 'end'])],
             lambda labelled: coalesce(cv_parse_date(nullif(labelled['end'], '')), cv_parse_date(labelled['start'])))[1],
-        list_max(list_transform(
-            regexp_extract_all(t, '\D((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?)', 1),
-            lambda day: cv_parse_date(day))),
-        list_transform([regexp_extract(t, '\D((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?:\s*[^\d\s]|\s*$)', ['y', 'm'])],
+        list_max(list_concat(
+            list_transform(
+                regexp_extract_all(t, '\D((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?)', 1),
+                lambda day: cv_parse_date(day)),
+            -- a month's end in words (2026年9月底, 9月末)
+            list_transform(regexp_extract_all(t, '\D(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*[底末](?:[^册]|$)'),
+                lambda words: last_day(try_strptime(regexp_extract(words, '(\d{4})\s*年\s*(\d{1,2})', 1) || '-'
+                                                    || regexp_extract(words, '(\d{4})\s*年\s*(\d{1,2})', 2) || '-1',
+                                                    '%Y-%m-%d'))))),
+        list_transform([regexp_extract(t, '\D((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?:\s*(?:底册|[^\d\s底末])|\s*$)', ['y', 'm'])],
             lambda p: case when p.y <> '' and cast(p.m as integer) between 1 and 12
                            then make_date(cast(p.y as integer), cast(p.m as integer), 1) end)[1]))[1];
 

@@ -455,6 +455,14 @@ def test_missing_file_raises_an_error_naming_it(tmp_path):
         read_geo_file(tmp_path / "社区.shp")
 
 
+def test_a_division_list_with_a_title_above_its_header_is_read(tmp_path):
+    # (probe28a: refused as having no code and name columns, where an export with a title row loads)
+    path = tmp_path / "区划.csv"
+    path.write_text("武侯区行政区划代码表\n区划代码,名称,上级代码\n510107000000,武侯区,\n510107001000,玉林街道,510107000000\n"
+                    "510107001001,芳草社区,510107001000\n", encoding="utf-8")
+    assert read_geo_file(path).divisions["name"].tolist() == ["武侯区", "玉林街道", "芳草社区"]
+
+
 def test_write_geography_upserts_divisions_by_code(heping_warehouse):
     renamed = pd.DataFrame(
         [[BINXI_CODE, QUANYECHANG_CODE, "community", "滨西新社区居委会", "滨西新"]],

@@ -234,6 +234,7 @@ def test_free_text_is_masked_where_it_looks_like_a_phone_or_an_id(con, text, mas
         # a range after a label is dated its end; a range of months, its last month (probe28b: 2026-01-09)
         ("统计时间：2026年9月1日至2026年9月30日", dt.date(2026, 9, 30)),
         ("居家老年人情况底册（2026年1-9月）", dt.date(2026, 9, 1)), ("2026年1至9月底册", dt.date(2026, 9, 1)),
+        ("填报日期：2026年9月底", dt.date(2026, 9, 30)), ("截至2026年2月末", dt.date(2026, 2, 28)),
         # no date: an unlabelled number, a month that is none, a heading
         ("联系电话 20120131", None), ("底册 2026年13月", None), ("一、独居老人", None), ("", None),
     ],
