@@ -237,15 +237,6 @@ create or replace temp macro cv_mask_free_text(s) as
             lambda part: case when regexp_matches(part, '^\d') then cv_mask_digit_run(part) else part end), '')
     end;
 
--- A file's name as stored and shown: masked as free text, in half-width digits, and a phone or an ID number written
--- with dashes or underscores between its digits (138-1234-5678, 1201-0119-4001-0100-12) masked as one (a date,
--- 2026-10-05, has too few digits to be either).
-create or replace temp macro cv_mask_file_name(s) as
-    array_to_string(list_transform(
-        regexp_extract_all(cv_mask_free_text(cv_half_width(s)), '\d(?:[-_]?\d){10,}[-_]?[Xx]?|[^\d]+|\d+'),
-        lambda part: case when regexp_matches(part, '^\d(?:[-_]?\d){10,}')
-                          then cv_mask_digit_run(regexp_replace(part, '[-_]', '', 'g')) else part end), '');
-
 -- A sheet's name quoted in a message or shown with a rejected row: a workbook may keep a sheet per
 -- elder, named by the elder (王秀英, 买买提·艾力). A name with the shape of a person's is masked as a
 -- name: Han words joined by a middle dot, or two to four Han characters that begin with a common
@@ -269,6 +260,16 @@ create or replace temp macro cv_mask_sheet_name(s) as
             then cv_mask_name(s)
         else cv_mask_free_text(s)
     end;
+
+-- A file's name as stored and shown: masked as free text, in half-width digits, a phone or an ID number written
+-- with dashes or underscores between its digits (138-1234-5678, 1201-0119-4001-0100-12) masked as one (a date,
+-- 2026-10-05, has too few digits to be either), and a name before its extension masked as a sheet's is (a file
+-- per elder: 王秀英.xlsx).
+create or replace temp macro cv_mask_file_name(s) as list_transform([array_to_string(list_transform(
+        regexp_extract_all(cv_mask_free_text(cv_half_width(s)), '\d(?:[-_]?\d){10,}[-_]?[Xx]?|[^\d]+|\d+'),
+        lambda part: case when regexp_matches(part, '^\d(?:[-_]?\d){10,}')
+                          then cv_mask_digit_run(regexp_replace(part, '[-_]', '', 'g')) else part end), '')],
+    lambda n: cv_mask_sheet_name(regexp_extract(n, '^(.*?)(\.[^./]*)?$', 1)) || regexp_extract(n, '(\.[^./]*)$', 1))[1];
 
 -- A cell of a canonical field (etl/mappings: id_number, name, phone …) masked as that field's
 -- value; dates as they are (20250117 is no phone); any other cell (备注, 处理措施, a column no mapping

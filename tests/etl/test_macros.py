@@ -253,6 +253,9 @@ def test_a_snapshots_report_date_is_read_from_the_text_above_its_header(con, tex
         ("１２０１０１１９４００１０１００１２.csv", "1201**********0012.csv"),
         ("a_13812345678_b.csv", "a_138****5678_b.csv"),
         ("2026-10-05探访记录.xlsx", "2026-10-05探访记录.xlsx"), ("花园路2026年10月.xlsx", "花园路2026年10月.xlsx"),
+        # a file per elder, named by the elder (as a sheet per elder is masked), and a name without an extension
+        ("王秀英.xlsx", "王**.xlsx"), ("买买提·艾力.csv", "买*****.csv"), ("底册.xlsx", "底册.xlsx"),
+        ("王秀英", "王**"),
     ],
 )
 def test_a_file_name_is_stored_with_phones_and_id_numbers_masked_however_written(con, name, shown):
