@@ -26,10 +26,12 @@ from etl.readers import (
     UnreadSheet,
     display_name,
     each_distinct,
+    maskable,
     named_months,
     read_export,
     release,
     rows_with_text,
+    sheet_label,
     sheet_said,
 )
 from etl.settings import Settings
@@ -429,8 +431,7 @@ def _combined(results: list[FileResult], sheets: list[list[RawSheet]], con: duck
     kinds = [r.kind for r in results]
     said = []
     for result, part in zip(results, sheets, strict=True):
-        names = "、".join(scalar(con, "select cv_mask_sheet_name(?)", [sheet.sheet_name])
-                         for sheet in part if sheet.sheet_name)
+        names = "、".join(sheet_label(con, sheet.sheet_name) for sheet in part if sheet.sheet_name)
         names = f" ({names})" if kinds.count(result.kind) > 1 and names else ""
         said.append(f"{mappings.KIND_LABELS[result.kind]}{names} {result.rows_read} 行")
     note = "按工作表分别导入: " + "、".join(said)
@@ -703,7 +704,8 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = N
     MORE_CONTACTS) into the temp table
     `staged`: typed values, warnings and a reject_reason per row, repeats of other rows rejected
     too. Staging is SQL only: `src` may as well be a handful of literal rows. `sheet_names`: of a workbook's
-    sheets, in src_id order (SHEET_ROW_STRIDE), that a reason naming a row of another sheet names (cv_same_row)."""
+    sheets, in src_id order (SHEET_ROW_STRIDE), as a message says them (sheet_label), that a reason naming a row of
+    another sheet names (cv_same_row)."""
     con.execute("create or replace temp table stg_sheets as select $names::varchar[] as sheet_names, $stride as stride",
                 {"names": list(sheet_names), "stride": SHEET_ROW_STRIDE})
     con.execute("create or replace temp table stg_places as " + sql("staging/places"), {"report_unit": report_unit})
@@ -762,8 +764,10 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
     # the name as stored and shown (load history, rejected rows, warnings), masked as any quoted text: a clerk may
     # name a file by the elder's ID number (补录120101194001010012.csv)
-    stored_name = scalar(con, "select cv_mask_file_name(?)", [file_name])
-    stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None), [s.sheet_name for s in sheets])
+    stored_name = scalar(con, "select cv_mask_file_name(?)", [file_name]) if maskable(file_name) else file_name
+    # the sheets' names as messages say them, where a message can name one: in a workbook of several
+    labels = [sheet_label(con, s.sheet_name) if s.sheet_name and len(sheets) > 1 else None for s in sheets]
+    stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None), labels)
     con.execute("create or replace temp table stg_claims (src_id integer, origin_row integer, origin_sheet varchar,"
                 " takes_over boolean, reason varchar)")  # rows of a corrections workbook (_claim_rows)
     if correction:
@@ -795,7 +799,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
             select {columns}, $load_id as load_id
             from {stored_rows} where reject_reason is null""",
                     {"load_id": correction.origin_load_id if correction else load_id})
-    warning_count = _store_warnings(con, load_id, stored_name, sheets, column_maps, notes or [])
+    warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes or [])
     report_date = next((s.report_date for s in sheets if s.report_date), None)
     if report_date is None and kind == "roster":  # a 填报日期 column on every row, where no title row gives it
         report_date = scalar(con, "select max(cv_parse_date(cv_clean(report_date))) from src")
@@ -955,11 +959,11 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
 
 
 def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str,
-                    sheets: list[RawSheet], column_maps: list[mappings.ColumnMap],
+                    sheets: list[RawSheet], labels: list[str | None], column_maps: list[mappings.ColumnMap],
                     notes: list[tuple[str, str]]) -> int:
     file_warnings = [(code, None, note) for code, note in notes]  # (code, value, message)
-    for sheet, column_map in zip(sheets, column_maps, strict=True):
-        where = sheet_said(con, sheet.sheet_name, ": ") if len(sheets) > 1 else ""
+    for sheet, label, column_map in zip(sheets, labels, column_maps, strict=True):
+        where = f"工作表 {label}: " if label else ""
         if column_map.unknown:
             names = "、".join(column_map.unknown)
             file_warnings.append(("unknown_column", names, f"{where}未识别的列, 未导入: {names}"))
@@ -979,16 +983,15 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
             " values (?, ?, cv_mask_free_text(?), ?, cv_mask_free_text(?))",
             [(load_id, file_name, message, code, value) for code, value, message in file_warnings],
         )
-    # a row's warning in a load of several sheets names its sheet (row 4 of which?), masked as any quoted text
+    # a row's warning in a load of several sheets names its sheet (row 4 of which?), as messages say it (labels)
     con.execute(
         """insert into load_warnings by name
         select $load_id as load_id, $file as file_name, row_number,
-               case when len($sheets) > 1 then '工作表 ' || cv_mask_sheet_name($sheets[src_id // $stride + 1]) || ': '
-                    else '' end || w.message as message,
+               coalesce('工作表 ' || $sheets[src_id // $stride + 1] || ': ', '') || w.message as message,
                w.code, w.field, w.value, coalesce(s.street_code, d.parent_code) as street_code, s.community_code
         from (select *, unnest(warnings) as w from staged s where reject_reason is null and len(warnings) > 0) s
         left join divisions d on d.code = s.community_code""",
         {"load_id": load_id, "file": file_name, "stride": SHEET_ROW_STRIDE,
-         "sheets": [sheet.sheet_name or "" for sheet in sheets]},
+         "sheets": labels},
     )
     return scalar(con, "select count(*) from load_warnings where load_id = ?", [load_id])

@@ -713,12 +713,28 @@ def each_distinct(column: pa.Array | pa.ChunkedArray, read: Callable[[str], str 
                     pa.string()).take(encoded.indices)
 
 
+# What macros.sql's masks of names (cv_mask_sheet_name, cv_mask_file_name) can change: a run of seven digits, or a
+# name of Han characters alone (a person's shape). A name holding neither is said as it is, without planning a
+# query of those macros (some ten milliseconds, for every file loaded).
+_SEVEN_DIGITS = re.compile(r"\d(?:[-_\s]?\d){6}")
+_HAN_ALONE = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{1,8}(?:[·•・．.][\u3400-\u9fff\uf900-\ufaff]{1,8})?")
+
+
+def maskable(name: str) -> bool:
+    """Whether the masks of names could change `name` (a sheet's, or a file's before its extension)."""
+    plain = unicodedata.normalize("NFKC", name)
+    return bool(_SEVEN_DIGITS.search(plain) or _HAN_ALONE.fullmatch(Path(plain).stem or plain))
+
+
+def sheet_label(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """A sheet's name as a message says it: a workbook may keep a sheet per elder named by the elder, so the name is
+    masked as macros.sql's cv_mask_sheet_name says."""
+    return scalar(con, "select cv_mask_sheet_name(?)", [name]) if maskable(name) else name
+
+
 def sheet_said(con: duckdb.DuckDBPyConnection, name: str | None, after: str = " ") -> str:
-    """How a message names a sheet (工作表 X): a workbook may keep a sheet per elder named by the elder, so the name is
-    masked as macros.sql's cv_mask_sheet_name says; '' for a file without sheets (a CSV)."""
-    if not name:
-        return ""
-    return f"工作表 {scalar(con, 'select cv_mask_sheet_name(?)', [name])}{after}"
+    """How a message names a sheet (工作表 X, its name masked: sheet_label); '' for a file without sheets (a CSV)."""
+    return f"工作表 {sheet_label(con, name)}{after}" if name else ""
 
 
 def rows_with_text(cells: pa.Table) -> int:

@@ -163,25 +163,33 @@ create or replace temp macro cv_parse_day_or_month(s) as coalesce(cv_parse_date(
 create or replace temp macro cv_report_date(text) as list_transform(
     [' ' || regexp_replace(cv_arabic_numerals(cv_half_width(text)),
                            '(\d{1,2})\s*(?:-|~|至|到|—|–)\s*(\d{1,2})\s*月', '\2月', 'g')],
-    lambda t: coalesce(
-        list_transform(
-            [regexp_extract(t, '(?:填报|报送|上报|制表|统计)(?:日期|时间)\s*[:：]?\s*'
-                               || '((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?|(?:19|20)\d{6}(?:\D|$))'
-                               || '(?:\s*(?:至|到|~|—|–|-)\s*((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}))?',
-                            ['start', 'end'])],
-            lambda labelled: coalesce(cv_parse_date(nullif(labelled['end'], '')), cv_parse_date(labelled['start'])))[1],
-        list_max(list_concat(
+    -- the candidates as text (the labelled range's end and start, then every date written), parsed by one
+    -- expansion of cv_parse_date: each mention of a macro is planned anew, and a title is read for every load
+    lambda t: list_transform(
+        [list_transform(
+            list_concat(
+                [regexp_extract(t, '(?:填报|报送|上报|制表|统计)(?:日期|时间)\s*[:：]?\s*'
+                    || '((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?|(?:19|20)\d{6}(?:\D|$))'
+                    || '(?:\s*(?:至|到|~|—|–|-)\s*((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}))?', 2),
+                 regexp_extract(t, '(?:填报|报送|上报|制表|统计)(?:日期|时间)\s*[:：]?\s*'
+                    || '((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?|(?:19|20)\d{6}(?:\D|$))'
+                    || '(?:\s*(?:至|到|~|—|–|-)\s*((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}))?', 1)],
+                regexp_extract_all(t, '\D((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?)', 1)),
+            lambda candidate: cv_parse_date(nullif(candidate, '')))],
+        lambda days: coalesce(
+            days[1], days[2],
+            list_max(list_concat(
+                days[3:],
+                -- a month's end in words (2026年9月底, 9月末)
+                list_transform(regexp_extract_all(t, '\D(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*[底末](?:[^册]|$)'),
+                    lambda words: last_day(try_strptime(
+                        regexp_extract(words, '(\d{4})\s*年\s*(\d{1,2})', 1) || '-'
+                        || regexp_extract(words, '(\d{4})\s*年\s*(\d{1,2})', 2) || '-1', '%Y-%m-%d'))))),
             list_transform(
-                regexp_extract_all(t, '\D((?:19|20)\d\d\s*[年./-]\s*\d{1,2}\s*[月./-]\s*\d{1,2}\s*[日号]?)', 1),
-                lambda day: cv_parse_date(day)),
-            -- a month's end in words (2026年9月底, 9月末)
-            list_transform(regexp_extract_all(t, '\D(?:19|20)\d\d\s*年\s*\d{1,2}\s*月\s*[底末](?:[^册]|$)'),
-                lambda words: last_day(try_strptime(regexp_extract(words, '(\d{4})\s*年\s*(\d{1,2})', 1) || '-'
-                                                    || regexp_extract(words, '(\d{4})\s*年\s*(\d{1,2})', 2) || '-1',
-                                                    '%Y-%m-%d'))))),
-        list_transform([regexp_extract(t, '\D((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?:\s*(?:底册|[^\d\s底末])|\s*$)', ['y', 'm'])],
-            lambda p: case when p.y <> '' and cast(p.m as integer) between 1 and 12
-                           then make_date(cast(p.y as integer), cast(p.m as integer), 1) end)[1]))[1];
+                [regexp_extract(t, '\D((?:19|20)\d\d)\s*年\s*(\d{1,2})\s*月(?:\s*(?:底册|[^\d\s底末])|\s*$)',
+                                ['y', 'm'])],
+                lambda p: case when p.y <> '' and cast(p.m as integer) between 1 and 12
+                               then make_date(cast(p.y as integer), cast(p.m as integer), 1) end)[1]))[1])[1];
 
 -- A visit's date written without its year (10月5日, 10.5, 10-5 9:30) or its month (5日), in a sheet whose title, name
 -- or file name gives its month (sheet_month: 2026-10): with them, the year the one that puts the day nearest the
@@ -413,11 +421,11 @@ create or replace temp macro cv_visit_key(id_number, elder_name, community_code,
 
 -- A reject reason's reference to the earlier row a row repeats (its src_id `first_id` and row `first_row`): its row
 -- number, and its sheet's name when that is another sheet of the workbook (`sheets`: staging's one-row temp table
--- stg_sheets, the sheets' names in src_id order and the stride of their src_ids), masked (cv_mask_sheet_name).
+-- stg_sheets, the sheets' names in src_id order as messages say them, masked, and the stride of their src_ids).
 create or replace temp macro cv_same_row(first_id, src_id, first_row, sheets) as
     '与' || case when first_id // sheets.stride <> src_id // sheets.stride
                       and sheets.sheet_names[first_id // sheets.stride + 1] is not null
-                 then '工作表 ' || cv_mask_sheet_name(sheets.sheet_names[first_id // sheets.stride + 1]) || ' ' else '' end
+                 then '工作表 ' || sheets.sheet_names[first_id // sheets.stride + 1] || ' ' else '' end
         || '第 ' || first_row || ' 行相同';
 
 -- The day the marts are counted for: who is 80 by then (marts/elder_periods), which visits are not in the
