@@ -37,6 +37,8 @@ from etl.sqlfiles import prepare, remove_database, scalar, sql
 #    have none: the signal cannot speak of them).
 # 7: contact_rows.contact_index (a contact list's row may name several contact people); elder names stored
 #    without a bracketed note (张三（已故） is 张三), the keys of the rows without an ID number made again.
+# 8: elder names with a transliterated name's dot written · whatever input method typed it (阿不都.热合曼), the
+#    keys of the rows without an ID number made again.
 FORMAT_VERSION = 8
 # DuckDB's, for a whole load (staging, marts, checks): past it DuckDB spills to disk beside the copy, so
 # that neither a file's rows nor the warehouse's decide how much memory a load takes. A file's cells are
