@@ -63,13 +63,13 @@ mapped as (
         name_status.value as name_status,
         risk.value as risk_level,
         sex.value as sex_given,
-        -- an exit whose date the clerk wrote in the status cell (死亡（2026.5.3）, 迁出 2026年5月3日) has its
-        -- change date, only in the wrong column: read there when the change-date cell is empty
-        coalesce(cv_parse_day_or_month(s.change_date_text),
-                 case when s.change_date_text is null and status.value <> '在册' then cv_parse_date(nullif(
-                     regexp_extract(s.status_text, '\d{4}\s*[./\-年]\s*\d{1,2}\s*[./\-月]\s*\d{1,2}\s*日?'), ''))
-                 end) as change_date,
-        cv_parse_day_or_month(s.reg_date_text) as reg_date,
+        -- the change and registration dates, and an exit's date the clerk wrote in the status cell (死亡（2026.5.3）,
+        -- 迁出 2026年5月3日: its change date, only in the wrong column, read there when the change-date cell is empty),
+        -- read by one use of cv_parse_day_or_month (each use of a macro is bound anew for every file)
+        list_transform([s.change_date_text, s.reg_date_text,
+                        case when s.change_date_text is null and status.value <> '在册' then nullif(regexp_extract(
+                            s.status_text, '\d{4}\s*[./\-年]\s*\d{1,2}\s*[./\-月]\s*\d{1,2}\s*日?'), '') end],
+                       lambda d: cv_parse_day_or_month(d)) as dates,
         cv_phone_list(s.phone_text) as phones,
         cv_id_problem(s.id_number) as id_problem,
         cv_id_birth_date(s.id_number) as id_birth_date,
@@ -96,7 +96,10 @@ repeats as (
     -- its community; a move written as two rows is none (迁出 from one community, 在册 in another: roster history
     -- places the elder by the dates they give)
     select
-        *,
+        * exclude (dates),
+        -- (named here, not beside dates: a column named in the select that defines it is its whole expression again)
+        coalesce(dates[1], dates[3]) as change_date,
+        dates[2] as reg_date,
         greatest(row_number() over as_listed, row_number() over in_place) as id_occurrence,
         case when row_number() over as_listed > 1 then first_value(row_number) over as_listed
              else first_value(row_number) over in_place end as id_first_row,
