@@ -15,47 +15,6 @@ with id_values as (
     )
 ),
 
-date_texts as (
-    -- the date and time cells of each distinct row, cleaned; the date read in the sheet's month too (10月5日)
-    select *, cv_date_in_month(visit_date_text, sheet_month) as in_month_text
-    from (
-        select visit_date_raw, visit_time_raw, sheet_month, cv_clean(visit_date_raw) as visit_date_text,
-               cv_clean(visit_time_raw) as visit_time_text
-        from (select distinct visit_date as visit_date_raw, visit_time as visit_time_raw, sheet_month from src)
-    )
-),
-
-entry_values as (
-    -- 录入时间 / 填报时间 / 创建时间, where an export has one: a value that is no time warns, never rejects
-    select entered_raw, cv_clean(entered_raw) as entered_text
-    from (select distinct entered_at as entered_raw from src)
-),
-
-parsed_texts as materialized (
-    -- each distinct date or time text of the file, read by one use of cv_parse_timestamp: every use of a macro is
-    -- bound and planned anew for every file (five uses had taken 25 ms a file)
-    select text, cv_parse_timestamp(text) as at
-    from (select visit_date_text as text from date_texts union select in_month_text from date_texts
-          union select visit_time_text from date_texts union select entered_text from entry_values)
-    where text is not null
-),
-
-day_values as (
-    -- the day, and the time written in a column of its own read alone
-    select d.*, coalesce(written.at, in_month.at) as day_at, time_alone.at as time_alone_at
-    from date_texts d
-    left join parsed_texts written on written.text = d.visit_date_text
-    left join parsed_texts in_month on in_month.text = d.in_month_text
-    left join parsed_texts time_alone on time_alone.text = d.visit_time_text
-),
-
-day_times as materialized (
-    -- a day's date with the time of day written beside it (探访日期 + 探访时间: 9:30, 下午3点), read once each
-    select text, cv_parse_timestamp(text) as at
-    from (select distinct strftime(day_at, '%Y-%m-%d') || ' ' || visit_time_text as text from day_values
-          where visit_time_text is not null and day_at is not null)
-),
-
 date_values as (
     -- the day, and the time of day when a column of its own gives it (探访日期 + 探访时间: 9:30, 下午3点,
     -- or the same day's date and time); a time that cannot be read leaves the day alone, and warns
@@ -63,19 +22,26 @@ date_values as (
     from (
         select *, coalesce(time_at, day_at) as visit_at
         from (
-            select d.*,
-                   case when d.visit_time_text is not null and d.day_at is not null then coalesce(
-                       t.at, case when cast(d.time_alone_at as date) = cast(d.day_at as date) then d.time_alone_at end)
-                   end as time_at
-            from day_values d
-            left join day_times t on t.text = strftime(d.day_at, '%Y-%m-%d') || ' ' || d.visit_time_text
+            select *,
+                   case when visit_time_text is not null and day_at is not null then coalesce(
+                       cv_parse_timestamp(strftime(day_at, '%Y-%m-%d') || ' ' || visit_time_text),
+                       case when cast(cv_parse_timestamp(visit_time_text) as date) = cast(day_at as date)
+                            then cv_parse_timestamp(visit_time_text) end) end as time_at
+            from (
+                select visit_date_raw, visit_time_raw, sheet_month, cv_clean(visit_date_raw) as visit_date_text,
+                       cv_clean(visit_time_raw) as visit_time_text,
+                       coalesce(cv_parse_timestamp(cv_clean(visit_date_raw)),
+                                cv_parse_timestamp(cv_date_in_month(cv_clean(visit_date_raw), sheet_month))) as day_at
+                from (select distinct visit_date as visit_date_raw, visit_time as visit_time_raw, sheet_month from src)
+            )
         )
     )
 ),
 
-entry_times as (
-    select e.entered_raw, e.entered_text, p.at as entered_at
-    from entry_values e left join parsed_texts p on p.text = e.entered_text
+entry_values as (
+    -- 录入时间 / 填报时间 / 创建时间, where an export has one: a value that is no time warns, never rejects
+    select entered_raw, cv_clean(entered_raw) as entered_text, cv_parse_timestamp(cv_clean(entered_raw)) as entered_at
+    from (select distinct entered_at as entered_raw from src)
 ),
 
 word_values as (
@@ -206,7 +172,7 @@ source as (
     join id_values i on i.id_raw is not distinct from r.id_number
     join date_values d on d.visit_date_raw is not distinct from r.visit_date
         and d.visit_time_raw is not distinct from r.visit_time and d.sheet_month is not distinct from r.sheet_month
-    join entry_times e on e.entered_raw is not distinct from r.entered_at
+    join entry_values e on e.entered_raw is not distinct from r.entered_at
     join word_values method on method.field = 'method' and method.raw is not distinct from r.method
     join word_values outcome on outcome.field = 'outcome' and outcome.raw is not distinct from r.outcome
     join word_values resolution on resolution.field = 'resolution' and resolution.raw is not distinct from r.resolution
