@@ -23,9 +23,9 @@ from dashboard.accounts import ALL  # the scope and place of a user who may see 
 from dashboard.measures import in_progress, same_day_last_month
 from etl import reasons
 from etl.build import AS_OF_MEMORY_LIMIT, as_of_name, build_as_of_file
-from etl.readers import temporary_folder
 from etl.settings import engine_config, small_count
 from etl.sqlfiles import remove_database
+from etl.temporary import temporary_folder
 
 ROOT_LEVEL = "root"
 

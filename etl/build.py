@@ -14,7 +14,7 @@ import duckdb
 
 from etl.months import in_progress, month_before, same_day_last_month
 from etl.settings import engine_config
-from etl.sqlfiles import first_row, prepare, remove_database, scalar, sql
+from etl.sqlfiles import first_row, prepare, remove_database, scalar, set_search_path, sql
 
 # Built in this order after every load; views are cheap to keep, tables are what readers query.
 MARTS: tuple[tuple[str, str], ...] = (
@@ -589,7 +589,7 @@ def build_as_of_file(warehouse: Path, path: Path, month_start, as_of, memory_lim
         con.execute("attach $path as warehouse (read_only)", {"path": str(warehouse)})
         con.execute("attach $path as recomputed", {"path": str(path)})
         con.execute("use warehouse")
-        con.execute("set search_path = 'recomputed.main,warehouse.main'")
+        set_search_path(con, "recomputed.main,warehouse.main")
         build_as_of(con, month_start, as_of, "recomputed.main", "warehouse.main")
     except BaseException:
         con.close()
@@ -613,9 +613,9 @@ def marts_as_of(con: duckdb.DuckDBPyConnection, month_start: dt.date, as_of: dt.
         con.execute("attach ':memory:' as cv_marts_as_of (read_write)")  # on a read-only connection too
     try:
         if not stored:
-            con.execute("set search_path = 'cv_marts_as_of.main,main'")
+            set_search_path(con, "cv_marts_as_of.main,main")
             build_as_of(con, month_start, as_of, "cv_marts_as_of.main", f'"{database}".main')
-        con.execute(f"""set search_path = '{f'"{database}".{name}' if stored else "cv_marts_as_of.main"},main'""")
+        set_search_path(con, (f'"{database}".{name}' if stored else "cv_marts_as_of.main") + ",main")
         yield
     finally:
         con.execute(f"set search_path = '{path}'")
@@ -652,7 +652,7 @@ def build_same_day_comparison(con: duckdb.DuckDBPyConnection,
     if not kept:
         con.execute(f"create schema {name}")
     try:
-        con.execute(f"set search_path = '{name},main'")
+        set_search_path(con, f"{name},main")
         # the memory a server process would give it (a province's month: about 1.5 GB)
         con.execute(f"set memory_limit = '{AS_OF_MEMORY_LIMIT}'")
         if kept:

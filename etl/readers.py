@@ -10,8 +10,6 @@ import functools
 import io
 import os
 import re
-import shutil
-import tempfile
 import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ import pyarrow.csv as pa_csv
 
 from etl import workbooks
 from etl.sqlfiles import scalar
+from etl.temporary import temporary_file
 
 HEADER_SEARCH_ROWS = 30
 SAMPLE_BYTES = 1 << 20
@@ -33,7 +32,6 @@ TRANSCODE_CHUNK = 4 << 20
 SPARE_COLUMNS = 8  # cells past the header are kept (and warned about), up to this many
 MAX_COLUMNS = workbooks.MAX_COLUMNS  # a CSV wider than a sheet may be is refused, as the sheet is
 MAX_LINE_CHARS = 16 << 20  # a CSV line (a record) of 16 M characters is not an export
-TEMPORARY_PREFIX = "carevisit-"
 REPEATED_TEXT = pa.dictionary(pa.int32(), pa.string())
 REPEATED_BYTES = pa.dictionary(pa.int32(), pa.binary())
 # A month named in a title, a sheet's name or a file's name: 2026年10月, 2026.10, 2026-10, and that of a day's date
@@ -45,25 +43,6 @@ REPORT_UNIT = re.compile(r"填报单位\s*[:：]\s*([^\s,，:：]+)")
 
 class ReadError(Exception):
     """A file that cannot be read at all; the message is for the bureau clerk."""
-
-
-def temporary_file(suffix: str) -> Path:
-    """A new file in the system's temporary folder, named for the process that made it, so that the
-    next load can remove what a killed one left (remove_stale_temporary_files)."""
-    return Path(tempfile.mkstemp(suffix=suffix, prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-")[1])
-
-
-def temporary_folder(suffix: str) -> Path:
-    """A new private (0700) folder in the system's temporary folder, named like temporary_file's."""
-    return Path(tempfile.mkdtemp(suffix=suffix, prefix=f"{TEMPORARY_PREFIX}{os.getpid()}-"))
-
-
-def remove_stale_temporary_files() -> None:
-    """Remove the temporary files and folders of CareVisit processes that are no longer running."""
-    for stale in Path(tempfile.gettempdir()).glob(f"{TEMPORARY_PREFIX}*-*"):
-        pid = stale.name.removeprefix(TEMPORARY_PREFIX).split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and not Path(f"/proc/{pid}").exists():
-            shutil.rmtree(stale, ignore_errors=True) if stale.is_dir() else stale.unlink(missing_ok=True)
 
 
 @dataclass(frozen=True)

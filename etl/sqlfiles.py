@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
+import os
 import shutil
+import threading
 from importlib import resources
 from pathlib import Path
 
 import duckdb
+
+from etl.temporary import temporary_folder
+
+# The attached database that holds macros.sql's macros (see prepare), and the schema put on the search path for them.
+MACROS = "cv_macros"
+MACROS_SCHEMA = f"{MACROS}.main"
+_macros_lock = threading.Lock()
+_macros_database: dict[int, Path | None] = {}  # per process (a forked worker makes its own): None if it could not
 
 
 @functools.cache  # read once per process: a load asks for some fifty of them, a mart build for thirty more
@@ -17,8 +28,57 @@ def sql(name: str) -> str:
 
 
 def prepare(con: duckdb.DuckDBPyConnection) -> None:
-    """Create the session's macros (etl/sql/macros.sql, where every data rule lives); every connection needs them."""
-    con.execute(sql("macros"))
+    """The macros of etl/sql/macros.sql (where every data rule lives) on `con`: every connection needs them.
+
+    Creating them binds every body, 0.1 CPU-s a connection (a load, a report, an as-of month, each of the
+    suite's hundreds). So a process creates them once, in a DuckDB file of a private temporary folder, and each
+    connection attaches that read-only (a few ms) and puts it last on its search path. A temporary macro of
+    the same name on a connection still comes first (a test's cv_today). A search path is set with
+    set_search_path, which keeps the macros' schema on it; after `use`, which resets it, call this again.
+    Where no such file can be written, the macros are made on the connection, as temporary macros."""
+    if _macros_file() is None:
+        con.execute(sql("macros"))
+        return
+    path, database = first_row(con, "select current_setting('search_path'), current_database()")
+    if MACROS_SCHEMA not in path.split(","):
+        # the default schema named with its database: an unqualified one would be resolved afresh by each `set`
+        set_search_path(con, path or f'"{database}".main')
+
+
+def set_search_path(con: duckdb.DuckDBPyConnection, path: str) -> None:
+    """Set the search path to `path` (comma-separated schemas) and, after them, the macros' (prepare)."""
+    database = _macros_file()
+    if database is not None:
+        con.execute(f"attach if not exists $path as {MACROS} (read_only)", {"path": str(database)})
+        path = f"{path},{MACROS_SCHEMA}"
+    con.execute(f"set search_path = '{path}'")
+
+
+def _macros_file() -> Path | None:
+    """This process's database of macros.sql's macros (non-temporary there), written on first use (and again if
+    something removed it: a long-running server's temporary folder may be cleaned), removed at exit; None where it
+    cannot be written (a full or read-only temporary folder)."""
+    pid = os.getpid()
+    with _macros_lock:
+        if pid not in _macros_database or not (_macros_database[pid] is None or _macros_database[pid].exists()):
+            folder = None
+            try:
+                folder = temporary_folder("-macros")
+                path = folder / "macros.duckdb"
+                with duckdb.connect(str(path)) as con:
+                    con.execute(sql("macros").replace("create or replace temp macro", "create or replace macro"))
+                atexit.register(_remove_macros, pid, folder)
+            except (OSError, duckdb.Error):
+                if folder is not None:
+                    shutil.rmtree(folder, ignore_errors=True)
+                path = None
+            _macros_database[pid] = path
+        return _macros_database[pid]
+
+
+def _remove_macros(pid: int, folder: Path) -> None:
+    if os.getpid() == pid:  # not a forked child's exit: the parent goes on using it
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 def first_row(con: duckdb.DuckDBPyConnection, query: str, params=None) -> tuple | None:

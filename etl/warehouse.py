@@ -19,10 +19,10 @@ from etl import diskspace, geography
 from etl.build import build_marts, marts_version, run_checks
 from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
 from etl.mappings import NEGATION, reread_if_changed, value_keywords, value_synonyms
-from etl.readers import remove_stale_temporary_files
 from etl.settings import Config, engine_config
 from etl.sqlfiles import first_row as first_row  # re-exported: etl/reports.py (on main) imports it from here
 from etl.sqlfiles import prepare, remove_database, scalar, sql
+from etl.temporary import remove_stale_temporary_files
 
 # Raised when stored rows change meaning; _upgrade converts warehouses written before.
 # 2: visit dedup keys combine a hash per part (cv_visit_key) instead of hashing the joined parts;

@@ -14,7 +14,6 @@ import pickle
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterator
 
 import argon2
 import duckdb
@@ -23,7 +22,6 @@ import pytest
 from dashboard import accounts
 from etl import geography
 from etl.demo.rules import id_check_characters
-from etl.ingest import reset_settings
 from etl.settings import default_config_text, engine_config, parse_config
 from etl.warehouse import build_marts, build_month, prepare, sql, write_config, write_divisions
 
@@ -288,64 +286,17 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(skip)
 
 
-def new_mart_warehouse(con: duckdb.DuckDBPyConnection, config_text: str | None = None,
-                       macros: bool = True) -> MartWarehouse:
-    """An empty warehouse on `con` (in memory, or a file that screens can then open) with Heping's geography;
-    the session's macros too, unless `con` has them (macros=False)."""
+def new_mart_warehouse(con: duckdb.DuckDBPyConnection, config_text: str | None = None) -> MartWarehouse:
+    """An empty warehouse on `con` (in memory, or a file that screens can then open) with Heping's geography."""
     con.execute(sql("schema"))
-    if macros:
-        prepare(con)
+    prepare(con)
     write_config(con, parse_config(config_text or default_config_text()))
     write_divisions(con, geography.reference_divisions(), geography.division_aliases())
     return MartWarehouse(con)
 
 
-@pytest.fixture(scope="session")
-def _mart_connection() -> Iterator[dict]:
-    """The connection the mart_warehouse tests of a process share (in a holder: a new one after a test that
-    left it unusable), with the session's macros: a connection and its macros cost 0.13 CPU-s, a fifth of a
-    mart test."""
-    holder: dict[str, duckdb.DuckDBPyConnection] = {}
-    yield holder
-    if "con" in holder:
-        holder["con"].close()
-
-
-_mart_databases = itertools.count(1)
-
-
 @pytest.fixture
-def mart_warehouse(request, _mart_connection) -> Iterator[MartWarehouse]:
-    """An empty warehouse of its own (an in-memory database attached and used for the test, detached after it, with
-    every temporary table, view and setting the test made) on the shared connection."""
-    if "con" not in _mart_connection:
-        _mart_connection["con"] = duckdb.connect(config=engine_config())
-        prepare(_mart_connection["con"])
-    con = _mart_connection["con"]
-    name = f"mart_test_{next(_mart_databases)}"
-    con.execute(f"attach ':memory:' as {name}")
-    con.execute(f"use {name}")
-    try:
-        yield new_mart_warehouse(con, getattr(request, "param", None), macros=False)
-    finally:
-        try:
-            _leave(con, name)
-        except duckdb.Error:
-            con.close()
-            del _mart_connection["con"]
-
-
-def _leave(con: duckdb.DuckDBPyConnection, database: str) -> None:
-    """What a mart_warehouse test made on the shared connection undone: its transaction, its temporary tables and
-    views, the settings the builds change, and its database."""
-    with contextlib.suppress(duckdb.TransactionException):
-        con.execute("rollback")
-    for name, kind in con.execute("select table_name, 'table' from duckdb_tables() where temporary union all "
-                                  "select view_name, 'view' from duckdb_views() where temporary and not internal"
-                                  ).fetchall():
-        con.execute(f'drop {kind} if exists temp."{name}"')
-    reset_settings(con)
-    for setting in ("search_path", "memory_limit"):
-        con.execute(f"reset {setting}")
-    con.execute("use memory")
-    con.execute(f"detach {database}")
+def mart_warehouse(request) -> MartWarehouse:
+    con = duckdb.connect(config=engine_config())
+    yield new_mart_warehouse(con, getattr(request, "param", None))
+    con.close()

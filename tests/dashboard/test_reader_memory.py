@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import queries
-from etl.readers import remove_stale_temporary_files
+from etl.temporary import remove_stale_temporary_files
 
 
 def limit_seen(wh: queries.Warehouse) -> float:
@@ -49,7 +49,7 @@ def test_the_spill_folder_is_private_to_the_process_and_gone_when_it_ends(demo_s
 def test_the_spill_folder_of_a_killed_server_process_is_removed_by_the_next_load(tmp_path):
     import tempfile
 
-    from etl.readers import TEMPORARY_PREFIX
+    from etl.temporary import TEMPORARY_PREFIX
 
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
     left = Path(tempfile.gettempdir()) / f"{TEMPORARY_PREFIX}{dead.stdout.strip()}-abc-reader"

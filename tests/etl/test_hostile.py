@@ -12,8 +12,9 @@ import openpyxl
 import pytest
 from openpyxl.styles import Border, Side
 
-from etl.readers import TEMPORARY_PREFIX, display_name, read_export, release, remove_stale_temporary_files
+from etl.readers import display_name, read_export, release
 from etl.settings import engine_config
+from etl.temporary import TEMPORARY_PREFIX, remove_stale_temporary_files
 from etl.workbooks import MAX_CELLS, MAX_COLUMNS, MAX_UNPACKED_BYTES
 from tests.conftest import HUAYUANLU, run_cli
 from tests.etl.exports import ROSTER_HEADER, OneLoad, Warehouse, roster_row, write_csv

@@ -1,11 +1,18 @@
 """Parsing macros: dates, ID numbers, phones, place names, masks."""
 
 import datetime as dt
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
 
 import duckdb
 import pytest
 
+from etl import sqlfiles
 from etl.settings import engine_config
+from etl.sqlfiles import set_search_path
 from etl.warehouse import prepare
 from tests.conftest import make_id
 
@@ -336,3 +343,52 @@ def test_an_excel_number_that_lost_the_zero_of_october_is_no_contradiction(con):
 def test_words_are_compared_half_width_without_spaces_and_notes(con, text, key, core):
     assert one(con, "cv_word_key(?)", text) == key
     assert one(con, "cv_word_core(?)", text) == core
+
+
+# --- where a connection's macros come from (etl/sqlfiles.py's prepare) -----------------------------------------
+
+
+def test_a_connection_reads_the_macros_of_its_process_whatever_search_path_it_is_given(tmp_path):
+    con = duckdb.connect(str(tmp_path / "w.duckdb"))
+    prepare(con)
+    assert con.execute("select count(*) from duckdb_functions() where database_name = 'temp'"
+                       " and starts_with(function_name, 'cv_')").fetchall() == [(0,)]  # none made on it
+    con.execute("create schema other")
+    set_search_path(con, "other,main")
+    con.execute("create table made_here as select cv_parse_date('2026年10月5日') as d")
+    assert con.execute("select table_catalog, table_schema from information_schema.tables"
+                       " where table_name = 'made_here'").fetchall() == [("w", "other")]
+    con.execute("attach ':memory:' as scratch")
+    con.execute("use scratch")  # resets the search path: prepare again
+    prepare(con)
+    assert con.execute("select current_database(), cv_parse_date(d::varchar) from w.other.made_here").fetchall() == [
+        ("scratch", dt.date(2026, 10, 5))]
+    # a connection's own temporary macro of the same name comes first (a test's cv_today)
+    con.execute("create temp macro cv_today() as date '2020-01-01'")
+    assert con.execute("select cv_today(), cv_age(date '1940-06-01', cv_today())").fetchall() == [
+        (dt.date(2020, 1, 1), 79)]
+
+
+def test_the_macros_are_made_again_when_their_file_was_removed_and_on_the_connection_when_none_can_be(
+        tmp_path, monkeypatch):
+    shutil.rmtree(sqlfiles._macros_file().parent)  # as a cleaner of the temporary folder would
+    con = duckdb.connect()
+    prepare(con)
+    assert con.execute("select cv_mask_phone('13812345678')").fetchall() == [("138****5678",)]
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a folder")
+    monkeypatch.setattr(tempfile, "tempdir", str(blocked))  # the temporary folder cannot be written
+    monkeypatch.setattr(sqlfiles, "_macros_database", {})
+    con = duckdb.connect()
+    prepare(con)
+    assert con.execute("select count(*) > 50 from duckdb_functions() where database_name = 'temp'"
+                       " and starts_with(function_name, 'cv_')").fetchall() == [(True,)]
+    assert con.execute("select cv_mask_phone('13812345678')").fetchall() == [("138****5678",)]
+
+
+def test_a_process_leaves_no_file_of_macros_behind():
+    made = subprocess.run([sys.executable, "-c", "import duckdb; from etl import sqlfiles;"
+                           "sqlfiles.prepare(duckdb.connect()); print(sqlfiles._macros_file())"],
+                          capture_output=True, text=True, check=True)
+    folder = Path(made.stdout.strip()).parent
+    assert folder.name.startswith("carevisit-") and not folder.exists()

@@ -562,6 +562,7 @@ def test_a_month_at_another_as_of_date_takes_the_month_before_as_stored_only_whe
     build_month computes (which reads every visit; build_as_of, only those dated in its months: a visit without
     an ID number, on the last day of data or 1 November, counts, linked by name)."""
     from etl.build import MONTH_MARTS, build_as_of, build_marts, build_month
+    from etl.sqlfiles import set_search_path
 
     con = mart_warehouse.con
     for serial, category in enumerate(["独居", "失能", "空巢"], start=1):
@@ -576,9 +577,9 @@ def test_a_month_at_another_as_of_date_takes_the_month_before_as_stored_only_whe
     for schema, build in (("taken", lambda: build_as_of(con, "2026-11-01", "2026-11-02", "taken", "main")),
                           ("computed", lambda: build_month(con, "2026-11-01", "2026-11-02", "computed"))):
         con.execute(f"create schema {schema}")
-        con.execute(f"set search_path = '{schema},main'")  # as its callers do: the schema first
+        set_search_path(con, f"{schema},main")  # as its callers do: the schema first
         build()
-    con.execute("set search_path = 'main'")
+    set_search_path(con, "main")
     for mart in MONTH_MARTS:
         taken = sorted(con.execute(f"from taken.{mart} where month_start >= '2026-10-01'").fetchall(), key=repr)
         computed = sorted(con.execute(f"from computed.{mart}").fetchall(), key=repr)
