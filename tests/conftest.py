@@ -239,6 +239,7 @@ LONGEST_MODULES = (
     "tests/security/test_scope.py",  # 183 tests, a few thousand callbacks: 17 CPU-s
     "tests/browser/test_sign_in.py",  # a browser: 30 CPU-s
     "tests/etl/test_ingest.py",  # real files, 43 of them in one command: 21 CPU-s
+    "tests/etl/test_street_layouts.py",  # 55 files in one shared load, five warehouses of their own: 33 CPU-s
     "tests/security/test_prod_server.py",  # gunicorn and the CLI in subprocesses: 12 CPU-s
     "tests/etl/test_hostile_generated.py",  # 17 CPU-s
     "tests/etl/test_demo.py",  # 11 CPU-s

@@ -115,8 +115,6 @@ def test_a_roster_struck_off_with_注销_has_left_for_the_reason_its_reason_colu
                                                     (PEOPLE[2], None, None)]
 
 
-
-
 @loads.file("alive or died columns")
 def _alive_or_died(folder: Path) -> Path:
     header = [*ROSTER, "是否健在", "是否死亡", "死亡日期"]
@@ -322,8 +320,6 @@ def test_a_register_with_a_column_per_day_is_a_contact_on_each_day_marked(tmp_pa
     assert (corrected.status, corrected.rows_loaded, corrected.rows_rejected) == ("loaded", 1, 0), corrected
     assert warehouse.rows("select count(*) from visit_rows where load_id = ? and visit_date = '2026-10-05'",
                           [result.load_id]) == [(2,)]
-
-
 
 
 @loads.file("a register with a column per day, its month and method named")
