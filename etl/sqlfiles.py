@@ -15,7 +15,8 @@ import duckdb
 from etl.temporary import temporary_folder
 
 # The attached database that holds macros.sql's macros (see prepare), and the schema put on the search path for them.
-MACROS = "cv_macros"
+# A name no file's can be: a database opened from a file is named after it (cv_macros.duckdb would be "cv_macros").
+MACROS = "carevisit/macros"
 MACROS_SCHEMA = f"{MACROS}.main"
 _macros_lock = threading.Lock()
 _macros_database: dict[int, Path | None] = {}  # per process (a forked worker makes its own): None if it could not
@@ -49,7 +50,7 @@ def set_search_path(con: duckdb.DuckDBPyConnection, path: str) -> None:
     """Set the search path to `path` (comma-separated schemas) and, after them, the macros' (prepare)."""
     database = _macros_file()
     if database is not None:
-        con.execute(f"attach if not exists $path as {MACROS} (read_only)", {"path": str(database)})
+        con.execute(f'attach if not exists $path as "{MACROS}" (read_only)', {"path": str(database)})
         path = f"{path},{MACROS_SCHEMA}"
     con.execute(f"set search_path = '{path}'")
 
