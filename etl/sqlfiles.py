@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import atexit
 import functools
+import itertools
 import os
 import shutil
 import threading
@@ -20,6 +21,7 @@ MACROS = "carevisit/macros"
 MACROS_SCHEMA = f"{MACROS}.main"
 _macros_lock = threading.Lock()
 _macros_database: dict[int, Path | None] = {}  # per process (a forked worker makes its own): None if it could not
+_attach_numbers = itertools.count()
 
 
 @functools.cache  # read once per process: a load asks for some fifty of them, a mart build for thirty more
@@ -33,7 +35,7 @@ def prepare(con: duckdb.DuckDBPyConnection) -> None:
 
     Creating them binds every body, 0.1 CPU-s a connection (a load, a report, an as-of month, each of the
     suite's hundreds). So a process creates them once, in a DuckDB file of a private temporary folder, and each
-    connection attaches that read-only (a few ms) and puts it last on its search path. A temporary macro of
+    connection attaches that read-only (about 10 ms) and puts it last on its search path. A temporary macro of
     the same name on a connection still comes first (a test's cv_today). A search path is set with
     set_search_path, which keeps the macros' schema on it; after `use`, which resets it, call this again.
     Where no such file can be written, the macros are made on the connection, as temporary macros."""
@@ -50,15 +52,32 @@ def set_search_path(con: duckdb.DuckDBPyConnection, path: str) -> None:
     """Set the search path to `path` (comma-separated schemas) and, after them, the macros' (prepare)."""
     database = _macros_file()
     if database is not None:
-        con.execute(f'attach if not exists $path as "{MACROS}" (read_only)', {"path": str(database)})
-        path = f"{path},{MACROS_SCHEMA}"
+        try:
+            if first_row(con, "select 1 from duckdb_databases() where database_name = ?", [MACROS]) is None:
+                _attach_macros(con, database)
+            path = f"{path},{MACROS_SCHEMA}"
+        except OSError:  # the file went between its check and the link: the macros on the connection instead
+            con.execute(sql("macros"))
     con.execute(f"set search_path = '{path}'")
+
+
+def _attach_macros(con: duckdb.DuckDBPyConnection, database: Path) -> None:
+    """Attach the macros' database to `con`'s instance through a hard link of its own, removed once attached.
+    DuckDB (2.0) keeps one entry per file for every instance of a process that attaches it; an instance closed
+    while another still has the file attached leaves its address in that entry, and a new instance that gets the
+    same address then loops forever attaching the file. A path of its own for each attach shares no entry."""
+    link = database.with_name(f"attach-{next(_attach_numbers)}.duckdb")
+    os.link(database, link)
+    try:
+        con.execute(f'attach if not exists $path as "{MACROS}" (read_only)', {"path": str(link)})
+    finally:
+        link.unlink()
 
 
 def _macros_file() -> Path | None:
     """This process's database of macros.sql's macros (non-temporary there), written on first use (and again if
     something removed it: a long-running server's temporary folder may be cleaned), removed at exit; None where it
-    cannot be written (a full or read-only temporary folder)."""
+    cannot be written (a full or read-only temporary folder) or hard-linked."""
     pid = os.getpid()
     with _macros_lock:
         if pid not in _macros_database or not (_macros_database[pid] is None or _macros_database[pid].exists()):
@@ -68,6 +87,8 @@ def _macros_file() -> Path | None:
                 path = folder / "macros.duckdb"
                 with duckdb.connect(str(path)) as con:
                     con.execute(sql("macros").replace("create or replace temp macro", "create or replace macro"))
+                os.link(path, folder / "linked.duckdb")  # each attach needs a hard link (_attach_macros)
+                os.unlink(folder / "linked.duckdb")
                 atexit.register(_remove_macros, pid, folder)
             except (OSError, duckdb.Error):
                 if folder is not None:
