@@ -222,27 +222,34 @@ def check_chromium() -> None:
                             f"(apt-get install {CHROMIUM_PACKAGE} {CJK_FONT_PACKAGE})")
 
 
+# A chart the browser failed to draw is drawn again in a new one: on a busy machine kaleido's page has failed once
+# (JavascriptError) where the same charts drew the next time
+CHART_ATTEMPTS = 2
+
+
 def chart_images(bulletin: Bulletin) -> dict[str, bytes]:
     """The map and the trend as PNG (2×), drawn offline by the system Chromium through kaleido."""
     import kaleido
 
     check_chromium()
     figures = {"map": map_figure(bulletin), "trend": trend_figure(bulletin)}
-    try:
-        # one browser for both charts: starting Chromium costs seconds, a chart in a running one a fraction
-        # and no MathJax: kaleido's page would load it from a CDN (the charts have no formulas, a bureau's
-        # server often no internet)
-        kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+    for attempt in range(CHART_ATTEMPTS):
         try:
-            return {name: kaleido.calc_fig_sync(figure, opts={"format": "png", "scale": 2,
-                                                              "width": figure["layout"]["width"],
-                                                              "height": figure["layout"]["height"]})
-                    for name, figure in figures.items()}
-        finally:
-            kaleido.stop_sync_server(silence_warnings=True)
-    except Exception as error:  # kaleido reports a missing or broken browser in many ways
-        raise BulletinError(f"图表绘制失败 ({type(error).__name__}): 请确认已安装 Debian 软件包 "
-                            f"{CHROMIUM_PACKAGE} 和 {CJK_FONT_PACKAGE}") from error
+            # one browser for both charts: starting Chromium costs seconds, a chart in a running one a fraction
+            # and no MathJax: kaleido's page would load it from a CDN (the charts have no formulas, a bureau's
+            # server often no internet)
+            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
+            try:
+                return {name: kaleido.calc_fig_sync(figure, opts={"format": "png", "scale": 2,
+                                                                  "width": figure["layout"]["width"],
+                                                                  "height": figure["layout"]["height"]})
+                        for name, figure in figures.items()}
+            finally:
+                kaleido.stop_sync_server(silence_warnings=True)
+        except Exception as error:  # kaleido reports a missing or broken browser in many ways
+            if attempt + 1 == CHART_ATTEMPTS:
+                raise BulletinError(f"图表绘制失败 ({type(error).__name__}): 请确认已安装 Debian 软件包 "
+                                    f"{CHROMIUM_PACKAGE} 和 {CJK_FONT_PACKAGE}") from error
 
 
 FONT = "Noto Sans CJK SC, sans-serif"
