@@ -167,6 +167,11 @@ IN_SCOPE_MONTHS = "month_start in (select month_start from cv_scope_months)"
 IN_SCOPE_FRAME = "month_start in (select month_start from cv_scope_frame)"
 # the month marts whose rows compare a month with the month before (or say there is none): computed from both
 COMPARES_MONTH_BEFORE = ("elder_changes", "place_changes")
+# The per-elder month marts, whose rows of a month are counted from what happened by its as-of date: a scoped
+# build of visit files recomputes the scope's rows from the earliest month the loads can change
+# (scope/floor.sql), not every month (a province's month of visits: every elder's twelve months)
+FLOORED_MARTS = ("elder_months", "elder_contact_months", "elder_changes")
+FROM_FLOOR = "month_start >= (select month_start from cv_scope_floor)"
 # Past this share of the elders in scope, building whole is cheaper
 WHOLE_FROM_SHARE = 0.5
 # The marts with a row per special-difficulty elder (and month) are built whole, in a scoped build, when the
@@ -203,6 +208,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
     scoped = months and since_load is not None and _scope(con, since_load, inputs, today)
     loads: dict[tuple[str, str], str] = {}  # the loads that hold the scope's rows, by table and filter
     database = scalar(con, "select current_database()")
+    floor = scoped and scalar(con, "select max(month_start) from cv_scope_floor")
     counted_whole = scoped and _most_counted_in_scope(con)
     visits_alone = scoped and not scalar(con, "select count(*) from loads where kind <> 'visits' "
                                               "and load_id in (select load_id from cv_changed_loads)")
@@ -211,7 +217,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
             continue
         if visits_alone and name in ROSTER_MARTS:
             continue
-        if scoped and counted_whole and name in COUNTED_MARTS:
+        if scoped and counted_whole and name in COUNTED_MARTS and not (floor and name in FLOORED_MARTS):
             _build_whole_in_scoped(con, name, database)
             continue
         if scoped and name == "signal_notes":
@@ -226,6 +232,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
             continue
         if scoped and name == "street_records":
             scoped = _street_records_widening_scope(con, loads)
+            floor = scoped and scalar(con, "select max(month_start) from cv_scope_floor")
             continue
         con.execute(f"create or replace {kind} {name} as {_whole(name)}")
     if months:
@@ -257,6 +264,7 @@ def _scope(con: duckdb.DuckDBPyConnection, since_load: int, inputs: str, today: 
     con.execute(sql("scope/seed"))
     if built_on < today:
         con.execute(sql("scope/new_day"), {"built_on": built_on})
+    con.execute(sql("scope/floor"), {"built_on": built_on, "since": since_load})
     con.execute(sql("scope/listed"))
     con.execute("create or replace temp table cv_scope_districts (district_code varchar)")
     in_scope, everyone = first_row(con, "select (select count(*) from cv_scope_elders), count(*) from elders")
@@ -307,6 +315,8 @@ def _street_records_widening_scope(con: duckdb.DuckDBPyConnection, loads: dict[t
     if scalar(con, "select count(*) from cv_scope_elders") == before:  # no street's records begin on another day
         return True
     con.execute(sql("scope/listed"))
+    # their figures change from the first month on, whatever the loads' visits' dates
+    con.execute("delete from cv_scope_floor")
     _note_districts(con, "elders", IN_SCOPE)  # of the elders who joined, whose rows of elders were built before
     loads.clear()  # the scope grew: the loads that hold its rows are found again
     return True
@@ -371,8 +381,14 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
     """Mart `name` for the scope (and, for a month mart, for everyone in the months in scope): computed
     through views that show only the scope's rows of what it reads, then in place of the scope's rows."""
     mart = SCOPED_MARTS[name]
-    computed = mart.computed
-    _compute(con, name, "cv_scoped", _scope_views(con, name, database, f'"{database}".main', loads))
+    computed, views = mart.computed, _scope_views(con, name, database, f'"{database}".main', loads)
+    if name in FLOORED_MARTS and (floor := scalar(con, "select max(month_start) from cv_scope_floor")):
+        # the months from the floor but those in scope, computed for everyone below (a month that compares with
+        # the month before is computed with it)
+        computed = f"({computed}) and {FROM_FLOOR} and not {IN_SCOPE_MONTHS}"
+        views = _from_month(views, floor, name, f'"{database}".main',
+                            "true" if name in COMPARES_MONTH_BEFORE else f"not {IN_SCOPE_MONTHS}")
+    _compute(con, name, "cv_scoped", views)
     replaced = computed
     if name == "elders":
         _note_changed_elders(con, f'"{database}".main.elders', computed)
@@ -389,6 +405,20 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
                     f'select * from cv_scoped_months where {IN_SCOPE_MONTHS} and not ({computed})')
         con.execute("drop table cv_scoped_months")
     con.execute("drop table cv_scoped")
+
+
+def _from_month(views: list[tuple[str, str, str | tuple[str, ...]]], floor: dt.date, name: str,
+                stored: str, frame: str = "true") -> list[tuple[str, str, str | tuple[str, ...]]]:
+    """`views` (as _compute takes them) of month mart `name` showing only the months from `floor` on (and the
+    month before, for a mart that compares the two): the month frame (from schema `stored` unless a view of it
+    is given; only its months `frame` selects), the month marts it reads, and the visits dated in those months."""
+    start = month_before(floor) if name in COMPARES_MONTH_BEFORE else floor
+    by_table = {"month_frame": f"month_start >= '{start}' and {frame}", "visit_rows": f"visit_date >= '{start}'",
+                **{mart: f"month_start >= '{start}'" for mart in MONTH_MARTS}}
+    if all(table != "month_frame" for table, _, _ in views):
+        views = [("month_frame", f"{stored}.month_frame", "true"), *views]
+    return [(table, source, tuple(f"({part}) and {by_table[table]}" for part in _parts(where))
+             if table in by_table else where) for table, source, where in views]
 
 
 def _note_changed_elders(con: duckdb.DuckDBPyConnection, stored: str, computed: str) -> None:
@@ -678,9 +708,16 @@ def _comparison_in_scope(con: duckdb.DuckDBPyConnection, name: str, month_start:
     database = scalar(con, "select current_database()")
     months = [month_before(month_start), month_start]
     frame = ("month_frame", f'"{database}".{name}.month_frame', f"month_start in ('{months[0]}', '{months[1]}')")
+    floor = scalar(con, "select max(month_start) from cv_scope_floor")
     for mart in MONTH_MARTS:
-        computed = SCOPED_MARTS[mart].computed
-        _compute(con, mart, "cv_scoped", [frame, *_scope_views(con, mart, database, f'"{database}".{name}', loads)])
+        computed, views = SCOPED_MARTS[mart].computed, [frame, *_scope_views(con, mart, database, f'"{database}".{name}',
+                                                                             loads)]
+        if mart in FLOORED_MARTS and floor:
+            if floor > months[-1]:  # the loads change none of its rows of the two months
+                continue
+            computed = f"({computed}) and {FROM_FLOOR}"
+            views = _from_month(views, floor, mart, f'"{database}".{name}')
+        _compute(con, mart, "cv_scoped", views)
         _replace_scope_rows(con, mart, f'"{database}".{name}.{mart}', computed, computed)
         con.execute("drop table cv_scoped")
     _stored_rollups(con, f'"{database}".{name}', f'"{database}".main', months)

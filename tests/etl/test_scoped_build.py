@@ -430,7 +430,8 @@ def test_the_scope_leaves_out_the_elders_of_other_streets(street):
 
 def test_the_rollups_are_rebuilt_for_the_districts_where_the_scope_places_an_elder(street):
     """A visit of 劝业场's rebuilds 和平区's rollups and keeps 河西区's; one of the elder who moved from 花园路 to
-    河西 rebuilds both, as do rows of 花园路's that a new roster moves there."""
+    河西 in August rebuilds 河西's when it is dated after the move (their months from then on are 河西's) and
+    both when dated before it, as do rows of 花园路's that a new roster moves there."""
     def districts_rebuilt_by(load) -> set[str]:
         since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
         load(street)
@@ -441,6 +442,8 @@ def test_the_rollups_are_rebuilt_for_the_districts_where_the_scope_places_an_eld
     assert districts_rebuilt_by(lambda w: w.visit(w.people["x1"], "2026-10-09 10:00",
                                                   load_id=w.load("visits"))) == {HEXI}
     assert districts_rebuilt_by(lambda w: w.visit(w.people["far_mover"], "2026-10-09 10:00",
+                                                  load_id=w.load("visits"))) == {HEXI}
+    assert districts_rebuilt_by(lambda w: w.visit(w.people["far_mover"], "2026-07-25 10:00",
                                                   load_id=w.load("visits"))) == {HEPING, HEXI}
     assert districts_rebuilt_by(an_elder_moving_to_another_district) == {HEPING, HEXI}
 
@@ -543,10 +546,16 @@ roster_lists = st.tuples(st.just("roster"), st.sampled_from(COMMUNITIES), st.sam
 # property test lowers so that a few visits reach them
 VISITORS = (None, "甲", "乙")
 NOTES = (None, COPIED_NOTE, "正常")
-visit_lists = st.tuples(st.just("visits"), st.lists(st.tuples(
-    st.integers(0, 8), st.sampled_from(DAYS), st.sampled_from(["上门", "电话"]),
-    st.sampled_from(["正常", "发现问题", "未遇"]), st.booleans(), st.sampled_from(VISITORS), st.sampled_from(NOTES)),
-    min_size=1, max_size=5))
+
+
+def visits_on(days: tuple[str, ...]):
+    return st.tuples(st.just("visits"), st.lists(st.tuples(
+        st.integers(0, 8), st.sampled_from(days), st.sampled_from(["上门", "电话"]),
+        st.sampled_from(["正常", "发现问题", "未遇"]), st.booleans(), st.sampled_from(VISITORS), st.sampled_from(NOTES)),
+        min_size=1, max_size=5))
+
+
+visit_lists = visits_on(DAYS)
 contact_lists = st.tuples(st.just("contacts"), st.lists(st.integers(0, 8), max_size=3))
 
 
@@ -600,3 +609,45 @@ def test_any_loads_built_scoped_make_every_mart_row_a_whole_build_makes(street, 
     finally:
         con.execute("rollback")  # the day too
     assert con.execute("select cv_today() = current_date").fetchall() == [(True,)]
+
+
+@settings(max_examples=25 if os.environ.get("CAREVISIT_THOROUGH") else 8, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(base=st.lists(st.one_of(roster_lists, visit_lists, contact_lists), max_size=3),
+       loads=st.integers(0, len(DAYS) - 1).flatmap(lambda first: st.lists(visits_on(DAYS[first:]), min_size=1,
+                                                                           max_size=2)),
+       next_day=st.booleans())
+def test_visit_files_built_from_their_earliest_month_make_every_mart_row_a_whole_build_makes(street, base, loads,
+                                                                                              next_day):
+    """Visit files alone can change an elder's month figures only from the month of their earliest visit on (and
+    from the month after the last build, for who turned 80 since): a scoped build of them recomputes the scope's
+    rows of those months alone (scope/floor.sql). Every street's records begin in July here, before any of these
+    visits, so that none of them moves a street's first day (which changes every month)."""
+    con = street.con
+    con.execute("begin")
+    try:
+        con.execute("update cfg_visit_quality set home_visits_per_day_limit = 1, common_note_visitors = 1, "
+                    "identical_notes_min_visits = 2")
+        first = street.load("visits")
+        for person in (street.people["e0"], make_id(SEVENTY, 60), street.people["x0"]):
+            street.visit(person, "2026-07-01 10:00", load_id=first)
+        for load in base:
+            apply(street, load)
+        if next_day:
+            on_day(con, "2026-11-29")
+        build_marts(con)
+        since = con.execute("select max(load_id) from loads").fetchall()[0][0]
+        if next_day:
+            on_day(con, "2026-11-30")
+        for load in loads:
+            apply(street, load)
+        assert build_marts(con, since_load=since)
+        [(floor,)] = con.execute("select max(month_start) from cv_scope_floor").fetchall()
+        earliest = min(dt.date.fromisoformat(day) for _, visits in loads for _, day, *_ in visits)
+        assert floor == min([earliest.replace(day=1), *([dt.date(2026, 11, 1)] if next_day else [])])
+        event(f"from {floor:%Y-%m}")
+        scoped = stored_marts(con)
+        build_marts(con)
+        assert stored_marts(con) == scoped
+    finally:
+        con.execute("rollback")
