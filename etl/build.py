@@ -710,8 +710,8 @@ def _comparison_in_scope(con: duckdb.DuckDBPyConnection, name: str, month_start:
     frame = ("month_frame", f'"{database}".{name}.month_frame', f"month_start in ('{months[0]}', '{months[1]}')")
     floor = scalar(con, "select max(month_start) from cv_scope_floor")
     for mart in MONTH_MARTS:
-        computed, views = SCOPED_MARTS[mart].computed, [frame, *_scope_views(con, mart, database, f'"{database}".{name}',
-                                                                             loads)]
+        computed = SCOPED_MARTS[mart].computed
+        views = [frame, *_scope_views(con, mart, database, f'"{database}".{name}', loads)]
         if mart in FLOORED_MARTS and floor:
             if floor > months[-1]:  # the loads change none of its rows of the two months
                 continue

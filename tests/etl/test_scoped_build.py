@@ -549,10 +549,11 @@ NOTES = (None, COPIED_NOTE, "正常")
 
 
 def visits_on(days: tuple[str, ...]):
+    """Visit files' rows (person, day, method, outcome, named only, visitor, note), on `days`."""
     return st.tuples(st.just("visits"), st.lists(st.tuples(
         st.integers(0, 8), st.sampled_from(days), st.sampled_from(["上门", "电话"]),
-        st.sampled_from(["正常", "发现问题", "未遇"]), st.booleans(), st.sampled_from(VISITORS), st.sampled_from(NOTES)),
-        min_size=1, max_size=5))
+        st.sampled_from(["正常", "发现问题", "未遇"]), st.booleans(), st.sampled_from(VISITORS),
+        st.sampled_from(NOTES)), min_size=1, max_size=5))
 
 
 visit_lists = visits_on(DAYS)
@@ -579,6 +580,32 @@ def apply(w, load) -> None:
             w.contact(PEOPLE[person], street=w.street_of(COMMUNITIES[person % len(COMMUNITIES)]), load_id=load_id)
 
 
+def built_after(street, base, loads, next_day: bool) -> bool:
+    """`base` applied and the marts built whole, then `loads` applied and built from there: whether scoped. On
+    the day before the loads when `next_day` (PEOPLE's last turns 80 in between); a visitor's day busy past
+    one home visit, a note a template past one visitor, a copy on two elders."""
+    con = street.con
+    con.execute("update cfg_visit_quality set home_visits_per_day_limit = 1, common_note_visitors = 1, "
+                "identical_notes_min_visits = 2")
+    for load in base:
+        apply(street, load)
+    if next_day:
+        on_day(con, "2026-11-29")
+    build_marts(con)
+    since = con.execute("select max(load_id) from loads").fetchall()[0][0]
+    if next_day:
+        on_day(con, "2026-11-30")
+    for load in loads:
+        apply(street, load)
+    return build_marts(con, since_load=since)
+
+
+def assert_a_whole_build_makes_the_same_rows(con) -> None:
+    scoped = stored_marts(con)
+    build_marts(con)
+    assert stored_marts(con) == scoped
+
+
 @settings(max_examples=25 if os.environ.get("CAREVISIT_THOROUGH") else 8, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(base=st.lists(st.one_of(roster_lists, visit_lists, contact_lists), min_size=1, max_size=3),
@@ -589,23 +616,8 @@ def test_any_loads_built_scoped_make_every_mart_row_a_whole_build_makes(street, 
     con = street.con
     con.execute("begin")  # each example on the fixture's warehouse, undone after
     try:
-        # a visitor's day busy past one home visit, a note a template past one visitor, a copy on two elders
-        con.execute("update cfg_visit_quality set home_visits_per_day_limit = 1, common_note_visitors = 1, "
-                    "identical_notes_min_visits = 2")
-        for load in base:
-            apply(street, load)
-        if next_day:  # built the day before the loads: PEOPLE's last turns 80 in between
-            on_day(con, "2026-11-29")
-        build_marts(con)
-        since = con.execute("select max(load_id) from loads").fetchall()[0][0]
-        if next_day:
-            on_day(con, "2026-11-30")
-        for load in loads:
-            apply(street, load)
-        event("scoped" if build_marts(con, since_load=since) else "whole")
-        scoped = stored_marts(con)
-        build_marts(con)
-        assert stored_marts(con) == scoped
+        event("scoped" if built_after(street, base, loads, next_day) else "whole")
+        assert_a_whole_build_makes_the_same_rows(con)
     finally:
         con.execute("rollback")  # the day too
     assert con.execute("select cv_today() = current_date").fetchall() == [(True,)]
@@ -626,28 +638,14 @@ def test_visit_files_built_from_their_earliest_month_make_every_mart_row_a_whole
     con = street.con
     con.execute("begin")
     try:
-        con.execute("update cfg_visit_quality set home_visits_per_day_limit = 1, common_note_visitors = 1, "
-                    "identical_notes_min_visits = 2")
         first = street.load("visits")
         for person in (street.people["e0"], make_id(SEVENTY, 60), street.people["x0"]):
             street.visit(person, "2026-07-01 10:00", load_id=first)
-        for load in base:
-            apply(street, load)
-        if next_day:
-            on_day(con, "2026-11-29")
-        build_marts(con)
-        since = con.execute("select max(load_id) from loads").fetchall()[0][0]
-        if next_day:
-            on_day(con, "2026-11-30")
-        for load in loads:
-            apply(street, load)
-        assert build_marts(con, since_load=since)
+        assert built_after(street, base, loads, next_day)
         [(floor,)] = con.execute("select max(month_start) from cv_scope_floor").fetchall()
         earliest = min(dt.date.fromisoformat(day) for _, visits in loads for _, day, *_ in visits)
         assert floor == min([earliest.replace(day=1), *([dt.date(2026, 11, 1)] if next_day else [])])
         event(f"from {floor:%Y-%m}")
-        scoped = stored_marts(con)
-        build_marts(con)
-        assert stored_marts(con) == scoped
+        assert_a_whole_build_makes_the_same_rows(con)
     finally:
         con.execute("rollback")
