@@ -388,7 +388,13 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
         computed = f"({computed}) and {FROM_FLOOR} and not {IN_SCOPE_MONTHS}"
         views = _from_month(views, floor, name, f'"{database}".main',
                             "true" if name in COMPARES_MONTH_BEFORE else f"not {IN_SCOPE_MONTHS}")
-    _compute(con, name, "cv_scoped", views)
+        if not scalar(con, f'select count(*) from "{database}".main.month_frame where {FROM_FLOOR} '
+                           f"and not {IN_SCOPE_MONTHS}"):
+            views = None  # no such month: the loads change only months in scope (a new month's visits)
+    if views is None:
+        con.execute(f'create or replace temp table cv_scoped as from "{database}".main.{name} limit 0')
+    else:
+        _compute(con, name, "cv_scoped", views)
     replaced = computed
     if name == "elders":
         _note_changed_elders(con, f'"{database}".main.elders', computed)
