@@ -623,7 +623,8 @@ def test_any_loads_built_scoped_make_every_mart_row_a_whole_build_makes(street, 
     assert con.execute("select cv_today() = current_date").fetchall() == [(True,)]
 
 
-@settings(max_examples=25 if os.environ.get("CAREVISIT_THOROUGH") else 8, deadline=None,
+# 4 examples in a run (3 CPU-s each; the suite's 10 minutes), 25 with CAREVISIT_THOROUGH
+@settings(max_examples=25 if os.environ.get("CAREVISIT_THOROUGH") else 4, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(base=st.lists(st.one_of(roster_lists, visit_lists, contact_lists), max_size=3),
        loads=st.integers(0, len(DAYS) - 1).flatmap(lambda first: st.lists(visits_on(DAYS[first:]), min_size=1,

@@ -1,0 +1,107 @@
+"""One `carevisit ingest`, by two versions of CareVisit in turns: what a change to the load or the marts buys.
+
+    git archive BASE | tar -x -C /tmp/before      # the version to compare with, as a tree of files
+    python bench/versions.py --before /tmp/before --db bench/out/scale-p/base.duckdb \\
+        --file EXPORTS/和平区探访关爱服务记录2026年11月.csv [--day-before] [--runs 2]
+
+Each run copies the warehouse (not timed), loads the file into the copy with the command, process start to
+exit, once by this tree and once by `--before` (its etl package first on PYTHONPATH), alternating which goes
+first, and prints wall and CPU seconds (user + system, all cores). `--day-before`: the copy's marts as if
+counted yesterday, so that the load is the day's first (bench/scale.py's first-file case). After each pair the
+two warehouses' marts are compared, every table of the marts and of a stored comparison, by row count and a
+hash of all rows: a change that makes the load faster must leave the same rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import duckdb
+
+from etl.build import MARTS
+
+ROOT = Path(__file__).resolve().parents[1]
+CAREVISIT = str(Path(sys.executable).with_name("carevisit"))
+
+
+def digest(db: Path) -> dict[str, tuple]:
+    """Each stored mart table (and each table of a stored comparison's schema): its row count and the xor of its
+    rows' hashes; and how the marts were built."""
+    names = [name for name, kind in MARTS if kind == "table"]
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        tables = con.execute("select schema_name, table_name from duckdb_tables() where list_contains($names, "
+                             "table_name)", {"names": names}).fetchall()
+        found = {f"{schema}.{table}": con.execute(
+            f'select count(*), bit_xor(hash(t)) from "{schema}"."{table}" t').fetchone()  # noqa: S608 (catalog names)
+            for schema, table in tables}
+        return found | {"built": con.execute("select value from settings where key = 'marts_built'").fetchone()}
+    finally:
+        con.close()
+
+
+def load(tree: Path | None, db: Path, file: Path, work: Path, day_before: bool) -> tuple[float, float, dict]:
+    """The file loaded into a copy of `db` by `tree` (this one when None): wall s, CPU s, the copy's digest."""
+    copy = work / f"versions-{'before' if tree else 'this'}.duckdb"
+    shutil.copyfile(db, copy)
+    if day_before:
+        con = duckdb.connect(str(copy))
+        con.execute("update settings set value = cast(current_date - 1 as varchar) where key = 'marts_date'")
+        con.close()
+    os.sync()
+    env = os.environ | ({"PYTHONPATH": str(tree)} if tree else {})
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    done = subprocess.run([CAREVISIT, "ingest", str(file), "--db", str(copy)], env=env, cwd=work,
+                          capture_output=True, text=True)
+    wall = time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode != 0:
+        raise RuntimeError(f"{'--before' if tree else 'this tree'}: {(done.stderr or done.stdout).strip()[-500:]}")
+    try:
+        return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, digest(copy)
+    finally:
+        copy.unlink()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--before", type=Path, required=True, help="a tree of the version to compare with")
+    parser.add_argument("--db", type=Path, required=True, help="the warehouse the file is loaded into (copied)")
+    parser.add_argument("--file", type=Path, required=True, help="the file to load")
+    parser.add_argument("--day-before", action="store_true", help="the marts counted yesterday: the day's first load")
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--work", type=Path, help="where the copies go (default: beside the warehouse)")
+    args = parser.parse_args(argv)
+    work = args.work or args.db.parent
+    figures: dict[str, list[tuple[float, float]]] = {"this": [], "before": []}
+    for run in range(args.runs):
+        order = ["before", "this"] if run % 2 else ["this", "before"]
+        digests = {}
+        for version in order:
+            wall, cpu, digests[version] = load(args.before if version == "before" else None, args.db, args.file,
+                                               work, args.day_before)
+            figures[version].append((wall, cpu))
+            print(f"run {run + 1} {version:6}: {wall:7.2f} s, {cpu:7.2f} CPU-s, built {digests[version]['built'][0]}, "
+                  f"load average {os.getloadavg()[0]:.1f}", flush=True)
+        different = sorted(k for k in digests["this"].keys() | digests["before"].keys()
+                           if k != "built" and digests["this"].get(k) != digests["before"].get(k))
+        print(f"      the same rows: {'yes' if not different else 'NO: ' + ', '.join(different)}", flush=True)
+        if different:
+            return 1
+    for version, runs in figures.items():
+        print(f"{version:6}: median {statistics.median(w for w, _ in runs):.2f} s, "
+              f"{statistics.median(c for _, c in runs):.2f} CPU-s ({args.runs} runs)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
