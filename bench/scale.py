@@ -51,11 +51,12 @@ TARGETS = {"ingest_rows_per_s": 400_000, "publish_s": 20.0, "rebuild_s": 300.0}
 PANDAS_READ = "import sys, pandas; print(len(pandas.read_csv(sys.argv[1], dtype=str)))"
 
 
-def timed(command: list[str], cpu: list[float]) -> float:
-    """Wall seconds of the command; its CPU seconds (user + system, on every core) go to `cpu`."""
+def timed(command: list[str], cpu: list[float], env: dict[str, str] | None = None) -> float:
+    """Wall seconds of the command (in `env`, else this process's environment); its CPU seconds (user + system, on
+    every core) go to `cpu`."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+    done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, env=env)
     elapsed = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if done.returncode != 0:

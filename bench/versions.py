@@ -15,13 +15,11 @@ hash of all rows: a change that makes the load faster must leave the same rows.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
-import resource
 import shutil
 import statistics
-import subprocess
 import sys
-import time
 from pathlib import Path
 
 import duckdb
@@ -29,7 +27,9 @@ import duckdb
 from etl.build import MARTS
 
 ROOT = Path(__file__).resolve().parents[1]
-CAREVISIT = str(Path(sys.executable).with_name("carevisit"))
+_spec = importlib.util.spec_from_file_location("bench_scale", ROOT / "bench/scale.py")
+bench_scale = sys.modules["bench_scale"] = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench_scale)
 
 
 def digest(db: Path) -> dict[str, tuple]:
@@ -53,21 +53,13 @@ def load(tree: Path | None, db: Path, file: Path, work: Path, day_before: bool) 
     copy = work / f"versions-{'before' if tree else 'this'}.duckdb"
     shutil.copyfile(db, copy)
     if day_before:
-        con = duckdb.connect(str(copy))
-        con.execute("update settings set value = cast(current_date - 1 as varchar) where key = 'marts_date'")
-        con.close()
+        bench_scale.counted_the_day_before(copy)
     os.sync()
-    env = os.environ | ({"PYTHONPATH": str(tree)} if tree else {})
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    started = time.perf_counter()
-    done = subprocess.run([CAREVISIT, "ingest", str(file), "--db", str(copy)], env=env, cwd=work,
-                          capture_output=True, text=True)
-    wall = time.perf_counter() - started
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if done.returncode != 0:
-        raise RuntimeError(f"{'--before' if tree else 'this tree'}: {(done.stderr or done.stdout).strip()[-500:]}")
+    cpu: list[float] = []
     try:
-        return wall, after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, digest(copy)
+        wall = bench_scale.timed([bench_scale.CAREVISIT, "ingest", str(file), "--db", str(copy)], cpu,
+                                 os.environ | ({"PYTHONPATH": str(tree)} if tree else {}))
+        return wall, cpu[0], digest(copy)
     finally:
         copy.unlink()
 

@@ -208,7 +208,6 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
     scoped = months and since_load is not None and _scope(con, since_load, inputs, today)
     loads: dict[tuple[str, str], str] = {}  # the loads that hold the scope's rows, by table and filter
     database = scalar(con, "select current_database()")
-    floor = scoped and scalar(con, "select max(month_start) from cv_scope_floor")
     counted_whole = scoped and _most_counted_in_scope(con)
     visits_alone = scoped and not scalar(con, "select count(*) from loads where kind <> 'visits' "
                                               "and load_id in (select load_id from cv_changed_loads)")
@@ -217,7 +216,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
             continue
         if visits_alone and name in ROSTER_MARTS:
             continue
-        if scoped and counted_whole and name in COUNTED_MARTS and not (floor and name in FLOORED_MARTS):
+        if scoped and counted_whole and name in COUNTED_MARTS and not (name in FLOORED_MARTS and _floor(con)):
             _build_whole_in_scoped(con, name, database)
             continue
         if scoped and name == "signal_notes":
@@ -232,7 +231,6 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
             continue
         if scoped and name == "street_records":
             scoped = _street_records_widening_scope(con, loads)
-            floor = scoped and scalar(con, "select max(month_start) from cv_scope_floor")
             continue
         con.execute(f"create or replace {kind} {name} as {_whole(name)}")
     if months:
@@ -382,7 +380,7 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
     through views that show only the scope's rows of what it reads, then in place of the scope's rows."""
     mart = SCOPED_MARTS[name]
     computed, views = mart.computed, _scope_views(con, name, database, f'"{database}".main', loads)
-    if name in FLOORED_MARTS and (floor := scalar(con, "select max(month_start) from cv_scope_floor")):
+    if name in FLOORED_MARTS and (floor := _floor(con)):
         # the months from the floor but those in scope, computed for everyone below (a month that compares with
         # the month before is computed with it)
         computed = f"({computed}) and {FROM_FLOOR} and not {IN_SCOPE_MONTHS}"
@@ -411,6 +409,12 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
                     f'select * from cv_scoped_months where {IN_SCOPE_MONTHS} and not ({computed})')
         con.execute("drop table cv_scoped_months")
     con.execute("drop table cv_scoped")
+
+
+def _floor(con: duckdb.DuckDBPyConnection) -> dt.date | None:
+    """The first month a scoped build recomputes the scope's rows of FLOORED_MARTS from (scope/floor.sql), or None:
+    every month."""
+    return scalar(con, "select max(month_start) from cv_scope_floor")
 
 
 def _from_month(views: list[tuple[str, str, str | tuple[str, ...]]], floor: dt.date, name: str,
@@ -714,7 +718,7 @@ def _comparison_in_scope(con: duckdb.DuckDBPyConnection, name: str, month_start:
     database = scalar(con, "select current_database()")
     months = [month_before(month_start), month_start]
     frame = ("month_frame", f'"{database}".{name}.month_frame', f"month_start in ('{months[0]}', '{months[1]}')")
-    floor = scalar(con, "select max(month_start) from cv_scope_floor")
+    floor = _floor(con)
     for mart in MONTH_MARTS:
         computed = SCOPED_MARTS[mart].computed
         views = [frame, *_scope_views(con, mart, database, f'"{database}".{name}', loads)]
