@@ -52,8 +52,13 @@ def spark():
     # loads (some 15,000 classes): the module 45 CPU-s (three runs) against 42 (two), on 2026-11-30.
     # One core and one shuffle partition: the suite's workers share the machine's cores (the module 77 CPU-s,
     # the small demo built for it included, against 84 with local[2] and two partitions; 2026-12-01).
+    # Nor does Catalyst infer constraints (IS NOT NULL and equalities) from every filter and join of the models'
+    # wide expressions: on the small demo's rows that planning costs more than it saves (the module, measured by
+    # machine-wide busy CPU: 79 and 80 CPU-s against 86 with it, the same session; rows unchanged).
     spark = session("carevisit-tests", **{"spark.master": "local[1]", "spark.sql.shuffle.partitions": "1",
-                                          "spark.default.parallelism": "1", "spark.driver.extraJavaOptions":
+                                          "spark.default.parallelism": "1",
+                                          "spark.sql.constraintPropagation.enabled": "false",
+                                          "spark.driver.extraJavaOptions":
                                           "-XX:TieredStopAtLevel=1 -XX:CICompilerCount=1 -XX:+UseSerialGC "
                                           "-XX:+UnlockDiagnosticVMOptions -XX:-BytecodeVerificationRemote"})
     yield spark
