@@ -216,6 +216,9 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
             continue
         if visits_alone and name in ROSTER_MARTS:
             continue
+        if scoped and counted_whole and name == "elder_visit_months" and (floor := _floor(con)):
+            _build_visit_months_from(con, database, floor)
+            continue
         if scoped and counted_whole and name in COUNTED_MARTS and not (name in FLOORED_MARTS and _floor(con)):
             _build_whole_in_scoped(con, name, database)
             continue
@@ -286,6 +289,24 @@ def _build_whole_in_scoped(con: duckdb.DuckDBPyConnection, name: str, database: 
     con.execute(f"create or replace table {stored} as {sql(f'marts/{name}')}")
     if name in PLACED_BY:
         _note_districts(con, name, IN_SCOPE, stored)
+
+
+def _build_visit_months_from(con: duckdb.DuckDBPyConnection, database: str, floor: dt.date) -> None:
+    """elder_visit_months, in a scoped build of visit files alone that counts most elders (a month's visits of
+    every street), from the floor's month on (scope/floor.sql): the loads add visits dated from it, so the rows
+    of the months before stay as they are. Those from the floor are computed from the visits dated from it, and
+    each elder's last home visit through a month (home_visit_through, the running latest of the model) carries
+    on from the elder's last row before the floor. (A province's month of visits: 31 CPU-s built whole.)"""
+    stored = f'"{database}".main'
+    _compute(con, "elder_visit_months", "cv_scoped",
+             [("visit_rows", f"{stored}.visit_rows", f"visit_date >= '{floor}'")])
+    con.execute(f"delete from {stored}.elder_visit_months where visit_month >= $floor", {"floor": floor})
+    con.execute(f"""insert into {stored}.elder_visit_months by name
+        select n.* replace (greatest(n.home_visit_through, before.home_visit_through) as home_visit_through)
+        from cv_scoped n
+        left join (select elder_id, max(home_visit_through) as home_visit_through
+                   from {stored}.elder_visit_months group by elder_id) before using (elder_id)""")
+    con.execute("drop table cv_scoped")
 
 
 def _whole(name: str) -> str:

@@ -132,6 +132,11 @@ def visits_within_the_months(w):
     w.visit(None, "2026-10-21 10:00", name="居民6", community=BINXI, load_id=load)
 
 
+def a_phone_call_after_a_home_visit(w):
+    """e0, visited at home in September, called in October: October's row carries September's home visit."""
+    w.visit(w.people["e0"], "2026-10-14 10:00", method="电话", load_id=w.load("visits"))
+
+
 def visits_of_a_new_month(w):
     load = w.load("visits")
     w.visit(w.people["e2"], "2026-11-05 10:00", outcome="紧急", load_id=load)
@@ -398,11 +403,12 @@ def test_a_scoped_build_keeps_the_same_day_comparison_with_its_scopes_rows_recom
         assert scoped[name] == whole[name], name
 
 
-@pytest.mark.parametrize("load", [visits_within_the_months, visits_of_a_new_month, a_newer_roster_of_one_community,
+@pytest.mark.parametrize("load", [visits_within_the_months, a_phone_call_after_a_home_visit, visits_of_a_new_month,
+                                  a_newer_roster_of_one_community,
                                   a_roster_that_places_an_elder_in_another_district_all_along])
 def test_a_scope_of_most_counted_elders_builds_their_marts_whole_in_a_scoped_build(street, monkeypatch, load):
-    """Past COUNTED_WHOLE_FROM_SHARE, elder_months and the marts beside it are built whole, the rest scoped:
-    the same rows as a whole build."""
+    """Past COUNTED_WHOLE_FROM_SHARE, elder_months and the marts beside it are built whole (of visit files alone:
+    from their earliest month on), the rest scoped: the same rows as a whole build."""
     monkeypatch.setattr(build, "COUNTED_WHOLE_FROM_SHARE", 0.0)
     since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
     load(street)
@@ -629,13 +635,14 @@ def test_any_loads_built_scoped_make_every_mart_row_a_whole_build_makes(street, 
 @given(base=st.lists(st.one_of(roster_lists, visit_lists, contact_lists), max_size=3),
        loads=st.integers(0, len(DAYS) - 1).flatmap(lambda first: st.lists(visits_on(DAYS[first:]), min_size=1,
                                                                            max_size=2)),
-       next_day=st.booleans())
+       next_day=st.booleans(), counted_whole=st.booleans())
 def test_visit_files_built_from_their_earliest_month_make_every_mart_row_a_whole_build_makes(street, base, loads,
-                                                                                              next_day):
+                                                                                              next_day, counted_whole):
     """Visit files alone can change an elder's month figures only from the month of their earliest visit on (and
     from the month after the last build, for who turned 80 since): a scoped build of them recomputes the scope's
     rows of those months alone (scope/floor.sql). Every street's records begin in July here, before any of these
     visits, so that none of them moves a street's first day (which changes every month)."""
+    build.COUNTED_WHOLE_FROM_SHARE = 0.0 if counted_whole else 1.0  # the fixture's monkeypatch restores it
     con = street.con
     con.execute("begin")
     try:
