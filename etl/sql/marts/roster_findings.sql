@@ -13,9 +13,10 @@ current_rows as (
 ),
 
 cross_street as (
-    -- both listings are named, each with where the elder is counted: the street whose snapshot is newer (elders)
+    -- both listings are named, each with where the elder is counted: the street whose snapshot is newer (elders);
+    -- the other places in the order of their names, the same in every build
     select a.load_id, a.row_number,
-           '跨街道重复: 同一身份证号也在' || string_agg(distinct bs.name || bc.name, '、') || '的底册中, 只计一次, '
+           '跨街道重复: 同一身份证号也在' || string_agg(distinct bs.name || bc.name, '、' order by bs.name || bc.name) || '的底册中, 只计一次, '
            || case when e.community_code = a.community_code then '计在本社区 (底册较新)'
                    else '计在' || es.name || ec.name end as message
     from current_rows a
