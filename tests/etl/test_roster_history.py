@@ -104,6 +104,22 @@ def test_the_same_id_on_two_streets_counts_once_in_the_newer_snapshots_street(ma
                                "计在本社区 (底册较新)")]
 
 
+def test_a_cross_street_duplicate_names_the_other_communities_in_the_order_of_their_names(mart_warehouse):
+    """The finding's text is the same whatever order the rows were read in, in every build."""
+    w = mart_warehouse
+    thrice = make_id(SEVENTY, 1)
+    w.elder(thrice, "独居", community=BINXI)
+    w.elder(thrice, "独居", community=HUAYUANLU)
+    newer = w.load("roster", "2026-06-30")
+    w.elder(thrice, "独居", community=XIAOBAILOU_COMMUNITY, load_id=newer)
+    for _ in range(3):
+        figures(w, "2026-10", "2026-10-31")
+        [(finding,)] = w.con.execute("select finding from roster_findings where community_code = ?",
+                                     [XIAOBAILOU_COMMUNITY]).fetchall()
+        assert finding == ("跨街道重复: 同一身份证号也在劝业场街道滨西社区居委会、劝业场街道花园路社区居委会的底册中, "
+                           "只计一次, 计在本社区 (底册较新)")
+
+
 def test_a_person_new_on_a_later_roster_counts_from_its_date(mart_warehouse):
     w = mart_warehouse
     w.elder(make_id(SEVENTY, 1), "独居")
