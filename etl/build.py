@@ -159,8 +159,12 @@ SCOPED_MARTS = {
 # a province's 6 M rows scanned for each, 0.5-0.7 CPU-s a mart). Rows a scoped build replaces go to the end.
 CLUSTERED_BY = {"elder_name_keys": ("community_code", "cv_scope_listings")}
 # The marts computed from rosters and contact lists alone (and the loads that sent them): a scoped build of loads
-# that hold neither (visit files) keeps them as they are (1 CPU-s of a province's publish)
-ROSTER_MARTS = ("current_snapshots", "roster_snapshots", "designated_contacts", "roster_findings")
+# that hold neither (visit files) keeps them as they are (1 CPU-s of a province's publish; elders, 6 CPU-s of a
+# province's month of visits, whose kept rows still place the scope in its districts: _keep_elders)
+ROSTER_MARTS = ("current_snapshots", "roster_snapshots", "elders", "designated_contacts", "roster_findings")
+# And those computed from the rosters and the day (who is 80 by it: cv_today): kept too by such a build on the day
+# of the last build (7 CPU-s of a province's month of visits)
+ROSTER_DAY_MARTS = ("elder_periods",)
 # A month mart's rows of the months whose frame a load changed are recomputed for everyone, from the
 # months they are computed from (etl/sql/scope/months.sql)
 IN_SCOPE_MONTHS = "month_start in (select month_start from cv_scope_months)"
@@ -211,10 +215,13 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
     counted_whole = scoped and _most_counted_in_scope(con)
     visits_alone = scoped and not scalar(con, "select count(*) from loads where kind <> 'visits' "
                                               "and load_id in (select load_id from cv_changed_loads)")
+    same_day = visits_alone and scalar(con, "select value from settings where key = 'marts_date'") == today
     for name, kind in MARTS:
         if not months and name in (*MONTH_MARTS, *WHOLE_HISTORY_MARTS):
             continue
-        if visits_alone and name in ROSTER_MARTS:
+        if visits_alone and (name in ROSTER_MARTS or (same_day and name in ROSTER_DAY_MARTS)):
+            if name == "elders":
+                _keep_elders(con, database)
             continue
         if scoped and counted_whole and name == "elder_visit_months" and (floor := _floor(con)):
             _build_visit_months_from(con, database, floor)
@@ -450,6 +457,14 @@ def _from_month(views: list[tuple[str, str, str | tuple[str, ...]]], floor: dt.d
         views = [("month_frame", f"{stored}.month_frame", "true"), *views]
     return [(table, source, tuple(f"({part}) and {by_table[table]}" for part in _parts(where))
              if table in by_table else where) for table, source, where in views]
+
+
+def _keep_elders(con: duckdb.DuckDBPyConnection, database: str) -> None:
+    """elders kept as it is by a scoped build of visit files: no elder's row changed (cv_scope_changed_elders is
+    empty, as _note_changed_elders finds it then), and the districts its rows place the scope in are noted, as
+    _replace_scope_rows notes them for rows computed again."""
+    con.execute("create or replace temp table cv_scope_changed_elders (elder_id varchar)")
+    _note_districts(con, "elders", IN_SCOPE, f'"{database}".main.elders')
 
 
 def _note_changed_elders(con: duckdb.DuckDBPyConnection, stored: str, computed: str) -> None:
