@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from etl import build, geography
 from etl.build import MARTS, build_marts
 from etl.settings import engine_config
-from etl.sqlfiles import prepare
+from etl.sqlfiles import prepare, scalar
 from etl.warehouse import _write_place_keys, write_divisions
 from tests.conftest import BINXI, HEPING, HUAYUANLU, MartWarehouse, make_id, new_mart_warehouse
 
@@ -432,6 +432,19 @@ def test_the_scope_leaves_out_the_elders_of_other_streets(street):
     # not 滨西's other elders, whom a visit linked by name to somebody else cannot change, nor 小白楼's
     assert not in_scope & {street.people[p] for p in ("e4", "e5", "e7", "mover")}
     assert not in_scope & {make_id(SEVENTY, 60 + i) for i in range(12)}
+
+
+def test_a_visit_file_that_keeps_elders_still_rebuilds_the_rollups_of_their_districts(street):
+    """A build of visit files keeps elders (computed from the rosters alone), and still rebuilds the rollups of the
+    districts its elders live in: a problem found at a visit of an elder who is not special counts there."""
+    con = street.con
+    hexi_roster = scalar(con, "select max(load_id) from roster_rows where community_code = ?", [HEXI_COMMUNITY])
+    ordinary = street.elder(make_id(SEVENTY, 90), community=HEXI_COMMUNITY, name="河西普通", load_id=hexi_roster)
+    build_marts(con)
+    since = scalar(con, "select max(load_id) from loads")
+    street.visit(ordinary, "2026-10-15 10:00", outcome="发现问题", load_id=street.load("visits"))
+    assert build_marts(con, since_load=since)  # scoped
+    assert_a_whole_build_makes_the_same_rows(con)
 
 
 def test_the_rollups_are_rebuilt_for_the_districts_where_the_scope_places_an_elder(street):
