@@ -133,7 +133,8 @@ create or replace temp macro cv_parse_timestamp(s) as case
     when regexp_full_match(s, '\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?\s*Z'
                               || '|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?\+\d\d:?\d\d'
                               || '|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?-\d\d:?\d\d')
-        then cast(regexp_extract(s, '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?') as timestamp)
+        -- (a day or hour that does not exist, 2026-02-30 10:00Z: no time, as any cell that cannot be read)
+        then try_cast(regexp_extract(s, '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?') as timestamp)
              + interval 8 hour
              - case when ends_with(s, 'Z') then interval 0 minute
                     else to_minutes(cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 1) || '1' as integer)

@@ -127,6 +127,9 @@ def test_a_status_noted_beside_the_name_of_an_elder_on_the_roll_warns(con):
         ({"visit_date": None}, "探访日期为空"),
         ({"visit_date": "去年"}, "探访日期无法识别: 去年"),
         ({"visit_date": "2099-01-01"}, "探访日期在今天之后: 2099-01-01"),
+        # a system's time in UTC or with its offset, of a day or hour that does not exist: the row, not the file
+        ({"visit_date": "2026-02-30 10:00Z"}, "探访日期无法识别: 2026-02-30 10:00Z"),
+        ({"visit_date": "2026-10-05T25:00:00+08:00"}, "探访日期无法识别: 2026-10-05T25:00:00+08:00"),
     ],
 )
 def test_a_visit_without_a_usable_date_or_method_is_rejected(con, cells, reason):
