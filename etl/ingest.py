@@ -87,7 +87,7 @@ EXAMPLE_FIRST_CELL = (r"^[\s　]*(填表|填写|填报)?[\s　]*(示例|样例|�
                       r"|^[\s　]*例[\s　]*([:：]|$)"
                       r"|^[\s　]*(填表|填写|填报)[\s　]*(说明|须知|要求)"
                       r"|^[\s　]*请?[\s　]*(填写|填入|选择)")
-NOT_DATA_FIRST_CELL = (r"^[\s　]*(\S*?(社区|街道|居委会|村))?[\s　]*(合|总|小)[\s　]*计"
+NOT_DATA_FIRST_CELL = (r"^[\s　]*(\S*?(社区|街道|居委会|村)|每日|每天|当日|本日|本月|全月)?[\s　]*(合|总|小)[\s　]*计"
                        r"|^[\s　]*汇[\s　]*总[\s　]*行?[\s　]*([:：]|$)"  # an Excel table's total row (汇总)
                        r"|^[\s　]*(填表|制表|审核|复核|填报|统计|负责)[\s　]*人"
                        r"|^[\s　]*(填表|制表|填报)[\s　]*(日期|时间|单位)"
@@ -287,12 +287,23 @@ def _days_as_sheets(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], file
     those registers."""
     staged, registers = [], []
     for sheet in sheets:
-        if register := day_registers.as_visits(con, sheet, file_name, words_dir):
+        register_rows = _without_footer(sheet) if day_registers.day_columns(sheet.header) else sheet
+        if register := day_registers.as_visits(con, register_rows, file_name, words_dir):
             staged += register.sheets
             registers.append(register)
         else:
             staged.append(sheet)
     return staged, registers
+
+
+def _without_footer(sheet: RawSheet) -> RawSheet:
+    """A register's rows without its totals and signature lines (每日合计 3 3 3 …, 填表人：… 审核人：…): a row
+    whose first written cell is NOT_DATA_FIRST_CELL's, as a sheet of visits leaves them out (_not_data). Else their
+    marks under the days would be read as contacts of nobody, a day each."""
+    texts = [pc.utf8_trim_whitespace(sheet.cells[f"c{i}"].cast(pa.string())) for i in range(sheet.column_count)]
+    first = pc.coalesce(*(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text) for text in texts))
+    footer = pc.fill_null(pc.match_substring_regex(first, NOT_DATA_FIRST_CELL), False)
+    return dataclasses.replace(sheet, cells=sheet.cells.filter(pc.invert(footer))) if pc.any(footer).as_py() else sheet
 
 
 # A row heading a community's block in a whole street's sheet: 一、花园路社区, 2. 滨西社区居委会（2人）

@@ -1,0 +1,139 @@
+"""Files as streets really send them, round 4: what a probe of realistic exports (2026-12-02) found misread: a
+mini-program's check-in export taken for a roster, a call platform's unanswered calls and a register's 未联系
+counted as contacts, a register's totals row rejected as people, a roster refused for its children's ID numbers,
+consent asked as 是否愿意接受探访 not read. Each is fixed in the mapping data (etl/mappings/) or the register's
+reading, and loads as DESIGN §2 and §3 say."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_id
+from tests.etl.exports import OneLoad, Warehouse, write_csv, write_xlsx
+from tests.etl.test_street_files import balanced, loaded, warnings
+
+loads = OneLoad()
+
+
+@pytest.fixture(scope="module")
+def one_load(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
+    return loads.load(tmp_path_factory.mktemp("street-files-4"))
+
+
+def elder(n: int) -> str:
+    """A distinct synthetic ID number for every n (this module's own birth dates: 1938 on, every 41 days)."""
+    return make_id((dt.date(1938, 2, 1) + dt.timedelta(days=n * 41)).strftime("%Y%m%d"), n % 90 + 1)
+
+
+# --- visits exported by systems -----------------------------------------------------------------------------
+
+
+@loads.file("check-in export")
+def _check_in_export(folder: Path) -> Path:
+    # a mini-program's 打卡 export: times in UTC, the service as 上门服务, its state and GPS beside
+    header = ["打卡ID", "打卡时间", "打卡人", "服务对象", "服务对象身份证", "所属街道", "所属社区", "服务类型", "经度",
+              "纬度", "服务内容", "状态"]
+    rows = [["DK001", "2026-10-04T16:30:00.000Z", "网格员", "打卡一", elder(1), "劝业场街道", "花园路社区", "上门服务",
+             "117.2012", "39.1167", "入户看望", "已完成"],
+            ["DK002", "2026-10-05T02:15:33Z", "网格员", "打卡二", elder(2), "劝业场街道", "花园路社区", "电话问候",
+             "", "", "电话问候", "已完成"]]
+    return write_csv(folder / "打卡记录导出_20261101.csv", [header, *rows])
+
+
+def test_a_check_in_export_loads_as_visits_on_beijing_days(one_load):
+    result = one_load[1]["check-in export"]
+    assert result.kind == "visits"  # it was taken for a roster (服务类型 for categories, 状态 for the status)
+    balanced(result, 2)
+    assert loaded(one_load, "check-in export", "id_number, visit_date, method, outcome, visitor_name") == [
+        (elder(1), dt.date(2026, 10, 5), "上门", "正常", "网格员"),
+        (elder(2), dt.date(2026, 10, 5), "电话", "正常", "网格员")]
+
+
+CALLS = {"已接通": "正常", "未接通": "未遇", "忙线": "未遇", "关机": "未遇", "空号": "未遇", "停机": "未遇",
+         "无人接听": "未遇", "拒接": "拒访"}
+
+
+@loads.file("call platform")
+def _call_platform(folder: Path) -> Path:
+    header = ["序号", "老人姓名", "身份证号", "所属社区", "服务方式", "呼叫时间", "呼叫结果", "通话时长(秒)", "坐席"]
+    rows = [[n, f"呼叫{n}", elder(10 + n), "花园路社区", "主动关爱电话", f"2026-10-{n + 1:02d} 09:00:12", said,
+             "60" if said == "已接通" else "0", "坐席01"] for n, said in enumerate(CALLS, start=1)]
+    return write_csv(folder / "主动关爱电话呼叫记录.csv", [["主动关爱电话服务记录"], ["导出时间：2026-11-01 08:00:00"],
+                                                     header, *rows])
+
+
+def test_a_call_platforms_unanswered_calls_are_no_contact(one_load):
+    # DESIGN §2: 未遇 and 拒访 never count as a visit or a contact
+    balanced(one_load[1]["call platform"], len(CALLS))
+    assert loaded(one_load, "call platform", "method, outcome, visit_date") == [
+        ("线上", outcome, dt.date(2026, 10, n + 1)) for n, outcome in enumerate(CALLS.values(), start=1)]
+
+
+# --- a register with a column per day --------------------------------------------------------------------
+
+
+MARKS = ["√", "×", "否", "未联系", "—", None, "没联系上", "关机"]  # days 1 to 8, then ticks
+
+
+@loads.file("register with footer")
+def _register_with_footer(folder: Path) -> Path:
+    days = list(range(1, 32))
+    ticks = [*MARKS, *(["√"] * (31 - len(MARKS)))]
+    rows = [["花园路社区独居老人每日联系登记表（2026年10月）"], ["序号", "姓名", "身份证号", *days],
+            [1, "登记一", elder(30), *ticks], [2, "登记二", elder(31), *(["√"] * 31)],
+            ["每日合计", None, None, *([2] * 31)], ["填表人：王丽", None, None, "审核人：张强"]]
+    return write_xlsx(folder / "花园路日联系登记表.xlsx", rows)
+
+
+def test_a_registers_not_contacted_marks_are_no_contact_and_its_footer_no_people(one_load):
+    result = one_load[1]["register with footer"]
+    assert result.status == "loaded", result.message
+    assert result.rows_rejected == 0  # the totals row and the signatures were rejected as a person a day each
+    contacted = one_load[0].rows(
+        "select id_number, count(*) filter (outcome in ('正常', '发现问题', '紧急')),"
+        " count(*) filter (outcome = '未遇') from visit_rows where load_id = ? group by all order by all",
+        [result.load_id])
+    # elder 30: √ on day 1 and from day 9; 未联系, 没联系上, 关机 are attempts that failed; ×, 否, — and blank nothing
+    assert contacted == [(elder(30), 1 + 31 - len(MARKS), 3), (elder(31), 31, 0)]
+
+
+# --- rosters --------------------------------------------------------------------------------------------
+
+
+@loads.file("children's columns")
+def _childrens_columns(folder: Path) -> Path:
+    header = ["序号", "街道", "社区", "姓名", "身份证号", "特殊困难类别", "子女姓名", "子女身份证号", "子女联系电话"]
+    rows = [[n, "劝业场街道", "花园路", f"子女{n}", elder(40 + n), "独居", f"儿{n}", make_id("19700101", n),
+             "13812345678"] for n in (1, 2)]
+    return write_xlsx(folder / "花名册_子女信息.xlsx", [["填报日期：2026年10月1日"], header, *rows])
+
+
+def test_a_roster_with_its_elders_childrens_id_numbers_loads_the_elders(one_load):
+    # it was refused as two tables side by side (姓名 and 身份证号 twice)
+    balanced(one_load[1]["children's columns"], 2)
+    assert loaded(one_load, "children's columns", "id_number") == [(elder(41),), (elder(42),)]
+    assert warnings(one_load, "children's columns") == [
+        (None, "未识别的列, 未导入: 子女姓名、子女身份证号、子女联系电话")]
+
+
+@pytest.mark.parametrize("asked", ["是否愿意接受探访", "是否接受探访"])
+def test_consent_asked_as_willing_or_accepting_is_read(one_load, asked):
+    key = f"consent {asked}"
+    assert loaded(one_load, key, "consent") == [("同意",), ("不同意",), ("不同意",)]
+    assert warnings(one_load, key) == []
+
+
+def _consent_roster(asked: str, first: int):
+    def write(folder: Path) -> Path:
+        header = ["街道", "社区", "姓名", "身份证号", "特殊困难类别", asked]
+        rows = [["劝业场街道", "花园路", f"意愿{n}", elder(first + n), "独居", said]
+                for n, said in enumerate(["是", "否", "拒绝"])]
+        return write_csv(folder / f"底册_{asked}.csv", [["填报日期：2026年10月1日"], header, *rows])
+    return write
+
+
+for _first, _asked in ((50, "是否愿意接受探访"), (60, "是否接受探访")):
+    loads.file(f"consent {_asked}")(_consent_roster(_asked, _first))
