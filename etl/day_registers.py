@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import re
 from pathlib import Path
 
 import duckdb
@@ -22,8 +21,6 @@ import pyarrow.compute as pc
 from etl import mappings
 from etl.readers import RawSheet, each_distinct, named_months, sheet_said
 
-DAY_CELL = re.compile(r"(\d{1,2})\s*[日号]?")
-MIN_DAYS = 20  # columns naming days of a month that make a register (a month has 28 to 31)
 # Marks that say the elder was contacted that day by the register's method, and marks that say not
 TICKS = frozenset(("√", "✓", "✔", "☑", "✅", "v", "V", "y", "Y", "1", "是", "有", "已", "已联系", "已探访", "已问候",
                    "联系", "问候", "●", "★", "☆", "◎", "对"))
@@ -46,17 +43,10 @@ class DayRegister:
     note: str
 
 
-def day_columns(header: list[str]) -> dict[int, int]:
-    """Column index -> day of month, where a header names most days of a month a column each (1日, 2号, 3 …)."""
-    days = {index: int(match[1]) for index, cell in enumerate(header)
-            if cell and (match := DAY_CELL.fullmatch(mappings.header_key(cell))) and 1 <= int(match[1]) <= 31}
-    return days if len(set(days.values())) >= MIN_DAYS else {}
-
-
 def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
               words_dir: Path | None = None) -> DayRegister | None:
     """The sheet read as a visit record per day, or None when it is no register with a column per day."""
-    days = day_columns(sheet.header)
+    days = mappings.day_columns(sheet.header)
     if not days:
         return None
     where = sheet_said(con, sheet.sheet_name)

@@ -287,7 +287,7 @@ def _days_as_sheets(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], file
     those registers."""
     staged, registers = [], []
     for sheet in sheets:
-        register_rows = _without_footer(sheet) if day_registers.day_columns(sheet.header) else sheet
+        register_rows = _without_footer(sheet) if mappings.day_columns(sheet.header) else sheet
         if register := day_registers.as_visits(con, register_rows, file_name, words_dir):
             staged += register.sheets
             registers.append(register)
@@ -296,14 +296,24 @@ def _days_as_sheets(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], file
     return staged, registers
 
 
+WEEKDAY = r"^(星期|周)?[一二三四五六日天]$"
+
+
 def _without_footer(sheet: RawSheet) -> RawSheet:
-    """A register's rows without its totals and signature lines (每日合计 3 3 3 …, 填表人：… 审核人：…): a row
-    whose first written cell is NOT_DATA_FIRST_CELL's, as a sheet of visits leaves them out (_not_data). Else their
-    marks under the days would be read as contacts of nobody, a day each."""
+    """A register's rows without its totals and signature lines (每日合计 3 3 3 …, 填表人：… 审核人：…: a row whose
+    first written cell is NOT_DATA_FIRST_CELL's, as a sheet of visits leaves them out, _not_data) and the row of
+    weekdays under its days (日 一 二 …). Else their marks under the days would be read as contacts of nobody."""
     texts = [pc.utf8_trim_whitespace(sheet.cells[f"c{i}"].cast(pa.string())) for i in range(sheet.column_count)]
-    first = pc.coalesce(*(pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text) for text in texts))
-    footer = pc.fill_null(pc.match_substring_regex(first, NOT_DATA_FIRST_CELL), False)
-    return dataclasses.replace(sheet, cells=sheet.cells.filter(pc.invert(footer))) if pc.any(footer).as_py() else sheet
+    written = [pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text) for text in texts]
+    footer = pc.fill_null(pc.match_substring_regex(pc.coalesce(*written), NOT_DATA_FIRST_CELL), False)
+    def count(flags):  # per row, how many of the cells are true
+        return functools.reduce(pc.add, (pc.fill_null(flag, False).cast(pa.int32()) for flag in flags))
+    weekdays = count(pc.match_substring_regex(cell, WEEKDAY) for cell in written)
+    weekday_row = pc.and_(pc.greater(weekdays, 0), pc.equal(weekdays, count(pc.is_valid(c) for c in written)))
+    dropped = pc.or_(footer, weekday_row)
+    if not pc.any(dropped).as_py():
+        return sheet
+    return dataclasses.replace(sheet, cells=sheet.cells.filter(pc.invert(dropped)))
 
 
 # A row heading a community's block in a whole street's sheet: 一、花园路社区, 2. 滨西社区居委会（2人）
@@ -656,11 +666,18 @@ def _ticked_values(sheet: RawSheet, column_map: mappings.ColumnMap, field: str) 
     parts = []
     if field in column_map.fields:
         parts.append(sheet.cells[f"c{column_map.fields[field]}"].cast(pa.string()).combine_chunks())
-    parts += [_read_ticks(sheet, index, value, None) for index, (ticked, value) in column_map.marks.items()
-              if ticked == field]
+    parts += [_read_ticks(sheet, index, value, _crossed(sheet.header[index], field))
+              for index, (ticked, value) in column_map.marks.items() if ticked == field]
     # (null_handling="skip" drops the rows where every part is null, in pyarrow 26: joined in full, then trimmed)
     joined = pc.binary_join_element_wise(*parts, "、", null_handling="replace", null_replacement="")
     return pc.replace_substring_regex(joined, "^、+|、+$|(、)、+", r"\1")
+
+
+def _crossed(header_cell: str, field: str) -> str | None:
+    """What a cross says under a column asking a visit's outcome (是否见到本人 否: 未见到本人, which staging reads as
+    未遇); under any other tick column, nothing."""
+    asked = mappings.asked_word(header_cell)
+    return f"未{asked}" if field == "outcome" and asked else None
 
 
 def _read_ticks(sheet: RawSheet, index: int, ticked: str, crossed: str | None) -> pa.Array:

@@ -46,6 +46,12 @@ MARKS = {"roster": (("category", "categories"),), "visits": (("method", "method"
 _MARK_PREFIX = re.compile(r"^是否(属于|为)?")
 
 
+# A day's column: 5, 5日, 5号, and with the month before it (11月5日, 11/5, a band 11月 over the days read with them:
+# 11月5) or its weekday after it (5 一, 5日(周六), a row of weekdays under the days read with them)
+DAY_CELL = re.compile(r"(?:(\d{1,2})\s*[月/.．-]\s*)?(\d{1,2})\s*[日号]?\s*"
+                      r"(?:[(（]?\s*(?:星期|周)?\s*[一二三四五六日天]\s*[)）]?)?")
+MIN_DAYS = 20  # columns naming days of a month that make a register (a month has 28 to 31)
+
 class MappingError(Exception):
     """A mapping file that cannot be read; the message names it."""
 
@@ -225,17 +231,19 @@ def is_ignored(cell: str, words_dir: Path | None = None) -> bool:
 
 def header_score(cells: list[str], words_dir: Path | None = None) -> int:
     """How many cells of a row are known column names of any kind of export: by alias, and, in a row
-    with at least one alias (姓名), by keyword too (服务时间, 走访形式). A data row holds no alias, and
-    its words (劝业场街道, 失能) would match keywords."""
+    with at least one alias (姓名), by keyword too (服务时间, 走访形式); and a register's days (day_columns). A data
+    row holds no alias, and its words (劝业场街道, 失能) would match keywords."""
     distinct = {c for c in cells if c}
     named = {cell for cell in distinct if any(field_for(cell, kind, words_dir, keywords=False) for kind in KINDS)}
     # a row of tick columns' names (入户 电话 视频 under 探访方式), with nothing but column names beside them
     ticks = max((len(_tick_columns(list(distinct), kind, words_dir)) for kind in MARKS), default=0)
     aliases = len(named) + (ticks if ticks > 1 and all(
         cell in named or any(mark_of(cell, kind, words_dir) for kind in MARKS) for cell in distinct) else 0)
-    if not aliases:
+    # a register's days, a column each (1日 … 31日), over the row of weekdays or under the band of the month
+    days = len(set(day_columns(cells).values()))
+    if not aliases and not days:
         return 0
-    return aliases + sum(1 for cell in distinct
+    return aliases + days + sum(1 for cell in distinct
                          if not any(field_for(cell, kind, words_dir, keywords=False) for kind in KINDS)
                          and any(field_for(cell, kind, words_dir) for kind in KINDS))
 
@@ -362,7 +370,7 @@ def _contact_number(cell: str) -> tuple[int | None, str]:
 def _tick_columns(header: list[str], kind: str, words_dir: Path | None = None) -> dict[int, tuple[str, str]]:
     """The columns that tick a value each (MARKS), by index: two values of a field at least. A lone one is no tick
     column where its header names a field: a roster's lone 失能 is the disability level its keyword says (完全失能, 自理
-    under it), a visit record's lone 电话 is a phone number."""
+    under it), a visit record's lone 电话 is a phone number; but a visit's outcome asked alone (是否见到本人) is."""
     named = {index: mark for index, cell in enumerate(header) if cell and (mark := mark_of(cell, kind, words_dir))}
     ticks = {}
     for field in {field for field, _ in named.values()}:
@@ -371,8 +379,18 @@ def _tick_columns(header: list[str], kind: str, words_dir: Path | None = None) -
             ticks |= of_field
         else:
             ticks |= {index: mark for index, mark in of_field.items()
-                      if kind == "roster" and field_for(header[index], kind, words_dir) is None}
+                      if (kind == "roster" or field == "outcome" and asked_word(header[index]))
+                      and field_for(header[index], kind, words_dir) is None}
     return dict(sorted(ticks.items()))
+
+
+def day_columns(header: list[str]) -> dict[int, int]:
+    """Column index -> day of month, where a header names most days of a month a column each (1日, 2号, 3 …)."""
+    matches = {index: match for index, cell in enumerate(header)
+               if cell and (match := DAY_CELL.fullmatch(header_key(cell))) and 1 <= int(match[2]) <= 31}
+    days = {index: int(match[2]) for index, match in matches.items()}
+    months = {match[1] for match in matches.values()}  # the month a day's header may name: one for all
+    return days if len(set(days.values())) >= MIN_DAYS and len(months) == 1 else {}
 
 
 def _day_or_time(cell: str) -> str | None:

@@ -72,6 +72,23 @@ def test_a_call_platforms_unanswered_calls_are_no_contact(one_load):
         ("线上", outcome, dt.date(2026, 10, n + 1)) for n, outcome in enumerate(CALLS.values(), start=1)]
 
 
+@loads.file("met or not asked")
+def _met_or_not_asked(folder: Path) -> Path:
+    header = ["序号", "姓名", "身份证号", "社区", "探访时间", "是否入户", "是否电话联系", "是否见到本人", "探访人"]
+    rows = [[1, "见到一", elder(20), "花园路", "2026/10/5 14:30", "是", "否", "是", "社工"],
+            [2, "见到二", elder(21), "花园路", "2026/10/6 14:30", "是", "否", "否", "社工"],
+            [3, "见到三", elder(22), "花园路", "2026/10/7 14:30", "否", "是", "否", "社工"]]
+    return write_csv(folder / "花园路探访记录_是否见到本人.csv", [header, *rows])
+
+
+def test_a_visit_that_did_not_meet_the_elder_is_no_visit(one_load):
+    # 是否见到本人 否: the visit met nobody (未遇), which never counts (DESIGN §2); it was left unread, a visit of 正常
+    balanced(one_load[1]["met or not asked"], 3)
+    assert loaded(one_load, "met or not asked", "method, outcome") == [("上门", "正常"), ("上门", "未遇"),
+                                                                       ("电话", "未遇")]
+    assert warnings(one_load, "met or not asked") == []
+
+
 # --- a register with a column per day --------------------------------------------------------------------
 
 
@@ -98,6 +115,42 @@ def test_a_registers_not_contacted_marks_are_no_contact_and_its_footer_no_people
         [result.load_id])
     # elder 30: √ on day 1 and from day 9; 未联系, 没联系上, 关机 are attempts that failed; ×, 否, — and blank nothing
     assert contacted == [(elder(30), 1 + 31 - len(MARKS), 3), (elder(31), 31, 0)]
+
+
+WEEKDAYS = "四五六日一二三"  # 2026-10-01 was a Thursday
+# Headers of a register's days as clerks write them, each with what sits above or below the days: a row of weekdays
+# under them, a band of the month merged over them, the month in each, the month and day with a slash
+DAY_HEADERS = {
+    "weekdays under the days": ([f"{d}日" for d in range(1, 32)], [WEEKDAYS[(d - 1) % 7] for d in range(1, 32)], None),
+    "a band of the month over the days": (["10月", *[None] * 30], [f"{d}日" for d in range(1, 32)], "D2:AH2"),
+    "the month in each day": ([f"10月{d}日" for d in range(1, 32)], None, None),
+    "month/day": ([f"10/{d}" for d in range(1, 32)], None, None),
+}
+
+
+def _register_days_headed(key: str, first: int):
+    def write(folder: Path) -> Path:
+        upper, lower, band = DAY_HEADERS[key]
+        header = [["序号", "姓名", "身份证号", *upper]] + ([[None, None, None, *lower]] if lower else [])
+        rows = [[n, f"日{first + n}", elder(first + n), *(["√"] * 31)] for n in (1, 2)]
+        return write_xlsx(folder / f"花园路独居老人每日联系登记表_{first}.xlsx",
+                          [["花园路社区独居老人每日联系登记表（2026年10月）"], *header, *rows],
+                          merges=("A2:A3", "B2:B3", "C2:C3", band) if band else ())
+    return write
+
+
+for _first, _key in zip((70, 73, 76, 79), DAY_HEADERS, strict=True):
+    loads.file(f"days: {_key}")(_register_days_headed(_key, _first))
+
+
+@pytest.mark.parametrize("key", list(DAY_HEADERS))
+def test_a_register_loads_whatever_its_days_headers_carry_above_below_or_in_them(one_load, key):
+    # each was refused as a file of no known kind, or its weekdays read as contacts of nobody
+    result = one_load[1][f"days: {key}"]
+    balanced(result, 62)
+    assert one_load[0].rows("select count(distinct id_number), min(visit_date), max(visit_date) from visit_rows"
+                            " where load_id = ?", [result.load_id]) == [
+        (2, dt.date(2026, 10, 1), dt.date(2026, 10, 31))]
 
 
 # --- rosters --------------------------------------------------------------------------------------------
