@@ -52,6 +52,29 @@ def test_a_check_in_export_loads_as_visits_on_beijing_days(one_load):
         (elder(2), dt.date(2026, 10, 5), "电话", "正常", "网格员")]
 
 
+COORDINATES = [("117.2012", "39.1167", (39.1167, 117.2012)), ("E117.2012", "N39.1167", (39.1167, 117.2012)),
+               ("东经117.2012", "北纬39.1167", (39.1167, 117.2012)), ("117.2012°E", "39.1167°N", (39.1167, 117.2012)),
+               ("0", "0", None), ("117°12'04\"", "39°07'00\"", None)]
+
+
+@loads.file("coordinates")
+def _coordinates(folder: Path) -> Path:
+    header = ["服务时间", "服务对象", "服务对象身份证", "所属社区", "服务方式", "经度", "纬度"]
+    rows = [[f"2026-10-{n + 10} 10:00", f"定位{n}", elder(90 + n), "花园路社区", "入户", lon, lat]
+            for n, (lon, lat, _) in enumerate(COORDINATES)]
+    return write_csv(folder / "小程序服务记录_定位.csv", [header, *rows])
+
+
+def test_a_position_is_read_as_systems_write_it_and_no_fix_is_no_position(one_load):
+    # 0, 0 is a device without a fix (it made a lead of a visit 12,316 km from home); a position that cannot be read
+    # was dropped without a word
+    balanced(one_load[1]["coordinates"], len(COORDINATES))
+    stored = loaded(one_load, "coordinates", "latitude, longitude")
+    assert stored == [position or (None, None) for _, _, position in COORDINATES]
+    assert warnings(one_load, "coordinates") == [(n + 2, "经纬度无效, 已忽略")
+                                                 for n, (_, _, position) in enumerate(COORDINATES) if not position]
+
+
 CALLS = {"已接通": "正常", "未接通": "未遇", "忙线": "未遇", "关机": "未遇", "空号": "未遇", "停机": "未遇",
          "无人接听": "未遇", "拒接": "拒访"}
 

@@ -197,8 +197,12 @@ mapped as (
     select
         s.*,
         cast(s.visit_at as date) as visit_date,
-        try_cast(s.latitude_text as double) as latitude,
-        try_cast(s.longitude_text as double) as longitude
+        -- a coordinate as systems write it: 39.1167, N39.1167, 北纬39.1167, 39.1167°N
+        try_cast(regexp_replace(s.latitude_text, '^(北纬|[Nn])\s*|\s*[°度]?\s*[Nn]?$', '', 'g') as double) as latitude,
+        try_cast(regexp_replace(s.longitude_text, '^(东经|[Ee])\s*|\s*[°度]?\s*[Ee]?$', '', 'g') as double) as longitude,
+        -- a position that can be used: on the globe, and not 0, 0 (a device without a fix)
+        coalesce(latitude between -90 and 90 and longitude between -180 and 180
+                 and not (latitude = 0 and longitude = 0), false) as has_position
     from source s
 ),
 
@@ -222,8 +226,8 @@ final as (
         emergency,
         resolution,
         is_referred,
-        case when latitude between -90 and 90 and longitude between -180 and 180 then latitude end as latitude,
-        case when latitude between -90 and 90 and longitude between -180 and 180 then longitude end as longitude,
+        case when has_position then latitude end as latitude,
+        case when has_position then longitude end as longitude,
         entered_at,
         dedup_key,
         street_code,
@@ -259,8 +263,7 @@ final as (
                 '未知的探访结果: {value}, 不计为有效探访') end,
             case when resolution_text is not null and resolution_value is null then cv_warn_quoting('unknown_value',
                 'resolution', resolution_text, '未知的处置结果: {value}, 按未解决计') end,
-            case when (latitude_text is not null or longitude_text is not null)
-                      and not (latitude between -90 and 90 and longitude between -180 and 180)
+            case when (latitude_text is not null or longitude_text is not null) and not has_position
                  then cv_warn('bad_coordinates', 'latitude', concat_ws(', ', latitude_text, longitude_text),
                     '经纬度无效, 已忽略') end,
             case when entered_text is not null and entered_at is null then cv_warn_quoting('bad_entry_time',
