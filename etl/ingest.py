@@ -829,7 +829,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
                     {"load_id": correction.origin_load_id if correction else load_id})
     warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes or [])
     report_date = next((s.report_date for s in sheets if s.report_date), None)
-    if report_date is None and kind == "roster":  # a 填报日期 column on every row, where no title row gives it
+    if kind == "roster":  # a 填报日期 below the table, where no title row gives it; else a 填报日期 column on every row
+        report_date = _footer_report_date(con, sheets) or report_date
+    if report_date is None and kind == "roster":
         report_date = scalar(con, "select max(cv_parse_date(cv_clean(report_date))) from src")
     con.execute(
         "insert into loads values ($id, $file, $sha, $kind, $sheet, $header_row, $report_date, 'loaded',"
@@ -851,6 +853,23 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
         message = f"退回修改: {rows_loaded} 行改好并入 {correction.origin_file}, 仍有 {waiting} 行待修改"
     return FileResult(file_name, "loaded", kind, rows_read, rows_loaded, rows_rejected, warning_count, load_id,
                       message)
+
+
+# A label of the date a form was filled in (填报日期：, 制表时间：), as cv_report_date reads one
+REPORT_DATE_LABEL = r"(填报|报送|上报|制表|统计)[\s　]*(日期|时间)"
+
+
+def _footer_report_date(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> dt.date | None:
+    """A roster's 填报日期 written in the lines below its table (填表人：… 填报日期：2026年11月27日), read with the
+    text above the header as cv_report_date reads a title (a date after a label first, the title's first): None where
+    no line below names one."""
+    for sheet in sheets:
+        text = f"concat_ws(' ', {', '.join(f'c{i}' for i in range(sheet.column_count))})"
+        footer = scalar(con, f"select string_agg({text}, ' ') from {sheet.table} "
+                             f"where regexp_matches({text}, '{REPORT_DATE_LABEL}')")
+        if footer and (found := scalar(con, "select cv_report_date(?)", [f"{sheet.preamble} {footer}"])):
+            return found
+    return None
 
 
 def _column_names(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:

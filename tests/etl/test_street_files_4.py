@@ -195,6 +195,31 @@ def test_a_roster_with_its_elders_childrens_id_numbers_loads_the_elders(one_load
         (None, "未识别的列, 未导入: 子女姓名、子女身份证号、子女联系电话")]
 
 
+@pytest.mark.parametrize(("title", "dated"), [("劝业场街道居家老年人情况底册", dt.date(2026, 10, 27)),
+                                             ("劝业场街道2026年10月底册", dt.date(2026, 10, 27)),
+                                             ("底册（填报日期：2026年10月29日）", dt.date(2026, 10, 29))])
+def test_a_rosters_filling_date_below_its_table_dates_its_snapshot(one_load, title, dated):
+    # the snapshot was dated the day of the load (or the 1st of the title's month): the elders it leaves out would
+    # leave on that day (DESIGN §4); a date labelled above the table still comes first
+    result = one_load[1][f"footer date: {title}"]
+    balanced(result, 2)
+    assert one_load[0].rows("select report_date from loads where load_id = ?", [result.load_id]) == [(dated,)]
+
+
+def _footer_dated(title: str, first: int):
+    def write(folder: Path) -> Path:
+        header = ["序号", "街道", "社区", "姓名", "身份证号", "特殊困难类别"]
+        rows = [[n, "劝业场街道", "花园路", f"页脚{first + n}", elder(first + n), "独居"] for n in (1, 2)]
+        footer = [["填表人：王丽", None, "审核人：张强", None, "填报日期：2026年10月27日"]]
+        return write_csv(folder / f"底册_页脚日期_{first}.csv", [[title], header, *rows, [], *footer])
+    return write
+
+
+for _first, _title in ((100, "劝业场街道居家老年人情况底册"), (103, "劝业场街道2026年10月底册"),
+                       (106, "底册（填报日期：2026年10月29日）")):
+    loads.file(f"footer date: {_title}")(_footer_dated(_title, _first))
+
+
 @pytest.mark.parametrize("asked", ["是否愿意接受探访", "是否接受探访"])
 def test_consent_asked_as_willing_or_accepting_is_read(one_load, asked):
     key = f"consent {asked}"
