@@ -546,12 +546,14 @@ def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, colum
 
 def _with_named_month(sheet: RawSheet, column_map: mappings.ColumnMap, file_name: str | None) -> mappings.ColumnMap:
     """A visit sheet whose title, name or file's name names one month (2026年10月探访记录): that month, for the dates
-    written without their year (10月5日) or month (5日) in it (cv_date_in_month)."""
-    months = named_months(sheet.preamble, sheet.sheet_name, Path(file_name).stem if file_name else None)
-    if len(months) != 1:
+    written without their year (10月5日) or month (5日) in it (cv_date_in_month); one naming months within a year
+    (2026年10月1日—2026年11月30日): the first and the last, 2026-10..2026-11, for the dates without their year."""
+    months = sorted(named_months(sheet.preamble, sheet.sheet_name, Path(file_name).stem if file_name else None))
+    if not months or (months[-1][0] - months[0][0]) * 12 + months[-1][1] - months[0][1] >= 12:
         return column_map
-    [(year, month)] = months
-    return dataclasses.replace(column_map, implied={**column_map.implied, "sheet_month": f"{year}-{month:02d}"})
+    first, last = (f"{year}-{month:02d}" for year, month in (months[0], months[-1]))
+    return dataclasses.replace(column_map, implied={**column_map.implied,
+                                                    "sheet_month": first if first == last else f"{first}..{last}"})
 
 
 def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], kind: str) -> pa.Table:

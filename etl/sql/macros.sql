@@ -193,18 +193,19 @@ create or replace temp macro cv_report_date(text) as list_transform(
                                then make_date(cast(p.y as integer), cast(p.m as integer), 1) end)[1]))[1])[1];
 
 -- A visit's date written without its year (10月5日, 10.5, 10-5 9:30) or its month (5日), in a sheet whose title, name
--- or file name gives its month (sheet_month: 2026-10): with them, the year the one that puts the day nearest the
--- sheet's month (12月28日 in a register of 2027年1月 is 2026's). Null where the sheet names no month: no year is
--- guessed (DESIGN §3).
+-- or file name gives its month (sheet_month: 2026-10) or months (2026-10..2026-11, a title 2026年10月1日—11月30日):
+-- with them, the year the one that puts the day nearest the sheet's (last) month (12月28日 in a register of 2027年1月
+-- is 2026's); a day alone only in a sheet of one month. Null where the sheet names no month: no year is guessed
+-- (DESIGN §3).
 create or replace temp macro cv_date_in_month(s, sheet_month) as case when sheet_month is not null then
     list_transform([cv_half_width(s)], lambda t: regexp_replace(regexp_replace(t,
         '^(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?(?:$|(\s))',
         list_transform([coalesce(try_cast(regexp_extract(t, '^(\d{1,2})\s*[月./-]\s*\d', 1) as integer), 0)
                         - cast(right(sheet_month, 2) as integer)],
-                       lambda after: cast(cast(left(sheet_month, 4) as integer)
+                       lambda after: cast(cast(left(right(sheet_month, 7), 4) as integer)
                                           - case when after > 6 then 1 when after < -6 then -1 else 0 end
                                           as varchar))[1] || '-\1-\2\3'),
-        '^(\d{1,2})\s*[日号](?:$|(\s))', sheet_month || '-\1\2'))[1] end;
+        '^(\d{1,2})\s*[日号](?:$|(\s))', if(length(sheet_month) = 7, sheet_month || '-\1\2', '\0')))[1] end;
 
 -- Masks for sensitive personal information (DESIGN §6: 张*, 1201**********1234, 138****5678), the one
 -- masking policy: the marts, rejected rows' raw cells and any text quoted into a message use these.

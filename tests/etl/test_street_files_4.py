@@ -112,6 +112,23 @@ def test_a_visit_that_did_not_meet_the_elder_is_no_visit(one_load):
     assert warnings(one_load, "met or not asked") == []
 
 
+@loads.file("two months' title")
+def _two_months_title(folder: Path) -> Path:
+    header = ["序号", "老人姓名", "身份证号", "所在社区", "探访日期", "探访方式", "探访结果"]
+    days = ["9月28日", "10.20", "10月8日", "5日"]
+    rows = [[n, f"两月{n}", elder(110 + n), "花园路", day, "入户", "正常"] for n, day in enumerate(days, start=1)]
+    title = "花园路社区探访关爱服务记录（2026年9月1日—2026年10月31日）"
+    return write_csv(folder / "花园路探访记录9-10月.csv", [[title], header, *rows])
+
+
+def test_dates_without_their_year_take_it_from_a_title_naming_two_months(one_load):
+    # they were rejected as dates without a year; a day alone (5日) names no month of the two, and still is
+    result = one_load[1]["two months' title"]
+    balanced(result, 4, rejected=1)
+    assert loaded(one_load, "two months' title", "visit_date") == [
+        (dt.date(2026, 9, 28),), (dt.date(2026, 10, 20),), (dt.date(2026, 10, 8),)]
+
+
 # --- a register with a column per day --------------------------------------------------------------------
 
 
