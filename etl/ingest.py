@@ -567,6 +567,8 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
         for field in FIELDS[kind]:
             if field in column_map.fields and (asked := _asked_value(sheet.header[column_map.fields[field]], field)):
                 columns[field] = _read_ticks(sheet, column_map.fields[field], asked, None)
+            elif field == "contact_phone" and "contact_phone_also" in column_map.fields:
+                columns[field] = _phones(sheet, column_map.fields)
             elif field in column_map.fields:
                 columns[field] = _with_legend_read(sheet.cells[f"c{column_map.fields[field]}"],
                                                    sheet.header[column_map.fields[field]])
@@ -643,7 +645,8 @@ def _more_contacts(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array:
     if not column_map.more_contacts:
         return pa.nulls(rows, MORE_CONTACTS)
     people = [pa.StructArray.from_arrays(
-        [sheet.cells[f"c{person[field]}"].cast(pa.string()).combine_chunks() if field in person
+        [_phones(sheet, person) if field == "contact_phone" and "contact_phone_also" in person
+         else sheet.cells[f"c{person[field]}"].cast(pa.string()).combine_chunks() if field in person
          else pa.nulls(rows, pa.string()) for field in mappings.CONTACT_FIELDS], names=list(mappings.CONTACT_FIELDS))
         for person in column_map.more_contacts]
     count = len(people)
@@ -651,6 +654,16 @@ def _more_contacts(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array:
     order = (np.arange(rows)[:, None] + np.arange(count)[None, :] * rows).ravel()
     return pa.ListArray.from_arrays(pa.array(np.arange(0, rows * count + 1, count), pa.int32()),
                                     pa.concat_arrays(people).take(order), type=MORE_CONTACTS)
+
+
+def _phones(sheet: RawSheet, person: dict[str, int]) -> pa.Array:
+    """A contact person's phones from their two columns (手机, 座机) as one text, 13812345678、022-27654321, which
+    staging reads as it reads several numbers in one cell (cv_phone_list)."""
+    phones = [sheet.cells[f"c{person[field]}"].cast(pa.string()).combine_chunks()
+              for field in ("contact_phone", "contact_phone_also")]
+    joined = pc.binary_join_element_wise(*phones, "、", null_handling="replace", null_replacement="")
+    return pc.if_else(pc.equal(pc.utf8_trim(joined, "、 "), ""), pa.scalar(None, pa.string()),
+                      pc.utf8_trim(joined, "、 "))
 
 
 def _consent_of_declines(sheet: RawSheet, index: int) -> pa.Array:

@@ -42,6 +42,9 @@ _PREFIXES = re.compile(r"^(居民|公民)")
 _SUFFIXES = re.compile(r"(号码|号|名称|情况|状况|信息)$")
 # A column that ticks one value of a field (a roster's 独居 √, 是否失能 是; a visit's 入户 | 电话 | 视频 √): its header
 # is the value's name. Kind -> the field of words (values.csv) it names a value of, and the field it fills.
+# A contact person's landline in a column beside their mobile's (座机, 固定电话): read with it (ColumnMap.fields'
+# contact_phone_also), not dropped as the same column twice
+LANDLINE = re.compile(r"座机|固话|固定电话|宅电")
 MARKS = {"roster": (("category", "categories"),), "visits": (("method", "method"), ("outcome", "outcome"))}
 _MARK_PREFIX = re.compile(r"^是否(属于|为)?")
 
@@ -311,6 +314,9 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
                 fields["visit_time"], fields["visit_date"] = fields["visit_date"], index
             else:
                 fields["visit_time"] = index
+        elif field == "contact_phone" and field in taken and "contact_phone_also" not in taken and (
+                LANDLINE.search(header_key(cell)) or LANDLINE.search(header_key(header[taken[field]]))):
+            taken["contact_phone_also"] = index  # 手机 and 座机: the contact person's phones, either may be given
         elif field in taken and sureness < found[taken[field]][3]:
             duplicates.append(header[taken[field]])
             taken[field] = index

@@ -193,6 +193,27 @@ def test_a_register_loads_whatever_its_days_headers_carry_above_below_or_in_them
         (2, dt.date(2026, 10, 1), dt.date(2026, 10, 31))]
 
 
+# --- contact lists ------------------------------------------------------------------------------------------
+
+
+@loads.file("mobile and landline")
+def _mobile_and_landline(folder: Path) -> Path:
+    header = ["姓名", "身份证号", "社区", "联系人", "与老人关系", "手机", "座机"]
+    rows = [["座机一", elder(120), "花园路", "李一", "女儿", None, "022-27654321"],
+            ["座机二", elder(121), "花园路", "张一", "儿子", "13811112222", None],
+            ["座机三", elder(122), "花园路", "王一", "侄子", "13811113333", "022-27650000"]]
+    return write_csv(folder / "联系人情况表_手机座机.csv", [["失能老年人联系人情况表"], header, *rows])
+
+
+def test_a_contact_persons_landline_beside_their_mobile_is_their_phone(one_load):
+    # the 座机 column was left unread (手机 and 固定电话: dropped as the same column twice), so a contact person with a
+    # landline only had no phone, and their elder no designated contact (社区帮扶率, DESIGN §4)
+    balanced(one_load[1]["mobile and landline"], 3)
+    assert loaded(one_load, "mobile and landline", "contact_phone") == [("02227654321",), ("13811112222",),
+                                                                        ("13811113333",)]
+    assert warnings(one_load, "mobile and landline") == []
+
+
 # --- rosters --------------------------------------------------------------------------------------------
 
 
