@@ -8,13 +8,13 @@ create or replace temp macro cv_clean(s) as nullif(trim(trim(s), '　'), '');
 create or replace temp macro cv_status_cell(status, reason) as nullif(concat_ws('、', cv_clean(status), cv_clean(reason)), '');
 
 -- Remove every space inside a value (names, ID numbers): ordinary, full-width, tabs and line breaks, and
--- the no-break and zero-width spaces that web systems' exports and copied cells carry, and a NUL a broken export
--- leaves in a cell (测试\0甲 is 测试甲, so that a visit by name finds them).
+-- the no-break and zero-width spaces, joiners and soft hyphens that web systems' exports and copied cells carry, and
+-- a NUL a broken export leaves in a cell (测试\0甲 is 测试甲, so that a visit by name finds them).
 -- (replace, one character each: faster than one translate)
 create or replace temp macro cv_squeeze(s) as
-    nullif(replace(replace(replace(replace(replace(replace(replace(replace(replace(s, ' ', ''), '　', ''), chr(9), ''),
-                                                                   chr(10), ''), chr(13), ''), chr(160), ''), chr(8203), ''),
-                           chr(65279), ''), chr(0), ''), '');
+    nullif(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(replace(
+        s, ' ', ''), '　', ''), chr(9), ''), chr(10), ''), chr(13), ''), chr(160), ''), chr(8203), ''), chr(65279), ''),
+        chr(0), ''), chr(173), ''), chr(8204), ''), chr(8205), ''), chr(8288), ''), '');
 
 -- Words as people write them, compared after normalising: full-width forms made half-width (the
 -- NFKC forms of ASCII; etl/mappings.py header_key does the same for headers), spaces removed,
@@ -337,7 +337,9 @@ create or replace temp macro cv_id_text(s) as
     case
         when regexp_full_match(s, '\d{17}[\dXx]|\d{15}') then upper(s)
         else list_transform(
-            [nullif(upper(regexp_replace(cv_half_width(s), '[\s\x{3000}\x{00A0}\x{200B}\x{FEFF}''‘’`]', '', 'g')), '')],
+            [nullif(upper(regexp_replace(cv_half_width(s),
+                                         '[\s\x{3000}\x{00A0}\x{200B}-\x{200D}\x{2060}\x{00AD}\x{FEFF}''‘’`]', '', 'g')),
+                    '')],
             lambda t: case
                 when regexp_full_match(t, '\d{6}[-—–]\d{8}[-—–]\d{3}[\dX]') then regexp_replace(t, '[-—–]', '', 'g')
                 when regexp_full_match(t, '\D*\d{17}[\dX]\D*') and not regexp_full_match(t, '\d{17}[\dX]')

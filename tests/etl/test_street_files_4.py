@@ -129,6 +129,26 @@ def test_dates_without_their_year_take_it_from_a_title_naming_two_months(one_loa
         (dt.date(2026, 9, 28),), (dt.date(2026, 10, 20),), (dt.date(2026, 10, 8),)]
 
 
+INVISIBLE = {"soft hyphen": "\u00ad", "zero-width non-joiner": "\u200c", "zero-width joiner": "\u200d",
+             "word joiner": "\u2060"}
+
+
+@loads.file("invisible characters")
+def _invisible_characters(folder: Path) -> Path:
+    header = ["老人姓名", "身份证号", "社区", "探访日期", "探访方式", "探访结果"]
+    rows = [[f"隐{n}{mark}", elder(130 + n)[:9] + mark + elder(130 + n)[9:], "花园路", "2026-10-09", "入户", "正常"]
+            for n, mark in enumerate(INVISIBLE.values())]
+    return write_csv(folder / "花园路探访记录_复制的单元格.csv", [header, *rows])
+
+
+def test_invisible_characters_copied_into_an_id_number_or_a_name_are_dropped(one_load):
+    # the ID number was warned about as not 18 characters and the visit linked by name only, or not at all
+    balanced(one_load[1]["invisible characters"], len(INVISIBLE))
+    assert loaded(one_load, "invisible characters", "id_number, elder_name") == [
+        (elder(130 + n), f"隐{n}") for n in range(len(INVISIBLE))]
+    assert warnings(one_load, "invisible characters") == []
+
+
 # --- a register with a column per day --------------------------------------------------------------------
 
 
