@@ -368,6 +368,10 @@ create or replace temp macro cv_id_problem(id18) as
             then '身份证号被Excel存成了数字(' || cv_mask_free_text(id18) || '), 已无法恢复, 请把该列设为文本后重新导出'
         -- a couple written on one row (ID、ID, or one under the other in the cell)
         when regexp_matches(id18, '\d{17}[\dX]\D*\d{17}[\dX]') then '一格里写了两个身份证号: 请每位老人写一行'
+        -- 18 characters, one a letter or a sign (12O101…: the letter O for the digit 0)
+        when length(id18) = 18 and length(regexp_replace(id18, '\D', '', 'g')) >= 15
+             and not regexp_full_match(id18, '\d{17}[\dX]')
+            then '身份证号中有数字以外的字符 (如把数字0写成了字母O): 请核对'
         when not regexp_full_match(id18, '\d{17}[\dX]') then '身份证号格式不对: 应为18位'
         when cv_id_birth_date(id18) is null or cv_id_birth_date(id18) > current_date
             or year(cv_id_birth_date(id18)) < 1880 then '身份证号中的出生日期不存在'
