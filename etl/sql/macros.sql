@@ -224,6 +224,27 @@ create or replace temp macro cv_mask_phone(s) as
 create or replace temp macro cv_mask_address(s) as
     case when length(s) > 6 then substr(s, 1, 6) || '****' when s is not null then '****' end;
 
+-- The common Chinese surnames (one or two characters), as a pattern: a person's name begins with one
+create or replace temp macro cv_surname() as '(欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长孙|宇文|司徒|夏侯|令狐|端木|'
+    '[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于'
+    '蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛'
+    '闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔'
+    '伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴'
+    '霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤穆卓古吉缪车项'
+    '连麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟臧闵苟邬边卞姬师仇栾隋商刁沙荣'
+    '巫寇桑郎甄丛仲虞敖巩佘池查麻迟邝赖])';
+
+-- A relative's name after the word for them (转至女儿刘美华家, 老伴王建国照顾): masked as a name, 刘**, 王**.
+create or replace temp macro cv_mask_kin_names(s) as
+    case
+        when regexp_matches(s, '(女儿|儿子|儿媳|女婿|孙子|孙女|外孙|老伴|配偶|丈夫|妻子|爱人|侄子|侄女|外甥|亲属|家属|子女|'
+                               '哥哥|姐姐|弟弟|妹妹|兄弟|姐妹|监护人|联系人)')
+            then regexp_replace(s, '(女儿|儿子|儿媳|女婿|孙子|孙女|外孙|老伴|配偶|丈夫|妻子|爱人|侄子|侄女|外甥|亲属|家属|子女|'
+                                   '哥哥|姐姐|弟弟|妹妹|兄弟|姐妹|监护人|联系人)([:：]?)(' || cv_surname() || ')\p{Han}{1,2}',
+                                '\1\2\3**', 'g')
+        else s
+    end;
+
 -- Any text quoted into a message, a warning or a reject reason (DESIGN §6: whatever column it was
 -- typed in): runs of 7 or more digits (spaces inside allowed) look like a phone or an ID number
 -- and are masked, IDs as cv_mask_id, other numbers as cv_mask_phone.
@@ -240,12 +261,12 @@ create or replace temp macro cv_mask_digit_run(run) as
 -- Fast path first: a text with no digit followed by 6 more digits, spaces or X (no run long enough
 -- to mask) is returned as it is; a lambda costs about a millisecond per chunk of rows wherever it
 -- is evaluated, even for a few rows of it.
-create or replace temp macro cv_mask_free_text(s) as
+create or replace temp macro cv_mask_free_text(s) as cv_mask_kin_names(
     case
         when not regexp_matches(s, '\d[\d \t　Xx]{6}') then s
         when s is not null then array_to_string(list_transform(regexp_extract_all(s, '\d(?:[ \t　]*\d)*[Xx]?|[^\d]+'),
             lambda part: case when regexp_matches(part, '^\d') then cv_mask_digit_run(part) else part end), '')
-    end;
+    end);
 
 -- A sheet's name quoted in a message or shown with a rejected row: a workbook may keep a sheet per
 -- elder, named by the elder (王秀英, 买买提·艾力). A name with the shape of a person's is masked as a
@@ -255,14 +276,7 @@ create or replace temp macro cv_mask_free_text(s) as
 create or replace temp macro cv_mask_sheet_name(s) as
     case
         when regexp_full_match(s, '\p{Han}{1,8}[·•・．.]\p{Han}{1,8}')
-             or regexp_full_match(s, '(欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长孙|宇文|司徒|夏侯|令狐|端木|'
-                                     '[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于'
-                                     '蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛'
-                                     '闫阎段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔'
-                                     '伍庞颜倪庄聂章鲁岳翟殷詹申欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴'
-                                     '霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕屈饶解牟艾尤穆卓古吉缪车项'
-                                     '连麦褚娄窦戚岑景党宫费卜冷晏席卫米柏宗瞿桂全佟臧闵苟邬边卞姬师仇栾隋商刁沙荣'
-                                     '巫寇桑郎甄丛仲虞敖巩佘池查麻迟邝赖])\p{Han}{1,3}')
+             or regexp_full_match(s, cv_surname() || '\p{Han}{1,3}')
                  and not regexp_matches(s, '社区|街道|居委|村委|小区|名单|名册|底册|记录|台账|登记|汇总|合计|统计|'
                                            '明细|数据|信息|情况|说明|目录|封面|附件|备注|模板|样表|老人|独居|空巢|'
                                            '失能|失智|高龄|留守|孤寡|失独|困难|低保|特困|探访|走访|巡访|联系|帮扶|'

@@ -222,10 +222,16 @@ def test_a_cell_is_masked_as_its_field(con, field, value, masked):
         ("2026年10月5日 第12行", "2026年10月5日 第12行"),
         ("1.20101E+17", "1.20101E+17"),
         ("独居", "独居"),
+        # a relative's name after the word for them (DESIGN §6: whatever column it was typed in)
+        ("转至女儿刘美华家136 1234 2222", "转至女儿刘**家136****2222"),
+        ("联系人：张三", "联系人：张**"),
+        ("老伴欧阳明", "老伴欧阳**"),
+        ("女儿家", "女儿家"),
+        ("子女定期看望", "子女定期看望"),
         (None, None),
     ],
 )
-def test_free_text_is_masked_where_it_looks_like_a_phone_or_an_id(con, text, masked):
+def test_free_text_is_masked_where_it_looks_like_a_phone_an_id_or_a_relatives_name(con, text, masked):
     assert one(con, "cv_mask_free_text(?)", text) == masked
 
 
