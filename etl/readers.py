@@ -38,6 +38,10 @@ REPEATED_BYTES = pa.dictionary(pa.int32(), pa.binary())
 # (2026年10月5日) where no month is named alone (a 填报日期 2026年11月1日 under 2026年10月探访记录 names none)
 NAMED_MONTH = re.compile(r"((?:19|20)\d\d)\s*(?:年\s*(\d{1,2})\s*月|[-./]\s*(\d{1,2})(?!\d))")
 ALONE = re.compile(r"\s*\d|\s*[-./]\s*\d")  # what follows a month that is a day's
+# A year and a month named apart (2026年度探访记录（10月）, a workbook's sheet 10月 under a title of 2026年): the year,
+# and a month that is neither a day's (10月3日) nor the end of a range (1-9月)
+YEAR_ALONE = re.compile(r"((?:19|20)\d\d)\s*年(?!\s*\d)")
+MONTH_ALONE = re.compile(r"(?<![\d\-~至到—–])(\d{1,2})\s*月(?!\s*\d)")
 REPORT_UNIT = re.compile(r"填报单位\s*[:：]\s*([^\s,，:：]+)")
 
 
@@ -196,11 +200,15 @@ def preamble_text(records: list[list[str]]) -> str:
 
 def named_months(*texts: str | None) -> set[tuple[int, int]]:
     """The (year, month) pairs the texts name (a title, a sheet's name, a file's name): the months named alone, else
-    those of the days' dates."""
+    those of the days' dates; else the one year and the one month they name apart (2026年度 … 10月)."""
     found = [(int(m[1]), int(m[2] or m[3]), not ALONE.match(text, m.end())) for text in texts if text
              for m in NAMED_MONTH.finditer(text) if 1 <= int(m[2] or m[3]) <= 12]
     alone = {(year, month) for year, month, is_alone in found if is_alone}
-    return alone or {(year, month) for year, month, _ in found}
+    if found:
+        return alone or {(year, month) for year, month, _ in found}
+    years = {int(m[1]) for text in texts if text for m in YEAR_ALONE.finditer(text)}
+    months = {int(m[1]) for text in texts if text for m in MONTH_ALONE.finditer(text) if 1 <= int(m[1]) <= 12}
+    return {(years.pop(), months.pop())} if len(years) == len(months) == 1 else set()
 
 
 def _preamble_facts(con: duckdb.DuckDBPyConnection, records: list[list[str]]) -> tuple[dt.date | None, str | None]:

@@ -129,6 +129,19 @@ def test_dates_without_their_year_take_it_from_a_title_naming_two_months(one_loa
         (dt.date(2026, 9, 28),), (dt.date(2026, 10, 20),), (dt.date(2026, 10, 8),)]
 
 
+@loads.file("year and month apart")
+def _year_and_month_apart(folder: Path) -> Path:
+    header = ["序号", "姓名", "身份证号", "社区", "探访日期", "探访方式", "探访结果"]
+    rows = [[n, f"年度{n}", elder(140 + n), "花园路", day, "入户", "正常"] for n, day in enumerate(["10月3日", "4日"])]
+    return write_csv(folder / "花园路社区年度探访记录.csv", [["花园路社区2026年度探访记录（10月）"], header, *rows])
+
+
+def test_a_title_naming_the_year_and_the_month_apart_dates_the_days(one_load):
+    # 2026年度 … （10月）: every row was rejected as a date without a year (or a month)
+    balanced(one_load[1]["year and month apart"], 2)
+    assert loaded(one_load, "year and month apart", "visit_date") == [(dt.date(2026, 10, 3),), (dt.date(2026, 10, 4),)]
+
+
 INVISIBLE = {"soft hyphen": "\u00ad", "zero-width non-joiner": "\u200c", "zero-width joiner": "\u200d",
              "word joiner": "\u2060"}
 
