@@ -155,6 +155,10 @@ def release(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:
         con.unregister(sheet.table)
 
 
+# A group's title in the row above a header (探访情况, 被探访老人): a few words, no number or label
+GROUP_TITLE = re.compile(r"[^\d:：]{2,8}")
+
+
 def find_header(records: list[list[str]], header_score: HeaderScore) -> int | None:
     """Index of the record that looks most like a header (at least two known column names), read with
     the names above its blank cells (header_record). A record that names no column itself (a title, a
@@ -182,6 +186,25 @@ def header_record(records: list[list[str]], index: int, header_score: HeaderScor
     for col, name in enumerate(above):
         if name and not (record[col] or "").strip() and header_score([name]) > 0:
             record[col] = name
+    # a group's title over the columns from it to the next (探访情况 over 日期 方式 结果, merged across them): a short
+    # cell under it that names no column by itself (日期), or one that two groups have (姓名 of 被探访老人 and of
+    # 探访人员), is read with it (探访情况日期, 探访人员姓名), where the header then names more columns; a cell
+    # that names its column (方式, 所在社区) is left as it is, and so are the values a title's columns tick (探访方式
+    # over 入户 电话 视频)
+    if sum(1 for name in above if name) >= 2:
+        def over(col: int) -> str:  # the cell above column `col` (a merged title is repeated over its columns)
+            return above[col] if 0 <= col < len(above) else ""
+        grouped, group = list(record), None
+        twice = {cell for cell in record if cell and record.count(cell) > 1}
+        for col, cell in enumerate(record):
+            if name := over(col):
+                spans = over(col - 1) == name or (col + 1 < len(record) and over(col + 1) in ("", name))
+                group = name if GROUP_TITLE.fullmatch(name) and spans else None
+            cell = (cell or "").strip()
+            if group and cell and cell != group and len(cell) <= 4 and (not header_score([cell]) or cell in twice):
+                grouped[col] = group + cell
+        if header_score(grouped) > header_score(record):
+            return grouped
     return record
 
 

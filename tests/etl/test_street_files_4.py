@@ -142,6 +142,24 @@ def test_a_title_naming_the_year_and_the_month_apart_dates_the_days(one_load):
     assert loaded(one_load, "year and month apart", "visit_date") == [(dt.date(2026, 10, 3),), (dt.date(2026, 10, 4),)]
 
 
+@loads.file("group titles")
+def _group_titles(folder: Path) -> Path:
+    top = ["序号", "被探访老人", None, None, "探访人员", None, "探访情况", None, None]
+    header = [None, "姓名", "身份证号", "所在社区", "姓名", "职务", "日期", "方式", "结果"]
+    rows = [[n, f"分组{n}", elder(150 + n), "花园路", "陈静", "社区网格员", f"2026-10-{n + 10}", "入户", "正常"]
+            for n in (1, 2)]
+    return write_xlsx(folder / "花园路探访记录_分组表头.xlsx", [["花园路社区探访关爱服务记录表"], top, header, *rows],
+                      merges=("A2:A3", "B2:D2", "E2:F2", "G2:I2"))
+
+
+def test_columns_under_group_titles_are_read_with_them(one_load):
+    # 探访情况 over 日期 方式 结果, 探访人员 over 姓名 职务: the file was refused for want of a visit date
+    balanced(one_load[1]["group titles"], 2)
+    assert loaded(one_load, "group titles", "elder_name, visit_date, method, visitor_name, visitor_role") == [
+        (f"分组{n}", dt.date(2026, 10, n + 10), "上门", "陈静", "社区网格员") for n in (1, 2)]
+    assert warnings(one_load, "group titles") == []
+
+
 INVISIBLE = {"soft hyphen": "\u00ad", "zero-width non-joiner": "\u200c", "zero-width joiner": "\u200d",
              "word joiner": "\u2060"}
 
