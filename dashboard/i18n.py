@@ -399,6 +399,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_problem_contradiction": ("探访结果与发现问题不一致", "Outcome contradicts the problem written"),
     "warning_status_in_name": ("姓名旁注明了状态", "A status noted beside the name"),
     "warning_self_contact": ("联系人是老人本人", "The contact person is the elder themself"),
+    "warning_no_person_contact": ("联系人是单位或岗位", "The contact person is a body or a post, not a person"),
     "warning_failure_in_text": ("探访情况中写有未遇或拒访, 未写探访结果",
                                 "The notes say nobody was met or the visit was refused; no outcome is written"),
     "warning_other": ("其他", "Other"),

@@ -427,6 +427,14 @@ create or replace temp macro cv_phone_list(s) as
 
 -- A contact person who is the elder themself (关系 本人, the elder's own name, or a name noted 朱秀兰（本人）): no
 -- designated contact person (DESIGN §4, 失能帮扶率), however valid the phone
+-- A contact person written as a body or a post, not a person (村委会, 社区居委会, 物业, 网格员, 居委会主任): no one
+-- designated, so not counted for 社区帮扶 (DESIGN §4: a contact person with a name); 张主任 is a person
+create or replace temp macro cv_contact_is_no_person(contact_name) as coalesce(
+    regexp_matches(cv_person_name(contact_name), '村委会|居委会|委员会|社区|街道|物业|办事处|服务中心|服务站|工作站|养老院|'
+                                                 '敬老院|派出所|民政')
+    or cv_person_name(contact_name) in ('网格员', '网格长', '主任', '书记', '站长', '楼长', '志愿者', '社工', '民警',
+                                        '工作人员', '社区工作者', '邻居', '房东', '保姆'), false);
+
 create or replace temp macro cv_contact_is_self(relation, contact_name, elder_name) as
     coalesce(list_has_any(['本人', '自己', '老人本人', '本身', '自身'], [relation, cv_name_note(contact_name)])
              or cv_person_name(contact_name) = cv_person_name(elder_name), false);

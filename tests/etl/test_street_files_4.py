@@ -265,6 +265,29 @@ def test_a_contact_persons_landline_beside_their_mobile_is_their_phone(one_load)
     assert warnings(one_load, "mobile and landline") == []
 
 
+BODIES = ["村委会", "社区居委会", "物业", "网格员", "居委会主任"]
+
+
+@loads.file("bodies as contact people")
+def _bodies_as_contact_people(folder: Path) -> Path:
+    header = ["姓名", "身份证号", "社区", "联系人", "与老人关系", "联系电话"]
+    rows = [[f"单位{n}", elder(160 + n), "滨西", body, "其他", "022-27654321"] for n, body in enumerate(BODIES)]
+    rows.append(["单位9", elder(169), "滨西", "张主任", "社区", "13811119999"])
+    return write_csv(folder / "滨西联系人情况表.csv", [["失能老年人联系人情况表"], header, *rows])
+
+
+def test_a_body_or_a_post_written_as_the_contact_person_is_no_designated_contact(one_load):
+    # DESIGN §4: a designated contact person with a name and a valid phone; 村委会 … counted as one, every elder helped
+    result = one_load[1]["bodies as contact people"]
+    balanced(result, len(BODIES) + 1)
+    usable = one_load[0].rows("select elder_id, is_usable from designated_contacts where elder_id in "
+                              "(select id_number from contact_rows where load_id = ?) order by all", [result.load_id])
+    assert usable == sorted([(elder(160 + n), False) for n in range(len(BODIES))] + [(elder(169), True)])
+    assert warnings(one_load, "bodies as contact people") == [
+        (n + 3, f"联系人写的是单位或岗位 ({body}), 不是具体的人: 不计为社区帮扶的联系人")
+        for n, body in enumerate(BODIES)]
+
+
 # --- rosters --------------------------------------------------------------------------------------------
 
 
@@ -282,6 +305,21 @@ def test_a_roster_with_its_elders_childrens_id_numbers_loads_the_elders(one_load
     assert loaded(one_load, "children's columns", "id_number") == [(elder(41),), (elder(42),)]
     assert warnings(one_load, "children's columns") == [
         (None, "未识别的列, 未导入: 子女姓名、子女身份证号、子女联系电话")]
+
+
+@loads.file("categories asked")
+def _categories_asked(folder: Path) -> Path:
+    header = ["序号", "社区", "姓名", "身份证号", "是否独居老人", "是否空巢", "是否失能半失能", "是否孤寡"]
+    ticks = [["是", "否", "否", "否"], ["否", "是", "否", "否"], ["否", "否", "是", "否"], ["否", "否", "否", "否"]]
+    rows = [[n, "滨西", f"问类别{n}", elder(170 + n), *tick] for n, tick in enumerate(ticks)]
+    return write_csv(folder / "滨西底册_是否列.csv", [["填报日期：2026年10月1日"], header, *rows])
+
+
+def test_categories_asked_a_column_each_include_disabled_or_half_disabled(one_load):
+    # 是否失能半失能 was read as the disability level (未知的失能程度: 是) and its elders marked nothing
+    balanced(one_load[1]["categories asked"], 4)
+    assert loaded(one_load, "categories asked", "categories") == [(["独居"],), (["空巢"],), (["失能"],), ([],)]
+    assert warnings(one_load, "categories asked") == []
 
 
 @pytest.mark.parametrize(("title", "dated"), [("劝业场街道居家老年人情况底册", dt.date(2026, 10, 27)),

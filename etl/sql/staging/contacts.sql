@@ -89,7 +89,9 @@ contacts as (
             case when has_key_text is not null and has_key is null then cv_warn_quoting('unknown_value', 'has_key',
                 has_key_text, '未知的' || coalesce(label, '') || '是否有钥匙: {value}') end,
             case when is_self then cv_warn('self_contact', 'relation', null,
-                coalesce(label, '联系人') || '是老人本人, 不计为社区帮扶的联系人') end
+                coalesce(label, '联系人') || '是老人本人, 不计为社区帮扶的联系人') end,
+            case when cv_contact_is_no_person(contact_name) then cv_warn_quoting('no_person_contact', 'contact_name',
+                contact_name, coalesce(label, '联系人') || '写的是单位或岗位 ({value}), 不是具体的人: 不计为社区帮扶的联系人') end
         ] order by contact_index)), lambda w: w is not null) as contact_warnings
     from people
     group by src_id
