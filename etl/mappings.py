@@ -61,8 +61,9 @@ class MappingError(Exception):
 
 def header_key(text: str) -> str:
     """A header cell as compared: full-width forms made half-width (NFKC), without spaces, line
-    breaks, markers and bracketed notes (身份证号（18位） = 身份证号), lower case."""
-    key = re.sub(r"[\s*:※]+", "", unicodedata.normalize("NFKC", text)).lower()
+    breaks, markers, the apostrophe that keeps Excel from reading a cell ('身份证号) and bracketed notes
+    (身份证号（18位） = 身份证号), lower case."""
+    key = re.sub(r"[\s*:※]+|^['‘’`]+", "", unicodedata.normalize("NFKC", text)).lower()
     return _BRACKETED.sub("", key) or key
 
 

@@ -238,6 +238,10 @@ final as (
                 then {'reason': '', 'quoted': place_problem, 'field': place_field}
             when id_number is null and (elder_name is null or community_code is null)
                 then {'reason': '缺少身份证号, 且姓名或社区为空, 无法确定是哪位老人', 'quoted': null, 'field': 'id_number'}
+            -- a visit of several elders on one row (李忠庆、孙文): a row per elder, as a visit record has it
+            when id_number is null and regexp_full_match(elder_name, '\p{Han}{2,4}(\s*[、,，;；/／]\s*\p{Han}{2,4})+')
+                then {'reason': '一格里写了几位老人的姓名, 无法确定是哪位老人: 请每位老人写一行', 'quoted': null,
+                      'field': 'name'}
             when visit_date_text is null then {'reason': '探访日期为空', 'quoted': null, 'field': 'visit_date'}
             when visit_at is null and regexp_matches(cv_half_width(visit_date_text), '^\d{1,2}\s*月\s*\d{1,2}\s*[日号]?')
                 then {'reason': '探访日期没有年份: ', 'quoted': visit_date_text, 'field': 'visit_date'}
