@@ -844,8 +844,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
                     {"load_id": correction.origin_load_id if correction else load_id})
     warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes or [])
     report_date = next((s.report_date for s in sheets if s.report_date), None)
-    if kind == "roster":  # a 填报日期 below the table, where no title row gives it; else a 填报日期 column on every row
+    if kind == "roster":  # a 填报日期 below the table, read with the title (its labelled date first)
         report_date = _footer_report_date(con, sheets) or report_date
+    # else a 填报日期 column on every row
     if report_date is None and kind == "roster":
         report_date = scalar(con, "select max(cv_parse_date(cv_clean(report_date))) from src")
     con.execute(

@@ -42,11 +42,11 @@ _PREFIXES = re.compile(r"^(居民|公民)")
 _SUFFIXES = re.compile(r"(号码|号|名称|情况|状况|信息)$")
 # A column that ticks one value of a field (a roster's 独居 √, 是否失能 是; a visit's 入户 | 电话 | 视频 √): its header
 # is the value's name. Kind -> the field of words (values.csv) it names a value of, and the field it fills.
+MARKS = {"roster": (("category", "categories"),), "visits": (("method", "method"), ("outcome", "outcome"))}
+_MARK_PREFIX = re.compile(r"^是否(属于|为)?")
 # A contact person's landline in a column beside their mobile's (座机, 固定电话): read with it (ColumnMap.fields'
 # contact_phone_also), not dropped as the same column twice
 LANDLINE = re.compile(r"座机|固话|固定电话|宅电")
-MARKS = {"roster": (("category", "categories"),), "visits": (("method", "method"), ("outcome", "outcome"))}
-_MARK_PREFIX = re.compile(r"^是否(属于|为)?")
 
 
 # A day's column: 5, 5日, 5号, and with the month before it (11月5日, 11/5, a band 11月 over the days read with them:
@@ -54,6 +54,7 @@ _MARK_PREFIX = re.compile(r"^是否(属于|为)?")
 DAY_CELL = re.compile(r"(?:(\d{1,2})\s*[月/.．-]\s*)?(\d{1,2})\s*[日号]?\s*"
                       r"(?:[(（]?\s*(?:星期|周)?\s*[一二三四五六日天]\s*[)）]?)?")
 MIN_DAYS = 20  # columns naming days of a month that make a register (a month has 28 to 31)
+
 
 class MappingError(Exception):
     """A mapping file that cannot be read; the message names it."""
