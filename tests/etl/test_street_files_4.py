@@ -281,6 +281,28 @@ def test_a_contact_persons_landline_beside_their_mobile_is_their_phone(one_load)
     assert warnings(one_load, "mobile and landline") == []
 
 
+NAME_AND_PHONE = {"冯兰福（18612032410）": [("冯兰福", "18612032410")],
+                  "杨华淑 13510118852，袁华英 15813025691": [("杨华淑", "13510118852"), ("袁华英", "15813025691")],
+                  "李明 13900000001/022-23456789": [("李明", "13900000001")]}
+
+
+@loads.file("names and phones in one cell")
+def _names_and_phones_in_one_cell(folder: Path) -> Path:
+    header = ["姓名", "身份证号", "社区", "联系人及电话", "与老人关系"]
+    rows = [[f"同格{n}", elder(190 + n), "滨西", cell, "子女"] for n, cell in enumerate(NAME_AND_PHONE)]
+    return write_csv(folder / "滨西联系人_姓名电话同格.csv", [["失能老年人联系人情况表"], header, *rows])
+
+
+def test_contact_people_written_with_their_phones_in_one_cell_are_each_a_contact(one_load):
+    # the name kept the bracket before its phone (冯兰福（), and a second person in the cell was lost without a word
+    result = one_load[1]["names and phones in one cell"]
+    balanced(result, len(NAME_AND_PHONE))
+    stored = one_load[0].rows("select id_number, contact_name, contact_phone from contact_rows where load_id = ?"
+                              " order by row_number, contact_index", [result.load_id])
+    assert stored == [(elder(190 + n), name, phone) for n, people in enumerate(NAME_AND_PHONE.values())
+                      for name, phone in people]
+
+
 BODIES = ["村委会", "社区居委会", "物业", "网格员", "居委会主任"]
 
 

@@ -29,8 +29,21 @@ written as (
             coalesce(cv_clean(p.person.contact_name), cv_clean(p.person.relation), cv_clean(p.person.contact_phone),
                      cv_clean(p.person.has_key)) is not null as is_named
         from src s,
-            unnest([{'contact_name': s.contact_name, 'relation': s.relation, 'contact_phone': s.contact_phone,
-                     'has_key': s.has_key}] || coalesce(s.more_contacts, []))
+            -- several people in one name cell, each with their phone and no phone column beside it (杨华淑 13510118852，
+            -- 袁华英 15813025691): a contact person each
+            unnest(flatten(list_transform(
+                [{'contact_name': s.contact_name, 'relation': s.relation, 'contact_phone': s.contact_phone,
+                  'has_key': s.has_key}] || coalesce(s.more_contacts, []),
+                lambda person: list_transform(
+                    [case when person.contact_phone is null
+                          then regexp_extract_all(person.contact_name,
+                                                  '[\p{Han}·A-Za-z]+[\s（(:：]*(?:\+?86)?[\d\-－ ]{7,}[）)]?') end],
+                    lambda pairs: case
+                        when len(pairs) > 1 then list_transform(pairs, lambda pair: {
+                            'contact_name': pair, 'relation': person.relation, 'contact_phone': null::varchar,
+                            'has_key': person.has_key})
+                        else [person]
+                    end)[1])))
                 with ordinality as p(person, position)
     ) w
     qualify w.is_named or (w.position = 1 and not bool_or(w.is_named) over (partition by w.src_id))
@@ -48,7 +61,7 @@ split as (
         select w.*, list_filter(regexp_split_to_array(coalesce(
                    nullif(trim(regexp_extract(cv_clean(w.contact_name), '^(.*?)(\+?86)?[\d\-－ ]{7,}', 1)), ''),
                    regexp_replace(cv_clean(w.contact_name), '(\+?86)?[\d\-－ ]{7,}', ' ', 'g')),
-                   '[/／、,，;；:：\s]+'), lambda part: part <> '') as parts,
+                   '[/／、,，;；:：\s（）()]+'), lambda part: part <> '') as parts,
                cv_clean(w.contact_phone) is null and len(cv_phone_list(cv_clean(w.contact_name))) > 0 as has_phone
         from written w
     ) w
