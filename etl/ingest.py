@@ -481,7 +481,7 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
     column_maps = [_with_named_community(con, sheet, column_map, file_name)
                    for sheet, column_map in zip(sheets, column_maps, strict=True)]
     if file_kind == "visits":
-        column_maps = [_with_named_month(sheet, column_map, file_name)
+        column_maps = [_with_named_visitor(con, sheet, _with_named_month(sheet, column_map, file_name), len(sheets))
                        for sheet, column_map in zip(sheets, column_maps, strict=True)]
     for sheet, column_map in zip(sheets, column_maps, strict=True):
         where = sheet_said(con, sheet.sheet_name)
@@ -542,6 +542,23 @@ def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, colum
             name = scalar(con, "select name from divisions where code = ?", [codes[0]])
             return dataclasses.replace(column_map, implied={"community": name})
     return column_map
+
+
+def _with_named_visitor(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_map: mappings.ColumnMap,
+                        sheets: int) -> mappings.ColumnMap:
+    """A visit workbook's sheet per visitor (王洁, 陆勇强: no visitor column, its rows naming their elders): the sheet
+    name is the visitor of its rows, as if a column said so. A sheet named by a person whose rows name that person
+    is the elder's (a sheet per elder), not a visitor's."""
+    if sheets < 2 or "visitor" in column_map.fields or not sheet.sheet_name or not any(
+            field in column_map.fields for field in PERSON_FIELDS):
+        return column_map
+    if not scalar(con, "select cv_mask_sheet_name(?) = cv_mask_name(?)", [sheet.sheet_name, sheet.sheet_name]):
+        return column_map  # no person's name (10月, 花园路社区, Sheet1)
+    if "name" in column_map.fields and scalar(
+            con, f"select count(*) from {sheet.table} where cv_person_name(c{column_map.fields['name']}) = "
+                 f"cv_person_name(?)", [sheet.sheet_name]):
+        return column_map
+    return dataclasses.replace(column_map, implied={**column_map.implied, "visitor": sheet.sheet_name.strip()})
 
 
 def _with_named_month(sheet: RawSheet, column_map: mappings.ColumnMap, file_name: str | None) -> mappings.ColumnMap:

@@ -13,7 +13,7 @@ import pytest
 
 from tests.conftest import make_id
 from tests.etl.exports import OneLoad, Warehouse, write_csv, write_xlsx
-from tests.etl.test_street_files import balanced, loaded, warnings
+from tests.etl.test_street_files import balanced, loaded, warnings, write_workbook
 
 loads = OneLoad()
 
@@ -174,6 +174,24 @@ def test_a_visit_row_naming_two_elders_is_rejected_asking_for_a_row_each(one_loa
     balanced(result, 2, rejected=1)
     assert one_load[0].rows("select row_number, reason from rejects where load_id = ?", [result.load_id]) == [
         (2, "一格里写了几位老人的姓名, 无法确定是哪位老人: 请每位老人写一行")]
+
+
+@loads.file("a sheet per visitor")
+def _a_sheet_per_visitor(folder: Path) -> Path:
+    header = ["序号", "老人姓名", "身份证号", "社区", "探访日期", "探访方式", "探访结果"]
+    sheets = {visitor: [header, *([n, f"台账{first + n}", elder(first + n), "花园路", "2026-10-16", "入户", "正常"]
+                                  for n in (1, 2))]
+              for visitor, first in (("王洁", 200), ("陆勇强", 203))}
+    # a sheet per elder, named by the elder its rows name: no visitor's
+    sheets["周秀英"] = [header, [1, "周秀英", elder(206), "花园路", "2026-10-17", "电话", "正常"]]
+    return write_workbook(folder / "花园路探访台账_每人一页.xlsx", sheets)
+
+
+def test_a_workbooks_sheet_per_visitor_names_the_visitor_of_its_rows(one_load):
+    # the visitor was lost, and with it the checks on a visitor's day (DESIGN §4)
+    balanced(one_load[1]["a sheet per visitor"], 5)
+    assert sorted(loaded(one_load, "a sheet per visitor", "elder_name, coalesce(visitor_name, '')")) == [
+        ("台账201", "王洁"), ("台账202", "王洁"), ("台账204", "陆勇强"), ("台账205", "陆勇强"), ("周秀英", "")]
 
 
 INVISIBLE = {"soft hyphen": "\u00ad", "zero-width non-joiner": "\u200c", "zero-width joiner": "\u200d",
