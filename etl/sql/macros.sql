@@ -425,8 +425,6 @@ create or replace temp macro cv_phone_list(s) as
         end))
     end;
 
--- A contact person who is the elder themself (关系 本人, the elder's own name, or a name noted 朱秀兰（本人）): no
--- designated contact person (DESIGN §4, 失能帮扶率), however valid the phone
 -- A contact person written as a body or a post, not a person (村委会, 社区居委会, 物业, 网格员, 居委会主任): no one
 -- designated, so not counted for 社区帮扶 (DESIGN §4: a contact person with a name); 张主任 is a person
 create or replace temp macro cv_contact_is_no_person(contact_name) as coalesce(
@@ -435,6 +433,8 @@ create or replace temp macro cv_contact_is_no_person(contact_name) as coalesce(
     or cv_person_name(contact_name) in ('网格员', '网格长', '主任', '书记', '站长', '楼长', '志愿者', '社工', '民警',
                                         '工作人员', '社区工作者', '邻居', '房东', '保姆'), false);
 
+-- A contact person who is the elder themself (关系 本人, the elder's own name, or a name noted 朱秀兰（本人）): no
+-- designated contact person (DESIGN §4, 失能帮扶率), however valid the phone
 create or replace temp macro cv_contact_is_self(relation, contact_name, elder_name) as
     coalesce(list_has_any(['本人', '自己', '老人本人', '本身', '自身'], [relation, cv_name_note(contact_name)])
              or cv_person_name(contact_name) = cv_person_name(elder_name), false);

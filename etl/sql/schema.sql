@@ -47,7 +47,8 @@ create table if not exists load_warnings (
     code           varchar,           -- unknown_value | contradiction | birth_date_mismatch | sex_mismatch |
                                       -- invalid_phone | unknown_area_code | exit_without_date | unusable_id |
                                       -- place_by_id | bad_coordinates | bad_entry_time | unknown_column | duplicate_column |
-                                      -- extra_cells | skipped_sheet | day_register | problem_contradiction | status_in_name
+                                      -- extra_cells | skipped_sheet | day_register | problem_contradiction | status_in_name |
+                                      -- self_contact | no_person_contact
                                       -- (null: written before format 3)
     field          varchar,           -- the canonical field (category, living, method, outcome …)
     value          varchar,           -- the cell's text, digit runs that may be phones or IDs masked
