@@ -194,6 +194,23 @@ def test_a_workbooks_sheet_per_visitor_names_the_visitor_of_its_rows(one_load):
         ("台账201", "王洁"), ("台账202", "王洁"), ("台账204", "陆勇强"), ("台账205", "陆勇强"), ("周秀英", "")]
 
 
+VISITORS = {"王丽 张强": "王丽、张强", "刘洋/陈静": "刘洋、陈静", "王 丽": "王丽", "李娜": "李娜"}
+
+
+@loads.file("visitors in one cell")
+def _visitors_in_one_cell(folder: Path) -> Path:
+    header = ["老人姓名", "身份证号", "社区", "探访日期", "探访方式", "探访结果", "探访人"]
+    rows = [[f"两人{n}", elder(210 + n), "花园路", "2026-10-18", "入户", "正常", cell]
+            for n, cell in enumerate(VISITORS)]
+    return write_csv(folder / "花园路探访记录_两位探访人.csv", [header, *rows])
+
+
+def test_visitors_written_in_one_cell_are_kept_apart(one_load):
+    # 王丽 张强 was stored as 王丽张强, a visitor no one is, whose day the quality checks then counted
+    balanced(one_load[1]["visitors in one cell"], len(VISITORS))
+    assert loaded(one_load, "visitors in one cell", "visitor_name") == [(name,) for name in VISITORS.values()]
+
+
 INVISIBLE = {"soft hyphen": "\u00ad", "zero-width non-joiner": "\u200c", "zero-width joiner": "\u200d",
              "word joiner": "\u2060"}
 

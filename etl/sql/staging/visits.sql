@@ -116,9 +116,14 @@ emergency_values as (
 ),
 
 name_values as (
-    -- the elder's name (cv_person_name) and the visitor's as written, of each distinct name
+    -- the elder's name (cv_person_name) and the visitor's as written, of each distinct name: several visitors in one
+    -- cell (王丽 张强, 刘洋/陈静) kept apart, 王丽、张强, not run together as one name (王 丽 is one)
     select raw, text, cv_person_name(raw) as person, cv_key_part('visitor', coalesce(text, '')) as visitor_key
-    from (select distinct raw, cv_squeeze(raw) as text from (select name as raw from src union select visitor from src))
+    from (select distinct raw, case
+              when regexp_full_match(trim(raw), '\p{Han}{2,4}([\s　、,，/／;；]+\p{Han}{2,4})+')
+                  then array_to_string(regexp_split_to_array(trim(raw), '[\s　、,，/／;；]+'), '、')
+              else cv_squeeze(raw) end as text
+          from (select name as raw from src union select visitor from src))
 ),
 
 source as (
