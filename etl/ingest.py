@@ -679,8 +679,8 @@ def _phones(sheet: RawSheet, person: dict[str, int]) -> pa.Array:
     phones = [sheet.cells[f"c{person[field]}"].cast(pa.string()).combine_chunks()
               for field in ("contact_phone", "contact_phone_also")]
     joined = pc.binary_join_element_wise(*phones, "、", null_handling="replace", null_replacement="")
-    return pc.if_else(pc.equal(pc.utf8_trim(joined, "、 "), ""), pa.scalar(None, pa.string()),
-                      pc.utf8_trim(joined, "、 "))
+    joined = pc.utf8_trim(joined, "、 ")
+    return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined)
 
 
 def _consent_of_declines(sheet: RawSheet, index: int) -> pa.Array:

@@ -236,14 +236,8 @@ create or replace temp macro cv_surname() as '(欧阳|司马|上官|诸葛|东�
 
 -- A relative's name after the word for them (转至女儿刘美华家, 老伴王建国照顾): masked as a name, 刘**, 王**.
 create or replace temp macro cv_mask_kin_names(s) as
-    case
-        when regexp_matches(s, '(女儿|儿子|儿媳|女婿|孙子|孙女|外孙|老伴|配偶|丈夫|妻子|爱人|侄子|侄女|外甥|亲属|家属|子女|'
-                               '哥哥|姐姐|弟弟|妹妹|兄弟|姐妹|监护人|联系人)')
-            then regexp_replace(s, '(女儿|儿子|儿媳|女婿|孙子|孙女|外孙|老伴|配偶|丈夫|妻子|爱人|侄子|侄女|外甥|亲属|家属|子女|'
-                                   '哥哥|姐姐|弟弟|妹妹|兄弟|姐妹|监护人|联系人)([:：]?)(' || cv_surname() || ')\p{Han}{1,2}',
-                                '\1\2\3**', 'g')
-        else s
-    end;
+    regexp_replace(s, '(女儿|儿子|儿媳|女婿|孙子|孙女|外孙|老伴|配偶|丈夫|妻子|爱人|侄子|侄女|外甥|亲属|家属|子女|哥哥|姐姐|'
+                      '弟弟|妹妹|兄弟|姐妹|监护人|联系人)([:：]?)(' || cv_surname() || ')\p{Han}{1,2}', '\1\2\3**', 'g');
 
 -- Any text quoted into a message, a warning or a reject reason (DESIGN §6: whatever column it was
 -- typed in): runs of 7 or more digits (spaces inside allowed) look like a phone or an ID number
@@ -425,13 +419,14 @@ create or replace temp macro cv_phone_list(s) as
         end))
     end;
 
--- A contact person written as a body or a post, not a person (村委会, 社区居委会, 物业, 网格员, 居委会主任): no one
--- designated, so not counted for 社区帮扶 (DESIGN §4: a contact person with a name); 张主任 is a person
+-- A contact person written as a body or a post, not a person (村委会, 花园路社区居委会, 物业, 网格员, 居委会主任): no
+-- one designated, so not counted for 社区帮扶 (DESIGN §4: a contact person with a name). Only a text that ends with a
+-- body (and maybe its post) or is a post alone: 张主任 and 社区张三 are people, and no person's name is quoted.
 create or replace temp macro cv_contact_is_no_person(contact_name) as coalesce(
-    regexp_matches(cv_person_name(contact_name), '村委会|居委会|委员会|社区|街道|物业|办事处|服务中心|服务站|工作站|养老院|'
-                                                 '敬老院|派出所|民政')
-    or cv_person_name(contact_name) in ('网格员', '网格长', '主任', '书记', '站长', '楼长', '志愿者', '社工', '民警',
-                                        '工作人员', '社区工作者', '邻居', '房东', '保姆'), false);
+    regexp_full_match(cv_person_name(contact_name), '.*(村委会|居委会|委员会|社区|街道|物业|物业公司|办事处|服务中心|'
+                                                    '服务站|工作站|养老院|敬老院|派出所|民政局?)(主任|书记|站长|工作人员)?'
+                                                    '|网格员|网格长|主任|书记|站长|楼长|志愿者|社工|民警|工作人员|'
+                                                    '社区工作者|邻居|房东|保姆'), false);
 
 -- A contact person who is the elder themself (关系 本人, the elder's own name, or a name noted 朱秀兰（本人）): no
 -- designated contact person (DESIGN §4, 失能帮扶率), however valid the phone
