@@ -423,10 +423,11 @@ create or replace temp macro cv_phone_list(s) as
 -- one designated, so not counted for 社区帮扶 (DESIGN §4: a contact person with a name). Only a text that ends with a
 -- body (and maybe its post) or is a post alone: 张主任 and 社区张三 are people, and no person's name is quoted.
 create or replace temp macro cv_contact_is_no_person(contact_name) as coalesce(
-    regexp_full_match(cv_person_name(contact_name), '.*(村委会|居委会|委员会|社区|街道|物业|物业公司|办事处|服务中心|'
-                                                    '服务站|工作站|养老院|敬老院|派出所|民政局?)(主任|书记|站长|工作人员)?'
-                                                    '|网格员|网格长|主任|书记|站长|楼长|志愿者|社工|民警|工作人员|'
-                                                    '社区工作者|邻居|房东|保姆'), false);
+    -- (regexp_matches anchored, not regexp_full_match: the marts also run on Spark, whose RLIKE it becomes)
+    regexp_matches(cv_person_name(contact_name), '^(.*(村委会|居委会|委员会|社区|街道|物业|物业公司|办事处|服务中心|'
+                                                 '服务站|工作站|养老院|敬老院|派出所|民政局?)(主任|书记|站长|工作人员)?'
+                                                 '|网格员|网格长|主任|书记|站长|楼长|志愿者|社工|民警|工作人员|'
+                                                 '社区工作者|邻居|房东|保姆)$'), false);
 
 -- A contact person who is the elder themself (关系 本人, the elder's own name, or a name noted 朱秀兰（本人）): no
 -- designated contact person (DESIGN §4, 失能帮扶率), however valid the phone
