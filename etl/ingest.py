@@ -51,7 +51,7 @@ FIELDS = {
                "change_date", "reg_date", "visitor", "risk_level", "report_date"),
     "visits": ("id_number", "name", "district", "street", "community", "visit_date", "visit_time", "method", "outcome",
                "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency",
-               "resolution", "latitude", "longitude", "entered_at", "notes", "sheet_month"),
+               "resolution", "latitude", "longitude", "entered_at", "notes", "record_status", "sheet_month"),
     "contacts": ("id_number", "name", "district", "street", "community", "contact_name", "relation",
                  "contact_phone", "has_key", "set_date"),
 }
@@ -65,6 +65,8 @@ STORED_ROWS = {"contacts": "(select s.* exclude (contacts), unnest(s.contacts, r
 # How staging's reason for an exact repeat of a stored row begins (staging/visit_repeats.sql, contacts.sql,
 # corrections_contacts.sql): such a row is kept aside, with nothing to correct
 REPEAT = "重复记录"
+# … and for a record its system marks cancelled or void (staging/visits.sql): no visit took place, nothing to fix
+VOID = "记录已取消或作废"
 FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社区", "visit_date": "探访日期",
                 "method": "探访方式", "contact_name": "联系人"}
 SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
@@ -1020,8 +1022,9 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
                     as column_name,
                 $origin_load as origin_load_id,
                 case when not $correction then r.row_number when c.takes_over then c.origin_row end as origin_row,
-                -- an exact repeat of a row stored (重复记录) has nothing to fix: kept, not waiting
+                -- an exact repeat of a row stored (重复记录) or a voided record has nothing to fix: kept, not waiting
                 case when ($correction and not c.takes_over) or starts_with(s.reject_reason, $repeat)
+                          or starts_with(s.reject_reason, $void)
                      then $load_id end as resolved_by
             from sheet_rejects s join rejected_cells r using (row_number)
             left join stg_claims c using (src_id)
@@ -1029,7 +1032,7 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
             order by r.row_number""",
             {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name,
              "fault_fields": list(faults), "fault_labels": list(faults.values()),
-             "correction": correction is not None, "repeat": REPEAT,
+             "correction": correction is not None, "repeat": REPEAT, "void": VOID,
              "origin_load": correction.origin_load_id if correction else load_id}
             | {f"k{i}": label for i, label in enumerate(labels)} | _repeated_header(sheet),
         )

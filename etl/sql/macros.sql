@@ -116,6 +116,11 @@ create or replace temp macro cv_parse_timestamp_text(s) as coalesce(
             then timestamp '1899-12-30' + to_microseconds(cast(round(cast(s as double) * 86400e6) as bigint))
         when regexp_full_match(s, '(19|20)\d{6}')
             then try_strptime(s, '%Y%m%d')
+        -- a platform's time as the seconds or milliseconds since 1970 in UTC (1791167400, 1791167400000): Beijing
+        -- time, the day a street counts in
+        when regexp_full_match(s, '1\d{9}(\d{3})?')
+            then timestamp '1970-01-01 08:00:00'
+                 + to_microseconds(cast(s as bigint) * case when length(s) = 13 then 1000 else 1000000 end)
         -- a system's compact time stamp: 20261005103000, 202610051030
         when regexp_full_match(s, '(19|20)\d{10}(\d{2})?')
             then try_strptime(s, ['%Y%m%d%H%M%S', '%Y%m%d%H%M'])

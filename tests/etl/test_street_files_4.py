@@ -52,6 +52,49 @@ def test_a_check_in_export_loads_as_visits_on_beijing_days(one_load):
         (elder(2), dt.date(2026, 10, 5), "电话", "正常", "网格员")]
 
 
+# a check-in's state as systems write it: True where the visit took place
+RECORD_STATES = {"已完成": True, "待审核": True, "": True, "已取消": False, "作废": False, "无效": False,
+                 "审核不通过": False, "已撤销": False}
+
+
+@loads.file("cancelled check-ins")
+def _cancelled_check_ins(folder: Path) -> Path:
+    header = ["打卡时间", "打卡人", "服务对象", "服务对象身份证", "所属社区", "服务类型", "状态"]
+    rows = [[f"2026-10-{n + 10} 09:00", "网格员", f"取消{n}", elder(300 + n), "花园路社区", "上门服务", state]
+            for n, state in enumerate(RECORD_STATES)]
+    return write_csv(folder / "打卡记录导出_含作废.csv", [header, *rows])
+
+
+def test_a_cancelled_or_void_check_in_is_kept_aside_and_never_counts(one_load):
+    # a check-in the system cancelled, voided or a reviewer turned down is no visit: it counted towards 月探访率
+    warehouse, results = one_load
+    result = results["cancelled check-ins"]
+    balanced(result, len(RECORD_STATES), sum(not took_place for took_place in RECORD_STATES.values()))
+    assert warehouse.rejects(result) == [(n + 2, f"记录已取消或作废, 不算探访: {state}")
+                                         for n, (state, took_place) in enumerate(RECORD_STATES.items())
+                                         if not took_place]
+    # nothing to correct: kept aside, not waiting for a correction
+    assert warehouse.one("select count(*) from rejects where load_id = ? and resolved_by is null",
+                         [result.load_id]) == 0
+
+
+EPOCH_TIMES = {"1791167400000": dt.datetime(2026, 10, 5, 10, 30), "1791167400": dt.datetime(2026, 10, 5, 10, 30),
+               "1791304200000": dt.datetime(2026, 10, 7, 0, 30)}
+
+
+@loads.file("epoch times")
+def _epoch_times(folder: Path) -> Path:
+    # a platform's export that writes its times as the seconds or milliseconds since 1970 (UTC)
+    header = ["服务时间", "服务对象", "服务对象身份证", "所属社区", "服务方式"]
+    rows = [[cell, f"时间{n}", elder(310 + n), "花园路社区", "入户"] for n, cell in enumerate(EPOCH_TIMES)]
+    return write_csv(folder / "平台服务记录_时间戳.csv", [header, *rows])
+
+
+def test_times_written_as_seconds_or_milliseconds_since_1970_are_beijing_times(one_load):
+    balanced(one_load[1]["epoch times"], len(EPOCH_TIMES))
+    assert [at for (at,) in loaded(one_load, "epoch times", "visit_at")] == list(EPOCH_TIMES.values())
+
+
 COORDINATES = [("117.2012", "39.1167", (39.1167, 117.2012)), ("E117.2012", "N39.1167", (39.1167, 117.2012)),
                ("东经117.2012", "北纬39.1167", (39.1167, 117.2012)), ("117.2012°E", "39.1167°N", (39.1167, 117.2012)),
                ("0", "0", None), ("117°12'04\"", "39°07'00\"", None)]

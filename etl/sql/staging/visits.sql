@@ -66,6 +66,7 @@ word_values as (
             union select distinct 'outcome', outcome from src
             union select distinct 'resolution', resolution from src
             union select distinct 'referral', referral from src
+            union select distinct 'record_status', record_status from src
         ) w
         left join stg_words m on m.field = w.field and m.raw = w.raw
     )
@@ -164,6 +165,9 @@ source as (
         -- 处置结果 as written: handled, not (yet) handled (unrecognised words too), or nothing written
         case when resolution.text is not null then coalesce(resolution.value, '未解决') end as resolution,
         coalesce(referral.value = '转介', false) as is_referred,
+        -- a record its system cancelled or voided (已取消, 作废, 审核不通过): no visit took place. Any other state
+        -- (已完成, 待审核, words of the elder's state in a column named 状态) loads the visit as written
+        case when record_status.value = '作废' then record_status.text end as void_status,
         e.entered_text,
         case when year(e.entered_at) between 2000 and 2100 then e.entered_at end as entered_at,
         cv_clean(r.latitude) as latitude_text,
@@ -190,6 +194,8 @@ source as (
     join word_values outcome on outcome.field = 'outcome' and outcome.raw is not distinct from r.outcome
     join word_values resolution on resolution.field = 'resolution' and resolution.raw is not distinct from r.resolution
     join word_values referral on referral.field = 'referral' and referral.raw is not distinct from r.referral
+    join word_values record_status
+        on record_status.field = 'record_status' and record_status.raw is not distinct from r.record_status
     join problem_values problem on problem.raw is not distinct from r.problem
     join emergency_values emergency on emergency.raw is not distinct from r.emergency
     join failure_values failed on failed.method_raw is not distinct from r.method
@@ -237,6 +243,9 @@ final as (
         dedup_key,
         street_code,
         case
+            -- (its reason begins as ingest.VOID: kept aside with nothing to fix)
+            when void_status is not null
+                then {'reason': '记录已取消或作废, 不算探访: ', 'quoted': void_status, 'field': 'record_status'}
             when id_number is null and id_problem is not null and (elder_name is null or community_code is null)
                 then {'reason': id_problem, 'quoted': null, 'field': 'id_number'}
             when id_number is null and place_problem is not null

@@ -14,3 +14,5 @@ union all select distinct 'outcome', problem from src
 -- the emergency cell, for whether it says there was one (是, 否; or names one)
 union all select distinct 'yes_no', emergency from src
 union all select distinct 'outcome', emergency from src
+-- the record's state in the system that exported it (状态: 已完成, 已取消, 作废): whether it was voided
+union all select distinct 'record_status', record_status from src
