@@ -333,7 +333,7 @@ def _with_section_headings(con: duckdb.DuckDBPyConnection, sheet: RawSheet, kind
     sheet_kind = kind or mappings.detect_kind(sheet.header, words_dir)
     if sheet_kind not in ("roster", "contacts"):
         return sheet
-    fields = mappings.map_columns(sheet.header, sheet_kind, words_dir)
+    fields = mappings.map_columns(sheet.header, sheet_kind, words_dir, sheet.hidden_columns)
     if "community" not in fields.fields:
         sheet = _with_sections(con, sheet, "社区", _communities_named)
     if sheet_kind == "roster" and "categories" not in fields.fields and not fields.marks:
@@ -479,7 +479,7 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
     file_kind = kind or mappings.detect_kind(sheets[0].header, words_dir)
     if file_kind is None:
         raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定")
-    column_maps = [mappings.map_columns(sheet.header, file_kind, words_dir) for sheet in sheets]
+    column_maps = [mappings.map_columns(sheet.header, file_kind, words_dir, sheet.hidden_columns) for sheet in sheets]
     column_maps = [_with_named_community(con, sheet, column_map, file_name)
                    for sheet, column_map in zip(sheets, column_maps, strict=True)]
     if file_kind == "visits":

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Collection
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
 from functools import cache
@@ -285,13 +286,19 @@ def visit_columns(header: list[str], words_dir: Path | None = None, kind: str | 
             and (kind is None or field_for(cell, kind, words_dir) in (None, UNKNOWN))]
 
 
-def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> ColumnMap:
-    """The column of each field. Of two columns naming one field, one named by an alias (问题描述) outranks
-    one found by a keyword (是否发现问题), wherever it stands, and one found by a surer keyword (包联人电话, 关爱方式)
-    one found by a vaguer (手机号 the elder's, 联系方式 a phone); else the first is taken. A contact list's
-    columns of each contact person it numbers, or writes again (CONTACT_FIELDS), are that person's."""
+def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
+                hidden: Collection[int] = ()) -> ColumnMap:
+    """The column of each field. Of two columns naming one field, one shown outranks one hidden in Excel (`hidden`:
+    an outdated column a street hid rather than deleted), one named by an alias (问题描述) one found by a keyword
+    (是否发现问题), wherever it stands, and one found by a surer keyword (包联人电话, 关爱方式) one found by a vaguer
+    (手机号 the elder's, 联系方式 a phone); else the first is taken. A contact list's columns of each contact person
+    it numbers, or writes again (CONTACT_FIELDS), are that person's."""
     found = _fields(header, kind, words_dir)  # index -> (field, named by an alias, contact person, how surely)
-    by_alias = {(field, person) for field, alias, person, _ in found.values() if alias} - {(IGNORED, 0)}
+    shown = {(field, person) for index, (field, _, person, _) in found.items() if index not in hidden}
+    outranked = {index for index in hidden if index in found and found[index][0] not in (None, IGNORED)
+                 and (found[index][0], found[index][2]) in shown}
+    by_alias = {(field, person) for index, (field, alias, person, _) in found.items()
+                if alias and index not in outranked} - {(IGNORED, 0)}
     people: dict[int, dict[str, int]] = {}
     fields: dict[str, int] = {}
     unknown, duplicates, marks = [], [], {}
@@ -301,7 +308,9 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None) -> 
             continue
         field, alias, person, sureness = found[index]
         taken = people.setdefault(person, {}) if person else fields
-        if index in ticks:
+        if index in outranked:
+            duplicates.append(cell)  # hidden, where a column shown names the field
+        elif index in ticks:
             marks[index] = ticks[index]
         elif (field, person) in by_alias and not alias and not (field == "visit_date" and _day_or_time(cell)):
             duplicates.append(cell)  # a keyword's guess, where another column names the field outright

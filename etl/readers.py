@@ -67,6 +67,7 @@ class RawSheet:
     column_count: int
     preamble: str = ""  # the text of the rows above the header (a title, 填报单位 …)
     hidden: bool = False  # a sheet hidden in Excel (ingest decides whether it is read)
+    hidden_columns: frozenset[int] = frozenset()  # its columns hidden in Excel, 0 = A (c0)
 
 
 @dataclass(frozen=True)
@@ -660,7 +661,7 @@ def _read_workbook(
         con.register(table, cells)
         sheets.append(RawSheet(table, cells, grid.name, header, first_row - 1, report_date, unit,
                                data.num_columns, preamble_text([[c or "" for c in row] for row in top[:header_index]]),
-                               grid.hidden))
+                               grid.hidden, grid.hidden_columns))
     if not sheets:
         raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     return sheets, unread

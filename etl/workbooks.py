@@ -35,6 +35,10 @@ TYPED_CELL = re.compile(
 )
 # A cell that holds something: its column letters and row number.
 VALUED_CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"[^>]*(?<!/)>(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<(?:v|is)>')
+# a column hidden in Excel: <col min="3" max="4" width="0" hidden="1"/>, its attributes in any order
+HIDDEN_COLUMN = re.compile(rb'<(?:\w+:)?col\b(?=[^>]*\bhidden="(?:1|true)")'
+                           rb'(?=[^>]*\bmin="(\d+)")(?=[^>]*\bmax="(\d+)")')
+HIDDEN_COLUMNS_SEARCH_BYTES = 1 << 20  # a sheet's column widths come first, within its first kilobytes
 MERGED_RANGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")  # how fastexcel shows a date cell
 PLAIN_WHOLE_NUMBER = r"^(-?[1-9]\d{0,14}|0)$"  # under 1e15: Excel keeps every digit
@@ -81,6 +85,7 @@ class Grid:
     merged: list[MergedRange]  # 0-based, counted from A1
     reader: str  # "fastexcel" or "python-calamine"
     hidden: bool = False  # hidden in Excel (or very hidden): a clerk sending the file does not see it
+    hidden_columns: frozenset[int] = frozenset()  # columns hidden in Excel, 0 = A (of an .xlsx)
 
 
 class WorkbookError(Exception):
@@ -365,7 +370,7 @@ def _refuse_size(sheet: str, columns: int, rows: int, written: int = 0) -> None:
 
 
 def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]:
-    parts = _sheet_parts(path) if fast and path.suffix.lower() in (".xlsx", ".xlsm") else None
+    parts = _sheet_parts(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
     if parts is None or len(parts) != len(workbook.sheet_names):
         parts = [None] * len(workbook.sheet_names)
     visible = [sheet.visible == SheetVisibleEnum.Visible for sheet in workbook.sheets_metadata]
@@ -373,12 +378,27 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]
         visible = [True] * len(workbook.sheet_names)
     for index, (name, part) in enumerate(zip(workbook.sheet_names, parts, strict=True)):
         try:
-            if part is None:
+            if part is None or not fast:
                 raise _NeedsCalamine
             grid = _fast_grid(path, index, name, part)
         except _NeedsCalamine:
             grid = _calamine_grid(workbook, index, name)
-        yield grid if visible[index] else dataclasses.replace(grid, hidden=True)
+        yield dataclasses.replace(grid, hidden=not visible[index],
+                                  hidden_columns=_hidden_columns(path, part) if part else frozenset())
+
+
+def _hidden_columns(path: Path, part: str) -> frozenset[int]:
+    """The columns a sheet hides in Excel (its <col min= max= hidden=> before the cells; 1 = A), 0 = A: an outdated
+    column a street hid rather than deleted. None are when the sheet's head is not within its first megabyte."""
+    with zipfile.ZipFile(path) as package, package.open(part) as stream:
+        head = b""
+        while b"<sheetData" not in head and len(head) < HIDDEN_COLUMNS_SEARCH_BYTES and (chunk := stream.read(1 << 16)):
+            head += chunk
+    head = head[:head.find(b"<sheetData")] if b"<sheetData" in head else b""
+    hidden = set()
+    for first, last in HIDDEN_COLUMN.findall(head):
+        hidden.update(range(int(first) - 1, min(int(last), MAX_COLUMNS)))
+    return frozenset(hidden)
 
 
 # --- python-calamine: every workbook, cell by cell in Python ---------------------------------

@@ -438,6 +438,26 @@ def test_categories_asked_a_column_each_include_disabled_or_half_disabled(one_lo
     assert warnings(one_load, "categories asked") == []
 
 
+@loads.file("hidden outdated column")
+def _hidden_outdated_column(folder: Path) -> Path:
+    # last year's categories (F) hidden rather than deleted, this year's written in a new column (G) beside them; the
+    # ID column (E) hidden too, for printing, with no other to stand for it
+    header = ["序号", "社区", "姓名", "身份证号", "特殊困难类别", "老人类别（2026年核定）"]
+    rows = [[n, "滨西", f"隐藏{n}", elder(320 + n), old, new]
+            for n, (old, new) in enumerate([("空巢", "独居"), ("独居", "失能"), ("", "空巢")])]
+    return write_workbook(folder / "滨西底册_隐藏旧列.xlsx",
+                          {"底册": [["填报日期：2026年10月1日"], ["", *header], *[["", *row] for row in rows]]},
+                          hidden_columns=("A", "E", "F"))
+
+
+def test_a_hidden_outdated_column_gives_way_to_the_one_shown(one_load):
+    # the hidden column, first and named by an alias, was read: every elder had last year's categories
+    balanced(one_load[1]["hidden outdated column"], 3)
+    assert loaded(one_load, "hidden outdated column", "id_number, categories") == [
+        (elder(320), ["独居"]), (elder(321), ["失能"]), (elder(322), ["空巢"])]
+    assert warnings(one_load, "hidden outdated column") == [(None, "重复的列, 未导入: 特殊困难类别")]
+
+
 @loads.file("apostrophes in the header")
 def _apostrophes_in_the_header(folder: Path) -> Path:
     header = ["'序号", "'社区", "'姓名", "'身份证号码", "'人员类别", "'能力评估等级"]
