@@ -398,6 +398,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_day_register": ("每天一列的登记表", "Register with a column per day"),
     "warning_problem_contradiction": ("探访结果与发现问题不一致", "Outcome contradicts the problem written"),
     "warning_status_in_name": ("姓名旁注明了状态", "A status noted beside the name"),
+    "warning_status_in_notes": ("备注中写了离开", "The notes name an exit the status does not"),
     "warning_self_contact": ("联系人是老人本人", "The contact person is the elder themself"),
     "warning_no_person_contact": ("联系人是单位或岗位", "The contact person is a body or a post, not a person"),
     "warning_failure_in_text": ("探访情况中写有未遇或拒访, 未写探访结果",

@@ -29,6 +29,7 @@ from wtforms import ValidationError
 from dashboard import auth, context, queries
 from etl import corrections, workbooks
 from etl.ingest import FileResult, ingest
+from etl.readers import OTHER_SPREADSHEETS, leftover
 from etl.warehouse import DiskFull, WarehouseError
 
 EXPORT_SUFFIXES = (".xlsx", ".xls", ".csv")
@@ -83,8 +84,9 @@ def _unique(folder: Path, name: str) -> Path:
     return path
 
 
-def save(storage: FileStorage, folder: Path) -> list[Path]:
-    """The uploaded file (or the exports inside a zip) written into `folder`; others refused by name."""
+def save(storage: FileStorage, folder: Path) -> tuple[list[Path], list[str]]:
+    """The uploaded file (or the exports inside a zip) written into `folder`, and what is said of a zip's other files;
+    others refused by name."""
     name = clean_name(storage.filename or "")
     suffix = Path(name).suffix.lower()
     if suffix == ".zip":
@@ -97,7 +99,7 @@ def save(storage: FileStorage, folder: Path) -> list[Path]:
     path = _unique(folder, name)
     with _private_file(path) as out:
         shutil.copyfileobj(storage.stream, out)
-    return [path]
+    return [path], []
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:
@@ -110,13 +112,18 @@ def _member_name(info: zipfile.ZipInfo) -> str:
         return info.filename
 
 
-def unzip(archive: Path, folder: Path) -> list[Path]:
+def unzip(archive: Path, folder: Path) -> tuple[list[Path], list[str]]:
+    """The exports inside a zip written into `folder`, and a line for each other file in it, not loaded (DESIGN §3:
+    nothing lost without a word): a zip inside, a WPS sheet. What a computer adds to a zip (a Mac's __MACOSX, the
+    owner file of a workbook open) goes without one."""
     try:
         with zipfile.ZipFile(archive) as bundle:
-            members = [m for m in bundle.infolist() if not m.is_dir() and "__MACOSX" not in m.filename
-                       and Path(_member_name(m)).suffix.lower() in EXPORT_SUFFIXES]
+            files = [m for m in bundle.infolist() if not m.is_dir() and not _added_by_a_computer(m)]
+            members = [m for m in files if Path(_member_name(m)).suffix.lower() in EXPORT_SUFFIXES]
+            others = [_member_name(m) for m in files if m not in members]
             if not members:
-                raise UploadError(f"{archive.name}: 压缩包里没有 xlsx、xls 或 csv 文件")
+                raise UploadError(f"{archive.name}: 压缩包里没有 xlsx、xls 或 csv 文件"
+                                  + (f" ({_said_of(others[0])})" if others else ""))
             if len(members) > ZIP_MAX_MEMBERS:
                 raise UploadError(f"{archive.name}: 压缩包里的文件太多 (超过 {ZIP_MAX_MEMBERS} 个), 请分开上传")
             workbooks.check_packing(members, "压缩包")
@@ -127,11 +134,29 @@ def unzip(archive: Path, folder: Path) -> list[Path]:
                     for chunk in workbooks.unpacked(archive, member):
                         out.write(chunk)
                 paths.append(path)
-            return paths
+            return paths, [f"{archive.name}: 其中的 {Path(name).name} 未导入 ({_said_of(name)})" for name in others]
     except workbooks.ZipBomb as error:
         raise UploadError(f"{archive.name}: {error}") from error
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as error:  # corrupt, encrypted, unknown
         raise UploadError(f"{archive.name}: 压缩包无法打开 (文件损坏或已加密)") from error
+
+
+COMPUTER_FILES = ("__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini")
+ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz")
+
+
+def _added_by_a_computer(member: zipfile.ZipInfo) -> bool:
+    return any(part in COMPUTER_FILES for part in Path(member.filename).parts) or leftover(_member_name(member))
+
+
+def _said_of(name: str) -> str:
+    """Why a file in a zip is not loaded, for the clerk."""
+    suffix = Path(name).suffix.lower()
+    if suffix in ARCHIVES:
+        return "压缩包里的压缩包: 请解压后上传其中的文件"
+    if suffix in OTHER_SPREADSHEETS:
+        return "请用 WPS 或 Excel 打开后另存为 .xlsx 再上传"
+    return "不是 xlsx、xls 或 csv 文件"
 
 
 def upload_view():
@@ -155,7 +180,9 @@ def upload_view():
     refused, saved = [], []
     for storage in files:
         try:
-            saved += save(storage, folder)
+            paths, notes = save(storage, folder)
+            saved += paths
+            refused += notes
         except UploadError as error:
             refused.append(str(error))
     try:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 from pathlib import Path
 
 import duckdb
@@ -26,6 +27,11 @@ TICKS = frozenset(("√", "✓", "✔", "☑", "✅", "v", "V", "y", "Y", "1", "
                    "联系", "问候", "●", "★", "☆", "◎", "对"))
 BLANKS = frozenset(("×", "✗", "✘", "╳", "x", "X", "0", "否", "无", "未", "-", "—", "–", "/", "\\", "、", ".", "·", "…"))
 DEFAULT_METHOD = "电话"
+# A register's key to its marks, above or under its table: 说明：√表示电话联系正常，○表示电话未接通，△上门探视
+# (a mark: a symbol, or a character alone before 表示: 电表示电话, 访表示上门)
+LEGEND = re.compile(r"([^\w\s，,。.；;：:、（）()“”\"'\-—~～/]"
+                    r"|(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?=\s*(?:表示|代表|[:：=＝])))"
+                    r"\s*(?:表示|代表|为|是|[:：=＝])?\s*([\u4e00-\u9fff]{2,12})")
 DATE_HEADER, METHOD_HEADER = "探访日期", "探访方式"
 # The columns of a register read with its marks: who and where (the elder's phone, 合计 and the like are not)
 KEPT_FIELDS = frozenset({"id_number", "name", "district", "street", "community", "visitor", "visitor_role"})
@@ -44,8 +50,9 @@ class DayRegister:
 
 
 def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
-              words_dir: Path | None = None) -> DayRegister | None:
-    """The sheet read as a visit record per day, or None when it is no register with a column per day."""
+              words_dir: Path | None = None, footer: str = "") -> DayRegister | None:
+    """The sheet read as a visit record per day, or None when it is no register with a column per day. `footer`: the
+    text of the lines under its table, where a key to its marks may be."""
     days = mappings.day_columns(sheet.header)
     if not days:
         return None
@@ -57,14 +64,19 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         raise RegisterError(f"{where}是每天一列 (1日…31日) 的登记表, 但标题、工作表名和文件名中{said}, "
                             f"无法确定日期: 请在标题中写明是哪年哪月后重新导入")
     [(year, month)] = months
-    method = _named_method(named, words_dir) or DEFAULT_METHOD
+    # the method the title names; of a title naming several (联系登记表（电话问候或上门探视）), a tick says not which:
+    # the register's default, never a home visit it does not say
+    titled = {value for _, value in _named_methods(named, words_dir)}
+    method = titled.pop() if len(titled) == 1 else DEFAULT_METHOD
+    legend = {mark: words for mark, words in LEGEND.findall(f"{sheet.preamble} {footer}")
+              if mark not in TICKS and mark not in BLANKS or _named_method(words, words_dir)}
     fields = {index: mappings.field_for(cell, "visits", words_dir) if cell else None
               for index, cell in enumerate(sheet.header) if index not in days}
     kept = [index for index, field in fields.items() if field in KEPT_FIELDS]
     unread = [sheet.header[index] for index, field in fields.items()
               if field not in KEPT_FIELDS and field != mappings.IGNORED and sheet.header[index]]
     header = [DATE_HEADER, METHOD_HEADER, *(sheet.header[index] for index in kept)]
-    sheets = []
+    sheets, unexplained = [], set()
     for index, day in sorted(days.items(), key=lambda item: item[1]):
         marks = pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()))  # a CSV's may be dictionaries
         marked = pc.and_(pc.is_valid(marks), pc.invert(pc.is_in(marks, pa.array([*BLANKS, ""]))))
@@ -72,10 +84,12 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
             continue
         rows = sheet.cells.filter(marked)
         mark = marks.filter(marked)
-        # a tick is the register's method; a mark naming one is that one (上门, 视频); any other (未接通) is noted
-        # beside the register's method, where staging reads a failure in it (电话（未接通）: 未遇)
-        methods = each_distinct(mark, lambda text: method if text in TICKS else text if _named_method(text, words_dir)
-                                else f"{method}（{text}）")
+        # a mark its key explains is the words it stands for (○表示电话未接通); a tick is the register's method; a mark
+        # naming one is that one (上门, 视频); any other (未接通) is noted beside the register's method, where staging
+        # reads a failure in it (电话（未接通）: 未遇)
+        methods = each_distinct(mark, lambda text: _cell(legend.get(text, text), method, words_dir))
+        unexplained |= {text for text in mark.unique().to_pylist() if text not in legend and text not in TICKS
+                        and not re.search(r"[\w]", text)}
         columns = {"row_number": rows["row_number"],
                    "c0": pa.array([f"{year}-{month:02d}-{day:02d}"] * rows.num_rows, pa.string()), "c1": methods,
                    **{f"c{new}": rows[f"c{old}"] for new, old in enumerate(kept, start=2)}}
@@ -88,17 +102,32 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
     if not sheets:
         raise RegisterError(f"{where}是每天一列的登记表 ({year}年{month}月), 但没有一天打了勾: 没有可导入的联系记录")
     contacts = sum(s.cells.num_rows for s in sheets)
-    assumed = method == DEFAULT_METHOD and DEFAULT_METHOD not in named
+    why = (" (标题中写了几种联系方式, 打勾看不出是哪一种, 不计为上门探访)" if len(titled) > 1
+           else " (标题中没有写明联系方式, 不计为上门探访)" if method == DEFAULT_METHOD and DEFAULT_METHOD not in named
+           else "")
     note = (f"{where}是每天一列的登记表 ({year}年{month}月): 按每次联系一行导入, 共 {contacts:,} 次; "
-            f"只打勾的日子按「{method}」计" + (" (标题中没有写明联系方式, 不计为上门探访)" if assumed else "")
+            f"只打勾的日子按「{method}」计{why}"
+            + (f"; 符号{'、'.join(f'「{m}」' for m in sorted(unexplained))}表中没有说明含义, 也按「{method}」联系计, "
+               "请核实 (可在表下写明, 如「○表示未接通」)" if unexplained else "")
             + (f"; 未导入的列: {'、'.join(unread)}" if unread else ""))
     return DayRegister(sheets, note)
 
 
+def _cell(text: str, method: str, words_dir: Path | None = None) -> str:
+    """A day's mark as a visit record's method cell: a tick the register's method, words naming a method as they are
+    (上门, 电话未接通), any other words beside the register's method (电话（未接通）)."""
+    return method if text in TICKS else text if _named_method(text, words_dir) else f"{method}（{text}）"
+
+
+def _named_methods(text: str, words_dir: Path | None = None) -> list[tuple[int, str]]:
+    """The methods a text names (每日电话问候登记表, 上门探视登记表; a mark 入户), with their ranks."""
+    return [(priority or 100, value) for field, value, keyword, priority, _ in _method_keywords(words_dir)
+            if keyword in text]
+
+
 def _named_method(text: str, words_dir: Path | None = None) -> str | None:
-    """The method a text names (每日电话问候登记表, 上门探视登记表; a mark 入户), the strongest of several."""
-    found = [(priority or 100, value) for field, value, keyword, priority, _ in _method_keywords(words_dir)
-             if keyword in text]
+    """The method a text names, the strongest of several."""
+    found = _named_methods(text, words_dir)
     return min(found)[1] if found else None
 
 

@@ -26,6 +26,7 @@ from etl.readers import (
     UnreadSheet,
     display_name,
     each_distinct,
+    leftover,
     maskable,
     named_months,
     read_export,
@@ -48,7 +49,7 @@ REQUIRED = {
 FIELDS = {
     "roster": ("id_number", "name", "district", "street", "community", "sex", "birth_date", "address",
                "phone", "categories", "living", "disability", "consent", "status", "status_reason", "alive", "deceased",
-               "change_date", "reg_date", "visitor", "risk_level", "report_date"),
+               "change_date", "reg_date", "visitor", "risk_level", "report_date", "notes"),
     "visits": ("id_number", "name", "district", "street", "community", "visit_date", "visit_time", "method", "outcome",
                "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency",
                "resolution", "latitude", "longitude", "entered_at", "notes", "record_status", "sheet_month"),
@@ -151,6 +152,9 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
     try:
         if not path.is_file():
             raise FileError(_not_a_file(path))
+        if leftover(path.name):
+            return FileResult(name, "skipped",
+                              message="是 Excel、WPS 或苹果电脑留下的临时或附属文件, 不是导出的表格, 已跳过")
         progress(name, "checking")
         version = _version(path)
         size = version[0]
@@ -289,8 +293,8 @@ def _days_as_sheets(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], file
     those registers."""
     staged, registers = [], []
     for sheet in sheets:
-        register_rows = _without_footer(sheet) if mappings.day_columns(sheet.header) else sheet
-        if register := day_registers.as_visits(con, register_rows, file_name, words_dir):
+        register_rows, footer = _without_footer(sheet) if mappings.day_columns(sheet.header) else (sheet, "")
+        if register := day_registers.as_visits(con, register_rows, file_name, words_dir, footer):
             staged += register.sheets
             registers.append(register)
         else:
@@ -301,10 +305,11 @@ def _days_as_sheets(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], file
 WEEKDAY = r"^(星期|周)?[一二三四五六日天]$"
 
 
-def _without_footer(sheet: RawSheet) -> RawSheet:
+def _without_footer(sheet: RawSheet) -> tuple[RawSheet, str]:
     """A register's rows without its totals and signature lines (每日合计 3 3 3 …, 填表人：… 审核人：…: a row whose
     first written cell is NOT_DATA_FIRST_CELL's, as a sheet of visits leaves them out, _not_data) and the row of
-    weekdays under its days (日 一 二 …). Else their marks under the days would be read as contacts of nobody."""
+    weekdays under its days (日 一 二 …). Else their marks under the days would be read as contacts of nobody. And
+    the text of those lines (说明：√表示电话联系, ○表示未接通: the key to its marks)."""
     texts = [pc.utf8_trim_whitespace(sheet.cells[f"c{i}"].cast(pa.string())) for i in range(sheet.column_count)]
     written = [pc.if_else(pc.equal(text, ""), pa.scalar(None, pa.string()), text) for text in texts]
     footer = pc.fill_null(pc.match_substring_regex(pc.coalesce(*written), NOT_DATA_FIRST_CELL), False)
@@ -314,8 +319,10 @@ def _without_footer(sheet: RawSheet) -> RawSheet:
     weekday_row = pc.and_(pc.greater(weekdays, 0), pc.equal(weekdays, count(pc.is_valid(c) for c in written)))
     dropped = pc.or_(footer, weekday_row)
     if not pc.any(dropped).as_py():
-        return sheet
-    return dataclasses.replace(sheet, cells=sheet.cells.filter(pc.invert(dropped)))
+        return sheet, ""
+    lines = pa.table({f"c{i}": cell for i, cell in enumerate(written)}).filter(footer)
+    text = " ".join(cell for row in lines.to_pylist() for cell in row.values() if cell)
+    return dataclasses.replace(sheet, cells=sheet.cells.filter(pc.invert(dropped))), text
 
 
 # A row heading a community's block in a whole street's sheet: 一、花园路社区, 2. 滨西社区居委会（2人）
@@ -477,6 +484,9 @@ def _sha256(path: Path) -> str:
 def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None,
                words_dir: Path | None = None, file_name: str | None = None) -> tuple[str, list[mappings.ColumnMap]]:
     file_kind = kind or mappings.detect_kind(sheets[0].header, words_dir)
+    if file_kind is None and (counts := mappings.count_columns(sheets[0].header, words_dir)):
+        raise FileError(f"表头中有统计次数的列: {'、'.join(counts)}; 这是汇总表, 不是底册、探访记录或联系人情况表, "
+                        "未导入: 请导入原始的记录")
     if file_kind is None:
         raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定")
     column_maps = [mappings.map_columns(sheet.header, file_kind, words_dir, sheet.hidden_columns) for sheet in sheets]
@@ -493,6 +503,12 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
             raise FileError(f"{where}表头中有探访记录的列: {'、'.join(visit_columns)}; "
                             f"这是探访记录, 不能作为{mappings.KIND_LABELS[file_kind]}导入 "
                             f"(底册和探访记录请分开导出, 或用 --kind visits 导入)")
+        if file_kind != "roster" and column_map.counts and not mappings.day_columns(sheet.header):
+            # a summary of each elder's month (探访次数, 其中上门, 包联人) read as a record or a list had made a visit
+            # of each row, or replaced a contact list with its 包联人 and their count of calls as the phone
+            raise FileError(f"{where}表头中有统计次数的列: {'、'.join(column_map.counts)}; 这是汇总表, 不是"
+                            f"{mappings.KIND_LABELS[file_kind]} (探访记录一次探访一行, 联系人情况表一位联系人一行), "
+                            "未导入: 请导入原始的记录")
         missing = [group for group in REQUIRED[file_kind]
                    if not any(f in column_map.fields or f in column_map.implied or _in_parts(f, column_map)
                               or f in {field for field, _ in column_map.marks.values()} for f in group)]
@@ -868,6 +884,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
     # else a 填报日期 column on every row
     if report_date is None and kind == "roster":
         report_date = scalar(con, "select max(cv_parse_date(cv_clean(report_date))) from src")
+    # else the day or month its file is named by (…底册2026年10月.xlsx: the month's first day), as a title's would
+    if report_date is None and kind != "visits":
+        report_date = scalar(con, "select cv_report_date(?)", [Path(file_name).stem])
     con.execute(
         "insert into loads values ($id, $file, $sha, $kind, $sheet, $header_row, $report_date, 'loaded',"
         " $read, $loaded, $rejected, $warnings, $at, $size)",

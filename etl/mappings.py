@@ -15,6 +15,7 @@ from pathlib import Path
 KINDS = ("roster", "visits", "contacts")
 IGNORED = "_ignore"
 UNKNOWN = "_unknown"  # a header keyword that says "not this field": the column stays unrecognised
+COUNTS = "_counts"  # a column that counts visits (探访次数, 其中上门): a summary's, which no record or list has
 NEGATION = "_negation"  # keywords.csv rows (field *) naming the words that negate a keyword after them
 
 # Fields that only one kind of export has: they decide the kind of a file from its header.
@@ -100,6 +101,7 @@ class ColumnMap:
     implied: dict[str, str] = dataclass_field(default_factory=dict)  # field -> the sheet's one value (its 社区)
     # a contact list's other contact people on each row, in order: CONTACT_FIELDS -> column index
     more_contacts: list[dict[str, int]] = dataclass_field(default_factory=list)
+    counts: list[str] = dataclass_field(default_factory=list)  # header cells that count visits (COUNTS), unknown too
 
 
 _READ: dict[Path | None, tuple] = {}  # words_dir -> the size and time of its files when they were read
@@ -279,6 +281,11 @@ def _names_another_field(cell: str, kind: str, words_dir: Path | None = None) ->
                for other in KINDS if other != kind)
 
 
+def count_columns(header: list[str], words_dir: Path | None = None) -> list[str]:
+    """The header cells that count visits (探访次数, 其中上门: COUNTS), a summary's."""
+    return [cell for cell in header if cell and any(field_for(cell, kind, words_dir) == COUNTS for kind in KINDS)]
+
+
 def visit_columns(header: list[str], words_dir: Path | None = None, kind: str | None = None) -> list[str]:
     """The header cells that only a visit record has (探访日期, 探访方式 …): of a file of `kind`, not those that
     name one of its own fields (联系方式 is a visit's method, but a roster's phone)."""
@@ -301,7 +308,7 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
                 if alias and index not in outranked} - {(IGNORED, 0)}
     people: dict[int, dict[str, int]] = {}
     fields: dict[str, int] = {}
-    unknown, duplicates, marks = [], [], {}
+    unknown, duplicates, marks, counts = [], [], {}, []
     ticks = _tick_columns(header, kind, words_dir)
     for index, cell in enumerate(header):
         if not cell:
@@ -310,6 +317,9 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
         taken = people.setdefault(person, {}) if person else fields
         if index in outranked:
             duplicates.append(cell)  # hidden, where a column shown names the field
+        elif field == COUNTS:
+            counts.append(cell)
+            unknown.append(cell)
         elif index in ticks:
             marks[index] = ticks[index]
         elif (field, person) in by_alias and not alias and not (field == "visit_date" and _day_or_time(cell)):
@@ -341,7 +351,7 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
     # the first contact person written is the row's contact person, the others come after
     contacts = [people[person] for person in sorted(people)]
     fields |= contacts[0] if contacts else {}
-    return ColumnMap(kind, fields, unknown, duplicates, marks, more_contacts=contacts[1:])
+    return ColumnMap(kind, fields, unknown, duplicates, marks, more_contacts=contacts[1:], counts=counts)
 
 
 def _fields(header: list[str], kind: str,

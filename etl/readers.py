@@ -81,6 +81,18 @@ class UnreadSheet:
 HeaderScore = Callable[[list[str]], int]
 
 
+# What Excel, WPS or a Mac leave beside a file, never an export: the owner file of a workbook open (~$花园路.xlsx) and
+# a Mac's AppleDouble file (._花园路.csv), which a glob or a zip picks up with the exports
+LEFTOVER = re.compile(r"^(~\$|\._)")
+# Spreadsheets of other programs, which they save as .xlsx
+OTHER_SPREADSHEETS = (".et", ".ett", ".ods", ".numbers", ".wps")
+
+
+def leftover(name: str) -> bool:
+    """Whether a file's name is that of a file Excel, WPS or a Mac leave beside an export (LEFTOVER)."""
+    return bool(LEFTOVER.match(Path(name).name))
+
+
 def read_export(
     path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore
 ) -> tuple[list[RawSheet], list[UnreadSheet]]:
@@ -88,7 +100,9 @@ def read_export(
     (a workbook's blank Sheet2 is neither); raise ReadError when no sheet has a header."""
     suffix = path.suffix.lower()
     if suffix not in (".xlsx", ".xlsm", ".xls", ".csv", ".txt"):
-        raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: 请提供 .xlsx、.xls 或 .csv 文件")
+        save_as = ("请用 WPS 或 Excel 打开后另存为 .xlsx 再导入" if suffix in OTHER_SPREADSHEETS
+                   else "请提供 .xlsx、.xls 或 .csv 文件")
+        raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: {save_as}")
     with _utf8_named(path) as readable:
         if not workbooks.is_workbook(readable) and (suffix in (".csv", ".txt") or _is_delimited_text(readable)):
             return [_read_csv(readable, con, table_prefix, header_score)], []
@@ -638,7 +652,7 @@ def _read_workbook(
 ) -> tuple[list[RawSheet], list[UnreadSheet]]:
     try:
         grids = workbooks.read_grids(path)
-    except workbooks.SheetTooLarge as error:
+    except (workbooks.SheetTooLarge, workbooks.Encrypted) as error:
         raise ReadError(str(error)) from error
     except workbooks.WorkbookError as error:
         raise ReadError(f"Excel 文件无法打开 (文件损坏或不是 Excel 格式): {error}") from error

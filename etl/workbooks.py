@@ -100,6 +100,10 @@ class ZipBomb(SheetTooLarge):
     """A zip that unpacks to more than any export does, or to more than it declares; the message is for the clerk."""
 
 
+class Encrypted(WorkbookError):
+    """A workbook saved with a password to open it; the message, for the clerk, says how to send it."""
+
+
 class _NeedsCalamine(Exception):
     """The sheet holds something only python-calamine's reading is trusted with."""
 
@@ -161,6 +165,9 @@ def read_grids(path: Path, fast: bool = True) -> list[Grid]:
         try:
             workbook = CalamineWorkbook.from_path(str(path))
         except Exception as error:  # calamine raises several private error types
+            if suffix == ".xls" and _is_encrypted_package(path):
+                raise Encrypted("文件设置了打开密码, 无法读取: 请在 Excel 或 WPS 中取消密码 (文件 → 信息 → "
+                                "保护工作簿 → 用密码进行加密, 清空密码) 后保存, 再导入") from error
             raise WorkbookError(str(error)) from error
         try:
             return list(_grids(path, workbook, fast))
@@ -169,6 +176,18 @@ def read_grids(path: Path, fast: bool = True) -> list[Grid]:
                                 "请用 Excel 或 WPS 打开后另存为新的 .xlsx") from error
         finally:
             workbook.close()
+
+
+def _is_encrypted_package(path: Path) -> bool:
+    """Whether a compound file holds an EncryptedPackage stream: an .xlsx saved with a password to open it (its
+    directory names the stream in UTF-16, within the file's bytes; read a megabyte at a time)."""
+    name, tail = "EncryptedPackage".encode("utf-16-le"), b""
+    with path.open("rb") as f:
+        while chunk := f.read(1 << 20):
+            if name in tail + chunk:
+                return True
+            tail = chunk[-len(name):]
+    return False
 
 
 def is_workbook(path: Path) -> bool:

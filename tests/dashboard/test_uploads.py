@@ -169,10 +169,16 @@ def zip_of(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes
 def test_a_zip_is_opened_member_by_member_without_its_paths(app):
     client, token = signed_in(app, "staff")
     roster = csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19430101", 4), name="丙")])
-    bundle = zip_of({"../../逃出去.csv": roster, "__MACOSX/._x.csv": b"junk", "说明.docx": b"not an export"})
+    bundle = zip_of({"../../逃出去.csv": roster, "__MACOSX/._x.csv": b"junk", "._逃出去.csv": b"junk",
+                     "~$花园路.xlsx": b"owner", "Thumbs.db": b"", "说明.docx": b"not an export",
+                     "第二批/第二批.zip": zip_of({"名单.csv": roster}), "滨西.et": b"WPS"})
     record, folder = results(app, send(client, token, [("各社区.zip", bundle)]))
     assert [r["file_name"] for r in record["results"]] == ["逃出去.csv"]
     assert (folder / "逃出去.csv").exists() and not (folder.parent.parent / "逃出去.csv").exists()
+    # what else it holds is said, not dropped without a word (what a computer adds to a zip goes without one)
+    assert record["refused"] == ["各社区.zip: 其中的 说明.docx 未导入 (不是 xlsx、xls 或 csv 文件)",
+                                 "各社区.zip: 其中的 第二批.zip 未导入 (压缩包里的压缩包: 请解压后上传其中的文件)",
+                                 "各社区.zip: 其中的 滨西.et 未导入 (请用 WPS 或 Excel 打开后另存为 .xlsx 再上传)"]
 
 
 def test_hostile_uploads_are_refused_with_a_reason(app):

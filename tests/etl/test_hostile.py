@@ -396,6 +396,29 @@ def test_a_workbook_of_two_kinds_is_skipped_whole_the_second_time(warehouse, tmp
 # --- messages that misled ----------------------------------------------------------------------------
 
 
+def test_a_workbook_saved_with_a_password_says_so(warehouse, tmp_path, good):
+    # it was "Excel 文件无法打开 (文件损坏或不是 Excel 格式): Cfb error: Cannot find Workbook stream"
+    import msoffcrypto.format.ooxml
+
+    workbook = openpyxl.Workbook()
+    for row in [ROSTER_HEADER, *roster_rows(2, name="密码")]:
+        workbook.active.append(row)
+    workbook.save(tmp_path / "plain.xlsx")
+    with (tmp_path / "plain.xlsx").open("rb") as source, (tmp_path / "加密底册.xlsx").open("wb") as locked:
+        msoffcrypto.format.ooxml.OOXMLFile(source).encrypt("1234", locked)
+    assert_refused_alone(warehouse.ingest(tmp_path / "加密底册.xlsx", good),
+                         "文件设置了打开密码, 无法读取: 请在 Excel 或 WPS 中取消密码")
+
+
+def test_files_excel_wps_or_a_mac_leave_beside_the_exports_are_skipped(warehouse, tmp_path, good):
+    # a glob of a folder with a workbook open (~$底册.xlsx, the owner file) failed the command
+    (tmp_path / "~$底册.xlsx").write_bytes(b"\x05owner" + b"\x00" * 160)
+    (tmp_path / "._底册.csv").write_bytes(b"\x00\x05\x16\x07" + b"\x00" * 80)
+    owner, apple_double, done = warehouse.ingest(tmp_path / "~$底册.xlsx", tmp_path / "._底册.csv", good)
+    assert (owner.status, apple_double.status, done.status) == ("skipped", "skipped", "loaded")
+    assert owner.message == "是 Excel、WPS 或苹果电脑留下的临时或附属文件, 不是导出的表格, 已跳过"
+
+
 def test_a_folder_and_a_fifo_are_not_missing_files(warehouse, tmp_path, good):
     (tmp_path / "十月.csv").mkdir()
     os.mkfifo(tmp_path / "管道.csv")

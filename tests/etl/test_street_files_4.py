@@ -274,6 +274,70 @@ def test_invisible_characters_copied_into_an_id_number_or_a_name_are_dropped(one
     assert warnings(one_load, "invisible characters") == []
 
 
+VISITORS_WITH_PHONES = {"张强13800000000": "张强", "李明 139-0000-0001": "李明", "王丽/13700000002": "王丽",
+                        "赵敏（13600000003）": "赵敏"}
+
+
+@loads.file("visitors with phones")
+def _visitors_with_phones(folder: Path) -> Path:
+    header = ["老人姓名", "身份证号", "社区", "探访日期", "探访方式", "探访结果", "探访人及电话"]
+    rows = [[f"带电话{n}", elder(330 + n), "花园路", "2026-10-12", "入户", "正常", cell]
+            for n, cell in enumerate(VISITORS_WITH_PHONES)]
+    return write_csv(folder / "花园路探访记录_探访人及电话.csv", [header, *rows])
+
+
+def test_a_visitors_phone_written_after_the_name_is_not_kept_as_the_visitor(one_load):
+    # the column 探访人及电话 was left unread; read as 探访人, 张强13800000000 was stored as the visitor, a worker's
+    # phone unmasked in the warehouse and every spelling of it another visitor for the quality checks
+    balanced(one_load[1]["visitors with phones"], len(VISITORS_WITH_PHONES))
+    assert loaded(one_load, "visitors with phones", "visitor_name") == [
+        (name,) for name in VISITORS_WITH_PHONES.values()]
+
+
+# a method or outcome cell as clerks write them, and what it is (DESIGN §2: 未遇 never counts)
+SAID = {"电话留言": ("电话", "未遇"), "微信留言": ("线上", "未遇"), "楼下碰见": ("路遇", "正常"),
+        "陪同就医": ("上门", "正常")}
+
+
+@loads.file("said in words")
+def _said_in_words(folder: Path) -> Path:
+    header = ["老人姓名", "身份证号", "社区", "探访日期", "探访方式", "服务结果"]
+    rows = [[f"说法{n}", elder(340 + n), "花园路", f"2026-10-{n + 13}", said, "满意" if outcome == "正常" else ""]
+            for n, (said, (_, outcome)) in enumerate(SAID.items())]
+    return write_csv(folder / "花园路关爱服务记录_说法.csv", [header, *rows])
+
+
+def test_a_message_left_is_no_contact_and_a_meeting_downstairs_is_met_on_the_street(one_load):
+    # 电话留言 counted as a phone contact; 楼下碰见 and 陪同就医 were refused as unknown methods; 满意 loaded as an
+    # unknown outcome that never counts
+    balanced(one_load[1]["said in words"], len(SAID))
+    assert loaded(one_load, "said in words", "method, outcome") == list(SAID.values())
+    assert warnings(one_load, "said in words") == []
+
+
+@loads.file("visit counts summary")
+def _visit_counts_summary(folder: Path) -> list[Path]:
+    # an elder's month in counts, with a 包联人 (read as a contact list, it replaced the community's: its count of
+    # calls as the phone) or with the method and the latest date (read as a visit each row)
+    counted = ["序号", "社区", "姓名", "身份证号", "探访次数", "其中上门", "其中电话", "包联人"]
+    latest = ["序号", "社区", "姓名", "身份证号", "本月上门次数", "本月电话次数", "最近一次探访日期", "探访方式"]
+    return [write_xlsx(folder / "花园路11月探访次数汇总.xlsx",
+                       [["花园路社区2026年11月探访次数汇总"], counted,
+                        [1, "花园路", "汇总一", elder(350), 4, 1, 3, "王丽"]]),
+            write_xlsx(folder / "花园路10月探访情况统计表.xlsx",
+                       [["花园路社区2026年10月探访情况统计表"], latest,
+                        [1, "花园路", "汇总二", elder(351), 2, 4, "2026-10-28", "上门、电话"]])]
+
+
+def test_a_summary_of_visit_counts_is_refused_as_no_record(one_load):
+    counted, latest = one_load[1]["visit counts summary"]
+    assert (counted.status, latest.status) == ("failed", "failed")
+    assert counted.message == ("表头中有统计次数的列: 探访次数、其中上门、其中电话; 这是汇总表, "
+                               "不是底册、探访记录或联系人情况表, 未导入: 请导入原始的记录")
+    assert latest.message == ("工作表 Sheet 表头中有统计次数的列: 本月上门次数、本月电话次数; 这是汇总表, 不是探访记录 "
+                              "(探访记录一次探访一行, 联系人情况表一位联系人一行), 未导入: 请导入原始的记录")
+
+
 # --- a register with a column per day --------------------------------------------------------------------
 
 
@@ -336,6 +400,45 @@ def test_a_register_loads_whatever_its_days_headers_carry_above_below_or_in_them
     assert one_load[0].rows("select count(distinct id_number), min(visit_date), max(visit_date) from visit_rows"
                             " where load_id = ?", [result.load_id]) == [
         (2, dt.date(2026, 10, 1), dt.date(2026, 10, 31))]
+
+
+DAYS = [f"{day}日" for day in range(1, 32)]
+
+
+@loads.file("register with a key")
+def _register_with_a_key(folder: Path) -> Path:
+    rows = [["花园路社区独居老人每日联系登记表（2026年10月）"], ["序号", "姓名", "身份证号", *DAYS],
+            [1, "图例一", elder(360), "√", "○", "△", *[None] * 28],
+            [2, "图例二", elder(361), "○", "○", "○", *[None] * 28],
+            ["说明：√表示电话联系正常，○表示电话未接通，△表示上门探视"], ["制表人：王丽"]]
+    return write_xlsx(folder / "花园路日联系登记表_图例.xlsx", rows)
+
+
+def test_a_registers_marks_are_read_by_the_key_written_under_it(one_load):
+    # ○ (未接通) counted as a call that reached the elder, and △ (上门探视) as a call
+    balanced(one_load[1]["register with a key"], 6)
+    assert loaded(one_load, "register with a key", "id_number, visit_date, method, outcome") == sorted(
+        [(elder(360), dt.date(2026, 10, 1), "电话", "正常"), (elder(360), dt.date(2026, 10, 2), "电话", "未遇"),
+         (elder(360), dt.date(2026, 10, 3), "上门", "正常"), *[(elder(361), dt.date(2026, 10, day), "电话", "未遇")
+                                                               for day in (1, 2, 3)]],
+        key=lambda row: row[0] != elder(360))
+
+
+@loads.file("register of two methods")
+def _register_of_two_methods(folder: Path) -> Path:
+    rows = [["花园路社区2026年10月独居老人每日联系登记表（电话问候或上门探视）"], ["序号", "姓名", "身份证号", *DAYS],
+            [1, "两种一", elder(362), "√", "◇", *[None] * 29]]
+    return write_xlsx(folder / "花园路日联系登记表_电话或上门.xlsx", rows)
+
+
+def test_a_tick_in_a_register_of_two_methods_is_no_home_visit(one_load):
+    # every tick was a home visit (上门, the strongest the title names): the home-visit rate went from 4/8 to 7/8
+    balanced(one_load[1]["register of two methods"], 2)
+    assert loaded(one_load, "register of two methods", "method, outcome") == [("电话", "正常"), ("电话", "正常")]
+    assert warnings(one_load, "register of two methods") == [(None, (
+        "工作表 Sheet 是每天一列的登记表 (2026年10月): 按每次联系一行导入, 共 2 次; 只打勾的日子按「电话」计 "
+        "(标题中写了几种联系方式, 打勾看不出是哪一种, 不计为上门探访); 符号「◇」表中没有说明含义, "
+        "也按「电话」联系计, 请核实 (可在表下写明, 如「○表示未接通」)"))]
 
 
 # --- contact lists ------------------------------------------------------------------------------------------
@@ -456,6 +559,54 @@ def test_a_hidden_outdated_column_gives_way_to_the_one_shown(one_load):
     assert loaded(one_load, "hidden outdated column", "id_number, categories") == [
         (elder(320), ["独居"]), (elder(321), ["失能"]), (elder(322), ["空巢"])]
     assert warnings(one_load, "hidden outdated column") == [(None, "重复的列, 未导入: 特殊困难类别")]
+
+
+@loads.file("welfare beside the categories")
+def _welfare_beside_the_categories(folder: Path) -> Path:
+    # 救助类别 (低保, 特困) before the elder's categories: taken for them, the categories themselves dropped as a repeat
+    header = ["序号", "社区", "姓名", "身份证号", "救助类别", "老年人类别"]
+    rows = [[n, "滨西", f"救助{n}", elder(370 + n), welfare, category]
+            for n, (welfare, category) in enumerate([("低保", "独居"), ("", "失能"), ("特困", "空巢")])]
+    return write_csv(folder / "滨西底册_救助类别.csv", [["填报日期：2026年10月1日"], header, *rows])
+
+
+def test_a_welfare_column_is_not_taken_for_the_categories(one_load):
+    balanced(one_load[1]["welfare beside the categories"], 3)
+    assert loaded(one_load, "welfare beside the categories", "categories") == [(["独居"],), (["失能"],), (["空巢"],)]
+
+
+@loads.file("month in the file name")
+def _month_in_the_file_name(folder: Path) -> Path:
+    header = ["序号", "社区", "姓名", "身份证号", "特殊困难类别"]
+    return write_xlsx(folder / "滨西社区特殊困难老年人底册2026年9月.xlsx",
+                      [header, [1, "滨西", "文件名月", elder(380), "独居"]])
+
+
+def test_a_roster_dated_only_by_its_file_names_month_is_that_months_snapshot(one_load):
+    # its snapshot was dated the day it was loaded: a September roster loaded in November was November's
+    result = one_load[1]["month in the file name"]
+    balanced(result, 1)
+    assert one_load[0].one("select report_date from loads where load_id = ?", [result.load_id]) == dt.date(2026, 9, 1)
+
+
+EXITS_IN_NOTES = {"已去世 2026.9.3": "死亡", "已入住养老院（2026年9月）": "入住机构", "搬至女儿家": "迁出",
+                  "老伴已去世": None, "": None}
+
+
+@loads.file("exits in the notes")
+def _exits_in_the_notes(folder: Path) -> Path:
+    header = ["序号", "社区", "姓名", "身份证号", "特殊困难类别", "备注"]
+    rows = [[n, "滨西", f"备注{n}", elder(390 + n), "独居", note] for n, note in enumerate(EXITS_IN_NOTES)]
+    return write_csv(folder / "滨西底册_备注.csv", [["填报日期：2026年10月1日"], header, *rows])
+
+
+def test_an_exit_written_only_in_the_notes_is_warned_of(one_load):
+    # three who had died or left were on the roll without a word: visits due, overdue
+    balanced(one_load[1]["exits in the notes"], len(EXITS_IN_NOTES))
+    assert loaded(one_load, "exits in the notes", "status") == [("在册",)] * len(EXITS_IN_NOTES)
+    assert warnings(one_load, "exits in the notes") == [
+        (n + 3, f"备注中写的像是{said}, 但在册状态为在册: 按在册导入, 如确已{said}, 请在状态一栏填写并注明变动日期")
+        for n, said in enumerate(EXITS_IN_NOTES.values()) if said]
 
 
 @loads.file("apostrophes in the header")

@@ -31,7 +31,12 @@ with source as (
         cv_clean(s.risk_level) as risk_text,
         s.risk_level as risk_raw,
         s.alive,
-        s.deceased
+        s.deceased,
+        -- a 备注 that names an exit (已去世 2026.9.3, 搬至女儿家), not a relative's (老伴已去世): warned of, never read as
+        -- the status (DESIGN §3: nothing guessed)
+        case when not regexp_matches(s.notes, '(配偶|老伴|丈夫|妻子|爱人|儿子|女儿|子女|孙)[^，,；;。]{0,3}'
+                                              || '(去世|死亡|病故|过世|逝世|已故|亡故)')
+             then s.notes end as notes_raw
     from src s
 ),
 
@@ -61,6 +66,7 @@ mapped as (
         case when alive.value = '否' or deceased.value = '是' then '死亡'
              when s.status_text is null then '在册' else status.value end as status,
         name_status.value as name_status,
+        notes_status.value as notes_status,
         risk.value as risk_level,
         sex.value as sex_given,
         -- the change and registration dates, and an exit's date the clerk wrote in the status cell (死亡（2026.5.3）,
@@ -85,6 +91,7 @@ mapped as (
     left join stg_words consent on consent.field = 'consent' and consent.raw = s.consent_raw
     left join stg_words status on status.field = 'status' and status.raw = s.status_raw
     left join stg_words name_status on name_status.field = 'status' and name_status.raw = s.name_note
+    left join stg_words notes_status on notes_status.field = 'status' and notes_status.raw = s.notes_raw
     left join stg_words risk on risk.field = 'risk_level' and risk.raw = s.risk_raw
     left join stg_words alive on alive.field = 'yes_no' and alive.raw = s.alive
     left join stg_words deceased on deceased.field = 'yes_no' and deceased.raw = s.deceased
@@ -145,7 +152,10 @@ checked as (
             '53', '54', '61', '62', '63', '64', '65', '71', '81', '82') as unknown_area_code,
         phone_text is not null and len(phones) = 0 as invalid_phone,
         -- on the roll by its status cell, with an exit noted beside the name: loaded as the status cell says
-        status = '在册' and coalesce(name_status, '在册') <> '在册' as status_in_name
+        status = '在册' and coalesce(name_status, '在册') <> '在册' as status_in_name,
+        -- … or in its 备注
+        status = '在册' and coalesce(name_status, '在册') = '在册' and coalesce(notes_status, '在册') <> '在册'
+            as status_in_notes
     from categorised
 ),
 
@@ -185,7 +195,7 @@ final as (
         case when unknown_category or unknown_living or unknown_disability or unknown_consent or unknown_status
                   or unknown_risk or unknown_change_date or unknown_reg_date or exit_without_date or living_contradicts
                   or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
-                  or status_in_name
+                  or status_in_name or status_in_notes
         then cv_warnings([
             case when unknown_category then cv_warn_quoting('unknown_value', 'category',
                 array_to_string(unknown_categories, '、'), '未知的特殊困难类别: {value}, 未计入') end,
@@ -217,7 +227,11 @@ final as (
             case when unknown_area_code then cv_warn('unknown_area_code', 'id_number', substr(id_number, 1, 6),
                 '身份证号的地区码未知: ' || substr(id_number, 1, 6)) end,
             case when status_in_name then cv_warn_quoting('status_in_name', 'status', name_note,
-                '姓名后注明「{value}」, 但在册状态为在册: 按在册导入, 请在状态一栏填写并注明变动日期') end
+                '姓名后注明「{value}」, 但在册状态为在册: 按在册导入, 请在状态一栏填写并注明变动日期') end,
+            -- the status its words name, not the note (it may say more of the elder: 住院, 病情)
+            case when status_in_notes then cv_warn('status_in_notes', 'status', notes_status,
+                '备注中写的像是' || notes_status || ', 但在册状态为在册: 按在册导入, 如确已' || notes_status
+                || ', 请在状态一栏填写并注明变动日期') end
         ]) else [] end as warnings
     from checked
     cross join stg_sheets sheets

@@ -7,6 +7,8 @@ union all select distinct 'consent', consent from src
 union all select distinct 'status', cv_status_cell(status, status_reason) from src
 -- a status noted in brackets beside the name (张三（已故）): read with the status words, to warn of it
 union all select distinct 'status', cv_name_note(name) from src
+-- … or in the 备注 (已去世 2026.9.3): read with the status words, to warn of it
+union all select distinct 'status', notes from src
 union all select distinct 'risk_level', risk_level from src
 -- 是否健在 否, 是否死亡 是: a death
 union all select distinct 'yes_no', alive from src

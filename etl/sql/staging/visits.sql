@@ -118,13 +118,15 @@ emergency_values as (
 
 name_values as (
     -- the elder's name (cv_person_name) and the visitor's as written, of each distinct name: several visitors in one
-    -- cell (王丽 张强, 刘洋/陈静) kept apart, 王丽、张强, not run together as one name (王 丽 is one)
+    -- cell (王丽 张强, 刘洋/陈静) kept apart, 王丽、张强, not run together as one name (王 丽 is one); a phone number
+    -- written after a visitor's name (探访人及电话: 张强13800000000) not kept with it
     select raw, text, cv_person_name(raw) as person, cv_key_part('visitor', coalesce(text, '')) as visitor_key
     from (select distinct raw, case
-              when regexp_full_match(trim(raw), '\p{Han}{2,4}([\s　、,，/／;；]+\p{Han}{2,4})+')
-                  then array_to_string(regexp_split_to_array(trim(raw), '[\s　、,，/／;；]+'), '、')
-              else cv_squeeze(raw) end as text
-          from (select name as raw from src union select visitor from src))
+              when regexp_full_match(trim(named), '\p{Han}{2,4}([\s　、,，/／;；]+\p{Han}{2,4})+')
+                  then array_to_string(regexp_split_to_array(trim(named), '[\s　、,，/／;；]+'), '、')
+              else nullif(cv_squeeze(named), '') end as text
+          from (select raw, regexp_replace(raw, '[\s　(（:：,，/／、;；]*\+?\d[\d\s-]{5,}\d[)）]?', ' ', 'g') as named
+                from (select name as raw from src union select visitor from src)))
 ),
 
 source as (
