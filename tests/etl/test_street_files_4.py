@@ -609,6 +609,20 @@ def test_an_exit_written_only_in_the_notes_is_warned_of(one_load):
         for n, said in enumerate(EXITS_IN_NOTES.values()) if said]
 
 
+@loads.file("civil-affairs system export")
+def _civil_affairs_system_export(folder: Path) -> Path:
+    # a 金民工程-style export: no 社区 column, the community by its division code and its full name
+    header = ["行政区划代码", "行政区划", "老年人姓名", "公民身份号码", "老年人类型"]
+    rows = [["120101001002", "和平区劝业场街道滨西社区居委会", f"区划{n}", elder(400 + n), "独居"] for n in (1, 2)]
+    return write_csv(folder / "老年人信息导出.csv", [["填报日期：2026年10月1日"], header, *rows])
+
+
+def test_an_export_placing_its_people_by_division_code_loads(one_load):
+    # refused: 缺少必需的列: 社区
+    balanced(one_load[1]["civil-affairs system export"], 2)
+    assert loaded(one_load, "civil-affairs system export", "community_code") == [("120101001002",)] * 2
+
+
 @loads.file("apostrophes in the header")
 def _apostrophes_in_the_header(folder: Path) -> Path:
     header = ["'序号", "'社区", "'姓名", "'身份证号码", "'人员类别", "'能力评估等级"]
