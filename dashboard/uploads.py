@@ -130,9 +130,13 @@ def unzip(archive: Path, folder: Path) -> tuple[list[Path], list[str]]:
             paths = []
             for member in members:
                 path = _unique(folder, clean_name(_member_name(member)))
-                with _private_file(path) as out:
-                    for chunk in workbooks.unpacked(archive, member):
-                        out.write(chunk)
+                try:
+                    with _private_file(path) as out:
+                        for chunk in workbooks.unpacked(archive, member):
+                            out.write(chunk)
+                except BaseException:
+                    path.unlink()  # no empty or part file left in the batch's folder as if it had been sent
+                    raise
                 paths.append(path)
             return paths, [f"{archive.name}: 其中的 {Path(name).name} 未导入 ({_said_of(name)})" for name in others]
     except workbooks.ZipBomb as error:

@@ -152,6 +152,8 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
     try:
         if not path.is_file():
             raise FileError(_not_a_file(path))
+        if path.stat().st_size == 0:
+            raise FileError("文件是空的 (0 字节): 请重新导出或重新发送")
         if leftover(path.name):
             return FileResult(name, "skipped",
                               message="是 Excel、WPS 或苹果电脑留下的临时或附属文件, 不是导出的表格, 已跳过")
@@ -326,8 +328,9 @@ def _without_footer(sheet: RawSheet) -> tuple[RawSheet, str]:
 
 
 # A row heading a community's block in a whole street's sheet: 一、花园路社区, 2. 滨西社区居委会（2人）
-SECTION_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+|\d{1,3})\s*[、.．:：)）]\s*")
-SECTION_NOTE = re.compile(r"\s*[（(][^（）()]*[)）]\s*$")
+# (or labelled: 社区：花园路社区), and its note after it: （2人）, 共2人, 3人
+SECTION_NUMBER = re.compile(r"^\s*(?:[一二三四五六七八九十]+|\d{1,3}|社区|居委会|所属社区)\s*[、.．:：)）]\s*")
+SECTION_NOTE = re.compile(r"\s*(?:[（(][^（）()]*[)）]|(?:共\s*)?\d+\s*[人名户])\s*$")
 
 
 def _with_section_headings(con: duckdb.DuckDBPyConnection, sheet: RawSheet, kind: str | None,
@@ -387,7 +390,8 @@ def _with_sections(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column: str,
     heading = pc.if_else(is_section, pc.take(pa.array(list(found.values()), pa.string()),
                                              pc.index_in(text, pa.array(list(found), pa.string()))),
                          pa.scalar(None, pa.string()))
-    value = pc.fill_null_forward(heading)
+    # (a blank row between blocks stays blank: dropped, not a row of the block without an ID number)
+    value = pc.if_else(pc.greater(counts, 0), pc.fill_null_forward(heading), pa.scalar(None, pa.string()))
     if pc.any(pc.and_(pc.and_(pc.greater(counts, 0), pc.invert(lone)), pc.is_null(value))).as_py():
         return sheet  # a row of data above the first heading: no such layout (a community's name as a footer)
     cells = sheet.cells.append_column(f"c{sheet.column_count}", value).filter(pc.invert(is_section))

@@ -287,6 +287,10 @@ def detect_encoding(path: Path) -> tuple[str, int, int]:
         return "gb18030", bom, utf8_end
     if kind := next((name for magic, name in NOT_TABLES if sample.startswith(magic)), None):
         raise ReadError(f"这不是表格文件 (内容是{kind}, 只是改了扩展名): 请发送 Excel 或 CSV 格式的名单或记录")
+    # GB18030 text with a few bytes that are not (a cell pasted from elsewhere): the line, as past the sample
+    bad = _first_bad_byte(path, "gb18030", bom)
+    if bad is not None and not sample[bom:bad].isascii() and _is_text(sample[bom:bad], "gb18030"):
+        raise ReadError(f"第 {_line_of(path, bad)} 行有无法识别的字符 (按 GBK/GB18030 编码读取): {SAVE_AS_UTF8}")
     raise ReadError(f"文件编码无法识别 (不是 UTF-8 也不是 GBK/GB18030): {SAVE_AS_UTF8}")
 
 

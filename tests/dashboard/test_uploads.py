@@ -181,6 +181,18 @@ def test_a_zip_is_opened_member_by_member_without_its_paths(app):
                                  "各社区.zip: 其中的 滨西.et 未导入 (请用 WPS 或 Excel 打开后另存为 .xlsx 再上传)"]
 
 
+def test_a_zip_with_a_password_is_refused_leaving_no_empty_file_behind(app):
+    client, token = signed_in(app, "staff")
+    bundle = bytearray(zip_of({"名单.csv": csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19430101", 5))])}))
+    for header, flags in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):  # the bit that says a member is encrypted
+        at = bundle.index(header) + flags
+        bundle[at] |= 1
+    record, folder = results(app, send(client, token, [("加密.zip", bytes(bundle))]))
+    assert record["refused"] == ["加密.zip: 压缩包无法打开 (文件损坏或已加密)"]
+    # the batch's folder keeps what was sent: the zip, not an empty 名单.csv as if it had been
+    assert sorted(path.name for path in folder.iterdir()) == ["results.json", "加密.zip"]
+
+
 def test_hostile_uploads_are_refused_with_a_reason(app):
     client, token = signed_in(app, "staff")
     bomb = zip_of({"大.csv": b"0" * (20 * 1024 * 1024)})  # 20 MB of one byte: a compression ratio of ~1000

@@ -410,6 +410,21 @@ def test_a_workbook_saved_with_a_password_says_so(warehouse, tmp_path, good):
                          "文件设置了打开密码, 无法读取: 请在 Excel 或 WPS 中取消密码")
 
 
+def test_a_gbk_file_with_a_few_bytes_not_gbk_names_their_line_and_an_empty_file_says_so(warehouse, tmp_path, good):
+    # "文件编码无法识别 (不是 UTF-8 也不是 GBK/GB18030)", of a file in GBK but for one cell pasted from elsewhere;
+    # and an empty file was "前 30 行中没有找到表头" or "Excel 文件无法打开 (文件损坏…)"
+    path = tmp_path / "坏字节底册.csv"
+    path.write_bytes(csv_text([ROSTER_HEADER, *roster_rows(3, name="坏字")]).encode("gb18030").replace(
+        "坏字".encode("gb18030"), b"\x80\xff", 1))
+    (tmp_path / "空.csv").write_bytes(b"")
+    (tmp_path / "空.xlsx").write_bytes(b"")
+    bad_bytes, empty_csv, empty_xlsx, done = warehouse.ingest(path, tmp_path / "空.csv", tmp_path / "空.xlsx", good)
+    assert bad_bytes.message == ("第 2 行有无法识别的字符 (按 GBK/GB18030 编码读取): "
+                                 "请用 Excel 或 WPS 打开后另存为「CSV UTF-8」再导入")
+    assert empty_csv.message == empty_xlsx.message == "文件是空的 (0 字节): 请重新导出或重新发送"
+    assert (done.status, done.rows_loaded) == ("loaded", 3)
+
+
 def test_files_excel_wps_or_a_mac_leave_beside_the_exports_are_skipped(warehouse, tmp_path, good):
     # a glob of a folder with a workbook open (~$底册.xlsx, the owner file) failed the command
     (tmp_path / "~$底册.xlsx").write_bytes(b"\x05owner" + b"\x00" * 160)

@@ -338,6 +338,26 @@ def test_a_summary_of_visit_counts_is_refused_as_no_record(one_load):
                               "(探访记录一次探访一行, 联系人情况表一位联系人一行), 未导入: 请导入原始的记录")
 
 
+SEVERAL_DAYS = "一格里写了几个日期或一段日期, 无法确定探访日期 (每次探访写一行, 写一个日期): "
+ONLY_A_MONTH = "探访日期只写到月份, 请写明是哪一天: "
+DATES_NOT_A_DAY = {"10月5日-10月6日": SEVERAL_DAYS, "2026.10.12-10.13": SEVERAL_DAYS, "10月5日、10月20日": SEVERAL_DAYS,
+                   "2026年10月": ONLY_A_MONTH, "2026.10": ONLY_A_MONTH}
+
+
+@loads.file("dates not a day")
+def _dates_not_a_day(folder: Path) -> Path:
+    header = ["老人姓名", "身份证号", "社区", "探访日期", "探访方式"]
+    rows = [[f"非日{n}", elder(430 + n), "花园路", cell, "入户"] for n, cell in enumerate(DATES_NOT_A_DAY)]
+    return write_csv(folder / "花园路2026年10月探访记录_日期.csv", [["花园路社区2026年10月探访记录"], header, *rows])
+
+
+def test_a_visit_date_of_several_days_or_a_month_is_rejected_saying_so(one_load):
+    # a range under a title naming the month was rejected as 探访日期没有年份, a month alone as 无法识别
+    warehouse, results = one_load
+    assert warehouse.rejects(results["dates not a day"]) == [
+        (n + 3, reason + cell) for n, (cell, reason) in enumerate(DATES_NOT_A_DAY.items())]
+
+
 # --- a register with a column per day --------------------------------------------------------------------
 
 
@@ -621,6 +641,43 @@ def test_an_export_placing_its_people_by_division_code_loads(one_load):
     # refused: 缺少必需的列: 社区
     balanced(one_load[1]["civil-affairs system export"], 2)
     assert loaded(one_load, "civil-affairs system export", "community_code") == [("120101001002",)] * 2
+
+
+SECTION_HEADINGS = ["社区：花园路社区（共2人）", "滨西社区 2人"]
+
+
+@loads.file("labelled sections")
+def _labelled_sections(folder: Path) -> Path:
+    # each community's block under a heading labelled 社区： or followed by its count, a blank row between blocks
+    header = ["序号", "姓名", "身份证号", "特殊困难类别"]
+    rows = [["劝业场街道特殊困难老年人底册（填报日期：2026年10月1日）"], header,
+            [SECTION_HEADINGS[0]], [1, "分段一", elder(410), "独居"], [2, "分段二", elder(411), "空巢"], [None],
+            [SECTION_HEADINGS[1]], [1, "分段三", elder(412), "失能"], [2, "分段四", elder(413), "独居"]]
+    return write_xlsx(folder / "劝业场街道底册_分段.xlsx", rows)
+
+
+def test_community_headings_labelled_or_counted_head_their_blocks_and_a_blank_row_is_no_one(one_load):
+    # refused for the missing 社区 column; with the headings read, the blank row was rejected as 身份证号为空
+    balanced(one_load[1]["labelled sections"], 4)
+    assert loaded(one_load, "labelled sections", "id_number, community_code") == [
+        (elder(410), "120101001001"), (elder(411), "120101001001"), (elder(412), "120101001002"),
+        (elder(413), "120101001002")]
+
+
+CATEGORY_FILLERS = ["—", "普通", "不是", "独居"]
+
+
+@loads.file("category fillers")
+def _category_fillers(folder: Path) -> Path:
+    header = ["序号", "社区", "姓名", "身份证号", "特殊困难类别"]
+    rows = [[n, "滨西", f"填充{n}", elder(420 + n), cell] for n, cell in enumerate(CATEGORY_FILLERS)]
+    return write_csv(folder / "滨西底册_类别填充.csv", [["填报日期：2026年10月1日"], header, *rows])
+
+
+def test_a_category_cell_saying_none_is_no_category_without_a_warning(one_load):
+    balanced(one_load[1]["category fillers"], len(CATEGORY_FILLERS))
+    assert loaded(one_load, "category fillers", "categories") == [([],), ([],), ([],), (["独居"],)]
+    assert warnings(one_load, "category fillers") == []
 
 
 @loads.file("apostrophes in the header")

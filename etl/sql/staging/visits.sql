@@ -259,6 +259,16 @@ final as (
                 then {'reason': '一格里写了几位老人的姓名, 无法确定是哪位老人: 请每位老人写一行', 'quoted': null,
                       'field': 'name'}
             when visit_date_text is null then {'reason': '探访日期为空', 'quoted': null, 'field': 'visit_date'}
+            -- only a month (2026年10月, 2026.10): a visit is a day
+            when visit_at is null and regexp_full_match(cv_half_width(visit_date_text),
+                                                        '\s*(19|20)\d\d\s*(年\s*\d{1,2}\s*月份?|[./-]\s*\d{1,2})\s*')
+                then {'reason': '探访日期只写到月份, 请写明是哪一天: ', 'quoted': visit_date_text, 'field': 'visit_date'}
+            -- several days in one cell (10月5日-10月6日, 10月5日、10月20日, 10.12-10.13): a visit is one day
+            when visit_at is null and regexp_matches(cv_half_width(visit_date_text),
+                    '\d\s*[日号]?\s*[-~～至到—、,，]\s*(\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]'
+                    || '|\d[./]\d{1,2}\s*[-~～至到—、,，]\s*\d{1,2}[./]\d{1,2}')
+                then {'reason': '一格里写了几个日期或一段日期, 无法确定探访日期 (每次探访写一行, 写一个日期): ',
+                      'quoted': visit_date_text, 'field': 'visit_date'}
             when visit_at is null and regexp_matches(cv_half_width(visit_date_text), '^\d{1,2}\s*月\s*\d{1,2}\s*[日号]?')
                 then {'reason': '探访日期没有年份: ', 'quoted': visit_date_text, 'field': 'visit_date'}
             when visit_at is null or year(visit_at) not between 2000 and 2100
