@@ -176,6 +176,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
             sheets, unread = read_export(path, con, "raw_sheet",
                                          functools.partial(mappings.header_score, words_dir=words_dir))
             read = list(sheets)
+            uncomputed = [sheet for sheet in sheets if sheet.uncomputed_formulas]
             try:
                 sheets, hidden = _shown_sheets(sheets, kind, words_dir)
                 sheets, registers = _days_as_sheets(con, sheets, name, words_dir)
@@ -196,7 +197,8 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
                     notes = [*(("skipped_sheet", _skipped_sheet_note(con, sheet, words_dir)) for sheet in lookups),
                              *(("skipped_sheet", _hidden_sheet_note(con, sheet)) for sheet in hidden),
                              *(("skipped_sheet", _unread_sheet_note(con, sheet)) for sheet in unread),
-                             *(("day_register", register.note) for register in registers)]
+                             *(("day_register", register.note) for register in registers),
+                             *(("uncomputed_formulas", _uncomputed_note(con, sheet)) for sheet in uncomputed)]
                     result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
                                                place_scope, correction, notes if index == 0 else [])
                                         for index, (group, file_kind, column_maps) in enumerate(parts)],
@@ -400,6 +402,11 @@ def _with_sections(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column: str,
     con.register(table, cells)
     header = [*sheet.header, *[""] * (sheet.column_count - len(sheet.header)), column]
     return dataclasses.replace(sheet, table=table, cells=cells, header=header, column_count=sheet.column_count + 1)
+
+
+def _uncomputed_note(con: duckdb.DuckDBPyConnection, sheet: RawSheet) -> str:
+    return (f"{sheet_said(con, sheet.sheet_name)}有 {sheet.uncomputed_formulas:,} 个公式单元格没有保存计算结果 "
+            "(文件由程序生成, 未在 Excel 或 WPS 中保存过), 按空白读取: 请在 Excel 或 WPS 中打开并保存后重新导入")
 
 
 def _hidden_sheet_note(con: duckdb.DuckDBPyConnection, sheet: RawSheet) -> str:

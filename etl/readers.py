@@ -68,6 +68,7 @@ class RawSheet:
     preamble: str = ""  # the text of the rows above the header (a title, 填报单位 …)
     hidden: bool = False  # a sheet hidden in Excel (ingest decides whether it is read)
     hidden_columns: frozenset[int] = frozenset()  # its columns hidden in Excel, 0 = A (c0)
+    uncomputed_formulas: int = 0  # its cells holding a formula without its result, read as empty
 
 
 @dataclass(frozen=True)
@@ -679,7 +680,7 @@ def _read_workbook(
         con.register(table, cells)
         sheets.append(RawSheet(table, cells, grid.name, header, first_row - 1, report_date, unit,
                                data.num_columns, preamble_text([[c or "" for c in row] for row in top[:header_index]]),
-                               grid.hidden, grid.hidden_columns))
+                               grid.hidden, grid.hidden_columns, grid.uncomputed_formulas))
     if not sheets:
         raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     return sheets, unread

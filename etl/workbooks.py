@@ -38,6 +38,9 @@ VALUED_CELL = re.compile(rb'<c\b[^>]*\br="([A-Z]+)(\d+)"[^>]*(?<!/)>(?:<f\b[^>]*
 # a column hidden in Excel: <col min="3" max="4" width="0" hidden="1"/>, its attributes in any order
 HIDDEN_COLUMN = re.compile(rb'<(?:\w+:)?col\b(?=[^>]*\bhidden="(?:1|true)")'
                            rb'(?=[^>]*\bmin="(\d+)")(?=[^>]*\bmax="(\d+)")')
+# a formula whose result was never computed: a program wrote the workbook (a Java exporter's template) and no
+# spreadsheet saved it since; every reader sees the cell empty
+UNCOMPUTED_FORMULA = re.compile(rb'<c\b[^>]*(?<!/)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
 HIDDEN_COLUMNS_SEARCH_BYTES = 1 << 20  # a sheet's column widths come first, within its first kilobytes
 MERGED_RANGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")  # how fastexcel shows a date cell
@@ -86,6 +89,7 @@ class Grid:
     reader: str  # "fastexcel" or "python-calamine"
     hidden: bool = False  # hidden in Excel (or very hidden): a clerk sending the file does not see it
     hidden_columns: frozenset[int] = frozenset()  # columns hidden in Excel, 0 = A (of an .xlsx)
+    uncomputed_formulas: int = 0  # cells holding a formula but no result (UNCOMPUTED_FORMULA), read as empty
 
 
 class WorkbookError(Exception):
@@ -403,7 +407,16 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]
         except _NeedsCalamine:
             grid = _calamine_grid(workbook, index, name)
         yield dataclasses.replace(grid, hidden=not visible[index],
-                                  hidden_columns=_hidden_columns(path, part) if part else frozenset())
+                                  hidden_columns=_hidden_columns(path, part) if part else frozenset(),
+                                  uncomputed_formulas=grid.uncomputed_formulas if grid.reader == "fastexcel"
+                                  else _uncomputed_formulas(path, part) if part else 0)
+
+
+def _uncomputed_formulas(path: Path, part: str) -> int:
+    """How many cells of a sheet hold a formula without its result (UNCOMPUTED_FORMULA)."""
+    with zipfile.ZipFile(path) as package:
+        xml = package.read(part)
+    return len(UNCOMPUTED_FORMULA.findall(xml)) if b"<f" in xml else 0
 
 
 def _hidden_columns(path: Path, part: str) -> frozenset[int]:
@@ -490,6 +503,7 @@ class _TypedCells:
 class _SheetXml:
     typed: _TypedCells
     merged: list[MergedRange]
+    uncomputed: int  # cells of a formula without its result
     first: re.Match | None  # the first and last cells that hold something
     last: re.Match | None
 
@@ -508,7 +522,7 @@ def _fast_grid(path: Path, index: int, name: str, part: str) -> Grid:
     empty = pa.nulls(table.num_rows, pa.string())
     cells = pa.table({f"c{i}": empty for i in range(offset)}
                      | {f"c{offset + i}": column for i, column in enumerate(columns)})
-    return Grid(name, cells, first_row, sheet.merged, "fastexcel")
+    return Grid(name, cells, first_row, sheet.merged, "fastexcel", uncomputed_formulas=sheet.uncomputed)
 
 
 def _scan_sheet_xml(path: Path, part: str) -> _SheetXml:
@@ -520,6 +534,7 @@ def _scan_sheet_xml(path: Path, part: str) -> _SheetXml:
     return _SheetXml(
         typed=_TypedCells.of(TYPED_CELL.findall(xml)),
         merged=[_merged_range(*found) for found in MERGED_RANGE.findall(xml, max(data_end, 0))],
+        uncomputed=len(UNCOMPUTED_FORMULA.findall(xml)) if b"<f" in xml else 0,
         first=VALUED_CELL.search(xml),
         last=_last_valued_cell(xml, data_end if data_end >= 0 else len(xml)),
     )

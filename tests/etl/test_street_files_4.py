@@ -358,6 +358,24 @@ def test_a_visit_date_of_several_days_or_a_month_is_rejected_saying_so(one_load)
         (n + 3, reason + cell) for n, (cell, reason) in enumerate(DATES_NOT_A_DAY.items())]
 
 
+@loads.file("formulas without results")
+def _formulas_without_results(folder: Path) -> Path:
+    # a system's export written from a template with formulas (=DATE(…)) that no spreadsheet computed: every reader
+    # sees those cells empty
+    header = ["老人姓名", "身份证号", "社区", "探访日期", "探访方式"]
+    rows = [[f"公式{n}", elder(440 + n), "花园路", f"=DATE(2026,10,{n + 5})", "入户"] for n in (1, 2)]
+    return write_xlsx(folder / "花园路探访记录_公式.xlsx", [header, *rows])
+
+
+def test_formulas_saved_without_their_results_are_said_to_be_so(one_load):
+    # the rows were rejected as 探访日期为空, and nothing said why the dates the clerk sees in Excel were not read
+    warehouse, results = one_load
+    assert warehouse.rejects(results["formulas without results"]) == [(2, "探访日期为空"), (3, "探访日期为空")]
+    assert warnings(one_load, "formulas without results") == [(None, (
+        "工作表 Sheet 有 2 个公式单元格没有保存计算结果 (文件由程序生成, 未在 Excel 或 WPS 中保存过), 按空白读取: "
+        "请在 Excel 或 WPS 中打开并保存后重新导入"))]
+
+
 # --- a register with a column per day --------------------------------------------------------------------
 
 
