@@ -358,6 +358,25 @@ def test_a_visit_date_of_several_days_or_a_month_is_rejected_saying_so(one_load)
         (n + 3, reason + cell) for n, (cell, reason) in enumerate(DATES_NOT_A_DAY.items())]
 
 
+SLIPS = {"2026-10-05": False, "2026-09-28": False, "2026-01-06": True, "2025-10-07": True}  # True: warned of
+
+
+@loads.file("a slip of the month")
+def _a_slip_of_the_month(folder: Path) -> Path:
+    header = ["老人姓名", "身份证号", "社区", "探访日期", "探访方式"]
+    rows = [[f"笔误{n}", elder(450 + n), "花园路", cell, "入户"] for n, cell in enumerate(SLIPS)]
+    return write_csv(folder / "花园路探访记录_笔误.csv", [["花园路社区2026年10月探访记录"], header, *rows])
+
+
+def test_a_visit_dated_far_from_the_month_its_record_names_is_warned_of(one_load):
+    # 2026-01-05 in October's record loaded as a January visit without a word (a late entry of September's last days
+    # is no slip)
+    balanced(one_load[1]["a slip of the month"], len(SLIPS))
+    assert warnings(one_load, "a slip of the month") == [
+        (n + 3, f"探访日期 {cell} 与标题、表名或文件名所写的月份相差一个月以上, 按所写日期导入, 请核实是否写错")
+        for n, (cell, slip) in enumerate(SLIPS.items()) if slip]
+
+
 @loads.file("formulas without results")
 def _formulas_without_results(folder: Path) -> Path:
     # a system's export written from a template with formulas (=DATE(…)) that no spreadsheet computed: every reader

@@ -18,7 +18,12 @@ with id_values as (
 date_values as (
     -- the day, and the time of day when a column of its own gives it (探访日期 + 探访时间: 9:30, 下午3点,
     -- or the same day's date and time); a time that cannot be read leaves the day alone, and warns
-    select *, cv_key_part('at', visit_at) as at_key, visit_time_text is not null and time_at is null as unknown_time
+    select *, cv_key_part('at', visit_at) as at_key, visit_time_text is not null and time_at is null as unknown_time,
+           -- a day more than a month before or after the month(s) its title, sheet or file names (2026-01-05 in a
+           -- 2026年10月 record: a slip of the pen, or of a copy): loaded as written, with a warning
+           coalesce(cast(visit_at as date) < cast(left(sheet_month, 7) || '-01' as date) - interval 1 month
+                    or cast(visit_at as date) >= cast(right(sheet_month, 7) || '-01' as date) + interval 2 month,
+                    false) as far_from_month
     from (
         select *, coalesce(time_at, day_at) as visit_at
         from (
@@ -140,6 +145,7 @@ source as (
         d.visit_at,
         d.visit_time_text,
         d.unknown_time,
+        d.far_from_month,
         method.text as method_text,
         method.value as method,
         outcome.text as outcome_text,
@@ -282,7 +288,7 @@ final as (
                   or (resolution_text is not null and resolution_value is null)
                   or latitude_text is not null or longitude_text is not null
                   or (entered_text is not null and entered_at is null) or unknown_time or outcome_contradicts
-                  or emergency_contradicts
+                  or emergency_contradicts or far_from_month
                   or failure_mentioned is not null
         then cv_warnings([
             case when id_problem is not null then cv_warn('unusable_id', 'id_number', null,
@@ -298,6 +304,8 @@ final as (
                     '经纬度无效, 已忽略') end,
             case when entered_text is not null and entered_at is null then cv_warn_quoting('bad_entry_time',
                 'entered_at', entered_text, '录入时间无法识别: {value}, 已忽略') end,
+            case when far_from_month then cv_warn_quoting('date_outside_month', 'visit_date', visit_date_text,
+                '探访日期 {value} 与标题、表名或文件名所写的月份相差一个月以上, 按所写日期导入, 请核实是否写错') end,
             case when unknown_time and visit_at is not null then cv_warn_quoting('unknown_value', 'visit_time',
                 visit_time_text, '探访时间无法识别: {value}, 只按日期导入') end,
             -- what was found is not quoted: it may be about the elder's health
