@@ -616,8 +616,10 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
             elif field == "contact_phone" and "contact_phone_also" in column_map.fields:
                 columns[field] = _phones(sheet, column_map.fields)
             elif field in column_map.fields:
+                header_cell = sheet.header[column_map.fields[field]]
                 columns[field] = _with_legend_read(sheet.cells[f"c{column_map.fields[field]}"],
-                                                   sheet.header[column_map.fields[field]])
+                                                   header_cell if field not in CODED_FIELDS
+                                                   else _legend_text(header_cell, sheet.preamble))
             elif _in_parts(field, column_map):
                 columns[field] = _joined_date(sheet, [column_map.fields[part] for part in mappings.DATE_PARTS[field]])
             elif field == "consent" and "declines" in column_map.fields:
@@ -641,6 +643,19 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
 # A legend of codes in a header (类别（1独居 2空巢 3失能）, 是否同意探访（1是 0否）, 类别: 1.独居 2.空巢): code, word
 LEGEND_PAIR = re.compile(r"(?<!\d)(\d{1,2})\s*[.．、:：=为\-]?\s*([^\d\s,，;；、/()（）.．:：=]+)")
 CODE = re.compile(r"(?<![\d.])\d{1,2}(?![\d.])")
+
+
+# Columns of words a template may ask for as codes, with the legend above the table (说明：人员类别填代码 1-独居 2-空巢)
+CODED_FIELDS = frozenset({"categories", "living", "disability", "consent", "status", "method", "outcome",
+                          "relation"})
+
+
+def _legend_text(header_cell: str, preamble: str) -> str:
+    """The text of a column's legend of codes: its header's (类别（1独居 2空巢）), else the words after its name in the
+    text above the table, to the end of their sentence (说明：人员类别填代码 1-独居 2-空巢…。)."""
+    if len(LEGEND_PAIR.findall(header_cell or "")) >= 2 or not header_cell or header_cell not in preamble:
+        return header_cell
+    return re.split(r"[。；;\n]", preamble[preamble.index(header_cell) + len(header_cell):])[0]
 
 
 def _with_legend_read(column: pa.ChunkedArray, header_cell: str) -> pa.ChunkedArray | pa.Array:
