@@ -344,6 +344,40 @@ def test_a_newer_roster_of_the_same_elder_loses_no_day_of_their_daily_contacts(m
     assert daily(w, alone, "2026-10") == (31, 30, 1, False)
 
 
+def test_a_newcomer_registered_before_the_roster_that_first_lists_them_counts_from_its_date(mart_warehouse):
+    # DESIGN §4: one who first appears in a later snapshot counts from its report date (10-20) at the earliest; they
+    # were counted from the day after, where a marking added by the same roster counted from its date
+    w = mart_warehouse
+    w.elder(make_id(SEVENTY, 1), "独居")
+    october = w.load("roster", "2026-10-20")
+    newcomer = w.elder(make_id(SEVENTY, 2), "独居", reg_date="2026-10-12", load_id=october)
+    for day in range(1, 32):
+        w.visit(newcomer, f"2026-10-{day:02d} 09:00", method="电话")
+    w.build("2026-10", "2026-10-31")
+    assert daily(w, newcomer, "2026-10") == (12, 12, 0, True)
+
+
+def test_an_elder_newly_marked_or_just_80_is_due_a_visit_from_then_not_from_the_records_start(mart_warehouse):
+    # DESIGN §4: one newly marked counts from that date; both had been listed overdue (记录期内未上门) from the day the
+    # street's records begin, weeks before they were special-difficulty
+    w = mart_warehouse
+    visited, marked, turns_80 = make_id(SEVENTY, 1), make_id(SEVENTY, 2), make_id(SEVENTY_NINE, 3)
+    w.elder(visited, "独居")
+    w.elder(marked)
+    w.elder(turns_80)
+    w.visit(visited, "2026-09-01 09:00")
+    october = w.load("roster", "2026-10-20")
+    for elder in (visited, marked):
+        w.elder(elder, "独居", load_id=october)
+    w.elder(turns_80, load_id=october)
+    w.build("2026-10", "2026-10-31")
+    assert (w.elder_month(marked)["due_date"].isoformat(), w.elder_month(marked)["is_overdue"]) == ("2026-11-19", False)
+    assert w.elder_month(visited)["is_overdue"]  # a month since its last home visit, as before
+    w.build("2026-11", "2026-11-30")
+    assert (w.elder_month(turns_80)["due_date"].isoformat(), w.elder_month(turns_80)["is_overdue"]) == (
+        "2026-12-15", False)
+
+
 def test_a_marking_added_or_removed_mid_month_counts_the_daily_contacts_from_its_date(mart_warehouse):
     w = mart_warehouse
     marked, unmarked = make_id(SEVENTY, 1), make_id(SEVENTY, 2)

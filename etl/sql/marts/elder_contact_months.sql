@@ -2,7 +2,7 @@
 with alone_periods as (
     -- the roster periods that mark the elder 独居 with consent not 不同意: the days they hold are counted, whatever
     -- a newer listing says of the rest of the month (a marking added or removed counts from its date)
-    select elder_id, valid_from, valid_to, joined_on
+    select elder_id, valid_from, valid_to, joined_on, joined_by_listing
     from elder_periods
     where list_contains(categories, '独居') and consent is distinct from '不同意'
 ),
@@ -27,13 +27,14 @@ elder_days as (
 
 counted_days as (
     -- on the roster as 独居 on d (DESIGN §4: registered before d, not exited on or before d): held by such a
-    -- period, the elder on the roster since before d (joined_on: a newer listing goes on, it is no registration)
+    -- period, the elder on the roster since before d (joined_on: a newer listing goes on, it is no registration), or
+    -- since d where d is the date of the snapshot that first lists them (it counts from its report date)
     select d.*
     from elder_days d
     semi join alone_periods p
         on p.elder_id = d.elder_id
         and (p.valid_from is null or p.valid_from <= d.day) and (p.valid_to is null or p.valid_to > d.day)
-        and (p.joined_on is null or p.joined_on < d.day)
+        and (p.joined_on is null or p.joined_on < d.day or (p.joined_by_listing and p.joined_on = d.day))
 ),
 
 contact_days as (

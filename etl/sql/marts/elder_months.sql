@@ -67,6 +67,12 @@ elder_frame as (
         e.consent,
         e.reg_date,
         e.joined_on,
+        -- since when the elder is special-difficulty without a break, by the marking or by the 80th birthday (null:
+        -- for all we know, always): a newly marked elder, or one who has just turned 80, is due a visit from then
+        least(case when list_has_any(e.categories, s.special_categories)
+                   then coalesce(e.marked_since, date '0001-01-01') end,
+              case when cv_age(e.birth_date, f.as_of) >= s.aged_from and list_contains(s.special_categories, '高龄')
+                   then cast(e.birth_date + to_years(s.aged_from) as date) end) as special_since,
         e.valid_from,
         e.valid_to,
         e.end_reason,
@@ -292,10 +298,13 @@ final as (
         w.is_disabled and w.is_active_at_as_of and not w.is_declined as is_help_eligible,
         coalesce(c.has_designated_contact, false) as has_designated_contact,
         -- 逾期: from the last home visit; without one on record, from when the elder came onto the
-        -- roster or the street's records begin, whichever is later (记录期内未上门)
+        -- roster or the street's records begin, whichever is later (记录期内未上门); and from when the elder became
+        -- special-difficulty at the earliest (DESIGN §4: one newly marked counts from that date)
         i.days as interval_days,
         w.last_home_visit_date is null as is_never_home_visited,
-        cast(coalesce(w.last_home_visit_date, greatest(w.joined_on, coalesce(rs.first_visit_date, fv.first_visit_date)), w.as_of)
+        cast(greatest(coalesce(w.last_home_visit_date,
+                               greatest(w.joined_on, coalesce(rs.first_visit_date, fv.first_visit_date)), w.as_of),
+                      w.special_since)
              + i.days as date) as due_date
     from with_risk w
     left join cfg_intervals i on i.risk_level = w.risk_level

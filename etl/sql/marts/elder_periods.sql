@@ -120,6 +120,9 @@ on_roster as (
     select
         * exclude (later_exit, later_status),
         greatest(listed_from, reg_date) as valid_from,
+        -- on the roster from a snapshot's date, not from a registration (one registered before the snapshot that first
+        -- lists them counts from its date: DESIGN §4, roster history)
+        listed_from is not null and (reg_date is null or reg_date < listed_from) as from_listing,
         least(listed_to, exit_date, later_exit) as valid_to,
         case when later_exit <= coalesce(listed_to, later_exit) then later_status end as next_listing_exit
     from (
@@ -134,9 +137,10 @@ on_roster as (
 ),
 
 kept as (
-    select *, lag(valid_to) over (partition by id_number order by valid_from nulls first) as previous_valid_to
-    from on_roster
+    select *, lag(valid_to) over by_elder as previous_valid_to, lag(is_marked) over by_elder as previous_marked
+    from (select o.*, list_has_any(o.categories, s.special_categories) as is_marked from on_roster o, cfg_settings s)
     where valid_from is null or valid_to is null or valid_from < valid_to
+    window by_elder as (partition by id_number order by valid_from nulls first)
 ),
 
 stretches as (
@@ -144,7 +148,10 @@ stretches as (
     select
         *,
         sum(case when previous_valid_to = valid_from then 0 else 1 end)
-            over (partition by id_number order by valid_from nulls first) as stretch
+            over (partition by id_number order by valid_from nulls first) as stretch,
+        -- … and of consecutive periods that mark the elder special-difficulty, one run
+        sum(case when previous_valid_to = valid_from and previous_marked and is_marked then 0 else 1 end)
+            over (partition by id_number order by valid_from nulls first) as marked_run
     from kept
 ),
 
@@ -174,6 +181,12 @@ final as (
         valid_to,
         -- the day the elder came onto the roster for this stretch (null: always, for all we know)
         first_value(valid_from) over (partition by id_number, stretch order by valid_from nulls first) as joined_on,
+        -- … from a snapshot's date (from_listing), not a registration: counted on that day itself
+        first_value(from_listing) over (partition by id_number, stretch order by valid_from nulls first)
+            as joined_by_listing,
+        -- since when a period that marks the elder special-difficulty has marked them without a break (null: always)
+        case when is_marked then first_value(valid_from) over (partition by id_number, marked_run
+                                                               order by valid_from nulls first) end as marked_since,
         -- why the stretch ends: an exit status, or a newer snapshot that does not list the elder here
         case
             when valid_to is null then null
