@@ -403,6 +403,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_status_in_notes": ("备注中写了离开", "The notes name an exit the status does not"),
     "warning_self_contact": ("联系人是老人本人", "The contact person is the elder themself"),
     "warning_no_person_contact": ("联系人是单位或岗位", "The contact person is a body or a post, not a person"),
+    "warning_unnamed_contact": ("联系人没有写姓名", "The contact person is a relative without a name"),
     "warning_failure_in_text": ("探访情况中写有未遇或拒访, 未写探访结果",
                                 "The notes say nobody was met or the visit was refused; no outcome is written"),
     "warning_other": ("其他", "Other"),

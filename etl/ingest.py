@@ -284,7 +284,7 @@ def _shown_sheets(sheets: list[RawSheet], kind: str | None,
         """The kind of a sheet that lists people, else None."""
         if _names_no_person(sheet.header, kind, first_kind, words_dir):
             return None
-        return kind or mappings.detect_kind(sheet.header, words_dir) or first_kind
+        return kind or _kind_of(sheet, words_dir) or first_kind
 
     shown = {people_of(sheet) for sheet in sheets if not sheet.hidden and rows_with_text(sheet.cells)} - {None}
     hidden = [sheet for sheet in sheets if sheet.hidden and people_of(sheet) in shown]
@@ -342,7 +342,7 @@ def _with_section_headings(con: duckdb.DuckDBPyConnection, sheet: RawSheet, kind
     naming it (一、独居老人, （二）空巢老人（3人）): its rows with the column those rows stand for, the heading rows
     dropped as no data (as 小计 rows are). Any other sheet as it is: a visit record, which names its elders by ID, is
     not read for headings (its millions of rows are not scanned for them)."""
-    sheet_kind = kind or mappings.detect_kind(sheet.header, words_dir)
+    sheet_kind = kind or _kind_of(sheet, words_dir)
     if sheet_kind not in ("roster", "contacts"):
         return sheet
     fields = mappings.map_columns(sheet.header, sheet_kind, words_dir, sheet.hidden_columns)
@@ -422,9 +422,28 @@ def _unread_sheet_note(con: duckdb.DuckDBPyConnection, sheet: UnreadSheet) -> st
             "如是人员名单, 请在数据上方加一行表头后重新导入")
 
 
+# What a title or a sheet's name calls a table, for a header that can be read as more than one kind: 姓名 身份证号
+# 联系电话 家庭住址 包联人 包联人联系方式 under 包联表 is a contact list (read as a roster, it replaced the community's)
+TITLE_KINDS = {"contacts": re.compile(r"联系人|包联|帮扶|结对"),
+               "visits": re.compile(r"探访|走访|探视|关爱服务|联系登记|联系记录"),
+               "roster": re.compile(r"底册|花名册|名册|台账")}
+
+
+def _kind_of(sheet: RawSheet, words_dir: Path | None = None) -> str | None:
+    """The kind a sheet's header tells (mappings.detect_kind), unless its title or name calls it another kind, and
+    one only, whose every required column the header has."""
+    told = mappings.detect_kind(sheet.header, words_dir)
+    called = [kind for kind, words in TITLE_KINDS.items() if words.search(f"{sheet.preamble} {sheet.sheet_name or ''}")]
+    if len(called) == 1 and called[0] != told:
+        fields = mappings.map_columns(sheet.header, called[0], words_dir, sheet.hidden_columns).fields
+        if all(any(field in fields for field in group) for group in REQUIRED[called[0]]):
+            return called[0]
+    return told
+
+
 def _first_kind(sheets: list[RawSheet], words_dir: Path | None = None) -> str | None:
     """The kind of the first sheet whose header tells one (a summary sheet before the tables tells none)."""
-    return next((found for sheet in sheets if (found := mappings.detect_kind(sheet.header, words_dir))), None)
+    return next((found for sheet in sheets if (found := _kind_of(sheet, words_dir))), None)
 
 
 def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
@@ -436,7 +455,7 @@ def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
     first = kind or _first_kind(sheets, words_dir)
     groups: dict[str | None, list[RawSheet]] = {}
     for sheet in sheets:
-        groups.setdefault(kind or mappings.detect_kind(sheet.header, words_dir) or first, []).append(sheet)
+        groups.setdefault(kind or _kind_of(sheet, words_dir) or first, []).append(sheet)
     parts: list[tuple[str | None, list[RawSheet]]] = []
     for group_kind, group in groups.items():
         if group_kind == "roster":
@@ -494,7 +513,7 @@ def _sha256(path: Path) -> str:
 
 def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None,
                words_dir: Path | None = None, file_name: str | None = None) -> tuple[str, list[mappings.ColumnMap]]:
-    file_kind = kind or mappings.detect_kind(sheets[0].header, words_dir)
+    file_kind = kind or _kind_of(sheets[0], words_dir)
     if file_kind is None and (counts := mappings.count_columns(sheets[0].header, words_dir)):
         raise FileError(f"表头中有统计次数的列: {'、'.join(counts)}; 这是汇总表, 不是底册、探访记录或联系人情况表, "
                         "未导入: 请导入原始的记录")
@@ -570,6 +589,28 @@ def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, colum
         if len(codes) == 1:
             name = scalar(con, "select name from divisions where code = ?", [codes[0]])
             return dataclasses.replace(column_map, implied={"community": name})
+    return _with_named_street(con, sheet, column_map, file_name)
+
+
+STREET_WORD = re.compile(r"街道办事处|街道|镇|乡")
+
+
+def _with_named_street(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_map: mappings.ColumnMap,
+                       file_name: str | None = None) -> mappings.ColumnMap:
+    """A contact list naming neither community nor street in a column, whose title or file's name names exactly one
+    known street (五大道街道失能老年人联系人情况表): that street's list, as if a column said so (its elders are named by
+    ID number). It had been refused as 街道和社区都为空."""
+    if column_map.kind != "contacts" or "street" in column_map.fields:
+        return column_map
+    for text in (sheet.preamble, file_name):
+        names = list({text[max(0, found.start() - n):found.end()]
+                      for found in STREET_WORD.finditer(text or "") for n in range(2, 7)})
+        codes = [code for (code,) in con.execute(
+            "select distinct code from place_keys where level = 'street' and place_key <> ''"
+            " and place_key in (select cv_place_key(unnest($names)))", {"names": names}).fetchall()] if names else []
+        if len(codes) == 1:
+            name = scalar(con, "select name from divisions where code = ?", [codes[0]])
+            return dataclasses.replace(column_map, implied={**column_map.implied, "street": name})
     return column_map
 
 

@@ -84,6 +84,9 @@ DATE_PARTS = {"visit_date": ("visit_year", "visit_month", "visit_day")}
 # these fields of each, numbered (联系人1 … 联系人2 …, 第一联系人 … 第二联系人 …, 联系电话2) or written again in turn
 # (联系人, 电话, 联系人, 电话)
 CONTACT_FIELDS = ("contact_name", "relation", "contact_phone", "has_key")
+# The elder's ID number and name, and the words with which a header says a column is the elder's
+PERSON_COLUMNS = ("id_number", "name")
+ELDER_WORD = re.compile(r"老人|老年人|服务对象|包联对象|帮扶对象|探访对象|关爱对象|被访")
 _NUMERALS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _CONTACT_NUMBER = re.compile(r"第([1-9一二三四五六七八九])[位个名]?(?=.*联系)"  # 第二联系人, 第2位联系人电话
                              r"|(?<=联系人)\(?([1-9一二三四五六七八九])\)?"  # 联系人2, 联系人(二)电话
@@ -188,7 +191,8 @@ def field_for(cell: str, kind: str, words_dir: Path | None = None, keywords: boo
 
 def named_field(cell: str, kind: str, words_dir: Path | None = None, keywords: bool = True) -> tuple[str | None, int]:
     """field_for's field, and how surely the header names it: 0 by an alias (or its stem), else the priority of
-    the keyword that found it (header_keywords.csv: 联系人*电话 10 names a contact's phone more surely than 电话 30)."""
+    the keyword that found it (header_keywords.csv: 联系人*电话 10 names a contact's phone more surely than 电话 30);
+    -1 for the elder's ID number or name by a header that says it is the elder's (失能老人身份证号)."""
     key = header_key(cell)
     aliases, stems = header_aliases(words_dir), header_stems(words_dir)
     field = (aliases.get(kind, {}).get(key) or aliases.get("*", {}).get(key)
@@ -197,6 +201,8 @@ def named_field(cell: str, kind: str, words_dir: Path | None = None, keywords: b
     if field is None and keywords:
         field, priority = next(((f, p) for pattern, f, p in header_keywords(words_dir).get(kind, [])
                                 if pattern.search(key)), (None, 0))
+    if field in PERSON_COLUMNS and ELDER_WORD.search(key):
+        priority = -1  # 失能老人身份证号 says whose it is: surer than a bare 身份证号 (a contact person's)
     return (None, 0) if field == UNKNOWN else (field, priority)
 
 
@@ -369,7 +375,7 @@ def _fields(header: list[str], kind: str,
         if number is not None and field_for(rest, kind, words_dir) not in CONTACT_FIELDS:
             number, rest = None, cell  # 备注2 is no contact person's
         field, sureness = named_field(rest, kind, words_dir)
-        alias = field is not None and sureness == 0
+        alias = field is not None and sureness <= 0
         if kind == "contacts" and field in CONTACT_FIELDS:
             if number is not None:
                 person = number

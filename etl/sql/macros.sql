@@ -430,14 +430,23 @@ create or replace temp macro cv_phone_list(s) as
 create or replace temp macro cv_contact_is_no_person(contact_name) as coalesce(
     -- (regexp_matches anchored, not regexp_full_match: the marts also run on Spark, whose RLIKE it becomes)
     regexp_matches(cv_person_name(contact_name), '^(.*(村委会|居委会|委员会|社区|街道|物业|物业公司|办事处|服务中心|'
-                                                 '服务站|工作站|养老院|敬老院|派出所|民政局?)(主任|书记|站长|工作人员)?'
+                                                 '服务站|工作站|养老院|敬老院|派出所|民政局?)'
+                                                 '(主任|书记|站长|工作人员|网格员|网格长|楼长|社工|民警|志愿者)?'
                                                  '|网格员|网格长|主任|书记|站长|楼长|志愿者|社工|民警|工作人员|'
                                                  '社区工作者|邻居|房东|保姆)$'), false);
+
+-- A contact person written as a relative alone (女儿, 老伴, 亲属): no name, so no designated contact person (DESIGN §4,
+-- 失能帮扶率: a contact person with a name and a valid phone), however valid the phone
+create or replace temp macro cv_contact_is_unnamed(contact_name) as coalesce(
+    regexp_matches(cv_person_name(contact_name), '^(大|二|三|小)?(女儿|儿子|子女|儿女|老伴|配偶|爱人|丈夫|妻子|孙子|孙女|'
+                                                 '外孙|外孙女|亲属|家属|亲戚|侄子|侄女|外甥|外甥女|弟弟|妹妹|哥哥|姐姐|'
+                                                 '兄弟|姐妹|儿媳|女婿|儿媳妇|闺女)$'), false);
 
 -- A contact person who is the elder themself (关系 本人, the elder's own name, or a name noted 朱秀兰（本人）): no
 -- designated contact person (DESIGN §4, 失能帮扶率), however valid the phone
 create or replace temp macro cv_contact_is_self(relation, contact_name, elder_name) as
-    coalesce(list_has_any(['本人', '自己', '老人本人', '本身', '自身'], [relation, cv_name_note(contact_name)])
+    coalesce(list_has_any(['本人', '自己', '老人本人', '本身', '自身', '老人自己'],
+                          [relation, cv_name_note(contact_name), cv_person_name(contact_name)])
              or cv_person_name(contact_name) = cv_person_name(elder_name), false);
 
 -- The key that makes two visits the same (重复记录): same elder (ID number, or name@community

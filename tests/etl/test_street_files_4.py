@@ -564,6 +564,74 @@ def test_a_body_or_a_post_written_as_the_contact_person_is_no_designated_contact
         for n, body in enumerate(BODIES)]
 
 
+# a contact person as clerks write one that is no one to call (DESIGN §4: a person with a name and a valid phone)
+CONTACT_WORDS = {"本人": "联系人是老人本人, 不计为社区帮扶的联系人",
+                 "老人本人": "联系人是老人本人, 不计为社区帮扶的联系人",
+                 "女儿": "联系人只写了「女儿」, 没有写姓名: 不计为社区帮扶的联系人",
+                 "空": None,
+                 "社区网格员": "联系人写的是单位或岗位 (社区网格员), 不是具体的人: 不计为社区帮扶的联系人",
+                 "程大伟 1350000001": "联系人电话无效: 13******01"}
+
+
+@loads.file("no one to call")
+def _no_one_to_call(folder: Path) -> Path:
+    header = ["姓名", "身份证号", "社区", "联系人", "联系电话"]
+    rows = [[f"无人{n}", elder(470 + n), "兆丰路", said, "" if " " in said else f"1390000{n:04d}"]
+            for n, said in enumerate(CONTACT_WORDS)]
+    rows.append(["无人9", elder(479), "兆丰路", "王明", "13900009999"])
+    return write_csv(folder / "兆丰路联系人情况表.csv", [["失能老年人联系人情况表"], header, *rows])
+
+
+def test_a_contact_person_who_is_the_elder_a_relative_unnamed_or_a_post_helps_no_one(one_load):
+    # 本人 and 老人本人 in the name (no 关系), 女儿, 空 and 社区网格员 each counted as a designated contact; a 10-digit
+    # number after a name was kept in the name, 程大伟1350000001, without a word
+    result = one_load[1]["no one to call"]
+    balanced(result, len(CONTACT_WORDS) + 1)
+    usable = one_load[0].rows("select elder_id, is_usable from designated_contacts where elder_id in "
+                              "(select id_number from contact_rows where load_id = ?) order by all", [result.load_id])
+    assert usable == sorted([(elder(470 + n), False) for n in range(len(CONTACT_WORDS))] + [(elder(479), True)])
+    assert warnings(one_load, "no one to call") == [
+        (n + 3, said) for n, said in enumerate(CONTACT_WORDS.values()) if said]
+    assert loaded(one_load, "no one to call", "contact_name")[-2:] == [("程大伟",), ("王明",)]
+
+
+@loads.file("a list titled 包联表")
+def _a_list_titled(folder: Path) -> list[Path]:
+    # headers a roster could have too (家庭住址, the elder's phone) beside the 包联人: read as a roster, it replaced the
+    # community's roster with its few people; and the contact person's ID number before the elder's
+    titled = write_xlsx(folder / "林泉社区包联表.xlsx", [
+        ["林泉社区包联表"], ["序号", "姓名", "身份证号", "联系电话", "家庭住址", "包联人", "包联人联系方式"],
+        [1, "包联一", elder(480), "13900000481", "林泉里1号", "王包联", "13900000482"]])
+    ids = write_xlsx(folder / "林泉社区联系人_两个身份证号.xlsx", [
+        ["林泉社区失能老年人联系人情况表"], ["联系人", "身份证号", "联系电话", "失能老人姓名", "失能老人身份证号"],
+        ["阎小一", make_id("19700101", 8), "13900000483", "包联二", elder(481)]])
+    return [titled, ids]
+
+
+def test_a_list_its_title_calls_a_contact_list_is_one_and_the_elders_id_is_the_one_named_so(one_load):
+    titled, ids = one_load[1]["a list titled 包联表"]
+    assert (titled.kind, ids.kind) == ("contacts", "contacts")
+    balanced(titled, 1)
+    balanced(ids, 1)
+    assert one_load[0].rows("select id_number, contact_name, contact_phone from contact_rows where load_id in (?, ?)"
+                            " order by load_id", [titled.load_id, ids.load_id]) == [
+        (elder(480), "王包联", "13900000482"), (elder(481), "阎小一", "13900000483")]
+
+
+@loads.file("a street's list")
+def _a_streets_list(folder: Path) -> Path:
+    return write_xlsx(folder / "南市街道联系人情况表.xlsx", [
+        ["南市街道失能老年人联系人情况表"], ["序号", "老人姓名", "身份证号", "联系人", "联系电话"],
+        [1, "街道表一", elder(485), "李子", "13700000031"]])
+
+
+def test_a_streets_contact_list_without_a_community_column_is_the_street_its_title_names(one_load):
+    # refused row by row: 街道和社区都为空, 无法确定属于哪个街道的联系人表
+    balanced(one_load[1]["a street's list"], 1)
+    assert loaded(one_load, "a street's list", "street_code, community_code, contact_name") == [
+        ("120101006000", None, "李子")]
+
+
 # --- rosters --------------------------------------------------------------------------------------------
 
 

@@ -10,7 +10,7 @@ with final as (
         c.set_date,
         c.contact_name is not null and c.contact_phone is not null
             and not cv_contact_is_self(c.relation, c.contact_name, c.elder_name)
-            and not cv_contact_is_no_person(c.contact_name) as is_usable
+            and not cv_contact_is_no_person(c.contact_name) and not cv_contact_is_unnamed(c.contact_name) as is_usable
     from contact_rows c
     join current_snapshots s on s.street_code = c.street_code
         and s.community_code is not distinct from c.community_code and s.load_id = c.load_id

@@ -72,7 +72,10 @@ elder_frame as (
         least(case when list_has_any(e.categories, s.special_categories)
                    then coalesce(e.marked_since, date '0001-01-01') end,
               case when cv_age(e.birth_date, f.as_of) >= s.aged_from and list_contains(s.special_categories, '高龄')
-                   then cast(e.birth_date + to_years(s.aged_from) as date) end) as special_since,
+                   -- (the birthday as cv_age counts it: a 29 February one on 1 March; in Spark's functions too)
+                   then make_date(year(e.birth_date) + s.aged_from, month(e.birth_date), 1)
+                        + cast(day(e.birth_date) - 1 as integer)
+              end) as special_since,
         e.valid_from,
         e.valid_to,
         e.end_reason,

@@ -53,7 +53,8 @@ split as (
     -- a name cell that holds the phone too, where no phone is written beside it (联系人及电话: 李明 13900000001,
     -- 李明/儿子/13900000001, 李明（儿子）13900000001): the name and the relation written before the phone, and the phone
     select w.* replace (
-            coalesce(cv_clean(w.contact_phone), case when has_phone then cv_clean(w.contact_name) end) as contact_phone,
+            coalesce(cv_clean(w.contact_phone), case when has_phone then cv_clean(
+                regexp_extract(w.contact_name, '(\+?86)?\d[\d\-－ ]{5,}\d.*$')) end) as contact_phone,
             case when has_phone then parts[1] else w.contact_name end as contact_name,
             coalesce(cv_clean(w.relation), case when has_phone then coalesce(parts[2], cv_name_note(parts[1])) end)
                 as relation)
@@ -62,7 +63,9 @@ split as (
                    nullif(trim(regexp_extract(cv_clean(w.contact_name), '^(.*?)(\+?86)?[\d\-－ ]{7,}', 1)), ''),
                    regexp_replace(cv_clean(w.contact_name), '(\+?86)?[\d\-－ ]{7,}', ' ', 'g')),
                    '[/／、,，;；:：\s（）()]+'), lambda part: part <> '') as parts,
-               cv_clean(w.contact_phone) is null and len(cv_phone_list(cv_clean(w.contact_name))) > 0 as has_phone
+               -- (a number that is no phone, 1350000001, is still the phone's, warned of: not part of the name)
+               cv_clean(w.contact_phone) is null and regexp_matches(cv_clean(w.contact_name), '\d[\d\-－ ]{5,}\d')
+                   as has_phone
         from written w
     ) w
 ),
@@ -73,7 +76,8 @@ people as (
         row_number() over (partition by w.src_id order by w.position) as contact_index,
         w.position,
         -- 无, 暂无 where a name would be: no one
-        case when cv_squeeze(w.contact_name) not in ('无', '暂无', '没有', '/', '-', '—', '无联系人')
+        case when cv_squeeze(w.contact_name) not in ('无', '暂无', '没有', '/', '-', '—', '无联系人', '空', '不详', '未知',
+                                                     '暂缺')
              then cv_squeeze(w.contact_name) end as contact_name,
         cv_clean(w.relation) as relation,
         cv_clean(w.contact_phone) as contact_phone_raw,
@@ -104,7 +108,9 @@ contacts as (
             case when is_self then cv_warn('self_contact', 'relation', null,
                 coalesce(label, '联系人') || '是老人本人, 不计为社区帮扶的联系人') end,
             case when cv_contact_is_no_person(contact_name) then cv_warn_quoting('no_person_contact', 'contact_name',
-                contact_name, coalesce(label, '联系人') || '写的是单位或岗位 ({value}), 不是具体的人: 不计为社区帮扶的联系人') end
+                contact_name, coalesce(label, '联系人') || '写的是单位或岗位 ({value}), 不是具体的人: 不计为社区帮扶的联系人') end,
+            case when cv_contact_is_unnamed(contact_name) then cv_warn_quoting('unnamed_contact', 'contact_name',
+                contact_name, coalesce(label, '联系人') || '只写了「{value}」, 没有写姓名: 不计为社区帮扶的联系人') end
         ] order by contact_index)), lambda w: w is not null) as contact_warnings
     from people
     group by src_id
