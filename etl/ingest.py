@@ -580,16 +580,22 @@ def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, colum
                                 " and place_key <> '' and place_key = cv_place_key(?)", [text]) == 1:
             return dataclasses.replace(column_map, implied={"community": text})
     for text in (sheet.preamble, file_name):
-        # the words before each 社区/居委会 in it, two to eight characters of them, are the names it may give
-        names = list({text[max(0, found.start() - n):found.end()]
-                      for found in COMMUNITY_WORD.finditer(text or "") for n in range(2, 9)})
-        codes = [code for (code,) in con.execute(
-            "select distinct code from place_keys where level = 'community' and place_key <> ''"
-            " and place_key in (select cv_place_key(unnest($names)))", {"names": names}).fetchall()] if names else []
-        if len(codes) == 1:
-            name = scalar(con, "select name from divisions where code = ?", [codes[0]])
+        if name := _division_named(con, text, "community", COMMUNITY_WORD, 8):
             return dataclasses.replace(column_map, implied={"community": name})
     return _with_named_street(con, sheet, column_map, file_name)
+
+
+def _division_named(con: duckdb.DuckDBPyConnection, text: str | None, level: str, word: re.Pattern[str],
+                    longest: int) -> str | None:
+    """The one known division of `level` a text names (花园路社区10月探访记录, 五大道街道…联系人情况表): the words
+    before each `word` in it (社区, 街道), two to `longest` characters of them, are the names it may give."""
+    names = list({text[max(0, found.start() - n):found.end()]
+                  for found in word.finditer(text or "") for n in range(2, longest + 1)})
+    codes = [code for (code,) in con.execute(
+        "select distinct code from place_keys where level = $level and place_key <> ''"
+        " and place_key in (select cv_place_key(unnest($names)))", {"names": names, "level": level}).fetchall()
+    ] if names else []
+    return scalar(con, "select name from divisions where code = ?", [codes[0]]) if len(codes) == 1 else None
 
 
 STREET_WORD = re.compile(r"街道办事处|街道|镇|乡")
@@ -603,13 +609,7 @@ def _with_named_street(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_m
     if column_map.kind != "contacts" or "street" in column_map.fields:
         return column_map
     for text in (sheet.preamble, file_name):
-        names = list({text[max(0, found.start() - n):found.end()]
-                      for found in STREET_WORD.finditer(text or "") for n in range(2, 7)})
-        codes = [code for (code,) in con.execute(
-            "select distinct code from place_keys where level = 'street' and place_key <> ''"
-            " and place_key in (select cv_place_key(unnest($names)))", {"names": names}).fetchall()] if names else []
-        if len(codes) == 1:
-            name = scalar(con, "select name from divisions where code = ?", [codes[0]])
+        if name := _division_named(con, text, "street", STREET_WORD, 6):
             return dataclasses.replace(column_map, implied={**column_map.implied, "street": name})
     return column_map
 
