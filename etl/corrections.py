@@ -189,7 +189,8 @@ def workbook(waiting: Waiting) -> bytes:
         for (_sheet, origin_row, reason, fault, _raw), row in zip(sheet_rows, cells, strict=True):
             values = dict(row)
             sheet.append([origin_row, _styled(sheet, reason, fill=None if fault in headers else FAULT, wrap=True)]
-                         + [_styled(sheet, values.get(h), fill=FAULT if h == fault else None) for h in headers])
+                         + [_styled(sheet, values.get(h), fill=FAULT if h == fault else None, typed_as_text=True)
+                            for h in headers])
         sheet.freeze_panes = "C4"
     if waiting.warnings:
         # its header is no export's: a workbook sent back is read without this sheet
@@ -229,10 +230,15 @@ def _cells(raw: str) -> list[tuple[str, str | None]]:
     return cells
 
 
-def _styled(sheet, value, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False):
+def _styled(sheet, value, font: Font | None = None, fill: PatternFill | None = None, wrap: bool = False,
+            typed_as_text: bool = False):
     cell = WriteOnlyCell(sheet, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # as sent: an ID number stays text, a cell starting with = is no formula
+    if typed_as_text:
+        # formatted as text (@): what the clerk types in is kept as typed, an 18-digit ID number too (in a General
+        # cell Excel makes it 1.20101E+17, and the row was refused again)
+        cell.number_format = "@"
     if font:
         cell.font = font
     if fill:

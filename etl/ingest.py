@@ -67,7 +67,7 @@ STORED_ROWS = {"contacts": "(select s.* exclude (contacts), unnest(s.contacts, r
 # corrections_contacts.sql): such a row is kept aside, with nothing to correct
 REPEAT = "重复记录"
 # … and for a record its system marks cancelled or void (staging/visits.sql): no visit took place, nothing to fix
-VOID = "记录已取消或作废"
+VOID = "记录未完成、已取消或作废"
 FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社区", "visit_date": "探访日期",
                 "method": "探访方式", "contact_name": "联系人"}
 SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
@@ -147,6 +147,19 @@ def ingest(paths: Sequence[Path], settings: Settings, kind: str | None = None,
 
 def load_file(session: WriteSession, path: Path, kind: str | None, progress: Progress,
               place_scope: str | None = None) -> FileResult:
+    """One file loaded, its result and progress under its name as stored and shown: masked where it names an elder
+    (补录120101194204131377蒋志刚.xlsx: 补录1201**********1377蒋**.xlsx), as every message quotes it."""
+    name = display_name(path)
+    shown = scalar(session.con, "select cv_mask_file_name(?)", [name]) if maskable(name) else name
+    result = _load_file(session, path, kind, lambda _file, stage: progress(shown, stage), place_scope)
+    if shown == name:
+        return result
+    return dataclasses.replace(result, file_name=shown,
+                               parts=tuple(dataclasses.replace(part, file_name=shown) for part in result.parts))
+
+
+def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Progress,
+               place_scope: str | None = None) -> FileResult:
     con = session.con
     name = display_name(path)
     try:

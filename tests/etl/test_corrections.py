@@ -74,6 +74,9 @@ def test_the_workbook_holds_exactly_the_rejected_rows_in_the_files_columns_with_
     marked = {(row[0].value, header[i]) for row in sheet.iter_rows(min_row=4) for i, c in enumerate(row)
               if c.fill.fgColor.rgb.endswith("FFF2A8")}
     assert marked == {(5, "身份证号"), (6, "姓名"), (7, "社区"), (9, "身份证号")}
+    # the file's cells formatted as text, so that an ID number the clerk types in stays one (a General cell turned it
+    # into 1.20101E+17, and the row was refused again, asked to be exported again as text)
+    assert {c.number_format for row in sheet.iter_rows(min_row=4) for c in row[2:]} == {"@"}
 
 
 def test_fixed_rows_join_the_original_load_and_the_rest_stay_rejected_with_their_reason(warehouse, tmp_path):
@@ -100,6 +103,25 @@ def test_fixed_rows_join_the_original_load_and_the_rest_stay_rejected_with_their
         (original.load_id, 2), (corrected.load_id, 0)]
     # the next workbook holds the two still waiting, with the original row numbers
     assert [r["原行号"] for r in data_rows(corrections_workbook(warehouse, corrected.load_id).active)] == [7, 9]
+
+
+def test_a_row_whose_原行号_names_another_elders_row_takes_nothing_over(warehouse, tmp_path):
+    # the clerk fixed 张三's ID number (row 5) and mistyped 原行号 as 9 (李四's row): 李四's row was marked fixed
+    # without being loaded, 张三's stored under row 9, and row 5 kept waiting
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    book = corrections_workbook(warehouse, original.load_id)
+    sheet = book.active
+    fix(sheet, 5, "身份证号", IDS[1])
+    for index in range(sheet.max_row, 3, -1):  # the fixed row is sent alone
+        if sheet.cell(index, 1).value != 5:
+            sheet.delete_rows(index)
+    fix(sheet, 5, "原行号", 9)
+    book.save(tmp_path / "劝业场底册_退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "劝业场底册_退回修改.xlsx")
+    assert (corrected.rows_loaded, corrected.rows_rejected) == (0, 1)
+    assert warehouse.rejects(corrected) == [(4, "原文件第 9 行是另一位老人 (姓名、身份证号都对不上): 请不要修改原行号")]
+    assert warehouse.rows("select origin_row from rejects where resolved_by is null and load_id = ? order by 1",
+                          [original.load_id]) == [(5,), (6,), (7,), (9,)]
 
 
 def test_a_row_sent_back_twice_or_already_fixed_is_refused_and_loaded_once(warehouse, tmp_path):

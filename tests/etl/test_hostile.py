@@ -425,6 +425,16 @@ def test_a_gbk_file_with_a_few_bytes_not_gbk_names_their_line_and_an_empty_file_
     assert (done.status, done.rows_loaded) == ("loaded", 3)
 
 
+def test_a_file_named_by_an_elders_id_number_is_never_printed_with_it(tmp_path):
+    # the command printed the name as given, the ID number whole, where the warehouse stores it masked
+    id_number = person(7)
+    path = write_csv(tmp_path / f"补录{id_number}.csv", [ROSTER_HEADER, *roster_rows(1, 7)])
+    done = run_cli("ingest", str(path), "--db", str(tmp_path / "w.duckdb"))
+    assert done.returncode == 0, done.stderr
+    assert id_number not in done.stdout + done.stderr
+    assert f"补录{id_number[:4]}{'*' * 10}{id_number[-4:]}.csv" in done.stdout
+
+
 def test_files_excel_wps_or_a_mac_leave_beside_the_exports_are_skipped(warehouse, tmp_path, good):
     # a glob of a folder with a workbook open (~$底册.xlsx, the owner file) failed the command
     (tmp_path / "~$底册.xlsx").write_bytes(b"\x05owner" + b"\x00" * 160)

@@ -54,7 +54,7 @@ def test_a_check_in_export_loads_as_visits_on_beijing_days(one_load):
 
 # a check-in's state as systems write it: True where the visit took place
 RECORD_STATES = {"已完成": True, "待审核": True, "": True, "已取消": False, "作废": False, "无效": False,
-                 "审核不通过": False, "已撤销": False}
+                 "审核不通过": False, "已撤销": False, "已派单": False, "服务中": False, "未完成": False}
 
 
 @loads.file("cancelled check-ins")
@@ -70,7 +70,7 @@ def test_a_cancelled_or_void_check_in_is_kept_aside_and_never_counts(one_load):
     warehouse, results = one_load
     result = results["cancelled check-ins"]
     balanced(result, len(RECORD_STATES), sum(not took_place for took_place in RECORD_STATES.values()))
-    assert warehouse.rejects(result) == [(n + 2, f"记录已取消或作废, 不算探访: {state}")
+    assert warehouse.rejects(result) == [(n + 2, f"记录未完成、已取消或作废, 不算探访: {state}")
                                          for n, (state, took_place) in enumerate(RECORD_STATES.items())
                                          if not took_place]
     # nothing to correct: kept aside, not waiting for a correction
@@ -296,7 +296,8 @@ def test_a_visitors_phone_written_after_the_name_is_not_kept_as_the_visitor(one_
 
 # a method or outcome cell as clerks write them, and what it is (DESIGN §2: 未遇 never counts)
 SAID = {"电话留言": ("电话", "未遇"), "微信留言": ("线上", "未遇"), "楼下碰见": ("路遇", "正常"),
-        "陪同就医": ("上门", "正常")}
+        "陪同就医": ("上门", "正常"), "电话慰问": ("电话", "正常"), "视频探视": ("视频", "正常"),
+        "电话看望": ("电话", "正常"), "巡视探访": ("上门", "正常"), "探访": ("上门", "正常")}
 
 
 @loads.file("said in words")
@@ -308,11 +309,49 @@ def _said_in_words(folder: Path) -> Path:
 
 
 def test_a_message_left_is_no_contact_and_a_meeting_downstairs_is_met_on_the_street(one_load):
-    # 电话留言 counted as a phone contact; 楼下碰见 and 陪同就医 were refused as unknown methods; 满意 loaded as an
-    # unknown outcome that never counts
+    # 电话留言 counted as a phone contact; 楼下碰见, 陪同就医 and 探访 were refused as unknown methods; 满意 loaded as
+    # an unknown outcome that never counts; 电话慰问 and 视频探视 were home visits (慰问 and 探视 are visits' words)
     balanced(one_load[1]["said in words"], len(SAID))
     assert loaded(one_load, "said in words", "method, outcome") == list(SAID.values())
     assert warnings(one_load, "said in words") == []
+
+
+OUTCOMES_AS_WRITTEN = {"身体状况良好，血压120": "正常", "需跟进": "发现问题", "老人身体欠佳": "发现问题",
+                       "已转介": "发现问题", "老人住院": "未遇", "老人去子女家了": "未遇"}
+
+
+@loads.file("outcomes as written")
+def _outcomes_as_written(folder: Path) -> Path:
+    header = ["老人姓名", "身份证号", "社区", "探访日期", "探访方式", "探访结果"]
+    rows = [[f"结果{n}", elder(490 + n), "花园路", f"2026-10-{n + 10}", "入户", said]
+            for n, said in enumerate(OUTCOMES_AS_WRITTEN)]
+    return write_csv(folder / "花园路探访记录_结果写法.csv", [header, *rows])
+
+
+def test_outcomes_as_other_templates_write_them(one_load):
+    # 血压120 was an emergency (the keyword 120); 需跟进, 欠佳, 已转介, 住院 were unknown outcomes that never count
+    balanced(one_load[1]["outcomes as written"], len(OUTCOMES_AS_WRITTEN))
+    assert loaded(one_load, "outcomes as written", "outcome") == [(said,) for said in OUTCOMES_AS_WRITTEN.values()]
+    assert warnings(one_load, "outcomes as written") == []
+
+
+@loads.file("a hotline's call log")
+def _a_hotlines_call_log(folder: Path) -> Path:
+    # a 12349 hotline's export: 呼叫类型 (呼入/呼出) was read as the category column, the log as a roster that replaced
+    # its communities' rosters with the few elders who called
+    header = ["来电时间", "来电号码", "老人姓名", "身份证号", "所在社区", "呼叫类型", "通话时长(秒)", "处理结果"]
+    calls = [("呼出", "已接通，老人身体正常"), ("呼出", "关机"), ("呼入", "老人咨询助餐服务")]
+    rows = [[f"2026-10-0{n + 3} 10:00:00", f"1380000000{n}", f"热线{n}", elder(500 + n), "花园路社区", way, "60", said]
+            for n, (way, said) in enumerate(calls)]
+    return write_csv(folder / "12349养老服务热线通话记录.csv", [header, *rows])
+
+
+def test_a_hotlines_call_log_is_phone_contacts_and_an_unanswered_call_none(one_load):
+    result = one_load[1]["a hotline's call log"]
+    assert result.kind == "visits"
+    balanced(result, 3)
+    assert loaded(one_load, "a hotline's call log", "method, outcome") == [("电话", "正常"), ("电话", "未遇"),
+                                                                         ("电话", "正常")]
 
 
 @loads.file("visit counts summary")
@@ -799,6 +838,23 @@ def test_codes_explained_in_a_note_above_the_table_are_read_as_their_words(one_l
     balanced(one_load[1]["codes explained above"], 3)
     assert loaded(one_load, "codes explained above", "categories") == [(["独居"],), (["失能", "空巢"],), (["孤寡"],)]
     assert warnings(one_load, "codes explained above") == []
+
+
+@loads.file("where registered and where living")
+def _where_registered_and_where_living(folder: Path) -> Path:
+    # 户籍地 before 居住地, each by street and community: the elders were placed where they are registered
+    header = ["序号", "姓名", "身份证号", "户籍地街道", "户籍地社区", "居住地街道", "居住地社区", "老年人类别",
+              "是否自愿", "能力等级"]
+    rows = [[1, "居住一", elder(510), "小白楼街道", "泰安道社区", "劝业场街道", "滨西社区", "独居", "是", "0级"],
+            [2, "居住二", elder(511), "小白楼街道", "泰安道社区", "劝业场街道", "滨西社区", "失能", "否", "4级"]]
+    return write_csv(folder / "滨西底册_户籍地居住地.csv", [["填报日期：2026年10月1日"], header, *rows])
+
+
+def test_a_roster_places_its_elders_where_they_live_and_reads_consent_asked_as_是否自愿(one_load):
+    # 是否自愿 was left unread (a 否 stayed in the denominators), 能力等级 0级 … 4级 (GB/T 42195) warned as unknown
+    balanced(one_load[1]["where registered and where living"], 2)
+    assert loaded(one_load, "where registered and where living", "community_code, consent, disability") == [
+        ("120101001002", "同意", "自理"), ("120101001002", "不同意", "失能")]
 
 
 @loads.file("apostrophes in the header")

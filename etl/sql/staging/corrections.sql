@@ -1,7 +1,9 @@
 -- one row per row of a corrections workbook (etl/corrections.py): the row of load $origin it claims
 -- to correct (its 原行号 cell, in stg_origin), whether it takes that row over (the row is waiting for a
 -- correction, and claimed once), and why it cannot be loaded when it claims nothing it may correct
--- (null otherwise; rows rejected on their own keep their own reason).
+-- (null otherwise; rows rejected on their own keep their own reason). A row takes over only a row of the same elder:
+-- its name or its ID number written in that row as sent (a 原行号 mistyped, or left behind when rows were moved, had
+-- marked another elder's row fixed without loading it).
 with claimed as (
     select
         s.src_id,
@@ -9,13 +11,17 @@ with claimed as (
         o.origin_row,
         o.origin_sheet,
         row_number() over (partition by o.origin_sheet, o.origin_row order by s.src_id) as occurrence,
-        exists (
-            select 1 from rejects r
-            where r.origin_load_id = $origin and r.resolved_by is null
-                and r.origin_row = o.origin_row and r.sheet_name is not distinct from o.origin_sheet
-        ) as is_waiting
+        w.raw_values is not null as is_waiting,
+        w.raw_values is null or (s.elder_name is null and s.id_number is null)
+            or contains(replace(w.raw_values, ' ', ''), s.elder_name) or contains(w.raw_values, s.id_number)
+            as is_same_elder
     from staged s
     join stg_origin o using (src_id)
+    left join (
+        select origin_row, sheet_name, any_value(raw_values) as raw_values from rejects
+        where origin_load_id = $origin and resolved_by is null
+        group by origin_row, sheet_name
+    ) w on w.origin_row = o.origin_row and w.sheet_name is not distinct from o.origin_sheet
 ),
 
 final as (
@@ -23,11 +29,13 @@ final as (
         src_id,
         origin_row,
         origin_sheet,
-        origin_row is not null and is_waiting and occurrence = 1 as takes_over,
+        origin_row is not null and is_waiting and occurrence = 1 and is_same_elder as takes_over,
         case
-            when reject_reason is not null then null
+            when reject_reason is not null and is_same_elder then null
             when origin_row is null then '原行号为空或不是行号, 无法对应原文件中的行 (新增的人员请在下月的表中报送)'
             when not is_waiting then '原文件第 ' || origin_row || ' 行不是待修改的行 (已改好导入, 或原本就已导入)'
+            when not is_same_elder
+                then '原文件第 ' || origin_row || ' 行是另一位老人 (姓名、身份证号都对不上): 请不要修改原行号'
             when occurrence > 1 then '原行号 ' || origin_row || ' 在本表中出现了多次'
         end as reason
     from claimed

@@ -95,21 +95,24 @@ text_failures as (
            list_filter("values", lambda v: v in ('未遇', '拒访'))[1] as mentioned
     from stg_words
     where field = 'outcome' and list_has_any("values", ['未遇', '拒访'])
-        and raw in (select notes from src union select findings from src)
+        and raw in (select notes from src union select findings from src union select resolution from src)
 ),
 
 failure_values as (
     -- a method cell (上门未遇, 电话无人接听, 上门（拒绝探访）) or a short note that says the visit failed: its outcome
     -- where the row writes none, never a visit (DESIGN §2: 未遇 and 拒访 never count); a longer text that names a
-    -- failure counts as written, and the clerk is asked to check (mentioned)
-    select f.method_raw, f.notes_raw, f.findings_raw,
-           coalesce(method_said.value, notes.said, findings.said) as value,
-           coalesce(notes.mentioned, findings.mentioned) as mentioned
-    from (select distinct method as method_raw, notes as notes_raw, findings as findings_raw from src) f
+    -- failure counts as written, and the clerk is asked to check (mentioned). A call log's 处理结果 (关机, 无人接听)
+    -- is such a note too
+    select f.method_raw, f.notes_raw, f.findings_raw, f.resolution_raw,
+           coalesce(method_said.value, notes.said, findings.said, resolution.said) as value,
+           coalesce(notes.mentioned, findings.mentioned, resolution.mentioned) as mentioned
+    from (select distinct method as method_raw, notes as notes_raw, findings as findings_raw,
+                          resolution as resolution_raw from src) f
     left join stg_words method_said
         on method_said.field = 'outcome' and method_said.raw = f.method_raw and method_said.value in ('未遇', '拒访')
     left join text_failures notes on notes.raw = f.notes_raw
     left join text_failures findings on findings.raw = f.findings_raw
+    left join text_failures resolution on resolution.raw = f.resolution_raw
 ),
 
 emergency_values as (
@@ -208,6 +211,7 @@ source as (
     join emergency_values emergency on emergency.raw is not distinct from r.emergency
     join failure_values failed on failed.method_raw is not distinct from r.method
         and failed.notes_raw is not distinct from r.notes and failed.findings_raw is not distinct from r.findings
+        and failed.resolution_raw is not distinct from r.resolution
     join name_values elder on elder.raw is not distinct from r.name
     join name_values visitor on visitor.raw is not distinct from r.visitor
 ),
@@ -253,7 +257,7 @@ final as (
         case
             -- (its reason begins as ingest.VOID: kept aside with nothing to fix)
             when void_status is not null
-                then {'reason': '记录已取消或作废, 不算探访: ', 'quoted': void_status, 'field': 'record_status'}
+                then {'reason': '记录未完成、已取消或作废, 不算探访: ', 'quoted': void_status, 'field': 'record_status'}
             when id_number is null and id_problem is not null and (elder_name is null or community_code is null)
                 then {'reason': id_problem, 'quoted': null, 'field': 'id_number'}
             when id_number is null and place_problem is not null

@@ -7,6 +7,8 @@ union all select distinct 'outcome', method from src
 union all select distinct 'outcome', notes from src
 union all select distinct 'outcome', findings from src
 union all select distinct 'resolution', resolution from src
+-- … and a call log's 处理结果, for a failure written there (关机)
+union all select distinct 'outcome', resolution from src
 union all select distinct 'referral', referral from src
 -- the problem cell, for whether it says a problem was found (no, 否, 无; or 正常, 未发现问题) or names one
 union all select distinct 'yes_no', problem from src
