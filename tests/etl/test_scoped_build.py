@@ -654,13 +654,15 @@ def test_visit_files_built_from_their_earliest_month_make_every_mart_row_a_whole
     """Visit files alone can change an elder's month figures only from the month of their earliest visit on (and
     from the month after the last build, for who turned 80 since): a scoped build of them recomputes the scope's
     rows of those months alone (scope/floor.sql). Every street's records begin in July here, before any of these
-    visits, so that none of them moves a street's first day (which changes every month)."""
+    visits, so that none of them moves a street's first day (which changes every month): each person an example may
+    place on a street is visited on 1 July (a roster placing one in 小白楼 had made its 15 August visit the street's
+    first, and the floor rightly went)."""
     build.COUNTED_WHOLE_FROM_SHARE = 0.0 if counted_whole else 1.0  # the fixture's monkeypatch restores it
     con = street.con
     con.execute("begin")
     try:
         first = street.load("visits")
-        for person in (street.people["e0"], make_id(SEVENTY, 60), street.people["x0"]):
+        for person in (street.people["e0"], make_id(SEVENTY, 60), street.people["x0"], *PEOPLE):
             street.visit(person, "2026-07-01 10:00", load_id=first)
         assert built_after(street, base, loads, next_day)
         [(floor,)] = con.execute("select max(month_start) from cv_scope_floor").fetchall()
