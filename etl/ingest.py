@@ -39,7 +39,6 @@ from etl.settings import Settings
 from etl.sqlfiles import first_row, scalar, sql
 from etl.warehouse import WriteSession, open_for_writing
 
-PERSON_FIELDS = ("id_number", "name")  # a sheet with neither names no person
 # Columns a file of each kind cannot do without (any one alias of each group).
 REQUIRED = {
     "roster": (("id_number",), ("name",), ("community",)),
@@ -272,7 +271,7 @@ def _names_no_person(header: list[str], kind: str | None, fallback: str | None, 
     column."""
     sheet_kind = kind or mappings.detect_kind(header, words_dir) or fallback
     fields = mappings.map_columns(header, sheet_kind, words_dir).fields if sheet_kind else {}
-    return sheet_kind is not None and not any(field in fields for field in PERSON_FIELDS)
+    return sheet_kind is not None and not any(field in fields for field in mappings.PERSON_FIELDS)
 
 
 def _skipped_sheet_note(con: duckdb.DuckDBPyConnection, sheet: RawSheet, words_dir: Path | None = None) -> str:
@@ -633,7 +632,7 @@ def _with_named_visitor(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_
     name is the visitor of its rows, as if a column said so. A sheet named by a person whose rows name that person
     is the elder's (a sheet per elder), not a visitor's."""
     if sheets < 2 or "visitor" in column_map.fields or not sheet.sheet_name or not any(
-            field in column_map.fields for field in PERSON_FIELDS):
+            field in column_map.fields for field in mappings.PERSON_FIELDS):
         return column_map
     if not scalar(con, "select cv_mask_sheet_name(?) = cv_mask_name(?)", [sheet.sheet_name, sheet.sheet_name]):
         return column_map  # no person's name (10月, 花园路社区, Sheet1)

@@ -84,8 +84,9 @@ DATE_PARTS = {"visit_date": ("visit_year", "visit_month", "visit_day")}
 # these fields of each, numbered (联系人1 … 联系人2 …, 第一联系人 … 第二联系人 …, 联系电话2) or written again in turn
 # (联系人, 电话, 联系人, 电话)
 CONTACT_FIELDS = ("contact_name", "relation", "contact_phone", "has_key")
-# The elder's ID number and name, and the words with which a header says a column is the elder's
-PERSON_COLUMNS = ("id_number", "name")
+# The fields that name the elder (a sheet with neither names no one), and the words with which a header says a
+# column is the elder's
+PERSON_FIELDS = ("id_number", "name")
 ELDER_WORD = re.compile(r"老人|老年人|服务对象|包联对象|帮扶对象|探访对象|关爱对象|被访")
 _NUMERALS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
 _CONTACT_NUMBER = re.compile(r"第([1-9一二三四五六七八九])[位个名]?(?=.*联系)"  # 第二联系人, 第2位联系人电话
@@ -201,7 +202,7 @@ def named_field(cell: str, kind: str, words_dir: Path | None = None, keywords: b
     if field is None and keywords:
         field, priority = next(((f, p) for pattern, f, p in header_keywords(words_dir).get(kind, [])
                                 if pattern.search(key)), (None, 0))
-    if field in PERSON_COLUMNS and ELDER_WORD.search(key):
+    if field in PERSON_FIELDS and ELDER_WORD.search(key):
         priority = -1  # 失能老人身份证号 says whose it is: surer than a bare 身份证号 (a contact person's)
     return (None, 0) if field == UNKNOWN else (field, priority)
 
