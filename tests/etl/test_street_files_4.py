@@ -354,6 +354,29 @@ def test_a_hotlines_call_log_is_phone_contacts_and_an_unanswered_call_none(one_l
                                                                          ("电话", "正常")]
 
 
+# other spellings of a visit record's columns and cells (a probe of how clerks write them), and what each is
+SPELT = {"探望": ("上门", "正常"), "电联": ("电话", "正常"), "社区活动中心见面": ("路遇", "正常"),
+         "楼道见面": ("路遇", "正常"), "外呼": ("电话", "正常")}
+
+
+@loads.file("visits spelt otherwise")
+def _visits_spelt_otherwise(folder: Path) -> Path:
+    header = ["老人姓名", "身份证号", "社区", "上门时间", "探访类型", "探访结果", "工作人员姓名"]
+    rows = [[f"拼写{n}", elder(520 + n), "花园路", f"2026-10-{n + 10}", method, "已见面", "社工"]
+            for n, method in enumerate(SPELT)]
+    rows.append(["拼写9", elder(529), "花园路", "2026-10-20", "入户", "不需要探访", "社工"])
+    return write_csv(folder / "花园路探访记录_其他写法.csv", [header, *rows])
+
+
+def test_a_visit_record_spelt_otherwise_reads_the_same(one_load):
+    # 上门时间 and 探访类型 were no columns (the file refused); 探望, 电联, 外呼 unknown methods; 社区活动中心见面 a
+    # home visit (见面); 已见面 an unknown outcome that never counts, 不需要探访 (a refusal) a visit
+    balanced(one_load[1]["visits spelt otherwise"], len(SPELT) + 1)
+    assert loaded(one_load, "visits spelt otherwise", "method, outcome, visitor_name") == [
+        (*said, "社工") for said in SPELT.values()] + [("上门", "拒访", "社工")]
+    assert warnings(one_load, "visits spelt otherwise") == []
+
+
 @loads.file("visit counts summary")
 def _visit_counts_summary(folder: Path) -> list[Path]:
     # an elder's month in counts, with a 包联人 (read as a contact list, it replaced the community's: its count of
@@ -855,6 +878,45 @@ def test_a_roster_places_its_elders_where_they_live_and_reads_consent_asked_as_�
     balanced(one_load[1]["where registered and where living"], 2)
     assert loaded(one_load, "where registered and where living", "community_code, consent, disability") == [
         ("120101001002", "同意", "自理"), ("120101001002", "不同意", "失能")]
+
+
+@loads.file("a roster spelt otherwise")
+def _a_roster_spelt_otherwise(folder: Path) -> Path:
+    # 居住类型 before 人员分类 (it was taken for the categories, the categories dropped as a repeat); 人员变动 (taken
+    # for the change date) and 离世; 注销时间; 不需要 as consent; 纯老家庭 and 特扶 as categories
+    header = ["序号", "社区", "姓名", "身份证号", "居住类型", "人员分类", "人员变动", "注销时间", "是否同意探访"]
+    rows = [[1, "兆丰路", "拼写一", elder(530), "与配偶同住", "纯老家庭", "在册", "", "同意"],
+            [2, "兆丰路", "拼写二", elder(531), "独居", "特扶", "离世", "2026-09-12", "同意"],
+            [3, "兆丰路", "拼写三", elder(532), "独居", "独居", "在册", "", "不需要"]]
+    return write_csv(folder / "兆丰路底册_其他写法.csv", [["填报日期：2026年10月1日"], header, *rows])
+
+
+def test_a_roster_spelt_otherwise_reads_the_same(one_load):
+    balanced(one_load[1]["a roster spelt otherwise"], 3)
+    assert loaded(one_load, "a roster spelt otherwise", "categories, living, status, change_date, consent") == [
+        (["空巢"], "空巢", "在册", None, "同意"),
+        (["计生特殊家庭"], "独居", "死亡", dt.date(2026, 9, 12), "同意"),
+        (["独居"], "独居", "在册", None, "不同意")]
+
+
+def test_an_elder_on_two_streets_rosters_is_found_on_their_row_of_their_sheet_only(tmp_path):
+    # a workbook of a sheet per community numbers each sheet's rows from its own top: the 跨街道重复 finding of row 4
+    # of 花园路's sheet had been listed for row 4 of 滨西's too, another elder
+    # (and an elder the street's roster reports gone, 迁出, to the street that lists them now is on one roster only)
+    sheet = [["填报日期：2026年10月1日"], ["序号", "姓名", "身份证号", "特殊困难类别", "状态", "变动日期"]]
+    street = write_workbook(tmp_path / "劝业场底册.xlsx", {
+        "花园路": [*sheet, [1, "两表一", elder(540), "独居", "在册"], [2, "两表二", elder(541), "独居", "在册"]],
+        "滨西": [*sheet, [1, "两表三", elder(542), "独居", "在册"], [2, "两表四", elder(543), "独居", "在册"],
+                 [3, "两表五", elder(544), "独居", "迁出", "2026-09-15"]]})
+    other = write_csv(tmp_path / "小白楼底册.csv", [["填报日期：2026年10月2日"],
+                                                   ["序号", "社区", "姓名", "身份证号", "特殊困难类别"],
+                                                   [1, "泰安道", "两表二", elder(541), "独居"],
+                                                   [2, "泰安道", "两表五", elder(544), "独居"]])
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb")
+    assert [r.status for r in warehouse.ingest(street, other)] == ["loaded", "loaded"]
+    found = warehouse.rows("select community_code, id_number_masked, row_number from roster_findings order by all")
+    masked = elder(541)[:4] + "*" * 10 + elder(541)[-4:]
+    assert found == [("120101001001", masked, 4), ("120101002002", masked, 3)]
 
 
 @loads.file("apostrophes in the header")

@@ -9,13 +9,14 @@ current_rows as (
     select r.load_id, r.row_number, r.id_number, r.street_code, r.community_code
     from latest_loads x
     join roster_rows r on r.load_id = x.load_id and r.community_code = x.community_code
-    where r.id_number is not null
+    -- (a row that reports the elder gone, 迁出 to the other street, lists no one twice)
+    where r.id_number is not null and coalesce(r.status, '在册') = '在册'
 ),
 
 cross_street as (
     -- both listings are named, each with where the elder is counted: the street whose snapshot is newer (elders);
     -- the other places in the order of their names, the same in every build
-    select a.load_id, a.row_number,
+    select a.load_id, a.row_number, a.community_code,
            '跨街道重复: 同一身份证号也在' || string_agg(distinct bs.name || bc.name, '、' order by bs.name || bc.name) || '的底册中, 只计一次, '
            || case when e.community_code = a.community_code then '计在本社区 (底册较新)'
                    else '计在' || es.name || ec.name end as message
@@ -26,17 +27,20 @@ cross_street as (
     join place_tree bc on bc.code = b.community_code
     join place_tree es on es.code = e.street_code
     join place_tree ec on ec.code = e.community_code
-    group by a.load_id, a.row_number, e.community_code, a.community_code, es.name, ec.name
+    group by a.load_id, a.row_number, a.id_number, e.community_code, a.community_code, es.name, ec.name
 ),
 
 contradictions as (
-    select load_id, row_number, string_agg(message, '; ' order by message) as finding
+    -- by row and community: a workbook of a sheet per community numbers each sheet's rows from its own top, so a
+    -- row number alone names a person on every sheet (a finding had been listed for each of them)
+    select load_id, row_number, community_code, string_agg(message, '; ' order by message) as finding
     from (
-        select load_id, row_number, message from load_warnings where code = 'contradiction' and row_number is not null
+        select load_id, row_number, community_code, message from load_warnings
+        where code = 'contradiction' and row_number is not null
         union all
-        select load_id, row_number, message from cross_street
+        select load_id, row_number, community_code, message from cross_street
     )
-    group by load_id, row_number
+    group by load_id, row_number, community_code
 ),
 
 final as (
@@ -51,6 +55,7 @@ final as (
     from latest_loads x
     join roster_rows r on r.load_id = x.load_id and r.community_code = x.community_code
     join contradictions c on c.load_id = r.load_id and c.row_number = r.row_number
+        and c.community_code is not distinct from r.community_code
     join loads l on l.load_id = r.load_id
 )
 
