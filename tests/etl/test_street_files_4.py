@@ -919,6 +919,25 @@ def test_an_elder_on_two_streets_rosters_is_found_on_their_row_of_their_sheet_on
     assert found == [("120101001001", masked, 4), ("120101002002", masked, 3)]
 
 
+def test_a_rejected_row_of_an_elder_the_roster_in_force_lists_says_they_would_leave(tmp_path):
+    # a mistyped ID number rejected the row, and the new roster then took the elder off the list as 去向未说明, the
+    # clerk told only 拒收 1 行
+    header = ["序号", "社区", "姓名", "身份证号", "特殊困难类别"]
+    september = write_csv(tmp_path / "兆丰路底册9月.csv", [["填报日期：2026年9月30日"], header,
+                                                         [1, "兆丰路", "王秀英", elder(550), "独居"],
+                                                         [2, "兆丰路", "李桂兰", elder(551), "独居"]])
+    october = write_csv(tmp_path / "兆丰路底册10月.csv", [["填报日期：2026年10月31日"], header,
+                                                       [1, "兆丰路", "王秀英", elder(550)[:-1] + "0", "独居"],
+                                                       [2, "兆丰路", "李桂兰", elder(551), "独居"]])
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb")
+    [first] = warehouse.ingest(september)
+    assert first.status == "loaded" and warnings((warehouse, {"9": first}), "9") == []
+    [second] = warehouse.ingest(october)
+    assert (second.rows_loaded, second.rows_rejected) == (1, 1)
+    assert warnings((warehouse, {"10": second}), "10") == [
+        (None, "第 3 行被拒收, 而现行底册中有同名的王**: 不改正的话, 此人将按去向未说明计为退出")]
+
+
 @loads.file("apostrophes in the header")
 def _apostrophes_in_the_header(folder: Path) -> Path:
     header = ["'序号", "'社区", "'姓名", "'身份证号码", "'人员类别", "'能力评估等级"]
