@@ -956,11 +956,15 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
             select {columns}, $load_id as load_id
             from {stored_rows} where reject_reason is null""",
                     {"load_id": correction.origin_load_id if correction else load_id})
-    # a rejected row whose elder the new roster would take off the list (once the marts hold a roster in force)
+    # rejected rows whose elders the new roster would take off the list (once the marts hold a roster in force)
     if kind == "roster" and not correction and scalar(
             con, "select count(*) from duckdb_tables() where table_name = 'roster_snapshots' and not temporary"):
-        notes = [*(notes or []), *(("rejected_listed", message)
-                                   for (message,) in con.execute(sql("staging/rejected_listed")).fetchall())]
+        listed, first_rows = first_row(con, sql("staging/rejected_listed"))
+        if listed:
+            said = "、".join(map(str, first_rows)) + (f" 等 {listed:,} 行" if listed > len(first_rows) else " 行")
+            who = "此人" if listed == 1 else "这些人"
+            notes = [*(notes or []), ("rejected_listed", f"第 {said}被拒收, 而现行底册中有同名的人: 不改正的话, "
+                                                         f"{who}将按去向未说明计为退出")]
     warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes or [])
     report_date = next((s.report_date for s in sheets if s.report_date), None)
     if kind == "roster":  # a 填报日期 below the table, read with the title (its labelled date first)

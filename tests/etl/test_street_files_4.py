@@ -935,7 +935,7 @@ def test_a_rejected_row_of_an_elder_the_roster_in_force_lists_says_they_would_le
     [second] = warehouse.ingest(october)
     assert (second.rows_loaded, second.rows_rejected) == (1, 1)
     assert warnings((warehouse, {"10": second}), "10") == [
-        (None, "第 3 行被拒收, 而现行底册中有同名的王**: 不改正的话, 此人将按去向未说明计为退出")]
+        (None, "第 3 行被拒收, 而现行底册中有同名的人: 不改正的话, 此人将按去向未说明计为退出")]
 
 
 @loads.file("apostrophes in the header")
