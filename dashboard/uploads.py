@@ -138,7 +138,8 @@ def unzip(archive: Path, folder: Path) -> tuple[list[Path], list[str]]:
                     path.unlink()  # no empty or part file left in the batch's folder as if it had been sent
                     raise
                 paths.append(path)
-            return paths, [f"{archive.name}: 其中的 {Path(name).name} 未导入 ({_said_of(name)})" for name in others]
+            return paths, [f"{archive.name}: 其中的 {_masked(Path(name).name)} 未导入 ({_said_of(name)})"
+                           for name in others]
     except workbooks.ZipBomb as error:
         raise UploadError(f"{archive.name}: {error}") from error
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as error:  # corrupt, encrypted, unknown
@@ -151,6 +152,11 @@ ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz")
 
 def _added_by_a_computer(member: zipfile.ZipInfo) -> bool:
     return any(part in COMPUTER_FILES for part in Path(member.filename).parts) or leftover(_member_name(member))
+
+
+def _masked(name: str) -> str:
+    """A file's name without the runs of digits an ID number or a phone would be (补录120101194001010012.xlsx)."""
+    return re.sub(r"\d{7,}", lambda m: "*" * len(m.group()), name)
 
 
 def _said_of(name: str) -> str:
@@ -201,7 +207,7 @@ def upload_view():
     for path, result in zip(saved, results, strict=True):
         auth.audit("upload", place=user.place, row_count=result.rows_loaded,
                    file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-                   facts={"file": re.sub(r"\d{7,}", lambda m: "*" * len(m.group()), result.file_name),
+                   facts={"file": _masked(result.file_name),
                           "status": result.status, "kind": result.kind, "rows_read": result.rows_read,
                           "rows_rejected": result.rows_rejected, "batch": batch})
     return _next(f"/upload?batch={batch}")

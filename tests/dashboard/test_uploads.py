@@ -181,6 +181,14 @@ def test_a_zip_is_opened_member_by_member_without_its_paths(app):
                                  "各社区.zip: 其中的 滨西.et 未导入 (请用 WPS 或 Excel 打开后另存为 .xlsx 再上传)"]
 
 
+def test_a_zips_file_not_loaded_is_named_without_an_id_number(app):
+    client, token = signed_in(app, "staff")
+    roster = csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19430101", 6))])
+    bundle = zip_of({"名单.csv": roster, "补录120101194001010012.docx": b"not an export"})
+    record, _ = results(app, send(client, token, [("补录.zip", bundle)]))
+    assert record["refused"] == ["补录.zip: 其中的 补录******************.docx 未导入 (不是 xlsx、xls 或 csv 文件)"]
+
+
 def test_a_zip_with_a_password_is_refused_leaving_no_empty_file_behind(app):
     client, token = signed_in(app, "staff")
     bundle = bytearray(zip_of({"名单.csv": csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19430101", 5))])}))

@@ -13,8 +13,8 @@ with claimed as (
         row_number() over (partition by o.origin_sheet, o.origin_row order by s.src_id) as occurrence,
         w.raw_values is not null as is_waiting,
         w.raw_values is null or (s.elder_name is null and s.id_number is null)
-            or contains(replace(w.raw_values, ' ', ''), s.elder_name) or contains(w.raw_values, s.id_number)
-            as is_same_elder
+            or coalesce(contains(replace(w.raw_values, ' ', ''), s.elder_name), false)
+            or coalesce(contains(w.raw_values, s.id_number), false) as is_same_elder
     from staged s
     join stg_origin o using (src_id)
     left join (
