@@ -12,8 +12,8 @@ with claimed as (
         o.origin_sheet,
         row_number() over (partition by o.origin_sheet, o.origin_row order by s.src_id) as occurrence,
         w.raw_values is not null as is_waiting,
-        w.raw_values is null or (s.elder_name is null and s.id_number is null)
-            or coalesce(contains(replace(w.raw_values, ' ', ''), s.elder_name), false)
+        -- (a row without a name can be told from no one by it: the clerk may have added only the missing ID number)
+        w.raw_values is null or s.elder_name is null or contains(replace(w.raw_values, ' ', ''), s.elder_name)
             or coalesce(contains(w.raw_values, s.id_number), false) as is_same_elder
     from staged s
     join stg_origin o using (src_id)
