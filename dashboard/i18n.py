@@ -391,6 +391,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_place_by_id": ("地点无法识别, 按身份证号关联", "Unknown place, linked by ID number"),
     "warning_bad_coordinates": ("经纬度无效", "Invalid coordinates"),
     "warning_bad_entry_time": ("录入时间无法识别", "Entry time not recognised"),
+    "warning_entry_as_visit_date": ("探访日期取自表单提交时间", "Visit date taken from the form's submission time"),
     "warning_unknown_column": ("未识别的列", "Unrecognised column"),
     "warning_duplicate_column": ("重复的列", "Repeated column"),
     "warning_extra_cells": ("表头以外的列有内容", "Cells beyond the header"),

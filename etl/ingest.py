@@ -1160,6 +1160,12 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
         if column_map.duplicates:
             names = "、".join(column_map.duplicates)
             file_warnings.append(("duplicate_column", names, f"{where}重复的列, 未导入: {names}"))
+        dated_by = column_map.fields.get("visit_date", -1)
+        if column_map.kind == "visits" and dated_by == column_map.fields.get("entered_at"):
+            cell = sheet.header[dated_by]
+            file_warnings.append(("entry_as_visit_date", cell, f"{where}没有探访日期列, 探访日期取自 {cell} 列 "
+                                                               "(在线表单提交的时间): 如不是当场填写, "
+                                                               "请补上探访日期列"))
         extra = [f"c{i}" for i in range(len(sheet.header), sheet.column_count)]
         if extra:
             count = scalar(con, f"select count(*) from {sheet.table} "

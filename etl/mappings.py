@@ -39,6 +39,9 @@ FILES = {
     "geography_levels.csv": ("level", "synonym"),
 }
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\]]*\]|【[^】]*】")
+# An online form's question number before its question (问卷星 1、姓名, 腾讯问卷 1.姓名, Q3:探访方式, 第2题): not a day
+# (11.5, 11-5: a digit follows)
+_QUESTION_NUMBER = re.compile(r"^(?:q\d{1,3}|第\d{1,3}题|\d{1,3})[、.:_)-]+(?=\D)|^第\d{1,3}题")
 # Words around the meaning of a header: 居民身份证号码 = 身份证, 社区名称 = 社区.
 _PREFIXES = re.compile(r"^(居民|公民)")
 _SUFFIXES = re.compile(r"(号码|号|名称|情况|状况|信息)$")
@@ -64,9 +67,10 @@ class MappingError(Exception):
 
 def header_key(text: str) -> str:
     """A header cell as compared: full-width forms made half-width (NFKC), without spaces, line
-    breaks, markers, the apostrophe that keeps Excel from reading a cell ('身份证号) and bracketed notes
-    (身份证号（18位） = 身份证号), lower case."""
-    key = re.sub(r"[\s*:※]+|^['‘’`]+", "", unicodedata.normalize("NFKC", text)).lower()
+    breaks, markers, the apostrophe that keeps Excel from reading a cell ('身份证号), an online form's question
+    number (1、姓名) and bracketed notes (身份证号（18位） = 身份证号), lower case."""
+    key = re.sub(r"[\s*※]+|^['‘’`]+", "", unicodedata.normalize("NFKC", text)).lower()
+    key = re.sub(":", "", _QUESTION_NUMBER.sub("", key, count=1)) or key
     return _BRACKETED.sub("", key) or key
 
 
@@ -352,6 +356,11 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
             duplicates.append(cell)
         else:
             taken[field] = index
+    if kind == "visits" and "visit_date" not in fields and "entered_at" in fields and not all(
+            part in fields for part in DATE_PARTS["visit_date"]):
+        # an online form's (问卷星, 腾讯问卷) only time is when it was sent, filled in on the spot: the visit's
+        # date, said so in a warning (entry_as_visit_date)
+        fields["visit_date"] = fields["entered_at"]
     if (all(part in fields for part in DATE_PARTS["visit_date"]) and "visit_date" in fields
             and "visit_time" not in fields and _day_or_time(header[fields["visit_date"]]) == "time"):
         fields["visit_time"] = fields.pop("visit_date")  # beside a date in parts, 探访时间 is the time of day

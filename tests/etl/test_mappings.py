@@ -57,6 +57,17 @@ def test_header_keys_are_half_width_without_spaces_and_notes():
     assert mappings.header_key("Ｎａｍｅ 姓名") == "name姓名"
 
 
+@pytest.mark.parametrize("cell", ["1、姓名", "12.姓名", "Q3:姓名", "q3．姓名", "第2题 姓名", "第２题：姓名",
+                                  "（1）姓名"])
+def test_an_online_forms_question_number_is_not_part_of_its_header(cell):
+    assert mappings.header_key(cell) == "姓名"
+
+
+def test_a_day_written_with_its_month_is_a_day_not_a_numbered_question():
+    header = ["姓名", *(f"10.{day}" for day in range(1, 32))]
+    assert mappings.day_columns(header) == {index: index for index in range(1, 32)}
+
+
 def test_the_kind_is_detected_from_loosely_spelled_headers():
     visits = ["序号", "所属社区", "老人姓名", "公民身份证号码", "探访日期（年月日）", "探访形式"]
     assert mappings.detect_kind(visits) == "visits"

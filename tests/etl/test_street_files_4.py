@@ -997,3 +997,94 @@ def _consent_roster(asked: str, first: int):
 
 for _first, _asked in ((50, "是否愿意接受探访"), (60, "是否接受探访")):
     loads.file(f"consent {_asked}")(_consent_roster(_asked, _first))
+
+
+# --- online form exports (问卷星, 腾讯问卷, 金数据) -------------------------------------------------------------
+# A street that collects its visits by a form on the visitors' phones sends the form's export: each question
+# numbered (1、被探访老人姓名), the form's own columns around them (提交答卷时间, 所用时间, 来源, 来自IP, 总分), and
+# the submission time as the only time when the form asks for no date.
+
+FORM_COLUMNS = ["序号", "提交答卷时间", "所用时间", "来源", "来源详情", "来自IP"]
+
+
+def _form_row(n: int, submitted: str) -> list:
+    return [n, submitted, "125秒", "微信", "N/A", f"123.150.12.{n}(天津-天津)"]
+
+
+@loads.file("questionnaire visits")
+def _questionnaire_visits(folder: Path) -> Path:
+    header = [*FORM_COLUMNS, "1、被探访老人姓名", "2、老人身份证号码", "3、所属社区", "4、探访方式", "5、探访日期",
+              "6、老人身体状况", "7、是否存在安全隐患", "8、探访人姓名", "总分"]
+    rows = [[*_form_row(1, "2026/10/09 21:10:03"), "问卷甲", elder(701), "花园路社区", "上门探访", "2026-10-08", "良好",
+             "否", "网格员丙", 0],
+            [*_form_row(2, "2026/10/09 21:12:40"), "问卷乙", elder(702), "花园路社区", "电话联系", "2026-10-09", "较差",
+             "是", "网格员丙", 0]]
+    return write_xlsx(folder / "问卷星_探访记录_第3周.xlsx", [header, *rows])
+
+
+def test_a_questionnaires_numbered_questions_are_read_as_their_columns(one_load):
+    # 1、被探访老人姓名 had been read as the visitor (访…人), the real 8、探访人姓名 dropped as a repeat
+    result = one_load[1]["questionnaire visits"]
+    balanced(result, 2)
+    assert loaded(one_load, "questionnaire visits", "id_number, elder_name, visit_date, method, outcome, findings, "
+                                                    "visitor_name") == [
+        (elder(701), "问卷甲", dt.date(2026, 10, 8), "上门", "正常", "良好", "网格员丙"),
+        (elder(702), "问卷乙", dt.date(2026, 10, 9), "电话", "发现问题", "较差", "网格员丙")]
+    # the form's own columns are no column of the record's: nothing to warn about
+    assert warnings(one_load, "questionnaire visits") == []
+
+
+@loads.file("questionnaire without a date")
+def _questionnaire_without_a_date(folder: Path) -> Path:
+    header = [*FORM_COLUMNS, "1、老人姓名", "2、身份证号", "3、社区", "4、探访方式"]
+    rows = [[*_form_row(1, "2026/10/12 10:31:05"), "问卷丙", elder(703), "花园路社区", "上门探访"],
+            [*_form_row(2, "2026/10/13 16:02:59"), "问卷丁", elder(704), "花园路社区", "视频通话"]]
+    return write_xlsx(folder / "问卷星_入户探访登记.xlsx", [header, *rows])
+
+
+def test_a_form_that_asks_no_date_is_dated_when_it_was_sent_and_says_so(one_load):
+    # refused before: 缺少必需的列: 探访日期
+    result = one_load[1]["questionnaire without a date"]
+    balanced(result, 2)
+    assert loaded(one_load, "questionnaire without a date", "visit_at, visit_date, method, entered_at") == [
+        (dt.datetime(2026, 10, 12, 10, 31, 5), dt.date(2026, 10, 12), "上门", dt.datetime(2026, 10, 12, 10, 31, 5)),
+        (dt.datetime(2026, 10, 13, 16, 2, 59), dt.date(2026, 10, 13), "视频", dt.datetime(2026, 10, 13, 16, 2, 59))]
+    assert warnings(one_load, "questionnaire without a date") == [
+        (None, "没有探访日期列, 探访日期取自 提交答卷时间 列 (在线表单提交的时间): 如不是当场填写, 请补上探访日期列")]
+
+
+@loads.file("form with its sender")
+def _form_with_its_sender(folder: Path) -> Path:
+    # 金数据: the question's answers first, then who sent the form from what, and when
+    header = ["序号", "老人姓名", "身份证号", "所属社区", "走访方式", "走访日期", "走访情况", "提交人", "填写设备",
+              "操作系统", "浏览器", "填写地域", "IP", "提交时间", "修改时间"]
+    rows = [[n, f"金数{n}", elder(704 + n), "花园路社区", "入户走访", f"2026-10-{14 + n}", "一切正常", "社工李", "手机",
+             "iOS", "微信", "天津市", "1.2.3.4", f"2026-10-{20 + n} 18:00:00", ""] for n in (1, 2)]
+    return write_xlsx(folder / "金数据_走访记录.xlsx", [header, *rows])
+
+
+def test_the_person_who_sent_a_form_is_its_visitor_and_its_date_is_the_visits(one_load):
+    assert loaded(one_load, "form with its sender", "visit_date, method, visitor_name, entered_at") == [
+        (dt.date(2026, 10, 15), "上门", "社工李", dt.datetime(2026, 10, 21, 18)),
+        (dt.date(2026, 10, 16), "上门", "社工李", dt.datetime(2026, 10, 22, 18))]
+    assert warnings(one_load, "form with its sender") == []
+
+
+@loads.file("questionnaire roster")
+def _questionnaire_roster(folder: Path) -> Path:
+    # a roster collected by a form, several categories ticked in one answer (问卷星 joins them with ┋)
+    header = [*FORM_COLUMNS, "1、老人姓名", "2、身份证号码", "3、所属街道", "4、所属社区", "5、居住情况",
+              "6、人员类别(多选)", "7、是否同意探访"]
+    rows = [[*_form_row(n, f"2026/10/0{n} 09:00:00"), f"采集{n}", elder(710 + n), "劝业场街道", "花园路社区", living,
+             categories, "同意"]
+            for n, (living, categories) in enumerate([("独居", "独居┋失能"), ("与配偶同住", "空巢┋计生特殊家庭")], 1)]
+    return write_xlsx(folder / "问卷星_老人信息采集.xlsx", [header, *rows])
+
+
+def test_a_roster_collected_by_a_form_loads_with_each_category_ticked(one_load):
+    result = one_load[1]["questionnaire roster"]
+    assert result.kind == "roster"
+    balanced(result, 2)
+    assert loaded(one_load, "questionnaire roster", "elder_name, list_sort(categories), living, consent") == [
+        ("采集1", ["失能", "独居"], "独居", "同意"), ("采集2", ["空巢", "计生特殊家庭"], "空巢", "同意")]
+    assert warnings(one_load, "questionnaire roster") == []
