@@ -1088,3 +1088,33 @@ def test_a_roster_collected_by_a_form_loads_with_each_category_ticked(one_load):
     assert loaded(one_load, "questionnaire roster", "elder_name, list_sort(categories), living, consent") == [
         ("采集1", ["失能", "独居"], "独居", "同意"), ("采集2", ["空巢", "计生特殊家庭"], "空巢", "同意")]
     assert warnings(one_load, "questionnaire roster") == []
+
+
+# --- a method cell that tells of several tries --------------------------------------------------------------
+# (method cell, outcome cell) -> (method, outcome) stored: the visit is the try that did not fail; the cell fails
+# only when every try it names failed (DESIGN §2: 未遇 never counts, and a phone call made is a contact)
+TRIES = {
+    ("上门未见，电话联系", ""): ("电话", "正常"),  # had counted as a home visit
+    ("上门未遇，已电话联系", ""): ("电话", "正常"),  # the call made had been lost
+    ("入户走访/电话未接通", ""): ("上门", "正常"),  # the home visit had been lost
+    ("电话联系不上，上门看望", ""): ("上门", "正常"),
+    ("电话（无人接听）后上门", ""): ("上门", "正常"),
+    ("上门未见", ""): ("上门", "未遇"),  # had counted as a home visit
+    ("入户（不在家）", ""): ("上门", "未遇"),
+    ("电话未接通", ""): ("电话", "未遇"),
+    ("上门，老人住院", ""): ("上门", "未遇"),
+    ("上门", "正常"): ("上门", "正常"),
+}
+
+
+@loads.file("several tries")
+def _several_tries(folder: Path) -> Path:
+    header = ["姓名", "身份证号", "社区", "探访日期", "探访方式", "探访结果"]
+    rows = [[f"尝试{n}", elder(720 + n), "花园路社区", "2026-10-21", method, outcome]
+            for n, (method, outcome) in enumerate(TRIES)]
+    return write_csv(folder / "探访记录_多次尝试.csv", [header, *rows])
+
+
+def test_a_method_cell_of_several_tries_is_the_try_that_did_not_fail(one_load):
+    balanced(one_load[1]["several tries"], len(TRIES))
+    assert loaded(one_load, "several tries", "method, outcome") == list(TRIES.values())

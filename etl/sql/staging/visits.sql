@@ -57,6 +57,36 @@ entry_values as (
     from (select distinct entered_at as entered_raw from src)
 ),
 
+method_tries as (
+    -- a method cell naming several tries, each with what came of it (上门未见，电话联系; 入户走访/电话未接通; 电话（无人
+    -- 接听）后上门): its method is the strongest of the tries that did not fail, and it says the visit failed only
+    -- when every try failed (failure_values). A try is a part of the cell naming a method, with the parts after it
+    -- that name none (上门，老人住院: one try, failed); parts as staging/words.sql splits the cell
+    select raw,
+           arg_min(method, coalesce(rank, 100)) filter (where method is not null and not try_failed) as succeeded
+    from (
+        select raw, method, rank, bool_or(failed) over (partition by raw, try) as try_failed
+        from (
+            select *, coalesce(max(case when method is not null then position end)
+                                   over (partition by raw order by position rows unbounded preceding),
+                               position) as try
+            from (
+                select coalesce(m.raw, o.raw) as raw, coalesce(m.position, o.position) as position, m.method, r.rank,
+                       coalesce(o.failed, false) as failed
+                from (select raw, part.position, part.value as method
+                      from (select raw, unnest(part_values) as part from stg_words where field = 'method')) m
+                full join (select raw, part.position, bool_or(part.value in ('未遇', '拒访')) as failed
+                           from (select raw, unnest(part_values) as part from stg_words
+                                 where field = 'outcome' and raw in (select method from src))
+                           group by raw, part.position) o
+                    on o.raw = m.raw and o.position = m.position
+                left join value_rank r on r.field = 'method' and r.value = m.method
+            )
+        )
+    )
+    group by raw
+),
+
 word_values as (
     select *, cv_key_part(field, value) as value_key
     from (
@@ -64,6 +94,7 @@ word_values as (
                case
                    when w.field = 'outcome' and cv_word_key(w.raw) is null then '正常'  -- no outcome: it went normally
                    when w.field = 'outcome' then coalesce(m.value, '未知')  -- loads, never qualifies, warns
+                   when w.field = 'method' then coalesce(tried.succeeded, m.value)
                    else m.value
                end as value
         from (
@@ -74,6 +105,7 @@ word_values as (
             union select distinct 'record_status', record_status from src
         ) w
         left join stg_words m on m.field = w.field and m.raw = w.raw
+        left join method_tries tried on w.field = 'method' and tried.raw = w.raw
     )
 ),
 
@@ -110,6 +142,7 @@ failure_values as (
                           resolution as resolution_raw from src) f
     left join stg_words method_said
         on method_said.field = 'outcome' and method_said.raw = f.method_raw and method_said.value in ('未遇', '拒访')
+        and f.method_raw not in (select raw from method_tries where succeeded is not null)
     left join text_failures notes on notes.raw = f.notes_raw
     left join text_failures findings on findings.raw = f.findings_raw
     left join text_failures resolution on resolution.raw = f.resolution_raw

@@ -1,5 +1,5 @@
 -- one row per distinct (field, raw cell) of the file: the canonical values the cell names, its
--- strongest one, and the parts of it that no synonym or keyword explains
+-- strongest one, the parts of it that no synonym or keyword explains, and each part's values
 -- (word_cells: field, raw; value_map: exact synonyms; keyword_map: words a cell may contain)
 with raw_cells as materialized (
     -- distinct first, normalised after: a filter here would be pushed below the DISTINCT and
@@ -12,11 +12,14 @@ cells as (
 ),
 
 tokens as (
-    -- a cell may name several values: 独居、失能; 入户+电话 (categories also split at spaces)
+    -- a cell may name several values: 独居、失能; 入户+电话 (categories also split at spaces); a method or outcome cell
+    -- several tries, each with what came of it, also after a note in brackets: 电话（无人接听）后上门
     select c.field, c.raw, t.position, t.token, cv_word_key(t.token) as token_key, cv_word_core(t.token) as token_core
     from cells c,
-        unnest(regexp_split_to_array(cv_half_width(c.raw),
-                                     case when c.field = 'category' then '[、,;/+|\s]+' else '[、,;/+|]+' end))
+        unnest(regexp_split_to_array(
+                   case when c.field in ('method', 'outcome') then replace(cv_half_width(c.raw), ')', ')|')
+                        else cv_half_width(c.raw) end,
+                   case when c.field = 'category' then '[、,;/+|\s]+' else '[、,;/+|]+' end))
             with ordinality as t(token, position)
     where cv_word_key(t.token) is not null
 ),
@@ -88,7 +91,9 @@ final as (
         list_sort(list(distinct value) filter (where value <> '')) as "values",
         -- the strongest: 入户+电话 is a home visit
         arg_min(value, coalesce(r.rank, 100)) filter (where value <> '') as value,
-        list(distinct trim(token)) filter (where value is null) as unknown_parts
+        list(distinct trim(token)) filter (where value is null) as unknown_parts,
+        -- each part's values, by its place in the cell (a method cell's tries: staging/visits.sql method_tries)
+        list({'position': position, 'value': value}) filter (where value <> '') as part_values
     from token_values
     left join value_rank r using (field, value)
     group by field, raw
