@@ -809,12 +809,17 @@ def _crossed(header_cell: str, field: str) -> str | None:
     return f"未{asked}" if field == "outcome" and asked else None
 
 
+# 问卷星's mark, in a column per option (numbers: 1 chosen, 0 not), for a question its logic skipped
+SKIPPED_OPTION = "-3"
+
+
 def _read_ticks(sheet: RawSheet, index: int, ticked: str, crossed: str | None) -> pa.Array:
     """Column `index` with a tick in it (是, √, 1: mappings.yes_no_words) read as `ticked`, a cross (否, ×, 0) as
-    `crossed`, a blank as null and any other words as they are; each distinct cell looked up once."""
+    `crossed`, a blank (or a form's skipped mark) as null and any other words as they are; each distinct cell looked
+    up once."""
     yes_no = mappings.yes_no_words()
     return each_distinct(sheet.cells[f"c{index}"], lambda value: {"是": ticked, "否": crossed}.get(
-        yes_no.get(key := mappings.header_key(value)), value if key else None))
+        yes_no.get(key := mappings.header_key(value)), value if key and key != SKIPPED_OPTION else None))
 
 
 def _common_schema(tables: list[pa.Table]) -> pa.Schema:

@@ -121,7 +121,7 @@ def reread_if_changed(words_dir: Path | None = None) -> None:
     stamp = tuple((name, path.stat().st_size, path.stat().st_mtime_ns) for name in FILES
                   if words_dir and (path := words_dir / name).is_file())
     if _READ.setdefault(words_dir, stamp) != stamp:
-        for read in (rows, header_aliases, header_stems, header_keywords, mark_names):
+        for read in (rows, header_aliases, header_stems, header_keywords, mark_names, option_of):
             read.cache_clear()
         _READ[words_dir] = stamp
 
@@ -228,14 +228,45 @@ def asked_word(cell: str) -> str | None:
 
 def mark_of(cell: str, kind: str, words_dir: Path | None = None) -> tuple[str, str] | None:
     """The field and the value a column of a `kind` export ticks, when its header is the value's name (独居, 空巢老人,
-    是否失能: categories; 入户, 电话: method; 正常, 未遇, 拒访: outcome). A header that names a field of its own
-    (发现问题, 紧急情况: the problem and emergency columns) ticks none."""
+    是否失能: categories; 入户, 电话: method; 正常, 未遇, 拒访: outcome), or an online form's question and one of its
+    options (option_of). A header that names a field of its own (发现问题, 紧急情况: the problem and emergency
+    columns) ticks none."""
     key = _MARK_PREFIX.sub("", header_key(cell))
     for word_field, field in MARKS.get(kind, ()):
         if (value := mark_names(word_field, words_dir).get(key)) and field_for(cell, kind, words_dir,
                                                                               keywords=False) is None:
             return field, value
+    return option_of(cell, kind, words_dir)
+
+
+# An online form's question of several choices exported a column per option (腾讯问卷 and 问卷星: 4、探访方式:上门探访;
+# 问卷星 by option number: 4(上门探访)): the question before a colon or the option in brackets after it
+_OPTION = re.compile(r"^(?P<question>.*?)\s*(?:[:：]\s*(?P<after>[^:：]+?)|[(（](?P<inside>[^()（）]+)[)）])\s*$")
+
+
+@cache
+def option_of(cell: str, kind: str, words_dir: Path | None = None) -> tuple[str, str] | None:
+    """The field and the option a form's column per option ticks (its cells: the option's text, or 1 and 0): where
+    the question names a field of tick columns (MARKS: 探访方式, 人员类别) or is only its number (4), and the option
+    is a word of that field (上门探访 holds 上门; not 多选, 必填, 其他). The option's text is its value, read as
+    words like any cell."""
+    found = _OPTION.match(unicodedata.normalize("NFKC", cell).strip())
+    if not found or not found["question"]:
+        return None
+    option, question = (found["after"] or found["inside"]).strip(), header_key(found["question"])
+    for word_field, field in MARKS.get(kind, ()):
+        if (question.isdigit() or field_for(found["question"], kind, words_dir) == field) and _names_a_word(
+                option, word_field, words_dir):
+            return field, option
     return None
+
+
+def _names_a_word(text: str, word_field: str, words_dir: Path | None = None) -> bool:
+    """Whether `text` is a word of `word_field` (values.csv) or holds one of its keywords (keywords.csv)."""
+    key = header_key(text)
+    return key in mark_names(word_field, words_dir) or any(
+        field == word_field and keyword and header_key(keyword) in key
+        for field, _, keyword, _, _ in value_keywords(words_dir))
 
 
 def yes_no_words(words_dir: Path | None = None) -> dict[str, str]:

@@ -1,8 +1,12 @@
 -- Cleaning and parsing macros, created as temporary macros in every connection.
 
--- Trim ordinary and full-width (U+3000) spaces; empty becomes null. trim/replace rather than
+-- An online form's mark for a question not answered (问卷星 writes (跳过) where its logic skipped the question, (空)
+-- where nothing was written): a blank cell, in every column
+create or replace temp macro cv_unanswered(s) as trim(s) in ('(跳过)', '（跳过）', '(空)', '（空）');
+-- Trim ordinary and full-width (U+3000) spaces; empty (or unanswered) becomes null. trim/replace rather than
 -- regular expressions: this runs on every cell of every file.
-create or replace temp macro cv_clean(s) as nullif(trim(trim(s), '　'), '');
+create or replace temp macro cv_clean(s) as
+    case when cv_unanswered(s) then null else nullif(trim(trim(s), '　'), '') end;
 -- A roster's status as one cell of status words: the status column and the reason column beside it (状态 注销,
 -- 注销原因 死亡: 注销、死亡, read as 死亡; a reason column alone is the status)
 create or replace temp macro cv_status_cell(status, reason) as nullif(concat_ws('、', cv_clean(status), cv_clean(reason)), '');
@@ -23,7 +27,7 @@ create or replace temp macro cv_half_width(s) as
     translate(s, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　',
                  '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ');
 create or replace temp macro cv_word_key(s) as
-    nullif(lower(regexp_replace(cv_half_width(s), '\s+', '', 'g')), '');
+    case when cv_unanswered(s) then null else nullif(lower(regexp_replace(cv_half_width(s), '\s+', '', 'g')), '') end;
 create or replace temp macro cv_word_core(s) as
     coalesce(nullif(regexp_replace(cv_word_key(s), '\([^()]*\)|\[[^\]]*\]|【[^】]*】', '', 'g'), ''), cv_word_key(s));
 
@@ -44,6 +48,9 @@ create or replace temp macro cv_place_key(s) as
         '(街道办事处|街道|街办|办事处|街|社区居民委员会|社区居委会|居民委员会|居委会|社居委|居委|社区|村民委员会|村委会|村)$', ''))[1];
 
 -- A district's key without the city (and province) written before it: 天津市和平区 = 和平区 = 和平.
+-- The levels above a place written before it, as online forms' cascades write them apart: 小白楼街道-树德里社区,
+-- 天津市/和平区/小白楼街道: the separators between them, and the text before a place without those after it
+create or replace temp macro cv_path_head(s) as regexp_replace(s, '[-/—–>·|、,]+$', '');
 create or replace temp macro cv_district_key(s) as
     regexp_replace(regexp_replace(cv_squeeze(s), '^(.{2,}?省)?.{2,}?市(.{2,})$', '\2'), '(区|县|市)$', '');
 

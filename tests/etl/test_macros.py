@@ -346,7 +346,7 @@ def test_an_excel_number_that_lost_the_zero_of_october_is_no_contradiction(con):
 @pytest.mark.parametrize(
     ("text", "key", "core"),
     [("失能老人（完全失能）", "失能老人(完全失能)", "失能老人"), (" 入 户 ", "入户", "入户"), ("ＡＢＣ", "abc", "abc"),
-     ("（空）", "(空)", "(空)"), ("　", None, None)],
+     ("（无）", "(无)", "(无)"), ("　", None, None), ("（空）", None, None), ("(跳过)", None, None)],
 )
 def test_words_are_compared_half_width_without_spaces_and_notes(con, text, key, core):
     assert one(con, "cv_word_key(?)", text) == key

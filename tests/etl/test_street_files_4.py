@@ -1118,3 +1118,86 @@ def _several_tries(folder: Path) -> Path:
 def test_a_method_cell_of_several_tries_is_the_try_that_did_not_fail(one_load):
     balanced(one_load[1]["several tries"], len(TRIES))
     assert loaded(one_load, "several tries", "method, outcome") == list(TRIES.values())
+
+
+@loads.file("questionnaire with skipped questions")
+def _questionnaire_with_skipped_questions(folder: Path) -> Path:
+    # 问卷星 writes (跳过) where its logic skipped a question and (空) where nothing was written; a yes/no asked by
+    # option number (1 是, 2 否)
+    header = [*FORM_COLUMNS, "1、老人姓名", "2、身份证号", "3、探访日期", "4、探访方式", "5、是否发现问题",
+              "6、问题描述", "7、是否存在安全隐患"]
+    answers = [("否", "(跳过)", "2"), ("否", "(空)", "2"), ("是", "煤气灶老化", "2"), ("(跳过)", "(跳过)", "1")]
+    rows = [[*_form_row(n, f"2026/10/1{n} 10:00:00"), f"跳过{n}", elder(740 + n), f"2026-10-1{n}", "上门探访", *said]
+            for n, said in enumerate(answers)]
+    return write_xlsx(folder / "问卷星_含跳过题.xlsx", [header, *rows])
+
+
+def test_a_question_the_form_skipped_or_answered_by_a_number_names_no_problem(one_load):
+    # (跳过), (空) and 2 (the option 否) had each been read as a problem found: 发现问题 counted and kept open
+    assert loaded(one_load, "questionnaire with skipped questions", "outcome") == [
+        ("正常",), ("正常",), ("发现问题",), ("正常",)]
+
+
+@loads.file("a column per option")
+def _a_column_per_option(folder: Path) -> list[Path]:
+    # a question of several choices exported a column per option: its text where chosen (腾讯问卷), or 1 and 0
+    # (问卷星 按序号, -3 where skipped) under the option in brackets
+    text = [*FORM_COLUMNS, "1、老人姓名", "2、身份证号", "3、探访日期", "4、探访方式:上门探访", "4、探访方式:电话问候",
+            "4、探访方式:视频通话", "5、探访结果"]
+    numbers = [*text[:9], "4(上门探访)", "4(电话问候)", "4(视频通话)", "5、探访结果"]
+    chosen = [(1, 0, 0), (0, 1, 0), (1, 1, 0), (0, 0, 1), (0, 0, 0), (-3, -3, -3)]
+    options = ("上门探访", "电话问候", "视频通话")
+    as_text = [[*_form_row(n, f"2026/10/2{n} 10:00:00"), f"选项{n}", elder(750 + n), f"2026-10-2{n}",
+                *(option if tick == 1 else "" for tick, option in zip(ticks, options, strict=True)), "正常"]
+               for n, ticks in enumerate(chosen[:5])]
+    as_numbers = [[*_form_row(n, f"2026/10/2{n} 11:00:00"), f"序号{n}", elder(760 + n), f"2026-10-2{n}", *ticks, "正常"]
+                  for n, ticks in enumerate(chosen)]
+    return [write_xlsx(folder / "腾讯问卷_多选分列.xlsx", [text, *as_text]),
+            write_xlsx(folder / "问卷星_按序号_多选分列.xlsx", [numbers, *as_numbers])]
+
+
+def test_a_question_exported_a_column_per_option_is_read_as_the_options_chosen(one_load):
+    # only the first option's column had been read: a row that chose 电话问候 was refused as 探访方式为空, and a file
+    # of 4(上门探访) columns as 缺少必需的列: 探访方式
+    as_text, as_numbers = one_load[1]["a column per option"]
+    balanced(as_text, 5, 1)
+    balanced(as_numbers, 6, 2)
+    warehouse = one_load[0]
+    for result in (as_text, as_numbers):
+        assert warehouse.rows("select method from visit_rows where load_id = ? order by row_number",
+                              [result.load_id]) == [("上门",), ("电话",), ("上门",), ("视频",)]
+        assert {reason for _, reason in warehouse.rejects(result)} == {"探访方式为空"}
+
+
+@loads.file("chain export")
+def _chain_export(folder: Path) -> Path:
+    # 接龙管家: who joined the chain and when, the answers after
+    header = ["序号", "接龙人", "接龙时间", "老人姓名", "身份证号", "探访方式", "探访结果"]
+    rows = [[n, "网格员丁", f"2026-10-2{n} 09:30", f"接龙{n}", elder(770 + n), "上门", "正常"] for n in (1, 2)]
+    return write_xlsx(folder / "接龙管家_探访接龙.xlsx", [header, *rows])
+
+
+def test_a_chain_export_is_dated_when_each_joined_and_by_whom(one_load):
+    # refused before: 缺少必需的列: 探访日期
+    assert loaded(one_load, "chain export", "visit_date, method, visitor_name") == [
+        (dt.date(2026, 10, 21), "上门", "网格员丁"), (dt.date(2026, 10, 22), "上门", "网格员丁")]
+
+
+CASCADES = ("劝业场街道-花园路社区", "劝业场街道/花园路社区", "天津市-和平区-劝业场街道-花园路社区",
+            "和平区/劝业场街道/花园路社区", "劝业场街—花园路社区居委会")
+
+
+@loads.file("cascaded places")
+def _cascaded_places(folder: Path) -> Path:
+    # a form's cascade of places in one answer, its levels apart (every row: the file had been refused as naming no
+    # known place)
+    header = ["序号", "提交者", "提交时间", "老人姓名", "所属社区", "探访日期", "探访方式", "探访结果"]
+    rows = [[n, "网格员戊", f"2026-10-2{n} 10:00:00", f"级联{n}", place, f"2026-10-2{n}", "上门", "正常"]
+            for n, place in enumerate(CASCADES)]
+    return write_xlsx(folder / "腾讯文档收集表_探访.xlsx", [header, *rows])
+
+
+def test_a_community_written_after_its_street_and_district_apart_is_found(one_load):
+    result = one_load[1]["cascaded places"]
+    balanced(result, len(CASCADES))
+    assert loaded(one_load, "cascaded places", "community_code") == [("120101001001",)] * len(CASCADES)

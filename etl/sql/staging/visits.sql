@@ -110,10 +110,12 @@ word_values as (
 ),
 
 problem_values as (
-    -- whether a problem cell says one was found: 是, or words that name one (燃气管老化); not 否/无, not 正常/
-    -- 未发现问题, not a cell of dashes and slashes. It stands for the outcome where none is written.
-    select p.raw, coalesce(regexp_matches(p.raw, '[\p{L}\p{N}]') and coalesce(yes_no.value, '是') = '是'
-                           and coalesce(said.value, '') <> '正常', false) as says_problem
+    -- whether a problem cell says one was found: 是 or 1, or words that name one (燃气管老化); not 否/无, not 正常/
+    -- 未发现问题, not a cell of dashes and slashes, not another number (a form's option 2: 否) nor a form's mark for
+    -- a question skipped ((跳过)). It stands for the outcome where none is written.
+    select p.raw, coalesce(yes_no.value = '是' or cv_word_key(p.raw) = '1'
+                           or (yes_no.value is null and regexp_matches(cv_word_key(p.raw), '\p{L}')
+                               and coalesce(said.value, '') <> '正常'), false) as says_problem
     from (select distinct problem as raw from src) p
     left join stg_words yes_no on yes_no.field = 'yes_no' and yes_no.raw = p.raw
     left join stg_words said on said.field = 'outcome' and said.raw = p.raw
