@@ -50,8 +50,8 @@ FIELDS = {
                "phone", "categories", "living", "disability", "consent", "status", "status_reason", "alive", "deceased",
                "change_date", "reg_date", "visitor", "risk_level", "report_date", "notes"),
     "visits": ("id_number", "name", "district", "street", "community", "visit_date", "visit_time", "method", "outcome",
-               "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency",
-               "resolution", "latitude", "longitude", "entered_at", "notes", "record_status", "sheet_month"),
+               "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency", "resolution",
+               "latitude", "longitude", "position", "entered_at", "notes", "record_status", "sheet_month"),
     "contacts": ("id_number", "name", "district", "street", "community", "contact_name", "relation",
                  "contact_phone", "has_key", "set_date"),
 }

@@ -1201,3 +1201,49 @@ def test_a_community_written_after_its_street_and_district_apart_is_found(one_lo
     result = one_load[1]["cascaded places"]
     balanced(result, len(CASCADES))
     assert loaded(one_load, "cascaded places", "community_code") == [("120101001001",)] * len(CASCADES)
+
+
+@loads.file("point in one cell")
+def _point_in_one_cell(folder: Path) -> Path:
+    # a check-in's point as map apps write it (lng,lat), the other way round, or with its words; and a photo's link
+    header = ["打卡人", "打卡时间", "打卡地点", "经纬度", "现场照片", "服务对象", "身份证号", "服务类型"]
+    points = ["117.2012,39.1167", "39.1167, 117.2012", "东经117.2012 北纬39.1167", "117.2012，39.1167", "北京路"]
+    rows = [["网格员己", f"2026-10-2{n} 10:00", "和平区某路", point, f"https://img.example/{n}.jpg", f"坐标{n}",
+             elder(780 + n), "入户"] for n, point in enumerate(points)]
+    return write_csv(folder / "打卡记录_含坐标.csv", [header, *rows])
+
+
+def test_a_point_written_in_one_cell_is_read_as_its_latitude_and_longitude(one_load):
+    # each had been dropped with 经纬度无效: the check of home visits far from the address never ran
+    assert loaded(one_load, "point in one cell", "latitude, longitude") == [(39.1167, 117.2012)] * 4 + [(None, None)]
+    assert warnings(one_load, "point in one cell") == [(6, "经纬度无效, 已忽略")]
+
+
+@loads.file("sender's department")
+def _senders_department(folder: Path) -> Path:
+    # 钉钉 智能填表: the sender's department is the only place the form gives (its elders named by name)
+    header = ["序号", "提交人", "提交时间", "部门", "老人姓名", "走访日期", "走访方式", "走访结果"]
+    rows = [[n, "社区干部庚", f"2026-10-2{n} 15:00", "和平区民政局/劝业场街道/花园路社区居委会", f"部门{n}",
+             f"2026-10-2{n}", "入户走访", "正常"] for n in (1, 2)]
+    return write_xlsx(folder / "钉钉智能填表_走访.xlsx", [header, *rows])
+
+
+def test_a_form_placed_only_by_its_senders_department_is_placed_there(one_load):
+    # refused before, every row: 缺少身份证号, 且姓名或社区为空
+    result = one_load[1]["sender's department"]
+    balanced(result, 2)
+    assert loaded(one_load, "sender's department", "community_code, visitor_name") == [
+        ("120101001001", "社区干部庚")] * 2
+
+
+@loads.file("options by number")
+def _options_by_number(folder: Path) -> Path:
+    header = [*FORM_COLUMNS, "1、老人姓名", "2、身份证号", "3、探访日期", "4、探访方式"]
+    rows = [[*_form_row(1, "2026/10/27 10:00:00"), "序号甲", elder(790), "2026-10-27", "1"]]
+    return write_xlsx(folder / "问卷星_按选项序号.xlsx", [header, *rows])
+
+
+def test_a_form_exported_by_option_numbers_is_refused_with_how_to_export_it(one_load):
+    result = one_load[1]["options by number"]
+    balanced(result, 1, 1)
+    assert one_load[0].rejects(result) == [(2, "探访方式是数字, 不是文字 (问卷平台请按选项文本导出): 1")]

@@ -94,7 +94,7 @@ community_by_path as (
     where s.src_id not in (select src_id from community_match)
         and (regexp_full_match(
                  cv_path_head(left(s.community_key, length(s.community_key) - length(k.place_key))),
-                 '(.*(区|县|市)[-/—–>·|、,]*)?' || cv_regex_escape(street.place_key) || '(街道办事处|街道|街|镇|乡)?')
+                 '(.*(区|县|市|[-/—–>·|、,]))?' || cv_regex_escape(street.place_key) || '(街道办事处|街道|街|镇|乡)?')
              -- or its own district alone (和平区花园路社区, 天津市和平区花园路社区)
              or exists (select 1 from place_keys district
                         where district.level = 'district' and district.code = k.district_code

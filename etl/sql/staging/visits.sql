@@ -159,6 +159,18 @@ emergency_values as (
     left join stg_words said on said.field = 'outcome' and said.raw = e.raw
 ),
 
+point_values as (
+    -- a point written in one cell (经纬度: 117.2031,39.1172; 39.1172, 117.2031; 东经117.2031 北纬39.1172): its two
+    -- numbers, the longitude the one past 90 (China lies east of 73°), else the first, as map apps write a point
+    -- (lng,lat); a cell of other than two numbers is kept as the latitude's text, which then warns (bad_coordinates)
+    select raw,
+           case when len(n) <> 2 then cv_clean(raw) when lng_second then n[1] else n[2] end as latitude_text,
+           case when len(n) = 2 then case when lng_second then n[2] else n[1] end end as longitude_text
+    from (select raw, n, len(n) = 2 and abs(n[2]::double) > 90 and abs(n[1]::double) <= 90 as lng_second
+          from (select raw, regexp_extract_all(cv_half_width(raw), '-?\d+(?:\.\d+)?') as n
+                from (select distinct position as raw from src)))
+),
+
 name_values as (
     -- the elder's name (cv_person_name) and the visitor's as written, of each distinct name: several visitors in one
     -- cell (王丽 张强, 刘洋/陈静) kept apart, 王丽、张强, not run together as one name (王 丽 is one); a phone number
@@ -216,8 +228,8 @@ source as (
         case when record_status.value = '作废' then record_status.text end as void_status,
         e.entered_text,
         case when year(e.entered_at) between 2000 and 2100 then e.entered_at end as entered_at,
-        cv_clean(r.latitude) as latitude_text,
-        cv_clean(r.longitude) as longitude_text,
+        coalesce(cv_clean(r.latitude), point.latitude_text) as latitude_text,
+        coalesce(cv_clean(r.longitude), point.longitude_text) as longitude_text,
         p.community_code,
         p.street_code,
         p.place_problem,
@@ -248,6 +260,7 @@ source as (
         and failed.notes_raw is not distinct from r.notes and failed.findings_raw is not distinct from r.findings
         and failed.resolution_raw is not distinct from r.resolution
     join name_values elder on elder.raw is not distinct from r.name
+    join point_values point on point.raw is not distinct from r.position
     join name_values visitor on visitor.raw is not distinct from r.visitor
 ),
 
@@ -321,6 +334,9 @@ final as (
             when cast(visit_at as date) > current_date
                 then {'reason': '探访日期在今天之后: ', 'quoted': visit_date_text, 'field': 'visit_date'}
             when method_text is null then {'reason': '探访方式为空', 'quoted': null, 'field': 'method'}
+            when method is null and regexp_full_match(method_text, '-?\d{1,2}')
+                then {'reason': '探访方式是数字, 不是文字 (问卷平台请按选项文本导出): ', 'quoted': method_text,
+                      'field': 'method'}
             when method is null then {'reason': '未知的探访方式: ', 'quoted': method_text, 'field': 'method'}
         end as reject,  -- the first reason the row cannot be used (the cell it quotes masked below), the field at fault
         case when id_problem is not null or place_problem is not null or outcome = '未知'
