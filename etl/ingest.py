@@ -1177,12 +1177,16 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
                                 f"where regexp_matches(concat_ws('', {', '.join(extra)}), '[^\\s]')")
             if count:
                 file_warnings.append(("extra_cells", None, f"{where}{count} 行在表头以外的列中还有内容, 未导入"))
-    # header cells are quoted like any cell: masked where they look like a phone or an ID number
+    # header cells are quoted like any cell: masked where they look like a phone or an ID number. A warning about the
+    # whole file is the street's whose rows it holds, when they are of one street (the 数据 page counts per street)
     if file_warnings:
+        street = scalar(con, "select case when count(distinct street) = 1 then min(street) end"
+                             " from (select coalesce(s.street_code, d.parent_code) as street"
+                             "       from staged s left join divisions d on d.code = s.community_code)")
         con.executemany(
-            "insert into load_warnings (load_id, file_name, message, code, value)"
-            " values (?, ?, cv_mask_free_text(?), ?, cv_mask_free_text(?))",
-            [(load_id, file_name, message, code, value) for code, value, message in file_warnings],
+            "insert into load_warnings (load_id, file_name, message, code, value, street_code)"
+            " values (?, ?, cv_mask_free_text(?), ?, cv_mask_free_text(?), ?)",
+            [(load_id, file_name, message, code, value, street) for code, value, message in file_warnings],
         )
     # a row's warning in a load of several sheets names its sheet (row 4 of which?), as messages say it (labels)
     con.execute(

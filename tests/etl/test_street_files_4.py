@@ -1051,6 +1051,9 @@ def test_a_form_that_asks_no_date_is_dated_when_it_was_sent_and_says_so(one_load
         (dt.datetime(2026, 10, 13, 16, 2, 59), dt.date(2026, 10, 13), "视频", dt.datetime(2026, 10, 13, 16, 2, 59))]
     assert warnings(one_load, "questionnaire without a date") == [
         (None, "没有探访日期列, 探访日期取自 提交答卷时间 列 (在线表单提交的时间): 如不是当场填写, 请补上探访日期列")]
+    # a warning about the whole file is its street's, where its rows are all of one (the 数据 page counts per street)
+    assert one_load[0].rows("select street_code from load_warnings where load_id = ?", [result.load_id]) == [
+        ("120101001000",)]
 
 
 @loads.file("form with its sender")
