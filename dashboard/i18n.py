@@ -401,6 +401,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_rejected_listed": ("拒收的行是现行底册中的人", "A rejected row names an elder the roster in force lists"),
     "warning_uncomputed_formulas": ("公式没有计算结果", "Formulas saved without their results"),
     "warning_problem_contradiction": ("探访结果与发现问题不一致", "Outcome contradicts the problem written"),
+    "warning_method_contradiction": ("探访方式写了未遇或拒访, 探访结果却是正常",
+                                     "The method says the visit failed, the outcome says it went normally"),
     "warning_status_in_name": ("姓名旁注明了状态", "A status noted beside the name"),
     "warning_status_in_notes": ("备注中写了离开", "The notes name an exit the status does not"),
     "warning_self_contact": ("联系人是老人本人", "The contact person is the elder themself"),

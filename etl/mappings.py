@@ -13,6 +13,9 @@ from importlib import resources
 from pathlib import Path
 
 KINDS = ("roster", "visits", "contacts")
+# A header keyword of this priority or more (header_keywords.csv) names a column only where no other column names its
+# field (an online form's 提交人 the visitor, its 部门 the community): outranked, the column is no repeat to warn of
+FALLBACK = 90
 IGNORED = "_ignore"
 UNKNOWN = "_unknown"  # a header keyword that says "not this field": the column stays unrecognised
 COUNTS = "_counts"  # a column that counts visits (探访次数, 其中上门): a summary's, which no record or list has
@@ -41,7 +44,7 @@ FILES = {
 _BRACKETED = re.compile(r"\([^()]*\)|\[[^\]]*\]|【[^】]*】")
 # An online form's question number before its question (问卷星 1、姓名, 腾讯问卷 1.姓名, Q3:探访方式, 第2题): not a day
 # (11.5, 11-5: a digit follows)
-_QUESTION_NUMBER = re.compile(r"^(?:q\d{1,3}|第\d{1,3}题|\d{1,3})[、.:_)-]+(?=\D)|^第\d{1,3}题")
+_QUESTION_NUMBER = re.compile(r"^(?:q\d{1,3}|第\d{1,3}题|\d{1,3})[、.:_)-]+(?=\D)|^第\d{1,3}题", re.IGNORECASE)
 # Words around the meaning of a header: 居民身份证号码 = 身份证, 社区名称 = 社区.
 _PREFIXES = re.compile(r"^(居民|公民)")
 _SUFFIXES = re.compile(r"(号码|号|名称|情况|状况|信息)$")
@@ -241,6 +244,7 @@ def mark_of(cell: str, kind: str, words_dir: Path | None = None) -> tuple[str, s
 
 # An online form's question of several choices exported a column per option (腾讯问卷 and 问卷星: 4、探访方式:上门探访;
 # 问卷星 by option number: 4(上门探访)): the question before a colon or the option in brackets after it
+OTHER_OPTIONS = ("其他", "其它")
 _OPTION = re.compile(r"^(?P<question>.*?)\s*(?:[:：]\s*(?P<after>[^:：]+?)|[(（](?P<inside>[^()（）]+)[)）])\s*$")
 
 
@@ -248,15 +252,18 @@ _OPTION = re.compile(r"^(?P<question>.*?)\s*(?:[:：]\s*(?P<after>[^:：]+?)|[(�
 def option_of(cell: str, kind: str, words_dir: Path | None = None) -> tuple[str, str] | None:
     """The field and the option a form's column per option ticks (its cells: the option's text, or 1 and 0): where
     the question names a field of tick columns (MARKS: 探访方式, 人员类别) or is only its number (4), and the option
-    is a word of that field (上门探访 holds 上门; not 多选, 必填, 其他). The option's text is its value, read as
-    words like any cell."""
-    found = _OPTION.match(unicodedata.normalize("NFKC", cell).strip())
+    is a word of that field (上门探访 holds 上门; not 多选, 必填) or 其他 (its cells: what was written, or 1). The
+    option's text is its value, read as words like any cell."""
+    text = unicodedata.normalize("NFKC", cell).strip()
+    found = _OPTION.match(_QUESTION_NUMBER.sub("", text, count=1) if _OPTION.match(text) else text)
     if not found or not found["question"]:
         return None
     option, question = (found["after"] or found["inside"]).strip(), header_key(found["question"])
+    if re.search(r"[\d/、,;|]", option):
+        return None  # a legend of codes (类别（1独居 2空巢）) or of the choices (探访方式(入户/电话)), not one option
     for word_field, field in MARKS.get(kind, ()):
-        if (question.isdigit() or field_for(found["question"], kind, words_dir) == field) and _names_a_word(
-                option, word_field, words_dir):
+        if (question.isdigit() or field_for(found["question"], kind, words_dir) == field) and (
+                option in OTHER_OPTIONS or _names_a_word(option, word_field, words_dir)):
             return field, option
     return None
 
@@ -365,7 +372,8 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
         elif index in ticks:
             marks[index] = ticks[index]
         elif (field, person) in by_alias and not alias and not (field == "visit_date" and _day_or_time(cell)):
-            duplicates.append(cell)  # a keyword's guess, where another column names the field outright
+            if sureness < FALLBACK:
+                duplicates.append(cell)  # a keyword's guess, where another column names the field outright
         elif field is None:
             unknown.append(cell)
         elif field == IGNORED:
@@ -381,10 +389,12 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
                 LANDLINE.search(header_key(cell)) or LANDLINE.search(header_key(header[taken[field]]))):
             taken["contact_phone_also"] = index  # 手机 and 座机: the contact person's phones, either may be given
         elif field in taken and sureness < found[taken[field]][3]:
-            duplicates.append(header[taken[field]])
+            if found[taken[field]][3] < FALLBACK:
+                duplicates.append(header[taken[field]])
             taken[field] = index
         elif field in taken:
-            duplicates.append(cell)
+            if sureness < FALLBACK:
+                duplicates.append(cell)
         else:
             taken[field] = index
     if kind == "visits" and "visit_date" not in fields and "entered_at" in fields and not all(
@@ -433,7 +443,8 @@ def _fields(header: list[str], kind: str,
 def _contact_number(cell: str) -> tuple[int | None, str]:
     """The number of the contact person a contact list's header cell numbers (联系人2电话 -> 2, 第二联系人 -> 2,
     联系电话2 -> 2), and the cell without it; None and the cell when it numbers none."""
-    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell))
+    # an online form's question number is no contact person's (第4题：联系人1 is contact person 1)
+    text = _QUESTION_NUMBER.sub("", re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell)).lower(), count=1)
     match = _CONTACT_NUMBER.search(text)
     if match is None:
         return None, cell
@@ -451,10 +462,11 @@ def _tick_columns(header: list[str], kind: str, words_dir: Path | None = None) -
         of_field = {index: mark for index, mark in named.items() if mark[0] == field}
         if len({value for _, value in of_field.values()}) > 1:  # 电话 twice is a phone number's columns
             ticks |= of_field
-        else:
+        else:  # a form's option column names its option outright (5、人员类别:独居 beside 5、人员类别:其他)
             ticks |= {index: mark for index, mark in of_field.items()
-                      if (kind == "roster" or field == "outcome" and asked_word(header[index]))
-                      and field_for(header[index], kind, words_dir) is None}
+                      if ((kind == "roster" or field == "outcome" and asked_word(header[index]))
+                          and field_for(header[index], kind, words_dir) is None)
+                      or (option_of(header[index], kind, words_dir) == mark and mark[1] not in OTHER_OPTIONS)}
     return dict(sorted(ticks.items()))
 
 

@@ -63,6 +63,13 @@ def test_an_online_forms_question_number_is_not_part_of_its_header(cell):
     assert mappings.header_key(cell) == "姓名"
 
 
+@pytest.mark.parametrize("kind", ["roster", "visits", "contacts"])
+def test_a_forms_cascade_of_places_or_its_senders_department_is_the_community(kind):
+    # weakly: a column that names the community outright outranks them (mappings.FALLBACK)
+    assert mappings.field_for("所在地区", kind) == mappings.field_for("部门", kind) == "community"
+    assert mappings.map_columns(["姓名", "身份证号", "部门", "所属社区"], kind).fields["community"] == 3
+
+
 def test_a_day_written_with_its_month_is_a_day_not_a_numbered_question():
     header = ["姓名", *(f"10.{day}" for day in range(1, 32))]
     assert mappings.day_columns(header) == {index: index for index in range(1, 32)}

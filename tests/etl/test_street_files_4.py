@@ -1107,6 +1107,7 @@ TRIES = {
     ("电话未接通", ""): ("电话", "未遇"),
     ("上门，老人住院", ""): ("上门", "未遇"),
     ("上门", "正常"): ("上门", "正常"),
+    ("上门未遇", "正常"): ("上门", "正常"),  # as written, with a warning (DESIGN §3: nothing guessed)
 }
 
 
@@ -1121,6 +1122,8 @@ def _several_tries(folder: Path) -> Path:
 def test_a_method_cell_of_several_tries_is_the_try_that_did_not_fail(one_load):
     balanced(one_load[1]["several tries"], len(TRIES))
     assert loaded(one_load, "several tries", "method, outcome") == list(TRIES.values())
+    assert warnings(one_load, "several tries") == [
+        (len(TRIES) + 1, "探访方式写的是「上门未遇」, 探访结果却是正常: 按正常导入, 计为有效探访, 请核实")]
 
 
 @loads.file("questionnaire with skipped questions")
@@ -1250,3 +1253,78 @@ def test_a_form_exported_by_option_numbers_is_refused_with_how_to_export_it(one_
     result = one_load[1]["options by number"]
     balanced(result, 1, 1)
     assert one_load[0].rejects(result) == [(2, "探访方式是数字, 不是文字 (问卷平台请按选项文本导出): 1")]
+
+
+# --- online forms, round 3: rosters and contact lists ---------------------------------------------------------
+
+
+@loads.file("numbered contact questions")
+def _numbered_contact_questions(folder: Path) -> Path:
+    # 金数据: each contact person's name, relation and phone a question of its own, numbered as questions are
+    header = ["序号", "第1题：老人姓名", "第2题：身份证号码", "第3题：所在社区", "第4题：联系人1", "第5题：联系人1关系",
+              "第6题：联系人1电话", "第7题：联系人2", "第8题：联系人2电话", "第9题：有无钥匙", "填写设备", "提交时间"]
+    rows = [[1, "联系甲", elder(600), "福明社区", "联丙", "配偶", "139 1234 5611", "联丁", "+86 13912345612", "无",
+             "手机", "2026-10-20 09:00"]]
+    return write_xlsx(folder / "金数据_失能老人联系人.xlsx", [header, *rows])
+
+
+def test_a_forms_numbered_questions_are_no_contact_persons_numbers(one_load):
+    # 第4题：联系人1 had been read as contact person 4: one person split into five, none with a name and a phone
+    assert loaded(one_load, "numbered contact questions", "contact_index, contact_name, relation, contact_phone") == [
+        (1, "联丙", "配偶", "13912345611"), (2, "联丁", None, "13912345612")]
+
+
+@loads.file("contact form filled by family")
+def _contact_form_filled_by_family(folder: Path) -> Path:
+    # 企业微信收集表 filled in by the elder's child: the sender is the contact person
+    header = ["提交人", "提交时间", "1、老人姓名", "2、老人身份证号", "3、老人所在社区", "4、您与老人的关系",
+              "5、您的联系电话", "6、您是否有老人家钥匙"]
+    rows = [["家属戊", "2026-10-21 20:00", "联系乙", elder(601), "福明社区", "儿子", "13912345613", "是"]]
+    return write_xlsx(folder / "企业微信收集表_失能老人家属登记.xlsx", [header, *rows])
+
+
+def test_a_contact_form_filled_by_the_family_names_the_sender_as_the_contact(one_load):
+    # refused before: 缺少必需的列: 联系人
+    assert loaded(one_load, "contact form filled by family", "contact_name, relation, contact_phone, has_key") == [
+        ("家属戊", "儿子", "13912345613", "是")]
+
+
+@loads.file("category options")
+def _category_options(folder: Path) -> list[Path]:
+    # 腾讯问卷 by option (1 chosen, 0 not, -3 skipped), the option in brackets after a numbered question; and a form
+    # with one named option beside 其他
+    numbered = ["Q1:老人姓名", "Q2:身份证号", "Q3:所在街道", "Q4:所在社区", "Q5:人员类别(独居)", "Q5:人员类别(失能)",
+                "Q5:人员类别(孤寡)", "Q5:人员类别(其他)"]
+    other = ["1、老人姓名", "2、身份证号", "3、所在社区", "4、人员类别:独居", "4、人员类别:其他"]
+    return [write_xlsx(folder / "腾讯问卷_宁夏路社区底册.xlsx", [
+                numbered, ["类别甲", elder(602), "劝业场街道", "宁夏路社区", 1, 1, 0, -3],
+                ["类别乙", elder(603), "劝业场街道", "宁夏路社区", 0, 0, 1, 0]]),
+            write_xlsx(folder / "问卷星_百货大楼社区底册.xlsx", [
+                other, ["类别丙", elder(604), "百货大楼社区", "独居", ""],
+                ["类别丁", elder(605), "百货大楼社区", "", "特困"]])]
+
+
+def test_a_forms_categories_a_column_per_option_are_each_read(one_load):
+    # only the first option's column had been read, its 1 taken for a category (未知的特殊困难类别: 1): no category
+    numbered, other = one_load[1]["category options"]
+    warehouse = one_load[0]
+    for result, expected in ((numbered, [["失能", "独居"], ["孤寡"]]), (other, [["独居"], ["特困"]])):
+        assert warehouse.rows("select list_sort(categories) from roster_rows where load_id = ? order by row_number",
+                              [result.load_id]) == [(categories,) for categories in expected]
+        assert warehouse.rows("select message from load_warnings where load_id = ?", [result.load_id]) == []
+
+
+@loads.file("roster placed by department")
+def _roster_placed_by_department(folder: Path) -> Path:
+    # 钉钉智能填表: the only place a roster form gives is its sender's 部门
+    header = ["提交者", "部门", "提交时间", "老人姓名", "身份证号", "人员类别", "居住情况"]
+    rows = [["社工辛", "和平区民政局/劝业场街道/福明社区居委会", "2026-10-02 09:00", f"部门底册{n}", elder(606 + n),
+             "独居", "独居"] for n in (1, 2)]
+    return write_xlsx(folder / "钉钉智能填表_福明社区底册.xlsx", [header, *rows])
+
+
+def test_a_roster_form_placed_by_its_senders_department_loads_there(one_load):
+    # refused before: 缺少必需的列: 社区
+    balanced(one_load[1]["roster placed by department"], 2)
+    assert loaded(one_load, "roster placed by department", "community_code") == [("120101001009",)] * 2
+    assert warnings(one_load, "roster placed by department") == []

@@ -139,6 +139,7 @@ failure_values as (
     -- is such a note too
     select f.method_raw, f.notes_raw, f.findings_raw, f.resolution_raw,
            coalesce(method_said.value, notes.said, findings.said, resolution.said) as value,
+           method_said.value as method_failure,
            coalesce(notes.mentioned, findings.mentioned, resolution.mentioned) as mentioned
     from (select distinct method as method_raw, notes as notes_raw, findings as findings_raw,
                           resolution as resolution_raw from src) f
@@ -209,6 +210,9 @@ source as (
         coalesce(outcome.text is not null and outcome.value = '正常' and problem.says_problem, false) as outcome_contradicts,
         coalesce(outcome.text is not null and outcome.value = '正常' and emergency.says_emergency, false)
             as emergency_contradicts,
+        -- 正常 written beside a method cell whose every try failed (上门未遇 | 正常): loaded as written, with a warning
+        coalesce(outcome.text is not null and outcome.value = '正常' and failed.method_failure is not null, false)
+            as method_contradicts,
         case when outcome.text is null and failed.value is null and not problem.says_problem then failed.mentioned end
             as failure_mentioned,
         visitor.text as visitor_name,
@@ -343,7 +347,7 @@ final as (
                   or (resolution_text is not null and resolution_value is null)
                   or latitude_text is not null or longitude_text is not null
                   or (entered_text is not null and entered_at is null) or unknown_time or outcome_contradicts
-                  or emergency_contradicts or far_from_month
+                  or emergency_contradicts or method_contradicts or far_from_month
                   or failure_mentioned is not null
         then cv_warnings([
             case when id_problem is not null then cv_warn('unusable_id', 'id_number', null,
@@ -368,6 +372,8 @@ final as (
                 '探访结果为{value}, 但发现问题一栏写有问题: 按{value}导入, 不计为发现问题, 请核实') end,
             case when emergency_contradicts then cv_warn_quoting('problem_contradiction', 'outcome', outcome_text,
                 '探访结果为{value}, 但紧急情况一栏写有紧急情况: 按{value}导入, 不计为紧急情况, 请核实') end,
+            case when method_contradicts then cv_warn_quoting('method_contradiction', 'outcome', method_text,
+                '探访方式写的是「{value}」, 探访结果却是正常: 按正常导入, 计为有效探访, 请核实') end,
             -- nor is the text that names the failure
             case when failure_mentioned is not null then cv_warn('failure_in_text', 'outcome', failure_mentioned,
                 '探访情况或备注中写的像是' || failure_mentioned || ', 但没有写探访结果: 按正常探访计, 请核实; 如确为'
