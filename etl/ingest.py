@@ -970,7 +970,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
             who = "此人" if listed == 1 else "这些人"
             notes = [*(notes or []), ("rejected_listed", f"第 {said}被拒收, 而现行底册中有同名的人: 不改正的话, "
                                                          f"{who}将按去向未说明计为退出")]
-    warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes or [])
+    warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes or [], words_dir)
     report_date = next((s.report_date for s in sheets if s.report_date), None)
     if kind == "roster":  # a 填报日期 below the table, read with the title (its labelled date first)
         report_date = _footer_report_date(con, sheets) or report_date
@@ -1155,7 +1155,7 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
 
 def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str,
                     sheets: list[RawSheet], labels: list[str | None], column_maps: list[mappings.ColumnMap],
-                    notes: list[tuple[str, str]]) -> int:
+                    notes: list[tuple[str, str]], words_dir: Path | None = None) -> int:
     file_warnings = [(code, None, note) for code, note in notes]  # (code, value, message)
     for sheet, label, column_map in zip(sheets, labels, column_maps, strict=True):
         where = f"工作表 {label}: " if label else ""
@@ -1165,9 +1165,9 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
         if column_map.duplicates:
             names = "、".join(column_map.duplicates)
             file_warnings.append(("duplicate_column", names, f"{where}重复的列, 未导入: {names}"))
-        dated_by = column_map.fields.get("visit_date", -1)
-        if column_map.kind == "visits" and dated_by == column_map.fields.get("entered_at"):
-            cell = sheet.header[dated_by]
+        dated_by = column_map.fields.get("visit_date")
+        if dated_by is not None and mappings.field_for(cell := sheet.header[dated_by], column_map.kind,
+                                                       words_dir) == mappings.SUBMITTED:
             file_warnings.append(("entry_as_visit_date", cell, f"{where}没有探访日期列, 探访日期取自 {cell} 列 "
                                                                "(在线表单提交的时间): 如不是当场填写, "
                                                                "请补上探访日期列"))

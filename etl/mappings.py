@@ -18,6 +18,7 @@ KINDS = ("roster", "visits", "contacts")
 FALLBACK = 90
 IGNORED = "_ignore"
 UNKNOWN = "_unknown"  # a header keyword that says "not this field": the column stays unrecognised
+SUBMITTED = "submitted_at"  # when an online form was sent (提交答卷时间): map_columns makes it a field the rows have
 COUNTS = "_counts"  # a column that counts visits (探访次数, 其中上门): a summary's, which no record or list has
 NEGATION = "_negation"  # keywords.csv rows (field *) naming the words that negate a keyword after them
 
@@ -397,11 +398,13 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
                 duplicates.append(cell)
         else:
             taken[field] = index
-    if kind == "visits" and "visit_date" not in fields and "entered_at" in fields and not all(
-            part in fields for part in DATE_PARTS["visit_date"]):
-        # an online form's (问卷星, 腾讯问卷) only time is when it was sent, filled in on the spot: the visit's
-        # date, said so in a warning (entry_as_visit_date)
-        fields["visit_date"] = fields["entered_at"]
+    if (submitted := fields.pop(SUBMITTED, None)) is not None:
+        # when an online form (问卷星, 腾讯问卷, 接龙) was sent: the record's entry time, and where the form asks no
+        # date, filled in on the spot, the visit's date, said so in a warning (entry_as_visit_date)
+        fields.setdefault("entered_at", submitted)
+        if kind == "visits" and "visit_date" not in fields and not all(
+                part in fields for part in DATE_PARTS["visit_date"]):
+            fields["visit_date"] = submitted
     if (all(part in fields for part in DATE_PARTS["visit_date"]) and "visit_date" in fields
             and "visit_time" not in fields and _day_or_time(header[fields["visit_date"]]) == "time"):
         fields["visit_time"] = fields.pop("visit_date")  # beside a date in parts, 探访时间 is the time of day

@@ -63,6 +63,16 @@ def test_an_online_forms_question_number_is_not_part_of_its_header(cell):
     assert mappings.header_key(cell) == "姓名"
 
 
+def test_only_an_online_forms_time_of_sending_dates_a_visit_that_has_no_date():
+    # the form is filled in on the spot; a system's 录入时间 may be weeks after the visit: the file is refused
+    sent = mappings.map_columns(["姓名", "身份证号", "探访方式", "提交答卷时间"], "visits").fields
+    assert sent["visit_date"] == sent["entered_at"] == 3
+    entered = mappings.map_columns(["姓名", "身份证号", "探访方式", "录入时间"], "visits").fields
+    assert "visit_date" not in entered and entered["entered_at"] == 3
+    dated = mappings.map_columns(["姓名", "探访日期", "探访方式", "提交时间"], "visits").fields
+    assert (dated["visit_date"], dated["entered_at"]) == (1, 3)
+
+
 @pytest.mark.parametrize("kind", ["roster", "visits", "contacts"])
 def test_a_forms_cascade_of_places_or_its_senders_department_is_the_community(kind):
     # weakly: a column that names the community outright outranks them (mappings.FALLBACK)
