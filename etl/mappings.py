@@ -256,7 +256,7 @@ def option_of(cell: str, kind: str, words_dir: Path | None = None) -> tuple[str,
     is a word of that field (上门探访 holds 上门; not 多选, 必填) or 其他 (its cells: what was written, or 1). The
     option's text is its value, read as words like any cell."""
     text = unicodedata.normalize("NFKC", cell).strip()
-    found = _OPTION.match(_QUESTION_NUMBER.sub("", text, count=1) if _OPTION.match(text) else text)
+    found = _OPTION.match(_QUESTION_NUMBER.sub("", text, count=1))
     if not found or not found["question"]:
         return None
     option, question = (found["after"] or found["inside"]).strip(), header_key(found["question"])

@@ -48,9 +48,11 @@ create or replace temp macro cv_place_key(s) as
         '(街道办事处|街道|街办|办事处|街|社区居民委员会|社区居委会|居民委员会|居委会|社居委|居委|社区|村民委员会|村委会|村)$', ''))[1];
 
 -- A district's key without the city (and province) written before it: 天津市和平区 = 和平区 = 和平.
--- The levels above a place written before it, as online forms' cascades write them apart: 小白楼街道-树德里社区,
--- 天津市/和平区/小白楼街道: the separators between them, and the text before a place without those after it
-create or replace temp macro cv_path_head(s) as regexp_replace(s, '[-/—–>·|、,]+$', '');
+-- The levels written before a place, as online forms' cascades write them apart (天津市/和平区/小白楼街道/树德里社区,
+-- 和平区民政局/劝业场街道/…): the last of them, the level just above the place (the text as it is when nothing
+-- separates its levels: 和平区劝业场街道)
+create or replace temp macro cv_path_last(s) as
+    regexp_extract(regexp_replace(s, '[-/—–>·|、,]+$', ''), '[^-/—–>·|、,]*$');
 create or replace temp macro cv_district_key(s) as
     regexp_replace(regexp_replace(cv_squeeze(s), '^(.{2,}?省)?.{2,}?市(.{2,})$', '\2'), '(区|县|市)$', '');
 

@@ -54,7 +54,7 @@ street_by_path as (
     join place_keys district on district.level = 'district' and district.code = k.district_code
         and district.place_key <> ''
     where s.src_id not in (select src_id from street_by_name)
-        and cv_district_key(cv_path_head(left(s.street_key,
+        and cv_district_key(cv_path_last(left(s.street_key,
                                               length(s.street_key) - length(k.place_key)))) = district.place_key
     group by s.src_id
 ),
@@ -93,13 +93,13 @@ community_by_path as (
     join place_keys street on street.level = 'street' and street.code = k.parent_code and street.place_key <> ''
     where s.src_id not in (select src_id from community_match)
         and (regexp_full_match(
-                 cv_path_head(left(s.community_key, length(s.community_key) - length(k.place_key))),
-                 '(.*(区|县|市|[-/—–>·|、,]))?' || cv_regex_escape(street.place_key) || '(街道办事处|街道|街|镇|乡)?')
+                 cv_path_last(left(s.community_key, length(s.community_key) - length(k.place_key))),
+                 '(.*(区|县|市))?' || cv_regex_escape(street.place_key) || '(街道办事处|街道|街|镇|乡)?')
              -- or its own district alone (和平区花园路社区, 天津市和平区花园路社区)
              or exists (select 1 from place_keys district
                         where district.level = 'district' and district.code = k.district_code
                             and district.place_key <> ''
-                            and district.place_key = cv_district_key(cv_path_head(left(s.community_key,
+                            and district.place_key = cv_district_key(cv_path_last(left(s.community_key,
                                 length(s.community_key) - length(k.place_key))))))
     group by s.src_id
 ),
