@@ -1093,9 +1093,12 @@ def _reject_out_of_scope(con: duckdb.DuckDBPyConnection, kind: str, place_scope:
                 {"scope": place_scope, "scope_name": name, "kind": kind})
     if not scalar(con, "select count(*) from stg_out_of_scope where reason is null"):
         raise FileError(f"文件中没有属于您辖区 ({name}) 的行, 未导入")
-    con.execute("""update staged set reject_reason = o.reason, reject_field = 'community'
+    # such a row places nothing, whatever else is wrong with it (its file is the sender's: load_places)
+    con.execute("""update staged set reject_reason = coalesce(staged.reject_reason, o.reason),
+                    reject_field = if(staged.reject_reason is null, 'community', staged.reject_field),
+                    street_code = null, community_code = null
                 from stg_out_of_scope o
-                where staged.src_id = o.src_id and o.reason is not null and staged.reject_reason is null""")
+                where staged.src_id = o.src_id and o.reason is not null""")
 
 
 def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, index: int,
@@ -1105,7 +1108,8 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
     are kept in `rejects` with their raw cells, keyed by the header the clerk sees. Returns how many
     rows were not data and how many were kept as rejects."""
     first_id = index * SHEET_ROW_STRIDE
-    con.execute("create or replace temp table sheet_rejects as select src_id, row_number, reject_reason, reject_field"
+    con.execute("create or replace temp table sheet_rejects as select src_id, row_number, reject_reason, reject_field,"
+                " street_code, community_code"
                 " from staged where reject_reason is not null and src_id between $first and $last",
                 {"first": first_id, "last": first_id + SHEET_ROW_STRIDE - 1})
     row_numbers = pa.array([row for (row,) in con.execute("select row_number from sheet_rejects").fetchall()],
@@ -1137,9 +1141,12 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
                 -- an exact repeat of a row stored (重复记录) or a voided record has nothing to fix: kept, not waiting
                 case when ($correction and not c.takes_over) or starts_with(s.reject_reason, $repeat)
                           or starts_with(s.reject_reason, $void)
-                     then $load_id end as resolved_by
+                     then $load_id end as resolved_by,
+                -- its place, where staging found one: a file is its street's even when every row is rejected
+                coalesce(s.street_code, d.parent_code) as street_code, s.community_code
             from sheet_rejects s join rejected_cells r using (row_number)
             left join stg_claims c using (src_id)
+            left join divisions d on d.code = s.community_code
             where not {_not_data(sheet, words_dir)}
             order by r.row_number""",
             {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name,

@@ -39,7 +39,9 @@ from etl.temporary import remove_stale_temporary_files
 #    without a bracketed note (张三（已故） is 张三), the keys of the rows without an ID number made again.
 # 8: elder names with a transliterated name's dot written · whatever input method typed it (阿不都.热合曼), the
 #    keys of the rows without an ID number made again.
-FORMAT_VERSION = 8
+# 9: rejects.street_code and community_code, the rejected row's place where it is known (rows rejected before
+#    have none: their files keep the place their stored rows give them).
+FORMAT_VERSION = 9
 # DuckDB's, for a whole load (staging, marts, checks): past it DuckDB spills to disk beside the copy, so
 # that neither a file's rows nor the warehouse's decide how much memory a load takes. A file's cells are
 # held beside it as Arrow (4 bytes a cell, plus its distinct values): a 10 M-row visits CSV loads within
@@ -229,6 +231,9 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
             " where elder_name <> cv_person_name(elder_name)",
         ):
             con.execute(statement)
+    if version < 9:  # a rejected row's place, so that a file whose every row is rejected is still its street's
+        for column in ("street_code", "community_code"):
+            con.execute(f"alter table rejects add column if not exists {column} varchar")
     con.execute("insert or replace into settings values ('format_version', $version)",
                 {"version": str(FORMAT_VERSION)})
     return has_data

@@ -35,8 +35,11 @@ create table if not exists rejects (
     column_name varchar,              -- the header of the cell at fault (null: the row as a whole)
     origin_load_id integer,           -- the load whose row it is: this one, or the one a corrections
     origin_row  integer,              -- workbook corrects, and the row number in that load's file
-    resolved_by integer               -- the corrections load that took the row over (fixed, or rejected
+    resolved_by integer,              -- the corrections load that took the row over (fixed, or rejected
                                       -- again there); null while the row waits for a correction
+    street_code    varchar,           -- where the row's place is known (its file's place counts it: a file
+    community_code varchar            -- every row of which is rejected is still its street's); null for a row
+                                      -- outside the place of the staff who sent it
 );
 
 create table if not exists load_warnings (

@@ -10,6 +10,7 @@ import zipfile
 import duckdb
 import pytest
 
+from dashboard import queries
 from dashboard.accounts import AccountStore, accounts_path
 from dashboard.app import create_app
 from dashboard.uploads import uploads_dir
@@ -295,3 +296,23 @@ def test_a_staff_file_loaded_before_is_skipped_without_the_name_another_sender_g
     folder = app.server.config["CAREVISIT_SETTINGS"].db_path.parent
     record, _ = results(app, send(client, token, [("我的底册.csv", (folder / "seed.csv").read_bytes())]))
     assert [(r["status"], r["message"]) for r in record["results"]] == [("skipped", "已导入过")]
+
+
+def test_a_staff_file_whose_every_row_is_rejected_stays_the_staffs_to_see_and_correct(app):
+    """Excel turned every ID number into 1.20101E+17: nothing is stored, but the rejected rows lie in the sender's
+    community, so the file is theirs (the 数据 page, the corrections workbook), not the district's alone. A row of
+    another street, rejected as outside the sender's place, does not take the file out of it."""
+    client, token = signed_in(app, "staff")
+    roster = csv_bytes([ROSTER_HEADER, roster_row(1, "1.20101E+17", name="壬"), roster_row(2, "1.20101E+17", name="癸"),
+                        roster_row(3, "1.20101E+17", name="子", community="庆有西里", street="南市街道")])
+    record, _folder = results(app, send(client, token, [("花园路底册_全部拒收.csv", roster)]))
+    [loaded] = record["results"]
+    assert (loaded["status"], loaded["rows_loaded"], loaded["rows_rejected"]) == ("loaded", 0, 3)
+    with duckdb.connect(str(app.server.config["CAREVISIT_SETTINGS"].db_path), read_only=True) as con:
+        assert con.execute("select place_code from load_places where load_id = ?", [loaded["load_id"]]).fetchall() == [
+            ("120101001001",)]  # 花园路社区
+    answer = client.get(f"/corrections/{loaded['load_id']}")
+    assert answer.status_code == 200 and "attachment" in answer.headers["Content-Disposition"]
+    wh = app.server.config["CAREVISIT_WAREHOUSE"]
+    assert loaded["load_id"] in set(queries.loads(wh, QUANYECHANG)["load_id"])
+    assert (queries.rejects(wh, QUANYECHANG)["load_id"] == loaded["load_id"]).sum() == 3

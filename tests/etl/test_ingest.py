@@ -10,7 +10,7 @@ import pytest
 from etl.ingest import ingest
 from etl.settings import load_settings
 from etl.warehouse import FORMAT_VERSION
-from tests.conftest import make_id
+from tests.conftest import BINXI, HUAYUANLU, QUANYECHANG, make_id
 from tests.etl.exports import (
     ALICE,
     BOB,
@@ -593,4 +593,22 @@ def test_a_warehouse_of_format_2_gains_the_new_columns_and_keeps_its_rows(wareho
     assert warehouse.rows("select id_number, status, disability from roster_rows order by load_id") == [
         (ALICE, "在册", None), (BOB, None, None)]
     assert warehouse.rows("select code, field from load_warnings") == [("unknown_value", "status")]
+    assert warehouse.one("select value from settings where key = 'format_version'") == str(FORMAT_VERSION)
+
+
+def test_a_warehouse_of_format_8_keeps_its_rejects_and_places_a_file_whose_rows_are_all_rejected(warehouse, tmp_path):
+    mangled = "1.20101E+17"  # an ID number Excel stored as a number
+    warehouse.ingest(write_csv(tmp_path / "r1.csv", [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, mangled)]))
+    con = duckdb.connect(str(warehouse.settings.db_path))
+    for column in ("street_code", "community_code"):  # rejects as format 8 wrote them: without a place
+        con.execute(f"alter table rejects drop column {column}")
+    con.execute("update settings set value = '8' where key = 'format_version'")
+    con.close()
+    [result] = warehouse.ingest(write_csv(tmp_path / "r2.csv", [ROSTER_HEADER, roster_row(1, mangled, community="滨西"),
+                                                                 roster_row(2, mangled, community="滨西")]))
+    assert (result.rows_loaded, result.rows_rejected) == (0, 2)
+    assert warehouse.rows("select file_name, street_code, community_code from rejects order by load_id, row_number"
+                          ) == [("r1.csv", None, None), ("r2.csv", QUANYECHANG, BINXI), ("r2.csv", QUANYECHANG, BINXI)]
+    # the first file is placed by its stored row as before; the second, by its rejected rows, is 滨西社区's
+    assert warehouse.rows("select place_code from load_places order by load_id") == [(HUAYUANLU,), (BINXI,)]
     assert warehouse.one("select value from settings where key = 'format_version'") == str(FORMAT_VERSION)

@@ -8,7 +8,7 @@ from etl.metrics import rejected_rows
 
 
 def reject(wh, load_id: int, row_number: int, cells: dict, sheet: str | None = None) -> None:
-    wh.con.execute("insert into rejects values (?, 'f.csv', ?, ?, '身份证号为空', ?, null, ?, ?, null)",
+    wh.con.execute("insert into rejects values (?, 'f.csv', ?, ?, '身份证号为空', ?, null, ?, ?, null, null, null)",
                    [load_id, sheet, row_number, json.dumps(cells, ensure_ascii=False), load_id, row_number])
 
 

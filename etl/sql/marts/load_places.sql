@@ -1,6 +1,7 @@
--- one row per load: the smallest place that holds every row it stored and every warning it placed,
--- so that a user sees a file's history and rejected rows only when the whole file is within their place.
--- A file with nothing placed (every row rejected) belongs to the warehouse's only district, else to all.
+-- one row per load: the smallest place that holds every row it stored, every row it rejected where the row's
+-- place is known (not one outside the place of the staff who sent it) and every warning it placed, so that a
+-- user sees a file's history and rejected rows only when the whole file is within their place. A file with
+-- nothing placed belongs to the warehouse's only district, else to all.
 with row_places as (
     select load_id, community_code as code from roster_rows
     union all
@@ -14,6 +15,8 @@ with row_places as (
     select load_id, coalesce(community_code, street_code) from contact_rows
     union all
     select load_id, coalesce(community_code, street_code) from load_warnings
+    union all
+    select load_id, coalesce(community_code, street_code) from rejects
 ),
 
 placed as (
