@@ -204,3 +204,29 @@ def test_a_grid_worker_given_beside_the_contact_person_is_a_contact_person_too(t
         (2, 1, "李明", "儿子", "13900000001"), (2, 2, "张网格", None, "13900000011"),
         (3, 1, "张网格", None, "13900000011"), (4, 1, None, None, None)]
     assert [helped(warehouse)[elder] for elder in DISABLED[:3]] == [True, True, False]
+
+
+def test_a_post_or_relative_with_the_persons_name_in_brackets_is_that_person_and_a_warning_quotes_no_name(tmp_path):
+    # probe M: 网格员（张红） had been no person and 网格员13700000001, beside a phone column, a person; a warning
+    # quoted 女儿（王芳） whole, a name in clear (DESIGN §6)
+    header = ["社区", "老人姓名", "身份证号", "联系人", "联系电话", "设立时间"]
+    rows = [["花园路", "甲一", DISABLED[0], "网格员（张红）", "13900000001", "2026年9月"],
+            ["花园路", "乙二", DISABLED[1], "女儿（王芳）", "13900000002", "2026.9.1"],
+            ["花园路", "丙三", DISABLED[2], "网格员13900000003", "13900000003", ""],
+            ["花园路", "丁四", DISABLED[3], "女儿 13900000004", "13900000004", ""],
+            ["花园路", "戊五", DISABLED[4], "女儿（电话同上）", "13900000005", ""],
+            # set after the month counted: no help in it (设立时间 had been an unknown column, the date lost)
+            ["花园路", "己六", DISABLED[5], "孙七", "13900000006", "2026年11月"]]
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "联系人.csv", [header, *rows]))
+    assert [row[2:5] for row in stored(warehouse, result)] == [
+        ("张红", "网格员", "13900000001"), ("王芳", "女儿", "13900000002"), ("网格员", None, "13900000003"),
+        ("女儿", None, "13900000004"), ("女儿（电话同上）", None, "13900000005"), ("孙七", None, "13900000006")]
+    assert warehouse.rows("select set_date::varchar from contact_rows where load_id = ? order by row_number",
+                          [result.load_id]) == [("2026-09-01",), ("2026-09-01",), (None,), (None,), (None,),
+                                                ("2026-11-01",)]
+    assert [helped(warehouse)[elder] for elder in DISABLED] == [True, True, False, False, False, False]
+    assert warehouse.rows("select row_number, message from load_warnings where load_id = ? order by row_number",
+                          [result.load_id]) == [
+        (4, "联系人写的是单位或岗位 (网格员), 不是具体的人: 不计为社区帮扶的联系人"),
+        (5, "联系人只写了「女儿」, 没有写姓名: 不计为社区帮扶的联系人"),
+        (6, "联系人只写了「女儿」, 没有写姓名: 不计为社区帮扶的联系人")]

@@ -52,21 +52,39 @@ written as (
 split as (
     -- a name cell that holds the phone too, where no phone is written beside it (联系人及电话: 李明 13900000001,
     -- 李明/儿子/13900000001, 李明（儿子）13900000001): the name and the relation written before the phone, and the phone
-    select w.* replace (
+    -- (with a phone column filled too, the name and the relation are still those written before the number: 网格员
+    -- 13700000001 names no person)
+    select w.* exclude (has_phone, name_has_phone, parts) replace (
             coalesce(cv_clean(w.contact_phone), case when has_phone then cv_clean(
                 regexp_extract(w.contact_name, '(\+?86)?\d[\d\-－ ]{5,}\d.*$')) end) as contact_phone,
-            case when has_phone then parts[1] else w.contact_name end as contact_name,
-            coalesce(cv_clean(w.relation), case when has_phone then coalesce(parts[2], cv_name_note(parts[1])) end)
+            case when name_has_phone then parts[1] else w.contact_name end as contact_name,
+            coalesce(cv_clean(w.relation), case when name_has_phone then coalesce(parts[2], cv_name_note(parts[1])) end)
                 as relation)
     from (
-        select w.*, list_filter(regexp_split_to_array(coalesce(
-                   nullif(trim(regexp_extract(cv_clean(w.contact_name), '^(.*?)(\+?86)?[\d\-－ ]{7,}', 1)), ''),
-                   regexp_replace(cv_clean(w.contact_name), '(\+?86)?[\d\-－ ]{7,}', ' ', 'g')),
-                   '[/／、,，;；:：\s（）()]+'), lambda part: part <> '') as parts,
-               -- (a number that is no phone, 1350000001, is still the phone's, warned of: not part of the name)
-               cv_clean(w.contact_phone) is null and regexp_matches(cv_clean(w.contact_name), '\d[\d\-－ ]{5,}\d')
-                   as has_phone
-        from written w
+        select w.*, cv_clean(w.contact_phone) is null and name_has_phone as has_phone
+        from (
+            select w.*, list_filter(regexp_split_to_array(coalesce(
+                       nullif(trim(regexp_extract(cv_clean(w.contact_name), '^(.*?)(\+?86)?[\d\-－ ]{7,}', 1)), ''),
+                       regexp_replace(cv_clean(w.contact_name), '(\+?86)?[\d\-－ ]{7,}', ' ', 'g')),
+                       '[/／、,，;；:：\s（）()]+'), lambda part: part <> '') as parts,
+                   -- (a number that is no phone, 1350000001, is still the phone's, warned of: not part of the name)
+                   regexp_matches(cv_clean(w.contact_name), '\d[\d\-－ ]{5,}\d') as name_has_phone
+            from written w
+        ) w
+    ) w
+),
+
+named as (
+    -- a post or a relative with the person's name in brackets after it (网格员（张红）, 女儿（王芳）): that person, the
+    -- word their relation
+    select w.* exclude (named_in_note) replace (
+            case when named_in_note then cv_name_note(w.contact_name) else w.contact_name end as contact_name,
+            coalesce(cv_clean(w.relation), case when named_in_note then cv_person_name(w.contact_name) end) as relation)
+    from (
+        select w.*, (cv_contact_is_no_person(w.contact_name) or cv_contact_is_unnamed(w.contact_name))
+                    and regexp_full_match(coalesce(cv_name_note(w.contact_name), ''), cv_surname() || '\p{Han}{1,3}')
+                    as named_in_note
+        from split w
     ) w
 ),
 
@@ -87,7 +105,7 @@ people as (
         cv_contact_is_self(cv_clean(w.relation), cv_squeeze(w.contact_name), w.elder_name) as is_self,
         -- a warning names the contact people after the first: 联系人2 …
         case when w.position > 1 then '联系人' || w.position end as label
-    from split w
+    from named w
     left join stg_words has_key on has_key.field = 'yes_no' and has_key.raw = w.has_key
 ),
 
@@ -107,10 +125,13 @@ contacts as (
                 has_key_text, '未知的' || coalesce(label, '') || '是否有钥匙: {value}') end,
             case when is_self then cv_warn('self_contact', 'relation', null,
                 coalesce(label, '联系人') || '是老人本人, 不计为社区帮扶的联系人') end,
+            -- quoting the post or the relative alone: a note after it may name someone
             case when cv_contact_is_no_person(contact_name) then cv_warn_quoting('no_person_contact', 'contact_name',
-                contact_name, coalesce(label, '联系人') || '写的是单位或岗位 ({value}), 不是具体的人: 不计为社区帮扶的联系人') end,
+                cv_person_name(contact_name),
+                coalesce(label, '联系人') || '写的是单位或岗位 ({value}), 不是具体的人: 不计为社区帮扶的联系人') end,
             case when cv_contact_is_unnamed(contact_name) then cv_warn_quoting('unnamed_contact', 'contact_name',
-                contact_name, coalesce(label, '联系人') || '只写了「{value}」, 没有写姓名: 不计为社区帮扶的联系人') end
+                cv_person_name(contact_name),
+                coalesce(label, '联系人') || '只写了「{value}」, 没有写姓名: 不计为社区帮扶的联系人') end
         ] order by contact_index)), lambda w: w is not null) as contact_warnings
     from people
     group by src_id
@@ -126,7 +147,7 @@ mapped as (
         c.contacts,
         c.contact_key,
         c.contact_warnings,
-        cv_parse_date(s.set_date_text) as set_date,
+        cv_parse_day_or_month(s.set_date_text) as set_date,  -- 2026年10月: from the month's first day
         case when s.id_number is not null then cv_id_problem(s.id_number) end as id_problem
     from source s
     join stg_places p
