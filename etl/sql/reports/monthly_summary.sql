@@ -29,7 +29,8 @@ listed as (
         arg_max(l.street_code, coalesce(l.listed_from, date '0001-01-01')) as street_code,
         arg_max(l.community_code, coalesce(l.listed_from, date '0001-01-01')) as community_code
     from roster_listings l, frame f
-    where (l.listed_from is null or l.listed_from <= f.as_of)
+    -- a listing holds from the person's registration date at the earliest (as elder_periods reads it)
+    where coalesce(greatest(l.listed_from, l.reg_date) <= f.as_of, true)
       and (l.listed_to is null or l.listed_to > f.month_start)
       and (l.exit_date is null or l.exit_date >= f.month_start)
       and cv_age(l.birth_date, f.as_of) >= 60
