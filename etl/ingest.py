@@ -668,6 +668,8 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
                 columns[field] = _read_ticks(sheet, column_map.fields[field], asked, None)
             elif field == "contact_phone" and "contact_phone_also" in column_map.fields:
                 columns[field] = _phones(sheet, column_map.fields)
+            elif field in column_map.also:
+                columns[field] = _first_written(sheet, [column_map.fields[field], *column_map.also[field]])
             elif field in column_map.fields:
                 header_cell = sheet.header[column_map.fields[field]]
                 columns[field] = _with_legend_read(sheet.cells[f"c{column_map.fields[field]}"],
@@ -778,6 +780,14 @@ def _phones(sheet: RawSheet, person: dict[str, int]) -> pa.Array:
     joined = pc.binary_join_element_wise(*phones, "、", null_handling="replace", null_replacement="")
     joined = pc.utf8_trim(joined, "、 ")
     return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined)
+
+
+def _first_written(sheet: RawSheet, indexes: list[int]) -> pa.Array:
+    """A field written in a column of each kind (死亡日期, 迁出日期: mappings.SPREAD_FIELDS): the row's first cell
+    with something in it, in the columns' order."""
+    cells = [sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks() for index in indexes]
+    return pc.coalesce(*(pc.if_else(pc.equal(pc.utf8_trim_whitespace(column), ""), pa.scalar(None, pa.string()),
+                                    column) for column in cells))
 
 
 def _consent_of_declines(sheet: RawSheet, index: int) -> pa.Array:

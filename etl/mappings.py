@@ -56,6 +56,10 @@ _MARK_PREFIX = re.compile(r"^是否(属于|为)?")
 # A contact person's landline in a column beside their mobile's (座机, 固定电话): read with it (ColumnMap.fields'
 # contact_phone_also), not dropped as the same column twice
 LANDLINE = re.compile(r"座机|固话|固定电话|宅电")
+# Fields a roster may write in a column of each kind (死亡日期, 迁出日期, 入住机构日期: the change date of whichever
+# exit a row has): every such column is read (ColumnMap.also), the first cell written counting, not the later
+# dropped as the same column twice
+SPREAD_FIELDS = {"roster": ("change_date",)}
 
 
 # A day's column: 5, 5日, 5号, and with the month before it (11月5日, 11/5, a band 11月 over the days read with them:
@@ -114,6 +118,7 @@ class ColumnMap:
     # a contact list's other contact people on each row, in order: CONTACT_FIELDS -> column index
     more_contacts: list[dict[str, int]] = dataclass_field(default_factory=list)
     counts: list[str] = dataclass_field(default_factory=list)  # header cells that count visits (COUNTS), unknown too
+    also: dict[str, list[int]] = dataclass_field(default_factory=dict)  # SPREAD_FIELDS -> their further columns
 
 
 _READ: dict[Path | None, tuple] = {}  # words_dir -> the size and time of its files when they were read
@@ -359,6 +364,7 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
     people: dict[int, dict[str, int]] = {}
     fields: dict[str, int] = {}
     unknown, duplicates, marks, counts = [], [], {}, []
+    also: dict[str, list[int]] = {}
     ticks = _tick_columns(header, kind, words_dir)
     for index, cell in enumerate(header):
         if not cell:
@@ -372,6 +378,8 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
             unknown.append(cell)
         elif index in ticks:
             marks[index] = ticks[index]
+        elif field in SPREAD_FIELDS.get(kind, ()) and field in fields:
+            also.setdefault(field, []).append(index)
         elif (field, person) in by_alias and not alias and not (field == "visit_date" and _day_or_time(cell)):
             if sureness < FALLBACK:
                 duplicates.append(cell)  # a keyword's guess, where another column names the field outright
@@ -411,7 +419,7 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
     # the first contact person written is the row's contact person, the others come after
     contacts = [people[person] for person in sorted(people)]
     fields |= contacts[0] if contacts else {}
-    return ColumnMap(kind, fields, unknown, duplicates, marks, more_contacts=contacts[1:], counts=counts)
+    return ColumnMap(kind, fields, unknown, duplicates, marks, more_contacts=contacts[1:], counts=counts, also=also)
 
 
 def _fields(header: list[str], kind: str,

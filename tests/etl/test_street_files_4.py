@@ -1328,3 +1328,26 @@ def test_a_roster_form_placed_by_its_senders_department_loads_there(one_load):
     balanced(one_load[1]["roster placed by department"], 2)
     assert loaded(one_load, "roster placed by department", "community_code") == [("120101001009",)] * 2
     assert warnings(one_load, "roster placed by department") == []
+
+
+# --- rosters with an exit date column per kind of exit (probe L, 2026-12-02) ---------------------------------
+
+
+@loads.file("exit date per kind")
+def _exit_date_per_kind(folder: Path) -> Path:
+    # 死亡日期, 迁出日期 and 入住机构日期 beside each other: the second had been dropped as 重复的列 and the third not
+    # read, each exit then dated on the 填报日期 with a warning that no date was written
+    header = ["社区", "姓名", "身份证号", "特殊困难类别", "状态", "死亡日期", "迁出日期", "入住机构日期"]
+    rows = [["花园路", "分列一", elder(701), "独居", "死亡", "2026-10-08", "", ""],
+            ["花园路", "分列二", elder(702), "独居", "迁出", "", "2026-10-20", ""],
+            ["花园路", "分列三", elder(703), "独居", "入住养老院", "", "", "2026-10-12"],
+            ["花园路", "分列四", elder(704), "独居", "在册", "", "", ""]]
+    return write_xlsx(folder / "花园路底册_分列变动日期.xlsx", [["填报日期：2026年10月31日"], header, *rows])
+
+
+def test_a_roster_with_an_exit_date_column_per_kind_of_exit_reads_each(one_load):
+    balanced(one_load[1]["exit date per kind"], 4)
+    assert loaded(one_load, "exit date per kind", "status, change_date") == [
+        ("死亡", dt.date(2026, 10, 8)), ("迁出", dt.date(2026, 10, 20)), ("入住机构", dt.date(2026, 10, 12)),
+        ("在册", None)]
+    assert warnings(one_load, "exit date per kind") == []
