@@ -176,7 +176,10 @@ create or replace temp macro cv_parse_day_or_month(s) as coalesce(cv_parse_date(
 -- the latest date written (a title naming a period, 2026年1月1日—2026年9月30日, is dated its end; 9月底 is its last
 -- day), else a month named alone (2026年8月份底册: its first day; of a range of months, 2026年1-9月, the last).
 create or replace temp macro cv_report_date(text) as list_transform(
-    [' ' || regexp_replace(cv_arabic_numerals(cv_half_width(text)),
+    -- (a range's end written without its year, 2026年10月1日至10月31日, given the start's)
+    [' ' || regexp_replace(regexp_replace(cv_arabic_numerals(cv_half_width(text)),
+                                          '((?:19|20)\d\d)(\s*[年./]\s*\d{1,2}\s*[月./]\s*\d{1,2}\s*[日号]?\s*(?:至|到|~|—|–)\s*)'
+                                          || '(\d{1,2}\s*[月./]\s*\d{1,2})', '\1\2\1年\3', 'g'),
                            '(\d{1,2})\s*(?:-|~|至|到|—|–)\s*(\d{1,2})\s*月', '\2月', 'g')],
     -- the candidates as text (the labelled range's end and start, then every date written), parsed by one
     -- expansion of cv_parse_date: each mention of a macro is planned anew, and a title is read for every load

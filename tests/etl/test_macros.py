@@ -248,6 +248,9 @@ def test_free_text_is_masked_where_it_looks_like_a_phone_an_id_or_a_relatives_na
         ("2026年8月份底册", dt.date(2026, 8, 1)),
         # a range after a label is dated its end; a range of months, its last month (probe28b: 2026-01-09)
         ("统计时间：2026年9月1日至2026年9月30日", dt.date(2026, 9, 30)),
+        # its end written without the year (probe L: read as its start, 9-01)
+        ("统计时间：2026年9月1日至9月30日", dt.date(2026, 9, 30)), ("统计时间: 2026.9.1至9.30", dt.date(2026, 9, 30)),
+        ("居家老年人情况底册（2026年1月1日—9月30日）", dt.date(2026, 9, 30)),
         ("居家老年人情况底册（2026年1-9月）", dt.date(2026, 9, 1)), ("2026年1至9月底册", dt.date(2026, 9, 1)),
         ("填报日期：2026年9月底", dt.date(2026, 9, 30)), ("截至2026年2月末", dt.date(2026, 2, 28)),
         # no date: an unlabelled number, a month that is none, a heading

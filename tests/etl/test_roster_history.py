@@ -292,6 +292,16 @@ def test_a_roster_that_drops_many_people_without_a_status_is_flagged(mart_wareho
     assert alerts(w) == [(november, HUAYUANLU, "mass_removal")]
 
 
+def test_people_a_roster_moves_to_another_of_its_communities_are_not_flagged_as_gone(mart_warehouse):
+    # probe L: the file moved three people from 花园路 to 滨西, and the alert said they had gone 去向未说明
+    w = mart_warehouse
+    people = [w.elder(make_id(SEVENTY, i), "独居") for i in range(1, 11)]
+    november = w.load("roster", "2026-11-10")
+    for n, person in enumerate(people):
+        w.elder(person, "独居", load_id=november, community=HUAYUANLU if n < 7 else BINXI)
+    assert alerts(w) == []
+
+
 def test_a_few_people_dropped_is_ordinary_churn(mart_warehouse):
     w = mart_warehouse
     people = [w.elder(make_id(SEVENTY, i), "独居") for i in range(1, 11)]

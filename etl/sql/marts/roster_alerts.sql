@@ -7,12 +7,13 @@ with previous_lists as (
 ),
 
 dropped as (
-    -- people on the replaced list, still on the roster there, whom the newer list leaves out without a status
+    -- people on the replaced list, still on the roster there, whom the newer file leaves out without a status (one it
+    -- lists in another of its communities has moved there, not gone)
     select n.load_id, n.community_code, count(*) as previous_count,
            count(*) filter (where r.id_number is null) as dropped_count
     from previous_lists n
     join roster_rows o on o.load_id = n.previous_load_id and o.community_code = n.community_code
-    left join roster_rows r on r.load_id = n.load_id and r.community_code = n.community_code
+    left join (select distinct load_id, id_number from roster_rows) r on r.load_id = n.load_id
         and r.id_number = o.id_number
     where o.status is null or o.status = '在册'
     group by n.load_id, n.community_code
