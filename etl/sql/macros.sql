@@ -447,6 +447,10 @@ create or replace temp macro cv_contact_is_no_person(contact_name) as coalesce(
                                                  '|网格员|网格长|主任|书记|站长|楼长|志愿者|社工|民警|工作人员|'
                                                  '社区工作者|邻居|房东|保姆)$'), false);
 
+-- What a clerk writes where a contact person or their phone would be when there is none (无, 暂无, /): nothing
+create or replace temp macro cv_none_written(s) as
+    cv_squeeze(s) in ('无', '暂无', '没有', '/', '-', '—', '无联系人', '无电话', '空', '不详', '未知', '暂缺');
+
 -- A contact person written as a relative alone (女儿, 老伴, 亲属): no name, so no designated contact person (DESIGN §4,
 -- 失能帮扶率: a contact person with a name and a valid phone), however valid the phone
 create or replace temp macro cv_contact_is_unnamed(contact_name) as coalesce(

@@ -53,7 +53,7 @@ create table if not exists load_warnings (
                                       -- extra_cells | skipped_sheet | day_register | problem_contradiction | status_in_name |
                                       -- status_in_notes | uncomputed_formulas | date_outside_month |
                                       -- rejected_listed |
-                                      -- self_contact | no_person_contact | unnamed_contact
+                                      -- self_contact | no_person_contact | unnamed_contact | no_phone_contact
                                       -- (null: written before format 3)
     field          varchar,           -- the canonical field (category, living, method, outcome …)
     value          varchar,           -- the cell's text, digit runs that may be phones or IDs masked

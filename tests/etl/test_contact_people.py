@@ -145,6 +145,31 @@ def test_a_contact_list_sent_for_one_community_replaces_that_communitys_contact_
     assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, False]
 
 
+def test_a_community_list_replaces_a_street_list_without_communities_in_that_community_only(tmp_path):
+    # probe M: a street's list without a 社区 column, then 花园路's own list: 滨西's elders had lost their contact
+    # people (its help rate 3/5 → 0/5); a newer list of the whole street replaces both
+    roster = write_csv(tmp_path / "底册.csv", [ROSTER, ["劝业场街道", "花园路", "甲一", DISABLED[0], "失能"],
+                                               ["劝业场街道", "滨西", "乙二", DISABLED[1], "失能"]])
+    visits = write_csv(tmp_path / "探访.csv", [VISIT_HEADER, visit_row(DISABLED[0], when="2026-10-05")])
+    header = ["街道", "老人姓名", "身份证号", "联系人", "联系人电话"]
+    street = write_csv(tmp_path / "劝业场街道.csv", [
+        ["填报日期：2026年10月1日"], header, ["劝业场街道", "甲一", DISABLED[0], "李明", "13900000001"],
+        ["劝业场街道", "乙二", DISABLED[1], "赵六", "13900000002"]])
+    community = write_csv(tmp_path / "花园路社区.csv", [
+        ["填报日期：2026年10月20日"], ["老人姓名", "身份证号", "社区", "联系人", "联系人电话"],
+        ["甲一", DISABLED[0], "花园路", "王芳", "13900000003"]])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    warehouse.ingest(roster, visits, street, community)
+    assert warehouse.rows("select elder_id, contact_name from designated_contacts order by elder_id") == [
+        (DISABLED[0], "王芳"), (DISABLED[1], "赵六")]
+    newer = write_csv(tmp_path / "劝业场街道_10月25日.csv", [
+        ["填报日期：2026年10月25日"], header, ["劝业场街道", "甲一", DISABLED[0], "周八", "13900000004"],
+        ["劝业场街道", "乙二", DISABLED[1], "吴九", "13900000005"]])
+    warehouse.ingest(newer)
+    assert warehouse.rows("select elder_id, contact_name from designated_contacts order by elder_id") == [
+        (DISABLED[0], "周八"), (DISABLED[1], "吴九")]
+
+
 def test_a_rejected_row_with_its_contact_columns_written_twice_is_corrected_with_both_people(tmp_path):
     header = ["老人姓名", "身份证号", "社区", "联系人", "关系", "电话", "联系人", "关系", "电话"]
     bad = DISABLED[1][:17] + ("0" if DISABLED[1][17] != "0" else "1")  # a wrong check digit
@@ -230,3 +255,22 @@ def test_a_post_or_relative_with_the_persons_name_in_brackets_is_that_person_and
         (4, "联系人写的是单位或岗位 (网格员), 不是具体的人: 不计为社区帮扶的联系人"),
         (5, "联系人只写了「女儿」, 没有写姓名: 不计为社区帮扶的联系人"),
         (6, "联系人只写了「女儿」, 没有写姓名: 不计为社区帮扶的联系人")]
+
+
+def test_a_contact_person_without_a_phone_or_a_name_is_said_not_to_count(tmp_path):
+    # probe M: such people counted for no one without a word; 无 was an invalid phone, 1.38001E+10 left unexplained
+    header = ["社区", "老人姓名", "身份证号", "联系人", "联系电话"]
+    rows = [["花园路", "甲一", DISABLED[0], "李明", ""],
+            ["花园路", "乙二", DISABLED[1], "", "13900000002"],
+            ["花园路", "丙三", DISABLED[2], "赵六", "无"],
+            ["花园路", "丁四", DISABLED[3], "孙七", "1.38001E+10"],
+            ["花园路", "戊五", DISABLED[4], "", ""],  # no contact person yet: nothing to say
+            ["花园路", "己六", DISABLED[5], "周八", "13900000006"]]
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "联系人.csv", [header, *rows]))
+    assert [helped(warehouse)[elder] for elder in DISABLED] == [False] * 5 + [True]
+    assert warehouse.rows("select row_number, code, message from load_warnings where load_id = ? order by row_number",
+                          [result.load_id]) == [
+        (2, "no_phone_contact", "联系人没有写电话: 不计为社区帮扶的联系人"),
+        (3, "unnamed_contact", "联系人只写了电话, 没有写姓名: 不计为社区帮扶的联系人"),
+        (4, "no_phone_contact", "联系人没有写电话: 不计为社区帮扶的联系人"),
+        (5, "invalid_phone", "联系人电话被Excel存成了数字 (1.38001E+10), 号码已不完整: 请把该列设为文本后重新导出")]

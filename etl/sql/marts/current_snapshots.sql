@@ -1,7 +1,9 @@
 -- one row per street, and per community its contact lists name: the contact list load whose rows are that place's
 -- current list. A contact list sent for one community replaces that community's, as a roster does (a community's
--- elders keep their contact people when another community's list comes); its rows without a community are current
--- while it is its street's newest list (community_code null). (A community's rosters: marts/roster_snapshots.)
+-- elders keep their contact people when another community's list comes). A list without a community on any row (a
+-- street's, without a 社区 column) is every community's of its street, until a newer list of one of them comes
+-- (covers_street); the rows without a community of a list naming communities elsewhere are current while it is its
+-- street's newest list (community_code null). (A community's rosters: marts/roster_snapshots.)
 with snapshot_loads as (
     select
         load_id,
@@ -13,14 +15,24 @@ with snapshot_loads as (
     where kind = 'contacts'
 ),
 
+street_lists as (
+    select load_id from contact_rows group by load_id having count(community_code) = 0
+),
+
 place_loads as (
     select distinct street_code, null::varchar as community_code, load_id from contact_rows
     union
     select distinct street_code, community_code, load_id from contact_rows where community_code is not null
+    union
+    select distinct c.street_code, d.code, c.load_id
+    from contact_rows c
+    join divisions d on d.parent_code = c.street_code and d.level = 'community'
+    where c.load_id in (select load_id from street_lists)
 ),
 
 final as (
-    select pl.street_code, pl.community_code, s.load_id, s.snapshot_date
+    select pl.street_code, pl.community_code, s.load_id, s.snapshot_date,
+        s.load_id in (select load_id from street_lists) as covers_street
     from place_loads pl
     join snapshot_loads s using (load_id)
     qualify row_number() over (

@@ -93,13 +93,11 @@ people as (
         w.src_id,
         row_number() over (partition by w.src_id order by w.position) as contact_index,
         w.position,
-        -- 无, 暂无 where a name would be: no one
-        case when cv_squeeze(w.contact_name) not in ('无', '暂无', '没有', '/', '-', '—', '无联系人', '空', '不详', '未知',
-                                                     '暂缺')
-             then cv_squeeze(w.contact_name) end as contact_name,
+        -- 无, 暂无 where a name or a phone would be: none
+        case when not cv_none_written(w.contact_name) then cv_squeeze(w.contact_name) end as contact_name,
         cv_clean(w.relation) as relation,
-        cv_clean(w.contact_phone) as contact_phone_raw,
-        cv_phone_list(cv_clean(w.contact_phone)) as phones,
+        case when not cv_none_written(w.contact_phone) then cv_clean(w.contact_phone) end as contact_phone_raw,
+        cv_phone_list(case when not cv_none_written(w.contact_phone) then cv_clean(w.contact_phone) end) as phones,
         cv_clean(w.has_key) as has_key_text,
         has_key.value as has_key,
         cv_contact_is_self(cv_clean(w.relation), cv_squeeze(w.contact_name), w.elder_name) as is_self,
@@ -120,7 +118,18 @@ contacts as (
                    order by contact_index) as contact_key,
         list_filter(flatten(list([
             case when contact_phone_raw is not null and len(phones) = 0 then cv_warn_quoting('invalid_phone',
-                'contact_phone', contact_phone_raw, coalesce(label, '联系人') || '电话无效: {value}') end,
+                'contact_phone', contact_phone_raw, coalesce(label, '联系人') || case
+                    when regexp_full_match(contact_phone_raw, '\d(\.\d+)?[Ee]\+?\d+')
+                        then '电话被Excel存成了数字 ({value}), 号码已不完整: 请把该列设为文本后重新导出'
+                    else '电话无效: {value}' end) end,
+            -- a person of whom only the name or only the phone is written (DESIGN §4: both, to count), on a row where
+            -- no one else counts
+            case when not row_helps and contact_name is not null and contact_phone_raw is null and not is_self
+                      and not cv_contact_is_no_person(contact_name) and not cv_contact_is_unnamed(contact_name)
+                 then cv_warn('no_phone_contact', 'contact_phone', null,
+                              coalesce(label, '联系人') || '没有写电话: 不计为社区帮扶的联系人') end,
+            case when not row_helps and contact_name is null and len(phones) > 0 then cv_warn('unnamed_contact',
+                'contact_name', null, coalesce(label, '联系人') || '只写了电话, 没有写姓名: 不计为社区帮扶的联系人') end,
             case when has_key_text is not null and has_key is null then cv_warn_quoting('unknown_value', 'has_key',
                 has_key_text, '未知的' || coalesce(label, '') || '是否有钥匙: {value}') end,
             case when is_self then cv_warn('self_contact', 'relation', null,
@@ -133,7 +142,11 @@ contacts as (
                 cv_person_name(contact_name),
                 coalesce(label, '联系人') || '只写了「{value}」, 没有写姓名: 不计为社区帮扶的联系人') end
         ] order by contact_index)), lambda w: w is not null) as contact_warnings
-    from people
+    from (
+        -- whether some person of the row has a name and a phone (designated_contacts decides who counts)
+        select *, bool_or(contact_name is not null and len(phones) > 0) over (partition by src_id) as row_helps
+        from people
+    ) people
     group by src_id
 ),
 
