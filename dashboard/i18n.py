@@ -500,6 +500,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "alerts_none": ("没有需要核实的底册", "No roster needs a check"),
     "alert_mass_removal": ("大量人员未列入", "Many people left out"),
     "alert_community_missing": ("漏列社区", "Community left out"),
+    "alert_same_date": ("同一天的两份名单", "Two lists of one day"),
 }
 
 # 底册变动 reasons in English; Chinese uses the ETL's own labels (etl.metrics).

@@ -302,6 +302,21 @@ def test_people_a_roster_moves_to_another_of_its_communities_are_not_flagged_as_
     assert alerts(w) == []
 
 
+def test_two_lists_of_a_community_dated_the_same_day_are_flagged(mart_warehouse):
+    # probe L: a list and its correction both dated 10-31: the one loaded later wins, which was said nowhere
+    w = mart_warehouse
+    person = w.elder(make_id(SEVENTY, 1), "独居")
+    original = w.load("roster", "2026-10-31", file_name="花园路_10月.xlsx")
+    corrected = w.load("roster", "2026-10-31", file_name="花园路_10月_更正.xlsx")
+    for load_id in (original, corrected):
+        w.elder(person, "独居", load_id=load_id)
+    w.build("2026-11", "2026-11-30")
+    assert w.con.execute("select load_id, code, message from roster_alerts").fetchall() == [
+        (corrected, "same_date",
+         "花园路_10月_更正.xlsx 与 花园路_10月.xlsx 都是花园路社区 2026-10-31 的名单, "
+         "按后导入的 花园路_10月_更正.xlsx 计: 如应以另一份为准, 请把那份的填报日期改为更晚的日期后重新导入")]
+
+
 def test_a_few_people_dropped_is_ordinary_churn(mart_warehouse):
     w = mart_warehouse
     people = [w.elder(make_id(SEVENTY, i), "独居") for i in range(1, 11)]

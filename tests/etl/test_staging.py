@@ -277,6 +277,9 @@ def test_community_in_another_street_is_rejected(con):
     assert (row["row_number"], row["reject_reason"]) == (2, "社区 花园路 不属于 南市街道")
 
 
+EXIT_ON_REPORT_DATE = "按底册的填报日期 (没有填报日期的按导入日期) 计为离开"
+
+
 def test_a_roster_row_without_a_name_is_rejected(con):
     [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, name=""))
     assert (row["row_number"], row["reject_reason"]) == (2, "姓名为空")
@@ -290,7 +293,11 @@ def test_a_roster_row_without_a_name_is_rejected(con):
          ("unknown_value", "category", "低保", "未知的特殊困难类别: 低保, 未计入")),
         ({"是否同意探访": "看情况"}, "consent", None, ("unknown_value", "consent", "看情况", "未知的探访意愿: 看情况")),
         ({"状态": "死亡"}, "change_date", None,
-         ("exit_without_date", "change_date", None, "状态为死亡但没有填写变动日期, 按底册的填报日期计为离开")),
+         ("exit_without_date", "change_date", None, f"状态为死亡但没有填写变动日期, {EXIT_ON_REPORT_DATE}")),
+        # a day without its year is not guessed (probe L: said only that no date was written)
+        ({"状态": "死亡 10.9"}, "change_date", None,
+         ("exit_without_date", "change_date", None,
+          f"状态为死亡但没有填写变动日期 (状态中写的日期没有年份, 请写完整, 如 2026.10.9), {EXIT_ON_REPORT_DATE}")),
         ({"建档日期": "去年"}, "reg_date", None, ("unknown_value", "reg_date", "去年", "建档日期无法识别: 去年")),
         ({"变动日期": "上个月"}, "change_date", None,
          ("unknown_value", "change_date", "上个月", "变动日期无法识别: 上个月")),

@@ -353,7 +353,7 @@ def test_a_monthly_snapshots_exits_load_with_their_dates_and_an_exit_without_one
     assert loaded(one_load, "status with its date in a snapshot", "status, change_date", "快照") == [
         ("在册", None), ("死亡", dt.date(2026, 10, 3)), ("入住机构", dt.date(2026, 10, 3)), ("死亡", None)]
     assert warnings(one_load, "status with its date in a snapshot", "快照") == [
-        (7, "状态为死亡但没有填写变动日期, 按底册的填报日期计为离开")]
+        (7, "状态为死亡但没有填写变动日期, 按底册的填报日期 (没有填报日期的按导入日期) 计为离开")]
 
 
 @loads.file("extra and repeated columns")

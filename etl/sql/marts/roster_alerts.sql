@@ -1,7 +1,8 @@
 -- one row per roster load and community that needs a look before its figures are trusted
 with previous_lists as (
     -- each community snapshot with the one it replaced
-    select s.load_id, s.community_code, s.street_code, s.file_name, s.previous_load_id, p.file_name as previous_file
+    select s.load_id, s.community_code, s.street_code, s.file_name, s.previous_load_id, p.file_name as previous_file,
+        s.snapshot_date, p.snapshot_date = s.snapshot_date as same_date
     from roster_snapshots s
     join roster_snapshots p on p.community_code = s.community_code and p.load_id = s.previous_load_id
 ),
@@ -58,10 +59,28 @@ left_out as (
     join divisions v on v.code = c.community_code
 ),
 
+same_day_lists as (
+    -- two lists of a community dated the same day (a list and its correction, both 填报日期 10月31日): the one loaded
+    -- later is in force, whichever was made later
+    select
+        l.load_id,
+        l.street_code,
+        l.community_code,
+        'same_date' as code,
+        l.file_name || ' 与 ' || l.previous_file || ' 都是' || v.short_name || '社区 ' || strftime(l.snapshot_date, '%Y-%m-%d')
+            || ' 的名单, 按后导入的 ' || l.file_name || ' 计: 如应以另一份为准, 请把那份的填报日期改为更晚的日期后重新导入'
+            as message
+    from previous_lists l
+    join divisions v on v.code = l.community_code
+    where l.same_date
+),
+
 final as (
     select * from mass_removals
     union all
     select * from left_out
+    union all
+    select * from same_day_lists
 )
 
 select * from final

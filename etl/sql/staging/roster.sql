@@ -208,8 +208,12 @@ final as (
             case when unknown_change_date then cv_warn_quoting('unknown_value', 'change_date', change_date_text,
                 '变动日期无法识别: {value}') end,
             case when unknown_reg_date then cv_warn_quoting('unknown_value', 'reg_date', reg_date_text, '建档日期无法识别: {value}') end,
+            -- (a day written in the status without its year, 死亡 10.9, is not guessed: said so)
             case when exit_without_date then cv_warn('exit_without_date', 'change_date', change_date_text,
-                '状态为' || status || '但没有填写变动日期, 按底册的填报日期计为离开') end,
+                '状态为' || status || '但没有填写变动日期'
+                || case when regexp_matches(status_text, '\d{1,2}\s*[./\-月]\s*\d{1,2}')
+                        then ' (状态中写的日期没有年份, 请写完整, 如 2026.10.9)' else '' end
+                || ', 按底册的填报日期 (没有填报日期的按导入日期) 计为离开') end,
             case when living_contradicts then cv_warn_quoting('contradiction', 'living', living_text,
                 '居住情况为{value}, 但特殊困难类别中没有独居: 按类别导入, 请核实') end,
             case when disability_contradicts then cv_warn_quoting('contradiction', 'disability', disability_text,
