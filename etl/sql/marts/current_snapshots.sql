@@ -26,15 +26,15 @@ place_loads as (
     union
     select distinct c.street_code, d.code, c.load_id
     from contact_rows c
+    join street_lists w on w.load_id = c.load_id
     join divisions d on d.parent_code = c.street_code and d.level = 'community'
-    where c.load_id in (select load_id from street_lists)
 ),
 
 final as (
-    select pl.street_code, pl.community_code, s.load_id, s.snapshot_date,
-        s.load_id in (select load_id from street_lists) as covers_street
+    select pl.street_code, pl.community_code, s.load_id, s.snapshot_date, w.load_id is not null as covers_street
     from place_loads pl
     join snapshot_loads s using (load_id)
+    left join street_lists w using (load_id)
     qualify row_number() over (
         partition by pl.street_code, pl.community_code order by s.snapshot_date desc nulls last, s.load_id desc
     ) = 1

@@ -16,10 +16,10 @@ with final as (
     -- community came (current_snapshots.covers_street); where the rosters do not list the elder, while the list is
     -- its street's newest
     left join elders e on c.community_code is null and e.elder_id = c.id_number
+    left join (select distinct load_id from current_snapshots where covers_street) w on w.load_id = c.load_id
     join current_snapshots s on s.street_code = c.street_code and s.load_id = c.load_id
         and s.community_code is not distinct from
-            case when c.community_code is null and e.community_code is not null
-                      and c.load_id in (select load_id from current_snapshots where covers_street)
+            case when c.community_code is null and e.community_code is not null and w.load_id is not null
                  then e.community_code else c.community_code end
     left join elder_name_keys n
         on c.id_number is null and n.elder_name = c.elder_name and n.community_code = c.community_code
