@@ -971,9 +971,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
             select {columns}, $load_id as load_id
             from {stored_rows} where reject_reason is null""",
                     {"load_id": correction.origin_load_id if correction else load_id})
-    # rejected rows whose elders the new roster would take off the list (once the marts hold a roster in force)
-    if kind == "roster" and not correction and scalar(
-            con, "select count(*) from duckdb_tables() where table_name = 'roster_snapshots' and not temporary"):
+    # rejected rows whose elders the new roster would take off the list
+    if kind == "roster" and not correction:
         listed, first_rows = first_row(con, sql("staging/rejected_listed"))
         if listed:
             said = "、".join(map(str, first_rows)) + (f" 等 {listed:,} 行" if listed > len(first_rows) else " 行")

@@ -89,9 +89,14 @@ def place_changes(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.d
 
 
 def roster_alerts(con: duckdb.DuckDBPyConnection, load_ids: list[int] | None = None) -> list[str]:
-    """What a roster load changed that needs a look: a community left out, many people gone without a status."""
+    """What a roster load changed that needs a look: a community left out, many people gone without a status, two
+    lists of one day, and rejected rows naming people the roster in force lists (the load's warning rejected_listed)."""
     rows = con.execute(
-        "select message from roster_alerts where $ids is null or list_contains($ids, load_id) order by load_id, code",
+        """select message from (
+               select load_id, code, message from roster_alerts
+               union all
+               select load_id, code, file_name || ': ' || message from load_warnings where code = 'rejected_listed')
+           where $ids is null or list_contains($ids, load_id) order by load_id, code""",
         {"ids": load_ids},
     ).fetchall()
     return [message for (message,) in rows]

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_id
+from tests.conftest import make_id, run_cli
 from tests.etl.exports import OneLoad, Warehouse, write_csv, write_xlsx
 from tests.etl.test_street_files import balanced, loaded, warnings, write_workbook
 
@@ -936,6 +936,12 @@ def test_a_rejected_row_of_an_elder_the_roster_in_force_lists_says_they_would_le
     assert (second.rows_loaded, second.rows_rejected) == (1, 1)
     assert warnings((warehouse, {"10": second}), "10") == [
         (None, "第 3 行被拒收, 而现行底册中有同名的人: 不改正的话, 此人将按去向未说明计为退出")]
+    # both months in one command: the roster loaded first is in force for the second (probe L: no hint), and the
+    # command says so beside its roster alerts (it printed only 拒收 1 行)
+    answer = run_cli("ingest", str(september), str(october), "--db", str(tmp_path / "one-command.duckdb"))
+    assert answer.returncode == 0
+    hint = "兆丰路底册10月.csv: 第 3 行被拒收, 而现行底册中有同名的人: 不改正的话, 此人将按去向未说明计为退出"
+    assert f"请注意: {hint}" in answer.stderr
 
 
 @loads.file("apostrophes in the header")
