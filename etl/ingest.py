@@ -940,6 +940,10 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
     # the sheets' names as messages say them, where a message can name one: in a workbook of several
     labels = [sheet_label(con, s.sheet_name) if s.sheet_name and len(sheets) > 1 else None for s in sheets]
     stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None), labels)
+    # each staged row's street where it has a place, its own else its community's: warnings and rejects are placed by it
+    con.execute("""create or replace temp view stg_streets as
+        select s.src_id, coalesce(s.street_code, d.parent_code) as street_code
+        from staged s left join divisions d on d.code = s.community_code""")
     con.execute("create or replace temp table stg_claims (src_id integer, origin_row integer, origin_sheet varchar,"
                 " takes_over boolean, reason varchar)")  # rows of a corrections workbook (_claim_rows)
     if correction:
@@ -1118,8 +1122,9 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
     rows were not data and how many were kept as rejects."""
     first_id = index * SHEET_ROW_STRIDE
     con.execute("create or replace temp table sheet_rejects as select src_id, row_number, reject_reason, reject_field,"
-                " street_code, community_code"
-                " from staged where reject_reason is not null and src_id between $first and $last",
+                " t.street_code, community_code"
+                " from staged join stg_streets t using (src_id)"
+                " where reject_reason is not null and src_id between $first and $last",
                 {"first": first_id, "last": first_id + SHEET_ROW_STRIDE - 1})
     row_numbers = pa.array([row for (row,) in con.execute("select row_number from sheet_rejects").fetchall()],
                            pa.int32())
@@ -1152,10 +1157,9 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
                           or starts_with(s.reject_reason, $void)
                      then $load_id end as resolved_by,
                 -- its place, where staging found one: a file is its street's even when every row is rejected
-                coalesce(s.street_code, d.parent_code) as street_code, s.community_code
+                s.street_code, s.community_code
             from sheet_rejects s join rejected_cells r using (row_number)
             left join stg_claims c using (src_id)
-            left join divisions d on d.code = s.community_code
             where not {_not_data(sheet, words_dir)}
             order by r.row_number""",
             {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name,
@@ -1196,9 +1200,8 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
     # header cells are quoted like any cell: masked where they look like a phone or an ID number. A warning about the
     # whole file is the street's whose rows it holds, when they are of one street (the 数据 page counts per street)
     if file_warnings:
-        street = scalar(con, "select case when count(distinct street) = 1 then min(street) end"
-                             " from (select coalesce(s.street_code, d.parent_code) as street"
-                             "       from staged s left join divisions d on d.code = s.community_code)")
+        street = scalar(con, "select case when count(distinct street_code) = 1 then min(street_code) end"
+                             " from stg_streets")
         con.executemany(
             "insert into load_warnings (load_id, file_name, message, code, value, street_code)"
             " values (?, ?, cv_mask_free_text(?), ?, cv_mask_free_text(?), ?)",
@@ -1209,9 +1212,9 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
         """insert into load_warnings by name
         select $load_id as load_id, $file as file_name, row_number,
                coalesce('工作表 ' || $sheets[src_id // $stride + 1] || ': ', '') || w.message as message,
-               w.code, w.field, w.value, coalesce(s.street_code, d.parent_code) as street_code, s.community_code
+               w.code, w.field, w.value, t.street_code, s.community_code
         from (select *, unnest(warnings) as w from staged s where reject_reason is null and len(warnings) > 0) s
-        left join divisions d on d.code = s.community_code""",
+        join stg_streets t using (src_id)""",
         {"load_id": load_id, "file": file_name, "stride": SHEET_ROW_STRIDE,
          "sheets": labels},
     )

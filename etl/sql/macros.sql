@@ -170,6 +170,9 @@ create or replace temp macro cv_parse_day_or_month(s) as coalesce(cv_parse_date(
     lambda p: case when p.y <> '' and cast(p.m as integer) between 1 and 12
                    then make_date(cast(p.y as integer), cast(p.m as integer), 1) end)[1]);
 
+-- The day a list (a roster, a contact list) holds from: its 填报日期, else the day it was loaded (DESIGN §3)
+create or replace temp macro cv_list_date(report_date, loaded_at) as coalesce(report_date, cast(loaded_at as date));
+
 -- A snapshot's 填报日期 from the text above its header (its title, a 填报单位/日期 row), each date in it read as a
 -- date cell is (2026年9月30日, 2026.9.30, 2026-09-30, 二〇二六年九月三十日, and after a label 20260930): the date after
 -- a label (填报、报送、上报、制表、统计 日期 or 时间; of a range after it, 2026年9月1日至2026年9月30日, the end), else

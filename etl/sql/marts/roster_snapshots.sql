@@ -12,7 +12,7 @@ with listed as (
 
 dated as (
     -- a roster is dated by its 填报日期, else by the day it was loaded
-    select ls.*, coalesce(l.report_date, cast(l.loaded_at as date)) as snapshot_date, l.file_name
+    select ls.*, cv_list_date(l.report_date, l.loaded_at) as snapshot_date, l.file_name
     from listed ls
     join loads l using (load_id)
 ),

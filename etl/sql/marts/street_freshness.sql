@@ -18,7 +18,7 @@ rosters as (
 
 contact_lists as (
     -- the street's newest contact list
-    select s.street_code, l.file_name as contacts_file, coalesce(l.report_date, cast(l.loaded_at as date)) as contacts_date
+    select s.street_code, l.file_name as contacts_file, cv_list_date(l.report_date, l.loaded_at) as contacts_date
     from current_snapshots s
     join loads l using (load_id)
     where s.community_code is null

@@ -9,9 +9,9 @@
 -- (the street they left reports 迁出 first, or the district loads the move).
 with rosters as (
     -- the listings of the people this file names, each with the day it holds from (its 填报日期, else its load's)
-    select r.id_number, r.community_code, r.status, coalesce(l.report_date, cast(l.loaded_at as date)) as listed_on,
+    select r.id_number, r.community_code, r.status, cv_list_date(l.report_date, l.loaded_at) as listed_on,
         -- the order of listings: by that day, then as loaded
-        date_diff('day', date '1900-01-01', coalesce(l.report_date, cast(l.loaded_at as date))) * 1000000 + r.load_id
+        date_diff('day', date '1900-01-01', cv_list_date(l.report_date, l.loaded_at)) * 1000000 + r.load_id
             as listing_order
     from roster_rows r
     join loads l using (load_id)

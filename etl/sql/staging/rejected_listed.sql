@@ -15,7 +15,7 @@ in_force as (
     join loads l using (load_id)
     where r.community_code in (select community_code from rejected)
     qualify dense_rank() over (partition by r.community_code
-                               order by coalesce(l.report_date, cast(l.loaded_at as date)) desc, r.load_id desc) = 1
+                               order by cv_list_date(l.report_date, l.loaded_at) desc, r.load_id desc) = 1
 )
 
 select count(*) as rows, list(row_number order by row_number)[1:5] as first_rows
