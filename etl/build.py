@@ -19,7 +19,7 @@ from etl.sqlfiles import first_row, prepare, remove_database, scalar, set_search
 # Built in this order after every load; views are cheap to keep, tables are what readers query.
 MARTS: tuple[tuple[str, str], ...] = (
     ("place_tree", "table"),
-    ("current_snapshots", "table"),
+    ("contact_snapshots", "table"),
     ("roster_snapshots", "table"),
     ("roster_listings", "view"),
     ("elder_periods", "table"),
@@ -53,6 +53,9 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("signal_visits", "table"),
     ("visit_signals", "table"),
 )
+# Marts an earlier CareVisit built, dropped by a whole build (current_snapshots: the contact lists in force, now
+# contact_snapshots, every list with its stretch in force)
+RETIRED_MARTS = ("current_snapshots",)
 # The marts that depend on the month frame: recomputed for a month at another as-of date.
 MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category_months", "risk_months",
                "elder_changes", "place_changes")
@@ -161,7 +164,7 @@ CLUSTERED_BY = {"elder_name_keys": ("community_code", "cv_scope_listings")}
 # The marts computed from rosters and contact lists alone (and the loads that sent them): a scoped build of loads
 # that hold neither (visit files) keeps them as they are (1 CPU-s of a province's publish; elders, 6 CPU-s of a
 # province's month of visits, whose kept rows still place the scope in its districts: _keep_elders)
-ROSTER_MARTS = ("current_snapshots", "roster_snapshots", "elders", "designated_contacts", "roster_findings")
+ROSTER_MARTS = ("contact_snapshots", "roster_snapshots", "elders", "designated_contacts", "roster_findings")
 # And those computed from the rosters and the day (who is 80 by it: cv_today): kept too by such a build on the day
 # of the last build (7 CPU-s of a province's month of visits)
 ROSTER_DAY_MARTS = ("elder_periods",)
@@ -243,6 +246,9 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
             scoped = _street_records_widening_scope(con, loads)
             continue
         con.execute(f"create or replace {kind} {name} as {_whole(name)}")
+    if not scoped:
+        for name in RETIRED_MARTS:
+            con.execute(f"drop table if exists {name}")
     if months:
         build_same_day_comparison(con, loads if scoped else None)
         # marts_built: how the last build went (whole or scoped), for whoever asks why a publish took long

@@ -4,6 +4,7 @@ counts for 失能帮扶率; the file still balances row for row (DESIGN §3, §4
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import duckdb
@@ -25,6 +26,12 @@ def roster_and_visit(folder: Path) -> list[Path]:
                                               for name, id_number in zip(NAMES, DISABLED, strict=True)]])
     visits = write_csv(folder / "探访.csv", [VISIT_HEADER, visit_row(DISABLED[0], when="2026-10-05")])
     return [roster, visits]
+
+
+def in_force(warehouse: Warehouse) -> list[tuple]:
+    """Each elder's contact people on the lists in force now."""
+    return warehouse.rows("select elder_id, contact_name from designated_contacts where valid_to is null"
+                          " order by elder_id")
 
 
 def load(folder: Path, contacts: Path) -> tuple[Warehouse, object]:
@@ -136,11 +143,11 @@ def test_a_contact_list_sent_for_one_community_replaces_that_communitys_contact_
         ["填报日期：2026年10月1日"], header, ["甲一", DISABLED[0], "花园路", "李明", "13900000001"],
         ["乙二", DISABLED[1], "滨西", "赵六", "13900000002"]])
     community = write_csv(tmp_path / "滨西社区.csv", [
-        ["填报日期：2026年10月20日"], header, ["乙二", DISABLED[1], "滨西", "孙七", ""]])
+        ["填报日期：2026年10月3日"], header, ["乙二", DISABLED[1], "滨西", "孙七", ""]])
     warehouse = Warehouse(tmp_path / "w.duckdb")
     warehouse.ingest(*roster_and_visit(tmp_path), street, community)
     # 花园路's contact person stays; 滨西's list is the newer one
-    assert warehouse.rows("select elder_id, contact_name from designated_contacts order by elder_id") == [
+    assert in_force(warehouse) == [
         (DISABLED[0], "李明"), (DISABLED[1], "孙七")]
     assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, False]
 
@@ -160,13 +167,13 @@ def test_a_community_list_replaces_a_street_list_without_communities_in_that_com
         ["甲一", DISABLED[0], "花园路", "王芳", "13900000003"]])
     warehouse = Warehouse(tmp_path / "w.duckdb")
     warehouse.ingest(roster, visits, street, community)
-    assert warehouse.rows("select elder_id, contact_name from designated_contacts order by elder_id") == [
+    assert in_force(warehouse) == [
         (DISABLED[0], "王芳"), (DISABLED[1], "赵六")]
     newer = write_csv(tmp_path / "劝业场街道_10月25日.csv", [
         ["填报日期：2026年10月25日"], header, ["劝业场街道", "甲一", DISABLED[0], "周八", "13900000004"],
         ["劝业场街道", "乙二", DISABLED[1], "吴九", "13900000005"]])
     warehouse.ingest(newer)
-    assert warehouse.rows("select elder_id, contact_name from designated_contacts order by elder_id") == [
+    assert in_force(warehouse) == [
         (DISABLED[0], "周八"), (DISABLED[1], "吴九")]
 
 
@@ -274,3 +281,26 @@ def test_a_contact_person_without_a_phone_or_a_name_is_said_not_to_count(tmp_pat
         (3, "unnamed_contact", "联系人只写了电话, 没有写姓名: 不计为社区帮扶的联系人"),
         (4, "no_phone_contact", "联系人没有写电话: 不计为社区帮扶的联系人"),
         (5, "invalid_phone", "联系人电话被Excel存成了数字 (1.38001E+10), 号码已不完整: 请把该列设为文本后重新导出")]
+
+
+def test_a_newer_contact_list_changes_no_month_that_ended_before_its_date(tmp_path):
+    # probe M: 花园路's November list (dated 11-05) without October's contact people took October's help rate from
+    # 8/10 to 0/10; a list is in force from its 填报日期 until the next, as a roster is (DESIGN §4, roster history)
+    header = ["老人姓名", "身份证号", "社区", "联系人", "联系人电话"]
+    october = write_csv(tmp_path / "花园路联系人_10月.csv", [
+        ["填报日期：2026年10月1日"], header, ["甲一", DISABLED[0], "花园路", "李明", "13900000001"],
+        ["乙二", DISABLED[1], "花园路", "赵六", "13900000002"]])
+    november = write_csv(tmp_path / "花园路联系人_11月.csv", [
+        ["填报日期：2026年11月5日"], header, ["甲一", DISABLED[0], "花园路", "李明", "13900000001"],
+        ["丙三", DISABLED[2], "花园路", "孙七", "13900000003"]])
+    visits = write_csv(tmp_path / "探访_11月.csv", [VISIT_HEADER, visit_row(DISABLED[0], when="2026-11-20")])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    warehouse.ingest(*roster_and_visit(tmp_path), october, visits, november)
+    by_month = warehouse.rows("select month, elder_id from elder_months where is_helped order by all")
+    assert by_month == [("2026-10", DISABLED[0]), ("2026-10", DISABLED[1]),
+                        ("2026-11", DISABLED[0]), ("2026-11", DISABLED[2])]
+    assert warehouse.rows("select month, disabled_with_contact, disabled_count from place_months"
+                          " where code = '120101001001' order by month") == [("2026-10", 2, 6), ("2026-11", 2, 6)]
+    # the street's newest list is the one the 数据 page names
+    assert warehouse.rows("select contacts_date from street_freshness where contacts_file is not null") == [
+        (dt.date(2026, 11, 5),)]

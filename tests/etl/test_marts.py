@@ -314,6 +314,45 @@ def test_a_newer_contact_list_for_a_street_replaces_the_older_one(mart_warehouse
     assert mart_warehouse.place(OCT, END)["disabled_with_contact"] == 0
 
 
+def test_a_newer_contact_list_changes_no_month_that_ended_before_its_date(mart_warehouse):
+    # probe M: a list dated 11-05 without 花园路's contact people took October's help rate from 8/10 to 0/10
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能")
+    b = mart_warehouse.elder(make_id(SEVENTY, 2), "失能")
+    mart_warehouse.contact(a, load_id=mart_warehouse.load("contacts", "2026-10-01"))
+    newer = mart_warehouse.load("contacts", "2026-11-05")
+    mart_warehouse.contact(b, load_id=newer)  # a's contact person is not on it
+    assert mart_warehouse.place(OCT, END)["disabled_with_contact"] == 1
+    assert mart_warehouse.elder_month(a)["is_helped"] and not mart_warehouse.elder_month(b)["is_helped"]
+    # in force from its date: on 11-04 October's list, from 11-05 the newer one
+    assert mart_warehouse.place("2026-11", "2026-11-04")["disabled_with_contact"] == 1
+    assert mart_warehouse.elder_month(a)["is_helped"]
+    assert mart_warehouse.place("2026-11", "2026-11-05")["disabled_with_contact"] == 1
+    assert mart_warehouse.elder_month(b)["is_helped"] and not mart_warehouse.elder_month(a)["is_helped"]
+
+
+def test_a_streets_first_contact_list_holds_before_its_date_too(mart_warehouse):
+    # the first list is the baseline, as a community's first roster is: its people count from the day each was
+    # designated (确定日期), or always
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能")
+    b = mart_warehouse.elder(make_id(SEVENTY, 2), "失能")
+    first = mart_warehouse.load("contacts", "2026-11-05")
+    mart_warehouse.contact(a, load_id=first)
+    mart_warehouse.contact(b, set_date="2026-10-20", load_id=first)
+    assert mart_warehouse.place(OCT, "2026-10-15")["disabled_with_contact"] == 1
+    assert mart_warehouse.place(OCT, END)["disabled_with_contact"] == 2
+
+
+def test_a_contact_list_without_a_report_date_is_in_force_from_the_day_it_was_loaded(mart_warehouse):
+    a = mart_warehouse.elder(make_id(SEVENTY, 1), "失能")
+    mart_warehouse.contact(a)  # load 3, report date 2026-01-01
+    undated = mart_warehouse.load("contacts")  # loaded today (loads.loaded_at)
+    mart_warehouse.contact(make_id(SEVENTY, 2), load_id=undated)
+    today = mart_warehouse.con.execute("select current_date::varchar").fetchall()[0][0]
+    day_before = (dt.date.fromisoformat(today) - dt.timedelta(days=1)).isoformat()
+    assert mart_warehouse.place(day_before[:7], day_before)["disabled_with_contact"] == 1
+    assert mart_warehouse.place(today[:7], today)["disabled_with_contact"] == 0
+
+
 # --- 逾期 and 本月未访 -------------------------------------------------------------------------
 
 

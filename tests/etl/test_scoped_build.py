@@ -81,7 +81,7 @@ def street_built() -> MartWarehouse:
     w.visit(make_id(SEVENTY, 62), "2026-10-31 15:00")
     for person in ("e4", "e5"):
         w.contact(people[person])
-    w.contact(people["e3"], street=HEXI_STREET, load_id=w.load("contacts"))  # on another street's list
+    w.contact(people["e3"], street=HEXI_STREET, load_id=w.load("contacts", "2026-08-01"))  # on another street's list
     build_marts(w.con)
     w.people = people
     return w
@@ -159,12 +159,12 @@ def a_roster_that_makes_a_name_ambiguous(w):
 
 
 def a_new_contact_list(w):
-    load = w.load("contacts")
+    load = w.load("contacts", "2026-10-10")
     w.contact(w.people["e4"], contact_name="新联系人", load_id=load)  # e5's contact is not on it
 
 
 def a_new_contact_list_of_a_street_whose_older_one_named_another_streets_elder(w):
-    w.contact(w.people["x0"], street=HEXI_STREET, load_id=w.load("contacts"))  # e3 is not on it
+    w.contact(w.people["x0"], street=HEXI_STREET, load_id=w.load("contacts", "2026-10-10"))  # e3 is not on it
 
 
 def visits_earlier_than_a_streets_records(w):

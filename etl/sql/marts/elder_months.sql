@@ -219,7 +219,9 @@ with_risk as (
 contacts as (
     select c.elder_id, f.month_start, bool_or(c.is_usable) as has_designated_contact
     from designated_contacts c
-    join month_frame f on c.set_date is null or c.set_date <= f.as_of
+    -- the contact people of the list in force at the as-of date, designated by then
+    join month_frame f
+        on cv_on_roster(f.as_of, c.valid_from, c.valid_to) and (c.set_date is null or c.set_date <= f.as_of)
     group by c.elder_id, f.month_start
 ),
 

@@ -18,10 +18,10 @@ rosters as (
 
 contact_lists as (
     -- the street's newest contact list
-    select s.street_code, l.file_name as contacts_file, cv_list_date(l.report_date, l.loaded_at) as contacts_date
-    from current_snapshots s
+    select s.street_code, l.file_name as contacts_file, s.snapshot_date as contacts_date
+    from contact_snapshots s
     join loads l using (load_id)
-    where s.community_code is null
+    where s.community_code is null and s.valid_to is null
 ),
 
 final as (
