@@ -16,6 +16,7 @@ NANSHI_ELDER = make_id("19550404", 14)
 YOUNG = make_id("19800505", 15)  # 46: on the roster, not 60+
 NOT_VISITED = make_id("19520606", 16)
 REGISTERED_LATER = make_id("19550707", 17)  # 71, registered after the month: not on its roster
+REGISTERED_IN_MONTH = make_id("19550808", 18)  # 71, registered within the month: not active in it (DESIGN §4)
 
 
 @pytest.fixture(scope="module")
@@ -32,6 +33,7 @@ def db(tmp_path_factory):
         roster_row(5, YOUNG, name="戊", categories=""),
         roster_row(6, NOT_VISITED, name="己", categories="半失能"),
         roster_row(7, REGISTERED_LATER, name="庚", categories="", **{"建档日期": "2026-11-10"}),
+        roster_row(8, REGISTERED_IN_MONTH, name="辛", categories="", **{"建档日期": "2026-10-15"}),
     ])
     visits = write_csv(folder / "visits.csv", [
         VISIT_HEADER,
@@ -93,7 +95,8 @@ def test_the_hand_made_case_counts_as_the_definitions_say(db, tmp_path):
     street = cells["劝业场街道"]
     # the month's own basis, as the special-difficulty count's: 甲, 乙, 己 and 丙 who died in the month; 戊 is 46
     # (a total that holds the special-difficulty elders: DESIGN §4, other elders count only in totals); 庚 was
-    # registered after the month (probe M: counted)
+    # registered after the month (probe M: counted), 辛 within it (probe N: counted, though the month's
+    # special-difficulty count leaves out those registered within it)
     assert street["60岁及以上老年人"] == 4
     assert street["特殊困难老年人/合计"] == 4  # 甲, 乙, 己, and 丙 who died in the month
     assert (street["探访/应上门探访"], street["探访/已上门探访"]) == (2, 1)  # 乙 declined; 丙 left unvisited

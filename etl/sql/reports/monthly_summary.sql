@@ -14,8 +14,10 @@ children as (
 
 -- elders aged 60+ on the roster in the month, on the month's own basis (DESIGN §4: a total that holds the
 -- special-difficulty elders the month counts, as "other elders on the roster count only in totals"): those
--- the month counts (elder_months), and the others listed on some day from the month's first to the as-of
--- date and not gone before the month began, where their latest listing by then puts them
+-- the month counts (elder_months), and the others active in the month as it defines it (on the roster the day
+-- before the month began, a listing holding from the person's registration date at the earliest, as
+-- elder_periods reads it; not gone before the month began), where their latest listing by the as-of date puts
+-- them
 counted as (
     select elder_id, district_code, street_code, community_code
     from elder_months
@@ -29,13 +31,13 @@ listed as (
         arg_max(l.street_code, coalesce(l.listed_from, date '0001-01-01')) as street_code,
         arg_max(l.community_code, coalesce(l.listed_from, date '0001-01-01')) as community_code
     from roster_listings l, frame f
-    -- a listing holds from the person's registration date at the earliest (as elder_periods reads it)
     where coalesce(greatest(l.listed_from, l.reg_date) <= f.as_of, true)
-      and (l.listed_to is null or l.listed_to > f.month_start)
+      and (l.listed_to is null or l.listed_to >= f.month_start)
       and (l.exit_date is null or l.exit_date >= f.month_start)
       and cv_age(l.birth_date, f.as_of) >= 60
       and l.id_number not in (select elder_id from counted)
     group by l.id_number
+    having bool_or(coalesce(greatest(l.listed_from, l.reg_date) < $month_start, true))
 ),
 
 on_roster as (
