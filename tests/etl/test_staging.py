@@ -148,13 +148,17 @@ def test_an_unknown_outcome_loads_and_warns(con):
     assert [w["code"] for w in row["warnings"]] == ["unknown_value"]
 
 
-def test_an_outcome_of_正常_beside_a_problem_written_loads_as_written_and_warns(con):
+def test_an_outcome_of_正常_beside_a_problem_written_is_that_problem_and_warns(con):
+    # probe O: templates keep 探访结果 for whether the elder was met (正常 | 未遇 | 拒访) and write what was found in a
+    # column of its own (DESIGN §3 lists it as a visit's own field): a gas leak beside 正常 had been dropped
     found, denied, nothing = staged(con, "visits", visit(outcome="正常", problem="家中燃气管老化"),
                                     visit(outcome="正常", problem="无", visit_date="2026-10-06"),
                                     visit(outcome="发现问题", problem="屋顶漏水", visit_date="2026-10-07"))
-    assert (found["reject_reason"], found["outcome"]) == (None, "正常")  # as the street wrote it: nothing guessed
+    assert (found["reject_reason"], found["outcome"]) == (None, "发现问题")
+    assert (denied["outcome"], nothing["outcome"]) == ("正常", "发现问题")
     [(code, field, message)] = warnings_of(found, "code", "field", "message")
-    assert (code, field) == ("problem_contradiction", "outcome") and "请核实" in message
+    assert (code, field, message) == ("problem_contradiction", "outcome",
+                                      "探访结果为正常, 但发现问题一栏写有问题: 按发现问题计, 请核实")
     assert "燃气" not in message  # what was found may be about the elder's health: never in a message
     assert denied["warnings"] == [] and nothing["warnings"] == []
 

@@ -352,9 +352,9 @@ def test_an_outcome_ticked_in_a_column_each_is_that_outcome(one_load):
     balanced(one_load[1]["outcome ticks"], 4)
     # 发现问题 beside them is the problem column its name says, not a tick: read, and checked against the outcome
     assert loaded(one_load, "outcome ticks", "outcome, problem") == [
-        ("正常", None), ("未遇", None), ("拒访", None), ("正常", "门锁损坏")]
+        ("正常", None), ("未遇", None), ("拒访", None), ("发现问题", "门锁损坏")]
     assert warnings(one_load, "outcome ticks") == [
-        (5, "探访结果为正常, 但发现问题一栏写有问题: 按正常导入, 不计为发现问题, 请核实")]
+        (5, "探访结果为正常, 但发现问题一栏写有问题: 按发现问题计, 请核实")]
 
 
 METHODS = ["家访", "敲门", "见面", "面谈", "入户家访"]

@@ -512,11 +512,12 @@ def _emergency_column(folder: Path) -> list[Path]:
 
 
 def test_an_emergency_column_that_says_there_was_one_makes_the_visit_an_emergency(one_load):
-    # 正常 beside an emergency is loaded as written, and the clerk asked to check (DESIGN §3: nothing guessed)
-    assert visits_read(one_load, "an emergency column", "outcome") == [("紧急",), ("紧急",), ("正常",), ("正常",)]
+    # 正常 beside an emergency written in its own column is that emergency (probe O: dropped, it had left a
+    # high-risk elder 低), and the clerk asked to check
+    assert visits_read(one_load, "an emergency column", "outcome") == [("紧急",), ("紧急",), ("紧急",), ("正常",)]
     assert warned(one_load, "an emergency column") == [
-        (4, "探访结果为正常, 但紧急情况一栏写有紧急情况: 按正常导入, 不计为紧急情况, 请核实")]
-    assert in_october(one_load, XINJIANGLU, "emergency_visit_count") == [(2,)]
+        (4, "探访结果为正常, 但紧急情况一栏写有紧急情况: 按紧急情况计, 请核实")]
+    assert in_october(one_load, XINJIANGLU, "emergency_visit_count") == [(3,)]
 
 
 TICKS = [("√", "", ""), ("", "✓", ""), ("", "", "√"), ("√", "√", "")]

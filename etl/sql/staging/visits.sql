@@ -204,12 +204,16 @@ source as (
         case when (outcome.text is null or outcome.value = '发现问题') and emergency.says_emergency then '紧急'
              when outcome.text is null and problem.says_problem then '发现问题'
              when outcome.text is null then failed.value end as said_outcome,
-        coalesce(said_outcome, outcome.value) as outcome,
-        -- 正常 written beside a problem or an emergency written: loaded as written, with a warning (DESIGN §3:
-        -- nothing guessed)
+        -- 正常 written beside a problem or an emergency written in its own column (发现问题, 是否紧急情况: DESIGN §3
+        -- lists both as a visit's own fields; templates keep 探访结果 for whether the elder was met: 正常 | 未遇 | 拒访)
+        -- is that problem or emergency, with a warning: an emergency written down is never dropped (probe O: a gas
+        -- leak beside 正常 had left a high-risk elder 低 and unvisited for 12 days unseen). The visit's key keeps
+        -- the outcome as written, as rows loaded before this reading were keyed (a re-sent export repeats them)
         coalesce(outcome.text is not null and outcome.value = '正常' and problem.says_problem, false) as outcome_contradicts,
         coalesce(outcome.text is not null and outcome.value = '正常' and emergency.says_emergency, false)
             as emergency_contradicts,
+        case when emergency_contradicts then '紧急' when outcome_contradicts then '发现问题'
+             else coalesce(said_outcome, outcome.value) end as outcome,
         -- 正常 written beside a method cell whose every try failed (上门未遇 | 正常): loaded as written, with a warning
         coalesce(outcome.text is not null and outcome.value = '正常' and failed.method_failure is not null, false)
             as method_contradicts,
@@ -369,9 +373,9 @@ final as (
                 visit_time_text, '探访时间无法识别: {value}, 只按日期导入') end,
             -- what was found is not quoted: it may be about the elder's health
             case when outcome_contradicts then cv_warn_quoting('problem_contradiction', 'outcome', outcome_text,
-                '探访结果为{value}, 但发现问题一栏写有问题: 按{value}导入, 不计为发现问题, 请核实') end,
+                '探访结果为{value}, 但发现问题一栏写有问题: 按发现问题计, 请核实') end,
             case when emergency_contradicts then cv_warn_quoting('problem_contradiction', 'outcome', outcome_text,
-                '探访结果为{value}, 但紧急情况一栏写有紧急情况: 按{value}导入, 不计为紧急情况, 请核实') end,
+                '探访结果为{value}, 但紧急情况一栏写有紧急情况: 按紧急情况计, 请核实') end,
             case when method_contradicts then cv_warn_quoting('method_contradiction', 'outcome', method_text,
                 '探访方式写的是「{value}」, 探访结果却是正常: 按正常导入, 计为有效探访, 请核实') end,
             -- nor is the text that names the failure
