@@ -159,6 +159,11 @@ def test_an_outcome_of_正常_beside_a_problem_written_is_that_problem_and_warns
     [(code, field, message)] = warnings_of(found, "code", "field", "message")
     assert (code, field, message) == ("problem_contradiction", "outcome",
                                       "探访结果为正常, 但发现问题一栏写有问题: 按发现问题计, 请核实")
+    # keyed by the outcome as written, as such a row loaded before was: re-sent, it is still a repeat
+    assert con.execute("""select dedup_key = cv_visit_key(id_number, elder_name, community_code, visit_at, method,
+                                                     visitor_name, '正常')
+                          from staged where outcome = '发现问题' and visit_date = '2026-10-05'""").fetchall() == [
+        (True,)]
     assert "燃气" not in message  # what was found may be about the elder's health: never in a message
     assert denied["warnings"] == [] and nothing["warnings"] == []
 
