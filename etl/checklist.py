@@ -151,13 +151,15 @@ def draw(pool: pd.DataFrame, sample: int, seed: int) -> pd.DataFrame:
 
 
 def _to_verify(people: pd.DataFrame, seed: int, visited_per_community: int) -> pd.DataFrame:
-    """Each elder's checks: not visited, their leads; and of the visited without a lead, a few drawn per
-    community (by the seed and the community, so a community's draw does not depend on the others)."""
+    """Each elder's checks: not visited, their leads; and of the visited without a lead still on the roster at
+    the as-of date, a few drawn per community (by the seed and the community, so a community's draw does not
+    depend on the others)."""
     checks = [[CHECKS[s] for s in signals] + ([CHECKS["not_visited"]] if due and not visited else [])
               for signals, due, visited in zip(people["signals"], people["is_due"], people["visited_home"],
                                                strict=True)]
     people = people.assign(check=["\n".join(c) for c in checks], is_sampled=False)
-    unchecked_visited = np.array([not c for c in checks], dtype=bool) & people["visited_home"].to_numpy(dtype=bool)
+    unchecked_visited = (np.array([not c for c in checks], dtype=bool) & people["visited_home"].to_numpy(dtype=bool)
+                         & people["is_active_at_as_of"].to_numpy(dtype=bool))
     for code, rows in people[unchecked_visited].groupby("community_code"):
         rng = np.random.default_rng([seed, int(code)])
         drawn = rows.index[np.sort(rng.permutation(len(rows))[:visited_per_community])]

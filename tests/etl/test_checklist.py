@@ -79,6 +79,16 @@ def test_each_community_lists_its_unvisited_its_leads_and_a_few_visited_to_confi
     assert sampled["check"].str.startswith("随机抽查").all()
 
 
+def test_no_elder_who_has_left_the_roster_is_drawn_to_be_confirmed_at_home(con):
+    # probe N: an elder visited on 10-08 who died on 10-12 was drawn, a 已见到老人 box beside them
+    gone = con.execute("select count(*) from elder_months where month = '2026-10' and visited_home"
+                       " and not is_active_at_as_of").fetchall()[0][0]
+    assert gone > 0  # the demo has such elders: a draw of every visited elder would take them
+    people = checklist.check_list(con, "2026-10", DISTRICT, visited_per_community=10_000).people
+    sampled = people[people["is_sampled"]]
+    assert len(sampled) and sampled["is_active_at_as_of"].all()
+
+
 def run(capsys, db, *args: str) -> tuple[int, str, str]:
     code = main(["report", "checklist", "--db", str(db), *args])
     captured = capsys.readouterr()
@@ -135,11 +145,11 @@ def test_the_people_to_verify_include_one_due_here_whom_a_newer_roster_lists_els
         t(elder_id, community_code, elder_name_masked, id_number_masked, phone_masked, address_masked, categories,
           status, exit_date)""")
     con.execute("""create table elder_months as select * from (values
-        ('A', date '2026-10-01', 'c1', ['独居'], '高', true, false, null::date),
-        ('B', date '2026-10-01', 'c1', ['独居'], '高', true, true, date '2026-10-09'),
-        ('C', date '2026-10-01', 'c2', ['独居'], '高', true, false, null::date))
+        ('A', date '2026-10-01', 'c1', ['独居'], '高', true, false, null::date, true),
+        ('B', date '2026-10-01', 'c1', ['独居'], '高', true, true, date '2026-10-09', true),
+        ('C', date '2026-10-01', 'c2', ['独居'], '高', true, false, null::date, true))
         t(elder_id, month_start, community_code, categories, risk_level, is_eligible_home, visited_home,
-          last_home_visit_date)""")
+          last_home_visit_date, is_active_at_as_of)""")
     con.execute("create table visit_signals as select 'D' as elder_id, date '2026-10-01' as month_start, "
                 "'late_entry' as signal")
     people = con.execute(sql("reports/checklist_people"), {"codes": ["c1"], "month_start": dt.date(2026, 10, 1)}).df()

@@ -52,6 +52,9 @@ final as (
         coalesce(m.is_eligible_home, false) as is_due,
         coalesce(m.visited_home, false) as visited_home,
         m.last_home_visit_date,
+        -- still on the roster at the as-of date: someone to find at home (a visit to an elder who has died since
+        -- is not drawn to confirm)
+        coalesce(m.is_active_at_as_of, false) as is_active_at_as_of,
         e.status,
         e.exit_date,
         coalesce(l.signals, []) as signals
