@@ -75,10 +75,12 @@ class Bulletin:
 
     @property
     def ranked(self) -> pd.DataFrame:
-        """The places below by 月探访率 (上门), lowest first; places without a rate last."""
+        """The places below by 月探访率 (上门), highest first, as a 通报 ranks them (第1名 the best), with their
+        名次 (rank: places at the same rate share it, 1, 2, 2, 4); places without a rate last, unranked."""
         rows = self.summary.rows[self.summary.rows["level"] != "total"]
+        rows = rows.assign(rank=rows["visit_rate_home"].rank(method="min", ascending=False))
         return rows.assign(_missing=rows["visit_rate_home"].isna()).sort_values(
-            ["_missing", "visit_rate_home", "code"]).drop(columns="_missing")
+            ["_missing", "visit_rate_home", "code"], ascending=[True, False, True]).drop(columns="_missing")
 
     @property
     def level_name(self) -> str:
@@ -164,11 +166,10 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     first = f"本月{where}特殊困难老年人月探访率(上门)为 {percent(now['visit_rate_home'])}"
     if before is not None and not pd.isna(before["visit_rate_home"]):
         first += f"，{points(now['visit_rate_home'] - before['visit_rate_home'], same_day)}"
-    if len(ranked) > 1 and ranked["visit_rate_home"].iloc[0] != ranked["visit_rate_home"].iloc[-1]:
-        first += (f"；{_extreme(bulletin, ranked, ranked['visit_rate_home'].iloc[0])}最低，为 "
-                  f"{percent(ranked['visit_rate_home'].iloc[0])}，"
-                  f"{_extreme(bulletin, ranked, ranked['visit_rate_home'].iloc[-1])}最高，为 "
-                  f"{percent(ranked['visit_rate_home'].iloc[-1])}")
+    lowest, highest = ranked["visit_rate_home"].min(), ranked["visit_rate_home"].max()
+    if len(ranked) > 1 and lowest != highest:
+        first += (f"；{_extreme(bulletin, ranked, lowest)}最低，为 {percent(lowest)}，"
+                  f"{_extreme(bulletin, ranked, highest)}最高，为 {percent(highest)}")
     sentences.append(first + "。")
     gap = int(now["eligible_home"] - now["visited_home"])
     sentences.append(
@@ -348,9 +349,9 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
     table = _table(document, ["名次", bulletin.level_name, "月探访率(上门)", "已上门/应上门", "日联系率",
                               "帮扶率", "发现问题", "办结", "未访人数"],
                    [1.1, 2.6, 2.1, 2.5, 1.6, 1.6, 1.6, 1.3, 1.6])
-    for rank, record in enumerate(bulletin.ranked.to_dict("records"), start=1):
+    for record in bulletin.ranked.to_dict("records"):
         # a place without a rate (nobody to visit) is listed last, unranked
-        cells = _row(table, ["—" if pd.isna(record["visit_rate_home"]) else str(rank),
+        cells = _row(table, ["—" if pd.isna(record["rank"]) else str(int(record["rank"])),
                              _name(bulletin, pd.Series(record)), percent(record["visit_rate_home"]),
                              f"{int(record['visited_home']):,}/{int(record['eligible_home']):,}",
                              percent(record["daily_contact_rate"]), percent(record["help_rate"]),
@@ -364,7 +365,7 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
                          percent(total["daily_contact_rate"]), percent(total["help_rate"]),
                          f"{int(total['problem_found_count']):,}", f"{int(total['problem_closed_count']):,}",
                          f"{int(total['eligible_home'] - total['visited_home']):,}"], bold=True)
-    _caption(document, LIGHTS_NOTE + " 按月探访率(上门)由低到高排列; 合计的比率由合计人数计算。")
+    _caption(document, LIGHTS_NOTE + " 按月探访率(上门)由高到低排名, 比率相同的名次并列; 合计的比率由合计人数计算。")
 
     document.add_heading("三、进度滞后的社区", level=2)
     if bulletin.lagging.empty:
@@ -384,11 +385,12 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
         document.add_heading("四、图表", level=2)
         for name in ("map", "trend"):
             if name in images:
-                document.add_picture(io.BytesIO(images[name]), width=Cm(16.5))
+                document.add_picture(io.BytesIO(images[name]), width=Cm(15))
                 document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     document.add_heading("说明", level=3)
-    _caption(document, reports.FOOTNOTE.removeprefix("注: "))
+    _caption(document, "".join(f"{n}. {note}" for n, note in enumerate((
+        *reports.RATE_NOTES, "未访人数 = 应上门探访而本月尚未上门探访的人数。"), 1)))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

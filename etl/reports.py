@@ -58,11 +58,18 @@ RATES = {
     "help_rate": ("disabled_with_contact", "disabled_count"),
 }
 HIDDEN_COUNTS = ("eligible_any", "contact_days_eligible", "contact_days_covered")
-FOOTNOTE = ("注: 1. 一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。2. 月探访率 = 已探访人数 / 应探访人数 "
-            "(不同意探访者不计入应探访); 日联系率按独居老年人联系天数计算; 社区帮扶率 = 已明确联系人的失能老年人 / "
-            "失能老年人。3. 合计行的比率由合计人数重新计算。4. 探访发现的问题 (含紧急情况), 在此后的探访记录处置结果为"
-            "已解决时办结; 记录中没有处置结果的, 在此后一次上门探访未发现问题时办结。5. 其中电话、视频、其他方式: "
-            "本月以该方式探访成功的人数, 一人可有多种方式, 各项可重叠; 探访人次不含未遇、拒访。")
+# What the rates and the problem counts mean: said under the 汇总表 and the 通报 alike
+RATE_NOTES = ("月探访率 = 已探访人数 / 应探访人数 (不同意探访者不计入应探访); 日联系率按独居老年人联系天数计算; "
+              "社区帮扶率 = 已明确联系人的失能老年人 / 失能老年人。",
+              "合计行的比率由合计人数重新计算。",
+              "探访发现的问题 (含紧急情况), 在此后的探访记录处置结果为已解决时办结; 记录中没有处置结果的, "
+              "在此后一次上门探访未发现问题时办结。")
+# The 汇总表's: its categories, the rates, its counts by method
+FOOTNOTE = "注: " + "".join(f"{n}. {note}" for n, note in enumerate((
+    "一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。", *RATE_NOTES,
+    "其中电话、视频、其他方式: 本月以该方式探访成功的人数, 一人可有多种方式, 各项可重叠; 探访人次不含未遇、拒访。",
+    "独居、失能两组中的老年人数是计算日联系率、社区帮扶率的人数 (不含不同意探访者; 日联系率含月中新登记的独居老年人, "
+    "社区帮扶率按统计截止日在册的失能老年人), 与特殊困难老年人中独居、失能的人数口径不同。"), 1))
 
 
 # (sensitive categories, threshold): their small counts are shown as '<threshold' (settings.small_count)
@@ -169,12 +176,17 @@ THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
 HEADER_ROW = 4  # rows 1-3: title, 填报 block, 单位
+# Every cell's font: a Chinese one, as the official forms are set (openpyxl's default, Calibri, has no Chinese:
+# names and numbers then print in another font than the headers)
+FONT = "宋体"
+NUMBER_WIDTH = 7  # a number column's width in characters: some 30 columns print on A3 landscape at their size
 
 
 def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = None,
                 report_date: dt.date | None = None) -> bytes:
-    """The 汇总表 as .xlsx: merged two-row header, numbers as numbers, rates as 0.0 %, A4 landscape with
-    the header rows repeated on every printed page."""
+    """The 汇总表 as .xlsx: merged two-row header, numbers as numbers, rates as 0.0 %, A3 landscape (its
+    thirty-odd columns fitted to one page's width; on A4 they printed at 4 pt) with the header rows repeated on
+    every printed page."""
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = "汇总表"
@@ -183,7 +195,7 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
     last = get_column_letter(width)
     sheet.merge_cells(f"A1:{last}1")
     sheet["A1"] = summary.title
-    sheet["A1"].font = Font(size=16, bold=True)
+    sheet["A1"].font = Font(name=FONT, size=16, bold=True)
     sheet["A1"].alignment = CENTER
     sheet.row_dimensions[1].height = 30
     sheet["A2"] = f"填报单位: {unit or summary.place_name}"
@@ -192,6 +204,8 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
     sheet["A3"] = f"数据截至: {summary.as_of:%Y年%m月%d日}"
     sheet[f"{last}3"] = "单位: 人"
     sheet[f"{last}3"].alignment = Alignment(horizontal="right")
+    for reference in ("A2", "F2", "K2", "A3", f"{last}3"):
+        sheet[reference].font = Font(name=FONT)
 
     top, sub = HEADER_ROW, HEADER_ROW + 1
     sheet.merge_cells(start_row=top, start_column=1, end_row=sub, end_column=1)
@@ -211,7 +225,7 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
     for row in (top, sub):
         for column in range(1, width + 1):
             cell = sheet.cell(row, column)
-            cell.font, cell.alignment, cell.border = Font(bold=True), CENTER, BORDER
+            cell.font, cell.alignment, cell.border = Font(name=FONT, bold=True), CENTER, BORDER
     sheet.row_dimensions[sub].height = 45
 
     for offset, record in enumerate(summary.rows.to_dict("records")):
@@ -228,19 +242,19 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
         for column in range(1, width + 1):
             cell = sheet.cell(row, column)
             cell.border = BORDER
-            if record["level"] == "total":
-                cell.font = Font(bold=True)
+            cell.font = Font(name=FONT, bold=record["level"] == "total")
     note_row = sub + len(summary.rows) + 2
     sheet.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
     sheet.cell(note_row, 1, FOOTNOTE).alignment = Alignment(wrap_text=True, vertical="top")
-    sheet.row_dimensions[note_row].height = 64
+    sheet.cell(note_row, 1).font = Font(name=FONT)
+    sheet.row_dimensions[note_row].height = 48
 
     sheet.column_dimensions["A"].width = 16
     for column in range(2, width + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = 8.5
+        sheet.column_dimensions[get_column_letter(column)].width = NUMBER_WIDTH
     sheet.freeze_panes = sheet.cell(sub + 1, 2)
     sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+    sheet.page_setup.paperSize = sheet.PAPERSIZE_A3
     sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
     sheet.print_title_rows = f"{top}:{sub}"

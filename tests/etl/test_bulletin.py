@@ -6,6 +6,7 @@ import zipfile
 
 import docx
 import openpyxl
+import pandas as pd
 import pytest
 
 from etl.cli import main
@@ -49,17 +50,20 @@ def test_the_summary_says_what_carevisit_metrics_says(made, demo_settings, capsy
         assert f"{label}为 {pct(now[rate])}" in text
 
 
-def test_the_ranking_table_is_the_streets_lowest_first_with_their_lights(made, demo_settings, capsys):
+def test_the_ranking_table_is_the_streets_best_first_with_their_lights(made, demo_settings, capsys):
+    # probe N: ranked lowest first, 第1名 was the street furthest behind, where a leader reads the best
     document, _ = made
     streets = metrics(demo_settings.db_path, capsys, "street").values()
     table = document.tables[1]
     rows = [[c.text for c in row.cells] for row in table.rows[1:]]
-    ranked = sorted((s for s in streets if s["visit_rate_home"] is not None), key=lambda s: s["visit_rate_home"])
+    ranked = sorted((s for s in streets if s["visit_rate_home"] is not None),
+                    key=lambda s: (-s["visit_rate_home"], s["code"]))
     unranked = [s["name"] for s in sorted(streets, key=lambda s: s["code"]) if s["visit_rate_home"] is None]
     assert [r[1] for r in rows[:-1]] == [s["name"] for s in ranked] + unranked
     assert all(r[2] == "—" for r in rows[len(ranked):-1])
-    # ranked from 1, and a street with nobody to visit unranked
-    assert [r[0] for r in rows[:-1]] == [str(n) for n in range(1, len(ranked) + 1)] + ["—"] * len(unranked)
+    # ranked from 1 (places at the same rate share a rank), and a street with nobody to visit unranked
+    ranks = [str(1 + sum(o["visit_rate_home"] > s["visit_rate_home"] for o in ranked)) for s in ranked]
+    assert [r[0] for r in rows[:-1]] == ranks + ["—"] * len(unranked)
     for row, street in zip(rows, ranked, strict=False):
         assert row[2] == pct(street["visit_rate_home"])
         assert row[3] == f"{street['visited_home']:,}/{street['eligible_home']:,}"
@@ -180,3 +184,16 @@ def test_a_month_in_progress_is_compared_with_the_same_day_of_the_month_before(t
     assert "截至 12 日仍有 0 人的问题未解决" in text
     headline = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert headline[0][3] == "上月同期" and headline[1][:4] == ["月探访率(上门)", "50.0%", "2/4", "50.0%"]
+
+
+def test_places_at_the_same_rate_share_a_rank_and_one_without_a_rate_is_unranked():
+    import datetime as dt
+
+    from etl import bulletin, reports
+
+    rows = pd.DataFrame({"code": ["a", "b", "c", "d", "e", "t"], "level": ["street"] * 5 + ["total"],
+                         "visit_rate_home": [0.8, 1.0, 0.8, None, 0.5, 0.7]})
+    summary = reports.MonthlySummary("x", "和平区", "street", "2026-10", dt.date(2026, 10, 31), (), rows)
+    ranked = bulletin.Bulletin(summary, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), None).ranked
+    assert list(ranked["code"]) == ["b", "a", "c", "e", "d"]
+    assert [None if pd.isna(r) else int(r) for r in ranked["rank"]] == [1, 2, 2, 4, None]
