@@ -139,7 +139,7 @@ def test_the_workbook_is_in_the_official_layout(db, tmp_path):
     assert {"A4:A5", "B4:B5"} <= merged and any(r.startswith("D4:") for r in merged)  # 特殊困难老年人 over its columns
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$4:$5"
     # probe N: some 30 columns fitted to an A4's width printed at 4 pt, names in another font than the headers
-    assert sheet.page_setup.paperSize == sheet.PAPERSIZE_A3
+    assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A3
     assert {c.font.name for row in sheet.iter_rows() for c in row if c.value is not None} == {"宋体"}
     rate = next(c for c in sheet[6] if c.number_format == "0.0%")
     assert isinstance(rate.value, float) and isinstance(sheet["B6"].value, int)
