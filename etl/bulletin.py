@@ -37,6 +37,7 @@ HEADLINE = (
 )
 # traffic lights of 月探访率 (上门): (lowest rate, colour, name)
 LIGHTS = ((GREEN_FROM, "C6EFCE", "绿"), (AMBER_FROM, "FFEB9C", "黄"), (0.0, "FFC7CE", "红"))
+NO_RATE_FILL = "EEEEEE"  # grey: a place with nobody to visit has no rate (its name on the map says —)
 LIGHTS_NOTE = (f"月探访率(上门): 绿色 {GREEN_FROM:.0%} (达标), 黄色 {AMBER_FROM:.0%} 至 {GREEN_FROM:.0%}, "
                f"红色低于 {AMBER_FROM:.0%}。")
 LAGGING_ROWS = 10
@@ -265,14 +266,15 @@ def map_figure(bulletin: Bulletin) -> dict:
     """The dashboard's map of the places below (names and rates on the map, nothing fetched), coloured by
     their traffic light, with the caption line as its title and the lights' legend."""
     rows = bulletin.summary.rows[bulletin.summary.rows["level"] != "total"]
-    fills = {code: "#" + (light(rate) or ("EEEEEE", ""))[0] for code, rate in zip(rows["code"], rows["visit_rate_home"],
-                                                                                  strict=True)}
+    fills = {code: "#" + (light(rate) or (NO_RATE_FILL, ""))[0]
+             for code, rate in zip(rows["code"], rows["visit_rate_home"], strict=True)}
     title = caption(bulletin, "各" + bulletin.level_name + "月探访率(上门)")
     # grey outlines: a grey printout keeps them
     figure = figures.map_figure(rows, bulletin.shapes, "visit_rate_home", title, fills=fills, outline="#555555",
                                 height=560)
     note = ("示意图 · " if bulletin.shapes["is_schematic"].any() else "") + LIGHTS_NOTE
-    legend = "   ".join(f"<span style='color:#{colour}'>■</span> {name}" for _, colour, name in LIGHTS)
+    legend = "   ".join(f"<span style='color:#{colour}'>■</span> {name}"
+                        for _, colour, name in (*LIGHTS, (None, NO_RATE_FILL, "无应探访")))
     figure["layout"] |= {
         "width": 760, "font": {"family": FONT, "size": 13}, "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
         "title": figure["layout"]["title"] | {"font": {"size": 14}},

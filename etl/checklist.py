@@ -51,9 +51,13 @@ class CheckList:
     people: pd.DataFrame  # one row per elder to verify: community_code, masked columns, check
 
     @property
-    def title(self) -> str:
+    def month_name(self) -> str:
         year, month = self.month.split("-")
-        return f"{self.place_name}探访关爱督查核实清单 ({year}年{int(month)}月)"
+        return f"{year}年{int(month)}月"
+
+    @property
+    def title(self) -> str:
+        return f"{self.place_name}探访关爱督查核实清单 ({self.month_name})"
 
     @property
     def how_drawn(self) -> str:
@@ -230,7 +234,7 @@ def _community_sheet(workbook: Workbook, check_list: CheckList, community, names
     sheet = workbook.create_sheet(title)
     last = get_column_letter(len(HEADERS))
     sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"] = f"{community.street_name} · {community.short_name}  督查核实清单 ({check_list.month})"
+    sheet["A1"] = f"{community.street_name} · {community.short_name}  督查核实清单 ({check_list.month_name})"
     sheet["A1"].font, sheet["A1"].alignment = Font(size=14, bold=True), CENTER
     rate = "—" if pd.isna(community.visit_rate_home) else f"{community.visit_rate_home:.1%}"
     sheet["A2"] = (f"应上门 {int(community.eligible_home)} 人, 已上门 {int(community.visited_home)} 人, 月探访率(上门) "

@@ -100,8 +100,10 @@ class MonthlySummary:
         return {"street": "街道", "community": "社区", "district": "区"}[self.child_level]
 
     def columns(self) -> list[tuple[str, str, str | None]]:
-        """(column, header, group) in the table's order, categories after the special-difficulty total."""
-        return [*COUNTS, *((f"category:{c}", c, "特殊困难老年人") for c in self.categories), *AFTER_CATEGORIES]
+        """(column, header, group) in the table's order, categories after the special-difficulty total; a
+        street's variant (a row per community) without 社区数, which is 1 on every row."""
+        counts = [c for c in COUNTS if not (self.child_level == "community" and c[0] == "community_count")]
+        return [*counts, *((f"category:{c}", c, "特殊困难老年人") for c in self.categories), *AFTER_CATEGORIES]
 
     def header_groups(self) -> list[tuple[str, list[str] | None]]:
         """The top header row, left to right: (text, the headers under it); a column without a group

@@ -129,6 +129,7 @@ def test_a_street_variant_has_a_row_per_community(db, tmp_path):
     cells = table(rows)
     assert rows[3][0] == "社区" and "花园路" in cells and "滨西" in cells and "庆有西里" not in cells
     assert cells["花园路"]["特殊困难老年人/合计"] == 3 and cells["滨西"]["特殊困难老年人/合计"] == 1
+    assert "社区数" not in rows[3]  # 1 on every row (probe N)
 
 
 def test_the_workbook_is_in_the_official_layout(db, tmp_path):
