@@ -314,7 +314,7 @@ def _print_results(results: list[FileResult], out: Console) -> None:
         f"失败 {sum(r.status == 'failed' for r in results)}; 读取 {sum(r.rows_read for r in loaded)} 行, "
         f"导入 {sum(r.rows_loaded for r in loaded)} 行, 拒收 {sum(r.rows_rejected for r in loaded)} 行"
         + (" (用 carevisit rejects 查看拒收原因; carevisit corrections --load 批次 --out 文件.xlsx"
-           " 导出退回修改表, 改好后再导入)" if any(r.rows_rejected for r in loaded) else "")
+           " 导出退回修改表, 改好后再导入)" if any(r.rows_to_fix for r in loaded) else "")
     )
 
 

@@ -118,6 +118,14 @@ class FileResult:
     load_id: int | None = None
     message: str | None = None
     parts: tuple[FileResult, ...] = ()  # a workbook of several kinds: one load per kind
+    # of the rows rejected, the repeats of a row stored or of another row of the file (重复记录): counted once
+    # already, nothing to fix
+    rows_repeated: int = 0
+
+    @property
+    def rows_to_fix(self) -> int:
+        """The rows rejected that wait for a correction: not the repeats."""
+        return self.rows_rejected - self.rows_repeated
 
 
 Progress = Callable[[str, str], None]  # (file name, stage)
@@ -509,7 +517,8 @@ def _combined(results: list[FileResult], sheets: list[list[RawSheet]], con: duck
     note = "按工作表分别导入: " + "、".join(said)
     return FileResult(first.file_name, "loaded", first.kind, sum(r.rows_read for r in results),
                       sum(r.rows_loaded for r in results), sum(r.rows_rejected for r in results),
-                      sum(r.warning_count for r in results), first.load_id, note, parts=tuple(results))
+                      sum(r.warning_count for r in results), first.load_id, note, parts=tuple(results),
+                      rows_repeated=sum(r.rows_repeated for r in results))
 
 
 def _version(path: Path) -> tuple[int, int]:
@@ -1006,13 +1015,19 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future
     for table in STAGING_TABLES:
         con.execute(f"drop table if exists {table}")
     message = None
+    repeated = scalar(con, "select count(*) from rejects where load_id = ? and starts_with(reason, ?)",
+                      [load_id, REPEAT])
+    if repeated:  # rejected, as DESIGN §3 says a repeat is, but nothing for the clerk to do
+        message = ((f"拒收的 {rows_rejected:,} 行都是重复记录" if repeated == rows_rejected
+                    else f"拒收的 {rows_rejected:,} 行中 {repeated:,} 行是重复记录")
+                   + " (同一条记录已导入, 只计一次), 无需修改")
     if correction:
         con.execute("insert into corrections values (?, ?)", [load_id, correction.origin_load_id])
         waiting = scalar(con, "select count(*) from rejects where origin_load_id = ? and resolved_by is null",
                          [correction.origin_load_id])
         message = f"退回修改: {rows_loaded} 行改好并入 {correction.origin_file}, 仍有 {waiting} 行待修改"
     return FileResult(file_name, "loaded", kind, rows_read, rows_loaded, rows_rejected, warning_count, load_id,
-                      message)
+                      message, rows_repeated=repeated)
 
 
 # A label of the date a form was filled in (填报日期：, 制表时间：), as cv_report_date reads one

@@ -91,10 +91,16 @@ def layout(lang: str = "zh", batch: str | None = None, problem: str | None = Non
         frame["status"] = [t(f"upload_status_{s}", lang) for s in frame["status"]]
         frame["note"] = frame["note"].fillna("")
         parts.append(make_table("upload-results", frame, tables.headers(RESULT_COLUMNS, lang), None, lang))
-        if (frame["rows_rejected"] > 0).any():
+        if any(_to_fix(r) for r in record["results"] if r["status"] == "loaded"):
             parts.append(html.Div(t("upload_rejects_hint", lang), className="chart-note mt-2"))
             parts.append(_corrections_links(record["results"], lang))
     return html.Div(parts)
+
+
+def _to_fix(result: dict) -> int:
+    """A loaded file's rows waiting for a correction (its repeats are not: FileResult.rows_to_fix); of a batch
+    recorded before the repeats were told apart, every row rejected."""
+    return result.get("rows_to_fix", result["rows_rejected"])
 
 
 def _corrections_links(results: list[dict], lang: str) -> html.Ul:
@@ -105,7 +111,7 @@ def _corrections_links(results: list[dict], lang: str) -> html.Ul:
         html.Li(html.A(t("upload_corrections", lang, file=uploads.corrections_name(r["file_name"])),
                        href=f"/corrections/{r['load_id']}", download="",
                        id={"type": "corrections-download", "load": r["load_id"]}))
-        for r in results if r["status"] == "loaded" and r["rows_rejected"] and r.get("load_id")
+        for r in results if r["status"] == "loaded" and _to_fix(r) and r.get("load_id")
     ], className="mt-2", id="upload-corrections")
 
 

@@ -347,3 +347,20 @@ def test_the_demo_prints_an_account_per_role_whose_password_signs_in_once(demo_s
     again = Console(file=io.StringIO(), width=100)
     _demo_accounts(settings, again)
     assert again.file.getvalue() == ""
+
+
+def test_rows_sent_again_are_said_to_be_repeats_with_nothing_to_fix(tmp_path, capsys):
+    # probes N and O: a re-sent export's rows showed as 拒收 with the corrections hint, as if the file were at fault
+    db = str(tmp_path / "w.duckdb")
+    sent = [visit_row(ALICE, "2026-10-05"), visit_row(BOB, "2026-10-06")]
+    first = write_csv(tmp_path / "探访_1.csv", [VISIT_HEADER, *sent])
+    assert run(capsys, "ingest", str(first), "--db", db)[0] == 0
+    again = write_csv(tmp_path / "探访_2.csv", [VISIT_HEADER, *sent, visit_row(CAROL, "2026-10-07")])
+    code, out, _ = run(capsys, "ingest", str(again), "--db", db)
+    assert code == 0 and "导入 1 行, 拒收 2 行" in out and "carevisit corrections" not in out
+    assert "拒收的 2 行都是重复记录 (同一条记录已导入, 只计一次), 无需修改" in out
+    with_a_bad_row = write_csv(tmp_path / "探访_3.csv", [VISIT_HEADER, visit_row(ALICE, "2026-10-05"),
+                                                      visit_row(CAROL, "")])
+    code, out, _ = run(capsys, "ingest", str(with_a_bad_row), "--db", db)
+    assert code == 0 and "拒收 2 行" in out and "carevisit corrections" in out  # the visit without a date waits
+    assert "拒收的 2 行中 1 行是重复记录" in out
