@@ -59,6 +59,18 @@ class CheckList:
     def title(self) -> str:
         return f"{self.place_name}探访关爱督查核实清单 ({self.month_name})"
 
+    def community_title(self, community) -> str:
+        """A community's list's title, on its printed sheet and on the screen (a row of `communities`)."""
+        return f"{community.street_name} · {community.short_name}  督查核实清单 ({self.month_name})"
+
+    @staticmethod
+    def community_summary(community) -> str:
+        """The line under it: the community's figures, and what a lead is."""
+        rate = "—" if pd.isna(community.visit_rate_home) else f"{community.visit_rate_home:.1%}"
+        return (f"应上门 {int(community.eligible_home)} 人, 已上门 {int(community.visited_home)} 人, 月探访率(上门) "
+                f"{rate}, 还需上门 {int(community.to_visit_count)} 人; 督查线索 {int(community.lead_count)} 条。"
+                "线索是需要核实的疑点, 不是结论。")
+
     @property
     def how_drawn(self) -> str:
         if self.sample is None:
@@ -234,12 +246,9 @@ def _community_sheet(workbook: Workbook, check_list: CheckList, community, names
     sheet = workbook.create_sheet(title)
     last = get_column_letter(len(HEADERS))
     sheet.merge_cells(f"A1:{last}1")
-    sheet["A1"] = f"{community.street_name} · {community.short_name}  督查核实清单 ({check_list.month_name})"
+    sheet["A1"] = check_list.community_title(community)
     sheet["A1"].font, sheet["A1"].alignment = Font(size=14, bold=True), CENTER
-    rate = "—" if pd.isna(community.visit_rate_home) else f"{community.visit_rate_home:.1%}"
-    sheet["A2"] = (f"应上门 {int(community.eligible_home)} 人, 已上门 {int(community.visited_home)} 人, 月探访率(上门) "
-                   f"{rate}, 还需上门 {int(community.to_visit_count)} 人; 督查线索 {int(community.lead_count)} 条。"
-                   "线索是需要核实的疑点, 不是结论。")
+    sheet["A2"] = check_list.community_summary(community)
     sheet.merge_cells(f"A2:{last}2")
     sheet["A2"].alignment = WRAP
     sheet.row_dimensions[2].height = 30

@@ -393,12 +393,9 @@ def make_printed_list(made: checklist.CheckList, community) -> html.Div:
     head = html.Thead(html.Tr([html.Th(h) for h in checklist.HEADERS]))
     body = html.Tbody([html.Tr([html.Td(v, className="tick" if checklist.HEADERS[i] in checklist.TICKS else None)
                                 for i, v in enumerate(values)]) for values in rows])
-    rate = _rate(community.visit_rate_home)
     return html.Div([
-        html.H6(f"{community.street_name} · {community.short_name}  督查核实清单 ({made.month})"),
-        html.Div(f"应上门 {int(community.eligible_home)} 人, 已上门 {int(community.visited_home)} 人, 月探访率(上门) "
-                 f"{rate}, 还需上门 {int(community.to_visit_count)} 人; 督查线索 {int(community.lead_count)} 条。"
-                 "线索是需要核实的疑点, 不是结论。", className="chart-note"),
+        html.H6(made.community_title(community)),
+        html.Div(made.community_summary(community), className="chart-note"),
         html.Div("核实人: ____________   核实日期: ____年__月__日   社区陪同人员: ____________", className="my-1"),
         html.Table([head, body], className="report-table checklist-table"),
     ], className="checklist-page mb-4")
