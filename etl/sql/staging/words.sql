@@ -52,10 +52,11 @@ core as (
 ),
 
 keyword_hits as (
-    -- keywords of the tokens no synonym names; a negated keyword (无异常, 未上门) means its
-    -- negated_value, or nothing
+    -- keywords of the tokens no synonym names; a negated keyword (无异常, 未上门), or one a form's label asks and
+    -- its answer denies (发现问题：无, 异常情况:否), means its negated_value, or nothing
     select t.field, t.raw, t.position, k.keyword,
            case when regexp_matches(t.token_key, n.pattern || '[^,;。、]{0,3}' || k.keyword_pattern)
+                  or regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、:]{0,3}:' || n.pattern || '[。.!]?$')
                 then k.negated_value else k.value end as value
     from tokens t
     join keyword_map k on k.field = t.field and contains(t.token_key, k.keyword)
