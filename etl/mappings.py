@@ -430,6 +430,7 @@ def _fields(header: list[str], kind: str,
     and how surely it names the field (named_field)."""
     found: dict[int, tuple[str | None, bool, int, int]] = {}
     person, named = 1, set()  # the contact people whose name a column gives
+    numbered: set[int] = set()  # the columns whose header numbers their contact person
     for index, cell in enumerate(header):
         if not cell:
             continue
@@ -441,6 +442,7 @@ def _fields(header: list[str], kind: str,
         if kind == "contacts" and field in CONTACT_FIELDS:
             if number is not None:
                 person = number
+                numbered.add(index)
             elif field == "contact_name" and person in named:
                 person = max(named) + 1
             if field == "contact_name":
@@ -448,6 +450,17 @@ def _fields(header: list[str], kind: str,
             found[index] = (field, alias, person, sureness)
         else:
             found[index] = (field, alias, 0, sureness)
+    # a contact person's field written before their name (联系人) where it is written as surely again after it:
+    # the one before is the elder's, and the one after outranks it (姓名 | 身份证号 | 联系电话 | 联系人 | 与老人关系 |
+    # 联系电话: the first phone the elder's own; probe Q: it had been taken for the contact's, the contact's not
+    # imported)
+    name_at = {person: index for index, (field, _, person, _) in found.items() if field == "contact_name"}
+    for index, (field, alias, person, sureness) in found.items():
+        after = [found[other][3] for other in found
+                 if other > name_at.get(person, len(header)) and (found[other][0], found[other][2]) == (field, person)]
+        if (field in CONTACT_FIELDS and index not in numbered and index < name_at.get(person, -1)
+                and after and min(after) <= sureness < FALLBACK - 1):
+            found[index] = (field, alias, person, FALLBACK - 1)
     return found
 
 

@@ -304,3 +304,18 @@ def test_a_newer_contact_list_changes_no_month_that_ended_before_its_date(tmp_pa
     # the street's newest list is the one the 数据 page names
     assert warehouse.rows("select contacts_date from street_freshness where contacts_file is not null") == [
         (dt.date(2026, 11, 5),)]
+
+
+def test_the_elders_own_phone_written_before_the_contact_person_is_not_the_contacts(tmp_path):
+    # probe Q: 联系电话 twice, the elder's beside their ID and the contact's after 联系人: the elder's had been taken
+    # for the contact's and the contact's dropped as a repeated column, so a contact without a phone counted as help
+    header = ["姓名", "身份证号", "社区", "联系电话", "联系人", "与老人关系", "联系电话"]
+    contacts = write_csv(tmp_path / "联系人.csv", [
+        header, ["甲一", DISABLED[0], "花园路", "13800000001", "李明", "儿子", ""],
+        ["乙二", DISABLED[1], "花园路", "13800000002", "王芳", "女儿", "13900000002"]])
+    warehouse, result = load(tmp_path, contacts)
+    assert [row[2:5] for row in stored(warehouse, result)] == [("李明", "儿子", None), ("王芳", "女儿", "13900000002")]
+    assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [False, True]
+    # the elder's own phone is said not to be imported, as a column naming a field twice is
+    assert warehouse.rows("select message from load_warnings where load_id = ? and code = 'duplicate_column'",
+                          [result.load_id]) == [("重复的列, 未导入: 联系电话",)]

@@ -108,7 +108,11 @@ def test_a_header_naming_whose_phone_or_what_method_outranks_a_vaguer_one_wherev
     columns = mappings.map_columns(visits, "visits")
     assert (columns.fields["method"], columns.duplicates) == (4, ["联系方式"])
     # as sure as each other: the first
-    assert mappings.map_columns(["姓名", "手机", "联系人", "电话"], "contacts").fields["contact_phone"] == 1
+    assert mappings.map_columns(["姓名", "联系人", "手机", "电话"], "contacts").fields["contact_phone"] == 2
+    # … unless the first is left of the contact person and the other right of them: the elder's own, and the
+    # contact's (probe Q)
+    columns = mappings.map_columns(["姓名", "手机", "联系人", "电话"], "contacts")
+    assert (columns.fields["contact_phone"], columns.duplicates) == (3, ["手机"])
 
 
 def test_visit_columns_are_named():
