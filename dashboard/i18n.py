@@ -290,6 +290,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status_overdue": ("逾期", "Overdue"),
     "status_not_visited": ("本月未访", "Not visited this month"),
     "status_ok": ("已访", "Visited"),
+    "status_declined": ("不同意探访", "Declined visits"),
     "status_exited": ("已退出 ({date})", "Left ({date})"),
     "never_home_visited": ("记录期内未上门", "No home visit on record"),
     # overdue page

@@ -361,3 +361,10 @@ def test_a_long_place_list_offers_the_places_along_the_way_to_the_chosen_one(pag
 def test_the_place_filter_of_a_district_lists_every_place(app, pages):
     options = find(render(app, pages["/overdue"].layout, month="2026-10"), "overdue-place").options
     assert {QUANYECHANG, NANSHI, HUAYUANLU, BINXI, QINGYOU} <= {o["value"] for o in options}
+
+
+def test_one_who_declined_visits_is_said_to_have_on_the_work_list_in_either_language():
+    # probe P: five of fourteen overdue had declined (不同意), and nothing on the list said so
+    assert tables._status(True, False, False, None, "不同意", "zh") == "不同意探访、逾期"
+    assert tables._status(True, True, False, None, "同意", "en") == "Overdue, Not visited this month"
+    assert tables._status(False, False, False, None, None, "zh") == "已访"
