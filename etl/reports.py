@@ -68,6 +68,7 @@ RATE_NOTES = ("月探访率 = 已探访人数 / 应探访人数 (不同意探访
 FOOTNOTE = "注: " + "".join(f"{n}. {note}" for n, note in enumerate((
     "一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。", *RATE_NOTES,
     "其中电话、视频、其他方式: 本月以该方式探访成功的人数, 一人可有多种方式, 各项可重叠; 探访人次不含未遇、拒访。",
+    "合计的新增、减少是本辖区的, 不含在下级地区之间迁移的人, 可小于各行之和。",
     "独居、失能两组中的老年人数是计算日联系率、社区帮扶率的人数 (不含不同意探访者; 日联系率含月中新登记的独居老年人, "
     "社区帮扶率按统计截止日在册的失能老年人), 与特殊困难老年人中独居、失能的人数口径不同。"), 1))
 
@@ -146,6 +147,12 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
     count_columns = [c for c, _, _ in [*COUNTS, *AFTER_CATEGORIES] if c not in RATES]
     count_columns += [f"category:{c}" for c in categories] + list(HIDDEN_COUNTS)
     total = {column: int(rows[column].sum()) for column in count_columns}
+    # who joined and left the place itself: not the sum of its parts, where a move between two of them is a leaver
+    # of one and a joiner of the other (probe P: 合计 27/20 beside the overview's 26/19)
+    changes = first_row(con, "select joined_count, left_count from place_changes where code = ? and month_start = ?",
+                        [code, month_start]) if level != "all" else None
+    if changes is not None:
+        total["joined_count"], total["left_count"] = (int(n) for n in changes)
     total |= {"code": code, "level": "total", "name": "合计", "short_name": "合计"}
     rows = pd.concat([rows.drop(columns="by_category"), pd.DataFrame([total])], ignore_index=True)
     for rate, (numerator, denominator) in RATES.items():

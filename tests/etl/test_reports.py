@@ -163,3 +163,23 @@ def test_a_bad_request_gets_one_clear_line(db, tmp_path, capsys, args, message):
                  *(["--month", "2026-10"] if "--month" not in args else []), *args])
     err = capsys.readouterr().err
     assert code == 1 and message in err and len(err.strip().splitlines()) == 1
+
+
+def test_the_totals_joiners_and_leavers_are_the_districts_own_not_the_sum_of_its_streets(mart_warehouse):
+    # probe P: one who moved from one street to another within the district was a leaver and a joiner in the 合计
+    import datetime as dt
+
+    from etl import reports
+    from tests.conftest import HUAYUANLU
+
+    mover, stayer = make_id("19500101", 31), make_id("19500101", 32)
+    mart_warehouse.elder(mover, "独居", community=HUAYUANLU)
+    mart_warehouse.elder(stayer, "独居", community=HUAYUANLU)
+    newer = mart_warehouse.load("roster", "2026-10-10")
+    mart_warehouse.elder(mover, "独居", community="120101002002", load_id=newer)  # 小白楼's list of 10-10
+    mart_warehouse.build("2026-10", "2026-10-31")
+    summary = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district")
+    rows = summary.rows.set_index("name")
+    assert (rows.loc["劝业场街道", "left_count"], rows.loc["小白楼街道", "joined_count"]) == (1, 1)
+    assert (rows.loc["合计", "joined_count"], rows.loc["合计", "left_count"]) == (0, 0)
+    assert rows.loc["合计", "special_count"] == 2
