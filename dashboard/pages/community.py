@@ -34,7 +34,7 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
         return make_message(problem.message, problem.color)
     wh, scope, target, month = state.wh, state.scope, state.target, state.month
     if target.level != "community":
-        return dcc.Location(id="community-to-overview", href=href("/", query), refresh="callback-nav")
+        return dcc.Location(id="community-to-overview", href=href("/", query), refresh=True)
     history = queries.place_months(wh, target, scope, until=month)
     previous = queries.previous_month(wh, target, scope, month, state.as_of, history)
     why, changes_panel = make_month_changes(state, query, queries.place_changes(wh, target, month, scope))

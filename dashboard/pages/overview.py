@@ -41,7 +41,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
         return make_message(problem.message, problem.color)
     wh, scope, target, month = state.wh, state.scope, state.target, state.month
     if target.level == "community":
-        return dcc.Location(id="overview-to-community", href=href("/community", query), refresh="callback-nav")
+        return dcc.Location(id="overview-to-community", href=href("/community", query), refresh=True)
     rate = rate if rate in RATES else "visit_rate_home"
     history = queries.place_months(wh, target, scope, until=month)
     previous = queries.previous_month(wh, target, scope, month, state.as_of, history)

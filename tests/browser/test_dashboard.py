@@ -324,3 +324,29 @@ def test_a_downloaded_risk_chart_says_its_place_month_and_data_date(page, server
     open_page(page, f"{server_url}/risk?month={MONTH}", "#risk-categories .js-plotly-plot")
     assert "和平区 · 2026-10 · 数据截至 2026-10-31" in svg_download(page, "#risk-categories")
     assert page.console_log == []
+
+
+def test_a_communitys_staff_land_on_their_communitys_page(browser, demo_settings):
+    # probe P: the overview, which shows a district or a street, sent a community's user on to the community's page
+    # by a location that never navigated: the page stayed blank but for the menu
+    import threading
+
+    from werkzeug.serving import make_server
+
+    from dashboard.accounts import User
+    from dashboard.app import create_app
+
+    server = make_server("127.0.0.1", 0, create_app(demo_settings, User("泰来里社区", "staff", TAILAILI)).server,
+                         threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    page = new_page(browser)
+    try:
+        base = f"http://127.0.0.1:{server.server_port}"
+        page.goto(f"{base}/?month={MONTH}")
+        page.wait_for_selector("#community-people .ag-row")
+        assert page.url.startswith(f"{base}/community?")
+        assert page.inner_text(".breadcrumb").strip().startswith("泰来里")
+        assert page.console_log == []
+    finally:
+        page.context.close()
+        server.shutdown()
