@@ -174,9 +174,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "event_corrections": ("下载退回修改表", "Downloaded a corrections workbook"),
     "col_note": ("说明", "Note"),
     "reports_hint": ("数据截至 {as_of}; 点击街道名称可看该街道各社区的汇总表。"
-                     "导出的 Excel 为正式格式 (A4 横向, 每页重复表头)。",
-                     "The monthly summary, data as of {as_of}; the Excel file is in the official layout "
-                     "(A4 landscape, header repeated on every page)."),
+                     "导出的 Excel 为正式格式 (A3 横向, 每页重复表头)。",
+                     "The monthly summary, data as of {as_of}; click a street for its communities' summary. The "
+                     "Excel file is in the official layout (A3 landscape, header repeated on every page)."),
+    "reports_hint_street": ("数据截至 {as_of}; 导出的 Excel 为正式格式 (A3 横向, 每页重复表头)。",
+                            "The monthly summary, data as of {as_of}; the Excel file is in the official layout "
+                            "(A3 landscape, header repeated on every page)."),
     "audit_title": ("审计记录", "Audit log"),
     "audit_hint": ("登录、查看和导出名单、显示完整信息的记录, 只增不改, 至少保存三年。",
                    "Sign-ins, views and exports of lists, unmasking: append-only, kept at least three years."),

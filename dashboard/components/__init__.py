@@ -20,6 +20,7 @@ from dashboard.measures import RATES
 from dashboard.queries import Place, Reader
 from dashboard.tables import DISPLAY_LIMIT, PERSON_TABLES, records
 from dashboard.urls import carried, href, parse
+from etl.settings import AMBER_FROM, GREEN_FROM
 
 # People tables whose masked names a staff member may click to see one person in full (logged)
 UNMASKABLE = ("community-people", "overdue-people", "risk-open-problems")
@@ -185,7 +186,8 @@ def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_li
         else:
             shown = f"{value:.1%}"
             detail = t("of_target", lang, numerator=int(current[numerator]), denominator=int(current[denominator]))
-            tone = "success" if value >= 0.995 else "warning" if value >= 0.9 else "danger"
+            # the traffic lights of the 通报 and the 督查 screen: green only at the target (probe P: 99.6 % was green)
+            tone = "success" if value >= GREEN_FROM else "warning" if value >= AMBER_FROM else "danger"
         earlier = None if before is None else before[rate]
         if pd.isna(value) or earlier is None or pd.isna(earlier):
             change = t("no_change", lang)

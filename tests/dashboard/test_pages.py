@@ -368,3 +368,20 @@ def test_one_who_declined_visits_is_said_to_have_on_the_work_list_in_either_lang
     assert tables._status(True, False, False, None, "不同意", "zh") == "不同意探访、逾期"
     assert tables._status(True, True, False, None, "同意", "en") == "Overdue, Not visited this month"
     assert tables._status(False, False, False, None, None, "zh") == "已访"
+
+
+def test_a_rate_card_is_green_only_at_the_target():
+    # probe P: 99.6 % (277/278) was green, where the 通报 and the 督查 screen colour only 100 % so
+    import json
+
+    from dashboard.components import make_kpis
+    from dashboard.measures import RATES
+
+    current = {"as_of": pd.Timestamp("2026-10-31"), "special_count": 1, "declined_count": 0, "overdue_count": 0,
+               "not_visited_count": 0}
+    for rate, (numerator, denominator) in RATES.items():
+        current |= {rate: 1.0, numerator: 278, denominator: 278}
+    current |= {"visit_rate_any": 277 / 278, "visited_any": 277}
+    shown = json.dumps(make_kpis(pd.Series(current), pd.DataFrame(), "zh").to_plotly_json(), default=str,
+                       ensure_ascii=False)
+    assert shown.count("kpi-value text-success") == 3 and shown.count("kpi-value text-warning") == 1
