@@ -58,6 +58,8 @@ RATES = {
     "help_rate": ("disabled_with_contact", "disabled_count"),
 }
 HIDDEN_COUNTS = ("eligible_any", "contact_days_eligible", "contact_days_covered")
+# A count hidden so that a small one is not the 合计 less the rest
+HIDDEN_TOO = "*"
 # What the rates and the problem counts mean: said under the 汇总表 and the 通报 alike
 RATE_NOTES = ("月探访率 = 已探访人数 / 应探访人数 (不同意探访者不计入应探访); 日联系率按独居老年人联系天数计算; "
               "社区帮扶率 = 已明确联系人的失能老年人 / 失能老年人。",
@@ -69,11 +71,13 @@ FOOTNOTE = "注: " + "".join(f"{n}. {note}" for n, note in enumerate((
     "一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。", *RATE_NOTES,
     "其中电话、视频、其他方式: 本月以该方式探访成功的人数, 一人可有多种方式, 各项可重叠; 探访人次不含未遇、拒访。",
     "合计的新增、减少是本辖区的, 不含在下级地区之间迁移的人, 可小于各行之和。",
+    f"人数少的敏感类别显示为「<5」等, 标「{HIDDEN_TOO}」的人数一并隐去, 以免由合计减去其他各行推算出来。",
     "独居、失能两组中的老年人数是计算日联系率、社区帮扶率的人数 (不含不同意探访者; 日联系率含月中新登记的独居老年人, "
     "社区帮扶率按统计截止日在册的失能老年人), 与特殊困难老年人中独居、失能的人数口径不同。"), 1))
 
 
 # (sensitive categories, threshold): their small counts are shown as '<threshold' (settings.small_count)
+
 SmallCounts = tuple[tuple[str, ...], int]
 
 
@@ -160,8 +164,16 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
     sensitive, threshold = small_counts
     for column in (f"category:{c}" for c in categories if c in sensitive):
         category = column.removeprefix("category:")
-        rows[column] = [f"<{threshold}" if small_count(category, int(n), sensitive, threshold) else int(n)
-                        for n in rows[column]]
+        shown = [f"<{threshold}" if small_count(category, int(n), sensitive, threshold) else int(n)
+                 for n in rows[column]]
+        # one row's hidden count is the 合计 less the others (probe P: 20 − 9 − 7 = the 4 shown as <5): the next
+        # smallest row's is hidden too (HIDDEN_TOO), so that the 合计 tells only the two together
+        parts = [i for i in rows.index if rows.at[i, "level"] != "total"]
+        if sum(isinstance(shown[i], str) for i in parts) == 1 and not isinstance(shown[-1], str):
+            others = [i for i in parts if not isinstance(shown[i], str) and shown[i] > 0]
+            if others:
+                shown[min(others, key=lambda i: (shown[i], i))] = HIDDEN_TOO
+        rows[column] = shown
     child_level = {"all": "district", "district": "street", "street": "community"}[level]
     as_of_date = pd.Timestamp(rows["as_of"].dropna().iloc[0]).date()
     return MonthlySummary(code, name, child_level, f"{month_start:%Y-%m}", as_of_date, categories, rows)

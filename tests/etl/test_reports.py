@@ -183,3 +183,21 @@ def test_the_totals_joiners_and_leavers_are_the_districts_own_not_the_sum_of_its
     assert (rows.loc["劝业场街道", "left_count"], rows.loc["小白楼街道", "joined_count"]) == (1, 1)
     assert (rows.loc["合计", "joined_count"], rows.loc["合计", "left_count"]) == (0, 0)
     assert rows.loc["合计", "special_count"] == 2
+
+
+def test_a_small_count_cannot_be_worked_out_from_the_total(mart_warehouse):
+    # probe P: 计生特殊家庭 <5 in one street, 9 and 7 in the others, 20 in the 合计: 20 − 9 − 7 = 4
+    import datetime as dt
+
+    from etl import reports
+    from tests.conftest import HUAYUANLU
+
+    for serial, (community, count) in enumerate([(HUAYUANLU, 9), ("120101002002", 7), ("120101006001", 4)]):
+        for n in range(count):
+            mart_warehouse.elder(make_id("19500101", serial * 10 + n), "计生特殊家庭", community=community)
+    mart_warehouse.build("2026-10", "2026-10-31")
+    summary = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district",
+                                (("计生特殊家庭",), 5))
+    shown = dict(zip(summary.rows["name"], summary.rows["category:计生特殊家庭"], strict=True))
+    assert (shown["劝业场街道"], shown["小白楼街道"], shown["南市街道"], shown["合计"]) == (9, "*", "<5", 20)
+    assert shown["五大道街道"] == 0  # nobody to hide
