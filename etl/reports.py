@@ -33,6 +33,8 @@ AFTER_CATEGORIES = (
     ("declined_count", "不同意探访", None),
     ("eligible_home", "应上门探访", "探访"),
     ("visited_home", "已上门探访", "探访"),
+    # each rate beside its numerator and its denominator (DESIGN §4; probe P: 277 visited of 278 read as of 276)
+    ("eligible_any", "应探访(任意方式)", "探访"),
     ("visited_any", "已探访(任意方式)", "探访"),
     ("visited_phone", "其中电话", "探访"),
     ("visited_video", "其中视频", "探访"),
@@ -57,7 +59,7 @@ RATES = {
     "daily_contact_rate": ("contact_days_covered", "contact_days_eligible"),
     "help_rate": ("disabled_with_contact", "disabled_count"),
 }
-HIDDEN_COUNTS = ("eligible_any", "contact_days_eligible", "contact_days_covered")
+HIDDEN_COUNTS = ("contact_days_eligible", "contact_days_covered")
 # A count hidden so that a small one is not the 合计 less the rest
 HIDDEN_TOO = "*"
 # What the rates and the problem counts mean: said under the 汇总表 and the 通报 alike

@@ -74,7 +74,8 @@ def metrics(db, capsys, level: str) -> dict[str, dict]:
 
 HEADERS = {
     "special_count": "特殊困难老年人/合计", "eligible_home": "探访/应上门探访", "visited_home": "探访/已上门探访",
-    "visited_any": "探访/已探访(任意方式)", "declined_count": "不同意探访", "disabled_count": "失能/失能老年人",
+    "eligible_any": "探访/应探访(任意方式)", "visited_any": "探访/已探访(任意方式)", "declined_count": "不同意探访",
+    "disabled_count": "失能/失能老年人",
     "disabled_with_contact": "失能/已明确联系人",
 }
 
