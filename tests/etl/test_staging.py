@@ -462,3 +462,16 @@ def test_a_contact_lists_row_names_each_contact_person_written_and_warns_of_each
     # nobody written: one contact person of whom nothing is known, as a row of an elder without one
     assert [(c["contact_index"], c["contact_name"]) for c in nobody["contacts"]] == [(1, None)]
     assert [row["reject_reason"] for row in (first, second, nobody)] == [None, None, None]
+
+
+def test_a_person_under_60_marked_special_difficulty_loads_and_warns_without_their_number(con):
+    # probe Q: a 36-year-old (a relative's ID number in the elder's row, likely) counted in every denominator unsaid
+    young, unmarked = make_id("19900101", 5), make_id("19900101", 6)
+    marked, plain, elder = staged(con, "roster", roster(young), roster(unmarked, categories=""), roster())
+    assert (marked["reject_reason"], marked["categories"]) == (None, ["独居"])
+    [(code, field, message)] = warnings_of(marked, "code", "field", "message")
+    age = con.execute("select cv_age(date '1990-01-01', cv_today())").fetchall()[0][0]
+    assert (code, field) == ("too_young", "id_number")
+    assert message == (f"按身份证号此人现年 {age} 岁, 不满 60 岁, 却标注了特殊困难类别: 按所填导入, "
+                       "请核对身份证号是否填成了家属的")
+    assert young not in message and plain["warnings"] == [] and elder["warnings"] == []

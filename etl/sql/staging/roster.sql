@@ -155,7 +155,8 @@ checked as (
         status = '在册' and coalesce(name_status, '在册') <> '在册' as status_in_name,
         -- … or in its 备注
         status = '在册' and coalesce(name_status, '在册') = '在册' and coalesce(notes_status, '在册') <> '在册'
-            as status_in_notes
+            as status_in_notes,
+        coalesce(len(categories) > 0 and cv_age(id_birth_date, cv_today()) < 60, false) as too_young
     from categorised
 ),
 
@@ -195,7 +196,7 @@ final as (
         case when unknown_category or unknown_living or unknown_disability or unknown_consent or unknown_status
                   or unknown_risk or unknown_change_date or unknown_reg_date or exit_without_date or living_contradicts
                   or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
-                  or status_in_name or status_in_notes
+                  or status_in_name or status_in_notes or too_young
         then cv_warnings([
             case when unknown_category then cv_warn_quoting('unknown_value', 'category',
                 array_to_string(unknown_categories, '、'), '未知的特殊困难类别: {value}, 未计入') end,
@@ -228,6 +229,11 @@ final as (
                 when sex_given <> cv_id_sex(id_number)
                 then cv_warn('sex_mismatch', 'sex', sex_text, '性别与身份证号不一致, 以身份证号为准') end,
             case when invalid_phone then cv_warn_quoting('invalid_phone', 'phone', phone_text, '联系电话无效: {value}') end,
+            -- a person under 60 marked special-difficulty: most likely a relative's ID number typed in the elder's row
+            -- (probe Q: a 36-year-old counted in every denominator, without a word); the age, not the number, said
+            case when too_young then cv_warn('too_young', 'id_number', null,
+                '按身份证号此人现年 ' || cv_age(id_birth_date, cv_today()) || ' 岁, 不满 60 岁, 却标注了特殊困难类别: '
+                || '按所填导入, 请核对身份证号是否填成了家属的') end,
             case when unknown_area_code then cv_warn('unknown_area_code', 'id_number', substr(id_number, 1, 6),
                 '身份证号的地区码未知: ' || substr(id_number, 1, 6)) end,
             case when status_in_name then cv_warn_quoting('status_in_name', 'status', name_note,
