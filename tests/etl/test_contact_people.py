@@ -137,13 +137,19 @@ def test_a_contact_list_naming_the_assigned_cadre_包联人_as_contact_person_lo
     assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, False]
 
 
+LIST_HEADER = ["老人姓名", "身份证号", "社区", "联系人", "联系人电话"]
+
+
+def dated_list(path: Path, date: str, *rows: list[str]) -> Path:
+    """A contact list with its 填报日期 above the header."""
+    return write_csv(path, [[f"填报日期：{date}"], LIST_HEADER, *rows])
+
+
 def test_a_contact_list_sent_for_one_community_replaces_that_communitys_contact_people_only(tmp_path):
-    header = ["老人姓名", "身份证号", "社区", "联系人", "联系人电话"]
-    street = write_csv(tmp_path / "劝业场街道.csv", [
-        ["填报日期：2026年10月1日"], header, ["甲一", DISABLED[0], "花园路", "李明", "13900000001"],
-        ["乙二", DISABLED[1], "滨西", "赵六", "13900000002"]])
-    community = write_csv(tmp_path / "滨西社区.csv", [
-        ["填报日期：2026年10月3日"], header, ["乙二", DISABLED[1], "滨西", "孙七", ""]])
+    street = dated_list(tmp_path / "劝业场街道.csv", "2026年10月1日",
+                        ["甲一", DISABLED[0], "花园路", "李明", "13900000001"],
+                        ["乙二", DISABLED[1], "滨西", "赵六", "13900000002"])
+    community = dated_list(tmp_path / "滨西社区.csv", "2026年10月3日", ["乙二", DISABLED[1], "滨西", "孙七", ""])
     warehouse = Warehouse(tmp_path / "w.duckdb")
     warehouse.ingest(*roster_and_visit(tmp_path), street, community)
     # 花园路's contact person stays; 滨西's list is the newer one
@@ -286,13 +292,12 @@ def test_a_contact_person_without_a_phone_or_a_name_is_said_not_to_count(tmp_pat
 def test_a_newer_contact_list_changes_no_month_that_ended_before_its_date(tmp_path):
     # probe M: 花园路's November list (dated 11-05) without October's contact people took October's help rate from
     # 8/10 to 0/10; a list is in force from its 填报日期 until the next, as a roster is (DESIGN §4, roster history)
-    header = ["老人姓名", "身份证号", "社区", "联系人", "联系人电话"]
-    october = write_csv(tmp_path / "花园路联系人_10月.csv", [
-        ["填报日期：2026年10月1日"], header, ["甲一", DISABLED[0], "花园路", "李明", "13900000001"],
-        ["乙二", DISABLED[1], "花园路", "赵六", "13900000002"]])
-    november = write_csv(tmp_path / "花园路联系人_11月.csv", [
-        ["填报日期：2026年11月5日"], header, ["甲一", DISABLED[0], "花园路", "李明", "13900000001"],
-        ["丙三", DISABLED[2], "花园路", "孙七", "13900000003"]])
+    october = dated_list(tmp_path / "花园路联系人_10月.csv", "2026年10月1日",
+                         ["甲一", DISABLED[0], "花园路", "李明", "13900000001"],
+                         ["乙二", DISABLED[1], "花园路", "赵六", "13900000002"])
+    november = dated_list(tmp_path / "花园路联系人_11月.csv", "2026年11月5日",
+                          ["甲一", DISABLED[0], "花园路", "李明", "13900000001"],
+                          ["丙三", DISABLED[2], "花园路", "孙七", "13900000003"])
     visits = write_csv(tmp_path / "探访_11月.csv", [VISIT_HEADER, visit_row(DISABLED[0], when="2026-11-20")])
     warehouse = Warehouse(tmp_path / "w.duckdb")
     warehouse.ingest(*roster_and_visit(tmp_path), october, visits, november)

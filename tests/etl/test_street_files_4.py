@@ -24,8 +24,13 @@ def one_load(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
 
 
 def elder(n: int) -> str:
-    """A distinct synthetic ID number for every n (this module's own birth dates: 1938 on, every 41 days)."""
-    return make_id((dt.date(1938, 2, 1) + dt.timedelta(days=n * 41)).strftime("%Y%m%d"), n % 90 + 1)
+    """A distinct synthetic ID number for every n (this module's own birth dates: 1938 on, every 41 days; past
+    1965, 60 and over too, in 1947-1965 under serial numbers of their own, since one under 60 marked special-
+    difficulty warns)."""
+    born = dt.date(1938, 2, 1) + dt.timedelta(days=n * 41)
+    if born.year <= 1965:
+        return make_id(born.strftime("%Y%m%d"), n % 90 + 1)
+    return make_id((dt.date(1947, 1, 1) + dt.timedelta(days=n * 41 % 6935)).strftime("%Y%m%d"), 91 + n % 9)
 
 
 # --- visits exported by systems -----------------------------------------------------------------------------
