@@ -198,6 +198,17 @@ def test_months_of_calls_only_for_an_elder_due_home_visits(signals, phone_months
     assert [(rows, measure) for _, rows, measure in leads] == ([(1, 3.0)] if fires else [])
 
 
+def test_a_month_in_progress_is_no_month_of_calls_only_yet(signals):
+    # probe P: on the month's first day, a call and no home visit yet made it the run's third month
+    elder = signals.elder("空巢")
+    for month in (8, 9):
+        signals.visit(elder, f"2026-{month:02d}-05 09:00", method="电话")
+    signals.visit(elder, "2026-10-01 09:00", method="电话")  # the records run to 1 October
+    assert signals.leads("phone_only") == []
+    signals.visit(signals.elder(), "2026-10-31 09:00")  # … to the month's end: three months of calls only
+    assert [(rows, measure) for _, rows, measure in signals.leads("phone_only")] == [(1, 3.0)]
+
+
 def test_a_month_with_a_home_visit_breaks_the_run(signals):
     elder = signals.elder("空巢")
     for month, method in ((6, "电话"), (7, "电话"), (8, "上门"), (9, "电话")):

@@ -129,10 +129,11 @@ late_entry as (
 ),
 
 phone_months as (
-    -- elder-months due a home visit with calls (video, online …) but no home visit
+    -- elder-months due a home visit with calls (video, online …) but no home visit, of months counted to their end:
+    -- a month in progress is no phone-only month yet (probe P: a call on the 1st made one)
     select m.*, year(m.month_start) * 12 + month(m.month_start) as month_index
     from elder_months m
-    where m.is_eligible_home and not m.visited_home and m.visited_any
+    where m.is_eligible_home and not m.visited_home and m.visited_any and m.as_of >= last_day(m.month_start)
 ),
 
 phone_runs as (
