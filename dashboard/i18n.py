@@ -58,6 +58,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "supervision_leads_note": ("督查线索是需要到现场核实的疑点, 不是结论: 请核实后再作判断。",
                                "Visit-quality signals are leads to check in the field, not findings: verify before "
                                "drawing conclusions."),
+    "supervision_in_progress": ("本月尚未结束 (数据截至 {day}): 月探访率只计到当日, 月初偏低是常态, 红黄绿仍按 100% "
+                                "目标着色; 请结合上月和月末的数字判断是否落后。",
+                                "The month is still in progress (data to {day}): the home visit rate counts only to "
+                                "that day, low early in a month as a rule, its colours still against the 100% target; "
+                                "judge lagging with last month's and the month-end figures."),
     "supervision_lagging": ("落后地区 (月探访率(上门)由低到高)", "Lagging places (home visit rate, lowest first)"),
     "supervision_rank_street": ("街道", "Streets"),
     "supervision_rank_community": ("社区", "Communities"),

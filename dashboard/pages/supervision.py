@@ -13,7 +13,7 @@ from dash import Input, Output, State, dcc, html
 from dashboard import auth, context
 from dashboard import supervision_queries as queries
 from dashboard.components import kept, make_breadcrumbs, make_message, make_month_select, register_month_select
-from dashboard.i18n import t, value_label
+from dashboard.i18n import day_label, t, value_label
 from dashboard.queries import ROOT_LEVEL, OutOfScope, ancestors
 from dashboard.urls import href, parse
 from etl import checklist
@@ -63,6 +63,9 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
         html.H4(t("supervision_title", lang, place=state.target.name), className="mb-2 no-print"),
         dbc.Alert(t("supervision_leads_note", lang), color="info", className="py-2 no-print",
                   id="supervision-note"),
+        # a month in progress is red everywhere early on (DESIGN §5: every page says so; probe P)
+        *([dbc.Alert(t("supervision_in_progress", lang, day=day_label(state.as_of, lang)), color="warning",
+                     className="py-2 no-print", id="supervision-in-progress")] if state.in_progress else []),
         html.Div(make_lagging(state, query), className="no-print"),
         html.Div(make_signals(state), className="no-print"),
         make_checklist_section(state, query),

@@ -195,3 +195,11 @@ def test_above_a_street_a_signal_shows_fewer_evidence_rows_and_says_where_the_re
     assert rows == 60 and "仅显示前" not in text
     others = render(inspector, page.layout, month=MONTH)
     assert find(others, "evidence-identical_notes") is None and find(others, "evidence-after_exit") is None
+
+
+def test_a_month_in_progress_says_its_rates_count_only_to_its_day(inspector, page):
+    # probe P: early in a month every street and community was red, and the screen never said the month was not over
+    assert "尚未结束" not in shown(inspector, page)
+    note = " ".join(texts(find(render(inspector, page.layout, month=MONTH, as_of="2026-10-15"),
+                               "supervision-in-progress")))
+    assert note.startswith("本月尚未结束 (数据截至 10月15日)")
