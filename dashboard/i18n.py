@@ -63,6 +63,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                                 "The month is still in progress (data to {day}): the home visit rate counts only to "
                                 "that day, low early in a month as a rule, its colours still against the 100% target; "
                                 "judge lagging with last month's and the month-end figures."),
+    "supervision_as_of": ("按截至 {day} 的数据统计: 月探访率只计到当日, 低于全月的数字, 红黄绿仍按 100% 目标着色。",
+                          "Counted to {day}: the home visit rate counts only to that day, below the whole month's, "
+                          "its colours still against the 100% target."),
     "supervision_lagging": ("落后地区 (月探访率(上门)由低到高)", "Lagging places (home visit rate, lowest first)"),
     "supervision_rank_street": ("街道", "Streets"),
     "supervision_rank_community": ("社区", "Communities"),
@@ -255,10 +258,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "in_progress_note": ("本月尚未结束 (数据截至 {day}): 各项变化均与上月同期 (截至 {previous}) 相比",
                          "This month is in progress (data to {day}): every change compares with last month"
                          " to the same day ({previous})"),
+    "as_of_note": ("按截至 {day} 的数据统计: 各项变化均与上月同期 (截至 {previous}) 相比",
+                   "Counted to {day}: every change compares with last month to the same day ({previous})"),
     "in_progress_day": ("截至 {day} 日", "to day {day}"),
     "same_day_before": ("上月同期 {rate:.1f}%", "Same day last month {rate:.1f}%"),
     "trend_in_progress_note": ("{month} 截至 {day} 日, 尚未结束 (空心点、虚线)",
                                "{month} is counted to day {day}, still in progress (open marker, dashed line)"),
+    "trend_as_of_note": ("{month} 截至 {day} 日 (空心点、虚线)",
+                         "{month} is counted to day {day} (open marker, dashed line)"),
     "special_count": ("特殊困难老人", "Special-difficulty elders"),
     "declined_count": ("不同意探访", "Declined visits"),
     "overdue_count": ("逾期未访", "Overdue"),

@@ -171,10 +171,11 @@ def level_name(level: str, lang: str) -> str:
 
 
 def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_like: bool = False,
-              why: dict | None = None) -> html.Div:
+              why: dict | None = None, unfinished: bool = True) -> html.Div:
     """The rates against 100% and the counts, each with its change from `previous` (a month's row of
-    place_months, or none); `like_for_like` when that month is counted to the same day as this one;
-    `why`: for a rate, what moved it (shown under its change)."""
+    place_months, or none); `like_for_like` when that month is counted to the same day as this one, said to be
+    a month in progress when `unfinished`, else counted to a day chosen; `why`: for a rate, what moved it (shown
+    under its change)."""
     before = previous.iloc[-1] if len(previous) else None
     suffix = "_same_day" if like_for_like else ""
     cards = []
@@ -209,7 +210,8 @@ def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_li
     cards.append(dbc.Col(dbc.Card(dbc.CardBody(counts), className="kpi-card h-100"), xs=12, xl=4))
     rows = [dbc.Row(cards, className="g-3")]
     if like_for_like and before is not None:
-        rows.append(html.Div(t("in_progress_note", lang, day=day_label(_date(current["as_of"]), lang),
+        rows.append(html.Div(t("in_progress_note" if unfinished else "as_of_note", lang,
+                               day=day_label(_date(current["as_of"]), lang),
                                previous=day_label(_date(before["as_of"]), lang)),
                              className="chart-note mt-1", id="kpi-like-for-like"))
     return html.Div(rows)

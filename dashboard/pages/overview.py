@@ -57,7 +57,8 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
                 html.Span(t("data_date", lang, date=as_of), className="data-date ms-3", id="data-date"),
             ], className="d-flex align-items-center"),
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
-        make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress, why={"visit_rate_home": why}),
+        make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress, why={"visit_rate_home": why},
+                  unfinished=state.month_unfinished),
         changes_panel,
         dbc.Row([
             dbc.Col(html.Div([
@@ -76,7 +77,8 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
         dbc.Row([
             dbc.Col(make_chart("overview-trend", figures.trend_figure(history, t("trend_title", lang), lang, previous),
                                f"{target.short_name}_趋势", lang, note=t(
-                                   "trend_in_progress_note", lang, month=month, day=as_of.day)
+                                   "trend_in_progress_note" if state.month_unfinished else "trend_as_of_note", lang,
+                                   month=month, day=as_of.day)
                                if state.in_progress else None, caption=chart_caption(state)), lg=7),
             dbc.Col(make_categories(state, history), lg=5),
         ], className="g-3 mt-1"),
