@@ -79,7 +79,6 @@ FOOTNOTE = "注: " + "".join(f"{n}. {note}" for n, note in enumerate((
 
 
 # (sensitive categories, threshold): their small counts are shown as '<threshold' (settings.small_count)
-
 SmallCounts = tuple[tuple[str, ...], int]
 
 
