@@ -56,8 +56,8 @@ class Printed:
 
 def reports(month: str, street: str) -> dict[str, Printed]:
     return {
-        # the whole district's table on one A4 landscape page: its band at a resolution that can be read
-        "report-monthly": Printed(["report", "monthly", "--month", month], "xlsx", dpi=200, rows=(0.1, 0.32)),
+        # the whole district's table on one A3 landscape page: its band at a resolution that can be read
+        "report-monthly": Printed(["report", "monthly", "--month", month], "xlsx", dpi=160, rows=(0.06, 0.3)),
         "report-bulletin": Printed(["report", "bulletin", "--month", month], "docx"),
         # page 1 lists the communities drawn; page 2 the first community's elders to verify
         "report-checklist": Printed(["report", "checklist", "--month", month, "--place", street, "--sample", "2",

@@ -273,7 +273,11 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
 
     sheet.column_dimensions["A"].width = 16
     for column in range(2, width + 1):
-        sheet.column_dimensions[get_column_letter(column)].width = NUMBER_WIDTH
+        # wide enough for its largest number, grouped and bold in the 合计 (a district's 125,075: else ###)
+        longest = max((len(f"{cell.value:,}") for (cell,) in sheet.iter_rows(
+            min_row=sub + 1, max_row=sub + len(summary.rows), min_col=column, max_col=column)
+            if isinstance(cell.value, int)), default=0)
+        sheet.column_dimensions[get_column_letter(column)].width = max(NUMBER_WIDTH, longest + 2)
     sheet.freeze_panes = sheet.cell(sub + 1, 2)
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A3
