@@ -318,7 +318,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "empty_work_list": ("没有逾期或本月未访的老人", "Nobody is overdue or unvisited"),
     # risk page
     "risk_title": ("风险等级与类别", "Risk levels and categories"),
-    "risk_by_place": ("各{level}风险等级 (人)", "Risk levels by {level} (people)"),
+    # the people on the roster at the as-of date (risk_months), not the month's special-difficulty count the
+    # categories chart beside it counts (probe P: 302 beside 共 295 人, unexplained)
+    "risk_by_place": ("各{level}风险等级 (统计截止日在册的人数)",
+                      "Risk levels by {level} (people on the roster at the as-of date)"),
     "problems_title": ("问题办理", "Problems followed to closure"),
     "problems_summary": ("本月发现问题 {found:,} 件, 办结 {closed:,} 件, 转介 {referred:,} 件; 仍未解决 {open:,} 人, "
                          "其中超过 30 天 {long:,} 人; 办结用时中位数 {median}",
@@ -337,8 +340,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_open_long": ("超过30天(人)", "Open > 30 days"),
     "col_median_days": ("办结用时中位数(天)", "Median days to close"),
     "open_problems_title": ("探访发现问题尚未解决 ({count:,} 人)", "Problems found at visits, still open ({count:,})"),
-    "incidents": ("本月探访发现问题 {problems:,} 次, 紧急情况 {emergencies:,} 次",
-                  "This month: {problems:,} visits found problems, {emergencies:,} emergencies"),
+    # visits, where the problems table counts problems (件: one found at two visits is one; probe P: 10 次 beside 9 件)
+    "incidents": ("本月有 {problems:,} 次探访发现问题 (同一问题记录多次的各计一次), {emergencies:,} 次遇到紧急情况",
+                  "This month: {problems:,} visits found problems (a problem recorded twice counts twice), "
+                  "{emergencies:,} met an emergency"),
     "risk_high": ("高", "High"),
     "risk_medium": ("中", "Medium"),
     "risk_low": ("低", "Low"),
