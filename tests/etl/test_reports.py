@@ -202,3 +202,20 @@ def test_a_small_count_cannot_be_worked_out_from_the_total(mart_warehouse):
     shown = dict(zip(summary.rows["name"], summary.rows["category:计生特殊家庭"], strict=True))
     assert (shown["劝业场街道"], shown["小白楼街道"], shown["南市街道"], shown["合计"]) == (9, "*", "<5", 20)
     assert shown["五大道街道"] == 0  # nobody to hide
+
+
+def test_a_districts_large_total_fits_its_column(db):
+    # the district demo's 60岁及以上 合计, 125,065, printed as ### in a column of 7 characters
+    import io
+
+    import duckdb
+
+    from etl import reports
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        summary = reports.monthly_summary(con, "2026-10")
+    summary.rows.loc[summary.rows.index[-1], "elders_60_count"] = 125_065
+    sheet = openpyxl.load_workbook(io.BytesIO(reports.to_workbook(summary))).active
+    header = [c.value for c in sheet[reports.HEADER_ROW]]
+    letter = openpyxl.utils.get_column_letter(header.index("60岁及以上老年人") + 1)
+    assert sheet.column_dimensions[letter].width >= len("125,065") + 2
