@@ -200,7 +200,12 @@ def _day(value) -> str:
 
 
 def _time(value) -> str:
-    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%Y-%m-%d %H:%M}"
+    """A visit's date and time of day; its date alone where the record gave no time (stored at midnight; probe P:
+    2026-11-11 00:00 read as a visit at midnight)."""
+    if value is None or pd.isna(value):
+        return ""
+    at = pd.Timestamp(value)
+    return _day(at) if at == at.normalize() else f"{at:%Y-%m-%d %H:%M}"
 
 
 def _what(row, signal: str, lang: str) -> str:

@@ -204,3 +204,9 @@ def test_a_month_counted_to_a_day_before_its_end_says_its_rates_count_only_to_th
     note = " ".join(texts(find(render(inspector, page.layout, month=MONTH, as_of="2026-10-15"),
                                "supervision-in-progress")))
     assert note.startswith("按截至 10月15日 的数据统计: 月探访率只计到当日")
+
+
+def test_a_visit_recorded_without_its_time_of_day_shows_its_date_alone(page):
+    # probe P: the evidence of a visit written with its date alone read 2026-11-11 00:00, a visit at midnight
+    assert page._time(pd.Timestamp("2026-11-11")) == "2026-11-11"
+    assert page._time(pd.Timestamp("2026-11-11 09:30")) == "2026-11-11 09:30"
