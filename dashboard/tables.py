@@ -27,7 +27,8 @@ FRESHNESS_COLUMNS = ("street_name", "latest_visit_date", "visit_count", "roster_
 WARNING_COLUMNS = ("street_name", "code", "warning_count", "file_count")
 UNLINKED_COLUMNS = ("street_name", "reason", "visit_count", "file_count", "latest_visit_date")
 UNKNOWN_VALUE_COLUMNS = ("field", "value", "occurrence_count", "streets", "file_count")
-CHANGE_COLUMNS = ("name", "id_number", "community", "change_reason", "change_date", "visited_before", "visited_now")
+CHANGE_COLUMNS = ("name", "id_number", "street", "community", "change_reason", "change_date", "visited_before",
+                  "visited_now")
 ALERT_COLUMNS = ("file_name", "street_name", "community", "alert_code", "message")
 SNAPSHOT_COLUMNS = ("street_name", "file_name", "snapshot_date", "community_count", "elder_count", "communities")
 AUDIT_COLUMNS = ("at", "username", "role", "user_place", "event", "place", "detail", "row_count", "file_sha256",

@@ -1,6 +1,6 @@
 -- The people behind one count ($group) of place_changes in the place (the districts at the root) in
 -- $month, masked, in the community where they counted; for 'joined' and 'left' optionally one $reason.
-select m.elder_name_masked as name, m.id_number_masked as id_number, p.short_name as community,
+select m.elder_name_masked as name, m.id_number_masked as id_number, s.short_name as street, p.short_name as community,
        c.joined_reason, c.left_reason,
        case when c.left_reason is not null or (c.was_eligible and not c.is_eligible) then m.exit_date
             when c.joined_reason = 'registered' then m.joined_on end as change_date,
@@ -13,6 +13,7 @@ join elder_months m on m.month_start = c.month_start and m.elder_id = c.elder_id
 -- who left counted where they were at the month's start
 left join place_tree p on p.code = case when c.was_counted and not c.is_counted
                                         then m.start_community_code else m.community_code end
+left join place_tree s on s.code = p.street_code
 where f.month = $month
     and in_scope($scope, t.district_code, t.street_code, t.code)
     and is_target($level, $code, t.level, c.code)

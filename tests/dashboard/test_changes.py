@@ -254,8 +254,10 @@ def test_the_export_is_the_list_and_stays_in_scope(settings):
     frame, name = tables.build(spec, wh, QUANYECHANG)
     text = tables.to_file(frame, tables.COLUMNS["changes"], "zh", "csv").decode("utf-8-sig")
     assert name == "劝业场_2026-10_底册变动_新增"
-    assert text.splitlines()[0] == "姓名,身份证号,社区,变动原因,变动日期,上月上门,本月上门"
+    # the street too, as a district's list of several streets needs (probe P)
+    assert text.splitlines()[0] == "姓名,身份证号,街道,社区,变动原因,变动日期,上月上门,本月上门"
     assert len(text.splitlines()) == 4 and "冯" not in text
+    assert {line.split(",")[2] for line in text.splitlines()[1:]} == {"劝业场"}
     with pytest.raises(queries.OutOfScope):
         tables.build(spec | {"place": NANSHI}, wh, QUANYECHANG)
 
