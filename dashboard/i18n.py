@@ -576,6 +576,11 @@ def field_label(field: str | None, lang: str = "zh") -> str:
     return f"{t(key, lang)} ({field})" if key in STRINGS else field
 
 
+def listed(parts, lang: str = "zh") -> str:
+    """A list written in the UI's language: 独居、失能; living alone, disabled."""
+    return ("、" if lang == "zh" else ", ").join(parts)
+
+
 def day_label(date: dt.date, lang: str = "zh") -> str:
     """11月28日 / 28 Nov."""
     return f"{date.month}月{date.day}日" if lang == "zh" else f"{date.day} {date:%b}"

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from dashboard import auth, context, queries
-from dashboard.i18n import change_reason_label, field_label, t, value_label, warning_label
+from dashboard.i18n import change_reason_label, field_label, listed, t, value_label, warning_label
 from etl.settings import RISK_LEVELS
 
 # Who, where and how urgent first: that is what staff planning visits read, often on a phone.
@@ -59,17 +59,12 @@ def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
     return frame
 
 
-def joined(parts, lang: str) -> str:
-    """A list written in the UI's language: 独居、失能; living alone, disabled."""
-    return ("、" if lang == "zh" else ", ").join(parts)
-
-
 def _status(overdue: bool, not_visited: bool, has_left: bool, exit_date, consent, lang: str) -> str:
     if has_left:
         return t("status_exited", lang, date=f"{exit_date:%Y-%m-%d}")
     # one who declined visits is counted overdue as DESIGN §4 says, but said to have declined: staff planning
     # the week's visits do not go (probe P: five of fourteen overdue had declined, nothing said so)
-    return joined([t("status_declined", lang)] * (consent == "不同意") + [t("status_overdue", lang)] * bool(overdue)
+    return listed([t("status_declined", lang)] * (consent == "不同意") + [t("status_overdue", lang)] * bool(overdue)
                   + [t("status_not_visited", lang)] * bool(not_visited), lang) or t("status_ok", lang)
 
 
@@ -80,7 +75,7 @@ def people_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                                                       strict=True)]
     shown = frame.assign(
         overdue_days=frame["overdue_days"].astype("Int64"),  # blank, not NaN or 12.0, for those who left
-        categories=[joined((value_label(c, lang) for c in cats), lang) for cats in frame["categories"]],
+        categories=[listed((value_label(c, lang) for c in cats), lang) for cats in frame["categories"]],
         risk_level=[value_label(r, lang) for r in frame["risk_level"]],
         last_visit_method=[value_label(m, lang) for m in frame["last_visit_method"]],
         status=status,
