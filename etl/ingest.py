@@ -159,7 +159,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
     (补录120101194204131377蒋志刚.xlsx: 补录1201**********1377蒋**.xlsx), as every message quotes it."""
     name = display_name(path)
     shown = scalar(session.con, "select cv_mask_file_name(?)", [name]) if maskable(name) else name
-    result = _load_file(session, path, kind, lambda _file, stage: progress(shown, stage), place_scope)
+    result = _load_file(session, path, kind, lambda _file, stage: progress(shown, stage), place_scope, shown)
     if shown == name:
         return result
     return dataclasses.replace(result, file_name=shown,
@@ -167,7 +167,8 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
 
 
 def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Progress,
-               place_scope: str | None = None) -> FileResult:
+               place_scope: str | None, stored_name: str) -> FileResult:
+    """`stored_name`: the file's name as stored and shown (load_file)."""
     con = session.con
     name = display_name(path)
     try:
@@ -220,8 +221,9 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                              *(("skipped_sheet", _unread_sheet_note(con, sheet)) for sheet in unread),
                              *(("day_register", register.note) for register in registers),
                              *(("uncomputed_formulas", _uncomputed_note(con, sheet)) for sheet in uncomputed)]
-                    result = _combined([_stage(con, name, digest, size, file_kind, group, column_maps, words_dir,
-                                               place_scope, correction, notes if index == 0 else [])
+                    result = _combined([_stage(con, name, stored_name, digest, size, file_kind, group,
+                                               column_maps, words_dir, place_scope, correction,
+                                               notes if index == 0 else [])
                                         for index, (group, file_kind, column_maps) in enumerate(parts)],
                                        [group for group, _, _ in parts], con)
                     # the file was hashed and read separately: both must have seen the same contents
@@ -921,16 +923,17 @@ def reset_settings(con: duckdb.DuckDBPyConnection) -> None:
             con.execute(f"reset {name}")
 
 
-def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
-           sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], words_dir: Path | None = None,
+def _stage(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: str, digest: Future[str], size: int,
+           kind: str, sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], words_dir: Path | None = None,
            place_scope: str | None = None, correction: corrections.Correction | None = None,
            notes: list[tuple[str, str]] | None = None) -> FileResult:
-    """Validate and store one read file; `digest` (its SHA-256, still being computed) is needed last.
+    """Validate and store one read file (`stored_name`: its name masked, as stored and shown); `digest` (its SHA-256,
+    still being computed) is needed last.
     `notes`: warnings about the whole file (sheets skipped, a register read as a sheet per day): (code, message)."""
     con.register("src", source_cells(sheets, column_maps, kind))
     try:
-        return _stage_source(con, file_name, digest, size, kind, sheets, column_maps, words_dir, place_scope,
-                             correction, notes or [])
+        return _stage_source(con, file_name, stored_name, digest, size, kind, sheets, column_maps, words_dir,
+                             place_scope, correction, notes or [])
     finally:
         # after a DuckDB error the transaction is aborted and src goes with its rollback; the
         # error itself is what the caller must see
@@ -938,15 +941,12 @@ def _stage(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], 
             con.unregister("src")
 
 
-def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, digest: Future[str], size: int, kind: str,
-                  sheets: list[RawSheet], column_maps: list[mappings.ColumnMap],
+def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: str, digest: Future[str], size: int,
+                  kind: str, sheets: list[RawSheet], column_maps: list[mappings.ColumnMap],
                   words_dir: Path | None = None, place_scope: str | None = None,
                   correction: corrections.Correction | None = None,
                   notes: list[tuple[str, str]] | None = None) -> FileResult:
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
-    # the name as stored and shown (load history, rejected rows, warnings), masked as any quoted text: a clerk may
-    # name a file by the elder's ID number (补录120101194001010012.csv)
-    stored_name = scalar(con, "select cv_mask_file_name(?)", [file_name]) if maskable(file_name) else file_name
     # the sheets' names as messages say them, where a message can name one: in a workbook of several
     labels = [sheet_label(con, s.sheet_name) if s.sheet_name and len(sheets) > 1 else None for s in sheets]
     stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None), labels)
