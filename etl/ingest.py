@@ -7,6 +7,7 @@ import dataclasses
 import datetime as dt
 import functools
 import hashlib
+import itertools
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -21,6 +22,7 @@ import pyarrow.compute as pc
 from etl import corrections, day_registers, diskspace, mappings
 from etl.readers import (
     HEADER_SEARCH_ROWS,
+    LEGEND_ROWS,
     RawSheet,
     ReadError,
     UnreadSheet,
@@ -33,6 +35,7 @@ from etl.readers import (
     release,
     rows_with_text,
     sheet_label,
+    sheet_lines,
     sheet_said,
 )
 from etl.settings import Settings
@@ -211,6 +214,8 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                 else:  # a workbook may hold a roster sheet and a visit sheet: each kind is a load of its own
                     lookups = _lookup_sheets(sheets, kind, words_dir)
                     people = [sheet for sheet in sheets if all(sheet is not lookup for lookup in lookups)]
+                    if elsewhere := _legend_sheets_text(unread, lookups):
+                        people = [dataclasses.replace(sheet, elsewhere=elsewhere) for sheet in people]
                     parts = [(group, *_recognise(con, group, group_kind, words_dir, name))
                              for group_kind, group in _sheets_by_kind(people, kind, words_dir)]
                 progress(name, "validating")
@@ -686,7 +691,7 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
                 header_cell = sheet.header[column_map.fields[field]]
                 columns[field] = _with_legend_read(sheet.cells[f"c{column_map.fields[field]}"],
                                                    header_cell if field not in CODED_FIELDS
-                                                   else _legend_text(header_cell, sheet.preamble))
+                                                   else _legend_text(header_cell, sheet.preamble, sheet.elsewhere))
             elif _in_parts(field, column_map):
                 columns[field] = _joined_date(sheet, [column_map.fields[part] for part in mappings.DATE_PARTS[field]])
             elif field == "consent" and "declines" in column_map.fields:
@@ -717,12 +722,39 @@ CODED_FIELDS = frozenset({"categories", "living", "disability", "consent", "stat
                           "relation"})
 
 
-def _legend_text(header_cell: str, preamble: str) -> str:
+# A row of a table of codes (1 | 独居, 1. 独居 独自居住的老人): a code and its word first
+LEGEND_ROW = re.compile(r"\s*" + LEGEND_PAIR.pattern)
+
+
+def _legend_sheets_text(unread: list[UnreadSheet], lookups: list[RawSheet]) -> str:
+    """The text of a workbook's sheets that are no table of people, a line a row (sheet_lines): a sheet without a
+    header (代码说明, 填表说明) and one whose header names no person (代码 | 人员类别), the text above its header first
+    (one line)."""
+    return "\n".join([*(sheet.text for sheet in unread if sheet.text),
+                      *(sheet_lines([[sheet.preamble], sheet.header, *(list(row.values()) for row in sheet.cells
+                                                                        .drop_columns(["row_number"])
+                                                                        .slice(0, LEGEND_ROWS).to_pylist())])
+                        for sheet in lookups)])
+
+
+def _legend_text(header_cell: str, preamble: str, elsewhere: str = "") -> str:
     """The text of a column's legend of codes: its header's (类别（1独居 2空巢）), else the words after its name in the
-    text above the table, to the end of their sentence (说明：人员类别填代码 1-独居 2-空巢…。)."""
-    if len(LEGEND_PAIR.findall(header_cell or "")) >= 2 or not header_cell or header_cell not in preamble:
+    text above the table, to the end of their sentence (说明：人员类别填代码 1-独居 2-空巢…。), else in a sheet of the
+    workbook that is no table of people (`elsewhere`, a line a row): the sentence after its name, or the rows of
+    codes below it (人员类别代码 | 含义, then 1 | 独居 …)."""
+    if len(LEGEND_PAIR.findall(header_cell or "")) >= 2 or not header_cell:
         return header_cell
-    return re.split(r"[。；;\n]", preamble[preamble.index(header_cell) + len(header_cell):])[0]
+    if header_cell in preamble:
+        return re.split(r"[。；;\n]", preamble[preamble.index(header_cell) + len(header_cell):])[0]
+    for mention in re.finditer(re.escape(header_cell), elsewhere):
+        lines = elsewhere[mention.end():].split("\n")
+        said = re.split(r"[。；;]", lines[0])[0]
+        if len(LEGEND_PAIR.findall(said)) < 2:  # a table: the rows of codes right below
+            rows = itertools.takewhile(bool, (LEGEND_ROW.match(line) for line in lines[1:]))
+            said = " ".join([said, *(row[0] for row in rows)])
+        if len(LEGEND_PAIR.findall(said)) >= 2:
+            return said
+    return header_cell
 
 
 def _with_legend_read(column: pa.ChunkedArray, header_cell: str) -> pa.ChunkedArray | pa.Array:

@@ -69,6 +69,9 @@ class RawSheet:
     hidden: bool = False  # a sheet hidden in Excel (ingest decides whether it is read)
     hidden_columns: frozenset[int] = frozenset()  # its columns hidden in Excel, 0 = A (c0)
     uncomputed_formulas: int = 0  # its cells holding a formula without its result, read as empty
+    # the text of its workbook's sheets that are no table of people (代码说明, 填表说明), a line a row: where its
+    # columns' codes may be explained (set by ingest, which tells those sheets)
+    elsewhere: str = ""
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,7 @@ class UnreadSheet:
 
     sheet_name: str
     rows: int  # rows holding some text
+    text: str = ""  # its first LEGEND_ROWS rows, a line each (sheet_lines): where a legend of codes may be (代码说明)
 
 
 HeaderScore = Callable[[list[str]], int]
@@ -230,6 +234,18 @@ def _header_cells(record: list) -> list[str]:
     while cells and not cells[-1]:
         cells.pop()
     return cells
+
+
+# How many rows of a sheet that is no table of people (代码说明, 填表说明) are kept as text: a legend of codes
+LEGEND_ROWS = 200
+
+
+def sheet_lines(records: list[list[str | None]]) -> str:
+    """Rows as text, a line each, the cells written joined by a space: a legend of codes (人员类别代码 | 含义, then a
+    row for each code) as one line per code."""
+    lines = (" ".join(text for cell in record if cell is not None and (text := str(cell).strip()))
+             for record in records)
+    return "\n".join(line for line in lines if line)
 
 
 def preamble_text(records: list[list[str]]) -> str:
@@ -666,7 +682,7 @@ def _read_workbook(
         header_index = _header_index(grid, header_score)
         if header_index is None:
             if not grid.hidden and (rows := rows_with_text(grid.cells)):  # a hidden one: a drop-down's words
-                unread.append(UnreadSheet(grid.name, rows))
+                unread.append(UnreadSheet(grid.name, rows, sheet_lines(_grid_rows(grid.cells.slice(0, LEGEND_ROWS)))))
             continue
         top, data = _fill_merged_cells(grid, header_index + 1)
         data = _with_dittos_filled(data)

@@ -868,6 +868,40 @@ def test_codes_explained_in_a_note_above_the_table_are_read_as_their_words(one_l
     assert warnings(one_load, "codes explained above") == []
 
 
+@loads.file("codes explained in a sheet of codes")
+def _codes_explained_in_a_sheet_of_codes(folder: Path) -> Path:
+    # the roster's sheet writes codes; a sheet beside it, with no header of people, gives them a row each
+    header = ["序号", "社区", "姓名", "身份证号", "人员类别", "是否同意探访"]
+    rows = [[n, "昆明路", f"代码表{n}", elder(800 + n), code, "1"] for n, code in enumerate(["1", "2、3", "4", "3"])]
+    return write_workbook(folder / "昆明路底册_代码另表.xlsx", {
+        "底册": [["填报日期：2026年10月9日"], header, *rows],
+        "代码说明": [["人员类别代码", "含义"], ["1", "独居"], ["2", "空巢"], ["3", "失能"], ["4", "孤寡"], [],
+                  ["是否同意探访", "1 同意", "0 不同意"]]})
+
+
+@loads.file("codes explained in the instructions")
+def _codes_explained_in_the_instructions(folder: Path) -> Path:
+    # a template's 填表说明 sheet, a sentence for each column; 人员类别 is said once before its legend
+    header = ["序号", "社区", "姓名", "身份证号", "人员类别", "状态"]
+    rows = [[n, "西宁道", f"说明表{n}", elder(810 + n), code, "在册"] for n, code in enumerate(["2", "1,4", "3"])]
+    return write_workbook(folder / "西宁道底册_填表说明.xlsx", {
+        "填表说明": [["填表说明"], ["1. 人员类别必填, 可多选。"],
+                 ["2. 人员类别：1-孤寡，2-独居，3-空巢，4-失能；多项用逗号分隔。状态：1-在册，2-死亡。"]],
+        "底册": [["填报日期：2026年10月9日"], header, *rows]})
+
+
+def test_codes_explained_in_another_sheet_of_the_workbook_are_read_as_their_words(one_load):
+    # every coded row had warned 未知的特殊困难类别 and counted in no category: the whole street's denominators empty
+    balanced(one_load[1]["codes explained in a sheet of codes"], 4)
+    assert loaded(one_load, "codes explained in a sheet of codes", "categories, consent") == [
+        (["独居"], "同意"), (["失能", "空巢"], "同意"), (["孤寡"], "同意"), (["失能"], "同意")]
+    balanced(one_load[1]["codes explained in the instructions"], 3)
+    assert loaded(one_load, "codes explained in the instructions", "categories, status") == [
+        (["独居"], "在册"), (["失能", "孤寡"], "在册"), (["空巢"], "在册")]
+    for key in ("codes explained in a sheet of codes", "codes explained in the instructions"):
+        assert not [message for _, message in warnings(one_load, key) if "未知" in message]
+
+
 @loads.file("where registered and where living")
 def _where_registered_and_where_living(folder: Path) -> Path:
     # 户籍地 before 居住地, each by street and community: the elders were placed where they are registered
