@@ -39,6 +39,7 @@ def screens(month: str) -> dict[str, tuple[str, str]]:
         "risk": (f"/risk?month={month}", "#risk-open-problems .ag-row"),
         "data": ("/data", "#data-loads .ag-row"),
         "reports": (f"/reports?month={month}", "#reports-table"),
+        "supervision": (f"/supervision?month={month}", "#supervision-lagging-street"),
         "overview-en": (f"/?month={month}&lang=en", "#overview-map .textpoint"),
     }
 

@@ -59,13 +59,15 @@ STRINGS: dict[str, tuple[str, str]] = {
                                "Visit-quality signals are leads to check in the field, not findings: verify before "
                                "drawing conclusions."),
     "supervision_in_progress": ("本月尚未结束 (数据截至 {day}): 月探访率只计到当日, 月初偏低是常态, 红黄绿仍按 100% "
-                                "目标着色; 请结合上月和月末的数字判断是否落后。",
+                                "目标着色; 「上月同期」是上月截至 {same_day} 的月探访率, 可与之比较。",
                                 "The month is still in progress (data to {day}): the home visit rate counts only to "
                                 "that day, low early in a month as a rule, its colours still against the 100% target; "
-                                "judge lagging with last month's and the month-end figures."),
-    "supervision_as_of": ("按截至 {day} 的数据统计: 月探访率只计到当日, 低于全月的数字, 红黄绿仍按 100% 目标着色。",
+                                "compare it with \"Last month, same day\", last month's rate to {same_day}."),
+    "supervision_as_of": ("按截至 {day} 的数据统计: 月探访率只计到当日, 低于全月的数字, 红黄绿仍按 100% 目标着色; "
+                          "「上月同期」是上月截至 {same_day} 的月探访率。",
                           "Counted to {day}: the home visit rate counts only to that day, below the whole month's, "
-                          "its colours still against the 100% target."),
+                          "its colours still against the 100% target; \"Last month, same day\" is last month's rate "
+                          "to {same_day}."),
     "supervision_lagging": ("落后地区 (月探访率(上门)由低到高)", "Lagging places (home visit rate, lowest first)"),
     "supervision_rank_street": ("街道", "Streets"),
     "supervision_rank_community": ("社区", "Communities"),
@@ -76,6 +78,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "supervision_col_rate": ("月探访率(上门)", "Home visit rate"),
     "supervision_col_gap": ("距 100%", "Gap to 100%"),
     "supervision_gap": ("还需上门 {count} 人", "{count} still to visit"),
+    "supervision_col_same_day": ("上月同期", "Last month, same day"),
     "supervision_col_trend": ("近三个月", "Last three months"),
     "supervision_col_leads": ("督查线索", "Leads"),
     "light_green": ("已全部上门", "Everyone visited"),

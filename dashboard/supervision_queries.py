@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
+from dashboard.measures import in_progress, same_day_last_month
 from dashboard.queries import ROOT_LEVEL, Place, Reader, sql
+from etl.months import month_before
 from etl.settings import AMBER_FROM, GREEN_FROM
 
 SIGNAL_ROWS = 5000  # evidence rows a screen shows at most
@@ -14,13 +18,29 @@ def _place_code(target: Place) -> str:
     return "all" if target.level == ROOT_LEVEL else target.code
 
 
-def lagging(wh: Reader, target: Place, month: str, scope: str, level: str) -> pd.DataFrame:
-    """Places of `level` within `target`, lowest 月探访率 (上门) first, with the people still to visit."""
+def lagging(wh: Reader, target: Place, month: str, scope: str, level: str,
+            as_of: dt.date | None = None) -> pd.DataFrame:
+    """Places of `level` within `target`, lowest 月探访率 (上门) first, with the people still to visit. Of a month
+    counted to `as_of`, a day before its end (in progress): rate_same_day, each place's rate the month before as of
+    the same day, to compare like for like (DESIGN §5; queries.previous_month for one place)."""
     if level not in ("street", "community"):
         raise ValueError(level)
-    return wh.frame(sql("supervision_lagging"), {"place": _place_code(target), "scope": scope, "month": month,
-                                                 "level": level, "amber_from": AMBER_FROM,
-                                                 "green_from": GREEN_FROM}, cache=True)
+
+    def places(reader: Reader, month: str) -> pd.DataFrame:
+        return reader.frame(sql("supervision_lagging"), {"place": _place_code(target), "scope": scope, "month": month,
+                                                         "level": level, "amber_from": AMBER_FROM,
+                                                         "green_from": GREEN_FROM}, cache=True)
+
+    frame = places(wh, month)
+    month_start = dt.date.fromisoformat(month + "-01")
+    if as_of is None or not in_progress(month_start, as_of):
+        return frame
+    previous = month_before(month_start)
+    if f"{previous:%Y-%m}" not in set(wh.frame(sql("months"), cache=True)["month"]):  # the records' first month
+        return frame.assign(rate_same_day=None)
+    before = places(wh.recomputed(previous, same_day_last_month(as_of)), f"{previous:%Y-%m}")
+    return frame.merge(before[["code", "visit_rate_home"]].rename(columns={"visit_rate_home": "rate_same_day"}),
+                       on="code", how="left")
 
 
 def signals(wh: Reader, target: Place, month: str, scope: str, limit: int = SIGNAL_ROWS) -> pd.DataFrame:

@@ -14,6 +14,7 @@ from dashboard import auth, context
 from dashboard import supervision_queries as queries
 from dashboard.components import kept, make_breadcrumbs, make_message, make_month_select, register_month_select
 from dashboard.i18n import day_label, t, value_label
+from dashboard.measures import same_day_last_month
 from dashboard.queries import ROOT_LEVEL, OutOfScope, ancestors
 from dashboard.urls import href, parse
 from etl import checklist
@@ -65,7 +66,8 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
                   id="supervision-note"),
         # a month in progress is red everywhere early on (DESIGN §5: every page says so; probe P)
         *([dbc.Alert(t("supervision_in_progress" if state.month_unfinished else "supervision_as_of", lang,
-                       day=day_label(state.as_of, lang)), color="warning", className="py-2 no-print",
+                       day=day_label(state.as_of, lang), same_day=day_label(same_day_last_month(state.as_of), lang)),
+                     color="warning", className="py-2 no-print",
                      id="supervision-in-progress")] if state.in_progress else []),
         html.Div(make_lagging(state, query), className="no-print"),
         html.Div(make_signals(state), className="no-print"),
@@ -100,7 +102,7 @@ def _make_lagging(state: context.PageState, query: dict) -> html.Div:
         return html.Div()
     parts = [html.H5(t("supervision_lagging", lang), className="mt-3")]
     for level in levels:
-        places = queries.lagging(state.wh, state.target, state.month, state.scope, level)
+        places = queries.lagging(state.wh, state.target, state.month, state.scope, level, state.as_of)
         parts.append(html.H6(t(f"supervision_rank_{level}", lang), className="mt-2"))
         parts.append(make_lagging_table(places, lambda code: href("/supervision", query, place=code, pick=None),
                                         lang, f"supervision-lagging-{level}"))
@@ -114,9 +116,11 @@ def _rate(value) -> str:
 def make_lagging_table(places: pd.DataFrame, link, lang: str, table_id: str) -> html.Div:
     if places.empty:
         return make_message(t("no_rows", lang), "light")
+    # a month in progress beside the month before at the same day (lagging: rate_same_day), like for like
+    same_day = "rate_same_day" in places.columns
     head = html.Thead(html.Tr([html.Th(t(key, lang)) for key in (
         "supervision_col_light", "col_place", "supervision_col_rate", "supervision_col_gap",
-        "supervision_col_trend", "supervision_col_leads")]))
+        *(["supervision_col_same_day"] if same_day else []), "supervision_col_trend", "supervision_col_leads")]))
     lagging = places[places["light"] != "green"]
     rows = []
     for p in lagging.head(PLACES_SHOWN).itertuples(index=False):
@@ -127,6 +131,7 @@ def make_lagging_table(places: pd.DataFrame, link, lang: str, table_id: str) -> 
             html.Td(dcc.Link(name, href=link(p.code))),
             html.Td(f"{_rate(p.visit_rate_home)} ({int(p.visited_home):,}/{int(p.eligible_home):,})"),
             html.Td(t("supervision_gap", lang, count=int(p.to_visit_count)) if p.to_visit_count else "—"),
+            *([html.Td(_rate(p.rate_same_day))] if same_day else []),
             html.Td(" → ".join(_rate(r) for r in (p.rate_2_months_ago, p.rate_1_month_ago, p.visit_rate_home))),
             html.Td(f"{int(p.lead_count)}" if p.lead_count else ""),
         ], className=f"light-{p.light}"))

@@ -1,6 +1,7 @@
 """督查 Supervision on the small demo (its planted leads), layouts and callbacks called directly, per role."""
 
 import base64
+import datetime as dt
 import io
 import re
 import sys
@@ -10,7 +11,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from dashboard import auth
+from dashboard import auth, queries
 from dashboard.accounts import User
 from dashboard.app import create_app, make_navbar
 from etl.ingest import ingest
@@ -204,6 +205,25 @@ def test_a_month_counted_to_a_day_before_its_end_says_its_rates_count_only_to_th
     note = " ".join(texts(find(render(inspector, page.layout, month=MONTH, as_of="2026-10-15"),
                                "supervision-in-progress")))
     assert note.startswith("按截至 10月15日 的数据统计: 月探访率只计到当日")
+
+
+def test_a_month_counted_to_a_day_before_its_end_is_compared_with_the_month_before_at_the_same_day(
+        inspector, page, settings):
+    # DESIGN §5: a month in progress is compared like for like; the 督查 ranks had only whole months beside it
+    layout = render(inspector, page.layout, month=MONTH, as_of="2026-10-15")
+    assert "「上月同期」是上月截至 9月15日 的月探访率" in " ".join(texts(find(layout, "supervision-in-progress")))
+    streets = find(layout, "supervision-lagging-street")
+    assert texts(streets.children[0])[4] == "上月同期"
+    wh = queries.Warehouse(settings.db_path)
+    for row in streets.children[1].children:
+        code = re.search(r"place=(\d+)", row.children[1].children.href).group(1)
+        # the overview's own comparison for that street, September counted to its 15th
+        before = queries.previous_month(wh, queries.place(wh, code), queries.ALL, MONTH, dt.date(2026, 10, 15))
+        whole = queries.place_months(wh, queries.place(wh, code), until="2026-09", last=1)
+        assert texts(row.children[4]) == [f"{before['visit_rate_home'].iloc[0]:.1%}"]
+        assert before["visit_rate_home"].iloc[0] < whole["visit_rate_home"].iloc[0]  # half a month, not all of it
+    whole_months = render(inspector, page.layout, month=MONTH)  # October counted to its end: no such column
+    assert "上月同期" not in texts(find(whole_months, "supervision-lagging-street").children[0])
 
 
 def test_a_visit_recorded_without_its_time_of_day_shows_its_date_alone(page):
