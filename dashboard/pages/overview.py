@@ -96,8 +96,10 @@ def make_map(wh, target, kids: pd.DataFrame, rate: str, child_level: str, lang: 
     if len(missing):
         notes.append(t("map_missing_shapes", lang, count=len(missing), names="、".join(missing["short_name"])))
     figure = figures.map_figure(kids, shapes, rate, title, lang)
+    # a downloaded map says it is schematic too (pasted into a report, it would pass for the real boundaries)
+    schematic = t("schematic_note", lang) if shapes["is_schematic"].any() else None
     return make_chart(MAP, figure, f"{target.short_name}_{rate}_地图", lang, note=" · ".join(notes) or None,
-                      caption=caption)
+                      caption=" · ".join(part for part in (caption, schematic) if part) or None)
 
 
 def make_categories(state: context.PageState, history: pd.DataFrame) -> dbc.Card:

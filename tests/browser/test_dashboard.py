@@ -125,6 +125,7 @@ def test_the_map_downloads_as_svg_with_its_labels_and_caption(overview):
     content = download.value.path().read_bytes().decode("utf-8")
     assert content.startswith("<svg") and "<image" not in content  # vector shapes, not a picture of a canvas
     assert "五大道" in content and "数据截至" in content
+    assert "示意图" in content  # the demo's shapes are schematic: pasted into a report, the map still says so
 
 
 def test_clicking_a_street_on_the_map_opens_that_street(page, server_url, demo_settings):
