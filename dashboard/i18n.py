@@ -423,6 +423,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_skipped_sheet": ("未导入的工作表", "Sheet skipped"),
     "warning_day_register": ("每天一列的登记表", "Register with a column per day"),
     "warning_date_outside_month": ("探访日期不在所写月份", "A visit dated far from the month its file names"),
+    "warning_struck_rows": ("整行划了删除线的行", "Rows struck through"),
     "warning_rejected_listed": ("拒收的行是现行底册中的人", "A rejected row names an elder the roster in force lists"),
     "warning_uncomputed_formulas": ("公式没有计算结果", "Formulas saved without their results"),
     "warning_problem_contradiction": ("探访结果与发现问题不一致", "Outcome contradicts the problem written"),

@@ -1025,7 +1025,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
             who = "此人" if listed == 1 else "这些人"
             notes = [*(notes or []), ("rejected_listed", f"第 {said}被拒收, 而现行底册中有同名的人: 不改正的话, "
                                                          f"{who}将按去向未说明计为退出")]
-    warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes or [], words_dir)
+    notes = [*(notes or []), *_struck_notes(sheets, labels, kind)]
+    warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes, words_dir)
     report_date = next((s.report_date for s in sheets if s.report_date), None)
     if kind == "roster":  # a 填报日期 below the table, read with the title (its labelled date first)
         report_date = _footer_report_date(con, sheets) or report_date
@@ -1065,6 +1066,28 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
 
 # A label of the date a form was filled in (填报日期：, 制表时间：), as cv_report_date reads one
 REPORT_DATE_LABEL = r"(填报|报送|上报|制表|统计)[\s　]*(日期|时间)"
+
+
+# How many rows a note lists by number before it says how many more
+NOTED_ROWS = 10
+
+
+def _struck_notes(sheets: list[RawSheet], labels: list[str | None], kind: str) -> list[tuple[str, str]]:
+    """A note for each sheet with data rows struck through (删除线): a person crossed off a ledger, or a record, rather
+    than deleted. They load as written: a format is not a status (an exit is written in the status column, DESIGN
+    §3: nothing guessed), and the street is asked to write it."""
+    notes = []
+    for sheet, label in zip(sheets, labels, strict=True):
+        data_rows = sheet.cells["row_number"].to_pylist() if sheet.struck_rows else ()
+        rows = sorted(sheet.struck_rows.intersection(data_rows))
+        if not rows:
+            continue
+        said = "、".join(map(str, rows[:NOTED_ROWS])) + (f" 等 {len(rows):,} 行" if len(rows) > NOTED_ROWS else " 行")
+        advice = ("如这些老人已不在册, 请在状态一栏写明 (如死亡、迁出) 和变动日期后重新导入" if kind == "roster"
+                  else "请核实这些记录是否作废")
+        notes.append(("struck_rows", f"{'工作表 ' + label + ' ' if label else ''}第 {said}整行划了删除线, "
+                                     f"仍按表中所写导入: {advice}"))
+    return notes
 
 
 def _footer_report_date(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> dt.date | None:

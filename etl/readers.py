@@ -69,6 +69,7 @@ class RawSheet:
     hidden: bool = False  # a sheet hidden in Excel (ingest decides whether it is read)
     hidden_columns: frozenset[int] = frozenset()  # its columns hidden in Excel, 0 = A (c0)
     uncomputed_formulas: int = 0  # its cells holding a formula without its result, read as empty
+    struck_rows: frozenset[int] = frozenset()  # spreadsheet rows whose every cell written is struck through (删除线)
     # the text of its workbook's sheets that are no table of people (代码说明, 填表说明), a line a row: where its
     # columns' codes may be explained (set by ingest, which tells those sheets)
     elsewhere: str = ""
@@ -696,7 +697,7 @@ def _read_workbook(
         con.register(table, cells)
         sheets.append(RawSheet(table, cells, grid.name, header, first_row - 1, report_date, unit,
                                data.num_columns, preamble_text([[c or "" for c in row] for row in top[:header_index]]),
-                               grid.hidden, grid.hidden_columns, grid.uncomputed_formulas))
+                               grid.hidden, grid.hidden_columns, grid.uncomputed_formulas, grid.struck_rows))
     if not sheets:
         raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     return sheets, unread

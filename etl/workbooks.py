@@ -42,6 +42,17 @@ HIDDEN_COLUMN = re.compile(rb'<(?:\w+:)?col\b(?=[^>]*\bhidden="(?:1|true)")'
 # spreadsheet saved it since; every reader sees the cell empty
 UNCOMPUTED_FORMULA = re.compile(rb'<c\b[^>]*(?<!/)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
 HIDDEN_COLUMNS_SEARCH_BYTES = 1 << 20  # a sheet's column widths come first, within its first kilobytes
+# Struck-through text (删除线), how a clerk crosses a person off a ledger: the fonts of styles.xml, the cell formats
+# (cellXfs) that use one, a sheet's cells by format (s="3")
+STYLE_FONTS = re.compile(rb"<(?:\w+:)?fonts\b.*?</(?:\w+:)?fonts>", re.S)
+STYLE_FONT = re.compile(rb"<(?:\w+:)?font\b(?:[^>]*/>|.*?</(?:\w+:)?font>)", re.S)
+STRIKE = re.compile(rb"<(?:\w+:)?strike\b(?![^>]*\bval\s*=\s*[\"'](?:0|false)[\"'])")
+CELL_FORMATS = re.compile(rb"<(?:\w+:)?cellXfs\b.*?</(?:\w+:)?cellXfs>", re.S)
+CELL_FORMAT = re.compile(rb"<(?:\w+:)?xf\b[^>]*>")
+FONT_ID = re.compile(rb"\bfontId\s*=\s*[\"'](\d+)")
+STYLED_CELL = re.compile(rb'<c\b(?=[^>]*\br="[A-Z]+(\d+)")(?:(?=[^>]*\bs="(\d+)"))?[^>]*(?<!/)>'
+                         rb'(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<(?:v|is)>')
+STYLES_BYTES = 8 << 20  # of styles.xml read at most (a workbook's formats: kilobytes)
 MERGED_RANGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")  # how fastexcel shows a date cell
 PLAIN_WHOLE_NUMBER = r"^(-?[1-9]\d{0,14}|0)$"  # under 1e15: Excel keeps every digit
@@ -89,6 +100,7 @@ class Grid:
     reader: str  # "fastexcel" or "python-calamine"
     hidden: bool = False  # hidden in Excel (or very hidden): a clerk sending the file does not see it
     hidden_columns: frozenset[int] = frozenset()  # columns hidden in Excel, 0 = A (of an .xlsx)
+    struck_rows: frozenset[int] = frozenset()  # spreadsheet rows whose every cell written is struck through (.xlsx)
     uncomputed_formulas: int = 0  # cells holding a formula but no result (UNCOMPUTED_FORMULA), read as empty
 
 
@@ -399,6 +411,7 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]
     visible = [sheet.visible == SheetVisibleEnum.Visible for sheet in workbook.sheets_metadata]
     if len(visible) != len(workbook.sheet_names):
         visible = [True] * len(workbook.sheet_names)
+    struck_formats = _struck_formats(path) if any(parts) else frozenset()
     for index, (name, part) in enumerate(zip(workbook.sheet_names, parts, strict=True)):
         try:
             if part is None or not fast:
@@ -408,6 +421,8 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]
             grid = _calamine_grid(workbook, index, name)
         yield dataclasses.replace(grid, hidden=not visible[index],
                                   hidden_columns=_hidden_columns(path, part) if part else frozenset(),
+                                  struck_rows=_struck_rows(path, part, struck_formats) if part and struck_formats
+                                  else frozenset(),
                                   uncomputed_formulas=grid.uncomputed_formulas if grid.reader == "fastexcel"
                                   else _uncomputed_formulas(path, part) if part else 0)
 
@@ -417,6 +432,34 @@ def _uncomputed_formulas(path: Path, part: str) -> int:
     with zipfile.ZipFile(path) as package:
         xml = package.read(part)
     return len(UNCOMPUTED_FORMULA.findall(xml)) if b"<f" in xml else 0
+
+
+def _struck_formats(path: Path) -> frozenset[int]:
+    """The cell formats (their index in cellXfs, a cell's s="…") whose font is struck through; none when the package
+    has no styles.xml where Excel and WPS put it."""
+    try:
+        with zipfile.ZipFile(path) as package, package.open("xl/styles.xml") as stream:
+            xml = stream.read(STYLES_BYTES)
+    except (KeyError, zipfile.BadZipFile):
+        return frozenset()
+    fonts, formats = STYLE_FONTS.search(xml), CELL_FORMATS.search(xml)
+    if fonts is None or formats is None:
+        return frozenset()
+    struck = {index for index, font in enumerate(STYLE_FONT.findall(fonts[0])) if STRIKE.search(font)}
+    return frozenset(index for index, cell_format in enumerate(CELL_FORMAT.findall(formats[0]))
+                     if (font := FONT_ID.search(cell_format)) and int(font[1]) in struck)
+
+
+def _struck_rows(path: Path, part: str, struck_formats: frozenset[int]) -> frozenset[int]:
+    """The spreadsheet rows of a sheet whose every cell that holds something is struck through (a person or a record
+    crossed off rather than deleted)."""
+    with zipfile.ZipFile(path) as package:
+        xml = package.read(part)
+    rows: dict[int, bool] = {}
+    for row, cell_format in STYLED_CELL.findall(xml):
+        number = int(row)
+        rows[number] = rows.get(number, True) and cell_format != b"" and int(cell_format) in struck_formats
+    return frozenset(number for number, struck in rows.items() if struck)
 
 
 def _hidden_columns(path: Path, part: str) -> frozenset[int]:

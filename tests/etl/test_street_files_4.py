@@ -9,7 +9,9 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import openpyxl
 import pytest
+from openpyxl.styles import Font
 
 from tests.conftest import make_id, run_cli
 from tests.etl.exports import OneLoad, Warehouse, write_csv, write_xlsx
@@ -900,6 +902,32 @@ def test_codes_explained_in_another_sheet_of_the_workbook_are_read_as_their_word
         (["独居"], "在册"), (["失能", "孤寡"], "在册"), (["空巢"], "在册")]
     for key in ("codes explained in a sheet of codes", "codes explained in the instructions"):
         assert not [message for _, message in warnings(one_load, key) if "未知" in message]
+
+
+@loads.file("rows struck through")
+def _rows_struck_through(folder: Path) -> Path:
+    # a ledger kept in Excel: two elders crossed off with 删除线 rather than deleted, a third with only the name struck
+    header = ["序号", "社区", "姓名", "身份证号", "人员类别", "状态"]
+    rows = [[n, "世昌里", f"划线{n}", elder(820 + n), "独居", "在册"] for n in range(1, 5)]
+    path = write_workbook(folder / "世昌里底册_删除线.xlsx", {"底册": [["填报日期：2026年10月9日"], header, *rows]})
+    workbook = openpyxl.load_workbook(path)
+    sheet = workbook.active
+    for row in (3, 5):  # 划线1, 划线3
+        for cell in sheet[row]:
+            cell.font = Font(strike=True)
+    sheet["C4"].font = Font(strike=True)  # 划线2's name alone
+    workbook.save(path)
+    return path
+
+
+def test_rows_struck_through_load_as_written_and_the_street_is_asked_to_write_the_exit(one_load):
+    # a format is not a status (nothing guessed): they stay 在册, and the clerk is told which rows to write up
+    balanced(one_load[1]["rows struck through"], 4)
+    assert loaded(one_load, "rows struck through", "elder_name, status") == [
+        ("划线1", "在册"), ("划线2", "在册"), ("划线3", "在册"), ("划线4", "在册")]
+    assert warnings(one_load, "rows struck through") == [
+        (None, "第 3、5 行整行划了删除线, 仍按表中所写导入: "
+               "如这些老人已不在册, 请在状态一栏写明 (如死亡、迁出) 和变动日期后重新导入")]
 
 
 @loads.file("where registered and where living")
