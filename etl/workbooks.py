@@ -455,6 +455,9 @@ def _struck_rows(path: Path, part: str, struck_formats: frozenset[int]) -> froze
     crossed off rather than deleted)."""
     with zipfile.ZipFile(path) as package:
         xml = package.read(part)
+    # a template may define a struck format and never use it: the cells are looked at only when one does
+    if not re.search(rb'\ss="(?:' + b"|".join(b"%d" % index for index in sorted(struck_formats)) + rb')"', xml):
+        return frozenset()
     rows: dict[int, bool] = {}
     for row, cell_format in STYLED_CELL.findall(xml):
         number = int(row)
