@@ -221,9 +221,12 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
-                    notes = [*(("skipped_sheet", _skipped_sheet_note(con, sheet, words_dir)) for sheet in lookups),
+                    legends = () if correction else parts  # a corrections workbook is read without them
+                    notes = [*(("skipped_sheet", _legend_note(con, sheet.sheet_name, _lookup_text(sheet), legends)
+                                or _skipped_sheet_note(con, sheet, words_dir)) for sheet in lookups),
                              *(("skipped_sheet", _hidden_sheet_note(con, sheet)) for sheet in hidden),
-                             *(("skipped_sheet", _unread_sheet_note(con, sheet)) for sheet in unread),
+                             *(("skipped_sheet", _legend_note(con, sheet.sheet_name, sheet.text, legends)
+                                or _unread_sheet_note(con, sheet)) for sheet in unread),
                              *(("day_register", register.note) for register in registers),
                              *(("uncomputed_formulas", _uncomputed_note(con, sheet)) for sheet in uncomputed)]
                     result = _combined([_stage(con, name, stored_name, digest, size, file_kind, group,
@@ -728,13 +731,29 @@ LEGEND_ROW = re.compile(r"\s*" + LEGEND_PAIR.pattern)
 
 def _legend_sheets_text(unread: list[UnreadSheet], lookups: list[RawSheet]) -> str:
     """The text of a workbook's sheets that are no table of people, a line a row (sheet_lines): a sheet without a
-    header (代码说明, 填表说明) and one whose header names no person (代码 | 人员类别), the text above its header first
-    (one line)."""
-    return "\n".join([*(sheet.text for sheet in unread if sheet.text),
-                      *(sheet_lines([[sheet.preamble], sheet.header, *(list(row.values()) for row in sheet.cells
-                                                                        .drop_columns(["row_number"])
-                                                                        .slice(0, LEGEND_ROWS).to_pylist())])
-                        for sheet in lookups)])
+    header (代码说明, 填表说明) and one whose header names no person (代码 | 人员类别)."""
+    return "\n".join([*(sheet.text for sheet in unread if sheet.text), *(_lookup_text(sheet) for sheet in lookups)])
+
+
+def _lookup_text(sheet: RawSheet) -> str:
+    """A sheet whose header names no person as text, a line a row: the text above its header (one line), its
+    header, its first LEGEND_ROWS rows."""
+    rows = sheet.cells.drop_columns(["row_number"]).slice(0, LEGEND_ROWS).to_pylist()
+    return sheet_lines([[sheet.preamble], sheet.header, *(list(row.values()) for row in rows)])
+
+
+def _legend_note(con: duckdb.DuckDBPyConnection, sheet_name: str | None, text: str,
+                 parts: Sequence[tuple[list[RawSheet], str, list[mappings.ColumnMap]]]) -> str | None:
+    """The warning for a sheet that is no table of people but explains the codes of columns of the file's `parts`
+    (sheets, kind, column maps; _legend_text): that it was read for them. None when it explains none."""
+    explained = list(dict.fromkeys(
+        cell for sheets, _, column_maps in parts for people, column_map in zip(sheets, column_maps, strict=True)
+        for field, index in column_map.fields.items()
+        if field in CODED_FIELDS and (cell := people.header[index]) and _legend_text(cell, "", text) != cell))
+    if not explained:
+        return None
+    return (f"{sheet_said(con, sheet_name)}是代码说明, 不是人员名单, 未作为名单导入; "
+            f"其中的代码说明已用于读取 {'、'.join(explained)} 列")
 
 
 def _legend_text(header_cell: str, preamble: str, elsewhere: str = "") -> str:

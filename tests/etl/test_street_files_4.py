@@ -902,6 +902,10 @@ def test_codes_explained_in_another_sheet_of_the_workbook_are_read_as_their_word
         (["独居"], "在册"), (["失能", "孤寡"], "在册"), (["空巢"], "在册")]
     for key in ("codes explained in a sheet of codes", "codes explained in the instructions"):
         assert not [message for _, message in warnings(one_load, key) if "未知" in message]
+    # the sheet of codes is said to be one, not a list of people without a header
+    said = (None, "工作表 代码说明 是代码说明, 不是人员名单, 未作为名单导入; "
+                  "其中的代码说明已用于读取 人员类别、是否同意探访 列")
+    assert said in warnings(one_load, "codes explained in a sheet of codes")
 
 
 @loads.file("rows struck through")
