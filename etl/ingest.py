@@ -749,7 +749,9 @@ def _legend_note(con: duckdb.DuckDBPyConnection, sheet_name: str | None, text: s
     explained = list(dict.fromkeys(
         cell for sheets, _, column_maps in parts for people, column_map in zip(sheets, column_maps, strict=True)
         for field, index in column_map.fields.items()
-        if field in CODED_FIELDS and (cell := people.header[index]) and _legend_text(cell, "", text) != cell))
+        # the sheet changed the column's legend: a legend in its header or above its table comes first
+        if field in CODED_FIELDS and (cell := people.header[index])
+        and _legend_text(cell, people.preamble, text) != _legend_text(cell, people.preamble)))
     if not explained:
         return None
     return (f"{sheet_said(con, sheet_name)}是代码说明, 不是人员名单, 未作为名单导入; "
@@ -1040,7 +1042,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     if kind == "roster" and not correction:
         listed, first_rows = first_row(con, sql("staging/rejected_listed"))
         if listed:
-            said = "、".join(map(str, first_rows)) + (f" 等 {listed:,} 行" if listed > len(first_rows) else " 行")
+            said = _rows_said(first_rows, listed)
             who = "此人" if listed == 1 else "这些人"
             notes = [*(notes or []), ("rejected_listed", f"第 {said}被拒收, 而现行底册中有同名的人: 不改正的话, "
                                                          f"{who}将按去向未说明计为退出")]
@@ -1091,6 +1093,11 @@ REPORT_DATE_LABEL = r"(填报|报送|上报|制表|统计)[\s　]*(日期|时间
 NOTED_ROWS = 10
 
 
+def _rows_said(first_rows: Sequence[int], count: int) -> str:
+    """Rows as a note names them: 3、5 行, or the first few and how many: 3、5、8 等 12 行."""
+    return "、".join(map(str, first_rows)) + (f" 等 {count:,} 行" if count > len(first_rows) else " 行")
+
+
 def _struck_notes(sheets: list[RawSheet], labels: list[str | None], kind: str) -> list[tuple[str, str]]:
     """A note for each sheet with data rows struck through (删除线): a person crossed off a ledger, or a record, rather
     than deleted. They load as written: a format is not a status (an exit is written in the status column, DESIGN
@@ -1101,7 +1108,7 @@ def _struck_notes(sheets: list[RawSheet], labels: list[str | None], kind: str) -
         rows = sorted(sheet.struck_rows.intersection(data_rows))
         if not rows:
             continue
-        said = "、".join(map(str, rows[:NOTED_ROWS])) + (f" 等 {len(rows):,} 行" if len(rows) > NOTED_ROWS else " 行")
+        said = _rows_said(rows[:NOTED_ROWS], len(rows))
         advice = ("如这些老人已不在册, 请在状态一栏写明 (如死亡、迁出) 和变动日期后重新导入" if kind == "roster"
                   else "请核实这些记录是否作废")
         notes.append(("struck_rows", f"{'工作表 ' + label + ' ' if label else ''}第 {said}整行划了删除线, "
