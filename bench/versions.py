@@ -9,7 +9,10 @@ exit, once by this tree and once by `--before` (its etl package first on PYTHONP
 first, and prints wall and CPU seconds (user + system, all cores). `--day-before`: the copy's marts as if
 counted yesterday, so that the load is the day's first (bench/scale.py's first-file case). After each pair the
 two warehouses' marts are compared, every table of the marts and of a stored comparison, by row count and a
-hash of all rows: a change that makes the load faster must leave the same rows.
+hash of all rows: a change that makes the load faster must leave the same rows. `--same-marts`, for a change to
+the marts' SQL that leaves their rows as they were (a first pair without it, each a whole build by the new version,
+says so): the copy's marts are taken as the loading version's (settings marts_version), so that neither version
+rebuilds them whole before the load.
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import importlib.util
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 from pathlib import Path
 
@@ -48,12 +52,27 @@ def digest(db: Path) -> dict[str, tuple]:
         con.close()
 
 
-def load(tree: Path | None, db: Path, file: Path, work: Path, day_before: bool) -> tuple[float, float, dict]:
+def marts_version(tree: Path | None) -> str:
+    """The marts_version of `tree` (this one when None)."""
+    done = subprocess.run([sys.executable, "-c", "from etl.build import marts_version; print(marts_version())"],
+                          capture_output=True, text=True, check=True,
+                          env=os.environ | ({"PYTHONPATH": str(tree)} if tree else {}), cwd=tree or ROOT)
+    return done.stdout.strip()
+
+
+def load(tree: Path | None, db: Path, file: Path, work: Path, day_before: bool,
+         same_marts: bool = False) -> tuple[float, float, dict]:
     """The file loaded into a copy of `db` by `tree` (this one when None): wall s, CPU s, the copy's digest."""
     copy = work / f"versions-{'before' if tree else 'this'}.duckdb"
     shutil.copyfile(db, copy)
     if day_before:
         bench_scale.counted_the_day_before(copy)
+    if same_marts:
+        con = duckdb.connect(str(copy))
+        try:
+            con.execute("update settings set value = $v where key = 'marts_version'", {"v": marts_version(tree)})
+        finally:
+            con.close()
     os.sync()
     cpu: list[float] = []
     try:
@@ -70,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--db", type=Path, required=True, help="the warehouse the file is loaded into (copied)")
     parser.add_argument("--file", type=Path, required=True, help="the file to load")
     parser.add_argument("--day-before", action="store_true", help="the marts counted yesterday: the day's first load")
+    parser.add_argument("--same-marts", action="store_true",
+                        help="the warehouse's marts taken as either version's (a change that leaves their rows)")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--work", type=Path, help="where the copies go (default: beside the warehouse)")
     args = parser.parse_args(argv)
@@ -80,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
         digests = {}
         for version in order:
             wall, cpu, digests[version] = load(args.before if version == "before" else None, args.db, args.file,
-                                               work, args.day_before)
+                                               work, args.day_before, args.same_marts)
             figures[version].append((wall, cpu))
             print(f"run {run + 1} {version:6}: {wall:7.2f} s, {cpu:7.2f} CPU-s, built {digests[version]['built'][0]}, "
                   f"load average {os.getloadavg()[0]:.1f}", flush=True)

@@ -1,7 +1,7 @@
 -- one row per elder per calendar month with a successful visit: the month's last successful visit
 -- (cv_last_visit_key says which is last), its last home visit, and the last home visit of this month or
 -- any before it. elder_months looks back through these, not through every visit, for an elder's last
--- visit and last home visit by any as-of date (one as-of join on the latest month before it), so a month
+-- visit and last home visit by any as-of date (from the latest month before it), so a month
 -- built alone after a load reads them rather than the whole history of visits.
 with months as (
     select
