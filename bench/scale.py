@@ -138,9 +138,11 @@ def cut_to_mid_month(one_file: Path, base: Path, work: Path) -> Path:
         if not later:
             return source
         lines = source.read_bytes().splitlines(keepends=True)
-        if len(lines) != read + 1:  # a line per row under one header: else the line numbers are not the rows'
+        # row_number is the row's line in the file, counted from 1 (title lines and the header included): a file
+        # with a line for each row at least, and no row past its last line (no cell holding a line break)
+        if len(lines) < read + 1 or max(later) > len(lines):
             raise RuntimeError(f"{source.name}: {len(lines)} lines for {read} rows")
-        dropped = {number - 1 for number in later}  # row_number counts the file's lines from 1, the header's
+        dropped = {number - 1 for number in later}
         target.with_suffix(".part").write_bytes(b"".join(line for i, line in enumerate(lines) if i not in dropped))
         target.with_suffix(".part").replace(target)
         source = target

@@ -56,7 +56,11 @@ def free_port() -> int:
 
 
 def start(command: list[str], port: int) -> subprocess.Popen:
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    # its output (gunicorn's log, a callback's traceback) kept for whoever asks why a request failed
+    log = ROOT / "bench/out" / f"server-{port}.log"
+    log.parent.mkdir(parents=True, exist_ok=True)
+    with log.open("wb") as output:
+        process = subprocess.Popen(command, cwd=ROOT, stdout=output, stderr=subprocess.STDOUT)
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
         try:
@@ -69,8 +73,11 @@ def start(command: list[str], port: int) -> subprocess.Popen:
 
 
 def sign_in(session: requests.Session, base: str, username: str) -> float:
-    form = session.get(f"{base}/login").text
-    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    page = session.get(f"{base}/login")
+    found = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+    if found is None:
+        raise RuntimeError(f"no sign-in form at {base}/login: {page.status_code} {page.text[:300]!r}")
+    token = found.group(1)
     started = time.perf_counter()
     response = session.post(f"{base}/login", data={"csrf_token": token, "username": username, "password": PASSWORD,
                                                    "next": "/"}, allow_redirects=False)

@@ -187,3 +187,41 @@ def test_a_comparison_that_does_not_fit_its_memory_is_left_to_the_server_and_the
     assert not wh.has_as_of(dt.date(2026, 9, 1), dt.date(2026, 9, 20))
     view = wh.as_of(dt.date(2026, 9, 1), dt.date(2026, 9, 20))  # the server recomputes it
     assert queries.place_months(view, queries.root_place(wh), until="2026-09", last=1)["visited_home"].tolist() == [2]
+
+
+def test_a_query_run_alone_waits_for_those_running_and_holds_back_new_ones():
+    """What a query that ran out of the reader's memory beside others does (Reader._run): it runs again alone, once
+    the queries running have finished, and none starts before it is done."""
+    import threading
+
+    slots, order = queries.Queries(), []
+    running, release = threading.Event(), threading.Event()
+
+    def beside(name: str, hold: bool = False) -> None:
+        with slots.beside():
+            order.append(f"{name} starts")
+            if hold:
+                running.set()
+                release.wait(5)
+            order.append(f"{name} ends")
+
+    def alone() -> None:
+        with slots.alone():
+            order.append("alone starts")
+            order.append("alone ends")
+
+    first = threading.Thread(target=beside, args=("first", True))
+    first.start()
+    assert running.wait(5)
+    waiting = threading.Thread(target=alone)
+    waiting.start()
+    while not slots._alone:  # it has asked, and waits for the first
+        threading.Event().wait(0.01)
+    later = threading.Thread(target=beside, args=("later",))
+    later.start()
+    threading.Event().wait(0.2)
+    assert order == ["first starts"]
+    release.set()
+    for thread in (first, waiting, later):
+        thread.join(5)
+    assert order == ["first starts", "first ends", "alone starts", "alone ends", "later starts", "later ends"]

@@ -3,14 +3,20 @@
 -- same_name (同名无法区分: its community's rosters list more than one elder of its name), for the street to add the
 -- ID number. A view: the Data screen counts them per street (dashboard/sql/unlinked_counts.sql), no load pays for it.
 with unlinked as (
-    -- the visits view links each visit (by ID, else name + community): what it links to no elder listed, with the
-    -- name a visit without an ID gives
-    select v.load_id, v.source_row_number, v.visit_date, v.visit_community_code as community_code, v.elder_id,
-           w.elder_name
-    from visits v
-    left join visit_rows w on v.elder_id is null and w.load_id = v.load_id and w.row_number = v.source_row_number
-    where v.elder_id is null
-        or not exists (select 1 from elders e where e.elder_id = v.elder_id)
+    -- linked as the visits view links them (marts/visits.sql), read from the visit rows themselves: a visit with an ID
+    -- number that is no elder's; one without, whose name + community names no one elder (elder_name_keys), or one no
+    -- longer on a roster, with the name it gives when it names no one. (Through the visits view, the names came from a
+    -- second read of every visit row: 40 CPU-s at a province, paid by each server process on its first Data page.)
+    select v.load_id, v.row_number as source_row_number, v.visit_date, v.community_code, v.id_number as elder_id,
+           null as elder_name
+    from visit_rows v
+    where v.id_number is not null and not exists (select 1 from elders e where e.elder_id = v.id_number)
+    union all
+    select v.load_id, v.row_number, v.visit_date, v.community_code, n.elder_id,
+           case when n.elder_id is null then v.elder_name end
+    from visit_rows v
+    left join elder_name_keys n on n.elder_name = v.elder_name and n.community_code = v.community_code
+    where v.id_number is null and (n.elder_id is null or not exists (select 1 from elders e where e.elder_id = n.elder_id))
 ),
 
 listed_names as (
