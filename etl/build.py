@@ -26,7 +26,6 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("elders", "table"),
     ("elder_name_keys", "table"),
     ("visits", "view"),
-    ("unlinked_visits", "view"),
     ("elder_visit_spans", "table"),
     ("elder_incident_days", "table"),
     ("street_records", "table"),
@@ -52,6 +51,8 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("signal_busy_days", "table"),
     ("signal_visits", "table"),
     ("visit_signals", "table"),
+    # after signal_visits, whose scope (cv_scope_signal_rows) holds every visit whose link a load can change
+    ("unlinked_visits", "table"),
 )
 # Marts an earlier CareVisit built, dropped by a whole build (current_snapshots: the contact lists in force, now
 # contact_snapshots, every list with its stretch in force)
@@ -155,6 +156,10 @@ SCOPED_MARTS = {
     # the visits a load can change (_scope_signal_visits), with everything else it reads whole: a visit's
     # row depends on its elder's row, its note's (signal_notes) and its visitor's day's (signal_busy_days)
     "signal_visits": Scoped({"visit_rows": IN_SCOPE_SIGNAL_ROWS}, IN_SCOPE_SIGNAL_VISITS, IN_SCOPE_SIGNAL_VISITS, {}),
+    # the visits linked to no elder: a visit's link changes with its elder's row of elders or its community's names,
+    # as its row of signal_visits does (a province's whole mart: 9.6 CPU-s, which each server process paid on its first
+    # Data page after every publish while it was a view)
+    "unlinked_visits": Scoped({"visit_rows": IN_SCOPE_SIGNAL_ROWS}, IN_SCOPE_SIGNAL_VISITS, IN_SCOPE_SIGNAL_VISITS, {}),
 }
 # Marts a whole build stores in the order of a column, whose scoped reads (their `read`) select rows of the values
 # of that column in a temp table: a read names those values as constants too, so that DuckDB reads only the parts
@@ -245,6 +250,7 @@ def build_marts(con: duckdb.DuckDBPyConnection, *, months: bool = True, since_lo
         if scoped and name == "street_records":
             scoped = _street_records_widening_scope(con, loads)
             continue
+        _drop_as_other_kind(con, name, kind)
         con.execute(f"create or replace {kind} {name} as {_whole(name)}")
     if not scoped:
         for name in RETIRED_MARTS:
@@ -320,6 +326,15 @@ def _build_visit_months_from(con: duckdb.DuckDBPyConnection, database: str, floo
         left join (select elder_id, max(home_visit_through) as home_visit_through
                    from {stored}.elder_visit_months group by elder_id) before using (elder_id)""")
     con.execute("drop table cv_scoped")
+
+
+def _drop_as_other_kind(con: duckdb.DuckDBPyConnection, name: str, kind: str) -> None:
+    """Mart `name` dropped where an earlier CareVisit kept it as the other kind (a view for a table, or the other
+    way), which `create or replace` does not replace."""
+    other = "view" if kind == "table" else "table"
+    if scalar(con, f"select count(*) from duckdb_{other}s() where database_name = current_database() "
+                   f"and schema_name = 'main' and {other}_name = $name", {"name": name}):
+        con.execute(f"drop {other} {name}")
 
 
 def _whole(name: str) -> str:

@@ -1,7 +1,8 @@
 -- one row per loaded visit or contact that belongs to no elder on any roster (DESIGN §3: linked, never guessed), with
 -- why: not_on_roster (底册中无此人: no roster lists its ID number, or, without one, its name in its community) or
 -- same_name (同名无法区分: its community's rosters list more than one elder of its name), for the street to add the
--- ID number. A view: the Data screen counts them per street (dashboard/sql/unlinked_counts.sql), no load pays for it.
+-- ID number. The Data screen counts them per street (dashboard/sql/unlinked_counts.sql); a load recomputes the rows
+-- of the visits whose link it can change (etl/build.py SCOPED_MARTS).
 with unlinked as (
     -- linked as the visits view links them (marts/visits.sql), read from the visit rows themselves: a visit with an ID
     -- number that is no elder's; one without, whose name + community names no one elder (elder_name_keys), or one no
