@@ -7,7 +7,7 @@ with unlinked as (
     -- linked as the visits view links them (marts/visits.sql), read from the visit rows themselves: a visit with an ID
     -- number that is no elder's; one without, whose name + community names no one elder (elder_name_keys), or one no
     -- longer on a roster, with the name it gives when it names no one. (Through the visits view, the names came from a
-    -- second read of every visit row: 40 CPU-s at a province, paid by each server process on its first Data page.)
+    -- second read of every visit row: 30 CPU-s at a province, paid by each server process on its first Data page.)
     select v.load_id, v.row_number as source_row_number, v.visit_date, v.community_code, v.id_number as elder_id,
            null as elder_name
     from visit_rows v
