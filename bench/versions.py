@@ -18,6 +18,7 @@ rebuilds them whole before the load.
 from __future__ import annotations
 
 import argparse
+import functools
 import importlib.util
 import os
 import shutil
@@ -52,8 +53,9 @@ def digest(db: Path) -> dict[str, tuple]:
         con.close()
 
 
+@functools.cache
 def marts_version(tree: Path | None) -> str:
-    """The marts_version of `tree` (this one when None)."""
+    """The marts_version of `tree` (this one when None), asked once a version."""
     done = subprocess.run([sys.executable, "-c", "from etl.build import marts_version; print(marts_version())"],
                           capture_output=True, text=True, check=True,
                           env=os.environ | ({"PYTHONPATH": str(tree)} if tree else {}), cwd=tree or ROOT)
