@@ -22,7 +22,7 @@ import pandas as pd
 from dashboard.accounts import ALL  # the scope and place of a user who may see every district
 from dashboard.measures import in_progress, same_day_last_month
 from etl import reasons
-from etl.build import AS_OF_MEMORY_LIMIT, as_of_name, build_as_of_file
+from etl.build import AS_OF_MEMORY_LIMIT, as_of_name, build_as_of_file, same_day_name
 from etl.settings import engine_config, small_count
 from etl.sqlfiles import remove_database
 from etl.temporary import temporary_folder
@@ -149,8 +149,9 @@ class Reader:
         with QUERIES.alone(), self.cursor() as cursor:
             return fetch(cursor)
 
-    def recomputed(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
-        """The stored data with one month recomputed at `as_of` (see Warehouse.as_of)."""
+    def compared(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
+        """What a month in progress is compared with: a view whose place_months holds the month `month_start` (the
+        month before) counted to `as_of` (the same day), see Warehouse.compared."""
         raise NotImplementedError
 
 
@@ -174,7 +175,7 @@ class Warehouse(Reader):
         self._identity: tuple[int, int] | None = None
         self._as_of_views: dict[tuple, str] = {}
         self._as_of_building: dict[tuple, threading.Lock] = {}
-        self._as_of_stored: set[str] = set()
+        self._same_day_stored: set[str] = set()
         self._remembered: OrderedDict[tuple, tuple[object, int]] = OrderedDict()
         self._remembered_rows = 0
         self._spill_parent: Path | None = None
@@ -191,9 +192,9 @@ class Warehouse(Reader):
                 root.execute(sql("macros"))
                 self._root, self._identity, self._as_of_views, self._as_of_building = root, identity, {}, {}
                 # the month-on-month comparison of a month in progress, built by the load (build_same_day_comparison)
-                self._as_of_stored = {name for (name,) in root.execute(
+                self._same_day_stored = {name for (name,) in root.execute(
                     "select schema_name from duckdb_schemas() where database_name = 'warehouse'"
-                    " and starts_with(schema_name, 'as_of_')").fetchall()}
+                    " and starts_with(schema_name, 'same_day_')").fetchall()}
                 for stale in self._spill_parent.glob("as-of-*.duckdb"):  # the previous file's (readable while open)
                     if not stale.name.startswith(f"as-of-{identity[0]}-{identity[1]}-"):
                         remove_database(stale)
@@ -248,8 +249,7 @@ class Warehouse(Reader):
     def has_as_of(self, month_start: dt.date, as_of: dt.date) -> bool:
         """Whether that recomputed month is built already (asking for it again costs nothing)."""
         self._current()
-        return ((self._identity, month_start, as_of) in self._as_of_views
-                or as_of_name(month_start, as_of) in self._as_of_stored)
+        return (self._identity, month_start, as_of) in self._as_of_views
 
     def as_of(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
         """This warehouse with one month recomputed at another as-of date: built once, then cached.
@@ -263,8 +263,6 @@ class Warehouse(Reader):
         root = self._current()
         with self._lock:
             identity = self._identity
-            if as_of_name(month_start, as_of) in self._as_of_stored:
-                return AsOfView(self, f"warehouse.{as_of_name(month_start, as_of)}")
             key = (identity, month_start, as_of)
             name = self._as_of_views.get(key)
             if name is not None:
@@ -302,7 +300,14 @@ class Warehouse(Reader):
             remove_database(path)
             raise
 
-    def recomputed(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
+    def compared(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
+        """The month before a month in progress counted to the same day: the comparison the load stored
+        (build_same_day_comparison: that month's place_months alone), or else this warehouse with the month
+        recomputed (as_of)."""
+        self._current()
+        with self._lock:
+            if same_day_name(month_start, as_of) in self._same_day_stored:
+                return AsOfView(self, f"warehouse.{same_day_name(month_start, as_of)}")
         return self.as_of(month_start, as_of)
 
 
@@ -318,9 +323,9 @@ class AsOfView(Reader):
             cursor.execute(f"set search_path = '{self.schema},{SEARCH_PATH}'")
             yield cursor
 
-    def recomputed(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
-        """Another month recomputed: from the stored data, not from this view's month."""
-        return self.warehouse.as_of(month_start, as_of)
+    def compared(self, month_start: dt.date, as_of: dt.date) -> AsOfView:
+        """From the stored data, not from this view's month."""
+        return self.warehouse.compared(month_start, as_of)
 
     def remember(self, key: tuple, compute: Callable[[], object],
                  weight: Callable[[object], int] | None = None) -> object:
@@ -446,7 +451,7 @@ def previous_month(wh: Reader, target: Place, scope: str, month: str, as_of: dt.
     same_day = same_day_last_month(as_of)
     if not in_progress(month_start, as_of) or same_day >= pd.Timestamp(stored["as_of"].iloc[-1]).date():
         return stored
-    return place_months(wh.recomputed(previous_start, same_day), target, scope, until=previous, last=1)
+    return place_months(wh.compared(previous_start, same_day), target, scope, until=previous, last=1)
 
 
 def children_month(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:

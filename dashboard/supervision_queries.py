@@ -38,7 +38,7 @@ def lagging(wh: Reader, target: Place, month: str, scope: str, level: str,
     previous = month_before(month_start)
     if f"{previous:%Y-%m}" not in set(wh.frame(sql("months"), cache=True)["month"]):  # the records' first month
         return frame.assign(rate_same_day=None)
-    before = places(wh.recomputed(previous, same_day_last_month(as_of)), f"{previous:%Y-%m}")
+    before = places(wh.compared(previous, same_day_last_month(as_of)), f"{previous:%Y-%m}")
     return frame.merge(before[["code", "visit_rate_home"]].rename(columns={"visit_rate_home": "rate_same_day"}),
                        on="code", how="left")
 

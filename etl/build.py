@@ -65,6 +65,13 @@ MONTH_MARTS = ("elder_months", "elder_contact_months", "place_months", "category
 MONTH_BY_MONTH = ("elder_months", "elder_contact_months")
 # Built from every stored month of the month marts: not without them (build_marts(months=False)).
 WHOLE_HISTORY_MARTS = ("visit_signals",)
+# The same-day comparison of a month in progress (build_same_day_comparison): the month before counted to the same
+# day, alone, which is all that any screen or report compares a month in progress with (its place_months: the
+# overview's 上月同期, the 督查 screen's, the 通报's), and the per-elder month marts those rows are counted from, which
+# a later load of the same day recomputes for its scope. Each month's rows of them depend on its row of the frame
+# alone (MONTH_BY_MONTH; place_months counts a month from those rows). Not the other month marts, nor the month before
+# it (a province's day's first publish: 17 CPU-s and 9.7 s for the whole as-of view, 8.8 CPU-s and 4.7 s for these).
+SAME_DAY_MARTS = ("elder_months", "elder_contact_months", "place_months")
 # What recomputing one month at another as-of date may hold (a province's month: about 1.5 GB, 35 CPU-s):
 # a load storing the same-day comparison, or a server process asked for another date (CAREVISIT_AS_OF_MEMORY)
 AS_OF_MEMORY_LIMIT = "2GB"
@@ -196,7 +203,7 @@ COUNTED_WHOLE_FROM_SHARE = 0.5
 # it less: whole after a load, since finding a load's scope and reading the stored rows through views cost a
 # fixed 0.15 CPU-s or so, what a whole build of some 4,000 elders' marts costs (the same as a scoped build at
 # the small demo's 6,000; measured on 2026-11-30); and without storing the same-day comparison, which a server
-# recomputes for it in a blink while storing it would add 0.2 CPU-s to every load (a province's: 12 CPU-s).
+# recomputes for it in a blink while storing it would add 0.2 CPU-s to every load (a province's: 8.8 CPU-s).
 SMALL_BELOW_ELDERS = 2_000
 
 
@@ -552,15 +559,15 @@ def _in_loads(con: duckdb.DuckDBPyConnection, database: str, table: str, where: 
 
 
 def _compute(con: duckdb.DuckDBPyConnection, name: str, into: str,
-             views: list[tuple[str, str, str | tuple[str, ...]]]) -> None:
-    """Mart `name` into temp table `into`, reading each (table, source, filter) of `views` through a view
-    named `table` that shows only the rows of `source` the filter selects (a tuple: disjoint parts, each
-    its own scan)."""
+             views: list[tuple[str, str, str | tuple[str, ...]]], kind: str = "temp table") -> None:
+    """Mart `name` into temp table `into` (or a table of another `kind`), reading each (table, source, filter) of
+    `views` through a view named `table` that shows only the rows of `source` the filter selects (a tuple: disjoint
+    parts, each its own scan)."""
     for table, source, where in views:
         con.execute(f"create or replace temp view {table} as "
                     + " union all ".join(f"select * from {source} where {part}" for part in _parts(where)))
     try:
-        con.execute(f"create or replace temp table {into} as {sql(f'marts/{name}')}")
+        con.execute(f"create or replace {kind} {into} as {sql(f'marts/{name}')}")
     finally:
         for table, _, _ in views:
             con.execute(f"drop view if exists temp.main.{table}")
@@ -695,39 +702,59 @@ def build_as_of_file(warehouse: Path, path: Path, month_start, as_of, memory_lim
     con.close()
 
 
+def same_day_name(month_start: dt.date, as_of: dt.date) -> str:
+    """The schema that holds a month counted to another day alone (build_same_day): a month in progress's
+    comparison, stored by the load (build_same_day_comparison)."""
+    return f"same_day_{month_start:%Y%m}_{as_of:%Y%m%d}"
+
+
+def build_same_day(con: duckdb.DuckDBPyConnection, month_start, as_of, schema: str, stored: str) -> None:
+    """In `schema` (first on the connection's search path, the store's schema `stored` after it), the month
+    `month_start` alone counted to `as_of`: its row of the month frame and its rows of SAME_DAY_MARTS, each
+    computed from the visits dated in the month. On any connection (a read-only cursor included)."""
+    prepare(con)
+    con.execute(f"""create or replace table {schema}.month_frame as
+        select strftime($m::date, '%Y-%m') as month, $m::date as month_start, last_day($m::date) as month_end,
+               $d::date as as_of""", {"m": month_start, "d": as_of})
+    visits = _visits_within(con, stored, "true", f"{schema}.month_frame")
+    for name in SAME_DAY_MARTS:
+        _compute(con, name, f"{schema}.{name}", visits, kind="table")
+
+
 @contextlib.contextmanager
-def marts_as_of(con: duckdb.DuckDBPyConnection, month_start: dt.date, as_of: dt.date) -> Iterator[None]:
-    """Within it, the marts on `con` (a read-only connection included) are those with the month `month_start`
-    counted to `as_of`, first on the search path: the same-day comparison the last publish stored
-    (build_same_day_comparison), or else build_as_of in memory, dropped on leaving. What a report that
-    compares a month in progress like for like reads the month before from."""
+def same_day_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, as_of: dt.date) -> Iterator[None]:
+    """Within it, place_months on `con` (a read-only connection included) holds the month `month_start` alone,
+    counted to `as_of` (with the rest of SAME_DAY_MARTS), first on the search path: the same-day comparison the
+    last publish stored (build_same_day_comparison), or else build_same_day in memory, dropped on leaving. What a
+    report that compares a month in progress like for like reads the month before from."""
     database = scalar(con, "select current_database()")
-    name = as_of_name(month_start, as_of)
+    name = same_day_name(month_start, as_of)
     stored = first_row(con, "select 1 from duckdb_tables() where database_name = ? and schema_name = ?"
                             " and table_name = 'place_months'", [database, name]) is not None
     path = scalar(con, "select current_setting('search_path')")
     if not stored:
-        con.execute("attach ':memory:' as cv_marts_as_of (read_write)")  # on a read-only connection too
+        con.execute("attach ':memory:' as cv_same_day (read_write)")  # on a read-only connection too
     try:
         if not stored:
-            set_search_path(con, "cv_marts_as_of.main,main")
-            build_as_of(con, month_start, as_of, "cv_marts_as_of.main", f'"{database}".main')
-        set_search_path(con, (f'"{database}".{name}' if stored else "cv_marts_as_of.main") + ",main")
+            set_search_path(con, "cv_same_day.main,main")
+            build_same_day(con, month_start, as_of, "cv_same_day.main", f'"{database}".main')
+        set_search_path(con, (f'"{database}".{name}' if stored else "cv_same_day.main") + ",main")
         yield
     finally:
         con.execute(f"set search_path = '{path}'")
         if not stored:
-            con.execute("detach cv_marts_as_of")
+            con.execute("detach cv_same_day")
 
 
 def build_same_day_comparison(con: duckdb.DuckDBPyConnection,
                               loads: dict[tuple[str, str], str] | None = None) -> str | None:
     """When the newest month is in progress (counted to the 20th, say), the month before counted to the same
-    day, stored in its own schema (as_of_name): what the overview compares the month with. Built here, once
-    a publish, rather than by each server process on its first view (at a province, 12 CPU-s and 2 GB),
-    unless the warehouse is small (SMALL_BELOW_ELDERS). After a scoped build (`loads`: the loads that hold
-    its scope's rows, from _in_loads), the comparison the last build stored for the same day is kept with
-    its rows of the scope recomputed. Any other comparison is dropped. Its schema's name, or None."""
+    day (build_same_day), stored in its own schema (same_day_name): what the overview compares the month with.
+    Built here, once a publish, rather than by each server process on its first view, unless the warehouse is
+    small (SMALL_BELOW_ELDERS). After a scoped build (`loads`: the loads that hold its scope's rows, from
+    _in_loads), the comparison the last build stored for the same day is kept with its rows of the scope
+    recomputed. Any other comparison is dropped (and any whole as-of view an earlier CareVisit stored, as_of_*).
+    Its schema's name, or None."""
     name = None
     newest = first_row(con, "select month_start, as_of from month_frame order by month_start desc limit 1")
     if newest is not None and in_progress(*newest) and not _small(con):
@@ -735,10 +762,10 @@ def build_same_day_comparison(con: duckdb.DuckDBPyConnection,
         # unless the month before is not stored past that day: it is then its own comparison
         if first_row(con, "select 1 from month_frame where month_start = $m and as_of > $d",
                      {"m": previous, "d": same_day}) is not None:
-            name = as_of_name(previous, same_day)
+            name = same_day_name(previous, same_day)
     stored = [schema for (schema,) in con.execute(
         "select schema_name from duckdb_schemas() where database_name = current_database()"
-        " and starts_with(schema_name, 'as_of_')").fetchall()]
+        " and (starts_with(schema_name, 'same_day_') or starts_with(schema_name, 'as_of_'))").fetchall()]
     kept = loads is not None and name in stored
     for stale in stored:
         if not (kept and stale == name):
@@ -750,12 +777,12 @@ def build_same_day_comparison(con: duckdb.DuckDBPyConnection,
         con.execute(f"create schema {name}")
     try:
         set_search_path(con, f"{name},main")
-        # the memory a server process would give it (a province's month: about 1.5 GB)
+        # the memory a server process would give it
         con.execute(f"set memory_limit = '{AS_OF_MEMORY_LIMIT}'")
         if kept:
             _comparison_in_scope(con, name, previous, loads)
         else:
-            build_as_of(con, previous, same_day, name, "main")
+            build_same_day(con, previous, same_day, name, "main")
     except duckdb.OutOfMemoryException:  # not stored: a server recomputes it when asked, within the same memory
         con.execute(f"drop schema if exists {name} cascade")
         return None
@@ -767,24 +794,22 @@ def build_same_day_comparison(con: duckdb.DuckDBPyConnection,
 
 def _comparison_in_scope(con: duckdb.DuckDBPyConnection, name: str, month_start: dt.date,
                          loads: dict[tuple[str, str], str]) -> None:
-    """The same-day comparison in schema `name` (build_as_of of `month_start`), after a scoped build of the
-    same configuration, geography and date: its rows of the scope recomputed for its two months as
-    _build_scoped recomputes the stored ones (its elders', then its rollups' of their districts, from the
-    comparison's month marts), and the other months' rollups taken again as stored. The same rows as
-    build_as_of (tests/etl/test_scoped_build.py)."""
+    """The same-day comparison in schema `name` (build_same_day of `month_start`), after a scoped build of the
+    same configuration, geography and date: its rows of the scope recomputed as _build_scoped recomputes the
+    stored ones (its elders', then its place_months' of their districts, from the comparison's per-elder marts).
+    The same rows as build_same_day (tests/etl/test_scoped_build.py)."""
     database = scalar(con, "select current_database()")
-    months = [month_before(month_start), month_start]
-    frame = ("month_frame", f'"{database}".{name}.month_frame', f"month_start in ('{months[0]}', '{months[1]}')")
+    schema = f'"{database}".{name}'
+    frame = ("month_frame", f"{schema}.month_frame", "true")
     floor = _floor(con)
-    for mart in MONTH_MARTS:
+    for mart in SAME_DAY_MARTS:
         computed = SCOPED_MARTS[mart].computed
-        views = [frame, *_scope_views(con, mart, database, f'"{database}".{name}', loads)]
+        views = [frame, *_scope_views(con, mart, database, schema, loads)]
         if mart in FLOORED_MARTS and floor:
-            if floor > months[-1]:  # the loads change none of its rows of the two months
+            if floor > month_start:  # the loads change none of its rows of the month
                 continue
             computed = f"({computed}) and {FROM_FLOOR}"
-            views = _from_month(views, floor, mart, f'"{database}".{name}')
+            views = _from_month(views, floor, mart, schema)
         _compute(con, mart, "cv_scoped", views)
-        _replace_scope_rows(con, mart, f'"{database}".{name}.{mart}', computed, computed)
+        _replace_scope_rows(con, mart, f"{schema}.{mart}", computed, computed)
         con.execute("drop table cv_scoped")
-    _stored_rollups(con, f'"{database}".{name}', f'"{database}".main', months)

@@ -128,13 +128,13 @@ def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, nam
 def _last_month(con: duckdb.DuckDBPyConnection, code: str, month_start: dt.date, as_of: dt.date,
                 months: pd.DataFrame) -> pd.DataFrame:
     """The place's month before `month_start` (one row, or none before the records begin): for a month in
-    progress, counted to the same day (build.marts_as_of), unless it is stored to no later day."""
+    progress, counted to the same day (build.same_day_marts), unless it is stored to no later day."""
     before = month_before(month_start)
     stored = months[pd.to_datetime(months["month_start"]).dt.date == before].reset_index(drop=True)
     same_day = same_day_last_month(as_of)
     if stored.empty or not in_progress(month_start, as_of) or same_day >= pd.Timestamp(stored["as_of"].iloc[0]).date():
         return stored
-    with build.marts_as_of(con, before, same_day):
+    with build.same_day_marts(con, before, same_day):
         counted = con.execute(sql("reports/bulletin_months"), {"code": code, "month_start": before}).df()
     return counted[pd.to_datetime(counted["month_start"]).dt.date == before].reset_index(drop=True)
 

@@ -137,20 +137,19 @@ def test_a_small_warehouse_leaves_the_same_day_comparison_to_the_server(tmp_path
 
 @pytest.mark.usefixtures("stores_comparisons")
 def test_the_load_stores_the_same_day_comparison_the_overview_would_recompute(tmp_path):
-    """October is in progress: the load stores September to the 20th; the server uses it (no recompute, no
-    file of its own), with the figures its own recompute gives."""
+    """October is in progress: the load stores September to the 20th; the server compares October with it (no
+    recompute, no file of its own), with the figures its own recompute gives."""
     import datetime as dt
 
     import duckdb
 
-    from etl.build import as_of_name
+    from etl.build import same_day_name
 
     db_path = october_to_the_20th(tmp_path)
     month, day = dt.date(2026, 9, 1), dt.date(2026, 9, 20)
     stored = queries.Warehouse(db_path)
-    assert stored.has_as_of(month, day)  # before anyone asked for it
-    view = stored.as_of(month, day)
-    assert view.schema == f"warehouse.{as_of_name(month, day)}"
+    view = stored.compared(month, day)
+    assert view.schema == f"warehouse.{same_day_name(month, day)}"
     with stored.cursor() as cursor:
         private = Path(cursor.execute("select current_setting('temp_directory')").fetchone()[0]).parent
     assert list(private.glob("as-of-*")) == []
@@ -158,13 +157,14 @@ def test_the_load_stores_the_same_day_comparison_the_overview_would_recompute(tm
     bare = tmp_path / "bare.duckdb"  # the same warehouse without it: the server recomputes it
     shutil.copyfile(db_path, bare)
     with duckdb.connect(str(bare)) as con:
-        con.execute(f"drop schema {as_of_name(month, day)} cascade")
+        con.execute(f"drop schema {same_day_name(month, day)} cascade")
     recomputing = queries.Warehouse(bare)
     assert not recomputing.has_as_of(month, day)
     root = queries.root_place(stored)
     september = queries.place_months(view, root, until="2026-09", last=1)
     pd.testing.assert_frame_equal(
-        september, queries.place_months(recomputing.as_of(month, day), root, until="2026-09", last=1))
+        september, queries.place_months(recomputing.compared(month, day), root, until="2026-09", last=1))
+    assert recomputing.has_as_of(month, day)
     assert september["visited_home"].tolist() == [2] and str(september["as_of"].iloc[0])[:10] == "2026-09-20"
 
 
@@ -180,7 +180,7 @@ def test_a_comparison_that_does_not_fit_its_memory_is_left_to_the_server_and_the
     monkeypatch.setattr(build, "AS_OF_MEMORY_LIMIT", "2MB")
     db_path = october_to_the_20th(tmp_path)
     with duckdb.connect(str(db_path), read_only=True) as con:
-        assert con.execute("select count(*) from duckdb_schemas() where starts_with(schema_name, 'as_of_')"
+        assert con.execute("select count(*) from duckdb_schemas() where starts_with(schema_name, 'same_day_')"
                            ).fetchone() == (0,)
         assert con.execute("select count(*) from settings where key = 'marts_memory'").fetchone() == (0,)
     wh = queries.Warehouse(db_path)

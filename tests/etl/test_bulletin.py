@@ -172,7 +172,8 @@ def test_a_month_in_progress_is_compared_with_the_same_day_of_the_month_before(t
                        [VISIT_HEADER, *(visit_row(p, d) for ds in days for p, d in zip(people, ds, strict=False))])
     warehouse = Warehouse(tmp_path / "w.duckdb")
     assert all(r.status == "loaded" for r in warehouse.ingest(roster, visits))
-    assert bool(warehouse.rows("select schema_name from duckdb_schemas() where schema_name like 'as_of_%'")) == stored
+    comparisons = warehouse.rows("select schema_name from duckdb_schemas() where schema_name like 'same_day_%'")
+    assert bool(comparisons) == stored
     out = tmp_path / "通报.docx"
     assert main(["report", "bulletin", "--month", "2026-11", "--db", str(warehouse.settings.db_path),
                  "--out", str(out)]) == 0

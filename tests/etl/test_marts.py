@@ -599,8 +599,9 @@ def test_a_month_at_another_as_of_date_takes_the_month_before_as_stored_only_whe
     counts it to its last day (data until 3 November), and computes them when the store counts it to an
     earlier day (data until 20 October, so October as stored is not October whole): either way, the rows
     build_month computes (which reads every visit; build_as_of, only those dated in its months: a visit without
-    an ID number, on the last day of data or 1 November, counts, linked by name)."""
-    from etl.build import MONTH_MARTS, build_as_of, build_marts, build_month
+    an ID number, on the last day of data or 1 November, counts, linked by name). And build_same_day, the month
+    alone (what a month in progress is compared with), the same rows of that month."""
+    from etl.build import MONTH_MARTS, SAME_DAY_MARTS, build_as_of, build_marts, build_month, build_same_day
     from etl.sqlfiles import set_search_path
 
     con = mart_warehouse.con
@@ -614,7 +615,8 @@ def test_a_month_at_another_as_of_date_takes_the_month_before_as_stored_only_whe
     stored_october = con.execute("select as_of from month_frame where month_start = '2026-10-01'").fetchall()
     assert (str(stored_october[0][0]) == "2026-10-31") == reused
     for schema, build in (("taken", lambda: build_as_of(con, "2026-11-01", "2026-11-02", "taken", "main")),
-                          ("computed", lambda: build_month(con, "2026-11-01", "2026-11-02", "computed"))):
+                          ("computed", lambda: build_month(con, "2026-11-01", "2026-11-02", "computed")),
+                          ("alone", lambda: build_same_day(con, "2026-11-01", "2026-11-02", "alone", "main"))):
         con.execute(f"create schema {schema}")
         set_search_path(con, f"{schema},main")  # as its callers do: the schema first
         build()
@@ -623,6 +625,10 @@ def test_a_month_at_another_as_of_date_takes_the_month_before_as_stored_only_whe
         taken = sorted(con.execute(f"from taken.{mart} where month_start >= '2026-10-01'").fetchall(), key=repr)
         computed = sorted(con.execute(f"from computed.{mart}").fetchall(), key=repr)
         assert taken == computed and taken, mart
+    for mart in ("month_frame", *SAME_DAY_MARTS):
+        alone = sorted(con.execute(f"from alone.{mart}").fetchall(), key=repr)
+        computed = sorted(con.execute(f"from computed.{mart} where month_start = '2026-11-01'").fetchall(), key=repr)
+        assert alone == computed and alone, mart
 
 
 def test_a_visits_file_that_names_no_community_belongs_where_its_elders_live(mart_warehouse):

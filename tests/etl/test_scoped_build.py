@@ -37,7 +37,7 @@ def with_a_second_district(con) -> None:
 def stored_marts(con) -> dict[str, list]:
     """Every stored mart's rows, and the same-day comparison's (build_same_day_comparison) by schema."""
     comparison = con.execute("select schema_name || '.' || table_name from duckdb_tables() where "
-                             "database_name = current_database() and starts_with(schema_name, 'as_of_')").fetchall()
+                             "database_name = current_database() and starts_with(schema_name, 'same_day_')").fetchall()
     return {name: sorted(con.execute(f"from {name}").fetchall(), key=repr)  # noqa: S608 (the marts' names)
             for name in [*(name for name, kind in MARTS if kind == "table"), *(name for (name,) in comparison)]}
 
@@ -385,7 +385,7 @@ def test_a_scoped_build_keeps_the_same_day_comparison_with_its_scopes_rows_recom
     move the 10th keeps it, recomputed for the scope: a visit of 5 October and a new roster change it."""
     street.visit(street.people["e5"], "2026-11-10 10:00", load_id=street.load("visits"))
     build_marts(street.con)
-    comparison = "as_of_202610_20261010"
+    comparison = "same_day_202610_20261010"
     before = stored_marts(street.con)
     assert f"{comparison}.elder_months" in before
     since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
@@ -393,10 +393,10 @@ def test_a_scoped_build_keeps_the_same_day_comparison_with_its_scopes_rows_recom
     a_newer_roster_of_one_community(street)
     assert build_marts(street.con, since_load=since)  # scoped
     scoped = stored_marts(street.con)
-    assert [name for name in scoped if name.startswith("as_of_")] == [
-        name for name in before if name.startswith("as_of_")]
+    assert [name for name in scoped if name.startswith("same_day_")] == [
+        name for name in before if name.startswith("same_day_")]
     assert all(scoped[f"{comparison}.{mart}"] != before[f"{comparison}.{mart}"]
-               for mart in ("elder_months", "place_months", "elder_changes"))
+               for mart in ("elder_months", "place_months"))
     build_marts(street.con)
     whole = stored_marts(street.con)
     for name in whole:
