@@ -8,11 +8,11 @@ Each run copies the warehouse (not timed), loads the file into the copy with the
 exit, once by this tree and once by `--before` (its etl package first on PYTHONPATH), alternating which goes
 first, and prints wall and CPU seconds (user + system, all cores). `--day-before`: the copy's marts as if
 counted yesterday, so that the load is the day's first (bench/scale.py's first-file case). After each pair the
-two warehouses' marts are compared, every table of the marts and of a stored comparison, by row count and a
-hash of all rows: a change that makes the load faster must leave the same rows. `--same-marts`, for a change to
-the marts' SQL that leaves their rows as they were (a first pair without it, each a whole build by the new version,
-says so): the copy's marts are taken as the loading version's (settings marts_version), so that neither version
-rebuilds them whole before the load.
+two warehouses' marts are compared, every table of the marts and a stored comparison's place_months of the
+month it counts (what its readers read), by row count and a hash of all rows: a change that makes the load faster
+must leave the same rows. `--same-marts`, for a change to the marts' SQL that leaves their rows as they were (a
+first pair without it, each a whole build by the new version, says so): the copy's marts are taken as the loading
+version's (settings marts_version), so that neither version rebuilds them whole before the load.
 """
 
 from __future__ import annotations
@@ -38,16 +38,21 @@ _spec.loader.exec_module(bench_scale)
 
 
 def digest(db: Path) -> dict[str, tuple]:
-    """Each stored mart table (and each table of a stored comparison's schema): its row count and the xor of its
-    rows' hashes; and how the marts were built."""
+    """Each stored mart table: its row count and the xor of its rows' hashes; of a stored same-day comparison
+    (whatever its schema: a version stores what it needs, as_of_* or same_day_*), the rows its readers read, those
+    of place_months of the month it counts; and how the marts were built."""
     names = [name for name, kind in MARTS if kind == "table"]
     con = duckdb.connect(str(db), read_only=True)
     try:
-        tables = con.execute("select schema_name, table_name from duckdb_tables() where list_contains($names, "
-                             "table_name)", {"names": names}).fetchall()
-        found = {f"{schema}.{table}": con.execute(
-            f'select count(*), bit_xor(hash(t)) from "{schema}"."{table}" t').fetchone()  # noqa: S608 (catalog names)
-            for schema, table in tables}
+        found = {table: con.execute(f'select count(*), bit_xor(hash(t)) from main."{table}" t').fetchone()  # noqa: S608
+                 for (table,) in con.execute("select table_name from duckdb_tables() where schema_name = 'main' "
+                                             "and list_contains($names, table_name)", {"names": names}).fetchall()}
+        for (schema,) in con.execute("select distinct schema_name from duckdb_tables() where table_name = "
+                                     "'place_months' and schema_name <> 'main'").fetchall():
+            month = f"{schema.split('_')[-2][:4]}-{schema.split('_')[-2][4:]}-01"  # as_of_202610_20261015: October
+            found[f"comparison of {month}: place_months"] = con.execute(
+                f'select count(*), bit_xor(hash(t)) from "{schema}".place_months t '  # noqa: S608 (catalog names)
+                "where month_start = $month", {"month": month}).fetchone()
         return found | {"built": con.execute("select value from settings where key = 'marts_built'").fetchone()}
     finally:
         con.close()
