@@ -300,13 +300,19 @@ def test_ingest_warns_loudly_when_a_roster_drops_many_people_without_a_status(tw
 def test_a_warehouse_an_earlier_version_built_gets_this_versions_marts_before_it_is_read(db, capsys):
     import duckdb
 
-    with duckdb.connect(str(db)) as con:  # as an earlier CareVisit left it: a mart missing, another version
+    with duckdb.connect(str(db)) as con:  # as an earlier CareVisit left it: a mart missing, one a view, another version
+        unlinked = con.execute("from unlinked_visits").fetchall()
         con.execute("drop table load_places cascade")
+        con.execute("drop table unlinked_visits")
+        con.execute("create view unlinked_visits as select 1 as visits")  # a view until 12-03
         con.execute("update settings set value = 'earlier' where key = 'marts_version'")
     code, out, err = run(capsys, "metrics", "--month", "2026-10", "--format", "csv", "--db", str(db))
     assert code == 0 and "已按当前版本重新计算指标" in err and "district" in out
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("select count(*) from load_places").fetchall()[0][0] == 2
+        assert con.execute("select table_type from information_schema.tables where table_name = 'unlinked_visits'"
+                           ).fetchall() == [("BASE TABLE",)]
+        assert con.execute("from unlinked_visits").fetchall() == unlinked
     code, _, err = run(capsys, "metrics", "--month", "2026-10", "--db", str(db))
     assert code == 0 and "重新计算" not in err  # once only
 
