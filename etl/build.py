@@ -190,7 +190,10 @@ COMPARES_MONTH_BEFORE = ("elder_changes", "place_changes")
 # build of visit files recomputes the scope's rows from the earliest month the loads can change
 # (scope/floor.sql), not every month (a province's month of visits: every elder's twelve months)
 FLOORED_MARTS = ("elder_months", "elder_contact_months", "elder_changes")
-FROM_FLOOR = "month_start >= (select month_start from cv_scope_floor)"
+# And the rollups (ROLLUPS), counted from those and (place_months) from the problems found, closed and referred in a
+# month: from the floor too, or from the month of the earliest problem whose row the build changes, if earlier (a
+# visit that closes a problem found a month before, referring it, changes that month's count: _note_rollup_floor).
+# A province's file: twelve months of the rollups of the 17 districts it reaches, 3 of 27 s, before.
 # Past this share of the elders in scope, building whole is cheaper
 WHOLE_FROM_SHARE = 0.5
 # The marts with a row per special-difficulty elder (and month) are built whole, in a scoped build, when the
@@ -294,6 +297,7 @@ def _scope(con: duckdb.DuckDBPyConnection, since_load: int, inputs: str, today: 
     con.execute(sql("scope/floor"), {"built_on": built_on, "since": since_load})
     con.execute(sql("scope/listed"))
     con.execute("create or replace temp table cv_scope_districts (district_code varchar)")
+    con.execute("create or replace temp table cv_scope_rollup_floor (month_start date)")  # _note_rollup_floor
     in_scope, everyone = first_row(con, "select (select count(*) from cv_scope_elders), count(*) from elders")
     return in_scope <= WHOLE_FROM_SHARE * everyone
 
@@ -436,13 +440,13 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
     through views that show only the scope's rows of what it reads, then in place of the scope's rows."""
     mart = SCOPED_MARTS[name]
     computed, views = mart.computed, _scope_views(con, name, database, f'"{database}".main', loads)
-    if name in FLOORED_MARTS and (floor := _floor(con)):
+    if floor := _floor_of(con, name):
         # the months from the floor but those in scope, computed for everyone below (a month that compares with
         # the month before is computed with it)
-        computed = f"({computed}) and {FROM_FLOOR} and not {IN_SCOPE_MONTHS}"
+        computed = f"({computed}) and month_start >= '{floor}' and not {IN_SCOPE_MONTHS}"
         views = _from_month(views, floor, name, f'"{database}".main',
                             "true" if name in COMPARES_MONTH_BEFORE else f"not {IN_SCOPE_MONTHS}")
-        if not scalar(con, f'select count(*) from "{database}".main.month_frame where {FROM_FLOOR} '
+        if not scalar(con, f'select count(*) from "{database}".main.month_frame where month_start >= \'{floor}\' '
                            f"and not {IN_SCOPE_MONTHS}"):
             views = None  # no such month: the loads change only months in scope (a new month's visits)
     if views is None:
@@ -452,6 +456,8 @@ def _build_scoped(con: duckdb.DuckDBPyConnection, name: str, database: str,
     replaced = computed
     if name == "elders":
         _note_changed_elders(con, f'"{database}".main.elders', computed)
+    if name == "problems":
+        _note_rollup_floor(con, f'"{database}".main.problems', computed)
     if name in MONTH_MARTS and scalar(con, "select count(*) from cv_scope_months"):
         months = IN_SCOPE_FRAME if name in COMPARES_MONTH_BEFORE else IN_SCOPE_MONTHS
         frame = [(table, f'"{database}".main.{table}', months)
@@ -471,6 +477,30 @@ def _floor(con: duckdb.DuckDBPyConnection) -> dt.date | None:
     """The first month a scoped build recomputes the scope's rows of FLOORED_MARTS from (scope/floor.sql), or None:
     every month."""
     return scalar(con, "select max(month_start) from cv_scope_floor")
+
+
+def _floor_of(con: duckdb.DuckDBPyConnection, mart: str) -> dt.date | None:
+    """The first month a scoped build recomputes the scope's rows of `mart` from, or None: every month (or not a
+    month mart). The rollups' is noted as the problems are built (_note_rollup_floor), before them."""
+    if mart in FLOORED_MARTS:
+        return _floor(con)
+    if mart in ROLLUPS:
+        return scalar(con, "select max(month_start) from cv_scope_rollup_floor")
+    return None
+
+
+def _note_rollup_floor(con: duckdb.DuckDBPyConnection, stored: str, computed: str) -> None:
+    """The first month whose rows of the rollups (ROLLUPS) the loads can change (temp table
+    cv_scope_rollup_floor, one row, or none: any month): the floor of the per-elder month marts, or the month of
+    the earliest problem (found then) whose row the scoped build changes, from the stored rows and those computed
+    (cv_scoped), before they replace them."""
+    con.execute(f"""create or replace temp table cv_scope_rollup_floor as
+        select least(f.month_start, (
+            select cast(date_trunc('month', min(opened_date)) as date)
+            from ((from {stored} where {computed} except all from cv_scoped where {computed})
+                  union all
+                  (from cv_scoped where {computed} except all from {stored} where {computed})))) as month_start
+        from cv_scope_floor f""")
 
 
 def _from_month(views: list[tuple[str, str, str | tuple[str, ...]]], floor: dt.date, name: str,
@@ -801,14 +831,13 @@ def _comparison_in_scope(con: duckdb.DuckDBPyConnection, name: str, month_start:
     database = scalar(con, "select current_database()")
     schema = f'"{database}".{name}'
     frame = ("month_frame", f"{schema}.month_frame", "true")
-    floor = _floor(con)
     for mart in SAME_DAY_MARTS:
         computed = SCOPED_MARTS[mart].computed
         views = [frame, *_scope_views(con, mart, database, schema, loads)]
-        if mart in FLOORED_MARTS and floor:
+        if floor := _floor_of(con, mart):
             if floor > month_start:  # the loads change none of its rows of the month
                 continue
-            computed = f"({computed}) and {FROM_FLOOR}"
+            computed = f"({computed}) and month_start >= '{floor}'"
             views = _from_month(views, floor, mart, schema)
         _compute(con, mart, "cv_scoped", views)
         _replace_scope_rows(con, mart, f"{schema}.{mart}", computed, computed)

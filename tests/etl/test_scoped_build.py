@@ -143,6 +143,12 @@ def visits_of_a_new_month(w):
     w.visit(w.people["mover"], "2026-11-06 10:00", load_id=load)
 
 
+def a_later_visit_that_closes_an_earlier_months_problem_referring_it(w):
+    """e1's problem, found on 2 October, handled on 4 November by a referral: October's count of problems referred
+    changes though the visit is of November (the rollups' floor: _note_rollup_floor)."""
+    w.visit(w.people["e1"], "2026-11-04 10:00", resolution="已解决", referred=True, load_id=w.load("visits"))
+
+
 def a_newer_roster_of_one_community(w):
     load = w.load("roster", "2026-10-15")
     for person in ("e0", "e2"):  # e1 and e3 are not on it: they leave on its date
@@ -201,6 +207,7 @@ def a_note_copied_onto_five_elders(w):
     (a_note_copied_onto_five_elders, ("visit_signals",)),
     (visits_within_the_months, ("problems", "elder_months")),
     (visits_of_a_new_month, ("month_frame", "elder_months", "elder_changes", "elder_incident_days")),
+    (a_later_visit_that_closes_an_earlier_months_problem_referring_it, ("problems", "place_months")),
     (a_newer_roster_of_one_community, ("elder_periods", "roster_alerts", "elder_changes")),
     (a_roster_that_makes_a_name_ambiguous, ("elder_name_keys", "elder_months")),
     (a_new_contact_list, ("designated_contacts", "elder_months")),
