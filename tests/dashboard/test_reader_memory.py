@@ -169,6 +169,42 @@ def test_the_load_stores_the_same_day_comparison_the_overview_would_recompute(tm
 
 
 @pytest.mark.usefixtures("stores_comparisons")
+def test_a_whole_as_of_view_an_earlier_carevisit_stored_is_not_read_and_the_next_load_drops_it(tmp_path):
+    """Until 2026-12-03 the load stored the comparison as a whole as-of view, as_of_<month>_<day>. A warehouse that
+    still holds one (here with a count no recompute gives) and not the same-day one: the server recomputes the
+    comparison; the next load stores the same-day one and drops the other."""
+    import datetime as dt
+
+    import duckdb
+
+    from etl.build import as_of_name, same_day_name
+    from etl.ingest import ingest
+    from etl.settings import Settings, default_config_text, parse_config
+    from tests.conftest import make_id
+    from tests.etl.exports import VISIT_HEADER, visit_row, write_csv
+
+    db_path = october_to_the_20th(tmp_path)
+    month, day = dt.date(2026, 9, 1), dt.date(2026, 9, 20)
+    earlier, now = as_of_name(month, day), same_day_name(month, day)
+    with duckdb.connect(str(db_path)) as con:
+        con.execute(f"create schema {earlier}")
+        con.execute(f"create table {earlier}.place_months as select * replace (99 as visited_home) from "  # noqa: S608
+                    f"{now}.place_months")  # (schema names of CareVisit's)
+        con.execute(f"create table {earlier}.month_frame as from {now}.month_frame")
+        con.execute(f"drop schema {now} cascade")
+    wh = queries.Warehouse(db_path)
+    september = queries.place_months(wh.compared(month, day), queries.root_place(wh), until="2026-09", last=1)
+    assert september["visited_home"].tolist() == [2]
+
+    later = write_csv(tmp_path / "探访2.csv", [VISIT_HEADER, visit_row(make_id("19400101", 4), "2026-10-20",
+                                                                         community="滨西")])
+    ingest([later], Settings(db_path=db_path, config=parse_config(default_config_text())))
+    with duckdb.connect(str(db_path), read_only=True) as con:
+        assert con.execute("select schema_name from duckdb_schemas() where starts_with(schema_name, 'as_of_') or "
+                           "starts_with(schema_name, 'same_day_')").fetchall() == [(now,)]
+
+
+@pytest.mark.usefixtures("stores_comparisons")
 def test_a_comparison_that_does_not_fit_its_memory_is_left_to_the_server_and_the_load_goes_on(tmp_path, monkeypatch):
     """Not stored, and the marts still built within the load's memory (not again whole, without a limit)."""
     import datetime as dt
