@@ -496,10 +496,8 @@ def _note_rollup_floor(con: duckdb.DuckDBPyConnection, stored: str, computed: st
     (cv_scoped), before they replace them."""
     con.execute(f"""create or replace temp table cv_scope_rollup_floor as
         select least(f.month_start, (
-            select cast(date_trunc('month', min(opened_date)) as date)
-            from ((from {stored} where {computed} except all from cv_scoped where {computed})
-                  union all
-                  (from cv_scoped where {computed} except all from {stored} where {computed})))) as month_start
+            select cast(date_trunc('month', min(opened_date)) as date) from ({_changed_rows(stored, computed)})))
+            as month_start
         from cv_scope_floor f""")
 
 
@@ -534,10 +532,15 @@ def _note_changed_elders(con: duckdb.DuckDBPyConnection, stored: str, computed: 
     if not scalar(con, "select count(*) from cv_scope_communities"):
         con.execute("create or replace temp table cv_scope_changed_elders (elder_id varchar)")
         return
-    con.execute(f"""create or replace temp table cv_scope_changed_elders as
-        select elder_id from ((from {stored} where {computed} except all from cv_scoped where {computed})
-                              union all
-                              (from cv_scoped where {computed} except all from {stored} where {computed}))""")
+    con.execute("create or replace temp table cv_scope_changed_elders as "
+                f"select elder_id from ({_changed_rows(stored, computed)})")
+
+
+def _changed_rows(stored: str, computed: str) -> str:
+    """A query of the rows that `computed` selects in `stored` (a mart) or in cv_scoped (its rows a scoped build
+    computed) and not in the other: those the build changes, as they were and as they are."""
+    return (f"(from {stored} where {computed} except all from cv_scoped where {computed}) union all "
+            f"(from cv_scoped where {computed} except all from {stored} where {computed})")
 
 
 def _replace_scope_rows(con: duckdb.DuckDBPyConnection, name: str, target: str, computed: str, replaced: str) -> None:
