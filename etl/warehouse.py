@@ -8,7 +8,9 @@ import errno
 import fcntl
 import os
 import shutil
+import threading
 from collections.abc import Iterator
+from concurrent.futures import Future
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -120,6 +122,7 @@ def _open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
             shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
         remove_stale_temporary_files()  # what a killed load left in the system's temporary folder
         work_path = temporary_path(db_path)
+        syncing: Future[None] | None = None
         if db_path.exists():
             require_duckdb_file(db_path)
             try:
@@ -127,6 +130,7 @@ def _open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
             except BaseException:  # a part-copy would keep a full disk full
                 remove_database(work_path)
                 raise
+            syncing = _fsync_meanwhile(work_path)
         try:
             # The copy is thrown away if anything fails: no point checkpointing it, or syncing it to disk
             # after every file (that took 0.6 s a city-sized file), before it is complete.
@@ -158,6 +162,8 @@ def _open_for_writing(db_path: Path, config: Config) -> Iterator[WriteSession]:
         con.close()
         if session.changed:
             try:
+                if syncing is not None:
+                    syncing.result()  # the copied bytes, written while the load worked
                 _fsync(work_path)  # on disk as a whole before it becomes the warehouse
             except BaseException:
                 remove_database(work_path)
@@ -261,6 +267,26 @@ def _copy_file(source: Path, target: Path) -> None:
             if error.errno not in _NO_KERNEL_COPY:
                 raise
         shutil.copyfileobj(reader, writer, 16 * 2**20)  # from where the kernel stopped: usually nothing left
+
+
+def _fsync_meanwhile(path: Path) -> Future[None]:
+    """`path` written to disk (_fsync) by a thread of its own while the caller goes on; the future's result is
+    what the fsync raised, if anything (an fsync error is told once, to the descriptor that was open: a later
+    fsync of a new one would not see it). A copy of the warehouse is on disk by the time the load is done with
+    it (without, ext4 wrote a province's 2 GB copy at the publish's final fsync: 2.8-3.2 s of it, and 0.00 s
+    after this, measured on 2026-12-03); the blocks the load changes meanwhile are written again by that fsync."""
+    done: Future[None] = Future()
+
+    def run() -> None:
+        try:
+            _fsync(path)
+        except BaseException as error:  # noqa: BLE001 - handed to the caller through the future
+            done.set_exception(error)
+        else:
+            done.set_result(None)
+
+    threading.Thread(target=run, name=f"fsync {path.name}", daemon=True).start()
+    return done
 
 
 def _fsync(path: Path) -> None:

@@ -263,3 +263,17 @@ def test_the_warehouse_copy_is_the_file_byte_for_byte_however_the_kernel_copies(
         monkeypatch.setattr(os, "copy_file_range", copy_kernel_stops(stop_after, error))
     _copy_file(source, target)
     assert hashlib.sha256(target.read_bytes()).digest() == hashlib.sha256(source.read_bytes()).digest()
+
+
+def test_an_error_writing_the_copy_to_disk_meanwhile_reaches_the_publish(tmp_path):
+    """The copy is written to disk by a thread of its own while the load works (etl/warehouse.py
+    _fsync_meanwhile): what that fsync raised is raised where the publish waits for it, before the swap, since a
+    later fsync on a new descriptor would not be told (here /dev/null, which cannot be synced); a file that syncs
+    gives no error."""
+    from etl.warehouse import _fsync_meanwhile
+
+    with pytest.raises(OSError, match="Invalid argument"):
+        _fsync_meanwhile(Path("/dev/null")).result(timeout=60)
+    synced = tmp_path / "copy.duckdb"
+    synced.write_bytes(os.urandom(2**20))
+    assert _fsync_meanwhile(synced).result(timeout=60) is None
