@@ -565,6 +565,8 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
             raise FileError(f"{where}表头中有探访记录的列: {'、'.join(visit_columns)}; "
                             f"这是探访记录, 不能作为{mappings.KIND_LABELS[file_kind]}导入 "
                             f"(底册和探访记录请分开导出, 或用 --kind visits 导入)")
+        if kind is not None:
+            _refuse_another_kind(where, sheet, kind, words_dir)
         if file_kind != "roster" and column_map.counts and not mappings.day_columns(sheet.header):
             # a summary of each elder's month (探访次数, 其中上门, 包联人) read as a record or a list had made a visit
             # of each row, or replaced a contact list with its 包联人 and their count of calls as the phone
@@ -579,6 +581,23 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
             raise FileError(f"{where}缺少必需的列: {names} (作为{mappings.KIND_LABELS[file_kind]}导入)")
         _refuse_rows_of_several(where, sheet.header, column_map, file_kind, words_dir)
     return file_kind, column_maps
+
+
+def _refuse_another_kind(where: str, sheet: RawSheet, kind: str, words_dir: Path | None = None) -> None:
+    """FileError for a sheet loaded as `kind` (--kind) that its header and title show to be
+    another kind, whose columns outnumber those of `kind`'s it has and would be dropped: a contact list loaded as a
+    roster had replaced its communities' roster with one of no special-difficulty elder; a roster as a contact
+    list had made each elder's 包联人 their contact person. A header that tells no kind clearly is loaded as told."""
+    told = _kind_of(sheet, words_dir)
+    if told is None or told == kind:
+        return
+    own = mappings.marker_columns(sheet.header, kind, words_dir)
+    lost = [cell for cell in mappings.marker_columns(sheet.header, told, words_dir)
+            if mappings.field_for(cell, kind, words_dir) in (None, mappings.UNKNOWN)]
+    if len(lost) > len(own):
+        raise FileError(f"{where}表头中有{mappings.KIND_LABELS[told]}的列: {'、'.join(lost)}; "
+                        f"这是{mappings.KIND_LABELS[told]}, 不能作为{mappings.KIND_LABELS[kind]}导入 "
+                        f"(请用 --kind {told} 导入, 或不指定 --kind)")
 
 
 def _refuse_rows_of_several(where: str, header: list[str], column_map: mappings.ColumnMap, kind: str,

@@ -315,17 +315,20 @@ def detect_kind(header: list[str], words_dir: Path | None = None) -> str | None:
     """roster, visits or contacts, from the kind-specific columns the header has (by alias first,
     by keyword when no alias says)."""
     for keywords in (False, True):
-        scores = {
-            kind: sum(1 for cell in header if cell and field_for(cell, kind, words_dir, keywords) in KIND_MARKERS[kind]
-                      and not _names_another_field(cell, kind, words_dir))
-            for kind in KINDS
-        }
-        for kind in MARKS:
-            scores[kind] += len(_tick_columns(header, kind, words_dir))
+        scores = {kind: len(marker_columns(header, kind, words_dir, keywords)) for kind in KINDS}
         best = max(scores, key=lambda kind: scores[kind])
         if scores[best] > 0:
             return best
     return None
+
+
+def marker_columns(header: list[str], kind: str, words_dir: Path | None = None, keywords: bool = True) -> list[str]:
+    """The header cells that say a file is of `kind` (KIND_MARKERS, and its tick columns: 独居 √ | 失能 √), not
+    those another kind's file has too (联系电话)."""
+    ticks = _tick_columns(header, kind, words_dir) if kind in MARKS else {}
+    return [cell for index, cell in enumerate(header)
+            if cell and (index in ticks or (field_for(cell, kind, words_dir, keywords) in KIND_MARKERS[kind]
+                                            and not _names_another_field(cell, kind, words_dir)))]
 
 
 def _names_another_field(cell: str, kind: str, words_dir: Path | None = None) -> bool:

@@ -512,6 +512,38 @@ def test_a_visit_file_given_as_a_roster_is_refused(warehouse, tmp_path):
     assert (result.status, result.message.split(";")[0]) == ("failed", "表头中有探访记录的列: 探访日期、探访方式")
 
 
+CONTACT_HEADER = ["街道", "社区", "老人姓名", "身份证号", "联系人姓名", "与老人关系", "联系人电话", "是否有钥匙"]
+ROSTER_WITH_CARER = [*ROSTER_HEADER, "性别", "失能程度", "包联人"]
+
+
+def test_a_contact_list_given_as_a_roster_is_refused_and_the_roster_kept(warehouse, tmp_path):
+    """A contact list loaded as a roster had become its community's roster: one with no category, so no elder
+    special-difficulty."""
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE)]))
+    contacts = [CONTACT_HEADER, ["劝业场街道", "花园路社区", "张三", ALICE, "张小明", "儿子", "13812345678", "是"]]
+    [result] = warehouse.ingest(write_csv(tmp_path / "c.csv", contacts), kind="roster")
+    assert (result.status, result.message) == ("failed", (
+        "表头中有联系人情况表的列: 联系人姓名、与老人关系、联系人电话、是否有钥匙; 这是联系人情况表, 不能作为底册导入 "
+        "(请用 --kind contacts 导入, 或不指定 --kind)"))
+    assert warehouse.rows("select elder_id, categories from elders") == [(ALICE, ["独居"])]
+
+
+def test_a_roster_given_as_a_contact_list_is_refused(warehouse, tmp_path):
+    """A roster loaded as a contact list had made each elder's 包联人 their contact and their own phone its phone."""
+    rows = [ROSTER_WITH_CARER, [*roster_row(1, ALICE), "女", "完全失能", "李四"]]
+    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", rows), kind="contacts")
+    assert result.status == "failed"
+    assert result.message.startswith("表头中有底册的列: 特殊困难类别、居住情况、是否同意探访、变动日期、建档日期、"
+                                     "性别、失能程度; 这是底册, 不能作为联系人情况表导入")
+
+
+def test_a_roster_with_its_emergency_contacts_still_loads_as_a_roster_when_told(warehouse, tmp_path):
+    header = [*ROSTER_HEADER, "紧急联系人", "紧急联系人电话"]
+    rows = [header, [*roster_row(1, ALICE), "张小明", "13812345678"]]
+    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", rows), kind="roster")
+    assert (result.status, result.rows_loaded) == ("loaded", 1)
+
+
 @loads.file("unusable id")
 def _unusable_id(folder: Path) -> Path:
     bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")
