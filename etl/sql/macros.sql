@@ -418,10 +418,23 @@ create or replace temp macro cv_phone_digits(p) as
                    '^(0086|86)([1-9]\d{8,10})$', '0\2');  -- +86 22 2345 6789: the area code's 0 back
 -- a mobile; a landline with its area code (010 and 02x: eight digits after it; 0xxx: seven or eight); a local number
 create or replace temp macro cv_phone_valid(p) as regexp_full_match(p, '1[3-9]\d{9}|0[12]\d{9}|0[3-9]\d{9,10}|[2-8]\d{6,7}');
+-- A phone cell Excel turned into a number and wrote in scientific notation (1.3912345E+10): its digits when the
+-- notation holds them all (1.3912345678E+10), else null (the trailing digits are lost: 1.3912345E+10 is no 3912345)
+create or replace temp macro cv_phone_as_number(s) as
+    regexp_full_match(trim(coalesce(s, '')), '\d(\.\d+)?[Ee]\+?\d{1,2}');
+create or replace temp macro cv_phone_from_number(s) as
+    case when length(regexp_replace(regexp_extract(trim(s), '^\d(\.\d+)?', 0), '\.', ''))
+              = try_cast(regexp_extract(trim(s), '[Ee]\+?(\d+)$', 1) as integer) + 1
+         then regexp_replace(regexp_extract(trim(s), '^\d(\.\d+)?', 0), '\.', '') end;
+-- Why a phone cell holds no number, quoting it as {value}
+create or replace temp macro cv_phone_problem(s) as
+    case when cv_phone_as_number(s) then '电话被Excel存成了数字 ({value}), 号码已不完整: 请把该列设为文本后重新导出'
+         else '电话无效: {value}' end;
 create or replace temp macro cv_phone_list(s) as
     case
         -- fast path: a cell that is one valid number and nothing else (most cells)
         when cv_phone_valid(s) then [s]
+        when cv_phone_as_number(s) then list_filter([cv_phone_from_number(s)], lambda p: cv_phone_valid(p))
         else flatten(list_transform(regexp_extract_all(cv_half_width(coalesce(s, '')), '\+?\d[\d \t\-()]*\d'),
         lambda run: case
             when cv_phone_valid(cv_phone_digits(run)) then [cv_phone_digits(run)]

@@ -289,6 +289,22 @@ def test_a_contact_person_without_a_phone_or_a_name_is_said_not_to_count(tmp_pat
         (5, "invalid_phone", "联系人电话被Excel存成了数字 (1.38001E+10), 号码已不完整: 请把该列设为文本后重新导出")]
 
 
+def test_a_phone_excel_wrote_in_scientific_notation_counts_only_when_every_digit_is_there(tmp_path):
+    # attack 2026-12-04: 1.3912345E+10 was read as the local number 3912345, and counted for 社区帮扶
+    header = ["社区", "老人姓名", "身份证号", "联系人", "联系电话"]
+    rows = [["花园路", "甲一", DISABLED[0], "李明", "1.3912345E+10"],
+            ["花园路", "乙二", DISABLED[1], "赵六", "1.38000011E10"],
+            ["花园路", "丙三", DISABLED[2], "孙七", "1.3900000003E+10"]]  # eleven digits: the number, whole
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "联系人.csv", [header, *rows]))
+    assert [helped(warehouse)[elder] for elder in DISABLED[:3]] == [False, False, True]
+    assert warehouse.rows("select contact_phone from contact_rows where load_id = ? and row_number = 4",
+                          [result.load_id]) == [("13900000003",)]
+    assert warehouse.rows("select row_number, message from load_warnings where load_id = ? order by row_number",
+                          [result.load_id]) == [
+        (2, "联系人电话被Excel存成了数字 (1.39***45E+10), 号码已不完整: 请把该列设为文本后重新导出"),
+        (3, "联系人电话被Excel存成了数字 (1.38****11E10), 号码已不完整: 请把该列设为文本后重新导出")]
+
+
 def test_a_newer_contact_list_changes_no_month_that_ended_before_its_date(tmp_path):
     # probe M: 花园路's November list (dated 11-05) without October's contact people took October's help rate from
     # 8/10 to 0/10; a list is in force from its 填报日期 until the next, as a roster is (DESIGN §4, roster history)

@@ -118,10 +118,7 @@ contacts as (
                    order by contact_index) as contact_key,
         list_filter(flatten(list([
             case when contact_phone_raw is not null and len(phones) = 0 then cv_warn_quoting('invalid_phone',
-                'contact_phone', contact_phone_raw, coalesce(label, '联系人') || case
-                    when regexp_full_match(contact_phone_raw, '\d(\.\d+)?[Ee]\+?\d+')
-                        then '电话被Excel存成了数字 ({value}), 号码已不完整: 请把该列设为文本后重新导出'
-                    else '电话无效: {value}' end) end,
+                'contact_phone', contact_phone_raw, coalesce(label, '联系人') || cv_phone_problem(contact_phone_raw)) end,
             -- a person of whom only the name or only the phone is written (DESIGN §4: both, to count), on a row where
             -- no one else counts
             case when not row_helps and contact_name is not null and contact_phone_raw is null and not is_self

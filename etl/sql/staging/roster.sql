@@ -228,7 +228,7 @@ final as (
                 then cv_warn_quoting('unknown_value', 'sex', sex_text, '未知的性别: {value}, 以身份证号为准')
                 when sex_given <> cv_id_sex(id_number)
                 then cv_warn('sex_mismatch', 'sex', sex_text, '性别与身份证号不一致, 以身份证号为准') end,
-            case when invalid_phone then cv_warn_quoting('invalid_phone', 'phone', phone_text, '联系电话无效: {value}') end,
+            case when invalid_phone then cv_warn_quoting('invalid_phone', 'phone', phone_text, '联系' || cv_phone_problem(phone_text)) end,
             -- a person under 60 marked special-difficulty: most likely a relative's ID number typed in the elder's row
             -- (probe Q: a 36-year-old counted in every denominator, without a word); the age, not the number, said
             case when too_young then cv_warn('too_young', 'id_number', null,
