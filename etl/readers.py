@@ -566,6 +566,9 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
                     preamble_text(records[:header_index]))
 
 
+EMPTY_ROWS_KEPT = 1000  # fewer empty rows than this in a sheet are left for staging to skip
+
+
 def _without_empty_rows(cells: pa.Table) -> pa.Table:
     """The rows that hold at least one cell: a file of a million blank lines (a clerk's Ctrl+Down)
     costs nothing past this point. They are not data, so no count changes; rows keep their numbers."""
@@ -672,14 +675,8 @@ def _parse_with_duckdb(path: Path, con: duckdb.DuckDBPyConnection, delimiter: st
 def _read_workbook(
     path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore
 ) -> tuple[list[RawSheet], list[UnreadSheet]]:
-    try:
-        grids = workbooks.read_grids(path)
-    except (workbooks.SheetTooLarge, workbooks.Encrypted) as error:
-        raise ReadError(str(error)) from error
-    except workbooks.WorkbookError as error:
-        raise ReadError(f"Excel 文件无法打开 (文件损坏或不是 Excel 格式): {error}") from error
     sheets, unread = [], []
-    for grid in grids:
+    for grid in _each_grid(path):
         header_index = _header_index(grid, header_score)
         if header_index is None:
             if not grid.hidden and (rows := rows_with_text(grid.cells)):  # a hidden one: a drop-down's words
@@ -691,16 +688,41 @@ def _read_workbook(
                                              header_score))
         report_date, unit = _preamble_facts(con, [[cell or "" for cell in row] for row in top[:header_index]])
         first_row = grid.first_row + header_index + 1  # spreadsheet row of the first data row
-        cells = data.add_column(0, "row_number",
-                                pa.array(range(first_row, first_row + data.num_rows), pa.int32()))
-        table = f"{table_prefix}_{len(sheets)}"
-        con.register(table, cells)
-        sheets.append(RawSheet(table, cells, grid.name, header, first_row - 1, report_date, unit,
-                               data.num_columns, preamble_text([[c or "" for c in row] for row in top[:header_index]]),
-                               grid.hidden, grid.hidden_columns, grid.uncomputed_formulas, grid.struck_rows))
+        cells = _without_empty_rows(data.add_column(0, "row_number",
+                                                    pa.array(range(first_row, first_row + data.num_rows), pa.int32())))
+        preamble = preamble_text([[c or "" for c in row] for row in top[:header_index]])
+        sheets.append(RawSheet(f"{table_prefix}_{len(sheets)}", cells, grid.name, header, first_row - 1, report_date,
+                               unit, data.num_columns, preamble, grid.hidden, grid.hidden_columns,
+                               grid.uncomputed_formulas, grid.struck_rows))
     if not sheets:
         raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
+    for sheet in sheets:  # once every sheet is read: a sheet that fails to read leaves none registered
+        con.register(sheet.table, sheet.cells)
     return sheets, unread
+
+
+EMPTY_ROWS_KEPT = 1000  # fewer empty rows than this in a sheet are left for staging to skip
+
+
+def _without_empty_rows(cells: pa.Table) -> pa.Table:
+    """The rows that hold a cell, each with its row number: a cell written far below the table (a stray 0 at
+    AZ1048576) had made the sheet a million empty rows, each staged (15 s and 1.3 GB a sheet) though none is data."""
+    if cells.num_columns < 2 or cells.num_rows < EMPTY_ROWS_KEPT:
+        return cells
+    empty = functools.reduce(pc.and_, [pc.is_null(cells[name]) for name in cells.column_names[1:]])
+    if pc.sum(empty).as_py() < EMPTY_ROWS_KEPT:
+        return cells  # a few: staging tells them apart as it tells blank rows (the cost of a copy saved)
+    return cells.filter(pc.invert(empty))
+
+
+def _each_grid(path: Path) -> Iterator[workbooks.Grid]:
+    """The workbook's sheets one at a time (workbooks.each_grid), its errors told as the clerk reads them."""
+    try:
+        yield from workbooks.each_grid(path)
+    except (workbooks.SheetTooLarge, workbooks.Encrypted) as error:
+        raise ReadError(str(error)) from error
+    except workbooks.WorkbookError as error:
+        raise ReadError(f"Excel 文件无法打开 (文件损坏或不是 Excel 格式): {error}") from error
 
 
 def _header_index(grid: workbooks.Grid, header_score: HeaderScore) -> int | None:
