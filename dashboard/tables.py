@@ -14,6 +14,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from dashboard import auth, context, queries
 from dashboard.i18n import change_reason_label, field_label, listed, t, value_label, warning_label
+from etl.formulas import neutralised
 from etl.settings import RISK_LEVELS
 
 # Who, where and how urgent first: that is what staff planning visits read, often on a phone.
@@ -245,24 +246,6 @@ def _text(value) -> str | None:
 
 def headers(columns: tuple[str, ...], lang: str) -> list[tuple[str, str]]:
     return [(column, t(f"col_{column}", lang)) for column in columns]
-
-
-# A cell a spreadsheet would read as a formula (=HYPERLINK(...) typed into a roster's name column) ...
-FORMULA_START = re.compile(r"^[=+\-@\t\r]")
-# ... except a number written with its sign, or a masked phone: values, and nothing can run in them
-NUMBER_LIKE = re.compile(r"^[+-]?[\d\s().-]*$")
-
-
-def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
-    """Text cells made safe to open in Excel or WPS: a leading ' keeps a formula as text."""
-    frame = frame.copy()
-    for column in frame.columns:
-        if pd.api.types.is_string_dtype(frame[column]) or frame[column].dtype == object:
-            text = frame[column].astype("string")
-            risky = (text.str.match(FORMULA_START.pattern) & ~text.str.match(NUMBER_LIKE.pattern)).fillna(False)
-            if risky.any():
-                frame[column] = frame[column].astype(object).where(~risky, "'" + text.astype(object))
-    return frame
 
 
 def to_file(frame: pd.DataFrame, columns: tuple[str, ...], lang: str, file_format: str) -> bytes:

@@ -22,6 +22,7 @@ from rich.table import Table
 from dashboard.accounts import ALL as ALL_PLACES
 from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, new_password
 from etl import checklist, corrections, diskspace, metrics
+from etl.formulas import neutralised
 from etl.ingest import FileResult, ingest
 from etl.readers import display_text
 from etl.settings import DEFAULT_DB, ConfigError, Settings, load_settings
@@ -218,8 +219,8 @@ def _print_frame(frame: pd.DataFrame, fmt: str, out: Console, title: str | None 
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
             dates_only = (frame[column].dropna().dt.normalize() == frame[column].dropna()).all()
             frame[column] = frame[column].dt.strftime("%Y-%m-%d" if dates_only else "%Y-%m-%d %H:%M:%S")
-    if fmt == "csv":
-        out.file.write(frame.to_csv(index=False))
+    if fmt == "csv":  # opened in Excel or WPS: a file or sheet named =HYPERLINK(…) is no formula there
+        out.file.write(neutralised(frame).to_csv(index=False))
     elif fmt == "json":
         out.file.write(frame.to_json(orient="records", force_ascii=False, date_format="iso", indent=1) + "\n")
     else:

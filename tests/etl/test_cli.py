@@ -181,6 +181,17 @@ def test_rejects_show_reason_and_row_with_personal_data_masked(db, capsys):
     assert BOB not in out
 
 
+def test_a_csv_the_command_writes_holds_no_formula(tmp_path, capsys):
+    """A file named like a formula (attack 2026-12-04): opened in Excel, rejects --format csv had run it."""
+    name = '=HYPERLINK("http:,,example","x").csv'
+    path = write_csv(tmp_path / name, [VISIT_HEADER, visit_row(ALICE, "2026-10-05", method="托人带话")])
+    db = str(tmp_path / "w.duckdb")
+    assert run(capsys, "ingest", str(path), "--db", db)[0] == 0
+    code, out, _ = run(capsys, "rejects", "--format", "csv", "--db", db)
+    [reject] = list(csv.DictReader(io.StringIO(out)))
+    assert code == 0 and reject["file"] == "'" + name
+
+
 def test_env_variable_names_the_default_warehouse(db, capsys, monkeypatch):
     monkeypatch.setenv("CAREVISIT_DB", str(db))
     code, out, _ = run(capsys, "loads", "--format", "json")
