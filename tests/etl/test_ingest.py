@@ -205,6 +205,20 @@ def test_blank_total_and_overflowing_rows_in_an_excel_file(one_load):
         ("1 行在表头以外的列中还有内容, 未导入",)]
 
 
+@loads.file("a stray row far below")
+def _stray_row_far_below(folder: Path) -> Path:
+    """A roster with a row typed thousands of rows below it (4,000 empty rows between: dropped before staging)."""
+    rows = [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB), *[[]] * 4000, roster_row(3, CAROL + "0")]
+    return write_xlsx(folder / "远处一行.xlsx", rows)
+
+
+def test_a_row_far_below_the_table_is_read_with_its_row_number(one_load):
+    warehouse, results = one_load
+    result = results["a stray row far below"]
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (3, 2, 1)
+    assert warehouse.rejects(result) == [(4004, "身份证号格式不对: 应为18位")]
+
+
 def _after_blank_lines(uneven: bool):
     def write(folder: Path) -> Path:
         bad = make_id("19500101", 7)[:-1] + "0"
