@@ -310,8 +310,8 @@ create or replace temp macro cv_mask_file_name(s) as list_transform([array_to_st
     lambda n: cv_mask_sheet_name(regexp_extract(n, '^(.*?)(\.[^./]*)?$', 1)) || regexp_extract(n, '(\.[^./]*)$', 1))[1];
 
 -- A cell of a canonical field (etl/mappings: id_number, name, phone …) masked as that field's
--- value; dates as they are (20250117 is no phone); any other cell (备注, 处理措施, a column no mapping
--- knows) as free text, since a phone or an ID can be typed anywhere.
+-- value; dates as they are (20250117 is no phone) unless a longer run of digits is in them; any other cell (备注,
+-- 处理措施, a column no mapping knows) as free text, since a phone or an ID can be typed anywhere.
 create or replace temp macro cv_mask_field(field, s) as
     case
         when s is null or s = '' then s
@@ -320,7 +320,8 @@ create or replace temp macro cv_mask_field(field, s) as
         when field in ('phone', 'contact_phone') then cv_mask_phone(s)
         when field = 'address' then cv_mask_address(s)
         when field in ('birth_date', 'findings', 'problem', 'disability') then '****'
-        when field in ('visit_date', 'reg_date', 'change_date', 'set_date') then s
+        -- a date cell holding a longer run of digits holds no date but maybe an ID or a phone typed in the wrong column
+        when field in ('visit_date', 'reg_date', 'change_date', 'set_date') and not regexp_matches(s, '\d{9}') then s
         else cv_mask_free_text(s)
     end;
 
