@@ -558,6 +558,21 @@ def test_a_roster_with_its_emergency_contacts_still_loads_as_a_roster_when_told(
     assert (result.status, result.rows_loaded) == ("loaded", 1)
 
 
+@loads.file("one id, two names")
+def _one_id_two_names(folder: Path) -> Path:
+    rows = [ROSTER_HEADER, roster_row(1, ALICE, name="张三"), roster_row(2, ALICE, name="张 三"),
+            roster_row(3, BOB, name="李四"), roster_row(4, BOB, name="王五")]
+    return write_csv(folder / "重号.csv", rows)
+
+
+def test_an_id_repeated_under_another_name_says_so(one_load):
+    """(attack 2026-12-04: the second of two people given one ID number was rejected as a plain repeat)"""
+    warehouse, results = one_load
+    assert warehouse.rejects(results["one id, two names"]) == [
+        (3, "身份证号在本文件中重复 (与第 2 行相同)"),
+        (5, "身份证号在本文件中重复 (与第 4 行相同, 但姓名不同: 请核对两行的身份证号)")]
+
+
 @loads.file("unusable id")
 def _unusable_id(folder: Path) -> Path:
     bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")

@@ -111,7 +111,10 @@ repeats as (
         case when row_number() over as_listed > 1 then first_value(row_number) over as_listed
              else first_value(row_number) over in_place end as id_first_row,
         case when row_number() over as_listed > 1 then first_value(src_id) over as_listed
-             else first_value(src_id) over in_place end as id_first_src_id
+             else first_value(src_id) over in_place end as id_first_src_id,
+        -- the name of the row it repeats: another name says one of the two ID numbers is wrong
+        case when row_number() over as_listed > 1 then first_value(elder_name) over as_listed
+             else first_value(elder_name) over in_place end as id_first_name
     from mapped
     window as_listed as (partition by id_number, coalesce(status, '在册') = '在册' order by src_id),
            in_place as (partition by id_number, community_code order by src_id)
@@ -190,7 +193,9 @@ final as (
             when place_problem is not null then {'reason': cv_mask_free_text(place_problem), 'field': place_field}
             when community_code is null then {'reason': '社区为空', 'field': 'community'}
             when id_occurrence > 1
-                then {'reason': '身份证号在本文件中重复 (' || cv_same_row(id_first_src_id, src_id, id_first_row, sheets) || ')',
+                then {'reason': '身份证号在本文件中重复 (' || cv_same_row(id_first_src_id, src_id, id_first_row, sheets)
+                                || case when id_first_name <> elder_name then ', 但姓名不同: 请核对两行的身份证号' else '' end
+                                || ')',
                       'field': 'id_number'}
         end as reject,
         case when unknown_category or unknown_living or unknown_disability or unknown_consent or unknown_status
