@@ -110,6 +110,8 @@ def read_export(
                    else "请提供 .xlsx、.xls 或 .csv 文件")
         raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: {save_as}")
     with _utf8_named(path) as readable:
+        if what := workbooks.other_content(readable):
+            raise ReadError(f"文件内容是 {what}, 不是 Excel 或 CSV 表格: 请导出为 .xlsx 或 .csv 后再导入")
         if not workbooks.is_workbook(readable) and (suffix in (".csv", ".txt") or _is_delimited_text(readable)):
             return [_read_csv(readable, con, table_prefix, header_score)], []
         return _read_workbook(readable, con, table_prefix, header_score)
@@ -722,7 +724,8 @@ def _each_grid(path: Path) -> Iterator[workbooks.Grid]:
     except (workbooks.SheetTooLarge, workbooks.Encrypted) as error:
         raise ReadError(str(error)) from error
     except workbooks.WorkbookError as error:
-        raise ReadError(f"Excel 文件无法打开 (文件损坏或不是 Excel 格式): {error}") from error
+        detail = f": {error}" if str(error) else ""
+        raise ReadError(f"Excel 文件无法打开 (文件损坏或不是 Excel 格式){detail}") from error
 
 
 def _header_index(grid: workbooks.Grid, header_score: HeaderScore) -> int | None:

@@ -191,7 +191,7 @@ def each_grid(path: Path, fast: bool = True) -> Iterator[Grid]:
             if suffix == ".xls" and _is_encrypted_package(path):
                 raise Encrypted("文件设置了打开密码, 无法读取: 请在 Excel 或 WPS 中取消密码 (文件 → 信息 → "
                                 "保护工作簿 → 用密码进行加密, 清空密码) 后保存, 再导入") from error
-            raise WorkbookError(str(error)) from error
+            raise WorkbookError("") from error  # calamine's words (File not found '_rels/.rels') are no clerk's
         try:
             yield from _grids(path, workbook, fast)
         except CalamineError as error:  # a sheet's XML broken or written as no spreadsheet program writes it
@@ -211,6 +211,31 @@ def _is_encrypted_package(path: Path) -> bool:
                 return True
             tail = chunk[-len(name):]
     return False
+
+
+# Files that are no table, told by their first bytes: a PDF, a picture, sent or renamed as the export
+OTHER_CONTENT = ((b"%PDF", "PDF 文件"), (b"\x89PNG", "图片"), (b"\xff\xd8\xff", "图片"), (b"GIF8", "图片"))
+# ... or by the parts of a zip that is no workbook: a Word document, a presentation, a zip of files
+OTHER_PACKAGES = (("word/", "Word 文档"), ("ppt/", "PowerPoint 演示文稿"))
+
+
+def other_content(path: Path) -> str | None:
+    """What a file holds that is no table (PDF 文件, Word 文档, 压缩包 …), whatever its name says; None for anything
+    that may be one (a workbook, text)."""
+    with path.open("rb") as f:
+        head = f.read(8)
+    if found := next((what for magic, what in OTHER_CONTENT if head.startswith(magic)), None):
+        return found
+    if not head.startswith(ZIP_MAGIC):
+        return None
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = package.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return None  # broken: the readers say so
+    if any(name.startswith("xl/") for name in names):
+        return None
+    return next((what for part, what in OTHER_PACKAGES if any(name.startswith(part) for name in names)), "压缩包")
 
 
 def is_workbook(path: Path) -> bool:

@@ -2,6 +2,7 @@
 
 import datetime as dt
 import json
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -503,6 +504,25 @@ def test_an_unreadable_file_is_reported_and_the_others_still_load(one_load, name
     bad_result = bad_results[[n for n, _content, _message in UNREADABLE].index(name)]
     assert bad_result.status == "failed" and bad_result.message.startswith(message)
     assert good_result.rows_loaded == 1
+
+
+@pytest.mark.parametrize(("name", "parts", "what"), [
+    ("底册.xlsx", {"word/document.xml": "<w:document/>", "[Content_Types].xml": "<Types/>"}, "Word 文档"),
+    ("探访.xlsx", {"底册.xlsx": "PK…", "说明.txt": "…"}, "压缩包"),
+    ("报表.csv", None, "PDF 文件")])
+def test_a_file_that_is_no_table_says_what_it_is(warehouse, tmp_path, name, parts, what):
+    """(attack 2026-12-04: a Word document renamed .xlsx was told as File not found '_rels/.rels', a PDF as a
+    table without a header)"""
+    path = tmp_path / name
+    if parts is None:
+        path.write_bytes(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj")
+    else:
+        with zipfile.ZipFile(path, "w") as package:
+            for part, text in parts.items():
+                package.writestr(part, text)
+    [result] = warehouse.ingest(path)
+    assert (result.status, result.message) == (
+        "failed", f"文件内容是 {what}, 不是 Excel 或 CSV 表格: 请导出为 .xlsx 或 .csv 后再导入")
 
 
 def test_a_file_missing_a_required_column_names_it(warehouse, tmp_path):
