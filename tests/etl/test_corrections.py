@@ -69,7 +69,7 @@ def test_the_workbook_holds_exactly_the_rejected_rows_in_the_files_columns_with_
     rows = data_rows(sheet)
     assert [(r["原行号"], r["姓名"]) for r in rows] == [(5, "张三"), (6, None), (7, "张三"), (9, "李四")]
     assert rows[0]["问题"] == "身份证号校验位错误" and rows[0]["身份证号"] == BAD_ID  # as sent, as text
-    assert rows[3]["问题"] == "身份证号在本文件中重复 (与第 8 行相同)"
+    assert rows[3]["问题"] == "身份证号在本文件中重复 (与第 8 行相同, 但姓名不同: 请核对两行的身份证号)"
     header = [c.value for c in sheet[3]]
     marked = {(row[0].value, header[i]) for row in sheet.iter_rows(min_row=4) for i, c in enumerate(row)
               if c.fill.fgColor.rgb.endswith("FFF2A8")}

@@ -589,7 +589,7 @@ def test_an_id_repeated_under_another_name_says_so(one_load):
     """(attack 2026-12-04: the second of two people given one ID number was rejected as a plain repeat)"""
     warehouse, results = one_load
     assert warehouse.rejects(results["one id, two names"]) == [
-        (3, "身份证号在本文件中重复 (与第 2 行相同)"),
+        (3, "重复记录 (与第 2 行相同)"),
         (5, "身份证号在本文件中重复 (与第 4 行相同, 但姓名不同: 请核对两行的身份证号)")]
 
 

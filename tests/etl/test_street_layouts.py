@@ -373,7 +373,7 @@ def _repeat_on_another_sheet(folder: Path) -> list[Path]:
 def test_a_row_repeating_one_of_another_sheet_names_that_sheet(one_load):
     warehouse, results = one_load
     roster, visit_file = results["a row repeating one of another sheet"]
-    assert warehouse.rejects(roster) == [(2, "身份证号在本文件中重复 (与工作表 9月 第 2 行相同)")]
+    assert warehouse.rejects(roster) == [(2, "重复记录 (与工作表 9月 第 2 行相同)")]
     assert warehouse.rejects(visit_file) == [(3, "重复记录 (与第 2 行相同)")]
 
 
@@ -385,7 +385,7 @@ def _sheet_named_by_phone(folder: Path) -> Path:
 
 def test_a_sheet_named_by_a_phone_number_is_masked_in_the_reason_that_names_it(one_load):
     roster = one_load[1]["a sheet named by a phone number"]
-    assert one_load[0].rejects(roster) == [(2, "身份证号在本文件中重复 (与工作表 138****5678 第 2 行相同)")]
+    assert one_load[0].rejects(roster) == [(2, "重复记录 (与工作表 138****5678 第 2 行相同)")]
 
 
 @loads.file("sheets named by their elders")
@@ -406,7 +406,7 @@ def test_a_sheet_named_by_its_elder_is_masked_wherever_its_name_is_said(one_load
         ("工作表 王** 的前 30 行中没有找到表头 (身份证号、姓名、社区 等列名), 未导入 (该表有 2 行内容); "
          "如是人员名单, 请在数据上方加一行表头后重新导入",)]
     assert warehouse.rows("select sheet_name, reason from rejected_rows where load_id = ?", [result.load_id]) == [
-        ("欧***", "身份证号在本文件中重复 (与工作表 底册 第 2 行相同)")]
+        ("欧***", "重复记录 (与工作表 底册 第 2 行相同)")]
     # read as the dashboard reads them, without the load's macros (cv_mask_sheet_name): every mart answers
     assert all(warehouse.rows(f"select count(*) from {name}") for name, _ in MARTS)  # noqa: S608 (mart names)
 

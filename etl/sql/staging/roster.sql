@@ -114,8 +114,15 @@ repeats as (
              else first_value(src_id) over in_place end as id_first_src_id,
         -- the name of the row it repeats: another name says one of the two ID numbers is wrong
         case when row_number() over as_listed > 1 then first_value(elder_name) over as_listed
-             else first_value(elder_name) over in_place end as id_first_name
-    from mapped
+             else first_value(elder_name) over in_place end as id_first_name,
+        -- … and whether it is that row again, cell for cell (a workbook's 汇总 sheet beside a sheet per community):
+        -- a repeat (重复记录) with nothing to correct, not a second person given one ID number
+        case when row_number() over as_listed > 1 then first_value(record) over as_listed
+             else first_value(record) over in_place end = record as repeats_record
+    from (select *, hash(elder_name, community_code, sex_text, birth_date_text, address, phone_text, categories_text,
+                         living_text, disability_text, consent_text, status_text, change_date_text, reg_date_text,
+                         visitor_name, risk_text, notes_raw) as record
+          from mapped)
     window as_listed as (partition by id_number, coalesce(status, '在册') = '在册' order by src_id),
            in_place as (partition by id_number, community_code order by src_id)
 ),
@@ -192,6 +199,9 @@ final as (
             when elder_name is null then {'reason': '姓名为空', 'field': 'name'}
             when place_problem is not null then {'reason': cv_mask_free_text(place_problem), 'field': place_field}
             when community_code is null then {'reason': '社区为空', 'field': 'community'}
+            when id_occurrence > 1 and repeats_record
+                then {'reason': '重复记录 (' || cv_same_row(id_first_src_id, src_id, id_first_row, sheets) || ')',
+                      'field': 'id_number'}
             when id_occurrence > 1
                 then {'reason': '身份证号在本文件中重复 (' || cv_same_row(id_first_src_id, src_id, id_first_row, sheets)
                                 || case when id_first_name <> elder_name then ', 但姓名不同: 请核对两行的身份证号' else '' end
