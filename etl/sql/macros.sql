@@ -511,10 +511,10 @@ create or replace temp macro cv_age(birth, d) as
     year(d) - year(birth) - case when month(d) * 100 + day(d) < month(birth) * 100 + day(birth) then 1 else 0 end;
 
 -- A warning about one row, as staging lists them (stored in load_warnings): a machine code, the
--- canonical field, the cell's text masked like any text quoted into a message, and the sentence
+-- canonical field, the cell's text masked like any text quoted into a message (by cv_warnings), and the sentence
 -- for the clerk (built with the masked value).
 create or replace temp macro cv_warning(code, field, value, message) as
-    {'code': code, 'field': field, 'value': cv_mask_free_text(value), 'message': message};
+    {'code': code, 'field': field, 'value': value, 'message': message};
 
 -- The warnings of one row from a list of cv_warn (null where there is none). cv_warn_quoting's
 -- sentence names the cell's text as {value}: it is masked and quoted once here, not in every
@@ -524,10 +524,14 @@ create or replace temp macro cv_warn(code, field, value, message) as
     {'code': code, 'field': field, 'value': value, 'message': message, 'quote': false};
 create or replace temp macro cv_warn_quoting(code, field, value, message) as
     {'code': code, 'field': field, 'value': value, 'message': message, 'quote': true};
-create or replace temp macro cv_warnings(warns) as
+-- A cell quoted into a message about its row (未知的探访方式: 王秀英家属代签): masked as free text, and the row's own
+-- elder named in it (`name`, as stored) masked as a name is.
+create or replace temp macro cv_mask_quoted(s, name) as
+    case when length(name) >= 2 then replace(cv_mask_free_text(s), name, cv_mask_name(name)) else cv_mask_free_text(s) end;
+create or replace temp macro cv_warnings(warns, name) as
     list_transform(list_filter(warns, lambda w: w is not null),
-        lambda w: cv_warning(w.code, w.field, w.value,
-            case when w.quote then replace(w.message, '{value}', cv_mask_free_text(w.value)) else w.message end));
+        lambda w: list_transform([cv_mask_quoted(w.value, name)], lambda masked: cv_warning(w.code, w.field, masked,
+            case when w.quote then replace(w.message, '{value}', masked) else w.message end))[1]);
 
 -- A visit that found a problem or an emergency (open until closed: marts/problems.sql).
 -- A macro rather than a column of the visits mart: the as-of month marts are recomputed over a

@@ -331,7 +331,9 @@ def test_warnings_are_masked_and_quoted_once(con):
         cv_warn_quoting('invalid_phone', 'phone', '电话 138 0013 800', '联系电话无效: {value}'),
         null,
         cv_warn('unusable_id', 'id_number', null, '身份证号格式不对: 应为18位, 按姓名和社区关联'),
-        cv_warn_quoting('unknown_value', 'status', '1234567　890', '未知的在册状态: {value}')])""").fetchall()[0][0]
+        cv_warn_quoting('unknown_value', 'status', '1234567　890', '未知的在册状态: {value}'),
+        cv_warn_quoting('unknown_value', 'living', '王秀英本人说不清', '未知的居住情况: {value}')],
+        '王秀英')""").fetchall()[0][0]
     assert warnings == [
         {"code": "invalid_phone", "field": "phone", "value": "电话 13******00",
          "message": "联系电话无效: 电话 13******00"},
@@ -340,6 +342,9 @@ def test_warnings_are_masked_and_quoted_once(con):
         # as cv_mask_free_text has it: the full-width space counts as a character of the run
         {"code": "unknown_value", "field": "status", "value": "123****\u3000890",
          "message": "未知的在册状态: 123****\u3000890"},
+        # the row's own elder named in the cell: masked as a name
+        {"code": "unknown_value", "field": "living", "value": "王**本人说不清",
+         "message": "未知的居住情况: 王**本人说不清"},
     ]
 
 

@@ -137,6 +137,19 @@ def test_a_visit_without_a_usable_date_or_method_is_rejected(con, cells, reason)
     assert row["reject_reason"] == reason
 
 
+def test_the_elders_name_quoted_from_another_cell_of_their_row_is_masked(con):
+    # attack 2026-12-04: a reason or warning quoting a cell that names the row's elder (王秀英家属代签 typed in the
+    # date column) showed the name whole wherever reasons are shown
+    date, method, place = staged(con, "visits", visit(name="王秀英", visit_date="王秀英家属代签"),
+                                 visit(name="王秀英", method="王秀英女儿代办", visit_date="2026-10-06"),
+                                 visit(None, name="王秀英", community="花园路王秀英家", visit_date="2026-10-07"))
+    assert date["reject_reason"] == "探访日期无法识别: 王**家属代签"
+    assert method["reject_reason"] == "未知的探访方式: 王**女儿代办"
+    assert place["reject_reason"].startswith("未知社区: 花园路王**家")
+    [row] = staged(con, "roster", roster(name="王秀英", categories="独居、王秀英申请中"))
+    assert [w["message"] for w in row["warnings"]] == ["未知的特殊困难类别: 王**申请中, 未计入"]
+
+
 def test_a_visit_without_an_id_is_linked_by_name_and_community(con):
     [row] = staged(con, "visits", visit(None))
     assert (row["reject_reason"], row["elder_name"], row["community_code"]) == (None, "张三", "120101001001")

@@ -188,7 +188,7 @@ final as (
         case
             when id_problem is not null then {'reason': id_problem, 'field': 'id_number'}
             when id_number is null and elder_name is null then {'reason': '老人姓名和身份证号都为空', 'field': 'name'}
-            when place_problem is not null then {'reason': cv_mask_free_text(place_problem), 'field': place_field}
+            when place_problem is not null then {'reason': cv_mask_quoted(place_problem, elder_name), 'field': place_field}
             when street_code is null
                 then {'reason': '街道和社区都为空, 无法确定属于哪个街道的联系人表', 'field': 'community'}
             when id_number is null and community_code is null
@@ -203,7 +203,7 @@ final as (
         then cv_warnings(contact_warnings || [
             case when set_date_text is not null and set_date is null then cv_warn_quoting('unknown_value', 'set_date',
                 set_date_text, '确定日期无法识别: {value}') end
-        ]) else [] end as warnings
+        ], elder_name) else [] end as warnings
     from keyed
     cross join stg_sheets sheets
 )

@@ -197,7 +197,7 @@ final as (
         case
             when id_problem is not null then {'reason': id_problem, 'field': 'id_number'}
             when elder_name is null then {'reason': '姓名为空', 'field': 'name'}
-            when place_problem is not null then {'reason': cv_mask_free_text(place_problem), 'field': place_field}
+            when place_problem is not null then {'reason': cv_mask_quoted(place_problem, elder_name), 'field': place_field}
             when community_code is null then {'reason': '社区为空', 'field': 'community'}
             when id_occurrence > 1 and repeats_record
                 then {'reason': '重复记录 (' || cv_same_row(id_first_src_id, src_id, id_first_row, sheets) || ')',
@@ -257,7 +257,7 @@ final as (
             case when status_in_notes then cv_warn('status_in_notes', 'status', notes_status,
                 '备注中写的像是' || notes_status || ', 但在册状态为在册: 按在册导入, 如确已' || notes_status
                 || ', 请在状态一栏填写并注明变动日期') end
-        ]) else [] end as warnings
+        ], elder_name) else [] end as warnings
     from checked
     cross join stg_sheets sheets
 )

@@ -357,7 +357,7 @@ final as (
             case when id_problem is not null then cv_warn('unusable_id', 'id_number', null,
                 id_problem || ', 按姓名和社区关联') end,
             case when place_problem is not null and id_number is not null then cv_warn('place_by_id', 'community',
-                null, cv_mask_free_text(place_problem) || ' (按身份证号关联)') end,
+                null, cv_mask_quoted(place_problem, elder_name) || ' (按身份证号关联)') end,
             case when outcome = '未知' then cv_warn_quoting('unknown_value', 'outcome', outcome_text,
                 '未知的探访结果: {value}, 不计为有效探访') end,
             case when resolution_text is not null and resolution_value is null then cv_warn_quoting('unknown_value',
@@ -382,11 +382,11 @@ final as (
             case when failure_mentioned is not null then cv_warn('failure_in_text', 'outcome', failure_mentioned,
                 '探访情况或备注中写的像是' || failure_mentioned || ', 但没有写探访结果: 按正常探访计, 请核实; 如确为'
                 || failure_mentioned || ', 请在探访结果一栏写明') end
-        ]) else [] end as warnings
+        ], elder_name) else [] end as warnings
     from mapped
 )
 
 -- the quoted cell masked once here, not in each reason (a macro's every use is planned anew for every file)
-select * exclude (reject), reject.reason || coalesce(cv_mask_free_text(reject.quoted), '') as reject_reason,
+select * exclude (reject), reject.reason || coalesce(cv_mask_quoted(reject.quoted, elder_name), '') as reject_reason,
        reject.field as reject_field
 from final
