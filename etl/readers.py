@@ -11,6 +11,7 @@ import io
 import os
 import re
 import unicodedata
+import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -110,8 +111,8 @@ def read_export(
                    else "请提供 .xlsx、.xls 或 .csv 文件")
         raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: {save_as}")
     with _utf8_named(path) as readable:
-        if what := workbooks.other_content(readable):
-            raise ReadError(f"文件内容是 {what}, 不是 Excel 或 CSV 表格: 请导出为 .xlsx 或 .csv 后再导入")
+        if kind := _not_a_table(readable):
+            raise ReadError(f"这不是表格文件 (内容是{kind}, 只是改了扩展名): 请发送 Excel 或 CSV 格式的名单或记录")
         if not workbooks.is_workbook(readable) and (suffix in (".csv", ".txt") or _is_delimited_text(readable)):
             return [_read_csv(readable, con, table_prefix, header_score)], []
         return _read_workbook(readable, con, table_prefix, header_score)
@@ -305,8 +306,6 @@ def detect_encoding(path: Path) -> tuple[str, int, int]:
         return "utf-8", bom, 0
     if utf8_end or _is_text(sample[bom:], "gb18030"):
         return "gb18030", bom, utf8_end
-    if kind := next((name for magic, name in NOT_TABLES if sample.startswith(magic)), None):
-        raise ReadError(f"这不是表格文件 (内容是{kind}, 只是改了扩展名): 请发送 Excel 或 CSV 格式的名单或记录")
     # GB18030 text with a few bytes that are not (a cell pasted from elsewhere): the line, as past the sample
     bad = _first_bad_byte(path, "gb18030", bom)
     if bad is not None and not sample[bom:bad].isascii() and _is_text(sample[bom:bad], "gb18030"):
@@ -319,6 +318,28 @@ def detect_encoding(path: Path) -> tuple[str, int, int]:
 NOT_TABLES = ((b"\x89PNG", " PNG 图片"), (b"\xff\xd8\xff", " JPEG 图片"), (b"GIF8", " GIF 图片"),
               (b"%PDF", " PDF 文档"), (b"\x1f\x8b", "一个 gzip 压缩包"), (b"Rar!", "一个 RAR 压缩包"),
               (b"7z\xbc\xaf", "一个 7z 压缩包"))
+# ... and a zip that is no workbook, from its parts: a Word document or a presentation renamed .xlsx, a zip of files
+NOT_TABLE_PACKAGES = (("word/", " Word 文档"), ("ppt/", " PowerPoint 演示文稿"))
+
+
+def _not_a_table(path: Path) -> str | None:
+    """What a file that is no table holds (NOT_TABLES, NOT_TABLE_PACKAGES), whatever its name says; None for anything
+    that may be one."""
+    with path.open("rb") as f:
+        head = f.read(8)
+    if kind := next((name for magic, name in NOT_TABLES if head.startswith(magic)), None):
+        return kind
+    if not head.startswith(workbooks.ZIP_MAGIC):
+        return None
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = package.namelist()
+    except (zipfile.BadZipFile, OSError):
+        return None  # a broken workbook: reading it says so
+    if any(name.startswith("xl/") for name in names):
+        return None
+    return next((kind for part, kind in NOT_TABLE_PACKAGES if any(name.startswith(part) for name in names)),
+                "一个 zip 压缩包")
 
 
 def _is_text(data: bytes, encoding: str) -> bool:

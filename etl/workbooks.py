@@ -213,31 +213,6 @@ def _is_encrypted_package(path: Path) -> bool:
     return False
 
 
-# Files that are no table, told by their first bytes: a PDF, a picture, sent or renamed as the export
-OTHER_CONTENT = ((b"%PDF", "PDF 文件"), (b"\x89PNG", "图片"), (b"\xff\xd8\xff", "图片"), (b"GIF8", "图片"))
-# ... or by the parts of a zip that is no workbook: a Word document, a presentation, a zip of files
-OTHER_PACKAGES = (("word/", "Word 文档"), ("ppt/", "PowerPoint 演示文稿"))
-
-
-def other_content(path: Path) -> str | None:
-    """What a file holds that is no table (PDF 文件, Word 文档, 压缩包 …), whatever its name says; None for anything
-    that may be one (a workbook, text)."""
-    with path.open("rb") as f:
-        head = f.read(8)
-    if found := next((what for magic, what in OTHER_CONTENT if head.startswith(magic)), None):
-        return found
-    if not head.startswith(ZIP_MAGIC):
-        return None
-    try:
-        with zipfile.ZipFile(path) as package:
-            names = package.namelist()
-    except (zipfile.BadZipFile, OSError):
-        return None  # broken: the readers say so
-    if any(name.startswith("xl/") for name in names):
-        return None
-    return next((what for part, what in OTHER_PACKAGES if any(name.startswith(part) for name in names)), "压缩包")
-
-
 def is_workbook(path: Path) -> bool:
     """Whether the file's bytes are a workbook (.xlsx, .xls, or an HTML or XML table a system saves as one),
     whatever its name says: a workbook renamed .csv opens in Excel and WPS all the same."""

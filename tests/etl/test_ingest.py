@@ -507,9 +507,9 @@ def test_an_unreadable_file_is_reported_and_the_others_still_load(one_load, name
 
 
 @pytest.mark.parametrize(("name", "parts", "what"), [
-    ("底册.xlsx", {"word/document.xml": "<w:document/>", "[Content_Types].xml": "<Types/>"}, "Word 文档"),
-    ("探访.xlsx", {"底册.xlsx": "PK…", "说明.txt": "…"}, "压缩包"),
-    ("报表.csv", None, "PDF 文件")])
+    ("底册.xlsx", {"word/document.xml": "<w:document/>", "[Content_Types].xml": "<Types/>"}, " Word 文档"),
+    ("探访.xlsx", {"底册.xlsx": "PK…", "说明.txt": "…"}, "一个 zip 压缩包"),
+    ("报表.csv", None, " PDF 文档")])
 def test_a_file_that_is_no_table_says_what_it_is(warehouse, tmp_path, name, parts, what):
     """(attack 2026-12-04: a Word document renamed .xlsx was told as File not found '_rels/.rels', a PDF as a
     table without a header)"""
@@ -522,7 +522,7 @@ def test_a_file_that_is_no_table_says_what_it_is(warehouse, tmp_path, name, part
                 package.writestr(part, text)
     [result] = warehouse.ingest(path)
     assert (result.status, result.message) == (
-        "failed", f"文件内容是 {what}, 不是 Excel 或 CSV 表格: 请导出为 .xlsx 或 .csv 后再导入")
+        "failed", f"这不是表格文件 (内容是{what}, 只是改了扩展名): 请发送 Excel 或 CSV 格式的名单或记录")
 
 
 def test_a_file_missing_a_required_column_names_it(warehouse, tmp_path):
