@@ -593,6 +593,17 @@ def test_an_id_repeated_under_another_name_says_so(one_load):
         (5, "身份证号在本文件中重复 (与第 4 行相同, 但姓名不同: 请核对两行的身份证号)")]
 
 
+def test_a_visit_naming_an_elder_without_the_dot_of_their_name_is_linked(warehouse, tmp_path):
+    """A roster writes a transliterated name with its dot (阿依古丽·买买提, or typed 阿依古丽.买买提), a visit record
+    without it (attack 2026-12-04: the visit was left unlinked, 底册中无此人)."""
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="阿依古丽.买买提")]))
+    visits = [VISIT_HEADER, visit_row("", name="阿依古丽买买提"), visit_row("", "2026-10-06", name="阿依古丽·买买提")]
+    [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", visits))
+    assert warehouse.rows("select visit_date::varchar, elder_id from visits where load_id = ? order by visit_date",
+                          [result.load_id]) == [("2026-10-05", ALICE), ("2026-10-06", ALICE)]
+    assert warehouse.rows("select count(*) from unlinked_visits") == [(0,)]
+
+
 @loads.file("unusable id")
 def _unusable_id(folder: Path) -> Path:
     bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")

@@ -22,8 +22,11 @@ with unlinked as (
 
 listed_names as (
     -- of those names, the ones the community's rosters do list (under more than one ID number, or they would link)
+    -- (a transliterated name also without its dot, as elder_name_keys knows it)
     select distinct r.elder_name, r.community_code
-    from roster_rows r
+    from (select elder_name, community_code from roster_rows
+          union all
+          select cv_name_undotted(elder_name), community_code from roster_rows where elder_name like '%·%') r
     where (r.elder_name, r.community_code) in (
         select elder_name, community_code from unlinked where elder_id is null)
 ),

@@ -17,6 +17,12 @@ create or replace temp table cv_scope_communities as
 create or replace temp table cv_scope_streets as
     select distinct street_code from roster_rows where load_id in (select load_id from cv_changed_loads);
 
+-- the names (in their communities) that a list of a street with a new one gives without an ID number
+create or replace temp table cv_scope_contact_names as
+    select distinct elder_name, community_code from contact_rows
+    where id_number is null and street_code in (
+        select street_code from contact_rows where load_id in (select load_id from cv_changed_loads));
+
 create or replace temp table cv_scope_elders as
     select id_number as elder_id from roster_rows
     where load_id in (select load_id from cv_changed_loads)
@@ -24,6 +30,10 @@ create or replace temp table cv_scope_elders as
         or (elder_name, community_code) in (select elder_name, community_code from visit_rows
                                             where load_id in (select load_id from cv_changed_loads)
                                                 and id_number is null)
+        -- (a transliterated name written without its dot: marts/elder_name_keys.sql)
+        or (elder_name like '%·%' and (cv_name_undotted(elder_name), community_code) in (
+            select elder_name, community_code from visit_rows
+            where load_id in (select load_id from cv_changed_loads) and id_number is null))
         or street_code in (select street_code from contact_rows where load_id in (select load_id from cv_changed_loads))
     union
     select id_number from visit_rows
@@ -36,7 +46,7 @@ create or replace temp table cv_scope_elders as
         select street_code from contact_rows where load_id in (select load_id from cv_changed_loads))
     union
     select id_number from roster_rows
-    where (elder_name, community_code) in (
-        select elder_name, community_code from contact_rows
-        where id_number is null and street_code in (
-            select street_code from contact_rows where load_id in (select load_id from cv_changed_loads)));
+    where (elder_name, community_code) in (select elder_name, community_code from cv_scope_contact_names)
+        or (elder_name like '%·%'
+            and (cv_name_undotted(elder_name), community_code) in (select elder_name, community_code
+                                                                   from cv_scope_contact_names));
