@@ -109,6 +109,15 @@ def claim(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | No
     return Correction(origin, origin_file, origin_kind, tuple(row_columns), tuple(problem_columns), origin_sheets)
 
 
+def origin_context(con: duckdb.DuckDBPyConnection, correction: Correction) -> list[dict[str, str]]:
+    """Per sheet of a corrections workbook, what its original sheet's title or name told of its rows (the month of
+    dates written without their year, the street of a list naming it only in its title: load_contexts), which the
+    workbook's own title does not: its rows, fixed, had been refused again for want of it."""
+    told = {sheet: json.loads(implied) for sheet, implied in con.execute(
+        "select sheet_name, implied from load_contexts where load_id = ?", [correction.origin_load_id]).fetchall()}
+    return [told.get(sheet, {}) for sheet in correction.origin_sheets]
+
+
 def _origin_sheet(name: str | None, waiting: list[str | None]) -> str | None:
     """The original file's sheet whose rows a corrections sheet holds: its namesake, or the only one."""
     if name in waiting:

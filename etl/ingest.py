@@ -8,6 +8,7 @@ import datetime as dt
 import functools
 import hashlib
 import itertools
+import json
 import re
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -210,7 +211,8 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                 correction = corrections.claim(con, sheets, kind, place_scope)
                 if correction:  # a corrections workbook is read as the file it corrects was
                     own = [correction.own_sheet(i, s) for i, s in enumerate(sheets)]
-                    parts, lookups = [(sheets, *_recognise(con, own, correction.kind, words_dir))], []
+                    context = corrections.origin_context(con, correction)
+                    parts, lookups = [(sheets, *_recognise(con, own, correction.kind, words_dir, context=context))], []
                 else:  # a workbook may hold a roster sheet and a visit sheet: each kind is a load of its own
                     lookups = _lookup_sheets(sheets, kind, words_dir)
                     people = [sheet for sheet in sheets if all(sheet is not lookup for lookup in lookups)]
@@ -544,7 +546,10 @@ def _sha256(path: Path) -> str:
 
 
 def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None,
-               words_dir: Path | None = None, file_name: str | None = None) -> tuple[str, list[mappings.ColumnMap]]:
+               words_dir: Path | None = None, file_name: str | None = None,
+               context: list[dict[str, str]] | None = None) -> tuple[str, list[mappings.ColumnMap]]:
+    """The kind of `sheets` and each one's columns. `context`: of a corrections workbook, per sheet, what the
+    original file's title or name told of its rows (corrections.origin_context), which its own title does not."""
     file_kind = kind or _kind_of(sheets[0], words_dir)
     if file_kind is None and (counts := mappings.count_columns(sheets[0].header, words_dir)):
         raise FileError(f"表头中有统计次数的列: {'、'.join(counts)}; 这是汇总表, 不是底册、探访记录或联系人情况表, "
@@ -557,6 +562,9 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
     if file_kind == "visits":
         column_maps = [_with_named_visitor(con, sheet, _with_named_month(sheet, column_map, file_name), len(sheets))
                        for sheet, column_map in zip(sheets, column_maps, strict=True)]
+    if context:
+        column_maps = [dataclasses.replace(column_map, implied={**column_map.implied, **told})
+                       for column_map, told in zip(column_maps, context, strict=True)]
     for sheet, column_map in zip(sheets, column_maps, strict=True):
         where = sheet_said(con, sheet.sheet_name)
         visit_columns = mappings.visit_columns(sheet.header, words_dir, file_kind)
@@ -1085,6 +1093,10 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
          "loaded": rows_loaded, "rejected": rows_rejected, "warnings": warning_count,
          "at": dt.datetime.now()},
     )
+    told = [[load_id, sheet.sheet_name, json.dumps(column_map.implied, ensure_ascii=False)]
+            for sheet, column_map in zip(sheets, column_maps, strict=True) if column_map.implied]
+    if told and not correction:  # what the sheets' titles or names told, for a corrections workbook of this load
+        con.executemany("insert into load_contexts values (?, ?, ?)", told)
     # the staged rows are stored: their temp tables go, rather than hold memory until the next file or the end
     for table in STAGING_TABLES:
         con.execute(f"drop table if exists {table}")

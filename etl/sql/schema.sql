@@ -25,6 +25,14 @@ create table if not exists corrections (
     origin_load_id integer not null
 );
 
+-- what a sheet's title, name or file's name told of all its rows (its community or street, its month, its visitor:
+-- ColumnMap.implied, as JSON), where that told anything: a corrections workbook of the load is read with the same
+create table if not exists load_contexts (
+    load_id    integer not null,
+    sheet_name varchar,
+    implied    varchar not null
+);
+
 create table if not exists rejects (
     load_id    integer not null,
     file_name  varchar not null,
