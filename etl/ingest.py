@@ -816,7 +816,7 @@ def _with_legend_read(column: pa.ChunkedArray, header_cell: str) -> pa.ChunkedAr
 
 # Attributes a roster may ask as a question (是否失能 是/否, beside the categories that mark the elder): a tick is the
 # value the header names, a cross none
-QUESTION_FIELDS = ("disability",)
+QUESTION_FIELDS = ("disability", "referral")  # 是否失能, 是否转介: a tick or 是 is the word asked
 
 
 def _asked_value(header_cell: str, field: str) -> str | None:

@@ -57,9 +57,9 @@ _MARK_PREFIX = re.compile(r"^是否(属于|为)?")
 # contact_phone_also), not dropped as the same column twice
 LANDLINE = re.compile(r"座机|固话|固定电话|宅电")
 # Fields a roster may write in a column of each kind (死亡日期, 迁出日期, 入住机构日期: the change date of whichever
-# exit a row has): every such column is read (ColumnMap.also), the first cell written counting, not the later
-# dropped as the same column twice
-SPREAD_FIELDS = {"roster": ("change_date",)}
+# exit a row has), and a visit record in two (发现问题 | 问题描述, either filled in): every such column is read
+# (ColumnMap.also), the first cell written counting, not the later dropped as the same column twice
+SPREAD_FIELDS = {"roster": ("change_date",), "visits": ("problem",)}
 
 
 # A day's column: 5, 5日, 5号, and with the month before it (11月5日, 11/5, a band 11月 over the days read with them:

@@ -549,6 +549,26 @@ def test_a_problem_description_column_is_the_problem_and_是否解决_says_yes_o
         "未识别的列, 未导入: 解决时间", "重复的列, 未导入: 是否发现问题"]
 
 
+@loads.file("a problem column and its description, and whether referred")
+def _problem_and_description(folder: Path) -> Path:
+    # review 2026-12-04: 问题描述 beside 发现问题 was dropped as the same column twice (a problem written only there
+    # lost), and 是否转介 是 was no referral
+    header = ["身份证号", "老人姓名", "社区", "探访日期", "探访方式", "探访结果", "发现问题", "问题描述", "是否转介",
+              "探访人"]
+    rows = [[elder(103), "描述一", "花园路", "2026-10-02", "入户", "发现问题", "", "老人说腿疼", "是", "社工"],
+            [elder(104), "描述二", "花园路", "2026-10-03", "入户", "正常", "无", "", "否", "社工"],
+            [elder(105), "描述三", "花园路", "2026-10-04", "入户", "发现问题", "燃气管老化", "已报修", "√", "社工"]]
+    return write_csv(folder / "问题与描述.csv", [header, *rows])
+
+
+def test_a_problem_written_in_either_of_two_columns_is_the_problem_and_是否转介_is_a_referral(one_load):
+    key = "a problem column and its description, and whether referred"
+    balanced(one_load[1][key], 3)
+    assert loaded(one_load, key, "outcome, problem, is_referred") == [
+        ("发现问题", "老人说腿疼", True), ("正常", "无", False), ("发现问题", "燃气管老化", True)]
+    assert warnings(one_load, key) == []
+
+
 def test_visit_dates_in_chinese_numerals_load_on_their_day(one_load):
     assert [at for (at,) in loaded(one_load, "visit dates and times", "visit_at", "中文")] == [
         dt.datetime(2026, 10, 5), dt.datetime(2026, 10, 6, 15), dt.datetime(2026, 10, 31, 9, 30)]
