@@ -531,8 +531,9 @@ create or replace temp macro cv_warn_quoting(code, field, value, message) as
     {'code': code, 'field': field, 'value': value, 'message': message, 'quote': true};
 -- A cell quoted into a message about its row (未知的探访方式: 王秀英家属代签): masked as free text, and the row's own
 -- elder named in it (`name`, as stored) masked as a name is.
-create or replace temp macro cv_mask_quoted(s, name) as
-    case when length(name) >= 2 then replace(cv_mask_free_text(s), name, cv_mask_name(name)) else cv_mask_free_text(s) end;
+create or replace temp macro cv_mask_name_in(s, name) as
+    case when length(name) >= 2 then replace(s, name, cv_mask_name(name)) else s end;
+create or replace temp macro cv_mask_quoted(s, name) as cv_mask_name_in(cv_mask_free_text(s), name);
 create or replace temp macro cv_warnings(warns, name) as
     list_transform(list_filter(warns, lambda w: w is not null),
         lambda w: list_transform([cv_mask_quoted(w.value, name)], lambda masked: cv_warning(w.code, w.field, masked,

@@ -181,6 +181,17 @@ def test_rejects_show_reason_and_row_with_personal_data_masked(db, capsys):
     assert BOB not in out
 
 
+def test_a_rejected_rows_elder_is_masked_in_its_other_cells_too(tmp_path, capsys):
+    """(review 2026-12-04: 备注 老人王秀英住院 was shown whole by carevisit rejects)"""
+    header = [*VISIT_HEADER, "备注"]
+    row = [*visit_row(ALICE, "2026-10-05", method="托人带话", name="王秀英"), "老人王秀英住院"]
+    db = str(tmp_path / "w.duckdb")
+    assert run(capsys, "ingest", str(write_csv(tmp_path / "v.csv", [header, row])), "--db", db)[0] == 0
+    _, out, _ = run(capsys, "rejects", "--format", "json", "--db", db)
+    [reject] = json.loads(out)
+    assert json.loads(reject["raw_values"])["备注"] == "老人王**住院" and "王秀英" not in out
+
+
 def test_a_csv_the_command_writes_holds_no_formula(tmp_path, capsys):
     """A file named like a formula (attack 2026-12-04): opened in Excel, rejects --format csv had run it."""
     name = '=HYPERLINK("http:,,example","x").csv'

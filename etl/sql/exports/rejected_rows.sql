@@ -14,13 +14,24 @@ cells as (
     group by s.reject_id, s.kind, c.key
 ),
 
+names as (
+    -- the row's elder, whose name another cell may write too (备注: 老人王秀英住院): masked there as well
+    select c.reject_id, any_value(cv_person_name(c.value)) as elder_name
+    from cells c
+    join reject_header_fields f using (kind, header)
+    where f.field = 'name'
+    group by c.reject_id
+),
+
 masked as (
     select
         c.reject_id,
-        '{' || string_agg(to_json(c.header) || ': ' || to_json(cv_mask_field(f.field, c.value)), ', '
+        '{' || string_agg(to_json(c.header) || ': ' || to_json(cv_mask_name_in(cv_mask_field(f.field, c.value),
+                                                                               n.elder_name)), ', '
                           order by c.position) || '}' as raw_values
     from cells c
     left join reject_header_fields f using (kind, header)
+    left join names n using (reject_id)
     where c.value is not null
     group by c.reject_id
 ),
