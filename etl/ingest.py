@@ -228,7 +228,9 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                                 or _skipped_sheet_note(con, sheet, words_dir)) for sheet in lookups),
                              *(("skipped_sheet", _hidden_sheet_note(con, sheet)) for sheet in hidden),
                              *(("skipped_sheet", _legend_note(con, sheet.sheet_name, sheet.text, legends)
-                                or _unread_sheet_note(con, sheet)) for sheet in unread),
+                                or _unread_sheet_note(con, sheet)) for sheet in unread
+                               # a corrections workbook's own list of rows to check: not read back, by design
+                               if not (correction and sheet.sheet_name == corrections.WARNINGS_SHEET)),
                              *(("day_register", register.note) for register in registers),
                              *(("uncomputed_formulas", _uncomputed_note(con, sheet)) for sheet in uncomputed)]
                     result = _combined([_stage(con, name, stored_name, digest, size, file_kind, group,
