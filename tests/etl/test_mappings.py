@@ -40,6 +40,8 @@ from etl import mappings
         ("visits", "服务情况", "findings"), ("visits", "志愿者", "visitor"),
         ("roster", "村居", "community"), ("roster", "所在村（社区）", "community"),
         ("roster", "减少时间", "change_date"),
+        # review 2026-12-04: a visit record's 包联人 is its visitor, 角色 theirs
+        ("visits", "包联人", "visitor"), ("visits", "角色", "visitor_role"),
     ],
 )
 def test_header_spellings(kind, cell, field):
