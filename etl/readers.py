@@ -589,12 +589,10 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
                     preamble_text(records[:header_index]))
 
 
-EMPTY_ROWS_KEPT = 1000  # fewer empty rows than this in a sheet are left for staging to skip
-
-
 def _without_empty_rows(cells: pa.Table) -> pa.Table:
-    """The rows that hold at least one cell: a file of a million blank lines (a clerk's Ctrl+Down)
-    costs nothing past this point. They are not data, so no count changes; rows keep their numbers."""
+    """The rows that hold at least one cell: a file of a million blank lines (a clerk's Ctrl+Down), a sheet with a
+    cell written far below its table (a stray 0 at AZ1048576: 15 s and 1.3 GB a sheet, when each empty row was
+    staged), costs nothing past this point. They are not data, so no count changes; rows keep their numbers."""
     if cells.num_columns < 2:
         return cells
     holds_something = functools.reduce(pc.or_, (pc.is_valid(cells[name]) for name in cells.column_names[1:]))
@@ -722,20 +720,6 @@ def _read_workbook(
     for sheet in sheets:  # once every sheet is read: a sheet that fails to read leaves none registered
         con.register(sheet.table, sheet.cells)
     return sheets, unread
-
-
-EMPTY_ROWS_KEPT = 1000  # fewer empty rows than this in a sheet are left for staging to skip
-
-
-def _without_empty_rows(cells: pa.Table) -> pa.Table:
-    """The rows that hold a cell, each with its row number: a cell written far below the table (a stray 0 at
-    AZ1048576) had made the sheet a million empty rows, each staged (15 s and 1.3 GB a sheet) though none is data."""
-    if cells.num_columns < 2 or cells.num_rows < EMPTY_ROWS_KEPT:
-        return cells
-    empty = functools.reduce(pc.and_, [pc.is_null(cells[name]) for name in cells.column_names[1:]])
-    if pc.sum(empty).as_py() < EMPTY_ROWS_KEPT:
-        return cells  # a few: staging tells them apart as it tells blank rows (the cost of a copy saved)
-    return cells.filter(pc.invert(empty))
 
 
 def _each_grid(path: Path) -> Iterator[workbooks.Grid]:
