@@ -93,7 +93,9 @@ IN_SCOPE = "elder_id in (select elder_id from cv_scope_elders)"
 # that name them where they are listed, linked by name there), or a community's. A filter given as a tuple is
 # of disjoint parts, each read by a scan of its own that reads only the loads holding its rows (a province's
 # elders in scope have their visits by ID in some 30 of 600 loads, those by name in others)
-IN_SCOPE_LISTINGS = "(elder_name, community_code) in (select elder_name, community_code from cv_scope_listings)"
+# (a name as marts/elder_name_keys.sql keys it)
+IN_SCOPE_LISTINGS = ("(cv_name_undotted(elder_name), community_code) in "
+                     "(select elder_name, community_code from cv_scope_listings)")
 ELDER_ROWS = {
     "roster_rows": "id_number in (select elder_id from cv_scope_elders)",
     "visit_rows": ("id_number in (select elder_id from cv_scope_elders)", f"id_number is null and {IN_SCOPE_LISTINGS}"),

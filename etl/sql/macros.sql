@@ -96,9 +96,9 @@ create or replace temp macro cv_person_name(s) as
     list_transform([translate(cv_squeeze(s), '.．•・‧∙⋅', '·······')], lambda n: case when ends_with(n, ')') or ends_with(n, '）')
         then coalesce(nullif(regexp_replace(n, '[（(][^（）()]+[）)]$', ''), ''), n) else n end)[1];
 
--- A transliterated name without its dot (阿依古丽·买买提 as a clerk types it, 阿依古丽买买提): a second form it is
--- known by, where a visit or a contact list without an ID number links by name (marts/elder_name_keys.sql). Rows
--- of such names only (like '%·%': the marts also run on Spark) add this form.
+-- A name as a visit or a contact list without an ID number is linked by (marts/elder_name_keys.sql): a transliterated
+-- name without its dot, since a roster, a visit and a contact list each may write it with (阿依古丽·买买提) or without
+-- (阿依古丽买买提, as a clerk types it).
 create or replace temp macro cv_name_undotted(name) as replace(name, '·', '');
 
 -- A date written in Chinese numerals, as Excel's and WPS's Chinese date formats show it (二〇二六年十月五日,

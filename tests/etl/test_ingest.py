@@ -604,6 +604,20 @@ def test_a_visit_naming_an_elder_without_the_dot_of_their_name_is_linked(warehou
     assert warehouse.rows("select count(*) from unlinked_visits") == [(0,)]
 
 
+def test_a_visit_naming_with_a_dot_an_elder_listed_without_it_is_linked(warehouse, tmp_path):
+    """The other way round: a roster types the name without its dot (艾尔肯吐尔逊), a visit record and a contact list
+    write it (艾尔肯•吐尔逊, 艾尔肯·吐尔逊). Both are the roster's elder."""
+    warehouse.ingest(write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="艾尔肯吐尔逊")]))
+    visits = [VISIT_HEADER, visit_row("", name="艾尔肯•吐尔逊"), visit_row("", "2026-10-06", name="艾尔肯吐尔逊")]
+    [result] = warehouse.ingest(write_csv(tmp_path / "v.csv", visits))
+    assert warehouse.rows("select visit_date::varchar, elder_id from visits where load_id = ? order by visit_date",
+                          [result.load_id]) == [("2026-10-05", ALICE), ("2026-10-06", ALICE)]
+    assert warehouse.rows("select count(*) from unlinked_visits") == [(0,)]
+    contacts = [CONTACT_HEADER, ["劝业场街道", "花园路社区", "艾尔肯·吐尔逊", "", "王芳", "女儿", "13812345678", "是"]]
+    warehouse.ingest(write_csv(tmp_path / "c.csv", contacts))
+    assert warehouse.rows("select elder_id, contact_name from designated_contacts") == [(ALICE, "王芳")]
+
+
 @loads.file("unusable id")
 def _unusable_id(folder: Path) -> Path:
     bad = ALICE[:-1] + ("0" if ALICE[-1] != "0" else "1")

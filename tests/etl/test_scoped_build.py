@@ -62,6 +62,7 @@ def street_built() -> MartWarehouse:
         people[f"e{i}"] = w.elder(make_id(SEVENTY, i + 1), category, community=community, name=f"居民{i}")
     # on both streets' lists: moved to 小白楼 in August
     people["dotted"] = w.elder(make_id(SEVENTY, 42), "独居", community=HUAYUANLU, name="阿依古丽·买买提")
+    people["undotted"] = w.elder(make_id(SEVENTY, 43), "独居", community=BINXI, name="艾尔肯吐尔逊")
     people["mover"] = w.elder(make_id(SEVENTY, 40), "独居", community=BINXI, name="两地")
     later = w.load("roster", "2026-08-01")
     w.elder(people["mover"], "独居", community=XIAOBAILOU_COMMUNITY, name="两地", load_id=later)
@@ -135,6 +136,10 @@ def visits_within_the_months(w):
 
 def a_visit_naming_an_elder_without_the_dot_of_their_name(w):
     w.visit(None, "2026-10-22 10:00", name="阿依古丽买买提", community=HUAYUANLU, load_id=w.load("visits"))
+
+
+def a_visit_naming_with_a_dot_an_elder_listed_without_it(w):
+    w.visit(None, "2026-10-23 10:00", name="艾尔肯·吐尔逊", community=BINXI, load_id=w.load("visits"))
 
 
 def a_phone_call_after_a_home_visit(w):
@@ -212,6 +217,7 @@ def a_note_copied_onto_five_elders(w):
     (a_note_copied_onto_five_elders, ("visit_signals",)),
     (visits_within_the_months, ("problems", "elder_months")),
     (a_visit_naming_an_elder_without_the_dot_of_their_name, ("elder_months", "elder_visit_spans")),
+    (a_visit_naming_with_a_dot_an_elder_listed_without_it, ("elder_months", "elder_visit_spans")),
     (visits_of_a_new_month, ("month_frame", "elder_months", "elder_changes", "elder_incident_days")),
     (a_later_visit_that_closes_an_earlier_months_problem_referring_it, ("problems", "place_months")),
     (a_newer_roster_of_one_community, ("elder_periods", "roster_alerts", "elder_changes")),

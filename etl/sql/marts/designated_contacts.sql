@@ -26,7 +26,7 @@ with final as (
             case when c.community_code is null and e.community_code is not null and w.load_id is not null
                  then e.community_code else c.community_code end
     left join elder_name_keys n
-        on c.id_number is null and n.elder_name = c.elder_name and n.community_code = c.community_code
+        on c.id_number is null and n.elder_name = cv_name_undotted(c.elder_name) and n.community_code = c.community_code
 )
 
 select * from final

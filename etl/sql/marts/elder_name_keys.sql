@@ -1,16 +1,11 @@
--- one row per (name, community) that identifies exactly one elder on any roster snapshot of it; a transliterated name
--- also without its dot (cv_name_undotted), as a visit or a contact list may write it
-with forms as (
-    select elder_name, community_code, id_number from roster_rows
-    union
-    select cv_name_undotted(elder_name), community_code, id_number from roster_rows where elder_name like '%·%'
-),
-
-final as (
-    select elder_name, community_code, any_value(id_number) as elder_id
-    from forms
-    group by elder_name, community_code
-    having count(*) = 1
+-- one row per (name, community) that identifies exactly one elder on any roster snapshot of it; the name as
+-- cv_name_undotted keys it, since a roster, a visit or a contact list may write a transliterated name with its dot
+-- or without it: whoever looks a name up here looks up cv_name_undotted(name)
+with final as (
+    select cv_name_undotted(elder_name) as elder_name, community_code, any_value(id_number) as elder_id
+    from roster_rows
+    group by all
+    having count(distinct id_number) = 1
 )
 
 select * from final

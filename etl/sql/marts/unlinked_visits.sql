@@ -14,20 +14,18 @@ with unlinked as (
     where v.id_number is not null and not exists (select 1 from elders e where e.elder_id = v.id_number)
     union all
     select v.load_id, v.row_number, v.visit_date, v.community_code, n.elder_id,
-           case when n.elder_id is null then v.elder_name end
+           case when n.elder_id is null then cv_name_undotted(v.elder_name) end
     from visit_rows v
-    left join elder_name_keys n on n.elder_name = v.elder_name and n.community_code = v.community_code
+    left join elder_name_keys n on n.elder_name = cv_name_undotted(v.elder_name) and n.community_code = v.community_code
     where v.id_number is null and (n.elder_id is null or not exists (select 1 from elders e where e.elder_id = n.elder_id))
 ),
 
 listed_names as (
-    -- of those names, the ones the community's rosters do list (under more than one ID number, or they would link)
-    -- (a transliterated name also without its dot, as elder_name_keys knows it)
-    select distinct r.elder_name, r.community_code
-    from (select elder_name, community_code from roster_rows
-          union all
-          select cv_name_undotted(elder_name), community_code from roster_rows where elder_name like '%·%') r
-    where (r.elder_name, r.community_code) in (
+    -- of those names, the ones the community's rosters do list (under more than one ID number, or they would link),
+    -- as elder_name_keys keys them
+    select distinct cv_name_undotted(r.elder_name) as elder_name, r.community_code
+    from roster_rows r
+    where (cv_name_undotted(r.elder_name), r.community_code) in (
         select elder_name, community_code from unlinked where elder_id is null)
 ),
 

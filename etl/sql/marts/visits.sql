@@ -5,10 +5,11 @@ with linked as (
     from visit_rows v
     where v.id_number is not null
     union all
-    -- a visit without one is linked by name + community when that names one elder (else it has none)
+    -- a visit without one is linked by name + community when that names one elder (else it has none), the name as
+    -- elder_name_keys keys it: cv_name_undotted written out, since a view is read by connections without the macros
     select v.*, n.elder_id
     from visit_rows v
-    left join elder_name_keys n on n.elder_name = v.elder_name and n.community_code = v.community_code
+    left join elder_name_keys n on n.elder_name = replace(v.elder_name, '·', '') and n.community_code = v.community_code
     where v.id_number is null
 ),
 

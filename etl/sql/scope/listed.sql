@@ -1,8 +1,6 @@
--- the names and communities the elders in scope are listed under on any roster (cv_scope_listings), a transliterated
--- name also without its dot (marts/elder_name_keys.sql): a visit without an ID number is linked by name there
+-- the names and communities the elders in scope are listed under on any roster (cv_scope_listings), each name as
+-- marts/elder_name_keys.sql keys it (cv_name_undotted): a visit without an ID number is linked by name there
 -- (marts/visits.sql) and can be theirs only if it names one of these
 create or replace temp table cv_scope_listings as
-    select elder_name, community_code from roster_rows where id_number in (select elder_id from cv_scope_elders)
-    union
-    select cv_name_undotted(elder_name), community_code from roster_rows
-    where id_number in (select elder_id from cv_scope_elders) and elder_name like '%·%';
+    select distinct cv_name_undotted(elder_name) as elder_name, community_code from roster_rows
+    where id_number in (select elder_id from cv_scope_elders);

@@ -19,7 +19,7 @@ create or replace temp table cv_scope_streets as
 
 -- the names (in their communities) that a list of a street with a new one gives without an ID number
 create or replace temp table cv_scope_contact_names as
-    select distinct elder_name, community_code from contact_rows
+    select distinct cv_name_undotted(elder_name) as elder_name, community_code from contact_rows
     where id_number is null and street_code in (
         select street_code from contact_rows where load_id in (select load_id from cv_changed_loads));
 
@@ -27,13 +27,10 @@ create or replace temp table cv_scope_elders as
     select id_number as elder_id from roster_rows
     where load_id in (select load_id from cv_changed_loads)
         or community_code in (select community_code from cv_scope_communities)
-        or (elder_name, community_code) in (select elder_name, community_code from visit_rows
-                                            where load_id in (select load_id from cv_changed_loads)
-                                                and id_number is null)
-        -- (a transliterated name written without its dot: marts/elder_name_keys.sql)
-        or (elder_name like '%·%' and (cv_name_undotted(elder_name), community_code) in (
-            select elder_name, community_code from visit_rows
-            where load_id in (select load_id from cv_changed_loads) and id_number is null))
+        -- (names as marts/elder_name_keys.sql keys them: a transliterated name with its dot or without)
+        or (cv_name_undotted(elder_name), community_code) in (
+            select cv_name_undotted(elder_name), community_code from visit_rows
+            where load_id in (select load_id from cv_changed_loads) and id_number is null)
         or street_code in (select street_code from contact_rows where load_id in (select load_id from cv_changed_loads))
     union
     select id_number from visit_rows
@@ -46,7 +43,5 @@ create or replace temp table cv_scope_elders as
         select street_code from contact_rows where load_id in (select load_id from cv_changed_loads))
     union
     select id_number from roster_rows
-    where (elder_name, community_code) in (select elder_name, community_code from cv_scope_contact_names)
-        or (elder_name like '%·%'
-            and (cv_name_undotted(elder_name), community_code) in (select elder_name, community_code
-                                                                   from cv_scope_contact_names));
+    where (cv_name_undotted(elder_name), community_code) in (select elder_name, community_code
+                                                             from cv_scope_contact_names);
