@@ -1,6 +1,7 @@
 """The corrections round-trip (退回修改): a load's rejected rows written out, fixed by the clerk, taken back."""
 
 import io
+import json
 
 import duckdb
 import openpyxl
@@ -104,6 +105,26 @@ def test_fixed_rows_join_the_original_load_and_the_rest_stay_rejected_with_their
     # the next workbook holds the two still waiting, with the original row numbers
     assert [r["原行号"] for r in data_rows(corrections_workbook(warehouse, corrected.load_id).active)] == [7, 9]
 
+
+
+def test_carevisit_rejects_says_which_rows_still_wait(warehouse, tmp_path):
+    """(review 2026-12-04: `carevisit rejects` listed fixed and waiting rows alike)"""
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    book = corrections_workbook(warehouse, original.load_id)
+    fix(book.active, 5, "身份证号", IDS[1])
+    fix(book.active, 6, "姓名", "王五")
+    fix(book.active, 7, "社区", "幸福里")  # still no community of the district
+    book.save(tmp_path / "劝业场底册_退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "劝业场底册_退回修改.xlsx")
+    shown = json.loads(run_cli("rejects", "--format", "json", "--db", str(warehouse.settings.db_path)).stdout)
+    assert [(r["load_id"], r["row_number"], r["status"]) for r in shown] == [
+        (original.load_id, 5, f"已改正, 批次 {corrected.load_id}"),
+        (original.load_id, 6, f"已改正, 批次 {corrected.load_id}"),
+        (original.load_id, 7, f"再次拒收, 见批次 {corrected.load_id}"),
+        (original.load_id, 9, f"再次拒收, 见批次 {corrected.load_id}"),  # sent back as it was
+        # the original's rows 7 and 9, rejected again: they wait in their place
+        (corrected.load_id, 6, "待修改"), (corrected.load_id, 7, "待修改"),
+    ]
 
 def test_a_row_whose_原行号_names_another_elders_row_takes_nothing_over(warehouse, tmp_path):
     # the clerk fixed 张三's ID number (row 5) and mistyped 原行号 as 9 (李四's row): 李四's row was marked fixed

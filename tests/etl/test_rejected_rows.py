@@ -35,4 +35,4 @@ def test_rejects_of_one_load(mart_warehouse, load_id, rows):
     reject(mart_warehouse, 2, 4, {"老人姓名": "李四"}, sheet="Sheet1")
     frame = rejected_rows(mart_warehouse.con, load_id)
     assert len(frame) == rows
-    assert list(frame.columns) == ["load_id", "file", "sheet", "row_number", "reason", "raw_values"]
+    assert list(frame.columns) == ["load_id", "file", "sheet", "row_number", "reason", "status", "raw_values"]

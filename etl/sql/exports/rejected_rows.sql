@@ -1,7 +1,19 @@
--- one row per rejected source row, its raw cells masked as the field each header names
+-- one row per rejected source row, whether it still waits for a correction, its raw cells masked as the field
+-- each header names
 -- ($load_id: one load, or null for all; reject_header_fields: kind, header, field, from etl/mappings)
 with source as (
-    select r.rowid as reject_id, r.load_id, r.file_name, r.sheet_name, r.row_number, r.reason, r.raw_values, l.kind
+    select r.rowid as reject_id, r.load_id, r.file_name, r.sheet_name, r.row_number, r.reason, r.raw_values, l.kind,
+        -- whether the row still waits for a correction (退回修改), and if not, why
+        case
+            when r.resolved_by is null then '待修改'
+            when r.resolved_by = r.load_id then '无需修改'
+            when exists (select 1 from rejects again
+                         where again.load_id = r.resolved_by and again.origin_load_id = r.origin_load_id
+                             and again.origin_row = r.origin_row
+                             and again.sheet_name is not distinct from r.sheet_name)
+                then '再次拒收, 见批次 ' || r.resolved_by
+            else '已改正, 批次 ' || r.resolved_by
+        end as status
     from rejects r
     join loads l using (load_id)
     where $load_id is null or r.load_id = $load_id
@@ -43,6 +55,7 @@ final as (
         cv_mask_sheet_name(s.sheet_name) as sheet,
         s.row_number,
         s.reason,
+        s.status,
         coalesce(m.raw_values, '{}') as raw_values
     from source s
     left join masked m using (reject_id)
