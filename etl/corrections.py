@@ -28,8 +28,9 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from etl import mappings
 from etl.readers import RawSheet
-from etl.sqlfiles import first_row
+from etl.sqlfiles import first_row, scalar
 from etl.workbooks import display_width
 
 ROW_COLUMN, PROBLEM_COLUMN = "原行号", "问题"
@@ -55,9 +56,11 @@ class Correction:
     origin_file: str
     kind: str
     # per sheet of the file: the positions of 原行号 and 问题, and the origin sheet its rows belong to
-    row_columns: tuple[int, ...]
+    row_columns: tuple[int | None, ...]
     problem_columns: tuple[int | None, ...]
     origin_sheets: tuple[str | None, ...]
+    # a file without 原行号 whose rows are all rows waiting, fixed (`reappearing`): each row's, from its cells
+    matched: pa.Table | None = None
 
     def own_sheet(self, index: int, sheet: RawSheet) -> RawSheet:
         """The sheet as the original file had it: the two added columns' headers blanked, so that they
@@ -74,7 +77,7 @@ def _position(header: list[str], name: str) -> int | None:
 
 
 def claim(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None,
-          place_scope: str | None) -> Correction | None:
+          place_scope: str | None, file_name: str = "") -> Correction | None:
     """The load a file corrects, when it is a corrections workbook; None for any other file."""
     marks = {int(m.group(1)) for sheet in sheets if (m := MARK.search(sheet.preamble))}
     row_columns = [_position(sheet.header, ROW_COLUMN) for sheet in sheets]
@@ -82,7 +85,7 @@ def claim(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | No
     if not marks:
         if any(r is not None and p is not None for r, p in zip(row_columns, problem_columns, strict=True)):
             raise CorrectionError("这像是退回修改表, 但第一行的批次信息被删除了: 请在下载的表格上直接修改后再导入")
-        return None
+        return _claim_by_cells(con, sheets, kind, place_scope, problem_columns, file_name)
     if len(marks) > 1:
         raise CorrectionError("一个文件中有多个批次的退回修改表: 请分开导入")
     if any(column is None for column in row_columns):
@@ -109,6 +112,109 @@ def claim(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | No
     return Correction(origin, origin_file, origin_kind, tuple(row_columns), tuple(problem_columns), origin_sheets)
 
 
+def _claim_by_cells(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None, place_scope: str | None,
+                    problem_columns: list[int | None], file_name: str) -> Correction | None:
+    """The load a file corrects that is no corrections workbook as sent, but holds only rows waiting for a correction,
+    fixed: the clerk copied them into the street's own template, or deleted the workbook's first column (and its title
+    with it). Read as a new file, its rows had replaced whole communities' rosters with the few rows fixed, and waited
+    a second time. Each of its rows (of three cells or more) must be one row of one load waiting, cell for cell but the
+    cell at fault (`reappearing`), and the file that load's file again (its 问题 column kept, or its 填报日期 or its
+    name: a November roster whose one row is October's rejected row but for the ID number is November's roster); else
+    it is no correction (None)."""
+    kept = any(column is not None for column in problem_columns)
+    matched = reappearing(con, sheets, kind, place_scope, file_name=None if kept else file_name)
+    data_rows = sum(scalar(con, f"select count(*) from {sheet.table} where {_written(sheet)} >= 3") for sheet in sheets)
+    origins = set(matched["origin_load_id"].to_pylist())
+    if not data_rows or len(origins) != 1 or matched.num_rows != data_rows:
+        return None
+    (origin,) = origins
+    origin_kind, origin_file = first_row(con, "select kind, file_name from loads where load_id = ?", [origin])
+    by_sheet = dict(zip(matched["sheet_index"].to_pylist(), matched["origin_sheet"].to_pylist(), strict=True))
+    return Correction(origin, origin_file, origin_kind, (None,) * len(sheets), tuple(problem_columns),
+                      tuple(by_sheet.get(index) for index in range(len(sheets))), matched)
+
+
+def _written(sheet: RawSheet) -> str:
+    """How many cells of a row of `sheet` hold text, as SQL."""
+    return " + ".join(f"(nullif(trim(c{i}), '') is not null)::int" for i in range(sheet.column_count)) or "0"
+
+
+def reappearing(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None, place_scope: str | None,
+                same_rows: bool = False, file_name: str | None = None) -> pa.Table:
+    """The rows of `sheets` that are rows waiting for a correction (of a load of `kind`, in `place_scope`) sent again:
+    under the same headers, every cell the same as sent but the cell at fault (a header the mappings ignore, 序号,
+    aside), and, with `same_rows`, on the same row of a sheet of the same name. With `file_name`, only of a load whose
+    file this one is again (`_again`). Rows and rows waiting that match more than once are left out. A table of
+    sheet_index, row_number, origin_load_id, origin_sheet, origin_row."""
+    scope = ("" if place_scope in (None, "all") else
+             "and r.origin_load_id in (select p.load_id from load_places p join place_tree t on t.code = p.place_code "
+             "where $scope in (t.code, t.street_code, t.district_code))")
+    groups = con.execute(
+        f"""select r.origin_load_id, r.sheet_name, any_value(l.kind), json_keys(any_value(r.raw_values)),
+                list(distinct r.column_name)
+        from rejects r join loads l on l.load_id = r.origin_load_id
+        where r.resolved_by is null and ($kind is null or l.kind = $kind) {scope}
+            and ($name is null or {_again("l")})
+        group by all""", {"kind": kind, "name": file_name, "report_date": _report_date(sheets)}
+        | ({"scope": place_scope} if scope else {})).fetchall()
+    found = []
+    for index, sheet in enumerate(sheets):
+        positions = {label: i for i, label in enumerate(sheet.header) if label and sheet.header.count(label) == 1}
+        for origin, origin_sheet, origin_kind, keys, faults in groups:
+            if same_rows and origin_sheet != sheet.sheet_name and len(sheets) > 1:
+                continue
+            compared = [key for key in keys if key not in (ROW_COLUMN, PROBLEM_COLUMN)
+                        and mappings.field_for(key, origin_kind) != mappings.IGNORED]
+            if len(compared) < 3 or not all(key in positions for key in compared):
+                continue  # not the headers of its file
+            for fault in faults:
+                cells = [key for key in compared if key != fault]
+                ours = ", ".join(f"nullif(trim(c{positions[key]}), '')" for key in cells)
+                theirs = ", ".join(f"nullif(trim(json_extract_string(raw_values, $p{i})), '')"
+                                   for i in range(len(cells)))
+                found += con.execute(
+                    f"""select $index, s.row_number, r.origin_load_id, r.sheet_name, r.origin_row
+                    from (select row_number, hash({ours}) as key from {sheet.table}) s
+                    join (select origin_load_id, sheet_name, origin_row, hash({theirs}) as key from rejects
+                          where resolved_by is null and origin_load_id = $origin
+                              and sheet_name is not distinct from $sheet and column_name is not distinct from $fault
+                         ) r on r.key = s.key {"and r.origin_row = s.row_number" if same_rows else ""}""",
+                    {"index": index, "origin": origin, "sheet": origin_sheet, "fault": fault}
+                    | {f"p{i}": _json_path(key) for i, key in enumerate(cells)}).fetchall()
+    matched = pa.table(list(zip(*found, strict=True)) if found else [[]] * 5,
+                    schema=pa.schema([("sheet_index", pa.int32()), ("row_number", pa.int32()),
+                                      ("origin_load_id", pa.int32()), ("origin_sheet", pa.string()),
+                                      ("origin_row", pa.int32())]))
+    # each row and each row waiting matched once, else neither is taken (two rows alike, two rows waiting alike)
+    con.register("matched_rows", matched)
+    try:
+        return con.sql("""select * from matched_rows
+                       qualify count(*) over (partition by sheet_index, row_number) = 1
+                           and count(*) over (partition by origin_load_id, origin_sheet, origin_row) = 1
+                       """).to_arrow_table()
+    finally:
+        con.unregister("matched_rows")
+
+
+def _again(load: str) -> str:
+    """SQL: whether the file named $name with the report date $report_date is the file of `load` (an alias of
+    loads) sent again: its 填报日期 the same, or its name that file's, as it was or with words added but no number
+    (底册（改）.xlsx, not 底册11月.xlsx: next month's file)."""
+    stem = "regexp_replace({}, '\\.[^.]*$', '')"
+    ours, theirs = stem.format("$name"), stem.format(f"{load}.file_name")
+    return (f"({load}.report_date = $report_date or (starts_with({ours}, {theirs}) "
+            f"and not regexp_matches(substr({ours}, length({theirs}) + 1), '[0-9０-９一二三四五六七八九十]')))")
+
+
+def _report_date(sheets: list[RawSheet]):
+    return next((sheet.report_date for sheet in sheets if sheet.report_date), None)
+
+
+def _json_path(key: str) -> str:
+    """The JSON path of a key of a reject's raw_values (a header: any text)."""
+    return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
 def origin_context(con: duckdb.DuckDBPyConnection, correction: Correction) -> list[dict[str, str]]:
     """Per sheet of a corrections workbook, what its original sheet's title or name told of its rows (the month of
     dates written without their year, the street of a list naming it only in its title: load_contexts), which the
@@ -130,6 +236,13 @@ def _origin_sheet(name: str | None, waiting: list[str | None]) -> str | None:
 def origin_rows(sheets: list[RawSheet], correction: Correction, stride: int) -> pa.Table:
     """For every row of the file: its src_id, the row of the original file it claims to be (the 原行号
     cell as a whole number, else null) and that file's sheet."""
+    if correction.matched is not None:  # rows told by their cells
+        return pa.table({
+            "src_id": pc.add(correction.matched["row_number"],
+                             pc.multiply(correction.matched["sheet_index"], pa.scalar(stride, pa.int32()))),
+            "origin_row": correction.matched["origin_row"],
+            "origin_sheet": correction.matched["origin_sheet"],
+        })
     tables = []
     for index, sheet in enumerate(sheets):
         cells = sheet.cells

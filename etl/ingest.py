@@ -208,7 +208,7 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                 sheets, registers = _days_as_sheets(con, sheets, name, words_dir)
                 sheets = [_with_section_headings(con, sheet, kind, words_dir) for sheet in sheets]
                 read += [sheet for sheet in sheets if all(sheet is not r for r in read)]
-                correction = corrections.claim(con, sheets, kind, place_scope)
+                correction = corrections.claim(con, sheets, kind, place_scope, name)
                 if correction:  # a corrections workbook is read as the file it corrects was
                     own = [correction.own_sheet(i, s) for i, s in enumerate(sheets)]
                     context = corrections.origin_context(con, correction)
@@ -1040,6 +1040,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
                 " takes_over boolean, reason varchar)")  # rows of a corrections workbook (_claim_rows)
     if correction:
         _claim_rows(con, load_id, kind, sheets, correction)
+    else:
+        resent = _take_over_resent_rows(con, load_id, file_name, kind, sheets, place_scope)
     if place_scope not in (None, "all"):  # a staff's file of another district is none of theirs, said so first
         _reject_out_of_scope(con, kind, place_scope)
     _refuse_unknown_places(con)
@@ -1109,6 +1111,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
         message = ((f"拒收的 {rows_rejected:,} 行都是重复记录" if repeated == rows_rejected
                     else f"拒收的 {rows_rejected:,} 行中 {repeated:,} 行是重复记录")
                    + " (同一条记录已导入, 只计一次), 无需修改")
+    if not correction and resent:
+        said = f"之前待修改的 {resent:,} 行随本文件重新报来: 改好的已导入, 仍有问题的在本文件中待修改"
+        message = f"{message}; {said}" if message else said
     if correction:
         con.execute("insert into corrections values (?, ?)", [load_id, correction.origin_load_id])
         waiting = scalar(con, "select count(*) from rejects where origin_load_id = ? and resolved_by is null",
@@ -1189,6 +1194,24 @@ def _claim_rows(con: duckdb.DuckDBPyConnection, load_id: int, kind: str, sheets:
             and exists (select 1 from stg_claims c where c.takes_over and c.origin_row = rejects.origin_row
                         and c.origin_sheet is not distinct from rejects.sheet_name)""",
         params | {"load_id": load_id})
+
+
+def _take_over_resent_rows(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, kind: str,
+                           sheets: list[RawSheet], place_scope: str | None) -> int:
+    """Rows waiting for a correction in an earlier load that this file sends again on the same rows, fixed or not
+    (the street corrected its original file and sent it whole, under its name or 填报日期): taken over by this load, so
+    that each waits once, here, if it is still wrong (they had waited twice, the fixed ones too). How many."""
+    resent = corrections.reappearing(con, sheets, kind, place_scope, same_rows=True, file_name=file_name)
+    if not resent.num_rows:
+        return 0
+    con.register("resent_rows", resent)
+    try:
+        return scalar(con, """update rejects set resolved_by = $load_id
+                      where resolved_by is null and (origin_load_id, coalesce(sheet_name, ''), origin_row) in (
+                          select origin_load_id, coalesce(origin_sheet, ''), origin_row from resent_rows)""",
+                      {"load_id": load_id}) or 0
+    finally:
+        con.unregister("resent_rows")
 
 
 def _reject_examples(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:

@@ -258,3 +258,105 @@ def test_rows_loaded_with_a_warning_are_listed_to_check_and_that_sheet_is_not_re
     # its list of rows to check is not read back, and said nothing of (review 2026-12-04: a warning of a sheet
     # without a header had been counted with the load's)
     assert corrected.warning_count == 0
+
+
+def fixed_rows() -> list[list[str]]:
+    """The roster's rows 5 and 6 (roster_with_bad_rows) as the clerk fixed them: the ID number, the missing name."""
+    return [roster_row(2, IDS[1]), roster_row(3, IDS[2], name="王五")]
+
+
+def waiting(warehouse: Warehouse) -> list[tuple]:
+    return warehouse.rows("select origin_load_id, origin_row from rejects where resolved_by is null order by 1, 2")
+
+
+def test_fixed_rows_copied_into_the_streets_own_template_are_the_rosters_corrections(warehouse, tmp_path):
+    """(review 2026-12-04: the clerk pasted the fixed rows into the original template, with its title and 填报日期, and
+    sent that: loaded as a roster of the same date, it replaced the community's roster with the two rows fixed, and
+    the rows waited still)"""
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    [again] = warehouse.ingest(write_xlsx(tmp_path / "劝业场底册（更正）.xlsx", TITLE + [ROSTER_HEADER, *fixed_rows()]))
+    assert (again.status, again.rows_loaded, again.message) == (
+        "loaded", 2, "退回修改: 2 行改好并入 劝业场底册.xlsx, 仍有 2 行待修改")
+    assert warehouse.rows("select load_id, row_number, elder_name from roster_rows order by row_number") == [
+        (original.load_id, 4, "张三"), (original.load_id, 5, "张三"), (original.load_id, 6, "王五"),
+        (original.load_id, 8, "张三")]
+    assert warehouse.one("select count(*) from elders where is_listed_now") == 4  # the roster stays whole
+    assert waiting(warehouse) == [(original.load_id, 7), (original.load_id, 9)]
+
+
+def test_a_corrections_workbook_without_its_first_column_is_still_one(warehouse, tmp_path):
+    """Deleting column 原行号 deleted the title above it too: the workbook had loaded as a new roster of its rows."""
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    book = corrections_workbook(warehouse, original.load_id)
+    fix(book.active, 5, "身份证号", IDS[1])
+    fix(book.active, 6, "姓名", "王五")
+    book.active.delete_cols(1)
+    book.save(tmp_path / "劝业场底册_退回修改.xlsx")
+    [again] = warehouse.ingest(tmp_path / "劝业场底册_退回修改.xlsx")
+    assert (again.rows_loaded, again.message) == (2, "退回修改: 2 行改好并入 劝业场底册.xlsx, 仍有 2 行待修改")
+    assert warehouse.one("select count(*) from elders where is_listed_now") == 4
+    assert waiting(warehouse) == [(original.load_id, 7), (original.load_id, 9)]
+
+
+def test_rows_waiting_wait_once_when_the_street_sends_its_whole_file_again_corrected(warehouse, tmp_path):
+    """The original, corrected in place and sent again under its name: a new roster, whose rows still wrong wait in
+    its load; the original's rows it sends again wait no more (they had waited twice, the fixed ones too)."""
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    rows = [roster_row(1, IDS[0]), *fixed_rows(), roster_row(4, IDS[3], community="幸福里"), roster_row(5, IDS[4]),
+            roster_row(6, IDS[4], name="李四")]
+    [again] = warehouse.ingest(write_xlsx(tmp_path / "劝业场底册（改）.xlsx", TITLE + [ROSTER_HEADER] + rows))
+    assert (again.rows_loaded, again.rows_rejected) == (4, 2)
+    assert again.message == "之前待修改的 4 行随本文件重新报来: 改好的已导入, 仍有问题的在本文件中待修改"
+    assert waiting(warehouse) == [(again.load_id, 7), (again.load_id, 9)]
+    shown = json.loads(run_cli("rejects", "--format", "json", "--db", str(warehouse.settings.db_path)).stdout)
+    assert [(r["row_number"], r["status"]) for r in shown if r["load_id"] == original.load_id] == [
+        (5, f"已改正, 批次 {again.load_id}"), (6, f"已改正, 批次 {again.load_id}"),
+        (7, f"再次拒收, 见批次 {again.load_id}"), (9, f"再次拒收, 见批次 {again.load_id}")]
+
+
+def test_next_months_roster_is_no_correction_of_this_months_though_a_row_is_a_rejected_one_fixed(warehouse, tmp_path):
+    """November's roster (another 填报日期, another name) whose one row is October's rejected row 5 with the ID number
+    right: November's roster, and October's row waits still."""
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    november = [TITLE[0], ["填报单位：劝业场街道", "", "填报日期：2026年11月5日"]]
+    [later] = warehouse.ingest(write_xlsx(tmp_path / "11月.xlsx", november + [ROSTER_HEADER, roster_row(2, IDS[1])]))
+    assert later.message is None and warehouse.one("select count(*) from corrections") == 0
+    assert warehouse.rows("select load_id from roster_rows where id_number = ?", [IDS[1]]) == [(later.load_id,)]
+
+
+def test_rows_of_a_workbook_of_several_sheets_are_taken_back_when_its_sheets_are_renamed_or_saved_as_csv(
+        warehouse, tmp_path):
+    """A visit record with a sheet per community, rows waiting on both; the corrections workbook fixed, then saved as
+    CSV (which keeps the first sheet, named after no sheet) or its sheets renamed: every fixed row had been refused as
+    "不是待修改的行 (已改好导入 …)" (review 2026-12-04)."""
+    book = openpyxl.Workbook()
+    book.active.title = "花园路"
+    book.create_sheet("滨西")
+    # row 3 of each sheet waits: no date
+    book["花园路"].append(VISIT_HEADER)
+    for row in (visit_row(IDS[0]), visit_row(IDS[1], when="")):
+        book["花园路"].append(row)
+    book["滨西"].append(VISIT_HEADER)
+    for row in (visit_row(IDS[2], community="滨西"), visit_row(IDS[3], when="", name="李四", community="滨西")):
+        book["滨西"].append(row)
+    book.save(tmp_path / "劝业场探访记录.xlsx")
+    [original] = warehouse.ingest(tmp_path / "劝业场探访记录.xlsx")
+    assert waiting(warehouse) == [(original.load_id, 3), (original.load_id, 3)]
+    fixes = corrections_workbook(warehouse, original.load_id)
+    assert fixes.sheetnames[:2] == ["滨西", "花园路"]
+    for sheet in fixes.worksheets[:2]:
+        fix(sheet, 3, "探访日期", "2026-10-08")
+    # saved as CSV: the first sheet's rows (滨西's)
+    header = [c.value for c in fixes["滨西"][3]]
+    rows = [[c.value for c in row] for row in fixes["滨西"].iter_rows(min_row=1, max_row=2)]
+    csv_rows = [[rows[0][0]], [rows[1][0]], header, *([c.value for c in r] for r in fixes["滨西"].iter_rows(min_row=4))]
+    [from_csv] = warehouse.ingest(write_csv(tmp_path / "退回修改.csv", csv_rows))
+    assert (from_csv.rows_loaded, from_csv.rows_rejected) == (1, 0)
+    # the other sheet renamed
+    fixes["花园路"].title = "Sheet2"
+    fixes.save(tmp_path / "退回修改.xlsx")
+    [renamed] = warehouse.ingest(tmp_path / "退回修改.xlsx")
+    assert renamed.rows_loaded == 1  # 花园路's; 滨西's row, fixed already, refused
+    assert waiting(warehouse) == []
+    assert warehouse.rows("select id_number, visit_date::varchar from visit_rows order by 1") == [
+        (IDS[0], "2026-10-05"), (IDS[1], "2026-10-08"), (IDS[2], "2026-10-05"), (IDS[3], "2026-10-08")]

@@ -7,10 +7,12 @@ with source as (
         case
             when r.resolved_by is null then '待修改'
             when r.resolved_by = r.load_id then '无需修改'
+            -- rejected again by the corrections workbook that took it over (where it waits in its place), or by a
+            -- file that sent it again on the same row (ingest._take_over_resent_rows)
             when exists (select 1 from rejects again
-                         where again.load_id = r.resolved_by and again.origin_load_id = r.origin_load_id
-                             and again.origin_row = r.origin_row
-                             and again.sheet_name is not distinct from r.sheet_name)
+                         where again.load_id = r.resolved_by and again.origin_row = r.origin_row
+                             and (again.sheet_name is not distinct from r.sheet_name
+                                  or again.origin_load_id = again.load_id))
                 then '再次拒收, 见批次 ' || r.resolved_by
             else '已改正, 批次 ' || r.resolved_by
         end as status
