@@ -162,6 +162,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_expired": ("页面已过期, 请重新选择文件上传", "The page expired: choose the files again"),
     "upload_count": ("请选择 1 到 50 个文件", "Choose 1 to 50 files"),
     "upload_unknown_batch": ("没有找到这次导入的结果", "No such upload"),
+    "upload_alert": ("请注意: {message}", "Please check: {message}"),
     "upload_rejects_hint": ("拒收的行及原因见「数据」页。下载退回修改表, 在表中改好标黄的单元格后上传, "
                             "改好的行即并入原文件。",
                             "Rejected rows and their reasons are on the Data page. Download the corrections "

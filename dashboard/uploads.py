@@ -27,7 +27,7 @@ from werkzeug.datastructures import FileStorage
 from wtforms import ValidationError
 
 from dashboard import auth, context, queries
-from etl import corrections, workbooks
+from etl import corrections, metrics, workbooks
 from etl.ingest import FileResult, ingest
 from etl.readers import OTHER_SPREADSHEETS, leftover
 from etl.warehouse import DiskFull, WarehouseError
@@ -200,8 +200,12 @@ def upload_view():
     except WarehouseError as error:  # the load was undone as a whole: say why (a full disk without its folder)
         refused.append(error.on_the_server if isinstance(error, DiskFull) else str(error))
         results, saved = [], []
+    alerts = []
+    if any(result.status == "loaded" for result in results):
+        with flask.current_app.config["CAREVISIT_WAREHOUSE"].cursor() as cursor:
+            alerts = metrics.alerts_after(cursor, results)  # a roster's people gone without a word …
     record = {"user": user.username, "at": dt.datetime.now().isoformat(timespec="seconds"), "refused": refused,
-              "results": [_result(r) for r in results]}
+              "results": [_result(r) for r in results], "alerts": alerts}
     with _private_file(folder / "results.json") as out:
         out.write(json.dumps(record, ensure_ascii=False).encode())
     for path, result in zip(saved, results, strict=True):

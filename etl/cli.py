@@ -256,12 +256,10 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
 
         results = ingest(args.files, settings, args.kind, report, done=finished)
     _print_results(results, out)
-    rosters = [part.load_id for r in results if r.status == "loaded" for part in r.parts or (r,)
-               if part.kind == "roster"]
-    if rosters:
+    if any(r.status == "loaded" for r in results):
         con = open_for_reading(settings.db_path)
         try:
-            for message in metrics.roster_alerts(con, rosters):
+            for message in metrics.alerts_after(con, results):
                 err.print(f"[bold yellow]请注意[/]: {escape(message)}", soft_wrap=True)
         finally:
             con.close()

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 import duckdb
 import pandas as pd
@@ -11,6 +13,9 @@ from etl import mappings
 from etl.build import build_month
 from etl.reasons import JOINED_REASONS, LEFT_REASONS, RATE_MOVES
 from etl.sqlfiles import first_row, scalar, sql
+
+if TYPE_CHECKING:
+    from etl.ingest import FileResult
 
 LEVELS = ("district", "street", "community")
 METRIC_COLUMNS = (
@@ -100,6 +105,14 @@ def roster_alerts(con: duckdb.DuckDBPyConnection, load_ids: list[int] | None = N
         {"ids": load_ids},
     ).fetchall()
     return [message for (message,) in rows]
+
+
+def alerts_after(con: duckdb.DuckDBPyConnection, results: Sequence[FileResult]) -> list[str]:
+    """The roster alerts (roster_alerts) of the rosters that a load's `results` loaded: what the clerk is told right
+    after loading, by the command line and the 导入 page alike."""
+    rosters = [part.load_id for result in results if result.status == "loaded" for part in result.parts or (result,)
+               if part.kind == "roster"]
+    return roster_alerts(con, rosters) if rosters else []
 
 
 def load_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -91,6 +91,8 @@ def layout(lang: str = "zh", batch: str | None = None, problem: str | None = Non
         frame["status"] = [t(f"upload_status_{s}", lang) for s in frame["status"]]
         frame["note"] = frame["note"].fillna("")
         parts.append(make_table("upload-results", frame, tables.headers(RESULT_COLUMNS, lang), None, lang))
+        for alert in record.get("alerts", []):  # as the command line says them after a load (请注意)
+            parts.append(make_message(t("upload_alert", lang, message=alert), "warning"))
         if any(_to_fix(r) for r in record["results"] if r["status"] == "loaded"):
             parts.append(html.Div(t("upload_rejects_hint", lang), className="chart-note mt-2"))
             parts.append(_corrections_links(record["results"], lang))

@@ -316,3 +316,19 @@ def test_a_staff_file_whose_every_row_is_rejected_stays_the_staffs_to_see_and_co
     wh = app.server.config["CAREVISIT_WAREHOUSE"]
     assert loaded["load_id"] in set(queries.loads(wh, QUANYECHANG)["load_id"])
     assert (queries.rejects(wh, QUANYECHANG)["load_id"] == loaded["load_id"]).sum() == 3
+
+
+def test_the_upload_page_says_what_a_roster_changed_that_needs_a_look(app):
+    """As the command line does after a load (请注意): a roster whose people are gone without a status (its row of 张三
+    rejected: review 2026-12-04, the 导入 page said nothing, the alerts were on the Data page only)."""
+    client, token = signed_in(app, "staff")
+    listed = make_id("19400101", 1)  # the seed roster's 张三 of 花园路
+    bad = listed[:-1] + ("0" if listed[-1] != "0" else "1")
+    answer = send(client, token, [("花园路底册12月.csv", csv_bytes([ROSTER_HEADER, roster_row(1, bad),
+                                                                  roster_row(2, make_id("19410101", 7), name="丙")]))])
+    record, _ = results(app, answer)
+    [gone] = [alert for alert in record["alerts"] if "少了 1 人" in alert]
+    assert gone.startswith("花园路底册12月.csv: 花园路的名单比上一份") and "按去向未说明计为退出" in gone
+    batch = answer.get_json()["next"].split("batch=")[1]
+    page = json.dumps(upload_page(client, f"?batch={batch}").get_json(), ensure_ascii=False)
+    assert all(f"请注意: {alert}" in page for alert in record["alerts"])
