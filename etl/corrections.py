@@ -301,17 +301,19 @@ def workbook(waiting: Waiting) -> bytes:
     for sheet_name, sheet_rows in by_sheet.items() or {None: []}.items():
         sheet = book.create_sheet((sheet_name or UNNAMED_SHEET)[:31])
         cells = [_cells(raw) for *_, raw in sheet_rows]
-        headers = list(dict.fromkeys(h for row in cells for h, _ in row if h not in (ROW_COLUMN, PROBLEM_COLUMN)))
+        # (a header and which of its columns: each as the file wrote it)
+        headers = list(dict.fromkeys(h for row in cells for h, _ in row if h[0] not in (ROW_COLUMN, PROBLEM_COLUMN)))
+        names = [name for name, _ in headers]
         _lay_out(sheet, [[str(origin_row), reason, *(dict(row).get(h) for h in headers)]
                          for (_s, origin_row, reason, _f, _r), row in zip(sheet_rows, cells, strict=True)],
-                 [ROW_COLUMN, PROBLEM_COLUMN, *headers])
+                 [ROW_COLUMN, PROBLEM_COLUMN, *names])
         sheet.append([_styled(sheet, TITLE.format(load_id=origin, file_name=file_name), Font(bold=True, size=13))])
         sheet.append([_styled(sheet, HINT, Font(color="666666"))])
-        sheet.append([_styled(sheet, h, Font(bold=True)) for h in (ROW_COLUMN, PROBLEM_COLUMN, *headers)])
+        sheet.append([_styled(sheet, h, Font(bold=True)) for h in (ROW_COLUMN, PROBLEM_COLUMN, *names)])
         for (_sheet, origin_row, reason, fault, _raw), row in zip(sheet_rows, cells, strict=True):
             values = dict(row)
-            sheet.append([origin_row, _styled(sheet, reason, fill=None if fault in headers else FAULT, wrap=True)]
-                         + [_styled(sheet, values.get(h), fill=FAULT if h == fault else None, typed_as_text=True)
+            sheet.append([origin_row, _styled(sheet, reason, fill=None if fault in names else FAULT, wrap=True)]
+                         + [_styled(sheet, values.get(h), fill=FAULT if h == (fault, 1) else None, typed_as_text=True)
                             for h in headers])
         sheet.freeze_panes = "C4"
     if waiting.warnings:
@@ -340,15 +342,15 @@ def _lay_out(sheet, rows: list[list], header: list[str]) -> None:
     sheet.print_title_rows = "3:3"
 
 
-def _cells(raw: str) -> list[tuple[str, str | None]]:
-    """A reject's cells in the file's order. A header written twice keeps each of its cells, the second as
-    关系 (2): read back, that is the second contact person's (mappings.map_columns), or a column repeated as
-    the file repeated it."""
+def _cells(raw: str) -> list[tuple[tuple[str, int], str | None]]:
+    """A reject's cells in the file's order, each under its header and which of the columns of that header it is (a
+    header written twice, 联系电话 the elder's and the contact person's, keeps both cells under its own name: read back,
+    the columns mean what they meant in the file, mappings.map_columns)."""
     seen: dict[str, int] = {}
     cells = []
     for header, value in json.loads(raw, object_pairs_hook=list):
         seen[header] = seen.get(header, 0) + 1
-        cells.append((header if seen[header] == 1 else f"{header} ({seen[header]})", value))
+        cells.append(((header, seen[header]), value))
     return cells
 
 

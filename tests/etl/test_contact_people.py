@@ -191,14 +191,33 @@ def test_a_rejected_row_with_its_contact_columns_written_twice_is_corrected_with
         ["乙二", bad, "花园路", "", "", "", "孙七", "邻居", "13900000003"]]))
     assert warehouse.rejects(result) == [(3, "身份证号校验位错误")]
     book = corrections_workbook(warehouse, result.load_id)
-    assert [cell.value for cell in book.active[3]][2:] == [
-        "老人姓名", "身份证号", "社区", "联系人", "关系", "电话", "联系人 (2)", "关系 (2)", "电话 (2)"]
+    assert [cell.value for cell in book.active[3]][2:] == header  # as the file wrote it
     fix(book.active, 3, "身份证号", DISABLED[1])
     book.save(tmp_path / "两人_退回修改.xlsx")
     [corrected] = warehouse.ingest(tmp_path / "两人_退回修改.xlsx")
     assert (corrected.status, corrected.rows_loaded, corrected.rows_rejected) == ("loaded", 1, 0)
     assert stored(warehouse, result)[-1:] == [(3, 1, "孙七", "邻居", "13900000003", None)]
     assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, True]
+
+
+def test_a_rejected_row_of_a_list_with_the_elders_phone_before_the_contact_person_is_corrected_as_it_was_written(
+        tmp_path):
+    """Two columns 联系电话, the elder's and then the contact person's (review 2026-12-04: the corrections workbook
+    named the second 联系电话 (2), read back as a second contact person's, and the elder's phone became the
+    contact's)."""
+    header = ["老人姓名", "身份证号", "社区", "联系电话", "联系人姓名", "与老人关系", "联系电话"]
+    bad = DISABLED[1][:17] + ("0" if DISABLED[1][17] != "0" else "1")
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "联系人.csv", [
+        header, ["甲一", DISABLED[0], "花园路", "13900000011", "李明", "儿子", "13811111111"],
+        ["乙二", bad, "花园路", "13900000012", "孙七", "女儿", "13811111112"]]))
+    book = corrections_workbook(warehouse, result.load_id)
+    assert [cell.value for cell in book.active[3]][2:] == header
+    fix(book.active, 3, "身份证号", DISABLED[1])
+    book.save(tmp_path / "联系人_退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "联系人_退回修改.xlsx")
+    assert (corrected.rows_loaded, corrected.rows_rejected) == (1, 0)
+    assert stored(warehouse, result) == [(2, 1, "李明", "儿子", "13811111111", None),
+                                         (3, 1, "孙七", "女儿", "13811111112", None)]
 
 
 def test_the_elder_written_as_their_own_contact_person_helps_nobody_and_says_so(tmp_path):
