@@ -118,11 +118,12 @@ def _claim_by_cells(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind
     fixed: the clerk copied them into the street's own template, or deleted the workbook's first column (and its title
     with it). Read as a new file, its rows had replaced whole communities' rosters with the few rows fixed, and waited
     a second time. Each of its rows (of three cells or more) must be one row of one load waiting, cell for cell but the
-    cell at fault (`reappearing`), and the file that load's file again (its 问题 column kept, or its 填报日期 or its
-    name: a November roster whose one row is October's rejected row but for the ID number is November's roster); else
-    it is no correction (None)."""
+    cell at fault (`reappearing`), and the file that load's file again (its 问题 column kept, no date of its own, or
+    its 填报日期 or its name: a November roster whose one row is October's rejected row but for the ID number is
+    November's roster); else it is no correction (None)."""
     kept = any(column is not None for column in problem_columns)
-    matched = reappearing(con, sheets, kind, place_scope, file_name=None if kept else file_name)
+    undated = _report_date(sheets) is None  # (the workbook without its first two columns has lost its title)
+    matched = reappearing(con, sheets, kind, place_scope, file_name=None if kept or undated else file_name)
     data_rows = sum(scalar(con, f"select count(*) from {sheet.table} where {_written(sheet)} >= 3") for sheet in sheets)
     origins = set(matched["origin_load_id"].to_pylist())
     if not data_rows or len(origins) != 1 or matched.num_rows != data_rows:

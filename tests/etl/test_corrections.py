@@ -157,6 +157,9 @@ def test_a_row_sent_back_twice_or_already_fixed_is_refused_and_loaded_once(wareh
     assert warehouse.one("select count(*) from roster_rows where id_number = ?", [IDS[1]]) == 1
     assert ("原文件第 5 行不是待修改的行 (已改好导入, 或原本就已导入)",) in warehouse.rows(
         "select reason from rejects where load_id = ?", [again.load_id])
+    shown = json.loads(run_cli("rejects", "--load", str(again.load_id), "--format", "json", "--db",
+                               str(warehouse.settings.db_path)).stdout)
+    assert {r["status"] for r in shown if r["row_number"] == 4} == {"未导入, 见原因"}  # not 无需修改
 
 
 def test_visits_corrected_join_their_load_and_repeats_of_stored_visits_stay_out(warehouse, tmp_path):
@@ -284,15 +287,17 @@ def test_fixed_rows_copied_into_the_streets_own_template_are_the_rosters_correct
     assert waiting(warehouse) == [(original.load_id, 7), (original.load_id, 9)]
 
 
-def test_a_corrections_workbook_without_its_first_column_is_still_one(warehouse, tmp_path):
-    """Deleting column 原行号 deleted the title above it too: the workbook had loaded as a new roster of its rows."""
+@pytest.mark.parametrize("deleted", [1, 2])
+def test_a_corrections_workbook_without_its_first_columns_is_still_one(warehouse, tmp_path, deleted):
+    """Deleting column 原行号 (and 问题) deleted the title above it too: the workbook had loaded as a new roster of its
+    rows, dated the day it was loaded."""
     [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
     book = corrections_workbook(warehouse, original.load_id)
     fix(book.active, 5, "身份证号", IDS[1])
     fix(book.active, 6, "姓名", "王五")
-    book.active.delete_cols(1)
-    book.save(tmp_path / "劝业场底册_退回修改.xlsx")
-    [again] = warehouse.ingest(tmp_path / "劝业场底册_退回修改.xlsx")
+    book.active.delete_cols(1, deleted)
+    book.save(tmp_path / "改好了.xlsx")
+    [again] = warehouse.ingest(tmp_path / "改好了.xlsx")
     assert (again.rows_loaded, again.message) == (2, "退回修改: 2 行改好并入 劝业场底册.xlsx, 仍有 2 行待修改")
     assert warehouse.one("select count(*) from elders where is_listed_now") == 4
     assert waiting(warehouse) == [(original.load_id, 7), (original.load_id, 9)]

@@ -6,7 +6,9 @@ with source as (
         -- whether the row still waits for a correction (退回修改), and if not, why
         case
             when r.resolved_by is null then '待修改'
-            when r.resolved_by = r.load_id then '无需修改'
+            -- a corrections workbook's row that claims no row waiting: its reason says what to do (原行号 changed …)
+            when r.resolved_by = r.load_id and r.load_id in (select load_id from corrections) then '未导入, 见原因'
+            when r.resolved_by = r.load_id then '无需修改'  -- a repeat of a row stored, a voided record
             -- rejected again by the corrections workbook that took it over (where it waits in its place), or by a
             -- file that sent it again on the same row (ingest._take_over_resent_rows)
             when exists (select 1 from rejects again
