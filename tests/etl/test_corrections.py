@@ -365,3 +365,22 @@ def test_rows_of_a_workbook_of_several_sheets_are_taken_back_when_its_sheets_are
     assert waiting(warehouse) == []
     assert warehouse.rows("select id_number, visit_date::varchar from visit_rows order by 1") == [
         (IDS[0], "2026-10-05"), (IDS[1], "2026-10-08"), (IDS[2], "2026-10-05"), (IDS[3], "2026-10-08")]
+
+
+def test_a_row_fixed_into_another_streets_community_is_refused(warehouse, tmp_path):
+    """(review 2026-12-04: the row joined the roster as a list of 泰安道 of one, ended that day by 小白楼's list of the
+    same day, and nothing was said)"""
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    xiaobailou = [["和平区居家老年人情况底册"], ["填报单位：小白楼街道", "", "填报日期：2026年10月5日"], ROSTER_HEADER,
+                  *(roster_row(n, make_id("19420202", n), name=f"邻{n}", community="泰安道", street="小白楼街道")
+                    for n in (1, 2))]
+    warehouse.ingest(write_xlsx(tmp_path / "小白楼底册.xlsx", xiaobailou))
+    book = corrections_workbook(warehouse, original.load_id)
+    fix(book.active, 7, "社区", "泰安道")
+    fix(book.active, 7, "街道", "小白楼街道")
+    book.save(tmp_path / "劝业场底册_退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "劝业场底册_退回修改.xlsx")
+    assert corrected.rows_loaded == 0
+    assert warehouse.rows("select reason from rejects where load_id = ? and origin_row = 7", [corrected.load_id]) == [
+        ("社区改成了另一个街道的 泰安道 (小白楼街道), 不在原文件的街道: 此人请由该街道在其底册中报送",)]
+    assert warehouse.rows("select count(*) from roster_rows where community_code = '120101002002'") == [(2,)]
