@@ -202,6 +202,12 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
             sheets, unread = read_export(path, con, "raw_sheet",
                                          functools.partial(mappings.header_score, words_dir=words_dir))
             read = list(sheets)
+            cells = _cells_digest(con, sheets, unread)
+            if already := first_row(con, "select l.file_name from load_contents c join loads l using (load_id) "
+                                         "where c.cells = ?", [cells]):
+                said = f" (与 {already[0]} 的内容相同)" if place_scope in (None, "all") else ""
+                release(con, read)
+                return FileResult(name, "skipped", message=f"已导入过{said}: 表格内容没有变化, 只是另存过")
             uncomputed = [sheet for sheet in sheets if sheet.uncomputed_formulas]
             try:
                 sheets, hidden = _shown_sheets(sheets, kind, words_dir)
@@ -238,6 +244,8 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                                                notes if index == 0 else [])
                                         for index, (group, file_kind, column_maps) in enumerate(parts)],
                                        [group for group, _, _ in parts], con)
+                    con.executemany("insert into load_contents values (?, ?)",
+                                    [[part.load_id, cells] for part in result.parts or (result,) if part.load_id])
                     # the file was hashed and read separately: both must have seen the same contents
                     if _version(path) != version:
                         raise FileError("文件在导入过程中被修改了: 请保存并关闭文件后重新导入")
@@ -540,6 +548,21 @@ def _version(path: Path) -> tuple[int, int]:
     """Size and modification time: a file whose version changes during its load is not loaded."""
     status = path.stat()
     return status.st_size, status.st_mtime_ns
+
+
+def _cells_digest(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], unread: list[UnreadSheet]) -> str:
+    """A digest of what a file holds as read: each sheet's name, the text above its header, its header and its rows
+    (in order), and the text of the sheets without a header. The same for a file saved again without a change."""
+    digest = hashlib.sha256()
+    for sheet in sheets:
+        cells = ", ".join(f"c{i}" for i in range(sheet.column_count))
+        rows = first_row(con, f"select count(*), sum(hash(row_number{', ' if cells else ''}{cells})::hugeint) "
+                              f"from {sheet.table}")
+        digest.update(json.dumps([sheet.sheet_name, sheet.preamble, sheet.header, sheet.header_row, str(rows)],
+                                 ensure_ascii=False).encode())
+    for sheet in unread:
+        digest.update(json.dumps([sheet.sheet_name, sheet.rows, sheet.text], ensure_ascii=False).encode())
+    return digest.hexdigest()
 
 
 def _sha256(path: Path) -> str:

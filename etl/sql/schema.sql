@@ -33,6 +33,13 @@ create table if not exists load_contexts (
     implied    varchar not null
 );
 
+-- a digest of a file's cells as read (its sheets' names, titles, headers and rows): a file saved again with the same
+-- cells (forwarded, opened and saved in WPS) is the file loaded before, though its bytes (loads.sha256) differ
+create table if not exists load_contents (
+    load_id integer not null,
+    cells   varchar not null
+);
+
 create table if not exists rejects (
     load_id    integer not null,
     file_name  varchar not null,

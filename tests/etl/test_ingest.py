@@ -50,9 +50,10 @@ ENCODINGS = ["utf-8", "utf-8-sig", "gb18030", "utf-16"]
 
 @loads.file("encodings")
 def _in_each_encoding(folder: Path) -> list[Path]:
-    """The roster with a title, a file in each encoding (ENCODINGS' order)."""
-    rows = [*TITLE, ROSTER_HEADER, roster_row(1, ALICE, name="张三丰")]
-    return [write_csv(folder / f"底册-{encoding}.csv", rows, encoding) for encoding in ENCODINGS]
+    """The roster with a title, a file in each encoding (ENCODINGS' order), each its own (序号): the same cells in
+    another encoding are the file loaded before."""
+    return [write_csv(folder / f"底册-{encoding}.csv", [*TITLE, ROSTER_HEADER, roster_row(n, ALICE, name="张三丰")],
+                      encoding) for n, encoding in enumerate(ENCODINGS, start=1)]
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
@@ -65,10 +66,10 @@ def test_csv_in_every_common_encoding_loads_the_same_rows(one_load, encoding):
 
 @loads.file("uneven")
 def _uneven_in_each_encoding(folder: Path) -> list[Path]:
-    """A short row among whole ones, a file in each encoding (ENCODINGS' order)."""
-    rows = [ROSTER_HEADER, roster_row(1, ALICE, name="张三丰"), ["2", "劝业场街", "花园路"],
-            roster_row(3, CAROL, name="王五")]
-    return [write_csv(folder / f"不齐-{encoding}.csv", rows, encoding) for encoding in ENCODINGS]
+    """A short row among whole ones, a file in each encoding (ENCODINGS' order), each its own (序号)."""
+    return [write_csv(folder / f"不齐-{encoding}.csv", [ROSTER_HEADER, roster_row(n, ALICE, name="张三丰"),
+                                                       ["2", "劝业场街", "花园路"], roster_row(3, CAROL, name="王五")],
+                      encoding) for n, encoding in enumerate(ENCODINGS, start=1)]
 
 
 @pytest.mark.parametrize("encoding", ENCODINGS)
