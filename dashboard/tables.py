@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from dashboard import auth, context, queries
-from dashboard.i18n import change_reason_label, field_label, listed, t, value_label, warning_label
+from dashboard.i18n import STRINGS, change_reason_label, field_label, listed, t, value_label, warning_label
 from etl.formulas import neutralised
 from etl.settings import RISK_LEVELS
 
@@ -196,7 +196,8 @@ def audit_table(wh: queries.Warehouse, scope: str, since: str | None, lang: str)
             if isinstance(text, str) else text
 
     frame = frame.assign(role=[t(f"role_{r}", lang) if isinstance(r, str) else "" for r in frame["role"]],
-                         event=[t(f"event_{e}", lang) for e in frame["event"]],
+                         # (an event without a name in i18n is shown by its code, rather than failing the page)
+                         event=[t(f"event_{e}", lang) if f"event_{e}" in STRINGS else e for e in frame["event"]],
                          place=frame["place"].map(own), detail=frame["detail"].map(own),
                          file_sha256=frame["file_sha256"].fillna("").str[:12])
     return frame[list(AUDIT_COLUMNS)].reset_index(drop=True)

@@ -191,3 +191,20 @@ def test_every_warning_kind_the_etl_writes_has_a_label_in_both_languages():
     codes |= set(re.findall(r'\("(\w+)", (?:None|names), (?:f"|note\))', text))  # ingest's file warnings
     assert len(codes) >= 10
     assert {code for code in codes if f"warning_{code}" not in STRINGS} == set()
+
+
+def test_every_audit_event_the_code_records_has_a_name_in_both_languages():
+    """(review 2026-12-04: an upload's record, 'upload', had none: the admin's 审计 screen failed from the first
+    upload on)"""
+    import re
+    from pathlib import Path
+
+    from dashboard.i18n import STRINGS
+
+    root = Path(__file__).resolve().parents[2]
+    text = "\n".join(p.read_text(encoding="utf-8")
+                     for folder in ("dashboard", "etl") for p in (root / folder).rglob("*.py"))
+    events = set(re.findall(r'\b(?:audit|record)\("(\w+)"', text))
+    events |= set(re.findall(r'_user_change\([^)]*?"(user_\w+)"', text))
+    assert {"upload", "unmask", "sign_in", "user_disabled"} <= events
+    assert {event for event in events if f"event_{event}" not in STRINGS} == set()
