@@ -349,7 +349,7 @@ def _error_answer(error: Exception):
         return error
     if isinstance(error, dash.exceptions.DependencyException):  # a script or style Dash does not have
         return flask.Response(t("bad_request"), status=404, mimetype="text/plain")
-    if isinstance(error, OutOfScope):
+    if isinstance(error, OutOfScope) or isinstance(error.__cause__, OutOfScope):  # (a page's state: PageProblem)
         audit("refused", detail={"out_of_scope": True})
         return flask.Response(t("out_of_scope"), status=403, mimetype="text/plain")
     if isinstance(error, NotSignedIn):

@@ -102,7 +102,10 @@ def download(clicks, spec):
     if not clicks or not spec:
         return dash.no_update
     auth.throttle("export")
-    _state, summary = summary_of(spec.get("place"), spec.get("month"), "zh", spec.get("as_of"))
+    try:
+        _state, summary = summary_of(spec.get("place"), spec.get("month"), "zh", spec.get("as_of"))
+    except reports.ReportError:  # no 汇总表 here (a community's): the page says why, beside the button
+        return dash.no_update
     data = reports.to_workbook(summary, reporter=context.user().username)
     auth.audit("export", place=spec.get("place"), row_count=len(summary.rows),
                file_sha256=hashlib.sha256(data).hexdigest(), detail={"table": "monthly_summary",

@@ -401,3 +401,12 @@ def test_a_community_users_exports_hold_only_their_community(community_staff, de
         if found := sibling_leaks(status, text):
             failures.append((place, found[:4]))
     assert not failures, failures
+
+
+@pytest.mark.parametrize("button", ["reports-download", "reports-bulletin-download"])
+def test_a_report_of_a_place_outside_the_scope_is_refused_not_a_server_error(clients, deps, button):
+    """(review 2026-12-04: the 汇总表 and 通报 downloads answered 500, a traceback in the server's log each time)"""
+    dep = dep_with_input(deps, button)
+    spec = {"place": NANSHI, "month": MONTH, "lang": "zh", "as_of": None}
+    status, text = post_callback(clients["staff"], payload(dep, {f"{button}.n_clicks": 1}, {"reports-spec.data": spec}))
+    assert status == 403 and "南市" not in readable(text)
