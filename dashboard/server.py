@@ -46,6 +46,10 @@ def plan(settings: Settings, *, host: str, port: int, no_auth: bool = False, pro
         raise ServeError(f"在 {host} 上对外服务请加 --prod (正式服务器), 开发服务器只用于本机")
     if prod and not loopback and not allowed_hosts:
         raise ServeError("请用 --allowed-host 写明用户访问本服务时使用的域名或地址 (可写多个)")
+    if behind_proxy and not loopback:
+        raise ServeError(f"--behind-proxy 只能在本机地址上使用 (如 127.0.0.1), 由同一台机器上的反向代理 (nginx) "
+                         f"转发, 不能用于 {host}: 否则能连到本端口的任何人都能冒充别的地址, 绕过登录次数限制, "
+                         "篡改审计记录中的地址")
     if workers < 1 or threads < 1:
         raise ServeError("--workers 和 --threads 至少为 1")
     hosts = tuple(allowed_hosts) + (("localhost", "127.0.0.1", "::1") if loopback else ())
@@ -82,7 +86,8 @@ def run(plan: Plan) -> None:
                 "accesslog": "-", "errorlog": "-", "limit_request_line": 8190,
                 # gunicorn's own format, then the worker that answered (<pid>): which process served what
                 "access_log_format": '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(p)s',
-                "forwarded_allow_ips": "*" if plan.behind_proxy else "127.0.0.1",
+                # the proxy in front is on this machine (--behind-proxy only on a loopback address)
+                "forwarded_allow_ips": "127.0.0.1,::1",
                 "proc_name": "carevisit",
             }
             for key, value in options.items():

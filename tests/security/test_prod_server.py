@@ -291,6 +291,16 @@ def test_serve_no_auth_off_loopback_is_refused(deployment, host):
     assert "--no-auth" in done.stderr and "Traceback" not in done.stderr, done.stderr[-500:]
 
 
+@pytest.mark.parametrize("host", ["0.0.0.0", "192.0.2.10"])
+def test_serve_behind_a_proxy_off_loopback_is_refused(deployment, host):
+    """(security review 2026-12-04: anyone reaching the port chose their address with X-Forwarded-For, past the
+    sign-in limit, into the audit log)"""
+    done = carevisit("serve", "--prod", "--behind-proxy", "--host", host, "--allowed-host", "carevisit.test",
+                     "--port", str(free_port()), db=deployment, timeout=60)
+    assert done.returncode != 0
+    assert "--behind-proxy" in done.stderr and "Traceback" not in done.stderr, done.stderr[-500:]
+
+
 def test_serve_prod_no_auth_is_refused(deployment):
     done = carevisit("serve", "--prod", "--no-auth", "--port", str(free_port()), db=deployment, timeout=60)
     assert done.returncode != 0 and "--no-auth" in done.stderr
