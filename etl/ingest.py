@@ -1111,6 +1111,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     # else the day or month its file is named by (…底册2026年10月.xlsx: the month's first day), as a title's would
     if report_date is None and kind != "visits":
         report_date = scalar(con, "select cv_report_date(?)", [Path(file_name).stem])
+    if report_date is not None and report_date > scalar(con, "select cv_today()"):
+        # a list dated in the future would be the list in force until then, whatever came after it
+        raise FileError(f"填报日期 {report_date:%Y-%m-%d} 在今天之后: 请核对标题或表中的填报日期后重新导入")
     con.execute(
         "insert into loads values ($id, $file, $sha, $kind, $sheet, $header_row, $report_date, 'loaded',"
         " $read, $loaded, $rejected, $warnings, $at, $size)",

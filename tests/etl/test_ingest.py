@@ -719,3 +719,13 @@ def test_a_warehouse_of_format_8_keeps_its_rejects_and_places_a_file_whose_rows_
     # the first file is placed by its stored row as before; the second, by its rejected rows, is 滨西社区's
     assert warehouse.rows("select place_code from load_places order by load_id") == [(HUAYUANLU,), (BINXI,)]
     assert warehouse.one("select value from settings where key = 'format_version'") == str(FORMAT_VERSION)
+
+
+def test_a_roster_dated_in_the_future_is_refused(warehouse, tmp_path):
+    """(security review 2026-12-04: a roster of 填报日期 2099年1月1日 became the list in force, which no later list of
+    the street could replace before 2099)"""
+    title = [["和平区居家老年人情况底册"], ["填报单位：劝业场街道", "", "填报日期：2099年1月1日"]]
+    [result] = warehouse.ingest(write_csv(tmp_path / "r.csv", [*title, ROSTER_HEADER, roster_row(1, ALICE)]))
+    assert (result.status, result.message) == (
+        "failed", "填报日期 2099-01-01 在今天之后: 请核对标题或表中的填报日期后重新导入")
+    assert not warehouse.settings.db_path.exists()  # as it was
