@@ -169,9 +169,13 @@ def unmask_person(cell: dict | None, spec: dict | None):
     person = tables.person_at(spec, position, context.warehouse(), context.scope())
     if person is None:
         return True, make_message(t("no_rows", lang), "light")
+    # whose details were shown (masked, as the list shows them) and in which list: a row's position alone named
+    # another person in another list, month or load (security review 2026-12-04)
+    shown_in = {key: spec.get(key) for key in ("table", "month", "as_of", "work_list", "category", "risk",
+                                               "open_problems") if spec.get(key) not in (None, False, [], "")}
     auth.audit("unmask", place=spec.get("place"), row_count=1,
-               detail={"table": spec.get("table"), "month": spec.get("month"), "row": position,
-                       "community": person["community"]})
+               detail=shown_in | {"row": position, "community": person["community"]},
+               facts={f"person_{key}": value for key, value in person["shown"].items()})
     rows = [(t("col_name", lang), person["name"]), (t("col_id_number", lang), person["id_number"]),
             (t("col_phone", lang), person["phone"] or ""), (t("col_address", lang), person["address"] or ""),
             (t("col_community", lang), person["community"])]

@@ -212,14 +212,17 @@ def _people(spec: dict, wh: queries.Reader, target: queries.Place, month: str, s
 
 
 def person_at(spec: dict, position: int, wh: queries.Warehouse, scope: str) -> dict | None:
-    """The unmasked details of the person in row `position` of a people table (as make_table keys rows)."""
+    """The unmasked details of the person in row `position` of a people table (as make_table keys rows), and as the
+    list shows them, masked (`shown`: what the audit log may say of whom it was)."""
     if spec.get("table") != "people" or not isinstance(position, int) or position < 0:
         raise ValueError("not a row of a list of people")
     state = _resolved(spec, wh, scope, "zh")
     people = _people(spec, state.wh, state.target, state.month, scope)
     if position >= len(people):
         return None
-    return queries.unmasked(state.wh, people["elder_id"].iloc[position], scope)
+    person = queries.unmasked(state.wh, people["elder_id"].iloc[position], scope)
+    return person and person | {"shown": {"name": people["name"].iloc[position],
+                                          "id_number": people["id_number"].iloc[position]}}
 
 
 def _resolved(spec: dict, wh: queries.Warehouse, scope: str, lang: str,

@@ -1,5 +1,6 @@
 """Signed in as each role, in a real browser: what that role sees, and nothing more."""
 
+import json
 import threading
 
 import duckdb
@@ -98,7 +99,7 @@ def test_a_street_user_sees_only_their_street_and_nothing_beside_it(page, signed
 
 
 def test_staff_unmask_one_person_and_a_hostile_name_stays_text(page, signed_in_server):
-    base, id_number, _ = signed_in_server
+    base, id_number, db_path = signed_in_server
     alerts = []
     page.on("dialog", lambda dialog: (alerts.append(dialog.message), dialog.dismiss()))
     sign_in(page, base, "staff", f"/community?place={HUAYUANLU}&month=2026-10")
@@ -109,6 +110,12 @@ def test_staff_unmask_one_person_and_a_hostile_name_stays_text(page, signed_in_s
     assert id_number in details and "<img" in details  # shown as the text it is
     assert page.query_selector("#unmask-modal img") is None and alerts == []
     assert page.console_log == []
+    # the audit log says whose details were shown, masked, and in which list (a row's position alone named another
+    # person in another list: security review 2026-12-04)
+    [record] = [e for e in AccountStore(accounts_path(db_path)).events() if e["event"] == "unmask"][-1:]
+    detail = json.loads(record["detail"])
+    assert detail["person_id_number"] == id_number[:4] + "*" * 10 + id_number[-4:]
+    assert (detail["table"], detail["month"], detail["community"]) == ("people", "2026-10", "花园路")
 
 
 def test_admin_reads_the_audit_log_and_signing_out_ends_the_session(page, signed_in_server):
