@@ -259,7 +259,9 @@ class AccountStore:
             role, place, generation, password_hash, disabled, locked_until = row
             now = _now()
             if locked_until and dt.datetime.fromisoformat(locked_until) > now:
-                return SignInResult(None, "locked")
+                # said only to whoever gives the password: to anyone else a locked account answers as a wrong
+                # password does, as slowly (the lock, its speed, had told which names exist: review 2026-12-04)
+                return SignInResult(None, "locked" if self._verify(password_hash, password) else "wrong_password")
             if not self._verify(password_hash, password):
                 failures = con.execute(
                     "update users set failed_count = failed_count + 1 where username = ? returning failed_count",
@@ -269,7 +271,7 @@ class AccountStore:
                     until = now + dt.timedelta(minutes=self.lockout.minutes)
                     con.execute("update users set locked_until = ?, failed_count = 0 where username = ?",
                                 (until.isoformat(), username))
-                    return SignInResult(None, "locked")
+                    return SignInResult(None, "locked_now")  # (answered as a wrong password; the audit log says it)
                 return SignInResult(None, "wrong_password")
             if disabled:
                 return SignInResult(None, "disabled")

@@ -47,8 +47,10 @@ def test_signing_in_checks_the_password_and_names_no_reason_to_the_caller_that_h
 def test_repeated_wrong_passwords_lock_the_account_until_a_new_password_is_set(store):
     for _ in range(3):
         assert store.sign_in("wang", "wrong password").user is None
+    # locked: said to whoever gives the right password (which does not open it either), to anyone else a wrong password
+    assert store.sign_in("wang", "wrong password").reason == "wrong_password"
     locked = store.sign_in("wang", PASSWORD)
-    assert locked.user is None and locked.reason == "locked"  # the right password does not open it either
+    assert locked.user is None and locked.reason == "locked"
     store.set_password("wang", "another long password")
     assert store.sign_in("wang", "another long password").user is not None
 
