@@ -350,7 +350,10 @@ def _error_answer(error: Exception):
     if isinstance(error, dash.exceptions.DependencyException):  # a script or style Dash does not have
         return flask.Response(t("bad_request"), status=404, mimetype="text/plain")
     if isinstance(error, OutOfScope) or isinstance(error.__cause__, OutOfScope):  # (a page's state: PageProblem)
-        audit("refused", detail={"out_of_scope": True})
+        # what was asked for: a place's code, or a load's number (/corrections/<load>)
+        asked = next(iter((error if isinstance(error, OutOfScope) else error.__cause__).args), None)
+        asked = int(asked) if isinstance(asked, str) and asked.isdigit() and len(asked) < 12 else asked
+        audit("refused", detail={"out_of_scope": True, "asked": asked})
         return flask.Response(t("out_of_scope"), status=403, mimetype="text/plain")
     if isinstance(error, NotSignedIn):
         return flask.Response(t("signed_out"), status=401, mimetype="text/plain")

@@ -251,3 +251,13 @@ def test_the_audit_log_refuses_to_change(settings, store, statement):
         assert con.execute("select count(*) from audit_log").fetchone()[0] == count
     finally:
         con.close()
+
+
+def test_a_refusal_says_what_was_asked_for(clients, deps, settings):
+    """(security review 2026-12-04: 18 refusals of /corrections/1..27 that did not say which were tried)"""
+    before = len(events(settings, username="q-staff"))
+    export(clients["staff"], deps, {"table": "people", "place": NANSHI, "month": MONTH, "lang": "zh"}, "csv")
+    assert clients["staff"].get("/corrections/999").status_code in (403, 404)
+    after = events(settings, username="q-staff")
+    asked = [(r["detail"] or {}).get("asked") for r in after[:len(after) - before] if r["event"] == "refused"]
+    assert NANSHI in asked, asked
