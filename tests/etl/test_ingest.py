@@ -729,3 +729,23 @@ def test_a_roster_dated_in_the_future_is_refused(warehouse, tmp_path):
     assert (result.status, result.message) == (
         "failed", "填报日期 2099-01-01 在今天之后: 请核对标题或表中的填报日期后重新导入")
     assert not warehouse.settings.db_path.exists()  # as it was
+
+
+def test_an_elder_on_two_streets_lists_of_one_day_is_counted_in_the_same_street_in_either_order(tmp_path):
+    """跨街道重复 with two lists of the same 填报日期 (roster history review 2026-12-04: the list loaded last took the
+    elder, and said 底册较新 of it)."""
+    def title(street):
+        return [["和平区居家老年人情况底册"], [f"填报单位：{street}", "", "填报日期：2026年10月31日"]]
+
+    quanyechang = write_csv(tmp_path / "q.csv", [*title("劝业场街道"), ROSTER_HEADER, roster_row(1, ALICE),
+                                                 roster_row(2, BOB)])
+    xiaobailou = write_csv(tmp_path / "x.csv", [*title("小白楼街道"), ROSTER_HEADER,
+                                                roster_row(1, ALICE, community="泰安道", street="小白楼街道")])
+    counted = []
+    for order in ((quanyechang, xiaobailou), (xiaobailou, quanyechang)):
+        warehouse = Warehouse(tmp_path / f"{order[0].stem}.duckdb")
+        warehouse.ingest(*order)
+        counted.append(warehouse.rows("select community_code from elders where elder_id = ?", [ALICE]))
+        findings = [m for (m,) in warehouse.rows("select finding from roster_findings") if "跨街道重复" in m]
+        assert findings and all("底册较新" not in m for m in findings), findings
+    assert counted[0] == counted[1] == [("120101001001",)], counted

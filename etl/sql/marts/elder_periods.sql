@@ -58,7 +58,10 @@ span_winners as (
                 -- of snapshots in force by then the newer; before any was (baselines), the older: a newer
                 -- snapshot rewrites no time before it
                 case when coalesce(l.snapshot_date <= sp.span_from, false) then l.snapshot_date end desc nulls last,
-                l.snapshot_date, l.load_id desc
+                l.snapshot_date,
+                -- of two streets' lists of one day, the one of the community first by its code, whichever came first
+                -- (Order-free, DESIGN §3); of one community's, the one loaded later (it replaced the other)
+                l.community_code, l.load_id desc
         ) as span_rank
     from shared_spans sp
     join spread l

@@ -1,7 +1,11 @@
 -- one row per elder ever listed on a roster, as their newest snapshot lists them
 with newest_loads as (
-    -- an elder on two lists (moved, or listed by two streets) is where the newer snapshot has them
-    select r.id_number, max({'snapshot_date': s.snapshot_date, 'load_id': r.load_id}).load_id as load_id
+    -- an elder on two lists (moved, or listed by two streets) is where the newer snapshot has them; of two lists of
+    -- one day, where the community first by its code has them (its 12 digits' complement, largest), whichever came
+    -- first, as elder_periods counts them; of one community's, the one loaded later
+    select r.id_number, max({'snapshot_date': s.snapshot_date,
+                             'community': translate(r.community_code, '0123456789', '9876543210'),
+                             'load_id': r.load_id}).load_id as load_id
     from roster_rows r
     join roster_snapshots s using (load_id, community_code)
     group by r.id_number

@@ -18,10 +18,15 @@ cross_street as (
     -- the other places in the order of their names, the same in every build
     select a.load_id, a.row_number, a.community_code,
            '跨街道重复: 同一身份证号也在' || string_agg(distinct bs.name || bc.name, '、' order by bs.name || bc.name) || '的底册中, 只计一次, '
-           || case when e.community_code = a.community_code then '计在本社区 (底册较新)'
-                   else '计在' || es.name || ec.name end as message
+           || case when e.community_code <> a.community_code then '计在' || es.name || ec.name
+                   when any_value(sa.snapshot_date) > max(sb.snapshot_date) then '计在本社区 (底册较新)'
+                   else '计在本社区 (底册日期相同, 按区划代码计在前一个社区)' end as message
     from current_rows a
     join current_rows b on b.id_number = a.id_number and b.street_code <> a.street_code
+    join roster_snapshots sa on sa.load_id = a.load_id and sa.community_code = a.community_code
+        and sa.next_snapshot_date is null
+    join roster_snapshots sb on sb.load_id = b.load_id and sb.community_code = b.community_code
+        and sb.next_snapshot_date is null
     join elders e on e.elder_id = a.id_number
     join place_tree bs on bs.code = b.street_code
     join place_tree bc on bc.code = b.community_code
