@@ -23,7 +23,7 @@ from dashboard.accounts import ALL  # the scope and place of a user who may see 
 from dashboard.measures import in_progress, same_day_last_month
 from etl import reasons
 from etl.build import AS_OF_MEMORY_LIMIT, as_of_name, build_as_of_file, same_day_name
-from etl.settings import engine_config, small_count
+from etl.settings import HIDDEN_TOO, engine_config, hidden_parts, small_count
 from etl.sqlfiles import remove_database
 from etl.temporary import temporary_folder
 
@@ -468,15 +468,39 @@ def categories(wh: Reader, target: Place, month: str, scope: str = ALL, sensitiv
                threshold: int = 0) -> pd.DataFrame:
     """People per category (each person once per category), largest first. A small count of a sensitive
     category (etl.settings.small_count) is suppressed: null, with `suppressed` set and '<threshold' as its
-    text, after the others."""
+    text, after the others; so is one beside a sibling's small count (_hidden_beside_a_sibling), HIDDEN_TOO its text."""
     counts = wh.frame(sql("categories"), {"level": target.level, "code": target.code, "month": month,
                                           "scope": scope}, cache=True)
-    suppressed = [small_count(c, n, sensitive, threshold) for c, n in zip(counts["category"], counts["people_count"],
-                                                                        strict=True)]
+    small = [small_count(c, n, sensitive, threshold) for c, n in zip(counts["category"], counts["people_count"],
+                                                                    strict=True)]
+    beside = _hidden_beside_a_sibling(wh, target, month, sensitive, threshold)
+    suppressed = [s or c in beside for s, c in zip(small, counts["category"], strict=True)]
     counts = counts.assign(suppressed=suppressed, count_text=[
-        f"<{threshold}" if hidden else f"{n:,}" for n, hidden in zip(counts["people_count"], suppressed, strict=True)])
+        f"<{threshold}" if s else HIDDEN_TOO if hidden else f"{n:,}"
+        for n, s, hidden in zip(counts["people_count"], small, suppressed, strict=True)])
     counts["people_count"] = counts["people_count"].where(~counts["suppressed"])
     return counts.sort_values("suppressed", kind="stable").reset_index(drop=True)
+
+
+def _hidden_beside_a_sibling(wh: Reader, target: Place, month: str, sensitive: tuple[str, ...],
+                             threshold: int) -> set[str]:
+    """The sensitive categories whose count in `target` is not small but is not shown either: its parent's count
+    less its siblings' would tell a sibling's small one (hidden_parts), on the pages of places the user may open
+    (security review 2026-12-04: the district 20, 五大道 9, 南营门 7: 小白楼's <5 was 4)."""
+    if not sensitive or threshold <= 1 or target.level == "root":
+        return set()
+    parent_level = {"district": "root", "street": "district", "community": "street"}[target.level]
+    rows = wh.frame(sql("category_parts"), {"parent_code": target.parent_code or "", "parent_level": parent_level,
+                                            "month": month, "sensitive": list(sensitive)}, cache=True)
+    hidden = set()
+    for category, counts in rows.groupby("category", sort=False):
+        parts = counts[~counts["is_whole"]]
+        whole = counts.loc[counts["is_whole"], "people_count"].sum() if counts["is_whole"].any() \
+            else parts["people_count"].sum()
+        flags = hidden_parts(category, [int(n) for n in parts["people_count"]], int(whole), sensitive, threshold)
+        if target.code in set(parts["code"][flags]):
+            hidden.add(category)
+    return hidden
 
 
 def risk_by_child(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:

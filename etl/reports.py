@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from etl import metrics
-from etl.settings import small_count
+from etl.settings import HIDDEN_TOO, hidden_parts, small_count
 from etl.warehouse import first_row, prepare, sql
 
 # (column, header, group): a group of None stands alone, spanning both header rows
@@ -60,8 +60,6 @@ RATES = {
     "help_rate": ("disabled_with_contact", "disabled_count"),
 }
 HIDDEN_COUNTS = ("contact_days_eligible", "contact_days_covered")
-# A count hidden so that a small one is not the 合计 less the rest
-HIDDEN_TOO = "*"
 # What the rates and the problem counts mean: said under the 汇总表 and the 通报 alike
 RATE_NOTES = ("月探访率 = 已探访人数 / 应探访人数 (不同意探访者不计入应探访); 日联系率按独居老年人联系天数计算; "
               "社区帮扶率 = 已明确联系人的失能老年人 / 失能老年人。",
@@ -165,16 +163,11 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
     sensitive, threshold = small_counts
     for column in (f"category:{c}" for c in categories if c in sensitive):
         category = column.removeprefix("category:")
-        shown = [f"<{threshold}" if small_count(category, int(n), sensitive, threshold) else int(n)
-                 for n in rows[column]]
-        # one row's hidden count is the 合计 less the others (probe P: 20 − 9 − 7 = the 4 shown as <5): the next
-        # smallest row's is hidden too (HIDDEN_TOO), so that the 合计 tells only the two together
-        parts = [i for i in rows.index if rows.at[i, "level"] != "total"]
-        if sum(isinstance(shown[i], str) for i in parts) == 1 and not isinstance(shown[-1], str):
-            others = [i for i in parts if not isinstance(shown[i], str) and shown[i] > 0]
-            if others:
-                shown[min(others, key=lambda i: (shown[i], i))] = HIDDEN_TOO
-        rows[column] = shown
+        counts = [int(n) for n in rows[column]]  # the rows in the order of their codes, the 合计 last
+        # a row beside a small one hidden too (HIDDEN_TOO), so that the 合计 tells only the two together
+        hidden = [*hidden_parts(category, counts[:-1], counts[-1], sensitive, threshold), False]
+        rows[column] = [f"<{threshold}" if small_count(category, n, sensitive, threshold) else HIDDEN_TOO if too
+                        else n for n, too in zip(counts, hidden, strict=True)]
     child_level = {"all": "district", "district": "street", "street": "community"}[level]
     as_of_date = pd.Timestamp(rows["as_of"].dropna().iloc[0]).date()
     return MonthlySummary(code, name, child_level, f"{month_start:%Y-%m}", as_of_date, categories, rows)

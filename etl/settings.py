@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -66,6 +66,24 @@ def small_count(category: str, people: int, sensitive: tuple[str, ...], threshol
     people of a sensitive category, a family of a few who could be recognised. Every page and export that
     counts people by category shows it as '<threshold'."""
     return category in sensitive and 0 < people < threshold
+
+
+# What a count not shown beside a small one shows (hidden_parts): the 汇总表 explains it in its note
+HIDDEN_TOO = "*"
+
+
+def hidden_parts(category: str, parts: Sequence[int], whole: int, sensitive: tuple[str, ...],
+                 threshold: int) -> list[bool]:
+    """Which of a category's counts in the parts of a place (its children, in the order of their codes) are not
+    shown: the small ones (small_count), and where exactly one is while the place's own count shows, the next
+    smallest part's too (the first of equals), or the place's count less the others would tell the small one
+    (probe P: 20 - 9 - 7 = the 4 shown as <5). The 汇总表 and the overview's category chart alike."""
+    hidden = [small_count(category, n, sensitive, threshold) for n in parts]
+    if sum(hidden) == 1 and not small_count(category, whole, sensitive, threshold):
+        others = [i for i, n in enumerate(parts) if not hidden[i] and n > 0]
+        if others:
+            hidden[min(others, key=lambda i: (parts[i], i))] = True
+    return hidden
 
 
 def default_config_text() -> str:

@@ -385,3 +385,32 @@ def test_a_rate_card_is_green_only_at_the_target():
     shown = json.dumps(make_kpis(pd.Series(current), pd.DataFrame(), "zh").to_plotly_json(), default=str,
                        ensure_ascii=False)
     assert shown.count("kpi-value text-success") == 3 and shown.count("kpi-value text-warning") == 1
+
+
+def test_a_small_count_cannot_be_worked_out_from_the_other_places_pages(tmp_path):
+    """The overview's category chart, place by place (security review 2026-12-04: the district 20, 五大道 9, 南营门 7
+    and 小白楼 <5 on their pages: 20 - 9 - 7 = 4). As the 汇总表 hides it (test_reports), the next smallest street's
+    count is not shown either."""
+    import duckdb
+
+    from etl.build import build_marts
+    from tests.conftest import HUAYUANLU, new_mart_warehouse
+
+    path = tmp_path / "w.duckdb"
+    con = duckdb.connect(str(path))
+    mart = new_mart_warehouse(con)
+    for serial, (community, count) in enumerate([(HUAYUANLU, 9), ("120101002002", 7), ("120101006001", 4)]):
+        for n in range(count):
+            mart.elder(make_id("19500101", serial * 10 + n), "计生特殊家庭", community=community)
+    mart.visit(make_id("19500101", 0), "2026-10-05 09:00")
+    build_marts(con)
+    con.close()
+    wh = queries.Warehouse(path)
+    month = queries.months(wh)["month"].iloc[0]
+
+    def shown(code: str) -> str:
+        counts = queries.categories(wh, queries.place(wh, code), month, sensitive=("计生特殊家庭",), threshold=5)
+        return counts.set_index("category").loc["计生特殊家庭", "count_text"]
+
+    assert [shown(code) for code in ("120101000000", QUANYECHANG, "120101002000", NANSHI)] == ["20", "9", "*", "<5"]
+    assert shown(HUAYUANLU) == "9"  # the only community of its street with any: nothing to work out below it
