@@ -749,3 +749,26 @@ def test_an_elder_on_two_streets_lists_of_one_day_is_counted_in_the_same_street_
         findings = [m for (m,) in warehouse.rows("select finding from roster_findings") if "跨街道重复" in m]
         assert findings and all("底册较新" not in m for m in findings), findings
     assert counted[0] == counted[1] == [("120101001001",)], counted
+
+
+def test_a_corrected_first_list_sent_again_with_its_date_replaces_it_for_the_months_before_too(tmp_path):
+    """A community's first list (its baseline, in force for every month before it) sent again corrected, with the
+    same 填报日期, after the next month's list: as if it had come right (roster history review 2026-12-04: the list
+    it corrected stayed the baseline, and BOB, marked only in the corrected list, counted from its date)."""
+    def roster(name, date, bob_category):
+        title = [["和平区居家老年人情况底册"], ["填报单位：劝业场街道", "", f"填报日期：{date}"]]
+        return write_csv(tmp_path / name, [*title, ROSTER_HEADER, roster_row(1, ALICE),
+                                           roster_row(2, BOB, name="李四", categories=bob_category)])
+
+    wrong, fixed = roster("10月.csv", "2026年10月8日", ""), roster("10月（改）.csv", "2026年10月8日", "空巢")
+    november = roster("11月.csv", "2026年11月6日", "空巢")
+    visits = write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(ALICE, "2026-09-05"), visit_row(BOB, "2026-10-05")])
+    figures = []
+    for name, files in (("late", (wrong, november, visits, fixed)), ("right", (fixed, november, visits))):
+        warehouse = Warehouse(tmp_path / f"{name}.duckdb")
+        for path in files:
+            warehouse.ingest(path)
+        figures.append(warehouse.rows("select month, eligible_home, visited_home from place_months "
+                                      "where code = ? order by month", [QUANYECHANG]))
+    assert figures[0] == figures[1]
+    assert ("2026-09", 2, 1) in figures[1]

@@ -21,8 +21,11 @@ final as (
     select
         *,
         row_number() over by_date as snapshot_seq,
-        -- the first list of a community is its baseline: it holds for every month before it too
-        row_number() over by_date = 1 as is_baseline,
+        -- the first list of a community is its baseline: it holds for every month before it too; of lists of that
+        -- first day, the one loaded last (it replaced the others, as a list of a later day replaces: a corrected list
+        -- sent again with its date had held only from that date, the one it corrected before it)
+        snapshot_date = min(snapshot_date) over (partition by community_code)
+            and lead(snapshot_date) over by_date is distinct from snapshot_date as is_baseline,
         lead(snapshot_date) over by_date as next_snapshot_date,
         lag(load_id) over by_date as previous_load_id
     from dated
