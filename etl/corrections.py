@@ -121,12 +121,16 @@ def _claim_by_cells(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind
     cell at fault (`reappearing`), and the file that load's file again (its 问题 column kept, no date of its own, or
     its 填报日期 or its name: a November roster whose one row is October's rejected row but for the ID number is
     November's roster); else it is no correction (None)."""
+    data_rows = sum(scalar(con, f"select count(*) from {sheet.table} where {_written(sheet)} >= 3") for sheet in sheets)
+    waiting = scalar(con, "select count(*) from rejects r join loads l on l.load_id = r.origin_load_id "
+                          "where r.resolved_by is null and ($kind is null or l.kind = $kind)", {"kind": kind})
+    if not data_rows or data_rows > waiting:  # (a month's file: more rows than all the rows waiting)
+        return None
     kept = any(column is not None for column in problem_columns)
     undated = _report_date(sheets) is None  # (the workbook without its first two columns has lost its title)
     matched = reappearing(con, sheets, kind, place_scope, file_name=None if kept or undated else file_name)
-    data_rows = sum(scalar(con, f"select count(*) from {sheet.table} where {_written(sheet)} >= 3") for sheet in sheets)
     origins = set(matched["origin_load_id"].to_pylist())
-    if not data_rows or len(origins) != 1 or matched.num_rows != data_rows:
+    if len(origins) != 1 or matched.num_rows != data_rows:
         return None
     (origin,) = origins
     origin_kind, origin_file = first_row(con, "select kind, file_name from loads where load_id = ?", [origin])
@@ -158,7 +162,9 @@ def reappearing(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: st
             and ($name is null or {_again("l")})
         group by all""", {"kind": kind, "name": file_name, "report_date": _report_date(sheets)}
         | ({"scope": place_scope} if scope else {})).fetchall()
-    found = []
+    # the rows waiting to compare, by the columns compared (a street's files of one template: one scan of a sheet for
+    # all its loads, a scan per cell at fault)
+    compare: dict[tuple[int, tuple[str, ...], str | None], list[tuple[int, str | None]]] = {}
     for index, sheet in enumerate(sheets):
         positions = {label: i for i, label in enumerate(sheet.header) if label and sheet.header.count(label) == 1}
         for origin, origin_sheet, origin_kind, keys, faults in groups:
@@ -169,19 +175,28 @@ def reappearing(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: st
             if len(compared) < 3 or not all(key in positions for key in compared):
                 continue  # not the headers of its file
             for fault in faults:
-                cells = [key for key in compared if key != fault]
-                ours = ", ".join(f"nullif(trim(c{positions[key]}), '')" for key in cells)
-                theirs = ", ".join(f"nullif(trim(json_extract_string(raw_values, $p{i})), '')"
-                                   for i in range(len(cells)))
-                found += con.execute(
-                    f"""select $index, s.row_number, r.origin_load_id, r.sheet_name, r.origin_row
-                    from (select row_number, hash({ours}) as key from {sheet.table}) s
-                    join (select origin_load_id, sheet_name, origin_row, hash({theirs}) as key from rejects
-                          where resolved_by is null and origin_load_id = $origin
-                              and sheet_name is not distinct from $sheet and column_name is not distinct from $fault
-                         ) r on r.key = s.key {"and r.origin_row = s.row_number" if same_rows else ""}""",
-                    {"index": index, "origin": origin, "sheet": origin_sheet, "fault": fault}
-                    | {f"p{i}": _json_path(key) for i, key in enumerate(cells)}).fetchall()
+                cells = tuple(key for key in compared if key != fault)
+                compare.setdefault((index, cells, fault), []).append((origin, origin_sheet))
+    found = []
+    for (index, cells, fault), origins in compare.items():
+        positions = {label: i for i, label in enumerate(sheets[index].header)}
+        ours = ", ".join(f"nullif(trim(c{positions[key]}), '')" for key in cells)
+        theirs = ", ".join(f"nullif(trim(json_extract_string(r.raw_values, $p{i})), '')" for i in range(len(cells)))
+        con.register("origin_sheets", pa.table({"origin_load_id": pa.array([o for o, _ in origins], pa.int32()),
+                                                "sheet_name": pa.array([n for _, n in origins], pa.string())}))
+        try:
+            found += con.execute(
+                f"""select $index, s.row_number, r.origin_load_id, r.sheet_name, r.origin_row
+                from (select row_number, hash({ours}) as key from {sheets[index].table}) s
+                join (select r.origin_load_id, r.sheet_name, r.origin_row, hash({theirs}) as key
+                      from rejects r join origin_sheets o on o.origin_load_id = r.origin_load_id
+                          and o.sheet_name is not distinct from r.sheet_name
+                      where r.resolved_by is null and r.column_name is not distinct from $fault
+                     ) r on r.key = s.key {"and r.origin_row = s.row_number" if same_rows else ""}""",
+                {"index": index, "fault": fault} | {f"p{i}": _json_path(key) for i, key in enumerate(cells)}
+            ).fetchall()
+        finally:
+            con.unregister("origin_sheets")
     matched = pa.table(list(zip(*found, strict=True)) if found else [[]] * 5,
                     schema=pa.schema([("sheet_index", pa.int32()), ("row_number", pa.int32()),
                                       ("origin_load_id", pa.int32()), ("origin_sheet", pa.string()),
