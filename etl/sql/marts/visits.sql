@@ -6,11 +6,12 @@ with linked as (
     where v.id_number is not null
     union all
     -- a visit without one is linked by name + community when that names one elder (else it has none), the name as
-    -- elder_name_keys keys it: cv_name_undotted written out, since a view is read by connections without the macros
-    select v.*, n.elder_id
-    from visit_rows v
-    left join elder_name_keys n on n.elder_name = replace(v.elder_name, '·', '') and n.community_code = v.community_code
-    where v.id_number is null
+    -- elder_name_keys keys it (named: cv_name_undotted written out, since a view is read by connections without the
+    -- macros; a column of its own, so that the join is planned as one of columns: on the expression, a province's
+    -- month of visits ran past the load's 1 GB in signal_visits)
+    select v.* exclude (name_key), n.elder_id
+    from (select *, replace(elder_name, '·', '') as name_key from visit_rows where id_number is null) v
+    left join elder_name_keys n on n.elder_name = v.name_key and n.community_code = v.community_code
 ),
 
 final as (
