@@ -21,9 +21,9 @@ import pandas as pd
 
 from dashboard.accounts import ALL  # the scope and place of a user who may see every district
 from dashboard.measures import in_progress, same_day_last_month
-from etl import reasons
+from etl import reasons, reports
 from etl.build import AS_OF_MEMORY_LIMIT, as_of_name, build_as_of_file, same_day_name
-from etl.settings import HIDDEN_TOO, engine_config, hidden_parts, small_count
+from etl.settings import HIDDEN_TOO, engine_config, small_count
 from etl.sqlfiles import remove_database
 from etl.temporary import temporary_folder
 
@@ -484,23 +484,13 @@ def categories(wh: Reader, target: Place, month: str, scope: str = ALL, sensitiv
 
 def _hidden_beside_a_sibling(wh: Reader, target: Place, month: str, sensitive: tuple[str, ...],
                              threshold: int) -> set[str]:
-    """The sensitive categories whose count in `target` is not small but is not shown either: its parent's count
-    less its siblings' would tell a sibling's small one (hidden_parts), on the pages of places the user may open
-    (security review 2026-12-04: the district 20, 五大道 9, 南营门 7: 小白楼's <5 was 4)."""
+    """The sensitive categories whose count in `target` is not small but is not shown either, beside a sibling's
+    small one (etl.reports.hidden_beside_siblings, as the 汇总表 hides it)."""
     if not sensitive or threshold <= 1 or target.level == "root":
         return set()
-    parent_level = {"district": "root", "street": "district", "community": "street"}[target.level]
-    rows = wh.frame(sql("category_parts"), {"parent_code": target.parent_code or "", "parent_level": parent_level,
-                                            "month": month, "sensitive": list(sensitive)}, cache=True)
-    hidden = set()
-    for category, counts in rows.groupby("category", sort=False):
-        parts = counts[~counts["is_whole"]]
-        whole = counts.loc[counts["is_whole"], "people_count"].sum() if counts["is_whole"].any() \
-            else parts["people_count"].sum()
-        flags = hidden_parts(category, [int(n) for n in parts["people_count"]], int(whole), sensitive, threshold)
-        if target.code in set(parts["code"][flags]):
-            hidden.add(category)
-    return hidden
+    with wh.cursor() as cursor:
+        return reports.hidden_beside_siblings(cursor, target.code, dt.date.fromisoformat(f"{month}-01"),
+                                              (sensitive, threshold))
 
 
 def risk_by_child(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:

@@ -161,16 +161,39 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
     for rate, (numerator, denominator) in RATES.items():
         rows[rate] = [n / d if d else None for n, d in zip(rows[numerator], rows[denominator], strict=True)]
     sensitive, threshold = small_counts
+    beside = hidden_beside_siblings(con, code, month_start, small_counts) if level != "all" else set()
     for column in (f"category:{c}" for c in categories if c in sensitive):
         category = column.removeprefix("category:")
         counts = [int(n) for n in rows[column]]  # the rows in the order of their codes, the 合计 last
-        # a row beside a small one hidden too (HIDDEN_TOO), so that the 合计 tells only the two together
-        hidden = [*hidden_parts(category, counts[:-1], counts[-1], sensitive, threshold), False]
+        # a row beside a small one hidden too (HIDDEN_TOO), so that the 合计 tells only the two together; and the
+        # 合计 where the place's count is hidden beside its own siblings' (the district's 汇总表 hides it)
+        hidden = [*hidden_parts(category, counts[:-1], counts[-1], sensitive, threshold), category in beside]
         rows[column] = [f"<{threshold}" if small_count(category, n, sensitive, threshold) else HIDDEN_TOO if too
                         else n for n, too in zip(counts, hidden, strict=True)]
     child_level = {"all": "district", "district": "street", "street": "community"}[level]
     as_of_date = pd.Timestamp(rows["as_of"].dropna().iloc[0]).date()
     return MonthlySummary(code, name, child_level, f"{month_start:%Y-%m}", as_of_date, categories, rows)
+
+
+def hidden_beside_siblings(con: duckdb.DuckDBPyConnection, code: str, month_start: dt.date,
+                           small_counts: SmallCounts) -> set[str]:
+    """The sensitive categories whose count in the place `code` is not small but is not shown either, wherever it
+    would show (the overview's category chart, its 汇总表's 合计): its parent's count less its siblings' would tell a
+    sibling's small one (hidden_parts, as its parent's 汇总表 hides it; security review 2026-12-04: the district's
+    20, 五大道's 9 and 南营门's 7 told 小白楼's <5)."""
+    sensitive, threshold = small_counts
+    if not sensitive or threshold <= 1:
+        return set()
+    rows = con.execute(sql("reports/category_parts"),
+                       {"code": code, "month_start": month_start, "sensitive": list(sensitive)}).fetchall()
+    hidden = set()
+    for category in {category for _, category, _, _ in rows}:
+        parts = [(place, int(n)) for place, c, n, whole in rows if c == category and not whole]
+        whole = next((int(n) for _, c, n, is_whole in rows if c == category and is_whole), sum(n for _, n in parts))
+        flags = hidden_parts(category, [n for _, n in parts], whole, sensitive, threshold)
+        if code in {place for (place, _), flag in zip(parts, flags, strict=True) if flag}:
+            hidden.add(category)
+    return hidden
 
 
 def _place(con: duckdb.DuckDBPyConnection, place: str | None) -> tuple[str, str, str]:
