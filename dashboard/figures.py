@@ -281,14 +281,21 @@ def _same_day_text(same_day_before: pd.DataFrame | None, rate: str, lang: str) -
 def category_bars(categories: pd.DataFrame, title: str, lang: str = "zh") -> dict:
     ordered = categories.iloc[::-1]  # largest at the top; a suppressed small count (<5) at the bottom
     counts = [0 if pd.isna(n) else int(n) for n in ordered["people_count"]]
+    hidden = list(ordered["suppressed"]) if "suppressed" in ordered else [False] * len(ordered)
     data = [{
         "type": "bar", "orientation": "h", "x": counts, "y": [value_label(c, lang) for c in ordered["category"]],
-        "text": list(ordered["count_text"]), "textposition": "auto",
+        # a count not shown (<5, *) is written beside its empty bar: within a bar of no length it was not drawn
+        "text": list(ordered["count_text"]), "textposition": ["outside" if h else "auto" for h in hidden],
         "marker": {"color": "#1f4e79"}, "hovertemplate": "%{y}: %{text}<extra></extra>",
     }]
     small = max(counts, default=0) < 8
-    layout = _layout(title, max(240, 30 * len(ordered) + 80), showlegend=False,
-                     xaxis=_axis(tickformat=",d", **({"dtick": 1} if small else {})))
+    # under the axis's numbers, what <5 and * mean
+    notes = ([{"text": t("categories_hidden_note", lang), "xref": "paper", "yref": "paper", "x": 0, "y": 0,
+               "yshift": -26, "xanchor": "left", "yanchor": "top", "showarrow": False,
+               "font": {"size": 11, "color": "#5b6570"}}] if any(hidden) else [])
+    layout = _layout(title, max(240, 30 * len(ordered) + 80) + (28 if notes else 0), showlegend=False,
+                     xaxis=_axis(tickformat=",d", **({"dtick": 1} if small else {})), annotations=notes,
+                     **({"margin": {"l": 10, "r": 10, "t": 40, "b": 46}} if notes else {}))
     return {"data": data, "layout": layout}
 
 

@@ -286,6 +286,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "categories_title": ("特殊困难类别 (每人每类计一次)", "Categories (each person once per category)"),
     "categories_note": ("共 {total:,} 人, 其中 {multi:,} 人同时属于多个类别",
                         "{total:,} people, {multi:,} of them in several categories"),
+    "categories_hidden_note": ("「<5」人数少的类别不显示人数; 「*」一并隐去, 以免由上级人数推算出来",
+                               "<5: a small count is not shown; *: hidden too, so that it cannot be worked out"),
     "level_district": ("区", "district"),
     "level_street": ("街道", "street"),
     "level_community": ("社区", "community"),
