@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import hashlib
 import json
 import os
 import sys
@@ -444,11 +445,16 @@ def _corrections(args, settings: Settings, out: Console, err: Console) -> int:
     if found is None:
         err.print(f"没有批次 {args.load_id} (用 carevisit loads 查看导入记录)", markup=False)
         return 1
+    data = corrections.workbook(found)
     try:
-        args.out.write_bytes(corrections.workbook(found))
+        args.out.write_bytes(data)
     except OSError as error:
         err.print(f"无法写入 {args.out}: {error.strerror}", markup=False)
         return 1
+    if accounts_path(settings.db_path).exists():  # rows as sent, unmasked: audited as a download from the page is
+        AccountStore(accounts_path(settings.db_path)).record(
+            "corrections", username=_operator(), row_count=len(found.rows),
+            file_sha256=hashlib.sha256(data).hexdigest(), detail={"load_id": found.origin_load_id})
     out.print(f"{found.file_name}: {len(found.rows)} 行待修改, {len(found.warnings)} 条提示需核实, 已写入 {args.out};"
               " 改好后用 carevisit ingest 导入", markup=False)
     return 0

@@ -204,7 +204,7 @@ def test_every_audit_event_the_code_records_has_a_name_in_both_languages():
     root = Path(__file__).resolve().parents[2]
     text = "\n".join(p.read_text(encoding="utf-8")
                      for folder in ("dashboard", "etl") for p in (root / folder).rglob("*.py"))
-    events = set(re.findall(r'\b(?:audit|record)\("(\w+)"', text))
+    events = set(re.findall(r'\b(?:audit|record)\(\s*"(\w+)"', text))
     events |= set(re.findall(r'_user_change\([^)]*?"(user_\w+)"', text))
-    assert {"upload", "unmask", "sign_in", "user_disabled"} <= events
+    assert {"upload", "unmask", "sign_in", "user_disabled", "export_parquet"} <= events
     assert {event for event in events if f"event_{event}" not in STRINGS} == set()

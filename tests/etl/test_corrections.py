@@ -228,13 +228,19 @@ def test_a_staff_user_cannot_correct_another_streets_file(warehouse, tmp_path):
 
 
 def test_the_command_writes_the_workbook(warehouse, tmp_path):
+    from dashboard.accounts import AccountStore, accounts_path
+
     [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    store = AccountStore(accounts_path(warehouse.settings.db_path))  # a deployment's accounts: the audit log
     out = tmp_path / "退回.xlsx"
     done = run_cli("corrections", "--load", str(original.load_id), "--out", str(out),
                    "--db", str(warehouse.settings.db_path))
     assert done.returncode == 0, done.stderr
     assert "4 行待修改" in done.stdout and BAD_ID not in done.stdout
     assert len(data_rows(openpyxl.load_workbook(out).active)) == 4
+    # its rows, unmasked, written out: recorded as a download from the page is (review 2026-12-04)
+    [record] = [e for e in store.events() if e["event"] == "corrections"]
+    assert record["row_count"] == 4 and json.loads(record["detail"]) == {"load_id": original.load_id}
     missing = run_cli("corrections", "--load", "42", "--out", str(out), "--db", str(warehouse.settings.db_path))
     assert missing.returncode == 1 and "没有批次 42" in missing.stderr and "Traceback" not in missing.stderr
 
