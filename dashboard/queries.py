@@ -486,7 +486,7 @@ def _hidden_beside_a_sibling(wh: Reader, target: Place, month: str, sensitive: t
                              threshold: int) -> set[str]:
     """The sensitive categories whose count in `target` is not small but is not shown either, beside a sibling's
     small one (etl.reports.hidden_beside_siblings, as the 汇总表 hides it)."""
-    if not sensitive or threshold <= 1 or target.level == "root":
+    if target.level == "root":
         return set()
     with wh.cursor() as cursor:
         return reports.hidden_beside_siblings(cursor, target.code, dt.date.fromisoformat(f"{month}-01"),

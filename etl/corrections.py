@@ -77,7 +77,7 @@ def _position(header: list[str], name: str) -> int | None:
 
 
 def claim(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None,
-          place_scope: str | None, file_name: str = "") -> Correction | None:
+          place_scope: str | None, file_name: str) -> Correction | None:
     """The load a file corrects, when it is a corrections workbook; None for any other file."""
     marks = {int(m.group(1)) for sheet in sheets if (m := MARK.search(sheet.preamble))}
     row_columns = [_position(sheet.header, ROW_COLUMN) for sheet in sheets]

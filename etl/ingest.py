@@ -202,14 +202,13 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
             sheets, unread = read_export(path, con, "raw_sheet",
                                          functools.partial(mappings.header_score, words_dir=words_dir))
             read = list(sheets)
-            cells = _cells_digest(con, sheets, unread)
-            if already := first_row(con, "select l.file_name from load_contents c join loads l using (load_id) "
-                                         "where c.cells = ?", [cells]):
-                said = f" (与 {already[0]} 的内容相同)" if place_scope in (None, "all") else ""
-                release(con, read)
-                return FileResult(name, "skipped", message=f"已导入过{said}: 表格内容没有变化, 只是另存过")
             uncomputed = [sheet for sheet in sheets if sheet.uncomputed_formulas]
             try:
+                cells = _cells_digest(con, sheets, unread)
+                if already := first_row(con, "select l.file_name from load_contents c join loads l using (load_id) "
+                                             "where c.cells = ?", [cells]):
+                    said = f" (与 {already[0]} 的内容相同)" if place_scope in (None, "all") else ""
+                    return FileResult(name, "skipped", message=f"已导入过{said}: 表格内容没有变化, 只是另存过")
                 sheets, hidden = _shown_sheets(sheets, kind, words_dir)
                 sheets, registers = _days_as_sheets(con, sheets, name, words_dir)
                 sheets = [_with_section_headings(con, sheet, kind, words_dir) for sheet in sheets]
@@ -1063,8 +1062,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
                 " takes_over boolean, reason varchar)")  # rows of a corrections workbook (_claim_rows)
     if correction:
         _claim_rows(con, load_id, kind, sheets, correction)
-    else:
-        resent = _take_over_resent_rows(con, load_id, file_name, kind, sheets, place_scope)
+    resent = 0 if correction else _take_over_resent_rows(con, load_id, file_name, kind, sheets, place_scope)
     if place_scope not in (None, "all"):  # a staff's file of another district is none of theirs, said so first
         _reject_out_of_scope(con, kind, place_scope)
     _refuse_unknown_places(con)
@@ -1137,7 +1135,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
         message = ((f"拒收的 {rows_rejected:,} 行都是重复记录" if repeated == rows_rejected
                     else f"拒收的 {rows_rejected:,} 行中 {repeated:,} 行是重复记录")
                    + " (同一条记录已导入, 只计一次), 无需修改")
-    if not correction and resent:
+    if resent:
         said = f"之前待修改的 {resent:,} 行随本文件重新报来: 改好的已导入, 仍有问题的在本文件中待修改"
         message = f"{message}; {said}" if message else said
     if correction:
