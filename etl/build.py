@@ -111,7 +111,8 @@ ELDERS_FROM = ("roster_rows", "loads")
 # The visits of the elders whose row of elders a scoped build changed (cv_scope_changed_elders): by ID number, or
 # linked by name (marts/visits.sql)
 VISITS_OF_CHANGED_ELDERS = (
-    "id_number in (select elder_id from cv_scope_changed_elders) or (id_number is null and (elder_name, community_code)"
+    "id_number in (select elder_id from cv_scope_changed_elders) or (id_number is null and "
+    "(cv_name_undotted(elder_name), community_code)"
     " in (select elder_name, community_code from elder_name_keys where elder_id in (select elder_id from"
     " cv_scope_changed_elders)))")
 # The visits whose row of signal_visits the loads can change (cv_scope_signal_rows, _scope_signal_visits)

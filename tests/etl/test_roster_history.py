@@ -1,5 +1,7 @@
 """Roster history (DESIGN §4): every snapshot kept, each month computed from the rosters as they stood."""
 
+import datetime as dt
+
 import pytest
 
 from tests.conftest import BINXI, HEPING, HUAYUANLU, QUANYECHANG, make_id
@@ -130,6 +132,57 @@ def test_a_person_new_on_a_later_roster_counts_from_its_date(mart_warehouse):
     assert figures(w, "2026-12", "2026-12-31")[HEPING]["special_count"] == 2
     w.build("2026-11", "2026-11-30")
     assert w.elder_month(newcomer)["joined_on"].isoformat() == "2026-11-10"
+
+
+def contacts_by_name(w, day: str, *names: str) -> None:
+    """A contact list of 滨西 dated `day` naming its elders without an ID number, one contact person each."""
+    load = w.load("contacts", day)
+    for i, name in enumerate(names):
+        w.con.execute("""insert into contact_rows (load_id, row_number, elder_name, street_code, community_code,
+                             contact_name, contact_phone, dedup_key) values (?, ?, ?, ?, ?, '张三', ?, ?)""",
+                      [load, i + 1, name, QUANYECHANG, BINXI, "13800000000", f"{load}-{i}"])
+
+
+def test_a_newer_roster_that_lists_a_second_elder_of_a_name_leaves_the_visits_before_it_linked(mart_warehouse):
+    """A visit without an ID number of 10 October names 刘洋 of 滨西, the one 刘洋 滨西 then lists: it is his. A
+    roster of 10 November lists a second 刘洋 there. October stays as it was (DESIGN §4: a newer roster changes no
+    figure of a month that ended before its date); a visit of 刘洋 from 10 November on is nobody's (同名无法区分)."""
+    w = mart_warehouse
+    first, other = make_id(SEVENTY, 1), make_id(SEVENTY, 2)
+    w.elder(first, "独居", name="刘洋", community=BINXI)
+    w.elder(other, "独居", name="王芳", community=BINXI)
+    w.visit(None, "2026-10-10 09:00", name="刘·洋", community=BINXI)
+    w.visit(None, "2026-11-12 09:00", name="刘洋", community=BINXI)
+    october = figures(w, "2026-10", "2026-10-31")[BINXI]
+    assert (october["visited_home"], october["eligible_home"]) == (1, 2)
+
+    contacts_by_name(w, "2026-11-01", "刘洋")
+
+    november = w.load("roster", "2026-11-10")
+    for person, name in ((first, "刘洋"), (other, "王芳"), (make_id(SEVENTY, 3), "刘洋")):
+        w.elder(person, "独居", name=name, community=BINXI, load_id=november)
+    assert figures(w, "2026-10", "2026-10-31")[BINXI] == october
+    assert w.con.execute("select elder_id from designated_contacts").fetchall() == [(first,)]  # listed before
+    assert w.con.execute("select elder_id, visit_date from visits order by visit_date").fetchall() == [
+        (first, dt.date(2026, 10, 10)), (None, dt.date(2026, 11, 12))]
+    assert w.con.execute("select visit_date, reason from unlinked_visits").fetchall() == [
+        (dt.date(2026, 11, 12), "same_name")]
+
+
+def test_two_elders_of_one_name_on_a_communitys_first_roster_share_it_from_always(mart_warehouse):
+    """Two 刘洋 on 滨西's first roster: no visit of that name is either's, whatever its date, and a contact list
+    naming 刘洋 gives neither a contact person; 王芳's, by name, is hers."""
+    w = mart_warehouse
+    w.elder(make_id(SEVENTY, 1), "失能", name="刘洋", community=BINXI)
+    w.elder(make_id(SEVENTY, 2), "失能", name="刘洋", community=BINXI)
+    wang = w.elder(make_id(SEVENTY, 3), "失能", name="王芳", community=BINXI)
+    w.visit(None, "2026-10-10 09:00", name="刘洋", community=BINXI)
+    contacts_by_name(w, "2026-10-01", "刘洋", "王芳")
+    w.build("2026-10", "2026-10-31")
+    assert w.con.execute("select elder_id from visits").fetchall() == [(None,)]
+    assert w.con.execute("select elder_id from designated_contacts order by elder_id").fetchall() == [
+        (wang,), (None,)]
+    assert w.con.execute("select reason from unlinked_visits").fetchall() == [("same_name",)]
 
 
 def test_a_removed_category_stops_counting_from_the_newer_rosters_date(mart_warehouse):

@@ -334,9 +334,9 @@ def test_a_roster_that_says_an_elder_died_makes_their_earlier_visit_a_candidate_
 
 def test_a_roster_that_makes_a_name_ambiguous_unlinks_a_candidate_visit_in_a_scoped_build(street):
     """The visit without an ID number of 居民5 in 滨西, on 4 October, is linked by name to e5, who died on
-    30 September: a candidate. A newer roster of 滨西 lists a second 居民5, and the visit is nobody's, no
-    candidate, though neither its row nor e5's exit changed: the visits without an ID number in a community
-    with a new roster are computed again."""
+    30 September: a candidate. A newer roster of 滨西, of 1 October, lists a second 居民5, and the visit is
+    nobody's, no candidate, though neither its row nor e5's exit changed: the visits without an ID number in a
+    community with a new roster are computed again."""
     def roster(day: str) -> int:
         load = street.load("roster", day)
         for i in (4, 5, 6, 7):
@@ -345,11 +345,11 @@ def test_a_roster_that_makes_a_name_ambiguous_unlinks_a_candidate_visit_in_a_sco
         return load
 
     e5 = street.people["e5"]
-    roster("2026-10-01")
+    roster("2026-09-15")
     build_marts(street.con)
     assert signal_visits_of(street.con, [e5]) == [(e5, None, dt.date(2026, 10, 4))]
     since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
-    street.elder(make_id(SEVENTY, 21), "失能", community=BINXI, name="居民5", load_id=roster("2026-10-15"))
+    street.elder(make_id(SEVENTY, 21), "失能", community=BINXI, name="居民5", load_id=roster("2026-10-01"))
     assert build_marts(street.con, since_load=since)  # scoped
     scoped = stored_marts(street.con)
     assert signal_visits_of(street.con, [e5]) == []
@@ -361,21 +361,22 @@ def test_a_roster_that_moves_an_elder_places_their_candidate_visit_linked_by_nam
     """The visit without an ID number of 居民5 in 滨西 is linked by name to e5, who died before it: a candidate,
     placed in 劝业场. A newer roster of 河西's community lists e5 there, and the candidate is placed in 河西,
     though no row of 滨西 changed: the visits linked by name to an elder whose row of elders changed are
-    computed again."""
+    computed again, the name written with a transliteration dot too (居·民5, keyed as 居民5)."""
     e5 = street.people["e5"]
     load = street.load("roster", "2026-10-01")
     for i in (4, 5, 6, 7):
         street.elder(street.people[f"e{i}"], "失能", community=BINXI, name=f"居民{i}", load_id=load,
                      status="死亡" if i == 5 else "在册", change_date="2026-09-30" if i == 5 else None)
+    street.visit(None, "2026-10-05 09:00", name="居·民5", community=BINXI)
     build_marts(street.con)
     placed = "select street_code from signal_visits where elder_id = ?"
-    assert street.con.execute(placed, [e5]).fetchall() == [(street.street_of(BINXI),)]
+    assert street.con.execute(placed, [e5]).fetchall() == [(street.street_of(BINXI),)] * 2
     since = street.con.execute("select max(load_id) from loads").fetchall()[0][0]
     street.elder(e5, "失能", community=HEXI_COMMUNITY, name="居民5", load_id=street.load("roster", "2026-10-15"),
                  status="死亡", change_date="2026-09-30")
     assert build_marts(street.con, since_load=since)  # scoped
     scoped = stored_marts(street.con)
-    assert street.con.execute(placed, [e5]).fetchall() == [(HEXI_STREET,)]
+    assert street.con.execute(placed, [e5]).fetchall() == [(HEXI_STREET,)] * 2
     build_marts(street.con)
     assert stored_marts(street.con) == scoped
 

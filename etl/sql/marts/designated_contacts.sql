@@ -3,7 +3,9 @@
 -- have no valid_to)
 with final as (
     select
-        coalesce(c.id_number, n.elder_id) as elder_id,
+        -- by name, the elder it names on the list's date
+        coalesce(c.id_number, case when n.valid_to is null or s.snapshot_date < n.valid_to then n.elder_id end)
+            as elder_id,
         c.contact_name,
         c.relation,
         c.contact_phone,

@@ -1,7 +1,7 @@
 -- one row per loaded visit or contact that belongs to no elder on any roster (DESIGN §3: linked, never guessed), with
 -- why: not_on_roster (底册中无此人: no roster lists its ID number, or, without one, its name in its community) or
--- same_name (同名无法区分: its community's rosters list more than one elder of its name), for the street to add the
--- ID number. The Data screen counts them per street (dashboard/sql/unlinked_counts.sql); a load recomputes the rows
+-- same_name (同名无法区分: its community's rosters list more than one elder of its name by its date), for the street to
+-- add the ID number. The Data screen counts them per street (dashboard/sql/unlinked_counts.sql); a load recomputes the rows
 -- of the visits whose link it can change (etl/build.py SCOPED_MARTS).
 with unlinked as (
     -- linked as the visits view links them (marts/visits.sql), read from the visit rows themselves: a visit with an ID
@@ -13,20 +13,28 @@ with unlinked as (
     from visit_rows v
     where v.id_number is not null and not exists (select 1 from elders e where e.elder_id = v.id_number)
     union all
-    select v.load_id, v.row_number, v.visit_date, v.community_code, n.elder_id,
-           case when n.elder_id is null then cv_name_undotted(v.elder_name) end
-    from visit_rows v
-    left join elder_name_keys n on n.elder_name = cv_name_undotted(v.elder_name) and n.community_code = v.community_code
-    where v.id_number is null and (n.elder_id is null or not exists (select 1 from elders e where e.elder_id = n.elder_id))
+    select k.load_id, k.row_number, k.visit_date, k.community_code, k.elder_id,
+           case when k.elder_id is null then cv_name_undotted(k.elder_name) end
+    from (
+        -- the elder the name names on the visit's date
+        select v.load_id, v.row_number, v.visit_date, v.community_code, v.elder_name,
+               case when n.valid_to is null or v.visit_date < n.valid_to then n.elder_id end as elder_id
+        from visit_rows v
+        left join elder_name_keys n
+            on n.elder_name = cv_name_undotted(v.elder_name) and n.community_code = v.community_code
+        where v.id_number is null
+    ) k
+    where k.elder_id is null or not exists (select 1 from elders e where e.elder_id = k.elder_id)
 ),
 
 listed_names as (
-    -- of those names, the ones the community's rosters do list (under more than one ID number, or they would link),
-    -- as elder_name_keys keys them
+    -- of those names, the ones the community's rosters in force some day do list (more than one elder of it by the
+    -- visit's date, or it would link), as elder_name_keys keys them
     select distinct cv_name_undotted(r.elder_name) as elder_name, r.community_code
-    from roster_rows r
+    from roster_listings r
     where (cv_name_undotted(r.elder_name), r.community_code) in (
-        select elder_name, community_code from unlinked where elder_id is null)
+            select elder_name, community_code from unlinked where elder_id is null)
+        and (r.listed_from is null or r.listed_to is null or r.listed_from < r.listed_to)
 ),
 
 final as (

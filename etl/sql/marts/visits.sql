@@ -5,11 +5,12 @@ with linked as (
     from visit_rows v
     where v.id_number is not null
     union all
-    -- a visit without one is linked by name + community when that names one elder (else it has none), the name as
-    -- elder_name_keys keys it (named: cv_name_undotted written out, since a view is read by connections without the
-    -- macros; a column of its own, so that the join is planned as one of columns: on the expression, a province's
-    -- month of visits ran past the load's 1 GB in signal_visits)
-    select v.* exclude (name_key), n.elder_id
+    -- a visit without one is linked by name + community when that names one elder on its date (else it has none),
+    -- the name as elder_name_keys keys it (named: cv_name_undotted written out, since a view is read by connections
+    -- without the macros; a column of its own, so that the join is planned as one of columns: on the expression, a
+    -- province's month of visits ran past the load's 1 GB in signal_visits). The date is read after the join, which
+    -- stays one of columns (a name has one row there)
+    select v.* exclude (name_key), case when n.valid_to is null or v.visit_date < n.valid_to then n.elder_id end
     from (select *, replace(elder_name, '·', '') as name_key from visit_rows where id_number is null) v
     left join elder_name_keys n on n.elder_name = v.name_key and n.community_code = v.community_code
 ),
