@@ -164,7 +164,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
     name = display_name(path)
     shown = scalar(session.con, "select cv_mask_file_name(?)", [name]) if maskable(name) else name
     result = _load_file(session, path, kind, lambda _file, stage: progress(shown, stage), place_scope, shown)
-    if shown == name:
+    if shown == name or result.status == "loaded":  # a loaded file's result names it as stored (_people_unnamed)
         return result
     return dataclasses.replace(result, file_name=shown,
                                parts=tuple(dataclasses.replace(part, file_name=shown) for part in result.parts))
@@ -225,6 +225,7 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                         people = [dataclasses.replace(sheet, elsewhere=elsewhere) for sheet in people]
                     parts = [(group, *_recognise(con, group, group_kind, words_dir, name))
                              for group_kind, group in _sheets_by_kind(people, kind, words_dir)]
+                stored_name = _people_unnamed(con, stored_name, parts)
                 progress(name, "validating")
                 con.execute("begin transaction")
                 try:
@@ -541,6 +542,30 @@ def _combined(results: list[FileResult], sheets: list[list[RawSheet]], con: duck
                       sum(r.rows_loaded for r in results), sum(r.rows_rejected for r in results),
                       sum(r.warning_count for r in results), first.load_id, note, parts=tuple(results),
                       rows_repeated=sum(r.rows_repeated for r in results))
+
+
+# The fields whose cells name a person a file's name may name too (a file of one elder's visits: 程霞补录10月.csv)
+NAMED_PEOPLE = ("name", "contact_name")
+_HAN_PAIR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2}")
+
+
+def _people_unnamed(con: duckdb.DuckDBPyConnection, name: str,
+                    parts: list[tuple[list[RawSheet], str, list[mappings.ColumnMap]]]) -> str:
+    """`name` (a file's, masked as cv_mask_file_name masks it) with every name of a person its rows give (an elder, a
+    contact person) masked as a name is wherever it stands: cv_mask_file_name masks a name only when it is the whole
+    name of the file, as a person's shape; these are known to be people."""
+    if not _HAN_PAIR.search(name):
+        return name
+    people: set[str] = set()
+    for sheets, _kind, column_maps in parts:
+        for sheet, column_map in zip(sheets, column_maps, strict=True):
+            for field in NAMED_PEOPLE:
+                if (index := column_map.fields.get(field)) is not None and f"c{index}" in sheet.cells.column_names:
+                    cells = pc.unique(sheet.cells[f"c{index}"].cast(pa.string())).to_pylist()
+                    people.update(p for cell in cells if cell and len(p := re.sub(r"\s", "", cell)) >= 2 and p in name)
+    for person in sorted(people, key=len, reverse=True):  # 王秀英 before 王秀
+        name = scalar(con, "select cv_mask_name_in(?, ?)", [name, person])
+    return name
 
 
 def _version(path: Path) -> tuple[int, int]:
@@ -1143,7 +1168,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
         waiting = scalar(con, "select count(*) from rejects where origin_load_id = ? and resolved_by is null",
                          [correction.origin_load_id])
         message = f"退回修改: {rows_loaded} 行改好并入 {correction.origin_file}, 仍有 {waiting} 行待修改"
-    return FileResult(file_name, "loaded", kind, rows_read, rows_loaded, rows_rejected, warning_count, load_id,
+    return FileResult(stored_name, "loaded", kind, rows_read, rows_loaded, rows_rejected, warning_count, load_id,
                       message, rows_repeated=repeated)
 
 

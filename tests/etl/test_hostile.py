@@ -435,6 +435,25 @@ def test_a_file_named_by_an_elders_id_number_is_never_printed_with_it(tmp_path):
     assert f"补录{id_number[:4]}{'*' * 10}{id_number[-4:]}.csv" in done.stdout
 
 
+def test_a_person_its_rows_name_is_masked_inside_a_files_name(tmp_path):
+    """A file of one elder's rows named after them among other words (程霞补录底册.csv) was stored, shown and
+    recorded with the name whole: only a file's name that is a name alone was masked. A name its rows give (the
+    elder's, a contact person's) is masked wherever it stands in the file's name, in every place the name is kept."""
+    rows = [ROSTER_HEADER, roster_row(1, person(7), name="程霞"), roster_row(2, "12010119", name="程霞")]
+    path = write_csv(tmp_path / "程霞补录底册 (10月).csv", rows)
+    db = tmp_path / "w.duckdb"
+    done = run_cli("ingest", str(path), "--db", str(db))
+    assert done.returncode == 0, done.stderr
+    assert "程霞" not in done.stdout + done.stderr
+    assert "程*补录底册 (10月).csv" in done.stdout
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        stored = con.execute("select file_name from loads union all select file_name from rejects").fetchall()
+    finally:
+        con.close()
+    assert stored == [("程*补录底册 (10月).csv",)] * 2
+
+
 def test_files_excel_wps_or_a_mac_leave_beside_the_exports_are_skipped(warehouse, tmp_path, good):
     # a glob of a folder with a workbook open (~$底册.xlsx, the owner file) failed the command
     (tmp_path / "~$底册.xlsx").write_bytes(b"\x05owner" + b"\x00" * 160)
