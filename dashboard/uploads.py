@@ -225,16 +225,18 @@ def _next(url: str):
 
 
 def corrections_view(load_id: int):
-    """GET /corrections/<load>: the corrections workbook (退回修改) of a load the user's place holds whole:
-    its rows still to fix, as sent. For roles that may correct; every download is in the audit log."""
+    """GET /corrections/<load>: the corrections workbook (退回修改) of a load: its rows still to fix, as sent, those
+    of the user's place (every row of a file the place holds whole; of another, such as a community's rows in its
+    street's file, the rows placed there). For roles that may correct; every download is in the audit log."""
     user = context.user()
     context.require("correct")
     auth.throttle("export")
     wh = flask.current_app.config["CAREVISIT_WAREHOUSE"]
-    if not queries.load_in_scope(wh, load_id, user.place):
-        raise queries.OutOfScope(str(load_id))
+    within = None if queries.load_in_scope(wh, load_id, user.place) else user.place
     with wh.cursor() as cursor:
-        waiting = corrections.waiting_rows(cursor, load_id)
+        waiting = corrections.waiting_rows(cursor, load_id, within)
+    if waiting is None or (within is not None and not waiting.rows):  # none of its rows is the user's
+        raise queries.OutOfScope(str(load_id))
     data = corrections.workbook(waiting)
     auth.audit("corrections", place=user.place, row_count=len(waiting.rows),
                file_sha256=hashlib.sha256(data).hexdigest(), facts={"load_id": waiting.origin_load_id})

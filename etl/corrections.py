@@ -44,6 +44,17 @@ WARNINGS_SHEET = "已导入但需核实"
 WARNINGS_TITLE = "以下行已导入, 但有需要核实的内容 (在原文件中按行号查找; 核实后在下月的表中更正即可)"
 
 
+# The loads whose rows waiting a place's staff may correct ($scope, a place's code): every row of a file of the place
+# (load_places), and the rows placed in the place themselves (a community's rows in its street's file, a street's in
+# its district's), as the Data screen lists them (dashboard/sql/waiting_corrections.sql)
+LOADS_WITHIN = """(select p.load_id from load_places p join place_tree t on t.code = p.place_code
+                   where $scope in (t.code, t.street_code, t.district_code)
+                   union all
+                   select r.origin_load_id from rejects r
+                   join place_tree t on t.code = coalesce(r.community_code, r.street_code)
+                   where r.resolved_by is null and $scope in (t.code, t.street_code, t.district_code))"""
+
+
 class CorrectionError(ValueError):
     """A corrections workbook that cannot be taken back; the message is for the clerk."""
 
@@ -101,9 +112,7 @@ def claim(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | No
     if kind and kind != origin_kind:
         raise CorrectionError(f"这是批次 {load_id} 的退回修改表, 只能按原文件的类型导入")
     if place_scope not in (None, "all") and not first_row(
-        con, """select 1 from load_places p join place_tree t on t.code = p.place_code
-             where p.load_id = ? and ? in (t.code, t.street_code, t.district_code)""", [origin, place_scope]
-    ):
+            con, f"select 1 where $origin in {LOADS_WITHIN}", {"origin": origin, "scope": place_scope}):
         raise CorrectionError(f"批次 {load_id} 的文件不在您的辖区内, 不能导入它的退回修改表")
     waiting = [name for (name,) in con.execute(
         "select distinct sheet_name from rejects where origin_load_id = ? and resolved_by is null", [origin]
@@ -151,9 +160,7 @@ def reappearing(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: st
     aside), and, with `same_rows`, on the same row of a sheet of the same name. With `file_name`, only of a load whose
     file this one is again (`_again`). Rows and rows waiting that match more than once are left out. A table of
     sheet_index, row_number, origin_load_id, origin_sheet, origin_row."""
-    scope = ("" if place_scope in (None, "all") else
-             "and r.origin_load_id in (select p.load_id from load_places p join place_tree t on t.code = p.place_code "
-             "where $scope in (t.code, t.street_code, t.district_code))")
+    scope = "" if place_scope in (None, "all") else f"and r.origin_load_id in {LOADS_WITHIN}"
     groups = con.execute(
         f"""select r.origin_load_id, r.sheet_name, any_value(l.kind), json_keys(any_value(r.raw_values)),
                 list(distinct r.column_name)
@@ -286,22 +293,26 @@ class Waiting:
     warnings: list[tuple]  # rows loaded with a warning to check: (row, message with values masked)
 
 
-def waiting_rows(con: duckdb.DuckDBPyConnection, load_id: int) -> Waiting | None:
+def waiting_rows(con: duckdb.DuckDBPyConnection, load_id: int, within: str | None = None) -> Waiting | None:
     """The rows of a load (or of the load a corrections load corrects) still waiting for a correction,
-    and the rows it loaded with a warning; None for no such load."""
+    and the rows it loaded with a warning; None for no such load. `within` (a place's code): only the rows
+    placed there (a community's staff's rows of their street's file); None: all of them."""
     found = first_row(con, """select o.load_id, o.file_name from loads l left join corrections c using (load_id)
                            join loads o on o.load_id = coalesce(c.origin_load_id, l.load_id)
                            where l.load_id = ?""", [load_id])
     if found is None:
         return None
     origin, file_name = found
+    # the row's own place (its community, else its street) within the place asked for
+    placed = """($within is null or exists (select 1 from place_tree t where t.code = coalesce(r.community_code,
+                r.street_code) and $within in (t.code, t.street_code, t.district_code)))"""
     rows = con.execute(
-        """select sheet_name, origin_row, reason, column_name, raw_values from rejects
-        where origin_load_id = ? and resolved_by is null
-        order by sheet_name nulls first, origin_row""", [origin]).fetchall()
-    warnings = con.execute("""select row_number, message from load_warnings
-                           where load_id = ? and row_number is not null order by row_number, message""",
-                           [origin]).fetchall()
+        f"""select sheet_name, origin_row, reason, column_name, raw_values from rejects r
+        where origin_load_id = $origin and resolved_by is null and {placed}
+        order by sheet_name nulls first, origin_row""", {"origin": origin, "within": within}).fetchall()
+    warnings = con.execute(f"""select row_number, message from load_warnings r
+                           where load_id = $origin and row_number is not null and {placed}
+                           order by row_number, message""", {"origin": origin, "within": within}).fetchall()
     return Waiting(origin, file_name, rows, warnings)
 
 

@@ -22,6 +22,7 @@ from tests.etl.hostile import declaring
 
 PASSWORD = "a long enough password"
 QUANYECHANG = "120101001000"
+HUAYUANLU = "120101001001"  # 花园路社区, in 劝业场街道
 NANSHI_ELDER = make_id("19390101", 9)  # listed by another street (南市街道)
 
 
@@ -35,6 +36,7 @@ def app(tmp_path_factory):
     store = AccountStore(accounts_path(settings.db_path))
     for role in ("staff", "leader", "analyst"):
         store.add(f"u-{role}", role, QUANYECHANG if role == "staff" else "120101000000", PASSWORD)
+    store.add("u-huayuanlu", "staff", HUAYUANLU, PASSWORD)  # a community's clerk of the same street
     return create_app(settings)
 
 
@@ -272,6 +274,44 @@ def test_corrections_are_refused_to_roles_without_them_and_outside_the_users_pla
     assert client.get(f"/corrections/{theirs.load_id}").status_code == 403
     assert client.get("/corrections/999").status_code == 403
     assert app.server.test_client().get(f"/corrections/{load_id}").status_code in (302, 401)
+
+
+def test_a_communitys_clerk_corrects_the_communitys_rows_of_the_streets_file(app):
+    """The street sends one file for its communities; 花园路's clerk saw "没有待修改的行" for 花园路's rows in it and
+    could neither download nor send back their corrections. They now see and correct 花园路's rows, and only those:
+    滨西's still wait for the street."""
+    import openpyxl
+
+    street, token = signed_in(app, "staff")
+    bad = [make_id("19470101", n) for n in (1, 2)]
+    roster = csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19470101", 3), name="甲"),
+                        roster_row(2, bad[0][:-1] + ("0" if bad[0][-1] != "0" else "1"), name="乙"),
+                        roster_row(3, bad[1], name="", community="滨西")])
+    record, _folder = results(app, send(street, token, [("劝业场街道底册.csv", roster)]))
+    [loaded] = record["results"]
+    assert (loaded["rows_loaded"], loaded["rows_rejected"]) == (1, 2)
+    wh = app.server.config["CAREVISIT_WAREHOUSE"]
+
+    def waiting(scope: str) -> int:
+        frame = queries.waiting_corrections(wh, scope)
+        return int(frame.loc[frame["load_id"] == loaded["load_id"], "waiting_count"].sum())
+
+    assert (waiting(QUANYECHANG), waiting(HUAYUANLU), waiting("120101001002")) == (2, 1, 1)
+    clerk, clerk_token = signed_in(app, "huayuanlu")
+    answer = clerk.get(f"/corrections/{loaded['load_id']}")
+    assert answer.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(answer.data))
+    sheet = book.active
+    header = [c.value for c in sheet[3]]
+    assert [(r[0].value, r[header.index("姓名")].value) for r in sheet.iter_rows(min_row=4)] == [(3, "乙")]
+    sheet.cell(4, header.index("身份证号") + 1).value = bad[0]
+    buffer = io.BytesIO()
+    book.save(buffer)
+    record, _folder = results(app, send(clerk, clerk_token, [("花园路_退回修改.xlsx", buffer.getvalue())]))
+    assert [(r["status"], r["rows_loaded"]) for r in record["results"]] == [("loaded", 1)]
+    assert (waiting(QUANYECHANG), waiting(HUAYUANLU), waiting("120101001002")) == (1, 0, 1)
+    # none of the file's rows waiting is 花园路's now: nothing of it to download
+    assert clerk.get(f"/corrections/{loaded['load_id']}").status_code == 403
 
 
 def test_a_name_too_long_for_the_disk_is_shortened_and_the_other_files_still_load(app):
