@@ -89,6 +89,15 @@ create table if not exists rate_limits (
     window_ends real not null  -- seconds since the epoch
 );
 create index if not exists rate_limits_window_ends on rate_limits (window_ends);
+-- wrong passwords in a row for an account from one address, and the lock they set there: someone on the
+-- network who knows a user's name locks the account from their own address, not from the user's desk
+create table if not exists sign_in_failures (
+    username text not null,
+    address text not null,
+    failed_count integer not null default 0,
+    locked_until text,
+    primary key (username, address)
+);
 """
 
 
@@ -120,8 +129,11 @@ class SignInResult:
 
 @dataclass(frozen=True)
 class Lockout:
-    failures: int = 5  # wrong passwords in a row that lock the account
+    failures: int = 5  # wrong passwords in a row from one address that lock the account from that address
     minutes: int = 15
+    # wrong passwords in a row from any addresses that lock the account from every address (guesses spread
+    # over many addresses): more than one address's lock-out can reach
+    account_failures: int = 20
 
 
 def accounts_path(db_path: Path) -> Path:
@@ -209,6 +221,7 @@ class AccountStore:
                        locked_until = null where username = ?""",
                 (self._hasher.hash(password), username),
             ).rowcount
+            con.execute("delete from sign_in_failures where username = ?", (username,))
         if not changed:
             raise AccountError(f"没有用户 {username}")
 
@@ -244,8 +257,10 @@ class AccountStore:
             return None
         return User(username, row[0], row[1], row[2])
 
-    def sign_in(self, username: str, password: str) -> SignInResult:
-        """Check a password; count failures and lock the account after too many in a row."""
+    def sign_in(self, username: str, password: str, address: str | None = None) -> SignInResult:
+        """Check a password; count failures and lock the account after too many in a row: from the address they
+        came from (`address`, the request's; None: one for every caller), and from everywhere after many more."""
+        address = address or ""
         with self._connect() as con:
             row = con.execute(
                 "select role, place, generation, password_hash, disabled, locked_until from users where username = ?",
@@ -258,29 +273,41 @@ class AccountStore:
                 return SignInResult(None, "unknown")
             role, place, generation, password_hash, disabled, locked_until = row
             now = _now()
-            if locked_until and dt.datetime.fromisoformat(locked_until) > now:
+            here = con.execute("select locked_until from sign_in_failures where username = ? and address = ?",
+                               (username, address)).fetchone()
+            if any(until and dt.datetime.fromisoformat(until) > now for until in (locked_until, here and here[0])):
                 # said only to whoever gives the password: to anyone else a locked account answers as a wrong
                 # password does, as slowly (the lock, its speed, had told which names exist: review 2026-12-04)
                 return SignInResult(None, "locked" if self._verify(password_hash, password) else "wrong_password")
             if not self._verify(password_hash, password):
-                failures = con.execute(
-                    "update users set failed_count = failed_count + 1 where username = ? returning failed_count",
-                    (username,),
-                ).fetchone()[0]
-                if failures >= self.lockout.failures:
-                    until = now + dt.timedelta(minutes=self.lockout.minutes)
-                    con.execute("update users set locked_until = ?, failed_count = 0 where username = ?",
-                                (until.isoformat(), username))
-                    return SignInResult(None, "locked_now")  # (answered as a wrong password; the audit log says it)
-                return SignInResult(None, "wrong_password")
+                return self._failed(con, username, address, now)
             if disabled:
                 return SignInResult(None, "disabled")
             con.execute("update users set failed_count = 0, locked_until = null, last_sign_in = ? where username = ?",
                         (now.isoformat(), username))
+            con.execute("delete from sign_in_failures where username = ? and address = ?", (username, address))
             if self._hasher.check_needs_rehash(password_hash):
                 con.execute("update users set password_hash = ? where username = ?",
                             (self._hasher.hash(password), username))
         return SignInResult(User(username, role, place, generation), None)
+
+    def _failed(self, con: sqlite3.Connection, username: str, address: str, now: dt.datetime) -> SignInResult:
+        """A wrong password counted from its address and for the account; the lock it sets, if any."""
+        until = (now + dt.timedelta(minutes=self.lockout.minutes)).isoformat()
+        here = con.execute(
+            """insert into sign_in_failures (username, address, failed_count) values (?, ?, 1)
+               on conflict (username, address) do update set failed_count = failed_count + 1
+               returning failed_count""", (username, address)).fetchone()[0]
+        everywhere = con.execute("update users set failed_count = failed_count + 1 where username = ? "
+                                 "returning failed_count", (username,)).fetchone()[0]
+        if everywhere >= self.lockout.account_failures:
+            con.execute("update users set locked_until = ?, failed_count = 0 where username = ?", (until, username))
+        elif here >= self.lockout.failures:
+            con.execute("update sign_in_failures set locked_until = ?, failed_count = 0 where username = ? "
+                        "and address = ?", (until, username, address))
+        else:
+            return SignInResult(None, "wrong_password")
+        return SignInResult(None, "locked_now")  # (answered as a wrong password; the audit log says it)
 
     def _verify(self, password_hash: str, password: str) -> bool:
         try:

@@ -249,8 +249,8 @@ def sign_in_view():
     username = flask.request.form.get("username", "").strip()[:64]
     password = flask.request.form.get("password", "")[:1024]
     store = accounts()
-    result = store.sign_in(username, password)
     address = flask.request.remote_addr
+    result = store.sign_in(username, password, address)
     if result.user is None:
         # the name typed is kept only when it is an account's: a password typed in the name field is not stored
         known = result.reason != "unknown"
