@@ -111,6 +111,21 @@ def test_a_row_repeating_another_with_the_same_people_is_rejected_and_one_with_a
         (4, "未知的联系人2是否有钥匙: 说不清")]
 
 
+def test_a_second_contact_of_whom_only_the_key_column_is_filled_is_no_one(tmp_path):
+    """A template's 是否有钥匙 under 联系人2 filled in (否) with no second person written had made a second contact
+    person without a name, warned about as unnamed, on the elder's list."""
+    header = ["老人姓名", "身份证号", "社区", "联系人1", "联系人1电话", "联系人1是否有钥匙", "联系人2", "联系人2电话",
+              "联系人2是否有钥匙"]
+    rows = [["甲一", DISABLED[0], "花园路", "李明", "13900000001", "是", "", "", "否"],
+            ["乙二", DISABLED[1], "花园路", "", "", "否", "", "", "否"]]
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "钥匙.csv", [header, *rows]))
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 2, 0)
+    assert [(row, index, name) for row, index, name, *_ in stored(warehouse, result)] == [
+        (2, 1, "李明"), (3, 1, None)]
+    assert warehouse.rows("select row_number, message from load_warnings where load_id = ?", [result.load_id]) == []
+    assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, False]
+
+
 def test_a_warehouse_of_format_6_keeps_its_contacts_as_each_rows_first_and_balances(tmp_path):
     header = ["老人姓名", "身份证号", "社区", "联系人", "联系电话"]
     warehouse, _ = load(tmp_path, write_csv(tmp_path / "c1.csv", [header, ["甲一", DISABLED[0], "花园路", "李明",

@@ -15,7 +15,8 @@ with source as (
 
 written as (
     -- each contact person a row names: its first, then any written beside it (more_contacts); a person of whom
-    -- nothing is written is no one, unless the row names no one at all (an elder without a contact person yet)
+    -- nothing is written is no one, unless the row names no one at all (an elder without a contact person yet), nor
+    -- one of whom only 是否有钥匙 is (a template's 否 under 联系人2 left as it was: no second person)
     select
         w.src_id,
         w.elder_name,
@@ -26,8 +27,8 @@ written as (
         w.position
     from (
         select s.src_id, cv_person_name(s.name) as elder_name, p.person, p.position,
-            coalesce(cv_clean(p.person.contact_name), cv_clean(p.person.relation), cv_clean(p.person.contact_phone),
-                     cv_clean(p.person.has_key)) is not null as is_named
+            coalesce(cv_clean(p.person.contact_name), cv_clean(p.person.relation), cv_clean(p.person.contact_phone))
+                is not null as is_named
         from src s,
             -- several people in one name cell, each with their phone and no phone column beside it (杨华淑 13510118852，
             -- 袁华英 15813025691): a contact person each
