@@ -49,6 +49,34 @@ def uploads_dir(db_path: Path) -> Path:
     return Path(db_path).with_name(Path(db_path).stem + ".uploads")
 
 
+# An upload's files hold every cell unmasked, as sent; the warehouse keeps what was loaded of them (rows, rejected
+# rows as sent for their corrections) and the audit log each file's SHA-256. They are deleted this many days after
+# their upload (CAREVISIT_KEEP_UPLOADS_DAYS), the batch's results (results.json, names masked) kept.
+KEEP_UPLOADS_DAYS = 30
+
+
+def keep_uploads_days() -> int:
+    try:
+        return max(0, int(os.environ.get("CAREVISIT_KEEP_UPLOADS_DAYS", KEEP_UPLOADS_DAYS)))
+    except ValueError:
+        return KEEP_UPLOADS_DAYS
+
+
+def prune_uploads(folder: Path, days: int, now: dt.datetime | None = None) -> int:
+    """The files of the batches in `folder` uploaded more than `days` days before `now` deleted (their results.json
+    kept); how many."""
+    cutoff = (now or dt.datetime.now()) - dt.timedelta(days=days)
+    deleted = 0
+    for batch in folder.iterdir() if folder.is_dir() else ():
+        if not (BATCH.match(batch.name) and dt.datetime.strptime(batch.name[:15], "%Y%m%d-%H%M%S") < cutoff):
+            continue
+        for path in batch.iterdir():
+            if path.name != "results.json":
+                shutil.rmtree(path) if path.is_dir() else path.unlink()
+                deleted += 1
+    return deleted
+
+
 def clean_name(name: str) -> str:
     """A file's own name as the clerk gave it (Chinese kept), without any folder, control character
     or leading dot: never a path that points elsewhere."""
@@ -183,6 +211,7 @@ def upload_view():
     if not files or len(files) > MAX_FILES:
         return _next("/upload?problem=count")
     db_path = flask.current_app.config["CAREVISIT_WAREHOUSE"].db_path
+    prune_uploads(uploads_dir(db_path), keep_uploads_days())
     batch = f"{dt.datetime.now():%Y%m%d-%H%M%S}-{secrets.token_hex(4)}"
     folder = uploads_dir(db_path) / batch
     folder.mkdir(parents=True, mode=0o700)

@@ -1,5 +1,6 @@
 """POST /upload/files as an attacker and as a clerk would send it: real sign-in, real files, real loads."""
 
+import datetime as dt
 import io
 import json
 import os
@@ -312,6 +313,24 @@ def test_a_communitys_clerk_corrects_the_communitys_rows_of_the_streets_file(app
     assert (waiting(QUANYECHANG), waiting(HUAYUANLU), waiting("120101001002")) == (1, 0, 1)
     # none of the file's rows waiting is 花园路's now: nothing of it to download
     assert clerk.get(f"/corrections/{loaded['load_id']}").status_code == 403
+
+
+def test_uploaded_files_are_deleted_after_the_days_kept_and_their_results_stay(app, monkeypatch):
+    """An upload's files hold every cell unmasked: they were kept for ever. A batch older than the days kept
+    (CAREVISIT_KEEP_UPLOADS_DAYS) loses its files at the next upload; its results (what the page shows) stay."""
+    client, token = signed_in(app, "staff")
+    folder = uploads_dir(app.server.config["CAREVISIT_SETTINGS"].db_path)
+    old, recent = folder / "20260101-080000-0123abcd", folder / "20261201-080000-0123abcd"
+    for batch in (old, recent):
+        batch.mkdir(parents=True, exist_ok=True)
+        (batch / "底册.csv").write_text("身份证号\n", encoding="utf-8")
+        (batch / "results.json").write_text("{}", encoding="utf-8")
+    monkeypatch.setenv("CAREVISIT_KEEP_UPLOADS_DAYS", str((dt.date.today() - dt.date(2026, 12, 1)).days + 1))
+    roster = csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19480101", 1), name="丑")])
+    record, batch = results(app, send(client, token, [("保留.csv", roster)]))
+    assert sorted(p.name for p in old.iterdir()) == ["results.json"]
+    assert sorted(p.name for p in recent.iterdir()) == ["results.json", "底册.csv"]
+    assert sorted(p.name for p in batch.iterdir()) == ["results.json", "保留.csv"]
 
 
 def test_a_name_too_long_for_the_disk_is_shortened_and_the_other_files_still_load(app):
