@@ -15,6 +15,7 @@ from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
 
 from dashboard.i18n import t, value_label
 from dashboard.measures import RATES, in_progress
+from etl.settings import percent, percent_tenths
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
 RATE_COLOURS = [[0.0, "#b2182b"], [0.5, "#f4a582"], [0.85, "#fddbc7"], [0.97, "#a6dba0"], [1.0, "#1b7837"]]
@@ -61,8 +62,8 @@ def _target_line(axis: str, lang: str) -> tuple[dict, dict]:
 
 
 def rate_percent(rate: float | None) -> str:
-    """A rate as the screens and reports print it (91.2%), a dash without one."""
-    return "—" if rate is None or pd.isna(rate) else f"{rate:.1%}"
+    """A rate as the screens and reports print it (91.2%: etl.settings.percent), a dash without one."""
+    return percent(rate)
 
 
 def rate_text(rate: float | None, numerator: int, denominator: int) -> str:
@@ -132,7 +133,7 @@ def map_figure(places: pd.DataFrame, shapes: pd.DataFrame, rate: str, title: str
     }
     if fills is None:  # the colour bar, carried by the (invisible) label markers
         labels["marker"] |= {
-            "color": [zmin if pd.isna(r) else round(float(r) * 100, 1) for r in merged[rate]], "cmin": zmin,
+            "color": [zmin if pd.isna(r) else float(percent_tenths(r)) for r in merged[rate]], "cmin": zmin,
             "cmax": zmax, "colorscale": RATE_COLOURS, "showscale": True,
             "colorbar": {"title": {"text": "%"}, "ticksuffix": "%", "thickness": 12, "len": 0.8}}
     data.append(labels)
@@ -201,7 +202,7 @@ def ranked_bars(places: pd.DataFrame, rate: str, title: str, lang: str = "zh") -
     zmin, _ = colour_range(ranked[rate])
     shape, note = _target_line("x", lang)
     data = [{
-        "type": "scatter", "mode": "markers+text", "x": [zmin if pd.isna(r) else round(float(r) * 100, 1)
+        "type": "scatter", "mode": "markers+text", "x": [zmin if pd.isna(r) else float(percent_tenths(r))
                                                          for r in ranked[rate]],
         "y": list(ranked["short_name"]), "text": labels, "textposition": "middle right", "cliponaxis": False,
         "customdata": list(ranked["code"]), "hovertemplate": "%{y}: %{text}<extra></extra>",
@@ -240,7 +241,7 @@ def trend_figure(history: pd.DataFrame, title: str, lang: str = "zh", same_day_b
     data = []
     for rate, colour in SERIES_COLOURS.items():
         numerator, denominator = RATES[rate]
-        values = [None if pd.isna(r) else round(float(r) * 100, 1) for r in history[rate]]
+        values = [None if pd.isna(r) else float(percent_tenths(r)) for r in history[rate]]
         counts = [[int(n), int(d)] for n, d in zip(history[numerator], history[denominator], strict=True)]
         hover = "%{x} %{y:.1f}% (%{customdata[0]:,}/%{customdata[1]:,})<extra>" + t(rate, lang) + "</extra>"
         data.append({
@@ -275,7 +276,7 @@ def trend_figure(history: pd.DataFrame, title: str, lang: str = "zh", same_day_b
 def _same_day_text(same_day_before: pd.DataFrame | None, rate: str, lang: str) -> str:
     if same_day_before is None or same_day_before.empty or pd.isna(same_day_before[rate].iloc[-1]):
         return ""
-    return "<br>" + t("same_day_before", lang, rate=float(same_day_before[rate].iloc[-1]) * 100)
+    return "<br>" + t("same_day_before", lang, rate=float(percent_tenths(same_day_before[rate].iloc[-1])))
 
 
 def category_bars(categories: pd.DataFrame, title: str, lang: str = "zh") -> dict:

@@ -25,7 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from dashboard import figures
 from etl import build, metrics, reports
 from etl.months import in_progress, month_before, same_day_last_month
-from etl.settings import AMBER_FROM, GREEN_FROM
+from etl.settings import AMBER_FROM, GREEN_FROM, percent_tenths, points
 from etl.sqlfiles import sql
 
 # (rate, its name in the text, numerator, denominator)
@@ -145,13 +145,14 @@ def _last_month(con: duckdb.DuckDBPyConnection, code: str, month_start: dt.date,
 percent = figures.rate_percent
 
 
-def points(change: float, same_day: dt.date | None = None) -> str:
-    """A month-on-month change in percentage points, in words; against the same day of the month before when
-    this month is in progress (`same_day`: the day it is counted to)."""
-    before = "上月同期" if same_day else "上月"
-    if round(change * 100, 1) == 0:
+def change_said(earlier: float, rate: float, same_day: dt.date | None = None) -> str:
+    """A month-on-month change in percentage points (the two rates as printed differ: settings.points), in words;
+    against the same day of the month before when this month is in progress (`same_day`: the day it is counted
+    to)."""
+    before, change = "上月同期" if same_day else "上月", points(earlier, rate)
+    if change == 0:
         return f"与{before}持平"
-    return f"较{before}{'上升' if change > 0 else '下降'} {abs(change) * 100:.1f} 个百分点"
+    return f"较{before}{'上升' if change > 0 else '下降'} {abs(change)} 个百分点"
 
 
 def summary_sentences(bulletin: Bulletin) -> list[str]:
@@ -166,7 +167,7 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
                          f"与上月的比较均为上月同期 (截至 {same_day_last_month(same_day).day} 日)。")
     first = f"本月{where}特殊困难老年人月探访率(上门)为 {percent(now['visit_rate_home'])}"
     if before is not None and not pd.isna(before["visit_rate_home"]):
-        first += f"，{points(now['visit_rate_home'] - before['visit_rate_home'], same_day)}"
+        first += f"，{change_said(before['visit_rate_home'], now['visit_rate_home'], same_day)}"
     lowest, highest = ranked["visit_rate_home"].min(), ranked["visit_rate_home"].max()
     if len(ranked) > 1 and lowest != highest:
         first += (f"；{_extreme(bulletin, ranked, lowest)}最低，为 {percent(lowest)}，"
@@ -292,7 +293,7 @@ def trend_figure(bulletin: Bulletin) -> dict:
     months = bulletin.months
     colours = ("#1f4e79", "#6a9fd4", "#d17b0f", "#2e8540")
     data = [{"type": "scatter", "mode": "lines+markers", "name": label, "x": list(months["month"]),
-             "y": [None if pd.isna(r) else round(float(r) * 100, 1) for r in months[rate]],
+             "y": [None if pd.isna(r) else float(percent_tenths(r)) for r in months[rate]],
              "line": {"color": colour, "width": 2}}
             for (rate, label, _, _), colour in zip(HEADLINE, colours, strict=True)]
     lowest = min((months[r].astype(float).min() for r, _, _, _ in HEADLINE), default=0.8)
@@ -343,7 +344,7 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
     table = _table(document, ["指标", "本月", "人数", "上月同期" if bulletin.same_day else "上月", "目标", "差距"],
                    [4.4, 2, 3.6, 2, 1.6, 3])
     for rate, label, numerator, denominator in HEADLINE:
-        gap = "" if pd.isna(now[rate]) else f"{(1 - now[rate]) * 100:.1f} 个百分点"
+        gap = "" if pd.isna(now[rate]) else f"{points(now[rate], 1.0)} 个百分点"
         _row(table, [label, percent(now[rate]), f"{int(now[numerator]):,}/{int(now[denominator]):,}",
                      percent(before[rate]) if before is not None else "—", "100%", gap])
     _caption(document, "人数: 已完成/应完成 (日联系率为人·天)。")

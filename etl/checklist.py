@@ -14,6 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from etl import metrics
+from etl.settings import percent
 from etl.sqlfiles import first_row, prepare, sql
 
 DEFAULT_SEED = 1
@@ -66,7 +67,7 @@ class CheckList:
     @staticmethod
     def community_summary(community) -> str:
         """The line under it: the community's figures, and what a lead is."""
-        rate = "—" if pd.isna(community.visit_rate_home) else f"{community.visit_rate_home:.1%}"
+        rate = percent(community.visit_rate_home)
         return (f"应上门 {int(community.eligible_home)} 人, 已上门 {int(community.visited_home)} 人, 月探访率(上门) "
                 f"{rate}, 还需上门 {int(community.to_visit_count)} 人; 督查线索 {int(community.lead_count)} 条。"
                 "线索是需要核实的疑点, 不是结论。")

@@ -26,7 +26,7 @@ from etl import checklist, corrections, diskspace, metrics
 from etl.formulas import neutralised
 from etl.ingest import FileResult, ingest
 from etl.readers import display_text
-from etl.settings import DEFAULT_DB, ConfigError, Settings, load_settings
+from etl.settings import DEFAULT_DB, ConfigError, Settings, load_settings, percent
 from etl.warehouse import (
     WarehouseError,
     open_for_reading,
@@ -344,7 +344,7 @@ def _metrics(args, settings: Settings, out: Console, err: Console) -> int:
 
 
 def _rate_cell(numerator: int, denominator: int, rate: float) -> str:
-    return "—" if pd.isna(rate) else f"{rate:.1%} ({numerator}/{denominator})"
+    return "—" if pd.isna(rate) else f"{percent(rate)} ({numerator}/{denominator})"
 
 
 def _metrics_for_people(frame: pd.DataFrame) -> pd.DataFrame:

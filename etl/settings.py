@@ -7,14 +7,34 @@ import os
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from pathlib import Path
+
+from pandas import isna
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
 RISK_LEVELS = ("高", "中", "低")
 # The traffic light of a 月探访率 (上门), on every screen and in every report: green where the target
 # (100 %) is met, amber from AMBER_FROM, red below.
 GREEN_FROM, AMBER_FROM = 1.0, 0.9
+
+
+def percent_tenths(rate: float) -> Decimal:
+    """A rate in percent to a tenth, as every screen, report and command prints it: rounded half up from the rate's
+    shortest decimal form, as Excel shows the 汇总表's cells (0.0%). 77/80 is 96.3 (rounded as a binary float,
+    96.2: the 通报 beside the 汇总表 said another figure for the same street)."""
+    return (Decimal(repr(float(rate))) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+
+
+def percent(rate: float | None) -> str:
+    """A rate as printed (96.3%, percent_tenths), a dash without one."""
+    return "—" if isna(rate) else f"{percent_tenths(rate)}%"
+
+
+def points(change_from: float, change_to: float) -> Decimal:
+    """A change between two rates in percentage points, as the two rates printed differ (96.3% against 94.0%: 2.3)."""
+    return percent_tenths(change_to) - percent_tenths(change_from)
 
 
 class ConfigError(Exception):

@@ -20,7 +20,7 @@ from dashboard.measures import RATES
 from dashboard.queries import Place, Reader
 from dashboard.tables import DISPLAY_LIMIT, PERSON_TABLES, records
 from dashboard.urls import carried, href, parse
-from etl.settings import AMBER_FROM, GREEN_FROM
+from etl.settings import AMBER_FROM, GREEN_FROM, percent, points
 
 # People tables whose masked names a staff member may click to see one person in full (logged)
 UNMASKABLE = ("community-people", "overdue-people", "risk-open-problems")
@@ -185,17 +185,17 @@ def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_li
         if pd.isna(value):
             shown, detail, tone = "—", t("no_denominator", lang), "secondary"
         else:
-            shown = f"{value:.1%}"
+            shown = percent(value)
             detail = t("of_target", lang, numerator=int(current[numerator]), denominator=int(current[denominator]))
             # the traffic lights of the 通报 and the 督查 screen: green only at the target (probe P: 99.6 % was green)
             tone = "success" if value >= GREEN_FROM else "warning" if value >= AMBER_FROM else "danger"
         earlier = None if before is None else before[rate]
         if pd.isna(value) or earlier is None or pd.isna(earlier):
             change = t("no_change", lang)
-        elif abs(value - earlier) < 0.0005:
+        elif points(earlier, value) == 0:
             change = t(f"change_none{suffix}", lang)
         else:
-            change = t(f"change_pp{suffix}", lang, change=(value - earlier) * 100)
+            change = t(f"change_pp{suffix}", lang, change=float(points(earlier, value)))
         cards.append(dbc.Col(make_kpi_card(t(rate, lang), shown, f"{detail} · {t('target', lang)}", change,
                                            f"kpi-{rate}", tone, (why or {}).get(rate)), xs=12, sm=6, xl=2))
     counts = html.Div([

@@ -15,6 +15,7 @@ from dashboard.i18n import t
 from dashboard.queries import ROOT_LEVEL, ancestors
 from dashboard.urls import href
 from etl import bulletin, reports
+from etl.settings import percent
 
 dash.register_page(__name__, path="/reports", title="探访关爱看板 · 报表")
 
@@ -92,7 +93,7 @@ def make_preview(summary: reports.MonthlySummary, link) -> html.Div:
         for column, _, _ in columns:
             value = record[column]
             cells.append(html.Td(value if isinstance(value, str) else "" if value is None or pd.isna(value) else
-                                 f"{value:.1%}" if column in reports.RATES else f"{int(value):,}"))
+                                 percent(value) if column in reports.RATES else f"{int(value):,}"))
         body.append(html.Tr(cells, className="report-total" if record["level"] == "total" else None))
     return html.Div(html.Table([head, html.Tbody(body)], className="report-table", id="reports-table"),
                     className="report-scroll")

@@ -18,6 +18,7 @@ from dashboard.measures import same_day_last_month
 from dashboard.queries import ROOT_LEVEL, OutOfScope, ancestors
 from dashboard.urls import href, parse
 from etl import checklist
+from etl.settings import percent
 
 dash.register_page(__name__, path="/supervision", title="探访关爱看板 · 督查")
 
@@ -110,7 +111,7 @@ def _make_lagging(state: context.PageState, query: dict) -> html.Div:
 
 
 def _rate(value) -> str:
-    return "—" if value is None or pd.isna(value) else f"{value:.1%}"
+    return percent(value)
 
 
 def make_lagging_table(places: pd.DataFrame, link, lang: str, table_id: str) -> html.Div:

@@ -16,7 +16,7 @@ from dashboard.accounts import User
 from dashboard.app import create_app, make_navbar
 from etl.ingest import ingest
 from etl.settings import Settings, default_config_text, parse_config
-from tests.conftest import make_id
+from tests.conftest import excel_percent, make_id
 from tests.dashboard.test_pages import find, render, run_callback, texts
 from tests.etl.exports import ALICE, ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
 
@@ -220,7 +220,7 @@ def test_a_month_counted_to_a_day_before_its_end_is_compared_with_the_month_befo
         # the overview's own comparison for that street, September counted to its 15th
         before = queries.previous_month(wh, queries.place(wh, code), queries.ALL, MONTH, dt.date(2026, 10, 15))
         whole = queries.place_months(wh, queries.place(wh, code), until="2026-09", last=1)
-        assert texts(row.children[4]) == [f"{before['visit_rate_home'].iloc[0]:.1%}"]
+        assert texts(row.children[4]) == [excel_percent(before['visit_rate_home'].iloc[0])]
         assert before["visit_rate_home"].iloc[0] < whole["visit_rate_home"].iloc[0]  # half a month, not all of it
     whole_months = render(inspector, page.layout, month=MONTH)  # October counted to its end: no such column
     assert "上月同期" not in texts(find(whole_months, "supervision-lagging-street").children[0])

@@ -3,6 +3,7 @@ them), bad requests get one line and exit 1, the document carries its charts."""
 
 import json
 import zipfile
+from decimal import Decimal
 
 import docx
 import openpyxl
@@ -10,6 +11,8 @@ import pandas as pd
 import pytest
 
 from etl.cli import main
+from etl.settings import percent, points
+from tests.conftest import excel_percent
 
 MONTH, BEFORE = "2026-10", "2026-09"
 
@@ -27,8 +30,16 @@ def made(demo_settings, tmp_path_factory):
     return docx.Document(out), out
 
 
-def pct(rate: float) -> str:
-    return f"{rate:.1%}"
+pct = excel_percent
+
+
+def test_a_rate_is_printed_as_excel_shows_the_summary_tables_cell():
+    """77/80 is 96.25%: the 汇总表's cell (0.0%) shows 96.3%, the 通报 beside it had printed 96.2% (a binary float
+    rounded), and its gap to 100% 3.7 points: one street, two figures, in two documents sent up the same day."""
+    assert [percent(n / d) for n, d in ((77, 80), (1, 16), (199, 200), (3, 3), (0, 7))] == [
+        "96.3%", "6.3%", "99.5%", "100.0%", "0.0%"]
+    assert [f"{n / d:.1%}" for n, d in ((77, 80), (1, 16))] == ["96.2%", "6.2%"]  # what Python's rounding says
+    assert (str(points(77 / 80, 1.0)), str(points(0.94, 77 / 80)), percent(None)) == ("3.7", "2.3", "—")
 
 
 def test_the_summary_says_what_carevisit_metrics_says(made, demo_settings, capsys):
@@ -36,9 +47,9 @@ def test_the_summary_says_what_carevisit_metrics_says(made, demo_settings, capsy
     text = "\n".join(p.text for p in document.paragraphs)
     [now] = metrics(demo_settings.db_path, capsys, "district").values()
     [before] = metrics(demo_settings.db_path, capsys, "district", BEFORE).values()
-    change = (now["visit_rate_home"] - before["visit_rate_home"]) * 100
-    moved = ("与上月持平" if round(change, 1) == 0
-             else f"较上月{'上升' if change > 0 else '下降'} {abs(change):.1f} 个百分点")
+    # the change as the two rates printed differ
+    change = Decimal(pct(now["visit_rate_home"])[:-1]) - Decimal(pct(before["visit_rate_home"])[:-1])
+    moved = "与上月持平" if change == 0 else f"较上月{'上升' if change > 0 else '下降'} {abs(change)} 个百分点"
     assert f"本月全区特殊困难老年人月探访率(上门)为 {pct(now['visit_rate_home'])}，{moved}" in text
     streets = [s for s in metrics(demo_settings.db_path, capsys, "street").values() if s["visit_rate_home"] is not None]
     lowest = min(streets, key=lambda s: s["visit_rate_home"])
