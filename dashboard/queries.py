@@ -468,7 +468,7 @@ def categories(wh: Reader, target: Place, month: str, scope: str = ALL, sensitiv
                threshold: int = 0) -> pd.DataFrame:
     """People per category (each person once per category), largest first. A small count of a sensitive
     category (etl.settings.small_count) is suppressed: null, with `suppressed` set and '<threshold' as its
-    text, after the others; so is one beside a sibling's small count (_hidden_beside_a_sibling), HIDDEN_TOO its text."""
+    text, after the others; so is one its parent's 汇总表 hides (_hidden_beside_a_sibling), HIDDEN_TOO its text."""
     counts = wh.frame(sql("categories"), {"level": target.level, "code": target.code, "month": month,
                                           "scope": scope}, cache=True)
     small = [small_count(c, n, sensitive, threshold) for c, n in zip(counts["category"], counts["people_count"],
@@ -476,16 +476,16 @@ def categories(wh: Reader, target: Place, month: str, scope: str = ALL, sensitiv
     beside = _hidden_beside_a_sibling(wh, target, month, sensitive, threshold)
     suppressed = [s or c in beside for s, c in zip(small, counts["category"], strict=True)]
     counts = counts.assign(suppressed=suppressed, count_text=[
-        f"<{threshold}" if s else HIDDEN_TOO if hidden else f"{n:,}"
-        for n, s, hidden in zip(counts["people_count"], small, suppressed, strict=True)])
+        HIDDEN_TOO if c in beside else f"<{threshold}" if s else f"{n:,}"
+        for c, n, s in zip(counts["category"], counts["people_count"], small, strict=True)])
     counts["people_count"] = counts["people_count"].where(~counts["suppressed"])
     return counts.sort_values("suppressed", kind="stable").reset_index(drop=True)
 
 
 def _hidden_beside_a_sibling(wh: Reader, target: Place, month: str, sensitive: tuple[str, ...],
                              threshold: int) -> set[str]:
-    """The sensitive categories whose count in `target` is not small but is not shown either, beside a sibling's
-    small one (etl.reports.hidden_beside_siblings, as the 汇总表 hides it)."""
+    """The sensitive categories whose count in `target` shows HIDDEN_TOO, as its parent's 汇总表 shows it
+    (etl.reports.hidden_beside_siblings)."""
     if target.level == "root":
         return set()
     with wh.cursor() as cursor:

@@ -71,7 +71,8 @@ FOOTNOTE = "注: " + "".join(f"{n}. {note}" for n, note in enumerate((
     "一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。", *RATE_NOTES,
     "其中电话、视频、其他方式: 本月以该方式探访成功的人数, 一人可有多种方式, 各项可重叠; 探访人次不含未遇、拒访。",
     "合计的新增、减少是本辖区的, 不含在下级地区之间迁移的人, 可小于各行之和。",
-    f"人数少的敏感类别显示为「<5」等, 标「{HIDDEN_TOO}」的人数一并隐去, 以免由合计减去其他各行推算出来。",
+    f"人数少的敏感类别显示为「<5」等, 标「{HIDDEN_TOO}」的人数一并隐去 (合计人数少时各行都隐去), 以免由合计与其他各行"
+    "推算出来。",
     "独居、失能两组中的老年人数是计算日联系率、社区帮扶率的人数 (不含不同意探访者; 日联系率含月中新登记的独居老年人, "
     "社区帮扶率按统计截止日在册的失能老年人), 与特殊困难老年人中独居、失能的人数口径不同。"), 1))
 
@@ -167,9 +168,10 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
         counts = [int(n) for n in rows[column]]  # the rows in the order of their codes, the 合计 last
         # a row beside a small one hidden too (HIDDEN_TOO), so that the 合计 tells only the two together; and the
         # 合计 where the place's count is hidden beside its own siblings' (the district's 汇总表 hides it)
-        hidden = [*hidden_parts(category, counts[:-1], counts[-1], sensitive, threshold), category in beside]
-        rows[column] = [f"<{threshold}" if small_count(category, n, sensitive, threshold) else HIDDEN_TOO if too
-                        else n for n, too in zip(counts, hidden, strict=True)]
+        whole = HIDDEN_TOO if category in beside else \
+            f"<{threshold}" if small_count(category, counts[-1], sensitive, threshold) else None
+        shown = [*hidden_parts(category, counts[:-1], counts[-1], sensitive, threshold), whole]
+        rows[column] = [n if mark is None else mark for n, mark in zip(counts, shown, strict=True)]
     child_level = {"all": "district", "district": "street", "street": "community"}[level]
     as_of_date = pd.Timestamp(rows["as_of"].dropna().iloc[0]).date()
     return MonthlySummary(code, name, child_level, f"{month_start:%Y-%m}", as_of_date, categories, rows)
@@ -177,10 +179,10 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
 
 def hidden_beside_siblings(con: duckdb.DuckDBPyConnection, code: str, month_start: dt.date,
                            small_counts: SmallCounts) -> set[str]:
-    """The sensitive categories whose count in the place `code` is not small but is not shown either, wherever it
-    would show (the overview's category chart, its 汇总表's 合计): its parent's count less its siblings' would tell a
-    sibling's small one (hidden_parts, as its parent's 汇总表 hides it; security review 2026-12-04: the district's
-    20, 五大道's 9 and 南营门's 7 told 小白楼's <5)."""
+    """The sensitive categories whose count in the place `code` shows HIDDEN_TOO wherever it would show (the
+    overview's category chart, its 汇总表's 合计), as its parent's 汇总表 shows it (hidden_parts): its parent's count
+    less its siblings' would tell a sibling's small one (security review 2026-12-04: the district's 20, 五大道's 9
+    and 南营门's 7 told 小白楼's <5), or its parent's count is small (a small count of its own is HIDDEN_TOO too)."""
     sensitive, threshold = small_counts
     if not sensitive or threshold <= 1:
         return set()
@@ -191,7 +193,7 @@ def hidden_beside_siblings(con: duckdb.DuckDBPyConnection, code: str, month_star
         parts = [(place, int(n)) for place, c, n, whole in rows if c == category and not whole]
         whole = next((int(n) for _, c, n, is_whole in rows if c == category and is_whole), sum(n for _, n in parts))
         flags = hidden_parts(category, [n for _, n in parts], whole, sensitive, threshold)
-        if code in {place for (place, _), flag in zip(parts, flags, strict=True) if flag}:
+        if code in {place for (place, _), flag in zip(parts, flags, strict=True) if flag == HIDDEN_TOO}:
             hidden.add(category)
     return hidden
 

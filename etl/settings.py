@@ -93,17 +93,24 @@ HIDDEN_TOO = "*"
 
 
 def hidden_parts(category: str, parts: Sequence[int], whole: int, sensitive: tuple[str, ...],
-                 threshold: int) -> list[bool]:
-    """Which of a category's counts in the parts of a place (its children, in the order of their codes) are not
-    shown: the small ones (small_count), and where exactly one is while the place's own count shows, the next
-    smallest part's too (the first of equals), or the place's count less the others would tell the small one
-    (probe P: 20 - 9 - 7 = the 4 shown as <5). The 汇总表 and the overview's category chart alike."""
-    hidden = [small_count(category, n, sensitive, threshold) for n in parts]
-    if sum(hidden) == 1 and not small_count(category, whole, sensitive, threshold):
-        others = [i for i, n in enumerate(parts) if not hidden[i] and n > 0]
+                 threshold: int) -> list[str | None]:
+    """What each of a category's counts in the parts of a place (its children, in the order of their codes) shows in
+    its place (None: the count): '<threshold' for a small one (small_count); where exactly one is while the place's
+    own count shows, HIDDEN_TOO for the next smallest part (the first of equals), or the place's count less the
+    others would tell the small one (probe P: 20 - 9 - 7 = the 4 shown as <5); and where the place's own count is
+    small and held by more than one part, HIDDEN_TOO for every part, zeros and small ones too: a part shown '<5'
+    holds at least one, and four of them under a place of '<5' were one family each (review 2026-12-04). (One part
+    holding it all shows '<5' as the place does: it tells no more.) The 汇总表 and the overview's category chart
+    alike."""
+    if small_count(category, whole, sensitive, threshold) and sum(n > 0 for n in parts) > 1:
+        return [HIDDEN_TOO] * len(parts)
+    shown: list[str | None] = [f"<{threshold}" if small_count(category, n, sensitive, threshold) else None
+                               for n in parts]
+    if sum(mark is not None for mark in shown) == 1:
+        others = [i for i, n in enumerate(parts) if shown[i] is None and n > 0]
         if others:
-            hidden[min(others, key=lambda i: (parts[i], i))] = True
-    return hidden
+            shown[min(others, key=lambda i: (parts[i], i))] = HIDDEN_TOO
+    return shown
 
 
 def default_config_text() -> str:

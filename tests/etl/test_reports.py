@@ -208,6 +208,34 @@ def test_a_small_count_cannot_be_worked_out_from_the_total(mart_warehouse):
     assert street.rows["category:计生特殊家庭"].iloc[-1] == "*"
 
 
+def test_small_counts_under_a_small_total_cannot_be_worked_out_either(mart_warehouse):
+    """小白楼's 汇总表 showed four communities of 计生特殊家庭 <5 and its 合计 <5 (review 2026-12-04): each <5 holds
+    at least one family, so under a 合计 of at most 4 each was exactly one, and the district's 20 less 9 less 小白楼's
+    4 told 南营门's hidden 7. Under a small 合计 every community shows *, zeros and small ones alike, and so do the
+    community's own pages (its category chart reads hidden_beside_siblings)."""
+    import datetime as dt
+
+    from etl import reports
+    from tests.conftest import HUAYUANLU
+
+    xiaobailou = ["120101002002", "120101002003", "120101002004", "120101002007"]
+    places = [(HUAYUANLU, 9), ("120101005003", 7), *((community, 1) for community in xiaobailou)]
+    for serial, (community, count) in enumerate(places):
+        for n in range(count):
+            mart_warehouse.elder(make_id("19500101", serial * 10 + n + 1), "计生特殊家庭", community=community)
+    mart_warehouse.build("2026-10", "2026-10-31")
+    small = (("计生特殊家庭",), 5)
+    street = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101002000", "小白楼街道", "street", small)
+    shown = dict(zip(street.rows["code"], street.rows["category:计生特殊家庭"], strict=True))
+    assert shown.pop("120101002000") == "<5"  # the 合计: one to four families, whichever communities hold them
+    assert set(shown.values()) == {"*"}
+    district = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district", small)
+    shown = dict(zip(district.rows["name"], district.rows["category:计生特殊家庭"], strict=True))
+    assert (shown["劝业场街道"], shown["小白楼街道"], shown["南营门街道"], shown["合计"]) == (9, "<5", "*", 20)
+    assert reports.hidden_beside_siblings(mart_warehouse.con, xiaobailou[0], dt.date(2026, 10, 1), small) == {
+        "计生特殊家庭"}
+
+
 def test_a_districts_large_total_fits_its_column(db):
     # the district demo's 60岁及以上 合计, 125,065, printed as ### in a column of 7 characters
     import io
