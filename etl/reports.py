@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from etl import metrics
+from etl.months import in_progress
 from etl.settings import HIDDEN_TOO, hidden_parts, small_count
 from etl.warehouse import first_row, prepare, sql
 
@@ -97,8 +98,12 @@ class MonthlySummary:
 
     @property
     def title(self) -> str:
+        """The sheet's title, which says so of a month not yet over (its rates count only to that day: a 3-day
+        December's 16.9 % read as the month's in a sheet sent up)."""
         year, month = self.month.split("-")
-        return f"{self.place_name}特殊困难老年人探访关爱情况汇总表 ({year}年{int(month)}月)"
+        start = dt.date(int(year), int(month), 1)
+        so_far = f", 截至{self.as_of.month}月{self.as_of.day}日, 本月尚未结束" if in_progress(start, self.as_of) else ""
+        return f"{self.place_name}特殊困难老年人探访关爱情况汇总表 ({year}年{int(month)}月{so_far})"
 
     @property
     def level_name(self) -> str:

@@ -156,3 +156,15 @@ def test_the_people_to_verify_include_one_due_here_whom_a_newer_roster_lists_els
     assert list(zip(people["elder_id"], people["community_code"], people["is_due"], strict=True)) == [
         ("A", "c1", True), ("B", "c1", True), ("D", "c1", False)]
     assert list(people["signals"].iloc[2]) == ["late_entry"]
+
+
+def test_a_month_not_yet_over_says_so_on_every_sheet(con):
+    """本月未上门 on the 7th of a month is no finding yet: the list says the month is not over, to which day."""
+    import datetime as dt
+
+    whole = checklist.check_list(con, "2026-10", DISTRICT, sample=2, seed=1)
+    assert whole.title.endswith("(2026年10月)")
+    in_progress = checklist.check_list(con, "2026-10", DISTRICT, sample=2, seed=1, as_of=dt.date(2026, 10, 7))
+    said = "(2026年10月, 截至10月7日, 本月尚未结束)"
+    assert in_progress.title.endswith(said)
+    assert in_progress.community_title(in_progress.communities.iloc[0]).endswith(said)
