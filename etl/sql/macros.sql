@@ -315,11 +315,14 @@ create or replace temp macro cv_mask_file_name(s) as list_transform([array_to_st
     lambda n: cv_mask_sheet_name(regexp_extract(n, '^(.*?)(\.[^./]*)?$', 1)) || regexp_extract(n, '(\.[^./]*)$', 1))[1];
 
 -- A cell of a canonical field (etl/mappings: id_number, name, phone …) masked as that field's
--- value; dates as they are (20250117 is no phone) unless a longer run of digits is in them; any other cell (备注,
--- 处理措施, a column no mapping knows) as free text, since a phone or an ID can be typed anywhere.
+-- value; dates as they are (20250117 is no phone) unless a longer run of digits is in them; a note (备注) or a
+-- column no mapping knows, where anything may be written (由邻居潘美玲代签, 住宁夏路12号3门201, 患有糖尿病: review
+-- 2026-12-04), by its first four characters when it is longer than six; any other cell (处理措施, 居住情况 …) as free
+-- text, since a phone or an ID can be typed anywhere.
 create or replace temp macro cv_mask_field(field, s) as
     case
         when s is null or s = '' then s
+        when (field is null or field = 'notes') and length(s) > 6 then substr(cv_mask_free_text(s), 1, 4) || '****' 
         when field = 'id_number' then cv_mask_id(s)
         when field in ('name', 'contact_name', 'visitor') then cv_mask_name(s)
         when field in ('phone', 'contact_phone') then cv_mask_phone(s)

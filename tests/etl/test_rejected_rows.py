@@ -18,9 +18,19 @@ def masked_cells(wh, load_id: int | None = None) -> list[dict]:
 
 def test_cells_are_masked_as_their_column_and_free_text_elsewhere(mart_warehouse):
     reject(mart_warehouse, 1, 3, {"序号": "3", "姓名": "张", "身份证号码": "120101195001011234",
-                                  "联系电话": "13812345678", "备注": "儿子 13900139000", "居住情况": None})
+                                  "联系电话": "13812345678", "备注": "儿子 1390013", "居住情况": "独居 13900139000"})
     assert masked_cells(mart_warehouse) == [{"序号": "3", "姓名": "*", "身份证号码": "1201**********1234",
-                                             "联系电话": "138****5678", "备注": "儿子 139****9000"}]
+                                             "联系电话": "138****5678", "备注": "儿子 1****",
+                                             "居住情况": "独居 139****9000"}]
+
+
+def test_a_note_or_an_unknown_column_shows_only_its_first_words(mart_warehouse):
+    """A note may hold anything (review 2026-12-04: a neighbour's name, an address, an illness), whatever the
+    columns mask: a long one shows its first four characters, enough to find it in the file."""
+    reject(mart_warehouse, 1, 3, {"姓名": "邹桂兰", "备注": "由邻居潘美玲代签；住和平区宁夏路12号3门201",
+                                  "健康状况说明": "患有糖尿病、高血压", "其他": "住院"})
+    assert masked_cells(mart_warehouse) == [{"姓名": "邹**", "备注": "由邻居潘****", "健康状况说明": "患有糖尿****",
+                                             "其他": "住院"}]
 
 
 def test_the_raw_text_keeps_its_order_and_its_json_form(mart_warehouse):
