@@ -224,7 +224,7 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                     if elsewhere := _legend_sheets_text(unread, lookups):
                         people = [dataclasses.replace(sheet, elsewhere=elsewhere) for sheet in people]
                     parts = [(group, *_recognise(con, group, group_kind, words_dir, name))
-                             for group_kind, group in _sheets_by_kind(people, kind, words_dir)]
+                             for group_kind, group in _sheets_by_kind(con, people, kind, words_dir)]
                 stored_name = _people_unnamed(con, stored_name, parts)
                 progress(name, "validating")
                 con.execute("begin transaction")
@@ -489,7 +489,7 @@ def _first_kind(sheets: list[RawSheet], words_dir: Path | None = None) -> str | 
     return next((found for sheet in sheets if (found := _kind_of(sheet, words_dir))), None)
 
 
-def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
+def _sheets_by_kind(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None,
                     words_dir: Path | None = None) -> list[tuple[str | None, list[RawSheet]]]:
     """The sheets grouped by their kind, in the workbook's order; a sheet whose kind its header does
     not tell goes with the first kind told (and `kind`, when given, is every sheet's). Roster sheets that
@@ -502,7 +502,7 @@ def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
     parts: list[tuple[str | None, list[RawSheet]]] = []
     for group_kind, group in groups.items():
         if group_kind == "roster":
-            group = [_dated_by_its_name(sheet) for sheet in group]
+            group = [_dated_by_its_name(con, sheet) for sheet in group]
         dates = [sheet.report_date for sheet in group]
         if group_kind == "roster" and len(group) > 1 and None not in dates and len(set(dates)) > 1:
             parts += [(group_kind, [sheet for sheet in group if sheet.report_date == date])
@@ -512,15 +512,18 @@ def _sheets_by_kind(sheets: list[RawSheet], kind: str | None,
     return parts
 
 
-def _dated_by_its_name(sheet: RawSheet) -> RawSheet:
+def _dated_by_its_name(con: duckdb.DuckDBPyConnection, sheet: RawSheet) -> RawSheet:
     """A roster sheet that no row above its header dates (填报日期, 2026年8月份底册), named by one month (a workbook
-    of a sheet a month: 2026年9月, 2026年10月): dated that month's first day, as a title naming its month alone is.
-    Such a workbook's sheets had been one snapshot, the later sheet's rows rejected as repeats of the earlier's."""
+    of a sheet a month: 2026年9月, 2026年10月): dated by its name as a file's name dates a file (cv_report_date: the
+    day it names, 2026.11.15, else its month's first day). Such a workbook's sheets had been one snapshot, the later
+    sheet's rows rejected as repeats of the earlier's; a sheet named by a day had been dated its month's first."""
     months = named_months(sheet.sheet_name) if sheet.report_date is None else set()
     if len(months) != 1:
         return sheet
     [(year, month)] = months
-    return dataclasses.replace(sheet, report_date=dt.date(year, month, 1))
+    named = scalar(con, "select cv_report_date(?)", [sheet.sheet_name])
+    within = named is not None and (named.year, named.month) == (year, month)
+    return dataclasses.replace(sheet, report_date=named if within else dt.date(year, month, 1))
 
 
 def _combined(results: list[FileResult], sheets: list[list[RawSheet]], con: duckdb.DuckDBPyConnection) -> FileResult:
