@@ -271,7 +271,8 @@ def _check_sheet_sizes(path: Path) -> None:
                         pass
     # a part packed as zipfile cannot unpack (NotImplementedError) or encrypted (RuntimeError): no export is
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as error:
-        raise WorkbookError(f"压缩包损坏: {error}") from error
+        # (the library's own words, "File is not a zip file", are no clerk's: said in theirs)
+        raise WorkbookError("内容不完整, 可能没有传完或没有保存完: 请重新保存、导出或发送") from error
 
 
 def check_packing(members: list[zipfile.ZipInfo], what: str) -> None:

@@ -454,6 +454,19 @@ def test_a_person_its_rows_name_is_masked_inside_a_files_name(tmp_path):
     assert stored == [("程*补录底册 (10月).csv",)] * 2
 
 
+def test_a_workbook_cut_short_is_said_in_the_clerks_words(warehouse, tmp_path, good):
+    # a workbook half sent or half saved: the reason had ended in the zip library's English (File is not a zip file)
+    whole = tmp_path / "whole.xlsx"
+    workbook = openpyxl.Workbook()
+    workbook.active.append(ROSTER_HEADER)
+    workbook.save(whole)
+    (tmp_path / "半截.xlsx").write_bytes(whole.read_bytes()[: whole.stat().st_size // 2])
+    cut, done = warehouse.ingest(tmp_path / "半截.xlsx", good)
+    assert (cut.status, done.status) == ("failed", "loaded")
+    words = cut.message.replace("Excel", "")  # a name the clerk knows; no other word of English
+    assert "没有传完或没有保存完" in cut.message and not any("a" <= c.lower() <= "z" for c in words), cut.message
+
+
 def test_files_excel_wps_or_a_mac_leave_beside_the_exports_are_skipped(warehouse, tmp_path, good):
     # a glob of a folder with a workbook open (~$底册.xlsx, the owner file) failed the command
     (tmp_path / "~$底册.xlsx").write_bytes(b"\x05owner" + b"\x00" * 160)
