@@ -1126,6 +1126,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
             who = "此人" if listed == 1 else "这些人"
             notes = [*(notes or []), ("rejected_listed", f"第 {said}被拒收, 而现行底册中有同名的人: 不改正的话, "
                                                          f"{who}将按去向未说明计为退出")]
+    if kind == "contacts" and not correction:
+        notes = [*(notes or []), *_contacts_dropped(con, load_id)]
     notes = [*(notes or []), *_struck_notes(sheets, labels, kind)]
     warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes, words_dir)
     report_date = next((s.report_date for s in sheets if s.report_date), None)
@@ -1173,6 +1175,18 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
         message = f"退回修改: {rows_loaded} 行改好并入 {correction.origin_file}, 仍有 {waiting} 行待修改"
     return FileResult(stored_name, "loaded", kind, rows_read, rows_loaded, rows_rejected, warning_count, load_id,
                       message, rows_repeated=repeated)
+
+
+def _contacts_dropped(con: duckdb.DuckDBPyConnection, load_id: int) -> list[tuple[str, str]]:
+    """The note of a contact list that leaves out more of the elders the list it replaces named than a roster may
+    leave out of its people before it is flagged (roster_removal_alert_share): staging/contacts_dropped.sql."""
+    before, dropped, previous = first_row(con, sql("staging/contacts_dropped"), {"load_id": load_id})
+    share = scalar(con, "select removal_alert_share from cfg_settings")
+    if not dropped or dropped <= share * before:
+        return []
+    return [("contacts_dropped", f"上一份联系人名单 ({previous}) 中的 {before:,} 位老人有 {dropped:,} 位 "
+                                 f"(占 {round(100 * dropped / before)}%) 本名单没有列出: 新名单替换上一份, "
+                                 "这些老人按没有指定联系人计算: 如只报了变更的老人, 请连同其他老人报送完整名单")]
 
 
 # A label of the date a form was filled in (填报日期：, 制表时间：), as cv_report_date reads one

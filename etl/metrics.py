@@ -95,12 +95,14 @@ def place_changes(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.d
 
 def roster_alerts(con: duckdb.DuckDBPyConnection, load_ids: list[int] | None = None) -> list[str]:
     """What a roster load changed that needs a look: a community left out, many people gone without a status, two
-    lists of one day, and rejected rows naming people the roster in force lists (the load's warning rejected_listed)."""
+    lists of one day, and rejected rows naming people the roster in force lists (the load's warning rejected_listed);
+    and a contact list that leaves out many of the elders the one it replaces named (contacts_dropped)."""
     rows = con.execute(
         """select message from (
                select load_id, code, message from roster_alerts
                union all
-               select load_id, code, file_name || ': ' || message from load_warnings where code = 'rejected_listed')
+               select load_id, code, file_name || ': ' || message from load_warnings
+               where code in ('rejected_listed', 'contacts_dropped'))
            where $ids is null or list_contains($ids, load_id) order by load_id, code""",
         {"ids": load_ids},
     ).fetchall()
@@ -111,7 +113,7 @@ def alerts_after(con: duckdb.DuckDBPyConnection, results: Sequence[FileResult]) 
     """The roster alerts (roster_alerts) of the rosters that a load's `results` loaded: what the clerk is told right
     after loading, by the command line and the 导入 page alike."""
     rosters = [part.load_id for result in results if result.status == "loaded" for part in result.parts or (result,)
-               if part.kind == "roster"]
+               if part.kind in ("roster", "contacts")]
     return roster_alerts(con, rosters) if rosters else []
 
 

@@ -374,3 +374,27 @@ def test_the_elders_own_phone_written_before_the_contact_person_is_not_the_conta
     # the elder's own phone is said not to be imported, as a column naming a field twice is
     assert warehouse.rows("select message from load_warnings where load_id = ? and code = 'duplicate_column'",
                           [result.load_id]) == [("重复的列, 未导入: 联系电话",)]
+
+
+def test_a_contact_list_of_the_changes_only_is_flagged_after_its_load(tmp_path):
+    """A street sent its full list of five, then 联系人变更 with the one it changed: the newer list replaces the older
+    one, and four elders counted without a contact person (帮扶率 5/5 to 1/5), with no word (review 2026-12-04). The
+    clerk is told after the load, as of a roster that drops many; a full list sent again says nothing."""
+    from tests.conftest import run_cli
+
+    header = ["老人姓名", "身份证号", "社区", "联系人", "联系电话"]
+    rows = [[name, id_number, "花园路", f"联系人{n}", f"1390000000{n}"]
+            for n, (name, id_number) in enumerate(zip(NAMES[:5], DISABLED[:5], strict=True))]
+    db = str(tmp_path / "w.duckdb")
+    full = write_csv(tmp_path / "联系人.csv", [["填报日期：2026年10月10日"], header, *rows])
+    assert run_cli("ingest", *map(str, roster_and_visit(tmp_path)), str(full), "--db", db).returncode == 0
+    change = write_csv(tmp_path / "联系人变更.csv", [["填报日期：2026年10月20日"], header, [*rows[0][:3], "新联系人",
+                                                                                   "13900000009"]])
+    done = run_cli("ingest", str(change), "--db", db)
+    assert done.returncode == 0, done.stderr
+    said = " ".join(done.stderr.split())
+    assert ("请注意: 联系人变更.csv: 上一份联系人名单 (联系人.csv) 中的 5 位老人有 4 位 (占 80%) 本名单没有列出: "
+            "新名单替换上一份") in said, said
+    again = write_csv(tmp_path / "联系人11月.csv", [["填报日期：2026年10月25日"], header, *rows])
+    done = run_cli("ingest", str(again), "--db", db)
+    assert done.returncode == 0 and "请注意" not in done.stderr, done.stderr
