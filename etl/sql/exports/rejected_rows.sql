@@ -42,8 +42,9 @@ names as (
 masked as (
     select
         c.reject_id,
-        '{' || string_agg(to_json(c.header) || ': ' || to_json(cv_mask_name_in(cv_mask_field(f.field, c.value),
-                                                                               n.elder_name)), ', '
+        -- the elder's name masked first: a note shown by its first words must not show theirs
+        '{' || string_agg(to_json(c.header) || ': ' || to_json(cv_mask_field(f.field, cv_mask_name_in(c.value,
+                                                                                                   n.elder_name))), ', '
                           order by c.position) || '}' as raw_values
     from cells c
     left join reject_header_fields f using (kind, header)
