@@ -182,7 +182,9 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
         sentences.append("；".join(others) + "。")
     below = int((ranked["visit_rate_home"] < LIGHTS[1][0]).sum())
     if below:
-        sentences.append(f"{below} 个{bulletin.level_name}月探访率(上门)低于 {LIGHTS[1][0]:.0%}，列为红色。")
+        # a month in progress is judged against the whole month's target, as every screen does: said so
+        so_far = f"(本月只计到 {same_day.day} 日，月初偏低属常态)" if same_day else ""
+        sentences.append(f"{below} 个{bulletin.level_name}月探访率(上门)低于 {LIGHTS[1][0]:.0%}，列为红色{so_far}。")
     still = f"截至 {same_day.day} 日" if same_day else "月末"
     problem = (f"本月探访发现问题 {int(now['problem_found_count']):,} 件，办结 {int(now['problem_closed_count']):,} 件"
                f"，转介 {int(now['problem_referred_count']):,} 件；"
@@ -289,13 +291,26 @@ def map_figure(bulletin: Bulletin) -> dict:
 
 
 def trend_figure(bulletin: Bulletin) -> dict:
-    """The four rates month by month against the 100 % line."""
+    """The four rates month by month against the 100 % line; a month in progress named by the day it is counted to,
+    reached by a dotted line, its point hollow (a December of 3 days beside whole months had read as a collapse from
+    96 % to 11 %)."""
     months = bulletin.months
     colours = ("#1f4e79", "#6a9fd4", "#d17b0f", "#2e8540")
-    data = [{"type": "scatter", "mode": "lines+markers", "name": label, "x": list(months["month"]),
-             "y": [None if pd.isna(r) else float(percent_tenths(r)) for r in months[rate]],
-             "line": {"color": colour, "width": 2}}
-            for (rate, label, _, _), colour in zip(HEADLINE, colours, strict=True)]
+    labels = list(months["month"])
+    open_month = bool(bulletin.same_day) and len(labels) > 0
+    if open_month:
+        labels[-1] = f"{labels[-1]} (截至{bulletin.same_day.day}日)"
+    data = []
+    for (rate, label, _, _), colour in zip(HEADLINE, colours, strict=True):
+        values = [None if pd.isna(r) else float(percent_tenths(r)) for r in months[rate]]
+        whole = len(values) - 1 if open_month else len(values)
+        data.append({"type": "scatter", "mode": "lines+markers", "name": label, "x": labels[:whole],
+                     "y": values[:whole], "line": {"color": colour, "width": 2}, "legendgroup": label})
+        if open_month:  # the month in progress: dotted from the last whole month, hollow
+            data.append({"type": "scatter", "mode": "lines+markers", "name": label, "x": labels[-2:],
+                         "y": values[-2:], "line": {"color": colour, "width": 2, "dash": "dot"},
+                         "marker": {"symbol": ["circle", "circle-open"][-len(values[-2:]):], "size": 9},
+                         "showlegend": False, "legendgroup": label})
     lowest = min((months[r].astype(float).min() for r, _, _, _ in HEADLINE), default=0.8)
     floor = 80 if pd.isna(lowest) else max(int(lowest * 100 // 5) * 5 - 5, 0)
     layout = {

@@ -196,6 +196,16 @@ def test_a_month_in_progress_is_compared_with_the_same_day_of_the_month_before(t
     assert "截至 12 日仍有 0 人的问题未解决" in text
     headline = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert headline[0][3] == "上月同期" and headline[1][:4] == ["月探访率(上门)", "50.0%", "2/4", "50.0%"]
+    # the trend names the month by the day it is counted to, its point hollow: not a month's collapse
+    import duckdb
+
+    from etl import bulletin
+
+    with duckdb.connect(str(warehouse.settings.db_path), read_only=True) as con:
+        [whole, open_month, *_] = bulletin.trend_figure(bulletin.make_bulletin(con, "2026-11"))["data"]
+    assert whole["x"][-1] == "2026-10" and whole["name"] == open_month["name"] == "月探访率(上门)"
+    assert open_month["x"] == ["2026-10", "2026-11 (截至12日)"] and open_month["line"]["dash"] == "dot"
+    assert open_month["marker"]["symbol"] == ["circle", "circle-open"]
 
 
 def test_places_at_the_same_rate_share_a_rank_and_one_without_a_rate_is_unranked():
