@@ -45,12 +45,14 @@ def loaded(one_load, key: str, columns: str, names: str = "") -> list[tuple]:
 
 
 def warnings(one_load, key: str, names: str = "") -> list[tuple]:
-    """The warnings of `key`'s load: about the file, and about the rows of the elders whose names start with `names`."""
+    """The warnings of `key`'s load: about the file, and about the rows of the elders whose names start with `names`;
+    not contacts_dropped (the one load's contact lists of one community replace each other, and say so)."""
     warehouse, results = one_load
     result = results[key]
     table = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "contact_rows"}[result.kind]
     return warehouse.rows(
-        f"""select row_number, message from load_warnings where load_id = $load and (row_number is null or
+        f"""select row_number, message from load_warnings where load_id = $load
+            and code is distinct from 'contacts_dropped' and (row_number is null or
             row_number in (select row_number from {table} where load_id = $load and elder_name like $names))
             order by all""", {"load": result.load_id, "names": f"{names}%"})  # noqa: S608
 
