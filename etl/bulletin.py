@@ -206,7 +206,7 @@ def _extreme(bulletin: Bulletin, ranked: pd.DataFrame, rate: float) -> str:
 
 
 def _name(bulletin: Bulletin, row: pd.Series) -> str:
-    return row["short_name"] if bulletin.summary.child_level == "community" else row["name"]
+    return bulletin.summary.row_name(dict(row))
 
 
 def light(rate) -> tuple[str, str] | None:
@@ -278,7 +278,7 @@ def map_figure(bulletin: Bulletin) -> dict:
                                 height=560)
     note = ("示意图 · " if bulletin.shapes["is_schematic"].any() else "") + LIGHTS_NOTE
     legend = "   ".join(f"<span style='color:#{colour}'>■</span> {name}"
-                        for _, colour, name in (*LIGHTS, (None, NO_RATE_FILL, "无应探访")))
+                        for _, colour, name in (*LIGHTS, (None, NO_RATE_FILL, f"无应探访或{reports.UNREPORTED}")))
     figure["layout"] |= {
         "width": 760, "font": {"family": FONT, "size": 13}, "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
         "title": figure["layout"]["title"] | {"font": {"size": 14}},

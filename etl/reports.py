@@ -105,6 +105,13 @@ class MonthlySummary:
         so_far = f", 截至{self.as_of.month}月{self.as_of.day}日, 本月尚未结束" if in_progress(start, self.as_of) else ""
         return f"{self.place_name}特殊困难老年人探访关爱情况汇总表 ({year}年{int(month)}月{so_far})"
 
+    def row_name(self, record: dict) -> str:
+        """A row's place as the sheet names it (a community by its short name), and 未报送底册 for a place no roster
+        lists: its zeros are no elders counted, not a place without elders (review 2026-12-04: three streets of
+        the district showed 0 people and 无应探访)."""
+        name = record["short_name"] if record["level"] == "community" else record["name"]
+        return f"{name} ({UNREPORTED})" if record.get("unreported") else name
+
     @property
     def level_name(self) -> str:
         return {"street": "街道", "community": "社区", "district": "区"}[self.child_level]
@@ -164,6 +171,10 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
         total["joined_count"], total["left_count"] = (int(n) for n in changes)
     total |= {"code": code, "level": "total", "name": "合计", "short_name": "合计"}
     rows = pd.concat([rows.drop(columns="by_category"), pd.DataFrame([total])], ignore_index=True)
+    listed = {code for (code,) in con.execute(
+        "select distinct unnest([district_code, street_code, community_code]) from roster_snapshots").fetchall()}
+    rows["unreported"] = [level != "total" and row_code not in listed
+                          for row_code, level in zip(rows["code"], rows["level"], strict=True)]
     for rate, (numerator, denominator) in RATES.items():
         rows[rate] = [n / d if d else None for n, d in zip(rows[numerator], rows[denominator], strict=True)]
     sensitive, threshold = small_counts
@@ -216,6 +227,9 @@ def _place(con: duckdb.DuckDBPyConnection, place: str | None) -> tuple[str, str,
 
 
 # --- the workbook ------------------------------------------------------------------------------
+
+# What a row says of a place that no roster lists (MonthlySummary.row_name)
+UNREPORTED = "未报送底册"
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -275,7 +289,7 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
 
     for offset, record in enumerate(summary.rows.to_dict("records")):
         row = sub + 1 + offset
-        sheet.cell(row, 1, record["short_name"] if summary.child_level == "community" else record["name"])
+        sheet.cell(row, 1, summary.row_name(record))
         for position, (column, _, _) in enumerate(columns, start=2):
             value = record[column]
             cell = sheet.cell(row, position, value if isinstance(value, str) else  # a small count: '<5'

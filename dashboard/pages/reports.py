@@ -86,7 +86,7 @@ def make_preview(summary: reports.MonthlySummary, link) -> html.Div:
     ])
     body = []
     for record in summary.rows.to_dict("records"):
-        name = record["short_name"] if record["level"] == "community" else record["name"]
+        name = summary.row_name(record)
         # a street's name opens its own 汇总表, of its communities
         cells = [html.Th(dcc.Link(name, href=link(record["code"])) if record["level"] in ("district", "street")
                          else name)]

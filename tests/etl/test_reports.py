@@ -57,13 +57,15 @@ def report(db, tmp_path, *args: str) -> list[list]:
 
 
 def table(rows: list[list]) -> dict[str, dict[str, object]]:
-    """{place name: {header: value}} from the two header rows (a group's sub-headers, or the group's own)."""
+    """{place name: {header: value}} from the two header rows (a group's sub-headers, or the group's own); a place
+    no roster lists by its name without what the sheet says of it (未报送底册)."""
     top, sub = rows[3], rows[4]
     headers, group = [], None
     for upper, lower in zip(top, sub, strict=True):
         group = upper if upper is not None else group
         headers.append(f"{group}/{lower}" if lower is not None else upper)
-    return {row[0]: dict(zip(headers, row, strict=True)) for row in rows[5:] if row[0] and not row[0].startswith("注")}
+    return {row[0].removesuffix(" (未报送底册)"): dict(zip(headers, row, strict=True)) for row in rows[5:]
+            if row[0] and not row[0].startswith("注")}
 
 
 def metrics(db, capsys, level: str) -> dict[str, dict]:
@@ -246,6 +248,26 @@ def test_a_month_not_yet_over_says_so_in_the_title(mart_warehouse):
     mart_warehouse.build("2026-10", "2026-10-15")
     summary = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district")
     assert summary.title == "和平区特殊困难老年人探访关爱情况汇总表 (2026年10月, 截至10月15日, 本月尚未结束)"
+
+
+def test_a_place_no_roster_lists_says_so_rather_than_showing_no_elders(mart_warehouse):
+    """Three streets of a district that had sent no roster showed 0 elders and 无应探访 (review 2026-12-04): a leader
+    read "nothing to do". Their rows now say 未报送底册."""
+    import datetime as dt
+    import io
+
+    from etl import reports
+
+    mart_warehouse.elder(make_id("19500101", 1), "独居")  # 劝业场街道's roster, 花园路
+    mart_warehouse.build("2026-10", "2026-10-31")
+    summary = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district")
+    sheet = openpyxl.load_workbook(io.BytesIO(reports.to_workbook(summary))).active
+    names = [sheet.cell(row, 1).value for row in range(reports.HEADER_ROW + 2, reports.HEADER_ROW + 2 + 7)]
+    assert names[0] == "劝业场街道" and names[-1] == "合计"
+    assert all(name.endswith(" (未报送底册)") for name in names[1:-1]), names
+    street = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101001000", "劝业场街道", "street")
+    shown = [street.row_name(record) for record in street.rows.to_dict("records")]
+    assert "花园路" in shown and "滨西 (未报送底册)" in shown
 
 
 def test_a_districts_large_total_fits_its_column(db):
