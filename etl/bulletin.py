@@ -165,6 +165,11 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     if same_day:
         sentences.append(f"本月尚未结束，数据截至 {same_day.month} 月 {same_day.day} 日，"
                          f"与上月的比较均为上月同期 (截至 {same_day_last_month(same_day).day} 日)。")
+    rows = bulletin.summary.rows
+    unreported = [_name(bulletin, row) for _, row in rows[rows["unreported"]].iterrows()]
+    if unreported:  # the figures below are of the others only: said first
+        names = "、".join(name.removesuffix(f" ({reports.UNREPORTED})") for name in unreported)
+        sentences.append(f"{names}{reports.UNREPORTED}，以下各项只计其余{bulletin.level_name}。")
     first = f"本月{where}特殊困难老年人月探访率(上门)为 {percent(now['visit_rate_home'])}"
     if before is not None and not pd.isna(before["visit_rate_home"]):
         first += f"，{change_said(before['visit_rate_home'], now['visit_rate_home'], same_day)}"
