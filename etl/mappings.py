@@ -49,9 +49,11 @@ _QUESTION_NUMBER = re.compile(r"^(?:q\d{1,3}|第\d{1,3}题|\d{1,3})[、.:_)-]+(?
 # Words around the meaning of a header: 居民身份证号码 = 身份证, 社区名称 = 社区.
 _PREFIXES = re.compile(r"^(居民|公民)")
 _SUFFIXES = re.compile(r"(号码|号|名称|情况|状况|信息)$")
-# A column that ticks one value of a field (a roster's 独居 √, 是否失能 是; a visit's 入户 | 电话 | 视频 √): its header
-# is the value's name. Kind -> the field of words (values.csv) it names a value of, and the field it fills.
-MARKS = {"roster": (("category", "categories"),), "visits": (("method", "method"), ("outcome", "outcome"))}
+# A column that ticks one value of a field (a roster's 独居 √, 是否失能 是, 与配偶同住 √ under 居住情况; a visit's
+# 入户 | 电话 | 视频 √): its header is the value's name. Kind -> the field of words (values.csv) it names a value of,
+# and the field it fills; of a header two fields have (独居), the first's.
+MARKS = {"roster": (("category", "categories"), ("living", "living")),
+         "visits": (("method", "method"), ("outcome", "outcome"))}
 _MARK_PREFIX = re.compile(r"^是否(属于|为)?")
 # A contact person's landline in a column beside their mobile's (座机, 固定电话): read with it (ColumnMap.fields'
 # contact_phone_also), not dropped as the same column twice

@@ -179,8 +179,9 @@ def release(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:
         con.unregister(sheet.table)
 
 
-# A group's title in the row above a header (探访情况, 被探访老人): a few words, no number or label
-GROUP_TITLE = re.compile(r"[^\d:：]{2,8}")
+# A group's title in the row above a header (探访情况, 被探访老人, 联系人1): a few words, no number but the one that
+# numbers it, no label
+GROUP_TITLE = re.compile(r"[^\d:：]{2,8}[1-9]?")
 
 
 def find_header(records: list[list[str]], header_score: HeaderScore) -> int | None:
@@ -214,20 +215,26 @@ def header_record(records: list[list[str]], index: int, header_score: HeaderScor
     # cell under it that names no column by itself (日期), or one that two groups have (姓名 of 被探访老人 and of
     # 探访人员), is read with it (探访情况日期, 探访人员姓名), where the header then names more columns; a cell
     # that names its column (方式, 所在社区) is left as it is, and so are the values a title's columns tick (探访方式
-    # over 入户 电话 视频)
+    # over 入户 电话 视频). Under a title that names a column itself (联系人 over 姓名 关系 联系电话, the contact list's
+    # template: review 2026-12-04), a cell read with it that names a column too is its part (联系人姓名), where the
+    # header names no fewer columns: 姓名 alone had been the elder's twice, and the file refused
     if sum(1 for name in above if name) >= 2:
         def over(col: int) -> str:  # the cell above column `col` (a merged title is repeated over its columns)
             return above[col] if 0 <= col < len(above) else ""
-        grouped, group = list(record), None
+        grouped, group, titled = list(record), None, False
         twice = {cell for cell in record if cell and record.count(cell) > 1}
         for col, cell in enumerate(record):
             if name := over(col):
                 spans = over(col - 1) == name or (col + 1 < len(record) and over(col + 1) in ("", name))
                 group = name if GROUP_TITLE.fullmatch(name) and spans else None
             cell = (cell or "").strip()
-            if group and cell and cell != group and len(cell) <= 4 and (not header_score([cell]) or cell in twice):
+            if not (group and cell and cell != group and len(cell) <= 4):
+                continue
+            if not header_score([cell]) or cell in twice:
                 grouped[col] = group + cell
-        if header_score(grouped) > header_score(record):
+            elif header_score([group]) and header_score([group + cell]):
+                grouped[col], titled = group + cell, True
+        if header_score(grouped) > header_score(record) or (titled and header_score(grouped) >= header_score(record)):
             return grouped
     return record
 

@@ -398,3 +398,23 @@ def test_a_contact_list_of_the_changes_only_is_flagged_after_its_load(tmp_path):
     again = write_csv(tmp_path / "联系人11月.csv", [["填报日期：2026年10月25日"], header, *rows])
     done = run_cli("ingest", str(again), "--db", db)
     assert done.returncode == 0 and "请注意" not in done.stderr, done.stderr
+
+
+@pytest.mark.parametrize(("top", "sub", "merges", "people"), [
+    # the template's 联系人 over 姓名 关系 联系电话: refused for want of a 联系人 column (review 2026-12-04)
+    (["老人姓名", "身份证号", "社区", "联系人", None, None], [None, None, None, "姓名", "关系", "联系电话"],
+     ("A1:A2", "B1:B2", "C1:C2", "D1:F1"), [["李明", "儿子", "13900000001"], ["赵六", "邻居", "13900000003"]]),
+    # 联系人1 and 联系人2 over 姓名 电话: both phones dropped as the same column twice
+    (["老人姓名", "身份证号", "社区", "联系人1", None, "联系人2", None],
+     [None, None, None, "姓名", "电话", "姓名", "电话"], ("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:G1"),
+     [["李明", "13900000001", "", ""], ["", "", "赵六", "13900000003"]]),
+])
+def test_contact_people_under_a_title_over_two_header_rows_are_read_with_their_phones(tmp_path, top, sub, merges,
+                                                                                       people):
+    rows = [[name, id_number, "花园路", *cells]
+            for name, id_number, cells in zip(NAMES, DISABLED, people, strict=False)]
+    warehouse, result = load(tmp_path, write_xlsx(tmp_path / "联系人表.xlsx", [top, sub, *rows], merges))
+    assert (result.rows_read, result.rows_loaded) == (2, 2)
+    assert [(name, phone) for _, _, name, _, phone, _ in stored(warehouse, result)] == [
+        ("李明", "13900000001"), ("赵六", "13900000003")]
+    assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, True]

@@ -17,7 +17,7 @@ import pytest
 
 from etl.build import MARTS
 from tests.conftest import make_id
-from tests.etl.exports import VISIT_HEADER, OneLoad, Warehouse, write_csv
+from tests.etl.exports import VISIT_HEADER, OneLoad, Warehouse, write_csv, write_xlsx
 from tests.etl.test_corrections import corrections_workbook, fix
 from tests.etl.test_street_files import loaded, warnings, write_workbook
 
@@ -98,6 +98,20 @@ def test_a_roster_workbook_with_a_sheet_per_month_is_a_snapshot_per_sheet(tmp_pa
         (PEOPLE[0], True), (PEOPLE[1], True), (PEOPLE[2], False)]
     assert warehouse.rows("select exit_date, left_reason from elder_months where elder_id = ? and month = '2026-10'",
                           [PEOPLE[2]]) == [(october, "unexplained")]
+
+
+def test_a_roster_of_two_groups_of_tick_columns_reads_each(tmp_path):
+    """特殊困难类别 over 独居 空巢 失能 and 居住情况 over 与配偶同住 与子女同住, ticked: every category had been lost
+    (the header read as the titles' row, the second row rejected as a person; review 2026-12-04)."""
+    top = ["街道", "社区", "姓名", "身份证号", "特殊困难类别", None, None, "居住情况", None]
+    sub = [None, None, None, None, "独居", "空巢", "失能", "与配偶同住", "与子女同住"]
+    rows = [person(0, "√", "", "√", "", ""), person(1, "", "√", "", "√", ""), person(2, "", "", "", "", "√")]
+    merges = ("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:G1", "H1:I1")
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_xlsx(tmp_path / "底册.xlsx", [top, sub, *rows], merges))
+    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 3, 3), result
+    assert warehouse.rows("select elder_name, list_sort(categories), living from roster_rows order by row_number") == [
+        ("版式0", ["失能", "独居"], None), ("版式1", ["空巢"], "空巢"), ("版式2", [], "与子女同住")]
 
 
 def test_a_roster_struck_off_with_注销_has_left_for_the_reason_its_reason_column_gives(tmp_path):
