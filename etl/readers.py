@@ -221,12 +221,21 @@ def header_record(records: list[list[str]], index: int, header_score: HeaderScor
     if sum(1 for name in above if name) >= 2:
         def over(col: int) -> str:  # the cell above column `col` (a merged title is repeated over its columns)
             return above[col] if 0 <= col < len(above) else ""
+        def ticked(col: int, name: str) -> bool:
+            """Whether the cells under the title `name` from column `col` on are values it ticks (入户 电话 视频 under
+            探访方式, 正常 未遇 拒访 under 探访结果): together they name more columns than each does alone."""
+            under, end = [], col
+            while end < len(record) and (end == col or over(end) in ("", name)):
+                under.append((record[end] or "").strip())
+                end += 1
+            return header_score(under) > sum(header_score([cell]) for cell in under)
+
         grouped, group, titled = list(record), None, False
         twice = {cell for cell in record if cell and record.count(cell) > 1}
         for col, cell in enumerate(record):
-            if name := over(col):
+            if (name := over(col)) and name != over(col - 1):
                 spans = over(col - 1) == name or (col + 1 < len(record) and over(col + 1) in ("", name))
-                group = name if GROUP_TITLE.fullmatch(name) and spans else None
+                group = name if GROUP_TITLE.fullmatch(name) and spans and not ticked(col, name) else None
             cell = (cell or "").strip()
             if not (group and cell and cell != group and len(cell) <= 4):
                 continue

@@ -114,6 +114,22 @@ def test_a_roster_of_two_groups_of_tick_columns_reads_each(tmp_path):
         ("版式0", ["失能", "独居"], None), ("版式1", ["空巢"], "空巢"), ("版式2", [], "与子女同住")]
 
 
+def test_a_visit_record_of_ticked_methods_and_outcomes_under_their_titles_is_read(tmp_path):
+    """探访方式 over 入户 电话 视频 and 探访结果 over 正常 未遇 拒访, beside 探访人 over 姓名 身份: every row had been
+    rejected (未知的探访方式: √), the ticks read with their titles as 探访方式入户 … (review 2026-12-04)."""
+    top = ["姓名", "身份证号", "社区", "探访日期", "探访方式", None, None, "探访结果", None, None, "探访人", None]
+    sub = [None, None, None, None, "入户", "电话", "视频", "正常", "未遇", "拒访", "姓名", "身份"]
+    ticks = [("√", "", "", "√", "", ""), ("", "√", "", "√", "", ""), ("√", "", "", "", "√", ""),
+             ("", "", "√", "√", "", "")]
+    rows = [[f"版式{n}", elder(n), "花园路", "2026-10-05", *tick, "高志刚", "网格员"] for n, tick in enumerate(ticks)]
+    merges = ("A1:A2", "B1:B2", "C1:C2", "D1:D2", "E1:G1", "H1:J1", "K1:L1")
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_xlsx(tmp_path / "探访记录.xlsx", [top, sub, *rows], merges))
+    assert (result.status, result.rows_read, result.rows_loaded) == ("loaded", 4, 4), result
+    assert warehouse.rows("select method, outcome, visitor_name from visit_rows order by row_number") == [
+        ("上门", "正常", "高志刚"), ("电话", "正常", "高志刚"), ("上门", "未遇", "高志刚"), ("视频", "正常", "高志刚")]
+
+
 def test_a_roster_struck_off_with_注销_has_left_for_the_reason_its_reason_column_gives(tmp_path):
     header = [*ROSTER, "状态", "注销原因", "注销日期"]
     september = [["填报日期：2026年9月1日"], header, *(person(n, "独居", "在册", "", "") for n in range(3))]
