@@ -86,8 +86,10 @@ class CheckList:
 
 def check_list(con: duckdb.DuckDBPyConnection, month: str | None, place: str | None, *, sample: int | None = None,
                seed: int | None = None, picked: list[str] | None = None, scope: str = "all",
-               visited_per_community: int = 5, as_of: dt.date | None = None) -> CheckList:
-    """The check list of `place` for `month`: the communities `picked`, else `sample` of them drawn, else all."""
+               visited_per_community: int = 5, as_of: dt.date | None = None,
+               unshown: tuple[str, ...] = ()) -> CheckList:
+    """The check list of `place` for `month`: the communities `picked`, else `sample` of them drawn, else all;
+    `unshown`: the categories no person's row shows (from_marts)."""
     prepare(con)
     try:
         if month is not None:
@@ -99,14 +101,16 @@ def check_list(con: duckdb.DuckDBPyConnection, month: str | None, place: str | N
     except metrics.MetricsError as error:
         raise CheckListError(str(error)) from error
     return from_marts(con, month_start, place, sample=sample, seed=seed, picked=picked, scope=scope,
-                      visited_per_community=visited_per_community)
+                      visited_per_community=visited_per_community, unshown=unshown)
 
 
 def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str | None, *,
                sample: int | None = None, seed: int | None = None, picked: list[str] | None = None,
-               scope: str = "all", visited_per_community: int = 5) -> CheckList:
+               scope: str = "all", visited_per_community: int = 5, unshown: tuple[str, ...] = ()) -> CheckList:
     """As check_list, from the month marts as they stand on `con` (stored, or recomputed at an as-of date).
-    Its queries need no macros: a dashboard cursor, which has none, runs them as they are."""
+    Its queries need no macros: a dashboard cursor, which has none, runs them as they are. `unshown`: the categories
+    no person's row shows (the configuration's sensitive_categories: 计生特殊家庭 beside a masked name, the last digits
+    of an ID number and a road told who the family is; review 2026-12-04)."""
     if seed is not None and not 0 <= seed < 2**63:
         raise CheckListError(f"随机种子应为非负整数: {seed}")
     code, name = _place(con, place)
@@ -128,6 +132,7 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
     people = con.execute(sql("reports/checklist_people"),
                          {"codes": list(chosen["code"]), "month_start": month_start}).df()
     people = _to_verify(people, seed, visited_per_community)
+    people["categories"] = [[c for c in categories if c not in unshown] for categories in people["categories"]]
     return CheckList(code, name, f"{month_start:%Y-%m}", as_of[0], seed, sample if not picked else None, pool,
                      chosen.reset_index(drop=True), people)
 

@@ -635,7 +635,8 @@ def _report_checklist(args, settings: Settings, out: Console, err: Console) -> i
     visited = settings.config.visit_quality.checklist_visited_per_community
     made = _report(args, settings, out, err, "督查清单", ".xlsx",
                    lambda con: checklist.check_list(con, args.month, args.place, sample=args.sample, seed=args.seed,
-                                                    visited_per_community=visited),
+                                                    visited_per_community=visited,
+                                                    unshown=settings.config.sensitive_categories),
                    checklist.to_workbook, checklist.CheckListError)
     if made is None:
         return 1

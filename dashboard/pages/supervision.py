@@ -288,18 +288,19 @@ def _checklist(spec: dict, state: context.PageState | None = None) -> tuple[chec
     """The check list of checklist_of, and the key it is kept by; `state`: the spec's, resolved already."""
     state = state or _state(spec)
     picked = [c for c in (spec.get("pick") or "").split(",") if c] or None
-    config = flask.current_app.config["CAREVISIT_CONFIG"].visit_quality
+    config = flask.current_app.config["CAREVISIT_CONFIG"]
     place = None if state.target.level == ROOT_LEVEL else state.target.code
     sample, seed = None if picked else _number(spec.get("sample")), _number(spec.get("seed"))
 
     def make() -> checklist.CheckList:
         with state.wh.cursor() as cursor:
             return checklist.from_marts(cursor, state.month_start, place, sample=sample, seed=seed, picked=picked,
-                                        scope=state.scope, visited_per_community=config.checklist_visited_per_community)
+                                        scope=state.scope, unshown=config.sensitive_categories,
+                                        visited_per_community=config.visit_quality.checklist_visited_per_community)
 
     # the same list for the same data and choices (the draw is by seed): the page and its download share it
     key = ("checklist", state.month_start, place, tuple(picked or ()), sample, seed, state.scope,
-           config.checklist_visited_per_community)
+           config.visit_quality.checklist_visited_per_community, config.sensitive_categories)
     return state.wh.remember(key, make, weight=lambda made: len(made.people) + len(made.pool)), key
 
 

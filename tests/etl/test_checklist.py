@@ -168,3 +168,14 @@ def test_a_month_not_yet_over_says_so_on_every_sheet(con):
     said = "(2026年10月, 截至10月7日, 本月尚未结束)"
     assert in_progress.title.endswith(said)
     assert in_progress.community_title(in_progress.communities.iloc[0]).endswith(said)
+
+
+def test_no_persons_row_shows_a_sensitive_category(db, con):
+    """A masked name, the last digits of an ID number, a road and 计生特殊家庭 told who the family is (review
+    2026-12-04): the configuration's sensitive categories are on no person's row of the list."""
+    everyone = checklist.check_list(con, "2026-10", DISTRICT)
+    marked = [categories for categories in everyone.people["categories"] if "计生特殊家庭" in categories]
+    assert marked  # the demo's list holds such families
+    unshown = checklist.check_list(con, "2026-10", DISTRICT, unshown=("计生特殊家庭",))
+    assert len(unshown.people) == len(everyone.people)
+    assert not any("计生特殊家庭" in categories for categories in unshown.people["categories"])
