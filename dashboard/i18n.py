@@ -430,6 +430,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_date_outside_month": ("探访日期不在所写月份", "A visit dated far from the month its file names"),
     "warning_struck_rows": ("整行划了删除线的行", "Rows struck through"),
     "warning_rejected_listed": ("拒收的行是现行底册中的人", "A rejected row names an elder the roster in force lists"),
+    "warning_month_only_date": ("日期只写到月份", "A date given by its month only"),
     "warning_contacts_dropped": ("联系人名单比上一份少了很多老人",
                                  "A contact list leaves out many of the elders the one before named"),
     "warning_uncomputed_formulas": ("公式没有计算结果", "Formulas saved without their results"),

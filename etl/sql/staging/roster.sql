@@ -149,6 +149,9 @@ checked as (
         status is null as unknown_status,
         risk_text is not null and risk_level is null as unknown_risk,
         change_date_text is not null and change_date is null as unknown_change_date,
+        -- a change date given by its month alone (2026.10): that month's first day, said so (an exit counts from it)
+        change_date_text is not null and change_date is not null and cv_parse_date(change_date_text) is null
+            as month_only_change_date,
         reg_date_text is not null and reg_date is null as unknown_reg_date,
         status not in ('在册') and change_date is null as exit_without_date,
         -- the attributes contradict the street's marking: loaded as marked (底数不清)
@@ -209,7 +212,8 @@ final as (
                       'field': 'id_number'}
         end as reject,
         case when unknown_category or unknown_living or unknown_disability or unknown_consent or unknown_status
-                  or unknown_risk or unknown_change_date or unknown_reg_date or exit_without_date or living_contradicts
+                  or unknown_risk or unknown_change_date or month_only_change_date or unknown_reg_date
+                  or exit_without_date or living_contradicts
                   or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
                   or status_in_name or status_in_notes or too_young
         then cv_warnings([
@@ -223,6 +227,8 @@ final as (
             case when unknown_risk then cv_warn_quoting('unknown_value', 'risk_level', risk_text, '未知的风险等级: {value}') end,
             case when unknown_change_date then cv_warn_quoting('unknown_value', 'change_date', change_date_text,
                 '变动日期无法识别: {value}') end,
+            case when month_only_change_date then cv_warn_quoting('month_only_date', 'change_date', change_date_text,
+                '变动日期只写到月份: {value}, 按该月1日计, 请补全日期') end,
             case when unknown_reg_date then cv_warn_quoting('unknown_value', 'reg_date', reg_date_text, '建档日期无法识别: {value}') end,
             -- (a day written in the status without its year, 死亡 10.9, is not guessed: said so)
             case when exit_without_date then cv_warn('exit_without_date', 'change_date', change_date_text,
