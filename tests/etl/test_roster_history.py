@@ -106,6 +106,23 @@ def test_the_same_id_on_two_streets_counts_once_in_the_newer_snapshots_street(ma
                                "计在本社区 (底册较新)")]
 
 
+def test_the_same_id_on_two_communities_of_a_street_is_a_finding_too(mart_warehouse):
+    """花园路's list and 滨西's both list one elder 在册 (one who moved, still on the list left): counted once, in the
+    newer list's community, and, unlike 跨街道重复, said nowhere (review 2026-12-04). Now a 跨社区重复 finding."""
+    w = mart_warehouse
+    twice = make_id(SEVENTY, 1)
+    w.elder(twice, "独居")
+    newer = w.load("roster", "2026-06-30")
+    w.elder(twice, "独居", community=BINXI, load_id=newer)
+    october = figures(w, "2026-10", "2026-10-31")
+    assert (october[QUANYECHANG]["special_count"], october[HUAYUANLU]["special_count"],
+            october[BINXI]["special_count"]) == (1, 0, 1)
+    assert w.con.execute("select community_code, finding from roster_findings order by community_code").fetchall() == [
+        (HUAYUANLU, "跨社区重复: 同一身份证号也在劝业场街道滨西社区居委会的底册中, 只计一次, "
+                    "计在劝业场街道滨西社区居委会"),
+        (BINXI, "跨社区重复: 同一身份证号也在劝业场街道花园路社区居委会的底册中, 只计一次, 计在本社区 (底册较新)")]
+
+
 def test_a_cross_street_duplicate_names_the_other_communities_in_the_order_of_their_names(mart_warehouse):
     """The finding's text is the same whatever order the rows were read in, in every build."""
     w = mart_warehouse

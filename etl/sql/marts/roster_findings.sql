@@ -1,5 +1,6 @@
 -- one row per elder on a community's latest roster whose listing leaves the base numbers unclear (底数不清): attributes
--- that contradict the marking, or the same ID on the current roster of another street (跨街道重复, DESIGN §4)
+-- that contradict the marking, or the same ID on the current roster of another street (跨街道重复, DESIGN §4) or of
+-- another community of the street (跨社区重复: one who moved, still 在册 on the list they left; counted once too)
 with latest_loads as (
     -- each community's current list
     select community_code, load_id from roster_snapshots where next_snapshot_date is null
@@ -13,16 +14,17 @@ current_rows as (
     where r.id_number is not null and coalesce(r.status, '在册') = '在册'
 ),
 
-cross_street as (
+listed_twice as (
     -- both listings are named, each with where the elder is counted: the street whose snapshot is newer (elders);
     -- the other places in the order of their names, the same in every build
     select a.load_id, a.row_number, a.community_code,
-           '跨街道重复: 同一身份证号也在' || string_agg(distinct bs.name || bc.name, '、' order by bs.name || bc.name) || '的底册中, 只计一次, '
+           case when bool_or(b.street_code <> a.street_code) then '跨街道重复' else '跨社区重复' end
+           || ': 同一身份证号也在' || string_agg(distinct bs.name || bc.name, '、' order by bs.name || bc.name) || '的底册中, 只计一次, '
            || case when e.community_code <> a.community_code then '计在' || es.name || ec.name
                    when any_value(sa.snapshot_date) > max(sb.snapshot_date) then '计在本社区 (底册较新)'
                    else '计在本社区 (底册日期相同, 按区划代码计在前一个社区)' end as message
     from current_rows a
-    join current_rows b on b.id_number = a.id_number and b.street_code <> a.street_code
+    join current_rows b on b.id_number = a.id_number and b.community_code <> a.community_code
     join roster_snapshots sa on sa.load_id = a.load_id and sa.community_code = a.community_code
         and sa.next_snapshot_date is null
     join roster_snapshots sb on sb.load_id = b.load_id and sb.community_code = b.community_code
@@ -43,7 +45,7 @@ contradictions as (
         select load_id, row_number, community_code, message from load_warnings
         where code = 'contradiction' and row_number is not null
         union all
-        select load_id, row_number, community_code, message from cross_street
+        select load_id, row_number, community_code, message from listed_twice
     )
     group by load_id, row_number, community_code
 ),
