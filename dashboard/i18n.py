@@ -386,11 +386,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                             "One line (field,value,synonym) in the values.csv beside the configuration file (the"
                             " file CAREVISIT_CONFIG names; create it if there is none) makes a value known from the"
                             " next load"),
-    "findings_title": ("底数不清: 底册属性与类别标注矛盾、或跨街道重复的老人 (已打码)",
-                       "Roster findings: attributes that contradict the marking, or listed by two streets (masked)"),
-    "findings_hint": ("按街道标注计算, 跨街道重复的只计一次; 请街道核实底册并更正 (如居住情况为独居却未标注独居)",
-                      "Counted as marked, one listed by two streets once; the street should check and correct its"
-                      " roster (e.g. living alone but not marked 独居)"),
+    "findings_title": ("底数不清: 底册属性与类别标注矛盾、或跨街道、跨社区重复的老人 (已打码)",
+                       "Roster findings: attributes that contradict the marking, or listed by two streets or"
+                       " communities (masked)"),
+    "findings_hint": ("按街道标注计算, 跨街道、跨社区重复的只计一次; 请街道核实底册并更正"
+                      " (如居住情况为独居却未标注独居)",
+                      "Counted as marked, one listed by two streets or communities once; the street should check and"
+                      " correct its roster (e.g. living alone but not marked 独居)"),
     "no_street": ("(未定位到街道)", "(no street)"),
     "unlinked_title": ("未关联到底册的探访记录 (按街道和原因)",
                        "Visits linked to no elder on a roster, per street and reason"),
