@@ -61,15 +61,10 @@ def _target_line(axis: str, lang: str) -> tuple[dict, dict]:
     return shape, note
 
 
-def rate_percent(rate: float | None) -> str:
-    """A rate as the screens and reports print it (91.2%: etl.settings.percent), a dash without one."""
-    return percent(rate)
-
-
 def rate_text(rate: float | None, numerator: int, denominator: int) -> str:
     if rate is None or pd.isna(rate):
         return "—"
-    return f"{rate_percent(rate)} ({numerator:,}/{denominator:,})"
+    return f"{percent(rate)} ({numerator:,}/{denominator:,})"
 
 
 def colour_range(rates: pd.Series) -> tuple[float, float]:
@@ -124,7 +119,7 @@ def map_figure(places: pd.DataFrame, shapes: pd.DataFrame, rate: str, title: str
     size = next((s for most, s in LABEL_SIZES if len(merged) <= most), SMALLEST_LABEL)
     labels = {
         "type": "scatter", "mode": "markers+text", "x": list(merged["centroid_lon"]), "y": list(merged["centroid_lat"]),
-        "text": [f"<b>{name}</b><br>{rate_percent(r)}" for name, r in zip(merged["short_name"], merged[rate],
+        "text": [f"<b>{name}</b><br>{percent(r)}" for name, r in zip(merged["short_name"], merged[rate],
                                                                           strict=True)],
         "textposition": "middle center", "cliponaxis": False, "customdata": list(merged["code"]),
         "hovertext": hover, "hoverinfo": "text", "name": "", "showlegend": False,

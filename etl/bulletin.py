@@ -25,7 +25,7 @@ from docx.shared import Cm, Pt, RGBColor
 from dashboard import figures
 from etl import build, metrics, reports
 from etl.months import in_progress, month_before, same_day_last_month
-from etl.settings import AMBER_FROM, GREEN_FROM, percent_tenths, points
+from etl.settings import AMBER_FROM, GREEN_FROM, percent, percent_tenths, points
 from etl.sqlfiles import sql
 
 # (rate, its name in the text, numerator, denominator)
@@ -140,9 +140,6 @@ def _last_month(con: duckdb.DuckDBPyConnection, code: str, month_start: dt.date,
 
 
 # --- the words ---------------------------------------------------------------------------------
-
-
-percent = figures.rate_percent
 
 
 def change_said(earlier: float, rate: float, same_day: dt.date | None = None) -> str:

@@ -44,15 +44,18 @@ WARNINGS_SHEET = "已导入但需核实"
 WARNINGS_TITLE = "以下行已导入, 但有需要核实的内容 (在原文件中按行号查找; 核实后在下月的表中更正即可)"
 
 
+# A row of rejects or load_warnings (as r) placed within the place {place} names: its own place, its community else
+# its street (a community's rows in its street's file, a street's in its district's)
+ROW_WITHIN = """exists (select 1 from place_tree t where t.code = coalesce(r.community_code, r.street_code)
+                        and {place} in (t.code, t.street_code, t.district_code))"""
 # The loads whose rows waiting a place's staff may correct ($scope, a place's code): every row of a file of the place
-# (load_places), and the rows placed in the place themselves (a community's rows in its street's file, a street's in
-# its district's), as the Data screen lists them (dashboard/sql/waiting_corrections.sql)
-LOADS_WITHIN = """(select p.load_id from load_places p join place_tree t on t.code = p.place_code
+# (load_places), and the rows placed in the place themselves (ROW_WITHIN), as the Data screen lists them
+# (dashboard/sql/waiting_corrections.sql)
+LOADS_WITHIN = f"""(select p.load_id from load_places p join place_tree t on t.code = p.place_code
                    where $scope in (t.code, t.street_code, t.district_code)
                    union all
                    select r.origin_load_id from rejects r
-                   join place_tree t on t.code = coalesce(r.community_code, r.street_code)
-                   where r.resolved_by is null and $scope in (t.code, t.street_code, t.district_code))"""
+                   where r.resolved_by is null and {ROW_WITHIN.format(place="$scope")})"""
 
 
 class CorrectionError(ValueError):
@@ -303,9 +306,7 @@ def waiting_rows(con: duckdb.DuckDBPyConnection, load_id: int, within: str | Non
     if found is None:
         return None
     origin, file_name = found
-    # the row's own place (its community, else its street) within the place asked for
-    placed = """($within is null or exists (select 1 from place_tree t where t.code = coalesce(r.community_code,
-                r.street_code) and $within in (t.code, t.street_code, t.district_code)))"""
+    placed = f"($within is null or {ROW_WITHIN.format(place='$within')})"
     rows = con.execute(
         f"""select sheet_name, origin_row, reason, column_name, raw_values from rejects r
         where origin_load_id = $origin and resolved_by is null and {placed}
