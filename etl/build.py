@@ -744,6 +744,16 @@ def build_as_of_file(warehouse: Path, path: Path, month_start, as_of, memory_lim
     con.close()
 
 
+# The variable that names the warehouse's database on a connection whose search path starts elsewhere (a month
+# recomputed at another as-of date for one command, metrics.month_marts): DuckDB's current database is then that one.
+WAREHOUSE_VARIABLE = "cv_warehouse"
+
+
+def warehouse_database(con: duckdb.DuckDBPyConnection) -> str:
+    """The name of the warehouse's database on `con`."""
+    return scalar(con, f"select coalesce(getvariable('{WAREHOUSE_VARIABLE}'), current_database())")
+
+
 def same_day_name(month_start: dt.date, as_of: dt.date) -> str:
     """The schema that holds a month counted to another day alone (build_same_day): a month in progress's
     comparison, stored by the load (build_same_day_comparison)."""
@@ -769,7 +779,7 @@ def same_day_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, as_of: 
     counted to `as_of` (with the rest of SAME_DAY_MARTS), first on the search path: the same-day comparison the
     last publish stored (build_same_day_comparison), or else build_same_day in memory, dropped on leaving. What a
     report that compares a month in progress like for like reads the month before from."""
-    database = scalar(con, "select current_database()")
+    database = warehouse_database(con)
     name = same_day_name(month_start, as_of)
     stored = first_row(con, "select 1 from duckdb_tables() where database_name = ? and schema_name = ?"
                             " and table_name = 'place_months'", [database, name]) is not None
@@ -778,9 +788,9 @@ def same_day_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, as_of: 
         con.execute("attach ':memory:' as cv_same_day (read_write)")  # on a read-only connection too
     try:
         if not stored:
-            set_search_path(con, "cv_same_day.main,main")
+            set_search_path(con, f'cv_same_day.main,"{database}".main')
             build_same_day(con, month_start, as_of, "cv_same_day.main", f'"{database}".main')
-        set_search_path(con, (f'"{database}".{name}' if stored else "cv_same_day.main") + ",main")
+        set_search_path(con, (f'"{database}".{name}' if stored else "cv_same_day.main") + f',"{database}".main')
         yield
     finally:
         con.execute(f"set search_path = '{path}'")

@@ -88,14 +88,16 @@ class Bulletin:
         return self.summary.level_name
 
 
-def make_bulletin(con: duckdb.DuckDBPyConnection, month: str | None, place: str | None = None) -> Bulletin:
-    """The 通报 of `place` (default: the warehouse's only district) for `month`, from the stored marts."""
+def make_bulletin(con: duckdb.DuckDBPyConnection, month: str | None, place: str | None = None,
+                  as_of: dt.date | None = None) -> Bulletin:
+    """The 通报 of `place` (default: the warehouse's only district) for `month` as of `as_of` (default: the month's
+    end, or the data date), from the stored marts or the month's marts recomputed at that date."""
     try:
         code, name, level = reports._place(con, place)
     except reports.ReportError as error:
         raise BulletinError(str(error)) from error
     try:
-        month_start = metrics.month_marts(con, month, None, None)
+        month_start = metrics.month_marts(con, month, as_of, None)
     except metrics.MetricsError as error:
         raise BulletinError(str(error)) from error
     return compose(con, month_start, code, name, level)

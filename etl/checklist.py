@@ -91,6 +91,7 @@ def check_list(con: duckdb.DuckDBPyConnection, month: str | None, place: str | N
     """The check list of `place` for `month`: the communities `picked`, else `sample` of them drawn, else all;
     `unshown`: the categories no person's row shows (from_marts)."""
     prepare(con)
+    metrics.stored_months(con)  # the months the warehouse holds, not those an earlier list recomputed
     try:
         if month is not None:
             month_start = metrics.parse_month(month)

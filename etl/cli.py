@@ -184,12 +184,14 @@ def _parser() -> argparse.ArgumentParser:
     p = command("bulletin", _report_bulletin, "the monthly 通报: headline rates, a written summary, the ranking "
                 "with traffic lights, lagging communities, map and trend, as Word", report_sub)
     p.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
     p.add_argument("--place", help="a district code (streets ranked) or a street code (communities ranked)")
     p.add_argument("--out", type=Path, required=True, help="the .docx file to write")
 
     p = command("checklist", _report_checklist, "an inspector's check list: per community, the elders to verify "
                 "at home, as Excel to print", report_sub)
     p.add_argument("--month", required=True, help="YYYY-MM")
+    p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
     p.add_argument("--place", required=True, help="a district, street or community code")
     p.add_argument("--sample", type=int, help="draw this many communities (stratified by street, weighted by "
                                               "people still to visit and visit-quality leads); default: all")
@@ -620,7 +622,7 @@ def _report_bulletin(args, settings: Settings, out: Console, err: Console) -> in
     from etl import bulletin  # as reports, above
 
     def make(con):
-        bulletin_made = bulletin.make_bulletin(con, args.month, args.place)
+        bulletin_made = bulletin.make_bulletin(con, args.month, args.place, args.as_of)
         return bulletin_made, bulletin.chart_images(bulletin_made)
 
     made = _report(args, settings, out, err, "通报", ".docx", make, lambda pair: bulletin.to_docx(*pair),
@@ -635,7 +637,7 @@ def _report_checklist(args, settings: Settings, out: Console, err: Console) -> i
     visited = settings.config.visit_quality.checklist_visited_per_community
     made = _report(args, settings, out, err, "督查清单", ".xlsx",
                    lambda con: checklist.check_list(con, args.month, args.place, sample=args.sample, seed=args.seed,
-                                                    visited_per_community=visited,
+                                                    as_of=args.as_of, visited_per_community=visited,
                                                     unshown=settings.config.sensitive_categories),
                    checklist.to_workbook, checklist.CheckListError)
     if made is None:

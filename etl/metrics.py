@@ -10,9 +10,9 @@ import duckdb
 import pandas as pd
 
 from etl import mappings
-from etl.build import build_month
+from etl.build import WAREHOUSE_VARIABLE, build_as_of
 from etl.reasons import JOINED_REASONS, LEFT_REASONS, RATE_MOVES
-from etl.sqlfiles import first_row, scalar, sql
+from etl.sqlfiles import first_row, prepare, scalar, sql
 
 if TYPE_CHECKING:
     from etl.ingest import FileResult
@@ -44,9 +44,16 @@ def month_end(month_start: dt.date) -> dt.date:
 
 
 
+# The in-memory database that holds a month recomputed at another as-of date (month_marts), first on the search path
+RECOMPUTED = "cv_as_of"
+
+
 def month_marts(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None,
-                 level: str | None) -> dt.date:
-    """Make the month marts hold `month` as of `as_of` (default: the month's end, or the data date)."""
+                level: str | None) -> dt.date:
+    """Make the month marts hold `month` as of `as_of` (default: the month's end, or the data date): the stored
+    ones, or that month (and the one before) recomputed at that date beside the other months as stored
+    (build.build_as_of, as the dashboard's as-of views), in an in-memory database first on `con`'s search path."""
+    stored_months(con)
     if month is None:
         month = scalar(con, "select max(month) from month_frame")
     month_start = parse_month(month)
@@ -61,8 +68,24 @@ def month_marts(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.dat
         if month_start > data_date:
             raise MetricsError(f"{month} 还没有数据: 数据截至 {data_date}")
     if stored is None or stored[0] != as_of:
-        build_month(con, month_start, as_of)
+        prepare(con)
+        path, database = first_row(con, "select current_setting('search_path'), current_database()")
+        con.execute(f"attach ':memory:' as {RECOMPUTED} (read_write)")  # on a read-only connection too
+        con.execute(f"set variable {WAREHOUSE_VARIABLE} = $database", {"database": database})
+        con.execute(f"set search_path = '{RECOMPUTED}.main,{path}'")
+        build_as_of(con, month_start, as_of, f"{RECOMPUTED}.main", f'"{database}".main')
     return month_start
+
+
+def stored_months(con: duckdb.DuckDBPyConnection) -> None:
+    """Read the month marts as stored again, without what an earlier month_marts on this connection recomputed at
+    another as-of date. (It had shadowed them with temporary tables of its two months: a second report on the same
+    connection was counted to the first one's date, and a trend knew two months.)"""
+    if first_row(con, "select 1 from duckdb_databases() where database_name = ?", [RECOMPUTED]) is not None:
+        path = scalar(con, "select current_setting('search_path')")
+        con.execute(f"set search_path = '{path.removeprefix(f'{RECOMPUTED}.main,')}'")
+        con.execute(f"detach {RECOMPUTED}")
+        con.execute(f"reset variable {WAREHOUSE_VARIABLE}")
 
 
 def _per_place(con: duckdb.DuckDBPyConnection, mart: str, columns: str, month_start: dt.date,

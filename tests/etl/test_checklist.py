@@ -112,6 +112,23 @@ def test_the_workbook_has_a_sheet_per_community_with_tick_boxes_and_nothing_unma
     assert all("*" in r[1] for r in rows)  # names masked
 
 
+def test_a_list_asked_for_a_day_of_the_month_counts_to_that_day(db, tmp_path, capsys):
+    """`--as-of`: an inspector going out on the 15th checks who is still unvisited on the 15th, not at the month's
+    end (who was visited on the 20th is no finding yet on the 15th)."""
+    out = tmp_path / "清单.xlsx"
+    code, printed, _ = run(capsys, db, "--month", "2026-10", "--as-of", "2026-10-15", "--place", DISTRICT,
+                           "--out", str(out))
+    assert code == 0 and "(2026年10月, 截至10月15日, 本月尚未结束)" in printed
+    overview = openpyxl.load_workbook(out).worksheets[0]
+    assert any(c.value == "数据截至: 2026年10月15日" for row in overview.iter_rows() for c in row)
+    unvisited = checklist.CHECKS["not_visited"]
+    with duckdb.connect(str(db), read_only=True) as con:  # one connection: the second list is the month's end again
+        on_the_15th = checklist.check_list(con, "2026-10", DISTRICT, as_of=pd.Timestamp("2026-10-15").date()).people
+        at_the_end = checklist.check_list(con, "2026-10", DISTRICT).people
+    assert (on_the_15th["check"].str.contains(unvisited).sum()
+            > at_the_end["check"].str.contains(unvisited).sum() > 0)
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (["--month", "2027-03", "--place", DISTRICT], "没有数据"),
     (["--month", "2026-13", "--place", DISTRICT], "YYYY-MM"),
