@@ -1128,8 +1128,6 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
                                                          f"{who}将按去向未说明计为退出")]
     if kind == "contacts" and not correction:
         notes = [*(notes or []), *_contacts_dropped(con, load_id)]
-    notes = [*(notes or []), *_struck_notes(sheets, labels, kind)]
-    warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes, words_dir)
     report_date = next((s.report_date for s in sheets if s.report_date), None)
     if kind == "roster":  # a 填报日期 below the table, read with the title (its labelled date first)
         report_date = _footer_report_date(con, sheets) or report_date
@@ -1142,6 +1140,10 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     if report_date is not None and report_date > scalar(con, "select cv_today()"):
         # a list dated in the future would be the list in force until then, whatever came after it
         raise FileError(f"填报日期 {report_date:%Y-%m-%d} 在今天之后: 请核对标题或表中的填报日期后重新导入")
+    notes = [*(notes or []), *_struck_notes(sheets, labels, kind)]
+    if kind == "roster" and not correction:
+        notes = [*(notes or []), *_exits_after(con, report_date)]
+    warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes, words_dir)
     con.execute(
         "insert into loads values ($id, $file, $sha, $kind, $sheet, $header_row, $report_date, 'loaded',"
         " $read, $loaded, $rejected, $warnings, $at, $size)",
@@ -1175,6 +1177,18 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
         message = f"退回修改: {rows_loaded} 行改好并入 {correction.origin_file}, 仍有 {waiting} 行待修改"
     return FileResult(stored_name, "loaded", kind, rows_read, rows_loaded, rows_rejected, warning_count, load_id,
                       message, rows_repeated=repeated)
+
+
+def _exits_after(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) -> list[tuple[str, str]]:
+    """The note of a roster whose exits are dated after its own 填报日期 (else today): 死亡 2026.12.3 on a list of
+    11-15 is most likely a mistyped day, and counted as written the elder stays on the list until then."""
+    listed_on = report_date or scalar(con, "select cv_today()")
+    count, first_rows = first_row(con, sql("staging/exits_after"), {"listed_on": listed_on})
+    if not count:
+        return []
+    return [("exit_after_report", f"第 {_rows_said(first_rows, count)}的变动日期晚于本底册的"
+                                  f"{'填报日期' if report_date else '导入日期'} {listed_on:%Y-%m-%d}: "
+                                  "按所填日期计为离开, 在此之前仍计入, 请核对日期")]
 
 
 def _contacts_dropped(con: duckdb.DuckDBPyConnection, load_id: int) -> list[tuple[str, str]]:

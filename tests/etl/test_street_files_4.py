@@ -1015,6 +1015,26 @@ def test_a_rejected_row_of_an_elder_the_roster_in_force_lists_says_they_would_le
     assert f"请注意: {hint}" in answer.stderr
 
 
+def test_an_exit_dated_after_the_roster_s_own_date_is_pointed_out(tmp_path):
+    # a list of 11-15 writes 死亡 2026-12-03: most likely a mistyped day; counted as written, the elder stayed on the
+    # list for the rest of November without a word (review 2026-12-04)
+    header = ["序号", "社区", "姓名", "身份证号", "特殊困难类别", "在册状态", "变动日期"]
+    november = write_csv(tmp_path / "兆丰路底册.csv", [["填报日期：2026年11月15日"], header,
+                                                    [1, "兆丰路", "王秀英", elder(560), "独居", "死亡", "2026-12-03"],
+                                                    [2, "兆丰路", "李桂兰", elder(561), "独居", "迁出", "2026-11-10"],
+                                                    [3, "兆丰路", "张凤英", elder(562), "独居", "在册", ""]])
+    # a list dated by its month (the 1st) is that month's: its exits later in the month are as expected
+    october = write_csv(tmp_path / "花园路底册2026年10月.csv", [header, [1, "花园路", "赵玉兰", elder(563), "独居",
+                                                                    "死亡", "2026-10-20"]])
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb")
+    [dated, by_month] = warehouse.ingest(november, october)
+    said = "第 3 行的变动日期晚于本底册的填报日期 2026-11-15: 按所填日期计为离开, 在此之前仍计入, 请核对日期"
+    assert warnings((warehouse, {"11": dated}), "11") == [(None, said)]
+    assert warnings((warehouse, {"10": by_month}), "10") == []
+    answer = run_cli("ingest", str(november), "--db", str(tmp_path / "one-command.duckdb"))
+    assert answer.returncode == 0 and f"请注意: 兆丰路底册.csv: {said}" in answer.stderr
+
+
 @loads.file("apostrophes in the header")
 def _apostrophes_in_the_header(folder: Path) -> Path:
     header = ["'序号", "'社区", "'姓名", "'身份证号码", "'人员类别", "'能力评估等级"]
