@@ -21,6 +21,7 @@ UNKNOWN = "_unknown"  # a header keyword that says "not this field": the column 
 SUBMITTED = "submitted_at"  # when an online form was sent (提交答卷时间): map_columns makes it a field the rows have
 COUNTS = "_counts"  # a column that counts visits (探访次数, 其中上门): a summary's, which no record or list has
 NEGATION = "_negation"  # keywords.csv rows (field *) naming the words that negate a keyword after them
+NOT_NEGATION = "_not_negation"  # … and the words that hold one without negating (不错, 没事: fine)
 
 # Fields that only one kind of export has: they decide the kind of a file from its header.
 KIND_MARKERS = {

@@ -20,7 +20,7 @@ import pandas as pd
 from etl import diskspace, geography
 from etl.build import build_marts, marts_version, run_checks
 from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
-from etl.mappings import NEGATION, reread_if_changed, value_keywords, value_synonyms
+from etl.mappings import NEGATION, NOT_NEGATION, reread_if_changed, value_keywords, value_synonyms
 from etl.settings import Config, engine_config
 from etl.sqlfiles import first_row as first_row  # re-exported: etl/reports.py (on main) imports it from here
 from etl.sqlfiles import prepare, remove_database, scalar, sql
@@ -364,7 +364,7 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
     value_map: field, value, synonym (a bureau's line wins over the package's for the same synonym);
     keyword_map: field, value, keyword, keyword_pattern, negated_value; value_rank: field, value,
     rank (a cell naming several values counts as the lowest rank's); negation: the pattern of the
-    words that negate a keyword after them.
+    words that negate a keyword after them, and of the words that hold one without negating (unless).
     """
     reread_if_changed(words_dir)
     con.register("synonyms", pd.DataFrame(value_synonyms(words_dir), columns=["field", "value", "synonym"]))
@@ -385,9 +385,11 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
             select field, value, min(priority)::integer as rank from keywords
             where field <> '*' and priority is not null group by field, value""")
         con.execute("""create or replace temp table negation as
-            select '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(keyword)), '|' order by length(keyword) desc),
-                                   '$^') || ')' as pattern
-            from keywords where field = '*' and value = $negation""", {"negation": NEGATION})
+            select '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(keyword)), '|' order by length(keyword) desc)
+                                       filter (where value = $negation), '$^') || ')' as pattern,
+                   '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(keyword)), '|' order by length(keyword) desc)
+                                       filter (where value = $not_negation), '$^') || ')' as unless
+            from keywords where field = '*'""", {"negation": NEGATION, "not_negation": NOT_NEGATION})
     finally:
         con.unregister("synonyms")
         con.unregister("keywords")

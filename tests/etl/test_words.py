@@ -64,6 +64,10 @@ def test_visit_methods(con, cell, method):
         ("拒访", "拒访"), ("拒绝", "拒访"), ("拒绝探访", "拒访"), ("不接受探访", "拒访"),
         ("正常（电话联系）", "正常"), ("发现问题，已送医", "紧急"),
         ("还行", None),
+        # a word that holds a negation without negating, and 急 inside a need (review 2026-12-04: both had made the
+        # elder high-risk, due a visit in 7 days)
+        ("老人身体不错精神好", "正常"), ("身体不错", "正常"), ("身体硬朗", "正常"), ("老人没事", "正常"),
+        ("老人急需助浴服务，已联系助浴点", "发现问题"), ("精神不好", "发现问题"), ("无异样", "正常"),
     ],
 )
 def test_visit_outcomes(con, cell, outcome):
@@ -92,6 +96,9 @@ def test_visit_outcomes(con, cell, outcome):
         ("独居（配偶失能住院）", ["独居"], None),
         # a note that is a category whole is one more of the elder's (review 2026-12-04: the 失能 was lost)
         ("独居老人（失能）", ["失能", "独居"], None), ("空巢(独居)", ["独居", "空巢"], None),
+        # … and a note of a degree is one too, beside another category (it had taken the 独居's place)
+        ("独居（半失能）", ["半失能", "独居"], None), ("孤寡（部分失能）", ["半失能", "孤寡"], None),
+        ("独居老人（半失能）", ["半失能", "独居"], None), ("空巢（轻度失能）", ["半失能", "空巢"], None),
     ],
 )
 def test_categories(con, cell, categories, unknown):

@@ -43,12 +43,17 @@ noted as (
 ),
 
 core as (
-    -- a token with a note in brackets: its word without the note (独居（子女在外地）)
+    -- a token with a note in brackets: its word without the note (独居（子女在外地）), unless the note refines the
+    -- word (a keyword spells the word with that note: 失能(半 makes 失能（半失能） 半失能 alone); a note of another
+    -- word's is one more value beside it (独居（半失能） is 独居 and 半失能: the 独居 had been lost, review 2026-12-04)
     select t.field, t.raw, t.position, m.value
     from tokens t
     join value_map m on m.field = t.field and m.synonym = t.token_core and t.token_core <> t.token_key
     where not exists (select 1 from exact e where e.field = t.field and e.raw = t.raw and e.position = t.position)
-        and not exists (select 1 from noted n where n.field = t.field and n.raw = t.raw and n.position = t.position)
+        and not exists (select 1 from noted n
+                        where n.field = t.field and n.raw = t.raw and n.position = t.position
+                            and exists (select 1 from keyword_map k where k.field = n.field and k.value = n.value
+                                                                      and starts_with(k.keyword, m.value || '(')))
 ),
 
 bracketed as (
@@ -63,9 +68,11 @@ bracketed as (
 
 keyword_hits as (
     -- keywords of the tokens no synonym names; a negated keyword (无异常, 未上门), or one a form's label asks and
-    -- its answer denies (发现问题：无, 异常情况:否), means its negated_value, or nothing
+    -- its answer denies (发现问题：无, 异常情况:否), means its negated_value, or nothing. A word that holds a negation
+    -- without negating (不错: 身体不错精神好 had been 发现问题) negates nothing after it
     select t.field, t.raw, t.position, k.keyword,
-           case when regexp_matches(t.token_key, n.pattern || '[^,;。、]{0,3}' || k.keyword_pattern)
+           case when regexp_matches(regexp_replace(t.token_key, n.unless, '', 'g'),
+                                    n.pattern || '[^,;。、]{0,3}' || k.keyword_pattern)
                   or regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、:]{0,3}:' || n.pattern || '[。.!]?$')
                 then k.negated_value else k.value end as value
     from tokens t
