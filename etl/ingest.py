@@ -1315,7 +1315,7 @@ def _refuse_unknown_places(con: duckdb.DuckDBPyConnection) -> None:
     named, known, examples = first_row(con, """
         select count(*), count(*) filter (where place_problem is null
                                           and (street_code is not null or community_code is not null)),
-               list(distinct left(name, 20) order by left(name, 20))[:3]  -- a cell may be any length
+               list(distinct cv_mask_place(left(name, 20)) order by cv_mask_place(left(name, 20)))[:3]  -- any length
         from (select *, regexp_replace(coalesce(cv_squeeze(street_raw), cv_squeeze(community_raw),
                                                 cv_squeeze(district_raw)), '[[:cntrl:]]', '', 'g') as name
               from stg_places)

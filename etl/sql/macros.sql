@@ -248,6 +248,10 @@ create or replace temp macro cv_mask_phone(s) as
     end;
 create or replace temp macro cv_mask_address(s) as
     case when length(s) > 6 then substr(s, 1, 6) || '****' when s is not null then '****' end;
+-- A place cell (社区, 街道) quoted in a message or shown with a rejected row: an address typed there (和平区花园路社区
+-- 解放南路123号3门201, review 2026-12-04) is masked as an address; a place's name as it is (新华里, 第一社区)
+create or replace temp macro cv_mask_place(s) as
+    case when regexp_matches(s, '\d+\s*(号|门|室|楼|单元|栋|层|弄|巷)|\d{3}') then cv_mask_address(s) else s end;
 
 -- The common Chinese surnames (one or two characters), as a pattern: a person's name begins with one
 create or replace temp macro cv_surname() as '(欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长孙|宇文|司徒|夏侯|令狐|端木|'
@@ -327,6 +331,7 @@ create or replace temp macro cv_mask_field(field, s) as
         when field in ('name', 'contact_name', 'visitor') then cv_mask_name(s)
         when field in ('phone', 'contact_phone') then cv_mask_phone(s)
         when field = 'address' then cv_mask_address(s)
+        when field in ('district', 'street', 'community') then cv_mask_free_text(cv_mask_place(s))
         when field in ('birth_date', 'findings', 'problem', 'disability') then '****'
         -- a date cell holding a longer run of digits holds no date but maybe an ID or a phone typed in the wrong column
         when field in ('visit_date', 'reg_date', 'change_date', 'set_date') and not regexp_matches(s, '\d{9}') then s

@@ -33,6 +33,12 @@ def test_a_note_or_an_unknown_column_shows_only_its_first_words(mart_warehouse):
                                              "其他": "住院"}]
 
 
+def test_an_address_typed_in_a_place_column_is_masked_as_an_address(mart_warehouse):
+    reject(mart_warehouse, 1, 4, {"社区": "和平区睦南道12号", "街道": "劝业场", "所属社区": "花园路社区 解放南路123"})
+    assert masked_cells(mart_warehouse) == [{"社区": "和平区睦南道****", "街道": "劝业场",
+                                             "所属社区": "花园路社区 ****"}]
+
+
 def test_the_raw_text_keeps_its_order_and_its_json_form(mart_warehouse):
     reject(mart_warehouse, 2, 5, {"探访方式": "托人带话", "老人姓名": "李四", "空": ""})
     [raw] = rejected_rows(mart_warehouse.con).raw_values

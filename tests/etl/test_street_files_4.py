@@ -1035,6 +1035,28 @@ def test_an_exit_dated_after_the_roster_s_own_date_is_pointed_out(tmp_path):
     assert answer.returncode == 0 and f"请注意: 兆丰路底册.csv: {said}" in answer.stderr
 
 
+def test_an_address_typed_in_the_community_column_is_not_quoted_in_full(tmp_path):
+    # review 2026-12-04: 未知社区: 和平区花园路社区 解放南路123号3门201 was stored and printed by `carevisit rejects`
+    header = ["序号", "社区", "姓名", "身份证号", "特殊困难类别"]
+    roster = write_csv(tmp_path / "花园路底册.csv", [
+        ["填报日期：2026年10月31日"], header,
+        [1, "和平区花园路社区 解放南路123号3门201", "钱玉兰", elder(570), "独居"],
+        [2, "新华里", "孙凤英", elder(571), "独居"], [3, "花园路", "李淑珍", elder(572), "独居"]])
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb")
+    [result] = warehouse.ingest(roster)
+    assert (result.rows_loaded, result.rows_rejected) == (1, 2)
+    reasons = warehouse.rows("select reason, raw_values from rejects order by row_number")
+    assert [reason for reason, _ in reasons] == ["未知社区: 和平区花园路**** (最接近: 花园路)",
+                                                 "未知社区: 新华里 (最接近: 卫华里)"]
+    # a file none of whose places are known is refused, naming a few: not the address either
+    alone = write_csv(tmp_path / "底册.csv", [header, [1, "和平区睦南道12号", "钱玉兰", elder(570), "独居"]])
+    [refused] = warehouse.ingest(alone)
+    assert refused.status == "failed" and "(如 和平区睦南道****)" in refused.message
+    answer = run_cli("rejects", "--db", str(tmp_path / "warehouse.duckdb"), "--format", "csv")
+    assert answer.returncode == 0 and "和平区花园路****" in answer.stdout
+    assert "123" not in answer.stdout + "".join(reason for reason, _ in reasons)  # (the stored cells are as sent)
+
+
 @loads.file("apostrophes in the header")
 def _apostrophes_in_the_header(folder: Path) -> Path:
     header = ["'序号", "'社区", "'姓名", "'身份证号码", "'人员类别", "'能力评估等级"]

@@ -148,16 +148,16 @@ final as (
         end as street_code,
         case
             when r.district_text is not null and r.district_codes is null
-                then {'text': '未知的区: ' || r.district_text, 'field': 'district'}
+                then {'text': '未知的区: ' || cv_mask_place(r.district_text), 'field': 'district'}
             when r.street_text is not null and r.street_codes is null and not r.street_from_unit
-                then {'text': '未知街道: ' || r.street_text, 'field': 'street'}
+                then {'text': '未知街道: ' || cv_mask_place(r.street_text), 'field': 'street'}
             when len(r.street_codes) > 1
                 then {'text': '街道名称在多个区重复: ' || r.street_text || ', 请填写所属区', 'field': 'street'}
             when r.community_text is null then null
             when r.community_codes is null and r.community_elsewhere is not null
-                then {'text': '社区 ' || r.community_text || ' 不属于 ' || r.street_text, 'field': 'community'}
+                then {'text': '社区 ' || cv_mask_place(r.community_text) || ' 不属于 ' || r.street_text, 'field': 'community'}
             when r.community_codes is null
-                then {'text': '未知社区: ' || r.community_text || coalesce(' (最接近: ' || u.closest_name || ')', ''),
+                then {'text': '未知社区: ' || cv_mask_place(r.community_text) || coalesce(' (最接近: ' || u.closest_name || ')', ''),
                       'field': 'community'}
             when len(r.community_codes) > 1
                 then {'text': '社区名称在多个街道重复: ' || r.community_text || ', 请填写所属街道', 'field': 'community'}
