@@ -69,6 +69,8 @@ STORED_ROWS = {"contacts": "(select s.* exclude (contacts), unnest(s.contacts, r
 # How staging's reason for an exact repeat of a stored row begins (staging/visit_repeats.sql, contacts.sql,
 # corrections_contacts.sql): such a row is kept aside, with nothing to correct
 REPEAT = "重复记录"
+# A CSV row with more cells than its header (_reject_shifted_rows)
+SHIFTED = "本行比表头多出几格, 其后各列错位 (可能某格中写了逗号, 如地址 南京路12号,3门201): 请核对这一行后重新报送"
 # … and for a record its system marks cancelled or void (staging/visits.sql): no visit took place, nothing to fix
 VOID = "记录未完成、已取消或作废"
 FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社区", "visit_date": "探访日期",
@@ -1095,6 +1097,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
         _reject_out_of_scope(con, kind, place_scope)
     _refuse_unknown_places(con)
     _reject_examples(con, sheets)
+    _reject_shifted_rows(con, sheets)
     with _settings(con, UNORDERED):
         # Three counts measured apart, so that the load_conservation check can catch a row lost
         # on the way: the rows the reader saw that are data, the rows stored, the rows set aside.
@@ -1306,6 +1309,38 @@ def _reject_examples(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> 
                     {"example": EXAMPLE_FIRST_CELL})
 
 
+def _past_the_header(sheet: RawSheet) -> str | None:
+    """The condition that a row of `sheet` has cells past its header's last column, or None when none can."""
+    extra = [f"c{i}" for i in range(len(sheet.header), sheet.column_count)]
+    return f"regexp_matches(concat_ws('', {', '.join(extra)}), '[^\\s]')" if extra else None
+
+
+def _shifted(con: duckdb.DuckDBPyConnection, sheet: RawSheet) -> str | None:
+    """The condition that a row of a CSV `sheet` is shifted: its cells reach further right than most rows' (a comma
+    typed in a cell, 和平区南京路12号,3门201 without quotes, moves every cell after it a column to the right: its
+    category read as its consent, review 2026-12-04), past the header. Cells past the header on most rows are a
+    column without a header (warned of: extra_cells). None when no row is shifted, and in a workbook's sheet, where
+    a cell is a cell."""
+    if sheet.sheet_name is not None or len(sheet.header) >= sheet.column_count:
+        return None
+    last = ("coalesce(list_max([" + ", ".join(f"case when regexp_matches(c{i}, '[^\\s]') then {i} end"
+                                              for i in range(len(sheet.header), sheet.column_count)) + "]), -1)")
+    usual, shifted, rows = first_row(con, f"""
+        with rows as (select {last} as last from {sheet.table}), usual as (select mode(last) as usual from rows)
+        select usual, count(*) filter (where last > usual), count(*) from rows, usual group by usual""") or (0, 0, 0)
+    return f"{last} > {usual}" if shifted and shifted * 2 < rows else None
+
+
+def _reject_shifted_rows(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:
+    """A shifted CSV row (_shifted) is rejected for the street to correct (SHIFTED), whatever else its misplaced
+    cells said, rather than loaded misread."""
+    for index, sheet in enumerate(sheets):
+        if (shifted := _shifted(con, sheet)) is not None:
+            con.execute(f"""update staged set reject_reason = $reason, reject_field = null
+                        where src_id in (select {index * SHEET_ROW_STRIDE} + row_number from {sheet.table}
+                                         where {shifted})""", {"reason": SHIFTED})
+
+
 def _refuse_unknown_places(con: duckdb.DuckDBPyConnection) -> None:
     """A file that names places, none of which the warehouse's division list knows as written (a community of the
     same name in a known district under an unknown street is not known), is refused: it is another district's,
@@ -1424,10 +1459,9 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
             file_warnings.append(("entry_as_visit_date", cell, f"{where}没有探访日期列, 探访日期取自 {cell} 列 "
                                                                "(在线表单提交的时间): 如不是当场填写, "
                                                                "请补上探访日期列"))
-        extra = [f"c{i}" for i in range(len(sheet.header), sheet.column_count)]
-        if extra:
-            count = scalar(con, f"select count(*) from {sheet.table} "
-                                f"where regexp_matches(concat_ws('', {', '.join(extra)}), '[^\\s]')")
+        past = _past_the_header(sheet)
+        if past is not None and _shifted(con, sheet) is None:  # shifted rows are rejected as such
+            count = scalar(con, f"select count(*) from {sheet.table} where {past}")
             if count:
                 file_warnings.append(("extra_cells", None, f"{where}{count} 行在表头以外的列中还有内容, 未导入"))
     # header cells are quoted like any cell: masked where they look like a phone or an ID number. A warning about the

@@ -1057,6 +1057,28 @@ def test_an_address_typed_in_the_community_column_is_not_quoted_in_full(tmp_path
     assert "123" not in answer.stdout + "".join(reason for reason, _ in reasons)  # (the stored cells are as sent)
 
 
+def test_a_csv_row_shifted_by_a_comma_in_a_cell_is_rejected_not_misread(tmp_path):
+    # review 2026-12-04: 和平区南京路12号,3门201 without quotes moved every cell after it a column to the right: the
+    # elder loaded with 3门201 as category, 独居 as consent, and left every denominator
+    header = "序号,社区,姓名,身份证号,家庭住址,特殊困难类别,是否同意探访,在册状态,备注"
+    rows = [f"{n},花园路,老人{n},{elder(580 + n)},{'南京路12号,3门201' if n == 3 else '南京路12号'},独居,同意,在册,无"
+            for n in range(1, 7)]
+    roster = tmp_path / "花园路底册.csv"
+    roster.write_text("\n".join(["填报日期：2026年9月30日", header, *rows]) + "\n", encoding="utf-8")
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb")
+    [result] = warehouse.ingest(roster)
+    assert (result.rows_loaded, result.rows_rejected) == (5, 1)
+    [(row, reason)] = warehouse.rows("select row_number, reason from rejects")
+    assert row == 5 and reason.startswith("本行比表头多出几格, 其后各列错位")
+    assert warehouse.rows("select count(*) from roster_rows where list_contains(categories, '独居')") == [(5,)]
+    assert warnings((warehouse, {"r": result}), "r") == []  # nothing misread is said of the loaded rows
+    # a column without a header on most rows is no shift: its cells are left out, said once (extra_cells)
+    roster.write_text("\n".join(["填报日期：2026年9月30日", header, *(f"{r},多写一格" for r in rows)]) + "\n",
+                      encoding="utf-8")
+    [unheaded] = Warehouse(tmp_path / "w2.duckdb").ingest(roster)
+    assert (unheaded.rows_loaded, unheaded.rows_rejected) == (5, 1)  # the one shifted row still
+
+
 @loads.file("apostrophes in the header")
 def _apostrophes_in_the_header(folder: Path) -> Path:
     header = ["'序号", "'社区", "'姓名", "'身份证号码", "'人员类别", "'能力评估等级"]
