@@ -119,14 +119,14 @@ def place_changes(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.d
 def roster_alerts(con: duckdb.DuckDBPyConnection, load_ids: list[int] | None = None) -> list[str]:
     """What a roster load changed that needs a look: a community left out, many people gone without a status, two
     lists of one day, rejected rows naming people the roster in force lists (the load's warning rejected_listed) and
-    exits dated after the list's own date (exit_after_report); and a contact list that leaves out many of the elders
-    the one it replaces named (contacts_dropped)."""
+    exits dated after the list's own date (exit_after_report), no category column (no_category_column); and a
+    contact list that leaves out many of the elders the one it replaces named (contacts_dropped)."""
     rows = con.execute(
         """select message from (
                select load_id, code, message from roster_alerts
                union all
                select load_id, code, file_name || ': ' || message from load_warnings
-               where code in ('rejected_listed', 'exit_after_report', 'contacts_dropped'))
+               where code in ('rejected_listed', 'exit_after_report', 'no_category_column', 'contacts_dropped'))
            where $ids is null or list_contains($ids, load_id) order by load_id, code""",
         {"ids": load_ids},
     ).fetchall()
