@@ -181,7 +181,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_waiting_count": ("待修改行数", "Rows waiting"),
     "col_reject_status": ("状态", "Status"),
     "reject_waiting": ("待修改", "Waiting for a correction"),
-    "reject_handled": ("已由退回修改表处理", "Taken over by a corrections workbook"),
+    # why a rejected row no longer waits (the rejected_rows mart's status), as `carevisit rejects` says it
+    "reject_superseded": ("无需修改 (已有更新的底册)", "Nothing to fix (a newer roster replaced its file)"),
+    "reject_not_loaded": ("未导入, 见原因", "Not loaded, see the reason"),
+    "reject_nothing_to_fix": ("无需修改", "Nothing to fix"),
+    "reject_rejected_again": ("再次拒收, 见批次 {load}", "Rejected again, see load {load}"),
+    "reject_corrected": ("已改正, 批次 {load}", "Corrected in load {load}"),
     "col_waiting_days": ("已等待 (天)", "Days waiting"),
     "event_corrections": ("下载退回修改表", "Downloaded a corrections workbook"),
     "event_upload": ("上传导入", "Uploaded files"),

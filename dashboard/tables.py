@@ -143,8 +143,8 @@ def build(spec: dict, wh: queries.Warehouse, scope: str,
         return _dates_as_text(frame[list(LOAD_COLUMNS)]), "导入记录"
     if kind == "rejects":
         frame = queries.rejects(wh, scope, limit=1_000_000)
-        frame["reject_status"] = frame["is_waiting"].map({True: t("reject_waiting", lang),
-                                                          False: t("reject_handled", lang)})
+        frame["reject_status"] = [t(f"reject_{status}", lang, load=None if pd.isna(by) else int(by))
+                                  for status, by in zip(frame["status"], frame["resolved_by"], strict=True)]
         return frame[list(REJECT_COLUMNS)], "拒收的行"
     if kind == "freshness":
         return _dates_as_text(queries.freshness(wh, scope)[list(FRESHNESS_COLUMNS)]), "数据新鲜度"

@@ -430,6 +430,7 @@ def _loads(args, settings: Settings, out: Console, err: Console) -> int:
 
 
 def _rejects(args, settings: Settings, out: Console, err: Console) -> int:
+    _refreshed(settings, err)
     con = open_for_reading(settings.db_path)
     try:
         _print_frame(metrics.rejected_rows(con, args.load_id), args.format, out, title="拒收的行")
@@ -439,6 +440,7 @@ def _rejects(args, settings: Settings, out: Console, err: Console) -> int:
 
 
 def _corrections(args, settings: Settings, out: Console, err: Console) -> int:
+    _refreshed(settings, err)
     con = open_for_reading(settings.db_path)
     try:
         found = corrections.waiting_rows(con, args.load_id)
@@ -447,6 +449,10 @@ def _corrections(args, settings: Settings, out: Console, err: Console) -> int:
     if found is None:
         err.print(f"没有批次 {args.load_id} (用 carevisit loads 查看导入记录)", markup=False)
         return 1
+    if not found.rows and not found.warnings:  # nothing to send back: no workbook that asks to fix nothing
+        out.print(f"{found.file_name}: 没有待修改的行 (用 carevisit rejects --load {found.origin_load_id} 查看"
+                  "拒收的行及其状态), 未生成文件", markup=False)
+        return 0
     data = corrections.workbook(found)
     try:
         args.out.write_bytes(data)

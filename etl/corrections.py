@@ -307,10 +307,13 @@ def waiting_rows(con: duckdb.DuckDBPyConnection, load_id: int, within: str | Non
         return None
     origin, file_name = found
     placed = f"($within is null or {ROW_WITHIN.format(place='$within')})"
+    # waiting as the rejected_rows mart says: not those of a roster a newer one replaced
     rows = con.execute(
-        f"""select sheet_name, origin_row, reason, column_name, raw_values from rejects r
-        where origin_load_id = $origin and resolved_by is null and {placed}
-        order by sheet_name nulls first, origin_row""", {"origin": origin, "within": within}).fetchall()
+        f"""select r.sheet_name, r.origin_row, r.reason, r.column_name, r.raw_values from rejects r
+        join rejected_rows m on m.load_id = r.load_id and m.row_number = r.row_number
+                                and m.sheet_key = hash(r.sheet_name)
+        where r.origin_load_id = $origin and m.is_waiting and {placed}
+        order by r.sheet_name nulls first, r.origin_row""", {"origin": origin, "within": within}).fetchall()
     warnings = con.execute(f"""select row_number, message from load_warnings r
                            where load_id = $origin and row_number is not null and {placed}
                            order by row_number, message""", {"origin": origin, "within": within}).fetchall()

@@ -59,3 +59,32 @@ def test_past_the_rows_shown_the_longest_waiting_with_each_streets_whole_count_a
     assert "劝业场街道 (3)" in shown  # both of its files' rows, though one file is not listed
     note = texts(find(render(app, data.layout), "data-waiting-limit"))
     assert note == ["仅显示等待最久的 2 个文件, 共 3 个文件、6 行待修改"]
+
+
+def test_rows_of_a_roster_a_newer_one_replaced_wait_nowhere(tmp_path, capsys):
+    """Review 2026-12-04: the 退回修改 list said 17 rows waited, the table below it and `carevisit rejects` 50 (every
+    row of the superseded September rosters), and `carevisit corrections` wrote a workbook of them to fix."""
+    from dashboard import queries, tables
+    from etl.cli import main
+
+    september = write_csv(tmp_path / "花园路底册9月.csv", [
+        ["填报日期：2026年9月30日"], ROSTER_HEADER, roster_row(1, make_id("19400101", 1), community="花园路"),
+        roster_row(2, "123", community="花园路")])
+    october = write_csv(tmp_path / "花园路底册10月.csv", [
+        ["填报日期：2026年10月31日"], ROSTER_HEADER, roster_row(1, make_id("19400101", 1), community="花园路"),
+        roster_row(2, make_id("19400101", 2), community="花园路"), roster_row(3, "456", community="花园路")])
+    settings = Settings(db_path=tmp_path / "w.duckdb", config=parse_config(default_config_text()))
+    first, second = ingest([september, october], settings)
+    frame, _ = tables.build({"table": "rejects", "lang": "zh"}, queries.Warehouse(settings.db_path), queries.ALL)
+    assert sorted(zip(frame["file_name"], frame["reject_status"], strict=True)) == [
+        ("花园路底册10月.csv", "待修改"), ("花园路底册9月.csv", "无需修改 (已有更新的底册)")]
+    capsys.readouterr()
+    assert main(["rejects", "--db", str(settings.db_path), "--format", "json"]) == 0
+    import json
+
+    assert sorted(r["status"] for r in json.loads(capsys.readouterr().out)) == ["待修改", "无需修改 (已有更新的底册)"]
+    out = tmp_path / "退回修改.xlsx"
+    assert main(["corrections", "--load", str(first.load_id), "--db", str(settings.db_path), "--out", str(out)]) == 0
+    assert "没有待修改的行" in capsys.readouterr().out and not out.exists()
+    assert main(["corrections", "--load", str(second.load_id), "--db", str(settings.db_path), "--out", str(out)]) == 0
+    assert "1 行待修改" in capsys.readouterr().out and out.exists()

@@ -4,12 +4,16 @@ import json
 
 import pytest
 
+from etl.build import build_marts
 from etl.metrics import rejected_rows
 
 
 def reject(wh, load_id: int, row_number: int, cells: dict, sheet: str | None = None) -> None:
+    """A rejected row stored, and the marts built after it, as a load publishes them (a row's status is the
+    rejected_rows mart's)."""
     wh.con.execute("insert into rejects values (?, 'f.csv', ?, ?, '身份证号为空', ?, null, ?, ?, null, null, null)",
                    [load_id, sheet, row_number, json.dumps(cells, ensure_ascii=False), load_id, row_number])
+    build_marts(wh.con, months=False)
 
 
 def masked_cells(wh, load_id: int | None = None) -> list[dict]:

@@ -3,23 +3,18 @@
 -- ($load_id: one load, or null for all; reject_header_fields: kind, header, field, from etl/mappings)
 with source as (
     select r.rowid as reject_id, r.load_id, r.file_name, r.sheet_name, r.row_number, r.reason, r.raw_values, l.kind,
-        -- whether the row still waits for a correction (退回修改), and if not, why
-        case
-            when r.resolved_by is null then '待修改'
-            -- a corrections workbook's row that claims no row waiting: its reason says what to do (原行号 changed …)
-            when r.resolved_by = r.load_id and r.load_id in (select load_id from corrections) then '未导入, 见原因'
-            when r.resolved_by = r.load_id then '无需修改'  -- a repeat of a row stored, a voided record
-            -- rejected again by the corrections workbook that took it over (where it waits in its place), or by a
-            -- file that sent it again on the same row (ingest._take_over_resent_rows)
-            when exists (select 1 from rejects again
-                         where again.load_id = r.resolved_by and again.origin_row = r.origin_row
-                             and (again.sheet_name is not distinct from r.sheet_name
-                                  or again.origin_load_id = again.load_id))
-                then '再次拒收, 见批次 ' || r.resolved_by
-            else '已改正, 批次 ' || r.resolved_by
+        -- whether the row still waits for a correction (退回修改), and if not, why: the rejected_rows mart's rule
+        case m.status
+            when 'waiting' then '待修改'
+            when 'superseded' then '无需修改 (已有更新的底册)'
+            when 'not_loaded' then '未导入, 见原因'
+            when 'nothing_to_fix' then '无需修改'
+            when 'rejected_again' then '再次拒收, 见批次 ' || m.resolved_by
+            else '已改正, 批次 ' || m.resolved_by
         end as status
     from rejects r
     join loads l using (load_id)
+    join rejected_rows m on m.load_id = r.load_id and m.row_number = r.row_number and m.sheet_key = hash(r.sheet_name)
     where $load_id is null or r.load_id = $load_id
 ),
 
