@@ -298,6 +298,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level_street": ("街道", "street"),
     "level_community": ("社区", "community"),
     "drill_hint": ("点击地图或图中的地区查看下一级", "Click a place on the map or in the chart to drill down"),
+    "reports_community": ("{name}没有单独的汇总表: 汇总表按区 (一行一个街道) 或街道 (一行一个社区) 汇总, "
+                          "由街道、区报送。本社区的各项数字见「总览」页",
+                          "{name} has no summary table of its own: the summary counts a district by street, or a "
+                          "street by community, and is sent by the street or the district. This community's figures "
+                          "are on the Overview page"),
+    "drill_hint_chart": ("点击图中的地区查看下一级", "Click a place in the chart to drill down"),
     "people_title": ("{place} 特殊困难老人 ({count:,} 人)", "Special-difficulty elders in {place} ({count:,})"),
     "open_work_list": ("查看逾期和本月未访名单", "Open the overdue work list"),
     # people columns
@@ -335,6 +341,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     # categories chart beside it counts (probe P: 302 beside 共 295 人, unexplained)
     "risk_by_place": ("各{level}风险等级 (统计截止日在册的人数)",
                       "Risk levels by {level} (people on the roster at the as-of date)"),
+    "risk_of_place": ("{name}风险等级 (统计截止日在册的人数)",
+                      "Risk levels in {name} (people on the roster at the as-of date)"),
     "problems_title": ("问题办理", "Problems followed to closure"),
     "problems_summary": ("本月发现问题 {found:,} 件, 办结 {closed:,} 件, 转介 {referred:,} 件; 仍未解决 {open:,} 人, "
                          "其中超过 30 天 {long:,} 人; 办结用时中位数 {median}",

@@ -32,6 +32,8 @@ def summary_of(place: str | None, month: str | None, lang: str, as_of: str | Non
     """The page state and the 汇总表 of its place and month (the user's scope decides what may be asked)."""
     state = context.page_state(place, month, lang, as_of)
     target = state.target
+    if target.level == "community":  # a community has no 汇总表 of its own: its street's counts it (its staff's page)
+        raise reports.ReportError(t("reports_community", lang, name=target.short_name))
     code, level = ("all", "all") if target.level == ROOT_LEVEL else (target.code, target.level)
     config = flask.current_app.config["CAREVISIT_CONFIG"]
     with state.wh.cursor() as cursor:
@@ -107,7 +109,7 @@ def download(clicks, spec):
         _state, summary = summary_of(spec.get("place"), spec.get("month"), "zh", spec.get("as_of"))
     except reports.ReportError:  # no 汇总表 here (a community's): the page says why, beside the button
         return dash.no_update
-    data = reports.to_workbook(summary, reporter=context.user().username)
+    data = reports.to_workbook(summary)  # 填报人 left for the person who signs it (a sign-in name is none)
     auth.audit("export", place=spec.get("place"), row_count=len(summary.rows),
                file_sha256=hashlib.sha256(data).hexdigest(), detail={"table": "monthly_summary",
                                                                      "month": summary.month})

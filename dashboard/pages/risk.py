@@ -44,13 +44,15 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
     # the person list comes in its own callback once the page shows: the aggregates do not wait for it
     problems_spec = {"place": target.code, "month": month, "as_of": state.chosen_as_of, "lang": lang,
                      "count": problem_count}
-    charts = []
-    if target.level != "community":
-        risk = queries.risk_by_child(wh, target, month, scope)
-        child_level = level_name(queries.children(wh, target, scope)[0].level, lang) if len(risk) else ""
-        charts.append(dbc.Col(make_chart(BARS, figures.risk_bars(risk, t("risk_by_place", lang, level=child_level),
-                                                                  lang), f"{target.short_name}_{month}_风险", lang,
-                                         note=t("drill_hint", lang), caption=chart_caption(state)), lg=7))
+    # by place below (a community: its own, as one bar: the chart the page's clicks listen to is always there)
+    risk = queries.risk_by_child(wh, target, month, scope)
+    below = target.level != "community"
+    title = (t("risk_by_place", lang, level=level_name(queries.children(wh, target, scope)[0].level, lang)
+               if len(risk) else "") if below else t("risk_of_place", lang, name=target.short_name))
+    charts = [dbc.Col(make_chart(BARS, figures.risk_bars(risk, title, lang),
+                                 f"{target.short_name}_{month}_风险", lang,
+                                 note=t("drill_hint_chart", lang) if below else None, caption=chart_caption(state)),
+                      lg=7)]
     note = t("categories_note", lang, total=int(current["special_count"]), multi=int(current["multi_category_count"]))
     charts.append(dbc.Col(make_chart("risk-categories", figures.category_bars(
         context.categories(state), t("categories_title", lang), lang),

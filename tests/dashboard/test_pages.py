@@ -340,6 +340,17 @@ def test_the_risk_page_loads_its_person_list_in_a_second_callback(app, pages):
     assert shown == ["没有符合条件的记录"]  # nobody's last visit found a problem in this data
 
 
+def test_a_communitys_staff_see_their_risk_levels_and_are_told_where_their_summary_is(settings, pages):
+    # review 2026-12-04: a community's staff had no risk-level chart (and the browser an error of a callback listening
+    # to it), and the 报表 link said 是社区: …请给出区或街道的代码, a code they cannot give
+    community = create_app(settings, User("clerk", "staff", HUAYUANLU))
+    risk = render(community, pages["/risk"].layout, month="2026-10")
+    [bars] = [trace["y"] for trace in find(risk, "risk-bars").figure["data"]][:1]
+    assert bars == ["花园路"] and find(risk, "risk-bars").figure["layout"]["title"]["text"].startswith("花园路风险等级")
+    shown = " ".join(texts(render(community, pages["/reports"].layout, month="2026-10")))
+    assert "花园路没有单独的汇总表" in shown and "代码" not in shown
+
+
 def test_the_reports_page_shows_the_summary_of_the_users_place(settings, pages):
     street = create_app(settings, User("street", "staff", QUANYECHANG))
     shown = " ".join(texts(render(street, pages["/reports"].layout, month="2026-10")))
