@@ -183,9 +183,15 @@ create or replace temp macro cv_list_date(report_date, loaded_at) as coalesce(re
 -- a label (填报、报送、上报、制表、统计 日期 or 时间; of a range after it, 2026年9月1日至2026年9月30日, the end), else
 -- the latest date written (a title naming a period, 2026年1月1日—2026年9月30日, is dated its end; 9月底 is its last
 -- day), else a month named alone (2026年8月份底册: its first day; of a range of months, 2026年1-9月, the last).
+-- (a day after a label written without its year, 2026年特殊困难老年人底册（截至10月31日）, given the year the text names)
+create or replace temp macro cv_labelled_day_with_year(s) as list_transform(
+    [regexp_extract(s, '((?:19|20)\d\d)\s*年', 1)],
+    lambda y: case when y = '' then s else regexp_replace(s,
+        '(截至|截止|(?:填报|报送|上报|制表|统计)(?:日期|时间))(\s*[:：]?\s*)(\d{1,2}\s*月\s*\d{1,2}\s*[日号])',
+        '\1\2' || y || '年\3', 'g') end)[1];
 create or replace temp macro cv_report_date(text) as list_transform(
     -- (a range's end written without its year, 2026年10月1日至10月31日, given the start's)
-    [' ' || regexp_replace(regexp_replace(cv_arabic_numerals(cv_half_width(text)),
+    [' ' || regexp_replace(regexp_replace(cv_labelled_day_with_year(cv_arabic_numerals(cv_half_width(text))),
                                           '((?:19|20)\d\d)(\s*[年./]\s*\d{1,2}\s*[月./]\s*\d{1,2}\s*[日号]?\s*(?:至|到|~|—|–)\s*)'
                                           || '(\d{1,2}\s*[月./]\s*\d{1,2})', '\1\2\1年\3', 'g'),
                            '(\d{1,2})\s*(?:-|~|至|到|—|–)\s*(\d{1,2})\s*月', '\2月', 'g')],

@@ -256,6 +256,9 @@ def test_free_text_is_masked_where_it_looks_like_a_phone_an_id_or_a_relatives_na
         ("居家老年人情况底册（2026年1月1日—9月30日）", dt.date(2026, 9, 30)),
         ("居家老年人情况底册（2026年1-9月）", dt.date(2026, 9, 1)), ("2026年1至9月底册", dt.date(2026, 9, 1)),
         ("填报日期：2026年9月底", dt.date(2026, 9, 30)), ("截至2026年2月末", dt.date(2026, 2, 28)),
+        # a labelled day without its year, given the year the title names (review 2026-12-04: the load date was used)
+        ("2026年特殊困难老年人底册（截至10月31日）", dt.date(2026, 10, 31)), ("2026年度底册 填报日期：9月30日",
+                                                                           dt.date(2026, 9, 30)),
         # no date: an unlabelled number, a month that is none, a heading
         ("联系电话 20120131", None), ("底册 2026年13月", None), ("一、独居老人", None), ("", None),
     ],
