@@ -721,6 +721,17 @@ def test_a_roster_with_its_elders_childrens_id_numbers_loads_the_elders(one_load
         (None, "未识别的列, 未导入: 子女姓名、子女身份证号、子女联系电话")]
 
 
+@pytest.mark.parametrize("who", ["赡养人", "法定赡养人", "赡养义务人", "代理人"])
+def test_a_roster_with_a_supporters_columns_loads_the_elders(tmp_path, who):
+    # review 2026-12-04: 赡养人姓名 and 赡养人身份证号 refused the roster as two tables side by side, as 子女 had
+    header = ["序号", "社区", "姓名", "身份证号", "特殊困难类别", f"{who}姓名", f"{who}身份证号", f"{who}电话"]
+    rows = [[n, "花园路", f"老人{n}", elder(600 + n), "独居", f"儿{n}", make_id("19700101", n), "13812345678"]
+            for n in (1, 2)]
+    [result] = Warehouse(tmp_path / "w.duckdb").ingest(
+        write_xlsx(tmp_path / "底册.xlsx", [["填报日期：2026年10月1日"], header, *rows]))
+    balanced(result, 2)
+
+
 @loads.file("categories asked")
 def _categories_asked(folder: Path) -> Path:
     header = ["序号", "社区", "姓名", "身份证号", "是否独居老人", "是否空巢", "是否失能半失能", "是否孤寡"]
