@@ -692,7 +692,7 @@ def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, colum
     community, as before."""
     if "community" in column_map.fields:
         return column_map
-    for text in (sheet.sheet_name, sheet.report_unit):
+    for text in (_without_notes(sheet.sheet_name), sheet.report_unit):
         if text and scalar(con, "select count(distinct code) from place_keys where level = 'community'"
                                 " and place_key <> '' and place_key = cv_place_key(?)", [text]) == 1:
             return dataclasses.replace(column_map, implied={"community": text})
@@ -700,6 +700,16 @@ def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, colum
         if name := _division_named(con, text, "community", COMMUNITY_WORD, 8):
             return dataclasses.replace(column_map, implied={"community": name})
     return _with_named_street(con, sheet, column_map, file_name)
+
+
+# A sheet name's serial number and bracketed note around a place's name: 1.花园路（5人）, 03-滨西社区(已核)
+SHEET_NAME_NOTES = re.compile(r"^\s*[\d一二三四五六七八九十]{1,3}\s*[.、．\-_]\s*|[（(\[【][^）)\]】]*[）)\]】]")
+
+
+def _without_notes(name: str | None) -> str | None:
+    """A sheet's name without its serial number and bracketed notes (a workbook of a sheet per community names them
+    so): the whole workbook had been refused for a missing 社区 column (review 2026-12-04)."""
+    return SHEET_NAME_NOTES.sub("", name).strip() if name else name
 
 
 def _division_named(con: duckdb.DuckDBPyConnection, text: str | None, level: str, word: re.Pattern[str],

@@ -732,6 +732,19 @@ def test_a_roster_with_a_supporters_columns_loads_the_elders(tmp_path, who):
     balanced(result, 2)
 
 
+def test_a_sheet_per_community_named_with_a_number_and_a_note_is_placed_there(tmp_path):
+    # review 2026-12-04: 1.花园路（5人） refused the whole workbook for a missing 社区 column
+    header = ["序号", "姓名", "身份证号", "特殊困难类别"]
+    book = write_workbook(tmp_path / "分社区.xlsx", {"1.花园路（2人）": [header, [1, "分表甲", elder(610), "独居"],
+                                                                       [2, "分表乙", elder(611), "独居"]],
+                                                   "2.滨西社区(1人)": [header, [1, "分表丙", elder(612), "独居"]]})
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(book)
+    balanced(result, 3)
+    assert warehouse.rows("select community_code, count(*) from roster_rows group by all order by all") == [
+        ("120101001001", 2), ("120101001002", 1)]
+
+
 @loads.file("categories asked")
 def _categories_asked(folder: Path) -> Path:
     header = ["序号", "社区", "姓名", "身份证号", "是否独居老人", "是否空巢", "是否失能半失能", "是否孤寡"]
