@@ -257,6 +257,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "target": ("目标 100%", "Target 100%"),
     "of_target": ("{numerator:,} / {denominator:,}", "{numerator:,} / {denominator:,}"),
     "no_denominator": ("本月无应统计对象", "Nobody to count this month"),
+    "unreported": ("未报送底册", "No roster sent"),
     "change_pp": ("较上月 {change:+.1f} 个百分点", "{change:+.1f} pp vs last month"),
     "no_change": ("上月无可比数据", "No previous month to compare"),
     "change_none": ("与上月持平", "Same as last month"),

@@ -92,6 +92,16 @@ def test_the_only_district_is_the_root(wh):
     assert queries.root_place(wh).name == "和平区"
 
 
+def test_a_street_no_roster_lists_says_so_on_the_overview_as_in_the_summary_table(app, pages):
+    # review 2026-12-04: the 汇总表 and 通报 said 未报送底册 where the overview's ranking and map said 本月无应统计对象
+    page = render(app, pages["/"].layout, month="2026-10")
+    ranked = dict(zip(find(page, "overview-bars").figure["data"][0]["y"],
+                      find(page, "overview-bars").figure["data"][0]["text"], strict=True))
+    assert ranked["五大道"] == "未报送底册" and "未报送底册" not in (ranked["劝业场"], ranked["南市"])
+    labels = find(page, "overview-map").figure["data"][-1]["text"]
+    assert "<b>五大道</b><br>未报送底册" in labels
+
+
 def test_place_months_recount_rates_from_people(wh):
     street = queries.place(wh, QUANYECHANG)
     october = queries.place_months(wh, street, until="2026-10").iloc[-1]
