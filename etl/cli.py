@@ -583,10 +583,11 @@ def _serve(args, settings: Settings, out: Console, err: Console) -> int:
 
 
 def _report(args, settings: Settings, out: Console, err: Console, what: str, suffix: str, make, write,
-            problem: type[Exception]):
-    """A report command: `make(con)` from the warehouse, `write(made)` into --out (of `suffix`), and what
-    was made; None when a bad request (`problem`), a wrong suffix or a folder that cannot be written
-    was said in one line (the command then exits 1)."""
+            problem: type[Exception], audited):
+    """A report command: `make(con)` from the warehouse, `write(made)` into --out (of `suffix`), recorded in the
+    audit log as the same export from the page is (`audited(made)`: its place, rows and detail), and what was made;
+    None when a bad request (`problem`), a wrong suffix or a folder that cannot be written was said in one line (the
+    command then exits 1)."""
     if args.out.suffix.lower() != suffix:
         err.print(f"[bold red]无法生成{what}[/]: 输出文件应为 {suffix}: {escape(str(args.out))}", soft_wrap=True)
         return None
@@ -602,12 +603,16 @@ def _report(args, settings: Settings, out: Console, err: Console, what: str, suf
         return None
     finally:
         con.close()
+    data = write(made)
     try:
-        args.out.write_bytes(write(made))
+        args.out.write_bytes(data)
     except OSError as error:
         err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: {escape(error.strerror or str(error))}",
                   soft_wrap=True)
         return None
+    if accounts_path(settings.db_path).exists():  # a check list names people (masked): its export is audited
+        AccountStore(accounts_path(settings.db_path)).record(
+            "export", username=_operator(), file_sha256=hashlib.sha256(data).hexdigest(), **audited(made))
     return made
 
 
@@ -617,7 +622,9 @@ def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int
     made = _report(args, settings, out, err, "汇总表", ".xlsx",
                    lambda con: reports.monthly_summary(con, args.month, args.as_of, args.place, (
                        settings.config.sensitive_categories, settings.config.small_count_threshold)),
-                   lambda summary: reports.to_workbook(summary, reporter=args.reporter), reports.ReportError)
+                   lambda summary: reports.to_workbook(summary, reporter=args.reporter), reports.ReportError,
+                   lambda summary: {"place": summary.place_code, "row_count": len(summary.rows),
+                                    "detail": {"table": "monthly_summary", "month": summary.month}})
     if made is None:
         return 1
     out.print(f"已生成 {escape(made.title)}: {escape(str(args.out))} ({len(made.rows) - 1} 行 + 合计)")
@@ -632,7 +639,9 @@ def _report_bulletin(args, settings: Settings, out: Console, err: Console) -> in
         return bulletin_made, bulletin.chart_images(bulletin_made)
 
     made = _report(args, settings, out, err, "通报", ".docx", make, lambda pair: bulletin.to_docx(*pair),
-                   bulletin.BulletinError)
+                   bulletin.BulletinError,
+                   lambda pair: {"place": pair[0].summary.place_code, "row_count": len(pair[0].summary.rows),
+                                 "detail": {"table": "bulletin", "month": pair[0].summary.month}})
     if made is None:
         return 1
     out.print(f"已生成 {escape(made[0].title)}: {escape(str(args.out))}")
@@ -645,7 +654,10 @@ def _report_checklist(args, settings: Settings, out: Console, err: Console) -> i
                    lambda con: checklist.check_list(con, args.month, args.place, sample=args.sample, seed=args.seed,
                                                     as_of=args.as_of, visited_per_community=visited,
                                                     unshown=settings.config.sensitive_categories),
-                   checklist.to_workbook, checklist.CheckListError)
+                   checklist.to_workbook, checklist.CheckListError,
+                   lambda made: {"place": made.place_code, "row_count": len(made.people),
+                                 "detail": {"table": "checklist", "month": made.month, "sample": made.sample,
+                                            "seed": made.seed, "communities": list(made.communities["code"])}})
     if made is None:
         return 1
     out.print(f"已生成 {escape(made.title)}: {escape(str(args.out))} ({len(made.communities)} 个社区, "

@@ -53,6 +53,15 @@ def test_carevisit_audit_lists_the_records(settings, clients):
     assert "sign_in" in {r["event"] for r in records}
 
 
+def test_a_check_list_made_on_the_command_line_is_audited_as_from_the_page(settings, tmp_path):
+    # review 2026-12-04: `carevisit report checklist` (a list of people, masked) left no record, its page's did
+    out = tmp_path / "清单.xlsx"
+    done = cli(settings, "report", "checklist", "--month", MONTH, "--place", QUANYECHANG, "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    [record] = events(settings, event="export", file_sha256=hashlib.sha256(out.read_bytes()).hexdigest())
+    assert record["place"] == QUANYECHANG and record["detail"]["table"] == "checklist" and record["row_count"] > 0
+
+
 def navbar_status(client, deps) -> int:
     return post_callback(client, payload(deps["navbar.children"], {"url.pathname": "/", "url.search": ""}, {}))[0]
 
