@@ -183,7 +183,9 @@ def audit_table(wh: queries.Warehouse, scope: str, since: str | None, lang: str)
     except ValueError:
         start = None
     frame = pd.DataFrame(auth.accounts().events(start), columns=["id", *AUDIT_COLUMNS])
-    codes = set(queries.all_places(wh, scope)["code"]) | ({queries.ALL} if scope == queries.ALL else set())
+    # (the whole warehouse is the place of an admin of its only district: a whole export is theirs to see)
+    codes = set(queries.all_places(wh, scope)["code"]) | (
+        {queries.ALL} if scope in (queries.ALL, queries.root_place(wh).code) else set())
     # the admin's users' records; of records without a user's place (account commands, sign-ins under
     # unknown names), those about a place of theirs, or all of them for an admin of everything
     frame = frame[frame["user_place"].isin(codes)

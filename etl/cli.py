@@ -27,6 +27,7 @@ from etl.formulas import neutralised
 from etl.ingest import FileResult, ingest
 from etl.readers import display_text
 from etl.settings import DEFAULT_DB, ConfigError, Settings, load_settings, percent
+from etl.sqlfiles import scalar
 from etl.warehouse import (
     WarehouseError,
     open_for_reading,
@@ -444,6 +445,7 @@ def _corrections(args, settings: Settings, out: Console, err: Console) -> int:
     con = open_for_reading(settings.db_path)
     try:
         found = corrections.waiting_rows(con, args.load_id)
+        place = found and scalar(con, "select place_code from load_places where load_id = ?", [found.origin_load_id])
     finally:
         con.close()
     if found is None:
@@ -461,7 +463,7 @@ def _corrections(args, settings: Settings, out: Console, err: Console) -> int:
         return 1
     if accounts_path(settings.db_path).exists():  # rows as sent, unmasked: audited as a download from the page is
         AccountStore(accounts_path(settings.db_path)).record(
-            "corrections", username=_operator(), row_count=len(found.rows),
+            "corrections", username=_operator(), place=place, row_count=len(found.rows),
             file_sha256=hashlib.sha256(data).hexdigest(), detail={"load_id": found.origin_load_id})
     out.print(f"{found.file_name}: {len(found.rows)} 行待修改, {len(found.warnings)} 条提示需核实, 已写入 {args.out};"
               " 改好后用 carevisit ingest 导入", markup=False)
@@ -770,9 +772,15 @@ def _user_change(args, settings, out, err, event: str, done: str, disabled: bool
     except AccountError as error:
         err.print(f"[bold red]错误[/]: {escape(str(error))}")
         return 2
-    store.record(event, username=_operator(), detail={"user": args.username})
+    store.record(event, username=_operator(), place=_place_of(store, args.username), detail={"user": args.username})
     out.print(f"{done}用户 {escape(args.username)}")
     return 0
+
+
+def _place_of(store: AccountStore, username: str) -> str | None:
+    """An account's place, which the record of a change to it carries: the 审计 page shows an admin the records of
+    their place's accounts (a password changed on the command line had been shown to no district's admin)."""
+    return next((user["place"] for user in store.users() if user["username"] == username), None)
 
 
 def _user_passwd(args, settings: Settings, out: Console, err: Console) -> int:
@@ -783,7 +791,8 @@ def _user_passwd(args, settings: Settings, out: Console, err: Console) -> int:
     except AccountError as error:
         err.print(f"[bold red]错误[/]: {escape(str(error))}")
         return 2
-    store.record("password_changed", username=_operator(), detail={"user": args.username})
+    store.record("password_changed", username=_operator(), place=_place_of(store, args.username),
+                 detail={"user": args.username})
     out.print(f"已修改用户 {escape(args.username)} 的密码")
     if generated:
         out.print(f"新密码 (只显示这一次): {password}")

@@ -53,7 +53,7 @@ def test_carevisit_audit_lists_the_records(settings, clients):
     assert "sign_in" in {r["event"] for r in records}
 
 
-def test_a_check_list_made_on_the_command_line_is_audited_as_from_the_page(settings, tmp_path):
+def test_a_check_list_made_on_the_command_line_is_audited_as_from_the_page(settings, clients, tmp_path):
     # review 2026-12-04: `carevisit report checklist` (a list of people, masked) left no record, its page's did
     out = tmp_path / "清单.xlsx"
     done = cli(settings, "report", "checklist", "--month", MONTH, "--place", QUANYECHANG, "--out", str(out))
@@ -231,6 +231,19 @@ def test_an_admin_sees_only_the_audit_of_their_place(app, deps, clients):
     shown = json.dumps(json.loads(text), ensure_ascii=False)
     assert status == 200 and "q-staff" in shown
     assert "district-admin" not in shown
+
+
+def test_account_changes_and_whole_exports_on_the_command_line_reach_the_admins_page(settings, clients, app, deps):
+    # review 2026-12-04: a password changed, an account disabled or the whole warehouse exported by `carevisit` were
+    # on no admin's 审计 page (recorded without a place), though the README sends admins there
+    assert cli(settings, "user", "passwd", "q-staff", "--password-stdin", password=NEW_PASSWORD).returncode == 0
+    assert cli(settings, "user", "passwd", "q-staff", "--password-stdin", password=PASSWORD).returncode == 0
+    assert cli(settings, "export", "parquet", "--out", str(settings.db_path.parent / "parquet")).returncode == 0
+    for admin, whole in (("q-admin", False), ("district-admin", True)):  # (the district is the whole warehouse)
+        status, text = show_page(signed_in(app, admin), deps, "/audit", "")
+        shown = json.dumps(json.loads(text), ensure_ascii=False)
+        assert status == 200 and "修改密码" in shown, admin
+        assert ("导出全部数据 (Parquet)" in shown) == whole, admin
 
 
 def test_an_admin_can_export_the_audit_log(clients, deps):
