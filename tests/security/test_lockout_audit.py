@@ -236,13 +236,16 @@ def test_an_admin_sees_only_the_audit_of_their_place(app, deps, clients):
 def test_account_changes_and_whole_exports_on_the_command_line_reach_the_admins_page(settings, clients, app, deps):
     # review 2026-12-04: a password changed, an account disabled or the whole warehouse exported by `carevisit` were
     # on no admin's 审计 page (recorded without a place), though the README sends admins there
-    assert cli(settings, "user", "passwd", "q-staff", "--password-stdin", password=NEW_PASSWORD).returncode == 0
-    assert cli(settings, "user", "passwd", "q-staff", "--password-stdin", password=PASSWORD).returncode == 0
+    # (an account of its own: a new password ends the account's sessions, which the module's clients hold)
+    assert cli(settings, "user", "add", "q-temp", "--role", "staff", "--place", QUANYECHANG, "--password-stdin",
+               password=PASSWORD).returncode == 0
+    assert cli(settings, "user", "passwd", "q-temp", "--password-stdin", password=NEW_PASSWORD).returncode == 0
+    assert cli(settings, "user", "disable", "q-temp").returncode == 0
     assert cli(settings, "export", "parquet", "--out", str(settings.db_path.parent / "parquet")).returncode == 0
     for admin, whole in (("q-admin", False), ("district-admin", True)):  # (the district is the whole warehouse)
         status, text = show_page(signed_in(app, admin), deps, "/audit", "")
         shown = json.dumps(json.loads(text), ensure_ascii=False)
-        assert status == 200 and "修改密码" in shown, admin
+        assert status == 200 and "修改密码" in shown and "停用" in shown, admin
         assert ("导出全部数据 (Parquet)" in shown) == whole, admin
 
 
