@@ -90,10 +90,13 @@ create or replace temp macro cv_name_note(s) as
     nullif(trim(regexp_extract(cv_squeeze(s), '[（(]([^（）()]+)[）)]\s*$', 1)), '');
 -- An elder's name as stored and compared (a visit without an ID links by it): without spaces and without the note
 -- after it (张三（已故） is 张三; a person's name holds no brackets), the dot of a transliterated name as one (阿不都.热合曼,
--- 艾尔肯•吐尔逊, 古丽・阿不都 and 热依拉．买买提 as typed by other input methods are written with ·). The name is bound
--- once (a one-element list).
+-- 艾尔肯•吐尔逊, 古丽・阿不都 and 热依拉．买买提 as typed by other input methods are written with ·), and without a phone
+-- or ID number typed after it (张三 13812345678: it had been stored in the name, and the name linked no visit). The
+-- name is bound once (a one-element list).
 create or replace temp macro cv_person_name(s) as
-    list_transform([translate(cv_squeeze(s), '.．•・‧∙⋅', '·······')], lambda n: case when ends_with(n, ')') or ends_with(n, '）')
+    list_transform([translate(regexp_replace(cv_squeeze(s), '([^\d\s])\s*\d[\d\s\-]{5,}\d[Xx]?\s*$', '\1'),
+                              '.．•・‧∙⋅', '·······')],
+                   lambda n: case when ends_with(n, ')') or ends_with(n, '）')
         then coalesce(nullif(regexp_replace(n, '[（(][^（）()]+[）)]$', ''), ''), n) else n end)[1];
 
 -- A name as a visit or a contact list without an ID number is linked by (marts/elder_name_keys.sql): a transliterated

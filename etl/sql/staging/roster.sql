@@ -43,8 +43,9 @@ with source as (
 -- the category cells' values, once per distinct cell: the category column alone marks who is
 -- special-difficulty; 高龄 comes from the ID number
 category_words as (
-    select raw, marked, list_sort(list_distinct(marked)) as marked_sorted, unknown_parts
-    from (select raw, list_filter(coalesce("values", []), lambda c: c <> '高龄') as marked, unknown_parts
+    select raw, marked, list_sort(list_distinct(marked)) as marked_sorted, unknown_parts, wrote_old
+    from (select raw, list_filter(coalesce("values", []), lambda c: c <> '高龄') as marked, unknown_parts,
+                 list_contains(coalesce("values", []), '高龄') as wrote_old
           from stg_words where field = 'category')
 ),
 
@@ -62,6 +63,9 @@ mapped as (
         living.value as living,
         disability.value as disability,
         consent.value as consent,
+        -- a consent cell that names both (本人拒绝上门，同意电话): read as its strongest, 不同意, and said so
+        len(consent."values") > 1 as consent_mixed,
+        coalesce(category.wrote_old, false) as wrote_old,
         -- a 是否健在 or 是否死亡 column that says the elder died is their status, whatever the status cell says
         case when alive.value = '否' or deceased.value = '是' then '死亡'
              when s.status_text is null then '在册' else status.value end as status,
@@ -169,7 +173,9 @@ checked as (
         -- … or in its 备注
         status = '在册' and coalesce(name_status, '在册') = '在册' and coalesce(notes_status, '在册') <> '在册'
             as status_in_notes,
-        coalesce(len(categories) > 0 and cv_age(id_birth_date, cv_today()) < 60, false) as too_young
+        coalesce(len(categories) > 0 and cv_age(id_birth_date, cv_today()) < 60, false) as too_young,
+        -- 高龄 written for someone the ID number makes younger than 80 (高龄 is the ID number's: DESIGN §4)
+        wrote_old and coalesce(cv_age(id_birth_date, cv_today()) < 80, false) as old_contradicts
     from categorised
 ),
 
@@ -215,7 +221,7 @@ final as (
                   or unknown_risk or unknown_change_date or month_only_change_date or unknown_reg_date
                   or exit_without_date or living_contradicts
                   or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
-                  or status_in_name or status_in_notes or too_young
+                  or status_in_name or status_in_notes or too_young or consent_mixed or old_contradicts
         then cv_warnings([
             case when unknown_category then cv_warn_quoting('unknown_value', 'category',
                 array_to_string(unknown_categories, '、'), '未知的特殊困难类别: {value}, 未计入') end,
@@ -223,6 +229,11 @@ final as (
             case when unknown_disability then cv_warn_quoting('unknown_value', 'disability', disability_text,
                 '未知的失能程度: {value}') end,
             case when unknown_consent then cv_warn_quoting('unknown_value', 'consent', consent_text, '未知的探访意愿: {value}') end,
+            case when consent_mixed then cv_warn_quoting('contradiction', 'consent', consent_text,
+                '探访意愿中既有同意又有不同意: {value}, 按' || consent || '计 (不计入应探访人数), 请核实后只填一种') end,
+            case when old_contradicts then cv_warn('contradiction', 'category', null,
+                '类别中写了高龄, 但按身份证号此人现年 ' || cv_age(id_birth_date, cv_today()) || ' 岁, 不满 80 岁: '
+                || '高龄按身份证号计, 请核对') end,
             case when unknown_status then cv_warn_quoting('unknown_value', 'status', status_text, '未知的在册状态: {value}') end,
             case when unknown_risk then cv_warn_quoting('unknown_value', 'risk_level', risk_text, '未知的风险等级: {value}') end,
             case when unknown_change_date then cv_warn_quoting('unknown_value', 'change_date', change_date_text,
