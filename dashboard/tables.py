@@ -32,6 +32,8 @@ CHANGE_COLUMNS = ("name", "id_number", "street", "community", "change_reason", "
                   "visited_now")
 ALERT_COLUMNS = ("file_name", "street_name", "community", "alert_code", "message")
 SNAPSHOT_COLUMNS = ("street_name", "file_name", "snapshot_date", "community_count", "elder_count", "communities")
+# The audit log's times (stored in UTC) as a bureau reads them: Beijing time, which keeps no summer time
+BEIJING = dt.timezone(dt.timedelta(hours=8))
 AUDIT_COLUMNS = ("at", "username", "role", "user_place", "event", "place", "detail", "row_count", "file_sha256",
                  "remote_addr")
 FINDING_COLUMNS = ("street_name", "community", "name", "id_number", "finding", "file_name", "row_number")
@@ -197,7 +199,9 @@ def audit_table(wh: queries.Warehouse, scope: str, since: str | None, lang: str)
         return beyond.sub(lambda m: m.group(0) if m.group(0) in codes else "辖区外", text) \
             if isinstance(text, str) else text
 
-    frame = frame.assign(role=[t(f"role_{r}", lang) if isinstance(r, str) else "" for r in frame["role"]],
+    frame = frame.assign(at=[dt.datetime.fromisoformat(at).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
+                             for at in frame["at"]],
+                         role=[t(f"role_{r}", lang) if isinstance(r, str) else "" for r in frame["role"]],
                          # (an event without a name in i18n is shown by its code, rather than failing the page)
                          event=[t(f"event_{e}", lang) if f"event_{e}" in STRINGS else e for e in frame["event"]],
                          place=frame["place"].map(own), detail=frame["detail"].map(own),

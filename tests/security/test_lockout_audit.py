@@ -2,6 +2,7 @@
 that holds every sign-in, failure, lock, person-level view, export and refusal."""
 
 import base64
+import datetime as dt
 import hashlib
 import json
 import sqlite3
@@ -249,12 +250,17 @@ def test_account_changes_and_whole_exports_on_the_command_line_reach_the_admins_
         assert ("导出全部数据 (Parquet)" in shown) == whole, admin
 
 
-def test_an_admin_can_export_the_audit_log(clients, deps):
+def test_an_admin_can_export_the_audit_log(clients, deps, settings):
     """The audit page offers Excel/CSV buttons: they must give a file."""
     status, text = export(clients["admin"], deps, {"table": "audit", "lang": "zh"}, "csv")
     assert status == 200, (status, text[:100])
     content = base64.b64decode(downloads(json.loads(text))[0]["content"]).decode("utf-8-sig")
     assert "q-staff" in content and "district-admin" not in content
+    # in Beijing time, as the admin reads a clock (they had been UTC, eight hours behind)
+    header, first, *_ = content.splitlines()
+    beijing = dt.timezone(dt.timedelta(hours=8))
+    times = {f"{dt.datetime.fromisoformat(r['at']).astimezone(beijing):%Y-%m-%d %H:%M:%S}" for r in events(settings)}
+    assert header.startswith("时间 (北京时间),") and first.split(",")[0] in times and "+00:00" not in content
 
 
 # --- append-only ---------------------------------------------------------------------------------
