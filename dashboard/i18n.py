@@ -333,6 +333,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overdue_title": ("逾期和本月未访名单", "Overdue and not-yet-visited elders"),
     "filter_category": ("类别", "Category"),
     "filter_risk": ("风险等级", "Risk level"),
+    "filter_due": ("本周", "This week"),
+    "filter_due_week": ("只看 {days} 天内到期 (含逾期)", "Due within {days} days only (overdue included)"),
     "all_categories": ("全部类别", "All categories"),
     "overdue_summary": ("共 {count:,} 人: 逾期 {overdue:,} 人, 本月未访 {not_visited:,} 人",
                         "{count:,} people: {overdue:,} overdue, {not_visited:,} not visited this month"),

@@ -28,6 +28,8 @@ from etl.sqlfiles import remove_database
 from etl.temporary import temporary_folder
 
 ROOT_LEVEL = "root"
+# The work list's "this week": those due within this many days of the as-of date, the overdue included
+DUE_WITHIN = 7
 
 # Every query's scope condition, `in_scope($scope, …)` on the place it is about, and the other rules on
 # places are macros of dashboard/sql/macros.sql, made in each session's in-memory catalog and found
@@ -503,16 +505,18 @@ def risk_by_child(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd
 
 def people(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list: bool = False,
            category: str | None = None, risk: tuple[str, ...] = (), open_problems: bool = False,
-           limit: int | None = None) -> pd.DataFrame:
-    """Special-difficulty elders of a place in a month, masked; the work list keeps overdue and 本月未访."""
+           due_within: int | None = None, limit: int | None = None) -> pd.DataFrame:
+    """Special-difficulty elders of a place in a month, masked; the work list keeps overdue and 本月未访, and
+    `due_within` days those due by then (the week's visits: DUE_WITHIN)."""
     return wh.frame(sql("people"), {
         "level": target.level, "code": target.code, "month": month, "scope": scope, "work_list": work_list,
         "category": category or None, "risk": list(risk) or None, "open_problems": open_problems,
-        "limit": limit if limit is not None else 2**62})
+        "due_within": due_within, "limit": limit if limit is not None else 2**62})
 
 
 def people_counts(wh: Reader, target: Place, month: str, scope: str = ALL, *, work_list: bool = False,
-                  category: str | None = None, risk: tuple[str, ...] = ()) -> dict[str, int]:
+                  category: str | None = None, risk: tuple[str, ...] = (),
+                  due_within: int | None = None) -> dict[str, int]:
     """How many people() finds, how many of them are overdue and how many 本月未访: a list that shows its
     first rows only counts them all without fetching them (a province's work list holds tens of thousands)."""
     # S608: people.sql, a file of this package, counted whole
@@ -520,7 +524,8 @@ def people_counts(wh: Reader, target: Place, month: str, scope: str = ALL, *, wo
              f" count_if(is_not_visited_this_month) as not_visited from ({sql('people')})")
     [(total, overdue, not_visited)] = wh.rows(query, {
         "level": target.level, "code": target.code, "month": month, "scope": scope, "work_list": work_list,
-        "category": category or None, "risk": list(risk) or None, "open_problems": False, "limit": 2**62})
+        "category": category or None, "risk": list(risk) or None, "open_problems": False,
+        "due_within": due_within, "limit": 2**62})
     return {"people": total, "overdue": overdue, "not_visited": not_visited}
 
 

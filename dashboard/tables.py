@@ -214,7 +214,8 @@ def _people(spec: dict, wh: queries.Reader, target: queries.Place, month: str, s
     risk = tuple(r for r in spec.get("risk") or () if r in RISK_LEVELS)
     return queries.people(wh, target, month, scope, work_list=bool(spec.get("work_list")),
                           category=_text(spec.get("category")), risk=risk,
-                          open_problems=bool(spec.get("open_problems")), limit=1_000_000)
+                          open_problems=bool(spec.get("open_problems")),
+                          due_within=queries.DUE_WITHIN if spec.get("week") else None, limit=1_000_000)
 
 
 def person_at(spec: dict, position: int, wh: queries.Warehouse, scope: str) -> dict | None:

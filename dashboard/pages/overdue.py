@@ -20,6 +20,7 @@ MONTH = "overdue-month"
 AS_OF = f"{MONTH}-as-of"
 CATEGORY = "overdue-category"
 RISK = "overdue-risk"
+WEEK = "overdue-week"
 TABLE = "overdue-people"
 ALL_CATEGORIES = "all"
 INDENT = {"root": "", "district": "", "street": "\u3000", "community": "\u3000\u3000"}
@@ -28,7 +29,8 @@ PLACE_OPTIONS = 300
 
 
 def layout(place: str | None = None, month: str | None = None, category: str | None = None,
-           risk: str | None = None, lang: str = "zh", as_of: str | None = None, **_query) -> html.Div:
+           risk: str | None = None, lang: str = "zh", as_of: str | None = None, week: str | None = None,
+           **_query) -> html.Div:
     try:
         state = context.page_state(place, month, lang, as_of)
     except context.PageProblem as problem:
@@ -38,23 +40,26 @@ def layout(place: str | None = None, month: str | None = None, category: str | N
     wh, scope, target, month = state.wh, state.scope, state.target, state.month
     risks = tuple(r for r in (risk or "").split(",") if r in RISK_LEVELS)
     category = category if isinstance(category, str) and category not in ("", ALL_CATEGORIES) else None
+    week = week == "1"  # this week's visits: due within DUE_WITHIN days, the overdue included
+    due_within = queries.DUE_WITHIN if week else None
     # the rows shown, and the counts of all (a province's list holds tens of thousands)
     people = queries.people(wh, target, month, scope, work_list=True, category=category, risk=risks,
-                            limit=tables.DISPLAY_LIMIT)
-    counts = (queries.people_counts(wh, target, month, scope, work_list=True, category=category, risk=risks)
+                            due_within=due_within, limit=tables.DISPLAY_LIMIT)
+    counts = (queries.people_counts(wh, target, month, scope, work_list=True, category=category, risk=risks,
+                                    due_within=due_within)
               if len(people) == tables.DISPLAY_LIMIT else
               {"people": len(people), "overdue": int(people["is_overdue"].sum()),
                "not_visited": int(people["is_not_visited_this_month"].sum())})
     context.record_view("work_list", target.code, counts["people"], month=month, as_of=state.chosen_as_of,
-                        category=category, risk=list(risks))
+                        category=category, risk=list(risks), week=week)
     shown = tables.people_table(people, lang)
     export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of,
-              "work_list": True, "category": category, "risk": list(risks), "lang": lang}
+              "work_list": True, "category": category, "risk": list(risks), "week": week, "lang": lang}
     summary = t("overdue_summary", lang, count=counts["people"], overdue=counts["overdue"],
                 not_visited=counts["not_visited"])
     return html.Div([
         html.H4(t("overdue_title", lang), className="mb-3"),
-        make_filters(state, category, risks),
+        make_filters(state, category, risks, week),
         html.Div(summary, className="my-2", id="overdue-summary"),
         make_table(TABLE, shown, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=620,
                    total=counts["people"])
@@ -74,7 +79,7 @@ def places_along(places: pd.DataFrame, target_code: str) -> pd.DataFrame:
     return places[top | places["code"].isin(chain) | places["parent_code"].isin(chain)]
 
 
-def make_filters(state, category, risks) -> dbc.Row:
+def make_filters(state, category, risks, week: bool = False) -> dbc.Row:
     wh, scope, target, lang = state.wh, state.scope, state.target, state.lang
     places = queries.all_places(wh, scope)
     if len(places) > PLACE_OPTIONS:
@@ -94,18 +99,23 @@ def make_filters(state, category, risks) -> dbc.Row:
         dbc.Col([dbc.Label(t("filter_risk", lang)),
                  dbc.Checklist(id=RISK, value=list(risks), inline=True,
                                options=[{"label": value_label(r, lang), "value": r} for r in RISK_LEVELS])], md=3),
+        dbc.Col([dbc.Label(t("filter_due", lang)),
+                 dbc.Checklist(id=WEEK, value=["1"] if week else [], inline=True,
+                               options=[{"label": t("filter_due_week", lang, days=queries.DUE_WITHIN),
+                                         "value": "1"}])], md=2),
         dbc.Col([make_month_select(state, MONTH)], xs=12, className="mt-2"),
     ], className="g-2 align-items-end")
 
 
-def filter_list(place, month, as_of, category, risk, search):
+def filter_list(place, month, as_of, category, risk, week, search):
     query = parse(search)
     category = None if category == ALL_CATEGORIES else category
     if ctx.triggered_id == MONTH and month != query.get("month"):
         return href("/overdue", query, month=month, as_of=None)
     changes = {PLACE: {"place": place}, MONTH: {"month": month}, AS_OF: {"as_of": as_of},
                CATEGORY: {"category": category},
-               RISK: {"risk": ",".join(r for r in RISK_LEVELS if r in (risk or []))}}[ctx.triggered_id]
+               RISK: {"risk": ",".join(r for r in RISK_LEVELS if r in (risk or []))},
+               WEEK: {"week": "1" if week else None}}[ctx.triggered_id]
     if all(query.get(key, "") == (value or "") for key, value in changes.items()):
         return dash.no_update
     return href("/overdue", query, **changes)
@@ -120,6 +130,7 @@ def register(app) -> None:
         Input(AS_OF, "value"),
         Input(CATEGORY, "value"),
         Input(RISK, "value"),
+        Input(WEEK, "value"),
         State("url", "search"),
         prevent_initial_call=True,
     )(filter_list)

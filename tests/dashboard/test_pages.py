@@ -296,8 +296,17 @@ def test_clicking_a_community_opens_its_page(app, pages):
 def test_choosing_a_risk_level_puts_it_in_the_url(app, pages):
     with app.server.test_request_context("/"):
         target = run_callback(pages["/overdue"].filter_list, "overdue-risk.value", None, None, None, None,
-                              ["低", "高"], "?month=2026-10")
+                              ["低", "高"], [], "?month=2026-10")
     assert target == "/overdue?month=2026-10&risk=%E9%AB%98%2C%E4%BD%8E"
+
+
+def test_the_work_list_of_this_week_is_a_filter_in_the_url(app, pages):
+    # (what it keeps: tests/dashboard/test_queries.py, on the demo)
+    with app.server.test_request_context("/"):
+        target = run_callback(pages["/overdue"].filter_list, "overdue-week.value", None, None, None, None, [],
+                              ["1"], "?month=2026-10")
+    assert target == "/overdue?month=2026-10&week=1"
+    assert find(render(app, pages["/overdue"].layout, month="2026-10", week="1"), "overdue-week").value == ["1"]
 
 
 def test_an_as_of_date_recomputes_the_month_at_that_date(app, pages):

@@ -36,7 +36,7 @@ def test_children_month_has_every_count_and_rate(wh):
     root = queries.root_place(wh)
     frame = queries.children_month(wh, root, "2026-10")
     assert list(frame.columns) == ["code", "name", "short_name", "level", "has_shape", "is_schematic",
-                                   *queries.METRIC_COLUMNS, *RATES]
+                                   *queries.METRIC_COLUMNS, *RATES, "unreported"]
     assert list(frame["code"]) == [child.code for child in queries.children(wh, root)]
 
 
@@ -50,3 +50,30 @@ def test_place_changes_sums_every_count_and_move(wh):
 def test_an_unknown_group_of_changes_is_refused(wh):
     with pytest.raises(KeyError):
         queries.change_people(wh, queries.root_place(wh), "2026-10", queries.ALL, "everyone")
+
+
+def test_the_work_list_of_this_week_keeps_those_due_within_seven_days(wh):
+    """A street's staff plan the week's visits (review 2026-12-04: the list ran to people due on the 21st): the
+    filter keeps those due within DUE_WITHIN days of the as-of date, the overdue included; its export the same."""
+    import pandas as pd
+
+    from dashboard import tables
+
+    district = queries.root_place(wh)
+
+    # a month whose list holds both (most of a whole month's list is due by its end): the filter can fail
+    for month, as_of in wh.rows("select month, as_of from month_frame order by month_start"):
+        everyone = queries.people(wh, district, month, work_list=True)
+        due = everyone["due_date"].notna() & (pd.to_datetime(everyone["due_date"]) <= pd.Timestamp(as_of)
+                                              + pd.Timedelta(days=queries.DUE_WITHIN))
+        if 0 < due.sum() < len(everyone):
+            break
+    else:
+        pytest.fail("no month of the demo has people due later than a week on its work list")
+    week = queries.people(wh, district, month, work_list=True, due_within=queries.DUE_WITHIN)
+    assert sorted(week["id_number"]) == sorted(everyone[due]["id_number"])
+    assert queries.people_counts(wh, district, month, work_list=True, due_within=queries.DUE_WITHIN)["people"] == len(
+        week)
+    frame, _ = tables.build({"table": "people", "place": district.code, "month": month, "work_list": True,
+                             "week": True, "lang": "zh"}, wh, queries.ALL)
+    assert len(frame) == len(week)
