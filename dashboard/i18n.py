@@ -171,7 +171,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload_corrections": ("下载退回修改表: {file}", "Download the corrections workbook: {file}"),
     "waiting_title": ("待修改的行 (退回修改)", "Rows waiting for a correction"),
     "waiting_hint": ("被拒收、尚未改好导入的行, 按街道; 已等待超过 7 天的标红。"
-                     "下载退回修改表, 改好后在「数据导入」页上传。",
+                     "下载退回修改表, 改好后在「导入」页上传。",
                      "Rejected rows not yet corrected, per street; red after 7 days. Download the corrections "
                      "workbook, fix it and upload it on the Upload page."),
     "waiting_limit": ("仅显示等待最久的 {shown:,} 个文件, 共 {count:,} 个文件、{rows:,} 行待修改",

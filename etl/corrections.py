@@ -37,7 +37,7 @@ ROW_COLUMN, PROBLEM_COLUMN = "原行号", "问题"
 TITLE = "退回修改 · 批次 {load_id} · 原文件 {file_name}"
 MARK = re.compile(r"退回修改\s*·?\s*批次\s*(\d+)")
 UNNAMED_SHEET = "退回修改"  # the sheet of a CSV file's rows
-HINT = ("请直接在本表中修改标黄的单元格 (问题列说明了原因), 保存后在「数据导入」页上传或用 carevisit ingest 导入。"
+HINT = ("请直接在本表中修改标黄的单元格 (问题列说明了原因), 保存后在「导入」页上传或用 carevisit ingest 导入。"
         "改好的行将并入原文件; 请勿删除第一行和原行号列。")
 FAULT = PatternFill("solid", fgColor="FFF2A8")
 WARNINGS_SHEET = "已导入但需核实"
