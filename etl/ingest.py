@@ -1479,8 +1479,10 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
                                                                "(在线表单提交的时间): 如不是当场填写, "
                                                                "请补上探访日期列"))
         past = _past_the_header(sheet)
-        if past is not None and _shifted(con, sheet) is None:  # shifted rows are rejected as such
-            count = scalar(con, f"select count(*) from {sheet.table} where {past}")
+        if past is not None:  # (not the shifted rows: they are rejected as such)
+            shifted = _shifted(con, sheet)
+            count = scalar(con, f"select count(*) from {sheet.table} where {past}"
+                                + (f" and not ({shifted})" if shifted else ""))
             if count:
                 file_warnings.append(("extra_cells", None, f"{where}{count} 行在表头以外的列中还有内容, 未导入"))
     # header cells are quoted like any cell: masked where they look like a phone or an ID number. A warning about the

@@ -1100,8 +1100,10 @@ def test_a_csv_row_shifted_by_a_comma_in_a_cell_is_rejected_not_misread(tmp_path
     # a column without a header on most rows is no shift: its cells are left out, said once (extra_cells)
     roster.write_text("\n".join(["填报日期：2026年9月30日", header, *(f"{r},多写一格" for r in rows)]) + "\n",
                       encoding="utf-8")
-    [unheaded] = Warehouse(tmp_path / "w2.duckdb").ingest(roster)
+    unheaded_warehouse = Warehouse(tmp_path / "w2.duckdb")
+    [unheaded] = unheaded_warehouse.ingest(roster)
     assert (unheaded.rows_loaded, unheaded.rows_rejected) == (5, 1)  # the one shifted row still
+    assert warnings((unheaded_warehouse, {"u": unheaded}), "u") == [(None, "5 行在表头以外的列中还有内容, 未导入")]
 
 
 def test_a_roster_without_a_category_column_says_so_after_its_load(tmp_path):
