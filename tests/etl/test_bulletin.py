@@ -206,12 +206,6 @@ def test_a_month_in_progress_is_compared_with_the_same_day_of_the_month_before(t
     assert "截至 12 日仍有 0 人的问题未解决" in text
     headline = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert headline[0][3] == "上月同期" and headline[1][:4] == ["月探访率(上门)", "50.0%", "2/4", "50.0%"]
-    # asked for an earlier day (--as-of): counted to it, and the month before to the same day (1/4 on each 5th)
-    assert main(["report", "bulletin", "--month", "2026-11", "--as-of", "2026-11-05",
-                 "--db", str(warehouse.settings.db_path), "--out", str(out)]) == 0
-    text = "\n".join(p.text for p in docx.Document(out).paragraphs)
-    assert "数据截至 11 月 5 日，与上月的比较均为上月同期 (截至 5 日)" in text
-    assert "月探访率(上门)为 25.0%，与上月同期持平" in text
     # the trend names the month by the day it is counted to, its point hollow: not a month's collapse
     import duckdb
 
@@ -222,6 +216,14 @@ def test_a_month_in_progress_is_compared_with_the_same_day_of_the_month_before(t
     assert whole["x"][-1] == "2026-10" and whole["name"] == open_month["name"] == "月探访率(上门)"
     assert open_month["x"] == ["2026-10", "2026-11 (截至12日)"] and open_month["line"]["dash"] == "dot"
     assert open_month["marker"]["symbol"] == ["circle", "circle-open"]
+    if stored:
+        return  # (below: another day, which no load stored, counted the same either way)
+    # asked for an earlier day (--as-of): counted to it, and the month before to the same day (1/4 on each 5th)
+    assert main(["report", "bulletin", "--month", "2026-11", "--as-of", "2026-11-05",
+                 "--db", str(warehouse.settings.db_path), "--out", str(out)]) == 0
+    text = "\n".join(p.text for p in docx.Document(out).paragraphs)
+    assert "数据截至 11 月 5 日，与上月的比较均为上月同期 (截至 5 日)" in text
+    assert "月探访率(上门)为 25.0%，与上月同期持平" in text
 
 
 def test_places_at_the_same_rate_share_a_rank_and_one_without_a_rate_is_unranked():
