@@ -1319,6 +1319,11 @@ TRIES = {
     ("上门", "未见到老人，家属说身体正常"): ("上门", "未遇"),  # the elder not seen: no visit of theirs
     ("上门", "正常"): ("上门", "正常"),
     ("上门未遇", "正常"): ("上门", "正常"),  # as written, with a warning (DESIGN §3: nothing guessed)
+    # the outcome cell telling of the tries: the call made after nobody was home had been lost (review 2026-12-04)
+    ("上门", "老人不在家，已电话联系，情况正常"): ("电话", "正常"),
+    ("入户", "未遇；已微信视频，家中有安全隐患"): ("视频", "发现问题"),
+    ("电话", "电话未接通，上门看望正常"): ("上门", "正常"),
+    ("上门", "老人不在家，下次电话联系"): ("上门", "未遇"),  # a plan, not a call made
 }
 
 
@@ -1334,7 +1339,8 @@ def test_a_method_cell_of_several_tries_is_the_try_that_did_not_fail(one_load):
     balanced(one_load[1]["several tries"], len(TRIES))
     assert loaded(one_load, "several tries", "method, outcome") == list(TRIES.values())
     assert warnings(one_load, "several tries") == [
-        (len(TRIES) + 1, "探访方式写的是「上门未遇」, 探访结果却是正常: 按正常导入, 计为有效探访, 请核实")]
+        (list(TRIES).index(("上门未遇", "正常")) + 2,
+         "探访方式写的是「上门未遇」, 探访结果却是正常: 按正常导入, 计为有效探访, 请核实")]
 
 
 @loads.file("questionnaire with skipped questions")

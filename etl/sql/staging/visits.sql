@@ -57,33 +57,61 @@ entry_values as (
     from (select distinct entered_at as entered_raw from src)
 ),
 
+tries as (
+    -- a method or outcome cell's parts, each in its try: a try is a part naming a method, with the parts after it
+    -- that name none (上门，老人住院: one try, failed); parts before the first method are each a try of their own.
+    -- A part's values as staging/words.sql splits the cell; `said` is the outcome a part names other than a failure
+    select *, bool_or(failed) over (partition by raw, try) as try_failed,
+           bool_or(said is not null or contains(token, '已')) over (partition by raw, try) as try_told,
+           min(try) over (partition by raw) as first_try
+    from (
+        select *, coalesce(max(case when method is not null then position end)
+                               over (partition by raw order by position rows unbounded preceding),
+                           position) as try
+        from (
+            select coalesce(m.raw, o.raw) as raw, coalesce(m.position, o.position) as position, m.method, r.rank,
+                   coalesce(m.token, o.token) as token, coalesce(o.failed, false) as failed, o.said, o.said_rank
+            from (select raw, part.position, part.value as method, part.token
+                  from (select raw, unnest(part_values) as part from stg_words where field = 'method')) m
+            full join (select raw, part.position, any_value(part.token) as token,
+                              bool_or(part.value in ('未遇', '拒访')) as failed,
+                              arg_min(part.value, said_rank.rank) filter (where part.value not in ('未遇', '拒访'))
+                                  as said,
+                              min(said_rank.rank) filter (where part.value not in ('未遇', '拒访')) as said_rank
+                       from (select raw, unnest(part_values) as part from stg_words
+                             where field = 'outcome' and raw in (select method from src union select outcome from src))
+                       left join value_rank said_rank on said_rank.field = 'outcome' and said_rank.value = part.value
+                       group by raw, part.position) o
+                on o.raw = m.raw and o.position = m.position
+            left join value_rank r on r.field = 'method' and r.value = m.method
+        )
+    )
+),
+
 method_tries as (
     -- a method cell naming several tries, each with what came of it (上门未见，电话联系; 入户走访/电话未接通; 电话（无人
     -- 接听）后上门): its method is the strongest of the tries that did not fail, and it says the visit failed only
-    -- when every try failed (failure_values). A try is a part of the cell naming a method, with the parts after it
-    -- that name none (上门，老人住院: one try, failed); parts as staging/words.sql splits the cell
-    select raw,
-           arg_min(method, coalesce(rank, 100)) filter (where method is not null and not try_failed) as succeeded
+    -- when every try failed (failure_values)
+    select raw, arg_min(method, coalesce(rank, 100)) filter (where method is not null and not try_failed) as succeeded
+    from tries
+    where raw in (select method from src)
+    group by raw
+),
+
+outcome_tries as (
+    -- an outcome cell whose first try failed and a later one, of a method it names, did not and says so (老人不在家，
+    -- 已电话联系，情况正常; 电话未接通，上门探视正常): the visit is that try, as in a method cell, and its outcome what
+    -- that try says (正常 where it says only that it was made). A plan (未遇，下次电话联系) says nothing was made
+    select raw, arg_min(method, coalesce(rank, 100)) as method,
+           coalesce(arg_min(said, said_rank) filter (where said is not null), '正常') as outcome
     from (
-        select raw, method, rank, bool_or(failed) over (partition by raw, try) as try_failed
-        from (
-            select *, coalesce(max(case when method is not null then position end)
-                                   over (partition by raw order by position rows unbounded preceding),
-                               position) as try
-            from (
-                select coalesce(m.raw, o.raw) as raw, coalesce(m.position, o.position) as position, m.method, r.rank,
-                       coalesce(o.failed, false) as failed
-                from (select raw, part.position, part.value as method
-                      from (select raw, unnest(part_values) as part from stg_words where field = 'method')) m
-                full join (select raw, part.position, bool_or(part.value in ('未遇', '拒访')) as failed
-                           from (select raw, unnest(part_values) as part from stg_words
-                                 where field = 'outcome' and raw in (select method from src))
-                           group by raw, part.position) o
-                    on o.raw = m.raw and o.position = m.position
-                left join value_rank r on r.field = 'method' and r.value = m.method
-            )
-        )
+        select t.*, bool_or(t.failed) filter (where t.try = t.first_try) over (partition by t.raw) as first_failed,
+               bool_or(t.method is not null and t.try > t.first_try and not t.try_failed and t.try_told)
+                   over (partition by t.raw, t.try) as succeeded
+        from tries t
+        where t.raw in (select outcome from src)
     )
+    where first_failed and succeeded
     group by raw
 ),
 
@@ -198,10 +226,12 @@ source as (
         d.unknown_time,
         d.far_from_month,
         method.text as method_text,
-        method.value as method,
+        coalesce(later.method, method.value) as method,
         outcome.text as outcome_text,
+        -- the outcome cell's value, or its later try's where its first failed (outcome_tries)
+        coalesce(later.outcome, outcome.value) as outcome_value,
         -- the outcome other cells say, where the outcome cell says none, or says less (发现问题 beside an emergency)
-        case when (outcome.text is null or outcome.value = '发现问题') and emergency.says_emergency then '紧急'
+        case when (outcome.text is null or outcome_value = '发现问题') and emergency.says_emergency then '紧急'
              when outcome.text is null and problem.says_problem then '发现问题'
              when outcome.text is null then failed.value end as said_outcome,
         -- 正常 written beside a problem or an emergency written in its own column (发现问题, 是否紧急情况: DESIGN §3
@@ -209,13 +239,13 @@ source as (
         -- is that problem or emergency, with a warning: an emergency written down is never dropped (probe O: a gas
         -- leak beside 正常 had left a high-risk elder 低 and unvisited for 12 days unseen). The visit's key keeps
         -- the outcome as written, as rows loaded before this reading were keyed (a re-sent export repeats them)
-        coalesce(outcome.text is not null and outcome.value = '正常' and problem.says_problem, false) as outcome_contradicts,
-        coalesce(outcome.text is not null and outcome.value = '正常' and emergency.says_emergency, false)
+        coalesce(outcome.text is not null and outcome_value = '正常' and problem.says_problem, false) as outcome_contradicts,
+        coalesce(outcome.text is not null and outcome_value = '正常' and emergency.says_emergency, false)
             as emergency_contradicts,
         case when emergency_contradicts then '紧急' when outcome_contradicts then '发现问题'
-             else coalesce(said_outcome, outcome.value) end as outcome,
+             else coalesce(said_outcome, outcome_value) end as outcome,
         -- 正常 written beside a method cell whose every try failed (上门未遇 | 正常): loaded as written, with a warning
-        coalesce(outcome.text is not null and outcome.value = '正常' and failed.method_failure is not null, false)
+        coalesce(outcome.text is not null and outcome_value = '正常' and failed.method_failure is not null, false)
             as method_contradicts,
         case when outcome.text is null and failed.value is null and not problem.says_problem then failed.mentioned end
             as failure_mentioned,
@@ -258,6 +288,7 @@ source as (
     join entry_values e on e.entered_raw is not distinct from r.entered_at
     join word_values method on method.field = 'method' and method.raw is not distinct from r.method
     join word_values outcome on outcome.field = 'outcome' and outcome.raw is not distinct from r.outcome
+    left join outcome_tries later on later.raw = r.outcome
     join word_values resolution on resolution.field = 'resolution' and resolution.raw is not distinct from r.resolution
     join word_values referral on referral.field = 'referral' and referral.raw is not distinct from r.referral
     join word_values record_status

@@ -3,6 +3,8 @@ select distinct 'method' as field, method as raw from src
 union all select distinct 'outcome', outcome from src
 -- the method cell, for an outcome written into it where no outcome is written (上门未遇, 电话（未接通）)
 union all select distinct 'outcome', method from src
+-- the outcome cell, for a later try it tells of (老人不在家，已电话联系: staging/visits.sql outcome_tries)
+union all select distinct 'method', outcome from src
 -- a short note or account of the visit, for a failure written there (家中无人)
 union all select distinct 'outcome', notes from src
 union all select distinct 'outcome', findings from src

@@ -110,8 +110,8 @@ final as (
         -- the strongest: 入户+电话 is a home visit
         arg_min(value, coalesce(r.rank, 100)) filter (where value <> '') as value,
         list(distinct trim(token)) filter (where value is null) as unknown_parts,
-        -- each part's values, by its place in the cell (a method cell's tries: staging/visits.sql method_tries)
-        list({'position': position, 'value': value}) filter (where value <> '') as part_values
+        -- each part's values, by its place in the cell, with the part (a cell's tries: staging/visits.sql tries)
+        list({'position': position, 'value': value, 'token': token}) filter (where value <> '') as part_values
     from token_values
     left join value_rank r using (field, value)
     group by field, raw
