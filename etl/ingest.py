@@ -1031,15 +1031,17 @@ def _repeated_header(sheet: RawSheet) -> dict[str, list[str]]:
 
 
 def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = None,
-          sheet_names: Sequence[str | None] = ()) -> None:
+          sheet_names: Sequence[str | None] = (), report_date: dt.date | None = None) -> None:
     """Validate the rows of `src` (src_id, row_number and FIELDS[kind], as text; a contact list's more_contacts too,
     MORE_CONTACTS) into the temp table
     `staged`: typed values, warnings and a reject_reason per row, repeats of other rows rejected
     too. Staging is SQL only: `src` may as well be a handful of literal rows. `sheet_names`: of a workbook's
     sheets, in src_id order (SHEET_ROW_STRIDE), as a message says them (sheet_label), that a reason naming a row of
-    another sheet names (cv_same_row)."""
-    con.execute("create or replace temp table stg_sheets as select $names::varchar[] as sheet_names, $stride as stride",
-                {"names": list(sheet_names), "stride": SHEET_ROW_STRIDE})
+    another sheet names (cv_same_row). `report_date`: the list's 填报日期 (_report_date), the day its clerk's days
+    written without a year are read near (cv_day_before; else today)."""
+    con.execute("create or replace temp table stg_sheets as select $names::varchar[] as sheet_names, $stride as stride,"
+                " coalesce($listed::date, cv_today()) as listed",
+                {"names": list(sheet_names), "stride": SHEET_ROW_STRIDE, "listed": report_date})
     con.execute("create or replace temp table stg_places as " + sql("staging/places"), {"report_unit": report_unit})
     # each distinct word cell (category, method …) is recognised once
     con.execute(f"create or replace temp view word_cells as {sql(f'staging/{kind}_word_cells')}")
@@ -1095,9 +1097,10 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
                   correction: corrections.Correction | None = None,
                   notes: list[tuple[str, str]] | None = None) -> FileResult:
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
+    report_date = _report_date(con, kind, sheets, file_name)
     # the sheets' names as messages say them, where a message can name one: in a workbook of several
     labels = [sheet_label(con, s.sheet_name) if s.sheet_name and len(sheets) > 1 else None for s in sheets]
-    stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None), labels)
+    stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None), labels, report_date)
     # each staged row's street where it has a place, its own else its community's: warnings and rejects are placed by it
     con.execute("""create or replace temp view stg_streets as
         select s.src_id, coalesce(s.street_code, d.parent_code) as street_code
@@ -1145,18 +1148,6 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
                                                          f"{who}将按去向未说明计为退出")]
     if kind == "contacts" and not correction:
         notes = [*(notes or []), *_contacts_dropped(con, load_id)]
-    report_date = next((s.report_date for s in sheets if s.report_date), None)
-    if kind == "roster":  # a 填报日期 below the table, read with the title (its labelled date first)
-        report_date = _footer_report_date(con, sheets) or report_date
-    # else a 填报日期 column on every row
-    if report_date is None and kind == "roster":
-        report_date = scalar(con, "select max(cv_parse_date(cv_clean(report_date))) from src")
-    # else the day or month its file is named by (…底册2026年10月.xlsx: the month's first day), as a title's would
-    if report_date is None and kind != "visits":
-        report_date = scalar(con, "select cv_report_date(?)", [Path(file_name).stem])
-    if report_date is not None and report_date > scalar(con, "select cv_today()"):
-        # a list dated in the future would be the list in force until then, whatever came after it
-        raise FileError(f"填报日期 {report_date:%Y-%m-%d} 在今天之后: 请核对标题或表中的填报日期后重新导入")
     notes = [*(notes or []), *_struck_notes(sheets, labels, kind)]
     if kind == "roster" and not correction:
         notes = [*(notes or []), *_exits_after(con, report_date)]
@@ -1254,6 +1245,23 @@ def _struck_notes(sheets: list[RawSheet], labels: list[str | None], kind: str) -
         notes.append(("struck_rows", f"{'工作表 ' + label + ' ' if label else ''}第 {said}整行划了删除线, "
                                      f"仍按表中所写导入: {advice}"))
     return notes
+
+
+def _report_date(con: duckdb.DuckDBPyConnection, kind: str, sheets: list[RawSheet], file_name: str) -> dt.date | None:
+    """A list's 填报日期 (DESIGN §3): its title's, else (a roster's) one below its table or in a column on every row,
+    else the day or month its file is named by (…底册2026年10月.xlsx: the month's first day). Refused in the future."""
+    report_date = next((s.report_date for s in sheets if s.report_date), None)
+    if kind == "roster":  # a 填报日期 below the table, read with the title (its labelled date first)
+        report_date = _footer_report_date(con, sheets) or report_date
+    # else a 填报日期 column on every row
+    if report_date is None and kind == "roster":
+        report_date = scalar(con, "select max(cv_parse_date(cv_clean(report_date))) from src")
+    if report_date is None and kind != "visits":
+        report_date = scalar(con, "select cv_report_date(?)", [Path(file_name).stem])
+    if report_date is not None and report_date > scalar(con, "select cv_today()"):
+        # a list dated in the future would be the list in force until then, whatever came after it
+        raise FileError(f"填报日期 {report_date:%Y-%m-%d} 在今天之后: 请核对标题或表中的填报日期后重新导入")
+    return report_date
 
 
 def _footer_report_date(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> dt.date | None:

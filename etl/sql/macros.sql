@@ -178,6 +178,16 @@ create or replace temp macro cv_parse_day_or_month(s) as coalesce(cv_parse_date(
     lambda p: case when p.y <> '' and cast(p.m as integer) between 1 and 12
                    then make_date(cast(p.y as integer), cast(p.m as integer), 1) end)[1]);
 
+-- A day a list's clerk wrote without its year (变动日期 10月5日, 10.5, 10-05) on a list dated `listed` (its 填报日期, else
+-- today): the year that puts it at most two months after that date, as a change the list reports happened before it
+-- was sent or soon after (10月3日 on a list of 2026-09-30 is 2026's; 11月20日 on one of 2027-01-10 is 2026's). Null for
+-- any other text
+create or replace temp macro cv_day_before(s, listed) as list_transform(
+    [regexp_extract(cv_half_width(s), '^\s*(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?\s*$', ['m', 'd'])],
+    lambda p: list_transform([try_cast(year(listed) || '-' || p.m || '-' || p.d as date)],
+                             lambda d: case when d > listed + interval 2 month then d - interval 1 year
+                                            else d end)[1])[1]::date;
+
 -- The day a list (a roster, a contact list) holds from: its 填报日期, else the day it was loaded (DESIGN §3)
 create or replace temp macro cv_list_date(report_date, loaded_at) as coalesce(report_date, cast(loaded_at as date));
 

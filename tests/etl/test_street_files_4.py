@@ -1562,6 +1562,24 @@ def _exit_date_per_kind(folder: Path) -> Path:
     return write_xlsx(folder / "花园路底册_分列变动日期.xlsx", [["填报日期：2026年10月31日"], header, *rows])
 
 
+@loads.file("exit dates without their year")
+def _exit_dates_without_their_year(folder: Path) -> Path:
+    header = ["社区", "姓名", "身份证号", "特殊困难类别", "状态", "变动日期"]
+    rows = [["花园路", "无年一", elder(705), "独居", "死亡", "12月20日"],
+            ["花园路", "无年二", elder(706), "独居", "迁出", "1.5"]]
+    return write_xlsx(folder / "花园路底册_变动日期无年份.xlsx", [["填报日期：2026年1月10日"], header, *rows])
+
+
+def test_an_exit_date_without_its_year_takes_the_year_of_the_roster_s_date(one_load):
+    # the exit had counted on the 填报日期 (with a warning that the date could not be read): an elder who died on
+    # 12月20日 stayed on the list, unvisited, until 1月10日 (review 2026-12-04)
+    assert loaded(one_load, "exit dates without their year", "status, change_date") == [
+        ("死亡", dt.date(2025, 12, 20)), ("迁出", dt.date(2026, 1, 5))]
+    assert warnings(one_load, "exit dates without their year") == [
+        (3, "变动日期没有写年份: 12月20日, 按填报日期推定为2025-12-20, 请核实"),
+        (4, "变动日期没有写年份: 1.5, 按填报日期推定为2026-01-05, 请核实")]
+
+
 def test_a_roster_with_an_exit_date_column_per_kind_of_exit_reads_each(one_load):
     balanced(one_load[1]["exit date per kind"], 4)
     assert loaded(one_load, "exit date per kind", "status, change_date") == [

@@ -80,11 +80,14 @@ mapped as (
                         case when s.change_date_text is null and status.value <> '在册' then nullif(regexp_extract(
                             s.status_text, '\d{4}\s*[./\-年]\s*\d{1,2}\s*[./\-月]\s*\d{1,2}\s*日?'), '') end],
                        lambda d: cv_parse_day_or_month(d)) as dates,
+        -- a change date written without its year (10月5日): the year of the list's date that it reports (its 填报日期)
+        cv_day_before(s.change_date_text, listed.listed) as yearless_change_date,
         cv_phone_list(s.phone_text) as phones,
         cv_id_problem(s.id_number) as id_problem,
         cv_id_birth_date(s.id_number) as id_birth_date,
         (select any_value(derive_categories_from_attributes) from cfg_settings) as derive_categories
     from source s
+    cross join (select listed from stg_sheets) listed
     join stg_places p
         on p.district_raw is not distinct from s.district
         and p.street_raw is not distinct from s.street
@@ -109,7 +112,9 @@ repeats as (
     select
         * exclude (dates),
         -- (named here, not beside dates: a column named in the select that defines it is its whole expression again)
-        coalesce(dates[1], dates[3]) as change_date,
+        coalesce(dates[1], yearless_change_date, dates[3]) as change_date,
+        -- … without its year: the year that the list's 填报日期 gives it (cv_day_before), said so
+        dates[1] is null and yearless_change_date is not null as yearless_change,
         dates[2] as reg_date,
         greatest(row_number() over as_listed, row_number() over in_place) as id_occurrence,
         case when row_number() over as_listed > 1 then first_value(row_number) over as_listed
@@ -155,7 +160,8 @@ checked as (
         change_date_text is not null and change_date is null as unknown_change_date,
         -- a change date given by its month alone (2026.10): that month's first day, said so (an exit counts from it)
         change_date_text is not null and change_date is not null and cv_parse_date(change_date_text) is null
-            as month_only_change_date,
+            and yearless_change_date is null as month_only_change_date,
+
         reg_date_text is not null and reg_date is null as unknown_reg_date,
         status not in ('在册') and change_date is null as exit_without_date,
         -- the attributes contradict the street's marking: loaded as marked (底数不清)
@@ -218,7 +224,7 @@ final as (
                       'field': 'id_number'}
         end as reject,
         case when unknown_category or unknown_living or unknown_disability or unknown_consent or unknown_status
-                  or unknown_risk or unknown_change_date or month_only_change_date or unknown_reg_date
+                  or unknown_risk or unknown_change_date or month_only_change_date or yearless_change or unknown_reg_date
                   or exit_without_date or living_contradicts
                   or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
                   or status_in_name or status_in_notes or too_young or consent_mixed or old_contradicts
@@ -238,6 +244,8 @@ final as (
             case when unknown_risk then cv_warn_quoting('unknown_value', 'risk_level', risk_text, '未知的风险等级: {value}') end,
             case when unknown_change_date then cv_warn_quoting('unknown_value', 'change_date', change_date_text,
                 '变动日期无法识别: {value}') end,
+            case when yearless_change then cv_warn_quoting('yearless_date', 'change_date', change_date_text,
+                '变动日期没有写年份: {value}, 按填报日期推定为' || strftime(change_date, '%Y-%m-%d') || ', 请核实') end,
             case when month_only_change_date then cv_warn_quoting('month_only_date', 'change_date', change_date_text,
                 '变动日期只写到月份: {value}, 按该月1日计, 请补全日期') end,
             case when unknown_reg_date then cv_warn_quoting('unknown_value', 'reg_date', reg_date_text, '建档日期无法识别: {value}') end,
