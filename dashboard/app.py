@@ -144,8 +144,7 @@ def make_navbar(pathname: str, query: dict) -> html.Div:
         html.Span(user.username, className="navbar-user-name"), " · ", t(f"role_{user.role}", lang), " · ",
         _place_name(user.place, lang),
     ], className="navbar-user", id="navbar-user")
-    account = [who] if local else [who, dbc.NavLink(t("sign_out", lang), href="/logout", id="sign-out",
-                                                   external_link=True)]
+    account = [who] if local else [who, auth.sign_out_form(lang)]
     navbar = dbc.Navbar(dbc.Container([
         dbc.NavbarBrand(t("app_title", lang), href=href("/", carried(query))),
         dbc.Nav(links, className="me-auto flex-row gap-2"),

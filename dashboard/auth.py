@@ -22,6 +22,7 @@ import dash
 import duckdb
 import flask
 import flask_login
+from dash import dcc, html
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import generate_csrf, validate_csrf
@@ -267,6 +268,15 @@ def sign_in_view():
 
 
 def sign_out_view():
+    """POST with the session's CSRF token signs out; a GET (a link typed, or an image of another site pointing
+    here, which would sign anyone out who opened that site) only shows the button that does."""
+    lang = "en" if flask.request.args.get("lang") == "en" else "zh"
+    if flask.request.method == "GET":
+        return _sign_out_page(lang)
+    try:
+        validate_csrf(flask.request.form.get("csrf_token"))
+    except ValidationError:
+        return _sign_out_page(lang), 400
     user = current()
     if user is not None and flask.current_app.config.get("CAREVISIT_LOCAL_USER") is None:
         accounts().end_sessions(user.username)  # a copy of the cookie opens nothing any more
@@ -297,6 +307,34 @@ SIGN_IN_PAGE = """<!doctype html>
 <p class="sign-in-note mt-3 mb-0">{note}</p>
 <p class="mt-2 mb-0"><a href="/login?lang={other_lang}&amp;next={next}">{switch}</a></p>
 </div></main></body></html>"""
+
+
+SIGN_OUT_PAGE = """<!doctype html>
+<html lang="{html_lang}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<link rel="stylesheet" href="/assets/vendor/bootstrap.min.css"><link rel="stylesheet" href="/assets/style.css">
+</head><body class="sign-in">
+<main class="sign-in-card card"><div class="card-body">
+<h1 class="h4 mb-4">{app_title}</h1>
+<form method="post" action="/logout"><input type="hidden" name="csrf_token" value="{csrf}">
+<button class="btn btn-primary w-100" type="submit" id="sign-out-confirm">{submit}</button></form>
+<p class="mt-3 mb-0"><a href="/">{back}</a></p>
+</div></main></body></html>"""
+
+
+def _sign_out_page(lang: str) -> str:
+    return SIGN_OUT_PAGE.format(
+        html_lang="zh-CN" if lang == "zh" else "en", title=t("sign_out", lang), app_title=t("app_title", lang),
+        csrf=escape(generate_csrf()), submit=t("sign_out", lang), back=t("sign_out_back", lang))
+
+
+def sign_out_form(lang: str):
+    """The navigation bar's sign-out: a form posting the session's CSRF token, styled as the bar's links."""
+    return html.Form([
+        dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+        html.Button(t("sign_out", lang), type="submit", id="sign-out", className="nav-link"),
+    ], method="POST", action="/logout", className="sign-out-form")
 
 
 def _sign_in_page(lang: str, next_url: str, message: str | None = None) -> str:

@@ -30,6 +30,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "password": ("密码", "Password"),
     "sign_in": ("登录", "Sign in"),
     "sign_out": ("退出登录", "Sign out"),
+    "sign_out_back": ("返回看板", "Back to the dashboard"),
     "sign_in_note": ("本系统含老年人个人信息, 仅限授权人员使用; 查看和导出名单均有记录。",
                      "This system holds personal information: authorised staff only; viewing and exporting "
                      "lists is recorded."),

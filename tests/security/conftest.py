@@ -185,6 +185,11 @@ def sign_in(client, username: str, password: str = PASSWORD, next_url: str | Non
     return client.post("/login", data=data)
 
 
+def sign_out(client):
+    """The navigation bar's sign-out as a browser sends it: the form's CSRF token, then POST."""
+    return client.post("/logout", data={"csrf_token": csrf_token(client.get("/logout").get_data(as_text=True))})
+
+
 def signed_in(app, username: str):
     client = new_client(app)
     answer = sign_in(client, username)

@@ -34,6 +34,7 @@ from tests.security.conftest import (
     _load_streets,
     new_client,
     sign_in,
+    sign_out,
     visit,
     write_csv,
 )
@@ -261,6 +262,6 @@ def test_a_page_view_whose_audit_record_finds_the_disk_full_gets_507_and_a_clear
         with pytest.raises(sqlite3.OperationalError, match="database or disk is full"):
             for n in range(10_000):  # the last page filled: the next record needs a page the file may not have
                 accounts.record("filler", detail={"n": n})
-    answer = client.get("/logout")  # records the sign-out
+    answer = sign_out(client)  # records the sign-out
     assert answer.status_code == 507
     assert answer.get_data(as_text=True) == "服务器磁盘已满, 未能完成: 请联系管理员清理磁盘后再试"

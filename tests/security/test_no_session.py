@@ -14,6 +14,7 @@ from tests.security.conftest import (
     post_callback,
     readable,
     sign_in,
+    sign_out,
 )
 
 
@@ -98,12 +99,25 @@ def test_after_sign_out_the_old_cookie_opens_nothing(app, deps, store):
     assert sign_in(client, "q-signs-out").status_code == 302
     cookie = client.get_cookie("carevisit_session")
     assert cookie is not None
-    assert client.get("/logout").status_code == 302
+    assert sign_out(client).status_code == 302
     replay = new_client(app)
     replay.set_cookie("carevisit_session", cookie.value)  # a copy kept by whoever saw the cookie
     status, _text = post_callback(replay, payload(
         deps["navbar.children"], {"url.pathname": "/", "url.search": ""}, {}))
     assert status == 401, "a session cookie still works after signing out"
+
+
+def test_another_site_cannot_sign_a_user_out(app, deps, store):
+    # an image or link of another site pointing at /logout (a GET), or a form posting there without the session's
+    # token, had signed the user out: the session still opens the dashboard after both
+    store.add("q-stays-in", "inspector", QUANYECHANG, PASSWORD)
+    client = new_client(app)
+    assert sign_in(client, "q-stays-in").status_code == 302
+    assert client.get("/logout").status_code == 200  # the page with the button that signs out
+    assert client.post("/logout", data={}).status_code == 400
+    status, text = post_callback(client, payload(deps["navbar.children"], {"url.pathname": "/", "url.search": ""}, {}))
+    assert status == 200, text
+    assert [e["event"] for e in store.events() if e["username"] == "q-stays-in"] == ["sign_in"]
 
 
 EVIL_TARGETS = [
