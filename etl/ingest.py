@@ -791,7 +791,8 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
                                                    header_cell if field not in CODED_FIELDS
                                                    else _legend_text(header_cell, sheet.preamble, sheet.elsewhere))
             elif _in_parts(field, column_map):
-                columns[field] = _joined_date(sheet, [column_map.fields[part] for part in mappings.DATE_PARTS[field]])
+                columns[field] = _joined_date(sheet, {part: column_map.fields[part]
+                                                      for part in mappings.date_parts(column_map.fields, field)})
             elif field == "consent" and "declines" in column_map.fields:
                 columns[field] = _consent_of_declines(sheet, column_map.fields["declines"])
             elif field in column_map.implied:  # one value for the whole sheet, stored once
@@ -896,18 +897,19 @@ def _asked_value(header_cell: str, field: str) -> str | None:
 def _in_parts(field: str, column_map: mappings.ColumnMap) -> bool:
     """Whether the sheet writes `field`, a date, in a column for each of its parts (mappings.DATE_PARTS), not whole:
     read as the one date "<年>年<月>月<日>日", which staging parses and rejects as any date it is given."""
-    return (field not in column_map.fields and field in mappings.DATE_PARTS
-            and all(part in column_map.fields for part in mappings.DATE_PARTS[field]))
+    return field not in column_map.fields and mappings.date_parts(column_map.fields, field) is not None
 
 
-def _joined_date(sheet: RawSheet, indexes: list[int]) -> pa.Array:
-    """A date's year, month and day columns as one text, 2026年10月5日; null where all three are empty, and with a
-    part left empty where it is (a date staging cannot read, rejected naming what the row says)."""
-    year, month, day = (pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
-                        for index in indexes)
-    joined = pc.binary_join_element_wise(year, "年", month, "月", day, "日", "", null_handling="replace",
-                                         null_replacement="")
-    return pc.if_else(pc.equal(joined, "年月日"), pa.scalar(None, pa.string()), joined)
+def _joined_date(sheet: RawSheet, indexes: dict[str, int]) -> pa.Array:
+    """A date's year, month and day columns (by part field, mappings.DATE_PARTS) as one text, 2026年10月5日, or
+    10月5日 without a year column; null where all are empty, and with a part left empty where it is (a date staging
+    cannot read, rejected naming what the row says)."""
+    cells = {part[len("visit_"):]: pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
+             for part, index in indexes.items()}
+    words = {"year": "年", "month": "月", "day": "日"}
+    parts = [value for part, cell in cells.items() for value in (cell, words[part])]
+    joined = pc.binary_join_element_wise(*parts, "", null_handling="replace", null_replacement="")
+    return pc.if_else(pc.equal(joined, "".join(words[part] for part in cells)), pa.scalar(None, pa.string()), joined)
 
 
 # A contact list's other contact people on a row (mappings.ColumnMap.more_contacts), as staging reads them

@@ -91,8 +91,16 @@ def header_stem(key: str) -> str:
 
 
 # A date written in a column for each of its year, month and day (年份, 月份, 日: a template's layout): the field it
-# makes, and the fields of its parts (headers.csv)
+# makes, and the fields of its parts (headers.csv). The year may be left to the title (2026年10月探访记录 over 月 and 日
+# columns), as a date written 10月5日 is (staging: cv_date_in_month)
 DATE_PARTS = {"visit_date": ("visit_year", "visit_month", "visit_day")}
+
+
+def date_parts(fields: dict[str, int], field: str) -> list[str] | None:
+    """The fields of `field`'s parts the sheet has columns for (DATE_PARTS), the month and the day at least; None
+    where it has not those."""
+    parts = [part for part in DATE_PARTS.get(field, ()) if part in fields]
+    return parts if field in DATE_PARTS and all(part in parts for part in DATE_PARTS[field][1:]) else None
 
 
 # A contact list may name several contact people on a row (DESIGN §3; the plans say 一名或多名): a column each for
@@ -416,10 +424,9 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
         # when an online form (问卷星, 腾讯问卷, 接龙) was sent: the record's entry time, and where the form asks no
         # date, filled in on the spot, the visit's date, said so in a warning (entry_as_visit_date)
         fields.setdefault("entered_at", submitted)
-        if kind == "visits" and "visit_date" not in fields and not all(
-                part in fields for part in DATE_PARTS["visit_date"]):
+        if kind == "visits" and "visit_date" not in fields and not date_parts(fields, "visit_date"):
             fields["visit_date"] = submitted
-    if (all(part in fields for part in DATE_PARTS["visit_date"]) and "visit_date" in fields
+    if (date_parts(fields, "visit_date") and "visit_date" in fields
             and "visit_time" not in fields and _day_or_time(header[fields["visit_date"]]) == "time"):
         fields["visit_time"] = fields.pop("visit_date")  # beside a date in parts, 探访时间 is the time of day
     # the first contact person written is the row's contact person, the others come after

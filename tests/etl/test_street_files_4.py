@@ -193,6 +193,20 @@ def test_a_title_naming_the_year_and_the_month_apart_dates_the_days(one_load):
     assert loaded(one_load, "year and month apart", "visit_date") == [(dt.date(2026, 10, 3),), (dt.date(2026, 10, 4),)]
 
 
+@loads.file("month and day apart")
+def _month_and_day_apart(folder: Path) -> Path:
+    header = ["序号", "姓名", "身份证号", "社区", "月", "日", "探访方式", "探访结果"]
+    rows = [[n, f"月日{n}", elder(150 + n), "花园路", month, day, "入户", "正常"]
+            for n, (month, day) in enumerate([(10, 3), ("10", "21"), (10, "")])]
+    return write_xlsx(folder / "花园路社区探访记录.xlsx", [["花园路社区2026年10月探访记录"], header, *rows])
+
+
+def test_a_visit_date_in_a_month_and_a_day_column_takes_the_titles_year(one_load):
+    # the file had been refused for a missing 探访日期 column: only a year, month and day column each were read
+    balanced(one_load[1]["month and day apart"], 3, rejected=1)
+    assert loaded(one_load, "month and day apart", "visit_date") == [(dt.date(2026, 10, 3),), (dt.date(2026, 10, 21),)]
+
+
 @loads.file("group titles")
 def _group_titles(folder: Path) -> Path:
     top = ["序号", "被探访老人", None, None, "探访人员", None, "探访情况", None, None]
