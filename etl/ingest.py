@@ -1148,6 +1148,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
             who = "此人" if listed == 1 else "这些人"
             notes = [*(notes or []), ("rejected_listed", f"第 {said}被拒收, 而现行底册中有同名的人: 不改正的话, "
                                                          f"{who}将按去向未说明计为退出")]
+    if kind == "visits" and not correction:
+        notes = [*(notes or []), *_names_differ(con)]
     if kind == "contacts" and not correction:
         notes = [*(notes or []), *_contacts_dropped(con, load_id)]
     notes = [*(notes or []), *_struck_notes(sheets, labels, kind)]
@@ -1204,6 +1206,16 @@ def _exits_after(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) ->
     return [("exit_after_report", f"第 {_rows_said(first_rows, count)}的变动日期晚于本底册的"
                                   f"{'填报日期' if report_date else '导入日期'} {listed_on:%Y-%m-%d}: "
                                   "按所填日期计为离开, 在此之前仍计入, 请核对日期")]
+
+
+def _names_differ(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The note of a visit record whose rows name, beside a roster elder's ID number, someone else
+    (staging/names_differ.sql): counted to the ID's elder, the other may have gone without their visit."""
+    count, first_rows = first_row(con, sql("staging/names_differ"))
+    if not count:
+        return []
+    return [("name_differs", f"第 {_rows_said(first_rows, count)}的姓名与底册中该身份证号的老人姓名不同: 按身份证号"
+                             "计为该老人的探访, 请核对是身份证号还是姓名写错")]
 
 
 def _contacts_dropped(con: duckdb.DuckDBPyConnection, load_id: int) -> list[tuple[str, str]]:

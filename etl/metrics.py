@@ -119,14 +119,16 @@ def place_changes(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.d
 def roster_alerts(con: duckdb.DuckDBPyConnection, load_ids: list[int] | None = None) -> list[str]:
     """What a roster load changed that needs a look: a community left out, many people gone without a status, two
     lists of one day, rejected rows naming people the roster in force lists (the load's warning rejected_listed) and
-    exits dated after the list's own date (exit_after_report), no category column (no_category_column); and a
-    contact list that leaves out many of the elders the one it replaces named (contacts_dropped)."""
+    exits dated after the list's own date (exit_after_report), no category column (no_category_column); a
+    contact list that leaves out many of the elders the one it replaces named (contacts_dropped); and a visit record
+    whose rows name someone else beside a roster elder's ID number (name_differs)."""
     rows = con.execute(
         """select message from (
                select load_id, code, message from roster_alerts
                union all
                select load_id, code, file_name || ': ' || message from load_warnings
-               where code in ('rejected_listed', 'exit_after_report', 'no_category_column', 'contacts_dropped'))
+               where code in ('rejected_listed', 'exit_after_report', 'no_category_column', 'contacts_dropped',
+                              'name_differs'))
            where $ids is null or list_contains($ids, load_id) order by load_id, code""",
         {"ids": load_ids},
     ).fetchall()
@@ -134,11 +136,10 @@ def roster_alerts(con: duckdb.DuckDBPyConnection, load_ids: list[int] | None = N
 
 
 def alerts_after(con: duckdb.DuckDBPyConnection, results: Sequence[FileResult]) -> list[str]:
-    """The roster alerts (roster_alerts) of the rosters that a load's `results` loaded: what the clerk is told right
-    after loading, by the command line and the 导入 page alike."""
-    rosters = [part.load_id for result in results if result.status == "loaded" for part in result.parts or (result,)
-               if part.kind in ("roster", "contacts")]
-    return roster_alerts(con, rosters) if rosters else []
+    """The alerts (roster_alerts) of the files that a load's `results` loaded: what the clerk is told right after
+    loading, by the command line and the 导入 page alike."""
+    loaded = [part.load_id for result in results if result.status == "loaded" for part in result.parts or (result,)]
+    return roster_alerts(con, loaded) if loaded else []
 
 
 def load_history(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

@@ -9,10 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 from openpyxl.styles import Font
 
+from etl import metrics
 from etl.ingest import NO_CATEGORY_COLUMN
 from tests.conftest import make_id, run_cli
 from tests.etl.exports import OneLoad, Warehouse, write_csv, write_xlsx
@@ -1072,6 +1074,29 @@ def test_an_exit_dated_after_the_roster_s_own_date_is_pointed_out(tmp_path):
     assert warnings((warehouse, {"10": by_month}), "10") == []
     answer = run_cli("ingest", str(november), "--db", str(tmp_path / "one-command.duckdb"))
     assert answer.returncode == 0 and f"请注意: 兆丰路底册.csv: {said}" in answer.stderr
+
+
+def test_a_visit_naming_someone_else_beside_a_roster_elder_s_id_number_is_pointed_out(tmp_path):
+    # the ID typed from a neighbour's line: the visit counted to the ID's elder without a word, and the elder visited
+    # went without it (review 2026-12-04)
+    header = ["社区", "姓名", "身份证号", "特殊困难类别"]
+    roster = write_csv(tmp_path / "花园路底册.csv", [["填报日期：2026年10月1日"], header,
+                                                   ["花园路", "王秀英", elder(580), "独居"],
+                                                   ["花园路", "李桂兰", elder(581), "独居"]])
+    visits = write_csv(tmp_path / "花园路探访记录.csv", [
+        ["姓名", "身份证号", "社区", "探访日期", "探访方式"],
+        ["王秀英", elder(580), "花园路", "2026-10-05", "上门"], ["李桂兰", elder(580), "花园路", "2026-10-06", "上门"],
+        ["王 秀英", elder(580), "花园路", "2026-10-07", "上门"],  # the same name, spaced
+        ["赵玉兰", elder(582), "花园路", "2026-10-07", "上门"]])  # on no roster: an unlinked visit, said elsewhere
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb")
+    results = warehouse.ingest(roster, visits)
+    said = "第 3 行的姓名与底册中该身份证号的老人姓名不同: 按身份证号计为该老人的探访, 请核对是身份证号还是姓名写错"
+    assert warnings((warehouse, {"visits": results[1]}), "visits") == [(None, said)]
+    con = duckdb.connect(str(tmp_path / "warehouse.duckdb"), read_only=True)
+    try:  # said after the load, by the command line and the 导入 page
+        assert metrics.alerts_after(con, results) == [f"花园路探访记录.csv: {said}"]
+    finally:
+        con.close()
 
 
 def test_an_address_typed_in_the_community_column_is_not_quoted_in_full(tmp_path):
