@@ -1,21 +1,23 @@
 -- a visit record's rows whose ID number is a roster elder's while the name written is none of the names the rosters
 -- give that ID number (the ID typed from a neighbour's line, or the name): counted to the ID's elder as DESIGN §3
 -- links them, so the clerk is told which rows to check. Each distinct pair looked up once (a month's file repeats
--- its elders)
+-- its elders), the rows of the few that differ found after
 with written as (
-    select id_number, cv_name_undotted(elder_name) as name, list(row_number) as row_numbers
+    select distinct id_number, elder_name
     from staged
     where reject_reason is null and id_number is not null and elder_name is not null
-    group by all
 ),
 
 differ as (
-    select w.row_numbers
+    -- (one join of the roster's rows, not an exists beside a not exists: 0.3 s against 1.3 at a province's month)
+    select w.id_number, w.elder_name
     from written w
-    where exists (select 1 from roster_rows r where r.id_number = w.id_number)
-        and not exists (select 1 from roster_rows r
-                        where r.id_number = w.id_number and cv_name_undotted(r.elder_name) = w.name)
+    join roster_rows r on r.id_number = w.id_number
+    group by all
+    having not bool_or(cv_name_undotted(r.elder_name) = cv_name_undotted(w.elder_name))
 )
 
-select count(*) as rows, list(row_number order by row_number)[1:5] as first_rows
-from (select unnest(row_numbers) as row_number from differ)
+select count(*) as rows, list(s.row_number order by s.row_number)[1:5] as first_rows
+from staged s
+join differ d on d.id_number = s.id_number and d.elder_name = s.elder_name
+where s.reject_reason is null
