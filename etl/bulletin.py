@@ -27,6 +27,7 @@ from etl import build, metrics, reports
 from etl.months import in_progress, month_before, same_day_last_month
 from etl.settings import AMBER_FROM, GREEN_FROM, percent, percent_tenths, points
 from etl.sqlfiles import sql
+from etl.workbooks import display_width
 
 # (rate, its name in the text, numerator, denominator)
 HEADLINE = (
@@ -41,6 +42,9 @@ NO_RATE_FILL = "EEEEEE"  # grey: a place with nobody to visit has no rate (its n
 LIGHTS_NOTE = (f"月探访率(上门): 绿色 {GREEN_FROM:.0%} (达标), 黄色 {AMBER_FROM:.0%} 至 {GREEN_FROM:.0%}, "
                f"红色低于 {AMBER_FROM:.0%}。")
 LAGGING_ROWS = 10
+# the title's line on A4 between 2.2 cm margins at 18 pt bold, in column units (workbooks.display_width: a CJK
+# character two), a little short of the 52 it holds
+TITLE_WIDTH = 48
 CHROMIUM_PACKAGE = "chromium"
 CJK_FONT_PACKAGE = "fonts-noto-cjk"
 
@@ -61,8 +65,17 @@ class Bulletin:
 
     @property
     def title(self) -> str:
+        return "".join(self.title_lines)
+
+    @property
+    def title_lines(self) -> list[str]:
+        """The title as the document sets it, broken between words as a 公文's title is (it had wrapped inside 情况,
+        wherever the page's width ended): the place's line, then what it is about; three lines for a long place."""
         year, month = self.summary.month.split("-")
-        return f"关于{year}年{int(month)}月{self.summary.place_name}特殊困难老年人探访关爱工作情况的通报"
+        first, about = f"关于{year}年{int(month)}月{self.summary.place_name}", "探访关爱工作情况的通报"
+        if display_width(first + "特殊困难老年人") <= TITLE_WIDTH:
+            return [first + "特殊困难老年人", about]
+        return [first, "特殊困难老年人" + about]
 
     @property
     def this_month(self) -> pd.Series:
@@ -350,8 +363,11 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
 
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
-    run = heading.add_run(bulletin.title)
-    run.bold, run.font.size = True, Pt(18)
+    for number, line in enumerate(bulletin.title_lines):
+        run = heading.add_run(line)
+        run.bold, run.font.size = True, Pt(18)
+        if number < len(bulletin.title_lines) - 1:
+            run.add_break()
     meta = document.add_paragraph(f"{unit or summary.place_name}    {(issued or dt.date.today()):%Y年%m月%d日}    "
                                   f"数据截至 {summary.as_of:%Y年%m月%d日}")
     meta.alignment = WD_ALIGN_PARAGRAPH.CENTER

@@ -21,6 +21,7 @@ from etl import metrics
 from etl.months import in_progress
 from etl.settings import HIDDEN_TOO, hidden_parts, small_count
 from etl.warehouse import first_row, prepare, sql
+from etl.workbooks import display_width
 
 # (column, header, group): a group of None stands alone, spanning both header rows
 COUNTS = (
@@ -308,7 +309,12 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
     sheet.cell(note_row, 1).font = Font(name=FONT)
     sheet.row_dimensions[note_row].height = 48
 
-    sheet.column_dimensions["A"].width = 16
+    # the places' column as wide as its longest name (a CJK character two units; 劝业场街道 (未报送底册) had been cut
+    # off at 16), at most 32, a longer one wrapped
+    names = [summary.row_name(record) for record in summary.rows.to_dict("records")]
+    sheet.column_dimensions["A"].width = min(32, max(16, *(display_width(name) + 2 for name in names)))
+    for offset in range(len(names)):
+        sheet.cell(sub + 1 + offset, 1).alignment = Alignment(wrap_text=True, vertical="center")
     for column in range(2, width + 1):
         # wide enough for its largest number, grouped and bold in the 合计 (a district's 125,075: else ###)
         longest = max((len(f"{cell.value:,}") for (cell,) in sheet.iter_rows(

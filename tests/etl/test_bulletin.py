@@ -168,6 +168,8 @@ def test_a_street_s_bulletin_ranks_its_communities(demo_settings, tmp_path, caps
     assert main(["report", "bulletin", "--month", MONTH, "--place", street, "--db", str(demo_settings.db_path),
                  "--out", str(out)]) == 0
     document = docx.Document(out)
+    # the title broken between words, as a 公文's is: it had wrapped inside 情况, where the page's width ended
+    assert document.paragraphs[0].text == "关于2026年10月五大道街道特殊困难老年人\n探访关爱工作情况的通报"
     communities = [c for c in metrics(demo_settings.db_path, capsys, "community").values()
                    if c["parent_code"] == street]
     [figures] = [s for s in metrics(demo_settings.db_path, capsys, "street").values() if s["code"] == street]

@@ -265,6 +265,8 @@ def test_a_place_no_roster_lists_says_so_rather_than_showing_no_elders(mart_ware
     names = [sheet.cell(row, 1).value for row in range(reports.HEADER_ROW + 2, reports.HEADER_ROW + 2 + 7)]
     assert names[0] == "劝业场街道" and names[-1] == "合计"
     assert all(name.endswith(" (未报送底册)") for name in names[1:-1]), names
+    # … in full: the column had cut 劝业场街道 (未报送底册) off at 劝业场街道 (未报
+    assert sheet.column_dimensions["A"].width >= len("劝业场街道 (未报送底册)".encode("gb18030"))
     street = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101001000", "劝业场街道", "street")
     shown = [street.row_name(record) for record in street.rows.to_dict("records")]
     assert "花园路" in shown and "滨西 (未报送底册)" in shown
