@@ -136,24 +136,40 @@ def make_month_select(state, select_id: str) -> html.Div:
         dbc.Input(id=f"{select_id}-as-of", type="date", value=state.as_of.isoformat(), size="sm",
                   min=state.month_start.isoformat(), max=state.data_date.isoformat(), style={"width": "10rem"},
                   debounce=True),
+        dcc.Store(id=f"{select_id}-shown", data={"month": state.month, "as_of": state.as_of.isoformat()}),
     ], className="d-flex align-items-center flex-wrap")
+
+
+def month_moved(select_id: str, month: str | None, as_of: str | None, shown: dict | None,
+                query: dict) -> dict | None:
+    """What a page's make_month_select asks of the URL: another month (at its own as-of date), another as-of date;
+    None for the month and date the page shows (`shown`, the select's store). The select reports its value as it
+    mounts: compared with the URL, where a first visit names no month, every page was built twice, its person
+    list audited twice."""
+    shown = shown or {"month": query.get("month"), "as_of": query.get("as_of")}
+    if ctx.triggered_id == select_id and month != shown.get("month"):
+        return {"month": month, "as_of": None}
+    if ctx.triggered_id == f"{select_id}-as-of" and as_of and as_of != shown.get("as_of"):
+        return {"as_of": as_of}
+    return None
+
+
+def month_inputs(select_id: str) -> list:
+    """A month select's inputs and the state month_moved reads, in its argument order (month, as_of, shown)."""
+    return [Input(select_id, "value"), Input(f"{select_id}-as-of", "value"), State(f"{select_id}-shown", "data")]
 
 
 def register_month_select(app, path: str, select_id: str) -> None:
     """The callback of a page's make_month_select: another month (at its own as-of date) or another
     as-of date changes the URL, and the page follows it."""
-    as_of_id = f"{select_id}-as-of"
 
-    def change_month(month, as_of, search):
+    def change_month(month, as_of, shown, search):
         query = parse(search)
-        if ctx.triggered_id == select_id and month != query.get("month"):
-            return href(path, query, month=month, as_of=None)
-        if ctx.triggered_id == as_of_id and as_of and as_of != query.get("as_of"):
-            return href(path, query, as_of=as_of)
-        return dash.no_update
+        moved = month_moved(select_id, month, as_of, shown, query)
+        return href(path, query, **moved) if moved else dash.no_update
 
-    app.callback(Output("url", "href", allow_duplicate=True), Input(select_id, "value"), Input(as_of_id, "value"),
-                 State("url", "search"), prevent_initial_call=True)(change_month)
+    app.callback(Output("url", "href", allow_duplicate=True), *month_inputs(select_id), State("url", "search"),
+                 prevent_initial_call=True)(change_month)
 
 
 def make_message(text: str, color: str = "info") -> dbc.Alert:

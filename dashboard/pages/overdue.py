@@ -8,7 +8,14 @@ import pandas as pd
 from dash import Input, Output, State, ctx, html
 
 from dashboard import context, queries, tables
-from dashboard.components import make_message, make_month_select, make_no_people, make_table
+from dashboard.components import (
+    make_message,
+    make_month_select,
+    make_no_people,
+    make_table,
+    month_inputs,
+    month_moved,
+)
 from dashboard.i18n import t, value_label
 from dashboard.urls import href, parse
 from etl.settings import RISK_LEVELS
@@ -107,13 +114,13 @@ def make_filters(state, category, risks, week: bool = False) -> dbc.Row:
     ], className="g-2 align-items-end")
 
 
-def filter_list(place, month, as_of, category, risk, week, search):
+def filter_list(place, month, as_of, shown, category, risk, week, search):
     query = parse(search)
     category = None if category == ALL_CATEGORIES else category
-    if ctx.triggered_id == MONTH and month != query.get("month"):
-        return href("/overdue", query, month=month, as_of=None)
-    changes = {PLACE: {"place": place}, MONTH: {"month": month}, AS_OF: {"as_of": as_of},
-               CATEGORY: {"category": category},
+    if ctx.triggered_id in (MONTH, AS_OF):
+        moved = month_moved(MONTH, month, as_of, shown, query)
+        return href("/overdue", query, **moved) if moved else dash.no_update
+    changes = {PLACE: {"place": place}, CATEGORY: {"category": category},
                RISK: {"risk": ",".join(r for r in RISK_LEVELS if r in (risk or []))},
                WEEK: {"week": "1" if week else None}}[ctx.triggered_id]
     if all(query.get(key, "") == (value or "") for key, value in changes.items()):
@@ -126,8 +133,7 @@ def register(app) -> None:
     app.callback(
         Output("url", "href", allow_duplicate=True),
         Input(PLACE, "value"),
-        Input(MONTH, "value"),
-        Input(AS_OF, "value"),
+        *month_inputs(MONTH),
         Input(CATEGORY, "value"),
         Input(RISK, "value"),
         Input(WEEK, "value"),

@@ -17,6 +17,8 @@ from dashboard.components import (
     make_kpis,
     make_message,
     make_month_select,
+    month_inputs,
+    month_moved,
 )
 from dashboard.components.changes import make_month_changes
 from dashboard.i18n import t
@@ -111,7 +113,7 @@ def make_categories(state: context.PageState, history: pd.DataFrame) -> dbc.Card
                       caption=chart_caption(state))
 
 
-def navigate(map_click, bar_click, month, as_of, rate, search):
+def navigate(map_click, bar_click, month, as_of, shown, rate, search):
     query = parse(search)
     if ctx.triggered_id in (MAP, BARS):
         click = map_click if ctx.triggered_id == MAP else bar_click
@@ -125,10 +127,9 @@ def navigate(map_click, bar_click, month, as_of, rate, search):
         level = queries.place(context.warehouse(), code, context.scope()).level
         path = "/community" if level == "community" else "/"
         return href(path, carried(query), place=code, rate=query.get("rate"))
-    if ctx.triggered_id == MONTH and month != query.get("month"):
-        return href("/", query, month=month, as_of=None)
-    if ctx.triggered_id == AS_OF and as_of and as_of != query.get("as_of"):
-        return href("/", query, as_of=as_of)
+    if ctx.triggered_id in (MONTH, AS_OF):
+        moved = month_moved(MONTH, month, as_of, shown, query)
+        return href("/", query, **moved) if moved else dash.no_update
     if ctx.triggered_id == RATE and rate != query.get("rate", "visit_rate_home"):
         return href("/", query, rate=rate)
     return dash.no_update
@@ -140,8 +141,7 @@ def register(app) -> None:
         Output("url", "href", allow_duplicate=True),
         Input(MAP, "clickData"),
         Input(BARS, "clickData"),
-        Input(MONTH, "value"),
-        Input(AS_OF, "value"),
+        *month_inputs(MONTH),
         Input(RATE, "value"),
         State("url", "search"),
         prevent_initial_call=True,

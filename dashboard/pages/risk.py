@@ -16,6 +16,8 @@ from dashboard.components import (
     make_month_select,
     make_no_people,
     make_table,
+    month_inputs,
+    month_moved,
 )
 from dashboard.i18n import t
 from dashboard.urls import carried, href, parse
@@ -126,23 +128,19 @@ def show_open_problems(spec: dict):
                       total=spec["count"], limit=PROBLEMS_SHOWN)
 
 
-def navigate(month, as_of, click, search):
+def navigate(month, as_of, shown, click, search):
     query = parse(search)
     if ctx.triggered_id == BARS and click:
         return href("/risk", carried(query), place=click["points"][0]["customdata"])
-    if ctx.triggered_id == MONTH and month != query.get("month"):
-        return href("/risk", query, month=month, as_of=None)
-    if ctx.triggered_id == AS_OF and as_of and as_of != query.get("as_of"):
-        return href("/risk", query, as_of=as_of)
-    return dash.no_update
+    moved = month_moved(MONTH, month, as_of, shown, query)
+    return href("/risk", query, **moved) if moved else dash.no_update
 
 
 def register(app) -> None:
     """This page's callbacks, on `app` (each app registers its own: see create_app)."""
     app.callback(
         Output("url", "href", allow_duplicate=True),
-        Input(MONTH, "value"),
-        Input(AS_OF, "value"),
+        *month_inputs(MONTH),
         Input(BARS, "clickData"),
         State("url", "search"),
         prevent_initial_call=True,

@@ -193,6 +193,19 @@ def test_a_deep_link_restores_month_place_category_and_risk(page, server_url):
     assert page.console_log == []
 
 
+def test_a_page_opened_without_a_month_is_built_once(page, server_url):
+    # the month select reported its value as it mounted, the page moved to ?month=… and was built again: twice the
+    # server's work on every first visit, and its person list audited twice (review 2026-12-04)
+    builds = []
+    page.on("request", lambda r: builds.append(r.url) if "_dash-update-component" in r.url
+            and "_pages_content" in (r.post_data or "") else None)
+    open_page(page, f"{server_url}/risk", "#risk-open-problems .ag-row")
+    assert "month" not in query_of(page) and len(builds) == 1
+    page.select_option("#risk-month", "2026-09")  # a month chosen still moves the page
+    page.wait_for_url(re.compile("month=2026-09"))
+    assert page.console_log == []
+
+
 def test_changing_a_filter_updates_the_url_and_back_restores_it(page, server_url):
     open_page(page, f"{server_url}/overdue?month={MONTH}", "#overdue-people .ag-row")
     page.check("#overdue-risk input[value='高']")

@@ -3,6 +3,7 @@
 import os
 from contextvars import copy_context
 
+import dash
 import pandas as pd
 import pytest
 from dash._callback_context import context_value
@@ -271,7 +272,7 @@ def run_callback(callback, triggered: str, *args):
 def test_clicking_a_street_on_the_map_navigates_to_that_street(app, pages):
     click = {"points": [{"customdata": QUANYECHANG}]}
     with app.server.test_request_context("/"):
-        target = run_callback(pages["/"].navigate, "overview-map.clickData", click, None, "2026-10", None,
+        target = run_callback(pages["/"].navigate, "overview-map.clickData", click, None, "2026-10", None, None,
                               "visit_rate_home", "?month=2026-10&lang=zh")
     assert target == f"/?month=2026-10&lang=zh&place={QUANYECHANG}"
 
@@ -280,7 +281,7 @@ def test_a_click_on_a_place_s_fill_navigates_by_the_code_its_trace_carries(app, 
     # Dash passes a fill's click (no point of its own) with its trace's whole customdata: [code]
     click = {"points": [{"curveNumber": 2, "customdata": [QUANYECHANG]}]}
     with app.server.test_request_context("/"):
-        target = run_callback(pages["/"].navigate, "overview-map.clickData", click, None, "2026-10", None,
+        target = run_callback(pages["/"].navigate, "overview-map.clickData", click, None, "2026-10", None, None,
                               "visit_rate_home", "?month=2026-10&lang=zh")
     assert target == f"/?month=2026-10&lang=zh&place={QUANYECHANG}"
 
@@ -288,7 +289,7 @@ def test_a_click_on_a_place_s_fill_navigates_by_the_code_its_trace_carries(app, 
 def test_clicking_a_community_opens_its_page(app, pages):
     click = {"points": [{"customdata": HUAYUANLU}]}
     with app.server.test_request_context("/"):
-        target = run_callback(pages["/"].navigate, "overview-bars.clickData", None, click, "2026-10", None,
+        target = run_callback(pages["/"].navigate, "overview-bars.clickData", None, click, "2026-10", None, None,
                               "visit_rate_home", f"?place={QUANYECHANG}&month=2026-10")
     assert target == f"/community?month=2026-10&place={HUAYUANLU}"
 
@@ -296,15 +297,15 @@ def test_clicking_a_community_opens_its_page(app, pages):
 def test_choosing_a_risk_level_puts_it_in_the_url(app, pages):
     with app.server.test_request_context("/"):
         target = run_callback(pages["/overdue"].filter_list, "overdue-risk.value", None, None, None, None,
-                              ["低", "高"], [], "?month=2026-10")
+                              None, ["低", "高"], [], "?month=2026-10")
     assert target == "/overdue?month=2026-10&risk=%E9%AB%98%2C%E4%BD%8E"
 
 
 def test_the_work_list_of_this_week_is_a_filter_in_the_url(app, pages):
     # (what it keeps: tests/dashboard/test_queries.py, on the demo)
     with app.server.test_request_context("/"):
-        target = run_callback(pages["/overdue"].filter_list, "overdue-week.value", None, None, None, None, [],
-                              ["1"], "?month=2026-10")
+        target = run_callback(pages["/overdue"].filter_list, "overdue-week.value", None, None, None, None,
+                              None, [], ["1"], "?month=2026-10")
     assert target == "/overdue?month=2026-10&week=1"
     assert find(render(app, pages["/overdue"].layout, month="2026-10", week="1"), "overdue-week").value == ["1"]
 
@@ -324,10 +325,14 @@ def test_an_as_of_date_outside_the_month_or_the_data_is_ignored(app, pages, as_o
 
 
 def test_changing_the_month_drops_the_as_of_date(app, pages):
+    shown = {"month": "2026-10", "as_of": "2026-10-05"}  # the select's store: what the page shows
     with app.server.test_request_context("/"):
         target = run_callback(pages["/"].navigate, "overview-month.value", None, None, "2026-09", "2026-10-05",
-                              "visit_rate_home", "?month=2026-10&as_of=2026-10-05")
-    assert target == "/?month=2026-09"
+                              shown, "visit_rate_home", "?month=2026-10&as_of=2026-10-05")
+        # the month the page shows, reported by the select as it mounts, on a first visit's URL without one
+        again = run_callback(pages["/"].navigate, "overview-month.value", None, None, "2026-10", "2026-10-31",
+                             shown | {"as_of": "2026-10-31"}, "visit_rate_home", "")
+    assert (target, again) == ("/?month=2026-09", dash.no_update)
 
 
 def test_exports_use_the_as_of_date_of_the_screen(wh):
