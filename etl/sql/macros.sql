@@ -287,6 +287,12 @@ create or replace temp macro cv_mask_kin_names(s) as
     regexp_replace(s, '(女儿|儿子|儿媳|女婿|孙子|孙女|外孙|老伴|配偶|丈夫|妻子|爱人|侄子|侄女|外甥|亲属|家属|子女|哥哥|姐姐|'
                       '弟弟|妹妹|兄弟|姐妹|监护人|联系人)([:：]?)(' || cv_surname() || ')\p{Han}{1,2}', '\1\2\3**', 'g');
 
+-- A person's name written before a phone or an ID number, with or without a word between (赵秀兰138…: a sheet
+-- per elder named by name and phone; 赵秀兰家属138…要求电话回访 typed in a header cell): masked as a name is
+create or replace temp macro cv_mask_named_number(s) as
+    regexp_replace(s, '(^|[^\p{Han}])(' || cv_surname() || ')\p{Han}{1,2}((?:的|之)?(?:本人|家属|子女|儿子|女儿|老伴|'
+                      || '电话|手机|联系电话|手机号)?[\s:：,，()（）]*\d[\d \t　-]{5,}\d)', '\1\2**\4', 'g');
+
 -- Any text quoted into a message, a warning or a reject reason (DESIGN §6: whatever column it was
 -- typed in): runs of 7 or more digits (spaces inside allowed) look like a phone or an ID number
 -- and are masked, IDs as cv_mask_id, other numbers as cv_mask_phone.
@@ -306,7 +312,8 @@ create or replace temp macro cv_mask_digit_run(run) as
 create or replace temp macro cv_mask_free_text(s) as cv_mask_kin_names(
     case
         when not regexp_matches(s, '\d[\d \t　Xx]{6}') then s
-        when s is not null then array_to_string(list_transform(regexp_extract_all(s, '\d(?:[ \t　]*\d)*[Xx]?|[^\d]+'),
+        when s is not null then array_to_string(list_transform(regexp_extract_all(cv_mask_named_number(s),
+                                                                                  '\d(?:[ \t　]*\d)*[Xx]?|[^\d]+'),
             lambda part: case when regexp_matches(part, '^\d') then cv_mask_digit_run(part) else part end), '')
     end);
 

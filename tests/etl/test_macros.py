@@ -231,6 +231,9 @@ def test_a_cell_is_masked_as_its_field(con, field, value, masked):
         ("老伴欧阳明", "老伴欧阳**"),
         ("女儿家", "女儿家"),
         ("子女定期看望", "子女定期看望"),
+        # a name before a phone (a header cell typed as a note; review 2026-12-04: quoted unmasked)
+        ("赵秀兰家属13812340560要求电话回访", "赵**家属138****0560要求电话回访"),
+        ("编号13812345678", "编号138****5678"),
         (None, None),
     ],
 )
@@ -294,7 +297,7 @@ def test_a_file_name_is_stored_with_phones_and_id_numbers_masked_however_written
         # the names of tables, places, months and categories, and words that begin with no surname
         ("底册", "底册"), ("高龄", "高龄"), ("王串场社区", "王串场社区"), ("明细", "明细"), ("汇总表", "汇总表"),
         ("十月", "十月"), ("补充", "补充"), ("字典", "字典"), ("Sheet1", "Sheet1"), ("2026年9月", "2026年9月"),
-        ("13812345678", "138****5678"), (None, None),
+        ("13812345678", "138****5678"), ("赵秀兰13812340560", "赵**138****0560"), (None, None),
     ],
 )
 def test_a_sheet_name_with_the_shape_of_a_persons_is_masked_as_a_name(con, name, said):
