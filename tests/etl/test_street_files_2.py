@@ -312,7 +312,8 @@ def _visit_words(folder: Path) -> Path:
              + [("接通", method, outcome) for method, outcome, _ in PHONE_OUTCOMES]
              + [("方式", method, "正常") for method, _ in METHOD_WORDS]
              + [("状态", "入户", outcome) for outcome, _ in OUTCOME_WORDS])
-    rows = [[elder(40 + i), f"{name}{i}", "花园路", f"2026-10-{i % 28 + 1:02d}", method, outcome, "社工"]
+    # (IDs of their own: the rosters of this load list 20…79 under other names, which the load would point out)
+    rows = [[elder(400 + i), f"{name}{i}", "花园路", f"2026-10-{i % 28 + 1:02d}", method, outcome, "社工"]
             for i, (name, method, outcome) in enumerate(cells)]
     return write_csv(folder / "探访用词2.csv", [VISITS, *rows])
 
