@@ -175,6 +175,20 @@ def header_aliases(words_dir: Path | None = None) -> dict[str, dict[str, str]]:
 
 
 @cache
+def alias_ranks(words_dir: Path | None = None) -> dict[str, dict[str, int]]:
+    """kind -> {header key: its place among its field's aliases}, as headers.csv lists them: a field's own name
+    first (探访方式), the looser names after it (服务项目, 探访类型), a bureau's own last."""
+    ranks: dict[str, dict[str, int]] = {}
+    counts: dict[tuple[str, str], int] = {}
+    for row in rows("headers.csv", words_dir):
+        key, field = header_key(row["alias"]), row["field"]
+        if key not in ranks.setdefault(row["kind"], {}):
+            ranks[row["kind"]][key] = counts.get((row["kind"], field), 0)
+            counts[(row["kind"], field)] = ranks[row["kind"]][key] + 1
+    return ranks
+
+
+@cache
 def header_stems(words_dir: Path | None = None) -> dict[str, dict[str, str]]:
     """kind -> {stem of an alias: field}, for the stems that name one field only."""
     stems: dict[str, dict[str, set[str]]] = {}
@@ -214,15 +228,20 @@ def field_for(cell: str, kind: str, words_dir: Path | None = None, keywords: boo
     return named_field(cell, kind, words_dir, keywords)[0]
 
 
-def named_field(cell: str, kind: str, words_dir: Path | None = None, keywords: bool = True) -> tuple[str | None, int]:
-    """field_for's field, and how surely the header names it: 0 by an alias (or its stem), else the priority of
-    the keyword that found it (header_keywords.csv: 联系人*电话 10 names a contact's phone more surely than 电话 30);
+def named_field(cell: str, kind: str, words_dir: Path | None = None,
+                keywords: bool = True) -> tuple[str | None, float]:
+    """field_for's field, and how surely the header names it: by an alias, below 0, the surer the earlier headers.csv
+    lists it for its field (of 探访类型 and 探访方式 side by side, 探访方式 is the method: the first column had been
+    taken, the method 上门 where every visit was a call; review 2026-12-04), by its stem 0; else the priority of the
+    keyword that found it (header_keywords.csv: 联系人*电话 10 names a contact's phone more surely than 电话 30);
     -1 for the elder's ID number or name by a header that says it is the elder's (失能老人身份证号)."""
     key = header_key(cell)
     aliases, stems = header_aliases(words_dir), header_stems(words_dir)
-    field = (aliases.get(kind, {}).get(key) or aliases.get("*", {}).get(key)
-             or stems.get(kind, {}).get(header_stem(key)) or stems.get("*", {}).get(header_stem(key)))
-    priority = 0
+    field = aliases.get(kind, {}).get(key) or aliases.get("*", {}).get(key)
+    ranks = alias_ranks(words_dir)
+    priority = -1 + (1 + ranks.get(kind if key in aliases.get(kind, {}) else "*", {}).get(key, 0)) / 10_000
+    if field is None:
+        field, priority = stems.get(kind, {}).get(header_stem(key)) or stems.get("*", {}).get(header_stem(key)), 0
     if field is None and keywords:
         field, priority = next(((f, p) for pattern, f, p in header_keywords(words_dir).get(kind, [])
                                 if pattern.search(key)), (None, 0))
@@ -469,12 +488,17 @@ def _fields(header: list[str], kind: str,
     # imported)
     name_at = {person: index for index, (field, _, person, _) in found.items() if field == "contact_name"}
     for index, (field, alias, person, sureness) in found.items():
-        after = [found[other][3] for other in found
+        after = [_by_alias_alike(found[other][3]) for other in found
                  if other > name_at.get(person, len(header)) and (found[other][0], found[other][2]) == (field, person)]
         if (field in CONTACT_FIELDS and index not in numbered and index < name_at.get(person, -1)
-                and after and min(after) <= sureness < FALLBACK - 1):
+                and after and min(after) <= _by_alias_alike(sureness) < FALLBACK - 1):
             found[index] = (field, alias, person, FALLBACK - 1)
     return found
+
+
+def _by_alias_alike(sureness: float) -> float:
+    """How surely a header names its field, every alias alike (named_field ranks aliases by their order)."""
+    return 0 if -1 < sureness < 0 else sureness
 
 
 def _contact_number(cell: str) -> tuple[int | None, str]:

@@ -117,6 +117,17 @@ def test_a_header_naming_whose_phone_or_what_method_outranks_a_vaguer_one_wherev
     assert (columns.fields["contact_phone"], columns.duplicates) == (3, ["手机"])
 
 
+@pytest.mark.parametrize(("kind", "header", "field"), [
+    ("visits", ["姓名", "探访类型", "探访方式"], "method"), ("visits", ["姓名", "服务项目", "服务方式"], "method"),
+    ("visits", ["姓名", "老人状态", "探访结果"], "outcome"),
+    ("roster", ["姓名", "人员类别", "特殊困难类别"], "categories")])
+def test_a_fields_own_name_outranks_a_looser_one_left_of_it(kind, header, field):
+    # the first had been taken, the other dropped as 重复的列: 探访类型 上门 made home visits of calls, 人员类别
+    # (低保 …) left 2 of 8 elders special-difficulty (review 2026-12-04, round 5)
+    columns = mappings.map_columns(header, kind)
+    assert (columns.fields[field], columns.duplicates) == (2, [header[1]])
+
+
 def test_visit_columns_are_named():
     assert mappings.visit_columns(["姓名", "身份证号", "探访日期", "探访方式", "变动日期"]) == ["探访日期", "探访方式"]
 
