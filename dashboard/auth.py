@@ -263,6 +263,9 @@ def sign_in_view():
     flask.session.permanent = True
     flask.session["signed_in_at"] = dt.datetime.now(dt.UTC).timestamp()
     flask_login.login_user(SessionUser(result.user))
+    # the session's CSRF token made now, with the session: made later by the first form to need it, two requests at
+    # once (the navigation bar's sign-out and the upload page) each made one, and the cookie kept only the last
+    generate_csrf()
     store.record("sign_in", result.user, remote_addr=address)
     return flask.redirect(next_url)
 
