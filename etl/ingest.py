@@ -802,6 +802,9 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
                 columns[field] = pa.nulls(sheet.cells.num_rows, pa.null())  # no memory, whatever the rows
         for field in {field for field, _ in column_map.marks.values()}:
             columns[field] = _ticked_values(sheet, column_map, field)
+        if kind == "roster" and "status_reason" not in column_map.fields and (
+                exits := _exits_not_written(sheet, column_map)) is not None:
+            columns["status_reason"] = exits
         if kind == "contacts":
             columns["more_contacts"] = _more_contacts(sheet, column_map)
         tables.append(pa.table(columns))
@@ -942,6 +945,34 @@ def _phones(sheet: RawSheet, person: dict[str, int]) -> pa.Array:
     joined = pc.binary_join_element_wise(*phones, "、", null_handling="replace", null_replacement="")
     joined = pc.utf8_trim(joined, "、 ")
     return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined)
+
+
+def _exits_not_written(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array | None:
+    """A roster's exits said elsewhere than in a status cell, where that cell is empty or there is none (a status
+    written says more): by the sheet's name (已去世, 迁出人员: a workbook keeping its exits on sheets of their own),
+    else by a date column that names one (死亡日期, 去世时间, 迁出日期, 注销日期) where the row's first such cell is
+    filled.
+    Status words as values.csv spells them; read beside the status cell as a reason column is (cv_status_cell). Both
+    had left the elder 在册 without a word (review 2026-12-04, round 5). None where nothing names an exit."""
+    statuses = mappings.mark_names("status")
+    unwritten = pa.scalar(True)
+    if (status_at := column_map.fields.get("status")) is not None:
+        written = pc.utf8_trim_whitespace(sheet.cells[f"c{status_at}"].cast(pa.string()).combine_chunks())
+        unwritten = pc.fill_null(pc.equal(pc.utf8_length(written), 0), True)
+    named = []
+    sheet_word = re.sub(r"^已|(人员|老人|名单|名册)+$", "", mappings.header_key(sheet.sheet_name or ""))
+    if (status := statuses.get(sheet_word)) not in (None, "在册"):
+        named.append(pc.if_else(unwritten, pa.scalar(status), pa.scalar(None, pa.string())))
+    for index in [column_map.fields.get("change_date"), *column_map.also.get("change_date", [])]:
+        word = re.sub(r"(日期|时间)$", "", mappings.header_key(sheet.header[index])) if index is not None else ""
+        if status := statuses.get(word):
+            cell = pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
+            named.append(pc.if_else(pc.and_(pc.greater(pc.utf8_length(cell), 0), unwritten), pa.scalar(status),
+                                    pa.scalar(None, pa.string())))
+    if not named:
+        return None
+    exits = pc.coalesce(*named)
+    return exits if isinstance(exits, pa.Array) else pa.repeat(exits, sheet.cells.num_rows)
 
 
 def _first_written(sheet: RawSheet, indexes: list[int]) -> pa.Array:

@@ -1617,6 +1617,37 @@ def test_a_place_written_with_a_note_in_brackets_is_that_place(one_load):
     assert loaded(one_load, "places with a note", "community_code") == [("120101001001",)] * 3
 
 
+@loads.file("exits on sheets of their own")
+def _exits_on_sheets(folder: Path) -> Path:
+    header = ["社区", "姓名", "身份证号", "特殊困难类别", "变动时间"]
+    sheets = {"在册人员": [header, ["花园路", "分表在册", elder(715), "独居", ""]],
+              "已去世": [header, ["花园路", "分表去世", elder(716), "独居", "2026-10-10"]],
+              "迁出人员": [header, ["花园路", "分表迁出", elder(717), "独居", "2026-10-15"]]}
+    return write_workbook(folder / "花园路底册_分表减少.xlsx", {name: [["填报日期：2026年10月31日"], *rows]
+                                                              for name, rows in sheets.items()})
+
+
+@loads.file("exit dates without a status")
+def _exit_dates_without_a_status(folder: Path) -> Path:
+    header = ["社区", "姓名", "身份证号", "特殊困难类别", "死亡日期", "注销日期"]
+    rows = [["花园路", "无状态一", elder(718), "独居", "2026-10-10", ""],
+            ["花园路", "无状态二", elder(719), "独居", "", "2026-10-12"],
+            ["花园路", "无状态三", elder(720), "独居", "", ""]]
+    return write_csv(folder / "花园路底册_死亡日期.csv", [["填报日期：2026年10月31日"], header, *rows])
+
+
+def test_an_exit_said_by_its_sheet_or_its_date_column_without_a_status_is_that_exit(one_load):
+    # the people of the sheets 已去世 and 迁出人员, and a 死亡日期 filled where there is no status column, had stayed
+    # 在册, in every denominator, without a word; 死亡日期 beside 注销日期 was dropped as 重复的列 (review 2026-12-04,
+    # round 5)
+    assert sorted(loaded(one_load, "exits on sheets of their own", "elder_name, status, change_date")) == [
+        ("分表去世", "死亡", dt.date(2026, 10, 10)), ("分表在册", "在册", None),
+        ("分表迁出", "迁出", dt.date(2026, 10, 15))]
+    assert loaded(one_load, "exit dates without a status", "status, change_date") == [
+        ("死亡", dt.date(2026, 10, 10)), ("注销", dt.date(2026, 10, 12)), ("在册", None)]
+    assert warnings(one_load, "exit dates without a status") == []
+
+
 @loads.file("exit dates without their year")
 def _exit_dates_without_their_year(folder: Path) -> Path:
     header = ["社区", "姓名", "身份证号", "特殊困难类别", "状态", "变动日期"]
