@@ -603,6 +603,10 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
+# A list of a month's changes only (增减变动表, 新增和减少人员名单), by its title, sheet or file name: no roster
+CHANGE_LIST = re.compile(r"增减|变动(情况)?(表|名单|明细|花名册)|新增[和与及、,，/]?减少|减少[和与及、,，/]?新增")
+
+
 def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None,
                words_dir: Path | None = None, file_name: str | None = None,
                context: list[dict[str, str]] | None = None) -> tuple[str, list[mappings.ColumnMap]]:
@@ -633,6 +637,12 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
                             f"(底册和探访记录请分开导出, 或用 --kind visits 导入)")
         if kind is not None:
             _refuse_another_kind(where, sheet, kind, words_dir)
+        named = [sheet.preamble, sheet.sheet_name or "", Path(file_name).stem if file_name and len(sheets) == 1 else ""]
+        if file_kind == "roster" and CHANGE_LIST.search(" ".join(named)):
+            # read as the roster, it had made an exit of everyone it does not list (review 2026-12-04, round 5)
+            raise FileError(f"{where}这是增减变动表 (只列新增和减少的老人), 不是完整的底册: 作为底册导入, "
+                            "没有列出的老人都将计为退出, 未导入。请导入完整的底册 (全部在册老人), 离开的老人在状态"
+                            "一栏写明死亡、迁出等和变动日期")
         if file_kind != "roster" and column_map.counts and not mappings.day_columns(sheet.header):
             # a summary of each elder's month (探访次数, 其中上门, 包联人) read as a record or a list had made a visit
             # of each row, or replaced a contact list with its 包联人 and their count of calls as the phone

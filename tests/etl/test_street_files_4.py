@@ -1648,6 +1648,22 @@ def test_an_exit_said_by_its_sheet_or_its_date_column_without_a_status_is_that_e
     assert warnings(one_load, "exit dates without a status") == []
 
 
+@loads.file("a list of the month's changes")
+def _a_list_of_the_months_changes(folder: Path) -> Path:
+    header = ["社区", "姓名", "身份证号", "特殊困难类别", "变动类型", "变动日期"]
+    rows = [["花园路", "变动一", elder(721), "独居", "减少", "2026-10-10"],
+            ["花园路", "变动二", elder(722), "独居", "新增", ""]]
+    return write_csv(folder / "花园路10月.csv", [["花园路社区2026年10月特殊困难老年人增减变动表"], header, *rows])
+
+
+def test_a_list_of_the_months_changes_is_refused_as_no_roster(one_load):
+    # loaded as the community's roster, everyone it does not list had left: November counted 1 elder of 9
+    # (review 2026-12-04, round 5)
+    result = one_load[1]["a list of the month's changes"]
+    assert result.status == "failed"
+    assert result.message.startswith("这是增减变动表 (只列新增和减少的老人), 不是完整的底册")
+
+
 @loads.file("exit dates without their year")
 def _exit_dates_without_their_year(folder: Path) -> Path:
     header = ["社区", "姓名", "身份证号", "特殊困难类别", "状态", "变动日期"]
