@@ -66,8 +66,10 @@ SPREAD_FIELDS = {"roster": ("change_date",), "visits": ("problem",)}
 
 
 # A day's column: 5, 5日, 5号, and with the month before it (11月5日, 11/5, a band 11月 over the days read with them:
-# 11月5) or its weekday after it (5 一, 5日(周六), a row of weekdays under the days read with them)
-DAY_CELL = re.compile(r"(?:(\d{1,2})\s*[月/.．-]\s*)?(\d{1,2})\s*[日号]?\s*"
+# 11月5), and the year before that (2026-10-01: a date cell, as Excel makes one of 10/1 typed and dragged; the
+# register had been refused as no kind of file) or its weekday after it (5 一, 5日(周六), a row of weekdays under the
+# days read with them)
+DAY_CELL = re.compile(r"(?:(?:19|20)\d\d\s*[年/.．-]\s*)?(?:(\d{1,2})\s*[月/.．-]\s*)?(\d{1,2})\s*[日号]?\s*"
                       r"(?:[(（]?\s*(?:星期|周)?\s*[一二三四五六日天]\s*[)）]?)?")
 MIN_DAYS = 20  # columns naming days of a month that make a register (a month has 28 to 31)
 

@@ -517,6 +517,8 @@ DAY_HEADERS = {
     "a band of the month over the days": (["10月", *[None] * 30], [f"{d}日" for d in range(1, 32)], "D2:AH2"),
     "the month in each day": ([f"10月{d}日" for d in range(1, 32)], None, None),
     "month/day": ([f"10/{d}" for d in range(1, 32)], None, None),
+    # date cells, as Excel makes them of 10/1 typed and dragged (review 2026-12-04, round 5)
+    "date cells": ([dt.datetime(2026, 10, d) for d in range(1, 32)], None, None),
 }
 
 
@@ -531,7 +533,7 @@ def _register_days_headed(key: str, first: int):
     return write
 
 
-for _first, _key in zip((70, 73, 76, 79), DAY_HEADERS, strict=True):
+for _first, _key in zip((70, 73, 76, 79, 82), DAY_HEADERS, strict=True):
     loads.file(f"days: {_key}")(_register_days_headed(_key, _first))
 
 
