@@ -452,6 +452,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_rejected_listed": ("拒收的行是现行底册中的人", "A rejected row names an elder the roster in force lists"),
     "warning_month_only_date": ("日期只写到月份", "A date given by its month only"),
     "warning_yearless_date": ("日期没有写年份", "A date written without its year"),
+    "warning_titled_method": ("探访方式按标题计", "The method taken from the title"),
     "warning_name_differs": ("姓名与身份证号对应的老人不符", "A name other than the roster's for the ID number"),
     "warning_exit_after_report": ("变动日期晚于底册的填报日期", "An exit dated after the roster's own date"),
     "warning_no_category_column": ("底册没有特殊困难类别一列", "A roster without a category column"),

@@ -66,7 +66,7 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
     [(year, month)] = months
     # the method the title names; of a title naming several (联系登记表（电话问候或上门探视）), a tick says not which:
     # the register's default, never a home visit it does not say
-    titled = {value for _, value in _named_methods(named, words_dir)}
+    titled = {value for _, value in named_methods(named, words_dir)}
     method = titled.pop() if len(titled) == 1 else DEFAULT_METHOD
     legend = {mark: words for mark, words in LEGEND.findall(f"{sheet.preamble} {footer}")
               if mark not in TICKS and mark not in BLANKS or _named_method(words, words_dir)}
@@ -119,7 +119,7 @@ def _cell(text: str, method: str, words_dir: Path | None = None) -> str:
     return method if text in TICKS else text if _named_method(text, words_dir) else f"{method}（{text}）"
 
 
-def _named_methods(text: str, words_dir: Path | None = None) -> list[tuple[int, str]]:
+def named_methods(text: str, words_dir: Path | None = None) -> list[tuple[int, str]]:
     """The methods a text names (每日电话问候登记表, 上门探视登记表; a mark 入户), with their ranks."""
     return [(priority or 100, value) for field, value, keyword, priority, _ in _method_keywords(words_dir)
             if keyword in text]
@@ -127,7 +127,7 @@ def _named_methods(text: str, words_dir: Path | None = None) -> list[tuple[int, 
 
 def _named_method(text: str, words_dir: Path | None = None) -> str | None:
     """The method a text names, the strongest of several."""
-    found = _named_methods(text, words_dir)
+    found = named_methods(text, words_dir)
     return min(found)[1] if found else None
 
 

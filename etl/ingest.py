@@ -624,6 +624,8 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
     if file_kind == "visits":
         column_maps = [_with_named_visitor(con, sheet, _with_named_month(sheet, column_map, file_name), len(sheets))
                        for sheet, column_map in zip(sheets, column_maps, strict=True)]
+        column_maps = [_with_titled_method(sheet, column_map, file_name, words_dir)
+                       for sheet, column_map in zip(sheets, column_maps, strict=True)]
     if context:
         column_maps = [dataclasses.replace(column_map, implied={**column_map.implied, **told})
                        for column_map, told in zip(column_maps, context, strict=True)]
@@ -766,6 +768,22 @@ def _with_named_visitor(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_
                  f"cv_person_name(?)", [sheet.sheet_name]):
         return column_map
     return dataclasses.replace(column_map, implied={**column_map.implied, "visitor": sheet.sheet_name.strip()})
+
+
+def _with_titled_method(sheet: RawSheet, column_map: mappings.ColumnMap, file_name: str | None,
+                        words_dir: Path | None = None) -> mappings.ColumnMap:
+    """A visit record without a method column whose title, sheet or file name names one method (入户探访登记表: the
+    ledger of home visits; it had been refused for a missing 探访方式 column): that method, for its rows, as a daily
+    register's title names its own (day_registers), said so in a warning (titled_method). A title naming several
+    names none."""
+    if "method" in column_map.fields or any(field == "method" for field, _ in column_map.marks.values()):
+        return column_map
+    named = " ".join(text for text in (sheet.preamble, sheet.sheet_name, Path(file_name).stem if file_name else None)
+                     if text)
+    methods = {value for _, value in day_registers.named_methods(named, words_dir)}
+    if len(methods) != 1:
+        return column_map
+    return dataclasses.replace(column_map, implied={**column_map.implied, "method": methods.pop()})
 
 
 def _with_named_month(sheet: RawSheet, column_map: mappings.ColumnMap, file_name: str | None) -> mappings.ColumnMap:
@@ -1535,6 +1553,9 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
         if column_map.duplicates:
             names = "、".join(column_map.duplicates)
             file_warnings.append(("duplicate_column", names, f"{where}重复的列, 未导入: {names}"))
+        if (method := column_map.implied.get("method")) and column_map.kind == "visits":
+            file_warnings.append(("titled_method", method, f"{where}没有探访方式一列: 按标题所写, 每行计为{method}, "
+                                                           "如有别的方式, 请加一列探访方式后重新导入"))
         dated_by = column_map.fields.get("visit_date")
         if dated_by is not None and mappings.field_for(cell := sheet.header[dated_by], column_map.kind,
                                                        words_dir) == mappings.SUBMITTED:

@@ -68,7 +68,7 @@ create table if not exists load_warnings (
                                       -- extra_cells | skipped_sheet | day_register | problem_contradiction | status_in_name |
                                       -- status_in_notes | uncomputed_formulas | date_outside_month |
                                       -- rejected_listed | too_young | struck_rows | contacts_dropped | month_only_date |
-                                      -- yearless_date | name_differs |
+                                      -- yearless_date | name_differs | titled_method |
                                       -- exit_after_report | no_category_column |
                                       -- self_contact | no_person_contact | unnamed_contact | no_phone_contact
                                       -- (null: written before format 3)
