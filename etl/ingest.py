@@ -102,6 +102,8 @@ EXAMPLE_FIRST_CELL = (r"^[\s　]*(填表|填写|填报)?[\s　]*(示例|样例|�
 NOT_DATA_FIRST_CELL = (r"^[\s　]*(\S*?(社区|街道|居委会|村)|每日|每天|当日|本日|本月|全月)?[\s　]*(合|总|小)[\s　]*计"
                        r"|^[\s　]*\p{Han}{1,10}(合|总|小)计[\s　]*$"  # a place's subtotal by its name alone: 南京路小计
                        r"|^[\s　]*汇[\s　]*总[\s　]*行?[\s　]*([:：]|$)"  # an Excel table's total row (汇总)
+                       # counts under the table without the word 合计: 总人数, 其中：独居 (review 2026-12-04, round 5)
+                       r"|^[\s　]*(总人数|总户数|人数|其中[\s　]*[:：])"
                        r"|^[\s　]*(填表|制表|审核|复核|填报|统计|负责)[\s　]*人"
                        r"|^[\s　]*(填表|制表|填报)[\s　]*(日期|时间|单位)"
                        r"|^[\s　]*(备注|说明|注)[\s　]*[:：]"
@@ -1081,6 +1083,10 @@ def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
                               '{NOT_DATA_FIRST_CELL}')
             -- one text merged across the row (a heading band: 网格员：张三, 花园路社区): every cell written the same
             or (len({written}) > 1 and len(list_distinct({written})) = 1)
+            -- the header's notes on a row of their own under it ((18位) | (手机或座机) | (同意/不同意)): every cell
+            -- written a note in brackets
+            or (len({written}) > 1
+                and len(list_filter({written}, lambda cell: not regexp_full_match(cell, '[(（][^()（）]*[)）]'))) = 0)
             or len(list_filter(list_zip([{", ".join(named)}]::varchar[], $repeated_header::varchar[]),
                                lambda pair: pair[1] = pair[2]))
                >= greatest(1, least(2, len($repeated_header::varchar[])), len($repeated_header::varchar[]) // 2))"""
