@@ -81,7 +81,8 @@ FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社
                 "method": "探访方式", "contact_name": "联系人"}
 SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
 # The temp tables a file's staging makes (stage, _stage_source): dropped once its rows are stored
-STAGING_TABLES = ("staged", "stg_sheets", "stg_places", "stg_words", "stg_claims", "stg_origin", "sheet_rejects")
+STAGING_TABLES = ("staged", "stg_sheets", "stg_places", "stg_words", "stg_tries", "stg_claims", "stg_origin",
+                  "sheet_rejects")
 # Row order means nothing in staging (rows carry src_id and row_number): without it, DuckDB fills
 # the staged rows and stores them on both cores (the insert takes half the time).
 UNORDERED = {"preserve_insertion_order": "false"}
@@ -1113,6 +1114,8 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = N
     # each distinct word cell (category, method …) is recognised once
     con.execute(f"create or replace temp view word_cells as {sql(f'staging/{kind}_word_cells')}")
     con.execute("create or replace temp table stg_words as " + sql("staging/words"))
+    if kind == "visits":  # the method and outcome cells that tell of several tries, read from their words
+        con.execute("create or replace temp table stg_tries as " + sql("staging/visit_tries"))
     with _settings(con, UNORDERED | AS_WRITTEN):
         con.execute(f"create or replace temp table staged as {sql(f'staging/{kind}')}")
     with _settings(con, UNORDERED):
