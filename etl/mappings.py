@@ -415,8 +415,7 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
             marks[index] = ticks[index]
         elif field in SPREAD_FIELDS.get(kind, ()) and field in fields:
             also.setdefault(field, []).append(index)
-        elif ((field, person) in by_alias and not alias and not (field == "visit_date" and _day_or_time(cell))
-              and field not in SPREAD_FIELDS.get(kind, ())):  # (死亡日期 beside 注销日期: an exit's date each)
+        elif (field, person) in by_alias and not alias and not (field == "visit_date" and _day_or_time(cell)):
             if sureness < FALLBACK:
                 duplicates.append(cell)  # a keyword's guess, where another column names the field outright
         elif field is None:
