@@ -79,6 +79,7 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
     app.server.config["CAREVISIT_CONFIG"] = settings.config
     app.server.config["CAREVISIT_SETTINGS"] = settings
     auth.install(app.server, settings.db_path, security or Security(), local_user)
+    app.server.before_request(_community_to_its_page)
     app.server.add_url_rule("/upload/files", "upload", uploads.upload_view, methods=["POST"])
     app.server.add_url_rule("/corrections/<int:load_id>", "corrections", uploads.corrections_view)
     app.layout = html.Div([
@@ -118,6 +119,20 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
     )
     app.server.config["CAREVISIT_CSP"] = lambda: content_security_policy(app)
     return app
+
+
+def _community_to_its_page():
+    """The overview opened for a community (a community's staff, whose place it is, or ?place= a community's code):
+    its page, by the server's redirect. The overview's own (a location that reloads the page) broke off the
+    navigation bar's request still on its way: a failed request in the browser's log, and a second page load."""
+    request = flask.request
+    if request.method != "GET" or request.path != "/":
+        return None
+    user = auth.current()
+    place = request.args.get("place") or (user.place if user else None)
+    if not (isinstance(place, str) and len(place) == 12 and place.isdigit() and not place.endswith("000")):
+        return None  # NBS codes: a street's ends in 000, a community's does not
+    return flask.redirect(href("/community", {**request.args.to_dict(), "place": place}))
 
 
 def content_security_policy(app: Dash) -> str:
