@@ -420,6 +420,11 @@ create or replace temp macro cv_id_text(s) as
 -- (a macro's every use is bound anew, for every file), and the lambda only runs for such cells.
 create or replace temp macro cv_id_normalize(s) as
     case
+        -- a disability certificate's number (残疾人证号, GB/T 26341): the ID number, then the kind and the grade of the
+        -- disability, a digit each; its first 18 are the ID where they check (review 2026-12-04: rejected, 应为18位)
+        when regexp_full_match(cv_id_text(s), '\d{17}[\dX][1-7][1-4]')
+             and cv_id_check_digit(substr(cv_id_text(s), 1, 17)) = substr(cv_id_text(s), 18, 1)
+            then substr(cv_id_text(s), 1, 18)
         when regexp_full_match(cv_id_text(s), '\d{15}')
             then list_transform([cv_id_text(s)], lambda id15: substr(id15, 1, 6) || '19' || substr(id15, 7, 9)
                  || cv_id_check_digit(substr(id15, 1, 6) || '19' || substr(id15, 7, 9)))[1]

@@ -89,6 +89,8 @@ def test_a_name_is_squeezed_of_spaces_and_of_a_nul_a_broken_export_leaves(con):
         # dashes between its parts, a note beside the one ID a cell holds (probe27c)
         ("110105-19491231-002X", "11010519491231002X"), ("11010519491231002X（已故）", "11010519491231002X"),
         ("11010519491231002X 本人", "11010519491231002X"), ("身份证:11010519491231002X", "11010519491231002X"),
+        # a disability certificate's number: the ID, the kind and the grade (肢体 4, 二级 2)
+        ("11010519491231002X42", "11010519491231002X"),
     ],
 )
 def test_id_numbers_are_normalised(con, text, expected):
@@ -103,6 +105,7 @@ def test_id_numbers_are_normalised(con, text, expected):
         ("1.20101E+17", "身份证号被Excel存成了数字(1.20101E+17), 已无法恢复, 请把该列设为文本后重新导出"),
         ("120101195002301234", "身份证号中的出生日期不存在"),
         ("12010119500101", "身份证号格式不对: 应为18位"),
+        ("11010519491231002142", "身份证号格式不对: 应为18位"),  # 20 digits whose first 18 do not check
         ("12O101195001010012", "身份证号中有数字以外的字符 (如把数字0写成了字母O): 请核对"),
         ("1201011950010100l2", "身份证号中有数字以外的字符 (如把数字0写成了字母O): 请核对"),
         (None, "身份证号为空"),
