@@ -204,7 +204,8 @@ def test_blank_total_and_overflowing_rows_in_an_excel_file(one_load):
     result = results["blank, total and overflowing xlsx"]
     assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (2, 2, 0)
     assert warehouse.rows("select message from load_warnings where load_id = ?", [result.load_id]) == [
-        ("1 行在表头以外的列中还有内容, 未导入",)]
+        # which row and column, for the clerk to find it (a note typed there had been said as a count alone)
+        ("第 7 行在表头以外的列 (M 列) 中还有内容, 未导入: 如是备注或状态, 请给这一列加上表头 (如 备注) 后重新导入",)]
 
 
 @loads.file("a stray row far below")

@@ -1144,7 +1144,9 @@ def test_a_csv_row_shifted_by_a_comma_in_a_cell_is_rejected_not_misread(tmp_path
     unheaded_warehouse = Warehouse(tmp_path / "w2.duckdb")
     [unheaded] = unheaded_warehouse.ingest(roster)
     assert (unheaded.rows_loaded, unheaded.rows_rejected) == (5, 1)  # the one shifted row still
-    assert warnings((unheaded_warehouse, {"u": unheaded}), "u") == [(None, "5 行在表头以外的列中还有内容, 未导入")]
+    assert warnings((unheaded_warehouse, {"u": unheaded}), "u") == [
+        (None, "第 3、4、6、7、8 行在表头以外的列 (J 列) 中还有内容, 未导入: 如是备注或状态, "
+               "请给这一列加上表头 (如 备注) 后重新导入")]
 
 
 def test_a_roster_without_a_category_column_says_so_after_its_load(tmp_path):
