@@ -1577,7 +1577,7 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
             shifted = _shifted(con, sheet)
             extra = range(len(sheet.header), sheet.column_count)
             count, first_rows, *written = first_row(
-                con, f"select count(*), list(row_number order by row_number)[1:5], "
+                con, "select count(*), list(row_number order by row_number)[1:5], "
                      + ", ".join(f"count(*) filter (where regexp_matches(c{i}, '[^\\s]'))" for i in extra)
                      + f" from {sheet.table} where {past}" + (f" and not ({shifted})" if shifted else ""))
             if count:
