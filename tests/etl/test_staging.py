@@ -300,6 +300,9 @@ def test_community_in_another_street_is_rejected(con):
 
 
 EXIT_ON_REPORT_DATE = "按底册的填报日期 (没有填报日期的按导入日期) 计为离开"
+# 10.9 of a list without a 填报日期, dated today: this year's, or last year's when that is more than two months ahead
+DAY_BEFORE = next(day for day in (dt.date(dt.date.today().year - back, 10, 9) for back in (0, 1))
+                  if day <= dt.date.today() + dt.timedelta(days=61))
 
 
 def test_a_roster_row_without_a_name_is_rejected(con):
@@ -316,10 +319,10 @@ def test_a_roster_row_without_a_name_is_rejected(con):
         ({"是否同意探访": "看情况"}, "consent", None, ("unknown_value", "consent", "看情况", "未知的探访意愿: 看情况")),
         ({"状态": "死亡"}, "change_date", None,
          ("exit_without_date", "change_date", None, f"状态为死亡但没有填写变动日期, {EXIT_ON_REPORT_DATE}")),
-        # a day without its year is not guessed (probe L: said only that no date was written)
-        ({"状态": "死亡 10.9"}, "change_date", None,
-         ("exit_without_date", "change_date", None,
-          f"状态为死亡但没有填写变动日期 (状态中写的日期没有年份, 请写完整, 如 2026.10.9), {EXIT_ON_REPORT_DATE}")),
+        # a day without its year takes the year of the list's date (here today's: it has no 填报日期), said so (probe L
+        # had said only that no date was written; a change date column's day so since review 2026-12-04)
+        ({"状态": "死亡 10.9"}, "change_date", DAY_BEFORE,
+         ("yearless_date", "change_date", "10.9", f"变动日期没有写年份: 10.9, 按填报日期推定为{DAY_BEFORE}, 请核实")),
         ({"建档日期": "去年"}, "reg_date", None, ("unknown_value", "reg_date", "去年", "建档日期无法识别: 去年")),
         ({"变动日期": "上个月"}, "change_date", None,
          ("unknown_value", "change_date", "上个月", "变动日期无法识别: 上个月")),

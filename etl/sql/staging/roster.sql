@@ -80,8 +80,11 @@ mapped as (
                         case when s.change_date_text is null and status.value <> '在册' then nullif(regexp_extract(
                             s.status_text, '\d{4}\s*[./\-年]\s*\d{1,2}\s*[./\-月]\s*\d{1,2}\s*日?'), '') end],
                        lambda d: cv_parse_day_or_month(d)) as dates,
-        -- a change date written without its year (10月5日): the year of the list's date that it reports (its 填报日期)
-        cv_day_before(s.change_date_text, listed.listed) as yearless_change_date,
+        -- a change date written without its year (10月5日), in its column or else in an exit's status cell (死亡
+        -- 10.9): the year of the list's date that it reports (its 填报日期), said so
+        coalesce(s.change_date_text, case when status.value <> '在册' then nullif(regexp_extract(
+            s.status_text, '\d{1,2}\s*[./\-月]\s*\d{1,2}\s*[日号]?'), '') end) as yearless_text,
+        cv_day_before(yearless_text, listed.listed) as yearless_change_date,
         cv_phone_list(s.phone_text) as phones,
         cv_id_problem(s.id_number) as id_problem,
         cv_id_birth_date(s.id_number) as id_birth_date,
@@ -112,9 +115,9 @@ repeats as (
     select
         * exclude (dates),
         -- (named here, not beside dates: a column named in the select that defines it is its whole expression again)
-        coalesce(dates[1], yearless_change_date, dates[3]) as change_date,
+        coalesce(dates[1], dates[3], yearless_change_date) as change_date,
         -- … without its year: the year that the list's 填报日期 gives it (cv_day_before), said so
-        dates[1] is null and yearless_change_date is not null as yearless_change,
+        dates[1] is null and dates[3] is null and yearless_change_date is not null as yearless_change,
         dates[2] as reg_date,
         greatest(row_number() over as_listed, row_number() over in_place) as id_occurrence,
         case when row_number() over as_listed > 1 then first_value(row_number) over as_listed
@@ -244,17 +247,13 @@ final as (
             case when unknown_risk then cv_warn_quoting('unknown_value', 'risk_level', risk_text, '未知的风险等级: {value}') end,
             case when unknown_change_date then cv_warn_quoting('unknown_value', 'change_date', change_date_text,
                 '变动日期无法识别: {value}') end,
-            case when yearless_change then cv_warn_quoting('yearless_date', 'change_date', change_date_text,
+            case when yearless_change then cv_warn_quoting('yearless_date', 'change_date', yearless_text,
                 '变动日期没有写年份: {value}, 按填报日期推定为' || strftime(change_date, '%Y-%m-%d') || ', 请核实') end,
             case when month_only_change_date then cv_warn_quoting('month_only_date', 'change_date', change_date_text,
                 '变动日期只写到月份: {value}, 按该月1日计, 请补全日期') end,
             case when unknown_reg_date then cv_warn_quoting('unknown_value', 'reg_date', reg_date_text, '建档日期无法识别: {value}') end,
-            -- (a day written in the status without its year, 死亡 10.9, is not guessed: said so)
             case when exit_without_date then cv_warn('exit_without_date', 'change_date', change_date_text,
-                '状态为' || status || '但没有填写变动日期'
-                || case when regexp_matches(status_text, '\d{1,2}\s*[./\-月]\s*\d{1,2}')
-                        then ' (状态中写的日期没有年份, 请写完整, 如 2026.10.9)' else '' end
-                || ', 按底册的填报日期 (没有填报日期的按导入日期) 计为离开') end,
+                '状态为' || status || '但没有填写变动日期, 按底册的填报日期 (没有填报日期的按导入日期) 计为离开') end,
             case when living_contradicts then cv_warn_quoting('contradiction', 'living', living_text,
                 '居住情况为{value}, 但特殊困难类别中没有独居: 按类别导入, 请核实') end,
             case when disability_contradicts then cv_warn_quoting('contradiction', 'disability', disability_text,
