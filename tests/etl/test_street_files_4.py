@@ -427,7 +427,10 @@ def test_a_summary_of_visit_counts_is_refused_as_no_record(one_load):
 SEVERAL_DAYS = "一格里写了几个日期或一段日期, 无法确定探访日期 (每次探访写一行, 写一个日期): "
 ONLY_A_MONTH = "探访日期只写到月份, 请写明是哪一天: "
 DATES_NOT_A_DAY = {"10月5日-10月6日": SEVERAL_DAYS, "2026.10.12-10.13": SEVERAL_DAYS, "10月5日、10月20日": SEVERAL_DAYS,
-                   "2026年10月": ONLY_A_MONTH, "2026.10": ONLY_A_MONTH}
+                   "2026年10月": ONLY_A_MONTH, "2026.10": ONLY_A_MONTH,
+                   # two whole dates however apart: had been 没有年份 or 无法识别 (review 2026-12-04, round 5)
+                   "10月3日 10月20日": SEVERAL_DAYS, "2026-10-03,2026-10-17": SEVERAL_DAYS,
+                   "2026/10/5\n2026/10/19": SEVERAL_DAYS}
 
 
 @loads.file("dates not a day")
@@ -440,8 +443,8 @@ def _dates_not_a_day(folder: Path) -> Path:
 def test_a_visit_date_of_several_days_or_a_month_is_rejected_saying_so(one_load):
     # a range under a title naming the month was rejected as 探访日期没有年份, a month alone as 无法识别
     warehouse, results = one_load
-    assert warehouse.rejects(results["dates not a day"]) == [
-        (n + 3, reason + cell) for n, (cell, reason) in enumerate(DATES_NOT_A_DAY.items())]
+    assert warehouse.rejects(results["dates not a day"]) == [  # (a reason is one line: a cell's lines joined)
+        (n + 3, reason + cell.replace("\n", " / ")) for n, (cell, reason) in enumerate(DATES_NOT_A_DAY.items())]
 
 
 SLIPS = {"2026-10-05": False, "2026-09-28": False, "2026-01-06": True, "2025-10-07": True}  # True: warned of

@@ -315,9 +315,13 @@ final as (
                                                         '\s*(19|20)\d\d\s*(年\s*\d{1,2}\s*月份?|[./-]\s*\d{1,2})\s*')
                 then {'reason': '探访日期只写到月份, 请写明是哪一天: ', 'quoted': visit_date_text, 'field': 'visit_date'}
             -- several days in one cell (10月5日-10月6日, 10月5日、10月20日, 10.12-10.13): a visit is one day
-            when visit_at is null and regexp_matches(cv_half_width(visit_date_text),
+            when visit_at is null and (regexp_matches(cv_half_width(visit_date_text),
                     '\d\s*[日号]?\s*[-~～至到—、,，]\s*(\d{1,2}\s*月\s*)?\d{1,2}\s*[日号]'
                     || '|\d[./]\d{1,2}\s*[-~～至到—、,，]\s*\d{1,2}[./]\d{1,2}')
+                    -- two whole dates however apart (2026-10-03,2026-10-17; 10月3日 10月20日; one under the other)
+                    or len(regexp_extract_all(cv_half_width(visit_date_text),
+                                              '(19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}'
+                                              || '|\d{1,2}\s*月\s*\d{1,2}\s*[日号]')) >= 2)
                 then {'reason': '一格里写了几个日期或一段日期, 无法确定探访日期 (每次探访写一行, 写一个日期): ',
                       'quoted': visit_date_text, 'field': 'visit_date'}
             when visit_at is null and regexp_matches(cv_half_width(visit_date_text), '^\d{1,2}\s*月\s*\d{1,2}\s*[日号]?')
