@@ -289,14 +289,18 @@ def sign_out_view():
     return flask.redirect(flask.url_for("login"))
 
 
-SIGN_IN_PAGE = """<!doctype html>
+# The sign-in and sign-out pages: a card on the app's colour, the body each page's own
+CARD_PAGE = """<!doctype html>
 <html lang="{html_lang}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title}</title>
 <link rel="stylesheet" href="/assets/vendor/bootstrap.min.css"><link rel="stylesheet" href="/assets/style.css">
 </head><body class="sign-in">
 <main class="sign-in-card card"><div class="card-body">
-<h1 class="h4 mb-1">{app_title}</h1><p class="text-muted mb-4">{subtitle}</p>
+{body}
+</div></main></body></html>"""
+
+SIGN_IN_BODY = """<h1 class="h4 mb-1">{app_title}</h1><p class="text-muted mb-4">{subtitle}</p>
 {message}
 <form method="post" action="/login{lang_query}" autocomplete="on">
 <input type="hidden" name="csrf_token" value="{csrf}"><input type="hidden" name="next" value="{next}">
@@ -308,28 +312,18 @@ SIGN_IN_PAGE = """<!doctype html>
 <button class="btn btn-primary w-100" type="submit" id="sign-in">{submit}</button>
 </form>
 <p class="sign-in-note mt-3 mb-0">{note}</p>
-<p class="mt-2 mb-0"><a href="/login?lang={other_lang}&amp;next={next}">{switch}</a></p>
-</div></main></body></html>"""
+<p class="mt-2 mb-0"><a href="/login?lang={other_lang}&amp;next={next}">{switch}</a></p>"""
 
-
-SIGN_OUT_PAGE = """<!doctype html>
-<html lang="{html_lang}"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{title}</title>
-<link rel="stylesheet" href="/assets/vendor/bootstrap.min.css"><link rel="stylesheet" href="/assets/style.css">
-</head><body class="sign-in">
-<main class="sign-in-card card"><div class="card-body">
-<h1 class="h4 mb-4">{app_title}</h1>
+SIGN_OUT_BODY = """<h1 class="h4 mb-4">{app_title}</h1>
 <form method="post" action="/logout"><input type="hidden" name="csrf_token" value="{csrf}">
 <button class="btn btn-primary w-100" type="submit" id="sign-out-confirm">{submit}</button></form>
-<p class="mt-3 mb-0"><a href="/">{back}</a></p>
-</div></main></body></html>"""
+<p class="mt-3 mb-0"><a href="/">{back}</a></p>"""
 
 
 def _sign_out_page(lang: str) -> str:
-    return SIGN_OUT_PAGE.format(
-        html_lang="zh-CN" if lang == "zh" else "en", title=t("sign_out", lang), app_title=t("app_title", lang),
-        csrf=escape(generate_csrf()), submit=t("sign_out", lang), back=t("sign_out_back", lang))
+    body = SIGN_OUT_BODY.format(app_title=t("app_title", lang), csrf=escape(generate_csrf()),
+                                submit=t("sign_out", lang), back=t("sign_out_back", lang))
+    return CARD_PAGE.format(html_lang="zh-CN" if lang == "zh" else "en", title=t("sign_out", lang), body=body)
 
 
 def sign_out_form(lang: str):
@@ -341,14 +335,14 @@ def sign_out_form(lang: str):
 
 
 def _sign_in_page(lang: str, next_url: str, message: str | None = None) -> str:
-    return SIGN_IN_PAGE.format(
-        html_lang="zh-CN" if lang == "zh" else "en", title=t("sign_in_title", lang), app_title=t("app_title", lang),
-        subtitle=t("sign_in_subtitle", lang), username_label=t("username", lang),
+    body = SIGN_IN_BODY.format(
+        app_title=t("app_title", lang), subtitle=t("sign_in_subtitle", lang), username_label=t("username", lang),
         password_label=t("password", lang), submit=t("sign_in", lang), note=t("sign_in_note", lang),
         message=f'<div class="alert alert-danger" role="alert">{escape(message)}</div>' if message else "",
         csrf=escape(generate_csrf()), next=escape(next_url), lang_query="?lang=en" if lang == "en" else "",
         other_lang="en" if lang == "zh" else "zh", switch=t("language_switch", lang),
     )
+    return CARD_PAGE.format(html_lang="zh-CN" if lang == "zh" else "en", title=t("sign_in_title", lang), body=body)
 
 
 # --- headers and errors ------------------------------------------------------------------------
