@@ -86,8 +86,6 @@ word_values as (
         ) w
         left join stg_words m on m.field = w.field and m.raw = w.raw
         left join method_tries tried on w.field = 'method' and tried.raw = w.raw
-        -- (here, once a cell, not a join of its own of the file's rows: one more join there ran a 300,000-row file
-        -- past a 64 MB limit)
         left join outcome_tries later on w.field = 'outcome' and later.raw = w.raw
     )
 ),
