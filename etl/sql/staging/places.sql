@@ -12,19 +12,24 @@ with spellings as materialized (
 noted as materialized (
     -- each name's key once (a key spells out the suffix patterns: cv_place_key), and a street's or community's
     -- without a note in brackets after it (花园路社区居委会（劝业场街道）, 花园路（原花园路居委会）: DESIGN §3 compares
-    -- names without such notes; they had been 未知社区), read where the name with it is none
-    select *, cv_place_key(street_text) as street_key, cv_place_key(community_text) as community_key,
-           list_transform([street_text, community_text],
-                          lambda n: cv_place_key(regexp_replace(n, '\s*[(（][^()（）]*[)）]\s*$', ''))) as plain_keys
+    -- names without such notes; they had been 未知社区), read where the name with it is none. One mention of
+    -- cv_place_key for the four: each mention of a macro is planned anew for every file
+    select * exclude (keys), keys[1] as street_key, keys[2] as community_key, keys[3:4] as plain_keys
     from (
-        select
-            spelling_id as src_id,
-            cv_clean(district_raw) as district_text,
-            coalesce(cv_clean(street_raw), $report_unit) as street_text,
-            cv_clean(community_raw) as community_text,
-            cv_clean(street_raw) is null as street_from_unit,
-            cv_district_key(district_text) as district_key
-        from spellings
+        select *, list_transform([street_text, community_text,
+                                  regexp_replace(street_text, '\s*[(（][^()（）]*[)）]\s*$', ''),
+                                  regexp_replace(community_text, '\s*[(（][^()（）]*[)）]\s*$', '')],
+                                 lambda n: cv_place_key(n)) as keys
+        from (
+            select
+                spelling_id as src_id,
+                cv_clean(district_raw) as district_text,
+                coalesce(cv_clean(street_raw), $report_unit) as street_text,
+                cv_clean(community_raw) as community_text,
+                cv_clean(street_raw) is null as street_from_unit,
+                cv_district_key(district_text) as district_key
+            from spellings
+        )
     )
 ),
 
