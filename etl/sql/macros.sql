@@ -572,9 +572,11 @@ create or replace temp macro cv_warn_quoting(code, field, value, message) as
 -- elder named in it (`name`, as stored) masked as a name is.
 create or replace temp macro cv_mask_name_in(s, name) as
     case when length(name) >= 2 then replace(s, name, cv_mask_name(name)) else s end;
--- (on one line: a cell's line breaks, 2026/10/5 and 2026/10/19 one under the other, as ' / ', since a message is a line)
-create or replace temp macro cv_mask_quoted(s, name) as
-    cv_mask_name_in(cv_mask_free_text(regexp_replace(trim(s), '\s*[\r\n]+\s*', ' / ', 'g')), name);
+-- (on one line: a cell's line breaks, 2026/10/5 and 2026/10/19 one under the other, as ' / ', since a message is a line.
+-- Each step bound once, as a one-element list: a macro copies its argument's whole expression into each mention)
+create or replace temp macro cv_mask_quoted(s, name) as list_transform(
+    [regexp_replace(trim(s), '\s*[\r\n]+\s*', ' / ', 'g')],
+    lambda line: list_transform([cv_mask_free_text(line)], lambda masked: cv_mask_name_in(masked, name))[1])[1];
 create or replace temp macro cv_warnings(warns, name) as
     list_transform(list_filter(warns, lambda w: w is not null),
         lambda w: list_transform([cv_mask_quoted(w.value, name)], lambda masked: cv_warning(w.code, w.field, masked,
