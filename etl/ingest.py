@@ -1561,8 +1561,13 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
             names = "、".join(column_map.unknown)
             file_warnings.append(("unknown_column", names, f"{where}未识别的列, 未导入: {names}"))
         if column_map.duplicates:
-            names = "、".join(column_map.duplicates)
-            file_warnings.append(("duplicate_column", names, f"{where}重复的列, 未导入: {names}"))
+            # with the column read in its place, where one is: 户籍所在社区 beside 实际居住社区 is no copy of it
+            said = "、".join(f"{cell} (已按「{sheet.header[used]}」一列导入)"
+                            if (used := column_map.fields.get(mappings.field_for(cell, column_map.kind, words_dir)))
+                            is not None and sheet.header[used] != cell else cell
+                            for cell in column_map.duplicates)
+            file_warnings.append(("duplicate_column", "、".join(column_map.duplicates),
+                                  f"{where}重复的列, 未导入: {said}"))
         if (method := column_map.implied.get("method")) and column_map.kind == "visits":
             file_warnings.append(("titled_method", method, f"{where}没有探访方式一列: 按标题所写, 每行计为{method}, "
                                                            "如有别的方式, 请加一列探访方式后重新导入"))

@@ -550,7 +550,7 @@ def test_a_problem_description_column_is_the_problem_and_是否解决_says_yes_o
         ("发现问题", "屋顶漏水", "联系物业维修", "已解决"), ("正常", None, None, None),
         ("发现问题", "独自在家摔倒", "送医", "未解决")]
     assert [message for _, message in warnings(one_load, "problem and closure columns")] == [
-        "未识别的列, 未导入: 解决时间", "重复的列, 未导入: 是否发现问题"]
+        "未识别的列, 未导入: 解决时间", "重复的列, 未导入: 是否发现问题 (已按「问题描述」一列导入)"]
 
 
 @loads.file("a problem column and its description, and whether referred")

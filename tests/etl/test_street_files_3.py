@@ -140,10 +140,12 @@ for _key, (_street, _community, _header, _cells, _name, _title) in PHONE_LAYOUTS
 @pytest.mark.parametrize(("key", "street", "community", "warned"), [
     ("the elder's phone left of the contact's", "劝业场街道", "滨西", "未识别的列, 未导入: 老人联系电话"),
     # a bare 联系电话 may be the elder's or the contact's: an explicit 联系人电话 names the contact's outright
-    ("a bare phone left of the contact's", "小白楼街道", "泰安道", "重复的列, 未导入: 联系电话"),
+    ("a bare phone left of the contact's", "小白楼街道", "泰安道",
+     "重复的列, 未导入: 联系电话 (已按「联系人电话」一列导入)"),
     ("the elder's own phone on both sides", "五大道街道", "育文坊", "未识别的列, 未导入: 本人电话、老人电话"),
     # a header naming whose phone it is (包联人…) outranks a bare one, wherever either stands
-    ("a bare mobile left of the helper's 联系方式", "南营门街道", "昆明路", "重复的列, 未导入: 手机号"),
+    ("a bare mobile left of the helper's 联系方式", "南营门街道", "昆明路",
+     "重复的列, 未导入: 手机号 (已按「包联人联系方式」一列导入)"),
     ("the 老年人 phone left of the emergency contact's 联系方式", "南市街道", "怀远里",
      "未识别的列, 未导入: 老年人电话"),
 ])
@@ -330,7 +332,8 @@ loads.file("关爱 template")(_template("关爱", 220))
 loads.file("探视 template")(_template("探视", 230))
 
 
-@pytest.mark.parametrize(("key", "warned"), [("关爱 template", [(None, "重复的列, 未导入: 联系方式")]),
+@pytest.mark.parametrize(("key", "warned"), [("关爱 template",
+                                              [(None, "重复的列, 未导入: 联系方式 (已按「关爱方式」一列导入)")]),
                                              ("探视 template", [])])
 def test_other_templates_visit_headers_are_read_and_a_failed_visit_they_record_is_no_visit(one_load, key, warned):
     balanced(one_load[1][key], len(SAID))

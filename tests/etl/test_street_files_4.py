@@ -798,7 +798,8 @@ def test_a_hidden_outdated_column_gives_way_to_the_one_shown(one_load):
     balanced(one_load[1]["hidden outdated column"], 3)
     assert loaded(one_load, "hidden outdated column", "id_number, categories") == [
         (elder(320), ["独居"]), (elder(321), ["失能"]), (elder(322), ["空巢"])]
-    assert warnings(one_load, "hidden outdated column") == [(None, "重复的列, 未导入: 特殊困难类别")]
+    assert warnings(one_load, "hidden outdated column") == [
+        (None, "重复的列, 未导入: 特殊困难类别 (已按「老人类别（2026年核定）」一列导入)")]
 
 
 @loads.file("welfare beside the categories")

@@ -601,7 +601,7 @@ def test_the_community_lived_in_outranks_the_registered_one_and_a_status_change_
     assert loaded(one_load, "the community lived in", "community_code, status, change_date") == [
         ("120101001001", "死亡", dt.date(2026, 10, 5)), ("120101001001", "在册", None)]
     assert warehouse.rows("select message from load_warnings where load_id = ?", [result.load_id]) == [
-        ("重复的列, 未导入: 户籍所在社区",)]
+        ("重复的列, 未导入: 户籍所在社区 (已按「现居住社区」一列导入)",)]
 
 
 @loads.file("方式, 迁居外地 and 否")
