@@ -125,14 +125,16 @@ def _community_to_its_page():
     """The overview opened for a community (a community's staff, whose place it is, or ?place= a community's code):
     its page, by the server's redirect. The overview's own (a location that reloads the page) broke off the
     navigation bar's request still on its way: a failed request in the browser's log, and a second page load."""
-    request = flask.request
-    if request.method != "GET" or request.path != "/":
+    request, user = flask.request, auth.current()
+    if request.method != "GET" or request.path != "/" or user is None or not user.place:
         return None
-    user = auth.current()
-    place = request.args.get("place") or (user.place if user else None)
-    if not (isinstance(place, str) and len(place) == 12 and place.isdigit() and not place.endswith("000")):
-        return None  # NBS codes: a street's ends in 000, a community's does not
-    return flask.redirect(href("/community", {**request.args.to_dict(), "place": place}))
+    try:  # the place as the overview resolves it, its level the warehouse's
+        target = context.resolve(context.warehouse(), user.place, request.args.get("place"), None, "zh").target
+    except context.PageProblem:
+        return None  # no data yet, or a place not the user's: the overview says so (and records a refusal)
+    if target.level != "community":
+        return None
+    return flask.redirect(href("/community", {**request.args.to_dict(), "place": target.code}))
 
 
 def content_security_policy(app: Dash) -> str:

@@ -20,7 +20,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import mappings
-from etl.readers import RawSheet, each_distinct, named_months, sheet_said
+from etl.readers import RawSheet, each_distinct, named_months, named_text, sheet_said
 
 # Marks that say the elder was contacted that day by the register's method, and marks that say not
 TICKS = frozenset(("√", "✓", "✔", "☑", "✅", "v", "V", "y", "Y", "1", "是", "有", "已", "已联系", "已探访", "已问候",
@@ -57,7 +57,7 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
     if not days:
         return None
     where = sheet_said(con, sheet.sheet_name)
-    named = " ".join(text for text in (sheet.preamble, sheet.sheet_name, Path(file_name).stem) if text)
+    named = named_text(sheet, file_name)
     months = named_months(named)
     if len(months) != 1:
         said = "写了不止一个年月" if months else "都没有写明年月 (如「2026年10月」)"

@@ -33,6 +33,7 @@ from etl.readers import (
     leftover,
     maskable,
     named_months,
+    named_text,
     read_export,
     release,
     rows_with_text,
@@ -782,9 +783,7 @@ def _with_titled_method(sheet: RawSheet, column_map: mappings.ColumnMap, file_na
     names none."""
     if "method" in column_map.fields or any(field == "method" for field, _ in column_map.marks.values()):
         return column_map
-    named = " ".join(text for text in (sheet.preamble, sheet.sheet_name, Path(file_name).stem if file_name else None)
-                     if text)
-    methods = {value for _, value in day_registers.named_methods(named, words_dir)}
+    methods = {value for _, value in day_registers.named_methods(named_text(sheet, file_name), words_dir)}
     if len(methods) != 1:
         return column_map
     return dataclasses.replace(column_map, implied={**column_map.implied, "method": methods.pop()})
@@ -939,8 +938,7 @@ def _joined_date(sheet: RawSheet, indexes: dict[str, int]) -> pa.Array:
     """A date's year, month and day columns (by part field, mappings.DATE_PARTS) as one text, 2026年10月5日, or
     10月5日 without a year column; null where all are empty, and with a part left empty where it is (a date staging
     cannot read, rejected naming what the row says)."""
-    cells = {part[len("visit_"):]: pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
-             for part, index in indexes.items()}
+    cells = {part[len("visit_"):]: _trimmed(sheet, index) for part, index in indexes.items()}
     words = {"year": "年", "month": "月", "day": "日"}
     parts = [value for part, cell in cells.items() for value in (cell, words[part])]
     joined = pc.binary_join_element_wise(*parts, "", null_handling="replace", null_replacement="")
@@ -979,6 +977,11 @@ def _phones(sheet: RawSheet, person: dict[str, int]) -> pa.Array:
     return pc.if_else(pc.equal(joined, ""), pa.scalar(None, pa.string()), joined)
 
 
+def _trimmed(sheet: RawSheet, index: int) -> pa.Array:
+    """A column's cells as text, without the spaces around them."""
+    return pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
+
+
 def _exits_not_written(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array | None:
     """A roster's exits said elsewhere than in a status cell, where that cell is empty or there is none (a status
     written says more): by the sheet's name (已去世, 迁出人员: a workbook keeping its exits on sheets of their own),
@@ -989,8 +992,7 @@ def _exits_not_written(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Ar
     statuses = mappings.mark_names("status")
     unwritten = pa.scalar(True)
     if (status_at := column_map.fields.get("status")) is not None:
-        written = pc.utf8_trim_whitespace(sheet.cells[f"c{status_at}"].cast(pa.string()).combine_chunks())
-        unwritten = pc.fill_null(pc.equal(pc.utf8_length(written), 0), True)
+        unwritten = pc.fill_null(pc.equal(pc.utf8_length(_trimmed(sheet, status_at)), 0), True)
     named = []
     sheet_word = re.sub(r"^已|(人员|老人|名单|名册)+$", "", mappings.header_key(sheet.sheet_name or ""))
     if (status := statuses.get(sheet_word)) not in (None, "在册"):
@@ -998,9 +1000,8 @@ def _exits_not_written(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Ar
     for index in [column_map.fields.get("change_date"), *column_map.also.get("change_date", [])]:
         word = re.sub(r"(日期|时间)$", "", mappings.header_key(sheet.header[index])) if index is not None else ""
         if status := statuses.get(word):
-            cell = pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
-            named.append(pc.if_else(pc.and_(pc.greater(pc.utf8_length(cell), 0), unwritten), pa.scalar(status),
-                                    pa.scalar(None, pa.string())))
+            named.append(pc.if_else(pc.and_(pc.greater(pc.utf8_length(_trimmed(sheet, index)), 0), unwritten),
+                                    pa.scalar(status), pa.scalar(None, pa.string())))
     if not named:
         return None
     exits = pc.coalesce(*named)

@@ -273,6 +273,12 @@ def preamble_text(records: list[list[str]]) -> str:
     return " ".join(cell for record in records for cell in record if cell)
 
 
+def named_text(sheet: RawSheet, file_name: str | None) -> str:
+    """What names a sheet's table, as one text: the text above its header (its title), its name, its file's name."""
+    return " ".join(text for text in (sheet.preamble, sheet.sheet_name, Path(file_name).stem if file_name else None)
+                    if text)
+
+
 def named_months(*texts: str | None) -> set[tuple[int, int]]:
     """The (year, month) pairs the texts name (a title, a sheet's name, a file's name): the months named alone, else
     those of the days' dates; else the one year and the one month they name apart (2026年度 … 10月)."""
