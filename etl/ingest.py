@@ -25,6 +25,7 @@ from etl import corrections, day_registers, diskspace, mappings
 from etl.readers import (
     HEADER_SEARCH_ROWS,
     LEGEND_ROWS,
+    YEAR_ALONE,
     RawSheet,
     ReadError,
     UnreadSheet,
@@ -223,6 +224,7 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                 sheets, hidden = _shown_sheets(sheets, kind, words_dir)
                 sheets, registers = _days_as_sheets(con, sheets, name, words_dir)
                 sheets = [_with_section_headings(con, sheet, kind, words_dir) for sheet in sheets]
+                sheets = [part for sheet in sheets for part in _months_as_sheets(con, sheet, kind, name, words_dir)]
                 read += [sheet for sheet in sheets if all(sheet is not r for r in read)]
                 correction = corrections.claim(con, sheets, kind, place_scope, name)
                 if correction:  # a corrections workbook is read as the file it corrects was
@@ -403,8 +405,51 @@ def _with_section_headings(con: duckdb.DuckDBPyConnection, sheet: RawSheet, kind
     if "community" not in fields.fields:
         sheet = _with_sections(con, sheet, "社区", _communities_named)
     if sheet_kind == "roster" and "categories" not in fields.fields and not fields.marks:
-        sheet = _with_sections(con, sheet, "特殊困难类别", _categories_named)
+        sheet = _with_sections(con, sheet, "特殊困难类别", _categories_named, fields.fields.get("id_number"))
     return sheet
+
+
+def _months_as_sheets(con: duckdb.DuckDBPyConnection, sheet: RawSheet, kind: str | None, file_name: str,
+                      words_dir: Path | None = None) -> list[RawSheet]:
+    """A roster with a month column (月份, 统计月份: a year's 动态管理台账, each elder once a month): a sheet a month,
+    each dated by its month as a sheet named by it is (_dated_by_its_name), so that each month is a snapshot and the
+    newest says who has died or left. Had it been one snapshot, the later months' rows would have been rejected as
+    repeats of the first's, and their exits lost (review 2026-12-04, round 5). A month column naming one month dates a
+    sheet that nothing else dates. Months written without their year (7月) take the one year its title, name or file's
+    name gives. The sheet as it is where a row of data has no month that reads."""
+    if (kind or _kind_of(sheet, words_dir)) != "roster":
+        return [sheet]
+    fields = mappings.map_columns(sheet.header, "roster", words_dir, sheet.hidden_columns).fields
+    if (at := fields.get("report_month")) is None:
+        return [sheet]
+    years = {year for year, _ in named_months(sheet.preamble, sheet.sheet_name, Path(file_name).stem)} \
+        | {int(m[1]) for m in YEAR_ALONE.finditer(named_text(sheet, file_name))}
+    titled = f"{years.pop()}年" if len(years) == 1 else None
+
+    def month_of(cell: str) -> str | None:
+        months = named_months(cell) or (named_months(cell, titled) if titled else set())
+        return "{}-{:02d}".format(*months.pop()) if len(months) == 1 else None
+
+    months = each_distinct(sheet.cells[f"c{at}"], month_of)
+    written = functools.reduce(pc.or_, (pc.fill_null(pc.not_equal(_trimmed(sheet, i), ""), False)
+                                        for i in range(sheet.column_count) if i != at))
+    if pc.any(pc.and_(written, pc.is_null(months))).as_py() or not (named := set(months.drop_null().to_pylist())):
+        return [sheet]
+    if len(named) == 1:
+        if sheet.report_date is not None:
+            return [sheet]
+        year, month = map(int, named.pop().split("-"))
+        return [dataclasses.replace(sheet, report_date=dt.date(year, month, 1))]
+    parts = []
+    for month in sorted(named):
+        year, number = map(int, month.split("-"))
+        cells = sheet.cells.filter(pc.fill_null(pc.equal(months, month), False))
+        table = f"{sheet.table}_{year}{number:02d}"
+        con.register(table, cells)
+        own = sheet.report_date if sheet.report_date and (sheet.report_date.year, sheet.report_date.month) == (
+            year, number) else dt.date(year, number, 1)  # a 填报日期 within the month says its day
+        parts.append(dataclasses.replace(sheet, table=table, cells=cells, report_date=own))
+    return parts
 
 
 def _communities_named(con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> dict[str, str]:
@@ -417,16 +462,27 @@ def _communities_named(con: duckdb.DuckDBPyConnection, names: dict[str, str]) ->
 
 
 def _categories_named(_con: duckdb.DuckDBPyConnection, names: dict[str, str]) -> dict[str, str]:
-    """{heading as written: the special-difficulty category it names} (独居老人, 空巢老年人, 失能: values.csv)."""
+    """{heading as written: the special-difficulty category it names} (独居老人, 失能: values.csv; 独居老年人,
+    计生特殊家庭老年人名单: the category before the word for the elders and a list's)."""
     words = mappings.mark_names("category")
-    return {raw: words[key] for raw, name in names.items() if (key := mappings.header_key(name)) in words}
+    keys = {raw: mappings.header_key(name) for raw, name in names.items()}
+    keys = {raw: key if key in words else _LISTED_ELDERS.sub("", key) for raw, key in keys.items()}
+    return {raw: words[key] for raw, key in keys.items() if key in words}
+
+
+# The words after a category in a heading that names its elders (独居老年人名单: 独居)
+_LISTED_ELDERS = re.compile(f"(?:{mappings.ELDER_WORD.pattern})?(?:名单|名册|花名册|人员)?$")
 
 
 def _with_sections(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column: str,
-                   named: Callable[[duckdb.DuckDBPyConnection, dict[str, str]], dict[str, str]]) -> RawSheet:
+                   named: Callable[[duckdb.DuckDBPyConnection, dict[str, str]], dict[str, str]],
+                   person_at: int | None = None) -> RawSheet:
     """The sheet with a column headed `column` for the blocks under rows naming its value alone (`named` reads the
     headings, numbered or noted as they are written: 一、…, …（2人）); the sheet as it is when no row is such a heading,
-    or a row of data stands above the first (a community's name as a footer)."""
+    or a row of data stands above the first (a community's name as a footer). With `person_at` (the ID number's
+    column), values that add up: a person listed under several headings (独居, then 失能) has all of them on each of
+    their rows, the later row then a repeat of the first (review 2026-12-04, round 5: the second had been rejected as
+    a repeat, its category lost)."""
     texts = [pc.utf8_trim_whitespace(sheet.cells[f"c{i}"].cast(pa.string())) for i in range(sheet.column_count)]
     if not texts:
         return sheet
@@ -450,6 +506,8 @@ def _with_sections(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column: str,
     value = pc.if_else(pc.greater(counts, 0), pc.fill_null_forward(heading), pa.scalar(None, pa.string()))
     if pc.any(pc.and_(pc.and_(pc.greater(counts, 0), pc.invert(lone)), pc.is_null(value))).as_py():
         return sheet  # a row of data above the first heading: no such layout (a community's name as a footer)
+    if person_at is not None:
+        value = _each_persons(texts[person_at], value)
     cells = sheet.cells.append_column(f"c{sheet.column_count}", value).filter(pc.invert(is_section))
     # registered once under one name, whichever passes read the sheet (release lets go of it)
     table = sheet.table if sheet.table.endswith("_sections") else f"{sheet.table}_sections"
@@ -523,6 +581,15 @@ def _sheets_by_kind(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind
     return parts
 
 
+def _each_persons(person: pa.Array, value: pa.Array) -> pa.Array:
+    """`value` on each row joined (、) with the other values of its person's rows, in the order first written; rows
+    naming no one as they are."""
+    rows = pa.table({"person": person, "value": value}).filter(pc.fill_null(pc.not_equal(person, ""), False))
+    people = rows.group_by("person", use_threads=False).aggregate([("value", "distinct")])
+    joined = pc.binary_join(people["value_distinct"], "、")
+    return pc.coalesce(pc.take(joined, pc.index_in(person, people["person"])), value)
+
+
 def _dated_by_its_name(con: duckdb.DuckDBPyConnection, sheet: RawSheet) -> RawSheet:
     """A roster sheet that no row above its header dates (填报日期, 2026年8月份底册), named by one month (a workbook
     of a sheet a month: 2026年9月, 2026年10月): dated by its name as a file's name dates a file (cv_report_date: the
@@ -546,12 +613,16 @@ def _combined(results: list[FileResult], sheets: list[list[RawSheet]], con: duck
     # the first sheet's kind stands for the file (what shows it knows three kinds); the note says all, parts of
     # one kind (a roster sheet a month) by their sheets' names
     kinds = [r.kind for r in results]
+    labels = ["、".join(sheet_label(con, sheet.sheet_name) for sheet in part if sheet.sheet_name) for part in sheets]
+    # one sheet's months (a month column: _months_as_sheets) are said by their months
+    by_month = len(set(labels)) < len(labels) and all(part[0].report_date for part in sheets)
+    if by_month:
+        labels = [f"{part[0].report_date.year}年{part[0].report_date.month}月" for part in sheets]
     said = []
-    for result, part in zip(results, sheets, strict=True):
-        names = "、".join(sheet_label(con, sheet.sheet_name) for sheet in part if sheet.sheet_name)
+    for result, names in zip(results, labels, strict=True):
         names = f" ({names})" if kinds.count(result.kind) > 1 and names else ""
         said.append(f"{mappings.KIND_LABELS[result.kind]}{names} {result.rows_read} 行")
-    note = "按工作表分别导入: " + "、".join(said)
+    note = ("按月份分别导入: " if by_month else "按工作表分别导入: ") + "、".join(said)
     return FileResult(first.file_name, "loaded", first.kind, sum(r.rows_read for r in results),
                       sum(r.rows_loaded for r in results), sum(r.rows_rejected for r in results),
                       sum(r.warning_count for r in results), first.load_id, note, parts=tuple(results),
@@ -1222,7 +1293,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
         notes = [*(notes or []), *_names_differ(con)]
     if kind == "contacts" and not correction:
         notes = [*(notes or []), *_contacts_dropped(con, load_id)]
-    notes = [*(notes or []), *_struck_notes(sheets, labels, kind)]
+    notes = [*(notes or []), *_struck_notes(sheets, labels, kind), *_rows_above_notes(sheets, labels)]
     if kind == "roster" and not correction:
         notes = [*(notes or []), *_exits_after(con, report_date)]
         marked = {field for column_map in column_maps for field in [*column_map.fields, *(
@@ -1329,6 +1400,15 @@ def _struck_notes(sheets: list[RawSheet], labels: list[str | None], kind: str) -
         notes.append(("struck_rows", f"{'工作表 ' + label + ' ' if label else ''}第 {said}整行划了删除线, "
                                      f"仍按表中所写导入: {advice}"))
     return notes
+
+
+def _rows_above_notes(sheets: list[RawSheet], labels: list[str | None]) -> list[tuple[str, str]]:
+    """A note for each sheet with a person's row above its header (readers._people_above): read with the rows below
+    it, as the header's columns say, and the street told, since a row there may as well be a leftover."""
+    return [("rows_above_header", f"{'工作表 ' + label + ' ' if label else ''}第 "
+                                  f"{_rows_said(sorted(sheet.rows_above)[:NOTED_ROWS], len(sheet.rows_above))}"
+                                  "写在表头上方, 已按表头各列导入: 请核对后把这些行移到表头下方")
+            for sheet, label in zip(sheets, labels, strict=True) if sheet.rows_above]
 
 
 def _report_date(con: duckdb.DuckDBPyConnection, kind: str, sheets: list[RawSheet], file_name: str) -> dt.date | None:

@@ -71,6 +71,7 @@ class RawSheet:
     hidden_columns: frozenset[int] = frozenset()  # its columns hidden in Excel, 0 = A (c0)
     uncomputed_formulas: int = 0  # its cells holding a formula without its result, read as empty
     struck_rows: frozenset[int] = frozenset()  # spreadsheet rows whose every cell written is struck through (删除线)
+    rows_above: frozenset[int] = frozenset()  # rows of people written above the header, read with the rows below it
     # the text of its workbook's sheets that are no table of people (代码说明, 填表说明), a line a row: where its
     # columns' codes may be explained (set by ingest, which tells those sheets)
     elsewhere: str = ""
@@ -567,7 +568,9 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
     if utf8_end:
         _refuse_a_table_in_two_encodings(path, utf8_end, line_ends[header_index - 1] + 1 if header_index else 1)
     header = _header_cells(header_record(records, header_index, header_score))
-    report_date, unit = _preamble_facts(con, records[:header_index])
+    above = _people_above(records[:header_index], line_ends[:header_index])
+    titles = [record for n, record in enumerate(records[:header_index]) if line_ends[n] not in above]
+    report_date, unit = _preamble_facts(con, titles)
     # the widest record, not counting the empty cells a row may trail (Excel writes 16,383 commas
     # when something once touched column XFD)
     width = max(len(header), *(len(_header_cells(record)) for record in records[header_index:]))
@@ -606,9 +609,35 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
     cells = cells.add_column(0, "row_number", _row_numbers(header_line + 1, cells.num_rows, thresholds))
     _refuse_folded_rows(cells, delimiter, width)
     cells = _without_text_marks(_with_dittos_filled(_without_empty_rows(cells)))
+    cells = _with_rows_above(cells, above)
     con.register(table, cells)
     return RawSheet(table, cells, None, header, header_line, report_date, unit, cells.num_columns - 1,
-                    preamble_text(records[:header_index]))
+                    preamble_text(titles), rows_above=frozenset(above))
+
+
+# A cell holding an ID number and nothing else: on a row above the header, that row is a person's
+PERSON_ID_CELL = re.compile(r"\s*'?\d{17}[\dXx]\s*")
+
+
+def _people_above(records: list[list[str]], row_numbers: list[int]) -> dict[int, list[str]]:
+    """{row number: its cells} of the rows above a header that are people's rows, not a title: an ID number alone in
+    a cell and two more cells written (a person's row inserted at the top of a sheet, or sorted above its header).
+    They had been neither loaded nor rejected, without a word (review 2026-12-04, round 5)."""
+    return {number: record for number, record in zip(row_numbers, records, strict=True)
+            if any(PERSON_ID_CELL.fullmatch(cell or "") for cell in record)
+            and sum(bool((cell or "").strip()) for cell in record) >= 3}
+
+
+def _with_rows_above(cells: pa.Table, above: dict[int, list[str]]) -> pa.Table:
+    """The rows `above` the header (_people_above) put before the rows below it, each cell in its column."""
+    if not above:
+        return cells
+    columns = {"row_number": pa.array(list(above), pa.int32())}
+    for index, field in enumerate(cells.schema):
+        if index:
+            values = [record[index - 1] or None if index - 1 < len(record) else None for record in above.values()]
+            columns[field.name] = pa.array(values, pa.string()).cast(field.type)
+    return pa.concat_tables([pa.table(columns, schema=cells.schema), cells])
 
 
 def _without_empty_rows(cells: pa.Table) -> pa.Table:
@@ -729,14 +758,18 @@ def _read_workbook(
         data = _with_dittos_filled(data)
         header = _header_cells(header_record([[cell or "" for cell in row] for row in top], header_index,
                                              header_score))
-        report_date, unit = _preamble_facts(con, [[cell or "" for cell in row] for row in top[:header_index]])
+        above_rows = [[cell or "" for cell in row] for row in top[:header_index]]
+        above = _people_above(above_rows, list(range(grid.first_row, grid.first_row + header_index)))
+        titles = [row for n, row in enumerate(above_rows) if grid.first_row + n not in above]
+        report_date, unit = _preamble_facts(con, titles)
         first_row = grid.first_row + header_index + 1  # spreadsheet row of the first data row
         cells = _without_empty_rows(data.add_column(0, "row_number",
                                                     pa.array(range(first_row, first_row + data.num_rows), pa.int32())))
-        preamble = preamble_text([[c or "" for c in row] for row in top[:header_index]])
+        cells = _with_rows_above(cells, above)
+        preamble = preamble_text(titles)
         sheets.append(RawSheet(f"{table_prefix}_{len(sheets)}", cells, grid.name, header, first_row - 1, report_date,
                                unit, data.num_columns, preamble, grid.hidden, grid.hidden_columns,
-                               grid.uncomputed_formulas, grid.struck_rows))
+                               grid.uncomputed_formulas, grid.struck_rows, rows_above=frozenset(above)))
     if not sheets:
         raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     for sheet in sheets:  # once every sheet is read: a sheet that fails to read leaves none registered
