@@ -66,8 +66,10 @@ create or replace temp macro cv_short_name(s, level) as
 create or replace temp macro cv_date_text(s) as
     rtrim(trim(regexp_replace(regexp_replace(regexp_replace(s, '\s*[年月/.\-]\s*', '-', 'g'), '[日号]', ' ', 'g'),
                               '\s+', ' ', 'g')), '-');
+-- (and a month by its English name: Oct 5, 2026; 5-Oct-2026, as English-language exports write it)
 create or replace temp macro cv_parse_dashed(s) as
-    try_strptime(cv_date_text(s), ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S.%f']);
+    try_strptime(cv_date_text(s), ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S.%f',
+                                   '%b %d, %Y', '%d-%b-%Y', '%B %d, %Y', '%d %b %Y']);
 
 -- A time of day in a clerk's words: 9点30分 / 9时30分 / 9点半 / 3点 as 9:30 / 3:00, 下午3点 as 3:00 PM; 上午,
 -- 中午, 左右, the weekday Excel's long date format adds (星期日, 周日) and a full stop dropped (the day alone
@@ -115,11 +117,15 @@ create or replace temp macro cv_arabic_numerals(s) as
 -- A date cell's text in half-width characters (２０２６年１０月５日, 2026－10－09) without a note in brackets after
 -- it (（周三）, (补录)), and of a time range (9:00~9:30, 14:00至15:00, 9点-10点) its start; without the zero-width
 -- characters and quotes a copied cell starts with, and a date whose parts a clerk's keyboard joined with 、 ， — or
--- – (2026、9、5) joined with -.
+-- – (2026、9、5) joined with -. A month, a day and a year with slashes (10/5/2026 2:30 PM: an English-language system's
+-- or Excel's export, review 2026-12-04) is that month's day, no Chinese form writing the day first; its PM is written
+-- as 下午 is (a timestamp's cast would read 2:30 PM as 2:30), its AM dropped.
 create or replace temp macro cv_date_cell(s) as
-    trim(regexp_replace(regexp_replace(regexp_replace(
+    trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         regexp_replace(cv_half_width(s), '^[\s\x{200B}\x{FEFF}''‘’`]+', ''),
-        '^((?:19|20)\d\d)\s*[、,—–]\s*(\d{1,2})\s*[、,—–]\s*(\d{1,2})', '\1-\2-\3'),
+        '(\d{1,2}:\d\d(?::\d\d)?)\s*[Pp]\.?[Mm]\.?\s*$', '下午\1'), '\s*[Aa]\.?[Mm]\.?\s*$', ''),
+        '^(?:((?:19|20)\d\d)\s*[、,—–]\s*(\d{1,2})\s*[、,—–]\s*(\d{1,2})|(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b)',
+        '\1\6-\2\4-\3\5'),
         '\s*\([^()]*\)\s*$', ''),
         '^(.*?\d{1,2}\s*[:点时]\s*\d{0,2}\s*分?)\s*(~|至|到|-|—|–)\s*\S.*$', '\1'));
 
