@@ -55,7 +55,7 @@ REQUIRED = {
 FIELDS = {
     "roster": ("id_number", "name", "district", "street", "community", "sex", "birth_date", "address",
                "phone", "categories", "living", "disability", "consent", "status", "status_reason", "alive", "deceased",
-               "change_date", "reg_date", "visitor", "risk_level", "report_date", "notes"),
+               "exit_elsewhere", "change_date", "reg_date", "visitor", "risk_level", "report_date", "notes"),
     "visits": ("id_number", "name", "district", "street", "community", "visit_date", "visit_time", "method", "outcome",
                "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency", "resolution",
                "latitude", "longitude", "position", "entered_at", "notes", "record_status", "sheet_month"),
@@ -906,7 +906,7 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
             columns[field] = _ticked_values(sheet, column_map, field)
         if kind == "roster" and "status_reason" not in column_map.fields and (
                 exits := _exits_not_written(sheet, column_map)) is not None:
-            columns["status_reason"] = exits
+            columns["status_reason"], columns["exit_elsewhere"] = exits
         if kind == "contacts":
             columns["more_contacts"] = _more_contacts(sheet, column_map)
         tables.append(pa.table(columns))
@@ -1053,30 +1053,34 @@ def _trimmed(sheet: RawSheet, index: int) -> pa.Array:
     return pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
 
 
-def _exits_not_written(sheet: RawSheet, column_map: mappings.ColumnMap) -> pa.Array | None:
+def _exits_not_written(sheet: RawSheet, column_map: mappings.ColumnMap) -> tuple[pa.Array, pa.Array] | None:
     """A roster's exits said elsewhere than in a status cell, where that cell is empty or there is none (a status
     written says more): by the sheet's name (已去世, 迁出人员: a workbook keeping its exits on sheets of their own),
     else by a date column that names one (死亡日期, 去世时间, 迁出日期, 注销日期) where the row's first such cell is
     filled.
     Status words as values.csv spells them; read beside the status cell as a reason column is (cv_status_cell). Both
-    had left the elder 在册 without a word (review 2026-12-04, round 5). None where nothing names an exit."""
+    had left the elder 在册 without a word (review 2026-12-04, round 5). Returned with the exits a date column names
+    where the status cell is written (exit_elsewhere: staging warns where it says 在册); None where nothing names an
+    exit."""
     statuses = mappings.mark_names("status")
     unwritten = pa.scalar(True)
     if (status_at := column_map.fields.get("status")) is not None:
         unwritten = pc.fill_null(pc.equal(pc.utf8_length(_trimmed(sheet, status_at)), 0), True)
-    named = []
+    nothing = pa.scalar(None, pa.string())
+    by_sheet = pa.nulls(sheet.cells.num_rows, pa.string())
     sheet_word = re.sub(r"^已|(人员|老人|名单|名册)+$", "", mappings.header_key(sheet.sheet_name or ""))
     if (status := statuses.get(sheet_word)) not in (None, "在册"):
-        named.append(pc.if_else(unwritten, pa.scalar(status), pa.scalar(None, pa.string())))
+        by_sheet = pa.repeat(pa.scalar(status), sheet.cells.num_rows)
+    dated = []
     for index in [column_map.fields.get("change_date"), *column_map.also.get("change_date", [])]:
         word = re.sub(r"(日期|时间)$", "", mappings.header_key(sheet.header[index])) if index is not None else ""
         if status := statuses.get(word):
-            named.append(pc.if_else(pc.and_(pc.greater(pc.utf8_length(_trimmed(sheet, index)), 0), unwritten),
-                                    pa.scalar(status), pa.scalar(None, pa.string())))
-    if not named:
+            dated.append(pc.if_else(pc.fill_null(pc.greater(pc.utf8_length(_trimmed(sheet, index)), 0), False),
+                                    pa.scalar(status), nothing))
+    if not dated and by_sheet.null_count == len(by_sheet):
         return None
-    exits = pc.coalesce(*named)
-    return exits if isinstance(exits, pa.Array) else pa.repeat(exits, sheet.cells.num_rows)
+    by_date = pc.coalesce(*dated) if dated else pa.nulls(sheet.cells.num_rows, pa.string())
+    return pc.if_else(unwritten, pc.coalesce(by_sheet, by_date), nothing), pc.if_else(unwritten, nothing, by_date)
 
 
 def _first_written(sheet: RawSheet, indexes: list[int]) -> pa.Array:

@@ -117,15 +117,17 @@ create or replace temp macro cv_arabic_numerals(s) as
 -- A date cell's text in half-width characters (２０２６年１０月５日, 2026－10－09) without a note in brackets after
 -- it (（周三）, (补录)), and of a time range (9:00~9:30, 14:00至15:00, 9点-10点) its start; without the zero-width
 -- characters and quotes a copied cell starts with, and a date whose parts a clerk's keyboard joined with 、 ， — or
--- – (2026、9、5) joined with -. A month, a day and a year with slashes (10/5/2026 2:30 PM: an English-language system's
--- or Excel's export, review 2026-12-04) is that month's day, no Chinese form writing the day first; its PM is written
--- as 下午 is (a timestamp's cast would read 2:30 PM as 2:30), its AM dropped.
+-- – (2026、9、5) joined with -. A day and a month before the year with slashes (an English-language system's or
+-- Excel's export, 10/13/2026 2:30 PM, review 2026-12-04) where only one of the two can be the month (10/05/2026 is 5
+-- October or 10 May: never guessed, rejected naming it); its PM written as 下午 is (a timestamp's cast reads 2:30 PM as
+-- 2:30), its AM dropped.
 create or replace temp macro cv_date_cell(s) as
-    trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+    trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         regexp_replace(cv_half_width(s), '^[\s\x{200B}\x{FEFF}''‘’`]+', ''),
         '(\d{1,2}:\d\d(?::\d\d)?)\s*[Pp]\.?[Mm]\.?\s*$', '下午\1'), '\s*[Aa]\.?[Mm]\.?\s*$', ''),
-        '^(?:((?:19|20)\d\d)\s*[、,—–]\s*(\d{1,2})\s*[、,—–]\s*(\d{1,2})|(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b)',
-        '\1\6-\2\4-\3\5'),
+        '^(?:(0?[1-9]|1[0-2])/(1[3-9]|2\d|3[01])|(1[3-9]|2\d|3[01])/(0?[1-9]|1[0-2]))/((?:19|20)\d\d)\b',
+        '\5-\1\4-\2\3'),
+        '^((?:19|20)\d\d)\s*[、,—–]\s*(\d{1,2})\s*[、,—–]\s*(\d{1,2})', '\1-\2-\3'),
         '\s*\([^()]*\)\s*$', ''),
         '^(.*?\d{1,2}\s*[:点时]\s*\d{0,2}\s*分?)\s*(~|至|到|-|—|–)\s*\S.*$', '\1'));
 

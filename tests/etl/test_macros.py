@@ -57,10 +57,11 @@ def one(con, expression: str, value):
         ("‘2023.8.5", dt.date(2023, 8, 5)), ("\u200b2023-08-05", dt.date(2023, 8, 5)),
         ("2023，8，5", dt.date(2023, 8, 5)), ("2023、8、5", dt.date(2023, 8, 5)), ("2023—8—5", dt.date(2023, 8, 5)),
         ("2023–08–05 10:00–11:00", dt.date(2023, 8, 5)),
-        # an English-language export's (review 2026-12-04, round 5): the month first, or by its name
-        ("8/5/2023", dt.date(2023, 8, 5)), ("8/5/2023 2:30 PM", dt.date(2023, 8, 5)),
+        # an English-language export's (review 2026-12-04, round 5): a day and a month of which one only can be the
+        # month, or the month by its name; never a guess (8/5/2023 is 5 August or 8 May)
+        ("8/25/2023", dt.date(2023, 8, 25)), ("25/8/2023 2:30 PM", dt.date(2023, 8, 25)),
         ("Aug 5, 2023", dt.date(2023, 8, 5)), ("5-Aug-2023", dt.date(2023, 8, 5)),
-        ("13/5/2023", None),
+        ("8/5/2023", None), ("13/13/2023", None),
         ("2024.13.5", None),
         ("2023-02-30", None),
         ("下周一", None),
@@ -72,7 +73,7 @@ def test_dates_in_the_forms_bureaus_send(con, text, expected):
 
 def test_time_of_day_is_kept_for_visits(con):
     assert one(con, "cv_parse_timestamp(?)", "2023年8月5日 14:30") == dt.datetime(2023, 8, 5, 14, 30)
-    assert one(con, "cv_parse_timestamp(?)", "8/5/2023 2:30 PM") == dt.datetime(2023, 8, 5, 14, 30)
+    assert one(con, "cv_parse_timestamp(?)", "8/25/2023 2:30 PM") == dt.datetime(2023, 8, 25, 14, 30)
     assert one(con, "cv_parse_timestamp(?)", "45143.75") == dt.datetime(2023, 8, 5, 18, 0)
     assert one(con, "cv_parse_timestamp(?)", "2023-08-04T16:30:00Z") == dt.datetime(2023, 8, 5, 0, 30)
     assert one(con, "cv_parse_timestamp(?)", "2023-08-04T19:30:00-05:00") == dt.datetime(2023, 8, 5, 8, 30)

@@ -32,6 +32,7 @@ with source as (
         s.risk_level as risk_raw,
         s.alive,
         s.deceased,
+        s.exit_elsewhere,
         -- a 备注 that names an exit (已去世 2026.9.3, 搬至女儿家), not a relative's (老伴已去世): warned of, never read as
         -- the status (DESIGN §3: nothing guessed)
         case when not regexp_matches(s.notes, '(配偶|老伴|丈夫|妻子|爱人|儿子|女儿|子女|孙)[^，,；;。]{0,3}'
@@ -182,6 +183,9 @@ checked as (
         -- … or in its 备注
         status = '在册' and coalesce(name_status, '在册') = '在册' and coalesce(notes_status, '在册') <> '在册'
             as status_in_notes,
+        -- … or by a filled date column of an exit (死亡日期 beside 在册)
+        status = '在册' and exit_elsewhere is not null and not status_in_name and not status_in_notes
+            as status_elsewhere,
         coalesce(len(categories) > 0 and cv_age(id_birth_date, cv_today()) < 60, false) as too_young,
         -- 高龄 written for someone the ID number makes younger than 80 (高龄 is the ID number's: DESIGN §4)
         wrote_old and coalesce(cv_age(id_birth_date, cv_today()) < 80, false) as old_contradicts
@@ -230,7 +234,8 @@ final as (
                   or unknown_risk or unknown_change_date or month_only_change_date or yearless_change or unknown_reg_date
                   or exit_without_date or living_contradicts
                   or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
-                  or status_in_name or status_in_notes or too_young or consent_mixed or old_contradicts
+                  or status_in_name or status_in_notes or status_elsewhere or too_young or consent_mixed
+                  or old_contradicts
         then cv_warnings([
             case when unknown_category then cv_warn_quoting('unknown_value', 'category',
                 array_to_string(unknown_categories, '、'), '未知的特殊困难类别: {value}, 未计入') end,
@@ -280,7 +285,10 @@ final as (
             -- the status its words name, not the note (it may say more of the elder: 住院, 病情)
             case when status_in_notes then cv_warn('status_in_notes', 'status', notes_status,
                 '备注中写的像是' || notes_status || ', 但在册状态为在册: 按在册导入, 如确已' || notes_status
-                || ', 请在状态一栏填写并注明变动日期') end
+                || ', 请在状态一栏填写并注明变动日期') end,
+            case when status_elsewhere then cv_warn('status_elsewhere', 'status', exit_elsewhere,
+                '在册状态为在册, 但' || exit_elsewhere || '日期一栏有日期: 按在册导入, 如确已' || exit_elsewhere
+                || ', 请在状态一栏填写') end
         ], elder_name) else [] end as warnings
     from checked
     cross join stg_sheets sheets
