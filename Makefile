@@ -18,12 +18,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	rm -f $(VENV)/.installed-* && touch $@
 
-# The suite also runs the marts on Apache Spark: pyspark (large, its own extra) only for `make test`
+# The suite also runs the marts on Apache Spark: pyspark (large, its own extra) only for `make test`. On a fresh
+# clone one install of both extras (one resolve of the dependencies, not two); after `make demo`, the Spark extra added
 SPARK_STAMP := $(VENV)/.spark-$(shell sha1sum pyproject.toml | cut -c1-12)
 
-$(SPARK_STAMP): $(STAMP)
+$(SPARK_STAMP): pyproject.toml
+	[ -x $(BIN)/python ] || { python3 -m venv $(VENV) && $(BIN)/python -m pip install --quiet --upgrade pip; }
 	$(BIN)/python -m pip install --quiet -e '.[test,spark]'
-	rm -f $(VENV)/.spark-* && touch $@
+	rm -f $(VENV)/.installed-* $(VENV)/.spark-* && touch $(STAMP) $@
 
 demo: $(STAMP)
 	@[ -f $(DB) ] || $(BIN)/carevisit demo --db $(DB)
