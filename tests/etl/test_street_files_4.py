@@ -632,6 +632,32 @@ def test_contact_people_written_with_their_phones_in_one_cell_are_each_a_contact
                       for name, phone in people]
 
 
+# a cell of names, each with the relation and the phone written in the same place of theirs, or one for all
+NAMES_IN_ONE_CELL = [(("张伟、李娜", "儿子、女儿", "13900001111、13900002222"),
+                      [("张伟", "儿子", "13900001111"), ("李娜", "女儿", "13900002222")]),
+                     (("刘洋\n赵敏", "子女", "13900007777"), [("刘洋", "子女", "13900007777"), ("赵敏", "子女", None)]),
+                     (("张伟/儿子", None, "13900003333"), [("张伟/儿子", None, "13900003333")]),
+                     (("网格员、张红", "网格员", "13900004444"), [("网格员、张红", "网格员", "13900004444")])]
+
+
+@loads.file("names in one cell")
+def _names_in_one_cell(folder: Path) -> Path:
+    header = ["姓名", "身份证号", "社区", "联系人姓名", "与老人关系", "联系人电话"]
+    rows = [[f"多名{n}", elder(803 + n), "新疆路", *cells] for n, (cells, _) in enumerate(NAMES_IN_ONE_CELL)]
+    return write_xlsx(folder / "新疆路联系人_一格多人.xlsx", [["失能老年人联系人情况表"], header, *rows])
+
+
+def test_contact_people_named_in_one_cell_are_each_a_contact_with_their_relation_and_phone(one_load):
+    # stored as one contact, 张伟、李娜, or as a name nobody has, 刘洋赵敏 (review 2026-12-04, round 5); a cell whose
+    # parts are not each a name (张伟/儿子, a post beside a name) stays as written
+    result = one_load[1]["names in one cell"]
+    balanced(result, len(NAMES_IN_ONE_CELL))
+    stored = one_load[0].rows("select id_number, contact_name, relation, contact_phone from contact_rows"
+                              " where load_id = ? order by row_number, contact_index", [result.load_id])
+    assert stored == [(elder(803 + n), *person) for n, (_, people) in enumerate(NAMES_IN_ONE_CELL)
+                      for person in people]
+
+
 BODIES = ["村委会", "社区居委会", "物业", "网格员", "居委会主任"]
 
 

@@ -31,18 +31,33 @@ written as (
                 is not null as is_named
         from src s,
             -- several people in one name cell, each with their phone and no phone column beside it (杨华淑 13510118852，
-            -- 袁华英 15813025691): a contact person each
+            -- 袁华英 15813025691): a contact person each. Or names alone (张伟、李娜, one a line), each a surname and its
+            -- name: a person each, with the relation and the phone written in the same place of their cells (儿子、女儿),
+            -- one written alone the relation of each and the phone of the first (review 2026-12-04: stored as one
+            -- person, 张伟、李娜, or two names joined into one nobody has)
             unnest(flatten(list_transform(
                 [{'contact_name': s.contact_name, 'relation': s.relation, 'contact_phone': s.contact_phone,
                   'has_key': s.has_key}] || coalesce(s.more_contacts, []),
                 lambda person: list_transform(
-                    [case when person.contact_phone is null
-                          then regexp_extract_all(person.contact_name,
-                                                  '[\p{Han}·A-Za-z]+[\s（(:：]*(?:\+?86)?[\d\-－ ]{7,}[）)]?') end],
-                    lambda pairs: case
-                        when len(pairs) > 1 then list_transform(pairs, lambda pair: {
+                    [{'pairs': case when person.contact_phone is null
+                                    then regexp_extract_all(person.contact_name,
+                                        '[\p{Han}·A-Za-z]+[\s（(:：]*(?:\+?86)?[\d\-－ ]{7,}[）)]?') end,
+                      'names': regexp_split_to_array(trim(person.contact_name), '\s*[、,，;；/／\r\n]+\s*'),
+                      'relations': regexp_split_to_array(trim(person.relation), '\s*[、,，;；/／\r\n]+\s*'),
+                      'phones': regexp_split_to_array(trim(person.contact_phone), '\s*[、,，;；/／\r\n]+\s*')}],
+                    lambda cell: case
+                        when len(cell.pairs) > 1 then list_transform(cell.pairs, lambda pair: {
                             'contact_name': pair, 'relation': person.relation, 'contact_phone': null::varchar,
                             'has_key': person.has_key})
+                        when len(cell.names) > 1 and len(list_filter(cell.names, lambda name: regexp_full_match(
+                                name, cv_surname() || '\p{Han}{1,3}|\p{Han}+·\p{Han}+'))) = len(cell.names)
+                            then list_transform(cell.names, lambda name, i: {
+                                'contact_name': name,
+                                'relation': case when len(cell.relations) = len(cell.names) then cell.relations[i]
+                                                 else person.relation end,
+                                'contact_phone': case when len(cell.phones) = len(cell.names) then cell.phones[i]
+                                                      when i = 1 then person.contact_phone end,
+                                'has_key': person.has_key})
                         else [person]
                     end)[1])))
                 with ordinality as p(person, position)
