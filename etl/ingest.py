@@ -872,9 +872,11 @@ def _with_named_month(sheet: RawSheet, column_map: mappings.ColumnMap, file_name
                                                     "sheet_month": first if first == last else f"{first}..{last}"})
 
 
-def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], kind: str) -> pa.Table:
+def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], kind: str,
+                 words_dir: Path | None = None) -> pa.Table:
     """Staging's input: the rows of every sheet with canonical field names (src_id, row_number, then
-    FIELDS[kind], null where a sheet has no such column), picked from the read cells without a copy."""
+    FIELDS[kind], null where a sheet has no such column), picked from the read cells without a copy. `words_dir`: the
+    bureau's own words, beside the package's (an exit named by a sheet or a date column)."""
     tables = []
     for index, (sheet, column_map) in enumerate(zip(sheets, column_maps, strict=True)):
         row_numbers = sheet.cells["row_number"]
@@ -905,7 +907,7 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
         for field in {field for field, _ in column_map.marks.values()}:
             columns[field] = _ticked_values(sheet, column_map, field)
         if kind == "roster" and "status_reason" not in column_map.fields and (
-                exits := _exits_not_written(sheet, column_map)) is not None:
+                exits := _exits_not_written(sheet, column_map, words_dir)) is not None:
             columns["status_reason"], columns["exit_elsewhere"] = exits
         if kind == "contacts":
             columns["more_contacts"] = _more_contacts(sheet, column_map)
@@ -1053,16 +1055,17 @@ def _trimmed(sheet: RawSheet, index: int) -> pa.Array:
     return pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks())
 
 
-def _exits_not_written(sheet: RawSheet, column_map: mappings.ColumnMap) -> tuple[pa.Array, pa.Array] | None:
+def _exits_not_written(sheet: RawSheet, column_map: mappings.ColumnMap,
+                       words_dir: Path | None = None) -> tuple[pa.Array, pa.Array] | None:
     """A roster's exits said elsewhere than in a status cell, where that cell is empty or there is none (a status
     written says more): by the sheet's name (已去世, 迁出人员: a workbook keeping its exits on sheets of their own),
     else by a date column that names one (死亡日期, 去世时间, 迁出日期, 注销日期) where the row's first such cell is
     filled.
-    Status words as values.csv spells them; read beside the status cell as a reason column is (cv_status_cell). Both
-    had left the elder 在册 without a word (review 2026-12-04, round 5). Returned with the exits a date column names
-    where the status cell is written (exit_elsewhere: staging warns where it says 在册); None where nothing names an
-    exit."""
-    statuses = mappings.mark_names("status")
+    Status words as values.csv spells them, and the bureau's own; read beside the status cell as a reason column is
+    (cv_status_cell). Both had left the elder 在册 without a word (review 2026-12-04, round 5). Returned with the
+    exits a date column names where the status cell is written (exit_elsewhere: staging warns where it says 在册); None
+    where nothing names an exit."""
+    statuses = mappings.mark_names("status", words_dir)
     unwritten = pa.scalar(True)
     if (status_at := column_map.fields.get("status")) is not None:
         unwritten = pc.fill_null(pc.equal(pc.utf8_length(_trimmed(sheet, status_at)), 0), True)
@@ -1227,7 +1230,7 @@ def _stage(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: str, dig
     """Validate and store one read file (`stored_name`: its name masked, as stored and shown); `digest` (its SHA-256,
     still being computed) is needed last.
     `notes`: warnings about the whole file (sheets skipped, a register read as a sheet per day): (code, message)."""
-    con.register("src", source_cells(sheets, column_maps, kind))
+    con.register("src", source_cells(sheets, column_maps, kind, words_dir))
     try:
         return _stage_source(con, file_name, stored_name, digest, size, kind, sheets, column_maps, words_dir,
                              place_scope, correction, notes or [])

@@ -655,6 +655,25 @@ def test_a_bureaus_own_words_beside_its_configuration_are_used(tmp_path):
     con.close()
 
 
+def test_a_bureaus_own_word_for_an_exit_names_it_in_a_date_columns_header(tmp_path):
+    # (an exit named by a date column or a sheet had been read with the package's words only)
+    bureau = tmp_path / "bureau"
+    bureau.mkdir()
+    (bureau / "carevisit.toml").write_text(
+        (Path(__file__).parents[2] / "etl" / "carevisit.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    (bureau / "values.csv").write_text("field,value,synonym\nstatus,迁出,转走\n", encoding="utf-8")
+    (bureau / "headers.csv").write_text("kind,field,alias\nroster,change_date,转走日期\n", encoding="utf-8")
+    settings = load_settings(str(tmp_path / "w.duckdb"), {"CAREVISIT_CONFIG": str(bureau / "carevisit.toml")})
+    rows = [["社区", "姓名", "身份证号", "特殊困难类别", "转走日期"], ["花园路", "转走", ALICE, "独居", "2026-10-03"],
+            ["花园路", "在册", BOB, "独居", ""]]
+    [result] = ingest([write_csv(tmp_path / "r.csv", [["填报日期：2026年10月31日"], *rows])], settings)
+    assert (result.status, result.rows_loaded, result.warning_count) == ("loaded", 2, 0)
+    con = duckdb.connect(str(settings.db_path), read_only=True)
+    assert con.execute("select status, change_date from roster_rows order by row_number").fetchall() == [
+        ("迁出", dt.date(2026, 10, 3)), ("在册", None)]
+    con.close()
+
+
 @loads.file("contacts")
 def _contacts(folder: Path) -> Path:
     header = ["街道", "社区", "老人姓名", "身份证号", "联系人", "与老人关系", "联系电话"]
