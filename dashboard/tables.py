@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import json
 import re
 from collections.abc import Callable
 
@@ -199,14 +200,48 @@ def audit_table(wh: queries.Warehouse, scope: str, since: str | None, lang: str)
         return beyond.sub(lambda m: m.group(0) if m.group(0) in codes else "辖区外", text) \
             if isinstance(text, str) else text
 
+    names = {code: name for code, name in queries.all_places(wh, scope)[["code", "name"]].itertuples(index=False)}
+    names[queries.ALL] = t("all_places", lang)
+
+    def place_name(code):  # a place by its name, as the screens say it; one beyond the admin's, unnamed
+        return names.get(code, "辖区外") if isinstance(code, str) else ""
+
     frame = frame.assign(at=[dt.datetime.fromisoformat(at).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
                              for at in frame["at"]],
                          role=[t(f"role_{r}", lang) if isinstance(r, str) else "" for r in frame["role"]],
                          # (an event without a name in i18n is shown by its code, rather than failing the page)
                          event=[t(f"event_{e}", lang) if f"event_{e}" in STRINGS else e for e in frame["event"]],
-                         place=frame["place"].map(own), detail=frame["detail"].map(own),
+                         user_place=frame["user_place"].map(place_name), place=frame["place"].map(place_name),
+                         detail=[detail_words(own(d), names, lang) for d in frame["detail"]],
                          file_sha256=frame["file_sha256"].fillna("").str[:12])
     return frame[list(AUDIT_COLUMNS)].reset_index(drop=True)
+
+
+def detail_words(detail: str | None, names: dict[str, str], lang: str) -> str:
+    """An audit record's details (stored as JSON) in words: each key as i18n's detail_ names it, a list by its
+    screen's title, a role, a group and a place by their names, yes or no; a key or a value it does not know as
+    stored (a record of an older or newer version)."""
+    if not isinstance(detail, str) or not detail:
+        return ""
+    try:
+        items = json.loads(detail)
+    except ValueError:
+        return detail
+    if not isinstance(items, dict):
+        return detail
+
+    def word(key: str, value) -> str:
+        for prefix in {"table": ("list_",), "role": ("role_",), "group": ("group_",)}.get(key, ()):
+            if f"{prefix}{value}" in STRINGS:
+                return t(f"{prefix}{value}", lang)
+        if isinstance(value, bool):
+            return t("detail_yes" if value else "detail_no", lang)
+        if isinstance(value, list):
+            return "、".join(word(key, item) for item in value)
+        return names.get(value, str(value)) if isinstance(value, str) else str(value)
+
+    return "; ".join(f"{t(f'detail_{key}', lang) if f'detail_{key}' in STRINGS else key} {word(key, value)}"
+                     for key, value in sorted(items.items(), key=lambda item: item[0] != "table"))  # the list first
 
 
 def _people(spec: dict, wh: queries.Reader, target: queries.Place, month: str, scope: str) -> pd.DataFrame:

@@ -1,6 +1,7 @@
 """Signed in as each role, in a real browser: what that role sees, and nothing more."""
 
 import json
+import re
 import threading
 
 import duckdb
@@ -124,6 +125,8 @@ def test_admin_reads_the_audit_log_and_signing_out_ends_the_session(page, signed
     page.wait_for_selector("#audit-log .ag-row")
     log = page.inner_text("#audit-log")
     assert "登录" in log and "user-admin" in log
+    # places by their names and details in words (they had been codes and JSON: {"table": "people", …})
+    assert "和平区" in log and not re.search(r"\d{12}|[{}\"]", log)
     page.click("#sign-out")
     page.wait_for_selector("#sign-in")
     page.wait_for_load_state("networkidle")  # the sign-in page whole, before leaving it

@@ -181,3 +181,14 @@ def test_files_the_command_creates_are_readable_by_their_owner_only(tmp_path, ca
 def test_serving_in_a_way_that_would_expose_the_data_is_refused(db, capsys, monkeypatch, args, message):
     code, _, err = run(capsys, monkeypatch, "serve", *args, "--db", str(db))
     assert code == 2 and message in err.replace("\n", "")
+
+
+def test_an_audit_records_details_are_said_in_words_on_the_audit_page():
+    from dashboard.tables import detail_words
+
+    stored = json.dumps({"month": "2026-10", "table": "changes", "group": "joined", "week": True, "role": "staff",
+                         "community": "120101001001", "later_key": 3})
+    assert detail_words(stored, {"120101001001": "花园路社区居委会"}, "zh") == (
+        "名单 底册变动名单; 月份 2026-10; 分组 新增; 本周 是; 角色 工作人员; 社区 花园路社区居委会; later_key 3")
+    assert detail_words(stored, {}, "en").startswith("List Roster changes; Month 2026-10; Group Joined")
+    assert detail_words(None, {}, "zh") == "" and detail_words("not json", {}, "zh") == "not json"
