@@ -471,6 +471,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_date_outside_month": ("探访日期不在所写月份", "A visit dated far from the month its file names"),
     "warning_struck_rows": ("整行划了删除线的行", "Rows struck through"),
     "warning_rows_above_header": ("写在表头上方的行", "Rows written above the header"),
+    "warning_formatting_legend": ("用颜色或划线标注的变动", "Changes told by colour or strike-through"),
     "warning_status_elsewhere": ("在册却填了离开日期", "On the roll, with a date of leaving filled in"),
     "warning_rejected_listed": ("拒收的行是现行底册中的人", "A rejected row names an elder the roster in force lists"),
     "warning_month_only_date": ("日期只写到月份", "A date given by its month only"),

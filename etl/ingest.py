@@ -1300,7 +1300,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
         notes = [*(notes or []), *_names_differ(con)]
     if kind == "contacts" and not correction:
         notes = [*(notes or []), *_contacts_dropped(con, load_id)]
-    notes = [*(notes or []), *_struck_notes(sheets, labels, kind), *_rows_above_notes(sheets, labels)]
+    notes = [*(notes or []), *_struck_notes(sheets, labels, kind), *_rows_above_notes(sheets, labels),
+             *_formatting_notes(sheets, labels, kind)]
     if kind == "roster" and not correction:
         notes = [*(notes or []), *_exits_after(con, report_date)]
         marked = {field for column_map in column_maps for field in [*column_map.fields, *(
@@ -1407,6 +1408,26 @@ def _struck_notes(sheets: list[RawSheet], labels: list[str | None], kind: str) -
         notes.append(("struck_rows", f"{'工作表 ' + label + ' ' if label else ''}第 {said}整行划了删除线, "
                                      f"仍按表中所写导入: {advice}"))
     return notes
+
+
+# A title's legend of a roster's changes told by formatting (红色标注为已去世，划线为已迁出; 标黄的是新增): a colour
+# or a line and a change in one clause
+FORMAT_LEGEND = re.compile(r"(红色|黄色|蓝色|绿色|灰色|标红|标黄|标蓝|标绿|标灰|颜色|底色|填充|加粗|斜体|划线|删除线"
+                           r"|横线)[^，,;；。)）]{0,10}?(去世|死亡|病故|迁出|迁走|注销|离开|入住|外出|减少|新增|取消|不再)")
+
+
+def _formatting_notes(sheets: list[RawSheet], labels: list[str | None], kind: str) -> list[tuple[str, str]]:
+    """A note for each roster sheet whose title tells changes by formatting (红色标注为已去世): a format is not read
+    (nor, in an .xls, a line through a row), so its people load as their cells say, and the street is asked to write
+    the status (review 2026-12-04, round 5: deceased elders counted, without a word). The legend said by its two words
+    only (红色…去世): a name may stand between them."""
+    if kind != "roster":
+        return []
+    return [("formatting_legend", f"{'工作表 ' + label + ' ' if label else ''}标题说明了用颜色或划线标注的变动 "
+                                  f"({match.group(1)}…{match.group(2)}), 格式不能导入, 这些老人按表中所写导入: "
+                                  "请在状态一栏写明 (如死亡、迁出) 和变动日期后重新导入")
+            for sheet, label in zip(sheets, labels, strict=True)
+            if (match := FORMAT_LEGEND.search(f"{sheet.preamble} {sheet.sheet_name or ''}"))]
 
 
 def _rows_above_notes(sheets: list[RawSheet], labels: list[str | None]) -> list[tuple[str, str]]:
