@@ -145,6 +145,20 @@ def test_a_row_whose_原行号_names_another_elders_row_takes_nothing_over(wareh
                           [original.load_id]) == [(5,), (6,), (7,), (9,)]
 
 
+def test_a_row_whose_name_and_id_number_were_both_mistyped_is_corrected(warehouse, tmp_path):
+    # the name could not be corrected beside the ID number: the row was taken for another elder's, and refused
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    book = corrections_workbook(warehouse, original.load_id)
+    fix(book.active, 5, "身份证号", IDS[1])  # its check digit mistyped
+    fix(book.active, 5, "姓名", "张珊")
+    book.save(tmp_path / "劝业场底册_退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "劝业场底册_退回修改.xlsx")
+    assert warehouse.rows("select row_number, elder_name, id_number from roster_rows where load_id = ?"
+                          " and row_number = 5", [original.load_id]) == [(5, "张珊", IDS[1])]
+    assert warehouse.rows("select resolved_by from rejects where load_id = ? and origin_row = 5",
+                          [original.load_id]) == [(corrected.load_id,)]
+
+
 def test_a_row_sent_back_twice_or_already_fixed_is_refused_and_loaded_once(warehouse, tmp_path):
     [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
     book = corrections_workbook(warehouse, original.load_id)

@@ -21,7 +21,14 @@ candidates as (
         w.raw_values is not null as is_waiting,
         -- (a row without a name can be told from no one by it: the clerk may have added only the missing ID number)
         w.raw_values is null or s.elder_name is null or contains(replace(w.raw_values, ' ', ''), s.elder_name)
-            or coalesce(contains(w.raw_values, s.id_number), false) as is_same_elder
+            or coalesce(contains(w.raw_values, s.id_number), false)
+            -- … or its ID number as sent one character off (a digit mistyped, dropped or added) from the ID number
+            -- written now, with the name mistyped too: two people's ID numbers are never one character apart (the
+            -- check digit tells any one digit changed), so it is the same elder's (review 2026-12-04: the row could
+            -- not be corrected at all)
+            or coalesce(len(list_filter(regexp_extract_all(w.raw_values, '\d[\d Xx]{15,18}'),
+                                        lambda sent: levenshtein(upper(replace(sent, ' ', '')), s.id_number) = 1)) > 0,
+                        false) as is_same_elder
     from staged s
     join stg_origin o using (src_id)
     left join waiting w on w.origin_row = o.origin_row and (
