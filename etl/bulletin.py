@@ -6,10 +6,12 @@ Every number comes from the month marts the 汇总表 reads (reports.summarize, 
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
 import io
 import os
 import shutil
+import threading
 from dataclasses import dataclass
 
 import duckdb
@@ -248,31 +250,60 @@ def check_chromium() -> None:
 # (JavascriptError) where the same charts drew the next time, and (a CI run of 2026-12-04, three test workers and
 # their browsers) twice in a row
 CHART_ATTEMPTS = 3
+# How long the charts may take to draw, and the browser to close once they are drawn: a run of the suite of
+# 2026-12-04 waited forever for kaleido's browser to close (its sync server's thread joined, the charts long drawn)
+DRAW_SECONDS, CLOSE_SECONDS = 120, 10
 
 
 def chart_images(bulletin: Bulletin) -> dict[str, bytes]:
     """The map and the trend as PNG (2×), drawn offline by the system Chromium through kaleido."""
-    import kaleido
-
     check_chromium()
     figures = {"map": map_figure(bulletin), "trend": trend_figure(bulletin)}
     for attempt in range(CHART_ATTEMPTS):
         try:
-            # one browser for both charts: starting Chromium costs seconds, a chart in a running one a fraction
-            # and no MathJax: kaleido's page would load it from a CDN (the charts have no formulas, a bureau's
-            # server often no internet)
-            kaleido.start_sync_server(mathjax=False, silence_warnings=True)
-            try:
-                return {name: kaleido.calc_fig_sync(figure, opts={"format": "png", "scale": 2,
-                                                                  "width": figure["layout"]["width"],
-                                                                  "height": figure["layout"]["height"]})
-                        for name, figure in figures.items()}
-            finally:
-                kaleido.stop_sync_server(silence_warnings=True)
+            return drawn(figures)
         except Exception as error:  # kaleido reports a missing or broken browser in many ways
             if attempt + 1 == CHART_ATTEMPTS:
                 raise BulletinError(f"图表绘制失败 ({type(error).__name__}): 请确认已安装 Debian 软件包 "
                                     f"{CHROMIUM_PACKAGE} 和 {CJK_FONT_PACKAGE}") from error
+    raise AssertionError("unreachable")
+
+
+def drawn(figures: dict[str, dict]) -> dict[str, bytes]:
+    """Each figure as PNG, drawn in one browser of kaleido's (starting Chromium costs seconds, a chart in a running
+    one a fraction), on a thread of its own: the charts are returned once drawn, the browser given CLOSE_SECONDS to
+    close (one that does not is left to close, or to end with the process, rather than the report waiting on it).
+    No MathJax: kaleido's page would load it from a CDN (the charts have no formulas, a bureau's server often no
+    internet)."""
+    import kaleido
+
+    images: dict[str, bytes] = {}
+    done, failures = threading.Event(), []
+
+    async def draw():
+        async with kaleido.Kaleido(mathjax=False) as browser:
+            for name, figure in figures.items():
+                images[name] = await browser.calc_fig(figure, opts={
+                    "format": "png", "scale": 2, "width": figure["layout"]["width"],
+                    "height": figure["layout"]["height"]})
+            done.set()
+
+    def run():
+        try:
+            asyncio.run(draw())
+        except BaseException as error:  # noqa: BLE001 (said by the caller's thread)
+            failures.append(error)
+        finally:
+            done.set()
+
+    thread = threading.Thread(target=run, name="bulletin-charts", daemon=True)
+    thread.start()
+    if not done.wait(DRAW_SECONDS):
+        raise TimeoutError(f"charts not drawn in {DRAW_SECONDS} s")
+    thread.join(CLOSE_SECONDS)
+    if len(images) == len(figures):
+        return images
+    raise failures[0] if failures else RuntimeError("charts not drawn")
 
 
 FONT = "Noto Sans CJK SC, sans-serif"

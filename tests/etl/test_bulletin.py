@@ -117,15 +117,15 @@ def test_the_document_carries_the_map_and_the_trend(made):
 def test_a_chart_the_browser_failed_to_draw_once_is_drawn_again(demo_settings, tmp_path, monkeypatch):
     import kaleido
 
-    draw, failed = kaleido.calc_fig_sync, []
+    draw, failed = kaleido.Kaleido.calc_fig, []
 
-    def fails_once(*args, **kwargs):  # as kaleido's page did once on a busy machine
+    async def fails_once(self, *args, **kwargs):  # as kaleido's page did once on a busy machine
         if not failed:
             failed.append(True)
             raise RuntimeError("the page went away")
-        return draw(*args, **kwargs)
+        return await draw(self, *args, **kwargs)
 
-    monkeypatch.setattr(kaleido, "calc_fig_sync", fails_once)
+    monkeypatch.setattr(kaleido.Kaleido, "calc_fig", fails_once)
     out = tmp_path / "通报.docx"
     assert main(["report", "bulletin", "--month", MONTH, "--db", str(demo_settings.db_path), "--out", str(out)]) == 0
     assert failed and len([n for n in zipfile.ZipFile(out).namelist() if n.startswith("word/media/")]) == 2
