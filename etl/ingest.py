@@ -224,7 +224,6 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                 sheets, hidden = _shown_sheets(sheets, kind, words_dir)
                 sheets, registers = _days_as_sheets(con, sheets, name, words_dir)
                 sheets = [_with_section_headings(con, sheet, kind, words_dir) for sheet in sheets]
-                sheets = [part for sheet in sheets for part in _months_as_sheets(con, sheet, kind, name, words_dir)]
                 read += [sheet for sheet in sheets if all(sheet is not r for r in read)]
                 correction = corrections.claim(con, sheets, kind, place_scope, name)
                 if correction:  # a corrections workbook is read as the file it corrects was
@@ -232,6 +231,8 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                     context = corrections.origin_context(con, correction)
                     parts, lookups = [(sheets, *_recognise(con, own, correction.kind, words_dir, context=context))], []
                 else:  # a workbook may hold a roster sheet and a visit sheet: each kind is a load of its own
+                    sheets = [part for sheet in sheets for part in _months_as_sheets(con, sheet, kind, name, words_dir)]
+                    read += [sheet for sheet in sheets if all(sheet is not r for r in read)]
                     lookups = _lookup_sheets(sheets, kind, words_dir)
                     people = [sheet for sheet in sheets if all(sheet is not lookup for lookup in lookups)]
                     if elsewhere := _legend_sheets_text(unread, lookups):
@@ -1433,10 +1434,15 @@ def _formatting_notes(sheets: list[RawSheet], labels: list[str | None], kind: st
 def _rows_above_notes(sheets: list[RawSheet], labels: list[str | None]) -> list[tuple[str, str]]:
     """A note for each sheet with a person's row above its header (readers._people_above): read with the rows below
     it, as the header's columns say, and the street told, since a row there may as well be a leftover."""
-    return [("rows_above_header", f"{'工作表 ' + label + ' ' if label else ''}第 "
-                                  f"{_rows_said(sorted(sheet.rows_above)[:NOTED_ROWS], len(sheet.rows_above))}"
-                                  "写在表头上方, 已按表头各列导入: 请核对后把这些行移到表头下方")
-            for sheet, label in zip(sheets, labels, strict=True) if sheet.rows_above]
+    notes = []
+    for sheet, label in zip(sheets, labels, strict=True):
+        # (of a sheet read as a sheet a month, the rows of each month's)
+        rows = sorted(sheet.rows_above.intersection(sheet.cells["row_number"].to_pylist())) if sheet.rows_above else []
+        if rows:
+            notes.append(("rows_above_header", f"{'工作表 ' + label + ' ' if label else ''}第 "
+                                               f"{_rows_said(rows[:NOTED_ROWS], len(rows))}写在表头上方, "
+                                               "已按表头各列导入: 请核对后把这些行移到表头下方"))
+    return notes
 
 
 def _report_date(con: duckdb.DuckDBPyConnection, kind: str, sheets: list[RawSheet], file_name: str) -> dt.date | None:

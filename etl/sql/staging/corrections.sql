@@ -23,9 +23,9 @@ candidates as (
         w.raw_values is null or s.elder_name is null or contains(replace(w.raw_values, ' ', ''), s.elder_name)
             or coalesce(contains(w.raw_values, s.id_number), false)
             -- … or its ID number as sent one character off (a digit mistyped, dropped or added) from the ID number
-            -- written now, with the name mistyped too: two people's ID numbers are never one character apart (the
-            -- check digit tells any one digit changed), so it is the same elder's (review 2026-12-04: the row could
-            -- not be corrected at all)
+            -- written now, with the name mistyped too: that ID number mistyped, as two people's valid ID numbers are
+            -- never one character apart (the check digit tells any one digit changed) (review 2026-12-04: the row
+            -- could not be corrected at all)
             or coalesce(len(list_filter(regexp_extract_all(w.raw_values, '\d[\d Xx]{15,18}'),
                                         lambda sent: levenshtein(upper(replace(sent, ' ', '')), s.id_number) = 1)) > 0,
                         false) as is_same_elder
