@@ -639,14 +639,19 @@ def test_a_visit_with_an_unusable_id_is_linked_by_name_and_community(one_load):
         ("unusable_id", "身份证号校验位错误, 按姓名和社区关联")]
 
 
-def test_a_bureaus_own_words_beside_its_configuration_are_used(tmp_path):
+def bureau_settings(tmp_path: Path, values: str, headers: str):
+    """Settings of a bureau whose configuration folder adds the lines `values` and `headers` to the words."""
     bureau = tmp_path / "bureau"
     bureau.mkdir()
     (bureau / "carevisit.toml").write_text(
         (Path(__file__).parents[2] / "etl" / "carevisit.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    (bureau / "values.csv").write_text("field,value,synonym\nmethod,上门,敲门问候\n", encoding="utf-8")
-    (bureau / "headers.csv").write_text("kind,field,alias\nvisits,method,服务手段\n", encoding="utf-8")
-    settings = load_settings(str(tmp_path / "w.duckdb"), {"CAREVISIT_CONFIG": str(bureau / "carevisit.toml")})
+    (bureau / "values.csv").write_text(f"field,value,synonym\n{values}\n", encoding="utf-8")
+    (bureau / "headers.csv").write_text(f"kind,field,alias\n{headers}\n", encoding="utf-8")
+    return load_settings(str(tmp_path / "w.duckdb"), {"CAREVISIT_CONFIG": str(bureau / "carevisit.toml")})
+
+
+def test_a_bureaus_own_words_beside_its_configuration_are_used(tmp_path):
+    settings = bureau_settings(tmp_path, "method,上门,敲门问候", "visits,method,服务手段")
     header = [h if h != "探访方式" else "服务手段" for h in VISIT_HEADER]
     [result] = ingest([write_csv(tmp_path / "v.csv", [header, visit_row(ALICE, method="敲门问候")])], settings)
     assert (result.status, result.rows_loaded) == ("loaded", 1)
@@ -657,13 +662,7 @@ def test_a_bureaus_own_words_beside_its_configuration_are_used(tmp_path):
 
 def test_a_bureaus_own_word_for_an_exit_names_it_in_a_date_columns_header(tmp_path):
     # (an exit named by a date column or a sheet had been read with the package's words only)
-    bureau = tmp_path / "bureau"
-    bureau.mkdir()
-    (bureau / "carevisit.toml").write_text(
-        (Path(__file__).parents[2] / "etl" / "carevisit.toml").read_text(encoding="utf-8"), encoding="utf-8")
-    (bureau / "values.csv").write_text("field,value,synonym\nstatus,迁出,转走\n", encoding="utf-8")
-    (bureau / "headers.csv").write_text("kind,field,alias\nroster,change_date,转走日期\n", encoding="utf-8")
-    settings = load_settings(str(tmp_path / "w.duckdb"), {"CAREVISIT_CONFIG": str(bureau / "carevisit.toml")})
+    settings = bureau_settings(tmp_path, "status,迁出,转走", "roster,change_date,转走日期")
     rows = [["社区", "姓名", "身份证号", "特殊困难类别", "转走日期"], ["花园路", "转走", ALICE, "独居", "2026-10-03"],
             ["花园路", "在册", BOB, "独居", ""]]
     [result] = ingest([write_csv(tmp_path / "r.csv", [["填报日期：2026年10月31日"], *rows])], settings)
