@@ -781,6 +781,10 @@ def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, colum
     community, as before."""
     if "community" in column_map.fields:
         return column_map
+    if (at := _community_column(con, sheet, column_map)) is not None:
+        fields = {field: index for field, index in column_map.fields.items() if index != at} | {"community": at}
+        return dataclasses.replace(column_map, fields=fields,
+                                   unknown=[cell for cell in column_map.unknown if cell != sheet.header[at]])
     for text in (_without_notes(sheet.sheet_name), sheet.report_unit):
         if text and scalar(con, "select count(distinct code) from place_keys where level = 'community'"
                                 " and place_key <> '' and place_key = cv_place_key(?)", [text]) == 1:
@@ -789,6 +793,33 @@ def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, colum
         if name := _division_named(con, text, "community", COMMUNITY_WORD, 8):
             return dataclasses.replace(column_map, implied={"community": name})
     return _with_named_street(con, sheet, column_map, file_name)
+
+
+# A header of a place column under another name (户籍地, 居住地, 所在地) and the word a community's name ends with
+PLACE_HEADER = re.compile(r"居住|现住|户籍|所在|住址|地址|村居|居委")
+COMMUNITY_ENDING = r"(社区|居委会|居民委员会|社居委|居委|村委会)\s*$"
+
+
+def _community_column(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_map: mappings.ColumnMap) -> int | None:
+    """Of a roster without a community column, a column that names places (户籍地 | 居住地 holding 劝业场街道花园路
+    社区: the file had been refused for a missing 社区, review 2026-12-04): its address column or one its header calls
+    a place, whose every distinct cell ends with a community's word and names a known community (nine in ten, a typo
+    being the row's to reject). Where several do, one of where the elder lives rather than of their 户籍 (as
+    现居住社区 is read before 户籍所在社区)."""
+    if column_map.kind != "roster":
+        return None
+    taken = {*column_map.fields.values(), *column_map.marks}
+    candidates = [index for index, cell in enumerate(sheet.header)
+                  if (index == column_map.fields.get("address") or index not in taken) and PLACE_HEADER.search(cell)]
+    for index in sorted(candidates, key=lambda index: "户籍" in sheet.header[index]):
+        cells = [cell for cell in pc.unique(_trimmed(sheet, index)).to_pylist() if cell][:500]
+        named = scalar(con, "select count(*) from unnest($cells) c(cell) where regexp_matches(cell, $ending)"
+                            " and exists (select 1 from place_keys k where k.level = 'community' and k.place_key <> ''"
+                            " and ends_with(cv_place_key(cell), k.place_key))",
+                       {"cells": cells, "ending": COMMUNITY_ENDING}) if cells else 0
+        if cells and named >= 0.9 * len(cells):
+            return index
+    return None
 
 
 # A sheet name's serial number and bracketed note around a place's name: 1.花园路（5人）, 03-滨西社区(已核)
