@@ -266,7 +266,6 @@ def chart_images(bulletin: Bulletin) -> dict[str, bytes]:
             if attempt + 1 == CHART_ATTEMPTS:
                 raise BulletinError(f"图表绘制失败 ({type(error).__name__}): 请确认已安装 Debian 软件包 "
                                     f"{CHROMIUM_PACKAGE} 和 {CJK_FONT_PACKAGE}") from error
-    raise AssertionError("unreachable")
 
 
 def drawn(figures: dict[str, dict]) -> dict[str, bytes]:

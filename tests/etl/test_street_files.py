@@ -52,7 +52,8 @@ def loaded(one_load, key: str, columns: str) -> list[tuple]:
     warehouse, results = one_load
     result = results[key]
     table = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "contact_rows"}[result.kind]
-    return warehouse.rows(f"select {columns} from {table} where load_id = ? order by row_number",  # noqa: S608
+    order = "row_number, contact_index" if table == "contact_rows" else "row_number"  # a row's people in its order
+    return warehouse.rows(f"select {columns} from {table} where load_id = ? order by {order}",  # noqa: S608
                           [result.load_id])
 
 

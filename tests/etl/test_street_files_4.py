@@ -624,12 +624,9 @@ def _names_and_phones_in_one_cell(folder: Path) -> Path:
 
 def test_contact_people_written_with_their_phones_in_one_cell_are_each_a_contact(one_load):
     # the name kept the bracket before its phone (冯兰福（), and a second person in the cell was lost without a word
-    result = one_load[1]["names and phones in one cell"]
-    balanced(result, len(NAME_AND_PHONE))
-    stored = one_load[0].rows("select id_number, contact_name, contact_phone from contact_rows where load_id = ?"
-                              " order by row_number, contact_index", [result.load_id])
-    assert stored == [(elder(190 + n), name, phone) for n, people in enumerate(NAME_AND_PHONE.values())
-                      for name, phone in people]
+    balanced(one_load[1]["names and phones in one cell"], len(NAME_AND_PHONE))
+    assert loaded(one_load, "names and phones in one cell", "id_number, contact_name, contact_phone") == [
+        (elder(190 + n), name, phone) for n, people in enumerate(NAME_AND_PHONE.values()) for name, phone in people]
 
 
 # a cell of names, each with the relation and the phone written in the same place of theirs, or one for all
@@ -650,12 +647,9 @@ def _names_in_one_cell(folder: Path) -> Path:
 def test_contact_people_named_in_one_cell_are_each_a_contact_with_their_relation_and_phone(one_load):
     # stored as one contact, 张伟、李娜, or as a name nobody has, 刘洋赵敏 (review 2026-12-04, round 5); a cell whose
     # parts are not each a name (张伟/儿子, a post beside a name) stays as written
-    result = one_load[1]["names in one cell"]
-    balanced(result, len(NAMES_IN_ONE_CELL))
-    stored = one_load[0].rows("select id_number, contact_name, relation, contact_phone from contact_rows"
-                              " where load_id = ? order by row_number, contact_index", [result.load_id])
-    assert stored == [(elder(803 + n), *person) for n, (_, people) in enumerate(NAMES_IN_ONE_CELL)
-                      for person in people]
+    balanced(one_load[1]["names in one cell"], len(NAMES_IN_ONE_CELL))
+    assert loaded(one_load, "names in one cell", "id_number, contact_name, relation, contact_phone") == [
+        (elder(803 + n), *person) for n, (_, people) in enumerate(NAMES_IN_ONE_CELL) for person in people]
 
 
 BODIES = ["村委会", "社区居委会", "物业", "网格员", "居委会主任"]
