@@ -114,17 +114,33 @@ create or replace temp macro cv_arabic_numerals(s) as
         translate(regexp_replace(s, '(星期|周|礼拜)[一二三四五六日天]', ' ', 'g'), '〇零○一二三四五六七八九', '000123456789'),
         '(\d)十(\d)', '\1\2', 'g'), '(\d)十', '\1' || '0', 'g'), '十(\d)', '1\1', 'g'), '十', '10', 'g');
 
+-- A slash date whose month and day are one number (10/10/2026, 01/1/2026 09:00) with its year first, as dashes
+-- write it (2026-10-10 09:00): it is the same day whichever of the two is the month.
+create or replace temp macro cv_slash_date_same_either_way(s) as case
+    when try_cast(regexp_extract(s, '^(\d{1,2})/\d{1,2}/(19|20)\d\d\b', 1) as integer)
+         = try_cast(regexp_extract(s, '^\d{1,2}/(\d{1,2})/(19|20)\d\d\b', 1) as integer)
+    then regexp_replace(s, '^(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b', '\3-\1-\2') else s end;
+
+-- The two days a slash date whose month and day could be either way round may be (10/05/2026: 2026年10月5日 or
+-- 2026年5月10日), in words, for the reason that rejects it (a day is never guessed); else null.
+create or replace temp macro cv_date_readings(s) as case
+    when regexp_matches(cv_half_width(s), '^\s*0?([1-9]|1[0-2])\s*/\s*0?([1-9]|1[0-2])\s*/\s*(19|20)\d\d\b')
+    then regexp_replace(cv_half_width(s), '^\s*0?(\d{1,2})\s*/\s*0?(\d{1,2})\s*/\s*((?:19|20)\d\d)\b.*$',
+                        '\3年\1月\2日, 也可能是\3年\2月\1日') end;
+
 -- A date cell's text in half-width characters (２０２６年１０月５日, 2026－10－09) without a note in brackets after
 -- it (（周三）, (补录)), and of a time range (9:00~9:30, 14:00至15:00, 9点-10点) its start; without the zero-width
 -- characters and quotes a copied cell starts with, and a date whose parts a clerk's keyboard joined with 、 ， — or
 -- – (2026、9、5) joined with -. A day and a month before the year with slashes (an English-language system's or
 -- Excel's export, 10/13/2026 2:30 PM, review 2026-12-04) where only one of the two can be the month (10/05/2026 is 5
--- October or 10 May: never guessed, rejected naming it); its PM written as 下午 is (a timestamp's cast reads 2:30 PM as
--- 2:30), its AM dropped.
+-- October or 10 May: never guessed, rejected naming both readings, cv_date_readings) or the two are one number
+-- (10/10/2026, 1/1/2026: the same day either way round); its PM written as 下午 is (a timestamp's cast reads 2:30 PM
+-- as 2:30), its AM dropped (12:15 AM is 00:15).
 create or replace temp macro cv_date_cell(s) as
-    trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-        regexp_replace(cv_half_width(s), '^[\s\x{200B}\x{FEFF}''‘’`]+', ''),
-        '(\d{1,2}:\d\d(?::\d\d)?)\s*[Pp]\.?[Mm]\.?\s*$', '下午\1'), '\s*[Aa]\.?[Mm]\.?\s*$', ''),
+    trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        cv_slash_date_same_either_way(regexp_replace(cv_half_width(s), '^[\s\x{200B}\x{FEFF}''‘’`]+', '')),
+        '(\d{1,2}:\d\d(?::\d\d)?)\s*[Pp]\.?[Mm]\.?\s*$', '下午\1'),
+        '\b12(:\d\d(?::\d\d)?)\s*[Aa]\.?[Mm]\.?\s*$', '00\1'), '\s*[Aa]\.?[Mm]\.?\s*$', ''),
         '^(?:(0?[1-9]|1[0-2])/(1[3-9]|2\d|3[01])|(1[3-9]|2\d|3[01])/(0?[1-9]|1[0-2]))/((?:19|20)\d\d)\b',
         '\5-\1\4-\2\3'),
         '^((?:19|20)\d\d)\s*[、,—–]\s*(\d{1,2})\s*[、,—–]\s*(\d{1,2})', '\1-\2-\3'),
@@ -171,8 +187,9 @@ create or replace temp macro cv_parse_timestamp(s) as case
                                     * (60 * cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 2) as integer)
                                        + cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 3) as integer))) end
     -- the common ISO forms, fast; else the cell's date part, bound once as a one-element list (each mention of a
-    -- macro's parameter copies the whole expression given for it, here 10 times over: see cv_mask_digits)
-    else coalesce(try_cast(s as timestamp),
+    -- macro's parameter copies the whole expression given for it, here 10 times over: see cv_mask_digits). A cell
+    -- with an m (2026-10-10 2:30 PM) takes the long way: the cast reads 2:30 PM as 2:30, cv_date_cell as 下午2:30.
+    else coalesce(try_cast(case when not contains(lower(s), 'm') then s end as timestamp),
                   list_transform([cv_date_cell(s)], lambda day: cv_parse_timestamp_text(day))[1])
 end;
 

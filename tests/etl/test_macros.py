@@ -62,6 +62,8 @@ def one(con, expression: str, value):
         ("8/25/2023", dt.date(2023, 8, 25)), ("25/8/2023 2:30 PM", dt.date(2023, 8, 25)),
         ("Aug 5, 2023", dt.date(2023, 8, 5)), ("5-Aug-2023", dt.date(2023, 8, 5)),
         ("8/5/2023", None), ("13/13/2023", None),
+        # the same number for both: one day either way round
+        ("8/8/2023", dt.date(2023, 8, 8)), ("01/1/2023 9:00", dt.date(2023, 1, 1)),
         ("2024.13.5", None),
         ("2023-02-30", None),
         ("下周一", None),
@@ -71,9 +73,18 @@ def test_dates_in_the_forms_bureaus_send(con, text, expected):
     assert one(con, "cv_parse_date(?)", text) == expected
 
 
+def test_a_slash_date_that_reads_two_ways_is_said_both_ways(con):
+    assert one(con, "cv_date_readings(?)", "10/05/2026") == "2026年10月5日, 也可能是2026年5月10日"
+    assert one(con, "cv_date_readings(?)", "10/13/2026") is None
+
+
 def test_time_of_day_is_kept_for_visits(con):
     assert one(con, "cv_parse_timestamp(?)", "2023年8月5日 14:30") == dt.datetime(2023, 8, 5, 14, 30)
     assert one(con, "cv_parse_timestamp(?)", "8/25/2023 2:30 PM") == dt.datetime(2023, 8, 25, 14, 30)
+    # after an ISO date too (a time cell written 2:30 PM beside its date), and 12 AM is midnight's hour
+    assert one(con, "cv_parse_timestamp(?)", "2023-08-25 2:30 PM") == dt.datetime(2023, 8, 25, 14, 30)
+    assert one(con, "cv_parse_timestamp(?)", "2023-08-25 12:15 a.m.") == dt.datetime(2023, 8, 25, 0, 15)
+    assert one(con, "cv_parse_timestamp(?)", "2023-08-25 9:05AM") == dt.datetime(2023, 8, 25, 9, 5)
     assert one(con, "cv_parse_timestamp(?)", "45143.75") == dt.datetime(2023, 8, 5, 18, 0)
     assert one(con, "cv_parse_timestamp(?)", "2023-08-04T16:30:00Z") == dt.datetime(2023, 8, 5, 0, 30)
     assert one(con, "cv_parse_timestamp(?)", "2023-08-04T19:30:00-05:00") == dt.datetime(2023, 8, 5, 8, 30)

@@ -255,7 +255,7 @@ CHINESE_NUMERAL_DATES = [("二〇二六年十月五日", ""), ("二〇二六年�
 def _visit_dates_and_times(folder: Path) -> Path:
     header = ["身份证号", "老人姓名", "社区", "探访日期", "探访时间", "探访方式", "探访结果", "探访人"]
     cells = [("2026.10.5", "9：30"), ("2026-10-05T09:30", ""), ("46300", ""), ("2026/10/6", "上午9：30"),
-             ("10/05/2026", "")]
+             ("10/05/2026", ""), ("10/10/2026", "2:30 PM")]
     rows = [[elder(30 + i), f"日期{i}", "花园路", day, time, "入户", "正常", "社工"]
             for i, (day, time) in enumerate(cells)]
     # and Excel's and WPS's Chinese date formats, as a CSV saved from them writes the cells
@@ -267,15 +267,17 @@ def _visit_dates_and_times(folder: Path) -> Path:
 def test_visit_dates_with_dots_a_t_a_serial_and_a_full_width_colon_load(one_load):
     assert [at for (at,) in loaded(one_load, "visit dates and times", "visit_at", "日期")] == [
         dt.datetime(2026, 10, 5, 9, 30), dt.datetime(2026, 10, 5, 9, 30), dt.datetime(2026, 10, 5),
-        dt.datetime(2026, 10, 6, 9, 30)]
+        dt.datetime(2026, 10, 6, 9, 30), dt.datetime(2026, 10, 10, 14, 30)]
 
 
-def test_a_visit_date_in_us_order_is_rejected_naming_it_never_guessed(one_load):
-    # 10/05/2026 is 5 October or 10 May: DESIGN guesses nothing
+def test_a_slash_date_that_reads_two_ways_is_rejected_naming_both_never_guessed(one_load):
+    # 10/05/2026 is 5 October or 10 May: DESIGN guesses nothing. 10/10/2026 is one day either way round.
     warehouse, results = one_load
     result = results["visit dates and times"]
-    balanced(result, 5 + len(CHINESE_NUMERAL_DATES), rejected=1)
-    assert warehouse.rejects(result) == [(6, "探访日期无法识别: 10/05/2026")]
+    balanced(result, 6 + len(CHINESE_NUMERAL_DATES), rejected=1)
+    assert warehouse.rejects(result) == [
+        (6, "探访日期分不清哪个是月、哪个是日 (可能是2026年10月5日, 也可能是2026年5月10日), "
+            "请按 年-月-日 写: 10/05/2026")]
 
 
 @loads.file("visit date cells and serials")

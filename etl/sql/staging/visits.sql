@@ -324,6 +324,10 @@ final as (
                       'quoted': visit_date_text, 'field': 'visit_date'}
             when visit_at is null and regexp_matches(cv_half_width(visit_date_text), '^\d{1,2}\s*月\s*\d{1,2}\s*[日号]?')
                 then {'reason': '探访日期没有年份: ', 'quoted': visit_date_text, 'field': 'visit_date'}
+            -- 10/05/2026: 5 October or 10 May, never guessed
+            when visit_at is null and cv_date_readings(visit_date_text) is not null
+                then {'reason': '探访日期分不清哪个是月、哪个是日 (可能是' || cv_date_readings(visit_date_text)
+                                || '), 请按 年-月-日 写: ', 'quoted': visit_date_text, 'field': 'visit_date'}
             when visit_at is null or year(visit_at) not between 2000 and 2100
                 then {'reason': '探访日期无法识别: ', 'quoted': visit_date_text, 'field': 'visit_date'}
             when cast(visit_at as date) > current_date
