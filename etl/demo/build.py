@@ -190,7 +190,8 @@ def _write_district(rng: np.random.Generator, out_dir: Path, places: Places,
                                  m, xlsx)
             bad = _write_sheet(rng, sheet, path, fmt, style, "dot" if xlsx else style.visit_date,
                                unknown_community, share, calendar)
-            written.append(_Written((2, m, district_index, u), path, bad))
+            written.append(_Written((2, m, district_index, u), path, bad,
+                                    {"name_differs": sheet.misnamed} if sheet.misnamed else None))
     return written, history
 
 

@@ -78,6 +78,7 @@ class Sheet:
     merged_roles: tuple[str, ...] = ()
     ids: np.ndarray | None = None  # canonical ID numbers, aligned with the ID column's values
     bad_rows: int = 0
+    misnamed: int = 0  # visits only: rows under another elder's name beside the ID number (_misname)
 
     def column(self, role: str) -> Column | None:
         return self.columns[self.roles.index(role)] if role in self.roles else None
@@ -256,13 +257,16 @@ def visits_sheet(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.Data
     headers = [by_variant(PLACE_HEADERS["street"], v), by_variant(PLACE_HEADERS["community"], v),
                by_variant(VISIT_HEADERS["name"], v)]
     columns = _place_columns(places, style, visits["community"].to_numpy())
-    columns.append(Column(object_array(elders["name"].to_numpy()[used]), local))
+    names = Column(object_array(elders["name"].to_numpy()[used]), local)
+    columns.append(names)
+    day = visits["day"].to_numpy() + calendar.start_epoch
+    minute = visits["minute"].to_numpy()
+    misnamed = 0
     if style.visits_have_id:
         roles.append("id_number")
         headers.append(by_variant(PLACE_HEADERS["id_number"], v))
         columns.append(Column(_id_values(rng, ids[used], style), local))
-    day = visits["day"].to_numpy() + calendar.start_epoch
-    minute = visits["minute"].to_numpy()
+        misnamed = _misname(names, visits, day, minute)
     notes, _ = note_table()
     issue = visits["issue"].to_numpy()
     problems = [p for issues in ISSUES.values() for _, p, _ in issues]
@@ -302,7 +306,23 @@ def visits_sheet(rng: np.random.Generator, visits: pd.DataFrame, elders: pd.Data
     title = f"{places.district_name}探访关爱服务记录（{first.year}年{first.month}月）"
     title, report = _title_lines(style, title, unit, reported)
     return Sheet("visits", roles, headers, columns, by_variant(SERIAL_HEADERS, v + 1), title, report,
-                 style.total_row, day=day, minute=minute, ids=ids[used])
+                 style.total_row, day=day, minute=minute, ids=ids[used], misnamed=misnamed)
+
+
+# About 3 in 10,000 visits with an ID number written under the name of the elder on the line below (a clerk's
+# slip): counted to the ID number's elder, the load asks the clerk to check the rows (name_differs). A hash of
+# the visit, not the random generator, so that no other demo figure moves.
+MISNAMED_PER_10000 = 3
+
+
+def _misname(names: Column, visits: pd.DataFrame, day: np.ndarray, minute: np.ndarray) -> int:
+    """Write a few rows' names as the next elder's of the file (names: one value per elder, its codes per row),
+    where the two names differ; returns how many."""
+    mix = (visits["elder"].to_numpy().astype(np.int64) * 40503 + day * 2654435761 + minute * 97) % 1000003
+    neighbour = (names.codes + 1) % max(len(names.values), 1)
+    slip = (mix % 10000 < MISNAMED_PER_10000) & (names.values[neighbour] != names.values[names.codes])
+    names.codes = np.where(slip, neighbour, names.codes)
+    return int(slip.sum())
 
 
 # About 2 in 1,000 visits and calls typed into the system weeks after the visit (督查: visits entered
