@@ -224,6 +224,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_row_count": ("行数", "Rows"),
     "col_file_sha256": ("文件校验值", "File SHA-256"),
     "col_remote_addr": ("来源 IP", "From (IP)"),
+    # the command line's tables of loads, rejected rows, accounts and audit records (their CSV and JSON keep the keys)
+    "col_id": ("编号", "No."),
+    "col_load_id": ("批次", "Load"),
+    "col_raw_values": ("原表内容 (已打码)", "Row as sent (masked)"),
+    "col_disabled": ("已停用", "Disabled"),
+    "col_locked_until": ("锁定至 (北京时间)", "Locked until (Beijing)"),
+    "col_created_at": ("创建时间 (北京时间)", "Created (Beijing)"),
+    "col_last_sign_in": ("最近登录 (北京时间)", "Last sign-in (Beijing)"),
     # the audit log's details (its 内容 column): each key, and the lists by the titles the screens give them
     "detail_table": ("名单", "List"), "detail_month": ("月份", "Month"), "detail_as_of": ("截至", "As of"),
     "detail_group": ("分组", "Group"), "detail_risk": ("风险等级", "Risk"), "detail_week": ("本周", "This week"),

@@ -217,12 +217,53 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+# A table's column by the name a screen's column of it has (i18n's col_…), where it is not its own key
+COLUMN_WORDS = {"file": "col_file_name", "sha256": "col_file_sha256", "sheet": "col_sheet_name"}
+# Of a table's columns of codes, the i18n prefix that says each code in words
+VALUE_WORDS = {"kind": "kind_", "role": "role_", "event": "event_"}
+# The account store's times (ISO text in UTC), said in Beijing time as the 审计 page says them
+ACCOUNT_TIMES = ("at", "locked_until", "created_at", "last_sign_in")
+
+
+def _in_words(frame: pd.DataFrame) -> pd.DataFrame:
+    """A table for people to read (the table format; CSV and JSON keep the keys and codes): its columns named and
+    its codes said as the screens say them (roster 底册, admin 管理员, sign_in 登录, loaded 已导入, a flag 是/否), the
+    account store's times in Beijing time."""
+    from dashboard.i18n import STRINGS, t
+
+    frame = frame.copy()
+    for column in frame.columns:
+        prefix = VALUE_WORDS.get(column)
+        if prefix:
+            frame[column] = [t(f"{prefix}{v}") if f"{prefix}{v}" in STRINGS else v for v in frame[column]]
+        elif column == "status":
+            frame[column] = [STATUS_LABELS.get(v, v) for v in frame[column]]
+        elif pd.api.types.is_bool_dtype(frame[column]):
+            frame[column] = frame[column].map({True: "是", False: "否"})
+        elif column in ACCOUNT_TIMES:
+            frame[column] = [_beijing_time(v) for v in frame[column]]
+    names = {column: t(key) for column in frame.columns
+             if (key := COLUMN_WORDS.get(column, f"col_{column}")) in STRINGS}
+    return frame.rename(columns=names)
+
+
+def _beijing_time(value):
+    """An ISO time with its offset (the account store's, in UTC) in Beijing time; any other value as it is."""
+    try:
+        at = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        return value
+    return at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S") if at.tzinfo else value
+
+
 def _print_frame(frame: pd.DataFrame, fmt: str, out: Console, title: str | None = None) -> None:
     frame = frame.copy()
     for column in frame.columns:
         if pd.api.types.is_datetime64_any_dtype(frame[column]):
             dates_only = (frame[column].dropna().dt.normalize() == frame[column].dropna()).all()
             frame[column] = frame[column].dt.strftime("%Y-%m-%d" if dates_only else "%Y-%m-%d %H:%M:%S")
+    if fmt == "table":
+        frame = _in_words(frame)
     if fmt == "csv":  # opened in Excel or WPS: a file or sheet named =HYPERLINK(…) is no formula there
         out.file.write(neutralised(frame).to_csv(index=False))
     elif fmt == "json":
@@ -753,6 +794,8 @@ def _user_list(args, settings: Settings, out: Console, err: Console) -> int:
     if args.format == "json":
         out.file.write(users.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
+        names = _place_names(settings)
+        users["place"] = [names.get(code, code) for code in users["place"]]
         _print_frame(users, "table", out, title="用户")
     return 0
 
@@ -799,6 +842,18 @@ def _user_passwd(args, settings: Settings, out: Console, err: Console) -> int:
     return 0
 
 
+def _place_names(settings: Settings) -> dict[str, str]:
+    """Each place code's name (全部地区 for all), from the warehouse's divisions; none before there is one."""
+    names = {ALL_PLACES: "全部地区"}
+    if settings.db_path.exists():
+        con = open_for_reading(settings.db_path)
+        try:
+            names.update(con.execute("select code, name from divisions").fetchall())
+        finally:
+            con.close()
+    return names
+
+
 def _audit(args, settings: Settings, out: Console, err: Console) -> int:
     events = pd.DataFrame(_accounts(settings).events(args.since),
                           columns=["id", "at", "username", "role", "user_place", "event", "place", "detail",
@@ -808,8 +863,14 @@ def _audit(args, settings: Settings, out: Console, err: Console) -> int:
         events["detail"] = [json.loads(d) if isinstance(d, str) else None for d in events["detail"]]
         out.file.write(events.to_json(orient="records", force_ascii=False, indent=1) + "\n")
     else:
-        if args.format == "table":
+        if args.format == "table":  # places by their names and the details in words, as the 审计 page says them
+            from dashboard.tables import detail_words
+
+            names = _place_names(settings)
             events["file_sha256"] = events["file_sha256"].str[:12]
+            events["detail"] = [detail_words(detail, names, "zh") for detail in events["detail"]]
+            for column in ("user_place", "place"):
+                events[column] = [names.get(code, code) for code in events[column]]
         _print_frame(events, args.format, out, title="审计记录")
     return 0
 

@@ -3,6 +3,7 @@
 import io
 import json
 import os
+import re
 import shutil
 import sqlite3
 import stat
@@ -148,6 +149,22 @@ def test_user_add_list_disable_and_passwd(db, capsys, monkeypatch):
     events = json.loads(out)[::-1]  # printed newest first
     assert [e["event"] for e in events] == ["user_added", "user_added", "user_disabled", "password_changed"]
     assert events[0]["detail"] == {"role": "leader", "user": "zhao"} and events[0]["username"].startswith("cli")
+
+
+def test_the_tables_an_admin_reads_on_the_command_line_are_in_words(db, capsys, monkeypatch):
+    # (CSV and JSON keep the keys and codes, for other programs: above)
+    monkeypatch.setenv("COLUMNS", "300")
+    assert run(capsys, monkeypatch, "user", "add", "zhao", "--role", "leader", "--place", "120101001000",
+               "--password-stdin", "--db", str(db), stdin=PASSWORD + "\n")[0] == 0
+    _, users, _ = run(capsys, monkeypatch, "user", "list", "--db", str(db))
+    assert re.search(r"用户\s.*角色\s.*地区\s.*已停用", users)
+    assert re.search(r"zhao\s.*局领导\s.*劝业场街道\s.*否", users)
+    _, events, _ = run(capsys, monkeypatch, "audit", "--db", str(db))
+    assert re.search(r"新增用户\s.*劝业场街道\s.*角色 局领导; 用户 zhao", events)
+    assert "时间 (北京时间)" in events and "user_added" not in events and '"role"' not in events
+    _, loads, _ = run(capsys, monkeypatch, "loads", "--db", str(db))
+    assert re.search(r"批次\s.*文件\s.*类型\s.*状态", loads) and re.search(r"r\.csv\s.*底册\s.*已导入", loads)
+    assert "roster" not in loads and "loaded" not in loads
 
 
 def test_a_place_outside_the_geography_is_refused(db, capsys, monkeypatch):
