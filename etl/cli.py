@@ -235,7 +235,7 @@ def _in_words(frame: pd.DataFrame) -> pd.DataFrame:
     for column in frame.columns:
         prefix = VALUE_WORDS.get(column)
         if prefix:
-            frame[column] = [t(f"{prefix}{v}") if f"{prefix}{v}" in STRINGS else v for v in frame[column]]
+            frame[column] = [_word(prefix, v) for v in frame[column]]
         elif column == "status":
             frame[column] = [STATUS_LABELS.get(v, v) for v in frame[column]]
         elif pd.api.types.is_bool_dtype(frame[column]):
@@ -245,6 +245,13 @@ def _in_words(frame: pd.DataFrame) -> pd.DataFrame:
     names = {column: t(key) for column in frame.columns
              if (key := COLUMN_WORDS.get(column, f"col_{column}")) in STRINGS}
     return frame.rename(columns=names)
+
+
+def _word(prefix: str, code):
+    """A code as the screens say it (kind_roster: 底册), or as it is where i18n has no word for it."""
+    from dashboard.i18n import STRINGS, t
+
+    return t(f"{prefix}{code}") if f"{prefix}{code}" in STRINGS else code
 
 
 def _beijing_time(value):
@@ -348,7 +355,7 @@ def _print_results(results: list[FileResult], out: Console) -> None:
     for column in ("文件", "批次", "类型", "状态", "读取行数", "导入", "拒收", "警告", "说明"):
         table.add_column(column)
     for r in results:
-        table.add_row(_shown(r.file_name), str(r.load_id or ""), r.kind or "", STATUS_LABELS[r.status],
+        table.add_row(_shown(r.file_name), str(r.load_id or ""), _word("kind_", r.kind or ""), STATUS_LABELS[r.status],
                       str(r.rows_read), str(r.rows_loaded), str(r.rows_rejected), str(r.warning_count),
                       _shown(r.message or ""))
     out.print(table)
