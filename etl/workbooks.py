@@ -100,7 +100,7 @@ class Grid:
     reader: str  # "fastexcel" or "python-calamine"
     hidden: bool = False  # hidden in Excel (or very hidden): a clerk sending the file does not see it
     hidden_columns: frozenset[int] = frozenset()  # columns hidden in Excel, 0 = A (of an .xlsx)
-    struck_rows: frozenset[int] = frozenset()  # spreadsheet rows whose every cell written is struck through (.xlsx)
+    struck_rows: frozenset[int] = frozenset()  # spreadsheet rows whose every cell written is struck through
     uncomputed_formulas: int = 0  # cells holding a formula but no result (UNCOMPUTED_FORMULA), read as empty
 
 
@@ -420,6 +420,7 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]
     if len(visible) != len(workbook.sheet_names):
         visible = [True] * len(workbook.sheet_names)
     struck_formats = _struck_formats(path) if any(parts) else frozenset()
+    xls_struck = _xls_struck_rows(path, len(workbook.sheet_names)) if path.suffix.lower() == ".xls" else None
     for index, (name, part) in enumerate(zip(workbook.sheet_names, parts, strict=True)):
         try:
             if part is None or not fast:
@@ -430,7 +431,7 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]
         yield dataclasses.replace(grid, hidden=not visible[index],
                                   hidden_columns=_hidden_columns(path, part) if part else frozenset(),
                                   struck_rows=_struck_rows(path, part, struck_formats) if part and struck_formats
-                                  else frozenset(),
+                                  else xls_struck[index] if xls_struck else frozenset(),
                                   uncomputed_formulas=grid.uncomputed_formulas if grid.reader == "fastexcel"
                                   else _uncomputed_formulas(path, part) if part else 0)
 
@@ -456,6 +457,38 @@ def _struck_formats(path: Path) -> frozenset[int]:
     struck = {index for index, font in enumerate(STYLE_FONT.findall(fonts[0])) if STRIKE.search(font)}
     return frozenset(index for index, cell_format in enumerate(CELL_FORMAT.findall(formats[0]))
                      if (font := FONT_ID.search(cell_format)) and int(font[1]) in struck)
+
+
+def _xls_struck_rows(path: Path, sheet_count: int) -> list[frozenset[int]] | None:
+    """Of a legacy .xls, each sheet's _struck_rows (xlrd reads its formats; python-calamine, which reads its cells,
+    does not); None when none of its fonts is struck through, or its formats cannot be read (its cells were: the
+    load goes on without the note)."""
+    import xlrd  # imported here: only .xls files need it
+
+    try:
+        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
+    except Exception:  # xlrd raises many kinds on a file it cannot read (calamine read it): no note then
+        return None
+    try:
+        struck_fonts = {index for index, font in enumerate(book.font_list) if font.struck_out}
+        struck = {index for index, xf in enumerate(book.xf_list) if xf.font_index in struck_fonts}
+        if not struck or book.nsheets != sheet_count:
+            return None
+        sheets = []
+        for index in range(sheet_count):
+            sheet = book.sheet_by_index(index)
+            rows: dict[int, bool] = {}
+            for r in range(sheet.nrows):
+                for c, cell in enumerate(sheet.row(r)):
+                    if cell.ctype not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                        rows[r + 1] = rows.get(r + 1, True) and sheet.cell_xf_index(r, c) in struck
+            sheets.append(frozenset(number for number, is_struck in rows.items() if is_struck))
+            book.unload_sheet(index)
+        return sheets
+    except Exception:  # (a sheet's records broken where calamine did not look)
+        return None
+    finally:
+        book.release_resources()
 
 
 def _struck_rows(path: Path, part: str, struck_formats: frozenset[int]) -> frozenset[int]:

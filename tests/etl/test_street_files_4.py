@@ -991,12 +991,32 @@ def _rows_struck_through(folder: Path) -> Path:
     return path
 
 
-def test_rows_struck_through_load_as_written_and_the_street_is_asked_to_write_the_exit(one_load):
+@loads.file("rows struck through in a legacy .xls")
+def _rows_struck_through_xls(folder: Path) -> Path:
+    # the same ledger kept as an .xls (Excel 97-2003, as WPS still saves by default for some streets)
+    import xlwt
+
+    header = ["序号", "社区", "姓名", "身份证号", "人员类别", "状态"]
+    rows = [[n, "世昌里", f"旧表划线{n}", elder(830 + n), "独居", "在册"] for n in range(1, 5)]
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("底册")
+    struck = xlwt.easyxf("font: struck_out on")
+    for r, row in enumerate([["填报日期：2026年10月9日"], header, *rows]):
+        for c, value in enumerate(row):
+            # 旧表划线1 and 旧表划线3 whole, 旧表划线2's name alone
+            crossed = r in (2, 4) or (r == 3 and c == 2)
+            sheet.write(r, c, value, struck if crossed else xlwt.Style.default_style)
+    path = folder / "世昌里底册_删除线.xls"
+    workbook.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("key", ["rows struck through", "rows struck through in a legacy .xls"])
+def test_rows_struck_through_load_as_written_and_the_street_is_asked_to_write_the_exit(one_load, key):
     # a format is not a status (nothing guessed): they stay 在册, and the clerk is told which rows to write up
-    balanced(one_load[1]["rows struck through"], 4)
-    assert loaded(one_load, "rows struck through", "elder_name, status") == [
-        ("划线1", "在册"), ("划线2", "在册"), ("划线3", "在册"), ("划线4", "在册")]
-    assert warnings(one_load, "rows struck through") == [
+    balanced(one_load[1][key], 4)
+    assert [status for _, status in loaded(one_load, key, "elder_name, status")] == ["在册"] * 4
+    assert warnings(one_load, key) == [
         (None, "第 3、5 行整行划了删除线, 仍按表中所写导入: "
                "如这些老人已不在册, 请在状态一栏写明 (如死亡、迁出) 和变动日期后重新导入")]
 
