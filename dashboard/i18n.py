@@ -577,10 +577,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "no": ("否", "no"),
     "not_counted": ("不计入", "not counted"),
     # data page: roster history
-    "alerts_title": ("底册提醒: 需要核实的底册", "Roster alerts: rosters to check"),
-    "alerts_hint": ("新底册与上一份相比少了很多人且未填写状态, 或街道的底册漏列了社区: 请街道核实",
-                    "A newer roster drops many people without a status, or a street's roster leaves out a"
-                    " community: the street should check"),
+    "alerts_title": ("导入提醒: 需要核实的文件", "Load alerts: files to check"),
+    "alerts_hint": ("导入时提醒过的: 新底册少了很多人且未填写状态、漏列了社区, 拒收的行是现行底册中的人, "
+                    "探访记录的姓名与该身份证号的老人不符等: 请街道核实",
+                    "What each load was alerted of: a newer roster drops many people without a status or leaves out a"
+                    " community, a rejected row names an elder on the roster, a visit's name is not the ID number's"
+                    " elder's …: the street should check"),
     "snapshots_title": ("现行底册 (各社区以最新一份为准)", "Rosters in force (each community's newest)"),
     "col_message": ("提醒", "Alert"),
     "col_alert_code": ("类型", "Kind"),
@@ -588,7 +590,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_elder_count": ("人数", "Elders"),
     "col_community_count": ("社区数", "Communities"),
     "col_communities": ("适用社区", "Current for"),
-    "alerts_none": ("没有需要核实的底册", "No roster needs a check"),
+    "alerts_none": ("没有需要核实的文件", "No file needs a check"),
     "alert_mass_removal": ("大量人员未列入", "Many people left out"),
     "alert_community_missing": ("漏列社区", "Community left out"),
     "alert_same_date": ("同一天的两份名单", "Two lists of one day"),

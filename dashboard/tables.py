@@ -135,7 +135,9 @@ def build(spec: dict, wh: queries.Warehouse, scope: str,
         return change_table(frame, lang, group), change_file_name(target, month, group, reason)
     if kind == "alerts":
         frame = queries.roster_alerts(wh, scope)
-        frame["alert_code"] = [t(f"alert_{code}", lang) for code in frame["code"]]
+        # (a roster's own alert by its name, a file warning that is an alert as the warnings say it)
+        frame["alert_code"] = _labelled(frame["code"], lambda code, lang: t(f"alert_{code}", lang)
+                                        if f"alert_{code}" in STRINGS else warning_label(code, lang), lang)
         frame["street_name"] = frame["street_name"].fillna("")
         return frame[list(ALERT_COLUMNS)], "底册提醒"
     if kind == "snapshots":

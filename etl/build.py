@@ -44,6 +44,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("roster_findings", "table"),
     ("roster_alerts", "table"),
     ("load_places", "table"),
+    ("load_alerts", "view"),
     ("load_history", "view"),
     ("rejected_rows", "table"),
     ("signal_note_visitors", "table"),

@@ -117,21 +117,9 @@ def place_changes(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.d
 
 
 def roster_alerts(con: duckdb.DuckDBPyConnection, load_ids: list[int] | None = None) -> list[str]:
-    """What a roster load changed that needs a look: a community left out, many people gone without a status, two
-    lists of one day, rejected rows naming people the roster in force lists (the load's warning rejected_listed) and
-    exits dated after the list's own date (exit_after_report), no category column (no_category_column); a
-    contact list that leaves out many of the elders the one it replaces named (contacts_dropped); and a visit record
-    whose rows name someone else beside a roster elder's ID number (name_differs)."""
-    rows = con.execute(
-        """select message from (
-               select load_id, code, message from roster_alerts
-               union all
-               select load_id, code, file_name || ': ' || message from load_warnings
-               where code in ('rejected_listed', 'exit_after_report', 'no_category_column', 'contacts_dropped',
-                              'name_differs'))
-           where $ids is null or list_contains($ids, load_id) order by load_id, code""",
-        {"ids": load_ids},
-    ).fetchall()
+    """What the loads (all, or `load_ids`) changed that needs a look (marts/load_alerts.sql), each file's in turn."""
+    rows = con.execute("select message from load_alerts where $ids is null or list_contains($ids, load_id)"
+                       " order by load_id, code, message", {"ids": load_ids}).fetchall()
     return [message for (message,) in rows]
 
 

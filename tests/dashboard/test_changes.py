@@ -6,6 +6,7 @@ import pytest
 
 from dashboard import queries, tables
 from dashboard.components.changes import explain_rate_move
+from etl import metrics
 from etl.settings import Settings, default_config_text, parse_config
 from etl.warehouse import build_marts
 from tests.conftest import BINXI, HUAYUANLU, QUANYECHANG, make_id, new_mart_warehouse
@@ -50,6 +51,11 @@ def settings(tmp_path_factory) -> Settings:
                         (K, "2026-09-09"), (A, "2026-10-05"), (K, "2026-10-10"), (F, "2026-10-20"),
                         (J, "2026-10-25"), (A, "2026-10-31")):
         mart.visit(person, f"{day} 09:00")
+    # and the October file's load was alerted of a rejected row naming an elder on the roster (a file warning that is
+    # an alert, placed where the file is: the district, since it lists two streets)
+    con.execute("insert into load_warnings (load_id, file_name, message, code) values (?, ?, ?, 'rejected_listed')",
+                [october, "和平区底册2026年10月.xlsx",
+                 "第 9 行被拒收, 而现行底册中有同名的人: 不改正的话, 此人将按去向未说明计为退出"])
     build_marts(con)
     con.close()
     return Settings(db_path=path, config=parse_config(default_config_text()))
@@ -279,12 +285,18 @@ def test_the_data_page_lists_rosters_in_force(app, pages):
         ("南市街道", "和平区底册2026年10月.xlsx", 1, 2, "庆有西里")]
 
 
-def test_the_data_page_lists_roster_alerts_with_file_and_message(app, pages):
+def test_the_data_page_lists_the_alerts_the_loads_gave_with_file_and_message(app, pages, settings):
+    # as the clerk was told after the load (metrics.roster_alerts): the roster's own and the file warnings that are
     rows = find(render(app, pages["/data"].layout), "data-alerts").rowData
     assert [(r["file_name"], r["street_name"], r["community"], r["alert_code"]) for r in rows] == [
         ("和平区底册2026年10月.xlsx", "劝业场街道", "兆丰路", "漏列社区"),
-        ("和平区底册2026年10月.xlsx", "南市街道", "庆有西里", "大量人员未列入")]
+        ("和平区底册2026年10月.xlsx", "南市街道", "庆有西里", "大量人员未列入"),
+        ("和平区底册2026年10月.xlsx", "", None, "拒收的行是现行底册中的人")]
     assert "没有列出兆丰路社区" in rows[0]["message"] and "少了 1 人 (占 50%)" in rows[1]["message"]
+    assert rows[2]["message"] == ("和平区底册2026年10月.xlsx: 第 9 行被拒收, 而现行底册中有同名的人: "
+                                  "不改正的话, 此人将按去向未说明计为退出")
+    with duckdb.connect(str(settings.db_path), read_only=True) as con:
+        assert sorted(metrics.roster_alerts(con)) == sorted(r["message"] for r in rows)
 
 
 def test_a_street_user_sees_only_its_own_alerts_and_rosters(street_app, pages):
