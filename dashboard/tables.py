@@ -139,7 +139,9 @@ def build(spec: dict, wh: queries.Warehouse, scope: str,
         frame["alert_code"] = _labelled(frame["code"], lambda code, lang: t(f"alert_{code}", lang)
                                         if f"alert_{code}" in STRINGS else warning_label(code, lang), lang)
         frame["street_name"] = frame["street_name"].fillna("")
-        return frame[list(ALERT_COLUMNS)], "底册提醒"
+        # (the file has a column of its own: its message without the file's name before it, as the clerk was told)
+        frame["message"] = [m.removeprefix(f"{f}: ") for m, f in zip(frame["message"], frame["file_name"], strict=True)]
+        return frame[list(ALERT_COLUMNS)], "导入提醒"
     if kind == "snapshots":
         return _dates_as_text(queries.roster_snapshots(wh, scope)[list(SNAPSHOT_COLUMNS)]), "现行底册"
     if kind == "loads":
