@@ -161,7 +161,8 @@ def _parser() -> argparse.ArgumentParser:
     p = command("add", _user_add, "add an account", users_sub)
     p.add_argument("username")
     p.add_argument("--role", required=True, choices=ROLES)
-    p.add_argument("--place", required=True, help="division code of the user's jurisdiction, or 'all'")
+    p.add_argument("--place", required=True,
+                   help="the user's jurisdiction: its division code or name (劝业场街道), or 'all'")
     p.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     p = command("list", _user_list, "list accounts", users_sub)
     p.add_argument("--format", choices=("table", "json"), default="table")
@@ -765,22 +766,33 @@ def _read_password(args, err: Console) -> tuple[str, bool]:
     return new_password(), True
 
 
-def _known_place(settings: Settings, place: str) -> None:
+def _known_place(settings: Settings, place: str) -> str:
+    """The code of the place an account is given: its code, or its name as the divisions write it (劝业场街道,
+    花园路社区, 花园路) where one place has it; an admin need not know the 12-digit codes."""
     if place == ALL_PLACES:
-        return
+        return place
     con = open_for_reading(settings.db_path)
     try:
-        found = con.execute("select count(*) from divisions where code = ?", [place]).fetchall()[0][0]
+        found = con.execute(
+            """select d.code, d.name, p.name from divisions d left join divisions p on p.code = d.parent_code
+               where d.code = $place or d.name = $place or d.short_name = $place
+               order by d.code = $place desc, d.code""",
+            {"place": place.strip()}).fetchall()
     finally:
         con.close()
     if not found:
-        raise AccountError(f"地区代码 {place} 不在本库的区划中 (可用 all 表示全部)")
+        raise AccountError(f"地区 {place} 不在本库的区划中 (写区划代码或名称, 如 劝业场街道; 可用 all 表示全部)")
+    if len(found) > 1 and found[0][0] != place.strip():
+        raise AccountError(f"有 {len(found)} 个地区叫 {place}: "
+                           + "、".join(f"{code} ({parent or ''}{name})" for code, name, parent in found)
+                           + ": 请写其中一个的区划代码")
+    return found[0][0]
 
 
 def _user_add(args, settings: Settings, out: Console, err: Console) -> int:
     store = _accounts(settings)
     try:
-        _known_place(settings, args.place)
+        args.place = _known_place(settings, args.place)
         password, generated = _read_password(args, err)
         store.add(args.username, args.role, args.place, password)
     except AccountError as error:

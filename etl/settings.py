@@ -73,6 +73,9 @@ class Config:
     # the bureau's own mapping files (headers.csv, values.csv, keywords.csv …): its config's folder
     words_dir: Path | None = None
     visit_quality: VisitQuality = VisitQuality()
+    # the bureau's configuration file (CAREVISIT_CONFIG), which a warehouse remembers it was built with; None: the
+    # built-in one
+    source: Path | None = None
 
 
 @dataclass(frozen=True)
@@ -189,7 +192,8 @@ def load_settings(db: str | None = None, environ: Mapping[str, str] | None = Non
             text = Path(config_path).read_text(encoding="utf-8")
         except OSError as error:
             raise ConfigError(f"{config_path}: {error.strerror}") from error
-        config = dataclasses.replace(parse_config(text, config_path), words_dir=Path(config_path).resolve().parent)
+        config = dataclasses.replace(parse_config(text, config_path), words_dir=Path(config_path).resolve().parent,
+                                     source=Path(config_path).resolve())
     else:
         config = parse_config(default_config_text())
     return Settings(db_path=db_path, config=config)

@@ -321,7 +321,8 @@ def refresh(db_path: Path, config: Config) -> bool:
 def require_warehouse(db_path: Path) -> None:
     if not db_path.exists():
         raise WarehouseError(
-            f"数据库 {db_path} 不存在: 请先导入数据 (carevisit ingest) 或生成演示数据 (carevisit demo)")
+            f"数据库 {db_path} 不存在: 请先导入本区区划 (carevisit geo import 区划.csv; 和平区可直接导入数据, "
+            "carevisit ingest) 或生成演示数据 (carevisit demo)")
     require_duckdb_file(db_path)
 
 
@@ -350,12 +351,27 @@ def open_for_reading(db_path: Path) -> duckdb.DuckDBPyConnection:
 
 def _write_reference_tables(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     """Value words, configuration, place-name keys and (on a new warehouse) the built-in geography."""
+    _require_remembered_config(con, config)
     write_words(con, config.words_dir)
     write_config(con, config)
     if scalar(con, "select count(*) from divisions") == 0:
         write_divisions(con, geography.reference_divisions(), geography.division_aliases())
     else:
         _write_place_keys(con)
+
+
+def _require_remembered_config(con: duckdb.DuckDBPyConnection, config: Config) -> None:
+    """A warehouse built with a bureau's configuration file (CAREVISIT_CONFIG) is not changed under the built-in one:
+    a load, an upload or a server started without the variable would have counted every figure by the built-in rules
+    again, and said nothing (review 2026-12-04). Remembers the file the warehouse is now built with."""
+    remembered = first_row(con, "select value from settings where key = 'config_file'")
+    if config.source is None and remembered and remembered[0]:
+        raise WarehouseError(
+            f"本库的指标按配置文件 {remembered[0]} 计算, 但这次没有设置 CAREVISIT_CONFIG, 未作任何改动: 请设置 "
+            f"CAREVISIT_CONFIG={remembered[0]} 后重新运行 (导入、上传和服务都需要设置); 如确要改回内置的默认配置, "
+            "请把 CAREVISIT_CONFIG 指向默认配置的一份副本 (etl/carevisit.toml) 运行 carevisit rebuild")
+    con.execute("insert or replace into settings values ('config_file', $file)",
+                {"file": str(config.source) if config.source else ""})
 
 
 def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -> None:

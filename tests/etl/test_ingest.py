@@ -11,7 +11,7 @@ import pytest
 from etl.ingest import ingest
 from etl.settings import load_settings
 from etl.warehouse import FORMAT_VERSION
-from tests.conftest import BINXI, HUAYUANLU, QUANYECHANG, make_id
+from tests.conftest import BINXI, HUAYUANLU, QUANYECHANG, make_id, run_cli
 from tests.etl.exports import (
     ALICE,
     BOB,
@@ -658,6 +658,37 @@ def test_a_bureaus_own_words_beside_its_configuration_are_used(tmp_path):
     con = duckdb.connect(str(settings.db_path), read_only=True)
     assert con.execute("select method from visit_rows").fetchall() == [("上门",)]
     con.close()
+
+
+def test_a_warehouse_built_with_a_bureaus_configuration_is_not_changed_under_the_built_in_one(tmp_path, monkeypatch):
+    # (review 2026-12-04: a load without CAREVISIT_CONFIG had counted every figure by the built-in rules again,
+    # silently: 高龄 from 70 back to 80)
+    bureau = bureau_settings(tmp_path, "method,上门,敲门问候", "visits,method,服务手段").config.source
+    bureau.write_text(bureau.read_text(encoding="utf-8").replace("aged_from = 80", "aged_from = 75"), encoding="utf-8")
+    roster = write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, make_id("19500101", 1))])
+    db = str(tmp_path / "w.duckdb")
+    monkeypatch.setenv("CAREVISIT_CONFIG", str(bureau))
+    assert run_cli("ingest", str(roster), "--db", db).returncode == 0
+
+    def aged() -> list:
+        with duckdb.connect(db, read_only=True) as con:
+            return con.execute("select aged_from from cfg_settings").fetchall()
+
+    assert aged() == [(75,)]
+    monkeypatch.delenv("CAREVISIT_CONFIG")
+    visits = write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(make_id("19500101", 1))])
+    refused = run_cli("ingest", str(visits), "--db", db)
+    assert refused.returncode == 2
+    assert refused.stderr.strip().splitlines() == [
+        f"错误: 本库的指标按配置文件 {bureau} 计算, 但这次没有设置 CAREVISIT_CONFIG, 未作任何改动: 请设置 "
+        f"CAREVISIT_CONFIG={bureau} 后重新运行 (导入、上传和服务都需要设置); 如确要改回内置的默认配置, 请把 "
+        "CAREVISIT_CONFIG 指向默认配置的一份副本 (etl/carevisit.toml) 运行 carevisit rebuild"]
+    assert aged() == [(75,)]
+    with duckdb.connect(db, read_only=True) as con:
+        assert con.execute("select count(*) from loads").fetchall() == [(1,)]
+    monkeypatch.setenv("CAREVISIT_CONFIG", str(bureau))
+    assert run_cli("ingest", str(visits), "--db", db).returncode == 0
+    assert aged() == [(75,)]
 
 
 def test_a_bureaus_own_word_for_an_exit_names_it_in_a_date_columns_header(tmp_path):
