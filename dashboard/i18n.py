@@ -192,6 +192,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "event_corrections": ("下载退回修改表", "Downloaded a corrections workbook"),
     "event_upload": ("上传导入", "Uploaded files"),
     "event_export_parquet": ("导出全部数据 (Parquet)", "Exported the warehouse (Parquet)"),
+    "event_backup": ("备份", "Backed up"),
     "col_note": ("说明", "Note"),
     "reports_hint": ("数据截至 {as_of}; 点击街道名称可看该街道各社区的汇总表。"
                      "导出的 Excel 为正式格式 (A3 横向, 每页重复表头)。",

@@ -212,6 +212,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, required=True, help="an empty folder (created if missing)")
     p.add_argument("--overwrite", action="store_true", help="replace an earlier export in --out")
 
+    p = command("backup", _backup, "copy the warehouse, its accounts and audit log, session key and uploaded files "
+                                   "into a new folder under --out, whole, while the server and loads run")
+    p.add_argument("--out", type=Path, required=True, help="the folder backups are kept in")
+
     p = command("audit", _audit, "the audit log: sign-ins, views and exports of person lists, unmasking")
     p.add_argument("--since", type=dt.date.fromisoformat, help="YYYY-MM-DD")
     p.add_argument("--format", choices=("table", "csv", "json"), default="table")
@@ -735,6 +739,24 @@ def _export_parquet(args, settings: Settings, out: Console, err: Console) -> int
             detail={"out": str(args.out.resolve()), "tables": len(exported.tables)})
     out.print(f"已导出 {len(exported.tables)} 张表 ({exported.row_count} 行) 到 {escape(str(args.out))};"
               " 其中含未打码的个人信息, 只能存放在本单位的系统中", soft_wrap=True)
+    return 0
+
+
+def _backup(args, settings: Settings, out: Console, err: Console) -> int:
+    from etl.backup import backup
+
+    with err.status("备份 …"):
+        made = backup(settings.db_path, args.out)
+    if made.users is not None:
+        AccountStore(accounts_path(settings.db_path)).record(
+            "backup", username=_operator(), place=ALL_PLACES, detail={"out": str(made.folder.resolve())})
+    kept = [f"数据库 ({made.warehouse_bytes / 1e6:,.1f} MB)"]
+    if made.users is not None:
+        kept.append(f"账号和审计记录 ({made.users} 个账号, {made.audit_records} 条审计记录)")
+    if made.uploads:
+        kept.append(f"上传的文件 {made.uploads} 个")
+    out.print(f"已备份到 {escape(str(made.folder))}: {'、'.join(kept)}; 其中含未打码的个人信息, 请存放在本单位的"
+              "系统中。恢复: 停止服务后把其中的文件复制回数据库所在的文件夹", soft_wrap=True)
     return 0
 
 

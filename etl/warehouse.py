@@ -249,6 +249,14 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
 _NO_KERNEL_COPY = (errno.EXDEV, errno.ENOSYS, errno.EOPNOTSUPP, errno.EINVAL)
 
 
+def copy_whole(db_path: Path, target: Path) -> None:
+    """The warehouse copied to `target` while it may be in use: under the writers' lock, since a load replaces the
+    file whole (open_for_writing), and readers never change it."""
+    require_warehouse(db_path)
+    with _writer_lock(db_path):
+        _copy_file(db_path, target)
+
+
 def _copy_file(source: Path, target: Path) -> None:
     """`source` copied to `target` by the kernel (copy_file_range): on a file system whose files can share
     blocks (XFS with reflink, the default of current mkfs.xfs; Btrfs) the copy shares them, and a publish
