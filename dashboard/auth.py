@@ -239,14 +239,19 @@ def _safe_next(target: str | None) -> str:
 def sign_in_view():
     lang = "en" if flask.request.args.get("lang") == "en" else "zh"
     next_url = _safe_next(flask.request.values.get("next"))
+    # the session cookie is Secure: over plain HTTP the browser drops it, and with it the form's CSRF token, so no one
+    # can sign in: said before they try (review 2026-12-04: a LAN trial had been told 页面已过期 at every try)
+    # (a browser keeps a Secure cookie from a loopback address: the server's own machine signs in over http)
+    plain = (flask.current_app.config["CAREVISIT_SECURITY"].secure_cookies and not flask.request.is_secure
+             and not is_loopback(urlsplit(f"//{flask.request.host}").hostname or ""))
     if flask.request.method == "GET":
         if flask_login.current_user.is_authenticated:
             return flask.redirect(next_url)
-        return _sign_in_page(lang, next_url)
+        return _sign_in_page(lang, next_url, t("sign_in_needs_https", lang) if plain else None)
     try:
         validate_csrf(flask.request.form.get("csrf_token"))
     except ValidationError:  # a stale form or a forged request: ask again
-        return _sign_in_page(lang, next_url, t("sign_in_expired", lang)), 400
+        return _sign_in_page(lang, next_url, t("sign_in_needs_https" if plain else "sign_in_expired", lang)), 400
     username = flask.request.form.get("username", "").strip()[:64]
     password = flask.request.form.get("password", "")[:1024]
     store = accounts()

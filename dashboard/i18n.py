@@ -38,6 +38,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sign_in_locked": ("密码错误次数过多, 账号已暂时锁定, 请稍后再试或联系管理员",
                        "Too many wrong passwords: the account is locked for a while; try later or ask an admin"),
     "sign_in_expired": ("页面已过期, 请重新输入", "The form expired; please try again"),
+    "sign_in_needs_https": ("请用 https:// 开头的地址访问本系统: 登录只能经加密连接进行。在没有 HTTPS 的内网试用时, "
+                            "请管理员用 carevisit serve --prod --plain-http 启动",
+                            "Open this site at its https:// address: signing in only works over an encrypted"
+                            " connection. To try it on a closed network without HTTPS, start the server with"
+                            " carevisit serve --prod --plain-http"),
     "signed_out": ("未登录或登录已过期, 请重新登录", "Not signed in, or the session expired: sign in again"),
     "forbidden": ("您的角色无权进行此操作", "Your role does not allow this"),
     "too_many_requests": ("操作过于频繁, 请一分钟后再试", "Too many requests: try again in a minute"),

@@ -21,6 +21,7 @@ from tests.security.conftest import (
     NANSHI,
     PASSWORD,
     QUANYECHANG,
+    csrf_token,
     downloads,
     export,
     new_client,
@@ -295,3 +296,21 @@ def test_a_refusal_says_what_was_asked_for(clients, deps, settings):
     after = events(settings, username="q-staff")
     asked = [(r["detail"] or {}).get("asked") for r in after[:len(after) - before] if r["event"] == "refused"]
     assert NANSHI in asked, asked
+
+
+def test_signing_in_over_plain_http_from_another_machine_says_that_https_is_needed(settings):
+    # (review 2026-12-04: a browser drops the Secure session cookie over http, and with it the form's token, so a LAN
+    # trial before HTTPS was told 页面已过期 at every try)
+    app = create_app(settings, security=Security(secure_cookies=True, trusted_hosts=("carevisit.lan", "127.0.0.1")))
+    said = "请用 https:// 开头的地址访问本系统"
+
+    def page(base_url: str, method: str = "GET", **form) -> tuple[int, str]:
+        answer = app.server.test_client().open("/login", base_url=base_url, method=method, data=form or None)
+        return answer.status_code, answer.get_data(as_text=True)
+
+    status, form = page("http://carevisit.lan")
+    assert status == 200 and said in form and "--plain-http" in form
+    status, answer = page("http://carevisit.lan", "POST", csrf_token=csrf_token(form), username="zhao", password="x")
+    assert status == 400 and said in answer and "页面已过期" not in answer  # (a new client: no cookie, as a browser)
+    # over HTTPS, or on the server's own machine (a browser keeps a Secure cookie from loopback), nothing is said
+    assert said not in page("https://carevisit.lan")[1] and said not in page("http://127.0.0.1")[1]
