@@ -315,7 +315,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "trend_as_of_note": ("{month} 截至 {day} 日 (空心点、虚线)",
                          "{month} is counted to day {day} (open marker, dashed line)"),
     # the month's people (DESIGN §4, active in M): those on the roster when it began, as 本月变动's 上月末 counts them
-    "special_count": ("特殊困难老人 (月初在册)", "Special-difficulty elders (at the month's start)"),
+    "special_count": ("特殊困难老人 (月初在册, 含本月满80岁)",
+                      "Special-difficulty elders (on the roster at the month's start, with those turning 80 in it)"),
     "declined_count": ("不同意探访", "Declined visits"),
     "overdue_count": ("逾期未访", "Overdue"),
     "not_visited_count": ("本月未访", "Not visited this month"),
