@@ -1,7 +1,8 @@
 -- Special-difficulty elders of the place in $month, masked, with their visits, due dates and flags;
 -- narrowed by the optional filters ($work_list: overdue or 本月未访; $category; $risk levels;
 -- $open_problems; $due_within: due within that many days of the as-of date, overdue included: a street's visits
--- of this week), the most urgent first, at most $limit.
+-- of this week), the most urgent first, at most $limit: those who declined visits after those staff can visit
+-- (counted overdue as DESIGN §4 says, and said to have declined; they had headed every street's list).
 select
     m.elder_name_masked as name, m.id_number_masked as id_number, m.phone_masked as phone,
     s.short_name as street, c.short_name as community, m.age,
@@ -33,7 +34,7 @@ where f.month = $month
     and ($risk is null or list_contains($risk, m.risk_level))
     and (not $open_problems or m.is_open_problem)
     and ($due_within is null or m.due_date <= f.as_of + $due_within::integer)
-order by m.exited_in_month, case m.risk_level when '高' then 1 when '中' then 2 else 3 end,
+order by m.exited_in_month, m.consent is not distinct from '不同意', case m.risk_level when '高' then 1 when '中' then 2 else 3 end,
          m.overdue_days desc,
          m.is_not_visited_this_month desc, s.code, c.code, m.elder_name_masked, m.elder_id
 limit $limit

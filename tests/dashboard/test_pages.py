@@ -449,3 +449,23 @@ def test_a_small_count_cannot_be_worked_out_from_the_other_places_pages(tmp_path
 
     assert [shown(code) for code in ("120101000000", QUANYECHANG, "120101002000", NANSHI)] == ["20", "9", "*", "<5"]
     assert shown(HUAYUANLU) == "9"  # the only community of its street with any: nothing to work out below it
+
+
+def test_the_work_list_puts_those_who_declined_visits_after_those_staff_can_visit(tmp_path):
+    # (review 2026-12-04: decliners, never visited, headed every street's list, above those staff can go to)
+    import duckdb
+
+    from etl.build import build_marts
+    from tests.conftest import new_mart_warehouse
+
+    w = new_mart_warehouse(duckdb.connect(str(tmp_path / "w.duckdb")))
+    w.elder(make_id("19400101", 1), "独居", "失能", consent="不同意", name="拒访")  # 高 risk, never visited
+    w.elder(make_id("19560101", 2), "空巢", name="可访")  # low risk, visited long ago
+    w.visit(make_id("19560101", 2), "2026-06-01 09:00")
+    w.elder(make_id("19560101", 3), "空巢", community=BINXI)
+    w.visit(make_id("19560101", 3), "2026-10-30 09:00", community=BINXI)  # (the data run to October's end)
+    build_marts(w.con)
+    w.con.close()
+    wh = queries.Warehouse(tmp_path / "w.duckdb")
+    people = queries.people(wh, queries.place(wh, HUAYUANLU), "2026-10", work_list=True)
+    assert list(people["risk_level"]) == ["低", "高"] and list(people["consent"].fillna("")) == ["", "不同意"]
