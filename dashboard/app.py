@@ -231,6 +231,8 @@ def download_table(clicks: list, specs: list):
     spec = next(s for s, state in zip(specs, ctx.states_list[0], strict=True) if state["id"]["table"] == table_id)
     if spec["table"] in tables.PERSON_TABLES:
         context.require("export_people")
+    if spec["table"] in tables.TEXT_TABLES:
+        context.require("people")
     auth.throttle("export")
     frame, name = tables.build(spec, context.warehouse(), context.scope(), lambda: auth.throttle("as_of"))
     data = tables.to_file(frame, tables.COLUMNS[spec["table"]], spec.get("lang", "zh"), file_format)

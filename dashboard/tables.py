@@ -42,6 +42,9 @@ FINDING_COLUMNS = ("street_name", "community", "name", "id_number", "finding", "
 
 # Tables of people (masked): shown to roles with "people", exported by roles with "export_people".
 PERSON_TABLES = frozenset({"people", "changes", "findings", "rejects"})
+# Tables of no one's row but of free text typed about people (the values no mapping knows: a diagnosis, a carer's
+# name, an address; review 2026-12-04): for the roles that see person lists, not the analyst's figures only
+TEXT_TABLES = frozenset({"unknown_values"})
 
 # Rows sent to a table on screen; the export always has every row.
 DISPLAY_LIMIT = 1000

@@ -83,7 +83,7 @@ def layout(lang: str = "zh", **_query) -> html.Div:
                 kept(wh, (*key, "waiting", dt.date.today()),  # days waited count to today
                      lambda: waiting_corrections(queries.waiting_corrections(wh, scope), lang))]
     for kind, title, hint, height in SECTIONS:
-        if kind in tables.PERSON_TABLES and not context.may("people"):
+        if kind in tables.PERSON_TABLES | tables.TEXT_TABLES and not context.may("people"):
             continue
         section, rows = kept(wh, (*key, kind), lambda kind=kind, title=title, hint=hint, height=height:
                              _section(wh, scope, lang, kind, title, hint, height))
