@@ -68,6 +68,10 @@ def test_visit_methods(con, cell, method):
         # elder high-risk, due a visit in 7 days)
         ("老人身体不错精神好", "正常"), ("身体不错", "正常"), ("身体硬朗", "正常"), ("老人没事", "正常"),
         ("老人急需助浴服务，已联系助浴点", "发现问题"), ("精神不好", "发现问题"), ("无异样", "正常"),
+        # a call that did not get through, a visit only planned, a day off written in a register (review 2026-12-04,
+        # round 6: each had counted as a contact, 计划上门 as a home visit)
+        ("电话未通", "未遇"), ("通话中", "未遇"), ("电话欠费", "未遇"), ("计划上门", "未遇"), ("预约上门", "未遇"),
+        ("待上门", "未遇"), ("周末", "未遇"), ("放假", "未遇"), ("节假日", "未遇"),
     ],
 )
 def test_visit_outcomes(con, cell, outcome):
