@@ -148,6 +148,23 @@ def test_a_call_platforms_unanswered_calls_are_no_contact(one_load):
         ("线上", outcome, dt.date(2026, 10, n + 1)) for n, outcome in enumerate(CALLS.values(), start=1)]
 
 
+@loads.file("robot call status")
+def _robot_call_status(folder: Path) -> Path:
+    # an automatic call platform's export (智能外呼): whether the call got through is its 接通状态 (review 2026-12-04,
+    # round 6: unread, every unanswered call had counted as a contact)
+    header = ["序号", "老人姓名", "身份证号", "所属社区", "服务方式", "呼叫时间", "接通状态", "通话时长(秒)",
+              "挂机原因"]
+    rows = [[n, f"外呼{n}", elder(40 + n), "花园路社区", "主动关爱电话", f"2026-10-{n:02d} 09:00:12", said,
+             "48" if said == "已接通" else "0", "正常挂机" if said == "已接通" else "无人接听"]
+            for n, said in enumerate(["已接通", "未接通", "已接通"], start=1)]
+    return write_csv(folder / "智能外呼明细.csv", [header, *rows])
+
+
+def test_a_robot_calls_status_tells_which_calls_got_through(one_load):
+    balanced(one_load[1]["robot call status"], 3)
+    assert loaded(one_load, "robot call status", "outcome") == [("正常",), ("未遇",), ("正常",)]
+
+
 @loads.file("met or not asked")
 def _met_or_not_asked(folder: Path) -> Path:
     header = ["序号", "姓名", "身份证号", "社区", "探访时间", "是否入户", "是否电话联系", "是否见到本人", "探访人"]
