@@ -332,7 +332,9 @@ def _shown_sheets(sheets: list[RawSheet], kind: str | None,
                   words_dir: Path | None = None) -> tuple[list[RawSheet], list[RawSheet]]:
     """The sheets to read, and the hidden ones not read: a hidden sheet listing people (last month's list left in
     the workbook) is not what the clerk sends when a sheet shown lists people of its kind. Any other hidden sheet
-    is read as the others are (a system that hid its table; a template's drop-down lists, skipped as lookups)."""
+    is read as the others are (a system that hid its table; a template's drop-down lists, skipped as lookups), and so
+    is a hidden sheet of visits: visits accumulate, and a month's sheet hidden in the year's ledger holds that month's
+    visits (review 2026-12-04: September's and October's had been lost), those loaded before rejected as repeats."""
     if not any(sheet.hidden for sheet in sheets):
         return sheets, []
     first_kind = kind or _first_kind(sheets, words_dir)
@@ -344,7 +346,7 @@ def _shown_sheets(sheets: list[RawSheet], kind: str | None,
         return kind or _kind_of(sheet, words_dir) or first_kind
 
     shown = {people_of(sheet) for sheet in sheets if not sheet.hidden and rows_with_text(sheet.cells)} - {None}
-    hidden = [sheet for sheet in sheets if sheet.hidden and people_of(sheet) in shown]
+    hidden = [sheet for sheet in sheets if sheet.hidden and people_of(sheet) in shown - {"visits"}]
     return [sheet for sheet in sheets if all(sheet is not h for h in hidden)], hidden
 
 

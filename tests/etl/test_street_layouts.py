@@ -707,6 +707,23 @@ def test_a_hidden_sheet_is_not_what_the_clerk_sends_and_a_hidden_table_says_so(o
     assert (only.status, only.rows_loaded) == ("loaded", 2)
 
 
+@loads.file("a year's visits with the months before hidden")
+def _hidden_visit_months(folder: Path) -> Path:
+    # a clerk tidying the year's ledger hides the months done (review 2026-12-04, round 6)
+    months = {"9月": [VISIT_HEADER, visit(300, "2026-09-05"), visit(301, "2026-09-06")],
+              "10月": [VISIT_HEADER, visit(300, "2026-10-05"), visit(301, "2026-10-06")],
+              "11月": [VISIT_HEADER, visit(300, "2026-11-05")]}
+    return hide_sheets(write_workbook(folder / "探访台账2026.xlsx", months), "9月", "10月")
+
+
+def test_a_visit_ledgers_hidden_months_are_its_visits_too(one_load):
+    result = one_load[1]["a year's visits with the months before hidden"]
+    assert (result.rows_read, result.rows_loaded, result.rows_rejected) == (5, 5, 0)
+    assert sorted(loaded(one_load, "a year's visits with the months before hidden", "visit_date")) == [
+        (dt.date(2026, 9, 5),), (dt.date(2026, 9, 6),), (dt.date(2026, 10, 5),), (dt.date(2026, 10, 6),),
+        (dt.date(2026, 11, 5),)]
+
+
 @loads.file("hidden sheets where nothing shown lists people")
 def _hidden_people(folder: Path) -> list[Path]:
     def october(first: int) -> list[list[str]]:
