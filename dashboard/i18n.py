@@ -494,6 +494,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_titled_method": ("探访方式按标题计", "The method taken from the title"),
     "warning_name_differs": ("姓名与身份证号对应的老人不符", "A name other than the roster's for the ID number"),
     "warning_exit_after_report": ("变动日期晚于底册的填报日期", "An exit dated after the roster's own date"),
+    "warning_registered_after_report": ("建档日期晚于底册的填报日期", "A registration dated after the roster's own date"),
     "warning_no_category_column": ("底册没有特殊困难类别一列", "A roster without a category column"),
     "warning_contacts_dropped": ("联系人名单比上一份少了很多老人",
                                  "A contact list leaves out many of the elders the one before named"),

@@ -1337,7 +1337,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     notes = [*(notes or []), *_struck_notes(sheets, labels, kind), *_rows_above_notes(sheets, labels),
              *_formatting_notes(sheets, labels, kind)]
     if kind == "roster" and not correction:
-        notes = [*(notes or []), *_exits_after(con, report_date)]
+        notes = [*(notes or []), *_dated_after(con, report_date)]
         marked = {field for column_map in column_maps for field in [*column_map.fields, *(
             f for f, _ in column_map.marks.values())]}
         if not marked & {"categories", "category"} and not scalar(
@@ -1379,16 +1379,17 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
                       message, rows_repeated=repeated)
 
 
-def _exits_after(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) -> list[tuple[str, str]]:
-    """The note of a roster whose exits are dated after its own 填报日期 (else today): 死亡 2026.12.3 on a list of
-    11-15 is most likely a mistyped day, and counted as written the elder stays on the list until then."""
+def _dated_after(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) -> list[tuple[str, str]]:
+    """The notes of a roster whose exits or registrations are dated after its own 填报日期 (else today): 死亡 2026.12.3
+    or 建档 2062.10.5 on a list of 11-15 is most likely a mistyped day, and counted as written the elder stays on the
+    list until then, or is off it until then (staging/dated_after.sql)."""
     listed_on = report_date or scalar(con, "select cv_today()")
-    count, first_rows = first_row(con, sql("staging/exits_after"), {"listed_on": listed_on})
-    if not count:
-        return []
-    return [("exit_after_report", f"第 {_rows_said(first_rows, count)}的变动日期晚于本底册的"
-                                  f"{'填报日期' if report_date else '导入日期'} {listed_on:%Y-%m-%d}: "
-                                  "按所填日期计为离开, 在此之前仍计入, 请核对日期")]
+    said = f"{'填报日期' if report_date else '导入日期'} {listed_on:%Y-%m-%d}"
+    notes = {"exit": ("exit_after_report", "变动日期", "按所填日期计为离开, 在此之前仍计入"),
+             "registration": ("registered_after_report", "建档日期", "在此之前不计入本底册的人数和各项比率")}
+    return [(notes[kind][0], f"第 {_rows_said(first_rows, count)}的{notes[kind][1]}晚于本底册的{said}: "
+                             f"{notes[kind][2]}, 请核对日期")
+            for kind, count, first_rows in con.execute(sql("staging/dated_after"), {"listed_on": listed_on}).fetchall()]
 
 
 def _names_differ(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:

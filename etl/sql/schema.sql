@@ -70,7 +70,7 @@ create table if not exists load_warnings (
                                       -- rejected_listed | too_young | struck_rows | rows_above_header | formatting_legend |
                                       -- contacts_dropped | month_only_date |
                                       -- yearless_date | name_differs | titled_method |
-                                      -- exit_after_report | no_category_column |
+                                      -- exit_after_report | registered_after_report | no_category_column |
                                       -- self_contact | no_person_contact | unnamed_contact | no_phone_contact
                                       -- (null: written before format 3)
     field          varchar,           -- the canonical field (category, living, method, outcome …)

@@ -1139,6 +1139,18 @@ def test_an_exit_dated_after_the_roster_s_own_date_is_pointed_out(tmp_path):
     assert answer.returncode == 0 and f"请注意: 兆丰路底册.csv: {said}" in answer.stderr
 
 
+def test_a_registration_dated_after_the_roster_s_own_date_is_pointed_out(tmp_path):
+    # 建档日期 2062-10-05 typed for 2026-10-05: counted as written, the living elder was off the roster, out of every
+    # figure, without a word (review 2026-12-04, round 6)
+    header = ["序号", "社区", "姓名", "身份证号", "特殊困难类别", "建档日期"]
+    roster = write_csv(tmp_path / "兆丰路底册.csv", [["填报日期：2026年10月31日"], header,
+                                                  [1, "兆丰路", "王秀英", elder(565), "独居", "2062-10-05"],
+                                                  [2, "兆丰路", "李桂兰", elder(566), "独居", "2026-10-05"]])
+    answer = run_cli("ingest", str(roster), "--db", str(tmp_path / "w.duckdb"))
+    said = ("第 3 行的建档日期晚于本底册的填报日期 2026-10-31: 在此之前不计入本底册的人数和各项比率, 请核对日期")
+    assert answer.returncode == 0 and f"请注意: 兆丰路底册.csv: {said}" in answer.stderr
+
+
 def test_a_visit_naming_someone_else_beside_a_roster_elder_s_id_number_is_pointed_out(tmp_path):
     # the ID typed from a neighbour's line: the visit counted to the ID's elder without a word, and the elder visited
     # went without it (review 2026-12-04)
