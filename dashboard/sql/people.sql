@@ -34,7 +34,7 @@ where f.month = $month
     and ($risk is null or list_contains($risk, m.risk_level))
     and (not $open_problems or m.is_open_problem)
     and ($due_within is null or m.due_date <= f.as_of + $due_within::integer)
-order by m.exited_in_month, m.consent is not distinct from '不同意', case m.risk_level when '高' then 1 when '中' then 2 else 3 end,
-         m.overdue_days desc,
+order by m.exited_in_month, m.consent is not distinct from '不同意',
+         case m.risk_level when '高' then 1 when '中' then 2 else 3 end, m.overdue_days desc,
          m.is_not_visited_this_month desc, s.code, c.code, m.elder_name_masked, m.elder_id
 limit $limit
