@@ -141,9 +141,14 @@ def accounts_path(db_path: Path) -> Path:
     return Path(db_path).with_name(Path(db_path).stem + ".accounts.sqlite")
 
 
+def secret_path(db_path: Path) -> Path:
+    """The file of the key that signs session cookies, beside a warehouse: `x.duckdb` → `x.secret`."""
+    return Path(db_path).with_name(Path(db_path).stem + ".secret")
+
+
 def secret_key(db_path: Path) -> bytes:
     """The key that signs session cookies: made on first use beside the warehouse, mode 0600."""
-    path = Path(db_path).with_name(Path(db_path).stem + ".secret")
+    path = secret_path(db_path)
     try:
         return path.read_bytes()
     except FileNotFoundError:
@@ -156,6 +161,15 @@ def secret_key(db_path: Path) -> bytes:
     with os.fdopen(fd, "wb") as file:
         file.write(key)
     return key
+
+
+# The store writes its times in UTC (ISO text with the offset); people read them in Beijing time
+BEIJING = dt.timezone(dt.timedelta(hours=8))
+
+
+def beijing_time(at: str | None) -> str | None:
+    """One of the store's times as people read it (2026-12-05 03:50:47); an empty one as it is."""
+    return dt.datetime.fromisoformat(at).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S") if at else at
 
 
 def _now() -> dt.datetime:

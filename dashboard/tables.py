@@ -14,6 +14,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 
 from dashboard import auth, context, queries
+from dashboard.accounts import beijing_time
 from dashboard.i18n import STRINGS, change_reason_label, field_label, listed, t, value_label, warning_label
 from etl.formulas import neutralised
 from etl.settings import RISK_LEVELS
@@ -34,7 +35,6 @@ CHANGE_COLUMNS = ("name", "id_number", "street", "community", "change_reason", "
 ALERT_COLUMNS = ("file_name", "street_name", "community", "alert_code", "message")
 SNAPSHOT_COLUMNS = ("street_name", "file_name", "snapshot_date", "community_count", "elder_count", "communities")
 # The audit log's times (stored in UTC) as a bureau reads them: Beijing time, which keeps no summer time
-BEIJING = dt.timezone(dt.timedelta(hours=8))
 AUDIT_COLUMNS = ("at", "username", "role", "user_place", "event", "place", "detail", "row_count", "file_sha256",
                  "remote_addr")
 FINDING_COLUMNS = ("street_name", "community", "name", "id_number", "finding", "file_name", "row_number")
@@ -213,8 +213,7 @@ def audit_table(wh: queries.Warehouse, scope: str, since: str | None, lang: str)
     def place_name(code):  # a place by its name, as the screens say it; one beyond the admin's, unnamed
         return names.get(code, "辖区外") if isinstance(code, str) else ""
 
-    frame = frame.assign(at=[dt.datetime.fromisoformat(at).astimezone(BEIJING).strftime("%Y-%m-%d %H:%M:%S")
-                             for at in frame["at"]],
+    frame = frame.assign(at=frame["at"].map(beijing_time),
                          role=[t(f"role_{r}", lang) if isinstance(r, str) else "" for r in frame["role"]],
                          # (an event without a name in i18n is shown by its code, rather than failing the page)
                          event=[t(f"event_{e}", lang) if f"event_{e}" in STRINGS else e for e in frame["event"]],

@@ -16,7 +16,7 @@ import sqlite3
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboard.accounts import accounts_path
+from dashboard.accounts import accounts_path, secret_path
 from dashboard.uploads import uploads_dir
 from etl.warehouse import copy_whole, require_warehouse
 
@@ -53,7 +53,7 @@ def backup(db_path: Path, out_dir: Path, now: dt.datetime | None = None) -> Back
             live.close()
             kept.close()
         os.chmod(copy, 0o600)
-    secret = db_path.with_name(db_path.stem + ".secret")
+    secret = secret_path(db_path)
     if secret.exists():
         shutil.copy2(secret, folder / secret.name)
     uploads = uploads_dir(db_path)

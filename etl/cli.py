@@ -21,7 +21,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from dashboard.accounts import ALL as ALL_PLACES
-from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, new_password
+from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, beijing_time, new_password
 from etl import checklist, corrections, diskspace, metrics
 from etl.formulas import neutralised
 from etl.ingest import FileResult, ingest
@@ -246,7 +246,7 @@ def _in_words(frame: pd.DataFrame) -> pd.DataFrame:
         elif pd.api.types.is_bool_dtype(frame[column]):
             frame[column] = frame[column].map({True: "是", False: "否"})
         elif column in ACCOUNT_TIMES:
-            frame[column] = [_beijing_time(v) for v in frame[column]]
+            frame[column] = [beijing_time(v) if isinstance(v, str) else v for v in frame[column]]
     names = {column: t(key) for column in frame.columns
              if (key := COLUMN_WORDS.get(column, f"col_{column}")) in STRINGS}
     return frame.rename(columns=names)
@@ -257,15 +257,6 @@ def _word(prefix: str, code):
     from dashboard.i18n import STRINGS, t
 
     return t(f"{prefix}{code}") if f"{prefix}{code}" in STRINGS else code
-
-
-def _beijing_time(value):
-    """An ISO time with its offset (the account store's, in UTC) in Beijing time; any other value as it is."""
-    try:
-        at = dt.datetime.fromisoformat(value)
-    except (TypeError, ValueError):
-        return value
-    return at.astimezone(dt.timezone(dt.timedelta(hours=8))).strftime("%Y-%m-%d %H:%M:%S") if at.tzinfo else value
 
 
 def _print_frame(frame: pd.DataFrame, fmt: str, out: Console, title: str | None = None) -> None:
