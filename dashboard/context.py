@@ -97,7 +97,7 @@ class PageState:
     @property
     def month_unfinished(self) -> bool:
         """The month itself is not over in the data (its own as-of date before its last day), rather than counted
-        to an earlier day the user chose: a page says 本月尚未结束 only then."""
+        to an earlier day the user chose: a page says 未满整月 only then."""
         own = self.months.loc[self.months["month"] == self.month, "as_of"]
         return in_progress(self.month_start, pd.Timestamp(own.iloc[0]).date()) if len(own) else self.in_progress
 

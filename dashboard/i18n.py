@@ -64,9 +64,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "supervision_leads_note": ("督查线索是需要到现场核实的疑点, 不是结论: 请核实后再作判断。",
                                "Visit-quality signals are leads to check in the field, not findings: verify before "
                                "drawing conclusions."),
-    "supervision_in_progress": ("本月尚未结束 (数据截至 {day}): 月探访率只计到当日, 月初偏低是常态, 红黄绿仍按 100% "
+    "supervision_in_progress": ("本月数据截至 {day}, 未满整月: 月探访率只计到当日, 月初偏低是常态, 红黄绿仍按 100% "
                                 "目标着色; 「上月同期」是上月截至 {same_day} 的月探访率, 可与之比较。",
-                                "The month is still in progress (data to {day}): the home visit rate counts only to "
+                                "This month's data run to {day}, short of its end: the home visit rate counts only to "
                                 "that day, low early in a month as a rule, its colours still against the 100% target; "
                                 "compare it with \"Last month, same day\", last month's rate to {same_day}."),
     "supervision_as_of": ("按截至 {day} 的数据统计: 月探访率只计到当日, 低于全月的数字, 红黄绿仍按 100% 目标着色; "
@@ -303,15 +303,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "count_change_same_day": ("较上月同期 {change:+,}", "{change:+,} vs same day"),
     "count_none": ("与上月持平", "no change"),
     "count_none_same_day": ("与上月同期持平", "no change vs same day"),
-    "in_progress_note": ("本月尚未结束 (数据截至 {day}): 各项变化均与上月同期 (截至 {previous}) 相比",
-                         "This month is in progress (data to {day}): every change compares with last month"
+    "in_progress_note": ("本月数据截至 {day}, 未满整月: 各项变化均与上月同期 (截至 {previous}) 相比",
+                         "This month's data run to {day}, short of its end: every change compares with last month"
                          " to the same day ({previous})"),
     "as_of_note": ("按截至 {day} 的数据统计: 各项变化均与上月同期 (截至 {previous}) 相比",
                    "Counted to {day}: every change compares with last month to the same day ({previous})"),
     "in_progress_day": ("截至 {day} 日", "to day {day}"),
     "same_day_before": ("上月同期 {rate:.1f}%", "Same day last month {rate:.1f}%"),
-    "trend_in_progress_note": ("{month} 截至 {day} 日, 尚未结束 (空心点、虚线)",
-                               "{month} is counted to day {day}, still in progress (open marker, dashed line)"),
+    "trend_in_progress_note": ("{month} 截至 {day} 日, 未满整月 (空心点、虚线)",
+                               "{month} is counted to day {day}, short of its end (open marker, dashed line)"),
     "trend_as_of_note": ("{month} 截至 {day} 日 (空心点、虚线)",
                          "{month} is counted to day {day} (open marker, dashed line)"),
     # the month's people (DESIGN §4, active in M): those on the roster when it began, as 本月变动's 上月末 counts them

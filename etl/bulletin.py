@@ -177,7 +177,7 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     ranked = bulletin.ranked.dropna(subset=["visit_rate_home"])
     sentences = []
     if same_day:
-        sentences.append(f"本月尚未结束，数据截至 {same_day.month} 月 {same_day.day} 日，"
+        sentences.append(f"本月数据截至 {same_day.month} 月 {same_day.day} 日，未满整月，"
                          f"与上月的比较均为上月同期 (截至 {same_day_last_month(same_day).day} 日)。")
     rows = bulletin.summary.rows
     unreported = [_name(bulletin, row) for _, row in rows[rows["unreported"]].iterrows()]

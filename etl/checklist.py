@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from etl import metrics
-from etl.months import in_progress
+from etl.months import month_title
 from etl.settings import percent
 from etl.sqlfiles import first_row, prepare, sql
 
@@ -54,11 +54,8 @@ class CheckList:
 
     @property
     def month_name(self) -> str:
-        """The month, and that it is not yet over where it is not: 本月未上门 on the 3rd is no finding yet."""
-        year, month = self.month.split("-")
-        so_far = (f", 截至{self.as_of.month}月{self.as_of.day}日, 本月尚未结束"
-                  if in_progress(dt.date(int(year), int(month), 1), self.as_of) else "")
-        return f"{year}年{int(month)}月{so_far}"
+        """The month, and the day its data end where short of the month: 本月未上门 on the 3rd is no finding yet."""
+        return month_title(self.month, self.as_of)
 
     @property
     def title(self) -> str:

@@ -11,6 +11,15 @@ def in_progress(month_start: dt.date, as_of: dt.date) -> bool:
     return as_of < next_month - dt.timedelta(days=1)
 
 
+def month_title(month: str, as_of: dt.date) -> str:
+    """A report's month as its title says it, "2026年11月", with the day its data end when short of the month's last
+    ("2026年11月, 数据截至11月29日, 未满整月"): 本月未上门 on the 7th is no finding yet, and a month whose streets'
+    records stop on the 29th is counted to the 29th, whether or not the calendar month is over."""
+    year, number = (int(part) for part in month.split("-")[:2])
+    short = in_progress(dt.date(year, number, 1), as_of)
+    return f"{year}年{number}月" + (f", 数据截至{as_of.month}月{as_of.day}日, 未满整月" if short else "")
+
+
 def same_day_last_month(as_of: dt.date) -> dt.date:
     """The same day of the month before, clamped to its length (30 March -> 28 February)."""
     previous_end = as_of.replace(day=1) - dt.timedelta(days=1)

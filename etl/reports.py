@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from etl import metrics
-from etl.months import in_progress
+from etl.months import month_title
 from etl.settings import HIDDEN_TOO, hidden_parts, small_count
 from etl.warehouse import first_row, prepare, sql
 from etl.workbooks import display_width
@@ -99,12 +99,9 @@ class MonthlySummary:
 
     @property
     def title(self) -> str:
-        """The sheet's title, which says so of a month not yet over (its rates count only to that day: a 3-day
-        December's 16.9 % read as the month's in a sheet sent up)."""
-        year, month = self.month.split("-")
-        start = dt.date(int(year), int(month), 1)
-        so_far = f", 截至{self.as_of.month}月{self.as_of.day}日, 本月尚未结束" if in_progress(start, self.as_of) else ""
-        return f"{self.place_name}特殊困难老年人探访关爱情况汇总表 ({year}年{int(month)}月{so_far})"
+        """The sheet's title, which says so of a month its data do not cover whole (its rates count only to that day:
+        a 3-day December's 16.9 % read as the month's in a sheet sent up)."""
+        return f"{self.place_name}特殊困难老年人探访关爱情况汇总表 ({month_title(self.month, self.as_of)})"
 
     def row_name(self, record: dict) -> str:
         """A row's place as the sheet names it (a community by its short name), and 未报送底册 for a place no roster

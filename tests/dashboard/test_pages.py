@@ -378,7 +378,7 @@ def test_a_communitys_staff_see_their_risk_levels_and_are_told_where_their_summa
 def test_the_reports_page_shows_the_summary_of_the_users_place(settings, pages):
     street = create_app(settings, User("street", "staff", QUANYECHANG))
     shown = " ".join(texts(render(street, pages["/reports"].layout, month="2026-10")))
-    assert "劝业场街道特殊困难老年人探访关爱情况汇总表 (2026年10月, 截至10月7日, 本月尚未结束)" in shown
+    assert "劝业场街道特殊困难老年人探访关爱情况汇总表 (2026年10月, 数据截至10月7日, 未满整月)" in shown
     assert "花园路" in shown and "滨西" in shown and "庆有西里" not in shown and "合计" in shown
     refused = " ".join(texts(render(street, pages["/reports"].layout, month="2026-10", place=NANSHI)))
     assert "无权查看" in refused and "庆有西里" not in refused

@@ -84,7 +84,7 @@ def test_kpis_compare_a_month_in_progress_with_the_same_day_last_month(app, page
 def test_the_note_names_both_days(app, pages):
     page = render(app, pages["/"].layout, place=QUANYECHANG, month="2026-11")
     assert find(page, "kpi-like-for-like").children == (
-        "本月尚未结束 (数据截至 11月10日): 各项变化均与上月同期 (截至 10月10日) 相比")
+        "本月数据截至 11月10日, 未满整月: 各项变化均与上月同期 (截至 10月10日) 相比")
 
 
 def test_counts_change_like_for_like_too(app, pages):
@@ -104,7 +104,7 @@ def test_the_trend_marks_the_month_in_progress(app, pages):
     assert figure["layout"]["annotations"][-1]["text"] == "截至 10 日"
     open_point = [trace for trace in figure["data"] if trace.get("marker", {}).get("color") == "white"][0]
     assert "上月同期 20.0%" in open_point["hovertemplate"]  # October to the 10th: 1 of 5
-    assert "2026-11 截至 10 日, 尚未结束 (空心点、虚线)" in " ".join(texts(page))
+    assert "2026-11 截至 10 日, 未满整月 (空心点、虚线)" in " ".join(texts(page))
 
 
 def test_the_previous_month_is_recomputed_only_for_a_month_in_progress(settings):

@@ -201,7 +201,7 @@ def test_above_a_street_a_signal_shows_fewer_evidence_rows_and_says_where_the_re
 def test_a_month_counted_to_a_day_before_its_end_says_its_rates_count_only_to_that_day(inspector, page):
     # probe P: early in a month every street and community was red, and the screen never said the month was not over
     # (the demo's October is over: counted to its 15th, it is not said to be in progress)
-    assert "尚未结束" not in shown(inspector, page) and "数据统计" not in shown(inspector, page)
+    assert "未满整月" not in shown(inspector, page) and "数据统计" not in shown(inspector, page)
     note = " ".join(texts(find(render(inspector, page.layout, month=MONTH, as_of="2026-10-15"),
                                "supervision-in-progress")))
     assert note.startswith("按截至 10月15日 的数据统计: 月探访率只计到当日")

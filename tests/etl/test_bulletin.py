@@ -203,7 +203,7 @@ def test_a_month_in_progress_is_compared_with_the_same_day_of_the_month_before(t
     document = docx.Document(out)
     text = "\n".join(p.text for p in document.paragraphs)
     # 2/4 on the 12th of each month: level, not "较上月下降 50.0 个百分点" against all of October (4/4)
-    assert "本月尚未结束，数据截至 11 月 12 日，与上月的比较均为上月同期 (截至 12 日)。" in text
+    assert "本月数据截至 11 月 12 日，未满整月，与上月的比较均为上月同期 (截至 12 日)。" in text
     assert "月探访率(上门)为 50.0%，与上月同期持平" in text
     assert "截至 12 日仍有 0 人的问题未解决" in text
     headline = [[c.text for c in row.cells] for row in document.tables[0].rows]
@@ -224,7 +224,7 @@ def test_a_month_in_progress_is_compared_with_the_same_day_of_the_month_before(t
     assert main(["report", "bulletin", "--month", "2026-11", "--as-of", "2026-11-05",
                  "--db", str(warehouse.settings.db_path), "--out", str(out)]) == 0
     text = "\n".join(p.text for p in docx.Document(out).paragraphs)
-    assert "数据截至 11 月 5 日，与上月的比较均为上月同期 (截至 5 日)" in text
+    assert "数据截至 11 月 5 日，未满整月，与上月的比较均为上月同期 (截至 5 日)" in text
     assert "月探访率(上门)为 25.0%，与上月同期持平" in text
 
 

@@ -118,7 +118,7 @@ def test_a_list_asked_for_a_day_of_the_month_counts_to_that_day(db, tmp_path, ca
     out = tmp_path / "清单.xlsx"
     code, printed, _ = run(capsys, db, "--month", "2026-10", "--as-of", "2026-10-15", "--place", DISTRICT,
                            "--out", str(out))
-    assert code == 0 and "(2026年10月, 截至10月15日, 本月尚未结束)" in printed
+    assert code == 0 and "(2026年10月, 数据截至10月15日, 未满整月)" in printed
     overview = openpyxl.load_workbook(out).worksheets[0]
     assert any(c.value == "数据截至: 2026年10月15日" for row in overview.iter_rows() for c in row)
     unvisited = checklist.CHECKS["not_visited"]
@@ -182,7 +182,7 @@ def test_a_month_not_yet_over_says_so_on_every_sheet(con):
     whole = checklist.check_list(con, "2026-10", DISTRICT, sample=2, seed=1)
     assert whole.title.endswith("(2026年10月)")
     in_progress = checklist.check_list(con, "2026-10", DISTRICT, sample=2, seed=1, as_of=dt.date(2026, 10, 7))
-    said = "(2026年10月, 截至10月7日, 本月尚未结束)"
+    said = "(2026年10月, 数据截至10月7日, 未满整月)"
     assert in_progress.title.endswith(said)
     assert in_progress.community_title(in_progress.communities.iloc[0]).endswith(said)
 

@@ -137,7 +137,7 @@ def test_a_street_variant_has_a_row_per_community(db, tmp_path):
 
 def test_the_workbook_is_in_the_official_layout(db, tmp_path):
     rows, sheet = report(db, tmp_path, "--reporter", "张科员")
-    assert rows[0][0] == "和平区特殊困难老年人探访关爱情况汇总表 (2026年10月, 截至10月25日, 本月尚未结束)"
+    assert rows[0][0] == "和平区特殊困难老年人探访关爱情况汇总表 (2026年10月, 数据截至10月25日, 未满整月)"
     assert "填报人: 张科员" in rows[1] and rows[2][-1] == "单位: 人"
     merged = {str(r) for r in sheet.merged_cells.ranges}
     assert {"A4:A5", "B4:B5"} <= merged and any(r.startswith("D4:") for r in merged)  # 特殊困难老年人 over its columns
@@ -247,7 +247,7 @@ def test_a_month_not_yet_over_says_so_in_the_title(mart_warehouse):
     mart_warehouse.elder(make_id("19500101", 1), "独居")
     mart_warehouse.build("2026-10", "2026-10-15")
     summary = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district")
-    assert summary.title == "和平区特殊困难老年人探访关爱情况汇总表 (2026年10月, 截至10月15日, 本月尚未结束)"
+    assert summary.title == "和平区特殊困难老年人探访关爱情况汇总表 (2026年10月, 数据截至10月15日, 未满整月)"
 
 
 def test_a_place_no_roster_lists_says_so_rather_than_showing_no_elders(mart_warehouse):
