@@ -102,9 +102,9 @@ def map_figure(places: pd.DataFrame, shapes: pd.DataFrame, rate: str, title: str
     rings = [_rings(json.loads(geometry)) for geometry in merged["geometry"]]
     colours = rate_colours(merged[rate]) if fills is None else [fills[code] for code in merged["code"]]
     hover = [f"<b>{name}</b><br>{t(rate, lang)}: {rate_text(r, n, d)}" if not pd.isna(r)
-             else f"<b>{name}</b><br>{no_rate(lang, unreported)}"
-             for name, r, n, d, unreported in zip(merged["short_name"], merged[rate], merged[numerator],
-                                                  merged[denominator], _unreported(merged), strict=True)]
+             else f"<b>{name}</b><br>{no_rate(lang, why)}"
+             for name, r, n, d, why in zip(merged["short_name"], merged[rate], merged[numerator],
+                                           merged[denominator], _no_rate_reasons(merged, rate), strict=True)]
     data = []
     # the largest first, so that a place inside another's outline stays on top and clickable
     for i in sorted(range(len(merged)), key=lambda i: -_area(rings[i])):
@@ -119,8 +119,9 @@ def map_figure(places: pd.DataFrame, shapes: pd.DataFrame, rate: str, title: str
     size = next((s for most, s in LABEL_SIZES if len(merged) <= most), SMALLEST_LABEL)
     labels = {
         "type": "scatter", "mode": "markers+text", "x": list(merged["centroid_lon"]), "y": list(merged["centroid_lat"]),
-        "text": [f"<b>{name}</b><br>{no_rate(lang, True) if unreported and pd.isna(r) else percent(r)}"
-                 for name, r, unreported in zip(merged["short_name"], merged[rate], _unreported(merged), strict=True)],
+        "text": [f"<b>{name}</b><br>{percent(r) if why in (None, 'no_denominator') else no_rate(lang, why)}"
+                 for name, r, why in zip(merged["short_name"], merged[rate], _no_rate_reasons(merged, rate),
+                                         strict=True)],
         "textposition": "middle center", "cliponaxis": False, "customdata": list(merged["code"]),
         "hovertext": hover, "hoverinfo": "text", "name": "", "showlegend": False,
         "textfont": {"size": size, "color": [_ink(c) for c in colours], "family": FONT},
@@ -183,13 +184,20 @@ def _ink(fill: str) -> str:
     return "#1d2733" if 0.299 * red + 0.587 * green + 0.114 * blue > 140 else "white"
 
 
-def no_rate(lang: str, unreported: bool = False) -> str:
-    """What a place without a rate says: that no roster lists it (未报送底册), or that it has nobody to count."""
-    return t("unreported" if unreported else "no_denominator", lang)
+def no_rate(lang: str, reason: str | None = None) -> str:
+    """What a place without a rate says (_no_rate_reasons): that no roster lists it (未报送底册), that its street
+    sent no contact list (未报送联系人情况表, the 失能帮扶率), or that it has nobody to count."""
+    return t(reason or "no_denominator", lang)
 
 
-def _unreported(places: pd.DataFrame) -> list[bool]:
-    return [bool(u) for u in places["unreported"]] if "unreported" in places else [False] * len(places)
+def _no_rate_reasons(places: pd.DataFrame, rate: str) -> list[str | None]:
+    """Per place, why it has no `rate` (an i18n key), None where it has one."""
+    def flag(column: str) -> pd.Series:
+        return places[column].fillna(False).astype(bool) if column in places else pd.Series(False, places.index)
+    rosterless, contactless = flag("unreported"), flag("contacts_unreported") & (rate == "help_rate")
+    return [None if not pd.isna(r) else "unreported" if no_roster else "contacts_unreported" if no_list
+            else "no_denominator"
+            for r, no_roster, no_list in zip(places[rate], rosterless, contactless, strict=True)]
 
 
 def ranked_bars(places: pd.DataFrame, rate: str, title: str, lang: str = "zh") -> dict:
@@ -201,9 +209,9 @@ def ranked_bars(places: pd.DataFrame, rate: str, title: str, lang: str = "zh") -
     numerator, denominator = RATES[rate]
     # plotly draws the first row at the bottom: places without a rate first, then best to worst
     ranked = places.assign(_missing=places[rate].isna()).sort_values(["_missing", rate], ascending=[False, False])
-    labels = [rate_text(r, n, d) if not pd.isna(r) else no_rate(lang, unreported)
-              for r, n, d, unreported in zip(ranked[rate], ranked[numerator], ranked[denominator],
-                                             _unreported(ranked), strict=True)]
+    labels = [rate_text(r, n, d) if why is None else no_rate(lang, why)
+              for r, n, d, why in zip(ranked[rate], ranked[numerator], ranked[denominator],
+                                      _no_rate_reasons(ranked, rate), strict=True)]
     zmin, _ = colour_range(ranked[rate])
     shape, note = _target_line("x", lang)
     data = [{

@@ -20,7 +20,7 @@ import duckdb
 import pandas as pd
 
 from dashboard.accounts import ALL  # the scope and place of a user who may see every district
-from dashboard.measures import in_progress, same_day_last_month
+from dashboard.measures import help_as_said, in_progress, same_day_last_month
 from etl import reasons, reports
 from etl.build import AS_OF_MEMORY_LIMIT, as_of_name, build_as_of_file, same_day_name
 from etl.settings import HIDDEN_TOO, engine_config, small_count
@@ -46,7 +46,7 @@ READER_MEMORY_LIMIT = "500MB"
 METRIC_COLUMNS = (
     "special_count", "eligible_home", "visited_home", "eligible_any", "visited_any", "declined_count",
     "contact_days_eligible", "contact_days_covered", "alone_count", "fully_covered_count", "disabled_count",
-    "disabled_with_contact", "overdue_count", "not_visited_count", "open_problem_count",
+    "disabled_with_contact", "disabled_unreported_count", "overdue_count", "not_visited_count", "open_problem_count",
     "multi_category_count", "problem_visit_count", "emergency_visit_count",
 )
 
@@ -424,7 +424,7 @@ def place_months(wh: Reader, target: Place, scope: str = ALL, until: str | None 
     """The place's counts and rates for `last` months up to `until` (default: the latest), oldest first."""
     frame = wh.frame(sql("place_months"), {"level": target.level, "code": target.code, "scope": scope,
                                             "until": until, "last": last}, cache=True)
-    return frame.iloc[::-1].reset_index(drop=True)
+    return help_as_said(frame.iloc[::-1].reset_index(drop=True))
 
 
 def problem_months(wh: Reader, target: Place, month: str, scope: str = ALL) -> pd.DataFrame:
@@ -458,8 +458,8 @@ def previous_month(wh: Reader, target: Place, scope: str, month: str, as_of: dt.
 
 def children_month(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:
     """One row per child place for the month, with shapes flags; every child, data or not."""
-    return wh.frame(sql("children_month"), {"level": parent.level, "parent": parent.code, "month": month,
-                                             "scope": scope}, cache=True)
+    return help_as_said(wh.frame(sql("children_month"), {"level": parent.level, "parent": parent.code,
+                                                          "month": month, "scope": scope}, cache=True))
 
 
 def shapes(wh: Reader, codes: list[str]) -> pd.DataFrame:

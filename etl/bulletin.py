@@ -27,7 +27,15 @@ from docx.shared import Cm, Pt, RGBColor
 from dashboard import figures
 from etl import build, metrics, reports
 from etl.months import in_progress, month_before, same_day_last_month
-from etl.settings import AMBER_FROM, GREEN_FROM, percent, percent_tenths, points
+from etl.settings import (
+    AMBER_FROM,
+    CONTACTS_UNREPORTED,
+    GREEN_FROM,
+    contacts_unreported,
+    percent,
+    percent_tenths,
+    points,
+)
 from etl.sqlfiles import sql
 from etl.workbooks import display_width
 
@@ -196,7 +204,12 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     sentences.append(
         f"应上门探访 {int(now['eligible_home']):,} 人，已上门探访 {int(now['visited_home']):,} 人，"
         + (f"距 100% 目标还需上门探访 {gap:,} 人。" if gap else "已全部上门探访。"))
-    others = [f"{label}为 {percent(now[rate])}" for rate, label, _, _ in HEADLINE[1:] if not pd.isna(now[rate])]
+    others = [f"{label}为 {percent(now[rate])}" for rate, label, _, _ in HEADLINE[1:]
+              if not pd.isna(now[rate]) and not (rate == "help_rate" and contacts_unreported(now))]
+    if contacts_unreported(now):  # no figure: 0.0 % would say no disabled elder has a contact person
+        others.append(f"失能老年人社区帮扶率无法计算 ({where}{CONTACTS_UNREPORTED})")
+    elif unlisted := int(now["disabled_unreported_count"]):
+        others[-1] += f" (其中 {unlisted:,} 名失能老年人所在街道{CONTACTS_UNREPORTED}，计为未明确联系人)"
     if others:
         sentences.append("；".join(others) + "。")
     below = int((ranked["visit_rate_home"] < LIGHTS[1][0]).sum())
@@ -222,6 +235,11 @@ def _extreme(bulletin: Bulletin, ranked: pd.DataFrame, rate: float) -> str:
     if len(at) == 1:
         return _name(bulletin, at.iloc[0])
     return f"{_name(bulletin, at.iloc[0])}等 {len(at)} 个{bulletin.level_name}"
+
+
+def _rate_cell(value: float | str | None) -> str:
+    """A rate of the 汇总表's rows as a cell: a percentage, or what the 汇总表 says instead (未报送)."""
+    return value if isinstance(value, str) else percent(value)
 
 
 def _name(bulletin: Bulletin, row: pd.Series) -> str:
@@ -409,8 +427,10 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
     table = _table(document, ["指标", "本月", "人数", "上月同期" if bulletin.same_day else "上月", "目标", "差距"],
                    [4.4, 2, 3.6, 2, 1.6, 3])
     for rate, label, numerator, denominator in HEADLINE:
-        gap = "" if pd.isna(now[rate]) else f"{points(now[rate], 1.0)} 个百分点"
-        _row(table, [label, percent(now[rate]), f"{int(now[numerator]):,}/{int(now[denominator]):,}",
+        unlisted = rate == "help_rate" and contacts_unreported(now)
+        gap = "" if pd.isna(now[rate]) or unlisted else f"{points(now[rate], 1.0)} 个百分点"
+        _row(table, [label, reports.UNREPORTED_CELL if unlisted else percent(now[rate]),
+                     f"{int(now[numerator]):,}/{int(now[denominator]):,}",
                      percent(before[rate]) if before is not None else "—", "100%", gap])
     _caption(document, "人数: 已完成/应完成 (日联系率为人·天)。")
 
@@ -423,7 +443,7 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
         cells = _row(table, ["—" if pd.isna(record["rank"]) else str(int(record["rank"])),
                              _name(bulletin, pd.Series(record)), percent(record["visit_rate_home"]),
                              f"{int(record['visited_home']):,}/{int(record['eligible_home']):,}",
-                             percent(record["daily_contact_rate"]), percent(record["help_rate"]),
+                             percent(record["daily_contact_rate"]), _rate_cell(record["help_rate"]),
                              f"{int(record['problem_found_count']):,}", f"{int(record['problem_closed_count']):,}",
                              f"{int(record['eligible_home'] - record['visited_home']):,}"])
         if (lit := light(record["visit_rate_home"])) is not None:
@@ -431,7 +451,7 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
     total = summary.rows[summary.rows["level"] == "total"].iloc[0]
     cells = _row(table, ["", "合计", percent(total["visit_rate_home"]),
                          f"{int(total['visited_home']):,}/{int(total['eligible_home']):,}",
-                         percent(total["daily_contact_rate"]), percent(total["help_rate"]),
+                         percent(total["daily_contact_rate"]), _rate_cell(total["help_rate"]),
                          f"{int(total['problem_found_count']):,}", f"{int(total['problem_closed_count']):,}",
                          f"{int(total['eligible_home'] - total['visited_home']):,}"], bold=True)
     _caption(document, LIGHTS_NOTE + " 按月探访率(上门)由高到低排名, 比率相同的名次并列; 合计的比率由合计人数计算。")

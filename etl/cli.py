@@ -26,7 +26,15 @@ from etl import checklist, corrections, diskspace, metrics
 from etl.formulas import neutralised
 from etl.ingest import FileResult, ingest
 from etl.readers import display_text
-from etl.settings import DEFAULT_DB, ConfigError, Settings, load_settings, percent
+from etl.settings import (
+    CONTACTS_UNREPORTED,
+    DEFAULT_DB,
+    ConfigError,
+    Settings,
+    contacts_unreported,
+    load_settings,
+    percent,
+)
 from etl.sqlfiles import scalar
 from etl.warehouse import (
     WarehouseError,
@@ -406,7 +414,10 @@ def _metrics_for_people(frame: pd.DataFrame) -> pd.DataFrame:
         "月探访率(任意方式)": cells("visited_any", "eligible_any", "visit_rate_any"),
         "不同意探访": frame["declined_count"],
         "独居日联系率": cells("contact_days_covered", "contact_days_eligible", "daily_contact_rate"),
-        "失能帮扶率": cells("disabled_with_contact", "disabled_count", "help_rate"),
+        # where no street sent its contact list, no 0.0 % (settings.contacts_unreported)
+        "失能帮扶率": [CONTACTS_UNREPORTED if unlisted else cell for cell, unlisted in
+                  zip(cells("disabled_with_contact", "disabled_count", "help_rate"), contacts_unreported(frame),
+                      strict=True)],
         "逾期": frame["overdue_count"],
     })
 

@@ -22,7 +22,7 @@ METRIC_COLUMNS = (
     "level", "code", "name", "parent_code", "special_count", "special_end_count", "eligible_home", "visited_home",
     "visit_rate_home", "eligible_any", "visited_any", "visit_rate_any", "declined_count",
     "contact_days_eligible", "contact_days_covered", "daily_contact_rate", "disabled_count",
-    "disabled_with_contact", "help_rate", "overdue_count",
+    "disabled_with_contact", "help_rate", "disabled_unreported_count", "overdue_count",
 )
 
 

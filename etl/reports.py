@@ -19,7 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from etl import metrics
 from etl.months import month_title
-from etl.settings import HIDDEN_TOO, hidden_parts, small_count
+from etl.settings import CONTACTS_UNREPORTED, HIDDEN_TOO, contacts_unreported, hidden_parts, small_count
 from etl.warehouse import first_row, prepare, sql
 from etl.workbooks import display_width
 
@@ -61,10 +61,13 @@ RATES = {
     "daily_contact_rate": ("contact_days_covered", "contact_days_eligible"),
     "help_rate": ("disabled_with_contact", "disabled_count"),
 }
-HIDDEN_COUNTS = ("contact_days_eligible", "contact_days_covered")
+# What a 社区帮扶率 cell says of a place whose streets sent no contact list (settings.contacts_unreported)
+UNREPORTED_CELL = "未报送"
+HIDDEN_COUNTS = ("contact_days_eligible", "contact_days_covered", "disabled_unreported_count")
 # What the rates and the problem counts mean: said under the 汇总表 and the 通报 alike
 RATE_NOTES = ("月探访率 = 已探访人数 / 应探访人数 (不同意探访者不计入应探访); 日联系率按独居老年人联系天数计算; "
-              "社区帮扶率 = 已明确联系人的失能老年人 / 失能老年人。",
+              f"社区帮扶率 = 已明确联系人的失能老年人 / 失能老年人; 失能老年人所在街道均{CONTACTS_UNREPORTED}的, "
+              f"社区帮扶率记为「{UNREPORTED_CELL}」, 部分街道未报送的, 其失能老年人计为未明确联系人。",
               "合计行的比率由合计人数重新计算。",
               "探访发现的问题 (含紧急情况), 在此后的探访记录处置结果为已解决时办结; 记录中没有处置结果的, "
               "在此后一次上门探访未发现问题时办结。")
@@ -175,6 +178,8 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
                           for row_code, level in zip(rows["code"], rows["level"], strict=True)]
     for rate, (numerator, denominator) in RATES.items():
         rows[rate] = [n / d if d else None for n, d in zip(rows[numerator], rows[denominator], strict=True)]
+    # where no street sent its contact list, the 社区帮扶率 says so: a 0.0 % read as "nobody helped"
+    rows["help_rate"] = rows["help_rate"].astype(object).where(~contacts_unreported(rows), UNREPORTED_CELL)
     sensitive, threshold = small_counts
     beside = hidden_beside_siblings(con, code, month_start, small_counts) if level != "all" else set()
     for column in (f"category:{c}" for c in categories if c in sensitive):

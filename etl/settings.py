@@ -11,6 +11,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from importlib import resources
 from pathlib import Path
 
+import pandas as pd
 from pandas import isna
 
 DEFAULT_DB = Path("data/warehouse.duckdb")
@@ -35,6 +36,17 @@ def percent(rate: float | None) -> str:
 def points(change_from: float, change_to: float) -> Decimal:
     """A change between two rates in percentage points, as the two rates printed differ (96.3% against 94.0%: 2.3)."""
     return percent_tenths(change_to) - percent_tenths(change_from)
+
+
+# What a 失能帮扶率 says where no street has sent its 失能老年人联系人情况表 (contact list)
+CONTACTS_UNREPORTED = "未报送联系人情况表"
+
+
+def contacts_unreported(places: pd.DataFrame) -> pd.Series:
+    """The places (rows of place_months) whose disabled elders all live in streets that have sent no contact list.
+    Their 失能帮扶率 is 0 % as DESIGN counts it, but read as "nobody helped" it says what no file said: the screens and
+    reports say 未报送联系人情况表 instead."""
+    return (places["disabled_count"] > 0) & (places["disabled_unreported_count"] == places["disabled_count"])
 
 
 class ConfigError(Exception):

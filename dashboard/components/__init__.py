@@ -198,11 +198,15 @@ def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_li
     for rate in KPI_RATES:
         numerator, denominator = RATES[rate]
         value = current[rate]
+        unlisted = int(current.get("disabled_unreported_count", 0)) if rate == "help_rate" else 0
         if pd.isna(value):
-            shown, detail, tone = "—", t("no_denominator", lang), "secondary"
+            reason = "contacts_unreported" if unlisted else "no_denominator"
+            shown, detail, tone = "—", t(reason, lang), "secondary"
         else:
             shown = percent(value)
             detail = t("of_target", lang, numerator=int(current[numerator]), denominator=int(current[denominator]))
+            if unlisted:  # some streets sent no contact list: their disabled elders count as without a contact
+                detail += " · " + t("contacts_partly_unreported", lang, count=unlisted)
             # the traffic lights of the 通报 and the 督查 screen: green only at the target (probe P: 99.6 % was green)
             tone = "success" if value >= GREEN_FROM else "warning" if value >= AMBER_FROM else "danger"
         earlier = None if before is None else before[rate]

@@ -4,7 +4,7 @@ select
     t.code, t.name, t.short_name, t.level, t.has_shape, t.is_schematic,
     m.special_count, m.eligible_home, m.visited_home, m.eligible_any, m.visited_any, m.declined_count,
     m.contact_days_eligible, m.contact_days_covered, m.alone_count, m.fully_covered_count,
-    m.disabled_count, m.disabled_with_contact, m.overdue_count, m.not_visited_count,
+    m.disabled_count, m.disabled_with_contact, m.disabled_unreported_count, m.overdue_count, m.not_visited_count,
     m.open_problem_count, m.multi_category_count, m.problem_visit_count, m.emergency_visit_count,
     m.visit_rate_home, m.visit_rate_any, m.daily_contact_rate, m.help_rate,
     -- a place no roster lists (未报送底册), as the 汇总表 and the 通报 mark it (reports.summarize): not one with nobody

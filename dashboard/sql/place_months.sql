@@ -14,6 +14,7 @@ select
     sum(m.fully_covered_count)::bigint as fully_covered_count,
     sum(m.disabled_count)::bigint as disabled_count,
     sum(m.disabled_with_contact)::bigint as disabled_with_contact,
+    sum(m.disabled_unreported_count)::bigint as disabled_unreported_count,
     sum(m.overdue_count)::bigint as overdue_count,
     sum(m.not_visited_count)::bigint as not_visited_count,
     sum(m.open_problem_count)::bigint as open_problem_count,

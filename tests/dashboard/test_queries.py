@@ -25,7 +25,8 @@ def test_each_query_file_starts_with_a_line_saying_what_it_returns(name):
 
 def test_place_months_sums_every_count_and_recounts_every_rate_from_its_sums(wh):
     frame = queries.place_months(wh, queries.root_place(wh))
-    assert list(frame.columns) == ["month", "month_start", "as_of", *queries.METRIC_COLUMNS, *RATES, "max_gap_days"]
+    assert list(frame.columns) == ["month", "month_start", "as_of", *queries.METRIC_COLUMNS, *RATES, "max_gap_days",
+                                   "contacts_unreported"]
     assert len(frame) == 4
     for rate, (numerator, denominator) in RATES.items():
         recounted = frame[numerator] / frame[denominator].where(frame[denominator] != 0)
@@ -36,7 +37,7 @@ def test_children_month_has_every_count_and_rate(wh):
     root = queries.root_place(wh)
     frame = queries.children_month(wh, root, "2026-10")
     assert list(frame.columns) == ["code", "name", "short_name", "level", "has_shape", "is_schematic",
-                                   *queries.METRIC_COLUMNS, *RATES, "unreported"]
+                                   *queries.METRIC_COLUMNS, *RATES, "unreported", "contacts_unreported"]
     assert list(frame["code"]) == [child.code for child in queries.children(wh, root)]
 
 

@@ -8,6 +8,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import openpyxl
 import pytest
 
 from tests.conftest import make_id
@@ -418,3 +419,54 @@ def test_contact_people_under_a_title_over_two_header_rows_are_read_with_their_p
     assert [(name, phone) for _, _, name, _, phone, _ in stored(warehouse, result)] == [
         ("李明", "13900000001"), ("赵六", "13900000003")]
     assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, True]
+
+
+def test_a_street_that_sent_no_contact_list_is_said_to_have_sent_none_not_to_help_nobody(tmp_path, capsys,
+                                                                                         monkeypatch):
+    """Review 6b M1: with no 联系人情况表 from a street, its 失能帮扶率 is 0 % as DESIGN §4 counts it, and the 汇总表,
+    the 通报 and the command line had printed 0.0 % as if no disabled elder had a contact person. They say
+    未报送联系人情况表 there; a street that sent its list keeps its rate; the district's counts both, and says so."""
+    import docx
+
+    from etl.cli import main
+
+    south = [make_id("19380101", n) for n in range(11, 14)]  # three 失能 elders in 南市街道, which sent no list
+    south_names = ("庚七", "辛八", "壬九")
+    roster = write_csv(tmp_path / "底册.csv", [["填报日期：2026年10月1日"], ROSTER,
+                                              *[["劝业场街道", "花园路", name, id_number, "失能"]
+                                                for name, id_number in zip(NAMES, DISABLED, strict=True)],
+                                              *[["南市街道", "庆有西里", name, id_number, "失能"]
+                                                for name, id_number in zip(south_names, south, strict=True)]])
+    visits = write_csv(tmp_path / "探访.csv", [VISIT_HEADER, visit_row(DISABLED[0], when="2026-10-05")])
+    contacts = write_csv(tmp_path / "联系人.csv", [["老人姓名", "身份证号", "社区", "联系人", "联系电话"],
+                                                 *[[name, id_number, "花园路", "李明", "13900000001"]
+                                                   for name, id_number in zip(NAMES[:3], DISABLED, strict=False)]])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    assert all(result.status == "loaded" for result in warehouse.ingest(roster, visits, contacts))
+    assert warehouse.rows("select name, disabled_count, disabled_with_contact, help_rate, disabled_unreported_count "
+                          "from place_months where month = '2026-10' and level <> 'community' and disabled_count > 0 "
+                          "order by code") == [
+        ("和平区", 9, 3, 3 / 9, 3), ("劝业场街道", 6, 3, 0.5, 0), ("南市街道", 3, 0, 0.0, 3)]
+    db = str(warehouse.settings.db_path)
+
+    capsys.readouterr()
+    monkeypatch.setenv("COLUMNS", "200")  # the table's cells on one line each
+    assert main(["metrics", "--month", "2026-10", "--level", "street", "--db", db]) == 0
+    cells = {row[0]: row for row in ([cell.strip() for cell in line.split("│")[1:-1]]
+                                     for line in capsys.readouterr().out.splitlines() if "街道" in line)}
+    assert cells["劝业场街道"][-2:] == ["50.0% (3/6)", "0"] and cells["南市街道"][-2:] == ["未报送联系人情况表", "0"]
+
+    summary = tmp_path / "汇总表.xlsx"
+    assert main(["report", "monthly", "--month", "2026-10", "--db", db, "--out", str(summary)]) == 0
+    sheet = openpyxl.load_workbook(summary).active
+    header = [cell.value for cell in sheet[5]]
+    rates = {row[0]: row[header.index("社区帮扶率")] for row in sheet.iter_rows(min_row=6, values_only=True)
+             if row[0] in ("劝业场街道", "南市街道", "合计")}
+    assert rates == {"劝业场街道": 0.5, "南市街道": "未报送", "合计": 3 / 9}
+
+    bulletin = tmp_path / "通报.docx"
+    assert main(["report", "bulletin", "--month", "2026-10", "--db", db, "--out", str(bulletin)]) == 0
+    text = "\n".join(paragraph.text for paragraph in docx.Document(bulletin).paragraphs)
+    assert "失能老年人社区帮扶率为 33.3% (其中 3 名失能老年人所在街道未报送联系人情况表，计为未明确联系人)" in text
+    ranked = {row.cells[1].text: row.cells[5].text for row in docx.Document(bulletin).tables[1].rows}
+    assert ranked["劝业场街道"] == "50.0%" and ranked["南市街道"] == "未报送"

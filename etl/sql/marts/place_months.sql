@@ -16,6 +16,7 @@ with elder_facts as (
         m.is_overdue,
         m.is_help_eligible,
         m.is_helped,
+        m.is_help_unreported,
         c.contact_days_eligible,
         c.contact_days_covered,
         c.is_fully_covered,
@@ -99,7 +100,8 @@ rollup as (
         count(*) filter (where is_open_problem_long) as open_problem_long_count,
         count(*) filter (where is_multi_category) as multi_category_count,
         count(*) filter (where is_help_eligible) as disabled_count,
-        count(*) filter (where is_helped) as disabled_with_contact
+        count(*) filter (where is_helped) as disabled_with_contact,
+        count(*) filter (where is_help_unreported) as disabled_unreported_count
     from elder_facts, unnest([district_code, street_code, community_code]) as place(code)
     group by month_start, place.code
 ),
@@ -138,6 +140,7 @@ final as (
         coalesce(r.disabled_count, 0) as disabled_count,
         coalesce(r.disabled_with_contact, 0) as disabled_with_contact,
         r.disabled_with_contact / nullif(r.disabled_count, 0) as help_rate,
+        coalesce(r.disabled_unreported_count, 0) as disabled_unreported_count,
         coalesce(r.overdue_count, 0) as overdue_count,
         coalesce(r.not_visited_count, 0) as not_visited_count,
         coalesce(r.open_problem_count, 0) as open_problem_count,

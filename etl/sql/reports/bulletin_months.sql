@@ -17,6 +17,7 @@ with final as (
         p.disabled_count,
         p.disabled_with_contact,
         p.help_rate,
+        p.disabled_unreported_count,
         p.problem_found_count,
         p.problem_closed_count,
         p.problem_referred_count,

@@ -109,6 +109,7 @@ final as (
         p.contact_days_covered,
         p.disabled_count,
         p.disabled_with_contact,
+        p.disabled_unreported_count,
         p.problem_visit_count,
         p.problem_found_count,
         p.problem_closed_count,
