@@ -17,7 +17,7 @@ from dashboard import auth, context, queries, tables, uploads
 from dashboard.accounts import User
 from dashboard.auth import Security
 from dashboard.components import UNMASKABLE, make_message
-from dashboard.i18n import t
+from dashboard.i18n import listed, t, value_label
 from dashboard.queries import Warehouse
 from dashboard.urls import carried, href, parse
 from etl.settings import Settings
@@ -87,8 +87,8 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
         html.Div(id="navbar"),
         dbc.Container(dash.page_container, fluid=True, className="page"),
         dcc.Download(id="table-file"),
-        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(t("unmask_title"))), dbc.ModalBody(id="unmask-body")],
-                  id="unmask-modal", is_open=False),
+        dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(t("unmask_title"), id="unmask-title")),
+                   dbc.ModalBody(id="unmask-body")], id="unmask-modal", is_open=False),
     ])
     # Callbacks are registered on this app, not through Dash's global @callback list: Dash hands
     # that list to the first app created in a process and empties it, so a second app would have none.
@@ -103,6 +103,7 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
         app.callback(
             Output("unmask-modal", "is_open", allow_duplicate=True),
             Output("unmask-body", "children", allow_duplicate=True),
+            Output("unmask-title", "children", allow_duplicate=True),
             Input(grid, "cellClicked"),
             State({"type": "table-query", "table": grid}, "data"),
             prevent_initial_call=True,
@@ -175,16 +176,16 @@ def make_navbar(pathname: str, query: dict) -> html.Div:
 def unmask_person(cell: dict | None, spec: dict | None):
     """Staff: a click on a masked name shows that one person's details, and the audit log records it."""
     if not cell or cell.get("colId") != "name" or not spec:
-        return dash.no_update, dash.no_update
+        return dash.no_update, dash.no_update, dash.no_update
     lang = spec.get("lang", "zh") if isinstance(spec.get("lang"), str) else "zh"
     if not context.may("unmask"):
         context.record_refusal("unmask")
-        return dash.no_update, dash.no_update
+        return dash.no_update, dash.no_update, dash.no_update
     auth.throttle("unmask")
     position = int(cell.get("rowId"))
     person = tables.person_at(spec, position, context.warehouse(), context.scope())
     if person is None:
-        return True, make_message(t("no_rows", lang), "light")
+        return True, make_message(t("no_rows", lang), "light"), t("unmask_title", lang)
     # whose details were shown (masked, as the list shows them) and in which list: a row's position alone named
     # another person in another list, month or load (security review 2026-12-04)
     shown_in = {key: spec.get(key) for key in ("table", "month", "as_of", "work_list", "category", "risk",
@@ -194,12 +195,14 @@ def unmask_person(cell: dict | None, spec: dict | None):
                facts={f"person_{key}": value for key, value in person["shown"].items()})
     rows = [(t("col_name", lang), person["name"]), (t("col_id_number", lang), person["id_number"]),
             (t("col_phone", lang), person["phone"] or ""), (t("col_address", lang), person["address"] or ""),
-            (t("col_community", lang), person["community"])]
+            (t("col_community", lang), person["community"]),
+            # in full here: a list masks health and disability (tables.people_table)
+            (t("col_categories", lang), listed((value_label(c, lang) for c in person["categories"]), lang))]
     return True, html.Div([
         html.Dl([item for label, value in rows for item in (html.Dt(label), html.Dd(value))],
                 className="unmask-details mb-2"),
         html.Div(t("unmask_logged", lang), className="chart-note"),
-    ])
+    ]), t("unmask_title", lang)
 
 
 def _place_name(code: str, lang: str) -> str:

@@ -20,6 +20,11 @@ def warehouse() -> Warehouse:
     return flask.current_app.config["CAREVISIT_WAREHOUSE"]
 
 
+def unshown_categories() -> tuple[str, ...]:
+    """The categories a person's row masks, by the server's configuration (Config.unshown_categories)."""
+    return flask.current_app.config["CAREVISIT_CONFIG"].unshown_categories
+
+
 def categories(state: PageState) -> pd.DataFrame:
     """People per category at the page's place and month, small counts of sensitive categories hidden."""
     config = flask.current_app.config["CAREVISIT_CONFIG"]

@@ -17,7 +17,7 @@ from dashboard import auth, context, queries
 from dashboard.accounts import beijing_time
 from dashboard.i18n import STRINGS, change_reason_label, field_label, listed, t, value_label, warning_label
 from etl.formulas import neutralised
-from etl.settings import RISK_LEVELS
+from etl.settings import RISK_LEVELS, shown_categories
 
 # Who, where and how urgent first: that is what staff planning visits read, often on a phone.
 PEOPLE_COLUMNS = ("name", "street", "community", "risk_level", "status", "overdue_days", "last_home_visit_date",
@@ -75,14 +75,16 @@ def _status(overdue: bool, not_visited: bool, has_left: bool, exit_date, consent
                   + [t("status_not_visited", lang)] * bool(not_visited), lang) or t("status_ok", lang)
 
 
-def people_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Masked people with their status, in the display order of the work list; who left says when."""
+def people_table(frame: pd.DataFrame, lang: str, unshown: tuple[str, ...]) -> pd.DataFrame:
+    """Masked people with their status, in the display order of the work list; who left says when. `unshown`: the
+    categories masked as their names are (context.unshown_categories: health, disability)."""
     status = [_status(*flags, lang) for flags in zip(frame["is_overdue"], frame["is_not_visited_this_month"],
                                                       frame["has_left"], frame["exit_date"], frame["consent"],
                                                       strict=True)]
     shown = frame.assign(
         overdue_days=frame["overdue_days"].astype("Int64"),  # blank, not NaN or 12.0, for those who left
-        categories=[listed((value_label(c, lang) for c in cats), lang) for cats in frame["categories"]],
+        categories=[listed((value_label(c, lang) for c in shown_categories(cats, unshown)), lang)
+                    for cats in frame["categories"]],
         risk_level=[value_label(r, lang) for r in frame["risk_level"]],
         last_visit_method=[value_label(m, lang) for m in frame["last_visit_method"]],
         status=status,
@@ -129,7 +131,7 @@ def build(spec: dict, wh: queries.Warehouse, scope: str,
         state = _resolved(spec, wh, scope, lang, on_recompute)
         wh, target, month = state.wh, state.target, state.month
     if kind == "people":
-        frame = people_table(_people(spec, wh, target, month, scope), lang)
+        frame = people_table(_people(spec, wh, target, month, scope), lang, context.unshown_categories())
         return frame, f"{target.short_name}_{month}_{'逾期名单' if spec.get('work_list') else '名单'}"
     if kind == "changes":
         group = spec["group"] if spec.get("group") in queries.CHANGE_GROUPS else "joined"
@@ -269,7 +271,8 @@ def person_at(spec: dict, position: int, wh: queries.Warehouse, scope: str) -> d
     if position >= len(people):
         return None
     person = queries.unmasked(state.wh, people["elder_id"].iloc[position], scope)
-    return person and person | {"shown": {"name": people["name"].iloc[position],
+    return person and person | {"categories": list(people["categories"].iloc[position]),
+                                "shown": {"name": people["name"].iloc[position],
                                           "id_number": people["id_number"].iloc[position]}}
 
 

@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from etl import metrics
 from etl.months import month_title
-from etl.settings import percent
+from etl.settings import percent, shown_categories
 from etl.sqlfiles import first_row, prepare, sql
 
 DEFAULT_SEED = 1
@@ -86,7 +86,7 @@ def check_list(con: duckdb.DuckDBPyConnection, month: str | None, place: str | N
                visited_per_community: int = 5, as_of: dt.date | None = None,
                unshown: tuple[str, ...] = ()) -> CheckList:
     """The check list of `place` for `month`: the communities `picked`, else `sample` of them drawn, else all;
-    `unshown`: the categories no person's row shows (from_marts)."""
+    `unshown`: the categories a person's row masks (from_marts)."""
     prepare(con)
     metrics.stored_months(con)  # the months the warehouse holds, not those an earlier list recomputed
     try:
@@ -130,7 +130,7 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
     people = con.execute(sql("reports/checklist_people"),
                          {"codes": list(chosen["code"]), "month_start": month_start}).df()
     people = _to_verify(people, seed, visited_per_community)
-    people["categories"] = [[c for c in categories if c not in unshown] for categories in people["categories"]]
+    people["categories"] = [shown_categories(categories, unshown) for categories in people["categories"]]
     return CheckList(code, name, f"{month_start:%Y-%m}", as_of[0], seed, sample if not picked else None, pool,
                      chosen.reset_index(drop=True), people)
 

@@ -710,7 +710,7 @@ def _report_checklist(args, settings: Settings, out: Console, err: Console) -> i
     made = _report(args, settings, out, err, "督查清单", ".xlsx",
                    lambda con: checklist.check_list(con, args.month, args.place, sample=args.sample, seed=args.seed,
                                                     as_of=args.as_of, visited_per_community=visited,
-                                                    unshown=settings.config.sensitive_categories),
+                                                    unshown=settings.config.unshown_categories),
                    checklist.to_workbook, checklist.CheckListError,
                    lambda made: {"place": made.place_code, "row_count": len(made.people),
                                  "detail": {"table": "checklist", "month": made.month, "sample": made.sample,

@@ -38,6 +38,9 @@ def points(change_from: float, change_to: float) -> Decimal:
     return percent_tenths(change_to) - percent_tenths(change_from)
 
 
+# A person's masked categories, as a list shows them (shown_categories)
+MASKED_CATEGORY = "*"
+
 # What a 失能帮扶率 says where no street has sent its 失能老年人联系人情况表 (contact list)
 CONTACTS_UNREPORTED = "未报送联系人情况表"
 
@@ -82,12 +85,28 @@ class Config:
     # small counts of these categories are shown as "<threshold>" in totals by category
     sensitive_categories: tuple[str, ...] = ("计生特殊家庭",)
     small_count_threshold: int = 5
+    # health and disability status (DESIGN §6): a person's row shows these categories masked, as it shows a name
+    masked_categories: tuple[str, ...] = ("失能", "半失能", "重残")
     # the bureau's own mapping files (headers.csv, values.csv, keywords.csv …): its config's folder
     words_dir: Path | None = None
     visit_quality: VisitQuality = VisitQuality()
     # the bureau's configuration file (CAREVISIT_CONFIG), which a warehouse remembers it was built with; None: the
     # built-in one
     source: Path | None = None
+
+
+    @property
+    def unshown_categories(self) -> tuple[str, ...]:
+        """The categories a person's row masks: health and disability status, and the sensitive categories (计生特殊
+        家庭 beside a masked name, the last digits of an ID number and a road told who the family is)."""
+        return tuple(dict.fromkeys((*self.masked_categories, *self.sensitive_categories)))
+
+
+def shown_categories(categories, unshown: tuple[str, ...]) -> list[str]:
+    """A person's categories as a list of people shows them: those of `unshown` as one "*" at the end (独居、*), so
+    that the row says it has more without saying what (DESIGN §6: health and disability masked by default)."""
+    kept = [category for category in categories if category not in unshown]
+    return kept + [MASKED_CATEGORY] * (len(kept) < len(categories))
 
 
 @dataclass(frozen=True)
@@ -150,6 +169,7 @@ def parse_config(text: str, source: str = "carevisit.toml") -> Config:
                                                        "derive_categories_from_attributes"),
             sensitive_categories=tuple(raw.get("sensitive_categories", ("计生特殊家庭",))),
             small_count_threshold=int(raw.get("small_count_threshold", 5)),
+            masked_categories=tuple(raw.get("masked_categories", Config.masked_categories)),
             visit_quality=_visit_quality(raw.get("visit_quality", {})),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:

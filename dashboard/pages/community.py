@@ -55,7 +55,8 @@ def make_people(state: context.PageState, query: dict) -> list:
     target, month, lang = state.target, state.month, state.lang
     everyone = queries.people(state.wh, target, month, state.scope)
     context.record_view("people", target.code, len(everyone), month=month, as_of=state.chosen_as_of)
-    people = tables.people_table(everyone.head(tables.DISPLAY_LIMIT), lang)
+    people = tables.people_table(everyone.head(tables.DISPLAY_LIMIT), lang,
+                                  context.unshown_categories())
     export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of, "lang": lang}
     return [
         html.Div([

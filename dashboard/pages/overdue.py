@@ -59,7 +59,7 @@ def layout(place: str | None = None, month: str | None = None, category: str | N
                "not_visited": int(people["is_not_visited_this_month"].sum())})
     context.record_view("work_list", target.code, counts["people"], month=month, as_of=state.chosen_as_of,
                         category=category, risk=list(risks), week=week)
-    shown = tables.people_table(people, lang)
+    shown = tables.people_table(people, lang, context.unshown_categories())
     export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of,
               "work_list": True, "category": category, "risk": list(risks), "week": week, "lang": lang}
     summary = t("overdue_summary", lang, count=counts["people"], overdue=counts["overdue"],

@@ -117,7 +117,8 @@ def show_open_problems(spec: dict):
     if not context.may("people"):
         return make_no_people(lang)
     problems = tables.people_table(queries.people(state.wh, state.target, state.month, state.scope,
-                                                  open_problems=True, limit=PROBLEMS_SHOWN), lang)
+                                                  open_problems=True, limit=PROBLEMS_SHOWN), lang,
+                                   context.unshown_categories())
     context.record_view("open_problems", state.target.code, len(problems), month=state.month,
                         as_of=state.chosen_as_of)
     if not len(problems):

@@ -295,12 +295,12 @@ def _checklist(spec: dict, state: context.PageState | None = None) -> tuple[chec
     def make() -> checklist.CheckList:
         with state.wh.cursor() as cursor:
             return checklist.from_marts(cursor, state.month_start, place, sample=sample, seed=seed, picked=picked,
-                                        scope=state.scope, unshown=config.sensitive_categories,
+                                        scope=state.scope, unshown=config.unshown_categories,
                                         visited_per_community=config.visit_quality.checklist_visited_per_community)
 
     # the same list for the same data and choices (the draw is by seed): the page and its download share it
     key = ("checklist", state.month_start, place, tuple(picked or ()), sample, seed, state.scope,
-           config.visit_quality.checklist_visited_per_community, config.sensitive_categories)
+           config.visit_quality.checklist_visited_per_community, config.unshown_categories)
     return state.wh.remember(key, make, weight=lambda made: len(made.people) + len(made.pool)), key
 
 

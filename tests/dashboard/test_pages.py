@@ -118,9 +118,10 @@ def test_people_are_masked_and_work_list_keeps_the_unvisited(wh):
     assert all("*" * 10 in id_number for id_number in work["id_number"])
 
 
-def test_someone_never_visited_at_home_shows_no_home_visit_on_record(wh):
+def test_someone_never_visited_at_home_shows_no_home_visit_on_record(wh, settings):
     street = queries.place(wh, QUANYECHANG)
-    shown = tables.people_table(queries.people(wh, street, "2026-10"), "zh").set_index("community")
+    shown = tables.people_table(queries.people(wh, street, "2026-10"), "zh",
+                                settings.config.unshown_categories).set_index("community")
     assert shown.loc["滨西", "last_home_visit_date"] == "记录期内未上门"  # phoned only
     assert sorted(shown.loc["花园路", "last_home_visit_date"]) == ["2026-10-05", "记录期内未上门"]
 
@@ -147,14 +148,31 @@ def test_exports_are_scoped_on_the_server_whatever_the_browser_asks(wh):
         tables.build({"table": "people", "place": NANSHI, "month": "2026-10"}, wh, QUANYECHANG)
 
 
-def test_export_rows_equal_the_screen_rows(wh):
+def test_export_rows_equal_the_screen_rows(app, wh, settings):
     spec = {"table": "people", "place": QUANYECHANG, "month": "2026-10", "work_list": True, "lang": "zh"}
-    frame, name = tables.build(spec, wh, queries.ALL)
-    on_screen = tables.people_table(queries.people(wh, queries.place(wh, QUANYECHANG), "2026-10", work_list=True), "zh")
+    with app.server.app_context():
+        frame, name = tables.build(spec, wh, queries.ALL)
+    on_screen = tables.people_table(queries.people(wh, queries.place(wh, QUANYECHANG), "2026-10", work_list=True), "zh",
+                                    settings.config.unshown_categories)
     pd.testing.assert_frame_equal(frame, on_screen)
     csv_text = tables.to_file(frame, tables.PEOPLE_COLUMNS, "zh", "csv").decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("姓名,街道,社区,风险,状态,逾期天数") and len(csv_text.splitlines()) == 3
     assert name == "劝业场_2026-10_逾期名单"
+
+
+def test_a_list_of_people_masks_disability_as_it_masks_names_and_the_unmasked_details_show_it(app, wh):
+    """DESIGN §6 (review 6b M6): health and disability status masked by default on every screen and export. 类别 had
+    shown 失能 beside a masked name on the work list, the community page and their exports, for every role."""
+    spec = {"table": "people", "place": QUANYECHANG, "month": "2026-10", "lang": "zh"}
+    with app.server.app_context():
+        frame, _name = tables.build(spec, wh, queries.ALL)
+        assert sorted(frame["categories"]) == ["*", "独居、高龄、*", "空巢"]  # 失能 masked, 独居 and 高龄 as they are
+        exported = tables.to_file(frame, tables.PEOPLE_COLUMNS, "zh", "csv").decode("utf-8-sig")
+        assert "失能" not in exported
+        people = queries.people(wh, queries.place(wh, QUANYECHANG), "2026-10")
+        row = [i for i, categories in enumerate(people["categories"]) if "独居" in categories][0]
+        person = tables.person_at(spec, row, wh, queries.ALL)
+    assert set(person["categories"]) == {"独居", "失能", "高龄"} and person["name"] == "王1号"
 
 
 def test_the_dashboard_follows_the_file_a_load_swaps_in(settings, tmp_path):
@@ -335,10 +353,11 @@ def test_changing_the_month_drops_the_as_of_date(app, pages):
     assert (target, again) == ("/?month=2026-09", dash.no_update)
 
 
-def test_exports_use_the_as_of_date_of_the_screen(wh):
+def test_exports_use_the_as_of_date_of_the_screen(app, wh):
     spec = {"table": "people", "place": QUANYECHANG, "month": "2026-10", "work_list": True}
-    assert len(tables.build(spec, wh, queries.ALL)[0]) == 2  # by 7 October one of three was visited
-    frame, _name = tables.build(spec | {"as_of": "2026-10-04"}, wh, queries.ALL)
+    with app.server.app_context():
+        assert len(tables.build(spec, wh, queries.ALL)[0]) == 2  # by 7 October one of three was visited
+        frame, _name = tables.build(spec | {"as_of": "2026-10-04"}, wh, queries.ALL)
     assert len(frame) == 3  # on 4 October nobody had been
 
 

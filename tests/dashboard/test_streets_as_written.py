@@ -146,7 +146,8 @@ def test_an_elder_who_left_is_not_on_the_work_list(app, pages):
 
 def test_an_elder_who_left_is_shown_in_english(settings):
     wh = queries.Warehouse(settings.db_path)
-    frame = tables.people_table(queries.people(wh, queries.place(wh, HUAYUANLU), "2026-11"), "en")
+    frame = tables.people_table(queries.people(wh, queries.place(wh, HUAYUANLU), "2026-11"), "en",
+                                settings.config.unshown_categories)
     assert frame.loc[frame["name"] == "钱*", "status"].tolist() == ["Left (2026-11-03)"]
 
 
