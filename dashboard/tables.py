@@ -22,6 +22,9 @@ from etl.settings import RISK_LEVELS, shown_categories
 # Who, where and how urgent first: that is what staff planning visits read, often on a phone.
 PEOPLE_COLUMNS = ("name", "street", "community", "risk_level", "status", "overdue_days", "last_home_visit_date",
                   "due_date", "last_visit_date", "last_visit_method", "categories", "age", "phone", "id_number")
+# The open problems' list (风险): what was found, since when, for how long, then who and where as the work list says
+PROBLEM_COLUMNS = ("name", "street", "community", "problem", "problem_since", "problem_days", "risk_level",
+                   "last_visit_date", "last_visit_method", "categories", "age", "phone", "id_number")
 LOAD_COLUMNS = ("file_name", "kind", "loaded_at", "rows_read", "rows_loaded", "rows_rejected", "warning_count",
                 "report_date")
 REJECT_COLUMNS = ("file_name", "sheet_name", "row_number", "reason", "reject_status")
@@ -75,9 +78,11 @@ def _status(overdue: bool, not_visited: bool, has_left: bool, exit_date, consent
                   + [t("status_not_visited", lang)] * bool(not_visited), lang) or t("status_ok", lang)
 
 
-def people_table(frame: pd.DataFrame, lang: str, unshown: tuple[str, ...]) -> pd.DataFrame:
+def people_table(frame: pd.DataFrame, lang: str, unshown: tuple[str, ...],
+                 columns: tuple[str, ...] = PEOPLE_COLUMNS) -> pd.DataFrame:
     """Masked people with their status, in the display order of the work list; who left says when. `unshown`: the
-    categories masked as their names are (context.unshown_categories: health, disability)."""
+    categories masked as their names are (context.unshown_categories: health, disability); `columns`: the work
+    list's, or PROBLEM_COLUMNS."""
     status = [_status(*flags, lang) for flags in zip(frame["is_overdue"], frame["is_not_visited_this_month"],
                                                       frame["has_left"], frame["exit_date"], frame["consent"],
                                                       strict=True)]
@@ -88,11 +93,16 @@ def people_table(frame: pd.DataFrame, lang: str, unshown: tuple[str, ...]) -> pd
         risk_level=[value_label(r, lang) for r in frame["risk_level"]],
         last_visit_method=[value_label(m, lang) for m in frame["last_visit_method"]],
         status=status,
+        problem=[t("problem_emergency" if emergency else "problem_found", lang) if pd.notna(emergency) else ""
+                 for emergency in frame["open_problem_is_emergency"]],
+        problem_since=frame["open_problem_since"],
+        problem_days=frame["open_problem_days"].astype("Int64"),
     )
-    shown = _dates_as_text(shown[list(PEOPLE_COLUMNS)].copy())
+    shown = _dates_as_text(shown[list(columns)].copy())
     # the clock of someone never visited starts when the street's records do (DESIGN §4, overdue)
-    shown.loc[frame["is_never_home_visited"].to_numpy(dtype=bool), "last_home_visit_date"] = t(
-        "never_home_visited", lang)
+    if "last_home_visit_date" in columns:
+        shown.loc[frame["is_never_home_visited"].to_numpy(dtype=bool), "last_home_visit_date"] = t(
+            "never_home_visited", lang)
     return shown
 
 
@@ -131,7 +141,8 @@ def build(spec: dict, wh: queries.Warehouse, scope: str,
         state = _resolved(spec, wh, scope, lang, on_recompute)
         wh, target, month = state.wh, state.target, state.month
     if kind == "people":
-        frame = people_table(_people(spec, wh, target, month, scope), lang, context.unshown_categories())
+        frame = people_table(_people(spec, wh, target, month, scope), lang, context.unshown_categories(),
+                             PROBLEM_COLUMNS if spec.get("open_problems") else PEOPLE_COLUMNS)
         return frame, f"{target.short_name}_{month}_{'逾期名单' if spec.get('work_list') else '名单'}"
     if kind == "changes":
         group = spec["group"] if spec.get("group") in queries.CHANGE_GROUPS else "joined"
@@ -330,7 +341,9 @@ def _cell(sheet, value):
     return cell
 
 
-COLUMNS = {"people": PEOPLE_COLUMNS, "loads": LOAD_COLUMNS, "rejects": REJECT_COLUMNS,
+# (a list of people has the work list's columns or the open problems': each named in its export)
+COLUMNS = {"people": tuple(dict.fromkeys((*PEOPLE_COLUMNS, *PROBLEM_COLUMNS))), "loads": LOAD_COLUMNS,
+           "rejects": REJECT_COLUMNS,
            "freshness": FRESHNESS_COLUMNS, "warnings": WARNING_COLUMNS, "unknown_values": UNKNOWN_VALUE_COLUMNS,
            "unlinked": UNLINKED_COLUMNS,
            "findings": FINDING_COLUMNS, "changes": CHANGE_COLUMNS, "alerts": ALERT_COLUMNS,

@@ -20,7 +20,7 @@ from dashboard.measures import RATES
 from dashboard.queries import Place, Reader
 from dashboard.tables import DISPLAY_LIMIT, PERSON_TABLES, records
 from dashboard.urls import carried, href, parse
-from etl.settings import AMBER_FROM, GREEN_FROM, percent, points
+from etl.settings import AMBER_FROM, GREEN_FROM, MASKED_CATEGORY, percent, points
 
 # People tables whose masked names a staff member may click to see one person in full (logged)
 UNMASKABLE = ("community-people", "overdue-people", "risk-open-problems")
@@ -111,6 +111,8 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
         ], className="table-downloads")]
     if table_id in UNMASKABLE and context.may("unmask"):
         exports.append(html.Div(t("unmask_hint", lang), className="chart-note", id=f"{table_id}-unmask-hint"))
+    if "categories" in shown and shown["categories"].str.contains(MASKED_CATEGORY, regex=False).any():
+        exports.append(html.Div(t("masked_categories_note", lang), className="chart-note"))
     total = len(frame) if total is None else total
     if total > len(shown):
         exports.append(html.Div(t(limit_note, lang, shown=len(shown), count=total),

@@ -118,14 +118,14 @@ def show_open_problems(spec: dict):
         return make_no_people(lang)
     problems = tables.people_table(queries.people(state.wh, state.target, state.month, state.scope,
                                                   open_problems=True, limit=PROBLEMS_SHOWN), lang,
-                                   context.unshown_categories())
+                                   context.unshown_categories(), tables.PROBLEM_COLUMNS)
     context.record_view("open_problems", state.target.code, len(problems), month=state.month,
                         as_of=state.chosen_as_of)
     if not len(problems):
         return make_message(t("no_rows", lang), "light")
     export = {"table": "people", "place": state.target.code, "month": state.month, "as_of": state.chosen_as_of,
               "open_problems": True, "lang": lang}
-    return make_table(PROBLEMS, problems, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, height=420,
+    return make_table(PROBLEMS, problems, tables.headers(tables.PROBLEM_COLUMNS, lang), export, lang, height=420,
                       total=spec["count"], limit=PROBLEMS_SHOWN)
 
 

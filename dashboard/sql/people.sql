@@ -2,7 +2,8 @@
 -- narrowed by the optional filters ($work_list: overdue or 本月未访; $category; $risk levels;
 -- $open_problems; $due_within: due within that many days of the as-of date, overdue included: a street's visits
 -- of this week), the most urgent first, at most $limit: those who declined visits after those staff can visit
--- (counted overdue as DESIGN §4 says, and said to have declined; they had headed every street's list).
+-- (counted overdue as DESIGN §4 says, and said to have declined; they had headed every street's list); of open
+-- problems, those open longest.
 select
     m.elder_name_masked as name, m.id_number_masked as id_number, m.phone_masked as phone,
     s.short_name as street, c.short_name as community, m.age,
@@ -13,6 +14,7 @@ select
     case when m.is_active_at_as_of then m.overdue_days end as overdue_days,
     m.is_overdue, m.is_not_visited_this_month, m.has_open_problem, m.last_visit_outcome, m.consent,
     m.is_eligible_home, m.visited_home, m.exited_in_month as has_left, m.exit_date, m.is_never_home_visited,
+    m.open_problem_since, m.open_problem_days, m.open_problem_is_emergency,
     m.elder_id  -- never shown or sent to the browser: it is the ID number (for `unmasked`, on the server)
 from elder_months m
 join month_frame f on f.month_start = m.month_start
@@ -35,6 +37,8 @@ where f.month = $month
     and (not $open_problems or m.is_open_problem)
     and ($due_within is null or m.due_date <= f.as_of + $due_within::integer)
 order by m.exited_in_month, m.consent is not distinct from '不同意',
+         -- the list of open problems: those open longest first
+         case when $open_problems then m.open_problem_days end desc nulls last,
          case m.risk_level when '高' then 1 when '中' then 2 else 3 end, m.overdue_days desc,
          m.is_not_visited_this_month desc, s.code, c.code, m.elder_name_masked, m.elder_id
 limit $limit

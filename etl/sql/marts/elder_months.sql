@@ -162,7 +162,8 @@ month_visits as (
 
 open_problems as (
     -- a problem (marts/problems, where the rule lives) found by the as-of date and not closed by then
-    select p.elder_id, f.month_start, min(p.opened_date) as open_problem_since
+    select p.elder_id, f.month_start, min(p.opened_date) as open_problem_since,
+        bool_or(p.is_emergency) as open_problem_is_emergency
     from problems p
     join month_frame f on p.opened_date <= f.as_of and (p.closed_date is null or p.closed_date > f.as_of)
     group by p.elder_id, f.month_start
@@ -190,7 +191,8 @@ with_last_visits as (
         coalesce(am.last_visit, sv.last_visit).method as last_visit_method,
         coalesce(am.last_visit, sv.last_visit).outcome as last_visit_outcome,
         op.elder_id is not null as has_open_problem,
-        op.open_problem_since
+        op.open_problem_since,
+        op.open_problem_is_emergency
     from elder_frame ef
     left join month_visits mv using (elder_id, month_start)
     left join open_problems op using (elder_id, month_start)
@@ -298,6 +300,8 @@ final as (
         -- special on the roster at the as-of date; and for how many days
         w.is_special and w.is_active_at_as_of and w.has_open_problem as is_open_problem,
         case when w.has_open_problem then date_diff('day', w.open_problem_since, w.as_of) end as open_problem_days,
+        w.open_problem_since,
+        w.open_problem_is_emergency,
         w.last_visit_date,
         w.last_visit_method,
         w.last_visit_outcome,
