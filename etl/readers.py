@@ -755,14 +755,17 @@ def _read_workbook(
                 unread.append(UnreadSheet(grid.name, rows, sheet_lines(_grid_rows(grid.cells.slice(0, LEGEND_ROWS)))))
             continue
         top, data = _fill_merged_cells(grid, header_index + 1)
-        data = _with_dittos_filled(data)
+        # the header's cells merged down over rows under it (序号 姓名 身份证号 over a row of days and one of weekdays):
+        # those rows are the header's too, not people called 姓名
+        continued = _header_rows_below(grid, header_index)
+        data = _with_dittos_filled(data.slice(continued))
         header = _header_cells(header_record([[cell or "" for cell in row] for row in top], header_index,
                                              header_score))
         above_rows = [[cell or "" for cell in row] for row in top[:header_index]]
         above = _people_above(above_rows, list(range(grid.first_row, grid.first_row + header_index)))
         titles = [row for n, row in enumerate(above_rows) if grid.first_row + n not in above]
         report_date, unit = _preamble_facts(con, titles)
-        first_row = grid.first_row + header_index + 1  # spreadsheet row of the first data row
+        first_row = grid.first_row + header_index + 1 + continued  # spreadsheet row of the first data row
         cells = _without_empty_rows(data.add_column(0, "row_number",
                                                     pa.array(range(first_row, first_row + data.num_rows), pa.int32())))
         cells = _with_rows_above(cells, above)
@@ -880,6 +883,14 @@ def rows_with_text(cells: pa.Table) -> int:
 
 def _grid_rows(cells: pa.Table) -> list[list[str | None]]:
     return [list(row.values()) for row in cells.to_pylist()]
+
+
+def _header_rows_below(grid: workbooks.Grid, header_index: int) -> int:
+    """How many rows under the header a cell of the header row is merged down over (0 mostly): a header of two or
+    three rows whose named cells span them all, the rows of day numbers, weekdays or 上午/下午 beside them."""
+    below = [min(last_row - grid.first_row + 1, grid.cells.num_rows - 1) - header_index
+             for (first_row, _), (last_row, _) in grid.merged if first_row - grid.first_row + 1 <= header_index]
+    return max([0, *below])
 
 
 def _fill_merged_cells(grid: workbooks.Grid, split: int) -> tuple[list[list[str | None]], pa.Table]:

@@ -567,6 +567,26 @@ def test_a_register_loads_whatever_its_days_headers_carry_above_below_or_in_them
         (2, dt.date(2026, 10, 1), dt.date(2026, 10, 31))]
 
 
+@loads.file("days: three header rows")
+def _register_of_three_header_rows(folder: Path) -> Path:
+    # review 6 finding 9: the month merged over the days, a row of weekdays under them, 序号 姓名 身份证号 merged down
+    # over all three rows; the weekdays' row had loaded as an elder called 姓名 with ID 身份证号 and 31 contacts
+    rows = [["花园路社区独居老人每日联系登记表（2026年10月）"], ["序号", "姓名", "身份证号", "10月", *[None] * 30],
+            [None, None, None, *range(1, 32)], [None, None, None, *(WEEKDAYS[(d - 1) % 7] for d in range(1, 32))],
+            *([n, f"三行{n}", elder(85 + n), *(["√"] * 31)] for n in (1, 2))]
+    return write_xlsx(folder / "花园路独居老人每日联系登记表_三行表头.xlsx", rows,
+                      merges=("A2:A4", "B2:B4", "C2:C4", "D2:AH2"))
+
+
+def test_a_registers_header_of_three_rows_is_no_person(one_load):
+    result = one_load[1]["days: three header rows"]
+    balanced(result, 62)
+    assert one_load[0].rows("select id_number, count(*) from visit_rows where load_id = ? group by all order by all",
+                            [result.load_id]) == [(elder(86), 31), (elder(87), 31)]
+    assert one_load[0].rows("select count(*) from load_warnings where load_id = ? and row_number is not null",
+                            [result.load_id]) == [(0,)]
+
+
 DAYS = [f"{day}日" for day in range(1, 32)]
 
 
