@@ -1428,20 +1428,21 @@ def _rows_said(first_rows: Sequence[int], count: int) -> str:
 
 
 def _struck_notes(sheets: list[RawSheet], labels: list[str | None], kind: str) -> list[tuple[str, str]]:
-    """A note for each sheet with data rows struck through (删除线): a person crossed off a ledger, or a record, rather
-    than deleted. They load as written: a format is not a status (an exit is written in the status column, DESIGN
-    §3: nothing guessed), and the street is asked to write it."""
+    """A note for each sheet with data rows struck through (删除线) or hidden: a person crossed off a ledger, or a
+    record, rather than deleted. They load as written: a format is not a status (an exit is written in the status
+    column, DESIGN §3: nothing guessed), and the street is asked to write it."""
     notes = []
+    advice = ("如这些老人已不在册, 请在状态一栏写明 (如死亡、迁出) 和变动日期后重新导入" if kind == "roster"
+              else "请核实这些记录是否作废")
     for sheet, label in zip(sheets, labels, strict=True):
-        data_rows = sheet.cells["row_number"].to_pylist() if sheet.struck_rows else ()
-        rows = sorted(sheet.struck_rows.intersection(data_rows))
-        if not rows:
-            continue
-        said = _rows_said(rows[:NOTED_ROWS], len(rows))
-        advice = ("如这些老人已不在册, 请在状态一栏写明 (如死亡、迁出) 和变动日期后重新导入" if kind == "roster"
-                  else "请核实这些记录是否作废")
-        notes.append(("struck_rows", f"{'工作表 ' + label + ' ' if label else ''}第 {said}整行划了删除线, "
-                                     f"仍按表中所写导入: {advice}"))
+        for code, rows_of, what in (("struck_rows", sheet.struck_rows, "整行划了删除线"),
+                                    ("hidden_rows", sheet.hidden_rows, "在 Excel 中被隐藏")):
+            data_rows = sheet.cells["row_number"].to_pylist() if rows_of else ()
+            rows = sorted(rows_of.intersection(data_rows))
+            if rows:
+                said = _rows_said(rows[:NOTED_ROWS], len(rows))
+                where = f"工作表 {label} " if label else ""
+                notes.append((code, f"{where}第 {said}{what}, 仍按表中所写导入: {advice}"))
     return notes
 
 

@@ -71,6 +71,7 @@ class RawSheet:
     hidden_columns: frozenset[int] = frozenset()  # its columns hidden in Excel, 0 = A (c0)
     uncomputed_formulas: int = 0  # its cells holding a formula without its result, read as empty
     struck_rows: frozenset[int] = frozenset()  # spreadsheet rows whose every cell written is struck through (删除线)
+    hidden_rows: frozenset[int] = frozenset()  # spreadsheet rows hidden in Excel
     rows_above: frozenset[int] = frozenset()  # rows of people written above the header, read with the rows below it
     # the text of its workbook's sheets that are no table of people (代码说明, 填表说明), a line a row: where its
     # columns' codes may be explained (set by ingest, which tells those sheets)
@@ -772,7 +773,8 @@ def _read_workbook(
         preamble = preamble_text(titles)
         sheets.append(RawSheet(f"{table_prefix}_{len(sheets)}", cells, grid.name, header, first_row - 1, report_date,
                                unit, data.num_columns, preamble, grid.hidden, grid.hidden_columns,
-                               grid.uncomputed_formulas, grid.struck_rows, rows_above=frozenset(above)))
+                               grid.uncomputed_formulas, grid.struck_rows, grid.hidden_rows,
+                               rows_above=frozenset(above)))
     if not sheets:
         raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     for sheet in sheets:  # once every sheet is read: a sheet that fails to read leaves none registered

@@ -41,6 +41,8 @@ HIDDEN_COLUMN = re.compile(rb'<(?:\w+:)?col\b(?=[^>]*\bhidden="(?:1|true)")'
 # a formula whose result was never computed: a program wrote the workbook (a Java exporter's template) and no
 # spreadsheet saved it since; every reader sees the cell empty
 UNCOMPUTED_FORMULA = re.compile(rb'<c\b[^>]*(?<!/)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+# a row hidden in Excel: <row r="7" spans="1:9" hidden="1" …>, its attributes in any order
+HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
 HIDDEN_COLUMNS_SEARCH_BYTES = 1 << 20  # a sheet's column widths come first, within its first kilobytes
 # Struck-through text (删除线), how a clerk crosses a person off a ledger: the fonts of styles.xml, the cell formats
 # (cellXfs) that use one, a sheet's cells by format (s="3")
@@ -101,6 +103,7 @@ class Grid:
     hidden: bool = False  # hidden in Excel (or very hidden): a clerk sending the file does not see it
     hidden_columns: frozenset[int] = frozenset()  # columns hidden in Excel, 0 = A (of an .xlsx)
     struck_rows: frozenset[int] = frozenset()  # spreadsheet rows whose every cell written is struck through
+    hidden_rows: frozenset[int] = frozenset()  # spreadsheet rows hidden in Excel (of an .xlsx)
     uncomputed_formulas: int = 0  # cells holding a formula but no result (UNCOMPUTED_FORMULA), read as empty
 
 
@@ -430,6 +433,7 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]
             grid = _calamine_grid(workbook, index, name)
         yield dataclasses.replace(grid, hidden=not visible[index],
                                   hidden_columns=_hidden_columns(path, part) if part else frozenset(),
+                                  hidden_rows=_hidden_rows(path, part) if part else frozenset(),
                                   struck_rows=_struck_rows(path, part, struck_formats) if part and struck_formats
                                   else xls_struck[index] if xls_struck else frozenset(),
                                   uncomputed_formulas=grid.uncomputed_formulas if grid.reader == "fastexcel"
@@ -504,6 +508,19 @@ def _struck_rows(path: Path, part: str, struck_formats: frozenset[int]) -> froze
         number = int(row)
         rows[number] = rows.get(number, True) and cell_format != b"" and int(cell_format) in struck_formats
     return frozenset(number for number, struck in rows.items() if struck)
+
+
+def _hidden_rows(path: Path, part: str) -> frozenset[int]:
+    """The spreadsheet rows a sheet hides in Excel (<row r= hidden="1">): a person who left, hidden rather than
+    deleted. Read as the sheet streams by, a chunk at a time (a row's tag may straddle two: the tail is kept)."""
+    hidden, tail = set(), b""
+    with zipfile.ZipFile(path) as package, package.open(part) as stream:
+        while chunk := stream.read(1 << 20):
+            text = tail + chunk
+            if b"hidden=" in text:
+                hidden.update(int(row) for row in HIDDEN_ROW.findall(text))
+            tail = text[-512:]
+    return frozenset(hidden)
 
 
 def _hidden_columns(path: Path, part: str) -> frozenset[int]:

@@ -67,7 +67,7 @@ create table if not exists load_warnings (
                                       -- place_by_id | bad_coordinates | bad_entry_time | unknown_column | duplicate_column |
                                       -- extra_cells | skipped_sheet | day_register | problem_contradiction | status_in_name |
                                       -- status_in_notes | status_elsewhere | uncomputed_formulas | date_outside_month |
-                                      -- rejected_listed | too_young | struck_rows | rows_above_header | formatting_legend |
+                                      -- rejected_listed | too_young | struck_rows | hidden_rows | rows_above_header | formatting_legend |
                                       -- contacts_dropped | month_only_date |
                                       -- yearless_date | name_differs | titled_method |
                                       -- exit_after_report | registered_after_report | no_category_column |

@@ -1058,6 +1058,27 @@ def test_rows_struck_through_load_as_written_and_the_street_is_asked_to_write_th
                "如这些老人已不在册, 请在状态一栏写明 (如死亡、迁出) 和变动日期后重新导入")]
 
 
+@loads.file("rows hidden")
+def _rows_hidden(folder: Path) -> Path:
+    # review 6 finding 12: two elders who left hidden rather than deleted (右键 > 隐藏), loaded as 在册 without a word
+    header = ["序号", "社区", "姓名", "身份证号", "人员类别", "状态"]
+    rows = [[n, "世昌里", f"隐藏{n}", elder(840 + n), "独居", "在册"] for n in range(1, 5)]
+    path = write_workbook(folder / "世昌里底册_隐藏行.xlsx", {"底册": [["填报日期：2026年10月9日"], header, *rows]})
+    workbook = openpyxl.load_workbook(path)
+    for row in (4, 6):  # 隐藏2, 隐藏4
+        workbook.active.row_dimensions[row].hidden = True
+    workbook.save(path)
+    return path
+
+
+def test_rows_hidden_load_as_written_and_the_street_is_asked_to_write_the_exit(one_load):
+    balanced(one_load[1]["rows hidden"], 4)
+    assert [status for _, status in loaded(one_load, "rows hidden", "elder_name, status")] == ["在册"] * 4
+    assert warnings(one_load, "rows hidden") == [
+        (None, "第 4、6 行在 Excel 中被隐藏, 仍按表中所写导入: "
+               "如这些老人已不在册, 请在状态一栏写明 (如死亡、迁出) 和变动日期后重新导入")]
+
+
 @loads.file("where registered and where living")
 def _where_registered_and_where_living(folder: Path) -> Path:
     # 户籍地 before 居住地, each by street and community: the elders were placed where they are registered
