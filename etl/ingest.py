@@ -176,7 +176,10 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
     name = display_name(path)
     shown = scalar(session.con, "select cv_mask_file_name(?)", [name]) if maskable(name) else name
     result = _load_file(session, path, kind, lambda _file, stage: progress(shown, stage), place_scope, shown)
-    if shown == name or result.status == "loaded":  # a loaded file's result names it as stored (_people_unnamed)
+    if result.status == "loaded":  # a loaded file's result names it as stored (_people_unnamed)
+        return result
+    shown = _known_people_unnamed(session.con, shown)
+    if shown == name:
         return result
     return dataclasses.replace(result, file_name=shown,
                                parts=tuple(dataclasses.replace(part, file_name=shown) for part in result.parts))
@@ -651,6 +654,23 @@ def _people_unnamed(con: duckdb.DuckDBPyConnection, name: str,
                 if (index := column_map.fields.get(field)) is not None and f"c{index}" in sheet.cells.column_names:
                     cells = pc.unique(sheet.cells[f"c{index}"].cast(pa.string())).to_pylist()
                     people.update(p for cell in cells if cell and len(p := re.sub(r"\s", "", cell)) >= 2 and p in name)
+    for person in sorted(people, key=len, reverse=True):  # 王秀英 before 王秀
+        name = scalar(con, "select cv_mask_name_in(?, ?)", [name, person])
+    return name
+
+
+def _known_people_unnamed(con: duckdb.DuckDBPyConnection, name: str) -> str:
+    """`name` (a file's that did not load: skipped or refused, no rows of its own to tell who it names) with every
+    elder's name the warehouse knows masked wherever it stands (朱玉兰底册.xlsx: 朱**底册.xlsx)."""
+    if not _HAN_PAIR.search(name):
+        return name
+    # the rosters' rows, this session's too (the marts are built after its loads)
+    try:
+        people = [person for (person,) in con.execute(
+            "select distinct elder_name from roster_rows where length(elder_name) >= 2 and contains($name, elder_name)",
+            {"name": name}).fetchall()]
+    except duckdb.Error:  # a session a failure left unable to answer: the name as its shape is masked
+        return name
     for person in sorted(people, key=len, reverse=True):  # 王秀英 before 王秀
         name = scalar(con, "select cv_mask_name_in(?, ?)", [name, person])
     return name

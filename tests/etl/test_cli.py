@@ -104,6 +104,19 @@ def test_ingest_exits_non_zero_naming_each_unreadable_file(tmp_path, capsys):
     assert "导入 1, 跳过 0, 失败 2" in out
 
 
+def test_a_file_named_after_an_elder_is_masked_when_it_is_skipped_or_refused_too(tmp_path, capsys):
+    """Review 6 finding 8: a file that loads is named with its elders' names masked; one skipped (a copy of a file
+    loaded) or refused (no header) had been printed as named, since its shape (朱玉兰底册) is no person's alone."""
+    roster = write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="朱玉兰")])
+    copy = tmp_path / "朱玉兰底册.csv"
+    copy.write_bytes(roster.read_bytes())
+    refused = tmp_path / "朱玉兰探访.csv"
+    refused.write_text("没有表头\n", encoding="utf-8")
+    code, out, err = run(capsys, "ingest", str(roster), str(copy), str(refused), "--db", str(tmp_path / "w.duckdb"))
+    assert code == 1 and "朱玉兰" not in out + err
+    assert "朱**底册.csv" in out and "无法导入 朱**探访.csv: 前 30 行中没有找到表头" in err
+
+
 def test_metrics_json_has_the_contract_keys_and_fractions(db, capsys):
     code, out, _ = run(capsys, "metrics", "--month", "2026-10", "--level", "district", "--format", "json",
                        "--db", str(db))
