@@ -373,7 +373,7 @@ create or replace temp macro cv_mask_file_name(s) as list_transform([array_to_st
 -- value; dates as they are (20250117 is no phone) unless a longer run of digits is in them; a note (备注) or a
 -- column no mapping knows, where anything may be written (由邻居潘美玲代签, 住宁夏路12号3门201, 患有糖尿病: review
 -- 2026-12-04), by its first four characters when it is longer than six; any other cell (处理措施, 居住情况 …) as free
--- text, since a phone or an ID can be typed anywhere.
+-- text, since a phone or an ID can be typed anywhere, and by its first two characters when longer than six.
 create or replace temp macro cv_mask_field(field, s) as
     case
         when s is null or s = '' then s
@@ -386,6 +386,10 @@ create or replace temp macro cv_mask_field(field, s) as
         when field in ('birth_date', 'findings', 'problem', 'disability') then '****'
         -- a date cell holding a longer run of digits holds no date but maybe an ID or a phone typed in the wrong column
         when field in ('visit_date', 'reg_date', 'change_date', 'set_date') and not regexp_matches(s, '\d{9}') then s
+        -- a value cell (探访结果, 居住情况 …) holds a word; a longer text in one is what a clerk typed about the person
+        -- (精神分裂症复发: review 6, finding 7): by its first two characters
+        when length(s) > 6 and field not in ('visit_date', 'reg_date', 'change_date', 'set_date')
+            then substr(cv_mask_free_text(s), 1, 2) || '****'
         else cv_mask_free_text(s)
     end;
 
