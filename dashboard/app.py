@@ -159,7 +159,9 @@ def make_navbar(pathname: str, query: dict) -> html.Div:
     switch = dbc.NavLink(t("language_switch", lang), href=href(pathname, query, lang=other), id="language-switch")
     local = flask.current_app.config.get("CAREVISIT_LOCAL_USER") is not None
     who = html.Span([
-        html.Span(user.username, className="navbar-user-name"), " · ", t(f"role_{user.role}", lang), " · ",
+        # the local mode's one user is this computer, said in the page's language
+        html.Span(t("local_user", lang) if local else user.username, className="navbar-user-name"), " · ",
+        t(f"role_{user.role}", lang), " · ",
         _place_name(user.place, lang),
     ], className="navbar-user", id="navbar-user")
     account = [who] if local else [who, auth.sign_out_form(lang)]

@@ -50,6 +50,9 @@ async function(contents, names, token, labels) {
                                                        headers: {'Accept': 'application/json'}});
         if (response.ok) { next = (await response.json()).next; }
     } catch (error) { /* the connection dropped: say so */ }
+    // the results in the language of the page the files were sent from
+    const lang = new URLSearchParams(window.location.search).get('lang');
+    if (lang) { next += (next.includes('?') ? '&' : '?') + 'lang=' + encodeURIComponent(lang); }
     window.location.assign(next);
     return window.dash_clientside.no_update;
 }

@@ -161,6 +161,18 @@ def test_staff_upload_their_streets_files_and_a_file_of_another_street_is_refuse
     assert page.console_log == []
 
 
+def test_the_results_of_an_upload_from_the_english_page_are_in_english(page, signed_in_server, tmp_path):
+    # review 6b L1: the results page opened without lang=en, in Chinese (a file refused: the warehouse unchanged)
+    base, _id_number, _db_path = signed_in_server
+    refused = tmp_path / "no-header.csv"
+    refused.write_text("没有表头\n", encoding="utf-8")
+    sign_in(page, base, "staff", "/upload?lang=en")
+    page.set_input_files("#upload-files input[type=file]", [str(refused)])
+    page.wait_for_selector("#upload-results .ag-row")
+    assert "lang=en" in page.url and "Failed" in page.inner_text("#upload-results")
+    assert "Results (" in page.inner_text("body")
+
+
 def test_staff_download_the_corrections_workbook_fix_two_rows_and_upload_it_back(page, signed_in_server, tmp_path):
     """退回修改 in the browser: planted bad rows out, two fixed with openpyxl, back in; every count balances."""
     import openpyxl

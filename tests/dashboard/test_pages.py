@@ -488,3 +488,13 @@ def test_the_work_list_puts_those_who_declined_visits_after_those_staff_can_visi
     wh = queries.Warehouse(tmp_path / "w.duckdb")
     people = queries.people(wh, queries.place(wh, HUAYUANLU), "2026-10", work_list=True)
     assert list(people["risk_level"]) == ["低", "高"] and list(people["consent"].fillna("")) == ["", "不同意"]
+
+
+def test_the_local_modes_user_is_named_in_the_pages_language(settings):
+    # review 6b L1: the English navbar read 「本机 · Admin」
+    from dashboard.app import make_navbar
+
+    local = create_app(settings, User("本机", "admin", "all"))
+    with local.server.test_request_context("/"):
+        assert texts(find(make_navbar("/", {"lang": "en"}), "navbar-user"))[:3] == ["This computer", " · ", "Admin"]
+        assert texts(find(make_navbar("/", {}), "navbar-user"))[0] == "本机"
