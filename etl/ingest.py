@@ -58,7 +58,7 @@ FIELDS = {
                "exit_elsewhere", "change_date", "reg_date", "visitor", "risk_level", "report_date", "notes"),
     "visits": ("id_number", "name", "district", "street", "community", "visit_date", "visit_time", "method", "outcome",
                "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency", "resolution",
-               "latitude", "longitude", "position", "entered_at", "notes", "record_status", "sheet_month"),
+               "latitude", "longitude", "position", "entered_at", "notes", "record_status", "sheet_month", "duration"),
     "contacts": ("id_number", "name", "district", "street", "community", "contact_name", "relation",
                  "contact_phone", "has_key", "set_date"),
 }

@@ -62,6 +62,26 @@ def test_a_check_in_export_loads_as_visits_on_beijing_days(one_load):
         (elder(2), dt.date(2026, 10, 5), "电话", "正常", "网格员")]
 
 
+# a call's length as call logs write it: none is a call nobody answered
+DURATIONS = {"48": "正常", "0": "未遇", "00:00:00": "未遇", "0秒": "未遇", "00:01:12": "正常", "0分0秒": "未遇",
+             "": "正常"}
+
+
+@loads.file("call log with its durations only")
+def _call_log_with_durations(folder: Path) -> Path:
+    # review 6 finding 1: a phone system's 通话记录, no result column; the unanswered calls had counted as contacts
+    header = ["呼叫类型", "被叫姓名", "身份证号", "所属社区", "呼叫时间", "通话时长"]
+    rows = [["呼出", f"时长{n}", elder(870 + n), "花园路社区", f"2026-10-{n + 10} 09:00", duration]
+            for n, duration in enumerate(DURATIONS)]
+    return write_xlsx(folder / "通话记录_10月.xlsx", [header, *rows])
+
+
+def test_a_call_of_no_length_is_one_nobody_answered(one_load):
+    balanced(one_load[1]["call log with its durations only"], len(DURATIONS))
+    assert [outcome for _, outcome in loaded(one_load, "call log with its durations only", "method, outcome")] == list(
+        DURATIONS.values())
+
+
 # a check-in's state as systems write it: True where the visit took place
 RECORD_STATES = {"已完成": True, "待审核": True, "": True, "已取消": False, "作废": False, "无效": False,
                  "审核不通过": False, "已撤销": False, "已派单": False, "服务中": False, "未完成": False}

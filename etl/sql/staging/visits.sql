@@ -132,6 +132,14 @@ failure_values as (
     left join text_failures resolution on resolution.raw = f.resolution_raw
 ),
 
+duration_values as (
+    -- a call's length (通话时长: 0, 0秒, 00:00:00, 0分0秒): a call of none was not answered, 未遇 where the row writes
+    -- no outcome (a call log without a result column had counted every call: review 6, finding 1)
+    select raw, regexp_full_match(cv_half_width(trim(raw)),
+                                  '0+(\.0+)?\s*(秒|s|sec|secs)?|0{1,2}(:00){1,2}|0+\s*分\s*0+\s*秒') as unanswered
+    from (select distinct duration as raw from src)
+),
+
 emergency_values as (
     -- whether an emergency cell (是否紧急情况) says there was one: 是, or words that name one (突发疾病送医)
     select e.raw, coalesce(yes_no.value = '是' or (yes_no.value is null and said.value = '紧急'), false)
@@ -186,7 +194,8 @@ source as (
         -- the outcome other cells say, where the outcome cell says none, or says less (发现问题 beside an emergency)
         case when (outcome.text is null or outcome_value = '发现问题') and emergency.says_emergency then '紧急'
              when outcome.text is null and problem.says_problem then '发现问题'
-             when outcome.text is null then failed.value end as said_outcome,
+             when outcome.text is null then coalesce(failed.value, case when duration.unanswered then '未遇' end)
+        end as said_outcome,
         -- 正常 written beside a problem or an emergency written in its own column (发现问题, 是否紧急情况: DESIGN §3
         -- lists both as a visit's own fields; templates keep 探访结果 for whether the elder was met: 正常 | 未遇 | 拒访)
         -- is that problem or emergency, with a warning: an emergency written down is never dropped (probe O: a gas
@@ -247,6 +256,7 @@ source as (
         on record_status.field = 'record_status' and record_status.raw is not distinct from r.record_status
     join problem_values problem on problem.raw is not distinct from r.problem
     join emergency_values emergency on emergency.raw is not distinct from r.emergency
+    join duration_values duration on duration.raw is not distinct from r.duration
     join failure_values failed on failed.method_raw is not distinct from r.method
         and failed.notes_raw is not distinct from r.notes and failed.findings_raw is not distinct from r.findings
         and failed.resolution_raw is not distinct from r.resolution
