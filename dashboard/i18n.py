@@ -616,6 +616,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "alert_mass_removal": ("大量人员未列入", "Many people left out"),
     "alert_community_missing": ("漏列社区", "Community left out"),
     "alert_same_date": ("同一天的两份名单", "Two lists of one day"),
+    "alert_id_changed": ("同名者身份证号不同", "Same name, another ID number"),
 }
 
 # 底册变动 reasons in English; Chinese uses the ETL's own labels (etl.metrics).

@@ -362,6 +362,19 @@ def test_a_roster_that_drops_many_people_without_a_status_is_flagged(mart_wareho
     assert alerts(w) == [(november, HUAYUANLU, "mass_removal")]
 
 
+def test_an_id_number_corrected_between_two_lists_is_pointed_out(mart_warehouse):
+    # review 6 finding 11: an ID fixed in October's list read as one gone (去向未说明) and one new, without a word
+    w = mart_warehouse
+    people = [w.elder(make_id(SEVENTY, i), "独居", name=f"王{'一二三四五六七八九十'[i - 1]}") for i in range(1, 11)]
+    november = w.load("roster", "2026-11-10")
+    for n, person in enumerate(people):
+        corrected = make_id(SEVENTY, 20) if n == 0 else person
+        w.elder(corrected, "独居", name=f"王{'一二三四五六七八九十'[n]}", load_id=november)
+    assert alerts(w) == [(november, HUAYUANLU, "id_changed")]
+    [message] = w.con.execute("select message from roster_alerts").fetchone()
+    assert "花园路社区有 1 人 (如 王*) 与上一份名单" in message and "王一" not in message
+
+
 def test_people_a_roster_moves_to_another_of_its_communities_are_not_flagged_as_gone(mart_warehouse):
     # probe L: the file moved three people from 花园路 to 滨西, and the alert said they had gone 去向未说明
     w = mart_warehouse
