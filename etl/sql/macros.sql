@@ -438,6 +438,8 @@ create or replace temp macro cv_id_text(s) as
                                          '[\s\x{3000}\x{00A0}\x{200B}-\x{200D}\x{2060}\x{00AD}\x{FEFF}''‘’`]', '', 'g')),
                     '')],
             lambda t: case
+                -- the check character typed as the multiplication sign (×) or another X-like sign a Chinese IME gives
+                when regexp_full_match(t, '\d{17}[×✕✗╳ХⅩ]') then substr(t, 1, 17) || 'X'
                 when regexp_full_match(t, '\d{6}[-—–]\d{8}[-—–]\d{3}[\dX]') then regexp_replace(t, '[-—–]', '', 'g')
                 when regexp_full_match(t, '\D*\d{17}[\dX]\D*') and not regexp_full_match(t, '\d{17}[\dX]')
                     then regexp_extract(t, '\d{17}[\dX]')
@@ -474,6 +476,9 @@ create or replace temp macro cv_id_problem(id18) as
         when length(id18) = 18 and length(regexp_replace(id18, '\D', '', 'g')) >= 15
              and not regexp_full_match(id18, '\d{17}[\dX]')
             then '身份证号中有数字以外的字符 (如把数字0写成了字母O): 请核对'
+        -- masked as a street sends a list up (120101********1234): the number is not in the file
+        when regexp_full_match(id18, '\d{0,14}[*＊]{4,}\d{0,14}[\dX]?')
+            then '身份证号已打码 (部分数字是*), 无法使用: 请导出未打码的名单'
         when not regexp_full_match(id18, '\d{17}[\dX]') then '身份证号格式不对: 应为18位'
         when cv_id_birth_date(id18) is null or cv_id_birth_date(id18) > current_date
             or year(cv_id_birth_date(id18)) < 1880 then '身份证号中的出生日期不存在'

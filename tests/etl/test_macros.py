@@ -108,6 +108,8 @@ def test_a_name_is_squeezed_of_spaces_and_of_a_nul_a_broken_export_leaves(con):
         ("11010519491231002X 本人", "11010519491231002X"), ("身份证:11010519491231002X", "11010519491231002X"),
         # a disability certificate's number: the ID, the kind and the grade (肢体 4, 二级 2)
         ("11010519491231002X42", "11010519491231002X"),
+        # the check character typed with a Chinese IME's multiplication sign (review 6, finding 13)
+        ("11010519491231002×", "11010519491231002X"),
     ],
 )
 def test_id_numbers_are_normalised(con, text, expected):
@@ -126,6 +128,9 @@ def test_id_numbers_are_normalised(con, text, expected):
         ("12O101195001010012", "身份证号中有数字以外的字符 (如把数字0写成了字母O): 请核对"),
         ("1201011950010100l2", "身份证号中有数字以外的字符 (如把数字0写成了字母O): 请核对"),
         (None, "身份证号为空"),
+        # a list masked as streets send it up (review 6, finding 13): it had said 应为18位
+        ("120101********1234", "身份证号已打码 (部分数字是*), 无法使用: 请导出未打码的名单"),
+        ("1201**********123X", "身份证号已打码 (部分数字是*), 无法使用: 请导出未打码的名单"),
     ],
 )
 def test_unusable_id_numbers_name_the_reason(con, text, reason):
