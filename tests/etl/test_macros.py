@@ -56,6 +56,8 @@ def one(con, expression: str, value):
         # what a keyboard or a copied cell adds (probe27c): a quote or a zero-width space before it, other joiners
         ("‘2023.8.5", dt.date(2023, 8, 5)), ("\u200b2023-08-05", dt.date(2023, 8, 5)),
         ("2023，8，5", dt.date(2023, 8, 5)), ("2023、8、5", dt.date(2023, 8, 5)), ("2023—8—5", dt.date(2023, 8, 5)),
+        # the hyphens a word processor or an IME puts in, and underscores (review 6, finding 13)
+        ("2026‐11‐03", dt.date(2026, 11, 3)), ("2026‑11‑3", dt.date(2026, 11, 3)), ("2026_11_03", dt.date(2026, 11, 3)),
         ("2023–08–05 10:00–11:00", dt.date(2023, 8, 5)),
         # an English-language export's (review 2026-12-04, round 5): a day and a month of which one only can be the
         # month, or the month by its name; never a guess (8/5/2023 is 5 August or 8 May)
