@@ -268,16 +268,21 @@ def test_columns_under_group_titles_are_read_with_them(one_load):
 def _two_elders_on_a_row(folder: Path) -> Path:
     header = ["老人姓名", "身份证号", "社区", "探访日期", "探访方式", "探访结果"]
     rows = [["李忠庆、孙文", None, "花园路", "2026-10-12", "入户", "正常"],
-            ["李忠庆", None, "花园路", "2026-10-12", "入户", "正常"]]
-    return write_csv(folder / "花园路探访记录_一行两人.csv", [header, *rows])
+            ["李忠庆", None, "花园路", "2026-10-12", "入户", "正常"],
+            # a couple one under the other in the cells (Alt+Enter), their two ID numbers too (review 6, finding 10):
+            # it had loaded as a visit of nobody called 施淑珍张淑芬
+            ["施淑珍\n张淑芬", f"{elder(880)}\n{elder(881)}", "花园路", "2026-10-13", "入户", "正常"]]
+    return write_xlsx(folder / "花园路探访记录_一行两人.xlsx", [header, *rows])
 
 
 def test_a_visit_row_naming_two_elders_is_rejected_asking_for_a_row_each(one_load):
     # it loaded as one visit of nobody on the roster (底册中无此人), crediting neither
     result = one_load[1]["two elders on a row"]
-    balanced(result, 2, rejected=1)
-    assert one_load[0].rows("select row_number, reason from rejects where load_id = ?", [result.load_id]) == [
-        (2, "一格里写了几位老人的姓名, 无法确定是哪位老人: 请每位老人写一行")]
+    balanced(result, 3, rejected=2)
+    assert one_load[0].rows("select row_number, reason from rejects where load_id = ? order by row_number",
+                            [result.load_id]) == [
+        (2, "一格里写了几位老人的姓名, 无法确定是哪位老人: 请每位老人写一行"),
+        (4, "一格里写了几位老人的姓名, 无法确定是哪位老人: 请每位老人写一行")]
 
 
 @loads.file("a sheet per visitor")

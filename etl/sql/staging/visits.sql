@@ -165,7 +165,9 @@ name_values as (
     -- the elder's name (cv_person_name) and the visitor's as written, of each distinct name: several visitors in one
     -- cell (王丽 张强, 刘洋/陈静) kept apart, 王丽、张强, not run together as one name (王 丽 is one); a phone number
     -- written after a visitor's name (探访人及电话: 张强13800000000) not kept with it
-    select raw, text, cv_person_name(raw) as person, cv_key_part('visitor', coalesce(text, '')) as visitor_key
+    select raw, text, cv_person_name(raw) as person, cv_key_part('visitor', coalesce(text, '')) as visitor_key,
+        -- names one under the other in the cell (Alt+Enter): several people, never one called 施淑珍张淑芬
+        coalesce(regexp_full_match(raw, '\s*\p{Han}{2,4}(\s*[\r\n]\s*\p{Han}{2,4})+\s*'), false) as several
     from (select distinct raw, case
               when regexp_full_match(trim(named), '\p{Han}{2,4}([\s　、,，/／;；]+\p{Han}{2,4})+')
                   then array_to_string(regexp_split_to_array(trim(named), '[\s　、,，/／;；]+'), '、')
@@ -181,6 +183,7 @@ source as (
         i.id_number,
         i.id_problem,
         elder.person as elder_name,
+        elder.several as several_names,
         d.visit_date_text,
         d.visit_at,
         d.visit_time_text,
@@ -314,7 +317,8 @@ final as (
             when id_number is null and (elder_name is null or community_code is null)
                 then {'reason': '缺少身份证号, 且姓名或社区为空, 无法确定是哪位老人', 'quoted': null, 'field': 'id_number'}
             -- a visit of several elders on one row (李忠庆、孙文): a row per elder, as a visit record has it
-            when id_number is null and regexp_full_match(elder_name, '\p{Han}{2,4}(\s*[、,，;；/／]\s*\p{Han}{2,4})+')
+            when id_number is null and (several_names
+                                        or regexp_full_match(elder_name, '\p{Han}{2,4}(\s*[、,，;；/／]\s*\p{Han}{2,4})+'))
                 then {'reason': '一格里写了几位老人的姓名, 无法确定是哪位老人: 请每位老人写一行', 'quoted': null,
                       'field': 'name'}
             when visit_date_text is null then {'reason': '探访日期为空', 'quoted': null, 'field': 'visit_date'}
