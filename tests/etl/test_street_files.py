@@ -486,7 +486,7 @@ def test_has_key_cells_as_clerks_write_them(one_load):
 
 def test_the_blank_template_a_street_sends_back_is_refused_in_one_line_leaving_the_warehouse(tmp_path):
     good = write_csv(tmp_path / "底册.csv", [["街道", "社区", "姓名", "身份证号", "特殊困难类别"],
-                                            ["劝业场街道", "花园路", "模板", elder(180), "独居"]])
+                                            ["劝业场街道", "花园路", "王丽", elder(180), "独居"]])
     db = tmp_path / "w.duckdb"
     assert run_cli("ingest", str(good), "--db", str(db)).returncode == 0
     before = hashlib.sha256(db.read_bytes()).hexdigest()
