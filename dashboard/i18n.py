@@ -498,6 +498,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_date_outside_month": ("探访日期不在所写月份", "A visit dated far from the month its file names"),
     "warning_struck_rows": ("整行划了删除线的行", "Rows struck through"),
     "warning_hidden_rows": ("在 Excel 中被隐藏的行", "Rows hidden in Excel"),
+    "warning_sent_before": ("可能重复报送的探访", "Visits perhaps sent twice"),
     "warning_rows_above_header": ("写在表头上方的行", "Rows written above the header"),
     "warning_formatting_legend": ("用颜色或划线标注的变动", "Changes told by colour or strike-through"),
     "warning_status_elsewhere": ("在册却填了离开日期", "On the roll, with a date of leaving filled in"),

@@ -1351,7 +1351,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
             notes = [*(notes or []), ("rejected_listed", f"第 {said}被拒收, 而现行底册中有同名的人: 不改正的话, "
                                                          f"{who}将按去向未说明计为退出")]
     if kind == "visits" and not correction:
-        notes = [*(notes or []), *_names_differ(con)]
+        notes = [*(notes or []), *_names_differ(con), *_sent_before(con, load_id)]
     if kind == "contacts" and not correction:
         notes = [*(notes or []), *_contacts_dropped(con, load_id)]
     notes = [*(notes or []), *_struck_notes(sheets, labels, kind), *_rows_above_notes(sheets, labels),
@@ -1420,6 +1420,18 @@ def _names_differ(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
         return []
     return [("name_differs", f"第 {_rows_said(first_rows, count)}的姓名与底册中该身份证号的老人姓名不同: 按身份证号"
                              "计为该老人的探访, 请核对是身份证号还是姓名写错")]
+
+
+def _sent_before(con: duckdb.DuckDBPyConnection, load_id: int) -> list[tuple[str, str]]:
+    """The note of a visit record whose rows repeat visits already loaded from another file, but for a time or a
+    visitor one of the two leaves out (staging/sent_before.sql): counted twice unless the clerk says otherwise."""
+    count, first_rows, file_name, files = first_row(con, sql("staging/sent_before"), {"load_id": load_id})
+    if not count:
+        return []
+    where = f" ({file_name}{' 等' if files > 1 else ''}) " if file_name else ""
+    return [("sent_before", f"第 {_rows_said(first_rows, count)}与已导入的探访记录{where}是同一老人、同一天、同一方式, "
+                            "只是一份没有写时间或探访人: 如是同一次探访重复报送 (如社区已报、街道汇总又报), 探访人次"
+                            "会多计, 请核实")]
 
 
 def _contacts_dropped(con: duckdb.DuckDBPyConnection, load_id: int) -> list[tuple[str, str]]:

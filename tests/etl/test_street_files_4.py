@@ -2002,3 +2002,26 @@ def test_a_roster_naming_its_communities_under_户籍地_and_居住地_counts_ea
     balanced(one_load[1]["an address and a community in the title"], 2)
     assert loaded(one_load, "an address and a community in the title", "community_code, address") == [
         (xinjianglu, "新疆路12号3门201"), (xinjianglu, "花园路社区旁5号")]
+
+
+def test_visits_a_street_sends_again_without_their_times_are_pointed_out(tmp_path):
+    """Review 6 finding 6: a community's visits (with times and the visitor) sent again in its street's merged ledger
+    (dates only) are no exact repeats: they count twice, so the clerk is told which rows to check. Two calls of one
+    day, both timed, are two calls and say nothing."""
+    header = ["老人姓名", "身份证号", "社区", "探访时间", "探访方式", "探访结果", "探访人"]
+    community = write_xlsx(tmp_path / "花园路探访记录11月.xlsx", [header, *(
+        [f"重报{n}", elder(890 + n), "花园路", f"2026-11-0{n} 09:30", "上门", "正常", "王红"] for n in (1, 2, 3))])
+    street = write_xlsx(tmp_path / "劝业场街道探访汇总11月.xlsx", [header[:-1], *(
+        [f"重报{n}", elder(890 + n), "花园路", f"2026-11-0{n}", "入户走访", "无异常"] for n in (1, 2))])
+    calls = write_xlsx(tmp_path / "花园路电话记录11月.xlsx", [header, *(
+        [f"重报{n}", elder(890 + n), "花园路", f"2026-11-0{n} {hour}:00", "电话", "正常", "王红"]
+        for n in (1, 2) for hour in (9, 17))])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    assert [result.rows_loaded for result in warehouse.ingest(community, street, calls)] == [3, 2, 4]
+    assert warehouse.rows("select l.file_name, w.message from load_warnings w join loads l using (load_id)"
+                          " where w.code = 'sent_before'") == [
+        ("劝业场街道探访汇总11月.xlsx",
+         "第 2、3 行与已导入的探访记录 (花园路探访记录11月.xlsx) 是同一老人、同一天、同一方式, 只是一份没有写时间或"
+         "探访人: 如是同一次探访重复报送 (如社区已报、街道汇总又报), 探访人次会多计, 请核实")]
+    with duckdb.connect(str(warehouse.settings.db_path), read_only=True) as con:
+        assert metrics.roster_alerts(con)[-1].endswith("探访人次会多计, 请核实")
