@@ -415,7 +415,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_median_days": ("办结用时中位数(天)", "Median days to close"),
     "open_problems_title": ("探访发现问题尚未解决 ({count:,} 人)", "Problems found at visits, still open ({count:,})"),
     # visits, where the problems table counts problems (件: one found at two visits is one; probe P: 10 次 beside 9 件)
-    "incidents": ("本月有 {problems:,} 次探访发现问题 (同一问题记录多次的各计一次), {emergencies:,} 次遇到紧急情况",
+    "incidents": ("本月有 {problems:,} 次探访发现问题 (同一问题记录了几次的, 每次都计), {emergencies:,} 次遇到紧急情况",
                   "This month: {problems:,} visits found problems (a problem recorded twice counts twice), "
                   "{emergencies:,} met an emergency"),
     "risk_high": ("高", "High"),

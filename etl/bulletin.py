@@ -26,7 +26,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from dashboard import figures
 from etl import build, metrics, reports
-from etl.months import in_progress, month_before, same_day_last_month
+from etl.months import chinese_date, in_progress, month_before, same_day_last_month
 from etl.settings import (
     AMBER_FROM,
     CONTACTS_UNREPORTED,
@@ -416,8 +416,8 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
         run.bold, run.font.size = True, Pt(18)
         if number < len(bulletin.title_lines) - 1:
             run.add_break()
-    meta = document.add_paragraph(f"{unit or summary.place_name}    {(issued or dt.date.today()):%Y年%m月%d日}    "
-                                  f"数据截至 {summary.as_of:%Y年%m月%d日}")
+    meta = document.add_paragraph(f"{unit or summary.place_name}    {chinese_date(issued or dt.date.today())}    "
+                                  f"数据截至 {chinese_date(summary.as_of)}")
     meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
     document.add_heading("一、总体情况", level=2)

@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from etl import metrics
-from etl.months import month_title
+from etl.months import chinese_date, month_title
 from etl.settings import percent, shown_categories
 from etl.sqlfiles import first_row, prepare, sql
 
@@ -222,8 +222,8 @@ def to_workbook(check_list: CheckList, made_on: dt.date | None = None) -> bytes:
     overview.title = "抽取说明"
     overview.append([check_list.title])
     overview["A1"].font = Font(size=14, bold=True)
-    overview.append([f"数据截至: {check_list.as_of:%Y年%m月%d日}", "", "",
-                     f"生成日期: {(made_on or dt.date.today()):%Y年%m月%d日}"])
+    overview.append([f"数据截至: {chinese_date(check_list.as_of)}", "", "",
+                     f"生成日期: {chinese_date(made_on or dt.date.today())}"])
     overview.append([check_list.how_drawn])
     overview.append(list(OVERVIEW_HEADERS))
     for cell in overview[HEADER_ROW]:

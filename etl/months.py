@@ -20,6 +20,11 @@ def month_title(month: str, as_of: dt.date) -> str:
     return f"{year}年{number}月" + (f", 数据截至{as_of.month}月{as_of.day}日, 未满整月" if short else "")
 
 
+def chinese_date(day: dt.date) -> str:
+    """A date as official documents write it: 2026年12月4日, never 2026年12月04日."""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
 def same_day_last_month(as_of: dt.date) -> dt.date:
     """The same day of the month before, clamped to its length (30 March -> 28 February)."""
     previous_end = as_of.replace(day=1) - dt.timedelta(days=1)

@@ -18,7 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from etl import metrics
-from etl.months import month_title
+from etl.months import chinese_date, month_title
 from etl.settings import CONTACTS_UNREPORTED, HIDDEN_TOO, contacts_unreported, hidden_parts, small_count
 from etl.warehouse import first_row, prepare, sql
 from etl.workbooks import display_width
@@ -262,8 +262,8 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
     sheet.row_dimensions[1].height = 30
     sheet["A2"] = f"填报单位: {unit or summary.place_name}"
     sheet["F2"] = f"填报人: {reporter}"
-    sheet["K2"] = f"填报日期: {(report_date or dt.date.today()):%Y年%m月%d日}"
-    sheet["A3"] = f"数据截至: {summary.as_of:%Y年%m月%d日}"
+    sheet["K2"] = f"填报日期: {chinese_date(report_date or dt.date.today())}"
+    sheet["A3"] = f"数据截至: {chinese_date(summary.as_of)}"
     sheet[f"{last}3"] = "单位: 人"
     sheet[f"{last}3"].alignment = Alignment(horizontal="right")
     for reference in ("A2", "F2", "K2", "A3", f"{last}3"):

@@ -1,5 +1,6 @@
 """The monthly 汇总表: every cell from the marts, 合计 summed and rates recomputed, the official layout."""
 
+import datetime as dt
 import json
 
 import openpyxl
@@ -139,6 +140,9 @@ def test_the_workbook_is_in_the_official_layout(db, tmp_path):
     rows, sheet = report(db, tmp_path, "--reporter", "张科员")
     assert rows[0][0] == "和平区特殊困难老年人探访关爱情况汇总表 (2026年10月, 数据截至10月25日, 未满整月)"
     assert "填报人: 张科员" in rows[1] and rows[2][-1] == "单位: 人"
+    # official dates unpadded, 2026年12月4日 (review 6b L6: 2026年12月04日)
+    today = dt.date.today()
+    assert f"填报日期: {today.year}年{today.month}月{today.day}日" in rows[1]
     merged = {str(r) for r in sheet.merged_cells.ranges}
     assert {"A4:A5", "B4:B5"} <= merged and any(r.startswith("D4:") for r in merged)  # 特殊困难老年人 over its columns
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$4:$5"
