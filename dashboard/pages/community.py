@@ -41,7 +41,10 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
     return html.Div([
         html.Div([
             make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),
-            make_month_select(state, MONTH),
+            html.Div([  # the data date beside the month, as the overview says it (review 6b, review 4 L9)
+                make_month_select(state, MONTH),
+                html.Span(t("data_date", lang, date=state.as_of), className="data-date ms-3", id="data-date"),
+            ], className="d-flex align-items-center"),
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
         make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress, why={"visit_rate_home": why},
                   unfinished=state.month_unfinished),

@@ -248,6 +248,7 @@ def test_community_page_lists_its_masked_people(app, pages):
     rows = find(page, "community-people").rowData
     assert sorted(r["name"] for r in rows) == ["王**", "王**"]
     assert {r["status"] for r in rows} == {"已访", "本月未访"}
+    assert find(page, "data-date").children == "数据截至 2026-10-07"  # as the overview says it
 
 
 def test_overdue_filters_come_from_the_url(app, pages):
