@@ -252,6 +252,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "detail_out": ("导出到", "Written to"), "detail_tables": ("表数", "Tables"), "detail_place": ("地区", "Place"),
     "detail_work_list": ("只看本周要走访的", "This week's visits only"),
     "detail_yes": ("是", "yes"), "detail_no": ("否", "no"),
+    # what an upload and an unmask record beside the request (review 6b L3)
+    "detail_batch": ("上传批次", "Upload batch"), "detail_file": ("文件", "File"), "detail_kind": ("类型", "Kind"),
+    "detail_status": ("结果", "Result"), "detail_rows_read": ("读取行数", "Rows read"),
+    "detail_rows_rejected": ("拒收行数", "Rows rejected"), "detail_person_name": ("姓名", "Name"),
+    "detail_person_id_number": ("身份证号", "ID number"), "detail_open_problems": ("问题尚未解决", "Open problems"),
     "list_people": ("社区老人名单", "A community's elders"), "list_work_list": ("逾期名单", "Overdue list"),
     "list_open_problems": ("未解决问题名单", "Open problems"), "list_changes": ("底册变动名单", "Roster changes"),
     "list_visit_signals": ("督查线索", "Inspection leads"), "list_checklist": ("督查核实清单", "Check list"),

@@ -250,9 +250,12 @@ def detail_words(detail: str | None, names: dict[str, str], lang: str) -> str:
         return detail
 
     def word(key: str, value) -> str:
-        for prefix in {"table": ("list_",), "role": ("role_",), "group": ("group_",)}.get(key, ()):
+        for prefix in {"table": ("list_",), "role": ("role_",), "group": ("group_",), "kind": ("kind_",),
+                       "status": ("upload_status_",)}.get(key, ()):
             if f"{prefix}{value}" in STRINGS:
                 return t(f"{prefix}{value}", lang)
+        if value is None:  # (an upload that failed has no kind)
+            return "—"
         if isinstance(value, bool):
             return t("detail_yes" if value else "detail_no", lang)
         if isinstance(value, list):

@@ -220,6 +220,12 @@ def test_an_audit_records_details_are_said_in_words_on_the_audit_page():
         "名单 底册变动名单; 月份 2026-10; 分组 新增; 本周 是; 角色 工作人员; 社区 花园路社区居委会; later_key 3")
     assert detail_words(stored, {}, "en").startswith("List Roster changes; Month 2026-10; Group Joined")
     assert detail_words(None, {}, "zh") == "" and detail_words("not json", {}, "zh") == "not json"
+    # an upload's and an unmask's facts (review 6b L3: batch …; kind None; status failed)
+    upload = json.dumps({"batch": "20261204-1", "file": "劝业场补报.csv", "kind": None, "rows_read": 0,
+                         "rows_rejected": 0, "status": "failed"})
+    assert detail_words(upload, {}, "zh") == (
+        "上传批次 20261204-1; 文件 劝业场补报.csv; 类型 —; 读取行数 0; 拒收行数 0; 结果 失败")
+    assert detail_words(json.dumps({"kind": "visits", "person_name": "王*"}), {}, "zh") == "类型 探访记录; 姓名 王*"
 
 
 def test_a_backup_keeps_every_account_and_audit_record_while_the_server_holds_them(db, capsys, monkeypatch, tmp_path):
