@@ -64,6 +64,7 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         raise RegisterError(f"{where}是每天一列 (1日…31日) 的登记表, 但标题、工作表名和文件名中{said}, "
                             f"无法确定日期: 请在标题中写明是哪年哪月后重新导入")
     [(year, month)] = months
+    dated = _column_months(sheet.header, days, year, month)
     # the method the title names; of a title naming several (联系登记表（电话问候或上门探视）), a tick says not which:
     # the register's default, never a home visit it does not say
     titled = {value for _, value in named_methods(named, words_dir)}
@@ -77,7 +78,9 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
               if field not in KEPT_FIELDS and field != mappings.IGNORED and sheet.header[index]]
     header = [DATE_HEADER, METHOD_HEADER, *(sheet.header[index] for index in kept)]
     sheets, unexplained = [], set()
-    for index, day in sorted(days.items(), key=lambda item: item[1]):
+    cycle = len(set(dated.values())) > 1
+    for index, day in sorted(days.items(), key=lambda item: (dated[item[0]], item[1])):
+        day_year, day_month = dated[index]
         marks = pc.utf8_trim_whitespace(sheet.cells[f"c{index}"].cast(pa.string()))  # a CSV's may be dictionaries
         marked = pc.and_(pc.is_valid(marks), pc.invert(pc.is_in(marks, pa.array([*BLANKS, ""]))))
         if not pc.any(marked).as_py():
@@ -91,13 +94,15 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         unexplained |= {text for text in mark.unique().to_pylist() if text not in legend and text not in TICKS
                         and not re.search(r"[\w]", text)}
         columns = {"row_number": rows["row_number"],
-                   "c0": pa.array([f"{year}-{month:02d}-{day:02d}"] * rows.num_rows, pa.string()), "c1": methods,
+                   "c0": pa.array([f"{day_year}-{day_month:02d}-{day:02d}"] * rows.num_rows, pa.string()),
+                   "c1": methods,
                    **{f"c{new}": rows[f"c{old}"] for new, old in enumerate(kept, start=2)}}
-        table = f"{sheet.table}_day{day}"
+        table = f"{sheet.table}_day{day_month}_{day}"
         cells = pa.table(columns)
         con.register(table, cells)
+        said_day = f"{day_month}月{day}日" if cycle else f"{day}日"
         sheets.append(dataclasses.replace(sheet, table=table, cells=cells, header=header,
-                                          sheet_name=f"{sheet.sheet_name or ''} ({day}日)".strip(),
+                                          sheet_name=f"{sheet.sheet_name or ''} ({said_day})".strip(),
                                           column_count=len(header)))
     if not sheets:
         raise RegisterError(f"{where}是每天一列的登记表 ({year}年{month}月), 但没有一天打了勾: 没有可导入的联系记录")
@@ -105,12 +110,38 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
     why = (" (标题中写了几种联系方式, 打勾看不出是哪一种, 不计为上门探访)" if len(titled) > 1
            else " (标题中没有写明联系方式, 不计为上门探访)" if method == DEFAULT_METHOD and DEFAULT_METHOD not in named
            else "")
-    note = (f"{where}是每天一列的登记表 ({year}年{month}月): 按每次联系一行导入, 共 {contacts:,} 次; "
+    if cycle:  # a 26th-to-25th cycle: each day in its own month
+        (first_year, first_month), first_day = min((dated[i], d) for i, d in days.items())
+        (last_year, last_month), last_day = max((dated[i], d) for i, d in days.items())
+        span = f"{first_year}年{first_month}月{first_day}日至{last_year}年{last_month}月{last_day}日, 每天按所在月份计"
+    else:
+        span = f"{year}年{month}月"
+    note = (f"{where}是每天一列的登记表 ({span}): 按每次联系一行导入, 共 {contacts:,} 次; "
             f"只打勾的日子按「{method}」计{why}"
             + (f"; 符号{'、'.join(f'「{m}」' for m in sorted(unexplained))}表中没有说明含义, 也按「{method}」联系计, "
                "请核实 (可在表下写明, 如「○表示未接通」)" if unexplained else "")
             + (f"; 未导入的列: {'、'.join(unread)}" if unread else ""))
     return DayRegister(sheets, note)
+
+
+def _column_months(header: list[str], days: dict[int, int], year: int, month: int) -> dict[int, tuple[int, int]]:
+    """Each day column's year and month: the register's (its title's), or where the days turn back in column order
+    (26日 … 31日, 1日 … 25日: a 26th-to-25th cycle, named by the month it ends in) the month before for the days before
+    the turn. Days whose headers name their month (10月26日 … 11月25日) are of that month, in the year next to the
+    title's."""
+    def year_of(named: int) -> int:
+        return year + 1 if (month, named) == (12, 1) else year - 1 if (month, named) == (1, 12) else year
+
+    before = (year - 1, 12) if month == 1 else (year, month - 1)
+    ordered = sorted(days)
+    # (no turn: 0, every day the register's month)
+    turn = next((n for n in range(1, len(ordered)) if days[ordered[n]] < days[ordered[n - 1]]), 0)
+    dated = {index: before if n < turn else (year, month) for n, index in enumerate(ordered)}
+    for index in ordered:
+        match = mappings.DAY_CELL.fullmatch(mappings.header_key(header[index]))
+        if match and match[1] and turn:
+            dated[index] = (year_of(int(match[1])), int(match[1]))
+    return dated
 
 
 def _cell(text: str, method: str, words_dir: Path | None = None) -> str:

@@ -538,8 +538,14 @@ def day_columns(header: list[str]) -> dict[int, int]:
     matches = {index: match for index, cell in enumerate(header)
                if cell and (match := DAY_CELL.fullmatch(header_key(cell))) and 1 <= int(match[2]) <= 31}
     days = {index: int(match[2]) for index, match in matches.items()}
-    months = {match[1] for match in matches.values()}  # the month a day's header may name: one for all
-    return days if len(set(days.values())) >= MIN_DAYS and len(months) == 1 else {}
+    # the month a day's header may name: one for all, or two in a row, the one's columns before the other's (a
+    # register of a 26th-to-25th cycle: 10月26日 … 11月25日)
+    named = [match[1] for _, match in sorted(matches.items())]
+    months = list(dict.fromkeys(named))
+    in_turn = len(months) == 1 or (len(months) == 2 and None not in months
+                                   and int(months[1]) == int(months[0]) % 12 + 1
+                                   and named == sorted(named, key=months.index))
+    return days if len(set(days.values())) >= MIN_DAYS and in_turn else {}
 
 
 def _day_or_time(cell: str) -> str | None:

@@ -612,6 +612,33 @@ def test_a_registers_header_of_three_rows_is_no_person(one_load):
                             [result.load_id]) == [(0,)]
 
 
+CYCLE = [*range(26, 32), *range(1, 26)]  # a 26th-to-25th cycle: 26 October to 25 November
+
+
+def _register_of_a_cycle(headers: list[str], first: int):
+    def write(folder: Path) -> Path:
+        title = "花园路社区独居老人每日联系登记表（2026年11月）统计周期：10月26日—11月25日"
+        rows = [[title], ["序号", "姓名", "身份证号", *headers],
+                *([n, f"周期{first + n}", elder(first + n), *(["√"] * len(CYCLE))] for n in (1, 2))]
+        return write_xlsx(folder / f"花园路独居老人每日联系登记表_周期_{first}.xlsx", rows)
+    return write
+
+
+loads.file("a cycle's days")(_register_of_a_cycle([f"{day}日" for day in CYCLE], 900))
+loads.file("a cycle's dates")(_register_of_a_cycle([f"{10 + (day < 26)}月{day}日" for day in CYCLE], 903))
+
+
+@pytest.mark.parametrize("key", ["a cycle's days", "a cycle's dates"])
+def test_a_register_of_a_26th_to_25th_cycle_dates_each_day_in_its_own_month(one_load, key):
+    # review 6 finding 3: 26日 … 31日 had been dated in November (31 November rejected), October's contacts lost;
+    # with its headers dated (10月26日 …) the register had been refused as no kind of file
+    result = one_load[1][key]
+    balanced(result, 2 * len(CYCLE))
+    assert one_load[0].rows("select month(visit_date), count(*), min(visit_date), max(visit_date) from visit_rows"
+                            " where load_id = ? group by all order by all", [result.load_id]) == [
+        (10, 12, dt.date(2026, 10, 26), dt.date(2026, 10, 31)), (11, 50, dt.date(2026, 11, 1), dt.date(2026, 11, 25))]
+
+
 DAYS = [f"{day}日" for day in range(1, 32)]
 
 
