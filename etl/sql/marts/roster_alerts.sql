@@ -9,9 +9,10 @@ with previous_lists as (
 
 dropped as (
     -- people on the replaced list, still on the roster there, whom the newer file leaves out without a status (one it
-    -- lists in another of its communities has moved there, not gone)
-    select n.load_id, n.community_code, count(*) as previous_count,
-           count(*) filter (where r.id_number is null) as dropped_count
+    -- lists in another of its communities has moved there, not gone): how many, and who (for renumbered)
+    select n.load_id, n.community_code, any_value(n.previous_load_id) as previous_load_id, count(*) as previous_count,
+           count(*) filter (where r.id_number is null) as dropped_count,
+           list({'id_number': o.id_number, 'elder_name': o.elder_name}) filter (where r.id_number is null) as gone
     from previous_lists n
     join roster_rows o on o.load_id = n.previous_load_id and o.community_code = n.community_code
     left join (select distinct load_id, id_number from roster_rows) r on r.load_id = n.load_id
@@ -76,32 +77,30 @@ same_day_lists as (
 ),
 
 renumbered as (
-    -- people the newer list leaves out without a status while it lists someone of the same name in the community
-    -- under an ID number the replaced list did not have: an ID corrected, counted as one who left (去向未说明) and one
-    -- who joined, their month's visits split between the two (review 6, finding 11); said, never guessed
-    select n.load_id, n.street_code, n.community_code, any_value(n.file_name) as file_name,
-        any_value(n.previous_file) as previous_file, count(distinct o.id_number) as renumbered_count,
-        min(cv_mask_name(o.elder_name)) as example
-    from previous_lists n
-    join roster_rows o on o.load_id = n.previous_load_id and o.community_code = n.community_code
-    join roster_rows r on r.load_id = n.load_id and r.community_code = n.community_code
-        and cv_name_undotted(r.elder_name) = cv_name_undotted(o.elder_name) and r.id_number <> o.id_number
-    where (o.status is null or o.status = '在册') and length(o.elder_name) >= 2
-        and o.id_number not in (select id_number from roster_rows where load_id = n.load_id)
-        and r.id_number not in (select id_number from roster_rows where load_id = n.previous_load_id)
-    group by n.load_id, n.street_code, n.community_code
+    -- of those left out, people the newer list lists under another ID number by their name in the community, a number
+    -- the replaced list did not have: an ID corrected, counted as one who left (去向未说明) and one who joined, their
+    -- month's visits split between the two (review 6, finding 11); said, never guessed
+    select d.load_id, d.community_code, count(distinct g.person.id_number) as renumbered_count,
+        min(cv_mask_name(g.person.elder_name)) as example
+    from dropped d, unnest(d.gone) as g(person)
+    join roster_rows r on r.load_id = d.load_id and r.community_code = d.community_code
+        and r.elder_name = g.person.elder_name and r.id_number <> g.person.id_number
+    where length(g.person.elder_name) >= 2
+        and not exists (select 1 from roster_rows k where k.load_id = d.previous_load_id and k.id_number = r.id_number)
+    group by d.load_id, d.community_code
 ),
 
 renumberings as (
     select
         r.load_id,
-        r.street_code,
+        l.street_code,
         r.community_code,
         'id_changed' as code,
-        r.file_name || ': ' || v.short_name || '社区有 ' || r.renumbered_count || ' 人 (如 ' || r.example
-            || ') 与上一份名单 (' || r.previous_file || ') 同名, 身份证号却不同: 如是更正了身份证号, 现按一人退出'
+        l.file_name || ': ' || v.short_name || '社区有 ' || r.renumbered_count || ' 人 (如 ' || r.example
+            || ') 与上一份名单 (' || l.previous_file || ') 同名, 身份证号却不同: 如是更正了身份证号, 现按一人退出'
             || ' (去向未说明)、一人新增计, 当月的探访按各自的身份证号计; 请核实' as message
     from renumbered r
+    join previous_lists l using (load_id, community_code)
     join divisions v on v.code = r.community_code
 ),
 
