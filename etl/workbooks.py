@@ -41,6 +41,8 @@ HIDDEN_COLUMN = re.compile(rb'<(?:\w+:)?col\b(?=[^>]*\bhidden="(?:1|true)")'
 # a formula whose result was never computed: a program wrote the workbook (a Java exporter's template) and no
 # spreadsheet saved it since; every reader sees the cell empty
 UNCOMPUTED_FORMULA = re.compile(rb'<c\b[^>]*(?<!/)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
+# a cell tag written without a space after its name (<c>, <c/>, <c\tr=…>): one search for them all
+CELL_OTHERWISE = re.compile(rb"[<:]c[>/\t\n\r]")
 # a row hidden in Excel: <row r="7" spans="1:9" hidden="1" …>, its attributes in any order
 HIDDEN_ROW = re.compile(rb'<(?:\w+:)?row\b(?=[^>]*\bhidden="(?:1|true)")[^>]*?\br="(\d+)"')
 HIDDEN_COLUMNS_SEARCH_BYTES = 1 << 20  # a sheet's column widths come first, within its first kilobytes
@@ -186,8 +188,7 @@ def each_grid(path: Path, fast: bool = True) -> Iterator[Grid]:
     else:
         raise WorkbookError("文件内容不是 Excel 格式")
     with _named_with_suffix(path, suffix) as path:
-        if suffix != ".xls":
-            _check_sheet_sizes(path)
+        hidden_rows = _check_sheet_sizes(path) if suffix != ".xls" else {}
         try:
             workbook = CalamineWorkbook.from_path(str(path))
         except Exception as error:  # calamine raises several private error types
@@ -196,7 +197,7 @@ def each_grid(path: Path, fast: bool = True) -> Iterator[Grid]:
                                 "保护工作簿 → 用密码进行加密, 清空密码) 后保存, 再导入") from error
             raise WorkbookError("") from error  # calamine's words (File not found '_rels/.rels') are no clerk's
         try:
-            yield from _grids(path, workbook, fast)
+            yield from _grids(path, workbook, fast, hidden_rows)
         except CalamineError as error:  # a sheet's XML broken or written as no spreadsheet program writes it
             raise WorkbookError("工作表的内容无法读取 (文件已损坏, 或不是由 Excel、WPS 保存的): "
                                 "请用 Excel 或 WPS 打开后另存为新的 .xlsx") from error
@@ -243,12 +244,12 @@ def _named_with_suffix(path: Path, suffix: str) -> Iterator[Path]:
 # --- bounds: a sheet's size from its XML, before any reader allocates its grid --------------
 
 
-def _check_sheet_sizes(path: Path) -> None:
+def _check_sheet_sizes(path: Path) -> dict[str, frozenset[int]]:
     """SheetTooLarge when the cells a sheet really holds span more than MAX_COLUMNS columns or MAX_CELLS cells.
     Its declared range (<dimension>) is not the measure: Excel stretches it over every cell ever formatted (borders
     drawn to column KN), which the readers skip, as they do the range itself. The XML is streamed, never held
     whole. Before it, ZipBomb for a package past the bounds of check_packing; and every part is unpacked once here,
-    so that none a reader reads holds more than it declares."""
+    so that none a reader reads holds more than it declares. Returns each sheet part's hidden rows."""
     try:
         with zipfile.ZipFile(path) as package:
             members = package.infolist()
@@ -260,10 +261,10 @@ def _check_sheet_sizes(path: Path) -> None:
                 raise SheetTooLarge(f"工作簿有 {len(parts):,} 个工作表, 超过上限 {MAX_SHEETS} 个: "
                                     "请只保留需要导入的工作表后重新保存")
             sheet_names = _sheet_names(package) or parts
-            measured = set()
+            measured, hidden = set(), {}
             for name, part in zip(sheet_names, parts, strict=False):
                 if part in names:
-                    _check_sheet_size(path, names[part], name)
+                    hidden[part] = _check_sheet_size(path, names[part], name)
                     measured.add(names[part])
             if "xl/sharedStrings.xml" in names:
                 _check_shared_strings(path, names["xl/sharedStrings.xml"])
@@ -272,6 +273,7 @@ def _check_sheet_sizes(path: Path) -> None:
                 if member not in measured:
                     for _chunk in unpacked(path, member):
                         pass
+            return hidden
     # a part packed as zipfile cannot unpack (NotImplementedError) or encrypted (RuntimeError): no export is
     except (zipfile.BadZipFile, zlib.error, OSError, EOFError, NotImplementedError, RuntimeError) as error:
         # (the library's own words, "File is not a zip file", are no clerk's: said in theirs)
@@ -368,11 +370,13 @@ def _sheet_names(package: zipfile.ZipFile) -> list[str] | None:
     return [sheet.get("name", "") for sheet in book.iterfind("main:sheets/main:sheet", OOXML)]
 
 
-def _check_sheet_size(path: Path, part: zipfile.ZipInfo, name: str) -> None:
+def _check_sheet_size(path: Path, part: zipfile.ZipInfo, name: str) -> frozenset[int]:
     """The cells: their last row (of any row written, formatted only or not), which of the widths in
     CELL_PAST_COLUMN the cells holding a value pass, and how many cells are written at all (formatted ones
-    too: the XML of MAX_CELLS of them is gigabytes to read, whatever they hold)."""
+    too: the XML of MAX_CELLS of them is gigabytes to read, whatever they hold). Returns the rows the sheet hides
+    (<row r= hidden="1">: a person who left, hidden rather than deleted), seen in the same pass."""
     width, last_row, written, tail = 26, 0, 0, b""
+    hidden: set[int] = set()
     for chunk in unpacked(path, part):
         window = tail + chunk
         for past, pattern in CELL_PAST_COLUMN.items():  # widths in order: a cell past BA is past AA too
@@ -389,8 +393,11 @@ def _check_sheet_size(path: Path, part: zipfile.ZipInfo, name: str) -> None:
         if width > MAX_COLUMNS or written > MAX_CELLS:
             break
         last_row = max(last_row, *map(int, ROW_NUMBER.findall(window)), 0)
-        tail = window[-64:]  # a reference cut in two by the chunks is whole in the next window
+        if b"hidden=" in window:
+            hidden.update(int(row) for row in HIDDEN_ROW.findall(window))
+        tail = window[-512:]  # a reference (a row's tag) cut in two by the chunks is whole in the next window
     _refuse_size(name, width, last_row, written)
+    return frozenset(hidden)
 
 
 def _cells_without_reference(chunk: bytes) -> bool:
@@ -398,8 +405,7 @@ def _cells_without_reference(chunk: bytes) -> bool:
     order in the row. Told by counting, as fast as a scan of the bytes: every program writes r first (<c r="A1" …);
     a cell written otherwise (<c s="1" r="A1">, <c\tr=…>) only takes the slower count of each row's cells."""
     return (chunk.count(b"<c ") > chunk.count(b'<c r="') or chunk.count(b":c ") > chunk.count(b':c r="')
-            or any(form in chunk for form in (b"<c>", b"<c/", b"<c\t", b"<c\n", b"<c\r",
-                                              b":c>", b":c/", b":c\t", b":c\n", b":c\r")))
+            or CELL_OTHERWISE.search(chunk) is not None)
 
 
 def _refuse_size(sheet: str, columns: int, rows: int, written: int = 0) -> None:
@@ -415,7 +421,9 @@ def _refuse_size(sheet: str, columns: int, rows: int, written: int = 0) -> None:
                         "请删除表格以外远处的单元格 (按 Ctrl+End 可以找到) 后重新保存")
 
 
-def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]:
+def _grids(path: Path, workbook: CalamineWorkbook, fast: bool,
+           hidden_rows: dict[str, frozenset[int]] | None = None) -> Iterator[Grid]:
+    """The sheets as grids; `hidden_rows`: each sheet part's, as the size check saw them (_check_sheet_size)."""
     parts = _sheet_parts(path) if path.suffix.lower() in (".xlsx", ".xlsm") else None
     if parts is None or len(parts) != len(workbook.sheet_names):
         parts = [None] * len(workbook.sheet_names)
@@ -433,7 +441,7 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool) -> Iterator[Grid]
             grid = _calamine_grid(workbook, index, name)
         yield dataclasses.replace(grid, hidden=not visible[index],
                                   hidden_columns=_hidden_columns(path, part) if part else frozenset(),
-                                  hidden_rows=_hidden_rows(path, part) if part else frozenset(),
+                                  hidden_rows=(hidden_rows or {}).get(part, frozenset()),
                                   struck_rows=_struck_rows(path, part, struck_formats) if part and struck_formats
                                   else xls_struck[index] if xls_struck else frozenset(),
                                   uncomputed_formulas=grid.uncomputed_formulas if grid.reader == "fastexcel"
@@ -508,19 +516,6 @@ def _struck_rows(path: Path, part: str, struck_formats: frozenset[int]) -> froze
         number = int(row)
         rows[number] = rows.get(number, True) and cell_format != b"" and int(cell_format) in struck_formats
     return frozenset(number for number, struck in rows.items() if struck)
-
-
-def _hidden_rows(path: Path, part: str) -> frozenset[int]:
-    """The spreadsheet rows a sheet hides in Excel (<row r= hidden="1">): a person who left, hidden rather than
-    deleted. Read as the sheet streams by, a chunk at a time (a row's tag may straddle two: the tail is kept)."""
-    hidden, tail = set(), b""
-    with zipfile.ZipFile(path) as package, package.open(part) as stream:
-        while chunk := stream.read(1 << 20):
-            text = tail + chunk
-            if b"hidden=" in text:
-                hidden.update(int(row) for row in HIDDEN_ROW.findall(text))
-            tail = text[-512:]
-    return frozenset(hidden)
 
 
 def _hidden_columns(path: Path, part: str) -> frozenset[int]:
