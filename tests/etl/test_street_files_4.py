@@ -1064,13 +1064,18 @@ def test_codes_explained_in_another_sheet_of_the_workbook_are_read_as_their_word
     assert said in warnings(one_load, "codes explained in a sheet of codes")
 
 
+def _ledger(path: Path, said: str, first: int) -> openpyxl.Workbook:
+    """A community's roster kept in Excel, four elders 在册 (named `said` 1 to 4), opened to be formatted."""
+    header = ["序号", "社区", "姓名", "身份证号", "人员类别", "状态"]
+    rows = [[n, "世昌里", f"{said}{n}", elder(first + n), "独居", "在册"] for n in range(1, 5)]
+    return openpyxl.load_workbook(write_workbook(path, {"底册": [["填报日期：2026年10月9日"], header, *rows]}))
+
+
 @loads.file("rows struck through")
 def _rows_struck_through(folder: Path) -> Path:
     # a ledger kept in Excel: two elders crossed off with 删除线 rather than deleted, a third with only the name struck
-    header = ["序号", "社区", "姓名", "身份证号", "人员类别", "状态"]
-    rows = [[n, "世昌里", f"划线{n}", elder(820 + n), "独居", "在册"] for n in range(1, 5)]
-    path = write_workbook(folder / "世昌里底册_删除线.xlsx", {"底册": [["填报日期：2026年10月9日"], header, *rows]})
-    workbook = openpyxl.load_workbook(path)
+    path = folder / "世昌里底册_删除线.xlsx"
+    workbook = _ledger(path, "划线", 820)
     sheet = workbook.active
     for row in (3, 5):  # 划线1, 划线3
         for cell in sheet[row]:
@@ -1113,10 +1118,8 @@ def test_rows_struck_through_load_as_written_and_the_street_is_asked_to_write_th
 @loads.file("rows hidden")
 def _rows_hidden(folder: Path) -> Path:
     # review 6 finding 12: two elders who left hidden rather than deleted (右键 > 隐藏), loaded as 在册 without a word
-    header = ["序号", "社区", "姓名", "身份证号", "人员类别", "状态"]
-    rows = [[n, "世昌里", f"隐藏{n}", elder(840 + n), "独居", "在册"] for n in range(1, 5)]
-    path = write_workbook(folder / "世昌里底册_隐藏行.xlsx", {"底册": [["填报日期：2026年10月9日"], header, *rows]})
-    workbook = openpyxl.load_workbook(path)
+    path = folder / "世昌里底册_隐藏行.xlsx"
+    workbook = _ledger(path, "隐藏", 840)
     for row in (4, 6):  # 隐藏2, 隐藏4
         workbook.active.row_dimensions[row].hidden = True
     workbook.save(path)
