@@ -94,7 +94,6 @@ class Config:
     # built-in one
     source: Path | None = None
 
-
     @property
     def unshown_categories(self) -> tuple[str, ...]:
         """The categories a person's row masks: health and disability status, and the sensitive categories (计生特殊
