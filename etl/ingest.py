@@ -1413,13 +1413,14 @@ def _dated_after(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) ->
 
 
 def _names_differ(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """The note of a visit record whose rows name, beside a roster elder's ID number, someone else
-    (staging/names_differ.sql): counted to the ID's elder, the other may have gone without their visit."""
-    count, first_rows = first_row(con, sql("staging/names_differ"))
-    if not count:
-        return []
-    return [("name_differs", f"第 {_rows_said(first_rows, count)}的姓名与底册中该身份证号的老人姓名不同: 按身份证号"
-                             "计为该老人的探访, 请核对是身份证号还是姓名写错")]
+    """The notes of a visit record whose rows name, beside a roster elder's ID number, someone else, or the elder and
+    their spouse (staging/names_differ.sql): counted to the ID's elder, the other may have gone without their visit."""
+    return [("name_differs", f"第 {_rows_said(first_rows, count)}的姓名写的是两位老人 (如夫妻二人), 只有一个身份证号: "
+                             "按身份证号计为该老人的探访, 另一位请另写一行 (写明其身份证号)")
+            if couple else
+            ("name_differs", f"第 {_rows_said(first_rows, count)}的姓名与底册中该身份证号的老人姓名不同: 按身份证号"
+                             "计为该老人的探访, 请核对是身份证号还是姓名写错")
+            for couple, count, first_rows in con.execute(sql("staging/names_differ")).fetchall()]
 
 
 def _sent_before(con: duckdb.DuckDBPyConnection, load_id: int) -> list[tuple[str, str]]:
