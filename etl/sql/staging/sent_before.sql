@@ -1,10 +1,10 @@
 -- a visit record's rows that repeat, from another file already loaded, a visit of the same elder on the same day by
--- the same method, one of the two without its time or its visitor (a community's rows its street sends again in its
--- merged ledger, dated only): not exact repeats, so counted twice, and the clerk is told which rows to check (review
--- 6, finding 6). Not rejected: two calls or visits in a day happen. Only the stored visits of the file's own days are
--- looked at.
+-- the same method and outcome, one of the two without its time or its visitor (a community's rows its street sends
+-- again in its merged ledger, dated only): not exact repeats, so counted twice, and the clerk is told which rows to
+-- check (review 6, finding 6). Not rejected: two calls or visits in a day happen. Only the stored visits of the file's
+-- own days are looked at.
 with mine as (
-    select row_number, id_number, elder_name, community_code, visit_at, visit_date, method, visitor_name
+    select row_number, id_number, elder_name, community_code, visit_at, visit_date, method, outcome, visitor_name
     from staged
     where reject_reason is null
 ),
@@ -14,7 +14,8 @@ days as (
 ),
 
 stored as (
-    select v.load_id, v.id_number, v.elder_name, v.community_code, v.visit_at, v.visit_date, v.method, v.visitor_name
+    select v.load_id, v.id_number, v.elder_name, v.community_code, v.visit_at, v.visit_date, v.method, v.outcome,
+        v.visitor_name
     from visit_rows v, days d
     -- (this file's rows are stored already: another file's only)
     where v.visit_date between d.first_day and d.last_day and v.load_id <> $load_id
@@ -27,11 +28,12 @@ matched as (
         v.visitor_name as stored_by
     from mine s
     join stored v on v.id_number = s.id_number and v.visit_date = s.visit_date and v.method = s.method
+        and v.outcome = s.outcome
     union all
     select s.row_number, v.load_id, s.visit_at, v.visit_at, s.visitor_name, v.visitor_name
     from mine s
     join stored v on v.elder_name = s.elder_name and v.community_code = s.community_code
-        and v.visit_date = s.visit_date and v.method = s.method
+        and v.visit_date = s.visit_date and v.method = s.method and v.outcome = s.outcome
     where s.id_number is null and v.id_number is null
 ),
 
