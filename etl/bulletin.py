@@ -204,12 +204,7 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     sentences.append(
         f"应上门探访 {int(now['eligible_home']):,} 人，已上门探访 {int(now['visited_home']):,} 人，"
         + (f"距 100% 目标还需上门探访 {gap:,} 人。" if gap else "已全部上门探访。"))
-    others = [f"{label}为 {percent(now[rate])}" for rate, label, _, _ in HEADLINE[1:]
-              if not pd.isna(now[rate]) and not (rate == "help_rate" and contacts_unreported(now))]
-    if contacts_unreported(now):  # no figure: 0.0 % would say no disabled elder has a contact person
-        others.append(f"失能老年人社区帮扶率无法计算 ({where}{CONTACTS_UNREPORTED})")
-    elif unlisted := int(now["disabled_unreported_count"]):
-        others[-1] += f" (其中 {unlisted:,} 名失能老年人所在街道{CONTACTS_UNREPORTED}，计为未明确联系人)"
+    others = [said for rate, label, _, _ in HEADLINE[1:] if (said := _rate_said(now, rate, label, where))]
     if others:
         sentences.append("；".join(others) + "。")
     below = int((ranked["visit_rate_home"] < LIGHTS[1][0]).sum())
@@ -235,6 +230,19 @@ def _extreme(bulletin: Bulletin, ranked: pd.DataFrame, rate: float) -> str:
     if len(at) == 1:
         return _name(bulletin, at.iloc[0])
     return f"{_name(bulletin, at.iloc[0])}等 {len(at)} 个{bulletin.level_name}"
+
+
+def _rate_said(now: pd.Series, rate: str, label: str, where: str) -> str | None:
+    """A rate of the summary's sentences (失能老年人社区帮扶率为 33.3%), none without people to count; of a place whose
+    streets sent no contact list none either, but that it cannot be given (0.0 % would say no disabled elder has a
+    contact person), and of one where some did not, how many elders that leaves without one."""
+    if rate == "help_rate" and contacts_unreported(now):
+        return f"{label}无法计算 ({where}{CONTACTS_UNREPORTED})"
+    if pd.isna(now[rate]):
+        return None
+    unlisted = int(now["disabled_unreported_count"]) if rate == "help_rate" else 0
+    return f"{label}为 {percent(now[rate])}" + (
+        f" (其中 {unlisted:,} 名失能老年人所在街道{CONTACTS_UNREPORTED}，计为未明确联系人)" if unlisted else "")
 
 
 def _rate_cell(value: float | str | None) -> str:

@@ -654,6 +654,11 @@ def _people_unnamed(con: duckdb.DuckDBPyConnection, name: str,
                 if (index := column_map.fields.get(field)) is not None and f"c{index}" in sheet.cells.column_names:
                     cells = pc.unique(sheet.cells[f"c{index}"].cast(pa.string())).to_pylist()
                     people.update(p for cell in cells if cell and len(p := re.sub(r"\s", "", cell)) >= 2 and p in name)
+    return _names_masked(con, name, people)
+
+
+def _names_masked(con: duckdb.DuckDBPyConnection, name: str, people) -> str:
+    """`name` with each of `people` masked as a name wherever it stands (cv_mask_name_in), the longer first."""
     for person in sorted(people, key=len, reverse=True):  # 王秀英 before 王秀
         name = scalar(con, "select cv_mask_name_in(?, ?)", [name, person])
     return name
@@ -671,9 +676,7 @@ def _known_people_unnamed(con: duckdb.DuckDBPyConnection, name: str) -> str:
             {"name": name}).fetchall()]
     except duckdb.Error:  # a session a failure left unable to answer: the name as its shape is masked
         return name
-    for person in sorted(people, key=len, reverse=True):  # 王秀英 before 王秀
-        name = scalar(con, "select cv_mask_name_in(?, ?)", [name, person])
-    return name
+    return _names_masked(con, name, people)
 
 
 def _version(path: Path) -> tuple[int, int]:
