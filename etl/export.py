@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from etl.build import MARTS, marts_version
+from etl.sqlfiles import scalar
 
 # The manifest beside the table folders: what was exported, each table's columns (as DuckDB typed
 # them) and partition keys. Its presence is also what lets --overwrite empty a folder.
@@ -69,8 +70,11 @@ def export_parquet(con: duckdb.DuckDBPyConnection, out_dir: Path, *, overwrite: 
     unmasked personal data."""
     out_dir = Path(out_dir)
     _prepare_folder(out_dir, overwrite)
+    # counted_for: the day the marts were counted for (who is 80 by then, which visits are not in the future),
+    # so that a cluster counting them again from the stored tables counts for the same day
     manifest = {"format": FORMAT, "exported_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
-                "marts_version": marts_version(), "tables": {}}
+                "marts_version": marts_version(),
+                "counted_for": scalar(con, "select value from settings where key = 'marts_date'"), "tables": {}}
     tables = {}
     for name in (*STORED, *MART_TABLES):
         columns = con.execute(

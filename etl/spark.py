@@ -167,10 +167,21 @@ def _spark_text(tree: exp.Expression) -> str:
     return tree.sql(dialect="spark")
 
 
-def spark_sql(name: str, list_columns: Iterable[str] = (), columns_of: Callable[[str], list[str]] | None = None) -> str:
+def _counted_for(tree: exp.Expression, day: str | None) -> exp.Expression:
+    """The day the marts are counted for (cv_today, etl/sql/macros.sql): the export's, where it says one,
+    rather than the cluster's clock, so that marts counted again on a later day are those exported."""
+    if day is None:
+        return tree
+    return tree.transform(lambda node: exp.cast(exp.Literal.string(day), "date")
+                          if isinstance(node, exp.Anonymous) and node.name.lower() == "cv_today" else node)
+
+
+def spark_sql(name: str, list_columns: Iterable[str] = (), columns_of: Callable[[str], list[str]] | None = None,
+              counted_for: str | None = None) -> str:
     """The mart `name` (etl/sql/marts/<name>.sql) as Spark SQL: parsed as DuckDB, its gaps handled
-    above, written by sqlglot for Spark."""
+    above, written by sqlglot for Spark; counted for the day `counted_for` (YYYY-MM-DD) or the cluster's."""
     tree = sqlglot.parse_one(sql(f"marts/{name}"), read="duckdb")
+    tree = _counted_for(tree, counted_for)
     tree = _expand_macros(tree)
     tree = _asof_to_lateral(tree)
     tree = _functions(tree, frozenset(list_columns))
@@ -197,7 +208,8 @@ def dependencies(name: str) -> list[str]:
 def session(app_name: str = "carevisit", **config):
     """A local Spark session for the tests and a quick look: two cores, few shuffle partitions, no UI,
     interpreted expressions, no adaptive execution, partition folders read as text (month=2024-05 stays
-    '2024-05'). Like DuckDB, Spark takes the machine's time zone (current_date: month_frame, elder_periods)."""
+    '2024-05'). Like DuckDB, Spark takes the machine's time zone (current_date: month_frame, elder_periods, where
+    an export does not say the day its marts were counted for)."""
     from pyspark.sql import SparkSession
 
     builder = (SparkSession.builder.master("local[2]").appName(app_name)
@@ -239,13 +251,15 @@ def register_export(spark, location: str | Path, manifest: dict | None = None) -
 
 def build_marts(spark, manifest: dict, marts: Iterable[str]) -> None:
     """The marts asked for and those they read, each computed on Spark from the transpiled model and
-    cached as a temp view under its own name (the next model reads it as DuckDB would read the table)."""
+    cached as a temp view under its own name (the next model reads it as DuckDB would read the table),
+    counted for the day the export's marts were (its manifest's counted_for)."""
     list_columns = {c for table in manifest["tables"].values() for c, t in table["columns"] if t.endswith("[]")}
     wanted: list[str] = []
     for mart in marts:
         wanted += [m for m in dependencies(mart) if m not in wanted]
     for mart in (m for m in MART_NAMES if m in wanted):
-        text = spark_sql(mart, list_columns, columns_of=lambda query: spark.sql(query).columns)
+        text = spark_sql(mart, list_columns, columns_of=lambda query: spark.sql(query).columns,
+                         counted_for=manifest.get("counted_for"))
         # computed now and kept in memory without its plan: the next model starts from rows, not from
         # the whole chain of models before it (whose plans would grow with every step)
         spark.sql(text).localCheckpoint().createOrReplaceTempView(mart)

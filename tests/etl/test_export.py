@@ -50,7 +50,7 @@ def read_back(folder, table: str) -> duckdb.DuckDBPyRelation:
 
 
 def test_every_table_is_a_folder_partitioned_by_month_and_district(exported):
-    code, printed, _db, out = exported
+    code, printed, db, out = exported
     assert code == 0 and "未打码" in printed
     assert sorted(p.name for p in out.iterdir() if p.is_dir()) == sorted((*STORED, *MART_TABLES))
     assert list((out / "place_months" / "month=2026-10" / "district=120101").glob("*.parquet"))
@@ -60,6 +60,10 @@ def test_every_table_is_a_folder_partitioned_by_month_and_district(exported):
     manifest = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     assert manifest["tables"]["place_months"]["partition_by"] == ["month", "district"]
     assert set(PARTITIONS) <= set(manifest["tables"])
+    # the day the marts were counted for, which a cluster counting them again counts for (etl/spark.py)
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert manifest["counted_for"] == con.execute(
+            "select value from settings where key = 'marts_date'").fetchone()[0]
 
 
 @pytest.mark.parametrize("table", ["place_months", "elder_months", "visit_rows", "roster_rows", "cfg_settings"])
