@@ -115,6 +115,10 @@ def make_filters(state, category, risks, week: bool = False) -> dbc.Row:
 
 
 def filter_list(place, month, as_of, shown, category, risk, week, search):
+    if len(ctx.triggered) > 1:
+        # the filters reporting their values as they mount (a user changes one at a time): the page shows them.
+        # A first visit names no place: moved to ?place=<the top>, the page was built and its list audited twice.
+        return dash.no_update
     query = parse(search)
     category = None if category == ALL_CATEGORIES else category
     if ctx.triggered_id in (MONTH, AS_OF):

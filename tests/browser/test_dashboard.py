@@ -193,16 +193,22 @@ def test_a_deep_link_restores_month_place_category_and_risk(page, server_url):
     assert page.console_log == []
 
 
-def test_a_page_opened_without_a_month_is_built_once(page, server_url):
-    # the month select reported its value as it mounted, the page moved to ?month=… and was built again: twice the
-    # server's work on every first visit, and its person list audited twice (review 2026-12-04)
+@pytest.mark.parametrize(("path", "rows", "select", "moved"), [
+    ("risk", "#risk-open-problems .ag-row", "#risk-month", "month=2026-09"),
+    ("overdue", "#overdue-people .ag-row", "#overdue-place", f"place={WUDADAO}"),
+])
+def test_a_page_opened_without_a_month_or_place_is_built_once(page, server_url, path, rows, select, moved):
+    # the month select (the work list's filters) reported its value as it mounted, the page moved to ?month=…
+    # (?place=…) and was built again: twice the server's work on every first visit, and its person list audited
+    # twice (reviews of 2026-12-04 and 12-05)
     builds = []
     page.on("request", lambda r: builds.append(r.url) if "_dash-update-component" in r.url
             and "_pages_content" in (r.post_data or "") else None)
-    open_page(page, f"{server_url}/risk", "#risk-open-problems .ag-row")
-    assert "month" not in query_of(page) and len(builds) == 1
-    page.select_option("#risk-month", "2026-09")  # a month chosen still moves the page
-    page.wait_for_url(re.compile("month=2026-09"))
+    open_page(page, f"{server_url}/{path}", rows)
+    page.wait_for_load_state("networkidle")
+    assert query_of(page) == {} and len(builds) == 1
+    page.select_option(select, moved.split("=")[1])  # a month or place chosen still moves the page
+    page.wait_for_url(re.compile(moved))
     assert page.console_log == []
 
 
