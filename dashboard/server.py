@@ -89,6 +89,9 @@ def run(plan: Plan) -> None:
                 # the proxy in front is on this machine (--behind-proxy only on a loopback address)
                 "forwarded_allow_ips": "127.0.0.1,::1",
                 "proc_name": "carevisit",
+                # no runtime control socket (gunicorn ≥ 25.1 opens one for gunicornc): systemd starts and stops the
+                # service, and every server of the machine would share its default path under the user's home
+                "control_socket_disable": True,
             }
             for key, value in options.items():
                 self.cfg.set(key, value)

@@ -77,14 +77,20 @@ def test_the_command_line_hashes_passwords_at_argon2s_production_cost(deployment
         argon2.Type.ID, 65536, 3, 4)
 
 
+SERVED: dict[int, tuple[Path, Path]] = {}  # port -> the server's home and its log
+
+
 @pytest.fixture(scope="module")
 def server(deployment, tmp_path_factory):
     """`carevisit serve --prod` on a free loopback port; stopped (this process only) at the end."""
     port = free_port()
     log = (tmp_path_factory.mktemp("prod-log") / "server.log").open("w")
+    home = tmp_path_factory.mktemp("service-home")  # the service user's home (test_no_control_socket)
+    env = {key: value for key, value in os.environ.items() if key != "XDG_RUNTIME_DIR"} | {"HOME": str(home)}
     process = subprocess.Popen(
         [sys.executable, "-m", "etl.cli", "serve", "--prod", "--port", str(port), "--db", str(deployment),
-         "--workers", "1", "--threads", "4"], stdout=log, stderr=subprocess.STDOUT, preexec_fn=lambda: os.umask(0o022))
+         "--workers", "1", "--threads", "4"], stdout=log, stderr=subprocess.STDOUT, env=env,
+        preexec_fn=lambda: os.umask(0o022))
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -96,6 +102,7 @@ def server(deployment, tmp_path_factory):
         assert process.poll() is None, Path(log.name).read_text()[-3000:]
         assert time.monotonic() < deadline, "the production server did not start"
         time.sleep(0.3)
+    SERVED[port] = home, Path(log.name)
     yield port
     process.terminate()
     try:
@@ -313,6 +320,14 @@ def test_files_holding_personal_data_are_readable_by_their_owner_only(deployment
     assert {"warehouse.duckdb", "warehouse.accounts.sqlite", "warehouse.secret"} <= names, names
     loose = {p.name: oct(stat.S_IMODE(p.stat().st_mode)) for p in made if stat.S_IMODE(p.stat().st_mode) & 0o077}
     assert not loose, loose
+
+
+def test_no_control_socket(server):
+    """gunicorn's runtime control socket is not opened: a second server on the machine (another district's
+    warehouse) would have taken over the first's, under the service user's home, for anyone able to act as them."""
+    home, log = SERVED[server]
+    assert not (home / ".gunicorn").exists()
+    assert "control socket" not in log.read_text().lower()
 
 
 def test_the_data_folder_is_not_open_to_others(deployment, server):
