@@ -11,14 +11,30 @@ import json
 import math
 
 import pandas as pd
-from plotly.colors import hex_to_rgb, sample_colorscale, unlabel_rgb
+from plotly.colors import find_intermediate_color, hex_to_rgb, unlabel_rgb
 
 from dashboard.i18n import t, value_label
 from dashboard.measures import RATES, in_progress
-from etl.settings import percent, percent_tenths
+from etl.settings import AMBER_FROM, GREEN_FROM, percent, percent_tenths
 
 FONT = "Noto Sans CJK SC, Source Han Sans SC, Microsoft YaHei, PingFang SC, sans-serif"
-RATE_COLOURS = [[0.0, "#b2182b"], [0.5, "#f4a582"], [0.85, "#fddbc7"], [0.97, "#a6dba0"], [1.0, "#1b7837"]]
+# A rate's colour on every map and ranking, whatever else the view holds: scaled to each view's lowest rate, 95 %
+# was red beside places at 99 % and green beside places at 60 % (review 4 M5). Its bands are the traffic lights of
+# the KPI cards, the 督查 screen and the 通报 (settings.GREEN_FROM, AMBER_FROM): green at the target, amber below
+# it, red below amber, in a shade by the rate within the amber and red bands (deepest at RED_FLOOR and below).
+RED_FLOOR = 0.8
+GREEN = "#1b7837"
+SHADES = ((AMBER_FROM, GREEN_FROM, "#f1a340", "#fee8a8"), (RED_FLOOR, AMBER_FROM, "#b2182b", "#ec7d6a"))
+# the same bands as the map's colour bar, from RED_FLOOR to a little past the target (green a band of its own)
+BAR_TOP = GREEN_FROM + 0.02
+
+
+def _on_bar(rate: float) -> float:
+    return (rate - RED_FLOOR) / (BAR_TOP - RED_FLOOR)
+
+
+RATE_COLOURS = [[0.0, SHADES[1][2]], [_on_bar(AMBER_FROM), SHADES[1][3]], [_on_bar(AMBER_FROM), SHADES[0][2]],
+                [_on_bar(GREEN_FROM), SHADES[0][3]], [_on_bar(GREEN_FROM), GREEN], [1.0, GREEN]]
 NO_DATA_COLOUR = "#d9d9d9"
 SERIES_COLOURS = {"visit_rate_home": "#1f4e79", "visit_rate_any": "#6a9fd4", "daily_contact_rate": "#d17b0f",
                   "help_rate": "#2e8540"}
@@ -67,19 +83,28 @@ def rate_text(rate: float | None, numerator: int, denominator: int) -> str:
     return f"{percent(rate)} ({numerator:,}/{denominator:,})"
 
 
-def colour_range(rates: pd.Series) -> tuple[float, float]:
-    """Scale from a little below the lowest rate to 100%, so that gaps near the target stay visible."""
+def axis_floor(rates: pd.Series) -> float:
+    """Where a ranking's axis starts: a little below the lowest rate, so that gaps near the target stay visible."""
     present = rates.dropna()
     low = math.floor(min(present.min() * 100, 95) / 5) * 5 - 5 if len(present) else 80
-    return max(low, 0), 100
+    return max(low, 0)
+
+
+def rate_colour(rate: float | None) -> str:
+    """A rate's colour (its traffic light's band, shaded by the rate), grey without one."""
+    if rate is None or pd.isna(rate):
+        return NO_DATA_COLOUR
+    if rate >= GREEN_FROM:
+        return GREEN
+    low, high, start, end = next(shade for shade in SHADES if rate >= shade[0] or shade[0] == RED_FLOOR)
+    share = min(max((rate - low) / (high - low), 0.0), 1.0)
+    red, green, blue = find_intermediate_color(hex_to_rgb(start), hex_to_rgb(end), share)
+    return f"rgb({round(red)}, {round(green)}, {round(blue)})"
 
 
 def rate_colours(rates: pd.Series) -> list[str]:
     """The map's colour for each rate, grey where there is none."""
-    zmin, zmax = colour_range(rates)
-    present = [(min(max(r * 100, zmin), zmax) - zmin) / (zmax - zmin) for r in rates.dropna()]
-    sampled = iter(sample_colorscale(RATE_COLOURS, present)) if present else iter(())
-    return [NO_DATA_COLOUR if pd.isna(r) else next(sampled) for r in rates]
+    return [rate_colour(rate) for rate in rates]
 
 
 # Label sizes by how many places share the map: six streets take 13 px, a street's 10-20 communities less.
@@ -115,7 +140,7 @@ def map_figure(places: pd.DataFrame, shapes: pd.DataFrame, rate: str, title: str
             "hoverinfo": "text", "text": hover[i],
             "customdata": [merged["code"].iat[i]], "name": "", "showlegend": False,
         })
-    zmin, zmax = colour_range(merged[rate])
+    zmin, zmax = RED_FLOOR * 100, BAR_TOP * 100
     size = next((s for most, s in LABEL_SIZES if len(merged) <= most), SMALLEST_LABEL)
     labels = {
         "type": "scatter", "mode": "markers+text", "x": list(merged["centroid_lon"]), "y": list(merged["centroid_lat"]),
@@ -131,7 +156,9 @@ def map_figure(places: pd.DataFrame, shapes: pd.DataFrame, rate: str, title: str
         labels["marker"] |= {
             "color": [zmin if pd.isna(r) else float(percent_tenths(r)) for r in merged[rate]], "cmin": zmin,
             "cmax": zmax, "colorscale": RATE_COLOURS, "showscale": True,
-            "colorbar": {"title": {"text": "%"}, "ticksuffix": "%", "thickness": 12, "len": 0.8}}
+            "colorbar": {"title": {"text": "%"}, "thickness": 12, "len": 0.8,
+                         "tickvals": [zmin, AMBER_FROM * 100, GREEN_FROM * 100],
+                         "ticktext": [f"≤{RED_FLOOR:.0%}", f"{AMBER_FROM:.0%}", f"{GREEN_FROM:.0%}"]}}
     data.append(labels)
     x_range, y_range, ratio = _frame(rings)
     hidden = {"visible": False, "fixedrange": True}
@@ -212,7 +239,7 @@ def ranked_bars(places: pd.DataFrame, rate: str, title: str, lang: str = "zh") -
     labels = [rate_text(r, n, d) if why is None else no_rate(lang, why)
               for r, n, d, why in zip(ranked[rate], ranked[numerator], ranked[denominator],
                                       _no_rate_reasons(ranked, rate), strict=True)]
-    zmin, _ = colour_range(ranked[rate])
+    zmin = axis_floor(ranked[rate])
     shape, note = _target_line("x", lang)
     data = [{
         "type": "scatter", "mode": "markers+text", "x": [zmin if pd.isna(r) else float(percent_tenths(r))

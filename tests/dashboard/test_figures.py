@@ -145,9 +145,27 @@ def test_trend_marks_a_month_in_progress_with_its_day():
         "月探访率 (上门)", "月探访率 (任意方式)", "独居日联系率", "失能帮扶率"]
 
 
-@pytest.mark.parametrize(("rates", "expected"), [([0.97, 1.0], (90, 100)), ([0.62, 0.99], (55, 100)), ([], (80, 100))])
-def test_colour_scale_starts_just_below_the_lowest_rate(rates, expected):
-    assert figures.colour_range(pd.Series(rates, dtype="Float64")) == expected
+@pytest.mark.parametrize(("rates", "expected"), [([0.97, 1.0], 90), ([0.62, 0.99], 55), ([], 80)])
+def test_a_rankings_axis_starts_just_below_the_lowest_rate(rates, expected):
+    assert figures.axis_floor(pd.Series(rates, dtype="Float64")) == expected
+
+
+def test_a_rate_has_one_colour_whatever_else_the_view_holds_in_its_traffic_lights_band():
+    """95 % is the same amber beside places at 99 % and beside places at 60 % (review 4 M5: it was red in the one
+    view and green in the other); the bands are the KPI cards' and the 通报's lights (green only at the target)."""
+    def colours(*rates):
+        return figures.rate_colours(pd.Series(rates, dtype="Float64"))
+
+    assert colours(0.95, 0.99)[0] == colours(0.95, 0.6)[0] == colours(0.95)[0]
+    green, amber_low, amber_high, red_high, red_low, floor, none = colours(1.0, 0.9, 0.999, 0.899, 0.8, 0.3, None)
+    assert green == figures.GREEN and none == figures.NO_DATA_COLOUR and red_low == floor
+    assert len({green, amber_low, amber_high, red_high, red_low}) == 5
+
+    def hue(colour: str) -> str:  # which of the lights a colour reads as
+        red, grn, blue = (int(part) for part in colour[4:-1].split(", ")) if colour.startswith("rgb") else (0, 1, 0)
+        return "green" if grn > red else "amber" if grn > 0.55 * red else "red"
+
+    assert [hue(c) for c in (amber_low, amber_high, red_high, red_low)] == ["amber", "amber", "red", "red"]
 
 
 def test_category_bars_label_categories_in_english():
