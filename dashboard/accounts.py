@@ -38,7 +38,9 @@ PERMISSIONS = {
     "export_people": frozenset({"inspector", "staff", "admin"}),  # work lists and check lists as files
     "supervise": frozenset({"leader", "inspector", "admin"}),  # the 督查 screen: lagging places, visit-quality leads
     "unmask": frozenset({"staff"}),  # one person at a time, logged
-    "load": frozenset({"admin", "analyst", "staff"}),  # upload exports (staff: rows of their place only)
+    # upload exports (staff: rows of their place only). Not the analyst (DESIGN §6: figures only): a district's
+    # analyst could replace any community's roster in force with a file of one row (review 7c H1)
+    "load": frozenset({"admin", "staff"}),
     # download a load's rejected rows as sent (unmasked, like the file itself) to fix and send back (退回修改)
     "correct": frozenset({"admin", "staff"}),
     "admin": frozenset({"admin"}),  # accounts, the audit log

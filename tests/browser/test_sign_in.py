@@ -71,6 +71,7 @@ def test_each_role_sees_its_own_screens(page, signed_in_server, role):
     links = nav(page)
     assert ("逾期" in links) == (role != "analyst")
     assert ("审计" in links) == (role == "admin")
+    assert ("导入" in links) == (role in ("staff", "admin"))
     body = page.inner_text("body")
     if role == "analyst":
         assert "只能查看汇总数字, 不能查看名单" in body and not page.query_selector("#community-people")

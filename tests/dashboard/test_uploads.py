@@ -154,8 +154,9 @@ def test_a_file_of_another_district_is_refused_and_its_people_are_not_kept(app):
 
 
 def test_roles_that_may_not_load_are_refused_and_a_missing_token_sends_nothing(app):
-    client, token = signed_in(app, "leader")
-    assert send(client, token, [("x.csv", b"a,b\n")]).status_code == 403
+    for role in ("leader", "analyst"):  # an analyst sees figures only (review 7c H1: it could replace rosters)
+        client, token = signed_in(app, role)
+        assert send(client, token, [("x.csv", b"a,b\n")]).status_code == 403
     client, token = signed_in(app, "staff")
     assert send(client, None, [("x.csv", b"a,b\n")]).get_json() == {"next": "/upload?problem=expired"}
     anonymous = app.server.test_client()
