@@ -100,6 +100,15 @@ create table if not exists sign_in_failures (
     locked_until text,
     primary key (username, address)
 );
+-- the addresses an account last signed in from (KNOWN_DAYS): the lock set by guesses from many addresses does not
+-- hold there, so that someone who knows a user's name cannot keep them out of their own desk by guessing from a
+-- few addresses of their own (review 7c M2); each address's own lock still does
+create table if not exists sign_in_known (
+    username text not null,
+    address text not null,
+    last_sign_in text not null,
+    primary key (username, address)
+);
 """
 
 
@@ -134,8 +143,10 @@ class Lockout:
     failures: int = 5  # wrong passwords in a row from one address that lock the account from that address
     minutes: int = 15
     # wrong passwords in a row from any addresses that lock the account from every address (guesses spread
-    # over many addresses): more than one address's lock-out can reach
+    # over many addresses): more than one address's lock-out can reach. Not from an address the account signed
+    # in from in the last known_days (its owner's desk), where only that address's own lock holds
     account_failures: int = 20
+    known_days: int = 90
 
 
 def accounts_path(db_path: Path) -> Path:
@@ -291,6 +302,10 @@ class AccountStore:
             now = _now()
             here = con.execute("select locked_until from sign_in_failures where username = ? and address = ?",
                                (username, address)).fetchone()
+            known = con.execute("select 1 from sign_in_known where username = ? and address = ? and last_sign_in > ?",
+                                (username, address, (now - dt.timedelta(days=self.lockout.known_days)).isoformat()))
+            if known.fetchone():
+                locked_until = None  # the owner's desk: only its own lock holds
             if any(until and dt.datetime.fromisoformat(until) > now for until in (locked_until, here and here[0])):
                 # said only to whoever gives the password: to anyone else a locked account answers as a wrong
                 # password does, as slowly (the lock, its speed, had told which names exist: review 2026-12-04)
@@ -299,9 +314,15 @@ class AccountStore:
                 return self._failed(con, username, address, now)
             if disabled:
                 return SignInResult(None, "disabled")
-            con.execute("update users set failed_count = 0, locked_until = null, last_sign_in = ? where username = ?",
-                        (now.isoformat(), username))
+            # (a lock from every address stays for the others: the owner signing in at their desk does not open
+            # the account to more guesses from elsewhere)
+            con.execute("update users set failed_count = 0, last_sign_in = $now, locked_until = case when"
+                        " locked_until > $now then locked_until end where username = $username",
+                        {"now": now.isoformat(), "username": username})
             con.execute("delete from sign_in_failures where username = ? and address = ?", (username, address))
+            con.execute("""insert into sign_in_known values (?, ?, ?)
+                           on conflict (username, address) do update set last_sign_in = excluded.last_sign_in""",
+                        (username, address, now.isoformat()))
             if self._hasher.check_needs_rehash(password_hash):
                 con.execute("update users set password_hash = ? where username = ?",
                             (self._hasher.hash(password), username))

@@ -60,7 +60,8 @@ def test_repeated_wrong_passwords_lock_the_account_until_a_new_password_is_set(s
 
 def test_wrong_passwords_lock_the_account_from_their_address_and_from_everywhere_after_many_more(tmp_path):
     """Anyone who knew a user's name could keep them out with five wrong passwords (review 2026-12-04): the lock
-    now holds where the guesses came from; guesses spread over many addresses lock the account everywhere."""
+    now holds where the guesses came from; guesses spread over many addresses lock the account everywhere but where
+    its owner signed in before."""
     store = AccountStore(accounts_path(tmp_path / "w.duckdb"), Lockout(failures=3, minutes=15, account_failures=7))
     store.add("wang", "staff", "120101001000", PASSWORD)
     for _ in range(3):
@@ -70,7 +71,12 @@ def test_wrong_passwords_lock_the_account_from_their_address_and_from_everywhere
     for n in range(6):  # two from each address, under each one's lock
         assert store.sign_in("wang", "wrong password", f"10.0.1.{n // 2}").reason == "wrong_password"
     assert store.sign_in("wang", "wrong password", "10.0.1.3").reason == "locked_now"  # the 7th in a row
-    assert store.sign_in("wang", PASSWORD, "10.0.0.1").reason == "locked"
+    assert store.sign_in("wang", PASSWORD, "10.0.0.2").reason == "locked"  # an address never signed in from
+    # but not from the desk the user signed in from before (review 7c M2: four addresses kept anyone out), and
+    # the lock stays for the others
+    assert store.sign_in("wang", PASSWORD, "10.0.0.1").user is not None
+    assert store.sign_in("wang", PASSWORD, "10.0.0.2").reason == "locked"
+    assert store.sign_in("wang", "wrong password", "10.0.1.4").reason == "wrong_password"
     store.set_password("wang", "another long password")
     assert store.sign_in("wang", "another long password", "10.0.0.9").user is not None
 
