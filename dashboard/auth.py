@@ -43,6 +43,7 @@ log = logging.getLogger("carevisit.server")
 PUBLIC_PATHS = frozenset({"/login", "/_favicon.ico"})
 PUBLIC_PREFIXES = ("/assets/", "/_dash-component-suites/")
 SIGN_IN_LIMIT = "10 per minute"  # per address, on top of the per-account lock-out
+SEEN_EVERY = 60  # seconds: how often a session's last request is written into its cookie (Security.idle_minutes)
 LIMITS = {"export": parse("30 per minute"), "as_of": parse("20 per minute"), "unmask": parse("30 per hour"),
           "upload": parse("20 per hour")}
 # Where the limits count: the accounts database, so that every gunicorn worker counts against one bound and a
@@ -89,6 +90,9 @@ class Security:
     secure_cookies: bool = False  # cookies only over HTTPS, and HSTS
     trusted_hosts: tuple[str, ...] = ()  # Host headers answered; empty: any (loopback development)
     session_hours: float = 8.0  # a session ends this long after sign-in, active or not
+    # and this long after its last request (a street office's PC left signed in, the unmask dialog a click away:
+    # review 7c L2); its last request is written into the cookie at most once a SEEN_EVERY
+    idle_minutes: float = 30.0
     lockout: Lockout = field(default_factory=Lockout)
 
 
@@ -151,10 +155,16 @@ def install(server: flask.Flask, db_path: Path, security: Security, local_user: 
 
         @manager.user_loader
         def load_user(session_id: str) -> SessionUser | None:
+            now = dt.datetime.now(dt.UTC).timestamp()
             signed_in = flask.session.get("signed_in_at")
-            if signed_in is None or dt.datetime.now(dt.UTC).timestamp() - signed_in > security.session_hours * 3600:
+            if signed_in is None or now - signed_in > security.session_hours * 3600:
+                return None
+            seen = flask.session.get("seen_at", signed_in)
+            if now - seen > security.idle_minutes * 60:
                 return None
             user = store.user(session_id)
+            if user and now - seen > min(SEEN_EVERY, security.idle_minutes * 60 / 2):
+                flask.session["seen_at"] = now  # (the cookie is sent again only then)
             return SessionUser(user) if user else None
 
         # first of all: no hook of Dash's runs for a request without a session

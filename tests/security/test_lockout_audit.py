@@ -148,6 +148,17 @@ def test_a_session_ends_after_its_lifetime(settings, store, deps):
     assert client.get("/").status_code == 302
 
 
+def test_a_session_ends_when_unused_for_its_idle_time_and_lives_on_while_used(settings, store, deps):
+    """A street office's PC left signed in, the unmask dialog a click away (review 7c L2)."""
+    idle = create_app(settings, security=Security(idle_minutes=2 / 60))  # two seconds
+    client = signed_in(idle, "q-analyst")
+    for _ in range(3):  # 3 s in all, a request every second: used
+        time.sleep(1)
+        assert client.get("/").status_code == 200
+    time.sleep(2.5)
+    assert client.get("/").status_code == 302
+
+
 # --- what the audit log holds --------------------------------------------------------------------
 
 
