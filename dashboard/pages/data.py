@@ -87,7 +87,7 @@ def layout(lang: str = "zh", **_query) -> html.Div:
             continue
         section, rows = kept(wh, (*key, kind), lambda kind=kind, title=title, hint=hint, height=height:
                              _section(wh, scope, lang, kind, title, hint, height))
-        if kind in tables.PERSON_TABLES:
+        if kind in tables.PERSON_TABLES | tables.TEXT_TABLES:  # (free text typed about people too: review 7c L3)
             context.record_view(kind, scope, rows)
         sections.append(section)
     return html.Div([html.H4(t("data_title", lang)), *sections])

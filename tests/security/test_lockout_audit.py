@@ -192,6 +192,14 @@ def test_the_work_list_view_is_recorded(clients, deps, settings):
     assert len(after) == before + 1 and after[0]["detail"]["table"] == "work_list"
 
 
+def test_the_data_pages_tables_of_people_and_of_words_typed_about_them_are_recorded(clients, deps, settings):
+    """The values no mapping knows are free text typed about people (a diagnosis, a carer's name: review 7c L3)."""
+    status, _text = show_page(clients["leader"], deps, "/data", f"?place={QUANYECHANG}")
+    assert status == 200
+    tables = {record["detail"]["table"] for record in events(settings, event="view", username="q-leader")}
+    assert {"findings", "rejects", "unknown_values"} <= tables
+
+
 @pytest.mark.parametrize("file_format", ["xlsx", "csv"])
 def test_an_export_is_recorded_with_its_row_count_and_file_hash(clients, deps, settings, file_format):
     spec = {"table": "people", "place": QUANYECHANG, "month": MONTH, "as_of": None, "lang": "zh", "work_list": True}
