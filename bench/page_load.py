@@ -103,7 +103,7 @@ def main() -> None:
     load_before = os.getloadavg()
     with tempfile.TemporaryDirectory() as folder:
         full = Path(folder) / "assets"
-        shutil.copytree(dashboard_app.ASSETS, full, ignore=shutil.ignore_patterns("plotly_bundle.js", "screenshots"))
+        shutil.copytree(dashboard_app.ASSETS, full, ignore=shutil.ignore_patterns("plotly_bundle.js"))
         ours, baseline = serve(settings, dashboard_app.ASSETS), serve(settings, full)
         from playwright.sync_api import sync_playwright
 

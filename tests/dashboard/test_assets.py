@@ -24,6 +24,15 @@ def test_a_wheel_carries_the_assets_folder(tmp_path):
     assert "dashboard/pages/overview.py" in names and "etl/sql/marts/place_months.sql" in names
 
 
+def test_the_assets_served_before_sign_in_are_the_pages_scripts_and_stylesheets_only():
+    """/assets/ is open to anyone who reaches the server (the sign-in page needs its stylesheet): the README's
+    pictures of the screens lived there, served to anyone (review 7c L4); they are in docs/screenshots."""
+    from dashboard.app import ASSETS
+
+    served = {path.relative_to(ASSETS).as_posix() for path in Path(ASSETS).rglob("*") if path.is_file()}
+    assert served and all(name.endswith((".css", ".js", "-LICENSE")) for name in served), sorted(served)
+
+
 ENCODINGS = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # what Chromium sends
 
 
