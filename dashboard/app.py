@@ -239,10 +239,11 @@ def download_table(clicks: list, specs: list):
     if spec["table"] in tables.TEXT_TABLES:
         context.require("people")
     auth.throttle("export")
-    frame, name = tables.build(spec, context.warehouse(), context.scope(), lambda: auth.throttle("as_of"))
-    data = tables.to_file(frame, tables.COLUMNS[spec["table"]], spec.get("lang", "zh"), file_format)
+    built = tables.build(spec, context.warehouse(), context.scope(), lambda: auth.throttle("as_of"))
+    data = tables.to_file(built, tables.COLUMNS[spec["table"]], spec.get("lang", "zh"), file_format,
+                          personal=spec["table"] in tables.PERSON_TABLES | tables.TEXT_TABLES)
     # the place exported: the list's own (checked by build), else the user's whole place
     place = spec["place"] if spec["table"] in ("people", "changes") else context.scope()
-    auth.audit("export", place=place, row_count=len(frame), file_sha256=hashlib.sha256(data).hexdigest(),
+    auth.audit("export", place=place, row_count=len(built.frame), file_sha256=hashlib.sha256(data).hexdigest(),
                detail={k: v for k, v in spec.items() if v not in (None, "", [], False)} | {"format": file_format})
-    return dcc.send_bytes(data, f"{name}.{file_format}")
+    return dcc.send_bytes(data, f"{built.name}.{file_format}")

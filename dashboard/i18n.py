@@ -385,6 +385,20 @@ STRINGS: dict[str, tuple[str, str]] = {
     "never_home_visited": ("记录期内未上门", "No home visit on record"),
     # overdue page
     "overdue_title": ("逾期和本月未访名单", "Overdue and not-yet-visited elders"),
+    # an exported workbook's first two lines (tables.to_file)
+    "export_title_work_list": ("{place} 逾期和本月未访名单 ({month})",
+                               "{place}: overdue and not-yet-visited elders ({month})"),
+    "export_title_people": ("{place} 特殊困难老年人名单 ({month})", "{place}: special-difficulty elders ({month})"),
+    "export_title_open_problems": ("{place} 探访发现问题尚未解决的老年人 ({month})",
+                                   "{place}: elders whose problems found at visits are still open ({month})"),
+    "export_title_changes": ("{place} 底册变动: {group} ({month})", "{place}: roster changes, {group} ({month})"),
+    "export_title_rate_moves": ("{place} 月探访率 (上门) 变化: {group} ({month})",
+                                "{place}: 月探访率 (home) changes, {group} ({month})"),
+    "export_made": ("导出日期: {day}", "Exported {day}"),
+    "export_personal": ("。含个人信息 (已打码), 请妥善保管, 不得外传、不得用于探访关爱以外的用途",
+                        ". Holds personal information (masked): keep it safe, do not pass it on or use it for anything "
+                        "but the visits"),
+    "export_page": ("第 &P 页, 共 &N 页", "Page &P of &N"),
     "filter_category": ("类别", "Category"),
     "filter_risk": ("风险等级", "Risk level"),
     "filter_due": ("本周", "This week"),

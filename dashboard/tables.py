@@ -7,17 +7,24 @@ import io
 import json
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import pandas as pd
 import pyarrow as pa
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
 
 from dashboard import auth, context, queries
 from dashboard.accounts import beijing_time
 from dashboard.i18n import STRINGS, change_reason_label, field_label, listed, t, value_label, warning_label
 from etl.formulas import neutralised
+from etl.months import chinese_date, in_progress, month_title
 from etl.settings import RISK_LEVELS, shown_categories
+from etl.sheets import print_setup
+from etl.workbooks import display_width
 
 # Who, where and how urgent first: that is what staff planning visits read, often on a phone.
 PEOPLE_COLUMNS = ("name", "street", "community", "risk_level", "status", "overdue_days", "last_home_visit_date",
@@ -129,9 +136,19 @@ def change_file_name(target: queries.Place, month: str, group: str, reason: str 
     return f"{target.short_name}_{month}_{kind}_{what}"
 
 
+@dataclass(frozen=True)
+class Built:
+    """A table as shown and exported: its rows (display columns), its file's name (without the suffix) and its
+    title, the first line of its workbook (what list, of which place, for which month)."""
+
+    frame: pd.DataFrame
+    name: str
+    title: str
+
+
 def build(spec: dict, wh: queries.Warehouse, scope: str,
-          on_recompute: Callable[[], None] | None = None) -> tuple[pd.DataFrame, str]:
-    """The rows (display columns) and a file name for an export spec stored beside a table.
+          on_recompute: Callable[[], None] | None = None) -> Built:
+    """The rows, file name and title of an export spec stored beside a table.
 
     The spec comes from the browser; the scope does not, so a user can only export what they may see.
     """
@@ -140,15 +157,36 @@ def build(spec: dict, wh: queries.Warehouse, scope: str,
     if kind in ("people", "changes"):
         state = _resolved(spec, wh, scope, lang, on_recompute)
         wh, target, month = state.wh, state.target, state.month
+        when = _month_words(month, state.as_of, lang)
     if kind == "people":
         frame = people_table(_people(spec, wh, target, month, scope), lang, context.unshown_categories(),
                              PROBLEM_COLUMNS if spec.get("open_problems") else PEOPLE_COLUMNS)
-        return frame, f"{target.short_name}_{month}_{'逾期名单' if spec.get('work_list') else '名单'}"
+        which = "open_problems" if spec.get("open_problems") else "work_list" if spec.get("work_list") else "people"
+        return Built(frame, f"{target.short_name}_{month}_{'逾期名单' if spec.get('work_list') else '名单'}",
+                     t(f"export_title_{which}", lang, place=target.name, month=when))
     if kind == "changes":
         group = spec["group"] if spec.get("group") in queries.CHANGE_GROUPS else "joined"
         reason = _text(spec.get("reason"))
         frame = queries.change_people(wh, target, month, scope, group, reason)
-        return change_table(frame, lang, group), change_file_name(target, month, group, reason)
+        what = t(f"group_{group}", lang) + (f" · {change_reason_label(reason, lang)}" if reason else "")
+        return Built(change_table(frame, lang, group), change_file_name(target, month, group, reason),
+                     t("export_title_changes" if group in ("joined", "left") else "export_title_rate_moves", lang,
+                       place=target.name, month=when, group=what))
+    frame, name = _data_table(kind, spec, wh, scope, lang)
+    words = name if lang == "zh" else t(f"{kind}_title", lang)
+    return Built(frame, name, f"{queries.root_place(wh, scope).name} {words}")
+
+
+def _month_words(month: str, as_of: dt.date, lang: str) -> str:
+    """A list's month as its title says it: 2026年11月, with the day its data end when short of the month."""
+    if lang == "zh":
+        return month_title(month, as_of)
+    short = in_progress(dt.date.fromisoformat(f"{month}-01"), as_of)
+    return month + (f", data to {as_of:%d %b}, not a whole month" if short else "")
+
+
+def _data_table(kind: str, spec: dict, wh: queries.Warehouse, scope: str, lang: str) -> tuple[pd.DataFrame, str]:
+    """The rows and file name of a table of the Data and audit pages (of the user's whole place)."""
     if kind == "alerts":
         frame = queries.roster_alerts(wh, scope)
         # (a roster's own alert by its name, a file warning that is an alert as the warnings say it)
@@ -317,23 +355,63 @@ def headers(columns: tuple[str, ...], lang: str) -> list[tuple[str, str]]:
     return [(column, t(f"col_{column}", lang)) for column in columns]
 
 
-def to_file(frame: pd.DataFrame, columns: tuple[str, ...], lang: str, file_format: str) -> bytes:
+def to_file(built: Built, columns: tuple[str, ...], lang: str, file_format: str, personal: bool = False,
+            made_on: dt.date | None = None) -> bytes:
     """Excel or CSV (UTF-8 with BOM, so that Excel opens Chinese correctly) with display headers.
+
+    A CSV is the rows alone, to be read by a program. A workbook is to be read and printed: its title (what list,
+    of which place, for which month), the day it was made (and, for lists of people, how to keep it), then the
+    header row, kept in view and on every printed page (A4 landscape, a page wide, numbered).
 
     Text is never a formula: CSV cells that start like one get a leading ', and Excel cells are
     written as text (data_type s), so that a cell typed as =HYPERLINK(...) opens as the text it is."""
-    named = frame.rename(columns=dict(headers(columns, lang)))
+    named = built.frame.rename(columns=dict(headers(columns, lang)))
     if file_format == "csv":
         # CRLF line ends, as Excel writes them: a cell holding a bare CR or LF is quoted, so it stays one cell
         return neutralised(named).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
     workbook = Workbook(write_only=True)  # streams rows: several times faster than pandas' to_excel
-    sheet = workbook.create_sheet()
-    sheet.append(list(named.columns))
+    sheet = workbook.create_sheet(re.sub(r"[][:*?/\\]", "", built.name)[:31] or "Sheet1")
+    width = max(len(named.columns), 1)
+    for column, header in enumerate(named.columns, start=1):  # wide enough for the header and the longer values
+        longest = max([display_width(str(header)),
+                       *(display_width(str(v)) for v in named[header].head(200) if v is not None)])
+        sheet.column_dimensions[get_column_letter(column)].width = min(max(longest + 2, 6), 40)
+    made = t("export_made", lang, day=chinese_date(made_on or dt.date.today()) if lang == "zh"
+             else f"{made_on or dt.date.today():%d %b %Y}") + (t("export_personal", lang) if personal else "")
+    # (a write-only sheet's view and print setup are written as its first row is)
+    sheet.freeze_panes = f"A{HEADER_ROW + 1}"
+    print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
+    sheet.oddFooter.center.text = t("export_page", lang)
+    sheet.print_options.gridLines = True  # ruled as a printed list is, without a border styled on every cell
+    sheet.append([_styled(sheet, built.title, Font(size=14, bold=True))])
+    sheet.append([_styled(sheet, made, Font(color="555555"))])
+    sheet.append([_styled(sheet, header, Font(bold=True), HEADER_FILL, BORDER, Alignment(wrap_text=True))
+                  for header in named.columns])
+    sheet.merged_cells.ranges.update(  # (write-only: merged as the file is written)
+        {CellRange(f"A1:{get_column_letter(width)}1"), CellRange(f"A2:{get_column_letter(width)}2")})
     for row in records(named):
         sheet.append([_cell(sheet, value) for value in row.values()])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+HEADER_ROW = 3  # an exported workbook's header row, below its title and the day it was made
+HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
+BORDER = Border(*(Side(style="thin", color="999999"),) * 4)
+
+
+def _styled(sheet, value: str, font: Font, fill: PatternFill | None = None, border: Border | None = None,
+            alignment: Alignment | None = None) -> WriteOnlyCell:
+    cell = _cell(sheet, value)
+    cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    if border is not None:
+        cell.border = border
+    if alignment is not None:
+        cell.alignment = alignment
+    return cell
 
 
 def _cell(sheet, value):

@@ -16,6 +16,7 @@ from openpyxl.utils import get_column_letter
 from etl import metrics
 from etl.months import chinese_date, month_title
 from etl.settings import percent, shown_categories
+from etl.sheets import print_setup
 from etl.sqlfiles import first_row, prepare, sql
 
 DEFAULT_SEED = 1
@@ -237,7 +238,7 @@ def to_workbook(check_list: CheckList, made_on: dt.date | None = None) -> bytes:
         overview.cell(overview.max_row, 5).number_format = "0.0%"
     for column, width in zip("ABCDEFGHI", (12, 14, 8, 8, 12, 9, 9, 9, 9), strict=True):
         overview.column_dimensions[column].width = width
-    _print_setup(overview, None)
+    print_setup(overview)
     names: set[str] = set()
     for c in check_list.communities.itertuples(index=False):
         _community_sheet(workbook, check_list, c, names)
@@ -280,14 +281,4 @@ def _community_sheet(workbook: Workbook, check_list: CheckList, community, names
                 cell.font = Font(size=14)
     for column, width in enumerate(WIDTHS, start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
-    _print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
-
-
-def _print_setup(sheet, title_rows: str | None) -> None:
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    if title_rows:
-        sheet.print_title_rows = title_rows
-    sheet.print_options.horizontalCentered = True
+    print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")

@@ -20,6 +20,7 @@ from openpyxl.utils import get_column_letter
 from etl import metrics
 from etl.months import chinese_date, month_title
 from etl.settings import CONTACTS_UNREPORTED, HIDDEN_TOO, contacts_unreported, hidden_parts, small_count
+from etl.sheets import print_setup
 from etl.warehouse import first_row, prepare, sql
 from etl.workbooks import display_width
 
@@ -324,12 +325,7 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
             if isinstance(cell.value, int)), default=0)
         sheet.column_dimensions[get_column_letter(column)].width = max(NUMBER_WIDTH, longest + 2)
     sheet.freeze_panes = sheet.cell(sub + 1, 2)
-    sheet.page_setup.orientation = "landscape"
-    sheet.page_setup.paperSize = sheet.PAPERSIZE_A3
-    sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
-    sheet.sheet_properties.pageSetUpPr.fitToPage = True
-    sheet.print_title_rows = f"{top}:{sub}"
-    sheet.print_options.horizontalCentered = True
+    print_setup(sheet, f"{top}:{sub}", paper="A3")
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

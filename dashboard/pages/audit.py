@@ -16,8 +16,8 @@ def layout(lang: str = "zh", since: str | None = None, **_query) -> html.Div:
     if not context.may("admin"):
         context.record_refusal("admin")
         return make_message(t("forbidden", lang), "danger")
-    frame, _name = tables.build({"table": "audit", "lang": lang, "since": since}, context.warehouse(),
-                                context.scope())
+    frame = tables.build({"table": "audit", "lang": lang, "since": since}, context.warehouse(),
+                         context.scope()).frame
     return html.Div([
         html.H4(t("audit_title", lang)),
         html.Div(t("audit_hint", lang), className="chart-note mb-2"),

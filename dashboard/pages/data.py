@@ -96,7 +96,7 @@ def layout(lang: str = "zh", **_query) -> html.Div:
 def _section(wh: queries.Reader, scope: str, lang: str, kind: str, title: str, hint: str | None,
              height: int) -> tuple[html.Div, int]:
     """A table's section and its row count (the rows a user of a person table is recorded to have seen)."""
-    frame, _name = tables.build({"table": kind, "lang": lang}, wh, scope)
+    frame = tables.build({"table": kind, "lang": lang}, wh, scope).frame
     table = (make_table(f"data-{kind}", frame, tables.headers(tables.COLUMNS[kind], lang),
                         {"table": kind, "lang": lang}, lang, height=height, limit=ROWS_SHOWN,
                         limit_note="display_limit_rows")

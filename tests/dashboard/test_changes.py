@@ -257,9 +257,10 @@ def test_a_street_user_sees_only_its_own_people(street_app, pages):
 def test_the_export_is_the_list_and_stays_in_scope(settings):
     wh = queries.Warehouse(settings.db_path)
     spec = {"table": "changes", "place": QUANYECHANG, "month": "2026-10", "group": "joined", "lang": "zh"}
-    frame, name = tables.build(spec, wh, QUANYECHANG)
-    text = tables.to_file(frame, tables.COLUMNS["changes"], "zh", "csv").decode("utf-8-sig")
-    assert name == "劝业场_2026-10_底册变动_新增"
+    built = tables.build(spec, wh, QUANYECHANG)
+    text = tables.to_file(built, tables.COLUMNS["changes"], "zh", "csv").decode("utf-8-sig")
+    assert built.name == "劝业场_2026-10_底册变动_新增"
+    assert built.title == "劝业场街道 底册变动: 新增 (2026年10月)"
     # the street too, as a district's list of several streets needs (probe P)
     assert text.splitlines()[0] == "姓名,身份证号,街道,社区,变动原因,变动日期,上月上门,本月上门"
     assert len(text.splitlines()) == 4 and "冯" not in text

@@ -75,7 +75,7 @@ def test_rows_of_a_roster_a_newer_one_replaced_wait_nowhere(tmp_path, capsys):
         roster_row(2, make_id("19400101", 2), community="花园路"), roster_row(3, "456", community="花园路")])
     settings = Settings(db_path=tmp_path / "w.duckdb", config=parse_config(default_config_text()))
     first, second = ingest([september, october], settings)
-    frame, _ = tables.build({"table": "rejects", "lang": "zh"}, queries.Warehouse(settings.db_path), queries.ALL)
+    frame = tables.build({"table": "rejects", "lang": "zh"}, queries.Warehouse(settings.db_path), queries.ALL).frame
     assert sorted(zip(frame["file_name"], frame["reject_status"], strict=True)) == [
         ("花园路底册10月.csv", "待修改"), ("花园路底册9月.csv", "无需修改 (已有更新的底册)")]
     capsys.readouterr()

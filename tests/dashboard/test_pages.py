@@ -1,9 +1,13 @@
 """Queries, page layouts and callbacks on a real warehouse file, called directly (no browser)."""
 
+import csv
+import datetime as dt
+import io
 import os
 from contextvars import copy_context
 
 import dash
+import openpyxl
 import pandas as pd
 import pytest
 from dash._callback_context import context_value
@@ -151,13 +155,34 @@ def test_exports_are_scoped_on_the_server_whatever_the_browser_asks(wh):
 def test_export_rows_equal_the_screen_rows(app, wh, settings):
     spec = {"table": "people", "place": QUANYECHANG, "month": "2026-10", "work_list": True, "lang": "zh"}
     with app.server.app_context():
-        frame, name = tables.build(spec, wh, queries.ALL)
+        built = tables.build(spec, wh, queries.ALL)
     on_screen = tables.people_table(queries.people(wh, queries.place(wh, QUANYECHANG), "2026-10", work_list=True), "zh",
                                     settings.config.unshown_categories)
-    pd.testing.assert_frame_equal(frame, on_screen)
-    csv_text = tables.to_file(frame, tables.PEOPLE_COLUMNS, "zh", "csv").decode("utf-8-sig")
+    pd.testing.assert_frame_equal(built.frame, on_screen)
+    csv_text = tables.to_file(built, tables.PEOPLE_COLUMNS, "zh", "csv").decode("utf-8-sig")
     assert csv_text.splitlines()[0].startswith("姓名,街道,社区,风险,状态,逾期天数") and len(csv_text.splitlines()) == 3
-    assert name == "劝业场_2026-10_逾期名单"
+    assert built.name == "劝业场_2026-10_逾期名单"
+
+
+def test_an_exported_work_list_says_what_it_is_and_prints_with_its_header_on_every_page(app, wh):
+    """A street's staff print the work list to visit from (review 4 L10: a bare table, nothing said what list of
+    which place for which month): its title and the day it was made above the header, which stays in view and
+    on every printed page; the rows are those of the CSV."""
+    spec = {"table": "people", "place": QUANYECHANG, "month": "2026-10", "work_list": True, "lang": "zh"}
+    with app.server.app_context():
+        built = tables.build(spec, wh, queries.ALL)
+    raw = tables.to_file(built, tables.PEOPLE_COLUMNS, "zh", "xlsx", personal=True, made_on=dt.date(2026, 11, 3))
+    sheet = openpyxl.load_workbook(io.BytesIO(raw)).active
+    rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "劝业场街道 逾期和本月未访名单 (2026年10月, 数据截至10月7日, 未满整月)"
+    assert rows[1][0].startswith("导出日期: 2026年11月3日。含个人信息 (已打码), 请妥善保管")
+    csv_rows = list(csv.reader(io.StringIO(tables.to_file(built, tables.PEOPLE_COLUMNS, "zh", "csv")
+                                           .decode("utf-8-sig"))))
+    assert [[("" if v is None else str(v)) for v in row] for row in rows[2:]] == csv_rows
+    assert sheet.freeze_panes == "A4" and sheet.print_title_rows == "$3:$3"
+    assert sheet.page_setup.orientation == "landscape" and sheet.page_setup.fitToWidth == 1
+    last = openpyxl.utils.get_column_letter(len(csv_rows[0]))
+    assert {str(r) for r in sheet.merged_cells.ranges} == {f"A1:{last}1", f"A2:{last}2"}
 
 
 def test_a_list_of_people_masks_disability_as_it_masks_names_and_the_unmasked_details_show_it(app, wh):
@@ -165,9 +190,10 @@ def test_a_list_of_people_masks_disability_as_it_masks_names_and_the_unmasked_de
     shown 失能 beside a masked name on the work list, the community page and their exports, for every role."""
     spec = {"table": "people", "place": QUANYECHANG, "month": "2026-10", "lang": "zh"}
     with app.server.app_context():
-        frame, _name = tables.build(spec, wh, queries.ALL)
-        assert sorted(frame["categories"]) == ["*", "独居、高龄、*", "空巢"]  # 失能 masked, 独居 and 高龄 as they are
-        exported = tables.to_file(frame, tables.PEOPLE_COLUMNS, "zh", "csv").decode("utf-8-sig")
+        built = tables.build(spec, wh, queries.ALL)
+        # 失能 masked, 独居 and 高龄 as they are
+        assert sorted(built.frame["categories"]) == ["*", "独居、高龄、*", "空巢"]
+        exported = tables.to_file(built, tables.PEOPLE_COLUMNS, "zh", "csv").decode("utf-8-sig")
         assert "失能" not in exported
         people = queries.people(wh, queries.place(wh, QUANYECHANG), "2026-10")
         row = [i for i, categories in enumerate(people["categories"]) if "独居" in categories][0]
@@ -357,8 +383,8 @@ def test_changing_the_month_drops_the_as_of_date(app, pages):
 def test_exports_use_the_as_of_date_of_the_screen(app, wh):
     spec = {"table": "people", "place": QUANYECHANG, "month": "2026-10", "work_list": True}
     with app.server.app_context():
-        assert len(tables.build(spec, wh, queries.ALL)[0]) == 2  # by 7 October one of three was visited
-        frame, _name = tables.build(spec | {"as_of": "2026-10-04"}, wh, queries.ALL)
+        assert len(tables.build(spec, wh, queries.ALL).frame) == 2  # by 7 October one of three was visited
+        frame = tables.build(spec | {"as_of": "2026-10-04"}, wh, queries.ALL).frame
     assert len(frame) == 3  # on 4 October nobody had been
 
 

@@ -55,7 +55,8 @@ def test_the_open_problems_list_says_what_was_found_when_and_for_how_long_longes
     with street.server.test_request_context("/"):
         grid = find(pages["/risk"].show_open_problems(spec), "risk-open-problems")
         export = {"table": "people", "place": WUDADAO, "month": "2026-10", "open_problems": True, "lang": "zh"}
-        frame, _name = tables.build(export, queries.Warehouse(demo_settings.db_path), WUDADAO)
+        built = tables.build(export, queries.Warehouse(demo_settings.db_path), WUDADAO)
+        frame = built.frame
     assert [column["field"] for column in grid.columnDefs][:6] == [
         "name", "street", "community", "problem", "problem_since", "problem_days"]
     rows = pd.DataFrame(grid.rowData)
@@ -67,5 +68,5 @@ def test_the_open_problems_list_says_what_was_found_when_and_for_how_long_longes
     as_of = pd.Timestamp(figures["as_of"])
     assert all((as_of - pd.Timestamp(since)).days == days for since, days in zip(rows["problem_since"],
                                                                                  rows["problem_days"], strict=True))
-    named = tables.to_file(frame, tables.COLUMNS["people"], "zh", "csv").decode("utf-8-sig").splitlines()[0]
+    named = tables.to_file(built, tables.COLUMNS["people"], "zh", "csv").decode("utf-8-sig").splitlines()[0]
     assert named.startswith("姓名,街道,社区,问题,发现日期,已持续天数,风险")

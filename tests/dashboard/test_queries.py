@@ -79,6 +79,6 @@ def test_the_work_list_of_this_week_keeps_those_due_within_seven_days(wh, demo_s
     server = flask.Flask(__name__)  # an export reads the server's configuration: which categories it masks
     server.config["CAREVISIT_CONFIG"] = demo_settings.config
     with server.app_context():
-        frame, _ = tables.build({"table": "people", "place": district.code, "month": month, "work_list": True,
-                                 "week": True, "lang": "zh"}, wh, queries.ALL)
+        frame = tables.build({"table": "people", "place": district.code, "month": month, "work_list": True,
+                             "week": True, "lang": "zh"}, wh, queries.ALL).frame
     assert len(frame) == len(week)

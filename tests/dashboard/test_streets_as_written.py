@@ -218,7 +218,8 @@ def test_a_street_user_sees_only_its_own_findings_warnings_and_values(street_app
 ])
 def test_data_tables_export_what_the_screen_shows_within_the_scope(settings, table, name, header):
     wh = queries.Warehouse(settings.db_path)
-    frame, file_name = tables.build({"table": table, "lang": "zh"}, wh, QUANYECHANG)
-    text = tables.to_file(frame, tables.COLUMNS[table], "zh", "csv").decode("utf-8-sig")
-    assert file_name == name and text.splitlines()[0] == header
+    built = tables.build({"table": table, "lang": "zh"}, wh, QUANYECHANG)
+    text = tables.to_file(built, tables.COLUMNS[table], "zh", "csv").decode("utf-8-sig")
+    assert built.name == name and text.splitlines()[0] == header
+    assert built.title == f"劝业场街道 {name}"
     assert "南市" not in text and "周" not in text
