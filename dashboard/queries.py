@@ -560,6 +560,8 @@ def rejects(wh: Reader, scope: str = ALL, limit: int = 2000) -> pd.DataFrame:
 
 
 def freshness(wh: Reader, scope: str = ALL) -> pd.DataFrame:
+    """How recent each street's data is (its latest visit, roster in force, contact list); a community's own for
+    a user whose place is a community."""
     return wh.frame(sql("freshness"), {"scope": scope}, cache=True)
 
 

@@ -35,7 +35,7 @@ PROBLEM_COLUMNS = ("name", "street", "community", "problem", "problem_since", "p
 LOAD_COLUMNS = ("file_name", "kind", "loaded_at", "rows_read", "rows_loaded", "rows_rejected", "warning_count",
                 "report_date")
 REJECT_COLUMNS = ("file_name", "sheet_name", "row_number", "reason", "reject_status")
-FRESHNESS_COLUMNS = ("street_name", "latest_visit_date", "visit_count", "roster_file", "roster_date",
+FRESHNESS_COLUMNS = ("place_name", "latest_visit_date", "visit_count", "roster_file", "roster_date",
                      "contacts_file", "contacts_date")
 WARNING_COLUMNS = ("street_name", "code", "warning_count", "file_count")
 UNLINKED_COLUMNS = ("street_name", "reason", "visit_count", "file_count", "latest_visit_date")

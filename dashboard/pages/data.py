@@ -82,9 +82,12 @@ def layout(lang: str = "zh", **_query) -> html.Div:
                 html.Div(t("waiting_hint", lang), className="chart-note mb-1"),
                 kept(wh, (*key, "waiting", dt.date.today()),  # days waited count to today
                      lambda: waiting_corrections(queries.waiting_corrections(wh, scope), lang))]
+    community = queries.root_place(wh, scope).level == "community"
     for kind, title, hint, height in SECTIONS:
         if kind in tables.PERSON_TABLES | tables.TEXT_TABLES and not context.may("people"):
             continue
+        if kind == "freshness" and community:  # a community's staff: their community's own (queries.freshness)
+            title = "freshness_title_community"
         section, rows = kept(wh, (*key, kind), lambda kind=kind, title=title, hint=hint, height=height:
                              _section(wh, scope, lang, kind, title, hint, height))
         if kind in tables.PERSON_TABLES | tables.TEXT_TABLES:  # (free text typed about people too: review 7c L3)

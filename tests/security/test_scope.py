@@ -403,6 +403,16 @@ def test_a_community_user_sees_nothing_of_the_street_or_its_other_communities(co
     assert not failures, failures
 
 
+def test_a_community_user_sees_how_recent_their_communitys_data_is(community_staff, deps):
+    """Their street's row would tell of its other communities: the table was empty (review 4 M9). Now their
+    community's own: its latest visit and its roster in force."""
+    rows = exported_rows(export(community_staff, deps, specs("freshness", None), "csv"))
+    assert rows[0][:3] == ["地区", "最新探访记录", "探访记录数"] and len(rows) == 2
+    assert rows[1][0].startswith("花园路") and rows[1][1] and int(rows[1][2]) > 0 and rows[1][4]
+    status, text = show_page(community_staff, deps, "/data")
+    assert status == 200 and "本社区数据新鲜度" in readable(text) and not sibling_leaks(status, text)
+
+
 @pytest.mark.parametrize("table", ["people", "changes", "rejects", "findings", "warnings", "unknown_values",
                                    "loads", "snapshots", "freshness", "alerts"])
 def test_a_community_users_exports_hold_only_their_community(community_staff, deps, table):
