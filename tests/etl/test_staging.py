@@ -119,10 +119,16 @@ def test_a_status_noted_beside_the_name_of_an_elder_on_the_roll_warns(con):
     assert exited["warnings"] == []  # the status cell already says so
 
 
+OUTCOME_AS_METHOD = "探访方式一栏只写了探访结果, 没有写怎样探访的 (上门、电话、视频等), 请补写探访方式: "
+
+
 @pytest.mark.parametrize(
     ("cells", "reason"),
     [
         ({"method": "托人带话"}, "未知的探访方式: 托人带话"),
+        # a form's one question for how it went, answered 未遇: no method, and the clerk told what is missing
+        ({"method": "未遇"}, f"{OUTCOME_AS_METHOD}未遇"),
+        ({"method": "不在家"}, f"{OUTCOME_AS_METHOD}不在家"),
         ({"method": None}, "探访方式为空"),
         ({"visit_date": None}, "探访日期为空"),
         ({"visit_date": "去年"}, "探访日期无法识别: 去年"),

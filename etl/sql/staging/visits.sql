@@ -71,6 +71,7 @@ word_values as (
     select *, cv_key_part(field, value) as value_key
     from (
         select w.field, w.raw, cv_clean(w.raw) as text, later.method as later_method, later.outcome as later_outcome,
+               said.value as outcome_word,  -- a method cell that names an outcome alone (未遇, 拒访, 正常)
                case
                    when w.field = 'outcome' and cv_word_key(w.raw) is null then '正常'  -- no outcome: it went normally
                    when w.field = 'outcome' then coalesce(m.value, '未知')  -- loads, never qualifies, warns
@@ -87,6 +88,7 @@ word_values as (
         left join stg_words m on m.field = w.field and m.raw = w.raw
         left join method_tries tried on w.field = 'method' and tried.raw = w.raw
         left join outcome_tries later on w.field = 'outcome' and later.raw = w.raw
+        left join value_map said on w.field = 'method' and said.field = 'outcome' and said.synonym = cv_word_key(w.raw)
     )
 ),
 
@@ -190,6 +192,7 @@ source as (
         d.unknown_time,
         d.far_from_month,
         method.text as method_text,
+        method.outcome_word as method_outcome_word,
         coalesce(outcome.later_method, method.value) as method,
         outcome.text as outcome_text,
         -- the outcome cell's value, or its later try's where its first failed (outcome_tries)
@@ -350,6 +353,10 @@ final as (
             when method is null and regexp_full_match(method_text, '-?\d{1,2}')
                 then {'reason': '探访方式是数字, 不是文字 (问卷平台请按选项文本导出): ', 'quoted': method_text,
                       'field': 'method'}
+            -- 未遇 in the method column (a form's one question for how it went): no method, said so
+            when method is null and method_outcome_word is not null
+                then {'reason': '探访方式一栏只写了探访结果, 没有写怎样探访的 (上门、电话、视频等), 请补写探访方式: ',
+                      'quoted': method_text, 'field': 'method'}
             when method is null then {'reason': '未知的探访方式: ', 'quoted': method_text, 'field': 'method'}
         end as reject,  -- the first reason the row cannot be used (the cell it quotes masked below), the field at fault
         case when id_problem is not null or place_problem is not null or outcome = '未知'
