@@ -100,9 +100,9 @@ create table if not exists sign_in_failures (
     locked_until text,
     primary key (username, address)
 );
--- the addresses an account last signed in from (KNOWN_DAYS): the lock set by guesses from many addresses does not
--- hold there, so that someone who knows a user's name cannot keep them out of their own desk by guessing from a
--- few addresses of their own (review 7c M2); each address's own lock still does
+-- the addresses an account last signed in from (Lockout.known_days): the lock set by guesses from many addresses
+-- does not hold there, so that someone who knows a user's name cannot keep them out of their own desk by guessing
+-- from a few addresses of their own (review 7c M2); each address's own lock still does
 create table if not exists sign_in_known (
     username text not null,
     address text not null,
