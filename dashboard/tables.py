@@ -376,17 +376,18 @@ def to_file(built: Built, columns: tuple[str, ...], lang: str, file_format: str,
         longest = max([display_width(str(header)),
                        *(display_width(str(v)) for v in named[header].head(200) if v is not None)])
         sheet.column_dimensions[get_column_letter(column)].width = min(max(longest + 2, 6), 40)
-    made = t("export_made", lang, day=chinese_date(made_on or dt.date.today()) if lang == "zh"
-             else f"{made_on or dt.date.today():%d %b %Y}") + (t("export_personal", lang) if personal else "")
+    day = made_on or dt.date.today()
+    made = (t("export_made", lang, day=chinese_date(day) if lang == "zh" else f"{day:%d %b %Y}")
+            + (t("export_personal", lang) if personal else ""))
     # (a write-only sheet's view and print setup are written as its first row is)
     sheet.freeze_panes = f"A{HEADER_ROW + 1}"
     print_setup(sheet, f"{HEADER_ROW}:{HEADER_ROW}")
     sheet.oddFooter.center.text = t("export_page", lang)
     sheet.print_options.gridLines = True  # ruled as a printed list is, without a border styled on every cell
-    sheet.append([_styled(sheet, built.title, Font(size=14, bold=True))])
-    sheet.append([_styled(sheet, made, Font(color="555555"))])
-    sheet.append([_styled(sheet, header, Font(bold=True), HEADER_FILL, BORDER, Alignment(wrap_text=True))
-                  for header in named.columns])
+    sheet.append([_styled(sheet, built.title, font=Font(size=14, bold=True))])
+    sheet.append([_styled(sheet, made, font=Font(color="555555"))])
+    sheet.append([_styled(sheet, header, font=Font(bold=True), fill=HEADER_FILL, border=BORDER,
+                          alignment=Alignment(wrap_text=True)) for header in named.columns])
     sheet.merged_cells.ranges.update(  # (write-only: merged as the file is written)
         {CellRange(f"A1:{get_column_letter(width)}1"), CellRange(f"A2:{get_column_letter(width)}2")})
     for row in records(named):
@@ -398,19 +399,15 @@ def to_file(built: Built, columns: tuple[str, ...], lang: str, file_format: str,
 
 HEADER_ROW = 3  # an exported workbook's header row, below its title and the day it was made
 HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
-BORDER = Border(*(Side(style="thin", color="999999"),) * 4)
+_THIN = Side(style="thin", color="999999")
+BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 
 
-def _styled(sheet, value: str, font: Font, fill: PatternFill | None = None, border: Border | None = None,
-            alignment: Alignment | None = None) -> WriteOnlyCell:
+def _styled(sheet, value: str, **styles) -> WriteOnlyCell:
+    """A text cell with openpyxl's styles (font=, fill=, border=, alignment=)."""
     cell = _cell(sheet, value)
-    cell.font = font
-    if fill is not None:
-        cell.fill = fill
-    if border is not None:
-        cell.border = border
-    if alignment is not None:
-        cell.alignment = alignment
+    for name, style in styles.items():
+        setattr(cell, name, style)
     return cell
 
 
