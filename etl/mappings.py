@@ -20,7 +20,7 @@ IGNORED = "_ignore"
 UNKNOWN = "_unknown"  # a header keyword that says "not this field": the column stays unrecognised
 SUBMITTED = "submitted_at"  # when an online form was sent (提交答卷时间): map_columns makes it a field the rows have
 COUNTS = "_counts"  # a column that counts visits (探访次数, 其中上门): a summary's, which no record or list has
-NEGATION = "_negation"  # keywords.csv rows (field *) naming the words that negate a keyword after them
+NEGATION = "_negation"  # keywords.csv rows naming the words that negate a keyword after them (field *: every field)
 NOT_NEGATION = "_not_negation"  # … and the words that hold one without negating (不错, 没事: fine)
 
 # Fields that only one kind of export has: they decide the kind of a file from its header.
@@ -310,8 +310,8 @@ def _names_a_word(text: str, word_field: str, words_dir: Path | None = None) -> 
     """Whether `text` is a word of `word_field` (values.csv) or holds one of its keywords (keywords.csv)."""
     key = header_key(text)
     return key in mark_names(word_field, words_dir) or any(
-        field == word_field and keyword and header_key(keyword) in key
-        for field, _, keyword, _, _ in value_keywords(words_dir))
+        field == word_field and value not in (NEGATION, NOT_NEGATION) and keyword and header_key(keyword) in key
+        for field, value, keyword, _, _ in value_keywords(words_dir))
 
 
 def yes_no_words(words_dir: Path | None = None) -> dict[str, str]:

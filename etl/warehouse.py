@@ -387,8 +387,8 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
 
     value_map: field, value, synonym (a bureau's line wins over the package's for the same synonym);
     keyword_map: field, value, keyword, keyword_pattern, negated_value; value_rank: field, value,
-    rank (a cell naming several values counts as the lowest rank's); negation: the pattern of the
-    words that negate a keyword after them, and of the words that hold one without negating (unless).
+    rank (a cell naming several values counts as the lowest rank's); negation: per field, the pattern of
+    the words that negate a keyword after them, and of the words that hold one without negating (unless).
     """
     reread_if_changed(words_dir)
     con.register("synonyms", pd.DataFrame(value_synonyms(words_dir), columns=["field", "value", "synonym"]))
@@ -404,16 +404,23 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
             select field, value, cv_word_key(keyword) as keyword,
                    cv_regex_escape(cv_word_key(keyword)) as keyword_pattern,
                    negated_value
-            from keywords where field <> '*' and cv_word_key(keyword) is not null""")
+            from keywords where field <> '*' and value not in ($negation, $not_negation)
+                and cv_word_key(keyword) is not null""", {"negation": NEGATION, "not_negation": NOT_NEGATION})
         con.execute("""create or replace temp table value_rank as
             select field, value, min(priority)::integer as rank from keywords
             where field <> '*' and priority is not null group by field, value""")
+        # per field: the words of every field (*) and the field's own (a plan, 约定下周上门, is no home visit)
         con.execute("""create or replace temp table negation as
-            select '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(keyword)), '|' order by length(keyword) desc)
-                                       filter (where value = $negation), '$^') || ')' as pattern,
-                   '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(keyword)), '|' order by length(keyword) desc)
-                                       filter (where value = $not_negation), '$^') || ')' as unless
-            from keywords where field = '*'""", {"negation": NEGATION, "not_negation": NOT_NEGATION})
+            select f.field,
+                   '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(k.keyword)), '|'
+                                              order by length(k.keyword) desc)
+                                       filter (where k.value = $negation), '$^') || ')' as pattern,
+                   '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(k.keyword)), '|'
+                                              order by length(k.keyword) desc)
+                                       filter (where k.value = $not_negation), '$^') || ')' as unless
+            from (select distinct field from keywords where field <> '*') f
+            left join keywords k on k.field in ('*', f.field) and k.value in ($negation, $not_negation)
+            group by f.field""", {"negation": NEGATION, "not_negation": NOT_NEGATION})
     finally:
         con.unregister("synonyms")
         con.unregister("keywords")

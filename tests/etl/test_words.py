@@ -39,6 +39,13 @@ def recognise(con, field: str, raw: str) -> tuple:
         ("一键呼叫+电话", "电话"),
         # a negated kind is not that kind
         ("未上门，电话联系", "电话"),
+        # a home visit only planned, asked for or told of is none: the call was the contact (review 7: each had
+        # counted as a home visit); one planned alone is a home visit its outcome says did not happen (未遇)
+        ("电话问候，约定下周上门", "电话"), ("电话联系，下次上门", "电话"), ("电话，需上门核实", "电话"),
+        ("电话慰问，准备上门", "电话"), ("视频通话，约好明天入户", "视频"), ("电话回访上次上门情况", "电话"),
+        ("电话预约后上门", "上门"), ("计划上门", "上门"), ("预约入户", "上门"),
+        # met at an activity is not a visit at home (README: 社区见面 按路遇)
+        ("社区活动中见面", "路遇"),
         ("托人带话", None),
     ],
 )
@@ -72,6 +79,12 @@ def test_visit_methods(con, cell, method):
         # round 6: each had counted as a contact, 计划上门 as a home visit)
         ("电话未通", "未遇"), ("通话中", "未遇"), ("电话欠费", "未遇"), ("计划上门", "未遇"), ("预约上门", "未遇"),
         ("待上门", "未遇"), ("周末", "未遇"), ("放假", "未遇"), ("节假日", "未遇"),
+        # a failure in plain words, as a form's 探访情况 says it (review 7: each had counted as a visit or a contact)
+        ("没人接", "未遇"), ("电话没接", "未遇"), ("老人没接电话", "未遇"), ("响铃无人接", "未遇"),
+        ("电话打了三次都没人接", "未遇"), ("号码已停用", "未遇"), ("无法联系", "未遇"), ("联系不到", "未遇"),
+        ("未能联系上老人", "未遇"), ("发微信老人未回复", "未遇"), ("老人不在", "未遇"), ("敲门没人应", "未遇"),
+        ("去了两次都没碰上", "未遇"), ("邻居说老人回老家了", "未遇"), ("老人已搬走", "未遇"),
+        ("对方挂断", "拒访"), ("不接受探访", "拒访"),
     ],
 )
 def test_visit_outcomes(con, cell, outcome):

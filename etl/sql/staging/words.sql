@@ -77,7 +77,7 @@ keyword_hits as (
                 then k.negated_value else k.value end as value
     from tokens t
     join keyword_map k on k.field = t.field and contains(t.token_key, k.keyword)
-    cross join negation n
+    join negation n on n.field = t.field
     where not exists (select 1 from exact e where e.field = t.field and e.raw = t.raw and e.position = t.position)
         and not exists (select 1 from noted d where d.field = t.field and d.raw = t.raw and d.position = t.position)
         and not exists (select 1 from core c where c.field = t.field and c.raw = t.raw and c.position = t.position)
