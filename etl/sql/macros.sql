@@ -297,6 +297,18 @@ create or replace temp macro cv_mask_address(s) as
 create or replace temp macro cv_mask_place(s) as
     case when regexp_matches(s, '\d+\s*(号|门|室|楼|单元|栋|层|弄|巷)|\d{3}') then cv_mask_address(s) else s end;
 
+-- A text quoted about a row that names a diagnosis (糖尿病 typed as a category, 偏瘫卧床 as a disability level: review
+-- 7) is health data, whatever column it was typed in (DESIGN §6): all stars; one that holds a house number (和平区福方里
+-- 3号楼2门101 typed as a category) an address, masked as one (a date's 11月6号 or 6号 is none)
+create or replace temp macro cv_mask_health(s) as
+    case when regexp_matches(s, '病|癌|瘤|痴呆|偏瘫|瘫痪|卧床|中风|脑梗|心梗|脑出血|脑溢血|骨折|失明|失聪|透析|截肢|'
+                                '精神分裂|抑郁|帕金森|阿尔茨海默|糖尿|高血压|心脏|残疾')
+         then repeat('*', 4) else s end;
+create or replace temp macro cv_mask_house(s) as
+    case when regexp_matches(s, '(?:^|[^月\d.])\d+\s*(?:号|门|室|楼|单元|栋|层|弄|巷)|(?:路|街|里|巷|弄|村|小区|大厦|公寓)\d')
+              and not regexp_full_match(s, '\d{1,2}\s*号')
+         then cv_mask_address(s) else s end;
+
 -- The common Chinese surnames (one or two characters), as a pattern: a person's name begins with one
 create or replace temp macro cv_surname() as '(欧阳|司马|上官|诸葛|东方|皇甫|尉迟|公孙|慕容|长孙|宇文|司徒|夏侯|令狐|端木|'
     '[王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖萧田董袁潘于'
@@ -390,7 +402,7 @@ create or replace temp macro cv_mask_field(field, s) as
         -- (精神分裂症复发: review 6, finding 7): by its first two characters
         when length(s) > 6 and field not in ('visit_date', 'reg_date', 'change_date', 'set_date')
             then substr(cv_mask_free_text(s), 1, 2) || '****'
-        else cv_mask_free_text(s)
+        else cv_mask_health(cv_mask_free_text(s))
     end;
 
 -- A birth date column compared with the ID number's at the precision it is written in: a day
@@ -610,7 +622,8 @@ create or replace temp macro cv_mask_name_in(s, name) as
 -- Each step bound once, as a one-element list: a macro copies its argument's whole expression into each mention)
 create or replace temp macro cv_mask_quoted(s, name) as list_transform(
     [regexp_replace(trim(s), '\s*[\r\n]+\s*', ' / ', 'g')],
-    lambda line: list_transform([cv_mask_free_text(line)], lambda masked: cv_mask_name_in(masked, name))[1])[1];
+    lambda line: list_transform([cv_mask_health(cv_mask_house(cv_mask_free_text(line)))],
+                                lambda masked: cv_mask_name_in(masked, name))[1])[1];
 create or replace temp macro cv_warnings(warns, name) as
     list_transform(list_filter(warns, lambda w: w is not null),
         lambda w: list_transform([cv_mask_quoted(w.value, name)], lambda masked: cv_warning(w.code, w.field, masked,
