@@ -345,6 +345,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level_district": ("区", "district"),
     "level_street": ("街道", "street"),
     "level_community": ("社区", "community"),
+    "coverage_partial": ("{names}未报送底册, 以下各项只计其余 {count} 个{level} (共 {total} 个)",
+                         "{names}: no roster sent; the figures below count only the other {count} of {total} "
+                         "({level})"),
     "drill_hint": ("点击地图或图中的地区查看下一级", "Click a place on the map or in the chart to drill down"),
     "reports_community": ("{name}没有单独的汇总表: 汇总表按区 (一行一个街道) 或街道 (一行一个社区) 汇总, "
                           "由街道、区报送。本社区的各项数字见「总览」页",

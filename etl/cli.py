@@ -791,8 +791,9 @@ def _read_password(args, err: Console) -> tuple[str, bool]:
 
 
 def _known_place(settings: Settings, place: str) -> str:
-    """The code of the place an account is given: its code, or its name as the divisions write it (劝业场街道,
-    花园路社区, 花园路) where one place has it; an admin need not know the 12-digit codes."""
+    """The code of the place an account is given: its code, or its name however its suffix is spelled (劝业场街道,
+    劝业场街, 花园路社区, 花园路社区居委会, 花园路: DESIGN §2) where one place has it; an admin need not know the
+    12-digit codes."""
     if place == ALL_PLACES:
         return place
     con = open_for_reading(settings.db_path)
@@ -800,7 +801,9 @@ def _known_place(settings: Settings, place: str) -> str:
         found = con.execute(
             """select d.code, d.name, p.name from divisions d left join divisions p on p.code = d.parent_code
                where d.code = $place or d.name = $place or d.short_name = $place
-               order by d.code = $place desc, d.code""",
+                   or (d.level = 'district' and cv_district_key(d.name) = cv_district_key($place))
+                   or (d.level <> 'district' and cv_place_key(d.name) = cv_place_key($place))
+               order by d.code = $place desc, d.name = $place desc, d.code""",
             {"place": place.strip()}).fetchall()
     finally:
         con.close()

@@ -109,6 +109,7 @@ NOT_DATA_FIRST_CELL = (r"^[\s　]*(\S*?(社区|街道|居委会|村)|每日|每�
                        # counts under the table without the word 合计: 总人数, 其中：独居 (review 2026-12-04, round 5)
                        r"|^[\s　]*(总人数|总户数|人数|其中[\s　]*[:：])"
                        r"|^[\s　]*(填表|制表|审核|复核|填报|统计|负责)[\s　]*人"
+                       r"|^[\s　]*(填表|制表|审核|复核|审批|经办)[\s　]*[:：]"  # 制表：王红 审核：李明 (review 7)
                        r"|^[\s　]*(填表|制表|填报)[\s　]*(日期|时间|单位)"
                        r"|^[\s　]*(备注|说明|注)[\s　]*[:：]"
                        # the footer's lines: 联系电话：…, 日期：…, 报送单位（盖章）：…, a seal's place, page numbers

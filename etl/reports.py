@@ -62,6 +62,9 @@ RATES = {
     "daily_contact_rate": ("contact_days_covered", "contact_days_eligible"),
     "help_rate": ("disabled_with_contact", "disabled_count"),
 }
+# What a row says of a place that no roster lists (MonthlySummary.row_name), and its cells (MonthlySummary.cell)
+UNREPORTED = "未报送底册"
+NOT_LISTED = "—"
 # What a 社区帮扶率 cell says of a place whose streets sent no contact list (settings.contacts_unreported)
 UNREPORTED_CELL = "未报送"
 HIDDEN_COUNTS = ("contact_days_eligible", "contact_days_covered", "disabled_unreported_count")
@@ -77,6 +80,7 @@ FOOTNOTE = "注: " + "".join(f"{n}. {note}" for n, note in enumerate((
     "一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。", *RATE_NOTES,
     "其中电话、视频、其他方式: 本月以该方式探访成功的人数, 一人可有多种方式, 各项可重叠; 探访人次不含未遇、拒访。",
     "合计的新增、减少是本辖区的, 不含在下级地区之间迁移的人, 可小于各行之和。",
+    f"{UNREPORTED}的地区各项记为「{NOT_LISTED}」(社区数除外), 合计不含这些地区。",
     f"人数少的敏感类别显示为「<5」等, 标「{HIDDEN_TOO}」的人数一并隐去 (合计人数少时各行都隐去), 以免由合计与其他各行"
     "推算出来。",
     "独居、失能两组中的老年人数是计算日联系率、社区帮扶率的人数 (不含不同意探访者; 日联系率含月中新登记的独居老年人, "
@@ -112,7 +116,16 @@ class MonthlySummary:
         lists: its zeros are no elders counted, not a place without elders (review 2026-12-04: three streets of
         the district showed 0 people and 无应探访)."""
         name = record["short_name"] if record["level"] == "community" else record["name"]
+        if record["level"] == "total" and (missing := int(self.rows["unreported"].sum())):
+            # a 合计 of the places that sent a roster only, which it says beside the number (review 7b: 和平区's
+            # 合计 beside 3 streets of 6 had read as the district's)
+            return f"合计 (不含未报送底册的 {missing} 个{self.level_name})"
         return f"{name} ({UNREPORTED})" if record.get("unreported") else name
+
+    def cell(self, record: dict, column: str) -> object:
+        """What the table shows in `column` of a row: its value, or NOT_LISTED where no roster lists the place (its
+        0 people are no count, as a rate of nothing is none: DESIGN §4), but its 社区数."""
+        return NOT_LISTED if record.get("unreported") and column != "community_count" else record[column]
 
     @property
     def level_name(self) -> str:
@@ -232,8 +245,6 @@ def _place(con: duckdb.DuckDBPyConnection, place: str | None) -> tuple[str, str,
 
 # --- the workbook ------------------------------------------------------------------------------
 
-# What a row says of a place that no roster lists (MonthlySummary.row_name)
-UNREPORTED = "未报送底册"
 
 THIN = Side(style="thin", color="000000")
 BORDER = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
@@ -295,7 +306,7 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
         row = sub + 1 + offset
         sheet.cell(row, 1, summary.row_name(record))
         for position, (column, _, _) in enumerate(columns, start=2):
-            value = record[column]
+            value = summary.cell(record, column)
             cell = sheet.cell(row, position, value if isinstance(value, str) else  # a small count: '<5'
                               None if value is None or pd.isna(value) else
                               (float(value) if column in RATES else int(value)))

@@ -59,6 +59,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
                 html.Span(t("data_date", lang, date=as_of), className="data-date ms-3", id="data-date"),
             ], className="d-flex align-items-center"),
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
+        *make_coverage(kids, child_level, lang),
         make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress, why={"visit_rate_home": why},
                   unfinished=state.month_unfinished),
         changes_panel,
@@ -85,6 +86,17 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
             dbc.Col(make_categories(state, history), lg=5),
         ], className="g-3 mt-1"),
     ])
+
+
+def make_coverage(kids: pd.DataFrame, child_level: str, lang: str) -> list:
+    """Above the figures, the places that sent no roster, whose elders none of them counts: a district's rate over 3
+    streets of 6 had read as the district's (review 7b), as the 汇总表's 合计 and the 通报 say it too."""
+    missing = kids[kids["unreported"]]
+    if missing.empty:
+        return []
+    return [dbc.Alert(t("coverage_partial", lang, names="、".join(missing["name"]), count=len(kids) - len(missing),
+                        total=len(kids), level=child_level), color="warning", className="py-2 mb-2",
+                      id="overview-coverage")]
 
 
 def make_map(wh, target, kids: pd.DataFrame, rate: str, child_level: str, lang: str,

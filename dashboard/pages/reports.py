@@ -93,7 +93,7 @@ def make_preview(summary: reports.MonthlySummary, link) -> html.Div:
         cells = [html.Th(dcc.Link(name, href=link(record["code"])) if record["level"] in ("district", "street")
                          else name)]
         for column, _, _ in columns:
-            value = record[column]
+            value = summary.cell(record, column)
             cells.append(html.Td(value if isinstance(value, str) else "" if value is None or pd.isna(value) else
                                  percent(value) if column in reports.RATES else f"{int(value):,}"))
         body.append(html.Tr(cells, className="report-total" if record["level"] == "total" else None))

@@ -59,13 +59,13 @@ def report(db, tmp_path, *args: str) -> list[list]:
 
 def table(rows: list[list]) -> dict[str, dict[str, object]]:
     """{place name: {header: value}} from the two header rows (a group's sub-headers, or the group's own); a place
-    no roster lists by its name without what the sheet says of it (未报送底册)."""
+    no roster lists, and the 合计 beside one, by its name without what the sheet says of it (未报送底册)."""
     top, sub = rows[3], rows[4]
     headers, group = [], None
     for upper, lower in zip(top, sub, strict=True):
         group = upper if upper is not None else group
         headers.append(f"{group}/{lower}" if lower is not None else upper)
-    return {row[0].removesuffix(" (未报送底册)"): dict(zip(headers, row, strict=True)) for row in rows[5:]
+    return {row[0].split(" (")[0]: dict(zip(headers, row, strict=True)) for row in rows[5:]
             if row[0] and not row[0].startswith("注")}
 
 
@@ -267,8 +267,14 @@ def test_a_place_no_roster_lists_says_so_rather_than_showing_no_elders(mart_ware
     summary = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district")
     sheet = openpyxl.load_workbook(io.BytesIO(reports.to_workbook(summary))).active
     names = [sheet.cell(row, 1).value for row in range(reports.HEADER_ROW + 2, reports.HEADER_ROW + 2 + 7)]
-    assert names[0] == "劝业场街道" and names[-1] == "合计"
+    # … and the 合计 says it counts the others only, beside the number (review 7b: read as the district's)
+    assert names[0] == "劝业场街道" and names[-1] == "合计 (不含未报送底册的 5 个街道)"
     assert all(name.endswith(" (未报送底册)") for name in names[1:-1]), names
+    # their cells are no count of 0 people: 社区数 only, the rest "—"
+    cells = [[sheet.cell(row, column).value for column in range(2, 8)]
+             for row in range(reports.HEADER_ROW + 2, reports.HEADER_ROW + 2 + 7)]
+    assert cells[1][0] > 0 and set(cells[1][1:]) == {"—"}, cells[1]
+    assert cells[0][1:3] == [1, 1] and cells[-1][1:3] == [1, 1], (cells[0], cells[-1])
     # … in full: the column had cut 劝业场街道 (未报送底册) off at 劝业场街道 (未报
     assert sheet.column_dimensions["A"].width >= len("劝业场街道 (未报送底册)".encode("gb18030"))
     street = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101001000", "劝业场街道", "street")
