@@ -200,13 +200,16 @@ STRINGS: dict[str, tuple[str, str]] = {
     "event_export_parquet": ("导出全部数据 (Parquet)", "Exported the warehouse (Parquet)"),
     "event_backup": ("备份", "Backed up"),
     "col_note": ("说明", "Note"),
-    "reports_hint": ("数据截至 {as_of}; 点击街道名称可看该街道各社区的汇总表。"
+    "reports_hint": ("数据截至 {as_of}; 点击街道名称可看该街道各社区的汇总表; 表格较宽, 可左右滚动查看其余各列。"
                      "导出的 Excel 为正式格式 (A3 横向, 每页重复表头)。",
-                     "The monthly summary, data as of {as_of}; click a street for its communities' summary. The "
-                     "Excel file is in the official layout (A3 landscape, header repeated on every page)."),
-    "reports_hint_street": ("数据截至 {as_of}; 导出的 Excel 为正式格式 (A3 横向, 每页重复表头)。",
-                            "The monthly summary, data as of {as_of}; the Excel file is in the official layout "
-                            "(A3 landscape, header repeated on every page)."),
+                     "The monthly summary, data as of {as_of}, in its official form (in Chinese); click a street for "
+                     "its communities' summary, scroll sideways for the other columns. The Excel file is in the "
+                     "official layout (A3 landscape, header repeated on every page)."),
+    "reports_hint_street": ("数据截至 {as_of}; 表格较宽, 可左右滚动查看其余各列。导出的 Excel 为正式格式 (A3 横向, "
+                            "每页重复表头)。",
+                            "The monthly summary, data as of {as_of}, in its official form (in Chinese); scroll "
+                            "sideways for the other columns. The Excel file is in the official layout (A3 "
+                            "landscape, header repeated on every page)."),
     "audit_title": ("审计记录", "Audit log"),
     "audit_hint": ("登录、查看和导出名单、显示完整信息的记录, 只增不改, 至少保存三年。",
                    "Sign-ins, views and exports of lists, unmasking: append-only, kept at least three years."),
@@ -328,7 +331,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "Special-difficulty elders (on the roster at the month's start, with those turning 80 in it)"),
     "declined_count": ("不同意探访", "Declined visits"),
     "overdue_count": ("逾期未访", "Overdue"),
-    "not_visited_count": ("本月未访", "Not visited this month"),
+    # the headline's visit is a home visit (DESIGN §4): a call this month does not take one off this list (review 7b)
+    "not_visited_count": ("本月未上门", "No home visit this month"),
     "people_unit": ("{count:,} 人", "{count:,}"),
     # overview
     "map_title": ("{place} 各{level}{rate}", "{rate} by {level}, {place}"),
@@ -356,7 +360,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "are on the Overview page"),
     "drill_hint_chart": ("点击图中的地区查看下一级", "Click a place in the chart to drill down"),
     "people_title": ("{place} 特殊困难老人 ({count:,} 人)", "Special-difficulty elders in {place} ({count:,})"),
-    "open_work_list": ("查看逾期和本月未访名单", "Open the overdue work list"),
+    "open_work_list": ("查看逾期和本月未上门名单", "Open the overdue work list"),
     # people columns
     "col_name": ("姓名", "Name"),
     "col_id_number": ("身份证号", "ID number"),
@@ -381,22 +385,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_overdue_days": ("逾期天数", "Days overdue"),
     "col_status": ("状态", "Status"),
     "status_overdue": ("逾期", "Overdue"),
-    "status_not_visited": ("本月未访", "Not visited this month"),
-    "status_ok": ("已访", "Visited"),
+    "status_not_visited": ("本月未上门", "No home visit this month"),
+    "status_ok": ("本月已上门", "Visited at home this month"),
     "status_declined": ("不同意探访", "Declined visits"),
     "status_exited": ("已退出 ({date})", "Left ({date})"),
     "never_home_visited": ("记录期内未上门", "No home visit on record"),
     # overdue page
-    "overdue_title": ("逾期和本月未访名单", "Overdue and not-yet-visited elders"),
+    "overdue_title": ("逾期和本月未上门名单", "Overdue and not yet visited at home"),
     # an exported workbook's first two lines (tables.to_file)
-    "export_title_work_list": ("{place} 逾期和本月未访名单 ({month})",
-                               "{place}: overdue and not-yet-visited elders ({month})"),
+    "export_title_work_list": ("{place} 逾期和本月未上门名单 ({month})",
+                               "{place}: overdue and not yet visited at home ({month})"),
     "export_title_people": ("{place} 特殊困难老年人名单 ({month})", "{place}: special-difficulty elders ({month})"),
     "export_title_open_problems": ("{place} 探访发现问题尚未解决的老年人 ({month})",
                                    "{place}: elders whose problems found at visits are still open ({month})"),
     "export_title_changes": ("{place} 底册变动: {group} ({month})", "{place}: roster changes, {group} ({month})"),
     "export_title_rate_moves": ("{place} 月探访率 (上门) 变化: {group} ({month})",
                                 "{place}: 月探访率 (home) changes, {group} ({month})"),
+    "export_filtered": (" (筛选: {filters})", " (filtered: {filters})"),
     "export_made": ("导出日期: {day}", "Exported {day}"),
     "export_personal": ("。含个人信息 (已打码), 请妥善保管, 不得外传、不得用于探访关爱以外的用途",
                         ". Holds personal information (masked): keep it safe, do not pass it on or use it for anything "
@@ -407,9 +412,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter_due": ("本周", "This week"),
     "filter_due_week": ("只看 {days} 天内到期 (含逾期)", "Due within {days} days only (overdue included)"),
     "all_categories": ("全部类别", "All categories"),
-    "overdue_summary": ("共 {count:,} 人: 逾期 {overdue:,} 人, 本月未访 {not_visited:,} 人",
-                        "{count:,} people: {overdue:,} overdue, {not_visited:,} not visited this month"),
-    "empty_work_list": ("没有逾期或本月未访的老人", "Nobody is overdue or unvisited"),
+    "overdue_summary": ("共 {count:,} 人: 逾期 {overdue:,} 人, 本月未上门 {not_visited:,} 人",
+                        "{count:,} people: {overdue:,} overdue, {not_visited:,} not visited at home this month"),
+    "empty_work_list": ("没有逾期或本月未上门的老人", "Nobody is overdue or without a home visit"),
     # risk page
     "risk_title": ("风险等级与类别", "Risk levels and categories"),
     # the people on the roster at the as-of date (risk_months), not the month's special-difficulty count the

@@ -162,8 +162,9 @@ def build(spec: dict, wh: queries.Warehouse, scope: str,
         frame = people_table(_people(spec, wh, target, month, scope), lang, context.unshown_categories(),
                              PROBLEM_COLUMNS if spec.get("open_problems") else PEOPLE_COLUMNS)
         which = "open_problems" if spec.get("open_problems") else "work_list" if spec.get("work_list") else "people"
-        return Built(frame, f"{target.short_name}_{month}_{'逾期名单' if spec.get('work_list') else '名单'}",
-                     t(f"export_title_{which}", lang, place=target.name, month=when))
+        return Built(frame, f"{target.short_name}_{month}_{'逾期名单' if spec.get('work_list') else '名单'}"
+                            f"{'_本周' if spec.get('week') else ''}",
+                     t(f"export_title_{which}", lang, place=target.name, month=when) + _filters_said(spec, lang))
     if kind == "changes":
         group = spec["group"] if spec.get("group") in queries.CHANGE_GROUPS else "joined"
         reason = _text(spec.get("reason"))
@@ -302,6 +303,16 @@ def detail_words(detail: str | None, names: dict[str, str], lang: str) -> str:
 
     return "; ".join(f"{t(f'detail_{key}', lang) if f'detail_{key}' in STRINGS else key} {word(key, value)}"
                      for key, value in sorted(items.items(), key=lambda item: item[0] != "table"))  # the list first
+
+
+def _filters_said(spec: dict, lang: str) -> str:
+    """The filters a people list was narrowed by, after its title: a printed week's list of 37 had read as the
+    whole list of 70 (review 7b)."""
+    said = [t("filter_due_week", lang, days=queries.DUE_WITHIN)] if spec.get("week") else []
+    said += [f"{t('filter_category', lang)} {category}"] if (category := _text(spec.get("category"))) else []
+    risk = [r for r in spec.get("risk") or () if r in RISK_LEVELS]
+    said += [f"{t('filter_risk', lang)} {'、'.join(risk)}"] if risk and len(risk) < len(RISK_LEVELS) else []
+    return t("export_filtered", lang, filters="; ".join(said)) if said else ""
 
 
 def _people(spec: dict, wh: queries.Reader, target: queries.Place, month: str, scope: str) -> pd.DataFrame:
