@@ -595,10 +595,14 @@ STRINGS: dict[str, tuple[str, str]] = {
                                             "while {count:,} visited last month are not yet visited this month"),
     "move_stayed_offset_gained": ("另有 {count:,} 人上月未上门、本月已上门",
                                   "while {count:,} not visited last month are visited this month"),
-    "move_joined_not_visited": ("新纳入应探访的 {total:,} 人中 {count:,} 人尚未上门",
-                                "{count:,} of {total:,} newly counted not yet visited"),
-    "move_joined_visited": ("新纳入应探访的 {total:,} 人中 {count:,} 人已上门",
-                            "{count:,} of {total:,} newly counted already visited"),
+    # who enter this month's rate: last month's joiners and those turning 80, not the 新增 of the changes bar, who
+    # count from next month (review 7b: 新增 13 beside 新纳入 14, one word for two things)
+    "move_joined_not_visited": ("本月起计入应探访的 {total:,} 人 (上月新增、本月满80岁等) 中 {count:,} 人尚未上门",
+                                "{count:,} of the {total:,} counted from this month (last month's joiners, those "
+                                "turning 80) not yet visited"),
+    "move_joined_visited": ("本月起计入应探访的 {total:,} 人 (上月新增、本月满80岁等) 中 {count:,} 人已上门",
+                            "{count:,} of the {total:,} counted from this month (last month's joiners, those "
+                            "turning 80) already visited"),
     "move_left_visited": ("移出的 {total:,} 人中 {count:,} 人上月已上门",
                           "{count:,} of {total:,} no longer counted had a visit last month"),
     "move_left_not_visited": ("移出的 {total:,} 人中 {count:,} 人上月未上门",

@@ -82,9 +82,11 @@ def move_row(stayed=10, before=8, now=8, lost=0, gained=0, joined=0, joined_visi
     [
         # 9/10 -> 7/13: two stayers lost their visit, three joiners not yet visited (they weigh more)
         (move_row(10, 9, 7, lost=2, joined=3), "zh", False,
-         "较上月下降 36.2 个百分点: 新纳入应探访的 3 人中 3 人尚未上门; 原有对象中 2 人上月已上门、本月未上门"),
+         "较上月下降 36.2 个百分点: 本月起计入应探访的 3 人 (上月新增、本月满80岁等) 中 3 人尚未上门;"
+         " 原有对象中 2 人上月已上门、本月未上门"),
         (move_row(10, 9, 7, lost=2, joined=3), "en", False,
-         "Down 36.2 pp on last month: 3 of 3 newly counted not yet visited;"
+         "Down 36.2 pp on last month: 3 of the 3 counted from this month (last month's joiners, those turning 80)"
+         " not yet visited;"
          " 2 visited last month are not visited this month"),
         # 5/10 -> 9/12: four stayers gained a visit; one joiner of three visited and a visited leaver pull
         # the other way, so they are not named
@@ -92,7 +94,8 @@ def move_row(stayed=10, before=8, now=8, lost=0, gained=0, joined=0, joined_visi
          "较上月上升 25.0 个百分点: 原有对象中 4 人上月未上门、本月已上门"),
         # 6/10 -> 7/9: an unvisited leaver and a visited joiner; stayers as they were
         (move_row(8, 6, 6, joined=1, joined_visited=1, left=2, left_visited=0), "zh", False,
-         "较上月上升 17.8 个百分点: 移出的 2 人中 2 人上月未上门; 新纳入应探访的 1 人中 1 人已上门"),
+         "较上月上升 17.8 个百分点: 移出的 2 人中 2 人上月未上门;"
+         " 本月起计入应探访的 1 人 (上月新增、本月满80岁等) 中 1 人已上门"),
         # 4,800/5,000 -> 4,500/5,001: 300 stayers lost their visit; the joiner is not worth naming
         (move_row(5000, 4800, 4500, lost=300, joined=1), "zh", False,
          "较上月下降 6.0 个百分点: 原有对象中 300 人上月已上门、本月未上门"),
