@@ -331,8 +331,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "Special-difficulty elders (on the roster at the month's start, with those turning 80 in it)"),
     "declined_count": ("不同意探访", "Declined visits"),
     "overdue_count": ("逾期未访", "Overdue"),
-    # the headline's visit is a home visit (DESIGN §4): a call this month does not take one off this list (review 7b)
-    "not_visited_count": ("本月未上门", "No home visit this month"),
+    # DESIGN §4's 本月未访 counts home visits, the headline's: a call does not take one off this list (review 7b)
+    "not_visited_count": ("本月未访 (上门)", "Not visited at home this month"),
     "people_unit": ("{count:,} 人", "{count:,}"),
     # overview
     "map_title": ("{place} 各{level}{rate}", "{rate} by {level}, {place}"),
@@ -360,7 +360,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                           "are on the Overview page"),
     "drill_hint_chart": ("点击图中的地区查看下一级", "Click a place in the chart to drill down"),
     "people_title": ("{place} 特殊困难老人 ({count:,} 人)", "Special-difficulty elders in {place} ({count:,})"),
-    "open_work_list": ("查看逾期和本月未上门名单", "Open the overdue work list"),
+    "open_work_list": ("查看逾期和本月未访名单", "Open the overdue work list"),
     # people columns
     "col_name": ("姓名", "Name"),
     "col_id_number": ("身份证号", "ID number"),
@@ -385,15 +385,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_overdue_days": ("逾期天数", "Days overdue"),
     "col_status": ("状态", "Status"),
     "status_overdue": ("逾期", "Overdue"),
-    "status_not_visited": ("本月未上门", "No home visit this month"),
+    "status_not_visited": ("本月未访 (上门)", "Not visited at home this month"),
     "status_ok": ("本月已上门", "Visited at home this month"),
     "status_declined": ("不同意探访", "Declined visits"),
     "status_exited": ("已退出 ({date})", "Left ({date})"),
     "never_home_visited": ("记录期内未上门", "No home visit on record"),
     # overdue page
-    "overdue_title": ("逾期和本月未上门名单", "Overdue and not yet visited at home"),
+    "overdue_title": ("逾期和本月未访名单", "Overdue and not yet visited at home"),
     # an exported workbook's first two lines (tables.to_file)
-    "export_title_work_list": ("{place} 逾期和本月未上门名单 ({month})",
+    "export_title_work_list": ("{place} 逾期和本月未访名单 ({month})",
                                "{place}: overdue and not yet visited at home ({month})"),
     "export_title_people": ("{place} 特殊困难老年人名单 ({month})", "{place}: special-difficulty elders ({month})"),
     "export_title_open_problems": ("{place} 探访发现问题尚未解决的老年人 ({month})",
@@ -412,9 +412,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "filter_due": ("本周", "This week"),
     "filter_due_week": ("只看 {days} 天内到期 (含逾期)", "Due within {days} days only (overdue included)"),
     "all_categories": ("全部类别", "All categories"),
-    "overdue_summary": ("共 {count:,} 人: 逾期 {overdue:,} 人, 本月未上门 {not_visited:,} 人",
+    "overdue_summary": ("共 {count:,} 人: 逾期 {overdue:,} 人, 本月未访 (上门) {not_visited:,} 人",
                         "{count:,} people: {overdue:,} overdue, {not_visited:,} not visited at home this month"),
-    "empty_work_list": ("没有逾期或本月未上门的老人", "Nobody is overdue or without a home visit"),
+    "empty_work_list": ("没有逾期或本月未访的老人", "Nobody is overdue or without a home visit"),
     # risk page
     "risk_title": ("风险等级与类别", "Risk levels and categories"),
     # the people on the roster at the as-of date (risk_months), not the month's special-difficulty count the

@@ -59,7 +59,7 @@ def plotly_bundles(page) -> list[str]:
     ("path", "ready", "heading", "charts"),
     [
         (f"/community?month={MONTH}&place={TAILAILI}", "#community-people .ag-row", "泰来里", False),
-        (f"/overdue?month={MONTH}", "#overdue-people .ag-row", "逾期和本月未上门名单", False),
+        (f"/overdue?month={MONTH}", "#overdue-people .ag-row", "逾期和本月未访名单", False),
         (f"/risk?month={MONTH}", "#risk-open-problems .ag-row", "风险等级与类别", True),
         ("/data", "#data-loads .ag-row", "数据导入情况", False),
     ],
@@ -232,7 +232,7 @@ def test_the_exported_work_list_matches_the_screen(page, server_url):
     rows = list(csv.DictReader(io.StringIO(download.value.path().read_text(encoding="utf-8-sig"))))
     assert len(rows) == count
     assert sum("逾期" in row["状态"] for row in rows) == overdue
-    assert sum("本月未上门" in row["状态"] for row in rows) == not_visited
+    assert sum("本月未访" in row["状态"] for row in rows) == not_visited
     first_row = page.locator("#overdue-people .ag-center-cols-container .ag-row[row-index='0']")
     on_screen = [first_row.locator(f".ag-cell[col-id='{column}']").inner_text() for column in ("street", "community")]
     assert [rows[0]["街道"], rows[0]["社区"]] == on_screen

@@ -174,7 +174,7 @@ def test_an_exported_work_list_says_what_it_is_and_prints_with_its_header_on_eve
     raw = tables.to_file(built, tables.PEOPLE_COLUMNS, "zh", "xlsx", personal=True, made_on=dt.date(2026, 11, 3))
     sheet = openpyxl.load_workbook(io.BytesIO(raw)).active
     rows = [[cell.value for cell in row] for row in sheet.iter_rows()]
-    assert rows[0][0] == "劝业场街道 逾期和本月未上门名单 (2026年10月, 数据截至10月7日, 未满整月)"
+    assert rows[0][0] == "劝业场街道 逾期和本月未访名单 (2026年10月, 数据截至10月7日, 未满整月)"
     assert rows[1][0].startswith("导出日期: 2026年11月3日。含个人信息 (已打码), 请妥善保管")
     csv_rows = list(csv.reader(io.StringIO(tables.to_file(built, tables.PEOPLE_COLUMNS, "zh", "csv")
                                            .decode("utf-8-sig"))))
@@ -192,7 +192,7 @@ def test_a_filtered_work_list_says_its_filters_in_its_title_and_file_name(app, w
     with app.server.app_context():
         built = tables.build(spec, wh, queries.ALL)
         whole = tables.build(spec | {"week": False, "risk": []}, wh, queries.ALL)
-    assert built.title == ("劝业场街道 逾期和本月未上门名单 (2026年10月, 数据截至10月7日, 未满整月)"
+    assert built.title == ("劝业场街道 逾期和本月未访名单 (2026年10月, 数据截至10月7日, 未满整月)"
                            " (筛选: 只看 7 天内到期 (含逾期); 风险等级 高)")
     assert built.name == "劝业场_2026-10_逾期名单_本周" and whole.name == "劝业场_2026-10_逾期名单"
     assert len(built.frame) < len(whole.frame)
@@ -286,7 +286,7 @@ def test_community_page_lists_its_masked_people(app, pages):
     page = render(app, pages["/community"].layout, place=HUAYUANLU, month="2026-10")
     rows = find(page, "community-people").rowData
     assert sorted(r["name"] for r in rows) == ["王**", "王**"]
-    assert {r["status"] for r in rows} == {"本月已上门", "本月未上门"}
+    assert {r["status"] for r in rows} == {"本月已上门", "本月未访 (上门)"}
     assert find(page, "data-date").children == "数据截至 2026-10-07"  # as the overview says it
 
 
@@ -306,7 +306,7 @@ def test_the_work_list_counts_everyone_though_it_shows_its_first_rows(app, pages
     assert len(find(page, "overdue-people").rowData) == min(shown, len(everyone)) and len(everyone) > 1
     assert texts(find(page, "overdue-summary")) == [
         f"共 {len(everyone)} 人: 逾期 {int(everyone['is_overdue'].sum())} 人, "
-        f"本月未上门 {int(everyone['is_not_visited_this_month'].sum())} 人"]
+        f"本月未访 (上门) {int(everyone['is_not_visited_this_month'].sum())} 人"]
 
 
 def test_english_labels(app, pages):
@@ -460,7 +460,7 @@ def test_the_place_filter_of_a_district_lists_every_place(app, pages):
 def test_one_who_declined_visits_is_said_to_have_on_the_work_list_in_either_language():
     # probe P: five of fourteen overdue had declined (不同意), and nothing on the list said so
     assert tables._status(True, False, False, None, "不同意", "zh") == "不同意探访、逾期"
-    assert tables._status(True, True, False, None, "同意", "en") == "Overdue, No home visit this month"
+    assert tables._status(True, True, False, None, "同意", "en") == "Overdue, Not visited at home this month"
     assert tables._status(False, False, False, None, None, "zh") == "本月已上门"
 
 

@@ -90,7 +90,7 @@ def test_the_note_names_both_days(app, pages):
 def test_counts_change_like_for_like_too(app, pages):
     page = render(app, pages["/"].layout, place=QUANYECHANG, month="2026-11")
     # not visited: C and D by 10 November; A's four neighbours (B, C, D, E) by 10 October
-    assert texts(find(page, "count-not_visited_count")) == ["本月未上门", "2 人", "较上月同期 -2"]
+    assert texts(find(page, "count-not_visited_count")) == ["本月未访 (上门)", "2 人", "较上月同期 -2"]
 
 
 def test_the_like_for_like_wording_in_english(app, pages):
@@ -136,7 +136,7 @@ def test_an_elder_who_left_is_shown_as_left_with_the_date_and_no_overdue_days(ap
     assert rows["钱*"]["status"] == "已退出 (2026-11-03)"
     assert rows["钱*"]["overdue_days"] is None and rows["钱*"]["due_date"] == ""
     assert list(rows)[-1] == "钱*"  # nothing left to do for them: listed last
-    assert rows["张*"]["status"] == "本月未上门"
+    assert rows["张*"]["status"] == "本月未访 (上门)"
 
 
 def test_an_elder_who_left_is_not_on_the_work_list(app, pages):
