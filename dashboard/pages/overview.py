@@ -71,15 +71,15 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
             ], className="d-flex align-items-center flex-wrap"), width=12),
         ], className="mt-3 mb-2"),
         dbc.Row([
-            dbc.Col(make_map(wh, target, kids, rate, child_level, lang, chart_caption(state)), lg=7),
+            dbc.Col(make_map(wh, target, kids, rate, child_level, lang, chart_caption(state), month), lg=7),
             dbc.Col(make_chart(BARS, figures.ranked_bars(
                 kids, rate, t("ranked_title", lang, level=child_level, rate=t(rate, lang)), lang),
-                f"{target.short_name}_{month}_{rate}_排名", lang, note=t("drill_hint", lang),
+                f"{target.short_name}_{month}_{file_words(rate)}_排名", lang, note=t("drill_hint", lang),
                 caption=chart_caption(state)), lg=5),
         ], className="g-3"),
         dbc.Row([
             dbc.Col(make_chart("overview-trend", figures.trend_figure(history, t("trend_title", lang), lang, previous),
-                               f"{target.short_name}_趋势", lang, note=t(
+                               f"{target.short_name}_{month}_趋势", lang, note=t(
                                    "trend_in_progress_note" if state.month_unfinished else "trend_as_of_note", lang,
                                    month=month, day=as_of.day)
                                if state.in_progress else None, caption=chart_caption(state)), lg=7),
@@ -99,8 +99,14 @@ def make_coverage(kids: pd.DataFrame, child_level: str, lang: str) -> list:
                       id="overview-coverage")]
 
 
+def file_words(rate: str) -> str:
+    """A rate as a downloaded chart's file name says it: its Chinese name without spaces (月探访率(上门)), not the
+    key the code knows it by (review 7b: 和平区_visit_rate_home_地图.png)."""
+    return t(rate, "zh").replace(" ", "")
+
+
 def make_map(wh, target, kids: pd.DataFrame, rate: str, child_level: str, lang: str,
-             caption: str | None = None) -> dbc.Card:
+             caption: str | None = None, month: str = "") -> dbc.Card:
     shapes = queries.shapes(wh, list(kids["code"]))
     title = t("map_title", lang, place=target.short_name, level=child_level, rate=t(rate, lang))
     missing = kids[~kids["code"].isin(shapes["code"])]
@@ -112,7 +118,8 @@ def make_map(wh, target, kids: pd.DataFrame, rate: str, child_level: str, lang: 
     figure = figures.map_figure(kids, shapes, rate, title, lang)
     # a downloaded map says it is schematic too (pasted into a report, it would pass for the real boundaries)
     schematic = t("schematic_note", lang) if shapes["is_schematic"].any() else None
-    return make_chart(MAP, figure, f"{target.short_name}_{rate}_地图", lang, note=" · ".join(notes) or None,
+    return make_chart(MAP, figure, f"{target.short_name}_{month}_{file_words(rate)}_地图", lang,
+                      note=" · ".join(notes) or None,
                       caption=" · ".join(part for part in (caption, schematic) if part) or None)
 
 
