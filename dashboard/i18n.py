@@ -243,7 +243,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_created_at": ("创建时间 (北京时间)", "Created (Beijing)"),
     "col_last_sign_in": ("最近登录 (北京时间)", "Last sign-in (Beijing)"),
     # the audit log's details (its 内容 column): each key, and the lists by the titles the screens give them
-    "detail_table": ("名单", "List"), "detail_month": ("月份", "Month"), "detail_as_of": ("截至", "As of"),
+    "detail_table": ("内容", "Content"), "detail_lang": ("语言", "Language"),
+    "detail_month": ("月份", "Month"), "detail_as_of": ("截至", "As of"),
     "detail_group": ("分组", "Group"), "detail_risk": ("风险等级", "Risk"), "detail_week": ("本周", "This week"),
     "detail_category": ("类别", "Category"), "detail_communities": ("社区", "Communities"),
     "detail_community": ("社区", "Community"), "detail_reason": ("原因", "Reason"),
@@ -274,6 +275,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "unmask_hint": ("点击姓名可查看该老人的完整信息 (会被记录)",
                     "Click a name to see that person's full details (recorded)"),
     "col_address": ("地址", "Address"),
+    # what a refusal's 所需权限 says (accounts.PERMISSIONS), and a page's language, in the audit log (review 7b L12)
+    "permission_people": ("查看名单", "see person lists"), "permission_export_people": ("导出名单", "export lists"),
+    "permission_supervise": ("督查", "supervision"), "permission_unmask": ("查看完整信息", "unmask"),
+    "permission_load": ("导入", "load files"), "permission_correct": ("退回修改", "corrections"),
+    "permission_admin": ("管理", "administration"),
+    "lang_zh": ("中文", "Chinese"), "lang_en": ("英文", "English"),
     "role_leader": ("局领导", "Leader"),
     "role_inspector": ("督查", "Inspector"),
     "role_staff": ("工作人员", "Staff"),

@@ -287,10 +287,17 @@ def detail_words(detail: str | None, names: dict[str, str], lang: str) -> str:
         return detail
     if not isinstance(items, dict):
         return detail
+    # a people list narrowed to the work list or the open problems is named as that list (review 7b L12: the staff's
+    # 逾期名单 export had read 社区老人名单)
+    if items.get("table") == "people":
+        narrowed = next((flag for flag in ("work_list", "open_problems") if items.get(flag)), None)
+        if narrowed:
+            items = {**items, "table": narrowed}
+            items.pop(narrowed)
 
     def word(key: str, value) -> str:
         for prefix in {"table": ("list_",), "role": ("role_",), "group": ("group_",), "kind": ("kind_",),
-                       "status": ("upload_status_",)}.get(key, ()):
+                       "status": ("upload_status_",), "permission": ("permission_",), "lang": ("lang_",)}.get(key, ()):
             if f"{prefix}{value}" in STRINGS:
                 return t(f"{prefix}{value}", lang)
         if value is None:  # (an upload that failed has no kind)

@@ -227,8 +227,12 @@ def test_an_audit_records_details_are_said_in_words_on_the_audit_page():
     stored = json.dumps({"month": "2026-10", "table": "changes", "group": "joined", "week": True, "role": "staff",
                          "community": "120101001001", "later_key": 3})
     assert detail_words(stored, {"120101001001": "花园路社区居委会"}, "zh") == (
-        "名单 底册变动名单; 月份 2026-10; 分组 新增; 本周 是; 角色 工作人员; 社区 花园路社区居委会; later_key 3")
-    assert detail_words(stored, {}, "en").startswith("List Roster changes; Month 2026-10; Group Joined")
+        "内容 底册变动名单; 月份 2026-10; 分组 新增; 本周 是; 角色 工作人员; 社区 花园路社区居委会; later_key 3")
+    assert detail_words(stored, {}, "en").startswith("Content Roster changes; Month 2026-10; Group Joined")
+    # a work list as that list; a refusal's permission and a page's language in words (review 7b L12)
+    work_list = json.dumps({"table": "people", "work_list": True, "month": "2026-10", "lang": "zh"})
+    assert detail_words(work_list, {}, "zh") == "内容 逾期名单; 月份 2026-10; 语言 中文"
+    assert detail_words(json.dumps({"permission": "supervise"}), {}, "zh") == "所需权限 督查"
     assert detail_words(None, {}, "zh") == "" and detail_words("not json", {}, "zh") == "not json"
     # an upload's and an unmask's facts (review 6b L3: batch …; kind None; status failed)
     upload = json.dumps({"batch": "20261204-1", "file": "劝业场补报.csv", "kind": None, "rows_read": 0,
