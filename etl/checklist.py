@@ -32,6 +32,7 @@ CHECKS = {
     "sampled": "随机抽查: 核实本月是否确有上门 (记录 {date})",
 }
 TICKS = ("已见到老人", "情况属实", "情况不符")
+NOT_ASKED = "—"  # a tick box that does not apply
 OVERVIEW_HEADERS = ("街道", "社区", "应上门", "已上门", "月探访率(上门)", "还需上门", "督查线索", "抽取权重",
                     "核实人数")
 HEADERS = ("序号", "姓名", "身份证号", "电话", "地址", "类别", "风险等级", "核实事项", *TICKS, "备注")
@@ -200,10 +201,12 @@ def _date(value) -> str:
 
 
 def rows_of(check_list: CheckList, code: str) -> list[list]:
-    """The printed rows of one community's list: what HEADERS name, tick boxes empty."""
+    """The printed rows of one community's list: what HEADERS name, tick boxes empty; 已见到老人 not asked of one no
+    longer on the roster (review 7b: a dead elder's row had asked it)."""
     people = check_list.people[check_list.people["community_code"] == code]
     return [[number, p.name, p.id_number, p.phone or "", p.address or "", "、".join(p.categories),
-             p.risk_level or "", p.check, *("□" * len(TICKS)), ""]
+             p.risk_level or "", p.check,
+             *("□" if p.is_active_at_as_of or tick != TICKS[0] else NOT_ASKED for tick in TICKS), ""]
             for number, p in enumerate(people.itertuples(index=False), start=1)]
 
 

@@ -106,7 +106,7 @@ def test_the_workbook_has_a_sheet_per_community_with_tick_boxes_and_nothing_unma
     assert [c.value for c in sheet[checklist.HEADER_ROW]] == list(checklist.HEADERS)
     assert sheet.page_setup.orientation == "landscape" and sheet.print_title_rows == "$4:$4"
     rows = [list(r) for r in sheet.iter_rows(min_row=checklist.HEADER_ROW + 1, values_only=True)]
-    assert rows and all(r[8:11] == ["□", "□", "□"] for r in rows)
+    assert rows and all(r[8] in ("□", "—") and r[9:11] == ["□", "□"] for r in rows)
     text = " ".join(str(v) for ws in workbook.worksheets for r in ws.iter_rows(values_only=True) for v in r if v)
     assert not re.search(r"\d{17}[\dX]|1[3-9]\d{9}", text)  # no ID number or mobile in the clear
     assert all("*" in r[1] for r in rows)  # names masked
@@ -196,3 +196,15 @@ def test_no_persons_row_shows_a_sensitive_category(db, con):
     unshown = checklist.check_list(con, "2026-10", DISTRICT, unshown=("计生特殊家庭",))
     assert len(unshown.people) == len(everyone.people)
     assert not any("计生特殊家庭" in categories for categories in unshown.people["categories"])
+
+
+def test_one_no_longer_on_the_roster_is_not_asked_to_be_seen(con):
+    # a dead elder's row had asked 已见到老人 (review 7b L5): the box is "—" for whoever left before the as-of date
+    everyone = checklist.check_list(con, "2026-10", DISTRICT)
+    gone = everyone.people[~everyone.people["is_active_at_as_of"].astype(bool)]
+    assert len(gone)  # the demo's list holds leads of visits after an exit
+    for code in set(gone["community_code"]):
+        rows = checklist.rows_of(everyone, code)
+        active = everyone.people[everyone.people["community_code"] == code]["is_active_at_as_of"].astype(bool)
+        assert [r[8] for r in rows] == ["□" if a else "—" for a in active]
+        assert all(r[9:11] == ["□", "□"] for r in rows)
