@@ -33,10 +33,11 @@ demo: $(STAMP)
 
 # The suite starts a few dozen Python processes (workers, the command line, gunicorn, forked loads): each compiles
 # etl/, dashboard/ and tests/ anew (0.3 CPU-s a process, and pytest's assertion rewriting of every test module
-# in each worker) unless bytecode is kept, which a PYTHONDONTWRITEBYTECODE in the environment forbids.
+# in each worker) unless bytecode is kept, which a PYTHONDONTWRITEBYTECODE in the environment forbids. The slowest
+# tests are listed at the end, so that a CI log tells where the suite's time goes.
 test: $(SPARK_STAMP)
 	$(BIN)/ruff check dashboard etl tests bench
-	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(WORKERS) --dist loadscope --no-loadscope-reorder
+	env -u PYTHONDONTWRITEBYTECODE $(BIN)/pytest -n $(WORKERS) --dist loadscope --no-loadscope-reorder --durations=15
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
