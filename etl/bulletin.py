@@ -213,11 +213,14 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
         so_far = f"(本月只计到 {same_day.day} 日，月初偏低属常态)" if same_day else ""
         sentences.append(f"{below} 个{bulletin.level_name}月探访率(上门)低于 {LIGHTS[1][0]:.0%}，列为红色{so_far}。")
     still = f"截至 {same_day.day} 日" if same_day else "月末"
-    problem = (f"本月探访发现问题 {int(now['problem_found_count']):,} 件，办结 {int(now['problem_closed_count']):,} 件"
-               f"，转介 {int(now['problem_referred_count']):,} 件；"
-               f"{still}仍有 {int(now['open_problem_count']):,} 人的问题未解决")
+    # the closed are this month's closings, of problems found in any month (review 7b: 发现 1 件, 办结 4 件 read
+    # as more closed than found); the open are counted by elder, not by problem
+    problem = (f"本月探访发现问题 {int(now['problem_found_count']):,} 件，"
+               f"转介 {int(now['problem_referred_count']):,} 件；"
+               f"本月办结 {int(now['problem_closed_count']):,} 件 (含以前各月发现的)；"
+               f"{still}仍有 {int(now['open_problem_count']):,} 位老人的问题未解决")
     if now["open_problem_count"]:
-        problem += f"，其中超过 30 天的 {int(now['open_problem_long_count']):,} 人"
+        problem += f"，其中超过 30 天的 {int(now['open_problem_long_count']):,} 位"
     if not pd.isna(now["median_days_to_close"]):
         problem += f"；办结用时中位数 {now['median_days_to_close']:g} 天"
     sentences.append(problem + "。")

@@ -103,9 +103,9 @@ def test_the_problems_are_the_summary_tables(made, demo_settings, tmp_path):
     assert main(["report", "monthly", "--month", MONTH, "--db", str(demo_settings.db_path), "--out", str(out)]) == 0
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     sub = rows[4]
-    total = next(r for r in rows if r[0] == "合计")
+    total = next(r for r in rows if r[0] and r[0].startswith("合计"))  # (合计 (不含未报送底册的 3 个街道))
     found, closed, referred = (total[sub.index(h)] for h in ("发现问题(件)", "已办结(件)", "转介(件)"))
-    assert f"本月探访发现问题 {found:,} 件，办结 {closed:,} 件，转介 {referred:,} 件" in text
+    assert f"本月探访发现问题 {found:,} 件，转介 {referred:,} 件；本月办结 {closed:,} 件 (含以前各月发现的)；" in text
 
 
 def test_the_document_carries_the_map_and_the_trend(made):
@@ -205,7 +205,7 @@ def test_a_month_in_progress_is_compared_with_the_same_day_of_the_month_before(t
     # 2/4 on the 12th of each month: level, not "较上月下降 50.0 个百分点" against all of October (4/4)
     assert "本月数据截至 11 月 12 日，未满整月，与上月的比较均为上月同期 (截至 12 日)。" in text
     assert "月探访率(上门)为 50.0%，与上月同期持平" in text
-    assert "截至 12 日仍有 0 人的问题未解决" in text
+    assert "截至 12 日仍有 0 位老人的问题未解决" in text
     headline = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert headline[0][3] == "上月同期" and headline[1][:4] == ["月探访率(上门)", "50.0%", "2/4", "50.0%"]
     # the trend names the month by the day it is counted to, its point hollow: not a month's collapse
