@@ -524,13 +524,12 @@ def test_a_failed_visit_written_in_the_method_cell_is_no_visit_where_no_outcome_
 @loads.file("a failed visit in a note")
 def _failure_in_note(folder: Path) -> list[Path]:
     header = ["身份证号", "姓名", "社区", "探访日期", "探访方式", "探访人", "备注", "探访情况"]
-    texts = [("老人去女儿家住了，未见到", ""), ("", "老人拒绝"), ("", "老人拒绝安装燃气报警器, 已做好解释"),
+    texts = [("家中无人", ""), ("", "老人拒绝"), ("", "老人拒绝安装燃气报警器, 已做好解释"),
              ("未遇后电话联系, 一切正常", "")]
     return four_visited(folder, "备注", 190, "林泉", header, [("入户", "甲", *text) for text in texts])
 
 
 def test_a_failed_visit_written_as_a_short_note_is_no_visit_and_a_story_in_the_notes_asks_to_check(one_load):
-    # a note that names nobody met and nothing more is no visit however long (review 7: it had counted, warned)
     assert visits_read(one_load, "a failed visit in a note", "outcome") == [("未遇",), ("拒访",), ("正常",), ("正常",)]
     assert warned(one_load, "a failed visit in a note", "failure_in_text") == [
         (4, "探访情况或备注中写的像是拒访, 但没有写探访结果: 按正常探访计, 请核实; 如确为拒访, 请在探访结果一栏写明"),

@@ -105,13 +105,12 @@ problem_values as (
 ),
 
 text_failures as (
-    -- a note or account of the visit (备注, 探访情况) that names a failure and nothing more: what it says, when it
-    -- is short (家中无人, 老人拒绝) or names nobody met (老人去女儿家住了，未见到: review 7, a failure whatever its
-    -- length); else only that it mentions one (老人拒绝安装燃气报警器: a refusal of something, a story, not the
-    -- outcome; 未遇后电话联系, 一切正常: it says more)
+    -- a note or account of the visit (备注, 探访情况) that names a failure: what it says, when it is short and says
+    -- nothing more (家中无人, 老人拒绝, 电话打了三次都没人接); else only that it mentions one (老人拒绝安装燃气报警器: a
+    -- story, not the outcome; 老人能自行外出散步, 子女常去外地: about someone or something else), and the clerk is
+    -- asked to check (failure_in_text)
     select raw,
-           case when list_has_all(['未遇', '拒访'], "values")
-                     and (length(cv_clean(raw)) <= 10 or not list_contains("values", '拒访')) then value end as said,
+           case when length(cv_clean(raw)) <= 10 and list_has_all(['未遇', '拒访'], "values") then value end as said,
            list_filter("values", lambda v: v in ('未遇', '拒访'))[1] as mentioned
     from stg_words
     where field = 'outcome' and list_has_any("values", ['未遇', '拒访'])
