@@ -43,7 +43,8 @@ def recognise(con, field: str, raw: str) -> tuple:
         # counted as a home visit); one planned alone is a home visit its outcome says did not happen (未遇)
         ("电话问候，约定下周上门", "电话"), ("电话联系，下次上门", "电话"), ("电话，需上门核实", "电话"),
         ("电话慰问，准备上门", "电话"), ("视频通话，约好明天入户", "视频"), ("电话回访上次上门情况", "电话"),
-        ("电话预约后上门", "上门"), ("计划上门", "上门"), ("预约入户", "上门"),
+        ("电话预约后上门", "上门"), ("计划上门", "上门"), ("预约入户", "上门"), ("应老人要求上门探访", "上门"),
+        ("按需上门", "上门"),
         # met at an activity is not a visit at home (README: 社区见面 按路遇)
         ("社区活动中见面", "路遇"),
         ("托人带话", None),
