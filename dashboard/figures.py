@@ -352,8 +352,14 @@ def risk_bars(risk: pd.DataFrame, title: str, lang: str = "zh") -> dict:
             "y": list(counts["short_name"]), "customdata": list(counts["code"]),
             "marker": {"color": RISK_COLOURS[level]},
             "hovertemplate": "%{y} " + value_label(level, lang) + ": %{x:,}<extra></extra>",
+            # each segment's count on it, as a printed chart has no hover (review 7b: 南营门's 高 could only be
+            # guessed); a segment too narrow for its number leaves it out rather than overprint its neighbour
+            "text": [f"{int(n):,}" if n else "" for n in (counts[level] if level in counts else [0] * len(counts))],
+            "texttemplate": "%{text}", "textposition": "inside", "insidetextanchor": "middle",
+            "textfont": {"color": "#ffffff" if level != "低" else "#222222"}, "constraintext": "both",
         })
     layout = _layout(title, max(260, 28 * len(counts) + 100), barmode="stack",
+                     uniformtext={"minsize": 9, "mode": "hide"},
                      legend={"orientation": "h", "y": -0.12, "traceorder": "normal"},
                      yaxis=_axis(autorange="reversed"), xaxis=_axis(tickformat=",d"))
     return {"data": data, "layout": layout}

@@ -195,6 +195,8 @@ def test_risk_bars_stack_high_medium_low_per_place_with_missing_levels_as_zero()
                          "people_count": [3, 5, 2]})
     high, medium, low = figures.risk_bars(risk, "t")["data"]
     assert (high["y"], high["x"], medium["x"], low["x"]) == (["甲", "乙"], [3, 0], [0, 2], [5, 0])
+    # each segment says its count (review 7b: a printed chart has no hover), an empty one nothing
+    assert (high["text"], medium["text"], low["text"]) == (["3", ""], ["", "2"], ["5", ""])
 
 
 def test_every_warning_kind_the_etl_writes_has_a_label_in_both_languages():
