@@ -25,6 +25,11 @@ def unshown_categories() -> tuple[str, ...]:
     return flask.current_app.config["CAREVISIT_CONFIG"].unshown_categories
 
 
+def visit_intervals() -> tuple[tuple[str, int], ...]:
+    """(risk level, days between home visits), by the server's configuration (Config.visit_interval_days)."""
+    return flask.current_app.config["CAREVISIT_CONFIG"].visit_interval_days
+
+
 def categories(state: PageState) -> pd.DataFrame:
     """People per category at the page's place and month, small counts of sensitive categories hidden."""
     config = flask.current_app.config["CAREVISIT_CONFIG"]

@@ -376,6 +376,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_community": ("社区", "Community"),
     "col_age": ("年龄", "Age"),
     "col_categories": ("类别", "Categories"),
+    "due_date_note": ("应访日期 = 最近一次上门 + 探访间隔 (按风险等级, 天: {intervals}); 记录期内未上门的, "
+                      "从列入特殊困难老人 (如年满 80 岁、建档) 或本街道探访记录开始之日中较晚的一天起算",
+                      "Due = last home visit + the interval of the risk level (days: {intervals}); with no home "
+                      "visit on record, counted from the later of the day the elder became special-difficulty "
+                      "(turned 80, registered) and the first day of the street's visit records"),
     "masked_categories_note": ("类别中的 * 是已隐去的健康、残疾等敏感类别",
                                "A * among the categories stands for health, disability and other sensitive ones, "
                                "masked"),

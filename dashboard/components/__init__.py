@@ -15,7 +15,7 @@ from dash.development.base_component import Component
 from plotly.io.json import to_json_plotly
 
 from dashboard import context
-from dashboard.i18n import day_label, grid_locale, t
+from dashboard.i18n import day_label, grid_locale, t, value_label
 from dashboard.measures import RATES
 from dashboard.queries import Place, Reader
 from dashboard.tables import DISPLAY_LIMIT, PERSON_TABLES, records
@@ -113,6 +113,9 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
         exports.append(html.Div(t("unmask_hint", lang), className="chart-note", id=f"{table_id}-unmask-hint"))
     if "categories" in shown and shown["categories"].str.contains(MASKED_CATEGORY, regex=False).any():
         exports.append(html.Div(t("masked_categories_note", lang), className="chart-note"))
+    if "due_date" in shown:  # where a due date comes from (review 7b: one due from turning 80 was unexplained)
+        intervals = "、".join(f"{value_label(level, lang)} {days}" for level, days in context.visit_intervals())
+        exports.append(html.Div(t("due_date_note", lang, intervals=intervals), className="chart-note"))
     total = len(frame) if total is None else total
     if total > len(shown):
         exports.append(html.Div(t(limit_note, lang, shown=len(shown), count=total),

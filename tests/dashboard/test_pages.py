@@ -288,6 +288,9 @@ def test_community_page_lists_its_masked_people(app, pages):
     assert sorted(r["name"] for r in rows) == ["王**", "王**"]
     assert {r["status"] for r in rows} == {"本月已上门", "本月未访 (上门)"}
     assert find(page, "data-date").children == "数据截至 2026-10-07"  # as the overview says it
+    # where a due date comes from, the configuration's intervals in it (review 7b L1)
+    assert any(text.startswith("应访日期 = 最近一次上门 + 探访间隔 (按风险等级, 天: 高 7、中 30、低 30)")
+               for text in texts(page))
 
 
 def test_overdue_filters_come_from_the_url(app, pages):
