@@ -283,7 +283,7 @@ def test_charts_download_as_png_and_svg(overview, button, signature):
     content = download.value.path().read_bytes()
     assert content.startswith(signature)
     # named by place and month (review 7b: the map's name had carried the code's key, no month)
-    assert download.value.suggested_filename == f"和平_{MONTH}_趋势.{button.lower()}"
+    assert download.value.suggested_filename == f"和平区_{MONTH}_趋势.{button.lower()}"
     if button == "SVG":
         assert "月探访率" in content.decode("utf-8")
 
