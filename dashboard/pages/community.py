@@ -58,15 +58,17 @@ def make_people(state: context.PageState, query: dict) -> list:
     target, month, lang = state.target, state.month, state.lang
     everyone = queries.people(state.wh, target, month, state.scope)
     context.record_view("people", target.code, len(everyone), month=month, as_of=state.chosen_as_of)
-    people = tables.people_table(everyone.head(tables.DISPLAY_LIMIT), lang,
-                                  context.unshown_categories())
+    # the community's own page: its street and community, the same on every row, not shown (review 7b: they had
+    # pushed 年龄 and the rest off a 1440 px screen); its exported file's title names them
+    columns = tuple(c for c in tables.PEOPLE_COLUMNS if c not in ("street", "community"))
+    people = tables.people_table(everyone.head(tables.DISPLAY_LIMIT), lang, context.unshown_categories(), columns)
     export = {"table": "people", "place": target.code, "month": month, "as_of": state.chosen_as_of, "lang": lang}
     return [
         html.Div([
             html.H5(t("people_title", lang, place=target.short_name, count=len(everyone)), className="mb-0"),
             dcc.Link(t("open_work_list", lang), href=href("/overdue", query, month=month)),
         ], className="d-flex justify-content-between align-items-end mt-4 mb-2"),
-        make_table(PEOPLE, people, tables.headers(tables.PEOPLE_COLUMNS, lang), export, lang, total=len(everyone)),
+        make_table(PEOPLE, people, tables.headers(columns, lang), export, lang, total=len(everyone)),
     ]
 
 

@@ -286,6 +286,8 @@ def test_community_page_lists_its_masked_people(app, pages):
     page = render(app, pages["/community"].layout, place=HUAYUANLU, month="2026-10")
     rows = find(page, "community-people").rowData
     assert sorted(r["name"] for r in rows) == ["王**", "王**"]
+    # its own street and community, the same on every row, are not columns of its page (review 7b L7)
+    assert "community" not in rows[0] and "street" not in rows[0] and "age" in rows[0]
     assert {r["status"] for r in rows} == {"本月已上门", "本月未访 (上门)"}
     assert find(page, "data-date").children == "数据截至 2026-10-07"  # as the overview says it
     # where a due date comes from, the configuration's intervals in it (review 7b L1)
