@@ -399,6 +399,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status_overdue": ("逾期", "Overdue"),
     "status_not_visited": ("本月未访 (上门)", "Not visited at home this month"),
     "status_ok": ("本月已上门", "Visited at home this month"),
+    "status_not_counted": ("本月不计入月探访率", "Not in this month's visit rate"),
     "status_declined": ("不同意探访", "Declined visits"),
     "status_exited": ("已退出 ({date})", "Left ({date})"),
     "never_home_visited": ("记录期内未上门", "No home visit on record"),

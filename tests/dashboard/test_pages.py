@@ -467,6 +467,8 @@ def test_one_who_declined_visits_is_said_to_have_on_the_work_list_in_either_lang
     assert tables._status(True, False, False, None, "不同意", "zh") == "不同意探访、逾期"
     assert tables._status(True, True, False, None, "同意", "en") == "Overdue, Not visited at home this month"
     assert tables._status(False, False, False, None, None, "zh") == "本月已上门"
+    # neither due nor visited at home: not counted in this month's rate, not said visited (review 7b M1)
+    assert tables._status(False, False, False, None, None, "zh", visited_home=False) == "本月不计入月探访率"
 
 
 def test_a_rate_card_is_green_only_at_the_target():
