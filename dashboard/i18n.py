@@ -487,6 +487,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_contacts_file": ("当前联系人表", "Current contact list"),
     "col_contacts_date": ("联系人表日期", "Contact list date"),
     "warnings_title": ("各街道导入警告 (按类型)", "Load warnings per street and kind"),
+    "warnings_title_community": ("本社区导入警告 (按类型)", "Load warnings of the community, by kind"),
     "unknown_values_title": ("未识别的值 (按出现次数)", "Unrecognised values, most frequent first"),
     # the bureau's own file, in its config's folder (Config.words_dir), never the package's etl/mappings
     "unknown_values_hint": ("在配置文件 (CAREVISIT_CONFIG 所指的文件) 旁边的 values.csv 中为一个值加一行"

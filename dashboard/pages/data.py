@@ -11,7 +11,7 @@ from dash import html
 
 from dashboard import context, queries, tables
 from dashboard.components import kept, make_message, make_table
-from dashboard.i18n import t
+from dashboard.i18n import STRINGS, t
 
 dash.register_page(__name__, path="/data", title="探访关爱看板 · 数据")
 
@@ -86,8 +86,8 @@ def layout(lang: str = "zh", **_query) -> html.Div:
     for kind, title, hint, height in SECTIONS:
         if kind in tables.PERSON_TABLES | tables.TEXT_TABLES and not context.may("people"):
             continue
-        if kind == "freshness" and community:  # a community's staff: their community's own (queries.freshness)
-            title = "freshness_title_community"
+        if community and f"{title}_community" in STRINGS:  # a community's staff: their community's own, not 各街道
+            title = f"{title}_community"
         section, rows = kept(wh, (*key, kind), lambda kind=kind, title=title, hint=hint, height=height:
                              _section(wh, scope, lang, kind, title, hint, height))
         if kind in tables.PERSON_TABLES | tables.TEXT_TABLES:  # (free text typed about people too: review 7c L3)

@@ -411,6 +411,7 @@ def test_a_community_user_sees_how_recent_their_communitys_data_is(community_sta
     assert rows[1][0].startswith("花园路") and rows[1][1] and int(rows[1][2]) > 0 and rows[1][4]
     status, text = show_page(community_staff, deps, "/data")
     assert status == 200 and "本社区数据新鲜度" in readable(text) and not sibling_leaks(status, text)
+    assert "本社区导入警告" in readable(text) and "各街道" not in readable(text)  # (review 7b L11)
 
 
 @pytest.mark.parametrize("table", ["people", "changes", "rejects", "findings", "warnings", "unknown_values",
