@@ -153,7 +153,8 @@ def test_categories(con, cell, categories, unknown):
         ("risk_level", "低", "低"),
         ("yes_no", "有", "是"), ("yes_no", "没有", "否"), ("yes_no", "无", "否"), ("yes_no", "√", "是"),
         ("yes_no", "已交", "是"),
-        ("yes_no", "v", "是"), ("yes_no", "V", "是"),  # the keyboard's tick (review 7: an unknown category "v")
+        # the keyboard's tick and cross, √ and × as typed (review 7: unknown categories "v" and "x", one warning each)
+        ("yes_no", "v", "是"), ("yes_no", "V", "是"), ("yes_no", "x", "否"), ("yes_no", "X", "否"),
         ("consent", "看情况", None), ("status", "失联", None),
         # a note about someone else changes nothing (probe28b)
         ("status", "在册（配偶已去世）", "在册"), ("consent", "同意（子女不同意）", "同意"),
