@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Collection
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -143,7 +143,8 @@ def reread_if_changed(words_dir: Path | None = None) -> None:
     stamp = tuple((name, path.stat().st_size, path.stat().st_mtime_ns) for name in FILES
                   if words_dir and (path := words_dir / name).is_file())
     if _READ.setdefault(words_dir, stamp) != stamp:
-        for read in (rows, header_aliases, header_stems, header_keywords, mark_names, option_of):
+        for read in (rows, header_aliases, alias_ranks, header_stems, header_keywords, named_field, mark_names,
+                     option_of):
             read.cache_clear()
         _READ[words_dir] = stamp
 
@@ -230,6 +231,7 @@ def field_for(cell: str, kind: str, words_dir: Path | None = None, keywords: boo
     return named_field(cell, kind, words_dir, keywords)[0]
 
 
+@lru_cache(maxsize=2**16)  # a file's header search asks of every cell of its first rows, for each kind, often
 def named_field(cell: str, kind: str, words_dir: Path | None = None,
                 keywords: bool = True) -> tuple[str | None, float]:
     """field_for's field, and how surely the header names it: by an alias, below 0, the surer the earlier headers.csv
