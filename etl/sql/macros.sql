@@ -402,7 +402,7 @@ create or replace temp macro cv_mask_field(field, s) as
         -- (精神分裂症复发: review 6, finding 7): by its first two characters
         when length(s) > 6 and field not in ('visit_date', 'reg_date', 'change_date', 'set_date')
             then substr(cv_mask_free_text(s), 1, 2) || '****'
-        else cv_mask_health(cv_mask_free_text(s))
+        else list_transform([cv_mask_free_text(s)], lambda text: cv_mask_health(text))[1]
     end;
 
 -- A birth date column compared with the ID number's at the precision it is written in: a day
@@ -622,8 +622,9 @@ create or replace temp macro cv_mask_name_in(s, name) as
 -- Each step bound once, as a one-element list: a macro copies its argument's whole expression into each mention)
 create or replace temp macro cv_mask_quoted(s, name) as list_transform(
     [regexp_replace(trim(s), '\s*[\r\n]+\s*', ' / ', 'g')],
-    lambda line: list_transform([cv_mask_health(cv_mask_house(cv_mask_free_text(line)))],
-                                lambda masked: cv_mask_name_in(masked, name))[1])[1];
+    lambda line: list_transform([cv_mask_free_text(line)],
+        lambda text: list_transform([cv_mask_house(text)],
+            lambda housed: cv_mask_name_in(cv_mask_health(housed), name))[1])[1])[1];
 create or replace temp macro cv_warnings(warns, name) as
     list_transform(list_filter(warns, lambda w: w is not null),
         lambda w: list_transform([cv_mask_quoted(w.value, name)], lambda masked: cv_warning(w.code, w.field, masked,
