@@ -3,7 +3,11 @@
 select m.elder_name_masked as name, m.id_number_masked as id_number, s.short_name as street, p.short_name as community,
        c.joined_reason, c.left_reason,
        case when c.left_reason is not null or (c.was_eligible and not c.is_eligible) then m.exit_date
-            when c.joined_reason = 'registered' then m.joined_on end as change_date,
+            when c.joined_reason = 'registered' then m.joined_on
+            -- newly marked: the day of the roster that first marked them; turned 80: the birthday (special_since,
+            -- the year 1 where the marking's day is not known)
+            when c.joined_reason in ('marked', 'turned_80') and year(m.special_since) > 1 then m.special_since
+       end as change_date,
        case when c.was_eligible then c.visited_before end as visited_before,
        case when c.is_eligible then c.visited_now end as visited_now
 from elder_changes c

@@ -248,6 +248,27 @@ def test_the_list_shows_reason_date_and_visits_masked(app, pages):
     # F joined on 15 October: counted in the visit rate from November, though visited on the 20th
     assert (joined["孙*"]["change_date"], joined["孙*"]["visited_before"], joined["孙*"]["visited_now"]) == (
         "2026-10-15", "不计入", "不计入")
+    # H, on the roster without a category, was marked 空巢 by the roster of 15 October: its day is the change's
+    marked = {r["name"]: r for r in listed(render(app, pages["/changes"].layout, place=BINXI, month="2026-10",
+                                                  kind="joined"))}
+    assert (marked["吴*"]["change_reason"], marked["吴*"]["change_date"]) == ("新标注", "2026-10-15")
+
+
+def test_one_who_turned_80_joined_on_their_birthday(tmp_path):
+    """高龄 from the 80th birthday (DESIGN §4): the 本月变动 list dates the joining by it, as the due date counts."""
+    path = tmp_path / "w.duckdb"
+    with duckdb.connect(str(path)) as con:
+        mart = new_mart_warehouse(con)
+        mart.elder(make_id("19461012", 1), name="陈八十")  # no category: special from 12 October 2026
+        mart.elder(A, "空巢", name="王甲")
+        mart.visit(A, "2026-09-05 09:00")
+        mart.visit(A, "2026-10-31 09:00")  # the data reach the month's end
+        build_marts(con)
+    warehouse = queries.Warehouse(path)
+    frame = queries.change_people(warehouse, queries.place(warehouse, HUAYUANLU), "2026-10", queries.ALL, "joined",
+                                  None)
+    assert [(row.name, row.joined_reason, f"{row.change_date:%Y-%m-%d}") for row in frame.itertuples()] == [
+        ("陈**", "turned_80", "2026-10-12")]
 
 
 def test_a_street_user_sees_only_its_own_people(street_app, pages):

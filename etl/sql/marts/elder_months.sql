@@ -292,6 +292,7 @@ final as (
             end
         end as left_reason,
         w.joined_on,
+        w.special_since,
         w.is_active_at_as_of,
         w.risk_level,
         w.is_risk_derived,
