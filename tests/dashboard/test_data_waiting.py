@@ -6,11 +6,12 @@ import sys
 import dash
 import pytest
 
+from dashboard import queries
 from dashboard.accounts import User
 from dashboard.app import create_app
 from etl.ingest import ingest
 from etl.settings import Settings, default_config_text, parse_config
-from tests.conftest import make_id
+from tests.conftest import BINXI, HUAYUANLU, QUANYECHANG, make_id
 from tests.dashboard.test_pages import find, render, texts
 from tests.etl.exports import ROSTER_HEADER, roster_row, write_csv
 
@@ -88,3 +89,18 @@ def test_rows_of_a_roster_a_newer_one_replaced_wait_nowhere(tmp_path, capsys):
     assert "没有待修改的行" in capsys.readouterr().out and not out.exists()
     assert main(["corrections", "--load", str(second.load_id), "--db", str(settings.db_path), "--out", str(out)]) == 0
     assert "1 行待修改" in capsys.readouterr().out and out.exists()
+
+
+def test_a_community_sees_its_rejected_rows_of_its_streets_file_and_no_other(tmp_path):
+    """The rows of a community in its street's roster wait for its staff (退回修改 counts them): the rejects table
+    lists them too, not 没有符合条件的记录 beside a count (review 7b L11); a sibling community's stay out."""
+    rows = [roster_row(1, make_id("19400101", 1), community="花园路"),
+            roster_row(2, "123", community="花园路"), roster_row(3, "456", community="滨西"),
+            roster_row(4, "789", community="滨西")]
+    settings = Settings(db_path=tmp_path / "w.duckdb", config=parse_config(default_config_text()))
+    [result] = ingest([write_csv(tmp_path / "劝业场街道底册.csv", [ROSTER_HEADER, *rows])], settings)
+    assert result.rows_rejected == 3
+    wh = queries.Warehouse(settings.db_path)
+    assert list(queries.rejects(wh, HUAYUANLU)["row_number"]) == [3]  # the file's line, under its header
+    assert sorted(queries.rejects(wh, BINXI)["row_number"]) == [4, 5]
+    assert len(queries.rejects(wh, QUANYECHANG)) == 3
