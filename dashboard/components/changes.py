@@ -19,15 +19,15 @@ FLAT = 0.0005
 
 @dataclass(frozen=True)
 class RateMove:
-    """Why the rate moved: a headline and the parts that moved it that way, each with the group of
-    people behind its count (a CHANGE_GROUPS key, for the link to them)."""
+    """Why the rate moved: by how much (a share: -0.05 is 5 points down) and the parts that moved it that way, each
+    with the group of people behind its count (a CHANGE_GROUPS key, for the link to them)."""
 
-    headline: str
+    change: float
     parts: tuple[tuple[str, str], ...]
 
     @property
     def text(self) -> str:
-        return f"{self.headline}: {'; '.join(text for text, _group in self.parts)}"
+        return "; ".join(text for text, _group in self.parts)
 
 
 def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before: bool = False) -> RateMove | None:
@@ -38,7 +38,7 @@ def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before:
     month's rate r0: (gained - lost) / N + (joined_visited - r0 * joined) / N - (left_visited - r0 * left) / N,
     N being this month's count. The sentence names the parts that moved the rate the way it went,
     the largest first, leaving out those too small to show. `whole_month_before`: this month is in
-    progress and compared with all of the last one, so the headline says so.
+    progress and compared with all of the last one, so the parts say 尚未 (not yet).
     """
     if row is None or pd.isna(row["stayed_count"]):
         return None
@@ -76,19 +76,17 @@ def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before:
                   for part in ((t(key, lang, count=count, total=total), group),
                                *([(t(offset[0], lang, count=offset[2]), offset[1])]
                                  if group.startswith("stayed") and offset[2] else [])))
-    direction = "down" if down else "up"
-    return RateMove(t(f"move_{direction}{suffix}", lang, change=abs(change) * 100), parts)
+    return RateMove(change, parts)
 
 
-def make_rate_move(move: RateMove | None, link: Callable[..., str], lang: str, headline: bool) -> html.Div | None:
-    """The sentence, each part a link to the people behind its count (`link(group)` gives the href).
-    Under a KPI change that already says how far the rate moved, `headline=False` leaves the number out."""
+def make_rate_move(move: RateMove | None, link: Callable[..., str], lang: str, lead: str) -> html.Div | None:
+    """The sentence, each part a link to the people behind its count (`link(group)` gives the href), after `lead`:
+    under a KPI change that already says how far the rate moved, the sentence names no second figure."""
     if move is None:
         return None
     parts = []
     for index, (text, group) in enumerate(move.parts):
         parts += ["; "] * bool(index) + [dcc.Link(text, href=link(group), id=f"rate-move-{group}")]
-    lead = f"{move.headline}: " if headline else t("move_why", lang)
     return html.Div([lead, *parts], className="kpi-why", id="rate-move")
 
 
@@ -141,5 +139,7 @@ def make_month_changes(state, query: dict, row: Mapping | None) -> tuple[html.Di
     link = change_link(state, query)
     move = explain_rate_move(row, state.lang, whole_month_before=state.in_progress)
     panel = make_changes_panel(row, link, state.lang, state.as_of.day if state.in_progress else None)
-    # a month in progress: the card compares with the same day, the sentence with all of last month
-    return make_rate_move(move, link, state.lang, headline=state.in_progress), panel
+    # a month in progress: the card compares with the same day, the sentence with all of last month, in people, not
+    # in a second figure of points beside the card's (review 7b L3: -4.3 beside 比上月全月低 81.3)
+    lead = t("move_against_whole_month" if state.in_progress else "move_why", state.lang)
+    return make_rate_move(move, link, state.lang, lead), panel
