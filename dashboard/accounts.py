@@ -19,6 +19,7 @@ import json
 import os
 import secrets
 import sqlite3
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -160,20 +161,29 @@ def secret_path(db_path: Path) -> Path:
 
 
 def secret_key(db_path: Path) -> bytes:
-    """The key that signs session cookies: made on first use beside the warehouse, mode 0600."""
+    """The key that signs session cookies: made on first use beside the warehouse, mode 0600. The server's workers
+    start at once and each asks: the key is written whole under another name and linked into place, so that none
+    reads the file before its bytes are in it (an empty key: that worker answered every page 500, 2026-12-05), and
+    the first link wins for all."""
     path = secret_path(db_path)
     try:
         return path.read_bytes()
     except FileNotFoundError:
         pass
     key = secrets.token_bytes(32)
+    fd, written = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")  # mode 0600
     try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process made it first
-        return path.read_bytes()
-    with os.fdopen(fd, "wb") as file:
-        file.write(key)
-    return key
+        with os.fdopen(fd, "wb") as file:
+            file.write(key)
+            file.flush()
+            os.fsync(file.fileno())
+        try:
+            os.link(written, path)
+        except FileExistsError:  # another process made it first
+            return path.read_bytes()
+        return key
+    finally:
+        os.unlink(written)
 
 
 # The store writes its times in UTC (ISO text with the offset); people read them in Beijing time

@@ -2,6 +2,7 @@
 
 import io
 import json
+import multiprocessing
 import os
 import re
 import shutil
@@ -33,6 +34,19 @@ def test_the_accounts_live_beside_the_warehouse_readable_by_their_owner_only(tmp
     assert len(key) == 32 and secret_key(tmp_path / "w.duckdb") == key  # made once, then kept
     for path in (store.path, tmp_path / "w.secret"):
         assert stat.S_IMODE(os.stat(path).st_mode) == 0o600, path
+
+
+def test_the_servers_workers_starting_at_once_share_one_whole_key(tmp_path):
+    """gunicorn's workers each read or make the key as they start: every one gets the same 32 bytes, never an
+    empty key (a worker that read the file before its bytes were in it answered every page 500), and no file of
+    the making is left beside it."""
+    context = multiprocessing.get_context("fork")
+    for round_number in range(5):
+        db = tmp_path / f"w{round_number}.duckdb"
+        with context.Pool(8) as pool:
+            keys = pool.map(secret_key, [db] * 32)
+        assert len(set(keys)) == 1 and len(keys[0]) == 32
+    assert sorted(path.name for path in tmp_path.iterdir()) == [f"w{n}.secret" for n in range(5)]
 
 
 def test_a_password_is_stored_as_an_argon2_hash_never_as_typed(store):
