@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import resource
 import shutil
 import subprocess
 import sys
@@ -31,14 +32,21 @@ CAREVISIT = str(Path(sys.executable).with_name("carevisit"))
 BOUND = 2 * 2**30  # bytes
 
 
-def peak_of(command: list[str]) -> tuple[int, float]:
-    """The peak resident memory (bytes) and the wall time of `command`, which must succeed."""
+def waited(command: list[str]) -> tuple[float, resource.struct_rusage]:
+    """The wall time of `command`, which must succeed, and what the kernel counted for it (wait4: its peak memory,
+    its CPU and its children's)."""
     started = time.perf_counter()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
     if os.waitstatus_to_exitcode(status) != 0:
         sys.exit(f"{' '.join(command[1:3])} failed: {process.stderr.read().decode(errors='replace')[-500:]}")
+    return seconds, usage
+
+
+def peak_of(command: list[str]) -> tuple[int, float]:
+    """The peak resident memory (bytes) and the wall time of `command`, which must succeed."""
+    seconds, usage = waited(command)
     return usage.ru_maxrss * 1024, seconds
 
 

@@ -22,10 +22,13 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.memory import waited  # noqa: E402
+
 CAREVISIT = str(Path(sys.executable).with_name("carevisit"))
 ROWS = 20
 TARGET_S = 5.0
@@ -34,12 +37,7 @@ SENT = "探访关爱服务记录2026年10月"  # the demo's October visits files
 
 def timed(command: list[str]) -> tuple[float, float]:
     """Wall and CPU seconds (user + system, the process and its children) of `command`, which must succeed."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"{' '.join(command[1:3])} failed: {process.stderr.read().decode(errors='replace')[-500:]}")
+    seconds, usage = waited(command)
     return seconds, usage.ru_utime + usage.ru_stime
 
 
