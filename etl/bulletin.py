@@ -72,6 +72,7 @@ class Bulletin:
     # the place's month before, as bulletin_months gives it, counted to the same day when this month is in
     # progress (DESIGN §5: compared like for like); None before the records begin
     last_month: pd.Series | None
+    place_level: str = "district"  # of the place it is about: a district or a street
 
     @property
     def title(self) -> str:
@@ -147,7 +148,7 @@ def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, nam
                          "where code in $codes", {"codes": children}).df()
     if last_month is None:
         last_month = _last_month(con, code, month_start, summary.as_of, months)
-    return Bulletin(summary, months, lagging, shapes, None if last_month.empty else last_month.iloc[0])
+    return Bulletin(summary, months, lagging, shapes, None if last_month.empty else last_month.iloc[0], level)
 
 
 def _last_month(con: duckdb.DuckDBPyConnection, code: str, month_start: dt.date, as_of: dt.date,
@@ -408,8 +409,9 @@ def trend_figure(bulletin: Bulletin) -> dict:
 
 
 def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: str | None = None,
-            issued: dt.date | None = None) -> bytes:
-    """The 通报 as .docx: A4 portrait, headings, tables with coloured cells, the charts as pictures."""
+            issued: dt.date | None = None, issuer: str | None = None) -> bytes:
+    """The 通报 as .docx: A4 portrait, headings, tables with coloured cells, the charts as pictures; signed by
+    `issuer` (its 落款, Config.bulletin_issuer) and dated at the end of the text, before the notes."""
     document = Document()
     _fonts(document)
     section = document.sections[0]
@@ -427,7 +429,8 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
         run.bold, run.font.size = True, Pt(18)
         if number < len(bulletin.title_lines) - 1:
             run.add_break()
-    meta = document.add_paragraph(f"{unit or summary.place_name}    {chinese_date(issued or dt.date.today())}    "
+    issued = issued or dt.date.today()
+    meta = document.add_paragraph(f"{unit or summary.place_name}    {chinese_date(issued)}    "
                                   f"数据截至 {chinese_date(summary.as_of)}")
     meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
 
@@ -487,6 +490,14 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
             if name in images:
                 document.add_picture(io.BytesIO(images[name]), width=Cm(15))
                 document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    if issuer:  # the 落款: who issues it, and the day, right-aligned under the text as a 公文 signs
+        document.add_paragraph()
+        for line in (issuer, chinese_date(issued)):
+            signed = document.add_paragraph(line)
+            signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            signed.paragraph_format.right_indent = Pt(24)
+            signed.paragraph_format.space_after = Pt(0)
 
     document.add_heading("说明", level=3)
     _caption(document, "".join(f"{n}. {note}" for n, note in enumerate((

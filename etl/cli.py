@@ -695,7 +695,12 @@ def _report_bulletin(args, settings: Settings, out: Console, err: Console) -> in
         bulletin_made = bulletin.make_bulletin(con, args.month, args.place, args.as_of)
         return bulletin_made, bulletin.chart_images(bulletin_made)
 
-    made = _report(args, settings, out, err, "通报", ".docx", make, lambda pair: bulletin.to_docx(*pair),
+    def write(pair):
+        made_bulletin, images = pair
+        return bulletin.to_docx(made_bulletin, images, issuer=settings.config.bulletin_issuer(
+            made_bulletin.place_level, made_bulletin.summary.place_name))
+
+    made = _report(args, settings, out, err, "通报", ".docx", make, write,
                    bulletin.BulletinError,
                    lambda pair: {"place": pair[0].summary.place_code, "row_count": len(pair[0].summary.rows),
                                  "detail": {"table": "bulletin", "month": pair[0].summary.month}})

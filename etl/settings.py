@@ -93,6 +93,13 @@ class Config:
     # the bureau's configuration file (CAREVISIT_CONFIG), which a warehouse remembers it was built with; None: the
     # built-in one
     source: Path | None = None
+    # who signs a 通报 (its 落款) about a place of each level: {place} is the place's name; none for a level not listed
+    bulletin_issuers: tuple[tuple[str, str], ...] = (("district", "{place}民政局"), ("street", "{place}办事处"))
+
+    def bulletin_issuer(self, level: str, place_name: str) -> str | None:
+        """The 落款 of a 通报 about `place_name` of `level` (bulletin_issuers), None where no issuer is configured."""
+        template = dict(self.bulletin_issuers).get(level, "").strip()
+        return template.replace("{place}", place_name) if template else None
 
     @property
     def unshown_categories(self) -> tuple[str, ...]:
@@ -170,6 +177,7 @@ def parse_config(text: str, source: str = "carevisit.toml") -> Config:
             small_count_threshold=int(raw.get("small_count_threshold", 5)),
             masked_categories=tuple(raw.get("masked_categories", Config.masked_categories)),
             visit_quality=_visit_quality(raw.get("visit_quality", {})),
+            bulletin_issuers=_bulletin_issuers(raw.get("bulletin_issuer", {})),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
         raise ConfigError(f"{source}: {error!r}") from error
@@ -190,6 +198,18 @@ def _visit_quality(raw: dict) -> VisitQuality:
     if any(value <= 0 for value in values.values()):
         raise ValueError("visit_quality: every setting must be positive")
     return VisitQuality(**values)
+
+
+def _bulletin_issuers(raw: dict) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, dict):
+        raise TypeError("bulletin_issuer must be a table of level = issuer")
+    unknown = set(raw) - {"district", "street"}
+    if unknown:
+        raise ValueError(f"bulletin_issuer: unknown level {', '.join(sorted(unknown))} (a 通报 is about a district "
+                         "or a street)")
+    if not all(isinstance(template, str) for template in raw.values()):
+        raise ValueError("bulletin_issuer: each issuer must be text, e.g. \"{place}民政局\"")
+    return tuple({**dict(Config.bulletin_issuers), **raw}.items())  # a level not named keeps its default
 
 
 def _boolean(value: object, name: str) -> bool:

@@ -1,7 +1,9 @@
 """The monthly 通报: every number in its text and tables is the marts' (as `carevisit metrics` and the 汇总表 give
 them), bad requests get one line and exit 1, the document carries its charts."""
 
+import datetime as dt
 import json
+import shutil
 import zipfile
 from decimal import Decimal
 
@@ -11,7 +13,8 @@ import pandas as pd
 import pytest
 
 from etl.cli import main
-from etl.settings import percent, points
+from etl.months import chinese_date
+from etl.settings import ConfigError, default_config_text, parse_config, percent, points
 from tests.conftest import excel_percent
 
 MONTH, BEFORE = "2026-10", "2026-09"
@@ -162,6 +165,38 @@ def test_without_chromium_the_command_names_the_package(demo_settings, tmp_path,
     assert "apt-get install chromium" in error and "\n" not in error
 
 
+def signature(document) -> list[str]:
+    """The 落款: the right-aligned lines of text before the notes (说明)."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    paragraphs = document.paragraphs[:[p.text for p in document.paragraphs].index("说明")]
+    return [p.text for p in paragraphs if p.alignment == WD_ALIGN_PARAGRAPH.RIGHT and p.text]
+
+
+def test_the_district_s_bulletin_is_signed_by_its_civil_affairs_bureau_and_dated(made):
+    """Review 7b L4: a 通报 ended with no issuing organ. It is signed, right-aligned under the text and before the
+    notes, by the district's 民政局 (configuration bulletin_issuer) with the day it was made."""
+    document, _ = made
+    assert signature(document) == ["和平区民政局", chinese_date(dt.date.today())]
+
+
+def test_a_bureaus_configuration_names_its_own_issuer_or_none(demo_settings, tmp_path, monkeypatch):
+    config = tmp_path / "carevisit.toml"
+    own = 'district = "{place}老龄工作委员会办公室"'
+    config.write_text(default_config_text().replace('district = "{place}民政局"', own), encoding="utf-8")
+    db = tmp_path / "w.duckdb"
+    shutil.copy(demo_settings.db_path, db)
+    monkeypatch.setenv("CAREVISIT_CONFIG", str(config))
+    out = tmp_path / "通报.docx"
+    assert main(["report", "bulletin", "--month", MONTH, "--db", str(db), "--out", str(out)]) == 0
+    assert signature(docx.Document(out))[0] == "和平区老龄工作委员会办公室"
+    config.write_text(default_config_text().replace('district = "{place}民政局"', 'district = ""'), encoding="utf-8")
+    assert main(["report", "bulletin", "--month", MONTH, "--db", str(db), "--out", str(out)]) == 0
+    assert signature(docx.Document(out)) == []
+    assert "bulletin_issuer" in str(pytest.raises(ConfigError, parse_config, default_config_text().replace(
+        'street = "{place}办事处"', 'street = "{place}办事处"\ncommunity = "{place}居委会"')).value)
+
+
 def test_a_street_s_bulletin_ranks_its_communities(demo_settings, tmp_path, capsys):
     out = tmp_path / "街道通报.docx"
     street = "120101003000"  # 五大道街道
@@ -176,6 +211,7 @@ def test_a_street_s_bulletin_ranks_its_communities(demo_settings, tmp_path, caps
     assert f"本月全街道特殊困难老年人月探访率(上门)为 {pct(figures['visit_rate_home'])}" in document.paragraphs[3].text
     ranking = document.tables[1]
     assert ranking.rows[0].cells[1].text == "社区" and len(ranking.rows) == len(communities) + 2  # header, 合计
+    assert signature(document)[0] == "五大道街道办事处"
 
 
 @pytest.mark.parametrize("stored", [False, True], ids=["recomputed", "stored-by-the-load"])
