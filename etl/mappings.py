@@ -22,6 +22,8 @@ SUBMITTED = "submitted_at"  # when an online form was sent (提交答卷时间):
 COUNTS = "_counts"  # a column that counts visits (探访次数, 其中上门): a summary's, which no record or list has
 NEGATION = "_negation"  # keywords.csv rows naming the words that negate a keyword after them (field *: every field)
 NOT_NEGATION = "_not_negation"  # … and the words that hold one without negating (不错, 没事: fine)
+UNDOING = "_undoing"  # … and the words that undo a keyword written before them (从养老院接回: back home)
+WORD_RULES = (NEGATION, NOT_NEGATION, UNDOING)  # keywords.csv rows that are rules about other words, not values
 
 # Fields that only one kind of export has: they decide the kind of a file from its header.
 KIND_MARKERS = {
@@ -312,7 +314,7 @@ def _names_a_word(text: str, word_field: str, words_dir: Path | None = None) -> 
     """Whether `text` is a word of `word_field` (values.csv) or holds one of its keywords (keywords.csv)."""
     key = header_key(text)
     return key in mark_names(word_field, words_dir) or any(
-        field == word_field and value not in (NEGATION, NOT_NEGATION) and keyword and header_key(keyword) in key
+        field == word_field and value not in WORD_RULES and keyword and header_key(keyword) in key
         for field, value, keyword, _, _ in value_keywords(words_dir))
 
 

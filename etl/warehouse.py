@@ -20,7 +20,7 @@ import pandas as pd
 from etl import diskspace, geography
 from etl.build import build_marts, marts_version, run_checks
 from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
-from etl.mappings import NEGATION, NOT_NEGATION, reread_if_changed, value_keywords, value_synonyms
+from etl.mappings import NEGATION, NOT_NEGATION, UNDOING, WORD_RULES, reread_if_changed, value_keywords, value_synonyms
 from etl.settings import Config, engine_config
 from etl.sqlfiles import first_row as first_row  # re-exported: etl/reports.py (on main) imports it from here
 from etl.sqlfiles import prepare, remove_database, scalar, sql
@@ -388,7 +388,8 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
     value_map: field, value, synonym (a bureau's line wins over the package's for the same synonym);
     keyword_map: field, value, keyword, keyword_pattern, negated_value; value_rank: field, value,
     rank (a cell naming several values counts as the lowest rank's); negation: per field, the pattern of
-    the words that negate a keyword after them, and of the words that hold one without negating (unless).
+    the words that negate a keyword after them, of the words that hold one without negating (unless), and of the
+    words that undo a keyword written before them (undoing: 从养老院接回 is no 入住机构).
     """
     reread_if_changed(words_dir)
     con.register("synonyms", pd.DataFrame(value_synonyms(words_dir), columns=["field", "value", "synonym"]))
@@ -404,8 +405,8 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
             select field, value, cv_word_key(keyword) as keyword,
                    cv_regex_escape(cv_word_key(keyword)) as keyword_pattern,
                    negated_value
-            from keywords where field <> '*' and value not in ($negation, $not_negation)
-                and cv_word_key(keyword) is not null""", {"negation": NEGATION, "not_negation": NOT_NEGATION})
+            from keywords where field <> '*' and value not in $rules
+                and cv_word_key(keyword) is not null""", {"rules": list(WORD_RULES)})
         con.execute("""create or replace temp table value_rank as
             select field, value, min(priority)::integer as rank from keywords
             where field <> '*' and priority is not null group by field, value""")
@@ -417,10 +418,13 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
                                        filter (where k.value = $negation), '$^') || ')' as pattern,
                    '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(k.keyword)), '|'
                                               order by length(k.keyword) desc)
-                                       filter (where k.value = $not_negation), '$^') || ')' as unless
+                                       filter (where k.value = $not_negation), '$^') || ')' as unless,
+                   '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(k.keyword)), '|'
+                                              order by length(k.keyword) desc)
+                                       filter (where k.value = $undoing), '$^') || ')' as undoing
             from (select distinct field from keywords where field <> '*') f
-            left join keywords k on k.field in ('*', f.field) and k.value in ($negation, $not_negation)
-            group by f.field""", {"negation": NEGATION, "not_negation": NOT_NEGATION})
+            left join keywords k on k.field in ('*', f.field) and k.value in ($negation, $not_negation, $undoing)
+            group by f.field""", {"negation": NEGATION, "not_negation": NOT_NEGATION, "undoing": UNDOING})
     finally:
         con.unregister("synonyms")
         con.unregister("keywords")

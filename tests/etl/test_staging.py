@@ -320,6 +320,12 @@ def test_a_roster_row_without_a_name_is_rejected(con):
     ("overrides", "column", "stored", "warning"),
     [
         ({"状态": "失联"}, "status", None, ("unknown_value", "status", "失联", "未知的在册状态: 失联")),
+        # a word after an exit that undoes it, a plan before one (review 9 H1: read as 入住机构, 迁出, silently)
+        ({"状态": "从养老院接回家中"}, "status", None,
+         ("unknown_value", "status", "从养老院接回家中", "未知的在册状态: 从养老院接回家中")),
+        ({"状态": "户口迁入"}, "status", None, ("unknown_value", "status", "户口迁入", "未知的在册状态: 户口迁入")),
+        ({"状态": "拟入住养老院"}, "status", None,
+         ("unknown_value", "status", "拟入住养老院", "未知的在册状态: 拟入住养老院")),
         ({"特殊困难类别": "独居、低保"}, "categories", ["独居"],
          ("unknown_value", "category", "低保", "未知的特殊困难类别: 低保, 未计入")),
         ({"是否同意探访": "看情况"}, "consent", None, ("unknown_value", "consent", "看情况", "未知的探访意愿: 看情况")),

@@ -164,6 +164,23 @@ def test_attributes_consent_status_risk_and_yes_no(con, field, cell, value):
     assert recognise(con, field, cell)[0] == value
 
 
+@pytest.mark.parametrize("cell", ["户口迁入", "从外区户口迁入", "从养老院接回家中", "养老院回家", "已从养老机构返回",
+                                  "外出已返回", "随子女居住本社区", "拟入住养老院", "申请入住敬老院"])
+def test_a_status_of_someone_back_or_only_about_to_leave_is_no_exit_but_unknown(con, cell):
+    """Review 9 H1: these had been read as the exit they name (户口迁入 as 迁出, 从养老院接回 as 入住机构, 外出已返回 as
+    外出), silently, taking a living person out of every denominator. A word after the exit that undoes it (返回, 接回,
+    本社区: _undoing) or a plan before it (拟, 申请) leaves the status unknown: the person stays, and the load warns
+    (DESIGN §3)."""
+    value, _, unknown_parts = recognise(con, "status", cell)
+    assert value is None and unknown_parts
+
+
+def test_a_category_the_elder_had_before_is_not_theirs(con):
+    """Review 9 H1: 原独居现与子女同住 (formerly alone, now with children) had been 独居: unknown now, and warned."""
+    value, _, unknown_parts = recognise(con, "category", "原独居现与子女同住")
+    assert value is None and unknown_parts == ["原独居现与子女同住"]
+
+
 def test_a_cell_of_spaces_is_no_word(con):
     assert recognise(con, "method", " 　") == (None, None, None)
 

@@ -68,12 +68,15 @@ bracketed as (
 
 keyword_hits as (
     -- keywords of the tokens no synonym names; a negated keyword (无异常, 未上门), or one a form's label asks and
-    -- its answer denies (发现问题：无, 异常情况:否), means its negated_value, or nothing. A word that holds a negation
+    -- its answer denies (发现问题：无, 异常情况:否), or one a later word undoes (从养老院接回: _undoing in keywords.csv),
+    -- means its negated_value, or nothing. A word that holds a negation
     -- without negating (不错: 身体不错精神好 had been 发现问题) negates nothing after it
     select t.field, t.raw, t.position, k.keyword,
            case when regexp_matches(regexp_replace(t.token_key, n.unless, '', 'g'),
                                     n.pattern || '[^,;。、]{0,3}' || k.keyword_pattern)
                   or regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、:]{0,3}:' || n.pattern || '[。.!]?$')
+                  -- a word after it that undoes it (外出已返回, 从养老院接回家中): not what was, nor its opposite, said
+                  or regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、]{0,4}' || n.undoing)
                 then k.negated_value else k.value end as value
     from tokens t
     join keyword_map k on k.field = t.field and contains(t.token_key, k.keyword)
