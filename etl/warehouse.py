@@ -412,19 +412,20 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
             where field <> '*' and priority is not null group by field, value""")
         # per field: the words of every field (*) and the field's own (a plan, 约定下周上门, is no home visit)
         con.execute("""create or replace temp table negation as
-            select f.field,
-                   '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(k.keyword)), '|'
-                                              order by length(k.keyword) desc)
-                                       filter (where k.value = $negation), '$^') || ')' as pattern,
-                   '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(k.keyword)), '|'
-                                              order by length(k.keyword) desc)
-                                       filter (where k.value = $not_negation), '$^') || ')' as unless,
-                   '(' || coalesce(string_agg(cv_regex_escape(cv_word_key(k.keyword)), '|'
-                                              order by length(k.keyword) desc)
-                                       filter (where k.value = $undoing), '$^') || ')' as undoing
-            from (select distinct field from keywords where field <> '*') f
-            left join keywords k on k.field in ('*', f.field) and k.value in ($negation, $not_negation, $undoing)
-            group by f.field""", {"negation": NEGATION, "not_negation": NOT_NEGATION, "undoing": UNDOING})
+            select field,
+                   coalesce(max(words) filter (where value = $negation), '($^)') as pattern,
+                   coalesce(max(words) filter (where value = $not_negation), '($^)') as unless,
+                   coalesce(max(words) filter (where value = $undoing), '($^)') as undoing
+            from (
+                -- each rule's words as one pattern, the longest first
+                select f.field, k.value,
+                       '(' || string_agg(cv_regex_escape(cv_word_key(k.keyword)), '|' order by length(k.keyword) desc)
+                           || ')' as words
+                from (select distinct field from keywords where field <> '*') f
+                left join keywords k on k.field in ('*', f.field) and k.value in $rules
+                group by f.field, k.value)
+            group by field""",
+                    {"negation": NEGATION, "not_negation": NOT_NEGATION, "undoing": UNDOING, "rules": list(WORD_RULES)})
     finally:
         con.unregister("synonyms")
         con.unregister("keywords")
