@@ -23,7 +23,13 @@ COUNTS = "_counts"  # a column that counts visits (探访次数, 其中上门): 
 NEGATION = "_negation"  # keywords.csv rows naming the words that negate a keyword after them (field *: every field)
 NOT_NEGATION = "_not_negation"  # … and the words that hold one without negating (不错, 没事: fine)
 UNDOING = "_undoing"  # … and the words that undo a keyword written before them (从养老院接回: back home)
-WORD_RULES = (NEGATION, NOT_NEGATION, UNDOING)  # keywords.csv rows that are rules about other words, not values
+# … and the words naming someone else, a relative: a keyword written next to one is about them, not the elder (老伴住进
+# 养老院, 空巢，老伴失能, 儿子外出打工), in a field whose values name no relatives (living's 与子女同住 do)
+SOMEONE_ELSE = "_someone_else"
+# … and what a keyword of the value in its negated_value column is about, where words follow it in its clause: of none
+# of these, it is about something else (老人拒绝安装燃气报警器 refuses no visit; 拒绝探访, 老人拒绝。 do)
+OBJECT = "_object"
+WORD_RULES = (NEGATION, NOT_NEGATION, UNDOING, SOMEONE_ELSE, OBJECT)  # keywords.csv rows about other words, not values
 
 # Fields that only one kind of export has: they decide the kind of a file from its header.
 KIND_MARKERS = {

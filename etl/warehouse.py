@@ -20,7 +20,17 @@ import pandas as pd
 from etl import diskspace, geography
 from etl.build import build_marts, marts_version, run_checks
 from etl.build import build_month as build_month  # re-exported: tests/conftest.py imports it from here
-from etl.mappings import NEGATION, NOT_NEGATION, UNDOING, WORD_RULES, reread_if_changed, value_keywords, value_synonyms
+from etl.mappings import (
+    NEGATION,
+    NOT_NEGATION,
+    OBJECT,
+    SOMEONE_ELSE,
+    UNDOING,
+    WORD_RULES,
+    reread_if_changed,
+    value_keywords,
+    value_synonyms,
+)
 from etl.settings import Config, engine_config
 from etl.sqlfiles import first_row as first_row  # re-exported: etl/reports.py (on main) imports it from here
 from etl.sqlfiles import prepare, remove_database, scalar, sql
@@ -404,7 +414,7 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
         con.execute("""create or replace temp table keyword_map as
             select field, value, cv_word_key(keyword) as keyword,
                    cv_regex_escape(cv_word_key(keyword)) as keyword_pattern,
-                   negated_value
+                   priority, negated_value
             from keywords where field <> '*' and value not in $rules
                 and cv_word_key(keyword) is not null""", {"rules": list(WORD_RULES)})
         con.execute("""create or replace temp table value_rank as
@@ -415,17 +425,27 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
             select field,
                    coalesce(max(words) filter (where value = $negation), '($^)') as pattern,
                    coalesce(max(words) filter (where value = $not_negation), '($^)') as unless,
-                   coalesce(max(words) filter (where value = $undoing), '($^)') as undoing
+                   coalesce(max(words) filter (where value = $undoing), '($^)') as undoing,
+                   -- no one else in a field whose values name relatives (living: 与子女同住)
+                   coalesce(max(words) filter (where value = $someone_else and not names_relatives), '($^)')
+                       as someone_else,
+                   coalesce(max(words) filter (where value = $object), '($^)') as objects,
+                   max(about) filter (where value = $object) as object_of
             from (
                 -- each rule's words as one pattern, the longest first
-                select f.field, k.value,
+                select f.field, k.value, f.names_relatives,
                        '(' || string_agg(cv_regex_escape(cv_word_key(k.keyword)), '|' order by length(k.keyword) desc)
-                           || ')' as words
-                from (select distinct field from keywords where field <> '*') f
+                           || ')' as words,
+                       max(k.negated_value) as about
+                from (select field, bool_or(value not in $rules and keyword in (
+                                                select keyword from keywords where value = $someone_else))
+                                        as names_relatives
+                      from keywords where field <> '*' group by field) f
                 left join keywords k on k.field in ('*', f.field) and k.value in $rules
-                group by f.field, k.value)
+                group by f.field, k.value, f.names_relatives)
             group by field""",
-                    {"negation": NEGATION, "not_negation": NOT_NEGATION, "undoing": UNDOING, "rules": list(WORD_RULES)})
+                    {"negation": NEGATION, "not_negation": NOT_NEGATION, "undoing": UNDOING,
+                     "someone_else": SOMEONE_ELSE, "object": OBJECT, "rules": list(WORD_RULES)})
     finally:
         con.unregister("synonyms")
         con.unregister("keywords")

@@ -959,6 +959,50 @@ def test_an_exit_written_only_in_the_notes_is_warned_of(one_load):
         for n, said in enumerate(EXITS_IN_NOTES.values()) if said]
 
 
+# a 变动情况 column telling what changed in the family: the elder is alive and at home in each (review 8)
+FAMILY_CHANGES = {"配偶去世，转为独居": None, "老伴住进养老院": None, "儿子外出务工": None, "在册，女儿在外地": "在册",
+                  "已去世": "死亡"}
+
+
+@loads.file("changes in the family")
+def _changes_in_the_family(folder: Path) -> Path:
+    header = ["序号", "社区", "姓名", "身份证号", "特殊困难类别", "变动情况", "变动日期"]
+    rows = [[n, "滨西", f"家变{n}", elder(410 + n), "独居", note, "2026-09-03" if said == "死亡" else ""]
+            for n, (note, said) in enumerate(FAMILY_CHANGES.items())]
+    return write_csv(folder / "滨西底册_变动情况.csv", [["填报日期：2026年10月1日"], header, *rows])
+
+
+def test_a_relatives_death_or_move_written_as_the_status_keeps_the_elder_on_the_roll(one_load):
+    # each had been the elder's own exit (配偶去世 死亡, 老伴住进养老院 入住机构, 儿子外出务工 外出): out of every rate
+    balanced(one_load[1]["changes in the family"], len(FAMILY_CHANGES))
+    assert loaded(one_load, "changes in the family", "status") == [(said,) for said in FAMILY_CHANGES.values()]
+    assert warnings(one_load, "changes in the family") == [
+        (n + 3, f"未知的在册状态: {note}") for n, (note, said) in enumerate(FAMILY_CHANGES.items()) if not said]
+
+
+# a visit's account as visitors write it, and methods a remote word qualifies (review 8: the first four had been
+# 未遇 or 拒访, the last two home visits)
+ACCOUNTS = [("入户", "正常，子女周末回来看望", "上门", "正常"),
+            ("电话", "通话正常，已预约上门时间", "电话", "正常"),
+            ("入户", "老人不愿意去养老院，情况良好", "上门", "正常"),
+            ("入户", "正常，老人着急想办理助餐卡", "上门", "正常"),
+            ("视频走访", "", "视频", "正常"), ("节日慰问（电话）", "正常", "电话", "正常"),
+            ("入户", "老人拒绝", "上门", "拒访")]
+
+
+@loads.file("accounts of visits")
+def _accounts_of_visits(folder: Path) -> Path:
+    header = ["序号", "社区", "姓名", "身份证号", "探访日期", "探访方式", "探访结果"]
+    rows = [[n, "滨西", f"记述{n}", elder(420 + n), "2026-10-12", method, account]
+            for n, (method, account, _, _) in enumerate(ACCOUNTS)]
+    return write_csv(folder / "滨西探访记录_10月.csv", [header, *rows])
+
+
+def test_a_visits_account_is_read_for_what_it_says_of_the_visit(one_load):
+    balanced(one_load[1]["accounts of visits"], len(ACCOUNTS))
+    assert loaded(one_load, "accounts of visits", "method, outcome") == [(m, o) for _, _, m, o in ACCOUNTS]
+
+
 @loads.file("civil-affairs system export")
 def _civil_affairs_system_export(folder: Path) -> Path:
     # a 金民工程-style export: no 社区 column, the community by its division code and its full name

@@ -531,8 +531,8 @@ def _failure_in_note(folder: Path) -> list[Path]:
 
 def test_a_failed_visit_written_as_a_short_note_is_no_visit_and_a_story_in_the_notes_asks_to_check(one_load):
     assert visits_read(one_load, "a failed visit in a note", "outcome") == [("未遇",), ("拒访",), ("正常",), ("正常",)]
+    # (the refusal of a gas alarm is no refusal of the visit, nothing to check: review 8)
     assert warned(one_load, "a failed visit in a note", "failure_in_text") == [
-        (4, "探访情况或备注中写的像是拒访, 但没有写探访结果: 按正常探访计, 请核实; 如确为拒访, 请在探访结果一栏写明"),
         (5, "探访情况或备注中写的像是未遇, 但没有写探访结果: 按正常探访计, 请核实; 如确为未遇, 请在探访结果一栏写明")]
     assert in_october(one_load, LINQUAN, "visited_home") == [(2,)]
 

@@ -181,6 +181,48 @@ def test_a_category_the_elder_had_before_is_not_theirs(con):
     assert value is None and unknown_parts == ["原独居现与子女同住"]
 
 
+@pytest.mark.parametrize(
+    ("field", "cell", "value"),
+    [
+        # a visit verb says how only where no other word does (review 8: 线上走访, 视频面谈 had been home visits)
+        ("method", "线上走访", "线上"), ("method", "云走访", "线上"), ("method", "视频面谈", "视频"),
+        ("method", "微信视频见面", "视频"), ("method", "智能设备巡访", "线上"), ("method", "节日慰问（电话）", "电话"),
+        ("method", "电话问候、慰问", "电话"), ("method", "网格员电话走访", "电话"), ("method", "视频走访", "视频"),
+        ("method", "走访", "上门"), ("method", "慰问", "上门"), ("method", "入户慰问", "上门"),
+        # a home visit a call stood in for, or changed into a call
+        ("method", "电话代替上门", "电话"), ("method", "入户改为电话", "电话"),
+        # a good visit's account that mentions a day off or the next visit (review 8: each had been 未遇)
+        ("outcome", "正常，子女周末回来看望", "正常"), ("outcome", "节假日慰问，老人状况良好", "正常"),
+        ("outcome", "通话正常，已预约上门时间", "正常"), ("outcome", "问候正常，待上门", "正常"),
+        ("outcome", "老人很好，周末去女儿家", "正常"),
+        # … or someone else's absence, or the elder's worry (着急 had been an emergency)
+        ("outcome", "接通，老人说儿子外出打工，自己一切都好", "正常"), ("outcome", "正常，老伴住院", "正常"),
+        ("outcome", "正常，老人着急想办理助餐卡", "正常"), ("outcome", "未出现紧急情况", "正常"),
+        ("outcome", "情况危急，已送医", "紧急"), ("outcome", "突发急病", "紧急"),
+        # something else the elder declined is no refusal of the visit; the visit refused, by anyone, is
+        ("outcome", "老人不愿意去养老院，情况良好", "正常"), ("outcome", "老人婉拒慰问品，身体健康", "正常"),
+        ("outcome", "正常，老人不接受助餐服务", "正常"), ("outcome", "见到本人，老人拒绝子女接去同住", "正常"),
+        ("outcome", "老人拒绝安装燃气报警器", None),
+        ("outcome", "老人拒绝", "拒访"), ("outcome", "拒绝了。", "拒访"), ("outcome", "家属拒绝", "拒访"),
+        ("outcome", "子女拒访", "拒访"), ("outcome", "拒绝社区工作人员入户", "拒访"),
+        ("outcome", "不愿意接受探访", "拒访"),
+        # a relative's death, move or condition is not the elder's (review 8: each had taken the elder off the roll)
+        ("status", "配偶去世，转为独居", None), ("status", "老伴于2026年9月病故", None),
+        ("status", "老伴住进养老院", None), ("status", "儿子外出务工", None),
+        ("status", "子女迁往外地，老人独居", None),
+        ("status", "在册，女儿在外地", "在册"),
+        ("status", "在档，老伴住养老院", "在册"), ("status", "搬至女儿家", "迁出"),
+        ("status", "儿子说老人已去世", "死亡"), ("status", "女儿反映老人入住养老院", "入住机构"),
+        ("category", "空巢，老伴失能", "空巢"), ("category", "空巢，照顾失能老伴", "空巢"),
+        ("category", "独居，子女重残", "独居"),
+        # … where the values are no relatives' (与子女同住 is the elder's arrangement)
+        ("living", "与老伴及子女同住", "与子女同住"),
+    ],
+)
+def test_words_about_something_or_someone_else(con, field, cell, value):
+    assert recognise(con, field, cell)[0] == value
+
+
 def test_a_cell_of_spaces_is_no_word(con):
     assert recognise(con, "method", " 　") == (None, None, None)
 

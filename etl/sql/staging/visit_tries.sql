@@ -15,21 +15,19 @@ with tries as (
                                over (partition by raw order by position rows unbounded preceding),
                            position) as try
         from (
-            select coalesce(m.raw, o.raw) as raw, coalesce(m.position, o.position) as position, m.method, r.rank,
+            select coalesce(m.raw, o.raw) as raw, coalesce(m.position, o.position) as position, m.method, m.rank,
                    coalesce(m.token, o.token) as token, coalesce(o.failed, false) as failed, o.said, o.said_rank
-            from (select raw, part.position, part.value as method, part.token
+            from (select raw, part.position, part.value as method, part.token, part.rank
                   from (select raw, unnest(part_values) as part from stg_words where field = 'method')) m
             full join (select raw, part.position, any_value(part.token) as token,
                               bool_or(part.value in ('未遇', '拒访')) as failed,
-                              arg_min(part.value, said_rank.rank) filter (where part.value not in ('未遇', '拒访'))
+                              arg_min(part.value, part.rank) filter (where part.value not in ('未遇', '拒访'))
                                   as said,
-                              min(said_rank.rank) filter (where part.value not in ('未遇', '拒访')) as said_rank
+                              min(part.rank) filter (where part.value not in ('未遇', '拒访')) as said_rank
                        from (select raw, unnest(part_values) as part from stg_words
                              where field = 'outcome' and raw in (select method from src union select outcome from src))
-                       left join value_rank said_rank on said_rank.field = 'outcome' and said_rank.value = part.value
                        group by raw, part.position) o
                 on o.raw = m.raw and o.position = m.position
-            left join value_rank r on r.field = 'method' and r.value = m.method
         )
     )
 ),

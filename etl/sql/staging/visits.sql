@@ -109,11 +109,14 @@ text_failures as (
     -- nothing more (家中无人, 老人拒绝, 电话打了三次都没人接); else only that it mentions one (老人拒绝安装燃气报警器: a
     -- story, not the outcome; 老人能自行外出散步, 子女常去外地: about someone or something else), and the clerk is
     -- asked to check (failure_in_text)
+    -- (a word of a failure weaker than 正常, a day off or a plan: 周末常去公园, 已预约上门时间, tells of none)
     select raw,
            case when length(cv_clean(raw)) <= 10 and list_has_all(['未遇', '拒访'], "values") then value end as said,
-           list_filter("values", lambda v: v in ('未遇', '拒访'))[1] as mentioned
-    from stg_words
-    where field = 'outcome' and list_has_any("values", ['未遇', '拒访'])
+           list_filter(told, lambda v: v in ('未遇', '拒访'))[1] as mentioned
+    from (select w.*, [p.value for p in w.part_values if p.rank < n.rank] as told
+          from stg_words w, (select rank from value_rank where field = 'outcome' and value = '正常') n
+          where w.field = 'outcome')
+    where list_has_any(told, ['未遇', '拒访'])
         and raw in (select notes from src union select findings from src union select resolution from src)
 ),
 

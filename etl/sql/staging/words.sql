@@ -69,14 +69,28 @@ bracketed as (
 keyword_hits as (
     -- keywords of the tokens no synonym names; a negated keyword (无异常, 未上门), or one a form's label asks and
     -- its answer denies (发现问题：无, 异常情况:否), or one a later word undoes (从养老院接回: _undoing in keywords.csv),
-    -- means its negated_value, or nothing. A word that holds a negation
-    -- without negating (不错: 身体不错精神好 had been 发现问题) negates nothing after it
-    select t.field, t.raw, t.position, k.keyword,
+    -- or one about someone else (老伴住进养老院: _someone_else), or one about something else than it is about
+    -- (老人拒绝安装报警器: _object) means its negated_value, or nothing. A word that holds a negation without negating
+    -- (不错: 身体不错精神好 had been 发现问题) negates nothing after it
+    select t.field, t.raw, t.position, k.keyword, k.priority,
            case when regexp_matches(regexp_replace(t.token_key, n.unless, '', 'g'),
                                     n.pattern || '[^,;。、]{0,3}' || k.keyword_pattern)
                   or regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、:]{0,3}:' || n.pattern || '[。.!]?$')
                   -- a word after it that undoes it (外出已返回, 从养老院接回家中): not what was, nor its opposite, said
                   or regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、]{0,4}' || n.undoing)
+                  -- a relative's, named just before it (老伴于2026年9月病故, 女儿在外地; not where the elder is named
+                  -- between, 儿子说老人已去世, nor a home of theirs, 到子女家暂住) or just after (失能老伴; not 搬至女儿家); whoever refused a visit refused it (家属拒绝)
+                  or (k.value is distinct from n.object_of
+                      and (regexp_matches(regexp_replace(t.token_key, '\d+[年月日号.-]?', '', 'g'),
+                                          n.someone_else || '[^,;。、老人本家处]{0,3}' || k.keyword_pattern)
+                           or regexp_matches(t.token_key, k.keyword_pattern || '的?' || n.someone_else || '([^家处]|$)')))
+                  -- followed in its clause by what it is not about (不愿意去养老院, 婉拒慰问品); one that says what it is
+                  -- about itself (拒访, 不开门) or ends its clause (老人拒绝) is what it says
+                  or (k.value = n.object_of and not regexp_matches(k.keyword, n.objects)
+                      and regexp_replace(regexp_extract(t.token_key, k.keyword_pattern || '([^,;。、]*)', 1),
+                                         '\([^()]*\)|[了的啊呢吧。.!…]', '', 'g') <> ''
+                      and not regexp_matches(regexp_extract(t.token_key, k.keyword_pattern || '([^,;。、]*)', 1),
+                                             n.objects))
                 then k.negated_value else k.value end as value
     from tokens t
     join keyword_map k on k.field = t.field and contains(t.token_key, k.keyword)
@@ -88,7 +102,7 @@ keyword_hits as (
 
 keyword_values as (
     -- a keyword inside a longer keyword found in the same token is the longer one's (半失能, not 失能)
-    select h.field, h.raw, h.position, h.value
+    select h.field, h.raw, h.position, h.value, h.priority as rank
     from keyword_hits h
     where not exists (
         select 1 from keyword_hits longer
@@ -98,11 +112,15 @@ keyword_values as (
 ),
 
 token_values as (
-    select t.field, t.raw, t.position, t.token, v.value
+    -- each part's value and its strength: a keyword's own priority (慰问 is a home visit only where no other word names
+    -- how: 电话慰问, 节日慰问（电话）), else its value's
+    select t.field, t.raw, t.position, t.token, v.value, coalesce(v.rank, r.rank, 100) as rank
     from tokens t
-    left join (select * from exact union all select * from noted union all select * from core
-               union all select * from keyword_values where value is not null union all select * from bracketed) v
+    left join (select *, null as rank from exact union all select *, null from noted union all select *, null from core
+               union all select * from keyword_values where value is not null
+               union all select *, null from bracketed) v
         on v.field = t.field and v.raw = t.raw and v.position = t.position
+    left join value_rank r on r.field = t.field and r.value = v.value
 ),
 
 final as (
@@ -111,12 +129,12 @@ final as (
         raw,
         list_sort(list(distinct value) filter (where value <> '')) as "values",
         -- the strongest: 入户+电话 is a home visit
-        arg_min(value, coalesce(r.rank, 100)) filter (where value <> '') as value,
+        arg_min(value, rank) filter (where value <> '') as value,
         list(distinct trim(token)) filter (where value is null) as unknown_parts,
         -- each part's values, by its place in the cell, with the part (a cell's tries: staging/visits.sql tries)
-        list({'position': position, 'value': value, 'token': token}) filter (where value <> '') as part_values
+        list({'position': position, 'value': value, 'token': token, 'rank': rank}) filter (where value <> '')
+            as part_values
     from token_values
-    left join value_rank r using (field, value)
     group by field, raw
 )
 
