@@ -636,9 +636,23 @@ def _combined(results: list[FileResult], sheets: list[list[RawSheet]], con: duck
                       rows_repeated=sum(r.rows_repeated for r in results))
 
 
-# The fields whose cells name a person a file's name may name too (a file of one elder's visits: 程霞补录10月.csv)
-NAMED_PEOPLE = ("name", "contact_name")
+# The fields whose cells name a person: a file's name may name one too (a file of one elder's visits: 程霞补录10月.csv),
+# and a cell of another column (李德明代签 as consent, 托冯建国带话 as method) that a message quotes
+NAMED_PEOPLE = ("name", "contact_name", "visitor")
 _HAN_PAIR = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]{2}")
+_NAMES_APART = re.compile(r"[、,，;；/\s]+")
+
+
+def _file_people(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap]) -> set[str]:
+    """The names of the people the sheets' rows name (NAMED_PEOPLE), each of two characters or more: a cell of two
+    (王秀英、张明) gives both."""
+    people: set[str] = set()
+    for sheet, column_map in zip(sheets, column_maps, strict=True):
+        for field in NAMED_PEOPLE:
+            if (index := column_map.fields.get(field)) is not None and f"c{index}" in sheet.cells.column_names:
+                for cell in pc.unique(sheet.cells[f"c{index}"].cast(pa.string())).to_pylist():
+                    people.update(p for p in _NAMES_APART.split(cell or "") if len(p) >= 2)
+    return people
 
 
 def _people_unnamed(con: duckdb.DuckDBPyConnection, name: str,
@@ -648,14 +662,43 @@ def _people_unnamed(con: duckdb.DuckDBPyConnection, name: str,
     name of the file, as a person's shape; these are known to be people."""
     if not _HAN_PAIR.search(name):
         return name
-    people: set[str] = set()
-    for sheets, _kind, column_maps in parts:
-        for sheet, column_map in zip(sheets, column_maps, strict=True):
-            for field in NAMED_PEOPLE:
-                if (index := column_map.fields.get(field)) is not None and f"c{index}" in sheet.cells.column_names:
-                    cells = pc.unique(sheet.cells[f"c{index}"].cast(pa.string())).to_pylist()
-                    people.update(p for cell in cells if cell and len(p := re.sub(r"\s", "", cell)) >= 2 and p in name)
-    return _names_masked(con, name, people)
+    return _names_masked(con, name, {person for sheets, _kind, column_maps in parts
+                                     for person in _file_people(sheets, column_maps) if person in name})
+
+
+def _mask_file_people(con: duckdb.DuckDBPyConnection, load_id: int, sheets: list[RawSheet],
+                      column_maps: list[mappings.ColumnMap], warned: bool, rejected: bool) -> None:
+    """Mask, in the load's warnings and reasons for rejecting, every name of a person the file's rows name wherever it
+    stands (DESIGN §6: whatever column it was typed in): a cell quoted about its row masks that row's elder only
+    (cv_mask_name_in), not another's typed into it (consent 李德明代签, method 托冯建国带话: review 8)."""
+    texts = [("load_warnings", "message"), ("load_warnings", "value")] * warned + [("rejects", "reason")] * rejected
+    people = _file_people(sheets, column_maps) if texts else None
+    if not people:
+        return
+    # a person's name by its shape (a surname, then one to three characters), not a post or a relative written as a
+    # contact person (村委会, 女儿, 孙子: a word values.csv knows) nor a sheet's words
+    con.execute("""create or replace temp table file_people as
+                   select person from unnest($people::varchar[]) as p(person)
+                   where regexp_full_match(person, cv_surname() || '\\p{Han}{1,3}')
+                       and person not in (select synonym from value_map)""", {"people": sorted(people)})
+    for table, column in texts:
+        # the names each text holds, found by its pieces of two to four characters in its first 400 (a join, not a
+        # pattern of every name of a province's file; not every piece of a huge cell), the longer first (王秀英
+        # before 王秀)
+        con.execute(f"""
+            update {table} t set {column} = list_reduce(found.people, lambda text, person:
+                                                            replace(text, person, cv_mask_name(person)), t.{column})
+            from (
+                select rid, list(person order by length(person) desc, person) as people
+                from (
+                    select distinct rid, person
+                    from (select rowid as rid, {column} as text from {table}
+                          where load_id = $load_id and {column} is not null),
+                         range(1, least(length(text), 400)) as starts(i), range(2, 5) as sizes(n)
+                    join file_people on person = substr(text, i, n))
+                group by rid) found
+            where t.rowid = found.rid""", {"load_id": load_id})  # noqa: S608 (fixed tables and columns)
+    con.execute("drop table file_people")
 
 
 def _names_masked(con: duckdb.DuckDBPyConnection, name: str, people) -> str:
@@ -1368,6 +1411,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
                 con, "select any_value(derive_categories_from_attributes) from cfg_settings"):
             notes.append(("no_category_column", NO_CATEGORY_COLUMN))
     warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes, words_dir)
+    _mask_file_people(con, load_id, sheets, column_maps, warning_count > 0, rows_rejected > 0)
     con.execute(
         "insert into loads values ($id, $file, $sha, $kind, $sheet, $header_row, $report_date, 'loaded',"
         " $read, $loaded, $rejected, $warnings, $at, $size)",

@@ -1003,6 +1003,29 @@ def test_a_visits_account_is_read_for_what_it_says_of_the_visit(one_load):
     assert loaded(one_load, "accounts of visits", "method, outcome") == [(m, o) for _, _, m, o in ACCOUNTS]
 
 
+@loads.file("another's name in a cell")
+def _another_s_name_in_a_cell(folder: Path) -> Path:
+    # a son signing for his mother, a message passed through a neighbour on the same list: the names typed in a
+    # consent or method cell, quoted back by the warning or the reason for rejecting the row (review 8)
+    header = ["序号", "社区", "姓名", "身份证号", "探访日期", "探访方式", "探访结果", "意愿"]
+    rows = [[1, "滨西", "冯建国", elder(430), "2026-10-12", "入户", "正常", ""],
+            [2, "滨西", "李德明", elder(431), "2026-10-12", "入户", "正常", ""],
+            [3, "滨西", "赵桂芝", elder(432), "2026-10-12", "托冯建国带话", "正常", ""],
+            [4, "滨西", "钱玉兰", elder(433), "2026-10-12", "入户", "李德明代转，正常", ""]]
+    return write_csv(folder / "滨西探访记录_代签.csv", [header, *rows])
+
+
+def test_a_persons_name_typed_in_another_cell_is_masked_where_it_is_quoted(one_load):
+    # DESIGN §6: whatever column it was typed in; each had been quoted whole (未知的探访方式: 托冯建国带话)
+    warehouse, results = one_load
+    result = results["another's name in a cell"]
+    balanced(result, 4, rejected=1)
+    reasons = warehouse.rows("select reason from rejects where load_id = ?", [result.load_id])
+    texts = [text for row in reasons + warnings(one_load, "another's name in a cell") for text in row]
+    assert reasons == [("未知的探访方式: 托冯**带话",)]
+    assert not any(name in str(text) for text in texts for name in ("冯建国", "李德明"))
+
+
 @loads.file("civil-affairs system export")
 def _civil_affairs_system_export(folder: Path) -> Path:
     # a 金民工程-style export: no 社区 column, the community by its division code and its full name
