@@ -486,6 +486,41 @@ def test_an_elder_newly_marked_or_just_80_is_due_a_visit_from_then_not_from_the_
         "2026-12-15", False)
 
 
+def test_a_gap_in_the_listing_of_one_registered_since_before_it_restarts_no_overdue_clock(mart_warehouse):
+    # review 9 M1: an elder moving street (迁出 11-01 on the old street's roster, registered 11-01 on the new one's of
+    # 11-06), and one a roster left off and a corrected one restored, had been due a visit from the day the new roster
+    # listed them, as if newly special-difficulty: the mover last visited 9-10 was not overdue at 11-30
+    w = mart_warehouse
+    mover, restored, newcomer = make_id(SEVENTY, 1), make_id(SEVENTY, 2), make_id(SEVENTY, 3)
+    w.elder(mover, "空巢")
+    w.elder(restored, "独居", reg_date="2015-03-01")
+    w.elder(make_id(SEVENTY, 4), "独居")
+    w.elder(make_id(SEVENTY, 5), "独居", community=XIAOBAILOU_COMMUNITY)  # the new street's first roster
+    w.visit(mover, "2026-09-10 10:00")
+    w.visit(restored, "2026-09-02 10:00", method="电话")  # the street's records begin 9-02; no home visit
+    omitted = w.load("roster", "2026-10-08")
+    w.elder(mover, "空巢", load_id=omitted)
+    w.elder(make_id(SEVENTY, 4), "独居", load_id=omitted)
+    corrected = w.load("roster", "2026-10-09")
+    for elder in (mover, restored, make_id(SEVENTY, 4)):
+        w.elder(elder, "空巢" if elder == mover else "独居", reg_date="2015-03-01" if elder == restored else None,
+                load_id=corrected)
+    old_street = w.load("roster", "2026-11-05")
+    w.elder(mover, "空巢", status="迁出", change_date="2026-11-01", load_id=old_street)
+    w.elder(restored, "独居", reg_date="2015-03-01", load_id=old_street)
+    w.elder(make_id(SEVENTY, 4), "独居", load_id=old_street)
+    new_street = w.load("roster", "2026-11-06")
+    w.elder(mover, "空巢", community=XIAOBAILOU_COMMUNITY, reg_date="2026-11-01", load_id=new_street)
+    w.elder(newcomer, "空巢", community=XIAOBAILOU_COMMUNITY, reg_date="2026-11-06", load_id=new_street)
+    w.elder(make_id(SEVENTY, 5), "独居", community=XIAOBAILOU_COMMUNITY, load_id=new_street)
+    w.build("2026-11", "2026-11-30")
+    due = {elder: (w.elder_month(elder)["due_date"].isoformat(), w.elder_month(elder)["overdue_days"])
+           for elder in (mover, restored, newcomer)}
+    assert due[mover] == ("2026-10-10", 51)  # the last home visit + 30 days
+    assert due[restored] == ("2026-10-02", 59)  # the street's records begin + 30 days
+    assert due[newcomer][0] == "2026-12-06"  # newly registered: due from then
+
+
 def test_a_marking_added_or_removed_mid_month_counts_the_daily_contacts_from_its_date(mart_warehouse):
     w = mart_warehouse
     marked, unmarked = make_id(SEVENTY, 1), make_id(SEVENTY, 2)

@@ -147,15 +147,18 @@ kept as (
 ),
 
 stretches as (
-    -- consecutive periods of one elder form one stretch on the roster (a move or a newer listing goes on)
+    -- consecutive periods of one elder form one stretch on the roster (a move or a newer listing goes on), and so do
+    -- two apart where the roster has them registered since before the gap (a move of street, registered on the day
+    -- they left the other; a roster that left them off, corrected the next day: review 9 M1, the overdue clock had
+    -- restarted)
     select
         *,
-        sum(case when previous_valid_to = valid_from then 0 else 1 end)
+        sum(case when goes_on then 0 else 1 end)
             over (partition by id_number order by valid_from nulls first) as stretch,
-        -- … and of consecutive periods that mark the elder special-difficulty, one run
-        sum(case when previous_valid_to = valid_from and previous_marked and is_marked then 0 else 1 end)
+        -- … and of such periods that mark the elder special-difficulty, one run
+        sum(case when goes_on and previous_marked and is_marked then 0 else 1 end)
             over (partition by id_number order by valid_from nulls first) as marked_run
-    from kept
+    from (select *, previous_valid_to = valid_from or reg_date <= previous_valid_to as goes_on from kept)
 ),
 
 final as (
