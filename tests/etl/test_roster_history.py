@@ -347,6 +347,27 @@ def test_never_visited_elder_is_due_from_when_the_streets_records_begin(mart_war
     assert w.elder_month(never)["overdue_days"] == 19
 
 
+def test_a_streets_records_begin_with_its_own_visits_not_another_streets_of_an_elder_who_moved_in(mart_warehouse):
+    # review 9 M2: the old street's visit of 9-10 to an elder who moved in had begun the new street's records, and
+    # its never-visited elder was overdue from 10-10; its records begin 11-02, with the first visit it sent
+    w = mart_warehouse
+    mover, never, visited = make_id(SEVENTY, 1), make_id(SEVENTY, 2), make_id(SEVENTY, 3)
+    w.elder(mover, "空巢")
+    w.elder(never, "空巢", community=XIAOBAILOU_COMMUNITY, reg_date="2016-03-01")
+    w.elder(visited, "空巢", community=XIAOBAILOU_COMMUNITY)
+    w.visit(mover, "2026-09-10 10:00", community=HUAYUANLU)
+    november = w.load("roster", "2026-11-01")
+    w.elder(mover, "空巢", community=XIAOBAILOU_COMMUNITY, load_id=november)
+    w.elder(never, "空巢", community=XIAOBAILOU_COMMUNITY, reg_date="2016-03-01", load_id=november)
+    w.elder(visited, "空巢", community=XIAOBAILOU_COMMUNITY, load_id=november)
+    w.visit(visited, "2026-11-02 10:00", community=XIAOBAILOU_COMMUNITY)
+    w.build("2026-11", "2026-11-30")
+    assert (w.elder_month(never)["due_date"].isoformat(), w.elder_month(never)["overdue_days"]) == ("2026-12-02", 0)
+    assert (w.elder_month(mover)["due_date"].isoformat(), w.elder_month(mover)["overdue_days"]) == ("2026-10-10", 51)
+    begin = dict(w.con.execute("select street_code, first_visit_date::varchar from street_records").fetchall())
+    assert (begin[QUANYECHANG], begin[XIAOBAILOU]) == ("2026-09-10", "2026-11-02")
+
+
 def alerts(mart_warehouse) -> list[tuple]:
     mart_warehouse.build("2026-11", "2026-11-30")
     return mart_warehouse.con.execute("select load_id, community_code, code from roster_alerts").fetchall()

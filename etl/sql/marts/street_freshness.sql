@@ -1,9 +1,9 @@
 -- one row per street: how recent its data is (latest visit loaded, the oldest roster in force, newest contact list)
 with visit_dates as (
-    select e.street_code, max(v.latest_visit_date) as latest_visit_date, sum(v.visit_count)::bigint as visit_count
-    from elder_visit_spans v
-    join elders e using (elder_id)
-    group by e.street_code
+    -- the visits the street's records hold (marts/elder_visit_spans)
+    select street_code, max(latest_visit_date) as latest_visit_date, sum(visit_count)::bigint as visit_count
+    from elder_visit_spans
+    group by street_code
 ),
 
 rosters as (
