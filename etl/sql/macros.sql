@@ -155,8 +155,9 @@ create or replace temp macro cv_parse_timestamp_text(s) as coalesce(
         when s is null then null
         when regexp_full_match(s, '[1-9]\d{4}(\.\d+)?')
             then timestamp '1899-12-30' + to_microseconds(cast(round(cast(s as double) * 86400e6) as bigint))
-        when regexp_full_match(s, '(19|20)\d{6}')
-            then try_strptime(s, '%Y%m%d')
+        -- (with the .0 of a number a system wrote it as: 20261103.0)
+        when regexp_full_match(s, '(19|20)\d{6}(\.0+)?')
+            then try_strptime(left(s, 8), '%Y%m%d')
         -- a platform's time as the seconds or milliseconds since 1970 in UTC (1791167400, 1791167400000): Beijing
         -- time, the day a street counts in
         when regexp_full_match(s, '1\d{9}(\d{3})?')

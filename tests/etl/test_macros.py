@@ -36,6 +36,7 @@ def one(con, expression: str, value):
         ("2023年8月5日", dt.date(2023, 8, 5)),
         ("2023/8/5", dt.date(2023, 8, 5)),
         ("20230805", dt.date(2023, 8, 5)),
+        ("20230805.0", dt.date(2023, 8, 5)),  # as a system that wrote it as a number exports it (review 8)
         ("2023-08-05", dt.date(2023, 8, 5)),
         ("2023-08-05 14:30", dt.date(2023, 8, 5)),
         ("2023-08-05 14:30:00", dt.date(2023, 8, 5)),
