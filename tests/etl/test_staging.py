@@ -451,6 +451,13 @@ def test_an_exit_with_its_date_in_the_status_cell_takes_that_date(con, status, c
     assert warnings_of(row, "code") == []
 
 
+def test_an_exit_with_its_month_in_the_status_cell_counts_from_that_months_first_day_and_warns(con):
+    # review 8: 2026年10月去世 had warned of no change date and counted from the roster's date
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, 状态="2026年10月去世"))
+    assert (row["status"], row["change_date"]) == ("死亡", dt.date(2026, 10, 1))
+    assert warnings_of(row, "code", "value") == [("month_only_date", "2026年10月")]
+
+
 def test_a_date_in_the_status_cell_never_overrides_the_change_date_column(con):
     [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, 状态="死亡（2026.5.3）", 变动日期="2026-05-04"))
     assert row["change_date"] == dt.date(2026, 5, 4)

@@ -77,9 +77,11 @@ mapped as (
         -- the change and registration dates, and an exit's date the clerk wrote in the status cell (死亡（2026.5.3）,
         -- 迁出 2026年5月3日: its change date, only in the wrong column, read there when the change-date cell is empty),
         -- read by one use of cv_parse_day_or_month (each use of a macro is bound anew for every file)
-        list_transform([s.change_date_text, s.reg_date_text,
-                        case when s.change_date_text is null and status.value <> '在册' then nullif(regexp_extract(
-                            s.status_text, '\d{4}\s*[./\-年]\s*\d{1,2}\s*[./\-月]\s*\d{1,2}\s*日?'), '') end],
+        -- (or its month: 2026年10月去世, that month's first day, said so as of a change date's column)
+        case when s.change_date_text is null and status.value <> '在册' then nullif(regexp_extract(
+            s.status_text, '\d{4}\s*[./\-年]\s*\d{1,2}\s*(?:[./\-月]\s*\d{1,2}\s*日?|月)'), '') end
+            as status_date_text,
+        list_transform([s.change_date_text, s.reg_date_text, status_date_text],
                        lambda d: cv_parse_day_or_month(d)) as dates,
         -- a change date written without its year (10月5日), in its column or else in an exit's status cell (死亡
         -- 10.9): the year of the list's date that it reports (its 填报日期), said so
@@ -163,7 +165,8 @@ checked as (
         risk_text is not null and risk_level is null as unknown_risk,
         change_date_text is not null and change_date is null as unknown_change_date,
         -- a change date given by its month alone (2026.10): that month's first day, said so (an exit counts from it)
-        change_date_text is not null and change_date is not null and cv_parse_date(change_date_text) is null
+        coalesce(change_date_text, status_date_text) is not null and change_date is not null
+            and cv_parse_date(coalesce(change_date_text, status_date_text)) is null
             and yearless_change_date is null as month_only_change_date,
 
         reg_date_text is not null and reg_date is null as unknown_reg_date,
@@ -254,7 +257,8 @@ final as (
                 '变动日期无法识别: {value}') end,
             case when yearless_change then cv_warn_quoting('yearless_date', 'change_date', yearless_text,
                 '变动日期没有写年份: {value}, 按填报日期推定为' || strftime(change_date, '%Y-%m-%d') || ', 请核实') end,
-            case when month_only_change_date then cv_warn_quoting('month_only_date', 'change_date', change_date_text,
+            case when month_only_change_date then cv_warn_quoting('month_only_date', 'change_date',
+                                                                  coalesce(change_date_text, status_date_text),
                 '变动日期只写到月份: {value}, 按该月1日计, 请补全日期') end,
             case when unknown_reg_date then cv_warn_quoting('unknown_value', 'reg_date', reg_date_text, '建档日期无法识别: {value}') end,
             case when exit_without_date then cv_warn('exit_without_date', 'change_date', change_date_text,
