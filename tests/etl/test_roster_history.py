@@ -406,6 +406,23 @@ def test_people_a_roster_moves_to_another_of_its_communities_are_not_flagged_as_
     assert alerts(w) == []
 
 
+def test_people_another_communitys_own_list_takes_over_are_not_flagged_as_gone(mart_warehouse):
+    # review 9 L1: 花园路's newer list leaves out three people 滨西's own list (a file of its own) now has: moved
+    # within the street, not gone 去向未说明; the three 滨西 does not list are
+    w = mart_warehouse
+    people = [w.elder(make_id(SEVENTY, i), "独居") for i in range(1, 11)]
+    binxi = w.load("roster", "2026-11-08")
+    for person in people[7:]:
+        w.elder(person, "独居", load_id=binxi, community=BINXI)
+    huayuanlu = w.load("roster", "2026-11-10")
+    for person in people[:7]:
+        w.elder(person, "独居", load_id=huayuanlu)
+    assert alerts(w) == []
+    w.con.execute("delete from roster_rows where load_id = ?", [binxi])
+    w.con.execute("delete from loads where load_id = ?", [binxi])
+    assert alerts(w) == [(huayuanlu, HUAYUANLU, "mass_removal")]
+
+
 def test_two_lists_of_a_community_dated_the_same_day_are_flagged(mart_warehouse):
     # probe L: a list and its correction both dated 10-31: the one loaded later wins, which was said nowhere
     w = mart_warehouse

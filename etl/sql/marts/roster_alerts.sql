@@ -7,18 +7,35 @@ with previous_lists as (
     join roster_snapshots p on p.community_code = s.community_code and p.load_id = s.previous_load_id
 ),
 
+listed_now as (
+    -- the communities of a street whose lists in force have each person on the roll (of the street only: a scoped
+    -- build reads the rows of its streets)
+    select r.street_code, r.id_number, list(distinct r.community_code) as communities
+    from roster_rows r
+    join roster_snapshots c on c.load_id = r.load_id and c.community_code = r.community_code
+    where c.next_snapshot_date is null and (r.status is null or r.status = '在册')
+    group by r.street_code, r.id_number
+),
+
 dropped as (
     -- people on the replaced list, still on the roster there, whom the newer file leaves out without a status (one it
-    -- lists in another of its communities has moved there, not gone): how many, and who (for renumbered)
-    select n.load_id, n.community_code, any_value(n.previous_load_id) as previous_load_id, count(*) as previous_count,
-           count(*) filter (where r.id_number is null) as dropped_count,
-           list({'id_number': o.id_number, 'elder_name': o.elder_name}) filter (where r.id_number is null) as gone
-    from previous_lists n
-    join roster_rows o on o.load_id = n.previous_load_id and o.community_code = n.community_code
-    left join (select distinct load_id, id_number from roster_rows) r on r.load_id = n.load_id
-        and r.id_number = o.id_number
-    where o.status is null or o.status = '在册'
-    group by n.load_id, n.community_code
+    -- lists in another of its communities, or another community's list of the street in force lists, has moved there,
+    -- not gone: review 9 L1): how many, and who (for renumbered)
+    select load_id, community_code, any_value(previous_load_id) as previous_load_id, count(*) as previous_count,
+           count(*) filter (where gone) as dropped_count,
+           list({'id_number': id_number, 'elder_name': elder_name}) filter (where gone) as gone
+    from (
+        select n.load_id, n.community_code, n.previous_load_id, o.id_number, o.elder_name,
+               r.id_number is null
+                   and coalesce(len(list_filter(l.communities, lambda c: c <> n.community_code)), 0) = 0 as gone
+        from previous_lists n
+        join roster_rows o on o.load_id = n.previous_load_id and o.community_code = n.community_code
+        left join (select distinct load_id, id_number from roster_rows) r on r.load_id = n.load_id
+            and r.id_number = o.id_number
+        left join listed_now l on l.id_number = o.id_number and l.street_code = n.street_code
+        where o.status is null or o.status = '在册'
+    )
+    group by load_id, community_code
 ),
 
 mass_removals as (
