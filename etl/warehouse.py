@@ -397,9 +397,11 @@ def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -
 
     value_map: field, value, synonym (a bureau's line wins over the package's for the same synonym);
     keyword_map: field, value, keyword, keyword_pattern, negated_value; value_rank: field, value,
-    rank (a cell naming several values counts as the lowest rank's); negation: per field, the pattern of
-    the words that negate a keyword after them, of the words that hold one without negating (unless), and of the
-    words that undo a keyword written before them (undoing: 从养老院接回 is no 入住机构).
+    rank (a cell naming several values counts as the lowest rank's; a keyword's own priority ranks it, in
+    keyword_map); negation: per field, the pattern of the words that negate a keyword after them, of the words that
+    hold one without negating (unless), of the words that undo a keyword written before them (undoing: 从养老院接回
+    is no 入住机构), of the relatives a keyword beside them is about (someone_else: 老伴住进养老院), and of what the
+    keywords of one value (object_of: 拒访) must be about where words follow them (objects: 拒绝探访, not 拒绝安装).
     """
     reread_if_changed(words_dir)
     con.register("synonyms", pd.DataFrame(value_synonyms(words_dir), columns=["field", "value", "synonym"]))
