@@ -49,6 +49,13 @@ def test_the_raw_text_keeps_its_order_and_its_json_form(mart_warehouse):
     assert raw == '{"探访方式": "托人带话", "老人姓名": "李*", "空": ""}'
 
 
+def test_another_persons_name_the_load_holds_is_masked_in_any_cell(mart_warehouse):
+    # review 8: a method cell 托冯建国带话, the name of an elder whose visit the same file holds, was shown whole
+    mart_warehouse.visit(None, "2026-10-05 10:00", name="冯建国", community="120101001001", load_id=2)
+    reject(mart_warehouse, 2, 5, {"探访方式": "托冯建国带话", "意愿": "李德明代签", "老人姓名": "李德明"})
+    assert masked_cells(mart_warehouse) == [{"探访方式": "托冯**带话", "意愿": "李**代签", "老人姓名": "李**"}]
+
+
 @pytest.mark.parametrize(("load_id", "rows"), [(None, 2), (1, 1), (3, 0)])
 def test_rejects_of_one_load(mart_warehouse, load_id, rows):
     reject(mart_warehouse, 1, 3, {"姓名": "张三"})

@@ -34,16 +34,52 @@ names as (
     group by c.reject_id
 ),
 
+load_people as (
+    -- the people the load's rows name, stored or rejected, as a person's name is shaped (a surname, then one to three
+    -- characters): another's name typed into a cell of the row (托冯建国带话 as the method: review 8) is masked too
+    select distinct load_id, person
+    from (
+        select load_id, elder_name as person from roster_rows where load_id in (select load_id from source)
+        union all
+        select load_id, elder_name from visit_rows where load_id in (select load_id from source)
+        union all
+        select load_id, visitor_name from visit_rows where load_id in (select load_id from source)
+        union all
+        select load_id, contact_name from contact_rows where load_id in (select load_id from source)
+        union all
+        select s.load_id, n.elder_name from names n join source s using (reject_id)
+    )
+    where regexp_full_match(person, cv_surname() || '\p{Han}{1,3}')
+),
+
+people_in_cells as (
+    -- the names each cell holds, found by its pieces of two to four characters (a join, not a pattern of every
+    -- name), the longer first (王秀英 before 王秀)
+    select reject_id, header, list(person order by length(person) desc, person) as people
+    from (
+        select distinct c.reject_id, c.header, p.person
+        from (
+            select c.reject_id, c.header, c.value, s.load_id
+            from cells c join source s using (reject_id)
+            where c.value is not null
+        ) c, range(1, least(length(c.value), 400)) as starts(i), range(2, 5) as sizes(n)
+        join load_people p on p.load_id = c.load_id and p.person = substr(c.value, i, n))
+    group by reject_id, header
+),
+
 masked as (
     select
         c.reject_id,
-        -- the elder's name masked first: a note shown by its first words must not show theirs
-        '{' || string_agg(to_json(c.header) || ': ' || to_json(cv_mask_field(f.field, cv_mask_name_in(c.value,
-                                                                                                   n.elder_name))), ', '
+        -- the elder's name masked first, and anyone else's the load names: a note shown by its first words must not
+        -- show theirs
+        '{' || string_agg(to_json(c.header) || ': ' || to_json(cv_mask_field(f.field, list_reduce(
+                              coalesce(p.people, []), lambda text, person: replace(text, person, cv_mask_name(person)),
+                              cv_mask_name_in(c.value, n.elder_name)))), ', '
                           order by c.position) || '}' as raw_values
     from cells c
     left join reject_header_fields f using (kind, header)
     left join names n using (reject_id)
+    left join people_in_cells p using (reject_id, header)
     where c.value is not null
     group by c.reject_id
 ),
