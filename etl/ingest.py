@@ -682,20 +682,16 @@ def _mask_file_people(con: duckdb.DuckDBPyConnection, load_id: int, sheets: list
                    where regexp_full_match(person, cv_surname() || '\\p{Han}{1,3}')
                        and person not in (select synonym from value_map)""", {"people": sorted(people)})
     for table, column in texts:
-        # the names each text holds, found by its pieces of two to four characters in its first 400 (a join, not a
-        # pattern of every name of a province's file; not every piece of a huge cell), the longer first (王秀英
-        # before 王秀)
+        # the names each text holds (cv_name_pieces), the longer first
         con.execute(f"""
-            update {table} t set {column} = list_reduce(found.people, lambda text, person:
-                                                            replace(text, person, cv_mask_name(person)), t.{column})
+            update {table} t set {column} = cv_mask_people(t.{column}, found.people)
             from (
                 select rid, list(person order by length(person) desc, person) as people
                 from (
                     select distinct rid, person
-                    from (select rowid as rid, {column} as text from {table}
-                          where load_id = $load_id and {column} is not null),
-                         range(1, least(length(text), 400)) as starts(i), range(2, 5) as sizes(n)
-                    join file_people on person = substr(text, i, n))
+                    from (select rowid as rid, unnest(cv_name_pieces({column})) as piece from {table}
+                          where load_id = $load_id and {column} is not null)
+                    join file_people on person = piece)
                 group by rid) found
             where t.rowid = found.rid""", {"load_id": load_id})  # noqa: S608 (fixed tables and columns)
     con.execute("drop table file_people")

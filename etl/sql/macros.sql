@@ -619,6 +619,14 @@ create or replace temp macro cv_warn_quoting(code, field, value, message) as
 -- elder named in it (`name`, as stored) masked as a name is.
 create or replace temp macro cv_mask_name_in(s, name) as
     case when length(name) >= 2 then replace(s, name, cv_mask_name(name)) else s end;
+-- The pieces of a text a person's name may be (two to four characters, from each of its first 400): joined with the
+-- names a load holds, the names it writes, found without a pattern of every name of a province's file (another's
+-- name typed into a cell, 托冯建国带话, review 8: etl/ingest.py _mask_file_people, exports/rejected_rows.sql)
+create or replace temp macro cv_name_pieces(s) as
+    flatten(list_transform(range(1, least(length(s), 400)), lambda i: [substr(s, i, 2), substr(s, i, 3), substr(s, i, 4)]));
+-- … and the text with each of those names (`people`, the longer first: 王秀英 before 王秀) masked as a name is
+create or replace temp macro cv_mask_people(s, people) as
+    list_reduce(coalesce(people, []), lambda text, person: replace(text, person, cv_mask_name(person)), s);
 -- (on one line: a cell's line breaks, 2026/10/5 and 2026/10/19 one under the other, as ' / ', since a message is a line.
 -- Each step bound once, as a one-element list: a macro copies its argument's whole expression into each mention)
 create or replace temp macro cv_mask_quoted(s, name) as list_transform(

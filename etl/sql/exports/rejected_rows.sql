@@ -53,17 +53,16 @@ load_people as (
 ),
 
 people_in_cells as (
-    -- the names each cell holds, found by its pieces of two to four characters (a join, not a pattern of every
-    -- name), the longer first (王秀英 before 王秀)
+    -- the names each cell holds (cv_name_pieces), the longer first
     select reject_id, header, list(person order by length(person) desc, person) as people
     from (
         select distinct c.reject_id, c.header, p.person
         from (
-            select c.reject_id, c.header, c.value, s.load_id
+            select c.reject_id, c.header, s.load_id, unnest(cv_name_pieces(c.value)) as piece
             from cells c join source s using (reject_id)
             where c.value is not null
-        ) c, range(1, least(length(c.value), 400)) as starts(i), range(2, 5) as sizes(n)
-        join load_people p on p.load_id = c.load_id and p.person = substr(c.value, i, n))
+        ) c
+        join load_people p on p.load_id = c.load_id and p.person = c.piece)
     group by reject_id, header
 ),
 
@@ -72,9 +71,8 @@ masked as (
         c.reject_id,
         -- the elder's name masked first, and anyone else's the load names: a note shown by its first words must not
         -- show theirs
-        '{' || string_agg(to_json(c.header) || ': ' || to_json(cv_mask_field(f.field, list_reduce(
-                              coalesce(p.people, []), lambda text, person: replace(text, person, cv_mask_name(person)),
-                              cv_mask_name_in(c.value, n.elder_name)))), ', '
+        '{' || string_agg(to_json(c.header) || ': ' || to_json(cv_mask_field(f.field, cv_mask_people(
+                              cv_mask_name_in(c.value, n.elder_name), p.people))), ', '
                           order by c.position) || '}' as raw_values
     from cells c
     left join reject_header_fields f using (kind, header)
