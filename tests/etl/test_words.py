@@ -201,6 +201,8 @@ def test_a_category_the_elder_had_before_is_not_theirs(con):
         ("outcome", "情况危急，已送医", "紧急"), ("outcome", "突发急病", "紧急"),
         # a negated keyword ranks as what it then says (正常), not by its own priority (问题's, a problem's)
         ("outcome", "未见到本人、未发现问题", "未遇"),
+        # a word about someone else says nothing, neither it nor its opposite (家属说身体正常 is no problem found)
+        ("outcome", "未见到老人，家属说身体正常", "未遇"),
         # something else the elder declined is no refusal of the visit; the visit refused, by anyone, is
         ("outcome", "老人不愿意去养老院，情况良好", "正常"), ("outcome", "老人婉拒慰问品，身体健康", "正常"),
         ("outcome", "正常，老人不接受助餐服务", "正常"), ("outcome", "见到本人，老人拒绝子女接去同住", "正常"),

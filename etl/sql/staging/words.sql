@@ -68,34 +68,38 @@ bracketed as (
 
 keyword_hits as (
     -- keywords of the tokens no synonym names; a negated keyword (无异常, 未上门), or one a form's label asks and
-    -- its answer denies (发现问题：无, 异常情况:否), or one a later word undoes (从养老院接回: _undoing in keywords.csv),
-    -- or one about someone else (老伴住进养老院: _someone_else), or one about something else than it is about
-    -- (老人拒绝安装报警器: _object) means its negated_value, or nothing. A word that holds a negation without negating
-    -- (不错: 身体不错精神好 had been 发现问题) negates nothing after it
-    select field, raw, position, keyword, case when said then value else negated_value end as value,
+    -- its answer denies (发现问题：无, 异常情况:否), means its negated_value, or nothing; one a later word undoes
+    -- (从养老院接回: _undoing in keywords.csv), one about someone else (老伴住进养老院: _someone_else) or about something
+    -- else than it is about (老人拒绝安装报警器: _object) means nothing, neither what it says nor its opposite (家属说身体
+    -- 正常 is no 正常, nor a problem). A word that holds a negation without negating (不错: 身体不错精神好 had been
+    -- 发现问题) negates nothing after it
+    select field, raw, position, keyword,
+           case when voided then null when negated then negated_value else value end as value,
            -- a keyword's own priority ranks what it says; its opposite ranks as that value does
-           case when said then priority end as priority
+           case when not voided and not negated then priority end as priority
     from (
         select t.field, t.raw, t.position, k.keyword, k.priority, k.value, k.negated_value,
-               not coalesce(regexp_matches(regexp_replace(t.token_key, n.unless, '', 'g'),
-                                        n.pattern || '[^,;。、]{0,3}' || k.keyword_pattern)
-                      or regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、:]{0,3}:' || n.pattern || '[。.!]?$')
-                      -- a word after it that undoes it (外出已返回, 从养老院接回家中): not what was, nor its opposite, said
-                      or regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、]{0,4}' || n.undoing)
-                      -- a relative's, named just before it (老伴于2026年9月病故, 女儿在外地; not where the elder is
-                      -- named between, 儿子说老人已去世, nor a home of theirs, 到子女家暂住) or just after (失能老伴;
-                      -- not 搬至女儿家); whoever refused a visit refused it (家属拒绝)
-                      or (k.value is distinct from n.object_of
-                          and (regexp_matches(regexp_replace(t.token_key, '\d+[年月日号.-]?', '', 'g'),
-                                              n.someone_else || '[^,;。、老人本家处]{0,3}' || k.keyword_pattern)
-                               or regexp_matches(t.token_key, k.keyword_pattern || '的?' || n.someone_else || '([^家处]|$)')))
-                      -- followed in its clause by what it is not about (不愿意去养老院, 婉拒慰问品); one that says what it is
-                      -- about itself (拒访, 不开门) or ends its clause (老人拒绝) is what it says
-                      or (k.value = n.object_of and not regexp_matches(k.keyword, n.objects)
-                          and regexp_replace(regexp_extract(t.token_key, k.keyword_pattern || '([^,;。、]*)', 1),
-                                             '\([^()]*\)|[了的啊呢吧。.!…]', '', 'g') <> ''
-                          and not regexp_matches(regexp_extract(t.token_key, k.keyword_pattern || '([^,;。、]*)', 1),
-                                                 n.objects)), false) as said
+               coalesce(regexp_matches(regexp_replace(t.token_key, n.unless, '', 'g'),
+                                       n.pattern || '[^,;。、]{0,3}' || k.keyword_pattern)
+                        or regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、:]{0,3}:' || n.pattern
+                                                       || '[。.!]?$'), false) as negated,
+               -- a word after it that undoes it (外出已返回, 从养老院接回家中)
+               coalesce(regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、]{0,4}' || n.undoing)
+                        -- a relative's, named just before it (老伴于2026年9月病故, 女儿在外地; not where the elder is
+                        -- named between, 儿子说老人已去世, nor a home of theirs, 到子女家暂住) or just after (失能老伴;
+                        -- not 搬至女儿家); whoever refused a visit refused it (家属拒绝)
+                        or (k.value is distinct from n.object_of
+                            and (regexp_matches(regexp_replace(t.token_key, '\d+[年月日号.-]?', '', 'g'),
+                                                n.someone_else || '[^,;。、老人本家处]{0,3}' || k.keyword_pattern)
+                                 or regexp_matches(t.token_key,
+                                                   k.keyword_pattern || '的?' || n.someone_else || '([^家处]|$)')))
+                        -- followed in its clause by what it is not about (不愿意去养老院, 婉拒慰问品); one that says
+                        -- what it is about itself (拒访, 不开门) or ends its clause (老人拒绝) is what it says
+                        or (k.value = n.object_of and not regexp_matches(k.keyword, n.objects)
+                            and regexp_replace(regexp_extract(t.token_key, k.keyword_pattern || '([^,;。、]*)', 1),
+                                               '\([^()]*\)|[了的啊呢吧。.!…]', '', 'g') <> ''
+                            and not regexp_matches(regexp_extract(t.token_key, k.keyword_pattern || '([^,;。、]*)', 1),
+                                                   n.objects)), false) as voided
         from tokens t
         join keyword_map k on k.field = t.field and contains(t.token_key, k.keyword)
         join negation n on n.field = t.field
