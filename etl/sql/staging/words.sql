@@ -96,10 +96,11 @@ keyword_hits as (
                         -- followed in its clause by what it is not about (不愿意去养老院, 婉拒慰问品); one that says
                         -- what it is about itself (拒访, 不开门) or ends its clause (老人拒绝) is what it says
                         or (k.value = n.object_of and not regexp_matches(k.keyword, n.objects)
-                            and regexp_replace(regexp_extract(t.token_key, k.keyword_pattern || '([^,;。、]*)', 1),
-                                               '\([^()]*\)|[了的啊呢吧。.!…]', '', 'g') <> ''
-                            and not regexp_matches(regexp_extract(t.token_key, k.keyword_pattern || '([^,;。、]*)', 1),
-                                                   n.objects)), false) as voided
+                            and list_transform([regexp_extract(t.token_key, k.keyword_pattern || '([^,;。、]*)', 1)],
+                                               lambda clause: regexp_replace(clause, '\([^()]*\)|[了的啊呢吧。.!…]',
+                                                                             '', 'g') <> ''
+                                                              and not regexp_matches(clause, n.objects))[1]),
+                        false) as voided
         from tokens t
         join keyword_map k on k.field = t.field and contains(t.token_key, k.keyword)
         join negation n on n.field = t.field
