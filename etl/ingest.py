@@ -1214,10 +1214,11 @@ def _ticked_values(sheet: RawSheet, column_map: mappings.ColumnMap, field: str) 
 
 
 def _crossed(header_cell: str, field: str) -> str | None:
-    """What a cross says under a column asking a visit's outcome (是否见到本人 否: 未见到本人, which staging reads as
-    未遇); under any other tick column, nothing."""
+    """What a cross says under a column asking a visit's outcome or method: the asked word denied (是否见到本人 否:
+    未见到本人, which staging reads as 未遇; 是否入户 否: 未入户, met but not at home, 路遇, where its 探访方式 says
+    走访 and no other way); under any other tick column, nothing."""
     asked = mappings.asked_word(header_cell)
-    return f"未{asked}" if field == "outcome" and asked else None
+    return f"未{asked}" if field in mappings.ASKED_MARKS and asked else None
 
 
 # 问卷星's mark, in a column per option (numbers: 1 chosen, 0 not), for a question its logic skipped

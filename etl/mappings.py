@@ -64,6 +64,8 @@ _SUFFIXES = re.compile(r"(号码|号|名称|情况|状况|信息)$")
 MARKS = {"roster": (("category", "categories"), ("living", "living")),
          "visits": (("method", "method"), ("outcome", "outcome"))}
 _MARK_PREFIX = re.compile(r"^是否(属于|为)?")
+# The visit fields a column may ask alone (是否见到本人, 是否入户): its 是 ticks the word, its 否 denies it (未入户)
+ASKED_MARKS = ("outcome", "method")
 # A contact person's landline in a column beside their mobile's (座机, 固定电话): read with it (ColumnMap.fields'
 # contact_phone_also), not dropped as the same column twice
 LANDLINE = re.compile(r"座机|固话|固定电话|宅电")
@@ -528,7 +530,8 @@ def _contact_number(cell: str) -> tuple[int | None, str]:
 def _tick_columns(header: list[str], kind: str, words_dir: Path | None = None) -> dict[int, tuple[str, str]]:
     """The columns that tick a value each (MARKS), by index: two values of a field at least. A lone one is no tick
     column where its header names a field: a roster's lone 失能 is the disability level its keyword says (完全失能, 自理
-    under it), a visit record's lone 电话 is a phone number; but a visit's outcome asked alone (是否见到本人) is."""
+    under it), a visit record's lone 电话 is a phone number; but a visit's outcome or method asked alone (是否见到本人,
+    是否入户, beside its 探访方式 or not) is."""
     named = {index: mark for index, cell in enumerate(header) if cell and (mark := mark_of(cell, kind, words_dir))}
     ticks = {}
     for field in {field for field, _ in named.values()}:
@@ -537,7 +540,7 @@ def _tick_columns(header: list[str], kind: str, words_dir: Path | None = None) -
             ticks |= of_field
         else:  # a form's option column names its option outright (5、人员类别:独居 beside 5、人员类别:其他)
             ticks |= {index: mark for index, mark in of_field.items()
-                      if ((kind == "roster" or field == "outcome" and asked_word(header[index]))
+                      if ((kind == "roster" or field in ASKED_MARKS and asked_word(header[index]))
                           and field_for(header[index], kind, words_dir) is None)
                       or (option_of(header[index], kind, words_dir) == mark and mark[1] not in OTHER_OPTIONS)}
     return dict(sorted(ticks.items()))

@@ -202,6 +202,26 @@ def test_a_visit_that_did_not_meet_the_elder_is_no_visit(one_load):
     assert warnings(one_load, "met or not asked") == []
 
 
+@loads.file("entered or not asked")
+def _entered_or_not_asked(folder: Path) -> Path:
+    # 探访方式 says 走访 for every row, 是否入户 whether the visitor went in (review 8, t18: the column was warned as
+    # unknown and ignored, so a talk downstairs counted as a home visit)
+    header = ["序号", "姓名", "身份证号", "社区", "探访日期", "探访方式", "是否入户", "探访情况", "探访人"]
+    rows = [[1, "入户一", elder(23), "花园路", "2026/10/8", "走访", "是", "老人身体健康", "社工"],
+            [2, "入户二", elder(24), "花园路", "2026/10/8", "走访", "否", "在楼下遇到老人，身体健康", "社工"],
+            [3, "入户三", elder(25), "花园路", "2026/10/8", "电话", "否", "通话正常", "社工"],
+            [4, "入户四", elder(26), "花园路", "2026/10/8", "走访", "", "正常", "社工"]]
+    return write_csv(folder / "花园路探访记录_是否入户.csv", [header, *rows])
+
+
+def test_a_visit_that_did_not_go_in_is_no_home_visit(one_load):
+    # DESIGN §2: a home visit is 上门; met but not at home is 路遇, which counts for visit_rate_any only
+    balanced(one_load[1]["entered or not asked"], 4)
+    assert loaded(one_load, "entered or not asked", "method, outcome") == [
+        ("上门", "正常"), ("路遇", "正常"), ("电话", "正常"), ("上门", "正常")]
+    assert warnings(one_load, "entered or not asked") == []
+
+
 @loads.file("two months' title")
 def _two_months_title(folder: Path) -> Path:
     header = ["序号", "老人姓名", "身份证号", "所在社区", "探访日期", "探访方式", "探访结果"]

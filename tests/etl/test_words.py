@@ -47,6 +47,9 @@ def recognise(con, field: str, raw: str) -> tuple:
         ("按需上门", "上门"),
         # met at an activity is not a visit at home (README: 社区见面 按路遇)
         ("社区活动中见面", "路遇"),
+        # there but not in (a form's 是否入户 否 beside its 走访: review 8, t18) is met, not at home; not there says nothing
+        ("走访、未入户", "路遇"), ("走访（未入户）", "路遇"), ("没有入户", "路遇"), ("电话，未入户", "电话"),
+        ("未上门", None),
         ("托人带话", None),
     ],
 )
