@@ -241,6 +241,7 @@ LONGEST_MODULES = (
     "tests/etl/test_demo_scales.py",  # the full district written and read back, a city and a province: 35 CPU-s
     "tests/browser/test_dashboard.py",  # a browser and the small demo: 52 CPU-s (60 with plotly.js's full bundle)
     "tests/etl/test_scoped_build.py",  # each case built scoped and whole, a property test: 42 CPU-s
+    "tests/etl/test_street_files_4.py",  # 91 files in one shared load: its setup 120-126 s of a CI run (2026-12-05)
     "tests/etl/test_marts.py",  # 85 tests, a whole build each: 25 CPU-s
     "tests/etl/test_contact_people.py",  # 38 loads of their own: 74 s in a run of the suite (2026-12-04)
     "tests/etl/test_atomic_loads.py",  # 30 loads forked and killed, a 400,000-row file: 29 CPU-s
