@@ -562,6 +562,6 @@ def day_columns(header: list[str]) -> dict[int, int]:
 
 
 def _day_or_time(cell: str) -> str | None:
-    """"day" for a header naming a date (探访日期), "time" for one naming a time (探访时间), else None."""
+    """"day" for a header naming a date (探访日期), "time" for one naming a time (探访时间, 呼叫时刻), else None."""
     key = header_key(cell)
-    return "day" if "日期" in key else "time" if "时间" in key else None
+    return "day" if "日期" in key else "time" if "时间" in key or "时刻" in key else None

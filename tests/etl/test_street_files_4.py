@@ -185,6 +185,25 @@ def test_a_robot_calls_status_tells_which_calls_got_through(one_load):
     assert loaded(one_load, "robot call status", "outcome") == [("正常",), ("未遇",), ("正常",)]
 
 
+@loads.file("call log retried")
+def _call_log_retried(folder: Path) -> Path:
+    # a call centre's log: the day and the time of the call in two columns (通话日期 had been an unknown column and
+    # 通话时间's 23:59 the date, every row rejected), a call type of its own words (主动呼出 had rejected the row),
+    # and a result telling of a second try that got through (each had been 未遇, the day uncovered; review 10a)
+    header = ["序号", "通话日期", "通话时间", "老人姓名", "身份证号", "社区", "呼叫类型", "通话结果"]
+    results = ["占线，回拨已接通", "第一次未接通，第二次接通，老人正常", "无人接听，老人随后回电，一切正常",
+               "关机，后联系上老人，正常", "未接通"]
+    rows = [[n, "2026/10/14", "23:59", f"回拨{n}", elder(160 + n), "花园路", "主动呼出", said]
+            for n, said in enumerate(results, start=1)]
+    return write_csv(folder / "花园路主动关爱呼叫记录.csv", [header, *rows])
+
+
+def test_a_call_log_with_its_second_tries_loads_the_calls_that_got_through(one_load):
+    balanced(one_load[1]["call log retried"], 5)
+    assert loaded(one_load, "call log retried", "visit_date, method, outcome") == [
+        *[(dt.date(2026, 10, 14), "电话", "正常")] * 4, (dt.date(2026, 10, 14), "电话", "未遇")]
+
+
 @loads.file("met or not asked")
 def _met_or_not_asked(folder: Path) -> Path:
     header = ["序号", "姓名", "身份证号", "社区", "探访时间", "是否入户", "是否电话联系", "是否见到本人", "探访人"]

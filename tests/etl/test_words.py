@@ -50,6 +50,9 @@ def recognise(con, field: str, raw: str) -> tuple:
         # there but not in (a form's 是否入户 否 beside its 走访: review 8, t18) is met, not at home; not there says nothing
         ("走访、未入户", "路遇"), ("走访（未入户）", "路遇"), ("没有入户", "路遇"), ("电话，未入户", "电话"),
         ("未上门", None),
+        # a call centre's (review 10a: each had rejected its row, 172 of a log's 212 rows)
+        ("主动呼出", "电话"), ("人工外呼", "电话"), ("回访", "电话"), ("12349呼叫中心", "线上"), ("主动关怀", "线上"),
+        ("上门回访", "上门"),
         # other spellings of each: at the elder's home; met at the door, or the elder came to the community; a landline
         ("到老人家中", "上门"), ("家中探望", "上门"), ("现场走访", "上门"), ("门口交谈", "路遇"), ("老人到居委会", "路遇"),
         ("社区活动室见面", "路遇"), ("座机", "电话"), ("电话询问家中情况", "电话"), ("视讯", "视频"),
@@ -93,6 +96,8 @@ def test_visit_methods(con, cell, method):
         ("去了两次都没碰上", "未遇"), ("邻居说老人回老家了", "未遇"), ("老人已搬走", "未遇"),
         ("对方挂断", "拒访"), ("不接受探访", "拒访"), ("老人未在家", "未遇"), ("家里没人", "未遇"),
         ("短信没回音", "未遇"), ("老人不接电话", "未遇"),
+        # a call platform's words (review 10a)
+        ("呼叫成功", "正常"), ("已应答", "正常"), ("无应答", "未遇"), ("用户忙", "未遇"), ("呼叫失败", "未遇"),
         # … not a word of someone else's absence, common in a visit's notes
         ("子女不在身边", None), ("子女在外地工作", None), ("子女回老家过年", None),
     ],
