@@ -215,6 +215,21 @@ def test_a_removed_category_stops_counting_from_the_newer_rosters_date(mart_ware
     assert left(changes(w, "2026-11", "2026-11-30")) == {"unmarked": 1}
 
 
+def test_a_marking_removed_mid_month_still_counts_under_its_category_in_that_month(mart_warehouse):
+    # counted in October (visited before the roster of the 20th removed his 空巢), so counted as 空巢 there: the
+    # 汇总表's category columns had left him out while its 合计 and 应上门 counted him (review 10b)
+    w = mart_warehouse
+    person = w.elder(make_id(SEVENTY, 1), "空巢")
+    w.visit(person, "2026-10-05 09:00")
+    w.elder(person, load_id=w.load("roster", "2026-10-20"))
+    w.build("2026-11", "2026-11-30")
+    by_month = dict(w.con.execute("""select month, list(category) from category_months c
+                                     join month_frame f using (month_start)
+                                     where code = ? group by month""", [HEPING]).fetchall())
+    assert (by_month.get("2026-10"), by_month.get("2026-11")) == (["空巢"], None)
+    assert figures(w, "2026-10", "2026-10-31")[HEPING]["special_count"] == 1
+
+
 def test_an_exit_status_without_a_date_counts_from_the_snapshots_date(mart_warehouse):
     w = mart_warehouse
     person = w.elder(make_id(SEVENTY, 1), "独居")

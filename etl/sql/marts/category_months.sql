@@ -1,11 +1,12 @@
--- one row per place per month per category: special-difficulty people with that category (once each)
+-- one row per place per month per category: special-difficulty people with that category in the month (once each;
+-- one whose marking changed in the month counts under each it held)
 with people as (
     select
         month_start,
         district_code,
         street_code,
         community_code,
-        categories
+        month_categories as categories
     from elder_months
     where is_special_in_month
 ),

@@ -39,6 +39,10 @@ month_states as (
         bool_or(holds_at_end) as is_on_roster_at_end,
         bool_or(holds_at_end and is_marked) as is_marked_at_end,
         bool_or(holds_at_as_of) as is_active_at_as_of,
+        -- every category the roster gave the elder in the month up to the window's end: one whose 空巢 a snapshot
+        -- of the 20th removed still counted as 空巢 in the month (review 10b: in 合计 and 应上门, in no category)
+        list_distinct(flatten(list(categories) filter (where valid_from is null or valid_from <= window_end)))
+            as month_categories,
         -- the month's own row: the latest period begun by the window's end
         arg_max(period_id, coalesce(valid_from, date '0001-01-01'))
             filter (where valid_from is null or valid_from <= window_end) as period_id
@@ -60,10 +64,14 @@ elder_frame as (
         ms.start_district_code,
         ms.start_street_code,
         ms.start_community_code,
-        -- the person's categories: as the roster marks them, and 高龄 from the birth date (DESIGN §4)
+        -- the person's categories: as the roster marks them, and 高龄 from the birth date (DESIGN §4); and every one
+        -- they held in the month, which the month's counts by category count (marts/category_months)
         list_sort(list_distinct(
             e.categories || case when cv_age(e.birth_date, f.as_of) >= s.aged_from then ['高龄'] else [] end
         )) as categories,
+        list_sort(list_distinct(
+            ms.month_categories || case when cv_age(e.birth_date, f.as_of) >= s.aged_from then ['高龄'] else [] end
+        )) as month_categories,
         e.consent,
         e.reg_date,
         e.joined_on,
@@ -251,6 +259,7 @@ final as (
         w.start_street_code,
         w.start_community_code,
         w.categories,
+        w.month_categories,
         w.elder_name_masked,
         w.id_number_masked,
         w.phone_masked,
