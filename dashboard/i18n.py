@@ -266,7 +266,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "list_visit_signals": ("督查线索", "Inspection leads"), "list_checklist": ("督查核实清单", "Check list"),
     "list_monthly_summary": ("汇总表", "Monthly summary"), "list_bulletin": ("通报", "Bulletin"),
     "list_rejects": ("拒收的行", "Rejected rows"), "list_findings": ("底数不清", "Roster findings"),
-    "list_unlinked": ("未关联到底册的探访", "Unlinked visits"), "list_unknown_values": ("未识别的值", "Unknown values"),
+    "list_unlinked": ("未关联到底册的记录", "Unlinked records"),
+    "list_unknown_values": ("未识别的值", "Unknown values"),
     "list_loads": ("导入记录", "Loads"), "list_audit": ("审计记录", "Audit log"),
     "all_places": ("全部地区", "Everywhere"),
     "unmask_title": ("完整信息", "Full details"),
@@ -482,6 +483,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_place_name": ("地区", "Place"),
     "col_latest_visit_date": ("最新探访记录", "Latest visit loaded"),
     "col_visit_count": ("探访记录数", "Visits"),
+    "col_record_count": ("记录数", "Records"),
+    "col_latest_record_date": ("最新日期", "Latest dated"),
     "col_roster_file": ("最早的现行底册", "Oldest roster in force"),
     "col_roster_date": ("底册日期", "Roster date"),
     "col_contacts_file": ("当前联系人表", "Current contact list"),
@@ -503,14 +506,15 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "Counted as marked, one listed by two streets or communities once; the street should check and"
                       " correct its roster (e.g. living alone but not marked 独居)"),
     "no_street": ("(未定位到街道)", "(no street)"),
-    "unlinked_title": ("未关联到底册的探访记录 (按街道和原因)",
-                       "Visits linked to no elder on a roster, per street and reason"),
-    "unlinked_hint": ("这些探访不计入任何老人的探访率。底册中无此人: 请核对身份证号, 或把老人补入底册; 同名无法区分: "
-                      "同一社区底册中有几位同名老人, 请在探访记录中填写身份证号",
-                      "These visits count for no elder. Not on any roster: check the ID number, or add the elder to"
-                      " the roster; name shared: the community lists several elders of that name, so write the ID"
-                      " number on the visit"),
-    "unlinked_none": ("所有探访记录都已关联到底册中的老人", "Every visit is linked to an elder on a roster"),
+    "unlinked_title": ("未关联到底册的探访记录和联系人 (按街道、类型和原因)",
+                       "Visits and contact people linked to no elder on a roster, per street, kind and reason"),
+    "unlinked_hint": ("这些探访不计入任何老人的探访率, 这些联系人不计入帮扶率。底册中无此人: 请核对身份证号, "
+                      "或把老人补入底册; 同名无法区分: 同一社区底册中有几位同名老人, 请填写老人的身份证号",
+                      "These visits count for no elder's visit rate, these contact people for no elder's help rate."
+                      " Not on any roster: check the ID number, or add the elder to the roster; name shared: the"
+                      " community lists several elders of that name, so write the elder's ID number"),
+    "unlinked_none": ("所有探访记录和联系人都已关联到底册中的老人",
+                      "Every visit and contact person is linked to an elder on a roster"),
     "unlinked_not_on_roster": ("底册中无此人", "Not on any roster"),
     "unlinked_same_name": ("同名无法区分", "Name shared by several elders"),
     "col_code": ("警告类型", "Kind"),

@@ -38,7 +38,7 @@ REJECT_COLUMNS = ("file_name", "sheet_name", "row_number", "reason", "reject_sta
 FRESHNESS_COLUMNS = ("place_name", "latest_visit_date", "visit_count", "roster_file", "roster_date",
                      "contacts_file", "contacts_date")
 WARNING_COLUMNS = ("street_name", "code", "warning_count", "file_count")
-UNLINKED_COLUMNS = ("street_name", "reason", "visit_count", "file_count", "latest_visit_date")
+UNLINKED_COLUMNS = ("street_name", "kind", "reason", "record_count", "file_count", "latest_record_date")
 UNKNOWN_VALUE_COLUMNS = ("field", "value", "occurrence_count", "streets", "file_count")
 CHANGE_COLUMNS = ("name", "id_number", "street", "community", "change_reason", "change_date", "visited_before",
                   "visited_now")
@@ -222,8 +222,9 @@ def _data_table(kind: str, spec: dict, wh: queries.Warehouse, scope: str, lang: 
     if kind == "unlinked":
         frame = queries.unlinked_counts(wh, scope)
         frame["street_name"] = frame["street_name"].fillna(t("no_street", lang))
+        frame["kind"] = [t(f"kind_{kind}", lang) for kind in frame["kind"]]
         frame["reason"] = [t(f"unlinked_{reason}", lang) for reason in frame["reason"]]
-        return _dates_as_text(frame[list(UNLINKED_COLUMNS)]), "未关联到底册的探访"
+        return _dates_as_text(frame[list(UNLINKED_COLUMNS)]), "未关联到底册的记录"
     if kind == "unknown_values":
         frame = queries.unknown_values(wh, scope)
         frame["field"] = _labelled(frame["field"], field_label, lang)

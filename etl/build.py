@@ -54,6 +54,7 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("visit_signals", "table"),
     # after signal_visits, whose scope (cv_scope_signal_rows) holds every visit whose link a load can change
     ("unlinked_visits", "table"),
+    ("unlinked_contacts", "table"),
 )
 # Marts an earlier CareVisit built, dropped by a whole build (current_snapshots: the contact lists in force, now
 # contact_snapshots, every list with its stretch in force)
@@ -180,7 +181,8 @@ CLUSTERED_BY = {"elder_name_keys": ("community_code", "cv_scope_listings")}
 # The marts computed from rosters and contact lists alone (and the loads that sent them): a scoped build of loads
 # that hold neither (visit files) keeps them as they are (1 CPU-s of a province's publish; elders, 6 CPU-s of a
 # province's month of visits, whose kept rows still place the scope in its districts: _keep_elders)
-ROSTER_MARTS = ("contact_snapshots", "roster_snapshots", "elders", "designated_contacts", "roster_findings")
+ROSTER_MARTS = ("contact_snapshots", "roster_snapshots", "elders", "designated_contacts", "roster_findings",
+                "unlinked_contacts")
 # And those computed from the rosters and the day (who is 80 by it: cv_today): kept too by such a build on the day
 # of the last build (7 CPU-s of a province's month of visits)
 ROSTER_DAY_MARTS = ("elder_periods",)

@@ -123,13 +123,15 @@ class MartWarehouse:
              visitor, findings, next(self._rows)],
         )
 
-    def contact(self, id_number: str, contact_name: str | None = "联系人", phone: str | None = "13800000000",
-                set_date: str | None = None, street: str = QUANYECHANG, load_id: int = 3) -> None:
+    def contact(self, id_number: str | None, contact_name: str | None = "联系人", phone: str | None = "13800000000",
+                set_date: str | None = None, street: str = QUANYECHANG, load_id: int = 3, name: str | None = None,
+                community: str | None = None) -> None:
         self.con.execute(
-            """insert into contact_rows (load_id, row_number, id_number, street_code, contact_name,
-                   contact_phone, set_date, dedup_key)
-               values (?, ?, ?, ?, ?, ?, ?, ?)""",
-            [load_id, next(self._rows), id_number, street, contact_name, phone, set_date, str(next(self._rows))],
+            """insert into contact_rows (load_id, row_number, id_number, elder_name, community_code, street_code,
+                   contact_name, contact_phone, set_date, dedup_key)
+               values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [load_id, next(self._rows), id_number, name, community, street, contact_name, phone, set_date,
+             str(next(self._rows))],
         )
 
     def build(self, month: str, as_of: str) -> None:

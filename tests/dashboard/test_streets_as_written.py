@@ -48,6 +48,7 @@ def settings(tmp_path_factory) -> Settings:
     mart.visit(None, "2026-10-05 09:00", name="吴辛", community=QINGYOU)
     mart.visit(None, "2026-10-06 09:00", name="郑壬", community=BINXI)
     mart.visit(make_id(SEVENTY, 10), "2026-10-07 09:00", community=HUAYUANLU)
+    mart.contact(make_id(SEVENTY, 11), community=HUAYUANLU)  # a contact list's row of an ID number no roster lists
     build_marts(con)
     con.close()
     return Settings(db_path=path, config=parse_config(default_config_text()))
@@ -195,15 +196,18 @@ def test_roster_findings_are_masked_and_list_both_streets(app, pages):
 
 
 def test_visits_linked_to_no_elder_are_counted_per_street_with_the_reason(app, pages):
-    """DESIGN §3: the Data screen counts unlinked visits per street with the reason, so the street can add the ID."""
+    """DESIGN §3: the Data screen counts unlinked visits per street with the reason, so the street can add the ID;
+    and a contact list's rows of no elder on a roster, whose contact people help no one's 帮扶率."""
     rows = rows_of(render(app, pages["/data"].layout), "unlinked")
-    assert [(r["street_name"], r["reason"], r["visit_count"], r["latest_visit_date"]) for r in rows] == [
-        ("劝业场街道", "底册中无此人", 2, "2026-10-07"), ("南市街道", "同名无法区分", 1, "2026-10-05")]
+    assert [(r["street_name"], r["kind"], r["reason"], r["record_count"]) for r in rows] == [
+        ("劝业场街道", "探访记录", "底册中无此人", 2), ("劝业场街道", "联系人情况表", "底册中无此人", 1),
+        ("南市街道", "探访记录", "同名无法区分", 1)]
+    assert rows[0]["latest_record_date"] == "2026-10-07"
 
 
 def test_a_street_user_sees_only_its_own_findings_warnings_and_values(street_app, pages):
     page = render(street_app, pages["/data"].layout)
-    assert [r["street_name"] for r in rows_of(page, "unlinked")] == ["劝业场街道"]
+    assert [r["street_name"] for r in rows_of(page, "unlinked")] == ["劝业场街道", "劝业场街道"]  # visits, contacts
     assert [r["community"] for r in rows_of(page, "findings")] == ["滨西"]
     assert {r["street_name"] for r in rows_of(page, "warnings")} == {"劝业场街道"}
     assert [(r["value"], r["occurrence_count"], r["streets"]) for r in rows_of(page, "unknown_values")] == [
@@ -214,7 +218,7 @@ def test_a_street_user_sees_only_its_own_findings_warnings_and_values(street_app
     ("warnings", "导入警告", "街道,警告类型,警告,文件数"),
     ("unknown_values", "未识别的值", "字段,未识别的值,出现次数,涉及街道,文件数"),
     ("findings", "底数不清", "街道,社区,姓名,身份证号,问题,文件,行号"),
-    ("unlinked", "未关联到底册的探访", "街道,原因,探访记录数,文件数,最新探访记录"),
+    ("unlinked", "未关联到底册的记录", "街道,类型,原因,记录数,文件数,最新日期"),
 ])
 def test_data_tables_export_what_the_screen_shows_within_the_scope(settings, table, name, header):
     wh = queries.Warehouse(settings.db_path)

@@ -187,6 +187,25 @@ def test_a_visit_linked_to_no_elder_is_listed_with_why_and_where(mart_warehouse)
         (dt.date(2026, 10, 8), BINXI, QUANYECHANG, "not_on_roster")]
 
 
+def test_a_contact_lists_row_linked_to_no_elder_is_listed_with_why_and_where(mart_warehouse):
+    """DESIGN §3 for contact lists too: a row whose elder no roster lists helps no one's 帮扶率, and the street is told
+    why (unlinked_contacts; review 10a: such rows loaded without a word anywhere)."""
+    w = mart_warehouse
+    w.elder(make_id(SEVENTY, 1), "失能", name="王淑芬", community=BINXI)
+    w.elder(make_id(SEVENTY, 2), "失能", name="王淑芬", community=BINXI)
+    w.elder(make_id(SEVENTY, 3), "失能", name="李桂兰")
+    w.contact(make_id(SEVENTY, 3))  # by ID
+    w.contact(None, name="李桂兰", community=HUAYUANLU)  # by name
+    w.contact(None, name="王淑芬", community=BINXI)  # a name two elders share
+    w.contact(make_id(SEVENTY, 9), community=HUAYUANLU)  # an ID number on no roster
+    w.contact(None, name="赵六", community=BINXI)  # a name on no roster
+    w.build(OCT, END)
+    assert w.con.execute("select community_code, street_code, district_code, reason from unlinked_contacts"
+                         " order by source_row_number").fetchall() == [
+        (BINXI, QUANYECHANG, HEPING, "same_name"), (HUAYUANLU, QUANYECHANG, HEPING, "not_on_roster"),
+        (BINXI, QUANYECHANG, HEPING, "not_on_roster")]
+
+
 # --- 独居日联系率 ------------------------------------------------------------------------------
 
 

@@ -47,14 +47,16 @@ def recognise(con, field: str, raw: str) -> tuple:
         ("按需上门", "上门"),
         # met at an activity is not a visit at home (README: 社区见面 按路遇)
         ("社区活动中见面", "路遇"),
-        # there but not in (a form's 是否入户 否 beside its 走访: review 8, t18) is met, not at home; not there says nothing
+        # there but not in (a form's 是否入户 否 beside its 走访: review 8, t18) is met, not at home; not there says
+        # nothing
         ("走访、未入户", "路遇"), ("走访（未入户）", "路遇"), ("没有入户", "路遇"), ("电话，未入户", "电话"),
         ("未上门", None),
         # a call centre's (review 10a: each had rejected its row, 172 of a log's 212 rows)
         ("主动呼出", "电话"), ("人工外呼", "电话"), ("回访", "电话"), ("12349呼叫中心", "线上"), ("主动关怀", "线上"),
         ("上门回访", "上门"),
         # other spellings of each: at the elder's home; met at the door, or the elder came to the community; a landline
-        ("到老人家中", "上门"), ("家中探望", "上门"), ("现场走访", "上门"), ("门口交谈", "路遇"), ("老人到居委会", "路遇"),
+        ("到老人家中", "上门"), ("家中探望", "上门"), ("现场走访", "上门"), ("门口交谈", "路遇"),
+        ("老人到居委会", "路遇"),
         ("社区活动室见面", "路遇"), ("座机", "电话"), ("电话询问家中情况", "电话"), ("视讯", "视频"),
         ("托人带话", None),
     ],

@@ -16,7 +16,13 @@ with final as (
             and not cv_contact_is_no_person(c.contact_name) and not cv_contact_is_unnamed(c.contact_name) as is_usable,
         s.load_id,
         s.valid_from,
-        s.valid_to
+        s.valid_to,
+        -- where the list's row stands, and the name it links by without an ID number (marts/unlinked_contacts)
+        c.row_number,
+        s.snapshot_date,
+        c.street_code,
+        c.community_code,
+        case when c.id_number is null then cv_name_undotted(c.elder_name) end as linked_by_name
     from contact_rows c
     -- a row of a street's list without communities follows the lists of the community its elder lives in (a
     -- newer list of that community replaces it there: contact_snapshots.covers_street); where the rosters do not

@@ -1,0 +1,39 @@
+-- one row per row of a contact list (失能老年人联系人情况表) that belongs to no elder on any roster, with why, as
+-- marts/unlinked_visits says it of a visit (DESIGN §3: linked, never guessed): not_on_roster (底册中无此人) or same_name
+-- (同名无法区分). Its contact people help no elder's 帮扶率, so the Data screen counts these rows per street
+-- (dashboard/sql/unlinked_counts.sql) for the street to add the ID number, or the elder to its roster.
+with unlinked as (
+    -- linked as marts/designated_contacts links them (a row's several contact people are one row here)
+    select d.load_id, d.row_number as source_row_number, any_value(d.snapshot_date) as list_date,
+           any_value(d.street_code) as street_code, any_value(d.community_code) as community_code,
+           any_value(d.linked_by_name) filter (where d.elder_id is null) as elder_name
+    from designated_contacts d
+    where d.elder_id is null or not exists (select 1 from elders e where e.elder_id = d.elder_id)
+    group by d.load_id, d.row_number
+),
+
+listed_names as (
+    -- of those names, the ones the community's rosters in force some day do list (more than one elder of it, or
+    -- it would link)
+    select distinct cv_name_undotted(r.elder_name) as elder_name, r.community_code
+    from roster_listings r
+    where (cv_name_undotted(r.elder_name), r.community_code) in (
+            select elder_name, community_code from unlinked where elder_name is not null)
+        and (r.listed_from is null or r.listed_to is null or r.listed_from < r.listed_to)
+),
+
+final as (
+    select
+        u.load_id,
+        u.source_row_number,
+        u.list_date,
+        u.community_code,
+        u.street_code,
+        t.district_code,
+        case when n.elder_name is not null then 'same_name' else 'not_on_roster' end as reason
+    from unlinked u
+    left join listed_names n on n.elder_name = u.elder_name and n.community_code = u.community_code
+    left join place_tree t on t.code = u.street_code
+)
+
+select * from final
