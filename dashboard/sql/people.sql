@@ -7,7 +7,7 @@
 select
     m.elder_name_masked as name, m.id_number_masked as id_number, m.phone_masked as phone,
     s.short_name as street, c.short_name as community, m.age,
-    m.categories, m.risk_level,
+    m.month_categories as categories, m.risk_level,  -- each it held in the month, as its counts by category count
     m.last_visit_date, m.last_visit_method, m.last_home_visit_date,
     -- someone who left is due for nothing: no due date, no overdue days
     case when m.is_active_at_as_of then m.due_date end as due_date,
@@ -32,7 +32,7 @@ where f.month = $month
         or $level = 'street' and m.street_code = $code
         or $level = 'community' and m.community_code = $code)
     and (not $work_list or m.is_overdue or m.is_not_visited_this_month)
-    and ($category is null or list_contains(m.categories, $category))
+    and ($category is null or list_contains(m.month_categories, $category))
     and ($risk is null or list_contains($risk, m.risk_level))
     and (not $open_problems or m.is_open_problem)
     and ($due_within is null or m.due_date <= f.as_of + $due_within::integer)

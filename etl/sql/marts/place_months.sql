@@ -24,8 +24,9 @@ with elder_facts as (
         c.elder_id is not null as is_contact_counted,
         m.is_open_problem,
         m.is_open_problem and m.open_problem_days > 30 as is_open_problem_long,
+        -- in several categories in the month, as marts/category_months counts them
         m.is_special_in_month
-            and len(m.categories) > 1
+            and len(m.month_categories) > 1
             as is_multi_category
     from elder_months m
     left join elder_contact_months c using (elder_id, month_start)
