@@ -100,6 +100,7 @@ def test_visit_methods(con, cell, method):
         ("短信没回音", "未遇"), ("老人不接电话", "未遇"),
         # a call platform's words (review 10a)
         ("呼叫成功", "正常"), ("已应答", "正常"), ("无应答", "未遇"), ("用户忙", "未遇"), ("呼叫失败", "未遇"),
+        ("通话完成", "正常"), ("联系成功", "正常"), ("未成功", "未遇"), ("号码错误", "未遇"), ("联系失败", "未遇"),
         # … not a word of someone else's absence, common in a visit's notes
         ("子女不在身边", None), ("子女在外地工作", None), ("子女回老家过年", None),
     ],
