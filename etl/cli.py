@@ -357,7 +357,7 @@ def _watch(args, settings: Settings, out: Console, err: Console) -> int:
 def _print_results(results: list[FileResult], out: Console) -> None:
     table = Table(title="导入结果")
     for column in ("文件", "批次", "类型", "状态", "读取行数", "导入", "拒收", "警告", "说明"):
-        table.add_column(column)
+        table.add_column(column, overflow="fold")  # a narrow terminal wraps a note, never cuts it (仍有 …)
     for r in results:
         table.add_row(_shown(r.file_name), str(r.load_id or ""), _word("kind_", r.kind or ""), STATUS_LABELS[r.status],
                       str(r.rows_read), str(r.rows_loaded), str(r.rows_rejected), str(r.warning_count),

@@ -19,6 +19,7 @@ import io
 import json
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
 import duckdb
 import pyarrow as pa
@@ -36,6 +37,8 @@ from etl.workbooks import display_width
 ROW_COLUMN, PROBLEM_COLUMN = "原行号", "问题"
 TITLE = "退回修改 · 批次 {load_id} · 原文件 {file_name}"
 MARK = re.compile(r"退回修改\s*·?\s*批次\s*(\d+)")
+# the original file TITLE names, up to the hint written after it (HINT)
+NAMED_FILE = re.compile(r"退回修改\s*·?\s*批次\s*\d+\s*·?\s*原文件\s*(.+?)(?:\s+请直接在本表中修改.*)?$")
 UNNAMED_SHEET = "退回修改"  # the sheet of a CSV file's rows
 HINT = ("请直接在本表中修改标黄的单元格 (问题列说明了原因), 保存后在「导入」页上传或用 carevisit ingest 导入。"
         "改好的行将并入原文件; 请勿删除第一行和原行号列。")
@@ -112,6 +115,10 @@ def claim(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | No
     if found is None:
         raise CorrectionError(f"退回修改表对应的批次 {load_id} 不存在 (是否导入到了别的数据库?)")
     origin, origin_kind, origin_file = found
+    named = {" ".join(m.group(1).split()) for sheet in sheets if (m := NAMED_FILE.search(sheet.preamble))}
+    if named and " ".join(origin_file.split()) not in named:
+        raise CorrectionError(f"这是批次 {load_id} 的退回修改表 (原文件 {min(named)}), "
+                              f"但本数据库的批次 {load_id} 是另一个文件 ({origin_file}): 是否导入到了别的数据库?")
     if kind and kind != origin_kind:
         raise CorrectionError(f"这是批次 {load_id} 的退回修改表, 只能按原文件的类型导入")
     if place_scope not in (None, "all") and not first_row(
@@ -239,6 +246,17 @@ def _report_date(sheets: list[RawSheet]):
 def _json_path(key: str) -> str:
     """The JSON path of a key of a reject's raw_values (a header: any text)."""
     return '$."' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def name_paths(con: duckdb.DuckDBPyConnection, correction: Correction, words_dir: Path | None = None) -> list[str]:
+    """The JSON paths of the cells that name the elder (姓名, 老人姓名 …) in the original's rows waiting, by each
+    sheet's header as it was sent: a row of the workbook written without a name takes over only a row sent without
+    one (staging/corrections.sql)."""
+    headers = con.execute("select any_value(json_keys(raw_values)) from rejects where origin_load_id = ? "
+                          "and resolved_by is null group by sheet_name", [correction.origin_load_id]).fetchall()
+    fields = [mappings.map_columns(header, correction.kind, words_dir).fields for (header,) in headers]
+    found = {header[of["name"]] for (header,), of in zip(headers, fields, strict=True) if "name" in of}
+    return [_json_path(name) for name in sorted(found)]
 
 
 def origin_context(con: duckdb.DuckDBPyConnection, correction: Correction) -> list[dict[str, str]]:

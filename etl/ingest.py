@@ -1356,7 +1356,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     con.execute("create or replace temp table stg_claims (src_id integer, origin_row integer, origin_sheet varchar,"
                 " takes_over boolean, reason varchar)")  # rows of a corrections workbook (_claim_rows)
     if correction:
-        _claim_rows(con, load_id, kind, sheets, correction)
+        _claim_rows(con, load_id, kind, sheets, correction, words_dir)
     resent = 0 if correction else _take_over_resent_rows(con, load_id, file_name, kind, sheets, place_scope)
     if place_scope not in (None, "all"):  # a staff's file of another district is none of theirs, said so first
         _reject_out_of_scope(con, kind, place_scope)
@@ -1593,7 +1593,7 @@ def _column_names(con: duckdb.DuckDBPyConnection, table: str) -> list[str]:
 
 
 def _claim_rows(con: duckdb.DuckDBPyConnection, load_id: int, kind: str, sheets: list[RawSheet],
-                correction: corrections.Correction) -> None:
+                correction: corrections.Correction, words_dir: Path | None = None) -> None:
     """Match a corrections workbook's rows to the rows of the original load waiting for a correction:
     rows that claim none are rejected, and the waiting rows taken over (fixed here, or rejected again
     here, where they wait in their place) stop waiting."""
@@ -1603,7 +1603,8 @@ def _claim_rows(con: duckdb.DuckDBPyConnection, load_id: int, kind: str, sheets:
     finally:
         con.unregister("origin_cells")
     params = {"origin": correction.origin_load_id}
-    con.execute(f"create or replace temp table stg_claims as {sql('staging/corrections')}", params)
+    con.execute(f"create or replace temp table stg_claims as {sql('staging/corrections')}",
+                params | {"name_paths": corrections.name_paths(con, correction, words_dir)})
     con.execute("""update staged set reject_reason = c.reason, reject_field = null from stg_claims c
                 where staged.src_id = c.src_id and c.reason is not null""")
     if kind in ("roster", "contacts"):  # visits repeating any stored visit are rejected by staging already

@@ -145,6 +145,27 @@ def test_a_row_whose_原行号_names_another_elders_row_takes_nothing_over(wareh
                           [original.load_id]) == [(5,), (6,), (7,), (9,)]
 
 
+def test_a_row_without_a_name_claiming_a_named_elders_row_takes_nothing_over(warehouse, tmp_path):
+    # a visit written by ID number alone, fixed, its 原行号 left behind when the clerk sorted the rows: it had marked
+    # 李四's visit (a name, no ID number, no community) fixed without loading it (review 10c, H1)
+    warehouse.ingest(write_csv(tmp_path / "roster.csv", [ROSTER_HEADER, roster_row(1, IDS[1], name="王五"),
+                                                         roster_row(2, IDS[2], name="李四")]))
+    rows = [visit_row(BAD_ID, name=""), visit_row("", name="李四", community="")]
+    [original] = warehouse.ingest(write_csv(tmp_path / "visits.csv", [VISIT_HEADER, *rows]))
+    assert original.rows_rejected == 2
+    book = corrections_workbook(warehouse, original.load_id)
+    sheet = book.active
+    fix(sheet, 2, "身份证号", IDS[1])
+    sheet.delete_rows(5)  # 李四's row: the clerk cannot fix it yet
+    fix(sheet, 2, "原行号", 3)
+    book.save(tmp_path / "visits_fixed.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "visits_fixed.xlsx")
+    assert (corrected.rows_loaded, corrected.rows_rejected) == (0, 1)
+    assert warehouse.rejects(corrected) == [(4, "原文件第 3 行是另一位老人 (姓名、身份证号都对不上): 请不要修改原行号")]
+    assert warehouse.rows("select origin_row from rejects where resolved_by is null and load_id = ? order by 1",
+                          [original.load_id]) == [(2,), (3,)]
+
+
 def test_a_row_whose_name_and_id_number_were_both_mistyped_is_corrected(warehouse, tmp_path):
     # the name could not be corrected beside the ID number: the row was taken for another elder's, and refused
     [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
@@ -228,6 +249,12 @@ def test_a_workbook_without_its_title_row_or_for_an_unknown_load_is_refused_in_o
     book.save(tmp_path / "unknown.xlsx")
     [result] = warehouse.ingest(tmp_path / "unknown.xlsx")
     assert result.status == "failed" and "批次 99 不存在" in result.message
+    # the workbook of another warehouse's batch of that number, naming another file (review 10c, M1)
+    book = corrections_workbook(warehouse, original.load_id)
+    book.active["A1"] = f"退回修改 · 批次 {original.load_id} · 原文件 五大道底册.xlsx"
+    book.save(tmp_path / "another.xlsx")
+    [result] = warehouse.ingest(tmp_path / "another.xlsx")
+    assert result.status == "failed" and "是另一个文件 (劝业场底册.xlsx)" in result.message
     assert warehouse.one("select count(*) from rejects where resolved_by is not null") == 0
 
 

@@ -19,8 +19,14 @@ candidates as (
         o.origin_row,
         coalesce(w.sheet_name, o.origin_sheet) as origin_sheet,
         w.raw_values is not null as is_waiting,
-        -- (a row without a name can be told from no one by it: the clerk may have added only the missing ID number)
-        w.raw_values is null or s.elder_name is null or contains(replace(w.raw_values, ' ', ''), s.elder_name)
+        -- (a row without a name, of a row sent without one ($name_paths: the cells of the original's header that name
+        -- the elder), cannot be told from no one by it: the clerk may have added only the missing ID number; a row
+        -- sent with a name is another elder's, its 原行号 mistyped or left behind when the rows were sorted)
+        w.raw_values is null
+            or (s.elder_name is null
+                and not coalesce(list_bool_or(list_transform($name_paths::varchar[], lambda path:
+                                     coalesce(trim(json_extract_string(w.raw_values, path)), '') <> '')), false))
+            or coalesce(contains(replace(w.raw_values, ' ', ''), s.elder_name), false)
             or coalesce(contains(w.raw_values, s.id_number), false)
             -- … or its ID number as sent one character off (a digit mistyped, dropped or added) from the ID number
             -- written now, with the name mistyped too: that ID number mistyped, as two people's valid ID numbers are
@@ -66,7 +72,7 @@ final as (
         origin_row is not null and is_waiting and occurrence = 1 and is_same_elder as takes_over,
         case
             when reject_reason is not null and is_same_elder and not is_ambiguous then null
-            when origin_row is null then '原行号为空或不是行号, 无法对应原文件中的行 (新增的人员请在下月的表中报送)'
+            when origin_row is null then '原行号为空或不是行号, 无法对应原文件中的行 (新增的人员或记录请在下月的表中报送)'
             when is_ambiguous
                 then '原文件有几个工作表的第 ' || origin_row || ' 行都是此人, 无法确定是哪一行: 请保留工作表名重新导入'
             when not is_waiting then '原文件第 ' || origin_row || ' 行不是待修改的行 (已改好导入, 或原本就已导入)'
