@@ -558,6 +558,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_registered_after_report": ("建档日期晚于底册的填报日期",
                                         "A registration dated after the roster's own date"),
     "warning_no_category_column": ("底册没有特殊困难类别一列", "A roster without a category column"),
+    "warning_other_people": ("底册一行写了两位老人", "A roster's row giving a second elder"),
     "warning_contacts_dropped": ("联系人名单比上一份少了很多老人",
                                  "A contact list leaves out many of the elders the one before named"),
     "warning_uncomputed_formulas": ("公式没有计算结果", "Formulas saved without their results"),

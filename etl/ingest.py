@@ -1399,7 +1399,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     if kind == "contacts" and not correction:
         notes = [*(notes or []), *_contacts_dropped(con, load_id)]
     notes = [*(notes or []), *_struck_notes(sheets, labels, kind), *_rows_above_notes(sheets, labels),
-             *_formatting_notes(sheets, labels, kind)]
+             *_formatting_notes(sheets, labels, kind), *_other_people_notes(sheets, labels, kind, words_dir)]
     if kind == "roster" and not correction:
         notes = [*(notes or []), *_dated_after(con, report_date)]
         marked = {field for column_map in column_maps for field in [*column_map.fields, *(
@@ -1542,6 +1542,25 @@ def _formatting_notes(sheets: list[RawSheet], labels: list[str | None], kind: st
                                   "请在状态一栏写明 (如死亡、迁出) 和变动日期后重新导入")
             for sheet, label in zip(sheets, labels, strict=True)
             if (match := FORMAT_LEGEND.search(f"{sheet.preamble} {sheet.sheet_name or ''}"))]
+
+
+def _other_people_notes(sheets: list[RawSheet], labels: list[str | None], kind: str,
+                        words_dir: Path | None = None) -> list[tuple[str, str]]:
+    """A note for each roster sheet whose rows give a second person (配偶姓名, 配偶身份证号: a household's row of a
+    couple): only the row's elder is loaded, and the street is told how many were not and how to send them (they had
+    been an unknown column's warning alone, left out of every denominator without a word)."""
+    notes = []
+    for sheet, label in zip(sheets, labels, strict=True):
+        if not (columns := mappings.other_person_columns(sheet.header, kind, words_dir)):
+            continue
+        written = [pc.not_equal(pc.utf8_trim_whitespace(sheet.cells[f"c{i}"].cast(pa.string())), "") for i in columns]
+        people = pc.sum(functools.reduce(pc.or_kleene, written).fill_null(False).cast(pa.int64())).as_py() or 0
+        if people:
+            notes.append(("other_people", f"{'工作表 ' + label + ' ' if label else ''}"
+                                          f"「{'、'.join(sheet.header[i] for i in columns)}」写的是同一行的另一位老人, "
+                                          f"这 {people:,} 人没有作为底册人员导入: 他们如也是特殊困难老年人, "
+                                          "请每人单独写一行 (各自标注类别) 后重新导入"))
+    return notes
 
 
 def _rows_above_notes(sheets: list[RawSheet], labels: list[str | None]) -> list[tuple[str, str]]:

@@ -527,6 +527,20 @@ def _contact_number(cell: str) -> tuple[int | None, str]:
     return int(_NUMERALS.get(digit, digit)), text[:match.start()] + text[match.end():]
 
 
+# A roster column of another person of the row than its elder (配偶姓名, 老伴身份证号: a household's row of a couple)
+OTHER_PERSON = re.compile(r"^(配偶|老伴|爱人|妻子|丈夫|夫妻另一方|另一方|老人2|老人二|第二位老人|第二老人|成员2)")
+
+
+def other_person_columns(header: list[str], kind: str, words_dir: Path | None = None) -> list[int]:
+    """The columns of a roster that give another person's name or ID number than the row's elder (配偶姓名,
+    老伴身份证号), by index: a household's row of a couple, whose second elder the roster does not load."""
+    if kind != "roster":
+        return []
+    return [index for index, cell in enumerate(header)
+            if cell and (match := OTHER_PERSON.match(key := header_key(cell)))
+            and field_for(key[match.end():], kind, words_dir) in ("name", "id_number")]
+
+
 def _tick_columns(header: list[str], kind: str, words_dir: Path | None = None) -> dict[int, tuple[str, str]]:
     """The columns that tick a value each (MARKS), by index: two values of a field at least. A lone one is no tick
     column where its header names a field: a roster's lone 失能 is the disability level its keyword says (完全失能, 自理

@@ -901,6 +901,21 @@ def test_a_roster_with_a_supporters_columns_loads_the_elders(tmp_path, who):
     balanced(result, 2)
 
 
+def test_a_roster_of_couples_a_row_each_says_how_many_elders_it_left_out(tmp_path):
+    # a household's row of an empty-nest couple (配偶姓名, 配偶身份证号): the second elder is not loaded, which had been
+    # said as an unknown column alone, four people out of every denominator without a word
+    header = ["序号", "社区", "户主姓名", "户主身份证号", "配偶姓名", "配偶身份证号", "特殊困难类别"]
+    rows = [[n, "花园路", f"户主{n}", elder(620 + n), f"配偶{n}" if n < 3 else "", elder(630 + n) if n < 3 else "",
+             "空巢"] for n in (1, 2, 3)]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_xlsx(tmp_path / "空巢夫妇名册.xlsx",
+                                           [["填报日期：2026年10月1日"], header, *rows]))
+    balanced(result, 3)
+    assert warehouse.rows("select message from load_alerts where load_id = ?", [result.load_id]) == [(
+        "空巢夫妇名册.xlsx: 「配偶姓名、配偶身份证号」写的是同一行的另一位老人, 这 2 人没有作为底册人员导入: "
+        "他们如也是特殊困难老年人, 请每人单独写一行 (各自标注类别) 后重新导入",)]
+
+
 def test_a_sheet_per_community_named_with_a_number_and_a_note_is_placed_there(tmp_path):
     # review 2026-12-04: 1.花园路（5人） refused the whole workbook for a missing 社区 column
     header = ["序号", "姓名", "身份证号", "特殊困难类别"]
