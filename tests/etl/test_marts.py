@@ -199,6 +199,7 @@ def test_a_contact_lists_row_linked_to_no_elder_is_listed_with_why_and_where(mar
     w.contact(None, name="王淑芬", community=BINXI)  # a name two elders share
     w.contact(make_id(SEVENTY, 9), community=HUAYUANLU)  # an ID number on no roster
     w.contact(None, name="赵六", community=BINXI)  # a name on no roster
+    w.contact(make_id(SEVENTY, 8), load_id=w.load("contacts", "2025-06-01"))  # of an older list, replaced: no more
     w.build(OCT, END)
     assert w.con.execute("select community_code, street_code, district_code, reason from unlinked_contacts"
                          " order by source_row_number").fetchall() == [

@@ -1,14 +1,16 @@
 -- one row per row of a contact list (失能老年人联系人情况表) that belongs to no elder on any roster, with why, as
 -- marts/unlinked_visits says it of a visit (DESIGN §3: linked, never guessed): not_on_roster (底册中无此人) or same_name
 -- (同名无法区分). Its contact people help no elder's 帮扶率, so the Data screen counts these rows per street
--- (dashboard/sql/unlinked_counts.sql) for the street to add the ID number, or the elder to its roster.
+-- (dashboard/sql/unlinked_counts.sql) for the street to add the ID number, or the elder to its roster. Of the lists in
+-- force only: a list a newer one replaced counts for nothing now (each month's list had counted its rows again).
 with unlinked as (
     -- linked as marts/designated_contacts links them (a row's several contact people are one row here)
     select d.load_id, d.row_number as source_row_number, any_value(d.snapshot_date) as list_date,
            any_value(d.street_code) as street_code, any_value(d.community_code) as community_code,
            any_value(d.linked_by_name) filter (where d.elder_id is null) as elder_name
     from designated_contacts d
-    where d.elder_id is null or not exists (select 1 from elders e where e.elder_id = d.elder_id)
+    where d.valid_to is null
+        and (d.elder_id is null or not exists (select 1 from elders e where e.elder_id = d.elder_id))
     group by d.load_id, d.row_number
 ),
 
