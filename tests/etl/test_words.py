@@ -163,6 +163,8 @@ def test_categories(con, cell, categories, unknown):
         ("status", "住院", "在册"), ("status", "到子女家暂住", "在册"),
         ("consent", "拒访", "不同意"), ("consent", "不愿被打扰", "不同意"), ("consent", "1", "同意"),
         ("consent", "0", "不同意"), ("yes_no", "●", "是"),
+        # whoever gives an elder's consent gives it (a family's for one with dementia: unknown, counted, had they been)
+        ("consent", "家属同意", "同意"), ("consent", "家属拒绝", "不同意"), ("consent", "监护人不同意", "不同意"),
         ("risk_level", "高风险", "高"), ("risk_level", "较高", "高"), ("risk_level", "中等", "中"),
         ("risk_level", "低", "低"),
         ("yes_no", "有", "是"), ("yes_no", "没有", "否"), ("yes_no", "无", "否"), ("yes_no", "√", "是"),
