@@ -1397,7 +1397,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     if kind == "visits" and not correction:
         notes = [*(notes or []), *_names_differ(con), *_sent_before(con, load_id)]
     if kind == "contacts" and not correction:
-        notes = [*(notes or []), *_contacts_dropped(con, load_id)]
+        notes = [*(notes or []), *_contacts_dropped(con, load_id), *_names_differ(con, kind)]
     notes = [*(notes or []), *_struck_notes(sheets, labels, kind), *_rows_above_notes(sheets, labels),
              *_formatting_notes(sheets, labels, kind), *_other_people_notes(sheets, labels, kind, words_dir)]
     if kind == "roster" and not correction:
@@ -1457,14 +1457,16 @@ def _dated_after(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) ->
             for kind, count, first_rows in con.execute(sql("staging/dated_after"), {"listed_on": listed_on}).fetchall()]
 
 
-def _names_differ(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """The notes of a visit record whose rows name, beside a roster elder's ID number, someone else, or the elder and
-    their spouse (staging/names_differ.sql): counted to the ID's elder, the other may have gone without their visit."""
+def _names_differ(con: duckdb.DuckDBPyConnection, kind: str = "visits") -> list[tuple[str, str]]:
+    """The notes of a visit record (or a contact list) whose rows name, beside a roster elder's ID number, someone
+    else, or the elder and their spouse (staging/names_differ.sql): counted to the ID's elder, the other may have gone
+    without their visit (or their contact people)."""
+    what = "探访" if kind == "visits" else "联系人"
     return [("name_differs", f"第 {_rows_said(first_rows, count)}的姓名写的是两位老人 (如夫妻二人), 只有一个身份证号: "
-                             "按身份证号计为该老人的探访, 另一位请另写一行 (写明其身份证号)")
+                             f"按身份证号计为该老人的{what}, 另一位请另写一行 (写明其身份证号)")
             if couple else
             ("name_differs", f"第 {_rows_said(first_rows, count)}的姓名与底册中该身份证号的老人姓名不同: 按身份证号"
-                             "计为该老人的探访, 请核对是身份证号还是姓名写错")
+                             f"计为该老人的{what}, 请核对是身份证号还是姓名写错")
             for couple, count, first_rows in con.execute(sql("staging/names_differ")).fetchall()]
 
 

@@ -51,6 +51,18 @@ def helped(warehouse: Warehouse) -> dict[str, bool]:
     return dict(warehouse.rows("select elder_id, is_helped from elder_months where month = '2026-10'"))
 
 
+def test_a_row_naming_someone_else_beside_an_elders_id_number_is_pointed_out(tmp_path):
+    # as a visit record's are (name_differs): counted to the ID number's elder, once a row though it names two people
+    # (review 10a: a contact list's had loaded without a word)
+    header = ["社区", "老人姓名", "身份证号", "联系人1姓名", "联系人1电话", "联系人2姓名", "联系人2电话"]
+    rows = [["花园路", "乙二", DISABLED[0], "李明", "13900000001", "王芳", "13900000002"],
+            ["花园路", "乙二", DISABLED[1], "赵强", "13900000003", "", ""]]
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "联系人.csv", [header, *rows]))
+    assert warehouse.rows("select message from load_alerts where load_id = ?", [result.load_id]) == [(
+        "联系人.csv: 第 2 行的姓名与底册中该身份证号的老人姓名不同: 按身份证号计为该老人的联系人, "
+        "请核对是身份证号还是姓名写错",)]
+
+
 def test_numbered_contact_people_are_each_stored_and_the_second_ones_phone_helps(tmp_path):
     header = ["街道", "社区", "老人姓名", "身份证号", "联系人1姓名", "联系人1电话", "与联系人1关系",
               "联系人2姓名", "联系人2电话", "联系人2关系", "确定日期"]

@@ -1,4 +1,4 @@
--- a visit record's rows whose ID number is a roster elder's while the name written is none of the names the rosters
+-- a visit record's (or a contact list's) rows whose ID number is a roster elder's while the name written is none of the names the rosters
 -- give that ID number (the ID typed from a neighbour's line, or the name): counted to the ID's elder as DESIGN §3
 -- links them, so the clerk is told which rows to check. Each distinct pair looked up once (a month's file repeats
 -- its elders), the rows of the few that differ found after
@@ -22,7 +22,8 @@ differ as (
     having not bool_or(cv_name_undotted(r.elder_name) = cv_name_undotted(w.elder_name))
 )
 
-select d.is_couple, count(*) as rows, list(s.row_number order by s.row_number)[1:5] as first_rows
+-- (a row once, though a contact list's row stages a row per contact person, and a day register's a row per day)
+select d.is_couple, count(distinct s.row_number) as rows, list_sort(list(distinct s.row_number))[1:5] as first_rows
 from staged s
 join differ d on d.id_number = s.id_number and d.elder_name = s.elder_name
 where s.reject_reason is null
