@@ -47,6 +47,7 @@ class DayRegister:
 
     sheets: list[RawSheet]
     note: str
+    roster: RawSheet | None = None  # of a ledger that is a roster too (etl/month_registers.py): the roster's sheet
 
 
 def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,

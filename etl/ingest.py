@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
-from etl import corrections, day_registers, diskspace, mappings
+from etl import corrections, day_registers, diskspace, mappings, month_registers
 from etl.readers import (
     HEADER_SEARCH_ROWS,
     LEGEND_ROWS,
@@ -226,7 +226,7 @@ def _load_file(session: WriteSession, path: Path, kind: str | None, progress: Pr
                     said = f" (与 {already[0]} 的内容相同)" if place_scope in (None, "all") else ""
                     return FileResult(name, "skipped", message=f"已导入过{said}: 表格内容没有变化, 只是另存过")
                 sheets, hidden = _shown_sheets(sheets, kind, words_dir)
-                sheets, registers = _days_as_sheets(con, sheets, name, words_dir)
+                sheets, registers = _days_as_sheets(con, sheets, name, kind, words_dir)
                 sheets = [_with_section_headings(con, sheet, kind, words_dir) for sheet in sheets]
                 read += [sheet for sheet in sheets if all(sheet is not r for r in read)]
                 correction = corrections.claim(con, sheets, kind, place_scope, name)
@@ -354,15 +354,19 @@ def _shown_sheets(sheets: list[RawSheet], kind: str | None,
     return [sheet for sheet in sheets if all(sheet is not h for h in hidden)], hidden
 
 
-def _days_as_sheets(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], file_name: str,
+def _days_as_sheets(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], file_name: str, kind: str | None = None,
                     words_dir: Path | None = None) -> tuple[list[RawSheet], list[day_registers.DayRegister]]:
-    """The sheets to stage, a register with a column per day read as a sheet per day (etl/day_registers.py), and
-    those registers."""
+    """The sheets to stage, a register with a column per day read as a sheet per day (etl/day_registers.py), a
+    ledger with a column per month as a sheet per month (etl/month_registers.py), and those registers."""
     staged, registers = [], []
     for sheet in sheets:
         register_rows, footer = _without_footer(sheet) if mappings.day_columns(sheet.header) else (sheet, "")
         if register := day_registers.as_visits(con, register_rows, file_name, words_dir, footer):
             staged += register.sheets
+            registers.append(register)
+        elif kind in (None, "visits") and (register := month_registers.as_visits(con, sheet, file_name, words_dir)):
+            # a roster whose rows also date each month's visit (台账): the roster too, without the months
+            staged += [*([register.roster] if register.roster and kind is None else []), *register.sheets]
             registers.append(register)
         else:
             staged.append(sheet)

@@ -916,6 +916,41 @@ def test_a_roster_of_couples_a_row_each_says_how_many_elders_it_left_out(tmp_pat
         "他们如也是特殊困难老年人, 请每人单独写一行 (各自标注类别) 后重新导入",)]
 
 
+def test_a_ledger_with_a_column_per_month_is_a_visit_on_each_date_written(tmp_path):
+    # 探访台账: a row per elder, 1月 … 12月, each cell that month's visit date as the clerk wrote it (it was refused for
+    # want of a 探访日期 column); a tick says no day (rejected, with why), words say why there was no visit
+    header = ["序号", "社区", "姓名", "身份证号", *[f"{month}月" for month in range(9, 13)]]
+    rows = [[1, "花园路", "台账一", elder(640), "9.5", "5", dt.datetime(2026, 11, 3), None],
+            [2, "花园路", "台账二", elder(641), "9月8日", "住院", "√", None]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_xlsx(tmp_path / "花园路社区2026年入户探访台账.xlsx", [header, *rows]))
+    balanced(result, 5, rejected=1)
+    assert warehouse.rows("select id_number, visit_date::varchar, method from visit_rows order by all") == [
+        (elder(640), "2026-09-05", "上门"), (elder(640), "2026-10-05", "上门"), (elder(640), "2026-11-03", "上门"),
+        (elder(641), "2026-09-08", "上门")]
+    assert warehouse.rows("select sheet_name, row_number, reason from rejects") == [
+        ("Sheet (2026年11月)", 3, "探访日期只写到月份, 请写明是哪一天: 2026年11月")]
+    assert warehouse.rows("select message from load_warnings where code = 'day_register'") == [
+        ("工作表 Sheet 是每月一列的探访台账 (2026年): 按每次探访一行导入, 共 5 次; 没有探访方式一列, 按「上门」计; "
+         "1 格写的是文字 (如住院、外出), 不计为探访",)]
+
+
+def test_a_roster_dating_each_months_visit_is_the_roster_and_its_visits(tmp_path):
+    # a 台账 of the elders with their categories and a column per month: both kinds, each a load of its own (a roster
+    # and a visit record), as a workbook holding the two is
+    header = ["序号", "社区", "姓名", "身份证号", "特殊困难类别", "9月", "10月", "11月"]
+    rows = [[1, "花园路", "台账三", elder(642), "独居", "9.5", "10.6", ""],
+            [2, "花园路", "台账四", elder(643), "空巢", "", "10.7", "11.8"]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_xlsx(tmp_path / "花园路社区2026年探访台账.xlsx", [header, *rows]))
+    assert sorted((part.kind, part.rows_read, part.rows_loaded) for part in result.parts) == [
+        ("roster", 2, 2), ("visits", 4, 4)]
+    assert warehouse.rows("select id_number, categories from roster_rows order by all") == [
+        (elder(642), ["独居"]), (elder(643), ["空巢"])]
+    assert warehouse.rows("select visit_date::varchar from visit_rows order by all") == [
+        ("2026-09-05",), ("2026-10-06",), ("2026-10-07",), ("2026-11-08",)]
+
+
 def test_a_sheet_per_community_named_with_a_number_and_a_note_is_placed_there(tmp_path):
     # review 2026-12-04: 1.花园路（5人） refused the whole workbook for a missing 社区 column
     header = ["序号", "姓名", "身份证号", "特殊困难类别"]
