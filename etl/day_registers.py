@@ -98,13 +98,8 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
                    "c0": pa.array([f"{day_year}-{day_month:02d}-{day:02d}"] * rows.num_rows, pa.string()),
                    "c1": methods,
                    **{f"c{new}": rows[f"c{old}"] for new, old in enumerate(kept, start=2)}}
-        table = f"{sheet.table}_day{day_month}_{day}"
-        cells = pa.table(columns)
-        con.register(table, cells)
         said_day = f"{day_month}月{day}日" if cycle else f"{day}日"
-        sheets.append(dataclasses.replace(sheet, table=table, cells=cells, header=header,
-                                          sheet_name=f"{sheet.sheet_name or ''} ({said_day})".strip(),
-                                          column_count=len(header)))
+        sheets.append(part_sheet(con, sheet, f"day{day_month}_{day}", columns, header, said_day))
     if not sheets:
         raise RegisterError(f"{where}是每天一列的登记表 ({year}年{month}月), 但没有一天打了勾: 没有可导入的联系记录")
     contacts = sum(s.cells.num_rows for s in sheets)
@@ -123,6 +118,16 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
                "请核实 (可在表下写明, 如「○表示未接通」)" if unexplained else "")
             + (f"; 未导入的列: {'、'.join(unread)}" if unread else ""))
     return DayRegister(sheets, note)
+
+
+def part_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, part: str, columns: dict[str, pa.Array],
+               header: list[str], said: str) -> RawSheet:
+    """One part of a register (a day's, a month's) as a sheet of its own: its cells registered as a table, named
+    after the register's sheet and the part (10月 (5日)), its row numbers the register's."""
+    table, cells = f"{sheet.table}_{part}", pa.table(columns)
+    con.register(table, cells)
+    return dataclasses.replace(sheet, table=table, cells=cells, header=header, column_count=len(header),
+                               sheet_name=f"{sheet.sheet_name or ''} ({said})".strip())
 
 
 def _column_months(header: list[str], days: dict[int, int], year: int, month: int) -> dict[int, tuple[int, int]]:

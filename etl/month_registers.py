@@ -33,6 +33,7 @@ from etl.day_registers import (
     DayRegister,
     RegisterError,
     named_methods,
+    part_sheet,
 )
 from etl.readers import RawSheet, each_distinct, named_text, sheet_said
 
@@ -96,12 +97,7 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         columns = {"row_number": rows["row_number"], "c0": dates,
                    **({} if has_method else {"c1": pa.array([method] * rows.num_rows, pa.string())})}
         columns |= {f"c{len(columns) - 1 + n}": rows[f"c{old}"] for n, old in enumerate(kept)}
-        table = f"{sheet.table}_month{month}"
-        cells_of_month = pa.table(columns)
-        con.register(table, cells_of_month)
-        sheets.append(dataclasses.replace(sheet, table=table, cells=cells_of_month, header=header,
-                                          sheet_name=f"{sheet.sheet_name or ''} ({year}年{month}月)".strip(),
-                                          column_count=len(header)))
+        sheets.append(part_sheet(con, sheet, f"month{month}", columns, header, f"{year}年{month}月"))
     if not sheets:
         raise RegisterError(f"{where}是每月一列的探访台账 ({year}年), 但没有一个月写了探访日期: 没有可导入的探访记录")
     visits = sum(s.cells.num_rows for s in sheets)
