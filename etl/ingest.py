@@ -364,9 +364,10 @@ def _days_as_sheets(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], file
         if register := day_registers.as_visits(con, register_rows, file_name, words_dir, footer):
             staged += register.sheets
             registers.append(register)
-        elif kind in (None, "visits") and (register := month_registers.as_visits(con, sheet, file_name, words_dir)):
+        elif kind in (None, "visits") and (
+                register := month_registers.as_visits(con, sheet, file_name, words_dir, with_roster=kind is None)):
             # a roster whose rows also date each month's visit (台账): the roster too, without the months
-            staged += [*([register.roster] if register.roster and kind is None else []), *register.sheets]
+            staged += [*([register.roster] if register.roster else []), *register.sheets]
             registers.append(register)
         else:
             staged.append(sheet)

@@ -35,7 +35,7 @@ from etl.day_registers import (
     named_methods,
     part_sheet,
 )
-from etl.readers import RawSheet, each_distinct, named_text, sheet_said
+from etl.readers import YEAR_ALONE, RawSheet, each_distinct, named_text, sheet_said
 
 # A column of a month: 11月, 11月份, 11月探访日期, 十一月 is not (a template's months are written in digits)
 MONTH_COLUMN = re.compile(r"(\d{1,2})月份?(?:探访|走访|入户|上门|服务)?(?:日期|时间|情况)?")
@@ -58,9 +58,10 @@ def month_columns(header: list[str]) -> dict[int, int]:
 
 
 def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
-              words_dir: Path | None = None) -> DayRegister | None:
+              words_dir: Path | None = None, with_roster: bool = True) -> DayRegister | None:
     """The sheet read as a visit record per month, or None when it is no ledger with a column per month (one whose
-    cells under the months hold dates)."""
+    cells under the months hold dates); with its roster where it marks categories, unless not `with_roster` (a file
+    loaded as visits)."""
     months = month_columns(sheet.header)
     # (a roster ticking each month's visit, √ without a date, stays a roster: only dates make a ledger)
     if not months or not any(pc.any(pc.match_substring_regex(sheet.cells[f"c{index}"].cast(pa.string()),
@@ -68,7 +69,9 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         return None
     where = sheet_said(con, sheet.sheet_name) or "本表"
     named = named_text(sheet, file_name)
-    years = {int(match[1]) for match in YEAR.finditer(named)}
+    # a year named alone (2025年探访台账) before one of a date (填报日期：2026年1月5日)
+    years = ({int(match[1]) for match in YEAR_ALONE.finditer(named)}
+             or {int(match[1]) for match in YEAR.finditer(named)})
     if len(years) != 1:
         said = "写了不止一个年份" if years else "都没有写明年份 (如「2026年」)"
         raise RegisterError(f"{where}是每月一列 (1月…12月) 的探访台账, 但标题、工作表名和文件名中{said}, "
@@ -100,17 +103,18 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         sheets.append(part_sheet(con, sheet, f"month{month}", columns, header, f"{year}年{month}月"))
     if not sheets:
         raise RegisterError(f"{where}是每月一列的探访台账 ({year}年), 但没有一个月写了探访日期: 没有可导入的探访记录")
+    # a ledger that marks its elders' categories is their roster too: read as one, without the months' columns
+    marked = mappings.map_columns(sheet.header, "roster", words_dir)
+    roster = (dataclasses.replace(sheet, header=[cell if index not in months else "" for index, cell
+                                                 in enumerate(sheet.header)])
+              if with_roster and {"category", "categories"} & {*marked.fields, *(f for f, _ in marked.marks.values())}
+              else None)
     visits = sum(s.cells.num_rows for s in sheets)
     note = (f"{where}是每月一列的探访台账 ({year}年): 按每次探访一行导入, 共 {visits:,} 次"
             + ("" if has_method else f"; 没有探访方式一列, 按「{method}」计"
                + ("" if len(titled) == 1 else " (标题中没有写明探访方式, 不计为上门探访)"))
             + (f"; {worded:,} 格写的是文字 (如住院、外出), 不计为探访" if worded else "")
-            + (f"; 未导入的列: {'、'.join(unread)}" if unread else ""))
-    # a ledger that marks its elders' categories is their roster too: read as one, without the months' columns
-    marked = mappings.map_columns(sheet.header, "roster", words_dir)
-    roster = (dataclasses.replace(sheet, header=[cell if index not in months else "" for index, cell
-                                                 in enumerate(sheet.header)])
-              if {"category", "categories"} & {*marked.fields, *(f for f, _ in marked.marks.values())} else None)
+            + ("; 同时作为底册导入" if roster else f"; 未导入的列: {'、'.join(unread)}" if unread else ""))
     return DayRegister(sheets, note, roster)
 
 

@@ -937,18 +937,19 @@ def test_a_ledger_with_a_column_per_month_is_a_visit_on_each_date_written(tmp_pa
 
 def test_a_roster_dating_each_months_visit_is_the_roster_and_its_visits(tmp_path):
     # a 台账 of the elders with their categories and a column per month: both kinds, each a load of its own (a roster
-    # and a visit record), as a workbook holding the two is
+    # and a visit record), as a workbook holding the two is; last year's, sent in January (the year named alone)
     header = ["序号", "社区", "姓名", "身份证号", "特殊困难类别", "9月", "10月", "11月"]
     rows = [[1, "花园路", "台账三", elder(642), "独居", "9.5", "10.6", ""],
             [2, "花园路", "台账四", elder(643), "空巢", "", "10.7", "11.8"]]
     warehouse = Warehouse(tmp_path / "w.duckdb")
-    [result] = warehouse.ingest(write_xlsx(tmp_path / "花园路社区2026年探访台账.xlsx", [header, *rows]))
+    [result] = warehouse.ingest(write_xlsx(tmp_path / "台账.xlsx", [["花园路社区2025年探访台账"],
+                                                                    ["填报日期：2026年1月5日"], header, *rows]))
     assert sorted((part.kind, part.rows_read, part.rows_loaded) for part in result.parts) == [
         ("roster", 2, 2), ("visits", 4, 4)]
     assert warehouse.rows("select id_number, categories from roster_rows order by all") == [
         (elder(642), ["独居"]), (elder(643), ["空巢"])]
     assert warehouse.rows("select visit_date::varchar from visit_rows order by all") == [
-        ("2026-09-05",), ("2026-10-06",), ("2026-10-07",), ("2026-11-08",)]
+        ("2025-09-05",), ("2025-10-06",), ("2025-10-07",), ("2025-11-08",)]
 
 
 def test_a_sheet_per_community_named_with_a_number_and_a_note_is_placed_there(tmp_path):
