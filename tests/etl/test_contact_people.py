@@ -266,7 +266,7 @@ def test_the_elder_written_as_their_own_contact_person_helps_nobody_and_says_so(
 def test_a_contact_persons_name_and_phone_in_one_cell_are_the_name_and_the_phone(tmp_path, header):
     cells = ["李明 13900000001", "王芳/女儿/139-0000-0002", "赵六（儿子）13900000003", "13900000004 孙七",
              "周八 13900000005；吴九 13900000006"]
-    rows = [["劝业场", "花园路", f"老人{n}", DISABLED[n], cell] for n, cell in enumerate(cells)]
+    rows = [["劝业场", "花园路", NAMES[n], DISABLED[n], cell] for n, cell in enumerate(cells)]
     warehouse, result = load(tmp_path, write_csv(tmp_path / "联系人.csv", [
         ["街道", "社区", "老人姓名", "身份证号", header], *rows]))
     assert (result.rows_loaded, result.warning_count) == (5, 0)
