@@ -3,7 +3,7 @@ visit), read as the visit record it stands for, as a register with a column per 
 sheet per month, a row per elder whose cell that month holds a date, written as a visit record's date with the year
 the ledger's title, sheet or file name gives and the month its column gives (11.5 under 11月 is 2026-11-05; 5 or 5日
 under 11月 too). Each month's rows keep the ledger's row numbers, so a rejected visit names the row and month the
-clerk fills in (台账 (11月) 第 7 行).
+clerk fills in (台账 (2026年11月) 第 7 行).
 
 A tick without a date says a visit in the month but not its day: a visit without a usable date, rejected as DESIGN §3
 says, its reason telling the clerk to write the date. Words without a number (住院, 外出) say why there was none: no
