@@ -14,16 +14,6 @@ with unlinked as (
     group by d.load_id, d.row_number
 ),
 
-listed_names as (
-    -- of those names, the ones the community's rosters in force some day do list (more than one elder of it, or
-    -- it would link)
-    select distinct cv_name_undotted(r.elder_name) as elder_name, r.community_code
-    from roster_listings r
-    where (cv_name_undotted(r.elder_name), r.community_code) in (
-            select elder_name, community_code from unlinked where elder_name is not null)
-        and (r.listed_from is null or r.listed_to is null or r.listed_from < r.listed_to)
-),
-
 final as (
     select
         u.load_id,
@@ -32,9 +22,11 @@ final as (
         u.community_code,
         u.street_code,
         t.district_code,
+        -- a name the community's rosters list that links to no one names several elders (elder_name_keys: a row
+        -- per name and community)
         case when n.elder_name is not null then 'same_name' else 'not_on_roster' end as reason
     from unlinked u
-    left join listed_names n on n.elder_name = u.elder_name and n.community_code = u.community_code
+    left join elder_name_keys n on n.elder_name = u.elder_name and n.community_code = u.community_code
     left join place_tree t on t.code = u.street_code
 )
 

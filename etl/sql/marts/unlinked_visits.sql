@@ -6,18 +6,17 @@
 with unlinked as (
     -- linked as the visits view links them (marts/visits.sql), read from the visit rows themselves: a visit with an ID
     -- number that is no elder's; one without, whose name + community names no one elder (elder_name_keys), or one no
-    -- longer on a roster, with the name it gives when it names no one. (Through the visits view, the names came from a
+    -- longer on a roster; same_name when it names no one by a name the rosters list there. (Through the visits view, the names came from a
     -- second read of every visit row: 30 CPU-s at a province, paid by each server process on its first Data page.)
     select v.load_id, v.row_number as source_row_number, v.visit_date, v.community_code, v.id_number as elder_id,
-           null as elder_name
+           false as is_same_name
     from visit_rows v
     where v.id_number is not null and not exists (select 1 from elders e where e.elder_id = v.id_number)
     union all
-    select k.load_id, k.row_number, k.visit_date, k.community_code, k.elder_id,
-           case when k.elder_id is null then cv_name_undotted(k.elder_name) end
+    select k.load_id, k.row_number, k.visit_date, k.community_code, k.elder_id, k.elder_id is null and k.is_listed
     from (
-        -- the elder the name names on the visit's date
-        select v.load_id, v.row_number, v.visit_date, v.community_code, v.elder_name,
+        -- the elder the name names on the visit's date, and whether the community's rosters list the name at all
+        select v.load_id, v.row_number, v.visit_date, v.community_code, n.elder_name is not null as is_listed,
                case when n.valid_to is null or v.visit_date < n.valid_to then n.elder_id end as elder_id
         from visit_rows v
         left join elder_name_keys n
@@ -25,16 +24,6 @@ with unlinked as (
         where v.id_number is null
     ) k
     where k.elder_id is null or not exists (select 1 from elders e where e.elder_id = k.elder_id)
-),
-
-listed_names as (
-    -- of those names, the ones the community's rosters in force some day do list (more than one elder of it by the
-    -- visit's date, or it would link), as elder_name_keys keys them
-    select distinct cv_name_undotted(r.elder_name) as elder_name, r.community_code
-    from roster_listings r
-    where (cv_name_undotted(r.elder_name), r.community_code) in (
-            select elder_name, community_code from unlinked where elder_id is null)
-        and (r.listed_from is null or r.listed_to is null or r.listed_from < r.listed_to)
 ),
 
 final as (
@@ -45,10 +34,8 @@ final as (
         u.community_code,
         t.street_code,
         t.district_code,
-        case when u.elder_id is null and n.elder_name is not null then 'same_name' else 'not_on_roster' end
-            as reason
+        case when u.is_same_name then 'same_name' else 'not_on_roster' end as reason
     from unlinked u
-    left join listed_names n on n.elder_name = u.elder_name and n.community_code = u.community_code
     left join place_tree t on t.code = u.community_code
 )
 
