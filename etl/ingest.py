@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from openpyxl.utils import get_column_letter
 
-from etl import corrections, day_registers, diskspace, mappings, month_registers
+from etl import corrections, day_registers, diskspace, mappings, month_registers, visit_rounds
 from etl.readers import (
     HEADER_SEARCH_ROWS,
     LEGEND_ROWS,
@@ -357,7 +357,8 @@ def _shown_sheets(sheets: list[RawSheet], kind: str | None,
 def _days_as_sheets(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], file_name: str, kind: str | None = None,
                     words_dir: Path | None = None) -> tuple[list[RawSheet], list[day_registers.DayRegister]]:
     """The sheets to stage, a register with a column per day read as a sheet per day (etl/day_registers.py), a
-    ledger with a column per month as a sheet per month (etl/month_registers.py), and those registers."""
+    ledger with a column per month as a sheet per month (etl/month_registers.py), a record of several visits a row as
+    a sheet per visit (etl/visit_rounds.py), and those registers."""
     staged, registers = [], []
     for sheet in sheets:
         register_rows, footer = _without_footer(sheet) if mappings.day_columns(sheet.header) else (sheet, "")
@@ -368,6 +369,9 @@ def _days_as_sheets(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], file
                 register := month_registers.as_visits(con, sheet, file_name, words_dir, with_roster=kind is None)):
             # a roster whose rows also date each month's visit (台账): the roster too, without the months
             staged += [*([register.roster] if register.roster else []), *register.sheets]
+            registers.append(register)
+        elif kind in (None, "visits") and (register := visit_rounds.as_visits(con, sheet, words_dir)):
+            staged += register.sheets
             registers.append(register)
         else:
             staged.append(sheet)
@@ -829,7 +833,8 @@ def _refuse_rows_of_several(where: str, header: list[str], column_map: mappings.
                             words_dir: Path | None = None) -> None:
     """FileError for a sheet whose rows each hold several people or visits (DESIGN §3: one row per elder, per visit):
     a second 姓名 and 身份证号 (two tables side by side, a couple on one row) or a second visit date (9月探访日期 |
-    10月探访日期, 探访日期1 | 探访日期2). Only the first of each had been read: the rest lost, said to be repeats."""
+    10月探访日期; numbered visits, 探访日期1 | 探访日期2, are read as a visit each: etl/visit_rounds.py). Only the first
+    of each had been read: the rest lost, said to be repeats."""
     twice = {mappings.field_for(cell, kind, words_dir) for cell in column_map.duplicates}
     if {"name", "id_number"} <= twice:
         raise FileError(f"{where}表头中姓名、身份证号出现了不止一次: 一行只能写一位老人; "

@@ -952,6 +952,56 @@ def test_a_roster_dating_each_months_visit_is_the_roster_and_its_visits(tmp_path
         ("2025-09-05",), ("2025-10-06",), ("2025-10-07",), ("2025-11-08",)]
 
 
+def test_a_record_of_several_visits_a_row_is_a_visit_for_each_group_written(tmp_path):
+    # a row per elder with a group of columns per visit (第一次探访日期 | 第一次探访方式 | 第一次探访人 | 第二次 …): it
+    # was refused, the clerk told to write a row per visit. A group with no date is rejected naming its visit; one left
+    # empty is no visit; the elder's own numbered phones stay the elder's, listed once as not read
+    header = ["序号", "社区", "姓名", "身份证号", "联系电话1", "联系电话2",
+              *[f"第{n}次探访{part}" for n in "一二三" for part in ("日期", "方式", "人")]]
+    rows = [[1, "花园路", "几次一", elder(650), "13900000001", "13900000002",
+             "2026-10-03", "入户", "李明", "2026-10-12", "电话", "李明", "2026-10-25", "上门", "王芳"],
+            [2, "花园路", "几次二", elder(651), "", "", "2026-10-04", "电话", "李明", "2026-10-14", "入户", "李明",
+             "", "", ""],
+            [3, "花园路", "几次三", elder(652), "", "", "2026-10-05", "入户", "李明", "", "入户", "李明", "", "", ""]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_xlsx(tmp_path / "花园路社区10月探访记录.xlsx", [header, *rows]))
+    balanced(result, 7, rejected=1)
+    assert warehouse.rows("select row_number, id_number, visit_date::varchar, method, visitor_name from visit_rows"
+                          " order by all") == [
+        (2, elder(650), "2026-10-03", "上门", "李明"), (2, elder(650), "2026-10-12", "电话", "李明"),
+        (2, elder(650), "2026-10-25", "上门", "王芳"), (3, elder(651), "2026-10-04", "电话", "李明"),
+        (3, elder(651), "2026-10-14", "上门", "李明"), (4, elder(652), "2026-10-05", "上门", "李明")]
+    assert warehouse.rows("select sheet_name, row_number, reason from rejects") == [
+        ("Sheet (第2次)", 4, "探访日期为空")]
+    assert warehouse.rows("select message from load_warnings") == [
+        ("工作表 Sheet 每行写了几次探访 (第 1 次至第 3 次, 每次几列): 按每次探访一行导入, 共 7 次; "
+         "未导入的列: 联系电话1、联系电话2",)]
+
+
+@pytest.mark.parametrize("layout", ["numbers at the end", "two header rows"])
+def test_a_record_numbering_its_visits_otherwise_is_read_the_same(tmp_path, layout):
+    # 探访日期1 | 探访方式1 | 探访结果1 | 探访日期2 …, and 第一次探访 | 第二次探访 merged over 日期 | 方式 (a
+    # template's)
+    if layout == "numbers at the end":
+        header = ["社区", "姓名", "身份证号", *[f"探访{part}{n}" for n in (1, 2) for part in ("日期", "方式", "结果")]]
+        path = write_csv(tmp_path / "探访.csv", [header, ["花园路", "几次四", elder(653), "2026-10-06", "上门", "正常",
+                                                          "2026-10-20", "电话", "未接通"]])
+    else:
+        book = openpyxl.Workbook()
+        sheet = book.active
+        sheet.append(["社区", "姓名", "身份证号", "第一次探访", None, "第二次探访", None])
+        sheet.append([None, None, None, "日期", "方式", "日期", "方式"])
+        sheet.append(["花园路", "几次四", elder(653), "2026-10-06", "上门", "2026-10-20", "电话"])
+        for merged in ("A1:A2", "B1:B2", "C1:C2", "D1:E1", "F1:G1"):
+            sheet.merge_cells(merged)
+        book.save(path := tmp_path / "探访.xlsx")
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(path)
+    balanced(result, 2)
+    assert warehouse.rows("select visit_date::varchar, method, outcome from visit_rows order by all") == [
+        ("2026-10-06", "上门", "正常"), ("2026-10-20", "电话", "未遇" if layout == "numbers at the end" else "正常")]
+
+
 def test_a_sheet_per_community_named_with_a_number_and_a_note_is_placed_there(tmp_path):
     # review 2026-12-04: 1.花园路（5人） refused the whole workbook for a missing 社区 column
     header = ["序号", "姓名", "身份证号", "特殊困难类别"]
