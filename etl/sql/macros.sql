@@ -634,9 +634,19 @@ create or replace temp macro cv_mask_quoted(s, name) as list_transform(
     lambda line: list_transform([cv_mask_free_text(line)],
         lambda text: list_transform([cv_mask_house(text)],
             lambda housed: cv_mask_name_in(cv_mask_health(housed), name))[1])[1])[1];
+-- A phone cell quoted (电话无效: …): its numbers masked however their digits are joined, by dashes or brackets too
+-- (139-2000-001, one digit short, is 13******01: free text leaves a run broken by dashes as it is, since a date is one),
+-- and a person named before one (李明 139-2000-001) as cv_mask_named_number masks them
+create or replace temp macro cv_mask_phone_cell(s) as array_to_string(list_transform(
+        regexp_extract_all(s, '\d(?:[-－—–()（） \t　]*\d)*|[^\d]+'),
+        lambda part: case when regexp_matches(part, '^\d') then cv_mask_digits(part, regexp_replace(part, '\D', '', 'g'))
+                          else part end), '');
 create or replace temp macro cv_warnings(warns, name) as
     list_transform(list_filter(warns, lambda w: w is not null),
-        lambda w: list_transform([cv_mask_quoted(w.value, name)], lambda masked: cv_warning(w.code, w.field, masked,
+        lambda w: list_transform([cv_mask_quoted(case when w.field in ('phone', 'contact_phone')
+                                                      then cv_mask_phone_cell(cv_mask_named_number(w.value))
+                                                      else w.value end, name)],
+                                 lambda masked: cv_warning(w.code, w.field, masked,
             case when w.quote then replace(w.message, '{value}', masked) else w.message end))[1]);
 
 -- A visit that found a problem or an emergency (open until closed: marts/problems.sql).
