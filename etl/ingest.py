@@ -1409,7 +1409,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     if kind == "contacts" and not correction:
         notes = [*(notes or []), *_contacts_dropped(con, load_id), *_names_differ(con, kind)]
     notes = [*(notes or []), *_struck_notes(sheets, labels, kind), *_rows_above_notes(sheets, labels),
-             *_formatting_notes(sheets, labels, kind), *_other_people_notes(sheets, labels, kind, words_dir)]
+             *_formatting_notes(sheets, labels, kind), *_other_people_notes(sheets, labels, kind, words_dir),
+             *_formula_error_notes(con, sheets, labels)]
     if kind == "roster" and not correction:
         notes = [*(notes or []), *_dated_after(con, report_date)]
         marked = {field for column_map in column_maps for field in [*column_map.fields, *(
@@ -1572,6 +1573,31 @@ def _other_people_notes(sheets: list[RawSheet], labels: list[str | None], kind: 
                                           f"「{'、'.join(sheet.header[i] for i in columns)}」写的是同一行的另一位老人, "
                                           f"这 {people:,} 人没有作为底册人员导入: 他们如也是特殊困难老年人, "
                                           "请每人单独写一行 (各自标注类别) 后重新导入"))
+    return notes
+
+
+def _formula_error_notes(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet],
+                         labels: list[str | None]) -> list[tuple[str, str]]:
+    """A note for each sheet whose named columns hold Excel error values (#N/A of a VLOOKUP that found nothing:
+    cv_excel_error), naming the rows and the columns: no one wrote them, and a cell read so (a category unknown, a
+    name or a problem empty) had been read as blank without a word, or as a problem found (review 11a M1)."""
+    notes = []
+    for sheet, label in zip(sheets, labels, strict=True):
+        named = [index for index, cell in enumerate(sheet.header) if cell]
+        if not named or sheet.cells.num_rows == 0:
+            continue
+        # one scan for the columns that hold any, then their rows
+        counts = first_row(con, "select " + ", ".join(f"count(*) filter (where cv_excel_error(trim(c{i}::varchar)))"
+                                                      for i in named) + f" from {sheet.table}")
+        columns = [index for index, count in zip(named, counts, strict=True) if count]
+        if not columns:
+            continue
+        count, rows = first_row(con, f"select count(*), list(row_number order by row_number)[1:{NOTED_ROWS}]"
+                                     f" from {sheet.table} where "
+                                     + " or ".join(f"cv_excel_error(trim(c{i}::varchar))" for i in columns))
+        notes.append(("formula_error", f"{'工作表 ' + label + ' ' if label else ''}第 {_rows_said(rows, count)}的"
+                                       f"「{'、'.join(sheet.header[i] for i in columns)}」是公式的错误值 (如 #N/A), "
+                                       "不是填写的内容: 请在 Excel 中检查公式 (如 VLOOKUP 没有找到) 或填写后重新导入"))
     return notes
 
 

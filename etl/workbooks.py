@@ -582,7 +582,7 @@ class _TypedCells:
 
     rows: np.ndarray  # spreadsheet row numbers
     cols: np.ndarray  # 0 = A
-    cell_types: np.ndarray  # b"n" (or b"", the same) or b"b"
+    cell_types: np.ndarray  # b"n" (or b"", the same), b"b" or b"e" (an error: #N/A, #REF! …)
     values: np.ndarray  # as stored
 
     @classmethod
@@ -591,7 +591,7 @@ class _TypedCells:
         letters, row_numbers, cell_types, values = (
             (np.array(part) for part in zip(*found, strict=True)) if found else (np.array([], "S1"),) * 4
         )
-        if (letters == b"").any() or not np.isin(cell_types, (b"", b"n", b"b")).all():
+        if (letters == b"").any() or not np.isin(cell_types, (b"", b"n", b"b", b"e")).all():
             raise _NeedsCalamine
         column_letters, column_of_cell = np.unique(letters, return_inverse=True)
         cols = np.array([_column_index(letter) for letter in column_letters.tolist()], np.int64)[column_of_cell]
@@ -672,10 +672,13 @@ def _show_typed_cells(typed: _TypedCells, columns: list[pa.Array], first_row: in
     for col in np.unique(cols).tolist():
         in_column = cols == col
         at = rows[in_column]
-        shown = columns[col].take(pa.array(at))
+        stored = pa.array(values[in_column], pa.binary()).cast(pa.string())
+        # an error cell (a lookup that found nothing: #N/A) as Excel shows it, which fastexcel reads as empty: a value
+        # nobody wrote, that staging quotes as it does any it cannot read (review 11a M1: a category or a consent read
+        # as blank, without a word; an outcome #DIV/0! as 正常)
+        shown = pc.if_else(pa.array(cell_types[in_column] == b"e"), stored, columns[col].take(pa.array(at)))
         if shown.null_count:
             raise _NeedsCalamine  # a cell fastexcel saw as empty
-        stored = pa.array(values[in_column], pa.binary()).cast(pa.string())
         is_bool = pa.array(cell_types[in_column] == b"b")
         is_date = pc.match_substring_regex(shown, "^" + ISO_DATETIME.pattern)  # a number formatted as a date
         is_day_or_moment = pc.and_(pc.match_substring_regex(shown, "^" + ISO_DATETIME.pattern + "$"),
@@ -701,6 +704,8 @@ def _typed_text(cell_type: bytes, value: str, shown: str) -> str | None:
     """A number, date or true/false cell as excel_text shows it, from its stored value and fastexcel's text."""
     if cell_type == b"b":
         return excel_text(value == "1")
+    if cell_type == b"e":
+        return value
     if ISO_DATETIME.match(shown):  # a number formatted as a date
         moment = dt.datetime.fromisoformat(shown)
         if moment.year <= 1900:  # a time of day or a duration: only the number format tells which

@@ -1002,6 +1002,47 @@ def test_a_record_numbering_its_visits_otherwise_is_read_the_same(tmp_path, layo
         ("2026-10-06", "上门", "正常"), ("2026-10-20", "电话", "未遇" if layout == "numbers at the end" else "正常")]
 
 
+def test_excel_error_values_are_no_ones_words_and_the_load_says_where_they_are(tmp_path):
+    # review 11a M1: a VLOOKUP that found nothing (#N/A) was read as an empty cell: a category lost without a word,
+    # an outcome #DIV/0! as 正常; as text (a CSV saved from Excel) #N/A in 发现问题 was a problem found, in 探访人 a
+    # visitor
+    import xlsxwriter
+
+    roster_path, visits_path = tmp_path / "底册.xlsx", tmp_path / "探访.xlsx"
+    book = xlsxwriter.Workbook(str(roster_path))
+    sheet = book.add_worksheet("底册")
+    sheet.write_row(0, 0, ["街道", "社区", "姓名", "身份证号", "特殊困难类别"])
+    for n in range(3):
+        sheet.write_row(n + 1, 0, ["劝业场街道", "花园路", f"错值{n}", elder(660 + n), "独居"])
+    sheet.write_formula(1, 4, "=VLOOKUP(D2,类别!A:B,2,0)", None, "#N/A")  # as Excel saves it: the formula, its error
+    sheet.write_formula(2, 2, "=VLOOKUP(D3,姓名!A:B,2,0)", None, "#N/A")
+    book.close()
+    book = xlsxwriter.Workbook(str(visits_path))
+    sheet = book.add_worksheet("探访")
+    sheet.write_row(0, 0, ["社区", "姓名", "身份证号", "探访日期", "探访方式", "探访结果", "发现问题", "探访人"])
+    for n in range(3):
+        sheet.write_row(n + 1, 0, ["花园路", f"错值{n}", elder(660 + n), "2026-10-05", "上门", "正常", "", "李明"])
+    sheet.write_formula(1, 6, "=VLOOKUP(C2,问题!A:B,2,0)", None, "#N/A")
+    sheet.write_formula(2, 7, "=VLOOKUP(C3,人员!A:B,2,0)", None, "#REF!")
+    sheet.write_formula(3, 5, "=B9/C9", None, "#DIV/0!")
+    book.close()
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    roster, visits = warehouse.ingest(roster_path, visits_path)
+    balanced(roster, 3, rejected=1)  # the nameless row: kept aside, as any row without a name is
+    balanced(visits, 3)
+    assert warehouse.rows("select elder_name, categories from roster_rows order by all") == [
+        ("错值0", []), ("错值2", ["独居"])]
+    assert warehouse.rows("select row_number, outcome, visitor_name from visit_rows order by all") == [
+        (2, "正常", "李明"), (3, "正常", None), (4, "未知", "李明")]
+    assert warehouse.rows("select file_name, row_number, message from load_warnings order by all") == [
+        ("底册.xlsx", 2, "未知的特殊困难类别: #N/A, 未计入"),
+        ("底册.xlsx", None, "第 2、3 行的「姓名、特殊困难类别」是公式的错误值 (如 #N/A), 不是填写的内容: "
+                            "请在 Excel 中检查公式 (如 VLOOKUP 没有找到) 或填写后重新导入"),
+        ("探访.xlsx", 4, "未知的探访结果: #DIV/0!, 不计为有效探访"),
+        ("探访.xlsx", None, "第 2、3、4 行的「探访结果、发现问题、探访人」是公式的错误值 (如 #N/A), 不是填写的内容"
+                            ": 请在 Excel 中检查公式 (如 VLOOKUP 没有找到) 或填写后重新导入")]
+
+
 def test_a_sheet_per_community_named_with_a_number_and_a_note_is_placed_there(tmp_path):
     # review 2026-12-04: 1.花园路（5人） refused the whole workbook for a missing 社区 column
     header = ["序号", "姓名", "身份证号", "特殊困难类别"]

@@ -95,9 +95,10 @@ word_values as (
 problem_values as (
     -- whether a problem cell says one was found: 是 or 1, or words that name one (燃气管老化); not 否/无, not 正常/
     -- 未发现问题, not a cell of dashes and slashes, not another number (a form's option 2: 否) nor a form's mark for
-    -- a question skipped ((跳过)). It stands for the outcome where none is written.
+    -- a question skipped ((跳过)), nor an Excel error (#N/A). It stands for the outcome where none is written.
     select p.raw, coalesce(yes_no.value = '是' or cv_word_key(p.raw) = '1'
                            or (yes_no.value is null and regexp_matches(cv_word_key(p.raw), '\p{L}')
+                               and not cv_excel_error(trim(p.raw))
                                and coalesce(said.value, '') <> '正常'), false) as says_problem
     from (select distinct problem as raw from src) p
     left join stg_words yes_no on yes_no.field = 'yes_no' and yes_no.raw = p.raw
@@ -176,6 +177,7 @@ name_values as (
         -- names one under the other in the cell (Alt+Enter): several people, never one called 施淑珍张淑芬
         coalesce(regexp_full_match(raw, '\s*\p{Han}{2,4}(\s*[\r\n]\s*\p{Han}{2,4})+\s*'), false) as several
     from (select distinct raw, case
+              when cv_excel_error(trim(raw)) then null  -- (#N/A: no one's name)
               when regexp_full_match(trim(named), '\p{Han}{2,4}([\s　、,，/／;；]+\p{Han}{2,4})+')
                   then array_to_string(regexp_split_to_array(trim(named), '[\s　、,，/／;；]+'), '、')
               else nullif(cv_squeeze(named), '') end as text

@@ -16,10 +16,11 @@ tokens as (
     -- several tries, each with what came of it, also after a note in brackets: 电话（无人接听）后上门
     select c.field, c.raw, t.position, t.token, cv_word_key(t.token) as token_key, cv_word_core(t.token) as token_core
     from cells c,
-        unnest(regexp_split_to_array(
+        -- (an Excel error, #N/A, whole: one word no mapping knows)
+        unnest(case when cv_excel_error(trim(c.raw)) then [trim(c.raw)] else regexp_split_to_array(
                    case when c.field in ('method', 'outcome') then replace(cv_half_width(c.raw), ')', ')|')
                         else cv_half_width(c.raw) end,
-                   case when c.field = 'category' then '[、,;/+|\s]+' else '[、,;/+|]+' end))
+                   case when c.field = 'category' then '[、,;/+|\s]+' else '[、,;/+|]+' end) end)
             with ordinality as t(token, position)
     where cv_word_key(t.token) is not null
 ),
