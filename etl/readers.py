@@ -609,7 +609,7 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
             temporary.unlink(missing_ok=True)
     cells = cells.add_column(0, "row_number", _row_numbers(header_line + 1, cells.num_rows, thresholds))
     _refuse_folded_rows(cells, delimiter, width)
-    cells = _without_text_marks(_with_dittos_filled(_without_empty_rows(cells)))
+    cells = _without_text_marks(_with_dittos_filled(_without_empty_rows(cells), header))
     cells = _with_rows_above(cells, above)
     con.register(table, cells)
     return RawSheet(table, cells, None, header, header_line, report_date, unit, cells.num_columns - 1,
@@ -759,9 +759,9 @@ def _read_workbook(
         # the header's cells merged down over rows under it (序号 姓名 身份证号 over a row of days and one of weekdays):
         # those rows are the header's too, not people called 姓名
         continued = _header_rows_below(grid, header_index)
-        data = _with_dittos_filled(data.slice(continued))
         header = _header_cells(header_record([[cell or "" for cell in row] for row in top], header_index,
                                              header_score))
+        data = _with_dittos_filled(data.slice(continued), header)
         above_rows = [[cell or "" for cell in row] for row in top[:header_index]]
         above = _people_above(above_rows, list(range(grid.first_row, grid.first_row + header_index)))
         titles = [row for n, row in enumerate(above_rows) if grid.first_row + n not in above]
@@ -803,12 +803,22 @@ def _header_index(grid: workbooks.Grid, header_score: HeaderScore) -> int | None
 DITTOS = pa.array(["同上", "〃", "″", "〞", '"', "同前"], pa.string())
 
 
-def _with_dittos_filled(cells: pa.Table) -> pa.Table:
+# A header of an ID number's column (身份证号, 公民身份号码, 证件号码, id_card …), whose dittos stay as written
+ID_HEADER = re.compile(r"身份证|身份号|证件号|(?i:\bid[\s_]*(?:card|no|number)|idcard|idnumber)")
+
+
+def _with_dittos_filled(cells: pa.Table, header: list[str]) -> pa.Table:
     """Each cell that says "the same as above" (同上, 〃) given the value of the nearest cell above it that says
-    something, as a merged cell is (_fill_merged_cells); the row numbers and every other cell as they are."""
+    something, as a merged cell is (_fill_merged_cells); the row numbers and every other cell as they are. Not in an
+    ID number's column (ID_HEADER): 〃 there under another elder's name had made the visit that elder's, or a repeat of
+    the row above, dropped (review 11a H1); left as written, the row is linked by its name and community, or kept aside
+    showing the 同上 the clerk wrote (DESIGN §3: linked, never guessed)."""
     for index, name in enumerate(cells.column_names):
         column = cells.column(name)
         if name == "row_number" or not pa.types.is_string(column.type) and not pa.types.is_dictionary(column.type):
+            continue
+        if name.startswith("c") and name[1:].isdigit() and int(name[1:]) < len(header) \
+                and ID_HEADER.search(header[int(name[1:])] or ""):
             continue
         if pa.types.is_dictionary(column.type):
             if not any(pc.any(pc.is_in(pc.utf8_trim_whitespace(chunk.dictionary), DITTOS)).as_py()

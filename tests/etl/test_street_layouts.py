@@ -772,6 +772,25 @@ def test_a_cell_saying_the_same_as_above_is_the_value_above_it(one_load, key):
         ("120101001001", ["独居"]), ("120101001001", ["独居"]), ("120101001002", ["失能"]), ("120101001002", ["失能"])]
 
 
+def test_a_same_as_above_in_the_id_column_is_no_one_elses_id_number(tmp_path):
+    # review 11a H1: 〃 under the ID of another elder's row had made the visit that elder's; 同上 under a second visit
+    # of the same day, a repeat dropped without a word. Left as written, each visit is linked by its name and
+    # community; the roster's row is kept aside showing the 同上 its clerk wrote, not the neighbour's ID number
+    header = ["社区", "姓名", "身份证号", "探访日期", "探访方式"]
+    rows = [["花园路", "版式360", elder(360), "2026-10-05", "入户"], ["花园路", "版式361", "〃", "2026-10-05", "入户"],
+            ["花园路", "版式360", "同上", "2026-10-05", "电话"]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    roster, visits = warehouse.ingest(
+        write_csv(tmp_path / "底册.csv", [ROSTER, person(360, "独居"), person(361, "独居"),
+                                          ["劝业场街道", "花园路", "版式362", "同上", "独居"]]),
+        write_csv(tmp_path / "探访.csv", [header, *rows]))
+    assert (roster.rows_loaded, roster.rows_rejected, visits.rows_loaded, visits.rows_rejected) == (2, 1, 3, 0)
+    person_names = dict(warehouse.rows("select elder_id, elder_name from elders"))
+    assert sorted((person_names[elder_id], method) for elder_id, method in warehouse.rows(
+        "select elder_id, method from visits")) == [("版式360", "上门"), ("版式360", "电话"), ("版式361", "上门")]
+    assert warehouse.rows("select raw_values::json->>'身份证号' from rejects") == [("同上",)]
+
+
 @loads.file("dates given by their month alone")
 def _month_alone(folder: Path) -> Path:
     header = [*ROSTER, "状态", "变动日期", "建档日期"]
