@@ -44,7 +44,6 @@ MARTS: tuple[tuple[str, str], ...] = (
     ("roster_findings", "table"),
     ("roster_alerts", "table"),
     ("load_places", "table"),
-    ("load_alerts", "view"),
     ("load_history", "view"),
     ("rejected_rows", "table"),
     ("signal_note_visitors", "table"),
@@ -55,6 +54,8 @@ MARTS: tuple[tuple[str, str], ...] = (
     # after signal_visits, whose scope (cv_scope_signal_rows) holds every visit whose link a load can change
     ("unlinked_visits", "table"),
     ("unlinked_contacts", "table"),
+    # after unlinked_visits, whose rows of each file it tells of
+    ("load_alerts", "view"),
 )
 # Marts an earlier CareVisit built, dropped by a whole build (current_snapshots: the contact lists in force, now
 # contact_snapshots, every list with its stretch in force)

@@ -1043,6 +1043,29 @@ def test_excel_error_values_are_no_ones_words_and_the_load_says_where_they_are(t
                             ": 请在 Excel 中检查公式 (如 VLOOKUP 没有找到) 或填写后重新导入")]
 
 
+def test_visits_that_count_for_no_one_are_told_of_with_their_rows_until_a_roster_lists_them(tmp_path):
+    # review 11b H1: rows of people on no roster loaded as 导入 5, 警告 0, found later as a count on the Data page alone
+    header = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]
+    listed = [["劝业场街道", "花园路", name, elder(n), "独居"]
+              for name, n in (("有册甲", 670), ("同名", 671), ("同名", 672))]
+    visits = write_csv(tmp_path / "探访.csv", [["社区", "姓名", "身份证号", "探访日期", "探访方式"],
+                                               ["花园路", "有册甲", elder(670), "2026-10-05", "上门"],
+                                               ["花园路", "无册乙", elder(673), "2026-10-05", "上门"],
+                                               ["花园路", "同名", "", "2026-10-06", "上门"]])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    warehouse.ingest(write_csv(tmp_path / "底册.csv", [["填报日期：2026年10月1日"], header, *listed]), visits)
+    alerts = warehouse.rows("select code, message from load_alerts order by code")
+    assert alerts == [
+        ("unlinked_not_on_roster", "探访.csv: 第 3 行的老人在底册中找不到 (底册中无此人): 这些探访暂不计入任何人, "
+                                   "请核对身份证号和姓名, 或补报有这些老人的底册"),
+        ("unlinked_same_name", "探访.csv: 第 4 行的老人没有写身份证号, 而底册中同一社区有同名的几位老人 "
+                               "(同名无法区分): 这些探访不计入任何人, 请补写身份证号后重新导入")]
+    # the roster that lists the visited elder links the visit, and the alert goes
+    warehouse.ingest(write_csv(tmp_path / "底册2.csv", [["填报日期：2026年10月2日"], header, *listed,
+                                                        ["劝业场街道", "花园路", "无册乙", elder(673), "独居"]]))
+    assert [code for code, _ in warehouse.rows("select code, message from load_alerts")] == ["unlinked_same_name"]
+
+
 def test_a_sheet_per_community_named_with_a_number_and_a_note_is_placed_there(tmp_path):
     # review 2026-12-04: 1.花园路（5人） refused the whole workbook for a missing 社区 column
     header = ["序号", "姓名", "身份证号", "特殊困难类别"]

@@ -6,7 +6,9 @@
 -- (no_category_column), a contact list that leaves out many of the elders the one it replaces named
 -- (contacts_dropped), a visit record whose rows name someone else beside a roster elder's ID number (name_differs),
 -- or repeat visits another file gave but for a time or a visitor (sent_before), a roster whose rows give a second
--- person its load leaves out (other_people: 配偶姓名).
+-- person its load leaves out (other_people: 配偶姓名); and a visit record's rows that count for no elder on any roster
+-- (unlinked_visits: 底册中无此人, 同名无法区分), by file and street, said while they do: a roster that lists them later
+-- links them, and the alert goes (review 11b H1: a load of such rows had been told 导入 5, 警告 0).
 -- Each placed where it is, else where its file is (load_places).
 select a.load_id, coalesce(a.community_code, a.street_code) as place_code, a.code, a.message
 from roster_alerts a
@@ -18,3 +20,22 @@ from load_warnings w
 join load_places p using (load_id)
 where w.code in ('rejected_listed', 'exit_after_report', 'registered_after_report', 'no_category_column',
                  'contacts_dropped', 'name_differs', 'sent_before', 'other_people')
+
+union all
+
+select u.load_id, coalesce(u.street_code, p.place_code), 'unlinked_' || u.reason,
+       l.file_name || ': 第 ' || array_to_string(u.first_rows, '、')
+           || case when u.row_count > len(u.first_rows) then ' 等 ' || format('{:,}', u.row_count) || ' 行' else ' 行' end
+           || case when u.reason = 'same_name'
+                   then '的老人没有写身份证号, 而底册中同一社区有同名的几位老人 (同名无法区分): 这些探访不计入任何人, '
+                        || '请补写身份证号后重新导入'
+                   else '的老人在底册中找不到 (底册中无此人): 这些探访暂不计入任何人, 请核对身份证号和姓名, '
+                        || '或补报有这些老人的底册' end
+from (
+    select load_id, street_code, reason, count(*) as row_count,
+           list(source_row_number order by source_row_number)[1:5] as first_rows
+    from unlinked_visits
+    group by all
+) u
+join loads l using (load_id)
+join load_places p using (load_id)
