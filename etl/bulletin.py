@@ -211,7 +211,7 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     below = int((ranked["visit_rate_home"] < LIGHTS[1][0]).sum())
     if below:
         # a month in progress is judged against the whole month's target, as every screen does: said so
-        so_far = f"(本月只计到 {same_day.day} 日，月初偏低属常态)" if same_day else ""
+        so_far = f"(本月只计到 {same_day.day} 日，未满整月时偏低属常态)" if same_day else ""
         sentences.append(f"{below} 个{bulletin.level_name}月探访率(上门)低于 {LIGHTS[1][0]:.0%}，列为红色{so_far}。")
     still = f"截至 {same_day.day} 日" if same_day else "月末"
     # the closed are this month's closings, of problems found in any month (review 7b: 发现 1 件, 办结 4 件 read
@@ -392,11 +392,12 @@ def trend_figure(bulletin: Bulletin) -> dict:
     floor = 80 if pd.isna(lowest) else max(int(lowest * 100 // 5) * 5 - 5, 0)
     layout = {
         "width": 760, "height": 420, "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
-        "plot_bgcolor": "white", "margin": {"l": 50, "r": 20, "t": 50, "b": 80},
+        "plot_bgcolor": "white", "margin": {"l": 60, "r": 40, "t": 80, "b": 40},
         "title": {"text": caption(bulletin, "近期趋势"), "x": 0.01, "font": {"size": 14}},
-        "xaxis": {"type": "category", "gridcolor": "#eef1f4"},
+        # a year of months slanted, each whole (upright they did not fit, and Plotly stood them on end, cut off)
+        "xaxis": {"type": "category", "gridcolor": "#eef1f4", "tickangle": -45, "automargin": True},
         "yaxis": {"range": [floor, 102], "ticksuffix": "%", "gridcolor": "#eef1f4"},
-        "legend": {"orientation": "h", "y": -0.15},
+        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},  # above: the months slant below
         "shapes": [{"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 100, "y1": 100,
                     "line": {"color": "#555555", "dash": "dash", "width": 1.5}}],
         "annotations": [{"xref": "paper", "yref": "y", "x": 1, "y": 100, "xanchor": "right", "yanchor": "bottom",
@@ -490,6 +491,9 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
             if name in images:
                 document.add_picture(io.BytesIO(images[name]), width=Cm(15))
                 document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                if name == "trend" and bulletin.same_day:  # as the dashboard's trend says it (review 11b M3)
+                    _caption(document, f"末月只计到 {bulletin.same_day.day} 日, 未满整月 (空心点、虚线), "
+                                       "比率偏低不表示工作下滑。")
 
     if issuer:  # the 落款: who issues it, and the day, right-aligned under the text as a 公文 signs
         document.add_paragraph()

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass
 
 import duckdb
@@ -51,7 +52,7 @@ AFTER_CATEGORIES = (
     ("disabled_with_contact", "已明确联系人", "失能"),
     ("help_rate", "社区帮扶率", "失能"),
     ("problem_found_count", "发现问题(件)", "问题与紧急情况"),
-    ("problem_closed_count", "已办结(件)", "问题与紧急情况"),
+    ("problem_closed_count", "本月办结(件)", "问题与紧急情况"),
     ("problem_referred_count", "转介(件)", "问题与紧急情况"),
     ("emergency_visit_count", "紧急情况(人次)", "问题与紧急情况"),
 )
@@ -74,7 +75,7 @@ RATE_NOTES = ("月探访率 = 已探访人数 / 应探访人数 (不同意探访
               f"社区帮扶率记为「{UNREPORTED_CELL}」, 部分街道未报送的, 其失能老年人计为未明确联系人。",
               "合计行的比率由合计人数重新计算。",
               "探访发现的问题 (含紧急情况), 在此后的探访记录处置结果为已解决时办结; 记录中没有处置结果的, "
-              "在此后一次上门探访未发现问题时办结。")
+              "在此后一次上门探访未发现问题时办结; 本月办结的含以前各月发现的, 可多于本月发现的。")
 # The 汇总表's: its categories, the rates, its counts by method
 FOOTNOTE = "注: " + "".join(f"{n}. {note}" for n, note in enumerate((
     "一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。", *RATE_NOTES,
@@ -321,7 +322,6 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
     sheet.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
     sheet.cell(note_row, 1, FOOTNOTE).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.cell(note_row, 1).font = Font(name=FONT)
-    sheet.row_dimensions[note_row].height = 48
 
     # the places' column as wide as its longest name (a CJK character two units; 劝业场街道 (未报送底册) had been cut
     # off at 16), at most 32, a longer one wrapped
@@ -335,6 +335,11 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
             min_row=sub + 1, max_row=sub + len(summary.rows), min_col=column, max_col=column)
             if isinstance(cell.value, int)), default=0)
         sheet.column_dimensions[get_column_letter(column)].width = max(NUMBER_WIDTH, longest + 2)
+    # the notes as high as their lines across the table's width (a line of 宋体 11 pt some 14.3 pt high; a line wraps
+    # short of the edge, a tenth kept for it): at a fixed 48 pt the last note, the one that says why the 独居 and 失能
+    # counts differ, did not print (review 11b M2)
+    across = sum(sheet.column_dimensions[get_column_letter(column)].width for column in range(1, width + 1))
+    sheet.row_dimensions[note_row].height = 14.3 * (math.ceil(display_width(FOOTNOTE) / (across * 0.9)) + 1)
     sheet.freeze_panes = sheet.cell(sub + 1, 2)
     print_setup(sheet, f"{top}:{sub}", paper="A3")
     buffer = io.BytesIO()

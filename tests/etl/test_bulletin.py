@@ -107,7 +107,7 @@ def test_the_problems_are_the_summary_tables(made, demo_settings, tmp_path):
     rows = list(openpyxl.load_workbook(out).active.iter_rows(values_only=True))
     sub = rows[4]
     total = next(r for r in rows if r[0] and r[0].startswith("合计"))  # (合计 (不含未报送底册的 3 个街道))
-    found, closed, referred = (total[sub.index(h)] for h in ("发现问题(件)", "已办结(件)", "转介(件)"))
+    found, closed, referred = (total[sub.index(h)] for h in ("发现问题(件)", "本月办结(件)", "转介(件)"))
     assert f"本月探访发现问题 {found:,} 件，转介 {referred:,} 件；本月办结 {closed:,} 件 (含以前各月发现的)；" in text
 
 
@@ -242,6 +242,8 @@ def test_a_month_in_progress_is_compared_with_the_same_day_of_the_month_before(t
     assert "本月数据截至 11 月 12 日，未满整月，与上月的比较均为上月同期 (截至 12 日)。" in text
     assert "月探访率(上门)为 50.0%，与上月同期持平" in text
     assert "截至 12 日仍有 0 位老人的问题未解决" in text
+    # under the trend chart, as the dashboard's trend says it (review 11b M3: the fall to 50% read as a collapse)
+    assert "末月只计到 12 日, 未满整月 (空心点、虚线), 比率偏低不表示工作下滑。" in text
     headline = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert headline[0][3] == "上月同期" and headline[1][:4] == ["月探访率(上门)", "50.0%", "2/4", "50.0%"]
     # the trend names the month by the day it is counted to, its point hollow: not a month's collapse

@@ -117,7 +117,8 @@ def test_the_hand_made_case_counts_as_the_definitions_say(db, tmp_path):
     # (carevisit.toml sensitive_categories, small_count_threshold), another category's as it is
     assert (nanshi["特殊困难老年人/计生特殊家庭"], cells["合计"]["特殊困难老年人/计生特殊家庭"]) == ("<5", "<5")
     assert nanshi["特殊困难老年人/重残"] == 1
-    assert (nanshi["问题与紧急情况/已办结(件)"], nanshi["问题与紧急情况/转介(件)"]) == (0, 0)  # open at the month's end
+    # open at the month's end
+    assert (nanshi["问题与紧急情况/本月办结(件)"], nanshi["问题与紧急情况/转介(件)"]) == (0, 0)
     assert street["社区数"] == 12
 
 
