@@ -181,6 +181,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "下载退回修改表, 改好后在「导入」页上传。",
                      "Rejected rows not yet corrected, per street; red after 7 days. Download the corrections "
                      "workbook, fix it and upload it on the Upload page."),
+    # … for a user who may not correct (a leader, an analyst): the street that sent the file does
+    "waiting_hint_others": ("被拒收、尚未改好导入的行, 按街道; 已等待超过 7 天的标红。由报送文件的街道下载退回修改表, "
+                            "改好后上传。",
+                            "Rejected rows not yet corrected, per street; red after 7 days. The street that sent the "
+                            "file downloads its corrections workbook, fixes it and uploads it."),
     "waiting_limit": ("仅显示等待最久的 {shown:,} 个文件, 共 {count:,} 个文件、{rows:,} 行待修改",
                       "Showing the {shown:,} longest-waiting files of {count:,} ({rows:,} rows waiting)"),
     "waiting_none": ("没有待修改的行", "No rows are waiting for a correction"),
@@ -302,6 +307,11 @@ STRINGS: dict[str, tuple[str, str]] = {
                              "ranking above for all its leads"),
     "display_limit_rows": ("仅显示前 {shown:,} 行, 共 {count:,} 行; 导出 Excel 或 CSV 可得全部",
                            "Showing the first {shown:,} of {count:,} rows; export to Excel or CSV for all"),
+    # … for a user without the exports (a leader's person lists)
+    "display_limit_no_export": ("仅显示最紧急的前 {shown:,} 人, 共 {count:,} 人",
+                                "Showing the {shown:,} most urgent of {count:,}"),
+    "display_limit_rows_no_export": ("仅显示前 {shown:,} 行, 共 {count:,} 行",
+                                     "Showing the first {shown:,} of {count:,} rows"),
     # rates and counts
     "visit_rate_home": ("月探访率 (上门)", "Monthly home-visit rate"),
     "visit_rate_any": ("月探访率 (任意方式)", "Monthly visit rate (any method)"),
@@ -449,7 +459,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "A problem closes when a later visit records it as handled (处置结果), or, where the record has "
                       "no such column, at the next home visit that finds nothing."),
     "col_found": ("发现问题(件)", "Found"),
-    "col_closed": ("办结(件)", "Closed"),
+    "col_closed": ("本月办结(件, 含以前发现的)", "Closed this month (found earlier too)"),
     "col_referred": ("转介(件)", "Referred"),
     "col_open": ("仍未解决(人)", "Still open (people)"),
     "col_open_long": ("超过30天(人)", "Open > 30 days"),
@@ -492,6 +502,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warnings_title": ("各街道导入警告 (按类型)", "Load warnings per street and kind"),
     "warnings_title_community": ("本社区导入警告 (按类型)", "Load warnings of the community, by kind"),
     "unknown_values_title": ("未识别的值 (按出现次数)", "Unrecognised values, most frequent first"),
+    # … for a user who cannot reach the server's files (all but an administrator)
+    "unknown_values_hint_others": ("这些写法程序还不认识: 请把要添加的写法告诉区里的系统管理员 (加一行即可识别), "
+                                   "或在以后报送时改用标准写法",
+                                   "Spellings not yet known: ask the district's administrator to add them (one line "
+                                   "each), or use the standard words in later files"),
     # the bureau's own file, in its config's folder (Config.words_dir), never the package's etl/mappings
     "unknown_values_hint": ("在配置文件 (CAREVISIT_CONFIG 所指的文件) 旁边的 values.csv 中为一个值加一行"
                             " (field,value,synonym: 字段,标准值,原值; 没有这个文件就新建), 下次导入即可识别",
@@ -667,6 +682,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "alert_community_missing": ("漏列社区", "Community left out"),
     "alert_same_date": ("同一天的两份名单", "Two lists of one day"),
     "alert_id_changed": ("同名者身份证号不同", "Same name, another ID number"),
+    "alert_unlinked_not_on_roster": ("探访的老人底册中无此人", "Visits of people on no roster"),
+    "alert_unlinked_same_name": ("探访的老人同名无法区分", "Visits naming a name several elders share"),
 }
 
 # 底册变动 reasons in English; Chinese uses the ETL's own labels (etl.metrics).

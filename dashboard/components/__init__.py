@@ -15,7 +15,7 @@ from dash.development.base_component import Component
 from plotly.io.json import to_json_plotly
 
 from dashboard import context
-from dashboard.i18n import day_label, grid_locale, t, value_label
+from dashboard.i18n import STRINGS, day_label, grid_locale, t, value_label
 from dashboard.measures import RATES
 from dashboard.queries import Place, Reader
 from dashboard.tables import DISPLAY_LIMIT, PERSON_TABLES, records
@@ -98,7 +98,7 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
         | ({"domLayout": "autoHeight"} if len(shown) <= 20 else {}),
         style={} if len(shown) <= 20 else {"height": height}, className="ag-theme-alpine",
     )
-    exports = []
+    exports, allowed = [], False
     if export_query is not None:  # the spec stays beside the table: the unmask callback reads it too
         allowed = export_query["table"] not in PERSON_TABLES or context.may("export_people")
         exports = [html.Div([
@@ -118,7 +118,9 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
         exports.append(html.Div(t("due_date_note", lang, intervals=intervals), className="chart-note"))
     total = len(frame) if total is None else total
     if total > len(shown):
-        exports.append(html.Div(t(limit_note, lang, shown=len(shown), count=total),
+        # (the note sends to the exports only a user who has them: review 11b M6)
+        note = limit_note if allowed or f"{limit_note}_no_export" not in STRINGS else f"{limit_note}_no_export"
+        exports.append(html.Div(t(note, lang, shown=len(shown), count=total),
                                 className="chart-note", id=f"{table_id}-limit"))
     return html.Div([*exports, grid])
 

@@ -77,9 +77,10 @@ def waiting_corrections(frame: pd.DataFrame, lang: str) -> html.Div:
 def layout(lang: str = "zh", **_query) -> html.Div:
     wh, scope = context.warehouse(), context.scope()
     # each section is kept per warehouse file (components.kept): the key names all it depends on
-    key = ("data", scope, lang, tuple(context.may(p) for p in ("correct", "export_people", "unmask")))
+    key = ("data", scope, lang, tuple(context.may(p) for p in ("correct", "export_people", "unmask", "admin")))
     sections = [html.H5(t("waiting_title", lang), className="mt-4"),
-                html.Div(t("waiting_hint", lang), className="chart-note mb-1"),
+                html.Div(t("waiting_hint" if context.may("correct") else "waiting_hint_others", lang),
+                         className="chart-note mb-1"),
                 kept(wh, (*key, "waiting", dt.date.today()),  # days waited count to today
                      lambda: waiting_corrections(queries.waiting_corrections(wh, scope), lang))]
     community = queries.root_place(wh, scope).level == "community"
@@ -88,6 +89,8 @@ def layout(lang: str = "zh", **_query) -> html.Div:
             continue
         if community and f"{title}_community" in STRINGS:  # a community's staff: their community's own, not 各街道
             title = f"{title}_community"
+        if hint and not context.may("admin") and f"{hint}_others" in STRINGS:  # the server's files: the admin's
+            hint = f"{hint}_others"
         section, rows = kept(wh, (*key, kind), lambda kind=kind, title=title, hint=hint, height=height:
                              _section(wh, scope, lang, kind, title, hint, height))
         if kind in tables.PERSON_TABLES | tables.TEXT_TABLES:  # (free text typed about people too: review 7c L3)

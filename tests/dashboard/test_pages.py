@@ -314,6 +314,23 @@ def test_the_work_list_counts_everyone_though_it_shows_its_first_rows(app, pages
         f"本月未访 (上门) {int(everyone['is_not_visited_this_month'].sum())} 人"]
 
 
+def test_a_user_without_the_exports_or_the_servers_files_is_not_sent_to_them(settings, pages, monkeypatch):
+    # review 11b M6: a leader was told 导出 Excel 或 CSV 可得全部名单 without an export button, a street's staff to
+    # add a line to values.csv beside the server's configuration, and to download corrections workbooks they cannot
+    monkeypatch.setattr(tables, "DISPLAY_LIMIT", 1)
+    leader, admin = (create_app(settings, User("u", role, "all")) for role in ("leader", "admin"))
+    notes = {role: texts(render(app, pages["/overdue"].layout, month="2026-10"))
+             for role, app in (("leader", leader), ("admin", admin))}
+    assert any(note.endswith("导出 Excel 或 CSV 可得全部名单") for note in notes["admin"])
+    assert not any("导出" in note for note in notes["leader"]) and any(
+        note.startswith("仅显示最紧急的前 1 人") for note in notes["leader"])
+    data = {role: " ".join(texts(render(app, pages["/data"].layout)))
+            for role, app in (("leader", leader), ("admin", admin))}
+    assert "values.csv" in data["admin"] and "values.csv" not in data["leader"]
+    assert "请把要添加的写法告诉区里的系统管理员" in data["leader"]
+    assert "由报送文件的街道下载退回修改表" in data["leader"] and "由报送文件的街道" not in data["admin"]
+
+
 def test_english_labels(app, pages):
     shown = texts(render(app, pages["/"].layout, month="2026-10", lang="en"))
     assert "Monthly home-visit rate" in shown and "月探访率 (上门)" not in shown
