@@ -9,7 +9,9 @@ import functools
 import hashlib
 import itertools
 import json
+import logging
 import re
+import traceback
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
@@ -46,6 +48,8 @@ from etl.settings import Settings
 from etl.sqlfiles import first_row, scalar, sql
 from etl.warehouse import WriteSession, open_for_writing
 
+# What a load that failed in an unforeseen way says to whoever runs the server (_unreadable): where, never what
+LOG = logging.getLogger("carevisit.ingest")
 # Columns a file of each kind cannot do without (any one alias of each group).
 REQUIRED = {
     "roster": (("id_number",), ("name",), ("community",)),
@@ -292,9 +296,14 @@ def _unreadable(name: str, error: BaseException) -> FileResult:
         return FileResult(name, "failed", message=f"文件无法读取: {error.strerror or error}")
     if isinstance(error, duckdb.OutOfMemoryException | MemoryError):
         return FileResult(name, "failed", message="文件太大, 超出了导入可用的内存, 未导入: 请把它分成几个文件再导入")
-    # a file nothing above foresaw: its first line (DuckDB's next lines quote the offending row)
-    reason = str(error).splitlines()[0] if str(error) else ""
-    return FileResult(name, "failed", message=f"文件无法读取 ({type(error).__name__}): {reason}".rstrip(": "))
+    # a file nothing above foresaw. Its error's words are the program's, not a clerk's, and may quote a cell (DuckDB's
+    # 'Could not convert string …'): the clerk is told what to do, and the log says where it happened, never what
+    # the file holds (review 11b L11: a CatalogException's text had been shown on the upload page)
+    frame = traceback.extract_tb(error.__traceback__)[-1] if error.__traceback__ else None
+    LOG.error("a file could not be loaded: %s at %s", type(error).__name__,
+              f"{Path(frame.filename).name}:{frame.lineno}" if frame else "?")
+    return FileResult(name, "failed", message=f"文件无法读取 (程序未能处理其中的内容: {type(error).__name__}), 未导入: "
+                                              "请把这个文件交给系统管理员查看")
 
 
 def _not_a_file(path: Path) -> str:

@@ -727,6 +727,22 @@ def test_only_unreadable_files_leave_no_warehouse_behind(warehouse, tmp_path):
     assert not warehouse.settings.db_path.exists()
 
 
+def test_a_file_failing_in_a_way_nothing_foresaw_is_told_without_the_programs_words(warehouse, tmp_path, monkeypatch,
+                                                                                     caplog):
+    # review 11b L11: a CatalogException's text was shown on the upload page; DuckDB's may quote a cell (a name).
+    # The fault is injected where a file is read: the words the clerk and the log get are the product's own
+    import etl.ingest
+
+    def failing(*_args, **_kwargs):
+        raise duckdb.ConversionException("Could not convert string '王秀英' to INT32")
+
+    monkeypatch.setattr(etl.ingest, "read_export", failing)
+    [result] = warehouse.ingest(write_csv(tmp_path / "探访.csv", [VISIT_HEADER, visit_row(ALICE, "2026-10-05")]))
+    assert (result.status, result.message) == (
+        "failed", "文件无法读取 (程序未能处理其中的内容: ConversionException), 未导入: 请把这个文件交给系统管理员查看")
+    assert "王秀英" not in caplog.text and "ConversionException at test_ingest.py:" in caplog.text
+
+
 def test_an_older_roster_loaded_late_does_not_replace_a_newer_one(warehouse, tmp_path):
     new = write_csv(tmp_path / "new.csv", [["填报日期：2026年11月1日"], ROSTER_HEADER, roster_row(1, ALICE)])
     old = write_csv(tmp_path / "old.csv", [["填报日期：2026年10月1日"], ROSTER_HEADER, roster_row(1, ALICE),
