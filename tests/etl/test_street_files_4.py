@@ -1066,6 +1066,18 @@ def test_visits_that_count_for_no_one_are_told_of_with_their_rows_until_a_roster
     assert [code for code, _ in warehouse.rows("select code, message from load_alerts")] == ["unlinked_same_name"]
 
 
+def test_tick_columns_written_true_and_false_as_a_systems_export_writes_them_are_ticks(tmp_path):
+    # review 11a L2: Excel's own TRUE and FALSE cells were ticks, their text in a CSV an unknown category
+    header = ["街道", "社区", "姓名", "身份证号", "是否独居", "是否失能"]
+    rows = [["劝业场街道", "花园路", "真假甲", elder(675), "TRUE", "FALSE"],
+            ["劝业场街道", "花园路", "真假乙", elder(676), "False", "True"]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [header, *rows]))
+    balanced(result, 2)
+    assert warehouse.rows("select categories from roster_rows order by row_number") == [(["独居"],), (["失能"],)]
+    assert warehouse.rows("select message from load_warnings") == []
+
+
 def test_a_sheet_per_community_named_with_a_number_and_a_note_is_placed_there(tmp_path):
     # review 2026-12-04: 1.花园路（5人） refused the whole workbook for a missing 社区 column
     header = ["序号", "姓名", "身份证号", "特殊困难类别"]
