@@ -1078,6 +1078,18 @@ def test_tick_columns_written_true_and_false_as_a_systems_export_writes_them_are
     assert warehouse.rows("select message from load_warnings") == []
 
 
+def test_a_number_typed_in_the_name_cell_is_pointed_out_never_quoted(tmp_path):
+    # review 11a L3: an ID number in 姓名 loaded as the elder's name without a word
+    header = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]
+    rows = [["劝业场街道", "花园路", elder(677), elder(677), "独居"],
+            ["劝业场街道", "花园路", "号码乙", elder(678), "独居"]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [header, *rows]))
+    balanced(result, 2)
+    assert warehouse.rows("select row_number, field, value, message from load_warnings") == [
+        (2, "name", None, "姓名一栏写的是号码 (可能是身份证号或电话): 按身份证号导入, 请在姓名一栏填写老人姓名")]
+
+
 def test_a_sheet_per_community_named_with_a_number_and_a_note_is_placed_there(tmp_path):
     # review 2026-12-04: 1.花园路（5人） refused the whole workbook for a missing 社区 column
     header = ["序号", "姓名", "身份证号", "特殊困难类别"]

@@ -190,6 +190,8 @@ checked as (
         status = '在册' and exit_elsewhere is not null and not status_in_name and not status_in_notes
             as status_elsewhere,
         coalesce(len(categories) > 0 and cv_age(id_birth_date, cv_today()) < 60, false) as too_young,
+        -- a number typed in the name's cell (an ID number, a phone): loaded by the row's ID number, the name to fix
+        coalesce(regexp_matches(elder_name, '\d{6}'), false) as name_is_number,
         -- 高龄 written for someone the ID number makes younger than 80 (高龄 is the ID number's: DESIGN §4)
         wrote_old and coalesce(cv_age(id_birth_date, cv_today()) < 80, false) as old_contradicts
     from categorised
@@ -238,7 +240,7 @@ final as (
                   or exit_without_date or living_contradicts
                   or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
                   or status_in_name or status_in_notes or status_elsewhere or too_young or consent_mixed
-                  or old_contradicts
+                  or old_contradicts or name_is_number
         then cv_warnings([
             case when unknown_category then cv_warn_quoting('unknown_value', 'category',
                 array_to_string(unknown_categories, '、'), '未知的特殊困难类别: {value}, 未计入') end,
@@ -282,6 +284,9 @@ final as (
             case when too_young then cv_warn('too_young', 'id_number', null,
                 '按身份证号此人现年 ' || cv_age(id_birth_date, cv_today()) || ' 岁, 不满 60 岁, 却标注了特殊困难类别: '
                 || '按所填导入, 请核对身份证号是否填成了家属的') end,
+            -- (review 11a L3: loaded as the elder's name without a word; the number itself never quoted)
+            case when name_is_number then cv_warn('name_is_number', 'name', null,
+                '姓名一栏写的是号码 (可能是身份证号或电话): 按身份证号导入, 请在姓名一栏填写老人姓名') end,
             case when unknown_area_code then cv_warn('unknown_area_code', 'id_number', substr(id_number, 1, 6),
                 '身份证号的地区码未知: ' || substr(id_number, 1, 6)) end,
             case when status_in_name then cv_warn_quoting('status_in_name', 'status', name_note,
