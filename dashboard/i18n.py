@@ -704,6 +704,9 @@ VALUE_LABELS_EN = {
     "线上": "Online", "路遇": "Met outside", "高": "High", "中": "Medium", "低": "Low", "正常": "Normal",
     "发现问题": "Problem found", "紧急": "Emergency", "未遇": "Nobody home", "拒访": "Refused",
     "同意": "Agreed", "不同意": "Declined",
+    # roster statuses (DESIGN §2), as the 督查 leads name an exit
+    "在册": "Active", "死亡": "Deceased", "迁出": "Moved out", "入住机构": "Moved into an institution",
+    "外出": "Living elsewhere", "注销": "Deregistered",
 }
 
 

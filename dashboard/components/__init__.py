@@ -114,7 +114,8 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
     if "categories" in shown and shown["categories"].str.contains(MASKED_CATEGORY, regex=False).any():
         exports.append(html.Div(t("masked_categories_note", lang), className="chart-note"))
     if "due_date" in shown:  # where a due date comes from (review 7b: one due from turning 80 was unexplained)
-        intervals = "、".join(f"{value_label(level, lang)} {days}" for level, days in context.visit_intervals())
+        intervals = ("、" if lang == "zh" else ", ").join(f"{value_label(level, lang)} {days}"
+                                                         for level, days in context.visit_intervals())
         exports.append(html.Div(t("due_date_note", lang, intervals=intervals), className="chart-note"))
     total = len(frame) if total is None else total
     if total > len(shown):
