@@ -94,6 +94,7 @@ class PageState:
     lang: str
     as_of: dt.date
     chosen_as_of: str | None  # the URL's as-of date when it differs from the month's own
+    month_asked: str | None = None  # the URL's month when the data has none such (the latest shown instead)
 
     @property
     def month_start(self) -> dt.date:
@@ -138,15 +139,17 @@ def resolve(wh: Warehouse, user_scope: str, place: str | None, month: str | None
         target = queries.place(wh, place, user_scope) if place else queries.root_place(wh, user_scope)
     except queries.OutOfScope as error:
         raise PageProblem(t("out_of_scope", lang), "danger") from error
-    month = month if month in set(months["month"]) else months["month"].iloc[0]
+    # a month the data has none of (a link shared from another warehouse, a typo) is said, not silently replaced
+    asked = month[:20] if month and month not in set(months["month"]) else None
+    month = months["month"].iloc[0] if asked or not month else month
     stored = pd.Timestamp(months.loc[months["month"] == month, "as_of"].iloc[0]).date()
     chosen = _as_of_date(as_of, dt.date.fromisoformat(month + "-01"), pd.Timestamp(months["as_of"].max()).date())
     if chosen is None or chosen == stored:
-        return PageState(wh, user_scope, months, target, month, lang, stored, None)
+        return PageState(wh, user_scope, months, target, month, lang, stored, None, asked)
     if on_recompute is not None and not wh.has_as_of(dt.date.fromisoformat(month + "-01"), chosen):
         on_recompute()
     view = wh.as_of(dt.date.fromisoformat(month + "-01"), chosen)
-    return PageState(view, user_scope, months, target, month, lang, chosen, chosen.isoformat())
+    return PageState(view, user_scope, months, target, month, lang, chosen, chosen.isoformat(), asked)
 
 
 def _as_of_date(text: str | None, month_start: dt.date, data_date: dt.date) -> dt.date | None:

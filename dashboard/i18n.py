@@ -51,6 +51,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "disk_full": ("服务器磁盘已满, 未能完成: 请联系管理员清理磁盘后再试",
                   "The server's disk is full: nothing was done; ask an admin to free some space, then try again"),
     "local_user": ("本机", "This computer"),
+    # (review 11b L1: a link's month the data has none of had shown the latest month without a word)
+    "month_not_found": ("没有「{asked}」的数据, 显示的是最近的 {month}",
+                        "No data for '{asked}': showing {month}, the latest"),
     "local_mode": ("单机模式: 未启用登录, 仅本机可访问", "Local mode: no sign-in, this computer only"),
     "no_people_permission": ("您的角色 ({role}) 只能查看汇总数字, 不能查看名单",
                              "Your role ({role}) sees totals only, not lists of people"),

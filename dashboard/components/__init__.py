@@ -145,6 +145,8 @@ def make_month_select(state, select_id: str) -> html.Div:
                   min=state.month_start.isoformat(), max=state.data_date.isoformat(), style={"width": "10rem"},
                   debounce=True),
         dcc.Store(id=f"{select_id}-shown", data={"month": state.month, "as_of": state.as_of.isoformat()}),
+        *([html.Span(t("month_not_found", lang, asked=state.month_asked, month=state.month),
+                     className="ms-3 text-danger small", id=f"{select_id}-not-found")] if state.month_asked else []),
     ], className="d-flex align-items-center flex-wrap")
 
 

@@ -295,6 +295,14 @@ def test_community_page_lists_its_masked_people(app, pages):
                for text in texts(page))
 
 
+@pytest.mark.parametrize("month", ["2025-06", "abc"])
+def test_a_month_the_data_has_none_of_is_said_beside_the_latest_shown(app, pages, month):
+    # review 11b L1: a shared link's month with no data showed the latest month without a word
+    page = render(app, pages["/"].layout, month=month)
+    assert find(page, "overview-month-not-found").children == f"没有「{month}」的数据, 显示的是最近的 2026-10"
+    assert find(render(app, pages["/"].layout, month="2026-10"), "overview-month-not-found") is None
+
+
 def test_overdue_filters_come_from_the_url(app, pages):
     page = render(app, pages["/overdue"].layout, place=QUANYECHANG, month="2026-10", category="失能", risk="中")
     rows = find(page, "overdue-people").rowData
