@@ -678,7 +678,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_message": ("提醒", "Alert"),
     "col_alert_code": ("类型", "Kind"),
     "col_snapshot_date": ("底册日期", "Roster date"),
-    "col_elder_count": ("人数", "Elders"),
+    "col_elder_count": ("名单人数 (含注明已退出的)", "Listed (incl. those marked as left)"),
     "col_community_count": ("社区数", "Communities"),
     "col_communities": ("适用社区", "Current for"),
     "alerts_none": ("没有需要核实的文件", "No file needs a check"),
