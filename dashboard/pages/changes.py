@@ -6,13 +6,21 @@ import dash
 from dash import dcc, html
 
 from dashboard import context, queries, tables
-from dashboard.components import make_breadcrumbs, make_message, make_no_people, make_table
+from dashboard.components import (
+    make_breadcrumbs,
+    make_message,
+    make_month_select,
+    make_no_people,
+    make_table,
+    register_month_select,
+)
 from dashboard.i18n import change_reason_label, t
 from dashboard.urls import href
 
 dash.register_page(__name__, path="/changes", title="探访关爱看板 · 底册变动")
 
 TABLE = "changes-people"
+MONTH = "changes-month"
 REASONS = {"joined": queries.JOINED_REASONS, "left": queries.LEFT_REASONS}
 
 
@@ -41,6 +49,13 @@ def layout(place: str | None = None, month: str | None = None, kind: str = "join
         html.H4(t("changes_page_title" if group in REASONS else "rate_move_page_title", lang,
                   place=target.short_name, month=month, group=what, count=len(people)),
                 className="mt-3 mb-1", id="changes-title"),
+        # another month, or the other side of the roster's change, of the same place (review 11b L2: the only link
+        # led back)
+        html.Div([make_month_select(state, MONTH), *(
+            [html.Span([dcc.Link(t(f"group_{other}", lang), href=href("/changes", query, month=month, kind=other),
+                                 id=f"changes-{other}", className="ms-3")
+                        for other in REASONS if other != group])] if group in REASONS else [])],
+                 className="d-flex align-items-center mb-2"),
         html.Div([
             html.Span(t("changes_hint", lang), className="chart-note me-3"),
             dcc.Link(t("changes_back", lang, place=target.short_name), href=back, id="changes-back"),
@@ -52,4 +67,5 @@ def layout(place: str | None = None, month: str | None = None, kind: str = "join
 
 
 def register(app) -> None:
-    """This page has no callbacks of its own (table exports are registered by the app)."""
+    """The month select's (table exports are registered by the app)."""
+    register_month_select(app, "/changes", MONTH)

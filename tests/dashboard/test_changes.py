@@ -236,6 +236,15 @@ def test_every_count_of_the_panel_matches_its_list(settings):
             assert len(frame) == stored[key], (code, key)
 
 
+def test_the_list_moves_to_another_month_or_to_the_other_side_of_the_change(app, pages):
+    # review 11b L2: the list's only link led back to the place's page
+    page = render(app, pages["/changes"].layout, place=HUAYUANLU, month="2026-10", kind="left", reason="死亡")
+    assert find(page, "changes-month").value == "2026-10"
+    assert {o["value"] for o in find(page, "changes-month").options} >= {"2026-09", "2026-10"}
+    assert find(page, "changes-joined").href == f"/changes?place={HUAYUANLU}&month=2026-10&lang=zh&kind=joined"
+    assert find(page, "changes-left") is None
+
+
 def test_the_list_shows_reason_date_and_visits_masked(app, pages):
     page = render(app, pages["/changes"].layout, place=HUAYUANLU, month="2026-10", kind="left")
     rows = {r["name"]: r for r in listed(page)}
