@@ -4,8 +4,8 @@
 -- where nothing was written): a blank cell, in every column
 create or replace temp macro cv_unanswered(s) as trim(s) in ('(跳过)', '（跳过）', '(空)', '（空）');
 -- An Excel error value (a formula that failed: a VLOOKUP that found nothing is #N/A), as a workbook's error cell is read
--- and as a CSV saved from one writes it: no value anyone wrote. A name, a visitor or a problem cell holding one is
--- empty; a word cell (a category, an outcome) one the mappings do not know, warned as such; and the load says which
+-- and as a CSV saved from one writes it: no value anyone wrote. A name (cv_person_name), a visitor or a problem cell
+-- holding one is empty; a word cell (a category, an outcome) one the mappings do not know, warned as such; and the load says which
 -- rows hold them (etl/ingest.py _formula_error_notes)
 create or replace temp macro cv_excel_error(s) as
     s in ('#N/A', '#REF!', '#VALUE!', '#DIV/0!', '#NAME?', '#NUM!', '#NULL!', '#SPILL!', '#CALC!', '#GETTING_DATA',
@@ -103,10 +103,10 @@ create or replace temp macro cv_name_note(s) as
 -- or ID number typed after it (张三 13812345678: it had been stored in the name, and the name linked no visit). The
 -- name is bound once (a one-element list).
 create or replace temp macro cv_person_name(s) as
-    case when not cv_excel_error(trim(s)) then list_transform([translate(regexp_replace(cv_squeeze(s), '([^\d\s])\s*\d[\d\s\-]{5,}\d[Xx]?\s*$', '\1'),
-                              '.．•・‧∙⋅', '·······')],
-                   lambda n: case when ends_with(n, ')') or ends_with(n, '）')
-        then coalesce(nullif(regexp_replace(n, '[（(][^（）()]+[）)]$', ''), ''), n) else n end)[1] end;
+    case when not cv_excel_error(trim(s)) then list_transform(
+        [translate(regexp_replace(cv_squeeze(s), '([^\d\s])\s*\d[\d\s\-]{5,}\d[Xx]?\s*$', '\1'), '.．•・‧∙⋅', '·······')],
+        lambda n: case when ends_with(n, ')') or ends_with(n, '）')
+            then coalesce(nullif(regexp_replace(n, '[（(][^（）()]+[）)]$', ''), ''), n) else n end)[1] end;
 
 -- A name as a visit or a contact list without an ID number is linked by (marts/elder_name_keys.sql): a transliterated
 -- name without its dot, since a roster, a visit and a contact list each may write it with (阿依古丽·买买提) or without
