@@ -1595,10 +1595,16 @@ def _formula_error_notes(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet],
         named = [index for index, cell in enumerate(sheet.header) if cell]
         if not named or sheet.cells.num_rows == 0:
             continue
-        # one scan for the columns that hold any, then their rows
+        # one cheap scan for the columns with a '#' anywhere (most files have none), then
+        # of those the columns that hold an error, then their rows
+        hashes = first_row(con, "select " + ", ".join(f"bool_or(contains(c{i}::varchar, '#'))" for i in named)
+                                + f" from {sheet.table}")
+        candidates = [index for index, any_hash in zip(named, hashes, strict=True) if any_hash]
+        if not candidates:
+            continue
         counts = first_row(con, "select " + ", ".join(f"count(*) filter (where cv_excel_error(trim(c{i}::varchar)))"
-                                                      for i in named) + f" from {sheet.table}")
-        columns = [index for index, count in zip(named, counts, strict=True) if count]
+                                                      for i in candidates) + f" from {sheet.table}")
+        columns = [index for index, count in zip(candidates, counts, strict=True) if count]
         if not columns:
             continue
         count, rows = first_row(con, f"select count(*), list(row_number order by row_number)[1:{NOTED_ROWS}]"
