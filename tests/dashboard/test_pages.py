@@ -440,8 +440,8 @@ def test_every_app_in_a_process_gets_every_callback(settings):
     first, second = create_app(settings, ADMIN), create_app(settings, ADMIN)
     assert outputs(first) == outputs(second)
     assert {"table-file.data", "navbar.children"} <= outputs(second)
-    # overview, community, overdue, risk, reports, supervision (its month and its check-list choice)
-    assert sum("url.href" in output for output in outputs(second)) == 7
+    # overview, community, overdue, risk, reports, changes, supervision (its month and its check-list choice)
+    assert sum("url.href" in output for output in outputs(second)) == 8
 
 
 def test_the_risk_page_loads_its_person_list_in_a_second_callback(app, pages):
