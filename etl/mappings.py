@@ -123,7 +123,7 @@ CONTACT_FIELDS = ("contact_name", "relation", "contact_phone", "has_key")
 # column is the elder's
 PERSON_FIELDS = ("id_number", "name")
 ELDER_WORD = re.compile(r"老人|老年人|服务对象|包联对象|帮扶对象|探访对象|关爱对象|被访")
-_NUMERALS = {"一": "1", "二": "2", "三": "3", "四": "4", "五": "5", "六": "6", "七": "7", "八": "8", "九": "9"}
+NUMERALS = "一二三四五六七八九十"
 _CONTACT_NUMBER = re.compile(r"第([1-9一二三四五六七八九])[位个名]?(?=.*联系)"  # 第二联系人, 第2位联系人电话
                              r"|(?<=联系人)\(?([1-9一二三四五六七八九])\)?"  # 联系人2, 联系人(二)电话
                              r"|\(?([1-9])\)?$")  # 联系电话2, 关系(2)
@@ -524,7 +524,17 @@ def _contact_number(cell: str) -> tuple[int | None, str]:
     if match is None:
         return None, cell
     digit = next(group for group in match.groups() if group)
-    return int(_NUMERALS.get(digit, digit)), text[:match.start()] + text[match.end():]
+    return numeral_value(digit), text[:match.start()] + text[match.end():]
+
+
+def numeral_value(text: str) -> int | None:
+    """1 … 99 as a header numbers a contact person or a visit: in digits or in Chinese numerals (2, 二, 十二, 二十)."""
+    if text.isdigit():
+        return int(text)
+    tens, ten, ones = text.rpartition("十") if "十" in text else ("", "", text)
+    if len(tens) > 1 or len(ones) > 1 or not all(c in NUMERALS[:9] for c in tens + ones):
+        return None
+    return (NUMERALS.index(tens) + 1 if tens else 1 if ten else 0) * 10 + (NUMERALS.index(ones) + 1 if ones else 0)
 
 
 # A roster column of another person of the row than its elder (配偶姓名, 老伴身份证号: a household's row of a couple)

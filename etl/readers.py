@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
-from etl import workbooks
+from etl import mappings, workbooks
 from etl.sqlfiles import scalar
 from etl.temporary import temporary_file
 
@@ -803,22 +803,19 @@ def _header_index(grid: workbooks.Grid, header_score: HeaderScore) -> int | None
 DITTOS = pa.array(["同上", "〃", "″", "〞", '"', "同前"], pa.string())
 
 
-# A header of an ID number's column (身份证号, 公民身份号码, 证件号码, id_card …), whose dittos stay as written
-ID_HEADER = re.compile(r"身份证|身份号|证件号|(?i:\bid[\s_]*(?:card|no|number)|idcard|idnumber)")
-
-
 def _with_dittos_filled(cells: pa.Table, header: list[str]) -> pa.Table:
     """Each cell that says "the same as above" (同上, 〃) given the value of the nearest cell above it that says
     something, as a merged cell is (_fill_merged_cells); the row numbers and every other cell as they are. Not in an
-    ID number's column (ID_HEADER): 〃 there under another elder's name had made the visit that elder's, or a repeat of
-    the row above, dropped (review 11a H1); left as written, the row is linked by its name and community, or kept aside
-    showing the 同上 the clerk wrote (DESIGN §3: linked, never guessed)."""
+    ID number's column (as the mappings name one: 身份证号, 公民身份号码, id_card …): 〃 there under another elder's
+    name had made the visit that elder's, or a repeat of the row above, dropped (review 11a H1); left as written, the
+    row is linked by its name and community, or kept aside showing the 同上 the clerk wrote (DESIGN §3: linked, never
+    guessed)."""
     for index, name in enumerate(cells.column_names):
         column = cells.column(name)
         if name == "row_number" or not pa.types.is_string(column.type) and not pa.types.is_dictionary(column.type):
             continue
-        if name.startswith("c") and name[1:].isdigit() and int(name[1:]) < len(header) \
-                and ID_HEADER.search(header[int(name[1:])] or ""):
+        if name.startswith("c") and name[1:].isdigit() and int(name[1:]) < len(header) and any(
+                mappings.field_for(header[int(name[1:])] or "", kind) == "id_number" for kind in mappings.KIND_LABELS):
             continue
         if pa.types.is_dictionary(column.type):
             if not any(pc.any(pc.is_in(pc.utf8_trim_whitespace(chunk.dictionary), DITTOS)).as_py()

@@ -30,31 +30,17 @@ from etl.readers import RawSheet, sheet_said
 ROUND_FIELDS = frozenset({"visit_date", "visit_time", "method", "outcome", "visitor", "visitor_role", "findings",
                           "problem", "action", "referral", "emergency", "resolution", "latitude", "longitude",
                           "position", "entered_at", "notes", "duration"})
-NUMERALS = "一二三四五六七八九十"
 # The number of a visit in a header: 第2次, 第二次, 2次 anywhere (in brackets or not), or a number at its end
 # (探访日期2, 探访日期(2)); what is left names the column
-NUMBERED = re.compile(rf"[(\[]?第?([{NUMERALS}\d]{{1,3}})次[)\]]?")
+NUMBERED = re.compile(rf"[(\[]?第?([{mappings.NUMERALS}\d]{{1,3}})次[)\]]?")
 NUMBER_AT_END = re.compile(r"(?<!\d)[(\[]?(\d{1,2})[)\]]?$")
-
-
-def _number(text: str) -> int | None:
-    """1 … 99 written in digits or in Chinese numerals (二, 十二, 二十)."""
-    if text.isdigit():
-        return int(text)
-    tens, _, ones = text.rpartition("十")
-    if "十" not in text:
-        tens, ones = "", text
-    if len(ones) > 1 or len(tens) > 1 or not all(c in NUMERALS for c in tens + ones):
-        return None
-    value = (NUMERALS.index(tens) + 1 if tens else 1 if "十" in text else 0) * 10
-    return value + (NUMERALS.index(ones) + 1 if ones else 0)
 
 
 def _numbered(cell: str) -> tuple[int, str] | None:
     """A header cell's number of a visit and the header without it, else None."""
     key = re.sub(r"\s+", "", unicodedata.normalize("NFKC", cell)).replace("【", "[").replace("】", "]")
     for pattern in (NUMBERED, NUMBER_AT_END):
-        if (match := pattern.search(key)) and (number := _number(match[1])) and (
+        if (match := pattern.search(key)) and (number := mappings.numeral_value(match[1])) and (
                 rest := key[:match.start()] + key[match.end():]):
             return number, rest
     return None
