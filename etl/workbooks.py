@@ -57,6 +57,16 @@ FONT_ID = re.compile(rb"\bfontId\s*=\s*[\"'](\d+)")
 STYLED_CELL = re.compile(rb'<c\b(?=[^>]*\br="[A-Z]+(\d+)")(?:(?=[^>]*\bs="(\d+)"))?[^>]*(?<!/)>'
                          rb'(?:<f\b[^>]*/>|<f\b[^>]*>[^<]*</f>)?<(?:v|is)>')
 STYLES_BYTES = 8 << 20  # of styles.xml read at most (a workbook's formats: kilobytes)
+# Excel's error values (#N/A of a VLOOKUP that found nothing), which python-calamine reads as empty cells: in an
+# .xlsx, a cell of type e; in an .xls (BIFF8), a BOOLERR record holding an error, or a FORMULA record whose kept
+# result is one (its result's first byte 2, its last two 0xFFFF). The records' patterns only say that there may be
+# one: xlrd then reads the cells.
+XLSX_ERROR_CELL = re.compile(rb'<(?:\w+:)?c\b(?=[^>]*\bt="e")(?=[^>]*\br="([A-Z]+)(\d+)")[^>]*(?<!/)>'
+                             rb'(?:<(?:\w+:)?f\b[^>]*/>|<(?:\w+:)?f\b[^>]*>[^<]*</(?:\w+:)?f>)?<(?:\w+:)?v>([^<]*)<')
+_XLS_ERROR_CODES = rb"[\x00\x07\x0f\x17\x1d\x24\x2a]"
+XLS_ERROR_RECORDS = (  # searched one at a time: each pattern's leading bytes make its search five times faster
+    re.compile(rb"\x05\x02\x08\x00.{6}" + _XLS_ERROR_CODES + rb"\x01", re.DOTALL),
+    re.compile(rb"\x06\x00.{8}\x02." + _XLS_ERROR_CODES + rb".{3}\xff\xff", re.DOTALL))
 MERGED_RANGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")  # how fastexcel shows a date cell
 PLAIN_WHOLE_NUMBER = r"^(-?[1-9]\d{0,14}|0)$"  # under 1e15: Excel keeps every digit
@@ -432,6 +442,7 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool,
         visible = [True] * len(workbook.sheet_names)
     struck_formats = _struck_formats(path) if any(parts) else frozenset()
     xls_struck = _xls_struck_rows(path, len(workbook.sheet_names)) if path.suffix.lower() == ".xls" else None
+    xls_errors = _xls_error_cells(path, len(workbook.sheet_names)) if path.suffix.lower() == ".xls" else None
     for index, (name, part) in enumerate(zip(workbook.sheet_names, parts, strict=True)):
         try:
             if part is None or not fast:
@@ -439,6 +450,9 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool,
             grid = _fast_grid(path, index, name, part)
         except _NeedsCalamine:
             grid = _calamine_grid(workbook, index, name)
+            errors = (_xlsx_error_cells(path, part) if part else xls_errors[index] if xls_errors else {})
+            if errors:
+                grid = dataclasses.replace(grid, cells=_with_cells(grid.cells, errors))
         yield dataclasses.replace(grid, hidden=not visible[index],
                                   hidden_columns=_hidden_columns(path, part) if part else frozenset(),
                                   hidden_rows=(hidden_rows or {}).get(part, frozenset()),
@@ -501,6 +515,57 @@ def _xls_struck_rows(path: Path, sheet_count: int) -> list[frozenset[int]] | Non
         return None
     finally:
         book.release_resources()
+
+
+def _xls_error_cells(path: Path, sheet_count: int) -> list[dict[tuple[int, int], str]] | None:
+    """Of a legacy .xls, each sheet's cells holding an error value, as Excel shows it (#N/A), by (row, column) from
+    A1 = (0, 0); None when the file holds none (its records searched first: most files are read no further) or xlrd
+    cannot read it (its cells were read: the load goes on, the errors read as empty cells)."""
+    import xlrd  # imported here: only .xls files need it
+
+    try:
+        book = xlrd.open_workbook(str(path), on_demand=True)
+    except Exception:  # xlrd raises many kinds on a file it cannot read
+        return None
+    try:
+        if not any(record.search(book.mem) for record in XLS_ERROR_RECORDS) or book.nsheets != sheet_count:
+            return None
+        sheets = []
+        for index in range(sheet_count):
+            sheet = book.sheet_by_index(index)
+            sheets.append({(r, c): xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#N/A")
+                           for r in range(sheet.nrows)
+                           for c, cell_type in enumerate(sheet.row_types(r)) if cell_type == xlrd.XL_CELL_ERROR})
+            book.unload_sheet(index)
+        return sheets
+    except Exception:  # (a sheet's records broken where calamine did not look)
+        return None
+    finally:
+        book.release_resources()
+
+
+def _xlsx_error_cells(path: Path, part: str) -> dict[tuple[int, int], str]:
+    """Of a sheet python-calamine reads, its cells holding an error value (#N/A), by (row, column) from A1 = (0, 0)."""
+    with zipfile.ZipFile(path) as package:
+        xml = package.read(part)
+    if b't="e"' not in xml:
+        return {}
+    return {(int(row) - 1, _column_index(letters)): value.decode("utf-8", "replace") or "#N/A"
+            for letters, row, value in XLSX_ERROR_CELL.findall(xml)}
+
+
+def _with_cells(cells: pa.Table, written: dict[tuple[int, int], str]) -> pa.Table:
+    """`cells` (columns c0, c1 …, a row per spreadsheet row from row 1) with the cells `written` put in."""
+    for col in sorted({c for _, c in written}):
+        name = f"c{col}"
+        if name not in cells.column_names:
+            continue
+        column = cells.column(name).to_numpy(zero_copy_only=False).copy()
+        for (row, c), text in written.items():
+            if c == col and row < len(column):
+                column[row] = text
+        cells = cells.set_column(cells.column_names.index(name), name, pa.array(column, pa.string()))
+    return cells
 
 
 def _struck_rows(path: Path, part: str, struck_formats: frozenset[int]) -> frozenset[int]:

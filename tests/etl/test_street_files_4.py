@@ -1043,6 +1043,31 @@ def test_excel_error_values_are_no_ones_words_and_the_load_says_where_they_are(t
                             ": 请在 Excel 中检查公式 (如 VLOOKUP 没有找到) 或填写后重新导入")]
 
 
+def test_excel_error_values_of_a_legacy_xls_are_no_ones_words_too(tmp_path):
+    # review 11a s10: python-calamine, which reads an .xls, reads #N/A as an empty cell: the category lost, no word
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("底册")
+    rows = [["街道", "社区", "姓名", "身份证号", "特殊困难类别"],
+            *[["劝业场街道", "花园路", f"旧表错值{n}", elder(680 + n), "独居"] for n in range(3)]]
+    for r, row in enumerate(rows):
+        for c, value in enumerate(row):
+            if (r, c) != (2, 4):
+                sheet.write(r, c, value)
+    sheet.row(2).set_cell_error(4, 0x2A)  # #N/A, as Excel 97-2003 keeps a lookup's error
+    workbook.save(str(path := tmp_path / "底册.xls"))
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [roster] = warehouse.ingest(path)
+    balanced(roster, 3)
+    assert warehouse.rows("select elder_name, categories from roster_rows order by all") == [
+        ("旧表错值0", ["独居"]), ("旧表错值1", []), ("旧表错值2", ["独居"])]
+    assert warehouse.rows("select row_number, message from load_warnings order by all") == [
+        (3, "未知的特殊困难类别: #N/A, 未计入"),
+        (None, "第 3 行的「特殊困难类别」是公式的错误值 (如 #N/A), 不是填写的内容: "
+               "请在 Excel 中检查公式 (如 VLOOKUP 没有找到) 或填写后重新导入")]
+
+
 def test_visits_that_count_for_no_one_are_told_of_with_their_rows_until_a_roster_lists_them(tmp_path):
     # review 11b H1: rows of people on no roster loaded as 导入 5, 警告 0, found later as a count on the Data page alone
     header = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]

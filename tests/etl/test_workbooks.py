@@ -103,8 +103,7 @@ def test_a_workbook_written_with_attributes_in_another_order_reads_the_same(tmp_
     ("case", "change"),
     [
         ("cells without references", lambda xml: re.sub(rb'(<c) r="\w+"', rb"\1", xml)),
-        ("namespace prefixes", lambda xml: re.sub(rb"<(/?)(\w+)([ >/])", rb"<\1x:\2\3", xml)
-         .replace(b"xmlns=", b"xmlns:x=")),
+        ("namespace prefixes", lambda xml: with_namespace_prefixes(xml)),
     ],
 )
 def test_an_unusual_sheet_is_left_to_calamine(tmp_path, case, change):
@@ -143,6 +142,11 @@ def test_every_demo_workbook_reads_the_same_both_ways(demo_build):
         assert_read_alike(path)
 
 
+def with_namespace_prefixes(xml: bytes) -> bytes:
+    """A sheet's XML written with a prefix on every element (<x:c …>), as some systems write it."""
+    return re.sub(rb"<(/?)(\w+)([ >/])", rb"<\1x:\2\3", xml).replace(b"xmlns=", b"xmlns:x=")
+
+
 def rewrite_sheet(path: Path, change) -> None:
     with zipfile.ZipFile(path) as package:
         parts = {name: package.read(name) for name in package.namelist()}
@@ -150,3 +154,52 @@ def rewrite_sheet(path: Path, change) -> None:
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
         for name, data in parts.items():
             package.writestr(name, data)
+
+
+def write_error_values_xlsx(path: Path) -> None:
+    """A lookup that found nothing and a division by zero, as Excel saves them: the formula and its error."""
+    with xlsxwriter.Workbook(path) as workbook:
+        sheet = workbook.add_worksheet()
+        sheet.write_row(0, 0, ["社区", "姓名", "特殊困难类别"])
+        sheet.write_row(1, 0, ["花园路", "甲"])
+        sheet.write_formula(1, 2, "=VLOOKUP(B2,类别!A:B,2,0)", None, "#N/A")
+        sheet.write_row(2, 0, ["花园路", "乙", "独居"])
+        sheet.write_formula(3, 1, "=1/0", None, "#DIV/0!")
+        sheet.write(3, 2, "空巢")
+
+
+def write_error_values_xls(path: Path) -> None:
+    """The same as an Excel 97-2003 file: #N/A as a cell of its own (a BOOLERR record), #DIV/0! as a formula's kept
+    result (xlwt keeps a formula's result as text: its bytes are made an error's, as Excel writes them)."""
+    import xlwt
+
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("底册")
+    for c, value in enumerate(["社区", "姓名", "特殊困难类别"]):
+        sheet.write(0, c, value)
+    sheet.write(1, 0, "花园路")
+    sheet.write(1, 1, "甲")
+    sheet.row(1).set_cell_error(2, 0x2A)  # #N/A
+    for c, value in enumerate(["花园路", "乙", "独居"]):
+        sheet.write(2, c, value)
+    sheet.write(3, 1, xlwt.Formula("1/0"))
+    sheet.write(3, 2, "空巢")
+    workbook.save(str(path))
+    data = bytearray(path.read_bytes())
+    # the FORMULA record of B4 (type 6, its length, row 3, column 1): its 8-byte result becomes error 7 (#DIV/0!)
+    at = re.search(rb"\x06\x00..\x03\x00\x01\x00..", bytes(data), re.DOTALL).end()
+    data[at:at + 8] = b"\x02\x00\x07\x00\x00\x00\xff\xff"
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.parametrize("kind", ["xlsx", "xlsx read by calamine", "xls"])
+def test_an_error_value_reads_as_excel_shows_it_whichever_reader_reads_the_sheet(tmp_path, kind):
+    # python-calamine reads an error value as an empty cell (review 11a M1, s10): a category lost without a word
+    path = tmp_path / ("底册.xls" if kind == "xls" else "底册.xlsx")
+    (write_error_values_xls if kind == "xls" else write_error_values_xlsx)(path)
+    if kind == "xlsx read by calamine":
+        rewrite_sheet(path, with_namespace_prefixes)
+    [grid] = read_grids(path)
+    assert grid.reader == ("fastexcel" if kind == "xlsx" else "python-calamine")
+    assert sheet_rows(grid) == [["社区", "姓名", "特殊困难类别"], ["花园路", "甲", "#N/A"], ["花园路", "乙", "独居"],
+                                [None, "#DIV/0!", "空巢"]]
