@@ -10,6 +10,7 @@ from dashboard.measures import in_progress, same_day_last_month
 from dashboard.queries import ROOT_LEVEL, Place, Reader, sql
 from etl.months import month_before
 from etl.settings import AMBER_FROM, GREEN_FROM
+from etl.sqlfiles import sql as etl_sql
 
 SIGNAL_ROWS = 5000  # evidence rows a screen shows at most
 
@@ -20,16 +21,17 @@ def _place_code(target: Place) -> str:
 
 def lagging(wh: Reader, target: Place, month: str, scope: str, level: str,
             as_of: dt.date | None = None) -> pd.DataFrame:
-    """Places of `level` within `target`, lowest 月探访率 (上门) first, with the people still to visit. Of a month
+    """Places of `level` within `target`, lowest 月探访率 (上门) first, with the people still to visit (the ranking the
+    通报 names its lagging communities by: etl/sql/reports/lagging_places.sql). Of a month
     counted to `as_of`, a day before its end (in progress): rate_same_day, each place's rate the month before as of
     the same day, to compare like for like (DESIGN §5; queries.previous_month for one place)."""
     if level not in ("street", "community"):
         raise ValueError(level)
 
     def places(reader: Reader, month: str) -> pd.DataFrame:
-        return reader.frame(sql("supervision_lagging"), {"place": _place_code(target), "scope": scope, "month": month,
-                                                         "level": level, "amber_from": AMBER_FROM,
-                                                         "green_from": GREEN_FROM}, cache=True)
+        return reader.frame(etl_sql("reports/lagging_places"), {
+            "place": _place_code(target), "scope": scope, "month_start": dt.date.fromisoformat(month + "-01"),
+            "level": level, "amber_from": AMBER_FROM, "green_from": GREEN_FROM}, cache=True)
 
     frame = places(wh, month)
     month_start = dt.date.fromisoformat(month + "-01")

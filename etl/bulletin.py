@@ -67,7 +67,7 @@ class BulletinError(Exception):
 class Bulletin:
     summary: reports.MonthlySummary  # the places below, 合计 last: the 汇总表's own rows
     months: pd.DataFrame  # the place, month by month up to this one (reports/bulletin_months.sql)
-    lagging: pd.DataFrame  # communities below 100 %, furthest first (reports/bulletin_lagging.sql)
+    lagging: pd.DataFrame  # communities short of the target, as the 督查 screen ranks them (reports/lagging_places.sql)
     shapes: pd.DataFrame  # code, geometry (GeoJSON), is_schematic, centroid of the places below
     # the place's month before, as bulletin_months gives it, counted to the same day when this month is in
     # progress (DESIGN §5: compared like for like); None before the records begin
@@ -141,8 +141,10 @@ def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, nam
     months = con.execute(sql("reports/bulletin_months"), {"code": code, "month_start": month_start}).df()
     if months.empty or not months["eligible_home"].iloc[-1]:
         raise BulletinError(f"{name} 在 {month_start:%Y-%m} 没有应探访的特殊困难老年人, 无法通报")
-    lagging = con.execute(sql("reports/bulletin_lagging"),
-                          {"code": code, "month_start": month_start, "limit": LAGGING_ROWS}).df()
+    places = con.execute(sql("reports/lagging_places"),
+                         {"place": code, "scope": "all", "month_start": month_start, "level": "community",
+                          "amber_from": AMBER_FROM, "green_from": GREEN_FROM}).df()
+    lagging = places[places["light"] != "green"].head(LAGGING_ROWS).reset_index(drop=True)
     children = [c for c in summary.rows["code"] if c != code]
     shapes = con.execute("select code, geometry, is_schematic, centroid_lon, centroid_lat from division_shapes "
                          "where code in $codes", {"codes": children}).df()
@@ -478,12 +480,14 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
         table = _table(document, ["社区", "所属街道", "月探访率(上门)", "已上门/应上门", "还需上门"],
                        [3.6, 3.2, 3, 3.2, 2.6])
         for record in bulletin.lagging.to_dict("records"):
-            cells = _row(table, [record["short_name"], record["street_name"] or "", percent(record["visit_rate_home"]),
+            cells = _row(table, [record["short_name"], record["parent_short_name"] or "",
+                                 percent(record["visit_rate_home"]),
                                  f"{int(record['visited_home']):,}/{int(record['eligible_home']):,}",
-                                 f"{int(record['still_to_visit']):,} 人"])
+                                 f"{int(record['to_visit_count']):,} 人"])
             if (lit := light(record["visit_rate_home"])) is not None:
                 _shade(cells[2], lit[0])
-        _caption(document, f"还需上门人数最多的 {len(bulletin.lagging)} 个社区。")
+        _caption(document, f"月探访率(上门)最低的 {len(bulletin.lagging)} 个社区, 比率相同的还需上门人数多的在前 "
+                           "(与看板「督查」页的排序相同)。")
 
     if images:
         document.add_heading("四、图表", level=2)

@@ -111,6 +111,25 @@ def test_the_problems_are_the_summary_tables(made, demo_settings, tmp_path):
     assert f"本月探访发现问题 {found:,} 件，转介 {referred:,} 件；本月办结 {closed:,} 件 (含以前各月发现的)；" in text
 
 
+def test_the_lagging_communities_are_the_lowest_rates_as_the_supervision_screen_ranks_them(made, demo_settings):
+    # review 11b M7: the 通报 named the communities with the most people still to visit, the 督查 screen ranked by
+    # rate: two lists of who lags most, sent and shown the same day
+    import duckdb
+
+    document, _ = made
+    [table] = [t for t in document.tables if t.rows[0].cells[0].text == "社区"]
+    rows = [[c.text for c in row.cells] for row in table.rows[1:]]
+    with duckdb.connect(str(demo_settings.db_path), read_only=True) as con:
+        expected = con.execute(
+            "select t.short_name, m.visited_home, m.eligible_home from place_months m join place_tree t using (code)"
+            " where m.level = 'community' and m.month_start = ? and m.visit_rate_home < 1"
+            " order by m.visit_rate_home, m.eligible_home - m.visited_home desc, code limit 10",
+            [dt.date.fromisoformat(MONTH + "-01")]).fetchall()
+    assert len({v / e for _, v, e in expected}) > 1
+    assert [(r[0], r[3], r[4]) for r in rows] == [(name, f"{v:,}/{e:,}", f"{e - v:,} 人") for name, v, e in expected]
+    assert f"月探访率(上门)最低的 {len(rows)} 个社区" in "\n".join(p.text for p in document.paragraphs)
+
+
 def test_the_document_carries_the_map_and_the_trend(made):
     _, path = made
     images = [n for n in zipfile.ZipFile(path).namelist() if n.startswith("word/media/")]
