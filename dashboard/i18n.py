@@ -566,6 +566,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_hidden_rows": ("在 Excel 中被隐藏的行", "Rows hidden in Excel"),
     "warning_sent_before": ("可能重复报送的探访", "Visits perhaps sent twice"),
     "warning_rows_above_header": ("写在表头上方的行", "Rows written above the header"),
+    "warning_joined_rows": ("被换行拆开的行 (已合并)", "Rows broken by a line break (joined)"),
     "warning_formatting_legend": ("用颜色或划线标注的变动", "Changes told by colour or strike-through"),
     "warning_status_elsewhere": ("在册却填了离开日期", "On the roll, with a date of leaving filled in"),
     "warning_rejected_listed": ("拒收的行是现行底册中的人", "A rejected row names an elder the roster in force lists"),

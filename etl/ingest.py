@@ -1418,6 +1418,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     if kind == "contacts" and not correction:
         notes = [*(notes or []), *_contacts_dropped(con, load_id), *_names_differ(con, kind)]
     notes = [*(notes or []), *_struck_notes(sheets, labels, kind), *_rows_above_notes(sheets, labels),
+             *_joined_rows_notes(sheets, labels),
              *_formatting_notes(sheets, labels, kind), *_other_people_notes(sheets, labels, kind, words_dir),
              *_formula_error_notes(con, sheets, labels)]
     if kind == "roster" and not correction:
@@ -1627,6 +1628,22 @@ def _rows_above_notes(sheets: list[RawSheet], labels: list[str | None]) -> list[
             notes.append(("rows_above_header", f"{'工作表 ' + label + ' ' if label else ''}第 "
                                                f"{_rows_said(rows[:NOTED_ROWS], len(rows))}写在表头上方, "
                                                "已按表头各列导入: 请核对后把这些行移到表头下方"))
+    return notes
+
+
+def _joined_rows_notes(sheets: list[RawSheet], labels: list[str | None]) -> list[tuple[str, str]]:
+    """A note for each sheet with rows that a line break no quote encloses broke over several lines of its CSV
+    (readers._broken_records), joined again: the street is told which, since only the cells' count joined them."""
+    notes = []
+    for sheet, label in zip(sheets, labels, strict=True):
+        rows = sorted(set(sheet.joined_rows).intersection(sheet.cells["row_number"].to_pylist())) \
+            if sheet.joined_rows else []
+        if rows:
+            indexes = dict.fromkeys(sheet.joined_rows[row] for row in rows)
+            columns = "、".join((sheet.header[i] if i < len(sheet.header) else "") or f"第 {i + 1} 列" for i in indexes)
+            notes.append(("joined_rows", f"{'工作表 ' + label + ' ' if label else ''}第 "
+                                         f"{_rows_said(rows[:NOTED_ROWS], len(rows))}的「{columns}」一格中有换行 "
+                                         "(没有用引号括起来), 文件把一行拆成了几行: 已合并为一行导入, 请核对"))
     return notes
 
 

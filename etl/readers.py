@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import codecs
+import collections
 import contextlib
 import csv
+import dataclasses
 import datetime as dt
 import functools
 import io
@@ -73,6 +75,9 @@ class RawSheet:
     struck_rows: frozenset[int] = frozenset()  # spreadsheet rows whose every cell written is struck through (删除线)
     hidden_rows: frozenset[int] = frozenset()  # spreadsheet rows hidden in Excel
     rows_above: frozenset[int] = frozenset()  # rows of people written above the header, read with the rows below it
+    # rows (their first line) that a line break no quote encloses broke over several lines, joined again, and the
+    # column (0 = c0) whose cell held it
+    joined_rows: dict[int, int] = dataclasses.field(default_factory=dict)
     # the text of its workbook's sheets that are no table of people (代码说明, 填表说明), a line a row: where its
     # columns' codes may be explained (set by ingest, which tells those sheets)
     elsewhere: str = ""
@@ -598,22 +603,30 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
                         and (encoding := _encoding_past_the_sample(source, bom)) != "utf-8"):
                     continue
                 break
+        joined: dict[int, int] = {}
         if cells is None:
             if encoding != "utf-8" and temporary is None:
                 temporary = source = _transcode_to_utf8(path, encoding, bom, utf8_end=utf8_end)
             cells = _parse_with_duckdb(source, con, delimiter, header_line, width + SPARE_COLUMNS)
             data = source.read_bytes()
-            thresholds = _blank_line_thresholds(data, _line_offset(io.BytesIO(data), header_line), cells.num_rows)
+            data_start = _line_offset(io.BytesIO(data), header_line)
+            thresholds = _blank_line_thresholds(data, data_start, cells.num_rows)
+            # rows of uneven length: some may be one record broken over lines by a line break no quote encloses
+            broken = _broken_records(data, data_start, delimiter, len(records[header_index]), cells.num_columns)
+            if broken is not None:
+                cells, row_numbers, joined = broken
     finally:
         if temporary is not None:
             temporary.unlink(missing_ok=True)
-    cells = cells.add_column(0, "row_number", _row_numbers(header_line + 1, cells.num_rows, thresholds))
+    cells = cells.add_column(0, "row_number", _row_numbers(header_line + 1, cells.num_rows, thresholds)
+                             if not joined else pa.array([header_line + line for line in row_numbers], pa.int32()))
     _refuse_folded_rows(cells, delimiter, width)
     cells = _without_text_marks(_with_dittos_filled(_without_empty_rows(cells), header))
     cells = _with_rows_above(cells, above)
     con.register(table, cells)
     return RawSheet(table, cells, None, header, header_line, report_date, unit, cells.num_columns - 1,
-                    preamble_text(titles), rows_above=frozenset(above))
+                    preamble_text(titles), rows_above=frozenset(above),
+                    joined_rows={header_line + line: column for line, column in joined.items()})
 
 
 # A cell holding an ID number and nothing else: on a row above the header, that row is a person's
@@ -672,6 +685,66 @@ def _refuse_folded_rows(cells: pa.Table, delimiter: str, width: int) -> None:
             lines = cell.count("\n") + cell.count("\r") - cell.count("\r\n")
             raise ReadError(f"第 {row} 行有一个引号 (\") 没有配对, 其后 {lines} 行被读进了同一个单元格: "
                             "请删去或配对这个引号后重新导入")
+
+
+def _broken_records(data: bytes, start: int, delimiter: str, width: int,
+                    columns: int) -> tuple[pa.Table, list[int], dict[int, int]] | None:
+    """The records below the header (from byte `start` of the UTF-8 `data`), with each record that a line break no
+    quote encloses broke over several lines joined again; None when no record is so broken (the cells DuckDB read
+    stand). Also each record's line below the header, and, of each joined record, the column whose cell held the
+    line break (0 = c0).
+
+    A record is broken when its line holds fewer than the header's `width` cells, and the lines right below it, each
+    short too, complete it: their cells and its own make `width` once the cell cut in two counts once (a note of
+    several lines, typed by a system that does not quote it; review 11a L4: its tail had been a row of its own,
+    rejected as a person without an ID, its words quoted as a street's name). Text on both sides of the break."""
+    reader = csv.reader(io.StringIO(data[start:].decode("utf-8", "replace"), newline=""), delimiter=delimiter)
+    lines: list[tuple[int, int, list[str]]] = []  # first line, last line, cells (none: a blank line)
+    try:
+        for record in reader:
+            lines.append((lines[-1][1] + 1 if lines else 1, reader.line_num, record))
+    except csv.Error:  # a quote left open: DuckDB's reading stands
+        return None
+    # a piece that starts a record of its own: its first cell as whole records' first cells are (a community, a
+    # 序号), or an ID number in the column whole records hold theirs in
+    whole = [cells for _, _, cells in lines if len(cells) == width]
+    first_cells = {cells[0] for cells in whole}
+    id_columns = collections.Counter(i for cells in whole for i, cell in enumerate(cells)
+                                     if PERSON_ID_CELL.fullmatch(cell))
+    id_column = id_columns.most_common(1)[0][0] if id_columns else None
+
+    def continues(piece: list[str]) -> bool:
+        return bool(piece[0].strip()) and piece[0] not in first_cells and not (
+            id_column is not None and id_column < len(piece) and PERSON_ID_CELL.fullmatch(piece[id_column]))
+
+    records, joined, index = [], {}, 0
+    while index < len(lines):
+        first, last, cells = lines[index]
+        end, count = index + 1, len(cells)
+        while (0 < count < width and end < len(lines) and 0 < len(lines[end][2]) < width
+               and lines[end][0] == lines[end - 1][1] + 1):
+            count += len(lines[end][2]) - 1
+            end += 1
+        pieces = [piece for _, _, piece in lines[index:end]]
+        if end > index + 1 and count == width and all(p[-1].strip() for p in pieces[:-1]) and all(
+                map(continues, pieces[1:])):
+            merged = list(pieces[0])
+            for piece in pieces[1:]:
+                joined.setdefault(first, len(merged) - 1)
+                merged[-1] += "\n" + piece[0]
+                merged.extend(piece[1:])
+            cells, index = merged, end
+        else:
+            index += 1
+        if cells:
+            records.append((first, cells))
+    # an exporter that leaves out a row's empty cells at its end writes short rows, two of which may add up to a
+    # record: joined only where every other row is whole (a line of one cell aside: a title, a 合计)
+    if not joined or any(1 < len(cells) < width for _, cells in records):
+        return None
+    table = pa.table({name: pa.array([cells[i] or None if i < len(cells) else None for _, cells in records],
+                                     pa.string()) for i, name in enumerate(_column_names(columns))})
+    return table, [first for first, _ in records], joined
 
 
 def _column_names(count: int) -> list[str]:

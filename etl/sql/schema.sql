@@ -68,7 +68,7 @@ create table if not exists load_warnings (
                                       -- extra_cells | skipped_sheet | day_register | problem_contradiction | status_in_name |
                                       -- status_in_notes | status_elsewhere | uncomputed_formulas | date_outside_month |
                                       -- rejected_listed | too_young | struck_rows | hidden_rows | rows_above_header | formatting_legend |
-                                      -- contacts_dropped | month_only_date |
+                                      -- contacts_dropped | month_only_date | joined_rows |
                                       -- yearless_date | name_differs | sent_before | titled_method |
                                       -- exit_after_report | registered_after_report | no_category_column |
                                       -- self_contact | no_person_contact | unnamed_contact | no_phone_contact | other_people
