@@ -256,7 +256,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "detail_group": ("分组", "Group"), "detail_risk": ("风险等级", "Risk"), "detail_week": ("本周", "This week"),
     "detail_category": ("类别", "Category"), "detail_communities": ("社区", "Communities"),
     "detail_community": ("社区", "Community"), "detail_reason": ("原因", "Reason"),
-    "detail_sample": ("抽查社区数", "Communities drawn"), "detail_seed": ("抽签号", "Seed"),
+    "detail_sample": ("抽查社区数", "Communities drawn"), "detail_seed": ("随机种子", "Seed"),
     "detail_format": ("格式", "Format"), "detail_row": ("第几行", "Row"),
     "detail_permission": ("所需权限", "Permission"),
     "detail_out_of_scope": ("辖区外", "Outside the jurisdiction"), "detail_asked": ("请求", "Asked"),
