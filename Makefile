@@ -5,10 +5,11 @@ STAMP := $(VENV)/.installed-$(shell sha1sum pyproject.toml | cut -c1-12)
 DB ?= data/warehouse.duckdb
 HOST ?= 127.0.0.1
 PORT ?= 8050
-# One test worker more than there are cores (at least 3): many tests wait on a browser or a subprocess
-# (on the 2-core machine, 3 workers finish the suite in 6½ minutes where 2 took 7½). Each module runs whole on
-# one worker, the longest first (tests/conftest.py LONGEST_MODULES), not xdist's order by number of tests.
-WORKERS ?= $(shell python3 -c "import os; print(max(3, (os.cpu_count() or 1) + 1))")
+# Two test workers more than there are cores (at least 4): many tests wait on a browser or a subprocess (on the
+# 2-core machine, 2026-12-06, CI=true: 4 workers ran the suite in 636 s, the machine's CPU busy 172 % of the time;
+# 3 took 747 s at 142 %, 5 took 711 s with a tenth more CPU). Each module runs whole on one worker, the longest
+# first (tests/conftest.py LONGEST_MODULES), not xdist's order by number of tests.
+WORKERS ?= $(shell python3 -c "import os; print(max(4, (os.cpu_count() or 1) + 2))")
 
 .PHONY: demo test bench clean
 

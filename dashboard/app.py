@@ -31,6 +31,7 @@ ASSETS = INSTALLED_ASSETS if INSTALLED_ASSETS.is_dir() else Path(__file__).resol
 PLOTLY_BUNDLE = r"plotly-basic\.min\.js$"
 COMPRESSED = ["application/javascript", "text/javascript", "text/css", "application/json"]
 PAGES = Path(__file__).resolve().parent / "pages"
+PAGE_SPINNER_DELAY_MS = 600  # a page made slower than this shows a spinner over it (make_page_loading)
 # (label, path, the permission the page needs beyond signing in)
 NAV = (("nav_overview", "/", None), ("nav_overdue", "/overdue", "people"), ("nav_risk", "/risk", None),
        ("nav_supervision", "/supervision", "supervise"), ("nav_reports", "/reports", None), ("nav_data", "/data", None),
@@ -85,7 +86,7 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
     app.layout = html.Div([
         dcc.Location(id="url", refresh="callback-nav"),
         html.Div(id="navbar"),
-        dbc.Container(dash.page_container, fluid=True, className="page"),
+        dbc.Container(make_page_loading(dash.page_container), fluid=True, className="page"),
         dcc.Download(id="table-file"),
         dbc.Modal([dbc.ModalHeader(dbc.ModalTitle(t("unmask_title"), id="unmask-title")),
                    dbc.ModalBody(id="unmask-body")], id="unmask-modal", is_open=False),
@@ -120,6 +121,17 @@ def create_app(settings: Settings, local_user: User | None = None, security: Sec
     )
     app.server.config["CAREVISIT_CSP"] = lambda: content_security_policy(app)
     return app
+
+
+def make_page_loading(page_container: html.Div) -> dcc.Loading:
+    """The page, dimmed under a spinner while a page that takes a while is made: a month counted to another 截至
+    date is computed anew (5-7 s at a province's scale), and the page had stayed as it was, without a sign of work
+    (review 11b M5). Only the page's own making (Dash's _pages_content), not a table or a chart updating inside it;
+    and only past PAGE_SPINNER_DELAY_MS, so the usual page (tens of milliseconds) never flickers."""
+    return dcc.Loading(page_container, target_components={"_pages_content": "children"},
+                       delay_show=PAGE_SPINNER_DELAY_MS, show_initially=False,
+                       custom_spinner=html.Div(dbc.Spinner(color="primary"), className="page-spinner"),
+                       overlay_style={"visibility": "visible", "opacity": 0.4})
 
 
 def _community_to_its_page():

@@ -73,6 +73,22 @@ def test_every_page_renders_with_an_empty_console(page, server_url, path, ready,
     assert page.console_log == []
 
 
+def test_a_page_that_takes_a_while_to_make_shows_a_spinner_over_it_until_it_is_there(page, server_url):
+    # review 11b M5: a month counted to another 截至 date takes seconds to compute, and the page had stayed as it was,
+    # without a sign of work. Here the server's answer with the page is held back until the spinner shows.
+    held = []
+    page.route("**/_dash-update-component*", lambda route: held.append(route)
+               if "_pages_content" in (route.request.post_data or "") else route.continue_())
+    page.goto(f"{server_url}/overdue?month={MONTH}", wait_until="commit")
+    page.wait_for_selector(".page-spinner", timeout=10_000)
+    assert held and not page.query_selector("#overdue-people")
+    for route in held:
+        route.continue_()
+    page.wait_for_selector("#overdue-people .ag-row")
+    page.wait_for_selector(".page-spinner", state="detached")
+    assert page.console_log == []
+
+
 def test_the_overview_renders_with_an_empty_console(overview):
     assert "月探访率 (上门)" in overview.inner_text("body")
     assert overview.console_log == []
