@@ -550,6 +550,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_sex_mismatch": ("性别与身份证号不符", "Sex differs from the ID number"),
     "warning_too_young": ("不满 60 岁却标注了类别", "Under 60 yet marked special-difficulty"),
     "warning_name_is_number": ("姓名一栏写的是号码", "A number in the name's cell"),
+    "warning_name_missing": ("姓名为空 (按身份证号导入)", "No name (loaded by the ID number)"),
     "warning_unknown_area_code": ("身份证号地区码未知", "Unknown area code in the ID number"),
     "warning_unusable_id": ("身份证号无效, 按姓名和社区关联", "Unusable ID number, linked by name and community"),
     "warning_place_by_id": ("地点无法识别, 按身份证号关联", "Unknown place, linked by ID number"),

@@ -53,7 +53,7 @@ from etl.temporary import remove_stale_temporary_files
 #    keys of the rows without an ID number made again.
 # 9: rejects.street_code and community_code, the rejected row's place where it is known (rows rejected before
 #    have none: their files keep the place their stored rows give them).
-FORMAT_VERSION = 9
+FORMAT_VERSION = 10
 # DuckDB's, for a whole load (staging, marts, checks): past it DuckDB spills to disk beside the copy, so
 # that neither a file's rows nor the warehouse's decide how much memory a load takes. A file's cells are
 # held beside it as Arrow (4 bytes a cell, plus its distinct values): a 10 M-row visits CSV loads within
@@ -250,6 +250,8 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
     if version < 9:  # a rejected row's place, so that a file whose every row is rejected is still its street's
         for column in ("street_code", "community_code"):
             con.execute(f"alter table rejects add column if not exists {column} varchar")
+    if version < 10:  # a roster row without a name loads by its ID number (DESIGN §3), where it had been rejected
+        con.execute("alter table roster_rows alter column elder_name drop not null")
     con.execute("insert or replace into settings values ('format_version', $version)",
                 {"version": str(FORMAT_VERSION)})
     return has_data

@@ -83,7 +83,7 @@ create table if not exists roster_rows (
     load_id        integer not null,
     row_number     integer not null,
     id_number      varchar not null,  -- 18 characters, GB 11643, validated
-    elder_name     varchar not null,
+    elder_name     varchar,           -- null: none written (the row loads by its ID number, with a warning)
     sex            varchar not null,  -- from the ID number
     birth_date     date not null,     -- from the ID number
     district_code  varchar not null,

@@ -181,7 +181,7 @@ def test_staff_download_the_corrections_workbook_fix_two_rows_and_upload_it_back
     wrong = ids[1][:-1] + ("0" if ids[1][-1] != "0" else "1")
     roster = write_csv(tmp_path / "劝业场底册12月.csv", [
         ROSTER_HEADER, roster_row(1, ids[0], name="甲"), roster_row(2, wrong, name="乙"),
-        roster_row(3, ids[2], name=""), roster_row(4, ids[3], name="丁", community="不存在"),
+        roster_row(3, ids[2], name="丙", community=""), roster_row(4, ids[3], name="丁", community="不存在"),
         roster_row(5, ids[4][:-3], name="戊")])
     sign_in(page, base, "staff", "/upload")
     page.set_input_files("#upload-files input[type=file]", [str(roster)])
@@ -197,7 +197,7 @@ def test_staff_download_the_corrections_workbook_fix_two_rows_and_upload_it_back
     rows = {row[0].value: row for row in sheet.iter_rows(min_row=4)}
     assert sorted(rows) == [3, 4, 5, 6]
     rows[3][header.index("身份证号")].value = ids[1]
-    rows[4][header.index("姓名")].value = "丙"
+    rows[4][header.index("社区")].value = "花园路"
     book.save(workbook)
 
     page.goto(base + "/upload")

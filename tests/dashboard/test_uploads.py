@@ -233,7 +233,7 @@ def test_the_corrections_workbook_round_trip_through_the_browser_routes(app):
     good, bad = make_id("19430101", 4), make_id("19430101", 5)
     wrong = bad[:-1] + ("0" if bad[-1] != "0" else "1")
     roster = csv_bytes([ROSTER_HEADER, roster_row(1, good, name="丙"), roster_row(2, wrong, name="丁"),
-                        roster_row(3, make_id("19430101", 6), name="")])
+                        roster_row(3, make_id("19430101", 6), name="戊", community="")])
     record, _folder = results(app, send(client, token, [("street.csv", roster)]))
     [loaded] = record["results"]
     assert (loaded["rows_loaded"], loaded["rows_rejected"]) == (1, 2)
@@ -262,7 +262,7 @@ def test_the_corrections_workbook_round_trip_through_the_browser_routes(app):
 
 def test_corrections_are_refused_to_roles_without_them_and_outside_the_users_place(app):
     client, token = signed_in(app, "staff")
-    roster = csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19440101", 7), name="")])
+    roster = csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19440101", 7), name="子", community="")])
     record, _folder = results(app, send(client, token, [("mine.csv", roster)]))
     load_id = record["results"][0]["load_id"]
     analyst, _token = signed_in(app, "analyst")
@@ -270,7 +270,8 @@ def test_corrections_are_refused_to_roles_without_them_and_outside_the_users_pla
     # another street's file is not the street clerk's
     other = write_csv(app.server.config["CAREVISIT_SETTINGS"].db_path.with_name("other.csv"),
                       [ROSTER_HEADER, *(roster_row(n, make_id("19450101", 8 + n), name=name, street="小白楼街道",
-                                                   community="泰安道") for n, name in ((1, "戊"), (2, "")))])
+                                                   community=community)
+                                        for n, name, community in ((1, "戊", "泰安道"), (2, "己", "")))])
     [theirs] = ingest([other], app.server.config["CAREVISIT_SETTINGS"])
     assert theirs.rows_rejected == 1
     assert client.get(f"/corrections/{theirs.load_id}").status_code == 403
@@ -288,7 +289,7 @@ def test_a_communitys_clerk_corrects_the_communitys_rows_of_the_streets_file(app
     bad = [make_id("19470101", n) for n in (1, 2)]
     roster = csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19470101", 3), name="甲"),
                         roster_row(2, bad[0][:-1] + ("0" if bad[0][-1] != "0" else "1"), name="乙"),
-                        roster_row(3, bad[1], name="", community="滨西")])
+                        roster_row(3, bad[1][:-1] + ("0" if bad[1][-1] != "0" else "1"), name="丙", community="滨西")])
     record, _folder = results(app, send(street, token, [("劝业场街道底册.csv", roster)]))
     [loaded] = record["results"]
     assert (loaded["rows_loaded"], loaded["rows_rejected"]) == (1, 2)

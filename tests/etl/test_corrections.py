@@ -31,7 +31,7 @@ def warehouse(tmp_path) -> Warehouse:
 
 def roster_with_bad_rows(folder):
     """A roster of six rows, four of them bad; data rows start on spreadsheet row 4."""
-    rows = [roster_row(1, IDS[0]), roster_row(2, BAD_ID), roster_row(3, IDS[2], name=""),
+    rows = [roster_row(1, IDS[0]), roster_row(2, BAD_ID), roster_row(3, IDS[2], name="王五", community=""),
             roster_row(4, IDS[3], community="幸福里"), roster_row(5, IDS[4]), roster_row(6, IDS[4], name="李四")]
     return write_xlsx(folder / "劝业场底册.xlsx", TITLE + [ROSTER_HEADER] + rows)
 
@@ -68,13 +68,13 @@ def test_the_workbook_holds_exactly_the_rejected_rows_in_the_files_columns_with_
     assert sheet["A1"].value == f"退回修改 · 批次 {result.load_id} · 原文件 劝业场底册.xlsx"
     assert [c.value for c in sheet[3]] == ["原行号", "问题", *ROSTER_HEADER]
     rows = data_rows(sheet)
-    assert [(r["原行号"], r["姓名"]) for r in rows] == [(5, "张三"), (6, None), (7, "张三"), (9, "李四")]
+    assert [(r["原行号"], r["姓名"]) for r in rows] == [(5, "张三"), (6, "王五"), (7, "张三"), (9, "李四")]
     assert rows[0]["问题"] == "身份证号校验位错误" and rows[0]["身份证号"] == BAD_ID  # as sent, as text
     assert rows[3]["问题"] == "身份证号在本文件中重复 (与第 8 行相同, 但姓名不同: 请核对两行的身份证号)"
     header = [c.value for c in sheet[3]]
     marked = {(row[0].value, header[i]) for row in sheet.iter_rows(min_row=4) for i, c in enumerate(row)
               if c.fill.fgColor.rgb.endswith("FFF2A8")}
-    assert marked == {(5, "身份证号"), (6, "姓名"), (7, "社区"), (9, "身份证号")}
+    assert marked == {(5, "身份证号"), (6, "社区"), (7, "社区"), (9, "身份证号")}
     # the file's cells formatted as text, so that an ID number the clerk types in stays one (a General cell turned it
     # into 1.20101E+17, and the row was refused again, asked to be exported again as text)
     assert {c.number_format for row in sheet.iter_rows(min_row=4) for c in row[2:]} == {"@"}
@@ -84,7 +84,7 @@ def test_fixed_rows_join_the_original_load_and_the_rest_stay_rejected_with_their
     [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
     book = corrections_workbook(warehouse, original.load_id)
     fix(book.active, 5, "身份证号", IDS[1])
-    fix(book.active, 6, "姓名", "王五")
+    fix(book.active, 6, "社区", "花园路")
     book.save(tmp_path / "劝业场底册_退回修改.xlsx")
     [corrected] = warehouse.ingest(tmp_path / "劝业场底册_退回修改.xlsx")
 
@@ -112,7 +112,7 @@ def test_carevisit_rejects_says_which_rows_still_wait(warehouse, tmp_path):
     [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
     book = corrections_workbook(warehouse, original.load_id)
     fix(book.active, 5, "身份证号", IDS[1])
-    fix(book.active, 6, "姓名", "王五")
+    fix(book.active, 6, "社区", "花园路")
     fix(book.active, 7, "社区", "幸福里")  # still no community of the district
     book.save(tmp_path / "劝业场底册_退回修改.xlsx")
     [corrected] = warehouse.ingest(tmp_path / "劝业场底册_退回修改.xlsx")
@@ -311,7 +311,7 @@ def test_rows_loaded_with_a_warning_are_listed_to_check_and_that_sheet_is_not_re
 
 
 def fixed_rows() -> list[list[str]]:
-    """The roster's rows 5 and 6 (roster_with_bad_rows) as the clerk fixed them: the ID number, the missing name."""
+    """The roster's rows 5 and 6 (roster_with_bad_rows) as the clerk fixed them: the ID number, the community."""
     return [roster_row(2, IDS[1]), roster_row(3, IDS[2], name="王五")]
 
 
@@ -341,7 +341,7 @@ def test_a_corrections_workbook_without_its_first_columns_is_still_one(warehouse
     [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
     book = corrections_workbook(warehouse, original.load_id)
     fix(book.active, 5, "身份证号", IDS[1])
-    fix(book.active, 6, "姓名", "王五")
+    fix(book.active, 6, "社区", "花园路")
     book.active.delete_cols(1, deleted)
     book.save(tmp_path / "改好了.xlsx")
     [again] = warehouse.ingest(tmp_path / "改好了.xlsx")

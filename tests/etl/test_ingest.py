@@ -787,6 +787,19 @@ def test_a_warehouse_of_format_8_keeps_its_rejects_and_places_a_file_whose_rows_
     assert warehouse.one("select value from settings where key = 'format_version'") == str(FORMAT_VERSION)
 
 
+def test_a_warehouse_of_format_9_takes_a_roster_row_without_a_name(warehouse, tmp_path):
+    warehouse.ingest(write_csv(tmp_path / "r1.csv", [ROSTER_HEADER, roster_row(1, ALICE)]))
+    con = duckdb.connect(str(warehouse.settings.db_path))
+    con.execute("alter table roster_rows alter column elder_name set not null")  # as format 9 wrote it
+    con.execute("update settings set value = '9' where key = 'format_version'")
+    con.close()
+    [result] = warehouse.ingest(write_csv(tmp_path / "r2.csv", [ROSTER_HEADER, roster_row(1, BOB, name="")]))
+    assert (result.status, result.rows_loaded, result.rows_rejected) == ("loaded", 1, 0)
+    assert warehouse.rows("select id_number, elder_name from roster_rows order by load_id") == [
+        (ALICE, "张三"), (BOB, None)]
+    assert warehouse.one("select value from settings where key = 'format_version'") == str(FORMAT_VERSION)
+
+
 def test_a_roster_dated_in_the_future_is_refused(warehouse, tmp_path):
     """(security review 2026-12-04: a roster of 填报日期 2099年1月1日 became the list in force, which no later list of
     the street could replace before 2099)"""

@@ -311,9 +311,13 @@ DAY_BEFORE = next(day for day in (dt.date(dt.date.today().year - back, 10, 9) fo
                   if day <= dt.date.today() + dt.timedelta(days=61))
 
 
-def test_a_roster_row_without_a_name_is_rejected(con):
+def test_a_roster_row_without_a_name_loads_by_its_id_number_and_warns(con):
+    # DESIGN §3: a row is rejected when it cannot be tied to one person and one place; its ID number and community
+    # tie it (review 11a L1: rejected, a living person was out of every denominator)
     [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, name=""))
-    assert (row["row_number"], row["reject_reason"]) == (2, "姓名为空")
+    assert (row["row_number"], row["reject_reason"], row["elder_name"]) == (2, None, None)
+    assert [(w["code"], w["message"]) for w in row["warnings"]] == [
+        ("name_missing", "姓名为空: 按身份证号导入, 请在姓名一栏填写老人姓名")]
 
 
 @pytest.mark.parametrize(

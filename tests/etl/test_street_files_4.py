@@ -1028,14 +1028,15 @@ def test_excel_error_values_are_no_ones_words_and_the_load_says_where_they_are(t
     book.close()
     warehouse = Warehouse(tmp_path / "w.duckdb")
     roster, visits = warehouse.ingest(roster_path, visits_path)
-    balanced(roster, 3, rejected=1)  # the nameless row: kept aside, as any row without a name is
+    balanced(roster, 3)  # the nameless row too, by its ID number (DESIGN §3)
     balanced(visits, 3)
     assert warehouse.rows("select elder_name, categories from roster_rows order by all") == [
-        ("错值0", []), ("错值2", ["独居"])]
+        ("错值0", []), ("错值2", ["独居"]), (None, ["独居"])]
     assert warehouse.rows("select row_number, outcome, visitor_name from visit_rows order by all") == [
         (2, "正常", "李明"), (3, "正常", None), (4, "未知", "李明")]
     assert warehouse.rows("select file_name, row_number, message from load_warnings order by all") == [
         ("底册.xlsx", 2, "未知的特殊困难类别: #N/A, 未计入"),
+        ("底册.xlsx", 3, "姓名为空: 按身份证号导入, 请在姓名一栏填写老人姓名"),
         ("底册.xlsx", None, "第 2、3 行的「姓名、特殊困难类别」是公式的错误值 (如 #N/A), 不是填写的内容: "
                             "请在 Excel 中检查公式 (如 VLOOKUP 没有找到) 或填写后重新导入"),
         ("探访.xlsx", 4, "未知的探访结果: #DIV/0!, 不计为有效探访"),

@@ -223,7 +223,6 @@ final as (
         -- the first reason the row cannot be used, and the field whose cell is at fault
         case
             when id_problem is not null then {'reason': id_problem, 'field': 'id_number'}
-            when elder_name is null then {'reason': '姓名为空', 'field': 'name'}
             when place_problem is not null then {'reason': cv_mask_quoted(place_problem, elder_name), 'field': place_field}
             when community_code is null then {'reason': '社区为空', 'field': 'community'}
             when id_occurrence > 1 and repeats_record
@@ -240,7 +239,7 @@ final as (
                   or exit_without_date or living_contradicts
                   or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
                   or status_in_name or status_in_notes or status_elsewhere or too_young or consent_mixed
-                  or old_contradicts or name_is_number
+                  or old_contradicts or name_is_number or elder_name is null
         then cv_warnings([
             case when unknown_category then cv_warn_quoting('unknown_value', 'category',
                 array_to_string(unknown_categories, '、'), '未知的特殊困难类别: {value}, 未计入') end,
@@ -285,6 +284,10 @@ final as (
                 '按身份证号此人现年 ' || cv_age(id_birth_date, cv_today()) || ' 岁, 不满 60 岁, 却标注了特殊困难类别: '
                 || '按所填导入, 请核对身份证号是否填成了家属的') end,
             -- (review 11a L3: loaded as the elder's name without a word; the number itself never quoted)
+            -- tied to one person by the ID number and to one place by the community, the row loads (DESIGN §3: what
+            -- rejects a row); rejected, it had taken a living person out of every denominator (review 11a L1)
+            case when elder_name is null then cv_warn('name_missing', 'name', null,
+                '姓名为空: 按身份证号导入, 请在姓名一栏填写老人姓名') end,
             case when name_is_number then cv_warn('name_is_number', 'name', null,
                 '姓名一栏写的是号码 (可能是身份证号或电话): 按身份证号导入, 请在姓名一栏填写老人姓名') end,
             case when unknown_area_code then cv_warn('unknown_area_code', 'id_number', substr(id_number, 1, 6),
