@@ -485,63 +485,65 @@ def _struck_formats(path: Path) -> frozenset[int]:
                      if (font := FONT_ID.search(cell_format)) and int(font[1]) in struck)
 
 
-def _xls_struck_rows(path: Path, sheet_count: int) -> list[frozenset[int]] | None:
-    """Of a legacy .xls, each sheet's _struck_rows (xlrd reads its formats; python-calamine, which reads its cells,
-    does not); None when none of its fonts is struck through, or its formats cannot be read (its cells were: the
-    load goes on without the note)."""
+def _xls_sheets(path: Path, sheet_count: int, read_sheet, formatting_info: bool = False,
+                worth_reading=lambda book: True) -> list | None:
+    """Of a legacy .xls, `read_sheet(sheet)` of each sheet as xlrd reads it: what python-calamine, which reads its
+    cells, does not tell (formats, error values). None when `worth_reading(book)` finds nothing to look for (most
+    files are read no further), or xlrd cannot read the file (its cells were read: the load goes on without)."""
     import xlrd  # imported here: only .xls files need it
 
     try:
-        book = xlrd.open_workbook(str(path), formatting_info=True, on_demand=True)
-    except Exception:  # xlrd raises many kinds on a file it cannot read (calamine read it): no note then
+        book = xlrd.open_workbook(str(path), formatting_info=formatting_info, on_demand=True)
+    except Exception:  # xlrd raises many kinds on a file it cannot read (calamine read it)
         return None
     try:
-        struck_fonts = {index for index, font in enumerate(book.font_list) if font.struck_out}
-        struck = {index for index, xf in enumerate(book.xf_list) if xf.font_index in struck_fonts}
-        if not struck or book.nsheets != sheet_count:
+        if book.nsheets != sheet_count or not worth_reading(book):
             return None
         sheets = []
         for index in range(sheet_count):
-            sheet = book.sheet_by_index(index)
-            rows: dict[int, bool] = {}
-            for r in range(sheet.nrows):
-                for c, cell in enumerate(sheet.row(r)):
-                    if cell.ctype not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
-                        rows[r + 1] = rows.get(r + 1, True) and sheet.cell_xf_index(r, c) in struck
-            sheets.append(frozenset(number for number, is_struck in rows.items() if is_struck))
+            sheets.append(read_sheet(book.sheet_by_index(index)))
             book.unload_sheet(index)
         return sheets
     except Exception:  # (a sheet's records broken where calamine did not look)
         return None
     finally:
         book.release_resources()
+
+
+def _xls_struck_rows(path: Path, sheet_count: int) -> list[frozenset[int]] | None:
+    """Of a legacy .xls, each sheet's _struck_rows; None when none of its fonts is struck through."""
+    import xlrd
+
+    struck: set[int] = set()  # the cell formats whose font is struck through
+
+    def any_struck(book) -> bool:
+        fonts = {index for index, font in enumerate(book.font_list) if font.struck_out}
+        struck.update(index for index, xf in enumerate(book.xf_list) if xf.font_index in fonts)
+        return bool(struck)
+
+    def struck_rows(sheet) -> frozenset[int]:
+        rows: dict[int, bool] = {}
+        for r in range(sheet.nrows):
+            for c, cell in enumerate(sheet.row(r)):
+                if cell.ctype not in (xlrd.XL_CELL_EMPTY, xlrd.XL_CELL_BLANK):
+                    rows[r + 1] = rows.get(r + 1, True) and sheet.cell_xf_index(r, c) in struck
+        return frozenset(number for number, is_struck in rows.items() if is_struck)
+
+    return _xls_sheets(path, sheet_count, struck_rows, formatting_info=True, worth_reading=any_struck)
 
 
 def _xls_error_cells(path: Path, sheet_count: int) -> list[dict[tuple[int, int], str]] | None:
     """Of a legacy .xls, each sheet's cells holding an error value, as Excel shows it (#N/A), by (row, column) from
-    A1 = (0, 0); None when the file holds none (its records searched first: most files are read no further) or xlrd
-    cannot read it (its cells were read: the load goes on, the errors read as empty cells)."""
-    import xlrd  # imported here: only .xls files need it
+    A1 = (0, 0); None when its records hold none (XLS_ERROR_RECORDS: the errors then read as empty cells)."""
+    import xlrd
 
-    try:
-        book = xlrd.open_workbook(str(path), on_demand=True)
-    except Exception:  # xlrd raises many kinds on a file it cannot read
-        return None
-    try:
-        if not any(record.search(book.mem) for record in XLS_ERROR_RECORDS) or book.nsheets != sheet_count:
-            return None
-        sheets = []
-        for index in range(sheet_count):
-            sheet = book.sheet_by_index(index)
-            sheets.append({(r, c): xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#N/A")
-                           for r in range(sheet.nrows)
-                           for c, cell_type in enumerate(sheet.row_types(r)) if cell_type == xlrd.XL_CELL_ERROR})
-            book.unload_sheet(index)
-        return sheets
-    except Exception:  # (a sheet's records broken where calamine did not look)
-        return None
-    finally:
-        book.release_resources()
+    def error_cells(sheet) -> dict[tuple[int, int], str]:
+        return {(r, c): xlrd.error_text_from_code.get(sheet.cell_value(r, c), "#N/A")
+                for r in range(sheet.nrows)
+                for c, cell_type in enumerate(sheet.row_types(r)) if cell_type == xlrd.XL_CELL_ERROR}
+
+    return _xls_sheets(path, sheet_count, error_cells,
+                       worth_reading=lambda book: any(record.search(book.mem) for record in XLS_ERROR_RECORDS))
 
 
 def _xlsx_error_cells(path: Path, part: str) -> dict[tuple[int, int], str]:
