@@ -207,7 +207,8 @@ def unmask_person(cell: dict | None, spec: dict | None):
     auth.audit("unmask", place=spec.get("place"), row_count=1,
                detail=shown_in | {"row": position, "community": person["community"]},
                facts={f"person_{key}": value for key, value in person["shown"].items()})
-    rows = [(t("col_name", lang), person["name"]), (t("col_id_number", lang), person["id_number"]),
+    rows = [(t("col_name", lang), person["name"] or t("name_not_written", lang)),
+            (t("col_id_number", lang), person["id_number"]),
             (t("col_phone", lang), person["phone"] or ""), (t("col_address", lang), person["address"] or ""),
             (t("col_community", lang), person["community"]),
             # in full here: a list masks health and disability (tables.people_table)

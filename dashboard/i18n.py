@@ -355,6 +355,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     # DESIGN §4's 本月未访 counts home visits, the headline's: a call does not take one off this list (review 7b)
     "not_visited_count": ("本月未访 (上门)", "Not visited at home this month"),
     "people_unit": ("{count:,} 人", "{count:,}"),
+    "name_not_written": ("(未填姓名)", "(no name given)"),
     # overview
     "map_title": ("{place} 各{level}{rate}", "{rate} by {level}, {place}"),
     "map_colour_by": ("地图着色", "Colour map by"),

@@ -98,6 +98,8 @@ def people_table(frame: pd.DataFrame, lang: str, unshown: tuple[str, ...],
               for flags in zip(frame["is_overdue"], frame["is_not_visited_this_month"], frame["has_left"],
                                frame["exit_date"], frame["consent"], frame["visited_home"], strict=True)]
     shown = frame.assign(
+        # a roster row without a name loads by its ID number (DESIGN §3): said so, not a blank cell to click
+        name=frame["name"].fillna(t("name_not_written", lang)),
         overdue_days=frame["overdue_days"].astype("Int64"),  # blank, not NaN or 12.0, for those who left
         categories=[listed((value_label(c, lang) for c in shown_categories(cats, unshown)), lang)
                     for cats in frame["categories"]],

@@ -570,3 +570,23 @@ def test_the_local_modes_user_is_named_in_the_pages_language(settings):
     with local.server.test_request_context("/"):
         assert texts(find(make_navbar("/", {"lang": "en"}), "navbar-user"))[:3] == ["This computer", " · ", "Admin"]
         assert texts(find(make_navbar("/", {}), "navbar-user"))[0] == "本机"
+
+
+def test_an_elder_whose_roster_row_gave_no_name_is_listed_as_such_not_as_a_blank_cell(tmp_path):
+    # a roster row without a name loads by its ID number (DESIGN §3): on the work list, a blank cell to click on
+    # had been all staff saw of them
+    import duckdb
+
+    from etl.build import build_marts
+    from tests.conftest import new_mart_warehouse
+
+    w = new_mart_warehouse(duckdb.connect(str(tmp_path / "w.duckdb")))
+    w.elder(make_id("19400101", 4), "独居", name=None)
+    w.elder(make_id("19560101", 5), "空巢", name="有名")
+    w.visit(make_id("19560101", 5), "2026-10-30 09:00")  # (the data run to October's end)
+    build_marts(w.con)
+    w.con.close()
+    wh = queries.Warehouse(tmp_path / "w.duckdb")
+    people = queries.people(wh, queries.place(wh, HUAYUANLU), "2026-10")
+    for lang, said in (("zh", "(未填姓名)"), ("en", "(no name given)")):
+        assert sorted(tables.people_table(people, lang, ())["name"]) == sorted([said, "有*"])
