@@ -130,9 +130,11 @@ def _is_delimited_text(path: Path) -> bool:
     often writes (a .xls that Excel opens as text). Read as a .csv is."""
     with path.open("rb") as f:
         head = f.read(SAMPLE_BYTES)
-    if not head or b"\x00" in head:
+    # Excel's 「Unicode 文本」 (UTF-16 with its byte-order mark), as some web systems send their .xls (review 12 M3)
+    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    if not head or (b"\x00" in head and not utf16):
         return False
-    for encoding in ("utf-8", "gb18030"):
+    for encoding in ("utf-16",) if utf16 else ("utf-8", "gb18030"):
         try:
             text = head.decode(encoding)
         except UnicodeDecodeError as error:

@@ -103,7 +103,9 @@ create or replace temp macro cv_name_note(s) as
 -- or ID number typed after it (张三 13812345678: it had been stored in the name, and the name linked no visit). The
 -- name is bound once (a one-element list).
 create or replace temp macro cv_person_name(s) as
-    case when not cv_excel_error(trim(s)) then list_transform(
+    -- a subtotal in the name's column (小计：10人次, under a date and a community merged down the block) is no one
+    case when not cv_excel_error(trim(s)) and not regexp_matches(s, '^[\s　]*(小|合|总)[\s　]*计[\s　]*([:：]|\d|$)')
+    then list_transform(
         [translate(regexp_replace(cv_squeeze(s), '([^\d\s])\s*\d[\d\s\-]{5,}\d[Xx]?\s*$', '\1'), '.．•・‧∙⋅', '·······')],
         lambda n: case when ends_with(n, ')') or ends_with(n, '）')
             then coalesce(nullif(regexp_replace(n, '[（(][^（）()]+[）)]$', ''), ''), n) else n end)[1] end;
@@ -529,12 +531,18 @@ create or replace temp macro cv_phone_from_number(s) as
 create or replace temp macro cv_phone_problem(s) as
     case when cv_phone_as_number(s) then '电话被Excel存成了数字 ({value}), 号码已不完整: 请把该列设为文本后重新导出'
          else '电话无效: {value}' end;
+-- A phone's groups of digits joined by dots (139.0000.1111) as by dashes: one number, read and masked as one (review 12
+-- H3: not a phone, and quoted whole). Groups of three digits or more: 1.3912345E+10, 13900001111.0 and a date
+-- (2026.10.05) stay as written.
+create or replace temp macro cv_undotted_digits(s) as
+    regexp_replace(regexp_replace(s, '(\d{3,})\.(\d{3,})', '\1-\2', 'g'), '(\d{3,})\.(\d{3,})', '\1-\2', 'g');
 create or replace temp macro cv_phone_list(s) as
     case
         -- fast path: a cell that is one valid number and nothing else (most cells)
         when cv_phone_valid(s) then [s]
         when cv_phone_as_number(s) then list_filter([cv_phone_from_number(s)], lambda p: cv_phone_valid(p))
-        else flatten(list_transform(regexp_extract_all(cv_half_width(coalesce(s, '')), '\+?\d[\d \t\-()]*\d'),
+        else flatten(list_transform(regexp_extract_all(cv_undotted_digits(cv_half_width(coalesce(s, ''))),
+                                                       '\+?\d[\d \t\-()]*\d'),
         lambda run: case
             when cv_phone_valid(cv_phone_digits(run)) then [cv_phone_digits(run)]
             -- a landline with its extension (022-23456789-801): the landline
@@ -641,11 +649,11 @@ create or replace temp macro cv_mask_quoted(s, name) as list_transform(
     lambda line: list_transform([cv_mask_free_text(line)],
         lambda text: list_transform([cv_mask_house(text)],
             lambda housed: cv_mask_name_in(cv_mask_health(housed), name))[1])[1])[1];
--- A phone cell quoted (电话无效: …): its numbers masked however their digits are joined, by dashes or brackets too
+-- A phone cell quoted (电话无效: …): its numbers masked however their digits are joined, by dashes, brackets or dots too
 -- (139-2000-001, one digit short, is 13******01: free text leaves a run broken by dashes as it is, since a date is one),
 -- and a person named before one (李明 139-2000-001) as cv_mask_named_number masks them
 create or replace temp macro cv_mask_phone_cell(s) as array_to_string(list_transform(
-        regexp_extract_all(s, '\d(?:[-－—–()（） \t　]*\d)*|[^\d]+'),
+        regexp_extract_all(cv_undotted_digits(cv_half_width(s)), '\d(?:[-－—–()（） \t　]*\d)*|[^\d]+'),
         lambda part: case when regexp_matches(part, '^\d') then cv_mask_digits(part, regexp_replace(part, '\D', '', 'g'))
                           else part end), '');
 create or replace temp macro cv_warnings(warns, name) as

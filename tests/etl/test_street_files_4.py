@@ -1103,6 +1103,65 @@ def test_rows_an_exporter_wrote_without_their_empty_cells_at_the_end_are_never_j
     assert not warehouse.rows("select message from load_warnings where code = 'joined_rows'")
 
 
+def test_header_cells_with_characters_nobody_sees_name_their_columns(tmp_path):
+    # review 12 H1, M1: a byte-order mark pasted into 状态 skipped the column (the dead counted as 在册); a zero-width
+    # space in 姓名 refused the file for a missing 姓名 column that the clerk sees there
+    header = ["社区", "姓\u200b名", "身份证号", "特殊困难类别", "状\ufeff态", "变动日期"]
+    rows = [["花园路", "隐字甲", elder(700), "独居", "在册", ""],
+            ["花园路", "隐字乙", elder(701), "独居", "死亡", "2026-09-20"]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [roster] = warehouse.ingest(write_xlsx(tmp_path / "底册.xlsx", [["填报日期：2026年10月5日"], header, *rows]))
+    balanced(roster, 2)
+    assert warehouse.rows("select elder_name, status from roster_rows order by all") == [
+        ("隐字乙", "死亡"), ("隐字甲", "在册")]
+    assert not warehouse.rows("select message from load_warnings")
+
+
+@pytest.mark.parametrize("merged", ["日期、方式、社区", "社区"])
+def test_a_subtotal_under_cells_merged_down_its_block_is_no_visit_and_no_row_to_fix(tmp_path, merged):
+    # review 12 H2, M2: the 小计 row in the name's column, the day, method and community merged down each block over
+    # it, loaded as a home visit of a person on no roster; with the community alone merged, it waited to be fixed
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["社区", "探访日期", "探访方式", "姓名", "身份证号", "探访人"])
+    for n in range(3):
+        sheet.append(["花园路", "2026-10-05", "入户", f"小计前{n}", elder(705 + n), "李明"])
+    sheet.append([None, None, None, "小计：3人次", None, None])
+    for column in ("A",) + (("B", "C") if merged != "社区" else ()):
+        sheet.merge_cells(f"{column}2:{column}5")
+    book.save(path := tmp_path / "探访.xlsx")
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [visits] = warehouse.ingest(path)
+    balanced(visits, 3)
+    assert warehouse.rows("select id_number, visit_date::varchar, method from visit_rows order by all") == [
+        (elder(705 + n), "2026-10-05", "上门") for n in range(3)]
+    assert not warehouse.rows("select * from rejects")
+
+
+def test_a_contact_phone_written_with_dots_is_a_phone_and_quoted_masked(tmp_path):
+    # review 12 H3: 139.0000.1111 was no phone (the elder out of the 失能帮扶率) and its warning quoted it whole
+    header = ["社区", "老人姓名", "身份证号", "联系人", "联系电话"]
+    rows = [["花园路", "点号甲", elder(710), "王芳", "139.0000.1111"],
+            ["花园路", "点号乙", elder(711), "李明", "139.2000.111"]]
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [contacts] = warehouse.ingest(write_csv(tmp_path / "失能老年人联系人情况表.csv", [header, *rows]))
+    balanced(contacts, 2)
+    assert warehouse.rows("select elder_name, contact_phone from contact_rows order by all") == [
+        ("点号乙", None), ("点号甲", "13900001111")]
+    [(value, message)] = warehouse.rows("select value, message from load_warnings where code = 'invalid_phone'")
+    assert "2000" not in value + message and "13******11" in message
+
+
+def test_unicode_text_that_a_system_named_xls_loads_as_its_table(tmp_path):
+    # review 12 M3: Excel's 「Unicode 文本」 (UTF-16, tabs between cells) sent as .xls was refused as a broken workbook
+    lines = ["社区\t姓名\t身份证号\t特殊困难类别", f"花园路\t统一码甲\t{elder(715)}\t独居"]
+    (path := tmp_path / "底册.xls").write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-16"))
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [roster] = warehouse.ingest(path)
+    balanced(roster, 1)
+    assert warehouse.rows("select elder_name, categories from roster_rows") == [("统一码甲", ["独居"])]
+
+
 def test_visits_that_count_for_no_one_are_told_of_with_their_rows_until_a_roster_lists_them(tmp_path):
     # review 11b H1: rows of people on no roster loaded as 导入 5, 警告 0, found later as a count on the Data page alone
     header = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]
