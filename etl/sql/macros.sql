@@ -82,7 +82,8 @@ create or replace temp macro cv_parse_dashed(s) as
 -- 中午, 左右, the weekday Excel's long date format adds (星期日, 周日) and a full stop dropped (the day alone
 -- when no time is left). One copy of the cell in the expression: a macro's every use is bound anew.
 create or replace temp macro cv_clock_text(s) as regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-    regexp_replace(regexp_replace(regexp_replace(replace(s, '：', ':'), '(星期|周|礼拜)[一二三四五六日天]|。|左右|许', ' ', 'g'),
+    regexp_replace(regexp_replace(regexp_replace(replace(s, '：', ':'),
+                                                 '[（(]?\s*(星期|周|礼拜)[一二三四五六日天]\s*[）)]?|。|左右|许', ' ', 'g'),
                                   '(\d{1,2})\s*[时点:]\s*半', '\1:30', 'g'),
                    '(\d{1,2})\s*[时点]\s*(\d{1,2})\s*分?', '\1:\2', 'g'),
     '(\d{1,2})\s*[时点]', '\1:00', 'g'),
@@ -120,7 +121,8 @@ create or replace temp macro cv_name_undotted(name) as replace(name, '·', '');
 -- weekday goes first, so that its 一 is not taken for a digit.
 create or replace temp macro cv_arabic_numerals(s) as
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-        translate(regexp_replace(s, '(星期|周|礼拜)[一二三四五六日天]', ' ', 'g'), '〇零○一二三四五六七八九', '000123456789'),
+        translate(regexp_replace(s, '[（(]?\s*(星期|周|礼拜)[一二三四五六日天]\s*[）)]?', ' ', 'g'), '〇零○一二三四五六七八九',
+                  '000123456789'),
         '(\d)十(\d)', '\1\2', 'g'), '(\d)十', '\1' || '0', 'g'), '十(\d)', '1\1', 'g'), '十', '10', 'g');
 
 -- A slash date whose month and day are one number (10/10/2026, 01/1/2026 09:00) with its year first, as dashes
@@ -172,9 +174,11 @@ create or replace temp macro cv_parse_timestamp_text(s) as coalesce(
         when regexp_full_match(s, '1\d{9}(\d{3})?')
             then timestamp '1970-01-01 08:00:00'
                  + to_microseconds(cast(s as bigint) * case when length(s) = 13 then 1000 else 1000000 end)
-        -- a system's compact time stamp: 20261005103000, 202610051030
+        -- a system's compact time stamp: 20261005103000, 202610051030, 20261005 0930 (review 12 M4)
         when regexp_full_match(s, '(19|20)\d{10}(\d{2})?')
             then try_strptime(s, ['%Y%m%d%H%M%S', '%Y%m%d%H%M'])
+        when regexp_full_match(s, '(19|20)\d{6}\s+\d{4}(\d{2})?')
+            then try_strptime(regexp_replace(s, '\s+', ' '), ['%Y%m%d %H%M%S', '%Y%m%d %H%M'])
         -- then a time of day or a weekday in words (2024年5月3日 上午, 下午3点, 9点30分, 星期日)
         -- in Chinese numerals (二〇二六年十月五日), then read as the same date in digits
         when regexp_matches(s, '[〇零○一二三四五六七八九十]') then cv_parse_clock(cv_arabic_numerals(s))
@@ -462,7 +466,8 @@ create or replace temp macro cv_id_text(s) as
             lambda t: case
                 -- the check character typed as the multiplication sign (×) or another X-like sign a Chinese IME gives
                 when regexp_full_match(t, '\d{17}[×✕✗╳ХⅩ]') then substr(t, 1, 17) || 'X'
-                when regexp_full_match(t, '\d{6}[-—–]\d{8}[-—–]\d{3}[\dX]') then regexp_replace(t, '[-—–]', '', 'g')
+                -- its parts (area, birth date, the rest) joined by dashes, dots or slashes (review 12 M5)
+                when regexp_full_match(t, '\d{6}[-—–./]\d{8}[-—–./]\d{3}[\dX]') then regexp_replace(t, '[-—–./]', '', 'g')
                 when regexp_full_match(t, '\D*\d{17}[\dX]\D*') and not regexp_full_match(t, '\d{17}[\dX]')
                     then regexp_extract(t, '\d{17}[\dX]')
                 else t

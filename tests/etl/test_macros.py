@@ -93,6 +93,9 @@ def test_time_of_day_is_kept_for_visits(con):
     assert one(con, "cv_parse_timestamp(?)", "2023-08-04T19:30:00-05:00") == dt.datetime(2023, 8, 5, 8, 30)
     for written in ("2023-08-05 9:00~9:30", "2023年8月5日 9点-10点", "2023-08-05 9:00 - 9:30"):
         assert one(con, "cv_parse_timestamp(?)", written) == dt.datetime(2023, 8, 5, 9, 0), written
+    # the weekday in brackets after the day, a compact date and time with a space between (review 12 M4)
+    for written in ("2023年8月5日（周六）上午9点", "2023年8月5日(星期六) 9:00", "20230805 0900", "20230805 090000"):
+        assert one(con, "cv_parse_timestamp(?)", written) == dt.datetime(2023, 8, 5, 9, 0), written
 
 
 def test_a_name_is_squeezed_of_spaces_and_of_a_nul_a_broken_export_leaves(con):
@@ -108,6 +111,8 @@ def test_a_name_is_squeezed_of_spaces_and_of_a_nul_a_broken_export_leaves(con):
         ("110105491231002", "11010519491231002X"),  # 15-digit legacy form, upgraded
         # dashes between its parts, a note beside the one ID a cell holds (probe27c)
         ("110105-19491231-002X", "11010519491231002X"), ("11010519491231002X（已故）", "11010519491231002X"),
+        # … or by dots or slashes (review 12 M5: rejected as 应为18位)
+        ("110105.19491231.002X", "11010519491231002X"), ("110105/19491231/002X", "11010519491231002X"),
         ("11010519491231002X 本人", "11010519491231002X"), ("身份证:11010519491231002X", "11010519491231002X"),
         # a disability certificate's number: the ID, the kind and the grade (肢体 4, 二级 2)
         ("11010519491231002X42", "11010519491231002X"),
@@ -179,6 +184,8 @@ def test_sex_and_birth_date_come_from_the_id(con):
         ("+86 22 2345 6789", ["02223456789"]),
         ("0086 22 23456789", ["02223456789"]),
         ("022-23456789-801", ["02223456789"]),
+        # groups joined by dots (review 12 H3); a date's stay no number
+        ("139.0000.1111", ["13900001111"]), ("022.2345.6789", ["02223456789"]), ("2026.10.05", []),
         (None, []),
     ],
 )
