@@ -466,8 +466,11 @@ create or replace temp macro cv_id_text(s) as
             lambda t: case
                 -- the check character typed as the multiplication sign (×) or another X-like sign a Chinese IME gives
                 when regexp_full_match(t, '\d{17}[×✕✗╳ХⅩ]') then substr(t, 1, 17) || 'X'
-                -- its parts (area, birth date, the rest) joined by dashes, dots or slashes (review 12 M5)
-                when regexp_full_match(t, '\d{6}[-—–./]\d{8}[-—–./]\d{3}[\dX]') then regexp_replace(t, '[-—–./]', '', 'g')
+                -- its digits in groups joined by dashes, dots or slashes (110105-19491231-002X, 120101/194001010011:
+                -- review 12 M5), its check digit then tells whether they are an ID number's
+                when regexp_full_match(t, '[\dX]+([-—–./][\dX]+)+')
+                     and regexp_full_match(regexp_replace(t, '[-—–./]', '', 'g'), '\d{17}[\dX]')
+                    then regexp_replace(t, '[-—–./]', '', 'g')
                 when regexp_full_match(t, '\D*\d{17}[\dX]\D*') and not regexp_full_match(t, '\d{17}[\dX]')
                     then regexp_extract(t, '\d{17}[\dX]')
                 else t

@@ -112,7 +112,8 @@ def test_a_name_is_squeezed_of_spaces_and_of_a_nul_a_broken_export_leaves(con):
         # dashes between its parts, a note beside the one ID a cell holds (probe27c)
         ("110105-19491231-002X", "11010519491231002X"), ("11010519491231002X（已故）", "11010519491231002X"),
         # … or by dots or slashes (review 12 M5: rejected as 应为18位)
-        ("110105.19491231.002X", "11010519491231002X"), ("110105/19491231/002X", "11010519491231002X"),
+        ("110105.19491231.002X", "11010519491231002X"), ("110105/19491231002X", "11010519491231002X"),
+        ("1101051949-1231002X", "11010519491231002X"),
         ("11010519491231002X 本人", "11010519491231002X"), ("身份证:11010519491231002X", "11010519491231002X"),
         # a disability certificate's number: the ID, the kind and the grade (肢体 4, 二级 2)
         ("11010519491231002X42", "11010519491231002X"),
