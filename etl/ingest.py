@@ -124,10 +124,6 @@ NOT_DATA_FIRST_CELL = (r"^[\s　]*(\S*?(社区|街道|居委会|村)|每日|每�
                        r"|" + EXAMPLE_FIRST_CELL)
 
 
-# A cell that is a subtotal or total of the rows above it, wherever in its row (小计：10人次, 合计 3): _not_data
-SUBTOTAL_CELL = r"^[\s　]*(合|总|小)[\s　]*计[\s　]*([:：].*|\d.*)?$"
-
-
 class FileError(Exception):
     """A file that cannot be loaded at all; the message is for the bureau clerk."""
 
@@ -1287,8 +1283,7 @@ def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
             or (len({written}) > 1 and len(list_distinct({written})) = 1)
             -- a subtotal in any cell, the cells before it filled from cells merged down the block (社区, 探访日期 over
             -- 小计：10人次 in the name's column: review 12 H2)
-            or coalesce(list_bool_or(list_transform({written},
-                                                    lambda cell: regexp_matches(cell, '{SUBTOTAL_CELL}'))), false)
+            or coalesce(list_bool_or(list_transform({written}, lambda cell: cv_subtotal(cell))), false)
             -- the header's notes on a row of their own under it ((18位) | (手机或座机) | (同意/不同意)): every cell
             -- written a note in brackets
             or (len({written}) > 1

@@ -94,8 +94,8 @@ def header_key(text: str) -> str:
     状态 column skipped and the dead counted), markers, the apostrophe that keeps Excel from reading a cell
     ('身份证号), an online form's question number (1、姓名) and bracketed notes (身份证号（18位） = 身份证号), lower
     case."""
-    key = re.sub(r"[\s*※\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]+|^['‘’`]+", "",
-                 unicodedata.normalize("NFKC", text)).lower()
+    visible = "".join(c for c in text if unicodedata.category(c) != "Cf")  # (format characters: Cf)
+    key = re.sub(r"[\s*※]+|^['‘’`]+", "", unicodedata.normalize("NFKC", visible)).lower()
     key = re.sub(":", "", _QUESTION_NUMBER.sub("", key, count=1)) or key
     return _BRACKETED.sub("", key) or key
 

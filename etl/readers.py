@@ -721,7 +721,7 @@ def _broken_records(data: bytes, start: int, delimiter: str, width: int,
 
     records, joined, index = [], {}, 0
     while index < len(lines):
-        first, last, cells = lines[index]
+        first, _, cells = lines[index]
         end, count = index + 1, len(cells)
         while (0 < count < width and end < len(lines) and 0 < len(lines[end][2]) < width
                and lines[end][0] == lines[end - 1][1] + 1):

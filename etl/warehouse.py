@@ -53,6 +53,7 @@ from etl.temporary import remove_stale_temporary_files
 #    keys of the rows without an ID number made again.
 # 9: rejects.street_code and community_code, the rejected row's place where it is known (rows rejected before
 #    have none: their files keep the place their stored rows give them).
+# 10: roster_rows.elder_name may be null (a roster row without a name loads by its ID number and community).
 FORMAT_VERSION = 10
 # DuckDB's, for a whole load (staging, marts, checks): past it DuckDB spills to disk beside the copy, so
 # that neither a file's rows nor the warehouse's decide how much memory a load takes. A file's cells are

@@ -98,6 +98,9 @@ create or replace temp macro cv_parse_clock(s) as
 -- The note a clerk put in brackets after a name (张三（已故）, 李四(迁出)): its text, else null.
 create or replace temp macro cv_name_note(s) as
     nullif(trim(regexp_extract(cv_squeeze(s), '[（(]([^（）()]+)[）)]\s*$', 1)), '');
+-- A cell that is a subtotal or total of the rows above it (小计：10人次, 合计 3, 总计), wherever in its row it stands:
+-- no one's name (cv_person_name), and a row that holds one no data (etl/ingest.py _not_data)
+create or replace temp macro cv_subtotal(s) as regexp_matches(s, '^[\s　]*(小|合|总)[\s　]*计[\s　]*([:：]|\d|$)');
 -- An elder's name as stored and compared (a visit without an ID links by it): without spaces and without the note
 -- after it (张三（已故） is 张三; a person's name holds no brackets), the dot of a transliterated name as one (阿不都.热合曼,
 -- 艾尔肯•吐尔逊, 古丽・阿不都 and 热依拉．买买提 as typed by other input methods are written with ·), and without a phone
@@ -105,8 +108,7 @@ create or replace temp macro cv_name_note(s) as
 -- name is bound once (a one-element list).
 create or replace temp macro cv_person_name(s) as
     -- a subtotal in the name's column (小计：10人次, under a date and a community merged down the block) is no one
-    case when not cv_excel_error(trim(s)) and not regexp_matches(s, '^[\s　]*(小|合|总)[\s　]*计[\s　]*([:：]|\d|$)')
-    then list_transform(
+    case when not cv_excel_error(trim(s)) and not cv_subtotal(s) then list_transform(
         [translate(regexp_replace(cv_squeeze(s), '([^\d\s])\s*\d[\d\s\-]{5,}\d[Xx]?\s*$', '\1'), '.．•・‧∙⋅', '·······')],
         lambda n: case when ends_with(n, ')') or ends_with(n, '）')
             then coalesce(nullif(regexp_replace(n, '[（(][^（）()]+[）)]$', ''), ''), n) else n end)[1] end;

@@ -283,11 +283,11 @@ final as (
             case when too_young then cv_warn('too_young', 'id_number', null,
                 '按身份证号此人现年 ' || cv_age(id_birth_date, cv_today()) || ' 岁, 不满 60 岁, 却标注了特殊困难类别: '
                 || '按所填导入, 请核对身份证号是否填成了家属的') end,
-            -- (review 11a L3: loaded as the elder's name without a word; the number itself never quoted)
             -- tied to one person by the ID number and to one place by the community, the row loads (DESIGN §3: what
             -- rejects a row); rejected, it had taken a living person out of every denominator (review 11a L1)
             case when elder_name is null then cv_warn('name_missing', 'name', null,
                 '姓名为空: 按身份证号导入, 请在姓名一栏填写老人姓名') end,
+            -- (review 11a L3: loaded as the elder's name without a word; the number itself never quoted)
             case when name_is_number then cv_warn('name_is_number', 'name', null,
                 '姓名一栏写的是号码 (可能是身份证号或电话): 按身份证号导入, 请在姓名一栏填写老人姓名') end,
             case when unknown_area_code then cv_warn('unknown_area_code', 'id_number', substr(id_number, 1, 6),
