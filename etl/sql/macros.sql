@@ -148,10 +148,13 @@ create or replace temp macro cv_date_readings(s) as case
 -- Excel's export, 10/13/2026 2:30 PM, review 2026-12-04) where only one of the two can be the month (10/05/2026 is 5
 -- October or 10 May: never guessed, rejected naming both readings, cv_date_readings) or the two are one number
 -- (10/10/2026, 1/1/2026: the same day either way round); its PM written as 下午 is (a timestamp's cast reads 2:30 PM
--- as 2:30), its AM dropped (12:15 AM is 00:15).
+-- as 2:30), its AM dropped (12:15 AM is 00:15). A day's 24:00 (24点) is its last minute, 23:59, not the next day's
+-- first, which a timestamp's cast makes it: a late call counts for the day its clerk wrote (review 12 L2).
 create or replace temp macro cv_date_cell(s) as
     trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
+        regexp_replace(
         cv_slash_date_same_either_way(regexp_replace(cv_half_width(s), '^[\s\x{200B}\x{FEFF}''‘’`]+', '')),
+        '([日号\d])\s*24\s*[:点时]\s*(00?)?\s*分?(\s*:\s*00)?\s*$', '\1 23:59'),
         '(\d{1,2}:\d\d(?::\d\d)?)\s*[Pp]\.?[Mm]\.?\s*$', '下午\1'),
         '\b12(:\d\d(?::\d\d)?)\s*[Aa]\.?[Mm]\.?\s*$', '00\1'), '\s*[Aa]\.?[Mm]\.?\s*$', ''),
         '^(?:(0?[1-9]|1[0-2])/(1[3-9]|2\d|3[01])|(1[3-9]|2\d|3[01])/(0?[1-9]|1[0-2]))/((?:19|20)\d\d)\b',
@@ -204,8 +207,9 @@ create or replace temp macro cv_parse_timestamp(s) as case
                                        + cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 3) as integer))) end
     -- the common ISO forms, fast; else the cell's date part, bound once as a one-element list (each mention of a
     -- macro's parameter copies the whole expression given for it, here 10 times over: see cv_mask_digits). A cell
-    -- with an m (2026-10-10 2:30 PM) takes the long way: the cast reads 2:30 PM as 2:30, cv_date_cell as 下午2:30.
-    else coalesce(try_cast(case when not contains(lower(s), 'm') then s end as timestamp),
+    -- with an m (2026-10-10 2:30 PM) takes the long way: the cast reads 2:30 PM as 2:30, cv_date_cell as 下午2:30;
+    -- one with a 24: too (the cast reads 2026-10-05 24:00 as the 6th).
+    else coalesce(try_cast(case when not contains(lower(s), 'm') and not contains(s, '24:') then s end as timestamp),
                   list_transform([cv_date_cell(s)], lambda day: cv_parse_timestamp_text(day))[1])
 end;
 

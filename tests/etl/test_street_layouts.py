@@ -279,6 +279,22 @@ def test_a_visit_date_without_its_year_is_in_the_month_the_title_names_and_is_re
     assert warehouse.rejects(untitled) == [(2, "探访日期没有年份: 10月9日")]
 
 
+@loads.file("a two-digit year and a day's 24:00")
+def _two_digit_year_and_midnight(folder: Path) -> Path:
+    return write_csv(folder / "探访-两位年份.csv", [VISIT_HEADER, visit(85, "26.10.5"), visit(86, "5/10/26"),
+                                                   visit(87, "2026-10-05 24:00"), visit(88, "2026年10月6日24点")])
+
+
+def test_a_two_digit_year_is_refused_asking_for_four_and_a_days_24_00_stays_that_day(one_load):
+    # review 12 L3: rejected as 无法识别, with nothing to say what to write; L2: 24:00 was the next day's first minute
+    warehouse, results = one_load
+    result = results["a two-digit year and a day's 24:00"]
+    assert warehouse.rejects(result) == [(2, "探访日期的年份只写了两位, 请写四位 (如 2026-10-05): 26.10.5"),
+                                         (3, "探访日期的年份只写了两位, 请写四位 (如 2026-10-05): 5/10/26")]
+    assert warehouse.rows("select visit_at::varchar from visit_rows where load_id = ? order by visit_at",
+                          [result.load_id]) == [("2026-10-05 23:59:00",), ("2026-10-06 23:59:00",)]
+
+
 @loads.file("a title's month and its report date")
 def _titles_month(folder: Path) -> list[Path]:
     # 2026年11月探访记录 filled in on 12月1日: the month is November's; a register of 2026年1月 lists late December

@@ -352,6 +352,12 @@ final as (
             when visit_at is null and cv_date_readings(visit_date_text) is not null
                 then {'reason': '探访日期分不清哪个是月、哪个是日 (可能是' || cv_date_readings(visit_date_text)
                                 || '), 请按 年-月-日 写: ', 'quoted': visit_date_text, 'field': 'visit_date'}
+            -- 26.10.5, 5/10/26: a year of two digits is never guessed (review 12 L3; a cast reads 26.10.5 as the year 26)
+            when (visit_at is null or year(visit_at) < 100) and regexp_full_match(cv_half_width(visit_date_text),
+                    '\s*(\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2})'
+                    || '\s*[日号]?(\s.*)?')
+                then {'reason': '探访日期的年份只写了两位, 请写四位 (如 2026-10-05): ', 'quoted': visit_date_text,
+                      'field': 'visit_date'}
             when visit_at is null or year(visit_at) not between 2000 and 2100
                 then {'reason': '探访日期无法识别: ', 'quoted': visit_date_text, 'field': 'visit_date'}
             when cast(visit_at as date) > current_date
