@@ -347,9 +347,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                                "{month} is counted to day {day}, short of its end (open marker, dashed line)"),
     "trend_as_of_note": ("{month} 截至 {day} 日 (空心点、虚线)",
                          "{month} is counted to day {day} (open marker, dashed line)"),
-    # the month's people (DESIGN §4, active in M): those on the roster when it began, as 本月变动's 上月末 counts them
-    "special_count": ("特殊困难老人 (月初在册, 含本月满80岁)",
-                      "Special-difficulty elders (on the roster at the month's start, with those turning 80 in it)"),
+    # the month's people (DESIGN §4, active in M): those on the roster when it began, each where they are now (the
+    # month's row), as the rates count them; 本月变动's 上月末 counts where they were, and its 转至他处 and 迁入 are
+    # the difference (review 13 M1: 花园路 1 beside 上月末 6, 转至他处 5)
+    "special_count": ("特殊困难老人 (月初在册, 按现所在地计, 含本月满80岁)",
+                      "Special-difficulty elders (on the roster at the month's start, counted where they are now, with"
+                      " those turning 80 in it)"),
     "declined_count": ("不同意探访", "Declined visits"),
     "overdue_count": ("逾期未访", "Overdue"),
     # DESIGN §4's 本月未访 counts home visits, the headline's: a call does not take one off this list (review 7b)
@@ -686,6 +689,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_communities": ("适用社区", "Current for"),
     "alerts_none": ("没有需要核实的文件", "No file needs a check"),
     "alert_mass_removal": ("大量人员未列入", "Many people left out"),
+    "alert_mass_unmarking": ("大量人员类别缺失", "Many people's categories missing"),
     "alert_community_missing": ("漏列社区", "Community left out"),
     "alert_same_date": ("同一天的两份名单", "Two lists of one day"),
     "alert_id_changed": ("同名者身份证号不同", "Same name, another ID number"),

@@ -398,6 +398,25 @@ def test_a_roster_that_drops_many_people_without_a_status_is_flagged(mart_wareho
     assert alerts(w) == [(november, HUAYUANLU, "mass_removal")]
 
 
+def test_a_roster_that_keeps_many_people_but_marks_them_with_nothing_is_flagged(mart_warehouse):
+    # review 13 M2: a newer list with its category column blank (or in codes without their legend) took a whole
+    # community's marking away, its rate to 100 %, without a word; one person's marking removed is no alert, nor is a
+    # category changed, nor 高龄 alone (the ID number keeps it)
+    w = mart_warehouse
+    people = [w.elder(make_id(SEVENTY, i), "独居") for i in range(1, 11)]
+    aged = w.elder(make_id("19400101", 12), "高龄")
+    november = w.load("roster", "2026-11-10")
+    for n, person in enumerate(people):
+        w.elder(person, *(["空巢"] if n < 5 else []), load_id=november)
+    w.elder(aged, load_id=november)
+    assert alerts(w) == [(november, HUAYUANLU, "mass_unmarking")]
+    [message] = w.con.execute("select message from roster_alerts").fetchone()
+    assert "有 5 人上一份 (roster.csv) 标有特殊困难类别 (占 50%)" in message and "按取消标注计" in message
+    w.con.execute("update roster_rows set categories = ['独居'] where load_id = ? and id_number <> ?",
+                  [november, people[9]])
+    assert alerts(w) == []
+
+
 def test_an_id_number_corrected_between_two_lists_is_pointed_out(mart_warehouse):
     # review 6 finding 11: an ID fixed in October's list read as one gone (去向未说明) and one new, without a word
     w = mart_warehouse

@@ -54,6 +54,44 @@ mass_removals as (
     where d.dropped_count > s.removal_alert_share * d.previous_count
 ),
 
+unmarked as (
+    -- people the replaced list marked special-difficulty (by more than 高龄, which the ID number keeps) and had on the
+    -- roll, whom the newer list keeps on the roll marked by nothing that counts: a category column left blank, codes
+    -- without their legend (review 13 M2: a whole community's marking gone, its rate 100 %, without a word)
+    select n.load_id, n.community_code, count(*) as previous_count,
+           count(*) filter (where r.id_number is not null and not r.is_marked) as unmarked_count
+    from previous_lists n
+    join roster_rows o on o.load_id = n.previous_load_id and o.community_code = n.community_code
+    cross join cfg_settings s
+    left join (
+        select r.load_id, r.id_number, bool_or(list_has_any(r.categories, s.special_categories)) as is_marked
+        from roster_rows r
+        cross join cfg_settings s
+        where r.status is null or r.status = '在册'
+        group by r.load_id, r.id_number
+    ) r on r.load_id = n.load_id and r.id_number = o.id_number
+    where (o.status is null or o.status = '在册')
+        and list_has_any(o.categories, list_filter(s.special_categories, lambda c: c <> '高龄'))
+    group by n.load_id, n.community_code
+),
+
+mass_unmarkings as (
+    select
+        l.load_id,
+        l.street_code,
+        l.community_code,
+        'mass_unmarking' as code,
+        l.file_name || ': ' || v.short_name || '的名单仍在册的人中, 有 ' || u.unmarked_count
+            || ' 人上一份 (' || l.previous_file || ') 标有特殊困难类别 (占 '
+            || cast(round(100.0 * u.unmarked_count / u.previous_count) as integer) || '%), 这一份的类别却是空的或无法识别,'
+            || ' 这些人按取消标注计, 不再计入特殊困难老人: 请核实类别一列是否填写完整' as message
+    from previous_lists l
+    join unmarked u using (load_id, community_code)
+    join divisions v on v.code = l.community_code
+    cross join cfg_settings s
+    where u.unmarked_count >= 2 and u.unmarked_count > s.removal_alert_share * u.previous_count
+),
+
 street_files as (
     -- loads that list several communities of a street: the street's own roster
     select load_id, street_code, any_value(file_name) as file_name, max(snapshot_date) as snapshot_date
@@ -123,6 +161,8 @@ renumberings as (
 
 final as (
     select * from mass_removals
+    union all
+    select * from mass_unmarkings
     union all
     select * from renumberings
     union all
