@@ -675,11 +675,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "not_counted": ("不计入", "not counted"),
     # data page: roster history
     "alerts_title": ("导入提醒: 需要核实的文件", "Load alerts: files to check"),
-    "alerts_hint": ("导入时提醒过的: 新底册少了很多人且未填写状态、漏列了社区, 拒收的行是现行底册中的人, "
-                    "探访记录的姓名与该身份证号的老人不符等: 请街道核实",
-                    "What each load was alerted of: a newer roster drops many people without a status or leaves out a"
-                    " community, a rejected row names an elder on the roster, a visit's name is not the ID number's"
-                    " elder's …: the street should check"),
+    "alerts_hint": ("导入时提醒过的: 新底册少了很多人且未填写状态、很多人的类别空着、漏列了社区, "
+                    "拒收的行是现行底册中的人, 探访记录的姓名与该身份证号的老人不符等: 请街道核实",
+                    "What each load was alerted of: a newer roster drops many people without a status, leaves many"
+                    " without a category or leaves out a community, a rejected row names an elder on the roster, a"
+                    " visit's name is not the ID number's elder's …: the street should check"),
     "snapshots_title": ("现行底册 (各社区以最新一份为准)", "Rosters in force (each community's newest)"),
     "col_message": ("提醒", "Alert"),
     "col_alert_code": ("类型", "Kind"),

@@ -614,12 +614,13 @@ create or replace temp macro cv_visit_key(id_number, elder_name, community_code,
 
 -- A reject reason's reference to the earlier row a row repeats (its src_id `first_id` and row `first_row`): its row
 -- number, and its sheet's name when that is another sheet of the workbook (`sheets`: staging's one-row temp table
--- stg_sheets, the sheets' names in src_id order as messages say them, masked, and the stride of their src_ids).
+-- stg_sheets, the sheets' names in src_id order as messages say them, masked, and the stride of their src_ids):
+-- 与第 3 行, 与工作表 独居 第 3 行, for the reason to say how the two are alike (相同, 是同一人).
 create or replace temp macro cv_same_row(first_id, src_id, first_row, sheets) as
     '与' || case when first_id // sheets.stride <> src_id // sheets.stride
                       and sheets.sheet_names[first_id // sheets.stride + 1] is not null
                  then '工作表 ' || sheets.sheet_names[first_id // sheets.stride + 1] || ' ' else '' end
-        || '第 ' || first_row || ' 行相同';
+        || '第 ' || first_row || ' 行';
 
 -- The day the marts are counted for: who is 80 by then (marts/elder_periods), which visits are not in the
 -- future (marts/month_frame). The machine's date; a warehouse's marts remember theirs (settings marts_date),

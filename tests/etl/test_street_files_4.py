@@ -1207,6 +1207,8 @@ def test_a_number_typed_in_the_name_cell_is_pointed_out_never_quoted(tmp_path):
     balanced(result, 2)
     assert warehouse.rows("select row_number, field, value, message from load_warnings") == [
         (2, "name", None, "姓名一栏写的是号码 (可能是身份证号或电话): 按身份证号导入, 请在姓名一栏填写老人姓名")]
+    # … and the number is not kept as the name (review 12 L4): the list says (未填姓名)
+    assert warehouse.rows("select elder_name from roster_rows order by row_number") == [(None,), ("号码乙",)]
 
 
 def test_a_sheet_per_community_named_with_a_number_and_a_note_is_placed_there(tmp_path):

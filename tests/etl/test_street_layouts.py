@@ -328,10 +328,30 @@ def _move_in_two_rows(folder: Path) -> Path:
 def test_a_move_written_as_two_rows_of_one_file_is_no_repeat_but_a_person_twice_on_the_roll_is(one_load):
     warehouse, results = one_load
     result = results["a move in two rows"]
-    assert warehouse.rejects(result) == [(6, "身份证号在本文件中重复 (与第 5 行相同)"),
-                                         (8, "身份证号在本文件中重复 (与第 7 行相同)")]
+    # (review 13 L1: the reason had not said that the row kept, 在册, and the one rejected, 死亡, disagree)
+    assert warehouse.rejects(result) == [
+        (6, "身份证号在本文件中重复 (与第 5 行相同)"),
+        (8, "身份证号在本文件中重复 (与第 7 行相同, 但那一行写在册、本行写死亡; 现按那一行计, 同一人请只写一行)")]
     assert warehouse.rows("select community_code, status from roster_rows where id_number = ? order by row_number",
                           [elder(100)]) == [("120101001001", "迁出"), ("120101001002", "在册")]
+
+
+@loads.file("one elder on two category lists")
+def _one_elder_on_two_category_lists(folder: Path) -> Path:
+    # a roster put together from the lists of each category: 版式110 on the 独居 list and on the 失能 list
+    rows = [person(110, "独居"), person(111, "空巢"), person(110, "失能"), person(112, "独居")]
+    return write_csv(folder / "底册-分类汇总.csv", [ROSTER, *rows])
+
+
+def test_an_elder_on_two_category_lists_of_one_roster_holds_both_categories(one_load):
+    # review 13 L1: the second row was rejected as 身份证号重复, waiting for a correction, and its 失能 lost
+    warehouse, results = one_load
+    result = results["one elder on two category lists"]
+    assert warehouse.rejects(result) == [(4, "重复记录 (与第 2 行是同一人, 只是类别不同: 本行的类别已并入那一行)")]
+    assert warehouse.rows("select categories from roster_rows where load_id = ? order by row_number",
+                          [result.load_id]) == [(["失能", "独居"],), (["空巢"],), (["独居"],)]
+    assert warehouse.rows("select status from rejected_rows where load_id = ?", [result.load_id]) == [
+        ("nothing_to_fix",)]
 
 
 def test_a_register_with_a_column_per_day_is_a_contact_on_each_day_marked(tmp_path):

@@ -212,7 +212,7 @@ final as (
             when row_number() over (partition by dedup_key order by src_id) > 1
                 then {'reason': '重复记录 (' || cv_same_row(first_value(src_id) over (partition by dedup_key order by src_id),
                                                   src_id, first_value(row_number) over (partition by dedup_key
-                                                                                        order by src_id), sheets) || ')',
+                                                                                        order by src_id), sheets) || '相同)',
                       'field': null}
         end as reject,  -- the first reason the row cannot be used, and the field whose cell is at fault
         case when len(contact_warnings) > 0 or (set_date_text is not null and set_date is null)

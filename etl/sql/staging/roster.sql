@@ -130,27 +130,46 @@ repeats as (
         -- the name of the row it repeats: another name says one of the two ID numbers is wrong
         case when row_number() over as_listed > 1 then first_value(elder_name) over as_listed
              else first_value(elder_name) over in_place end as id_first_name,
+        -- … its status (a row of 在册 and one of 死亡 for one person: the second is rejected, which the reason says)
+        case when row_number() over as_listed > 1 then first_value(status) over as_listed
+             else first_value(status) over in_place end as id_first_status,
         -- … and whether it is that row again, cell for cell (a workbook's 汇总 sheet beside a sheet per community):
         -- a repeat (重复记录) with nothing to correct, not a second person given one ID number
         case when row_number() over as_listed > 1 then first_value(record) over as_listed
-             else first_value(record) over in_place end = record as repeats_record
-    from (select *, hash(elder_name, community_code, sex_text, birth_date_text, address, phone_text, categories_text,
-                         living_text, disability_text, consent_text, status_text, change_date_text, reg_date_text,
-                         visitor_name, risk_text, notes_raw) as record
-          from mapped)
+             else first_value(record) over in_place end = record as repeats_record,
+        -- … or that row but for its categories: one elder on two of the lists a roster was put together from (独居,
+        -- then 失能), whose categories are the two rows' (review 13 L1: the second's were lost to 身份证号重复)
+        row_number() over in_place > 1 and first_value(but_categories) over in_place = but_categories
+            as adds_categories,
+        count(*) over (partition by id_number, community_code) > 1 as is_repeated_in_place
+    from (select *, hash(but_categories, categories_text) as record
+          from (select *, hash(elder_name, community_code, sex_text, birth_date_text, address, phone_text, living_text,
+                               disability_text, consent_text, status_text, change_date_text, reg_date_text,
+                               visitor_name, risk_text, notes_raw) as but_categories
+                from mapped))
     window as_listed as (partition by id_number, coalesce(status, '在册') = '在册' order by src_id),
            in_place as (partition by id_number, community_code order by src_id)
 ),
 
+repeated_categories as (
+    -- the categories of an elder's rows in a community that differ by nothing else (adds_categories): few rows
+    select id_number, community_code, but_categories, list_distinct(flatten(list(marked))) as marked_with_repeats
+    from repeats
+    where is_repeated_in_place
+    group by all
+),
+
 categorised as (
     select
-        *,
-        case when derive_categories then list_sort(list_distinct(marked || list_filter(
-            [living, disability], lambda c: c in ('独居', '空巢', '失能', '半失能')))) else marked_sorted end as categories,
+        r.*,
+        case when derive_categories then list_sort(list_distinct(coalesce(k.marked_with_repeats, r.marked) || list_filter(
+            [living, disability], lambda c: c in ('独居', '空巢', '失能', '半失能'))))
+             else coalesce(list_sort(k.marked_with_repeats), r.marked_sorted) end as categories,
         -- once per row: null when the text is no date, true when it is another date than the ID's
         case when birth_date_text is not null then cv_birth_date_contradicts(birth_date_text, id_birth_date) end
             as birth_contradicts
-    from repeats
+    from repeats r
+    left join repeated_categories k using (id_number, community_code, but_categories)
 ),
 
 checked as (
@@ -202,7 +221,9 @@ final as (
         src_id,
         row_number,
         id_number,
-        elder_name,
+        -- a number in the name's cell is no name: stored as none written, never as the number (review 12 L4: an ID
+        -- number kept as the name, for anyone allowed names to read)
+        case when not name_is_number then elder_name end as elder_name,
         cv_id_sex(id_number) as sex,
         id_birth_date as birth_date,
         district_code,
@@ -226,11 +247,20 @@ final as (
             when place_problem is not null then {'reason': cv_mask_quoted(place_problem, elder_name), 'field': place_field}
             when community_code is null then {'reason': '社区为空', 'field': 'community'}
             when id_occurrence > 1 and repeats_record
-                then {'reason': '重复记录 (' || cv_same_row(id_first_src_id, src_id, id_first_row, sheets) || ')',
+                then {'reason': '重复记录 (' || cv_same_row(id_first_src_id, src_id, id_first_row, sheets) || '相同)',
+                      'field': 'id_number'}
+            -- (a repeat, with nothing to fix: its categories are the row's it repeats)
+            when id_occurrence > 1 and adds_categories
+                then {'reason': '重复记录 (' || cv_same_row(id_first_src_id, src_id, id_first_row, sheets)
+                                || '是同一人, 只是类别不同: 本行的类别已并入那一行)',
                       'field': 'id_number'}
             when id_occurrence > 1
                 then {'reason': '身份证号在本文件中重复 (' || cv_same_row(id_first_src_id, src_id, id_first_row, sheets)
-                                || case when id_first_name <> elder_name then ', 但姓名不同: 请核对两行的身份证号' else '' end
+                                || '相同' || case when id_first_name <> elder_name then ', 但姓名不同: 请核对两行的身份证号'
+                                                  when id_first_status is distinct from status
+                                                      then ', 但那一行写' || coalesce(id_first_status, '在册') || '、本行写'
+                                                           || coalesce(status, '在册') || '; 现按那一行计, 同一人请只写一行'
+                                                  else '' end
                                 || ')',
                       'field': 'id_number'}
         end as reject,

@@ -11,7 +11,7 @@ with keys as materialized (
 
 repeated_in_file as (
     -- every row of a key but its first
-    select v.src_id, '重复记录 (' || cv_same_row(first.src_id, v.src_id, first.row_number, sheets) || ')' as reason
+    select v.src_id, '重复记录 (' || cv_same_row(first.src_id, v.src_id, first.row_number, sheets) || '相同)' as reason
     from (select * from keys where occurrences > 1) k
     cross join stg_sheets sheets
     join staged first on first.src_id = k.first_src_id
