@@ -421,6 +421,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "status_declined": ("不同意探访", "Declined visits"),
     "status_exited": ("已退出 ({date})", "Left ({date})"),
     "never_home_visited": ("记录期内未上门", "No home visit on record"),
+    "street_sent_no_visits": ("本街道未报送探访记录", "The street has sent no visit records"),
     # overdue page
     "overdue_title": ("逾期和本月未访名单", "Overdue and not yet visited at home"),
     # an exported workbook's first two lines (tables.to_file)

@@ -112,10 +112,14 @@ def people_table(frame: pd.DataFrame, lang: str, unshown: tuple[str, ...],
         problem_days=frame["open_problem_days"].astype("Int64"),
     )
     shown = _dates_as_text(shown[list(columns)].copy())
-    # the clock of someone never visited starts when the street's records do (DESIGN §4, overdue)
+    # the clock of someone never visited starts when the street's records do (DESIGN §4, overdue); of a street that
+    # has sent none, when the district's do, which the list says rather than 记录期内未上门 (review 13 L2: 逾期 104 天
+    # of a street that had sent its roster only)
     if "last_home_visit_date" in columns:
-        shown.loc[frame["is_never_home_visited"].to_numpy(dtype=bool), "last_home_visit_date"] = t(
-            "never_home_visited", lang)
+        never = frame["is_never_home_visited"].to_numpy(dtype=bool)
+        unreported = never & frame["street_sent_no_visits"].to_numpy(dtype=bool)
+        shown.loc[never & ~unreported, "last_home_visit_date"] = t("never_home_visited", lang)
+        shown.loc[unreported, "last_home_visit_date"] = t("street_sent_no_visits", lang)
     return shown
 
 

@@ -14,6 +14,8 @@ select
     case when m.is_active_at_as_of then m.overdue_days end as overdue_days,
     m.is_overdue, m.is_not_visited_this_month, m.has_open_problem, m.last_visit_outcome, m.consent,
     m.is_eligible_home, m.visited_home, m.exited_in_month as has_left, m.exit_date, m.is_never_home_visited,
+    -- of a street that has sent no visit records at all: the clock runs from the district's first (review 13 L2)
+    r.street_code is null as street_sent_no_visits,
     m.open_problem_since, m.open_problem_days, m.open_problem_is_emergency,
     m.elder_id  -- never shown or sent to the browser: it is the ID number (for `unmasked`, on the server)
 from elder_months m
@@ -21,6 +23,7 @@ join month_frame f on f.month_start = m.month_start
 join place_tree t on t.code = m.community_code
 join place_tree s on s.code = m.street_code
 join place_tree c on c.code = m.community_code
+left join street_records r on r.street_code = m.street_code
 where f.month = $month
     and in_scope($scope, t.district_code, t.street_code, t.code)
     and (m.is_special_in_month or (m.is_special and m.is_active_at_as_of))

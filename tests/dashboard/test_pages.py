@@ -130,6 +130,24 @@ def test_someone_never_visited_at_home_shows_no_home_visit_on_record(wh, setting
     assert sorted(shown.loc["花园路", "last_home_visit_date"]) == ["2026-10-05", "记录期内未上门"]
 
 
+def test_someone_never_visited_in_a_street_that_sent_no_visits_is_said_so(tmp_path):
+    # review 13 L2: a street that had sent its roster only listed its elders 记录期内未上门, 逾期 from the district's
+    # first record, as though its visit records had been read
+    sent, unsent = make_id("19560101", 11), make_id("19560101", 12)
+    roster = write_csv(tmp_path / "roster.csv", [
+        ROSTER_HEADER, roster_row(1, sent, name="王甲", community="花园路", street="劝业场街道", categories="独居"),
+        roster_row(2, unsent, name="王乙", community="新兴南里", street="新兴街道", categories="独居")])
+    visits = write_csv(tmp_path / "visits.csv", [VISIT_HEADER, visit_row(sent, "2026-10-05", method="电话问候",
+                                                                         community="花园路")])
+    settings = Settings(db_path=tmp_path / "w.duckdb", config=parse_config(default_config_text()))
+    ingest([roster, visits], settings)
+    wh = queries.Warehouse(settings.db_path)
+    shown = tables.people_table(queries.people(wh, queries.place(wh, "120101000000"), "2026-10"), "zh",
+                                settings.config.unshown_categories).set_index("street")
+    assert shown.loc["劝业场", "last_home_visit_date"] == "记录期内未上门"
+    assert shown.loc["新兴", "last_home_visit_date"] == "本街道未报送探访记录"
+
+
 def test_a_small_count_of_a_sensitive_category_is_not_shown(wh):
     district = queries.place(wh, "120101000000")
     counts = queries.categories(wh, district, "2026-10", sensitive=("孤寡",), threshold=5).set_index("category")
