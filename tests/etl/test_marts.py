@@ -248,6 +248,15 @@ def test_elder_days_start_after_registration_and_stop_at_exit(mart_warehouse):
     assert mart_warehouse.place(OCT, END)["contact_days_eligible"] == 4
 
 
+def test_an_elder_living_alone_with_no_day_counted_in_the_month_is_no_elder_living_alone_of_it(mart_warehouse):
+    # review 13 L3: registered on 31 October, counted from 1 November: 独居老年人 had counted them in October, with no
+    # elder-day beside them
+    mart_warehouse.elder(make_id(SEVENTY, 1), "独居")
+    mart_warehouse.elder(make_id(SEVENTY, 2), "独居", reg_date="2026-10-31")
+    figures = mart_warehouse.place(OCT, END)
+    assert (figures["alone_count"], figures["contact_days_eligible"]) == (1, 31)
+
+
 def test_declined_elders_living_alone_have_no_elder_days(mart_warehouse):
     mart_warehouse.elder(make_id(SEVENTY, 1), "独居", consent="不同意")
     figures = mart_warehouse.place(OCT, END)

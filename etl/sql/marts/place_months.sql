@@ -21,7 +21,9 @@ with elder_facts as (
         c.contact_days_covered,
         c.is_fully_covered,
         c.longest_gap_days,
-        c.elder_id is not null as is_contact_counted,
+        -- 独居 on at least one day of the month counted (a person registered on its last day, or who left on its first,
+        -- has none: review 13 L3, 独居老年人 3 beside elder-days of 2)
+        coalesce(c.contact_days_eligible > 0, false) as is_contact_counted,
         m.is_open_problem,
         m.is_open_problem and m.open_problem_days > 30 as is_open_problem_long,
         -- in several categories in the month, as marts/category_months counts them
