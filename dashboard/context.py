@@ -26,8 +26,13 @@ def unshown_categories() -> tuple[str, ...]:
 
 
 def visit_intervals() -> tuple[tuple[str, int], ...]:
-    """(risk level, days between home visits), by the server's configuration (Config.visit_interval_days)."""
-    return flask.current_app.config["CAREVISIT_CONFIG"].visit_interval_days
+    """(risk level, days between home visits) the warehouse's due dates were counted with (queries.counting_rules)."""
+    return queries.counting_rules(warehouse()).visit_intervals
+
+
+def aged_from() -> int:
+    """The age from which 高龄 counted in the warehouse's figures (queries.counting_rules)."""
+    return queries.counting_rules(warehouse()).aged_from
 
 
 def categories(state: PageState) -> pd.DataFrame:

@@ -350,9 +350,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     # the month's people (DESIGN §4, active in M): those on the roster when it began, each where they are now (the
     # month's row), as the rates count them; 本月变动's 上月末 counts where they were, and its 转至他处 and 迁入 are
     # the difference (review 13 M1: 花园路 1 beside 上月末 6, 转至他处 5)
-    "special_count": ("特殊困难老人 (月初在册, 按现所在地计, 含本月满80岁)",
+    "special_count": ("特殊困难老人 (月初在册, 按现所在地计, 含本月满{age}岁)",
                       "Special-difficulty elders (on the roster at the month's start, counted where they are now, with"
-                      " those turning 80 in it)"),
+                      " those turning {age} in it)"),
     "declined_count": ("不同意探访", "Declined visits"),
     "overdue_count": ("逾期未访", "Overdue"),
     # DESIGN §4's 本月未访 counts home visits, the headline's: a call does not take one off this list (review 7b)
@@ -394,11 +394,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_community": ("社区", "Community"),
     "col_age": ("年龄", "Age"),
     "col_categories": ("类别", "Categories"),
-    "due_date_note": ("应访日期 = 最近一次上门 + 探访间隔 (按风险等级, 天: {intervals}); 记录期内未上门的, "
-                      "从列入特殊困难老人 (如年满 80 岁、建档) 或本街道探访记录开始之日中较晚的一天起算",
-                      "Due = last home visit + the interval of the risk level (days: {intervals}); with no home "
-                      "visit on record, counted from the later of the day the elder became special-difficulty "
-                      "(turned 80, registered) and the first day of the street's visit records"),
+    # (review 14 L8: one newly marked after their last home visit is due from the marking, which it had not said)
+    "due_date_note": ("应访日期 = 最近一次上门 + 探访间隔 (按风险等级, 天: {intervals}); "
+                      "列入特殊困难老人 (如年满 {age} 岁、新标注、建档) 晚于最近一次上门的, 从列入之日起算; "
+                      "记录期内未上门的, 从列入之日或本街道探访记录开始之日中较晚的一天起算",
+                      "Due = last home visit + the interval of the risk level (days: {intervals}); for one who became "
+                      "special-difficulty (turned {age}, newly marked, registered) after it, counted from that day; "
+                      "with no home visit on record, from the later of that day and the first day of the street's "
+                      "visit records"),
     "masked_categories_note": ("类别中的 * 是已隐去的健康、残疾等敏感类别",
                                "A * among the categories stands for health, disability and other sensitive ones, "
                                "masked"),
@@ -639,12 +642,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                                   "while {count:,} not visited last month are visited this month"),
     # who enter this month's rate: last month's joiners and those turning 80, not the 新增 of the changes bar, who
     # count from next month (review 7b: 新增 13 beside 新纳入 14, one word for two things)
-    "move_joined_not_visited": ("本月起计入应探访的 {total:,} 人 (上月新增、本月满80岁等) 中 {count:,} 人尚未上门",
+    "move_joined_not_visited": ("本月起计入应探访的 {total:,} 人 (上月新增、本月满{age}岁等) 中 {count:,} 人尚未上门",
                                 "{count:,} of the {total:,} counted from this month (last month's joiners, those "
-                                "turning 80) not yet visited"),
-    "move_joined_visited": ("本月起计入应探访的 {total:,} 人 (上月新增、本月满80岁等) 中 {count:,} 人已上门",
+                                "turning {age}) not yet visited"),
+    "move_joined_visited": ("本月起计入应探访的 {total:,} 人 (上月新增、本月满{age}岁等) 中 {count:,} 人已上门",
                             "{count:,} of the {total:,} counted from this month (last month's joiners, those "
-                            "turning 80) already visited"),
+                            "turning {age}) already visited"),
     "move_left_visited": ("移出的 {total:,} 人中 {count:,} 人上月已上门",
                           "{count:,} of {total:,} no longer counted had a visit last month"),
     "move_left_not_visited": ("移出的 {total:,} 人中 {count:,} 人上月未上门",
@@ -700,7 +703,8 @@ STRINGS: dict[str, tuple[str, str]] = {
 
 # 底册变动 reasons in English; Chinese uses the ETL's own labels (etl.metrics).
 CHANGE_REASONS_EN = {
-    "registered": "Newly registered", "marked": "Newly marked", "turned_80": "Turned 80", "moved_in": "Moved in",
+    "registered": "Newly registered", "marked": "Newly marked", "turned_80": "Reached advanced age",
+    "moved_in": "Moved in",
     "died": "Died", "moved_out": "Moved out", "institution": "Into an institution", "away": "Living elsewhere",
     "unmarked": "Marking removed", "unexplained": "Left off, no reason given", "moved_to": "Moved elsewhere",
 }

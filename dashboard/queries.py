@@ -404,8 +404,22 @@ def all_places(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     return wh.frame(sql("all_places"), {"scope": scope}, cache=True)
 
 
+@dataclass(frozen=True)
+class CountingRules:
+    """The rules the warehouse's figures were counted by (counting_rules.sql)."""
+    special_categories: tuple[str, ...]
+    aged_from: int
+    visit_intervals: tuple[tuple[str, int], ...]  # (risk level, days between home visits)
+
+
+def counting_rules(wh: Reader) -> CountingRules:
+    [(categories, aged_from, intervals)] = wh.rows(sql("counting_rules"), cache=True)
+    return CountingRules(tuple(categories), int(aged_from),
+                         tuple((level, int(days)) for level, days in intervals or ()))
+
+
 def configured_categories(wh: Reader) -> list[str]:
-    return list(wh.rows(sql("configured_categories"), cache=True)[0][0])
+    return list(counting_rules(wh).special_categories)
 
 
 # --- months ------------------------------------------------------------------------------------

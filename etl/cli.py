@@ -41,6 +41,7 @@ from etl.warehouse import (
     open_for_reading,
     open_for_writing,
     refresh,
+    require_remembered_config,
     require_warehouse,
     write_divisions,
 )
@@ -624,6 +625,7 @@ def _serve(args, settings: Settings, out: Console, err: Console) -> int:
     from dashboard import server  # the web stack is only needed here
 
     require_warehouse(settings.db_path)
+    require_remembered_config(settings.db_path, settings.config)
     _refreshed(settings, err)
     try:
         plan = server.plan(settings, host=args.host, port=args.port, no_auth=args.no_auth, prod=args.prod,

@@ -78,8 +78,8 @@ STORED_ROWS = {"contacts": "(select s.* exclude (contacts), unnest(s.contacts, r
 REPEAT = "重复记录"
 # A roster none of whose columns is the category column: every elder counts by their age alone (review 2026-12-04:
 # the same people under 特殊困难情况 left 独居日联系率 and 失能帮扶率 without a word)
-NO_CATEGORY_COLUMN = ("没有找到特殊困难类别一列 (如 特殊困难类别、人员类别): 本表中只有按身份证号年满 80 岁的老人计为"
-                      "特殊困难老年人; 如类别写在别的列名下, 请把列名改为 特殊困难类别 后重新导入")
+NO_CATEGORY_COLUMN = ("没有找到特殊困难类别一列 (如 特殊困难类别、人员类别): 本表中只有按身份证号年满 {age} 岁的老人"
+                      "计为特殊困难老年人; 如类别写在别的列名下, 请把列名改为 特殊困难类别 后重新导入")
 # A CSV row with more cells than its header (_reject_shifted_rows)
 SHIFTED = "本行比表头多出几格, 其后各列错位 (可能某格中写了逗号, 如地址 南京路12号,3门201): 请核对这一行后重新报送"
 # … and for a record its system marks cancelled or void (staging/visits.sql): no visit took place, nothing to fix
@@ -1428,9 +1428,10 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
         notes = [*(notes or []), *_dated_after(con, report_date)]
         marked = {field for column_map in column_maps for field in [*column_map.fields, *(
             f for f, _ in column_map.marks.values())]}
-        if not marked & {"categories", "category"} and not scalar(
-                con, "select any_value(derive_categories_from_attributes) from cfg_settings"):
-            notes.append(("no_category_column", NO_CATEGORY_COLUMN))
+        derive, aged_from = first_row(con, "select any_value(derive_categories_from_attributes), any_value(aged_from)"
+                                           " from cfg_settings")
+        if not marked & {"categories", "category"} and not derive:
+            notes.append(("no_category_column", NO_CATEGORY_COLUMN.format(age=aged_from)))
     warning_count = _store_warnings(con, load_id, stored_name, sheets, labels, column_maps, notes, words_dir)
     _mask_file_people(con, load_id, sheets, column_maps, warning_count > 0, rows_rejected > 0)
     con.execute(

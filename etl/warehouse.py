@@ -385,14 +385,29 @@ def _require_remembered_config(con: duckdb.DuckDBPyConnection, config: Config) -
     """A warehouse built with a bureau's configuration file (CAREVISIT_CONFIG) is not changed under the built-in one:
     a load, an upload or a server started without the variable would have counted every figure by the built-in rules
     again, and said nothing (review 2026-12-04). Remembers the file the warehouse is now built with."""
+    _refuse_without_remembered_config(con, config)
+    con.execute("insert or replace into settings values ('config_file', $file)",
+                {"file": str(config.source) if config.source else ""})
+
+
+def require_remembered_config(db_path: Path, config: Config) -> None:
+    """What a load requires of its configuration, asked by a process that only reads: the server, whose uploads would
+    be refused and whose sensitive categories and 落款 would be the built-in ones (review 14 M3: it started without a
+    word)."""
+    con = duckdb.connect(str(db_path), read_only=True, config=engine_config())
+    try:
+        _refuse_without_remembered_config(con, config)
+    finally:
+        con.close()
+
+
+def _refuse_without_remembered_config(con: duckdb.DuckDBPyConnection, config: Config) -> None:
     remembered = first_row(con, "select value from settings where key = 'config_file'")
     if config.source is None and remembered and remembered[0]:
         raise WarehouseError(
             f"本库的指标按配置文件 {remembered[0]} 计算, 但这次没有设置 CAREVISIT_CONFIG, 未作任何改动: 请设置 "
             f"CAREVISIT_CONFIG={remembered[0]} 后重新运行 (导入、上传和服务都需要设置); 如确要改回内置的默认配置, "
             "请把 CAREVISIT_CONFIG 指向默认配置的一份副本 (etl/carevisit.toml) 运行 carevisit rebuild")
-    con.execute("insert or replace into settings values ('config_file', $file)",
-                {"file": str(config.source) if config.source else ""})
 
 
 def write_words(con: duckdb.DuckDBPyConnection, words_dir: Path | None = None) -> None:

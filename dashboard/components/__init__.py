@@ -116,7 +116,8 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
     if "due_date" in shown:  # where a due date comes from (review 7b: one due from turning 80 was unexplained)
         intervals = ("、" if lang == "zh" else ", ").join(f"{value_label(level, lang)} {days}"
                                                          for level, days in context.visit_intervals())
-        exports.append(html.Div(t("due_date_note", lang, intervals=intervals), className="chart-note"))
+        exports.append(html.Div(t("due_date_note", lang, intervals=intervals, age=context.aged_from()),
+                                className="chart-note"))
     total = len(frame) if total is None else total
     if total > len(shown):
         # (the note sends to the exports only a user who has them: review 11b M6)
@@ -197,11 +198,11 @@ def level_name(level: str, lang: str) -> str:
 
 
 def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_like: bool = False,
-              why: dict | None = None, unfinished: bool = True) -> html.Div:
+              why: dict | None = None, unfinished: bool = True, *, aged_from: int) -> html.Div:
     """The rates against 100% and the counts, each with its change from `previous` (a month's row of
     place_months, or none); `like_for_like` when that month is counted to the same day as this one, said to be
     a month in progress when `unfinished`, else counted to a day chosen; `why`: for a rate, what moved it (shown
-    under its change)."""
+    under its change); `aged_from`: the age from which 高龄 counted (queries.counting_rules)."""
     before = previous.iloc[-1] if len(previous) else None
     suffix = "_same_day" if like_for_like else ""
     cards = []
@@ -229,7 +230,7 @@ def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_li
         cards.append(dbc.Col(make_kpi_card(t(rate, lang), shown, f"{detail} · {t('target', lang)}", change,
                                            f"kpi-{rate}", tone, (why or {}).get(rate)), xs=12, sm=6, xl=2))
     counts = html.Div([
-        html.Div([html.Span(t(key, lang), className="count-label"),
+        html.Div([html.Span(t(key, lang, age=aged_from), className="count-label"),
                   html.Span([t("people_unit", lang, count=int(current[key])),
                              *([html.Span(_count_change(int(current[key] - before[key]), suffix, lang),
                                           className="count-change")] if before is not None else [])],

@@ -10,7 +10,7 @@ import pandas as pd
 from dash import dcc, html
 
 from dashboard.i18n import change_reason_label, t
-from dashboard.queries import JOINED_REASONS, LEFT_REASONS
+from dashboard.queries import JOINED_REASONS, LEFT_REASONS, counting_rules
 from dashboard.urls import carried, href
 
 # A change of the rate smaller than this shows as 持平 on the KPI card: nothing to explain.
@@ -30,7 +30,8 @@ class RateMove:
         return "; ".join(text for text, _group in self.parts)
 
 
-def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before: bool = False) -> RateMove | None:
+def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before: bool = False,
+                      aged_from: int | None = None) -> RateMove | None:
     """The move of 月探访率 (上门) since last month, from a row of place_changes; None when there is
     nothing to explain (no month before, no one to count, or no move).
 
@@ -38,7 +39,8 @@ def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before:
     month's rate r0: (gained - lost) / N + (joined_visited - r0 * joined) / N - (left_visited - r0 * left) / N,
     N being this month's count. The sentence names the parts that moved the rate the way it went,
     the largest first, leaving out those too small to show. `whole_month_before`: this month is in
-    progress and compared with all of the last one, so the parts say 尚未 (not yet).
+    progress and compared with all of the last one, so the parts say 尚未 (not yet). `aged_from`: the age from which
+    高龄 counted (queries.counting_rules), which the joiners' part names.
     """
     if row is None or pd.isna(row["stayed_count"]):
         return None
@@ -73,7 +75,7 @@ def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before:
               else ("move_stayed_offset_gained", "stayed_gained", gained))
     parts = tuple(part for index, (amount, (key, group, count, total)) in enumerate(ranked)
                   if index == 0 or abs(amount) >= FLAT
-                  for part in ((t(key, lang, count=count, total=total), group),
+                  for part in ((t(key, lang, count=count, total=total, age=aged_from), group),
                                *([(t(offset[0], lang, count=offset[2]), offset[1])]
                                  if group.startswith("stayed") and offset[2] else [])))
     return RateMove(change, parts)
@@ -137,7 +139,8 @@ def change_link(state, query: dict) -> Callable[..., str]:
 def make_month_changes(state, query: dict, row: Mapping | None) -> tuple[html.Div | None, dbc.Card]:
     """The sentence under 月探访率 (上门) and the 本月变动 panel of a place's month."""
     link = change_link(state, query)
-    move = explain_rate_move(row, state.lang, whole_month_before=state.in_progress)
+    move = explain_rate_move(row, state.lang, whole_month_before=state.in_progress,
+                             aged_from=counting_rules(state.wh).aged_from)
     panel = make_changes_panel(row, link, state.lang, state.as_of.day if state.in_progress else None)
     # a month in progress: the card compares with the same day, the sentence with all of last month, in people, not
     # in a second figure of points beside the card's (review 7b L3: -4.3 beside 比上月全月低 81.3)

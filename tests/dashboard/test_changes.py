@@ -112,8 +112,14 @@ def move_row(stayed=10, before=8, now=8, lost=0, gained=0, joined=0, joined_visi
     ],
 )
 def test_the_sentence_names_what_moved_the_rate_the_way_it_went(row, lang, whole_month_before, points, expected):
-    move = explain_rate_move(row, lang, whole_month_before)
+    move = explain_rate_move(row, lang, whole_month_before, aged_from=80)
     assert (round(move.change * 100, 1), move.text) == (points, expected)
+
+
+def test_the_joiners_part_names_the_age_高龄_counted_from():
+    # review 14 M1: a bureau counting 高龄 from 75 read 本月满80岁 under its figures
+    move = explain_rate_move(move_row(10, 9, 7, lost=2, joined=3), "zh", aged_from=75)
+    assert "本月满75岁" in move.text and "80" not in move.text
 
 
 @pytest.mark.parametrize(

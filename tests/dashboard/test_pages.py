@@ -4,6 +4,7 @@ import csv
 import datetime as dt
 import io
 import os
+import sys
 from contextvars import copy_context
 
 import dash
@@ -146,6 +147,24 @@ def test_someone_never_visited_in_a_street_that_sent_no_visits_is_said_so(tmp_pa
                                 settings.config.unshown_categories).set_index("street")
     assert shown.loc["劝业场", "last_home_visit_date"] == "记录期内未上门"
     assert shown.loc["新兴", "last_home_visit_date"] == "本街道未报送探访记录"
+
+
+def test_a_page_says_the_rules_its_figures_were_counted_by_not_the_servers_own(tmp_path):
+    # review 14 M1, M3: a warehouse counted with 高龄 from 75 and 高 risk every 14 days, served by a process with the
+    # built-in configuration (started before a rebuild, or without CAREVISIT_CONFIG), said 满80岁 and 高 7
+    text = default_config_text().replace("aged_from = 80", "aged_from = 75").replace('"高" = 7', '"高" = 14')
+    built = Settings(db_path=tmp_path / "w.duckdb", config=parse_config(text))
+    pid = make_id("19500101", 1)
+    roster = write_csv(tmp_path / "roster.csv", [ROSTER_HEADER, roster_row(1, pid, name="王甲", community="花园路",
+                                                                           street="劝业场街道", categories="独居")])
+    ingest([roster, write_csv(tmp_path / "v.csv", [VISIT_HEADER, visit_row(pid, "2026-10-05", community="花园路")])],
+           built)
+    served = Settings(db_path=built.db_path, config=parse_config(default_config_text()))
+    app = create_app(served, ADMIN)
+    pages = {page["path"]: sys.modules[page["module"]] for page in dash.page_registry.values()}
+    shown = " ".join(texts(render(app, pages["/community"].layout, place="120101001001", month="2026-10")))
+    assert "含本月满75岁" in shown and "满80岁" not in shown
+    assert "天: 高 14、中 30、低 30" in shown and "如年满 75 岁" in shown
 
 
 def test_a_small_count_of_a_sensitive_category_is_not_shown(wh):
@@ -526,7 +545,7 @@ def test_a_rate_card_is_green_only_at_the_target():
     for rate, (numerator, denominator) in RATES.items():
         current |= {rate: 1.0, numerator: 278, denominator: 278}
     current |= {"visit_rate_any": 277 / 278, "visited_any": 277}
-    shown = json.dumps(make_kpis(pd.Series(current), pd.DataFrame(), "zh").to_plotly_json(), default=str,
+    shown = json.dumps(make_kpis(pd.Series(current), pd.DataFrame(), "zh", aged_from=80).to_plotly_json(), default=str,
                        ensure_ascii=False)
     assert shown.count("kpi-value text-success") == 3 and shown.count("kpi-value text-warning") == 1
 

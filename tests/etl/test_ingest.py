@@ -684,6 +684,10 @@ def test_a_warehouse_built_with_a_bureaus_configuration_is_not_changed_under_the
         f"CAREVISIT_CONFIG={bureau} 后重新运行 (导入、上传和服务都需要设置); 如确要改回内置的默认配置, 请把 "
         "CAREVISIT_CONFIG 指向默认配置的一份副本 (etl/carevisit.toml) 运行 carevisit rebuild"]
     assert aged() == [(75,)]
+    # … nor served (review 14 M3: the server started without a word, its uploads then refused, its texts the
+    # built-in rules')
+    served = run_cli("serve", "--db", db, "--no-auth")
+    assert (served.returncode, served.stderr.strip().splitlines()) == (2, refused.stderr.strip().splitlines())
     with duckdb.connect(db, read_only=True) as con:
         assert con.execute("select count(*) from loads").fetchall() == [(1,)]
     monkeypatch.setenv("CAREVISIT_CONFIG", str(bureau))

@@ -1758,9 +1758,9 @@ def test_a_roster_without_a_category_column_says_so_after_its_load(tmp_path):
     assert warehouse.rows("select categories from roster_rows where load_id = ? order by row_number",
                           [first.load_id]) == [(["独居"],), (["失能"],)]
     assert warnings((warehouse, {"a": first}), "a") == []
-    assert (None, NO_CATEGORY_COLUMN) in warnings((warehouse, {"b": second}), "b")
+    assert (None, NO_CATEGORY_COLUMN.format(age=80)) in warnings((warehouse, {"b": second}), "b")
     answer = run_cli("ingest", str(unnamed), "--db", str(tmp_path / "one-command.duckdb"))
-    assert answer.returncode == 0 and f"请注意: 滨西底册.csv: {NO_CATEGORY_COLUMN}" in answer.stderr
+    assert answer.returncode == 0 and f"请注意: 滨西底册.csv: {NO_CATEGORY_COLUMN.format(age=80)}" in answer.stderr
 
 
 def test_a_roster_row_that_says_two_things_at_once_is_read_and_pointed_out(tmp_path):

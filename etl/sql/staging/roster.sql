@@ -91,7 +91,8 @@ mapped as (
         cv_phone_list(s.phone_text) as phones,
         cv_id_problem(s.id_number) as id_problem,
         cv_id_birth_date(s.id_number) as id_birth_date,
-        (select any_value(derive_categories_from_attributes) from cfg_settings) as derive_categories
+        (select any_value(derive_categories_from_attributes) from cfg_settings) as derive_categories,
+        (select any_value(aged_from) from cfg_settings) as aged_from
     from source s
     cross join (select listed from stg_sheets) listed
     join stg_places p
@@ -212,7 +213,7 @@ checked as (
         -- a number typed in the name's cell (an ID number, a phone): loaded by the row's ID number, the name to fix
         coalesce(regexp_matches(elder_name, '\d{6}'), false) as name_is_number,
         -- 高龄 written for someone the ID number makes younger than 80 (高龄 is the ID number's: DESIGN §4)
-        wrote_old and coalesce(cv_age(id_birth_date, cv_today()) < 80, false) as old_contradicts
+        wrote_old and coalesce(cv_age(id_birth_date, cv_today()) < aged_from, false) as old_contradicts
     from categorised
 ),
 
@@ -280,7 +281,8 @@ final as (
             case when consent_mixed then cv_warn_quoting('contradiction', 'consent', consent_text,
                 '探访意愿中既有同意又有不同意: {value}, 按' || consent || '计 (不计入应探访人数), 请核实后只填一种') end,
             case when old_contradicts then cv_warn('contradiction', 'category', null,
-                '类别中写了高龄, 但按身份证号此人现年 ' || cv_age(id_birth_date, cv_today()) || ' 岁, 不满 80 岁: '
+                '类别中写了高龄, 但按身份证号此人现年 ' || cv_age(id_birth_date, cv_today()) || ' 岁, 不满 ' || aged_from
+                || ' 岁: '
                 || '高龄按身份证号计, 请核对') end,
             case when unknown_status then cv_warn_quoting('unknown_value', 'status', status_text, '未知的在册状态: {value}') end,
             case when unknown_risk then cv_warn_quoting('unknown_value', 'risk_level', risk_text, '未知的风险等级: {value}') end,
