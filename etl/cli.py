@@ -29,6 +29,7 @@ from etl.readers import display_text
 from etl.settings import (
     CONTACTS_UNREPORTED,
     DEFAULT_DB,
+    ROSTER_UNREPORTED,
     ConfigError,
     Settings,
     contacts_unreported,
@@ -189,21 +190,23 @@ def _parser() -> argparse.ArgumentParser:
                 "as Excel in the official layout", report_sub)
     p.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
-    p.add_argument("--place", help="a district code (a row per street) or a street code (a row per community)")
+    p.add_argument("--place", help="a district (a row per street) or a street (a row per community): its code or"
+                                   " name")
     p.add_argument("--reporter", default="", help="填报人")
     p.add_argument("--out", type=Path, required=True, help="the .xlsx file to write")
     p = command("bulletin", _report_bulletin, "the monthly 通报: headline rates, a written summary, the ranking "
                 "with traffic lights, lagging communities, map and trend, as Word", report_sub)
     p.add_argument("--month", help="YYYY-MM (default: the latest month with data)")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
-    p.add_argument("--place", help="a district code (streets ranked) or a street code (communities ranked)")
+    p.add_argument("--place", help="a district (streets ranked) or a street (communities ranked): its code or"
+                                   " name")
     p.add_argument("--out", type=Path, required=True, help="the .docx file to write")
 
     p = command("checklist", _report_checklist, "an inspector's check list: per community, the elders to verify "
                 "at home, as Excel to print", report_sub)
     p.add_argument("--month", required=True, help="YYYY-MM")
     p.add_argument("--as-of", type=dt.date.fromisoformat, help="YYYY-MM-DD (default: month end or data date)")
-    p.add_argument("--place", required=True, help="a district, street or community code")
+    p.add_argument("--place", required=True, help="a district, street or community: its code or name")
     p.add_argument("--sample", type=int, help="draw this many communities (stratified by street, weighted by "
                                               "people still to visit and visit-quality leads); default: all")
     p.add_argument("--seed", type=int, help=f"the draw's random seed (default {checklist.DEFAULT_SEED}): "
@@ -408,18 +411,24 @@ def _metrics_for_people(frame: pd.DataFrame) -> pd.DataFrame:
     def cells(numerator: str, denominator: str, rate: str) -> list[str]:
         return [_rate_cell(*row) for row in frame[[numerator, denominator, rate]].itertuples(index=False)]
 
+    # a place no roster lists has sent none: said, and its counts none, as the 汇总表 says them, not 0 (review 14 L6)
+    listed = frame["roster_reported"]
+
+    def counts(column: str) -> pd.Series:
+        return frame[column].astype(object).where(listed, "—")
+
     return pd.DataFrame({
-        "地区": frame["name"],
-        "特殊困难老人": frame["special_count"],
+        "地区": frame["name"].where(listed, frame["name"] + f" ({ROSTER_UNREPORTED})"),
+        "特殊困难老人": counts("special_count"),
         "月探访率(上门)": cells("visited_home", "eligible_home", "visit_rate_home"),
         "月探访率(任意方式)": cells("visited_any", "eligible_any", "visit_rate_any"),
-        "不同意探访": frame["declined_count"],
+        "不同意探访": counts("declined_count"),
         "独居日联系率": cells("contact_days_covered", "contact_days_eligible", "daily_contact_rate"),
         # where no street sent its contact list, no 0.0 % (settings.contacts_unreported)
         "失能帮扶率": [CONTACTS_UNREPORTED if unlisted else cell for cell, unlisted in
                   zip(cells("disabled_with_contact", "disabled_count", "help_rate"), contacts_unreported(frame),
                       strict=True)],
-        "逾期": frame["overdue_count"],
+        "逾期": counts("overdue_count"),
     })
 
 
@@ -654,6 +663,12 @@ def _report(args, settings: Settings, out: Console, err: Console, what: str, suf
         err.print(f"[bold red]无法写入 {escape(str(args.out))}[/]: 文件夹不存在或不可写", soft_wrap=True)
         return None
     _refreshed(settings, err)
+    try:
+        if getattr(args, "place", None):
+            args.place = _known_place(settings, args.place, problem)
+    except problem as error:
+        err.print(f"[bold red]无法生成{what}[/]: {escape(str(error))}", soft_wrap=True)
+        return None
     con = open_for_reading(settings.db_path)
     try:
         made = make(con)
@@ -797,11 +812,12 @@ def _read_password(args, err: Console) -> tuple[str, bool]:
     return new_password(), True
 
 
-def _known_place(settings: Settings, place: str) -> str:
-    """The code of the place an account is given: its code, or its name however its suffix is spelled (劝业场街道,
-    劝业场街, 花园路社区, 花园路社区居委会, 花园路: DESIGN §2) where one place has it; an admin need not know the
-    12-digit codes."""
-    if place == ALL_PLACES:
+def _known_place(settings: Settings, place: str, error: type[Exception] = AccountError) -> str:
+    """The code of a place a command is given (an account's, a report's): its code, or its name however its suffix is
+    spelled (劝业场街道, 劝业场街, 花园路社区, 花园路社区居委会, 花园路: DESIGN §2) where one place has it; an admin
+    need not know the 12-digit codes (review 14 L4: a report took codes only). Raises `error`, its example a street
+    of the warehouse's own."""
+    if place == ALL_PLACES and error is AccountError:
         return place
     con = open_for_reading(settings.db_path)
     try:
@@ -812,14 +828,16 @@ def _known_place(settings: Settings, place: str) -> str:
                    or (d.level <> 'district' and cv_place_key(d.name) = cv_place_key($place))
                order by d.code = $place desc, d.name = $place desc, d.code""",
             {"place": place.strip()}).fetchall()
+        example = scalar(con, "select min(name) from divisions where level = 'street'") or "街道名称"
     finally:
         con.close()
     if not found:
-        raise AccountError(f"地区 {place} 不在本库的区划中 (写区划代码或名称, 如 劝业场街道; 可用 all 表示全部)")
+        raise error(f"地区 {place} 不在本库的区划中 (写区划代码或名称, 如 {example}"
+                    + ("; 可用 all 表示全部)" if error is AccountError else ")"))
     if len(found) > 1 and found[0][0] != place.strip():
-        raise AccountError(f"有 {len(found)} 个地区叫 {place}: "
-                           + "、".join(f"{code} ({parent or ''}{name})" for code, name, parent in found)
-                           + ": 请写其中一个的区划代码")
+        raise error(f"有 {len(found)} 个地区叫 {place}: "
+                    + "、".join(f"{code} ({parent or ''}{name})" for code, name, parent in found)
+                    + ": 请写其中一个的区划代码")
     return found[0][0]
 
 

@@ -100,9 +100,18 @@ def _per_place(con: duckdb.DuckDBPyConnection, mart: str, columns: str, month_st
 
 def place_metrics(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,
                   level: str | None = None) -> pd.DataFrame:
-    """One row per place for `month`, as of `as_of` (default: the month's end, or the data date)."""
+    """One row per place for `month`, as of `as_of` (default: the month's end, or the data date), and whether any
+    roster lists it (roster_reported: a place none lists has sent none, not 0 people)."""
     month_start = month_marts(con, month, as_of, level)
-    return _per_place(con, "place_months", ", ".join(METRIC_COLUMNS), month_start, level)
+    frame = _per_place(con, "place_months", ", ".join(METRIC_COLUMNS), month_start, level)
+    return frame.assign(roster_reported=frame["code"].isin(listed_places(con)))
+
+
+def listed_places(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The places a roster snapshot lists (its district, street, community): the others have sent no roster
+    (未报送底册), which the 汇总表, the 通报 and `carevisit metrics` say rather than count them 0."""
+    return {code for (code,) in con.execute(
+        "select distinct unnest([district_code, street_code, community_code]) from roster_snapshots").fetchall()}
 
 
 def place_changes(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,

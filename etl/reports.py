@@ -20,7 +20,14 @@ from openpyxl.utils import get_column_letter
 
 from etl import metrics
 from etl.months import chinese_date, month_title
-from etl.settings import CONTACTS_UNREPORTED, HIDDEN_TOO, contacts_unreported, hidden_parts, small_count
+from etl.settings import (
+    CONTACTS_UNREPORTED,
+    HIDDEN_TOO,
+    ROSTER_UNREPORTED,
+    contacts_unreported,
+    hidden_parts,
+    small_count,
+)
 from etl.sheets import print_setup
 from etl.warehouse import first_row, prepare, sql
 from etl.workbooks import display_width
@@ -64,7 +71,7 @@ RATES = {
     "help_rate": ("disabled_with_contact", "disabled_count"),
 }
 # What a row says of a place that no roster lists (MonthlySummary.row_name), and its cells (MonthlySummary.cell)
-UNREPORTED = "未报送底册"
+UNREPORTED = ROSTER_UNREPORTED
 NOT_LISTED = "—"
 # What a 社区帮扶率 cell says of a place whose streets sent no contact list (settings.contacts_unreported)
 UNREPORTED_CELL = "未报送"
@@ -187,8 +194,7 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
         total["joined_count"], total["left_count"] = (int(n) for n in changes)
     total |= {"code": code, "level": "total", "name": "合计", "short_name": "合计"}
     rows = pd.concat([rows.drop(columns="by_category"), pd.DataFrame([total])], ignore_index=True)
-    listed = {code for (code,) in con.execute(
-        "select distinct unnest([district_code, street_code, community_code]) from roster_snapshots").fetchall()}
+    listed = metrics.listed_places(con)
     rows["unreported"] = [level != "total" and row_code not in listed
                           for row_code, level in zip(rows["code"], rows["level"], strict=True)]
     for rate, (numerator, denominator) in RATES.items():

@@ -43,6 +43,8 @@ MASKED_CATEGORY = "*"
 
 # What a 失能帮扶率 says where no street has sent its 失能老年人联系人情况表 (contact list)
 CONTACTS_UNREPORTED = "未报送联系人情况表"
+# … and what a place says that no roster lists (metrics.listed_places): its figures are none, not 0
+ROSTER_UNREPORTED = "未报送底册"
 
 
 def contacts_unreported(places: pd.DataFrame) -> pd.Series:

@@ -155,7 +155,7 @@ def test_a_chart_the_browser_failed_to_draw_once_is_drawn_again(demo_settings, t
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--month", "2031-01"], "2031-01 还没有数据"),
-    (["--month", MONTH, "--place", "120101999000"], "地区代码 120101999000 不在本库的区划中"),
+    (["--month", MONTH, "--place", "120101999000"], "地区 120101999000 不在本库的区划中"),
     (["--month", "10/2026"], "月份格式应为 YYYY-MM"),
 ])
 def test_bad_requests_get_one_line_and_exit_1(demo_settings, tmp_path, capsys, args, message):

@@ -148,6 +148,15 @@ def test_metrics_table_shows_rates_with_their_counts(db, capsys):
     assert code == 0 and "50.0% (1/2)" in out and "数据截至 2026-10-05" in out
 
 
+def test_metrics_table_says_which_streets_sent_no_roster(db, capsys):
+    # review 14 L6: a street no roster lists was shown with 0 people, where the 汇总表 says 未报送底册
+    code, out, _ = run(capsys, "metrics", "--month", "2026-10", "--level", "street", "--db", str(db))
+    [quanyechang] = [line for line in out.splitlines() if "劝业场街道" in line]
+    [nanshi] = [line for line in out.splitlines() if "南市街道" in line]
+    assert code == 0 and "未报送底册" not in quanyechang and "│ 0 " not in nanshi
+    assert [cell.strip() for cell in nanshi.split("│")[1:4]] == ["南市街道 (未报送底册)", "—", "—"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [(["--month", "2026/10"], "月份格式应为 YYYY-MM"), (["--month", "2026-10", "--as-of", "2026-09-01"], "早于")],

@@ -133,8 +133,10 @@ def test_the_total_sums_counts_and_recomputes_rates(db, tmp_path):
     assert total["探访/月探访率(上门)"] != pytest.approx(sum(rates) / len(rates))  # not an average of rates
 
 
-def test_a_street_variant_has_a_row_per_community(db, tmp_path):
-    rows, _ = report(db, tmp_path, "--place", "120101001000")
+@pytest.mark.parametrize("place", ["120101001000", "劝业场街道", "劝业场"])
+def test_a_street_variant_has_a_row_per_community(db, tmp_path, place):
+    # a place by its name too, as an account's is given (review 14 L4: codes only)
+    rows, _ = report(db, tmp_path, "--place", place)
     cells = table(rows)
     assert rows[3][0] == "社区" and "花园路" in cells and "滨西" in cells and "庆有西里" not in cells
     assert cells["花园路"]["特殊困难老年人/合计"] == 3 and cells["滨西"]["特殊困难老年人/合计"] == 1
