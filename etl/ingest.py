@@ -84,6 +84,9 @@ NO_CATEGORY_COLUMN = ("没有找到特殊困难类别一列 (如 特殊困难类
 SHIFTED = "本行比表头多出几格, 其后各列错位 (可能某格中写了逗号, 如地址 南京路12号,3门201): 请核对这一行后重新报送"
 # … and for a record its system marks cancelled or void (staging/visits.sql): no visit took place, nothing to fix
 VOID = "记录未完成、已取消或作废"
+# The field a row is rejected for when it lies outside the place of the staff who sent it (_reject_out_of_scope): its
+# street sends it, the sender has nothing to correct (review 14 L3: 待修改 in the sender's queue, for ever)
+OUTSIDE_PLACE = "place_scope"
 FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社区", "visit_date": "探访日期",
                 "method": "探访方式", "contact_name": "联系人"}
 SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
@@ -1806,12 +1809,13 @@ def _reject_out_of_scope(con: duckdb.DuckDBPyConnection, kind: str, place_scope:
                 {"scope": place_scope, "scope_name": name, "kind": kind})
     if not scalar(con, "select count(*) from stg_out_of_scope where reason is null"):
         raise FileError(f"文件中没有属于您辖区 ({name}) 的行, 未导入")
-    # such a row places nothing, whatever else is wrong with it (its file is the sender's: load_places)
+    # such a row places nothing, whatever else is wrong with it (its file is the sender's: load_places); refused for
+    # its place alone, it waits for no correction of the sender's, who cannot make one (OUTSIDE_PLACE)
     con.execute("""update staged set reject_reason = coalesce(staged.reject_reason, o.reason),
-                    reject_field = if(staged.reject_reason is null, 'community', staged.reject_field),
+                    reject_field = if(staged.reject_reason is null, $outside, staged.reject_field),
                     street_code = null, community_code = null
                 from stg_out_of_scope o
-                where staged.src_id = o.src_id and o.reason is not null""")
+                where staged.src_id = o.src_id and o.reason is not null""", {"outside": OUTSIDE_PLACE})
 
 
 def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, index: int,
@@ -1852,9 +1856,10 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
                     as column_name,
                 $origin_load as origin_load_id,
                 case when not $correction then r.row_number when c.takes_over then c.origin_row end as origin_row,
-                -- an exact repeat of a row stored (重复记录) or a voided record has nothing to fix: kept, not waiting
+                -- an exact repeat of a row stored (重复记录), a voided record or a row of another's place has nothing
+                -- to fix: kept, not waiting
                 case when ($correction and not c.takes_over) or starts_with(s.reject_reason, $repeat)
-                          or starts_with(s.reject_reason, $void)
+                          or starts_with(s.reject_reason, $void) or s.reject_field = $outside
                      then $load_id end as resolved_by,
                 -- its place, where staging found one: a file is its street's even when every row is rejected
                 s.street_code, s.community_code
@@ -1864,7 +1869,7 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
             order by r.row_number""",
             {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name,
              "fault_fields": list(faults), "fault_labels": list(faults.values()),
-             "correction": correction is not None, "repeat": REPEAT, "void": VOID,
+             "correction": correction is not None, "repeat": REPEAT, "void": VOID, "outside": OUTSIDE_PLACE,
              "origin_load": correction.origin_load_id if correction else load_id}
             | {f"k{i}": label for i, label in enumerate(labels)} | _repeated_header(sheet),
         )

@@ -104,7 +104,9 @@ def test_a_staff_upload_loads_their_rows_keeps_the_files_private_and_is_audited(
     assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
     with duckdb.connect(str(app.server.config["CAREVISIT_SETTINGS"].db_path), read_only=True) as con:
         reason = con.execute("select reason from rejects where file_name = '劝业场底册.csv'").fetchall()
-    assert reason == [("不属于您的辖区 (劝业场街道), 未导入",)]
+        # … nothing for the sender to correct (review 14 L3: it waited in their street's queue)
+        status = con.execute("select status from rejected_rows where file_name = '劝业场底册.csv'").fetchall()
+    assert reason == [("不属于您的辖区 (劝业场街道), 未导入",)] and status == [("nothing_to_fix",)]
     events = AccountStore(accounts_path(app.server.config["CAREVISIT_SETTINGS"].db_path)).events()
     upload = next(e for e in events if e["event"] == "upload")
     assert upload["username"] == "u-staff" and upload["row_count"] == 1 and len(upload["file_sha256"]) == 64
