@@ -35,6 +35,7 @@ from etl.settings import (
     contacts_unreported,
     load_settings,
     percent,
+    use_beijing_time,
 )
 from etl.sqlfiles import scalar
 from etl.warehouse import (
@@ -54,6 +55,7 @@ STATUS_LABELS = {"loaded": "已导入", "skipped": "已跳过", "failed": "失�
 def main(argv: Sequence[str] | None = None) -> int:
     # Warehouses, accounts, keys and exports hold personal data: readable by their owner only.
     os.umask(0o077)
+    use_beijing_time()
     args = _parser().parse_args(argv)
     out, err = Console(), Console(stderr=True)
     if not out.is_terminal:

@@ -23,7 +23,7 @@ import pytest
 from dashboard import accounts
 from etl import geography
 from etl.demo.rules import id_check_characters
-from etl.settings import default_config_text, engine_config, parse_config
+from etl.settings import default_config_text, engine_config, parse_config, use_beijing_time
 from etl.warehouse import build_marts, build_month, prepare, sql, write_config, write_divisions
 
 # Passwords hashed at argon2's lowest cost in the test processes: a hash at the production cost (argon2-cffi's
@@ -32,6 +32,9 @@ from etl.warehouse import build_marts, build_month, prepare, sql, write_config, 
 # server started as processes keep the production cost, which tests/security/test_prod_server.py checks in
 # the hashes they store.
 accounts.PasswordHasher = functools.partial(argon2.PasswordHasher, time_cost=1, memory_cost=8, parallelism=1)
+
+# The tests count days as the product does, in Beijing time, whatever the machine's clock (etl.cli.main sets it too)
+use_beijing_time()
 
 HUAYUANLU = "120101001001"  # 花园路社区, 劝业场街道
 BINXI = "120101001002"  # 滨西社区, 劝业场街道

@@ -171,6 +171,26 @@ def test_a_missing_warehouse_is_explained(tmp_path, capsys):
     assert code == 2 and "carevisit demo" in err
 
 
+def test_a_machine_set_to_utc_still_counts_loads_and_days_in_beijing_time(tmp_path):
+    # review 14 L2: on a clock set to UTC a file was listed as loaded eight hours before the audit log's upload, and
+    # until 08:00 (Beijing) every "today" was yesterday
+    import datetime as dt
+    import os
+    import subprocess
+    import sys
+
+    roster = write_csv(tmp_path / "r.csv", [ROSTER_HEADER, roster_row(1, ALICE, name="张三丰")])
+    db = tmp_path / "w.duckdb"
+    answer = subprocess.run([sys.executable, "-m", "etl.cli", "ingest", str(roster), "--db", str(db)],
+                            capture_output=True, text=True, env=os.environ | {"TZ": "UTC"}, check=False)
+    beijing = dt.datetime.now(dt.UTC).astimezone(dt.timezone(dt.timedelta(hours=8))).replace(tzinfo=None)
+    assert answer.returncode == 0, answer.stderr
+    with duckdb.connect(str(db), read_only=True) as con:
+        [(loaded_at, marts_date)] = con.execute(
+            "select loaded_at, (select value from settings where key = 'marts_date') from loads").fetchall()
+    assert abs(loaded_at - beijing) < dt.timedelta(minutes=5) and marts_date == str(beijing.date())
+
+
 def test_loads_json_lists_the_history(db, capsys):
     _, out, _ = run(capsys, "loads", "--format", "json", "--db", str(db))
     loads = json.loads(out)
