@@ -1459,7 +1459,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     if repeated:  # rejected, as DESIGN §3 says a repeat is, but nothing for the clerk to do
         message = ((f"拒收的 {rows_rejected:,} 行都是重复记录" if repeated == rows_rejected
                     else f"拒收的 {rows_rejected:,} 行中 {repeated:,} 行是重复记录")
-                   + " (同一条记录已导入, 只计一次), 无需修改")
+                   + " (同一条记录或同一人已导入, 只计一次), 无需修改")
     if resent:
         said = f"之前待修改的 {resent:,} 行随本文件重新报来: 改好的已导入, 仍有问题的在本文件中待修改"
         message = f"{message}; {said}" if message else said

@@ -154,7 +154,7 @@ create or replace temp macro cv_date_cell(s) as
     trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         regexp_replace(
         cv_slash_date_same_either_way(regexp_replace(cv_half_width(s), '^[\s\x{200B}\x{FEFF}''‘’`]+', '')),
-        '([日号\d])\s*24\s*[:点时]\s*(00?)?\s*分?(\s*:\s*00)?\s*$', '\1 23:59'),
+        '([日号\d])(?:\s*|T)24\s*[:点时]\s*(00?)?\s*分?(\s*:\s*00)?\s*$', '\1 23:59'),
         '(\d{1,2}:\d\d(?::\d\d)?)\s*[Pp]\.?[Mm]\.?\s*$', '下午\1'),
         '\b12(:\d\d(?::\d\d)?)\s*[Aa]\.?[Mm]\.?\s*$', '00\1'), '\s*[Aa]\.?[Mm]\.?\s*$', ''),
         '^(?:(0?[1-9]|1[0-2])/(1[3-9]|2\d|3[01])|(1[3-9]|2\d|3[01])/(0?[1-9]|1[0-2]))/((?:19|20)\d\d)\b',

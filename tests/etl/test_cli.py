@@ -429,7 +429,7 @@ def test_rows_sent_again_are_said_to_be_repeats_with_nothing_to_fix(tmp_path, ca
     again = write_csv(tmp_path / "探访_2.csv", [VISIT_HEADER, *sent, visit_row(CAROL, "2026-10-07")])
     code, out, _ = run(capsys, "ingest", str(again), "--db", db)
     assert code == 0 and "导入 1 行, 拒收 2 行" in out and "carevisit corrections" not in out
-    assert "拒收的 2 行都是重复记录 (同一条记录已导入, 只计一次), 无需修改" in out
+    assert "拒收的 2 行都是重复记录 (同一条记录或同一人已导入, 只计一次), 无需修改" in out
     with_a_bad_row = write_csv(tmp_path / "探访_3.csv", [VISIT_HEADER, visit_row(ALICE, "2026-10-05"),
                                                       visit_row(CAROL, "")])
     code, out, _ = run(capsys, "ingest", str(with_a_bad_row), "--db", db)

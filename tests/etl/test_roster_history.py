@@ -405,10 +405,13 @@ def test_a_roster_that_keeps_many_people_but_marks_them_with_nothing_is_flagged(
     w = mart_warehouse
     people = [w.elder(make_id(SEVENTY, i), "独居") for i in range(1, 11)]
     aged = w.elder(make_id("19400101", 12), "高龄")
+    # … nor one whose age keeps them counted (高龄), marked or not (review 15 L1)
+    alone_and_old = [w.elder(make_id("19400101", i), "独居") for i in range(13, 23)]
     november = w.load("roster", "2026-11-10")
     for n, person in enumerate(people):
         w.elder(person, *(["空巢"] if n < 5 else []), load_id=november)
-    w.elder(aged, load_id=november)
+    for person in [aged, *alone_and_old]:
+        w.elder(person, load_id=november)
     assert alerts(w) == [(november, HUAYUANLU, "mass_unmarking")]
     [message] = w.con.execute("select message from roster_alerts").fetchone()
     assert "有 5 人上一份 (roster.csv) 标有特殊困难类别 (占 50%)" in message and "按取消标注计" in message

@@ -1201,14 +1201,21 @@ def test_a_number_typed_in_the_name_cell_is_pointed_out_never_quoted(tmp_path):
     # review 11a L3: an ID number in 姓名 loaded as the elder's name without a word
     header = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]
     rows = [["劝业场街道", "花园路", elder(677), elder(677), "独居"],
-            ["劝业场街道", "花园路", "号码乙", elder(678), "独居"]]
+            ["劝业场街道", "花园路", "号码乙", elder(678), "独居"],
+            # a phone however its digits are grouped or wide (review 15 M4: stored as 138-); a phone after a name is
+            # the name's
+            ["劝业场街道", "花园路", "138-1234-5678", elder(679), "独居"],
+            ["劝业场街道", "花园路", "１３８１２３４５６７８", elder(680), "独居"],
+            ["劝业场街道", "花园路", "号码丙 13812345678", elder(681), "独居"]]
     warehouse = Warehouse(tmp_path / "w.duckdb")
     [result] = warehouse.ingest(write_csv(tmp_path / "底册.csv", [header, *rows]))
-    balanced(result, 2)
-    assert warehouse.rows("select row_number, field, value, message from load_warnings") == [
-        (2, "name", None, "姓名一栏写的是号码 (可能是身份证号或电话): 按身份证号导入, 请在姓名一栏填写老人姓名")]
+    balanced(result, 5)
+    said = "姓名一栏写的是号码 (可能是身份证号或电话): 按身份证号导入, 请在姓名一栏填写老人姓名"
+    assert warehouse.rows("select row_number, field, value, message from load_warnings order by row_number") == [
+        (2, "name", None, said), (4, "name", None, said), (5, "name", None, said)]
     # … and the number is not kept as the name (review 12 L4): the list says (未填姓名)
-    assert warehouse.rows("select elder_name from roster_rows order by row_number") == [(None,), ("号码乙",)]
+    assert warehouse.rows("select elder_name from roster_rows order by row_number") == [
+        (None,), ("号码乙",), (None,), (None,), ("号码丙",)]
 
 
 def test_a_sheet_per_community_named_with_a_number_and_a_note_is_placed_there(tmp_path):

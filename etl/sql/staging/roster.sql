@@ -9,6 +9,7 @@ with source as (
         s.community,
         cv_id_normalize(s.id_number) as id_number,
         cv_person_name(s.name) as elder_name,
+        s.name as name_raw,
         cv_name_note(s.name) as name_note,
         cv_clean(s.sex) as sex_text,
         s.sex as sex_raw,
@@ -140,8 +141,12 @@ repeats as (
              else first_value(record) over in_place end = record as repeats_record,
         -- … or that row but for its categories: one elder on two of the lists a roster was put together from (独居,
         -- then 失能), whose categories are the two rows' (review 13 L1: the second's were lost to 身份证号重复)
+        -- (only into the row kept, the first of its listing too, and not with a category unknown, which its row's
+        -- warning would have named: review 15 M1, M2)
         row_number() over in_place > 1 and first_value(but_categories) over in_place = but_categories
-            as adds_categories,
+            and first_value(src_id) over in_place = first_value(src_id) over as_listed
+            and coalesce(len(unknown_categories), 0) = 0 as adds_categories,
+        row_number() over in_place = 1 as is_first_in_place,
         count(*) over (partition by id_number, community_code) > 1 as is_repeated_in_place
     from (select *, hash(but_categories, categories_text) as record
           from (select *, hash(elder_name, community_code, sex_text, birth_date_text, address, phone_text, living_text,
@@ -156,7 +161,7 @@ repeated_categories as (
     -- the categories of an elder's rows in a community that differ by nothing else (adds_categories): few rows
     select id_number, community_code, but_categories, list_distinct(flatten(list(marked))) as marked_with_repeats
     from repeats
-    where is_repeated_in_place
+    where is_repeated_in_place and (is_first_in_place or adds_categories)
     group by all
 ),
 
@@ -211,7 +216,11 @@ checked as (
             as status_elsewhere,
         coalesce(len(categories) > 0 and cv_age(id_birth_date, cv_today()) < 60, false) as too_young,
         -- a number typed in the name's cell (an ID number, a phone): loaded by the row's ID number, the name to fix
-        coalesce(regexp_matches(elder_name, '\d{6}'), false) as name_is_number,
+        -- (its digits however grouped or wide, nothing else a name is written in left: 138-1234-5678 had been
+        -- stored as 138-, review 15 M4; 张三 13812345678 is 张三)
+        coalesce(regexp_matches(regexp_replace(cv_half_width(name_raw), '[\s\-.－—]', '', 'g'), '\d{6}')
+                 and not regexp_matches(regexp_replace(coalesce(elder_name, ''), '[Xx]$', ''), '\p{L}'), false)
+            as name_is_number,
         -- 高龄 written for someone the ID number makes younger than 80 (高龄 is the ID number's: DESIGN §4)
         wrote_old and coalesce(cv_age(id_birth_date, cv_today()) < aged_from, false) as old_contradicts
     from categorised
