@@ -132,8 +132,11 @@ class MonthlySummary:
 
     def cell(self, record: dict, column: str) -> object:
         """What the table shows in `column` of a row: its value, or NOT_LISTED where no roster lists the place (its
-        0 people are no count, as a rate of nothing is none: DESIGN §4), but its 社区数."""
-        return NOT_LISTED if record.get("unreported") and column != "community_count" else record[column]
+        0 people are no count, as a rate of nothing is none: DESIGN §4), but its 社区数; and in the 合计 where no place
+        lists any (a street none of whose communities sent a roster: review 15 L4, a 合计 of 0)."""
+        unlisted = record.get("unreported") or (record["level"] == "total" and bool(
+            self.rows.loc[self.rows["level"] != "total", "unreported"].all()))
+        return NOT_LISTED if unlisted and column != "community_count" else record[column]
 
     @property
     def level_name(self) -> str:

@@ -287,6 +287,10 @@ def test_a_place_no_roster_lists_says_so_rather_than_showing_no_elders(mart_ware
     street = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101001000", "劝业场街道", "street")
     shown = [street.row_name(record) for record in street.rows.to_dict("records")]
     assert "花园路" in shown and "滨西 (未报送底册)" in shown
+    # … and a street none of whose communities sent one: its 合计 is none either (review 15 L4: 0 people)
+    nanshi = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101006000", "南市街道", "street")
+    [total] = [record for record in nanshi.rows.to_dict("records") if record["level"] == "total"]
+    assert nanshi.cell(total, "special_count") == "—" and nanshi.cell(total, "community_count") > 0
 
 
 def test_a_districts_large_total_fits_its_column(db):
