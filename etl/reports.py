@@ -177,7 +177,7 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
     on `con` (stored, or recomputed at another as-of date). `small_counts`: the sensitive categories and the
     threshold below which their counts show as '<threshold' (settings.small_count), the 合计's too."""
     if level == "community":
-        raise ReportError(f"{name} 是社区: 汇总表按区 (各街道) 或街道 (各社区) 汇总, 请给出区或街道的代码")
+        raise ReportError(f"{name} 是社区: 汇总表按区 (各街道) 或街道 (各社区) 汇总, 请写区或街道的名称或代码")
     prepare(con)  # the macros (cv_age) on this connection: a dashboard cursor has none
     rows = con.execute(sql("reports/monthly_summary"), {"month_start": month_start, "parent": code}).df()
     if rows.empty:
