@@ -179,11 +179,12 @@ create or replace temp macro cv_parse_timestamp_text(s) as coalesce(
         when regexp_full_match(s, '1\d{9}(\d{3})?')
             then timestamp '1970-01-01 08:00:00'
                  + to_microseconds(cast(s as bigint) * case when length(s) = 13 then 1000 else 1000000 end)
-        -- a system's compact time stamp: 20261005103000, 202610051030, 20261005 0930 (review 12 M4)
+        -- a system's compact time stamp: 20261005103000, 202610051030, 20261005 0930 (review 12 M4), 20261005 09:30
         when regexp_full_match(s, '(19|20)\d{10}(\d{2})?')
             then try_strptime(s, ['%Y%m%d%H%M%S', '%Y%m%d%H%M'])
-        when regexp_full_match(s, '(19|20)\d{6}\s+\d{4}(\d{2})?')
-            then try_strptime(regexp_replace(s, '\s+', ' '), ['%Y%m%d %H%M%S', '%Y%m%d %H%M'])
+        when regexp_full_match(s, '(19|20)\d{6}\s+(\d{4}(\d{2})?|\d{1,2}:\d{2}(:\d{2})?)')
+            then try_strptime(regexp_replace(s, '\s+', ' '),
+                              ['%Y%m%d %H%M%S', '%Y%m%d %H%M', '%Y%m%d %H:%M:%S', '%Y%m%d %H:%M'])
         -- then a time of day or a weekday in words (2024年5月3日 上午, 下午3点, 9点30分, 星期日)
         -- in Chinese numerals (二〇二六年十月五日), then read as the same date in digits
         when regexp_matches(s, '[〇零○一二三四五六七八九十]') then cv_parse_clock(cv_arabic_numerals(s))

@@ -94,10 +94,12 @@ def test_time_of_day_is_kept_for_visits(con):
     for written in ("2023-08-05 9:00~9:30", "2023年8月5日 9点-10点", "2023-08-05 9:00 - 9:30"):
         assert one(con, "cv_parse_timestamp(?)", written) == dt.datetime(2023, 8, 5, 9, 0), written
     # the weekday in brackets after the day, a compact date and time with a space between (review 12 M4)
-    for written in ("2023年8月5日（周六）上午9点", "2023年8月5日(星期六) 9:00", "20230805 0900", "20230805 090000"):
+    for written in ("2023年8月5日（周六）上午9点", "2023年8月5日(星期六) 9:00", "20230805 0900", "20230805 090000",
+                    "20230805 09:00", "20230805 9:00:00"):
         assert one(con, "cv_parse_timestamp(?)", written) == dt.datetime(2023, 8, 5, 9, 0), written
     # a day's 24:00 is its last minute, not the next day's first (review 12 L2); 10:24:00 stays 10:24
-    for written in ("2023-08-05 24:00", "2023-08-05 24:00:00", "2023年8月5日24点", "2023/8/5 24时", "2023-08-05T24:00"):
+    for written in ("2023-08-05 24:00", "2023-08-05 24:00:00", "2023年8月5日24点", "2023/8/5 24时", "2023-08-05T24:00",
+                    "20230805 24:00"):
         assert one(con, "cv_parse_timestamp(?)", written) == dt.datetime(2023, 8, 5, 23, 59), written
     assert one(con, "cv_parse_timestamp(?)", "2023-08-05 10:24:00") == dt.datetime(2023, 8, 5, 10, 24)
 
