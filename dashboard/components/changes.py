@@ -30,8 +30,8 @@ class RateMove:
         return "; ".join(text for text, _group in self.parts)
 
 
-def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before: bool = False,
-                      aged_from: int | None = None) -> RateMove | None:
+def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before: bool = False, *,
+                      aged_from: int) -> RateMove | None:
     """The move of 月探访率 (上门) since last month, from a row of place_changes; None when there is
     nothing to explain (no month before, no one to count, or no move).
 

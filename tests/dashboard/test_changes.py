@@ -135,7 +135,7 @@ def test_the_joiners_part_names_the_age_高龄_counted_from():
 def test_nothing_to_explain(row):
     if row is not None and row["stayed_count"] is None:
         row = {key: float("nan") for key in row}
-    assert explain_rate_move(row) is None
+    assert explain_rate_move(row, aged_from=80) is None
 
 
 @pytest.mark.parametrize(("stayed", "before", "now", "lost", "gained", "joined", "joined_visited", "left",
@@ -145,7 +145,7 @@ def test_the_move_explained_is_the_change_of_the_rate(stayed, before, now, lost,
                                                       left, left_visited):
     row = move_row(stayed, before, now, lost, gained, joined, joined_visited, left, left_visited)
     change = (now + joined_visited) / (stayed + joined) - (before + left_visited) / (stayed + left)
-    assert explain_rate_move(row).change == pytest.approx(change)
+    assert explain_rate_move(row, aged_from=80).change == pytest.approx(change)
 
 
 # --- the panel and the sentence on the pages ----------------------------------------------------
