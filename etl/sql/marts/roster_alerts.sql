@@ -73,7 +73,8 @@ unmarked as (
     where (o.status is null or o.status = '在册')
         and list_has_any(o.categories, list_filter(s.special_categories, lambda c: c <> '高龄'))
         -- (one 高龄 by their age still counts, marked or not: review 15 L1)
-        and not (list_contains(s.special_categories, '高龄') and cv_age(o.birth_date, cast(n.snapshot_date as date)) >= s.aged_from)
+        and not (list_contains(s.special_categories, '高龄')
+                 and cv_age(o.birth_date, cast(n.snapshot_date as date)) >= s.aged_from)
     group by n.load_id, n.community_code
 ),
 
