@@ -202,7 +202,7 @@ def make_kpis(current: pd.Series, previous: pd.DataFrame, lang: str, like_for_li
     """The rates against 100% and the counts, each with its change from `previous` (a month's row of
     place_months, or none); `like_for_like` when that month is counted to the same day as this one, said to be
     a month in progress when `unfinished`, else counted to a day chosen; `why`: for a rate, what moved it (shown
-    under its change); `aged_from`: the age from which 高龄 counted (queries.counting_rules)."""
+    under its change); `aged_from`: the age from which 高龄 counted (context.aged_from)."""
     before = previous.iloc[-1] if len(previous) else None
     suffix = "_same_day" if like_for_like else ""
     cards = []

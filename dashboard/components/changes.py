@@ -9,8 +9,9 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import dcc, html
 
+from dashboard import context
 from dashboard.i18n import change_reason_label, t
-from dashboard.queries import JOINED_REASONS, LEFT_REASONS, counting_rules
+from dashboard.queries import JOINED_REASONS, LEFT_REASONS
 from dashboard.urls import carried, href
 
 # A change of the rate smaller than this shows as 持平 on the KPI card: nothing to explain.
@@ -40,7 +41,7 @@ def explain_rate_move(row: Mapping | None, lang: str = "zh", whole_month_before:
     N being this month's count. The sentence names the parts that moved the rate the way it went,
     the largest first, leaving out those too small to show. `whole_month_before`: this month is in
     progress and compared with all of the last one, so the parts say 尚未 (not yet). `aged_from`: the age from which
-    高龄 counted (queries.counting_rules), which the joiners' part names.
+    高龄 counted (context.aged_from), which the joiners' part names.
     """
     if row is None or pd.isna(row["stayed_count"]):
         return None
@@ -140,7 +141,7 @@ def make_month_changes(state, query: dict, row: Mapping | None) -> tuple[html.Di
     """The sentence under 月探访率 (上门) and the 本月变动 panel of a place's month."""
     link = change_link(state, query)
     move = explain_rate_move(row, state.lang, whole_month_before=state.in_progress,
-                             aged_from=counting_rules(state.wh).aged_from)
+                             aged_from=context.aged_from())
     panel = make_changes_panel(row, link, state.lang, state.as_of.day if state.in_progress else None)
     # a month in progress: the card compares with the same day, the sentence with all of last month, in people, not
     # in a second figure of points beside the card's (review 7b L3: -4.3 beside 比上月全月低 81.3)

@@ -61,7 +61,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
         *make_coverage(kids, child_level, lang),
         make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress, why={"visit_rate_home": why},
-                  unfinished=state.month_unfinished, aged_from=queries.counting_rules(wh).aged_from),
+                  unfinished=state.month_unfinished, aged_from=context.aged_from()),
         changes_panel,
         dbc.Row([
             dbc.Col(html.Div([
