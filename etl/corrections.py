@@ -30,7 +30,7 @@ from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
 from etl import mappings
-from etl.readers import RawSheet
+from etl.readers import RawSheet, masked_name
 from etl.sqlfiles import first_row, scalar
 from etl.workbooks import display_width
 
@@ -117,7 +117,7 @@ def claim(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | No
     origin, origin_kind, origin_file = found
     named = {" ".join(m.group(1).split()) for sheet in sheets if (m := NAMED_FILE.search(sheet.preamble))}
     if named and " ".join(origin_file.split()) not in named:
-        said = scalar(con, "select cv_mask_file_name(?)", [min(named)])  # as typed in the workbook: masked
+        said = masked_name(con, "cv_mask_file_name", min(named))  # as typed in the workbook: masked
         raise CorrectionError(f"这是批次 {load_id} 的退回修改表 (原文件 {said}), "
                               f"但本数据库的批次 {load_id} 是另一个文件 ({origin_file}): 是否导入到了别的数据库?")
     if kind and kind != origin_kind:

@@ -34,7 +34,7 @@ from etl.readers import (
     display_name,
     each_distinct,
     leftover,
-    maskable,
+    masked_name,
     named_months,
     named_text,
     read_export,
@@ -182,7 +182,7 @@ def load_file(session: WriteSession, path: Path, kind: str | None, progress: Pro
     """One file loaded, its result and progress under its name as stored and shown: masked where it names an elder
     (补录120101194204131377蒋志刚.xlsx: 补录1201**********1377蒋**.xlsx), as every message quotes it."""
     name = display_name(path)
-    shown = scalar(session.con, "select cv_mask_file_name(?)", [name]) if maskable(name) else name
+    shown = masked_name(session.con, "cv_mask_file_name", name)
     result = _load_file(session, path, kind, lambda _file, stage: progress(shown, stage), place_scope, shown)
     if result.status == "loaded":  # a loaded file's result names it as stored (_people_unnamed)
         return result

@@ -945,10 +945,28 @@ def maskable(name: str) -> bool:
     return bool(_SEVEN_DIGITS.search(plain) or _HAN_ALONE.fullmatch(Path(plain).stem or plain))
 
 
+# Names masked by a macro of names (cv_mask_file_name, cv_mask_sheet_name), by (macro, name): the macros read no
+# table, and planning a query of one takes 10-20 ms, for each file and sheet a load names (a few thousand tiny loads
+# in the suite); a long-running process starts again past MASKED_KEPT.
+_masked: dict[tuple[str, str], str] = {}
+MASKED_KEPT = 4096
+
+
+def masked_name(con: duckdb.DuckDBPyConnection, macro: str, name: str) -> str:
+    """`name` as `macro` (cv_mask_file_name or cv_mask_sheet_name) masks it, asked of `con` once a process."""
+    if not maskable(name):
+        return name
+    if (found := _masked.get((macro, name))) is None:
+        if len(_masked) >= MASKED_KEPT:
+            _masked.clear()
+        found = _masked[macro, name] = scalar(con, f"select {macro}(?)", [name])
+    return found
+
+
 def sheet_label(con: duckdb.DuckDBPyConnection, name: str) -> str:
     """A sheet's name as a message says it: a workbook may keep a sheet per elder named by the elder, so the name is
     masked as macros.sql's cv_mask_sheet_name says."""
-    return scalar(con, "select cv_mask_sheet_name(?)", [name]) if maskable(name) else name
+    return masked_name(con, "cv_mask_sheet_name", name)
 
 
 def sheet_said(con: duckdb.DuckDBPyConnection, name: str | None, after: str = " ") -> str:
