@@ -45,7 +45,7 @@ from etl.readers import (
     sheet_said,
 )
 from etl.settings import Settings
-from etl.sqlfiles import first_row, scalar, sql
+from etl.sqlfiles import first_row, scalar, sql, text_macro
 from etl.warehouse import WriteSession, open_for_writing
 
 # What a load that failed in an unforeseen way says to whoever runs the server (_unreadable): where, never what
@@ -627,7 +627,7 @@ def _dated_by_its_name(con: duckdb.DuckDBPyConnection, sheet: RawSheet) -> RawSh
     if len(months) != 1:
         return sheet
     [(year, month)] = months
-    named = scalar(con, "select cv_report_date(?)", [sheet.sheet_name])
+    named = text_macro(con, "cv_report_date", sheet.sheet_name)
     within = named is not None and (named.year, named.month) == (year, month)
     return dataclasses.replace(sheet, report_date=named if within else dt.date(year, month, 1))
 
@@ -956,7 +956,7 @@ def _with_named_visitor(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_
     if sheets < 2 or "visitor" in column_map.fields or not sheet.sheet_name or not any(
             field in column_map.fields for field in mappings.PERSON_FIELDS):
         return column_map
-    if not scalar(con, "select cv_mask_sheet_name(?) = cv_mask_name(?)", [sheet.sheet_name, sheet.sheet_name]):
+    if text_macro(con, "cv_mask_sheet_name", sheet.sheet_name) != text_macro(con, "cv_mask_name", sheet.sheet_name):
         return column_map  # no person's name (10月, 花园路社区, Sheet1)
     if "name" in column_map.fields and scalar(
             con, f"select count(*) from {sheet.table} where cv_person_name(c{column_map.fields['name']}) = "
@@ -1664,7 +1664,7 @@ def _report_date(con: duckdb.DuckDBPyConnection, kind: str, sheets: list[RawShee
     if report_date is None and kind == "roster":
         report_date = scalar(con, "select max(cv_parse_date(cv_clean(report_date))) from src")
     if report_date is None and kind != "visits":
-        report_date = scalar(con, "select cv_report_date(?)", [Path(file_name).stem])
+        report_date = text_macro(con, "cv_report_date", Path(file_name).stem)
     if report_date is not None and report_date > scalar(con, "select cv_today()"):
         # a list dated in the future would be the list in force until then, whatever came after it
         raise FileError(f"填报日期 {report_date:%Y-%m-%d} 在今天之后: 请核对标题或表中的填报日期后重新导入")
@@ -1679,7 +1679,7 @@ def _footer_report_date(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) 
         text = f"concat_ws(' ', {', '.join(f'c{i}' for i in range(sheet.column_count))})"
         footer = scalar(con, f"select string_agg({text}, ' ') from {sheet.table} "
                              f"where regexp_matches({text}, '{REPORT_DATE_LABEL}')")
-        if footer and (found := scalar(con, "select cv_report_date(?)", [f"{sheet.preamble} {footer}"])):
+        if footer and (found := text_macro(con, "cv_report_date", f"{sheet.preamble} {footer}")):
             return found
     return None
 

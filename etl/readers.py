@@ -26,7 +26,7 @@ import pyarrow.compute as pc
 import pyarrow.csv as pa_csv
 
 from etl import mappings, workbooks
-from etl.sqlfiles import scalar
+from etl.sqlfiles import text_macro
 from etl.temporary import temporary_file
 
 HEADER_SEARCH_ROWS = 30
@@ -305,7 +305,7 @@ def _preamble_facts(con: duckdb.DuckDBPyConnection, records: list[list[str]]) ->
     """填报日期 (macros.sql's cv_report_date, dates read as any date cell is) and 填报单位 from the rows above the
     header, when given."""
     text = preamble_text(records)
-    report_date = scalar(con, "select cv_report_date(?)", [text]) if text else None
+    report_date = text_macro(con, "cv_report_date", text) if text else None
     unit = match.group(1) if (match := REPORT_UNIT.search(text)) else None
     return report_date, unit
 
@@ -945,22 +945,9 @@ def maskable(name: str) -> bool:
     return bool(_SEVEN_DIGITS.search(plain) or _HAN_ALONE.fullmatch(Path(plain).stem or plain))
 
 
-# Names masked by a macro of names (cv_mask_file_name, cv_mask_sheet_name), by (macro, name): the macros read no
-# table, and planning a query of one takes 10-20 ms, for each file and sheet a load names (a few thousand tiny loads
-# in the suite); a long-running process starts again past MASKED_KEPT.
-_masked: dict[tuple[str, str], str] = {}
-MASKED_KEPT = 4096
-
-
 def masked_name(con: duckdb.DuckDBPyConnection, macro: str, name: str) -> str:
-    """`name` as `macro` (cv_mask_file_name or cv_mask_sheet_name) masks it, asked of `con` once a process."""
-    if not maskable(name):
-        return name
-    if (found := _masked.get((macro, name))) is None:
-        if len(_masked) >= MASKED_KEPT:
-            _masked.clear()
-        found = _masked[macro, name] = scalar(con, f"select {macro}(?)", [name])
-    return found
+    """`name` as `macro` (cv_mask_file_name or cv_mask_sheet_name) masks it."""
+    return text_macro(con, macro, name) if maskable(name) else name
 
 
 def sheet_label(con: duckdb.DuckDBPyConnection, name: str) -> str:

@@ -113,6 +113,23 @@ def scalar(con: duckdb.DuckDBPyConnection, query: str, params=None):
     return first_row(con, query, params)[0]
 
 
+# Answers of macros.sql's macros of one text that read no table and not the day (the masks of names,
+# cv_report_date), by (macro, text): planning a query of one takes 10-20 ms, and a load asks of each file's name, each
+# sheet's name and title (the suite's few thousand files). A long-running process starts again past TEXT_MACRO_KEPT.
+_text_macro_answers: dict[tuple[str, str], object] = {}
+TEXT_MACRO_KEPT = 4096
+
+
+def text_macro(con: duckdb.DuckDBPyConnection, macro: str, text: str):
+    """`macro(text)` (a macro that reads no table and not the day), asked of `con` once a process."""
+    key = (macro, text)
+    if key not in _text_macro_answers:
+        if len(_text_macro_answers) >= TEXT_MACRO_KEPT:
+            _text_macro_answers.clear()
+        _text_macro_answers[key] = scalar(con, f"select {macro}(?)", [text])
+    return _text_macro_answers[key]
+
+
 def remove_database(path: Path) -> None:
     """Remove a DuckDB database file that will not be used, with its log (.wal) and spill folder (.tmp) beside it."""
     path.unlink(missing_ok=True)
