@@ -126,7 +126,9 @@ class MonthlySummary:
         name = record["short_name"] if record["level"] == "community" else record["name"]
         if record["level"] == "total" and (missing := int(self.rows["unreported"].sum())):
             # a 合计 of the places that sent a roster only, which it says beside the number (review 7b: 和平区's
-            # 合计 beside 3 streets of 6 had read as the district's)
+            # 合计 beside 3 streets of 6 had read as the district's); of none, where none sent one
+            if missing == int((self.rows["level"] != "total").sum()):
+                return f"合计 ({missing} 个{self.level_name}均未报送底册)"
             return f"合计 (不含未报送底册的 {missing} 个{self.level_name})"
         return f"{name} ({UNREPORTED})" if record.get("unreported") else name
 

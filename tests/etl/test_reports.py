@@ -291,6 +291,8 @@ def test_a_place_no_roster_lists_says_so_rather_than_showing_no_elders(mart_ware
     nanshi = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101006000", "南市街道", "street")
     [total] = [record for record in nanshi.rows.to_dict("records") if record["level"] == "total"]
     assert nanshi.cell(total, "special_count") == "—" and nanshi.cell(total, "community_count") > 0
+    # … said as such: not a 合计 "without" its every community
+    assert nanshi.row_name(total) == f"合计 ({nanshi.cell(total, 'community_count')} 个社区均未报送底册)"
 
 
 def test_a_districts_large_total_fits_its_column(db):
