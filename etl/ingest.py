@@ -25,8 +25,10 @@ from openpyxl.utils import get_column_letter
 
 from etl import corrections, day_registers, diskspace, mappings, month_registers, visit_rounds
 from etl.readers import (
+    EXAMPLE_FIRST_CELL,
     HEADER_SEARCH_ROWS,
     LEGEND_ROWS,
+    NOT_DATA_FIRST_CELL,
     YEAR_ALONE,
     RawSheet,
     ReadError,
@@ -100,31 +102,6 @@ UNORDERED = {"preserve_insertion_order": "false"}
 # right, as the side DuckDB builds its hash table on. Left to reorder, DuckDB estimates a distinct of
 # 10 M rows at 10 M and builds on the file's rows instead, past the load's memory limit.
 AS_WRITTEN = {"disabled_optimizers": "join_order,build_side_probe_side"}
-
-
-# The first cell of a row that is no data: a total, a subtotal named by its place, a signature, a note.
-# a template's example row under its header (示例, 例：张三 …) or its instructions (填写说明：…, 填写户籍姓名 in the
-# name's column): never a person,
-# whatever valid-looking ID it shows (rejected if it loads, then dropped as no data)
-EXAMPLE_FIRST_CELL = (r"^[\s　]*(填表|填写|填报)?[\s　]*(示例|样例|范例|举例)"
-                      r"|^[\s　]*例[\s　]*([:：]|$)"
-                      r"|^[\s　]*(填表|填写|填报)[\s　]*(说明|须知|要求)"
-                      r"|^[\s　]*请?[\s　]*(填写|填入|选择)")
-NOT_DATA_FIRST_CELL = (r"^[\s　]*(\S*?(社区|街道|居委会|村)|每日|每天|当日|本日|本月|全月)?[\s　]*(合|总|小)[\s　]*计"
-                       r"|^[\s　]*\p{Han}{1,10}(合|总|小)计[\s　]*$"  # a place's subtotal by its name alone: 南京路小计
-                       r"|^[\s　]*汇[\s　]*总[\s　]*行?[\s　]*([:：]|$)"  # an Excel table's total row (汇总)
-                       # counts under the table without the word 合计: 总人数, 其中：独居 (review 2026-12-04, round 5)
-                       r"|^[\s　]*(总人数|总户数|人数|其中[\s　]*[:：])"
-                       r"|^[\s　]*(填表|制表|审核|复核|填报|统计|负责)[\s　]*人"
-                       r"|^[\s　]*(填表|制表|审核|复核|审批|经办)[\s　]*[:：]"  # 制表：王红 审核：李明 (review 7)
-                       r"|^[\s　]*(填表|制表|填报)[\s　]*(日期|时间|单位)"
-                       r"|^[\s　]*(备注|说明|注)[\s　]*[:：]"
-                       # the footer's lines: 联系电话：…, 日期：…, 报送单位（盖章）：…, a seal's place, page numbers
-                       r"|^[\s　]*(联系电话|电话|日期|报送日期|报送单位|单位|单位负责人)[\s　]*[:：]"
-                       r"|(盖章|公章|签章)|^[\s　]*(第[\s　]*\d+[\s　]*页|共[\s　]*\d+[\s　]*页)"
-                       # a title again after a page break
-                       r"|[（(][\s　]*续[\s　]*(表)?[\s　]*[)）][\s　]*$|续表[\s　]*$"
-                       r"|" + EXAMPLE_FIRST_CELL)
 
 
 class FileError(Exception):

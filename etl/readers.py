@@ -631,6 +631,31 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
                     joined_rows={header_line + line: column for line, column in joined.items()})
 
 
+# The first cell of a row that is no data: a total, a subtotal named by its place, a signature, a note.
+# a template's example row under its header (示例, 例：张三 …) or its instructions (填写说明：…, 填写户籍姓名 in the
+# name's column): never a person,
+# whatever valid-looking ID it shows (rejected if it loads, then dropped as no data)
+EXAMPLE_FIRST_CELL = (r"^[\s　]*(填表|填写|填报)?[\s　]*(示例|样例|范例|举例)"
+                      r"|^[\s　]*例[\s　]*([:：]|$)"
+                      r"|^[\s　]*(填表|填写|填报)[\s　]*(说明|须知|要求)"
+                      r"|^[\s　]*请?[\s　]*(填写|填入|选择)")
+NOT_DATA_FIRST_CELL = (r"^[\s　]*(\S*?(社区|街道|居委会|村)|每日|每天|当日|本日|本月|全月)?[\s　]*(合|总|小)[\s　]*计"
+                       r"|^[\s　]*\p{Han}{1,10}(合|总|小)计[\s　]*$"  # a place's subtotal by its name alone: 南京路小计
+                       r"|^[\s　]*汇[\s　]*总[\s　]*行?[\s　]*([:：]|$)"  # an Excel table's total row (汇总)
+                       # counts under the table without the word 合计: 总人数, 其中：独居 (review 2026-12-04, round 5)
+                       r"|^[\s　]*(总人数|总户数|人数|其中[\s　]*[:：])"
+                       r"|^[\s　]*(填表|制表|审核|复核|填报|统计|负责)[\s　]*人"
+                       r"|^[\s　]*(填表|制表|审核|复核|审批|经办)[\s　]*[:：]"  # 制表：王红 审核：李明 (review 7)
+                       r"|^[\s　]*(填表|制表|填报)[\s　]*(日期|时间|单位)"
+                       r"|^[\s　]*(备注|说明|注)[\s　]*[:：]"
+                       # the footer's lines: 联系电话：…, 日期：…, 报送单位（盖章）：…, a seal's place, page numbers
+                       r"|^[\s　]*(联系电话|电话|日期|报送日期|报送单位|单位|单位负责人)[\s　]*[:：]"
+                       r"|(盖章|公章|签章)|^[\s　]*(第[\s　]*\d+[\s　]*页|共[\s　]*\d+[\s　]*页)"
+                       # a title again after a page break
+                       r"|[（(][\s　]*续[\s　]*(表)?[\s　]*[)）][\s　]*$|续表[\s　]*$"
+                       r"|" + EXAMPLE_FIRST_CELL)
+
+
 # A cell holding an ID number and nothing else: on a row above the header, that row is a person's
 PERSON_ID_CELL = re.compile(r"\s*'?\d{17}[\dXx]\s*")
 
@@ -719,6 +744,21 @@ def _broken_records(data: bytes, start: int, delimiter: str, width: int,
         return bool(piece[0].strip()) and piece[0] not in first_cells and not (
             id_column is not None and id_column < len(piece) and PERSON_ID_CELL.fullmatch(piece[id_column]))
 
+    # A whole record whose last cell a line break cut is followed by its tail as lines of one cell, as a section's
+    # heading (花园路社区), a 合计 or a signature are: a tail where no line of one cell stands above the first record
+    # (a file of sections starts with its first heading), and the line is no total, signature or note
+    # (NOT_DATA_FIRST_CELL). It had been a row of its own, rejected as 身份证号格式不对 and waiting for a correction.
+    single = [index for index, (_, _, cells) in enumerate(lines) if len(cells) == 1 and cells[0].strip()]
+    first_whole = next((index for index, (_, _, cells) in enumerate(lines) if len(cells) == width), len(lines))
+    tails = width > 1 and all(index > first_whole for index in single)
+    no_data = {index for index, matched in zip(single, pc.match_substring_regex(
+        pa.array([lines[index][2][0] for index in single], pa.string()), NOT_DATA_FIRST_CELL).to_pylist(),
+        strict=True) if matched} if tails and single else set()
+
+    def tail(end: int) -> bool:
+        return (tails and end < len(lines) and len(lines[end][2]) == 1 and end not in no_data
+                and lines[end][0] == lines[end - 1][1] + 1 and continues(lines[end][2]))
+
     records, joined, index = [], {}, 0
     while index < len(lines):
         first, _, cells = lines[index]
@@ -727,6 +767,9 @@ def _broken_records(data: bytes, start: int, delimiter: str, width: int,
                and lines[end][0] == lines[end - 1][1] + 1):
             count += len(lines[end][2]) - 1
             end += 1
+        if count == width and end == index + 1 and cells[-1].strip():
+            while tail(end):
+                end += 1
         pieces = [piece for _, _, piece in lines[index:end]]
         if end > index + 1 and count == width and all(p[-1].strip() for p in pieces[:-1]) and all(
                 map(continues, pieces[1:])):

@@ -16,7 +16,7 @@ from openpyxl.styles import Font
 
 from etl import metrics
 from etl.ingest import NO_CATEGORY_COLUMN
-from tests.conftest import make_id, run_cli
+from tests.conftest import BINXI, HUAYUANLU, make_id, run_cli
 from tests.etl.exports import OneLoad, Warehouse, write_csv, write_xlsx
 from tests.etl.test_street_files import balanced, loaded, warnings, write_workbook
 
@@ -1086,6 +1086,41 @@ def test_a_row_that_a_line_break_broke_over_lines_of_a_csv_loads_as_one_row_and_
         (2, "断行甲", ["独居"]), (3, "断行乙", ["独居"]), (7, "断行丙", ["空巢"])]
     assert warehouse.rows("select row_number, message from load_warnings") == [
         (None, "第 3 行的「备注」一格中有换行 (没有用引号括起来), 文件把一行拆成了几行: 已合并为一行导入, 请核对")]
+
+
+def test_a_note_in_the_last_column_that_a_line_break_broke_joins_its_row_and_a_footer_does_not(tmp_path):
+    # the tail of a last cell is a line of one cell, as a section's heading or a signature is: it had been a row of its
+    # own, rejected as 身份证号格式不对 and waiting for a correction nobody could make
+    lines = ["街道,社区,姓名,身份证号,特殊困难类别,备注",
+             f"劝业场街道,花园路,末列甲,{elder(900)},独居,腿脚不便\r\n需要轮椅",
+             f"劝业场街道,花园路,末列乙,{elder(901)},空巢,",
+             f"劝业场街道,花园路,末列丙,{elder(902)},独居,子女在外地\r\n每周电话\r\n已登记",
+             "制表人：王红"]
+    (path := tmp_path / "底册.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [roster] = warehouse.ingest(path)
+    balanced(roster, 3)
+    assert roster.rows_rejected == 0
+    assert warehouse.rows("select row_number, elder_name, categories from roster_rows order by all") == [
+        (2, "末列甲", ["独居"]), (4, "末列乙", ["空巢"]), (5, "末列丙", ["独居"])]
+    assert warehouse.rows("select row_number, message from load_warnings") == [
+        (None, "第 2、5 行的「备注」一格中有换行 (没有用引号括起来), 文件把一行拆成了几行: 已合并为一行导入, 请核对")]
+
+
+def test_lines_of_one_cell_in_a_csv_of_sections_stay_its_headings(tmp_path):
+    # a file whose first line below the header is a section's heading: its lines of one cell are headings, whatever
+    # the last cell of the row above them holds
+    lines = ["姓名,身份证号,特殊困难类别,备注",
+             "花园路社区",
+             f"分段甲,{elder(903)},独居,无",
+             "滨西社区",
+             f"分段乙,{elder(904)},空巢,无"]
+    (path := tmp_path / "底册.csv").write_bytes(("\r\n".join(lines) + "\r\n").encode("utf-8"))
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [roster] = warehouse.ingest(path)
+    assert roster.status == "loaded" and roster.rows_rejected == 0, roster
+    assert warehouse.rows("select elder_name, community_code from roster_rows order by all") == [
+        ("分段乙", BINXI), ("分段甲", HUAYUANLU)]
 
 
 def test_rows_an_exporter_wrote_without_their_empty_cells_at_the_end_are_never_joined(tmp_path):
