@@ -279,10 +279,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "list_loads": ("导入记录", "Loads"), "list_audit": ("审计记录", "Audit log"),
     "all_places": ("全部地区", "Everywhere"),
     "unmask_title": ("完整信息", "Full details"),
+    "unmask_limit": ("为保护老人信息, 每位工作人员一小时内最多查看 {limit} 位老人的完整信息: 已达上限, 本次未显示"
+                     " (已记入审计记录), 最迟一小时后可再查看。",
+                     "To protect the elders' information, each user may see at most {limit} people's full details "
+                     "within an hour: that many are used up, nothing was shown (the refusal is logged). Try again "
+                     "within the hour."),
     "unmask_logged": ("本次查看已记入审计记录。请勿截图、转发。",
                       "This view is recorded in the audit log. Do not copy or forward."),
-    "unmask_hint": ("点击姓名可查看该老人的完整信息 (会被记录)",
-                    "Click a name to see that person's full details (recorded)"),
+    "unmask_hint": ("点击姓名可查看该老人的完整信息 (会被记录; 每人一小时内最多查看 {limit} 位)",
+                    "Click a name to see that person's full details (recorded; at most {limit} people within an hour)"),
     "col_address": ("地址", "Address"),
     # what a refusal's 所需权限 says (accounts.PERMISSIONS), and a page's language, in the audit log (review 7b L12)
     "permission_people": ("查看名单", "see person lists"), "permission_export_people": ("导出名单", "export lists"),

@@ -70,7 +70,9 @@ FIELDS = {
 }
 # Checks across rows, run on the staged rows once each row is validated on its own: SELECTs of the
 # src_id and reason of the rows they reject.
-LATER_STEPS = {"visits": ("staging/visit_repeats",)}
+LATER_STEPS = {"visits": ("staging/visit_repeats", "staging/visit_repeats_named")}
+# The marts a later step reads: it runs where they are built (a warehouse that was loaded before)
+STEP_READS = {"staging/visit_repeats_named": "elder_name_keys"}
 TARGET_TABLE = {"roster": "roster_rows", "visits": "visit_rows", "contacts": "contact_rows"}
 # What a staged row stores, where it is not one row of its table: a contact list's row, a row for each contact
 # person it names (staging/contacts.sql), numbered from 1 (the row's first: what load_conservation counts)
@@ -1300,6 +1302,9 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = N
         con.execute(f"create or replace temp table staged as {sql(f'staging/{kind}')}")
     with _settings(con, UNORDERED):
         for step in LATER_STEPS.get(kind, ()):
+            if step in STEP_READS and not first_row(con, "select 1 from duckdb_tables() where table_name = ?"
+                                                         " and database_name = current_database()", [STEP_READS[step]]):
+                continue
             con.execute(f"""update staged set reject_reason = later.reason, reject_field = null
                         from ({sql(step)}) later where staged.src_id = later.src_id""")
 

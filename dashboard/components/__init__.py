@@ -14,7 +14,7 @@ from dash import Input, Output, State, ctx, dcc, html
 from dash.development.base_component import Component
 from plotly.io.json import to_json_plotly
 
-from dashboard import context
+from dashboard import auth, context
 from dashboard.i18n import STRINGS, day_label, grid_locale, t, value_label
 from dashboard.measures import RATES
 from dashboard.queries import Place, Reader
@@ -110,7 +110,8 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
             dcc.Store(id={"type": "table-query", "table": table_id}, data=export_query),
         ], className="table-downloads")]
     if table_id in UNMASKABLE and context.may("unmask"):
-        exports.append(html.Div(t("unmask_hint", lang), className="chart-note", id=f"{table_id}-unmask-hint"))
+        exports.append(html.Div(t("unmask_hint", lang).format(limit=auth.LIMITS["unmask"].amount),
+                                className="chart-note", id=f"{table_id}-unmask-hint"))
     if "categories" in shown and shown["categories"].str.contains(MASKED_CATEGORY, regex=False).any():
         exports.append(html.Div(t("masked_categories_note", lang), className="chart-note"))
     if "due_date" in shown:  # where a due date comes from (review 7b: one due from turning 80 was unexplained)

@@ -388,6 +388,28 @@ def test_a_warehouse_from_before_the_key_change_still_finds_repeats(warehouse, t
     assert warehouse.one("select value from settings where key = 'format_version'") == str(FORMAT_VERSION)
 
 
+def test_a_visit_linked_by_name_sent_again_with_its_id_corrected_is_a_repeat(warehouse, tmp_path):
+    # review 16 H1: a visit whose mistyped ID number loaded it by name and community, sent again in the original file
+    # with the ID corrected, was stored a second time (by ID): the 汇总表's 探访人次 counted it twice
+    mistyped = ALICE[:10] + "13" + ALICE[12:]  # a month 13: no birth date
+    warehouse.ingest(write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB, name="李四")]))
+    [first] = warehouse.ingest(write_csv(tmp_path / "探访.csv", [
+        VISIT_HEADER, visit_row(mistyped, when="2026-10-05 15:00"), visit_row(BOB, when="2026-10-06 09:00",
+                                                                              name="李四")]))
+    assert (first.rows_loaded, first.rows_rejected) == (2, 0), first
+    [again] = warehouse.ingest(write_csv(tmp_path / "探访-改.csv", [
+        VISIT_HEADER, visit_row(ALICE, when="2026-10-05 15:00"), visit_row(BOB, when="2026-10-06 09:00", name="李四"),
+        visit_row(ALICE, when="2026-10-05 15:00", visitor="网格员乙")]))
+    assert (again.rows_loaded, again.rows_rejected) == (1, 2), again
+    assert warehouse.rejects(again) == [
+        (2, "重复记录 (已在 探访.csv 中导入: 那一行的身份证号无法使用, 已按姓名和社区计入同一老人)"),
+        (3, "重复记录 (已在 探访.csv 中导入)")]
+    # … each visit once, the other visitor's call of the same hour a visit of its own
+    assert warehouse.rows("select elder_id, visit_at::varchar, visitor_name from visits order by all") == [
+        (ALICE, "2026-10-05 15:00:00", "网格员乙"), (ALICE, "2026-10-05 15:00:00", "网格员甲"),
+        (BOB, "2026-10-06 09:00:00", "网格员甲")]
+
+
 @loads.file("conservation")
 def _conservation(folder: Path) -> Path:
     rows = [ROSTER_HEADER] + [roster_row(n, make_id("19500101", n)) for n in range(1, 40)]

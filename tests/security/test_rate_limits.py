@@ -1,6 +1,7 @@
 """Rate limits: sign-in POSTs per address, exports per user, and as-of recomputations per user."""
 
 import datetime as dt
+import json
 
 import pytest
 
@@ -11,6 +12,8 @@ from tests.security.conftest import (
     csrf_token,
     export,
     new_client,
+    payload,
+    post_callback,
     show_page,
     signed_in,
 )
@@ -110,3 +113,24 @@ def test_the_limits_are_per_user_not_global(limited_app, deps):
     client = signed_in(limited_app, "q-admin")
     status, _text = export(client, deps, {"table": "freshness", "lang": "zh"}, "csv", fresh_limits=False)
     assert status == 200, "one user's exports used up another's"
+
+
+def test_a_click_past_the_unmask_limit_says_so_in_the_dialog_and_is_audited(limited_app, deps, store):
+    # review 16 M1: past 30 people an hour a click on a name did nothing on screen, a 429 in the console only
+    limiter = limited_app.server.extensions["carevisit_limiter"].limiter
+    for _ in range(LIMITS["unmask"].amount):
+        assert limiter.hit(LIMITS["unmask"], "unmask", "q-staff")
+    client = signed_in(limited_app, "q-staff")
+    dep = next(d for d in deps.values() if "unmask-modal.is_open" in d["output"])
+    grid = dep["inputs"][0]["id"]
+    body = payload(dep, {f"{grid}.cellClicked": {"colId": "name", "rowId": "0", "rowIndex": 0}},
+                   {"table-query.data": {"table": "people", "place": QUANYECHANG, "month": "2026-09", "lang": "zh"},
+                    "__id__": {"table": grid}})
+    body["state"] = [entry for entries in body["state"] for entry in entries]  # the table's own store, no pattern
+    status, text = post_callback(client, body, fresh_limits=False)
+    assert status == 200, text
+    assert f"一小时内最多查看 {LIMITS['unmask'].amount} 位老人的完整信息: 已达上限, 本次未显示" in json.dumps(
+        json.loads(text), ensure_ascii=False)
+    assert '"is_open":true' in text.replace(" ", "")
+    [newest] = [r for r in store.events() if r["username"] == "q-staff"][:1]  # newest first
+    assert newest["event"] == "refused" and json.loads(newest["detail"])["permission"] == "unmask_limit"
