@@ -165,6 +165,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "xlsx, xls, csv or a zip of them; they upload and load as soon as they are chosen"),
     "upload_failed": ("上传没有完成 (文件过大或网络中断), 请重试", "The upload did not complete (too large, or the "
                       "connection dropped): try again"),
+    "upload_rows_title": ("本次拒收和有警告的行 (原因中的个人信息已打码)",
+                          "Rows of these files rejected or loaded with a warning (personal data masked)"),
+    "upload_row_rejected": ("拒收", "Rejected"), "upload_row_warning": ("已导入, 有警告", "Loaded, with a warning"),
     "upload_results": ("导入结果 ({at})", "Results ({at})"),
     "upload_status_loaded": ("已导入", "Loaded"),
     "upload_status_skipped": ("已跳过", "Skipped"),
@@ -505,6 +508,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_sheet_name": ("工作表", "Sheet"),
     "col_row_number": ("行号", "Row"),
     "col_reason": ("原因", "Reason"),
+    "col_row_kind": ("处理", "Handled as"),
     "col_street_name": ("街道", "Street"),
     "col_place_name": ("地区", "Place"),
     "col_latest_visit_date": ("最新探访记录", "Latest visit loaded"),

@@ -573,6 +573,11 @@ def rejects(wh: Reader, scope: str = ALL, limit: int = 2000) -> pd.DataFrame:
     return wh.frame(sql("rejects"), {"scope": scope, "limit": limit}, cache=True)
 
 
+def batch_rows(wh: Reader, loads: list[int], limit: int = 500) -> pd.DataFrame:
+    """The rejected and warned rows of an upload's loads, and its files' notes (batch_rows.sql)."""
+    return wh.frame(sql("batch_rows"), {"loads": loads, "limit": limit})
+
+
 def freshness(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     """How recent each street's data is (its latest visit, roster in force, contact list); a community's own for
     a user whose place is a community."""

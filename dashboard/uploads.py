@@ -280,7 +280,10 @@ def corrections_name(file_name: str) -> str:
 def _result(result: FileResult) -> dict:
     return {"file_name": result.file_name, "status": result.status, "kind": result.kind, "load_id": result.load_id,
             "rows_read": result.rows_read, "rows_loaded": result.rows_loaded, "rows_rejected": result.rows_rejected,
-            "rows_to_fix": result.rows_to_fix, "warning_count": result.warning_count, "message": result.message}
+            "rows_to_fix": result.rows_to_fix, "warning_count": result.warning_count, "message": result.message,
+            # every load the file made (a workbook of a roster sheet and a visits sheet makes two)
+            "load_ids": [part.load_id for part in result.parts if part.load_id] or
+                        ([result.load_id] if result.load_id else [])}
 
 
 def batch_results(batch: str | None) -> dict | None:

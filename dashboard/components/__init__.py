@@ -35,6 +35,9 @@ DATE_FORMAT = {"cellDataType": "text", "comparator": {"function": "dateTextOrder
 DATE_COLUMN_ENDINGS = ("_date", "_at")  # and the audit log's "at"
 # Columns whose longest values may be off the first page that AG Grid sizes the columns by.
 MIN_WIDTHS = {"status": 210}
+# Columns of sentences (an upload's note, a row's reason): wrapped in a column of this width, not one line the width of
+# the longest (review 16 M3: an upload's 说明 ran past the page, cut mid-sentence)
+WRAPPED_WIDTHS = {"note": 460, "reason": 460}
 # A kept section takes about 14 bytes of memory per byte of its JSON (its components and their plain
 # copy; tracemalloc at city scale), and the warehouse bounds what it keeps in rows of about 300 bytes.
 KEPT_BYTES_PER_ROW = 300 // 14
@@ -89,6 +92,9 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
                    | (COUNT_FORMAT if field.endswith("_count") or field.startswith("rows_") else {})
                    | (DATE_FORMAT if field.endswith(DATE_COLUMN_ENDINGS) or field == "at" else {})
                    | ({"minWidth": MIN_WIDTHS[field]} if field in MIN_WIDTHS else {})
+                   | ({"width": WRAPPED_WIDTHS[field], "suppressAutoSize": True, "wrapText": True, "autoHeight": True,
+                       "cellStyle": {"lineHeight": "1.5", "paddingTop": "4px", "paddingBottom": "4px"}}
+                      if field in WRAPPED_WIDTHS else {})
                    for index, (field, header) in enumerate(columns)]
     shown = frame.head(limit)
     grid = dag.AgGrid(

@@ -393,5 +393,31 @@ def test_the_upload_page_says_what_a_roster_changed_that_needs_a_look(app):
     [gone] = [alert for alert in record["alerts"] if "少了 1 人" in alert]
     assert gone.startswith("花园路底册12月.csv: 花园路的名单比上一份") and "按去向未说明计为退出" in gone
     batch = answer.get_json()["next"].split("batch=")[1]
-    page = json.dumps(upload_page(client, f"?batch={batch}").get_json(), ensure_ascii=False)
+    shown = upload_page(client, f"?batch={batch}")
+    assert shown.status_code == 200, shown.get_data(as_text=True)
+    page = json.dumps(shown.get_json(), ensure_ascii=False)
     assert all(f"请注意: {alert}" in page for alert in record["alerts"])
+
+
+def test_the_upload_page_lists_each_row_rejected_or_warned_with_its_reason(app):
+    """Review 16 M3: the results said 拒收 2 and 警告 1, and what of which rows only the Data page told."""
+    client, token = signed_in(app, "staff")
+    elder = make_id("19400101", 1)  # the seed roster's 张三 of 花园路
+    answer = send(client, token, [("花园路探访12月.csv", csv_bytes([
+        VISIT_HEADER, visit_row(elder, when="2026-11-03"), visit_row(elder, when="2026-11-31"),
+        visit_row(elder, when="2026-11-04", outcome="说不清"), visit_row(elder, when="2026-11-03")]))])
+    record, _ = results(app, answer)
+    [result] = record["results"]
+    assert (result["rows_loaded"], result["rows_rejected"], result["warning_count"]) == (2, 2, 1), result
+    batch = answer.get_json()["next"].split("batch=")[1]
+    page = json.dumps(upload_page(client, f"?batch={batch}").get_json(), ensure_ascii=False)
+    with duckdb.connect(str(app.server.config["CAREVISIT_SETTINGS"].db_path), read_only=True) as con:
+        rejected = con.execute("select row_number, reason from rejects where load_id = ? order by 1",
+                               [result["load_id"]]).fetchall()
+        warned = con.execute("select row_number, message from load_warnings where load_id = ? and row_number is not"
+                             " null", [result["load_id"]]).fetchall()
+    assert [n for n, _ in rejected] == [3, 5] and [n for n, _ in warned] == [4]
+    assert "本次拒收和有警告的行" in page
+    for row_number, reason in [*rejected, *warned]:
+        assert f'"row_number": {row_number}' in page and json.dumps(reason, ensure_ascii=False) in page, reason
+    assert "拒收 · 待修改" in page and "拒收 · 无需修改" in page and "已导入, 有警告" in page

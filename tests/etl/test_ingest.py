@@ -392,7 +392,8 @@ def test_a_visit_linked_by_name_sent_again_with_its_id_corrected_is_a_repeat(war
     # review 16 H1: a visit whose mistyped ID number loaded it by name and community, sent again in the original file
     # with the ID corrected, was stored a second time (by ID): the 汇总表's 探访人次 counted it twice
     mistyped = ALICE[:10] + "13" + ALICE[12:]  # a month 13: no birth date
-    warehouse.ingest(write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, BOB, name="李四")]))
+    warehouse.ingest(write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, roster_row(1, ALICE),
+                                                      roster_row(2, BOB, name="李四")]))
     [first] = warehouse.ingest(write_csv(tmp_path / "探访.csv", [
         VISIT_HEADER, visit_row(mistyped, when="2026-10-05 15:00"), visit_row(BOB, when="2026-10-06 09:00",
                                                                               name="李四")]))
