@@ -1789,8 +1789,15 @@ def _reject_out_of_scope(con: duckdb.DuckDBPyConnection, kind: str, place_scope:
                    else "select src_id, id_number, cv_today() as on_day from staged"))
     con.execute(f"create or replace temp table stg_out_of_scope as {sql('staging/out_of_scope')}",
                 {"scope": place_scope, "scope_name": name, "kind": kind})
-    if not scalar(con, "select count(*) from stg_out_of_scope where reason is null"):
-        raise FileError(f"文件中没有属于您辖区 ({name}) 的行, 未导入")
+    inside, listed_elsewhere = first_row(con, "select count(*) filter (where reason is null),"
+                                              " count(*) filter (where starts_with(reason, '此人'))"
+                                              " from stg_out_of_scope")
+    if not inside:
+        # rows written in one's own community whose people the rosters list in another street's (review 16 L2:
+        # "none of your place's rows" puzzled a clerk whose every row named a community of theirs)
+        elsewhere = (f": 其中 {listed_elsewhere} 行写的是本辖区的街道或社区, 但按身份证号, 底册中这些老人属于其他街道 "
+                     "(请核对身份证号, 或由其所在街道导入)" if listed_elsewhere else "")
+        raise FileError(f"文件中没有属于您辖区 ({name}) 的行, 未导入{elsewhere}")
     # such a row places nothing, whatever else is wrong with it (its file is the sender's: load_places); refused for
     # its place alone, it waits for no correction of the sender's, who cannot make one (OUTSIDE_PLACE)
     con.execute("""update staged set reject_reason = coalesce(staged.reject_reason, o.reason),

@@ -123,7 +123,10 @@ def test_a_visit_or_contact_of_another_streets_elder_does_not_count_though_typed
     record, _ = results(app, send(client, token, [("探访.csv", visits), ("联系人.csv", contacts)]))
     assert [(r["file_name"], r["status"], r["rows_loaded"], r["rows_rejected"]) for r in record["results"]] == [
         ("探访.csv", "loaded", 1, 1), ("联系人.csv", "failed", 0, 0)]
-    assert record["results"][1]["message"] == "文件中没有属于您辖区 (劝业场街道) 的行, 未导入"
+    # … said so: every row named the sender's own street (review 16 L2: "none of your place's rows" puzzled)
+    assert record["results"][1]["message"] == (
+        "文件中没有属于您辖区 (劝业场街道) 的行, 未导入: 其中 1 行写的是本辖区的街道或社区, 但按身份证号, "
+        "底册中这些老人属于其他街道 (请核对身份证号, 或由其所在街道导入)")
     with duckdb.connect(str(app.server.config["CAREVISIT_SETTINGS"].db_path), read_only=True) as con:
         assert con.execute("select count(*) from visit_rows where id_number = ?", [NANSHI_ELDER]).fetchall() == [(0,)]
         assert con.execute("select reason from rejects where file_name = '探访.csv'").fetchall() == [
