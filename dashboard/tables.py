@@ -100,7 +100,9 @@ def people_table(frame: pd.DataFrame, lang: str, unshown: tuple[str, ...],
     shown = frame.assign(
         # a roster row without a name loads by its ID number (DESIGN §3): said so, not a blank cell to click
         name=frame["name"].fillna(t("name_not_written", lang)),
-        overdue_days=frame["overdue_days"].astype("Int64"),  # blank, not NaN or 12.0, for those who left
+        # blank, not NaN or 12.0, for those who left; and for those not yet due, not 0 (review 16 L3: read as 0 days
+        # late)
+        overdue_days=frame["overdue_days"].astype("Int64").mask(frame["overdue_days"] == 0),
         categories=[listed((value_label(c, lang) for c in shown_categories(cats, unshown)), lang)
                     for cats in frame["categories"]],
         risk_level=[value_label(r, lang) for r in frame["risk_level"]],

@@ -251,6 +251,16 @@ def test_a_list_of_people_masks_disability_as_it_masks_names_and_the_unmasked_de
     assert set(person["categories"]) == {"独居", "失能", "高龄"} and person["name"] == "王1号"
 
 
+def test_a_work_lists_days_overdue_are_blank_for_those_not_yet_due(app, wh):
+    """Review 16 L3: 逾期天数 0 beside people not yet due read as 0 days late."""
+    spec = {"table": "people", "place": QUANYECHANG, "month": "2026-10", "lang": "zh"}
+    with app.server.app_context():
+        shown = tables.build(spec, wh, queries.ALL).frame
+    not_visited = shown["status"].str.startswith("本月未访")  # on the roll, not visited yet, not overdue
+    assert not_visited.any() and not shown["status"].str.contains("逾期").any(), shown[["status", "overdue_days"]]
+    assert shown["overdue_days"].isna().all(), shown[["status", "overdue_days"]]
+
+
 def test_the_dashboard_follows_the_file_a_load_swaps_in(settings, tmp_path):
     path = tmp_path / "live.duckdb"
     path.write_bytes(settings.db_path.read_bytes())
