@@ -199,7 +199,7 @@ def unmask_person(cell: dict | None, spec: dict | None):
         auth.throttle("unmask")
     except auth.TooManyRequests:  # said in the dialog, where the click asked (review 16 M1: a console line only)
         context.record_refusal("unmask_limit", spec.get("place") if isinstance(spec.get("place"), str) else None)
-        return True, make_message(t("unmask_limit", lang).format(limit=auth.LIMITS["unmask"].amount), "warning"), \
+        return True, make_message(t("unmask_limit", lang, limit=auth.LIMITS["unmask"].amount), "warning"), \
             t("unmask_title", lang)
     position = int(cell.get("rowId"))
     person = tables.person_at(spec, position, context.warehouse(), context.scope())

@@ -116,7 +116,7 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
             dcc.Store(id={"type": "table-query", "table": table_id}, data=export_query),
         ], className="table-downloads")]
     if table_id in UNMASKABLE and context.may("unmask"):
-        exports.append(html.Div(t("unmask_hint", lang).format(limit=auth.LIMITS["unmask"].amount),
+        exports.append(html.Div(t("unmask_hint", lang, limit=auth.LIMITS["unmask"].amount),
                                 className="chart-note", id=f"{table_id}-unmask-hint"))
     if "categories" in shown and shown["categories"].str.contains(MASKED_CATEGORY, regex=False).any():
         exports.append(html.Div(t("masked_categories_note", lang), className="chart-note"))

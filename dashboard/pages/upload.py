@@ -113,7 +113,7 @@ def _batch_rows(results: list[dict], lang: str) -> html.Div:
     frame = queries.batch_rows(context.warehouse(), loads, BATCH_ROWS_SHOWN) if loads else pd.DataFrame()
     if frame.empty:
         return html.Div()
-    frame["row_kind"] = [t(f"upload_row_{kind}", lang) if status is None or pd.isna(status) else
+    frame["row_kind"] = [t(f"upload_row_{kind}", lang) if pd.isna(status) else
                          f"{t('upload_row_rejected', lang)} · {t(f'reject_{status}', lang, load=None)}"
                          for kind, status in zip(frame["row_kind"], frame["status"], strict=True)]
     frame["sheet_name"] = frame["sheet_name"].fillna("")
