@@ -3,9 +3,10 @@ the elder was contacted), read as the visit record it stands for: one sheet per 
 day, with the date and the method as a visit record writes them. Each day's rows keep the register's row numbers,
 so a rejected contact names the row and day the clerk fills in (工作表 10月 (5日) 第 7 行).
 
-The month is the one the register's title, sheet name or file name gives (2026年10月); a register that names none
-is refused, saying so. A plain tick is a contact by the method the title names (每日电话问候 is by phone), else by
-phone: never a home visit unless the register says so (DESIGN §4: 上门 is the headline's qualifying method).
+The month is the one the register's title, sheet name or file name gives (2026年10月), else the one its days' headers
+give when each is a whole date (a date cell 2026-10-01 shown as 1日); a register that names none is refused, saying
+so. A plain tick is a contact by the method the title names (每日电话问候 is by phone), else by phone: never a home
+visit unless the register says so (DESIGN §4: 上门 is the headline's qualifying method).
 """
 
 from __future__ import annotations
@@ -59,7 +60,7 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         return None
     where = sheet_said(con, sheet.sheet_name)
     named = named_text(sheet, file_name)
-    months = named_months(named)
+    months = named_months(named) or _headed_month(sheet.header, days)
     if len(months) != 1:
         said = "写了不止一个年月" if months else "都没有写明年月 (如「2026年10月」)"
         raise RegisterError(f"{where}是每天一列 (1日…31日) 的登记表, 但标题、工作表名和文件名中{said}, "
@@ -128,6 +129,19 @@ def part_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, part: str, colum
     con.register(table, cells)
     return dataclasses.replace(sheet, table=table, cells=cells, header=header, column_count=len(header),
                                sheet_name=f"{sheet.sheet_name or ''} ({said})".strip())
+
+
+def _headed_month(header: list[str], days: dict[int, int]) -> set[tuple[int, int]]:
+    """The register's month as its days' headers give it when each is a whole date (2026-10-01: a date cell shown as
+    1日): their one month, or of a cycle (2026-10-26 … 2026-11-25) the month it ends in, as a title names it."""
+    named = [named_months(header[index]) for index in sorted(days)]
+    if not all(len(months) == 1 for months in named):
+        return set()
+    months = list(dict.fromkeys(month for [month] in named))
+    year, month = months[0]
+    following = (year + 1, 1) if month == 12 else (year, month + 1)
+    in_turn = len(months) == 1 or (len(months) == 2 and months[1] == following)
+    return {months[-1]} if in_turn else set()
 
 
 def _column_months(header: list[str], days: dict[int, int], year: int, month: int) -> dict[int, tuple[int, int]]:

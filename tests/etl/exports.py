@@ -48,15 +48,18 @@ def write_csv(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:
     return path
 
 
-def write_xlsx(path: Path, rows: list[list], merges: tuple[str, ...] = ()) -> Path:
+def write_xlsx(path: Path, rows: list[list], merges: tuple[str, ...] = (), edit=None) -> Path:
     """The same rows make the same bytes: openpyxl stamps the time of saving into the document's properties
-    and each zip entry, which are set to a fixed time here (so that Warehouse finds a first load it made)."""
+    and each zip entry, which are set to a fixed time here (so that Warehouse finds a first load it made).
+    `edit(sheet)`, when given, changes the sheet before it is saved (number formats and the like)."""
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     for row in rows:
         sheet.append(row)
     for cell_range in merges:
         sheet.merge_cells(cell_range)
+    if edit:
+        edit(sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     fixed = io.BytesIO()

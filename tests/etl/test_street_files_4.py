@@ -678,6 +678,36 @@ def test_a_register_of_a_26th_to_25th_cycle_dates_each_day_in_its_own_month(one_
         (10, 12, dt.date(2026, 10, 26), dt.date(2026, 10, 31)), (11, 50, dt.date(2026, 11, 1), dt.date(2026, 11, 25))]
 
 
+def _register_of_date_cells(days: list[dt.date], first: int):
+    def write(folder: Path) -> Path:
+        rows = [["花园路社区独居老人每日联系登记表"], ["序号", "姓名", "身份证号", *days],
+                *([n, f"日期格{first + n}", elder(first + n), *(["√"] * len(days))] for n in (1, 2))]
+        def shown_as_days(sheet) -> None:
+            for cell in sheet[2][3:]:
+                cell.number_format = 'd"日"'  # what the clerk sees: 1日 … 30日
+
+        return write_xlsx(folder / f"花园路独居老人每日联系登记表_日期格_{first}.xlsx", rows, edit=shown_as_days)
+    return write
+
+
+loads.file("date cells, no month named")(_register_of_date_cells(
+    [dt.date(2026, 11, day) for day in range(1, 31)], 906))
+loads.file("a cycle of date cells, no month named")(_register_of_date_cells(
+    [dt.date(2026, 10, day) for day in range(26, 32)] + [dt.date(2026, 11, day) for day in range(1, 26)], 909))
+
+
+@pytest.mark.parametrize(("key", "months"), [
+    ("date cells, no month named", [(11, 60, dt.date(2026, 11, 1), dt.date(2026, 11, 30))]),
+    ("a cycle of date cells, no month named", [(10, 12, dt.date(2026, 10, 26), dt.date(2026, 10, 31)),
+                                               (11, 50, dt.date(2026, 11, 1), dt.date(2026, 11, 25))])])
+def test_a_register_whose_days_are_date_cells_takes_its_month_from_them(one_load, key, months):
+    # review 17 M1: refused, its title, sheet and file naming no month, though each day's header is a whole date
+    result = one_load[1][key]
+    balanced(result, sum(count for _, count, _, _ in months))
+    assert one_load[0].rows("select month(visit_date), count(*), min(visit_date), max(visit_date) from visit_rows"
+                            " where load_id = ? group by all order by all", [result.load_id]) == months
+
+
 DAYS = [f"{day}日" for day in range(1, 32)]
 
 
