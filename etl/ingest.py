@@ -1290,7 +1290,7 @@ def stage(con: duckdb.DuckDBPyConnection, kind: str, report_unit: str | None = N
     another sheet names (cv_same_row). `report_date`: the list's 填报日期 (_report_date), the day its clerk's days
     written without a year are read near (cv_day_before; else today)."""
     con.execute("create or replace temp table stg_sheets as select $names::varchar[] as sheet_names, $stride as stride,"
-                " coalesce($listed::date, cv_today()) as listed",
+                " coalesce($listed::date, cv_today()) as listed, $listed is not null as dated",
                 {"names": list(sheet_names), "stride": SHEET_ROW_STRIDE, "listed": report_date})
     con.execute("create or replace temp table stg_places as " + sql("staging/places"), {"report_unit": report_unit})
     # each distinct word cell (category, method …) is recognised once

@@ -342,6 +342,8 @@ def test_a_file_name_is_stored_with_phones_and_id_numbers_masked_however_written
         # the names of tables, places, months and categories, and words that begin with no surname
         ("底册", "底册"), ("高龄", "高龄"), ("王串场社区", "王串场社区"), ("明细", "明细"), ("汇总表", "汇总表"),
         ("十月", "十月"), ("补充", "补充"), ("字典", "字典"), ("Sheet1", "Sheet1"), ("2026年9月", "2026年9月"),
+        # words of a workbook's sheets that a surname begins (review 17 L3: 全部 said as 全*)
+        ("全部", "全部"), ("全体", "全体"), ("副本", "副本"), ("花园路更正", "花园路更正"),
         ("13812345678", "138****5678"), ("赵秀兰13812340560", "赵**138****0560"), (None, None),
     ],
 )

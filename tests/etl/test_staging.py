@@ -335,11 +335,15 @@ def test_a_roster_row_without_a_name_loads_by_its_id_number_and_warns(con):
         ({"是否同意探访": "看情况"}, "consent", None, ("unknown_value", "consent", "看情况", "未知的探访意愿: 看情况")),
         ({"状态": "死亡"}, "change_date", None,
          ("exit_without_date", "change_date", None, f"状态为死亡但没有填写变动日期, {EXIT_ON_REPORT_DATE}")),
-        # a day without its year takes the year of the list's date (here today's: it has no 填报日期), said so (probe L
-        # had said only that no date was written; a change date column's day so since review 2026-12-04)
+        # a day without its year takes the year of the list's date (here the load's: it has no 填报日期), said so
+        # (probe L had said only that no date was written; a change date column's day so since review 2026-12-04;
+        # review 17 L4: said to be the 填报日期's year where there was none)
         ({"状态": "死亡 10.9"}, "change_date", DAY_BEFORE,
-         ("yearless_date", "change_date", "10.9", f"变动日期没有写年份: 10.9, 按填报日期推定为{DAY_BEFORE}, 请核实")),
+         ("yearless_date", "change_date", "10.9", f"变动日期没有写年份: 10.9, 按导入日期推定为{DAY_BEFORE}, 请核实")),
         ({"建档日期": "去年"}, "reg_date", None, ("unknown_value", "reg_date", "去年", "建档日期无法识别: 去年")),
+        # a month alone, as a change date's (review 17 L4: the 1st of the month, silently)
+        ({"建档日期": "2026年5月"}, "reg_date", dt.date(2026, 5, 1),
+         ("month_only_date", "reg_date", "2026年5月", "建档日期只写到月份: 2026年5月, 按该月1日计, 请补全日期")),
         ({"变动日期": "上个月"}, "change_date", None,
          ("unknown_value", "change_date", "上个月", "变动日期无法识别: 上个月")),
         ({"居住情况": "住在山上"}, "living", None, ("unknown_value", "living", "住在山上", "未知的居住情况: 住在山上")),

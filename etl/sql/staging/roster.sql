@@ -195,6 +195,8 @@ checked as (
             and yearless_change_date is null as month_only_change_date,
 
         reg_date_text is not null and reg_date is null as unknown_reg_date,
+        -- … or by its month alone (2026年10月): that month's first day, said so as of a change date
+        reg_date is not null and cv_parse_date(reg_date_text) is null as month_only_reg_date,
         status not in ('在册') and change_date is null as exit_without_date,
         -- the attributes contradict the street's marking: loaded as marked (底数不清)
         not derive_categories and living = '独居' and not list_contains(categories, '独居') as living_contradicts,
@@ -276,6 +278,7 @@ final as (
         end as reject,
         case when unknown_category or unknown_living or unknown_disability or unknown_consent or unknown_status
                   or unknown_risk or unknown_change_date or month_only_change_date or yearless_change or unknown_reg_date
+                  or month_only_reg_date
                   or exit_without_date or living_contradicts
                   or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
                   or status_in_name or status_in_notes or status_elsewhere or too_young or consent_mixed
@@ -298,11 +301,14 @@ final as (
             case when unknown_change_date then cv_warn_quoting('unknown_value', 'change_date', change_date_text,
                 '变动日期无法识别: {value}') end,
             case when yearless_change then cv_warn_quoting('yearless_date', 'change_date', yearless_text,
-                '变动日期没有写年份: {value}, 按填报日期推定为' || strftime(change_date, '%Y-%m-%d') || ', 请核实') end,
+                '变动日期没有写年份: {value}, 按' || (select case when dated then '填报日期' else '导入日期' end from stg_sheets)
+                || '推定为' || strftime(change_date, '%Y-%m-%d') || ', 请核实') end,
             case when month_only_change_date then cv_warn_quoting('month_only_date', 'change_date',
                                                                   coalesce(change_date_text, status_date_text),
                 '变动日期只写到月份: {value}, 按该月1日计, 请补全日期') end,
             case when unknown_reg_date then cv_warn_quoting('unknown_value', 'reg_date', reg_date_text, '建档日期无法识别: {value}') end,
+            case when month_only_reg_date then cv_warn_quoting('month_only_date', 'reg_date', reg_date_text,
+                '建档日期只写到月份: {value}, 按该月1日计, 请补全日期') end,
             case when exit_without_date then cv_warn('exit_without_date', 'change_date', change_date_text,
                 '状态为' || status || '但没有填写变动日期, 按底册的填报日期 (没有填报日期的按导入日期) 计为离开') end,
             case when living_contradicts then cv_warn_quoting('contradiction', 'living', living_text,
