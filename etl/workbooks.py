@@ -67,6 +67,10 @@ _XLS_ERROR_CODES = rb"[\x00\x07\x0f\x17\x1d\x24\x2a]"
 XLS_ERROR_RECORDS = (  # searched one at a time: each pattern's leading bytes make its search five times faster
     re.compile(rb"\x05\x02\x08\x00.{6}" + _XLS_ERROR_CODES + rb"\x01", re.DOTALL),
     re.compile(rb"\x06\x00.{8}\x02." + _XLS_ERROR_CODES + rb".{3}\xff\xff", re.DOTALL))
+# a legacy .xls's ROW record (0x0208, 16 bytes) whose options say the row is hidden (fDyZero, 0x20 of its grbit)
+XLS_HIDDEN_ROW = re.compile(rb"\x08\x02\x10\x00.{12}["
+                            + b"".join(re.escape(bytes([byte])) for byte in range(256) if byte & 0x20) + rb"]",
+                            re.DOTALL)
 MERGED_RANGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")  # how fastexcel shows a date cell
 PLAIN_WHOLE_NUMBER = r"^(-?[1-9]\d{0,14}|0)$"  # under 1e15: Excel keeps every digit
@@ -115,7 +119,7 @@ class Grid:
     hidden: bool = False  # hidden in Excel (or very hidden): a clerk sending the file does not see it
     hidden_columns: frozenset[int] = frozenset()  # columns hidden in Excel, 0 = A (of an .xlsx)
     struck_rows: frozenset[int] = frozenset()  # spreadsheet rows whose every cell written is struck through
-    hidden_rows: frozenset[int] = frozenset()  # spreadsheet rows hidden in Excel (of an .xlsx)
+    hidden_rows: frozenset[int] = frozenset()  # spreadsheet rows hidden in Excel
     uncomputed_formulas: int = 0  # cells holding a formula but no result (UNCOMPUTED_FORMULA), read as empty
 
 
@@ -443,6 +447,7 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool,
     struck_formats = _struck_formats(path) if any(parts) else frozenset()
     xls_struck = _xls_struck_rows(path, len(workbook.sheet_names)) if path.suffix.lower() == ".xls" else None
     xls_errors = _xls_error_cells(path, len(workbook.sheet_names)) if path.suffix.lower() == ".xls" else None
+    xls_hidden = _xls_hidden_rows(path, len(workbook.sheet_names)) if path.suffix.lower() == ".xls" else None
     for index, (name, part) in enumerate(zip(workbook.sheet_names, parts, strict=True)):
         try:
             if part is None or not fast:
@@ -455,7 +460,8 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool,
                 grid = dataclasses.replace(grid, cells=_with_cells(grid.cells, errors))
         yield dataclasses.replace(grid, hidden=not visible[index],
                                   hidden_columns=_hidden_columns(path, part) if part else frozenset(),
-                                  hidden_rows=(hidden_rows or {}).get(part, frozenset()),
+                                  hidden_rows=(hidden_rows or {}).get(part, frozenset()) if part
+                                  else xls_hidden[index] if xls_hidden else frozenset(),
                                   struck_rows=_struck_rows(path, part, struck_formats) if part and struck_formats
                                   else xls_struck[index] if xls_struck else frozenset(),
                                   uncomputed_formulas=grid.uncomputed_formulas if grid.reader == "fastexcel"
@@ -530,6 +536,16 @@ def _xls_struck_rows(path: Path, sheet_count: int) -> list[frozenset[int]] | Non
         return frozenset(number for number, is_struck in rows.items() if is_struck)
 
     return _xls_sheets(path, sheet_count, struck_rows, formatting_info=True, worth_reading=any_struck)
+
+
+def _xls_hidden_rows(path: Path, sheet_count: int) -> list[frozenset[int]] | None:
+    """Of a legacy .xls, each sheet's rows hidden in Excel (from 1), as an .xlsx's (_check_sheet_size); None when no
+    row record says hidden (XLS_HIDDEN_ROW: most files are read no further)."""
+    def hidden_rows(sheet) -> frozenset[int]:
+        return frozenset(row + 1 for row, info in sheet.rowinfo_map.items() if info.hidden)
+
+    return _xls_sheets(path, sheet_count, hidden_rows, formatting_info=True,
+                       worth_reading=lambda book: XLS_HIDDEN_ROW.search(book.mem) is not None)
 
 
 def _xls_error_cells(path: Path, sheet_count: int) -> list[dict[tuple[int, int], str]] | None:

@@ -1614,10 +1614,30 @@ def _rows_hidden(folder: Path) -> Path:
     return path
 
 
-def test_rows_hidden_load_as_written_and_the_street_is_asked_to_write_the_exit(one_load):
-    balanced(one_load[1]["rows hidden"], 4)
-    assert [status for _, status in loaded(one_load, "rows hidden", "elder_name, status")] == ["在册"] * 4
-    assert warnings(one_load, "rows hidden") == [
+@loads.file("rows hidden in a legacy .xls")
+def _rows_hidden_xls(folder: Path) -> Path:
+    # the same saved as .xls (review 17 L2: loaded without the note, the only sign of the two who left)
+    import xlwt
+
+    header = ["序号", "社区", "姓名", "身份证号", "人员类别", "状态"]
+    rows = [[n, "世昌里", f"旧表隐藏{n}", elder(850 + n), "独居", "在册"] for n in range(1, 5)]
+    workbook = xlwt.Workbook(encoding="utf-8")
+    sheet = workbook.add_sheet("底册")
+    for r, row in enumerate([["填报日期：2026年10月9日"], header, *rows]):
+        for c, value in enumerate(row):
+            sheet.write(r, c, value)
+    for row in (3, 5):  # 旧表隐藏2, 旧表隐藏4 (0-based)
+        sheet.row(row).hidden = True
+    path = folder / "世昌里底册_隐藏行.xls"
+    workbook.save(str(path))
+    return path
+
+
+@pytest.mark.parametrize("key", ["rows hidden", "rows hidden in a legacy .xls"])
+def test_rows_hidden_load_as_written_and_the_street_is_asked_to_write_the_exit(one_load, key):
+    balanced(one_load[1][key], 4)
+    assert [status for _, status in loaded(one_load, key, "elder_name, status")] == ["在册"] * 4
+    assert warnings(one_load, key) == [
         (None, "第 4、6 行在 Excel 中被隐藏, 仍按表中所写导入: "
                "如这些老人已不在册, 请在状态一栏写明 (如死亡、迁出) 和变动日期后重新导入")]
 
