@@ -848,8 +848,10 @@ def test_a_registration_or_change_date_given_by_its_month_alone_is_that_months_f
     assert result.rows_loaded == 3
     assert loaded(one_load, "dates given by their month alone", "change_date, reg_date") == [
         (None, dt.date(2026, 10, 1)), (dt.date(2026, 9, 1), None), (None, dt.date(2026, 10, 5))]
-    # a death dated by its month counts from the 1st: said so, for the street to give the day (review 2026-12-04)
+    # a death dated by its month counts from the 1st: said so, for the street to give the day (review 2026-12-04);
+    # so does a registration, counted in that month's figures from its 1st (review 17 L4: silently)
     assert warnings(one_load, "dates given by their month alone") == [
+        (2, "建档日期只写到月份: 2026年10月, 按该月1日计, 请补全日期"),
         (3, "变动日期只写到月份: 2026.9, 按该月1日计, 请补全日期")]
 
 
