@@ -400,6 +400,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col_phone": ("电话", "Phone"),
     "col_street": ("街道", "Street"),
     "col_community": ("社区", "Community"),
+    "col_visitor": ("包联人", "Assigned visitor"),
     "col_age": ("年龄", "Age"),
     "col_categories": ("类别", "Categories"),
     # (review 14 L8: one newly marked after their last home visit is due from the marking, which it had not said)

@@ -26,9 +26,10 @@ from etl.settings import RISK_LEVELS, shown_categories
 from etl.sheets import print_setup
 from etl.workbooks import display_width
 
-# Who, where and how urgent first: that is what staff planning visits read, often on a phone.
-PEOPLE_COLUMNS = ("name", "street", "community", "risk_level", "status", "overdue_days", "last_home_visit_date",
-                  "due_date", "last_visit_date", "last_visit_method", "categories", "age", "phone", "id_number")
+# Who, where, who goes and how urgent first: that is what staff planning visits read, often on a phone.
+PEOPLE_COLUMNS = ("name", "street", "community", "visitor", "risk_level", "status", "overdue_days",
+                  "last_home_visit_date", "due_date", "last_visit_date", "last_visit_method", "categories", "age",
+                  "phone", "id_number")
 # The open problems' list (风险): what was found, since when, for how long, then who and where as the work list says
 PROBLEM_COLUMNS = ("name", "street", "community", "problem", "problem_since", "problem_days", "risk_level",
                    "last_visit_date", "last_visit_method", "categories", "age", "phone", "id_number")

@@ -6,7 +6,7 @@
 -- problems, those open longest.
 select
     m.elder_name_masked as name, m.id_number_masked as id_number, m.phone_masked as phone,
-    s.short_name as street, c.short_name as community, m.age,
+    s.short_name as street, c.short_name as community, e.visitor_name_masked as visitor, m.age,
     m.month_categories as categories, m.risk_level,  -- each it held in the month, as its counts by category count
     m.last_visit_date, m.last_visit_method, m.last_home_visit_date,
     -- someone who left is due for nothing: no due date, no overdue days
@@ -24,6 +24,7 @@ join place_tree t on t.code = m.community_code
 join place_tree s on s.code = m.street_code
 join place_tree c on c.code = m.community_code
 left join street_records r on r.street_code = m.street_code
+left join elders e on e.elder_id = m.elder_id  -- their assigned visitor (包联人) as the newest roster names them
 where f.month = $month
     and in_scope($scope, t.district_code, t.street_code, t.code)
     and (m.is_special_in_month or (m.is_special and m.is_active_at_as_of))

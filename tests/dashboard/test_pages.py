@@ -38,8 +38,9 @@ def settings(tmp_path_factory) -> Settings:
         (make_id("19560101", 3), "滨西", "劝业场街道", "失能"),  # visited by phone only
         (make_id("19560101", 4), "庆有西里", "南市街道", "孤寡"),  # visited
     ]
-    roster = write_csv(folder / "roster.csv", [ROSTER_HEADER] + [
-        roster_row(n, pid, name=f"王{n}号", community=c, street=s, categories=cat)
+    visitors = {2: "李建国"}  # the cadre assigned to 王2号 (包联人); the others' cell left blank
+    roster = write_csv(folder / "roster.csv", [[*ROSTER_HEADER, "包联人"]] + [
+        [*roster_row(n, pid, name=f"王{n}号", community=c, street=s, categories=cat), visitors.get(n, "")]
         for n, (pid, c, s, cat) in enumerate(people, 1)])
     visits = write_csv(folder / "visits.csv", [
         VISIT_HEADER, visit_row(people[0][0], "2026-10-05", community="花园路"),
@@ -197,8 +198,20 @@ def test_export_rows_equal_the_screen_rows(app, wh, settings):
                                     settings.config.unshown_categories)
     pd.testing.assert_frame_equal(built.frame, on_screen)
     csv_text = tables.to_file(built, tables.PEOPLE_COLUMNS, "zh", "csv").decode("utf-8-sig")
-    assert csv_text.splitlines()[0].startswith("姓名,街道,社区,风险,状态,逾期天数") and len(csv_text.splitlines()) == 3
+    lines = csv_text.splitlines()
+    assert lines[0].startswith("姓名,街道,社区,包联人,风险,状态,逾期天数") and len(lines) == 3
     assert built.name == "劝业场_2026-10_逾期名单"
+
+
+def test_a_work_list_names_each_persons_assigned_visitor_masked(app, wh):
+    """Review 16 M2: staff planning the week's visits could not tell from the list who goes to whom (three 王** of
+    one risk, told apart only by their IDs' last digits): the roster's 包联人, masked as names are (DESIGN §6)."""
+    spec = {"table": "people", "place": QUANYECHANG, "month": "2026-10", "work_list": True, "lang": "zh"}
+    with app.server.app_context():
+        built = tables.build(spec, wh, queries.ALL)
+    assert sorted(zip(built.frame["community"], built.frame["visitor"].fillna(""), strict=True)) == [
+        ("滨西", ""), ("花园路", "李**")]
+    assert "李建国" not in tables.to_file(built, tables.PEOPLE_COLUMNS, "zh", "csv").decode("utf-8-sig")
 
 
 def test_an_exported_work_list_says_what_it_is_and_prints_with_its_header_on_every_page(app, wh):

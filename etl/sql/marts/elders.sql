@@ -41,6 +41,7 @@ final as (
         exit_date,
         reg_date,
         visitor_name,
+        cv_mask_name(visitor_name) as visitor_name_masked,  -- the assigned visitor (包联人) as work lists show them
         risk_level as roster_risk_level,
         snapshot_date,
         listed_to is null as is_listed_now,  -- on the newest roster of their community
