@@ -56,7 +56,9 @@ from etl.temporary import remove_stale_temporary_files
 # 9: rejects.street_code and community_code, the rejected row's place where it is known (rows rejected before
 #    have none: their files keep the place their stored rows give them).
 # 10: roster_rows.elder_name may be null (a roster row without a name loads by its ID number and community).
-FORMAT_VERSION = 10
+# 11: elder names stored without an ID number or a phone typed after them with their labels (周淑华，身份证…，电话…),
+#    the keys of the rows without an ID number made again.
+FORMAT_VERSION = 11
 # DuckDB's, for a whole load (staging, marts, checks): past it DuckDB spills to disk beside the copy, so
 # that neither a file's rows nor the warehouse's decide how much memory a load takes. A file's cells are
 # held beside it as Arrow (4 bytes a cell, plus its distinct values): a 10 M-row visits CSV loads within
@@ -233,10 +235,10 @@ def _upgrade(con: duckdb.DuckDBPyConnection) -> bool:
         con.execute("alter table visit_rows add column if not exists entered_at timestamp")
     if version < 7:  # a contact list's row may name several contact people: which one a stored row is
         con.execute("alter table contact_rows add column if not exists contact_index smallint default 1")
-    if version < 8:
+    if version < 11:
         # names stored as cv_person_name writes them now (7: without the note after them; 8: a transliterated
-        # name's dot as ·), and the keys of the rows without an ID number that name them so: re-sent, such a
-        # visit or contact is still a repeat
+        # name's dot as ·; 11: without an ID number or phone typed after them with their labels), and the keys of
+        # the rows without an ID number that name them so: re-sent, such a visit or contact is still a repeat
         for statement in (
             """update visit_rows set dedup_key = xor(xor(dedup_key,
                    cv_key_part('elder', elder_name || '@' || community_code)),

@@ -105,11 +105,15 @@ create or replace temp macro cv_subtotal(s) as regexp_matches(s, '^[\s　]*(小|
 -- after it (张三（已故） is 张三; a person's name holds no brackets), the dot of a transliterated name as one (阿不都.热合曼,
 -- 艾尔肯•吐尔逊, 古丽・阿不都 and 热依拉．买买提 as typed by other input methods are written with ·), and without a phone
 -- or ID number typed after it (张三 13812345678: it had been stored in the name, and the name linked no visit). The
--- name is bound once (a one-element list).
+-- name is bound once (a one-element list). So are an ID number and a phone typed after it with their labels (周淑华，
+-- 身份证120101…，电话139…: review 17 L5, the visit had linked nobody).
 create or replace temp macro cv_person_name(s) as
     -- a subtotal in the name's column (小计：10人次, under a date and a community merged down the block) is no one
     case when not cv_excel_error(trim(s)) and not cv_subtotal(s) then list_transform(
-        [translate(regexp_replace(cv_squeeze(s), '([^\d\s])\s*\d[\d\s\-]{5,}\d[Xx]?\s*$', '\1'), '.．•・‧∙⋅', '·······')],
+        [translate(regexp_replace(cv_squeeze(s),
+                                  '([^\d\s，,；;、/:：])(?:[\s，,；;、/]*(?:身份证号码|身份证号|身份证|证件号码|证件号|电话号码|电话|'
+                                  || '手机号码|手机号|手机|联系电话|联系方式)?[:：]?\s*\d[\d\s\-]{5,}\d[Xx]?)+[\s，,；;。]*$', '\1'),
+                   '.．•・‧∙⋅', '·······')],
         lambda n: case when ends_with(n, ')') or ends_with(n, '）')
             then coalesce(nullif(regexp_replace(n, '[（(][^（）()]+[）)]$', ''), ''), n) else n end)[1] end;
 

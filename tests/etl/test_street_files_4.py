@@ -1875,6 +1875,22 @@ def test_a_roster_row_that_says_two_things_at_once_is_read_and_pointed_out(tmp_p
         ("王秀英", "不同意"), ("李桂兰", "同意"), ("张淑珍", "同意")]
 
 
+def test_a_visit_whose_name_cell_holds_the_elders_id_and_phone_links_by_the_name(tmp_path):
+    # review 17 L5: 周淑华，身份证…，电话… typed in the name's cell of a visit without an ID number: its name was
+    # the whole text, and the visit linked nobody (底册中无此人)
+    roster = write_csv(tmp_path / "花园路底册.csv", [["填报日期：2026年10月31日"],
+                                                  ["序号", "社区", "姓名", "身份证号", "特殊困难类别"],
+                                                  [1, "花园路", "周淑华", elder(630), "独居"]])
+    visits = write_csv(tmp_path / "花园路探访.csv", [
+        ["社区", "姓名", "身份证号", "探访日期", "探访方式"],
+        ["花园路", f"周淑华，身份证{elder(630)}，电话13900000004", "", "2026-10-20", "上门"]])
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb")
+    [_, result] = warehouse.ingest(roster, visits)
+    balanced(result, 1)
+    assert warehouse.rows("select elder_id from visits") == [(elder(630),)]
+    assert warehouse.rows("select elder_name from visit_rows") == [("周淑华",)]
+
+
 @loads.file("apostrophes in the header")
 def _apostrophes_in_the_header(folder: Path) -> Path:
     header = ["'序号", "'社区", "'姓名", "'身份证号码", "'人员类别", "'能力评估等级"]
