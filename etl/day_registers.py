@@ -21,7 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import mappings
-from etl.readers import RawSheet, each_distinct, named_months, named_text, sheet_said
+from etl.readers import YEAR_ALONE, RawSheet, each_distinct, named_months, named_text, sheet_said
 
 # Marks that say the elder was contacted that day by the register's method, and marks that say not
 TICKS = frozenset(("√", "✓", "✔", "☑", "✅", "v", "V", "y", "Y", "1", "是", "有", "已", "已联系", "已探访", "已问候",
@@ -60,7 +60,7 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         return None
     where = sheet_said(con, sheet.sheet_name)
     named = named_text(sheet, file_name)
-    months = named_months(named) or _headed_month(sheet.header, days)
+    months = named_months(named) or _headed_month(sheet.header, days, named)
     if len(months) != 1:
         said = "写了不止一个年月" if months else "都没有写明年月 (如「2026年10月」)"
         raise RegisterError(f"{where}是每天一列 (1日…31日) 的登记表, 但标题、工作表名和文件名中{said}, "
@@ -131,13 +131,20 @@ def part_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, part: str, colum
                                sheet_name=f"{sheet.sheet_name or ''} ({said})".strip())
 
 
-def _headed_month(header: list[str], days: dict[int, int]) -> set[tuple[int, int]]:
+def _headed_month(header: list[str], days: dict[int, int], named: str = "") -> set[tuple[int, int]]:
     """The register's month as its days' headers give it when each is a whole date (2026-10-01: a date cell shown as
-    1日): their one month, or of a cycle (2026-10-26 … 2026-11-25) the month it ends in, as a title names it."""
-    named = [named_months(header[index]) for index in sorted(days)]
-    if not all(len(months) == 1 for months in named):
+    1日), or names its month (11.1, 11月1日) under a title, sheet or file name (`named`) that gives the year alone
+    (2026年): their one month, or of a cycle (2026-10-26 … 2026-11-25) the month it ends in, as a title names it."""
+    dated = [named_months(header[index]) for index in sorted(days)]
+    years = {int(match[1]) for match in YEAR_ALONE.finditer(named)}
+    if not all(len(months) == 1 for months in dated) and len(years) == 1:
+        [year] = years
+        matches = [mappings.DAY_CELL.fullmatch(mappings.header_key(header[index])) for index in sorted(days)]
+        dated = [{(year, int(match[1]))} if match and match[1] and 1 <= int(match[1]) <= 12 else set()
+                 for match in matches]
+    if not all(len(months) == 1 for months in dated):
         return set()
-    months = list(dict.fromkeys(month for [month] in named))
+    months = list(dict.fromkeys(month for [month] in dated))
     year, month = months[0]
     following = (year + 1, 1) if month == 12 else (year, month + 1)
     in_turn = len(months) == 1 or (len(months) == 2 and months[1] == following)

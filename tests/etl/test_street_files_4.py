@@ -696,12 +696,23 @@ loads.file("a cycle of date cells, no month named")(_register_of_date_cells(
     [dt.date(2026, 10, day) for day in range(26, 32)] + [dt.date(2026, 11, day) for day in range(1, 26)], 909))
 
 
+@loads.file("days of a month under a title of the year")
+def _register_of_a_titled_year(folder: Path) -> Path:
+    # review 17 M1 (g3): 11.1 … 11.30 under 「…登记表（2026年）」, refused as naming no month
+    rows = [["花园路社区独居老人每日联系登记表（2026年）"],
+            ["序号", "姓名", "身份证号", *(f"11.{d}" for d in range(1, 31))],
+            *([n, f"年份{n}", elder(912 + n), *(["√"] * 30)] for n in (1, 2))]
+    return write_xlsx(folder / "花园路独居老人每日联系登记表_年份.xlsx", rows)
+
+
 @pytest.mark.parametrize(("key", "months"), [
+    ("days of a month under a title of the year", [(11, 60, dt.date(2026, 11, 1), dt.date(2026, 11, 30))]),
     ("date cells, no month named", [(11, 60, dt.date(2026, 11, 1), dt.date(2026, 11, 30))]),
     ("a cycle of date cells, no month named", [(10, 12, dt.date(2026, 10, 26), dt.date(2026, 10, 31)),
                                                (11, 50, dt.date(2026, 11, 1), dt.date(2026, 11, 25))])])
-def test_a_register_whose_days_are_date_cells_takes_its_month_from_them(one_load, key, months):
-    # review 17 M1: refused, its title, sheet and file naming no month, though each day's header is a whole date
+def test_a_register_whose_days_headers_name_their_month_takes_it_from_them(one_load, key, months):
+    # review 17 M1: refused, its title, sheet and file naming no month, though each day's header is a whole date (or
+    # names its month under a title of its year)
     result = one_load[1][key]
     balanced(result, sum(count for _, count, _, _ in months))
     assert one_load[0].rows("select month(visit_date), count(*), min(visit_date), max(visit_date) from visit_rows"
