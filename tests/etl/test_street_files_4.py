@@ -1584,24 +1584,32 @@ def _rows_struck_through(folder: Path) -> Path:
     return path
 
 
-@loads.file("rows struck through in a legacy .xls")
-def _rows_struck_through_xls(folder: Path) -> Path:
-    # the same ledger kept as an .xls (Excel 97-2003, as WPS still saves by default for some streets)
+def _xls_ledger(path: Path, names: str, first: int, style=lambda r, c: None, hidden: tuple[int, ...] = ()) -> Path:
+    """A ledger kept as an .xls (Excel 97-2003, as WPS still saves by default for some streets): `style(r, c)` a
+    cell's xlwt style (None: the default), the rows `hidden` (from 0) hidden."""
     import xlwt
 
     header = ["序号", "社区", "姓名", "身份证号", "人员类别", "状态"]
-    rows = [[n, "世昌里", f"旧表划线{n}", elder(830 + n), "独居", "在册"] for n in range(1, 5)]
+    rows = [[n, "世昌里", f"{names}{n}", elder(first + n), "独居", "在册"] for n in range(1, 5)]
     workbook = xlwt.Workbook(encoding="utf-8")
     sheet = workbook.add_sheet("底册")
-    struck = xlwt.easyxf("font: struck_out on")
     for r, row in enumerate([["填报日期：2026年10月9日"], header, *rows]):
         for c, value in enumerate(row):
-            # 旧表划线1 and 旧表划线3 whole, 旧表划线2's name alone
-            crossed = r in (2, 4) or (r == 3 and c == 2)
-            sheet.write(r, c, value, struck if crossed else xlwt.Style.default_style)
-    path = folder / "世昌里底册_删除线.xls"
+            sheet.write(r, c, value, style(r, c) or xlwt.Style.default_style)
+    for r in hidden:
+        sheet.row(r).hidden = True
     workbook.save(str(path))
     return path
+
+
+@loads.file("rows struck through in a legacy .xls")
+def _rows_struck_through_xls(folder: Path) -> Path:
+    # the same ledger kept as an .xls: 旧表划线1 and 旧表划线3 struck through whole, 旧表划线2's name alone
+    import xlwt
+
+    struck = xlwt.easyxf("font: struck_out on")
+    return _xls_ledger(folder / "世昌里底册_删除线.xls", "旧表划线", 830,
+                       lambda r, c: struck if r in (2, 4) or (r == 3 and c == 2) else None)
 
 
 @pytest.mark.parametrize("key", ["rows struck through", "rows struck through in a legacy .xls"])
@@ -1627,21 +1635,9 @@ def _rows_hidden(folder: Path) -> Path:
 
 @loads.file("rows hidden in a legacy .xls")
 def _rows_hidden_xls(folder: Path) -> Path:
-    # the same saved as .xls (review 17 L2: loaded without the note, the only sign of the two who left)
-    import xlwt
-
-    header = ["序号", "社区", "姓名", "身份证号", "人员类别", "状态"]
-    rows = [[n, "世昌里", f"旧表隐藏{n}", elder(850 + n), "独居", "在册"] for n in range(1, 5)]
-    workbook = xlwt.Workbook(encoding="utf-8")
-    sheet = workbook.add_sheet("底册")
-    for r, row in enumerate([["填报日期：2026年10月9日"], header, *rows]):
-        for c, value in enumerate(row):
-            sheet.write(r, c, value)
-    for row in (3, 5):  # 旧表隐藏2, 旧表隐藏4 (0-based)
-        sheet.row(row).hidden = True
-    path = folder / "世昌里底册_隐藏行.xls"
-    workbook.save(str(path))
-    return path
+    # the same saved as .xls (review 17 L2: loaded without the note, the only sign of the two who left): 旧表隐藏2 and
+    # 旧表隐藏4 hidden
+    return _xls_ledger(folder / "世昌里底册_隐藏行.xls", "旧表隐藏", 850, hidden=(3, 5))
 
 
 @pytest.mark.parametrize("key", ["rows hidden", "rows hidden in a legacy .xls"])
