@@ -523,6 +523,10 @@ def _with_sections(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column: str,
     return dataclasses.replace(sheet, table=table, cells=cells, header=header, column_count=sheet.column_count + 1)
 
 
+# said of a rejected row's empty cell on a sheet whose formulas were saved without their results (_uncomputed_note)
+UNCOMPUTED_EMPTY = " (本表有公式没有保存计算结果, 按空白读取: 如这一格是公式, 请在 Excel 或 WPS 中打开并保存后重新导入)"
+
+
 def _uncomputed_note(con: duckdb.DuckDBPyConnection, sheet: RawSheet) -> str:
     return (f"{sheet_said(con, sheet.sheet_name)}有 {sheet.uncomputed_formulas:,} 个公式单元格没有保存计算结果 "
             "(文件由程序生成, 未在 Excel 或 WPS 中保存过), 按空白读取: 请在 Excel 或 WPS 中打开并保存后重新导入")
@@ -1840,7 +1844,12 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
             f"""insert into rejects by name
             select $load_id as load_id, $file as file_name,
                 case when $correction then c.origin_sheet else $sheet end as sheet_name,
-                r.row_number, s.reject_reason as reason, json_object({pairs})::varchar as raw_values,
+                r.row_number,
+                -- a cell read empty of a sheet with formulas saved without their results: the clerk sees a value
+                -- in it (review 17 L1: 探访日期为空 of a date Excel shows)
+                s.reject_reason || case when $uncomputed and ends_with(s.reject_reason, '为空') then $formulas
+                                        else '' end as reason,
+                json_object({pairs})::varchar as raw_values,
                 list_extract($fault_labels::varchar[], list_position($fault_fields::varchar[], s.reject_field))
                     as column_name,
                 $origin_load as origin_load_id,
@@ -1859,6 +1868,7 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
             {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name,
              "fault_fields": list(faults), "fault_labels": list(faults.values()),
              "correction": correction is not None, "repeat": REPEAT, "void": VOID, "outside": OUTSIDE_PLACE,
+             "uncomputed": sheet.uncomputed_formulas > 0, "formulas": UNCOMPUTED_EMPTY,
              "origin_load": correction.origin_load_id if correction else load_id}
             | {f"k{i}": label for i, label in enumerate(labels)} | _repeated_header(sheet),
         )

@@ -15,7 +15,7 @@ import pytest
 from openpyxl.styles import Font
 
 from etl import metrics
-from etl.ingest import NO_CATEGORY_COLUMN
+from etl.ingest import NO_CATEGORY_COLUMN, UNCOMPUTED_EMPTY
 from tests.conftest import BINXI, HUAYUANLU, make_id, run_cli
 from tests.etl.exports import OneLoad, Warehouse, write_csv, write_xlsx
 from tests.etl.test_street_files import balanced, loaded, warnings, write_workbook
@@ -557,9 +557,11 @@ def _formulas_without_results(folder: Path) -> Path:
 
 
 def test_formulas_saved_without_their_results_are_said_to_be_so(one_load):
-    # the rows were rejected as 探访日期为空, and nothing said why the dates the clerk sees in Excel were not read
+    # the rows were rejected as 探访日期为空, and nothing said why the dates the clerk sees in Excel were not read; the
+    # rows' reasons say it too, as the corrections workbook shows them (review 17 L1)
     warehouse, results = one_load
-    assert warehouse.rejects(results["formulas without results"]) == [(2, "探访日期为空"), (3, "探访日期为空")]
+    assert warehouse.rejects(results["formulas without results"]) == [
+        (2, f"探访日期为空{UNCOMPUTED_EMPTY}"), (3, f"探访日期为空{UNCOMPUTED_EMPTY}")]
     assert warnings(one_load, "formulas without results") == [(None, (
         "工作表 Sheet 有 2 个公式单元格没有保存计算结果 (文件由程序生成, 未在 Excel 或 WPS 中保存过), 按空白读取: "
         "请在 Excel 或 WPS 中打开并保存后重新导入"))]
