@@ -4,9 +4,10 @@ day, with the date and the method as a visit record writes them. Each day's rows
 so a rejected contact names the row and day the clerk fills in (工作表 10月 (5日) 第 7 行).
 
 The month is the one the register's title, sheet name or file name gives (2026年10月), else the one its days' headers
-give when each is a whole date (a date cell 2026-10-01 shown as 1日); a register that names none is refused, saying
-so. A plain tick is a contact by the method the title names (每日电话问候 is by phone), else by phone: never a home
-visit unless the register says so (DESIGN §4: 上门 is the headline's qualifying method).
+give when each is a whole date (a date cell 2026-10-01 shown as 1日); a month written without its year (11月) is of
+the year its 填报日期 (else today) gives it, said so; a register that names none is refused, saying so. A plain tick
+is a contact by the method the title names (每日电话问候 is by phone), else by phone: never a home visit unless the
+register says so (DESIGN §4: 上门 is the headline's qualifying method).
 """
 
 from __future__ import annotations
@@ -21,7 +22,8 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import mappings
-from etl.readers import YEAR_ALONE, RawSheet, each_distinct, named_months, named_text, sheet_said
+from etl.readers import MONTH_ALONE, YEAR_ALONE, RawSheet, each_distinct, named_months, named_text, sheet_said
+from etl.sqlfiles import scalar
 
 # Marks that say the elder was contacted that day by the register's method, and marks that say not
 TICKS = frozenset(("√", "✓", "✔", "☑", "✅", "v", "V", "y", "Y", "1", "是", "有", "已", "已联系", "已探访", "已问候",
@@ -61,6 +63,13 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
     where = sheet_said(con, sheet.sheet_name)
     named = named_text(sheet, file_name)
     months = named_months(named) or _headed_month(sheet.header, days, named)
+    guessed = ""  # how the year was found, when no one wrote it
+    if not months and (alone := _month_alone(sheet.header, days, named)):
+        # 11月 without its year: the year that the register's 填报日期 (else today) gives it, as a visit record's day
+        # written without its year is read (macros.sql's cv_day_before), said so
+        listed = sheet.report_date or scalar(con, "select cv_today()")
+        months = {(listed.year - (alone > listed.month + 2), alone)}
+        guessed = f", 没有写年份, 按{'填报日期' if sheet.report_date else '导入日期'}推定"
     if len(months) != 1:
         said = "写了不止一个年月" if months else "都没有写明年月 (如「2026年10月」)"
         raise RegisterError(f"{where}是每天一列 (1日…31日) 的登记表, 但标题、工作表名和文件名中{said}, "
@@ -110,9 +119,10 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
     if cycle:  # a 26th-to-25th cycle: each day in its own month
         (first_year, first_month), first_day = min((dated[i], d) for i, d in days.items())
         (last_year, last_month), last_day = max((dated[i], d) for i, d in days.items())
-        span = f"{first_year}年{first_month}月{first_day}日至{last_year}年{last_month}月{last_day}日, 每天按所在月份计"
+        span = (f"{first_year}年{first_month}月{first_day}日至{last_year}年{last_month}月{last_day}日{guessed}, "
+                "每天按所在月份计")
     else:
-        span = f"{year}年{month}月"
+        span = f"{year}年{month}月{guessed}"
     note = (f"{where}是每天一列的登记表 ({span}): 按每次联系一行导入, 共 {contacts:,} 次; "
             f"只打勾的日子按「{method}」计{why}"
             + (f"; 符号{'、'.join(f'「{m}」' for m in sorted(unexplained))}表中没有说明含义, 也按「{method}」联系计, "
@@ -149,6 +159,18 @@ def _headed_month(header: list[str], days: dict[int, int], named: str = "") -> s
     following = (year + 1, 1) if month == 12 else (year, month + 1)
     in_turn = len(months) == 1 or (len(months) == 2 and months[1] == following)
     return {months[-1]} if in_turn else set()
+
+
+def _month_alone(header: list[str], days: dict[int, int], named: str) -> int | None:
+    """The month of a register that names it without its year: in its days' headers (11月1日, 11.1; of a cycle, 10月26日
+    … 11月25日, the month it ends in), else in its title, sheet or file name (独居老人每日联系登记表（11月）)."""
+    matches = [mappings.DAY_CELL.fullmatch(mappings.header_key(header[index])) for index in sorted(days)]
+    headed = list(dict.fromkeys(int(match[1]) for match in matches if match and match[1]))
+    if headed and all(match and match[1] for match in matches) and all(1 <= month <= 12 for month in headed):
+        in_turn = len(headed) == 1 or (len(headed) == 2 and headed[1] == headed[0] % 12 + 1)
+        return headed[-1] if in_turn else None
+    titled = {int(match[1]) for match in MONTH_ALONE.finditer(named) if 1 <= int(match[1]) <= 12}
+    return titled.pop() if len(titled) == 1 else None
 
 
 def _column_months(header: list[str], days: dict[int, int], year: int, month: int) -> dict[int, tuple[int, int]]:

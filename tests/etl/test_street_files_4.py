@@ -707,6 +707,34 @@ def _register_of_a_titled_year(folder: Path) -> Path:
     return write_xlsx(folder / "花园路独居老人每日联系登记表_年份.xlsx", rows)
 
 
+@loads.file("a month without its year")
+def _register_of_a_month_without_its_year(folder: Path) -> list[Path]:
+    # review 17 M1 (g2): 11月1日 … 11月30日, or 1日 … 31日 under 「…登记表（10月）」, refused as naming no year and
+    # month; read as a visit record's 11月3日 is, in the year of its 填报日期, else of today (both as the months before)
+    def register(title: str, days: list[str], first: int) -> list[list]:
+        return [[title], ["序号", "姓名", "身份证号", *days],
+                *([n, f"无年{first + n}", elder(first + n), *(["√"] * len(days))] for n in (1, 2))]
+
+    return [write_xlsx(folder / "花园路独居老人每日联系登记表_月日.xlsx",
+                       register("花园路社区独居老人每日联系登记表", [f"11月{d}日" for d in range(1, 31)], 915)),
+            write_xlsx(folder / "花园路独居老人每日联系登记表_十月.xlsx",
+                       register("花园路社区独居老人每日联系登记表（10月）", [f"{d}日" for d in range(1, 32)], 918))]
+
+
+def test_a_register_of_a_month_without_its_year_takes_the_year_its_date_gives_it(one_load):
+    warehouse, results = one_load
+    november, october = results["a month without its year"]
+    balanced(november, 60)
+    balanced(october, 62)
+    today = warehouse.one("select current_date")
+    assert warehouse.rows("select min(visit_date), max(visit_date), count(*) from visit_rows where load_id in (?, ?)"
+                          " group by load_id order by load_id", [november.load_id, october.load_id]) == [
+        (dt.date(today.year - (today.month + 2 < 11), 11, 1), dt.date(today.year - (today.month + 2 < 11), 11, 30), 60),
+        (dt.date(today.year - (today.month + 2 < 10), 10, 1), dt.date(today.year - (today.month + 2 < 10), 10, 31), 62)]
+    assert warnings((warehouse, {"november": november}), "november")[0][1].startswith(
+        f"工作表 Sheet 是每天一列的登记表 ({today.year - (today.month + 2 < 11)}年11月, 没有写年份, 按导入日期推定): ")
+
+
 @pytest.mark.parametrize(("key", "months"), [
     ("days of a month under a title of the year", [(11, 60, dt.date(2026, 11, 1), dt.date(2026, 11, 30))]),
     ("date cells, no month named", [(11, 60, dt.date(2026, 11, 1), dt.date(2026, 11, 30))]),
