@@ -22,7 +22,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from etl import mappings
-from etl.readers import MONTH_ALONE, YEAR_ALONE, RawSheet, each_distinct, named_months, named_text, sheet_said
+from etl.readers import (
+    ALONE,
+    MONTH_ALONE,
+    NAMED_MONTH,
+    YEAR_ALONE,
+    RawSheet,
+    each_distinct,
+    named_months,
+    named_text,
+    sheet_said,
+)
 from etl.sqlfiles import scalar
 
 # Marks that say the elder was contacted that day by the register's method, and marks that say not
@@ -62,13 +72,16 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         return None
     where = sheet_said(con, sheet.sheet_name)
     named = named_text(sheet, file_name)
+    # how the month was found, when no one named it: from a day's date above the table (its 填报日期: named_months
+    # takes the month of the days' dates where no month is named alone), or the year (below)
+    alone = [not ALONE.match(named, match.end()) for match in NAMED_MONTH.finditer(named)]
+    guessed = ", 没有写明月份, 按所写日期 (如填报日期) 所在的月份推定" if alone and not any(alone) else ""
     months = named_months(named) or _headed_month(sheet.header, days, named)
-    guessed = ""  # how the year was found, when no one wrote it
-    if not months and (alone := _month_alone(sheet.header, days, named)):
+    if not months and (month := _month_alone(sheet.header, days, named)):
         # 11月 without its year: the year that the register's 填报日期 (else today) gives it, as a visit record's day
         # written without its year is read (macros.sql's cv_day_before), said so
         listed = sheet.report_date or scalar(con, "select cv_today()")
-        months = {(listed.year - (alone > listed.month + 2), alone)}
+        months = {(listed.year - (month > listed.month + 2), month)}
         guessed = f", 没有写年份, 按{'填报日期' if sheet.report_date else '导入日期'}推定"
     if len(months) != 1:
         said = "写了不止一个年月" if months else "都没有写明年月 (如「2026年10月」)"

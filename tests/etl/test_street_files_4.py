@@ -718,14 +718,21 @@ def _register_of_a_month_without_its_year(folder: Path) -> list[Path]:
     return [write_xlsx(folder / "花园路独居老人每日联系登记表_月日.xlsx",
                        register("花园路社区独居老人每日联系登记表", [f"11月{d}日" for d in range(1, 31)], 915)),
             write_xlsx(folder / "花园路独居老人每日联系登记表_十月.xlsx",
-                       register("花园路社区独居老人每日联系登记表（10月）", [f"{d}日" for d in range(1, 32)], 918))]
+                       register("花园路社区独居老人每日联系登记表（10月）", [f"{d}日" for d in range(1, 32)], 918)),
+            # no month named at all, but the day it was filled in: its month, said to be a guess (it had been silent)
+            write_xlsx(folder / "花园路独居老人每日联系登记表_填报日期.xlsx",
+                       [["花园路社区独居老人每日联系登记表"], ["填报日期：2026年10月31日"],
+                        *register("", [f"{d}日" for d in range(1, 32)], 921)[1:]])]
 
 
 def test_a_register_of_a_month_without_its_year_takes_the_year_its_date_gives_it(one_load):
     warehouse, results = one_load
-    november, october = results["a month without its year"]
+    november, october, filled = results["a month without its year"]
     balanced(november, 60)
     balanced(october, 62)
+    balanced(filled, 62)
+    assert warnings((warehouse, {"filled": filled}), "filled")[0][1].startswith(
+        "工作表 Sheet 是每天一列的登记表 (2026年10月, 没有写明月份, 按所写日期 (如填报日期) 所在的月份推定): ")
     today = warehouse.one("select current_date")
     assert warehouse.rows("select min(visit_date), max(visit_date), count(*) from visit_rows where load_id in (?, ?)"
                           " group by load_id order by load_id", [november.load_id, october.load_id]) == [
