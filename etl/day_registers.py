@@ -76,13 +76,16 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
     # takes the month of the days' dates where no month is named alone), or the year (below)
     alone = [not ALONE.match(named, match.end()) for match in NAMED_MONTH.finditer(named)]
     guessed = ", 没有写明月份, 按所写日期 (如填报日期) 所在的月份推定" if alone and not any(alone) else ""
-    months = named_months(named) or _headed_month(sheet.header, days, named)
+    months = named_months(named) or _headed_month(sheet.header, days)
     if not months and (month := _month_alone(sheet.header, days, named)):
-        # 11月 without its year: the year that the register's 填报日期 (else today) gives it, as a visit record's day
-        # written without its year is read (macros.sql's cv_day_before), said so
-        listed = sheet.report_date or scalar(con, "select cv_today()")
-        months = {(listed.year - (month > listed.month + 2), month)}
-        guessed = f", 没有写年份, 按{'填报日期' if sheet.report_date else '导入日期'}推定"
+        years = {int(match[1]) for match in YEAR_ALONE.finditer(named)}  # 11.1 … under 「…登记表（2026年）」
+        if len(years) == 1:
+            months = {(years.pop(), month)}
+        else:  # 11月 without its year: the year that the register's 填报日期 (else today) gives it, as a visit
+            # record's day written without its year is read (macros.sql's cv_day_before), said so
+            listed = sheet.report_date or scalar(con, "select cv_today()")
+            months = {(listed.year - (month > listed.month + 2), month)}
+            guessed = f", 没有写年份, 按{'填报日期' if sheet.report_date else '导入日期'}推定"
     if len(months) != 1:
         said = "写了不止一个年月" if months else "都没有写明年月 (如「2026年10月」)"
         raise RegisterError(f"{where}是每天一列 (1日…31日) 的登记表, 但标题、工作表名和文件名中{said}, "
@@ -154,17 +157,10 @@ def part_sheet(con: duckdb.DuckDBPyConnection, sheet: RawSheet, part: str, colum
                                sheet_name=f"{sheet.sheet_name or ''} ({said})".strip())
 
 
-def _headed_month(header: list[str], days: dict[int, int], named: str = "") -> set[tuple[int, int]]:
+def _headed_month(header: list[str], days: dict[int, int]) -> set[tuple[int, int]]:
     """The register's month as its days' headers give it when each is a whole date (2026-10-01: a date cell shown as
-    1日), or names its month (11.1, 11月1日) under a title, sheet or file name (`named`) that gives the year alone
-    (2026年): their one month, or of a cycle (2026-10-26 … 2026-11-25) the month it ends in, as a title names it."""
+    1日): their one month, or of a cycle (2026-10-26 … 2026-11-25) the month it ends in, as a title names it."""
     dated = [named_months(header[index]) for index in sorted(days)]
-    years = {int(match[1]) for match in YEAR_ALONE.finditer(named)}
-    if not all(len(months) == 1 for months in dated) and len(years) == 1:
-        [year] = years
-        matches = [mappings.DAY_CELL.fullmatch(mappings.header_key(header[index])) for index in sorted(days)]
-        dated = [{(year, int(match[1]))} if match and match[1] and 1 <= int(match[1]) <= 12 else set()
-                 for match in matches]
     if not all(len(months) == 1 for months in dated):
         return set()
     months = list(dict.fromkeys(month for [month] in dated))
@@ -176,12 +172,11 @@ def _headed_month(header: list[str], days: dict[int, int], named: str = "") -> s
 
 def _month_alone(header: list[str], days: dict[int, int], named: str) -> int | None:
     """The month of a register that names it without its year: in its days' headers (11月1日, 11.1; of a cycle, 10月26日
-    … 11月25日, the month it ends in), else in its title, sheet or file name (独居老人每日联系登记表（11月）)."""
-    matches = [mappings.DAY_CELL.fullmatch(mappings.header_key(header[index])) for index in sorted(days)]
-    headed = list(dict.fromkeys(int(match[1]) for match in matches if match and match[1]))
-    if headed and all(match and match[1] for match in matches) and all(1 <= month <= 12 for month in headed):
-        in_turn = len(headed) == 1 or (len(headed) == 2 and headed[1] == headed[0] % 12 + 1)
-        return headed[-1] if in_turn else None
+    … 11月25日, the month it ends in: mappings.day_columns keeps days whose headers name one month, or two in turn),
+    else in its title, sheet or file name (独居老人每日联系登记表（11月）)."""
+    last = mappings.DAY_CELL.fullmatch(mappings.header_key(header[max(days)]))
+    if last and last[1]:
+        return int(last[1]) if 1 <= int(last[1]) <= 12 else None
     titled = {int(match[1]) for match in MONTH_ALONE.finditer(named) if 1 <= int(match[1]) <= 12}
     return titled.pop() if len(titled) == 1 else None
 

@@ -1847,8 +1847,7 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
                 r.row_number,
                 -- a cell read empty of a sheet with formulas saved without their results: the clerk sees a value
                 -- in it (review 17 L1: 探访日期为空 of a date Excel shows)
-                s.reject_reason || case when $uncomputed and ends_with(s.reject_reason, '为空') then $formulas
-                                        else '' end as reason,
+                s.reject_reason || case when ends_with(s.reject_reason, '为空') then $formulas else '' end as reason,
                 json_object({pairs})::varchar as raw_values,
                 list_extract($fault_labels::varchar[], list_position($fault_fields::varchar[], s.reject_field))
                     as column_name,
@@ -1868,7 +1867,7 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
             {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name,
              "fault_fields": list(faults), "fault_labels": list(faults.values()),
              "correction": correction is not None, "repeat": REPEAT, "void": VOID, "outside": OUTSIDE_PLACE,
-             "uncomputed": sheet.uncomputed_formulas > 0, "formulas": UNCOMPUTED_EMPTY,
+             "formulas": UNCOMPUTED_EMPTY if sheet.uncomputed_formulas else "",
              "origin_load": correction.origin_load_id if correction else load_id}
             | {f"k{i}": label for i, label in enumerate(labels)} | _repeated_header(sheet),
         )
