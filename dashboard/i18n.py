@@ -421,7 +421,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "problem_emergency": ("紧急情况", "Emergency"),
     "col_risk_level": ("风险", "Risk"),
     "col_last_visit_date": ("最近探访", "Last visit"),
-    "col_last_visit_method": ("方式", "Method"),
+    "col_last_visit_method": ("最近探访方式", "Last visit's method"),  # of 最近探访, not of 最近上门 (review 16 L3)
     "col_last_home_visit_date": ("最近上门", "Last home visit"),
     "col_due_date": ("应访日期", "Due"),
     "col_overdue_days": ("逾期天数", "Days overdue"),

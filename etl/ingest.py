@@ -1356,7 +1356,10 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
                   correction: corrections.Correction | None = None,
                   notes: list[tuple[str, str]] | None = None) -> FileResult:
     load_id = scalar(con, "select coalesce(max(load_id), 0) + 1 from loads")
-    report_date = _report_date(con, kind, sheets, file_name)
+    # a corrections workbook's rows are its original file's: dated by that file's 填报日期 (its own title names none;
+    # the 导入 list had shown it without one, and its days written without a year were read near today)
+    report_date = (scalar(con, "select report_date from loads where load_id = ?", [correction.origin_load_id])
+                   if correction else _report_date(con, kind, sheets, file_name))
     # the sheets' names as messages say them, where a message can name one: in a workbook of several
     labels = [sheet_label(con, s.sheet_name) if s.sheet_name and len(sheets) > 1 else None for s in sheets]
     stage(con, kind, next((s.report_unit for s in sheets if s.report_unit), None), labels, report_date)

@@ -450,3 +450,21 @@ def test_the_faulty_original_saved_again_does_not_undo_its_corrections(warehouse
         "skipped", "已导入过 (与 劝业场底册.xlsx 的内容相同): 表格内容没有变化, 只是另存过")
     assert warehouse.rows("select elder_id from elders where is_listed_now order by 1") == listed
     assert IDS[1] in [elder for (elder,) in listed]
+
+
+def test_a_corrections_workbook_is_dated_by_its_original_files_report_date(warehouse, tmp_path):
+    """Its rows are the original file's: the 导入 list shows the original's 填报日期 beside it, and a change date the
+    clerk wrote without its year is read near that date, as the original's rows were (review 16 L3: the workbook's
+    load had no 填报日期, or one taken from elsewhere, and its yearless dates were read near today)."""
+    rows = [roster_row(n, id_number, 状态="迁出", 变动日期="12月20日") for n, id_number in ((1, IDS[0]), (2, BAD_ID))]
+    [original] = warehouse.ingest(write_xlsx(tmp_path / "劝业场底册.xlsx", TITLE + [ROSTER_HEADER, *rows]))
+    book = corrections_workbook(warehouse, original.load_id)
+    fix(book.active, 5, "身份证号", IDS[1])
+    book.save(tmp_path / "劝业场底册_退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "劝业场底册_退回修改.xlsx")
+    assert corrected.rows_loaded == 1
+    assert warehouse.rows("select load_id, report_date::varchar from load_history order by load_id") == [
+        (original.load_id, "2026-10-05"), (corrected.load_id, "2026-10-05")]
+    # 12月20日 on a list filled in on 2026-10-05 is the December before it, for the row fixed as for the other
+    assert warehouse.rows("select id_number, change_date::varchar from roster_rows order by id_number") == [
+        (IDS[0], "2025-12-20"), (IDS[1], "2025-12-20")]
