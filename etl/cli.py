@@ -413,14 +413,21 @@ def _metrics_for_people(frame: pd.DataFrame) -> pd.DataFrame:
     def cells(numerator: str, denominator: str, rate: str) -> list[str]:
         return [_rate_cell(*row) for row in frame[[numerator, denominator, rate]].itertuples(index=False)]
 
-    # a place no roster lists has sent none: said, and its counts none, as the 汇总表 says them, not 0 (review 14 L6)
+    # a place no roster lists has sent none: said, and its counts none, as the 汇总表 says them, not 0 (review 14 L6);
+    # a place some of whose streets (communities) sent none counts the others only, said as the 汇总表's 合计 says it
+    # (review 15 L3: 和平区 32 beside 1 street of 6 that had sent its roster)
     listed = frame["roster_reported"]
+    under = {"district": "街道", "street": "社区"}
+    names = [f"{name} ({ROSTER_UNREPORTED})" if not reported
+             else f"{name} (不含未报送底册的 {missing} 个{under[level]})" if missing and level in under else name
+             for name, level, reported, missing in frame[["name", "level", "roster_reported", "unreported_children"]]
+             .itertuples(index=False)]
 
     def counts(column: str) -> pd.Series:
         return frame[column].astype(object).where(listed, "—")
 
     return pd.DataFrame({
-        "地区": frame["name"].where(listed, frame["name"] + f" ({ROSTER_UNREPORTED})"),
+        "地区": names,
         "特殊困难老人": counts("special_count"),
         "月探访率(上门)": cells("visited_home", "eligible_home", "visit_rate_home"),
         "月探访率(任意方式)": cells("visited_any", "eligible_any", "visit_rate_any"),

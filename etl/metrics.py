@@ -100,11 +100,17 @@ def _per_place(con: duckdb.DuckDBPyConnection, mart: str, columns: str, month_st
 
 def place_metrics(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,
                   level: str | None = None) -> pd.DataFrame:
-    """One row per place for `month`, as of `as_of` (default: the month's end, or the data date), and whether any
-    roster lists it (roster_reported: a place none lists has sent none, not 0 people)."""
+    """One row per place for `month`, as of `as_of` (default: the month's end, or the data date), whether any
+    roster lists it (roster_reported: a place none lists has sent none, not 0 people), and how many of the places
+    directly under it none lists (unreported_children: its counts leave them out)."""
     month_start = month_marts(con, month, as_of, level)
     frame = _per_place(con, "place_months", ", ".join(METRIC_COLUMNS), month_start, level)
-    return frame.assign(roster_reported=frame["code"].isin(listed_places(con)))
+    listed = listed_places(con)
+    # the places under each that sent none: its figures are of the others only, as the 汇总表's 合计 says
+    children = con.execute("select parent_code, code from place_months where month_start = ?", [month_start]).df()
+    unreported = children.loc[~children["code"].isin(listed), "parent_code"].value_counts()
+    return frame.assign(roster_reported=frame["code"].isin(listed),
+                        unreported_children=frame["code"].map(unreported).fillna(0).astype(int))
 
 
 def listed_places(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -153,8 +153,23 @@ def test_metrics_table_says_which_streets_sent_no_roster(db, capsys):
     code, out, _ = run(capsys, "metrics", "--month", "2026-10", "--level", "street", "--db", str(db))
     [quanyechang] = [line for line in out.splitlines() if "劝业场街道" in line]
     [nanshi] = [line for line in out.splitlines() if "南市街道" in line]
-    assert code == 0 and "未报送底册" not in quanyechang and "│ 0 " not in nanshi
+    assert code == 0 and "(未报送底册)" not in quanyechang and "│ 0 " not in nanshi
     assert [cell.strip() for cell in nanshi.split("│")[1:4]] == ["南市街道 (未报送底册)", "—", "—"]
+
+
+def test_metrics_table_says_a_place_counts_only_the_streets_or_communities_that_sent_a_roster(db, capsys):
+    # review 15 L3: 和平区 was shown with its people beside no word that 5 of its 6 streets had sent no roster, where
+    # the 汇总表's 合计 says so; the machine-readable forms give the number of such places under each
+    from etl import geography
+
+    divisions = geography.reference_divisions()
+    communities = int((divisions["parent_code"] == "120101001000").sum())  # 劝业场's; the roster lists 花园路 alone
+    code, out, _ = run(capsys, "metrics", "--month", "2026-10", "--level", "district", "--db", str(db))
+    assert code == 0 and "和平区 (不含未报送底册的 5 个街道)" in out
+    _, out, _ = run(capsys, "metrics", "--month", "2026-10", "--level", "street", "--db", str(db))
+    assert f"劝业场街道 (不含未报送底册的 {communities - 1} 个社区)" in out and "南市街道 (未报送底册)" in out
+    _, out, _ = run(capsys, "metrics", "--month", "2026-10", "--level", "street", "--format", "json", "--db", str(db))
+    assert {row["name"]: row["unreported_children"] for row in json.loads(out)}["劝业场街道"] == communities - 1
 
 
 @pytest.mark.parametrize(
