@@ -139,6 +139,8 @@ def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, nam
     except reports.ReportError as error:
         raise BulletinError(str(error)) from error
     months = con.execute(sql("reports/bulletin_months"), {"code": code, "month_start": month_start}).df()
+    if code not in metrics.listed_places(con):  # its rows all say 未报送底册 (review 19 M2: "no one to visit")
+        raise BulletinError(f"{name} 未报送底册, 无法通报 {month_start:%Y-%m} 的探访情况")
     if months.empty or not months["eligible_home"].iloc[-1]:
         raise BulletinError(f"{name} 在 {month_start:%Y-%m} 没有应探访的特殊困难老年人, 无法通报")
     places = con.execute(sql("reports/lagging_places"),
@@ -444,11 +446,15 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
     table = _table(document, ["指标", "本月", "人数", "上月同期" if bulletin.same_day else "上月", "目标", "差距"],
                    [4.4, 2, 3.6, 2, 1.6, 3])
     for rate, label, numerator, denominator in HEADLINE:
+        # a street without its contact list has no 帮扶率, this month or the one before: no 0.0 % nor 0/8 printed
+        # (review 19 H1: the month before's cell said 0.0 %)
         unlisted = rate == "help_rate" and contacts_unreported(now)
+        unlisted_before = rate == "help_rate" and before is not None and contacts_unreported(before)
         gap = "" if pd.isna(now[rate]) or unlisted else f"{points(now[rate], 1.0)} 个百分点"
         _row(table, [label, reports.UNREPORTED_CELL if unlisted else percent(now[rate]),
-                     f"{int(now[numerator]):,}/{int(now[denominator]):,}",
-                     percent(before[rate]) if before is not None else "—", "100%", gap])
+                     "—" if unlisted else f"{int(now[numerator]):,}/{int(now[denominator]):,}",
+                     "—" if before is None else reports.UNREPORTED_CELL if unlisted_before else percent(before[rate]),
+                     "100%", gap])
     _caption(document, "人数: 已完成/应完成 (日联系率为人·天)。")
 
     document.add_heading(f"二、各{bulletin.level_name}排名", level=2)
@@ -456,6 +462,9 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
                               "帮扶率", "发现问题", "办结", "未访人数"],
                    [1.1, 2.6, 2.1, 2.5, 1.6, 1.6, 1.6, 1.3, 1.6])
     for record in bulletin.ranked.to_dict("records"):
+        if record["unreported"]:  # no roster sent: no count of it, as the 汇总表 (review 19 M1: 0/0 and 未访 0)
+            _row(table, ["—", _name(bulletin, pd.Series(record)), *["—"] * 7])
+            continue
         # a place without a rate (nobody to visit) is listed last, unranked
         cells = _row(table, ["—" if pd.isna(record["rank"]) else str(int(record["rank"])),
                              _name(bulletin, pd.Series(record)), percent(record["visit_rate_home"]),

@@ -53,6 +53,7 @@ class CheckList:
     pool: pd.DataFrame  # every community that could be drawn, with its weight
     communities: pd.DataFrame  # the communities on the list, in order
     people: pd.DataFrame  # one row per elder to verify: community_code, masked columns, check
+    unreported: tuple[str, ...] = ()  # the places directly under the list's that sent no roster: none of theirs drawn
 
     @property
     def month_name(self) -> str:
@@ -79,8 +80,14 @@ class CheckList:
     def how_drawn(self) -> str:
         if self.sample is None:
             return f"指定社区 {len(self.communities)} 个; 已上门者随机抽查 (随机种子 {self.seed})"
+        # the streets (communities) that sent no roster have no one to draw: said, a street that sends nothing being
+        # the first an inspector asks after (review 19 M2: "从 31 个社区中" beside 32 communities left out unsaid)
+        left_out = ""
+        if self.unreported:
+            names = "、".join(self.unreported) if len(self.unreported) <= 5 else f"{len(self.unreported)} 个地区"
+            left_out = f"; {names}未报送底册, 不在抽取范围内"
         return (f"从 {len(self.pool)} 个社区中按街道分层、按未上门人数和督查线索加权随机抽取 {self.sample} 个"
-                f" (随机种子 {self.seed}, 同一种子抽取结果相同)")
+                f" (随机种子 {self.seed}, 同一种子抽取结果相同){left_out}")
 
 
 def check_list(con: duckdb.DuckDBPyConnection, month: str | None, place: str | None, *, sample: int | None = None,
@@ -118,6 +125,8 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
     if as_of is None:
         raise CheckListError(f"{month_start:%Y-%m} 没有数据")
     pool = communities(con, month_start, code, scope)
+    if pool.empty and code != "all" and code not in metrics.listed_places(con):
+        raise CheckListError(f"{name} 未报送底册: {month_start:%Y-%m} 没有可核实的名单")
     if pool.empty:
         raise CheckListError(f"{name} 在 {month_start:%Y-%m} 没有需要探访的特殊困难老年人")
     seed = DEFAULT_SEED if seed is None else seed
@@ -134,7 +143,7 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
     people = _to_verify(people, seed, visited_per_community)
     people["categories"] = [shown_categories(categories, unshown) for categories in people["categories"]]
     return CheckList(code, name, f"{month_start:%Y-%m}", as_of[0], seed, sample if not picked else None, pool,
-                     chosen.reset_index(drop=True), people)
+                     chosen.reset_index(drop=True), people, tuple(metrics.unreported_under(con, code)))
 
 
 def communities(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str, scope: str = "all") -> pd.DataFrame:

@@ -120,6 +120,15 @@ def listed_places(con: duckdb.DuckDBPyConnection) -> set[str]:
         "select distinct unnest([district_code, street_code, community_code]) from roster_snapshots").fetchall()}
 
 
+def unreported_under(con: duckdb.DuckDBPyConnection, code: str) -> list[str]:
+    """The names of the places directly under `code` (a district's streets, a street's communities; of "all", the
+    districts) that no roster lists (listed_places): what a figure or a draw of `code` leaves out."""
+    listed = listed_places(con)
+    return [name for child, name in con.execute(
+        "select code, name from place_tree where parent_code = ? or (? = 'all' and level = 'district') order by code",
+        [code, code]).fetchall() if child not in listed]
+
+
 def place_changes(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,
                   level: str | None = None) -> pd.DataFrame:
     """One row per place: special-difficulty elders at the end of the month before and now, who

@@ -157,6 +157,8 @@ def test_a_chart_the_browser_failed_to_draw_once_is_drawn_again(demo_settings, t
     (["--month", "2031-01"], "2031-01 还没有数据"),
     (["--month", MONTH, "--place", "120101999000"], "地区 120101999000 不在本库的区划中"),
     (["--month", "10/2026"], "月份格式应为 YYYY-MM"),
+    # a street of the demo that sent no roster (review 19 M2: "没有应探访的特殊困难老年人")
+    (["--month", MONTH, "--place", "劝业场街道"], "劝业场街道 未报送底册, 无法通报 2026-10 的探访情况"),
 ])
 def test_bad_requests_get_one_line_and_exit_1(demo_settings, tmp_path, capsys, args, message):
     capsys.readouterr()
@@ -296,3 +298,30 @@ def test_places_at_the_same_rate_share_a_rank_and_one_without_a_rate_is_unranked
     ranked = bulletin.Bulletin(summary, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), None).ranked
     assert list(ranked["code"]) == ["b", "a", "c", "e", "d"]
     assert [None if pd.isna(r) else int(r) for r in ranked["rank"]] == [1, 2, 2, 4, None]
+
+
+def test_streets_without_a_roster_are_ranked_with_no_count_and_a_street_without_a_contact_list_with_no_rate(
+        made, tmp_path, capsys):
+    """Review 19: a street that sent no roster was listed 0/0 with 未访人数 0 (M1), one that sent no contact list had
+    its month before's 社区帮扶率 printed 0.0 % and its count 0/3 (H1): what no file said."""
+    from tests.conftest import make_id
+    from tests.etl.exports import VISIT_HEADER, Warehouse, visit_row, write_csv
+
+    document, _ = made
+    ranked = {row.cells[1].text: [cell.text for cell in row.cells] for row in document.tables[1].rows}
+    assert ranked["劝业场街道 (未报送底册)"] == ["—", "劝业场街道 (未报送底册)", *["—"] * 7]
+    # 南市街道's three 失能 elders, visited in September and October; 南市 sends no contact list
+    south = [make_id("19380101", n) for n in range(11, 14)]
+    header = ["街道", "社区", "姓名", "身份证号", "特殊困难类别"]
+    roster = write_csv(tmp_path / "底册.csv", [["填报日期：2026年9月1日"], header,
+                                              *[["南市街道", "庆有西里", f"老人{n}", p, "失能"]
+                                                for n, p in enumerate(south)]])
+    visits = write_csv(tmp_path / "探访.csv", [VISIT_HEADER, *[visit_row(p, day, community="庆有西里")
+                                                             for p in south for day in ("2026-09-05", "2026-10-05")]])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    assert all(r.status == "loaded" for r in warehouse.ingest(roster, visits))
+    out = tmp_path / "通报.docx"
+    assert main(["report", "bulletin", "--month", "2026-10", "--place", "南市街道",
+                 "--db", str(warehouse.settings.db_path), "--out", str(out)]) == 0, capsys.readouterr().err
+    headline = {row.cells[0].text: [cell.text for cell in row.cells] for row in docx.Document(out).tables[0].rows}
+    assert headline["失能老年人社区帮扶率"][:4] == ["失能老年人社区帮扶率", "未报送", "—", "未报送"]

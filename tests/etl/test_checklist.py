@@ -134,6 +134,8 @@ def test_a_list_asked_for_a_day_of_the_month_counts_to_that_day(db, tmp_path, ca
     (["--month", "2026-13", "--place", DISTRICT], "YYYY-MM"),
     (["--month", "2026-10", "--place", "999999"], "不在本库的区划中"),
     (["--month", "2026-10", "--place", DISTRICT, "--sample", "500"], "可抽的社区只有"),
+    # a street of the demo that sent no roster (review 19 M2: "没有需要探访的特殊困难老年人")
+    (["--month", "2026-10", "--place", "120101001000"], "劝业场街道 未报送底册"),
 ])
 def test_a_bad_request_gets_one_clear_line(db, tmp_path, capsys, args, message):
     code, _, err = run(capsys, db, *args, "--out", str(tmp_path / "x.xlsx"))
@@ -208,3 +210,10 @@ def test_one_no_longer_on_the_roster_is_not_asked_to_be_seen(con):
         active = everyone.people[everyone.people["community_code"] == code]["is_active_at_as_of"].astype(bool)
         assert [r[8] for r in rows] == ["□" if a else "—" for a in active]
         assert all(r[9:11] == ["□", "□"] for r in rows)
+
+
+def test_a_draw_says_which_streets_it_could_not_draw_from_for_want_of_a_roster(con):
+    # review 19 M2: "从 31 个社区中…抽取 4 个", the 32 communities of the three streets without a roster unsaid
+    drawn = checklist.check_list(con, "2026-10", DISTRICT, sample=4, seed=1)
+    assert drawn.how_drawn.endswith("; 劝业场街道、新兴街道、南市街道未报送底册, 不在抽取范围内")
+    assert "未报送底册" not in checklist.check_list(con, "2026-10", "120101002000", sample=2, seed=1).how_drawn
