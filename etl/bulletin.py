@@ -426,6 +426,13 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
     section.top_margin = section.bottom_margin = Cm(2.2)
     summary = bulletin.summary
     now, before = bulletin.this_month, bulletin.last_month
+    # the file's own properties, as Word's 文件 > 信息 shows them: python-docx's template says "python-docx", 2013
+    # (review 19 L4)
+    properties = document.core_properties
+    properties.title, properties.author = "".join(bulletin.title_lines), issuer or unit or summary.place_name
+    properties.last_modified_by, properties.comments, properties.subject, properties.keywords = "", "", "", ""
+    properties.created = properties.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    properties.revision = 1
 
     heading = document.add_paragraph()
     heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
