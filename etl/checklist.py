@@ -22,17 +22,28 @@ from etl.sqlfiles import first_row, prepare, sql
 DEFAULT_SEED = 1
 # What to verify at home, by why the elder is on the list (signals: sql/marts/visit_signals.sql)
 CHECKS = {
-    "not_visited": "本月未上门: 核实老人近况和需求, 是否确未探访",
-    "after_exit": "死亡或退出后仍有探访记录: 核实老人现状和记录真实性",
-    "daily_home_visits": "探访人当日上门次数过多: 核实本月是否有人上门、何时上门",
-    "identical_notes": "探访记录内容与他人雷同: 核实探访内容是否属实",
-    "gps_far": "上门定位远离老人常住地: 核实上门地点",
-    "phone_only": "连续数月仅电话联系: 核实老人状况, 是否需要上门",
-    "late_entry": "探访记录在探访日期很久之后才录入: 核实本月是否确有上门、何时上门",
+    "not_visited": "本月未上门{evidence}: 核实老人近况和需求, 是否确未探访",
+    "after_exit": "死亡或退出后仍有探访记录{evidence}: 核实老人现状和记录真实性",
+    "daily_home_visits": "探访人当日上门次数过多{evidence}: 核实本月是否有人上门、何时上门",
+    "identical_notes": "探访记录内容与他人雷同{evidence}: 核实探访内容是否属实",
+    "gps_far": "上门定位远离老人常住地{evidence}: 核实上门地点",
+    "phone_only": "连续数月仅电话联系{evidence}: 核实老人状况, 是否需要上门",
+    "late_entry": "探访记录在探访日期很久之后才录入{evidence}: 核实本月是否确有上门、何时上门",
     "sampled": "随机抽查: 核实本月是否确有上门 (记录 {date})",
+}
+# What the lead rests on, as the 督查 screen shows it (its first visit of the month, the visitor masked): what the
+# inspector asks about on the doorstep, "did someone come on 11月11日?" (review 19 M3: the list had said none of it)
+EVIDENCE = {
+    "after_exit": " ({date} 的探访, 在{status}后 {count} 天)",
+    "daily_home_visits": " ({date}, 探访人 {visitor} 当日上门 {count} 次)",
+    "identical_notes": " ({date}, 探访人 {visitor}, 与 {count} 位老人的记录相同)",
+    "gps_far": " ({date}, 探访人 {visitor}, 定位距常见位置 {measure} 公里)",
+    "phone_only": " (已连续 {count} 个月仅电话等联系)",
+    "late_entry": " ({date} 的探访, {count} 天后才录入)",
 }
 TICKS = ("已见到老人", "情况属实", "情况不符")
 NOT_ASKED = "—"  # a tick box that does not apply
+NOT_SPECIAL = "(非特殊困难)"  # the categories of one on the roster without a category that counts
 OVERVIEW_HEADERS = ("街道", "社区", "应上门", "已上门", "月探访率(上门)", "还需上门", "督查线索", "抽取权重",
                     "核实人数")
 HEADERS = ("序号", "姓名", "身份证号", "电话", "地址", "类别", "风险等级", "核实事项", *TICKS, "备注")
@@ -189,9 +200,9 @@ def _to_verify(people: pd.DataFrame, seed: int, visited_per_community: int) -> p
     """Each elder's checks: not visited, their leads; and of the visited without a lead still on the roster at
     the as-of date, a few drawn per community (by the seed and the community, so a community's draw does not
     depend on the others)."""
-    checks = [[CHECKS[s] for s in signals] + ([CHECKS["not_visited"]] if due and not visited else [])
-              for signals, due, visited in zip(people["signals"], people["is_due"], people["visited_home"],
-                                               strict=True)]
+    checks = [[_lead_check(lead) for lead in _first_of_each(p.leads)]
+              + ([CHECKS["not_visited"].format(evidence=_due(p))] if p.is_due and not p.visited_home else [])
+              for p in people.itertuples(index=False)]
     people = people.assign(check=["\n".join(c) for c in checks], is_sampled=False)
     unchecked_visited = (np.array([not c for c in checks], dtype=bool) & people["visited_home"].to_numpy(dtype=bool)
                          & people["is_active_at_as_of"].to_numpy(dtype=bool))
@@ -205,15 +216,46 @@ def _to_verify(people: pd.DataFrame, seed: int, visited_per_community: int) -> p
     return listed.drop(columns=["elder_id"]).reset_index(drop=True)
 
 
+def _due(person) -> str:
+    """Why an elder not yet visited this month matters on the day: overdue, or due when (review 19 M4: on the 6th, 59
+    elders 本月未上门 beside 23 overdue, and nothing to tell them apart), as the 逾期 list says it."""
+    last = f"最近上门 {_date(person.last_home_visit_date)}" if _date(person.last_home_visit_date) else "记录期内未上门"
+    if person.overdue_days is not None and not pd.isna(person.overdue_days) and person.overdue_days > 0:
+        return f" ({last}, 已逾期 {int(person.overdue_days)} 天)"
+    return f" ({last}, {_date(person.due_date)}到期)" if _date(person.due_date) else f" ({last})"
+
+
+def _first_of_each(leads) -> list[dict]:
+    """Of an elder's leads of the month (checklist_people's, by signal then time), the first of each signal."""
+    first: dict[str, dict] = {}
+    for lead in leads if leads is not None else ():
+        first.setdefault(lead["signal"], lead)
+    return list(first.values())
+
+
+def _lead_check(lead: dict) -> str:
+    """A lead's line on the list: what it is, what it rests on (EVIDENCE), what to verify."""
+    measure = lead["measure"]
+    evidence = EVIDENCE[lead["signal"]].format(
+        date=_date(lead["visit_date"]), visitor=lead["visitor"] or "未写明", status=lead["status"] or "退出",
+        count="" if measure is None or pd.isna(measure) else int(measure), measure=measure)
+    return CHECKS[lead["signal"]].format(evidence=evidence)
+
+
 def _date(value) -> str:
-    return "" if value is None or pd.isna(value) else f"{pd.Timestamp(value):%m月%d日}"
+    """A day as the lists write one, 11月4日 (unpadded, as every date a report prints: review 19 L5)."""
+    if value is None or pd.isna(value):
+        return ""
+    day = pd.Timestamp(value)
+    return f"{day.month}月{day.day}日"
 
 
 def rows_of(check_list: CheckList, code: str) -> list[list]:
     """The printed rows of one community's list: what HEADERS name, tick boxes empty; 已见到老人 not asked of one no
     longer on the roster (review 7b: a dead elder's row had asked it)."""
     people = check_list.people[check_list.people["community_code"] == code]
-    return [[number, p.name, p.id_number, p.phone or "", p.address or "", "、".join(p.categories),
+    # one listed for a lead alone may have no category that counts: said, not a blank cell (review 19 L8)
+    return [[number, p.name, p.id_number, p.phone or "", p.address or "", "、".join(p.categories) or NOT_SPECIAL,
              p.risk_level or "", p.check,
              *("□" if p.is_active_at_as_of or tick != TICKS[0] else NOT_ASKED for tick in TICKS), ""]
             for number, p in enumerate(people.itertuples(index=False), start=1)]

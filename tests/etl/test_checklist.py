@@ -71,9 +71,14 @@ def test_each_community_lists_its_unvisited_its_leads_and_a_few_visited_to_confi
     people = made.people
     unvisited = people[people["is_due"] & ~people["visited_home"]]
     assert len(unvisited) and unvisited["check"].str.contains("本月未上门").all()
-    leads = people[people["signals"].map(len) > 0]
-    assert {s for signals in leads["signals"] for s in signals} >= {"daily_home_visits", "identical_notes",
-                                                                    "phone_only"}
+    assert {lead["signal"] for leads in people["leads"] for lead in leads} >= {"daily_home_visits", "identical_notes",
+                                                                              "phone_only"}
+    # each lead says what it rests on, as the 督查 screen does: the day, the visitor (masked), how many (review 19 M3)
+    busy = people.loc[people["check"].str.contains("探访人当日上门次数过多"), "check"]
+    assert len(busy) and busy.str.contains(r"探访人当日上门次数过多 \(10月\d+日, 探访人 \S+ 当日上门 \d+ 次\)").all()
+    # and one not yet visited, whether overdue or when due, as the 逾期 list says it (review 19 M4)
+    assert unvisited["check"].str.contains(r"本月未上门 \((?:最近上门 \d+月\d+日|记录期内未上门)"
+                                           r"(?:, 已逾期 \d+ 天|, \d+月\d+日到期)?\)").all()
     sampled = people[people["is_sampled"]]
     assert sampled.groupby("community_code").size().max() <= 2
     assert sampled["check"].str.startswith("随机抽查").all()
@@ -121,7 +126,7 @@ def test_a_list_asked_for_a_day_of_the_month_counts_to_that_day(db, tmp_path, ca
     assert code == 0 and "(2026年10月, 数据截至10月15日, 未满整月)" in printed
     overview = openpyxl.load_workbook(out).worksheets[0]
     assert any(c.value == "数据截至: 2026年10月15日" for row in overview.iter_rows() for c in row)
-    unvisited = checklist.CHECKS["not_visited"]
+    unvisited = "本月未上门"
     with duckdb.connect(str(db), read_only=True) as con:  # one connection: the second list is the month's end again
         on_the_15th = checklist.check_list(con, "2026-10", DISTRICT, as_of=pd.Timestamp("2026-10-15").date()).people
         at_the_end = checklist.check_list(con, "2026-10", DISTRICT).people
@@ -164,17 +169,18 @@ def test_the_people_to_verify_include_one_due_here_whom_a_newer_roster_lists_els
         t(elder_id, community_code, elder_name_masked, id_number_masked, phone_masked, address_masked, categories,
           status, exit_date)""")
     con.execute("""create table elder_months as select * from (values
-        ('A', date '2026-10-01', 'c1', ['独居'], '高', true, false, null::date, true),
-        ('B', date '2026-10-01', 'c1', ['独居'], '高', true, true, date '2026-10-09', true),
-        ('C', date '2026-10-01', 'c2', ['独居'], '高', true, false, null::date, true))
+        ('A', date '2026-10-01', 'c1', ['独居'], '高', true, false, null::date, null::date, 0, true),
+        ('B', date '2026-10-01', 'c1', ['独居'], '高', true, true, date '2026-10-09', date '2026-10-16', 0, true),
+        ('C', date '2026-10-01', 'c2', ['独居'], '高', true, false, null::date, null::date, 0, true))
         t(elder_id, month_start, community_code, categories, risk_level, is_eligible_home, visited_home,
-          last_home_visit_date, is_active_at_as_of)""")
+          last_home_visit_date, due_date, overdue_days, is_active_at_as_of)""")
     con.execute("create table visit_signals as select 'D' as elder_id, date '2026-10-01' as month_start, "
-                "'late_entry' as signal")
+                "'late_entry' as signal, date '2026-10-03' as visit_date, timestamp '2026-10-03 09:00' as visit_at, "
+                "'王*' as visitor_name_masked, 12.0 as measure, '在册' as elder_status")
     people = con.execute(sql("reports/checklist_people"), {"codes": ["c1"], "month_start": dt.date(2026, 10, 1)}).df()
     assert list(zip(people["elder_id"], people["community_code"], people["is_due"], strict=True)) == [
         ("A", "c1", True), ("B", "c1", True), ("D", "c1", False)]
-    assert list(people["signals"].iloc[2]) == ["late_entry"]
+    assert [lead["signal"] for lead in people["leads"].iloc[2]] == ["late_entry"]
 
 
 def test_a_month_not_yet_over_says_so_on_every_sheet(con):
@@ -217,3 +223,16 @@ def test_a_draw_says_which_streets_it_could_not_draw_from_for_want_of_a_roster(c
     drawn = checklist.check_list(con, "2026-10", DISTRICT, sample=4, seed=1)
     assert drawn.how_drawn.endswith("; 劝业场街道、新兴街道、南市街道未报送底册, 不在抽取范围内")
     assert "未报送底册" not in checklist.check_list(con, "2026-10", "120101002000", sample=2, seed=1).how_drawn
+
+
+def test_one_listed_for_a_lead_alone_without_a_category_that_counts_says_so():
+    # review 19 L8: a blank 类别 cell on a list whose header counts 应上门
+    import datetime as dt
+
+    people = pd.DataFrame([{"community_code": "c1", "name": "杜**", "id_number": "1201**********3055", "phone": None,
+                            "address": None, "categories": [], "risk_level": "低", "check": "探访记录内容与他人雷同",
+                            "is_active_at_as_of": True}])
+    made = checklist.CheckList("x", "和平区", "2026-11", dt.date(2026, 11, 30), 1, None, pd.DataFrame(),
+                               pd.DataFrame(), people)
+    [row] = checklist.rows_of(made, "c1")
+    assert row[5] == "(非特殊困难)"

@@ -10,7 +10,9 @@ month_rows as (
 ),
 
 month_leads as (
-    select elder_id, list(distinct signal order by signal) as signals
+    -- each lead with what it rests on (the 督查 screen's evidence), by signal then time: the list says the first's
+    select elder_id, list({'signal': signal, 'visit_date': visit_date, 'visitor': visitor_name_masked,
+                           'measure': measure, 'status': elder_status} order by signal, visit_at nulls last) as leads
     from visit_signals
     where month_start = $month_start and elder_id is not null
     group by elder_id
@@ -52,12 +54,14 @@ final as (
         coalesce(m.is_eligible_home, false) as is_due,
         coalesce(m.visited_home, false) as visited_home,
         m.last_home_visit_date,
+        m.due_date,
+        m.overdue_days,
         -- still on the roster at the as-of date: someone to find at home (a visit to an elder who has died since
         -- is not drawn to confirm)
         coalesce(m.is_active_at_as_of, false) as is_active_at_as_of,
         e.status,
         e.exit_date,
-        coalesce(l.signals, []) as signals
+        coalesce(l.leads, []) as leads
     from people e
     left join month_rows m on m.elder_id = e.elder_id
     left join month_leads l on l.elder_id = e.elder_id
