@@ -88,7 +88,8 @@ FOOTNOTE = "注: " + "".join(f"{n}. {note}" for n, note in enumerate((
     "一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。", *RATE_NOTES,
     "其中电话、视频、其他方式: 本月以该方式探访成功的人数, 一人可有多种方式, 各项可重叠; 探访人次不含未遇、拒访。",
     "合计的新增、减少是本辖区的, 不含在下级地区之间迁移的人, 可小于各行之和。",
-    f"{UNREPORTED}的地区各项记为「{NOT_LISTED}」(社区数除外), 合计不含这些地区。",
+    f"{UNREPORTED}的地区各项记为「{NOT_LISTED}」(社区数除外), 合计不含这些地区; "
+    f"没有应计人员的比率也记为「{NOT_LISTED}」。",
     f"人数少的敏感类别显示为「<5」等, 标「{HIDDEN_TOO}」的人数一并隐去 (合计人数少时各行都隐去), 以免由合计与其他各行"
     "推算出来。",
     "独居、失能两组中的老年人数是计算日联系率、社区帮扶率的人数 (不含不同意探访者; 日联系率含月中新登记的独居老年人, "
@@ -319,6 +320,8 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
         sheet.cell(row, 1, summary.row_name(record))
         for position, (column, _, _) in enumerate(columns, start=2):
             value = summary.cell(record, column)
+            if column in RATES and (value is None or pd.isna(value)):
+                value = NOT_LISTED  # nobody to count (DESIGN §4: null), as the 通报 prints it (review 19 L2: blank)
             cell = sheet.cell(row, position, value if isinstance(value, str) else  # a small count: '<5'
                               None if value is None or pd.isna(value) else
                               (float(value) if column in RATES else int(value)))

@@ -310,3 +310,20 @@ def test_a_districts_large_total_fits_its_column(db):
     header = [c.value for c in sheet[reports.HEADER_ROW]]
     letter = openpyxl.utils.get_column_letter(header.index("60岁及以上老年人") + 1)
     assert sheet.column_dimensions[letter].width >= len("125,065") + 2
+
+
+def test_a_rate_with_nobody_to_count_is_a_dash_not_a_blank_cell(mart_warehouse):
+    # review 19 L2: a community without 独居 elders had an empty 日联系率 cell, where the 通报 prints —
+    import datetime as dt
+    import io
+
+    from etl import reports
+
+    mart_warehouse.elder(make_id("19500101", 1), "空巢")  # 花园路: nobody 独居, nobody 失能
+    mart_warehouse.build("2026-10", "2026-10-31")
+    street = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101001000", "劝业场街道", "street")
+    sheet = openpyxl.load_workbook(io.BytesIO(reports.to_workbook(street))).active
+    headers = [sheet.cell(reports.HEADER_ROW + 1, column).value for column in range(1, sheet.max_column + 1)]
+    rows = sheet.iter_rows(min_row=reports.HEADER_ROW + 2, values_only=True)
+    [huayuanlu] = [row for row in rows if row[0] == "花园路"]
+    assert huayuanlu[headers.index("日联系率")] == "—" and huayuanlu[headers.index("社区帮扶率")] == "—"
