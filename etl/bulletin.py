@@ -555,6 +555,7 @@ def _table(document, headers: list[str], widths: list[float]):
         run = cell.paragraphs[0].add_run(text)
         run.bold, run.font.size = True, Pt(10)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
         _shade(cell, "D9E2F3")
     # the header row repeats on every page the table runs over
     header_props = table.rows[0]._tr.get_or_add_trPr()
@@ -572,6 +573,9 @@ def _row(table, values: list[str], bold: bool = False):
         run = cell.paragraphs[0].add_run(text)
         run.font.size, run.bold = Pt(10), bold
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if position <= 1 else WD_ALIGN_PARAGRAPH.RIGHT
+        # a table of a page or less on one page with its caption, not 2 rows at a page's foot and 8 on the next
+        # (review 19 L3): every row kept with the next, as Word and LibreOffice read it
+        cell.paragraphs[0].paragraph_format.keep_with_next = True
     return cells
 
 
