@@ -209,6 +209,9 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     sentences.append(
         f"应上门探访 {int(now['eligible_home']):,} 人，已上门探访 {int(now['visited_home']):,} 人，"
         + (f"距 100% 目标还需上门探访 {gap:,} 人。" if gap else "已全部上门探访。"))
+    # the overview's 逾期未访, which a leader holding the print looked for in vain (review 19 L1)
+    sentences.append(f"{'截至 ' + str(same_day.day) + ' 日' if same_day else '截至月末'}，按各自风险等级的探访间隔，"
+                     f"逾期未上门探访的特殊困难老年人 {int(now['overdue_count']):,} 人 (看板「逾期」页列出名单)。")
     others = [said for rate, label, _, _ in HEADLINE[1:] if (said := _rate_said(now, rate, label, where))]
     if others:
         sentences.append("；".join(others) + "。")

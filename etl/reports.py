@@ -19,7 +19,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from etl import metrics
-from etl.months import chinese_date, month_title
+from etl.months import chinese_date, in_progress, month_title
 from etl.settings import (
     CONTACTS_UNREPORTED,
     HIDDEN_TOO,
@@ -144,6 +144,15 @@ class MonthlySummary:
     @property
     def level_name(self) -> str:
         return {"street": "街道", "community": "社区", "district": "区"}[self.child_level]
+
+    @property
+    def footnote(self) -> str:
+        """The notes under the table; of a month its data do not cover whole, first that its rates count only to that
+        day (review 19 L6: 19.3 % on the 6th, beside nothing that said it is no month's)."""
+        if not in_progress(dt.date.fromisoformat(f"{self.month}-01"), self.as_of):
+            return FOOTNOTE
+        return (f"注: 本表数据截至 {self.as_of.month} 月 {self.as_of.day} 日, 未满整月: 各比率只计到该日, "
+                "月初偏低属常态, 不宜与整月的数字比较 (与上月同期的比较见通报和看板)。" + FOOTNOTE.removeprefix("注: "))
 
     def columns(self) -> list[tuple[str, str, str | None]]:
         """(column, header, group) in the table's order, categories after the special-difficulty total; a
@@ -334,7 +343,7 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
             cell.font = Font(name=FONT, bold=record["level"] == "total")
     note_row = sub + len(summary.rows) + 2
     sheet.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
-    sheet.cell(note_row, 1, FOOTNOTE).alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.cell(note_row, 1, summary.footnote).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.cell(note_row, 1).font = Font(name=FONT)
 
     # the places' column as wide as its longest name (a CJK character two units; 劝业场街道 (未报送底册) had been cut
@@ -353,7 +362,7 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
     # short of the edge, a tenth kept for it): at a fixed 48 pt the last note, the one that says why the 独居 and 失能
     # counts differ, did not print (review 11b M2)
     across = sum(sheet.column_dimensions[get_column_letter(column)].width for column in range(1, width + 1))
-    sheet.row_dimensions[note_row].height = 14.3 * (math.ceil(display_width(FOOTNOTE) / (across * 0.9)) + 1)
+    sheet.row_dimensions[note_row].height = 14.3 * (math.ceil(display_width(summary.footnote) / (across * 0.9)) + 1)
     sheet.freeze_panes = sheet.cell(sub + 1, 2)
     print_setup(sheet, f"{top}:{sub}", paper="A3")
     buffer = io.BytesIO()

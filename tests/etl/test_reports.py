@@ -259,6 +259,11 @@ def test_a_month_not_yet_over_says_so_in_the_title(mart_warehouse):
     mart_warehouse.build("2026-10", "2026-10-15")
     summary = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district")
     assert summary.title == "和平区特殊困难老年人探访关爱情况汇总表 (2026年10月, 数据截至10月15日, 未满整月)"
+    # … and its notes, first, that its rates are not a month's (review 19 L6)
+    assert summary.footnote.startswith("注: 本表数据截至 10 月 15 日, 未满整月: 各比率只计到该日, 月初偏低属常态")
+    mart_warehouse.build("2026-10", "2026-10-31")
+    whole = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district")
+    assert whole.footnote == reports.FOOTNOTE
 
 
 def test_a_place_no_roster_lists_says_so_rather_than_showing_no_elders(mart_warehouse):

@@ -24,7 +24,8 @@ with final as (
         p.open_problem_count,
         p.open_problem_long_count,
         p.median_days_to_close,
-        p.emergency_visit_count
+        p.emergency_visit_count,
+        p.overdue_count
     from place_months p
     where p.code = $code and p.month_start <= $month_start and p.month_start > $month_start - interval 12 month
 )
