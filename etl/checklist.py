@@ -20,6 +20,9 @@ from etl.sheets import print_setup
 from etl.sqlfiles import first_row, prepare, sql
 
 DEFAULT_SEED = 1
+# A community's weight in a draw: 1 + its elders still to visit + LEAD_WEIGHT × its leads (a lead is worth checking as
+# much as that many unvisited elders), said under every list drawn (review 19 L7)
+LEAD_WEIGHT = 5
 # What to verify at home, by why the elder is on the list (signals: sql/marts/visit_signals.sql)
 CHECKS = {
     "not_visited": "本月未上门{evidence}: 核实老人近况和需求, 是否确未探访",
@@ -98,7 +101,8 @@ class CheckList:
             names = "、".join(self.unreported) if len(self.unreported) <= 5 else f"{len(self.unreported)} 个地区"
             left_out = f"; {names}未报送底册, 不在抽取范围内"
         return (f"从 {len(self.pool)} 个社区中按街道分层、按未上门人数和督查线索加权随机抽取 {self.sample} 个"
-                f" (随机种子 {self.seed}, 同一种子抽取结果相同){left_out}")
+                f" (权重 = 1 + 还需上门人数 + {LEAD_WEIGHT} × 督查线索条数; 随机种子 {self.seed}, 同一种子抽取结果相同)"
+                f"{left_out}")
 
 
 def check_list(con: duckdb.DuckDBPyConnection, month: str | None, place: str | None, *, sample: int | None = None,
@@ -160,7 +164,7 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
 def communities(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str, scope: str = "all") -> pd.DataFrame:
     """The communities of `place` a check list may take (those with special-difficulty elders), with weights."""
     return con.execute(sql("reports/checklist_communities"),
-                       {"place": place, "scope": scope, "month_start": month_start}).df()
+                       {"place": place, "scope": scope, "month_start": month_start, "lead_weight": LEAD_WEIGHT}).df()
 
 
 def _place(con: duckdb.DuckDBPyConnection, place: str | None) -> tuple[str, str]:

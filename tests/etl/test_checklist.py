@@ -225,6 +225,14 @@ def test_a_draw_says_which_streets_it_could_not_draw_from_for_want_of_a_roster(c
     assert "未报送底册" not in checklist.check_list(con, "2026-10", "120101002000", sample=2, seed=1).how_drawn
 
 
+def test_a_draw_says_how_it_weighs_a_community_and_each_weight_is_that(con):
+    # review 19 L7: one lead weighed as five elders still to visit, which the list did not say
+    drawn = checklist.check_list(con, "2026-10", DISTRICT, sample=4, seed=1)
+    assert f"权重 = 1 + 还需上门人数 + {checklist.LEAD_WEIGHT} × 督查线索条数" in drawn.how_drawn
+    assert (drawn.pool["draw_weight"]
+            == 1 + drawn.pool["to_visit_count"] + checklist.LEAD_WEIGHT * drawn.pool["lead_count"]).all()
+
+
 def test_one_listed_for_a_lead_alone_without_a_category_that_counts_says_so():
     # review 19 L8: a blank 类别 cell on a list whose header counts 应上门
     import datetime as dt

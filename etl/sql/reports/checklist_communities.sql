@@ -26,7 +26,8 @@ final as (
         m.visit_rate_home,
         m.eligible_home - m.visited_home as to_visit_count,
         coalesce(l.lead_count, 0) as lead_count,
-        1 + (m.eligible_home - m.visited_home) + 5 * coalesce(l.lead_count, 0) as draw_weight
+        -- checklist.LEAD_WEIGHT: a lead counts as that many elders still to visit
+        1 + (m.eligible_home - m.visited_home) + $lead_weight * coalesce(l.lead_count, 0) as draw_weight
     from communities c
     join place_months m on m.code = c.code and m.month_start = $month_start
     left join leads l on l.code = c.code
