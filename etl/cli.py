@@ -400,8 +400,20 @@ def _metrics(args, settings: Settings, out: Console, err: Console) -> int:
     if args.format == "table":
         _print_frame(_metrics_for_people(frame), "table", out, title=_month_title(frame, args, "指标"))
     else:
-        _print_frame(frame, args.format, out)
+        _print_frame(_metrics_for_machines(frame), args.format, out)
     return 0
+
+
+def _metrics_for_machines(frame: pd.DataFrame) -> pd.DataFrame:
+    """CSV and JSON: a place no roster lists has no figures, null rather than 0 (a count of nobody, summed or charted
+    downstream as "no elders", "0 % visited"), nor a 失能帮扶率 a place whose streets sent no contact list;
+    roster_reported and disabled_unreported_count say why, as the table and the 汇总表 say 未报送 (review 19 M5)."""
+    figures = [column for column in metrics.METRIC_COLUMNS if column not in ("level", "code", "name", "parent_code")]
+    listed = frame["roster_reported"]
+    nullable = {column: frame[column] if frame[column].dtype.kind == "f" else frame[column].astype("Int64")
+                for column in figures}  # a count stays a whole number beside a null
+    shown = frame.assign(**{column: values.where(listed) for column, values in nullable.items()})
+    return shown.assign(help_rate=shown["help_rate"].where(~contacts_unreported(frame)))
 
 
 def _rate_cell(numerator: int, denominator: int, rate: float) -> str:

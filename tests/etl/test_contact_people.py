@@ -5,6 +5,7 @@ counts for 失能帮扶率; the file still balances row for row (DESIGN §3, §4
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import duckdb
@@ -467,9 +468,14 @@ def test_a_street_that_sent_no_contact_list_is_said_to_have_sent_none_not_to_hel
     capsys.readouterr()
     monkeypatch.setenv("COLUMNS", "200")  # the table's cells on one line each
     assert main(["metrics", "--month", "2026-10", "--level", "street", "--db", db]) == 0
-    cells = {row[0]: row for row in ([cell.strip() for cell in line.split("│")[1:-1]]
-                                     for line in capsys.readouterr().out.splitlines() if "街道" in line)}
+    cells = {row[0].split(" (")[0]: row for row in ([cell.strip() for cell in line.split("│")[1:-1]]
+                                                   for line in capsys.readouterr().out.splitlines() if "街道" in line)}
     assert cells["劝业场街道"][-2:] == ["50.0% (3/6)", "0"] and cells["南市街道"][-2:] == ["未报送联系人情况表", "0"]
+    # … and no 0.0 % in the machine-readable forms either, the count of why beside it (review 19 M5)
+    assert main(["metrics", "--month", "2026-10", "--level", "street", "--format", "json", "--db", db]) == 0
+    by_name = {row["name"]: row for row in json.loads(capsys.readouterr().out)}
+    assert (by_name["南市街道"]["help_rate"], by_name["南市街道"]["disabled_unreported_count"]) == (None, 3)
+    assert by_name["劝业场街道"]["help_rate"] == 0.5
 
     summary = tmp_path / "汇总表.xlsx"
     assert main(["report", "monthly", "--month", "2026-10", "--db", db, "--out", str(summary)]) == 0
