@@ -139,7 +139,9 @@ class MonthlySummary:
         lists any (a street none of whose communities sent a roster: review 15 L4, a 合计 of 0)."""
         unlisted = record.get("unreported") or (record["level"] == "total" and bool(
             self.rows.loc[self.rows["level"] != "total", "unreported"].all()))
-        return NOT_LISTED if unlisted and column != "community_count" else record[column]
+        value = NOT_LISTED if unlisted and column != "community_count" else record[column]
+        # a rate with nobody to count (DESIGN §4: null) is — as the 通报 prints it, not a blank (review 19 L2)
+        return NOT_LISTED if column in RATES and not isinstance(value, str) and pd.isna(value) else value
 
     @property
     def level_name(self) -> str:
@@ -329,8 +331,6 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
         sheet.cell(row, 1, summary.row_name(record))
         for position, (column, _, _) in enumerate(columns, start=2):
             value = summary.cell(record, column)
-            if column in RATES and (value is None or pd.isna(value)):
-                value = NOT_LISTED  # nobody to count (DESIGN §4: null), as the 通报 prints it (review 19 L2: blank)
             cell = sheet.cell(row, position, value if isinstance(value, str) else  # a small count: '<5'
                               None if value is None or pd.isna(value) else
                               (float(value) if column in RATES else int(value)))
