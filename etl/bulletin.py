@@ -346,8 +346,11 @@ FONT = "Noto Sans CJK SC, sans-serif"
 
 
 def caption(bulletin: Bulletin, title: str) -> str:
-    return (f"{title} · {bulletin.summary.place_name} · {bulletin.summary.month} · "
-            f"数据截至 {bulletin.summary.as_of:%Y-%m-%d}")
+    """A chart's title line, its month and data date written as the document's text writes them (2026年11月,
+    2026年11月30日), not 2026-11 and 2026-11-30 (review 19 L5)."""
+    year, month = (int(part) for part in bulletin.summary.month.split("-"))
+    return (f"{title} · {bulletin.summary.place_name} · {year}年{month}月 · "
+            f"数据截至 {chinese_date(bulletin.summary.as_of)}")
 
 
 def map_figure(bulletin: Bulletin) -> dict:

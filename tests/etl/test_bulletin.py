@@ -346,3 +346,16 @@ def test_a_table_is_kept_on_one_page_with_its_caption(made):
     for table in document.tables:
         assert all(paragraph.paragraph_format.keep_with_next
                    for row in table.rows for cell in row.cells for paragraph in cell.paragraphs)
+
+
+def test_a_charts_title_writes_its_month_and_data_date_as_the_text_does(demo_settings):
+    # review 19 L5: 2026-10 · 数据截至 2026-10-31 under a title of 2026年10月 and a text of 2026年10月31日
+    import duckdb
+
+    from etl import bulletin
+
+    with duckdb.connect(str(demo_settings.db_path), read_only=True) as con:
+        made = bulletin.make_bulletin(con, MONTH)
+    as_of = chinese_date(made.summary.as_of)
+    title = bulletin.trend_figure(made)["layout"]["title"]["text"]
+    assert title == f"近期趋势 · 和平区 · 2026年10月 · 数据截至 {as_of}"
