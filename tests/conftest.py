@@ -248,7 +248,7 @@ LONGEST_MODULES = (
     "tests/etl/test_scoped_build.py",  # each case built scoped and whole, a property test: 42 CPU-s
     "tests/etl/test_street_files_4.py",  # 91 files in one shared load: its setup 120-126 s of a CI run (2026-12-05)
     "tests/etl/test_marts.py",  # 85 tests, a whole build each: 25 CPU-s
-    "tests/etl/test_contact_people.py",  # 38 loads of their own: 74 s in a run of the suite (2026-12-04)
+    "tests/etl/test_contact_people.py",  # a contact list loaded per test onto a shared roster: 42-44 CPU-s (2026-12-06)
     "tests/etl/test_atomic_loads.py",  # 30 loads forked and killed, a 400,000-row file: 29 CPU-s
     "tests/security/test_scope.py",  # 183 tests, a few thousand callbacks: 17 CPU-s
     "tests/browser/test_sign_in.py",  # a browser: 30 CPU-s
