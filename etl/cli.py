@@ -35,6 +35,7 @@ from etl.settings import (
     contacts_unreported,
     load_settings,
     percent,
+    roster_left_out,
     use_beijing_time,
 )
 from etl.sqlfiles import scalar
@@ -431,7 +432,7 @@ def _metrics_for_people(frame: pd.DataFrame) -> pd.DataFrame:
     listed = frame["roster_reported"]
     under = {"district": "街道", "street": "社区"}
     names = [f"{name} ({ROSTER_UNREPORTED})" if not reported
-             else f"{name} (不含未报送底册的 {missing} 个{under[level]})" if missing and level in under else name
+             else f"{name} ({roster_left_out(missing, under[level])})" if missing and level in under else name
              for name, level, reported, missing in frame[["name", "level", "roster_reported", "unreported_children"]]
              .itertuples(index=False)]
 

@@ -105,11 +105,10 @@ def place_metrics(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.d
     directly under it none lists (unreported_children: its counts leave them out)."""
     month_start = month_marts(con, month, as_of, level)
     frame = _per_place(con, "place_months", ", ".join(METRIC_COLUMNS), month_start, level)
-    listed = listed_places(con)
+    unlisted = _unlisted(con)
     # the places under each that sent none: its figures are of the others only, as the 汇总表's 合计 says
-    children = con.execute("select parent_code, code from place_months where month_start = ?", [month_start]).df()
-    unreported = children.loc[~children["code"].isin(listed), "parent_code"].value_counts()
-    return frame.assign(roster_reported=frame["code"].isin(listed),
+    unreported = unlisted["parent_code"].value_counts()
+    return frame.assign(roster_reported=~frame["code"].isin(unlisted["code"]),
                         unreported_children=frame["code"].map(unreported).fillna(0).astype(int))
 
 
@@ -120,13 +119,18 @@ def listed_places(con: duckdb.DuckDBPyConnection) -> set[str]:
         "select distinct unnest([district_code, street_code, community_code]) from roster_snapshots").fetchall()}
 
 
+def _unlisted(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The places no roster lists (listed_places), with the place each lies in and their names."""
+    places = con.execute("select code, parent_code, name, level from place_tree order by code").df()
+    return places[~places["code"].isin(listed_places(con))]
+
+
 def unreported_under(con: duckdb.DuckDBPyConnection, code: str) -> list[str]:
     """The names of the places directly under `code` (a district's streets, a street's communities; of "all", the
-    districts) that no roster lists (listed_places): what a figure or a draw of `code` leaves out."""
-    listed = listed_places(con)
-    return [name for child, name in con.execute(
-        "select code, name from place_tree where parent_code = ? or (? = 'all' and level = 'district') order by code",
-        [code, code]).fetchall() if child not in listed]
+    districts) that no roster lists: what a figure or a draw of `code` leaves out."""
+    unlisted = _unlisted(con)
+    under = unlisted["level"] == "district" if code == "all" else unlisted["parent_code"] == code
+    return list(unlisted.loc[under, "name"])
 
 
 def place_changes(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,

@@ -26,6 +26,7 @@ from etl.settings import (
     ROSTER_UNREPORTED,
     contacts_unreported,
     hidden_parts,
+    roster_left_out,
     small_count,
 )
 from etl.sheets import print_setup
@@ -130,7 +131,7 @@ class MonthlySummary:
             # 合计 beside 3 streets of 6 had read as the district's); of none, where none sent one
             if missing == int((self.rows["level"] != "total").sum()):
                 return f"合计 ({missing} 个{self.level_name}均未报送底册)"
-            return f"合计 (不含未报送底册的 {missing} 个{self.level_name})"
+            return f"合计 ({roster_left_out(missing, self.level_name)})"
         return f"{name} ({UNREPORTED})" if record.get("unreported") else name
 
     def cell(self, record: dict, column: str) -> object:

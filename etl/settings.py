@@ -63,6 +63,12 @@ CONTACTS_UNREPORTED = "未报送联系人情况表"
 ROSTER_UNREPORTED = "未报送底册"
 
 
+def roster_left_out(count: int, level_name: str) -> str:
+    """What a figure of a place says when `count` of the places under it (街道, 社区) sent no roster: it counts the
+    others only (the 汇总表's 合计, `carevisit metrics`)."""
+    return f"不含{ROSTER_UNREPORTED}的 {count} 个{level_name}"
+
+
 def contacts_unreported(places: pd.DataFrame) -> pd.Series:
     """The places (rows of place_months) whose disabled elders all live in streets that have sent no contact list.
     Their 失能帮扶率 is 0 % as DESIGN counts it, but read as "nobody helped" it says what no file said: the screens and
