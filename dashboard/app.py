@@ -189,7 +189,7 @@ def make_navbar(pathname: str, query: dict) -> html.Div:
 
 def unmask_person(cell: dict | None, spec: dict | None):
     """Staff: a click on a masked name shows that one person's details, and the audit log records it."""
-    if not cell or cell.get("colId") != "name" or not spec:
+    if not isinstance(cell, dict) or cell.get("colId") != "name" or not isinstance(spec, dict) or not spec:
         return dash.no_update, dash.no_update, dash.no_update
     lang = spec.get("lang", "zh") if isinstance(spec.get("lang"), str) else "zh"
     if not context.may("unmask"):
@@ -201,8 +201,14 @@ def unmask_person(cell: dict | None, spec: dict | None):
         context.record_refusal("unmask_limit", spec.get("place") if isinstance(spec.get("place"), str) else None)
         return True, make_message(t("unmask_limit", lang, limit=auth.LIMITS["unmask"].amount), "warning"), \
             t("unmask_title", lang)
-    position = int(cell.get("rowId"))
-    person = tables.person_at(spec, position, context.warehouse(), context.scope())
+    try:
+        position = _row_position(cell.get("rowId"))
+        person = tables.person_at(spec, position, context.warehouse(), context.scope())
+    except queries.OutOfScope:  # a place outside the user's scope, written by hand into the request
+        context.record_refusal("unmask", spec.get("place") if isinstance(spec.get("place"), str) else None)
+        return True, make_message(t("no_rows", lang), "light"), t("unmask_title", lang)
+    except (ValueError, TypeError):  # a list or row no page sends: nobody to show
+        person = None
     if person is None:
         return True, make_message(t("no_rows", lang), "light"), t("unmask_title", lang)
     # whose details were shown (masked, as the list shows them) and in which list: a row's position alone named
@@ -223,6 +229,13 @@ def unmask_person(cell: dict | None, spec: dict | None):
                 className="unmask-details mb-2"),
         html.Div(t("unmask_logged", lang), className="chart-note"),
     ]), t("unmask_title", lang)
+
+
+def _row_position(row_id) -> int:
+    """The position of a clicked row in its list: the grid keys rows 0, 1, 2 … as text (no getRowId)."""
+    if isinstance(row_id, str) and row_id.isascii() and row_id.isdigit():
+        return int(row_id)
+    raise ValueError("not a row of a list")
 
 
 def _place_name(code: str, lang: str) -> str:

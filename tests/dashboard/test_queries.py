@@ -53,6 +53,25 @@ def test_an_unknown_group_of_changes_is_refused(wh):
         queries.change_people(wh, queries.root_place(wh), "2026-10", queries.ALL, "everyone")
 
 
+def test_the_work_list_puts_the_highest_risk_first_then_the_longest_overdue(wh):
+    """DESIGN §5.3: the work list is sorted by risk, then days overdue; those who declined visits and those who left
+    come after everyone staff can visit (review 20 M1: reversing either key failed no test)."""
+    rank = {"高": 1, "中": 2, "低": 3}
+    district = queries.root_place(wh)
+    tried = 0
+    for (month,) in wh.rows("select month from month_frame order by month_start"):
+        frame = queries.people(wh, district, month, work_list=True)
+        later = frame["has_left"] | (frame["consent"] == "不同意")
+        assert not later.iloc[:(~later).sum()].any(), f"{month}: someone who left or declined heads the list"
+        first = frame[~later]
+        keys = [(rank[risk], -days if days == days and days is not None else float("inf"))
+                for risk, days in zip(first["risk_level"], first["overdue_days"], strict=True)]
+        assert keys == sorted(keys), f"{month}: the list is not sorted by risk, then days overdue"
+        # a month whose list can fail both keys: several risks, and several overdue days within one
+        tried += first["risk_level"].nunique() > 1 and first.groupby("risk_level")["overdue_days"].nunique().max() > 1
+    assert tried, "no month of the demo has a work list of several risks and overdue days"
+
+
 def test_the_work_list_of_this_week_keeps_those_due_within_seven_days(wh, demo_settings):
     """A street's staff plan the week's visits (review 2026-12-04: the list ran to people due on the 21st): the
     filter keeps those due within DUE_WITHIN days of the as-of date, the overdue included; its export the same."""

@@ -1,6 +1,10 @@
 """The inspector's check list: a reproducible stratified, weighted draw; a printable list per community."""
 
+import os
 import re
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import openpyxl
@@ -39,6 +43,21 @@ def test_the_same_seed_draws_the_same_people_to_confirm(con):
     first = checklist.check_list(con, "2026-10", DISTRICT, sample=4, seed=3).people
     again = checklist.check_list(con, "2026-10", DISTRICT, sample=4, seed=3).people
     pd.testing.assert_frame_equal(first, again)
+
+
+def test_a_seed_draws_the_same_list_in_another_process(con, db):
+    """The seed an inspector writes down draws the same communities and people next week, in another process: not
+    only twice in one (review 20 M2: a draw keyed by Python's per-process hash() passed every other test)."""
+    here = checklist.check_list(con, "2026-10", DISTRICT, sample=4, seed=5)
+    script = ("import sys, duckdb; from etl import checklist; "
+              "c = checklist.check_list(duckdb.connect(sys.argv[1], read_only=True), '2026-10', sys.argv[2], sample=4,"
+              " seed=5); [print(f.to_json(orient='split', date_format='iso')) for f in (c.communities, c.people)]")
+    for hash_seed in ("1", "2"):
+        there = subprocess.run([sys.executable, "-c", script, str(db), DISTRICT], capture_output=True, text=True,
+                               cwd=Path(__file__).parents[2], env=os.environ | {"PYTHONHASHSEED": hash_seed},
+                               check=True).stdout.splitlines()
+        assert there == [f.to_json(orient="split", date_format="iso") for f in (here.communities, here.people)]
+    assert len(here.people) > 0
 
 
 def pool(weights: dict[str, list[int]]) -> pd.DataFrame:

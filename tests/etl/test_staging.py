@@ -267,6 +267,18 @@ def test_impossible_date_is_rejected_with_the_value(con):
     assert [(row["row_number"], row["reject_reason"]) for row in rows] == [(2, "探访日期无法识别: 2024.13.5")]
 
 
+def test_an_id_of_an_unknown_area_loads_and_warns_with_its_area_code(con):
+    """DESIGN §3: a bad checksum or an impossible date rejects the row; an unknown area code only warns, since
+    rejecting it would take a living person out of every denominator (review 20 M3: no test said so)."""
+    id_number = make_id("19400101", 5, area="990101")
+    [row] = staged(con, "roster", roster(id_number))
+    assert (row["reject_reason"], row["id_number"]) == (None, id_number)
+    assert warnings_of(row, "code", "field", "value", "message") == [
+        ("unknown_area_code", "id_number", "990101", "身份证号的地区码未知: 990101")]
+    [known] = staged(con, "roster", roster(make_id("19400101", 5)))
+    assert known["warnings"] == []
+
+
 def test_several_phones_in_a_cell_first_valid_is_primary(con):
     [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, **{"联系电话": "无；138 1234 5678、022-23301234"}))
     assert (row["phone"], row["phones"]) == ("13812345678", ["13812345678", "02223301234"])
