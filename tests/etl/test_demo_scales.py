@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from etl.demo import write_demo_exports
-from etl.geography import reference_divisions
+from etl.geography import city_divisions, reference_divisions
 from tests.conftest import DEMO_AS_OF
 from tests.etl.demo_reader import (
     AS_OF,
@@ -61,10 +61,6 @@ def test_district_history_has_every_kind_of_change(district):
 
 
 def test_city_scale_writes_csv_per_district(tmp_path):
-    try:
-        from etl.geography import city_divisions
-    except ImportError:
-        pytest.skip("etl.geography.city_divisions is not there yet")
     exports = write_demo_exports(tmp_path, scale="city", as_of=AS_OF, _elder_count=25 * 300)
     districts = city_divisions(district_count=25).query("level == 'district'")
     rosters = [p for p in exports.files if _kind_of(p) == "roster"]

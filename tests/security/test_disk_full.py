@@ -109,8 +109,11 @@ def namespaces_work() -> bool:
         ["unshare", "-rm", "true"], capture_output=True, check=False).returncode == 0
 
 
-needs_namespaces = pytest.mark.skipif(not namespaces_work(), reason="this kernel does not let a process mount a "
-                                      "tmpfs in a user namespace of its own; the file-size limit tests still run")
+# skipped on a developer's machine whose kernel forbids it; in CI they run, and fail there rather than skip unseen
+# (review 20 L3)
+needs_namespaces = pytest.mark.skipif(not os.environ.get("CI") and not namespaces_work(),
+                                      reason="this kernel does not let a process mount a tmpfs in a user namespace of"
+                                      " its own; the file-size limit tests still run")
 
 
 def on_a_small_disk(built, tmp_path: Path, size: int, *command: str) -> tuple[int, str, str, Path, list[str]]:
