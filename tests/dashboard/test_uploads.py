@@ -1,6 +1,7 @@
 """POST /upload/files as an attacker and as a clerk would send it: real sign-in, real files, real loads."""
 
 import datetime as dt
+import hashlib
 import io
 import json
 import os
@@ -109,7 +110,9 @@ def test_a_staff_upload_loads_their_rows_keeps_the_files_private_and_is_audited(
     assert reason == [("不属于您的辖区 (劝业场街道), 未导入",)] and status == [("nothing_to_fix",)]
     events = AccountStore(accounts_path(app.server.config["CAREVISIT_SETTINGS"].db_path)).events()
     upload = next(e for e in events if e["event"] == "upload")
-    assert upload["username"] == "u-staff" and upload["row_count"] == 1 and len(upload["file_sha256"]) == 64
+    # the record names the very file (review 21 M2: any 64 characters passed)
+    assert upload["username"] == "u-staff" and upload["row_count"] == 1
+    assert upload["file_sha256"] == hashlib.sha256(roster).hexdigest()
     assert json.loads(upload["detail"])["file"] == "劝业场底册.csv"
 
 
@@ -263,6 +266,9 @@ def test_the_corrections_workbook_round_trip_through_the_browser_routes(app):
         con.close()
     events = [e for e in AccountStore(accounts_path(db)).events(None) if e["event"] == "corrections"]
     assert [e["row_count"] for e in events] == [2]
+    # the workbook downloaded, every cell unmasked: its hash and its load on record (review 21 M2)
+    assert events[0]["file_sha256"] == hashlib.sha256(answer.data).hexdigest()
+    assert json.loads(events[0]["detail"])["load_id"] == loaded["load_id"]
 
 
 def test_corrections_are_refused_to_roles_without_them_and_outside_the_users_place(app):

@@ -1,5 +1,6 @@
 """The corrections round-trip (退回修改): a load's rejected rows written out, fixed by the clerk, taken back."""
 
+import hashlib
 import io
 import json
 
@@ -282,6 +283,7 @@ def test_the_command_writes_the_workbook(warehouse, tmp_path):
     # its rows, unmasked, written out: recorded as a download from the page is (review 2026-12-04)
     [record] = [e for e in store.events() if e["event"] == "corrections"]
     assert record["row_count"] == 4 and json.loads(record["detail"]) == {"load_id": original.load_id}
+    assert record["file_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()  # the very file (review 21 M2)
     missing = run_cli("corrections", "--load", "42", "--out", str(out), "--db", str(warehouse.settings.db_path))
     assert missing.returncode == 1 and "没有批次 42" in missing.stderr and "Traceback" not in missing.stderr
 

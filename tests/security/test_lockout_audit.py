@@ -27,6 +27,7 @@ from tests.security.conftest import (
     new_client,
     payload,
     post_callback,
+    readable,
     show_page,
     sign_in,
     signed_in,
@@ -222,9 +223,14 @@ def test_a_refused_export_is_recorded(clients, deps, settings):
 
 
 def test_a_refused_page_is_recorded(clients, deps, settings):
-    status, _text = show_page(clients["staff"], deps, "/audit", "")
-    assert status in (200, 403)
-    assert events(settings, event="refused", username="q-staff")
+    """One record of the refusal, naming the permission the page needs (review 21 M3: any earlier refusal of the
+    same user in the session's shared log passed)."""
+    before = len(events(settings, username="q-staff"))
+    status, text = show_page(clients["staff"], deps, "/audit", "")
+    assert status == 200 and "无权" in readable(text), readable(text)[:300]
+    after = events(settings, username="q-staff")
+    [new] = after[:len(after) - before]
+    assert (new["event"], new["detail"]) == ("refused", {"permission": "admin"})
 
 
 def test_a_request_for_a_place_outside_the_scope_is_recorded_as_a_refusal(clients, deps, settings):
