@@ -1,5 +1,6 @@
 """`carevisit watch`: a real process on a real folder, files dropped as a shared drive receives them."""
 
+import concurrent.futures
 import json
 import subprocess
 import sys
@@ -14,12 +15,21 @@ CAREVISIT = str(Path(sys.executable).with_name("carevisit"))
 
 
 def wait_for_lines(process: subprocess.Popen, lines: list[str], count: int, timeout: float = 90) -> None:
+    """Until the command has printed `count` lines in all, `lines` holding them; fails after `timeout` seconds even
+    when it prints nothing more (a line read in a thread: readline alone would wait for ever)."""
     deadline = time.monotonic() + timeout
     while len(lines) < count:
-        if time.monotonic() > deadline:
-            raise AssertionError(f"only {lines} after {timeout} s")
-        line = process.stdout.readline()
-        if line:
+        reader = concurrent.futures.ThreadPoolExecutor(1)
+        pending = reader.submit(process.stdout.readline)
+        try:
+            line = pending.result(timeout=max(0.0, deadline - time.monotonic()))
+        except concurrent.futures.TimeoutError:
+            raise AssertionError(f"only {lines} after {timeout} s") from None
+        finally:
+            reader.shutdown(wait=False)
+        if not line and process.poll() is not None:
+            raise AssertionError(f"the command ended after {lines}")
+        if line.strip():
             lines.append(line.strip())
 
 
@@ -45,11 +55,16 @@ def test_watch_loads_each_settled_file_once_and_survives_a_restart(tmp_path, cap
         partial.write_bytes(content)
         wait_for_lines(process, lines, 3)
         time.sleep(2.5)  # nothing more to load: no line for a file already handled
+        assert len(lines) == 3, lines
+        # the street saves its roster again under the same name, one more elder on it: loaded again (review 21 H2)
+        write_csv(folder / "底册.csv", [*roster, roster_row(3, make_id("19450303", 3), name="王五")])
+        wait_for_lines(process, lines, 4)
     finally:
         process.terminate()
         remaining, _ = process.communicate(timeout=30)
     lines += [line for line in remaining.splitlines() if line.strip()]
-    assert len(lines) == 3, lines
+    assert len(lines) == 4, lines
+    assert "已导入 底册.csv: 读取 3 行, 导入 3 行" in lines[3], lines
     assert any("已导入 底册.csv: 读取 2 行, 导入 2 行" in line for line in lines)
     assert any("已导入 探访记录.csv: 读取 20 行, 导入 20 行" in line for line in lines)  # whole, not half
     assert any("失败 坏文件.csv" in line and "表头" in line for line in lines)
@@ -66,4 +81,6 @@ def test_watch_loads_each_settled_file_once_and_survives_a_restart(tmp_path, cap
     capsys.readouterr()
     assert main(["loads", "--format", "json", "--db", str(db)]) == 0
     loads = json.loads(capsys.readouterr().out)
-    assert sorted(load["file"] for load in loads) == ["底册.csv", "探访记录.csv"]
+    assert sorted(load["file"] for load in loads) == ["底册.csv", "底册.csv", "探访记录.csv"]
+    # nothing is moved or deleted: the shared folder is the street's
+    assert {path.name for path in folder.iterdir()} == {"底册.csv", "坏文件.csv", "~$底册.xlsx", "探访记录.csv"}
