@@ -42,7 +42,10 @@ def db(tmp_path_factory):
         visit_row(ALONE_DISABLED, "2026-10-03"),
         visit_row(ALONE_DISABLED, "2026-10-20", method="电话问候"),
         visit_row(ALONE_DISABLED, "2026-10-25", outcome="未遇"),  # no visit (DESIGN §2), nor one 人次
+        visit_row(ALONE_DISABLED, "2026-10-22", method="路遇"),  # a third method for 甲: 其中其他方式
+        visit_row(DECLINED, "2026-10-12", method="电话"),  # 乙 declined visits: one 人次, no one 其中电话
         visit_row(DIED, "2026-10-05", method="电话", community="滨西"),
+        visit_row(DIED, "2026-10-06", method="路遇", community="滨西"),
         visit_row(NANSHI_ELDER, "2026-10-07", community="庆有西里", outcome="发现问题"),
         visit_row(NANSHI_ELDER, "2026-10-08", method="视频", community="庆有西里"),
     ])
@@ -111,7 +114,16 @@ def test_the_hand_made_case_counts_as_the_definitions_say(db, tmp_path):
     assert (street["探访/应上门探访"], street["探访/已上门探访"]) == (2, 1)  # 乙 declined; 丙 left unvisited
     assert (street["特殊困难老年人/独居"], street["特殊困难老年人/失能"], street["特殊困难老年人/高龄"]) == (1, 1, 1)
     assert street["不同意探访"] == 1 and street["本月变动/减少"] == 1
-    assert street["探访/探访人次"] == 3 and street["探访/其中电话"] == 2  # 甲 by phone too, 丙 by phone only
+    # 人次: every successful visit of the month's special-difficulty elders (甲 3, 丙 2, 乙's call 1; not 甲's 未遇);
+    # by method, the people counted (not 乙, who declined) reached that way, one person under several methods
+    # (review 21 H1: 其中其他方式 was 0 everywhere and no call reached someone not counted)
+    assert street["探访/探访人次"] == 6
+    assert (street["探访/其中电话"], street["探访/其中视频"], street["探访/其中其他方式"]) == (2, 0, 2)  # 甲, 丙 each
+    assert (street["探访/应探访(任意方式)"], street["探访/已探访(任意方式)"]) == (3, 2)  # 甲, 丙 of 甲, 丙, 己
+    assert street["探访/月探访率(任意方式)"] == pytest.approx(2 / 3)
+    # 日联系率 (DESIGN §4): 甲, the one elder living alone, was reached on 3 of the 25 days the records reach (to
+    # 10-25, the newest visit: the month not over): 10-03, 10-20, 10-22, not 10-25's 未遇
+    assert street["独居/独居老年人"] == 1 and street["独居/日联系率"] == pytest.approx(3 / 25)
     nanshi = cells["南市街道"]
     assert nanshi["探访/其中视频"] == 1 and nanshi["问题与紧急情况/发现问题(件)"] == 1
     # a family of a few could be recognised: a sensitive category's small count is shown as <5, the 合计's too
