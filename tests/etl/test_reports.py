@@ -1,7 +1,9 @@
 """The monthly 汇总表: every cell from the marts, 合计 summed and rates recomputed, the official layout."""
 
 import datetime as dt
+import hashlib
 import json
+import shutil
 
 import openpyxl
 import pytest
@@ -133,6 +135,21 @@ def test_the_hand_made_case_counts_as_the_definitions_say(db, tmp_path):
     # open at the month's end
     assert (nanshi["问题与紧急情况/本月办结(件)"], nanshi["问题与紧急情况/转介(件)"]) == (0, 0)
     assert street["社区数"] == 12
+
+
+def test_the_command_records_the_workbook_it_wrote_in_the_audit_log(db, tmp_path):
+    """A deployment's accounts beside the warehouse: the 汇总表 written by hand is recorded as the 报表 page's
+    download is, its own hash (review 21 L2: only the check list's record was read)."""
+    from dashboard.accounts import AccountStore, accounts_path
+
+    copy = tmp_path / "w.duckdb"
+    shutil.copyfile(db, copy)
+    store = AccountStore(accounts_path(copy))
+    out = tmp_path / "汇总表.xlsx"
+    assert main(["report", "monthly", "--month", "2026-10", "--db", str(copy), "--out", str(out)]) == 0
+    [record] = [e for e in store.events() if e["event"] == "export"]
+    assert record["file_sha256"] == hashlib.sha256(out.read_bytes()).hexdigest()
+    assert json.loads(record["detail"]) == {"table": "monthly_summary", "month": "2026-10"}
 
 
 def test_the_total_sums_counts_and_recomputes_rates(db, tmp_path):

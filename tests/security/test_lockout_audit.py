@@ -30,6 +30,7 @@ from tests.security.conftest import (
     readable,
     show_page,
     sign_in,
+    sign_out,
     signed_in,
 )
 
@@ -131,6 +132,10 @@ def test_a_disabled_users_session_stops_working(app, deps, settings, cli_users):
     assert sign_in(new_client(app), "disable-me").status_code == 401
     assert cli(settings, "user", "enable", "disable-me").returncode == 0
     assert navbar_status(client, deps) == 401, "re-enabling the account revived the old session"
+    # both changes on record, newest first, naming the account (review 21 L2: user_enabled was never read)
+    changes = [r for r in events(settings) if r["event"] in ("user_disabled", "user_enabled")
+               and (r["detail"] or {}).get("user") == "disable-me"]
+    assert [r["event"] for r in changes[:2]] == ["user_enabled", "user_disabled"]
 
 
 def test_a_password_change_ends_old_sessions(app, deps, settings, cli_users):
@@ -220,6 +225,16 @@ def test_a_refused_export_is_recorded(clients, deps, settings):
     assert status == 403
     refused = events(settings, event="refused", username="q-analyst")
     assert refused and refused[0]["detail"]["permission"] == "export_people"
+
+
+def test_signing_out_is_recorded_with_the_address(app, store, settings):
+    """Who left and from where, as sign-ins are (review 21 L2: no test read a sign_out record)."""
+    store.add("q-leaving", "analyst", QUANYECHANG, PASSWORD)
+    client = new_client(app, address="192.0.2.77")
+    assert sign_in(client, "q-leaving").status_code == 302
+    assert sign_out(client).status_code in (200, 302)
+    newest = events(settings, username="q-leaving")[0]
+    assert (newest["event"], newest["remote_addr"]) == ("sign_out", "192.0.2.77")
 
 
 def test_a_refused_page_is_recorded(clients, deps, settings):
