@@ -120,7 +120,11 @@ def test_the_export_is_recorded_in_the_audit_log(db, tmp_path, capsys):
     out = tmp_path / "export"
     assert run(capsys, "export", "parquet", "--out", str(out), "--db", str(db))[0] == 0
     events = [e for e in AccountStore(accounts_path(db)).events() if e["event"] == "export_parquet"]
-    assert len(events) == 1 and events[0]["row_count"] > 0 and str(out) in events[0]["detail"]
+    assert len(events) == 1 and str(out) in events[0]["detail"]
+    # every row written out, unmasked, counted in the record (review 21 L2: any count above 0 passed)
+    tables = json.loads((out / MANIFEST).read_text(encoding="utf-8"))["tables"]
+    assert events[0]["row_count"] == sum(table["rows"] for table in tables.values()) > 0
+    assert json.loads(events[0]["detail"])["tables"] == len(tables)
 
 
 def test_without_an_accounts_store_none_is_made(exported):
