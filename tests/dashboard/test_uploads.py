@@ -394,13 +394,20 @@ def test_the_upload_page_says_what_a_roster_changed_that_needs_a_look(app):
     """As the command line does after a load (请注意): a roster whose people are gone without a status (its row of 张三
     rejected: review 2026-12-04, the 导入 page said nothing, the alerts were on the Data page only)."""
     client, token = signed_in(app, "staff")
-    listed = make_id("19400101", 1)  # the seed roster's 张三 of 花园路
+    # a community no other test of the module sends a roster of, so that the list before is this test's own
+    # whatever ran before it (under `--dist load` another test's 花园路 roster had come between)
+    listed, kept = make_id("19440404", 1), make_id("19440404", 2)
+    first = csv_bytes([ROSTER_HEADER, roster_row(1, listed, name="甲", community="百货大楼"),
+                       roster_row(2, kept, name="乙", community="百货大楼")])
+    results(app, send(client, token, [("百货大楼底册11月.csv", first)]))
     bad = listed[:-1] + ("0" if listed[-1] != "0" else "1")
-    answer = send(client, token, [("花园路底册12月.csv", csv_bytes([ROSTER_HEADER, roster_row(1, bad),
-                                                                  roster_row(2, make_id("19410101", 7), name="丙")]))])
+    answer = send(client, upload_token(client), [("百货大楼底册12月.csv", csv_bytes([
+        ROSTER_HEADER, roster_row(1, bad, name="甲", community="百货大楼"),
+        roster_row(2, kept, name="乙", community="百货大楼"),
+        roster_row(3, make_id("19410101", 7), name="丙", community="百货大楼")]))])
     record, _ = results(app, answer)
     [gone] = [alert for alert in record["alerts"] if "少了 1 人" in alert]
-    assert gone.startswith("花园路底册12月.csv: 花园路的名单比上一份") and "按去向未说明计为退出" in gone
+    assert gone.startswith("百货大楼底册12月.csv: 百货大楼的名单比上一份") and "按去向未说明计为退出" in gone
     batch = answer.get_json()["next"].split("batch=")[1]
     shown = upload_page(client, f"?batch={batch}")
     assert shown.status_code == 200, shown.get_data(as_text=True)
