@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from etl import reasons
+from etl.months import chinese_month_day
 
 LANGUAGES = ("zh", "en")
 
@@ -773,7 +774,7 @@ def listed(parts, lang: str = "zh") -> str:
 
 def day_label(date: dt.date, lang: str = "zh") -> str:
     """11月28日 / 28 Nov."""
-    return f"{date.month}月{date.day}日" if lang == "zh" else f"{date.day} {date:%b}"
+    return chinese_month_day(date) if lang == "zh" else f"{date.day} {date:%b}"
 
 
 def change_reason_label(reason: str | None, lang: str = "zh") -> str:

@@ -26,7 +26,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from dashboard import figures
 from etl import build, metrics, reports
-from etl.months import chinese_date, in_progress, month_before, same_day_last_month
+from etl.months import chinese_date, chinese_month, in_progress, month_before, same_day_last_month
 from etl.settings import (
     AMBER_FROM,
     CONTACTS_UNREPORTED,
@@ -348,8 +348,7 @@ FONT = "Noto Sans CJK SC, sans-serif"
 def caption(bulletin: Bulletin, title: str) -> str:
     """A chart's title line, its month and data date written as the document's text writes them (2026年11月,
     2026年11月30日), not 2026-11 and 2026-11-30 (review 19 L5)."""
-    year, month = (int(part) for part in bulletin.summary.month.split("-"))
-    return (f"{title} · {bulletin.summary.place_name} · {year}年{month}月 · "
+    return (f"{title} · {bulletin.summary.place_name} · {chinese_month(bulletin.summary.month)} · "
             f"数据截至 {chinese_date(bulletin.summary.as_of)}")
 
 

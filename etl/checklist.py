@@ -14,7 +14,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from etl import metrics
-from etl.months import chinese_date, month_title
+from etl.months import chinese_date, chinese_month_day, month_title
 from etl.settings import percent, shown_categories
 from etl.sheets import print_setup
 from etl.sqlfiles import first_row, prepare, sql
@@ -248,10 +248,7 @@ def _lead_check(lead: dict) -> str:
 
 def _date(value) -> str:
     """A day as the lists write one, 11月4日 (unpadded, as every date a report prints: review 19 L5)."""
-    if value is None or pd.isna(value):
-        return ""
-    day = pd.Timestamp(value)
-    return f"{day.month}月{day.day}日"
+    return "" if value is None or pd.isna(value) else chinese_month_day(pd.Timestamp(value))
 
 
 def rows_of(check_list: CheckList, code: str) -> list[list]:

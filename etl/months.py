@@ -17,12 +17,23 @@ def month_title(month: str, as_of: dt.date) -> str:
     records stop on the 29th is counted to the 29th, whether or not the calendar month is over."""
     year, number = (int(part) for part in month.split("-")[:2])
     short = in_progress(dt.date(year, number, 1), as_of)
-    return f"{year}年{number}月" + (f", 数据截至{as_of.month}月{as_of.day}日, 未满整月" if short else "")
+    return chinese_month(month) + (f", 数据截至{chinese_month_day(as_of)}, 未满整月" if short else "")
+
+
+def chinese_month(month: str) -> str:
+    """A month ("2026-11") as the reports' text writes it: 2026年11月."""
+    year, number = (int(part) for part in month.split("-")[:2])
+    return f"{year}年{number}月"
+
+
+def chinese_month_day(day: dt.date) -> str:
+    """A day within its year as every report and list writes it: 12月4日, never 12月04日."""
+    return f"{day.month}月{day.day}日"
 
 
 def chinese_date(day: dt.date) -> str:
     """A date as official documents write it: 2026年12月4日, never 2026年12月04日."""
-    return f"{day.year}年{day.month}月{day.day}日"
+    return f"{day.year}年{chinese_month_day(day)}"
 
 
 def same_day_last_month(as_of: dt.date) -> dt.date:
