@@ -765,7 +765,9 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
     if file_kind is None:
         raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定")
     column_maps = [mappings.map_columns(sheet.header, file_kind, words_dir, sheet.hidden_columns) for sheet in sheets]
-    column_maps = [_with_named_community(con, sheet, column_map, file_name)
+    column_maps = [_with_parts_under_one_header(sheet, _with_named_community(con, sheet, column_map, file_name))
+                   for sheet, column_map in zip(sheets, column_maps, strict=True)]
+    column_maps = [_with_id_numbers_found(sheet, column_map, words_dir)
                    for sheet, column_map in zip(sheets, column_maps, strict=True)]
     if file_kind == "visits":
         column_maps = [_with_named_visitor(con, sheet, _with_named_month(sheet, column_map, file_name), len(sheets))
@@ -892,6 +894,74 @@ def _community_column(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_ma
     return None
 
 
+# A time of day as people and Excel write it alone in a cell: 9:30, 09:30:00, 9点30分, 下午3时, 3:30 PM
+TIME_OF_DAY = re.compile(r"(上午|下午|早上|晚上|中午)?\s*([01]?\d|2[0-4])\s*"
+                         r"([:：]\s*[0-5]\d(\s*[:：]\s*[0-5]\d)?|[时点](\s*[0-5]?\d\s*分?)?)\s*([AaPp]\.?[Mm]\.?)?")
+# A phone number alone in a cell: digits, with the dashes, spaces, brackets and + that people write in them
+PHONE_ALONE = re.compile(r"\+?[\d\s\-()（）]{7,20}")
+
+
+def _with_parts_under_one_header(sheet: RawSheet, column_map: mappings.ColumnMap) -> mappings.ColumnMap:
+    """A header cell merged over two columns that it names together, no row under it naming each (探访时间 over the
+    day and the time of day; 联系人 over the contact person's name and phone): the second column is read as its cells
+    show it to be, when nine in ten of its distinct cells are written so. The header, repeated over both as Excel
+    shows a merged cell, had read as a second visit date (the file refused as one of several visits a row) or a
+    second contact person (a name without a phone and a phone without a name: no one helped)."""
+    header = sheet.header
+    fields, more = dict(column_map.fields), [dict(person) for person in column_map.more_contacts]
+
+    first = fields.get("visit_date")
+    if (column_map.kind == "visits" and first is not None and "visit_time" not in fields
+            and first + 1 < len(header) and header[first + 1] == header[first]
+            and _written_as(sheet, first + 1, TIME_OF_DAY)):
+        fields["visit_time"] = first + 1
+        duplicates = list(column_map.duplicates)
+        duplicates.remove(header[first + 1])
+        return dataclasses.replace(column_map, fields=fields, duplicates=duplicates)
+    name = fields.get("contact_name")
+    if (column_map.kind == "contacts" and name is not None and "contact_phone" not in fields and more
+            and more[0].get("contact_name") == name + 1 and "contact_phone" not in more[0]
+            and header[name + 1] == header[name] and _written_as(sheet, name + 1, PHONE_ALONE)):
+        # the columns after it (关系, 是否留有钥匙) had been the second person's: they are the one person's
+        person = {field: index for field, index in more[0].items() if field != "contact_name" and field not in fields}
+        return dataclasses.replace(column_map, fields=fields | person | {"contact_phone": name + 1},
+                                   more_contacts=more[1:])
+    return column_map
+
+
+# An ID number as written alone in a cell: 18 characters (or the legacy 15 digits), a birth date in them
+ID_NUMBER_ALONE = re.compile(r"[1-9]\d{5}(1[89]|20)\d{2}(0[1-9]|1[0-2])[0-3]\d{4}[\dXx×]|[1-9]\d{7}(0[1-9]|1[0-2])"
+                             r"[0-3]\d{4}")
+
+
+def _with_id_numbers_found(sheet: RawSheet, column_map: mappings.ColumnMap,
+                           words_dir: Path | None = None) -> mappings.ColumnMap:
+    """A sheet whose header names no ID number column (编号, 公民身份号, a blank header cell over them) but one
+    column of which holds them, nine in ten of its distinct cells an ID number written alone: that column's cells
+    are the ID numbers of its rows. A roster had been refused for a missing 身份证号 column; a visit record linked
+    its visits by name alone, two of one name in a community unlinked. A column its header says to be someone
+    else's (探访人身份证号) is never taken; nor any when two such columns are found."""
+    if "id_number" in column_map.fields or column_map.kind not in ("roster", "visits", "contacts"):
+        return column_map
+    taken = {*column_map.fields.values(), *column_map.marks,
+             *(index for person in column_map.more_contacts for index in person.values()),
+             *(index for indexes in column_map.also.values() for index in indexes)}
+    found = [index for index, cell in enumerate(sheet.header)
+             if index not in taken and mappings.says_nothing(cell, column_map.kind, words_dir)
+             and _written_as(sheet, index, ID_NUMBER_ALONE)]
+    if len(found) != 1:
+        return column_map
+    cell = sheet.header[found[0]]
+    return dataclasses.replace(column_map, fields=column_map.fields | {"id_number": found[0]},
+                               unknown=[unknown for unknown in column_map.unknown if unknown != cell])
+
+
+def _written_as(sheet: RawSheet, index: int, pattern: re.Pattern[str]) -> bool:
+    """Whether nine in ten of a column's distinct cells written (the first 500) are written as `pattern` says."""
+    cells = [cell for cell in pc.unique(_trimmed(sheet, index)).to_pylist() if cell][:500]
+    return bool(cells) and sum(bool(pattern.fullmatch(cell)) for cell in cells) >= 0.9 * len(cells)
+
+
 # A sheet name's serial number and bracketed note around a place's name: 1.花园路（5人）, 03-滨西社区(已核)
 SHEET_NAME_NOTES = re.compile(r"^\s*[\d一二三四五六七八九十]{1,3}\s*[.、．\-_]\s*|[（(\[【][^）)\]】]*[）)\]】]")
 
@@ -989,6 +1059,8 @@ def source_cells(sheets: list[RawSheet], column_maps: list[mappings.ColumnMap], 
                 columns[field] = _read_ticks(sheet, column_map.fields[field], asked, None)
             elif field == "contact_phone" and "contact_phone_also" in column_map.fields:
                 columns[field] = _phones(sheet, column_map.fields)
+            elif field in column_map.also and field in mappings.JOINED_FIELDS.get(kind, ()):
+                columns[field] = _joined_words(_field_cells(sheet, column_map, field))
             elif field in column_map.also:
                 columns[field] = _first_written(sheet, [column_map.fields[field], *column_map.also[field]])
             elif field in column_map.fields:
@@ -1208,11 +1280,20 @@ def _ticked_values(sheet: RawSheet, column_map: mappings.ColumnMap, field: str) 
     是; a visit's method: 入户 | 电话 | 视频), with the field's own column's words when it has one too: a tick (是, √,
     1) names the column's value, a cross or a blank none, other words (半失能 under 失能) are read as values
     themselves (staging reads 入户、电话 as its strongest)."""
-    parts = []
-    if field in column_map.fields:
-        parts.append(sheet.cells[f"c{column_map.fields[field]}"].cast(pa.string()).combine_chunks())
-    parts += [_read_ticks(sheet, index, value, _crossed(sheet.header[index], field))
-              for index, (ticked, value) in column_map.marks.items() if ticked == field]
+    return _joined_words([*_field_cells(sheet, column_map, field),
+                          *(_read_ticks(sheet, index, value, _crossed(sheet.header[index], field))
+                            for index, (ticked, value) in column_map.marks.items() if ticked == field)])
+
+
+def _field_cells(sheet: RawSheet, column_map: mappings.ColumnMap, field: str) -> list[pa.Array]:
+    """The cells of `field`'s own column and of every further column of it (ColumnMap.also), as text."""
+    indexes = [column_map.fields[field]] if field in column_map.fields else []
+    return [sheet.cells[f"c{index}"].cast(pa.string()).combine_chunks()
+            for index in [*indexes, *column_map.also.get(field, [])]]
+
+
+def _joined_words(parts: list[pa.Array]) -> pa.Array:
+    """Each row's cells of `parts` as one cell of words joined with 、 (blank cells left out; empty when all are)."""
     # (null_handling="skip" drops the rows where every part is null, in pyarrow 26: joined in full, then trimmed)
     joined = pc.binary_join_element_wise(*parts, "、", null_handling="replace", null_replacement="")
     return pc.replace_substring_regex(joined, "^、+|、+$|(、)、+", r"\1")

@@ -73,6 +73,12 @@ LANDLINE = re.compile(r"座机|固话|固定电话|宅电")
 # exit a row has), and a visit record in two (发现问题 | 问题描述, either filled in): every such column is read
 # (ColumnMap.also), the first cell written counting, not the later dropped as the same column twice
 SPREAD_FIELDS = {"roster": ("change_date",), "visits": ("problem",)}
+# Fields whose value a roster may write over several columns of one name (特殊困难类别 merged over a cell a category,
+# 特殊困难类别1 | 特殊困难类别2, or the header written twice): every such column is read (ColumnMap.also), the row's
+# cells joined with 、 as one cell of several words. Only the first read, a person's other categories had been left
+# out (a 重残 in the third cell: no special-difficulty elder). Columns of other names (人员类别 beside 特殊困难类别)
+# are not joined: the first is read, the other said to be the same column twice.
+JOINED_FIELDS = {"roster": ("categories",)}
 
 
 # A day's column: 5, 5日, 5号, and with the month before it (11月5日, 11/5, a band 11月 over the days read with them:
@@ -267,6 +273,18 @@ def named_field(cell: str, kind: str, words_dir: Path | None = None,
     return (None, 0) if field == UNKNOWN else (field, priority)
 
 
+def says_nothing(cell: str, kind: str, words_dir: Path | None = None) -> bool:
+    """Whether a header cell is blank or names no field and no other's (探访人身份证号 names the visitor's: not
+    nothing), so that what its cells hold may tell what it is."""
+    if not header_key(cell or ""):
+        return True
+    if named_field(cell, kind, words_dir)[0] is not None or mark_of(cell, kind, words_dir) is not None:
+        return False
+    key = header_key(cell)
+    return not any(pattern.search(key) for pattern, field, _ in header_keywords(words_dir).get(kind, [])
+                   if field == UNKNOWN)
+
+
 @cache
 def mark_names(word_field: str, words_dir: Path | None = None) -> dict[str, str]:
     """{header key of a value's name or synonym: the value} of a field of words (category: 独居老人 -> 独居)."""
@@ -428,7 +446,8 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
             unknown.append(cell)
         elif index in ticks:
             marks[index] = ticks[index]
-        elif field in SPREAD_FIELDS.get(kind, ()) and field in fields:
+        elif field in fields and (field in SPREAD_FIELDS.get(kind, ()) or (
+                field in JOINED_FIELDS.get(kind, ()) and _unnumbered(cell) == _unnumbered(header[fields[field]]))):
             also.setdefault(field, []).append(index)
         elif (field, person) in by_alias and not alias and not (field == "visit_date" and _day_or_time(cell)):
             if sureness < FALLBACK:
@@ -469,6 +488,11 @@ def map_columns(header: list[str], kind: str, words_dir: Path | None = None,
     contacts = [people[person] for person in sorted(people)]
     fields |= contacts[0] if contacts else {}
     return ColumnMap(kind, fields, unknown, duplicates, marks, more_contacts=contacts[1:], counts=counts, also=also)
+
+
+def _unnumbered(cell: str) -> str:
+    """A header cell's key without the number after it (特殊困难类别2, 类别（二）, 类别③: 特殊困难类别, 类别)."""
+    return re.sub(r"[(]?[\d一二三四五六七八九十①-⑩]+[)]?$", "", header_key(cell)) or header_key(cell)
 
 
 def _fields(header: list[str], kind: str,
