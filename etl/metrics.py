@@ -62,6 +62,10 @@ def month_marts(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.dat
     if level is not None and level not in LEVELS:
         raise MetricsError(f"层级应为 {'/'.join(LEVELS)}: {level}")
     stored = first_row(con, "select as_of from month_frame where month_start = ?", [month_start])
+    first_month = scalar(con, "select min(month) from month_frame")
+    if stored is None and first_month is not None and month_start < parse_month(first_month):
+        # a report of a month before the records begin had said 0.0 % everywhere and ranked every street last
+        raise MetricsError(f"{month} 没有数据: 数据从 {first_month} 开始")
     data_date = scalar(con, "select max(as_of) from month_frame")
     if as_of is None:
         as_of = stored[0] if stored else min(month_end(month_start), data_date)

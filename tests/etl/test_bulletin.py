@@ -160,6 +160,8 @@ def test_a_chart_the_browser_failed_to_draw_once_is_drawn_again(demo_settings, t
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--month", "2031-01"], "2031-01 还没有数据"),
+    # a month before the records begin had made a 通报 of 0.0 % everywhere, every street ranked last (a typo away)
+    (["--month", "2020-01"], "2020-01 没有数据: 数据从 2026-"),
     (["--month", MONTH, "--place", "120101999000"], "地区 120101999000 不在本库的区划中"),
     (["--month", "10/2026"], "月份格式应为 YYYY-MM"),
     # a street of the demo that sent no roster (review 19 M2: "没有应探访的特殊困难老年人")

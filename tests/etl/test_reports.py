@@ -192,6 +192,7 @@ def test_the_workbook_is_in_the_official_layout(db, tmp_path):
 
 @pytest.mark.parametrize(("args", "message"), [
     (["--month", "2027-03"], "还没有数据"),
+    (["--month", "2020-01"], "2020-01 没有数据: 数据从 2026-"),
     (["--place", "999999"], "不在本库的区划中"),
     (["--place", "120101001001"], "是社区"),
     (["--out-dir"], None),
