@@ -912,12 +912,12 @@ def _with_parts_under_one_header(sheet: RawSheet, column_map: mappings.ColumnMap
 
     first = fields.get("visit_date")
     if (column_map.kind == "visits" and first is not None and "visit_time" not in fields
-            and first + 1 < len(header) and header[first + 1] == header[first]
+            and first + 1 < len(header) and header[first + 1] == header[first] and first + 1 not in fields.values()
             and _written_as(sheet, first + 1, TIME_OF_DAY)):
-        fields["visit_time"] = first + 1
         duplicates = list(column_map.duplicates)
-        duplicates.remove(header[first + 1])
-        return dataclasses.replace(column_map, fields=fields, duplicates=duplicates)
+        if header[first + 1] in duplicates:
+            duplicates.remove(header[first + 1])
+        return dataclasses.replace(column_map, fields=fields | {"visit_time": first + 1}, duplicates=duplicates)
     name = fields.get("contact_name")
     if (column_map.kind == "contacts" and name is not None and "contact_phone" not in fields and more
             and more[0].get("contact_name") == name + 1 and "contact_phone" not in more[0]
