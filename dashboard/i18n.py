@@ -386,6 +386,14 @@ STRINGS: dict[str, tuple[str, str]] = {
     "coverage_partial": ("{names}未报送底册, 以下各项只计其余 {count} 个{level} (共 {total} 个)",
                          "{names}: no roster sent; the figures below count only the other {count} of {total} "
                          "({level})"),
+    "visits_unsent_kids": ("本月尚未报送探访记录: {names}; 其月探访率按已报送的记录计",
+                           "No visit records of this month sent yet: {names}; their visit rates count the records "
+                           "sent"),
+    "visits_unsent_self": ("本街道本月尚未报送探访记录 ({latest}), 月探访率按已报送的记录计",
+                           "This street has sent no visit records of this month yet ({latest}); its visit rates count "
+                           "the records sent"),
+    "visits_latest": ("最近一条为 {day}", "latest {day}"),
+    "visits_none": ("尚无探访记录", "none yet"),
     "drill_hint": ("点击地图或图中的地区查看下一级", "Click a place on the map or in the chart to drill down"),
     "reports_community": ("{name}没有单独的汇总表: 汇总表按区 (一行一个街道) 或街道 (一行一个社区) 汇总, "
                           "由街道、区报送。本社区的各项数字见「总览」页",

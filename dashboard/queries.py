@@ -25,6 +25,7 @@ from etl import reasons, reports
 from etl.build import AS_OF_MEMORY_LIMIT, as_of_name, build_as_of_file, same_day_name
 from etl.settings import HIDDEN_TOO, engine_config, small_count
 from etl.sqlfiles import remove_database
+from etl.sqlfiles import sql as etl_sql
 from etl.temporary import temporary_folder
 
 ROOT_LEVEL = "root"
@@ -474,6 +475,12 @@ def children_month(wh: Reader, parent: Place, month: str, scope: str = ALL) -> p
     """One row per child place for the month, with shapes flags; every child, data or not."""
     return help_as_said(wh.frame(sql("children_month"), {"level": parent.level, "parent": parent.code,
                                                           "month": month, "scope": scope}, cache=True))
+
+
+def visits_unsent(wh: Reader, month: str) -> pd.DataFrame:
+    """The streets with no visit record of `month` yet, with the day of their latest (etl/sql/reports/visits_unsent.sql,
+    as the 汇总表 and the 通报 say it)."""
+    return wh.frame(etl_sql("reports/visits_unsent"), {"month_start": dt.date.fromisoformat(f"{month}-01")}, cache=True)
 
 
 def shapes(wh: Reader, codes: list[str]) -> pd.DataFrame:

@@ -26,7 +26,7 @@ from docx.shared import Cm, Pt, RGBColor
 
 from dashboard import figures
 from etl import build, metrics, reports
-from etl.months import chinese_date, chinese_month, in_progress, month_before, same_day_last_month
+from etl.months import chinese_date, chinese_month, chinese_month_day, in_progress, month_before, same_day_last_month
 from etl.settings import (
     AMBER_FROM,
     CONTACTS_UNREPORTED,
@@ -187,7 +187,9 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     now, before, same_day = bulletin.this_month, bulletin.last_month, bulletin.same_day
     where = "全区" if bulletin.summary.child_level == "street" else "全街道" if \
         bulletin.summary.child_level == "community" else "全部辖区"
+    # a street with no record of the month yet is not named the lowest for it (reports.summarize: visits_unsent)
     ranked = bulletin.ranked.dropna(subset=["visit_rate_home"])
+    ranked = ranked[~ranked["visits_unsent"].astype(bool)]
     sentences = []
     if same_day:
         sentences.append(f"本月数据截至 {same_day.month} 月 {same_day.day} 日，未满整月，"
@@ -197,6 +199,8 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     if unreported:  # the figures below are of the others only: said first
         names = "、".join(name.removesuffix(f" ({reports.UNREPORTED})") for name in unreported)
         sentences.append(f"{names}{reports.UNREPORTED}，以下各项只计其余{bulletin.level_name}。")
+    if said := _visits_unsent_said(bulletin):
+        sentences.append(said)
     first = f"本月{where}特殊困难老年人月探访率(上门)为 {percent(now['visit_rate_home'])}"
     if before is not None and not pd.isna(before["visit_rate_home"]):
         first += f"，{change_said(before['visit_rate_home'], now['visit_rate_home'], same_day)}"
@@ -233,6 +237,26 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
         problem += f"；办结用时中位数 {now['median_days_to_close']:g} 天"
     sentences.append(problem + "。")
     return sentences
+
+
+def _visits_unsent_said(bulletin: Bulletin) -> str | None:
+    """Which streets have sent no visit record of the month yet, and the day of their latest: their 月探访率 is what
+    their records say, not yet what they did (a street's 通报 whose street has sent none says so of itself)."""
+    rows = bulletin.summary.rows
+    unsent = rows[rows["visits_unsent"].astype(bool)]
+    if unsent.empty:
+        return None
+    if bulletin.summary.child_level == "community":  # the street itself: every community of it
+        latest = unsent["latest_visit_date"].iloc[0]
+        return (f"本街道的探访记录中还没有本月的记录 ({_latest_said(latest)})，"
+                "以下月探访率按已报送的记录计。")
+    streets = "、".join(f"{name} ({_latest_said(latest)})"
+                       for name, latest in zip(unsent["name"], unsent["latest_visit_date"], strict=True))
+    return f"本月尚未报送探访记录的街道：{streets}；其月探访率按已报送的记录计，不列为最低。"
+
+
+def _latest_said(latest) -> str:
+    return "尚无探访记录" if latest is None or pd.isna(latest) else f"最近一条为 {chinese_month_day(latest)}"
 
 
 def _extreme(bulletin: Bulletin, ranked: pd.DataFrame, rate: float) -> str:

@@ -123,6 +123,13 @@ def listed_places(con: duckdb.DuckDBPyConnection) -> set[str]:
         "select distinct unnest([district_code, street_code, community_code]) from roster_snapshots").fetchall()}
 
 
+def visits_unsent(con: duckdb.DuckDBPyConnection, month_start: dt.date) -> dict[str, dt.date | None]:
+    """The streets whose visit records hold nothing of the month yet (sql/reports/visits_unsent.sql), by code, with the
+    day of their latest record (None: none at all)."""
+    return dict(con.execute(f"select street_code, latest_visit_date from ({sql('reports/visits_unsent')})",
+                            {"month_start": month_start}).fetchall())
+
+
 def _unlisted(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """The places no roster lists (listed_places), with the place each lies in and their names."""
     places = con.execute("select code, parent_code, name, level from place_tree order by code").df()

@@ -24,6 +24,7 @@ from etl.settings import (
     CONTACTS_UNREPORTED,
     HIDDEN_TOO,
     ROSTER_UNREPORTED,
+    VISITS_UNSENT,
     contacts_unreported,
     hidden_parts,
     roster_left_out,
@@ -91,6 +92,7 @@ FOOTNOTE = "注: " + "".join(f"{n}. {note}" for n, note in enumerate((
     "合计的新增、减少是本辖区的, 不含在下级地区之间迁移的人, 可小于各行之和。",
     f"{UNREPORTED}的地区各项记为「{NOT_LISTED}」(社区数除外), 合计不含这些地区; "
     f"没有应计人员的比率也记为「{NOT_LISTED}」。",
+    f"标「{VISITS_UNSENT}」的街道, 探访记录中还没有本月的记录, 月探访率按已报送的记录计。",
     f"人数少的敏感类别显示为「<5」等, 标「{HIDDEN_TOO}」的人数一并隐去 (合计人数少时各行都隐去), 以免由合计与其他各行"
     "推算出来。",
     "独居、失能两组中的老年人数是计算日联系率、社区帮扶率的人数 (不含不同意探访者; 日联系率含月中新登记的独居老年人, "
@@ -132,7 +134,9 @@ class MonthlySummary:
             if missing == int((self.rows["level"] != "total").sum()):
                 return f"合计 ({missing} 个{self.level_name}均未报送底册)"
             return f"合计 ({roster_left_out(missing, self.level_name)})"
-        return f"{name} ({UNREPORTED})" if record.get("unreported") else name
+        if record.get("unreported"):
+            return f"{name} ({UNREPORTED})"
+        return f"{name} ({VISITS_UNSENT})" if record.get("visits_unsent") else name
 
     def cell(self, record: dict, column: str) -> object:
         """What the table shows in `column` of a row: its value, or NOT_LISTED where no roster lists the place (its
@@ -215,6 +219,13 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
     listed = metrics.listed_places(con)
     rows["unreported"] = [level != "total" and row_code not in listed
                           for row_code, level in zip(rows["code"], rows["level"], strict=True)]
+    # a street with no record of the month yet: its own row, or every community of it (metrics.visits_unsent)
+    unsent = metrics.visits_unsent(con, month_start)
+    rows["visits_unsent"] = [not unreported and row_level != "total" and (row_code in unsent or code in unsent)
+                             for row_code, row_level, unreported in zip(rows["code"], rows["level"], rows["unreported"],
+                                                                        strict=True)]
+    rows["latest_visit_date"] = [unsent.get(row_code, unsent.get(code)) if flagged else None
+                                 for row_code, flagged in zip(rows["code"], rows["visits_unsent"], strict=True)]
     for rate, (numerator, denominator) in RATES.items():
         rows[rate] = [n / d if d else None for n, d in zip(rows[numerator], rows[denominator], strict=True)]
     # where no street sent its contact list, the 社区帮扶率 says so: a 0.0 % read as "nobody helped"

@@ -61,6 +61,8 @@ def use_beijing_time() -> None:
 CONTACTS_UNREPORTED = "未报送联系人情况表"
 # … and what a place says that no roster lists (metrics.listed_places): its figures are none, not 0
 ROSTER_UNREPORTED = "未报送底册"
+# … and a street whose visit records hold nothing of the month yet (metrics.visits_unsent): its 0 % is said so
+VISITS_UNSENT = "本月未报送探访记录"
 
 
 def roster_left_out(count: int, level_name: str) -> str:

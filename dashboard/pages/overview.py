@@ -7,7 +7,7 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, ctx, dcc, html
 
-from dashboard import context, figures, queries
+from dashboard import context, figures, i18n, queries
 from dashboard.components import (
     KPI_RATES,
     chart_caption,
@@ -60,6 +60,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
             ], className="d-flex align-items-center"),
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
         *make_coverage(kids, child_level, lang),
+        *make_visits_unsent(queries.visits_unsent(wh, month), target, kids, lang),
         make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress, why={"visit_rate_home": why},
                   unfinished=state.month_unfinished, aged_from=context.aged_from()),
         changes_panel,
@@ -97,6 +98,26 @@ def make_coverage(kids: pd.DataFrame, child_level: str, lang: str) -> list:
     return [dbc.Alert(t("coverage_partial", lang, names="、".join(missing["name"]), count=len(kids) - len(missing),
                         total=len(kids), level=child_level), color="warning", className="py-2 mb-2",
                       id="overview-coverage")]
+
+
+def make_visits_unsent(unsent: pd.DataFrame, target, kids: pd.DataFrame, lang: str) -> list:
+    """Beside the figures, the streets whose visit records hold nothing of the month yet: their 0 % is for want of
+    records, maybe not of visits (a street that had not uploaded its month showed red at 0.0 %, as the 通报 named it
+    the lowest), as the 汇总表 and the 通报 say it."""
+    def latest(day) -> str:
+        return t("visits_latest", lang, day=i18n.day_label(day, lang)) if not pd.isna(day) else t("visits_none", lang)
+
+    if target.code in set(unsent["street_code"]):
+        row = unsent[unsent["street_code"] == target.code].iloc[0]
+        text = t("visits_unsent_self", lang, latest=latest(row["latest_visit_date"]))
+    else:
+        shown = unsent[unsent["street_code"].isin(kids["code"])]
+        if shown.empty:
+            return []
+        names = [f"{name} ({latest(day)})"
+                 for name, day in zip(shown["street_name"], shown["latest_visit_date"], strict=True)]
+        text = t("visits_unsent_kids", lang, names="、".join(names))
+    return [dbc.Alert(text, color="warning", className="py-2 mb-2", id="overview-visits-unsent")]
 
 
 def file_words(rate: str) -> str:

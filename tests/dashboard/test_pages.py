@@ -650,3 +650,22 @@ def test_an_elder_whose_roster_row_gave_no_name_is_listed_as_such_not_as_a_blank
     people = queries.people(wh, queries.place(wh, HUAYUANLU), "2026-10")
     for lang, said in (("zh", "(未填姓名)"), ("en", "(no name given)")):
         assert sorted(tables.people_table(people, lang, ())["name"]) == sorted([said, "有*"])
+
+
+def test_streets_with_no_visit_record_of_the_month_yet_are_said_so_above_the_overviews_figures(app, wh):
+    # review 23 H2: a street that had not sent its month's visits showed red at 0.0 %, nothing said why
+    # (the page's module as Dash registered it: imported under another name, it would register its path twice)
+    make_visits_unsent = sys.modules[next(p["module"] for p in dash.page_registry.values()
+                                          if p["path"] == "/")].make_visits_unsent
+
+    district = queries.root_place(wh)
+    kids = queries.children_month(wh, district, "2026-10")
+    assert make_visits_unsent(queries.visits_unsent(wh, "2026-10"), district, kids, "zh") == []  # both sent October's
+    [alert] = make_visits_unsent(queries.visits_unsent(wh, "2026-11"), district, kids, "zh")
+    assert alert.children == ("本月尚未报送探访记录: 劝业场街道 (最近一条为 10月6日)、南市街道 (最近一条为 10月7日); "
+                              "其月探访率按已报送的记录计")
+    street = queries.place(wh, QUANYECHANG)
+    [alert] = make_visits_unsent(queries.visits_unsent(wh, "2026-11"), street,
+                                 queries.children_month(wh, street, "2026-10"), "en")
+    assert alert.children == ("This street has sent no visit records of this month yet (latest 6 Oct); its visit "
+                              "rates count the records sent")

@@ -306,6 +306,7 @@ def test_a_place_no_roster_lists_says_so_rather_than_showing_no_elders(mart_ware
     from etl import reports
 
     mart_warehouse.elder(make_id("19500101", 1), "独居")  # 劝业场街道's roster, 花园路
+    mart_warehouse.visit(make_id("19500101", 1), "2026-10-05 09:00")  # (its visits sent: not 本月未报送探访记录)
     mart_warehouse.build("2026-10", "2026-10-31")
     summary = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district")
     sheet = openpyxl.load_workbook(io.BytesIO(reports.to_workbook(summary))).active
@@ -356,6 +357,7 @@ def test_a_rate_with_nobody_to_count_is_a_dash_not_a_blank_cell(mart_warehouse):
     from etl import reports
 
     mart_warehouse.elder(make_id("19500101", 1), "空巢")  # 花园路: nobody 独居, nobody 失能
+    mart_warehouse.visit(make_id("19500101", 1), "2026-10-05 09:00")
     mart_warehouse.build("2026-10", "2026-10-31")
     street = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101001000", "劝业场街道", "street")
     sheet = openpyxl.load_workbook(io.BytesIO(reports.to_workbook(street))).active
@@ -363,3 +365,32 @@ def test_a_rate_with_nobody_to_count_is_a_dash_not_a_blank_cell(mart_warehouse):
     rows = sheet.iter_rows(min_row=reports.HEADER_ROW + 2, values_only=True)
     [huayuanlu] = [row for row in rows if row[0] == "花园路"]
     assert huayuanlu[headers.index("日联系率")] == "—" and huayuanlu[headers.index("社区帮扶率")] == "—"
+
+
+def test_a_street_with_no_visit_record_of_the_month_yet_is_said_so_not_named_the_lowest(tmp_path):
+    # review 23 H2: a street that had not sent its month's visits yet showed 0.0 % and the 通报 named it the lowest
+    import duckdb
+
+    from etl import bulletin, reports
+
+    roster = write_csv(tmp_path / "roster.csv", [
+        ROSTER_HEADER, roster_row(1, ALONE_DISABLED, name="甲", categories="独居"),
+        roster_row(2, NANSHI_ELDER, name="丁", community="庆有西里", street="南市街道", categories="空巢")])
+    visits = write_csv(tmp_path / "visits.csv", [
+        VISIT_HEADER, visit_row(ALONE_DISABLED, "2026-10-03"), visit_row(ALONE_DISABLED, "2026-11-05"),
+        visit_row(NANSHI_ELDER, "2026-10-07", community="庆有西里")])
+    path = tmp_path / "w.duckdb"
+    assert main(["ingest", str(roster), str(visits), "--db", str(path)]) == 0
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        november, october = (reports.monthly_summary(con, month) for month in ("2026-11", "2026-10"))
+        def names(summary) -> list[str]:  # of the two streets that sent a roster
+            return [summary.row_name(record) for record in summary.rows.to_dict("records")
+                    if record["name"] in ("劝业场街道", "南市街道")]
+        assert names(november) == ["劝业场街道", "南市街道 (本月未报送探访记录)"]
+        assert names(october) == ["劝业场街道", "南市街道"]  # it sent October's
+        said = "".join(bulletin.summary_sentences(bulletin.make_bulletin(con, "2026-11")))
+    finally:
+        con.close()
+    assert "本月尚未报送探访记录的街道：南市街道 (最近一条为 10月7日)；其月探访率按已报送的记录计，不列为最低。" in said
+    assert "最低" not in said.replace("不列为最低", "")
