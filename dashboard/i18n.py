@@ -111,7 +111,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "signal_gps_far": ("上门定位偏离", "Home visits far from the usual place"),
     "signal_gps_far_rule": ("上门探访的定位距该老人其他上门记录的常见位置超过 {km} 公里",
                             "A home visit recorded more than {km} km from where the elder's other home visits were"),
-    "signal_gps_far_no_points": ("导入的探访记录没有经纬度, 无法判断", "The loaded visit records carry no GPS points"),
+    "signal_gps_far_no_points": ("本月此地的探访记录没有经纬度, 无法判断",
+                                 "This place's visit records of the month carry no GPS points: this cannot be told"),
     "signal_phone_only": ("长期仅电话联系", "Phone calls only, for months"),
     "signal_phone_only_rule": ("应每月上门的老人连续 {months} 个月以上只有电话、视频等联系, 没有上门",
                                "An elder due a monthly home visit who had only calls for {months} months or more"),
@@ -119,8 +120,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "signal_late_entry_rule": ("探访记录的录入时间比探访日期晚 {days} 天以上 (同一探访人同一天录入的算一条线索)",
                                "A visit entered more than {days} days after its date (what one visitor entered on "
                                "one day is one lead)"),
-    "signal_late_entry_missing": ("导入的探访记录没有录入时间, 暂无法判断", "The loaded visit records carry no entry "
-                                  "time: this cannot be told yet"),
+    "signal_late_entry_missing": ("本月此地的探访记录没有录入时间, 暂无法判断",
+                                  "This place's visit records of the month carry no entry time: this cannot be told "
+                                  "yet"),
     "signal_none": ("本月没有此类线索", "No such lead this month"),
     "signal_lead_count": ("{count} 条线索", "{count} leads"),
     "evidence_col_when": ("探访时间", "Visit time"),

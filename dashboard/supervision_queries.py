@@ -51,11 +51,9 @@ def signals(wh: Reader, target: Place, month: str, scope: str, limit: int = SIGN
                                                  "limit": limit}, cache=True)
 
 
-def has_entry_times(wh: Reader) -> bool:
-    """Whether any loaded visit carries an entry time (else the late-entry signal cannot speak)."""
-    return bool(wh.rows(sql("supervision_entry_times"), cache=True)[0][0])
-
-
-def has_points(wh: Reader) -> bool:
-    """Whether any loaded visit carries a GPS point (else the distance signal cannot speak)."""
-    return bool(wh.rows(sql("supervision_points"), cache=True)[0][0])
+def can_tell(wh: Reader, target: Place, month: str, scope: str) -> tuple[bool, bool]:
+    """Whether the month's visits within `target` carry GPS points, and entry times: else the distance and the
+    late-entry signals cannot speak for it."""
+    has_points, has_entry_times = wh.rows(sql("supervision_can_tell"), {"place": _place_code(target), "scope": scope,
+                                                                         "month": month}, cache=True)[0]
+    return bool(has_points), bool(has_entry_times)

@@ -169,14 +169,15 @@ def _make_signals(state: context.PageState, config) -> tuple[html.Div, int]:
     # each signal's rows by position, found in one pass (a mask per signal copied every column six times)
     positions = evidence.groupby("signal", sort=False).indices
     leads_of = evidence.groupby("signal", sort=False)["lead_key"].nunique()
+    has_points, has_entry_times = queries.can_tell(state.wh, state.target, state.month, state.scope)
     cards = []
     for signal in SIGNALS:
         found = positions.get(signal, [])
         rows = evidence.iloc[list(found[:shown])]
         leads = int(leads_of.get(signal, 0))
-        if signal == "gps_far" and not queries.has_points(state.wh):
+        if signal == "gps_far" and not has_points:
             body = [html.Div(t("signal_gps_far_no_points", lang), className="chart-note")]
-        elif signal == "late_entry" and not queries.has_entry_times(state.wh):
+        elif signal == "late_entry" and not has_entry_times:
             body = [html.Div(t("signal_late_entry_missing", lang), className="chart-note")]
         elif rows.empty:
             body = [html.Div(t("signal_none", lang), className="chart-note")]

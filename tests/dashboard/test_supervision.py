@@ -156,6 +156,27 @@ def test_late_entry_says_it_cannot_tell_when_no_file_carries_an_entry_time(tmp_p
     assert "没有录入时间, 暂无法判断" in card and "0 条" in card and "本月没有此类线索" not in card
 
 
+def test_a_street_whose_files_carry_no_points_or_entry_times_says_it_cannot_tell_beside_one_whose_do(tmp_path, page):
+    # review 23 M2: asked of the whole warehouse, a street whose files carry neither read "本月没有此类线索"
+    nanshi = make_id("19500404", 4)
+    roster = write_csv(tmp_path / "roster.csv", [ROSTER_HEADER, roster_row(1, ALICE),
+                                                 roster_row(2, nanshi, community="庆有西里", street="南市街道")])
+    visits = write_csv(tmp_path / "visits.csv", [
+        [*VISIT_HEADER, "经度", "纬度", "录入时间"],
+        [*visit_row(ALICE, "2026-10-05"), "117.2012", "39.1167", "2026-10-05 18:00"],
+        [*visit_row(nanshi, "2026-10-06", community="庆有西里"), "", "", ""]])
+    settings = Settings(db_path=tmp_path / "w.duckdb", config=parse_config(default_config_text()))
+    ingest([roster, visits], settings)
+    inspector = app_for(settings, "inspector")
+
+    def cards(place: str) -> str:
+        page_ = render(inspector, page.layout, month=MONTH, place=place)
+        return " ".join(texts(find(page_, "signal-gps_far")) + texts(find(page_, "signal-late_entry")))
+
+    assert "无法判断" not in cards("120101001000")  # 劝业场's visit carries both
+    assert "没有经纬度, 无法判断" in cards("120101006000") and "没有录入时间, 暂无法判断" in cards("120101006000")
+
+
 def test_a_small_place_offers_every_community_to_pick_and_typing_asks_the_server_nothing(inspector, page):
     options = find(render(inspector, page.layout, month=MONTH), "supervision-pick").options
     assert 10 < len(options) <= page.PICK_OPTIONS and any("五大道 · " in o["label"] for o in options)
