@@ -417,12 +417,15 @@ class AccountStore:
             return con.execute("delete from rate_limits where key = ?", (key,)).rowcount
 
     def events(self, since: dt.date | None = None, limit: int | None = None) -> list[dict]:
-        """Audit records, newest first."""
+        """Audit records, newest first; `since`: from that day on, a day in Beijing as the records are shown (its
+        records stored in UTC: the first eight hours of a day had been left out of it, and put in the day before)."""
+        start = (dt.datetime.combine(since, dt.time.min, tzinfo=BEIJING).astimezone(dt.UTC).isoformat()
+                 if since else "")
         with self._connect() as con:
             rows = _rows(con,
                 """select id, at, username, role, user_place, event, place, detail, row_count, file_sha256,
                        remote_addr from audit_log where at >= ? order by id desc limit ?""",
-                ((since or dt.date.min).isoformat(), -1 if limit is None else limit))
+                (start, -1 if limit is None else limit))
         return [dict(row) for row in rows]
 
 

@@ -948,10 +948,15 @@ def _place_names(settings: Settings) -> dict[str, str]:
 
 
 def _audit(args, settings: Settings, out: Console, err: Console) -> int:
+    from dashboard.accounts import BEIJING
+
     events = pd.DataFrame(_accounts(settings).events(args.since),
                           columns=["id", "at", "username", "role", "user_place", "event", "place", "detail",
                                    "row_count", "file_sha256", "remote_addr"])
     events["row_count"] = events["row_count"].astype("Int64")
+    # the times in Beijing (with their offset), as the 审计 page and the table show them and --since reads its day;
+    # the store keeps them in UTC
+    events["at"] = [dt.datetime.fromisoformat(at).astimezone(BEIJING).isoformat() for at in events["at"]]
     if args.format == "json":  # detail as the object it is
         events["detail"] = [json.loads(d) if isinstance(d, str) else None for d in events["detail"]]
         out.file.write(events.to_json(orient="records", force_ascii=False, indent=1) + "\n")

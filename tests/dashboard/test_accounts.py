@@ -1,5 +1,6 @@
 """Accounts and the audit log (a real SQLite file beside the warehouse), and the commands that manage them."""
 
+import datetime as dt
 import io
 import json
 import multiprocessing
@@ -284,3 +285,16 @@ def test_a_backup_keeps_every_account_and_audit_record_while_the_server_holds_th
         assert copy.execute("from loads").fetchall() == original.execute("from loads").fetchall()
     assert (folder / uploads_dir(db).name / "batch-1" / "花园路.csv").read_text(encoding="utf-8") == "社区\n花园路\n"
     assert (folder / db.with_suffix(".secret").name).read_bytes() == key
+
+
+def test_the_audit_records_since_a_day_are_those_of_that_day_in_beijing(store, monkeypatch):
+    # review 23 M3: the records were kept in UTC and `--since 2026-12-07` compared with it: a Beijing day's first eight
+    # hours fell into the day before, and the list of "today" was empty until 08:00
+    import dashboard.accounts as accounts
+
+    for at in ("2026-12-06T15:59:59+00:00", "2026-12-06T16:00:00+00:00", "2026-12-07T03:00:00+00:00"):
+        monkeypatch.setattr(accounts, "_now", lambda at=at: dt.datetime.fromisoformat(at))
+        store.record("sign_in", username=at)
+    assert [accounts.beijing_time(e["at"]) for e in store.events(dt.date(2026, 12, 7))] == [
+        "2026-12-07 11:00:00", "2026-12-07 00:00:00"]
+    assert len(store.events(dt.date(2026, 12, 6))) == 3
