@@ -125,11 +125,15 @@ class FileResult:
     # of the rows rejected, the repeats of a row stored or of another row of the file (重复记录): counted once
     # already, nothing to fix
     rows_repeated: int = 0
+    # of the rows rejected, those with nothing to fix (rejects.resolved_by its own load): the repeats, voided records
+    # and rows of another's place (a staff member's upload of the street's file: 不属于您的辖区)
+    rows_settled: int = 0
 
     @property
     def rows_to_fix(self) -> int:
-        """The rows rejected that wait for a correction: not the repeats."""
-        return self.rows_rejected - self.rows_repeated
+        """The rows rejected that wait for a correction: not those with nothing to fix (a staff member whose rejected
+        rows were all another's place's had been offered a corrections workbook of no row)."""
+        return self.rows_rejected - self.rows_settled
 
 
 Progress = Callable[[str, str], None]  # (file name, stage)
@@ -637,7 +641,8 @@ def _combined(results: list[FileResult], sheets: list[list[RawSheet]], con: duck
     return FileResult(first.file_name, "loaded", first.kind, sum(r.rows_read for r in results),
                       sum(r.rows_loaded for r in results), sum(r.rows_rejected for r in results),
                       sum(r.warning_count for r in results), first.load_id, note, parts=tuple(results),
-                      rows_repeated=sum(r.rows_repeated for r in results))
+                      rows_repeated=sum(r.rows_repeated for r in results),
+                      rows_settled=sum(r.rows_settled for r in results))
 
 
 # The fields whose cells name a person: a file's name may name one too (a file of one elder's visits: 程霞补录10月.csv),
@@ -1538,8 +1543,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
         waiting = scalar(con, "select count(*) from rejects where origin_load_id = ? and resolved_by is null",
                          [correction.origin_load_id])
         message = f"退回修改: {rows_loaded} 行改好并入 {correction.origin_file}, 仍有 {waiting} 行待修改"
+    settled = scalar(con, "select count(*) from rejects where load_id = ? and resolved_by = load_id", [load_id])
     return FileResult(stored_name, "loaded", kind, rows_read, rows_loaded, rows_rejected, warning_count, load_id,
-                      message, rows_repeated=repeated)
+                      message, rows_repeated=repeated, rows_settled=settled)
 
 
 def _dated_after(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) -> list[tuple[str, str]]:

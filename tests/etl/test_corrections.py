@@ -470,3 +470,23 @@ def test_a_corrections_workbook_is_dated_by_its_original_files_report_date(wareh
     # 12月20日 on a list filled in on 2026-10-05 is the December before it, for the row fixed as for the other
     assert warehouse.rows("select id_number, change_date::varchar from roster_rows order by id_number") == [
         (IDS[0], "2025-12-20"), (IDS[1], "2025-12-20")]
+
+
+def test_rows_of_another_streets_place_in_a_staff_members_upload_are_no_rows_to_fix(warehouse, tmp_path):
+    # review 23 M6: staff whose rejected rows were all 不属于您的辖区 (nothing to fix) were offered a corrections
+    # workbook of no row, and the command told them to export one
+    from etl.ingest import ingest
+
+    [first] = warehouse.ingest(write_csv(tmp_path / "南市底册.csv", [ROSTER_HEADER, roster_row(
+        1, IDS[0], community="庆有西里", street="南市街道")]))
+    nanshi = warehouse.one("select code from divisions where name = '南市街道'")
+    others = write_csv(tmp_path / "街道汇总.csv", [ROSTER_HEADER, roster_row(1, IDS[1], name="王五"),
+                                                 roster_row(2, IDS[2], name="赵六", community="滨西"),
+                                                 roster_row(3, IDS[0], community="庆有西里", street="南市街道")])
+    [result] = ingest([others], warehouse.settings, place_scope=nanshi)
+    assert first.rows_to_fix == 0 and (result.rows_rejected, result.rows_to_fix) == (2, 0)
+    mixed = write_csv(tmp_path / "南市补报.csv", [ROSTER_HEADER, roster_row(1, BAD_ID, community="庆有西里",
+                                                                           street="南市街道"),
+                                                roster_row(2, IDS[3], name="钱七")])
+    [result] = ingest([mixed], warehouse.settings, place_scope=nanshi)
+    assert (result.rows_rejected, result.rows_to_fix) == (2, 1)  # its own bad ID is to fix
