@@ -187,9 +187,10 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     now, before, same_day = bulletin.this_month, bulletin.last_month, bulletin.same_day
     where = "全区" if bulletin.summary.child_level == "street" else "全街道" if \
         bulletin.summary.child_level == "community" else "全部辖区"
-    # a street with no record of the month yet is not named the lowest for it (reports.summarize: visits_unsent)
     ranked = bulletin.ranked.dropna(subset=["visit_rate_home"])
-    ranked = ranked[~ranked["visits_unsent"].astype(bool)]
+    # a street with no record of the month yet is not named the lowest for it (reports.summarize: visits_unsent), but
+    # red it is, as the ranking shows it
+    compared = ranked[~ranked["visits_unsent"].astype(bool)]
     sentences = []
     if same_day:
         sentences.append(f"本月数据截至 {same_day.month} 月 {same_day.day} 日，未满整月，"
@@ -204,10 +205,10 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     first = f"本月{where}特殊困难老年人月探访率(上门)为 {percent(now['visit_rate_home'])}"
     if before is not None and not pd.isna(before["visit_rate_home"]):
         first += f"，{change_said(before['visit_rate_home'], now['visit_rate_home'], same_day)}"
-    lowest, highest = ranked["visit_rate_home"].min(), ranked["visit_rate_home"].max()
-    if len(ranked) > 1 and lowest != highest:
-        first += (f"；{_extreme(bulletin, ranked, lowest)}最低，为 {percent(lowest)}，"
-                  f"{_extreme(bulletin, ranked, highest)}最高，为 {percent(highest)}")
+    lowest, highest = compared["visit_rate_home"].min(), compared["visit_rate_home"].max()
+    if len(compared) > 1 and lowest != highest:
+        first += (f"；{_extreme(bulletin, compared, lowest)}最低，为 {percent(lowest)}，"
+                  f"{_extreme(bulletin, compared, highest)}最高，为 {percent(highest)}")
     sentences.append(first + "。")
     gap = int(now["eligible_home"] - now["visited_home"])
     sentences.append(

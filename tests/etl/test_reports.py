@@ -394,3 +394,4 @@ def test_a_street_with_no_visit_record_of_the_month_yet_is_said_so_not_named_the
         con.close()
     assert "本月尚未报送探访记录的街道：南市街道 (最近一条为 10月7日)；其月探访率按已报送的记录计，不列为最低。" in said
     assert "最低" not in said.replace("不列为最低", "")
+    assert "1 个街道月探访率(上门)低于 90%，列为红色" in said  # red it is, as the ranking shows it
