@@ -21,7 +21,7 @@ from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeEl
 from rich.table import Table
 
 from dashboard.accounts import ALL as ALL_PLACES
-from dashboard.accounts import ROLES, AccountError, AccountStore, accounts_path, beijing_time, new_password
+from dashboard.accounts import BEIJING, ROLES, AccountError, AccountStore, accounts_path, beijing_time, new_password
 from etl import checklist, corrections, diskspace, metrics
 from etl.formulas import neutralised
 from etl.ingest import FileResult, ingest
@@ -948,8 +948,6 @@ def _place_names(settings: Settings) -> dict[str, str]:
 
 
 def _audit(args, settings: Settings, out: Console, err: Console) -> int:
-    from dashboard.accounts import BEIJING
-
     events = pd.DataFrame(_accounts(settings).events(args.since),
                           columns=["id", "at", "username", "role", "user_place", "event", "place", "detail",
                                    "row_count", "file_sha256", "remote_addr"])

@@ -770,9 +770,9 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
     if file_kind is None:
         raise FileError("无法判断这是底册、探访记录还是联系人情况表: 请检查表头, 或用 --kind 指定")
     column_maps = [mappings.map_columns(sheet.header, file_kind, words_dir, sheet.hidden_columns) for sheet in sheets]
-    column_maps = [_with_parts_under_one_header(sheet, _with_named_community(con, sheet, column_map, file_name))
+    column_maps = [_with_parts_under_one_header(con, sheet, _with_named_community(con, sheet, column_map, file_name))
                    for sheet, column_map in zip(sheets, column_maps, strict=True)]
-    column_maps = [_with_id_numbers_found(sheet, column_map, words_dir)
+    column_maps = [_with_id_numbers_found(con, sheet, column_map, words_dir)
                    for sheet, column_map in zip(sheets, column_maps, strict=True)]
     if file_kind == "visits":
         column_maps = [_with_named_visitor(con, sheet, _with_named_month(sheet, column_map, file_name), len(sheets))
@@ -876,6 +876,15 @@ def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, colum
 PLACE_HEADER = re.compile(r"居住|现住|户籍|所在|住址|地址|村居|居委")
 COMMUNITY_ENDING = r"(社区|居委会|居民委员会|社居委|居委|村委会)\s*$"
 
+# What a column's cells hold, as staging reads them (macros.sql): a place ending with a community's word that names a
+# known community, a time of day (visit_time, read on a day), a phone number, an ID number (_read_as: nine in ten of
+# its distinct cells)
+COMMUNITY_NAMED = ("regexp_matches(cell, $ending) and exists (select 1 from place_keys k where k.level = 'community'"
+                   " and k.place_key <> '' and ends_with(cv_place_key(cell), k.place_key))")
+TIME_OF_DAY = "cv_parse_timestamp('2000-01-01 ' || cell) is not null"
+PHONE = "len(cv_phone_list(cell)) > 0"
+ID_NUMBER = "cv_id_problem(cv_id_normalize(cell)) is null"
+
 
 def _community_column(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_map: mappings.ColumnMap) -> int | None:
     """Of a roster without a community column, a column that names places (户籍地 | 居住地 holding 劝业场街道花园路
@@ -889,24 +898,13 @@ def _community_column(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_ma
     candidates = [index for index, cell in enumerate(sheet.header)
                   if (index == column_map.fields.get("address") or index not in taken) and PLACE_HEADER.search(cell)]
     for index in sorted(candidates, key=lambda index: "户籍" in sheet.header[index]):
-        cells = [cell for cell in pc.unique(_trimmed(sheet, index)).to_pylist() if cell][:500]
-        named = scalar(con, "select count(*) from unnest($cells) c(cell) where regexp_matches(cell, $ending)"
-                            " and exists (select 1 from place_keys k where k.level = 'community' and k.place_key <> ''"
-                            " and ends_with(cv_place_key(cell), k.place_key))",
-                       {"cells": cells, "ending": COMMUNITY_ENDING}) if cells else 0
-        if cells and named >= 0.9 * len(cells):
+        if _read_as(con, sheet, index, COMMUNITY_NAMED, {"ending": COMMUNITY_ENDING}):
             return index
     return None
 
 
-# A time of day as people and Excel write it alone in a cell: 9:30, 09:30:00, 9点30分, 下午3时, 3:30 PM
-TIME_OF_DAY = re.compile(r"(上午|下午|早上|晚上|中午)?\s*([01]?\d|2[0-4])\s*"
-                         r"([:：]\s*[0-5]\d(\s*[:：]\s*[0-5]\d)?|[时点](\s*[0-5]?\d\s*分?)?)\s*([AaPp]\.?[Mm]\.?)?")
-# A phone number alone in a cell: digits, with the dashes, spaces, brackets and + that people write in them
-PHONE_ALONE = re.compile(r"\+?[\d\s\-()（）]{7,20}")
-
-
-def _with_parts_under_one_header(sheet: RawSheet, column_map: mappings.ColumnMap) -> mappings.ColumnMap:
+def _with_parts_under_one_header(con: duckdb.DuckDBPyConnection, sheet: RawSheet,
+                                 column_map: mappings.ColumnMap) -> mappings.ColumnMap:
     """A header cell merged over two columns that it names together, no row under it naming each (探访时间 over the
     day and the time of day; 联系人 over the contact person's name and phone): the second column is read as its cells
     show it to be, when nine in ten of its distinct cells are written so. The header, repeated over both as Excel
@@ -918,7 +916,7 @@ def _with_parts_under_one_header(sheet: RawSheet, column_map: mappings.ColumnMap
     first = fields.get("visit_date")
     if (column_map.kind == "visits" and first is not None and "visit_time" not in fields
             and first + 1 < len(header) and header[first + 1] == header[first] and first + 1 not in fields.values()
-            and _written_as(sheet, first + 1, TIME_OF_DAY)):
+            and _read_as(con, sheet, first + 1, TIME_OF_DAY)):
         duplicates = list(column_map.duplicates)
         if header[first + 1] in duplicates:
             duplicates.remove(header[first + 1])
@@ -926,7 +924,7 @@ def _with_parts_under_one_header(sheet: RawSheet, column_map: mappings.ColumnMap
     name = fields.get("contact_name")
     if (column_map.kind == "contacts" and name is not None and "contact_phone" not in fields and more
             and more[0].get("contact_name") == name + 1 and "contact_phone" not in more[0]
-            and header[name + 1] == header[name] and _written_as(sheet, name + 1, PHONE_ALONE)):
+            and header[name + 1] == header[name] and _read_as(con, sheet, name + 1, PHONE)):
         # the columns after it (关系, 是否留有钥匙) had been the second person's: they are the one person's
         person = {field: index for field, index in more[0].items() if field != "contact_name" and field not in fields}
         return dataclasses.replace(column_map, fields=fields | person | {"contact_phone": name + 1},
@@ -934,12 +932,7 @@ def _with_parts_under_one_header(sheet: RawSheet, column_map: mappings.ColumnMap
     return column_map
 
 
-# An ID number as written alone in a cell: 18 characters (or the legacy 15 digits), a birth date in them
-ID_NUMBER_ALONE = re.compile(r"[1-9]\d{5}(1[89]|20)\d{2}(0[1-9]|1[0-2])[0-3]\d{4}[\dXx×]|[1-9]\d{7}(0[1-9]|1[0-2])"
-                             r"[0-3]\d{4}")
-
-
-def _with_id_numbers_found(sheet: RawSheet, column_map: mappings.ColumnMap,
+def _with_id_numbers_found(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_map: mappings.ColumnMap,
                            words_dir: Path | None = None) -> mappings.ColumnMap:
     """A sheet whose header names no ID number column (编号, 公民身份号, a blank header cell over them) but one
     column of which holds them, nine in ten of its distinct cells an ID number written alone: that column's cells
@@ -953,7 +946,7 @@ def _with_id_numbers_found(sheet: RawSheet, column_map: mappings.ColumnMap,
              *(index for indexes in column_map.also.values() for index in indexes)}
     found = [index for index, cell in enumerate(sheet.header)
              if index not in taken and mappings.says_nothing(cell, column_map.kind, words_dir)
-             and _written_as(sheet, index, ID_NUMBER_ALONE)]
+             and _read_as(con, sheet, index, ID_NUMBER)]
     if len(found) != 1:
         return column_map
     cell = sheet.header[found[0]]
@@ -961,10 +954,13 @@ def _with_id_numbers_found(sheet: RawSheet, column_map: mappings.ColumnMap,
                                unknown=[unknown for unknown in column_map.unknown if unknown != cell])
 
 
-def _written_as(sheet: RawSheet, index: int, pattern: re.Pattern[str]) -> bool:
-    """Whether nine in ten of a column's distinct cells written (the first 500) are written as `pattern` says."""
+def _read_as(con: duckdb.DuckDBPyConnection, sheet: RawSheet, index: int, condition: str,
+             params: dict | None = None) -> bool:
+    """Whether nine in ten of a column's distinct cells written (the first 500) meet `condition`, of `cell` (one of the
+    above), a typo being the row's to reject."""
     cells = [cell for cell in pc.unique(_trimmed(sheet, index)).to_pylist() if cell][:500]
-    return bool(cells) and sum(bool(pattern.fullmatch(cell)) for cell in cells) >= 0.9 * len(cells)
+    return bool(cells) and scalar(con, f"select count(*) from unnest($cells) c(cell) where {condition}",
+                                  {"cells": cells, **(params or {})}) >= 0.9 * len(cells)
 
 
 # A sheet name's serial number and bracketed note around a place's name: 1.花园路（5人）, 03-滨西社区(已核)

@@ -258,6 +258,13 @@ def named_field(cell: str, kind: str, words_dir: Path | None = None,
     taken, the method 上门 where every visit was a call; review 2026-12-04), by its stem 0; else the priority of the
     keyword that found it (header_keywords.csv: 联系人*电话 10 names a contact's phone more surely than 电话 30);
     -1 for the elder's ID number or name by a header that says it is the elder's (失能老人身份证号)."""
+    field, priority = _named(cell, kind, words_dir, keywords)
+    return (None, 0) if field == UNKNOWN else (field, priority)
+
+
+def _named(cell: str, kind: str, words_dir: Path | None = None, keywords: bool = True) -> tuple[str | None, float]:
+    """named_field's field and sureness, UNKNOWN where a header keyword says the column is none of the export's
+    fields (探访人身份证号: the visitor's)."""
     key = header_key(cell)
     aliases, stems = header_aliases(words_dir), header_stems(words_dir)
     field = aliases.get(kind, {}).get(key) or aliases.get("*", {}).get(key)
@@ -270,19 +277,14 @@ def named_field(cell: str, kind: str, words_dir: Path | None = None,
                                 if pattern.search(key)), (None, 0))
     if field in PERSON_FIELDS and ELDER_WORD.search(key):
         priority = -1  # 失能老人身份证号 says whose it is: surer than a bare 身份证号 (a contact person's)
-    return (None, 0) if field == UNKNOWN else (field, priority)
+    return field, priority
 
 
 def says_nothing(cell: str, kind: str, words_dir: Path | None = None) -> bool:
     """Whether a header cell is blank or names no field and no other's (探访人身份证号 names the visitor's: not
     nothing), so that what its cells hold may tell what it is."""
-    if not header_key(cell or ""):
-        return True
-    if named_field(cell, kind, words_dir)[0] is not None or mark_of(cell, kind, words_dir) is not None:
-        return False
-    key = header_key(cell)
-    return not any(pattern.search(key) for pattern, field, _ in header_keywords(words_dir).get(kind, [])
-                   if field == UNKNOWN)
+    return not header_key(cell or "") or (_named(cell, kind, words_dir)[0] is None
+                                          and mark_of(cell, kind, words_dir) is None)
 
 
 @cache
