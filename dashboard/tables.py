@@ -20,7 +20,7 @@ from openpyxl.worksheet.cell_range import CellRange
 from dashboard import auth, context, queries
 from dashboard.accounts import beijing_time
 from dashboard.i18n import STRINGS, change_reason_label, field_label, listed, t, value_label, warning_label
-from etl.formulas import neutralised
+from etl.formulas import spreadsheet_csv
 from etl.months import chinese_date, in_progress, month_title
 from etl.settings import RISK_LEVELS, shown_categories
 from etl.sheets import print_setup
@@ -399,8 +399,7 @@ def to_file(built: Built, columns: tuple[str, ...], lang: str, file_format: str,
     written as text (data_type s), so that a cell typed as =HYPERLINK(...) opens as the text it is."""
     named = built.frame.rename(columns=dict(headers(columns, lang)))
     if file_format == "csv":
-        # CRLF line ends, as Excel writes them: a cell holding a bare CR or LF is quoted, so it stays one cell
-        return neutralised(named).to_csv(index=False, lineterminator="\r\n").encode("utf-8-sig")
+        return spreadsheet_csv(named).encode("utf-8")
     workbook = Workbook(write_only=True)  # streams rows: several times faster than pandas' to_excel
     sheet = workbook.create_sheet(re.sub(r"[][:*?/\\]", "", built.name)[:31] or "Sheet1")
     width = max(len(named.columns), 1)

@@ -23,7 +23,7 @@ from rich.table import Table
 from dashboard.accounts import ALL as ALL_PLACES
 from dashboard.accounts import BEIJING, ROLES, AccountError, AccountStore, accounts_path, beijing_time, new_password
 from etl import checklist, corrections, diskspace, metrics
-from etl.formulas import neutralised
+from etl.formulas import spreadsheet_csv
 from etl.ingest import FileResult, ingest
 from etl.readers import display_text
 from etl.settings import (
@@ -282,8 +282,8 @@ def _print_frame(frame: pd.DataFrame, fmt: str, out: Console, title: str | None 
             frame[column] = frame[column].dt.strftime("%Y-%m-%d" if dates_only else "%Y-%m-%d %H:%M:%S")
     if fmt == "table":
         frame = _in_words(frame)
-    if fmt == "csv":  # opened in Excel or WPS: a file or sheet named =HYPERLINK(…) is no formula there
-        out.file.write(neutralised(frame).to_csv(index=False))
+    if fmt == "csv":  # redirected to a file and opened in Excel or WPS, as the README tells a bureau user to
+        out.file.write(spreadsheet_csv(frame))
     elif fmt == "json":
         out.file.write(frame.to_json(orient="records", force_ascii=False, date_format="iso", indent=1) + "\n")
     else:

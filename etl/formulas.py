@@ -1,6 +1,6 @@
-"""Text a spreadsheet would run as a formula, made safe wherever CareVisit writes a CSV (the dashboard's downloads, the
-command line's --format csv): a cell typed as =HYPERLINK(...) in a roster, or a file or sheet named so, opens in
-Excel or WPS as the text it is."""
+"""A CSV as a spreadsheet opens it, wherever CareVisit writes one (the dashboard's downloads, the command line's
+--format csv): Chinese read as Chinese, and a cell typed as =HYPERLINK(...) in a roster, or a file or sheet named so,
+opened in Excel or WPS as the text it is."""
 
 from __future__ import annotations
 
@@ -24,3 +24,10 @@ def neutralised(frame: pd.DataFrame) -> pd.DataFrame:
             if risky.any():
                 frame[column] = frame[column].astype(object).where(~risky, "'" + text.astype(object))
     return frame
+
+
+def spreadsheet_csv(frame: pd.DataFrame) -> str:
+    """The frame as CSV text that Excel and WPS open as written: a byte-order mark first (without it Excel on a Chinese
+    Windows reads UTF-8 as GBK, and every place name turns to mojibake), CRLF line ends as Excel writes them (a cell
+    holding a bare CR or LF is quoted, so it stays one cell), no cell a formula. Encode it as UTF-8."""
+    return "\ufeff" + neutralised(frame).to_csv(index=False, lineterminator="\r\n")

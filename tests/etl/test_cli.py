@@ -54,6 +54,12 @@ def run(capsys, *args: str) -> tuple[int, str, str]:
     return code, captured.out, captured.err
 
 
+def csv_rows(out: str) -> list[dict]:
+    """A CSV the command wrote, as Excel opens it: with a byte-order mark, or Chinese reads as mojibake there."""
+    assert out.startswith("\ufeff")
+    return list(csv.DictReader(io.StringIO(out.removeprefix("\ufeff"))))
+
+
 def test_ingest_prints_a_summary_per_file(tmp_path, capsys):
     path = write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, roster_row(1, ALICE), roster_row(2, "123")])
     code, out, _ = run(capsys, "ingest", str(path), "--db", str(tmp_path / "w.duckdb"))
@@ -130,7 +136,7 @@ def test_metrics_json_has_the_contract_keys_and_fractions(db, capsys):
 def test_metrics_csv_lists_every_place_at_a_level(db, capsys):
     code, out, _ = run(capsys, "metrics", "--month", "2026-10", "--level", "community", "--format", "csv",
                        "--db", str(db))
-    rows = list(csv.DictReader(io.StringIO(out)))
+    rows = csv_rows(out)
     assert code == 0 and len(rows) == 63
     huayuan = next(r for r in rows if r["code"] == "120101001001")
     assert (huayuan["visited_home"], huayuan["eligible_home"], huayuan["visit_rate_home"]) == ("1", "2", "0.5")
@@ -160,7 +166,7 @@ def test_metrics_table_says_which_streets_sent_no_roster(db, capsys):
 def test_metrics_csv_and_json_give_no_figures_of_a_place_that_sent_no_roster(db, capsys):
     # review 19 M5: 0 people, 0 overdue for 南市街道, which a sum or a chart downstream reads as "nobody"
     _, out, _ = run(capsys, "metrics", "--month", "2026-10", "--level", "street", "--format", "csv", "--db", str(db))
-    rows = {row["name"]: row for row in csv.DictReader(io.StringIO(out))}
+    rows = {row["name"]: row for row in csv_rows(out)}
     nanshi = rows["南市街道"]
     assert (nanshi["special_count"], nanshi["overdue_count"], nanshi["roster_reported"]) == ("", "", "False")
     assert (rows["劝业场街道"]["special_count"], rows["劝业场街道"]["roster_reported"]) == ("2", "True")
@@ -266,7 +272,7 @@ def test_a_csv_the_command_writes_holds_no_formula(tmp_path, capsys):
     db = str(tmp_path / "w.duckdb")
     assert run(capsys, "ingest", str(path), "--db", db)[0] == 0
     code, out, _ = run(capsys, "rejects", "--format", "csv", "--db", db)
-    [reject] = list(csv.DictReader(io.StringIO(out)))
+    [reject] = csv_rows(out)
     assert code == 0 and reject["file"] == "'" + name
 
 
