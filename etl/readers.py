@@ -31,6 +31,9 @@ from etl.temporary import temporary_file
 
 HEADER_SEARCH_ROWS = 30
 SAMPLE_BYTES = 1 << 20
+# What a text export puts between its cells: the one written most often in the first lines is taken. A comma or a tab
+# as Excel and WPS save, a semicolon as a European locale does, a vertical bar as a database client exports
+DELIMITERS = (",", "\t", ";", "|")
 TRANSCODE_CHUNK = 4 << 20
 SPARE_COLUMNS = 8  # cells past the header are kept (and warned about), up to this many
 MAX_COLUMNS = workbooks.MAX_COLUMNS  # a CSV wider than a sheet may be is refused, as the sheet is
@@ -142,7 +145,7 @@ def _is_delimited_text(path: Path) -> bool:
                 continue
             text = head[:error.start].decode(encoding)
         lines = [line for line in text.splitlines()[:40] if line.strip()]
-        return len(lines) >= 2 and sum("\t" in line or "," in line for line in lines) >= len(lines) // 2 + 1
+        return len(lines) >= 2 and sum(any(d in line for d in DELIMITERS) for line in lines) >= len(lines) // 2 + 1
     return False
 
 
@@ -499,7 +502,7 @@ def _head_records(path: Path, encoding: str, bom: int,
             lines.append(line)
     cr_only = any(line.endswith("\r") for line in lines) and not any(line.endswith("\n") for line in lines)
     first_lines = lines[:HEADER_SEARCH_ROWS]
-    delimiter = max((",", "\t", ";"), key=lambda d: sum(line.count(d) for line in first_lines))
+    delimiter = max(DELIMITERS, key=lambda d: sum(line.count(d) for line in first_lines))
     csv.field_size_limit(MAX_LINE_CHARS)  # the module's default (128 KB) is below what a long cell holds
     reader = csv.reader(lines, delimiter=delimiter)
     records, line_ends = [], []

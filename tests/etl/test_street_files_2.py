@@ -126,8 +126,20 @@ def _tabs_gbk_title(folder: Path) -> Path:
     return path
 
 
-def test_a_csv_separated_by_semicolons_or_tabs_loads(one_load):
+@loads.file("vertical bars")
+def _vertical_bars(folder: Path) -> Path:
+    """A database client's export (review 22 L3): it was refused as having no header."""
+    lines = ["|".join(VISITS), *(f"{elder(10 + i)}|分号{i}|花园路|2026-10-0{i}|入户|正常|网格员甲" for i in (1, 2))]
+    path = folder / "数据库导出.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_a_csv_separated_by_semicolons_tabs_or_vertical_bars_loads(one_load):
     balanced(one_load[1]["semicolons"], 2)
+    balanced(one_load[1]["vertical bars"], 2)
+    assert loaded(one_load, "vertical bars", "elder_name, visit_date") == [
+        ("分号1", dt.date(2026, 10, 1)), ("分号2", dt.date(2026, 10, 2))]
     balanced(one_load[1]["tabs, gbk, title"], 2)
     assert loaded(one_load, "tabs, gbk, title", "row_number, categories") == [
         (3, ["失能", "独居"]), (4, ["失能", "独居"])]
