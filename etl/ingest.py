@@ -531,6 +531,32 @@ def _with_sections(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column: str,
 UNCOMPUTED_EMPTY = " (本表有公式没有保存计算结果, 按空白读取: 如这一格是公式, 请在 Excel 或 WPS 中打开并保存后重新导入)"
 
 
+# The columns a clerk merges down the side of a sheet (a block of rows of one street, community, day or visitor). Merged
+# cells are read into every row of the block; once unmerged, only the block's first row keeps the value, and its other
+# rows are rejected as this cell empty (DESIGN §3: no place, no date). Not filled in (nothing guessed), but said
+# (review 22 L1), and no value quoted: the row above's cell is the clerk's to check
+BLOCK_FIELDS = ("district", "street", "community", "visit_date", "method", "visitor")
+BLOCK_EMPTY = ", 上方第 {row} 行的这一格有值: 原表若是合并单元格, 取消合并后只有第一行有值, 请在每一行填写后重新导入"
+
+
+def _filled_above(sheet: RawSheet, column_map: mappings.ColumnMap, empties: list[tuple[int, str]]) -> pa.Table:
+    """Of the rejected rows whose cell of a field of BLOCK_FIELDS is empty ((row_number, field)), each one's nearest
+    row above with that cell written: (row_number, above)."""
+    rows, above = [], []
+    for field, group in itertools.groupby(sorted(empties, key=lambda e: e[1]), key=lambda e: e[1]):
+        if field not in BLOCK_FIELDS or (position := column_map.fields.get(field)) is None:
+            continue
+        cells = sheet.cells[f"c{position}"]
+        written = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(cells), ""), False)
+        written_rows = np.sort(sheet.cells["row_number"].filter(written).to_numpy())
+        for row, _ in group:
+            at = int(np.searchsorted(written_rows, row))
+            if at and (at == len(written_rows) or written_rows[at] != row):  # its own cell empty, one above written
+                rows.append(row)
+                above.append(int(written_rows[at - 1]))
+    return pa.table({"row_number": pa.array(rows, pa.int32()), "above": pa.array(above, pa.int32())})
+
+
 def _uncomputed_note(con: duckdb.DuckDBPyConnection, sheet: RawSheet) -> str:
     return (f"{sheet_said(con, sheet.sheet_name)}有 {sheet.uncomputed_formulas:,} 个公式单元格没有保存计算结果 "
             "(文件由程序生成, 未在 Excel 或 WPS 中保存过), 按空白读取: 请在 Excel 或 WPS 中打开并保存后重新导入")
@@ -1909,12 +1935,14 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
                 " from staged join stg_streets t using (src_id)"
                 " where reject_reason is not null and src_id between $first and $last",
                 {"first": first_id, "last": first_id + SHEET_ROW_STRIDE - 1})
-    row_numbers = pa.array([row for (row,) in con.execute("select row_number from sheet_rejects").fetchall()],
-                           pa.int32())
-    if not len(row_numbers):  # most sheets: nothing to set aside
+    found = con.execute("select row_number, if(ends_with(reject_reason, '为空'), reject_field, null)"
+                        " from sheet_rejects").fetchall()
+    if not found:  # most sheets: nothing to set aside
         return 0, 0
+    row_numbers = pa.array([row for row, _ in found], pa.int32())
     # the few rejected rows' cells, picked out in Arrow: a join in DuckDB would scan every cell
     con.register("rejected_cells", sheet.cells.filter(pc.is_in(sheet.cells["row_number"], row_numbers)))
+    con.register("filled_above", _filled_above(sheet, column_map, [(row, field) for row, field in found if field]))
     try:
         not_data = scalar(con, f"delete from staged where src_id in (select {first_id} + row_number "
                                f"from rejected_cells r where {_not_data(sheet, words_dir)})", _repeated_header(sheet))
@@ -1933,7 +1961,8 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
                 r.row_number,
                 -- a cell read empty of a sheet with formulas saved without their results: the clerk sees a value
                 -- in it (review 17 L1: 探访日期为空 of a date Excel shows)
-                s.reject_reason || case when ends_with(s.reject_reason, '为空') then $formulas else '' end as reason,
+                s.reject_reason || coalesce(replace($block, '{{row}}', a.above::varchar), '')
+                    || case when ends_with(s.reject_reason, '为空') then $formulas else '' end as reason,
                 json_object({pairs})::varchar as raw_values,
                 list_extract($fault_labels::varchar[], list_position($fault_fields::varchar[], s.reject_field))
                     as column_name,
@@ -1948,17 +1977,20 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
                 s.street_code, s.community_code
             from sheet_rejects s join rejected_cells r using (row_number)
             left join stg_claims c using (src_id)
+            left join filled_above a using (row_number)
             where not {_not_data(sheet, words_dir)}
             order by r.row_number""",
             {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name,
              "fault_fields": list(faults), "fault_labels": list(faults.values()),
              "correction": correction is not None, "repeat": REPEAT, "void": VOID, "outside": OUTSIDE_PLACE,
+             "block": BLOCK_EMPTY,
              "formulas": UNCOMPUTED_EMPTY if sheet.uncomputed_formulas else "",
              "origin_load": correction.origin_load_id if correction else load_id}
             | {f"k{i}": label for i, label in enumerate(labels)} | _repeated_header(sheet),
         )
     finally:
         con.unregister("rejected_cells")
+        con.unregister("filled_above")
     return not_data, rejected
 
 

@@ -15,7 +15,7 @@ import pytest
 from openpyxl.styles import Font
 
 from etl import metrics
-from etl.ingest import NO_CATEGORY_COLUMN, UNCOMPUTED_EMPTY
+from etl.ingest import BLOCK_EMPTY, NO_CATEGORY_COLUMN, UNCOMPUTED_EMPTY
 from tests.conftest import BINXI, HUAYUANLU, make_id, run_cli
 from tests.etl.exports import OneLoad, Warehouse, write_csv, write_xlsx
 from tests.etl.test_street_files import balanced, loaded, warnings, write_workbook
@@ -1049,8 +1049,9 @@ def test_a_record_of_several_visits_a_row_is_a_visit_for_each_group_written(tmp_
         (2, elder(650), "2026-10-03", "上门", "李明"), (2, elder(650), "2026-10-12", "电话", "李明"),
         (2, elder(650), "2026-10-25", "上门", "王芳"), (3, elder(651), "2026-10-04", "电话", "李明"),
         (3, elder(651), "2026-10-14", "上门", "李明"), (4, elder(652), "2026-10-05", "上门", "李明")]
+    # (as a block once merged down the side is: the row above's date, if it was merged, is every row's)
     assert warehouse.rows("select sheet_name, row_number, reason from rejects") == [
-        ("Sheet (第2次)", 4, "探访日期为空")]
+        ("Sheet (第2次)", 4, "探访日期为空" + BLOCK_EMPTY.format(row=3))]
     assert warehouse.rows("select message from load_warnings") == [
         ("工作表 Sheet 每行写了几次探访 (第 1 次至第 3 次, 每次几列): 按每次探访一行导入, 共 7 次; "
          "未导入的列: 联系电话1、联系电话2",)]

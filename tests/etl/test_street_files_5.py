@@ -2,7 +2,8 @@
 roster's categories written over several columns read from the first only (a person whose one category stood in the
 third left every denominator), a header merged over two columns read as two (联系人 over the name and the phone: no
 one helped; 探访时间 over the day and the time: the file refused), and ID number columns under headers nobody had
-listed (证件编号, sfzh, a blank header cell). Each loads as DESIGN §3 and §4 say."""
+listed (证件编号, sfzh, a blank header cell); and blocks merged down the side, then unmerged, whose rejected rows did
+not say where their value was. Each loads as DESIGN §3 and §4 say."""
 
 from __future__ import annotations
 
@@ -171,3 +172,34 @@ def test_id_numbers_under_headers_no_list_names_are_read_as_id_numbers(one_load)
     assert warehouse.rows("select id_number from visit_rows where load_id = ? order by row_number",
                           [blank.load_id]) == [(elder(81),), (elder(82),)]
     assert warehouse.rows("select id_number from visit_rows where load_id = ?", [sfzh.load_id]) == [(elder(83),)]
+
+
+# --- blocks that were merged, then unmerged -------------------------------------------------------------------------
+
+@loads.file("unmerged blocks")
+def _unmerged_blocks(folder: Path) -> list[Path]:
+    # the community and the day merged down the side of each block, then unmerged (to sort or filter): Excel keeps
+    # the value in the block's first row only (review 22 L1)
+    header = ["序号", "街道", "社区", "姓名", "身份证号", "特殊困难类别"]
+    rows = [[str(n), "劝业场街道", "", f"拆分{n}", elder(90 + n), "独居"] for n in range(1, 6)]
+    rows[1][2] = rows[3][2] = "蒙古路"
+    roster = write_xlsx(folder / "拆分合并底册.xlsx", [*TITLE, header, *rows])
+    visit_header = ["探访日期", "社区", "老人姓名", "身份证号", "探访方式", "探访结果", "探访人"]
+    visits = [["2026-10-05" if n == 2 else None, "蒙古路", f"拆分{n}", elder(90 + n), "入户", "正常", "网格员甲"]
+              for n in (2, 3)]
+    return [roster, write_xlsx(folder / "拆分合并探访记录.xlsx", [visit_header, *visits])]
+
+
+def test_rows_left_blank_below_an_unmerged_block_are_rejected_saying_the_row_above_has_the_value(one_load):
+    roster, visits = one_load[1]["unmerged blocks"]
+    balanced(roster, 5, rejected=3)
+    balanced(visits, 2, rejected=1)
+    warehouse, _ = one_load
+    block = ", 上方第 {} 行的这一格有值: 原表若是合并单元格, 取消合并后只有第一行有值, 请在每一行填写后重新导入"
+    # DESIGN §3: no community, no date rejects the row (nothing guessed); the reason says where the value may be. The
+    # first row has none above it to point at
+    assert warehouse.rows("select row_number, reason from rejects where load_id = ? order by row_number",
+                          [roster.load_id]) == [(4, "社区为空"), (6, "社区为空" + block.format(5)),
+                                                (8, "社区为空" + block.format(7))]
+    assert warehouse.rows("select row_number, reason from rejects where load_id = ?", [visits.load_id]) == [
+        (3, "探访日期为空" + block.format(2))]
