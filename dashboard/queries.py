@@ -603,7 +603,7 @@ def unlinked_counts(wh: Reader, scope: str = ALL) -> pd.DataFrame:
 
 def unknown_values(wh: Reader, scope: str = ALL) -> pd.DataFrame:
     """Values no mapping recognised, the most frequent first: each is one line to add to a mappings file."""
-    return wh.frame(sql("unknown_values"), {"scope": scope}, cache=True)
+    return wh.frame(sql("unknown_values"), {"scope": scope, "unknown_method": reasons.UNKNOWN_METHOD}, cache=True)
 
 
 def roster_findings(wh: Reader, scope: str = ALL) -> pd.DataFrame:

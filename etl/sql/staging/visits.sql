@@ -370,6 +370,7 @@ final as (
             when method is null and method_outcome_word is not null
                 then {'reason': '探访方式一栏只写了探访结果, 没有写怎样探访的 (上门、电话、视频等), 请补写探访方式: ',
                       'quoted': method_text, 'field': 'method'}
+            -- (its reason begins as etl.reasons.UNKNOWN_METHOD: the Data page lists the method among 未识别的值)
             when method is null then {'reason': '未知的探访方式: ', 'quoted': method_text, 'field': 'method'}
         end as reject,  -- the first reason the row cannot be used (the cell it quotes masked below), the field at fault
         case when id_problem is not null or place_problem is not null or outcome = '未知'
