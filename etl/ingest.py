@@ -546,7 +546,7 @@ def _filled_above(sheet: RawSheet, column_map: mappings.ColumnMap, empties: list
     for field, group in itertools.groupby(sorted(empties, key=lambda e: e[1]), key=lambda e: e[1]):
         if field not in BLOCK_FIELDS or (position := column_map.fields.get(field)) is None:
             continue
-        cells = sheet.cells[f"c{position}"]
+        cells = pc.cast(sheet.cells[f"c{position}"], pa.string())  # (a CSV's cells come dictionary-encoded)
         written = pc.fill_null(pc.not_equal(pc.utf8_trim_whitespace(cells), ""), False)
         written_rows = np.sort(sheet.cells["row_number"].filter(written).to_numpy())
         for row, _ in group:
