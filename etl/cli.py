@@ -409,12 +409,28 @@ def _metrics_for_machines(frame: pd.DataFrame) -> pd.DataFrame:
     """CSV and JSON: a place no roster lists has no figures, null rather than 0 (a count of nobody, summed or charted
     downstream as "no elders", "0 % visited"), nor a 失能帮扶率 a place whose streets sent no contact list;
     roster_reported and disabled_unreported_count say why, as the table and the 汇总表 say 未报送 (review 19 M5)."""
-    figures = [column for column in metrics.METRIC_COLUMNS if column not in ("level", "code", "name", "parent_code")]
+    shown = _unreported_as_null(frame, metrics.METRIC_COLUMNS)
+    return shown.assign(help_rate=shown["help_rate"].where(~contacts_unreported(frame)))
+
+
+def _unreported_as_null(frame: pd.DataFrame, columns: Sequence[str]) -> pd.DataFrame:
+    """The figures among `columns` null for a place no roster lists (roster_reported), a count a whole number still."""
+    figures = [column for column in columns if column not in ("level", "code", "name", "parent_code")]
     listed = frame["roster_reported"]
     nullable = {column: frame[column] if frame[column].dtype.kind == "f" else frame[column].astype("Int64")
-                for column in figures}  # a count stays a whole number beside a null
-    shown = frame.assign(**{column: values.where(listed) for column, values in nullable.items()})
-    return shown.assign(help_rate=shown["help_rate"].where(~contacts_unreported(frame)))
+                for column in figures}
+    return frame.assign(**{column: values.where(listed) for column, values in nullable.items()})
+
+
+def _names_as_reported(frame: pd.DataFrame) -> list[str]:
+    """Each place's name, saying so where no roster lists it (its counts none, as the 汇总表 says them, not 0: review
+    14 L6), or where some of the streets (communities) under it sent none, whose counts it leaves out, as the 汇总表's
+    合计 says (review 15 L3: 和平区 32 beside 1 street of 6 that had sent its roster)."""
+    under = {"district": "街道", "street": "社区"}
+    return [f"{name} ({ROSTER_UNREPORTED})" if not reported
+            else f"{name} ({roster_left_out(missing, under[level])})" if missing and level in under else name
+            for name, level, reported, missing in frame[["name", "level", "roster_reported", "unreported_children"]]
+            .itertuples(index=False)]
 
 
 def _rate_cell(numerator: int, denominator: int, rate: float) -> str:
@@ -426,21 +442,13 @@ def _metrics_for_people(frame: pd.DataFrame) -> pd.DataFrame:
     def cells(numerator: str, denominator: str, rate: str) -> list[str]:
         return [_rate_cell(*row) for row in frame[[numerator, denominator, rate]].itertuples(index=False)]
 
-    # a place no roster lists has sent none: said, and its counts none, as the 汇总表 says them, not 0 (review 14 L6);
-    # a place some of whose streets (communities) sent none counts the others only, said as the 汇总表's 合计 says it
-    # (review 15 L3: 和平区 32 beside 1 street of 6 that had sent its roster)
     listed = frame["roster_reported"]
-    under = {"district": "街道", "street": "社区"}
-    names = [f"{name} ({ROSTER_UNREPORTED})" if not reported
-             else f"{name} ({roster_left_out(missing, under[level])})" if missing and level in under else name
-             for name, level, reported, missing in frame[["name", "level", "roster_reported", "unreported_children"]]
-             .itertuples(index=False)]
 
     def counts(column: str) -> pd.Series:
         return frame[column].astype(object).where(listed, "—")
 
     return pd.DataFrame({
-        "地区": names,
+        "地区": _names_as_reported(frame),
         "特殊困难老人": counts("special_count"),
         "月探访率(上门)": cells("visited_home", "eligible_home", "visit_rate_home"),
         "月探访率(任意方式)": cells("visited_any", "eligible_any", "visit_rate_any"),
@@ -459,21 +467,24 @@ def _changes(args, settings: Settings, out: Console, err: Console) -> int:
     if args.format == "json":
         _print_frame(_nested_changes(frame), "json", out)
     elif args.format == "csv":
-        _print_frame(frame, "csv", out)
+        _print_frame(_unreported_as_null(frame, metrics.CHANGE_COLUMNS), "csv", out)
     else:
         _print_frame(_changes_for_people(frame), "table", out, title=_month_title(frame, args, "底册变动"))
     return 0
 
 
 def _nested_changes(frame: pd.DataFrame) -> pd.DataFrame:
-    """joined_<reason> and left_<reason> columns as two objects of reason -> count."""
-    nested = frame[["code", "name", "month", "special_before", "special_now"]].copy()
-    nested["joined"] = frame[[f"joined_{r}" for r in metrics.JOINED_REASONS]].rename(
-        columns=lambda c: c.removeprefix("joined_")).to_dict("records")
-    nested["left"] = frame[[f"left_{r}" for r in metrics.LEFT_REASONS]].rename(
-        columns=lambda c: c.removeprefix("left_")).to_dict("records")
-    for column in metrics.RATE_MOVES:
-        nested[column] = frame[column].astype("Int64")
+    """joined_<reason> and left_<reason> columns as two objects of reason -> count; a place no roster lists with
+    null figures (roster_reported false), as `metrics` gives them."""
+    listed = frame["roster_reported"]
+    shown = _unreported_as_null(frame, metrics.CHANGE_COLUMNS)
+    nested = shown[["code", "name", "month", "special_before", "special_now"]].copy()
+    for side, reasons in (("joined", metrics.JOINED_REASONS), ("left", metrics.LEFT_REASONS)):
+        counts = frame[[f"{side}_{r}" for r in reasons]].rename(columns=lambda c, side=side: c.removeprefix(f"{side}_"))
+        nested[side] = [record if reported else None
+                        for record, reported in zip(counts.to_dict("records"), listed, strict=True)]
+    for column in (*metrics.RATE_MOVES, "roster_reported", "unreported_children"):
+        nested[column] = shown[column]
     return nested
 
 
@@ -484,8 +495,10 @@ def _changes_for_people(frame: pd.DataFrame) -> pd.DataFrame:
         return f"{row[f'{prefix}_count']} ({'、'.join(parts)})" if parts else "0"
 
     rows = frame.to_dict("records")
-    return pd.DataFrame({
-        "地区": frame["name"],
+    # a place no roster lists changed by nobody: it sent nothing (review 23 M5: 0 people beside 未报送底册 elsewhere)
+    listed = frame["roster_reported"]
+    table = pd.DataFrame({
+        "地区": _names_as_reported(frame),
         "上月末": frame["special_before"],
         "新增": [reasons(row, metrics.JOINED_REASONS, "joined") for row in rows],
         "减少": [reasons(row, metrics.LEFT_REASONS, "left") for row in rows],
@@ -501,6 +514,9 @@ def _changes_for_people(frame: pd.DataFrame) -> pd.DataFrame:
             "—" if pd.isna(row["left_eligible"]) else f"{row['left_eligible']} ({row['left_visited_before']})"
             for row in rows],
     })
+    table = table.astype(object)
+    table.loc[~listed.to_numpy(), table.columns[1:]] = "—"
+    return table
 
 
 def _loads(args, settings: Settings, out: Console, err: Console) -> int:

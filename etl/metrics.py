@@ -24,6 +24,9 @@ METRIC_COLUMNS = (
     "contact_days_eligible", "contact_days_covered", "daily_contact_rate", "disabled_count",
     "disabled_with_contact", "help_rate", "disabled_unreported_count", "overdue_count",
 )
+CHANGE_COLUMNS = ("level", "code", "name", "special_before", "special_now",
+                  *(f"joined_{reason}" for reason in JOINED_REASONS), *(f"left_{reason}" for reason in LEFT_REASONS),
+                  "joined_count", "left_count", *RATE_MOVES)
 
 
 class MetricsError(Exception):
@@ -108,9 +111,13 @@ def place_metrics(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.d
     roster lists it (roster_reported: a place none lists has sent none, not 0 people), and how many of the places
     directly under it none lists (unreported_children: its counts leave them out)."""
     month_start = month_marts(con, month, as_of, level)
-    frame = _per_place(con, "place_months", ", ".join(METRIC_COLUMNS), month_start, level)
+    return _with_rosters_reported(con, _per_place(con, "place_months", ", ".join(METRIC_COLUMNS), month_start, level))
+
+
+def _with_rosters_reported(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> pd.DataFrame:
+    """Each place's row saying whether any roster lists the place (roster_reported) and how many of the places directly
+    under it none lists (unreported_children): its figures are of the others only, as the 汇总表's 合计 says."""
     unlisted = _unlisted(con)
-    # the places under each that sent none: its figures are of the others only, as the 汇总表's 合计 says
     unreported = unlisted["parent_code"].value_counts()
     return frame.assign(roster_reported=~frame["code"].isin(unlisted["code"]),
                         unreported_children=frame["code"].map(unreported).fillna(0).astype(int))
@@ -147,12 +154,10 @@ def unreported_under(con: duckdb.DuckDBPyConnection, code: str) -> list[str]:
 def place_changes(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.date | None = None,
                   level: str | None = None) -> pd.DataFrame:
     """One row per place: special-difficulty elders at the end of the month before and now, who
-    joined and left by reason (joined_<reason>, left_<reason>), and why 月探访率 (上门) moved."""
+    joined and left by reason (joined_<reason>, left_<reason>), and why 月探访率 (上门) moved; whether a roster lists
+    the place, as place_metrics says (a place none lists changed by nobody: it sent nothing to compare)."""
     month_start = month_marts(con, month, as_of, level)
-    columns = ["level", "code", "name", "special_before", "special_now",
-               *(f"joined_{reason}" for reason in JOINED_REASONS), *(f"left_{reason}" for reason in LEFT_REASONS),
-               "joined_count", "left_count", *RATE_MOVES]
-    return _per_place(con, "place_changes", ", ".join(columns), month_start, level)
+    return _with_rosters_reported(con, _per_place(con, "place_changes", ", ".join(CHANGE_COLUMNS), month_start, level))
 
 
 def roster_alerts(con: duckdb.DuckDBPyConnection, load_ids: list[int] | None = None) -> list[str]:

@@ -172,6 +172,20 @@ def test_metrics_csv_and_json_give_no_figures_of_a_place_that_sent_no_roster(db,
     assert (rows["劝业场街道"]["special_count"], rows["劝业场街道"]["roster_reported"]) == ("2", "True")
 
 
+def test_changes_say_which_streets_sent_no_roster_as_metrics_does(db, capsys):
+    # review 23 M5: 南市街道 showed 上月末 0, 新增 0, 减少 0, 本月末 0 where metrics and the 汇总表 say 未报送底册
+    code, out, _ = run(capsys, "changes", "--month", "2026-10", "--level", "street", "--db", str(db))
+    [nanshi] = [line for line in out.splitlines() if "南市街道" in line]
+    [quanyechang] = [line for line in out.splitlines() if "劝业场街道" in line]
+    assert code == 0 and [cell.strip() for cell in nanshi.split("│")[1:4]] == ["南市街道 (未报送底册)", "—", "—"]
+    assert "(未报送底册)" not in quanyechang and "—" not in quanyechang.split("│")[2]
+    _, out, _ = run(capsys, "changes", "--month", "2026-10", "--level", "street", "--format", "csv", "--db", str(db))
+    rows = {row["name"]: row for row in csv_rows(out)}
+    assert (rows["南市街道"]["special_now"], rows["南市街道"]["left_died"], rows["南市街道"]["roster_reported"]) == (
+        "", "", "False")
+    assert (rows["劝业场街道"]["special_now"], rows["劝业场街道"]["roster_reported"]) == ("2", "True")
+
+
 def test_metrics_table_says_a_place_counts_only_the_streets_or_communities_that_sent_a_roster(db, capsys):
     # review 15 L3: 和平区 was shown with its people beside no word that 5 of its 6 streets had sent no roster, where
     # the 汇总表's 合计 says so; the machine-readable forms give the number of such places under each
@@ -345,7 +359,7 @@ def test_changes_json_gives_joined_and_left_by_reason(two_rosters, capsys):
     assert code == 0
     assert list(row) == ["code", "name", "month", "special_before", "special_now", "joined", "left", "stayed_count",
                          "stayed_visited_before", "stayed_visited_now", "joined_eligible", "joined_visited",
-                         "left_eligible", "left_visited_before"]
+                         "left_eligible", "left_visited_before", "roster_reported", "unreported_children"]
     assert (row["special_before"], row["special_now"]) == (2, 2)
     assert {k: v for k, v in row["joined"].items() if v} == {"registered": 1}
     assert {k: v for k, v in row["left"].items() if v} == {"unexplained": 1}
@@ -368,10 +382,14 @@ def test_changes_agree_with_themselves_and_with_metrics_at_every_place(two_roste
         "metrics", "2026-10")
     assert len(october) == len(november_changes) > 60
     for place, row in november_changes.items():
+        # a place no roster lists has no figures, in changes as in metrics: null, not 0 (review 23 M5)
+        assert row["roster_reported"] == october_metrics[place]["roster_reported"], place
+        if not row["roster_reported"]:
+            assert (row["special_before"], row["special_now"], row["joined"], row["left"],
+                    october_metrics[place]["special_end_count"]) == (None,) * 5, place
+            continue
         assert row["special_before"] == october[place]["special_now"], place
-        # (a place no roster lists has no figures in metrics: null, not 0)
-        assert october_metrics[place]["special_end_count"] == (
-            october[place]["special_now"] if october_metrics[place]["roster_reported"] else None), place
+        assert october_metrics[place]["special_end_count"] == october[place]["special_now"], place
         assert row["special_now"] == row["special_before"] + sum(row["joined"].values()) - sum(row["left"].values())
 
 
