@@ -85,9 +85,15 @@ def make_problems(problems, lang: str) -> html.Div:
     if problems.empty:
         return html.Div()
     rows = problems[~problems["is_target"]]
-    children = [html.Tr([html.Th(record["short_name"]),
-                         *(html.Td("" if record[c] is None or record[c] != record[c] else f"{record[c]:,g}")
-                           for c in PROBLEM_COLUMNS)])
+
+    def cell(record: dict, column: str) -> str:
+        value = record[column]
+        return "—" if record["unreported"] else "" if value is None or value != value else f"{value:,g}"
+
+    # a place that sent no roster says so, as the overview and the 汇总表 do, rather than 0 (review 23 M5)
+    children = [html.Tr([html.Th(f"{record['short_name']} ({t('unreported', lang)})" if record["unreported"]
+                                 else record["short_name"]),
+                         *(html.Td(cell(record, c)) for c in PROBLEM_COLUMNS)])
                 for record in rows.to_dict("records")]
     parts = [html.H5(t("problems_title", lang), className="mt-4")]
     if problems["is_target"].any():

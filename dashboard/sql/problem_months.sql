@@ -12,7 +12,9 @@ select
     m.open_problem_count,
     m.open_problem_long_count,
     m.median_days_to_close,
-    m.emergency_visit_count
+    m.emergency_visit_count,
+    -- a place no roster lists has no elders to count problems of: said, not 0 (as children_month.sql says it)
+    t.code not in (select unnest([district_code, street_code, community_code]) from roster_snapshots) as unreported
 from place_months m
 join place_tree t using (code)
 where m.month = $month

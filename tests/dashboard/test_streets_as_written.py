@@ -8,7 +8,7 @@ from dashboard import queries, tables
 from dashboard.measures import same_day_last_month
 from etl.settings import Settings, default_config_text, parse_config
 from etl.warehouse import build_marts
-from tests.conftest import BINXI, HUAYUANLU, QUANYECHANG, make_id, new_mart_warehouse
+from tests.conftest import BINXI, HEPING, HUAYUANLU, QUANYECHANG, make_id, new_mart_warehouse
 from tests.dashboard.test_pages import find, render, texts
 
 QINGYOU = "120101006001"  # 庆有西里社区, 南市街道
@@ -227,3 +227,13 @@ def test_data_tables_export_what_the_screen_shows_within_the_scope(settings, tab
     assert built.name == name and text.splitlines()[0] == header
     assert built.title == f"劝业场街道 {name}"
     assert "南市" not in text and "周" not in text
+
+
+def test_the_problems_table_says_which_streets_sent_no_roster_rather_than_zero(app, pages):
+    # review 23 M5: the 风险 page gave the streets no roster lists rows of 0, where the overview says 未报送底册
+    page = render(app, pages["/risk"].layout, place=HEPING, month="2026-10")
+    rows = {row.children[0].children: [cell.children for cell in row.children[1:]]
+            for row in find(page, "risk-problems").children[1].children}
+    assert rows["小白楼 (未报送底册)"] == ["—"] * 6
+    assert rows["劝业场"][:4] == ["0", "0", "0", "0"]  # sent its roster: its own figures, none found here
+    assert not any(name.startswith(("劝业场 (", "南市 (")) for name in rows)
