@@ -126,10 +126,12 @@ def map_figure(places: pd.DataFrame, shapes: pd.DataFrame, rate: str, title: str
     merged = places.merge(shapes[["code", "geometry", "centroid_lon", "centroid_lat"]], on="code")
     rings = [_rings(json.loads(geometry)) for geometry in merged["geometry"]]
     colours = rate_colours(merged[rate]) if fills is None else [fills[code] for code in merged["code"]]
-    hover = [f"<b>{name}</b><br>{t(rate, lang)}: {rate_text(r, n, d)}" if not pd.isna(r)
+    unsent = [f"<br>{words}" if words else "" for words in _unsent_words(merged, rate, lang)]
+    hover = [f"<b>{name}</b><br>{t(rate, lang)}: {rate_text(r, n, d)}{said}" if not pd.isna(r)
              else f"<b>{name}</b><br>{no_rate(lang, why)}"
-             for name, r, n, d, why in zip(merged["short_name"], merged[rate], merged[numerator],
-                                           merged[denominator], _no_rate_reasons(merged, rate), strict=True)]
+             for name, r, n, d, why, said in zip(merged["short_name"], merged[rate], merged[numerator],
+                                                 merged[denominator], _no_rate_reasons(merged, rate), unsent,
+                                                 strict=True)]
     data = []
     # the largest first, so that a place inside another's outline stays on top and clickable
     for i in sorted(range(len(merged)), key=lambda i: -_area(rings[i])):
@@ -144,9 +146,9 @@ def map_figure(places: pd.DataFrame, shapes: pd.DataFrame, rate: str, title: str
     size = next((s for most, s in LABEL_SIZES if len(merged) <= most), SMALLEST_LABEL)
     labels = {
         "type": "scatter", "mode": "markers+text", "x": list(merged["centroid_lon"]), "y": list(merged["centroid_lat"]),
-        "text": [f"<b>{name}</b><br>{percent(r) if why in (None, 'no_denominator') else no_rate(lang, why)}"
-                 for name, r, why in zip(merged["short_name"], merged[rate], _no_rate_reasons(merged, rate),
-                                         strict=True)],
+        "text": [f"<b>{name}</b><br>{percent(r) if why in (None, 'no_denominator') else no_rate(lang, why)}{said}"
+                 for name, r, why, said in zip(merged["short_name"], merged[rate], _no_rate_reasons(merged, rate),
+                                               unsent, strict=True)],
         "textposition": "middle center", "cliponaxis": False, "customdata": list(merged["code"]),
         "hovertext": hover, "hoverinfo": "text", "name": "", "showlegend": False,
         "textfont": {"size": size, "color": [_ink(c) for c in colours], "family": FONT},
@@ -227,6 +229,15 @@ def _no_rate_reasons(places: pd.DataFrame, rate: str) -> list[str | None]:
             for r, no_roster, no_list in zip(places[rate], rosterless, contactless, strict=True)]
 
 
+def _unsent_words(places: pd.DataFrame, rate: str, lang: str) -> list[str]:
+    """Per place, words after its visit rate where no visit record of the month came from its street (a visits_unsent
+    column, as the overview sets it): the rate stands, said to count the records sent, as the 汇总表 says it (review
+    23: a street that had not uploaded its month yet showed red at 0.0 % with nothing beside it)."""
+    if rate not in ("visit_rate_home", "visit_rate_any") or "visits_unsent" not in places:
+        return [""] * len(places)
+    return [t("visits_unsent_short", lang) if flag else "" for flag in places["visits_unsent"].fillna(False)]
+
+
 def ranked_bars(places: pd.DataFrame, rate: str, title: str, lang: str = "zh") -> dict:
     """Places ranked by `rate` as dots on the map's colour scale, most lagging on top.
 
@@ -236,9 +247,10 @@ def ranked_bars(places: pd.DataFrame, rate: str, title: str, lang: str = "zh") -
     numerator, denominator = RATES[rate]
     # plotly draws the first row at the bottom: places without a rate first, then best to worst
     ranked = places.assign(_missing=places[rate].isna()).sort_values(["_missing", rate], ascending=[False, False])
-    labels = [rate_text(r, n, d) if why is None else no_rate(lang, why)
-              for r, n, d, why in zip(ranked[rate], ranked[numerator], ranked[denominator],
-                                      _no_rate_reasons(ranked, rate), strict=True)]
+    labels = [(rate_text(r, n, d) + (f" · {unsent}" if unsent else "")) if why is None else no_rate(lang, why)
+              for r, n, d, why, unsent in zip(ranked[rate], ranked[numerator], ranked[denominator],
+                                              _no_rate_reasons(ranked, rate), _unsent_words(ranked, rate, lang),
+                                              strict=True)]
     zmin = axis_floor(ranked[rate])
     shape, note = _target_line("x", lang)
     data = [{

@@ -394,6 +394,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "visits_unsent_self": ("本街道本月尚未报送探访记录 ({latest}), 月探访率按已报送的记录计",
                            "This street has sent no visit records of this month yet ({latest}); its visit rates count "
                            "the records sent"),
+    "visits_unsent_short": ("本月未报送探访记录", "no visit record this month"),
     "visits_latest": ("最近一条为 {day}", "latest {day}"),
     "visits_none": ("尚无探访记录", "none yet"),
     "drill_hint": ("点击地图或图中的地区查看下一级", "Click a place on the map or in the chart to drill down"),

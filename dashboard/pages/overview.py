@@ -48,7 +48,10 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
     history = queries.place_months(wh, target, scope, until=month)
     previous = queries.previous_month(wh, target, scope, month, state.as_of, history)
     why, changes_panel = make_month_changes(state, query, queries.place_changes(wh, target, month, scope))
-    kids = queries.children_month(wh, target, month, scope)
+    unsent = queries.visits_unsent(wh, month)
+    # the places below whose street sent no visit record of the month: the map and the ranking say so by their rate
+    kids = queries.children_month(wh, target, month, scope).assign(
+        visits_unsent=lambda k: k["code"].isin(unsent["street_code"]) | (target.code in set(unsent["street_code"])))
     child_level = level_name(kids["level"].iloc[0], lang) if len(kids) else ""
     as_of = state.as_of
     return html.Div([
@@ -60,7 +63,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
             ], className="d-flex align-items-center"),
         ], className="d-flex justify-content-between align-items-center flex-wrap mb-2"),
         *make_coverage(kids, child_level, lang),
-        *make_visits_unsent(queries.visits_unsent(wh, month), target, kids, lang),
+        *make_visits_unsent(unsent, target, kids, lang),
         make_kpis(history.iloc[-1], previous, lang, like_for_like=state.in_progress, why={"visit_rate_home": why},
                   unfinished=state.month_unfinished, aged_from=context.aged_from()),
         changes_panel,

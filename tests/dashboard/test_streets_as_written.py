@@ -237,3 +237,18 @@ def test_the_problems_table_says_which_streets_sent_no_roster_rather_than_zero(a
     assert rows["小白楼 (未报送底册)"] == ["—"] * 6
     assert rows["劝业场"][:4] == ["0", "0", "0", "0"]  # sent its roster: its own figures, none found here
     assert not any(name.startswith(("劝业场 (", "南市 (")) for name in rows)
+
+
+def test_the_map_and_the_ranking_say_which_streets_sent_no_visit_record_of_the_month_by_their_rate(app, pages):
+    # review 23: 南市 (its latest record of October) showed red at 0.0 % on the map and the ranking, nothing beside it
+    page = render(app, pages["/"].layout, place=HEPING, month="2026-11")
+    [dots] = find(page, "overview-bars").figure["data"]
+    labels = dict(zip(dots["y"], dots["text"], strict=True))
+    assert labels["南市"].endswith(" · 本月未报送探访记录") and labels["南市"].startswith("0.0%")
+    assert "未报送探访记录" not in labels["劝业场"]
+    names = {text.split("<br>")[0]: text for trace in find(page, "overview-map").figure["data"]
+             if trace.get("mode") == "markers+text" for text in trace["text"]}
+    assert names["<b>南市</b>"].endswith("<br>本月未报送探访记录") and "未报送" not in names["<b>劝业场</b>"]
+    # a rate that counts no visit record says nothing of them
+    page = render(app, pages["/"].layout, place=HEPING, month="2026-11", rate="help_rate")
+    assert not any("探访记录" in text for text in find(page, "overview-bars").figure["data"][0]["text"])
