@@ -272,7 +272,9 @@ def sign_in_view():
         known = result.reason != "unknown"
         store.record("sign_in_failed", username=username if known else None, remote_addr=address,
                      detail={"reason": result.reason})
-        message = t("sign_in_locked" if result.reason == "locked" else "sign_in_failed", lang)
+        # (how long: a clerk had been told only 请稍后再试)
+        message = (t("sign_in_locked", lang, minutes=store.lockout.minutes) if result.reason == "locked"
+                   else t("sign_in_failed", lang))
         return _sign_in_page(lang, next_url, message), 401
     flask.session.clear()  # no state from before sign-in survives it
     flask.session.permanent = True

@@ -36,8 +36,9 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "This system holds personal information: authorised staff only; viewing and exporting "
                      "lists is recorded."),
     "sign_in_failed": ("用户名或密码不正确", "Wrong user name or password"),
-    "sign_in_locked": ("密码错误次数过多, 账号已暂时锁定, 请稍后再试或联系管理员",
-                       "Too many wrong passwords: the account is locked for a while; try later or ask an admin"),
+    "sign_in_locked": ("密码错误次数过多, 账号已锁定 {minutes} 分钟, 请到时再试或联系管理员",
+                       "Too many wrong passwords: the account is locked for {minutes} minutes; try again then or ask "
+                       "an admin"),
     "sign_in_expired": ("页面已过期, 请重新输入", "The form expired; please try again"),
     "sign_in_needs_https": ("请用 https:// 开头的地址访问本系统: 登录只能经加密连接进行。在没有 HTTPS 的内网试用时, "
                             "请管理员用 carevisit serve --prod --plain-http 启动",

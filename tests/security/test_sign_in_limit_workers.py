@@ -147,7 +147,7 @@ def test_the_sign_in_limit_counts_every_workers_tries_and_outlives_a_restart(db,
         # the messages as before: every wrong password is answered as one (a locked account too: the lock is told
         # only to whoever gives the right password), and the account locks from this address at its 5th, in the
         # accounts database (the other worker's tries find it locked)
-        shown = ["failed" if t("sign_in_failed") in page else "locked" if t("sign_in_locked") in page else page
+        shown = ["failed" if t("sign_in_failed") in page else "locked" if "锁定" in page else page
                  for _status, page, _pid in answered]
         assert shown == ["failed"] * 10, shown
         assert AccountStore(accounts_path(db)).sign_in("w-staff", "correct-horse-battery", "127.0.0.1").reason == (
