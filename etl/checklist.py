@@ -100,6 +100,9 @@ class CheckList:
         if self.unreported:
             names = "、".join(self.unreported) if len(self.unreported) <= 5 else f"{len(self.unreported)} 个地区"
             left_out = f"; {names}未报送底册, 不在抽取范围内"
+        if self.sample >= len(self.pool):  # (review 23: a street of 2 communities asked for 3 had been refused)
+            return (f"要求抽取 {self.sample} 个社区, 可抽的社区只有 {len(self.pool)} 个: 全部列入; 已上门者随机抽查"
+                    f" (随机种子 {self.seed}){left_out}")
         return (f"从 {len(self.pool)} 个社区中按街道分层、按未上门人数和督查线索加权随机抽取 {self.sample} 个"
                 f" (权重 = 1 + 还需上门人数 + {LEAD_WEIGHT} × 督查线索条数; 随机种子 {self.seed}, 同一种子抽取结果相同)"
                 f"{left_out}")
@@ -149,9 +152,11 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
         chosen = pool[pool["code"].isin(picked)]
         if len(chosen) < len(set(picked)):
             raise CheckListError("所选社区不在本辖区, 或本月没有需要探访的老人")
-    elif sample is not None:
+    elif sample is not None and sample < len(pool):
         chosen = draw(pool, sample, seed)
-    else:
+    elif sample is not None and sample < 1:
+        raise CheckListError(f"抽取的社区数应至少为 1: {sample}")
+    else:  # (a sample of as many communities as there are, or more: every one, said so by how_drawn)
         chosen = pool
     people = con.execute(sql("reports/checklist_people"),
                          {"codes": list(chosen["code"]), "month_start": month_start}).df()

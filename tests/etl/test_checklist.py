@@ -85,6 +85,15 @@ def test_a_sample_the_list_cannot_give_is_refused(sample, message):
         checklist.draw(pool({"A": [1] * 6}), sample, 1)
 
 
+def test_a_sample_of_more_communities_than_there_are_lists_every_one_and_says_so(con):
+    # review 23: the README's --sample 3 on a street of 2 communities had been refused
+    everyone = checklist.check_list(con, "2026-10", "120101002000", seed=1)
+    asked = checklist.check_list(con, "2026-10", "120101002000", sample=len(everyone.pool) + 1, seed=1)
+    assert list(asked.communities["code"]) == list(everyone.communities["code"]) == list(everyone.pool["code"])
+    assert asked.how_drawn.startswith(f"要求抽取 {len(everyone.pool) + 1} 个社区, 可抽的社区只有 "
+                                      f"{len(everyone.pool)} 个: 全部列入")
+
+
 def test_each_community_lists_its_unvisited_its_leads_and_a_few_visited_to_confirm(con):
     made = checklist.check_list(con, "2026-10", DISTRICT, visited_per_community=2)
     people = made.people
@@ -157,7 +166,7 @@ def test_a_list_asked_for_a_day_of_the_month_counts_to_that_day(db, tmp_path, ca
     (["--month", "2027-03", "--place", DISTRICT], "没有数据"),
     (["--month", "2026-13", "--place", DISTRICT], "YYYY-MM"),
     (["--month", "2026-10", "--place", "999999"], "不在本库的区划中"),
-    (["--month", "2026-10", "--place", DISTRICT, "--sample", "500"], "可抽的社区只有"),
+    (["--month", "2026-10", "--place", DISTRICT, "--sample", "0"], "应至少为 1"),
     # a street of the demo that sent no roster (review 19 M2: "没有需要探访的特殊困难老年人")
     (["--month", "2026-10", "--place", "120101001000"], "劝业场街道 未报送底册"),
 ])
