@@ -56,6 +56,9 @@ def settings(tmp_path_factory) -> Settings:
     con.execute("insert into load_warnings (load_id, file_name, message, code) values (?, ?, ?, 'rejected_listed')",
                 [october, "和平区底册2026年10月.xlsx",
                  "第 9 行被拒收, 而现行底册中有同名的人: 不改正的话, 此人将按去向未说明计为退出"])
+    # (said while that row waits for a correction)
+    con.execute("insert into rejects (load_id, file_name, row_number, reason, raw_values, origin_load_id, origin_row)"
+                " values (?, ?, 9, '身份证号校验位错误', '{}', ?, 9)", [october, "和平区底册2026年10月.xlsx", october])
     build_marts(con)
     con.close()
     return Settings(db_path=path, config=parse_config(default_config_text()))
