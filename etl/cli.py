@@ -8,10 +8,12 @@ import getpass
 import hashlib
 import json
 import os
+import re
 import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 import duckdb
 import pandas as pd
@@ -90,8 +92,36 @@ def _written_folder(error: OSError | duckdb.Error, args) -> Path:
     return Path(args.db or os.environ.get("CAREVISIT_DB") or DEFAULT_DB).resolve().parent
 
 
+# argparse's messages for a command typed wrong, in the clerk's words (they reached clerks in English: review 23); a
+# message none of these matches is said as argparse words it
+ARGUMENT_MESSAGES = (
+    (r"the following arguments are required: (.+)", "缺少参数: {0}"),
+    (r"argument (\S+): invalid choice: (.+?) \(choose from (.+)\)", "参数 {0} 的值 {1} 无效, 可选: {2}"),
+    (r"argument (\S+): invalid int value: (.+)", "参数 {0} 应为整数: {1}"),
+    (r"argument (\S+): invalid float value: (.+)", "参数 {0} 应为数字: {1}"),
+    (r"argument (\S+): expected one argument", "参数 {0} 后面需要写一个值"),
+    (r"argument (\S+): expected at least one argument", "参数 {0} 后面至少需要写一个值"),
+    (r"argument (\S+): not allowed with argument (\S+)", "参数 {0} 不能与 {1} 同时使用"),
+    (r"one of the arguments (.+) is required", "需要以下参数之一: {0}"),
+    (r"unrecognized arguments: (.+)", "无法识别的参数: {0}"),
+    (r"ambiguous option: (\S+) could match (.+)", "参数 {0} 不明确, 可能是: {1}"),
+)
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, its errors said in Chinese (ARGUMENT_MESSAGES); its subcommands' parsers are of this class."""
+
+    def error(self, message: str) -> NoReturn:
+        for pattern, said in ARGUMENT_MESSAGES:
+            if match := re.fullmatch(pattern, message):
+                message = said.format(*match.groups())
+                break
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 错误: {message} (用 {self.prog} -h 查看用法)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="carevisit", description="探访关爱看板 CareVisit")
+    parser = _Parser(prog="carevisit", description="探访关爱看板 CareVisit")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def command(name: str, run, help_text: str, under=sub) -> argparse.ArgumentParser:

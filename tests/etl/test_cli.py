@@ -485,3 +485,17 @@ def test_rows_sent_again_are_said_to_be_repeats_with_nothing_to_fix(tmp_path, ca
     code, out, _ = run(capsys, "ingest", str(with_a_bad_row), "--db", db)
     assert code == 0 and "拒收 2 行" in out and "carevisit corrections" in out  # the visit without a date waits
     assert "拒收的 2 行中 1 行是重复记录" in out
+
+
+@pytest.mark.parametrize(("args", "said"), [
+    (["report", "checklist", "--out", "x.xlsx"], "carevisit report checklist: 错误: 缺少参数: --month"),
+    (["user", "add", "x", "--role", "领导"], "carevisit user add: 错误: 参数 --role 的值 '领导' 无效, 可选: 'leader'"),
+    (["metrics", "--level"], "carevisit metrics: 错误: 参数 --level 后面需要写一个值"),
+    (["metrics", "--bogus"], "carevisit: 错误: 无法识别的参数: --bogus"),
+])
+def test_a_command_typed_wrong_is_told_in_chinese(capsys, args, said):
+    # review 23: argparse's English ("the following arguments are required: --month") reached clerks
+    with pytest.raises(SystemExit) as stopped:
+        main(args)
+    err = capsys.readouterr().err
+    assert stopped.value.code == 2 and said in err and "查看用法" in err.splitlines()[-1]
