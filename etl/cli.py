@@ -567,9 +567,18 @@ def _rejects(args, settings: Settings, out: Console, err: Console) -> int:
     _refreshed(settings, err)
     con = open_for_reading(settings.db_path)
     try:
-        _print_frame(metrics.rejected_rows(con, args.load_id), args.format, out, title="拒收的行")
+        rejected = metrics.rejected_rows(con, args.load_id)
     finally:
         con.close()
+    # the row as sent: its cells read one after another in the table (a JSON text had been shown there: review 23), an
+    # object of header -> cell in JSON, the JSON text in one cell of a CSV
+    cells = [json.loads(values) for values in rejected["raw_values"]]
+    if args.format == "table":
+        rejected["raw_values"] = ["; ".join(f"{header}: {cell}" for header, cell in row.items() if cell)
+                                  for row in cells]
+    elif args.format == "json":
+        rejected["raw_values"] = cells
+    _print_frame(rejected, args.format, out, title="拒收的行")
     return 0
 
 

@@ -261,7 +261,7 @@ def test_rejects_show_reason_and_row_with_personal_data_masked(db, capsys):
     code, out, _ = run(capsys, "rejects", "--format", "json", "--db", str(db))
     [reject] = json.loads(out)
     assert (reject["file"], reject["row_number"], reject["reason"]) == ("v.csv", 3, "未知的探访方式: 托人带话")
-    raw = json.loads(reject["raw_values"])
+    raw = reject["raw_values"]  # (an object of header -> cell: review 23)
     assert raw["身份证号"] == BOB[:4] + "**********" + BOB[-4:]
     assert raw["老人姓名"] == "张*" and raw["探访方式"] == "托人带话"
     assert BOB not in out
@@ -276,7 +276,9 @@ def test_a_rejected_rows_elder_is_masked_in_its_other_cells_too(tmp_path, capsys
     _, out, _ = run(capsys, "rejects", "--format", "json", "--db", db)
     [reject] = json.loads(out)
     # (a note longer than six characters shows its first four: the name masked before they are taken)
-    assert json.loads(reject["raw_values"])["备注"] == "老人王*****" and "王秀" not in out
+    assert reject["raw_values"]["备注"] == "老人王*****" and "王秀" not in out
+    _, table, _ = run(capsys, "rejects", "--db", db)  # read one cell after another, not as a JSON text
+    assert "老人姓名: 王*" in table and '{"' not in table and "王秀" not in table
 
 
 def test_a_csv_the_command_writes_holds_no_formula(tmp_path, capsys):
