@@ -69,7 +69,12 @@ def wsgi_app(plan: Plan):
 
 def run(plan: Plan) -> None:
     if not plan.prod:
-        wsgi_app(plan).run(host=plan.host, port=plan.port, debug=False, threaded=True)
+        # single-user local mode on this computer (or a trial without --prod): Werkzeug's threaded server, without
+        # Flask's start-up banner, whose red "development server" warning in English had alarmed a bureau user trying
+        # the demo (review 23); the command line says where it serves, and `--prod` runs gunicorn
+        from werkzeug.serving import make_server
+
+        make_server(plan.host, plan.port, wsgi_app(plan), threaded=True).serve_forever()  # (Ctrl+C stops it)
         return
     from gunicorn.app.base import BaseApplication
 

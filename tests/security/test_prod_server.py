@@ -7,6 +7,7 @@ import http.client
 import json
 import os
 import re
+import signal
 import socket
 import sqlite3
 import stat
@@ -333,3 +334,26 @@ def test_no_control_socket(server):
 def test_the_data_folder_is_not_open_to_others(deployment, server):
     mode = stat.S_IMODE(deployment.parent.stat().st_mode)
     assert not mode & 0o007, oct(mode)
+
+
+def test_local_single_user_mode_serves_says_where_in_chinese_and_stops_on_ctrl_c(deployment):
+    # `make demo`'s way: the page on this computer, no English "development server" warning in red (review 23), and
+    # Ctrl+C a clean stop
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "etl.cli", "serve", "--no-auth", "--port", str(port), "--db",
+                                str(deployment)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                if request(port, "GET", "/")[0] == 200:
+                    break
+            except OSError:
+                pass
+            assert process.poll() is None and time.monotonic() < deadline, "the local server did not start"
+            time.sleep(0.3)
+    finally:
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=30)
+    assert process.returncode == 0 and f"探访关爱看板: http://127.0.0.1:{port}/" in err
+    assert "development server" not in out + err and not TRACEBACK.search(out + err)
