@@ -227,3 +227,25 @@ def test_a_method_no_mapping_knows_is_listed_among_the_unknown_values_as_a_warne
     columns = ["field", "value", "occurrence_count", "streets"]
     assert [tuple(row) for row in listed[columns].itertuples(index=False) if row.value in ("托人带话", "见附页")] == [
         ("method", "托人带话", 2, "劝业场街道"), ("outcome", "见附页", 1, "劝业场街道")]
+
+
+# --- where the elder lives, beside where they are registered (户籍) ------------------------------------------------
+
+@loads.file("residence beside registration")
+def _residence_beside_registration(folder: Path) -> Path:
+    # probe 24 H1: 现居住街道 was read as 居住情况 (the keyword 居住), the street taken from 户籍所在街道: an elder
+    # registered in 小白楼街道 and living in 新津 was rejected (社区 新津 不属于 小白楼街道), out of every denominator
+    header = ["序号", "户籍所在街道", "户籍所在社区", "现居住街道", "居住社区", "姓名", "身份证号", "特殊困难类别",
+              "居住情况"]
+    rows = [[str(n), registered, "开封道" if registered == "小白楼街道" else "新津", "劝业场街道", "新津",
+             f"居住{n}", elder(110 + n), "独居", "独居"]
+            for n, registered in enumerate(["劝业场街道", "小白楼街道", "劝业场街道"], start=1)]
+    return write_xlsx(folder / "新津底册.xlsx", [header, *rows])
+
+
+def test_the_street_and_community_lived_in_are_read_before_those_of_registration(one_load):
+    balanced(one_load[1]["residence beside registration"], 3)
+    assert loaded(one_load, "residence beside registration", "street_code, community_code, living") == [
+        ("120101001000", "120101001012", "独居")] * 3
+    assert [message for _, message in warnings(one_load, "residence beside registration") if "重复的列" in message] == [
+        "重复的列, 未导入: 户籍所在社区 (已按「居住社区」一列导入)、户籍所在街道 (已按「现居住街道」一列导入)"]
