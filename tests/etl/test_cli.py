@@ -17,6 +17,7 @@ from tests.etl.exports import (
     BOB,
     CAROL,
     ROSTER_HEADER,
+    TITLE,
     VISIT_HEADER,
     roster_row,
     visit_row,
@@ -501,3 +502,18 @@ def test_a_command_typed_wrong_is_told_in_chinese(capsys, args, said):
         main(args)
     err = capsys.readouterr().err
     assert stopped.value.code == 2 and said in err and "查看用法" in err.splitlines()[-1]
+
+
+def test_a_roster_and_a_contact_list_without_visits_yet_give_their_month_s_help_rate(tmp_path, capsys):
+    # probe 24 M2: October's 底册 and 失能老年人联系人情况表 loaded before the visits: "2026-10 没有数据: 数据从
+    # 2026-12 开始", where 失能帮扶率 is theirs alone (DESIGN §4)
+    roster = write_csv(tmp_path / "底册.csv", [*TITLE, ROSTER_HEADER, roster_row(1, ALICE, categories="失能"),
+                                              roster_row(2, BOB, name="李四", categories="失能")])
+    contacts = write_csv(tmp_path / "失能老年人联系人情况表.csv", [
+        ["社区", "老人姓名", "身份证号", "联系人", "联系电话", "与老人关系"],
+        ["花园路", "张三", ALICE, "张小三", "13900001111", "儿子"]])
+    db = str(tmp_path / "w.duckdb")
+    assert run(capsys, "ingest", str(roster), str(contacts), "--db", db)[0] == 0
+    code, out, err = run(capsys, "metrics", "--month", "2026-10", "--level", "district", "--format", "json", "--db", db)
+    [district] = json.loads(out)
+    assert code == 0 and (district["disabled_with_contact"], district["disabled_count"]) == (1, 2), err
