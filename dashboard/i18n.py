@@ -389,6 +389,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "coverage_partial": ("{names}未报送底册, 以下各项只计其余 {count} 个{level} (共 {total} 个)",
                          "{names}: no roster sent; the figures below count only the other {count} of {total} "
                          "({level})"),
+    "coverage_none": ("还没有导入任何{level}的底册, 以下各项都没有可计的人。",
+                      "No {level} has sent its roster yet: the figures below count nobody."),
+    "coverage_none_upload": ("到「导入」页上传底册、探访记录和联系人情况表",
+                             "Load the rosters, visit records and contact lists on the Upload page"),
     "visits_unsent_kids": ("本月尚未报送探访记录: {names}; 其月探访率按已报送的记录计",
                            "No visit records of this month sent yet: {names}; their visit rates count the records "
                            "sent"),

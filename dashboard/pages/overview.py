@@ -98,6 +98,11 @@ def make_coverage(kids: pd.DataFrame, child_level: str, lang: str) -> list:
     missing = kids[kids["unreported"]]
     if missing.empty:
         return []
+    if len(missing) == len(kids):  # nothing loaded yet: say where to start, not "the other 0 of 6" (review 23)
+        where = ([" ", dcc.Link(t("coverage_none_upload", lang), href="/upload", id="overview-coverage-upload")]
+                 if context.may("load") else [])
+        return [dbc.Alert([t("coverage_none", lang, level=child_level), *where], color="warning",
+                          className="py-2 mb-2", id="overview-coverage")]
     return [dbc.Alert(t("coverage_partial", lang, names="、".join(missing["name"]), count=len(kids) - len(missing),
                         total=len(kids), level=child_level), color="warning", className="py-2 mb-2",
                       id="overview-coverage")]

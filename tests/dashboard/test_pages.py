@@ -669,3 +669,21 @@ def test_streets_with_no_visit_record_of_the_month_yet_are_said_so_above_the_ove
                                  queries.children_month(wh, street, "2026-10"), "en")
     assert alert.children == ("This street has sent no visit records of this month yet (latest 6 Oct); its visit "
                               "rates count the records sent")
+
+
+def test_an_overview_with_no_roster_loaded_yet_says_where_to_start(tmp_path, pages):
+    # review 23: "…未报送底册, 以下各项只计其余 0 个街道 (共 2 个)" and cards of 0 人, nothing pointing to 导入
+    import duckdb
+
+    from etl.build import build_marts
+    from tests.conftest import new_mart_warehouse
+
+    w = new_mart_warehouse(duckdb.connect(str(tmp_path / "w.duckdb")))
+    build_marts(w.con)
+    w.con.close()
+    settings = Settings(db_path=tmp_path / "w.duckdb", config=parse_config(default_config_text()))
+    for role, may_load in (("admin", True), ("leader", False)):
+        page = render(create_app(settings, User("u", role, "all")), pages["/"].layout)
+        assert texts(find(page, "overview-coverage"))[0] == "还没有导入任何街道的底册, 以下各项都没有可计的人。"
+        link = find(page, "overview-coverage-upload")
+        assert (link is not None and link.href == "/upload") == may_load, role
