@@ -29,10 +29,9 @@ from wtforms import ValidationError
 from dashboard import auth, context, queries
 from etl import corrections, metrics, workbooks
 from etl.ingest import FileResult, ingest
-from etl.readers import OTHER_SPREADSHEETS, leftover
+from etl.readers import EXPORT_SUFFIXES, digits_masked, leftover, not_an_export
 from etl.warehouse import DiskFull, WarehouseError
 
-EXPORT_SUFFIXES = (".xlsx", ".xls", ".csv")
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # one request, all files together
 MAX_FILES = 50
 ZIP_MAX_MEMBERS = 200  # its size and compression ratio are bounded as an .xlsx's are (workbooks.check_packing)
@@ -151,7 +150,7 @@ def unzip(archive: Path, folder: Path) -> tuple[list[Path], list[str]]:
             others = [_member_name(m) for m in files if m not in members]
             if not members:
                 raise UploadError(f"{archive.name}: 压缩包里没有 xlsx、xls 或 csv 文件"
-                                  + (f" ({_said_of(others[0])})" if others else ""))
+                                  + (f" ({not_an_export(others[0], '上传')})" if others else ""))
             if len(members) > ZIP_MAX_MEMBERS:
                 raise UploadError(f"{archive.name}: 压缩包里的文件太多 (超过 {ZIP_MAX_MEMBERS} 个), 请分开上传")
             workbooks.check_packing(members, "压缩包")
@@ -166,8 +165,8 @@ def unzip(archive: Path, folder: Path) -> tuple[list[Path], list[str]]:
                     path.unlink()  # no empty or part file left in the batch's folder as if it had been sent
                     raise
                 paths.append(path)
-            return paths, [f"{archive.name}: 其中的 {_masked(Path(name).name)} 未导入 ({_said_of(name)})"
-                           for name in others]
+            return paths, [f"{archive.name}: 其中的 {digits_masked(Path(name).name)} 未导入 "
+                           f"({not_an_export(name, '上传')})" for name in others]
     except workbooks.ZipBomb as error:
         raise UploadError(f"{archive.name}: {error}") from error
     except (zipfile.BadZipFile, zlib.error, NotImplementedError, RuntimeError) as error:  # corrupt, encrypted, unknown
@@ -175,26 +174,10 @@ def unzip(archive: Path, folder: Path) -> tuple[list[Path], list[str]]:
 
 
 COMPUTER_FILES = ("__MACOSX", ".DS_Store", "Thumbs.db", "desktop.ini")
-ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz")
 
 
 def _added_by_a_computer(member: zipfile.ZipInfo) -> bool:
     return any(part in COMPUTER_FILES for part in Path(member.filename).parts) or leftover(_member_name(member))
-
-
-def _masked(name: str) -> str:
-    """A file's name without the runs of digits an ID number or a phone would be (补录120101194001010012.xlsx)."""
-    return re.sub(r"\d{7,}", lambda m: "*" * len(m.group()), name)
-
-
-def _said_of(name: str) -> str:
-    """Why a file in a zip is not loaded, for the clerk."""
-    suffix = Path(name).suffix.lower()
-    if suffix in ARCHIVES:
-        return "压缩包里的压缩包: 请解压后上传其中的文件"
-    if suffix in OTHER_SPREADSHEETS:
-        return "请用 WPS 或 Excel 打开后另存为 .xlsx 再上传"
-    return "不是 xlsx、xls 或 csv 文件"
 
 
 def upload_view():
@@ -240,7 +223,7 @@ def upload_view():
     for path, result in zip(saved, results, strict=True):
         auth.audit("upload", place=user.place, row_count=result.rows_loaded,
                    file_sha256=hashlib.sha256(path.read_bytes()).hexdigest(),
-                   facts={"file": _masked(result.file_name),
+                   facts={"file": digits_masked(result.file_name),
                           "status": result.status, "kind": result.kind, "rows_read": result.rows_read,
                           "rows_rejected": result.rows_rejected, "batch": batch})
     return _next(f"/upload?batch={batch}")

@@ -27,7 +27,7 @@ from dashboard.accounts import BEIJING, ROLES, AccountError, AccountStore, accou
 from etl import checklist, corrections, diskspace, metrics
 from etl.formulas import spreadsheet_csv
 from etl.ingest import FileResult, ingest
-from etl.readers import display_text
+from etl.readers import EXPORT_SUFFIXES, digits_masked, display_name, display_text, not_an_export
 from etl.settings import (
     CONTACTS_UNREPORTED,
     DEFAULT_DB,
@@ -325,11 +325,33 @@ def _print_frame(frame: pd.DataFrame, fmt: str, out: Console, title: str | None 
         out.print(table)
 
 
+def _exports_given(paths: list[Path]) -> tuple[list[Path], list[Path]]:
+    """The files to load: each file named, and of each folder named the exports in it and in its folders
+    (readers.EXPORT_SUFFIXES; hidden ones left out); and the folders' other files, not loaded. A folder had been
+    refused as 这是一个文件夹 (review 23), a glob of it leaving out .xls files or failing on a folder without .csv."""
+    files, others = [], []
+    for path in paths:
+        if not path.is_dir():
+            files.append(path)
+            continue
+        for found in sorted(path.rglob("*")):
+            if found.is_file() and not any(part.startswith(".") for part in found.relative_to(path).parts):
+                (files if found.suffix.lower() in EXPORT_SUFFIXES else others).append(found)
+    return files, others
+
+
 def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
+    files, others = _exports_given(args.files)
+    for other in others:
+        err.print(f"未导入 {_shown(digits_masked(display_name(other)))}: {not_an_export(other.name)}", soft_wrap=True)
+    if not files:
+        folders = "、".join(digits_masked(display_text(str(path))) for path in args.files)
+        err.print(f"[red]没有可导入的文件[/]: {_shown(folders)} 中没有 xlsx、xls 或 csv 文件", soft_wrap=True)
+        return 1
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(),
                   TextColumn("{task.completed}/{task.total}"), TimeElapsedColumn(), console=err,
                   transient=True) as progress:
-        task = progress.add_task("导入", total=len(args.files))
+        task = progress.add_task("导入", total=len(files))
         started = time.perf_counter()
 
         def report(file_name: str, stage: str) -> None:
@@ -347,7 +369,7 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
                 progress.console.print(f"{STATUS_LABELS[result.status]} {_shown(result.file_name)}: "
                                        f"{result.rows_read:,} 行, {seconds:.1f} 秒, {speed}", soft_wrap=True)
 
-        results = ingest(args.files, settings, args.kind, report, done=finished)
+        results = ingest(files, settings, args.kind, report, done=finished)
     _print_results(results, out)
     if any(r.status == "loaded" for r in results):
         con = open_for_reading(settings.db_path)

@@ -105,6 +105,27 @@ LEFTOVER = re.compile(r"^(~\$|\._)")
 OTHER_SPREADSHEETS = (".et", ".ett", ".ods", ".numbers", ".wps")
 
 
+# The files loaded from a folder (carevisit ingest, watch) or a zip (the 导入 page): the folder's or the zip's other
+# files are named, not loaded, with why (not_an_export)
+EXPORT_SUFFIXES = (".xlsx", ".xls", ".csv")
+ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz")
+
+
+def not_an_export(name: str, verb: str = "导入") -> str:
+    """Why a file beside the exports of a folder or a zip is not loaded, to a clerk who would `verb` (导入, 上传)."""
+    suffix = Path(name).suffix.lower()
+    if suffix in ARCHIVES:
+        return f"压缩包: 请解压后{verb}其中的文件"
+    if suffix in OTHER_SPREADSHEETS:
+        return f"请用 WPS 或 Excel 打开后另存为 .xlsx 再{verb}"
+    return "不是 xlsx、xls 或 csv 文件"
+
+
+def digits_masked(name: str) -> str:
+    """A file's name without the runs of digits an ID number or a phone would be (补录120101194001010012.xlsx)."""
+    return re.sub(r"\d{7,}", lambda m: "*" * len(m.group()), name)
+
+
 def leftover(name: str) -> bool:
     """Whether a file's name is that of a file Excel, WPS or a Mac leave beside an export (LEFTOVER)."""
     return bool(LEFTOVER.match(Path(name).name))

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.ingest import FileResult, ingest
+from etl.readers import EXPORT_SUFFIXES
 from etl.settings import Settings
-
-SUFFIXES = (".xlsx", ".xls", ".csv")
 
 
 @dataclass
@@ -29,7 +28,7 @@ class _Seen:
 def candidates(folder: Path) -> list[Path]:
     """Export files in the folder (not in subfolders), without Excel's lock files (~$) or hidden ones."""
     return sorted(path for path in folder.iterdir()
-                  if path.suffix.lower() in SUFFIXES and not path.name.startswith(("~$", "."))
+                  if path.suffix.lower() in EXPORT_SUFFIXES and not path.name.startswith(("~$", "."))
                   and path.is_file())
 
 

@@ -190,7 +190,7 @@ def test_a_zip_is_opened_member_by_member_without_its_paths(app):
     assert (folder / "逃出去.csv").exists() and not (folder.parent.parent / "逃出去.csv").exists()
     # what else it holds is said, not dropped without a word (what a computer adds to a zip goes without one)
     assert record["refused"] == ["各社区.zip: 其中的 说明.docx 未导入 (不是 xlsx、xls 或 csv 文件)",
-                                 "各社区.zip: 其中的 第二批.zip 未导入 (压缩包里的压缩包: 请解压后上传其中的文件)",
+                                 "各社区.zip: 其中的 第二批.zip 未导入 (压缩包: 请解压后上传其中的文件)",
                                  "各社区.zip: 其中的 滨西.et 未导入 (请用 WPS 或 Excel 打开后另存为 .xlsx 再上传)"]
 
 

@@ -517,3 +517,21 @@ def test_a_roster_and_a_contact_list_without_visits_yet_give_their_month_s_help_
     code, out, err = run(capsys, "metrics", "--month", "2026-10", "--level", "district", "--format", "json", "--db", db)
     [district] = json.loads(out)
     assert code == 0 and (district["disabled_with_contact"], district["disabled_count"]) == (1, 2), err
+
+
+def test_a_folder_given_loads_the_exports_in_it_and_its_folders_and_names_its_other_files(tmp_path, capsys):
+    # review 23: `ingest 文件夹` was refused (这是一个文件夹, its name masked as a person's: 文**); the README's glob
+    # 文件夹/*.xlsx 文件夹/*.csv failed where a folder had no .csv
+    folder = tmp_path / "10月报表"
+    (folder / "花园路").mkdir(parents=True)
+    write_csv(folder / "底册.csv", [ROSTER_HEADER, roster_row(1, ALICE)])
+    write_csv(folder / "花园路" / "探访.csv", [VISIT_HEADER, visit_row(ALICE, "2026-10-05")])
+    (folder / "说明13800001111.docx").write_bytes(b"PK\x03\x04")
+    (folder / "~$底册.xlsx").write_bytes(b"\x05owner" + b"\x00" * 160)  # a workbook open: skipped, as before
+    (folder / ".DS_Store").write_bytes(b"\x00")
+    code, out, err = run(capsys, "ingest", str(folder), "--db", str(tmp_path / "w.duckdb"))
+    assert code == 0 and "导入 2, 跳过 1, 失败 0" in out
+    assert "未导入 说明***********.docx: 不是 xlsx、xls 或 csv 文件" in err and ".DS_Store" not in out + err
+    (tmp_path / "空的").mkdir()
+    code, _, err = run(capsys, "ingest", str(tmp_path / "空的"), "--db", str(tmp_path / "w.duckdb"))
+    assert code == 1 and "没有可导入的文件" in err
