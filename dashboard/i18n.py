@@ -600,6 +600,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_date_outside_month": ("探访日期不在所写月份", "A visit dated far from the month its file names"),
     "warning_struck_rows": ("整行划了删除线的行", "Rows struck through"),
     "warning_hidden_rows": ("在 Excel 中被隐藏的行", "Rows hidden in Excel"),
+    "warning_short_day_dates": ("探访日期存成了数字 (10.10 成了 10.1)", "Visit dates kept as numbers (10.10 as 10.1)"),
     "warning_sent_before": ("可能重复报送的探访", "Visits perhaps sent twice"),
     "warning_rows_above_header": ("写在表头上方的行", "Rows written above the header"),
     "warning_joined_rows": ("被换行拆开的行 (已合并)", "Rows broken by a line break (joined)"),

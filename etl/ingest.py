@@ -1521,6 +1521,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     if kind == "contacts" and not correction:
         notes = [*(notes or []), *_contacts_dropped(con, load_id), *_names_differ(con, kind)]
     notes = [*(notes or []), *_struck_notes(sheets, labels, kind), *_rows_above_notes(sheets, labels),
+             *_short_day_notes(sheets, labels, column_maps, kind),
              *_joined_rows_notes(sheets, labels),
              *_formatting_notes(sheets, labels, kind), *_other_people_notes(sheets, labels, kind, words_dir),
              *_formula_error_notes(con, sheets, labels)]
@@ -1649,6 +1650,31 @@ def _struck_notes(sheets: list[RawSheet], labels: list[str | None], kind: str) -
                 said = _rows_said(rows[:NOTED_ROWS], len(rows))
                 where = f"工作表 {label} " if label else ""
                 notes.append((code, f"{where}第 {said}{what}, 仍按表中所写导入: {advice}"))
+    return notes
+
+
+def _short_day_notes(sheets: list[RawSheet], labels: list[str | None], column_maps: list[mappings.ColumnMap],
+                     kind: str) -> list[tuple[str, str]]:
+    """A note for each sheet whose visit dates include number cells like 10.1 (RawSheet.short_days): typed 10.10 into
+    a cell of Excel's General format, a date is kept as the number 10.1, read as 10月1日 (probe 24 M1: 10.10, 10.20
+    and 10.30 loaded as the 1st, 2nd and 3rd without a word). They load as they read; the clerk is asked to check."""
+    notes = []
+    for sheet, label, column_map in zip(sheets, labels, column_maps, strict=True):
+        at = column_map.fields.get("visit_date")
+        rows = sorted(row for row, column in sheet.short_days if column == at) if kind == "visits" else []
+        if not rows:
+            continue
+        cells = sheet.cells.filter(pc.is_in(sheet.cells["row_number"], pa.array(rows, pa.int32())))
+        written = dict(zip(cells["row_number"].to_pylist(), pc.cast(cells[f"c{at}"], pa.string()).to_pylist(),
+                           strict=True))
+        rows = [row for row in rows if written.get(row)]  # (rows of the data, the cell as read)
+        if rows:
+            where = f"工作表 {label} " if label else ""
+            examples = "、".join(dict.fromkeys(written[row] for row in rows[:NOTED_ROWS]))
+            notes.append(("short_day_dates", f"{where}第 {_rows_said(rows[:NOTED_ROWS], len(rows))}的探访日期 "
+                          f"({examples}) 在 Excel 中存的是数字, 按 1日、2日、3日 计: 在常规格式的单元格中输入 10.10、"
+                          "10.20、10.30, Excel 会存成 10.1、10.2、10.3; 如是这样, 请把探访日期一列设为文本格式、"
+                          "改正后重新导入"))
     return notes
 
 

@@ -77,6 +77,7 @@ class RawSheet:
     uncomputed_formulas: int = 0  # its cells holding a formula without its result, read as empty
     struck_rows: frozenset[int] = frozenset()  # spreadsheet rows whose every cell written is struck through (删除线)
     hidden_rows: frozenset[int] = frozenset()  # spreadsheet rows hidden in Excel
+    short_days: frozenset[tuple[int, int]] = frozenset()  # number cells like 10.1 (workbooks.Grid), (row, 0 = c0)
     rows_above: frozenset[int] = frozenset()  # rows of people written above the header, read with the rows below it
     # rows (their first line) that a line break no quote encloses broke over several lines, joined again, and the
     # column (0 = c0) whose cell held it
@@ -916,7 +917,7 @@ def _read_workbook(
         sheets.append(RawSheet(f"{table_prefix}_{len(sheets)}", cells, grid.name, header, first_row - 1, report_date,
                                unit, data.num_columns, preamble, grid.hidden, grid.hidden_columns,
                                grid.uncomputed_formulas, grid.struck_rows, grid.hidden_rows,
-                               rows_above=frozenset(above)))
+                               rows_above=frozenset(above), short_days=grid.short_days))
     if not sheets:
         raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     for sheet in sheets:  # once every sheet is read: a sheet that fails to read leaves none registered

@@ -121,6 +121,9 @@ class Grid:
     struck_rows: frozenset[int] = frozenset()  # spreadsheet rows whose every cell written is struck through
     hidden_rows: frozenset[int] = frozenset()  # spreadsheet rows hidden in Excel
     uncomputed_formulas: int = 0  # cells holding a formula but no result (UNCOMPUTED_FORMULA), read as empty
+    # number cells whose number reads as a month and a day of 1 to 3 (10.1): what Excel keeps of 10.10, 10.20, 10.30
+    # typed into a cell of the General format; (spreadsheet row, column 0 = A)
+    short_days: frozenset[tuple[int, int]] = frozenset()
 
 
 class WorkbookError(Exception):
@@ -465,7 +468,7 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool,
                                   struck_rows=_struck_rows(path, part, struck_formats) if part and struck_formats
                                   else xls_struck[index] if xls_struck else frozenset(),
                                   uncomputed_formulas=grid.uncomputed_formulas if grid.reader == "fastexcel"
-                                  else _uncomputed_formulas(path, part) if part else 0)
+                                  else _uncomputed_formulas(path, part) if part else 0, short_days=grid.short_days)
 
 
 def _uncomputed_formulas(path: Path, part: str) -> int:
@@ -618,6 +621,13 @@ def _hidden_columns(path: Path, part: str) -> frozenset[int]:
 # --- python-calamine: every workbook, cell by cell in Python ---------------------------------
 
 
+def _short_days(numbers: np.ndarray) -> np.ndarray:
+    """Which numbers read as a month and a day of 1 to 3 (10.1, stored 10.1 or 10.100000000000001): Grid.short_days."""
+    tenths = np.round(numbers * 10)
+    return ((numbers >= 1) & (numbers < 13) & (np.abs(numbers * 10 - tenths) < 1e-6)
+            & np.isin(np.mod(tenths, 10), (1, 2, 3)))
+
+
 def _calamine_grid(workbook: CalamineWorkbook, index: int, name: str) -> Grid:
     sheet = workbook.get_sheet_by_index(index)
     rows = sheet.to_python(skip_empty_area=False)
@@ -626,7 +636,11 @@ def _calamine_grid(workbook: CalamineWorkbook, index: int, name: str) -> Grid:
     columns = list(zip(*rows, strict=True))
     cells = pa.table({f"c{i}": pa.array(_text_column(column), pa.string()) for i, column in enumerate(columns)})
     merged = [tuple(map(tuple, cell_range)) for cell_range in sheet.merged_cell_ranges or []]
-    return Grid(name, cells, 1, merged, "python-calamine")
+    floats = [(col, row, cell) for col, column in enumerate(columns) if not set(map(type, column)) <= {str}
+              for row, cell in enumerate(column) if type(cell) is float]
+    shorts = _short_days(np.array([cell for *_, cell in floats], float))
+    short_days = frozenset((row + 1, col) for (col, row, _), short in zip(floats, shorts, strict=True) if short)
+    return Grid(name, cells, 1, merged, "python-calamine", short_days=short_days)
 
 
 def _text_column(values: tuple) -> list:
@@ -704,7 +718,14 @@ def _fast_grid(path: Path, index: int, name: str, part: str) -> Grid:
     empty = pa.nulls(table.num_rows, pa.string())
     cells = pa.table({f"c{i}": empty for i in range(offset)}
                      | {f"c{offset + i}": column for i, column in enumerate(columns)})
-    return Grid(name, cells, first_row, sheet.merged, "fastexcel", uncomputed_formulas=sheet.uncomputed)
+    typed = sheet.typed  # (in numpy: a sheet may hold millions of numbers)
+    numeric = np.flatnonzero(np.isin(typed.cell_types, (b"", b"n")))
+    try:
+        short = numeric[_short_days(typed.values[numeric].astype(float))]
+    except ValueError:  # a number cell whose value is no number: nothing to say of it here
+        short = numeric[:0]
+    return Grid(name, cells, first_row, sheet.merged, "fastexcel", uncomputed_formulas=sheet.uncomputed,
+                short_days=frozenset(zip(typed.rows[short].tolist(), typed.cols[short].tolist(), strict=True)))
 
 
 def _scan_sheet_xml(path: Path, part: str) -> _SheetXml:

@@ -3,7 +3,9 @@ roster's categories written over several columns read from the first only (a per
 third left every denominator), a header merged over two columns read as two (联系人 over the name and the phone: no
 one helped; 探访时间 over the day and the time: the file refused), and ID number columns under headers nobody had
 listed (证件编号, sfzh, a blank header cell); and blocks merged down the side, then unmerged, whose rejected rows did
-not say where their value was. Each loads as DESIGN §3 and §4 say."""
+not say where their value was. Then what a second probe (2026-12-07) found: 现居住街道 read as 居住情况 (an elder
+registered elsewhere rejected), a method no mapping knows listed nowhere, and 10.10 kept by Excel as the number 10.1
+loaded as the 1st without a word. Each loads as DESIGN §3 and §4 say."""
 
 from __future__ import annotations
 
@@ -249,3 +251,24 @@ def test_the_street_and_community_lived_in_are_read_before_those_of_registration
         ("120101001000", "120101001012", "独居")] * 3
     assert [message for _, message in warnings(one_load, "residence beside registration") if "重复的列" in message] == [
         "重复的列, 未导入: 户籍所在社区 (已按「居住社区」一列导入)、户籍所在街道 (已按「现居住街道」一列导入)"]
+
+
+# --- dates Excel kept as numbers ------------------------------------------------------------------------------------
+
+@loads.file("dates kept as numbers")
+def _dates_kept_as_numbers(folder: Path) -> Path:
+    # probe 24 M1: 10.10, 10.20 and 10.30 typed into cells of Excel's General format are kept as the numbers 10.1,
+    # 10.2 and 10.3, and loaded as the 1st, 2nd and 3rd without a word (10.12 and a 10.1 kept as text say nothing)
+    header = ["老人姓名", "身份证号", "社区", "探访日期", "探访方式", "探访结果", "探访人"]
+    rows = [[f"数字{n}", elder(120 + n), "新津", day, "入户", "正常", "网格员丁"]
+            for n, day in enumerate([10.1, 10.12, 10.2, "10.1"], start=1)]
+    return write_xlsx(folder / "新津社区2026年10月探访记录.xlsx", [["新津社区2026年10月探访记录"], header, *rows])
+
+
+def test_visit_dates_excel_kept_as_numbers_like_10_1_load_as_they_read_and_are_pointed_out(one_load):
+    balanced(one_load[1]["dates kept as numbers"], 4)
+    assert [str(day) for (day,) in loaded(one_load, "dates kept as numbers", "visit_date")] == [
+        "2026-10-01", "2026-10-12", "2026-10-02", "2026-10-01"]
+    assert [message for _, message in warnings(one_load, "dates kept as numbers") if "存的是数字" in message] == [
+        "第 3、5 行的探访日期 (10.1、10.2) 在 Excel 中存的是数字, 按 1日、2日、3日 计: 在常规格式的单元格中输入 "
+        "10.10、10.20、10.30, Excel 会存成 10.1、10.2、10.3; 如是这样, 请把探访日期一列设为文本格式、改正后重新导入"]
