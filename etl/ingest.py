@@ -2020,6 +2020,20 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
     return not_data, rejected
 
 
+def _duplicate_said(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_map: mappings.ColumnMap, cell: str,
+                    words_dir: Path | None) -> str:
+    """A column not read beside another of its field, as a warning names it: with the column read in its place, where
+    one is (户籍所在社区 beside 实际居住社区 is no copy of it); or as a column of phone numbers, where its header only
+    seemed to name the field (联系方式 beside 探访方式: the elder's phone, not a second method; probe 24 L1)."""
+    field = mappings.field_for(cell, column_map.kind, words_dir)
+    used = column_map.fields.get(field)
+    if field not in ("phone", "contact_phone") and any(
+            _read_as(con, sheet, index, PHONE) for index, header in enumerate(sheet.header)
+            if header == cell and index != used):
+        return f"{cell} (写的是电话号码)"
+    return f"{cell} (已按「{sheet.header[used]}」一列导入)" if used is not None and sheet.header[used] != cell else cell
+
+
 def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str,
                     sheets: list[RawSheet], labels: list[str | None], column_maps: list[mappings.ColumnMap],
                     notes: list[tuple[str, str]], words_dir: Path | None = None) -> int:
@@ -2030,11 +2044,7 @@ def _store_warnings(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str
             names = "、".join(column_map.unknown)
             file_warnings.append(("unknown_column", names, f"{where}未识别的列, 未导入: {names}"))
         if column_map.duplicates:
-            # with the column read in its place, where one is: 户籍所在社区 beside 实际居住社区 is no copy of it
-            said = "、".join(f"{cell} (已按「{sheet.header[used]}」一列导入)"
-                            if (used := column_map.fields.get(mappings.field_for(cell, column_map.kind, words_dir)))
-                            is not None and sheet.header[used] != cell else cell
-                            for cell in column_map.duplicates)
+            said = "、".join(_duplicate_said(con, sheet, column_map, cell, words_dir) for cell in column_map.duplicates)
             file_warnings.append(("duplicate_column", "、".join(column_map.duplicates),
                                   f"{where}重复的列, 未导入: {said}"))
         if (method := column_map.implied.get("method")) and column_map.kind == "visits":

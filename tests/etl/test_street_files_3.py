@@ -333,7 +333,7 @@ loads.file("探视 template")(_template("探视", 230))
 
 
 @pytest.mark.parametrize(("key", "warned"), [("关爱 template",
-                                              [(None, "重复的列, 未导入: 联系方式 (已按「关爱方式」一列导入)")]),
+                                              [(None, "重复的列, 未导入: 联系方式 (写的是电话号码)")]),
                                              ("探视 template", [])])
 def test_other_templates_visit_headers_are_read_and_a_failed_visit_they_record_is_no_visit(one_load, key, warned):
     balanced(one_load[1][key], len(SAID))

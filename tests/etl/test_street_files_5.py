@@ -272,3 +272,18 @@ def test_visit_dates_excel_kept_as_numbers_like_10_1_load_as_they_read_and_are_p
     assert [message for _, message in warnings(one_load, "dates kept as numbers") if "存的是数字" in message] == [
         "第 3、5 行的探访日期 (10.1、10.2) 在 Excel 中存的是数字, 按 1日、2日、3日 计: 在常规格式的单元格中输入 "
         "10.10、10.20、10.30, Excel 会存成 10.1、10.2、10.3; 如是这样, 请把探访日期一列设为文本格式、改正后重新导入"]
+
+
+@loads.file("phone column named like the method")
+def _phone_column_named_like_the_method(folder: Path) -> Path:
+    # probe 24 L1: 联系方式 (the elder's phone) beside 探访方式 was warned of as "联系方式 (已按「探访方式」一列导入)"
+    header = ["老人姓名", "身份证号", "社区", "联系方式", "探访日期", "探访方式", "探访结果"]
+    rows = [[f"电话{n}", elder(130 + n), "新津", f"1390000{n:04d}", "2026-10-06", "入户", "正常"] for n in (1, 2)]
+    return write_csv(folder / "新津探访记录_联系方式.csv", [header, *rows])
+
+
+def test_a_phone_column_whose_header_names_the_method_too_is_said_to_hold_phone_numbers(one_load):
+    balanced(one_load[1]["phone column named like the method"], 2)
+    assert loaded(one_load, "phone column named like the method", "method") == [("上门",)] * 2
+    assert [message for _, message in warnings(one_load, "phone column named like the method")
+            if "重复的列" in message] == ["重复的列, 未导入: 联系方式 (写的是电话号码)"]
