@@ -340,8 +340,11 @@ def test_local_single_user_mode_serves_says_where_in_chinese_and_stops_on_ctrl_c
     # `make demo`'s way: the page on this computer, no English "development server" warning in red (review 23), and
     # Ctrl+C a clean stop
     port = free_port()
+    # (Ctrl+C as a terminal sends it: the server starts with SIGINT's default action even where the suite itself was
+    # started in the background by a shell that ignores it, which a child inherits)
     process = subprocess.Popen([sys.executable, "-m", "etl.cli", "serve", "--no-auth", "--port", str(port), "--db",
-                                str(deployment)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                                str(deployment)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         deadline = time.monotonic() + 90
         while True:
