@@ -35,9 +35,10 @@ DATE_FORMAT = {"cellDataType": "text", "comparator": {"function": "dateTextOrder
 DATE_COLUMN_ENDINGS = ("_date", "_at")  # and the audit log's "at"
 # Columns whose longest values may be off the first page that AG Grid sizes the columns by.
 MIN_WIDTHS = {"status": 210}
-# Columns of sentences (an upload's note, a row's reason): wrapped in a column of this width, not one line the width of
-# the longest (review 16 M3: an upload's 说明 ran past the page, cut mid-sentence)
-WRAPPED_WIDTHS = {"note": 460, "reason": 460}
+# Columns of sentences (an upload's note, a row's reason, a file's alert on the 数据 page): wrapped in a column of this
+# width, not one line the width of the longest (review 16 M3: an upload's 说明 ran past the page, cut mid-sentence; an
+# alert naming the rows to check ran off the right of the page)
+WRAPPED_WIDTHS = {"note": 460, "reason": 460, "message": 460}
 # A kept section takes about 14 bytes of memory per byte of its JSON (its components and their plain
 # copy; tracemalloc at city scale), and the warehouse bounds what it keeps in rows of about 300 bytes.
 KEPT_BYTES_PER_ROW = 300 // 14

@@ -292,6 +292,25 @@ def test_the_excel_export_downloads_a_workbook(page, server_url):
     assert download.value.path().read_bytes()[:2] == b"PK"
 
 
+def test_the_data_pages_alerts_and_reasons_are_read_whole_within_the_page(page, server_url):
+    # a file's alert names the rows to check in a long sentence: wrapped in its column, not run off the right of the
+    # page; a rejected row's reason too
+    open_page(page, f"{server_url}/data", "#data-rejects .ag-row")
+    for grid, column in (("data-alerts", "message"), ("data-rejects", "reason")):
+        page.locator(f"#{grid}").scroll_into_view_if_needed()
+        cell_selector = f"#{grid} .ag-cell[col-id={column}]"
+        wait_until(page, f"() => document.querySelectorAll('{cell_selector}').length > 0")
+        cells = page.evaluate(f"""() => [...document.querySelectorAll('{cell_selector}')].map(cell => (
+            {{text: cell.textContent, right: cell.getBoundingClientRect().right}}))""")
+        width = page.evaluate(f"() => document.querySelector('#{grid} .ag-body-viewport').getBoundingClientRect()"
+                              ".right")
+        assert cells and max(len(cell["text"]) for cell in cells) > 40, (grid, cells)  # sentences, some long
+        assert all(cell["right"] <= width + 1 for cell in cells), (grid, width, cells)
+        wait_until(page, f"() => [...document.querySelectorAll('{cell_selector}')]"
+                         ".every(cell => cell.scrollHeight <= cell.clientHeight + 1)")
+    assert page.console_log == []
+
+
 @pytest.mark.parametrize(("button", "signature"), [("PNG", b"\x89PNG"), ("SVG", b"<svg")])
 def test_charts_download_as_png_and_svg(overview, button, signature):
     card = overview.locator(".chart-card", has=overview.locator("#overview-trend"))
