@@ -45,7 +45,7 @@ DEFAULT_METHOD = "电话"
 LEGEND = re.compile(r"([^\w\s，,。.；;：:、（）()“”\"'\-—~～/]"
                     r"|(?<![\u4e00-\u9fff])[\u4e00-\u9fff](?=\s*(?:表示|代表|[:：=＝])))"
                     r"\s*(?:表示|代表|为|是|[:：=＝])?\s*([\u4e00-\u9fff]{2,12})")
-DATE_HEADER, METHOD_HEADER = "探访日期", "探访方式"
+DATE_HEADER, METHOD_HEADER, OUTCOME_HEADER = "探访日期", "探访方式", "探访结果"
 # The columns of a register read with its marks: who and where (the elder's phone, 合计 and the like are not)
 KEPT_FIELDS = frozenset({"id_number", "name", "district", "street", "community", "visitor", "visitor_role"})
 
@@ -103,7 +103,7 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
     kept = [index for index, field in fields.items() if field in KEPT_FIELDS]
     unread = [sheet.header[index] for index, field in fields.items()
               if field not in KEPT_FIELDS and field != mappings.IGNORED and sheet.header[index]]
-    header = [DATE_HEADER, METHOD_HEADER, *(sheet.header[index] for index in kept)]
+    header = [DATE_HEADER, METHOD_HEADER, OUTCOME_HEADER, *(sheet.header[index] for index in kept)]
     sheets, unexplained = [], set()
     cycle = len(set(dated.values())) > 1
     for index, day in sorted(days.items(), key=lambda item: (dated[item[0]], item[1])):
@@ -115,15 +115,18 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         rows = sheet.cells.filter(marked)
         mark = marks.filter(marked)
         # a mark its key explains is the words it stands for (○表示电话未接通); a tick is the register's method; a mark
-        # naming one is that one (上门, 视频); any other (未接通) is noted beside the register's method, where staging
-        # reads a failure in it (电话（未接通）: 未遇)
-        methods = each_distinct(mark, lambda text: _cell(legend.get(text, text), method, words_dir))
+        # naming one is that one (上门, 电话未接通: staging reads the failure in it); any other words (未接通, 好, 失联,
+        # 子女接走) are what came of the register's method, read as an outcome cell is: an outcome no mapping knows
+        # counts for nothing and is warned of (DESIGN §3; review 25 H3: 失联, 休, 在医院 had counted as calls)
+        explained = each_distinct(mark, lambda text: legend.get(text, text))
+        methods = each_distinct(explained, lambda text: text if _named_method(text, words_dir) else method)
+        outcomes = each_distinct(explained, lambda text: _outcome(text, words_dir))
         unexplained |= {text for text in mark.unique().to_pylist() if text not in legend and text not in TICKS
                         and not re.search(r"[\w]", text)}
         columns = {"row_number": rows["row_number"],
                    "c0": pa.array([f"{day_year}-{day_month:02d}-{day:02d}"] * rows.num_rows, pa.string()),
-                   "c1": methods,
-                   **{f"c{new}": rows[f"c{old}"] for new, old in enumerate(kept, start=2)}}
+                   "c1": methods, "c2": outcomes,
+                   **{f"c{new}": rows[f"c{old}"] for new, old in enumerate(kept, start=3)}}
         said_day = f"{day_month}月{day}日" if cycle else f"{day}日"
         sheets.append(part_sheet(con, sheet, f"day{day_month}_{day}", columns, header, said_day))
     if not sheets:
@@ -201,10 +204,10 @@ def _column_months(header: list[str], days: dict[int, int], year: int, month: in
     return dated
 
 
-def _cell(text: str, method: str, words_dir: Path | None = None) -> str:
-    """A day's mark as a visit record's method cell: a tick the register's method, words naming a method as they are
-    (上门, 电话未接通), any other words beside the register's method (电话（未接通）)."""
-    return method if text in TICKS else text if _named_method(text, words_dir) else f"{method}（{text}）"
+def _outcome(text: str, words_dir: Path | None = None) -> str | None:
+    """A day's mark as a visit record's outcome cell: None for a tick, a symbol (○, △: counted as the register's method,
+    the register's note asks what it means) or words naming a method (the method cell says it all), else the words."""
+    return None if text in TICKS or not re.search(r"\w", text) or _named_method(text, words_dir) else text
 
 
 def named_methods(text: str, words_dir: Path | None = None) -> list[tuple[int, str]]:

@@ -61,6 +61,7 @@ REQUIRED = {
 FIELDS = {
     "roster": ("id_number", "name", "district", "street", "community", "sex", "birth_date", "address",
                "phone", "categories", "living", "disability", "consent", "status", "status_reason", "alive", "deceased",
+               "in_roster", "cancelled", "moved_out",
                "exit_elsewhere", "change_date", "reg_date", "visitor", "risk_level", "report_date", "notes"),
     "visits": ("id_number", "name", "district", "street", "community", "visit_date", "visit_time", "method", "outcome",
                "visitor", "visitor_role", "findings", "problem", "action", "referral", "emergency", "resolution",
@@ -406,7 +407,8 @@ def _with_section_headings(con: duckdb.DuckDBPyConnection, sheet: RawSheet, kind
                            words_dir: Path | None = None) -> RawSheet:
     """A whole street's sheet without a community column, each community's block under a row that names it alone
     (一、花园路社区, 滨西社区居委会（2人）), or a roster without a category column, each category's block under a row
-    naming it (一、独居老人, （二）空巢老人（3人）): its rows with the column those rows stand for, the heading rows
+    naming it (一、独居老人, （二）空巢老人（3人）), or without a status column, each status's block under a row naming
+    it (一、在册人员, 二、本月减少人员（1人）): its rows with the column those rows stand for, the heading rows
     dropped as no data (as 小计 rows are). Any other sheet as it is: a visit record, which names its elders by ID, is
     not read for headings (its millions of rows are not scanned for them)."""
     sheet_kind = kind or _kind_of(sheet, words_dir)
@@ -417,6 +419,8 @@ def _with_section_headings(con: duckdb.DuckDBPyConnection, sheet: RawSheet, kind
         sheet = _with_sections(con, sheet, "社区", _communities_named)
     if sheet_kind == "roster" and "categories" not in fields.fields and not fields.marks:
         sheet = _with_sections(con, sheet, "特殊困难类别", _categories_named, fields.fields.get("id_number"))
+    if sheet_kind == "roster" and "status" not in fields.fields:  # 一、在册人员 … 二、本月减少人员 (review 25 H1)
+        sheet = _with_sections(con, sheet, "状态", functools.partial(_statuses_named, words_dir=words_dir))
     return sheet
 
 
@@ -800,6 +804,9 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
                    for sheet, column_map in zip(sheets, column_maps, strict=True)]
     column_maps = [_with_id_numbers_found(con, sheet, column_map, words_dir)
                    for sheet, column_map in zip(sheets, column_maps, strict=True)]
+    if file_kind == "roster":
+        column_maps = [_with_named_categories(sheet, column_map, words_dir)
+                       for sheet, column_map in zip(sheets, column_maps, strict=True)]
     if file_kind == "visits":
         column_maps = [_with_named_visitor(con, sheet, _with_named_month(sheet, column_map, file_name), len(sheets))
                        for sheet, column_map in zip(sheets, column_maps, strict=True)]
@@ -824,7 +831,10 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
             raise FileError(f"{where}这是增减变动表 (只列新增和减少的老人), 不是完整的底册: 作为底册导入, "
                             "没有列出的老人都将计为退出, 未导入。请导入完整的底册 (全部在册老人), 离开的老人在状态"
                             "一栏写明死亡、迁出等和变动日期")
-        if file_kind != "roster" and column_map.counts and not mappings.day_columns(sheet.header):
+        # (one count beside a record's visit date: the visit's running number, 第几次 or 本年累计探访次数, not a
+        # summary: the record had been refused, review 25 M1)
+        numbered = file_kind == "visits" and len(column_map.counts) == 1 and "visit_date" in column_map.fields
+        if file_kind != "roster" and column_map.counts and not numbered and not mappings.day_columns(sheet.header):
             # a summary of each elder's month (探访次数, 其中上门, 包联人) read as a record or a list had made a visit
             # of each row, or replaced a contact list with its 包联人 and their count of calls as the phone
             raise FileError(f"{where}表头中有统计次数的列: {'、'.join(column_map.counts)}; 这是汇总表, 不是"
@@ -1059,6 +1069,25 @@ def _with_titled_method(sheet: RawSheet, column_map: mappings.ColumnMap, file_na
     return dataclasses.replace(column_map, implied={**column_map.implied, "method": methods.pop()})
 
 
+def _with_named_categories(sheet: RawSheet, column_map: mappings.ColumnMap,
+                           words_dir: Path | None = None) -> mappings.ColumnMap:
+    """A roster sheet without a category column (nor a tick column of one) whose name, else title, names one category
+    (a workbook of a sheet per category, 独居老人 | 失能老人; 花园路社区独居老人名单): that category, for its rows, as a
+    column would say it (review 25 H5: every elder but the 80-year-olds had been left out of the figures). A title
+    naming several names none."""
+    if "categories" in column_map.fields or any(field == "categories" for field, _ in column_map.marks.values()):
+        return column_map
+    words = {key: value for key, value in mappings.mark_names("category", words_dir).items() if len(key) > 1}
+    named = _categories_named(None, {sheet.sheet_name or "": _without_notes(sheet.sheet_name or "")})
+    if not named:
+        title = mappings.header_key(sheet.preamble or "")
+        in_title = {value for key, value in words.items() if key in title}
+        named = {"": in_title.pop()} if len(in_title) == 1 else {}
+    if not named:
+        return column_map
+    return dataclasses.replace(column_map, implied={**column_map.implied, "categories": next(iter(named.values()))})
+
+
 def _with_named_month(sheet: RawSheet, column_map: mappings.ColumnMap, file_name: str | None) -> mappings.ColumnMap:
     """A visit sheet whose title, name or file's name names one month (2026年10月探访记录): that month, for the dates
     written without their year (10月5日) or month (5日) in it (cv_date_in_month); one naming months within a year
@@ -1272,8 +1301,7 @@ def _exits_not_written(sheet: RawSheet, column_map: mappings.ColumnMap,
         unwritten = pc.fill_null(pc.equal(pc.utf8_length(_trimmed(sheet, status_at)), 0), True)
     nothing = pa.scalar(None, pa.string())
     by_sheet = pa.nulls(sheet.cells.num_rows, pa.string())
-    sheet_word = re.sub(r"^已|(人员|老人|名单|名册)+$", "", mappings.header_key(sheet.sheet_name or ""))
-    if (status := statuses.get(sheet_word)) not in (None, "在册"):
+    if (status := _status_named(sheet.sheet_name or "", words_dir)) not in (None, "在册"):
         by_sheet = pa.repeat(pa.scalar(status), sheet.cells.num_rows)
     dated = []
     for index in [column_map.fields.get("change_date"), *column_map.also.get("change_date", [])]:
@@ -1285,6 +1313,28 @@ def _exits_not_written(sheet: RawSheet, column_map: mappings.ColumnMap,
         return None
     by_date = pc.coalesce(*dated) if dated else pa.nulls(sheet.cells.num_rows, pa.string())
     return pc.if_else(unwritten, pc.coalesce(by_sheet, by_date), nothing), pc.if_else(unwritten, nothing, by_date)
+
+
+# A roster's sheet or block named by the status of its people: the words around the status (本月减少人员, 已故老人名单)
+_STATUS_LISTED = re.compile(r"^(?:本月|本期|当月|本年)|(?:人员|老人|老年人|名单|名册|花名册|情况)+$")
+
+
+def _status_named(text: str, words_dir: Path | None = None) -> str | None:
+    """The status a roster's sheet name or a block's heading names its people by (死亡人员, 已故, 已故老人, 死亡注销,
+    本月减少人员, 在册人员: values.csv's words, with or without 已, else the status keyword of a short name), or None
+    (review 25 H1: 已故 and 死亡注销 had named no one's exit, the dead counted)."""
+    key = _STATUS_LISTED.sub("", mappings.header_key(text))
+    statuses = mappings.mark_names("status", words_dir)
+    for word in (key, key.removeprefix("已")):
+        if word in statuses:
+            return statuses[word]
+    return mappings.value_named(key, "status", words_dir) if 0 < len(key) <= 8 else None
+
+
+def _statuses_named(_con: duckdb.DuckDBPyConnection, names: dict[str, str], words_dir: Path | None = None
+                    ) -> dict[str, str]:
+    """{heading as written: the status it names its block's people by} (一、在册人员, 二、本月减少人员（1人）)."""
+    return {raw: status for raw, name in names.items() if (status := _status_named(name, words_dir))}
 
 
 def _first_written(sheet: RawSheet, indexes: list[int]) -> pa.Array:
@@ -1527,7 +1577,7 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
              *_formula_error_notes(con, sheets, labels)]
     if kind == "roster" and not correction:
         notes = [*(notes or []), *_dated_after(con, report_date)]
-        marked = {field for column_map in column_maps for field in [*column_map.fields, *(
+        marked = {field for column_map in column_maps for field in [*column_map.fields, *column_map.implied, *(
             f for f, _ in column_map.marks.values())]}
         derive, aged_from = first_row(con, "select any_value(derive_categories_from_attributes), any_value(aged_from)"
                                            " from cfg_settings")

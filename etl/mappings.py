@@ -33,7 +33,8 @@ WORD_RULES = (NEGATION, NOT_NEGATION, UNDOING, SOMEONE_ELSE, OBJECT)  # keywords
 
 # Fields that only one kind of export has: they decide the kind of a file from its header.
 KIND_MARKERS = {
-    "roster": {"categories", "living", "disability", "status", "status_reason", "alive", "deceased", "change_date",
+    "roster": {"categories", "living", "disability", "status", "status_reason", "alive", "deceased", "in_roster",
+               "cancelled", "moved_out", "change_date",
                "reg_date", "consent", "declines", "address", "risk_level", "economy", "sex", "birth_date"},
     "visits": {"visit_date", "method", "outcome", "visitor_role", "findings"},
     "contacts": {"contact_name", "relation", "contact_phone", "has_key", "set_date"},
@@ -292,6 +293,19 @@ def mark_names(word_field: str, words_dir: Path | None = None) -> dict[str, str]
     """{header key of a value's name or synonym: the value} of a field of words (category: 独居老人 -> 独居)."""
     return {header_key(synonym): value for field, value, synonym in value_synonyms(words_dir)
             if field == word_field and value}
+
+
+def value_named(text: str, word_field: str, words_dir: Path | None = None) -> str | None:
+    """The value of `word_field` a short text names (a sheet's name, a block's heading): by a name or synonym of it
+    (values.csv), else by the keyword of the highest priority it holds (keywords.csv: 死亡注销 死亡); None when it
+    names none."""
+    key = header_key(text)
+    if (value := mark_names(word_field, words_dir).get(key)) is not None:
+        return value
+    held = [(priority if priority is not None else 100, value)
+            for field, value, keyword, priority, _ in value_keywords(words_dir)
+            if field == word_field and value not in WORD_RULES and keyword and header_key(keyword) in key]
+    return min(held)[1] if held else None
 
 
 def asked_word(cell: str) -> str | None:

@@ -88,8 +88,8 @@ create or replace temp macro cv_clock_text(s) as regexp_replace(regexp_replace(r
                    '(\d{1,2})\s*[时点]\s*(\d{1,2})\s*分?', '\1:\2', 'g'),
     '(\d{1,2})\s*[时点]', '\1:00', 'g'),
     '(\d)分', '\1', 'g'),
-    '(下午|晚上|傍晚)\s*(\d{1,2}:\d{2}(:\d{2})?)', ' \2 PM', 'g'),
-    '(上午|早上|早晨|凌晨|中午|下午|晚上|傍晚)', ' ', 'g');
+    '(下午|晚上|傍晚|晚)\s*(\d{1,2}:\d{2}(:\d{2})?)', ' \2 PM', 'g'),
+    '(上午|早上|早晨|凌晨|中午|下午|晚上|傍晚|晚间|夜间|[晚早夜]$)', ' ', 'g');
 create or replace temp macro cv_parse_clock(s) as
     try_strptime(cv_date_text(cv_clock_text(s)),
                  ['%Y-%m-%d', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %I:%M %p', '%Y-%m-%d %I:%M:%S %p',
@@ -293,7 +293,7 @@ create or replace temp macro cv_report_date(text) as list_transform(
 -- (DESIGN §3).
 create or replace temp macro cv_date_in_month(s, sheet_month) as case when sheet_month is not null then
     list_transform([cv_half_width(s)], lambda t: regexp_replace(regexp_replace(t,
-        '^(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?(?:$|(\s))',
+        '^(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?(?:$|(\s|\(|周|星期|礼拜|上午|下午|中午|晚|早|傍晚|凌晨|夜))',
         list_transform([coalesce(try_cast(regexp_extract(t, '^(\d{1,2})\s*[月./-]\s*\d', 1) as integer), 0)
                         - cast(right(sheet_month, 2) as integer)],
                        lambda after: cast(cast(left(right(sheet_month, 7), 4) as integer)

@@ -33,6 +33,9 @@ with source as (
         s.risk_level as risk_raw,
         s.alive,
         s.deceased,
+        s.in_roster,
+        s.cancelled,
+        s.moved_out,
         s.exit_elsewhere,
         -- a 备注 that names an exit (已去世 2026.9.3, 搬至女儿家), not a relative's (老伴已去世): warned of, never read as
         -- the status (DESIGN §3: nothing guessed)
@@ -70,6 +73,10 @@ mapped as (
         coalesce(category.wrote_old, false) as wrote_old,
         -- a 是否健在 or 是否死亡 column that says the elder died is their status, whatever the status cell says
         case when alive.value = '否' or deceased.value = '是' then '死亡'
+             -- 是否迁出 是, 是否注销 是, 是否在册 否: the exit they say, where the status cell says no other
+             when (s.status_text is null or status.value = '在册') and moved_out.value = '是' then '迁出'
+             when (s.status_text is null or status.value = '在册')
+                  and (cancelled.value = '是' or in_roster.value = '否') then '注销'
              when s.status_text is null then '在册' else status.value end as status,
         name_status.value as name_status,
         notes_status.value as notes_status,
@@ -110,6 +117,9 @@ mapped as (
     left join stg_words risk on risk.field = 'risk_level' and risk.raw = s.risk_raw
     left join stg_words alive on alive.field = 'yes_no' and alive.raw = s.alive
     left join stg_words deceased on deceased.field = 'yes_no' and deceased.raw = s.deceased
+    left join stg_words in_roster on in_roster.field = 'yes_no' and in_roster.raw = s.in_roster
+    left join stg_words cancelled on cancelled.field = 'yes_no' and cancelled.raw = s.cancelled
+    left join stg_words moved_out on moved_out.field = 'yes_no' and moved_out.raw = s.moved_out
     left join stg_words sex on sex.field = 'sex' and sex.raw = s.sex_raw
 ),
 

@@ -13,4 +13,8 @@ union all select distinct 'risk_level', risk_level from src
 -- 是否健在 否, 是否死亡 是: a death
 union all select distinct 'yes_no', alive from src
 union all select distinct 'yes_no', deceased from src
+-- 是否在册 否, 是否注销 是: an exit; 是否迁出 是: a move away
+union all select distinct 'yes_no', in_roster from src
+union all select distinct 'yes_no', cancelled from src
+union all select distinct 'yes_no', moved_out from src
 union all select distinct 'sex', sex from src

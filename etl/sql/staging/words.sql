@@ -47,10 +47,13 @@ core as (
     -- a token with a note in brackets: its word without the note (独居（子女在外地）), unless the note refines the
     -- word (a keyword spells the word with that note: 失能(半 makes 失能（半失能） 半失能 alone); a note of another
     -- word's is one more value beside it (独居（半失能） is 独居 and 半失能: the 独居 had been lost, review 2026-12-04)
+    -- A note that only says no (独居（否）) is no note: the word is denied (keyword_hits), not read without it
     select t.field, t.raw, t.position, m.value
     from tokens t
     join value_map m on m.field = t.field and m.synonym = t.token_core and t.token_core <> t.token_key
+    left join negation no on no.field = t.field
     where not exists (select 1 from exact e where e.field = t.field and e.raw = t.raw and e.position = t.position)
+        and not coalesce(regexp_full_match(regexp_extract(t.token_key, '\(([^()]*)\)$', 1), no.pattern), false)
         and not exists (select 1 from noted n
                         where n.field = t.field and n.raw = t.raw and n.position = t.position
                             and exists (select 1 from keyword_map k where k.field = n.field and k.value = n.value
@@ -82,8 +85,8 @@ keyword_hits as (
         select t.field, t.raw, t.position, k.keyword, k.priority, k.value, k.negated_value,
                coalesce(regexp_matches(regexp_replace(t.token_key, n.unless, '', 'g'),
                                        n.pattern || '[^,;。、]{0,3}' || k.keyword_pattern)
-                        or regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、:]{0,3}:' || n.pattern
-                                                       || '[。.!]?$'), false) as negated,
+                        or regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、:()]{0,3}(:' || n.pattern
+                                                       || '|\(' || n.pattern || '\))[。.!]?$'), false) as negated,
                -- a word after it that undoes it (外出已返回, 从养老院接回家中)
                coalesce(regexp_matches(t.token_key, k.keyword_pattern || '[^,;。、]{0,4}' || n.undoing)
                         -- a relative's, named just before it (老伴于2026年9月病故, 女儿在外地; not where the elder is
