@@ -825,6 +825,13 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
                             f"(底册和探访记录请分开导出, 或用 --kind visits 导入)")
         if kind is not None:
             _refuse_another_kind(where, sheet, kind, words_dir)
+        if (again := _header_moved(sheet)) is not None:
+            # a second table under the first whose header names its columns in another order: read by the first's
+            # columns, one block's figures had been another field's (review 25 H4: categories from the living
+            # arrangement, the entry time as the visit date), without a word
+            raise FileError(f"{where}第 {again} 行是另一个表的表头, 列的顺序与第 {sheet.header_row} 行的表头不同, "
+                            "无法按同一表头读取, 未导入: 请把两个表分开 (各放一个工作表, 或按同一列顺序排列) "
+                            "后重新导入")
         named = [sheet.preamble, sheet.sheet_name or "", Path(file_name).stem if file_name and len(sheets) == 1 else ""]
         if file_kind == "roster" and CHANGE_LIST.search(" ".join(named)):
             # read as the roster, it had made an exit of everyone it does not list (review 2026-12-04, round 5)
@@ -1067,6 +1074,30 @@ def _with_titled_method(sheet: RawSheet, column_map: mappings.ColumnMap, file_na
     if len(methods) != 1:
         return column_map
     return dataclasses.replace(column_map, implied={**column_map.implied, "method": methods.pop()})
+
+
+def _header_moved(sheet: RawSheet) -> int | None:
+    """The row number of the first row of a sheet that writes three or more of its header's cells, two of them under
+    other columns than the header's (a second table stacked under the first, its columns in another order); None
+    where no row does. (A row repeating the header as it is, a page's header printed again, is no data: _not_data.)"""
+    # (words: a register's days, 1 … 31, and numbers in its rows are no header)
+    named = {cell.strip() for cell in sheet.header if cell and len(cell.strip()) > 1 and re.search(r"[^\d\s.]", cell)}
+    if len(named) < 3 or not sheet.cells.num_rows:
+        return None
+    words = pa.array(list(named), pa.string())
+    texts = [pc.utf8_trim_whitespace(sheet.cells[f"c{i}"].cast(pa.string())) for i in range(sheet.column_count)]
+    written = [pc.fill_null(pc.is_in(text, value_set=words), False) for text in texts]
+    moved = [pc.and_(hit, pc.invert(pc.fill_null(pc.equal(text, (sheet.header[i] or "").strip()), False)))
+             if i < len(sheet.header) else hit for i, (hit, text) in enumerate(zip(written, texts, strict=True))]
+    count = functools.reduce(pc.add, (pc.cast(hit, pa.int32()) for hit in written))
+    away = functools.reduce(pc.add, (pc.cast(hit, pa.int32()) for hit in moved))
+    candidates = pc.and_(pc.greater_equal(count, 3), pc.greater_equal(away, 2))
+    # two different words moved at least: one word under two columns is a cell merged across them (姓名 over 姓名 |
+    # 身份证号 in a header printed again), no other order
+    for row in pc.indices_nonzero(candidates).to_pylist():
+        if len({texts[i][row].as_py() for i, hit in enumerate(moved) if hit[row].as_py()}) >= 2:
+            return sheet.cells["row_number"][row].as_py()
+    return None
 
 
 def _with_named_categories(sheet: RawSheet, column_map: mappings.ColumnMap,
