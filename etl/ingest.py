@@ -1079,23 +1079,23 @@ def _with_titled_method(sheet: RawSheet, column_map: mappings.ColumnMap, file_na
 def _header_moved(sheet: RawSheet) -> int | None:
     """The row number of the first row of a sheet that writes three or more of its header's cells, two of them under
     other columns than the header's (a second table stacked under the first, its columns in another order); None
-    where no row does. (A row repeating the header as it is, a page's header printed again, is no data: _not_data.)"""
+    where no row does. (A row repeating the header as it is, a page's header printed again, is no data: _not_data.)
+    One pass of each column over a set of the header's words; only the few rows holding three are looked at."""
     # (words: a register's days, 1 … 31, and numbers in its rows are no header)
-    named = {cell.strip() for cell in sheet.header if cell and len(cell.strip()) > 1 and re.search(r"[^\d\s.]", cell)}
+    named = [cell for cell in sheet.header if cell and len(cell.strip()) > 1 and re.search(r"[^\d\s.]", cell)]
     if len(named) < 3 or not sheet.cells.num_rows:
         return None
-    words = pa.array(list(named), pa.string())
-    texts = [pc.utf8_trim_whitespace(sheet.cells[f"c{i}"].cast(pa.string())) for i in range(sheet.column_count)]
-    written = [pc.fill_null(pc.is_in(text, value_set=words), False) for text in texts]
-    moved = [pc.and_(hit, pc.invert(pc.fill_null(pc.equal(text, (sheet.header[i] or "").strip()), False)))
-             if i < len(sheet.header) else hit for i, (hit, text) in enumerate(zip(written, texts, strict=True))]
-    count = functools.reduce(pc.add, (pc.cast(hit, pa.int32()) for hit in written))
-    away = functools.reduce(pc.add, (pc.cast(hit, pa.int32()) for hit in moved))
-    candidates = pc.and_(pc.greater_equal(count, 3), pc.greater_equal(away, 2))
-    # two different words moved at least: one word under two columns is a cell merged across them (姓名 over 姓名 |
-    # 身份证号 in a header printed again), no other order
-    for row in pc.indices_nonzero(candidates).to_pylist():
-        if len({texts[i][row].as_py() for i, hit in enumerate(moved) if hit[row].as_py()}) >= 2:
+    words = pa.array(sorted({*named, *(cell.strip() for cell in named)}), pa.string())
+    columns = [sheet.cells[f"c{i}"] for i in range(sheet.column_count)]
+    count = functools.reduce(pc.add, (pc.cast(pc.fill_null(pc.is_in(column, value_set=words), False), pa.int32())
+                                      for column in columns))
+    for row in pc.indices_nonzero(pc.greater_equal(count, 3)).to_pylist():
+        cells = [(column[row].as_py() or "").strip() if column[row].is_valid else "" for column in columns]
+        header = [(cell or "").strip() for cell in sheet.header] + [""] * (len(cells) - len(sheet.header))
+        written = {cell.strip() for cell in named}
+        # two different words moved at least: one word under two columns is a cell merged across them (姓名 over 姓名 |
+        # 身份证号 in a header printed again), no other order
+        if len({cell for cell, own in zip(cells, header, strict=False) if cell in written and cell != own}) >= 2:
             return sheet.cells["row_number"][row].as_py()
     return None
 
