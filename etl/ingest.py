@@ -1089,10 +1089,10 @@ def _header_moved(sheet: RawSheet) -> int | None:
     columns = [sheet.cells[f"c{i}"] for i in range(sheet.column_count)]
     count = functools.reduce(pc.add, (pc.cast(pc.fill_null(pc.is_in(column, value_set=words), False), pa.int32())
                                       for column in columns))
+    header = [(cell or "").strip() for cell in sheet.header] + [""] * (len(columns) - len(sheet.header))
+    written = {cell.strip() for cell in named}
     for row in pc.indices_nonzero(pc.greater_equal(count, 3)).to_pylist():
         cells = [(column[row].as_py() or "").strip() if column[row].is_valid else "" for column in columns]
-        header = [(cell or "").strip() for cell in sheet.header] + [""] * (len(cells) - len(sheet.header))
-        written = {cell.strip() for cell in named}
         # two different words moved at least: one word under two columns is a cell merged across them (姓名 over 姓名 |
         # 身份证号 in a header printed again), no other order
         if len({cell for cell, own in zip(cells, header, strict=False) if cell in written and cell != own}) >= 2:
@@ -1108,11 +1108,11 @@ def _with_named_categories(sheet: RawSheet, column_map: mappings.ColumnMap,
     naming several names none."""
     if "categories" in column_map.fields or any(field == "categories" for field, _ in column_map.marks.values()):
         return column_map
-    words = {key: value for key, value in mappings.mark_names("category", words_dir).items() if len(key) > 1}
     named = _categories_named(None, {sheet.sheet_name or "": _without_notes(sheet.sheet_name or "")})
     if not named:
         title = mappings.header_key(sheet.preamble or "")
-        in_title = {value for key, value in words.items() if key in title}
+        in_title = {value for key, value in mappings.mark_names("category", words_dir).items()
+                    if len(key) > 1 and key in title}
         named = {"": in_title.pop()} if len(in_title) == 1 else {}
     if not named:
         return column_map
