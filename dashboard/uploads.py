@@ -29,7 +29,16 @@ from wtforms import ValidationError
 from dashboard import auth, context, queries
 from etl import corrections, metrics, workbooks
 from etl.ingest import FileResult, ingest
-from etl.readers import EXPORT_SUFFIXES, digits_masked, leftover, not_an_export
+from etl.readers import (
+    EXPORT_SUFFIXES,
+    SAMPLE_BYTES,
+    TEXT_SUFFIX,
+    digits_masked,
+    file_head,
+    is_export,
+    leftover,
+    not_an_export,
+)
 from etl.warehouse import DiskFull, WarehouseError
 
 MAX_UPLOAD_BYTES = 200 * 1024 * 1024  # one request, all files together
@@ -121,11 +130,14 @@ def save(storage: FileStorage, folder: Path) -> tuple[list[Path], list[str]]:
         with _private_file(archive) as out:
             shutil.copyfileobj(storage.stream, out)
         return unzip(archive, folder)
-    if suffix not in EXPORT_SUFFIXES:
+    if suffix not in (*EXPORT_SUFFIXES, TEXT_SUFFIX):
         raise UploadError(f"{name}: 只能上传 xlsx、xls、csv 文件或它们的 zip 压缩包")
     path = _unique(folder, name)
     with _private_file(path) as out:
         shutil.copyfileobj(storage.stream, out)
+    if not is_export(name, lambda: file_head(path)):  # a .txt that is not a table (Excel's 「Unicode 文本」 is one)
+        path.unlink()
+        raise UploadError(f"{name}: {not_an_export(name, '上传')}")
     return [path], []
 
 
@@ -146,7 +158,8 @@ def unzip(archive: Path, folder: Path) -> tuple[list[Path], list[str]]:
     try:
         with zipfile.ZipFile(archive) as bundle:
             files = [m for m in bundle.infolist() if not m.is_dir() and not _added_by_a_computer(m)]
-            members = [m for m in files if Path(_member_name(m)).suffix.lower() in EXPORT_SUFFIXES]
+            members = [m for m in files
+                       if is_export(_member_name(m), lambda m=m: bundle.open(m).read(SAMPLE_BYTES))]
             others = [_member_name(m) for m in files if m not in members]
             if not members:
                 raise UploadError(f"{archive.name}: 压缩包里没有 xlsx、xls 或 csv 文件"

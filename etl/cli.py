@@ -27,7 +27,7 @@ from dashboard.accounts import BEIJING, ROLES, AccountError, AccountStore, accou
 from etl import checklist, corrections, diskspace, metrics
 from etl.formulas import spreadsheet_csv
 from etl.ingest import FileResult, ingest
-from etl.readers import EXPORT_SUFFIXES, digits_masked, display_name, display_text, not_an_export
+from etl.readers import digits_masked, display_name, display_text, file_head, is_export, not_an_export
 from etl.settings import (
     CONTACTS_UNREPORTED,
     DEFAULT_DB,
@@ -327,7 +327,7 @@ def _print_frame(frame: pd.DataFrame, fmt: str, out: Console, title: str | None 
 
 def _exports_given(paths: list[Path]) -> tuple[list[Path], list[Path]]:
     """The files to load: each file named, and of each folder named the exports in it and in its folders
-    (readers.EXPORT_SUFFIXES; hidden ones left out); and the folders' other files, not loaded. A folder had been
+    (readers.is_export; hidden ones left out); and the folders' other files, not loaded. A folder had been
     refused as 这是一个文件夹 (review 23), a glob of it leaving out .xls files or failing on a folder without .csv."""
     files, others = [], []
     for path in paths:
@@ -336,7 +336,7 @@ def _exports_given(paths: list[Path]) -> tuple[list[Path], list[Path]]:
             continue
         for found in sorted(path.rglob("*")):
             if found.is_file() and not any(part.startswith(".") for part in found.relative_to(path).parts):
-                (files if found.suffix.lower() in EXPORT_SUFFIXES else others).append(found)
+                (files if is_export(found.name, lambda found=found: file_head(found)) else others).append(found)
     return files, others
 
 
@@ -361,13 +361,14 @@ def _ingest(args, settings: Settings, out: Console, err: Console) -> int:
             progress.update(task, description=f"{STAGES[stage]} {_shown(file_name)}".strip())
 
         def finished(result: FileResult) -> None:
-            """Each file's line as soon as it is loaded, with its speed, above the bar of the whole batch."""
+            """Each file's line as soon as it is loaded, with its speed (of a file of a thousand rows or more: a few
+            rows' speed says nothing, "0 行/秒"), above the bar of the whole batch."""
             progress.advance(task)
             seconds = time.perf_counter() - started
             if result.status == "loaded":  # a file not loaded is said once, at the end, with its reason
-                speed = f"{result.rows_read / seconds:,.0f} 行/秒" if seconds > 0 else ""
+                speed = f", {result.rows_read / seconds:,.0f} 行/秒" if seconds > 0 and result.rows_read >= 1000 else ""
                 progress.console.print(f"{STATUS_LABELS[result.status]} {_shown(result.file_name)}: "
-                                       f"{result.rows_read:,} 行, {seconds:.1f} 秒, {speed}", soft_wrap=True)
+                                       f"{result.rows_read:,} 行, {seconds:.1f} 秒{speed}", soft_wrap=True)
 
         results = ingest(files, settings, args.kind, report, done=finished)
     _print_results(results, out)

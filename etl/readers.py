@@ -107,9 +107,27 @@ OTHER_SPREADSHEETS = (".et", ".ett", ".ods", ".numbers", ".wps")
 
 
 # The files loaded from a folder (carevisit ingest, watch) or a zip (the 导入 page): the folder's or the zip's other
-# files are named, not loaded, with why (not_an_export)
+# files are named, not loaded, with why (not_an_export). A .txt is loaded when it holds a table (is_export): Excel's
+# 「Unicode 文本」 is saved so (probe 25 L3), where a 说明.txt beside the exports is a note
 EXPORT_SUFFIXES = (".xlsx", ".xls", ".csv")
+TEXT_SUFFIX = ".txt"
 ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz")
+
+
+def is_export(name: str, head: Callable[[], bytes]) -> bool:
+    """Whether a file of a folder or a zip is loaded: a workbook or a CSV by its name, a .txt when `head()` (its first
+    SAMPLE_BYTES) is a table's text."""
+    suffix = Path(name).suffix.lower()
+    return suffix in EXPORT_SUFFIXES or (suffix == TEXT_SUFFIX and delimited_text(head()))
+
+
+def file_head(path: Path) -> bytes:
+    """A file's first SAMPLE_BYTES; none of an unreadable one (it is then not an export)."""
+    try:
+        with path.open("rb") as f:
+            return f.read(SAMPLE_BYTES)
+    except OSError:
+        return b""
 
 
 def not_an_export(name: str, verb: str = "导入") -> str:
@@ -119,6 +137,8 @@ def not_an_export(name: str, verb: str = "导入") -> str:
         return f"压缩包: 请解压后{verb}其中的文件"
     if suffix in OTHER_SPREADSHEETS:
         return f"请用 WPS 或 Excel 打开后另存为 .xlsx 再{verb}"
+    if suffix == TEXT_SUFFIX:
+        return "文本文件中没有表格"
     return "不是 xlsx、xls 或 csv 文件"
 
 
@@ -154,7 +174,11 @@ def _is_delimited_text(path: Path) -> bool:
     """Whether a file named as a workbook is text with tabs or commas between its cells: what a system's 导出Excel
     often writes (a .xls that Excel opens as text). Read as a .csv is."""
     with path.open("rb") as f:
-        head = f.read(SAMPLE_BYTES)
+        return delimited_text(f.read(SAMPLE_BYTES))
+
+
+def delimited_text(head: bytes) -> bool:
+    """Whether a file's first SAMPLE_BYTES are text with tabs or commas between its cells, on most of its lines."""
     # Excel's 「Unicode 文本」 (UTF-16 with its byte-order mark), as some web systems send their .xls (review 12 M3)
     utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
     if not head or (b"\x00" in head and not utf16):

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from etl.ingest import FileResult, ingest
-from etl.readers import EXPORT_SUFFIXES
+from etl.readers import file_head, is_export
 from etl.settings import Settings
 
 
@@ -28,8 +28,8 @@ class _Seen:
 def candidates(folder: Path) -> list[Path]:
     """Export files in the folder (not in subfolders), without Excel's lock files (~$) or hidden ones."""
     return sorted(path for path in folder.iterdir()
-                  if path.suffix.lower() in EXPORT_SUFFIXES and not path.name.startswith(("~$", "."))
-                  and path.is_file())
+                  if not path.name.startswith(("~$", ".")) and path.is_file()
+                  and is_export(path.name, lambda path=path: file_head(path)))
 
 
 def watch(folder: Path, settings: Settings, report: Callable[[FileResult], None], settle: float = 3.0,

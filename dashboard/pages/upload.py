@@ -73,7 +73,7 @@ def layout(lang: str = "zh", batch: str | None = None, problem: str | None = Non
         # by the browser once chosen (SEND_FILES below); the page then shows the result of the batch.
         dcc.Upload(html.Div([html.Div(t("upload_drop", lang), className="upload-drop-title"),
                              html.Div(t("upload_types", lang), className="chart-note")]),
-                   id=FILES, multiple=True, accept=".xlsx,.xls,.csv,.zip", className="upload-drop mb-2"),
+                   id=FILES, multiple=True, accept=".xlsx,.xls,.csv,.txt,.zip", className="upload-drop mb-2"),
         dcc.Store(id=TOKEN, data=generate_csrf()),
         dcc.Store(id=LABELS, data={"loading": t("upload_loading", lang)}),
         # that the files are on their way and being loaded (SEND_FILES shows it)

@@ -202,6 +202,26 @@ def test_a_zips_file_not_loaded_is_named_without_an_id_number(app):
     assert record["refused"] == ["补录.zip: 其中的 补录******************.docx 未导入 (不是 xlsx、xls 或 csv 文件)"]
 
 
+def test_excels_unicode_text_is_loaded_as_a_table_and_a_note_in_txt_is_refused_by_name(app):
+    # probe 25 L3: Excel saves 「Unicode 文本」 as .txt (UTF-16, tabs between cells); a 说明.txt beside it is a note
+    client, token = signed_in(app, "staff")
+
+    def unicode_text(n: int, id_number: str) -> bytes:
+        rows = [ROSTER_HEADER, roster_row(n, id_number, name="壬")]
+        return ("\r\n".join("\t".join(row) for row in rows) + "\r\n").encode("utf-16")
+
+    note = "请各社区于每月5日前报送。\n".encode()
+    answer = send(client, token, [("花园路.txt", unicode_text(1, make_id("19430101", 7))), ("说明.txt", note),
+                                  ("各社区.zip", zip_of({"滨西.txt": unicode_text(2, make_id("19430101", 8)),
+                                                         "填报说明.txt": note}))])
+    record, folder = results(app, answer)
+    assert sorted((r["file_name"], r["status"]) for r in record["results"]) == [
+        ("滨西.txt", "loaded"), ("花园路.txt", "loaded")]
+    assert sorted(record["refused"]) == ["各社区.zip: 其中的 填报说明.txt 未导入 (文本文件中没有表格)",
+                                         "说明.txt: 文本文件中没有表格"]
+    assert not (folder / "说明.txt").exists()
+
+
 def test_a_zip_with_a_password_is_refused_leaving_no_empty_file_behind(app):
     client, token = signed_in(app, "staff")
     bundle = bytearray(zip_of({"名单.csv": csv_bytes([ROSTER_HEADER, roster_row(1, make_id("19430101", 5))])}))

@@ -526,12 +526,17 @@ def test_a_folder_given_loads_the_exports_in_it_and_its_folders_and_names_its_ot
     (folder / "花园路").mkdir(parents=True)
     write_csv(folder / "底册.csv", [ROSTER_HEADER, roster_row(1, ALICE)])
     write_csv(folder / "花园路" / "探访.csv", [VISIT_HEADER, visit_row(ALICE, "2026-10-05")])
+    # probe 25 L3: Excel's 「Unicode 文本」 saves as .txt (UTF-16, tabs between cells): loaded, where a note is not
+    unicode_text = "\r\n".join("\t".join(row) for row in [ROSTER_HEADER, roster_row(2, BOB)]) + "\r\n"
+    (folder / "花园路" / "补报.txt").write_bytes(unicode_text.encode("utf-16"))
+    (folder / "说明.txt").write_text("各社区请于每月5日前报送。\n联系人: 民政科\n", encoding="utf-8")
     (folder / "说明13800001111.docx").write_bytes(b"PK\x03\x04")
     (folder / "~$底册.xlsx").write_bytes(b"\x05owner" + b"\x00" * 160)  # a workbook open: skipped, as before
     (folder / ".DS_Store").write_bytes(b"\x00")
     code, out, err = run(capsys, "ingest", str(folder), "--db", str(tmp_path / "w.duckdb"))
-    assert code == 0 and "导入 2, 跳过 1, 失败 0" in out
+    assert code == 0 and "导入 3, 跳过 1, 失败 0" in out
     assert "未导入 说明***********.docx: 不是 xlsx、xls 或 csv 文件" in err and ".DS_Store" not in out + err
+    assert "未导入 说明.txt: 文本文件中没有表格" in err and "补报.txt" in out
     (tmp_path / "空的").mkdir()
     code, _, err = run(capsys, "ingest", str(tmp_path / "空的"), "--db", str(tmp_path / "w.duckdb"))
     assert code == 1 and "没有可导入的文件" in err
