@@ -21,8 +21,8 @@ FORMAT = 1
 
 # The stored tables a mart is computed from (the cleaned rows, the geography, the configuration).
 # Not exported: rejects and load_warnings (rows as sent, for the bureau's clerks), settings, corrections.
-STORED = ("loads", "roster_rows", "visit_rows", "contact_rows", "divisions", "division_aliases", "division_shapes",
-          "cfg_settings", "cfg_intervals", "cfg_risk_rules", "cfg_visit_quality")
+STORED = ("loads", "roster_rows", "roster_nobody", "visit_rows", "contact_rows", "divisions", "division_aliases",
+          "division_shapes", "cfg_settings", "cfg_intervals", "cfg_risk_rules", "cfg_visit_quality")
 # Every mart stored as a table; views (roster_listings, visits, unlinked_visits, load_history) are one
 # SELECT over exported tables and are recomputed where they are read.
 MART_TABLES = tuple(name for name, kind in MARTS if kind == "table")

@@ -97,7 +97,12 @@ FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社
 SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
 # The temp tables a file's staging makes (stage, _stage_source): dropped once its rows are stored
 STAGING_TABLES = ("staged", "stg_sheets", "stg_places", "stg_words", "stg_tries", "stg_claims", "stg_origin",
-                  "sheet_rejects")
+                  "sheet_rejects", "sheet_nobody")
+# A roster's row saying its community has nobody to list: every written cell but its place's either such words (无,
+# 暂无, 本社区暂无特殊困难老年人, 暂无此类人员) or a row number or a dash (_says_nobody)
+NOBODY = (r"^[（(]?(本社区|本居委会|本村|该社区|本街道|辖区内?|本月|目前|现)?(暂无|无|没有|尚无|暂未有)"
+          r"([^，,；;。]{0,16}(老人|老年人|人员|对象|人))?[)）]?[。.]?$")
+NOBODY_FILLER = r"^(\d{1,3}|[/\-—－]+)$"
 # Row order means nothing in staging (rows carry src_id and row_number): without it, DuckDB fills
 # the staged rows and stores them on both cores (the insert takes half the time).
 UNORDERED = {"preserve_insertion_order": "false"}
@@ -905,14 +910,24 @@ def _with_named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, colum
         fields = {field: index for field, index in column_map.fields.items() if index != at} | {"community": at}
         return dataclasses.replace(column_map, fields=fields,
                                    unknown=[cell for cell in column_map.unknown if cell != sheet.header[at]])
-    for text in (_without_notes(sheet.sheet_name), sheet.report_unit):
-        if text and scalar(con, "select count(distinct code) from place_keys where level = 'community'"
-                                " and place_key <> '' and place_key = cv_place_key(?)", [text]) == 1:
-            return dataclasses.replace(column_map, implied={"community": text})
-    for text in (sheet.preamble, file_name):
-        if name := _division_named(con, text, "community", COMMUNITY_WORD, 8):
-            return dataclasses.replace(column_map, implied={"community": name})
+    if code := _named_community(con, sheet, file_name):
+        return dataclasses.replace(column_map, implied={
+            "community": scalar(con, "select name from divisions where code = ?", [code])})
     return _with_named_street(con, sheet, column_map, file_name)
+
+
+def _named_community(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str | None) -> str | None:
+    """The code of the one known community a sheet's name (花园路社区, one sheet per community) or its 填报单位 names,
+    else its title or the file's name (花园路社区10月探访记录.xlsx); None where none or several."""
+    for text in (_without_notes(sheet.sheet_name), sheet.report_unit):
+        codes = con.execute("select distinct code from place_keys where level = 'community' and place_key <> ''"
+                            " and place_key = cv_place_key(?)", [text]).fetchall() if text else []
+        if len(codes) == 1:
+            return codes[0][0]
+    for text in (sheet.preamble, file_name):
+        if code := _division_code(con, text, "community", COMMUNITY_WORD, 8):
+            return code
+    return None
 
 
 # A header of a place column under another name (户籍地, 居住地, 所在地) and the word a community's name ends with
@@ -1018,15 +1033,22 @@ def _without_notes(name: str | None) -> str | None:
 
 def _division_named(con: duckdb.DuckDBPyConnection, text: str | None, level: str, word: re.Pattern[str],
                     longest: int) -> str | None:
-    """The one known division of `level` a text names (花园路社区10月探访记录, 五大道街道…联系人情况表): the words
-    before each `word` in it (社区, 街道), two to `longest` characters of them, are the names it may give."""
+    """The name of the one known division of `level` a text names (_division_code)."""
+    code = _division_code(con, text, level, word, longest)
+    return scalar(con, "select name from divisions where code = ?", [code]) if code else None
+
+
+def _division_code(con: duckdb.DuckDBPyConnection, text: str | None, level: str, word: re.Pattern[str],
+                   longest: int) -> str | None:
+    """The code of the one known division of `level` a text names (花园路社区10月探访记录, 五大道街道…联系人情况表): the
+    words before each `word` in it (社区, 街道), two to `longest` characters of them, are the names it may give."""
     names = list({text[max(0, found.start() - n):found.end()]
                   for found in word.finditer(text or "") for n in range(2, longest + 1)})
     codes = [code for (code,) in con.execute(
         "select distinct code from place_keys where level = $level and place_key <> ''"
         " and place_key in (select cv_place_key(unnest($names)))", {"names": names, "level": level}).fetchall()
     ] if names else []
-    return scalar(con, "select name from divisions where code = ?", [codes[0]]) if len(codes) == 1 else None
+    return codes[0] if len(codes) == 1 else None
 
 
 STREET_WORD = re.compile(r"街道办事处|街道|镇|乡")
@@ -1591,6 +1613,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
                     {"load_id": correction.origin_load_id if correction else load_id})
     # rejected rows whose elders the new roster would take off the list
     if kind == "roster" and not correction:
+        _nobody_notes(con, load_id, stored_name,
+                      {sheet.sheet_name: label for sheet, label in zip(sheets, labels, strict=True)})
         listed, first_rows = first_row(con, sql("staging/rejected_listed"))
         if listed:
             said = _rows_said(first_rows, listed)
@@ -2051,7 +2075,9 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
     con.register("rejected_cells", sheet.cells.filter(pc.is_in(sheet.cells["row_number"], row_numbers)))
     con.register("filled_above", _filled_above(sheet, column_map, [(row, field) for row, field in found if field]))
     try:
-        not_data = scalar(con, f"delete from staged where src_id in (select {first_id} + row_number "
+        nobody = (_set_aside_nobody(con, load_id, sheet, column_map, file_name)
+                  if column_map.kind == "roster" and correction is None else 0)
+        not_data = nobody + scalar(con, f"delete from staged where src_id in (select {first_id} + row_number "
                                f"from rejected_cells r where {_not_data(sheet, words_dir)})", _repeated_header(sheet))
         labels = [cell or f"第{i + 1}列" for i, cell in enumerate(sheet.header)]
         labels += [f"第{i + 1}列" for i in range(len(sheet.header), sheet.column_count)]
@@ -2099,6 +2125,64 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
         con.unregister("rejected_cells")
         con.unregister("filled_above")
     return not_data, rejected
+
+
+def _set_aside_nobody(con: duckdb.DuckDBPyConnection, load_id: int, sheet: RawSheet, column_map: mappings.ColumnMap,
+                      file_name: str) -> int:
+    """A roster sheet's rejected rows that say their community has nobody to list (本社区暂无特殊困难老年人 under the
+    title of 滨西社区's roster, 无 under 姓名 beside 滨西): kept in roster_nobody with their place (the row's, else the
+    community the sheet's name, title or file's name names), not as rejects (no person is missing an ID number) nor
+    dropped as no data. How many."""
+    places = {column_map.fields.get(field) for field in ("district", "street", "community")}
+    cells = [f"trim(r.c{i})" for i in range(sheet.column_count) if i not in places]
+    written = f"list_filter([{', '.join(cells)}]::varchar[], lambda cell: cell <> '')"
+    con.execute(f"""create or replace temp table sheet_nobody as
+        select s.src_id, r.row_number, s.street_code, s.community_code
+        from sheet_rejects s join rejected_cells r using (row_number)
+        where len(list_filter({written}, lambda cell: regexp_matches(cell, $nobody))) > 0
+            and len(list_filter({written}, lambda cell: not regexp_matches(cell, $nobody)
+                                                        and not regexp_matches(cell, $filler))) = 0""",
+                {"nobody": NOBODY, "filler": NOBODY_FILLER})
+    said = scalar(con, "select count(*) from sheet_nobody")
+    if said and scalar(con, "select count(*) from sheet_nobody where community_code is null"):
+        con.execute("""update sheet_nobody set community_code = d.code, street_code = d.parent_code
+            from divisions d where d.code = $code and sheet_nobody.community_code is null""",
+                    {"code": _named_community(con, sheet, file_name)})
+    if said:
+        con.execute("""insert into roster_nobody
+            select $load_id, $sheet, n.row_number, d.parent_code, n.street_code, n.community_code
+            from sheet_nobody n left join divisions d on d.code = n.street_code""",
+                    {"load_id": load_id, "sheet": sheet.sheet_name})
+        for table in ("staged", "sheet_rejects"):
+            con.execute(f"delete from {table} where src_id in (select src_id from sheet_nobody)")  # noqa: S608
+    return said
+
+
+def _nobody_notes(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, labels: dict[str | None, str]) -> None:
+    """A warning for each roster row that said its community has nobody to list (roster_nobody): counted as that
+    community's list of no one, the people its roster in force lists leaving it as 去向未说明 (DESIGN §4); or, where
+    the file names no community for it, or lists people there too, not counted. The rows not counted are taken out of
+    roster_nobody."""
+    for row_number, sheet_name, street, community, name, in_force, listed in con.execute(
+            sql("staging/said_nobody"), {"load_id": load_id}).fetchall():
+        where = f"工作表 {labels[sheet_name]}: " if labels.get(sheet_name) else ""
+        said = f"{where}第 {row_number} 行写明暂无特殊困难老年人"
+        if community is None:
+            code, message = "nobody_unplaced", (f"{said}, 但看不出是哪个社区的, 未计入:"
+                                                " 请在标题或社区一列写明社区后重新导入")
+        elif listed:
+            code, message = "nobody_listed", f"{said}, 而本文件列有{name}的老人: 按所列的人计"
+        else:
+            leaving = f"; 现行底册中该社区的 {in_force} 人将按去向未说明计为退出" if in_force else ""
+            code, message = "nobody_listed", f"{said}: 计为{name}的底册, 0 人{leaving}"
+        con.execute("insert into load_warnings (load_id, file_name, row_number, message, code, street_code,"
+                    " community_code) values (?, ?, ?, ?, ?, ?, ?)",
+                    [load_id, file_name, row_number, message, code, street, community])
+    con.execute("""delete from roster_nobody where load_id = $load_id and (
+        community_code is null
+        or community_code in (select community_code from staged where reject_reason is null)
+        or rowid not in (select min(rowid) from roster_nobody where load_id = $load_id group by community_code))""",
+                {"load_id": load_id})
 
 
 def _duplicate_said(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_map: mappings.ColumnMap, cell: str,

@@ -57,6 +57,17 @@ create table if not exists rejects (
                                       -- outside the place of the staff who sent it
 );
 
+-- a roster's row that says its community has nobody to list (本社区暂无特殊困难老年人, 无 under 姓名): the community's
+-- list of that day, of no one (marts/roster_snapshots), where the load listed nobody else there (probe 25 M4)
+create table if not exists roster_nobody (
+    load_id        integer not null,
+    sheet_name     varchar,
+    row_number     integer not null,
+    district_code  varchar,
+    street_code    varchar,
+    community_code varchar            -- null where the file named no community for it (not kept: a warning says so)
+);
+
 create table if not exists load_warnings (
     load_id        integer not null,
     file_name      varchar not null,
@@ -71,7 +82,8 @@ create table if not exists load_warnings (
                                       -- contacts_dropped | month_only_date | joined_rows |
                                       -- yearless_date | name_differs | sent_before | titled_method |
                                       -- exit_after_report | registered_after_report | no_category_column |
-                                      -- self_contact | no_person_contact | unnamed_contact | no_phone_contact | other_people
+                                      -- self_contact | no_person_contact | unnamed_contact | no_phone_contact | other_people |
+                                      -- nobody_listed | nobody_unplaced
                                       -- (null: written before format 3)
     field          varchar,           -- the canonical field (category, living, method, outcome …)
     value          varchar,           -- the cell's text, digit runs that may be phones or IDs masked

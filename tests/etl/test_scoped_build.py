@@ -17,7 +17,7 @@ from etl.build import MARTS, build_marts
 from etl.settings import engine_config
 from etl.sqlfiles import prepare, scalar
 from etl.warehouse import _write_place_keys, write_divisions
-from tests.conftest import BINXI, HEPING, HUAYUANLU, MartWarehouse, make_id, new_mart_warehouse
+from tests.conftest import BINXI, HEPING, HUAYUANLU, QUANYECHANG, MartWarehouse, make_id, new_mart_warehouse
 
 XIAOBAILOU_COMMUNITY = "120101002002"  # another street's community
 # a second district (a city's), of one street and one community: rollups are rebuilt by district
@@ -167,6 +167,12 @@ def a_newer_roster_of_one_community(w):
     w.elder(make_id(SEVENTY, 70), "空巢", community=HUAYUANLU, name="邻街0", load_id=load)  # 小白楼's name, here
 
 
+def a_roster_of_no_one_of_one_community(w):
+    """滨西's list of 15 October says it has nobody to list (本社区暂无特殊困难老年人): its elders leave on that day."""
+    load = w.load("roster", "2026-10-15")
+    w.con.execute("insert into roster_nobody values (?, null, 4, ?, ?, ?)", [load, HEPING, QUANYECHANG, BINXI])
+
+
 def a_roster_that_makes_a_name_ambiguous(w):
     load = w.load("roster", "2026-10-15")
     for i in (4, 5, 6, 7):
@@ -221,6 +227,7 @@ def a_note_copied_onto_five_elders(w):
     (visits_of_a_new_month, ("month_frame", "elder_months", "elder_changes", "elder_incident_days")),
     (a_later_visit_that_closes_an_earlier_months_problem_referring_it, ("problems", "place_months")),
     (a_newer_roster_of_one_community, ("elder_periods", "roster_alerts", "elder_changes")),
+    (a_roster_of_no_one_of_one_community, ("elder_periods", "roster_snapshots", "elder_changes", "place_months")),
     (a_roster_that_makes_a_name_ambiguous, ("elder_name_keys", "elder_months")),
     (a_new_contact_list, ("designated_contacts", "elder_months")),
     (a_new_contact_list_of_a_street_whose_older_one_named_another_streets_elder,

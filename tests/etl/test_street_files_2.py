@@ -440,13 +440,13 @@ def test_a_visit_date_written_in_year_month_and_day_columns_loads_as_that_date(o
 
 
 def test_headers_no_mapping_knows_are_refused_in_one_line_leaving_the_warehouse(tmp_path):
-    # (a vendor's English field names are in the mapping data now: tests/etl/test_street_files_4.py; its pinyin
-    # initials, XM for 姓名 and SFZH for 身份证号, are not)
+    # (a vendor's English field names are in the mapping data now: tests/etl/test_street_files_4.py, and its pinyin
+    # initials, XM for 姓名: tests/etl/test_street_files_6.py; its numbered fields F01, F02 … are not)
     good = write_csv(tmp_path / "底册.csv", [ROSTER, ["劝业场街道", "花园路", "英文", elder(70), "独居"]])
     db = tmp_path / "w.duckdb"
     assert run_cli("ingest", str(good), "--db", str(db)).returncode == 0
     before = hashlib.sha256(db.read_bytes()).hexdigest()
-    vendor = write_csv(tmp_path / "vendor.csv", [["SFZH", "XM", "SQ", "TFRQ", "TFFS"],
+    vendor = write_csv(tmp_path / "vendor.csv", [["F01", "F02", "F03", "F04", "F05"],
                                                  [elder(71), "英文", "花园路", "2026-10-05", "入户"]])
     done = run_cli("ingest", str(vendor), "--db", str(db))
     assert done.returncode != 0

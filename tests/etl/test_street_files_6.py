@@ -7,11 +7,12 @@ record numbering its visits (本年累计探访次数) refused as a summary of c
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_id
+from tests.conftest import make_id, run_cli
 from tests.etl.exports import TITLE, OneLoad, Warehouse, write_xlsx
 from tests.etl.test_street_files import balanced, loaded, warnings, write_workbook
 
@@ -328,3 +329,51 @@ def test_headers_written_as_their_pinyin_initials_are_read(one_load):
     assert one_load[0].rows("select id_number, visit_date::varchar, method, outcome from visit_rows where load_id = ?"
                             " order by row_number", [visits.load_id]) == [
         (later(1), "2026-10-03", "上门", "正常"), (later(2), "2026-10-04", "上门", "正常")]
+
+
+# --- a community's roster that says it has nobody to list ---------------------------------------------------------
+
+NOBODY_HEADER = ["序号", "街道", "社区", "姓名", "性别", "身份证号", "特殊困难类别", "状态"]
+
+
+@loads.file("nobody listed")
+def _nobody_listed(folder: Path) -> list[Path]:
+    october = write_xlsx(folder / "解放路底册_10月.xlsx", [*TITLE, ROSTER_HEADER, *[
+        [str(n), "小白楼街道", "解放路", f"无人{n}", later(10 + n), "独居", ""] for n in (1, 2)]])
+    november = write_xlsx(folder / "解放路底册_11月.xlsx", [["小白楼街道解放路社区特殊困难老年人底册"],
+                                                          ["填报日期：2026年11月5日"], NOBODY_HEADER,
+                                                          ["本社区暂无特殊困难老年人"]])
+    written = write_xlsx(folder / "达文里底册_无.xlsx", [*TITLE, NOBODY_HEADER, ["1", "小白楼街道", "达文里", "无"]])
+    unplaced = write_xlsx(folder / "底册_暂无.xlsx", [*TITLE, NOBODY_HEADER, ["暂无"]])
+    return [october, november, written, unplaced]
+
+
+def test_a_roster_saying_its_community_has_nobody_is_that_communitys_list_of_no_one(one_load):
+    # probe 25 M4: the community had shown as 未报送底册, its figures blank; 无 under 姓名 rejected as 身份证号为空
+    warehouse, results = one_load
+    october, november, written, unplaced = results["nobody listed"]
+    for result in (november, written, unplaced):
+        balanced(result, 0)
+    assert warehouse.rows("select community_code, elder_count, snapshot_date::varchar from roster_snapshots"
+                          " where load_id in (?, ?) order by all", [november.load_id, written.load_id]) == [
+        ("120101002010", 0, "2026-11-05"), ("120101002012", 0, "2026-10-05")]
+    # the November list of no one ends October's listings on its date: they leave, October keeps them
+    assert warehouse.rows("select elder_id, max(valid_to)::varchar from elder_periods where elder_id in (?, ?)"
+                          " group by all order by all", [later(11), later(12)]) == [
+        (later(11), "2026-11-05"), (later(12), "2026-11-05")]
+    assert counted_in_october(one_load, later(11)) and counted_in_october(one_load, later(12))
+    said = warehouse.rows("select load_id, row_number, code, message from load_warnings where load_id in (?, ?, ?)"
+                          " order by load_id", [november.load_id, written.load_id, unplaced.load_id])
+    assert said == [
+        (november.load_id, 4, "nobody_listed", "第 4 行写明暂无特殊困难老年人: 计为解放路社区居委会的底册, 0 人;"
+                                               " 现行底册中该社区的 2 人将按去向未说明计为退出"),
+        (written.load_id, 4, "nobody_listed", "第 4 行写明暂无特殊困难老年人: 计为达文里社区居委会的底册, 0 人"),
+        (unplaced.load_id, 4, "nobody_unplaced",
+         "第 4 行写明暂无特殊困难老年人, 但看不出是哪个社区的, 未计入: 请在标题或社区一列写明社区后重新导入")]
+    assert not warehouse.rows("select 1 from rejects where load_id in (?, ?, ?)",
+                              [november.load_id, written.load_id, unplaced.load_id])
+    # as `carevisit metrics` shows October: 达文里 sent its roster, of no one (its rates blank: no one to count)
+    shown = run_cli("metrics", "--month", "2026-10", "--level", "community", "--format", "json",
+                    "--db", str(warehouse.settings.db_path))
+    [davenli] = [row for row in json.loads(shown.stdout) if row["code"] == "120101002012"]
+    assert (davenli["roster_reported"], davenli["special_count"], davenli["visit_rate_home"]) == (True, 0, None)

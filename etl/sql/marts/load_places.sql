@@ -5,6 +5,8 @@
 with row_places as (
     select load_id, community_code as code from roster_rows
     union all
+    select load_id, community_code from roster_nobody
+    union all
     select load_id, community_code from visit_rows where community_code is not null
     union all
     -- a visit whose file names no community: where its elder lives (joined for these rows only)

@@ -1,4 +1,6 @@
--- one row per community per roster load: the community's lists in order, each in force until the next
+-- one row per community per roster load: the community's lists in order, each in force until the next. A list of no
+-- one is a row of roster_nobody (本社区暂无特殊困难老年人): it ends the listings of the list before it, as a list
+-- without them does (DESIGN §4), and the community has sent its roster
 with listed as (
     select
         community_code,
@@ -8,6 +10,9 @@ with listed as (
         count(*) as elder_count
     from roster_rows
     group by community_code, load_id
+    union all
+    select community_code, load_id, street_code, district_code, 0
+    from roster_nobody
 ),
 
 dated as (

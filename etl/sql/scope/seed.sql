@@ -10,12 +10,17 @@
 --   - their street has a new list of designated contacts (it replaces the street's older one), or a list
 --     of a street with a new one names them.
 -- Whatever else an elder's figures are computed from is their own rows, or a mart built whole.
+-- (a roster's list of no one is its community's new roster too: roster_nobody)
 create or replace temp table cv_scope_communities as
-    select distinct community_code from roster_rows where load_id in (select load_id from cv_changed_loads);
+    select community_code from roster_rows where load_id in (select load_id from cv_changed_loads)
+    union
+    select community_code from roster_nobody where load_id in (select load_id from cv_changed_loads);
 
 -- the streets of those communities: their roster alerts compare each community's lists, and the street's
 create or replace temp table cv_scope_streets as
-    select distinct street_code from roster_rows where load_id in (select load_id from cv_changed_loads);
+    select street_code from roster_rows where load_id in (select load_id from cv_changed_loads)
+    union
+    select street_code from roster_nobody where load_id in (select load_id from cv_changed_loads);
 
 -- the names (in their communities) that a list of a street with a new one gives without an ID number
 create or replace temp table cv_scope_contact_names as
