@@ -109,8 +109,9 @@ IN_SCOPE_STREETS = "street_code in (select street_code from cv_scope_streets)"
 IN_CHANGED_LOADS = "load_id in (select load_id from cv_changed_loads)"
 # The visitors' days (by name) of the loads' home visits (cv_scope_visitor_days): counted again over every street
 IN_SCOPE_VISITOR_DAYS = "(visitor_name, visit_date) in (select visitor_name, visit_date from cv_scope_visitor_days)"
-# The stored rows elders is computed from, through the marts it reads (tests/etl/test_scoped_build.py)
-ELDERS_FROM = ("roster_rows", "loads")
+# The stored rows elders is computed from, through the marts it reads (tests/etl/test_scoped_build.py): the rosters
+# (their lists of no one too) and their loads
+ELDERS_FROM = ("roster_rows", "roster_nobody", "loads")
 # The visits of the elders whose row of elders a scoped build changed (cv_scope_changed_elders): by ID number, or
 # linked by name (marts/visits.sql)
 VISITS_OF_CHANGED_ELDERS = (
