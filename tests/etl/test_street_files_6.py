@@ -71,8 +71,9 @@ def test_an_exit_column_under_another_common_header_is_the_status(one_load, head
 @loads.file("yes-no exit columns")
 def _yes_no_exits(folder: Path) -> Path:
     header = ["序号", "街道", "社区", "姓名", "身份证号", "特殊困难类别", "是否在册", "是否注销", "是否迁出",
-              "变动日期"]
-    answers = [("是", "否", "否", ""), ("否", "", "", DIED), ("是", "是", "否", DIED), ("是", "否", "是", DIED)]
+              "变动日期", "人员状态"]
+    answers = [("是", "否", "否", "", "在册"), ("否", "", "", DIED, ""), ("是", "是", "否", DIED, "在册"),
+               ("是", "否", "是", DIED, "")]
     rows = [[str(n + 1), "劝业场街道", "新疆路", f"是否{n}", elder(10 + n), "空巢", *cells]
             for n, cells in enumerate(answers)]
     return write_xlsx(folder / "新疆路底册_是否.xlsx", [*TITLE, header, *rows])
@@ -82,6 +83,8 @@ def test_yes_no_columns_asking_whether_listed_cancelled_or_moved_away_are_the_st
     balanced(one_load[1]["yes-no exit columns"], 4)
     assert loaded(one_load, "yes-no exit columns", "status") == [("在册",), ("注销",), ("注销",), ("迁出",)]
     assert [counted_in_october(one_load, elder(10 + n)) for n in range(4)] == [True, False, False, False]
+    # a status cell of 在册 beside 是否注销 是: loaded as the yes/no column says, the two said to disagree
+    assert warnings(one_load, "yes-no exit columns") == [(6, "在册状态为在册, 但另一栏写明已注销: 按注销导入, 请核实")]
 
 
 # --- a category cell that denies or only foresees its category ----------------------------------------------------

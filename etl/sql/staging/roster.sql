@@ -78,6 +78,7 @@ mapped as (
              when (s.status_text is null or status.value = '在册')
                   and (cancelled.value = '是' or in_roster.value = '否') then '注销'
              when s.status_text is null then '在册' else status.value end as status,
+        status.value as status_written,
         name_status.value as name_status,
         notes_status.value as notes_status,
         risk.value as risk_level,
@@ -226,6 +227,8 @@ checked as (
         -- … or by a filled date column of an exit (死亡日期 beside 在册)
         status = '在册' and exit_elsewhere is not null and not status_in_name and not status_in_notes
             as status_elsewhere,
+        -- … or the status cell says 在册 where a yes/no column says the elder left (是否注销 是): loaded as that says
+        status_written = '在册' and status <> '在册' as status_by_column,
         coalesce(len(categories) > 0 and cv_age(id_birth_date, cv_today()) < 60, false) as too_young,
         -- a number typed in the name's cell (an ID number, a phone): loaded by the row's ID number, the name to fix
         -- (its digits however grouped or wide, nothing else a name is written in left: 138-1234-5678 had been
@@ -291,7 +294,8 @@ final as (
                   or month_only_reg_date
                   or exit_without_date or living_contradicts
                   or disability_contradicts or birth_warning or sex_warning or invalid_phone or unknown_area_code
-                  or status_in_name or status_in_notes or status_elsewhere or too_young or consent_mixed
+                  or status_in_name or status_in_notes or status_elsewhere or status_by_column or too_young
+                  or consent_mixed
                   or old_contradicts or name_is_number or elder_name is null
         then cv_warnings([
             case when unknown_category then cv_warn_quoting('unknown_value', 'category',
@@ -357,7 +361,9 @@ final as (
                 || ', 请在状态一栏填写并注明变动日期') end,
             case when status_elsewhere then cv_warn('status_elsewhere', 'status', exit_elsewhere,
                 '在册状态为在册, 但' || exit_elsewhere || '日期一栏有日期: 按在册导入, 如确已' || exit_elsewhere
-                || ', 请在状态一栏填写') end
+                || ', 请在状态一栏填写') end,
+            case when status_by_column then cv_warn('contradiction', 'status', status,
+                '在册状态为在册, 但另一栏写明已' || status || ': 按' || status || '导入, 请核实') end
         ], elder_name) else [] end as warnings
     from checked
     cross join stg_sheets sheets
