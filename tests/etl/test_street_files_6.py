@@ -375,6 +375,10 @@ def test_a_roster_saying_its_community_has_nobody_is_that_communitys_list_of_no_
          "第 4 行写明暂无特殊困难老年人, 但看不出是哪个社区的, 未计入: 请在标题或社区一列写明社区后重新导入")]
     assert not warehouse.rows("select 1 from rejects where load_id in (?, ?, ?)",
                               [november.load_id, written.load_id, unplaced.load_id])
+    # alerts, as the 导入 and 数据 pages list them: people leave a community, or a file's 暂无 counts nowhere
+    assert warehouse.rows("select load_id, code from load_alerts where load_id in (?, ?, ?) order by all",
+                          [november.load_id, written.load_id, unplaced.load_id]) == [
+        (november.load_id, "nobody_listed"), (written.load_id, "nobody_listed"), (unplaced.load_id, "nobody_unplaced")]
     # as `carevisit metrics` shows October: 达文里 sent its roster, of no one (its rates blank: no one to count)
     shown = run_cli("metrics", "--month", "2026-10", "--level", "community", "--format", "json",
                     "--db", str(warehouse.settings.db_path))
