@@ -378,7 +378,7 @@ def test_a_roster_saying_its_community_has_nobody_is_that_communitys_list_of_no_
     # alerts, as the 导入 and 数据 pages list them: people leave a community, or a file's 暂无 counts nowhere
     assert warehouse.rows("select load_id, code from load_alerts where load_id in (?, ?, ?) order by all",
                           [november.load_id, written.load_id, unplaced.load_id]) == [
-        (november.load_id, "nobody_listed"), (written.load_id, "nobody_listed"), (unplaced.load_id, "nobody_unplaced")]
+        (november.load_id, "mass_removal"), (unplaced.load_id, "nobody_unplaced")]
     # as `carevisit metrics` shows October: 达文里 sent its roster, of no one (its rates blank: no one to count)
     shown = run_cli("metrics", "--month", "2026-10", "--level", "community", "--format", "json",
                     "--db", str(warehouse.settings.db_path))
