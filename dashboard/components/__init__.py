@@ -119,7 +119,8 @@ def make_table(table_id: str, frame: pd.DataFrame, columns: list[tuple[str, str]
     if table_id in UNMASKABLE and context.may("unmask"):
         exports.append(html.Div(t("unmask_hint", lang, limit=auth.LIMITS["unmask"].amount),
                                 className="chart-note", id=f"{table_id}-unmask-hint"))
-    if "categories" in shown and shown["categories"].str.contains(MASKED_CATEGORY, regex=False).any():
+    # (a list of no one has no text to look in: a community whose roster lists nobody special-difficulty)
+    if "categories" in shown and shown["categories"].astype("string").str.contains(MASKED_CATEGORY, regex=False).any():
         exports.append(html.Div(t("masked_categories_note", lang), className="chart-note"))
     if "due_date" in shown:  # where a due date comes from (review 7b: one due from turning 80 was unexplained)
         intervals = ("、" if lang == "zh" else ", ").join(f"{value_label(level, lang)} {days}"

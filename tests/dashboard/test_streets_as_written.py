@@ -252,3 +252,10 @@ def test_the_map_and_the_ranking_say_which_streets_sent_no_visit_record_of_the_m
     # a rate that counts no visit record says nothing of them
     page = render(app, pages["/"].layout, place=HEPING, month="2026-11", rate="help_rate")
     assert not any("探访记录" in text for text in find(page, "overview-bars").figure["data"][0]["text"])
+
+
+def test_a_community_whose_roster_lists_nobody_special_difficulty_shows_its_page_with_no_one(app, pages):
+    # 滨西 lists one elder of 70 with no category: the page had failed (400, a blank screen) on its empty list, as it
+    # did for a community whose roster says it has nobody to list (本社区暂无特殊困难老年人)
+    page = render(app, pages["/community"].layout, place=BINXI, month="2026-10")
+    assert find(page, "community-people").rowData == []
