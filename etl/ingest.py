@@ -585,8 +585,9 @@ def _unread_sheet_note(con: duckdb.DuckDBPyConnection, sheet: UnreadSheet) -> st
 
 
 # What a title or a sheet's name calls a table, for a header that can be read as more than one kind: 姓名 身份证号
-# 联系电话 家庭住址 包联人 包联人联系方式 under 包联表 is a contact list (read as a roster, it replaced the community's)
-TITLE_KINDS = {"contacts": re.compile(r"联系人|包联|帮扶|结对"),
+# 联系电话 家庭住址 包联人 包联人联系方式 under 包联表 is a contact list (read as a roster, it replaced the community's;
+# probe 26 H1: 包保责任人名单, 关爱责任人名单 too)
+TITLE_KINDS = {"contacts": re.compile(r"联系人|包联|包保|帮扶|结对|责任人"),
                "visits": re.compile(r"探访|走访|探视|关爱服务|联系登记|联系记录"),
                "roster": re.compile(r"底册|花名册|名册|台账")}
 

@@ -1,0 +1,127 @@
+"""Files as streets really send them, round 8: what a probe of contact lists, daily registers and online forms
+(review 26, 2026-12-07) found misread. A contact list titled 包保责任人名单 or 关爱责任人名单, or headed
+帮扶责任人, read as a roster: it replaced the community's roster, its elders counted as gone and no one helped. A
+社区干部 column read as the community, its contact person dropped. Each loads as DESIGN §3 and §4 say."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import make_id
+from tests.etl.exports import OneLoad, Warehouse, write_xlsx
+from tests.etl.test_street_files import balanced
+
+loads = OneLoad()
+
+
+@pytest.fixture(scope="module")
+def one_load(tmp_path_factory) -> tuple[Warehouse, dict[str, object]]:
+    return loads.load(tmp_path_factory.mktemp("street-files-7"))
+
+
+def elder(n: int) -> str:
+    """A distinct synthetic ID number for every n below 100, of a person of 74."""
+    return make_id("19520715", n)
+
+
+ROSTER_TITLE = [["和平区居家老年人情况底册"], ["填报单位：五大道街道", "", "填报日期：2026年10月1日"]]
+ROSTER_HEADER = ["序号", "街道", "社区", "姓名", "身份证号", "特殊困难类别", "失能程度"]
+
+
+def roster(folder: Path, community: str, first: int) -> Path:
+    """A community's roster: three disabled elders (the first living alone too) and one living alone."""
+    rows = [[str(n + 1), "五大道街道", community, f"{community}{n}", elder(first + n), category, level]
+            for n, (category, level) in enumerate([("独居、失能", "完全失能"), ("失能", "完全失能"),
+                                                   ("失能", "部分失能"), ("独居", "")])]
+    return write_xlsx(folder / f"{community}底册.xlsx", [*ROSTER_TITLE, ROSTER_HEADER, *rows])
+
+
+def october(one_load, first: int) -> list[tuple]:
+    """Each of a roster's four elders in October: special-difficulty, disabled, living alone, with a contact."""
+    return one_load[0].rows("select is_special, is_disabled, is_alone, has_designated_contact from elder_months"
+                            " where month_start = '2026-10-01' and elder_id in (?, ?, ?, ?) order by elder_id",
+                            [elder(first + n) for n in range(4)])
+
+
+EVERYONE_HELPED = [(True, True, True, True), (True, True, False, True), (True, True, False, True),
+                   (True, False, True, False)]
+
+
+# --- a contact list called by the responsibility it records ----------------------------------------------------------
+
+RESPONSIBLE = {
+    # title, header: a list of the disabled only, one of everyone, one without a title
+    "包保责任人名单": ("育文坊", 1, ["育文坊社区失能老人包保责任人名单"],
+                       ["序号", "社区", "姓名", "身份证号", "失能程度", "包保责任人", "包保责任人电话"]),
+    "关爱责任人名单": ("友谊里", 11, ["友谊里社区特殊困难老年人关爱责任人名单"],
+                       ["序号", "社区", "姓名", "身份证号", "类别", "关爱责任人", "责任人电话"]),
+    "帮扶责任人 (no title)": ("文化里", 21, None,
+                              ["序号", "社区", "姓名", "身份证号", "人员类别", "帮扶责任人", "帮扶责任人电话"]),
+    "帮扶干部 (no title)": ("福林里", 31, None, ["序号", "社区", "姓名", "身份证号", "帮扶干部", "联系方式"]),
+}
+
+
+def _responsible(key: str):
+    def write(folder: Path) -> list[Path]:
+        community, first, title, header = RESPONSIBLE[key]
+        rows = [[str(n + 1), community, f"{community}{n}", elder(first + n),
+                 *(["失能"] if len(header) == 7 else []), f"干部{n}", f"1390000{first:02d}{n:02d}"] for n in range(3)]
+        return [roster(folder, community, first),
+                write_xlsx(folder / f"{community}_{key.split()[0]}.xlsx", [*([title] if title else []), header, *rows])]
+    return write
+
+
+for _key in RESPONSIBLE:
+    loads.file(f"responsible {_key}")(_responsible(_key))
+
+
+@pytest.mark.parametrize("key", list(RESPONSIBLE))
+def test_a_list_of_the_people_responsible_for_each_elder_is_a_contact_list(one_load, key):
+    # it had loaded as the community's roster: its elders off the list (去向未说明), the lone elder's 独居 dropped
+    _, first, _, _ = RESPONSIBLE[key]
+    _, contacts = one_load[1][f"responsible {key}"]
+    balanced(contacts, 3)
+    assert contacts.kind == "contacts"
+    assert october(one_load, first) == EVERYONE_HELPED
+
+
+# --- a cadre's columns beside the contact person's ------------------------------------------------------------------
+
+@loads.file("a cadre's columns")
+def _cadre(folder: Path) -> list[Path]:
+    header = ["序号", "社区", "老人姓名", "身份证号", "联系人", "联系人电话", "社区干部", "社区干部电话"]
+    # the cadre is the second and third elders' only contact
+    rows = [[str(n + 1), "尚友里", f"尚友里{n}", elder(41 + n), *(["李红", "13900004100"] if n == 0 else ["", ""]),
+             "孙丽", "13900004199"] for n in range(3)]
+    return [roster(folder, "尚友里", 41), write_xlsx(folder / "尚友里联系人情况表.xlsx",
+                                                  [["尚友里社区失能老年人联系人情况表"], header, *rows])]
+
+
+def test_a_community_cadres_columns_are_a_contact_person_not_the_community(one_load):
+    # 社区干部 had been read as 社区 (a repeated column, not loaded): the cadre, two elders' only contact, dropped
+    _, contacts = one_load[1]["a cadre's columns"]
+    balanced(contacts, 3)
+    assert one_load[0].rows("select row_number, contact_index, contact_name, contact_phone from contact_rows"
+                            " where load_id = ? order by all", [contacts.load_id]) == [
+        (3, 1, "李红", "13900004100"), (3, 2, "孙丽", "13900004199"), (4, 1, "孙丽", "13900004199"),
+        (5, 1, "孙丽", "13900004199")]
+    assert october(one_load, 41) == EVERYONE_HELPED
+
+
+@loads.file("a visitor headed 社区干部")
+def _cadre_visits(folder: Path) -> list[Path]:
+    header = ["序号", "社区", "老人姓名", "身份证号", "探访日期", "探访方式", "探访结果", "社区干部"]
+    rows = [[str(n + 1), "泰来里", f"泰来里{n}", elder(51 + n), f"2026-10-1{n}", "入户", "正常", "孙丽"]
+            for n in range(4)]
+    return [roster(folder, "泰来里", 51), write_xlsx(folder / "泰来里探访记录.xlsx",
+                                                  [["泰来里社区2026年10月探访记录"], header, *rows])]
+
+
+def test_a_visit_records_cadre_column_is_the_visitor(one_load):
+    # read as the community: the visitor dropped (the 督查 leads count a visitor's day); 街道工作人员 refused the file
+    _, visits = one_load[1]["a visitor headed 社区干部"]
+    balanced(visits, 4)
+    assert one_load[0].rows("select distinct visitor_name, community_code from visit_rows where load_id = ?",
+                            [visits.load_id]) == [("孙丽", "120101003009")]
