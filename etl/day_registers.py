@@ -40,6 +40,9 @@ TICKS = frozenset(("√", "✓", "✔", "☑", "✅", "v", "V", "y", "Y", "1", "
                    "联系", "问候", "●", "★", "☆", "◎", "对"))
 BLANKS = frozenset(("×", "✗", "✘", "╳", "x", "X", "0", "否", "无", "未", "-", "—", "–", "/", "\\", "、", ".", "·", "…"))
 DEFAULT_METHOD = "电话"
+# A mark that is the time of the day's call, alone or after a tick (9:30, √ 9:30, Excel's time cell 09:30:00, 8点30): a
+# contact by the register's method at that time (probe 26 H4: counted as an unknown outcome, no contact)
+TIMED = re.compile(r"^(?:[√✓✔☑✅对]\s*)?(\d{1,2})\s*[:：点时]\s*(\d{1,2})?\s*分?(?::\d{2})?$")
 # A register's key to its marks, above or under its table: 说明：√表示电话联系正常，○表示电话未接通，△上门探视
 # (a mark: a symbol, or a character alone before 表示: 电表示电话, 访表示上门)
 LEGEND = re.compile(r"([^\w\s，,。.；;：:、（）()“”\"'\-—~～/]"
@@ -101,8 +104,11 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
     fields = {index: mappings.field_for(cell, "visits", words_dir) if cell else None
               for index, cell in enumerate(sheet.header) if index not in days}
     kept = [index for index, field in fields.items() if field in KEPT_FIELDS]
+    # a column giving each row's method (an 电话 row and an 上门 row per elder, 联系方式 beside the days): a tick on a
+    # row is its method (probe 26 H5: every home visit had counted as the register's 电话)
+    row_method = next((index for index, field in fields.items() if field == "method"), None)
     unread = [sheet.header[index] for index, field in fields.items()
-              if field not in KEPT_FIELDS and field != mappings.IGNORED and sheet.header[index]]
+              if field not in KEPT_FIELDS and field != mappings.IGNORED and sheet.header[index] and index != row_method]
     header = [DATE_HEADER, METHOD_HEADER, OUTCOME_HEADER, *(sheet.header[index] for index in kept)]
     sheets, unexplained = [], set()
     cycle = len(set(dated.values())) > 1
@@ -120,11 +126,17 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
         # counts for nothing and is warned of (DESIGN §3; review 25 H3: 失联, 休, 在医院 had counted as calls)
         explained = each_distinct(mark, lambda text: legend.get(text, text))
         methods = each_distinct(explained, lambda text: text if _named_method(text, words_dir) else method)
+        if row_method is not None:  # a mark naming no method is its row's, where the row names one
+            rows_method = each_distinct(rows[f"c{row_method}"], lambda text: _named_method(text, words_dir))
+            unnamed = each_distinct(explained, lambda text: None if _named_method(text, words_dir) else text)
+            methods = pc.if_else(pc.and_(pc.is_valid(unnamed), pc.is_valid(rows_method)), rows_method, methods)
         outcomes = each_distinct(explained, lambda text: _outcome(text, words_dir))
+        date = pa.array([f"{day_year}-{day_month:02d}-{day:02d}"] * rows.num_rows, pa.string())
+        times = each_distinct(explained, _time_of)  # its time, where a mark is one: the contact's time of day
         unexplained |= {text for text in mark.unique().to_pylist() if text not in legend and text not in TICKS
                         and not re.search(r"[\w]", text)}
         columns = {"row_number": rows["row_number"],
-                   "c0": pa.array([f"{day_year}-{day_month:02d}-{day:02d}"] * rows.num_rows, pa.string()),
+                   "c0": pc.coalesce(pc.binary_join_element_wise(date, times, " "), date),
                    "c1": methods, "c2": outcomes,
                    **{f"c{new}": rows[f"c{old}"] for new, old in enumerate(kept, start=3)}}
         said_day = f"{day_month}月{day}日" if cycle else f"{day}日"
@@ -142,8 +154,9 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
                 "每天按所在月份计")
     else:
         span = f"{year}年{month}月{guessed}"
-    note = (f"{where}是每天一列的登记表 ({span}): 按每次联系一行导入, 共 {contacts:,} 次; "
-            f"只打勾的日子按「{method}」计{why}"
+    ticked = (f"打勾的日子按每行「{sheet.header[row_method]}」一栏所写的方式计, 该栏没写的按「{method}」计"
+              if row_method is not None else f"只打勾的日子按「{method}」计")
+    note = (f"{where}是每天一列的登记表 ({span}): 按每次联系一行导入, 共 {contacts:,} 次; {ticked}{why}"
             + (f"; 符号{'、'.join(f'「{m}」' for m in sorted(unexplained))}表中没有说明含义, 也按「{method}」联系计, "
                "请核实 (可在表下写明, 如「○表示未接通」)" if unexplained else "")
             + (f"; 未导入的列: {'、'.join(unread)}" if unread else ""))
@@ -205,9 +218,17 @@ def _column_months(header: list[str], days: dict[int, int], year: int, month: in
 
 
 def _outcome(text: str, words_dir: Path | None = None) -> str | None:
-    """A day's mark as a visit record's outcome cell: None for a tick, a symbol (○, △: counted as the register's method,
-    the register's note asks what it means) or words naming a method (the method cell says it all), else the words."""
-    return None if text in TICKS or not re.search(r"\w", text) or _named_method(text, words_dir) else text
+    """A day's mark as a visit record's outcome cell: None for a tick, a time (TIMED), a symbol (○, △: counted as the
+    register's method, the register's note asks what it means) or words naming a method (the method cell says it
+    all), else the words."""
+    return (None if text in TICKS or TIMED.match(text) or not re.search(r"\w", text) or _named_method(text, words_dir)
+            else text)
+
+
+def _time_of(text: str) -> str | None:
+    """The time of day a mark gives (√ 9:30: 09:30), else None."""
+    found = TIMED.match(text)
+    return f"{int(found[1]):02d}:{int(found[2] or 0):02d}" if found and int(found[1]) < 24 else None
 
 
 def named_methods(text: str, words_dir: Path | None = None) -> list[tuple[int, str]]:

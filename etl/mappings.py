@@ -89,6 +89,7 @@ JOINED_FIELDS = {"roster": ("categories",)}
 DAY_CELL = re.compile(r"(?:(?:19|20)\d\d\s*[年/.．-]\s*)?(?:(\d{1,2})\s*[月/.．-]\s*)?(\d{1,2})\s*[日号]?\s*"
                       r"(?:[(（]?\s*(?:星期|周)?\s*[一二三四五六日天]\s*[)）]?)?")
 MIN_DAYS = 20  # columns naming days of a month that make a register (a month has 28 to 31)
+DECIMAL_DAY = re.compile(r"\d{1,2}\.\d")  # a day's header as a number of month and day (10.1), its zero dropped
 
 
 class MappingError(Exception):
@@ -618,6 +619,14 @@ def day_columns(header: list[str]) -> dict[int, int]:
     matches = {index: match for index, cell in enumerate(header)
                if cell and (match := DAY_CELL.fullmatch(header_key(cell))) and 1 <= int(match[2]) <= 31}
     days = {index: int(match[2]) for index, match in matches.items()}
+    # a day typed 10.10 into a cell Excel keeps as a number shows 10.1 (its trailing zero dropped): the 10th, 20th
+    # and 30th, each after the 9th, 19th or 29th, had been read as the 1st, 2nd and 3rd again, and their ticks
+    # rejected as repeats (probe 26 H3)
+    before = None
+    for index in sorted(days):
+        if before is not None and days[index] * 10 - 1 == before and DECIMAL_DAY.fullmatch(header_key(header[index])):
+            days[index] *= 10
+        before = days[index]
     # the month a day's header may name: one for all, or two in a row, the one's columns before the other's (a
     # register of a 26th-to-25th cycle: 10月26日 … 11月25日)
     named = [match[1] for _, match in sorted(matches.items())]

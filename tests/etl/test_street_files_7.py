@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,80 @@ def test_a_visit_records_cadre_column_is_the_visitor(one_load):
     balanced(visits, 4)
     assert one_load[0].rows("select distinct visitor_name, community_code from visit_rows where load_id = ?",
                             [visits.load_id]) == [("孙丽", "120101003009")]
+
+
+# --- a daily register's days and marks ----------------------------------------------------------------------------
+
+LONE = (0, 3)  # the roster's elders living alone: each has a row of a register
+
+
+def register(folder: Path, community: str, first: int, days: list, rows: list[list]) -> list[Path]:
+    """A community's roster and its register of October, a column per day."""
+    title = [f"{community}社区独居老人每日联系登记表（2026年10月）"]
+    return [roster(folder, community, first),
+            write_xlsx(folder / f"{community}日联系登记表.xlsx", [title, ["序号", "姓名", "身份证号", *days], *rows])]
+
+
+def contact_days(one_load, key: str, id_number: str) -> list[str]:
+    _, result = one_load[1][key]
+    return [day for (day,) in one_load[0].rows("select distinct visit_date::varchar from visit_rows"
+                                               " where load_id = ? and id_number = ? order by 1",
+                                               [result.load_id, id_number])]
+
+
+@loads.file("day headers kept as numbers")
+def _day_headers_as_numbers(folder: Path) -> list[Path]:
+    # 10.10 typed into a cell Excel keeps as a number shows 10.1: the 10th, 20th and 30th headed as the 1st, 2nd, 3rd
+    days = [float(f"10.{day}") for day in range(1, 32)]
+    rows = [[1, "澳门路0", elder(61), *("" if day % 7 == 0 else "√" for day in range(1, 32))],
+            [2, "澳门路3", elder(64), *(["√"] * 31)]]
+    return register(folder, "澳门路", 61, days, rows)
+
+
+def test_a_registers_days_headed_as_numbers_are_each_their_own_day(one_load):
+    # the ticks of the 10th, 20th and 30th had been rejected as repeats of the 1st, 2nd and 3rd (无需修改)
+    _, result = one_load[1]["day headers kept as numbers"]
+    balanced(result, 27 + 31)
+    assert contact_days(one_load, "day headers kept as numbers", elder(61)) == [
+        f"2026-10-{day:02d}" for day in range(1, 32) if day % 7]
+    assert len(contact_days(one_load, "day headers kept as numbers", elder(64))) == 31
+
+
+@loads.file("ticks with the time of the call")
+def _timed_ticks(folder: Path) -> list[Path]:
+    rows = [[1, "三盛里0", elder(71), *(["√ 9:30"] * 31)], [2, "三盛里3", elder(74), *([dt.time(8, 30)] * 31)]]
+    return register(folder, "三盛里", 71, list(range(1, 32)), rows)
+
+
+def test_a_registers_mark_of_the_time_of_the_call_is_a_contact_at_that_time(one_load):
+    # √ 9:30 and a time cell (08:30:00) had been read as unknown outcomes: no day covered, 62 warnings
+    _, result = one_load[1]["ticks with the time of the call"]
+    balanced(result, 62)
+    assert one_load[0].rows("select id_number, strftime(visit_at, '%H:%M'), method, outcome, count(*) from visit_rows"
+                            " where load_id = ? group by all order by all", [result.load_id]) == [
+        (elder(71), "09:30", "电话", "正常", 31), (elder(74), "08:30", "电话", "正常", 31)]
+    assert not one_load[0].rows("select 1 from load_warnings where load_id = ? and code = 'unknown_value'",
+                                [result.load_id])
+
+
+@loads.file("a row per method")
+def _row_per_method(folder: Path) -> list[Path]:
+    rows = []
+    for n, (person, name) in enumerate([(elder(81), "安乐村0"), (elder(84), "安乐村3")]):
+        rows += [[2 * n + 1, name, person, "电话", *(["√"] * 31)],
+                 [2 * n + 2, name, person, "上门", *("√" if day in (7, 21) else "" for day in range(1, 32))]]
+    title = ["安乐村社区独居老人每日联系登记表（2026年10月）"]
+    header = ["序号", "姓名", "身份证号", "联系方式", *range(1, 32)]
+    return [roster(folder, "安乐村", 81), write_xlsx(folder / "安乐村日联系登记表.xlsx", [title, header, *rows])]
+
+
+def test_a_registers_row_of_home_visits_counts_its_ticks_as_home_visits(one_load):
+    # each elder's 上门 row had been read as phone calls: no home visit in the month's 月探访率 (上门)
+    _, result = one_load[1]["a row per method"]
+    balanced(result, 2 * (31 + 2))
+    assert one_load[0].rows("select id_number, list(day(visit_date) order by visit_date) from visit_rows"
+                            " where load_id = ? and method = '上门' group by all order by all", [result.load_id]) == [
+        (elder(81), [7, 21]), (elder(84), [7, 21])]
+    assert one_load[0].rows("select elder_id, is_visited_home from elder_months where month_start = '2026-10-01'"
+                            " and elder_id in (?, ?) order by all", [elder(81), elder(84)]) == [
+        (elder(81), True), (elder(84), True)]
