@@ -278,7 +278,7 @@ def _rate_said(now: pd.Series, rate: str, label: str, where: str) -> str | None:
         return None
     unlisted = int(now["disabled_unreported_count"]) if rate == "help_rate" else 0
     return f"{label}为 {percent(now[rate])}" + (
-        f" (其中 {unlisted:,} 名失能老年人所在街道{CONTACTS_UNREPORTED}，计为未明确联系人)" if unlisted else "")
+        f" (其中 {unlisted:,} 名失能老年人所在社区{CONTACTS_UNREPORTED}，计为未明确联系人)" if unlisted else "")
 
 
 def _rate_cell(value: float | str | None) -> str:

@@ -80,8 +80,8 @@ UNREPORTED_CELL = "未报送"
 HIDDEN_COUNTS = ("contact_days_eligible", "contact_days_covered", "disabled_unreported_count")
 # What the rates and the problem counts mean: said under the 汇总表 and the 通报 alike
 RATE_NOTES = ("月探访率 = 已探访人数 / 应探访人数 (不同意探访者不计入应探访); 日联系率按独居老年人联系天数计算; "
-              f"社区帮扶率 = 已明确联系人的失能老年人 / 失能老年人; 失能老年人所在街道均{CONTACTS_UNREPORTED}的, "
-              f"社区帮扶率记为「{UNREPORTED_CELL}」, 部分街道未报送的, 其失能老年人计为未明确联系人。",
+              f"社区帮扶率 = 已明确联系人的失能老年人 / 失能老年人; 失能老年人所在社区均{CONTACTS_UNREPORTED}的, "
+              f"社区帮扶率记为「{UNREPORTED_CELL}」, 部分社区未报送的, 其失能老年人计为未明确联系人。",
               "合计行的比率由合计人数重新计算。",
               "探访发现的问题 (含紧急情况), 在此后的探访记录处置结果为已解决时办结; 记录中没有处置结果的, "
               "在此后一次上门探访未发现问题时办结; 本月办结的含以前各月发现的, 可多于本月发现的。")

@@ -30,7 +30,7 @@ def settings(tmp_path_factory) -> Settings:
 def test_the_district_counts_both_streets_and_says_that_one_sent_no_list(app, pages):
     card = " ".join(texts(find(render(app, pages["/"].layout, month="2026-10"), "kpi-help_rate")))
     assert "25.0%" in card and "1 / 4" in card
-    assert "其中 2 人所在街道未报送联系人情况表" in card
+    assert "其中 2 人所在社区未报送联系人情况表" in card
 
 
 def test_the_street_that_sent_no_list_shows_no_rate_but_why(app, pages):

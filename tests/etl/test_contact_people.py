@@ -489,7 +489,7 @@ def test_a_street_that_sent_no_contact_list_is_said_to_have_sent_none_not_to_hel
     bulletin = tmp_path / "通报.docx"
     assert main(["report", "bulletin", "--month", "2026-10", "--db", db, "--out", str(bulletin)]) == 0
     text = "\n".join(paragraph.text for paragraph in docx.Document(bulletin).paragraphs)
-    assert "失能老年人社区帮扶率为 33.3% (其中 3 名失能老年人所在街道未报送联系人情况表，计为未明确联系人)" in text
+    assert "失能老年人社区帮扶率为 33.3% (其中 3 名失能老年人所在社区未报送联系人情况表，计为未明确联系人)" in text
     ranked = {row.cells[1].text: row.cells[5].text for row in docx.Document(bulletin).tables[1].rows}
     # (南市街道 sent no visit record either: said beside its name)
     assert ranked["劝业场街道"] == "50.0%" and ranked["南市街道 (本月未报送探访记录)"] == "未报送"

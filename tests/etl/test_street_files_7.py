@@ -6,11 +6,12 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_id
+from tests.conftest import make_id, run_cli
 from tests.etl.exports import OneLoad, Warehouse, write_xlsx
 from tests.etl.test_street_files import balanced
 
@@ -203,3 +204,21 @@ def test_a_registers_row_of_home_visits_counts_its_ticks_as_home_visits(one_load
     assert one_load[0].rows("select elder_id, is_visited_home from elder_months where month_start = '2026-10-01'"
                             " and elder_id in (?, ?) order by all", [elder(81), elder(84)]) == [
         (elder(81), True), (elder(84), True)]
+
+
+# --- a street whose communities send their contact lists one by one --------------------------------------------------
+
+@loads.file("a community that has sent no contact list yet")
+def _no_contact_list_yet(folder: Path) -> Path:
+    return roster(folder, "湖南路", 91)  # 五大道's other communities have sent theirs (above)
+
+
+def test_a_community_that_has_sent_no_contact_list_is_unreported_though_others_of_its_street_have(one_load):
+    # its disabled had counted as 0 % helped (and pulled the street's rate down without a word) as soon as one other
+    # community of its street sent its list (probe 26 M3)
+    shown = run_cli("metrics", "--month", "2026-10", "--level", "community", "--format", "json",
+                    "--db", str(one_load[0].settings.db_path))
+    by_code = {row["code"]: row for row in json.loads(shown.stdout)}
+    hunanlu, yuwenfang = by_code["120101003013"], by_code["120101003001"]
+    assert (hunanlu["disabled_count"], hunanlu["disabled_unreported_count"]) == (3, 3)
+    assert (yuwenfang["disabled_count"], yuwenfang["disabled_unreported_count"], yuwenfang["help_rate"]) == (3, 0, 1.0)
