@@ -327,9 +327,10 @@ final as (
         -- 失能帮扶率
         w.is_disabled and w.is_active_at_as_of and not w.is_declined as is_help_eligible,
         coalesce(c.has_designated_contact, false) as has_designated_contact,
-        -- of a community no contact list covers (未报送联系人情况表: neither its own nor a whole street's, as
-        -- marts/contact_snapshots places them): counted as the rate says, and said apart. A street's communities
-        -- that send their lists one by one are not 0 % before theirs comes (probe 26 M3)
+        -- of a community no contact list covers (未报送联系人情况表): a list of one community covers that community, a
+        -- street's (naming several communities, or none) every community of the street; counted as the rate says,
+        -- and said apart. A street's communities that send their lists one by one are not 0 % before theirs comes
+        -- (probe 26 M3)
         w.is_disabled and w.is_active_at_as_of and not w.is_declined and cl.listed_community is null
             as is_help_unreported,
         -- 逾期: from the last home visit; without one on record, from when the elder came onto the
@@ -344,8 +345,13 @@ final as (
     from with_risk w
     left join cfg_intervals i on i.risk_level = w.risk_level
     left join contacts c using (elder_id, month_start)
-    left join (select distinct community_code as listed_community from contact_snapshots) cl
-        on cl.listed_community = w.community_code
+    left join (
+        select distinct coalesce(d.code, l.community_code) as listed_community
+        from (select load_id, street_code, any_value(community_code) as community_code,
+                     count(distinct community_code) = 1 as of_one
+              from contact_rows group by load_id, street_code) l
+        left join divisions d on not l.of_one and d.parent_code = l.street_code and d.level = 'community'
+    ) cl on cl.listed_community = w.community_code
     left join street_records rs using (street_code)
     cross join (select min(first_visit_date) as first_visit_date from street_records) fv
 )
