@@ -105,8 +105,10 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
               for index, cell in enumerate(sheet.header) if index not in days}
     kept = [index for index, field in fields.items() if field in KEPT_FIELDS]
     # a column giving each row's method (an 电话 row and an 上门 row per elder, 联系方式 beside the days): a tick on a
-    # row is its method (probe 26 H5: every home visit had counted as the register's 电话)
-    row_method = next((index for index, field in fields.items() if field == "method"), None)
+    # row is its method (probe 26 H5: every home visit had counted as the register's 电话); not a 联系方式 of phone
+    # numbers (most of its cells written name no method)
+    row_method = next((index for index, field in fields.items()
+                       if field == "method" and _names_methods(sheet.cells[f"c{index}"], words_dir)), None)
     unread = [sheet.header[index] for index, field in fields.items()
               if field not in KEPT_FIELDS and field != mappings.IGNORED and sheet.header[index] and index != row_method]
     header = [DATE_HEADER, METHOD_HEADER, OUTCOME_HEADER, *(sheet.header[index] for index in kept)]
@@ -223,6 +225,12 @@ def _outcome(text: str, words_dir: Path | None = None) -> str | None:
     all), else the words."""
     return (None if text in TICKS or TIMED.match(text) or not re.search(r"\w", text) or _named_method(text, words_dir)
             else text)
+
+
+def _names_methods(column: pa.ChunkedArray, words_dir: Path | None = None) -> bool:
+    """Whether most of a column's written cells name a method (上门, 电话问候), as a row's method does."""
+    written = [text.strip() for text in pc.unique(column.cast(pa.string())).to_pylist() if text and text.strip()]
+    return bool(written) and 2 * sum(_named_method(text, words_dir) is not None for text in written) > len(written)
 
 
 def _time_of(text: str) -> str | None:
