@@ -816,7 +816,7 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
     if file_kind == "visits":
         column_maps = [_with_named_visitor(con, sheet, _with_named_month(sheet, column_map, file_name), len(sheets))
                        for sheet, column_map in zip(sheets, column_maps, strict=True)]
-        column_maps = [_with_titled_method(sheet, column_map, file_name, words_dir)
+        column_maps = [_with_titled_method(con, sheet, column_map, file_name, words_dir)
                        for sheet, column_map in zip(sheets, column_maps, strict=True)]
     if context:
         column_maps = [dataclasses.replace(column_map, implied={**column_map.implied, **told})
@@ -1085,12 +1085,16 @@ def _with_named_visitor(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_
     return dataclasses.replace(column_map, implied={**column_map.implied, "visitor": sheet.sheet_name.strip()})
 
 
-def _with_titled_method(sheet: RawSheet, column_map: mappings.ColumnMap, file_name: str | None,
-                        words_dir: Path | None = None) -> mappings.ColumnMap:
+def _with_titled_method(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_map: mappings.ColumnMap,
+                        file_name: str | None, words_dir: Path | None = None) -> mappings.ColumnMap:
     """A visit record without a method column whose title, sheet or file name names one method (入户探访登记表: the
     ledger of home visits; it had been refused for a missing 探访方式 column): that method, for its rows, as a daily
     register's title names its own (day_registers), said so in a warning (titled_method). A title naming several
-    names none."""
+    names none. A 联系方式 column of phone numbers (the number dialled) is no method column (probe 26 M2: a call log
+    under 每日电话联系记录 had every row rejected as 未知的探访方式: 138****0010)."""
+    if (at := column_map.fields.get("method")) is not None and _read_as(con, sheet, at, PHONE):
+        column_map = dataclasses.replace(column_map, fields={f: i for f, i in column_map.fields.items() if i != at},
+                                         unknown=[*column_map.unknown, sheet.header[at]])
     if "method" in column_map.fields or any(field == "method" for field, _ in column_map.marks.values()):
         return column_map
     methods = {value for _, value in day_registers.named_methods(named_text(sheet, file_name), words_dir)}

@@ -222,3 +222,21 @@ def test_a_community_that_has_sent_no_contact_list_is_unreported_though_others_o
     hunanlu, yuwenfang = by_code["120101003013"], by_code["120101003001"]
     assert (hunanlu["disabled_count"], hunanlu["disabled_unreported_count"]) == (3, 3)
     assert (yuwenfang["disabled_count"], yuwenfang["disabled_unreported_count"], yuwenfang["help_rate"]) == (3, 0, 1.0)
+
+
+# --- a call log whose 联系方式 is the number dialled ------------------------------------------------------------------
+
+@loads.file("a call log of numbers dialled")
+def _call_log(folder: Path) -> list[Path]:
+    header = ["序号", "联系日期", "老人姓名", "身份证号", "联系方式", "通话时间"]
+    rows = [[str(day), f"2026-10-{day:02d}", "华荫南里0", elder(95), "13800001234", "9:30"] for day in range(1, 6)]
+    return [roster(folder, "华荫南里", 95), write_xlsx(folder / "华荫南里电话联系记录.xlsx", [
+        ["华荫南里社区独居老人每日电话联系记录（2026年10月）"], header, *rows])]
+
+
+def test_a_call_logs_column_of_numbers_dialled_is_no_method_and_the_title_names_it(one_load):
+    # every row had been rejected as 未知的探访方式: 138****1234, though the title says 电话
+    _, log = one_load[1]["a call log of numbers dialled"]
+    balanced(log, 5)
+    assert one_load[0].rows("select method, outcome, count(*) from visit_rows where load_id = ? group by all",
+                            [log.load_id]) == [("电话", "正常", 5)]
