@@ -331,9 +331,11 @@ def mark_of(cell: str, kind: str, words_dir: Path | None = None) -> tuple[str, s
 
 
 # An online form's question of several choices exported a column per option (腾讯问卷 and 问卷星: 4、探访方式:上门探访;
-# 问卷星 by option number: 4(上门探访)): the question before a colon or the option in brackets after it
+# 问卷星 by option number: 4(上门探访)): the question before a colon (or a bar, a dash, an underscore:
+# Q5:探访方式|上门探访, 探访方式-电话, probe 26 M1) or the option in brackets after it (探访方式[上门探访] too)
 OTHER_OPTIONS = ("其他", "其它")
-_OPTION = re.compile(r"^(?P<question>.*?)\s*(?:[:：]\s*(?P<after>[^:：]+?)|[(（](?P<inside>[^()（）]+)[)）])\s*$")
+_OPTION = re.compile(r"^(?P<question>.*?)\s*(?:[:：|｜_—–-]\s*(?P<after>[^:：|｜_—–-]+?)"
+                     r"|[(（\[【](?P<inside>[^()（）\[\]【】]+)[)）\]】])\s*$")
 
 
 @cache

@@ -240,3 +240,34 @@ def test_a_call_logs_column_of_numbers_dialled_is_no_method_and_the_title_names_
     balanced(log, 5)
     assert one_load[0].rows("select method, outcome, count(*) from visit_rows where load_id = ? group by all",
                             [log.load_id]) == [("电话", "正常", 5)]
+
+
+# --- an online form's multiple choice exported a column per option -----------------------------------------------
+
+OPTION_STYLES = ["Q5:探访方式|{}", "5、探访方式—{}", "5.探访方式-{}", "Q5:探访方式_{}", "5、探访方式[{}]"]
+FORM_METHODS = [(1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0)]  # each of 育文坊's four elders' ticks
+
+
+def _form_of_options(style: str):
+    def write(folder: Path) -> Path:
+        at = OPTION_STYLES.index(style)
+        header = ["序号", "提交答卷时间", "1、老人姓名", "2、身份证号", "3、社区", "4、探访日期",
+                  *(style.format(option) for option in ("上门探访", "电话", "视频")), "6、探访结果"]
+        rows = [[n + 1, f"2026/10/{5 + at} 10:00:00", f"育文坊{n}", elder(1 + n), "育文坊", f"2026-10-{5 + at:02d}",
+                 *ticks, "正常"] for n, ticks in enumerate(FORM_METHODS)]
+        return write_xlsx(folder / f"问卷导出_{at}.xlsx", [header, *rows])
+    return write
+
+
+for _style in OPTION_STYLES:
+    loads.file(f"form options {_style}")(_form_of_options(_style))
+
+
+@pytest.mark.parametrize("style", OPTION_STYLES)
+def test_a_forms_column_per_option_after_a_bar_a_dash_or_an_underscore_ticks_that_option(one_load, style):
+    # read as one column (the others repeats of it), every row was rejected as 探访方式是数字 (probe 26 M1)
+    result = one_load[1][f"form options {style}"]
+    balanced(result, 4)
+    assert one_load[0].rows("select id_number, method from visit_rows where load_id = ? order by all",
+                            [result.load_id]) == sorted([(elder(1), "上门"), (elder(2), "电话"), (elder(3), "视频"),
+                                                         (elder(4), "上门")])  # (one visit: its strongest method)
