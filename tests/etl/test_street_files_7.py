@@ -271,3 +271,30 @@ def test_a_forms_column_per_option_after_a_bar_a_dash_or_an_underscore_ticks_tha
     assert one_load[0].rows("select id_number, method from visit_rows where load_id = ? order by all",
                             [result.load_id]) == sorted([(elder(1), "上门"), (elder(2), "电话"), (elder(3), "视频"),
                                                          (elder(4), "上门")])  # (one visit: its strongest method)
+
+
+# --- a call log naming its elder 老人 or 联系对象 -------------------------------------------------------------------
+
+ELDER_HEADERS = {"老人": 25, "联系对象": 26}
+
+
+def _elder_headed(header_cell: str):
+    def write(folder: Path) -> Path:
+        day = ELDER_HEADERS[header_cell]
+        return write_xlsx(folder / f"通话记录_{header_cell}.xlsx", [
+            ["育文坊社区独居老人电话联系记录（2026年10月）"], ["序号", "联系日期", header_cell, "联系方式"],
+            ["1", f"2026-10-{day}", "育文坊0", "电话"]])
+    return write
+
+
+for _header_cell in ELDER_HEADERS:
+    loads.file(f"elder headed {_header_cell}")(_elder_headed(_header_cell))
+
+
+@pytest.mark.parametrize("header_cell", list(ELDER_HEADERS))
+def test_a_call_logs_elder_headed_laoren_or_the_person_contacted_is_the_elders_name(one_load, header_cell):
+    # refused as 缺少必需的列: 身份证号或姓名 (probe 26 L2)
+    result = one_load[1][f"elder headed {header_cell}"]
+    balanced(result, 1)
+    assert one_load[0].rows("select elder_name, community_code from visit_rows where load_id = ?",
+                            [result.load_id]) == [("育文坊0", "120101003001")]
