@@ -1605,7 +1605,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
         # a corrections workbook's fixed rows join the load they correct, under their original row numbers
         rows = ("(select s.* replace (c.origin_row as row_number) from staged s join stg_claims c using (src_id))"
                 if correction else "staged")
-        rows_loaded = scalar(con, f"select count(*) from {rows} where reject_reason is null")
+        # (and a roster's rows saying its community has nobody to list, stored in roster_nobody)
+        rows_loaded = scalar(con, f"select count(*) from {rows} where reject_reason is null") + scalar(
+            con, "select count(*) from roster_nobody where load_id = ?", [load_id])
         stored_rows = STORED_ROWS.get(kind, "{rows}").format(rows=rows)
         # the staged columns that the stored table has (staging also keeps what warnings need), in staged's
         # order: read from two empty results (duckdb_columns() lists every column of every table)
@@ -2080,9 +2082,9 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
     con.register("rejected_cells", sheet.cells.filter(pc.is_in(sheet.cells["row_number"], row_numbers)))
     con.register("filled_above", _filled_above(sheet, column_map, [(row, field) for row, field in found if field]))
     try:
-        nobody = (_set_aside_nobody(con, load_id, sheet, column_map, file_name)
-                  if column_map.kind == "roster" and correction is None else 0)
-        not_data = nobody + scalar(con, f"delete from staged where src_id in (select {first_id} + row_number "
+        if column_map.kind == "roster" and correction is None:
+            _set_aside_nobody(con, load_id, sheet, column_map, file_name)
+        not_data = scalar(con, f"delete from staged where src_id in (select {first_id} + row_number "
                                f"from rejected_cells r where {_not_data(sheet, words_dir)})", _repeated_header(sheet))
         labels = [cell or f"第{i + 1}列" for i, cell in enumerate(sheet.header)]
         labels += [f"第{i + 1}列" for i in range(len(sheet.header), sheet.column_count)]
@@ -2135,9 +2137,9 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
 def _set_aside_nobody(con: duckdb.DuckDBPyConnection, load_id: int, sheet: RawSheet, column_map: mappings.ColumnMap,
                       file_name: str) -> int:
     """A roster sheet's rejected rows that say their community has nobody to list (本社区暂无特殊困难老年人 under the
-    title of 滨西社区's roster, 无 under 姓名 beside 滨西): kept in roster_nobody with their place (the row's, else the
-    community the sheet's name, title or file's name names), not as rejects (no person is missing an ID number) nor
-    dropped as no data. How many."""
+    title of 滨西社区's roster, 无 under 姓名 beside 滨西): stored in roster_nobody with their place (the row's, else
+    the community the sheet's name, title or file's name names), not as rejects (no person is missing an ID number)
+    nor dropped as no data: rows read and loaded. How many."""
     places = {column_map.fields.get(field) for field in ("district", "street", "community")}
     cells = [f"trim(r.c{i})" for i in range(sheet.column_count) if i not in places]
     written = f"list_filter([{', '.join(cells)}]::varchar[], lambda cell: cell <> '')"
@@ -2166,8 +2168,8 @@ def _set_aside_nobody(con: duckdb.DuckDBPyConnection, load_id: int, sheet: RawSh
 def _nobody_notes(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, labels: dict[str | None, str]) -> None:
     """A warning for each roster row that said its community has nobody to list (roster_nobody): counted as that
     community's list of no one, the people its roster in force lists leaving it as 去向未说明 (DESIGN §4); or, where
-    the file names no community for it, or lists people there too, not counted. The rows not counted are taken out of
-    roster_nobody."""
+    the file names no community for it, or lists people there too, not counted (marts/roster_snapshots counts the
+    others: one a community)."""
     for row_number, sheet_name, street, community, name, in_force, listed in con.execute(
             sql("staging/said_nobody"), {"load_id": load_id}).fetchall():
         where = f"工作表 {labels[sheet_name]}: " if labels.get(sheet_name) else ""
@@ -2183,11 +2185,6 @@ def _nobody_notes(con: duckdb.DuckDBPyConnection, load_id: int, file_name: str, 
         con.execute("insert into load_warnings (load_id, file_name, row_number, message, code, street_code,"
                     " community_code) values (?, ?, ?, ?, ?, ?, ?)",
                     [load_id, file_name, row_number, message, code, street, community])
-    con.execute("""delete from roster_nobody where load_id = $load_id and (
-        community_code is null
-        or community_code in (select community_code from staged where reject_reason is null)
-        or rowid not in (select min(rowid) from roster_nobody where load_id = $load_id group by community_code))""",
-                {"load_id": load_id})
 
 
 def _duplicate_said(con: duckdb.DuckDBPyConnection, sheet: RawSheet, column_map: mappings.ColumnMap, cell: str,

@@ -57,15 +57,17 @@ create table if not exists rejects (
                                       -- outside the place of the staff who sent it
 );
 
--- a roster's row that says its community has nobody to list (本社区暂无特殊困难老年人, 无 under 姓名): the community's
--- list of that day, of no one (marts/roster_snapshots), where the load listed nobody else there (probe 25 M4)
+-- a roster's row that says its community has nobody to list (本社区暂无特殊困难老年人, 无 under 姓名), a row loaded:
+-- the community's list of that day, of no one (marts/roster_snapshots), where the load listed nobody else there
+-- (probe 25 M4)
 create table if not exists roster_nobody (
     load_id        integer not null,
     sheet_name     varchar,
     row_number     integer not null,
     district_code  varchar,
     street_code    varchar,
-    community_code varchar            -- null where the file named no community for it (not kept: a warning says so)
+    community_code varchar            -- null where the file named no community for it (counted nowhere, as its warning
+                                      -- says)
 );
 
 create table if not exists load_warnings (

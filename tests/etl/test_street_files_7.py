@@ -273,9 +273,9 @@ def test_a_forms_column_per_option_after_a_bar_a_dash_or_an_underscore_ticks_tha
                                                          (elder(4), "上门")])  # (one visit: its strongest method)
 
 
-# --- a call log naming its elder 老人 or 联系对象 -------------------------------------------------------------------
+# --- a call log naming its elder 联系对象 or 联系老人 ---------------------------------------------------------------
 
-ELDER_HEADERS = {"老人": 25, "联系对象": 26}
+ELDER_HEADERS = {"联系对象": 25, "联系老人": 26}
 
 
 def _elder_headed(header_cell: str):

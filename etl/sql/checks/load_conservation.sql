@@ -4,10 +4,16 @@
 -- rows are stored under the load they correct (etl/corrections.py): that load's table holds its own
 -- rows and theirs.
 with stored as (
-    select load_id, count(*) as n from roster_rows group by load_id
-    union all select load_id, count(*) from visit_rows group by load_id
-    -- a row of a contact list stores a row for each contact person it names: its first counted
-    union all select load_id, count(*) from contact_rows where contact_index = 1 group by load_id
+    select load_id, sum(n) as n
+    from (
+        select load_id, count(*) as n from roster_rows group by load_id
+        union all select load_id, count(*) from visit_rows group by load_id
+        -- a roster's rows saying its community has nobody to list (roster_nobody)
+        union all select load_id, count(*) from roster_nobody group by load_id
+        -- a row of a contact list stores a row for each contact person it names: its first counted
+        union all select load_id, count(*) from contact_rows where contact_index = 1 group by load_id
+    )
+    group by load_id
 ),
 
 rejected as (

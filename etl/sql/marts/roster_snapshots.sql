@@ -11,8 +11,12 @@ with listed as (
     from roster_rows
     group by community_code, load_id
     union all
-    select community_code, load_id, street_code, district_code, 0
-    from roster_nobody
+    -- (of a community it places, in a load that lists nobody there: the others are said not counted, as its warning
+    -- tells the clerk)
+    select distinct n.community_code, n.load_id, n.street_code, n.district_code, 0
+    from roster_nobody n
+    where n.community_code is not null
+        and not exists (select 1 from roster_rows r where r.load_id = n.load_id and r.community_code = n.community_code)
 ),
 
 dated as (
