@@ -99,7 +99,7 @@ SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
 STAGING_TABLES = ("staged", "stg_sheets", "stg_places", "stg_words", "stg_tries", "stg_claims", "stg_origin",
                   "sheet_rejects", "sheet_nobody")
 # A roster's row saying its community has nobody to list: every written cell but its place's either such words (无,
-# 暂无, 本社区暂无特殊困难老年人, 暂无此类人员) or a row number or a dash (_says_nobody)
+# 暂无, 本社区暂无特殊困难老年人, 暂无此类人员) or a row number or a dash (_set_aside_nobody)
 NOBODY = (r"^[（(]?(本社区|本居委会|本村|该社区|本街道|辖区内?|本月|目前|现)?(暂无|无|没有|尚无|暂未有)"
           r"([^，,；;。]{0,16}(老人|老年人|人员|对象|人))?[)）]?[。.]?$")
 NOBODY_FILLER = r"^(\d{1,3}|[/\-—－]+)$"
