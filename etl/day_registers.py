@@ -12,6 +12,7 @@ register says so (DESIGN §4: 上门 is the headline's qualifying method).
 
 from __future__ import annotations
 
+import calendar
 import dataclasses
 import functools
 import re
@@ -133,7 +134,9 @@ def as_visits(con: duckdb.DuckDBPyConnection, sheet: RawSheet, file_name: str,
             unnamed = each_distinct(explained, lambda text: None if _named_method(text, words_dir) else text)
             methods = pc.if_else(pc.and_(pc.is_valid(unnamed), pc.is_valid(rows_method)), rows_method, methods)
         outcomes = each_distinct(explained, lambda text: _outcome(text, words_dir))
-        date = pa.array([f"{day_year}-{day_month:02d}-{day:02d}"] * rows.num_rows, pa.string())
+        # (a day its month has not, ticked in a template of 31 columns: rejected, the reason saying so; probe 26 L4)
+        missing = "" if day <= calendar.monthrange(day_year, day_month)[1] else f"（{day_month}月没有{day}日）"
+        date = pa.array([f"{day_year}-{day_month:02d}-{day:02d}{missing}"] * rows.num_rows, pa.string())
         times = each_distinct(explained, _time_of)  # its time, where a mark is one: the contact's time of day
         unexplained |= {text for text in mark.unique().to_pylist() if text not in legend and text not in TICKS
                         and not re.search(r"[\w]", text)}

@@ -298,3 +298,20 @@ def test_a_call_logs_elder_headed_laoren_or_the_person_contacted_is_the_elders_n
     balanced(result, 1)
     assert one_load[0].rows("select elder_name, community_code from visit_rows where load_id = ?",
                             [result.load_id]) == [("育文坊0", "120101003001")]
+
+
+# --- a register's template of 31 days, in a month of 30 ---------------------------------------------------------------
+
+@loads.file("a 31st of November")
+def _thirty_first_of_november(folder: Path) -> Path:
+    ticks = [*[""] * 29, "√", "√"]  # the 30th, and the 31st November has not
+    return write_xlsx(folder / "澳门路日联系登记表11月.xlsx", [["澳门路社区独居老人每日联系登记表（2026年11月）"],
+                                                                ["序号", "姓名", "身份证号", *range(1, 32)],
+                                                                [1, "澳门路0", elder(61), *ticks]])
+
+
+def test_a_tick_on_a_day_its_month_has_not_is_rejected_saying_so(one_load):
+    # its reason had been 探访日期无法识别: 2026-11-31, a date the clerk never wrote (probe 26 L4)
+    result = one_load[1]["a 31st of November"]
+    balanced(result, 2, rejected=1)
+    assert [reason for _, reason in one_load[0].rejects(result)] == ["探访日期无法识别: 2026-11-31（11月没有31日）"]
