@@ -1620,6 +1620,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
                     {"load_id": correction.origin_load_id if correction else load_id})
     # rejected rows whose elders the new roster would take off the list
     if kind == "roster" and not correction:
+        con.execute(f"create or replace temp table rosters_in_force as {sql('staging/rosters_in_force')}",
+                    {"load_id": load_id})
         _nobody_notes(con, load_id, stored_name,
                       {sheet.sheet_name: label for sheet, label in zip(sheets, labels, strict=True)})
         listed, first_rows = first_row(con, sql("staging/rejected_listed"))

@@ -240,6 +240,10 @@ create or replace temp macro cv_day_before(s, listed) as list_transform(
 
 -- The day a list (a roster, a contact list) holds from: its 填报日期, else the day it was loaded (DESIGN §3)
 create or replace temp macro cv_list_date(report_date, loaded_at) as coalesce(report_date, cast(loaded_at as date));
+-- The order of a place's lists: by the day each holds from, then as loaded (a list of the same day loaded later
+-- replaces the one before it), as one number
+create or replace temp macro cv_list_order(report_date, loaded_at, load_id) as
+    date_diff('day', date '1900-01-01', cv_list_date(report_date, loaded_at)) * 1000000 + load_id;
 
 -- A snapshot's 填报日期 from the text above its header (its title, a 填报单位/日期 row), each date in it read as a
 -- date cell is (2026年9月30日, 2026.9.30, 2026-09-30, 二〇二六年九月三十日, and after a label 20260930): the date after

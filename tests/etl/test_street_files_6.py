@@ -384,3 +384,36 @@ def test_a_roster_saying_its_community_has_nobody_is_that_communitys_list_of_no_
                     "--db", str(warehouse.settings.db_path))
     [davenli] = [row for row in json.loads(shown.stdout) if row["code"] == "120101002012"]
     assert (davenli["roster_reported"], davenli["special_count"], davenli["visit_rate_home"]) == (True, 0, None)
+
+
+def _datongdao(title_day: str, *rows: list[str]) -> list[list[str]]:
+    return [[f"小白楼街道大同道社区特殊困难老年人底册 填报日期：2026年{title_day}"], ROSTER_HEADER, *rows]
+
+
+@loads.file("nobody in force")
+def _nobody_in_force(folder: Path) -> list[Path]:
+    return [write_xlsx(folder / "大同道底册_10月.xlsx", _datongdao("10月5日", *[
+                [str(n), "小白楼街道", "大同道", f"大同{n}", later(40 + n), "独居", ""] for n in (1, 2)])),
+            write_xlsx(folder / "大同道底册_11月5日.xlsx", _datongdao("11月5日", ["本社区暂无特殊困难老年人"])),
+            write_xlsx(folder / "大同道底册_11月20日.xlsx", _datongdao("11月20日", ["暂无"])),
+            # one newcomer, and a row naming 大同1 with a mistyped ID number
+            write_xlsx(folder / "大同道底册_11月25日.xlsx", _datongdao(
+                "11月25日", ["1", "小白楼街道", "大同道", "大同3", later(43), "独居", ""],
+                ["2", "小白楼街道", "大同道", "大同1", later(41)[:-1] + ("0" if later(41)[-1] != "0" else "1"),
+                 "独居", ""]))]
+
+
+def test_a_list_of_no_one_is_the_roster_in_force_that_later_files_are_compared_with(one_load):
+    # the roster in force had been the community's latest list of people, the lists of no one after it passed over:
+    # a second list of no one said 现行底册中该社区的 2 人将按去向未说明计为退出 again, and a rejected row naming one of
+    # them was said to take that person off the list, though the first list of no one had already
+    warehouse, results = one_load
+    october, first, again, people = results["nobody in force"]
+    assert warehouse.rows("select message from load_warnings where load_id = ? and code = 'nobody_listed'",
+                          [first.load_id]) == [("第 3 行写明暂无特殊困难老年人: 计为大同道社区居委会的底册, 0 人;"
+                                                " 现行底册中该社区的 2 人将按去向未说明计为退出",)]
+    assert warehouse.rows("select message from load_warnings where load_id = ? and code = 'nobody_listed'",
+                          [again.load_id]) == [("第 3 行写明暂无特殊困难老年人: 计为大同道社区居委会的底册, 0 人",)]
+    assert (people.rows_loaded, people.rows_rejected) == (1, 1)
+    assert not warehouse.rows("select message from load_warnings where load_id = ? and code = 'rejected_listed'",
+                              [people.load_id])

@@ -22,7 +22,7 @@ replaced as (
         and exists (select 1 from places p
                     where p.street_code = c.street_code
                         and (p.community_code is null or p.community_code = c.community_code))
-    qualify dense_rank() over (order by cv_list_date(l.report_date, l.loaded_at) desc, c.load_id desc) = 1
+    qualify dense_rank() over (order by cv_list_order(l.report_date, l.loaded_at, c.load_id) desc) = 1
 )
 
 select count(distinct id_number) as before,

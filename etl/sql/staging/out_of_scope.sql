@@ -10,9 +10,7 @@
 with rosters as (
     -- the listings of the people this file names, each with the day it holds from (its 填报日期, else its load's)
     select r.id_number, r.community_code, r.status, cv_list_date(l.report_date, l.loaded_at) as listed_on,
-        -- the order of listings: by that day, then as loaded
-        date_diff('day', date '1900-01-01', cv_list_date(l.report_date, l.loaded_at)) * 1000000 + r.load_id
-            as listing_order
+        cv_list_order(l.report_date, l.loaded_at, r.load_id) as listing_order
     from roster_rows r
     join loads l using (load_id)
     where r.id_number in (select id_number from stg_days where id_number is not null)
