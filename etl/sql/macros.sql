@@ -537,10 +537,12 @@ create or replace temp macro cv_id_sex(id18) as
 -- Phone numbers as people write them, in every kind of file: a cell may hold several, each maybe
 -- with spaces or dashes inside (138 0013 8000, 022-23301234), a +86 prefix, a name or a note
 -- around it (张三13800138000（儿子）). Keep the valid ones in order (mobile, landline with area
--- code, local).
+-- code, local). A landline with its area code that Excel kept as a number has lost its 0 (2223301234, 3111234567):
+-- ten digits, or eleven not beginning with 1, are no mobile and no local number, so the 0 goes back (probe 26 L3).
 create or replace temp macro cv_phone_digits(p) as
-    regexp_replace(regexp_replace(regexp_replace(p, '\D', '', 'g'), '^(0086|86|0)(1[3-9]\d{9})$', '\2'),
-                   '^(0086|86)([1-9]\d{8,10})$', '0\2');  -- +86 22 2345 6789: the area code's 0 back
+    regexp_replace(regexp_replace(regexp_replace(regexp_replace(p, '\D', '', 'g'), '^(0086|86|0)(1[3-9]\d{9})$', '\2'),
+                                  '^(0086|86)([1-9]\d{8,10})$', '0\2'),  -- +86 22 2345 6789: the area code's 0 back
+                   '^(10\d{8}|2\d{9}|[3-9]\d{9,10})$', '0\1');
 -- a mobile; a landline with its area code (010 and 02x: eight digits after it; 0xxx: seven or eight); a local number
 create or replace temp macro cv_phone_valid(p) as regexp_full_match(p, '1[3-9]\d{9}|0[12]\d{9}|0[3-9]\d{9,10}|[2-8]\d{6,7}');
 -- A phone cell Excel turned into a number and wrote in scientific notation (1.3912345E+10): its digits when the

@@ -193,6 +193,10 @@ def test_sex_and_birth_date_come_from_the_id(con):
         ("022-23456789-801", ["02223456789"]),
         # groups joined by dots (review 12 H3); a date's stay no number
         ("139.0000.1111", ["13900001111"]), ("022.2345.6789", ["02223456789"]), ("2026.10.05", []),
+        # a landline Excel kept as a number, its area code's 0 lost (probe 26 L3: warned of as invalid); a mobile short
+        # of a digit is still none
+        ("2223301234", ["02223301234"]), ("2223301234.0", ["02223301234"]), ("1023456789", ["01023456789"]),
+        ("3111234567", ["03111234567"]), ("37112345678", ["037112345678"]), ("1391234567", []),
         (None, []),
     ],
 )
