@@ -123,12 +123,13 @@ create or replace temp macro cv_person_name(s) as
 create or replace temp macro cv_name_undotted(name) as replace(name, '·', '');
 
 -- A date written in Chinese numerals, as Excel's and WPS's Chinese date formats show it (二〇二六年十月五日,
--- 二〇二六年十月五日星期一) and a CSV saved from them keeps it: in Arabic digits (2026年10月5日). The
--- weekday goes first, so that its 一 is not taken for a digit.
+-- 二〇二六年十月五日星期一) and a CSV saved from them keeps it, and a time so (下午两点): in Arabic digits
+-- (2026年10月5日, 下午2点). The weekday goes first, so that its 一 is not taken for a digit.
 create or replace temp macro cv_arabic_numerals(s) as
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(
-        translate(regexp_replace(s, '[（(]?\s*(星期|周|礼拜)[一二三四五六日天]\s*[）)]?', ' ', 'g'), '〇零○一二三四五六七八九',
-                  '000123456789'),
+        translate(regexp_replace(regexp_replace(s, '[（(]?\s*(星期|周|礼拜)[一二三四五六日天]\s*[）)]?', ' ', 'g'),
+                                 '两(\s*[点时])', '2\1', 'g'),
+                  '〇零○一二三四五六七八九', '000123456789'),
         '(\d)十(\d)', '\1\2', 'g'), '(\d)十', '\1' || '0', 'g'), '十(\d)', '1\1', 'g'), '十', '10', 'g');
 
 -- A slash date whose month and day are one number (10/10/2026, 01/1/2026 09:00) with its year first, as dashes
@@ -148,7 +149,7 @@ create or replace temp macro cv_date_readings(s) as case
 -- A date cell's text in half-width characters (２０２６年１０月５日, 2026－10－09) without a note in brackets after
 -- it (（周三）, (补录)), and of a time range (9:00~9:30, 14:00至15:00, 9点-10点) its start; without the zero-width
 -- characters and quotes a copied cell starts with, and a date whose parts a clerk's keyboard joined with 、 ， — or
--- – (2026、9、5) joined with -. A day and a month before the year with slashes (an English-language system's or
+-- – or 。 (2026、9、5, 2026。10。26) joined with -. A day and a month before the year with slashes (an English-language system's or
 -- Excel's export, 10/13/2026 2:30 PM, review 2026-12-04) where only one of the two can be the month (10/05/2026 is 5
 -- October or 10 May: never guessed, rejected naming both readings, cv_date_readings) or the two are one number
 -- (10/10/2026, 1/1/2026: the same day either way round); its PM written as 下午 is (a timestamp's cast reads 2:30 PM
@@ -163,7 +164,7 @@ create or replace temp macro cv_date_cell(s) as
         '\b12(:\d\d(?::\d\d)?)\s*[Aa]\.?[Mm]\.?\s*$', '00\1'), '\s*[Aa]\.?[Mm]\.?\s*$', ''),
         '^(?:(0?[1-9]|1[0-2])/(1[3-9]|2\d|3[01])|(1[3-9]|2\d|3[01])/(0?[1-9]|1[0-2]))/((?:19|20)\d\d)\b',
         '\5-\1\4-\2\3'),
-        '^((?:19|20)\d\d)\s*[、,—–‐‑‒―_]\s*(\d{1,2})\s*[、,—–‐‑‒―_]\s*(\d{1,2})', '\1-\2-\3'),
+        '^((?:19|20)\d\d)\s*[、,。—–‐‑‒―_]\s*(\d{1,2})\s*[、,。—–‐‑‒―_]\s*(\d{1,2})', '\1-\2-\3'),
         '\s*\([^()]*\)\s*$', ''),
         '^(.*?\d{1,2}\s*[:点时]\s*\d{0,2}\s*分?)\s*(~|至|到|-|—|–)\s*\S.*$', '\1'));
 
@@ -191,7 +192,7 @@ create or replace temp macro cv_parse_timestamp_text(s) as coalesce(
                               ['%Y%m%d %H%M%S', '%Y%m%d %H%M', '%Y%m%d %H:%M:%S', '%Y%m%d %H:%M'])
         -- then a time of day or a weekday in words (2024年5月3日 上午, 下午3点, 9点30分, 星期日)
         -- in Chinese numerals (二〇二六年十月五日), then read as the same date in digits
-        when regexp_matches(s, '[〇零○一二三四五六七八九十]') then cv_parse_clock(cv_arabic_numerals(s))
+        when regexp_matches(s, '[〇零○一二三四五六七八九十两]') then cv_parse_clock(cv_arabic_numerals(s))
         else coalesce(cv_parse_dashed(s), cv_parse_clock(s))
     end);
 
@@ -290,13 +291,13 @@ create or replace temp macro cv_report_date(text) as list_transform(
                 lambda p: case when p.y <> '' and cast(p.m as integer) between 1 and 12
                                then make_date(cast(p.y as integer), cast(p.m as integer), 1) end)[1]))[1])[1];
 
--- A visit's date written without its year (10月5日, 10.5, 10-5 9:30) or its month (5日), in a sheet whose title, name
+-- A visit's date written without its year (10月5日, 十月五日, 10.5, 10-5 9:30) or its month (5日), in a sheet whose title, name
 -- or file name gives its month (sheet_month: 2026-10) or months (2026-10..2026-11, a title 2026年10月1日—11月30日):
 -- with them, the year the one that puts the day nearest the sheet's (last) month (12月28日 in a register of 2027年1月
 -- is 2026's); a day alone only in a sheet of one month. Null where the sheet names no month: no year is guessed
 -- (DESIGN §3).
 create or replace temp macro cv_date_in_month(s, sheet_month) as case when sheet_month is not null then
-    list_transform([cv_half_width(s)], lambda t: regexp_replace(regexp_replace(t,
+    list_transform([cv_arabic_numerals(cv_half_width(s))], lambda t: regexp_replace(regexp_replace(t,
         '^(\d{1,2})\s*[月./-]\s*(\d{1,2})\s*[日号]?(?:$|(\s|\(|周|星期|礼拜|上午|下午|中午|晚|早|傍晚|凌晨|夜))',
         list_transform([coalesce(try_cast(regexp_extract(t, '^(\d{1,2})\s*[月./-]\s*\d', 1) as integer), 0)
                         - cast(right(sheet_month, 2) as integer)],

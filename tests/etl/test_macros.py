@@ -57,6 +57,7 @@ def one(con, expression: str, value):
         # what a keyboard or a copied cell adds (probe27c): a quote or a zero-width space before it, other joiners
         ("‘2023.8.5", dt.date(2023, 8, 5)), ("\u200b2023-08-05", dt.date(2023, 8, 5)),
         ("2023，8，5", dt.date(2023, 8, 5)), ("2023、8、5", dt.date(2023, 8, 5)), ("2023—8—5", dt.date(2023, 8, 5)),
+        ("2026。10。26", dt.date(2026, 10, 26)),  # an IME's full stop (probe 25)
         # the hyphens a word processor or an IME puts in, and underscores (review 6, finding 13)
         ("2026‐11‐03", dt.date(2026, 11, 3)), ("2026‑11‑3", dt.date(2026, 11, 3)), ("2026_11_03", dt.date(2026, 11, 3)),
         ("2023–08–05 10:00–11:00", dt.date(2023, 8, 5)),
@@ -74,6 +75,20 @@ def one(con, expression: str, value):
 )
 def test_dates_in_the_forms_bureaus_send(con, text, expected):
     assert one(con, "cv_parse_date(?)", text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("10月6日", dt.datetime(2026, 10, 6)), ("6日", dt.datetime(2026, 10, 6)),
+        # written in Chinese numerals, its time too (probe 25: rejected as 探访日期无法识别)
+        ("十月六日", dt.datetime(2026, 10, 6)), ("十月十六日 下午两点", dt.datetime(2026, 10, 16, 14)),
+        ("2026年10月6日下午两点", dt.datetime(2026, 10, 6, 14)),
+        ("两点", None), ("十三月六日", None),
+    ],
+)
+def test_a_visits_day_without_its_year_takes_its_sheets_month(con, text, expected):
+    assert con.execute("select cv_parse_timestamp(cv_date_in_month(?, '2026-10'))", [text]).fetchall()[0][0] == expected
 
 
 def test_a_slash_date_that_reads_two_ways_is_said_both_ways(con):
