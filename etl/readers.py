@@ -43,7 +43,8 @@ REPEATED_BYTES = pa.dictionary(pa.int32(), pa.binary())
 # A month named in a title, a sheet's name or a file's name: 2026年10月, 2026.10, 2026-10, and that of a day's date
 # (2026年10月5日) where no month is named alone (a 填报日期 2026年11月1日 under 2026年10月探访记录 names none)
 NAMED_MONTH = re.compile(r"((?:19|20)\d\d)\s*(?:年\s*(\d{1,2})\s*月|[-./]\s*(\d{1,2})(?!\d))")
-ALONE = re.compile(r"\s*\d|\s*[-./]\s*\d")  # what follows a month that is a day's
+# what follows a month that is a day's (10月5日, 2026.10.5; not the month ending a range, 2026年10月-11月: probe 26 L5)
+ALONE = re.compile(r"\s*(?:[-./]\s*)?\d(?!\d*\s*月)")
 # A year and a month named apart (2026年度探访记录（10月）, a workbook's sheet 10月 under a title of 2026年): the year,
 # and a month that is neither a day's (10月3日) nor the end of a range (1-9月)
 YEAR_ALONE = re.compile(r"((?:19|20)\d\d)\s*年(?!\s*\d)")

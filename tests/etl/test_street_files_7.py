@@ -244,7 +244,8 @@ def test_a_call_logs_column_of_numbers_dialled_is_no_method_and_the_title_names_
 
 # --- an online form's multiple choice exported a column per option -----------------------------------------------
 
-OPTION_STYLES = ["Q5:探访方式|{}", "5、探访方式—{}", "5.探访方式-{}", "Q5:探访方式_{}", "5、探访方式[{}]"]
+OPTION_STYLES = ["Q5:探访方式|{}", "5、探访方式—{}", "5.探访方式-{}", "Q5:探访方式_{}", "5、探访方式[{}]",
+                 "第5题(探访方式)_{}"]
 FORM_METHODS = [(1, 0, 0), (0, 1, 0), (0, 0, 1), (1, 1, 0)]  # each of 育文坊's four elders' ticks
 
 
@@ -265,7 +266,8 @@ for _style in OPTION_STYLES:
 
 @pytest.mark.parametrize("style", OPTION_STYLES)
 def test_a_forms_column_per_option_after_a_bar_a_dash_or_an_underscore_ticks_that_option(one_load, style):
-    # read as one column (the others repeats of it), every row was rejected as 探访方式是数字 (probe 26 M1)
+    # read as one column (the others repeats of it), every row was rejected as 探访方式是数字 (probe 26 M1); a question
+    # in brackets after its number (第5题(探访方式)_上门探访) is read as well
     result = one_load[1][f"form options {style}"]
     balanced(result, 4)
     assert one_load[0].rows("select id_number, method from visit_rows where load_id = ? order by all",
@@ -315,3 +317,24 @@ def test_a_tick_on_a_day_its_month_has_not_is_rejected_saying_so(one_load):
     result = one_load[1]["a 31st of November"]
     balanced(result, 2, rejected=1)
     assert [reason for _, reason in one_load[0].rejects(result)] == ["探访日期无法识别: 2026-11-31（11月没有31日）"]
+
+
+# --- a register titled with the months it spans -------------------------------------------------------------------
+
+@loads.file("a register of 9月-10月")
+def _register_of_two_months(folder: Path) -> Path:
+    return write_xlsx(folder / "澳门路日联系登记表9月.xlsx", [["澳门路社区独居老人每日联系登记表（2026年9月-10月）"],
+                                                              ["序号", "姓名", "身份证号", *range(1, 31)],
+                                                              [1, "澳门路0", elder(61), "√", "√", *[""] * 28]])
+
+
+def test_a_register_titled_with_a_range_of_months_is_not_said_to_name_none(one_load):
+    # its note had said 没有写明月份, 按所写日期 … 推定: the -10 of 9月-10月 read as a day of September (probe 26 L5)
+    result = one_load[1]["a register of 9月-10月"]
+    balanced(result, 2)
+    [(note,)] = one_load[0].rows("select message from load_warnings where load_id = ? and code = 'day_register'",
+                                 [result.load_id])
+    assert note.startswith("工作表 Sheet 是每天一列的登记表 (2026年9月): ")
+    assert one_load[0].rows("select visit_date::varchar from visit_rows where load_id = ? order by 1",
+                            [result.load_id]) == [("2026-09-01",), ("2026-09-02",)]
+
