@@ -415,6 +415,14 @@ def test_a_contact_list_of_the_changes_only_is_flagged_after_its_load(tmp_path):
     again = write_csv(tmp_path / "联系人11月.csv", [["填报日期：2026年10月25日"], header, *rows])
     done = run_cli("ingest", str(again), "--db", db)
     assert done.returncode == 0 and "请注意" not in done.stderr, done.stderr
+    # the rosters say two of them died: a list without them is complete (probe 27 L1: the street was told to send
+    # a complete list over them)
+    died = write_csv(tmp_path / "底册10月28日.csv", [["填报日期：2026年10月28日"], [*ROSTER, "状态", "变动日期"], *[
+        ["劝业场街道", "花园路", name, id_number, "失能", *(("死亡", "2026-10-26") if n >= 3 else ("在册", ""))]
+        for n, (name, id_number) in enumerate(zip(NAMES, DISABLED, strict=True))]])
+    living = write_csv(tmp_path / "联系人10月30日.csv", [["填报日期：2026年10月30日"], header, *rows[:3]])
+    done = run_cli("ingest", str(died), str(living), "--db", db)
+    assert done.returncode == 0 and "本名单没有列出" not in done.stderr, done.stderr
 
 
 @pytest.mark.parametrize(("top", "sub", "merges", "people"), [
