@@ -338,3 +338,31 @@ def test_a_register_titled_with_a_range_of_months_is_not_said_to_name_none(one_l
     assert one_load[0].rows("select visit_date::varchar from visit_rows where load_id = ? order by 1",
                             [result.load_id]) == [("2026-09-01",), ("2026-09-02",)]
 
+
+# --- a call centre's log naming who made the call ----------------------------------------------------------------
+
+CALLER_HEADERS = {"话务员": 6, "visitorName": 7, "外呼人": 8}
+
+
+def _caller_headed(header_cell: str):
+    def write(folder: Path) -> Path:
+        day = CALLER_HEADERS[header_cell]
+        return write_xlsx(folder / f"呼叫记录_{day}.xlsx", [
+            ["华荫南里社区独居老人每日电话联系记录（2026年10月）"],
+            ["序号", "联系日期", "老人姓名", "身份证号", header_cell],
+            ["1", f"2026-10-{day:02d}", "华荫南里0", elder(95), "坐席07"]])
+    return write
+
+
+for _header_cell in CALLER_HEADERS:
+    loads.file(f"caller headed {_header_cell}")(_caller_headed(_header_cell))
+
+
+@pytest.mark.parametrize("header_cell", list(CALLER_HEADERS))
+def test_a_call_logs_operator_is_the_visitor(one_load, header_cell):
+    # the column had been dropped, and with it the visitor the 督查 leads count (probe 26 L6)
+    result = one_load[1][f"caller headed {header_cell}"]
+    balanced(result, 1)
+    assert one_load[0].rows("select visitor_name, method from visit_rows where load_id = ?", [result.load_id]) == [
+        ("坐席07", "电话")]
+
