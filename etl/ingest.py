@@ -29,10 +29,12 @@ from etl.readers import (
     HEADER_SEARCH_ROWS,
     LEGEND_ROWS,
     NOT_DATA_FIRST_CELL,
+    SIDEWAYS_REGISTER,
     YEAR_ALONE,
     RawSheet,
     ReadError,
     UnreadSheet,
+    days_down,
     display_name,
     each_distinct,
     leftover,
@@ -856,6 +858,8 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
         missing = [group for group in REQUIRED[file_kind]
                    if not any(f in column_map.fields or f in column_map.implied or _in_parts(f, column_map)
                               or f in {field for field, _ in column_map.marks.values()} for f in group)]
+        if missing and not {"name", "id_number"} & set(column_map.fields) and days_down(sheet.cells):
+            raise FileError(f"{where}{SIDEWAYS_REGISTER}")
         if missing:
             names = "、".join("或".join(FIELD_LABELS[f] for f in group) for group in missing)
             raise FileError(f"{where}缺少必需的列: {names} (作为{mappings.KIND_LABELS[file_kind]}导入)")

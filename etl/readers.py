@@ -916,12 +916,14 @@ def _parse_with_duckdb(path: Path, con: duckdb.DuckDBPyConnection, delimiter: st
 def _read_workbook(
     path: Path, con: duckdb.DuckDBPyConnection, table_prefix: str, header_score: HeaderScore
 ) -> tuple[list[RawSheet], list[UnreadSheet]]:
-    sheets, unread = [], []
+    sheets, unread, sideways = [], [], []
     for grid in _each_grid(path):
         header_index = _header_index(grid, header_score)
         if header_index is None:
             if not grid.hidden and (rows := rows_with_text(grid.cells)):  # a hidden one: a drop-down's words
                 unread.append(UnreadSheet(grid.name, rows, sheet_lines(_grid_rows(grid.cells.slice(0, LEGEND_ROWS)))))
+                if days_down(grid.cells):
+                    sideways.append(grid.name)
             continue
         top, data = _fill_merged_cells(grid, header_index + 1)
         # the header's cells merged down over rows under it (序号 姓名 身份证号 over a row of days and one of weekdays):
@@ -944,6 +946,8 @@ def _read_workbook(
                                grid.uncomputed_formulas, grid.struck_rows, grid.hidden_rows,
                                rows_above=frozenset(above), short_days=grid.short_days))
     if not sheets:
+        if sideways:
+            raise ReadError(f"工作表 {sideways[0]} {SIDEWAYS_REGISTER}")
         raise ReadError("所有工作表的前 30 行中都没有找到表头 (例如 身份证号、姓名、社区 等列名)")
     for sheet in sheets:  # once every sheet is read: a sheet that fails to read leaves none registered
         con.register(sheet.table, sheet.cells)
@@ -959,6 +963,24 @@ def _each_grid(path: Path) -> Iterator[workbooks.Grid]:
     except workbooks.WorkbookError as error:
         detail = f": {error}" if str(error) else ""
         raise ReadError(f"Excel 文件无法打开 (文件损坏或不是 Excel 格式){detail}") from error
+
+
+# a register turned on its side, which no header search finds or finds no required column in (probe 26 L1: refused
+# as having no header)
+SIDEWAYS_REGISTER = ("是每行一天、每列一位老人的登记表 (行和列与常用的登记表颠倒), 未导入: 请在 Excel 中复制整个表, "
+                     "用「选择性粘贴 → 转置」改为每行一位老人、每列一天 (1日…31日) 后重新导入")
+
+
+def days_down(cells: pa.Table) -> bool:
+    """Whether one of a sheet's first three columns (c0 …) holds most days of a month down its rows, each once (1日 …
+    31日, 2026-10-01 …), as a register's header holds them across: a row per day, a column per elder. (A visit record's
+    dates repeat.)"""
+    head = cells.slice(0, HEADER_SEARCH_ROWS + 31)
+    for name in [f"c{i}" for i in range(3) if f"c{i}" in head.column_names]:
+        days = mappings.day_columns(["" if cell is None else str(cell) for cell in head.column(name).to_pylist()])
+        if days and len(set(days.values())) == len(days):
+            return True
+    return False
 
 
 def _header_index(grid: workbooks.Grid, header_score: HeaderScore) -> int | None:

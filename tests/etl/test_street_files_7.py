@@ -366,3 +366,21 @@ def test_a_call_logs_operator_is_the_visitor(one_load, header_cell):
     assert one_load[0].rows("select visitor_name, method from visit_rows where load_id = ?", [result.load_id]) == [
         ("坐席07", "电话")]
 
+
+# --- a register turned on its side: a row per day, a column per elder -----------------------------------------------
+
+@pytest.mark.parametrize(("header", "day"), [
+    (["日期", "澳门路0", "澳门路3"], lambda d: f"10月{d}日"),
+    (["序号", "日期", "澳门路0", "澳门路3"], lambda d: dt.date(2026, 10, d)),
+])
+def test_a_register_turned_on_its_side_is_refused_saying_so(tmp_path, header, day):
+    # refused as having no header, or as missing 探访方式 and 姓名: the clerk could not tell why (probe 26 L1)
+    rows = [[*([n] if header[0] == "序号" else []), day(n), "√", "√"] for n in range(1, 32)]
+    register = write_xlsx(tmp_path / "澳门路日联系登记表.xlsx", [["澳门路社区独居老人每日联系登记表（2026年10月）"],
+                                                               header, *rows])
+    done = run_cli("ingest", str(register), "--db", str(tmp_path / "w.duckdb"))
+    assert done.returncode == 1
+    assert ("无法导入 澳门路日联系登记表.xlsx: 工作表 Sheet 是每行一天、每列一位老人的登记表 "
+            "(行和列与常用的登记表颠倒), 未导入: 请在 Excel 中复制整个表, 用「选择性粘贴 → 转置」改为每行一位老人、"
+            "每列一天") in done.stderr
+
