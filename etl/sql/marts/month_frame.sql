@@ -8,10 +8,9 @@ with bounds as (
 ),
 
 listed as (
-    -- and from the first roster's or contact list's own date where that is earlier: a bureau that loaded October's
-    -- 底册 and 失能老年人联系人情况表 before any visit record, or with visit records that begin in November, asks for
-    -- October's 失能帮扶率, which they alone give (DESIGN §4; probe 24 M2 and probe 27 M1: "2026-10 没有数据: 数据从
-    -- 2026-11 开始"); its 月探访率 is said to have no record of the month yet (reports/visits_unsent)
+    -- without any visit record yet, the months from the first roster's or contact list's own date: a bureau that
+    -- loaded October's 底册 and 失能老年人联系人情况表 before the visits asks for October's 失能帮扶率, which they
+    -- alone give (DESIGN §4; probe 24 M2: "2026-10 没有数据: 数据从 2026-12 开始")
     select min(snapshot_date) as first_listed_date
     from (select snapshot_date from roster_snapshots union all select snapshot_date from contact_snapshots)
     where snapshot_date <= cv_today()
@@ -20,7 +19,7 @@ listed as (
 months as (
     select
         cast(unnest(generate_series(
-            date_trunc('month', greatest(coalesce(least(first_visit_date, first_listed_date), data_date),
+            date_trunc('month', greatest(coalesce(first_visit_date, first_listed_date, data_date),
                                          data_date - interval 35 month)),
             date_trunc('month', data_date),
             interval 1 month)) as date) as month_start,
