@@ -67,8 +67,14 @@ def month_marts(con: duckdb.DuckDBPyConnection, month: str | None, as_of: dt.dat
     stored = first_row(con, "select as_of from month_frame where month_start = ?", [month_start])
     first_month = scalar(con, "select min(month) from month_frame")
     if stored is None and first_month is not None and month_start < parse_month(first_month):
-        # a report of a month before the records begin had said 0.0 % everywhere and ranked every street last
-        raise MetricsError(f"{month} 没有数据: 数据从 {first_month} 开始")
+        # a report of a month before the records begin had said 0.0 % everywhere and ranked every street last; a
+        # roster or contact list of that month is not data lost, and is said to be there (probe 27 M1)
+        listed = scalar(con, "select count(*) from (select snapshot_date from roster_snapshots union all select"
+                             " snapshot_date from contact_snapshots) where snapshot_date <= ?",
+                        [month_end(month_start)])
+        why = (f" (探访记录从 {first_month} 起才有, 此前的月份不统计; 已导入的底册和联系人情况表没有丢失,"
+               f" 计入 {first_month} 起的各月)" if listed else "")
+        raise MetricsError(f"{month} 没有数据: 数据从 {first_month} 开始{why}")
     data_date = scalar(con, "select max(as_of) from month_frame")
     if as_of is None:
         as_of = stored[0] if stored else min(month_end(month_start), data_date)

@@ -517,6 +517,13 @@ def test_a_roster_and_a_contact_list_without_visits_yet_give_their_month_s_help_
     code, out, err = run(capsys, "metrics", "--month", "2026-10", "--level", "district", "--format", "json", "--db", db)
     [district] = json.loads(out)
     assert code == 0 and (district["disabled_with_contact"], district["disabled_count"]) == (1, 2), err
+    # visit records that begin in November: October is not counted, and its lists are said not to be lost (probe 27
+    # M1: a clerk read 没有数据 as the roster and contact list gone)
+    november = write_csv(tmp_path / "探访记录11月.csv", [VISIT_HEADER, visit_row(ALICE, "2026-11-03")])
+    assert run(capsys, "ingest", str(november), "--db", db)[0] == 0
+    code, out, err = run(capsys, "metrics", "--month", "2026-10", "--db", db)
+    assert code == 2 and ("2026-10 没有数据: 数据从 2026-11 开始 (探访记录从 2026-11 起才有, 此前的月份不统计; "
+                          "已导入的底册和联系人情况表没有丢失, 计入 2026-11 起的各月)") in err
 
 
 def test_a_folder_given_loads_the_exports_in_it_and_its_folders_and_names_its_other_files(tmp_path, capsys):
