@@ -71,6 +71,10 @@ XLS_ERROR_RECORDS = (  # searched one at a time: each pattern's leading bytes ma
 XLS_HIDDEN_ROW = re.compile(rb"\x08\x02\x10\x00.{12}["
                             + b"".join(re.escape(bytes([byte])) for byte in range(256) if byte & 0x20) + rb"]",
                             re.DOTALL)
+# a legacy .xls's COLINFO record (0x007D, 12 bytes) whose options say its columns are hidden (fHidden, 0x01 of grbit)
+XLS_HIDDEN_COLUMNS = re.compile(rb"\x7d\x00\x0c\x00.{8}["
+                                + b"".join(re.escape(bytes([byte])) for byte in range(256) if byte & 0x01) + rb"]",
+                                re.DOTALL)
 MERGED_RANGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 ISO_DATETIME = re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d")  # how fastexcel shows a date cell
 PLAIN_WHOLE_NUMBER = r"^(-?[1-9]\d{0,14}|0)$"  # under 1e15: Excel keeps every digit
@@ -117,7 +121,7 @@ class Grid:
     merged: list[MergedRange]  # 0-based, counted from A1
     reader: str  # "fastexcel" or "python-calamine"
     hidden: bool = False  # hidden in Excel (or very hidden): a clerk sending the file does not see it
-    hidden_columns: frozenset[int] = frozenset()  # columns hidden in Excel, 0 = A (of an .xlsx)
+    hidden_columns: frozenset[int] = frozenset()  # columns hidden in Excel, 0 = A (of an .xlsx or .xls)
     struck_rows: frozenset[int] = frozenset()  # spreadsheet rows whose every cell written is struck through
     hidden_rows: frozenset[int] = frozenset()  # spreadsheet rows hidden in Excel
     uncomputed_formulas: int = 0  # cells holding a formula but no result (UNCOMPUTED_FORMULA), read as empty
@@ -451,6 +455,8 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool,
     xls_struck = _xls_struck_rows(path, len(workbook.sheet_names)) if path.suffix.lower() == ".xls" else None
     xls_errors = _xls_error_cells(path, len(workbook.sheet_names)) if path.suffix.lower() == ".xls" else None
     xls_hidden = _xls_hidden_rows(path, len(workbook.sheet_names)) if path.suffix.lower() == ".xls" else None
+    xls_hidden_columns = (_xls_hidden_columns(path, len(workbook.sheet_names)) if path.suffix.lower() == ".xls"
+                          else None)
     for index, (name, part) in enumerate(zip(workbook.sheet_names, parts, strict=True)):
         try:
             if part is None or not fast:
@@ -462,7 +468,8 @@ def _grids(path: Path, workbook: CalamineWorkbook, fast: bool,
             if errors:
                 grid = dataclasses.replace(grid, cells=_with_cells(grid.cells, errors))
         yield dataclasses.replace(grid, hidden=not visible[index],
-                                  hidden_columns=_hidden_columns(path, part) if part else frozenset(),
+                                  hidden_columns=_hidden_columns(path, part) if part
+                                  else xls_hidden_columns[index] if xls_hidden_columns else frozenset(),
                                   hidden_rows=(hidden_rows or {}).get(part, frozenset()) if part
                                   else xls_hidden[index] if xls_hidden else frozenset(),
                                   struck_rows=_struck_rows(path, part, struck_formats) if part and struck_formats
@@ -549,6 +556,17 @@ def _xls_hidden_rows(path: Path, sheet_count: int) -> list[frozenset[int]] | Non
 
     return _xls_sheets(path, sheet_count, hidden_rows, formatting_info=True,
                        worth_reading=lambda book: XLS_HIDDEN_ROW.search(book.mem) is not None)
+
+
+def _xls_hidden_columns(path: Path, sheet_count: int) -> list[frozenset[int]] | None:
+    """Of a legacy .xls, each sheet's columns hidden in Excel (0 = A), as an .xlsx's (_hidden_columns): an outdated
+    column hidden beside the new one had been read in its place (probe 28 H1: last year's categories, 4 of 5 elders);
+    None when no column record says hidden (XLS_HIDDEN_COLUMNS: most files are read no further)."""
+    def hidden_columns(sheet) -> frozenset[int]:
+        return frozenset(column for column, info in sheet.colinfo_map.items() if info.hidden)
+
+    return _xls_sheets(path, sheet_count, hidden_columns, formatting_info=True,
+                       worth_reading=lambda book: XLS_HIDDEN_COLUMNS.search(book.mem) is not None)
 
 
 def _xls_error_cells(path: Path, sheet_count: int) -> list[dict[tuple[int, int], str]] | None:
