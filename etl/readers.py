@@ -533,6 +533,31 @@ def _transcode_to_utf8(path: Path, encoding: str, skip: int = 0, cr_only: bool =
     return target
 
 
+def _end_of_file_marks(path: Path) -> int:
+    """How many bytes at a file's end are an old system's end-of-file mark (Ctrl-Z, 0x1A) or NUL padding: read as
+    the last row's last cell, they had joined it as a line broken inside a cell and made its date unreadable (probe 28
+    M1: 探访日期无法识别: 2026-10-20 / , the mark unseen by the clerk)."""
+    with path.open("rb") as file:
+        file.seek(max(path.stat().st_size - 65536, 0))
+        tail = file.read()
+    return len(tail) - len(tail.rstrip(b"\x1a\x00"))
+
+
+def _without_tail(path: Path, length: int) -> Path:
+    """A temporary copy of the file without its last `length` bytes."""
+    target = temporary_file(".csv")
+    try:
+        with path.open("rb") as src, target.open("wb") as dst:
+            remaining = path.stat().st_size - length
+            while remaining > 0 and (chunk := src.read(min(TRANSCODE_CHUNK, remaining))):
+                dst.write(chunk)
+                remaining -= len(chunk)
+    except BaseException:
+        target.unlink(missing_ok=True)
+        raise
+    return target
+
+
 def _head_records(path: Path, encoding: str, bom: int,
                   utf8_end: int = 0) -> tuple[list[list[str]], list[int], str, bool]:
     """The first records, the physical line each ends on, the delimiter, and whether lines end with
@@ -640,6 +665,8 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
     if encoding == "utf-16" or cr_only:  # a line break byte can be half of a UTF-16 character: convert first
         temporary = source = _transcode_to_utf8(path, encoding, bom, cr_only, utf8_end)
         encoding, bom = "utf-8", 0
+    elif junk := _end_of_file_marks(path):
+        temporary = source = _without_tail(path, junk)
     try:
         cells = None
         while cells is None:
