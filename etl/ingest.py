@@ -1472,7 +1472,8 @@ def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
     header again in half its columns or more, two at least (blocks pasted one under another, each with its header; a
     two-row header's upper row after a page break: $repeated_header is _repeated_header's). A person's row that writes
     the words of two tick columns under them (独居 under 独居) is no header. And a row whose cells all hold one text:
-    a heading merged across the table (网格员：张三 above the visits of each visitor).
+    a heading merged across the table (网格员：张三 above the visits of each visitor); a row numbering the columns (1 2
+    3 …, A B C …).
 
     Staging validates every row; only rejected rows are tested against this (a blank or total row
     is never valid), so the test costs nothing on the rows that load.
@@ -1494,6 +1495,11 @@ def _not_data(sheet: RawSheet, words_dir: Path | None = None) -> str:
             -- written a note in brackets
             or (len({written}) > 1
                 and len(list_filter({written}, lambda cell: not regexp_full_match(cell, '[(（][^()（）]*[)）]'))) = 0)
+            -- the columns' numbers or letters on a row of their own under the header (1 2 3 …, A B C …: probe 28
+            -- M2, a person rejected for good)
+            or (len({written}) > 2
+                and ({written} = list_transform(range(1, len({written}) + 1), lambda n: n::varchar)
+                     or {written} = list_transform(range(0, len({written})), lambda n: chr(65 + n::integer))))
             or len(list_filter(list_zip([{", ".join(named)}]::varchar[], $repeated_header::varchar[]),
                                lambda pair: pair[1] = pair[2]))
                >= greatest(1, least(2, len($repeated_header::varchar[])), len($repeated_header::varchar[]) // 2))"""
