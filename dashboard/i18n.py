@@ -619,6 +619,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_nobody_unplaced": ("写明暂无特殊困难老年人, 但看不出是哪个社区",
                                 "A roster says it has nobody to list, but not of which community"),
     "warning_other_people": ("底册一行写了两位老人", "A roster's row giving a second elder"),
+    "warning_no_rows": ("表中只有表头, 没有数据行", "A file with a header and no rows under it"),
     "warning_contacts_dropped": ("联系人名单比上一份少了很多老人",
                                  "A contact list leaves out many of the elders the one before named"),
     "warning_uncomputed_formulas": ("公式没有计算结果", "Formulas saved without their results"),

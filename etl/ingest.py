@@ -87,6 +87,8 @@ REPEAT = "重复记录"
 # the same people under 特殊困难情况 left 独居日联系率 and 失能帮扶率 without a word)
 NO_CATEGORY_COLUMN = ("没有找到特殊困难类别一列 (如 特殊困难类别、人员类别): 本表中只有按身份证号年满 {age} 岁的老人"
                       "计为特殊困难老年人; 如类别写在别的列名下, 请把列名改为 特殊困难类别 后重新导入")
+# A file of a header and nothing under it
+NO_ROWS = "表中只有表头, 没有数据行: 如发错了文件, 请重新报送"
 # A CSV row with more cells than its header (_reject_shifted_rows)
 SHIFTED = "本行比表头多出几格, 其后各列错位 (可能某格中写了逗号, 如地址 南京路12号,3门201): 请核对这一行后重新报送"
 # … and for a record its system marks cancelled or void (staging/visits.sql): no visit took place, nothing to fix
@@ -1649,6 +1651,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
              *_joined_rows_notes(sheets, labels),
              *_formatting_notes(sheets, labels, kind), *_other_people_notes(sheets, labels, kind, words_dir),
              *_formula_error_notes(con, sheets, labels)]
+    if not rows_read and not correction:  # the wrong file sent, maybe (probe 28 L2: a load of 0 rows, not a word)
+        notes.append(("no_rows", NO_ROWS))
     if kind == "roster" and not correction:
         notes = [*(notes or []), *_dated_after(con, report_date)]
         marked = {field for column_map in column_maps for field in [*column_map.fields, *column_map.implied, *(

@@ -22,6 +22,7 @@ from tests.etl.exports import (
     roster_row,
     visit_row,
     write_csv,
+    write_xlsx,
 )
 
 METRIC_KEYS = ["level", "code", "name", "parent_code", "special_count", "special_end_count", "eligible_home",
@@ -524,6 +525,13 @@ def test_a_roster_and_a_contact_list_without_visits_yet_give_their_month_s_help_
     code, out, err = run(capsys, "metrics", "--month", "2026-10", "--db", db)
     assert code == 2 and ("2026-10 没有数据: 数据从 2026-11 开始 (探访记录从 2026-11 起才有, 此前的月份不统计; "
                           "已导入的底册和联系人情况表没有丢失, 计入 2026-11 起的各月)") in err
+
+
+def test_a_file_of_a_header_alone_is_said_to_hold_no_rows(tmp_path, capsys):
+    # probe 28 L2: loaded as 0 rows, exit 0, not a word: the street had sent the wrong file
+    empty = write_xlsx(tmp_path / "底册11月.xlsx", [*TITLE, ROSTER_HEADER])
+    code, out, err = run(capsys, "ingest", str(empty), "--db", str(tmp_path / "w.duckdb"))
+    assert code == 0 and "请注意: 底册11月.xlsx: 表中只有表头, 没有数据行: 如发错了文件, 请重新报送" in err
 
 
 def test_a_folder_given_loads_the_exports_in_it_and_its_folders_and_names_its_other_files(tmp_path, capsys):

@@ -8,9 +8,10 @@
 -- or repeat visits another file gave but for a time or a visitor (sent_before), a roster whose rows give a second
 -- person its load leaves out (other_people: 配偶姓名), a roster saying there is nobody to list, of no community it
 -- names (nobody_unplaced: a community's, nobody_listed, is a warning; the people it takes off the list are
--- roster_alerts' mass_removal); and a visit record's rows that count for no elder on any roster
--- (unlinked_visits: 底册中无此人, 同名无法区分), by file and street, said while they do: a roster that lists them later
--- links them, and the alert goes (review 11b H1: a load of such rows had been told 导入 5, 警告 0).
+-- roster_alerts' mass_removal), a file of a header alone (no_rows: the wrong file sent, maybe); and a visit record's
+-- rows that count for no elder on any roster (unlinked_visits: 底册中无此人, 同名无法区分), by file and street, said
+-- while they do: a roster that lists them later links them, and the alert goes (review 11b H1: a load of such rows
+-- had been told 导入 5, 警告 0).
 -- Each placed where it is, else where its file is (load_places).
 select a.load_id, coalesce(a.community_code, a.street_code) as place_code, a.code, a.message
 from roster_alerts a
@@ -22,7 +23,7 @@ from load_warnings w
 join load_places p using (load_id)
 join load_history h using (load_id)
 where w.code in ('rejected_listed', 'exit_after_report', 'registered_after_report', 'no_category_column',
-                 'contacts_dropped', 'name_differs', 'sent_before', 'other_people', 'nobody_unplaced')
+                 'contacts_dropped', 'name_differs', 'sent_before', 'other_people', 'nobody_unplaced', 'no_rows')
     -- (rejected rows whose people would leave the list: said while they wait for a correction, not once corrected
     -- or once a newer roster replaced the file, its rows then 无需修改; review 23: the Data page said both)
     and (w.code <> 'rejected_listed' or h.waiting_count > 0)
