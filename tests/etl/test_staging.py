@@ -312,6 +312,12 @@ def test_unknown_community_names_the_closest(con):
     assert (row["row_number"], row["reject_reason"]) == (2, "未知社区: 花园社区 (最接近: 花园路)")
 
 
+def test_a_community_cell_of_a_formulas_error_names_no_closest(con):
+    # probe 28 L3: 未知社区: #N/A (最接近: 花园路), as if the clerk had misspelt a name
+    [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, community="#N/A"))
+    assert (row["row_number"], row["reject_reason"]) == (2, "未知社区: #N/A")
+
+
 def test_community_in_another_street_is_rejected(con):
     [row] = staged_sheet(con, ROSTER_HEADER, roster_row(1, ALICE, street="南市街道", community="花园路"))
     assert (row["row_number"], row["reject_reason"]) == (2, "社区 花园路 不属于 南市街道")

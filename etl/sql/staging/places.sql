@@ -156,6 +156,8 @@ unknown_community as (
     join divisions d
         on d.level = 'community' and (len(r.street_codes) is distinct from 1 or d.parent_code = r.street_codes[1])
     where r.community_text is not null and r.community_codes is null and r.community_elsewhere is null
+        -- (not of a formula's error, #N/A: no name was written, probe 28 L3)
+        and not cv_excel_error(trim(r.community_text))
     group by r.src_id
 ),
 
