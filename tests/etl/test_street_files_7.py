@@ -280,17 +280,17 @@ def test_a_forms_column_per_option_after_a_bar_a_dash_or_an_underscore_ticks_tha
 ELDER_HEADERS = {"联系对象": 25, "联系老人": 26}
 
 
-def _elder_headed(header_cell: str):
-    def write(folder: Path) -> Path:
-        day = ELDER_HEADERS[header_cell]
-        return write_xlsx(folder / f"通话记录_{header_cell}.xlsx", [
-            ["育文坊社区独居老人电话联系记录（2026年10月）"], ["序号", "联系日期", header_cell, "联系方式"],
-            ["1", f"2026-10-{day}", "育文坊0", "电话"]])
-    return write
+def call_logs(key: str, headers: dict[str, int], title: str, header, row) -> None:
+    """A call log for each header cell of `headers` (its day), loaded as "`key` `cell`": the title, `header(cell)`
+    and `row(day)`."""
+    for cell, day in headers.items():
+        def write(folder: Path, cell: str = cell, day: int = day) -> Path:
+            return write_xlsx(folder / f"{key}_{day}.xlsx", [[title], header(cell), row(day)])
+        loads.file(f"{key} {cell}")(write)
 
 
-for _header_cell in ELDER_HEADERS:
-    loads.file(f"elder headed {_header_cell}")(_elder_headed(_header_cell))
+call_logs("elder headed", ELDER_HEADERS, "育文坊社区独居老人电话联系记录（2026年10月）",
+          lambda cell: ["序号", "联系日期", cell, "联系方式"], lambda day: ["1", f"2026-10-{day}", "育文坊0", "电话"])
 
 
 @pytest.mark.parametrize("header_cell", list(ELDER_HEADERS))
@@ -342,20 +342,9 @@ def test_a_register_titled_with_a_range_of_months_is_not_said_to_name_none(one_l
 # --- a call centre's log naming who made the call ----------------------------------------------------------------
 
 CALLER_HEADERS = {"话务员": 6, "visitorName": 7, "外呼人": 8}
-
-
-def _caller_headed(header_cell: str):
-    def write(folder: Path) -> Path:
-        day = CALLER_HEADERS[header_cell]
-        return write_xlsx(folder / f"呼叫记录_{day}.xlsx", [
-            ["华荫南里社区独居老人每日电话联系记录（2026年10月）"],
-            ["序号", "联系日期", "老人姓名", "身份证号", header_cell],
-            ["1", f"2026-10-{day:02d}", "华荫南里0", elder(95), "坐席07"]])
-    return write
-
-
-for _header_cell in CALLER_HEADERS:
-    loads.file(f"caller headed {_header_cell}")(_caller_headed(_header_cell))
+call_logs("caller headed", CALLER_HEADERS, "华荫南里社区独居老人每日电话联系记录（2026年10月）",
+          lambda cell: ["序号", "联系日期", "老人姓名", "身份证号", cell],
+          lambda day: ["1", f"2026-10-{day:02d}", "华荫南里0", elder(95), "坐席07"])
 
 
 @pytest.mark.parametrize("header_cell", list(CALLER_HEADERS))
