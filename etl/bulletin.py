@@ -73,6 +73,9 @@ class Bulletin:
     # progress (DESIGN §5: compared like for like); None before the records begin
     last_month: pd.Series | None
     place_level: str = "district"  # of the place it is about: a district or a street
+    # where places below have sent no visit record of the month yet (visits_unsent): the others' counts this month
+    # and the month before (counted to the same day, as last_month), for the figures without them; else None
+    others: tuple[pd.Series, pd.Series | None] | None = None
 
     @property
     def title(self) -> str:
@@ -101,10 +104,14 @@ class Bulletin:
     @property
     def ranked(self) -> pd.DataFrame:
         """The places below by 月探访率 (上门), highest first, as a 通报 ranks them (第1名 the best), with their
-        名次 (rank: places at the same rate share it, 1, 2, 2, 4); places without a rate last, unranked."""
+        名次 (rank: places at the same rate share it, 1, 2, 2, 4); places without a rate, or without a visit record of
+        the month (visits_unsent), last, unranked."""
         rows = self.summary.rows[self.summary.rows["level"] != "total"]
-        rows = rows.assign(rank=rows["visit_rate_home"].rank(method="min", ascending=False))
-        return rows.assign(_missing=rows["visit_rate_home"].isna()).sort_values(
+        # (a street with no visit record of the month yet is unranked too: its rate is of records not sent, probe 30
+        # H1: ranked last, red, 0.0 %)
+        unsent = rows["visits_unsent"].astype(bool)
+        rows = rows.assign(rank=rows["visit_rate_home"].where(~unsent).rank(method="min", ascending=False))
+        return rows.assign(_missing=rows["visit_rate_home"].isna() | unsent).sort_values(
             ["_missing", "visit_rate_home", "code"], ascending=[True, False, True]).drop(columns="_missing")
 
     @property
@@ -146,27 +153,65 @@ def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, nam
     places = con.execute(sql("reports/lagging_places"),
                          {"place": code, "scope": "all", "month_start": month_start, "level": "community",
                           "amber_from": AMBER_FROM, "green_from": GREEN_FROM}).df()
-    lagging = places[places["light"] != "green"].head(LAGGING_ROWS).reset_index(drop=True)
+    # (not the communities of a street that has sent no visit record of the month yet: its 0.0 % is of records not
+    # sent, probe 30 H1: 9 of the 10 listed)
+    unsent = set(metrics.visits_unsent(con, month_start))
+    short = places[(places["light"] != "green") & ~places["street_code"].isin(unsent)]
+    lagging = short.head(LAGGING_ROWS).reset_index(drop=True)
     children = [c for c in summary.rows["code"] if c != code]
     shapes = con.execute("select code, geometry, is_schematic, centroid_lon, centroid_lat from division_shapes "
                          "where code in $codes", {"codes": children}).df()
     if last_month is None:
         last_month = _last_month(con, code, month_start, summary.as_of, months)
-    return Bulletin(summary, months, lagging, shapes, None if last_month.empty else last_month.iloc[0], level)
+    return Bulletin(summary, months, lagging, shapes, None if last_month.empty else last_month.iloc[0], level,
+                    _others(con, summary, month_start, months))
 
 
-def _last_month(con: duckdb.DuckDBPyConnection, code: str, month_start: dt.date, as_of: dt.date,
-                months: pd.DataFrame) -> pd.DataFrame:
+# the counts of places (a list of codes), of a month, that the figures without the places that sent no visit record
+# of the month are computed from
+OTHERS_COUNTS = """
+    select sum(visited_home) as visited_home, sum(eligible_home) as eligible_home,
+           sum(contact_days_covered) as contact_days_covered, sum(contact_days_eligible) as contact_days_eligible
+    from place_months
+    where month_start = ? and list_contains(?, code)"""
+
+
+def _others(con: duckdb.DuckDBPyConnection, summary: reports.MonthlySummary, month_start: dt.date,
+            months: pd.DataFrame) -> tuple[pd.Series, pd.Series | None] | None:
+    """Of a 通报 some of whose places below have sent no visit record of the month yet (but others have), the others'
+    summed counts (OTHERS_COUNTS) this month and the month before, counted as last_month is: with their 0 % in it,
+    the place's rate had fallen 18.5 points against the month before without a word of why (probe 30 H2)."""
+    rows = summary.rows[(summary.rows["level"] != "total") & ~summary.rows["unreported"]]
+    unsent = rows["visits_unsent"].astype(bool)
+    if not unsent.any() or unsent.all():
+        return None
+    codes = list(rows.loc[~unsent, "code"])
+    now = con.execute(OTHERS_COUNTS, [month_start, codes]).df().iloc[0]
+    before = _last_month(con, codes, month_start, summary.as_of, months, OTHERS_COUNTS)
+    return now, None if before.empty or pd.isna(before["eligible_home"].iloc[0]) else before.iloc[0]
+
+
+def _last_month(con: duckdb.DuckDBPyConnection, code: str | list[str], month_start: dt.date, as_of: dt.date,
+                months: pd.DataFrame, query: str | None = None) -> pd.DataFrame:
     """The place's month before `month_start` (one row, or none before the records begin): for a month in
-    progress, counted to the same day (build.same_day_marts), unless it is stored to no later day."""
+    progress, counted to the same day (build.same_day_marts), unless it is stored to no later day. `query`: what to
+    read of it instead of the place's row of reports/bulletin_months (its parameters: the month, `code`)."""
     before = month_before(month_start)
     stored = months[pd.to_datetime(months["month_start"]).dt.date == before].reset_index(drop=True)
-    same_day = same_day_last_month(as_of)
-    if stored.empty or not in_progress(month_start, as_of) or same_day >= pd.Timestamp(stored["as_of"].iloc[0]).date():
-        return stored
-    with build.same_day_marts(con, before, same_day):
+
+    def read() -> pd.DataFrame:
+        if query is not None:
+            return con.execute(query, [before, code]).df()
         counted = con.execute(sql("reports/bulletin_months"), {"code": code, "month_start": before}).df()
-    return counted[pd.to_datetime(counted["month_start"]).dt.date == before].reset_index(drop=True)
+        return counted[pd.to_datetime(counted["month_start"]).dt.date == before].reset_index(drop=True)
+
+    same_day = same_day_last_month(as_of)
+    if stored.empty:
+        return stored
+    if not in_progress(month_start, as_of) or same_day >= pd.Timestamp(stored["as_of"].iloc[0]).date():
+        return stored if query is None else read()
+    with build.same_day_marts(con, before, same_day):
+        return read()
 
 
 # --- the words ---------------------------------------------------------------------------------
@@ -210,6 +255,8 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
         first += (f"；{_extreme(bulletin, compared, lowest)}最低，为 {percent(lowest)}，"
                   f"{_extreme(bulletin, compared, highest)}最高，为 {percent(highest)}")
     sentences.append(first + "。")
+    if bulletin.others is not None:
+        sentences.append(_others_said(bulletin))
     gap = int(now["eligible_home"] - now["visited_home"])
     sentences.append(
         f"应上门探访 {int(now['eligible_home']):,} 人，已上门探访 {int(now['visited_home']):,} 人，"
@@ -220,10 +267,12 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     others = [said for rate, label, _, _ in HEADLINE[1:] if (said := _rate_said(now, rate, label, where))]
     if others:
         sentences.append("；".join(others) + "。")
-    below = int((ranked["visit_rate_home"] < LIGHTS[1][0]).sum())
+    below = int((compared["visit_rate_home"] < LIGHTS[1][0]).sum())
     if below:
-        # a month in progress is judged against the whole month's target, as every screen does: said so
-        so_far = f"(本月只计到 {same_day.day} 日，未满整月时偏低属常态)" if same_day else ""
+        # a month in progress is judged against the whole month's target, as every screen does: said so, without
+        # saying what the comparison with the same day of the month before says (probe 30 H3: 偏低属常态, while every
+        # street was behind its own same day)
+        so_far = f"(本月只计到 {same_day.day} 日，按整月的目标衡量)" if same_day else ""
         sentences.append(f"{below} 个{bulletin.level_name}月探访率(上门)低于 {LIGHTS[1][0]:.0%}，列为红色{so_far}。")
     still = f"截至 {same_day.day} 日" if same_day else "月末"
     # the closed are this month's closings, of problems found in any month (review 7b: 发现 1 件, 办结 4 件 read
@@ -238,6 +287,36 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
         problem += f"；办结用时中位数 {now['median_days_to_close']:g} 天"
     sentences.append(problem + "。")
     return sentences
+
+
+def _others_said(bulletin: Bulletin) -> str:
+    """The figures without the places below that have sent no visit record of the month yet, against the same places
+    the month before: the like-for-like comparison (DESIGN §5) that the place's own, their 0 % in it, is not."""
+    now, before = bulletin.others
+    counted = bulletin.ranked[~bulletin.ranked["visits_unsent"].astype(bool) & ~bulletin.ranked["unreported"]]
+    said = (f"不计尚未报送本月探访记录的{bulletin.level_name}，其余 {len(counted)} 个{bulletin.level_name}"
+            f"月探访率(上门)为 {percent(rate(now, 'visited_home', 'eligible_home'))}")
+    if before is not None and before["eligible_home"]:
+        said += "，" + change_said(rate(before, "visited_home", "eligible_home"),
+                                   rate(now, "visited_home", "eligible_home"), bulletin.same_day)
+    if now["contact_days_eligible"]:
+        said += f"；独居老年人日联系率为 {percent(rate(now, 'contact_days_covered', 'contact_days_eligible'))}"
+    return said + "。"
+
+
+def rate(counts: pd.Series, numerator: str, denominator: str) -> float | None:
+    return counts[numerator] / counts[denominator] if counts[denominator] else None
+
+
+def same_day_said(bulletin: Bulletin) -> str:
+    """Under the trend of a month in progress, what its low point means: read against the same day of the month before,
+    not as a fall from a whole month; said as that comparison goes (probe 30 H3: 不表示工作下滑 under a month 14.4
+    points behind its same day)."""
+    now, before = bulletin.this_month, bulletin.last_month
+    if before is None or pd.isna(before["visit_rate_home"]) or pd.isna(now["visit_rate_home"]):
+        return "不能与整月相比。"
+    changed = change_said(before["visit_rate_home"], now["visit_rate_home"], bulletin.same_day)
+    return f"不能与整月相比; 月探访率(上门){changed}。"
 
 
 def _visits_unsent_said(bulletin: Bulletin) -> str | None:
@@ -381,6 +460,8 @@ def map_figure(bulletin: Bulletin) -> dict:
     """The dashboard's map of the places below (names and rates on the map, nothing fetched), coloured by
     their traffic light, with the caption line as its title and the lights' legend."""
     rows = bulletin.summary.rows[bulletin.summary.rows["level"] != "total"]
+    # (a street without a visit record of the month yet: grey, its rate —, as the ranking shows it)
+    rows = rows.assign(visit_rate_home=rows["visit_rate_home"].where(~rows["visits_unsent"].astype(bool)))
     fills = {code: "#" + (light(rate) or (NO_RATE_FILL, ""))[0]
              for code, rate in zip(rows["code"], rows["visit_rate_home"], strict=True)}
     title = caption(bulletin, "各" + bulletin.level_name + "月探访率(上门)")
@@ -389,7 +470,7 @@ def map_figure(bulletin: Bulletin) -> dict:
                                 height=560)
     note = ("示意图 · " if bulletin.shapes["is_schematic"].any() else "") + LIGHTS_NOTE
     legend = "   ".join(f"<span style='color:#{colour}'>■</span> {name}"
-                        for _, colour, name in (*LIGHTS, (None, NO_RATE_FILL, f"无应探访或{reports.UNREPORTED}")))
+                        for _, colour, name in (*LIGHTS, (None, NO_RATE_FILL, "无应探访或未报送")))
     figure["layout"] |= {
         "width": 760, "font": {"family": FONT, "size": 13}, "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
         "title": figure["layout"]["title"] | {"font": {"size": 14}},
@@ -502,6 +583,11 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
         if record["unreported"]:  # no roster sent: no count of it, as the 汇总表 (review 19 M1: 0/0 and 未访 0)
             _row(table, ["—", _name(bulletin, pd.Series(record)), *["—"] * 7])
             continue
+        if record["visits_unsent"]:  # no visit record of the month yet: no rate of visits, no light (probe 30 H1)
+            _row(table, ["—", _name(bulletin, pd.Series(record)), reports.UNREPORTED_CELL, "—", reports.UNREPORTED_CELL,
+                         _rate_cell(record["help_rate"]), f"{int(record['problem_found_count']):,}",
+                         f"{int(record['problem_closed_count']):,}", "—"])
+            continue
         # a place without a rate (nobody to visit) is listed last, unranked
         cells = _row(table, ["—" if pd.isna(record["rank"]) else str(int(record["rank"])),
                              _name(bulletin, pd.Series(record)), percent(record["visit_rate_home"]),
@@ -520,7 +606,12 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
     _caption(document, LIGHTS_NOTE + " 按月探访率(上门)由高到低排名, 比率相同的名次并列; 合计的比率由合计人数计算。")
 
     document.add_heading("三、进度滞后的社区", level=2)
-    if bulletin.lagging.empty:
+    unsent = summary.rows["visits_unsent"].astype(bool).any()
+    if bulletin.lagging.empty and unsent:
+        document.add_paragraph("除尚未报送本月探访记录的街道外, 各社区月探访率(上门)均达到 100%。"
+                               if summary.child_level == "street" else
+                               "本街道尚未报送本月探访记录, 不列出进度滞后的社区。")
+    elif bulletin.lagging.empty:
         document.add_paragraph("本月各社区月探访率(上门)均达到 100%。")
     else:
         table = _table(document, ["社区", "所属街道", "月探访率(上门)", "已上门/应上门", "还需上门"],
@@ -532,8 +623,9 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
                                  f"{int(record['to_visit_count']):,} 人"])
             if (lit := light(record["visit_rate_home"])) is not None:
                 _shade(cells[2], lit[0])
+        left_out = "; 尚未报送本月探访记录的街道的社区不列入" if unsent else ""
         _caption(document, f"月探访率(上门)最低的 {len(bulletin.lagging)} 个社区, 比率相同的还需上门人数多的在前 "
-                           "(与看板「督查」页的排序相同)。")
+                           f"(与看板「督查」页的排序相同){left_out}。")
 
     if images:
         document.add_heading("四、图表", level=2)
@@ -543,7 +635,7 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
                 document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
                 if name == "trend" and bulletin.same_day:  # as the dashboard's trend says it (review 11b M3)
                     _caption(document, f"末月只计到 {bulletin.same_day.day} 日, 未满整月 (空心点、虚线), "
-                                       "比率偏低不表示工作下滑。")
+                                       + same_day_said(bulletin))
 
     if issuer:  # the 落款: who issues it, and the day, right-aligned under the text as a 公文 signs
         document.add_paragraph()

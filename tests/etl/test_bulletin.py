@@ -270,8 +270,9 @@ def test_a_month_in_progress_is_compared_with_the_same_day_of_the_month_before(t
     assert "本月数据截至 11 月 12 日，未满整月，与上月的比较均为上月同期 (截至 12 日)。" in text
     assert "月探访率(上门)为 50.0%，与上月同期持平" in text
     assert "截至 12 日仍有 0 位老人的问题未解决" in text
-    # under the trend chart, as the dashboard's trend says it (review 11b M3: the fall to 50% read as a collapse)
-    assert "末月只计到 12 日, 未满整月 (空心点、虚线), 比率偏低不表示工作下滑。" in text
+    # under the trend chart, as the dashboard's trend says it (review 11b M3: the fall to 50% read as a collapse), and
+    # what the same day of the month before says (probe 30 H3: 不表示工作下滑, under a month 14.4 points behind)
+    assert "末月只计到 12 日, 未满整月 (空心点、虚线), 不能与整月相比; 月探访率(上门)与上月同期持平。" in text
     headline = [[c.text for c in row.cells] for row in document.tables[0].rows]
     assert headline[0][3] == "上月同期" and headline[1][:4] == ["月探访率(上门)", "50.0%", "2/4", "50.0%"]
     # the trend names the month by the day it is counted to, its point hollow: not a month's collapse
@@ -300,7 +301,7 @@ def test_places_at_the_same_rate_share_a_rank_and_one_without_a_rate_is_unranked
     from etl import bulletin, reports
 
     rows = pd.DataFrame({"code": ["a", "b", "c", "d", "e", "t"], "level": ["street"] * 5 + ["total"],
-                         "visit_rate_home": [0.8, 1.0, 0.8, None, 0.5, 0.7]})
+                         "visit_rate_home": [0.8, 1.0, 0.8, None, 0.5, 0.7], "visits_unsent": [False] * 6})
     summary = reports.MonthlySummary("x", "和平区", "street", "2026-10", dt.date(2026, 10, 31), (), rows)
     ranked = bulletin.Bulletin(summary, pd.DataFrame(), pd.DataFrame(), pd.DataFrame(), None).ranked
     assert list(ranked["code"]) == ["b", "a", "c", "e", "d"]

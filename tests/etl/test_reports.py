@@ -2,9 +2,11 @@
 
 import datetime as dt
 import hashlib
+import io
 import json
 import shutil
 
+import docx
 import openpyxl
 import pytest
 
@@ -389,9 +391,21 @@ def test_a_street_with_no_visit_record_of_the_month_yet_is_said_so_not_named_the
                     if record["name"] in ("劝业场街道", "南市街道")]
         assert names(november) == ["劝业场街道", "南市街道 (本月未报送探访记录)"]
         assert names(october) == ["劝业场街道", "南市街道"]  # it sent October's
-        said = "".join(bulletin.summary_sentences(bulletin.make_bulletin(con, "2026-11")))
+        made = bulletin.make_bulletin(con, "2026-11")
+        said = "".join(bulletin.summary_sentences(made))
+        document = docx.Document(io.BytesIO(bulletin.to_docx(made)))
     finally:
         con.close()
     assert "本月尚未报送探访记录的街道：南市街道 (最近一条为 10月7日)；其月探访率按已报送的记录计，不列为最低。" in said
     assert "最低" not in said.replace("不列为最低", "")
-    assert "1 个街道月探访率(上门)低于 90%，列为红色" in said  # red it is, as the ranking shows it
+    # nor red, nor ranked, nor its communities lagging (probe 30 H1: ranked last, red, 0.0 %, its communities 9 of the
+    # 10 lagging); and the figures without it, against the same streets the month before (probe 30 H2: the district's
+    # fall of 18.5 points was its records not sent)
+    assert "列为红色" not in said
+    assert "不计尚未报送本月探访记录的街道，其余 1 个街道月探访率(上门)为 100.0%，与上月同期持平" in said
+    ranked = {row.cells[1].text: [cell.text for cell in row.cells] for row in document.tables[1].rows}
+    nanshi = "南市街道 (本月未报送探访记录)"
+    assert ranked[nanshi][:5] == ["—", nanshi, "未报送", "—", "未报送"]
+    assert ranked["劝业场街道"][0] == "1"
+    assert "本月各社区月探访率(上门)均达到 100%。" not in [p.text for p in document.paragraphs]
+    assert "除尚未报送本月探访记录的街道外, 各社区月探访率(上门)均达到 100%。" in [p.text for p in document.paragraphs]

@@ -5,7 +5,7 @@
 -- equal rates, the most people still to visit first. The 督查 screen ranks by it, and the 通报 names its first
 -- communities short of green (etl/bulletin.py), so the two never disagree on who lags most (review 11b M7).
 with places as (
-    select t.code, t.name, t.short_name, t.level, p.short_name as parent_short_name
+    select t.code, t.name, t.short_name, t.level, t.street_code, p.short_name as parent_short_name
     from place_tree t
     left join place_tree p on p.code = t.parent_code
     where t.level = $level
