@@ -242,9 +242,12 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
                          f"与上月的比较均为上月同期 (截至 {same_day_last_month(same_day).day} 日)。")
     rows = bulletin.summary.rows
     unreported = [_name(bulletin, row) for _, row in rows[rows["unreported"]].iterrows()]
-    if unreported:  # the figures below are of the others only: said first
+    if unreported:  # the figures below are of the others only: said first, and in each sentence that a reader may
+        # lift out on its own (probe 30 M3: 全区 of three streets of six)
         names = "、".join(name.removesuffix(f" ({reports.UNREPORTED})") for name in unreported)
         sentences.append(f"{names}{reports.UNREPORTED}，以下各项只计其余{bulletin.level_name}。")
+        reported = int(((rows["level"] != "total") & ~rows["unreported"]).sum())
+        where += f"已报送底册的 {reported} 个{bulletin.level_name}"
     if said := _visits_unsent_said(bulletin):
         sentences.append(said)
     first = f"本月{where}特殊困难老年人月探访率(上门)为 {percent(now['visit_rate_home'])}"

@@ -219,6 +219,9 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
     listed = metrics.listed_places(con)
     rows["unreported"] = [level != "total" and row_code not in listed
                           for row_code, level in zip(rows["code"], rows["level"], strict=True)]
+    reported = (rows["level"] != "total") & ~rows["unreported"]
+    if reported.any():  # the 合计 leaves out the places no roster lists, their communities too (probe 30 M2: 63 of 31)
+        rows.loc[rows["level"] == "total", "community_count"] = int(rows.loc[reported, "community_count"].sum())
     # a street with no record of the month yet: its own row, or every community of it (metrics.visits_unsent)
     unsent = metrics.visits_unsent(con, month_start)
     rows["visits_unsent"] = [not unreported and row_level != "total" and (row_code in unsent or code in unsent)

@@ -53,7 +53,8 @@ def test_the_summary_says_what_carevisit_metrics_says(made, demo_settings, capsy
     # the change as the two rates printed differ
     change = Decimal(pct(now["visit_rate_home"])[:-1]) - Decimal(pct(before["visit_rate_home"])[:-1])
     moved = "与上月持平" if change == 0 else f"较上月{'上升' if change > 0 else '下降'} {abs(change)} 个百分点"
-    assert f"本月全区特殊困难老年人月探访率(上门)为 {pct(now['visit_rate_home'])}，{moved}" in text
+    # (of the streets that sent a roster, said so: probe 30 M3, 全区 of three streets of six)
+    assert f"本月全区已报送底册的 3 个街道特殊困难老年人月探访率(上门)为 {pct(now['visit_rate_home'])}，{moved}" in text
     # the overview's 逾期未访, which the print had not (review 19 L1)
     assert now["overdue_count"] and f"截至月末，按各自风险等级的探访间隔，逾期未上门探访的特殊困难老年人 " \
                                     f"{now['overdue_count']:,} 人" in text

@@ -321,6 +321,8 @@ def test_a_place_no_roster_lists_says_so_rather_than_showing_no_elders(mart_ware
              for row in range(reports.HEADER_ROW + 2, reports.HEADER_ROW + 2 + 7)]
     assert cells[1][0] > 0 and set(cells[1][1:]) == {"—"}, cells[1]
     assert cells[0][1:3] == [1, 1] and cells[-1][1:3] == [1, 1], (cells[0], cells[-1])
+    # … its 社区数 too: 劝业场's (probe 30 M2: the 合计 counted the communities of the streets it leaves out)
+    assert cells[-1][0] == cells[0][0], (cells[0], cells[-1])
     # … in full: the column had cut 劝业场街道 (未报送底册) off at 劝业场街道 (未报
     assert sheet.column_dimensions["A"].width >= len("劝业场街道 (未报送底册)".encode("gb18030"))
     street = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101001000", "劝业场街道", "street")
