@@ -5,7 +5,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, dcc, html
+from dash import dcc, html
 from flask_wtf.csrf import generate_csrf
 
 from dashboard import context, queries, tables, uploads
@@ -16,50 +16,15 @@ dash.register_page(__name__, path="/upload", title="探访关爱看板 · 数据
 
 RESULT_COLUMNS = ("file_name", "kind", "status", "rows_read", "rows_loaded", "rows_rejected", "warning_count",
                   "note")
-PROBLEMS = {"expired": "upload_expired", "count": "upload_count", "failed": "upload_failed"}
+PROBLEMS = {"expired": "upload_expired", "count": "upload_count", "failed": "upload_failed",
+            "too_large": "upload_too_large"}
 # the batch's rejected and warned rows listed under its results (the Data page and the corrections workbook have all)
 BATCH_ROW_COLUMNS = ("file_name", "sheet_name", "row_number", "row_kind", "reason")
 BATCH_ROWS_SHOWN = 500
-FILES, TOKEN, SENDING, LABELS = "upload-files", "upload-token", "upload-sending", "upload-labels"
+FILES, SENDING = "upload-files", "upload-sending"
 
-# In the browser: the chosen files (base64 from dcc.Upload) posted as multipart form data, then the
-# page of the batch's results. Never through a Dash callback: the server streams the form to disk.
-SEND_FILES = """
-async function(contents, names, token, labels) {
-    if (!contents || !contents.length) { return window.dash_clientside.no_update; }
-    // once per page: a second send (the callback fired again, a second drop) would load the files twice
-    // and be cut off when the first one's results open
-    if (window.carevisitSending) { return window.dash_clientside.no_update; }
-    window.carevisitSending = true;
-    const form = new FormData();
-    form.append('csrf_token', token);
-    contents.forEach((content, i) => {
-        const [head, data] = content.split(',');
-        const bytes = Uint8Array.from(atob(data), c => c.charCodeAt(0));
-        const type = (head.match(/^data:([^;]*)/) || [])[1] || 'application/octet-stream';
-        form.append('files', new Blob([bytes], {type: type}), names[i]);
-    });
-    // the bar says the files are on their way and being loaded, until the results page opens
-    const shown = document.getElementById('upload-progress');
-    if (shown) {
-        shown.hidden = false;
-        const bar = shown.querySelector('.progress-bar');
-        bar.style.width = '100%';
-        bar.textContent = labels.loading;
-    }
-    let next = '/upload?problem=failed';
-    try {
-        const response = await fetch('/upload/files', {method: 'POST', body: form, credentials: 'same-origin',
-                                                       headers: {'Accept': 'application/json'}});
-        if (response.ok) { next = (await response.json()).next; }
-    } catch (error) { /* the connection dropped: say so */ }
-    // the results in the language of the page the files were sent from
-    const lang = new URLSearchParams(window.location.search).get('lang');
-    if (lang) { next += (next.includes('?') ? '&' : '?') + 'lang=' + encodeURIComponent(lang); }
-    window.location.assign(next);
-    return window.dash_clientside.no_update;
-}
-"""
+# The chosen or dropped files are posted by assets/upload.js, never through a Dash callback: the server streams
+# the form to disk (dashboard/uploads.py). Its data: the form's token, the bar's words, the bound of one upload.
 
 
 def layout(lang: str = "zh", batch: str | None = None, problem: str | None = None, **_query) -> html.Div:
@@ -69,17 +34,17 @@ def layout(lang: str = "zh", batch: str | None = None, problem: str | None = Non
     parts = [
         html.H4(t("upload_title", lang)),
         html.Div(t("upload_hint", lang), className="chart-note mb-3"),
-        # The files go to POST /upload/files as a multipart form (streamed to disk on the server), sent
-        # by the browser once chosen (SEND_FILES below); the page then shows the result of the batch.
+        # The files go to POST /upload/files as a multipart form (streamed to disk on the server), sent by the
+        # browser once chosen (assets/upload.js); the page then shows the result of the batch. (dcc.Upload for its
+        # drop zone and file chooser only: the script takes the files before it reads them.)
         dcc.Upload(html.Div([html.Div(t("upload_drop", lang), className="upload-drop-title"),
                              html.Div(t("upload_types", lang), className="chart-note")]),
-                   id=FILES, multiple=True, accept=".xlsx,.xls,.csv,.txt,.zip", className="upload-drop mb-2"),
-        dcc.Store(id=TOKEN, data=generate_csrf()),
-        dcc.Store(id=LABELS, data={"loading": t("upload_loading", lang)}),
-        # that the files are on their way and being loaded (SEND_FILES shows it)
+                   id=FILES, multiple=True, className="upload-drop mb-2"),
+        # that the files are on their way and being loaded (assets/upload.js shows it)
         html.Div(dbc.Progress(value=0, striped=True, animated=True, style={"height": "1.6rem"}),
                  id="upload-progress", hidden=True, className="mb-3"),
-        html.Div(id=SENDING),
+        html.Div(id=SENDING, **{"data-token": generate_csrf(), "data-loading": t("upload_loading", lang),
+                                "data-limit": str(uploads.MAX_UPLOAD_BYTES)}),
     ]
     if problem in PROBLEMS:
         parts.append(make_message(t(PROBLEMS[problem], lang), "warning"))
@@ -142,7 +107,4 @@ def _corrections_links(results: list[dict], lang: str) -> html.Ul:
 
 
 def register(app) -> None:
-    """The files are sent from the browser (SEND_FILES) to /upload/files (dashboard/uploads.py)."""
-    app.clientside_callback(SEND_FILES, Output(SENDING, "children"), Input(FILES, "contents"),
-                            State(FILES, "filename"), State(TOKEN, "data"), State(LABELS, "data"),
-                            prevent_initial_call=True)
+    """No callback: the files are sent from the browser (assets/upload.js) to /upload/files (dashboard/uploads.py)."""

@@ -69,7 +69,7 @@ def upload_page(client, search: str = ""):
 
 def upload_token(client) -> str | None:
     """The form token the 导入 page hands the browser (a new session has a new one)."""
-    found = re.search(r'"id":\s*"upload-token",\s*"data":\s*"([^"]+)"', upload_page(client).get_data(as_text=True))
+    found = re.search(r'"data-token":\s*"([^"]+)"', upload_page(client).get_data(as_text=True))
     return found.group(1) if found else None
 
 
