@@ -2139,7 +2139,8 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
             {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name,
              "fault_fields": list(faults), "fault_labels": list(faults.values()),
              "correction": correction is not None, "repeat": REPEAT, "void": VOID, "outside": OUTSIDE_PLACE,
-             "block": BLOCK_EMPTY,
+             # (not of a corrections workbook: its rows above are other rows of the file, probe 29 M3)
+             "block": BLOCK_EMPTY if correction is None else None,
              "formulas": UNCOMPUTED_EMPTY if sheet.uncomputed_formulas else "",
              "origin_load": correction.origin_load_id if correction else load_id}
             | {f"k{i}": label for i, label in enumerate(labels)} | _repeated_header(sheet),

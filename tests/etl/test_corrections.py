@@ -108,6 +108,20 @@ def test_fixed_rows_join_the_original_load_and_the_rest_stay_rejected_with_their
 
 
 
+def test_a_corrections_workbooks_empty_cell_is_not_said_to_lie_under_a_merged_one(warehouse, tmp_path):
+    # probe 29 M3: the row still without its community was said to have 上方第 N 行的这一格有值, N a row of the
+    # workbook (another elder), beside its original row number
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    [said] = warehouse.rows("select reason from rejects where load_id = ? and origin_row = 6", [original.load_id])
+    assert said[0].startswith("社区为空, 上方第 5 行的这一格有值")  # the file's own row above: maybe a merged cell
+    book = corrections_workbook(warehouse, original.load_id)
+    fix(book.active, 5, "身份证号", IDS[1])
+    book.save(tmp_path / "劝业场底册_退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "劝业场底册_退回修改.xlsx")
+    assert warehouse.rows("select reason from rejects where load_id = ? and origin_row = 6",
+                          [corrected.load_id]) == [("社区为空",)]
+
+
 def test_carevisit_rejects_says_which_rows_still_wait(warehouse, tmp_path):
     """(review 2026-12-04: `carevisit rejects` listed fixed and waiting rows alike)"""
     [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
