@@ -33,8 +33,9 @@ PEOPLE_COLUMNS = ("name", "street", "community", "visitor", "risk_level", "statu
 # The open problems' list (风险): what was found, since when, for how long, then who and where as the work list says
 PROBLEM_COLUMNS = ("name", "street", "community", "problem", "problem_since", "problem_days", "risk_level",
                    "last_visit_date", "last_visit_method", "categories", "age", "phone", "id_number")
-LOAD_COLUMNS = ("file_name", "kind", "loaded_at", "rows_read", "rows_loaded", "rows_rejected", "warning_count",
-                "report_date")
+# (批次 first: a rejected row's status names the load that fixed it or rejected it again, probe 29 M5)
+LOAD_COLUMNS = ("load_id", "file_name", "kind", "loaded_at", "rows_read", "rows_loaded", "rows_rejected",
+                "warning_count", "report_date")
 REJECT_COLUMNS = ("file_name", "sheet_name", "row_number", "reason", "reject_status")
 FRESHNESS_COLUMNS = ("place_name", "latest_visit_date", "visit_count", "roster_file", "roster_date",
                      "contacts_file", "contacts_date")

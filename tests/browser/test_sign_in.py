@@ -220,4 +220,9 @@ def test_staff_download_the_corrections_workbook_fix_two_rows_and_upload_it_back
     waiting = page.inner_text("#data-waiting")
     [line] = [line for line in waiting.splitlines() if "劝业场底册12月.csv" in line]
     assert line.split("\t")[4] == "2"  # rows waiting
+    # a row's 再次拒收, 见批次 N names a load the 导入记录 lists by its number (probe 29 M5: no table showed one)
+    page.wait_for_selector("#data-loads .ag-row")
+    corrected = str(origin + 1)
+    assert f"再次拒收, 见批次 {corrected}" in page.inner_text("#data-rejects")
+    assert "批次" in page.inner_text("#data-loads") and corrected in page.inner_text("#data-loads").split()
     assert page.console_log == []
