@@ -298,16 +298,17 @@ def _others_said(bulletin: Bulletin) -> str:
     now, before = bulletin.others
     counted = bulletin.ranked[~bulletin.ranked["visits_unsent"].astype(bool) & ~bulletin.ranked["unreported"]]
     said = (f"不计尚未报送本月探访记录的{bulletin.level_name}，其余 {len(counted)} 个{bulletin.level_name}"
-            f"月探访率(上门)为 {percent(rate(now, 'visited_home', 'eligible_home'))}")
+            f"月探访率(上门)为 {percent(_rate_of(now, 'visited_home', 'eligible_home'))}")
     if before is not None and before["eligible_home"]:
-        said += "，" + change_said(rate(before, "visited_home", "eligible_home"),
-                                   rate(now, "visited_home", "eligible_home"), bulletin.same_day)
+        said += "，" + change_said(_rate_of(before, "visited_home", "eligible_home"),
+                                   _rate_of(now, "visited_home", "eligible_home"), bulletin.same_day)
     if now["contact_days_eligible"]:
-        said += f"；独居老年人日联系率为 {percent(rate(now, 'contact_days_covered', 'contact_days_eligible'))}"
+        said += f"；独居老年人日联系率为 {percent(_rate_of(now, 'contact_days_covered', 'contact_days_eligible'))}"
     return said + "。"
 
 
-def rate(counts: pd.Series, numerator: str, denominator: str) -> float | None:
+def _rate_of(counts: pd.Series, numerator: str, denominator: str) -> float | None:
+    """A rate from summed counts (None where nobody is counted: DESIGN §4)."""
     return counts[numerator] / counts[denominator] if counts[denominator] else None
 
 
