@@ -169,8 +169,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                      "xlsx, xls, csv or a zip of them; they upload and load as soon as they are chosen"),
     "upload_failed": ("上传没有完成 (网络中断), 请重试",
                       "The upload did not complete (the connection dropped): try again"),
-    "upload_too_large": ("所选文件共超过 200 MB, 超过一次上传的上限: 请分几次上传 (更大的文件可在服务器上用命令 "
-                         "carevisit ingest 导入)", "The files chosen come to more than 200 MB, the most one upload "
+    "upload_too_large": ("所选文件共超过 {limit} MB, 超过一次上传的上限: 请分几次上传 (更大的文件可在服务器上用命令 "
+                         "carevisit ingest 导入)", "The files chosen come to more than {limit} MB, the most one upload "
                          "takes: upload them a few at a time (larger files load on the server with carevisit ingest)"),
     "upload_rows_title": ("本次拒收和有警告的行 (原因中的个人信息已打码)",
                           "Rows of these files rejected or loaded with a warning (personal data masked)"),

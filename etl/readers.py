@@ -12,6 +12,7 @@ import functools
 import io
 import os
 import re
+import shutil
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
@@ -547,11 +548,8 @@ def _without_tail(path: Path, length: int) -> Path:
     """A temporary copy of the file without its last `length` bytes."""
     target = temporary_file(".csv")
     try:
-        with path.open("rb") as src, target.open("wb") as dst:
-            remaining = path.stat().st_size - length
-            while remaining > 0 and (chunk := src.read(min(TRANSCODE_CHUNK, remaining))):
-                dst.write(chunk)
-                remaining -= len(chunk)
+        shutil.copyfile(path, target)
+        os.truncate(target, path.stat().st_size - length)
     except BaseException:
         target.unlink(missing_ok=True)
         raise

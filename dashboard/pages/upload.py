@@ -47,7 +47,7 @@ def layout(lang: str = "zh", batch: str | None = None, problem: str | None = Non
                                 "data-limit": str(uploads.MAX_UPLOAD_BYTES)}),
     ]
     if problem in PROBLEMS:
-        parts.append(make_message(t(PROBLEMS[problem], lang), "warning"))
+        parts.append(make_message(t(PROBLEMS[problem], lang, limit=uploads.MAX_UPLOAD_BYTES >> 20), "warning"))
     record = uploads.batch_results(batch)
     if batch and record is None:
         parts.append(make_message(t("upload_unknown_batch", lang), "warning"))

@@ -146,15 +146,15 @@ create or replace temp macro cv_date_readings(s) as case
     then regexp_replace(cv_half_width(s), '^\s*0?(\d{1,2})\s*/\s*0?(\d{1,2})\s*/\s*((?:19|20)\d\d)\b.*$',
                         '\3年\1月\2日, 也可能是\3年\2月\1日') end;
 
--- A date cell's text in half-width characters (２０２６年１０月５日, 2026－10－09) without a note in brackets after
--- it (（周三）, (补录)), and of a time range (9:00~9:30, 14:00至15:00, 9点-10点) its start; without the zero-width
--- characters and quotes a copied cell starts with, and a date whose parts a clerk's keyboard joined with 、 ， — or
--- – or 。 (2026、9、5, 2026。10。26) joined with -. A day and a month before the year with slashes (an English-language system's or
--- Excel's export, 10/13/2026 2:30 PM, review 2026-12-04) where only one of the two can be the month (10/05/2026 is 5
--- October or 10 May: never guessed, rejected naming both readings, cv_date_readings) or the two are one number
--- (10/10/2026, 1/1/2026: the same day either way round); its PM written as 下午 is (a timestamp's cast reads 2:30 PM
--- as 2:30), its AM dropped (12:15 AM is 00:15). A day's 24:00 (24点) is its last minute, 23:59, not the next day's
--- first, which a timestamp's cast makes it: a late call counts for the day its clerk wrote (review 12 L2).
+-- A date cell's text in half-width characters (２０２６年１０月５日, 2026－10－09) without a note in brackets after it (（周三）,
+-- (补录)), and of a time range (9:00~9:30, 14:00至15:00, 9点-10点) its start; without the zero-width characters and quotes a
+-- copied cell starts with, and a date whose parts a clerk's keyboard joined with 、 ， — – or 。 (2026、9、5, 2026。10。26)
+-- joined with -. A day and a month before the year with slashes (an English-language system's or Excel's export,
+-- 10/13/2026 2:30 PM, review 2026-12-04) where only one of the two can be the month (10/05/2026 is 5 October or 10 May:
+-- never guessed, rejected naming both readings, cv_date_readings) or the two are one number (10/10/2026, 1/1/2026: the
+-- same day either way round); its PM written as 下午 is (a timestamp's cast reads 2:30 PM as 2:30), its AM dropped (12:15
+-- AM is 00:15). A day's 24:00 (24点) is its last minute, 23:59, not the next day's first, which a timestamp's cast makes
+-- it: a late call counts for the day its clerk wrote (review 12 L2).
 create or replace temp macro cv_date_cell(s) as
     trim(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(regexp_replace(
         regexp_replace(
@@ -291,8 +291,8 @@ create or replace temp macro cv_report_date(text) as list_transform(
                 lambda p: case when p.y <> '' and cast(p.m as integer) between 1 and 12
                                then make_date(cast(p.y as integer), cast(p.m as integer), 1) end)[1]))[1])[1];
 
--- A visit's date written without its year (10月5日, 十月五日, 10.5, 10-5 9:30) or its month (5日), in a sheet whose title, name
--- or file name gives its month (sheet_month: 2026-10) or months (2026-10..2026-11, a title 2026年10月1日—11月30日):
+-- A visit's date written without its year (10月5日, 十月五日, 10.5, 10-5 9:30) or its month (5日), in a sheet whose
+-- title, name or file name gives its month (sheet_month: 2026-10) or months (2026-10..2026-11, a title 2026年10月1日—11月30日):
 -- with them, the year the one that puts the day nearest the sheet's (last) month (12月28日 in a register of 2027年1月
 -- is 2026's); a day alone only in a sheet of one month. Null where the sheet names no month: no year is guessed
 -- (DESIGN §3).
