@@ -70,11 +70,11 @@ STRINGS: dict[str, tuple[str, str]] = {
     "supervision_leads_note": ("督查线索是需要到现场核实的疑点, 不是结论: 请核实后再作判断。",
                                "Visit-quality signals are leads to check in the field, not findings: verify before "
                                "drawing conclusions."),
-    "supervision_in_progress": ("本月数据截至 {day}, 未满整月: 月探访率只计到当日, 月初偏低是常态, 红黄绿仍按 100% "
-                                "目标着色; 「上月同期」是上月截至 {same_day} 的月探访率, 可与之比较。",
+    "supervision_in_progress": ("本月数据截至 {day}, 未满整月: 月探访率只计到当日, 红黄绿仍按 100% 目标着色; "
+                                "「上月同期」是上月截至 {same_day} 的月探访率: 低于上月同期的, 进度落后于上月。",
                                 "This month's data run to {day}, short of its end: the home visit rate counts only to "
-                                "that day, low early in a month as a rule, its colours still against the 100% target; "
-                                "compare it with \"Last month, same day\", last month's rate to {same_day}."),
+                                "that day, its colours still against the 100% target; \"Last month, same day\" is last "
+                                "month's rate to {same_day}: a place below it is behind last month's pace."),
     "supervision_as_of": ("按截至 {day} 的数据统计: 月探访率只计到当日, 低于全月的数字, 红黄绿仍按 100% 目标着色; "
                           "「上月同期」是上月截至 {same_day} 的月探访率。",
                           "Counted to {day}: the home visit rate counts only to that day, below the whole month's, "

@@ -40,9 +40,13 @@ COUNTS = (
     ("elders_60_count", "60岁及以上老年人", None),
     ("special_count", "合计", "特殊困难老年人"),
 )
+# 本月变动 adds up: 上月末 + 新增 - 减少 = 本月末, the next month's 上月末 (probe 30 M1: the 合计 of the month, which
+# holds its joiners and its leavers, + 新增 - 减少 read as the next month's 合计, and did not give it)
 AFTER_CATEGORIES = (
+    ("special_before", "上月末", "本月变动"),
     ("joined_count", "新增", "本月变动"),
     ("left_count", "减少", "本月变动"),
+    ("special_now", "本月末", "本月变动"),
     ("declined_count", "不同意探访", None),
     ("eligible_home", "应上门探访", "探访"),
     ("visited_home", "已上门探访", "探访"),
@@ -77,6 +81,8 @@ UNREPORTED = ROSTER_UNREPORTED
 NOT_LISTED = "—"
 # What a 社区帮扶率 cell says of a place whose streets sent no contact list (settings.contacts_unreported)
 UNREPORTED_CELL = "未报送"
+# the 本月变动 columns, which place_changes counts for the place itself (its 合计), in summarize's query's order
+CHANGES = ("special_before", "joined_count", "left_count", "special_now")
 HIDDEN_COUNTS = ("contact_days_eligible", "contact_days_covered", "disabled_unreported_count")
 # What the rates and the problem counts mean: said under the 汇总表 and the 通报 alike
 RATE_NOTES = ("月探访率 = 已探访人数 / 应探访人数 (不同意探访者不计入应探访); 日联系率按独居老年人联系天数计算; "
@@ -89,7 +95,9 @@ RATE_NOTES = ("月探访率 = 已探访人数 / 应探访人数 (不同意探访
 FOOTNOTE = "注: " + "".join(f"{n}. {note}" for n, note in enumerate((
     "一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。", *RATE_NOTES,
     "其中电话、视频、其他方式: 本月以该方式探访成功的人数, 一人可有多种方式, 各项可重叠; 探访人次不含未遇、拒访。",
-    "合计的新增、减少是本辖区的, 不含在下级地区之间迁移的人, 可小于各行之和。",
+    "本月变动: 上月末 + 新增 - 减少 = 本月末, 本月末即下月的上月末。特殊困难老年人合计是本月计入各项比率的人数: "
+    "上月末的人 (含本月减少的人), 加上本月年满80岁的和从其他地区迁入的; 本月新登记、新标注的从下月起计入。",
+    "合计的上月末、新增、减少、本月末是本辖区的, 在下级地区之间迁移的人不计为新增、减少, 新增、减少可小于各行之和。",
     f"{UNREPORTED}的地区各项记为「{NOT_LISTED}」(社区数除外), 合计不含这些地区; "
     f"没有应计人员的比率也记为「{NOT_LISTED}」。",
     f"标「{VISITS_UNSENT}」的街道, 探访记录中还没有本月的记录, 月探访率按已报送的记录计。",
@@ -156,16 +164,23 @@ class MonthlySummary:
     def footnote(self) -> str:
         """The notes under the table; of a month its data do not cover whole, first that its rates count only to that
         day (review 19 L6: 19.3 % on the 6th, beside nothing that said it is no month's)."""
-        if not in_progress(dt.date.fromisoformat(f"{self.month}-01"), self.as_of):
+        if not self._in_progress:
             return FOOTNOTE
         return (f"注: 本表数据截至 {self.as_of.month} 月 {self.as_of.day} 日, 未满整月: 各比率只计到该日, "
-                "月初偏低属常态, 不宜与整月的数字比较 (与上月同期的比较见通报和看板)。" + FOOTNOTE.removeprefix("注: "))
+                "不宜与整月的数字比较, 应与上月同期比较 (见通报和看板)。" + FOOTNOTE.removeprefix("注: "))
 
     def columns(self) -> list[tuple[str, str, str | None]]:
         """(column, header, group) in the table's order, categories after the special-difficulty total; a
         street's variant (a row per community) without 社区数, which is 1 on every row."""
         counts = [c for c in COUNTS if not (self.child_level == "community" and c[0] == "community_count")]
-        return [*counts, *((f"category:{c}", c, "特殊困难老年人") for c in self.categories), *AFTER_CATEGORIES]
+        # of a month in progress, 本月末 is the count on its as-of day, and says so
+        after = [(column, f"截至{self.as_of.day}日", group) if column == "special_now" and self._in_progress
+                 else (column, header, group) for column, header, group in AFTER_CATEGORIES]
+        return [*counts, *((f"category:{c}", c, "特殊困难老年人") for c in self.categories), *after]
+
+    @property
+    def _in_progress(self) -> bool:
+        return in_progress(dt.date.fromisoformat(f"{self.month}-01"), self.as_of)
 
     def header_groups(self) -> list[tuple[str, list[str] | None]]:
         """The top header row, left to right: (text, the headers under it); a column without a group
@@ -210,10 +225,10 @@ def summarize(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, n
     total = {column: int(rows[column].sum()) for column in count_columns}
     # who joined and left the place itself: not the sum of its parts, where a move between two of them is a leaver
     # of one and a joiner of the other (probe P: 合计 27/20 beside the overview's 26/19)
-    changes = first_row(con, "select joined_count, left_count from place_changes where code = ? and month_start = ?",
-                        [code, month_start]) if level != "all" else None
+    changes = first_row(con, "select special_before, joined_count, left_count, special_now from place_changes "
+                             "where code = ? and month_start = ?", [code, month_start]) if level != "all" else None
     if changes is not None:
-        total["joined_count"], total["left_count"] = (int(n) for n in changes)
+        total |= {column: int(n) for column, n in zip(CHANGES, changes, strict=True)}
     total |= {"code": code, "level": "total", "name": "合计", "short_name": "合计"}
     rows = pd.concat([rows.drop(columns="by_category"), pd.DataFrame([total])], ignore_index=True)
     listed = metrics.listed_places(con)

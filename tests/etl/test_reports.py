@@ -232,6 +232,33 @@ def test_the_totals_joiners_and_leavers_are_the_districts_own_not_the_sum_of_its
     assert rows.loc["合计", "special_count"] == 2
 
 
+def test_the_months_changes_add_up_to_the_next_months_count(mart_warehouse):
+    # probe 30 M1: the 合计 of the month holds who turned 80 in it, who 新增 counts again: 合计 + 新增 - 减少 was read
+    # as the next month's 合计 and did not give it. 上月末 + 新增 - 减少 = 本月末, the next month's 上月末.
+    import datetime as dt
+
+    from etl import reports
+    from tests.conftest import HUAYUANLU
+
+    mart_warehouse.elder(make_id("19500101", 41), "独居", community=HUAYUANLU)
+    mart_warehouse.elder(make_id("19461015", 42), community=HUAYUANLU)  # turns 80 on 10-15: 高龄 from then
+    mart_warehouse.elder(make_id("19500101", 43), "空巢", community=HUAYUANLU, status="死亡", change_date="2026-10-10")
+    months = {}
+    for month, as_of in (("2026-10", "2026-10-31"), ("2026-11", "2026-11-30")):
+        mart_warehouse.build(month, as_of)
+        summary = reports.summarize(mart_warehouse.con, dt.date.fromisoformat(month + "-01"), "120101000000",
+                                    "和平区", "district")
+        months[month] = summary.rows.set_index("name").loc[["劝业场街道", "合计"]]
+        headers = [header for _, header, group in summary.columns() if group == "本月变动"]
+        assert headers == ["上月末", "新增", "减少", "本月末"]
+    october, november = months["2026-10"], months["2026-11"]
+    for rows in (october, november):
+        assert (rows["special_before"] + rows["joined_count"] - rows["left_count"] == rows["special_now"]).all()
+    assert october.loc["劝业场街道", ["special_count", "special_before", "joined_count", "left_count",
+                                    "special_now"]].tolist() == [3, 2, 1, 1, 2]
+    assert (november["special_before"] == october["special_now"]).all()
+
+
 def test_a_small_count_cannot_be_worked_out_from_the_total(mart_warehouse):
     # probe P: 计生特殊家庭 <5 in one street, 9 and 7 in the others, 20 in the 合计: 20 − 9 − 7 = 4
     import datetime as dt
@@ -293,7 +320,7 @@ def test_a_month_not_yet_over_says_so_in_the_title(mart_warehouse):
     summary = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district")
     assert summary.title == "和平区特殊困难老年人探访关爱情况汇总表 (2026年10月, 数据截至10月15日, 未满整月)"
     # … and its notes, first, that its rates are not a month's (review 19 L6)
-    assert summary.footnote.startswith("注: 本表数据截至 10 月 15 日, 未满整月: 各比率只计到该日, 月初偏低属常态")
+    assert summary.footnote.startswith("注: 本表数据截至 10 月 15 日, 未满整月: 各比率只计到该日, 不宜与整月的数字比较")
     mart_warehouse.build("2026-10", "2026-10-31")
     whole = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district")
     assert whole.footnote == reports.FOOTNOTE
