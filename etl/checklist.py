@@ -15,7 +15,7 @@ from openpyxl.utils import get_column_letter
 
 from etl import metrics
 from etl.months import chinese_date, chinese_month_day, month_title
-from etl.settings import percent, shown_categories
+from etl.settings import RATE_FORMAT, percent, shown_categories
 from etl.sheets import print_setup
 from etl.sqlfiles import first_row, prepare, sql
 
@@ -295,7 +295,7 @@ def to_workbook(check_list: CheckList, made_on: dt.date | None = None) -> bytes:
                          int(c.lead_count), int(c.draw_weight), len(rows_of(check_list, c.code))])
         for cell in overview[overview.max_row]:
             cell.border = BORDER
-        overview.cell(overview.max_row, 5).number_format = "0.0%"
+        overview.cell(overview.max_row, 5).number_format = RATE_FORMAT
     for column, width in zip("ABCDEFGHI", (12, 14, 8, 8, 12, 9, 9, 9, 9), strict=True):
         overview.column_dimensions[column].width = width
     print_setup(overview)

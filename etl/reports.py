@@ -23,6 +23,7 @@ from etl.months import chinese_date, in_progress, month_title
 from etl.settings import (
     CONTACTS_UNREPORTED,
     HIDDEN_TOO,
+    RATE_FORMAT,
     ROSTER_UNREPORTED,
     VISITS_UNSENT,
     contacts_unreported,
@@ -364,7 +365,7 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
             cell = sheet.cell(row, position, value if isinstance(value, str) else  # a small count: '<5'
                               None if value is None or pd.isna(value) else
                               (float(value) if column in RATES else int(value)))
-            cell.number_format = "0.0%" if column in RATES else "#,##0"
+            cell.number_format = RATE_FORMAT if column in RATES else "#,##0"
             if isinstance(value, str):
                 cell.alignment = Alignment(horizontal="right")
         for column in range(1, width + 1):

@@ -24,9 +24,16 @@ GREEN_FROM, AMBER_FROM = 1.0, 0.9
 
 def percent_tenths(rate: float) -> Decimal:
     """A rate in percent to a tenth, as every screen, report and command prints it: rounded half up from the rate's
-    shortest decimal form, as Excel shows the 汇总表's cells (0.0%). 77/80 is 96.3 (rounded as a binary float,
-    96.2: the 通报 beside the 汇总表 said another figure for the same street)."""
-    return (Decimal(repr(float(rate))) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    shortest decimal form, as Excel shows the 汇总表's cells (RATE_FORMAT), but never 100.0 short of 100 %. 77/80 is
+    96.3 (rounded as a binary float, 96.2: the 通报 beside the 汇总表 said another figure for the same street)."""
+    tenths = (Decimal(repr(float(rate))) * 100).quantize(Decimal("0.1"), ROUND_HALF_UP)
+    # short of the target is never printed as reaching it (probe 30 L9: 5998/6000 as 100.0 %, a yellow light beside)
+    return min(tenths, TENTH_BELOW_WHOLE) if rate < 1 else tenths
+
+
+# The highest rate short of 100 % as printed, and the same in an Excel cell's number format (RATE_FORMAT)
+TENTH_BELOW_WHOLE = Decimal("99.9")
+RATE_FORMAT = '[>=1]0.0%;[>=0.999]"99.9%";0.0%'
 
 
 def percent(rate: float | None) -> str:

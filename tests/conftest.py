@@ -43,9 +43,10 @@ HEPING = "120101000000"
 
 
 def excel_percent(rate: float) -> str:
-    """A rate as Excel shows a cell of it formatted 0.0% (the 汇总表's), rounded half up from its shortest decimal
-    form: every screen and report prints a rate so (77/80: 96.3%)."""
-    return f"{(decimal.Decimal(repr(float(rate))) * 100).quantize(decimal.Decimal('0.1'), decimal.ROUND_HALF_UP)}%"
+    """A rate as Excel shows a cell of it in the 汇总表's format, rounded half up from its shortest decimal form, but
+    99.9% short of 100%: every screen and report prints a rate so (77/80: 96.3%; 5998/6000: 99.9%)."""
+    tenths = (decimal.Decimal(repr(float(rate))) * 100).quantize(decimal.Decimal('0.1'), decimal.ROUND_HALF_UP)
+    return f"{min(tenths, decimal.Decimal('99.9')) if rate < 1 else tenths}%"
 
 
 def make_id(birth: str = "19500101", serial: int = 1, area: str = "120101", male: bool = True) -> str:

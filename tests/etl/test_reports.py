@@ -188,7 +188,7 @@ def test_the_workbook_is_in_the_official_layout(db, tmp_path):
     # probe N: some 30 columns fitted to an A4's width printed at 4 pt, names in another font than the headers
     assert str(sheet.page_setup.paperSize) == sheet.PAPERSIZE_A3
     assert {c.font.name for row in sheet.iter_rows() for c in row if c.value is not None} == {"宋体"}
-    rate = next(c for c in sheet[6] if c.number_format == "0.0%")
+    rate = next(c for c in sheet[6] if c.number_format.endswith(";0.0%"))  # 0.0%, 99.9% short of 100% (RATE_FORMAT)
     assert isinstance(rate.value, float) and isinstance(sheet["B6"].value, int)
 
 
@@ -257,6 +257,15 @@ def test_the_months_changes_add_up_to_the_next_months_count(mart_warehouse):
     assert october.loc["劝业场街道", ["special_count", "special_before", "joined_count", "left_count",
                                     "special_now"]].tolist() == [3, 2, 1, 1, 2]
     assert (november["special_before"] == october["special_now"]).all()
+
+
+def test_a_rate_short_of_the_target_is_never_printed_as_reaching_it():
+    # probe 30 L9: 5998 of 6000 visited printed 100.0%, beside a yellow light and a gap of 0.0 points
+    from etl.settings import percent, points
+
+    assert [percent(r) for r in (5998 / 6000, 0.9995, 0.999, 1.0, 77 / 80)] == [
+        "99.9%", "99.9%", "99.9%", "100.0%", "96.3%"]
+    assert str(points(5998 / 6000, 1.0)) == "0.1"
 
 
 def test_a_small_count_cannot_be_worked_out_from_the_total(mart_warehouse):
