@@ -14,14 +14,14 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
 from etl import metrics
-from etl.months import chinese_date, chinese_month_day, month_title
+from etl.months import chinese_date, chinese_month_day, in_progress, month_title
 from etl.settings import RATE_FORMAT, percent, shown_categories
 from etl.sheets import print_setup
 from etl.sqlfiles import first_row, prepare, sql
 
 DEFAULT_SEED = 1
-# A community's weight in a draw: 1 + its elders still to visit + LEAD_WEIGHT × its leads (a lead is worth checking as
-# much as that many unvisited elders), said under every list drawn (review 19 L7)
+# A community's weight in a draw: 1 + its elders still to visit (of a month in progress, those overdue) + LEAD_WEIGHT ×
+# its leads (a lead is worth checking as much as that many unvisited elders), said under every list drawn (review 19 L7)
 LEAD_WEIGHT = 5
 # What to verify at home, by why the elder is on the list (signals: sql/marts/visit_signals.sql)
 CHECKS = {
@@ -78,17 +78,28 @@ class CheckList:
     def title(self) -> str:
         return f"{self.place_name}探访关爱督查核实清单 ({self.month_name})"
 
+    @property
+    def in_progress(self) -> bool:
+        """Of a month not over on its as-of date: an elder not visited yet is a finding only once overdue."""
+        return in_progress(dt.date.fromisoformat(f"{self.month}-01"), self.as_of)
+
+    @property
+    def still_to_visit(self) -> str:
+        """Who weighs in a draw besides the leads (checklist_communities' draw_weight)."""
+        return "已逾期未上门人数" if self.in_progress else "还需上门人数"
+
     def community_title(self, community) -> str:
         """A community's list's title, on its printed sheet and on the screen (a row of `communities`)."""
         return f"{community.street_name} · {community.short_name}  督查核实清单 ({self.month_name})"
 
-    @staticmethod
-    def community_summary(community) -> str:
-        """The line under it: the community's figures, and what a lead is."""
+    def community_summary(self, community) -> str:
+        """The line under it: the community's figures (of a month in progress, who is overdue already), and what a
+        lead is."""
         rate = percent(community.visit_rate_home)
+        overdue = f" (其中已逾期 {int(community.overdue_unvisited_count)} 人)" if self.in_progress else ""
         return (f"应上门 {int(community.eligible_home)} 人, 已上门 {int(community.visited_home)} 人, 月探访率(上门) "
-                f"{rate}, 还需上门 {int(community.to_visit_count)} 人; 督查线索 {int(community.lead_count)} 条。"
-                "线索是需要核实的疑点, 不是结论。")
+                f"{rate}, 还需上门 {int(community.to_visit_count)} 人{overdue}; "
+                f"督查线索 {int(community.lead_count)} 条。线索是需要核实的疑点, 不是结论。")
 
     @property
     def how_drawn(self) -> str:
@@ -104,8 +115,8 @@ class CheckList:
             return (f"要求抽取 {self.sample} 个社区, 可抽的社区只有 {len(self.pool)} 个: 全部列入; 已上门者随机抽查"
                     f" (随机种子 {self.seed}){left_out}")
         return (f"从 {len(self.pool)} 个社区中按街道分层、按未上门人数和督查线索加权随机抽取 {self.sample} 个"
-                f" (权重 = 1 + 还需上门人数 + {LEAD_WEIGHT} × 督查线索条数; 随机种子 {self.seed}, 同一种子抽取结果相同)"
-                f"{left_out}")
+                f" (权重 = 1 + {self.still_to_visit} + {LEAD_WEIGHT} × 督查线索条数; 随机种子 {self.seed}, "
+                f"同一种子抽取结果相同){left_out}")
 
 
 def check_list(con: duckdb.DuckDBPyConnection, month: str | None, place: str | None, *, sample: int | None = None,
@@ -160,7 +171,7 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
         chosen = pool
     people = con.execute(sql("reports/checklist_people"),
                          {"codes": list(chosen["code"]), "month_start": month_start}).df()
-    people = _to_verify(people, seed, visited_per_community)
+    people = _to_verify(people, seed, visited_per_community, in_progress(month_start, as_of[0]))
     people["categories"] = [shown_categories(categories, unshown) for categories in people["categories"]]
     return CheckList(code, name, f"{month_start:%Y-%m}", as_of[0], seed, sample if not picked else None, pool,
                      chosen.reset_index(drop=True), people, tuple(metrics.unreported_under(con, code)))
@@ -205,12 +216,14 @@ def draw(pool: pd.DataFrame, sample: int, seed: int) -> pd.DataFrame:
     return pd.concat(chosen).sort_values(["street_code", "code"])
 
 
-def _to_verify(people: pd.DataFrame, seed: int, visited_per_community: int) -> pd.DataFrame:
-    """Each elder's checks: not visited, their leads; and of the visited without a lead still on the roster at
-    the as-of date, a few drawn per community (by the seed and the community, so a community's draw does not
-    depend on the others)."""
+def _to_verify(people: pd.DataFrame, seed: int, visited_per_community: int, unfinished: bool) -> pd.DataFrame:
+    """Each elder's checks: not visited (of a month still `unfinished`, only once overdue: probe 30 M5, on the 6th
+    every elder visited last month was listed to verify, due weeks later), their leads; and of the visited without a
+    lead still on the roster at the as-of date, a few drawn per community (by the seed and the community, so a
+    community's draw does not depend on the others)."""
     checks = [[_lead_check(lead) for lead in _first_of_each(p.leads)]
-              + ([CHECKS["not_visited"].format(evidence=_due(p))] if p.is_due and not p.visited_home else [])
+              + ([CHECKS["not_visited"].format(evidence=_due(p))]
+                 if p.is_due and not p.visited_home and (not unfinished or _overdue(p)) else [])
               for p in people.itertuples(index=False)]
     people = people.assign(check=["\n".join(c) for c in checks], is_sampled=False)
     unchecked_visited = (np.array([not c for c in checks], dtype=bool) & people["visited_home"].to_numpy(dtype=bool)
@@ -225,11 +238,15 @@ def _to_verify(people: pd.DataFrame, seed: int, visited_per_community: int) -> p
     return listed.drop(columns=["elder_id"]).reset_index(drop=True)
 
 
+def _overdue(person) -> bool:
+    return person.overdue_days is not None and not pd.isna(person.overdue_days) and person.overdue_days > 0
+
+
 def _due(person) -> str:
     """Why an elder not yet visited this month matters on the day: overdue, or due when (review 19 M4: on the 6th, 59
     elders 本月未上门 beside 23 overdue, and nothing to tell them apart), as the 逾期 list says it."""
     last = f"最近上门 {_date(person.last_home_visit_date)}" if _date(person.last_home_visit_date) else "记录期内未上门"
-    if person.overdue_days is not None and not pd.isna(person.overdue_days) and person.overdue_days > 0:
+    if _overdue(person):
         return f" ({last}, 已逾期 {int(person.overdue_days)} 天)"
     return f" ({last}, {_date(person.due_date)}到期)" if _date(person.due_date) else f" ({last})"
 

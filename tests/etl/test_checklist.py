@@ -223,6 +223,25 @@ def test_a_month_not_yet_over_says_so_on_every_sheet(con):
     assert in_progress.community_title(in_progress.communities.iloc[0]).endswith(said)
 
 
+def test_a_month_in_progress_lists_only_the_unvisited_already_overdue_and_weighs_them(con):
+    # probe 30 M5: on the 6th, 16 of 18 elders of a community were listed 本月未上门 (…12月28日到期): 核实…是否确未探访,
+    # due weeks later, and the draw weighed every community by its whole list
+    import datetime as dt
+
+    made = checklist.check_list(con, "2026-10", DISTRICT, sample=4, seed=1, as_of=dt.date(2026, 10, 7))
+    unvisited = made.people[made.people["check"].str.contains("本月未上门")]
+    assert len(unvisited) and unvisited["check"].str.contains("已逾期").all()
+    assert not made.people["check"].str.contains("到期").any()
+    pool = made.pool
+    assert ((pool["to_visit_count"] > pool["overdue_unvisited_count"]).any()
+            and (pool["draw_weight"] == 1 + pool["overdue_unvisited_count"]
+                 + checklist.LEAD_WEIGHT * pool["lead_count"]).all())
+    assert "权重 = 1 + 已逾期未上门人数" in made.how_drawn
+    assert "其中已逾期" in made.community_summary(made.communities.iloc[0])
+    whole = checklist.check_list(con, "2026-10", DISTRICT, sample=4, seed=1)  # at the month's end: every one unvisited
+    assert "其中已逾期" not in whole.community_summary(whole.communities.iloc[0])
+
+
 def test_no_persons_row_shows_a_sensitive_category(db, con):
     """A masked name, the last digits of an ID number, a road and 计生特殊家庭 told who the family is (review
     2026-12-04): the configuration's sensitive categories are on no person's row of the list."""

@@ -1,7 +1,9 @@
 -- one row per community within $place (and the user's $scope) with special-difficulty elders in the month
 -- $month_start: its 月探访率 (上门), the people still to visit, its visit-quality leads, and the weight a
 -- check-list draw gives it. Every community may be drawn; each person still to visit and each lead
--- make it likelier (a lead counts as five people: an inspector's visit is what settles it).
+-- make it likelier (a lead counts as five people: an inspector's visit is what settles it). Of a month in progress
+-- (its as-of date short of its last day) only those already overdue weigh: one due later in the month is no finding
+-- yet (probe 30 M5: on the 6th, every community's weight was its whole list).
 with communities as (
     select t.code, t.name, t.short_name, t.street_code, s.short_name as street_name
     from place_tree t
@@ -18,6 +20,18 @@ leads as (
     group by community_code
 ),
 
+in_progress as (
+    select as_of < last_day(month_start) as in_progress from month_frame where month_start = $month_start
+),
+
+overdue as (
+    -- not visited this month and already overdue on the as-of date
+    select community_code as code, count(*) as overdue_unvisited_count
+    from elder_months
+    where month_start = $month_start and is_eligible_home and not visited_home and is_overdue
+    group by community_code
+),
+
 final as (
     select
         c.*,
@@ -25,12 +39,16 @@ final as (
         m.visited_home,
         m.visit_rate_home,
         m.eligible_home - m.visited_home as to_visit_count,
+        coalesce(o.overdue_unvisited_count, 0) as overdue_unvisited_count,
         coalesce(l.lead_count, 0) as lead_count,
         -- checklist.LEAD_WEIGHT: a lead counts as that many elders still to visit
-        1 + (m.eligible_home - m.visited_home) + $lead_weight * coalesce(l.lead_count, 0) as draw_weight
+        1 + case when (select in_progress from in_progress) then coalesce(o.overdue_unvisited_count, 0)
+                 else m.eligible_home - m.visited_home end
+            + $lead_weight * coalesce(l.lead_count, 0) as draw_weight
     from communities c
     join place_months m on m.code = c.code and m.month_start = $month_start
     left join leads l on l.code = c.code
+    left join overdue o on o.code = c.code
     where m.special_count > 0
 )
 
