@@ -802,6 +802,11 @@ def _report_monthly(args, settings: Settings, out: Console, err: Console) -> int
     if made is None:
         return 1
     out.print(f"已生成 {escape(made.title)}: {escape(str(args.out))} ({len(made.rows) - 1} 行 + 合计)")
+    # a table of places that sent no roster, said (probe 30 L4: twelve rows of — and exit 0, not a word)
+    if missing := int(made.rows["unreported"].sum()):
+        whole = "均" if missing == len(made.rows) - 1 else ""
+        out.print(f"[yellow]请注意[/]: {escape(made.place_name)} 有 {missing} 个{made.level_name}{whole}未报送底册, "
+                  f"表中这些{made.level_name}各项记为「{reports.NOT_LISTED}」, 合计不含它们", soft_wrap=True)
     return 0
 
 

@@ -92,20 +92,25 @@ RATE_NOTES = ("月探访率 = 已探访人数 / 应探访人数 (不同意探访
               "合计行的比率由合计人数重新计算。",
               "探访发现的问题 (含紧急情况), 在此后的探访记录处置结果为已解决时办结; 记录中没有处置结果的, "
               "在此后一次上门探访未发现问题时办结; 本月办结的含以前各月发现的, 可多于本月发现的。")
-# The 汇总表's: its categories, the rates, its counts by method
-FOOTNOTE = "注: " + "".join(f"{n}. {note}" for n, note in enumerate((
-    "一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。", *RATE_NOTES,
-    "其中电话、视频、其他方式: 本月以该方式探访成功的人数, 一人可有多种方式, 各项可重叠; 探访人次不含未遇、拒访。",
-    "本月变动: 上月末 + 新增 - 减少 = 本月末, 本月末即下月的上月末。特殊困难老年人合计是本月计入各项比率的人数: "
-    "上月末的人 (含本月减少的人), 加上本月年满80岁的和从其他地区迁入的; 本月新登记、新标注的从下月起计入。",
-    "合计的上月末、新增、减少、本月末是本辖区的, 在下级地区之间迁移的人不计为新增、减少, 新增、减少可小于各行之和。",
-    f"{UNREPORTED}的地区各项记为「{NOT_LISTED}」(社区数除外), 合计不含这些地区; "
-    f"没有应计人员的比率也记为「{NOT_LISTED}」。",
-    f"标「{VISITS_UNSENT}」的街道, 探访记录中还没有本月的记录, 月探访率按已报送的记录计。",
-    f"人数少的敏感类别显示为「<5」等, 标「{HIDDEN_TOO}」的人数一并隐去 (合计人数少时各行都隐去), 以免由合计与其他各行"
-    "推算出来。",
-    "独居、失能两组中的老年人数是计算日联系率、社区帮扶率的人数 (不含不同意探访者; 日联系率含月中新登记的独居老年人, "
-    "社区帮扶率按统计截止日在册的失能老年人), 与特殊困难老年人中独居、失能的人数口径不同。"), 1))
+# The 汇总表's notes: its categories, the rates, its counts by method; those of a kind of row (None: always) only
+# where the table has such a row (probe 30 L5: a street's table spoke of streets that sent no roster, beside none)
+NOTES = (
+    (None, "一人可属多个类别, 各类别人数之和可大于特殊困难老年人合计。"), *((None, note) for note in RATE_NOTES),
+    (None, "其中电话、视频、其他方式: 本月以该方式探访成功的人数, 一人可有多种方式, 各项可重叠; "
+           "探访人次不含未遇、拒访。"),
+    (None, "本月变动: 上月末 + 新增 - 减少 = 本月末, 本月末即下月的上月末。特殊困难老年人合计是本月计入各项比率的人数: "
+           "上月末的人 (含本月减少的人), 加上本月年满80岁的和从其他地区迁入的; 本月新登记、新标注的从下月起计入。"),
+    (None, "合计的上月末、新增、减少、本月末是本辖区的, 在下级地区之间迁移的人不计为新增、减少, "
+           "新增、减少可小于各行之和。"),
+    (None, f"没有应计人员的比率记为「{NOT_LISTED}」。"),
+    ("unreported", f"{UNREPORTED}的地区各项记为「{NOT_LISTED}」(社区数除外), 合计不含这些地区。"),
+    ("visits_unsent", f"标「{VISITS_UNSENT}」的, 探访记录中还没有本月的记录, 月探访率按已报送的记录计。"),
+    ("hidden", f"人数少的敏感类别显示为「<5」等, 标「{HIDDEN_TOO}」的人数一并隐去 (合计人数少时各行都隐去), "
+               "以免由合计与其他各行推算出来。"),
+    (None, "独居、失能两组中的老年人数是计算日联系率、社区帮扶率的人数 (不含不同意探访者; "
+           "日联系率含月中新登记的独居老年人, 社区帮扶率按统计截止日在册的失能老年人), "
+           "与特殊困难老年人中独居、失能的人数口径不同。"),
+)
 
 
 # (sensitive categories, threshold): their small counts are shown as '<threshold' (settings.small_count)
@@ -165,10 +170,14 @@ class MonthlySummary:
     def footnote(self) -> str:
         """The notes under the table; of a month its data do not cover whole, first that its rates count only to that
         day (review 19 L6: 19.3 % on the 6th, beside nothing that said it is no month's)."""
-        if not self._in_progress:
-            return FOOTNOTE
-        return (f"注: 本表数据截至 {self.as_of.month} 月 {self.as_of.day} 日, 未满整月: 各比率只计到该日, "
-                "不宜与整月的数字比较, 应与上月同期比较 (见通报和看板)。" + FOOTNOTE.removeprefix("注: "))
+        hidden = any(isinstance(value, str) for column in self.rows if column.startswith("category:")
+                     for value in self.rows[column])
+        has = {"unreported": bool(self.rows["unreported"].any()),
+               "visits_unsent": bool(self.rows["visits_unsent"].any()), "hidden": hidden}
+        notes = [note for kind, note in NOTES if kind is None or has[kind]]
+        first = (f"本表数据截至 {self.as_of.month} 月 {self.as_of.day} 日, 未满整月: 各比率只计到该日, "
+                 "不宜与整月的数字比较, 应与上月同期比较 (见通报和看板)。" if self._in_progress else "")
+        return "注: " + first + "".join(f"{n}. {note}" for n, note in enumerate(notes, 1))
 
     def columns(self) -> list[tuple[str, str, str | None]]:
         """(column, header, group) in the table's order, categories after the special-difficulty total; a
@@ -308,6 +317,8 @@ HEADER_ROW = 4  # rows 1-3: title, 填报 block, 单位
 # Every cell's font: a Chinese one, as the official forms are set (openpyxl's default, Calibri, has no Chinese:
 # names and numbers then print in another font than the headers)
 FONT = "宋体"
+# The lines under the notes, signed by hand
+SIGN_OFF = ("审核人:", "单位负责人:", "填报单位 (盖章):")
 NUMBER_WIDTH = 7  # a number column's width in characters: some 30 columns print on A3 landscape at their size
 
 
@@ -376,6 +387,9 @@ def to_workbook(summary: MonthlySummary, reporter: str = "", unit: str | None = 
     sheet.merge_cells(start_row=note_row, start_column=1, end_row=note_row, end_column=width)
     sheet.cell(note_row, 1, summary.footnote).alignment = Alignment(wrap_text=True, vertical="top")
     sheet.cell(note_row, 1).font = Font(name=FONT)
+    # the sign-off a form sent up carries, left blank to sign by hand (probe 30 L3)
+    for column, text in zip((1, width // 3, 2 * width // 3), SIGN_OFF, strict=True):
+        sheet.cell(note_row + 2, column, text).font = Font(name=FONT)
 
     # the places' column as wide as its longest name (a CJK character two units; 劝业场街道 (未报送底册) had been cut
     # off at 16), at most 32, a longer one wrapped

@@ -3,6 +3,7 @@
 import datetime as dt
 import hashlib
 import io
+import itertools
 import json
 import shutil
 
@@ -74,8 +75,7 @@ def table(rows: list[list]) -> dict[str, dict[str, object]]:
         group = upper if upper is not None else group
         headers.append(f"{group}/{lower}" if lower is not None else upper)
     return {row[0].split(" (")[0]: dict(zip(headers, row, strict=True)) | {"unreported": f"({UNREPORTED})" in row[0]}
-            for row in rows[5:]
-            if row[0] and not row[0].startswith("注")}
+            for row in itertools.takewhile(lambda row: row[0], rows[5:])}  # down to the blank row above the notes
 
 
 def metrics(db, capsys, level: str) -> dict[str, dict]:
@@ -190,6 +190,8 @@ def test_the_workbook_is_in_the_official_layout(db, tmp_path):
     assert {c.font.name for row in sheet.iter_rows() for c in row if c.value is not None} == {"宋体"}
     rate = next(c for c in sheet[6] if c.number_format.endswith(";0.0%"))  # 0.0%, 99.9% short of 100% (RATE_FORMAT)
     assert isinstance(rate.value, float) and isinstance(sheet["B6"].value, int)
+    # the sign-off lines of a form sent up, under the notes (probe 30 L3)
+    assert [c for c in rows[-1] if c] == ["审核人:", "单位负责人:", "填报单位 (盖章):"]
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -332,7 +334,7 @@ def test_a_month_not_yet_over_says_so_in_the_title(mart_warehouse):
     assert summary.footnote.startswith("注: 本表数据截至 10 月 15 日, 未满整月: 各比率只计到该日, 不宜与整月的数字比较")
     mart_warehouse.build("2026-10", "2026-10-31")
     whole = reports.summarize(mart_warehouse.con, dt.date(2026, 10, 1), "120101000000", "和平区", "district")
-    assert whole.footnote == reports.FOOTNOTE
+    assert whole.footnote.startswith("注: 1. 一人可属多个类别")
 
 
 def test_a_place_no_roster_lists_says_so_rather_than_showing_no_elders(mart_warehouse):
@@ -447,3 +449,36 @@ def test_a_street_with_no_visit_record_of_the_month_yet_is_said_so_not_named_the
     assert ranked["劝业场街道"][0] == "1"
     assert "本月各社区月探访率(上门)均达到 100%。" not in [p.text for p in document.paragraphs]
     assert "除尚未报送本月探访记录的街道外, 各社区月探访率(上门)均达到 100%。" in [p.text for p in document.paragraphs]
+
+
+def test_a_note_about_a_kind_of_row_is_under_a_table_that_has_one(db):
+    # probe 30 L5: a street's table, none of whose communities lacked a roster, spoke of streets that sent none
+    import dataclasses
+    import re
+
+    import duckdb
+
+    from etl import reports
+
+    with duckdb.connect(str(db), read_only=True) as con:
+        summary = reports.monthly_summary(con, "2026-10", small_counts=(("计生特殊家庭",), 5))
+    said = "未报送底册的地区各项记为「—」"
+    assert summary.rows["unreported"].any() and said in summary.footnote  # three streets of the district sent none
+    every_one = dataclasses.replace(summary, rows=summary.rows.assign(unreported=False))
+    assert said not in every_one.footnote and "没有应计人员的比率记为「—」" in every_one.footnote
+    numbers = [int(n) for n in re.findall(r"(\d+)\. ", every_one.footnote)]
+    assert numbers == list(range(1, len(numbers) + 1))  # numbered without a gap
+
+
+def test_the_command_says_when_places_of_the_table_sent_no_roster(db, tmp_path, capsys):
+    # probe 30 L4: a street none of whose communities sent a roster got twelve rows of — and exit 0, without a word
+    out = tmp_path / "汇总表.xlsx"
+    for place, said in ((None, "请注意: 和平区 有 4 个街道未报送底册, 表中这些街道各项记为「—」, 合计不含它们"),
+                        ("120101003000", "请注意: 五大道街道 有 12 个社区均未报送底册")):
+        capsys.readouterr()
+        assert main(["report", "monthly", "--month", "2026-10", "--db", str(db), "--out", str(out),
+                     *(["--place", place] if place else [])]) == 0
+        assert said in capsys.readouterr().out
+    assert main(["report", "monthly", "--month", "2026-10", "--db", str(db), "--out", str(out),
+                 "--place", "120101001000"]) == 0
+    assert "请注意" in capsys.readouterr().out  # 劝业场: 花园路 and 滨西 sent theirs, its other communities none
