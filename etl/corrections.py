@@ -61,6 +61,13 @@ LOADS_WITHIN = f"""(select p.load_id from load_places p join place_tree t on t.c
                    where r.resolved_by is null and {ROW_WITHIN.format(place="$scope")})"""
 
 
+# A rejected row (as r) whose correction is loaded: taken over by a later load that stored it, not rejected again
+# there. The rejected_rows mart's status 'corrected', said again for a load (the marts are built after it).
+CORRECTED = """(r.resolved_by <> r.load_id and not exists (
+    select 1 from rejects again where again.load_id = r.resolved_by and again.origin_row = r.origin_row
+        and (again.sheet_name is not distinct from r.sheet_name or again.origin_load_id = again.load_id)))"""
+
+
 class CorrectionError(ValueError):
     """A corrections workbook that cannot be taken back; the message is for the clerk."""
 
@@ -165,18 +172,21 @@ def _written(sheet: RawSheet) -> str:
 
 
 def reappearing(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None, place_scope: str | None,
-                same_rows: bool = False, file_name: str | None = None) -> pa.Table:
+                same_rows: bool = False, file_name: str | None = None, corrected: bool = False) -> pa.Table:
     """The rows of `sheets` that are rows waiting for a correction (of a load of `kind`, in `place_scope`) sent again:
     under the same headers, every cell the same as sent but the cell at fault (a header the mappings ignore, 序号,
     aside), and, with `same_rows`, on the same row of a sheet of the same name. With `file_name`, only of a load whose
-    file this one is again (`_again`). Rows and rows waiting that match more than once are left out. A table of
-    sheet_index, row_number, origin_load_id, origin_sheet, origin_row."""
+    file this one is again (`_again`). With `corrected`, rows whose correction is loaded (CORRECTED) instead of rows
+    waiting, sent again still as they were: the cell at fault the same too. Rows and rows waiting that match more than
+    once are left out. A table of sheet_index, row_number, origin_load_id, origin_sheet, origin_row and resolved_by
+    (the load that took the row over: null for a row waiting)."""
     scope = "" if place_scope in (None, "all") else f"and r.origin_load_id in {LOADS_WITHIN}"
+    which = CORRECTED if corrected else "r.resolved_by is null"
     groups = con.execute(
         f"""select r.origin_load_id, r.sheet_name, any_value(l.kind), json_keys(any_value(r.raw_values)),
                 list(distinct r.column_name)
         from rejects r join loads l on l.load_id = r.origin_load_id
-        where r.resolved_by is null and ($kind is null or l.kind = $kind) {scope}
+        where {which} and ($kind is null or l.kind = $kind) {scope}
             and ($name is null or {_again("l")})
         group by all""", {"kind": kind, "name": file_name, "report_date": _report_date(sheets)}
         | ({"scope": place_scope} if scope else {})).fetchall()
@@ -193,7 +203,7 @@ def reappearing(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: st
             if len(compared) < 3 or not all(key in positions for key in compared):
                 continue  # not the headers of its file
             for fault in faults:
-                cells = tuple(key for key in compared if key != fault)
+                cells = tuple(compared) if corrected else tuple(key for key in compared if key != fault)
                 compare.setdefault((index, cells, fault), []).append((origin, origin_sheet))
     found = []
     for (index, cells, fault), origins in compare.items():
@@ -204,21 +214,21 @@ def reappearing(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: st
                                                 "sheet_name": pa.array([n for _, n in origins], pa.string())}))
         try:
             found += con.execute(
-                f"""select $index, s.row_number, r.origin_load_id, r.sheet_name, r.origin_row
+                f"""select $index, s.row_number, r.origin_load_id, r.sheet_name, r.origin_row, r.resolved_by
                 from (select row_number, hash({ours}) as key from {sheets[index].table}) s
-                join (select r.origin_load_id, r.sheet_name, r.origin_row, hash({theirs}) as key
+                join (select r.origin_load_id, r.sheet_name, r.origin_row, r.resolved_by, hash({theirs}) as key
                       from rejects r join origin_sheets o on o.origin_load_id = r.origin_load_id
                           and o.sheet_name is not distinct from r.sheet_name
-                      where r.resolved_by is null and r.column_name is not distinct from $fault
+                      where {which} and r.column_name is not distinct from $fault
                      ) r on r.key = s.key {"and r.origin_row = s.row_number" if same_rows else ""}""",
                 {"index": index, "fault": fault} | {f"p{i}": _json_path(key) for i, key in enumerate(cells)}
             ).fetchall()
         finally:
             con.unregister("origin_sheets")
-    matched = pa.table(list(zip(*found, strict=True)) if found else [[]] * 5,
+    matched = pa.table(list(zip(*found, strict=True)) if found else [[]] * 6,
                     schema=pa.schema([("sheet_index", pa.int32()), ("row_number", pa.int32()),
                                       ("origin_load_id", pa.int32()), ("origin_sheet", pa.string()),
-                                      ("origin_row", pa.int32())]))
+                                      ("origin_row", pa.int32()), ("resolved_by", pa.int32())]))
     # each row and each row waiting matched once, else neither is taken (two rows alike, two rows waiting alike)
     con.register("matched_rows", matched)
     try:

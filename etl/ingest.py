@@ -93,6 +93,9 @@ NO_ROWS = "表中只有表头, 没有数据行: 如发错了文件, 请重新报
 SHIFTED = "本行比表头多出几格, 其后各列错位 (可能某格中写了逗号, 如地址 南京路12号,3门201): 请核对这一行后重新报送"
 # … and for a record its system marks cancelled or void (staging/visits.sql): no visit took place, nothing to fix
 VOID = "记录未完成、已取消或作废"
+# … and for a visit sent again as it was, still wrong, whose correction is loaded (_set_aside_corrected_rows): its
+# fixed version is stored, nothing to fix (probe 29 M1: it waited again, and its street was asked to fix it twice)
+CORRECTED_BEFORE = "此行之前已退回修改并已改正"
 # The field a row is rejected for when it lies outside the place of the staff who sent it (_reject_out_of_scope): its
 # street sends it, the sender has nothing to correct (review 14 L3: 待修改 in the sender's queue, for ever)
 OUTSIDE_PLACE = "place_scope"
@@ -101,7 +104,7 @@ FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社
 SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
 # The temp tables a file's staging makes (stage, _stage_source): dropped once its rows are stored
 STAGING_TABLES = ("staged", "stg_sheets", "stg_places", "stg_words", "stg_tries", "stg_claims", "stg_origin",
-                  "sheet_rejects", "sheet_nobody")
+                  "sheet_rejects", "sheet_nobody", "stg_resent")
 # A roster's row saying its community has nobody to list: every written cell but its place's either such words (无,
 # 暂无, 本社区暂无特殊困难老年人, 暂无此类人员) or a row number or a dash (_set_aside_nobody)
 NOBODY = (r"^[（(]?(本社区|本居委会|本村|该社区|本街道|辖区内?|本月|目前|现)?(暂无|无|没有|尚无|暂未有)"
@@ -1600,6 +1603,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     if correction:
         _claim_rows(con, load_id, kind, sheets, correction, words_dir)
     resent = 0 if correction else _take_over_resent_rows(con, load_id, file_name, kind, sheets, place_scope)
+    if kind == "visits" and not correction:
+        _set_aside_corrected_rows(con, file_name, kind, sheets, place_scope)
     if place_scope not in (None, "all"):  # a staff's file of another district is none of theirs, said so first
         _reject_out_of_scope(con, kind, place_scope)
     _refuse_unknown_places(con)
@@ -1682,10 +1687,17 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     message = None
     repeated = scalar(con, "select count(*) from rejects where load_id = ? and starts_with(reason, ?)",
                       [load_id, REPEAT])
-    if repeated:  # rejected, as DESIGN §3 says a repeat is, but nothing for the clerk to do
-        message = ((f"拒收的 {rows_rejected:,} 行都是重复记录" if repeated == rows_rejected
-                    else f"拒收的 {rows_rejected:,} 行中 {repeated:,} 行是重复记录")
-                   + " (同一条记录或同一人已导入, 只计一次), 无需修改")
+    fixed_before = scalar(con, "select count(*) from rejects where load_id = ? and starts_with(reason, ?)",
+                          [load_id, CORRECTED_BEFORE])
+    if repeated or fixed_before:  # rejected, as DESIGN §3 says a repeat is, but nothing for the clerk to do
+        said = [f"{repeated:,} 行是重复记录 (同一条记录或同一人已导入, 只计一次)"] if repeated else []
+        said += [f"{fixed_before:,} 行之前已退回修改并已改正 (改好的已导入)"] if fixed_before else []
+        if repeated == rows_rejected:
+            message = f"拒收的 {rows_rejected:,} 行都是重复记录 (同一条记录或同一人已导入, 只计一次), 无需修改"
+        elif fixed_before == rows_rejected:
+            message = f"拒收的 {rows_rejected:,} 行都是之前已退回修改并已改正的行 (改好的已导入), 无需修改"
+        else:
+            message = f"拒收的 {rows_rejected:,} 行中 {', '.join(said)}, 无需修改"
     if resent:
         said = f"之前待修改的 {resent:,} 行随本文件重新报来: 改好的已导入, 仍有问题的在本文件中待修改"
         message = f"{message}; {said}" if message else said
@@ -1970,18 +1982,47 @@ def _take_over_resent_rows(con: duckdb.DuckDBPyConnection, load_id: int, file_na
                            sheets: list[RawSheet], place_scope: str | None) -> int:
     """Rows waiting for a correction in an earlier load that this file sends again on the same rows, fixed or not
     (the street corrected its original file and sent it whole, under its name or 填报日期): taken over by this load, so
-    that each waits once, here, if it is still wrong (they had waited twice, the fixed ones too). How many."""
+    that each waits once, here, if it is still wrong (they had waited twice, the fixed ones too). How many; this file's
+    rows that took one over are kept in stg_resent."""
     resent = corrections.reappearing(con, sheets, kind, place_scope, same_rows=True, file_name=file_name)
-    if not resent.num_rows:
-        return 0
     con.register("resent_rows", resent)
     try:
-        return scalar(con, """update rejects set resolved_by = $load_id
-                      where resolved_by is null and (origin_load_id, coalesce(sheet_name, ''), origin_row) in (
-                          select origin_load_id, coalesce(origin_sheet, ''), origin_row from resent_rows)""",
-                      {"load_id": load_id}) or 0
+        con.execute("create or replace temp table stg_resent as select * from resent_rows")
     finally:
         con.unregister("resent_rows")
+    if not resent.num_rows:
+        return 0
+    return scalar(con, """update rejects set resolved_by = $load_id
+                  where resolved_by is null and (origin_load_id, coalesce(sheet_name, ''), origin_row) in (
+                      select origin_load_id, coalesce(origin_sheet, ''), origin_row from stg_resent)""",
+                  {"load_id": load_id}) or 0
+
+
+def _set_aside_corrected_rows(con: duckdb.DuckDBPyConnection, file_name: str, kind: str, sheets: list[RawSheet],
+                              place_scope: str | None) -> None:
+    """Rows rejected of a file that is an earlier one sent again (as _take_over_resent_rows tells it) which are rows of
+    that file whose correction is loaded, sent again as they were: their fixed version is stored, so they have nothing
+    to fix, and their reason says so (probe 29 M1: the same rows sent again as a CSV waited again, and the street was
+    asked to fix rows it had fixed). For a visit record only: a roster's or a contact list's rows make a new list that
+    replaces the one the fixed rows joined, and a row set aside there would take its person off the list."""
+    fixed = corrections.reappearing(con, sheets, kind, place_scope, same_rows=True, file_name=file_name,
+                                    corrected=True)
+    if not fixed.num_rows:
+        return
+    con.register("fixed_rows", fixed)
+    try:
+        con.execute(
+            """update staged set reject_field = null,
+                reject_reason = $said || ' (批次 ' || f.resolved_by || '), 无需再改'
+            from fixed_rows f
+            where staged.src_id = f.sheet_index * $stride + f.row_number and staged.reject_reason is not null
+                and not starts_with(staged.reject_reason, $repeat) and not starts_with(staged.reject_reason, $void)
+                -- (a row that took over a row waiting waits in its place, when still wrong)
+                and not exists (select 1 from stg_resent t
+                                where t.sheet_index = f.sheet_index and t.row_number = f.row_number)""",
+            {"said": CORRECTED_BEFORE, "stride": SHEET_ROW_STRIDE, "repeat": REPEAT, "void": VOID})
+    finally:
+        con.unregister("fixed_rows")
 
 
 def _reject_examples(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:
@@ -2124,10 +2165,11 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
                     as column_name,
                 $origin_load as origin_load_id,
                 case when not $correction then r.row_number when c.takes_over then c.origin_row end as origin_row,
-                -- an exact repeat of a row stored (重复记录), a voided record or a row of another's place has nothing
-                -- to fix: kept, not waiting
+                -- an exact repeat of a row stored (重复记录), a voided record, a row of another's place or a row
+                -- whose correction is loaded has nothing to fix: kept, not waiting
                 case when ($correction and not c.takes_over) or starts_with(s.reject_reason, $repeat)
                           or starts_with(s.reject_reason, $void) or s.reject_field = $outside
+                          or starts_with(s.reject_reason, $corrected_before)
                      then $load_id end as resolved_by,
                 -- its place, where staging found one: a file is its street's even when every row is rejected
                 s.street_code, s.community_code
@@ -2139,6 +2181,7 @@ def _set_aside_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file_name: 
             {"load_id": load_id, "file": file_name, "sheet": sheet.sheet_name,
              "fault_fields": list(faults), "fault_labels": list(faults.values()),
              "correction": correction is not None, "repeat": REPEAT, "void": VOID, "outside": OUTSIDE_PLACE,
+             "corrected_before": CORRECTED_BEFORE,
              # (not of a corrections workbook: its rows above are other rows of the file, probe 29 M3)
              "block": BLOCK_EMPTY if correction is None else None,
              "formulas": UNCOMPUTED_EMPTY if sheet.uncomputed_formulas else "",

@@ -382,6 +382,43 @@ def test_rows_waiting_wait_once_when_the_street_sends_its_whole_file_again_corre
         (7, f"再次拒收, 见批次 {again.load_id}"), (9, f"再次拒收, 见批次 {again.load_id}")]
 
 
+@pytest.mark.parametrize("name", ["劝业场探访记录.csv", "同事转发的表.csv"])  # its name, or only its 填报日期, the same
+def test_rows_corrected_then_sent_again_as_they_were_have_nothing_to_fix(warehouse, tmp_path, name):
+    """Probe 29 M1: a visit record's rows 5 and 6 fixed through the corrections workbook, row 7 not; then a colleague
+    sends the same rows again as a CSV. Rows 5 and 6 waited again in the CSV's load, and the street was to be sent a
+    workbook asking it to fix rows it had fixed; row 7 waits once, in the CSV's load."""
+    warehouse.ingest(write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, *(roster_row(n, IDS[n - 1], name=f"老人{n}")
+                                                                      for n in range(1, 5))]))
+    title = [["劝业场街道探访关爱服务记录"], ["填报单位：劝业场街道", "", "填报日期：2026年10月31日"]]
+    rows = [visit_row(IDS[0], name="老人1"), visit_row(IDS[1], when="2026-10-32", name="老人2"),
+            visit_row(IDS[2], method="飞鸽", name="老人3"), visit_row(IDS[3], when="", name="老人4"),
+            visit_row(IDS[0], when="2026-10-06", name="老人1")]
+    [original] = warehouse.ingest(write_xlsx(tmp_path / "劝业场探访记录.xlsx", [*title, VISIT_HEADER, *rows]))
+    assert (original.rows_loaded, original.rows_to_fix) == (2, 3)
+    book = corrections_workbook(warehouse, original.load_id)
+    fix(book.active, 5, "探访日期", "2026-10-07")
+    fix(book.active, 6, "探访方式", "电话")
+    book.save(tmp_path / "退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "退回修改.xlsx")
+    assert corrected.message == "退回修改: 2 行改好并入 劝业场探访记录.xlsx, 仍有 1 行待修改"
+
+    [again] = warehouse.ingest(write_csv(tmp_path / name, [*title, VISIT_HEADER, *rows]))
+    assert (again.status, again.rows_loaded, again.rows_rejected, again.rows_to_fix) == ("loaded", 0, 5, 1)
+    assert again.message == (
+        "拒收的 5 行中 2 行是重复记录 (同一条记录或同一人已导入, 只计一次), 2 行之前已退回修改并已改正 (改好的已导入), "
+        "无需修改; 之前待修改的 1 行随本文件重新报来: 改好的已导入, 仍有问题的在本文件中待修改")
+    assert warehouse.rows("select row_number, reason from rejects where load_id = ? and row_number in (5, 6)",
+                          [again.load_id]) == [(5, f"此行之前已退回修改并已改正 (批次 {corrected.load_id}), 无需再改"),
+                                               (6, f"此行之前已退回修改并已改正 (批次 {corrected.load_id}), 无需再改")]
+    assert waiting(warehouse) == [(again.load_id, 7)]  # row 7, once
+    shown = json.loads(run_cli("rejects", "--format", "json", "--db", str(warehouse.settings.db_path)).stdout)
+    assert [(r["load_id"], r["row_number"], r["status"]) for r in shown if r["status"] in ("待修改", "无需修改")] == [
+        *((again.load_id, row, "无需修改") for row in (4, 5, 6)), (again.load_id, 7, "待修改"),
+        (again.load_id, 8, "无需修改")]
+    assert [r["原行号"] for r in data_rows(corrections_workbook(warehouse, again.load_id).active)] == [7]
+    assert warehouse.one("select count(*) from visit_rows") == 4  # each visit once
+
+
 def test_next_months_roster_is_no_correction_of_this_months_though_a_row_is_a_rejected_one_fixed(warehouse, tmp_path):
     """November's roster (another 填报日期, another name) whose one row is October's rejected row 5 with the ID number
     right: November's roster, and October's row waits still."""

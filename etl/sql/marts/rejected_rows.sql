@@ -3,7 +3,7 @@
 -- (origin_load_id), the row's own place where it is known (row_place_code: its community, else its street; a
 -- community's rows in its street's file are that community's staff's to correct too), and whether it still waits
 -- for a correction (退回修改), and if not, why (status): the one rule the Data page, `carevisit rejects` and the
--- corrections workbook follow
+-- corrections workbook follow (corrections.CORRECTED says 'corrected' again for a load, the marts not yet rebuilt)
 with source as (
     select r.*, p.place_code,
         case
