@@ -182,10 +182,10 @@ def _is_delimited_text(path: Path) -> bool:
 def delimited_text(head: bytes) -> bool:
     """Whether a file's first SAMPLE_BYTES are text with tabs or commas between its cells, on most of its lines."""
     # Excel's 「Unicode 文本」 (UTF-16 with its byte-order mark), as some web systems send their .xls (review 12 M3)
-    utf16 = head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+    utf16 = "utf-16" if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) else _utf16_without_mark(head)
     if not head or (b"\x00" in head and not utf16):
         return False
-    for encoding in ("utf-16",) if utf16 else ("utf-8", "gb18030"):
+    for encoding in (utf16,) if utf16 else ("utf-8", "gb18030"):
         try:
             text = head.decode(encoding)
         except UnicodeDecodeError as error:
@@ -364,7 +364,8 @@ def _preamble_facts(con: duckdb.DuckDBPyConnection, records: list[list[str]]) ->
 # --- CSV -------------------------------------------------------------------------------------
 
 
-ENCODING_LABELS = {"utf-8": "UTF-8", "utf-16": "UTF-16", "gb18030": "GBK/GB18030"}
+ENCODING_LABELS = {"utf-8": "UTF-8", "utf-16": "UTF-16", "utf-16-le": "UTF-16", "utf-16-be": "UTF-16",
+                   "gb18030": "GBK/GB18030"}
 SAVE_AS_UTF8 = "请用 Excel 或 WPS 打开后另存为「CSV UTF-8」再导入"
 # a file whose lines from `line` on are GB18030 under UTF-8 ones (a table, where a title may be either)
 MIXED_ENCODINGS = "第 {line} 行起的文字是 GBK/GB18030 编码, 前面却是 UTF-8: 文件混用了两种编码, " + SAVE_AS_UTF8
@@ -379,6 +380,8 @@ def detect_encoding(path: Path) -> tuple[str, int, int]:
         sample = f.read(SAMPLE_BYTES)
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16", 0, 0  # the codec reads its own mark
+    if utf16 := _utf16_without_mark(sample):
+        return utf16, 0, 0
     bom = len(codecs.BOM_UTF8) if sample.startswith(codecs.BOM_UTF8) else 0
     try:
         codecs.getincrementaldecoder("utf-8")().decode(sample[bom:], final=False)
@@ -393,6 +396,24 @@ def detect_encoding(path: Path) -> tuple[str, int, int]:
     if bad is not None and not sample[bom:bad].isascii() and _is_text(sample[bom:bad], "gb18030"):
         raise ReadError(f"第 {_line_of(path, bad)} 行有无法识别的字符 (按 GBK/GB18030 编码读取): {SAVE_AS_UTF8}")
     raise ReadError(f"文件编码无法识别 (不是 UTF-8 也不是 GBK/GB18030): {SAVE_AS_UTF8}")
+
+
+def _utf16_without_mark(head: bytes) -> str | None:
+    """utf-16-le or utf-16-be for UTF-16 text without a byte-order mark (a tool's export; probe 28 L1: refused as
+    GBK with the wrong advice), told by its zero bytes: a table's commas, digits and line breaks are ASCII, every one
+    a zero byte beside it, on the same side of each pair. None for anything else."""
+    pairs = len(head) // 2
+    if pairs < 8:
+        return None
+    low, high = head[1:2 * pairs:2].count(0), head[0:2 * pairs:2].count(0)
+    for zeros, others, encoding in ((low, high, "utf-16-le"), (high, low, "utf-16-be")):
+        if zeros >= pairs * 0.3 and others <= pairs * 0.02:
+            try:
+                head[:2 * pairs].decode(encoding)
+            except UnicodeDecodeError:
+                return None
+            return encoding
+    return None
 
 
 # Files that are no table whatever their name says (a picture or a PDF renamed .csv): what they are, from their first
@@ -660,7 +681,7 @@ def _read_csv(path: Path, con: duckdb.DuckDBPyConnection, table: str, header_sco
     header_line = line_ends[header_index]
 
     source, temporary = path, None
-    if encoding == "utf-16" or cr_only:  # a line break byte can be half of a UTF-16 character: convert first
+    if encoding.startswith("utf-16") or cr_only:  # a line break byte can be half of a UTF-16 character: convert first
         temporary = source = _transcode_to_utf8(path, encoding, bom, cr_only, utf8_end)
         encoding, bom = "utf-8", 0
     elif junk := _end_of_file_marks(path):
