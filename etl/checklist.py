@@ -47,6 +47,7 @@ EVIDENCE = {
 TICKS = ("已见到老人", "情况属实", "情况不符")
 NOT_ASKED = "—"  # a tick box that does not apply
 NOT_SPECIAL = "(非特殊困难)"  # the categories of one on the roster without a category that counts
+NOT_WRITTEN = "未登记"  # a phone or an address the roster does not give (probe 30 L8: a blank cell read as left out)
 OVERVIEW_HEADERS = ("街道", "社区", "应上门", "已上门", "月探访率(上门)", "还需上门", "督查线索", "抽取权重",
                     "核实人数")
 HEADERS = ("序号", "姓名", "身份证号", "电话", "地址", "类别", "风险等级", "核实事项", *TICKS, "备注")
@@ -234,8 +235,12 @@ def _to_verify(people: pd.DataFrame, seed: int, visited_per_community: int, unfi
         people.loc[drawn, "is_sampled"] = True
         people.loc[drawn, "check"] = [CHECKS["sampled"].format(date=_date(d))
                                       for d in people.loc[drawn, "last_home_visit_date"]]
-    listed = people[people["check"] != ""]
-    return listed.drop(columns=["elder_id"]).reset_index(drop=True)
+    # within a community, who most needs the visit first: the unvisited, then the leads, then those drawn to confirm
+    # (probe 30 L8: a community's one unvisited elder was row 8 of 11, after random checks)
+    people["priority"] = [0 if CHECKS["not_visited"].split("{")[0] in check else 2 if sampled else 1
+                          for check, sampled in zip(people["check"], people["is_sampled"], strict=True)]
+    listed = people[people["check"] != ""].sort_values(["community_code", "priority"], kind="stable")
+    return listed.drop(columns=["elder_id", "priority"]).reset_index(drop=True)
 
 
 def _overdue(person) -> bool:
@@ -278,7 +283,8 @@ def rows_of(check_list: CheckList, code: str) -> list[list]:
     longer on the roster (review 7b: a dead elder's row had asked it)."""
     people = check_list.people[check_list.people["community_code"] == code]
     # one listed for a lead alone may have no category that counts: said, not a blank cell (review 19 L8)
-    return [[number, p.name, p.id_number, p.phone or "", p.address or "", "、".join(p.categories) or NOT_SPECIAL,
+    return [[number, p.name, p.id_number, p.phone or NOT_WRITTEN, p.address or NOT_WRITTEN,
+             "、".join(p.categories) or NOT_SPECIAL,
              p.risk_level or "", p.check,
              *("□" if p.is_active_at_as_of or tick != TICKS[0] else NOT_ASKED for tick in TICKS), ""]
             for number, p in enumerate(people.itertuples(index=False), start=1)]

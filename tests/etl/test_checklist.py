@@ -110,6 +110,13 @@ def test_each_community_lists_its_unvisited_its_leads_and_a_few_visited_to_confi
     sampled = people[people["is_sampled"]]
     assert sampled.groupby("community_code").size().max() <= 2
     assert sampled["check"].str.startswith("随机抽查").all()
+    # in each community the unvisited first, those drawn to confirm last (probe 30 L8: the one unvisited row 8 of 11)
+    order = [0 if "本月未上门" in check else 2 if drawn else 1 for check, drawn in zip(
+        people["check"], people["is_sampled"], strict=True)]
+    for _, ranks in pd.Series(order).groupby(people["community_code"].to_numpy()):
+        assert list(ranks) == sorted(ranks)
+    # a phone or an address the roster does not give says so, not a blank cell
+    assert all(row[3] and row[4] for code in made.communities["code"] for row in checklist.rows_of(made, code))
 
 
 def test_no_elder_who_has_left_the_roster_is_drawn_to_be_confirmed_at_home(con):
