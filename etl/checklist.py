@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import math
 from dataclasses import dataclass
 
 import duckdb
@@ -18,6 +19,7 @@ from etl.months import chinese_date, chinese_month_day, in_progress, month_title
 from etl.settings import RATE_FORMAT, percent, shown_categories
 from etl.sheets import print_setup
 from etl.sqlfiles import first_row, prepare, sql
+from etl.workbooks import display_width
 
 DEFAULT_SEED = 1
 # A community's weight in a draw: 1 + its elders still to visit (of a month in progress, those overdue) + LEAD_WEIGHT ×
@@ -319,8 +321,16 @@ def to_workbook(check_list: CheckList, made_on: dt.date | None = None) -> bytes:
         for cell in overview[overview.max_row]:
             cell.border = BORDER
         overview.cell(overview.max_row, 5).number_format = RATE_FORMAT
-    for column, width in zip("ABCDEFGHI", (12, 14, 8, 8, 12, 9, 9, 9, 9), strict=True):
+    widths = (12, 14, 8, 8, 12, 9, 9, 9, 9)
+    for column, width in zip("ABCDEFGHI", widths, strict=True):
         overview.column_dimensions[column].width = width
+    # the title and how they were drawn wrapped across the table's width, not one line past it that the page's fit to
+    # its width shrank the table for (probe 30 L10: the table printed at about 5 pt)
+    for row in (1, 3):
+        overview.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+        overview.cell(row, 1).alignment = WRAP
+        lines = math.ceil(display_width(overview.cell(row, 1).value) / (sum(widths) * 0.9))
+        overview.row_dimensions[row].height = (20 if row == 1 else 15) * max(1, lines)
     print_setup(overview)
     names: set[str] = set()
     for c in check_list.communities.itertuples(index=False):
