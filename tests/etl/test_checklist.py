@@ -150,6 +150,9 @@ def test_the_workbook_has_a_sheet_per_community_with_tick_boxes_and_nothing_unma
     text = " ".join(str(v) for ws in workbook.worksheets for r in ws.iter_rows(values_only=True) for v in r if v)
     assert not re.search(r"\d{17}[\dX]|1[3-9]\d{9}", text)  # no ID number or mobile in the clear
     assert all("*" in r[1] for r in rows)  # names masked
+    # how the list was drawn wrapped across the table, not a line past it that shrinks the printed page (probe 30 L10)
+    overview = workbook.worksheets[0]
+    assert {"A1:I1", "A3:I3"} <= {str(r) for r in overview.merged_cells.ranges} and overview["A3"].alignment.wrap_text
 
 
 def test_a_list_asked_for_a_day_of_the_month_counts_to_that_day(db, tmp_path, capsys):
