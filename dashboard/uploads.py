@@ -31,6 +31,7 @@ from etl import corrections, metrics, workbooks
 from etl.ingest import FileResult, ingest
 from etl.readers import (
     EXPORT_SUFFIXES,
+    OTHER_SPREADSHEETS,
     SAMPLE_BYTES,
     TEXT_SUFFIX,
     digits_masked,
@@ -130,12 +131,13 @@ def save(storage: FileStorage, folder: Path) -> tuple[list[Path], list[str]]:
         with _private_file(archive) as out:
             shutil.copyfileobj(storage.stream, out)
         return unzip(archive, folder)
-    if suffix not in (*EXPORT_SUFFIXES, TEXT_SUFFIX):
+    if suffix not in (*EXPORT_SUFFIXES, TEXT_SUFFIX, *OTHER_SPREADSHEETS):
         raise UploadError(f"{name}: 只能上传 xlsx、xls、csv 文件或它们的 zip 压缩包")
     path = _unique(folder, name)
     with _private_file(path) as out:
         shutil.copyfileobj(storage.stream, out)
-    if not is_export(name, lambda: file_head(path)):  # a .txt that is not a table (Excel's 「Unicode 文本」 is one)
+    # a .txt that is not a table (Excel's 「Unicode 文本」 is one), an .et that is no workbook (readers.READ_BY_CONTENT)
+    if not is_export(name, lambda: file_head(path)):
         path.unlink()
         raise UploadError(f"{name}: {not_an_export(name, '上传')}")
     return [path], []

@@ -104,8 +104,12 @@ HeaderScore = Callable[[list[str]], int]
 # What Excel, WPS or a Mac leave beside a file, never an export: the owner file of a workbook open (~$花园路.xlsx) and
 # a Mac's AppleDouble file (._花园路.csv), which a glob or a zip picks up with the exports
 LEFTOVER = re.compile(r"^(~\$|\._)")
-# Spreadsheets of other programs, which they save as .xlsx
-OTHER_SPREADSHEETS = (".et", ".ett", ".ods", ".numbers", ".wps")
+# Spreadsheets of other programs: read by their content where it is a workbook the readers know (WPS's .et is often
+# an Excel 97-2003 workbook inside, an .ods LibreOffice's and WPS's OpenDocument, an .xlsb Excel's binary workbook),
+# else refused asking for them saved as .xlsx (OTHER_SPREADSHEETS: a Mac's Numbers, a WPS document)
+READ_BY_CONTENT = (".et", ".ett", ".ods", ".xlsb")
+OTHER_SPREADSHEETS = (*READ_BY_CONTENT, ".numbers", ".wps")
+SAVE_AS_XLSX = "请用 WPS 或 Excel 打开后另存为 .xlsx 再{verb}"
 
 
 # The files loaded from a folder (carevisit ingest, watch) or a zip (the 导入 page): the folder's or the zip's other
@@ -118,9 +122,10 @@ ARCHIVES = (".zip", ".rar", ".7z", ".tar", ".gz")
 
 def is_export(name: str, head: Callable[[], bytes]) -> bool:
     """Whether a file of a folder or a zip is loaded: a workbook or a CSV by its name, a .txt when `head()` (its first
-    SAMPLE_BYTES) is a table's text."""
+    SAMPLE_BYTES) is a table's text, another program's spreadsheet (READ_BY_CONTENT) when it is a workbook inside."""
     suffix = Path(name).suffix.lower()
-    return suffix in EXPORT_SUFFIXES or (suffix == TEXT_SUFFIX and delimited_text(head()))
+    return (suffix in EXPORT_SUFFIXES or (suffix == TEXT_SUFFIX and delimited_text(head()))
+            or (suffix in READ_BY_CONTENT and head().startswith((workbooks.ZIP_MAGIC, workbooks.OLE_MAGIC))))
 
 
 def file_head(path: Path) -> bytes:
@@ -138,7 +143,7 @@ def not_an_export(name: str, verb: str = "导入") -> str:
     if suffix in ARCHIVES:
         return f"压缩包: 请解压后{verb}其中的文件"
     if suffix in OTHER_SPREADSHEETS:
-        return f"请用 WPS 或 Excel 打开后另存为 .xlsx 再{verb}"
+        return SAVE_AS_XLSX.format(verb=verb)
     if suffix == TEXT_SUFFIX:
         return "文本文件中没有表格"
     return "不是 xlsx、xls 或 csv 文件"
@@ -160,10 +165,12 @@ def read_export(
     """Every sheet of `path` that has a recognisable header, and the sheets that hold text but no header
     (a workbook's blank Sheet2 is neither); raise ReadError when no sheet has a header."""
     suffix = path.suffix.lower()
-    if suffix not in (".xlsx", ".xlsm", ".xls", ".csv", ".txt"):
-        save_as = ("请用 WPS 或 Excel 打开后另存为 .xlsx 再导入" if suffix in OTHER_SPREADSHEETS
+    if suffix not in (".xlsx", ".xlsm", ".xls", ".csv", ".txt", *READ_BY_CONTENT):
+        save_as = (SAVE_AS_XLSX.format(verb="导入") if suffix in OTHER_SPREADSHEETS
                    else "请提供 .xlsx、.xls 或 .csv 文件")
         raise ReadError(f"不支持的文件类型 {suffix or '(无扩展名)'}: {save_as}")
+    if suffix in READ_BY_CONTENT and not workbooks.is_workbook(path):  # (a WPS .et of its own format)
+        raise ReadError(f"无法读取此 {suffix} 文件 (不是 Excel 兼容的格式): {SAVE_AS_XLSX.format(verb='导入')}")
     with _utf8_named(path) as readable:
         if kind := _not_a_table(readable):
             raise ReadError(f"这不是表格文件 (内容是{kind}, 只是改了扩展名): 请发送 Excel 或 CSV 格式的名单或记录")
@@ -439,7 +446,7 @@ def _not_a_table(path: Path) -> str | None:
             names = package.namelist()
     except (zipfile.BadZipFile, OSError):
         return None  # a broken workbook: reading it says so
-    if any(name.startswith("xl/") for name in names):
+    if any(name.startswith("xl/") for name in names) or workbooks.zip_kind(path):
         return None
     return next((kind for part, kind in NOT_TABLE_PACKAGES if any(name.startswith(part) for name in names)),
                 "一个 zip 压缩包")

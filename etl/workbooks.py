@@ -200,7 +200,7 @@ def each_grid(path: Path, fast: bool = True) -> Iterator[Grid]:
     with path.open("rb") as f:
         head = f.read(4096)
     if head.startswith(ZIP_MAGIC):
-        suffix = path.suffix.lower() if path.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx"
+        suffix = zip_kind(path) or (path.suffix.lower() if path.suffix.lower() in (".xlsx", ".xlsm") else ".xlsx")
     elif head.startswith(OLE_MAGIC):
         suffix = ".xls"
     elif (markup := _markup_kind(head)) is not None:
@@ -224,6 +224,26 @@ def each_grid(path: Path, fast: bool = True) -> Iterator[Grid]:
                                 "请用 Excel 或 WPS 打开后另存为新的 .xlsx") from error
         finally:
             workbook.close()
+
+
+# Workbooks of other programs in a zip, which python-calamine reads too: LibreOffice's and WPS's OpenDocument (.ods),
+# by its mimetype part; Excel's binary workbook (.xlsb), by its workbook part
+ODS_MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+XLSB_WORKBOOK = "xl/workbook.bin"
+
+
+def zip_kind(path: Path) -> str | None:
+    """".ods" or ".xlsb" for a zip that is one (ODS_MIMETYPE, XLSB_WORKBOOK), whatever its name says; else None."""
+    try:
+        with zipfile.ZipFile(path) as package:
+            names = set(package.namelist())
+            if "mimetype" in names and package.getinfo("mimetype").file_size < 256:
+                with package.open("mimetype") as stream:
+                    if stream.read(256).strip().startswith(ODS_MIMETYPE):
+                        return ".ods"
+            return ".xlsb" if XLSB_WORKBOOK in names else None
+    except (zipfile.BadZipFile, OSError, NotImplementedError, RuntimeError):
+        return None  # the size check says what is wrong with it
 
 
 def _is_encrypted_package(path: Path) -> bool:

@@ -928,3 +928,23 @@ def test_a_corrected_first_list_sent_again_with_its_date_replaces_it_for_the_mon
                                       "where code = ? order by month", [QUANYECHANG]))
     assert figures[0] == figures[1]
     assert ("2026-09", 2, 1) in figures[1]
+
+
+def test_another_programs_spreadsheet_loads_by_what_it_holds(warehouse, tmp_path):
+    """An OpenDocument sheet (LibreOffice's, WPS's .ods) and a WPS .et that holds an Excel 97-2003 workbook load as
+    the workbooks they are, dates as dates; an .et of WPS's own format is refused asking for it saved as .xlsx (they
+    had all been refused by name)."""
+    import pandas as pd
+
+    ods = tmp_path / "花园路探访.ods"
+    pd.DataFrame([[ALICE, "张三", "花园路", dt.date(2026, 10, 5), "入户", "正常", "网格员甲"]],
+                 columns=VISIT_HEADER).to_excel(ods, engine="odf", index=False)
+    et = write_xls(tmp_path / "底册.xls", [ROSTER_HEADER, roster_row(1, ALICE, name="张三")]).rename(
+        tmp_path / "底册.et")
+    (own := tmp_path / "金山格式.et").write_bytes(b"\x00ET" * 100)
+    results = warehouse.ingest(et, ods, own)
+    assert [(r.status, r.kind, r.rows_loaded) for r in results[:2]] == [
+        ("loaded", "roster", 1), ("loaded", "visits", 1)]
+    assert warehouse.one("select visit_date from visit_rows") == dt.date(2026, 10, 5)
+    assert (results[2].status, results[2].message) == (
+        "failed", "无法读取此 .et 文件 (不是 Excel 兼容的格式): 请用 WPS 或 Excel 打开后另存为 .xlsx 再导入")
