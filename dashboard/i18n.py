@@ -623,6 +623,8 @@ STRINGS: dict[str, tuple[str, str]] = {
                                 "A roster says it has nobody to list, but not of which community"),
     "warning_other_people": ("底册一行写了两位老人", "A roster's row giving a second elder"),
     "warning_no_rows": ("表中只有表头, 没有数据行", "A file with a header and no rows under it"),
+    "warning_corrected_before": ("已改正的行按原样重新报来 (按改正后的内容导入)",
+                                 "Rows corrected before, sent again as they were (loaded as corrected)"),
     "warning_contacts_dropped": ("联系人名单比上一份少了很多老人",
                                  "A contact list leaves out many of the elders the one before named"),
     "warning_uncomputed_formulas": ("公式没有计算结果", "Formulas saved without their results"),

@@ -96,6 +96,8 @@ VOID = "记录未完成、已取消或作废"
 # … and for a visit sent again as it was, still wrong, whose correction is loaded (_set_aside_corrected_rows): its
 # fixed version is stored, nothing to fix (probe 29 M1: it waited again, and its street was asked to fix it twice)
 CORRECTED_BEFORE = "此行之前已退回修改并已改正"
+# … and for a roster's or a contact list's, which take their corrected values instead (_list_corrected_rows)
+LISTED_AS_CORRECTED = "按改正后的内容导入, 无需再改"
 # The field a row is rejected for when it lies outside the place of the staff who sent it (_reject_out_of_scope): its
 # street sends it, the sender has nothing to correct (review 14 L3: 待修改 in the sender's queue, for ever)
 OUTSIDE_PLACE = "place_scope"
@@ -104,7 +106,7 @@ FIELD_LABELS = {"id_number": "身份证号", "name": "姓名", "community": "社
 SHEET_ROW_STRIDE = 10_000_000  # src_id = sheet index * stride + row number
 # The temp tables a file's staging makes (stage, _stage_source): dropped once its rows are stored
 STAGING_TABLES = ("staged", "stg_sheets", "stg_places", "stg_words", "stg_tries", "stg_claims", "stg_origin",
-                  "sheet_rejects", "sheet_nobody", "stg_resent")
+                  "sheet_rejects", "sheet_nobody", "stg_resent", "stg_refixable", "stg_refixed")
 # A roster's row saying its community has nobody to list: every written cell but its place's either such words (无,
 # 暂无, 本社区暂无特殊困难老年人, 暂无此类人员) or a row number or a dash (_set_aside_nobody)
 NOBODY = (r"^[（(]?(本社区|本居委会|本村|该社区|本街道|辖区内?|本月|目前|现)?(暂无|无|没有|尚无|暂未有)"
@@ -1605,6 +1607,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     resent = 0 if correction else _take_over_resent_rows(con, load_id, file_name, kind, sheets, place_scope)
     if kind == "visits" and not correction:
         _set_aside_corrected_rows(con, file_name, kind, sheets, place_scope)
+    elif not correction:
+        _list_corrected_rows(con, file_name, kind, sheets, place_scope)
     if place_scope not in (None, "all"):  # a staff's file of another district is none of theirs, said so first
         _reject_out_of_scope(con, kind, place_scope)
     _refuse_unknown_places(con)
@@ -1651,6 +1655,10 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
         notes = [*(notes or []), *_names_differ(con), *_sent_before(con, load_id)]
     if kind == "contacts" and not correction:
         notes = [*(notes or []), *_contacts_dropped(con, load_id), *_names_differ(con, kind)]
+    refixed = 0 if correction or kind == "visits" else scalar(
+        con, "select count(*) from stg_refixed join staged using (src_id) where reject_reason is null")
+    if refixed:
+        notes = [*(notes or []), *_corrected_before_notes(con)]
     notes = [*(notes or []), *_struck_notes(sheets, labels, kind), *_rows_above_notes(sheets, labels),
              *_short_day_notes(sheets, labels, column_maps, kind),
              *_joined_rows_notes(sheets, labels),
@@ -1698,6 +1706,9 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
             message = f"拒收的 {rows_rejected:,} 行都是之前已退回修改并已改正的行 (改好的已导入), 无需修改"
         else:
             message = f"拒收的 {rows_rejected:,} 行中 {', '.join(said)}, 无需修改"
+    if refixed:
+        said = f"之前已退回修改并已改正的 {refixed:,} 行随本文件按原样重新报来: {LISTED_AS_CORRECTED}"
+        message = f"{message}; {said}" if message else said
     if resent:
         said = f"之前待修改的 {resent:,} 行随本文件重新报来: 改好的已导入, 仍有问题的在本文件中待修改"
         message = f"{message}; {said}" if message else said
@@ -2004,7 +2015,8 @@ def _set_aside_corrected_rows(con: duckdb.DuckDBPyConnection, file_name: str, ki
     that file whose correction is loaded, sent again as they were: their fixed version is stored, so they have nothing
     to fix, and their reason says so (probe 29 M1: the same rows sent again as a CSV waited again, and the street was
     asked to fix rows it had fixed). For a visit record only: a roster's or a contact list's rows make a new list that
-    replaces the one the fixed rows joined, and a row set aside there would take its person off the list."""
+    replaces the one the fixed rows joined, and a row set aside there would take its person off the list
+    (_list_corrected_rows lists it as corrected)."""
     fixed = corrections.reappearing(con, sheets, kind, place_scope, same_rows=True, file_name=file_name,
                                     corrected=True)
     if not fixed.num_rows:
@@ -2023,6 +2035,49 @@ def _set_aside_corrected_rows(con: duckdb.DuckDBPyConnection, file_name: str, ki
             {"said": CORRECTED_BEFORE, "stride": SHEET_ROW_STRIDE, "repeat": REPEAT, "void": VOID})
     finally:
         con.unregister("fixed_rows")
+
+
+def _list_corrected_rows(con: duckdb.DuckDBPyConnection, file_name: str, kind: str, sheets: list[RawSheet],
+                         place_scope: str | None) -> None:
+    """Rows rejected of a roster or a contact list that is an earlier one sent again (as _take_over_resent_rows tells
+    it) which are rows of that file whose correction is loaded, sent again as they were: they take the values of their
+    corrected row (staging/corrected_before_*.sql) and load. Such a list replaces the one the fixed rows joined: set
+    aside, as a visit's are (_set_aside_corrected_rows), they would take their people off it, as 去向未说明 from its
+    填报日期 (the same roster saved as CSV and sent again had done so, and its rows waited to be fixed again). The rows
+    taken are kept in stg_refixed, with the corrections load (resolved_by)."""
+    fixed = corrections.reappearing(con, sheets, kind, place_scope, same_rows=True, file_name=file_name,
+                                    corrected=True)
+    con.register("fixed_rows", fixed)
+    try:
+        con.execute(
+            """create or replace temp table stg_refixable as
+            select s.src_id, f.origin_load_id, f.origin_row, f.resolved_by
+            from fixed_rows f join staged s on s.src_id = f.sheet_index * $stride + f.row_number
+            where s.reject_reason is not null and not starts_with(s.reject_reason, $repeat)
+                -- fixed through a corrections workbook: its row is stored under the load it corrects, on its row
+                and f.resolved_by in (select load_id from corrections)
+                -- (a row that took over a row waiting waits in its place, when still wrong)
+                and not exists (select 1 from stg_resent t
+                                where t.sheet_index = f.sheet_index and t.row_number = f.row_number)""",
+            {"stride": SHEET_ROW_STRIDE, "repeat": REPEAT})
+    finally:
+        con.unregister("fixed_rows")
+    con.execute(f"create or replace temp table stg_refixed as {sql(f'staging/corrected_before_{kind}')}")
+    taken = ", ".join(f"{column} = v.{column}" for column in _column_names(con, "stg_refixed")
+                      if column not in ("src_id", "resolved_by"))
+    con.execute(f"""update staged set reject_reason = null, reject_field = null, {taken}
+                from stg_refixed v where staged.src_id = v.src_id""")
+
+
+def _corrected_before_notes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
+    """The notes of a roster's or a contact list's rows that took their corrected values (_list_corrected_rows): one
+    for each corrections load, naming it."""
+    return [("corrected_before", f"第 {_rows_said(first_rows, count)}之前已退回修改并已改正 (批次 {batch}): "
+                                 f"{LISTED_AS_CORRECTED}")
+            for batch, count, first_rows in con.execute(
+                """select v.resolved_by, count(*), list(s.row_number order by s.row_number)[1:$shown]
+                from stg_refixed v join staged s using (src_id) where s.reject_reason is null
+                group by all order by all""", {"shown": NOTED_ROWS}).fetchall()]
 
 
 def _reject_examples(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:

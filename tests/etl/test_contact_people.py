@@ -232,6 +232,35 @@ def test_a_rejected_row_with_its_contact_columns_written_twice_is_corrected_with
     assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, True]
 
 
+def test_a_list_corrected_then_sent_again_as_it_was_keeps_the_contact_people_fixed(tmp_path):
+    """The list's row 3 fixed through the corrections workbook, then the same list sent again as a CSV: a new list of
+    the street, which replaces the one the fixed row joined. Its row 3, wrong as it was, had been rejected again: the
+    elder lost both contact people and the row waited to be fixed again."""
+    header = ["老人姓名", "身份证号", "社区", "联系人1", "关系1", "电话1", "联系人2", "关系2", "电话2"]
+    bad = DISABLED[1][:17] + ("0" if DISABLED[1][17] != "0" else "1")  # a wrong check digit
+    rows = [header, ["甲一", DISABLED[0], "花园路", "李明", "儿子", "13900000001", "", "", ""],
+            ["乙二", bad, "花园路", "周八", "女儿", "13900000002", "孙七", "邻居", "13900000003"]]
+    warehouse, result = load(tmp_path, write_xlsx(tmp_path / "联系人.xlsx", rows))
+    book = corrections_workbook(warehouse, result.load_id)
+    fix(book.active, 3, "身份证号", DISABLED[1])
+    book.save(tmp_path / "联系人_退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "联系人_退回修改.xlsx")
+    before = in_force(warehouse), helped(warehouse)
+    assert before[1][DISABLED[1]] is True
+
+    [again] = warehouse.ingest(write_csv(tmp_path / "联系人（转发）.csv", rows))
+    assert (again.status, again.rows_loaded, again.rows_rejected, again.message) == (
+        "loaded", 2, 0, "之前已退回修改并已改正的 1 行随本文件按原样重新报来: 按改正后的内容导入, 无需再改")
+    assert stored(warehouse, again) == [(2, 1, "李明", "儿子", "13900000001", None),
+                                        (3, 1, "周八", "女儿", "13900000002", None),
+                                        (3, 2, "孙七", "邻居", "13900000003", None)]
+    assert (in_force(warehouse), helped(warehouse)) == before
+    assert warehouse.rows("select count(*) from rejects where resolved_by is null") == [(0,)]
+    assert warehouse.rows("select message from load_warnings where load_id = ? and code = 'corrected_before'",
+                          [again.load_id]) == [(f"第 3 行之前已退回修改并已改正 (批次 {corrected.load_id}): "
+                                                "按改正后的内容导入, 无需再改",)]
+
+
 def test_a_rejected_row_of_a_list_with_the_elders_phone_before_the_contact_person_is_corrected_as_it_was_written(
         tmp_path):
     """Two columns 联系电话, the elder's and then the contact person's (review 2026-12-04: the corrections workbook

@@ -419,6 +419,46 @@ def test_rows_corrected_then_sent_again_as_they_were_have_nothing_to_fix(warehou
     assert warehouse.one("select count(*) from visit_rows") == 4  # each visit once
 
 
+def figures(warehouse: Warehouse) -> list[tuple]:
+    """Who is on the list now, each month's figures of every place, and who left why: what a roster sent again as it
+    was must not change."""
+    return [*warehouse.rows("select elder_id, community_code from elders where is_listed_now order by all"),
+            *warehouse.rows("select * from place_months order by all"),
+            *warehouse.rows("select * from place_changes order by all")]
+
+
+@pytest.mark.parametrize("name", ["劝业场底册.csv", "同事转发的表.csv"])  # its name, or only its 填报日期, the same
+def test_a_roster_corrected_then_sent_again_as_it_was_keeps_the_people_fixed(warehouse, tmp_path, name):
+    """Rows 5 and 6 of a roster fixed through the corrections workbook, rows 7 and 9 not; then a colleague sends the
+    same roster again as a CSV, of the same 填报日期. Its rows 5 and 6, wrong as they were, had been rejected again in
+    the new list of that date: the two people fixed left it as 去向未说明, and the rows waited to be fixed again."""
+    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
+    book = corrections_workbook(warehouse, original.load_id)
+    fix(book.active, 5, "身份证号", IDS[1])
+    fix(book.active, 6, "社区", "花园路")
+    book.save(tmp_path / "退回修改.xlsx")
+    [corrected] = warehouse.ingest(tmp_path / "退回修改.xlsx")
+    assert corrected.message == "退回修改: 2 行改好并入 劝业场底册.xlsx, 仍有 2 行待修改"
+    before = figures(warehouse)
+    assert warehouse.one("select count(*) from elders where is_listed_now") == 4
+
+    sheet = openpyxl.load_workbook(tmp_path / "劝业场底册.xlsx").active
+    [again] = warehouse.ingest(write_csv(tmp_path / name, [[cell.value or "" for cell in row] for row in sheet]))
+    assert (again.status, again.rows_read, again.rows_loaded, again.rows_rejected, again.rows_to_fix) == (
+        "loaded", 6, 4, 2, 2)
+    assert again.message == ("之前已退回修改并已改正的 2 行随本文件按原样重新报来: 按改正后的内容导入, 无需再改; "
+                             "之前待修改的 2 行随本文件重新报来: 改好的已导入, 仍有问题的在本文件中待修改")
+    # the people fixed are on the new list as corrected; nothing that was fixed waits, rows 7 and 9 once
+    assert warehouse.rows("select row_number, id_number = ?, community_code is not null from roster_rows"
+                          " where load_id = ? and row_number in (5, 6) order by 1", [IDS[1], again.load_id]) == [
+        (5, True, True), (6, False, True)]
+    assert waiting(warehouse) == [(again.load_id, 7), (again.load_id, 9)]
+    assert figures(warehouse) == before
+    assert warehouse.rows("select message from load_warnings where load_id = ? and code = 'corrected_before'",
+                          [again.load_id]) == [
+        (f"第 5、6 行之前已退回修改并已改正 (批次 {corrected.load_id}): 按改正后的内容导入, 无需再改",)]
+
+
 def test_next_months_roster_is_no_correction_of_this_months_though_a_row_is_a_rejected_one_fixed(warehouse, tmp_path):
     """November's roster (another 填报日期, another name) whose one row is October's rejected row 5 with the ID number
     right: November's roster, and October's row waits still."""
