@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import dataclasses
 import datetime as dt
@@ -90,6 +91,10 @@ NO_CATEGORY_COLUMN = ("没有找到特殊困难类别一列 (如 特殊困难类
 # A file of a header and nothing under it
 NO_ROWS = "表中只有表头, 没有数据行: 如发错了文件, 请重新报送"
 # A CSV row with more cells than its header (_reject_shifted_rows)
+# The kinds of cell a column's cells share (_cell_kind), tried in order
+CELL_KINDS = (("id", re.compile(r"\d{17}[\dXx]|\d{15}")), ("mobile", re.compile(r"1\d{10}")),
+              ("date", re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]?\s*(\d{1,2}\s*[日号]?)?.*")),
+              ("number", re.compile(r"\d{1,4}")), ("long number", re.compile(r"\d+")))
 SHIFTED = "本行比表头多出几格, 其后各列错位 (可能某格中写了逗号, 如地址 南京路12号,3门201): 请核对这一行后重新报送"
 # … and for a record its system marks cancelled or void (staging/visits.sql): no visit took place, nothing to fix
 VOID = "记录未完成、已取消或作废"
@@ -2101,9 +2106,11 @@ def _past_the_header(sheet: RawSheet) -> str | None:
 def _shifted(con: duckdb.DuckDBPyConnection, sheet: RawSheet) -> str | None:
     """The condition that a row of a CSV `sheet` is shifted: its cells reach further right than most rows' (a comma
     typed in a cell, 和平区南京路12号,3门201 without quotes, moves every cell after it a column to the right: its
-    category read as its consent, review 2026-12-04), past the header. Cells past the header on most rows are a
-    column without a header (warned of: extra_cells). None when no row is shifted, and in a workbook's sheet, where
-    a cell is a cell."""
+    category read as its consent, review 2026-12-04), past the header, and its cells fit their columns better moved
+    back left than where they are (_fits_moved_back). Cells past the header on most rows are a column without a
+    header, and a row whose cells fit where they are has a note typed past its last column (probe 28 M3: rejected,
+    its person left out of every count, where a workbook's row only warned): both warned of as extra_cells. None when
+    no row is shifted, and in a workbook's sheet, where a cell is a cell."""
     if sheet.sheet_name is not None or len(sheet.header) >= sheet.column_count:
         return None
     last = ("coalesce(list_max([" + ", ".join(f"case when regexp_matches(c{i}, '[^\\s]') then {i} end"
@@ -2111,7 +2118,43 @@ def _shifted(con: duckdb.DuckDBPyConnection, sheet: RawSheet) -> str | None:
     usual, shifted, rows = first_row(con, f"""
         with rows as (select {last} as last from {sheet.table}), usual as (select mode(last) as usual from rows)
         select usual, count(*) filter (where last > usual), count(*) from rows, usual group by usual""") or (0, 0, 0)
-    return f"{last} > {usual}" if shifted and shifted * 2 < rows else None
+    if not shifted or shifted * 2 >= rows:
+        return None
+    cells = ", ".join(f"c{i}" for i in range(sheet.column_count))
+    # (how many cells too many: past the usual row's last, or past the header where most rows stop short of it)
+    suspects = con.execute(f"""select row_number, {last} - greatest({usual}, {len(sheet.header) - 1}), {cells}
+                           from {sheet.table} where {last} > {usual}""").fetchall()
+    # each column's usual kinds of cell, from rows that reach no further than most
+    usual_rows = con.execute(f"select {cells} from {sheet.table} where {last} <= {usual} limit 1000").fetchall()
+    width = len(sheet.header)
+    kinds = [collections.Counter(_cell_kind(row[i]) for row in usual_rows) for i in range(width)]
+    moved = [row[0] for row in suspects if _fits_moved_back(row[2:], row[1], kinds)]
+    return f"row_number in ({', '.join(map(str, moved))})" if moved else None
+
+
+def _cell_kind(cell: str | None) -> str:
+    """A cell's kind, as a column's cells are alike (_fits_moved_back): an ID number, a mobile, a date, a number by
+    its length, a short word as itself (独居, 上门, 正常: a column's few values), or longer text."""
+    text = (cell or "").strip()
+    if not text:
+        return "empty"
+    for kind, pattern in CELL_KINDS:
+        if pattern.fullmatch(text):
+            return kind
+    return f"word:{text}" if len(text) <= 6 else "text"
+
+
+def _fits_moved_back(cells: tuple, by: int, kinds: list[collections.Counter]) -> bool:
+    """Whether a row's cells, `by` cells too many, fit their columns' usual `kinds` better with those after some
+    column moved back left (a comma typed in that column's cell) than where they are (a note past the last column)."""
+    width = len(kinds)
+
+    def fit(column: int, cell: str | None) -> float:
+        return kinds[column][_cell_kind(cell)] / (sum(kinds[column].values()) or 1)
+
+    in_place = [fit(i, cells[i]) for i in range(width)]
+    moved_back = [fit(i, cells[i + by]) if i + by < len(cells) else 0.0 for i in range(width)]
+    return max(sum(in_place[:split]) + sum(moved_back[split:]) for split in range(width)) > sum(in_place)
 
 
 def _reject_shifted_rows(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet]) -> None:

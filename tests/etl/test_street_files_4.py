@@ -1911,6 +1911,32 @@ def test_a_csv_row_shifted_by_a_comma_in_a_cell_is_rejected_not_misread(tmp_path
                "请给这一列加上表头 (如 备注) 后重新导入")]
 
 
+def test_a_csv_row_with_a_note_past_its_last_column_loads_and_warns_as_a_workbooks_does(tmp_path):
+    # probe 28 M3: every cell of row 7 in its column, then 备注：子女在外地,多余 past the last: rejected as shifted, its
+    # elder out of every count, where the same row of a workbook loaded with a warning
+    header = "序号,社区,姓名,身份证号,家庭住址,特殊困难类别,是否同意探访,在册状态"
+    rows = [f"{n},花园路,老人{n},{elder(600 + n)},南京路{n}号,{'孤寡' if n % 2 else '独居'},同意,在册"
+            for n in range(1, 7)]
+    rows[4] += ",备注：子女在外地,多余"
+    roster = tmp_path / "花园路底册.csv"
+    roster.write_text("\n".join(["填报日期：2026年9月30日", header, *rows]) + "\n", encoding="utf-8")
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb")
+    [result] = warehouse.ingest(roster)
+    assert (result.rows_loaded, result.rows_rejected) == (6, 0)
+    assert warehouse.rows("select categories from roster_rows where row_number = 7") == [(["孤寡"],)]
+    assert warnings((warehouse, {"r": result}), "r") == [
+        (None, "第 7 行在表头以外的列 (I、J 列) 中还有内容, 未导入: 如是备注或状态, "
+               "请给这一列加上表头 (如 备注) 后重新导入")]
+    # … and a visit record's the same
+    visits = tmp_path / "花园路探访.csv"
+    lines = [f"{elder(600 + n)},老人{n},花园路,2026-10-0{n},入户,正常,网格员甲" for n in range(1, 7)]
+    lines[2] += ",老人说最近血压高,已提醒"
+    visits.write_text("\n".join(["身份证号,老人姓名,社区,探访日期,探访方式,探访结果,探访人", *lines]) + "\n",
+                      encoding="utf-8")
+    [loaded] = warehouse.ingest(visits)
+    assert (loaded.rows_loaded, loaded.rows_rejected) == (6, 0)
+
+
 def test_a_roster_without_a_category_column_says_so_after_its_load(tmp_path):
     # review 2026-12-04: the same people under 特殊困难情况 had loaded without a category, 独居日联系率 and 失能帮扶率
     # gone, the file said 已导入 with one warning of an unknown column
