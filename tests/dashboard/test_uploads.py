@@ -107,7 +107,9 @@ def test_a_staff_upload_loads_their_rows_keeps_the_files_private_and_is_audited(
         reason = con.execute("select reason from rejects where file_name = '劝业场底册.csv'").fetchall()
         # … nothing for the sender to correct (review 14 L3: it waited in their street's queue)
         status = con.execute("select status from rejected_rows where file_name = '劝业场底册.csv'").fetchall()
-    assert reason == [("不属于您的辖区 (劝业场街道), 未导入",)] and status == [("nothing_to_fix",)]
+    # … and says whose it is, who sends it (probe 29 L3)
+    assert reason == [("属于南市街道, 不属于您的辖区 (劝业场街道), 未导入: 请由南市街道报送",)]
+    assert status == [("nothing_to_fix",)]
     events = AccountStore(accounts_path(app.server.config["CAREVISIT_SETTINGS"].db_path)).events()
     upload = next(e for e in events if e["event"] == "upload")
     # the record names the very file (review 21 M2: any 64 characters passed)

@@ -581,3 +581,12 @@ def test_rows_of_another_streets_place_in_a_staff_members_upload_are_no_rows_to_
                                                 roster_row(2, IDS[3], name="钱七")])
     [result] = ingest([mixed], warehouse.settings, place_scope=nanshi)
     assert (result.rows_rejected, result.rows_to_fix) == (2, 1)  # its own bad ID is to fix
+    # each such row says whose it is and who sends it; to a community's staff, its community (probe 29 L3)
+    assert warehouse.rows("select reason from rejects where load_id = ? and column_name is null", [result.load_id]) == [
+        ("属于劝业场街道, 不属于您的辖区 (南市街道), 未导入: 请由劝业场街道报送",)]
+    qingyou = warehouse.one("select code from divisions where short_name = '庆有西里'")
+    [result] = ingest([write_csv(tmp_path / "庆有西里补报.csv", [ROSTER_HEADER, roster_row(
+        1, IDS[4], name="孙八", community="庆有西里", street="南市街道"), roster_row(
+        2, IDS[5], name="周九", community="怀远里", street="南市街道")])], warehouse.settings, place_scope=qingyou)
+    assert warehouse.rows("select reason from rejects where load_id = ?", [result.load_id]) == [
+        ("属于怀远里社区居委会, 不属于您的辖区 (庆有西里社区居委会), 未导入: 请由怀远里社区居委会报送",)]

@@ -51,6 +51,9 @@ final as (
     select
         p.src_id,
         case
+            -- another street's row says whose (probe 29 L3: the clerk was not told whose it is, nor who sends it)
+            when w.code is not null and not list_contains(w.places, $scope) and o.name is not null
+                then '属于' || o.name || ', 不属于您的辖区 (' || $scope_name || '), 未导入: 请由' || o.name || '报送'
             when w.code is null or not list_contains(w.places, $scope)
                 then '不属于您的辖区 (' || $scope_name || '), 未导入'
             when p.listed_code is not null and not coalesce(list_contains(l.places, $scope), false)
@@ -62,6 +65,12 @@ final as (
     from placed p
     left join within w on w.code = p.place_code
     left join within l on l.code = p.listed_code
+    -- whose the row is: its street, or, sent by a community's staff, its community (else its street)
+    left join divisions o on o.code = (
+        select case when sc.level = 'community' then w.code
+                    else (select d.code from divisions d where d.level = 'street' and list_contains(w.places, d.code))
+               end
+        from divisions sc where sc.code = $scope)
 )
 
 select * from final
