@@ -182,8 +182,10 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
 
 def communities(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str, scope: str = "all") -> pd.DataFrame:
     """The communities of `place` a check list may take (those with special-difficulty elders), with weights."""
+    as_of = first_row(con, "select as_of from month_frame where month_start = ?", [month_start])
     return con.execute(sql("reports/checklist_communities"),
-                       {"place": place, "scope": scope, "month_start": month_start, "lead_weight": LEAD_WEIGHT}).df()
+                       {"place": place, "scope": scope, "month_start": month_start, "lead_weight": LEAD_WEIGHT,
+                        "in_progress": as_of is not None and in_progress(month_start, as_of[0])}).df()
 
 
 def _place(con: duckdb.DuckDBPyConnection, place: str | None) -> tuple[str, str]:

@@ -2,7 +2,7 @@
 -- $month_start: its 月探访率 (上门), the people still to visit, its visit-quality leads, and the weight a
 -- check-list draw gives it. Every community may be drawn; each person still to visit and each lead
 -- make it likelier (a lead counts as five people: an inspector's visit is what settles it). Of a month in progress
--- (its as-of date short of its last day) only those already overdue weigh: one due later in the month is no finding
+-- ($in_progress: months.in_progress) only those already overdue weigh: one due later in the month is no finding
 -- yet (probe 30 M5: on the 6th, every community's weight was its whole list).
 with communities as (
     select t.code, t.name, t.short_name, t.street_code, s.short_name as street_name
@@ -18,10 +18,6 @@ leads as (
     from visit_signals
     where month_start = $month_start
     group by community_code
-),
-
-in_progress as (
-    select as_of < last_day(month_start) as in_progress from month_frame where month_start = $month_start
 ),
 
 overdue as (
@@ -42,7 +38,7 @@ final as (
         coalesce(o.overdue_unvisited_count, 0) as overdue_unvisited_count,
         coalesce(l.lead_count, 0) as lead_count,
         -- checklist.LEAD_WEIGHT: a lead counts as that many elders still to visit
-        1 + case when (select in_progress from in_progress) then coalesce(o.overdue_unvisited_count, 0)
+        1 + case when $in_progress then coalesce(o.overdue_unvisited_count, 0)
                  else m.eligible_home - m.visited_home end
             + $lead_weight * coalesce(l.lead_count, 0) as draw_weight
     from communities c
