@@ -164,6 +164,12 @@ STRINGS: dict[str, tuple[str, str]] = {
                     "Drop the rosters, visit records and contact lists (xlsx, xls, csv or a zip of them; several at "
                     "once) below: they load as soon as chosen. A file loaded before is skipped; staff load their "
                     "own place only."),
+    "upload_hint_place": ("把{place}的底册、探访记录、联系人情况表 (xlsx、xls、csv, 或它们的 zip 压缩包, 可多选) "
+                          "拖到下面或点击选择, 选好即上传并导入。同一文件重复上传会自动跳过; 其他街道、社区的行"
+                          "不会导入, 会列出是哪里的, 请由其所在街道、社区报送。",
+                          "Drop {place}'s rosters, visit records and contact lists (xlsx, xls, csv or a zip of them; "
+                          "several at once) below: they load as soon as chosen. A file loaded before is skipped; rows "
+                          "of other places are not loaded, and are listed with whose they are."),
     "upload_drop": ("把文件拖到这里, 或点击选择文件 (可多选)", "Drop files here, or click to choose (several at once)"),
     "upload_types": ("xlsx、xls、csv, 或它们的 zip 压缩包; 选好后立即上传并导入",
                      "xlsx, xls, csv or a zip of them; they upload and load as soon as they are chosen"),

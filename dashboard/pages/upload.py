@@ -27,13 +27,22 @@ FILES, SENDING = "upload-files", "upload-sending"
 # the form to disk (dashboard/uploads.py). Its data: the form's token, the bar's words, the bound of one upload.
 
 
+def _hint(lang: str) -> str:
+    """What to drop here, said to whoever sends: the bureau's files of its streets, or a street's or a community's
+    staff's own place's (probe 29 L4: a street's clerk was asked for 各街道报来的 files)."""
+    root = queries.root_place(context.warehouse(), context.scope())
+    if root.level in ("street", "community"):
+        return t("upload_hint_place", lang, place=root.name)
+    return t("upload_hint", lang)
+
+
 def layout(lang: str = "zh", batch: str | None = None, problem: str | None = None, **_query) -> html.Div:
     if not context.may("load"):
         context.record_refusal("load")
         return make_message(t("forbidden", lang), "danger")
     parts = [
         html.H4(t("upload_title", lang)),
-        html.Div(t("upload_hint", lang), className="chart-note mb-3"),
+        html.Div(_hint(lang), className="chart-note mb-3"),
         # The files go to POST /upload/files as a multipart form (streamed to disk on the server), sent by the
         # browser once chosen (assets/upload.js); the page then shows the result of the batch. (dcc.Upload for its
         # drop zone and file chooser only: the script takes the files before it reads them.)

@@ -687,3 +687,11 @@ def test_an_overview_with_no_roster_loaded_yet_says_where_to_start(tmp_path, pag
         assert texts(find(page, "overview-coverage"))[0] == "还没有导入任何街道的底册, 以下各项都没有可计的人。"
         link = find(page, "overview-coverage-upload")
         assert (link is not None and link.href == "/upload") == may_load, role
+
+
+def test_the_upload_page_asks_staff_for_their_own_places_files(settings, pages):
+    # probe 29 L4: a street's clerk, sending their own street's files, was asked for 各街道报来的 files
+    for role, place, said in (("admin", "all", "把各街道报来的底册"), ("staff", "120101001000", "把劝业场街道的底册"),
+                              ("staff", "120101001001", "把花园路社区居委会的底册")):
+        page = render(create_app(settings, User("u", role, place)), pages["/upload"].layout)
+        assert any(text.startswith(said) for text in texts(page)), (role, place)
