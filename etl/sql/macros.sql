@@ -361,8 +361,9 @@ create or replace temp macro cv_mask_named_number(s) as
                       || '电话|手机|联系电话|手机号)?[\s:：,，()（）]*\d[\d \t　-]{5,}\d)', '\1\2**\4', 'g');
 
 -- Any text quoted into a message, a warning or a reject reason (DESIGN §6: whatever column it was
--- typed in): runs of 7 or more digits (spaces inside allowed) look like a phone or an ID number
--- and are masked, IDs as cv_mask_id, other numbers as cv_mask_phone.
+-- typed in): runs of 7 or more digits (spaces inside allowed; dashes and brackets too, in runs of 11 or more, or a
+-- landline's 2330-1234) look like a phone or an ID number and are masked, IDs as cv_mask_id, other numbers as
+-- cv_mask_phone.
 -- (The run without its spaces is bound once, as a one-element list: each mention of a macro
 -- parameter copies its whole expression into the query, and staging quotes texts in many places.)
 create or replace temp macro cv_mask_digits(run, digits) as
@@ -372,15 +373,22 @@ create or replace temp macro cv_mask_digits(run, digits) as
         else cv_mask_phone(digits)
     end;
 create or replace temp macro cv_mask_digit_run(run) as
-    list_transform([regexp_replace(run, '\s', '', 'g')], lambda digits: cv_mask_digits(run, digits))[1];
+    list_transform([regexp_replace(run, '[^\dXx]', '', 'g')], lambda digits:
+        -- a run with dashes or brackets in it is a phone or an ID when long enough for one (a date, 2026-10-05,
+        -- is not), or a local landline of 3-4 and 4 digits (2330-1234)
+        case when regexp_matches(run, '[-－—_()（）]') and length(digits) < 11
+                  and not regexp_full_match(run, '\d{3,4}[-－—]\d{4}') then run
+             else cv_mask_digits(run, digits) end)[1];
 -- Fast path first: a text with no digit followed by 6 more digits, spaces or X (no run long enough
 -- to mask) is returned as it is; a lambda costs about a millisecond per chunk of rows wherever it
 -- is evaluated, even for a few rows of it.
 create or replace temp macro cv_mask_free_text(s) as cv_mask_kin_names(
     case
-        when not regexp_matches(s, '\d[\d \t　Xx]{6}') then s
-        when s is not null then array_to_string(list_transform(regexp_extract_all(cv_mask_named_number(s),
-                                                                                  '\d(?:[ \t　]*\d)*[Xx]?|[^\d]+'),
+        when not regexp_matches(s, '[\d０-９][\d０-９ \t　Xx\-－—_()（）]{6}') then s
+        -- (full-width digits, as a Chinese input method types them, masked as digits: probe 31 M1)
+        when s is not null then array_to_string(list_transform(regexp_extract_all(
+                cv_mask_named_number(translate(s, '０１２３４５６７８９', '0123456789')),
+                '\d(?:[ \t　\-－—_()（）]*\d)*[Xx]?|[^\d]+'),
             lambda part: case when regexp_matches(part, '^\d') then cv_mask_digit_run(part) else part end), '')
     end);
 

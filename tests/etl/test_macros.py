@@ -298,6 +298,15 @@ def test_a_cell_is_masked_as_its_field(con, field, value, masked):
         # a name before a phone (a header cell typed as a note; review 2026-12-04: quoted unmasked)
         ("赵秀兰家属13812340560要求电话回访", "赵**家属138****0560要求电话回访"),
         ("编号13812345678", "编号138****5678"),
+        # full-width digits, dashes and brackets (probe 31 M1: printed as typed in a reject reason)
+        ("未知的探访方式: １２０１０１１９５７０１０１０１３６", "未知的探访方式: 1201**********0136"),
+        ("１３９１２３４５６７８", "139****5678"),
+        ("(022)2330-1234", "(022****1234"),
+        ("139－1234－5678", "139****5678"),
+        ("0086-139-1234-5678", "0086*******5678"),
+        ("电话2330-1234", "电话23****34"),
+        ("探访日期无法识别: 2026-10-32", "探访日期无法识别: 2026-10-32"),
+        ("2026-10-05 10:30 第3行", "2026-10-05 10:30 第3行"),
         (None, None),
     ],
 )
@@ -418,8 +427,8 @@ def test_warnings_are_masked_and_quoted_once(con):
         {"code": "unusable_id", "field": "id_number", "value": None,
          "message": "身份证号格式不对: 应为18位, 按姓名和社区关联"},
         # as cv_mask_free_text has it: the full-width space counts as a character of the run
-        {"code": "unknown_value", "field": "status", "value": "123****\u3000890",
-         "message": "未知的在册状态: 123****\u3000890"},
+        {"code": "unknown_value", "field": "status", "value": "12******90",
+         "message": "未知的在册状态: 12******90"},
         # the row's own elder named in the cell: masked as a name
         {"code": "unknown_value", "field": "living", "value": "王**本人说不清",
          "message": "未知的居住情况: 王**本人说不清"},
