@@ -652,6 +652,7 @@ FALLBACKS = {"方正小标宋简体": "宋体", "仿宋_GB2312": "仿宋", "楷�
              "楷体": "KaiTi", "黑体": "SimHei", "宋体": "SimSun"}
 PAGE_NUMBER_FONT = "宋体"  # GB/T 9704: 4号半角宋体, a dash either side
 TITLE_PT, BODY_PT, NOTE_PT, TABLE_PT, PAGE_NUMBER_PT = 22, 16, 14, 10.5, 14  # 二号, 三号, 四号, 五号, 四号
+WIDE_TABLE_PT = 9  # 小五: the ranking of a month in progress, ten columns, a district's 1,158/1,173 on one line
 LINE_PT = 28  # the text's fixed line pitch: 22 lines of 28 characters to the page (GB/T 9704)
 INDENT = Pt(2 * BODY_PT)  # paragraphs and headings start two characters in
 # GB/T 9704's A4 page: a 156 × 225 mm text block, 37 mm from the top, 28 mm from the left
@@ -699,7 +700,7 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
         _text(document, sentence)
     before_header = "上月同期" if bulletin.same_day else "上月"
     table = _table(document, fonts, ["指标", "本月", "人数", before_header, "目标", "差距"],
-                   [3.9, 1.9, 3.2, 2.0, 1.6, 3.0])
+                   [4.1, 1.9, 3.2, 2.0, 1.6, 2.8])
     for rate, label, numerator, denominator in HEADLINE:
         # a street without its contact list has no 帮扶率, this month or the one before: no 0.0 % nor 0/8 printed
         # (review 19 H1: the month before's cell said 0.0 %)
@@ -752,10 +753,11 @@ def _ranking(document, bulletin: Bulletin, fonts: Fonts) -> None:
     summary, paced = bulletin.summary, bulletin.paced
     headers = ["名次", bulletin.level_name, "月探访率(上门)", *(["上月同期"] if paced else []), "已上门/应上门",
                "日联系率", "帮扶率", "发现问题", "办结", "未访人数"]
-    # (the rates' columns hold 100.0% on one line, in Times New Roman and in a wider face put in its place)
-    widths = ([1.0, 2.2, 1.8, 1.7, 2.0, 1.7, 1.7, 1.1, 1.0, 1.4] if paced
-              else [1.0, 2.7, 2.0, 2.4, 1.7, 1.7, 1.2, 1.0, 1.9])
-    table = _table(document, fonts, headers, widths)
+    # (each column holds its widest figure, 100.0% and a district's 1,158/1,173, on one line, in Times New Roman
+    # and in a wider face put in its place)
+    widths = ([0.9, 2.2, 1.7, 1.6, 2.4, 1.6, 1.6, 1.1, 0.9, 1.6] if paced
+              else [1.0, 2.6, 1.9, 3.0, 1.7, 1.7, 1.1, 1.0, 1.6])
+    table = _table(document, fonts, headers, widths, WIDE_TABLE_PT if paced else TABLE_PT)
 
     def before(code: str) -> list[str]:
         return [percent(bulletin.rate_before(code))] if paced else []
@@ -996,8 +998,9 @@ def _text(document, text: str, size: float = BODY_PT):
     return paragraph
 
 
-def _table(document, fonts: Fonts, headers: list[str], widths: list[float]):
-    """A bordered table with a grey header row in 黑体; `widths` in cm, for every row added (_row)."""
+def _table(document, fonts: Fonts, headers: list[str], widths: list[float], size: float = TABLE_PT):
+    """A bordered table with a grey header row in 黑体; `widths` in cm and `size` in points, for every row added
+    (_row)."""
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.autofit = False
@@ -1009,7 +1012,7 @@ def _table(document, fonts: Fonts, headers: list[str], widths: list[float]):
         cell.width = Cm(width)
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         run = cell.paragraphs[0].add_run(text)
-        run.font.size = Pt(TABLE_PT)
+        run.font.size = Pt(size)
         _face(run, fonts.heading, fonts.latin)
         _cell_layout(cell.paragraphs[0], WD_ALIGN_PARAGRAPH.CENTER)
         _shade(cell, HEADER_FILL)
@@ -1031,13 +1034,14 @@ def _table(document, fonts: Fonts, headers: list[str], widths: list[float]):
 
 
 def _row(table, values: list[str], bold: bool = False):
-    widths = [cell.width for cell in table.rows[0].cells]  # as the header row has them
+    # as the header row has them
+    widths, size = [cell.width for cell in table.rows[0].cells], table.rows[0].cells[0].paragraphs[0].runs[-1].font.size
     cells = table.add_row().cells
     for position, (cell, text, width) in enumerate(zip(cells, values, widths, strict=True)):
         cell.width = width
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         run = cell.paragraphs[0].add_run(text)
-        run.font.size, run.bold = Pt(TABLE_PT), bold
+        run.font.size, run.bold = size, bold
         _cell_layout(cell.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT if position <= 1 else WD_ALIGN_PARAGRAPH.RIGHT)
     return cells
 

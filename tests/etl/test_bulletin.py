@@ -419,6 +419,10 @@ def test_the_text_is_set_in_the_faces_of_a_gongwen_that_a_bureaus_word_has(made)
     headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
     assert headings == ["一、总体情况", "二、各街道排名", "三、进度滞后的社区", "四、图表"]
     assert not any(p.runs and p.runs[0].bold for p in document.paragraphs if p.style.name == "Heading 1")
+    # the tables smaller than the text (五号), not its 三号
+    sizes = {run.font.size.pt for table in document.tables for row in table.rows for cell in row.cells
+             for paragraph in cell.paragraphs for run in paragraph.runs if run.text}
+    assert sizes == {10.5}
 
 
 def test_the_faces_are_the_documents_parameter(demo_settings):
@@ -531,6 +535,9 @@ def test_a_month_in_progress_lights_each_place_against_its_own_same_day_of_the_m
     assert cells["劝业场街道"][2:5] == ["50.0%", "25.0%", "2/4"] and cells["南市街道"][2:5] == ["50.0%", "75.0%", "2/4"]
     fills = {name: rows[name].cells[2]._tc.xpath("./w:tcPr/w:shd/@w:fill") for name in cells}
     assert fills == {"劝业场街道": ["C6EFCE"], "南市街道": ["FFC7CE"]}
+    # ten columns in 小五, each figure of a district on one line
+    assert {run.font.size.pt for row in ranking.rows for cell in row.cells for paragraph in cell.paragraphs
+            for run in paragraph.runs if run.text} == {9}
     text = "\n".join(p.text for p in document.paragraphs)
     assert "与上月同期相比，1 个街道月探访率(上门)低于上月同期，其中 1 个低 5 个百分点及以上，列为红色。" in text
     assert "按整月的目标" not in text.split("说明：")[0]
