@@ -18,11 +18,13 @@ import duckdb
 import pandas as pd
 from docx import Document
 from docx.enum.section import WD_ORIENT
-from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.table import WD_CELL_VERTICAL_ALIGNMENT, WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
+from lxml import etree
 
 from dashboard import figures
 from etl import build, metrics, reports
@@ -51,10 +53,16 @@ LIGHTS = ((GREEN_FROM, "C6EFCE", "绿"), (AMBER_FROM, "FFEB9C", "黄"), (0.0, "F
 NO_RATE_FILL = "EEEEEE"  # grey: a place with nobody to visit has no rate (its name on the map says —)
 LIGHTS_NOTE = (f"月探访率(上门): 绿色 {GREEN_FROM:.0%} (达标), 黄色 {AMBER_FROM:.0%} 至 {GREEN_FROM:.0%}, "
                f"红色低于 {AMBER_FROM:.0%}。")
+# a month in progress: the lights against the place's own same day of the month before (pace_light), not the whole
+# month's target, which every place misses on the 6th (probe 30 M4: every street, community and the map red). Amber
+# behind it by less than PACE_AMBER_POINTS percentage points, red by that or more.
+PACE_AMBER_POINTS = 5
+PACE_LIGHTS = (("C6EFCE", "绿", "不低于上月同期"), ("FFEB9C", "黄", f"低于上月同期不到 {PACE_AMBER_POINTS} 个百分点"),
+               ("FFC7CE", "红", f"低于上月同期 {PACE_AMBER_POINTS} 个百分点及以上"))
 LAGGING_ROWS = 10
-# the title's line on A4 between 2.2 cm margins at 18 pt bold, in column units (workbooks.display_width: a CJK
-# character two), a little short of the 52 it holds
-TITLE_WIDTH = 48
+# the title's line in GB/T 9704's 156 mm text block at 22 pt (二号), in column units (workbooks.display_width: a CJK
+# character two), a little short of the 40 it holds
+TITLE_WIDTH = 38
 CHROMIUM_PACKAGE = "chromium"
 CJK_FONT_PACKAGE = "fonts-noto-cjk"
 
@@ -76,6 +84,9 @@ class Bulletin:
     # where places below have sent no visit record of the month yet (visits_unsent): the others' counts this month
     # and the month before (counted to the same day, as last_month), for the figures without them; else None
     others: tuple[pd.Series, pd.Series | None] | None = None
+    # for a month in progress, the places below and the lagging communities the month before counted to the same
+    # day (code, visited_home, eligible_home, visit_rate_home): what their lights are judged against; else None
+    places_before: pd.DataFrame | None = None
 
     @property
     def title(self) -> str:
@@ -100,6 +111,24 @@ class Bulletin:
         """The day this month is counted to, when it is in progress: the month before is counted to the same."""
         month_start = pd.Timestamp(self.this_month["month_start"]).date()
         return self.summary.as_of if in_progress(month_start, self.summary.as_of) else None
+
+    @property
+    def paced(self) -> bool:
+        """Whether the lights are judged against the same day of the month before (pace_light): a month in progress
+        whose month before is on record."""
+        return self.same_day is not None and self.places_before is not None
+
+    def rate_before(self, code: str) -> float | None:
+        """A place's 月探访率 (上门) of the month before counted to the same day (places_before), None without one."""
+        if self.places_before is None:
+            return None
+        found = self.places_before.loc[self.places_before["code"] == code, "visit_rate_home"]
+        return None if found.empty or pd.isna(found.iloc[0]) else float(found.iloc[0])
+
+    def light_of(self, code: str, rate) -> tuple[str, str] | None:
+        """(fill colour, name) of a place's traffic light: against the target for a whole month, against its own same
+        day of the month before for a month in progress (paced); None without a rate or that comparison."""
+        return pace_light(rate, self.rate_before(code)) if self.paced else light(rate)
 
     @property
     def ranked(self) -> pd.DataFrame:
@@ -163,8 +192,19 @@ def compose(con: duckdb.DuckDBPyConnection, month_start: dt.date, code: str, nam
                          "where code in $codes", {"codes": children}).df()
     if last_month is None:
         last_month = _last_month(con, code, month_start, summary.as_of, months)
+    places_before = None
+    if in_progress(month_start, summary.as_of) and not last_month.empty:
+        places_before = _last_month(con, sorted({*children, *lagging["code"]}), month_start, summary.as_of, months,
+                                    PLACES_BEFORE)
     return Bulletin(summary, months, lagging, shapes, None if last_month.empty else last_month.iloc[0], level,
-                    _others(con, summary, month_start, months))
+                    _others(con, summary, month_start, months), places_before)
+
+
+# the month's figures of places (a list of codes), read for the month before counted to the same day
+PLACES_BEFORE = """
+    select code, visited_home, eligible_home, visit_rate_home
+    from place_months
+    where month_start = ? and list_contains(?, code)"""
 
 
 # the counts of places (a list of codes), of a month, that the figures without the places that sent no visit record
@@ -270,13 +310,8 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
     others = [said for rate, label, _, _ in HEADLINE[1:] if (said := _rate_said(now, rate, label, where))]
     if others:
         sentences.append("；".join(others) + "。")
-    below = int((compared["visit_rate_home"] < LIGHTS[1][0]).sum())
-    if below:
-        # a month in progress is judged against the whole month's target, as every screen does: said so, without
-        # saying what the comparison with the same day of the month before says (probe 30 H3: 偏低属常态, while every
-        # street was behind its own same day)
-        so_far = f"(本月只计到 {same_day.day} 日，按整月的目标衡量)" if same_day else ""
-        sentences.append(f"{below} 个{bulletin.level_name}月探访率(上门)低于 {LIGHTS[1][0]:.0%}，列为红色{so_far}。")
+    if said := _lights_said(bulletin, compared):
+        sentences.append(said)
     still = f"截至 {same_day.day} 日" if same_day else "月末"
     # the closed are this month's closings, of problems found in any month (review 7b: 发现 1 件, 办结 4 件 read
     # as more closed than found); the open are counted by elder, not by problem
@@ -290,6 +325,27 @@ def summary_sentences(bulletin: Bulletin) -> list[str]:
         problem += f"；办结用时中位数 {now['median_days_to_close']:g} 天"
     sentences.append(problem + "。")
     return sentences
+
+
+def _lights_said(bulletin: Bulletin, compared: pd.DataFrame) -> str | None:
+    """How many places below are red: under the target for a whole month; for a month in progress, how many are
+    behind their own same day of the month before and how many of them by PACE_AMBER_POINTS or more (red), the
+    lights' meaning then (probe 30 M4: every place red on the 6th against the whole month's target)."""
+    level = bulletin.level_name
+    if not bulletin.paced:
+        below = int((compared["visit_rate_home"] < LIGHTS[1][0]).sum())
+        return f"{below} 个{level}月探访率(上门)低于 {LIGHTS[1][0]:.0%}，列为红色。" if below else None
+    lights = [bulletin.light_of(code, rate) for code, rate in zip(compared["code"], compared["visit_rate_home"],
+                                                                   strict=True)]
+    if not any(lights):  # no place below was on record the month before
+        return None
+    behind, red = sum(lit is not None and lit[1] != "绿" for lit in lights), sum(lit is not None and lit[1] == "红"
+                                                                                for lit in lights)
+    if not behind:
+        which = f"各{level}" if all(lights) else f"有上月同期数据的 {sum(map(bool, lights))} 个{level}"
+        return f"与上月同期相比，{which}月探访率(上门)均不低于上月同期。"
+    return (f"与上月同期相比，{behind} 个{level}月探访率(上门)低于上月同期"
+            + (f"，其中 {red} 个低 {PACE_AMBER_POINTS} 个百分点及以上，列为红色" if red else "") + "。")
 
 
 def _others_said(bulletin: Bulletin) -> str:
@@ -380,6 +436,27 @@ def light(rate) -> tuple[str, str] | None:
     return next((colour, name) for floor, colour, name in LIGHTS if rate >= floor)
 
 
+def pace_light(rate, before) -> tuple[str, str] | None:
+    """(fill colour, name) of a month in progress's traffic light (PACE_LIGHTS): against the place's rate the month
+    before counted to the same day, as the two print (settings.points: 28.9% against 33.3% is 4.4 points behind);
+    at the target it is green whatever the month before. None without a rate or without the month before's."""
+    if rate is None or pd.isna(rate) or before is None or pd.isna(before):
+        return None
+    change = points(before, rate)
+    if rate >= GREEN_FROM or change >= 0:
+        return PACE_LIGHTS[0][:2]
+    return PACE_LIGHTS[1 if change > -PACE_AMBER_POINTS else 2][:2]
+
+
+def pace_note(bulletin: Bulletin) -> str:
+    """What a month in progress's colours mean, as the ranking's caption, the map and the notes say it."""
+    assert bulletin.same_day is not None
+    day = same_day_last_month(bulletin.same_day).day
+    return (f"本月未满整月, 月探访率(上门)的颜色按与上月同期 (截至 {day} 日) 的比较: "
+            + ", ".join(f"{name}色{said}" for _, name, said in PACE_LIGHTS) + f" (已达 {GREEN_FROM:.0%} 的为绿色), "
+            "灰色为没有上月同期的数据。")
+
+
 # --- the charts --------------------------------------------------------------------------------
 
 
@@ -450,6 +527,8 @@ def drawn(figures: dict[str, dict]) -> dict[str, bytes]:
     raise failures[0] if failures else RuntimeError("charts not drawn")
 
 
+# the charts' face: they are pictures, drawn here by Chromium with the fonts this machine has (fonts-noto-cjk), not
+# the document's faces, which a bureau's Word sets
 FONT = "Noto Sans CJK SC, sans-serif"
 
 
@@ -462,40 +541,57 @@ def caption(bulletin: Bulletin, title: str) -> str:
 
 def map_figure(bulletin: Bulletin) -> dict:
     """The dashboard's map of the places below (names and rates on the map, nothing fetched), coloured by
-    their traffic light, with the caption line as its title and the lights' legend."""
+    their traffic light, with the caption line as its title and the lights' legend above the outlines (at their
+    top right it had covered a community's: probe 30 L6)."""
     rows = bulletin.summary.rows[bulletin.summary.rows["level"] != "total"]
     # (a street without a visit record of the month yet: grey, its rate —, as the ranking shows it)
     rows = rows.assign(visit_rate_home=rows["visit_rate_home"].where(~rows["visits_unsent"].astype(bool)))
-    fills = {code: "#" + (light(rate) or (NO_RATE_FILL, ""))[0]
+    fills = {code: "#" + (bulletin.light_of(code, rate) or (NO_RATE_FILL, ""))[0]
              for code, rate in zip(rows["code"], rows["visit_rate_home"], strict=True)}
     title = caption(bulletin, "各" + bulletin.level_name + "月探访率(上门)")
     # grey outlines: a grey printout keeps them
     figure = figures.map_figure(rows, bulletin.shapes, "visit_rate_home", title, fills=fills, outline="#555555",
-                                height=560)
-    note = ("示意图 · " if bulletin.shapes["is_schematic"].any() else "") + LIGHTS_NOTE
-    legend = "   ".join(f"<span style='color:#{colour}'>■</span> {name}"
-                        for _, colour, name in (*LIGHTS, (None, NO_RATE_FILL, "无应探访或未报送")))
+                                height=580)
+    schematic = "示意图 · " if bulletin.shapes["is_schematic"].any() else ""
+    if bulletin.paced:
+        keys = [(colour, said) for colour, _, said in PACE_LIGHTS] + [(NO_RATE_FILL, "无上月同期数据或未报送")]
+        note = (f"{schematic}本月未满整月, 颜色按各{bulletin.level_name}与上月同期的比较 "
+                f"(已达 {GREEN_FROM:.0%} 的为绿色)")
+    else:
+        keys = [(colour, name) for _, colour, name in LIGHTS] + [(NO_RATE_FILL, "无应探访或未报送")]
+        note = schematic + LIGHTS_NOTE
+    legend = "   ".join(f"<span style='color:#{colour}'>■</span> {said}" for colour, said in keys)
     figure["layout"] |= {
-        "width": 760, "font": {"family": FONT, "size": 13}, "margin": {"l": 10, "r": 10, "t": 50, "b": 40},
-        "title": figure["layout"]["title"] | {"font": {"size": 14}},
+        "width": 760, "font": {"family": FONT, "size": 13}, "margin": {"l": 10, "r": 10, "t": 78, "b": 40},
+        "title": figure["layout"]["title"] | {"font": {"size": 14}, "y": 0.985, "yanchor": "top"},
         "annotations": [{"text": note, "xref": "paper", "yref": "paper", "x": 0, "y": -0.06,
                          "showarrow": False, "xanchor": "left", "font": {"size": 11, "color": "#555555"}},
-                        {"text": legend, "xref": "paper", "yref": "paper", "x": 1, "y": 1.0, "showarrow": False,
-                         "xanchor": "right", "font": {"size": 12}}],
+                        # above the plotting area, which the outlines fill
+                        {"text": legend, "xref": "paper", "yref": "paper", "x": 0, "y": 1.0, "yshift": 6,
+                         "showarrow": False, "xanchor": "left", "yanchor": "bottom", "font": {"size": 12}}],
     }
     return figure
 
 
+def month_labels(months: list[str]) -> list[str]:
+    """The trend's months as a reader says them (9月, not 2026-09), the year written on the first and on each
+    January when the months run over two years (probe 30 L7)."""
+    years = len({month[:4] for month in months}) > 1
+    return [f"{int(month[:4])}年{int(month[5:7])}月" if years and (position == 0 or month[5:7] == "01")
+            else f"{int(month[5:7])}月" for position, month in enumerate(months)]
+
+
 def trend_figure(bulletin: Bulletin) -> dict:
-    """The four rates month by month against the 100 % line; a month in progress named by the day it is counted to,
-    reached by a dotted line, its point hollow (a December of 3 days beside whole months had read as a collapse from
-    96 % to 11 %)."""
+    """The four rates month by month against the 100 % line, from 0 (from 80 %, a fall of 2 points had looked like a
+    cliff: probe 30 L7), the headline rate (月探访率 上门) labelled at each point; a month in progress named by the
+    day it is counted to, reached by a dotted line, its point hollow (a December of 3 days beside whole months had
+    read as a collapse from 96 % to 11 %)."""
     months = bulletin.months
     colours = ("#1f4e79", "#6a9fd4", "#d17b0f", "#2e8540")
-    labels = list(months["month"])
+    labels = month_labels(list(months["month"]))
     open_month = bool(bulletin.same_day) and len(labels) > 0
     if open_month:
-        labels[-1] = f"{labels[-1]} (截至{bulletin.same_day.day}日)"
+        labels[-1] = f"{labels[-1]}(截至{bulletin.same_day.day}日)"
     data = []
     for (rate, label, _, _), colour in zip(HEADLINE, colours, strict=True):
         values = [None if pd.isna(r) else float(percent_tenths(r)) for r in months[rate]]
@@ -507,20 +603,30 @@ def trend_figure(bulletin: Bulletin) -> dict:
                          "y": values[-2:], "line": {"color": colour, "width": 2, "dash": "dot"},
                          "marker": {"symbol": ["circle", "circle-open"][-len(values[-2:]):], "size": 9},
                          "showlegend": False, "legendgroup": label})
-    lowest = min((months[r].astype(float).min() for r, _, _, _ in HEADLINE), default=0.8)
-    floor = 80 if pd.isna(lowest) else max(int(lowest * 100 // 5) * 5 - 5, 0)
+    # the headline rate's figure under each of its points, on white (four rates near 100 % written at each point had
+    # covered one another: only the headline's, which the text gives; above, the 100 % line crossed them)
+    headline, colour = HEADLINE[0][0], colours[0]
+    figures_shown = [{"x": x, "y": float(percent_tenths(r)), "text": percent(r), "showarrow": False,
+                      "yanchor": "top", "yshift": -7, "bgcolor": "rgba(255,255,255,0.85)", "borderpad": 1,
+                      "font": {"size": 12, "color": colour}}
+                     for x, r in zip(labels, months[headline], strict=True) if not pd.isna(r)]
     layout = {
-        "width": 760, "height": 420, "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
-        "plot_bgcolor": "white", "margin": {"l": 60, "r": 40, "t": 80, "b": 40},
-        "title": {"text": caption(bulletin, "近期趋势"), "x": 0.01, "font": {"size": 14}},
+        "width": 760, "height": 440, "font": {"family": FONT, "size": 13}, "paper_bgcolor": "white",
+        "plot_bgcolor": "white", "margin": {"l": 60, "r": 75, "t": 80, "b": 40},
+        "title": {"text": caption(bulletin, "近期趋势"), "x": 0.01, "y": 0.985, "yanchor": "top", "font": {"size": 14}},
         # a year of months slanted, each whole (upright they did not fit, and Plotly stood them on end, cut off)
         "xaxis": {"type": "category", "gridcolor": "#eef1f4", "tickangle": -45, "automargin": True},
-        "yaxis": {"range": [floor, 102], "ticksuffix": "%", "gridcolor": "#eef1f4"},
-        "legend": {"orientation": "h", "x": 0, "y": 1.02, "yanchor": "bottom"},  # above: the months slant below
+        "yaxis": {"range": [0, 106], "tickvals": list(range(0, 101, 20)),
+                  "ticktext": [f"{tick}%" for tick in range(0, 101, 20)], "gridcolor": "#eef1f4", "zeroline": True,
+                  "zerolinecolor": "#999999"},
+        # above: the months slant below
+        "legend": {"orientation": "h", "x": 0, "y": 1.03, "yanchor": "bottom", "font": {"size": 12}},
         "shapes": [{"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 100, "y1": 100,
                     "line": {"color": "#555555", "dash": "dash", "width": 1.5}}],
-        "annotations": [{"xref": "paper", "yref": "y", "x": 1, "y": 100, "xanchor": "right", "yanchor": "bottom",
-                         "showarrow": False, "text": "目标 100%", "font": {"size": 11, "color": "#555555"}}],
+        # right of the plotting area: over it, the last month's label had covered it
+        "annotations": [{"xref": "paper", "yref": "y", "x": 1, "y": 100, "xanchor": "left", "yanchor": "middle",
+                         "xshift": 4, "showarrow": False, "text": "目标 100%",
+                         "font": {"size": 11, "color": "#555555"}}, *figures_shown],
     }
     return {"data": data, "layout": layout}
 
@@ -528,45 +634,73 @@ def trend_figure(bulletin: Bulletin) -> dict:
 # --- the document ------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Fonts:
+    """The faces of a 通报, as GB/T 9704 (党政机关公文格式) sets a 公文: each role's Chinese face (w:eastAsia), and
+    `latin` for its digits and Latin letters. The file's font table names, beside each Chinese face, the face a
+    Windows Word or WPS ships under another name (FALLBACKS), which it takes where the first is not installed.
+    (It had been the Linux face Noto Sans CJK SC throughout, which a bureau's Word lacks: probe 30 M6.)"""
+    title: str = "方正小标宋简体"  # 二号
+    heading: str = "黑体"  # first-level headings (一、), 三号
+    subheading: str = "楷体_GB2312"  # second-level headings and the data date under the title, 三号
+    body: str = "仿宋_GB2312"  # the text, 三号; the tables' and notes' smaller
+    latin: str = "Times New Roman"
+
+
+# a face a bureau's computer may lack -> the face Windows (since Vista without the *_GB2312 faces) and WPS ship
+FALLBACKS = {"方正小标宋简体": "宋体", "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "仿宋": "FangSong",
+             "楷体": "KaiTi", "黑体": "SimHei", "宋体": "SimSun"}
+PAGE_NUMBER_FONT = "宋体"  # GB/T 9704: 4号半角宋体, a dash either side
+TITLE_PT, BODY_PT, NOTE_PT, TABLE_PT, PAGE_NUMBER_PT = 22, 16, 14, 10.5, 14  # 二号, 三号, 四号, 五号, 四号
+WIDE_TABLE_PT = 9  # 小五: the ranking of a month in progress, ten columns, a district's 1,158/1,173 on one line
+LINE_PT = 28  # the text's fixed line pitch: 22 lines of 28 characters to the page (GB/T 9704)
+INDENT = Pt(2 * BODY_PT)  # paragraphs and headings start two characters in
+# GB/T 9704's A4 page: a 156 × 225 mm text block, 37 mm from the top, 28 mm from the left
+MARGINS = {"top_margin": Cm(3.7), "bottom_margin": Cm(3.5), "left_margin": Cm(2.8), "right_margin": Cm(2.6)}
+# the 主送 line, by the level of the place the 通报 is about: it goes to the units below
+ADDRESSEES = {"district": "各街道办事处：", "street": "各社区居委会："}
+HEADER_FILL = "F2F2F2"  # a table's header row: light grey, which prints
+
+
 def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: str | None = None,
-            issued: dt.date | None = None, issuer: str | None = None) -> bytes:
-    """The 通报 as .docx: A4 portrait, headings, tables with coloured cells, the charts as pictures; signed by
-    `issuer` (its 落款, Config.bulletin_issuer) and dated at the end of the text, before the notes."""
+            issued: dt.date | None = None, issuer: str | None = None, fonts: Fonts | None = None) -> bytes:
+    """The 通报 as .docx in a 公文's form (GB/T 9704): A4, the title, the data date, the 主送 line, the text under
+    numbered headings (一、二、), its tables with coloured cells, the charts as pictures, the notes (说明), then the
+    落款 of `issuer` (Config.bulletin_issuer) and the day; page numbers at the foot. `unit`: who the file's
+    properties name as its author where no issuer is given."""
+    fonts = fonts or Fonts()
     document = Document()
-    _fonts(document)
+    _styles(document, fonts)
     section = document.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = Cm(21), Cm(29.7)
-    section.left_margin = section.right_margin = Cm(2.2)
-    section.top_margin = section.bottom_margin = Cm(2.2)
+    for margin, length in MARGINS.items():
+        setattr(section, margin, length)
+    _page_numbers(section, fonts)
     summary = bulletin.summary
     now, before = bulletin.this_month, bulletin.last_month
-    # the file's own properties, as Word's 文件 > 信息 shows them: python-docx's template says "python-docx", 2013
-    # (review 19 L4)
-    properties = document.core_properties
-    properties.title, properties.author = "".join(bulletin.title_lines), issuer or unit or summary.place_name
-    properties.last_modified_by, properties.comments, properties.subject, properties.keywords = "", "", "", ""
-    properties.created = properties.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
-    properties.revision = 1
+    issued = issued or dt.date.today()
+    _properties(document, bulletin.title, issuer or unit or summary.place_name)
 
-    heading = document.add_paragraph()
-    heading.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    heading = document.add_paragraph(style="Title")
     for number, line in enumerate(bulletin.title_lines):
         run = heading.add_run(line)
-        run.bold, run.font.size = True, Pt(18)
         if number < len(bulletin.title_lines) - 1:
             run.add_break()
-    issued = issued or dt.date.today()
-    meta = document.add_paragraph(f"{unit or summary.place_name}    {chinese_date(issued)}    "
-                                  f"数据截至 {chinese_date(summary.as_of)}")
-    meta.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    # the data date, where the line under the title had named the place (和平区) and the 落款 the bureau: probe 30 L1
+    dated = document.add_paragraph()
+    dated.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    dated.paragraph_format.space_after = Pt(LINE_PT)  # a blank line before the 主送 line
+    _face(dated.add_run(f"（数据截至{chinese_date(summary.as_of)}）"), fonts.subheading, fonts.latin)
+    if addressee := ADDRESSEES.get(bulletin.place_level):
+        document.add_paragraph(addressee)  # flush left, as a 公文's 主送机关
 
-    document.add_heading("一、总体情况", level=2)
+    document.add_paragraph("一、总体情况", style="Heading 1")
     for sentence in summary_sentences(bulletin):
-        paragraph = document.add_paragraph(sentence)
-        paragraph.paragraph_format.first_line_indent = Pt(24)
-    table = _table(document, ["指标", "本月", "人数", "上月同期" if bulletin.same_day else "上月", "目标", "差距"],
-                   [4.4, 2, 3.6, 2, 1.6, 3])
+        _text(document, sentence)
+    before_header = "上月同期" if bulletin.same_day else "上月"
+    table = _table(document, fonts, ["指标", "本月", "人数", before_header, "目标", "差距"],
+                   [4.1, 1.9, 3.2, 2.0, 1.6, 2.8])
     for rate, label, numerator, denominator in HEADLINE:
         # a street without its contact list has no 帮扶率, this month or the one before: no 0.0 % nor 0/8 printed
         # (review 19 H1: the month before's cell said 0.0 %)
@@ -579,96 +713,294 @@ def to_docx(bulletin: Bulletin, images: dict[str, bytes] | None = None, unit: st
                      "100%", gap])
     _caption(document, "人数: 已完成/应完成 (日联系率为人·天)。")
 
-    document.add_heading(f"二、各{bulletin.level_name}排名", level=2)
-    table = _table(document, ["名次", bulletin.level_name, "月探访率(上门)", "已上门/应上门", "日联系率",
-                              "帮扶率", "发现问题", "办结", "未访人数"],
-                   [1.1, 2.6, 2.1, 2.5, 1.6, 1.6, 1.6, 1.3, 1.6])
-    for record in bulletin.ranked.to_dict("records"):
-        if record["unreported"]:  # no roster sent: no count of it, as the 汇总表 (review 19 M1: 0/0 and 未访 0)
-            _row(table, ["—", _name(bulletin, pd.Series(record)), *["—"] * 7])
-            continue
-        if record["visits_unsent"]:  # no visit record of the month yet: no rate of visits, no light (probe 30 H1)
-            _row(table, ["—", _name(bulletin, pd.Series(record)), reports.UNREPORTED_CELL, "—", reports.UNREPORTED_CELL,
-                         _rate_cell(record["help_rate"]), f"{int(record['problem_found_count']):,}",
-                         f"{int(record['problem_closed_count']):,}", "—"])
-            continue
-        # a place without a rate (nobody to visit) is listed last, unranked
-        cells = _row(table, ["—" if pd.isna(record["rank"]) else str(int(record["rank"])),
-                             _name(bulletin, pd.Series(record)), percent(record["visit_rate_home"]),
-                             f"{int(record['visited_home']):,}/{int(record['eligible_home']):,}",
-                             percent(record["daily_contact_rate"]), _rate_cell(record["help_rate"]),
-                             f"{int(record['problem_found_count']):,}", f"{int(record['problem_closed_count']):,}",
-                             f"{int(record['eligible_home'] - record['visited_home']):,}"])
-        if (lit := light(record["visit_rate_home"])) is not None:
-            _shade(cells[2], lit[0])
-    total = summary.rows[summary.rows["level"] == "total"].iloc[0]
-    cells = _row(table, ["", "合计", percent(total["visit_rate_home"]),
-                         f"{int(total['visited_home']):,}/{int(total['eligible_home']):,}",
-                         percent(total["daily_contact_rate"]), _rate_cell(total["help_rate"]),
-                         f"{int(total['problem_found_count']):,}", f"{int(total['problem_closed_count']):,}",
-                         f"{int(total['eligible_home'] - total['visited_home']):,}"], bold=True)
-    _caption(document, LIGHTS_NOTE + " 按月探访率(上门)由高到低排名, 比率相同的名次并列; 合计的比率由合计人数计算。")
-
-    document.add_heading("三、进度滞后的社区", level=2)
-    unsent = summary.rows["visits_unsent"].astype(bool).any()
-    if bulletin.lagging.empty and unsent:
-        document.add_paragraph("除尚未报送本月探访记录的街道外, 各社区月探访率(上门)均达到 100%。"
-                               if summary.child_level == "street" else
-                               "本街道尚未报送本月探访记录, 不列出进度滞后的社区。")
-    elif bulletin.lagging.empty:
-        document.add_paragraph("本月各社区月探访率(上门)均达到 100%。")
-    else:
-        table = _table(document, ["社区", "所属街道", "月探访率(上门)", "已上门/应上门", "还需上门"],
-                       [3.6, 3.2, 3, 3.2, 2.6])
-        for record in bulletin.lagging.to_dict("records"):
-            cells = _row(table, [record["short_name"], record["parent_short_name"] or "",
-                                 percent(record["visit_rate_home"]),
-                                 f"{int(record['visited_home']):,}/{int(record['eligible_home']):,}",
-                                 f"{int(record['to_visit_count']):,} 人"])
-            if (lit := light(record["visit_rate_home"])) is not None:
-                _shade(cells[2], lit[0])
-        left_out = "; 尚未报送本月探访记录的街道的社区不列入" if unsent else ""
-        _caption(document, f"月探访率(上门)最低的 {len(bulletin.lagging)} 个社区, 比率相同的还需上门人数多的在前 "
-                           f"(与看板「督查」页的排序相同){left_out}。")
+    document.add_paragraph(f"二、各{bulletin.level_name}排名", style="Heading 1")
+    _ranking(document, bulletin, fonts)
+    document.add_paragraph("三、进度滞后的社区", style="Heading 1")
+    _lagging(document, bulletin, fonts)
 
     if images:
-        document.add_heading("四、图表", level=2)
+        document.add_paragraph("四、图表", style="Heading 1")
         for name in ("map", "trend"):
             if name in images:
                 document.add_picture(io.BytesIO(images[name]), width=Cm(15))
-                document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+                picture = document.paragraphs[-1]
+                picture.alignment = WD_ALIGN_PARAGRAPH.CENTER
+                picture.paragraph_format.line_spacing = 1.0  # not the text's fixed pitch, which cuts a picture
                 if name == "trend" and bulletin.same_day:  # as the dashboard's trend says it (review 11b M3)
                     _caption(document, f"末月只计到 {bulletin.same_day.day} 日, 未满整月 (空心点、虚线), "
                                        + same_day_said(bulletin))
 
-    if issuer:  # the 落款: who issues it, and the day, right-aligned under the text as a 公文 signs
-        document.add_paragraph()
-        for line in (issuer, chinese_date(issued)):
-            signed = document.add_paragraph(line)
-            signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-            signed.paragraph_format.right_indent = Pt(24)
-            signed.paragraph_format.space_after = Pt(0)
+    # the notes before the 落款, as a 公文's 附件说明 (after it, they had read as added to a signed text: probe 30 L1)
+    notes = [*reports.RATE_NOTES, "未访人数 = 应上门探访而本月尚未上门探访的人数。"]
+    if bulletin.paced:
+        notes.append(f"本月只计到 {bulletin.same_day.day} 日, 月初各地的月探访率都远低于整月 {GREEN_FROM:.0%} 的目标, "
+                     "按整月的目标标颜色各地都是红色, 看不出进度快慢; " + pace_note(bulletin))
+    said = _text(document, "说明：", size=NOTE_PT)
+    said.paragraph_format.space_before = Pt(LINE_PT)
+    for number, note in enumerate(notes, 1):
+        _text(document, f"{number}. {note}", size=NOTE_PT)
 
-    document.add_heading("说明", level=3)
-    _caption(document, "".join(f"{n}. {note}" for n, note in enumerate((
-        *reports.RATE_NOTES, "未访人数 = 应上门探访而本月尚未上门探访的人数。"), 1)))
+    if issuer:
+        _signature(document, issuer, chinese_date(issued))
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
 
 
-def _fonts(document) -> None:
-    for style_name in ("Normal", "Heading 2", "Heading 3"):
-        style = document.styles[style_name]
-        style.font.name = "Noto Sans CJK SC"
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), "Noto Sans CJK SC")
-        if style_name != "Normal":
-            style.font.color.rgb = RGBColor(0x1D, 0x27, 0x33)
-    document.styles["Normal"].font.size = Pt(11)
+def _ranking(document, bulletin: Bulletin, fonts: Fonts) -> None:
+    """二、: the places below, best first, their 月探访率 (上门) in its light's colour; for a month in progress beside
+    their own same day of the month before, which the colour is judged against."""
+    summary, paced = bulletin.summary, bulletin.paced
+    headers = ["名次", bulletin.level_name, "月探访率(上门)", *(["上月同期"] if paced else []), "已上门/应上门",
+               "日联系率", "帮扶率", "发现问题", "办结", "未访人数"]
+    # (each column holds its widest figure, 100.0% and a district's 1,158/1,173, on one line, in Times New Roman
+    # and in a wider face put in its place)
+    widths = ([0.9, 2.2, 1.7, 1.6, 2.4, 1.6, 1.6, 1.1, 0.9, 1.6] if paced
+              else [1.0, 2.6, 1.9, 3.0, 1.7, 1.7, 1.1, 1.0, 1.6])
+    table = _table(document, fonts, headers, widths, WIDE_TABLE_PT if paced else TABLE_PT)
+
+    def before(code: str) -> list[str]:
+        return [percent(bulletin.rate_before(code))] if paced else []
+
+    for record in bulletin.ranked.to_dict("records"):
+        name = _name(bulletin, pd.Series(record))
+        if record["unreported"]:  # no roster sent: no count of it, as the 汇总表 (review 19 M1: 0/0 and 未访 0)
+            _row(table, ["—", name, *["—"] * (len(headers) - 2)])
+            continue
+        if record["visits_unsent"]:  # no visit record of the month yet: no rate of visits, no light (probe 30 H1)
+            _row(table, ["—", name, reports.UNREPORTED_CELL, *before(record["code"]), "—", reports.UNREPORTED_CELL,
+                         _rate_cell(record["help_rate"]), f"{int(record['problem_found_count']):,}",
+                         f"{int(record['problem_closed_count']):,}", "—"])
+            continue
+        # a place without a rate (nobody to visit) is listed last, unranked
+        cells = _row(table, ["—" if pd.isna(record["rank"]) else str(int(record["rank"])), name,
+                             percent(record["visit_rate_home"]), *before(record["code"]),
+                             f"{int(record['visited_home']):,}/{int(record['eligible_home']):,}",
+                             percent(record["daily_contact_rate"]), _rate_cell(record["help_rate"]),
+                             f"{int(record['problem_found_count']):,}", f"{int(record['problem_closed_count']):,}",
+                             f"{int(record['eligible_home'] - record['visited_home']):,}"])
+        if (lit := bulletin.light_of(record["code"], record["visit_rate_home"])) is not None:
+            _shade(cells[2], lit[0])
+    total = summary.rows[summary.rows["level"] == "total"].iloc[0]
+    _row(table, ["", "合计", percent(total["visit_rate_home"]),
+                 *([percent(bulletin.last_month["visit_rate_home"])] if paced else []),
+                 f"{int(total['visited_home']):,}/{int(total['eligible_home']):,}",
+                 percent(total["daily_contact_rate"]), _rate_cell(total["help_rate"]),
+                 f"{int(total['problem_found_count']):,}", f"{int(total['problem_closed_count']):,}",
+                 f"{int(total['eligible_home'] - total['visited_home']):,}"], bold=True)
+    _caption(document, (pace_note(bulletin) if paced else LIGHTS_NOTE)
+             + " 按月探访率(上门)由高到低排名, 比率相同的名次并列; 合计的比率由合计人数计算。")
 
 
-def _table(document, headers: list[str], widths: list[float]):
-    """A bordered table with a shaded header row; `widths` in cm, for every row added (_row)."""
+def _lagging(document, bulletin: Bulletin, fonts: Fonts) -> None:
+    """三、: the communities with the lowest 月探访率 (上门), as the 督查 screen ranks them; a street's own 通报 without
+    the column of their street (it was the street on every row: probe 30 L5)."""
+    summary, paced = bulletin.summary, bulletin.paced
+    unsent = summary.rows["visits_unsent"].astype(bool).any()
+    if bulletin.lagging.empty:
+        document.add_paragraph(
+            "本月各社区月探访率(上门)均达到 100%。" if not unsent else
+            "除尚未报送本月探访记录的街道外, 各社区月探访率(上门)均达到 100%。" if summary.child_level == "street"
+            else "本街道尚未报送本月探访记录, 不列出进度滞后的社区。").paragraph_format.first_line_indent = INDENT
+        return
+    streets = summary.child_level == "street"
+    columns = [("社区", 3.0 if paced else 3.6), *([("所属街道", 2.6 if paced else 3.2)] if streets else []),
+               ("月探访率(上门)", 2.6 if paced else 3.0), *([("上月同期", 2.2)] if paced else []),
+               ("已上门/应上门", 2.8 if paced else 3.2), ("还需上门", 2.4 if paced else 2.6)]
+    spare = 15.6 - sum(width for _, width in columns)  # a street's table: its street's column to the names
+    table = _table(document, fonts, [header for header, _ in columns],
+                   [width + (spare if n == 0 else 0) for n, (_, width) in enumerate(columns)])
+    for record in bulletin.lagging.to_dict("records"):
+        cells = _row(table, [record["short_name"], *([record["parent_short_name"] or ""] if streets else []),
+                             percent(record["visit_rate_home"]),
+                             *([percent(bulletin.rate_before(record["code"]))] if paced else []),
+                             f"{int(record['visited_home']):,}/{int(record['eligible_home']):,}",
+                             f"{int(record['to_visit_count']):,} 人"])
+        if (lit := bulletin.light_of(record["code"], record["visit_rate_home"])) is not None:
+            _shade(cells[2 if streets else 1], lit[0])
+    left_out = "; 尚未报送本月探访记录的街道的社区不列入" if unsent else ""
+    colours = "; 颜色按与上月同期的比较, 同排名表" if paced else ""
+    _caption(document, f"月探访率(上门)最低的 {len(bulletin.lagging)} 个社区, 比率相同的还需上门人数多的在前 "
+                       f"(与看板「督查」页的排序相同){left_out}{colours}。")
+
+
+def _signature(document, issuer: str, day: str) -> None:
+    """The 落款 of a 公文 without a seal (GB/T 9704 7.3.5.2): a blank line under the text, the issuer two characters
+    from the right, the date on the next line its first character two to the right of the issuer's (or, when the date
+    is the longer, the date two characters from the right and the issuer moved left to keep that offset)."""
+    width = {text: display_width(text) * BODY_PT / 2 for text in (issuer, day)}  # a CJK character is two columns
+    two = 2 * BODY_PT
+    if width[issuer] - width[day] >= two:
+        indents = {issuer: two, day: width[issuer] - width[day]}
+    else:
+        indents = {issuer: 2 * two + width[day] - width[issuer], day: two}
+    for number, line in enumerate((issuer, day)):
+        signed = document.add_paragraph(line)
+        signed.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+        signed.paragraph_format.right_indent = Pt(indents[line])
+        signed.paragraph_format.keep_with_next = number == 0
+        # no space between 2026 and 年 (Word's and WPS's default): the widths above hold
+        properties = signed._p.get_or_add_pPr()
+        following = next((child for child in properties if child.tag in PPR_AFTER_AUTOSPACE), None)
+        for spacing in ("w:autoSpaceDE", "w:autoSpaceDN"):
+            if following is None:
+                properties.append(_off(spacing))
+            else:
+                following.addprevious(_off(spacing))
+        if number == 0:
+            signed.paragraph_format.space_before = Pt(LINE_PT)
+
+
+# what follows autoSpaceDN in a paragraph's properties (the schema's order, which Word holds a file to)
+PPR_AFTER_AUTOSPACE = {qn(tag) for tag in (
+    "w:bidi", "w:adjustRightInd", "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+    "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment", "w:textboxTightWrap", "w:outlineLvl",
+    "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")}
+
+
+def _off(tag: str):
+    """A paragraph's on/off property, off."""
+    element = OxmlElement(tag)
+    element.set(qn("w:val"), "0")
+    return element
+
+
+def _styles(document, fonts: Fonts) -> None:
+    """The document's styles as a 公文's: the text 仿宋 三号 at a fixed pitch, justified; the title (Word's Title)
+    小标宋 二号, centred; headings (Word's Heading 1 and 2, for the navigation pane) 黑体 and 楷体 三号, two characters
+    in, black, not bold: none of python-docx's template's theme faces (Cambria, and Japanese ones for Chinese text),
+    colours and rules left."""
+    styles = document.styles
+    defaults = styles.element.find(qn("w:docDefaults"))
+    default_run = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr"))
+    _set_faces(default_run, fonts.body, fonts.latin)
+    default_run.find(qn("w:lang")).set(qn("w:eastAsia"), "zh-CN")  # Chinese line breaking and proofing
+    defaults.find(qn("w:pPrDefault")).find(qn("w:pPr")).find(qn("w:spacing")).attrib.clear()
+    for name, face, size in (("Normal", fonts.body, BODY_PT), ("Title", fonts.title, TITLE_PT),
+                             ("Heading 1", fonts.heading, BODY_PT), ("Heading 2", fonts.subheading, BODY_PT)):
+        style = styles[name]
+        run = style.element.get_or_add_rPr()
+        for tag in ("w:color", "w:b", "w:bCs", "w:i", "w:iCs", "w:spacing", "w:kern", "w:sz", "w:szCs"):
+            for found in run.findall(qn(tag)):
+                run.remove(found)
+        _set_faces(run, face, fonts.latin)
+        style.font.size, style.font.bold = Pt(size), False
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        paragraph = style.element.get_or_add_pPr()
+        for tag in ("w:pBdr", "w:contextualSpacing"):
+            for found in paragraph.findall(qn(tag)):
+                paragraph.remove(found)
+        layout = style.paragraph_format
+        layout.space_before = layout.space_after = Pt(0)
+        layout.line_spacing_rule, layout.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(LINE_PT)
+        if name == "Normal":
+            layout.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+            layout.widow_control = True
+        elif name == "Title":
+            layout.alignment = WD_ALIGN_PARAGRAPH.CENTER
+            layout.line_spacing_rule, layout.line_spacing = WD_LINE_SPACING.EXACTLY, Pt(TITLE_PT * 1.6)
+        else:
+            layout.first_line_indent, layout.keep_with_next = INDENT, True
+    _font_table(document, fonts)
+    settings = document.settings.element
+    for found in settings.findall(qn("w:themeFontLang")):  # the template's says Japanese
+        found.set(qn("w:eastAsia"), "zh-CN")
+    for found in settings.findall(qn("w:savePreviewPicture")):  # its thumbnail, dropped (_properties)
+        settings.remove(found)
+
+
+def _set_faces(run_properties, east_asian: str, latin: str) -> None:
+    """A run's or style's faces: `east_asian` for Chinese, `latin` for digits and letters, and no theme face, which
+    would win over both."""
+    for found in run_properties.findall(qn("w:rFonts")):
+        run_properties.remove(found)
+    faces = OxmlElement("w:rFonts")
+    for attribute, face in (("w:ascii", latin), ("w:hAnsi", latin), ("w:eastAsia", east_asian), ("w:cs", latin)):
+        faces.set(qn(attribute), face)
+    run_properties.insert(1 if run_properties.find(qn("w:rStyle")) is not None else 0, faces)
+
+
+def _face(run, east_asian: str, latin: str) -> None:
+    """One run in another Chinese face (the data date's 楷体, a table header's 黑体)."""
+    _set_faces(run._r.get_or_add_rPr(), east_asian, latin)
+
+
+def _font_table(document, fonts: Fonts) -> None:
+    """The file's font table: the faces it uses, each Chinese one with the face a Windows Word or WPS has where it
+    lacks it (its altName), of the GB2312 character set: in place of the template's Calibri, Cambria and Japanese
+    faces."""
+    part = document.part.part_related_by(RT.FONT_TABLE)
+    namespace = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+    table = etree.Element(qn("w:fonts"), nsmap={"w": namespace})
+    for face in dict.fromkeys((fonts.latin, fonts.body, fonts.title, fonts.heading, fonts.subheading,
+                               PAGE_NUMBER_FONT)):
+        entry = etree.SubElement(table, qn("w:font"))
+        entry.set(qn("w:name"), face)
+        chinese = face != fonts.latin
+        if chinese and face in FALLBACKS:
+            etree.SubElement(entry, qn("w:altName")).set(qn("w:val"), FALLBACKS[face])
+        etree.SubElement(entry, qn("w:charset")).set(qn("w:val"), "86" if chinese else "00")
+        etree.SubElement(entry, qn("w:family")).set(qn("w:val"), "modern" if chinese else "roman")
+        etree.SubElement(entry, qn("w:pitch")).set(qn("w:val"), "fixed" if chinese else "variable")
+    part._blob = etree.tostring(table, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+APP_PROPERTIES = ("<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+                  '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+                  'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+                  "<Application>CareVisit 探访关爱看板</Application><DocSecurity>0</DocSecurity></Properties>")
+
+
+def _properties(document, title: str, author: str) -> None:
+    """The file's own properties, as Word's 文件 > 信息 shows them: the title, the issuing unit as author and last
+    editor (no person's name), made now; none of python-docx's template's (review 19 L4: author python-docx, 2013;
+    probe 30 L2: Microsoft Macintosh Word, 1 page, its thumbnail and an empty bibliography)."""
+    properties = document.core_properties
+    properties.title, properties.author, properties.last_modified_by = title, author, author
+    properties.comments = properties.subject = properties.keywords = properties.category = ""
+    properties.language = "zh-CN"
+    properties.created = properties.modified = dt.datetime.now(dt.UTC).replace(tzinfo=None, microsecond=0)
+    properties.revision = 1
+    package = document.part.package
+    for rels, unwanted in ((package.rels, (RT.THUMBNAIL,)), (document.part.rels, (RT.CUSTOM_XML, STYLES_WITH_EFFECTS))):
+        for rel_id in [rel_id for rel_id, rel in rels.items() if rel.reltype in unwanted]:
+            del rels[rel_id]
+    package.part_related_by(RT.EXTENDED_PROPERTIES)._blob = APP_PROPERTIES.encode("utf-8")
+
+
+# Word 2010's copy of the styles, in the template: the template's faces and colours again
+STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
+
+
+def _page_numbers(section, fonts: Fonts) -> None:
+    """The page number at each page's foot, 「— 1 —」 (GB/T 9704: 4号半角宋体, a dash either side)."""
+    paragraph = section.footer.paragraphs[0]
+    paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for text in ("— ", None, " —"):
+        run = paragraph.add_run("1" if text is None else text)
+        run.font.size = Pt(PAGE_NUMBER_PT)
+        _face(run, PAGE_NUMBER_FONT, fonts.latin)
+        if text is None:  # the number: Word's PAGE field, its run inside
+            field = OxmlElement("w:fldSimple")
+            field.set(qn("w:instr"), "PAGE")
+            run._r.addprevious(field)
+            field.append(run._r)
+
+
+def _text(document, text: str, size: float = BODY_PT):
+    """A paragraph of the text, two characters in; in a smaller size (the notes') at a pitch to match."""
+    paragraph = document.add_paragraph()
+    run = paragraph.add_run(text)
+    paragraph.paragraph_format.first_line_indent = Pt(2 * size)
+    if size != BODY_PT:
+        run.font.size = Pt(size)
+        paragraph.paragraph_format.line_spacing = Pt(round(size * LINE_PT / BODY_PT))
+    return paragraph
+
+
+def _table(document, fonts: Fonts, headers: list[str], widths: list[float], size: float = TABLE_PT):
+    """A bordered table with a grey header row in 黑体; `widths` in cm and `size` in points, for every row added
+    (_row)."""
     table = document.add_table(rows=1, cols=len(headers))
     table.style = "Table Grid"
     table.autofit = False
@@ -678,11 +1010,21 @@ def _table(document, headers: list[str], widths: list[float]):
     for cell, text, width in zip(table.rows[0].cells, headers, widths, strict=True):
         cell.text = ""
         cell.width = Cm(width)
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         run = cell.paragraphs[0].add_run(text)
-        run.bold, run.font.size = True, Pt(10)
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
-        cell.paragraphs[0].paragraph_format.keep_with_next = True
-        _shade(cell, "D9E2F3")
+        run.font.size = Pt(size)
+        _face(run, fonts.heading, fonts.latin)
+        _cell_layout(cell.paragraphs[0], WD_ALIGN_PARAGRAPH.CENTER)
+        _shade(cell, HEADER_FILL)
+    # cells 0.1 cm in from their borders, not Word's 0.19: 100.0% in a column of 1.4 cm on one line
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("w:left", "w:right"):
+        margin = OxmlElement(side)
+        margin.set(qn("w:w"), "57")
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    after = next((child for child in table._tbl.tblPr if child.tag in (qn("w:tblLook"), qn("w:tblCaption"))), None)
+    table._tbl.tblPr.append(margins) if after is None else after.addprevious(margins)
     # the header row repeats on every page the table runs over
     header_props = table.rows[0]._tr.get_or_add_trPr()
     repeat = OxmlElement("w:tblHeader")
@@ -692,17 +1034,26 @@ def _table(document, headers: list[str], widths: list[float]):
 
 
 def _row(table, values: list[str], bold: bool = False):
-    widths = [cell.width for cell in table.rows[0].cells]  # as the header row has them
+    # as the header row has them
+    widths, size = [cell.width for cell in table.rows[0].cells], table.rows[0].cells[0].paragraphs[0].runs[-1].font.size
     cells = table.add_row().cells
     for position, (cell, text, width) in enumerate(zip(cells, values, widths, strict=True)):
         cell.width = width
+        cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
         run = cell.paragraphs[0].add_run(text)
-        run.font.size, run.bold = Pt(10), bold
-        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.LEFT if position <= 1 else WD_ALIGN_PARAGRAPH.RIGHT
-        # a table of a page or less on one page with its caption, not 2 rows at a page's foot and 8 on the next
-        # (review 19 L3): every row kept with the next, as Word and LibreOffice read it
-        cell.paragraphs[0].paragraph_format.keep_with_next = True
+        run.font.size, run.bold = size, bold
+        _cell_layout(cell.paragraphs[0], WD_ALIGN_PARAGRAPH.LEFT if position <= 1 else WD_ALIGN_PARAGRAPH.RIGHT)
     return cells
+
+
+def _cell_layout(paragraph, alignment) -> None:
+    """A cell's paragraph: single-spaced (not the text's fixed pitch), not indented; a table of a page or less on one
+    page with its caption, not 2 rows at a page's foot and 8 on the next (review 19 L3): every row kept with the
+    next, as Word and LibreOffice read it."""
+    layout = paragraph.paragraph_format
+    paragraph.alignment = alignment
+    layout.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    layout.first_line_indent, layout.keep_with_next = Pt(0), True
 
 
 def _shade(cell, colour: str) -> None:
@@ -714,6 +1065,9 @@ def _shade(cell, colour: str) -> None:
 
 
 def _caption(document, text: str) -> None:
+    """A table's or chart's caption: 五号, single-spaced, under it."""
     paragraph = document.add_paragraph()
     run = paragraph.add_run(text)
-    run.font.size, run.font.color.rgb = Pt(9), RGBColor(0x55, 0x55, 0x55)
+    run.font.size = Pt(TABLE_PT)
+    paragraph.paragraph_format.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    paragraph.paragraph_format.space_before, paragraph.paragraph_format.space_after = Pt(3), Pt(6)

@@ -195,18 +195,22 @@ def test_without_chromium_the_command_names_the_package(demo_settings, tmp_path,
 
 
 def signature(document) -> list[str]:
-    """The 落款: the right-aligned lines of text before the notes (说明)."""
+    """The 落款: the right-aligned lines of text."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
-    paragraphs = document.paragraphs[:[p.text for p in document.paragraphs].index("说明")]
-    return [p.text for p in paragraphs if p.alignment == WD_ALIGN_PARAGRAPH.RIGHT and p.text]
+    return [p.text for p in document.paragraphs if p.alignment == WD_ALIGN_PARAGRAPH.RIGHT and p.text]
 
 
 def test_the_district_s_bulletin_is_signed_by_its_civil_affairs_bureau_and_dated(made):
-    """Review 7b L4: a 通报 ended with no issuing organ. It is signed, right-aligned under the text and before the
-    notes, by the district's 民政局 (configuration bulletin_issuer) with the day it was made."""
+    """Review 7b L4: a 通报 ended with no issuing organ. It is signed, right-aligned under the text, by the district's
+    民政局 (configuration bulletin_issuer) with the day it was made: the document's last lines, after the notes
+    (probe 30 L1: the notes had followed the signature, as if added to a signed text)."""
     document, _ = made
     assert signature(document) == ["和平区民政局", chinese_date(dt.date.today())]
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts[-2:] == signature(document)
+    assert texts.index("说明：") < texts.index("和平区民政局")
+    assert texts[texts.index("说明：") + 1].startswith("1. 月探访率 = 已探访人数 / 应探访人数")
 
 
 def test_a_bureaus_configuration_names_its_own_issuer_or_none(demo_settings, tmp_path, monkeypatch):
@@ -237,7 +241,8 @@ def test_a_street_s_bulletin_ranks_its_communities(demo_settings, tmp_path, caps
     communities = [c for c in metrics(demo_settings.db_path, capsys, "community").values()
                    if c["parent_code"] == street]
     [figures] = [s for s in metrics(demo_settings.db_path, capsys, "street").values() if s["code"] == street]
-    assert f"本月全街道特殊困难老年人月探访率(上门)为 {pct(figures['visit_rate_home'])}" in document.paragraphs[3].text
+    assert any(p.text.startswith(f"本月全街道特殊困难老年人月探访率(上门)为 {pct(figures['visit_rate_home'])}")
+               for p in document.paragraphs)
     ranking = document.tables[1]
     assert ranking.rows[0].cells[1].text == "社区" and len(ranking.rows) == len(communities) + 2  # header, 合计
     assert signature(document)[0] == "五大道街道办事处"
@@ -283,8 +288,8 @@ def test_a_month_in_progress_is_compared_with_the_same_day_of_the_month_before(t
 
     with duckdb.connect(str(warehouse.settings.db_path), read_only=True) as con:
         [whole, open_month, *_] = bulletin.trend_figure(bulletin.make_bulletin(con, "2026-11"))["data"]
-    assert whole["x"][-1] == "2026-10" and whole["name"] == open_month["name"] == "月探访率(上门)"
-    assert open_month["x"] == ["2026-10", "2026-11 (截至12日)"] and open_month["line"]["dash"] == "dot"
+    assert whole["x"][-1] == "10月" and whole["name"] == open_month["name"] == "月探访率(上门)"
+    assert open_month["x"] == ["10月", "11月(截至12日)"] and open_month["line"]["dash"] == "dot"
     assert open_month["marker"]["symbol"] == ["circle", "circle-open"]
     if stored:
         return  # (below: another day, which no load stored, counted the same either way)
@@ -365,3 +370,181 @@ def test_a_charts_title_writes_its_month_and_data_date_as_the_text_does(demo_set
     as_of = chinese_date(made.summary.as_of)
     title = bulletin.trend_figure(made)["layout"]["title"]["text"]
     assert title == f"近期趋势 · 和平区 · 2026年10月 · 数据截至 {as_of}"
+
+
+def styles_of(path) -> dict[str, dict[str, str]]:
+    """Each paragraph style's (and the defaults') faces and size as the file's styles.xml sets them: the East Asian
+    face, the Latin face, any theme face (which Word takes over both), the size in half-points, the colour."""
+    from lxml import etree
+
+    namespace = {"w": "http://schemas.openxmlformats.org/wordprocessingml/2006/main"}
+    root = etree.fromstring(zipfile.ZipFile(path).read("word/styles.xml"))
+
+    def of(run) -> dict[str, str]:
+        faces = run.find("w:rFonts", namespace)
+        attributes = {} if faces is None else {etree.QName(k).localname: v for k, v in faces.attrib.items()}
+        size, colour = run.find("w:sz", namespace), run.find("w:color", namespace)
+        return attributes | {"size": size.get(f"{{{namespace['w']}}}val") if size is not None else "",
+                             "colour": colour.get(f"{{{namespace['w']}}}val") if colour is not None else ""}
+
+    found = {"defaults": of(root.find("w:docDefaults/w:rPrDefault/w:rPr", namespace))}
+    for style in root.iterfind("w:style[@w:type='paragraph']", namespace):
+        run = style.find("w:rPr", namespace)
+        if run is not None:
+            found[style.find("w:name", namespace).get(f"{{{namespace['w']}}}val")] = of(run)
+    return found
+
+
+def test_the_text_is_set_in_the_faces_of_a_gongwen_that_a_bureaus_word_has(made):
+    """Probe 30 M6: every style was the Linux face Noto Sans CJK SC (the headings a theme's Cambria and a Japanese
+    face besides), which a bureau's Windows Word or WPS lacks. GB/T 9704: the title 方正小标宋简体 二号, the text
+    仿宋_GB2312 三号, first-level headings 黑体 三号, second-level 楷体_GB2312 三号, black; digits in Times New Roman;
+    each face named in the font table with the face Windows ships (仿宋, 楷体, SimHei) for a machine without it."""
+    document, path = made
+    styles = styles_of(path)
+    expected = {"Normal": ("仿宋_GB2312", "32"), "Title": ("方正小标宋简体", "44"), "heading 1": ("黑体", "32"),
+                "heading 2": ("楷体_GB2312", "32")}
+    for name, (face, size) in expected.items():
+        style = styles[name]
+        assert (style["eastAsia"], style["ascii"], style["hAnsi"], style["size"]) == (face, "Times New Roman",
+                                                                                      "Times New Roman", size), name
+        assert not any(key.endswith("Theme") or key == "cstheme" for key in style), name
+        assert style["colour"] == "000000", name
+    assert styles["defaults"]["eastAsia"] == "仿宋_GB2312" and "eastAsiaTheme" not in styles["defaults"]
+    assert "Noto" not in zipfile.ZipFile(path).read("word/styles.xml").decode()
+    fonts = zipfile.ZipFile(path).read("word/fontTable.xml").decode()
+    for face, fallback in (("仿宋_GB2312", "仿宋"), ("楷体_GB2312", "楷体"), ("黑体", "SimHei")):
+        assert f'<w:font w:name="{face}"><w:altName w:val="{fallback}"/>' in fonts
+    # the headings are Word's (the navigation pane lists them), numbered as a 公文's are
+    headings = [p.text for p in document.paragraphs if p.style.name == "Heading 1"]
+    assert headings == ["一、总体情况", "二、各街道排名", "三、进度滞后的社区", "四、图表"]
+    assert not any(p.runs and p.runs[0].bold for p in document.paragraphs if p.style.name == "Heading 1")
+    # the tables smaller than the text (五号), not its 三号
+    sizes = {run.font.size.pt for table in document.tables for row in table.rows for cell in row.cells
+             for paragraph in cell.paragraphs for run in paragraph.runs if run.text}
+    assert sizes == {10.5}
+
+
+def test_the_faces_are_the_documents_parameter(demo_settings):
+    # (not yet read from carevisit.toml: the defaults above are bulletin.Fonts')
+    import io
+
+    import duckdb
+
+    from etl import bulletin
+
+    with duckdb.connect(str(demo_settings.db_path), read_only=True) as con:
+        made = bulletin.make_bulletin(con, MONTH)
+    data = bulletin.to_docx(made, fonts=bulletin.Fonts(body="仿宋", subheading="楷体", title="宋体"))
+    styles = styles_of(io.BytesIO(data))
+    assert (styles["Normal"]["eastAsia"], styles["heading 2"]["eastAsia"], styles["Title"]["eastAsia"]) == (
+        "仿宋", "楷体", "宋体")
+
+
+def test_the_bulletin_is_addressed_to_the_units_below_and_dated_by_its_data(made, demo_settings, tmp_path):
+    """Probe 30 L1: no 主送 line, and under the title 「和平区 2026年12月7日 数据截至…」, its unit not the 落款's
+    (和平区民政局). The title, the data date in brackets, then the 主送 line flush left: the streets of a district's
+    通报, the communities (居委会) of a street's."""
+    document, _ = made
+    texts = [p.text for p in document.paragraphs if p.text]
+    assert texts[1:4] == ["（数据截至2026年10月31日）", "各街道办事处：", "一、总体情况"]
+    assert document.paragraphs[[p.text for p in document.paragraphs].index("各街道办事处：")].paragraph_format \
+        .first_line_indent in (None, 0)
+    out = tmp_path / "街道通报.docx"
+    assert main(["report", "bulletin", "--month", MONTH, "--place", "五大道街道", "--db", str(demo_settings.db_path),
+                 "--out", str(out)]) == 0
+    texts = [p.text for p in docx.Document(out).paragraphs if p.text]
+    assert texts[2:4] == ["各社区居委会：", "一、总体情况"]
+
+
+def test_the_files_properties_say_no_more_than_the_bulletin_and_its_issuer(made):
+    # probe 30 L2: app.xml said Microsoft Macintosh Word, 1 page, and the file carried python-docx's template's
+    # thumbnail and an empty bibliography
+    document, path = made
+    properties = document.core_properties
+    assert (properties.author, properties.last_modified_by) == ("和平区民政局", "和平区民政局")
+    made_at = properties.created.replace(tzinfo=None)  # (UTC)
+    assert abs(made_at - dt.datetime.now(dt.UTC).replace(tzinfo=None)) < dt.timedelta(hours=1)
+    assert properties.modified == properties.created
+    assert not (properties.comments or properties.subject or properties.keywords or properties.category)
+    names = zipfile.ZipFile(path).namelist()
+    assert not [name for name in names if "thumbnail" in name or name.startswith("customXml/")
+                or "stylesWithEffects" in name]
+    application = zipfile.ZipFile(path).read("docProps/app.xml").decode()
+    assert "Macintosh" not in application and "<Pages>" not in application and "<Template>" not in application
+    assert "<Application>CareVisit 探访关爱看板</Application>" in application
+
+
+def test_the_trend_names_months_as_a_reader_does_from_zero_with_the_headline_figures(made, demo_settings, capsys):
+    """Probe 30 L7: the months read 2026-09, no figure at any point, and the axis began at 75 %, where a fall of 2
+    points looked like a cliff. And L6: the map's legend lay over a community's outline."""
+    import duckdb
+
+    from etl import bulletin
+
+    with duckdb.connect(str(demo_settings.db_path), read_only=True) as con:
+        made_bulletin = bulletin.make_bulletin(con, MONTH)
+    figure = bulletin.trend_figure(made_bulletin)
+    months = figure["data"][0]["x"]
+    assert months[-2:] == ["9月", "10月"] and all(m.endswith("月") and "-" not in m for m in months)
+    assert figure["layout"]["yaxis"]["range"][0] == 0
+    [now] = metrics(demo_settings.db_path, capsys, "district").values()
+    [before] = metrics(demo_settings.db_path, capsys, "district", BEFORE).values()
+    shown = [(a["x"], a["text"]) for a in figure["layout"]["annotations"] if a["text"].endswith("%")
+             and a["text"] != "目标 100%"]
+    assert len(shown) == len(months)
+    assert shown[-2:] == [("9月", pct(before["visit_rate_home"])), ("10月", pct(now["visit_rate_home"]))]
+    assert bulletin.month_labels(["2026-11", "2026-12", "2027-01"]) == ["2026年11月", "12月", "2027年1月"]
+    [legend] = [a for a in bulletin.map_figure(made_bulletin)["layout"]["annotations"] if "■" in a["text"]]
+    assert legend["y"] >= 1 and legend["yanchor"] == "bottom"  # above the plotting area the outlines fill
+
+
+def test_a_month_in_progress_lights_each_place_against_its_own_same_day_of_the_month_before(tmp_path):
+    """Probe 30 M4: on the 6th every street, community and the map was red, judged against the whole month's target.
+    Two streets at 50.0 % on November 12th: 劝业场 was at 25.0 % on October 12th (ahead: green), 南市 at 75.0 %
+    (25 points behind: red); the ranking shows the same day of October beside them, and the text and notes say so."""
+    import duckdb
+
+    from etl import bulletin
+    from tests.conftest import make_id
+    from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, Warehouse, roster_row, visit_row, write_csv
+
+    ahead, behind = ([make_id("19400101", n) for n in range(first, first + 4)] for first in (1, 11))
+    roster = write_csv(tmp_path / "底册.csv", [
+        ["填报日期：2026年9月1日"], ROSTER_HEADER, *(roster_row(n, p) for n, p in enumerate(ahead, 1)),
+        *(roster_row(n, p, community="庆有西里", street="南市街道") for n, p in enumerate(behind, 5))])
+    october = {"ahead": ["2026-10-05", "2026-10-20", "2026-10-21", "2026-10-22"],
+               "behind": ["2026-10-03", "2026-10-05", "2026-10-10", "2026-10-20"]}
+    november = ["2026-11-03", "2026-11-12"]
+    visits = write_csv(tmp_path / "探访.csv", [
+        VISIT_HEADER, *(visit_row(p, d) for p, d in zip(ahead, october["ahead"], strict=True)),
+        *(visit_row(p, d) for p, d in zip(ahead, november, strict=False)),
+        *(visit_row(p, d, community="庆有西里") for p, d in zip(behind, october["behind"], strict=True)),
+        *(visit_row(p, d, community="庆有西里") for p, d in zip(behind, november, strict=False))])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    assert all(r.status == "loaded" for r in warehouse.ingest(roster, visits))
+    out = tmp_path / "通报.docx"
+    assert main(["report", "bulletin", "--month", "2026-11", "--db", str(warehouse.settings.db_path),
+                 "--out", str(out)]) == 0
+    document = docx.Document(out)
+    ranking = document.tables[1]
+    header = [cell.text for cell in ranking.rows[0].cells]
+    assert header[2:4] == ["月探访率(上门)", "上月同期"]
+    rows = {row.cells[1].text: row for row in ranking.rows[1:]}
+    cells = {name: [cell.text for cell in rows[name].cells] for name in ("劝业场街道", "南市街道")}
+    assert cells["劝业场街道"][2:5] == ["50.0%", "25.0%", "2/4"] and cells["南市街道"][2:5] == ["50.0%", "75.0%", "2/4"]
+    fills = {name: rows[name].cells[2]._tc.xpath("./w:tcPr/w:shd/@w:fill") for name in cells}
+    assert fills == {"劝业场街道": ["C6EFCE"], "南市街道": ["FFC7CE"]}
+    # ten columns in 小五, each figure of a district on one line
+    assert {run.font.size.pt for row in ranking.rows for cell in row.cells for paragraph in cell.paragraphs
+            for run in paragraph.runs if run.text} == {9}
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "与上月同期相比，1 个街道月探访率(上门)低于上月同期，其中 1 个低 5 个百分点及以上，列为红色。" in text
+    assert "按整月的目标" not in text.split("说明：")[0]
+    assert "颜色按与上月同期 (截至 12 日) 的比较" in text.split("说明：")[1]
+    with duckdb.connect(str(warehouse.settings.db_path), read_only=True) as con:
+        made = bulletin.make_bulletin(con, "2026-11")
+    colours = {trace["customdata"][0]: trace["fillcolor"] for trace in bulletin.map_figure(made)["data"]
+               if trace.get("fill") == "toself"}
+    codes = dict(warehouse.rows("select name, code from place_tree where level = 'street'"))
+    assert (colours[codes["劝业场街道"]], colours[codes["南市街道"]]) == ("#C6EFCE", "#FFC7CE")

@@ -445,7 +445,8 @@ def test_a_street_with_no_visit_record_of_the_month_yet_is_said_so_not_named_the
     assert "不计尚未报送本月探访记录的街道，其余 1 个街道月探访率(上门)为 100.0%，与上月同期持平" in said
     ranked = {row.cells[1].text: [cell.text for cell in row.cells] for row in document.tables[1].rows}
     nanshi = "南市街道 (本月未报送探访记录)"
-    assert ranked[nanshi][:5] == ["—", nanshi, "未报送", "—", "未报送"]
+    # (November is counted to the 5th: the ranking shows each street's October to the 5th beside it)
+    assert ranked[nanshi][:6] == ["—", nanshi, "未报送", "0.0%", "—", "未报送"]
     assert ranked["劝业场街道"][0] == "1"
     assert "本月各社区月探访率(上门)均达到 100%。" not in [p.text for p in document.paragraphs]
     assert "除尚未报送本月探访记录的街道外, 各社区月探访率(上门)均达到 100%。" in [p.text for p in document.paragraphs]
