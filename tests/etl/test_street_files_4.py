@@ -421,6 +421,27 @@ def test_a_message_left_is_no_contact_and_a_meeting_downstairs_is_met_on_the_str
     assert warnings(one_load, "said in words") == []
 
 
+def test_a_home_visit_whose_outcome_says_the_elder_was_not_seen_at_home_is_no_home_visit(tmp_path):
+    # probe 31 H1: 上门 beside 隔门问候, 楼下遇见 or a neighbour's word had counted as home visits, 5 of 5, unwarned
+    said = [("上门", "隔门问候，老人安好", "路遇", "正常"), ("上门", "楼下遇见，身体好", "路遇", "正常"),
+            ("上门", "通过邻居了解情况正常", "上门", "未遇"), ("入户（隔门问候）", "正常", "路遇", "正常"),
+            ("上门", "正常", "上门", "正常")]
+    people = [(f"老人{n}", elder(620 + n)) for n in range(len(said))]
+    roster = write_csv(tmp_path / "花园路底册.csv", [
+        ["填报日期：2026年9月30日"], ["序号", "社区", "姓名", "身份证号", "特殊困难类别"],
+        *([n, "花园路", name, id_number, "独居"] for n, (name, id_number) in enumerate(people))])
+    visits = write_csv(tmp_path / "花园路探访.csv", [
+        ["老人姓名", "身份证号", "社区", "探访日期", "探访方式", "探访结果"],
+        *([name, id_number, "花园路", "2026-10-05", method, outcome]
+          for (name, id_number), (method, outcome, _, _) in zip(people, said, strict=True))])
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb")
+    warehouse.ingest(roster, visits)
+    assert warehouse.rows("select method, outcome from visit_rows order by row_number") == [
+        (method, outcome) for _, _, method, outcome in said]
+    assert warehouse.rows("select visited_home, eligible_home from place_months where month = '2026-10' "
+                          "and code = '120101001001'") == [(1, len(said))]
+
+
 OUTCOMES_AS_WRITTEN = {"身体状况良好，血压120": "正常", "需跟进": "发现问题", "老人身体欠佳": "发现问题",
                        "已转介": "发现问题", "老人住院": "未遇", "老人去子女家了": "未遇"}
 

@@ -52,6 +52,8 @@ def recognise(con, field: str, raw: str) -> tuple:
         # there but not in (a form's 是否入户 否 beside its 走访: review 8, t18) is met, not at home; not there says
         # nothing
         ("走访、未入户", "路遇"), ("走访（未入户）", "路遇"), ("没有入户", "路遇"), ("电话，未入户", "电话"),
+        # … a home visit undone by a word of it, in the same part or its note (probe 31 H1: each counted as 上门)
+        ("上门未入户", "路遇"), ("入户（隔门问候）", "路遇"), ("上门，老人未开门，隔门问候", "路遇"),
         ("未上门", None),
         # a call centre's (review 10a: each had rejected its row, 172 of a log's 212 rows)
         ("主动呼出", "电话"), ("人工外呼", "电话"), ("回访", "电话"), ("12349呼叫中心", "线上"), ("主动关怀", "线上"),
@@ -100,6 +102,8 @@ def test_visit_methods(con, cell, method):
         ("去了两次都没碰上", "未遇"), ("邻居说老人回老家了", "未遇"), ("老人已搬走", "未遇"),
         ("对方挂断", "拒访"), ("不接受探访", "拒访"), ("老人未在家", "未遇"), ("家里没人", "未遇"),
         ("短信没回音", "未遇"), ("老人不接电话", "未遇"),
+        # the elder asked after through a neighbour, not seen (probe 31 H1: counted as a home visit that went well)
+        ("通过邻居了解情况正常", "未遇"), ("与邻居了解，老人正常", "未遇"), ("向邻居询问，老人身体健康", "未遇"),
         # a call platform's words (review 10a)
         ("呼叫成功", "正常"), ("已应答", "正常"), ("无应答", "未遇"), ("用户忙", "未遇"), ("呼叫失败", "未遇"),
         ("通话完成", "正常"), ("联系成功", "正常"), ("未成功", "未遇"), ("号码错误", "未遇"), ("联系失败", "未遇"),

@@ -200,7 +200,11 @@ source as (
         d.far_from_month,
         method.text as method_text,
         method.outcome_word as method_outcome_word,
-        coalesce(outcome.later_method, method.value) as method,
+        -- a home visit whose outcome cell says the elder was not seen at home (隔门问候, 楼下遇见: probe 31 H1, counted
+        -- as home visits) is the method that cell names
+        coalesce(outcome.later_method,
+                 case when method.value = '上门' and outcome_method.value = '路遇' then '路遇' end,
+                 method.value) as method,
         outcome.text as outcome_text,
         -- the outcome cell's value, or its later try's where its first failed (outcome_tries)
         coalesce(outcome.later_outcome, outcome.value) as outcome_value,
@@ -263,6 +267,7 @@ source as (
     join entry_values e on e.entered_raw is not distinct from r.entered_at
     join word_values method on method.field = 'method' and method.raw is not distinct from r.method
     join word_values outcome on outcome.field = 'outcome' and outcome.raw is not distinct from r.outcome
+    left join stg_words outcome_method on outcome_method.field = 'method' and outcome_method.raw = r.outcome
     join word_values resolution on resolution.field = 'resolution' and resolution.raw is not distinct from r.resolution
     join word_values referral on referral.field = 'referral' and referral.raw is not distinct from r.referral
     join word_values record_status

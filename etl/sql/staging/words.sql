@@ -54,6 +54,9 @@ core as (
     left join negation no on no.field = t.field
     where not exists (select 1 from exact e where e.field = t.field and e.raw = t.raw and e.position = t.position)
         and not coalesce(regexp_full_match(regexp_extract(t.token_key, '\(([^()]*)\)$', 1), no.pattern), false)
+        -- a note that undoes the word, a keyword of priority 0 (入户（隔门问候）: no home visit; probe 31 H1), is read
+        and not exists (select 1 from keyword_map k where k.field = t.field and k.priority = 0
+                                                      and contains(t.token_key, k.keyword))
         and not exists (select 1 from noted n
                         where n.field = t.field and n.raw = t.raw and n.position = t.position
                             and exists (select 1 from keyword_map k where k.field = n.field and k.value = n.value
@@ -142,8 +145,11 @@ final as (
         field,
         raw,
         list_sort(list(distinct value) filter (where value <> '')) as "values",
-        -- the strongest: 入户+电话 is a home visit
-        arg_min(value, rank) filter (where value <> '') as value,
+        -- the strongest: 入户+电话 is a home visit; a word of priority 0 undoes a home visit, not another kind
+        -- (上门未入户, 入户（隔门问候）: there but not in, probe 31 H1; 电话，未入户 is a call)
+        coalesce(case when coalesce(arg_min(value, rank) filter (where value <> '' and rank > 0), '上门') = '上门'
+                      then arg_min(value, rank) filter (where value <> '' and rank = 0) end,
+                 arg_min(value, rank) filter (where value <> '' and rank > 0)) as value,
         list(distinct trim(token)) filter (where value is null) as unknown_parts,
         -- each part's values, by its place in the cell, with the part (a cell's tries: staging/visits.sql tries)
         list({'position': position, 'value': value, 'token': token, 'rank': rank}) filter (where value <> '')
