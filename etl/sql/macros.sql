@@ -201,16 +201,19 @@ create or replace temp macro cv_parse_timestamp(s) as case
     -- street counts in
     -- (an offset only after the seconds, and a negative one only after a T: 2026-10-05 10:00-10:30 and
     -- 10:00:00-10:30 are time ranges, cv_date_cell)
-    when regexp_full_match(s, '\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?\s*Z'
-                              || '|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?\+\d\d:?\d\d'
-                              || '|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?-\d\d:?\d\d')
+    -- (UTC and GMT written out as Z; an offset of hours alone, +00, as PostgreSQL writes one: probe 31 H2, both had
+    -- been read as Beijing time)
+    when regexp_full_match(s, '\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?\s*(Z|UTC|GMT)'
+                              || '|\d{4}-\d\d-\d\d[T ]\d\d:\d\d:\d\d(\.\d+)?\s*\+\d\d(:?\d\d)?'
+                              || '|\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?-\d\d(:?\d\d)?')
         -- (a day or hour that does not exist, 2026-02-30 10:00Z: no time, as any cell that cannot be read)
         then try_cast(regexp_extract(s, '^\d{4}-\d\d-\d\d[T ]\d\d:\d\d(:\d\d(\.\d+)?)?') as timestamp)
              + interval 8 hour
-             - case when ends_with(s, 'Z') then interval 0 minute
-                    else to_minutes(cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 1) || '1' as integer)
-                                    * (60 * cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 2) as integer)
-                                       + cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)$', 3) as integer))) end
+             - case when regexp_matches(s, '(Z|UTC|GMT)$') then interval 0 minute
+                    else to_minutes(cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)?$', 1) || '1' as integer)
+                                    * (60 * cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)?$', 2) as integer)
+                                       + coalesce(try_cast(regexp_extract(s, '([+-])(\d\d):?(\d\d)?$', 3)
+                                                           as integer), 0))) end
     -- the common ISO forms, fast; else the cell's date part, bound once as a one-element list (each mention of a
     -- macro's parameter copies the whole expression given for it, here 10 times over: see cv_mask_digits). A cell
     -- with an m (2026-10-10 2:30 PM) takes the long way: the cast reads 2:30 PM as 2:30, cv_date_cell as 下午2:30;

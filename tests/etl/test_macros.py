@@ -106,6 +106,12 @@ def test_time_of_day_is_kept_for_visits(con):
     assert one(con, "cv_parse_timestamp(?)", "45143.75") == dt.datetime(2023, 8, 5, 18, 0)
     assert one(con, "cv_parse_timestamp(?)", "2023-08-04T16:30:00Z") == dt.datetime(2023, 8, 5, 0, 30)
     assert one(con, "cv_parse_timestamp(?)", "2023-08-04T19:30:00-05:00") == dt.datetime(2023, 8, 5, 8, 30)
+    # UTC written out, and an offset of hours alone as PostgreSQL writes one (probe 31 H2: read as Beijing time)
+    for written in ("2026-09-30 17:30:00+00", "2026-09-30 17:30:00 UTC", "2026-09-30 17:30:00 GMT",
+                    "2026-09-30 17:30:00.123456+00", "2026-09-30T17:30:00UTC", "2026-09-30 18:30:00+01"):
+        assert one(con, "cv_parse_timestamp(?)", written).replace(microsecond=0) == dt.datetime(2026, 10, 1, 1, 30), \
+            written
+    assert one(con, "cv_parse_timestamp(?)", "2026-10-01 01:30:00+08") == dt.datetime(2026, 10, 1, 1, 30)
     for written in ("2023-08-05 9:00~9:30", "2023年8月5日 9点-10点", "2023-08-05 9:00 - 9:30"):
         assert one(con, "cv_parse_timestamp(?)", written) == dt.datetime(2023, 8, 5, 9, 0), written
     # the weekday in brackets after the day, a compact date and time with a space between (review 12 M4)
