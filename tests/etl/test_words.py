@@ -63,6 +63,9 @@ def recognise(con, field: str, raw: str) -> tuple:
         ("老人到居委会", "路遇"),
         ("社区活动室见面", "路遇"), ("座机", "电话"), ("电话询问家中情况", "电话"), ("视讯", "视频"),
         ("托人带话", None),
+        # platforms' and clerks' other words, and traditional characters (probe 31 M4: each rejected as unknown)
+        ("线下", "上门"), ("线下服务", "上门"), ("到户", "上门"), ("户访", "上门"), ("拜访", "上门"), ("面见", "上门"),
+        ("探访关爱", "上门"), ("上門", "上门"), ("入戶", "上门"), ("電話", "电话"), ("小程序", "线上"), ("App", "线上"),
     ],
 )
 def test_visit_methods(con, cell, method):
@@ -102,6 +105,9 @@ def test_visit_methods(con, cell, method):
         ("去了两次都没碰上", "未遇"), ("邻居说老人回老家了", "未遇"), ("老人已搬走", "未遇"),
         ("对方挂断", "拒访"), ("不接受探访", "拒访"), ("老人未在家", "未遇"), ("家里没人", "未遇"),
         ("短信没回音", "未遇"), ("老人不接电话", "未遇"),
+        # seen, and well, as clerks write it (probe 31 M5: each an unknown outcome, no visit); the door locked
+        ("身体尚可", "正常"), ("平稳", "正常"), ("健在", "正常"), ("无特殊情况", "正常"), ("见到本人", "正常"),
+        ("见面", "正常"), ("敲门没人", "未遇"), ("大门紧锁", "未遇"),
         # the elder asked after through a neighbour, not seen (probe 31 H1: counted as a home visit that went well)
         ("通过邻居了解情况正常", "未遇"), ("与邻居了解，老人正常", "未遇"), ("向邻居询问，老人身体健康", "未遇"),
         # a call platform's words (review 10a)
@@ -162,6 +168,8 @@ def test_categories(con, cell, categories, unknown):
         ("status", "在册", "在册"), ("status", "已去世", "死亡"), ("status", "病故", "死亡"),
         ("status", "入住养老院", "入住机构"), ("status", "户口迁出", "迁出"), ("status", "随子女异地居住", "外出"),
         ("status", "殁", "死亡"),
+        # (probe 31: each warned as an unknown status, its elder kept on the roster)
+        ("status", "身故", "死亡"), ("status", "病逝", "死亡"), ("status", "转出", "迁出"), ("status", "居家", "在册"),
         # struck off without a reason (去向未说明), and away for a while without leaving the roll
         ("status", "注销", "注销"), ("status", "已注销", "注销"), ("status", "减员", "注销"),
         ("status", "本月减少", "注销"),
