@@ -804,8 +804,10 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(file, "sha256").hexdigest()
 
 
-# A list of a month's changes only (增减变动表, 新增和减少人员名单), by its title, sheet or file name: no roster
-CHANGE_LIST = re.compile(r"增减|变动(情况)?(表|名单|明细|花名册)|新增[和与及、,，/]?减少|减少[和与及、,，/]?新增")
+# A list of a month's changes only (增减变动表, 新增和减少人员名单; or of one side, 新纳入特殊困难老年人名单, 去世老人
+#名单: probe 31 M2, each loaded as the roster, every other elder an exit), by its title, sheet or file name: no roster
+CHANGE_LIST = re.compile(r"增减|变动(情况)?(表|名单|明细|花名册)|新增[和与及、,，/]?减少|减少[和与及、,，/]?新增|新纳入"
+                         r"|(新增|减少|去世|死亡|亡故|退出|迁出|注销)的?(特殊困难)?(老年人|老人|人员|对象)?(名单|花名册|明细)")
 
 
 def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str | None,
@@ -855,7 +857,7 @@ def _recognise(con: duckdb.DuckDBPyConnection, sheets: list[RawSheet], kind: str
         named = [sheet.preamble, sheet.sheet_name or "", Path(file_name).stem if file_name and len(sheets) == 1 else ""]
         if file_kind == "roster" and CHANGE_LIST.search(" ".join(named)):
             # read as the roster, it had made an exit of everyone it does not list (review 2026-12-04, round 5)
-            raise FileError(f"{where}这是增减变动表 (只列新增和减少的老人), 不是完整的底册: 作为底册导入, "
+            raise FileError(f"{where}这是增减变动表或新增、减少人员的名单, 不是完整的底册: 作为底册导入, "
                             "没有列出的老人都将计为退出, 未导入。请导入完整的底册 (全部在册老人), 离开的老人在状态"
                             "一栏写明死亡、迁出等和变动日期")
         # (one count beside a record's visit date: the visit's running number, 第几次 or 本年累计探访次数, not a

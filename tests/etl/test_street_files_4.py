@@ -2490,7 +2490,19 @@ def test_a_list_of_the_months_changes_is_refused_as_no_roster(one_load):
     # (review 2026-12-04, round 5)
     result = one_load[1]["a list of the month's changes"]
     assert result.status == "failed"
-    assert result.message.startswith("这是增减变动表 (只列新增和减少的老人), 不是完整的底册")
+    assert result.message.startswith("这是增减变动表或新增、减少人员的名单, 不是完整的底册")
+
+
+@pytest.mark.parametrize("title", ["花园路社区2026年10月新纳入特殊困难老年人名单", "花园路社区10月去世老人名单",
+                                   "花园路社区本月新增特殊困难老年人名单", "花园路社区减少人员明细"])
+def test_a_list_of_one_side_of_the_months_changes_is_refused_as_no_roster(tmp_path, title):
+    # probe 31 M2: a list of the month's new elders, or of its deaths, loaded as the roster: the other 20 elders left
+    rows = [["花园路", "变动三", elder(725), "独居", "2026-10-10"]]
+    header = ["社区", "姓名", "身份证号", "特殊困难类别", "变动日期"]
+    [result] = Warehouse(tmp_path / "warehouse.duckdb").ingest(
+        write_csv(tmp_path / "花园路10月.csv", [[title], header, *rows]), kind="roster")
+    assert result.status == "failed"
+    assert result.message.startswith("这是增减变动表或新增、减少人员的名单, 不是完整的底册")
 
 
 @loads.file("a ledger of home visits")
