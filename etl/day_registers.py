@@ -249,7 +249,10 @@ def named_methods(text: str, words_dir: Path | None = None) -> list[tuple[int, s
 
 
 def _named_method(text: str, words_dir: Path | None = None) -> str | None:
-    """The method a text names, the strongest of several."""
+    """The method a text names: a method's name or synonym (values.csv: a mark 电, 访, √电 for 电话, 上门, 电话; probe
+    31 M6, each an unknown outcome, no contact), else the strongest of the methods it holds."""
+    if (value := mappings.mark_names("method", words_dir).get(mappings.header_key(text))) is not None:
+        return value
     found = named_methods(text, words_dir)
     return min(found)[1] if found else None
 

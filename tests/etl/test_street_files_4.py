@@ -2724,3 +2724,21 @@ def test_visits_a_street_sends_again_without_their_times_are_pointed_out(tmp_pat
     with duckdb.connect(str(warehouse.settings.db_path), read_only=True) as con:
         # (among the alerts: these elders are on no roster, which their files are told too)
         assert any(alert.endswith("探访人次会多计, 请核实") for alert in metrics.roster_alerts(con))
+
+
+def test_a_daily_registers_abbreviated_marks_are_the_methods_they_stand_for(tmp_path):
+    # probe 31 M6: 电, 访, 上, 视, √电 in a day's cell were each an unknown outcome, no contact, while a symbol
+    # nobody explained counted
+    marks = {"电": "电话", "访": "上门", "上": "上门", "视": "视频", "√电": "电话", "√访": "上门"}
+    people = [(f"登记{n}", elder(640 + n)) for n in range(len(marks))]
+    roster = write_csv(tmp_path / "花园路底册.csv", [
+        ["填报日期：2026年9月30日"], ["序号", "社区", "姓名", "身份证号", "特殊困难类别"],
+        *([n, "花园路", name, id_number, "独居"] for n, (name, id_number) in enumerate(people))])
+    register = write_xlsx(tmp_path / "花园路登记表.xlsx", [
+        ["花园路社区2026年10月独居老人每日联系登记表"], ["序号", "姓名", "身份证号", *(f"{d}日" for d in range(1, 32))],
+        *([n, name, id_number, *(mark if d == 5 else "" for d in range(1, 32))]
+          for n, ((name, id_number), mark) in enumerate(zip(people, marks, strict=True)))])
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb")
+    warehouse.ingest(roster, register)
+    assert warehouse.rows("select method, outcome from visit_rows order by row_number") == [
+        (method, "正常") for method in marks.values()]
