@@ -73,10 +73,12 @@ create or replace temp macro cv_short_name(s, level) as
 create or replace temp macro cv_date_text(s) as
     rtrim(trim(regexp_replace(regexp_replace(regexp_replace(s, '\s*[年月/.\-]\s*', '-', 'g'), '[日号]', ' ', 'g'),
                               '\s+', ' ', 'g')), '-');
--- (and a month by its English name: Oct 5, 2026; 5-Oct-2026, as English-language exports write it)
+-- (and a month by its English name: Oct 5, 2026; Oct 5 2026; 5-Oct-2026, as English-language exports write it; and
+-- Java's Date as text, Mon Oct 05 10:30:00 CST 2026, China Standard Time: probe 31 M8)
 create or replace temp macro cv_parse_dashed(s) as
     try_strptime(cv_date_text(s), ['%Y-%m-%d', '%Y-%m-%d %H:%M:%S', '%Y-%m-%d %H:%M', '%Y-%m-%d %H:%M:%S.%f',
-                                   '%b %d, %Y', '%d-%b-%Y', '%B %d, %Y', '%d %b %Y']);
+                                   '%b %d, %Y', '%d-%b-%Y', '%B %d, %Y', '%d %b %Y', '%b %d %Y', '%B %d %Y',
+                                   '%a %b %d %H:%M:%S CST %Y']);
 
 -- A time of day in a clerk's words: 9点30分 / 9时30分 / 9点半 / 3点 as 9:30 / 3:00, 下午3点 as 3:00 PM; 上午,
 -- 中午, 左右, the weekday Excel's long date format adds (星期日, 周日) and a full stop dropped (the day alone

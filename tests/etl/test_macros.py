@@ -112,6 +112,9 @@ def test_time_of_day_is_kept_for_visits(con):
         assert one(con, "cv_parse_timestamp(?)", written).replace(microsecond=0) == dt.datetime(2026, 10, 1, 1, 30), \
             written
     assert one(con, "cv_parse_timestamp(?)", "2026-10-01 01:30:00+08") == dt.datetime(2026, 10, 1, 1, 30)
+    # an English month without a comma, and Java's Date as text in China Standard Time (probe 31 M8: unreadable)
+    assert one(con, "cv_parse_timestamp(?)", "Oct 5 2026") == dt.datetime(2026, 10, 5)
+    assert one(con, "cv_parse_timestamp(?)", "Mon Oct 05 10:30:00 CST 2026") == dt.datetime(2026, 10, 5, 10, 30)
     for written in ("2023-08-05 9:00~9:30", "2023年8月5日 9点-10点", "2023-08-05 9:00 - 9:30"):
         assert one(con, "cv_parse_timestamp(?)", written) == dt.datetime(2023, 8, 5, 9, 0), written
     # the weekday in brackets after the day, a compact date and time with a space between (review 12 M4)

@@ -282,7 +282,8 @@ def test_a_visit_date_without_its_year_is_in_the_month_the_title_names_and_is_re
 @loads.file("a two-digit year and a day's 24:00")
 def _two_digit_year_and_midnight(folder: Path) -> Path:
     return write_csv(folder / "探访-两位年份.csv", [VISIT_HEADER, visit(85, "26.10.5"), visit(86, "5/10/26"),
-                                                   visit(87, "2026-10-05 24:00"), visit(88, "2026年10月6日24点")])
+                                                   visit(87, "2026-10-05 24:00"), visit(88, "2026年10月6日24点"),
+                                                   visit(89, "5-Oct-26")])
 
 
 def test_a_two_digit_year_is_refused_asking_for_four_and_a_days_24_00_stays_that_day(one_load):
@@ -290,7 +291,9 @@ def test_a_two_digit_year_is_refused_asking_for_four_and_a_days_24_00_stays_that
     warehouse, results = one_load
     result = results["a two-digit year and a day's 24:00"]
     assert warehouse.rejects(result) == [(2, "探访日期的年份只写了两位, 请写四位 (如 2026-10-05): 26.10.5"),
-                                         (3, "探访日期的年份只写了两位, 请写四位 (如 2026-10-05): 5/10/26")]
+                                         (3, "探访日期的年份只写了两位, 请写四位 (如 2026-10-05): 5/10/26"),
+                                         # Excel's d-mmm-yy (probe 31 M8: said to be unreadable)
+                                         (6, "探访日期的年份只写了两位, 请写四位 (如 2026-10-05): 5-Oct-26")]
     assert warehouse.rows("select visit_at::varchar from visit_rows where load_id = ? order by visit_at",
                           [result.load_id]) == [("2026-10-05 23:59:00",), ("2026-10-06 23:59:00",)]
 

@@ -359,7 +359,9 @@ final as (
                                 || '), 请按 年-月-日 写: ', 'quoted': visit_date_text, 'field': 'visit_date'}
             -- 26.10.5, 5/10/26: a year of two digits is never guessed (review 12 L3; a cast reads 26.10.5 as the year 26)
             when (visit_at is null or year(visit_at) < 100) and regexp_full_match(cv_half_width(visit_date_text),
-                    '\s*(\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2})'
+                    '\s*(\d{2}\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}|\d{1,2}\s*[-/.]\s*\d{1,2}\s*[-/.]\s*\d{2}'
+                    -- (and Excel's d-mmm-yy, 5-Oct-26: probe 31 M8, said to be unreadable)
+                    || '|\d{1,2}\s*[-/ ]\s*[A-Za-z]{3,9}\.?\s*[-/ ]\s*\d{2})'
                     || '\s*[日号]?(\s.*)?')
                 then {'reason': '探访日期的年份只写了两位, 请写四位 (如 2026-10-05): ', 'quoted': visit_date_text,
                       'field': 'visit_date'}
