@@ -2742,3 +2742,16 @@ def test_a_daily_registers_abbreviated_marks_are_the_methods_they_stand_for(tmp_
     warehouse.ingest(roster, register)
     assert warehouse.rows("select method, outcome from visit_rows order by row_number") == [
         (method, "正常") for method in marks.values()]
+
+
+def test_a_household_heads_name_and_id_beside_the_elders_are_not_the_elders(tmp_path):
+    # probe 31 M3: 户主姓名 and 户主身份证号 beside 老人姓名 and 老人身份证号: refused as two tables side by side
+    heads = [make_id("19700101", 60 + n) for n in range(3)]
+    header = ["序号", "社区", "户主姓名", "户主身份证号", "与户主关系", "老人姓名", "老人身份证号", "特殊困难类别"]
+    roster = write_csv(tmp_path / "花园路底册.csv", [["填报日期：2026年9月30日"], header, *(
+        [n, "花园路", f"户主{n}", heads[n], "父亲", f"老人{n}", elder(650 + n), "独居"] for n in range(3))])
+    warehouse = Warehouse(tmp_path / "warehouse.duckdb")
+    [result] = warehouse.ingest(roster)
+    assert (result.status, result.rows_loaded) == ("loaded", 3)
+    assert warehouse.rows("select id_number, elder_name from roster_rows order by row_number") == [
+        (elder(650 + n), f"老人{n}") for n in range(3)]
