@@ -81,13 +81,20 @@ def test_the_workbook_holds_exactly_the_rejected_rows_in_the_files_columns_with_
     assert {c.number_format for row in sheet.iter_rows(min_row=4) for c in row[2:]} == {"@"}
 
 
-def test_fixed_rows_join_the_original_load_and_the_rest_stay_rejected_with_their_reason(warehouse, tmp_path):
+def with_rows_5_and_6_fixed(warehouse, tmp_path, book_name: str = "劝业场底册_退回修改.xlsx"):
+    """The roster with bad rows loaded, then its rows 5 (an ID number) and 6 (a community) fixed through its
+    corrections workbook, saved as `book_name` and loaded: the two loads' results."""
     [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
     book = corrections_workbook(warehouse, original.load_id)
     fix(book.active, 5, "身份证号", IDS[1])
     fix(book.active, 6, "社区", "花园路")
-    book.save(tmp_path / "劝业场底册_退回修改.xlsx")
-    [corrected] = warehouse.ingest(tmp_path / "劝业场底册_退回修改.xlsx")
+    book.save(tmp_path / book_name)
+    [corrected] = warehouse.ingest(tmp_path / book_name)
+    return original, corrected
+
+
+def test_fixed_rows_join_the_original_load_and_the_rest_stay_rejected_with_their_reason(warehouse, tmp_path):
+    original, corrected = with_rows_5_and_6_fixed(warehouse, tmp_path)
 
     assert (corrected.status, corrected.rows_read, corrected.rows_loaded, corrected.rows_rejected) == (
         "loaded", 4, 2, 2)
@@ -432,12 +439,7 @@ def test_a_roster_corrected_then_sent_again_as_it_was_keeps_the_people_fixed(war
     """Rows 5 and 6 of a roster fixed through the corrections workbook, rows 7 and 9 not; then a colleague sends the
     same roster again as a CSV, of the same 填报日期. Its rows 5 and 6, wrong as they were, had been rejected again in
     the new list of that date: the two people fixed left it as 去向未说明, and the rows waited to be fixed again."""
-    [original] = warehouse.ingest(roster_with_bad_rows(tmp_path))
-    book = corrections_workbook(warehouse, original.load_id)
-    fix(book.active, 5, "身份证号", IDS[1])
-    fix(book.active, 6, "社区", "花园路")
-    book.save(tmp_path / "退回修改.xlsx")
-    [corrected] = warehouse.ingest(tmp_path / "退回修改.xlsx")
+    original, corrected = with_rows_5_and_6_fixed(warehouse, tmp_path, "退回修改.xlsx")
     assert corrected.message == "退回修改: 2 行改好并入 劝业场底册.xlsx, 仍有 2 行待修改"
     before = figures(warehouse)
     assert warehouse.one("select count(*) from elders where is_listed_now") == 4
