@@ -134,6 +134,9 @@ CONTACT_FIELDS = ("contact_name", "relation", "contact_phone", "has_key")
 # column is the elder's
 PERSON_FIELDS = ("id_number", "name")
 ELDER_WORD = re.compile(r"老人|老年人|服务对象|包联对象|帮扶对象|探访对象|关爱对象|被访")
+# … and a word that says it may be another's: a household head's (户主姓名) is the elder's only where no other column
+# names the elder (a couple's row under its 户主; probe 31 M3: beside 老人姓名, refused as two tables side by side)
+HEAD_WORD = re.compile(r"户主")
 NUMERALS = "一二三四五六七八九十"
 _CONTACT_NUMBER = re.compile(r"第([1-9一二三四五六七八九])[位个名]?(?=.*联系)"  # 第二联系人, 第2位联系人电话
                              r"|(?<=联系人)\(?([1-9一二三四五六七八九])\)?"  # 联系人2, 联系人(二)电话
@@ -279,6 +282,8 @@ def _named(cell: str, kind: str, words_dir: Path | None = None, keywords: bool =
                                 if pattern.search(key)), (None, 0))
     if field in PERSON_FIELDS and ELDER_WORD.search(key):
         priority = -1  # 失能老人身份证号 says whose it is: surer than a bare 身份证号 (a contact person's)
+    elif field in PERSON_FIELDS and HEAD_WORD.search(key):
+        priority = FALLBACK
     return field, priority
 
 

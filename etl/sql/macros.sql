@@ -33,6 +33,14 @@ create or replace temp macro cv_squeeze(s) as
 create or replace temp macro cv_half_width(s) as
     translate(s, '！＂＃＄％＆＇（）＊＋，－．／０１２３４５６７８９：；＜＝＞？＠ＡＢＣＤＥＦＧＨＩＪＫＬＭＮＯＰＱＲＳＴＵＶＷＸＹＺ［＼］＾＿｀ａｂｃｄｅｆｇｈｉｊｋｌｍｎｏｐｑｒｓｔｕｖｗｘｙｚ｛｜｝～　',
                  '!"#$%&''()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\]^_`abcdefghijklmnopqrstuvwxyz{|}~ ');
+-- The value a cell's parts name, of a list of {'rank', 'position', 'value'}: the strongest, the lowest rank, the
+-- first of equals (入户+电话 is a home visit); but a part of rank 0 (keywords.csv: 未入户, 隔门) undoes a home visit,
+-- not another kind (上门未入户 is met at the door, 电话，未入户 a call; probe 31 H1). staging/words.sql's cells and
+-- staging/visit_tries.sql's tries alike.
+create or replace temp macro cv_strongest(parts) as list_transform([list_sort(parts)], lambda ranked: coalesce(
+    case when coalesce(list_filter(ranked, lambda p: p.rank > 0)[1].value, '上门') = '上门'
+         then list_filter(ranked, lambda p: p.rank = 0)[1].value end,
+    list_filter(ranked, lambda p: p.rank > 0)[1].value))[1];
 create or replace temp macro cv_word_key(s) as
     case when cv_unanswered(s) then null else nullif(lower(regexp_replace(cv_half_width(s), '\s+', '', 'g')), '') end;
 create or replace temp macro cv_word_core(s) as

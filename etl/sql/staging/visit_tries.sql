@@ -36,7 +36,8 @@ method_tries as (
     -- a method cell naming several tries, each with what came of it (上门未见，电话联系; 入户走访/电话未接通; 电话（无人
     -- 接听）后上门): its method is the strongest of the tries that did not fail, and it says the visit failed only
     -- when every try failed (failure_values)
-    select raw, arg_min(method, coalesce(rank, 100)) filter (where method is not null and not try_failed) as succeeded
+    select raw, cv_strongest(list({'rank': coalesce(rank, 100), 'position': position, 'value': method})
+                             filter (where method is not null and not try_failed)) as succeeded
     from tries
     where raw in (select method from src)
     group by raw
@@ -46,7 +47,8 @@ outcome_tries as (
     -- an outcome cell whose first try failed and a later one, of a method it names, did not and says so (老人不在家，
     -- 已电话联系，情况正常; 电话未接通，上门探视正常): the visit is that try, as in a method cell, and its outcome what
     -- that try says (正常 where it says only that it was made). A plan (未遇，下次电话联系) says nothing was made
-    select raw, arg_min(method, coalesce(rank, 100)) as method,
+    select raw, cv_strongest(list({'rank': coalesce(rank, 100), 'position': position, 'value': method})
+                             filter (where method is not null)) as method,
            coalesce(arg_min(said, said_rank) filter (where said is not null), '正常') as outcome
     from (
         select t.*, bool_or(t.failed) filter (where t.try = t.first_try) over (partition by t.raw) as first_failed,

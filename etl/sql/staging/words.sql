@@ -145,11 +145,8 @@ final as (
         field,
         raw,
         list_sort(list(distinct value) filter (where value <> '')) as "values",
-        -- the strongest: 入户+电话 is a home visit; a word of priority 0 undoes a home visit, not another kind
-        -- (上门未入户, 入户（隔门问候）: there but not in, probe 31 H1; 电话，未入户 is a call)
-        coalesce(case when coalesce(arg_min(value, rank) filter (where value <> '' and rank > 0), '上门') = '上门'
-                      then arg_min(value, rank) filter (where value <> '' and rank = 0) end,
-                 arg_min(value, rank) filter (where value <> '' and rank > 0)) as value,
+        -- the strongest (cv_strongest: 入户+电话 is a home visit, 上门未入户 none)
+        cv_strongest(list({'rank': rank, 'position': position, 'value': value}) filter (where value <> '')) as value,
         list(distinct trim(token)) filter (where value is null) as unknown_parts,
         -- each part's values, by its place in the cell, with the part (a cell's tries: staging/visits.sql tries)
         list({'position': position, 'value': value, 'token': token, 'rank': rank}) filter (where value <> '')
