@@ -463,12 +463,19 @@ def previous_month(wh: Reader, target: Place, scope: str, month: str, as_of: dt.
         stored = place_months(wh, target, scope, until=previous, last=1)
     else:
         stored = history[history["month"] == previous].reset_index(drop=True)
-    if stored.empty or stored["month"].iloc[-1] != previous:
+    if stored.empty or stored["month"].iloc[-1] != previous or unrecorded(wh, target, month_start):
         return stored.iloc[0:0]
     same_day = same_day_last_month(as_of)
     if not in_progress(month_start, as_of) or same_day >= pd.Timestamp(stored["as_of"].iloc[-1]).date():
         return stored
     return place_months(wh.compared(previous_start, same_day), target, scope, until=previous, last=1)
+
+
+def unrecorded(wh: Reader, target: Place, month_start: dt.date) -> bool:
+    """Whether the visit records of the street of `target` begin only in the month of `month_start` or later
+    (etl/sql/reports/records_unbegun.sql, as the 通报 reads it): no month before to compare with."""
+    return bool(wh.rows(etl_sql("reports/records_unbegun"), {"codes": [target.code], "month_start": month_start},
+                        cache=True))
 
 
 def children_month(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:

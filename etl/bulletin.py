@@ -246,12 +246,18 @@ def _last_month(con: duckdb.DuckDBPyConnection, code: str | list[str], month_sta
         return counted[pd.to_datetime(counted["month_start"]).dt.date == before].reset_index(drop=True)
 
     same_day = same_day_last_month(as_of)
-    if stored.empty:
-        return stored
+    # places whose street's visit records begin this month have no month before to compare with (records_unbegun)
+    unbegun = {c for (c,) in con.execute(sql("reports/records_unbegun"),
+                                         {"codes": [code] if isinstance(code, str) else code,
+                                          "month_start": month_start}).fetchall()}
+    if stored.empty or (isinstance(code, str) and code in unbegun):
+        return stored.iloc[0:0]
     if not in_progress(month_start, as_of) or same_day >= pd.Timestamp(stored["as_of"].iloc[0]).date():
-        return stored if query is None else read()
-    with build.same_day_marts(con, before, same_day):
-        return read()
+        found = stored if query is None else read()
+    else:
+        with build.same_day_marts(con, before, same_day):
+            found = read()
+    return found[~found["code"].isin(unbegun)].reset_index(drop=True) if "code" in found and unbegun else found
 
 
 # --- the words ---------------------------------------------------------------------------------

@@ -38,6 +38,7 @@ def layout(place: str | None = None, month: str | None = None, lang: str = "zh",
     history = queries.place_months(wh, target, scope, until=month)
     previous = queries.previous_month(wh, target, scope, month, state.as_of, history)
     why, changes_panel = make_month_changes(state, query, queries.place_changes(wh, target, month, scope))
+    why = why if len(previous) else None  # no month before to say why the rate moved from
     return html.Div([
         html.Div([
             make_breadcrumbs(queries.ancestors(wh, target, scope), query, lang),

@@ -48,6 +48,7 @@ def layout(place: str | None = None, month: str | None = None, rate: str = "visi
     history = queries.place_months(wh, target, scope, until=month)
     previous = queries.previous_month(wh, target, scope, month, state.as_of, history)
     why, changes_panel = make_month_changes(state, query, queries.place_changes(wh, target, month, scope))
+    why = why if len(previous) else None  # no month before to say why the rate moved from
     unsent = queries.visits_unsent(wh, month)
     # the places below whose street sent no visit record of the month: the map and the ranking say so by their rate
     kids = queries.children_month(wh, target, month, scope).assign(

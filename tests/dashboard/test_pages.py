@@ -695,3 +695,12 @@ def test_the_upload_page_asks_staff_for_their_own_places_files(settings, pages):
                               ("staff", "120101001001", "把花园路社区居委会的底册")):
         page = render(create_app(settings, User("u", role, place)), pages["/upload"].layout)
         assert any(text.startswith(said) for text in texts(page)), (role, place)
+
+
+def test_a_month_before_a_streets_visit_records_begin_is_no_month_to_compare_with(settings, pages):
+    # probe 29 M4: a street whose first records were of December was compared with a November at 0 % (+75 个百分点,
+    # 原有对象中 30 人上月未上门、本月已上门); 劝业场's records begin in October, 南市's in September
+    app = create_app(settings, ADMIN)
+    for path, place, compared in (("/", QUANYECHANG, False), ("/community", HUAYUANLU, False), ("/", NANSHI, True)):
+        card = texts(find(render(app, pages[path].layout, place=place, month="2026-10"), "kpi-visit_rate_home"))
+        assert ("上月无可比数据" in card) == (not compared), place

@@ -548,3 +548,28 @@ def test_a_month_in_progress_lights_each_place_against_its_own_same_day_of_the_m
                if trace.get("fill") == "toself"}
     codes = dict(warehouse.rows("select name, code from place_tree where level = 'street'"))
     assert (colours[codes["劝业场街道"]], colours[codes["南市街道"]]) == ("#C6EFCE", "#FFC7CE")
+
+
+def test_a_street_whose_records_begin_this_month_is_compared_with_no_month_before(tmp_path):
+    # probe 29 M4: a street's first files (its first roster, its first visit records) were compared with a month
+    # before at 0 %, counted for want of records: 较上月上升 100.0 个百分点
+    from tests.conftest import make_id
+    from tests.etl.exports import ROSTER_HEADER, VISIT_HEADER, roster_row, visit_row, write_csv
+
+    people = [make_id("19400101", n) for n in (1, 2)]
+    roster = write_csv(tmp_path / "底册.csv", [ROSTER_HEADER, roster_row(1, people[0], name="甲"),
+                                              roster_row(2, people[1], name="乙", community="庆有西里",
+                                                         street="南市街道")])
+    visits = write_csv(tmp_path / "探访.csv", [VISIT_HEADER, visit_row(people[0], "2026-10-05", name="甲"),
+                                              visit_row(people[1], "2026-09-07", name="乙", community="庆有西里"),
+                                              visit_row(people[1], "2026-10-07", name="乙", community="庆有西里")])
+    db = tmp_path / "w.duckdb"
+    assert main(["ingest", str(roster), str(visits), "--db", str(db)]) == 0
+    said = {}
+    for street in ("劝业场街道", "南市街道"):
+        out = tmp_path / f"{street}.docx"
+        assert main(["report", "bulletin", "--month", "2026-10", "--as-of", "2026-10-31", "--place", street,
+                     "--db", str(db), "--out", str(out)]) == 0
+        said[street] = next(p.text for p in docx.Document(str(out)).paragraphs if "月探访率(上门)为" in p.text)
+    assert "上月" not in said["劝业场街道"], said  # 100.0 %, from a September of no record
+    assert "上月" in said["南市街道"], said
