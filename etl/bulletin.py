@@ -652,6 +652,11 @@ class Fonts:
     body: str = "仿宋_GB2312"  # the text, 三号; the tables' and notes' smaller
     latin: str = "Times New Roman"
 
+    @classmethod
+    def configured(cls, config) -> Fonts:
+        """The faces the configuration names ([bulletin_fonts], settings.Config.bulletin_fonts), the defaults else."""
+        return cls(**dict(config.bulletin_fonts))
+
 
 # a face a bureau's computer may lack -> the face Windows (since Vista without the *_GB2312 faces) and WPS ship
 FALLBACKS = {"方正小标宋简体": "宋体", "仿宋_GB2312": "仿宋", "楷体_GB2312": "楷体", "仿宋": "FangSong",

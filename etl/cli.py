@@ -820,7 +820,8 @@ def _report_bulletin(args, settings: Settings, out: Console, err: Console) -> in
     def write(pair):
         made_bulletin, images = pair
         return bulletin.to_docx(made_bulletin, images, issuer=settings.config.bulletin_issuer(
-            made_bulletin.place_level, made_bulletin.summary.place_name))
+            made_bulletin.place_level, made_bulletin.summary.place_name),
+            fonts=bulletin.Fonts.configured(settings.config))
 
     made = _report(args, settings, out, err, "通报", ".docx", make, write,
                    bulletin.BulletinError,

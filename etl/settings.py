@@ -128,6 +128,9 @@ class Config:
     source: Path | None = None
     # who signs a 通报 (its 落款) about a place of each level: {place} is the place's name; none for a level not listed
     bulletin_issuers: tuple[tuple[str, str], ...] = (("district", "{place}民政局"), ("street", "{place}办事处"))
+    # the faces a 通报 is set in, by role (BULLETIN_FONT_ROLES; bulletin.Fonts): those a bureau names instead of the
+    # GB/T 9704 defaults (a computer with 方正仿宋_GBK rather than 仿宋_GB2312)
+    bulletin_fonts: tuple[tuple[str, str], ...] = ()
 
     def bulletin_issuer(self, level: str, place_name: str) -> str | None:
         """The 落款 of a 通报 about `place_name` of `level` (bulletin_issuers), None where no issuer is configured."""
@@ -211,6 +214,7 @@ def parse_config(text: str, source: str = "carevisit.toml") -> Config:
             masked_categories=tuple(raw.get("masked_categories", Config.masked_categories)),
             visit_quality=_visit_quality(raw.get("visit_quality", {})),
             bulletin_issuers=_bulletin_issuers(raw.get("bulletin_issuer", {})),
+            bulletin_fonts=_bulletin_fonts(raw.get("bulletin_fonts", {})),
         )
     except (tomllib.TOMLDecodeError, KeyError, TypeError, ValueError) as error:
         raise ConfigError(f"{source}: {error!r}") from error
@@ -243,6 +247,23 @@ def _bulletin_issuers(raw: dict) -> tuple[tuple[str, str], ...]:
     if not all(isinstance(template, str) for template in raw.values()):
         raise ValueError("bulletin_issuer: each issuer must be text, e.g. \"{place}民政局\"")
     return tuple({**dict(Config.bulletin_issuers), **raw}.items())  # a level not named keeps its default
+
+
+# The roles of a 通报's faces (bulletin.Fonts' fields): the title, the headings of each level, the text, and the digits
+# and Latin letters
+BULLETIN_FONT_ROLES = ("title", "heading", "subheading", "body", "latin")
+
+
+def _bulletin_fonts(raw: dict) -> tuple[tuple[str, str], ...]:
+    if not isinstance(raw, dict):
+        raise TypeError("bulletin_fonts must be a table of role = face")
+    unknown = set(raw) - set(BULLETIN_FONT_ROLES)
+    if unknown:
+        raise ValueError(f"bulletin_fonts: unknown role {', '.join(sorted(unknown))} (one of "
+                         f"{', '.join(BULLETIN_FONT_ROLES)})")
+    if not all(isinstance(face, str) and face.strip() for face in raw.values()):
+        raise ValueError("bulletin_fonts: each face must be a font's name, e.g. \"仿宋_GB2312\"")
+    return tuple((role, face.strip()) for role, face in raw.items())
 
 
 def _boolean(value: object, name: str) -> bool:

@@ -130,8 +130,10 @@ def download_bulletin(clicks, spec):
         last_month = queries.previous_month(state.wh, target, state.scope, state.month, state.as_of)
         with state.wh.cursor() as cursor:
             made = bulletin.compose(cursor, state.month_start, code, target.name, level, last_month)
+        config = flask.current_app.config["CAREVISIT_CONFIG"]
         data = bulletin.to_docx(made, bulletin.chart_images(made), unit=target.name,
-                                issuer=flask.current_app.config["CAREVISIT_CONFIG"].bulletin_issuer(level, target.name))
+                                issuer=config.bulletin_issuer(level, target.name),
+                                fonts=bulletin.Fonts.configured(config))
     except (bulletin.BulletinError, reports.ReportError) as error:
         return dash.no_update, make_message(t("bulletin_failed", lang, reason=str(error)), "warning")
     auth.audit("export", place=spec.get("place"), row_count=len(made.summary.rows),

@@ -425,20 +425,20 @@ def test_the_text_is_set_in_the_faces_of_a_gongwen_that_a_bureaus_word_has(made)
     assert sizes == {10.5}
 
 
-def test_the_faces_are_the_documents_parameter(demo_settings):
-    # (not yet read from carevisit.toml: the defaults above are bulletin.Fonts')
-    import io
-
-    import duckdb
-
-    from etl import bulletin
-
-    with duckdb.connect(str(demo_settings.db_path), read_only=True) as con:
-        made = bulletin.make_bulletin(con, MONTH)
-    data = bulletin.to_docx(made, fonts=bulletin.Fonts(body="仿宋", subheading="楷体", title="宋体"))
-    styles = styles_of(io.BytesIO(data))
+def test_the_faces_are_the_bureaus_to_choose(demo_settings, tmp_path, monkeypatch):
+    # a bureau's computers with other faces (方正仿宋_GBK): [bulletin_fonts] in its carevisit.toml, a role left out its
+    # GB/T 9704 default; a role not known refused by name
+    config = tmp_path / "carevisit.toml"
+    config.write_text(default_config_text().replace(
+        "[bulletin_fonts]\n", '[bulletin_fonts]\nbody = "方正仿宋_GBK"\nsubheading = "楷体"\n'), encoding="utf-8")
+    monkeypatch.setenv("CAREVISIT_CONFIG", str(config))
+    out = tmp_path / "通报.docx"
+    assert main(["report", "bulletin", "--month", MONTH, "--db", str(demo_settings.db_path), "--out", str(out)]) == 0
+    styles = styles_of(out)
     assert (styles["Normal"]["eastAsia"], styles["heading 2"]["eastAsia"], styles["Title"]["eastAsia"]) == (
-        "仿宋", "楷体", "宋体")
+        "方正仿宋_GBK", "楷体", "方正小标宋简体")
+    with pytest.raises(ConfigError, match="bulletin_fonts: unknown role size"):
+        parse_config(default_config_text().replace("[bulletin_fonts]\n", "[bulletin_fonts]\nsize = \"16\"\n"))
 
 
 def test_the_bulletin_is_addressed_to_the_units_below_and_dated_by_its_data(made, demo_settings, tmp_path):
