@@ -145,15 +145,15 @@ create or replace temp macro cv_arabic_numerals(s) as
 -- A slash date whose month and day are one number (10/10/2026, 01/1/2026 09:00) with its year first, as dashes
 -- write it (2026-10-10 09:00): it is the same day whichever of the two is the month.
 create or replace temp macro cv_slash_date_same_either_way(s) as case
-    when try_cast(regexp_extract(s, '^(\d{1,2})/\d{1,2}/(19|20)\d\d\b', 1) as integer)
-         = try_cast(regexp_extract(s, '^\d{1,2}/(\d{1,2})/(19|20)\d\d\b', 1) as integer)
-    then regexp_replace(s, '^(\d{1,2})/(\d{1,2})/((?:19|20)\d\d)\b', '\3-\1-\2') else s end;
+    when try_cast(regexp_extract(s, '^(\d{1,2})[/.-]\d{1,2}[/.-](19|20)\d\d\b', 1) as integer)
+         = try_cast(regexp_extract(s, '^\d{1,2}[/.-](\d{1,2})[/.-](19|20)\d\d\b', 1) as integer)
+    then regexp_replace(s, '^(\d{1,2})[/.-](\d{1,2})[/.-]((?:19|20)\d\d)\b', '\3-\1-\2') else s end;
 
--- The two days a slash date whose month and day could be either way round may be (10/05/2026: 2026年10月5日 or
--- 2026年5月10日), in words, for the reason that rejects it (a day is never guessed); else null.
+-- The two days a slash date whose month and day could be either way round may be (10/05/2026, 05.10.2026: 2026年10月5日
+-- or 2026年5月10日), in words, for the reason that rejects it (a day is never guessed); else null.
 create or replace temp macro cv_date_readings(s) as case
-    when regexp_matches(cv_half_width(s), '^\s*0?([1-9]|1[0-2])\s*/\s*0?([1-9]|1[0-2])\s*/\s*(19|20)\d\d\b')
-    then regexp_replace(cv_half_width(s), '^\s*0?(\d{1,2})\s*/\s*0?(\d{1,2})\s*/\s*((?:19|20)\d\d)\b.*$',
+    when regexp_matches(cv_half_width(s), '^\s*0?([1-9]|1[0-2])\s*[/.-]\s*0?([1-9]|1[0-2])\s*[/.-]\s*(19|20)\d\d\b')
+    then regexp_replace(cv_half_width(s), '^\s*0?(\d{1,2})\s*[/.-]\s*0?(\d{1,2})\s*[/.-]\s*((?:19|20)\d\d)\b.*$',
                         '\3年\1月\2日, 也可能是\3年\2月\1日') end;
 
 -- A date cell's text in half-width characters (２０２６年１０月５日, 2026－10－09) without a note in brackets after it (（周三）,
@@ -172,7 +172,7 @@ create or replace temp macro cv_date_cell(s) as
         '([日号\d])(?:\s*|T)24\s*[:点时]\s*(00?)?\s*分?(\s*:\s*00)?\s*$', '\1 23:59'),
         '(\d{1,2}:\d\d(?::\d\d)?)\s*[Pp]\.?[Mm]\.?\s*$', '下午\1'),
         '\b12(:\d\d(?::\d\d)?)\s*[Aa]\.?[Mm]\.?\s*$', '00\1'), '\s*[Aa]\.?[Mm]\.?\s*$', ''),
-        '^(?:(0?[1-9]|1[0-2])/(1[3-9]|2\d|3[01])|(1[3-9]|2\d|3[01])/(0?[1-9]|1[0-2]))/((?:19|20)\d\d)\b',
+        '^(?:(0?[1-9]|1[0-2])[/.-](1[3-9]|2\d|3[01])|(1[3-9]|2\d|3[01])[/.-](0?[1-9]|1[0-2]))[/.-]((?:19|20)\d\d)\b',
         '\5-\1\4-\2\3'),
         '^((?:19|20)\d\d)\s*[、,。—–‐‑‒―_]\s*(\d{1,2})\s*[、,。—–‐‑‒―_]\s*(\d{1,2})', '\1-\2-\3'),
         '\s*\([^()]*\)\s*$', ''),

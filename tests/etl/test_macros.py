@@ -94,6 +94,10 @@ def test_a_visits_day_without_its_year_takes_its_sheets_month(con, text, expecte
 def test_a_slash_date_that_reads_two_ways_is_said_both_ways(con):
     assert one(con, "cv_date_readings(?)", "10/05/2026") == "2026年10月5日, 也可能是2026年5月10日"
     assert one(con, "cv_date_readings(?)", "10/13/2026") is None
+    # … with dots or dashes, as a European-style export writes them (probe 31: said to be unreadable)
+    assert one(con, "cv_date_readings(?)", "05.10.2026") == "2026年5月10日, 也可能是2026年10月5日"
+    assert one(con, "cv_parse_timestamp(?)", "25.10.2026") == dt.datetime(2026, 10, 25)
+    assert one(con, "cv_parse_timestamp(?)", "10-25-2026") == dt.datetime(2026, 10, 25)
 
 
 def test_time_of_day_is_kept_for_visits(con):
