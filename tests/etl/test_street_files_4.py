@@ -2755,3 +2755,12 @@ def test_a_household_heads_name_and_id_beside_the_elders_are_not_the_elders(tmp_
     assert (result.status, result.rows_loaded) == ("loaded", 3)
     assert warehouse.rows("select id_number, elder_name from roster_rows order by row_number") == [
         (elder(650 + n), f"老人{n}") for n in range(3)]
+
+
+def test_a_call_logs_english_call_time_is_its_visit_date(tmp_path):
+    # probe 31 L: call_time was not taken as the visit date, the file refused (缺少必需的列: 探访日期)
+    header = ["elder_name", "id_number", "community", "call_time", "visit_type", "result"]
+    path = write_csv(tmp_path / "calls_en.csv", [header, ["英文三", elder(797), "新疆路", "2026-10-05 09:30", "phone",
+                                                         "normal"]])
+    [result] = Warehouse(tmp_path / "w.duckdb").ingest(path)
+    assert (result.status, result.kind, result.rows_loaded) == ("loaded", "visits", 1)
