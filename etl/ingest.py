@@ -1661,7 +1661,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     if kind == "visits" and not correction:
         notes = [*(notes or []), *_names_differ(con), *_sent_before(con, load_id)]
     if kind == "contacts" and not correction:
-        notes = [*(notes or []), *_contacts_dropped(con, load_id), *_names_differ(con, kind)]
+        notes = [*(notes or []), *_contacts_dropped(con, load_id), *_names_differ(con, kind),
+                 *_set_after(con, report_date)]
     refixed = 0 if correction or kind == "visits" else scalar(
         con, "select count(*) from stg_refixed join staged using (src_id) where reject_reason is null")
     if refixed:
@@ -1740,6 +1741,16 @@ def _dated_after(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) ->
     return [(notes[kind][0], f"第 {_rows_said(first_rows, count)}的{notes[kind][1]}晚于本底册的{said}: "
                              f"{notes[kind][2]}, 请核对日期")
             for kind, count, first_rows in con.execute(sql("staging/dated_after"), {"listed_on": listed_on}).fetchall()]
+
+
+def _set_after(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) -> list[tuple[str, str]]:
+    """The note of a contact list whose 确定日期 are after its own 填报日期 (else today), as _dated_after says a
+    roster's (staging/set_after.sql): most likely a mistyped day, and the contact person counts only from then."""
+    listed_on = report_date or scalar(con, "select cv_today()")
+    said = f"{'填报日期' if report_date else '导入日期'} {listed_on:%Y-%m-%d}"
+    return [("set_after_report", f"第 {_rows_said(first_rows, count)}的确定日期晚于本名单的{said}: 在此之前不计为"
+                                 "有指定联系人, 请核对日期")
+            for count, first_rows in con.execute(sql("staging/set_after"), {"listed_on": listed_on}).fetchall()]
 
 
 def _names_differ(con: duckdb.DuckDBPyConnection, kind: str = "visits") -> list[tuple[str, str]]:

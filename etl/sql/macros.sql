@@ -564,7 +564,8 @@ create or replace temp macro cv_id_sex(id18) as
 create or replace temp macro cv_phone_digits(p) as
     regexp_replace(regexp_replace(regexp_replace(regexp_replace(p, '\D', '', 'g'), '^(0086|86|0)(1[3-9]\d{9})$', '\2'),
                                   '^(0086|86)([1-9]\d{8,10})$', '0\2'),  -- +86 22 2345 6789: the area code's 0 back
-                   '^(10\d{8}|2\d{9}|[3-9]\d{9,10})$', '0\1');
+                   -- (a company's 400 or 800 number is no landline that lost its 0: probe 32 H3, 04006001234)
+                   '^(10\d{8}|2\d{9}|[35-79]\d{9,10}|4(?:[1-9]\d|0[1-9])\d{7,8}|8(?:[1-9]\d|0[1-9])\d{7,8})$', '0\1');
 -- a mobile; a landline with its area code (010 and 02x: eight digits after it; 0xxx: seven or eight); a local number
 create or replace temp macro cv_phone_valid(p) as regexp_full_match(p, '1[3-9]\d{9}|0[12]\d{9}|0[3-9]\d{9,10}|[2-8]\d{6,7}');
 -- A phone cell Excel turned into a number and wrote in scientific notation (1.3912345E+10): its digits when the
@@ -621,6 +622,15 @@ create or replace temp macro cv_contact_is_no_person(contact_name) as coalesce(
 -- What a clerk writes where a contact person or their phone would be when there is none (无, 暂无, /): nothing
 create or replace temp macro cv_none_written(s) as
     cv_squeeze(s) in ('无', '暂无', '没有', '/', '-', '—', '无联系人', '无电话', '空', '不详', '未知', '暂缺');
+
+-- A contact person the list itself says is gone (王芳（已故）, 关系 女儿（已去世）, 刘洋（离职）, 李四已搬走): no one to call
+-- (probe 32 H2: each had counted); and a phone cell that says it reaches no contact person: out of service (已停机, 空号),
+-- or the elder's own (13912345678（老人本人）)
+create or replace temp macro cv_contact_is_gone(relation, contact_name) as coalesce(
+    regexp_matches(coalesce(relation, '') || ' ' || coalesce(contact_name, ''),
+                   '已故|去世|逝世|病故|过世|离世|身故|死亡|亡故|已搬走|搬走了|已迁走|已搬离|离职|调走|调离|已退休'), false);
+create or replace temp macro cv_phone_unreachable(s) as coalesce(
+    regexp_matches(s, '停机|空号|已停用|停用了|销号|已注销|号码有误|错号|无法接通|打不通|(老人|本人)(本人|自己)?的?(电话|手机|号码)?[)）]?$|[（(](老人)?本人[)）]'), false);
 
 -- A contact person written as a relative alone (女儿, 老伴, 亲属): no name, so no designated contact person (DESIGN §4,
 -- 失能帮扶率: a contact person with a name and a valid phone), however valid the phone

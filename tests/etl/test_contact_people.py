@@ -530,3 +530,46 @@ def test_a_street_that_sent_no_contact_list_is_said_to_have_sent_none_not_to_hel
     ranked = {row.cells[1].text: row.cells[5].text for row in docx.Document(bulletin).tables[1].rows}
     # (南市街道 sent no visit record either: said beside its name)
     assert ranked["劝业场街道"] == "50.0%" and ranked["南市街道 (本月未报送探访记录)"] == "未报送"
+
+
+def test_a_contact_person_the_list_says_is_gone_or_a_phone_that_reaches_no_one_does_not_count(tmp_path):
+    # probe 32 H2, H3: 王芳（已故）, a 女儿（已故）, 刘洋（离职）; a phone 已停机, 空号 or （老人本人）, and a company's
+    # 4006001234 (stored as the landline 04006001234) had each counted, without a warning
+    header = ["街道", "社区", "老人姓名", "身份证号", "联系人姓名", "关系", "联系电话"]
+    rows = [["劝业场", "花园路", "甲一", DISABLED[0], "王芳（已故）", "女儿", "13900000001"],
+            ["劝业场", "花园路", "乙二", DISABLED[1], "王芳", "女儿（已去世）", "13900000002"],
+            ["劝业场", "花园路", "丙三", DISABLED[2], "刘洋（离职）", "社区干部", "13900000003"],
+            ["劝业场", "花园路", "丁四", DISABLED[3], "赵六", "儿子", "13900000004（已停机）"],
+            ["劝业场", "花园路", "戊五", DISABLED[4], "孙七", "儿子", "13900000005（老人本人）"],
+            ["劝业场", "花园路", "己六", DISABLED[5], "周八", "儿子", "4006001234"]]
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "联系人.csv", [header, *rows]))
+    assert [helped(warehouse)[elder] for elder in DISABLED] == [False] * 6
+    assert warehouse.rows("select row_number, code from load_warnings where load_id = ? and code in "
+                          "('gone_contact', 'invalid_phone') order by row_number", [result.load_id]) == [
+        (2, "gone_contact"), (3, "gone_contact"), (4, "gone_contact"), (5, "invalid_phone"), (6, "invalid_phone"),
+        (7, "invalid_phone")]
+
+
+def test_a_stale_row_of_another_communitys_list_does_not_keep_an_elder_helped(tmp_path):
+    # probe 32 H1: 滨西's list (of 10-01) also named 乙二, a 花园路 elder; 花园路's newer list leaves 乙二 out: 乙二 had
+    # stayed helped by 滨西's row, whatever 花园路's list said
+    first = dated_list(tmp_path / "花园路社区.csv", "2026年10月1日",
+                       ["甲一", DISABLED[0], "花园路", "李明", "13900000001"],
+                       ["乙二", DISABLED[1], "花园路", "赵六", "13900000002"])
+    other = dated_list(tmp_path / "滨西社区.csv", "2026年10月1日", ["乙二", DISABLED[1], "滨西", "孙七", "13900000003"])
+    newer = dated_list(tmp_path / "花园路社区新.csv", "2026年10月3日", ["甲一", DISABLED[0], "花园路", "李明",
+                                                                "13900000001"])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    warehouse.ingest(*roster_and_visit(tmp_path), first, other, newer)
+    assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, False]
+
+
+def test_a_contact_set_after_the_lists_own_date_is_pointed_out(tmp_path):
+    # probe 32 H4: 确定日期 2062-10-01 (for 2026) on a list of 10-01 took the contact away for good without a word
+    header = [*LIST_HEADER, "确定日期"]
+    rows = [["甲一", DISABLED[0], "花园路", "李明", "13900000001", "2062-10-01"],
+            ["乙二", DISABLED[1], "花园路", "赵六", "13900000002", "2026-09-01"]]
+    contacts = write_csv(tmp_path / "联系人.csv", [["填报日期：2026年10月1日"], header, *rows])
+    warehouse, result = load(tmp_path, contacts)
+    assert warehouse.rows("select message from load_alerts where load_id = ?", [result.load_id]) == [
+        ("联系人.csv: 第 3 行的确定日期晚于本名单的填报日期 2026-10-01: 在此之前不计为有指定联系人, 请核对日期",)]

@@ -13,7 +13,8 @@ with final as (
         c.set_date,
         c.contact_name is not null and c.contact_phone is not null
             and not cv_contact_is_self(c.relation, c.contact_name, c.elder_name)
-            and not cv_contact_is_no_person(c.contact_name) and not cv_contact_is_unnamed(c.contact_name) as is_usable,
+            and not cv_contact_is_no_person(c.contact_name) and not cv_contact_is_unnamed(c.contact_name)
+            and not cv_contact_is_gone(c.relation, c.contact_name) as is_usable,
         s.load_id,
         s.valid_from,
         s.valid_to,

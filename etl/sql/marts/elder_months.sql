@@ -243,6 +243,12 @@ contacts as (
     -- the contact people of the list in force at the as-of date, designated by then
     join month_frame f
         on cv_on_roster(f.as_of, c.valid_from, c.valid_to) and (c.set_date is null or c.set_date <= f.as_of)
+    -- on a list of the elder's own place that month: its community's, or its street's without communities (a
+    -- community's list replaces that community only; probe 32 H1: a stale row of another community's list had kept an
+    -- elder helped after their own community's newer list left them out)
+    join with_risk w on w.elder_id = c.elder_id and w.month_start = f.month_start
+        and c.street_code is not distinct from w.street_code
+        and (c.community_code is null or c.community_code is not distinct from w.community_code)
     group by c.elder_id, f.month_start
 ),
 

@@ -2,7 +2,8 @@
 -- after the load (the command line's 请注意, the 导入 page) and as the 数据 page lists it later. A roster's own
 -- (roster_alerts: a community left out, many people gone without a status, two lists of one day), and the file
 -- warnings that are alerts: rejected rows naming people the roster in force lists (rejected_listed), exits and
--- registrations dated after the list's own date (exit_after_report, registered_after_report), no category column
+-- registrations dated after the list's own date (exit_after_report, registered_after_report; a contact list's
+-- 确定日期, set_after_report), no category column
 -- (no_category_column), a contact list that leaves out many of the elders the one it replaces named
 -- (contacts_dropped), a visit record whose rows name someone else beside a roster elder's ID number (name_differs),
 -- or repeat visits another file gave but for a time or a visitor (sent_before), a roster whose rows give a second
@@ -22,7 +23,8 @@ select w.load_id, coalesce(w.community_code, w.street_code, p.place_code), w.cod
 from load_warnings w
 join load_places p using (load_id)
 join load_history h using (load_id)
-where w.code in ('rejected_listed', 'exit_after_report', 'registered_after_report', 'no_category_column',
+where w.code in ('rejected_listed', 'exit_after_report', 'registered_after_report', 'set_after_report',
+                 'no_category_column',
                  'contacts_dropped', 'name_differs', 'sent_before', 'other_people', 'nobody_unplaced', 'no_rows')
     -- (rejected rows whose people would leave the list: said while they wait for a correction, not once corrected
     -- or once a newer roster replaced the file, its rows then 无需修改; review 23: the Data page said both)

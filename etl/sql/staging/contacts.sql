@@ -113,7 +113,10 @@ people as (
         case when not cv_none_written(w.contact_name) then cv_squeeze(w.contact_name) end as contact_name,
         cv_clean(w.relation) as relation,
         case when not cv_none_written(w.contact_phone) then cv_clean(w.contact_phone) end as contact_phone_raw,
-        cv_phone_list(case when not cv_none_written(w.contact_phone) then cv_clean(w.contact_phone) end) as phones,
+        -- (a phone the cell says reaches no contact person is none: cv_phone_unreachable)
+        case when cv_phone_unreachable(w.contact_phone) then []::varchar[]
+             else cv_phone_list(case when not cv_none_written(w.contact_phone) then cv_clean(w.contact_phone) end)
+        end as phones,
         cv_clean(w.has_key) as has_key_text,
         has_key.value as has_key,
         cv_contact_is_self(cv_clean(w.relation), cv_squeeze(w.contact_name), w.elder_name) as is_self,
@@ -133,8 +136,13 @@ contacts as (
         string_agg(concat_ws('|', coalesce(contact_name, ''), coalesce(phones[1], contact_phone_raw, '')), '|'
                    order by contact_index) as contact_key,
         list_filter(flatten(list([
-            case when contact_phone_raw is not null and len(phones) = 0 then cv_warn_quoting('invalid_phone',
+            case when cv_phone_unreachable(contact_phone_raw) then cv_warn_quoting('invalid_phone', 'contact_phone',
+                    contact_phone_raw, coalesce(label, '联系人') || '电话写明已停机、空号或是老人本人的 ({value}): '
+                                       || '不计为社区帮扶的联系人电话')
+                 when contact_phone_raw is not null and len(phones) = 0 then cv_warn_quoting('invalid_phone',
                 'contact_phone', contact_phone_raw, coalesce(label, '联系人') || cv_phone_problem(contact_phone_raw)) end,
+            case when cv_contact_is_gone(relation, contact_name) then cv_warn('gone_contact', 'contact_name', null,
+                coalesce(label, '联系人') || '写明已故、已搬走或离职: 不计为社区帮扶的联系人') end,
             -- a person of whom only the name or only the phone is written (DESIGN §4: both, to count), on a row where
             -- no one else counts
             case when not row_helps and contact_name is not null and contact_phone_raw is null and not is_self
