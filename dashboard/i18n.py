@@ -641,6 +641,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "warning_status_in_notes": ("备注中写了离开", "The notes name an exit the status does not"),
     "warning_self_contact": ("联系人是老人本人", "The contact person is the elder themself"),
     "warning_set_after_report": ("确定日期晚于名单的填报日期", "A contact set after the list's own date"),
+    "warning_elder_phone_contact": ("联系人电话与老人本人的相同", "The contact's phone is the elder's own"),
     "warning_gone_contact": ("联系人已故、已搬走或离职", "The contact person has died, moved away or left the post"),
     "warning_no_person_contact": ("联系人是单位或岗位", "The contact person is a body or a post, not a person"),
     "warning_unnamed_contact": ("联系人没有写姓名", "The contact person is written without a name"),

@@ -85,7 +85,8 @@ create table if not exists load_warnings (
                                       -- yearless_date | name_differs | sent_before | titled_method |
                                       -- exit_after_report | registered_after_report | no_category_column |
                                       -- self_contact | no_person_contact | unnamed_contact | no_phone_contact | other_people |
-                                      -- nobody_listed | nobody_unplaced | no_rows | corrected_before | gone_contact | set_after_report
+                                      -- nobody_listed | nobody_unplaced | no_rows | corrected_before | gone_contact | set_after_report |
+                                      -- elder_phone_contact
                                       -- (null: written before format 3)
     field          varchar,           -- the canonical field (category, living, method, outcome …)
     value          varchar,           -- the cell's text, digit runs that may be phones or IDs masked

@@ -573,3 +573,21 @@ def test_a_contact_set_after_the_lists_own_date_is_pointed_out(tmp_path):
     warehouse, result = load(tmp_path, contacts)
     assert warehouse.rows("select message from load_alerts where load_id = ?", [result.load_id]) == [
         ("联系人.csv: 第 3 行的确定日期晚于本名单的填报日期 2026-10-01: 在此之前不计为有指定联系人, 请核对日期",)]
+
+
+def test_a_contact_phone_that_is_the_elders_own_is_pointed_out(tmp_path):
+    # probe 32 M1: the contact's phone the roster's phone of the elder: counted without a word (a shared landline may
+    # be right: it still counts, and the clerk is asked to check)
+    roster = write_csv(tmp_path / "底册.csv", [["填报日期：2026年10月1日"], [*ROSTER, "联系电话"],
+                                              ["劝业场街道", "花园路", "甲一", DISABLED[0], "失能", "13800000006"],
+                                              ["劝业场街道", "花园路", "乙二", DISABLED[1], "失能", "13800000007"]])
+    contacts = dated_list(tmp_path / "联系人.csv", "2026年10月1日",
+                          ["甲一", DISABLED[0], "花园路", "李明", "13800000006"],
+                          ["乙二", DISABLED[1], "花园路", "赵六", "13900000002"])
+    warehouse = Warehouse(tmp_path / "w.duckdb")
+    [_, _, result] = warehouse.ingest(roster, write_csv(tmp_path / "探访.csv", [
+        VISIT_HEADER, visit_row(DISABLED[0], when="2026-10-05")]), contacts)
+    assert warehouse.rows("select row_number, message from load_warnings where load_id = ? and "
+                          "code = 'elder_phone_contact'", [result.load_id]) == [
+        (3, "联系人电话与底册中老人本人的电话相同: 请核对是否为联系人本人的电话")]
+    assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, True]
