@@ -579,6 +579,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "Every visit and contact person is linked to an elder on a roster"),
     "unlinked_not_on_roster": ("底册中无此人", "Not on any roster"),
     "unlinked_same_name": ("同名无法区分", "Name shared by several elders"),
+    "unlinked_other_place": ("属于其他社区或街道", "Of another community or street"),
     "col_code": ("警告类型", "Kind"),
     "col_file_count": ("文件数", "Files"),
     "col_field": ("字段", "Field"),
@@ -745,6 +746,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "alert_id_changed": ("同名者身份证号不同", "Same name, another ID number"),
     "alert_unlinked_not_on_roster": ("探访的老人底册中无此人", "Visits of people on no roster"),
     "alert_unlinked_same_name": ("探访的老人同名无法区分", "Visits naming a name several elders share"),
+    "alert_unlinked_contacts_not_on_roster": ("联系人名单的老人底册中无此人", "Contacts of people on no roster"),
+    "alert_unlinked_contacts_same_name": ("联系人名单的老人同名无法区分",
+                                          "Contacts naming a name several elders share"),
+    "alert_unlinked_contacts_other_place": ("联系人名单的老人属于其他社区", "Contacts of elders of another place"),
 }
 
 # 底册变动 reasons in English; Chinese uses the ETL's own labels (etl.metrics).

@@ -562,6 +562,10 @@ def test_a_stale_row_of_another_communitys_list_does_not_keep_an_elder_helped(tm
     warehouse = Warehouse(tmp_path / "w.duckdb")
     warehouse.ingest(*roster_and_visit(tmp_path), first, other, newer)
     assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, False]
+    # … and the list's row is said not to count, as a visit of no one's is (probe 32 L3)
+    assert warehouse.rows("select code, message from load_alerts where code like 'unlinked_contacts%'") == [
+        ("unlinked_contacts_other_place", "滨西社区.csv: 第 3 行的老人在底册中属于其他社区或街道: 这些联系人不计入"
+                                          "社区帮扶率, 请由老人所在社区的联系人名单报送")]
 
 
 def test_a_contact_set_after_the_lists_own_date_is_pointed_out(tmp_path):
