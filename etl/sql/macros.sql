@@ -579,6 +579,8 @@ create or replace temp macro cv_phone_from_number(s) as
 -- Why a phone cell holds no number, quoting it as {value}
 create or replace temp macro cv_phone_problem(s) as
     case when cv_phone_as_number(s) then '电话被Excel存成了数字 ({value}), 号码已不完整: 请把该列设为文本后重新导出'
+         -- (a list exported masked, 139****0012, as an ID number masked is said: probe 32 L2)
+         when regexp_matches(s, '\d[*＊]{3,}\d') then '电话已打码 ({value}): 请报送未打码的名单'
          else '电话无效: {value}' end;
 -- A phone's groups of digits joined by dots (139.0000.1111) as by dashes: one number, read and masked as one (review 12
 -- H3: not a phone, and quoted whole). Groups of three digits or more: 1.3912345E+10, 13900001111.0 and a date

@@ -595,3 +595,12 @@ def test_a_contact_phone_that_is_the_elders_own_is_pointed_out(tmp_path):
                           "code = 'elder_phone_contact'", [result.load_id]) == [
         (3, "联系人电话与底册中老人本人的电话相同: 请核对是否为联系人本人的电话")]
     assert [helped(warehouse)[elder] for elder in DISABLED[:2]] == [True, True]
+
+
+def test_a_masked_contact_phone_is_said_to_be_masked(tmp_path):
+    # probe 32 L2: 139****0012 was said to be 无效; the street should send its list unmasked, as an ID number's says
+    header = ["社区", "老人姓名", "身份证号", "联系人", "联系电话"]
+    warehouse, result = load(tmp_path, write_csv(tmp_path / "联系人.csv", [
+        header, ["花园路", "甲一", DISABLED[0], "李明", "139****0012"]]))
+    assert warehouse.rows("select message from load_warnings where load_id = ?", [result.load_id]) == [
+        ("联系人电话已打码 (139****0012): 请报送未打码的名单",)]
