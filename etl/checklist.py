@@ -282,12 +282,17 @@ def _date(value) -> str:
     return "" if value is None or pd.isna(value) else chinese_month_day(pd.Timestamp(value))
 
 
+def _written(value) -> str:
+    """A cell's text, or NOT_WRITTEN where the roster gives none (an empty cell is NaN in the frame: probe 33 M3)."""
+    return value if isinstance(value, str) and value.strip() else NOT_WRITTEN
+
+
 def rows_of(check_list: CheckList, code: str) -> list[list]:
     """The printed rows of one community's list: what HEADERS name, tick boxes empty; 已见到老人 not asked of one no
     longer on the roster (review 7b: a dead elder's row had asked it)."""
     people = check_list.people[check_list.people["community_code"] == code]
     # one listed for a lead alone may have no category that counts: said, not a blank cell (review 19 L8)
-    return [[number, p.name, p.id_number, p.phone or NOT_WRITTEN, p.address or NOT_WRITTEN,
+    return [[number, p.name, p.id_number, _written(p.phone), _written(p.address),
              "、".join(p.categories) or NOT_SPECIAL,
              p.risk_level or "", p.check,
              *("□" if p.is_active_at_as_of or tick != TICKS[0] else NOT_ASKED for tick in TICKS), ""]
