@@ -704,3 +704,14 @@ def test_a_month_before_a_streets_visit_records_begin_is_no_month_to_compare_wit
     for path, place, compared in (("/", QUANYECHANG, False), ("/community", HUAYUANLU, False), ("/", NANSHI, True)):
         card = texts(find(render(app, pages[path].layout, place=place, month="2026-10"), "kpi-visit_rate_home"))
         assert ("上月无可比数据" in card) == (not compared), place
+
+
+def test_the_supervision_ranking_compares_no_street_whose_records_begin_this_month(settings):
+    # probe 33 M1: 南市 (its records beginning in December) ranked beside a 上月同期 of 0.0 %, far ahead of last month;
+    # here 劝业场's begin in October, 南市's in September, and October is counted to the 7th
+    from dashboard import supervision_queries
+
+    wh = queries.Warehouse(settings.db_path)
+    places = supervision_queries.lagging(wh, queries.place(wh, "120101000000"), "2026-10", queries.ALL, "street",
+                                         dt.date(2026, 10, 7)).set_index("code")
+    assert pd.isna(places.loc[QUANYECHANG, "rate_same_day"]) and not pd.isna(places.loc[NANSHI, "rate_same_day"])
