@@ -139,7 +139,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "evidence_gps": ("距常见位置 {km} 公里", "{km} km from the usual place"),
     "evidence_late_entry": ("探访后 {days} 天录入 ({entered})", "Entered {days} days later ({entered})"),
     "evidence_phone_only": ("已连续 {months} 个月仅电话等联系", "Calls only for {months} months in a row"),
-    "checklist_title": ("督查核实清单", "Check list for a field visit"),
+    "checklist_title": ("督查核实清单", "Check list for a field visit (printed in Chinese)"),
     "checklist_not_allowed": ("您的角色只能查看, 不能生成和导出核实清单",
                               "Your role may not make or export check lists"),
     "checklist_no_communities": ("本月没有需要探访的老人", "No elders due a visit this month"),

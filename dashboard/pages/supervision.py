@@ -462,6 +462,10 @@ def register(app) -> None:
                  prevent_initial_call=True)(download)
     app.callback(Output(PICK, "options"), Input(PICK, "search_value"), State(PICK, "value"),
                  State("url", "search"), prevent_initial_call=True)(search_pick)
-    app.clientside_callback("function(clicks) { if (clicks) { window.print(); } return clicks; }",
-                            Output(PRINTED, "data"), Input(PRINT, "n_clicks"), prevent_initial_call=True)
+    # one print a click: the first click had fired the callback twice, 90 ms apart (probe 33 M5), the second with
+    # the same count, which the store already holds
+    app.clientside_callback("function(clicks, printed) { if (clicks && clicks !== printed) { window.print(); } "
+                            "return clicks; }",
+                            Output(PRINTED, "data"), Input(PRINT, "n_clicks"), State(PRINTED, "data"),
+                            prevent_initial_call=True)
     register_month_select(app, "/supervision", MONTH)

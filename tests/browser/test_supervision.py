@@ -27,6 +27,11 @@ def test_the_check_list_drawn_on_the_screen_downloads_as_a_workbook(page, server
     query = {k: v[0] for k, v in parse_qs(urlparse(page.url).query).items()}
     assert (query["sample"], query["seed"]) == ("3", "11")
     titles = [t.strip() for t in page.locator("#checklist-lists h6").all_inner_texts()]
+    # one print dialog a click (probe 33 M5: the first click had opened two)
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.click("#supervision-print")
+    page.wait_for_timeout(1000)
+    assert page.evaluate("() => window.printed") == 1
     with page.expect_download() as download:
         page.click("#supervision-download")
     assert download.value.suggested_filename == f"和平区_{MONTH}_督查核实清单.xlsx"
@@ -36,4 +41,9 @@ def test_the_check_list_drawn_on_the_screen_downloads_as_a_workbook(page, server
     page.reload()  # the link reproduces the draw
     page.wait_for_selector("#checklist-lists .checklist-page")
     assert [t.strip() for t in page.locator("#checklist-lists h6").all_inner_texts()] == titles
+    page.evaluate("() => { window.printed = 0; window.print = () => { window.printed += 1; }; }")
+    page.click("#supervision-print")
+    page.wait_for_timeout(1000)
+    page.click("#supervision-print")
+    wait_until(page, "() => window.printed === 2")
     assert page.console_log == []
