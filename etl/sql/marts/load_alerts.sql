@@ -32,41 +32,26 @@ where w.code in ('rejected_listed', 'exit_after_report', 'registered_after_repor
 
 union all
 
-select u.load_id, coalesce(u.street_code, p.place_code), 'unlinked_' || u.reason,
-       l.file_name || ': 第 ' || array_to_string(u.first_rows, '、')
-           || case when u.row_count > len(u.first_rows) then ' 等 ' || format('{:,}', u.row_count) || ' 行' else ' 行' end
-           || case when u.reason = 'same_name'
-                   then '的老人没有写身份证号, 而底册中同一社区有同名的几位老人 (同名无法区分): 这些探访不计入任何人, '
-                        || '请补写身份证号后重新导入'
-                   else '的老人在底册中找不到 (底册中无此人): 这些探访暂不计入任何人, 请核对身份证号和姓名, '
-                        || '或补报有这些老人的底册' end
-from (
-    select load_id, street_code, reason, count(*) as row_count,
-           list(source_row_number order by source_row_number)[1:5] as first_rows
-    from unlinked_visits
-    group by all
-) u
-join loads l using (load_id)
-join load_places p using (load_id)
-
-union all
-
--- … and a contact list's rows that help no elder: of no one on a roster, of a name several share, or of an elder the
--- rosters list elsewhere (marts/unlinked_contacts; probe 32 L3: said of visits, not of contact lists)
-select u.load_id, coalesce(u.street_code, p.place_code), 'unlinked_contacts_' || u.reason,
+-- (and a contact list's rows that help no elder, likewise: of no one on a roster, of a name several share, or of an
+-- elder the rosters list elsewhere, marts/unlinked_contacts; probe 32 L3: said of visits, not of contact lists)
+select u.load_id, coalesce(u.street_code, p.place_code), u.code,
        l.file_name || ': 第 ' || array_to_string(u.first_rows, '、')
            || case when u.row_count > len(u.first_rows) then ' 等 ' || format('{:,}', u.row_count) || ' 行' else ' 行' end
            || case u.reason
-                  when 'same_name' then '的老人没有写身份证号, 而底册中同一社区有同名的几位老人 (同名无法区分): 这些联系人'
-                                        || '不计入任何人, 请补写身份证号后重新导入'
+                  when 'same_name' then '的老人没有写身份证号, 而底册中同一社区有同名的几位老人 (同名无法区分): 这些'
+                                        || u.what || '不计入任何人, 请补写身份证号后重新导入'
                   when 'other_place' then '的老人在底册中属于其他社区或街道: 这些联系人不计入社区帮扶率, 请由老人所在'
                                           || '社区的联系人名单报送'
-                  else '的老人在底册中找不到 (底册中无此人): 这些联系人暂不计入社区帮扶率, 请核对身份证号和姓名, '
+                  else '的老人在底册中找不到 (底册中无此人): 这些' || u.what || '暂不计入任何人, 请核对身份证号和姓名, '
                        || '或补报有这些老人的底册' end
 from (
-    select load_id, street_code, reason, count(*) as row_count,
+    select load_id, street_code, reason, code, what, count(*) as row_count,
            list(source_row_number order by source_row_number)[1:5] as first_rows
-    from unlinked_contacts
+    from (select load_id, street_code, reason, source_row_number, 'unlinked_' || reason as code, '探访' as what
+          from unlinked_visits
+          union all
+          select load_id, street_code, reason, source_row_number, 'unlinked_contacts_' || reason, '联系人'
+          from unlinked_contacts)
     group by all
 ) u
 join loads l using (load_id)
