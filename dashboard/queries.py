@@ -471,11 +471,16 @@ def previous_month(wh: Reader, target: Place, scope: str, month: str, as_of: dt.
     return place_months(wh.compared(previous_start, same_day), target, scope, until=previous, last=1)
 
 
-def unrecorded(wh: Reader, target: Place, month_start: dt.date) -> bool:
-    """Whether the visit records of the street of `target` begin only in the month of `month_start` or later
+def unbegun(wh: Reader, codes: list[str], month_start: dt.date) -> set[str]:
+    """Of the places `codes`, those whose street's visit records begin only in the month of `month_start` or later
     (etl/sql/reports/records_unbegun.sql, as the 通报 reads it): no month before to compare with."""
-    return bool(wh.rows(etl_sql("reports/records_unbegun"), {"codes": [target.code], "month_start": month_start},
-                        cache=True))
+    return {code for (code,) in wh.rows(etl_sql("reports/records_unbegun"),
+                                        {"codes": list(codes), "month_start": month_start}, cache=True)}
+
+
+def unrecorded(wh: Reader, target: Place, month_start: dt.date) -> bool:
+    """Whether `target` has no month before `month_start` to compare with (unbegun)."""
+    return bool(unbegun(wh, [target.code], month_start))
 
 
 def children_month(wh: Reader, parent: Place, month: str, scope: str = ALL) -> pd.DataFrame:

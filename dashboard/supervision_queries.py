@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from dashboard.measures import in_progress, same_day_last_month
-from dashboard.queries import ROOT_LEVEL, Place, Reader, sql
+from dashboard.queries import ROOT_LEVEL, Place, Reader, sql, unbegun
 from etl.months import month_before
 from etl.settings import AMBER_FROM, GREEN_FROM
 from etl.sqlfiles import sql as etl_sql
@@ -43,9 +43,7 @@ def lagging(wh: Reader, target: Place, month: str, scope: str, level: str,
     before = places(wh.compared(previous, same_day_last_month(as_of)), f"{previous:%Y-%m}")
     # (a place whose street's visit records begin this month has no month before: etl/sql/reports/records_unbegun.sql,
     # probe 33 M1, its 0.0 % of no record beside it)
-    unbegun = {code for (code,) in wh.rows(etl_sql("reports/records_unbegun"),
-                                           {"codes": list(frame["code"]), "month_start": month_start}, cache=True)}
-    before = before[~before["code"].isin(unbegun)]
+    before = before[~before["code"].isin(unbegun(wh, list(frame["code"]), month_start))]
     return frame.merge(before[["code", "visit_rate_home"]].rename(columns={"visit_rate_home": "rate_same_day"}),
                        on="code", how="left")
 

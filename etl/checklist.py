@@ -156,7 +156,7 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
     as_of = first_row(con, "select as_of from month_frame where month_start = ?", [month_start])
     if as_of is None:
         raise CheckListError(f"{month_start:%Y-%m} 没有数据")
-    pool = communities(con, month_start, code, scope)
+    pool = communities(con, month_start, code, scope, as_of[0])
     if pool.empty and code != "all" and code not in metrics.listed_places(con):
         raise CheckListError(f"{name} 未报送底册: {month_start:%Y-%m} 没有可核实的名单")
     if pool.empty:
@@ -180,12 +180,15 @@ def from_marts(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str 
                      chosen.reset_index(drop=True), people, tuple(metrics.unreported_under(con, code)))
 
 
-def communities(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str, scope: str = "all") -> pd.DataFrame:
-    """The communities of `place` a check list may take (those with special-difficulty elders), with weights."""
-    as_of = first_row(con, "select as_of from month_frame where month_start = ?", [month_start])
+def communities(con: duckdb.DuckDBPyConnection, month_start: dt.date, place: str, scope: str = "all",
+                as_of: dt.date | None = None) -> pd.DataFrame:
+    """The communities of `place` a check list may take (those with special-difficulty elders), with weights;
+    `as_of`: the month's as-of date, where the caller has it already."""
+    if as_of is None:
+        as_of = (first_row(con, "select as_of from month_frame where month_start = ?", [month_start]) or (None,))[0]
     return con.execute(sql("reports/checklist_communities"),
                        {"place": place, "scope": scope, "month_start": month_start, "lead_weight": LEAD_WEIGHT,
-                        "in_progress": as_of is not None and in_progress(month_start, as_of[0])}).df()
+                        "in_progress": as_of is not None and in_progress(month_start, as_of)}).df()
 
 
 def _place(con: duckdb.DuckDBPyConnection, place: str | None) -> tuple[str, str]:

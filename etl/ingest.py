@@ -90,18 +90,18 @@ NO_CATEGORY_COLUMN = ("没有找到特殊困难类别一列 (如 特殊困难类
                       "计为特殊困难老年人; 如类别写在别的列名下, 请把列名改为 特殊困难类别 后重新导入")
 # A file of a header and nothing under it
 NO_ROWS = "表中只有表头, 没有数据行: 如发错了文件, 请重新报送"
-# A CSV row with more cells than its header (_reject_shifted_rows)
 # The kinds of cell a column's cells share (_cell_kind), tried in order
 CELL_KINDS = (("id", re.compile(r"\d{17}[\dXx]|\d{15}")), ("mobile", re.compile(r"1\d{10}")),
               ("date", re.compile(r"\d{2,4}\s*[-/.年]\s*\d{1,2}\s*[-/.月]?\s*(\d{1,2}\s*[日号]?)?.*")),
               ("number", re.compile(r"\d{1,4}")), ("long number", re.compile(r"\d+")))
+# A CSV row with more cells than its header (_reject_shifted_rows)
 SHIFTED = "本行比表头多出几格, 其后各列错位 (可能某格中写了逗号, 如地址 南京路12号,3门201): 请核对这一行后重新报送"
 # … and for a record its system marks cancelled or void (staging/visits.sql): no visit took place, nothing to fix
 VOID = "记录未完成、已取消或作废"
-# … and for a visit sent again as it was, still wrong, whose correction is loaded (_set_aside_corrected_rows): its
+# … and for a visit sent again as it was, still wrong, whose correction is loaded (_take_corrected_rows): its
 # fixed version is stored, nothing to fix (probe 29 M1: it waited again, and its street was asked to fix it twice)
 CORRECTED_BEFORE = "此行之前已退回修改并已改正"
-# … and for a roster's or a contact list's, which take their corrected values instead (_list_corrected_rows)
+# … and for a roster's or a contact list's, which take their corrected values instead (_take_corrected_rows)
 LISTED_AS_CORRECTED = "按改正后的内容导入, 无需再改"
 # The field a row is rejected for when it lies outside the place of the staff who sent it (_reject_out_of_scope): its
 # street sends it, the sender has nothing to correct (review 14 L3: 待修改 in the sender's queue, for ever)
@@ -1612,10 +1612,8 @@ def _stage_source(con: duckdb.DuckDBPyConnection, file_name: str, stored_name: s
     if correction:
         _claim_rows(con, load_id, kind, sheets, correction, words_dir)
     resent = 0 if correction else _take_over_resent_rows(con, load_id, file_name, kind, sheets, place_scope)
-    if kind == "visits" and not correction:
-        _set_aside_corrected_rows(con, file_name, kind, sheets, place_scope)
-    elif not correction:
-        _list_corrected_rows(con, file_name, kind, sheets, place_scope)
+    if not correction:
+        _take_corrected_rows(con, file_name, kind, sheets, place_scope)
     if place_scope not in (None, "all"):  # a staff's file of another district is none of theirs, said so first
         _reject_out_of_scope(con, kind, place_scope)
     _refuse_unknown_places(con)
@@ -1734,8 +1732,7 @@ def _dated_after(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) ->
     """The notes of a roster whose exits or registrations are dated after its own 填报日期 (else today): 死亡 2026.12.3
     or 建档 2062.10.5 on a list of 11-15 is most likely a mistyped day, and counted as written the elder stays on the
     list until then, or is off it until then (staging/dated_after.sql)."""
-    listed_on = report_date or scalar(con, "select cv_today()")
-    said = f"{'填报日期' if report_date else '导入日期'} {listed_on:%Y-%m-%d}"
+    listed_on, said = _listed_on(con, report_date)
     notes = {"exit": ("exit_after_report", "变动日期", "按所填日期计为离开, 在此之前仍计入"),
              "registration": ("registered_after_report", "建档日期", "在此之前不计入本底册的人数和各项比率")}
     return [(notes[kind][0], f"第 {_rows_said(first_rows, count)}的{notes[kind][1]}晚于本底册的{said}: "
@@ -1743,11 +1740,16 @@ def _dated_after(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) ->
             for kind, count, first_rows in con.execute(sql("staging/dated_after"), {"listed_on": listed_on}).fetchall()]
 
 
+def _listed_on(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) -> tuple[dt.date, str]:
+    """The day a list is dated (its 填报日期, else today), and how a note says it."""
+    listed_on = report_date or scalar(con, "select cv_today()")
+    return listed_on, f"{'填报日期' if report_date else '导入日期'} {listed_on:%Y-%m-%d}"
+
+
 def _set_after(con: duckdb.DuckDBPyConnection, report_date: dt.date | None) -> list[tuple[str, str]]:
     """The note of a contact list whose 确定日期 are after its own 填报日期 (else today), as _dated_after says a
     roster's (staging/set_after.sql): most likely a mistyped day, and the contact person counts only from then."""
-    listed_on = report_date or scalar(con, "select cv_today()")
-    said = f"{'填报日期' if report_date else '导入日期'} {listed_on:%Y-%m-%d}"
+    listed_on, said = _listed_on(con, report_date)
     return [("set_after_report", f"第 {_rows_said(first_rows, count)}的确定日期晚于本名单的{said}: 在此之前不计为"
                                  "有指定联系人, 请核对日期")
             for count, first_rows in con.execute(sql("staging/set_after"), {"listed_on": listed_on}).fetchall()]
@@ -2027,42 +2029,18 @@ def _take_over_resent_rows(con: duckdb.DuckDBPyConnection, load_id: int, file_na
                   {"load_id": load_id}) or 0
 
 
-def _set_aside_corrected_rows(con: duckdb.DuckDBPyConnection, file_name: str, kind: str, sheets: list[RawSheet],
-                              place_scope: str | None) -> None:
-    """Rows rejected of a file that is an earlier one sent again (as _take_over_resent_rows tells it) which are rows of
-    that file whose correction is loaded, sent again as they were: their fixed version is stored, so they have nothing
-    to fix, and their reason says so (probe 29 M1: the same rows sent again as a CSV waited again, and the street was
-    asked to fix rows it had fixed). For a visit record only: a roster's or a contact list's rows make a new list that
-    replaces the one the fixed rows joined, and a row set aside there would take its person off the list
-    (_list_corrected_rows lists it as corrected)."""
-    fixed = corrections.reappearing(con, sheets, kind, place_scope, same_rows=True, file_name=file_name,
-                                    corrected=True)
-    if not fixed.num_rows:
-        return
-    con.register("fixed_rows", fixed)
-    try:
-        con.execute(
-            """update staged set reject_field = null,
-                reject_reason = $said || ' (批次 ' || f.resolved_by || '), 无需再改'
-            from fixed_rows f
-            where staged.src_id = f.sheet_index * $stride + f.row_number and staged.reject_reason is not null
-                and not starts_with(staged.reject_reason, $repeat) and not starts_with(staged.reject_reason, $void)
-                -- (a row that took over a row waiting waits in its place, when still wrong)
-                and not exists (select 1 from stg_resent t
-                                where t.sheet_index = f.sheet_index and t.row_number = f.row_number)""",
-            {"said": CORRECTED_BEFORE, "stride": SHEET_ROW_STRIDE, "repeat": REPEAT, "void": VOID})
-    finally:
-        con.unregister("fixed_rows")
-
-
-def _list_corrected_rows(con: duckdb.DuckDBPyConnection, file_name: str, kind: str, sheets: list[RawSheet],
+def _take_corrected_rows(con: duckdb.DuckDBPyConnection, file_name: str, kind: str, sheets: list[RawSheet],
                          place_scope: str | None) -> None:
-    """Rows rejected of a roster or a contact list that is an earlier one sent again (as _take_over_resent_rows tells
-    it) which are rows of that file whose correction is loaded, sent again as they were: they take the values of their
-    corrected row (staging/corrected_before_*.sql) and load. Such a list replaces the one the fixed rows joined: set
-    aside, as a visit's are (_set_aside_corrected_rows), they would take their people off it, as 去向未说明 from its
-    填报日期 (the same roster saved as CSV and sent again had done so, and its rows waited to be fixed again). The rows
-    taken are kept in stg_refixed, with the corrections load (resolved_by)."""
+    """Rows rejected of a file that is an earlier one sent again (as _take_over_resent_rows tells it) which are rows of
+    that file whose correction is loaded, sent again as they were (probe 29 M1: the same rows sent again as a CSV
+    waited again, and the street was asked to fix rows it had fixed): found once (stg_refixable, with the corrections
+    load, resolved_by), then
+    - of a visit record, set aside as nothing to fix, their reason saying so: their fixed version is stored;
+    - of a roster or a contact list, given the values of their corrected row (staging/corrected_before_*.sql, kept in
+      stg_refixed) and loaded: such a list replaces the one the fixed rows joined, and set aside they would take their
+      people off it, as 去向未说明 from its 填报日期. A list's row is taken only where a corrections workbook fixed it:
+      that row is stored under the load it corrects, on its row.
+    A row that took over a row waiting (stg_resent) waits in its place when still wrong; a repeat is a repeat."""
     fixed = corrections.reappearing(con, sheets, kind, place_scope, same_rows=True, file_name=file_name,
                                     corrected=True)
     con.register("fixed_rows", fixed)
@@ -2072,14 +2050,19 @@ def _list_corrected_rows(con: duckdb.DuckDBPyConnection, file_name: str, kind: s
             select s.src_id, f.origin_load_id, f.origin_row, f.resolved_by
             from fixed_rows f join staged s on s.src_id = f.sheet_index * $stride + f.row_number
             where s.reject_reason is not null and not starts_with(s.reject_reason, $repeat)
-                -- fixed through a corrections workbook: its row is stored under the load it corrects, on its row
-                and f.resolved_by in (select load_id from corrections)
-                -- (a row that took over a row waiting waits in its place, when still wrong)
                 and not exists (select 1 from stg_resent t
                                 where t.sheet_index = f.sheet_index and t.row_number = f.row_number)""",
             {"stride": SHEET_ROW_STRIDE, "repeat": REPEAT})
     finally:
         con.unregister("fixed_rows")
+    if kind == "visits":
+        con.execute("""update staged set reject_field = null,
+                           reject_reason = $said || ' (批次 ' || f.resolved_by || '), 无需再改'
+                       from stg_refixable f
+                       where staged.src_id = f.src_id and not starts_with(staged.reject_reason, $void)""",
+                    {"said": CORRECTED_BEFORE, "void": VOID})
+        return
+    con.execute("delete from stg_refixable where resolved_by not in (select load_id from corrections)")
     con.execute(f"create or replace temp table stg_refixed as {sql(f'staging/corrected_before_{kind}')}")
     taken = ", ".join(f"{column} = v.{column}" for column in _column_names(con, "stg_refixed")
                       if column not in ("src_id", "resolved_by"))
@@ -2088,7 +2071,7 @@ def _list_corrected_rows(con: duckdb.DuckDBPyConnection, file_name: str, kind: s
 
 
 def _corrected_before_notes(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    """The notes of a roster's or a contact list's rows that took their corrected values (_list_corrected_rows): one
+    """The notes of a roster's or a contact list's rows that took their corrected values (_take_corrected_rows): one
     for each corrections load, naming it."""
     return [("corrected_before", f"第 {_rows_said(first_rows, count)}之前已退回修改并已改正 (批次 {batch}): "
                                  f"{LISTED_AS_CORRECTED}")

@@ -632,7 +632,8 @@ create or replace temp macro cv_contact_is_gone(relation, contact_name) as coale
     regexp_matches(coalesce(relation, '') || ' ' || coalesce(contact_name, ''),
                    '已故|去世|逝世|病故|过世|离世|身故|死亡|亡故|已搬走|搬走了|已迁走|已搬离|离职|调走|调离|已退休'), false);
 create or replace temp macro cv_phone_unreachable(s) as coalesce(
-    regexp_matches(s, '停机|空号|已停用|停用了|销号|已注销|号码有误|错号|无法接通|打不通|(老人|本人)(本人|自己)?的?(电话|手机|号码)?[)）]?$|[（(](老人)?本人[)）]'), false);
+    regexp_matches(s, '停机|空号|已停用|停用了|销号|已注销|号码有误|错号|无法接通|打不通'
+                      || '|(老人|本人)(本人|自己)?的?(电话|手机|号码)?[)）]?$|[（(](老人)?本人[)）]'), false);
 
 -- A contact person written as a relative alone (女儿, 老伴, 亲属): no name, so no designated contact person (DESIGN §4,
 -- 失能帮扶率: a contact person with a name and a valid phone), however valid the phone

@@ -1,9 +1,10 @@
 -- one row per row of a contact list (失能老年人联系人情况表) that belongs to no elder on any roster, with why, as
 -- marts/unlinked_visits says it of a visit (DESIGN §3: linked, never guessed): not_on_roster (底册中无此人) or same_name
 -- (同名无法区分); or to an elder the rosters list in another community or street than the row's (other_place: a
--- contact counts on a list of the elder's own place only, marts/elder_months; probe 32 H1). Its contact people help no elder's 帮扶率, so the Data screen counts these rows per street
--- (dashboard/sql/unlinked_counts.sql) for the street to add the ID number, or the elder to its roster. Of the lists in
--- force only: a list a newer one replaced counts for nothing now (each month's list had counted its rows again).
+-- contact counts on a list of the elder's own place only, marts/elder_months; probe 32 H1). Its contact people help
+-- no elder's 帮扶率, so the Data screen counts these rows per street (dashboard/sql/unlinked_counts.sql) for the
+-- street to add the ID number, or the elder to its roster. Of the lists in force only: a list a newer one replaced
+-- counts for nothing now (each month's list had counted its rows again).
 with unlinked as (
     -- linked as marts/designated_contacts links them (a row's several contact people are one row here)
     select d.load_id, d.row_number as source_row_number, any_value(d.snapshot_date) as list_date,

@@ -1,5 +1,5 @@
 -- one row per contact list's row sent again as it was whose correction is loaded (stg_refixable): the corrected row
--- stored under the load it corrects, on its row, its contact people as staging lists them (ingest._list_corrected_rows).
+-- stored under the load it corrects, on its row, its contact people as staging lists them (ingest._take_corrected_rows).
 -- Where that load stored two rows of that number (of two sheets), neither is taken: the row stays rejected, waiting.
 with stored as (
     select f.src_id, f.resolved_by, r.*

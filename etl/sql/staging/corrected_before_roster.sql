@@ -1,5 +1,5 @@
 -- one row per roster row sent again as it was whose correction is loaded (stg_refixable): the corrected row stored
--- under the load it corrects, on its row, whose values the row takes (ingest._list_corrected_rows). Where that load
+-- under the load it corrects, on its row, whose values the row takes (ingest._take_corrected_rows). Where that load
 -- stored two rows of that number (of two sheets), neither is taken: the row stays rejected, waiting.
 with stored as (
     select f.src_id, f.resolved_by, r.* exclude (load_id, row_number)
