@@ -571,10 +571,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "unlinked_title": ("未关联到底册的探访记录和联系人 (按街道、类型和原因)",
                        "Visits and contact people linked to no elder on a roster, per street, kind and reason"),
     "unlinked_hint": ("这些探访不计入任何老人的探访率, 这些联系人不计入帮扶率。底册中无此人: 请核对身份证号, "
-                      "或把老人补入底册; 同名无法区分: 同一社区底册中有几位同名老人, 请填写老人的身份证号",
+                      "或把老人补入底册; 同名无法区分: 同一社区底册中有几位同名老人, 请填写老人的身份证号; "
+                      "属于其他社区或街道: 请由老人所在社区的联系人名单报送",
                       "These visits count for no elder's visit rate, these contact people for no elder's help rate."
                       " Not on any roster: check the ID number, or add the elder to the roster; name shared: the"
-                      " community lists several elders of that name, so write the elder's ID number"),
+                      " community lists several elders of that name, so write the elder's ID number; of another"
+                      " community or street: the elder's own community's contact list should name them"),
     "unlinked_none": ("所有探访记录和联系人都已关联到底册中的老人",
                       "Every visit and contact person is linked to an elder on a roster"),
     "unlinked_not_on_roster": ("底册中无此人", "Not on any roster"),
